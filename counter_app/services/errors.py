@@ -1,0 +1,159 @@
+"""Domain errors of the counter services.
+
+Each is an exception with a name that says what went wrong (cosmicpython style, never an
+``{'ok': False}`` dict) and a Chinese message for the clerk that says what happened and what
+to do next. Messages never contain a password or PIN.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of every refusal or failure a service reports to the clerk."""
+
+    message = "业务办理失败。请重试；如仍失败请联系系统管理员。"
+    #: A short machine-readable reason, used in audit records and refusal statistics.
+    reason = "error"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+
+
+class NotPermitted(ServiceError):
+    """RULES S3: the staff member's role or office may not do this."""
+
+    reason = "not_permitted"
+    message = "您所在的经办机构或岗位无权办理此业务。请引导持卡人到有权办理的机构。"
+
+
+class SessionRequired(ServiceError):
+    """RULES Q7: records are shown only inside a holder session."""
+
+    reason = "no_session"
+    message = "请先由持卡人插卡并输入密码，或核验有效身份证件后，再查看个人信息。"
+
+
+class SessionEnded(ServiceError):
+    reason = "session_ended"
+    message = "本次服务已结束（卡已拔出或已注销）。如需继续，请重新开始服务。"
+
+
+class HolderNotFound(ServiceError):
+    reason = "holder_not_found"
+    message = "未找到该参保人。请核对身份证号码、卡号或姓名与出生日期后重试。"
+
+
+class CardNotFound(ServiceError):
+    reason = "card_not_found"
+    message = "数据库中没有这张卡的记录。请核对卡号；如卡片为新制发，请联系社会保障卡服务中心。"
+
+
+class IdDocumentMismatch(ServiceError):
+    """RULES P5/Q7/U2: the ID document shown does not match the holder."""
+
+    reason = "id_mismatch"
+    message = "所出示证件的号码与持卡人不一致。请核对证件；证件不符时不能办理。"
+
+
+class IdDocumentNotAccepted(ServiceError):
+    reason = "id_document_not_accepted"
+    message = "此项业务不接受该类证件。请持居民身份证或户籍证明办理。"
+
+
+class CardAlreadyReportedLost(ServiceError):
+    """RULES L4."""
+
+    reason = "already_reported"
+    message = "该卡已挂失，不能重复挂失。可查看已有挂失记录并补打挂失登记表。"
+
+
+class ReplacementAlreadyApplied(ServiceError):
+    """RULES U1/U4/R2."""
+
+    reason = "replacement_applied"
+    message = "该卡已申请补卡，原卡不能再解除挂失。请告知持卡人等待领取新卡。"
+
+
+class NoActiveLossReport(ServiceError):
+    reason = "no_active_report"
+    message = "该卡没有有效的挂失记录，无需解挂。"
+
+
+class WrongDistrict(ServiceError):
+    """RULES U2: lifting only at the holder's own district sub-center."""
+
+    reason = "wrong_district"
+    message = "解除挂失须到持卡人所属区县医疗保险分中心办理。请引导持卡人前往所属分中心。"
+
+
+class WrongCard(ServiceError):
+    """RULES U5: the card presented is not the card reported lost."""
+
+    reason = "wrong_card"
+    message = "读卡器中的卡不是挂失的那张卡。请插入挂失的原卡。"
+
+
+class CardNotActive(ServiceError):
+    reason = "card_not_active"
+    message = "该卡当前状态不能办理此业务。"
+
+
+class WeakPin(ServiceError):
+    """RULES P7."""
+
+    reason = "weak_pin"
+    message = "新密码过于简单（不能为 123456、六位相同数字或连续数字）。请持卡人重新设置。"
+
+
+class PinEntriesDiffer(ServiceError):
+    """RULES P2/P3/P7: both new entries must match."""
+
+    reason = "pins_differ"
+    message = "两次输入的新密码不一致，密码未修改。请持卡人重新输入。"
+
+
+class IdNumberRequired(ServiceError):
+    """RULES P2: a default password may be changed only after the ID number is checked."""
+
+    reason = "id_required"
+    message = "原密码仍为初始密码，须先核对持卡人身份证号码后才能修改。"
+
+
+class ApprovalRequired(ServiceError):
+    reason = "approval_required"
+    message = "此项业务须由本机构主管当场复核批准。请请主管输入工号和密码。"
+
+
+class ApprovalInvalid(ServiceError):
+    reason = "approval_invalid"
+    message = "复核无效（主管不符、已被使用或与本次业务不符）。请主管重新复核。"
+
+
+class AlreadyDone(ServiceError):
+    """The same submission (idempotency key) was already carried out; nothing was repeated."""
+
+    reason = "already_done"
+    message = "该业务已办理成功（重复提交已忽略）。"
+
+
+class ConcurrentChange(ServiceError):
+    reason = "concurrent_change"
+    message = "另一窗口正在办理同一张卡的业务，请稍候片刻后重试。"
+
+
+class DatabaseUnavailable(ServiceError):
+    reason = "db_unavailable"
+    message = "无法连接数据库，本次操作未保存。请稍后重试；已填写的内容仍保留。"
+
+
+class CardOperationFailed(ServiceError):
+    """The card refused or could not complete the operation; nothing was recorded as done."""
+
+    reason = "card_failed"
+
+
+class OutcomeUnknownRecorded(ServiceError):
+    """The card command went out but its answer was lost; recorded as unknown."""
+
+    reason = "outcome_unknown"
+    message = "卡片在操作过程中被拔出，结果未知，已记录为“待核实”。请重新插卡核实。"
