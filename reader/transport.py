@@ -24,7 +24,11 @@ class Transport(Protocol):
 
     def atr(self) -> bytes: ...
 
-    def transmit(self, apdu: bytes) -> bytes: ...
+    def transmit(self, apdu: bytes | bytearray) -> bytes:
+        """Send one command APDU. The client passes a ``bytearray`` when the APDU holds a PIN
+        and wipes it afterwards: an implementation must not keep a reference or a copy of it
+        (no logging, no caching) beyond the call."""
+        ...
 
     def transaction(self) -> AbstractContextManager[None]:
         """Hold the card exclusively for a multi-APDU operation (PC/SC transaction).
@@ -33,7 +37,7 @@ class Transport(Protocol):
         """
         ...
 
-    def control(self, code: int, data: bytes) -> bytes:
+    def control(self, code: int, data: bytes | bytearray) -> bytes:
         """SCardControl to the reader (PC/SC part 10). Raise ``NotImplementedError`` when the
         transport has no reader control at all."""
         ...

@@ -1,0 +1,151 @@
+"""``counter-admin form``: specimens, verification of scanned forms, reprints.
+
+- ``form specimen KIND --out FILE``: a filled, watermarked specimen (demo key) for training
+  and printer alignment.
+- ``form verify TEXT``: is the scanned QR text of a form genuine, and for which card, issued
+  where and when. The key is the settings' ``form_hmac_key`` (hex); in demo/test mode an empty
+  key means ``forms.verification.DEMO_FORM_KEY``; production refuses an empty key.
+- ``form reprint SERIAL --reason TEXT --out FILE``: regenerate an issued form, marked 补打.
+  Needs ``counter_app.services.forms.load_form_for_reprint`` (not built yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from counter_app.settings import Settings, SettingsError, load_settings
+
+KINDS = ("loss", "lift", "pin-reset", "unblock", "replacement", "access-slip")
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "form", help="表单: 样本、真伪核验、补打 (printed forms)",
+        description="打印表单: 生成样本、核验扫描的表单二维码、补打已签发的表单。",
+    )
+    commands = parser.add_subparsers(dest="form_command", metavar="ACTION")
+    parser.set_defaults(func=lambda _args: _help(parser))
+
+    spec = commands.add_parser("specimen", help="生成填好的表单样本 (training / printer alignment)")
+    spec.add_argument("kind", choices=KINDS, metavar="KIND", help="、".join(KINDS))
+    spec.add_argument("--out", required=True, type=Path, help="输出 PDF 文件")
+    spec.set_defaults(func=cmd_specimen)
+
+    verify = commands.add_parser("verify", help="核验扫描得到的表单二维码内容是否真实")
+    verify.add_argument("text", metavar="TEXT", help="二维码内容 (CQSSC1|…)")
+    verify.set_defaults(func=cmd_verify)
+
+    reprint = commands.add_parser("reprint", help="补打已签发的表单 (标注“补打”，编号不变)")
+    reprint.add_argument("serial", metavar="SERIAL", help="表单编号")
+    reprint.add_argument("--reason", required=True, help="补打原因")
+    reprint.add_argument("--out", required=True, type=Path, help="输出 PDF 文件")
+    reprint.set_defaults(func=cmd_reprint)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    path = getattr(args, "settings", None)
+    return load_settings(Path(path) if path else None)
+
+
+def form_key(settings: Settings) -> bytes:
+    """The HMAC key for form verification codes, from settings (hex ``form_hmac_key``).
+
+    Raises :class:`SettingsError` when it cannot be used (empty in production, not hex, short).
+    """
+    from forms.verification import DEMO_FORM_KEY
+
+    text = settings.form_hmac_key.strip()
+    if not text:
+        if settings.mode in ("demo", "test"):
+            return DEMO_FORM_KEY
+        raise SettingsError("设置项 form_hmac_key 为空: 生产模式下必须配置表单校验密钥 (十六进制，"
+                        "至少 16 字节)。请在设置文件中填写后重试。")
+    try:
+        key = bytes.fromhex(text)
+    except ValueError as exc:
+        raise SettingsError(
+            "设置项 form_hmac_key 不是有效的十六进制文本。请修正设置文件后重试。") from exc
+    if len(key) < 16:
+        raise SettingsError("设置项 form_hmac_key 太短: 至少需要 16 字节 (32 个十六进制字符)。")
+    return key
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def cmd_specimen(args: argparse.Namespace) -> int:
+    from forms.data import FormKind
+    from forms.fonts import FontNotFound
+    from forms.specimens import render_specimen
+
+    try:
+        data = render_specimen(FormKind(args.kind))
+    except FontNotFound as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 1
+    _write(args.out, data)
+    print(f"已生成 {FormKind(args.kind).heading} 样本: {args.out}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from forms.verification import FormNotGenuine, verify_payload
+
+    try:
+        key = form_key(_settings(args))
+    except SettingsError as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 2
+    try:
+        verified = verify_payload(args.text, key)
+    except FormNotGenuine as exc:
+        print(f"不通过: {exc}")
+        return 1
+    print(verified.describe())
+    return 0
+
+
+def _reprint_loader() -> Callable[..., Any] | None:
+    try:
+        module = importlib.import_module("counter_app.services.forms")
+    except ImportError:
+        return None
+    loader = getattr(module, "load_form_for_reprint", None)
+    return loader if callable(loader) else None
+
+
+def cmd_reprint(args: argparse.Namespace) -> int:
+    if not args.reason.strip():
+        print("错误: 补打必须注明原因 (--reason)。", file=sys.stderr)
+        return 2
+    loader = _reprint_loader()
+    if loader is None:
+        print("错误: 重打需要数据库中的表单记录，而本工作站尚未提供表单记录查询"
+              "(counter_app.services.forms.load_form_for_reprint)。", file=sys.stderr)
+        return 2
+    from forms.render import render_form
+
+    try:
+        settings = _settings(args)
+        key = form_key(settings)
+    except SettingsError as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 2
+    # TODO(issue 5): the services layer decides the contract; assumed here: it records the
+    # reprint (count, reason, who, when) in one unit of work and returns (form, reprint).
+    form, reprint = loader(settings, args.serial, reason=args.reason)
+    _write(args.out, render_form(form, key=key, reprint=reprint))
+    print(f"已补打 {form.kind.heading} {form.header.serial} (第{reprint.count}次): {args.out}")
+    return 0

@@ -1,0 +1,198 @@
+"""Engines, sessions and schema migrations for SQLite (one machine) and PostgreSQL (a city).
+
+- :func:`create_engine_for` makes an engine that behaves the same on both back ends where
+  it matters: SQLite in WAL mode with foreign keys on, a busy timeout, and real
+  transactions (SQLAlchemy's documented recipe: the driver's own BEGIN is switched off and
+  SQLAlchemy emits ``BEGIN``, or ``BEGIN IMMEDIATE`` for writers); PostgreSQL through
+  psycopg 3 with ``lock_timeout`` so a frozen workstation never blocks others for longer
+  than the setting (issue 8 item 5).
+- :func:`session_factory` hands out sessions; writers (the default) start ``BEGIN
+  IMMEDIATE`` on SQLite so that a read-then-write unit of work cannot fail half-way with
+  ``SQLITE_BUSY`` (issue 4 item 7).
+- :func:`upgrade`, :func:`downgrade`, :func:`check` drive alembic programmatically; alembic
+  is the only path to the schema.
+
+Nothing here runs at import time; every engine is built by the caller (composition root).
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+#: Execution option naming how SQLite starts a transaction (``DEFERRED``/``IMMEDIATE``).
+SQLITE_BEGIN_OPTION = "counter_sqlite_begin"
+DEFAULT_LOCK_TIMEOUT_MS = 5000
+
+
+def normalise_url(url: str | URL) -> URL:
+    """``postgresql://`` and ``postgres://`` mean psycopg 3 here; SQLite URLs are kept."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        backend = parsed.get_backend_name()
+        raise ValueError(f"不支持的数据库: {backend} (只支持 SQLite 和 PostgreSQL)")
+    return parsed
+
+
+def _is_sqlite_memory(url: URL) -> bool:
+    name = url.database or ""
+    return name in ("", ":memory:") or name.startswith("file::memory:")
+
+
+def create_engine_for(
+    url: str | URL, *, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS, **kwargs: Any
+) -> Engine:
+    """An engine for ``url`` (SQLite or PostgreSQL), configured as the module doc says.
+
+    For a SQLite file the parent folder is created. ``kwargs`` go to
+    :func:`sqlalchemy.create_engine` (``echo=True`` and the like).
+    """
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, lock_timeout_ms, kwargs)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    options = f"-c lock_timeout={int(lock_timeout_ms)}"
+    connect_args["options"] = (connect_args.get("options", "") + " " + options).strip()
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, connect_args=connect_args, **kwargs)
+
+
+def _sqlite_engine(url: URL, lock_timeout_ms: int, kwargs: dict[str, Any]) -> Engine:
+    memory = _is_sqlite_memory(url)
+    if not memory and url.database:
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    connect_args.setdefault("timeout", lock_timeout_ms / 1000)
+    connect_args.setdefault("check_same_thread", False)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy's documented recipe ("Enabling Non-Legacy SQLite Transactional Modes"):
+        # stop sqlite3 from emitting BEGIN itself; the "begin" hook below does it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if not memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                # NORMAL in WAL mode survives an application crash (kill -9) intact.
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout_ms)}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+    return engine
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """``engine`` whose transactions take the write lock at BEGIN (SQLite ``IMMEDIATE``).
+
+    A no-op on PostgreSQL, where row locks and constraints do the work.
+    """
+    return engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+
+
+def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for units of work on ``engine``.
+
+    Writers (the default; every audited look-up writes) begin with ``BEGIN IMMEDIATE`` on
+    SQLite; ``read_only=True`` gives deferred transactions for pure reads (reports).
+    Objects stay usable after commit (``expire_on_commit=False``) so services can return
+    plain data built from them.
+    """
+    bind = engine if read_only else writer_engine(engine)
+    return sessionmaker(bind=bind, expire_on_commit=False)
+
+
+# --------------------------------------------------------------------------- alembic
+
+
+def migrations_dir() -> Path:
+    """The folder of the alembic environment (``migrations/``), installed or in a checkout."""
+    return Path(str(importlib.resources.files("migrations")))
+
+
+def alembic_config(url: str | URL | None = None, *, engine: Engine | None = None) -> Config:
+    """An alembic :class:`Config` built in code (works from an installed package).
+
+    ``engine``, when given, is used by ``env.py`` instead of building one from ``url``.
+    """
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if url is not None:
+        rendered = normalise_url(url).render_as_string(hide_password=False)
+        cfg.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(url: str | URL, revision: str = "head") -> None:
+    """Migrate the database at ``url`` up to ``revision`` (creating a SQLite file if needed)."""
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str | URL, revision: str) -> None:
+    """Migrate the database at ``url`` down to ``revision`` (``base``: empty)."""
+    command.downgrade(alembic_config(url), revision)
+
+
+def current_revision(url: str | URL) -> str | None:
+    """The revision the database is at, or None for an empty (unmigrated) database."""
+    engine = create_engine_for(url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def head_revision() -> str:
+    """The newest revision among the migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migration revision found"
+    return head
+
+
+def check(url: str | URL) -> list[Any]:
+    """Differences between the models and the database at ``url`` (expected at head).
+
+    Empty when the migrations produce exactly the schema the models describe — the same
+    comparison as ``alembic check``. Each entry is an alembic autogenerate diff tuple.
+    """
+    from alembic.autogenerate import compare_metadata
+
+    from counter_app.models import Base
+
+    engine = create_engine_for(url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts=_compare_options())
+            return list(compare_metadata(context, Base.metadata))
+    finally:
+        engine.dispose()
+
+
+def _compare_options() -> Mapping[str, Any]:
+    from migrations.compare import compare_options
+
+    return compare_options()

@@ -1,0 +1,101 @@
+"""Fast bulk loading for the demo city: rows as tuples, written in big batches.
+
+SQLite: the driver's ``executemany`` inside the caller's transaction (no ORM objects, no
+per-row flush). PostgreSQL: ``COPY … FROM STDIN`` through psycopg 3. Values arrive already
+in a form both accept: dates as ``YYYY-MM-DD``, timestamps as UTC ``YYYY-MM-DD
+HH:MM:SS.ffffff`` (the storage format of SQLAlchemy's SQLite ``DateTime``; the COPY
+session runs with ``TimeZone=UTC``), booleans as 0/1. Every NOT NULL column must be given:
+Python-side model defaults do not apply here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+
+def date_text(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def ts_text(moment: dt.datetime) -> str:
+    """A UTC timestamp as stored (naive text, UTC implied)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+class BulkWriter:
+    """Buffers rows per table and writes them in batches on one open connection."""
+
+    def __init__(self, conn: Connection, batch_size: int = 50_000) -> None:
+        self._conn = conn
+        self._postgres = conn.dialect.name == "postgresql"
+        self._batch_size = batch_size
+        self._columns: dict[str, Sequence[str]] = {}
+        self._rows: dict[str, list[tuple[Any, ...]]] = {}
+        self.counts: dict[str, int] = {}
+        if self._postgres:
+            conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
+
+    def declare(self, table: str, columns: Sequence[str]) -> None:
+        """Name the columns (in row order) of ``table`` before adding rows to it."""
+        self._columns[table] = tuple(columns)
+        self._rows.setdefault(table, [])
+        self.counts.setdefault(table, 0)
+
+    def add(self, table: str, row: tuple[Any, ...]) -> None:
+        rows = self._rows[table]
+        rows.append(row)
+        if len(rows) >= self._batch_size:
+            self._flush(table)
+
+    def extend(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        buffer = self._rows[table]
+        buffer.extend(rows)
+        if len(buffer) >= self._batch_size:
+            self._flush(table)
+
+    def flush(self, order: Sequence[str] | None = None) -> None:
+        """Write every buffered row; ``order`` lists tables parents-first (foreign keys)."""
+        for table in order or list(self._rows):
+            if self._rows.get(table):
+                self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        rows = self._rows[table]
+        if not rows:
+            return
+        columns = self._columns[table]
+        if self._postgres:
+            self._copy(table, columns, rows)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+            raw = self._conn.connection.driver_connection
+            assert raw is not None
+            raw.executemany(sql, rows)
+        self.counts[table] += len(rows)
+        self._rows[table] = []
+
+    def _copy(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        raw = self._conn.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+
+def reset_postgres_sequences(conn: Connection, tables: Iterable[str]) -> None:
+    """After explicit ids were loaded, move each ``id`` sequence past the largest id."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )

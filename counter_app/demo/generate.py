@@ -1,0 +1,160 @@
+"""``fill_demo``: a realistic Chongqing in an empty, migrated database — deterministic for a
+seed (and the ``as_of`` day that loss-report times are relative to).
+
+Speed (issue 2 "Figures"): rows are generated as tuples and bulk-loaded per chunk of
+holders (:mod:`counter_app.demo.bulk`), argon2 hashes are computed once per password, and
+no ORM object exists per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from sqlalchemy import Connection, Engine, text
+
+from counter_app.demo import catalogue, city, histories, people
+from counter_app.demo.accounts import DEFAULT_SERVICE_PASSWORD, FIXED_HOLDERS
+from counter_app.demo.bulk import BulkWriter, reset_postgres_sequences
+from counter_app.demo.context import SHANGHAI, Context
+from counter_app.demo.fixed import write_fixed_holders
+from counter_app.demo.profiles import write_profiles
+
+#: Tables in foreign-key order with the columns the generator fills.
+TABLES: dict[str, tuple[str, ...]] = {
+    "offices": city.OFFICE_COLUMNS,
+    "staff": city.STAFF_COLUMNS,
+    "employers": city.EMPLOYER_COLUMNS,
+    "drugs": catalogue.DRUG_COLUMNS,
+    "treatment_items": catalogue.TREATMENT_COLUMNS,
+    "holders": people.HOLDER_COLUMNS,
+    "service_passwords": people.SERVICE_PASSWORD_COLUMNS,
+    "cards": people.CARD_COLUMNS,
+    "loss_reports": people.LOSS_COLUMNS,
+    "replacement_applications": people.REPLACEMENT_COLUMNS,
+    "form_documents": ("id", "serial", "kind", "office_id", "year", "sequence", "holder_id",
+                       "card_id", "staff_id", "issued_at", "reprint_count", "last_printed_at"),
+    "form_serial_counters": ("office_id", "year", "last_sequence"),
+    "insurance_participations": histories.PARTICIPATION_COLUMNS,
+    "contribution_records": histories.CONTRIBUTION_COLUMNS,
+    "pension_accounts": histories.PENSION_ACCOUNT_COLUMNS,
+    "pension_payments": histories.PENSION_PAYMENT_COLUMNS,
+    "medical_accounts": histories.MEDICAL_ACCOUNT_COLUMNS,
+    "medical_transactions": histories.MEDICAL_TX_COLUMNS,
+    "unemployment_claims": histories.CLAIM_COLUMNS,
+    "unemployment_payments": histories.CLAIM_PAYMENT_COLUMNS,
+    "injury_cases": histories.INJURY_COLUMNS,
+    "injury_benefits": histories.INJURY_BENEFIT_COLUMNS,
+    "death_cases": histories.DEATH_COLUMNS,
+    "survivor_benefits": histories.SURVIVOR_COLUMNS,
+    "maternity_benefits": histories.MATERNITY_COLUMNS,
+    "living_allowances": histories.ALLOWANCE_COLUMNS,
+    "special_care": histories.SPECIAL_CARE_COLUMNS,
+    "qualifications": histories.QUALIFICATION_COLUMNS,
+    "employment_records": histories.EMPLOYMENT_COLUMNS,
+}
+_NO_ID_SEQUENCE = {"service_passwords", "form_serial_counters"}
+
+
+class DemoDataError(RuntimeError):
+    """The database cannot take demo data; the message says why and what to do."""
+
+
+@dataclass
+class DemoSummary:
+    holders: int
+    seed: int
+    as_of: dt.date
+    seconds: float
+    rows: dict[str, int] = field(default_factory=dict)
+    profiles: int = 0
+
+
+def today_in_chongqing() -> dt.date:
+    return dt.datetime.now(SHANGHAI).date()
+
+
+def fill_demo(engine: Engine, *, holders: int, seed: int, as_of: dt.date | None = None,
+              profiles_dir: Path | None = None, phone_validity_days: int = 15,
+              chunk: int = 5000) -> DemoSummary:
+    """Fill the empty, migrated database behind ``engine`` with the demo city.
+
+    ``holders`` counts every holder, the fixed ones included. Raises
+    :class:`DemoDataError` when the database already holds holders.
+    """
+    started = time.perf_counter()
+    as_of = as_of or today_in_chongqing()
+    now = dt.datetime.combine(as_of, dt.time(10), SHANGHAI).astimezone(dt.UTC)
+    staff_hashes = city.hash_role_passwords()
+    service_hash = PasswordHasher().hash(DEFAULT_SERVICE_PASSWORD)
+    with engine.begin() as conn:
+        _refuse_if_filled(conn)
+        _tune_for_bulk(conn)
+        writer = BulkWriter(conn)
+        for table, columns in TABLES.items():
+            writer.declare(table, columns)
+        ctx = Context(rng=random.Random(seed), writer=writer, as_of=as_of, now=now,
+                      phone_validity_days=phone_validity_days,
+                      service_password_hash=service_hash)
+        order = list(TABLES)
+        city.write_city(ctx, staff_hashes)
+        city.write_employers(ctx, max(60, holders // 40))
+        writer.extend("drugs", catalogue.drug_rows())
+        writer.extend("treatment_items", catalogue.treatment_rows())
+        write_fixed_holders(ctx)
+        writer.flush(order)
+        from counter_app.demo.accounts import FIXED_HOLDERS
+
+        used = {h.ssn for h in FIXED_HOLDERS}
+        for holder_id in range(len(FIXED_HOLDERS) + 1, holders + 1):
+            _random_holder(ctx, holder_id, used)
+            if holder_id % chunk == 0:
+                writer.flush(order)
+        ctx.write_serial_counters()
+        writer.flush(order)
+        reset_postgres_sequences(conn, [t for t in TABLES if t not in _NO_ID_SEQUENCE])
+        rows = dict(writer.counts)
+    summary = DemoSummary(holders=max(holders, len(FIXED_HOLDERS)), seed=seed, as_of=as_of,
+                          seconds=0.0, rows=rows)
+    if profiles_dir is not None:
+        summary.profiles = write_profiles(engine, profiles_dir, ctx.chips)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _random_holder(ctx: Context, holder_id: int, used: set[str]) -> None:
+    p = people.random_person(ctx, holder_id, used)
+    histories.decide_status(ctx, p)
+    work_death = (p.status == "employed" and p.scheme == "employee"
+                  and ctx.rng.random() < 0.002)
+    if work_death:
+        p.status = "deceased"
+    people.write_holder(ctx, p)
+    people.write_cards(ctx, p)
+    histories.write_history(ctx, p)
+    if work_death:
+        histories.write_death_case(ctx, p, ctx.rng.choice(ctx.all_employers))
+
+
+def _refuse_if_filled(conn: Connection) -> None:
+    try:
+        count = conn.execute(text("SELECT COUNT(*) FROM holders")).scalar_one()
+    except Exception as exc:  # noqa: BLE001 - any failure here means "not migrated"
+        raise DemoDataError(
+            "数据库尚未建表。请先运行 `counter-admin db upgrade` 再生成演示数据。"
+        ) from exc
+    if count:
+        raise DemoDataError(
+            f"数据库中已有 {count} 名参保人，演示数据只能写入空数据库。请换一个新数据库 (--db)。"
+        )
+
+
+def _tune_for_bulk(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        # A bigger page cache for this connection keeps index B-trees in memory while
+        # loading; it is dropped with the connection.
+        conn.exec_driver_sql("PRAGMA cache_size=-262144")

@@ -1,0 +1,59 @@
+"""Who is acting, where, and with which collaborators: passed into every service call.
+
+Built once at start-up by the composition root (the GUI's ``app.py`` or the CLI) and passed
+in; no module-level engine, no global application object (STYLE.md "One composition root").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from counter_app.services.permissions import Action, OfficeKind, Role, allowed, refusal_reason
+from counter_app.services.uow import SessionFactory, UnitOfWork
+from counter_app.settings import Settings
+from reader.keys import KeyProvider
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in staff member at this workstation (RULES S1, S2)."""
+
+    staff_id: int
+    staff_no: str
+    name: str
+    role: Role
+    office_id: int
+    office_code: str
+    office_name: str
+    office_kind: OfficeKind
+    #: 6-digit district code of the office; None for the city card service center (S2).
+    district_code: str | None
+    workstation_id: str
+
+    def may(self, action: Action) -> bool:
+        return allowed(self.role, self.office_kind, action)
+
+    def why_not(self, action: Action) -> str:
+        return refusal_reason(self.role, self.office_kind, action)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ServiceContext:
+    """The collaborators every use case needs, built once at start-up."""
+
+    session_factory: SessionFactory
+    settings: Settings
+    key_provider: KeyProvider | None = None
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    def now(self) -> datetime:
+        return self.clock()

@@ -1,0 +1,116 @@
+"""The unit of work: one database session, one transaction, one thread (STYLE.md).
+
+``with uow:`` opens a session; the block commits explicitly with ``uow.commit()``; leaving
+the block without a commit rolls everything back. Database failures come out as domain
+errors: a lost connection or a server that is down is ``DatabaseUnavailable`` (nothing was
+written, the clerk's typed data stays in the dialog); a serialization failure or deadlock
+is retried by ``run_retrying``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Protocol, TypeVar
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+
+from counter_app.services.errors import ConcurrentChange, DatabaseUnavailable
+
+T = TypeVar("T")
+
+# PostgreSQL SQLSTATEs worth a retry: serialization_failure, deadlock_detected.
+_RETRY_SQLSTATES = {"40001", "40P01"}
+# lock_not_available (lock_timeout expired): a frozen workstation holds the row.
+_LOCK_TIMEOUT_SQLSTATES = {"55P03"}
+
+
+class SessionFactory(Protocol):
+    def __call__(self) -> Session: ...
+
+
+class UnitOfWork:
+    """One transaction over ``session_factory``; rolled back unless ``commit()`` was called."""
+
+    session: Session
+
+    def __init__(self, session_factory: SessionFactory) -> None:
+        self._session_factory = session_factory
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self._committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                self.session.rollback()
+        except sa_exc.DBAPIError:
+            pass  # the connection is gone; there is nothing left to roll back
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of a psycopg error wrapped by SQLAlchemy, if any."""
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) if orig is not None else None
+
+
+def is_retryable(error: BaseException) -> bool:
+    if not isinstance(error, sa_exc.DBAPIError):
+        return False
+    if sqlstate(error) in _RETRY_SQLSTATES:
+        return True
+    text = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def is_connection_lost(error: BaseException) -> bool:
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        state = sqlstate(error)
+        return state is None or state.startswith("08") or state.startswith("57")
+    return False
+
+
+def run_retrying(work: Callable[[], T], attempts: int = 5, backoff_s: float = 0.02) -> T:
+    """Run ``work`` (which opens its own unit of work) and retry transient conflicts.
+
+    Serialization failures, deadlocks and SQLite's busy database are retried with a short
+    growing pause; a lock wait beyond the lock timeout becomes ``ConcurrentChange``; a lost
+    connection becomes ``DatabaseUnavailable``. ``work`` must be idempotent across attempts
+    (it is: each attempt is a fresh transaction that rolled back).
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except sa_exc.DBAPIError as error:
+            if sqlstate(error) in _LOCK_TIMEOUT_SQLSTATES:
+                raise ConcurrentChange() from error
+            if is_retryable(error) and attempt < attempts:
+                time.sleep(backoff_s * attempt)
+                continue
+            if is_retryable(error):
+                raise ConcurrentChange() from error
+            if is_connection_lost(error):
+                raise DatabaseUnavailable() from error
+            raise
+    raise AssertionError("unreachable")

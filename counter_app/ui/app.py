@@ -1,0 +1,290 @@
+"""The GUI's composition root: settings → engine → ``ServiceContext`` → reader → windows.
+
+Everything the windows use is built here, once, and passed in through constructors (STYLE.md
+"One composition root"): no module-level engine, no global application object. ``run`` is
+what ``counter-app`` calls; ``build_workstation`` is also used by tests, the screenshot
+script and the GUI benchmark.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import QTimer
+from PyQt6.QtWidgets import QApplication, QDockWidget, QMessageBox
+
+from counter_app.services.context import ServiceContext
+from counter_app.settings import Settings, SettingsError, load_settings
+from counter_app.ui.demo_panel import DemoCardsPanel
+from counter_app.ui.gateway import ServiceGateway
+from counter_app.ui.i18n import install_language
+from counter_app.ui.login import LoginDialog
+from counter_app.ui.main_window import MainWindow
+from counter_app.ui.pin_entry import PinEntry
+from counter_app.ui.reader_bridge import ReaderBridge
+from counter_app.ui.tasks import Pool, TaskRunner
+from counter_app.ui.workflows import open_workflow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Workstation:
+    """The collaborators of one running workstation."""
+
+    settings: Settings
+    ctx: ServiceContext
+    gateway: ServiceGateway
+    runner: TaskRunner
+    bridge: ReaderBridge
+    pin_entry: PinEntry
+    demo: bool = False
+    transport: Any = None  # in-process emulator transport (demo)
+    reader_service: Any = None  # CardReaderService (production)
+    demo_accounts: Sequence[Any] = ()
+    demo_cards: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def office_label(self) -> str:
+        code = self.settings.office_code
+        for account in self.demo_accounts:
+            if not code or getattr(account, "office_code", None) == code:
+                return str(account.office_name)
+        return code or "未配置经办机构（设置项 office_code）"
+
+    def close(self) -> None:
+        self.pin_entry.cancel()
+        for closer in reversed(self.closers):
+            try:
+                closer()
+            except Exception:  # noqa: BLE001 - shutting down: log and go on
+                log.exception("shutdown step failed")
+
+
+def demo_settings(settings: Settings) -> Settings:
+    changes: dict[str, Any] = {"mode": "demo"}
+    if not settings.office_code:
+        changes["office_code"] = "500103-YB"  # 渝中区医疗保险分中心: every workflow is allowed
+    if not settings.reader_name:
+        changes["reader_name"] = "emulator"
+    return settings.replace(**changes)
+
+
+def _engine(settings: Settings) -> tuple[Any, Any]:
+    from counter_app.db import create_engine_for, session_factory
+
+    engine = create_engine_for(settings.database_url(), lock_timeout_ms=settings.lock_timeout_ms)
+    return engine, session_factory(engine)
+
+
+def _key_provider(settings: Settings) -> Any:
+    try:
+        from reader.keys import load_key_provider
+
+        return load_key_provider(settings.key_source, settings.mode)
+    except Exception as error:  # noqa: BLE001 - shown when a keyed action is tried
+        log.warning("no card key provider: %s", error)
+        return None
+
+
+def load_demo_cards() -> list[tuple[dict[str, Any], str]]:
+    """(emulator profile, note) of the fixed demo holders' cards, when the demo module
+    provides them (``counter_app.demo``)."""
+    import counter_app.demo as demo
+
+    for name in ("fixed_card_profiles", "demo_card_profiles", "card_profiles"):
+        func = getattr(demo, name, None)
+        if func is None:
+            try:
+                import counter_app.demo.profiles as profiles_mod  # type: ignore[import-not-found]
+
+                func = getattr(profiles_mod, name, None)
+            except ImportError:
+                func = None
+        if func is not None:
+            profiles = list(func())
+            from counter_app.demo.accounts import FIXED_HOLDERS
+
+            notes = {h.card_number: f"{h.note}" for h in FIXED_HOLDERS}
+            return [(dict(p), notes.get(p.get("card_number", ""), "")) for p in profiles]
+    return []
+
+
+def build_workstation(
+    settings: Settings,
+    demo: bool,
+    *,
+    pool: Pool | None = None,
+    card_pool: Pool | None = None,
+    session_factory: Any = None,
+    second_screen: bool | None = None,
+) -> Workstation:
+    """Build every collaborator. ``session_factory`` replaces the database (tests)."""
+    if demo:
+        settings = demo_settings(settings)
+    closers: list[Callable[[], None]] = []
+    if session_factory is None:
+        engine, session_factory = _engine(settings)
+        closers.append(engine.dispose)
+    ctx = ServiceContext(
+        session_factory=session_factory, settings=settings, key_provider=_key_provider(settings)
+    )
+    runner = TaskRunner(pool, card_pool)
+    closers.append(runner.wait)
+    transport = reader_service = None
+    if demo or settings.reader_name == "emulator":
+        from reader.client import SocialSecurityCardClient
+        from reader.emulator.inprocess import InProcessTransport
+
+        transport = InProcessTransport()
+        keys = ctx.key_provider
+
+        def card_call(fn: Callable[[Any], Any]) -> Any:
+            return fn(SocialSecurityCardClient(transport, keys))
+
+        bridge = ReaderBridge(runner, card_call)
+    else:
+        from reader.client import SocialSecurityCardClient
+        from reader.pcsc import CardReaderService
+
+        reader_service = CardReaderService(settings.reader_name or None)
+        keys = ctx.key_provider
+
+        def card_call(fn: Callable[[Any], Any]) -> Any:
+            return reader_service.run(lambda t: fn(SocialSecurityCardClient(t, keys)))
+
+        bridge = ReaderBridge(runner, card_call, reader_present=False)
+        reader_service.add_listener(lambda event: _reader_event(bridge, event))
+        closers.append(reader_service.stop)
+    pin_entry = PinEntry(shuffle=settings.keypad_shuffle, second_screen=second_screen)
+    accounts: Sequence[Any] = ()
+    cards: list[tuple[dict[str, Any], str]] = []
+    if demo:
+        from counter_app.demo.accounts import DEMO_ACCOUNTS
+
+        accounts = DEMO_ACCOUNTS
+        try:
+            cards = load_demo_cards()
+        except Exception:  # noqa: BLE001 - the panel then says there are none
+            log.exception("demo card profiles unavailable")
+    return Workstation(
+        settings,
+        ctx,
+        ServiceGateway(ctx),
+        runner,
+        bridge,
+        pin_entry,
+        demo,
+        transport,
+        reader_service,
+        accounts,
+        cards,
+        closers,
+    )
+
+
+def _reader_event(bridge: ReaderBridge, event: Any) -> None:
+    """CardReaderService listener (monitor thread): only signals are emitted here."""
+    kind = getattr(event, "kind", "")
+    if kind == "card_inserted":
+        bridge.notify_inserted()
+    elif kind == "card_removed":
+        bridge.notify_removed()
+    elif kind in ("reader_added", "service_restored"):
+        bridge.notify_reader(True, getattr(event, "reader", ""))
+    elif kind in ("reader_removed", "service_lost"):
+        bridge.notify_reader(False, "读卡服务不可用" if kind == "service_lost" else "")
+
+
+def prepare_database(ws: Workstation) -> None:
+    """Demo: create and fill the demo database on first use (runs on a pool thread)."""
+    if not ws.demo:
+        return
+    from counter_app.demo import ensure_demo_database  # type: ignore[attr-defined]
+
+    ensure_demo_database(ws.settings.database_url())
+
+
+def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
+    window = MainWindow(
+        ws.gateway,
+        ws.runner,
+        ws.bridge,
+        ws.pin_entry,
+        actor,
+        idle_minutes=ws.settings.idle_lock_minutes,
+        open_workflow=open_workflow,
+    )
+    if ws.demo and ws.transport is not None:
+        from reader.emulator.card import EmulatedCard
+
+        panel = DemoCardsPanel(ws.transport, ws.bridge, ws.demo_cards, EmulatedCard.from_profile)
+        dock = QDockWidget(window.tr("演示卡"), window)
+        dock.setObjectName("demoDock")
+        dock.setWidget(panel)
+        from PyQt6.QtCore import Qt
+
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        window.demo_panel = panel  # type: ignore[attr-defined]
+    return window
+
+
+def make_login(ws: Workstation) -> LoginDialog:
+    return LoginDialog(ws.gateway, ws.runner, ws.office_label(), ws.demo_accounts)
+
+
+def run(demo: bool, settings_path: str | None) -> int:
+    """``counter-app [--demo]``: log in, then the main window, until the window closes."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("counter-app")
+    try:
+        settings = load_settings(Path(settings_path) if settings_path else None)
+    except SettingsError as error:
+        QMessageBox.critical(None, "社保卡经办窗口工作站", str(error))
+        return 2
+    translator = install_language(app, settings.language)  # noqa: F841 - kept alive
+    ws = build_workstation(settings, demo)
+    if ws.reader_service is not None:
+        ws.reader_service.start()
+    login = make_login(ws)
+    windows: list[MainWindow] = []
+
+    def logged_in(result: Any) -> None:
+        window = make_main_window(ws, result.actor)
+        windows.append(window)
+        window.show()
+
+    login.logged_in.connect(logged_in)
+    login.rejected.connect(app.quit)
+    if demo:
+        login.form.set_busy(True)
+        login.form.submit.setText(login.tr("正在准备演示数据库…"))
+
+        def ready(_r: Any) -> None:
+            login.form.set_busy(False)
+
+        def failed(error: BaseException) -> None:
+            login.form.set_busy(False)
+            login.form.error.setText(login.tr("演示数据库准备失败：") + str(error))
+
+        QTimer.singleShot(
+            0,
+            lambda: ws.runner.run(
+                lambda: prepare_database(ws), ready, failed, name="prepare_demo_database"
+            ),
+        )
+    login.show()
+    app.setQuitOnLastWindowClosed(True)
+    try:
+        return app.exec()
+    finally:
+        ws.close()

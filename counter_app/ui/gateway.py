@@ -1,0 +1,92 @@
+"""The UI's door to the services: one object that binds the ``ServiceContext``.
+
+Every method is a plain call into ``counter_app.services`` (it runs on a pool thread via
+``TaskRunner``, never on the GUI thread). The service modules are looked up by name when
+first used, so a workstation whose build lacks one shows its refusal (``ServiceMissing``)
+on that action only. Tests pass a fake with the same methods (cosmicpython's fakes).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import ServiceError
+
+
+class ServiceMissing(ServiceError):
+    reason = "service_missing"
+    message = "此项业务功能尚未安装在本工作站。请联系系统管理员。"
+
+
+class ServiceGateway:
+    """Binds ``ctx`` (and the workstation id) to the service functions."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- lookup ------------------------------------------------------------------------
+
+    def function(self, module: str, name: str) -> Callable[..., Any]:
+        try:
+            mod = importlib.import_module(f"counter_app.services.{module}")
+        except ModuleNotFoundError as error:
+            if error.name and error.name.startswith("counter_app.services"):
+                raise ServiceMissing(f"{ServiceMissing.message}（services.{module}）") from error
+            raise
+        func = getattr(mod, name, None)
+        if func is None:
+            raise ServiceMissing(f"{ServiceMissing.message}（services.{module}.{name}）")
+        return func  # type: ignore[no-any-return]
+
+    def available(self, module: str, name: str) -> bool:
+        try:
+            self.function(module, name)
+        except ServiceMissing:
+            return False
+        return True
+
+    def call(self, module: str, name: str, *args: Any, **kwargs: Any) -> Any:
+        """``services.<module>.<name>(ctx, *args, **kwargs)``."""
+        return self.function(module, name)(self.ctx, *args, **kwargs)
+
+    # -- the calls the main screens make -------------------------------------------------
+
+    def login(self, staff_no: str, password: str) -> Any:
+        return self.call("auth", "login", staff_no, password, self.ctx.settings.workstation_id)
+
+    def logout(self, actor: Actor) -> None:
+        if self.available("auth", "logout"):
+            self.call("auth", "logout", actor)
+
+    def find_holders(self, actor: Actor, text: str) -> list[Any]:
+        return list(self.call("search", "find_holders", actor, text))
+
+    def open_card_session(self, actor: Actor, card_client: Any, pin: Any) -> Any:
+        return self.call("sessions", "open_card_session", actor, card_client, pin)
+
+    def open_id_session(self, actor: Actor, holder_id: Any, document: Any, reason: str) -> Any:
+        return self.call("sessions", "open_id_session", actor, holder_id, document, reason)
+
+    def end_session(self, actor: Actor, session: Any) -> Any:
+        return self.call("sessions", "end_session", actor, session)
+
+    def overview(self, actor: Actor, session: Any) -> Any:
+        return self.call("records", "overview", actor, session)
+
+    def category(self, actor: Actor, session: Any, category: Any) -> Any:
+        return self.call("records", "category", actor, session, category)
+
+    def category_member(self, key: str, position: int) -> Any:
+        """The ``records.Category`` member for a tab: by name, by value, else by position."""
+        mod = importlib.import_module("counter_app.services.records")
+        enum = getattr(mod, "Category", None)
+        if enum is None:
+            return key
+        for member in enum:
+            if member.name.lower() == key or str(member.value).lower() == key:
+                return member
+        members = list(enum)
+        return members[position] if position < len(members) else key

@@ -1,0 +1,196 @@
+"""The holder overview: a header, one tab per RULES Q2 category, and the card's state and
+history. Each tab loads when first shown, off the GUI thread; every view is audited by the
+records service. ID numbers are masked unless the clerk reveals them (auto-hides).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PyQt6.QtCore import QTimer, pyqtSignal
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from counter_app.services.context import Actor
+from counter_app.ui.gateway import ServiceGateway
+from counter_app.ui.models import display, value_of
+from counter_app.ui.record_view import RecordView
+from counter_app.ui.tasks import TaskRunner
+
+#: RULES Q2, in the order of the hall terminals.
+CATEGORY_TABS: list[tuple[str, str]] = [
+    ("card_basic", "卡基本信息"),
+    ("public", "公共数据"),
+    ("employment", "就业与失业"),
+    ("social_insurance", "社会保险"),
+    ("medical", "医疗保险"),
+    ("assistance", "低保和优抚"),
+    ("life_health", "生命与健康数据"),
+]
+REVEAL_SECONDS = 15
+
+
+def find_value(record: Any, *names: str) -> Any:
+    """The first of ``names`` found on ``record`` or one level down (e.g. overview.card)."""
+    if record is None:
+        return None
+    for name in names:
+        value = value_of(record, name)
+        if value not in (None, ""):
+            return value
+    for child in ("holder", "card", "basic"):
+        nested = value_of(record, child)
+        if nested is not None and nested is not record:
+            for name in names:
+                value = value_of(nested, name)
+                if value not in (None, ""):
+                    return value
+    return None
+
+
+class HolderView(QWidget):
+    """Shows one holder session; empty (no personal data) when there is none."""
+
+    error = pyqtSignal(object)
+    card_state_known = pyqtSignal(object)
+
+    def __init__(
+        self, gateway: ServiceGateway, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._gateway = gateway
+        self._runner = runner
+        self._actor: Actor | None = None
+        self._session: Any = None
+        self.overview: Any = None
+        self._loaded: set[int] = set()
+        self.header = QLabel()
+        self.header.setObjectName("holderHeader")
+        self.header.setStyleSheet("font-size: 14pt;")
+        self.reveal_button = QPushButton(self.tr("显示完整号码 (F4)"))
+        self.reveal_button.setObjectName("revealButton")
+        self.reveal_button.clicked.connect(self.reveal)
+        self._revealed = False
+        self._hide_timer = QTimer(self)
+        self._hide_timer.setSingleShot(True)
+        self._hide_timer.setInterval(REVEAL_SECONDS * 1000)
+        self._hide_timer.timeout.connect(self.hide_numbers)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.reveal_button)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("categoryTabs")
+        self.card_page = RecordView()
+        self.tabs.addTab(self.card_page, self.tr("卡状态与历史"))
+        self.pages: list[RecordView] = []
+        for _key, title in CATEGORY_TABS:
+            page = RecordView()
+            self.pages.append(page)
+            self.tabs.addTab(page, self.tr(title))
+        self.tabs.currentChanged.connect(self._tab_shown)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self.clear()
+
+    @property
+    def session(self) -> Any:
+        return self._session
+
+    def clear(self) -> None:
+        """Forget the holder: nothing personal stays on screen."""
+        self._session = None
+        self.overview = None
+        self._loaded.clear()
+        self._revealed = False
+        self._hide_timer.stop()
+        self.header.setText(self.tr("当前没有持卡人。请持卡人插卡并输入密码，或查询参保人 (F3)。"))
+        self.reveal_button.setEnabled(False)
+        self.card_page.show_message("")
+        for page in self.pages:
+            page.show_message("")
+        self.tabs.setEnabled(False)
+
+    def show_session(self, actor: Actor, session: Any) -> None:
+        self.clear()
+        self._actor, self._session = actor, session
+        self.tabs.setEnabled(True)
+        self.header.setText(self.tr("正在读取持卡人信息…"))
+        self.card_page.show_message(self.tr("正在读取…"))
+        self._runner.run(
+            lambda: self._gateway.overview(actor, session),
+            self._overview_loaded,
+            self._failed,
+            name="overview",
+        )
+        self.tabs.setCurrentIndex(0)
+
+    def _overview_loaded(self, overview: Any) -> None:
+        if self._session is None:
+            return
+        self.overview = overview
+        self.reveal_button.setEnabled(True)
+        self._render_header()
+        self.card_page.show_record(overview)
+        self.card_state_known.emit(find_value(overview, "card_state", "state"))
+
+    def _render_header(self) -> None:
+        o = self.overview
+        name = find_value(o, "name") or ""
+        ssn = find_value(o, "ssn", "id_number", "social_security_number") or ""
+        card = find_value(o, "card_number") or ""
+        state = find_value(o, "card_state_label", "card_state", "state") or ""
+        self.header.setText(
+            f"<b>{name}</b>　{self.tr('社会保障号码')} {display(ssn, 'ssn', self._revealed)}"
+            f"　{self.tr('卡号')} {display(card, 'card_number', self._revealed)}"
+            f"　{self.tr('卡状态')} {display(state)}"
+        )
+
+    def reveal(self) -> None:
+        """Show the full numbers for REVEAL_SECONDS, then mask them again."""
+        if self.overview is None:
+            return
+        self._revealed = True
+        self._render_header()
+        self._hide_timer.start()
+
+    def hide_numbers(self) -> None:
+        self._revealed = False
+        if self.overview is not None:
+            self._render_header()
+
+    @property
+    def revealed(self) -> bool:
+        return self._revealed
+
+    def _tab_shown(self, index: int) -> None:
+        if index <= 0 or self._session is None or index in self._loaded:
+            return
+        self._loaded.add(index)
+        key = CATEGORY_TABS[index - 1][0]
+        page = self.pages[index - 1]
+        page.show_message(self.tr("正在读取…"))
+        actor, session = self._actor, self._session
+        assert actor is not None
+
+        def load() -> Any:
+            return self._gateway.category(
+                actor, session, self._gateway.category_member(key, index - 1)
+            )
+
+        def done(record: Any) -> None:
+            if self._session is session:
+                page.show_record(record)
+
+        def failed(error: BaseException) -> None:
+            self._loaded.discard(index)
+            page.show_message(str(error))
+
+        self._runner.run(load, done, failed, name=f"category:{key}")
+
+    def _failed(self, error: BaseException) -> None:
+        self.card_page.show_message(str(error))
+        self.error.emit(error)
+
+    def reload(self) -> None:
+        if self._actor is not None and self._session is not None:
+            self.show_session(self._actor, self._session)

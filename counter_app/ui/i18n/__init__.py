@@ -1,0 +1,71 @@
+"""The UI's translations: Chinese source strings, an English catalogue beside them.
+
+``lrelease`` is not available in the virtual environment, so the catalogue is JSON
+(``en.json``: ``{"context": {"中文原文": "English"}}``) read by :class:`JsonTranslator`, a
+``QTranslator`` subclass: every string still goes through ``self.tr()`` /
+``QCoreApplication.translate``, so a ``.qm`` file can replace the JSON without touching a
+widget. A context of ``"*"`` holds translations shared by every context.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PyQt6.QtCore import QCoreApplication, QTranslator
+
+CATALOGUE_DIR = Path(__file__).resolve().parent
+LANGUAGES = {"zh_CN": "中文（简体）", "en": "English"}
+
+
+class JsonTranslator(QTranslator):
+    """Translates from a ``{context: {source: translation}}`` catalogue."""
+
+    def __init__(self, catalogue: dict[str, dict[str, str]], language: str) -> None:
+        super().__init__()
+        self._catalogue = catalogue
+        self._language = language
+
+    @classmethod
+    def load_language(cls, language: str) -> JsonTranslator | None:
+        """The translator for ``language``; None for the source language (Chinese)."""
+        if language in ("", "zh_CN", "zh"):
+            return None
+        path = CATALOGUE_DIR / f"{language}.json"
+        if not path.exists():
+            return None
+        return cls(json.loads(path.read_text(encoding="utf-8")), language)
+
+    def language(self) -> str:
+        return self._language
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+        return not self._catalogue
+
+    def translate(  # type: ignore[override]
+        self,
+        context: str | None,
+        source_text: str | None,
+        disambiguation: str | None = None,
+        n: int = -1,
+    ) -> str | None:
+        if not source_text:
+            return None
+        for key in (context or "", "*"):
+            found = self._catalogue.get(key, {}).get(source_text)
+            if found:
+                return found
+        return None  # Qt falls back to the source text
+
+
+def install_language(app: QCoreApplication, language: str) -> JsonTranslator | None:
+    """Install the translator for ``language`` on ``app``; keep the returned object alive."""
+    translator = JsonTranslator.load_language(language)
+    if translator is not None:
+        app.installTranslator(translator)
+    return translator
+
+
+def tr(context: str, text: str) -> str:
+    """``QCoreApplication.translate`` for code that is not a QObject (models, helpers)."""
+    return QCoreApplication.translate(context, text)

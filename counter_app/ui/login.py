@@ -1,0 +1,189 @@
+"""Staff login (issue 6 item 1). In demo mode the dialog lists the demo accounts.
+
+The password is checked by ``services.auth.login`` on a pool thread; the dialog keeps what
+was typed when the database is unreachable, and says why a login was refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.ui.gateway import ServiceGateway
+from counter_app.ui.tasks import TaskRunner
+
+APP_TITLE = "社保卡经办窗口工作站"
+
+
+def account_rows(accounts: Sequence[Any]) -> list[tuple[str, str, str, str, str]]:
+    """(工号, 姓名, 岗位, 机构, 密码) for the demo account list; tolerant of field names."""
+    rows = []
+    for a in accounts:
+
+        def get(*names: str, _a: Any = a) -> str:
+            for n in names:
+                v = _a.get(n) if isinstance(_a, dict) else getattr(_a, n, None)
+                if v:
+                    return str(v)
+            return ""
+
+        rows.append(
+            (
+                get("staff_no", "staff_number", "number"),
+                get("name"),
+                get("role_label", "role"),
+                get("office_name", "office", "office_code"),
+                get("password"),
+            )
+        )
+    return rows
+
+
+class LoginForm(QWidget):
+    """Staff number + password + 登录; used by the login dialog and the lock screen."""
+
+    submitted = pyqtSignal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.staff_no = QLineEdit()
+        self.staff_no.setObjectName("staffNo")
+        self.staff_no.setPlaceholderText(self.tr("工号"))
+        self.password = QLineEdit()
+        self.password.setObjectName("staffPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("密码"))
+        self.submit = QPushButton(self.tr("登录"))
+        self.submit.setDefault(True)
+        self.error = QLabel()
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        form = QFormLayout(self)
+        form.addRow(self.tr("工号"), self.staff_no)
+        form.addRow(self.tr("密码"), self.password)
+        form.addRow("", self.submit)
+        form.addRow(self.error)
+        self.submit.clicked.connect(self._submit)
+        self.password.returnPressed.connect(self._submit)
+        self.staff_no.returnPressed.connect(self.password.setFocus)
+        self.setTabOrder(self.staff_no, self.password)
+        self.setTabOrder(self.password, self.submit)
+
+    def _submit(self) -> None:
+        staff_no = self.staff_no.text().strip()
+        if not staff_no:
+            self.error.setText(self.tr("请输入工号。"))
+            self.staff_no.setFocus()
+            return
+        if not self.password.text():
+            self.error.setText(self.tr("请输入密码。"))
+            self.password.setFocus()
+            return
+        self.error.setText("")
+        self.set_busy(True)
+        self.submitted.emit(staff_no, self.password.text())
+
+    def set_busy(self, busy: bool) -> None:
+        self.submit.setEnabled(not busy)
+        self.submit.setText(self.tr("正在登录…") if busy else self.tr("登录"))
+
+    def refused(self, message: str) -> None:
+        self.set_busy(False)
+        self.error.setText(message)
+        self.password.clear()
+        self.password.setFocus()
+
+
+class LoginDialog(QDialog):
+    """The first window. ``logged_in(result)`` carries the service's ``LoginResult``."""
+
+    logged_in = pyqtSignal(object)
+
+    def __init__(
+        self,
+        gateway: ServiceGateway,
+        runner: TaskRunner,
+        office_label: str,
+        demo_accounts: Sequence[Any] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._gateway = gateway
+        self._runner = runner
+        self.setWindowTitle(f"{self.tr(APP_TITLE)} — {office_label}")
+        self.setObjectName("loginDialog")
+        heading = QLabel(self.tr("工作人员登录"))
+        heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        office = QLabel(office_label)
+        self.form = LoginForm()
+        self.form.submitted.connect(self._login)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(office)
+        layout.addWidget(self.form)
+        self.accounts: QTableWidget | None = None
+        rows = account_rows(demo_accounts)
+        if rows:
+            layout.addWidget(QLabel(self.tr("演示账户（双击填入）：")))
+            table = QTableWidget(len(rows), 5)
+            table.setObjectName("demoAccounts")
+            table.setHorizontalHeaderLabels(
+                [
+                    self.tr("工号"),
+                    self.tr("姓名"),
+                    self.tr("岗位"),
+                    self.tr("机构"),
+                    self.tr("密码"),
+                ]
+            )
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    table.setItem(r, c, QTableWidgetItem(value))
+            table.resizeColumnsToContents()
+            table.cellDoubleClicked.connect(lambda r, _c: self.use_account(rows[r]))
+            table.setMinimumWidth(620)
+            layout.addWidget(table)
+            self.accounts = table
+        buttons = QHBoxLayout()
+        quit_button = QPushButton(self.tr("退出"))
+        quit_button.clicked.connect(self.reject)
+        buttons.addStretch(1)
+        buttons.addWidget(quit_button)
+        layout.addLayout(buttons)
+        self.form.staff_no.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def use_account(self, row: tuple[str, ...]) -> None:
+        self.form.staff_no.setText(row[0])
+        self.form.password.setText(row[4])
+        self.form.submit.setFocus()
+
+    def _login(self, staff_no: str, password: str) -> None:
+        self._runner.run(
+            lambda: self._gateway.login(staff_no, password),
+            self._done,
+            lambda error: self.form.refused(str(error)),
+            name="login",
+        )
+
+    def _done(self, result: Any) -> None:
+        self.form.set_busy(False)
+        self.form.password.clear()
+        self.logged_in.emit(result)
+        self.accept()

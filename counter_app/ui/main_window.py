@@ -1,0 +1,457 @@
+"""The clerk's main window: search, holder overview, actions, status bar, lock.
+
+Everything reaches the database and the card through the gateway and the reader bridge on
+pool threads (``TaskRunner``). This window holds the state of the counter — who is logged
+in, which holder session is open, what is in the reader — and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.services.context import Actor
+from counter_app.services.errors import DatabaseUnavailable
+from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.ui.actions import COUNTER_ACTIONS, Situation, availability
+from counter_app.ui.card_session import CardLogin
+from counter_app.ui.gateway import ServiceGateway
+from counter_app.ui.holder_view import HolderView, find_value
+from counter_app.ui.lock import IdleWatcher, LockScreen
+from counter_app.ui.login import APP_TITLE
+from counter_app.ui.models import RecordTableModel
+from counter_app.ui.pin_entry import PinEntry
+from counter_app.ui.reader_bridge import ReaderBridge, ReaderState
+from counter_app.ui.search import SearchBox
+from counter_app.ui.tasks import TaskRunner
+
+READER_TEXT = {
+    ReaderState.NO_READER: "未连接读卡器",
+    ReaderState.READY: "读卡器就绪，请插卡",
+    ReaderState.READING: "正在读卡…",
+    ReaderState.CARD_PRESENT: "已插卡",
+    ReaderState.UNREADABLE: "无法读取此卡",
+}
+HIT_COLUMNS = ["name", "gender", "ssn", "birth_date", "card_number", "card_state"]
+
+#: Opens a workflow dialog: (window, action) -> None. Filled by ``workflows.register``.
+WorkflowOpener = Callable[["MainWindow", Action], None]
+
+
+class MainWindow(QMainWindow):
+    logged_out = pyqtSignal()
+
+    def __init__(
+        self,
+        gateway: ServiceGateway,
+        runner: TaskRunner,
+        bridge: ReaderBridge,
+        pin_entry: PinEntry,
+        actor: Actor,
+        idle_minutes: float = 5,
+        open_workflow: WorkflowOpener | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.gateway, self.runner, self.bridge, self.pins = gateway, runner, bridge, pin_entry
+        self.actor: Actor = actor
+        self._open_workflow = open_workflow
+        self.card_state: str | None = None
+        self.card_session = False
+        self.workflow: Any = None  # the open workflow dialog, if any
+        self.locked = False
+        self.hidden_windows: list[QWidget] = []
+
+        self.banner = QLabel()
+        self.banner.setObjectName("dbBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background: #b00020; color: white; padding: 6px; font-weight: bold;"
+        )
+        self.banner.hide()
+        self.search = SearchBox()
+        self.search.search.connect(self.do_search)
+        self.hits = RecordTableModel(columns=HIT_COLUMNS)
+        self.hit_view = QTableView()
+        self.hit_view.setObjectName("hitTable")
+        self.hit_view.setModel(self.hits)
+        self.hit_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.hit_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.hit_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.hit_view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
+        self.hit_view.activated.connect(lambda _i: self.check_id_for_hit())
+        self.open_hit = QPushButton(self.tr("核验证件并查看 (Enter)"))
+        self.open_hit.clicked.connect(self.check_id_for_hit)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.hit_view, 1)
+        left_layout.addWidget(self.open_hit)
+
+        self.holder = HolderView(gateway, runner)
+        self.holder.card_state_known.connect(self._card_state_known)
+        self.holder.error.connect(self.show_error)
+
+        self.action_buttons: dict[Action, QPushButton] = {}
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(QLabel(self.tr("业务办理")))
+        for action, key in COUNTER_ACTIONS:
+            button = QPushButton(f"{self.tr(ACTION_LABELS[action])}  ({key})")
+            button.setObjectName(f"action_{action.value}")
+            button.setMinimumHeight(40)
+            button.clicked.connect(lambda _c=False, a=action: self.start_workflow(a))
+            self.action_buttons[action] = button
+            right_layout.addWidget(button)
+            shortcut = QAction(self)
+            shortcut.setShortcut(QKeySequence(key))
+            shortcut.triggered.connect(
+                lambda _c=False, b=button: b.click() if b.isEnabled() else None
+            )
+            self.addAction(shortcut)
+        right_layout.addStretch(1)
+        self.end_button = QPushButton(self.tr("结束服务并打印告知单 (F12)"))
+        self.end_button.setObjectName("endSession")
+        self.end_button.clicked.connect(self.end_session)
+        right_layout.addWidget(self.end_button)
+        self.lock_button = QPushButton(self.tr("锁定 (Ctrl+L)"))
+        self.lock_button.clicked.connect(self.lock)
+        right_layout.addWidget(self.lock_button)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.holder)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 760, 220])
+        work = QWidget()
+        work_layout = QVBoxLayout(work)
+        work_layout.addWidget(self.banner)
+        work_layout.addWidget(splitter, 1)
+        self.lock_screen = LockScreen()
+        self.lock_screen.unlock_requested.connect(self.try_unlock)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(work)
+        self.stack.addWidget(self.lock_screen)
+        self.setCentralWidget(self.stack)
+        self.setTabOrder(self.search.edit, self.hit_view)
+        self.setTabOrder(self.hit_view, self.open_hit)
+
+        self.reader_label = QLabel()
+        self.reader_label.setObjectName("readerState")
+        self.typing_label = QLabel()
+        self.typing_label.setObjectName("holderTyping")
+        self.staff_label = QLabel()
+        self.office_label = QLabel()
+        bar = self.statusBar()
+        assert bar is not None
+        bar.addWidget(self.reader_label, 1)
+        bar.addWidget(self.typing_label)
+        bar.addPermanentWidget(self.staff_label)
+        bar.addPermanentWidget(self.office_label)
+
+        self.holder_dock: QDockWidget | None = None
+        if not pin_entry.own_window:
+            dock = QDockWidget(self.tr("持卡人密码键盘"), self)
+            dock.setObjectName("holderDock")
+            dock.setWidget(pin_entry.panel)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            dock.hide()
+            self.holder_dock = dock
+        pin_entry.holder_typing.connect(self._holder_typing)
+
+        self.card_login = CardLogin(gateway, bridge, pin_entry)
+        self.card_login.opened.connect(self._card_session_opened)
+        self.card_login.failed.connect(self.show_message)
+        bridge.state_changed.connect(self._reader_state)
+        bridge.card_ready.connect(self._card_ready)
+        bridge.card_removed.connect(self._card_removed)
+
+        for key, slot in (
+            ("F3", self.focus_search),
+            ("F4", self.reveal),
+            ("F12", self.end_session),
+            ("Ctrl+L", self.lock),
+        ):
+            act = QAction(self)
+            act.setShortcut(QKeySequence(key))
+            act.triggered.connect(slot)
+            self.addAction(act)
+
+        self.idle = IdleWatcher(idle_minutes, self)
+        self.idle.idle.connect(self.lock)
+        self._set_actor(actor)
+        self._reader_state(bridge.state, bridge.detail)
+        self.idle.start()
+        self.resize(1360, 820)
+
+    # -- staff -------------------------------------------------------------------------
+
+    def _set_actor(self, actor: Actor) -> None:
+        self.actor = actor
+        self.setWindowTitle(f"{self.tr(APP_TITLE)} — {actor.office_name}")
+        self.staff_label.setText(self.tr("工作人员：") + f"{actor.name}（{actor.staff_no}）")
+        self.office_label.setText(f"{actor.office_name} · {actor.workstation_id}")
+        self.refresh_actions()
+
+    def lock(self) -> None:
+        """Hide every piece of personal data until the same staff member unlocks."""
+        if self.locked:
+            return
+        self.locked = True
+        self.idle.stop()
+        self.card_login.cancel()
+        self.pins.cancel()
+        self.hidden_windows = [
+            w for w in self.findChildren(QWidget) if w.isWindow() and w.isVisible()
+        ]
+        for window in self.hidden_windows:
+            window.hide()
+        if self.holder_dock is not None:
+            self.holder_dock.hide()
+        self.lock_screen.prepare(self.actor.staff_no, self.actor.name)
+        self.stack.setCurrentWidget(self.lock_screen)
+
+    def try_unlock(self, staff_no: str, password: str) -> None:
+        def done(result: Any) -> None:
+            actor: Actor = result.actor
+            if actor.staff_id != self.actor.staff_id:
+                self._switch_staff(actor)
+            self._unlocked()
+
+        self.runner.run(
+            lambda: self.gateway.login(staff_no, password),
+            done,
+            lambda e: self.lock_screen.form.refused(str(e)),
+            name="unlock",
+        )
+
+    def _unlocked(self) -> None:
+        self.locked = False
+        self.stack.setCurrentIndex(0)
+        for window in self.hidden_windows:
+            window.show()
+        self.hidden_windows = []
+        self.idle.start()
+
+    def _switch_staff(self, actor: Actor) -> None:
+        """Another staff member logged in at the lock screen: the first one's work ends."""
+        previous = self.actor
+        for window in self.hidden_windows:
+            window.close()
+        self.hidden_windows = []
+        self.workflow = None
+        session = self.holder.session
+        self.holder.clear()
+        self.hits.set_rows([])
+        self.card_session = False
+        if session is not None:
+            self.runner.run(
+                lambda: self.gateway.end_session(previous, session),
+                None,
+                lambda _e: None,
+                name="end_previous_session",
+            )
+        self.runner.run(lambda: self.gateway.logout(previous), None, lambda _e: None, name="logout")
+        self._set_actor(actor)
+
+    # -- reader ------------------------------------------------------------------------
+
+    def _reader_state(self, state: ReaderState, detail: str) -> None:
+        text = self.tr(READER_TEXT[state])
+        if detail and state in (ReaderState.UNREADABLE, ReaderState.NO_READER):
+            text += "：" + detail
+        self.reader_label.setText(self.tr("读卡器：") + text)
+        self.reader_label.setStyleSheet(
+            "color: #b00020;" if state is ReaderState.UNREADABLE else ""
+        )
+        self.refresh_actions()
+
+    def _card_ready(self, identity: Any) -> None:
+        if self.locked or self.workflow is not None:
+            return  # a workflow that waits for a card takes it from the bridge itself
+        if self.holder.session is None:
+            self.card_login.start(self.actor, identity)
+
+    def _card_removed(self) -> None:
+        self.card_login.cancel()
+        if self.workflow is not None and hasattr(self.workflow, "card_pulled"):
+            self.workflow.card_pulled()
+        if self.card_session and self.holder.session is not None:
+            session, actor = self.holder.session, self.actor
+            self.holder.clear()
+            self.card_session = False
+            self.card_state = None
+            self.runner.run(
+                lambda: self.gateway.end_session(actor, session),
+                None,
+                lambda _e: None,
+                name="end_session_card_removed",
+            )
+            self.show_message(self.tr("社保卡已拔出，本次查询已结束。"))
+        self.refresh_actions()
+
+    def _card_session_opened(self, session: Any) -> None:
+        self.card_session = True
+        self.holder.show_session(self.actor, session)
+        self.refresh_actions()
+
+    def _holder_typing(self, typing: bool) -> None:
+        # The clerk's side learns only that an entry is open — never a digit or a count.
+        self.typing_label.setText(self.tr("持卡人正在输入密码…") if typing else "")
+        if self.holder_dock is not None:
+            self.holder_dock.setVisible(typing)
+
+    # -- search and ID-checked sessions ------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.edit.setFocus()
+        self.search.edit.selectAll()
+
+    def do_search(self, text: str) -> None:
+        actor = self.actor
+        self.runner.run(
+            lambda: self.gateway.find_holders(actor, text),
+            self._hits_found,
+            self.show_error,
+            name="find_holders",
+        )
+
+    def _hits_found(self, hits: list[Any]) -> None:
+        self.db_ok()
+        self.hits.set_rows(hits, HIT_COLUMNS)
+        self.hit_view.resizeColumnsToContents()
+        if not hits:
+            self.show_message(self.tr("未找到该参保人。请核对身份证号码、卡号或姓名与出生日期。"))
+        else:
+            self.hit_view.selectRow(0)
+            self.hit_view.setFocus()
+
+    def selected_hit(self) -> Any:
+        rows = self.hit_view.selectionModel().selectedRows()  # type: ignore[union-attr]
+        return self.hits.row_object(rows[0].row()) if rows else None
+
+    def check_id_for_hit(self) -> None:
+        hit = self.selected_hit()
+        if hit is None:
+            return
+        from counter_app.ui.id_check import IdCheckDialog
+
+        dialog = IdCheckDialog(hit, self)
+        if dialog.exec():
+            holder_id = find_value(hit, "holder_id", "id")
+            actor, document, reason = self.actor, dialog.document(), dialog.reason()
+            self.runner.run(
+                lambda: self.gateway.open_id_session(actor, holder_id, document, reason),
+                self._id_session_opened,
+                self.show_error,
+                name="open_id_session",
+            )
+
+    def _id_session_opened(self, session: Any) -> None:
+        self.db_ok()
+        self.card_session = False
+        self.holder.show_session(self.actor, session)
+        self.refresh_actions()
+
+    def reveal(self) -> None:
+        self.holder.reveal()
+
+    def end_session(self) -> None:
+        session = self.holder.session
+        if session is None:
+            return
+        actor = self.actor
+
+        def done(summary: Any) -> None:
+            self.holder.clear()
+            self.card_session = False
+            self.card_state = None
+            self.refresh_actions()
+            if self._open_workflow is not None and summary is not None:
+                from counter_app.ui.workflows.access_slip import show_access_slip
+
+                show_access_slip(self, summary)
+
+        self.runner.run(
+            lambda: self.gateway.end_session(actor, session),
+            done,
+            self.show_error,
+            name="end_session",
+        )
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _card_state_known(self, state: Any) -> None:
+        self.card_state = None if state is None else str(getattr(state, "value", state))
+        self.refresh_actions()
+
+    def situation(self) -> Situation:
+        return Situation(
+            has_session=self.holder.session is not None,
+            card_session=self.card_session,
+            card_in_reader=self.bridge.state is ReaderState.CARD_PRESENT,
+            card_state=self.card_state,
+        )
+
+    def refresh_actions(self) -> None:
+        situation = self.situation()
+        for action, button in self.action_buttons.items():
+            enabled, why = availability(self.actor, action, situation)
+            button.setEnabled(enabled and self._open_workflow is not None)
+            button.setToolTip(why if not enabled else self.tr(ACTION_LABELS[action]))
+        self.end_button.setEnabled(situation.has_session)
+        self.open_hit.setEnabled(self.hits.rowCount() > 0)
+
+    def start_workflow(self, action: Action) -> None:
+        if self._open_workflow is not None and self.workflow is None:
+            self._open_workflow(self, action)
+
+    # -- messages ----------------------------------------------------------------------
+
+    def show_error(self, error: BaseException) -> None:
+        if isinstance(error, DatabaseUnavailable):
+            self.db_down(str(error))
+        else:
+            self.show_message(str(error))
+
+    def db_down(self, text: str) -> None:
+        self.banner.setText(self.tr("数据库连接中断：") + text)
+        self.banner.show()
+
+    def db_ok(self) -> None:
+        self.banner.hide()
+
+    def show_message(self, text: str) -> None:
+        bar = self.statusBar()
+        if bar is not None:
+            bar.showMessage(text, 15000)
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
+        if self.holder.session is not None and event is not None:
+            answer = QMessageBox.question(
+                self, self.tr("退出"), self.tr("当前服务尚未结束，确定退出吗？")
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.pins.cancel()
+        self.idle.detach()
+        super().closeEvent(event)

@@ -1,0 +1,118 @@
+"""The search box: ID number, card number, or name + birth date, validated as typed.
+
+``classify`` is pure (tested without a window): it says what the text looks like, whether it
+can be searched yet, and the Chinese hint shown under the box.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from counter_app.ui.i18n import tr
+from counter_app.validation import ValidationError, check_card_number, parse_id_number
+from counter_app.validation.idnumber import normalise_id_number
+
+_ID_CHARS = re.compile(r"^[0-9]{1,17}[0-9Xx]?$")
+_CARD = re.compile(r"^[A-Za-z0-9]{9}$")
+_NAME_DATE = re.compile(r"^(?P<name>[^\d\s]+)\s*(?P<date>\d{4}-?\d{1,2}-?\d{1,2})?$")
+
+
+@dataclass(frozen=True)
+class SearchCheck:
+    kind: str  # "", "id", "card", "name"
+    ok: bool
+    hint: str
+    error: bool = False
+
+
+def classify(text: str) -> SearchCheck:
+    raw = text.strip()
+    if not raw:
+        return SearchCheck(
+            "", False, tr("search", "输入身份证号码、卡号，或“姓名 出生日期”（如 张三 1980-01-31）")
+        )
+    folded = normalise_id_number(raw)
+    if _ID_CHARS.match(folded) and not _CARD.match(folded):
+        if len(folded) < 15 or 15 < len(folded) < 18:
+            return SearchCheck(
+                "id",
+                False,
+                tr("search", "身份证号码：已输入 %1 位，共 18 位").replace("%1", str(len(folded))),
+            )
+        try:
+            number = parse_id_number(folded)
+        except ValidationError as error:
+            return SearchCheck("id", False, str(error), error=True)
+        return SearchCheck(
+            "id",
+            True,
+            tr("search", "身份证号码有效（出生日期 %1）").replace(
+                "%1", number.birth_date.isoformat()
+            ),
+        )
+    if _CARD.match(folded):
+        try:
+            check = check_card_number(folded)
+        except ValidationError as error:
+            if folded.isdigit():  # more likely an ID number being typed
+                return SearchCheck(
+                    "id",
+                    False,
+                    tr("search", "身份证号码：已输入 %1 位，共 18 位").replace("%1", "9"),
+                )
+            return SearchCheck("card", False, str(error), error=True)
+        return SearchCheck("card", True, check.warning or tr("search", "按卡号查询"))
+    match = _NAME_DATE.match(raw)
+    if match:
+        if not match.group("date"):
+            return SearchCheck(
+                "name", False, tr("search", "按姓名查询须同时输入出生日期，如 张三 1980-01-31")
+            )
+        return SearchCheck("name", True, tr("search", "按姓名和出生日期查询"))
+    return SearchCheck(
+        "", False, tr("search", "无法识别：请输入身份证号码、卡号，或“姓名 出生日期”"), error=True
+    )
+
+
+class SearchBox(QWidget):
+    """Line edit + 查询; ``search(text)`` only once the text validates."""
+
+    search = pyqtSignal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setObjectName("searchBox")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setPlaceholderText(self.tr("身份证号码 / 卡号 / 姓名 出生日期  (F3)"))
+        self.button = QPushButton(self.tr("查询"))
+        self.hint = QLabel()
+        self.hint.setObjectName("searchHint")
+        self.hint.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.hint)
+        self.edit.textChanged.connect(self._validate)
+        self.edit.returnPressed.connect(self._submit)
+        self.button.clicked.connect(self._submit)
+        self._validate("")
+
+    def _validate(self, text: str) -> SearchCheck:
+        check = classify(text)
+        self.hint.setText(check.hint)
+        self.hint.setStyleSheet("color: #b00020;" if check.error else "color: #555;")
+        self.edit.setStyleSheet("border: 1px solid #b00020;" if check.error else "")
+        self.button.setEnabled(check.ok)
+        return check
+
+    def _submit(self) -> None:
+        if self._validate(self.edit.text()).ok:
+            self.search.emit(self.edit.text().strip())

@@ -1,0 +1,158 @@
+"""The one helper that runs work off the GUI thread and calls back on it.
+
+Picard's ``run_task(func, next_func)`` / Anki's ``QueryOp`` in a few lines on ``QThreadPool``:
+``runner.run(func, on_done, on_error)`` runs ``func()`` on a pool thread and delivers its
+result (or the exception it raised) to the callbacks on the GUI thread. Card work goes to a
+single-thread pool (``card=True``) so that one thread owns the reader (STYLE.md "Threads").
+
+Promises: callbacks always run on the thread that owns the runner; a cancelled task never
+calls back. It must not: touch widgets from ``func``; swallow exceptions silently (an
+unhandled one is logged and given to ``on_error``).
+
+Tests pass :class:`InlinePool` (Picard's ``FakeThreadPool``): the work runs at once on the
+calling thread, so a click in a test has finished, callbacks included, when it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
+
+log = logging.getLogger(__name__)
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class Pool(Protocol):
+    def start(self, runnable: QRunnable) -> None: ...
+
+
+class InlinePool:
+    """A pool that runs each runnable immediately on the caller's thread (tests, scripts)."""
+
+    def __init__(self) -> None:
+        self.started = 0
+
+    def start(self, runnable: QRunnable) -> None:
+        self.started += 1
+        runnable.run()
+
+    def waitForDone(self, msecs: int = -1) -> bool:  # noqa: N802 - QThreadPool's name
+        return True
+
+
+class Task(QObject):
+    """One piece of work in flight. ``cancel()`` drops its callbacks (the work itself, once
+    started on the card thread or in the database, finishes; its result is ignored)."""
+
+    _finished = pyqtSignal(object)
+    _failed = pyqtSignal(object)
+
+    def __init__(self, name: str, on_done: Done | None, on_error: Failed | None) -> None:
+        super().__init__()
+        self.name = name
+        self.cancelled = False
+        self.done = False
+        self.started_at = time.perf_counter()
+        self._on_done = on_done
+        self._on_error = on_error
+        self._finished.connect(self._deliver_result)
+        self._failed.connect(self._deliver_error)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def _deliver_result(self, result: Any) -> None:
+        self.done = True
+        if not self.cancelled and self._on_done is not None:
+            self._on_done(result)
+
+    def _deliver_error(self, error: BaseException) -> None:
+        self.done = True
+        if self.cancelled:
+            return
+        if self._on_error is not None:
+            self._on_error(error)
+        else:
+            log.error("task %s failed: %s", self.name, error, exc_info=error)
+
+
+class _Job(QRunnable):
+    def __init__(self, task: Task, func: Callable[[], Any]) -> None:
+        super().__init__()
+        self._task = task
+        self._func = func
+
+    def run(self) -> None:
+        try:
+            result = self._func()
+        except BaseException as error:  # noqa: BLE001 - handed to the GUI thread
+            if not _expected(error):
+                log.exception("task %s raised", self._task.name)
+            self._task._failed.emit(error)
+        else:
+            self._task._finished.emit(result)
+
+
+def _expected(error: BaseException) -> bool:
+    """Domain errors (services, card, validation) are expected; anything else is logged."""
+    from counter_app.services.errors import ServiceError
+    from counter_app.validation.errors import ValidationError
+    from reader.errors import CardError
+
+    return isinstance(error, (ServiceError, CardError, ValidationError))
+
+
+class TaskRunner(QObject):
+    """Runs callables off the GUI thread: ``pool`` for database/PDF work, ``card_pool``
+    (one thread) for everything that talks to the card reader."""
+
+    busy_changed = pyqtSignal(bool)
+
+    def __init__(self, pool: Pool | None = None, card_pool: Pool | None = None) -> None:
+        super().__init__()
+        self._pool: Pool = pool if pool is not None else QThreadPool.globalInstance()  # type: ignore[assignment]
+        if card_pool is None:
+            card_pool = QThreadPool()
+            card_pool.setMaxThreadCount(1)  # one thread owns the reader (Electrum plugin.py)
+        self._card_pool: Pool = card_pool  # type: ignore[assignment]
+        self._live: set[Task] = set()
+
+    def run(
+        self,
+        func: Callable[[], Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        *,
+        card: bool = False,
+        name: str = "",
+    ) -> Task:
+        task = Task(name or getattr(func, "__name__", "task"), on_done, on_error)
+        self._live.add(task)
+        task._finished.connect(lambda _r, t=task: self._forget(t))
+        task._failed.connect(lambda _e, t=task: self._forget(t))
+        if len(self._live) == 1:
+            self.busy_changed.emit(True)
+        (self._card_pool if card else self._pool).start(_Job(task, func))
+        return task
+
+    def _forget(self, task: Task) -> None:
+        self._live.discard(task)
+        if not self._live:
+            self.busy_changed.emit(False)
+
+    @property
+    def pending(self) -> int:
+        return len(self._live)
+
+    def wait(self, msecs: int = 10000) -> None:
+        """Block until the pools are idle (shutdown, scripts); never call from a handler."""
+        for pool in (self._pool, self._card_pool):
+            waiter = getattr(pool, "waitForDone", None)
+            if waiter is not None:
+                waiter(msecs)

