@@ -208,18 +208,32 @@ class FontSet:
                 return face
         return None
 
-    def runs(self, text: str) -> list[tuple[str, str]]:
-        """``text`` cut into (font name, piece) runs, each piece drawable by its font."""
+    def runs(self, text: str, *, strict: bool = False) -> list[tuple[str, str]]:
+        """``text`` cut into (font name, piece) runs, each piece drawable by its font.
+
+        A character no face has goes to the primary font (it would print as a box); with
+        ``strict`` such a printable character raises :class:`MissingGlyphs` instead.
+        """
         result: list[tuple[str, str]] = []
-        faces = self.faces
-        primary = faces[0]
+        primary = self.faces[0]
+        current = ""
+        pieces: list[str] = []
         for ch in text:
             code = ord(ch)
-            face = primary if primary.has(code) else (self._face_for(code) or primary)
-            if result and result[-1][0] == face.name:
-                result[-1] = (face.name, result[-1][1] + ch)
+            if primary.has(code):
+                face = primary
             else:
-                result.append((face.name, ch))
+                found = self._face_for(code)
+                if found is None and strict and ch.isprintable() and not ch.isspace():
+                    raise MissingGlyphs(self.missing(text))
+                face = found or primary
+            if face.name != current:
+                if pieces:
+                    result.append((current, "".join(pieces)))
+                current, pieces = face.name, []
+            pieces.append(ch)
+        if pieces:
+            result.append((current, "".join(pieces)))
         return result
 
     def missing(self, text: str) -> list[str]:

@@ -8,6 +8,7 @@ with the usual rules for punctuation) and names shrink to fit before they wrap.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -75,14 +76,14 @@ class Sheet:
         """Draw one line at baseline ``y``, each character in the first font that has it."""
         if not text:
             return
-        self.fonts.check((text,))
+        runs = self.fonts.runs(text, strict=True)
         c = self.canvas
         obj = c.beginText(x, y)
         if bold:
             c.saveState()
             c.setLineWidth(size * 0.035)
             obj.setTextRenderMode(2)
-        for name, piece in self.fonts.runs(text):
+        for name, piece in runs:
             obj.setFont(name, size)
             obj.textOut(piece)
         c.drawText(obj)
@@ -255,27 +256,63 @@ class QrModules:
 
     size: float
     rects: tuple[tuple[float, float, float, float], ...]
+    #: A name derived from the payload (same payload, same name: the PDF stays deterministic).
+    name: str = "qr"
 
 
 def qr_modules(payload: str, size: float) -> QrModules:
     """The QR code of ``payload`` (error correction M), ``size`` points square.
 
-    reportlab's QR widget encodes the payload and merges dark runs into rectangles; they are
-    drawn as one path rather than through renderPDF, which would put a (non-embedded)
-    Helvetica font resource into the PDF.
+    reportlab's QR widget encodes the payload; its module matrix is turned into one rectangle
+    per run of dark modules in a row and drawn as a single path, rather than through the
+    widget's shapes and renderPDF (slow, and they put a non-embedded Helvetica into the PDF).
     """
     widget = QrCodeWidget(payload, barLevel="M", barBorder=0, barWidth=size, barHeight=size)
-    rects = tuple((r.x, r.y, r.width, r.height) for r in widget.draw().contents
-                  if getattr(r, "fillColor", None) is not None)
-    return QrModules(size, rects)
+    encoder = widget.qr
+    encoder.make()
+    count = encoder.getModuleCount()
+    box = size / count
+    # Runs of dark modules per row; a run repeated in the rows below grows into one rectangle.
+    open_runs: dict[tuple[int, int], int] = {}  # (start, end) -> first row
+    spans: list[tuple[int, int, int, int]] = []  # start, end, first row, last row
+    for r, row in enumerate([*encoder.modules, [False] * count]):
+        runs: set[tuple[int, int]] = set()
+        c = 0
+        while c < count:
+            if row[c]:
+                start = c
+                while c < count and row[c]:
+                    c += 1
+                runs.add((start, c))
+            else:
+                c += 1
+        for run in list(open_runs):
+            if run not in runs:
+                spans.append((*run, open_runs.pop(run), r - 1))
+        for run in runs:
+            open_runs.setdefault(run, r)
+    rects = [(start * box, size - (last + 1) * box, (end - start) * box, (last - first + 1) * box)
+             for start, end, first, last in sorted(spans, key=lambda s: (s[2], s[0]))]
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+    return QrModules(size, tuple(rects), f"qr{digest}")
 
 
 def draw_qr(sheet: Sheet, qr: QrModules, x: float, y: float) -> None:
+    """Draw ``qr`` with its bottom-left corner at (x, y).
+
+    The modules are drawn once per document into a form XObject; every page reuses it.
+    """
     c = sheet.canvas
-    path = c.beginPath()
-    for rx, ry, rw, rh in qr.rects:
-        path.rect(x + rx, y + ry, rw, rh)
+    name = qr.name
+    if not c.hasForm(name):
+        c.beginForm(name, lowerx=0, lowery=0, upperx=qr.size, uppery=qr.size)
+        path = c.beginPath()
+        for rx, ry, rw, rh in qr.rects:
+            path.rect(rx, ry, rw, rh)
+        c.setFillGray(0)
+        c.drawPath(path, stroke=0, fill=1)
+        c.endForm()
     c.saveState()
-    c.setFillGray(0)
-    c.drawPath(path, stroke=0, fill=1)
+    c.translate(x, y)
+    c.doForm(name)
     c.restoreState()

@@ -25,7 +25,7 @@ def bcd_decode(data: bytes) -> str:
 
 def bcd_encode(digits: str, length: int | None = None) -> bytes:
     """Packed BCD of ``digits``, right-padded with ``F`` nibbles to ``length`` bytes."""
-    if not digits.isascii() or not digits.isdigit():
+    if any(c not in "0123456789" for c in digits):
         raise ValueError("BCD takes decimal digits only")
     size = (len(digits) + 1) // 2 if length is None else length
     if len(digits) > 2 * size:

@@ -21,6 +21,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -45,16 +46,31 @@ PNP_READER = "\\\\?PnP?\\Notification"
 
 _REMOVED = {sc.SCARD_W_REMOVED_CARD, sc.SCARD_W_RESET_CARD, sc.SCARD_W_UNPOWERED_CARD}
 _NO_CARD = {sc.SCARD_E_NO_SMARTCARD}
-_UNRESPONSIVE = {sc.SCARD_W_UNRESPONSIVE_CARD, sc.SCARD_W_UNSUPPORTED_CARD,
-                 sc.SCARD_E_PROTO_MISMATCH}
+_UNRESPONSIVE = {
+    sc.SCARD_W_UNRESPONSIVE_CARD,
+    sc.SCARD_W_UNSUPPORTED_CARD,
+    sc.SCARD_E_PROTO_MISMATCH,
+}
 _NO_READER = {sc.SCARD_E_NO_READERS_AVAILABLE, sc.SCARD_E_UNKNOWN_READER}
 #: The service or the context is gone: recreate the context (pyscard #82).
-_SERVICE_LOST = {sc.SCARD_E_NO_SERVICE, sc.SCARD_E_SERVICE_STOPPED, sc.SCARD_E_INVALID_HANDLE,
-                 sc.SCARD_F_COMM_ERROR, sc.SCARD_E_READER_UNAVAILABLE}
+_SERVICE_LOST = {
+    sc.SCARD_E_NO_SERVICE,
+    sc.SCARD_E_SERVICE_STOPPED,
+    sc.SCARD_E_INVALID_HANDLE,
+    sc.SCARD_F_COMM_ERROR,
+    sc.SCARD_E_READER_UNAVAILABLE,
+}
 #: A transmit that failed with one of these may have reached the card before failing.
-_MAYBE_DELIVERED = {sc.SCARD_E_NOT_TRANSACTED, sc.SCARD_F_COMM_ERROR, sc.SCARD_E_COMM_DATA_LOST,
-                    sc.SCARD_F_UNKNOWN_ERROR, sc.SCARD_E_TIMEOUT, sc.SCARD_E_NO_SMARTCARD,
-                    sc.SCARD_E_READER_UNAVAILABLE, sc.SCARD_W_UNRESPONSIVE_CARD}
+_MAYBE_DELIVERED = {
+    sc.SCARD_E_NOT_TRANSACTED,
+    sc.SCARD_F_COMM_ERROR,
+    sc.SCARD_E_COMM_DATA_LOST,
+    sc.SCARD_F_UNKNOWN_ERROR,
+    sc.SCARD_E_TIMEOUT,
+    sc.SCARD_E_NO_SMARTCARD,
+    sc.SCARD_E_READER_UNAVAILABLE,
+    sc.SCARD_W_UNRESPONSIVE_CARD,
+}
 
 
 def _code(hresult: int) -> int:
@@ -89,8 +105,9 @@ def map_error(hresult: int, *, sent: bool = False) -> CardError:
         return ReaderUnavailable("读卡器正被其他程序独占使用。请关闭其他读卡程序后重试。")
     if code in _SERVICE_LOST:
         return ReaderUnavailable()
-    return ReaderUnavailable(f"读卡器通信失败（PC/SC {_describe(code)}）。请重新插卡后重试；"
-                             "仍不行请运行“读卡诊断”。")
+    return ReaderUnavailable(
+        f"读卡器通信失败（PC/SC {_describe(code)}）。请重新插卡后重试；仍不行请运行“读卡诊断”。"
+    )
 
 
 def is_service_lost(hresult: int) -> bool:
@@ -134,7 +151,8 @@ class Context:
         if not readers:
             return {}
         hresult, states = sc.SCardGetStatusChange(
-            self.handle, 0, [(name, sc.SCARD_STATE_UNAWARE) for name in readers])
+            self.handle, 0, [(name, sc.SCARD_STATE_UNAWARE) for name in readers]
+        )
         if _code(hresult) not in (sc.SCARD_S_SUCCESS, sc.SCARD_E_TIMEOUT):
             raise map_error(hresult)
         return {str(name): (int(state), bytes(atr)) for name, state, atr in states}
@@ -150,8 +168,10 @@ class Context:
             matches = [n for n in names if wanted.lower() in n.lower()]
             if len(matches) == 1:
                 return matches[0]
-            raise NoReader(f"未找到读卡器“{wanted}”。已连接的读卡器：{'、'.join(names)}。"
-                           "请检查设置中的读卡器名称。")
+            raise NoReader(
+                f"未找到读卡器“{wanted}”。已连接的读卡器：{'、'.join(names)}。"
+                "请检查设置中的读卡器名称。"
+            )
         for name, (state, _atr) in self.status(names).items():
             if state & sc.SCARD_STATE_PRESENT:
                 return name
@@ -182,8 +202,11 @@ class PcscTransport:
         self._owns_context = owns_context
         self._depth = 0
         hresult, handle, protocol = sc.SCardConnect(
-            context.handle, reader, sc.SCARD_SHARE_SHARED,
-            sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1)
+            context.handle,
+            reader,
+            sc.SCARD_SHARE_SHARED,
+            sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1,
+        )
         if hresult != sc.SCARD_S_SUCCESS:
             if owns_context:
                 context.release()
@@ -284,8 +307,14 @@ class PcscTransport:
 
 # --- the service ------------------------------------------------------------------------
 
-EventKind = Literal["card_inserted", "card_removed", "reader_added", "reader_removed",
-                    "service_lost", "service_restored"]
+EventKind = Literal[
+    "card_inserted",
+    "card_removed",
+    "reader_added",
+    "reader_removed",
+    "service_lost",
+    "service_restored",
+]
 
 
 @dataclass(frozen=True)
@@ -308,14 +337,20 @@ class CardReaderService:
     first reader holding a card. Listeners added before ``start()`` see the initial scan.
     """
 
-    def __init__(self, reader_name: str | None = None, *, poll_timeout: float = 0.5,
-                 retry_interval: float = 0.2) -> None:
+    def __init__(
+        self,
+        reader_name: str | None = None,
+        *,
+        poll_timeout: float = 0.5,
+        retry_interval: float = 0.2,
+    ) -> None:
         self.reader_name = reader_name or None
         self.poll_timeout = poll_timeout
         self.retry_interval = retry_interval
         self._listeners: list[Listener] = []
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="card-reader",
-                                            initializer=self._mark_worker)
+        self._executor = ThreadPoolExecutor(
+            1, thread_name_prefix="card-reader", initializer=self._mark_worker
+        )
         self._worker_ident: int | None = None
         self._stop = threading.Event()
         self._monitor: threading.Thread | None = None
@@ -335,12 +370,15 @@ class CardReaderService:
 
     def start(self) -> None:
         if self._monitor is None:
-            self._monitor = threading.Thread(target=self._monitor_loop, name="card-monitor",
-                                             daemon=True)
+            self._monitor = threading.Thread(
+                target=self._monitor_loop, name="card-monitor", daemon=True
+            )
             self._monitor.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop the monitor, disconnect, and end the worker thread."""
+        """Stop the monitor, disconnect, and end the worker thread. Idempotent."""
+        if self._stop.is_set():
+            return
         self._stop.set()
         with self._monitor_lock:
             if self._monitor_context is not None:
@@ -365,11 +403,22 @@ class CardReaderService:
         """Run ``fn(transport)`` on the reader thread; a typed ``CardError`` on failure."""
         return self._executor.submit(self._call, fn)
 
-    def run(self, fn: Callable[[PcscTransport], T]) -> T:
-        """``submit(fn).result()``; called from the reader thread itself it runs inline."""
+    def run(self, fn: Callable[[PcscTransport], T], timeout: float | None = None) -> T:
+        """``submit(fn).result()``; called from the reader thread itself it runs inline.
+
+        ``timeout``: give up waiting after that many seconds with ``OutcomeUnknown`` (the
+        reader may still be working on it; the reader thread stays busy until it returns).
+        """
         if threading.get_ident() == self._worker_ident:
             return self._call(fn)
-        return self.submit(fn).result()
+        future = self.submit(fn)
+        try:
+            return future.result(timeout)
+        except FutureTimeout:
+            raise OutcomeUnknown(
+                "读卡器长时间没有应答，操作结果未知。请取出卡片后重新插卡，"
+                "核实卡片状态；仍不行请运行“读卡诊断”。"
+            ) from None
 
     # --- the reader thread ---------------------------------------------------------------
 
@@ -479,7 +528,8 @@ class CardReaderService:
                 self._emit(ReaderEvent("reader_added", name))
         states = [(name, known[name]) for name in names] + [(PNP_READER, pnp_state)]
         hresult, new_states = sc.SCardGetStatusChange(
-            context.handle, int(self.poll_timeout * 1000), states)
+            context.handle, int(self.poll_timeout * 1000), states
+        )
         code = _code(hresult)
         if code in (sc.SCARD_E_TIMEOUT, sc.SCARD_E_CANCELLED, sc.SCARD_E_UNKNOWN_READER):
             return pnp_state  # nothing new, stopping, or a reader left: list again

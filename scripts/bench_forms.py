@@ -24,7 +24,7 @@ from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from forms.data import FormKind  # noqa: E402
+from forms.data import FormKind, LossForm  # noqa: E402
 from forms.fonts import FontSet, default_fontset  # noqa: E402
 from forms.loss import render_loss_form  # noqa: E402
 from forms.specimens import specimen  # noqa: E402
@@ -96,6 +96,7 @@ def main() -> int:
 
     fonts: FontSet = default_fontset()
     form = specimen(FormKind.LOSS)
+    assert isinstance(form, LossForm)
 
     def ours() -> bytes:
         return render_loss_form(form, key=DEMO_FORM_KEY, fonts=fonts)

@@ -188,8 +188,7 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     except ValueError as exc:  # ProfileError is a ValueError and says what is wrong
         print(f"错误: {exc}", file=sys.stderr)
         return 2
-    print(f"正在模拟社保卡，连接 vpcd {host}:{port}（按 Ctrl+C 停止）", file=sys.stderr,
-          flush=True)
+    print(f"正在模拟社保卡，连接 vpcd {host}:{port}（按 Ctrl+C 停止）", file=sys.stderr, flush=True)
     serve_forever(card, host, port, state_out=args.state_out)
     print("模拟已停止。", file=sys.stderr)
     return 0

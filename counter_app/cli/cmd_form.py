@@ -143,9 +143,15 @@ def cmd_reprint(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2
-    # TODO(issue 5): the services layer decides the contract; assumed here: it records the
-    # reprint (count, reason, who, when) in one unit of work and returns (form, reprint).
-    form, reprint = loader(settings, args.serial, reason=args.reason)
+    from counter_app.services.errors import ServiceError
+
+    # The service records the reprint (count, reason, when, audit) in one unit of work and
+    # returns the stored form data with its 补打 mark; the serial never changes.
+    try:
+        form, reprint = loader(settings, args.serial, reason=args.reason)
+    except ServiceError as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 1
     _write(args.out, render_form(form, key=key, reprint=reprint))
     print(f"已补打 {form.kind.heading} {form.header.serial} (第{reprint.count}次): {args.out}")
     return 0

@@ -29,12 +29,11 @@ def ts_text(moment: dt.datetime) -> str:
 
 
 class BulkWriter:
-    """Buffers rows per table and writes them in batches on one open connection."""
+    """Buffers rows per table; :meth:`flush` writes them, parents first, in one batch each."""
 
-    def __init__(self, conn: Connection, batch_size: int = 50_000) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._postgres = conn.dialect.name == "postgresql"
-        self._batch_size = batch_size
         self._columns: dict[str, Sequence[str]] = {}
         self._rows: dict[str, list[tuple[Any, ...]]] = {}
         self.counts: dict[str, int] = {}
@@ -48,16 +47,11 @@ class BulkWriter:
         self.counts.setdefault(table, 0)
 
     def add(self, table: str, row: tuple[Any, ...]) -> None:
-        rows = self._rows[table]
-        rows.append(row)
-        if len(rows) >= self._batch_size:
-            self._flush(table)
+        """Buffer one row; nothing is written before :meth:`flush` (foreign-key order)."""
+        self._rows[table].append(row)
 
     def extend(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        buffer = self._rows[table]
-        buffer.extend(rows)
-        if len(buffer) >= self._batch_size:
-            self._flush(table)
+        self._rows[table].extend(rows)
 
     def flush(self, order: Sequence[str] | None = None) -> None:
         """Write every buffered row; ``order`` lists tables parents-first (foreign keys)."""

@@ -29,7 +29,6 @@ class Context:
     #: "Now" of the demo world: 10:00 Beijing time on ``as_of``.
     now: dt.datetime
     phone_validity_days: int
-    service_password_hash: str = ""
     ids: dict[str, int] = field(default_factory=dict)
     #: district code -> sub-center desk; and the card center desk.
     subcenters: dict[str, Desk] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,6 @@ TABLES: dict[str, tuple[str, ...]] = {
     "drugs": catalogue.DRUG_COLUMNS,
     "treatment_items": catalogue.TREATMENT_COLUMNS,
     "holders": people.HOLDER_COLUMNS,
-    "service_passwords": people.SERVICE_PASSWORD_COLUMNS,
     "cards": people.CARD_COLUMNS,
     "loss_reports": people.LOSS_COLUMNS,
     "replacement_applications": people.REPLACEMENT_COLUMNS,
@@ -58,6 +58,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "employment_records": histories.EMPLOYMENT_COLUMNS,
 }
 _NO_ID_SEQUENCE = {"service_passwords", "form_serial_counters"}
+_SERVICE = "service_password"
 
 
 class DemoDataError(RuntimeError):
@@ -84,46 +85,120 @@ def fill_demo(engine: Engine, *, holders: int, seed: int, as_of: dt.date | None 
     """Fill the empty, migrated database behind ``engine`` with the demo city.
 
     ``holders`` counts every holder, the fixed ones included. Raises
-    :class:`DemoDataError` when the database already holds holders.
+    :class:`DemoDataError` when the database already holds holders. All or nothing: one
+    transaction.
     """
     started = time.perf_counter()
     as_of = as_of or today_in_chongqing()
     now = dt.datetime.combine(as_of, dt.time(10), SHANGHAI).astimezone(dt.UTC)
-    staff_hashes = city.hash_role_passwords()
-    service_hash = PasswordHasher().hash(DEFAULT_SERVICE_PASSWORD)
-    with engine.begin() as conn:
-        _refuse_if_filled(conn)
-        _tune_for_bulk(conn)
-        writer = BulkWriter(conn)
-        for table, columns in TABLES.items():
-            writer.declare(table, columns)
-        ctx = Context(rng=random.Random(seed), writer=writer, as_of=as_of, now=now,
-                      phone_validity_days=phone_validity_days,
-                      service_password_hash=service_hash)
-        order = list(TABLES)
-        city.write_city(ctx, staff_hashes)
-        city.write_employers(ctx, max(60, holders // 40))
-        writer.extend("drugs", catalogue.drug_rows())
-        writer.extend("treatment_items", catalogue.treatment_rows())
-        write_fixed_holders(ctx)
-        writer.flush(order)
-        from counter_app.demo.accounts import FIXED_HOLDERS
-
-        used = {h.ssn for h in FIXED_HOLDERS}
-        for holder_id in range(len(FIXED_HOLDERS) + 1, holders + 1):
-            _random_holder(ctx, holder_id, used)
-            if holder_id % chunk == 0:
-                writer.flush(order)
-        ctx.write_serial_counters()
-        writer.flush(order)
-        reset_postgres_sequences(conn, [t for t in TABLES if t not in _NO_ID_SEQUENCE])
-        rows = dict(writer.counts)
+    with ThreadPoolExecutor(max_workers=1) as pool, engine.connect() as conn:
+        # argon2 is slow on purpose; hash the few demo passwords while rows are generated.
+        hashes = pool.submit(_demo_hashes)
+        sqlite_fk_off = _sqlite_foreign_keys(conn, on=False)
+        try:
+            with conn.begin():
+                ctx = _generate(conn, holders=holders, seed=seed, as_of=as_of, now=now,
+                                phone_validity_days=phone_validity_days, chunk=chunk)
+                _write_hashes(conn, hashes.result(), now)
+                reset_postgres_sequences(conn, [t for t in TABLES if t not in _NO_ID_SEQUENCE])
+                if sqlite_fk_off:
+                    _check_foreign_keys(conn)
+        finally:
+            if sqlite_fk_off:
+                _sqlite_foreign_keys(conn, on=True)
     summary = DemoSummary(holders=max(holders, len(FIXED_HOLDERS)), seed=seed, as_of=as_of,
-                          seconds=0.0, rows=rows)
+                          seconds=0.0, rows=dict(ctx.writer.counts))
+    summary.rows["service_passwords"] = summary.holders
     if profiles_dir is not None:
         summary.profiles = write_profiles(engine, profiles_dir, ctx.chips)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _generate(conn: Connection, *, holders: int, seed: int, as_of: dt.date, now: dt.datetime,
+              phone_validity_days: int, chunk: int) -> Context:
+    _refuse_if_filled(conn)
+    _tune_for_bulk(conn)
+    rebuild = _drop_plain_indexes(conn)
+    writer = BulkWriter(conn)
+    for table, columns in TABLES.items():
+        writer.declare(table, columns)
+    ctx = Context(rng=random.Random(seed), writer=writer, as_of=as_of, now=now,
+                  phone_validity_days=phone_validity_days)
+    order = list(TABLES)
+    city.write_city(ctx)
+    city.write_employers(ctx, max(60, holders // 40))
+    writer.extend("drugs", catalogue.drug_rows())
+    writer.extend("treatment_items", catalogue.treatment_rows())
+    write_fixed_holders(ctx)
+    writer.flush(order)
+    used = {h.ssn for h in FIXED_HOLDERS}
+    for holder_id in range(len(FIXED_HOLDERS) + 1, holders + 1):
+        _random_holder(ctx, holder_id, used)
+        if holder_id % chunk == 0:
+            writer.flush(order)
+    ctx.write_serial_counters()
+    writer.flush(order)
+    for create in rebuild:
+        conn.exec_driver_sql(create)
+    return ctx
+
+
+def _drop_plain_indexes(conn: Connection) -> list[str]:
+    """On SQLite, drop the non-unique indexes (kept as their exact DDL) for the load.
+
+    Building an index once over sorted data is far cheaper than keeping it up to date
+    row by row (random employer ids, for one); the caller re-runs the DDL before commit,
+    so the schema ends exactly as the migrations made it.
+    """
+    if conn.dialect.name != "sqlite":
+        return []
+    rows = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND sql NOT LIKE 'CREATE UNIQUE%'"
+    ).all()
+    for name, _sql in rows:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in rows]
+
+
+def _demo_hashes() -> dict[str, str]:
+    hashes = city.hash_role_passwords()
+    hashes[_SERVICE] = PasswordHasher().hash(DEFAULT_SERVICE_PASSWORD)
+    return hashes
+
+
+def _write_hashes(conn: Connection, hashes: dict[str, str], now: dt.datetime) -> None:
+    """Staff password hashes per role, and every holder's default service password (Q3)."""
+    for role, digest in hashes.items():
+        if role != _SERVICE:
+            conn.execute(text("UPDATE staff SET password_hash = :h WHERE role = :r"),
+                         {"h": digest, "r": role})
+    conn.execute(
+        text("INSERT INTO service_passwords (holder_id, password_hash, must_change, set_at, "
+             "failed_attempts) SELECT id, :h, :t, created_at, 0 FROM holders"),
+        {"h": hashes[_SERVICE], "t": True},
+    )
+
+
+def _sqlite_foreign_keys(conn: Connection, *, on: bool) -> bool:
+    """Switch SQLite foreign-key enforcement (outside a transaction); True on SQLite.
+
+    Loading is faster without per-row checks; :func:`_check_foreign_keys` then checks the
+    whole database once before commit.
+    """
+    if conn.dialect.name != "sqlite":
+        return False
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    return True
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)
+    if broken:
+        raise DemoDataError(f"演示数据外键不一致 (internal error): {broken}")
 
 
 def _random_holder(ctx: Context, holder_id: int, used: set[str]) -> None:

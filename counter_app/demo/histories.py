@@ -3,7 +3,7 @@ participation, contributions, pension account and payments, medical account and
 transactions, unemployment claims, work injury and work death, maternity, 低保/优抚,
 qualifications and employment history. Amounts are integer fen.
 
-Contribution records are one row per insurance and year for the last eight years of a
+Contribution records are one row per insurance and year for the last six years of a
 working life (older years are summed into ``total_months``), which keeps 100,000 holders
 well inside the demo-data time budget.
 """
@@ -60,7 +60,7 @@ HOSPITALS = ("重庆医科大学附属第一医院", "重庆市人民医院", "�
 QUALIFICATIONS = ("电工", "焊工", "育婴员", "养老护理员", "中式烹调师", "美发师", "汽车维修工",
                   "企业人力资源管理师", "保安员", "茶艺师", "电子商务师", "钳工")
 POSITIONS = ("操作工", "技术员", "文员", "销售", "司机", "厨师", "会计", "工程师", "保洁", "店长")
-LAST_YEARS = 8
+LAST_YEARS = 6
 
 
 def decide_status(ctx: Context, p: Person) -> None:

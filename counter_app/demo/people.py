@@ -25,8 +25,6 @@ LOSS_COLUMNS = ("id", "card_id", "holder_id", "channel", "kind", "state", "repor
 REPLACEMENT_COLUMNS = ("id", "old_card_id", "holder_id", "loss_report_id", "applied_at",
                        "office_id", "staff_id", "id_doc_type", "id_doc_number", "form_serial",
                        "state", "new_card_id", "ready_on", "issued_at", "idempotency_key")
-SERVICE_PASSWORD_COLUMNS = ("holder_id", "password_hash", "must_change", "set_at",
-                            "set_by_staff_id", "failed_attempts", "locked_until")
 
 _DISTRICTS = list(CHONGQING_DISTRICTS)
 _DISTRICT_WEIGHTS = [8 if code <= "500113" else 3 for code in _DISTRICTS]
@@ -34,6 +32,8 @@ _DISTRICT_WEIGHTS = [8 if code <= "500113" else 3 for code in _DISTRICTS]
 _OTHER_REGIONS = ["510104", "510107", "511702", "420106", "520102", "430102", "610113"]
 _MIN_BIRTH = dt.date(1940, 1, 1).toordinal()
 _MAX_BIRTH = dt.date(2006, 12, 31).toordinal()
+_WORKING_FROM = dt.date(1960, 1, 1).toordinal()
+_WORKING_TO = dt.date(2000, 12, 31).toordinal()
 _FIRST_ISSUE = dt.date(2010, 1, 1)
 
 
@@ -68,7 +68,11 @@ def random_person(ctx: Context, holder_id: int, used_ssns: set[str]) -> Person:
     if not name:
         name = person_name(rng, gender)
     while True:
-        birth = dt.date.fromordinal(rng.randint(_MIN_BIRTH, _MAX_BIRTH))
+        # Mostly working age (born 1960–2000), the rest anywhere in 1940–2006.
+        if rng.random() < 0.7:
+            birth = dt.date.fromordinal(rng.randint(_WORKING_FROM, _WORKING_TO))
+        else:
+            birth = dt.date.fromordinal(rng.randint(_MIN_BIRTH, _MAX_BIRTH))
         seq = rng.randrange(0, 500) * 2 + (1 if gender == "1" else 0)
         first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
         ssn = first17 + check_digit(first17)
@@ -86,16 +90,15 @@ def write_holder(ctx: Context, p: Person) -> None:
     created = ts_text(ctx.ago(rng.randint(400, 4000)))
     ctx.writer.add("holders", (p.id, p.ssn, p.name, p.gender, p.ethnicity, date_text(p.birth),
                                p.birthplace, p.household, phone, address, p.status, created))
-    ctx.writer.add("service_passwords", (p.id, ctx.service_password_hash, 1, created, None, 0,
-                                         None))
 
 
 def write_card(ctx: Context, p: Person, state: str, issue: dt.date, *,
                replaces: int | None = None, chip: tuple[str, int, str] | None = None) -> int:
     """One card of ``p`` in ``state``; its chip state is kept for the profiles."""
     card_id = ctx.next_id("cards")
-    # Ten years of validity; 29 February issues expire on 28 February.
-    expiry = issue.replace(year=issue.year + 10, day=min(issue.day, 28)) - dt.timedelta(days=1)
+    # Ten years of validity (an issue on 29 February counts from 28 February).
+    start = issue if (issue.month, issue.day) != (2, 29) else issue.replace(day=28)
+    expiry = start.replace(year=start.year + 10) - dt.timedelta(days=1)
     spec = "3.00" if issue.year >= 2018 else "2.00"
     desk = ctx.subcenters[p.household]
     changed = ts_text(ctx.now if state != "active" else

@@ -10,8 +10,10 @@ from counter_app.models.card import Card, CardState
 from counter_app.models.career import EmploymentRecord, Qualification
 from counter_app.models.catalogue import Drug, TreatmentItem
 from counter_app.models.employer import Employer
+from counter_app.models.form_content import FormContent as FormContent
 from counter_app.models.forms import FormDocument, FormSerialCounter
 from counter_app.models.holder import Holder, HolderStatus
+from counter_app.models.holder_session import HolderSessionRow as HolderSessionRow
 from counter_app.models.injury import DeathCase, InjuryBenefit, InjuryCase, SurvivorBenefit
 from counter_app.models.insurance import ContributionRecord, Insurance, Participation
 from counter_app.models.loss import (

@@ -157,3 +157,117 @@ class OutcomeUnknownRecorded(ServiceError):
 
     reason = "outcome_unknown"
     message = "卡片在操作过程中被拔出，结果未知，已记录为“待核实”。请重新插卡核实。"
+
+
+# --- holder sessions, staff login (services/sessions.py, services/auth.py) -----------------
+
+
+class PinBlockedOfferReset(ServiceError):
+    """RULES P6: the card's PIN is blocked; the clerk can offer unblock (P6) or reset (P5)."""
+
+    reason = "pin_blocked"
+    message = (
+        "该卡密码已锁定（输错次数已达上限），不能凭密码查询。"
+        "请核验持卡人有效身份证件后办理密码解锁或密码重置，或改用证件核验方式查询。"
+    )
+
+
+class CardApplicationBlocked(ServiceError):
+    """The card's application is blocked (e.g. by a hospital terminal after a loss report)."""
+
+    reason = "app_blocked"
+    message = (
+        "该卡的社保应用已被锁定（通常因挂失），不能凭密码查询。"
+        "请改用证件核验方式查询；如卡已找回，可到所属区县医疗保险分中心办理解除挂失。"
+    )
+
+
+class ReasonRequired(ServiceError):
+    """RULES Q7: a look-up without the card records why."""
+
+    reason = "reason_required"
+    message = "凭证件查询须填写查询事由。请填写后重试。"
+
+
+class LoginFailed(ServiceError):
+    """Staff login refused. One message for every cause: no user enumeration (issue 8)."""
+
+    reason = "login_failed"
+    message = (
+        "工号或密码错误，或账户已锁定/停用。请重新输入；"
+        "连续多次错误后账户将被锁定，可请本机构主管解锁。"
+    )
+
+
+class PasswordChangeRequired(ServiceError):
+    """An initial or reset staff password must be changed before any work (issue 8)."""
+
+    reason = "password_change_required"
+    message = "这是初始密码或已被重置的密码，请先修改密码后再办理业务。"
+
+
+class WeakStaffPassword(ServiceError):
+    reason = "weak_staff_password"
+    message = "新密码不符合要求：至少 10 个字符，不能与工号或原密码相同。请重新设置。"
+
+
+class StaffNotFound(ServiceError):
+    reason = "staff_not_found"
+    message = "没有该工号的工作人员。请核对工号。"
+
+
+class StaffSessionEnded(ServiceError):
+    """The staff session was ended elsewhere (account disabled, logged out)."""
+
+    reason = "staff_session_ended"
+    message = "您的登录已失效（账户已停用或已在别处注销）。请重新登录。"
+
+
+# --- passwords, loss reports, lifting, replacement, forms (services B) --------------------
+
+
+class PhoneIdentificationFailed(ServiceError):
+    """RULES L1: the 12333 caller's ID number or query password is wrong. One message for
+    both, so a caller cannot find out which ID numbers exist."""
+
+    reason = "phone_auth_failed"
+    message = "身份证号码或查询密码不正确，未能挂失。请核对后重新输入，或到经办机构窗口办理。"
+
+
+class ServicePasswordLocked(ServiceError):
+    reason = "service_password_locked"
+    message = "查询密码连续输错次数过多，已暂时锁定。请稍后再试，或持有效身份证件到窗口办理。"
+
+
+class LossReportRequired(ServiceError):
+    """RULES R1/R2: a replacement (补领) is for a card reported lost."""
+
+    reason = "loss_report_required"
+    message = "该卡没有有效的挂失记录，不能申请补卡。请先为持卡人办理书面挂失。"
+
+
+class InvalidLossDetails(ServiceError):
+    reason = "invalid_loss_details"
+    message = "挂失登记内容不完整或不正确（遗失日期、地点、经过、联系电话）。请核对后重试。"
+
+
+class FormNotFound(ServiceError):
+    reason = "form_not_found"
+    message = "没有这个编号的表单。请核对表单编号（如 500103-YB-2026-000123）后重试。"
+
+
+class ReprintReasonRequired(ServiceError):
+    reason = "reprint_reason_required"
+    message = "补打表单必须注明原因。请填写补打原因后重试。"
+
+
+class SubmissionKeyReused(ServiceError):
+    """An idempotency key already used for a different kind of submission."""
+
+    reason = "idempotency_key_reused"
+    message = "提交编号已被另一项业务使用。请关闭本业务窗口后重新办理。"
+
+
+class PasswordEventNotFound(ServiceError):
+    reason = "password_event_not_found"
+    message = "没有待核实的密码业务记录（可能已核实）。请刷新后重试。"

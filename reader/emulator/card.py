@@ -17,10 +17,10 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from reader.bcd import bcd_decode, bcd_encode
+from reader.emulator.command import CardStatus, Command, parse_command, response
 from reader.emulator.profile import KEY_NAMES, records_from_profile
 from reader.errors import CardUnresponsive
 from reader.keys import TEST_KEYS, KeyPurpose
@@ -37,30 +37,7 @@ _SFI = {0x05: _EF05, 0x06: _EF06}
 _CLAS = {0x00, 0x80, 0x84}
 
 
-class _Status(Exception):
-    def __init__(self, sw: int) -> None:
-        self.sw = sw
-
-
-@dataclass(frozen=True)
-class _Command:
-    cla: int
-    ins: int
-    p1: int
-    p2: int
-    data: bytes
-    le: int | None
-
-    @property
-    def header_lc(self) -> bytes:
-        return bytes((self.cla, self.ins, self.p1, self.p2, len(self.data)))
-
-
-def _sw(sw: int, data: bytes = b"") -> bytes:
-    return data + bytes((sw >> 8, sw & 0xFF))
-
-
-def _tries_sw(tries: int) -> int:
+def _triesresponse(tries: int) -> int:
     return 0x6983 if tries == 0 else 0x63C0 | tries
 
 
@@ -158,106 +135,106 @@ class EmulatedCard:
         challenge, self._challenge = self._challenge, None  # any command consumes it
         pending, self._pending = self._pending, None
         try:
-            cmd = _parse(bytes(apdu))
+            cmd = parse_command(bytes(apdu), _KNOWN, _CLAS)
             if (cmd.cla, cmd.ins) == _GET_RESPONSE:
                 return self._get_response(cmd, pending)
             if self._dead_app() and (cmd.cla, cmd.ins) not in _OUTSIDE_APP:
-                raise _Status(0x9303)  # blocked for good in this very session
+                raise CardStatus(0x9303)  # blocked for good in this very session
             return _HANDLERS[(cmd.cla, cmd.ins)](self, cmd, challenge)
-        except _Status as status:
-            return _sw(status.sw)
+        except CardStatus as status:
+            return response(status.sw)
 
     def _dead_app(self) -> bool:
         return self._df == _SSSE and self.app_state == "permanently_blocked"
 
-    def _get_response(self, cmd: _Command, pending: tuple[bytes, int] | None) -> bytes:
+    def _get_response(self, cmd: Command, pending: tuple[bytes, int] | None) -> bytes:
         if cmd.p1 or cmd.p2:
-            raise _Status(0x6A86)
+            raise CardStatus(0x6A86)
         if cmd.data or cmd.le is None:
-            raise _Status(0x6700)
+            raise CardStatus(0x6700)
         if pending is None:
-            raise _Status(0x6985)
+            raise CardStatus(0x6985)
         data, sw = pending
         if cmd.le not in (0, len(data)):
             self._pending = pending
-            raise _Status(0x6C00 | len(data))
-        return _sw(sw, data)
+            raise CardStatus(0x6C00 | len(data))
+        return response(sw, data)
 
-    def _select(self, cmd: _Command, _challenge: bytes | None) -> bytes:
+    def _select(self, cmd: Command, _challenge: bytes | None) -> bytes:
         if cmd.p2 != 0x00:
-            raise _Status(0x6A86)
+            raise CardStatus(0x6A86)
         if not cmd.data:
-            raise _Status(0x6700)
+            raise CardStatus(0x6700)
         if cmd.p1 == 0x04:
             if cmd.data != SSSE_AID:
-                raise _Status(0x6A82)
+                raise CardStatus(0x6A82)
             if self.app_state == "permanently_blocked":
-                raise _Status(0x9303)
+                raise CardStatus(0x9303)
             self._df, self._ef, self._verified = _SSSE, None, False
             self._pending = (FCI, 0x6283 if self.app_state == "blocked" else 0x9000)
-            return _sw(0x6100 | len(FCI))
+            return response(0x6100 | len(FCI))
         if cmd.p1 not in (0x00, 0x02):
-            raise _Status(0x6A86)
+            raise CardStatus(0x6A86)
         if len(cmd.data) != 2:
-            raise _Status(0x6700)
+            raise CardStatus(0x6700)
         if cmd.p1 == 0x00 and cmd.data == b"\x3f\x00":
             self._df, self._ef, self._verified = _MF, None, False
-            return _sw(0x9000)
+            return response(0x9000)
         if cmd.data in self._records and self._df == _SSSE:
             self._ef = cmd.data
-            return _sw(0x9000)
-        raise _Status(0x6A82)
+            return response(0x9000)
+        raise CardStatus(0x6A82)
 
-    def _read_record(self, cmd: _Command, _challenge: bytes | None) -> bytes:
+    def _read_record(self, cmd: Command, _challenge: bytes | None) -> bytes:
         if cmd.data or cmd.le is None:
-            raise _Status(0x6700)
+            raise CardStatus(0x6700)
         sfi, low = cmd.p2 >> 3, cmd.p2 & 0x07
         if cmd.p2 == 0x00:  # by tag, current EF
             records = self._current_records()
             found = [r for r in records if r[0] == cmd.p1]
             if not found:
-                raise _Status(0x6A83)
+                raise CardStatus(0x6A83)
             record = found[0]
         elif low == 0x04:
             if sfi:
                 fid = _SFI.get(sfi)
                 if fid is None or self._df != _SSSE:
-                    raise _Status(0x6A82)
+                    raise CardStatus(0x6A82)
                 self._ef = fid
             records = self._current_records()
             if cmd.p1 == 0:
-                raise _Status(0x6A86)
+                raise CardStatus(0x6A86)
             if cmd.p1 > len(records):
-                raise _Status(0x6A83)
+                raise CardStatus(0x6A83)
             record = records[cmd.p1 - 1]
         else:
-            raise _Status(0x6A86)
+            raise CardStatus(0x6A86)
         if cmd.le not in (0, len(record)):
-            raise _Status(0x6C00 | len(record))
-        return _sw(0x9000, record)
+            raise CardStatus(0x6C00 | len(record))
+        return response(0x9000, record)
 
     def _current_records(self) -> list[bytes]:
         if self._df != _SSSE or self._ef is None:
-            raise _Status(0x6986)
+            raise CardStatus(0x6986)
         return self._records[self._ef]
 
-    def _verify(self, cmd: _Command, _challenge: bytes | None) -> bytes:
+    def _verify(self, cmd: Command, _challenge: bytes | None) -> bytes:
         if cmd.p1 or cmd.p2:
-            raise _Status(0x6A86)
+            raise CardStatus(0x6A86)
         self._require_pin_context(cmd)
         if not cmd.data:
-            return _sw(_tries_sw(self.pin_tries_left))
+            return response(_triesresponse(self.pin_tries_left))
         if not 2 <= len(cmd.data) <= 6:
-            raise _Status(0x6700)
-        return _sw(self._check_pin(cmd.data))
+            raise CardStatus(0x6700)
+        return response(self._check_pin(cmd.data))
 
-    def _require_pin_context(self, cmd: _Command) -> None:
+    def _require_pin_context(self, cmd: Command) -> None:
         if self._df != _SSSE:
-            raise _Status(0x6986)
+            raise CardStatus(0x6986)
         if cmd.le is not None:
-            raise _Status(0x6700)
+            raise CardStatus(0x6700)
         if self.app_state == "blocked":
-            raise _Status(0x6985)
+            raise CardStatus(0x6985)
 
     def _check_pin(self, candidate: bytes) -> int:
         """Compare, spending a try when wrong; the SW to answer."""
@@ -269,66 +246,66 @@ class EmulatedCard:
             return 0x9000
         self.pin_tries_left -= 1
         self._verified = False
-        return _tries_sw(self.pin_tries_left)
+        return _triesresponse(self.pin_tries_left)
 
-    def _change_or_reload(self, cmd: _Command, challenge: bytes | None) -> bytes:
+    def _change_or_reload(self, cmd: Command, challenge: bytes | None) -> bytes:
         if cmd.p2 != 0x00 or cmd.p1 not in (0x00, 0x01):
-            raise _Status(0x6A86)
+            raise CardStatus(0x6A86)
         if cmd.p1 == 0x01:
             self._require_pin_context(cmd)
             sep = cmd.data.find(b"\xff")
             old, new = cmd.data[:sep], cmd.data[sep + 1 :]
             if sep < 0 or not 2 <= len(old) <= 6 or not _valid_pin_bcd(new):
-                raise _Status(0x6700)
+                raise CardStatus(0x6700)
             sw = self._check_pin(old)
             if sw == 0x9000:
                 self._pin = new
-            return _sw(sw)
+            return response(sw)
         self._require_app(cmd)
         new = cmd.data[:-4]
         if not _valid_pin_bcd(new):
-            raise _Status(0x6700)
+            raise CardStatus(0x6700)
         self._check_mac(cmd, challenge, KeyPurpose.RELOAD)
         self._pin = new
         self.pin_tries_left = self.pin_tries_max
-        return _sw(0x9000)
+        return response(0x9000)
 
-    def _require_app(self, cmd: _Command, mac_only: bool = False) -> None:
+    def _require_app(self, cmd: Command, mac_only: bool = False) -> None:
         if self._df != _SSSE:
-            raise _Status(0x6986)
+            raise CardStatus(0x6986)
         if cmd.le is not None or len(cmd.data) < 4 or (mac_only and len(cmd.data) != 4):
-            raise _Status(0x6700)
+            raise CardStatus(0x6700)
 
-    def _check_mac(self, cmd: _Command, challenge: bytes | None, purpose: KeyPurpose) -> None:
+    def _check_mac(self, cmd: Command, challenge: bytes | None, purpose: KeyPurpose) -> None:
         if challenge is None:
-            raise _Status(0x6984)
+            raise CardStatus(0x6984)
         message = cmd.header_lc + cmd.data[:-4]
         expected = sm4_mac(self._card_keys[purpose], challenge, message)
         if not hmac.compare_digest(expected, cmd.data[-4:]):
-            raise _Status(0x6988)
+            raise CardStatus(0x6988)
 
-    def _get_challenge(self, cmd: _Command, _challenge: bytes | None) -> bytes:
+    def _get_challenge(self, cmd: Command, _challenge: bytes | None) -> bytes:
         if cmd.p1 or cmd.p2:
-            raise _Status(0x6A86)
+            raise CardStatus(0x6A86)
         if cmd.data or cmd.le != 8:
-            raise _Status(0x6700)
+            raise CardStatus(0x6700)
         challenge = bytes(self._random(8))
         if len(challenge) != 8:
-            raise _Status(0x6F00)
+            raise CardStatus(0x6F00)
         self._challenge = challenge
-        return _sw(0x9000, challenge)
+        return response(0x9000, challenge)
 
-    def _unblock_pin(self, cmd: _Command, challenge: bytes | None) -> bytes:
+    def _unblock_pin(self, cmd: Command, challenge: bytes | None) -> bytes:
         if cmd.p1 or cmd.p2:
-            raise _Status(0x6A86)
+            raise CardStatus(0x6A86)
         self._require_app(cmd, mac_only=True)
         self._check_mac(cmd, challenge, KeyPurpose.UNBLOCK)
         self.pin_tries_left = self.pin_tries_max
-        return _sw(0x9000)
+        return response(0x9000)
 
-    def _app_block(self, cmd: _Command, challenge: bytes | None) -> bytes:
+    def _app_block(self, cmd: Command, challenge: bytes | None) -> bytes:
         if cmd.p1 or cmd.p2 not in (0x00, 0x01):
-            raise _Status(0x6A86)
+            raise CardStatus(0x6A86)
         self._require_app(cmd, mac_only=True)
         self._check_mac(cmd, challenge, KeyPurpose.MAINT)
         if cmd.p2 == 0x01:
@@ -336,22 +313,22 @@ class EmulatedCard:
         elif self.app_state == "ok":
             self.app_state = "blocked"
         self._verified = False
-        return _sw(0x9000)
+        return response(0x9000)
 
-    def _app_unblock(self, cmd: _Command, challenge: bytes | None) -> bytes:
+    def _app_unblock(self, cmd: Command, challenge: bytes | None) -> bytes:
         if cmd.p1 or cmd.p2:
-            raise _Status(0x6A86)
+            raise CardStatus(0x6A86)
         self._require_app(cmd, mac_only=True)
         self._check_mac(cmd, challenge, KeyPurpose.MAINT)
         if self.app_state == "blocked":
             self.app_state = "ok"
-        return _sw(0x9000)
+        return response(0x9000)
 
     def __repr__(self) -> str:
         return f"<EmulatedCard {self._card_id.hex().upper()} app={self.app_state}>"
 
 
-_Handler = Callable[[EmulatedCard, _Command, "bytes | None"], bytes]
+_Handler = Callable[[EmulatedCard, Command, "bytes | None"], bytes]
 
 _HANDLERS: dict[tuple[int, int], _Handler] = {
     (0x00, 0xA4): EmulatedCard._select,
@@ -366,30 +343,3 @@ _HANDLERS: dict[tuple[int, int], _Handler] = {
 _GET_RESPONSE = (0x00, 0xC0)  # needs the pending data: handled in ``process``
 _KNOWN = set(_HANDLERS) | {_GET_RESPONSE}
 _OUTSIDE_APP = {(0x00, 0xA4), (0x00, 0x84)}  # SELECT, GET CHALLENGE
-_INS = {ins for _, ins in _KNOWN}
-
-
-def _parse(apdu: bytes) -> _Command:
-    """Header checks (CLA → 6E00, INS → 6D00) then the short-APDU length cases (6700)."""
-    if len(apdu) < 4:
-        raise _Status(0x6700)
-    cla, ins, p1, p2 = apdu[:4]
-    if cla not in _CLAS:
-        raise _Status(0x6E00)
-    if ins not in _INS:
-        raise _Status(0x6D00)
-    if (cla, ins) not in _KNOWN:
-        raise _Status(0x6E00)
-    body = apdu[4:]
-    if not body:
-        return _Command(cla, ins, p1, p2, b"", None)
-    if len(body) == 1:
-        return _Command(cla, ins, p1, p2, b"", body[0])
-    lc = body[0]
-    if lc == 0:
-        raise _Status(0x6700)  # extended length: not supported
-    if len(body) == 1 + lc:
-        return _Command(cla, ins, p1, p2, body[1:], None)
-    if len(body) == 2 + lc:
-        return _Command(cla, ins, p1, p2, body[1:-1], body[-1])
-    raise _Status(0x6700)

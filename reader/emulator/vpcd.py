@@ -89,7 +89,8 @@ class ProfileWriter:
 
     Called after the card processed an APDU and *before* the answer is sent, so a PIN change
     or a spent try that the host saw answered survives a kill of the emulator. The write is
-    atomic (temporary file + rename); the file is never half-written.
+    atomic (temporary file + rename); the file is never half-written. No fsync: it must
+    survive a killed emulator, not a power cut of the test machine.
     """
 
     def __init__(self, card: Any, path: str | Path) -> None:

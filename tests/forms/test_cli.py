@@ -76,7 +76,9 @@ def test_production_without_a_key_refuses(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_reprint_without_the_database_side_says_so(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "counter_app.services.forms", None)  # not importable
     out = tmp_path / "r.pdf"
     code = run(["form", "reprint", "GS-1", "--reason", "持卡人联遗失", "--out", str(out)])
     assert code == 2
@@ -103,3 +105,24 @@ def test_reprint_through_the_service_when_it_exists(tmp_path: Path,
     assert calls == [(form.header.serial, "卡纸")]
     text = page_text(out.read_bytes(), 0).replace("\n", "")
     assert "补打（第3次）" in text and "补打原因：卡纸" in text and form.header.serial in text
+
+
+def test_reprint_refused_by_the_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from counter_app.services.errors import ServiceError
+
+    class NoSuchForm(ServiceError):
+        message = "没有这个编号的表单。"
+
+    def load_form_for_reprint(settings: object, serial: str, *, reason: str) -> object:
+        raise NoSuchForm()
+
+    fake = types.ModuleType("counter_app.services.forms")
+    fake.load_form_for_reprint = load_form_for_reprint  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "counter_app.services.forms", fake)
+    path = settings_file(tmp_path, mode="test")
+    out = tmp_path / "r.pdf"
+    assert run(["--settings", str(path), "form", "reprint", "X-1", "--reason", "卡纸",
+                "--out", str(out)]) == 1
+    assert "没有这个编号的表单" in capsys.readouterr().err
+    assert not out.exists()

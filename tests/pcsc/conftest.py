@@ -49,7 +49,7 @@ PROFILE: dict[str, Any] = {
     "pin_tries_left": 3,
     "app_state": "ok",
 }
-ATR = bytes.fromhex("3B6D0000" "0081544C968684" "500103" "123456")
+ATR = bytes.fromhex("3B6D00000081544C968684500103123456")
 
 
 def stack_problem() -> str | None:
@@ -138,7 +138,8 @@ class Pcscd:
             self.stop()
             raise AssertionError(
                 f"pcscd did not come up with {READER!r}; see {self.log_path}:\n"
-                + self.log_path.read_text(errors="replace")[-2000:]) from None
+                + self.log_path.read_text(errors="replace")[-2000:]
+            ) from None
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
@@ -241,8 +242,14 @@ def served_card(pcscd: Pcscd) -> Iterator[ServedCard]:
 
 def counter_admin(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     """Run ``counter-admin`` as a subprocess (the installed entry point when present)."""
-    return subprocess.run(admin_command(*args), capture_output=True, text=True,
-                          timeout=timeout, env=os.environ.copy(), check=False)
+    return subprocess.run(
+        admin_command(*args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=os.environ.copy(),
+        check=False,
+    )
 
 
 def admin_command(*args: str) -> list[str]:

@@ -28,9 +28,25 @@ from tests.pcsc.conftest import (
 
 pytestmark = [pytest.mark.pcsc, pytest.mark.timeout(120)]
 
-JSON_KEYS = ["card_number", "card_id_code", "region_code", "card_type", "spec_version",
-             "init_org", "issue_date", "expiry_date", "birth_date", "ssn", "name", "gender",
-             "ethnicity", "birthplace", "atr_history", "pin_tries_left", "app_state"]
+JSON_KEYS = [
+    "card_number",
+    "card_id_code",
+    "region_code",
+    "card_type",
+    "spec_version",
+    "init_org",
+    "issue_date",
+    "expiry_date",
+    "birth_date",
+    "ssn",
+    "name",
+    "gender",
+    "ethnicity",
+    "birthplace",
+    "atr_history",
+    "pin_tries_left",
+    "app_state",
+]
 
 
 def pin(digits: str) -> PinBuffer:
@@ -57,8 +73,13 @@ def test_read_summary_and_ireadcardbas(served_card: ServedCard) -> None:
     line = next(x for x in done.stdout.splitlines() if x.startswith("iReadCardBas："))
     fields = line.split("：", 1)[1].split("|")
     assert len(fields) == 12 and fields[-1] == ""  # 11 fields, each followed by |
-    assert fields[:5] == ["500103", PROFILE["ssn"], PROFILE["card_number"],
-                          PROFILE["card_id_code"], "张三"]
+    assert fields[:5] == [
+        "500103",
+        PROFILE["ssn"],
+        PROFILE["card_number"],
+        PROFILE["card_id_code"],
+        "张三",
+    ]
     assert fields[7:9] == ["20200315", "20300315"]
 
 
@@ -98,8 +119,9 @@ def emulate(pcscd: Pcscd, tmp_path: Path) -> Iterator[list[subprocess.Popen[byte
     wait_for(lambda: not card_present(), 5, "the emulated card gone")
 
 
-def start_emulator(procs: list[subprocess.Popen[bytes]], profile: Path,
-                   state: Path) -> subprocess.Popen[bytes]:
+def start_emulator(
+    procs: list[subprocess.Popen[bytes]], profile: Path, state: Path
+) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         admin_command("card", "emulate", "--profile", str(profile), "--vpcd", "127.0.0.1:35963",
                       "--state-out", str(state)),
@@ -110,8 +132,9 @@ def start_emulator(procs: list[subprocess.Popen[bytes]], profile: Path,
     return proc
 
 
-def test_emulate_state_out_survives_a_kill(emulate: list[subprocess.Popen[bytes]],
-                                           tmp_path: Path) -> None:
+def test_emulate_state_out_survives_a_kill(
+    emulate: list[subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
     profile, state = tmp_path / "card.json", tmp_path / "state.json"
     profile.write_text(json.dumps(PROFILE, ensure_ascii=False), encoding="utf-8")
     first = start_emulator(emulate, profile, state)

@@ -41,8 +41,18 @@ def test_transport_sees_the_card(served_card: ServedCard) -> None:
 
 def test_read_identity(client: SocialSecurityCardClient) -> None:
     identity = client.read_identity().to_json_dict()
-    for key in ("card_number", "card_id_code", "ssn", "name", "gender", "ethnicity",
-                "birthplace", "init_org", "card_type", "spec_version"):
+    for key in (
+        "card_number",
+        "card_id_code",
+        "ssn",
+        "name",
+        "gender",
+        "ethnicity",
+        "birthplace",
+        "init_org",
+        "card_type",
+        "spec_version",
+    ):
         assert identity[key] == PROFILE[key], key
     assert identity["region_code"] == "500103"
     assert identity["birth_date"] == "1985-06-01"

@@ -1,0 +1,146 @@
+"""Concurrency enforced by the database (issue 4 item 7), shared by the counter use cases.
+
+Two workstations acting on one card at once must never leave two active loss reports, lift
+a replaced card, or produce a duplicate or missing form serial. The database does the
+enforcing; this module holds the few tools every use case uses for it:
+
+- :func:`begin_writer` sets ``SET LOCAL lock_timeout`` on PostgreSQL (a frozen workstation
+  holding a row makes others wait at most ``settings.lock_timeout_ms``); SQLite writers
+  already hold the write lock from ``BEGIN IMMEDIATE`` (``counter_app.db``).
+- :func:`lock_card` takes the card's row lock (``SELECT … FOR UPDATE``) before its state is
+  read, so the state a use case decides on is the state it changes.
+- :func:`cas_card_state` / :func:`cas_report_state` are compare-and-set updates: they change
+  a row only from the expected state and say whether they did (a lost race shows as 0 rows).
+- :func:`stored_submission` / :func:`remember_submission`: every submission carries an
+  idempotency key; a retried submission whose commit acknowledgement was lost finds its
+  stored result instead of being applied twice.
+- :func:`run_submission` runs a unit of work with :func:`~counter_app.services.uow.run_retrying`
+  (serialization failures, deadlocks, busy SQLite) and turns a unique violation on a natural
+  key into one more attempt, in which the use case finds the existing record and answers
+  "already done" with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+from typing import TypeVar
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from counter_app.models.card import Card
+from counter_app.models.loss import LossReport
+from counter_app.models.security import IdempotencyKey
+from counter_app.services.errors import ConcurrentChange, SubmissionKeyReused
+from counter_app.services.uow import run_retrying
+
+T = TypeVar("T")
+
+#: Attempts of a unit of work that lost a race on a unique constraint.
+UNIQUE_RACE_ATTEMPTS = 4
+
+
+def begin_writer(session: Session, lock_timeout_ms: int) -> None:
+    """Start the transaction with this workstation's lock timeout (PostgreSQL ``SET LOCAL``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}"))
+
+
+def lock_card(session: Session, card_id: int) -> Card | None:
+    """The card row, locked until the end of the transaction and freshly read."""
+    return session.execute(
+        select(Card)
+        .where(Card.id == card_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def cas_card_state(
+    session: Session, card_id: int, expected: Collection[str], new: str, now: dt.datetime
+) -> bool:
+    """``cards.state := new`` only if it is one of ``expected``; True when it changed."""
+    result = session.execute(
+        update(Card)
+        .where(Card.id == card_id, Card.state.in_(list(expected)))
+        .values(state=new, state_changed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    changed = bool(getattr(result, "rowcount", 0) == 1)
+    if changed:
+        session.expire_all()
+    return changed
+
+
+def cas_report_state(
+    session: Session, report_id: int, expected: Collection[str], **values: object
+) -> bool:
+    """Update a loss report only from one of the ``expected`` states; True when it changed."""
+    result = session.execute(
+        update(LossReport)
+        .where(LossReport.id == report_id, LossReport.state.in_(list(expected)))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    changed = bool(getattr(result, "rowcount", 0) == 1)
+    if changed:
+        session.expire_all()
+    return changed
+
+
+def stored_submission(session: Session, key: str, action: str) -> IdempotencyKey | None:
+    """The stored submission under ``key``, if this key was already applied."""
+    row = session.get(IdempotencyKey, key)
+    if row is not None and row.action != action:
+        raise SubmissionKeyReused()
+    return row
+
+
+def remember_submission(
+    session: Session, key: str, action: str, staff_id: int | None, result_ref: str, now: dt.datetime
+) -> None:
+    """Record the submission under ``key`` in the same transaction as its effect.
+
+    A concurrent submission of the same key fails on the primary key and, retried, finds
+    this row (:func:`stored_submission`)."""
+    session.add(
+        IdempotencyKey(
+            key=key, action=action, staff_id=staff_id, created_at=now, result_ref=result_ref
+        )
+    )
+    session.flush()
+
+
+def check_key(key: str) -> str:
+    """An idempotency key as given by the UI: 8–64 printable ASCII characters."""
+    if not 8 <= len(key) <= 64 or not key.isascii() or not key.isprintable():
+        raise ValueError("idempotency key must be 8-64 printable ASCII characters")
+    return key
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    if not isinstance(error, sa_exc.IntegrityError):
+        return False
+    state = getattr(getattr(error, "orig", None), "sqlstate", None)
+    if state is not None:
+        return str(state) == "23505"
+    return "unique constraint" in str(getattr(error, "orig", error)).lower()
+
+
+def run_submission(work: Callable[[], T]) -> T:
+    """Run ``work`` (one unit of work) with retries; a lost unique race is retried too.
+
+    In the retry the use case sees the committed winner and answers with it ("already
+    done", or the domain refusal that shows the existing record)."""
+    for attempt in range(1, UNIQUE_RACE_ATTEMPTS + 1):
+        try:
+            return run_retrying(work)
+        except sa_exc.IntegrityError as error:
+            if is_unique_violation(error) and attempt < UNIQUE_RACE_ATTEMPTS:
+                continue
+            if is_unique_violation(error):
+                raise ConcurrentChange() from error
+            raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,275 @@
+"""Issuing and reprinting forms: gap-free serials, the stored form data, 补打 (RULES L3, L4).
+
+- :func:`allocate_serial` takes the next number of one office and year from
+  ``form_serial_counters`` with a single upsert that row-locks the counter until the end of
+  the caller's transaction, so serials are gap-free (a rolled-back transaction gives its
+  number back) and never duplicated (issue 4 item 7). Serial: ``<office code>-<year>-<6
+  digits>``, e.g. ``500103-YB-2026-000123``; the year is the China Standard Time year.
+- :func:`issue_form` writes the form document and the plain form data in the caller's
+  transaction; the PDF is drawn afterwards from that data (``forms.render``).
+- :func:`reprint_form` / :func:`load_form_for_reprint` draw an issued form again, marked 补打,
+  with its serial unchanged and its reprint count incremented (audited).
+
+Forms never carry a PIN or password (forms/data.py), so neither does anything stored here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from counter_app.models.form_content import FormContent
+from counter_app.models.forms import FormDocument, FormSerialCounter
+from counter_app.models.holder import Holder
+from counter_app.models.office import Office
+from counter_app.services import audit
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import FormNotFound, ReprintReasonRequired
+from counter_app.services.permissions import Action
+from counter_app.services.refusals import refusals_audited, require
+from counter_app.settings import Settings, SettingsError
+from counter_app.validation.regions import district_name
+from forms import data as fd
+
+#: ``form_documents.kind`` of each printable form.
+KIND_LOSS = "loss_registration"
+KIND_LIFT = "lift"
+KIND_REPLACEMENT = "replacement_application"
+KIND_PIN_RESET = "password_reset"
+KIND_UNBLOCK = "pin_unblock"
+
+GENDER_TEXT = {"1": "男", "2": "女", "9": "未说明"}
+DOCUMENT_TEXT = {
+    "resident_id": "居民身份证",
+    "temporary_id": "临时居民身份证",
+    "household_register": "户籍证明",
+}
+
+
+# --------------------------------------------------------------------------- serials
+
+
+def china_year(at: dt.datetime) -> int:
+    return at.astimezone(fd.CHINA_TZ).year
+
+
+def format_serial(office_code: str, year: int, sequence: int) -> str:
+    return f"{office_code}-{year}-{sequence:06d}"
+
+
+def allocate_serial(session: Session, office_id: int, year: int) -> int:
+    """The next sequence number of ``office_id`` in ``year``; the counter row stays locked
+    (and the number reserved) until the caller's transaction ends."""
+    dialect = session.get_bind().dialect.name
+    insert: Callable[..., Any] = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = FormSerialCounter.__table__
+    stmt = (
+        insert(table)
+        .values(office_id=office_id, year=year, last_sequence=1)
+        .on_conflict_do_update(
+            index_elements=["office_id", "year"],
+            set_={"last_sequence": table.c.last_sequence + 1},
+        )
+        .returning(table.c.last_sequence)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def issue_form(
+    session: Session,
+    *,
+    kind: str,
+    office: Office,
+    staff_id: int | None,
+    holder_id: int | None,
+    card_id: int | None,
+    at: dt.datetime,
+    build: Callable[[fd.FormHeader], fd.Form],
+    handler: fd.Staff,
+) -> tuple[FormDocument, fd.Form]:
+    """Allocate a serial, write the form document and its data; return both (flushed)."""
+    year = china_year(at)
+    sequence = allocate_serial(session, office.id, year)
+    serial = format_serial(office.code, year, sequence)
+    header = fd.FormHeader(serial, at, form_office(office), handler)
+    form = build(header)
+    document = FormDocument(
+        serial=serial, kind=kind, office_id=office.id, year=year, sequence=sequence,
+        holder_id=holder_id, card_id=card_id, staff_id=staff_id, issued_at=at,
+        reprint_count=0, last_printed_at=at,
+    )  # fmt: skip
+    session.add(document)
+    session.flush()
+    session.add(FormContent(form_document_id=document.id, data=form_to_json(form)))
+    session.flush()
+    return document, form
+
+
+# --------------------------------------------------------------------------- plain data
+
+
+def form_office(office: Office) -> fd.Office:
+    district = district_name(office.district_code) if office.district_code else None
+    return fd.Office(office.code, office.name, district or "重庆市")
+
+
+def form_staff(actor: Actor) -> fd.Staff:
+    return fd.Staff(actor.name, actor.staff_no)
+
+
+def form_holder(holder: Holder, phone: str | None = None) -> fd.Holder:
+    return fd.Holder(
+        name=holder.name,
+        gender=GENDER_TEXT.get(holder.gender, holder.gender),
+        id_number=holder.ssn,
+        phone=phone if phone is not None else holder.phone or "",
+        address=holder.address or "",
+        district_name=district_name(holder.household_district) or holder.household_district,
+    )
+
+
+def form_document(kind: str, number: str) -> fd.IdDocument:
+    return fd.IdDocument(DOCUMENT_TEXT.get(kind, kind), number)
+
+
+def form_to_json(value: Any) -> Any:
+    """A ``forms.data`` value as JSON: dataclasses tagged with their type name."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {"$type": type(value).__name__}
+        for f in dataclasses.fields(value):
+            out[f.name] = form_to_json(getattr(value, f.name))
+        return out
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, enum.Enum):
+        return {"$enum": type(value).__name__, "value": value.value}
+    if isinstance(value, tuple):
+        return [form_to_json(v) for v in value]
+    return value
+
+
+_TYPES: dict[str, Any] = {
+    name: getattr(fd, name)
+    for name in ("LossForm", "LiftForm", "PinReceipt", "ReplacementForm", "AccessSlip",
+                 "FormHeader", "Office", "Staff", "Holder", "IdDocument", "PhoneReport",
+                 "LossReportRef", "SessionAction", "PinAction")  # fmt: skip
+}
+
+
+def form_from_json(value: Any) -> Any:
+    """The inverse of :func:`form_to_json`."""
+    if isinstance(value, list):
+        return tuple(form_from_json(v) for v in value)
+    if not isinstance(value, dict):
+        return value
+    if "$datetime" in value:
+        return dt.datetime.fromisoformat(value["$datetime"])
+    if "$date" in value:
+        return dt.date.fromisoformat(value["$date"])
+    if "$enum" in value:
+        return _TYPES[value["$enum"]](value["value"])
+    cls = _TYPES[value["$type"]]
+    return cls(**{k: form_from_json(v) for k, v in value.items() if k != "$type"})
+
+
+# --------------------------------------------------------------------------- reprint
+
+
+def form_key(settings: Settings) -> bytes:
+    """The HMAC key of the forms' verification code (settings ``form_hmac_key``, hex);
+    demo/test mode without one uses the demo key, production refuses (``SettingsError``)."""
+    from forms.verification import DEMO_FORM_KEY
+
+    text = settings.form_hmac_key.strip()
+    if not text:
+        if settings.mode in ("demo", "test"):
+            return DEMO_FORM_KEY
+        raise SettingsError("设置项 form_hmac_key 为空: 生产模式下必须配置表单校验密钥。"
+                            "请在设置文件中填写后重试。")
+    try:
+        key = bytes.fromhex(text)
+    except ValueError as exc:
+        raise SettingsError("设置项 form_hmac_key 不是有效的十六进制文本。") from exc
+    if len(key) < 16:
+        raise SettingsError("设置项 form_hmac_key 太短: 至少需要 16 字节。")
+    return key
+
+
+def render(form: fd.Form, settings: Settings, reprint: fd.Reprint | None = None) -> bytes:
+    from forms.render import render_form
+
+    return render_form(form, key=form_key(settings), reprint=reprint)
+
+
+def _reprint_in(
+    session: Session, actor: Actor | None, serial: str, reason: str, now: dt.datetime,
+    workstation: str | None = None,
+) -> tuple[fd.Form, fd.Reprint]:
+    row = session.execute(
+        select(FormDocument).where(FormDocument.serial == serial).with_for_update()
+    ).scalar_one_or_none()
+    content = session.get(FormContent, row.id) if row is not None else None
+    if row is None or content is None:
+        raise FormNotFound()
+    session.execute(
+        update(FormDocument)
+        .where(FormDocument.id == row.id)
+        .values(reprint_count=FormDocument.reprint_count + 1, last_printed_at=now)
+    )
+    session.refresh(row)
+    form = form_from_json(content.data)
+    by = fd.Staff(actor.name, actor.staff_no) if actor is not None else None
+    reprint = fd.Reprint(count=row.reprint_count, reason=reason.strip(), reprinted_at=now, by=by)
+    audit.record(
+        session, actor, "form.reprint", holder_id=row.holder_id, card_id=row.card_id,
+        reason=reason.strip(), details={"serial": serial, "kind": row.kind,
+                                        "reprint_count": row.reprint_count},
+        at=now, workstation=workstation,
+    )  # fmt: skip
+    return form, reprint
+
+
+def reprint_form(ctx: ServiceContext, actor: Actor, serial: str, reason: str) -> bytes:
+    """RULES L4: the PDF of an issued form again, marked 补打 with its count; serial unchanged.
+
+    Staff who may view records may reprint (the holder is present); audited."""
+    require(ctx, actor, Action.VIEW_RECORDS)
+    with refusals_audited(ctx, actor, "form.reprint"):
+        if not reason.strip():
+            raise ReprintReasonRequired()
+        with ctx.uow() as uow:
+            form, reprint = _reprint_in(uow.session, actor, serial, reason, ctx.now())
+            uow.commit()
+    return render(form, ctx.settings, reprint)
+
+
+def load_form_for_reprint(
+    settings: Settings, serial: str, *, reason: str
+) -> tuple[fd.Form, fd.Reprint]:
+    """``counter-admin form reprint``: record the reprint (count, reason, when; the technician's
+    command line as the actor) in one unit of work and return the form and its 补打 mark."""
+    from counter_app import db
+
+    if not reason.strip():
+        raise ReprintReasonRequired()
+    engine = db.create_engine_for(settings.database_url(), lock_timeout_ms=settings.lock_timeout_ms)
+    try:
+        factory = db.session_factory(engine)
+        session = factory()
+        try:
+            with session.begin():
+                return _reprint_in(session, None, serial, reason, dt.datetime.now(dt.UTC),
+                                   workstation="counter-admin")  # fmt: skip
+        finally:
+            session.close()
+    finally:
+        engine.dispose()

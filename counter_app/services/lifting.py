@@ -1,0 +1,393 @@
+"""Lifting a loss report (解除挂失, RULES U1–U5).
+
+Only at the holder's own district medical insurance sub-center (U2), never by phone (U3: no
+phone entry point exists — ``report_loss_by_phone`` is the 12333 seam's only loss verb),
+with a resident ID card or household-register certificate (U2), before any replacement
+application (U1, U4), for the very card reported lost — read from its chip, 卡识别码 and
+card number — whose PIN the holder types (U5).
+
+:func:`check_lift` explains each rule as one line (passed / failed + Chinese reason) before
+anything is done. :func:`lift_loss_report` does the card step first — APPLICATION UNBLOCK
+when a hospital terminal blocked the chip, then the holder's PIN — and writes the lift only
+when the card confirmed; if the card step fails, the lift does not happen (and a chip it
+unblocked is blocked again, best effort).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.models.card import Card, CardState
+from counter_app.models.form_content import FormContent
+from counter_app.models.forms import FormDocument
+from counter_app.models.holder import Holder
+from counter_app.models.loss import LossKind, LossReport, LossState
+from counter_app.models.office import Office
+from counter_app.services import approvals, audit
+from counter_app.services import forms as service_forms
+from counter_app.services.cardops import keyed_client
+from counter_app.services.concurrency import (
+    begin_writer,
+    cas_card_state,
+    cas_report_state,
+    check_key,
+    lock_card,
+    remember_submission,
+    run_submission,
+    stored_submission,
+)
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import (
+    CardNotFound,
+    CardOperationFailed,
+    ConcurrentChange,
+    IdDocumentMismatch,
+    IdDocumentNotAccepted,
+    NoActiveLossReport,
+    NotPermitted,
+    ReplacementAlreadyApplied,
+    ServiceError,
+    WrongCard,
+    WrongDistrict,
+)
+from counter_app.services.idcheck import LIFT_DOCUMENTS, IdDocumentLike, number_matches
+from counter_app.services.loss import active_report, phone_reference
+from counter_app.services.permissions import Action, OfficeKind
+from counter_app.services.refusals import record_refusal, require
+from counter_app.validation.idnumber import normalise_id_number
+from counter_app.validation.regions import district_name
+from forms import data as fd
+from reader.client import SocialSecurityCardClient
+from reader.errors import CardError
+from reader.identity import APP_BLOCKED, CardIdentity
+from reader.pinbuffer import PinBuffer
+from reader.pinpad import SecurePinPad
+
+ACTION_LIFT = "loss.lift"
+
+
+@dataclass(frozen=True)
+class LiftCheck:
+    """One rule of the lift: ``passed`` None means "checked when the holder types the PIN"."""
+
+    rule: str
+    label: str
+    passed: bool | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class LiftChecklist:
+    lines: tuple[LiftCheck, ...]
+    card_id: int | None
+    holder_id: int | None
+    report_id: int | None
+    app_blocked: bool
+    #: The first refusal, as the error the lift would raise (None: nothing refused).
+    refusal: ServiceError | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return all(line.passed is not False for line in self.lines)
+
+
+@dataclass(frozen=True)
+class LiftResult:
+    report_id: int
+    card_id: int
+    holder_id: int
+    serial: str
+    form: fd.LiftForm
+    #: APPLICATION UNBLOCK was sent (a hospital terminal had blocked the chip).
+    app_unblocked: bool
+    already_done: bool
+    form_key: bytes = field(repr=False, default=b"")
+
+    @cached_property
+    def pdf(self) -> bytes:
+        from forms.render import render_form
+
+        return render_form(self.form, key=self.form_key)
+
+
+def lift_digest(actor: Actor, identity: CardIdentity, idempotency_key: str) -> str:
+    """The request digest a supervisor approves for this lift (four-eyes)."""
+    return approvals.request_digest(Action.LIFT_LOSS_REPORT.value, actor,
+                                    card_id_code=identity.card_id_code.upper(),
+                                    submission=idempotency_key)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- checklist
+
+
+def _checklist(
+    session: Session, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+) -> LiftChecklist:
+    lines: list[LiftCheck] = []
+    refusal: ServiceError | None = None
+
+    def line(rule: str, label: str, ok: bool | None, reason: str,
+             error: ServiceError | None = None) -> None:  # fmt: skip
+        nonlocal refusal
+        lines.append(LiftCheck(rule, label, ok, reason))
+        if ok is False and refusal is None:
+            refusal = error or ServiceError(reason)
+
+    lines.append(LiftCheck("U3", "办理渠道", True, "窗口办理（解除挂失不能通过电话办理）"))
+    may = actor.may(Action.LIFT_LOSS_REPORT) and actor.office_kind == OfficeKind.DISTRICT_SUBCENTER
+    line("U2", "办理机构", may,
+         "区县医疗保险分中心" if may else actor.why_not(Action.LIFT_LOSS_REPORT),
+         NotPermitted(actor.why_not(Action.LIFT_LOSS_REPORT)))  # fmt: skip
+    card = session.scalars(
+        select(Card).where(Card.card_id_code == identity.card_id_code.upper())
+    ).first()
+    same_card = card is not None and card.card_number == identity.card_number
+    line("U5", "原卡核验", same_card,
+         f"芯片读取的卡号 {identity.card_number} 与挂失记录一致" if same_card
+         else "读卡器中的卡不是本系统登记的挂失卡（卡识别码或卡号不符）", WrongCard())  # fmt: skip
+    holder = session.get(Holder, card.holder_id) if card is not None else None
+    report = active_report(session, card.id) if card is not None else None
+    if card is not None:
+        replaced = card.state == CardState.REPLACEMENT_APPLIED
+        line("U4", "未申请补卡", not replaced,
+             "尚未申请补卡" if not replaced else ReplacementAlreadyApplied.message,
+             ReplacementAlreadyApplied())  # fmt: skip
+        if not replaced:
+            line("U1", "有效挂失", report is not None,
+                 _report_text(report) if report is not None else NoActiveLossReport.message,
+                 NoActiveLossReport())  # fmt: skip
+    if holder is not None:
+        own = actor.district_code is not None and actor.district_code == holder.household_district
+        home = district_name(holder.household_district) or holder.household_district
+        line("U2", "所属区县", own,
+             f"持卡人户籍属{home}，本机构可以办理" if own
+             else f"持卡人户籍属{home}，须到{home}医疗保险分中心办理", WrongDistrict())
+        kind_ok = document.kind in LIFT_DOCUMENTS
+        line("U2", "证件类别", kind_ok,
+             "居民身份证或户籍证明" if kind_ok else IdDocumentNotAccepted.message,
+             IdDocumentNotAccepted())
+        number_ok = number_matches(holder, document.number)
+        line("U2", "证件号码", number_ok,
+             "证件号码与持卡人一致" if number_ok else IdDocumentMismatch.message,
+             IdDocumentMismatch())  # fmt: skip
+    blocked = identity.app_state == APP_BLOCKED
+    if blocked:
+        lines.append(LiftCheck("U5", "芯片状态", True,
+                               "社保应用已被临时锁定，解挂时将发送应用解锁指令"))  # fmt: skip
+    lines.append(LiftCheck("U5", "持卡人密码", None, "解挂时由持卡人本人输入卡密码验证"))
+    return LiftChecklist(
+        tuple(lines), card.id if card else None, holder.id if holder else None,
+        report.id if report else None, blocked, refusal,
+    )  # fmt: skip
+
+
+def _report_text(report: LossReport) -> str:
+    kind = "书面挂失" if report.kind == LossKind.WRITTEN else "电话临时挂失"
+    serial = f"，编号 {report.form_serial}" if report.form_serial else ""
+    return f"{kind}于 {fd.format_datetime(report.reported_at)}{serial}"
+
+
+def check_lift(
+    ctx: ServiceContext, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+) -> LiftChecklist:
+    """RULES U1–U5 for the card read from the chip and the document shown, one line each.
+    Reads only; nothing is changed or audited (the lift itself is)."""
+    with ctx.uow() as uow:
+        return _checklist(uow.session, actor, identity, document)
+
+
+# --------------------------------------------------------------------------- the lift
+
+
+def lift_loss_report(
+    ctx: ServiceContext,
+    actor: Actor,
+    client: SocialSecurityCardClient,
+    pin: PinBuffer | None,
+    document: IdDocumentLike,
+    approval: approvals.ApprovalLike | None,
+    idempotency_key: str,
+    *,
+    pinpad: SecurePinPad | None = None,
+) -> LiftResult:
+    """RULES U1–U5: lift the loss report of the card in the reader.
+
+    ``pin`` is what the holder typed on the holder keypad (``None``: the reader's PIN pad,
+    ``pinpad``); it is wiped before returning. Four-eyes (setting ``four_eyes``): a
+    supervisor's ``approval`` for :func:`lift_digest`. Card errors (``WrongPin`` …) come out
+    as the reader's errors, after being audited; the lift happens only after the card
+    confirmed. A resubmission with the same ``idempotency_key`` returns the stored result."""
+    try:
+        check_key(idempotency_key)
+        require(ctx, actor, Action.LIFT_LOSS_REPORT)
+        key = service_forms.form_key(ctx.settings)
+        with ctx.uow() as uow:
+            stored = stored_submission(uow.session, idempotency_key, ACTION_LIFT)
+            if stored is not None:
+                return _stored(uow.session, stored.result_ref, key)
+        identity = client.read_identity()
+        with ctx.uow() as uow:
+            checklist = _checklist(uow.session, actor, identity, document)
+        if checklist.refusal is not None:
+            record_refusal(ctx, actor, f"{ACTION_LIFT}.refused", checklist.refusal,
+                           holder_id=checklist.holder_id, card_id=checklist.card_id)
+            raise checklist.refusal
+        assert checklist.card_id is not None and checklist.holder_id is not None
+        unblocked = _card_step(ctx, actor, client, pin, pinpad, identity, checklist)
+        try:
+            return run_submission(lambda: _write_lift(ctx, actor, identity, document, approval,
+                                                      idempotency_key, unblocked, key))
+        except ServiceError as error:
+            if unblocked:
+                _reblock(client, identity)
+            if not isinstance(error, ConcurrentChange):
+                record_refusal(ctx, actor, f"{ACTION_LIFT}.refused", error,
+                               holder_id=checklist.holder_id, card_id=checklist.card_id)
+            raise
+    finally:
+        if pin is not None:
+            pin.wipe()
+
+
+def _card_step(
+    ctx: ServiceContext,
+    actor: Actor,
+    client: SocialSecurityCardClient,
+    pin: PinBuffer | None,
+    pinpad: SecurePinPad | None,
+    identity: CardIdentity,
+    checklist: LiftChecklist,
+) -> bool:
+    """APPLICATION UNBLOCK if needed, then the holder's PIN; any failure is audited and
+    raised, and a chip unblocked here is blocked again."""
+    unblocked = False
+    try:
+        if checklist.app_blocked:
+            client = keyed_client(ctx, client)
+            client.unblock_application(expect_card_id=identity.card_id_code)
+            unblocked = True
+        if pin is not None:
+            client.verify(pin)
+        elif pinpad is not None:
+            client.verify_on_pinpad(pinpad)
+        else:
+            raise CardOperationFailed("请持卡人输入卡密码（U5）。")
+    except (CardError, CardOperationFailed) as error:
+        if unblocked:
+            _reblock(client, identity)
+        with ctx.uow() as uow:
+            audit.record(uow.session, actor, ACTION_LIFT, holder_id=checklist.holder_id,
+                         card_id=checklist.card_id, outcome="failed", reason=str(error),
+                         details={"step": "card", "error": type(error).__name__},
+                         at=ctx.now())  # fmt: skip
+            uow.commit()
+        raise
+    return unblocked
+
+
+def _reblock(client: SocialSecurityCardClient, identity: CardIdentity) -> None:
+    """Best effort: the lift did not happen, so the chip goes back to blocked."""
+    try:
+        client.block_application(permanent=False, expect_card_id=identity.card_id_code)
+    except CardError:
+        pass
+
+
+def _stored(session: Session, ref: str | None, key: bytes) -> LiftResult:
+    report = session.get(LossReport, int((ref or "x:0").split(":")[1]))
+    assert report is not None
+    doc = session.scalars(
+        select(FormDocument)
+        .where(FormDocument.card_id == report.card_id,
+               FormDocument.kind == service_forms.KIND_LIFT)
+        .order_by(FormDocument.id.desc())
+    ).first()  # fmt: skip
+    assert doc is not None
+    content = session.get(FormContent, doc.id)
+    assert content is not None
+    form = service_forms.form_from_json(content.data)
+    assert isinstance(form, fd.LiftForm)
+    return LiftResult(report.id, report.card_id, report.holder_id, doc.serial, form,
+                      app_unblocked=False, already_done=True, form_key=key)  # fmt: skip
+
+
+def _write_lift(
+    ctx: ServiceContext,
+    actor: Actor,
+    identity: CardIdentity,
+    document: IdDocumentLike,
+    approval: approvals.ApprovalLike | None,
+    idempotency_key: str,
+    unblocked: bool,
+    key: bytes,
+) -> LiftResult:
+    with ctx.uow() as uow:
+        session = uow.session
+        begin_writer(session, ctx.settings.lock_timeout_ms)
+        now = ctx.now()
+        card_id = session.scalar(
+            select(Card.id).where(Card.card_id_code == identity.card_id_code.upper())
+        )
+        card = lock_card(session, card_id) if card_id is not None else None
+        if card is None:
+            raise CardNotFound()
+        stored = stored_submission(session, idempotency_key, ACTION_LIFT)
+        if stored is not None:
+            return _stored(session, stored.result_ref, key)
+        checklist = _checklist(session, actor, identity, document)  # again, under the lock
+        if checklist.refusal is not None:
+            raise checklist.refusal
+        report = active_report(session, card.id)
+        holder = session.get(Holder, card.holder_id)
+        assert report is not None and holder is not None
+        approval_id = approvals.consume(
+            session, approval, required=ctx.settings.four_eyes,
+            action=Action.LIFT_LOSS_REPORT.value,
+            digest=lift_digest(actor, identity, idempotency_key), actor=actor, now=now,
+        )  # fmt: skip
+        if not cas_card_state(session, card.id, [CardState.LOST, CardState.PHONE_REPORTED_LOST],
+                              CardState.ACTIVE, now):  # fmt: skip
+            raise ConcurrentChange()
+        if not cas_report_state(session, report.id, [LossState.OPEN, LossState.CONFIRMED],
+                                state=LossState.LIFTED, closed_at=now,
+                                closed_office_id=actor.office_id,
+                                closed_staff_id=actor.staff_id):  # fmt: skip
+            raise ConcurrentChange()
+        session.refresh(report)
+        office = session.get(Office, actor.office_id)
+        assert office is not None
+        doc_kind, doc_number = document.kind, normalise_id_number(document.number)
+        ref = fd.LossReportRef(report.form_serial or _phone_ref(report), report.reported_at,
+                               written=report.kind == LossKind.WRITTEN)  # fmt: skip
+
+        def build(header: fd.FormHeader) -> fd.Form:
+            return fd.LiftForm(header=header, holder=service_forms.form_holder(holder),
+                               card_number=card.card_number, loss_report=ref,
+                               id_document=service_forms.form_document(doc_kind, doc_number))
+
+        doc, form = service_forms.issue_form(
+            session, kind=service_forms.KIND_LIFT, office=office, staff_id=actor.staff_id,
+            holder_id=holder.id, card_id=card.id, at=now, build=build,
+            handler=service_forms.form_staff(actor),
+        )  # fmt: skip
+        remember_submission(session, idempotency_key, ACTION_LIFT, actor.staff_id,
+                            f"loss_reports:{report.id}", now)  # fmt: skip
+        audit.record(
+            session, actor, ACTION_LIFT, holder_id=holder.id, card_id=card.id,
+            details={"report_id": report.id, "form_serial": doc.serial,
+                     "app_unblocked": unblocked, "approval_id": approval_id,
+                     "id_document_kind": doc_kind},
+            at=now,
+        )  # fmt: skip
+        uow.commit()
+        assert isinstance(form, fd.LiftForm)
+        return LiftResult(report.id, card.id, holder.id, doc.serial, form,
+                          app_unblocked=unblocked, already_done=False, form_key=key)
+
+
+def _phone_ref(report: LossReport) -> str:
+    return phone_reference(report.id, report.reported_at)

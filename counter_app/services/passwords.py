@@ -1,0 +1,448 @@
+"""Card passwords and the web/12333 query password (RULES P2–P8).
+
+**Card and database never disagree.** The card command goes first; the password event is
+recorded ``success`` only when the card confirmed it. A card that was pulled before the
+command went out (``CardRemoved``) changed nothing: ``failed``. A command that went out but
+whose answer was lost (``OutcomeUnknown``) is recorded ``unknown`` and
+:class:`OutcomeUnknownRecorded` is raised; :func:`resolve_unknown_outcome` settles it later
+by asking the card (a PIN that verifies is proof; the retry counter shows an unblock).
+
+PINs live only in the caller's :class:`~reader.pinbuffer.PinBuffer`\\ s, which every function
+here wipes before returning, whatever happens; no digit reaches a log, an audit record, the
+database or an exception text. Weak new PINs (P7) are refused before the card is touched.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from counter_app.models.card import Card, CardState
+from counter_app.models.holder import Holder
+from counter_app.models.security import (
+    Outcome,
+    PasswordEvent,
+    PasswordEventKind,
+    ServicePassword,
+)
+from counter_app.services import approvals, audit
+from counter_app.services.cardops import keyed_client
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import (
+    CardNotActive,
+    CardNotFound,
+    IdDocumentMismatch,
+    IdNumberRequired,
+    OutcomeUnknownRecorded,
+    PasswordEventNotFound,
+    PinEntriesDiffer,
+    WeakPin,
+    WrongCard,
+)
+from counter_app.services.idcheck import IdDocumentLike, check_document, number_matches
+from counter_app.services.permissions import Action
+from counter_app.services.refusals import refusals_audited, require
+from counter_app.services.sessions import HolderSession, require_open
+from reader.client import SocialSecurityCardClient
+from reader.errors import CardError, CardRemoved, OutcomeUnknown, WrongPin
+from reader.identity import CardIdentity
+from reader.pinbuffer import PinBuffer
+
+#: RULES P1: a holder's card PIN has 6 digits.
+PIN_DIGITS = 6
+#: Digits of a one-time query password (P8): keyed on a phone keypad, so digits only.
+ONE_TIME_DIGITS = 8
+
+_HASHER = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class PasswordResult:
+    event_id: int
+    outcome: str
+
+
+@dataclass(frozen=True)
+class UnblockResult:
+    event_id: int
+    #: After the unblock the holder verified the PIN (None: not asked / no PIN given).
+    verified: bool | None
+    tries_left: int | None
+
+
+@dataclass(frozen=True)
+class OneTimePassword:
+    """RULES P8: shown to the holder once; only its argon2 hash is stored."""
+
+    holder_id: int
+    value: str = field(repr=False)
+    must_change: bool = True
+
+    def __str__(self) -> str:
+        return "<OneTimePassword (hidden)>"
+
+
+class PasswordOutcomeUnknown(OutcomeUnknownRecorded):
+    """The card command went out, its answer was lost; ``event_id`` is the ``unknown``
+    password event to settle with :func:`resolve_unknown_outcome`."""
+
+    def __init__(self, event_id: int) -> None:
+        self.event_id = event_id
+        super().__init__()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def check_new_pin(new1: PinBuffer, new2: PinBuffer) -> None:
+    """RULES P7 (and P1): both entries equal, 6 digits, not weak — before the card is touched."""
+    if not new1.matches(new2):
+        raise PinEntriesDiffer()
+    if len(new1) != PIN_DIGITS:
+        raise WeakPin("新密码须为 6 位数字。请持卡人重新设置。")
+    if new1.is_weak():
+        raise WeakPin()
+
+
+def pin_reset_digest(actor: Actor, session: HolderSession) -> str:
+    """The request digest a supervisor approves for a forgotten-password reset (P5)."""
+    return approvals.request_digest(Action.RESET_PIN.value, actor,
+                                    holder_id=session.holder_id, session=session.session_id)
+
+
+def _session_card(ctx: ServiceContext, session: HolderSession) -> tuple[Holder, Card]:
+    """The holder and the card of the session (the card read, or the card in use)."""
+    with ctx.uow() as uow:
+        db = uow.session
+        holder = db.get(Holder, session.holder_id)
+        card: Card | None
+        if session.card_id is not None:
+            card = db.get(Card, session.card_id)
+        else:
+            card = db.scalars(
+                select(Card).where(Card.holder_id == session.holder_id,
+                                   Card.state == CardState.ACTIVE)
+            ).first()  # fmt: skip
+        if holder is None or card is None:
+            raise CardNotFound()
+        if card.state != CardState.ACTIVE:
+            raise CardNotActive(
+                "该卡已挂失或已申请补卡，不能办理密码业务。请先核实卡片状态（解除挂失或补卡）。"
+            )
+        return holder, card
+
+
+def _read_same_card(client: SocialSecurityCardClient, card: Card) -> CardIdentity:
+    identity = client.read_identity()
+    if (identity.card_id_code.upper() != card.card_id_code.upper()
+            or identity.card_number != card.card_number):  # fmt: skip
+        raise WrongCard()
+    return identity
+
+
+def _record(
+    ctx: ServiceContext,
+    actor: Actor | None,
+    kind: PasswordEventKind,
+    holder_id: int,
+    card_id: int | None,
+    outcome: Outcome,
+    detail: str | None = None,
+) -> int:
+    """One password event and its audit record, in one transaction (no secret in either)."""
+    with ctx.uow() as uow:
+        now = ctx.now()
+        event = PasswordEvent(
+            at=now, kind=kind, channel="counter", holder_id=holder_id, card_id=card_id,
+            staff_id=actor.staff_id if actor else None,
+            office_id=actor.office_id if actor else None,
+            workstation=actor.workstation_id if actor else None,
+            outcome=outcome, detail=detail,
+        )  # fmt: skip
+        uow.session.add(event)
+        uow.session.flush()
+        audit.record(uow.session, actor, f"password.{kind.value}", holder_id=holder_id,
+                     card_id=card_id, outcome=outcome.value, reason=detail,
+                     details={"password_event_id": event.id}, at=now)  # fmt: skip
+        uow.commit()
+        return event.id
+
+
+def _card_command(
+    ctx: ServiceContext,
+    actor: Actor,
+    kind: PasswordEventKind,
+    holder_id: int,
+    card_id: int,
+    command: Callable[[], None],
+) -> int:
+    """Send the card command, then record what the card said (see the module docstring)."""
+    try:
+        command()
+    except OutcomeUnknown as error:
+        event_id = _record(ctx, actor, kind, holder_id, card_id, Outcome.UNKNOWN,
+                           "卡片在命令发出后被拔出，结果待核实")  # fmt: skip
+        raise PasswordOutcomeUnknown(event_id) from error
+    except CardRemoved:
+        _record(ctx, actor, kind, holder_id, card_id, Outcome.FAILED,
+                "命令发出前卡片已被拔出，卡片未改动")  # fmt: skip
+        raise
+    except WrongPin as error:
+        _record(ctx, actor, kind, holder_id, card_id, Outcome.FAILED,
+                f"原密码错误，剩余 {error.tries_left} 次")  # fmt: skip
+        raise
+    except CardError as error:
+        _record(ctx, actor, kind, holder_id, card_id, Outcome.FAILED,
+                f"卡片拒绝：{type(error).__name__}")  # fmt: skip
+        raise
+    return _record(ctx, actor, kind, holder_id, card_id, Outcome.SUCCESS)
+
+
+def _wipe(*pins: PinBuffer | None) -> None:
+    for pin in pins:
+        if pin is not None:
+            pin.wipe()
+
+
+# --------------------------------------------------------------------------- P2–P4, P7
+
+
+def change_pin(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    client: SocialSecurityCardClient,
+    old: PinBuffer,
+    new1: PinBuffer,
+    new2: PinBuffer,
+    id_number: str | None = None,
+) -> PasswordResult:
+    """RULES P2–P4, P7: the holder types the old PIN and the new one twice.
+
+    When the old PIN is still the default 123456 the holder's ID number must be given and
+    match (P2) — checked by comparison, never stored or logged. ``WrongPin`` (old PIN wrong,
+    tries left) and other card errors propagate after being recorded as failed."""
+    try:
+        require(ctx, actor, Action.CHANGE_PIN, holder_id=session.holder_id)
+        require_open(ctx, session)
+        with refusals_audited(ctx, actor, "password.pin_change", holder_id=session.holder_id,
+                              card_id=session.card_id):  # fmt: skip
+            check_new_pin(new1, new2)
+            holder, card = _session_card(ctx, session)
+            if old.is_default():
+                if id_number is None or not id_number.strip():
+                    raise IdNumberRequired()
+                if not number_matches(holder, id_number):
+                    raise IdDocumentMismatch("身份证号码与持卡人不一致，密码未修改。")
+            _read_same_card(client, card)
+        event_id = _card_command(ctx, actor, PasswordEventKind.PIN_CHANGE, holder.id, card.id,
+                                 lambda: client.change_pin(old, new1))  # fmt: skip
+        return PasswordResult(event_id, Outcome.SUCCESS.value)
+    finally:
+        _wipe(old, new1, new2)
+
+
+# --------------------------------------------------------------------------- P5
+
+
+def reset_pin(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    client: SocialSecurityCardClient,
+    document: IdDocumentLike,
+    new1: PinBuffer,
+    new2: PinBuffer,
+    approval: approvals.ApprovalLike | None,
+) -> PasswordResult:
+    """RULES P5: a forgotten PIN is reloaded after an ID check, without the old one
+    (RELOAD PIN with a MAC from ``ctx.key_provider``). Four-eyes (setting ``four_eyes``):
+    ``approval`` for :func:`pin_reset_digest`, consumed before the card is touched."""
+    try:
+        require(ctx, actor, Action.RESET_PIN, holder_id=session.holder_id)
+        require_open(ctx, session)
+        with refusals_audited(ctx, actor, "password.pin_reset", holder_id=session.holder_id,
+                              card_id=session.card_id):  # fmt: skip
+            holder, card = _session_card(ctx, session)
+            check_document(holder, document)
+            check_new_pin(new1, new2)
+            identity = _read_same_card(client, card)
+            with ctx.uow() as uow:
+                approvals.consume(uow.session, approval, required=ctx.settings.four_eyes,
+                                  action=Action.RESET_PIN.value,
+                                  digest=pin_reset_digest(actor, session), actor=actor,
+                                  now=ctx.now())  # fmt: skip
+                uow.commit()
+        keyed = keyed_client(ctx, client)
+        event_id = _card_command(
+            ctx, actor, PasswordEventKind.PIN_RESET, holder.id, card.id,
+            lambda: keyed.reload_pin(new1, expect_card_id=identity.card_id_code),
+        )
+        return PasswordResult(event_id, Outcome.SUCCESS.value)
+    finally:
+        _wipe(new1, new2)
+
+
+# --------------------------------------------------------------------------- P6
+
+
+def unblock_pin(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    client: SocialSecurityCardClient,
+    document: IdDocumentLike,
+    approval: approvals.ApprovalLike | None = None,
+    *,
+    pin: PinBuffer | None = None,
+) -> UnblockResult:
+    """RULES P6: after the P5 ID check, UNBLOCK PIN (MAC) puts the retry counter back; then
+    the holder verifies (``pin``). The unblock is recorded as soon as the card confirmed it;
+    a wrong PIN afterwards is reported with the tries left and does not undo it."""
+    try:
+        require(ctx, actor, Action.UNBLOCK_PIN, holder_id=session.holder_id)
+        require_open(ctx, session)
+        with refusals_audited(ctx, actor, "password.pin_unblock", holder_id=session.holder_id,
+                              card_id=session.card_id):  # fmt: skip
+            holder, card = _session_card(ctx, session)
+            check_document(holder, document)
+            identity = _read_same_card(client, card)
+            if approval is not None:
+                with ctx.uow() as uow:
+                    approvals.consume(uow.session, approval, required=False,
+                                      action=Action.UNBLOCK_PIN.value,
+                                      digest=approvals.request_digest(
+                                          Action.UNBLOCK_PIN.value, actor,
+                                          holder_id=session.holder_id,
+                                          session=session.session_id),
+                                      actor=actor, now=ctx.now())  # fmt: skip
+                    uow.commit()
+        keyed = keyed_client(ctx, client)
+        event_id = _card_command(ctx, actor, PasswordEventKind.PIN_UNBLOCK, holder.id, card.id,
+                                 lambda: keyed.unblock_pin(expect_card_id=identity.card_id_code))
+        if pin is None:
+            return UnblockResult(event_id, None, None)
+        try:
+            client.verify(pin)
+        except WrongPin as error:
+            return UnblockResult(event_id, False, error.tries_left)
+        return UnblockResult(event_id, True, None)
+    finally:
+        _wipe(pin)
+
+
+# --------------------------------------------------------------------------- P8
+
+
+def reset_service_password(
+    ctx: ServiceContext, actor: Actor, session: HolderSession, document: IdDocumentLike
+) -> OneTimePassword:
+    """RULES P8: after an ID check, a random one-time query password (digits, for phone
+    keypads) — shown once, stored only as an argon2 hash, to be changed at the next use."""
+    require(ctx, actor, Action.RESET_SERVICE_PASSWORD, holder_id=session.holder_id)
+    require_open(ctx, session)
+    with refusals_audited(ctx, actor, "password.service_password_reset",
+                          holder_id=session.holder_id):  # fmt: skip
+        with ctx.uow() as uow:
+            db = uow.session
+            holder = db.get(Holder, session.holder_id)
+            if holder is None:
+                raise CardNotFound()
+            check_document(holder, document)
+            value = _one_time_value()
+            now = ctx.now()
+            row = db.get(ServicePassword, holder.id, with_for_update=True)
+            if row is None:
+                row = ServicePassword(holder_id=holder.id, password_hash="")
+                db.add(row)
+            row.password_hash = _HASHER.hash(value)
+            row.must_change = True
+            row.set_at = now
+            row.set_by_staff_id = actor.staff_id
+            row.failed_attempts = 0
+            row.locked_until = None
+            event = PasswordEvent(
+                at=now, kind=PasswordEventKind.SERVICE_PASSWORD_RESET, channel="counter",
+                holder_id=holder.id, staff_id=actor.staff_id, office_id=actor.office_id,
+                workstation=actor.workstation_id, outcome=Outcome.SUCCESS,
+            )  # fmt: skip
+            db.add(event)
+            db.flush()
+            audit.record(db, actor, "password.service_password_reset", holder_id=holder.id,
+                         details={"password_event_id": event.id, "must_change": True},
+                         at=now)  # fmt: skip
+            uow.commit()
+        return OneTimePassword(holder.id, value)
+
+
+def _one_time_value() -> str:
+    """Random digits that are not weak (P7's rule applies to query passwords too)."""
+    while True:
+        value = "".join(secrets.choice("0123456789") for _ in range(ONE_TIME_DIGITS))
+        steps = {ord(b) - ord(a) for a, b in zip(value, value[1:], strict=False)}
+        if steps not in ({0}, {1}, {-1}):
+            return value
+
+
+# --------------------------------------------------------------------------- unknown outcomes
+
+
+def resolve_unknown_outcome(
+    ctx: ServiceContext,
+    actor: Actor,
+    client: SocialSecurityCardClient,
+    event_id: int,
+    pin: PinBuffer | None = None,
+    *,
+    pin_is: Literal["new", "old"] = "new",
+) -> str:
+    """Settle an ``unknown`` password event by asking the card it was about.
+
+    - unblock: the retry counter — above 0 means the unblock happened (``success``);
+    - change / reset: the holder types a PIN; ``pin_is`` says which. The new PIN verifying
+      proves the change (``success``); the old one verifying proves it did not (``failed``).
+      A PIN that does not verify settles nothing: ``WrongPin`` propagates, still unknown.
+
+    Returns the resolved outcome. The PIN is wiped before returning."""
+    try:
+        require(ctx, actor, Action.CHANGE_PIN)
+        with ctx.uow() as uow:
+            event = uow.session.get(PasswordEvent, event_id)
+            if event is None or event.outcome != Outcome.UNKNOWN or event.resolved_outcome:
+                raise PasswordEventNotFound()
+            card = uow.session.get(Card, event.card_id) if event.card_id else None
+            if card is None:
+                raise CardNotFound()
+            kind = PasswordEventKind(event.kind)
+        _read_same_card(client, card)
+        if kind is PasswordEventKind.PIN_UNBLOCK:
+            resolved = Outcome.SUCCESS if client.pin_tries_left() > 0 else Outcome.FAILED
+        else:
+            if pin is None:
+                raise WeakPin("请持卡人输入密码以核实结果。")
+            client.verify(pin)
+            if pin_is == "new":
+                resolved = Outcome.SUCCESS
+            else:
+                resolved = Outcome.FAILED
+        with ctx.uow() as uow:
+            now = ctx.now()
+            row = uow.session.get(PasswordEvent, event_id, with_for_update=True)
+            assert row is not None
+            if row.resolved_outcome is None:
+                row.resolved_outcome = resolved.value
+                row.resolved_at = now
+                audit.record(uow.session, actor, "password.resolve_unknown",
+                             holder_id=row.holder_id, card_id=row.card_id,
+                             outcome=resolved.value,
+                             details={"password_event_id": row.id, "kind": row.kind},
+                             at=now)  # fmt: skip
+            uow.commit()
+            return row.resolved_outcome or resolved.value
+    finally:
+        _wipe(pin)

@@ -1,0 +1,214 @@
+"""Replacement application (补卡, RULES R1–R2).
+
+Accepted at a district sub-center (R1, the permission table) for a card reported lost. The
+application ends the old card's life (R2): the card becomes ``replacement_applied`` — lost
+for good, never lifted again (U1, U4) — and its loss report is closed as ``replaced``. One
+application per old card: the database's unique ``replacement_applications.old_card_id`` is
+the natural key, so two windows applying at once produce one application and one "already
+applied" answer showing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.models.card import Card, CardState
+from counter_app.models.form_content import FormContent
+from counter_app.models.forms import FormDocument
+from counter_app.models.holder import Holder
+from counter_app.models.loss import LossState, ReplacementApplication
+from counter_app.models.office import Office
+from counter_app.services import audit
+from counter_app.services import forms as service_forms
+from counter_app.services.concurrency import (
+    begin_writer,
+    cas_card_state,
+    cas_report_state,
+    check_key,
+    remember_submission,
+    run_submission,
+    stored_submission,
+)
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import (
+    CardNotFound,
+    ConcurrentChange,
+    HolderNotFound,
+    LossReportRequired,
+    ReplacementAlreadyApplied,
+)
+from counter_app.services.idcheck import IdDocumentLike, check_document
+from counter_app.services.loss import active_report, card_in_use
+from counter_app.services.permissions import Action
+from counter_app.services.refusals import refusals_audited, require
+from counter_app.validation.idnumber import normalise_id_number
+from forms import data as fd
+
+ACTION_REPLACEMENT = "card.replacement"
+
+
+class ReplacementExists(ReplacementAlreadyApplied):
+    """RULES R2/U4: the card's replacement was already applied for; shows that application."""
+
+    def __init__(self, serial: str | None, applied_at: dt.datetime) -> None:
+        self.serial = serial
+        self.applied_at = applied_at
+        number = f"，补卡申请表编号 {serial}" if serial else ""
+        super().__init__(
+            f"{ReplacementAlreadyApplied.message}（已于 {fd.format_datetime(applied_at)} "
+            f"申请补卡{number}）"
+        )
+
+
+@dataclass(frozen=True)
+class ReplacementResult:
+    application_id: int
+    old_card_id: int
+    old_card_number: str
+    serial: str
+    form: fd.ReplacementForm
+    already_done: bool
+    form_key: bytes = field(repr=False, default=b"")
+
+    @cached_property
+    def pdf(self) -> bytes:
+        from forms.render import render_form
+
+        return render_form(self.form, key=self.form_key)
+
+
+def apply_replacement(
+    ctx: ServiceContext,
+    actor: Actor,
+    holder_id: int,
+    document: IdDocumentLike,
+    idempotency_key: str,
+) -> ReplacementResult:
+    """RULES R1–R2: apply for a replacement of the holder's card that is reported lost.
+
+    Refused without an active loss report (:class:`LossReportRequired`) and for a card
+    already replaced (:class:`ReplacementExists`, showing the application). A resubmission
+    with the same ``idempotency_key`` returns the stored result and changes nothing."""
+    check_key(idempotency_key)
+    require(ctx, actor, Action.REPLACEMENT_APPLICATION, holder_id=holder_id)
+    key = service_forms.form_key(ctx.settings)
+    with refusals_audited(ctx, actor, ACTION_REPLACEMENT, holder_id=holder_id):
+
+        def work() -> ReplacementResult:
+            with ctx.uow() as uow:
+                result = _apply(uow.session, ctx, actor, holder_id, document,
+                                idempotency_key, key)  # fmt: skip
+                uow.commit()
+                return result
+
+        return run_submission(work)
+
+
+def _stored(session: Session, ref: str | None, key: bytes) -> ReplacementResult:
+    app = session.get(ReplacementApplication, int((ref or "x:0").split(":")[1]))
+    assert app is not None and app.form_serial is not None
+    card = session.get(Card, app.old_card_id)
+    assert card is not None
+    doc = session.scalars(select(FormDocument).where(FormDocument.serial == app.form_serial)).one()
+    content = session.get(FormContent, doc.id)
+    assert content is not None
+    form = service_forms.form_from_json(content.data)
+    assert isinstance(form, fd.ReplacementForm)
+    return ReplacementResult(app.id, card.id, card.card_number, app.form_serial, form,
+                             already_done=True, form_key=key)  # fmt: skip
+
+
+def _refuse_replaced(session: Session, holder_id: int) -> None:
+    app = session.scalars(
+        select(ReplacementApplication)
+        .where(ReplacementApplication.holder_id == holder_id)
+        .order_by(ReplacementApplication.applied_at.desc())
+    ).first()
+    if app is not None:
+        raise ReplacementExists(app.form_serial, app.applied_at)
+    raise CardNotFound()
+
+
+def _apply(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    holder_id: int,
+    document: IdDocumentLike,
+    idempotency_key: str,
+    key: bytes,
+) -> ReplacementResult:
+    begin_writer(session, ctx.settings.lock_timeout_ms)
+    now = ctx.now()
+    stored = stored_submission(session, idempotency_key, ACTION_REPLACEMENT)
+    if stored is not None:
+        return _stored(session, stored.result_ref, key)
+    holder = session.get(Holder, holder_id)
+    if holder is None:
+        raise HolderNotFound()
+    check_document(holder, document)
+    card = card_in_use(session, holder.id)  # locked
+    stored = stored_submission(session, idempotency_key, ACTION_REPLACEMENT)
+    if stored is not None:
+        return _stored(session, stored.result_ref, key)
+    if card is None:
+        _refuse_replaced(session, holder.id)
+        raise AssertionError("unreachable")
+    report = active_report(session, card.id)
+    if report is None:
+        raise LossReportRequired()
+    if not cas_card_state(session, card.id, [CardState.LOST, CardState.PHONE_REPORTED_LOST],
+                          CardState.REPLACEMENT_APPLIED, now):  # fmt: skip
+        raise ConcurrentChange()
+    if not cas_report_state(session, report.id, [LossState.OPEN, LossState.CONFIRMED],
+                            state=LossState.REPLACED, closed_at=now,
+                            closed_office_id=actor.office_id,
+                            closed_staff_id=actor.staff_id):  # fmt: skip
+        raise ConcurrentChange()
+    session.refresh(report)
+    office = session.get(Office, actor.office_id)
+    assert office is not None
+    doc_kind, doc_number = document.kind, normalise_id_number(document.number)
+    loss_ref = (
+        fd.LossReportRef(report.form_serial, report.reported_at, written=True)
+        if report.form_serial
+        else None
+    )
+
+    def build(header: fd.FormHeader) -> fd.Form:
+        return fd.ReplacementForm(
+            header=header, holder=service_forms.form_holder(holder),
+            old_card_number=card.card_number, reason="遗失",
+            id_document=service_forms.form_document(doc_kind, doc_number),
+            loss_report=loss_ref,
+        )  # fmt: skip
+
+    document_row, form = service_forms.issue_form(
+        session, kind=service_forms.KIND_REPLACEMENT, office=office, staff_id=actor.staff_id,
+        holder_id=holder.id, card_id=card.id, at=now, build=build,
+        handler=service_forms.form_staff(actor),
+    )  # fmt: skip
+    app = ReplacementApplication(
+        old_card_id=card.id, holder_id=holder.id, loss_report_id=report.id, applied_at=now,
+        office_id=actor.office_id, staff_id=actor.staff_id, id_doc_type=doc_kind,
+        id_doc_number=doc_number, form_serial=document_row.serial, state="applied",
+        idempotency_key=idempotency_key,
+    )  # fmt: skip
+    session.add(app)
+    session.flush()  # natural key: one application per old card
+    remember_submission(session, idempotency_key, ACTION_REPLACEMENT, actor.staff_id,
+                        f"replacement_applications:{app.id}", now)  # fmt: skip
+    audit.record(
+        session, actor, ACTION_REPLACEMENT, holder_id=holder.id, card_id=card.id,
+        details={"application_id": app.id, "form_serial": document_row.serial,
+                 "loss_report_id": report.id, "id_document_kind": doc_kind},
+        at=now,
+    )  # fmt: skip
+    assert isinstance(form, fd.ReplacementForm)
+    return ReplacementResult(app.id, card.id, card.card_number, document_row.serial, form,
+                             already_done=False, form_key=key)  # fmt: skip

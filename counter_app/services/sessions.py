@@ -1,0 +1,507 @@
+"""Holder sessions (RULES Q1, Q7): records are shown only while the holder is identified.
+
+A session opens in one of two ways:
+
+- **card + PIN** (Q1): the card's identity is read from the chip, the card is matched in
+  the database by 卡识别码 *and* card number, and the holder's PIN is verified by the card
+  (typed on the holder keypad, or on the reader's PIN pad when ``pin`` is None). A wrong
+  PIN propagates the reader's ``WrongPin`` with the tries left; the PIN is never retried
+  and never stored, logged or audited.
+- **ID document** (Q7): staff check a resident ID card, temporary ID card or
+  household-register certificate whose number must match the holder's; the reason for the
+  look-up is recorded.
+
+Every opening, failed attempt and end is audited. A card session ends when that card
+leaves the reader (:func:`card_removed`). :func:`end_session` returns the data of the
+access slip (查阅告知单): what was viewed and done, by whom, where and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from counter_app.models.audit import AuditEvent
+from counter_app.models.card import IN_USE_STATES, Card
+from counter_app.models.holder import Holder
+from counter_app.models.holder_session import HolderSessionRow
+from counter_app.models.office import Office, Staff
+from counter_app.services import audit
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import (
+    CardApplicationBlocked,
+    CardNotFound,
+    HolderNotFound,
+    IdDocumentMismatch,
+    IdDocumentNotAccepted,
+    PinBlockedOfferReset,
+    ReasonRequired,
+    ServiceError,
+    SessionEnded,
+    SessionRequired,
+)
+from counter_app.services.permissions import Action
+from counter_app.services.queries.category import category_label
+from counter_app.services.refusals import record_refusal, require
+from counter_app.validation import ValidationError, parse_id_number
+from forms.masking import mask_id_number
+from reader.client import SocialSecurityCardClient
+from reader.errors import ApplicationBlocked, PinBlocked, WrongPin
+from reader.identity import APP_BLOCKED, CardIdentity
+from reader.pinbuffer import PinBuffer
+from reader.pinpad import SecurePinPad
+
+
+class SessionVia(StrEnum):
+    CARD_PIN = "card_pin"
+    ID_DOCUMENT = "id_document"
+
+
+class IdDocumentKind(StrEnum):
+    RESIDENT_ID = "resident_id"  # 居民身份证
+    TEMPORARY_ID = "temporary_id"  # 临时居民身份证
+    HOUSEHOLD_REGISTER = "household_register"  # 户籍证明
+
+
+ID_DOCUMENT_LABELS: dict[IdDocumentKind, str] = {
+    IdDocumentKind.RESIDENT_ID: "居民身份证",
+    IdDocumentKind.TEMPORARY_ID: "临时居民身份证",
+    IdDocumentKind.HOUSEHOLD_REGISTER: "户籍证明",
+}
+
+
+@dataclass(frozen=True)
+class IdDocument:
+    """An ID document shown at the counter: its kind and the citizen ID number on it."""
+
+    kind: IdDocumentKind
+    number: str
+
+    def __repr__(self) -> str:  # never print the full number in logs or tracebacks
+        return f"IdDocument(kind={self.kind.value!r}, number={mask_id_number(self.number)!r})"
+
+
+@dataclass(frozen=True)
+class HolderSession:
+    """An open holder session at this workstation (plain data; the row is the truth)."""
+
+    session_id: int
+    holder_id: int
+    card_id: int | None
+    via: SessionVia
+    #: 卡识别码 of the card read (card sessions only).
+    card_id_code: str | None
+    opened_at: dt.datetime
+    staff_id: int
+    office_id: int
+    #: The card the session is about: the card read, or the holder's card in use.
+    card_number: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionActionItem:
+    """One thing done for the holder in the session (for the access slip)."""
+
+    at: dt.datetime
+    action: str
+    description: str
+    outcome: str
+    serial: str = ""
+
+
+@dataclass(frozen=True)
+class AccessSummary:
+    """RULES Q7 — the access slip: whose records, viewed by whom, where, when, why."""
+
+    session_id: int
+    holder_id: int
+    holder_name: str
+    masked_ssn: str
+    card_number: str | None
+    via: SessionVia
+    #: How the holder was identified, in Chinese (e.g. 社保卡+密码, 居民身份证).
+    identified_by: str
+    #: Why records were looked up without the card (ID sessions), else empty.
+    purpose: str
+    staff_no: str
+    staff_name: str
+    office_code: str
+    office_name: str
+    workstation: str | None
+    opened_at: dt.datetime
+    closed_at: dt.datetime
+    end_reason: str
+    #: Category values viewed, in first-viewed order, and their Chinese labels.
+    categories: tuple[str, ...]
+    category_labels: tuple[str, ...]
+    actions: tuple[SessionActionItem, ...]
+
+
+#: Chinese descriptions of actions for the access slip; unknown ones are shown as recorded.
+ACTION_DESCRIPTIONS: dict[str, str] = {
+    "pin.change": "修改卡密码",
+    "pin.reset": "重置卡密码",
+    "pin.unblock": "卡密码解锁",
+    "service_password.reset": "重置查询服务密码",
+    "loss.report_written": "书面挂失",
+    "loss.report_phone": "电话挂失",
+    "loss.lift": "解除挂失",
+    "replacement.apply": "补卡申请",
+    "holder.reveal_ssn": "查看完整证件号码",
+}
+
+_END_REASONS = {"done", "card_removed", "staff_logout", "staff_disabled", "timeout", "superseded"}
+
+
+# --------------------------------------------------------------------------- card + PIN
+
+
+def card_tries_left(client: SocialSecurityCardClient) -> int:
+    """RULES Q1: tries left before the PIN blocks (0: blocked), known before the holder
+    types; no try is spent."""
+    try:
+        return client.pin_tries_left()
+    except ApplicationBlocked as error:
+        raise CardApplicationBlocked() from error
+
+
+def open_card_session(
+    ctx: ServiceContext,
+    actor: Actor,
+    client: SocialSecurityCardClient,
+    pin: PinBuffer | None,
+    *,
+    pinpad: SecurePinPad | None = None,
+) -> HolderSession:
+    """RULES Q1: open a session by card + PIN (``pin`` None: the reader's PIN pad).
+
+    Raises ``WrongPin`` (with ``tries_left``), :class:`PinBlockedOfferReset`,
+    :class:`CardApplicationBlocked`, :class:`CardNotFound`, ``NotPermitted``. The PIN is
+    sent once and the buffer is wiped before returning, whatever happens.
+    """
+    try:
+        require(ctx, actor, Action.VIEW_RECORDS)
+        identity = client.read_identity()
+        card = _match_card(ctx, actor, identity)
+        if identity.app_state == APP_BLOCKED:
+            _refuse(ctx, actor, CardApplicationBlocked(), card)
+        if identity.pin_tries_left == 0:
+            _refuse(ctx, actor, PinBlockedOfferReset(), card)
+        try:
+            _verify(client, pin, pinpad)
+        except WrongPin as error:
+            _audit_now(ctx, actor, "session.open", holder_id=card.holder_id, card_id=card.id,
+                       outcome="failed",
+                       details={"via": SessionVia.CARD_PIN.value, "refusal": "wrong_pin",
+                                "tries_left": error.tries_left})  # fmt: skip
+            raise
+        except PinBlocked as error:
+            _refuse(ctx, actor, PinBlockedOfferReset(), card, cause=error)
+        except ApplicationBlocked as error:
+            _refuse(ctx, actor, CardApplicationBlocked(), card, cause=error)
+        return _open(ctx, actor, card.holder_id, card, SessionVia.CARD_PIN,
+                     card_id_code=identity.card_id_code)  # fmt: skip
+    finally:
+        if pin is not None:
+            pin.wipe()
+
+
+def _verify(
+    client: SocialSecurityCardClient, pin: PinBuffer | None, pinpad: SecurePinPad | None
+) -> None:
+    if pin is not None:
+        client.verify(pin)
+        return
+    pad = pinpad or _detect_pinpad(client)
+    if pad is None:
+        from reader.errors import PinPadUnavailable
+
+        raise PinPadUnavailable()
+    client.verify_on_pinpad(pad)
+
+
+def _detect_pinpad(client: SocialSecurityCardClient) -> SecurePinPad | None:
+    # The client keeps its transport private; the PIN pad sits on the same reader.
+    transport = getattr(client, "transport", None) or getattr(client, "_transport", None)
+    return SecurePinPad.detect(transport) if transport is not None else None
+
+
+@dataclass(frozen=True)
+class _CardRef:
+    id: int
+    holder_id: int
+    card_number: str
+
+
+def _match_card(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> _CardRef:
+    """The database's card for the chip's 卡识别码 and card number, of the chip's holder."""
+    with ctx.uow() as uow:
+        row = uow.session.execute(
+            select(Card.id, Card.holder_id, Card.card_number, Holder.ssn)
+            .join(Holder, Holder.id == Card.holder_id)
+            .where(Card.card_id_code == identity.card_id_code.upper())
+        ).first()
+    if row is None or row.card_number != identity.card_number or row.ssn != identity.ssn:
+        error = CardNotFound()
+        record_refusal(ctx, actor, "session.open.refused", error,
+                       holder_id=row.holder_id if row else None,
+                       card_id=row.id if row else None,
+                       details={"via": SessionVia.CARD_PIN.value})  # fmt: skip
+        raise error
+    return _CardRef(row.id, row.holder_id, row.card_number)
+
+
+def _refuse(
+    ctx: ServiceContext,
+    actor: Actor,
+    error: ServiceError,
+    card: _CardRef,
+    cause: BaseException | None = None,
+) -> None:
+    record_refusal(ctx, actor, "session.open.refused", error, holder_id=card.holder_id,
+                   card_id=card.id, details={"via": SessionVia.CARD_PIN.value})  # fmt: skip
+    raise error from cause
+
+
+# --------------------------------------------------------------------------- ID document
+
+
+def open_id_session(
+    ctx: ServiceContext,
+    actor: Actor,
+    holder_id: int,
+    document: IdDocument,
+    reason: str,
+) -> HolderSession:
+    """RULES Q7: open a session after staff checked an ID document of the holder.
+
+    The document's number must be the holder's citizen ID number (:class:`IdDocumentMismatch`
+    otherwise, audited); ``reason`` must say why (:class:`ReasonRequired`).
+    """
+    require(ctx, actor, Action.VIEW_RECORDS, holder_id=holder_id)
+    why = (reason or "").strip()
+    try:
+        kind = IdDocumentKind(document.kind)
+    except ValueError:
+        kind = None
+    with ctx.uow() as uow:
+        holder = uow.session.execute(
+            select(Holder.id, Holder.ssn).where(Holder.id == holder_id)
+        ).first()
+    error: ServiceError | None = None
+    if holder is None:
+        error = HolderNotFound()
+    elif kind is None:
+        error = IdDocumentNotAccepted()
+    elif not why:
+        error = ReasonRequired()
+    elif not _number_matches(document.number, holder.ssn):
+        error = IdDocumentMismatch()
+    if error is not None or kind is None:
+        error = error or IdDocumentNotAccepted()
+        record_refusal(ctx, actor, "session.open.refused", error,
+                       holder_id=holder_id if holder is not None else None,
+                       details={"via": SessionVia.ID_DOCUMENT.value,
+                                "document_kind": str(document.kind)})  # fmt: skip
+        raise error
+    return _open(ctx, actor, holder_id, None, SessionVia.ID_DOCUMENT,
+                 document_kind=kind, reason=why)  # fmt: skip
+
+
+def _number_matches(typed: str, ssn: str) -> bool:
+    try:
+        return parse_id_number(typed).number == ssn.upper()
+    except ValidationError:
+        return False
+
+
+# --------------------------------------------------------------------------- open / check / end
+
+
+def _open(
+    ctx: ServiceContext,
+    actor: Actor,
+    holder_id: int,
+    card: _CardRef | None,
+    via: SessionVia,
+    *,
+    card_id_code: str | None = None,
+    document_kind: IdDocumentKind | None = None,
+    reason: str | None = None,
+) -> HolderSession:
+    now = ctx.now()
+    with ctx.uow() as uow:
+        card_id, card_number = (card.id, card.card_number) if card else (None, None)
+        if card is None:
+            in_use = uow.session.execute(
+                select(Card.id, Card.card_number)
+                .where(Card.holder_id == holder_id, Card.state.in_(IN_USE_STATES))
+                .limit(1)
+            ).first()
+            card_number = in_use.card_number if in_use else None
+        row = HolderSessionRow(
+            holder_id=holder_id, card_id=card_id, via=via.value,
+            card_id_code=card_id_code.upper() if card_id_code else None,
+            document_kind=document_kind.value if document_kind else None,
+            reason=reason[:200] if reason else None, staff_id=actor.staff_id,
+            office_id=actor.office_id, workstation=actor.workstation_id, opened_at=now,
+        )  # fmt: skip
+        uow.session.add(row)
+        uow.session.flush()
+        details: dict[str, Any] = {"session_id": row.id, "via": via.value}
+        if document_kind is not None:
+            details["document_kind"] = document_kind.value
+        audit.record(uow, actor, "session.open", holder_id=holder_id, card_id=card_id,
+                     reason=reason, details=details, at=now)  # fmt: skip
+        uow.commit()
+        return HolderSession(
+            session_id=row.id, holder_id=holder_id, card_id=card_id, via=via,
+            card_id_code=row.card_id_code, opened_at=now, staff_id=actor.staff_id,
+            office_id=actor.office_id, card_number=card_number,
+        )  # fmt: skip
+
+
+def check_open(db: Session, session: HolderSession, actor: Actor | None = None) -> None:
+    """Inside a caller's transaction: the session exists, is open, and (given ``actor``)
+    belongs to that staff member. Raises ``SessionRequired`` / ``SessionEnded``."""
+    row = db.execute(
+        select(HolderSessionRow.holder_id, HolderSessionRow.staff_id, HolderSessionRow.closed_at)
+        .where(HolderSessionRow.id == session.session_id)
+    ).first()
+    if row is None or row.holder_id != session.holder_id:
+        raise SessionRequired()
+    if actor is not None and row.staff_id != actor.staff_id:
+        raise SessionRequired()
+    if row.closed_at is not None:
+        raise SessionEnded()
+
+
+def require_open(ctx: ServiceContext, session: HolderSession | None) -> None:
+    """RULES Q7: raise ``SessionRequired`` (no session) or ``SessionEnded`` (closed)."""
+    if session is None:
+        raise SessionRequired()
+    with ctx.uow() as uow:
+        check_open(uow.session, session)
+
+
+def _close(db: Session, session_id: int, why: str, at: dt.datetime) -> bool:
+    result = db.execute(
+        update(HolderSessionRow)
+        .where(HolderSessionRow.id == session_id, HolderSessionRow.closed_at.is_(None))
+        .values(closed_at=at, end_reason=why[:24])
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def card_removed(ctx: ServiceContext, session: HolderSession) -> None:
+    """A card session ends when its card leaves the reader (RULES Q1/Q7). ID sessions are
+    not affected. Audited when it closed something."""
+    if session.via is not SessionVia.CARD_PIN:
+        return
+    now = ctx.now()
+    with ctx.uow() as uow:
+        if _close(uow.session, session.session_id, "card_removed", now):
+            audit.record(uow, None, "session.end", holder_id=session.holder_id,
+                         card_id=session.card_id, at=now, reason="card_removed",
+                         details={"session_id": session.session_id},
+                         workstation=_workstation_of(uow.session, session))  # fmt: skip
+            uow.commit()
+
+
+def _workstation_of(db: Session, session: HolderSession) -> str | None:
+    return db.scalar(
+        select(HolderSessionRow.workstation).where(HolderSessionRow.id == session.session_id)
+    )
+
+
+def end_sessions_of_staff(db: Session, staff_id: int, why: str, at: dt.datetime) -> int:
+    """Close every open holder session of ``staff_id`` (logout, disable); in the caller's
+    transaction. Returns how many were closed."""
+    result = db.execute(
+        update(HolderSessionRow)
+        .where(HolderSessionRow.staff_id == staff_id, HolderSessionRow.closed_at.is_(None))
+        .values(closed_at=at, end_reason=why[:24])
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def end_session(
+    ctx: ServiceContext, actor: Actor, session: HolderSession, why: str = "done"
+) -> AccessSummary:
+    """End the session (if still open; audited) and return the access slip's data.
+
+    Safe to call after :func:`card_removed` closed it: the summary is still returned.
+    """
+    now = ctx.now()
+    with ctx.uow() as uow:
+        db = uow.session
+        if _close(db, session.session_id, why if why in _END_REASONS else "done", now):
+            audit.record(uow, actor, "session.end", holder_id=session.holder_id,
+                         card_id=session.card_id, reason=why[:200], at=now,
+                         details={"session_id": session.session_id})  # fmt: skip
+        summary = _summary(db, session)
+        uow.commit()
+    return summary
+
+
+def _summary(db: Session, session: HolderSession) -> AccessSummary:
+    row = db.execute(
+        select(HolderSessionRow, Holder.name, Holder.ssn, Staff.staff_no, Staff.name,
+               Office.code, Office.name)
+        .join(Holder, Holder.id == HolderSessionRow.holder_id)
+        .join(Staff, Staff.id == HolderSessionRow.staff_id)
+        .join(Office, Office.id == HolderSessionRow.office_id)
+        .where(HolderSessionRow.id == session.session_id)
+    ).one_or_none()  # fmt: skip
+    if row is None:
+        raise SessionRequired()
+    hs, holder_name, ssn, staff_no, staff_name, office_code, office_name = row
+    closed_at = hs.closed_at or hs.opened_at
+    events = db.execute(
+        select(AuditEvent.at, AuditEvent.action, AuditEvent.category, AuditEvent.outcome,
+               AuditEvent.details)
+        .where(AuditEvent.holder_id == hs.holder_id, AuditEvent.at >= hs.opened_at,
+               AuditEvent.at <= closed_at, AuditEvent.staff_id == hs.staff_id)
+        .order_by(AuditEvent.seq)
+    ).all()  # fmt: skip
+    categories: list[str] = []
+    actions: list[SessionActionItem] = []
+    for at, action, category, outcome, details in events:
+        if action == "record.view" and category and outcome == "success":
+            if category not in categories:
+                categories.append(category)
+        elif not action.startswith(("session.", "record.")) and outcome != "refused":
+            serial = ""
+            if isinstance(details, dict):
+                serial = str(details.get("serial") or details.get("form_serial") or "")
+            actions.append(SessionActionItem(
+                at, action, ACTION_DESCRIPTIONS.get(action, action), outcome, serial))  # fmt: skip
+    via = SessionVia(hs.via)
+    if via is SessionVia.CARD_PIN:
+        identified_by = "社保卡+密码"
+    else:
+        identified_by = ID_DOCUMENT_LABELS.get(
+            IdDocumentKind(hs.document_kind) if hs.document_kind else IdDocumentKind.RESIDENT_ID,
+            "有效身份证件",
+        )
+    return AccessSummary(
+        session_id=hs.id, holder_id=hs.holder_id, holder_name=holder_name,
+        masked_ssn=mask_id_number(ssn), card_number=session.card_number, via=via,
+        identified_by=identified_by, purpose=hs.reason or "", staff_no=staff_no,
+        staff_name=staff_name, office_code=office_code, office_name=office_name,
+        workstation=hs.workstation, opened_at=hs.opened_at, closed_at=closed_at,
+        end_reason=hs.end_reason or "", categories=tuple(categories),
+        category_labels=tuple(category_label(c) for c in categories), actions=tuple(actions),
+    )  # fmt: skip
+
+
+def _audit_now(ctx: ServiceContext, actor: Actor | None, action: str, **kwargs: Any) -> None:
+    """One audit event in its own transaction (a failed attempt whose use case ends)."""
+    with ctx.uow() as uow:
+        audit.record(uow, actor, action, at=ctx.now(), **kwargs)
+        uow.commit()

@@ -1,0 +1,192 @@
+"""The audit action names the reports count, and their Chinese labels — in one place.
+
+The services write these names into ``audit_events.action`` (``counter_app.services.audit``,
+``.loss``, ``.lifting``, ``.replacement``, ``.sessions``, ``.forms``); the reports only read
+them. When a name changes there, it changes here, on one line (add it to ``aliases``).
+A refusal is stored as ``<action>.refused`` with outcome ``refused`` and a ``reason``
+(``counter_app.services.refusals``); a permission refusal names the permission
+(``counter_app.services.permissions.Action``) instead of the audit action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RECORD_VIEW = "record.view"
+PIN_CHANGE = "pin.change"
+PIN_RESET = "pin.reset"
+PIN_UNBLOCK = "pin.unblock"
+SERVICE_PASSWORD_RESET = "service_password.reset"
+LOSS_PHONE_REPORT = "loss.phone_report"
+LOSS_WRITTEN = "loss.report_written"
+#: Not stored as such: a written report whose details say it confirmed a phone report (L3).
+LOSS_PHONE_CONFIRMED = "loss.phone_confirmed"
+LOSS_LAPSED = "loss.lapsed"
+LOSS_LIFT = "loss.lift"
+REPLACEMENT_APPLY = "replacement.apply"
+FORM_REPRINT = "form.reprint"
+STAFF_LOGIN = "staff.login"
+SESSION_OPEN = "session.open"
+SESSION_CLOSE = "session.end"
+
+#: Key in ``details`` of a written report that confirmed an open phone report
+#: (``counter_app.services.loss``).
+CONFIRMED_PHONE_KEY = "confirmed_phone_report"
+REFUSED_SUFFIX = ".refused"
+
+OUTCOME_SUCCESS = "success"
+OUTCOME_REFUSED = "refused"
+OUTCOME_FAILED = "failed"
+OUTCOME_UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One line of the daily report's operation table.
+
+    ``key`` is the name this package uses; ``aliases`` are other names the services write
+    for the same thing — counted together.
+    """
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.key, *self.aliases)
+
+
+#: The business operations of the daily report, in the order they are printed. Record views
+#: are broken down further by ``category`` (RULES Q2).
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(RECORD_VIEW, "查询记录"),
+    Operation(PIN_CHANGE, "修改密码"),
+    Operation(PIN_RESET, "重置密码"),
+    Operation(PIN_UNBLOCK, "密码解锁"),
+    Operation(SERVICE_PASSWORD_RESET, "重置查询密码"),
+    Operation(LOSS_PHONE_REPORT, "电话挂失 (12333)", ("loss.report_phone",)),
+    Operation(LOSS_WRITTEN, "书面挂失", ("loss.written",)),
+    Operation(LOSS_PHONE_CONFIRMED, "电话挂失转书面"),
+    Operation(LOSS_LAPSED, "电话挂失失效"),
+    Operation(LOSS_LIFT, "解除挂失"),
+    Operation(REPLACEMENT_APPLY, "补卡申请", ("card.replacement",)),
+    Operation(FORM_REPRINT, "补打表单"),
+)
+
+#: Permission names (``permissions.Action`` values) -> operation key, for refusals.
+PERMISSION_OPERATIONS: dict[str, str] = {
+    "view_records": RECORD_VIEW,
+    "change_pin": PIN_CHANGE,
+    "reset_pin": PIN_RESET,
+    "unblock_pin": PIN_UNBLOCK,
+    "reset_service_password": SERVICE_PASSWORD_RESET,
+    "written_loss_report": LOSS_WRITTEN,
+    "lift_loss_report": LOSS_LIFT,
+    "replacement_application": REPLACEMENT_APPLY,
+}
+
+#: Every stored name of each operation -> its key (refused variants included).
+_OPERATION_OF: dict[str, str] = {
+    **{name: op.key for op in OPERATIONS for name in op.names},
+    **{name + REFUSED_SUFFIX: op.key for op in OPERATIONS for name in op.names},
+    **{perm + REFUSED_SUFFIX: key for perm, key in PERMISSION_OPERATIONS.items()},
+}
+_LABELS = {op.key: op.label for op in OPERATIONS}
+
+#: Stored names of operations (staff totals count their successes).
+OPERATION_ACTIONS: tuple[str, ...] = tuple(n for op in OPERATIONS for n in op.names)
+#: Stored names of operations and of their refusals (bar chart per hour).
+OPERATION_ACTIONS_ALL: tuple[str, ...] = tuple(_OPERATION_OF)
+#: Stored names of a written report (the ones that may confirm a phone report).
+WRITTEN_ACTIONS: tuple[str, ...] = next(op.names for op in OPERATIONS if op.key == LOSS_WRITTEN)
+#: Session bookkeeping: not an operation (service times come from ``holder_sessions``).
+SESSION_ACTIONS: tuple[str, ...] = (SESSION_OPEN, SESSION_CLOSE, "session.close",
+                                    SESSION_OPEN + REFUSED_SUFFIX)
+
+#: Labels of stored names that are not operations.
+ACTION_LABELS: dict[str, str] = {
+    STAFF_LOGIN: "工作人员登录",
+    SESSION_OPEN: "开始办理 (打开参保人信息)",
+    SESSION_CLOSE: "结束办理",
+    "session.close": "结束办理",
+    "holder.reveal_ssn": "查看完整证件号码",
+    "loss.lapsing_list": "查看即将失效的电话挂失",
+}
+
+#: Query categories (RULES Q2–Q5) as the services name them
+#: (``counter_app.services.queries.category``; copied, not imported: reports is a layer
+#: below the services).
+CATEGORY_LABELS: dict[str, str] = {
+    "overview": "基本信息概览",
+    "card_basic": "卡基本信息",
+    "public": "公共数据",
+    "employment": "就业与失业",
+    "social_insurance": "社会保险",
+    "medical": "医疗保险",
+    "assistance": "低保和优抚",
+    "life_health": "生命与健康数据",
+    "pension": "养老保险",
+    "unemployment": "失业保险",
+    "injury": "工伤人员待遇",
+    "death": "工亡人员待遇",
+    "maternity": "生育保险",
+    "career": "职业资格与工作经历",
+    "employer": "单位医疗保险缴费",
+    "catalogue": "药品与诊疗目录",
+}
+
+OUTCOME_LABELS: dict[str, str] = {
+    OUTCOME_SUCCESS: "成功",
+    OUTCOME_REFUSED: "拒绝",
+    OUTCOME_FAILED: "失败",
+    OUTCOME_UNKNOWN: "结果未知",
+    # staff_login_events outcomes
+    "wrong_password": "密码错误",
+    "unknown_user": "用户不存在",
+    "locked": "账户锁定",
+    "disabled": "账户停用",
+}
+
+#: Kinds of issued forms (``form_documents.kind``) as printed.
+FORM_KIND_LABELS: dict[str, str] = {
+    "loss_registration": "挂失登记表",
+    "replacement_application": "补卡申请表",
+    "lift": "解除挂失表",
+    "password_reset": "密码重置凭证",
+    "pin_reset": "密码重置凭证",
+    "unblock": "密码解锁凭证",
+    "access_slip": "查询凭条",
+}
+
+
+def operation_of(action: str) -> str | None:
+    """The operation key of a stored action name (a refused variant included), or None."""
+    return _OPERATION_OF.get(action)
+
+
+def action_label(action: str) -> str:
+    """The Chinese label of a stored action name; an unknown name is shown as it is."""
+    key = operation_of(action)
+    if key is not None:
+        return _LABELS[key]
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    if action.endswith(REFUSED_SUFFIX):
+        return action_label(action[: -len(REFUSED_SUFFIX)])
+    return action
+
+
+def category_label(category: str | None) -> str:
+    """The Chinese label of a query category; ``None`` is shown as 未分类."""
+    if category is None:
+        return "未分类"
+    return CATEGORY_LABELS.get(category, category)
+
+
+def outcome_label(outcome: str) -> str:
+    return OUTCOME_LABELS.get(outcome, outcome)
+
+
+def form_kind_label(kind: str) -> str:
+    return FORM_KIND_LABELS.get(kind, kind)
