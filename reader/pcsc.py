@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from smartcard import scard as _scard
 
@@ -37,6 +37,7 @@ from reader.errors import (
     OutcomeUnknown,
     ReaderUnavailable,
 )
+from reader.transport import Transport
 
 log = logging.getLogger(__name__)
 sc: Any = _scard  # SWIG module without types
@@ -238,9 +239,13 @@ class PcscTransport:
         self._live()
         return self._atr
 
-    def transmit(self, apdu: bytes) -> bytes:
+    def transmit(self, apdu: bytes | bytearray) -> bytes:
         handle = self._live()
-        hresult, response = sc.SCardTransmit(handle, self._protocol, list(apdu))
+        command = list(apdu)  # pyscard takes a list; emptied at once, for PIN commands
+        try:
+            hresult, response = sc.SCardTransmit(handle, self._protocol, command)
+        finally:
+            command.clear()
         if hresult != sc.SCARD_S_SUCCESS:
             raise map_error(hresult, sent=True)
         if len(response) < 2:
@@ -266,7 +271,7 @@ class PcscTransport:
                 # result of EndTransaction is not the operation's outcome.
                 sc.SCardEndTransaction(handle, sc.SCARD_LEAVE_CARD)
 
-    def control(self, code: int, data: bytes) -> bytes:
+    def control(self, code: int, data: bytes | bytearray) -> bytes:
         handle = self._live()
         hresult, response = sc.SCardControl(handle, code, list(data))
         if _code(hresult) == sc.SCARD_E_UNSUPPORTED_FEATURE:
@@ -559,3 +564,9 @@ class CardReaderService:
         if present and (not was or swapped):
             self._cards[name] = atr
             self._emit(ReaderEvent("card_inserted", name, atr))
+
+
+if TYPE_CHECKING:
+
+    def _is_a_transport(transport: PcscTransport) -> Transport:
+        return transport  # mypy checks PcscTransport against the protocol here

@@ -153,8 +153,10 @@ FORM_KIND_LABELS: dict[str, str] = {
     "loss_registration": "挂失登记表",
     "replacement_application": "补卡申请表",
     "lift": "解除挂失表",
+    "loss_lift": "解除挂失表",
     "password_reset": "密码重置凭证",
     "pin_reset": "密码重置凭证",
+    "pin_unblock": "密码解锁凭证",
     "unblock": "密码解锁凭证",
     "access_slip": "查询凭条",
 }

@@ -19,10 +19,26 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    true,
+)
 from sqlalchemy.engine import Connection
 
-from counter_app.models import AuditCheckpoint, AuditEvent, FormDocument, Office, Staff
+from counter_app.models import (
+    AuditCheckpoint,
+    AuditEvent,
+    FormDocument,
+    HolderSessionRow,
+    Office,
+    Staff,
+)
 from reports import actions
 from reports.lookup import OfficeRef, StaffRef, office_by_code, staff_by_no
 from reports.model import Cell, Chart, Progress, Rendered, Steps, Table
@@ -31,9 +47,6 @@ from reports.timeframe import day_range, hour_edges, show
 
 MEDIAN = Fraction(1, 2)
 P90 = Fraction(9, 10)
-#: How far before the day a session-open event is looked for (a session still open at
-#: midnight is counted on the day it closed).
-SESSION_LOOKBACK = dt.timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -320,15 +333,16 @@ def build_daily_report(conn: Connection, day: dt.date, *, office_code: str | Non
     staff = staff_by_no(conn, staff_no) if staff_no else None
     start, end = day_range(day)
     where = _event_scope(start, end, office, staff)
-    operations = _operations(conn, where)
+    events = _day_events(where, day)
+    operations = _operations(conn, events)
     steps.step("业务量")
-    refusals = _refusals(conn, where)
+    refusals = _refusals(conn, events)
     steps.step("拒绝原因")
     by_staff = () if staff else _by_staff(conn, where)
     steps.step("按工作人员")
     by_office = () if (office or staff) else _by_office(conn, where)
     steps.step("按经办机构")
-    hourly = _hourly(conn, where, day)
+    hourly = _hourly(conn, events)
     steps.step("每小时业务量")
     service = _service_times(conn, start, end, office, staff)
     steps.step("办理时长")
@@ -364,47 +378,76 @@ def _outcome_sum(outcome: str) -> ColumnElement[Any]:
     return func.sum(case((AuditEvent.outcome == outcome, 1), else_=0))
 
 
-def _operations(conn: Connection,
-                where: list[ColumnElement[bool]]) -> tuple[OperationCount, ...]:
-    """One GROUP BY (action, category): outcomes side by side. Every operation of
-    :data:`actions.OPERATIONS` is listed (zero when none), then any other action seen
-    except the session and login bookkeeping."""
-    category = case((AuditEvent.action == actions.RECORD_VIEW, AuditEvent.category),
-                    else_=None).label("category")
-    stmt = (
-        select(AuditEvent.action, category,
-               _outcome_sum(actions.OUTCOME_SUCCESS), _outcome_sum(actions.OUTCOME_REFUSED),
-               _outcome_sum(actions.OUTCOME_FAILED), func.count())
+def _day_events(where: list[ColumnElement[bool]], day: dt.date) -> Any:
+    """The day's events with the derived columns the aggregates group by.
+
+    Expressions with bound values (CASE, JSON paths) are computed once here, in a subquery,
+    and grouped by name outside: PostgreSQL does not see ``CASE … $1`` in the select list
+    and ``CASE … $5`` in GROUP BY as the same expression.
+    """
+    written = AuditEvent.action.in_(actions.WRITTEN_ACTIONS)
+    confirmed = AuditEvent.details[actions.CONFIRMED_PHONE_KEY].as_boolean()
+    return (
+        select(
+            AuditEvent.action.label("action"),
+            AuditEvent.category.label("category"),
+            case((written & (confirmed == true()), 1), else_=0).label("confirmed"),
+            AuditEvent.outcome.label("outcome"),
+            func.coalesce(AuditEvent.reason, "(未记录原因)").label("reason"),
+            hour_bucket(AuditEvent.at, hour_edges(day)).label("hour"),
+        )
         .where(*where)
-        .group_by(AuditEvent.action, category)
+        .subquery("day_events")
     )
-    found: dict[str, list[OperationCount]] = {}
-    for action, cat, success, refused, failed, total in conn.execute(stmt):
+
+
+def _operations(conn: Connection, events: Any) -> tuple[OperationCount, ...]:
+    """One GROUP BY (action, category, confirmed) with the outcomes side by side; stored
+    names (aliases, refused variants) are then mapped onto :data:`actions.OPERATIONS`.
+    Every operation is listed (zero when none), then any other action seen except the
+    session and login bookkeeping."""
+
+    def outcome(name: str) -> Any:
+        return func.sum(case((events.c.outcome == name, 1), else_=0))
+
+    stmt = (
+        select(events.c.action, events.c.category, events.c.confirmed,
+               outcome(actions.OUTCOME_SUCCESS), outcome(actions.OUTCOME_REFUSED),
+               outcome(actions.OUTCOME_FAILED), func.count())
+        .group_by(events.c.action, events.c.category, events.c.confirmed)
+    )
+    # (key, category) -> [success, refused, failed, other]; a handful of groups.
+    found: dict[tuple[str, str | None], list[int]] = {}
+    for action, category, confirmed, success, refused, failed, total in conn.execute(stmt):
+        key = actions.operation_of(action) or action
+        if key == actions.LOSS_WRITTEN and confirmed:
+            key = actions.LOSS_PHONE_CONFIRMED
+        cat = category if key == actions.RECORD_VIEW else None
+        sums = found.setdefault((key, cat), [0, 0, 0, 0])
         counts = (int(success), int(refused), int(failed))
-        found.setdefault(action, []).append(OperationCount(
-            action, actions.action_label(action), cat, *counts, int(total) - sum(counts)))
+        for i, n in enumerate((*counts, int(total) - sum(counts))):
+            sums[i] += n
     result: list[OperationCount] = []
     for op in actions.OPERATIONS:
-        rows = found.pop(op.action, None)
-        if rows:
-            result.extend(sorted(rows, key=lambda r: (r.category is None, r.category or "")))
-        else:
-            result.append(OperationCount(op.action, op.label, None, 0, 0, 0, 0))
-    bookkeeping = {actions.SESSION_OPEN, actions.SESSION_CLOSE, actions.STAFF_LOGIN}
-    for action in sorted(found):
-        if action not in bookkeeping:
-            result.extend(found[action])
+        cats = sorted((c for k, c in found if k == op.key), key=lambda c: (c is None, c or ""))
+        if not cats:
+            result.append(OperationCount(op.key, op.label, None, 0, 0, 0, 0))
+        for cat in cats:
+            result.append(OperationCount(op.key, op.label, cat, *found.pop((op.key, cat))))
+    bookkeeping = {*actions.SESSION_ACTIONS, actions.STAFF_LOGIN}
+    for (key, cat), sums in sorted(found.items(), key=lambda kv: kv[0][0]):
+        if key not in bookkeeping:
+            result.append(OperationCount(key, actions.action_label(key), cat, *sums))
     return tuple(result)
 
 
-def _refusals(conn: Connection, where: list[ColumnElement[bool]]) -> tuple[RefusalCount, ...]:
-    reason = func.coalesce(AuditEvent.reason, "(未记录原因)")
+def _refusals(conn: Connection, events: Any) -> tuple[RefusalCount, ...]:
     n = func.count().label("n")
     stmt = (
-        select(AuditEvent.action, reason, n)
-        .where(*where, AuditEvent.outcome == actions.OUTCOME_REFUSED)
-        .group_by(AuditEvent.action, reason)
-        .order_by(n.desc(), AuditEvent.action, reason)
+        select(events.c.action, events.c.reason, n)
+        .where(events.c.outcome == actions.OUTCOME_REFUSED)
+        .group_by(events.c.action, events.c.reason)
+        .order_by(n.desc(), events.c.action, events.c.reason)
     )
     return tuple(RefusalCount(a, r, int(c)) for a, r, c in conn.execute(stmt))
 
@@ -455,13 +498,11 @@ def _by_office(conn: Connection, where: list[ColumnElement[bool]]) -> tuple[Acto
     return tuple(ActorCount(*row) for row in conn.execute(stmt))
 
 
-def _hourly(conn: Connection, where: list[ColumnElement[bool]],
-            day: dt.date) -> tuple[int, ...]:
-    bucket = hour_bucket(AuditEvent.at, hour_edges(day)).label("hour")
+def _hourly(conn: Connection, events: Any) -> tuple[int, ...]:
     stmt = (
-        select(bucket, func.count())
-        .where(*where, AuditEvent.action.in_(actions.OPERATION_ACTIONS))
-        .group_by(bucket)
+        select(events.c.hour, func.count())
+        .where(events.c.action.in_(actions.OPERATION_ACTIONS_ALL))
+        .group_by(events.c.hour)
     )
     counts = [0] * 24
     for hour, n in conn.execute(stmt):
@@ -472,31 +513,17 @@ def _hourly(conn: Connection, where: list[ColumnElement[bool]],
 
 def _service_times(conn: Connection, start: dt.datetime, end: dt.datetime,
                    office: OfficeRef | None, staff: StaffRef | None) -> ServiceTimes:
-    """Holder sessions closed in the day: ``session.close`` paired with the ``session.open``
-    just before it on the same workstation for the same holder (``LAG`` over the session
-    events of that workstation and holder, in chain order)."""
-    partition = (AuditEvent.office_id, AuditEvent.workstation, AuditEvent.holder_id)
-    where = [AuditEvent.at >= start - SESSION_LOOKBACK, AuditEvent.at < end,
-             AuditEvent.action.in_((actions.SESSION_OPEN, actions.SESSION_CLOSE))]
+    """Holder sessions (``holder_sessions``) closed in the day: closed − opened, in seconds,
+    median and p90 by ranks (:func:`reports.sqlparts.percentiles`)."""
+    hs = HolderSessionRow
+    where = [hs.closed_at >= start, hs.closed_at < end]
     if office is not None:
-        where.append(AuditEvent.office_id == office.id)
-    paired = (
-        select(
-            AuditEvent.action, AuditEvent.at, AuditEvent.staff_id,
-            func.lag(AuditEvent.action)
-            .over(partition_by=partition, order_by=AuditEvent.seq).label("prev_action"),
-            func.lag(AuditEvent.at)
-            .over(partition_by=partition, order_by=AuditEvent.seq).label("prev_at"),
-        )
-        .where(*where)
-        .subquery("paired")
-    )
-    durations = select(
-        (epoch_seconds(paired.c.at) - epoch_seconds(paired.c.prev_at)).label("seconds")
-    ).where(paired.c.action == actions.SESSION_CLOSE,
-            paired.c.prev_action == actions.SESSION_OPEN, paired.c.at >= start)
+        where.append(hs.office_id == office.id)
     if staff is not None:
-        durations = durations.where(paired.c.staff_id == staff.id)
+        where.append(hs.staff_id == staff.id)
+    durations = select(
+        (epoch_seconds(hs.closed_at) - epoch_seconds(hs.opened_at)).label("seconds")
+    ).where(*where)
     dist = percentiles(conn, durations, (MEDIAN, P90))
     return ServiceTimes(dist.count, dist.at(MEDIAN), dist.at(P90))
 

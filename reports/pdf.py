@@ -133,7 +133,7 @@ class _Writer:
             self.need(FACT_SIZE + 2 * mm)
             self.y -= FACT_SIZE + 1.6 * mm
             self.text(self.left, self.y, f"{label}: ", FACT_SIZE, bold=True)
-            indent = self.left + 26 * mm
+            indent = self.left + 32 * mm
             value, size = self._fit(value, self.right - indent)
             self.text(indent, self.y, value, min(size + 1, FACT_SIZE))
         self.y -= 3 * mm

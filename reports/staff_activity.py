@@ -3,7 +3,8 @@
 For a supervisor: per staff member, the operations done, refused and failed, and logins
 (successful and failed, from ``staff_login_events``, which also count attempts under
 unknown user names); per staff member and action; and the refusals and failed logins one by
-one. The CSV is the extract: every audited event and login attempt of the range, oldest first.
+one. The CSV is the extract: every audited event done by staff (not the 12333 line or the
+system) and every login attempt of the range, oldest first.
 """
 
 from __future__ import annotations
@@ -142,7 +143,8 @@ def build_staff_activity(conn: Connection, first_day: dt.date, last_day: dt.date
     start, end = day_range(first_day, last_day)
     office = office_by_code(conn, office_code) if office_code else None
     staff = staff_by_no(conn, staff_no) if staff_no else None
-    ev_where: list[ColumnElement[bool]] = [AuditEvent.at >= start, AuditEvent.at < end]
+    ev_where: list[ColumnElement[bool]] = [AuditEvent.at >= start, AuditEvent.at < end,
+                                           AuditEvent.staff_id.is_not(None)]
     login_where: list[ColumnElement[bool]] = [StaffLoginEvent.at >= start,
                                               StaffLoginEvent.at < end]
     if staff is not None:
@@ -195,7 +197,7 @@ def _summary(conn: Connection, ev_where: list[ColumnElement[bool]],
                .label("refused"),
                func.sum(case((AuditEvent.outcome == actions.OUTCOME_FAILED, 1), else_=0))
                .label("failed"))
-        .where(*ev_where, AuditEvent.staff_id.is_not(None))
+        .where(*ev_where)
         .group_by(AuditEvent.staff_id)
         .subquery("ev")
     )

@@ -37,18 +37,31 @@ def run_script(path: Path, extra: list[str]) -> list[dict[str, object]]:
         elif line:
             print(f"  | {line}")
     if proc.wait() != 0:
-        figures.append({"name": f"{path.stem} FAILED", "value": proc.returncode, "unit": "exit",
-                        "baseline": None, "ratio": None, "target": None, "script": path.stem})
+        figures.append(
+            {
+                "name": f"{path.stem} FAILED",
+                "value": proc.returncode,
+                "unit": "exit",
+                "baseline": None,
+                "ratio": None,
+                "target": None,
+                "script": path.stem,
+            }
+        )
     return figures
 
 
+def _cell(figure: dict[str, object], key: str) -> str:
+    value = figure.get(key)
+    if value is None:
+        return ""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
 def markdown(figures: list[dict[str, object]]) -> str:
-    rows = ["| benchmark | value | unit | baseline | ratio | target |", "|---|---|---|---|---|---|"]
-    for f in figures:
-        def cell(key: str) -> str:
-            v = f.get(key)
-            return "" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))
-        rows.append("| " + " | ".join(cell(k) for k in ("name", "value", "unit", "baseline", "ratio", "target")) + " |")
+    keys = ("name", "value", "unit", "baseline", "ratio", "target")
+    rows = ["| " + " | ".join(keys) + " |", "|---" * len(keys) + "|"]
+    rows += ["| " + " | ".join(_cell(f, k) for k in keys) + " |" for f in figures]
     return "\n".join(rows) + "\n"
 
 
@@ -70,7 +83,9 @@ def main() -> int:
         figures.extend(run_script(script, extra))
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / "bench.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "bench.json").write_text(
+        json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     table = markdown(figures)
     (out / "bench.md").write_text(table, encoding="utf-8")
     print(table)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="counter-admin",
         description="社保卡经办窗口工作站 管理命令 (counter workstation administration)",
     )
-    parser.add_argument("--settings", help="设置文件路径 (settings file; default: COUNTER_SETTINGS)")
+    parser.add_argument("--settings", help="设置文件路径 (default: COUNTER_SETTINGS)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     package = importlib.import_module("counter_app.cli")
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
@@ -33,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.settings:
+        os.environ["COUNTER_SETTINGS"] = args.settings  # read by load_settings()
     handler = getattr(args, "func", None)
     if handler is None:
         parser.print_help()

@@ -50,6 +50,10 @@ class BulkWriter:
         """Buffer one row; nothing is written before :meth:`flush` (foreign-key order)."""
         self._rows[table].append(row)
 
+    def buffer(self, table: str) -> list[tuple[Any, ...]]:
+        """The live row buffer of ``table`` (for hot loops that append directly)."""
+        return self._rows[table]
+
     def extend(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
         self._rows[table].extend(rows)
 
@@ -73,7 +77,7 @@ class BulkWriter:
             assert raw is not None
             raw.executemany(sql, rows)
         self.counts[table] += len(rows)
-        self._rows[table] = []
+        rows.clear()
 
     def _copy(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         raw = self._conn.connection.driver_connection

@@ -3,7 +3,7 @@ participation, contributions, pension account and payments, medical account and
 transactions, unemployment claims, work injury and work death, maternity, 低保/优抚,
 qualifications and employment history. Amounts are integer fen.
 
-Contribution records are one row per insurance and year for the last six years of a
+Contribution records are one row per insurance and year for the last five years of a
 working life (older years are summed into ``total_months``), which keeps 100,000 holders
 well inside the demo-data time budget.
 """
@@ -11,6 +11,7 @@ well inside the demo-data time budget.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from counter_app.demo.bulk import date_text, ts_text
 from counter_app.demo.context import Context
@@ -60,7 +61,7 @@ HOSPITALS = ("重庆医科大学附属第一医院", "重庆市人民医院", "�
 QUALIFICATIONS = ("电工", "焊工", "育婴员", "养老护理员", "中式烹调师", "美发师", "汽车维修工",
                   "企业人力资源管理师", "保安员", "茶艺师", "电子商务师", "钳工")
 POSITIONS = ("操作工", "技术员", "文员", "销售", "司机", "厨师", "会计", "工程师", "保洁", "店长")
-LAST_YEARS = 6
+LAST_YEARS = 5
 
 
 def decide_status(ctx: Context, p: Person) -> None:
@@ -77,10 +78,6 @@ def decide_status(ctx: Context, p: Person) -> None:
     else:
         p.status = "unemployed"
         p.scheme = "employee" if rng.random() < 0.5 else "resident"
-
-
-def _period_months(ctx: Context, year: int) -> int:
-    return ctx.as_of.month - 1 if year == ctx.as_of.year else 12
 
 
 def write_history(ctx: Context, p: Person) -> None:
@@ -116,29 +113,9 @@ def write_history(ctx: Context, p: Person) -> None:
             date_text(since), None if status == "active" else date_text(dt.date(end_year, 12, 31)),
             employer, total_months, continuous,
         ))
-        first = max(start_year, end_year - LAST_YEARS + 1)
-        if p.birth.year + 18 > ctx.as_of.year:
-            continue
-        for year in range(first, end_year + 1):
-            months = _period_months(ctx, year)
-            if months <= 0:
-                continue
-            if p.scheme == "employee":
-                er, pr = RATES[insurance]
-                employer_fen = base * er * months // 1000
-                personal_fen = base * pr * months // 1000
-                row_base = base
-            else:
-                employer_fen, row_base = 0, 0
-                personal_fen = (rng.choice((200, 500, 1000, 2000)) if insurance == "pension"
-                                else 380) * 100
-            arrears = year == ctx.as_of.year and rng.random() < 0.03
-            w.add("contribution_records", (
-                ctx.next_id("contribution_records"), p.id, insurance,
-                employer if p.scheme == "employee" else None, year * 100 + 1, months, row_base,
-                employer_fen, personal_fen, "arrears" if arrears else "paid",
-                None if arrears else date_text(dt.date(year, months, 15)),
-            ))
+        if p.birth.year + 18 <= ctx.as_of.year:
+            first = max(start_year, end_year - LAST_YEARS + 1)
+            _contributions(ctx, p, insurance, employer, base, first, end_year)
     _pension(ctx, p, total_months, base, end_year)
     _medical(ctx, p, base)
     if p.scheme == "employee" and employer is not None:
@@ -157,6 +134,41 @@ def write_history(ctx: Context, p: Person) -> None:
             _special_care(ctx, p)
         if rng.random() < 0.2:
             _qualification(ctx, p)
+
+
+@functools.lru_cache(maxsize=4096)
+def _paid_on(year: int, months: int) -> str:
+    return dt.date(year, months, 15).isoformat()
+
+
+def _contributions(ctx: Context, p: Person, insurance: str, employer: int | None, base: int,
+                   first: int, last: int) -> None:
+    """One record per year ``first``..``last`` (this year: the months so far). Hot loop:
+    rows go straight into the writer's buffer with a local id counter."""
+    rng = ctx.rng
+    append = ctx.writer.buffer("contribution_records").append
+    next_id = ctx.ids.get("contribution_records", 0)
+    this_year, this_month = ctx.as_of.year, ctx.as_of.month
+    employee = p.scheme == "employee"
+    er, pr = RATES[insurance]
+    for year in range(first, last + 1):
+        months = this_month - 1 if year == this_year else 12
+        if months <= 0:
+            continue
+        if employee:
+            employer_fen = base * er * months // 1000
+            personal_fen = base * pr * months // 1000
+            row_base = base
+        else:
+            employer_fen = row_base = 0
+            personal_fen = (rng.choice((200, 500, 1000, 2000)) if insurance == "pension"
+                            else 380) * 100
+        arrears = year == this_year and rng.random() < 0.03
+        next_id += 1
+        append((next_id, p.id, insurance, employer if employee else None, year * 100 + 1,
+                months, row_base, employer_fen, personal_fen, "arrears" if arrears else "paid",
+                None if arrears else _paid_on(year, months)))
+    ctx.ids["contribution_records"] = next_id
 
 
 def _pension(ctx: Context, p: Person, months: int, base: int, end_year: int) -> None:

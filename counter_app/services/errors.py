@@ -271,3 +271,15 @@ class SubmissionKeyReused(ServiceError):
 class PasswordEventNotFound(ServiceError):
     reason = "password_event_not_found"
     message = "没有待核实的密码业务记录（可能已核实）。请刷新后重试。"
+
+
+class EmployerNotFound(ServiceError):
+    """RULES Q5: no employer with that social insurance unit number."""
+
+    reason = "employer_not_found"
+    message = "没有该单位社会保险编号。请核对单位编号后重试。"
+
+
+class SearchTextRequired(ServiceError):
+    reason = "search_text_required"
+    message = "请输入药品或诊疗项目的名称、编码或拼音首字母。"

@@ -346,7 +346,6 @@ def _write_lift(
         assert report is not None and holder is not None
         approval_id = approvals.consume(
             session, approval, required=ctx.settings.four_eyes,
-            action=Action.LIFT_LOSS_REPORT.value,
             digest=lift_digest(actor, identity, idempotency_key), actor=actor, now=now,
         )  # fmt: skip
         if not cas_card_state(session, card.id, [CardState.LOST, CardState.PHONE_REPORTED_LOST],

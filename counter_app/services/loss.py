@@ -474,6 +474,18 @@ def lapsing_phone_reports(
     the ``lapsing_warning_days`` setting), soonest first, of the actor's district (the city
     card center sees every district). ID numbers are masked; the look-up is audited."""
     require(ctx, actor, Action.VIEW_RECORDS)
+    return list_lapsing(ctx, within_days, actor.district_code, actor=actor)
+
+
+def list_lapsing(
+    ctx: ServiceContext,
+    within_days: int | None,
+    district_code: str | None,
+    *,
+    actor: Actor | None = None,
+    workstation: str | None = None,
+) -> list[LapsingReport]:
+    """The list of :func:`lapsing_phone_reports` for one district (None: all); audited."""
     days = ctx.settings.lapsing_warning_days if within_days is None else within_days
     with ctx.uow() as uow:
         session = uow.session
@@ -489,8 +501,8 @@ def lapsing_phone_reports(
             )
             .order_by(LossReport.deadline_at, LossReport.id)
         )
-        if actor.district_code is not None:
-            stmt = stmt.where(Holder.household_district == actor.district_code)
+        if district_code is not None:
+            stmt = stmt.where(Holder.household_district == district_code)
         rows = [
             LapsingReport(
                 report_id=report.id, deadline_at=report.deadline_at or now,
@@ -502,8 +514,9 @@ def lapsing_phone_reports(
             )  # fmt: skip
             for report, holder, card in session.execute(stmt).tuples()
         ]
-        audit.record(session, actor, "loss.lapsing_list",
-                     details={"within_days": days, "count": len(rows)}, at=now)  # fmt: skip
+        audit.record(session, actor, "loss.lapsing_list", at=now, workstation=workstation,
+                     details={"within_days": days, "district": district_code,
+                              "count": len(rows)})  # fmt: skip
         uow.commit()
     return rows
 

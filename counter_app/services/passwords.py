@@ -115,7 +115,18 @@ def pin_reset_digest(actor: Actor, session: HolderSession) -> str:
                                     holder_id=session.holder_id, session=session.session_id)
 
 
-def _session_card(ctx: ServiceContext, session: HolderSession) -> tuple[Holder, Card]:
+@dataclass(frozen=True)
+class _Subject:
+    """The holder and card a password operation is about (plain data)."""
+
+    holder_id: int
+    ssn: str
+    card_id: int
+    card_number: str
+    card_id_code: str
+
+
+def _session_card(ctx: ServiceContext, session: HolderSession) -> _Subject:
     """The holder and the card of the session (the card read, or the card in use)."""
     with ctx.uow() as uow:
         db = uow.session
@@ -134,10 +145,10 @@ def _session_card(ctx: ServiceContext, session: HolderSession) -> tuple[Holder, 
             raise CardNotActive(
                 "该卡已挂失或已申请补卡，不能办理密码业务。请先核实卡片状态（解除挂失或补卡）。"
             )
-        return holder, card
+        return _Subject(holder.id, holder.ssn, card.id, card.card_number, card.card_id_code)
 
 
-def _read_same_card(client: SocialSecurityCardClient, card: Card) -> CardIdentity:
+def _read_same_card(client: SocialSecurityCardClient, card: _Subject | Card) -> CardIdentity:
     identity = client.read_identity()
     if (identity.card_id_code.upper() != card.card_id_code.upper()
             or identity.card_number != card.card_number):  # fmt: skip
@@ -168,7 +179,7 @@ def _record(
         uow.session.flush()
         audit.record(uow.session, actor, f"password.{kind.value}", holder_id=holder_id,
                      card_id=card_id, outcome=outcome.value, reason=detail,
-                     details={"password_event_id": event.id}, at=now)  # fmt: skip
+                     details={"event_id": event.id}, at=now)  # fmt: skip
         uow.commit()
         return event.id
 
@@ -233,14 +244,15 @@ def change_pin(
         with refusals_audited(ctx, actor, "password.pin_change", holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
             check_new_pin(new1, new2)
-            holder, card = _session_card(ctx, session)
+            subject = _session_card(ctx, session)
             if old.is_default():
                 if id_number is None or not id_number.strip():
                     raise IdNumberRequired()
-                if not number_matches(holder, id_number):
+                if not number_matches(subject, id_number):
                     raise IdDocumentMismatch("身份证号码与持卡人不一致，密码未修改。")
-            _read_same_card(client, card)
-        event_id = _card_command(ctx, actor, PasswordEventKind.PIN_CHANGE, holder.id, card.id,
+            _read_same_card(client, subject)
+        event_id = _card_command(ctx, actor, PasswordEventKind.PIN_CHANGE, subject.holder_id,
+                                 subject.card_id,
                                  lambda: client.change_pin(old, new1))  # fmt: skip
         return PasswordResult(event_id, Outcome.SUCCESS.value)
     finally:
@@ -268,19 +280,18 @@ def reset_pin(
         require_open(ctx, session)
         with refusals_audited(ctx, actor, "password.pin_reset", holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
-            holder, card = _session_card(ctx, session)
-            check_document(holder, document)
+            subject = _session_card(ctx, session)
+            check_document(subject, document)
             check_new_pin(new1, new2)
-            identity = _read_same_card(client, card)
+            identity = _read_same_card(client, subject)
             with ctx.uow() as uow:
                 approvals.consume(uow.session, approval, required=ctx.settings.four_eyes,
-                                  action=Action.RESET_PIN.value,
                                   digest=pin_reset_digest(actor, session), actor=actor,
                                   now=ctx.now())  # fmt: skip
                 uow.commit()
         keyed = keyed_client(ctx, client)
         event_id = _card_command(
-            ctx, actor, PasswordEventKind.PIN_RESET, holder.id, card.id,
+            ctx, actor, PasswordEventKind.PIN_RESET, subject.holder_id, subject.card_id,
             lambda: keyed.reload_pin(new1, expect_card_id=identity.card_id_code),
         )
         return PasswordResult(event_id, Outcome.SUCCESS.value)
@@ -309,13 +320,12 @@ def unblock_pin(
         require_open(ctx, session)
         with refusals_audited(ctx, actor, "password.pin_unblock", holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
-            holder, card = _session_card(ctx, session)
-            check_document(holder, document)
-            identity = _read_same_card(client, card)
+            subject = _session_card(ctx, session)
+            check_document(subject, document)
+            identity = _read_same_card(client, subject)
             if approval is not None:
                 with ctx.uow() as uow:
                     approvals.consume(uow.session, approval, required=False,
-                                      action=Action.UNBLOCK_PIN.value,
                                       digest=approvals.request_digest(
                                           Action.UNBLOCK_PIN.value, actor,
                                           holder_id=session.holder_id,
@@ -323,7 +333,8 @@ def unblock_pin(
                                       actor=actor, now=ctx.now())  # fmt: skip
                     uow.commit()
         keyed = keyed_client(ctx, client)
-        event_id = _card_command(ctx, actor, PasswordEventKind.PIN_UNBLOCK, holder.id, card.id,
+        event_id = _card_command(ctx, actor, PasswordEventKind.PIN_UNBLOCK,
+                                 subject.holder_id, subject.card_id,
                                  lambda: keyed.unblock_pin(expect_card_id=identity.card_id_code))
         if pin is None:
             return UnblockResult(event_id, None, None)
@@ -374,7 +385,7 @@ def reset_service_password(
             db.add(event)
             db.flush()
             audit.record(db, actor, "password.service_password_reset", holder_id=holder.id,
-                         details={"password_event_id": event.id, "must_change": True},
+                         details={"event_id": event.id, "must_change": True},
                          at=now)  # fmt: skip
             uow.commit()
         return OneTimePassword(holder.id, value)
@@ -419,7 +430,8 @@ def resolve_unknown_outcome(
             if card is None:
                 raise CardNotFound()
             kind = PasswordEventKind(event.kind)
-        _read_same_card(client, card)
+            subject = _Subject(event.holder_id, "", card.id, card.card_number, card.card_id_code)
+        _read_same_card(client, subject)
         if kind is PasswordEventKind.PIN_UNBLOCK:
             resolved = Outcome.SUCCESS if client.pin_tries_left() > 0 else Outcome.FAILED
         else:
@@ -440,7 +452,7 @@ def resolve_unknown_outcome(
                 audit.record(uow.session, actor, "password.resolve_unknown",
                              holder_id=row.holder_id, card_id=row.card_id,
                              outcome=resolved.value,
-                             details={"password_event_id": row.id, "kind": row.kind},
+                             details={"event_id": row.id, "kind": row.kind},
                              at=now)  # fmt: skip
             uow.commit()
             return row.resolved_outcome or resolved.value

@@ -112,9 +112,9 @@ def refusal_reason(role: Role | str, office_kind: OfficeKind | str, action: Acti
     if action in _SUPERVISOR_EXTRA:
         return f"{label}须由主管办理。"
     if action is Action.LIFT_LOSS_REPORT:
-        return "解除挂失只能在持卡人所属区县医疗保险分中心办理（RULES U2），不能在本机构或通过电话办理。"
+        return "解除挂失只能在持卡人所属区县医疗保险分中心办理，不能在本机构或通过电话办理。"
     if action is Action.WRITTEN_LOSS_REPORT:
-        return "书面挂失须到区县医疗保险分中心或社会保障卡服务中心办理（RULES L3）。"
+        return "书面挂失须到区县医疗保险分中心或社会保障卡服务中心办理。"
     if action is Action.REPLACEMENT_APPLICATION:
-        return "补卡申请须到区县医疗保险分中心办理（RULES R1）。"
+        return "补卡申请须到区县医疗保险分中心办理。"
     return f"本机构不能办理{label}。"

@@ -30,7 +30,9 @@ from counter_app.services.permissions import (
         (OfficeKind.CARD_CENTER, Action.REPLACEMENT_APPLICATION, False),
     ],
 )
-def test_S3_channel_table_for_supervisors(office: OfficeKind, action: Action, expected: bool) -> None:
+def test_S3_channel_table_for_supervisors(
+    office: OfficeKind, action: Action, expected: bool
+) -> None:
     # A supervisor may do what their office may: the channel table of RULES.md, row by row.
     assert allowed(Role.SUPERVISOR, office, action) is expected
 

@@ -1,0 +1,77 @@
+"""``counter-admin loss lapse`` and ``loss lapsing [--days N] [--district CODE]`` (RULES L2).
+
+``lapse`` ends every phone (12333) report past its deadline — run it daily (cron, systemd
+timer); each lapse is audited. ``lapsing`` lists phone reports that lapse within N days
+(default: the ``lapsing_warning_days`` setting), soonest first, with masked ID numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+
+def register(subparsers: Any) -> None:
+    loss = subparsers.add_parser("loss", help="挂失: 到期处理与到期提醒 (loss reports)")
+    sub = loss.add_subparsers(dest="loss_command", metavar="ACTION")
+    loss.set_defaults(func=lambda _args: _usage(loss))
+    p = sub.add_parser("lapse", help="电话挂失到期失效处理 (lapse expired phone reports)")
+    p.set_defaults(func=cmd_lapse)
+    p = sub.add_parser("lapsing", help="即将到期的电话挂失 (phone reports about to lapse)")
+    p.add_argument("--days", type=int, default=None, help="N 天内到期 (默认: 设置项)")
+    p.add_argument("--district", default=None, help="只列出该区县 (6 位代码)")
+    p.set_defaults(func=cmd_lapsing)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def service_context(args: argparse.Namespace) -> tuple[Any, Engine]:
+    """A ``ServiceContext`` for a command-line run (and its engine, to dispose)."""
+    from counter_app import db
+    from counter_app.services.context import ServiceContext
+    from counter_app.settings import load_settings
+
+    path = getattr(args, "settings", None)
+    settings = load_settings(Path(path) if path else None)
+    engine = db.create_engine_for(settings.database_url(),
+                                  lock_timeout_ms=settings.lock_timeout_ms)  # fmt: skip
+    return ServiceContext(db.session_factory(engine), settings), engine
+
+
+def cmd_lapse(args: argparse.Namespace) -> int:
+    from counter_app.services.loss import lapse_expired
+
+    ctx, engine = service_context(args)
+    try:
+        count = lapse_expired(ctx)
+    finally:
+        engine.dispose()
+    print(f"已处理到期电话挂失 {count} 件。")
+    return 0
+
+
+def cmd_lapsing(args: argparse.Namespace) -> int:
+    from counter_app.services.loss import list_lapsing
+    from forms.data import format_datetime
+
+    ctx, engine = service_context(args)
+    try:
+        rows = list_lapsing(ctx, args.days, args.district, workstation="counter-admin")
+    finally:
+        engine.dispose()
+    if not rows:
+        print("没有即将到期的电话挂失。")
+        return 0
+    for row in rows:
+        print(f"{format_datetime(row.deadline_at)} 到期  {row.district_name or row.district_code}"
+              f"  {row.holder_name}  {row.masked_id_number}  卡号 {row.card_number}"
+              f"  电话 {row.phone or '无'}  地址 {row.address or '无'}")
+    print(f"共 {len(rows)} 件。", file=sys.stderr)
+    return 0

@@ -1,0 +1,135 @@
+"""``counter-admin staff``: staff accounts from the server's command line (issue 8 item 1).
+
+``add``, ``disable``, ``unlock``, ``reset-password``, ``list``. The command line acts as
+the technician on the server (no workstation login); every change is audited with the
+workstation ``cli``. Initial and reset passwords are random, printed once, and must be
+changed at the next login.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from counter_app.services.permissions import Role
+from counter_app.settings import load_settings
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "staff", help="工作人员账户: 新增、停用、解锁、重置密码、列表",
+        description="工作人员账户管理（操作均记入审计日志）。",
+    )  # fmt: skip
+    parser.add_argument("--db", metavar="URL", help="数据库 URL (默认: COUNTER_DB_URL 或设置文件)")
+    commands = parser.add_subparsers(dest="staff_command", metavar="ACTION")
+    parser.set_defaults(func=lambda _args: _help(parser))
+
+    add = commands.add_parser("add", help="新增账户 (打印一次性初始密码)")
+    add.add_argument("staff_no", help="工号, 如 YB500103-04")
+    add.add_argument("--name", required=True, help="姓名")
+    add.add_argument("--office", required=True, help="机构代码, 如 500103-YB")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.set_defaults(func=cmd_add)
+
+    for name, helptext, func in (
+        ("disable", "停用账户 (其所有登录在一分钟内失效)", cmd_disable),
+        ("unlock", "解除登录锁定", cmd_unlock),
+        ("reset-password", "重置为一次性密码 (下次登录须修改)", cmd_reset),
+    ):
+        sub = commands.add_parser(name, help=helptext)
+        sub.add_argument("staff_no", help="工号")
+        sub.set_defaults(func=func)
+
+    lst = commands.add_parser("list", help="列出账户")
+    lst.add_argument("--office", help="只列此机构")
+    lst.set_defaults(func=cmd_list)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _ctx(args: argparse.Namespace) -> Any:
+    from counter_app import db
+    from counter_app.services.context import ServiceContext
+
+    path = getattr(args, "settings", None)
+    settings = load_settings(Path(path) if path else None)
+    url = getattr(args, "db", None) or settings.database_url()
+    engine = db.create_engine_for(url, lock_timeout_ms=settings.lock_timeout_ms)
+    return ServiceContext(session_factory=db.session_factory(engine), settings=settings)
+
+
+def _run(args: argparse.Namespace, work: Any) -> int:
+    from counter_app.services.errors import ServiceError
+
+    ctx = _ctx(args)
+    try:
+        return int(work(ctx) or 0)
+    except ServiceError as error:
+        print(f"错误: {error}", file=sys.stderr)
+        return 1
+    finally:
+        ctx.session_factory().get_bind().dispose()
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from counter_app.services import auth
+
+    def work(ctx: Any) -> int:
+        info, password = auth.add_staff(ctx, None, args.staff_no, args.name, args.office,
+                                        args.role)  # fmt: skip
+        print(f"已新增 {info.staff_no} {info.name} ({info.role}, {info.office_code})")
+        print(f"初始密码（仅显示一次，首次登录须修改）: {password}")
+        return 0
+
+    return _run(args, work)
+
+
+def cmd_disable(args: argparse.Namespace) -> int:
+    from counter_app.services import auth
+
+    def work(ctx: Any) -> int:
+        auth.disable_staff(ctx, None, args.staff_no)
+        print(f"已停用 {args.staff_no}；其所有工作站的登录已结束。")
+        return 0
+
+    return _run(args, work)
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from counter_app.services import auth
+
+    def work(ctx: Any) -> int:
+        auth.unlock_staff(ctx, None, args.staff_no)
+        print(f"已解除 {args.staff_no} 的登录锁定。")
+        return 0
+
+    return _run(args, work)
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    from counter_app.services import auth
+
+    def work(ctx: Any) -> int:
+        password = auth.reset_staff_password(ctx, None, args.staff_no)
+        print(f"{args.staff_no} 的一次性密码（仅显示一次，登录后须修改）: {password}")
+        return 0
+
+    return _run(args, work)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from counter_app.services import auth
+
+    def work(ctx: Any) -> int:
+        for s in auth.list_staff(ctx, None, args.office):
+            state = "停用" if not s.active else ("锁定" if s.locked_until else "正常")
+            flag = " 须改密" if s.must_change_password else ""
+            print(f"{s.staff_no}\t{s.name}\t{s.role}\t{s.office_code}\t{state}{flag}")
+        return 0
+
+    return _run(args, work)

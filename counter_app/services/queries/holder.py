@@ -1,0 +1,192 @@
+"""Basic info, card info and card history, public data (RULES Q2 卡基本信息, 公共数据).
+
+Every function runs a fixed number of statements for one holder. ID numbers and phone
+numbers come out masked (forms.masking); the full ID number needs an audited reveal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from counter_app.models.card import IN_USE_STATES, Card
+from counter_app.models.holder import Holder
+from counter_app.models.loss import LossReport, ReplacementApplication
+from counter_app.models.office import Office
+from counter_app.services.errors import HolderNotFound
+from counter_app.validation import district_name
+from forms.masking import mask_id_number, mask_phone
+
+GENDERS = {"1": "男", "2": "女", "9": "未说明"}
+STATUSES = {"employed": "就业", "unemployed": "失业", "retired": "退休", "deceased": "死亡"}
+CARD_STATES = {
+    "active": "正常",
+    "phone_reported_lost": "电话挂失（临时）",
+    "lost": "书面挂失",
+    "replacement_applied": "已申请补卡",
+    "cancelled": "已注销",
+}
+
+
+@dataclass(frozen=True)
+class BasicInfo:
+    holder_id: int
+    name: str
+    ssn: str  # masked
+    gender: str
+    ethnicity: str
+    birth_date: dt.date
+    status: str
+    household_district: str
+    household_district_name: str
+    phone: str  # masked
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    card_id: int
+    card_number: str
+    state: str
+    state_label: str
+    state_changed_at: dt.datetime
+    issue_date: dt.date
+    expiry_date: dt.date
+    spec_version: str
+    region_code: str
+
+
+@dataclass(frozen=True)
+class CardEvent:
+    at: dt.datetime
+    kind: str
+    card_number: str
+    office: str
+
+
+@dataclass(frozen=True)
+class HolderOverview:
+    basic: BasicInfo
+    #: The card in use (active or reported lost), or None.
+    card: CardInfo | None
+    history: tuple[CardEvent, ...]
+
+
+@dataclass(frozen=True)
+class CardBasicView:
+    basic: BasicInfo
+    cards: tuple[CardInfo, ...]
+
+
+@dataclass(frozen=True)
+class PublicDataView:
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: dt.date
+    birthplace: str
+    birthplace_name: str
+    personal_status: str
+    household_district: str
+    household_district_name: str
+    address: str
+
+
+def _holder(db: Session, holder_id: int) -> Holder:
+    holder = db.get(Holder, holder_id)
+    if holder is None:
+        raise HolderNotFound()
+    return holder
+
+
+def _name_of(code: str) -> str:
+    try:
+        return district_name(code) or ""
+    except Exception:  # an unknown code is shown as the code itself
+        return ""
+
+
+def basic_info(holder: Holder) -> BasicInfo:
+    return BasicInfo(
+        holder_id=holder.id, name=holder.name, ssn=mask_id_number(holder.ssn),
+        gender=GENDERS.get(holder.gender, holder.gender), ethnicity=holder.ethnicity,
+        birth_date=holder.birth_date, status=STATUSES.get(holder.status, holder.status),
+        household_district=holder.household_district,
+        household_district_name=_name_of(holder.household_district),
+        phone=mask_phone(holder.phone) if holder.phone else "",
+    )  # fmt: skip
+
+
+def card_info(card: Card) -> CardInfo:
+    return CardInfo(
+        card_id=card.id, card_number=card.card_number, state=card.state,
+        state_label=CARD_STATES.get(card.state, card.state),
+        state_changed_at=card.state_changed_at, issue_date=card.issue_date,
+        expiry_date=card.expiry_date, spec_version=card.spec_version,
+        region_code=card.region_code,
+    )  # fmt: skip
+
+
+def _cards(db: Session, holder_id: int) -> list[Card]:
+    return list(db.scalars(select(Card).where(Card.holder_id == holder_id).order_by(Card.id)))
+
+
+def overview(db: Session, holder_id: int) -> HolderOverview:
+    """Basic info, the card in use and the history of every card (4 statements)."""
+    holder = _holder(db, holder_id)
+    cards = _cards(db, holder_id)
+    numbers = {c.id: c.card_number for c in cards}
+    opened, closed = aliased(Office), aliased(Office)
+    reports = db.execute(
+        select(LossReport, opened.name, closed.name)
+        .outerjoin(opened, opened.id == LossReport.office_id)
+        .outerjoin(closed, closed.id == LossReport.closed_office_id)
+        .where(LossReport.holder_id == holder_id)
+    ).all()
+    replacements = db.execute(
+        select(ReplacementApplication, Office.name)
+        .join(Office, Office.id == ReplacementApplication.office_id)
+        .where(ReplacementApplication.holder_id == holder_id)
+    ).all()
+    events: list[CardEvent] = []
+    for card in cards:
+        issued = dt.datetime.combine(card.issue_date, dt.time(), dt.UTC)
+        events.append(CardEvent(issued, "发卡", card.card_number, ""))
+    for report, office, closer in reports:
+        number = numbers.get(report.card_id, "")
+        kind = "电话挂失" if report.channel == "phone" else "书面挂失"
+        events.append(CardEvent(report.reported_at, kind, number, office or "12333"))
+        if report.confirmed_at and report.channel == "phone":
+            events.append(CardEvent(report.confirmed_at, "书面挂失确认", number, office or ""))
+        if report.closed_at:
+            label = {"lifted": "解除挂失", "lapsed": "电话挂失失效", "replaced": "补卡"}.get(
+                report.state, report.state
+            )
+            events.append(CardEvent(report.closed_at, label, number, closer or ""))
+    for application, office in replacements:
+        events.append(CardEvent(application.applied_at, "补卡申请",
+                                numbers.get(application.old_card_id, ""), office))  # fmt: skip
+    events.sort(key=lambda e: e.at, reverse=True)
+    in_use = next((c for c in reversed(cards) if c.state in IN_USE_STATES), None)
+    return HolderOverview(basic_info(holder), card_info(in_use) if in_use else None,
+                          tuple(events))  # fmt: skip
+
+
+def card_basic(db: Session, holder_id: int) -> CardBasicView:
+    """卡基本信息: the holder and every card they had (2 statements)."""
+    holder = _holder(db, holder_id)
+    return CardBasicView(basic_info(holder), tuple(card_info(c) for c in _cards(db, holder_id)))
+
+
+def public_data(db: Session, holder_id: int) -> PublicDataView:
+    """公共数据 (1 statement)."""
+    h = _holder(db, holder_id)
+    return PublicDataView(
+        name=h.name, gender=GENDERS.get(h.gender, h.gender), ethnicity=h.ethnicity,
+        birth_date=h.birth_date, birthplace=h.birthplace, birthplace_name=_name_of(h.birthplace),
+        personal_status=STATUSES.get(h.status, h.status),
+        household_district=h.household_district,
+        household_district_name=_name_of(h.household_district), address=h.address or "",
+    )  # fmt: skip

@@ -1,0 +1,294 @@
+"""The five insurances (RULES C4, Q3, Q4): pension, medical, unemployment, and the overview
+of participation, plus employment and unemployment (Q2 就业与失业).
+
+Each function runs a fixed number of statements (noted in its docstring). Histories are
+capped (:data:`HISTORY_MONTHS`, :data:`RECENT_TRANSACTIONS`) so a long working life does
+not make one look-up slow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.models.career import EmploymentRecord
+from counter_app.models.employer import Employer
+from counter_app.models.holder import Holder
+from counter_app.models.insurance import ContributionRecord, Participation
+from counter_app.models.medical import MedicalAccount, MedicalTransaction
+from counter_app.models.pension import PensionAccount, PensionPayment
+from counter_app.models.unemployment import UnemploymentClaim, UnemploymentPayment
+from counter_app.services.queries.holder import STATUSES
+from counter_app.services.queries.money import period_text, yuan
+
+HISTORY_MONTHS = 60
+RECENT_TRANSACTIONS = 30
+RECENT_PAYMENTS = 24
+
+INSURANCE_LABELS = {
+    "pension": "养老保险", "medical": "医疗保险", "unemployment": "失业保险",
+    "work_injury": "工伤保险", "maternity": "生育保险",
+}  # fmt: skip
+PARTICIPATION_STATUS = {"active": "参保缴费", "suspended": "暂停缴费", "terminated": "终止"}
+
+
+@dataclass(frozen=True)
+class ParticipationRow:
+    insurance: str
+    insurance_label: str
+    scheme: str
+    status: str
+    since: dt.date
+    until: dt.date | None
+    employer: str
+    total_months: int
+    continuous_months: int
+
+
+@dataclass(frozen=True)
+class ContributionRow:
+    period: str
+    employer: str
+    months: int
+    base_yuan: Decimal | None
+    employer_yuan: Decimal | None
+    personal_yuan: Decimal | None
+    status: str
+    paid_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    period: str
+    amount_yuan: Decimal | None
+    paid_on: dt.date
+
+
+@dataclass(frozen=True)
+class SocialInsuranceView:
+    participations: tuple[ParticipationRow, ...]
+
+
+@dataclass(frozen=True)
+class PensionView:
+    """Q3/Q4: personal account, contribution months, history, retirement benefit."""
+
+    account_balance_yuan: Decimal | None
+    contribution_months: int
+    opened_on: dt.date | None
+    retired_on: dt.date | None
+    #: 退休待遇金额 (Q4): the monthly pension, None before retirement.
+    monthly_benefit_yuan: Decimal | None
+    contributions: tuple[ContributionRow, ...]
+    payments: tuple[PaymentRow, ...]
+
+
+@dataclass(frozen=True)
+class MedicalTransactionRow:
+    at: dt.datetime
+    kind: str
+    amount_yuan: Decimal | None
+    balance_after_yuan: Decimal | None
+    institution: str
+
+
+@dataclass(frozen=True)
+class MedicalView:
+    """Q4: 医疗卡余额 (account balance) and recent transactions."""
+
+    balance_yuan: Decimal | None
+    updated_at: dt.datetime | None
+    scheme: str
+    status: str
+    transactions: tuple[MedicalTransactionRow, ...]
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    registered_on: dt.date
+    entitlement_months: int
+    monthly_yuan: Decimal | None
+    status: str
+    closed_on: dt.date | None
+    months_paid: int
+
+
+@dataclass(frozen=True)
+class UnemploymentView:
+    """Q4: 失业保险连续缴费月数; entitlement and payments."""
+
+    continuous_months: int
+    total_months: int
+    status: str
+    claims: tuple[ClaimRow, ...]
+    payments: tuple[PaymentRow, ...]
+
+
+@dataclass(frozen=True)
+class EmploymentRow:
+    employer: str
+    position: str
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class EmploymentView:
+    """就业与失业 (Q2): personal status (C2), jobs and unemployment registrations."""
+
+    personal_status: str
+    employment: tuple[EmploymentRow, ...]
+    unemployment_claims: tuple[ClaimRow, ...]
+
+
+def participations(db: Session, holder_id: int) -> list[ParticipationRow]:
+    rows = db.execute(
+        select(Participation, Employer.name)
+        .outerjoin(Employer, Employer.id == Participation.employer_id)
+        .where(Participation.holder_id == holder_id)
+        .order_by(Participation.insurance, Participation.since)
+    ).all()
+    return [
+        ParticipationRow(p.insurance, INSURANCE_LABELS.get(p.insurance, p.insurance), p.scheme,
+                         PARTICIPATION_STATUS.get(p.status, p.status), p.since, p.until,
+                         employer or "", p.total_months, p.continuous_months)
+        for p, employer in rows
+    ]  # fmt: skip
+
+
+def social_insurance(db: Session, holder_id: int) -> SocialInsuranceView:
+    """社会保险: every participation (1 statement)."""
+    return SocialInsuranceView(tuple(participations(db, holder_id)))
+
+
+def _contributions(db: Session, holder_id: int, insurance: str) -> tuple[ContributionRow, ...]:
+    rows = db.execute(
+        select(ContributionRecord, Employer.name)
+        .outerjoin(Employer, Employer.id == ContributionRecord.employer_id)
+        .where(ContributionRecord.holder_id == holder_id,
+               ContributionRecord.insurance == insurance)
+        .order_by(ContributionRecord.period.desc())
+        .limit(HISTORY_MONTHS)
+    ).all()  # fmt: skip
+    return tuple(
+        ContributionRow(period_text(c.period), employer or "", c.months, yuan(c.base_fen),
+                        yuan(c.employer_fen), yuan(c.personal_fen),
+                        "已缴" if c.status == "paid" else "欠缴", c.paid_on)
+        for c, employer in rows
+    )  # fmt: skip
+
+
+def pension(db: Session, holder_id: int) -> PensionView:
+    """养老保险 (3 statements)."""
+    account = db.scalars(
+        select(PensionAccount).where(PensionAccount.holder_id == holder_id)
+    ).first()
+    payments = db.scalars(
+        select(PensionPayment).where(PensionPayment.holder_id == holder_id)
+        .order_by(PensionPayment.period.desc()).limit(RECENT_PAYMENTS)
+    ).all()  # fmt: skip
+    return PensionView(
+        account_balance_yuan=yuan(account.balance_fen) if account else None,
+        contribution_months=account.contribution_months if account else 0,
+        opened_on=account.opened_on if account else None,
+        retired_on=account.retired_on if account else None,
+        monthly_benefit_yuan=yuan(account.monthly_benefit_fen) if account else None,
+        contributions=_contributions(db, holder_id, "pension"),
+        payments=tuple(PaymentRow(period_text(p.period), yuan(p.amount_fen), p.paid_on)
+                       for p in payments),
+    )  # fmt: skip
+
+
+def medical(db: Session, holder_id: int) -> MedicalView:
+    """医疗保险 (3 statements)."""
+    account = db.scalars(
+        select(MedicalAccount).where(MedicalAccount.holder_id == holder_id)
+    ).first()
+    part = db.scalars(
+        select(Participation).where(Participation.holder_id == holder_id,
+                                    Participation.insurance == "medical")
+        .order_by(Participation.since.desc()).limit(1)
+    ).first()  # fmt: skip
+    txs = db.scalars(
+        select(MedicalTransaction).where(MedicalTransaction.holder_id == holder_id)
+        .order_by(MedicalTransaction.at.desc()).limit(RECENT_TRANSACTIONS)
+    ).all()  # fmt: skip
+    kinds = {"credit": "划入", "outpatient": "门诊", "pharmacy": "药店购药",
+             "inpatient": "住院", "adjustment": "调整"}  # fmt: skip
+    return MedicalView(
+        balance_yuan=yuan(account.balance_fen) if account else None,
+        updated_at=account.updated_at if account else None,
+        scheme={"employee": "职工医保", "resident": "城乡居民医保"}.get(part.scheme, part.scheme)
+        if part else "",
+        status=PARTICIPATION_STATUS.get(part.status, part.status) if part else "未参保",
+        transactions=tuple(
+            MedicalTransactionRow(t.at, kinds.get(t.kind, t.kind), yuan(t.amount_fen),
+                                  yuan(t.balance_after_fen), t.institution or "")
+            for t in txs),
+    )  # fmt: skip
+
+
+def _claims(db: Session, holder_id: int) -> tuple[list[UnemploymentClaim], list[PaymentRow],
+                                                  dict[int, int]]:
+    claims = list(db.scalars(
+        select(UnemploymentClaim).where(UnemploymentClaim.holder_id == holder_id)
+        .order_by(UnemploymentClaim.registered_on.desc())))  # fmt: skip
+    pays = db.execute(
+        select(UnemploymentPayment)
+        .join(UnemploymentClaim, UnemploymentClaim.id == UnemploymentPayment.claim_id)
+        .where(UnemploymentClaim.holder_id == holder_id)
+        .order_by(UnemploymentPayment.period.desc())
+    ).scalars().all()
+    paid: dict[int, int] = {}
+    for p in pays:
+        paid[p.claim_id] = paid.get(p.claim_id, 0) + 1
+    rows = [PaymentRow(period_text(p.period), yuan(p.amount_fen), p.paid_on)
+            for p in pays[:RECENT_PAYMENTS]]  # fmt: skip
+    return claims, rows, paid
+
+
+def _claim_rows(claims: list[UnemploymentClaim], paid: dict[int, int]) -> tuple[ClaimRow, ...]:
+    return tuple(
+        ClaimRow(c.registered_on, c.entitlement_months, yuan(c.monthly_fen),
+                 "领取中" if c.status == "open" else "已结束", c.closed_on, paid.get(c.id, 0))
+        for c in claims
+    )  # fmt: skip
+
+
+def unemployment(db: Session, holder_id: int) -> UnemploymentView:
+    """失业保险 (3 statements)."""
+    part = db.scalars(
+        select(Participation).where(Participation.holder_id == holder_id,
+                                    Participation.insurance == "unemployment")
+        .order_by(Participation.since.desc()).limit(1)
+    ).first()  # fmt: skip
+    claims, payments, paid = _claims(db, holder_id)
+    return UnemploymentView(
+        continuous_months=part.continuous_months if part else 0,
+        total_months=part.total_months if part else 0,
+        status=PARTICIPATION_STATUS.get(part.status, part.status) if part else "未参保",
+        claims=_claim_rows(claims, paid), payments=tuple(payments),
+    )  # fmt: skip
+
+
+def employment_records(db: Session, holder_id: int) -> tuple[EmploymentRow, ...]:
+    rows = db.execute(
+        select(EmploymentRecord, Employer.name)
+        .join(Employer, Employer.id == EmploymentRecord.employer_id)
+        .where(EmploymentRecord.holder_id == holder_id)
+        .order_by(EmploymentRecord.started_on.desc())
+    ).all()
+    return tuple(EmploymentRow(employer, e.position or "", e.started_on,
+                               e.ended_on) for e, employer in rows)  # fmt: skip
+
+
+def employment(db: Session, holder_id: int) -> EmploymentView:
+    """就业与失业 (4 statements)."""
+    status = db.scalar(select(Holder.status).where(Holder.id == holder_id)) or ""
+    claims, _payments, paid = _claims(db, holder_id)
+    return EmploymentView(STATUSES.get(status, status), employment_records(db, holder_id),
+                          _claim_rows(claims, paid))  # fmt: skip

@@ -1,0 +1,130 @@
+"""Look-ups that are not one holder's records: an employer's medical insurance contributions
+by employer number (Q5) and the published drug catalogue and treatment items (Q6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy.orm import Session
+
+from counter_app.models.catalogue import Drug, TreatmentItem
+from counter_app.models.employer import Employer
+from counter_app.models.insurance import ContributionRecord
+from counter_app.services.errors import EmployerNotFound, SearchTextRequired
+from counter_app.services.queries.money import period_text, yuan
+from counter_app.validation._normalise import fold_width
+
+CATALOGUE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class EmployerMonth:
+    period: str
+    insured_people: int
+    base_yuan: Decimal | None
+    employer_yuan: Decimal | None
+    personal_yuan: Decimal | None
+    arrears_people: int
+
+
+@dataclass(frozen=True)
+class EmployerContributions:
+    """单位医疗保险缴费 (Q5), by month, newest first."""
+
+    unit_number: str
+    name: str
+    district_code: str
+    months: tuple[EmployerMonth, ...]
+
+
+@dataclass(frozen=True)
+class DrugRow:
+    code: str
+    name: str
+    dosage_form: str
+    category: str  # 甲/乙/丙
+    self_pay_percent: int
+    pinyin_initials: str
+    restriction: str
+
+
+@dataclass(frozen=True)
+class TreatmentRow:
+    code: str
+    name: str
+    unit: str
+    price_yuan: Decimal | None
+    category: str
+    self_pay_percent: int
+    pinyin_initials: str
+
+
+def employer_contributions(db: Session, unit_number: str, months: int = 12
+                           ) -> EmployerContributions:  # fmt: skip
+    """2 statements: the employer, and its medical contributions summed per month."""
+    number = fold_width(unit_number).strip().upper()
+    employer = db.scalars(select(Employer).where(Employer.unit_number == number)).first()
+    if employer is None:
+        raise EmployerNotFound()
+    rows = _monthly(db, employer.id, months)
+    return EmployerContributions(employer.unit_number, employer.name, employer.district_code,
+                                 tuple(rows))  # fmt: skip
+
+
+def _monthly(db: Session, employer_id: int, months: int) -> list[EmployerMonth]:
+    arrears_people = func.count(
+        distinct(case((ContributionRecord.status == "arrears", ContributionRecord.holder_id)))
+    )
+    rows = db.execute(
+        select(ContributionRecord.period,
+               func.count(distinct(ContributionRecord.holder_id)),
+               func.sum(ContributionRecord.base_fen),
+               func.sum(ContributionRecord.employer_fen),
+               func.sum(ContributionRecord.personal_fen),
+               arrears_people)
+        .where(ContributionRecord.employer_id == employer_id,
+               ContributionRecord.insurance == "medical")
+        .group_by(ContributionRecord.period)
+        .order_by(ContributionRecord.period.desc())
+        .limit(months)
+    ).all()  # fmt: skip
+    return [EmployerMonth(period_text(p), int(n), yuan(b), yuan(e), yuan(s), int(a or 0))
+            for p, n, b, e, s, a in rows]  # fmt: skip
+
+
+def _pattern(text: str) -> tuple[str, str]:
+    term = fold_width(text or "").strip()
+    if not term:
+        raise SearchTextRequired()
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return term, escaped
+
+
+def search_drugs(db: Session, text: str, limit: int = CATALOGUE_LIMIT) -> list[DrugRow]:
+    """Q6: by code (prefix), name (contains) or pinyin initials (prefix); 1 statement."""
+    _term, esc = _pattern(text)
+    rows = db.scalars(
+        select(Drug).where(or_(
+            Drug.code.like(esc.upper() + "%", escape="\\"),
+            Drug.name.like("%" + esc + "%", escape="\\"),
+            Drug.pinyin_initials.like(esc.upper() + "%", escape="\\"),
+        )).order_by(Drug.pinyin_initials, Drug.code).limit(limit)
+    ).all()  # fmt: skip
+    return [DrugRow(d.code, d.name, d.dosage_form, d.category, d.self_pay_percent,
+                    d.pinyin_initials, d.restriction or "") for d in rows]  # fmt: skip
+
+
+def search_treatments(db: Session, text: str, limit: int = CATALOGUE_LIMIT) -> list[TreatmentRow]:
+    """Q6: the diagnosis-and-treatment items, searched like :func:`search_drugs`."""
+    _term, esc = _pattern(text)
+    rows = db.scalars(
+        select(TreatmentItem).where(or_(
+            TreatmentItem.code.like(esc.upper() + "%", escape="\\"),
+            TreatmentItem.name.like("%" + esc + "%", escape="\\"),
+            TreatmentItem.pinyin_initials.like(esc.upper() + "%", escape="\\"),
+        )).order_by(TreatmentItem.pinyin_initials, TreatmentItem.code).limit(limit)
+    ).all()  # fmt: skip
+    return [TreatmentRow(t.code, t.name, t.unit, yuan(t.price_fen), t.category,
+                         t.self_pay_percent, t.pinyin_initials) for t in rows]  # fmt: skip

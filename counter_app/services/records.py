@@ -1,0 +1,141 @@
+"""A holder's records (RULES Q2–Q7): one read model per category, inside a holder session.
+
+Every holder view checks, in the same transaction that reads, that the session is open and
+belongs to the clerk (``SessionRequired`` / ``SessionEnded`` otherwise), and writes one
+``record.view`` audit event with the category — who, where, when, whose record (Q7). The
+queries live in ``counter_app.services.queries``; each is a fixed small number of
+statements (no N+1). Public look-ups (Q5 employer contributions, Q6 catalogues) need no
+holder session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.models.holder import Holder
+from counter_app.services import audit
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.permissions import Action
+from counter_app.services.queries import benefits, holder, insurance, public
+from counter_app.services.queries.category import CATEGORY_LABELS, OVERVIEW, Category
+from counter_app.services.queries.holder import HolderOverview
+from counter_app.services.queries.public import (
+    DrugRow,
+    EmployerContributions,
+    TreatmentRow,
+)
+from counter_app.services.refusals import require
+from counter_app.services.sessions import HolderSession, check_open
+
+__all__ = [
+    "CATEGORY_LABELS",
+    "Category",
+    "HolderOverview",
+    "category",
+    "employer_contributions",
+    "overview",
+    "reveal_ssn",
+    "search_drugs",
+    "search_treatments",
+]
+
+T = TypeVar("T")
+
+#: One query per category (RULES Q2–Q5).
+QUERIES: dict[Category, Callable[[Session, int], Any]] = {
+    Category.CARD_BASIC: holder.card_basic,
+    Category.PUBLIC: holder.public_data,
+    Category.EMPLOYMENT: insurance.employment,
+    Category.SOCIAL_INSURANCE: insurance.social_insurance,
+    Category.MEDICAL: insurance.medical,
+    Category.ASSISTANCE: benefits.assistance,
+    Category.LIFE_HEALTH: benefits.life_health,
+    Category.PENSION: insurance.pension,
+    Category.UNEMPLOYMENT: insurance.unemployment,
+    Category.INJURY: benefits.injury,
+    Category.DEATH: benefits.death,
+    Category.MATERNITY: benefits.maternity,
+    Category.CAREER: benefits.career,
+}
+
+
+def _view(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession | None,
+    category_value: str,
+    query: Callable[[Session, int], T],
+    action: str = "record.view",
+) -> T:
+    """Check the session, run ``query``, audit the view — one transaction."""
+    require(ctx, actor, Action.VIEW_RECORDS, holder_id=session.holder_id if session else None)
+    from counter_app.services.errors import SessionRequired
+
+    if session is None:
+        raise SessionRequired()
+    now = ctx.now()
+    with ctx.uow() as uow:
+        check_open(uow.session, session, actor)
+        result = query(uow.session, session.holder_id)
+        audit.record(uow, actor, action, holder_id=session.holder_id, card_id=session.card_id,
+                     category=category_value, at=now,
+                     details={"session_id": session.session_id})  # fmt: skip
+        uow.commit()
+    return result
+
+
+def overview(ctx: ServiceContext, actor: Actor, session: HolderSession | None) -> HolderOverview:
+    """Basic info, the card in use, its state and the history of every card."""
+    return _view(ctx, actor, session, OVERVIEW, holder.overview)
+
+
+def category(
+    ctx: ServiceContext, actor: Actor, session: HolderSession | None, which: Category | str
+) -> Any:
+    """The read model of one category (RULES Q2–Q5), audited as ``record.view``."""
+    chosen = Category(which)
+    return _view(ctx, actor, session, chosen.value, QUERIES[chosen])
+
+
+def reveal_ssn(ctx: ServiceContext, actor: Actor, session: HolderSession | None) -> str:
+    """The holder's full ID number (every other view masks it), audited as
+    ``record.reveal_ssn`` (issue 8 item 7)."""
+
+    def full(db: Session, holder_id: int) -> str:
+        return str(db.scalar(select(Holder.ssn).where(Holder.id == holder_id)) or "")
+
+    return _view(ctx, actor, session, "ssn", full, action="record.reveal_ssn")
+
+
+# --------------------------------------------------------------------------- public look-ups
+
+
+def employer_contributions(
+    ctx: ServiceContext, actor: Actor, unit_number: str, months: int = 12
+) -> EmployerContributions:
+    """RULES Q5: an employer's medical insurance contributions by its unit number; audited
+    as ``employer.view`` (no holder session: it is the employer's record)."""
+    require(ctx, actor, Action.VIEW_RECORDS)
+    now = ctx.now()
+    with ctx.uow() as uow:
+        result = public.employer_contributions(uow.session, unit_number, months)
+        audit.record(uow, actor, "employer.view", category="employer_medical", at=now,
+                     details={"unit_number": result.unit_number})  # fmt: skip
+        uow.commit()
+    return result
+
+
+def search_drugs(ctx: ServiceContext, text: str) -> list[DrugRow]:
+    """RULES Q6: the published drug catalogue by name, code or pinyin initials."""
+    with ctx.uow() as uow:
+        return public.search_drugs(uow.session, text)
+
+
+def search_treatments(ctx: ServiceContext, text: str) -> list[TreatmentRow]:
+    """RULES Q6: the published diagnosis-and-treatment items."""
+    with ctx.uow() as uow:
+        return public.search_treatments(uow.session, text)

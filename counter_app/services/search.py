@@ -1,0 +1,168 @@
+"""Finding a holder at the counter (RULES Q7): by ID number, card number, or name + birth date.
+
+:func:`parse_search` turns what the clerk typed into a :class:`SearchQuery` or a
+``ValidationError`` with a Chinese message; :func:`find_holders` runs one indexed query
+(``holders.ssn`` unique, ``cards.card_number`` unique, ``ix_holders_name_birth_date``) and
+returns at most :data:`MAX_HITS` hits with the ID number **masked**. The search is audited
+(``holder.search``) with the kind of query, a masked query text and the ids of the hits —
+no more than the hit list itself reveals. Seeing records needs a holder session
+(``sessions.py``); a hit list is not one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased
+
+from counter_app.models.card import IN_USE_STATES, Card
+from counter_app.models.holder import Holder
+from counter_app.services import audit
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.permissions import Action
+from counter_app.services.refusals import require
+from counter_app.validation import ValidationError, check_card_number, parse_id_number
+from counter_app.validation._normalise import fold_width
+from counter_app.validation.names import validate_name
+from forms.masking import mask_card_number, mask_id_number
+
+MAX_HITS = 50
+FIELD_SEARCH = "search"
+
+_HELP = "请输入18位身份证号码、9位社会保障卡卡号，或姓名加出生日期（如 张三 1980-01-02）。"
+_DATE_FORMATS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_ID_LIKE = re.compile(r"^[0-9]{14,17}[0-9X]$")
+_CARD_LIKE = re.compile(r"^[0-9A-Z]{8}[0-9X]$")
+_SEPARATORS = re.compile(r"[\s\-]+")
+#: Latin letters and digits only, starting with a letter: meant as a card number.
+_CARD_ATTEMPT = re.compile(r"^[A-Z][0-9A-Z]*[0-9][0-9A-Z]*$")
+
+
+class SearchKind(StrEnum):
+    SSN = "ssn"
+    CARD_NUMBER = "card_number"
+    NAME_BIRTH = "name_birth"
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    kind: SearchKind
+    ssn: str | None = None
+    card_number: str | None = None
+    name: str | None = None
+    birth_date: dt.date | None = None
+
+    def masked(self) -> str:
+        """The query as it may appear in the audit trail."""
+        if self.kind is SearchKind.SSN:
+            return mask_id_number(self.ssn or "")
+        if self.kind is SearchKind.CARD_NUMBER:
+            return mask_card_number(self.card_number or "")
+        return f"{(self.name or '')[:1]}* {self.birth_date.isoformat() if self.birth_date else ''}"
+
+
+@dataclass(frozen=True)
+class HolderHit:
+    holder_id: int
+    name: str
+    #: The ID number **masked** (forms.masking); the full number needs an audited reveal.
+    ssn: str
+    gender: str
+    birth_date: dt.date
+    card_number: str | None
+    card_state: str | None
+
+
+def _refuse(message: str, code: str) -> ValidationError:
+    return ValidationError(message, field=FIELD_SEARCH, code=code)
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for pattern in _DATE_FORMATS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise _refuse(f"出生日期 {text} 不是有效日期。{_HELP}", "bad_date") from None
+    return None
+
+
+def parse_search(text: str, today: dt.date | None = None) -> SearchQuery:
+    """What the clerk typed → a query. Raises ``ValidationError`` (Chinese message)."""
+    raw = fold_width(text or "").strip()
+    if not raw:
+        raise _refuse("未输入查询内容。" + _HELP, "empty")
+    compact = _SEPARATORS.sub("", raw).upper()
+    if compact.isdigit() or _ID_LIKE.match(compact):
+        if len(compact) in (15, 18) or len(compact) > 9:
+            return SearchQuery(SearchKind.SSN, ssn=parse_id_number(compact, today).number)
+    if _CARD_LIKE.match(compact) and not compact.isdigit() or (
+        compact.isdigit() and len(compact) == 9
+    ):
+        return SearchQuery(SearchKind.CARD_NUMBER, card_number=check_card_number(compact).number)
+    if len(raw.split()) == 1 and len(compact) <= 12 and _CARD_ATTEMPT.match(compact):
+        check_card_number(compact)  # raises the card number's own message (length, chars)
+    if compact.isdigit():
+        raise _refuse(
+            f"输入的是{len(compact)}位数字，既不是身份证号码也不是卡号。{_HELP}", "digits"
+        )
+    parts = raw.split()
+    if len(parts) < 2:
+        # 张三1980-01-02 / 张三19800102 without a space
+        match = re.match(r"^(.*?)(\d{4}[-/.年]?\d{1,2}[-/.月]?\d{1,2}日?)$", raw)
+        if not match or not match.group(1).strip():
+            raise _refuse("按姓名查询须同时输入出生日期。" + _HELP, "name_without_birth_date")
+        parts = [match.group(1).strip(), match.group(2)]
+    birth = _parse_date(parts[-1])
+    if birth is None:
+        raise _refuse(f"无法识别出生日期「{parts[-1]}」。{_HELP}", "bad_date")
+    if birth > (today or dt.date.today()):
+        raise _refuse(f"出生日期 {birth.isoformat()} 晚于今天。{_HELP}", "birth_future")
+    name = validate_name(" ".join(parts[:-1]))
+    return SearchQuery(SearchKind.NAME_BIRTH, name=name, birth_date=birth)
+
+
+def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit]:
+    """RULES Q7: the holders matching ``text`` (one indexed query), audited as a search."""
+    require(ctx, actor, Action.VIEW_RECORDS)
+    query = parse_search(text, today=ctx.now().date())
+    in_use = aliased(Card)
+    stmt = select(Holder.id, Holder.name, Holder.ssn, Holder.gender, Holder.birth_date,
+                  in_use.card_number, in_use.state)  # fmt: skip
+    if query.kind is SearchKind.CARD_NUMBER:
+        # The card typed, whatever its state (a replaced card still finds its holder).
+        stmt = stmt.join(in_use, in_use.holder_id == Holder.id).where(
+            in_use.card_number == query.card_number
+        )
+    else:
+        stmt = stmt.outerjoin(
+            in_use, and_(in_use.holder_id == Holder.id, in_use.state.in_(IN_USE_STATES))
+        )
+        if query.kind is SearchKind.SSN:
+            stmt = stmt.where(Holder.ssn == query.ssn)
+        else:
+            stmt = stmt.where(Holder.name == query.name, Holder.birth_date == query.birth_date)
+    stmt = stmt.order_by(Holder.id).limit(MAX_HITS)
+    now = ctx.now()
+    with ctx.uow() as uow:
+        rows = uow.session.execute(stmt).all()
+        hits = [HolderHit(r[0], r[1], mask_id_number(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
+        audit.record(uow, actor, "holder.search", at=now,
+                     holder_id=hits[0].holder_id if len(hits) == 1 else None,
+                     details={"kind": query.kind.value, "query": query.masked(),
+                              "hits": len(hits),
+                              "holder_ids": [h.holder_id for h in hits]})  # fmt: skip
+        uow.commit()
+    return hits
