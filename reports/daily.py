@@ -21,13 +21,15 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    SQLColumnExpression,
+    Integer,
+    String,
     and_,
     case,
     func,
     literal,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.engine import Connection
 
@@ -316,7 +318,7 @@ def _duration(value: float | None) -> str:
 
 # --------------------------------------------------------------------------- queries
 
-STEPS = 10
+STEPS = 7
 
 
 def build_daily_report(conn: Connection, day: dt.date, *, office_code: str | None = None,
@@ -334,14 +336,11 @@ def build_daily_report(conn: Connection, day: dt.date, *, office_code: str | Non
     start, end = day_range(day)
     where = _event_scope(start, end, office, staff)
     events = _day_events(where, day)
-    operations = _operations(conn, events)
-    steps.step("业务量")
-    refusals = _refusals(conn, events)
-    steps.step("拒绝原因")
-    by_staff = () if staff else _by_staff(conn, where)
-    steps.step("按工作人员")
-    by_office = () if (office or staff) else _by_office(conn, where)
-    steps.step("按经办机构")
+    grouped = _grouped(conn, events, staff=staff is None,
+                       office=office is None and staff is None)
+    operations, refusals = grouped.operations, grouped.refusals
+    by_staff, by_office = grouped.by_staff, grouped.by_office
+    steps.step("业务量、拒绝原因、按工作人员和机构")
     hourly = _hourly(conn, events)
     steps.step("每小时业务量")
     service = _service_times(conn, start, end, office, staff)
@@ -374,10 +373,6 @@ def _event_scope(start: dt.datetime, end: dt.datetime, office: OfficeRef | None,
     return where
 
 
-def _outcome_sum(outcome: str) -> ColumnElement[Any]:
-    return func.sum(case((AuditEvent.outcome == outcome, 1), else_=0))
-
-
 def _day_events(where: list[ColumnElement[bool]], day: dt.date) -> Any:
     """The day's events with the derived columns the aggregates group by.
 
@@ -393,7 +388,10 @@ def _day_events(where: list[ColumnElement[bool]], day: dt.date) -> Any:
             AuditEvent.category.label("category"),
             case((written & (confirmed == true()), 1), else_=0).label("confirmed"),
             AuditEvent.outcome.label("outcome"),
-            func.coalesce(AuditEvent.reason, "(未记录原因)").label("reason"),
+            AuditEvent.staff_id.label("staff_id"),
+            AuditEvent.office_id.label("office_id"),
+            case((AuditEvent.outcome == actions.OUTCOME_REFUSED,
+                  func.coalesce(AuditEvent.reason, "(未记录原因)")), else_=None).label("reason"),
             hour_bucket(AuditEvent.at, hour_edges(day)).label("hour"),
         )
         .where(*where)
@@ -401,32 +399,96 @@ def _day_events(where: list[ColumnElement[bool]], day: dt.date) -> Any:
     )
 
 
-def _operations(conn: Connection, events: Any) -> tuple[OperationCount, ...]:
-    """One GROUP BY (action, category, confirmed) with the outcomes side by side; stored
-    names (aliases, refused variants) are then mapped onto :data:`actions.OPERATIONS`.
-    Every operation is listed (zero when none), then any other action seen except the
-    session and login bookkeeping."""
+@dataclass(frozen=True)
+class _Grouped:
+    operations: tuple[OperationCount, ...]
+    refusals: tuple[RefusalCount, ...]
+    by_staff: tuple[ActorCount, ...]
+    by_office: tuple[ActorCount, ...]
 
-    def outcome(name: str) -> Any:
-        return func.sum(case((events.c.outcome == name, 1), else_=0))
 
-    stmt = (
-        select(events.c.action, events.c.category, events.c.confirmed,
-               outcome(actions.OUTCOME_SUCCESS), outcome(actions.OUTCOME_REFUSED),
-               outcome(actions.OUTCOME_FAILED), func.count())
-        .group_by(events.c.action, events.c.category, events.c.confirmed)
+def _grouped(conn: Connection, events: Any, *, staff: bool, office: bool) -> _Grouped:
+    """Operations, refusals, per staff and per office from ONE scan of the day's events.
+
+    A CTE groups the events by (office, staff, action, category, confirmed, outcome,
+    refusal reason) — at most a few rows per staff member and action; four re-aggregations
+    of that CTE, joined by ``UNION ALL`` in one statement, give the four tables (the CTE is
+    materialized once: PostgreSQL ≥ 12 and SQLite ≥ 3.35 do so for a CTE used more than
+    once). ``level`` tells the rows apart.
+    """
+    e = events.c
+    g = (
+        select(e.office_id, e.staff_id, e.action, e.category, e.confirmed, e.outcome,
+               e.reason, func.count().label("n"))
+        .group_by(e.office_id, e.staff_id, e.action, e.category, e.confirmed, e.outcome,
+                  e.reason)
+        .cte("g")
     )
-    # (key, category) -> [success, refused, failed, other]; a handful of groups.
-    found: dict[tuple[str, str | None], list[int]] = {}
-    for action, category, confirmed, success, refused, failed, total in conn.execute(stmt):
-        key = actions.operation_of(action) or action
-        if key == actions.LOSS_WRITTEN and confirmed:
-            key = actions.LOSS_PHONE_CONFIRMED
-        cat = category if key == actions.RECORD_VIEW else None
-        sums = found.setdefault((key, cat), [0, 0, 0, 0])
-        counts = (int(success), int(refused), int(failed))
-        for i, n in enumerate((*counts, int(total) - sum(counts))):
-            sums[i] += n
+
+    def when(cond: ColumnElement[bool]) -> Any:
+        return func.sum(case((cond, g.c.n), else_=0))
+
+    null_text = literal(None, String())
+    null_int = literal(None, Integer())
+    is_op = g.c.action.in_(actions.OPERATION_ACTIONS)
+    success = g.c.outcome == actions.OUTCOME_SUCCESS
+    refused = g.c.outcome == actions.OUTCOME_REFUSED
+    failed = g.c.outcome == actions.OUTCOME_FAILED
+    parts = [
+        select(literal("op").label("level"), null_int.label("id"), g.c.action, g.c.category,
+               g.c.confirmed, null_text.label("reason"), when(success), when(refused),
+               when(failed), func.sum(g.c.n), null_int)
+        .group_by(g.c.action, g.c.category, g.c.confirmed),
+        select(literal("refusal"), null_int, g.c.action, null_text, null_int, g.c.reason,
+               func.sum(g.c.n), null_int, null_int, null_int, null_int)
+        .where(refused)
+        .group_by(g.c.action, g.c.reason),
+    ]
+    for level, key, wanted in (("staff", g.c.staff_id, staff), ("office", g.c.office_id, office)):
+        if wanted:
+            parts.append(
+                select(literal(level), key, null_text, null_text, null_int, null_text,
+                       when(and_(is_op, success)),
+                       when(and_(g.c.action == actions.RECORD_VIEW, success)),
+                       when(refused), when(failed), func.sum(g.c.n))
+                .group_by(key))
+    ops: dict[tuple[str, str | None], list[int]] = {}
+    refusals: list[RefusalCount] = []
+    sums: dict[str, dict[int | None, tuple[int, ...]]] = {"staff": {}, "office": {}}
+    for level, key, action, category, confirmed, reason, c1, c2, c3, c4, c5 in conn.execute(
+            union_all(*parts)):
+        if level == "op":
+            _add_operation(ops, action, category, confirmed,
+                           (int(c1), int(c2), int(c3), int(c4) - int(c1) - int(c2) - int(c3)))
+        elif level == "refusal":
+            refusals.append(RefusalCount(action, reason, int(c1)))
+        else:
+            sums[level][key] = (int(c1), int(c2), int(c3), int(c4), int(c5))
+    refusals.sort(key=lambda r: (-r.count, r.action, r.reason))
+    return _Grouped(_operation_list(ops), tuple(refusals),
+                    _actors(conn, Staff, Staff.staff_no, "(系统)", "", sums["staff"]),
+                    _actors(conn, Office, Office.code, "(无机构)", "电话/系统", sums["office"]))
+
+
+def _add_operation(ops: dict[tuple[str, str | None], list[int]], action: str,
+                   category: str | None, confirmed: int | None,
+                   counts: tuple[int, int, int, int]) -> None:
+    """Map one stored (action, category) group onto its operation line (aliases, refused
+    variants, a written report that confirmed a phone report)."""
+    key = actions.operation_of(action) or action
+    if key == actions.LOSS_WRITTEN and confirmed:
+        key = actions.LOSS_PHONE_CONFIRMED
+    cat = category if key == actions.RECORD_VIEW else None
+    line = ops.setdefault((key, cat), [0, 0, 0, 0])
+    for i, n in enumerate(counts):
+        line[i] += n
+
+
+def _operation_list(ops: dict[tuple[str, str | None], list[int]]
+                    ) -> tuple[OperationCount, ...]:
+    """Every operation of :data:`actions.OPERATIONS` in order (zero when none), then any
+    other action seen except the session and login bookkeeping."""
+    found = dict(ops)
     result: list[OperationCount] = []
     for op in actions.OPERATIONS:
         cats = sorted((c for k, c in found if k == op.key), key=lambda c: (c is None, c or ""))
@@ -435,67 +497,23 @@ def _operations(conn: Connection, events: Any) -> tuple[OperationCount, ...]:
         for cat in cats:
             result.append(OperationCount(op.key, op.label, cat, *found.pop((op.key, cat))))
     bookkeeping = {*actions.SESSION_ACTIONS, actions.STAFF_LOGIN}
-    for (key, cat), sums in sorted(found.items(), key=lambda kv: kv[0][0]):
+    for (key, cat), counts in sorted(found.items(), key=lambda kv: kv[0][0]):
         if key not in bookkeeping:
-            result.append(OperationCount(key, actions.action_label(key), cat, *sums))
+            result.append(OperationCount(key, actions.action_label(key), cat, *counts))
     return tuple(result)
 
 
-def _refusals(conn: Connection, events: Any) -> tuple[RefusalCount, ...]:
-    n = func.count().label("n")
-    stmt = (
-        select(events.c.action, events.c.reason, n)
-        .where(events.c.outcome == actions.OUTCOME_REFUSED)
-        .group_by(events.c.action, events.c.reason)
-        .order_by(n.desc(), events.c.action, events.c.reason)
-    )
-    return tuple(RefusalCount(a, r, int(c)) for a, r, c in conn.execute(stmt))
-
-
-def _actor_sums(key: SQLColumnExpression[Any],
-                where: list[ColumnElement[bool]]) -> Any:
-    is_op = AuditEvent.action.in_(actions.OPERATION_ACTIONS)
-    success = AuditEvent.outcome == actions.OUTCOME_SUCCESS
-    return (
-        select(
-            key.label("key"),
-            func.sum(case((and_(is_op, success), 1), else_=0)).label("operations"),
-            func.sum(case((and_(AuditEvent.action == actions.RECORD_VIEW, success), 1),
-                          else_=0)).label("views"),
-            _outcome_sum(actions.OUTCOME_REFUSED).label("refused"),
-            _outcome_sum(actions.OUTCOME_FAILED).label("failed"),
-            func.count().label("events"),
-        )
-        .where(*where)
-        .group_by(key)
-        .subquery("sums")
-    )
-
-
-def _by_staff(conn: Connection, where: list[ColumnElement[bool]]) -> tuple[ActorCount, ...]:
-    sums = _actor_sums(AuditEvent.staff_id, where)
-    stmt = (
-        select(func.coalesce(Staff.staff_no, literal("(系统)")),
-               func.coalesce(Staff.name, literal("")), sums.c.operations, sums.c.views,
-               sums.c.refused, sums.c.failed, sums.c.events)
-        .select_from(sums)
-        .outerjoin(Staff, Staff.id == sums.c.key)
-        .order_by(sums.c.operations.desc(), Staff.staff_no)
-    )
-    return tuple(ActorCount(*row) for row in conn.execute(stmt))
-
-
-def _by_office(conn: Connection, where: list[ColumnElement[bool]]) -> tuple[ActorCount, ...]:
-    sums = _actor_sums(AuditEvent.office_id, where)
-    stmt = (
-        select(func.coalesce(Office.code, literal("(无机构)")),
-               func.coalesce(Office.name, literal("电话/系统")), sums.c.operations, sums.c.views,
-               sums.c.refused, sums.c.failed, sums.c.events)
-        .select_from(sums)
-        .outerjoin(Office, Office.id == sums.c.key)
-        .order_by(Office.code)
-    )
-    return tuple(ActorCount(*row) for row in conn.execute(stmt))
+def _actors(conn: Connection, model: type[Staff] | type[Office], code: Any, no_code: str,
+            no_name: str, sums: dict[int | None, tuple[int, ...]]) -> tuple[ActorCount, ...]:
+    """Name the per-staff / per-office sums (one look-up of the ids seen)."""
+    if not sums:
+        return ()
+    ids = [k for k in sums if k is not None]
+    names = {i: (c, n) for i, c, n in conn.execute(
+        select(model.id, code, model.name).where(model.id.in_(ids)))} if ids else {}
+    rows = [ActorCount(*names.get(k, (no_code, no_name)) if k is not None
+                       else (no_code, no_name), *v) for k, v in sums.items()]
+    return tuple(sorted(rows, key=lambda a: a.code))
 
 
 def _hourly(conn: Connection, events: Any) -> tuple[int, ...]:

@@ -3,7 +3,7 @@ tests can show. **Demo only**: these passwords are public; a real deployment has
 
 Every demo database has them, whatever ``--holders`` and ``--seed`` are: staff numbers follow
 one rule per office (below), and the fixed holders are the first holders and cards (ids
-1–12) with the same ID numbers, card numbers, PINs and states every time. Loss-report
+1–13) with the same ID numbers, card numbers, PINs and states every time. Loss-report
 times are relative to the day the demo was generated (``as_of``).
 
 Staff numbers: ``CK<district>-0n`` at a district's service window (经办机构窗口),
@@ -107,6 +107,8 @@ FIXED_HOLDERS: tuple[DemoHolder, ...] = (
                "123456", 3, "ok", "500106", "少数民族姓名（含间隔号 ·），户籍沙坪坝区"),
     DemoHolder("dibao", "冉秀珍", "500241196010100229", "A13295955", "active", "123456", 3,
                "ok", "500241", "低保对象（秀山县），土家族"),
+    DemoHolder("work_death", "孙建军", "500110197808080591", "A13375146", "cancelled",
+               "123456", 3, "ok", "500110", "工亡（已故），有供养亲属抚恤金；卡已注销"),
 )
 
 

@@ -1,5 +1,5 @@
 """The fixed, well-known demo holders of ``accounts.FIXED_HOLDERS``: written first (ids
-1–12, card ids 1–12) with their own random stream, so they are the same for every
+1–13, card ids 1–13) with their own random stream, so they are the same for every
 ``--holders`` and ``--seed``."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import random
 
 from counter_app.demo.accounts import FIXED_HOLDERS, DemoHolder
 from counter_app.demo.context import Context
-from counter_app.demo.histories import _allowance, write_history
+from counter_app.demo.histories import _allowance, write_death_case, write_history
 from counter_app.demo.people import (
     Person,
     phone_report,
@@ -41,6 +41,8 @@ def write_fixed_holders(ctx: Context) -> None:
             p = _person(index, h)
             age = ctx.as_of.year - p.birth.year
             p.status = "retired" if age >= (60 if p.gender == "1" else 55) else "employed"
+            if h.key == "work_death":
+                p.status = "deceased"
             p.scheme = "employee"
             write_holder(ctx, p)
             _fixed_card(ctx, p, h)
@@ -49,6 +51,8 @@ def write_fixed_holders(ctx: Context) -> None:
                 _grade7_injury(ctx, p)
             if h.key == "dibao":
                 _allowance(ctx, p)
+            if h.key == "work_death":
+                write_death_case(ctx, p, ctx.all_employers[0])
     finally:
         ctx.rng = seeded
 

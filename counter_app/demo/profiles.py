@@ -17,7 +17,7 @@ _QUERY = text(
 )
 
 
-def profile(row: Mapping[str, Any], chip: tuple[str, int, str], tries_max: int = 3
+def profile(row: Mapping[Any, Any], chip: tuple[str, int, str], tries_max: int = 3
             ) -> dict[str, Any]:
     """The profile dict of one card row (cards joined with holders) and its chip state."""
     pin, tries_left, app_state = chip

@@ -192,7 +192,9 @@ def card_in_use(session: Session, holder_id: int) -> Card | None:
     card_id = session.scalar(
         select(Card.id).where(Card.holder_id == holder_id, Card.state.in_(IN_USE_STATES))
     )
-    return None if card_id is None else lock_card(session, card_id)
+    card = None if card_id is None else lock_card(session, card_id)
+    # Re-checked under the lock: another window may have replaced it meanwhile (R2).
+    return card if card is not None and card.state in IN_USE_STATES else None
 
 
 def phone_reference(report_id: int, at: dt.datetime) -> str:
@@ -512,7 +514,7 @@ def list_lapsing(
                 district_code=holder.household_district,
                 district_name=district_name(holder.household_district) or "",
             )  # fmt: skip
-            for report, holder, card in session.execute(stmt).tuples()
+            for report, holder, card in session.execute(stmt)
         ]
         audit.record(session, actor, "loss.lapsing_list", at=now, workstation=workstation,
                      details={"within_days": days, "district": district_code,
@@ -541,7 +543,7 @@ def lapse_expired(ctx: ServiceContext) -> int:
                 LossReport.kind == LossKind.TEMPORARY, LossReport.state == LossState.OPEN,
                 LossReport.deadline_at <= ctx.now(),
             ).order_by(LossReport.deadline_at)
-        ).tuples())  # fmt: skip
+        ))  # fmt: skip
     count = 0
     for report_id, card_id in due:
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from counter_app.models.holder import Holder
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import SessionRequired
 from counter_app.services.permissions import Action
 from counter_app.services.queries import benefits, holder, insurance, public
 from counter_app.services.queries.category import CATEGORY_LABELS, OVERVIEW, Category
@@ -73,8 +74,6 @@ def _view(
 ) -> T:
     """Check the session, run ``query``, audit the view — one transaction."""
     require(ctx, actor, Action.VIEW_RECORDS, holder_id=session.holder_id if session else None)
-    from counter_app.services.errors import SessionRequired
-
     if session is None:
         raise SessionRequired()
     now = ctx.now()

@@ -66,13 +66,13 @@ def check_invariants(world: World) -> None:
             LossReport.state.in_(["open", "confirmed"]))).all()
         assert len(active) == len(set(active)), "two active reports on one card"
         replaced = set(s.scalars(select(ReplacementApplication.old_card_id)).all())
-        states = dict(s.execute(select(Card.id, Card.state)).tuples().all())
+        states = dict(s.execute(select(Card.id, Card.state)).all())
         assert all(states[c] == "replacement_applied" for c in replaced), "replaced card lifted"
         lifted_after = s.scalars(select(LossReport.card_id).where(
             LossReport.state == "lifted", LossReport.card_id.in_(replaced))).all()
         assert not lifted_after
         for office_id, year in s.execute(
-                select(FormDocument.office_id, FormDocument.year).distinct()).tuples():
+                select(FormDocument.office_id, FormDocument.year).distinct()):
             seqs = sorted(s.scalars(select(FormDocument.sequence).where(
                 FormDocument.office_id == office_id, FormDocument.year == year)).all())
             assert seqs == list(range(1, len(seqs) + 1)), "duplicate or missing serial"

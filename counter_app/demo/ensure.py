@@ -1,0 +1,31 @@
+"""``ensure_demo_database``: the demo database the GUI's ``--demo`` opens, created,
+migrated and filled on first use, and left alone after that."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from counter_app import db
+from counter_app.demo.generate import fill_demo
+
+DEMO_HOLDERS = 2000
+DEMO_SEED = 2024
+
+
+def ensure_demo_database(url: str, *, holders: int = DEMO_HOLDERS, seed: int = DEMO_SEED
+                         ) -> bool:
+    """Make ``url`` a demo database at head with demo data; True if it had to be filled.
+
+    Idempotent: an existing database is only migrated to head. Filling is one
+    transaction, so an interrupted first run leaves no half-filled demo behind.
+    """
+    db.upgrade(url)
+    engine = db.create_engine_for(url)
+    try:
+        with engine.connect() as conn:
+            if conn.execute(text("SELECT COUNT(*) FROM holders")).scalar_one():
+                return False
+        fill_demo(engine, holders=holders, seed=seed)
+        return True
+    finally:
+        engine.dispose()
