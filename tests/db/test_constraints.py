@@ -5,8 +5,10 @@ one card in use per holder, gap-free serial uniqueness, value ranges; and the en
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -167,12 +169,11 @@ def test_engine_settings(engine: Engine, backend: str) -> None:
             assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "500ms"
 
 
-def test_sqlite_writer_session_takes_the_write_lock_at_begin(migrated_url: str,
-                                                             backend: str) -> None:
-    if backend != "sqlite":
-        pytest.skip("BEGIN IMMEDIATE is SQLite's")
-    engine = db.create_engine_for(migrated_url)
-    path = migrated_url.removeprefix("sqlite:///")
+def test_sqlite_writer_session_takes_the_write_lock_at_begin(sqlite_template: Path,
+                                                             tmp_path: Path) -> None:
+    path = str(tmp_path / "lock.sqlite3")
+    shutil.copyfile(sqlite_template, path)
+    engine = db.create_engine_for(f"sqlite:///{path}")
     try:
         with db.session_factory(engine)() as writer, writer.begin():
             writer.execute(text("SELECT 1"))  # a read only: the lock is already held

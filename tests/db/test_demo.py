@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from counter_app import db
 from counter_app.cli.main import main
 from counter_app.demo import DEMO_ACCOUNTS, FIXED_HOLDERS, ensure_demo_database, fill_demo
 from counter_app.demo.generate import TABLES, DemoDataError
-from counter_app.models import Holder
+from counter_app.models import Base, Holder
 from counter_app.validation.idnumber import parse_id_number
 from counter_app.validation.regions import CHONGQING_DISTRICTS
 from reader.cardnumber import card_number_is_valid
@@ -62,34 +62,40 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 
 def _digest(demo: Demo) -> dict[str, str]:
+    """A digest of every demo table, read through the models' types (so the same rows
+    compare equal on SQLite and PostgreSQL)."""
     out = {}
-    for table in TABLES:
-        cols = [c for c in TABLES[table] if SALTED.get(table) != c]
-        rows = demo.rows(f"SELECT {', '.join(cols)} FROM {table} ORDER BY 1, 2")
-        out[table] = hashlib.sha256(repr([tuple(map(str, r)) for r in rows]).encode()
-                                    ).hexdigest()
+    with demo.engine.connect() as conn:
+        for name in TABLES:
+            table = Base.metadata.tables[name]
+            cols = [table.c[c] for c in TABLES[name] if SALTED.get(name) != c]
+            rows = conn.execute(select(*cols).order_by(*table.primary_key.columns)).all()
+            out[name] = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
     return out
 
 
-def test_same_seed_same_rows_different_seed_different_rows(demo: Demo, tmp_path: Path
-                                                           ) -> None:
-    again = Demo(f"sqlite:///{tmp_path / 'again.sqlite3'}", None, tmp_path, "sqlite")  # type: ignore[arg-type]
-    db.upgrade(again.url)
-    again.engine = db.create_engine_for(again.url)
-    fill_demo(again.engine, holders=HOLDERS, seed=SEED, as_of=AS_OF)
-    other = Demo(f"sqlite:///{tmp_path / 'other.sqlite3'}", None, tmp_path, "sqlite")  # type: ignore[arg-type]
-    db.upgrade(other.url)
-    other.engine = db.create_engine_for(other.url)
-    fill_demo(other.engine, holders=HOLDERS, seed=SEED + 1, as_of=AS_OF)
-    try:
-        assert _digest(again) == _digest(demo)  # across back ends too
-        differ = _digest(other)
-        assert differ["holders"] != _digest(demo)["holders"]
-        fixed = f"SELECT ssn, name FROM holders WHERE id <= {len(FIXED_HOLDERS)} ORDER BY id"
-        assert other.rows(fixed) == demo.rows(fixed)  # the fixed holders stay
-    finally:
-        again.engine.dispose()
-        other.engine.dispose()
+@pytest.fixture(scope="module")
+def refills(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Demo, Demo]]:
+    """The same demo again (same seed) and one with another seed, both on SQLite."""
+    made = []
+    for name, seed in (("again", SEED), ("other", SEED + 1)):
+        url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'demo.sqlite3'}"
+        db.upgrade(url)
+        engine = db.create_engine_for(url)
+        fill_demo(engine, holders=HOLDERS, seed=seed, as_of=AS_OF)
+        made.append(Demo(url, engine, Path(), "sqlite"))
+    yield made[0], made[1]
+    for demo in made:
+        demo.engine.dispose()
+
+
+def test_same_seed_same_rows_different_seed_different_rows(demo: Demo,
+                                                           refills: tuple[Demo, Demo]) -> None:
+    again, other = refills
+    assert _digest(again) == _digest(demo)  # on both back ends: the same rows
+    assert _digest(other)["holders"] != _digest(demo)["holders"]
+    fixed = f"SELECT ssn, name FROM holders WHERE id <= {len(FIXED_HOLDERS)} ORDER BY id"
+    assert other.rows(fixed) == demo.rows(fixed)  # the fixed holders stay
 
 
 def test_every_holder_has_a_valid_id_number(demo: Demo) -> None:
@@ -189,7 +195,7 @@ def test_all_five_insurances_and_every_category_have_records(demo: Demo) -> None
                   "injury_cases", "death_cases", "survivor_benefits", "maternity_benefits",
                   "living_allowances", "special_care", "qualifications",
                   "employment_records", "drugs", "treatment_items"):
-        assert demo.rows(f"SELECT COUNT(*) FROM {table}")[0][0] > 0, table  # noqa: S608
+        assert demo.rows(f"SELECT COUNT(*) FROM {table}")[0][0] > 0, table
     classes = {c for (c,) in demo.rows("SELECT DISTINCT category FROM drugs")}
     assert classes == {"甲", "乙", "丙"}
     graded = demo.rows("SELECT disability_grade FROM injury_cases h JOIN holders p ON "

@@ -204,7 +204,7 @@ def test_every_table_is_granted_as_designed(pg_head_url: str, engine_factory: li
 @pytest.mark.parametrize("statement", [
     "UPDATE audit_events SET reason = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events",
     "UPDATE audit_checkpoints SET hash = hash", "DELETE FROM audit_checkpoints",
-    "DELETE FROM audit_chain_head", "DELETE FROM loss_reports", "TRUNCATE loss_reports",
+    "DELETE FROM audit_chain_head", "DELETE FROM loss_reports", "TRUNCATE loss_reports CASCADE",
     "DELETE FROM form_documents", "TRUNCATE form_documents CASCADE",
     "TRUNCATE holders CASCADE",  # cascades to loss_reports and audit-adjacent tables
 ])  # fmt: skip

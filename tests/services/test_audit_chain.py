@@ -58,6 +58,12 @@ def _tampering(url: str) -> Iterator[tuple[Connection, Session]]:
             trans = conn.begin()
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SET LOCAL session_replication_role = replica"))
+            else:  # SQLite DDL is transactional: the triggers come back on rollback
+                names = conn.execute(text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+                    "('audit_events', 'audit_chain_head', 'audit_checkpoints')")).scalars()
+                for name in list(names):
+                    conn.execute(text(f'DROP TRIGGER "{name}"'))
             session = Session(bind=conn)
             try:
                 yield conn, session
@@ -169,13 +175,13 @@ def test_audit_single_mutation_detected_at_its_seq(
         assert audit.verify_chain(uow.session).ok
 
 
-def test_audit_forged_append_after_head_detected(ctx: ServiceContext, demo_url: str) -> None:
+def test_audit_tail_rewrite_caught_by_checkpoint(ctx: ServiceContext, demo_url: str) -> None:
     _fill_chain(ctx)
+    with ctx.uow() as uow:
+        audit.checkpoint_day(uow, NOW.date())
+        uow.commit()
     with _tampering(demo_url) as (conn, session):
         # A full rewrite of the tail (row and head) is caught by a printed checkpoint only.
-        with ctx.uow() as uow:
-            audit.checkpoint_day(uow, NOW.date())
-            uow.commit()
         conn.execute(update(AuditEvent).where(AuditEvent.seq == EVENTS)
                      .values(reason="rewritten"))  # fmt: skip
         row = _row(conn, EVENTS)
@@ -283,6 +289,10 @@ def test_audit_verify_cli(sqlite_demo_url: str, capsys: pytest.CaptureFixture[st
     assert "6 条事件" in capsys.readouterr().out
     engine = db.create_engine_for(sqlite_demo_url)
     with engine.begin() as conn:
+        for name in list(conn.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'audit_events'")).scalars()):  # fmt: skip
+            conn.execute(text(f'DROP TRIGGER "{name}"'))
         conn.execute(update(AuditEvent).where(AuditEvent.seq == 4).values(reason="x"))
     engine.dispose()
     assert cli_main(["audit", "verify", "--db", sqlite_demo_url]) == 1

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""Database figures of issue 2 (a benchmark, not a test: it asserts nothing).
+
+Prints JSON lines ``{"name", "value", "unit", "baseline", "ratio", "target"}``:
+
+- ``demo-data.<n>.sqlite.seconds`` / ``.size_mb``: ``demo-data`` for n holders on SQLite
+  (targets ≤ 60 s and ≤ 1024 MB at 100k);
+- ``lookup.<kind>.<backend>.<n>.p50_us`` / ``.p99_us``: holder lookup by social security
+  number, card number, name + birth date through the ORM (a unit of work per lookup, as a
+  service does it) — ``baseline`` is the same query through the raw driver (sqlite3 /
+  psycopg) in the same run, ``ratio`` = ORM / raw, ``target`` = 2 (×).
+
+Usage: ``scripts/bench_db.py [--holders 100000] [--full] [--postgres auto|URL]``
+(``--full`` adds 1,000,000 holders; ``--postgres auto`` starts a throwaway server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select  # noqa: E402
+
+from counter_app import db  # noqa: E402
+from counter_app.demo import fill_demo  # noqa: E402
+from counter_app.models import Card, Holder  # noqa: E402
+
+AS_OF = dt.date(2025, 6, 15)
+SAMPLES = 2000
+
+
+def emit(name: str, value: float, unit: str, baseline: float | None = None,
+         target: float | None = None) -> None:
+    ratio = round(value / baseline, 3) if baseline else None
+    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit,
+                      "baseline": None if baseline is None else round(baseline, 3),
+                      "ratio": ratio, "target": target}), flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def timed(fn: Callable[[Any], object], keys: list[Any]) -> list[float]:
+    out = []
+    for key in keys:
+        start = time.perf_counter_ns()
+        fn(key)
+        out.append((time.perf_counter_ns() - start) / 1000)
+    return out
+
+
+def bench_demo_sqlite(holders: int, folder: Path) -> str:
+    path = folder / f"demo-{holders}.sqlite3"
+    url = f"sqlite:///{path}"
+    db.upgrade(url)
+    engine = db.create_engine_for(url)
+    try:
+        started = time.perf_counter()
+        fill_demo(engine, holders=holders, seed=1, as_of=AS_OF)
+        seconds = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    size = sum(p.stat().st_size for p in folder.glob(path.name + "*")) / 2**20
+    emit(f"demo-data.{holders}.sqlite.seconds", seconds, "s", target=60.0)
+    emit(f"demo-data.{holders}.sqlite.size_mb", size, "MB", target=1024.0)
+    return url
+
+
+def sample_keys(url: str) -> dict[str, list[Any]]:
+    engine = db.create_engine_for(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(Holder.ssn, Holder.name, Holder.birth_date,
+                                       Card.card_number).join(Card, Card.holder_id == Holder.id)
+                                ).all()
+    finally:
+        engine.dispose()
+    picked = random.Random(7).sample(rows, min(SAMPLES, len(rows)))
+    return {
+        "ssn": [r.ssn for r in picked],
+        "card_number": [r.card_number for r in picked],
+        "name_birth_date": [(r.name, r.birth_date) for r in picked],
+    }
+
+
+RAW_SQL = {
+    "ssn": "SELECT * FROM holders WHERE ssn = {p}",
+    "card_number": "SELECT h.* FROM holders h JOIN cards c ON c.holder_id = h.id "
+                   "WHERE c.card_number = {p}",
+    "name_birth_date": "SELECT * FROM holders WHERE name = {p} AND birth_date = {p}",
+}
+
+
+def orm_lookups(url: str) -> Iterator[tuple[str, Callable[[Any], object]]]:
+    engine = db.create_engine_for(url)
+    factory = db.session_factory(engine, read_only=True)
+
+    def by_ssn(ssn: str) -> object:
+        with factory() as s:
+            return s.scalars(select(Holder).where(Holder.ssn == ssn)).one()
+
+    def by_card(number: str) -> object:
+        with factory() as s:
+            return s.scalars(select(Holder).join(Card, Card.holder_id == Holder.id)
+                             .where(Card.card_number == number)).one()
+
+    def by_name(key: tuple[str, dt.date]) -> object:
+        with factory() as s:
+            return s.scalars(select(Holder).where(Holder.name == key[0],
+                                                  Holder.birth_date == key[1])).all()
+
+    yield from (("ssn", by_ssn), ("card_number", by_card), ("name_birth_date", by_name))
+    engine.dispose()
+
+
+@contextmanager
+def raw_connection(url: str) -> Iterator[tuple[Any, str]]:
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            yield conn, "?"
+        finally:
+            conn.close()
+    else:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        params = {"host": u.query.get("host") or u.host, "port": u.query.get("port") or u.port,
+                  "user": u.username, "dbname": u.database, "password": u.password}
+        with psycopg.connect(**{k: v for k, v in params.items() if v}) as conn:
+            yield conn, "%s"
+
+
+def bench_lookups(url: str, backend: str, holders: int) -> None:
+    keys = sample_keys(url)
+    with raw_connection(url) as (conn, mark):
+        def raw_for(kind: str) -> Callable[[Any], object]:
+            sql = RAW_SQL[kind].format(p=mark)
+            date_as_text = backend == "sqlite"
+
+            def run(key: Any) -> object:
+                params = key if isinstance(key, tuple) else (key,)
+                if date_as_text and isinstance(key, tuple):
+                    params = (key[0], key[1].isoformat())
+                cur = conn.execute(sql, params)
+                rows = cur.fetchall()
+                if backend == "postgresql":
+                    conn.rollback()
+                return rows
+
+            return run
+
+        for kind, orm_fn in orm_lookups(url):
+            raw_fn = raw_for(kind)
+            raw_fn(keys[kind][0]), orm_fn(keys[kind][0])  # warm up caches and statements
+            raw = timed(raw_fn, keys[kind])
+            orm = timed(orm_fn, keys[kind])
+            for q, label in ((0.5, "p50"), (0.99, "p99")):
+                emit(f"lookup.{kind}.{backend}.{holders}.{label}_us", percentile(orm, q), "us",
+                     baseline=percentile(raw, q), target=2.0)
+            del raw, orm
+    _ = statistics  # (kept for ad-hoc use: statistics.mean on the samples)
+
+
+def fill_postgres(url: str, holders: int) -> None:
+    db.upgrade(url)
+    engine = db.create_engine_for(url)
+    try:
+        started = time.perf_counter()
+        fill_demo(engine, holders=holders, seed=1, as_of=AS_OF)
+        emit(f"demo-data.{holders}.postgresql.seconds", time.perf_counter() - started, "s")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--holders", type=int, default=100_000)
+    parser.add_argument("--full", action="store_true", help="also 1,000,000 holders")
+    parser.add_argument("--postgres", help="'auto' (throwaway server) or a database URL")
+    parser.add_argument("--keep", type=Path, help="folder to keep the SQLite files in")
+    args = parser.parse_args()
+    sizes = [args.holders] + ([1_000_000] if args.full else [])
+    server = None
+    with tempfile.TemporaryDirectory(prefix="counter-bench-") as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        for holders in sizes:
+            url = bench_demo_sqlite(holders, folder)
+            bench_lookups(url, "sqlite", holders)
+            if not args.keep:
+                for p in folder.glob(f"demo-{holders}.sqlite3*"):
+                    os.unlink(p)
+        if args.postgres:
+            if args.postgres == "auto":
+                from tests.pgserver import start_postgres
+
+                server = start_postgres()
+            try:
+                for holders in sizes:
+                    url = server.create_database() if server else args.postgres
+                    fill_postgres(url, holders)
+                    bench_lookups(url, "postgresql", holders)
+                    if server:
+                        server.drop_database(url)
+            finally:
+                if server:
+                    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
