@@ -7,10 +7,11 @@ Prints JSON lines ``{"name", "value", "unit", "baseline", "ratio", "target"}``:
   (targets ≤ 60 s and ≤ 1024 MB at 100k);
 - ``lookup.<kind>.<backend>.<n>.p50_us`` / ``.p99_us``: holder lookup by social security
   number, card number, name + birth date through the ORM (a unit of work per lookup, as a
-  service does it) — ``baseline`` is the same query through the raw driver (sqlite3 /
-  psycopg) in the same run, ``ratio`` = ORM / raw, ``target`` = 2 (×).
+  service does it; ``<kind>.one_session``: all lookups in one session, the ORM's own cost)
+  — ``baseline`` is the same query through the raw driver (sqlite3 / psycopg) in the same
+  run, ``ratio`` = ORM / raw, ``target`` = 2 (×).
 
-Usage: ``scripts/bench_db.py [--holders 100000] [--full] [--postgres auto|URL]``
+Usage: ``scripts/bench_db.py [--holders 100000] [--full] [--quick] [--postgres auto|URL]``
 (``--full`` adds 1,000,000 holders; ``--postgres auto`` starts a throwaway server).
 """
 
@@ -22,7 +23,6 @@ import json
 import os
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -107,9 +107,22 @@ RAW_SQL = {
 }
 
 
-def orm_lookups(url: str) -> Iterator[tuple[str, Callable[[Any], object]]]:
+def orm_lookups(url: str, *, one_session: bool = False
+                ) -> Iterator[tuple[str, Callable[[Any], object]]]:
+    """ORM lookups: a unit of work (session + transaction) per lookup, as a service does
+    it; or, with ``one_session``, every lookup in one long session (ORM cost alone)."""
     engine = db.create_engine_for(url)
-    factory = db.session_factory(engine, read_only=True)
+    make = db.session_factory(engine, read_only=True)
+    shared = make() if one_session else None
+
+    @contextmanager
+    def factory() -> Iterator[Any]:
+        if shared is not None:
+            yield shared
+            shared.expunge_all()
+        else:
+            with make() as session:
+                yield session
 
     def by_ssn(ssn: str) -> object:
         with factory() as s:
@@ -126,26 +139,30 @@ def orm_lookups(url: str) -> Iterator[tuple[str, Callable[[Any], object]]]:
                                                   Holder.birth_date == key[1])).all()
 
     yield from (("ssn", by_ssn), ("card_number", by_card), ("name_birth_date", by_name))
+    if shared is not None:
+        shared.close()
     engine.dispose()
 
 
 @contextmanager
 def raw_connection(url: str) -> Iterator[tuple[Any, str]]:
     if url.startswith("sqlite"):
-        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        lite = sqlite3.connect(url.removeprefix("sqlite:///"))
         try:
-            yield conn, "?"
+            yield lite, "?"
         finally:
-            conn.close()
+            lite.close()
     else:
         import psycopg
         from sqlalchemy.engine import make_url
 
         u = make_url(url)
-        params = {"host": u.query.get("host") or u.host, "port": u.query.get("port") or u.port,
-                  "user": u.username, "dbname": u.database, "password": u.password}
-        with psycopg.connect(**{k: v for k, v in params.items() if v}) as conn:
-            yield conn, "%s"
+        params: dict[str, Any] = {
+            "host": u.query.get("host") or u.host, "port": u.query.get("port") or u.port,
+            "user": u.username, "dbname": u.database, "password": u.password,
+        }
+        with psycopg.connect(**{k: v for k, v in params.items() if v}) as pg:
+            yield pg, "%s"
 
 
 def bench_lookups(url: str, backend: str, holders: int) -> None:
@@ -167,16 +184,15 @@ def bench_lookups(url: str, backend: str, holders: int) -> None:
 
             return run
 
-        for kind, orm_fn in orm_lookups(url):
-            raw_fn = raw_for(kind)
-            raw_fn(keys[kind][0]), orm_fn(keys[kind][0])  # warm up caches and statements
-            raw = timed(raw_fn, keys[kind])
-            orm = timed(orm_fn, keys[kind])
-            for q, label in ((0.5, "p50"), (0.99, "p99")):
-                emit(f"lookup.{kind}.{backend}.{holders}.{label}_us", percentile(orm, q), "us",
-                     baseline=percentile(raw, q), target=2.0)
-            del raw, orm
-    _ = statistics  # (kept for ad-hoc use: statistics.mean on the samples)
+        for variant, one_session in (("", False), (".one_session", True)):
+            for kind, orm_fn in orm_lookups(url, one_session=one_session):
+                raw_fn = raw_for(kind)
+                raw_fn(keys[kind][0]), orm_fn(keys[kind][0])  # warm caches and statements
+                raw = timed(raw_fn, keys[kind])
+                orm = timed(orm_fn, keys[kind])
+                for q, label in ((0.5, "p50"), (0.99, "p99")):
+                    emit(f"lookup.{kind}{variant}.{backend}.{holders}.{label}_us",
+                         percentile(orm, q), "us", baseline=percentile(raw, q), target=2.0)
 
 
 def fill_postgres(url: str, holders: int) -> None:
@@ -197,9 +213,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--holders", type=int, default=100_000)
     parser.add_argument("--full", action="store_true", help="also 1,000,000 holders")
+    parser.add_argument("--quick", action="store_true", help="10,000 holders only (smoke run)")
     parser.add_argument("--postgres", help="'auto' (throwaway server) or a database URL")
     parser.add_argument("--keep", type=Path, help="folder to keep the SQLite files in")
     args = parser.parse_args()
+    if args.quick:
+        args.holders, args.full = 10_000, False
     sizes = [args.holders] + ([1_000_000] if args.full else [])
     server = None
     with tempfile.TemporaryDirectory(prefix="counter-bench-") as scratch:

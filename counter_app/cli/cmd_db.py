@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
     down.set_defaults(func=_downgrade)
 
     chk = sub.add_parser("check", help="检查模型与迁移是否一致 (like `alembic check`)")
-    chk.add_argument("--db", help="数据库 URL (checked at head; a scratch SQLite if omitted)")
+    chk.add_argument("--db", help="数据库 URL (must be at head; a scratch SQLite if omitted)")
     chk.set_defaults(func=_check)
 
     cur = sub.add_parser("current", help="显示数据库当前版本")
@@ -59,13 +59,19 @@ def _downgrade(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    """Upgrade a database (given, or a scratch SQLite) to head and compare with the models."""
+    """Compare the models with a database at head: the one given (never migrated here), or
+    a scratch SQLite built by the migrations — ``alembic check`` for this project."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="counter-db-check-") as scratch:
         url = args.db or f"sqlite:///{scratch}/check.sqlite3"
-        if db.current_revision(url) != db.head_revision():
+        if args.db is None:
             db.upgrade(url)
+        elif db.current_revision(url) != db.head_revision():
+            print(f"数据库不在最新版本 ({db.current_revision(url) or 'base'} ≠ "
+                  f"{db.head_revision()})，请先运行 `counter-admin db upgrade`。",
+                  file=sys.stderr)
+            return 1
         diffs = db.check(url)
     if diffs:
         print("模型与迁移不一致，需要新的迁移 (models and migrations differ):", file=sys.stderr)
