@@ -12,27 +12,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-RECORD_VIEW = "record.view"
-PIN_CHANGE = "pin.change"
-PIN_RESET = "pin.reset"
-PIN_UNBLOCK = "pin.unblock"
-SERVICE_PASSWORD_RESET = "service_password.reset"
-LOSS_PHONE_REPORT = "loss.phone_report"
-LOSS_WRITTEN = "loss.report_written"
+from counter_app.models.audit_actions import REFUSED_SUFFIX, AuditAction
+
+RECORD_VIEW = AuditAction.RECORD_VIEW.value
+PIN_CHANGE = AuditAction.PIN_CHANGE.value
+PIN_RESET = AuditAction.PIN_RESET.value
+PIN_UNBLOCK = AuditAction.PIN_UNBLOCK.value
+SERVICE_PASSWORD_RESET = AuditAction.SERVICE_PASSWORD_RESET.value
+LOSS_PHONE_REPORT = AuditAction.LOSS_PHONE_REPORT.value
+LOSS_WRITTEN = AuditAction.LOSS_WRITTEN.value
 #: Not stored as such: a written report whose details say it confirmed a phone report (L3).
 LOSS_PHONE_CONFIRMED = "loss.phone_confirmed"
-LOSS_LAPSED = "loss.lapsed"
-LOSS_LIFT = "loss.lift"
-REPLACEMENT_APPLY = "replacement.apply"
-FORM_REPRINT = "form.reprint"
-STAFF_LOGIN = "staff.login"
-SESSION_OPEN = "session.open"
-SESSION_CLOSE = "session.end"
+LOSS_LAPSED = AuditAction.LOSS_LAPSED.value
+LOSS_LIFT = AuditAction.LOSS_LIFT.value
+REPLACEMENT_APPLY = AuditAction.REPLACEMENT_APPLY.value
+FORM_REPRINT = AuditAction.FORM_REPRINT.value
+STAFF_LOGIN = AuditAction.STAFF_LOGIN.value
+SESSION_OPEN = AuditAction.SESSION_OPEN.value
+SESSION_CLOSE = AuditAction.SESSION_END.value
 
 #: Key in ``details`` of a written report that confirmed an open phone report
 #: (``counter_app.services.loss``).
 CONFIRMED_PHONE_KEY = "confirmed_phone_report"
-REFUSED_SUFFIX = ".refused"
 
 OUTCOME_SUCCESS = "success"
 OUTCOME_REFUSED = "refused"
@@ -65,12 +66,12 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(PIN_RESET, "重置密码"),
     Operation(PIN_UNBLOCK, "密码解锁"),
     Operation(SERVICE_PASSWORD_RESET, "重置查询密码"),
-    Operation(LOSS_PHONE_REPORT, "电话挂失 (12333)", ("loss.report_phone",)),
-    Operation(LOSS_WRITTEN, "书面挂失", ("loss.written",)),
+    Operation(LOSS_PHONE_REPORT, "电话挂失 (12333)"),
+    Operation(LOSS_WRITTEN, "书面挂失"),
     Operation(LOSS_PHONE_CONFIRMED, "电话挂失转书面"),
     Operation(LOSS_LAPSED, "电话挂失失效"),
     Operation(LOSS_LIFT, "解除挂失"),
-    Operation(REPLACEMENT_APPLY, "补卡申请", ("card.replacement",)),
+    Operation(REPLACEMENT_APPLY, "补卡申请"),
     Operation(FORM_REPRINT, "补打表单"),
 )
 
@@ -101,17 +102,15 @@ OPERATION_ACTIONS_ALL: tuple[str, ...] = tuple(_OPERATION_OF)
 #: Stored names of a written report (the ones that may confirm a phone report).
 WRITTEN_ACTIONS: tuple[str, ...] = next(op.names for op in OPERATIONS if op.key == LOSS_WRITTEN)
 #: Session bookkeeping: not an operation (service times come from ``holder_sessions``).
-SESSION_ACTIONS: tuple[str, ...] = (SESSION_OPEN, SESSION_CLOSE, "session.close",
-                                    SESSION_OPEN + REFUSED_SUFFIX)
+SESSION_ACTIONS: tuple[str, ...] = (SESSION_OPEN, SESSION_CLOSE, SESSION_OPEN + REFUSED_SUFFIX)
 
 #: Labels of stored names that are not operations.
 ACTION_LABELS: dict[str, str] = {
     STAFF_LOGIN: "工作人员登录",
     SESSION_OPEN: "开始办理 (打开参保人信息)",
     SESSION_CLOSE: "结束办理",
-    "session.close": "结束办理",
-    "holder.reveal_ssn": "查看完整证件号码",
-    "loss.lapsing_list": "查看即将失效的电话挂失",
+    AuditAction.RECORD_REVEAL_SSN.value: "查看完整证件号码",
+    AuditAction.LOSS_LAPSING_LIST.value: "查看即将失效的电话挂失",
 }
 
 #: Query categories (RULES Q2–Q5) as the services name them

@@ -25,7 +25,7 @@ def ts_text(moment: dt.datetime) -> str:
     """A UTC timestamp as stored (naive text, UTC implied)."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment.isoformat(sep=" ", timespec="microseconds")
 
 
 class BulkWriter:

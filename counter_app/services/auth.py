@@ -36,6 +36,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from counter_app.models.audit_actions import AuditAction
 from counter_app.models.office import Office, Staff
 from counter_app.models.security import Approval, StaffLoginEvent, StaffSession
 from counter_app.services import audit
@@ -194,7 +195,7 @@ def login(
         db = uow.session
         if account is None:
             _login_event(db, None, typed, workstation, "unknown_user", now)
-            audit.record(uow, None, "staff.login", outcome="failed", at=now,
+            audit.record(uow, None, AuditAction.STAFF_LOGIN, outcome="failed", at=now,
                          workstation=workstation, details={"refusal": "unknown_user"})  # fmt: skip
             uow.commit()
             raise LoginFailed()
@@ -213,7 +214,7 @@ def login(
             if refusal == "wrong_password":
                 locked_now = _count_failure(ctx, db, current.id, now)
             _login_event(db, current.id, typed, workstation, refusal, now)
-            audit.record(uow, None, "staff.login", outcome="failed", at=now,
+            audit.record(uow, None, AuditAction.STAFF_LOGIN, outcome="failed", at=now,
                          workstation=workstation,
                          details={"staff_no": current.staff_no, "refusal": refusal,
                                   "locked": locked_now})  # fmt: skip
@@ -236,7 +237,7 @@ def login(
         db.add(staff_session)
         db.flush()
         actor = _actor(current, workstation)
-        audit.record(uow, actor, "staff.login", at=now,
+        audit.record(uow, actor, AuditAction.STAFF_LOGIN, at=now,
                      details={"staff_session_id": staff_session.id,
                               "rehashed": "password_hash" in values})  # fmt: skip
         uow.commit()
@@ -274,7 +275,7 @@ def logout(ctx: ServiceContext, actor: Actor) -> None:
     with ctx.uow() as uow:
         _end_staff_sessions(uow.session, actor.staff_id, "logout", now, actor.workstation_id)
         end_sessions_of_staff(uow.session, actor.staff_id, "staff_logout", now)
-        audit.record(uow, actor, "staff.logout", at=now)
+        audit.record(uow, actor, AuditAction.STAFF_LOGOUT, at=now)
         uow.commit()
 
 
@@ -334,14 +335,14 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
     if not ok:
         with ctx.uow() as uow:
             locked = _count_failure(ctx, uow.session, account.id, now)
-            audit.record(uow, actor, "staff.password_change", outcome="failed", at=now,
+            audit.record(uow, actor, AuditAction.STAFF_PASSWORD_CHANGE, outcome="failed", at=now,
                          details={"refusal": "wrong_password", "locked": locked})  # fmt: skip
             uow.commit()
         raise LoginFailed()
     try:
         _check_new_password(actor.staff_no, old, new)
     except WeakStaffPassword as error:
-        record_refusal(ctx, actor, "staff.password_change.refused", error)
+        record_refusal(ctx, actor, AuditAction.STAFF_PASSWORD_CHANGE.refused, error)
         raise
     new_hash = hash_password(new)
     with ctx.uow() as uow:
@@ -353,7 +354,7 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
         )  # fmt: skip
         if not getattr(changed, "rowcount", 0):
             raise LoginFailed()  # changed meanwhile (reset by a supervisor): log in again
-        audit.record(uow, actor, "staff.password_change", at=now)
+        audit.record(uow, actor, AuditAction.STAFF_PASSWORD_CHANGE, at=now)
         uow.commit()
 
 
@@ -414,7 +415,7 @@ def verify_supervisor_approval(
             locked = False
             if refusal == "wrong_password" and approver is not None:
                 locked = _count_failure(ctx, db, approver.id, now)
-            audit.record(uow, actor, "approval.rejected", outcome="refused", at=now,
+            audit.record(uow, actor, AuditAction.APPROVAL_REJECTED, outcome="refused", at=now,
                          reason=ApprovalInvalid.message,
                          details={"action": action, "approver_staff_no": typed[:40],
                                   "refusal": refusal, "request_digest": request_digest[:64],
@@ -428,7 +429,7 @@ def verify_supervisor_approval(
         )  # fmt: skip
         db.add(approval)
         db.flush()
-        audit.record(uow, actor, "approval.granted", at=now,
+        audit.record(uow, actor, AuditAction.APPROVAL_GRANTED, at=now,
                      details={"approval_id": approval.id, "action": action,
                               "approver_staff_no": approver.staff_no,
                               "request_digest": request_digest})  # fmt: skip
@@ -526,13 +527,14 @@ def add_staff(
         if office is None:
             raise StaffNotFound("没有该机构代码。请核对机构代码。")
         if not _may_manage(actor, office.id):
-            raise _refuse_manage(ctx, actor, "staff.add")
+            raise _refuse_manage(ctx, actor, AuditAction.STAFF_ADD)
         staff = Staff(staff_no=staff_no.strip(), name=name.strip(), office_id=office.id,
                       role=role.value, password_hash=password_hash, must_change_password=True,
                       active=True, failed_logins=0, created_at=now)  # fmt: skip
         db.add(staff)
         db.flush()
-        audit.record(uow, actor, "staff.add", at=now, workstation=None if actor else "cli",
+        audit.record(uow, actor, AuditAction.STAFF_ADD, at=now,
+                     workstation=None if actor else "cli",
                      details={"staff_no": staff.staff_no, "role": role.value,
                               "office_code": office.code})  # fmt: skip
         info = _info(staff, office)
@@ -548,12 +550,13 @@ def disable_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> No
         db = uow.session
         staff = _target(db, staff_no)
         if not _may_manage(actor, staff.office_id) or (actor and actor.staff_id == staff.id):
-            raise _refuse_manage(ctx, actor, "staff.disable")
+            raise _refuse_manage(ctx, actor, AuditAction.STAFF_DISABLE)
         staff.active = False
         staff.disabled_at = now
         ended = _end_staff_sessions(db, staff.id, "disabled", now)
         end_sessions_of_staff(db, staff.id, "staff_disabled", now)
-        audit.record(uow, actor, "staff.disable", at=now, workstation=None if actor else "cli",
+        audit.record(uow, actor, AuditAction.STAFF_DISABLE, at=now,
+                     workstation=None if actor else "cli",
                      details={"staff_no": staff.staff_no, "sessions_ended": ended})  # fmt: skip
         uow.commit()
 
@@ -565,10 +568,11 @@ def unlock_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> Non
         db = uow.session
         staff = _target(db, staff_no)
         if not _may_manage(actor, staff.office_id):
-            raise _refuse_manage(ctx, actor, "staff.unlock")
+            raise _refuse_manage(ctx, actor, AuditAction.STAFF_UNLOCK)
         staff.locked_until = None
         staff.failed_logins = 0
-        audit.record(uow, actor, "staff.unlock", at=now, workstation=None if actor else "cli",
+        audit.record(uow, actor, AuditAction.STAFF_UNLOCK, at=now,
+                     workstation=None if actor else "cli",
                      details={"staff_no": staff.staff_no})  # fmt: skip
         uow.commit()
 
@@ -584,14 +588,14 @@ def reset_staff_password(
         db = uow.session
         staff = _target(db, staff_no)
         if not _may_manage(actor, staff.office_id):
-            raise _refuse_manage(ctx, actor, "staff.reset_password")
+            raise _refuse_manage(ctx, actor, AuditAction.STAFF_RESET_PASSWORD)
         staff.password_hash = password_hash
         staff.must_change_password = True
         staff.failed_logins = 0
         staff.locked_until = None
         staff.password_changed_at = now
         _end_staff_sessions(db, staff.id, "password_reset", now)
-        audit.record(uow, actor, "staff.reset_password", at=now,
+        audit.record(uow, actor, AuditAction.STAFF_RESET_PASSWORD, at=now,
                      workstation=None if actor else "cli",
                      details={"staff_no": staff.staff_no})  # fmt: skip
         uow.commit()
@@ -606,7 +610,7 @@ def list_staff(
         query = select(Staff, Office).join(Office, Office.id == Staff.office_id)
         if actor is not None and actor.role is not Role.ADMIN:
             if not actor.may(Action.MANAGE_STAFF):
-                raise _refuse_manage(ctx, actor, "staff.list")
+                raise _refuse_manage(ctx, actor, AuditAction.STAFF_LIST)
             query = query.where(Office.id == actor.office_id)
         if office_code:
             query = query.where(Office.code == office_code)

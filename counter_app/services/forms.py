@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from counter_app.models.audit_actions import AuditAction
 from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument, FormSerialCounter
 from counter_app.models.holder import Holder
@@ -230,7 +231,7 @@ def _reprint_in(
     by = fd.Staff(actor.name, actor.staff_no) if actor is not None else None
     reprint = fd.Reprint(count=row.reprint_count, reason=reason.strip(), reprinted_at=now, by=by)
     audit.record(
-        session, actor, "form.reprint", holder_id=row.holder_id, card_id=row.card_id,
+        session, actor, AuditAction.FORM_REPRINT, holder_id=row.holder_id, card_id=row.card_id,
         reason=reason.strip(), details={"serial": serial, "kind": row.kind,
                                         "reprint_count": row.reprint_count},
         at=now, workstation=workstation,
@@ -243,7 +244,7 @@ def reprint_form(ctx: ServiceContext, actor: Actor, serial: str, reason: str) ->
 
     Staff who may view records may reprint (the holder is present); audited."""
     require(ctx, actor, Action.VIEW_RECORDS)
-    with refusals_audited(ctx, actor, "form.reprint"):
+    with refusals_audited(ctx, actor, AuditAction.FORM_REPRINT):
         if not reason.strip():
             raise ReprintReasonRequired()
         with ctx.uow() as uow:

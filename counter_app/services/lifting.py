@@ -21,6 +21,7 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
 from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument
@@ -67,7 +68,7 @@ from reader.identity import APP_BLOCKED, CardIdentity
 from reader.pinbuffer import PinBuffer
 from reader.pinpad import SecurePinPad
 
-ACTION_LIFT = "loss.lift"
+ACTION_LIFT = AuditAction.LOSS_LIFT
 
 
 @dataclass(frozen=True)

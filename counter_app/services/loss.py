@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import IN_USE_STATES, Card, CardState
 from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument
@@ -72,7 +73,7 @@ from forms import data as fd
 from forms.masking import mask_id_number
 
 PHONE_CHANNEL = "12333"
-ACTION_WRITTEN = "loss.written"
+ACTION_WRITTEN = AuditAction.LOSS_WRITTEN
 #: Wrong 12333 query passwords before the password locks, and for how long.
 SERVICE_PASSWORD_MAX_FAILURES = 5
 SERVICE_PASSWORD_LOCK_MINUTES = 30
@@ -241,7 +242,7 @@ def report_loss_by_phone(ctx: ServiceContext, ssn: str, service_password: str) -
             session.flush()
             reference = phone_reference(report.id, now)
             audit.record(
-                session, None, "loss.phone_report", holder_id=holder.id, card_id=card.id,
+                session, None, AuditAction.LOSS_PHONE_REPORT, holder_id=holder.id, card_id=card.id,
                 details={"report_id": report.id, "reference": reference,
                          "deadline_at": deadline},
                 at=now, workstation=PHONE_CHANNEL,
@@ -252,11 +253,11 @@ def report_loss_by_phone(ctx: ServiceContext, ssn: str, service_password: str) -
     try:
         return run_submission(work)
     except PhoneIdentificationFailed as error:
-        record_refusal(ctx, None, "loss.phone_report.refused", error,
+        record_refusal(ctx, None, AuditAction.LOSS_PHONE_REPORT.refused, error,
                        workstation=PHONE_CHANNEL)  # fmt: skip
         raise
     except (CardAlreadyReportedLost, CardNotFound, ServicePasswordLocked) as error:
-        record_refusal(ctx, None, "loss.phone_report.refused", error,
+        record_refusal(ctx, None, AuditAction.LOSS_PHONE_REPORT.refused, error,
                        workstation=PHONE_CHANNEL)  # fmt: skip
         raise
 
@@ -516,7 +517,7 @@ def list_lapsing(
             )  # fmt: skip
             for report, holder, card in session.execute(stmt)
         ]
-        audit.record(session, actor, "loss.lapsing_list", at=now, workstation=workstation,
+        audit.record(session, actor, AuditAction.LOSS_LAPSING_LIST, at=now, workstation=workstation,
                      details={"within_days": days, "district": district_code,
                               "count": len(rows)})  # fmt: skip
         uow.commit()
@@ -528,7 +529,8 @@ def _lapse_one(session: Session, report: LossReport, card_id: int, now: dt.datet
                             state=LossState.LAPSED, closed_at=now):  # fmt: skip
         return False
     cas_card_state(session, card_id, [CardState.PHONE_REPORTED_LOST], CardState.ACTIVE, now)
-    audit.record(session, None, "loss.lapsed", holder_id=report.holder_id, card_id=card_id,
+    audit.record(session, None, AuditAction.LOSS_LAPSED, holder_id=report.holder_id,
+                 card_id=card_id,
                  details={"report_id": report.id, "deadline_at": report.deadline_at},
                  at=now, workstation="system")  # fmt: skip
     return True

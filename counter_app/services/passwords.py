@@ -22,6 +22,7 @@ from typing import Literal
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
 from counter_app.models.holder import Holder
 from counter_app.models.security import (
@@ -241,7 +242,7 @@ def change_pin(
     try:
         require(ctx, actor, Action.CHANGE_PIN, holder_id=session.holder_id)
         require_open(ctx, session)
-        with refusals_audited(ctx, actor, "password.pin_change", holder_id=session.holder_id,
+        with refusals_audited(ctx, actor, AuditAction.PIN_CHANGE, holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
             check_new_pin(new1, new2)
             subject = _session_card(ctx, session)
@@ -278,7 +279,7 @@ def reset_pin(
     try:
         require(ctx, actor, Action.RESET_PIN, holder_id=session.holder_id)
         require_open(ctx, session)
-        with refusals_audited(ctx, actor, "password.pin_reset", holder_id=session.holder_id,
+        with refusals_audited(ctx, actor, AuditAction.PIN_RESET, holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
             subject = _session_card(ctx, session)
             check_document(subject, document)
@@ -318,7 +319,7 @@ def unblock_pin(
     try:
         require(ctx, actor, Action.UNBLOCK_PIN, holder_id=session.holder_id)
         require_open(ctx, session)
-        with refusals_audited(ctx, actor, "password.pin_unblock", holder_id=session.holder_id,
+        with refusals_audited(ctx, actor, AuditAction.PIN_UNBLOCK, holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
             subject = _session_card(ctx, session)
             check_document(subject, document)
@@ -357,7 +358,7 @@ def reset_service_password(
     keypads) — shown once, stored only as an argon2 hash, to be changed at the next use."""
     require(ctx, actor, Action.RESET_SERVICE_PASSWORD, holder_id=session.holder_id)
     require_open(ctx, session)
-    with refusals_audited(ctx, actor, "password.service_password_reset",
+    with refusals_audited(ctx, actor, AuditAction.SERVICE_PASSWORD_RESET,
                           holder_id=session.holder_id):  # fmt: skip
         with ctx.uow() as uow:
             db = uow.session
@@ -384,7 +385,7 @@ def reset_service_password(
             )  # fmt: skip
             db.add(event)
             db.flush()
-            audit.record(db, actor, "password.service_password_reset", holder_id=holder.id,
+            audit.record(db, actor, AuditAction.SERVICE_PASSWORD_RESET, holder_id=holder.id,
                          details={"event_id": event.id, "must_change": True},
                          at=now)  # fmt: skip
             uow.commit()
@@ -449,7 +450,7 @@ def resolve_unknown_outcome(
             if row.resolved_outcome is None:
                 row.resolved_outcome = resolved.value
                 row.resolved_at = now
-                audit.record(uow.session, actor, "password.resolve_unknown",
+                audit.record(uow.session, actor, AuditAction.PASSWORD_RESOLVE_UNKNOWN,
                              holder_id=row.holder_id, card_id=row.card_id,
                              outcome=resolved.value,
                              details={"event_id": row.id, "kind": row.kind},

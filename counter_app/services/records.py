@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from counter_app.models.audit_actions import AuditAction
 from counter_app.models.holder import Holder
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
@@ -70,7 +71,7 @@ def _view(
     session: HolderSession | None,
     category_value: str,
     query: Callable[[Session, int], T],
-    action: str = "record.view",
+    action: str = AuditAction.RECORD_VIEW,
 ) -> T:
     """Check the session, run ``query``, audit the view — one transaction."""
     require(ctx, actor, Action.VIEW_RECORDS, holder_id=session.holder_id if session else None)
@@ -107,7 +108,7 @@ def reveal_ssn(ctx: ServiceContext, actor: Actor, session: HolderSession | None)
     def full(db: Session, holder_id: int) -> str:
         return str(db.scalar(select(Holder.ssn).where(Holder.id == holder_id)) or "")
 
-    return _view(ctx, actor, session, "ssn", full, action="record.reveal_ssn")
+    return _view(ctx, actor, session, "ssn", full, action=AuditAction.RECORD_REVEAL_SSN)
 
 
 # --------------------------------------------------------------------------- public look-ups
@@ -122,7 +123,7 @@ def employer_contributions(
     now = ctx.now()
     with ctx.uow() as uow:
         result = public.employer_contributions(uow.session, unit_number, months)
-        audit.record(uow, actor, "employer.view", category="employer_medical", at=now,
+        audit.record(uow, actor, AuditAction.EMPLOYER_VIEW, category="employer_medical", at=now,
                      details={"unit_number": result.unit_number})  # fmt: skip
         uow.commit()
     return result

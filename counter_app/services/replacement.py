@@ -17,6 +17,7 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
 from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument
@@ -49,7 +50,7 @@ from counter_app.services.refusals import refusals_audited, require
 from counter_app.validation.idnumber import normalise_id_number
 from forms import data as fd
 
-ACTION_REPLACEMENT = "card.replacement"
+ACTION_REPLACEMENT = AuditAction.REPLACEMENT_APPLY
 
 
 class ReplacementExists(ReplacementAlreadyApplied):

@@ -19,6 +19,7 @@ from enum import StrEnum
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
+from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import IN_USE_STATES, Card
 from counter_app.models.holder import Holder
 from counter_app.services import audit
@@ -159,7 +160,7 @@ def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit
     with ctx.uow() as uow:
         rows = uow.session.execute(stmt).all()
         hits = [HolderHit(r[0], r[1], mask_id_number(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
-        audit.record(uow, actor, "holder.search", at=now,
+        audit.record(uow, actor, AuditAction.HOLDER_SEARCH, at=now,
                      holder_id=hits[0].holder_id if len(hits) == 1 else None,
                      details={"kind": query.kind.value, "query": query.masked(),
                               "hits": len(hits),

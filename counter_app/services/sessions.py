@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from counter_app.models.audit import AuditEvent
+from counter_app.models.audit_actions import AuditAction, action_label
 from counter_app.models.card import IN_USE_STATES, Card
 from counter_app.models.holder import Holder
 from counter_app.models.holder_session import HolderSessionRow
@@ -142,19 +143,6 @@ class AccessSummary:
     actions: tuple[SessionActionItem, ...]
 
 
-#: Chinese descriptions of actions for the access slip; unknown ones are shown as recorded.
-ACTION_DESCRIPTIONS: dict[str, str] = {
-    "pin.change": "修改卡密码",
-    "pin.reset": "重置卡密码",
-    "pin.unblock": "卡密码解锁",
-    "service_password.reset": "重置查询服务密码",
-    "loss.report_written": "书面挂失",
-    "loss.report_phone": "电话挂失",
-    "loss.lift": "解除挂失",
-    "replacement.apply": "补卡申请",
-    "holder.reveal_ssn": "查看完整证件号码",
-}
-
 _END_REASONS = {"done", "card_removed", "staff_logout", "staff_disabled", "timeout", "superseded"}
 
 
@@ -195,7 +183,8 @@ def open_card_session(
         try:
             _verify(client, pin, pinpad)
         except WrongPin as error:
-            _audit_now(ctx, actor, "session.open", holder_id=card.holder_id, card_id=card.id,
+            _audit_now(ctx, actor, AuditAction.SESSION_OPEN, holder_id=card.holder_id,
+                       card_id=card.id,
                        outcome="failed",
                        details={"via": SessionVia.CARD_PIN.value, "refusal": "wrong_pin",
                                 "tries_left": error.tries_left})  # fmt: skip
@@ -248,7 +237,7 @@ def _match_card(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> _C
         ).first()
     if row is None or row.card_number != identity.card_number or row.ssn != identity.ssn:
         error = CardNotFound()
-        record_refusal(ctx, actor, "session.open.refused", error,
+        record_refusal(ctx, actor, AuditAction.SESSION_OPEN.refused, error,
                        holder_id=row.holder_id if row else None,
                        card_id=row.id if row else None,
                        details={"via": SessionVia.CARD_PIN.value})  # fmt: skip
@@ -263,7 +252,7 @@ def _refuse(
     card: _CardRef,
     cause: BaseException | None = None,
 ) -> None:
-    record_refusal(ctx, actor, "session.open.refused", error, holder_id=card.holder_id,
+    record_refusal(ctx, actor, AuditAction.SESSION_OPEN.refused, error, holder_id=card.holder_id,
                    card_id=card.id, details={"via": SessionVia.CARD_PIN.value})  # fmt: skip
     raise error from cause
 
@@ -304,7 +293,7 @@ def open_id_session(
         error = IdDocumentMismatch()
     if error is not None or kind is None:
         error = error or IdDocumentNotAccepted()
-        record_refusal(ctx, actor, "session.open.refused", error,
+        record_refusal(ctx, actor, AuditAction.SESSION_OPEN.refused, error,
                        holder_id=holder_id if holder is not None else None,
                        details={"via": SessionVia.ID_DOCUMENT.value,
                                 "document_kind": str(document.kind)})  # fmt: skip
@@ -356,7 +345,7 @@ def _open(
         details: dict[str, Any] = {"session_id": row.id, "via": via.value}
         if document_kind is not None:
             details["document_kind"] = document_kind.value
-        audit.record(uow, actor, "session.open", holder_id=holder_id, card_id=card_id,
+        audit.record(uow, actor, AuditAction.SESSION_OPEN, holder_id=holder_id, card_id=card_id,
                      reason=reason, details=details, at=now)  # fmt: skip
         uow.commit()
         return HolderSession(
@@ -406,7 +395,7 @@ def card_removed(ctx: ServiceContext, session: HolderSession) -> None:
     now = ctx.now()
     with ctx.uow() as uow:
         if _close(uow.session, session.session_id, "card_removed", now):
-            audit.record(uow, None, "session.end", holder_id=session.holder_id,
+            audit.record(uow, None, AuditAction.SESSION_END, holder_id=session.holder_id,
                          card_id=session.card_id, at=now, reason="card_removed",
                          details={"session_id": session.session_id},
                          workstation=_workstation_of(uow.session, session))  # fmt: skip
@@ -441,7 +430,7 @@ def end_session(
     with ctx.uow() as uow:
         db = uow.session
         if _close(db, session.session_id, why if why in _END_REASONS else "done", now):
-            audit.record(uow, actor, "session.end", holder_id=session.holder_id,
+            audit.record(uow, actor, AuditAction.SESSION_END, holder_id=session.holder_id,
                          card_id=session.card_id, reason=why[:200], at=now,
                          details={"session_id": session.session_id})  # fmt: skip
         summary = _summary(db, session)
@@ -472,7 +461,7 @@ def _summary(db: Session, session: HolderSession) -> AccessSummary:
     categories: list[str] = []
     actions: list[SessionActionItem] = []
     for at, action, category, outcome, details in events:
-        if action == "record.view" and category and outcome == "success":
+        if action == AuditAction.RECORD_VIEW and category and outcome == "success":
             if category not in categories:
                 categories.append(category)
         elif not action.startswith(("session.", "record.")) and outcome != "refused":
@@ -480,7 +469,7 @@ def _summary(db: Session, session: HolderSession) -> AccessSummary:
             if isinstance(details, dict):
                 serial = str(details.get("serial") or details.get("form_serial") or "")
             actions.append(SessionActionItem(
-                at, action, ACTION_DESCRIPTIONS.get(action, action), outcome, serial))  # fmt: skip
+                at, action, action_label(action), outcome, serial))  # fmt: skip
     via = SessionVia(hs.via)
     if via is SessionVia.CARD_PIN:
         identified_by = "社保卡+密码"

@@ -92,27 +92,30 @@ def _key_provider(settings: Settings) -> Any:
         return None
 
 
-def load_demo_cards() -> list[tuple[dict[str, Any], str]]:
-    """(emulator profile, note) of the fixed demo holders' cards, when the demo module
-    provides them (``counter_app.demo``)."""
-    import counter_app.demo as demo
+def load_demo_cards(url: str) -> list[tuple[dict[str, Any], str]]:
+    """(emulator profile, note) of the fixed demo holders' cards (ids 1–12), written by the
+    demo module from the database rows so the chips match the records; the temporary
+    profile folder is removed at once."""
+    import json
+    import tempfile
 
-    for name in ("fixed_card_profiles", "demo_card_profiles", "card_profiles"):
-        func = getattr(demo, name, None)
-        if func is None:
-            try:
-                import counter_app.demo.profiles as profiles_mod  # type: ignore[import-not-found]
+    from counter_app.db import create_engine_for
+    from counter_app.demo.accounts import FIXED_HOLDERS
+    from counter_app.demo.profiles import profile_path, write_profiles
 
-                func = getattr(profiles_mod, name, None)
-            except ImportError:
-                func = None
-        if func is not None:
-            profiles = list(func())
-            from counter_app.demo.accounts import FIXED_HOLDERS
-
-            notes = {h.card_number: f"{h.note}" for h in FIXED_HOLDERS}
-            return [(dict(p), notes.get(p.get("card_number", ""), "")) for p in profiles]
-    return []
+    chips = {i: (h.pin, h.pin_tries_left, h.app_state) for i, h in enumerate(FIXED_HOLDERS, 1)}
+    engine = create_engine_for(url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="counter-demo-cards-") as folder:
+            write_profiles(engine, Path(folder), chips)
+            cards = []
+            for holder in FIXED_HOLDERS:
+                path = profile_path(Path(folder), holder.card_number)
+                if path.exists():
+                    cards.append((json.loads(path.read_text(encoding="utf-8")), holder.note))
+            return cards
+    finally:
+        engine.dispose()
 
 
 def build_workstation(
@@ -168,10 +171,6 @@ def build_workstation(
         from counter_app.demo.accounts import DEMO_ACCOUNTS
 
         accounts = DEMO_ACCOUNTS
-        try:
-            cards = load_demo_cards()
-        except Exception:  # noqa: BLE001 - the panel then says there are none
-            log.exception("demo card profiles unavailable")
     return Workstation(
         settings,
         ctx,
@@ -202,12 +201,15 @@ def _reader_event(bridge: ReaderBridge, event: Any) -> None:
 
 
 def prepare_database(ws: Workstation) -> None:
-    """Demo: create and fill the demo database on first use (runs on a pool thread)."""
+    """Demo: create and fill the demo database on first use, and load the demo cards
+    (runs on a pool thread)."""
     if not ws.demo:
         return
-    from counter_app.demo import ensure_demo_database  # type: ignore[attr-defined]
+    from counter_app.demo import ensure_demo_database
 
-    ensure_demo_database(ws.settings.database_url())
+    url = ws.settings.database_url()
+    ensure_demo_database(url)
+    ws.demo_cards[:] = load_demo_cards(url)
 
 
 def make_main_window(ws: Workstation, actor: Any) -> MainWindow:

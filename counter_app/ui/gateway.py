@@ -73,6 +73,14 @@ class ServiceGateway:
     def end_session(self, actor: Actor, session: Any) -> Any:
         return self.call("sessions", "end_session", actor, session)
 
+    def card_removed(self, session: Any) -> None:
+        """The session's card left the reader: the service ends a card session."""
+        self.call("sessions", "card_removed", session)
+
+    def reveal_ssn(self, actor: Actor, session: Any) -> str:
+        """The full ID number, on the clerk's explicit request (audited by the service)."""
+        return str(self.call("records", "reveal_ssn", actor, session))
+
     def overview(self, actor: Actor, session: Any) -> Any:
         return self.call("records", "overview", actor, session)
 

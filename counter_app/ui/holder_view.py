@@ -70,6 +70,7 @@ class HolderView(QWidget):
         self.reveal_button.setObjectName("revealButton")
         self.reveal_button.clicked.connect(self.reveal)
         self._revealed = False
+        self._full_ssn = ""
         self._hide_timer = QTimer(self)
         self._hide_timer.setSingleShot(True)
         self._hide_timer.setInterval(REVEAL_SECONDS * 1000)
@@ -102,6 +103,7 @@ class HolderView(QWidget):
         self.overview = None
         self._loaded.clear()
         self._revealed = False
+        self._full_ssn = ""
         self._hide_timer.stop()
         self.header.setText(self.tr("当前没有持卡人。请持卡人插卡并输入密码，或查询参保人 (F3)。"))
         self.reveal_button.setEnabled(False)
@@ -138,23 +140,38 @@ class HolderView(QWidget):
         name = find_value(o, "name") or ""
         ssn = find_value(o, "ssn", "id_number", "social_security_number") or ""
         card = find_value(o, "card_number") or ""
-        state = find_value(o, "card_state_label", "card_state", "state") or ""
+        state = find_value(o, "state_label", "card_state_label", "card_state", "state") or ""
         self.header.setText(
-            f"<b>{name}</b>　{self.tr('社会保障号码')} {display(ssn, 'ssn', self._revealed)}"
+            f"<b>{name}</b>　{self.tr('社会保障号码')} {self._full_ssn or display(ssn, 'ssn')}"
             f"　{self.tr('卡号')} {display(card, 'card_number', self._revealed)}"
             f"　{self.tr('卡状态')} {display(state)}"
         )
 
     def reveal(self) -> None:
-        """Show the full numbers for REVEAL_SECONDS, then mask them again."""
-        if self.overview is None:
+        """Fetch the full ID number (the service audits the reveal), show it for
+        REVEAL_SECONDS, then mask it again."""
+        if self.overview is None or self._actor is None:
             return
-        self._revealed = True
-        self._render_header()
-        self._hide_timer.start()
+        actor, session = self._actor, self._session
+
+        def shown(number: str) -> None:
+            if self._session is not session:
+                return
+            self._revealed = True
+            self._full_ssn = number
+            self._render_header()
+            self._hide_timer.start()
+
+        self._runner.run(
+            lambda: self._gateway.reveal_ssn(actor, session),
+            shown,
+            self.error.emit,
+            name="reveal_ssn",
+        )
 
     def hide_numbers(self) -> None:
         self._revealed = False
+        self._full_ssn = ""
         if self.overview is not None:
             self._render_header()
 

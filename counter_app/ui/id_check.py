@@ -16,13 +16,13 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.services.sessions import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
 from counter_app.ui.holder_view import find_value
 from counter_app.ui.models import display
 from counter_app.validation import ValidationError, parse_id_number
-from forms.data import IdDocument
 
 #: Document kinds staff may accept (issue 4 item 1).
-DOCUMENT_KINDS = ["居民身份证", "临时居民身份证", "户籍证明"]
+DOCUMENT_KINDS = list(IdDocumentKind)
 REASONS = ["持卡人本人到窗口查询", "办理密码业务", "办理挂失/解挂/补卡", "其他（请在备注说明）"]
 
 
@@ -30,14 +30,15 @@ class IdCheckDialog(QDialog):
     """Asks for the document; ``document()`` and ``reason()`` after ``exec()``."""
 
     def __init__(
-        self, hit: Any, parent: QWidget | None = None, kinds: list[str] | None = None
+        self, hit: Any, parent: QWidget | None = None, kinds: list[IdDocumentKind] | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("核验身份证件"))
         self._expected = str(find_value(hit, "ssn", "id_number", "social_security_number") or "")
         name = find_value(hit, "name") or ""
         self.kind = QComboBox()
-        self.kind.addItems([self.tr(k) for k in (kinds or DOCUMENT_KINDS)])
+        self._kinds = list(kinds or DOCUMENT_KINDS)
+        self.kind.addItems([self.tr(ID_DOCUMENT_LABELS[k]) for k in self._kinds])
         self.number = QLineEdit()
         self.number.setObjectName("documentNumber")
         self.number.setPlaceholderText(self.tr("证件上的公民身份号码"))
@@ -76,7 +77,8 @@ class IdCheckDialog(QDialog):
         self.accept()
 
     def document(self) -> IdDocument:
-        return IdDocument(kind=self.kind.currentText(), number=self.number.text().strip().upper())
+        number = self.number.text().strip().upper()
+        return IdDocument(kind=self._kinds[self.kind.currentIndex()], number=number)
 
     def reason(self) -> str:
         return self.reason_box.currentText().strip()

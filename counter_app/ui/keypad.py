@@ -10,6 +10,7 @@ what is being authorised and the tries left. It never tells the clerk's side any
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PyQt6.QtCore import Qt, pyqtSignal
@@ -104,7 +105,7 @@ class HolderKeypad(QWidget):
         self._label_digits()
         self._refresh()
 
-    def _command(self, text: str, slot: object, font: QFont) -> QPushButton:
+    def _command(self, text: str, slot: Callable[[], None], font: QFont) -> QPushButton:
         button = QPushButton(text)
         button.setFont(font)
         button.setMinimumHeight(72)

@@ -17,7 +17,6 @@ from PyQt6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -295,12 +294,12 @@ class MainWindow(QMainWindow):
         if self.workflow is not None and hasattr(self.workflow, "card_pulled"):
             self.workflow.card_pulled()
         if self.card_session and self.holder.session is not None:
-            session, actor = self.holder.session, self.actor
+            session = self.holder.session
             self.holder.clear()
             self.card_session = False
             self.card_state = None
             self.runner.run(
-                lambda: self.gateway.end_session(actor, session),
+                lambda: self.gateway.card_removed(session),
                 None,
                 lambda _e: None,
                 name="end_session_card_removed",
@@ -445,13 +444,18 @@ class MainWindow(QMainWindow):
             bar.showMessage(text, 15000)
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
-        if self.holder.session is not None and event is not None:
-            answer = QMessageBox.question(
-                self, self.tr("退出"), self.tr("当前服务尚未结束，确定退出吗？")
+        """Closing ends the open holder session (audited by the service) and the entry."""
+        session, actor = self.holder.session, self.actor
+        self.holder.clear()
+        if session is not None:
+            self.runner.run(
+                lambda: self.gateway.end_session(actor, session),
+                None,
+                lambda _e: None,
+                name="end_session_on_close",
             )
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
+        self.card_login.cancel()
         self.pins.cancel()
+        self.idle.stop()
         self.idle.detach()
         super().closeEvent(event)

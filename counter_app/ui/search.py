@@ -18,7 +18,10 @@ from counter_app.validation.idnumber import normalise_id_number
 
 _ID_CHARS = re.compile(r"^[0-9]{1,17}[0-9Xx]?$")
 _CARD = re.compile(r"^[A-Za-z0-9]{9}$")
-_NAME_DATE = re.compile(r"^(?P<name>[^\d\s]+)\s*(?P<date>\d{4}-?\d{1,2}-?\d{1,2})?$")
+_NAME_DATE = re.compile(
+    r"^(?P<name>[\u3400-\u9fff\U00020000-\U0003ffff·•A-Za-z]+)\s*"
+    r"(?P<date>\d{4}-?\d{1,2}-?\d{1,2})?$"
+)
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ class TaskRunner(QObject):
         if card_pool is None:
             card_pool = QThreadPool()
             card_pool.setMaxThreadCount(1)  # one thread owns the reader (Electrum plugin.py)
-        self._card_pool: Pool = card_pool  # type: ignore[assignment]
+        self._card_pool: Pool = card_pool
         self._live: set[Task] = set()
 
     def run(

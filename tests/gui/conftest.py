@@ -29,8 +29,15 @@ def window(qtbot: Any, gateway: FakeGateway, runner: TaskRunner, reader: Reader)
     from counter_app.ui.pin_entry import PinEntry
 
     pins = PinEntry(shuffle=False, second_screen=False)
-    win = MainWindow(gateway, runner, reader.bridge, pins, make_actor(),  # type: ignore[arg-type]
-                     idle_minutes=5, open_workflow=_open_workflow)
+    win = MainWindow(
+        gateway,
+        runner,
+        reader.bridge,
+        pins,
+        make_actor(),  # type: ignore[arg-type]
+        idle_minutes=5,
+        open_workflow=_open_workflow,
+    )
     qtbot.addWidget(win)
     qtbot.addWidget(pins.panel)
     win.show()

@@ -36,12 +36,25 @@ def make_profile(**overrides: Any) -> dict[str, Any]:
     return profile
 
 
-def make_actor(staff_id: int = 1, staff_no: str = "YB500103-01", name: str = "医保经办甲",
-               role: Role = Role.SUBCENTER_STAFF,
-               kind: OfficeKind = OfficeKind.DISTRICT_SUBCENTER) -> Actor:
-    return Actor(staff_id=staff_id, staff_no=staff_no, name=name, role=role, office_id=1,
-                 office_code="500103-YB", office_name="渝中区医疗保险分中心", office_kind=kind,
-                 district_code="500103", workstation_id="WS-01")
+def make_actor(
+    staff_id: int = 1,
+    staff_no: str = "YB500103-01",
+    name: str = "医保经办甲",
+    role: Role = Role.SUBCENTER_STAFF,
+    kind: OfficeKind = OfficeKind.DISTRICT_SUBCENTER,
+) -> Actor:
+    return Actor(
+        staff_id=staff_id,
+        staff_no=staff_no,
+        name=name,
+        role=role,
+        office_id=1,
+        office_code="500103-YB",
+        office_name="渝中区医疗保险分中心",
+        office_kind=kind,
+        district_code="500103",
+        workstation_id="WS-01",
+    )
 
 
 @dataclass(frozen=True)
@@ -94,8 +107,10 @@ class FakeGateway:
     """In-memory stand-in for ``ServiceGateway`` (same method names)."""
 
     def __init__(self) -> None:
-        self.accounts = {"YB500103-01": ("pw1", make_actor()),
-                         "YB500103-02": ("pw2", make_actor(2, "YB500103-02", "医保经办乙"))}
+        self.accounts = {
+            "YB500103-01": ("pw1", make_actor()),
+            "YB500103-02": ("pw2", make_actor(2, "YB500103-02", "医保经办乙")),
+        }
         self.hit = HolderHit(7, "张三", "男", SSN, dt.date(1985, 7, 15), "A12345674", "active")
         self.card_state = "active"
         self.db_down = False
@@ -152,10 +167,23 @@ class FakeGateway:
         self.ended.append(session)
         return AccessSummary(["卡基本信息"])
 
+    def card_removed(self, session: Any) -> None:
+        self.ended.append(session)
+
+    def reveal_ssn(self, actor: Actor, session: Any) -> str:
+        self.calls.append(("reveal_ssn", session))
+        return SSN
+
     def overview(self, actor: Actor, session: Any) -> Overview:
         self._db()
-        return Overview("张三", SSN, "A12345674", self.card_state, "13800138000",
-                        [Event(dt.datetime(2024, 1, 2, 9, 30), "发卡", "渝中区")])
+        return Overview(
+            "张三",
+            SSN,
+            "A12345674",
+            self.card_state,
+            "13800138000",
+            [Event(dt.datetime(2024, 1, 2, 9, 30), "发卡", "渝中区")],
+        )
 
     def category(self, actor: Actor, session: Any, category: Any) -> Any:
         self.calls.append(("category", category))
@@ -177,7 +205,8 @@ class Reader:
 
         self.transport = InProcessTransport()
         self.bridge = ReaderBridge(
-            runner, lambda fn: fn(SocialSecurityCardClient(self.transport)),
+            runner,
+            lambda fn: fn(SocialSecurityCardClient(self.transport)),
             has_pin_pad=has_pin_pad,
         )
         self.card: EmulatedCard | None = None
@@ -191,3 +220,65 @@ class Reader:
     def remove(self) -> None:
         self.transport.remove()
         self.bridge.notify_removed()
+
+
+def tiny_pdf() -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=(595, 842))
+    page.drawString(100, 700, "LOSS FORM 500103-YB-2026-000001")
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class LossResult:
+    serial: str
+    confirmed_phone_report: bool
+    already_done: bool
+    pdf: bytes
+
+
+class WorkflowGateway(FakeGateway):
+    """Adds the workflow services (``call(module, name, ...)``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.submissions: list[tuple[str, Any]] = []
+
+    def function(self, module: str, name: str) -> Any:
+        return getattr(self, f"{module}__{name}")
+
+    def call(self, module: str, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self.function(module, name)(*args, **kwargs)
+
+    def loss__register_written_loss(
+        self, actor: Actor, holder_id: int, details: Any, key: str
+    ) -> LossResult:
+        self._db()
+        self.submissions.append(("loss", (holder_id, details, key)))
+        return LossResult("500103-YB-2026-000001", False, False, tiny_pdf())
+
+    def passwords__change_pin(
+        self,
+        actor: Actor,
+        session: Any,
+        client: Any,
+        old: Any,
+        new1: Any,
+        new2: Any,
+        id_number: str | None,
+    ) -> str:
+        from counter_app.services.errors import PinEntriesDiffer, WeakPin
+
+        if not new1.matches(new2):
+            raise PinEntriesDiffer()
+        if new1.is_weak():
+            raise WeakPin()
+        client.change_pin(old, new1)  # the real card checks the old PIN
+        self.submissions.append(("change_pin", id_number))
+        return "ok"

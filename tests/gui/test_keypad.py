@@ -140,8 +140,11 @@ def test_clerk_window_shows_typing_but_never_digits(qtbot: Any, window: Any) -> 
     assert window.typing_label.text() == "持卡人正在输入密码…"
     for d in "13579":
         window.pins.keypad.press_digit(d)
-        texts = [lab.text() for lab in window.findChildren(QLabel)
-                 if not window.pins.panel.isAncestorOf(lab)]
+        texts = [
+            lab.text()
+            for lab in window.findChildren(QLabel)
+            if not window.pins.panel.isAncestorOf(lab)
+        ]
         texts.append(window.statusBar().currentMessage())
         for text in texts:
             assert not re.search(r"[●*]{1,6}|\b[0-9]{1,6}\s*位", text), text

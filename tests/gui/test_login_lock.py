@@ -13,7 +13,9 @@ from tests.gui.fakes import SSN
 pytestmark = pytest.mark.gui
 
 
-def test_demo_login_lists_accounts_and_fills_on_double_click(qtbot: Any, gateway: Any, runner: Any) -> None:
+def test_demo_login_lists_accounts_and_fills_on_double_click(
+    qtbot: Any, gateway: Any, runner: Any
+) -> None:
     dialog = LoginDialog(gateway, runner, "渝中区医疗保险分中心", DEMO_ACCOUNTS)
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "社保卡经办窗口工作站 — 渝中区医疗保险分中心"

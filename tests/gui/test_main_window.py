@@ -112,7 +112,7 @@ def test_id_check_refuses_a_different_number(qtbot: Any, window: Any) -> None:
     window.search.button.click()
     dialog = IdCheckDialog(window.selected_hit(), window)
     qtbot.addWidget(dialog)
-    dialog.number.setText("500103198507150039")
+    dialog.number.setText("500103198507150032")
     dialog.check()
     assert "不一致" in dialog.error.text()
     assert dialog.result() == 0
@@ -121,8 +121,16 @@ def test_id_check_refuses_a_different_number(qtbot: Any, window: Any) -> None:
 def test_category_tabs_load_on_demand(window: Any, gateway: Any) -> None:
     window._id_session_opened(gateway.open_id_session(window.actor, 7, None, "x"))
     titles = [window.holder.tabs.tabText(i) for i in range(window.holder.tabs.count())]
-    assert titles == ["卡状态与历史", "卡基本信息", "公共数据", "就业与失业", "社会保险", "医疗保险",
-                      "低保和优抚", "生命与健康数据"]
+    assert titles == [
+        "卡状态与历史",
+        "卡基本信息",
+        "公共数据",
+        "就业与失业",
+        "社会保险",
+        "医疗保险",
+        "低保和优抚",
+        "生命与健康数据",
+    ]
     window.holder.tabs.setCurrentIndex(5)
     assert ("category", "medical") in gateway.calls
 

@@ -36,7 +36,10 @@ def test_classify(text: str, kind: str, ok: bool) -> None:
 
 
 def test_classify_explains_errors() -> None:
-    assert "校验" in classify("500103198507150013").hint or "核对" in classify("500103198507150013").hint
+    assert (
+        "校验" in classify("500103198507150013").hint
+        or "核对" in classify("500103198507150013").hint
+    )
     assert "15位" in classify("500103850715001").hint
 
 
@@ -88,18 +91,24 @@ def test_actions_say_why_they_are_disabled() -> None:
     clerk = make_actor(role=Role.CLERK, kind=OfficeKind.SERVICE_WINDOW)
     staff = make_actor()
     ok, why = availability(clerk, Action.WRITTEN_LOSS_REPORT, Situation(has_session=True))
-    assert not ok and "L3" in why
+    assert not ok and "分中心" in why
     ok, why = availability(staff, Action.CHANGE_PIN, Situation())
     assert not ok and "Q7" in why
     ok, why = availability(staff, Action.CHANGE_PIN, Situation(has_session=True))
     assert not ok and "P4" in why
-    assert availability(staff, Action.CHANGE_PIN,
-                        Situation(has_session=True, card_in_reader=True, card_state="active"))[0]
-    ok, why = availability(staff, Action.WRITTEN_LOSS_REPORT,
-                           Situation(has_session=True, card_state="lost"))
+    assert availability(
+        staff,
+        Action.CHANGE_PIN,
+        Situation(has_session=True, card_in_reader=True, card_state="active"),
+    )[0]
+    ok, why = availability(
+        staff, Action.WRITTEN_LOSS_REPORT, Situation(has_session=True, card_state="lost")
+    )
     assert not ok and "L4" in why
-    ok, why = availability(staff, Action.LIFT_LOSS_REPORT,
-                           Situation(has_session=True, card_in_reader=True,
-                                     card_state="replacement_applied"))
+    ok, why = availability(
+        staff,
+        Action.LIFT_LOSS_REPORT,
+        Situation(has_session=True, card_in_reader=True, card_state="replacement_applied"),
+    )
     assert not ok and "U4" in why
     assert availability(staff, Action.LIFT_LOSS_REPORT, Situation(card_in_reader=True))[0]

@@ -104,7 +104,7 @@ def _at(rng: random.Random, *, spread: bool = True) -> dt.datetime:
 def _events(rng: random.Random, holders: int) -> list[Ev]:
     evs: list[Ev] = []
     kinds = [
-        ("record.view", 40), ("pin.change", 6), ("pin.reset", 4), ("pin.unblock", 3),
+        ("record.view", 40), ("password.pin_change", 6), ("password.pin_reset", 4), ("password.pin_unblock", 3),
         ("loss.written", 8), ("loss.lift", 3), ("card.replacement", 3), ("form.reprint", 2),
         ("loss.written.refused", 4), ("loss.lift.refused", 3), ("view_records.refused", 2),
         ("session.open", 10), ("session.end", 10), ("holder.reveal_ssn", 2),
@@ -114,7 +114,7 @@ def _events(rng: random.Random, holders: int) -> list[Ev]:
             staff_id = rng.randint(1, 4)
             office_id = STAFF[staff_id - 1][3]
             outcome = "refused" if action.endswith(".refused") else (
-                "failed" if action.startswith("pin.") and rng.random() < 0.25 else "success")
+                "failed" if action.startswith("password.") and rng.random() < 0.25 else "success")
             evs.append(Ev(
                 at=_at(rng), staff_id=staff_id, office_id=office_id, action=action,
                 category=rng.choice(CATEGORIES) if action == "record.view" else None,
@@ -133,7 +133,7 @@ def _events(rng: random.Random, holders: int) -> list[Ev]:
     # Just outside the day, both sides: never counted.
     evs.append(Ev(DAY_START - dt.timedelta(microseconds=1), 1, 1, "record.view", "medical", 1))
     evs.append(Ev(DAY_END, 1, 1, "record.view", "medical", 1))
-    evs.append(Ev(DAY_END + dt.timedelta(hours=3), 2, 1, "pin.change", None, 2))
+    evs.append(Ev(DAY_END + dt.timedelta(hours=3), 2, 1, "password.pin_change", None, 2))
     # Exactly at the start: counted.
     evs.append(Ev(DAY_START, 3, 2, "record.view", "pension", 3))
     return sorted(evs, key=lambda e: e.at)

@@ -44,9 +44,8 @@ def percentile_cont(values: list[float], p: float) -> float | None:
 
 def expected_key(e: Ev) -> tuple[str, str | None]:
     base = e.action.removesuffix(".refused")
-    key = {"loss.written": "loss.report_written", "card.replacement": "replacement.apply",
-           "view_records": "record.view"}.get(base, base)
-    if key == "loss.report_written" and e.details and e.details["confirmed_phone_report"]:
+    key = {"view_records": "record.view"}.get(base, base)
+    if key == "loss.written" and e.details and e.details["confirmed_phone_report"]:
         key = "loss.phone_confirmed"
     return key, (e.category if key == "record.view" else None)
 

@@ -21,6 +21,7 @@ def main(url: str, start: int) -> None:
     n = start
     print("ready", flush=True)
     while True:
+
         def one(n: int = n) -> int:
             with UnitOfWork(factory) as uow:
                 event = audit.record(uow, None, "fault.kill9", details={"n": n},

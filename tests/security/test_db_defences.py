@@ -183,8 +183,11 @@ def test_every_table_is_granted_as_designed(pg_head_url: str, engine_factory: li
     privileges = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
     owner = _engine(engine_factory, pg_head_url)
     with owner.connect() as conn:
-        tables = set(conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+        tables = set(
+            conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            ).scalars()
+        )
         assert tables == set(Base.metadata.tables) | {"alembic_version"}
         for table in sorted(tables):
             held = {p for p in privileges if conn.execute(
@@ -238,8 +241,10 @@ def test_pg_downgrade_removes_defences(pg_head_url: str, engine_factory: list[En
     owner = _engine(engine_factory, pg_head_url)
     with owner.connect() as conn:
         assert defence_triggers(conn) == []
-        assert conn.execute(text(
-            "SELECT count(*) FROM pg_proc WHERE proname = 'counter_refuse_change'")).scalar_one() == 0
+        functions = conn.execute(
+            text("SELECT count(*) FROM pg_proc WHERE proname = 'counter_refuse_change'")
+        ).scalar_one()
+        assert functions == 0
         role_exists = conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = :g"),
                                    {"g": APP_ROLE}).scalar_one()  # fmt: skip
         if role_exists:  # kept for the other databases of the cluster; nothing granted here

@@ -17,6 +17,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -90,7 +91,8 @@ def _waiting_backend(admin: psycopg.Connection[Any], deadline_s: float = 20.0) -
 def _holds_write_lock_on(admin: psycopg.Connection[Any], pid: int, table: str) -> bool:
     row = admin.execute(
         "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-        "WHERE l.pid = %s AND c.relname = %s AND l.mode = 'RowExclusiveLock'", (pid, table)
+        "WHERE l.pid = %s AND c.relname = %s AND l.mode = 'RowExclusiveLock'",
+        (pid, table),
     ).fetchone()
     return bool(row and row[0])
 
@@ -121,7 +123,7 @@ def test_backend_terminated_mid_transaction(pg_world: World) -> None:
             assert before["card"] == "active" and before["reports"] == 0
             # Hold the audit chain head: the service does all its writes, then waits here.
             blocker.execute("SELECT * FROM audit_chain_head WHERE id = 1 FOR UPDATE")
-            thread, out = _in_thread(lambda: _written(world, key, idem, lock_timeout_ms=60000))
+            thread, out = _in_thread(partial(_written, world, key, idem, lock_timeout_ms=60000))
             pid = _waiting_backend(admin)
             assert _holds_write_lock_on(admin, pid, "loss_reports")  # half-way: rows written
             assert _holds_write_lock_on(admin, pid, "form_documents")

@@ -61,7 +61,8 @@ def _kill_rounds(url: str, kills: int, seed: int) -> tuple[int, dict[int, int]]:
             engine.dispose()  # a fresh look, as a restarted workstation would have
             with engine.connect() as conn:
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
-                rows = {r.seq: r.details for r in conn.execute(select(AuditEvent.seq, AuditEvent.details))}
+                result = conn.execute(select(AuditEvent.seq, AuditEvent.details))
+                rows = {r.seq: r.details for r in result}
                 missing = [s for s in acked if s not in rows]
                 assert not missing, (round_no, missing[:5])
                 assert all(rows[s] == {"n": n} for s, n in acked.items())

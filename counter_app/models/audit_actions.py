@@ -1,0 +1,92 @@
+"""The names written to ``audit_events.action`` and their Chinese labels — in one place.
+
+The services write these names (``counter_app.services``); the access slip and the reports
+(``reports/``) read them. A refusal is stored as ``<action>.refused`` with outcome
+``refused`` and a ``reason``; a permission refusal names the permission
+(``counter_app.services.permissions.Action``) instead.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    RECORD_VIEW = "record.view"
+    RECORD_REVEAL_SSN = "record.reveal_ssn"
+    EMPLOYER_VIEW = "employer.view"
+    HOLDER_SEARCH = "holder.search"
+    SESSION_OPEN = "session.open"
+    SESSION_END = "session.end"
+    PIN_CHANGE = "password.pin_change"
+    PIN_RESET = "password.pin_reset"
+    PIN_UNBLOCK = "password.pin_unblock"
+    SERVICE_PASSWORD_RESET = "password.service_password_reset"
+    SERVICE_PASSWORD_CHANGE = "password.service_password_change"
+    PASSWORD_RESOLVE_UNKNOWN = "password.resolve_unknown"
+    LOSS_PHONE_REPORT = "loss.phone_report"
+    LOSS_WRITTEN = "loss.written"
+    LOSS_LAPSED = "loss.lapsed"
+    LOSS_LAPSING_LIST = "loss.lapsing_list"
+    LOSS_LIFT = "loss.lift"
+    REPLACEMENT_APPLY = "card.replacement"
+    FORM_REPRINT = "form.reprint"
+    STAFF_LOGIN = "staff.login"
+    STAFF_LOGOUT = "staff.logout"
+    STAFF_PASSWORD_CHANGE = "staff.password_change"
+    STAFF_ADD = "staff.add"
+    STAFF_DISABLE = "staff.disable"
+    STAFF_UNLOCK = "staff.unlock"
+    STAFF_RESET_PASSWORD = "staff.reset_password"
+    STAFF_LIST = "staff.list"
+    APPROVAL_GRANTED = "approval.granted"
+    APPROVAL_REJECTED = "approval.rejected"
+
+    @property
+    def refused(self) -> str:
+        """The name under which a refusal of this action is stored."""
+        return self.value + REFUSED_SUFFIX
+
+
+REFUSED_SUFFIX = ".refused"
+
+#: Chinese labels, for the access slip (what was done for the holder) and the reports.
+ACTION_LABELS: dict[AuditAction, str] = {
+    AuditAction.RECORD_VIEW: "查询记录",
+    AuditAction.RECORD_REVEAL_SSN: "查看完整证件号码",
+    AuditAction.EMPLOYER_VIEW: "查询单位医疗保险缴费",
+    AuditAction.HOLDER_SEARCH: "查找参保人",
+    AuditAction.SESSION_OPEN: "开始办理",
+    AuditAction.SESSION_END: "结束办理",
+    AuditAction.PIN_CHANGE: "修改卡密码",
+    AuditAction.PIN_RESET: "重置卡密码",
+    AuditAction.PIN_UNBLOCK: "卡密码解锁",
+    AuditAction.SERVICE_PASSWORD_RESET: "重置查询服务密码",
+    AuditAction.SERVICE_PASSWORD_CHANGE: "修改查询服务密码",
+    AuditAction.PASSWORD_RESOLVE_UNKNOWN: "核实密码操作结果",
+    AuditAction.LOSS_PHONE_REPORT: "电话挂失 (12333)",
+    AuditAction.LOSS_WRITTEN: "书面挂失",
+    AuditAction.LOSS_LAPSED: "电话挂失失效",
+    AuditAction.LOSS_LAPSING_LIST: "查看即将失效的电话挂失",
+    AuditAction.LOSS_LIFT: "解除挂失",
+    AuditAction.REPLACEMENT_APPLY: "补卡申请",
+    AuditAction.FORM_REPRINT: "补打表单",
+    AuditAction.STAFF_LOGIN: "工作人员登录",
+    AuditAction.STAFF_LOGOUT: "工作人员退出",
+    AuditAction.STAFF_PASSWORD_CHANGE: "工作人员修改密码",
+    AuditAction.STAFF_ADD: "新增工作人员",
+    AuditAction.STAFF_DISABLE: "停用工作人员",
+    AuditAction.STAFF_UNLOCK: "解锁工作人员账户",
+    AuditAction.STAFF_RESET_PASSWORD: "重置工作人员密码",
+    AuditAction.STAFF_LIST: "查看工作人员列表",
+    AuditAction.APPROVAL_GRANTED: "主管复核通过",
+    AuditAction.APPROVAL_REJECTED: "主管复核未通过",
+}
+
+
+def action_label(action: str) -> str:
+    """The Chinese label of a stored action name; unknown names are shown as recorded."""
+    try:
+        return ACTION_LABELS[AuditAction(action)]
+    except ValueError:
+        return action

@@ -1,0 +1,123 @@
+"""Print preview, print dialog and "save as PDF" for the forms' PDF bytes.
+
+The PDF never touches the disk unless the clerk saves it: QtPdf reads it from memory
+(``QBuffer``), pages are rendered to images off the GUI thread (``TaskRunner``), and the
+``QPrintPreviewDialog`` paints those images on the printer — the counter printer, or a PDF
+file when the clerk chooses one in the print dialog. No temporary PDF is left behind.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PyQt6.QtGui import QImage, QPageSize, QPainter
+from PyQt6.QtPdf import QPdfDocument
+from PyQt6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PyQt6.QtWidgets import QFileDialog, QWidget
+
+from counter_app.ui.tasks import TaskRunner
+
+RENDER_DPI = 200
+
+
+def render_pages(pdf: bytes, dpi: int = RENDER_DPI) -> list[QImage]:
+    """Every page of ``pdf`` as an image (safe off the GUI thread: no widgets)."""
+    data = QByteArray(pdf)
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument(None)
+    document.load(buffer)
+    if document.status() != QPdfDocument.Status.Ready:
+        raise ValueError("无法读取生成的 PDF 表单。")
+    images = []
+    for page in range(document.pageCount()):
+        points = document.pagePointSize(page)
+        size = QSize(int(points.width() * dpi / 72), int(points.height() * dpi / 72))
+        rendered = document.render(page, size)  # transparent where the page has no ink
+        image = QImage(size, QImage.Format.Format_RGB32)
+        image.fill(Qt.GlobalColor.white)
+        painter = QPainter(image)
+        painter.drawImage(0, 0, rendered)
+        painter.end()
+        images.append(image)
+    document.close()
+    buffer.close()
+    return images
+
+
+def paint_pages(printer: QPrinter, images: list[QImage]) -> None:
+    """Draw ``images`` one per page, scaled to the printable area, aspect kept."""
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    painter = QPainter()
+    if not painter.begin(printer):
+        return
+    try:
+        for index, image in enumerate(images):
+            if index:
+                printer.newPage()
+            area = painter.viewport()
+            scaled = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), image)
+    finally:
+        painter.end()
+
+
+class FormPrinter:
+    """Preview/print/save one generated form."""
+
+    def __init__(self, pdf: bytes, title: str, runner: TaskRunner, parent: QWidget | None) -> None:
+        self.pdf = pdf
+        self.title = title
+        self.images: list[QImage] | None = None
+        self._runner = runner
+        self._parent = parent
+        self.preview: QPrintPreviewDialog | None = None
+
+    def prepare(self, then: object) -> None:
+        """Render the pages off the GUI thread, then call ``then()``."""
+
+        def done(images: list[QImage]) -> None:
+            self.images = images
+            if callable(then):
+                then()
+
+        self._runner.run(lambda: render_pages(self.pdf), done, name="render_pdf")
+
+    def make_preview(self) -> QPrintPreviewDialog:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.title)
+        dialog = QPrintPreviewDialog(printer, self._parent)
+        dialog.setWindowTitle(self.title)
+        dialog.paintRequested.connect(lambda p: paint_pages(p, self.images or []))
+        self.preview = dialog
+        return dialog
+
+    def show_preview(self) -> None:
+        if self.images is None:
+            self.prepare(self.show_preview)
+            return
+        self.make_preview().open()
+
+    def print_now(self) -> None:
+        if self.images is None:
+            self.prepare(self.print_now)
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.title)
+        dialog = QPrintDialog(printer, self._parent)
+        if dialog.exec():
+            paint_pages(printer, self.images)
+
+    def save_as(self, path: str | None = None) -> str | None:
+        """Write the PDF exactly as generated (not a re-rendering) where the clerk says."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self._parent,
+                self._parent.tr("保存为 PDF") if self._parent else "保存为 PDF",
+                f"{self.title}.pdf",
+                "PDF (*.pdf)",
+            )
+        if not path:
+            return None
+        with open(path, "wb") as out:
+            out.write(self.pdf)
+        return path

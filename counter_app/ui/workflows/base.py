@@ -1,0 +1,190 @@
+"""What every guided workflow shares: steps on a stack, a banner for errors, service calls
+off the GUI thread, a result page, and a clean stop when the card is pulled.
+
+A database outage (``DatabaseUnavailable``) shows the banner and keeps every typed field:
+the clerk presses the button again when the connection is back (the services' idempotency
+keys make that safe).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PyQt6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.services.errors import DatabaseUnavailable
+from counter_app.ui.tasks import Task
+from reader.errors import CardRemoved, NoCard
+
+if TYPE_CHECKING:
+    from counter_app.ui.main_window import MainWindow
+
+CARD_PULLED = "社保卡已被拔出，本次办理已取消。如需继续，请重新插卡后重新办理。"
+
+
+class WorkflowDialog(QDialog):
+    """Base of the workflow dialogs. Subclasses add pages with ``add_page`` and call
+    services with ``call``; ``needs_card`` workflows stop when the card leaves."""
+
+    needs_card = False
+
+    def __init__(self, window: MainWindow, title: str) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle(title)
+        self.setMinimumWidth(560)
+        #: One idempotency key per submission attempt series (services dedupe on it).
+        self.idempotency_key = uuid.uuid4().hex
+        self.cancelled_reason = ""
+        self._task: Task | None = None
+        self.banner = QLabel()
+        self.banner.setObjectName("workflowBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.heading = QLabel(f"<h2>{title}</h2>")
+        self.stack = QStackedWidget()
+        self.back_button = QPushButton(self.tr("上一步"))
+        self.next_button = QPushButton(self.tr("下一步"))
+        self.next_button.setDefault(True)
+        self.close_button = QPushButton(self.tr("取消"))
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("workflowResult")
+        self.result_label.setWordWrap(True)
+        self.result_page = QWidget()
+        result_layout = QVBoxLayout(self.result_page)
+        result_layout.addWidget(self.result_label)
+        self.result_buttons = QHBoxLayout()
+        result_layout.addLayout(self.result_buttons)
+        result_layout.addStretch(1)
+        self._steps: list[tuple[QWidget, Callable[[], None]]] = []
+
+    # -- steps -------------------------------------------------------------------------
+
+    def add_page(self, page: QWidget, on_next: Callable[[], None]) -> None:
+        """``on_next`` validates the page and moves on (``go(i)``/``call``) or complains."""
+        self._steps.append((page, on_next))
+        self.stack.addWidget(page)
+        self._buttons()
+
+    def begin(self) -> None:
+        self.stack.addWidget(self.result_page)
+        self.go(0)
+
+    def go(self, index: int) -> None:
+        self.stack.setCurrentIndex(index)
+        self._buttons()
+
+    def next(self) -> None:
+        index = self.stack.currentIndex()
+        if index < len(self._steps):
+            self.error("")
+            self._steps[index][1]()
+
+    def back(self) -> None:
+        index = self.stack.currentIndex()
+        if 0 < index < len(self._steps):
+            self.go(index - 1)
+
+    def _buttons(self) -> None:
+        index = self.stack.currentIndex()
+        on_result = self.stack.currentWidget() is self.result_page
+        self.back_button.setEnabled(0 < index < len(self._steps))
+        self.next_button.setVisible(not on_result)
+        self.close_button.setText(self.tr("完成") if on_result else self.tr("取消"))
+
+    def error(self, text: str, outage: bool = False) -> None:
+        self.banner.setText(text)
+        self.banner.setStyleSheet(
+            "background: #b00020; color: white; padding: 6px;" if outage else "color: #b00020;"
+        )
+        self.banner.setVisible(bool(text))
+
+    def show_result(self, text: str) -> None:
+        self.result_label.setText(text)
+        self.stack.setCurrentWidget(self.result_page)
+        self._buttons()
+
+    # -- service calls -----------------------------------------------------------------
+
+    def set_busy(self, busy: bool) -> None:
+        self.next_button.setEnabled(not busy)
+        self.back_button.setEnabled(not busy and self.back_button.isEnabled())
+
+    def call(
+        self,
+        func: Callable[..., Any],
+        done: Callable[[Any], None],
+        *,
+        card: bool = False,
+        failed: Callable[[BaseException], bool] | None = None,
+    ) -> None:
+        """Run ``func`` off the GUI thread (``card=True``: on the card thread with the card
+        client as its argument), then ``done(result)``; errors go to the banner unless
+        ``failed(error)`` handles them (returns True)."""
+        self.set_busy(True)
+
+        def ok(result: Any) -> None:
+            self._task = None
+            self.set_busy(False)
+            self.window_.db_ok()
+            done(result)
+
+        def bad(error: BaseException) -> None:
+            self._task = None
+            self.set_busy(False)
+            if failed is not None and failed(error):
+                return
+            if isinstance(error, (CardRemoved, NoCard)) and self.needs_card:
+                self.card_pulled()
+                return
+            outage = isinstance(error, DatabaseUnavailable)
+            if outage:
+                self.window_.db_down(str(error))
+            self.error(str(error), outage=outage)
+
+        if card:
+            self._task = self.window_.bridge.run_card(func, ok, bad, name=self.windowTitle())
+        else:
+            self._task = self.window_.runner.run(func, ok, bad, name=self.windowTitle())
+
+    def card_pulled(self) -> None:
+        """The card left the reader: stop cleanly and say so (issue 6 item 6)."""
+        if not self.needs_card or self.stack.currentWidget() is self.result_page:
+            return
+        self.window_.pins.cancel()
+        self.cancelled_reason = self.tr(CARD_PULLED)
+        self.error(self.cancelled_reason)
+        for i in range(self.stack.count()):
+            page = self.stack.widget(i)
+            if page is not None and page is not self.result_page:
+                page.setEnabled(False)
+        self.next_button.setEnabled(False)
+        self.back_button.setEnabled(False)
+        self.close_button.setText(self.tr("关闭"))
+
+    def done(self, result: int) -> None:  # noqa: D401 - QDialog's name
+        self.window_.pins.cancel()
+        super().done(result)

@@ -1,0 +1,60 @@
+"""Pieces the workflow dialogs share: the ID-document fields and the form result page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PyQt6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPushButton, QWidget
+
+from counter_app.services.sessions import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
+from counter_app.ui.i18n import tr
+from counter_app.ui.printing import FormPrinter
+from counter_app.validation import ValidationError, parse_id_number
+
+
+class DocumentFields:
+    """证件类型 + 证件号码 rows added to a form layout."""
+
+    def __init__(self, form: QFormLayout, kinds: list[IdDocumentKind] | None = None) -> None:
+        self.kinds = list(kinds or IdDocumentKind)
+        self.kind = QComboBox()
+        self.kind.addItems([tr("workflow", ID_DOCUMENT_LABELS[k]) for k in self.kinds])
+        self.number = QLineEdit()
+        self.number.setObjectName("documentNumber")
+        self.number.setPlaceholderText(tr("workflow", "证件上的公民身份号码"))
+        form.addRow(tr("workflow", "证件类型"), self.kind)
+        form.addRow(tr("workflow", "证件号码"), self.number)
+
+    def document(self) -> IdDocument:
+        """The document as typed; ``ValidationError`` when the number is not valid."""
+        number = parse_id_number(self.number.text()).number
+        return IdDocument(kind=self.kinds[self.kind.currentIndex()], number=number)
+
+    def check(self) -> str:
+        """Empty when valid, else the Chinese reason."""
+        try:
+            self.document()
+        except ValidationError as error:
+            return str(error)
+        return ""
+
+
+def add_print_buttons(dialog: Any, pdf: bytes, title: str) -> FormPrinter:
+    """打印预览 / 打印 / 保存为 PDF on the dialog's result page."""
+    printer = FormPrinter(pdf, title, dialog.window_.runner, dialog)
+    for text, slot, name in (
+        (tr("workflow", "打印预览"), printer.show_preview, "previewButton"),
+        (tr("workflow", "打印"), printer.print_now, "printButton"),
+        (tr("workflow", "保存为 PDF"), lambda: printer.save_as(), "savePdfButton"),
+    ):
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        dialog.result_buttons.addWidget(button)
+    dialog.printer = printer
+    return printer
+
+
+def page_with_form() -> tuple[QWidget, QFormLayout]:
+    page = QWidget()
+    return page, QFormLayout(page)
