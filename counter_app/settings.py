@@ -73,6 +73,10 @@ class Settings:
     staff_lockout_failures: int = 5
     #: Minutes a locked staff account stays locked.
     staff_lockout_minutes: int = 30
+    #: Wrong web/12333 query passwords (RULES Q3, L1) before that password locks.
+    service_password_lockout_failures: int = 5
+    #: Minutes a locked query password stays locked.
+    service_password_lockout_minutes: int = 30
     #: Database lock wait, milliseconds; a frozen workstation never blocks others longer.
     lock_timeout_ms: int = 5000
     #: User-interface language: ``zh_CN`` (default) or ``en``.

@@ -43,14 +43,18 @@ ensure_apt() {
 }
 
 ensure_venv() {
-  local stamp="$VENV/.installed-$(cat "$ROOT/setup.cfg" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)-$1"
+  # $1: app | test (test includes app); $2: the pip extras to install.
+  local hash stamp
+  hash=$(cat "$ROOT/setup.cfg" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)
+  stamp="$VENV/.installed-$hash-$1"
   if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
   fi
-  if [ ! -f "$stamp" ]; then
-    "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-    "$VENV/bin/python" -m pip install -q -e "$ROOT$2"
-    rm -f "$VENV"/.installed-*
-    touch "$stamp"
-  fi
+  [ -f "$stamp" ] && return 0
+  [ "$1" = app ] && [ -f "$VENV/.installed-$hash-test" ] && return 0
+  echo "正在准备 Python 环境 (installing Python packages into $VENV) …" >&2
+  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+  "$VENV/bin/python" -m pip install -q -e "$ROOT$2"
+  rm -f "$VENV"/.installed-*
+  touch "$stamp"
 }

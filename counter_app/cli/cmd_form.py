@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from counter_app.services.forms import form_key
 from counter_app.settings import Settings, SettingsError, load_settings
 
 KINDS = ("loss", "lift", "pin-reset", "unblock", "replacement", "access-slip")
@@ -55,29 +56,6 @@ def _help(parser: argparse.ArgumentParser) -> int:
 def _settings(args: argparse.Namespace) -> Settings:
     path = getattr(args, "settings", None)
     return load_settings(Path(path) if path else None)
-
-
-def form_key(settings: Settings) -> bytes:
-    """The HMAC key for form verification codes, from settings (hex ``form_hmac_key``).
-
-    Raises :class:`SettingsError` when it cannot be used (empty in production, not hex, short).
-    """
-    from forms.verification import DEMO_FORM_KEY
-
-    text = settings.form_hmac_key.strip()
-    if not text:
-        if settings.mode in ("demo", "test"):
-            return DEMO_FORM_KEY
-        raise SettingsError("设置项 form_hmac_key 为空: 生产模式下必须配置表单校验密钥 (十六进制，"
-                        "至少 16 字节)。请在设置文件中填写后重试。")
-    try:
-        key = bytes.fromhex(text)
-    except ValueError as exc:
-        raise SettingsError(
-            "设置项 form_hmac_key 不是有效的十六进制文本。请修正设置文件后重试。") from exc
-    if len(key) < 16:
-        raise SettingsError("设置项 form_hmac_key 太短: 至少需要 16 字节 (32 个十六进制字符)。")
-    return key
 
 
 def _write(path: Path, data: bytes) -> None:

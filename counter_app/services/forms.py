@@ -194,8 +194,8 @@ def form_key(settings: Settings) -> bytes:
     if not text:
         if settings.mode in ("demo", "test"):
             return DEMO_FORM_KEY
-        raise SettingsError("设置项 form_hmac_key 为空: 生产模式下必须配置表单校验密钥。"
-                            "请在设置文件中填写后重试。")
+        raise SettingsError("设置项 form_hmac_key 为空: 生产模式下必须配置表单校验密钥 (十六进制，"
+                            "至少 16 字节)。请在设置文件中填写后重试。")
     try:
         key = bytes.fromhex(text)
     except ValueError as exc:

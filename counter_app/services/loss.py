@@ -65,6 +65,7 @@ from counter_app.services.errors import (
 from counter_app.services.idcheck import IdDocumentLike, check_document
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import record_refusal, refusals_audited, require
+from counter_app.settings import Settings
 from counter_app.validation.errors import ValidationError
 from counter_app.validation.idnumber import normalise_id_number
 from counter_app.validation.phones import validate_phone
@@ -75,8 +76,6 @@ from forms.masking import mask_id_number
 PHONE_CHANNEL = "12333"
 ACTION_WRITTEN = AuditAction.LOSS_WRITTEN
 #: Wrong 12333 query passwords before the password locks, and for how long.
-SERVICE_PASSWORD_MAX_FAILURES = 5
-SERVICE_PASSWORD_LOCK_MINUTES = 30
 
 _KIND_TEXT = {"temporary": "电话临时挂失", "written": "书面挂失"}
 
@@ -222,7 +221,7 @@ def report_loss_by_phone(ctx: ServiceContext, ssn: str, service_password: str) -
             if holder is None:
                 _fake_verify(service_password)
                 raise PhoneIdentificationFailed()
-            _verify_service_password(session, holder.id, service_password, now)
+            _verify_service_password(session, ctx.settings, holder.id, service_password, now)
             card = card_in_use(session, holder.id)
             if card is None:
                 raise CardNotFound()
@@ -275,7 +274,7 @@ def _fake_verify(password: str) -> None:
 
 
 def _verify_service_password(
-    session: Session, holder_id: int, password: str, now: dt.datetime
+    session: Session, settings: Settings, holder_id: int, password: str, now: dt.datetime
 ) -> None:
     row = session.get(ServicePassword, holder_id, with_for_update=True)
     if row is None:
@@ -287,9 +286,10 @@ def _verify_service_password(
         _HASHER.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
         row.failed_attempts += 1
-        if row.failed_attempts >= SERVICE_PASSWORD_MAX_FAILURES:
+        if row.failed_attempts >= settings.service_password_lockout_failures:
             row.failed_attempts = 0
-            row.locked_until = now + dt.timedelta(minutes=SERVICE_PASSWORD_LOCK_MINUTES)
+            minutes = settings.service_password_lockout_minutes
+            row.locked_until = now + dt.timedelta(minutes=minutes)
         session.commit()  # the failure counts even though the report is refused
         raise PhoneIdentificationFailed() from None
     row.failed_attempts = 0

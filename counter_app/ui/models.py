@@ -81,6 +81,30 @@ FIELD_LABELS: dict[str, str] = {
     "tries_left": "剩余次数",
 }
 
+FIELD_LABELS.update(
+    {
+        "basic": "基本信息",
+        "card": "当前卡片",
+        "history": "卡片历史",
+        "cards": "全部卡片",
+        "household_district_name": "户籍区县名称",
+        "state_label": "状态",
+        "state_changed_at": "状态变更时间",
+        "region_code": "发卡地区代码",
+        "birthplace_name": "出生地名称",
+        "personal_status": "人员状态",
+        "ethnicity_name": "民族",
+        "status_label": "状态",
+        "kind_label": "类别",
+        "label": "名称",
+        "deadline_at": "到期时间",
+        "confirmed_at": "确认时间",
+        "form_serial": "表单编号",
+    }
+)
+#: Internal keys never shown to the clerk.
+HIDDEN_FIELDS = {"card_id", "holder_id", "id", "session_id", "staff_id", "office_id", "report_id"}
+
 #: Fields holding an ID number (masked), a card number or a phone number.
 ID_FIELDS = {"ssn", "id_number", "social_security_number"}
 CARD_FIELDS = {"card_number", "old_card_number"}
@@ -117,11 +141,21 @@ def display(value: Any, field: str = "", reveal: bool = False) -> str:
 
 
 def fields_of(obj: Any) -> list[str]:
+    """The fields to show: internal ids dropped, and a code dropped when its label is there
+    (``state`` beside ``state_label``)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return [f.name for f in dataclasses.fields(obj) if not f.name.startswith("_")]
-    if isinstance(obj, dict):
-        return [str(k) for k in obj]
-    return [n for n in vars(obj) if not n.startswith("_")] if hasattr(obj, "__dict__") else []
+        names = [f.name for f in dataclasses.fields(obj)]
+    elif isinstance(obj, dict):
+        names = [str(k) for k in obj]
+    elif hasattr(obj, "__dict__"):
+        names = list(vars(obj))
+    else:
+        return []
+    return [
+        n
+        for n in names
+        if not n.startswith("_") and n not in HIDDEN_FIELDS and f"{n}_label" not in names
+    ]
 
 
 def value_of(obj: Any, field: str) -> Any:

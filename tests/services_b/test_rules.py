@@ -35,6 +35,7 @@ from counter_app.services.errors import (
     PhoneIdentificationFailed,
     PinEntriesDiffer,
     ReplacementAlreadyApplied,
+    ServicePasswordLocked,
     WeakPin,
     WrongCard,
     WrongDistrict,
@@ -265,6 +266,22 @@ def test_L1_wrong_password_and_unknown_number_answer_alike(world: World) -> None
         loss.report_loss_by_phone(world.ctx, "11010519491231002X", SERVICE_PASSWORD)
     assert str(wrong.value) == str(unknown.value)
     assert card_state(world, "h010") == "active"
+
+
+def test_L1_query_password_locks_after_the_configured_failures(world: World) -> None:
+    ctx = world.context(service_password_lockout_failures=2, service_password_lockout_minutes=30)
+    ssn = world.holders["h010"].ssn
+    for _ in range(2):
+        with pytest.raises(PhoneIdentificationFailed):
+            loss.report_loss_by_phone(ctx, ssn, "000000")
+    with pytest.raises(ServicePasswordLocked) as locked:
+        loss.report_loss_by_phone(ctx, ssn, SERVICE_PASSWORD)  # even the right one, while locked
+    assert "锁定" in str(locked.value)
+    assert card_state(world, "h010") == "active"
+    later = world.context()
+    later.clock = lambda: NOW + dt.timedelta(minutes=31)
+    loss.report_loss_by_phone(later, ssn, SERVICE_PASSWORD)
+    assert card_state(world, "h010") == "phone_reported_lost"
 
 
 def test_L2_lapsing_list_and_lapse_processing(world: World) -> None:
