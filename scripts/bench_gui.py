@@ -160,9 +160,12 @@ def main() -> int:
         dialog.place.setText("解放碑")
         dialog.circumstances.setPlainText("遗失")
         step[0] = "loss details"
+        t_gui = time.perf_counter()
         dialog.next()
+        app.processEvents()
         step[0] = "loss submit"
         dialog.next()
+        print(f"loss dialog GUI-thread work: {(time.perf_counter() - t_gui) * 1000:.0f} ms")
         wait(lambda: getattr(dialog, "printer", None) is not None or dialog.banner.isVisible())
         if getattr(dialog, "printer", None) is not None:
             step[0] = "render pdf"

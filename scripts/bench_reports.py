@@ -52,7 +52,8 @@ BATCH = 50_000
 LAST_DAY = dt.date(2025, 3, 14)
 MIX = [  # action, category?, weight
     ("record.view", True, 55), ("session.open", False, 10), ("session.end", False, 10),
-    ("password.pin_change", False, 5), ("password.pin_reset", False, 3), ("password.pin_unblock", False, 2),
+    ("password.pin_change", False, 5), ("password.pin_reset", False, 3),
+    ("password.pin_unblock", False, 2),
     ("loss.written", False, 3), ("loss.lift", False, 1), ("card.replacement", False, 2),
     ("loss.written.refused", False, 2), ("view_records.refused", False, 1),
     ("form.reprint", False, 1), ("loss.phone_report", False, 3), ("loss.lapsed", False, 2),

@@ -256,6 +256,12 @@ class WorkflowGateway(FakeGateway):
     def call(self, module: str, name: str, *args: Any, **kwargs: Any) -> Any:
         return self.function(module, name)(*args, **kwargs)
 
+    @staticmethod
+    def loss__WrittenLossInput(**fields: Any) -> Any:  # noqa: N802 - the service's name
+        from types import SimpleNamespace
+
+        return SimpleNamespace(**fields)
+
     def loss__register_written_loss(
         self, actor: Actor, holder_id: int, details: Any, key: str
     ) -> LossResult:

@@ -112,3 +112,24 @@ def test_actions_say_why_they_are_disabled() -> None:
     )
     assert not ok and "U4" in why
     assert availability(staff, Action.LIFT_LOSS_REPORT, Situation(card_in_reader=True))[0]
+
+
+def test_english_catalogue_translates_through_qt(qtbot: Any) -> None:
+    from PyQt6.QtCore import QCoreApplication
+    from PyQt6.QtWidgets import QApplication
+
+    from counter_app.ui.i18n import JsonTranslator
+    from counter_app.ui.keypad import HolderKeypad
+
+    translator = JsonTranslator.load_language("en")
+    assert translator is not None and JsonTranslator.load_language("zh_CN") is None
+    app = QApplication.instance()
+    assert app is not None
+    app.installTranslator(translator)
+    try:
+        pad = HolderKeypad()
+        qtbot.addWidget(pad)
+        assert pad.confirm_button.text() == "Confirm"
+        assert QCoreApplication.translate("x", "书面挂失") == "Written loss report"
+    finally:
+        app.removeTranslator(translator)

@@ -104,10 +104,11 @@ def _at(rng: random.Random, *, spread: bool = True) -> dt.datetime:
 def _events(rng: random.Random, holders: int) -> list[Ev]:
     evs: list[Ev] = []
     kinds = [
-        ("record.view", 40), ("password.pin_change", 6), ("password.pin_reset", 4), ("password.pin_unblock", 3),
+        ("record.view", 40), ("password.pin_change", 6), ("password.pin_reset", 4),
+        ("password.pin_unblock", 3),
         ("loss.written", 8), ("loss.lift", 3), ("card.replacement", 3), ("form.reprint", 2),
         ("loss.written.refused", 4), ("loss.lift.refused", 3), ("view_records.refused", 2),
-        ("session.open", 10), ("session.end", 10), ("holder.reveal_ssn", 2),
+        ("session.open", 10), ("session.end", 10), ("record.reveal_ssn", 2),
     ]
     for action, n in kinds:
         for _ in range(n):

@@ -6,6 +6,7 @@ the existing report named (L4)."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtCore import QDate
@@ -63,11 +64,11 @@ class LossReportDialog(WorkflowDialog):
         self.add_page(confirm, self._submit)
         self.begin()
 
-    def details(self) -> Any:
-        from counter_app.services.loss import WrittenLossInput
-
+    def details(self) -> SimpleNamespace:
+        """The typed declaration as plain values (the service's ``WrittenLossInput`` is
+        built on the worker thread: importing the service module here would stall the GUI)."""
         qdate = self.loss_date.date()
-        return WrittenLossInput(
+        return SimpleNamespace(
             contact_phone=validate_phone(self.phone.text()),
             loss_date=dt.date(qdate.year(), qdate.month(), qdate.day()),
             loss_place=self.place.text().strip(),
@@ -105,7 +106,9 @@ class LossReportDialog(WorkflowDialog):
         details, key, holder_id = self.details(), self.idempotency_key, self.holder_id
 
         def work() -> tuple[Any, bytes]:
-            result = gateway.call("loss", "register_written_loss", actor, holder_id, details, key)
+            input_type = gateway.function("loss", "WrittenLossInput")
+            declared = input_type(**vars(details))
+            result = gateway.call("loss", "register_written_loss", actor, holder_id, declared, key)
             return result, result.pdf  # rendered here, off the GUI thread
 
         self.call(work, self._done)
