@@ -237,7 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2000)
     parser.add_argument("--identity-rounds", type=int, default=200)
     parser.add_argument("--inserts", type=int, default=10)
+    parser.add_argument("--quick", action="store_true", help="500 round trips, 50 reads, 4 inserts")
+    parser.add_argument("--full", action="store_true", help="the defaults")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.identity_rounds, args.inserts = 500, 50, 4
     pcscd = ensure_pcscd()
     card = VpcdClient(EmulatedCard.from_profile(PROFILE), port=CARD_PORT)
     echo = VpcdClient(EchoCard(), port=ECHO_PORT)

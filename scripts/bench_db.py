@@ -218,11 +218,16 @@ def main() -> int:
     parser.add_argument("--holders", type=int, default=100_000)
     parser.add_argument("--full", action="store_true", help="also 1,000,000 holders")
     parser.add_argument("--quick", action="store_true", help="10,000 holders only (smoke run)")
-    parser.add_argument("--postgres", help="'auto' (throwaway server) or a database URL")
+    parser.add_argument("--postgres", help="'auto' (throwaway server; the default with "
+                        "--quick/--full), 'none', or a database URL")
     parser.add_argument("--keep", type=Path, help="folder to keep the SQLite files in")
     args = parser.parse_args()
     if args.quick:
         args.holders, args.full = 10_000, False
+    if args.postgres is None and (args.quick or args.full):
+        args.postgres = "auto"  # issue 2 names the raw-driver baseline on both back ends
+    if args.postgres == "none":
+        args.postgres = None
     sizes = [args.holders] + ([1_000_000] if args.full else [])
     server = None
     with tempfile.TemporaryDirectory(prefix="counter-bench-") as scratch:

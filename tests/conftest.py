@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 
@@ -47,3 +48,20 @@ def pg_server():  # type: ignore[no-untyped-def]
 def pg_url(pg_server) -> str:  # type: ignore[no-untyped-def]
     """SQLAlchemy URL of the throwaway server's ``postgres`` database (admin connection)."""
     return str(pg_server.url)
+
+
+_REPORTED: list[str] = []
+
+
+@pytest.fixture
+def report_line() -> Callable[[str], None]:
+    """Lines a test wants in the run's summary (e.g. concurrency round counts), shown even
+    when output is captured."""
+    return _REPORTED.append
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _REPORTED:
+        terminalreporter.section("figures reported by tests")
+        for line in _REPORTED:
+            terminalreporter.write_line(line)

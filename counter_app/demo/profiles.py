@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, bindparam, text
 
 _QUERY = text(
     "SELECT c.id, c.card_number, c.card_id_code, c.card_type, c.spec_version, c.init_org, "
@@ -60,3 +60,21 @@ def write_profiles(engine: Engine, directory: Path,
                                                                   encoding="utf-8")
             count += 1
     return count
+
+
+def fixed_card_profiles(engine: Engine) -> dict[str, dict[str, Any]]:
+    """Emulator profiles of the fixed demo holders' cards (``accounts.FIXED_HOLDERS``), keyed
+    by card number in that order, read from the database rows so the chips match the
+    records. Only those cards are read; nothing is written anywhere (the demo-cards panel
+    needs a dozen profiles, not one file per card of the city)."""
+    from counter_app.demo.accounts import FIXED_HOLDERS
+
+    chips = {h.card_number: (h.pin, h.pin_tries_left, h.app_state) for h in FIXED_HOLDERS}
+    query = text(
+        _QUERY.text.replace(" ORDER BY c.id", " WHERE c.card_number IN :numbers ORDER BY c.id")
+    ).bindparams(bindparam("numbers", expanding=True))
+    found: dict[str, dict[str, Any]] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(query, {"numbers": list(chips)}).mappings():
+            found[row["card_number"]] = profile(row, chips[row["card_number"]])
+    return {h.card_number: found[h.card_number] for h in FIXED_HOLDERS if h.card_number in found}

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from counter_app import db
 from counter_app.services.permissions import Action, OfficeKind, Role, allowed, refusal_reason
 from counter_app.services.uow import SessionFactory, UnitOfWork
 from counter_app.settings import Settings
@@ -51,9 +52,23 @@ class ServiceContext:
     settings: Settings
     key_provider: KeyProvider | None = None
     clock: Callable[[], datetime] = field(default=utcnow)
+    #: Sessions for pure reads; derived from ``session_factory`` when not given.
+    read_session_factory: SessionFactory | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
+
+    def read_uow(self) -> UnitOfWork:
+        """A unit of work for reads that write nothing, not even an audit event (public
+        catalogues): on SQLite a deferred transaction that never takes, nor queues for,
+        the write lock held by a window registering a loss report. Anything audited —
+        every holder look-up — uses :meth:`uow`, so that its audit event is in the same
+        transaction as the read (RULES Q7)."""
+        if self.read_session_factory is None:
+            self.read_session_factory = (
+                db.read_only_factory(self.session_factory) or self.session_factory
+            )
+        return UnitOfWork(self.read_session_factory)
 
     def now(self) -> datetime:
         return self.clock()

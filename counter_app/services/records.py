@@ -131,11 +131,11 @@ def employer_contributions(
 
 def search_drugs(ctx: ServiceContext, text: str) -> list[DrugRow]:
     """RULES Q6: the published drug catalogue by name, code or pinyin initials."""
-    with ctx.uow() as uow:
+    with ctx.read_uow() as uow:
         return public.search_drugs(uow.session, text)
 
 
 def search_treatments(ctx: ServiceContext, text: str) -> list[TreatmentRow]:
     """RULES Q6: the published diagnosis-and-treatment items."""
-    with ctx.uow() as uow:
+    with ctx.read_uow() as uow:
         return public.search_treatments(uow.session, text)

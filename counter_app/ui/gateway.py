@@ -77,6 +77,21 @@ class ServiceGateway:
         """The session's card left the reader: the service ends a card session."""
         self.call("sessions", "card_removed", session)
 
+    def access_summary(self, actor: Actor, session: Any) -> Any:
+        """The access slip's data of a session the card's removal already ended
+        (``end_session`` is safe to call again: it closes nothing twice)."""
+        return self.call("sessions", "end_session", actor, session, "card_removed")
+
+    # -- workflows ---------------------------------------------------------------------
+
+    def four_eyes_required(self) -> bool:
+        """Setting ``four_eyes``: a supervisor approves resets and lifts (no I/O)."""
+        return bool(self.ctx.settings.four_eyes)
+
+    def render_form(self, form: Any) -> bytes:
+        """The PDF of plain form data (``forms.data``), with this deployment's form key."""
+        return bytes(self.function("forms", "render")(form, self.ctx.settings))
+
     def reveal_ssn(self, actor: Actor, session: Any) -> str:
         """The full ID number, on the clerk's explicit request (audited by the service)."""
         return str(self.call("records", "reveal_ssn", actor, session))

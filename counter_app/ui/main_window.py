@@ -300,12 +300,19 @@ class MainWindow(QMainWindow):
             self.card_state = None
             self.runner.run(
                 lambda: self.gateway.card_removed(session),
-                None,
+                lambda _r: self._offer_access_slip(session),
                 lambda _e: None,
                 name="end_session_card_removed",
             )
             self.show_message(self.tr("社保卡已拔出，本次查询已结束。"))
         self.refresh_actions()
+
+    def _offer_access_slip(self, session: Any) -> None:
+        """The card left and ended its session: offer the access slip (RULES Q7)."""
+        if self._open_workflow is not None:
+            from counter_app.ui.workflows.access_slip import offer_after_card_removal
+
+            offer_after_card_removal(self, session)
 
     def _card_session_opened(self, session: Any) -> None:
         self.card_session = True

@@ -82,7 +82,9 @@ def check_invariants(world: World) -> None:
 
 
 @pytest.mark.slow
-def test_L4_two_windows_register_written_report_on_one_card(big_world: World) -> None:
+def test_L4_two_windows_register_written_report_on_one_card(
+    big_world: World, report_line: Callable[[str], None]
+) -> None:
     world = big_world
     keys = local_keys(world)[:WRITTEN_ROUNDS]
     outcomes: Counter[str] = Counter()
@@ -108,11 +110,13 @@ def test_L4_two_windows_register_written_report_on_one_card(big_world: World) ->
     with world.session() as s:
         forms = s.scalar(select(func.count()).select_from(FormDocument))
     assert forms == len(keys)
-    print(f"\n[{world.backend}] written-report races: {len(keys)} rounds {dict(outcomes)}")
+    report_line(f"[{world.backend}] written-report races: {len(keys)} rounds {dict(outcomes)}")
 
 
 @pytest.mark.slow
-def test_U4_lift_and_replacement_race_never_lift_a_replaced_card(big_world: World) -> None:
+def test_U4_lift_and_replacement_race_never_lift_a_replaced_card(
+    big_world: World, report_line: Callable[[str], None]
+) -> None:
     world = big_world
     keys = local_keys(world)[WRITTEN_ROUNDS:WRITTEN_ROUNDS + LIFT_VS_REPLACE_ROUNDS]
     outcomes: Counter[str] = Counter()
@@ -137,11 +141,13 @@ def test_U4_lift_and_replacement_race_never_lift_a_replaced_card(big_world: Worl
                    if isinstance(x, Exception)), (lifted, replaced)
         outcomes["lift" if won[0] else "replacement"] += 1
     check_invariants(world)
-    print(f"\n[{world.backend}] lift-vs-replacement races: {len(keys)} rounds {dict(outcomes)}")
+    report_line(f"[{world.backend}] lift-vs-replacement races: {len(keys)} rounds {dict(outcomes)}")
 
 
 @pytest.mark.slow
-def test_R2_two_windows_apply_replacement_at_once(big_world: World) -> None:
+def test_R2_two_windows_apply_replacement_at_once(
+    big_world: World, report_line: Callable[[str], None]
+) -> None:
     world = big_world
     start = WRITTEN_ROUNDS + LIFT_VS_REPLACE_ROUNDS
     keys = local_keys(world)[start:start + REPLACE_ROUNDS]
@@ -162,4 +168,4 @@ def test_R2_two_windows_apply_replacement_at_once(big_world: World) -> None:
     with world.session() as s:
         apps = s.scalar(select(func.count()).select_from(ReplacementApplication))
     assert apps == len(keys)
-    print(f"\n[{world.backend}] replacement races: {len(keys)} rounds")
+    report_line(f"[{world.backend}] replacement races: {len(keys)} rounds")

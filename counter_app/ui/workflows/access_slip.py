@@ -1,9 +1,84 @@
-"""The access slip at the end of a session: what was read and done, for the holder."""
+"""The access slip at the end of a session (查阅告知单, RULES Q7): what of the holder's
+records was read and what was done, by whom, where and when — offered when the clerk ends
+the service (F12) and when the holder's card leaves the reader.
+
+``sessions.end_session`` gives the ``AccessSummary``; ``receipts.access_slip`` makes it the
+form's plain data, rendered off the GUI thread; the dialog shows the summary and the print
+buttons. The dialog is deleted when closed, so no personal data outlives it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QDialog
+
+from counter_app.ui.workflows.base import WorkflowDialog
+from counter_app.ui.workflows.common import add_print_buttons
+from counter_app.ui.workflows.receipts import access_slip
+
+if TYPE_CHECKING:
+    from counter_app.ui.main_window import MainWindow
 
 
-def show_access_slip(window: Any, summary: Any) -> None:
-    window.show_message(window.tr("本次服务已结束。"))
+class AccessSlipDialog(WorkflowDialog):
+    """Shows one ended session's summary with 打印预览 / 打印 / 保存为 PDF."""
+
+    def __init__(self, window: MainWindow, summary: Any) -> None:
+        super().__init__(window, window.tr("本次服务已结束 — 查阅告知单"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.printer: Any = None
+        self.begin()
+        self.show_result(self._describe(summary))
+        gateway, actor = window.gateway, window.actor
+        self.call(lambda: gateway.render_form(access_slip(summary, actor)), self._rendered)
+
+    def _describe(self, s: Any) -> str:
+        viewed = "、".join(getattr(s, "category_labels", ()) or ()) or self.tr("无")
+        done = "、".join(
+            a.description + (f"（{a.serial}）" if a.serial else "")
+            for a in getattr(s, "actions", ()) or ()
+        ) or self.tr("无（仅查询）")
+        return (
+            self.tr("本次服务已结束。请打印《个人信息查阅告知单》交持卡人：")
+            + f"<br><br>{self.tr('持卡人')}：{getattr(s, 'holder_name', '')}　"
+            f"{getattr(s, 'masked_ssn', '')}"
+            f"<br>{self.tr('身份核验')}：{getattr(s, 'identified_by', '')}"
+            f"<br>{self.tr('查阅的信息类别')}：{viewed}"
+            f"<br>{self.tr('办理的业务')}：{done}"
+        )
+
+    def _rendered(self, pdf: bytes) -> None:
+        add_print_buttons(self, pdf, self.tr("个人信息查阅告知单"))
+
+    def done(self, result: int) -> None:
+        # Not WorkflowDialog.done: the slip asks nothing of the holder, so closing it must
+        # not cancel a PIN entry the next holder may have started meanwhile.
+        QDialog.done(self, result)
+
+
+def show_access_slip(window: MainWindow, summary: Any) -> AccessSlipDialog:
+    """Offer the access slip of an ended session (non-modal: the counter goes on)."""
+    dialog = AccessSlipDialog(window, summary)
+    dialog.show()
+    return dialog
+
+
+def offer_after_card_removal(window: MainWindow, session: Any) -> None:
+    """The card left and its session ended: fetch the summary and offer the slip. A gateway
+    without ``access_summary`` (an older build) offers nothing."""
+    summary_of = getattr(window.gateway, "access_summary", None)
+    if summary_of is None:
+        return
+    actor = window.actor
+
+    def offer(summary: Any) -> None:
+        show_access_slip(window, summary)
+
+    window.runner.run(
+        lambda: summary_of(actor, session),
+        offer,
+        window.show_error,
+        name="access_summary",
+    )

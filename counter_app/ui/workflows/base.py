@@ -97,6 +97,10 @@ class WorkflowDialog(QDialog):
         self.stack.setCurrentIndex(index)
         self._buttons()
 
+    def go_page(self, page: QWidget) -> None:
+        """Show ``page`` (a page added with ``add_page``)."""
+        self.go(self.stack.indexOf(page))
+
     def next(self) -> None:
         index = self.stack.currentIndex()
         if index < len(self._steps):

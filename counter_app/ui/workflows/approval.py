@@ -1,0 +1,141 @@
+"""Four-eyes approval as a workflow page (issue 8 item 2; setting ``four_eyes``).
+
+A supervisor of the clerk's own office types their staff number and password at this
+workstation; ``auth.verify_supervisor_approval`` checks them and binds the approval to the
+digest of this exact request (the workflow's ``digest()``, computed off the GUI thread by the
+same service function the use case checks it with). The approval is spent by the use case
+itself, once. These are staff credentials, so an ordinary password field — never the
+holder's PIN, which only the holder keypad takes.
+
+The service gives one refusal for every cause (no probing of staff accounts). The page says
+which causes there are and what to do; the one the workstation can see itself — the
+initiator typing their own staff number — is named as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PyQt6.QtWidgets import QLabel, QLineEdit
+
+from counter_app.services.errors import ApprovalInvalid
+from counter_app.ui.i18n import tr
+from counter_app.ui.workflows.base import WorkflowDialog
+from counter_app.ui.workflows.common import page_with_form
+
+SELF_APPROVAL = "不能由经办人本人复核：四眼原则要求由本机构的另一位主管当场输入其工号和密码。"
+REFUSAL_CAUSES = (
+    "请核对：① 工号或密码是否输入正确（多次输错会锁定该主管账户）；② 该工号是否为主管岗位；"
+    "③ 主管是否属于本机构（其他机构的主管不能复核）；④ 主管账户是否已停用或锁定；"
+    "⑤ 本次业务是否已复核过（同一次服务中的同一业务只能复核一次，"
+    "如需重新复核请结束服务后重新办理）。"
+)
+
+
+@dataclass(frozen=True)
+class Approved:
+    """What the use case needs of the approval (``approvals.ApprovalLike``): its id."""
+
+    id: int
+    approver_staff_no: str
+
+
+class ApprovalStep:
+    """The approval page of ``dialog``. ``digest`` runs on a pool thread and returns the
+    request digest (e.g. ``passwords.pin_reset_digest(actor, session)``)."""
+
+    def __init__(self, dialog: WorkflowDialog, action: str, digest: Callable[[], str]) -> None:
+        self.dialog = dialog
+        self.action = action
+        self._digest = digest
+        self.approval: Approved | None = None
+        self.page, form = page_with_form()
+        intro = QLabel(
+            tr(
+                "workflow",
+                "此项业务须由本机构主管当场复核（四眼原则）。请主管本人输入工号和密码；"
+                "经办人本人不能复核。",
+            )
+        )
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.staff_no = QLineEdit()
+        self.staff_no.setObjectName("supervisorStaffNo")
+        self.staff_no.setPlaceholderText(tr("workflow", "主管工号，如 YB500103-03"))
+        self.password = QLineEdit()
+        self.password.setObjectName("supervisorPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(tr("workflow", "主管工号"), self.staff_no)
+        form.addRow(tr("workflow", "主管密码"), self.password)
+        self.status = QLabel()
+        self.status.setObjectName("approvalStatus")
+        self.status.setWordWrap(True)
+        form.addRow(self.status)
+
+    def forget(self) -> None:
+        """The approval was spent or refused by the use case: ask for a new one."""
+        self.approval = None
+        self.status.setText("")
+        self.staff_no.setEnabled(True)
+        self.password.setEnabled(True)
+
+    def run(self, then: Callable[[], None]) -> None:
+        """``on_next`` of the page: verify (once), then ``then()``."""
+        if self.approval is not None:
+            then()
+            return
+        staff_no = self.staff_no.text().strip()
+        password = self.password.text()
+        if not staff_no or not password:
+            self.dialog.error(tr("workflow", "请主管输入工号和密码。"))
+            return
+        gateway, actor, digest, action = (
+            self.dialog.window_.gateway,
+            self.dialog.window_.actor,
+            self._digest,
+            self.action,
+        )
+        self.password.clear()  # the staff password stays in no widget longer than needed
+
+        def work() -> Approved:
+            row = gateway.call(
+                "auth", "verify_supervisor_approval", actor, staff_no, password, digest(),
+                action=action,
+            )  # fmt: skip
+            return Approved(int(row.id), staff_no)
+
+        def done(approved: Approved) -> None:
+            self.approval = approved
+            self.staff_no.setEnabled(False)
+            self.password.setEnabled(False)
+            self.status.setText(
+                tr("workflow", "已由主管 %1 复核通过。").replace("%1", approved.approver_staff_no)
+            )
+            then()
+
+        def failed(error: BaseException) -> bool:
+            if not isinstance(error, ApprovalInvalid):
+                return False
+            if staff_no.upper() == actor.staff_no.upper():
+                text = tr("workflow", SELF_APPROVAL)
+            else:
+                text = f"{error}<br>{tr('workflow', REFUSAL_CAUSES)}"
+            self.status.setText("")
+            self.dialog.error(text)
+            self.password.setFocus()
+            return True
+
+        self.dialog.call(work, done, failed=failed)
+
+
+def approval_step(
+    dialog: WorkflowDialog, action: str, digest: Callable[[], str]
+) -> ApprovalStep | None:
+    """The step, or None when the setting ``four_eyes`` is off."""
+    gateway: Any = dialog.window_.gateway
+    required = getattr(gateway, "four_eyes_required", None)
+    if required is not None and not required():
+        return None
+    return ApprovalStep(dialog, action, digest)

@@ -1,0 +1,274 @@
+"""解除挂失 (RULES U1–U5): the found card in the reader → ID document → the U1–U5 checklist
+(``lifting.check_lift``, one line per rule, each refusal with its reason and what to do) →
+supervisor approval (setting ``four_eyes``) → the holder types the card's PIN →
+``lifting.lift_loss_report`` → result and the 解除挂失登记表.
+
+The card is the one read from the chip (U5), never typed: the first page waits for it. A
+refused checklist stops here with the reason; the clerk can go back and correct the
+document (U2), or tell the holder where to go. The service checks everything again when
+it lifts. One submission key per dialog: the approval is bound to it (``lift_digest``) and
+a retried submission is answered from the stored result.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PyQt6.QtGui import QColor
+from PyQt6.QtWidgets import QLabel, QListWidget, QListWidgetItem
+
+from counter_app.services.errors import ApprovalInvalid, ApprovalRequired, ServiceError
+from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.services.sessions import ID_DOCUMENT_LABELS, IdDocumentKind
+from counter_app.ui.models import display
+from counter_app.ui.workflows.approval import approval_step
+from counter_app.ui.workflows.base import WorkflowDialog
+from counter_app.ui.workflows.common import add_print_buttons, page_with_form
+from counter_app.ui.workflows.steps import HolderPins, IdDocumentStep, pin_page, wipe_all
+from reader.errors import PinBlocked, WrongPin
+from reader.pinbuffer import PinBuffer
+
+if TYPE_CHECKING:
+    from counter_app.ui.main_window import MainWindow
+
+MARKS = {True: "✔", False: "✘", None: "…"}
+
+
+class LiftDialog(WorkflowDialog):
+    needs_card = True
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, window.tr("解除挂失"))
+        window.card_login.cancel()  # the found card is read here, not logged in with
+        self.identity: Any = window.bridge.identity
+        self.checklist: Any = None
+        self.printer: Any = None
+        self.result: Any = None
+
+        self.card_page, card_form = page_with_form()
+        self.card_label = QLabel()
+        self.card_label.setObjectName("liftCard")
+        self.card_label.setWordWrap(True)
+        card_form.addRow(self.card_label)
+        self.add_page(self.card_page, self._check_card)
+        window.bridge.card_ready.connect(self._card_ready)
+
+        accepted = "、".join(
+            ID_DOCUMENT_LABELS[k]
+            for k in (IdDocumentKind.RESIDENT_ID, IdDocumentKind.HOUSEHOLD_REGISTER)
+        )
+        self.id_step = IdDocumentStep(
+            self.tr("解除挂失须持卡人本人持%1办理（RULES U2）。请核验证件。").replace(
+                "%1", accepted
+            )
+        )
+        self.add_page(self.id_step.page, self._check_document)
+
+        self.check_page, check_form = page_with_form()
+        check_form.addRow(QLabel(self.tr("解除挂失条件核对（RULES U1–U5）：")))
+        self.check_list = QListWidget()
+        self.check_list.setObjectName("liftChecklist")
+        check_form.addRow(self.check_list)
+        self.advice = QLabel()
+        self.advice.setObjectName("liftAdvice")
+        self.advice.setWordWrap(True)
+        check_form.addRow(self.advice)
+        self.add_page(self.check_page, self._checked)
+
+        gateway, actor, key = window.gateway, window.actor, self.idempotency_key
+        self.approval = approval_step(
+            self,
+            Action.LIFT_LOSS_REPORT.value,
+            lambda: gateway.function("lifting", "lift_digest")(actor, self.identity, key),
+        )
+        if self.approval is not None:
+            self.add_page(self.approval.page, lambda: self._approve())
+        self.pin_page, self.status = pin_page(
+            self.tr(
+                "请持卡人在持卡人密码键盘上输入这张卡的密码，证明是本人的卡（RULES U5）。"
+                "密码正确后即解除挂失。"
+            )
+        )
+        self.pins = HolderPins(self, self.tr(ACTION_LABELS[Action.LIFT_LOSS_REPORT]), self.status)
+        self.add_page(self.pin_page, self._ask)
+        self.begin()
+        self._show_card()
+
+    # -- the card (U5: read from the chip) ---------------------------------------------
+
+    def _card_ready(self, identity: Any) -> None:
+        if self.stack.currentWidget() is self.card_page and not self.cancelled_reason:
+            self.identity = identity
+            self._show_card()
+
+    def _show_card(self) -> None:
+        i = self.identity
+        if i is None:
+            self.card_label.setText(
+                self.tr(
+                    "请将持卡人找回的社保卡插入读卡器（照片面向下）。卡号从芯片读取，不能手工输入。"
+                )
+            )
+            return
+        self.card_label.setText(
+            self.tr("读卡器中的卡（从芯片读取）：")
+            + f"<br>{self.tr('卡号')}：<b>{i.card_number}</b><br>{self.tr('姓名')}：{i.name}"
+            f"<br>{self.tr('公民身份号码')}：{display(i.ssn, 'ssn')}"
+        )
+
+    def _check_card(self) -> None:
+        if self.identity is None or not self.window_.bridge.card_present:
+            self.error(self.tr("读卡器中没有卡。请插入持卡人找回的原卡。"))
+            return
+        self.go_page(self.id_step.page)
+
+    # -- document and checklist --------------------------------------------------------
+
+    def _check_document(self) -> None:
+        problem = self.id_step.fields.check()
+        if problem:
+            self.error(problem)
+            return
+        gateway, actor, identity = self.window_.gateway, self.window_.actor, self.identity
+        document = self.id_step.document()
+        self.call(
+            lambda: gateway.call("lifting", "check_lift", actor, identity, document),
+            self._show_checklist,
+        )
+
+    def _show_checklist(self, checklist: Any) -> None:
+        self.checklist = checklist
+        self.check_list.clear()
+        for line in checklist.lines:
+            item = QListWidgetItem(f"{MARKS[line.passed]} {line.rule} {line.label}：{line.reason}")
+            if line.passed is False:
+                item.setForeground(QColor("#b00020"))
+            self.check_list.addItem(item)
+        self.go_page(self.check_page)
+        if checklist.ok:
+            self.advice.setText(self.tr("以上条件均已满足，可以解除挂失。"))
+            self.advice.setStyleSheet("")
+            self.next_button.setText(
+                self.tr("下一步：主管复核") if self.approval else self.tr("请持卡人输入密码")
+            )
+        else:
+            refusal = checklist.refusal
+            self.advice.setText(
+                self.tr("不能解除挂失：")
+                + (str(refusal) if refusal is not None else "")
+                + "<br>"
+                + self.tr("请按上面标 ✘ 的条目处理；证件问题可返回上一步更正。")
+            )
+            self.advice.setStyleSheet("color: #b00020;")
+            self.error(self.tr("不能解除挂失：") + (str(refusal) if refusal else ""))
+            self.next_button.setEnabled(False)
+
+    def go(self, index: int) -> None:
+        super().go(index)
+        if not self.cancelled_reason:
+            self.next_button.setEnabled(True)
+
+    def _checked(self) -> None:
+        if self.checklist is None or not self.checklist.ok:
+            return
+        if self.approval is not None:
+            self.go_page(self.approval.page)
+        else:
+            self._to_pin()
+
+    def _approve(self) -> None:
+        assert self.approval is not None
+        self.approval.run(self._to_pin)
+
+    def _to_pin(self) -> None:
+        self.next_button.setText(self.tr("请持卡人输入密码"))
+        self.go_page(self.pin_page)
+
+    # -- the lift ----------------------------------------------------------------------
+
+    def _ask(self) -> None:
+        tries = getattr(self.identity, "pin_tries_left", None)
+        self.pins.ask((self.tr("请输入社保卡密码"),), self._submit, tries_left=tries)
+
+    def _submit(self, buffers: list[PinBuffer]) -> None:
+        (pin,) = buffers
+        gateway, actor, key = self.window_.gateway, self.window_.actor, self.idempotency_key
+        document = self.id_step.document()
+        approved = self.approval.approval if self.approval is not None else None
+
+        def work(client: Any) -> tuple[Any, bytes]:
+            try:
+                result = gateway.call(
+                    "lifting", "lift_loss_report", actor, client, pin, document, approved, key
+                )
+            finally:
+                wipe_all(pin)
+            return result, result.pdf  # rendered here, off the GUI thread
+
+        self.call(work, self._done, card=True, failed=self._failed)
+
+    def _failed(self, error: BaseException) -> bool:
+        self.status.setText("")
+        if isinstance(error, WrongPin):
+            self.error(str(error))
+            self.identity = _with_tries(self.identity, error.tries_left)
+            self.next_button.setText(self.tr("请持卡人重新输入"))
+            return True
+        if isinstance(error, PinBlocked):
+            self.error(
+                str(error)
+                + "<br>"
+                + self.tr("卡密码已锁定，本次不能解除挂失。请告知持卡人：该卡处于挂失状态，"
+                          "不能在窗口解锁密码；可申请补卡（F10）。")
+            )  # fmt: skip
+            self.next_button.setEnabled(False)
+            return True
+        if isinstance(error, (ApprovalInvalid, ApprovalRequired)) and self.approval is not None:
+            self.approval.forget()
+            self.error(str(error))
+            self.go_page(self.approval.page)
+            return True
+        if isinstance(error, ServiceError) and not _is_outage(error):
+            self.error(self.tr("不能解除挂失：") + str(error))
+            return True
+        return False
+
+    def _done(self, outcome: tuple[Any, bytes]) -> None:
+        result, pdf = outcome
+        self.result = result
+        self.status.setText("")
+        text = self.tr("挂失已解除，该卡恢复正常使用。解除挂失登记表编号：") + (
+            f"<b>{result.serial}</b>"
+        )
+        if result.app_unblocked:
+            text += "<br>" + self.tr("芯片中被临时锁定的社保应用已同时解锁。")
+        if result.already_done:
+            text += "<br>" + self.tr("（此前已提交成功，本次未重复办理。）")
+        text += "<br><br>" + self.tr(
+            "请打印《解除挂失登记表》，交持卡人签字；档案联留存，持卡人联交持卡人。"
+        )
+        self.show_result(text)
+        add_print_buttons(self, pdf, f"{self.tr('解除挂失登记表')} {result.serial}")
+
+    def done(self, result: int) -> None:
+        self.pins.wipe()
+        try:
+            self.window_.bridge.card_ready.disconnect(self._card_ready)
+        except TypeError:
+            pass
+        super().done(result)
+
+
+def _is_outage(error: BaseException) -> bool:
+    from counter_app.services.errors import DatabaseUnavailable
+
+    return isinstance(error, DatabaseUnavailable)
+
+
+def _with_tries(identity: Any, tries: int) -> Any:
+    import dataclasses
+
+    try:
+        return dataclasses.replace(identity, pin_tries_left=tries)
+    except TypeError:
+        return identity

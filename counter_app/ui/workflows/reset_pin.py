@@ -1,0 +1,150 @@
+"""重置遗忘密码 (RULES P5, P7): ID document → supervisor approval (setting ``four_eyes``) →
+the holder types the new PIN twice on the holder keypad → ``passwords.reset_pin`` reloads
+the card's PIN without the old one → result and the 密码重置回执.
+
+The approval is kept for a second try when the service refused before spending it (weak or
+differing new PINs, P7); a refused or spent approval is asked for again. The two buffers are
+wiped by the service, and here too in ``finally``, whatever happens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from counter_app.services.errors import (
+    ApprovalInvalid,
+    ApprovalRequired,
+    IdDocumentMismatch,
+    IdDocumentNotAccepted,
+)
+from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.ui.workflows.approval import approval_step
+from counter_app.ui.workflows.base import WorkflowDialog
+from counter_app.ui.workflows.common import add_print_buttons
+from counter_app.ui.workflows.receipts import pin_receipt
+from counter_app.ui.workflows.steps import (
+    HolderPins,
+    IdDocumentStep,
+    holder_line,
+    pin_page,
+    wipe_all,
+)
+from reader.pinbuffer import PinBuffer
+
+if TYPE_CHECKING:
+    from counter_app.ui.main_window import MainWindow
+
+
+class ResetPinDialog(WorkflowDialog):
+    needs_card = True
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, window.tr("重置遗忘密码"))
+        self.session = window.holder.session
+        self.identity = window.bridge.identity
+        self.printer: Any = None
+        self.id_step = IdDocumentStep(
+            self.tr(
+                "持卡人忘记卡密码时，凭本人有效身份证件重置（RULES P5）。请核验证件，"
+                "证件号码须与卡内记载的公民身份号码一致。"
+            ),
+            expected_ssn=getattr(self.identity, "ssn", None),
+            holder=holder_line(self),
+        )
+        self.add_page(self.id_step.page, self._check_document)
+        gateway, actor, session = window.gateway, window.actor, self.session
+        self.approval = approval_step(
+            self,
+            Action.RESET_PIN.value,
+            lambda: gateway.function("passwords", "pin_reset_digest")(actor, session),
+        )
+        if self.approval is not None:
+            self.add_page(self.approval.page, lambda: self._approve())
+        self.pin_page, self.status = pin_page(
+            self.tr(
+                "请持卡人在持卡人密码键盘上输入新密码两次。新密码不能为 123456、"
+                "六位相同数字或连续数字（RULES P7）。工作人员不接触密码。"
+            )
+        )
+        self.pins = HolderPins(self, self.tr(ACTION_LABELS[Action.RESET_PIN]), self.status)
+        self.add_page(self.pin_page, self._ask)
+        self.begin()
+
+    def _check_document(self) -> None:
+        problem = self.id_step.check()
+        if problem:
+            self.error(problem)
+            return
+        if self.approval is not None:
+            self.go_page(self.approval.page)
+        else:
+            self._to_pins()
+
+    def _approve(self) -> None:
+        assert self.approval is not None
+        self.approval.run(self._to_pins)
+
+    def _to_pins(self) -> None:
+        self.next_button.setText(self.tr("请持卡人输入新密码"))
+        self.go_page(self.pin_page)
+
+    def _ask(self) -> None:
+        self.pins.ask((self.tr("请输入新密码"), self.tr("请再次输入新密码")), self._submit)
+
+    def _submit(self, buffers: list[PinBuffer]) -> None:
+        new1, new2 = buffers
+        gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
+        document = self.id_step.document()
+        approved = self.approval.approval if self.approval is not None else None
+
+        def work(client: Any) -> Any:
+            try:
+                return gateway.call(
+                    "passwords", "reset_pin", actor, session, client, document, new1, new2,
+                    approved,
+                )  # fmt: skip
+            finally:
+                wipe_all(new1, new2)
+
+        self.call(work, self._done, card=True, failed=self._failed)
+
+    def _failed(self, error: BaseException) -> bool:
+        self.status.setText("")
+        if isinstance(error, (ApprovalInvalid, ApprovalRequired)) and self.approval is not None:
+            self.approval.forget()
+            self.error(str(error))
+            self.go_page(self.approval.page)
+            return True
+        if isinstance(error, (IdDocumentMismatch, IdDocumentNotAccepted)):
+            self.error(str(error))
+            self.go_page(self.id_step.page)
+            return True
+        self.next_button.setText(self.tr("请持卡人重新输入"))
+        return False
+
+    def _done(self, result: Any) -> None:
+        self.status.setText("")
+        self.show_result(
+            self.tr("卡密码已重置。请提醒持卡人牢记新密码，勿告知他人。")
+            + "<br><br>"
+            + self.tr("请打印《密码重置回执》，交持卡人签字；档案联留存，持卡人联交持卡人。")
+        )
+        gateway, actor, identity = self.window_.gateway, self.window_.actor, self.identity
+        document, event_id = self.id_step.document(), int(result.event_id)
+
+        def render() -> bytes:
+            form = pin_receipt(
+                actor, identity, document, unblock=False, event_id=event_id,
+                at=dt.datetime.now(dt.UTC),
+            )  # fmt: skip
+            return gateway.render_form(form)
+
+        self.call(render, self._receipt)
+
+    def _receipt(self, pdf: bytes) -> None:
+        add_print_buttons(self, pdf, self.tr("密码重置回执"))
+
+    def done(self, result: int) -> None:
+        self.pins.wipe()
+        super().done(result)

@@ -1,0 +1,165 @@
+"""Steps several workflows share: the ID-document page and the holder's PIN entries.
+
+:class:`IdDocumentStep` is the ID check of ``id_check.py`` as a workflow page: the document
+kinds it offers, the number validated as typed, and — when the card is in the reader — the
+number compared with the citizen ID number read from the chip, so a wrong document is
+caught before a supervisor is called or the holder types anything (the service checks it
+again against the records, RULES P5, P6, U2, R1, P8).
+
+:class:`HolderPins` asks the holder for one or more PINs on the holder keypad, one after
+another, and hands the filled ``PinBuffer``\\ s over; whoever receives them wipes them (the
+service does, in ``finally``). Staff never see a digit or a digit count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PyQt6.QtWidgets import QLabel, QWidget
+
+from counter_app.services.errors import IdDocumentMismatch
+from counter_app.services.sessions import IdDocument, IdDocumentKind
+from counter_app.ui.card_session import purpose_text
+from counter_app.ui.holder_view import find_value
+from counter_app.ui.i18n import tr
+from counter_app.ui.id_check import DOCUMENT_KINDS
+from counter_app.ui.keypad import PinRequest
+from counter_app.ui.models import display
+from counter_app.ui.workflows.base import WorkflowDialog
+from counter_app.ui.workflows.common import DocumentFields, page_with_form
+from reader.pinbuffer import PinBuffer
+
+
+def holder_line(dialog: WorkflowDialog) -> str:
+    """持卡人：姓名 500***********0016　卡号：… (masked; from the open holder overview)."""
+    overview = dialog.window_.holder.overview
+    name = find_value(overview, "name") or ""
+    ssn = find_value(overview, "ssn") or ""
+    card = find_value(overview, "card_number") or ""
+    state = find_value(overview, "state_label", "state") or ""
+    text = tr("workflow", "持卡人：") + f"{name}　{display(ssn, 'ssn')}"
+    if card:
+        text += "　" + tr("workflow", "卡号：") + f"{card}　{tr('workflow', '卡状态：')}{state}"
+    return text
+
+
+class IdDocumentStep:
+    """The ID-document page. ``expected_ssn``: the chip's citizen ID number, if a card is in
+    the reader (compared here); otherwise only the service compares."""
+
+    def __init__(
+        self,
+        intro: str,
+        *,
+        expected_ssn: str | None = None,
+        kinds: list[IdDocumentKind] | None = None,
+        holder: str = "",
+    ) -> None:
+        self.expected = (expected_ssn or "").upper()
+        self.page, form = page_with_form()
+        if holder:
+            form.addRow(QLabel(holder))
+        note = QLabel(intro)
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.fields = DocumentFields(form, kinds or DOCUMENT_KINDS)
+
+    def check(self) -> str:
+        """Empty when the document may be used, else the Chinese reason and what to do."""
+        problem = self.fields.check()
+        if problem:
+            return problem
+        if self.expected and self.fields.document().number != self.expected:
+            return tr("workflow", IdDocumentMismatch.message)
+        return ""
+
+    def document(self) -> IdDocument:
+        return self.fields.document()
+
+    def kind_text(self) -> str:
+        return self.fields.kind.currentText()
+
+
+class HolderPins:
+    """Asks the holder for ``prompts`` on the keypad, one entry after another.
+
+    ``done(buffers)`` receives every buffer (the receiver wipes them); a cancelled entry, or
+    the card leaving, wipes what was typed so far and calls ``cancelled()``."""
+
+    def __init__(self, dialog: WorkflowDialog, action_label: str, status: QLabel) -> None:
+        self.dialog = dialog
+        self.action_label = action_label
+        self.status = status
+        self.buffers: list[PinBuffer] = []
+
+    def wipe(self) -> None:
+        for pin in self.buffers:
+            pin.wipe()
+        self.buffers = []
+
+    def ask(
+        self,
+        prompts: Sequence[str],
+        done: Callable[[list[PinBuffer]], None],
+        *,
+        tries_left: int | None = None,
+        cancelled: Callable[[], None] | None = None,
+    ) -> None:
+        self.wipe()
+        self._next(list(prompts), 0, done, tries_left, cancelled)
+
+    def _next(
+        self,
+        prompts: list[str],
+        step: int,
+        done: Callable[[list[PinBuffer]], None],
+        tries_left: int | None,
+        cancelled: Callable[[], None] | None,
+    ) -> None:
+        identity = getattr(self.dialog, "identity", None)
+        request = PinRequest(
+            purpose_text(self.action_label, identity),
+            prompts[step],
+            tries_left if step == 0 else None,
+        )
+        self.status.setText(tr("workflow", "持卡人正在输入密码…"))
+        self.dialog.set_busy(True)
+
+        def got(pin: PinBuffer | None) -> None:
+            if pin is None:
+                self.wipe()
+                self.dialog.set_busy(False)
+                self.status.setText("")
+                if not self.dialog.cancelled_reason:
+                    self.dialog.error(tr("workflow", "持卡人取消了密码输入，本业务未办理。"))
+                if cancelled is not None:
+                    cancelled()
+                return
+            self.buffers.append(pin)
+            if step + 1 < len(prompts):
+                self._next(prompts, step + 1, done, None, cancelled)
+                return
+            buffers, self.buffers = self.buffers, []
+            self.status.setText(tr("workflow", "正在办理，请勿拔卡…"))
+            done(buffers)
+
+        self.dialog.window_.pins.ask(request, got)
+
+
+def pin_page(text: str) -> tuple[QWidget, QLabel]:
+    """A page that explains what the holder will type, with a status line."""
+    page, form = page_with_form()
+    label = QLabel(text)
+    label.setWordWrap(True)
+    form.addRow(label)
+    status = QLabel()
+    status.setObjectName("pinStatus")
+    form.addRow(status)
+    return page, status
+
+
+def wipe_all(*pins: Any) -> None:
+    for pin in pins:
+        if pin is not None:
+            pin.wipe()

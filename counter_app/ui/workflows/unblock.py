@@ -1,0 +1,129 @@
+"""密码解锁 (RULES P6): ID document (the P5 check) → the holder types their PIN on the holder
+keypad → ``passwords.unblock_pin`` puts the card's retry counter back and verifies that PIN
+→ result and the 密码解锁回执.
+
+The PIN is asked first and sent by the same service call, right after the unblock (STYLE.md
+"PIN entry"). A wrong PIN then does not undo the unblock: the result page says so, with the
+tries left, and points to a reset (F6) for a holder who has forgotten it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from counter_app.services.errors import IdDocumentMismatch, IdDocumentNotAccepted
+from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.ui.workflows.base import WorkflowDialog
+from counter_app.ui.workflows.common import add_print_buttons
+from counter_app.ui.workflows.receipts import pin_receipt
+from counter_app.ui.workflows.steps import (
+    HolderPins,
+    IdDocumentStep,
+    holder_line,
+    pin_page,
+    wipe_all,
+)
+from reader.pinbuffer import PinBuffer
+
+if TYPE_CHECKING:
+    from counter_app.ui.main_window import MainWindow
+
+
+class UnblockDialog(WorkflowDialog):
+    needs_card = True
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, window.tr("密码解锁"))
+        self.session = window.holder.session
+        self.identity = window.bridge.identity
+        self.printer: Any = None
+        self.id_step = IdDocumentStep(
+            self.tr(
+                "卡密码连续输错被锁定时，凭本人有效身份证件解锁（RULES P6）。请核验证件，"
+                "证件号码须与卡内记载的公民身份号码一致。"
+            ),
+            expected_ssn=getattr(self.identity, "ssn", None),
+            holder=holder_line(self),
+        )
+        self.add_page(self.id_step.page, self._check_document)
+        self.pin_page, self.status = pin_page(
+            self.tr(
+                "解锁后请持卡人在持卡人密码键盘上输入卡密码，以验证密码。"
+                "持卡人已忘记密码时，请改为办理“重置遗忘密码”（F6）。"
+            )
+        )
+        self.pins = HolderPins(self, self.tr(ACTION_LABELS[Action.UNBLOCK_PIN]), self.status)
+        self.add_page(self.pin_page, self._ask)
+        self.begin()
+
+    def _check_document(self) -> None:
+        problem = self.id_step.check()
+        if problem:
+            self.error(problem)
+            return
+        self.next_button.setText(self.tr("解锁并请持卡人输入密码"))
+        self.go_page(self.pin_page)
+
+    def _ask(self) -> None:
+        self.pins.ask((self.tr("请输入卡密码"),), self._submit)
+
+    def _submit(self, buffers: list[PinBuffer]) -> None:
+        (pin,) = buffers
+        gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
+        document = self.id_step.document()
+
+        def work(client: Any) -> Any:
+            try:
+                return gateway.call(
+                    "passwords", "unblock_pin", actor, session, client, document, None, pin=pin
+                )
+            finally:
+                wipe_all(pin)
+
+        self.call(work, self._done, card=True, failed=self._failed)
+
+    def _failed(self, error: BaseException) -> bool:
+        self.status.setText("")
+        if isinstance(error, (IdDocumentMismatch, IdDocumentNotAccepted)):
+            self.error(str(error))
+            self.go_page(self.id_step.page)
+            return True
+        return False
+
+    def _done(self, result: Any) -> None:
+        self.status.setText("")
+        text = self.tr("卡密码已解锁，密码错误次数已清零。")
+        if result.verified:
+            text += "<br>" + self.tr("持卡人已输入密码验证成功。")
+        elif result.verified is False:
+            text += (
+                "<br><b>"
+                + self.tr(
+                    "但持卡人输入的密码不正确（还可尝试 %1 次）。如持卡人已忘记密码，"
+                    "请关闭本窗口后办理“重置遗忘密码”（F6）。"
+                ).replace("%1", str(result.tries_left))
+                + "</b>"
+            )
+        text += "<br><br>" + self.tr(
+            "请打印《密码解锁回执》，交持卡人签字；档案联留存，持卡人联交持卡人。"
+        )
+        self.show_result(text)
+        gateway, actor, identity = self.window_.gateway, self.window_.actor, self.identity
+        document, event_id = self.id_step.document(), int(result.event_id)
+
+        def render() -> bytes:
+            form = pin_receipt(
+                actor, identity, document, unblock=True, event_id=event_id,
+                at=dt.datetime.now(dt.UTC),
+            )  # fmt: skip
+            return gateway.render_form(form)
+
+        self.call(render, self._receipt)
+
+    def _receipt(self, pdf: bytes) -> None:
+        add_print_buttons(self, pdf, self.tr("密码解锁回执"))
+
+    def done(self, result: int) -> None:
+        self.pins.wipe()
+        super().done(result)
