@@ -34,6 +34,7 @@ from counter_app.ui import app as gui
 ws = gui.build_workstation(load_settings(), True)
 login = gui.make_login(ws)
 login.show()
+gui.start_background(ws)
 app.processEvents()
 print(time.perf_counter() - t0)
 ws.close()
@@ -80,6 +81,18 @@ def main() -> int:
     gui.prepare_database(ws)
 
     figure("gui cold start to login window", child(COLD_START), "s", child(BARE_START), 1.5)
+
+    # What ``run`` does behind the login window: the helper process and the warm-up. In
+    # real use the clerk is typing the password meanwhile; here we wait for it to finish.
+    t_warm = time.perf_counter()
+    gui.start_background(ws)
+    if ws.runner.process is not None and ws.runner.process.warmed is not None:
+        ws.runner.process.warmed.result()
+    while ws.runner.pending:
+        app.processEvents()
+        time.sleep(0.001)
+    print(f"start-up warm-up (behind the login window): "
+          f"{(time.perf_counter() - t_warm) * 1000:.0f} ms", flush=True)
 
     def wait(cond: Any, timeout: float = 30.0) -> None:
         end = time.perf_counter() + timeout

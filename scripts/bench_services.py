@@ -39,7 +39,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -339,7 +338,8 @@ def bench_written_loss(url: str, per_workstation: int) -> None:
                                             IdDocument(IdDocumentKind.RESIDENT_ID, ssn))
             start = time.perf_counter()
             try:
-                loss.register_written_loss(ctx, actor, holder_id, details, f"bench-ws{t:02d}-{j:05d}")
+                loss.register_written_loss(ctx, actor, holder_id, details,
+                                           f"bench-ws{t:02d}-{j:05d}")
                 kind = "ok"
             except ServiceError:
                 kind = "refused"

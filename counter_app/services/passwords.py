@@ -110,10 +110,14 @@ def check_new_pin(new1: PinBuffer, new2: PinBuffer) -> None:
         raise WeakPin()
 
 
-def pin_reset_digest(actor: Actor, session: HolderSession) -> str:
-    """The request digest a supervisor approves for a forgotten-password reset (P5)."""
+def pin_reset_digest(actor: Actor, session: HolderSession, submission: str = "") -> str:
+    """The request digest a supervisor approves for a forgotten-password reset (P5).
+
+    ``submission`` names one attempt (the dialog's key): a reset cancelled after approval
+    and started again is a new request that needs, and can get, its own approval."""
     return approvals.request_digest(Action.RESET_PIN.value, actor,
-                                    holder_id=session.holder_id, session=session.session_id)
+                                    holder_id=session.holder_id, session=session.session_id,
+                                    submission=submission)
 
 
 @dataclass(frozen=True)
@@ -272,10 +276,12 @@ def reset_pin(
     new1: PinBuffer,
     new2: PinBuffer,
     approval: approvals.ApprovalLike | None,
+    submission: str = "",
 ) -> PasswordResult:
     """RULES P5: a forgotten PIN is reloaded after an ID check, without the old one
     (RELOAD PIN with a MAC from ``ctx.key_provider``). Four-eyes (setting ``four_eyes``):
-    ``approval`` for :func:`pin_reset_digest`, consumed before the card is touched."""
+    ``approval`` for :func:`pin_reset_digest` of the same ``submission``, consumed before
+    the card is touched."""
     try:
         require(ctx, actor, Action.RESET_PIN, holder_id=session.holder_id)
         require_open(ctx, session)
@@ -287,7 +293,8 @@ def reset_pin(
             identity = _read_same_card(client, subject)
             with ctx.uow() as uow:
                 approvals.consume(uow.session, approval, required=ctx.settings.four_eyes,
-                                  digest=pin_reset_digest(actor, session), actor=actor,
+                                  digest=pin_reset_digest(actor, session, submission),
+                                  actor=actor,
                                   now=ctx.now())  # fmt: skip
                 uow.commit()
         keyed = keyed_client(ctx, client)

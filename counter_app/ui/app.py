@@ -20,7 +20,7 @@ from PyQt6.QtWidgets import QApplication, QDockWidget, QMessageBox
 
 from counter_app.services.context import ServiceContext
 from counter_app.settings import Settings, SettingsError, load_settings
-from counter_app.ui.demo_panel import DemoCardsPanel
+from counter_app.ui.demo_panel import DemoCardsPanel, DemoPinPad
 from counter_app.ui.gateway import ServiceGateway
 from counter_app.ui.i18n import install_language
 from counter_app.ui.login import LoginDialog
@@ -49,6 +49,9 @@ class Workstation:
     demo_accounts: Sequence[Any] = ()
     demo_cards: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     closers: list[Callable[[], None]] = field(default_factory=list)
+    demo_pinpad: DemoPinPad | None = None
+    #: The database engine the supervisor's reports read (None when tests inject sessions).
+    engine: Any = None
 
     def office_label(self) -> str:
         code = self.settings.office_code
@@ -59,6 +62,8 @@ class Workstation:
 
     def close(self) -> None:
         self.pin_entry.cancel()
+        if self.demo_pinpad is not None:
+            self.demo_pinpad.cancel()
         for closer in reversed(self.closers):
             try:
                 closer()
@@ -93,29 +98,18 @@ def _key_provider(settings: Settings) -> Any:
 
 
 def load_demo_cards(url: str) -> list[tuple[dict[str, Any], str]]:
-    """(emulator profile, note) of the fixed demo holders' cards (ids 1–12), written by the
-    demo module from the database rows so the chips match the records; the temporary
-    profile folder is removed at once."""
-    import json
-    import tempfile
-
+    """(emulator profile, note) of the fixed demo holders' cards (ids 1–12), read from the
+    database rows so the chips match the records (nothing is written to disk)."""
     from counter_app.db import create_engine_for
     from counter_app.demo.accounts import FIXED_HOLDERS
-    from counter_app.demo.profiles import profile_path, write_profiles
+    from counter_app.demo.profiles import fixed_card_profiles
 
-    chips = {i: (h.pin, h.pin_tries_left, h.app_state) for i, h in enumerate(FIXED_HOLDERS, 1)}
     engine = create_engine_for(url)
     try:
-        with tempfile.TemporaryDirectory(prefix="counter-demo-cards-") as folder:
-            write_profiles(engine, Path(folder), chips)
-            cards = []
-            for holder in FIXED_HOLDERS:
-                path = profile_path(Path(folder), holder.card_number)
-                if path.exists():
-                    cards.append((json.loads(path.read_text(encoding="utf-8")), holder.note))
-            return cards
+        profiles = fixed_card_profiles(engine)
     finally:
         engine.dispose()
+    return [(profiles[h.card_number], h.note) for h in FIXED_HOLDERS if h.card_number in profiles]
 
 
 def build_workstation(
@@ -131,6 +125,7 @@ def build_workstation(
     if demo:
         settings = demo_settings(settings)
     closers: list[Callable[[], None]] = []
+    engine = None
     if session_factory is None:
         engine, session_factory = _engine(settings)
         closers.append(engine.dispose)
@@ -139,12 +134,15 @@ def build_workstation(
     )
     runner = TaskRunner(pool, card_pool)
     closers.append(runner.wait)
-    transport = reader_service = None
+    transport = reader_service = demo_pinpad = None
     if demo or settings.reader_name == "emulator":
         from reader.client import SocialSecurityCardClient
         from reader.emulator.inprocess import InProcessTransport
 
-        transport = InProcessTransport()
+        demo_pinpad = DemoPinPad()
+        # The emulated reader always has its (simulated) PIN pad; whether the workstation
+        # uses it is the demo panel's 模拟读卡器密码键盘 toggle (``bridge.has_pin_pad``).
+        transport = InProcessTransport(pinpad=demo_pinpad.read)
         keys = ctx.key_provider
 
         def card_call(fn: Callable[[Any], Any]) -> Any:
@@ -161,7 +159,14 @@ def build_workstation(
         def card_call(fn: Callable[[Any], Any]) -> Any:
             return reader_service.run(lambda t: fn(SocialSecurityCardClient(t, keys)))
 
-        bridge = ReaderBridge(runner, card_call, reader_present=False)
+        def read_identity(client: Any) -> Any:
+            # On the card thread, at each insertion: does this reader have a PIN pad
+            # (PC/SC part 10)? Set before ``card_ready`` is queued to the GUI thread.
+            identity = client.read_identity()
+            bridge.has_pin_pad = reader_has_pin_pad(client)
+            return identity
+
+        bridge = ReaderBridge(runner, card_call, reader_present=False, read_identity=read_identity)
         reader_service.add_listener(lambda event: _reader_event(bridge, event))
         closers.append(reader_service.stop)
     pin_entry = PinEntry(shuffle=settings.keypad_shuffle, second_screen=second_screen)
@@ -184,7 +189,18 @@ def build_workstation(
         accounts,
         cards,
         closers,
+        demo_pinpad,
+        engine,
     )
+
+
+def reader_has_pin_pad(client: Any) -> bool:
+    """Whether the reader behind ``client`` has a PIN pad (``SecurePinPad.detect``); card
+    thread only. The client keeps its transport private (as ``services.sessions`` notes)."""
+    from reader.pinpad import SecurePinPad
+
+    transport = getattr(client, "transport", None) or getattr(client, "_transport", None)
+    return transport is not None and SecurePinPad.detect(transport) is not None
 
 
 def _reader_event(bridge: ReaderBridge, event: Any) -> None:
@@ -212,6 +228,62 @@ def prepare_database(ws: Workstation) -> None:
     ws.demo_cards[:] = load_demo_cards(url)
 
 
+#: Modules the workflows import on their first use, on a pool thread (importing runs
+#: Python with the GIL: better once at start-up than in the middle of a submission).
+WARM_MODULES = (
+    "counter_app.services.loss",
+    "counter_app.services.passwords",
+    "counter_app.services.lifting",
+    "counter_app.services.replacement",
+    "counter_app.services.records",
+    "counter_app.services.sessions",
+    "forms.render",
+)
+
+
+def warm_gui_process() -> None:
+    """Start-up work of the GUI process, on a pool thread: import what the workflows need
+    and load the forms' fonts (the workflows' services still draw forms in this process),
+    then move everything alive into the permanent GC generation (``gc.freeze``).
+
+    Why (``scripts/bench_gui.py`` with ``gc.callbacks``): a full collection walks every
+    tracked object of the process with the GIL held; with the demo city, SQLAlchemy, Qt and
+    ~150,000 containers of reportlab font tables that is 300,000–460,000 objects and
+    130–190 ms — a GUI stall whichever thread triggers it. Frozen objects are never walked
+    again, so later full collections see only what was made since.
+    """
+    import gc
+    import importlib
+
+    gc.freeze()  # the start-up heap first: the collections font loading triggers skip it
+    for name in WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError as error:
+            log.warning("warm-up: %s", error)
+    try:
+        from forms.fonts import default_fontset
+
+        default_fontset()
+    except Exception as error:  # noqa: BLE001 - shown when a form is drawn
+        log.warning("warm-up: no form fonts: %s", error)
+    gc.freeze()
+
+
+def start_background(ws: Workstation) -> None:
+    """Start the helper process (page images, report PDFs; warmed with imports and fonts)
+    and warm this process, both without blocking the GUI thread. Called once after the
+    first window is up; the tests leave it out and run everything in-process."""
+    from counter_app.ui.offprocess import warm
+    from counter_app.ui.tasks import HelperProcess
+
+    if ws.runner.process is None:
+        process = HelperProcess(warm)
+        ws.runner.process = process
+        ws.closers.append(process.close)
+    ws.runner.run(warm_gui_process, None, lambda e: log.warning("warm-up: %s", e), name="warm_up")
+
+
 def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
     window = MainWindow(
         ws.gateway,
@@ -225,7 +297,10 @@ def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
     if ws.demo and ws.transport is not None:
         from reader.emulator.card import EmulatedCard
 
-        panel = DemoCardsPanel(ws.transport, ws.bridge, ws.demo_cards, EmulatedCard.from_profile)
+        panel = DemoCardsPanel(
+            ws.transport, ws.bridge, ws.demo_cards, EmulatedCard.from_profile,
+            pinpad=ws.demo_pinpad,
+        )
         dock = QDockWidget(window.tr("演示卡"), window)
         dock.setObjectName("demoDock")
         dock.setWidget(panel)
@@ -285,6 +360,7 @@ def run(demo: bool, settings_path: str | None) -> int:
             ),
         )
     login.show()
+    start_background(ws)
     app.setQuitOnLastWindowClosed(True)
     try:
         return app.exec()

@@ -55,6 +55,8 @@ WorkflowOpener = Callable[["MainWindow", Action], None]
 
 class MainWindow(QMainWindow):
     logged_out = pyqtSignal()
+    #: The logged-in staff member changed (another one unlocked): menus follow their role.
+    actor_changed = pyqtSignal(object)
 
     def __init__(
         self,
@@ -209,6 +211,7 @@ class MainWindow(QMainWindow):
         self.staff_label.setText(self.tr("工作人员：") + f"{actor.name}（{actor.staff_no}）")
         self.office_label.setText(f"{actor.office_name} · {actor.workstation_id}")
         self.refresh_actions()
+        self.actor_changed.emit(actor)
 
     def lock(self) -> None:
         """Hide every piece of personal data until the same staff member unlocks."""

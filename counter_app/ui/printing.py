@@ -1,47 +1,37 @@
 """Print preview, print dialog and "save as PDF" for the forms' PDF bytes.
 
 The PDF never touches the disk unless the clerk saves it: QtPdf reads it from memory
-(``QBuffer``), pages are rendered to images off the GUI thread (``TaskRunner``), and the
+(``QBuffer``), pages are rendered to images in the helper process (``offprocess``; QtPdf
+keeps the GIL while it draws a page, so a pool thread would stall the GUI), and the
 ``QPrintPreviewDialog`` paints those images on the printer — the counter printer, or a PDF
 file when the clerk chooses one in the print dialog. No temporary PDF is left behind.
 """
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PyQt6.QtCore import QRectF, Qt
 from PyQt6.QtGui import QImage, QPageSize, QPainter
-from PyQt6.QtPdf import QPdfDocument
 from PyQt6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PyQt6.QtWidgets import QFileDialog, QWidget
 
+from counter_app.ui.offprocess import images_from_pixels, render_images, render_page_pixels
 from counter_app.ui.tasks import TaskRunner
 
 RENDER_DPI = 200
 
 
 def render_pages(pdf: bytes, dpi: int = RENDER_DPI) -> list[QImage]:
-    """Every page of ``pdf`` as an image (safe off the GUI thread: no widgets)."""
-    data = QByteArray(pdf)
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument(None)
-    document.load(buffer)
-    if document.status() != QPdfDocument.Status.Ready:
-        raise ValueError("无法读取生成的 PDF 表单。")
-    images = []
-    for page in range(document.pageCount()):
-        points = document.pagePointSize(page)
-        size = QSize(int(points.width() * dpi / 72), int(points.height() * dpi / 72))
-        rendered = document.render(page, size)  # transparent where the page has no ink
-        image = QImage(size, QImage.Format.Format_RGB32)
-        image.fill(Qt.GlobalColor.white)
-        painter = QPainter(image)
-        painter.drawImage(0, 0, rendered)
-        painter.end()
-        images.append(image)
-    document.close()
-    buffer.close()
-    return images
+    """Every page of ``pdf`` as an image, in this process (safe off the GUI thread: no
+    widgets; but QtPdf keeps the GIL while it renders — prefer :func:`page_images`)."""
+    return list(render_images(pdf, dpi))
+
+
+def page_images(runner: TaskRunner, pdf: bytes, dpi: int = RENDER_DPI) -> list[QImage]:
+    """Inside a job (pool thread): the pages rendered in the helper process when there is
+    one (``TaskRunner.call_in_process``), turned into images here."""
+    if runner.process is None:
+        return render_pages(pdf, dpi)
+    return list(images_from_pixels(runner.call_in_process(render_page_pixels, pdf, dpi)))
 
 
 def paint_pages(printer: QPrinter, images: list[QImage]) -> None:
@@ -80,7 +70,8 @@ class FormPrinter:
             if callable(then):
                 then()
 
-        self._runner.run(lambda: render_pages(self.pdf), done, name="render_pdf")
+        runner, pdf = self._runner, self.pdf
+        runner.run(lambda: page_images(runner, pdf), done, name="render_pdf")
 
     def make_preview(self) -> QPrintPreviewDialog:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

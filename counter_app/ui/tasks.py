@@ -11,13 +11,22 @@ unhandled one is logged and given to ``on_error``).
 
 Tests pass :class:`InlinePool` (Picard's ``FakeThreadPool``): the work runs at once on the
 calling thread, so a click in a test has finished, callbacks included, when it returns.
+
+Work that holds the GIL for long stretches — a C call that does not release it (QtPdf's
+page rendering) or pure-Python rendering that fills the heap — stalls the GUI thread even
+on a pool thread, because the GUI thread needs the GIL for every Python slot and virtual.
+``runner.run_in_process(func, *args)`` sends such work to the one :class:`HelperProcess`
+(``spawn``, started and warmed once by the composition root); without one it runs on a
+pool thread as before.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol
 
 from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
@@ -108,14 +117,51 @@ def _expected(error: BaseException) -> bool:
     return isinstance(error, (ServiceError, CardError, ValidationError))
 
 
+class HelperProcess:
+    """One long-lived helper process for work that must not share the GUI process's GIL.
+
+    Started with the ``spawn`` context (the same on Windows counters and Linux; no forked
+    copy of the Qt application), once, by the composition root; ``warm`` runs in it at once
+    (imports, fonts) so the first real job does not pay for them. ``func`` and its
+    arguments must be picklable (module-level functions, plain data). It must not: receive
+    a PIN or anything that the GUI process would have to wipe.
+    """
+
+    def __init__(self, warm: Callable[[], Any] | None = None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self.warmed: Future[Any] | None = None
+        if warm is not None:
+            self.warmed = self._executor.submit(warm)  # starts the process now
+
+    def call(self, func: Callable[..., Any], *args: Any) -> Any:
+        """``func(*args)`` in the helper process; blocks the calling (pool) thread."""
+        return self._executor.submit(func, *args).result()
+
+    def pid(self) -> int:
+        import os
+
+        return int(self.call(os.getpid))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
 class TaskRunner(QObject):
     """Runs callables off the GUI thread: ``pool`` for database/PDF work, ``card_pool``
-    (one thread) for everything that talks to the card reader."""
+    (one thread) for everything that talks to the card reader, ``process`` (optional) for
+    work that must leave the GUI process (:meth:`run_in_process`)."""
 
     busy_changed = pyqtSignal(bool)
 
-    def __init__(self, pool: Pool | None = None, card_pool: Pool | None = None) -> None:
+    def __init__(
+        self,
+        pool: Pool | None = None,
+        card_pool: Pool | None = None,
+        process: HelperProcess | None = None,
+    ) -> None:
         super().__init__()
+        self.process = process
         self._pool: Pool = pool if pool is not None else QThreadPool.globalInstance()  # type: ignore[assignment]
         if card_pool is None:
             card_pool = QThreadPool()
@@ -140,6 +186,29 @@ class TaskRunner(QObject):
             self.busy_changed.emit(True)
         (self._card_pool if card else self._pool).start(_Job(task, func))
         return task
+
+    def run_in_process(
+        self,
+        func: Callable[..., Any],
+        *args: Any,
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        name: str = "",
+    ) -> Task:
+        """``func(*args)`` in the helper process (from a pool thread), callbacks on this
+        thread; without a helper process, ``func(*args)`` on a pool thread."""
+        return self.run(
+            lambda: self.call_in_process(func, *args),
+            on_done,
+            on_error,
+            name=name or getattr(func, "__name__", "task"),
+        )
+
+    def call_in_process(self, func: Callable[..., Any], *args: Any) -> Any:
+        """Inside a job (pool thread): ``func(*args)`` in the helper process if there is
+        one, else right here. Never call it on the GUI thread: it blocks."""
+        process = self.process
+        return func(*args) if process is None else process.call(func, *args)
 
     def _forget(self, task: Task) -> None:
         self._live.discard(task)

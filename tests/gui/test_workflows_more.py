@@ -454,9 +454,15 @@ def test_replacement_keeps_typed_data_through_a_database_outage(
 
 def test_replacement_refused_when_already_applied(counter: Any) -> None:
     c = counter("YB500103-01")
-    c.id_session("replacement_applied")
-    button = c.win.action_buttons[Action.REPLACEMENT_APPLICATION]
-    assert not button.isEnabled() and "已申请补卡" in button.toolTip()
+    c.id_session("replacement_applied")  # 杨丽: no card in use any more
+    d = c.start(Action.REPLACEMENT_APPLICATION)
+    d.id_step.fields.number.setText(fixed_holder("replacement_applied").ssn)
+    d.next()
+    d.understood.setChecked(True)
+    d.next()
+    assert "已申请补卡" in d.banner.text() and "申请" in d.banner.text()
+    assert d.stack.currentWidget() is d.confirm_page  # refused: no result page
+    assert c.card_state("replacement_applied") == "replacement_applied"
 
 
 # --------------------------------------------------------------------------- P8
@@ -469,6 +475,7 @@ def test_service_password_shown_once_never_logged(counter: Any, caplog: Any) -> 
     from counter_app.models.security import ServicePassword
 
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")  # every SQL statement + values
     c = counter("YB500103-01")
     session = c.id_session("active_default_pin")
     d = c.start(Action.RESET_SERVICE_PASSWORD)
@@ -479,7 +486,7 @@ def test_service_password_shown_once_never_logged(counter: Any, caplog: Any) -> 
     d.next()
     value = d.value_label.text()
     assert len(value) == 8 and value.isdigit(), d.banner.text()
-    assert "必须修改" in d.result_label.text()
+    assert d.rule_label.isVisible() and "必须修改" in d.rule_label.text()
     assert value not in d.result_label.text() + d.banner.text() + d.windowTitle()
     with c.ws.ctx.uow() as uow:
         row = uow.session.scalar(
@@ -490,7 +497,8 @@ def test_service_password_shown_once_never_logged(counter: Any, caplog: Any) -> 
     label = d.value_label
     d.accept()
     assert label.text() == ""  # cleared when the page closes
-    assert caplog.records, "nothing was captured: the check below would prove nothing"
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "service_passwords" in logged, "SQL not captured: the check would prove nothing"
     for record in caplog.records:
         assert value not in record.getMessage()
         assert value not in repr(record.args) and value not in str(record.exc_text or "")

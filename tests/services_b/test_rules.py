@@ -210,6 +210,16 @@ def test_P5_reset_needs_a_supervisor_approval_used_once(world: World) -> None:
         passwords.reset_pin(ctx, actor, session, client, doc(world, "h007"),
                             pin("369258"), pin("369258"), approval)
     assert card.to_profile()["pin"] == "258036"
+    # A new attempt (another submission) gets its own approval; the old one never fits it.
+    with pytest.raises(ApprovalInvalid):
+        passwords.reset_pin(ctx, actor, session, client, doc(world, "h007"),
+                            pin("369258"), pin("369258"), approval, "second-attempt")
+    again = auth.verify_supervisor_approval(
+        ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD,
+        passwords.pin_reset_digest(actor, session, "second-attempt"))
+    passwords.reset_pin(ctx, actor, session, client, doc(world, "h007"),
+                        pin("369258"), pin("369258"), again, "second-attempt")
+    assert card.to_profile()["pin"] == "369258"
 
 
 def test_P6_unblock_restores_tries_then_holder_verifies(world: World) -> None:

@@ -10,6 +10,7 @@ wiped by the service, and here too in ``finally``, whatever happens.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from counter_app.services.errors import (
@@ -54,10 +55,13 @@ class ResetPinDialog(WorkflowDialog):
         )
         self.add_page(self.id_step.page, self._check_document)
         gateway, actor, session = window.gateway, window.actor, self.session
+        # One attempt, one approval: a reset cancelled and started again is a new request.
+        self.submission = uuid.uuid4().hex
+        submission = self.submission
         self.approval = approval_step(
             self,
             Action.RESET_PIN.value,
-            lambda: gateway.function("passwords", "pin_reset_digest")(actor, session),
+            lambda: gateway.function("passwords", "pin_reset_digest")(actor, session, submission),
         )
         if self.approval is not None:
             self.add_page(self.approval.page, lambda: self._approve())
@@ -102,7 +106,7 @@ class ResetPinDialog(WorkflowDialog):
             try:
                 return gateway.call(
                     "passwords", "reset_pin", actor, session, client, document, new1, new2,
-                    approved,
+                    approved, self.submission,
                 )  # fmt: skip
             finally:
                 wipe_all(new1, new2)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QFont
-from PyQt6.QtWidgets import QLabel
+from PyQt6.QtWidgets import QLabel, QVBoxLayout
 
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.steps import IdDocumentStep, holder_line
@@ -44,7 +44,18 @@ class ServicePasswordDialog(WorkflowDialog):
         self.value_label.setFont(big)
         self.value_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.value_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.result_page.layout().insertWidget(1, self.value_label)  # type: ignore[union-attr]
+        self.rule_label = QLabel(
+            self.tr(
+                "下次登录网站或拨打 12333 查询时必须修改此密码。此密码只显示这一次，"
+                "关闭本窗口后无法再次查看，也不会打印或记录。"
+            )
+        )
+        self.rule_label.setObjectName("oneTimeRule")
+        self.rule_label.setWordWrap(True)
+        layout = self.result_page.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.value_label)
+        layout.insertWidget(2, self.rule_label)
         self.begin()
 
     def _submit(self) -> None:
@@ -62,14 +73,7 @@ class ServicePasswordDialog(WorkflowDialog):
     def _done(self, one_time: Any) -> None:
         self.value_label.setText(one_time.value)
         del one_time
-        self.show_result(
-            self.tr("查询服务密码已重置为下面的一次性密码。请持卡人当场记下：")
-            + "<br>"
-            + self.tr(
-                "下次登录网站或拨打 12333 查询时必须修改此密码。此密码只显示这一次，"
-                "关闭本窗口后无法再次查看，也不会打印或记录。"
-            )
-        )
+        self.show_result(self.tr("查询服务密码已重置为下面的一次性密码。请持卡人当场记下："))
 
     def done(self, result: int) -> None:
         self.value_label.clear()

@@ -1,0 +1,319 @@
+"""报表 menu (issue 7 item 5): the supervisors' business reports, as PDF (print preview) or
+CSV (save dialog), made off the GUI thread with a progress bar.
+
+The menu is on every main window; for staff who may not see reports its entries are
+disabled and say why (``Actor.why_not``). A report is made by a :data:`ReportMaker` the
+composition root builds (``app.make_report_maker``): the queries run on a pool thread in
+one read-only transaction, the PDF is drawn in the helper process. Progress calls from the
+worker become a Qt signal (:class:`ProgressRelay`).
+
+It must not: run a query or draw a PDF on the GUI thread; show a report to an actor
+without ``Action.VIEW_REPORTS`` (checked here for the menu and again before each run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PyQt6.QtCore import QDate, QObject, pyqtSignal
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.services.context import Actor
+from counter_app.services.permissions import Action
+from counter_app.ui.printing import FormPrinter
+from counter_app.ui.tasks import Task, TaskRunner
+from counter_app.validation import ValidationError, parse_id_number
+
+if TYPE_CHECKING:
+    from counter_app.ui.main_window import MainWindow
+
+#: (request, "pdf" | "csv", progress(done, total, message)) -> file bytes. Runs on a pool
+#: thread; raises ``reports.model.ReportError`` for what the supervisor can fix.
+ReportMaker = Callable[[Any, str, Callable[[int, int, str], None]], bytes]
+
+DAILY, LAPSING, ACCESS, STAFF = "daily", "lapsing", "access", "staff"
+TITLES = {
+    DAILY: "业务日报",
+    LAPSING: "即将失效的电话挂失",
+    ACCESS: "参保人信息查询记录",
+    STAFF: "工作人员操作情况",
+}
+
+
+def qdate(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+class ProgressRelay(QObject):
+    """``report(done, total, message)`` may be called from any thread; ``progress`` is
+    delivered on the thread that owns the relay (the GUI thread)."""
+
+    progress = pyqtSignal(int, int, str)
+
+    def report(self, done: int, total: int, message: str) -> None:
+        self.progress.emit(done, total, message)
+
+
+class ReportDialog(QDialog):
+    """One report: its parameters, the format, 生成, a progress bar, the outcome."""
+
+    def __init__(
+        self,
+        kind: str,
+        actor: Actor,
+        runner: TaskRunner,
+        make: ReportMaker,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.kind, self.actor, self.runner, self.make = kind, actor, runner, make
+        self.setObjectName(f"report_{kind}")
+        self.setWindowTitle(self.tr(TITLES[kind]))
+        self.setMinimumWidth(460)
+        self.task: Task | None = None
+        self.data: bytes | None = None
+        self.printer: FormPrinter | None = None
+        self.saved_to: str | None = None
+        #: Where a CSV goes: asks with a save dialog (tests replace it).
+        self.choose_csv_path: Callable[[str], str] = self._ask_csv_path
+        form = QFormLayout()
+        today = QDate.currentDate()
+        self.day = self._date(today)
+        self.scope = QComboBox()
+        self.scope.addItems([self.tr("本机构") + f"（{actor.office_name}）", self.tr("全市")])
+        self.days = QSpinBox()
+        self.days.setRange(0, 60)
+        self.days.setValue(3)
+        self.ssn = QLineEdit()
+        self.ssn.setObjectName("reportSsn")
+        self.ssn.setPlaceholderText(self.tr("参保人的公民身份号码（18 位）"))
+        self.first = self._date(today.addDays(-6))
+        self.last = self._date(today)
+        if kind == DAILY:
+            form.addRow(self.tr("日期"), self.day)
+            form.addRow(self.tr("范围"), self.scope)
+        elif kind == LAPSING:
+            form.addRow(self.tr("几天内到期"), self.days)
+            form.addRow(self.tr("范围"), self.scope)
+        elif kind == ACCESS:
+            form.addRow(self.tr("身份证号码"), self.ssn)
+        else:
+            form.addRow(self.tr("起始日期"), self.first)
+            form.addRow(self.tr("截止日期"), self.last)
+            form.addRow(self.tr("范围"), self.scope)
+        self.format = QComboBox()
+        self.format.addItems([self.tr("PDF（打印预览）"), self.tr("CSV（保存为文件）")])
+        form.addRow(self.tr("格式"), self.format)
+        self.error = QLabel()
+        self.error.setObjectName("reportError")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setObjectName("reportProgress")
+        self.bar.setVisible(False)
+        self.relay = ProgressRelay(self)
+        self.relay.progress.connect(self._progress)
+        self.run_button = QPushButton(self.tr("生成"))
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.start)
+        close = QPushButton(self.tr("关闭"))
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        buttons.addWidget(self.run_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+
+    @staticmethod
+    def _date(value: QDate) -> QDateEdit:
+        edit = QDateEdit(value)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMaximumDate(QDate.currentDate())
+        return edit
+
+    # -- parameters --------------------------------------------------------------------
+
+    @property
+    def fmt(self) -> str:
+        return "pdf" if self.format.currentIndex() == 0 else "csv"
+
+    def office(self) -> str | None:
+        return self.actor.office_code if self.scope.currentIndex() == 0 else None
+
+    def request(self) -> Any:
+        """The ``reports.runner`` request; ``ValueError`` (Chinese) for bad input."""
+        from reports.runner import AccessRequest, DailyRequest, LapsingRequest, StaffRequest
+
+        if self.kind == DAILY:
+            return DailyRequest(qdate(self.day.date()), self.office())
+        if self.kind == LAPSING:
+            return LapsingRequest(self.days.value(), self.office())
+        if self.kind == ACCESS:
+            try:
+                number = parse_id_number(self.ssn.text()).number
+            except ValidationError as error:
+                raise ValueError(str(error)) from error
+            return AccessRequest(number)
+        first, last = qdate(self.first.date()), qdate(self.last.date())
+        if first > last:
+            raise ValueError(self.tr("起始日期不能晚于截止日期。"))
+        return StaffRequest(first, last, self.office())
+
+    # -- running -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.error.setText("")
+        if not self.actor.may(Action.VIEW_REPORTS):
+            self.error.setText(self.actor.why_not(Action.VIEW_REPORTS))
+            return
+        try:
+            request = self.request()
+        except ValueError as problem:
+            self.error.setText(str(problem))
+            return
+        fmt, make, relay = self.fmt, self.make, self.relay
+        self.data = None
+        self.run_button.setEnabled(False)
+        self.bar.setRange(0, 0)  # busy until the first step reports
+        self.bar.setVisible(True)
+        self.status.setText(self.tr("正在生成报表…"))
+        self.task = self.runner.run(
+            lambda: make(request, fmt, relay.report), self._done, self._failed,
+            name=f"report_{self.kind}",
+        )
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        self.status.setText(f"{message}（{done}/{total}）")
+
+    def _failed(self, error: BaseException) -> None:
+        self.task = None
+        self.run_button.setEnabled(True)
+        self.bar.setVisible(False)
+        self.status.setText("")
+        self.error.setText(str(error) or type(error).__name__)
+
+    def _done(self, data: bytes) -> None:
+        self.task = None
+        self.data = data
+        self.run_button.setEnabled(True)
+        self.bar.setVisible(False)
+        title = self.tr(TITLES[self.kind])
+        if self.fmt == "pdf":
+            self.status.setText(self.tr("报表已生成，正在打开打印预览…"))
+            self.printer = FormPrinter(data, title, self.runner, self)
+            self.printer.show_preview()
+            return
+        path = self.choose_csv_path(f"{title}.csv")
+        if not path:
+            self.status.setText(self.tr("报表已生成，未保存。"))
+            return
+        with open(path, "wb") as out:
+            out.write(data)
+        self.saved_to = path
+        self.status.setText(self.tr("已保存：") + path)
+
+    def _ask_csv_path(self, name: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存为 CSV"), name, "CSV (*.csv)")
+        return path
+
+    def done(self, result: int) -> None:  # noqa: D401 - QDialog's name
+        if self.task is not None:
+            self.task.cancel()  # the report finishes in the background; nobody shows it
+        super().done(result)
+
+
+class ReportsMenu(QMenu):
+    """The 报表 menu of the main window; ``refresh(actor)`` when the staff member changes."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        make: ReportMaker | None,
+        show_lapsing_list: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(window.tr("报表(&R)"), window)
+        self.setObjectName("reportsMenu")
+        self.setToolTipsVisible(True)
+        self.window_ = window
+        self.make = make
+        self.dialog: ReportDialog | None = None
+        self.report_actions: dict[str, QAction] = {}
+        for kind in (DAILY, LAPSING, ACCESS, STAFF):
+            action = QAction(self.tr(TITLES[kind]) + "…", self)
+            action.setObjectName(f"reportAction_{kind}")
+            action.triggered.connect(lambda _c=False, k=kind: self.open_report(k))
+            self.addAction(action)
+            self.report_actions[kind] = action
+        self.lapsing_list: QAction | None = None
+        if show_lapsing_list is not None:
+            self.addSeparator()
+            self.lapsing_list = QAction(self.tr("本区县即将失效的电话挂失（列表）"), self)
+            self.lapsing_list.setObjectName("lapsingListAction")
+            self.lapsing_list.triggered.connect(show_lapsing_list)
+            self.addAction(self.lapsing_list)
+        self.refresh(window.actor)
+
+    def refresh(self, actor: Actor) -> None:
+        allowed = actor.may(Action.VIEW_REPORTS)
+        if self.make is None:
+            why = self.tr("本工作站未连接报表数据库。")
+        else:
+            why = "" if allowed else actor.why_not(Action.VIEW_REPORTS)
+        for action in self.report_actions.values():
+            action.setEnabled(not why)
+            action.setToolTip(why or action.text().rstrip("…"))
+        if self.lapsing_list is not None:
+            self.lapsing_list.setEnabled(actor.may(Action.VIEW_RECORDS))
+
+    def open_report(self, kind: str) -> ReportDialog | None:
+        actor = self.window_.actor
+        if self.make is None or not actor.may(Action.VIEW_REPORTS):
+            self.window_.show_message(actor.why_not(Action.VIEW_REPORTS))
+            return None
+        dialog = ReportDialog(kind, actor, self.window_.runner, self.make, self.window_)
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+
+def install_reports_menu(
+    window: MainWindow, make: ReportMaker | None, show_lapsing_list: Callable[[], None] | None
+) -> ReportsMenu:
+    """Add the 报表 menu to ``window``'s menu bar, kept in step with the logged-in staff."""
+    menu = ReportsMenu(window, make, show_lapsing_list)
+    bar = window.menuBar()
+    assert bar is not None
+    bar.addMenu(menu)
+    changed = getattr(window, "actor_changed", None)
+    if changed is not None:
+        changed.connect(menu.refresh)
+    return menu
