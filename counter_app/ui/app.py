@@ -284,6 +284,39 @@ def start_background(ws: Workstation) -> None:
     ws.runner.run(warm_gui_process, None, lambda e: log.warning("warm-up: %s", e), name="warm_up")
 
 
+def make_report_maker(ws: Workstation) -> Any:
+    """The supervisor menu's ``ReportMaker``, or None without a database engine (tests
+    that inject sessions). Runs on a pool thread: the queries in one read-only transaction
+    (``reports.runner``), the PDF drawn in the helper process (reportlab with the CJK fonts
+    is pure Python and makes ~150,000 objects: not in the GUI process), a CSV right here."""
+    engine = ws.engine
+    if engine is None:
+        return None
+    runner = ws.runner
+
+    def make(request: Any, fmt: str, progress: Callable[[int, int, str], None]) -> bytes:
+        from counter_app.ui.offprocess import render_report
+        from reports.runner import build, read_only_connection
+
+        total = [1]
+
+        def on_build(done: int, steps: int, message: str) -> None:
+            total[0] = steps + 1  # one more step: rendering
+            progress(done, total[0], message)
+
+        with read_only_connection(engine) as conn:
+            report = build(conn, request, progress=on_build)
+        progress(total[0] - 1, total[0], "正在排版…" if fmt == "pdf" else "正在导出…")
+        if fmt == "pdf":
+            data = runner.call_in_process(render_report, report, fmt)
+        else:
+            data = render_report(report, fmt)
+        progress(total[0], total[0], "完成")
+        return bytes(data)
+
+    return make
+
+
 def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
     window = MainWindow(
         ws.gateway,
@@ -308,6 +341,14 @@ def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
 
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         window.demo_panel = panel  # type: ignore[attr-defined]
+    from counter_app.ui.lapsing import install_lapsing_badge
+    from counter_app.ui.supervisor import install_reports_menu
+
+    badge = install_lapsing_badge(window)
+    window.lapsing_badge = badge  # type: ignore[attr-defined]
+    window.reports_menu = install_reports_menu(  # type: ignore[attr-defined]
+        window, make_report_maker(ws), badge.show_list
+    )
     return window
 
 

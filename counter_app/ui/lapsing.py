@@ -45,7 +45,8 @@ class LapsingDialog(QDialog):
         view.resizeColumnsToContents()
         within = self.tr("%1 天内").replace("%1", str(days)) if days is not None else ""
         text = self.tr("以下 12333 电话挂失将%1到期失效，请联系持卡人办理书面挂失（RULES L2）：")
-        self.heading = QLabel(text.replace("%1", within) if rows else self.tr("没有即将失效的电话挂失。"))
+        empty = self.tr("没有即将失效的电话挂失。")
+        self.heading = QLabel(text.replace("%1", within) if rows else empty)
         self.heading.setWordWrap(True)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)

@@ -61,6 +61,7 @@ class FormPrinter:
         self._runner = runner
         self._parent = parent
         self.preview: QPrintPreviewDialog | None = None
+        self.preview_printer: QPrinter | None = None
 
     def prepare(self, then: object) -> None:
         """Render the pages off the GUI thread, then call ``then()``."""
@@ -76,6 +77,9 @@ class FormPrinter:
     def make_preview(self) -> QPrintPreviewDialog:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.title)
+        # The dialog does not own the printer: keep it alive as long as the preview (a
+        # collected QPrinter under an open preview crashes the next repaint).
+        self.preview_printer = printer
         dialog = QPrintPreviewDialog(printer, self._parent)
         dialog.setWindowTitle(self.title)
         dialog.paintRequested.connect(lambda p: paint_pages(p, self.images or []))

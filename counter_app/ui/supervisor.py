@@ -205,7 +205,9 @@ class ReportDialog(QDialog):
         self.bar.setVisible(True)
         self.status.setText(self.tr("正在生成报表…"))
         self.task = self.runner.run(
-            lambda: make(request, fmt, relay.report), self._done, self._failed,
+            lambda: make(request, fmt, relay.report),
+            self._done,
+            self._failed,
             name=f"report_{self.kind}",
         )
 
