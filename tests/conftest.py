@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+
+from counter_app import db
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -65,3 +69,45 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("figures reported by tests")
         for line in _REPORTED:
             terminalreporter.write_line(line)
+
+
+#: The two back ends every database test runs on (PostgreSQL when a server can start).
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated to head once per run (copied per test)."""
+    path = tmp_path_factory.mktemp("template") / "head.sqlite3"
+    db.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server) -> str:  # type: ignore[no-untyped-def]
+    """A PostgreSQL database migrated to head once per run (the template of each test's)."""
+    url = pg_server.create_database()
+    db.upgrade(url)
+    return str(url.split("@/", 1)[1].split("?", 1)[0])
+
+
+@pytest.fixture
+def migrated_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database at head, of the parametrized back end."""
+    if backend == "sqlite":
+        target = tmp_path / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        yield f"sqlite:///{target}"
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.create_database(template=request.getfixturevalue("pg_template"))
+    yield url
+    server.drop_database(url)

@@ -25,7 +25,7 @@ from counter_app.validation.idnumber import parse_id_number
 from counter_app.validation.regions import CHONGQING_DISTRICTS
 from reader.cardnumber import card_number_is_valid
 from reader.emulator.profile import validate_profile
-from tests.db.conftest import BACKENDS
+from tests.conftest import BACKENDS
 
 AS_OF = dt.date(2025, 6, 15)
 HOLDERS = 600

@@ -28,16 +28,13 @@ from counter_app.settings import Settings
 from reader.client import SocialSecurityCardClient
 from reader.emulator.card import EmulatedCard
 from reader.emulator.inprocess import InProcessTransport
+from tests.conftest import BACKENDS
 
 DEMO_HOLDERS = 40
 DEMO_SEED = 7
 AS_OF = dt.date(2025, 3, 10)
 NOW = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC)  # 10:00 in Chongqing
 
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-]
 
 
 def _fill(url: str) -> None:
