@@ -1,8 +1,27 @@
 """Which counter action is available right now, and if not, why (the disabled tooltip).
 
 Role and office come from ``services.permissions`` (RULES S3) through ``Actor.may`` /
-``Actor.why_not``; the card's state and presence add the rules of P4–P6, L4, U1–U5, R2.
-Pure functions: tested without a window.
+``Actor.why_not``; the card's state and presence add the rules of P4–P6, L3–L4, U1–U5, R1–R2.
+The services enforce the same rules again (this only spares the clerk a refusal):
+
+============================  =======  ==========  ====  ========  =========  =========
+action                        active   phone_lost  lost  replaced  cancelled  no card¹
+============================  =======  ==========  ====  ========  =========  =========
+change PIN (P3, P4)           card²    —           —     —         —          —
+reset PIN (P5)                card²    —           —     —         —          —
+unblock PIN (P6)              card²    —           —     —         —          —
+written loss report (L3, L4)  yes      yes (L3)    — L4  —         —          —
+lift loss report (U1–U5)      —        card²       card² — U4      —          —
+replacement (R1, R2)          — R1     yes         yes   — R2      —          —
+service password reset (P8)   yes      yes         yes   yes       yes        yes
+============================  =======  ==========  ====  ========  =========  =========
+
+¹ A holder session whose overview has no card in use (``HolderOverview.card`` is None: the
+card was replaced or cancelled). ² The holder's card must be in the reader (P4, P5, U2, U5).
+A blocked PIN (P6) rules out changing the PIN and lifting (the holder must type it, U5); a
+chip application blocked by a medical terminal rules out the PIN services (it is unblocked
+by the lift). Every action but the lift needs a holder session (Q7); the lift may start from
+the card alone (it is read from the chip, U5). Pure functions: tested without a window.
 """
 
 from __future__ import annotations
@@ -24,13 +43,28 @@ COUNTER_ACTIONS: list[tuple[Action, str]] = [
     (Action.RESET_SERVICE_PASSWORD, "F11"),
 ]
 
+#: Chinese state labels (``CARD_STATES`` of the holder queries) folded like the values.
+_LABEL_KINDS = {
+    "正常": "active",
+    "电话挂失": "phone_lost",
+    "书面挂失": "lost",
+    "已挂失": "lost",
+    "已申请补卡": "replaced",
+    "已注销": "cancelled",
+}
+
+_PIN_ACTIONS = (Action.CHANGE_PIN, Action.RESET_PIN, Action.UNBLOCK_PIN)
+
 
 def card_state_kind(state: str | None) -> str:
-    """Folds the service's card state names into: active, phone_lost, lost, replaced,
-    cancelled, or "" (unknown)."""
-    s = (state or "").lower()
+    """Folds the service's card state names (or their Chinese labels) into: active,
+    phone_lost, lost, replaced, cancelled, or "" (unknown / no card in use)."""
+    s = (state or "").strip().lower()
     if not s:
         return ""
+    for label, kind in _LABEL_KINDS.items():
+        if s.startswith(label):
+            return kind
     if "replac" in s:
         return "replaced"
     if "cancel" in s:
@@ -52,57 +86,105 @@ class Situation:
     has_session: bool = False
     card_session: bool = False  # the session was opened by card + PIN
     card_in_reader: bool = False
+    #: The state of the holder's card in use; None with a session: no card in use.
     card_state: str | None = None
-    pin_blocked: bool = False
+    #: The card's PIN is blocked (P6): True / False when read from the chip, None unknown.
+    pin_blocked: bool | None = None
+    #: The chip's social security application is blocked (by a medical terminal after a
+    #: loss report); the lift unblocks it.
+    app_blocked: bool = False
+
+
+def _label(action: Action) -> str:
+    return tr("actions", ACTION_LABELS[action])
 
 
 def availability(actor: Actor | None, action: Action, s: Situation) -> tuple[bool, str]:
-    """(enabled, reason). ``reason`` is the Chinese sentence for a disabled action."""
+    """(enabled, reason). ``reason`` is the sentence for a disabled action, translated."""
     if actor is None:
         return False, tr("actions", "请先登录。")
     if not actor.may(action):
-        return False, actor.why_not(action)
-    kind = card_state_kind(s.card_state)
-    label = ACTION_LABELS[action]
+        return False, tr("permissions", actor.why_not(action))
     if not s.has_session and action is not Action.LIFT_LOSS_REPORT:
         return False, tr(
             "actions", "请先由持卡人插卡并输入密码，或查询参保人并核验身份证件（RULES Q7）。"
         )
-    if action is Action.CHANGE_PIN:
-        if not s.card_in_reader:
-            return False, tr(
+    why = _refusal(action, card_state_kind(s.card_state), s)
+    return (False, why) if why else (True, "")
+
+
+def _refusal(action: Action, kind: str, s: Situation) -> str:
+    """The reason ``action`` cannot be done on a card of ``kind``, or ""."""
+    no_card = s.has_session and kind == ""
+    if action in _PIN_ACTIONS:
+        if kind in ("phone_lost", "lost"):
+            return tr(
+                "actions", "该卡已挂失，不能办理%1。持卡人找回原卡的，请先解除挂失（F9）。"
+            ).replace("%1", _label(action))
+        if kind == "replaced":
+            return tr(
+                "actions", "该卡已申请补卡，原卡已永久作废，不能办理%1（RULES R2）。"
+            ).replace("%1", _label(action))
+        if kind == "cancelled":
+            return tr("actions", "该卡已注销，不能办理%1。").replace("%1", _label(action))
+        if action is Action.CHANGE_PIN and not s.card_in_reader:
+            return tr(
                 "actions", "修改密码须持卡人插入本人社保卡，并由持卡人本人输入原密码（RULES P4）。"
             )
-        if kind in ("lost", "phone_lost", "replaced", "cancelled"):
-            return False, tr("actions", "该卡已挂失或已停用，不能修改密码。")
-        if s.pin_blocked:
-            return False, tr("actions", "密码已锁定，请办理密码解锁（F7）或重置（F6）。")
-    elif action in (Action.RESET_PIN, Action.UNBLOCK_PIN):
         if not s.card_in_reader:
-            return False, tr(
+            return tr(
                 "actions", "%1须插入持卡人的社保卡，并核验有效身份证件（RULES P5/P6）。"
-            ).replace("%1", label)
-        if kind in ("lost", "phone_lost", "replaced", "cancelled"):
-            return False, tr("actions", "该卡已挂失或已停用，不能办理%1。").replace("%1", label)
+            ).replace("%1", _label(action))
+        if no_card:
+            return _no_card_in_use(action)
+        if s.app_blocked:
+            return tr(
+                "actions", "芯片中的社保应用已被锁定，卡上的密码业务无法办理（%1）。"
+            ).replace("%1", _label(action))
+        if action is Action.CHANGE_PIN and s.pin_blocked:
+            return tr("actions", "密码已锁定，请办理密码解锁（F7）或重置（F6）。")
+        if action is Action.UNBLOCK_PIN and s.pin_blocked is False:
+            return tr("actions", "该卡密码未锁定，无需解锁。持卡人忘记密码的，请办理重置（F6）。")
     elif action is Action.WRITTEN_LOSS_REPORT:
-        if kind in ("lost",):
-            return False, tr(
+        if kind == "lost":
+            return tr(
                 "actions", "该卡已书面挂失，不能重复挂失（RULES L4）。可在卡状态页补打挂失登记表。"
             )
-        if kind in ("replaced", "cancelled"):
-            return False, tr("actions", "该卡已申请补卡或已注销，无需挂失。")
+        if kind == "replaced":
+            return tr("actions", "该卡已申请补卡，原卡已永久作废，无需挂失（RULES R2）。")
+        if kind == "cancelled":
+            return tr("actions", "该卡已注销，无需挂失。")
+        if no_card:
+            return _no_card_in_use(action)
     elif action is Action.LIFT_LOSS_REPORT:
+        if kind == "replaced":
+            return tr("actions", "该卡已申请补卡，原卡不能再解除挂失（RULES U4）。")
+        if kind == "cancelled":
+            return tr("actions", "该卡已注销，不能解除挂失。")
+        if kind == "active":
+            return tr("actions", "该卡没有有效的挂失记录，无需解挂。")
+        if no_card:
+            return _no_card_in_use(action)
         if not s.card_in_reader:
-            return False, tr(
-                "actions", "解除挂失须持卡人带原卡到场：请插入找回的卡（RULES U2、U5）。"
+            return tr("actions", "解除挂失须持卡人带原卡到场：请插入找回的卡（RULES U2、U5）。")
+        if s.pin_blocked:
+            return tr(
+                "actions",
+                "卡密码已锁定，不能解除挂失：解挂须持卡人输入密码（RULES U5）。可申请补卡（F10）。",
             )
-        if s.has_session and kind == "replaced":
-            return False, tr("actions", "该卡已申请补卡，原卡不能再解除挂失（RULES U4）。")
-        if s.has_session and kind == "active":
-            return False, tr("actions", "该卡没有有效的挂失记录，无需解挂。")
     elif action is Action.REPLACEMENT_APPLICATION:
         if kind == "replaced":
-            return False, tr("actions", "该卡已申请补卡，不能重复申请。")
+            return tr("actions", "该卡已申请补卡，不能重复申请（RULES R2）。")
+        if kind == "cancelled":
+            return tr("actions", "该卡已注销，不能申请补卡。")
         if kind == "active":
-            return False, tr("actions", "补卡前须先办理挂失（RULES R1、R2）。")
-    return True, ""
+            return tr("actions", "补卡前须先办理挂失（RULES R1、R2）。")
+        if no_card:
+            return _no_card_in_use(action)
+    return ""
+
+
+def _no_card_in_use(action: Action) -> str:
+    return tr(
+        "actions", "该参保人没有在用的社保卡（原卡已申请补卡或已注销），不能办理%1。"
+    ).replace("%1", _label(action))

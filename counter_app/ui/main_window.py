@@ -413,11 +413,17 @@ class MainWindow(QMainWindow):
         self.refresh_actions()
 
     def situation(self) -> Situation:
+        in_reader = self.bridge.state is ReaderState.CARD_PRESENT
+        chip = self.bridge.identity if in_reader else None
+        tries = getattr(chip, "pin_tries_left", None)
         return Situation(
             has_session=self.holder.session is not None,
             card_session=self.card_session,
-            card_in_reader=self.bridge.state is ReaderState.CARD_PRESENT,
+            card_in_reader=in_reader,
             card_state=self.card_state,
+            # What the chip in the reader says (P6, and a hospital terminal's block).
+            pin_blocked=None if tries is None else tries == 0,
+            app_blocked=getattr(chip, "app_state", "ok") == "blocked",
         )
 
     def refresh_actions(self) -> None:

@@ -455,7 +455,14 @@ def test_replacement_keeps_typed_data_through_a_database_outage(
 def test_replacement_refused_when_already_applied(counter: Any) -> None:
     c = counter("YB500103-01")
     c.id_session("replacement_applied")  # 杨丽: no card in use any more
-    d = c.start(Action.REPLACEMENT_APPLICATION)
+    button = c.win.action_buttons[Action.REPLACEMENT_APPLICATION]
+    assert not button.isEnabled() and "补卡" in button.toolTip()  # F10 says why up front
+    # The service refuses too, should the dialog be reached some other way (R2, U4).
+    from counter_app.ui.workflows import open_workflow
+
+    open_workflow(c.win, Action.REPLACEMENT_APPLICATION)
+    d = c.win.workflow
+    assert d is not None
     d.id_step.fields.number.setText(fixed_holder("replacement_applied").ssn)
     d.next()
     d.understood.setChecked(True)
