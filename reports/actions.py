@@ -111,6 +111,8 @@ ACTION_LABELS: dict[str, str] = {
     SESSION_CLOSE: "结束办理",
     AuditAction.RECORD_REVEAL_SSN.value: "查看完整证件号码",
     AuditAction.LOSS_LAPSING_LIST.value: "查看即将失效的电话挂失",
+    AuditAction.REPORT_PRODUCE.value: "生成业务报表",
+    AuditAction.FORM_ACCESS_SLIP.value: "开具个人信息查阅告知单",
 }
 
 #: Query categories (RULES Q2–Q5) as the services name them

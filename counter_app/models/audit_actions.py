@@ -31,6 +31,8 @@ class AuditAction(StrEnum):
     LOSS_LIFT = "loss.lift"
     REPLACEMENT_APPLY = "card.replacement"
     FORM_REPRINT = "form.reprint"
+    FORM_ACCESS_SLIP = "form.access_slip"
+    REPORT_PRODUCE = "report.produce"
     STAFF_LOGIN = "staff.login"
     STAFF_LOGOUT = "staff.logout"
     STAFF_PASSWORD_CHANGE = "staff.password_change"
@@ -71,6 +73,8 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.LOSS_LIFT: "解除挂失",
     AuditAction.REPLACEMENT_APPLY: "补卡申请",
     AuditAction.FORM_REPRINT: "补打表单",
+    AuditAction.FORM_ACCESS_SLIP: "开具个人信息查阅告知单",
+    AuditAction.REPORT_PRODUCE: "生成业务报表",
     AuditAction.STAFF_LOGIN: "工作人员登录",
     AuditAction.STAFF_LOGOUT: "工作人员退出",
     AuditAction.STAFF_PASSWORD_CHANGE: "工作人员修改密码",

@@ -16,4 +16,4 @@ def keyed_client(ctx: ServiceContext, client: SocialSecurityCardClient) -> Socia
     transport = getattr(client, "transport", None) or getattr(client, "_transport", None)
     if not isinstance(transport, Transport):
         raise CardOperationFailed("无法访问读卡器。请重新插卡后重试。")
-    return SocialSecurityCardClient(transport, ctx.key_provider)
+    return SocialSecurityCardClient(transport, ctx.key_provider, getattr(client, "_trace", None))

@@ -45,6 +45,7 @@ KIND_LIFT = "lift"
 KIND_REPLACEMENT = "replacement_application"
 KIND_PIN_RESET = "password_reset"
 KIND_UNBLOCK = "pin_unblock"
+KIND_ACCESS_SLIP = "access_slip"
 
 GENDER_TEXT = {"1": "男", "2": "女", "9": "未说明"}
 DOCUMENT_TEXT = {

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -438,7 +438,22 @@ def end_session(
     return summary
 
 
-def _summary(db: Session, session: HolderSession) -> AccessSummary:
+class SessionRef(Protocol):
+    """What names a session: a ``HolderSession`` or the ``AccessSummary`` of one."""
+
+    @property
+    def session_id(self) -> int: ...
+
+    @property
+    def card_number(self) -> str | None: ...
+
+
+def access_summary(db: Session, session: SessionRef) -> AccessSummary:
+    """The access slip's data of ``session`` (read in the caller's transaction)."""
+    return _summary(db, session)
+
+
+def _summary(db: Session, session: SessionRef) -> AccessSummary:
     row = db.execute(
         select(HolderSessionRow, Holder.name, Holder.ssn, Staff.staff_no, Staff.name,
                Office.code, Office.name)

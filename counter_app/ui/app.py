@@ -50,7 +50,8 @@ class Workstation:
     demo_cards: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     closers: list[Callable[[], None]] = field(default_factory=list)
     demo_pinpad: DemoPinPad | None = None
-    #: The database engine the supervisor's reports read (None when tests inject sessions).
+    #: The database engine, for disposal and scripts (None when tests inject sessions); the
+    #: UI never queries it: reports too go through the services (``services.reporting``).
     engine: Any = None
 
     def office_label(self) -> str:
@@ -179,7 +180,7 @@ def build_workstation(
     return Workstation(
         settings,
         ctx,
-        ServiceGateway(ctx),
+        ServiceGateway(ctx, runner),
         runner,
         bridge,
         pin_entry,
@@ -285,36 +286,14 @@ def start_background(ws: Workstation) -> None:
 
 
 def make_report_maker(ws: Workstation) -> Any:
-    """The supervisor menu's ``ReportMaker``, or None without a database engine (tests
-    that inject sessions). Runs on a pool thread: the queries in one read-only transaction
-    (``reports.runner``), the PDF drawn in the helper process (reportlab with the CJK fonts
-    is pure Python and makes ~150,000 objects: not in the GUI process), a CSV right here."""
-    engine = ws.engine
-    if engine is None:
+    """The supervisor menu's ``ReportMaker``: ``ServiceGateway.make_report`` — the service
+    (``services.reporting``) checks the permission, audits and runs the queries on a pool
+    thread; the PDF is drawn in the helper process (reportlab with the CJK fonts is pure
+    Python and makes ~150,000 objects: not in the GUI process). None when this build has
+    no reporting service."""
+    if not ws.gateway.available("reporting", "build_report"):
         return None
-    runner = ws.runner
-
-    def make(request: Any, fmt: str, progress: Callable[[int, int, str], None]) -> bytes:
-        from counter_app.ui.offprocess import render_report
-        from reports.runner import build, read_only_connection
-
-        total = [1]
-
-        def on_build(done: int, steps: int, message: str) -> None:
-            total[0] = steps + 1  # one more step: rendering
-            progress(done, total[0], message)
-
-        with read_only_connection(engine) as conn:
-            report = build(conn, request, progress=on_build)
-        progress(total[0] - 1, total[0], "正在排版…" if fmt == "pdf" else "正在导出…")
-        if fmt == "pdf":
-            data = runner.call_in_process(render_report, report, fmt)
-        else:
-            data = render_report(report, fmt)
-        progress(total[0], total[0], "完成")
-        return bytes(data)
-
-    return make
+    return ws.gateway.make_report
 
 
 def make_main_window(ws: Workstation, actor: Any) -> MainWindow:

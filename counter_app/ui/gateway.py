@@ -4,16 +4,24 @@ Every method is a plain call into ``counter_app.services`` (it runs on a pool th
 ``TaskRunner``, never on the GUI thread). The service modules are looked up by name when
 first used, so a workstation whose build lacks one shows its refusal (``ServiceMissing``)
 on that action only. Tests pass a fake with the same methods (cosmicpython's fakes).
+
+Drawing (form PDFs, report PDFs) goes to the runner's helper process when one is running
+(``TaskRunner.call_in_process``): reportlab is pure Python and its CJK font tables fill the
+heap, so in the GUI process it competes with the GUI thread for the GIL. Without a helper
+process (tests, scripts) it draws right here, on the calling pool thread.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from counter_app.ui.tasks import TaskRunner
 
 
 class ServiceMissing(ServiceError):
@@ -24,8 +32,10 @@ class ServiceMissing(ServiceError):
 class ServiceGateway:
     """Binds ``ctx`` (and the workstation id) to the service functions."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, runner: TaskRunner | None = None) -> None:
         self.ctx = ctx
+        #: Whose helper process draws PDFs (None: draw in this process).
+        self.runner = runner
 
     # -- lookup ------------------------------------------------------------------------
 
@@ -89,8 +99,43 @@ class ServiceGateway:
         return bool(self.ctx.settings.four_eyes)
 
     def render_form(self, form: Any) -> bytes:
-        """The PDF of plain form data (``forms.data``), with this deployment's form key."""
+        """The PDF of plain form data (``forms.data``), with this deployment's form key —
+        drawn in the helper process when one runs. Pool thread only (it blocks)."""
+        if self._offload():
+            from counter_app.ui.offprocess import render_form
+
+            assert self.runner is not None
+            return bytes(self.runner.call_in_process(render_form, form, self.ctx.settings))
         return bytes(self.function("forms", "render")(form, self.ctx.settings))
+
+    def issue_access_slip(self, actor: Actor, session: Any) -> Any:
+        """The ended session's access slip, issued once as a registered form (Q7)."""
+        return self.call("access_slips", "issue_access_slip", actor, session)
+
+    def make_report(
+        self, actor: Actor, request: Any, fmt: str, progress: Callable[[int, int, str], None]
+    ) -> bytes:
+        """A supervisor's report (``services.reporting``: permission, audit, the queries on
+        this pool thread); the PDF drawn in the helper process when one runs."""
+        last = [0, 1]
+
+        def relay(done: int, total: int, message: str) -> None:
+            last[:] = [done, total]
+            progress(done, total, message)
+
+        report = self.call("reporting", "build_report", actor, request, fmt, relay)
+        if fmt == "pdf" and self._offload():
+            from counter_app.ui.offprocess import render_report
+
+            assert self.runner is not None
+            data = self.runner.call_in_process(render_report, report, fmt)
+        else:
+            data = self.function("reporting", "render_report")(report, fmt)
+        progress(last[1], last[1], "完成")
+        return bytes(data)
+
+    def _offload(self) -> bool:
+        return self.runner is not None and self.runner.process is not None
 
     def reveal_ssn(self, actor: Actor, session: Any) -> str:
         """The full ID number, on the clerk's explicit request (audited by the service)."""

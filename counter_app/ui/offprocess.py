@@ -87,8 +87,9 @@ def render_page_pixels(pdf: bytes, dpi: int) -> list[RawPage]:
 
 
 def render_report(report: Any, fmt: str) -> bytes:
-    """A built report (plain frozen dataclasses) as PDF or CSV bytes."""
-    from reports.runner import render
+    """A report built by ``services.reporting.build_report`` (plain frozen dataclasses) as
+    PDF or CSV bytes."""
+    from counter_app.services.reporting import render_report as render
 
     return render(report, fmt)  # type: ignore[arg-type]
 

@@ -3,12 +3,13 @@ CSV (save dialog), made off the GUI thread with a progress bar.
 
 The menu is on every main window; for staff who may not see reports its entries are
 disabled and say why (``Actor.why_not``). A report is made by a :data:`ReportMaker` the
-composition root builds (``app.make_report_maker``): the queries run on a pool thread in
-one read-only transaction, the PDF is drawn in the helper process. Progress calls from the
-worker become a Qt signal (:class:`ProgressRelay`).
+composition root builds (``app.make_report_maker`` = ``ServiceGateway.make_report``): the
+service ``services.reporting`` checks the permission, audits the report and runs the
+queries on a pool thread in one read-only transaction; the PDF is drawn in the helper
+process. Progress calls from the worker become a Qt signal (:class:`ProgressRelay`).
 
-It must not: run a query or draw a PDF on the GUI thread; show a report to an actor
-without ``Action.VIEW_REPORTS`` (checked here for the menu and again before each run).
+It must not: run a query or draw a PDF on the GUI thread; decide alone who may see a
+report (the menu's check is for the clerk's convenience; the service decides and audits).
 """
 
 from __future__ import annotations
@@ -45,9 +46,10 @@ from counter_app.validation import ValidationError, parse_id_number
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
 
-#: (request, "pdf" | "csv", progress(done, total, message)) -> file bytes. Runs on a pool
-#: thread; raises ``reports.model.ReportError`` for what the supervisor can fix.
-ReportMaker = Callable[[Any, str, Callable[[int, int, str], None]], bytes]
+#: (actor, request, "pdf" | "csv", progress(done, total, message)) -> file bytes. Runs on a
+#: pool thread; raises ``reports.model.ReportError`` for what the supervisor can fix and
+#: ``NotPermitted`` (audited by the service) for what the actor may not see.
+ReportMaker = Callable[[Actor, Any, str, Callable[[int, int, str], None]], bytes]
 
 DAILY, LAPSING, ACCESS, STAFF = "daily", "lapsing", "access", "staff"
 TITLES = {
@@ -168,8 +170,13 @@ class ReportDialog(QDialog):
         return self.actor.office_code if self.scope.currentIndex() == 0 else None
 
     def request(self) -> Any:
-        """The ``reports.runner`` request; ``ValueError`` (Chinese) for bad input."""
-        from reports.runner import AccessRequest, DailyRequest, LapsingRequest, StaffRequest
+        """The ``services.reporting`` request; ``ValueError`` (Chinese) for bad input."""
+        from counter_app.services.reporting import (
+            AccessRequest,
+            DailyRequest,
+            LapsingRequest,
+            StaffRequest,
+        )
 
         if self.kind == DAILY:
             return DailyRequest(qdate(self.day.date()), self.office())
@@ -198,14 +205,14 @@ class ReportDialog(QDialog):
         except ValueError as problem:
             self.error.setText(str(problem))
             return
-        fmt, make, relay = self.fmt, self.make, self.relay
+        fmt, make, relay, actor = self.fmt, self.make, self.relay, self.actor
         self.data = None
         self.run_button.setEnabled(False)
         self.bar.setRange(0, 0)  # busy until the first step reports
         self.bar.setVisible(True)
         self.status.setText(self.tr("正在生成报表…"))
         self.task = self.runner.run(
-            lambda: make(request, fmt, relay.report),
+            lambda: make(actor, request, fmt, relay.report),
             self._done,
             self._failed,
             name=f"report_{self.kind}",

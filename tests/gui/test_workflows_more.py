@@ -9,7 +9,6 @@ active, 赵强's PIN is blocked, 张伟's card is phone-reported lost.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import logging
 import shutil
@@ -540,21 +539,3 @@ def test_access_slip_offered_when_the_card_is_pulled(counter: Any) -> None:
     (slip,) = c.win.findChildren(AccessSlipDialog)
     assert "社保卡+密码" in slip.result_label.text()
     assert slip.printer is not None and slip.printer.pdf.startswith(b"%PDF")
-
-
-def test_receipt_numbers_trace_to_their_events() -> None:
-    from counter_app.ui.workflows.receipts import pin_receipt
-    from tests.gui.fakes import make_actor
-
-    identity = type("Id", (), {"name": "张三", "gender": "1", "ssn": "500103198507150016",
-                               "card_number": "A12345674"})()  # fmt: skip
-    form = pin_receipt(
-        make_actor(),
-        identity,
-        IdDocument(IdDocumentKind.RESIDENT_ID, "500103198507150016"),
-        unblock=True,
-        event_id=42,
-        at=dt.datetime(2026, 3, 10, 2, tzinfo=dt.UTC),
-    )
-    assert form.header.serial == "500103-YB-MM-000042"
-    assert form.holder.gender == "男" and form.id_document.kind == "居民身份证"

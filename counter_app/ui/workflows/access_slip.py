@@ -2,9 +2,10 @@
 records was read and what was done, by whom, where and when — offered when the clerk ends
 the service (F12) and when the holder's card leaves the reader.
 
-``sessions.end_session`` gives the ``AccessSummary``; ``receipts.access_slip`` makes it the
-form's plain data, rendered off the GUI thread; the dialog shows the summary and the print
-buttons. The dialog is deleted when closed, so no personal data outlives it.
+``sessions.end_session`` gives the ``AccessSummary``; ``access_slips.issue_access_slip``
+issues the slip as a registered form (serial, reprint, verify; once per session), drawn
+off the GUI thread (in the helper process when it runs); the dialog shows the summary and
+the print buttons. The dialog is deleted when closed, so no personal data outlives it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QDialog
 
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons
-from counter_app.ui.workflows.receipts import access_slip
+from counter_app.ui.workflows.common import add_print_buttons, form_pdf
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
@@ -29,10 +29,16 @@ class AccessSlipDialog(WorkflowDialog):
         super().__init__(window, window.tr("本次服务已结束 — 查阅告知单"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.printer: Any = None
+        self.slip: Any = None
         self.begin()
         self.show_result(self._describe(summary))
         gateway, actor = window.gateway, window.actor
-        self.call(lambda: gateway.render_form(access_slip(summary, actor)), self._rendered)
+
+        def issue() -> tuple[Any, bytes]:
+            slip = gateway.issue_access_slip(actor, summary)
+            return slip, form_pdf(gateway, slip)
+
+        self.call(issue, self._rendered)
 
     def _describe(self, s: Any) -> str:
         viewed = "、".join(getattr(s, "category_labels", ()) or ()) or self.tr("无")
@@ -49,8 +55,10 @@ class AccessSlipDialog(WorkflowDialog):
             f"<br>{self.tr('办理的业务')}：{done}"
         )
 
-    def _rendered(self, pdf: bytes) -> None:
-        add_print_buttons(self, pdf, self.tr("个人信息查阅告知单"))
+    def _rendered(self, issued: tuple[Any, bytes]) -> None:
+        self.slip, pdf = issued
+        serial = str(getattr(self.slip, "serial", "") or "")
+        add_print_buttons(self, pdf, f"{self.tr('个人信息查阅告知单')} {serial}".strip())
 
     def done(self, result: int) -> None:
         # Not WorkflowDialog.done: the slip asks nothing of the holder, so closing it must

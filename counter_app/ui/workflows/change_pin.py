@@ -1,7 +1,13 @@
 """修改卡密码 (RULES P2–P4, P7): the holder types the old password and the new one twice on
 the holder keypad; staff never see or type them. When the old password is still 123456 the
 holder's ID number is checked first (P2). The three buffers are wiped on the card thread
-right after the service call, whatever happens."""
+right after the service call, whatever happens.
+
+With a PIN-pad reader (``bridge.has_pin_pad``) the holder types all three on the reader's
+own pad (``passwords.change_pin`` with no buffers): the PIN never enters the PC. The
+workstation then cannot refuse a weak new PIN (P7), so the holder-facing notice states the
+rule before they type; and since it cannot know whether the old PIN is still 123456, the
+ID number is required on that path (P2, and P4's ID document at the counter)."""
 
 from __future__ import annotations
 
@@ -66,7 +72,47 @@ class ChangePinDialog(WorkflowDialog):
                 self.error(str(error))
                 return
         self._wipe()
+        if self.window_.bridge.has_pin_pad:
+            if not text:
+                self.error(
+                    self.tr(
+                        "使用读卡器密码键盘修改密码时，工作站无法得知原密码是否为初始密码，"
+                        "请先核验并填写持卡人身份证号码（RULES P2、P4）。"
+                    )
+                )
+                return
+            self._on_pinpad(text.upper())
+            return
         self._ask(0, getattr(self.identity, "pin_tries_left", None))
+
+    # -- the reader's PIN pad: the digits never reach the PC ------------------------------
+
+    def _on_pinpad(self, id_number: str) -> None:
+        purpose = purpose_text(self.tr(ACTION_LABELS[Action.CHANGE_PIN]), self.identity)
+        notice = self.tr("新密码不能为 123456、六位相同数字或连续数字（如 654321）")
+        request = PinRequest(
+            f"{purpose}\n{notice}",
+            self.tr("请依次输入原密码、新密码、再次输入新密码"),
+            getattr(self.identity, "pin_tries_left", None),
+        )
+        self.window_.pins.show_pinpad(request)
+        self.status.setText(self.tr("持卡人正在读卡器键盘上输入密码…"))
+        gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
+
+        def work(client: Any) -> Any:
+            return gateway.call(
+                "passwords", "change_pin", actor, session, client, None, None, None, id_number
+            )
+
+        self.call(work, self._pad_done, card=True, failed=self._pad_failed)
+
+    def _pad_done(self, result: Any) -> None:
+        self.window_.pins.finish()
+        self._done(result)
+
+    def _pad_failed(self, error: BaseException) -> bool:
+        self.window_.pins.finish()
+        return self._failed(error)
 
     def _ask(self, step: int, tries: int | None) -> None:
         purpose = purpose_text(self.tr(ACTION_LABELS[Action.CHANGE_PIN]), self.identity)

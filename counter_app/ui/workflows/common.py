@@ -55,6 +55,18 @@ def add_print_buttons(dialog: Any, pdf: bytes, title: str) -> FormPrinter:
     return printer
 
 
+def form_pdf(gateway: Any, result: Any) -> bytes:
+    """The PDF of the registered form a service result carries (``result.form``), drawn by
+    ``gateway.render_form`` — in the helper process when one runs, never in the GUI
+    thread. Pool thread only. A result without plain form data (a test fake) gives its
+    own ``.pdf``."""
+    form = getattr(result, "form", None)
+    render = getattr(gateway, "render_form", None)
+    if form is not None and render is not None:
+        return bytes(render(form))
+    return bytes(result.pdf)
+
+
 def page_with_form() -> tuple[QWidget, QFormLayout]:
     page = QWidget()
     return page, QFormLayout(page)

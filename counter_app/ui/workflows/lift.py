@@ -23,7 +23,7 @@ from counter_app.services.sessions import ID_DOCUMENT_LABELS, IdDocumentKind
 from counter_app.ui.models import display
 from counter_app.ui.workflows.approval import approval_step
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons, page_with_form
+from counter_app.ui.workflows.common import add_print_buttons, form_pdf, page_with_form
 from counter_app.ui.workflows.steps import HolderPins, IdDocumentStep, pin_page, wipe_all
 from reader.errors import PinBlocked, WrongPin
 from reader.pinbuffer import PinBuffer
@@ -196,16 +196,20 @@ class LiftDialog(WorkflowDialog):
         document = self.id_step.document()
         approved = self.approval.approval if self.approval is not None else None
 
-        def work(client: Any) -> tuple[Any, bytes]:
+        def work(client: Any) -> Any:
             try:
-                result = gateway.call(
+                return gateway.call(
                     "lifting", "lift_loss_report", actor, client, pin, document, approved, key
                 )
             finally:
                 wipe_all(pin)
-            return result, result.pdf  # rendered here, off the GUI thread
 
-        self.call(work, self._done, card=True, failed=self._failed)
+        self.call(work, self._lifted, card=True, failed=self._failed)
+
+    def _lifted(self, result: Any) -> None:
+        """The lift is done; its form is drawn by a pool job (the card thread is free)."""
+        gateway = self.window_.gateway
+        self.call(lambda: (result, form_pdf(gateway, result)), self._done)
 
     def _failed(self, error: BaseException) -> bool:
         self.status.setText("")

@@ -15,7 +15,12 @@ from PyQt6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit
 from counter_app.ui.holder_view import find_value
 from counter_app.ui.models import display
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import DocumentFields, add_print_buttons, page_with_form
+from counter_app.ui.workflows.common import (
+    DocumentFields,
+    add_print_buttons,
+    form_pdf,
+    page_with_form,
+)
 from counter_app.validation import ValidationError, validate_phone
 
 if TYPE_CHECKING:
@@ -109,7 +114,7 @@ class LossReportDialog(WorkflowDialog):
             input_type = gateway.function("loss", "WrittenLossInput")
             declared = input_type(**vars(details))
             result = gateway.call("loss", "register_written_loss", actor, holder_id, declared, key)
-            return result, result.pdf  # rendered here, off the GUI thread
+            return result, form_pdf(gateway, result)  # off the GUI thread (and process)
 
         self.call(work, self._done)
 

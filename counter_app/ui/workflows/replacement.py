@@ -11,7 +11,7 @@ from PyQt6.QtWidgets import QCheckBox, QLabel
 
 from counter_app.ui.models import display
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons, page_with_form
+from counter_app.ui.workflows.common import add_print_buttons, form_pdf, page_with_form
 from counter_app.ui.workflows.steps import IdDocumentStep, holder_line
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class ReplacementDialog(WorkflowDialog):
             result = gateway.call(
                 "replacement", "apply_replacement", actor, holder_id, document, key
             )
-            return result, result.pdf  # rendered here, off the GUI thread
+            return result, form_pdf(gateway, result)  # off the GUI thread (and process)
 
         self.call(work, self._done)
 

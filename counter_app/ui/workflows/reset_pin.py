@@ -1,6 +1,8 @@
 """重置遗忘密码 (RULES P5, P7): ID document → supervisor approval (setting ``four_eyes``) →
 the holder types the new PIN twice on the holder keypad → ``passwords.reset_pin`` reloads
-the card's PIN without the old one → result and the 密码重置回执.
+the card's PIN without the old one → result and the 密码重置回执, which the service issued
+as a registered form (serial, reprint, verify); this dialog only draws it (off the GUI
+process when the helper process runs).
 
 The approval is kept for a second try when the service refused before spending it (weak or
 differing new PINs, P7); a refused or spent approval is asked for again. The two buffers are
@@ -9,7 +11,6 @@ wiped by the service, and here too in ``finally``, whatever happens.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +23,7 @@ from counter_app.services.errors import (
 from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.ui.workflows.approval import approval_step
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons
-from counter_app.ui.workflows.receipts import pin_receipt
+from counter_app.ui.workflows.common import add_print_buttons, form_pdf
 from counter_app.ui.workflows.steps import (
     HolderPins,
     IdDocumentStep,
@@ -45,6 +45,7 @@ class ResetPinDialog(WorkflowDialog):
         self.session = window.holder.session
         self.identity = window.bridge.identity
         self.printer: Any = None
+        self.result: Any = None
         self.id_step = IdDocumentStep(
             self.tr(
                 "持卡人忘记卡密码时，凭本人有效身份证件重置（RULES P5）。请核验证件，"
@@ -134,20 +135,13 @@ class ResetPinDialog(WorkflowDialog):
             + "<br><br>"
             + self.tr("请打印《密码重置回执》，交持卡人签字；档案联留存，持卡人联交持卡人。")
         )
-        gateway, actor, identity = self.window_.gateway, self.window_.actor, self.identity
-        document, event_id = self.id_step.document(), int(result.event_id)
-
-        def render() -> bytes:
-            form = pin_receipt(
-                actor, identity, document, unblock=False, event_id=event_id,
-                at=dt.datetime.now(dt.UTC),
-            )  # fmt: skip
-            return gateway.render_form(form)
-
-        self.call(render, self._receipt)
+        self.result = result
+        gateway = self.window_.gateway
+        self.call(lambda: form_pdf(gateway, result), self._receipt)
 
     def _receipt(self, pdf: bytes) -> None:
-        add_print_buttons(self, pdf, self.tr("密码重置回执"))
+        serial = str(getattr(self.result, "serial", "") or "")
+        add_print_buttons(self, pdf, f"{self.tr('密码重置回执')} {serial}".strip())
 
     def done(self, result: int) -> None:
         self.pins.wipe()

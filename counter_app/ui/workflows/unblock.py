@@ -1,6 +1,7 @@
 """密码解锁 (RULES P6): ID document (the P5 check) → the holder types their PIN on the holder
 keypad → ``passwords.unblock_pin`` puts the card's retry counter back and verifies that PIN
-→ result and the 密码解锁回执.
+→ result and the 密码解锁回执 (issued by the service as a registered form; drawn here off
+the GUI process when the helper process runs).
 
 The PIN is asked first and sent by the same service call, right after the unblock (STYLE.md
 "PIN entry"). A wrong PIN then does not undo the unblock: the result page says so, with the
@@ -9,14 +10,12 @@ tries left, and points to a reset (F6) for a holder who has forgotten it.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from counter_app.services.errors import IdDocumentMismatch, IdDocumentNotAccepted
 from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons
-from counter_app.ui.workflows.receipts import pin_receipt
+from counter_app.ui.workflows.common import add_print_buttons, form_pdf
 from counter_app.ui.workflows.steps import (
     HolderPins,
     IdDocumentStep,
@@ -38,6 +37,7 @@ class UnblockDialog(WorkflowDialog):
         self.session = window.holder.session
         self.identity = window.bridge.identity
         self.printer: Any = None
+        self.result: Any = None
         self.id_step = IdDocumentStep(
             self.tr(
                 "卡密码连续输错被锁定时，凭本人有效身份证件解锁（RULES P6）。请核验证件，"
@@ -109,20 +109,13 @@ class UnblockDialog(WorkflowDialog):
             "请打印《密码解锁回执》，交持卡人签字；档案联留存，持卡人联交持卡人。"
         )
         self.show_result(text)
-        gateway, actor, identity = self.window_.gateway, self.window_.actor, self.identity
-        document, event_id = self.id_step.document(), int(result.event_id)
-
-        def render() -> bytes:
-            form = pin_receipt(
-                actor, identity, document, unblock=True, event_id=event_id,
-                at=dt.datetime.now(dt.UTC),
-            )  # fmt: skip
-            return gateway.render_form(form)
-
-        self.call(render, self._receipt)
+        self.result = result
+        gateway = self.window_.gateway
+        self.call(lambda: form_pdf(gateway, result), self._receipt)
 
     def _receipt(self, pdf: bytes) -> None:
-        add_print_buttons(self, pdf, self.tr("密码解锁回执"))
+        serial = str(getattr(self.result, "serial", "") or "")
+        add_print_buttons(self, pdf, f"{self.tr('密码解锁回执')} {serial}".strip())
 
     def done(self, result: int) -> None:
         self.pins.wipe()
