@@ -39,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
     verify = commands.add_parser("verify", help="核验扫描得到的表单二维码内容是否真实")
     verify.add_argument("text", metavar="TEXT", help="二维码内容 (CQSSC1|…)")
+    verify.add_argument("--offline", action="store_true",
+                        help="只核验二维码签名，不查询数据库中的签发记录")
     verify.set_defaults(func=cmd_verify)
 
     reprint = commands.add_parser("reprint", help="补打已签发的表单 (标注“补打”，编号不变)")
@@ -92,6 +94,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"不通过: {exc}")
         return 1
     print(verified.describe())
+    if args.offline:
+        return 0
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from counter_app.services.forms import form_on_record
+
+    try:
+        record = form_on_record(_settings(args), verified.serial)
+    except SQLAlchemyError:
+        print("注意: 无法连接数据库，未能核对签发记录；签名本身有效。请稍后重试或加 --offline。",
+              file=sys.stderr)
+        return 3
+    if record is None:
+        print(f"不通过: 数据库中没有编号为 {verified.serial} 的表单记录。签名虽有效，"
+              "但该表单未在本系统登记，请联系签发机构核实。")
+        return 1
+    if not record.matches(verified.kind, verified.office_code, verified.card_number):
+        print(f"不通过: 二维码内容与编号 {verified.serial} 的签发记录不一致。请联系签发机构核实。")
+        return 1
+    reprints = f"，已补打 {record.reprint_count} 次" if record.reprint_count else ""
+    print(f"签发记录一致: 数据库中有此表单{reprints}。")
     return 0
 
 

@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
@@ -26,6 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
+from counter_app.models.card import Card
 from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument, FormSerialCounter
 from counter_app.models.holder import Holder
@@ -46,6 +48,16 @@ KIND_REPLACEMENT = "replacement_application"
 KIND_PIN_RESET = "password_reset"
 KIND_UNBLOCK = "pin_unblock"
 KIND_ACCESS_SLIP = "access_slip"
+
+#: The ``form_documents.kind`` stored for each printed kind (QR codes carry the latter).
+STORED_KINDS: dict[fd.FormKind, str] = {
+    fd.FormKind.LOSS: KIND_LOSS,
+    fd.FormKind.LIFT: KIND_LIFT,
+    fd.FormKind.REPLACEMENT: KIND_REPLACEMENT,
+    fd.FormKind.PIN_RESET: KIND_PIN_RESET,
+    fd.FormKind.UNBLOCK: KIND_UNBLOCK,
+    fd.FormKind.ACCESS_SLIP: KIND_ACCESS_SLIP,
+}
 
 GENDER_TEXT = {"1": "男", "2": "女", "9": "未说明"}
 DOCUMENT_TEXT = {
@@ -275,3 +287,39 @@ def load_form_for_reprint(
             session.close()
     finally:
         engine.dispose()
+
+
+@dataclass(frozen=True)
+class FormOnRecord:
+    """What the database holds about an issued form (``counter-admin form verify``)."""
+
+    serial: str
+    kind: str
+    office_code: str
+    card_number: str | None
+    issued_at: dt.datetime
+    reprint_count: int
+
+    def matches(self, kind: fd.FormKind, office_code: str, card_number: str) -> bool:
+        """True when the QR code's contents agree with the record."""
+        return (self.kind, self.office_code, self.card_number or "") == (
+            STORED_KINDS[kind], office_code, card_number)
+
+
+def form_on_record(settings: Settings, serial: str) -> FormOnRecord | None:
+    """The issued form with this serial, or None when the database has no such form."""
+    from counter_app import db
+
+    engine = db.create_engine_for(settings.database_url(), lock_timeout_ms=settings.lock_timeout_ms)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(
+                select(FormDocument.serial, FormDocument.kind, Office.code, Card.card_number,
+                       FormDocument.issued_at, FormDocument.reprint_count)
+                .join(Office, Office.id == FormDocument.office_id)
+                .outerjoin(Card, Card.id == FormDocument.card_id)
+                .where(FormDocument.serial == serial)
+            ).one_or_none()  # fmt: skip
+    finally:
+        engine.dispose()
+    return None if row is None else FormOnRecord(*row)

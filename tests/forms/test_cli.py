@@ -53,25 +53,25 @@ def test_verify_with_the_configured_key(tmp_path: Path, capsys: pytest.CaptureFi
                                         ) -> None:
     path = settings_file(tmp_path, mode="production", form_hmac_key=TEST_KEY.hex())
     payload = payload_for(specimen(FormKind.LOSS), TEST_KEY)
-    assert run(["--settings", str(path), "form", "verify", payload]) == 0
+    assert run(["--settings", str(path), "form", "verify", "--offline", payload]) == 0
     out = capsys.readouterr().out
     assert "表单真实有效" in out and "GS-500103-20240506-000123" in out and "C50012345" in out
     tampered = payload.replace("C50012345", "C50012346")
-    assert run(["--settings", str(path), "form", "verify", tampered]) == 1
+    assert run(["--settings", str(path), "form", "verify", "--offline", tampered]) == 1
     assert "不通过" in capsys.readouterr().out
 
 
 def test_demo_mode_uses_the_demo_key(tmp_path: Path) -> None:
     path = settings_file(tmp_path, mode="demo")
     payload = payload_for(specimen(FormKind.LOSS), DEMO_FORM_KEY)
-    assert run(["--settings", str(path), "form", "verify", payload]) == 0
+    assert run(["--settings", str(path), "form", "verify", "--offline", payload]) == 0
 
 
 def test_production_without_a_key_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                           ) -> None:
     path = settings_file(tmp_path, mode="production")
     payload = payload_for(specimen(FormKind.LOSS), DEMO_FORM_KEY)
-    assert run(["--settings", str(path), "form", "verify", payload]) == 2
+    assert run(["--settings", str(path), "form", "verify", "--offline", payload]) == 2
     assert "form_hmac_key 为空" in capsys.readouterr().err
 
 
