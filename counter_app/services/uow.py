@@ -58,6 +58,11 @@ class UnitOfWork:
             pass  # the connection is gone; there is nothing left to roll back
         finally:
             self.session.close()
+        # A lost connection or a server that went away is the clerk's "database unavailable"
+        # wherever it happens, not a driver error; conflicts stay as they are for
+        # ``run_retrying`` to retry or report.
+        if isinstance(exc, sa_exc.DBAPIError) and _lost_not_conflict(exc):
+            raise DatabaseUnavailable() from exc
 
     def commit(self) -> None:
         self.session.commit()
@@ -89,6 +94,12 @@ def is_connection_lost(error: BaseException) -> bool:
         state = sqlstate(error)
         return state is None or state.startswith("08") or state.startswith("57")
     return False
+
+
+def _lost_not_conflict(error: sa_exc.DBAPIError) -> bool:
+    if is_retryable(error) or sqlstate(error) in _LOCK_TIMEOUT_SQLSTATES:
+        return False
+    return is_connection_lost(error)
 
 
 def run_retrying(work: Callable[[], T], attempts: int = 5, backoff_s: float = 0.02) -> T:
