@@ -32,7 +32,7 @@ SESSION_OPEN = AuditAction.SESSION_OPEN.value
 SESSION_CLOSE = AuditAction.SESSION_END.value
 
 #: Key in ``details`` of a written report that confirmed an open phone report
-#: (``counter_app.services.loss``).
+#: (``counter_app.services.phone_reports``, ``written_reports``).
 CONFIRMED_PHONE_KEY = "confirmed_phone_report"
 
 OUTCOME_SUCCESS = "success"

@@ -38,7 +38,7 @@ def read_secret(prompt: str) -> str:
 def cmd_report_loss(args: argparse.Namespace) -> int:
     from counter_app.cli.cmd_loss import service_context
     from counter_app.services.errors import ServiceError
-    from counter_app.services.loss import report_loss_by_phone
+    from counter_app.services.phone_reports import report_loss_by_phone
 
     password = read_secret("查询密码: ")
     ctx, engine = service_context(args)

@@ -46,7 +46,7 @@ def service_context(args: argparse.Namespace) -> tuple[Any, Engine]:
 
 
 def cmd_lapse(args: argparse.Namespace) -> int:
-    from counter_app.services.loss import lapse_expired
+    from counter_app.services.phone_reports import lapse_expired
 
     ctx, engine = service_context(args)
     try:
@@ -58,7 +58,7 @@ def cmd_lapse(args: argparse.Namespace) -> int:
 
 
 def cmd_lapsing(args: argparse.Namespace) -> int:
-    from counter_app.services.loss import list_lapsing
+    from counter_app.services.phone_reports import list_lapsing
     from forms.data import format_datetime
 
     ctx, engine = service_context(args)

@@ -77,10 +77,10 @@ def _run(args: argparse.Namespace, work: Any) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from counter_app.services import auth
+    from counter_app.services import staff_accounts
 
     def work(ctx: Any) -> int:
-        info, password = auth.add_staff(ctx, None, args.staff_no, args.name, args.office,
+        info, password = staff_accounts.add_staff(ctx, None, args.staff_no, args.name, args.office,
                                         args.role)  # fmt: skip
         print(f"已新增 {info.staff_no} {info.name} ({info.role}, {info.office_code})")
         print(f"初始密码（仅显示一次，首次登录须修改）: {password}")
@@ -90,10 +90,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
-    from counter_app.services import auth
+    from counter_app.services import staff_accounts
 
     def work(ctx: Any) -> int:
-        auth.disable_staff(ctx, None, args.staff_no)
+        staff_accounts.disable_staff(ctx, None, args.staff_no)
         print(f"已停用 {args.staff_no}；其所有工作站的登录已结束。")
         return 0
 
@@ -101,10 +101,10 @@ def cmd_disable(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
-    from counter_app.services import auth
+    from counter_app.services import staff_accounts
 
     def work(ctx: Any) -> int:
-        auth.unlock_staff(ctx, None, args.staff_no)
+        staff_accounts.unlock_staff(ctx, None, args.staff_no)
         print(f"已解除 {args.staff_no} 的登录锁定。")
         return 0
 
@@ -112,10 +112,10 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    from counter_app.services import auth
+    from counter_app.services import staff_accounts
 
     def work(ctx: Any) -> int:
-        password = auth.reset_staff_password(ctx, None, args.staff_no)
+        password = staff_accounts.reset_staff_password(ctx, None, args.staff_no)
         print(f"{args.staff_no} 的一次性密码（仅显示一次，登录后须修改）: {password}")
         return 0
 
@@ -123,10 +123,10 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from counter_app.services import auth
+    from counter_app.services import staff_accounts
 
     def work(ctx: Any) -> int:
-        for s in auth.list_staff(ctx, None, args.office):
+        for s in staff_accounts.list_staff(ctx, None, args.office):
             state = "停用" if not s.active else ("锁定" if s.locked_until else "正常")
             flag = " 须改密" if s.must_change_password else ""
             print(f"{s.staff_no}\t{s.name}\t{s.role}\t{s.office_code}\t{state}{flag}")

@@ -1,27 +1,144 @@
-"""Four-eyes approvals as the use cases consume them (issue 8 item 2).
+"""Four-eyes approvals: a supervisor approves one request on the spot; the use case spends
+it once (issue 8 item 2).
 
-The supervisor approves on the spot through ``auth.verify_supervisor_approval(ctx, actor,
-staff_no, password, request_digest)``; the approval is bound to the digest of the exact
-request (:func:`request_digest`, built on ``auth.request_digest``) and is spent here, once,
-in the use case's own transaction (``auth.consume_approval``: compare-and-set on
-``approvals.used_at``) — a reused, foreign, rejected or stale approval changes nothing and
-is refused with ``ApprovalInvalid``; none at all, when required, with ``ApprovalRequired``.
+- :func:`verify_supervisor_approval`: a supervisor of the initiator's own office (never the
+  initiator) types their staff number and password at the initiator's workstation; the
+  approval is recorded bound to the digest of the exact request (:func:`request_digest`,
+  built on :func:`fields_digest`). A wrong password counts toward the approver's lockout.
+- :func:`consume` (on :func:`consume_approval`) spends it once, in the use case's own
+  transaction (compare-and-set on ``approvals.used_at``) — a reused, foreign, rejected or
+  stale approval changes nothing and is refused with ``ApprovalInvalid``; none at all,
+  when required, with ``ApprovalRequired``.
+
+No password is ever logged, audited, stored in clear or put into an exception text.
 """
-
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+import hashlib
+from collections.abc import Mapping
+from typing import Any, Protocol
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from counter_app.services import auth
-from counter_app.services.context import Actor
-from counter_app.services.errors import ApprovalRequired
+from counter_app.models.audit_actions import AuditAction
+from counter_app.models.security import Approval
+from counter_app.services import audit
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import ApprovalInvalid, ApprovalRequired
+from counter_app.services.permissions import Role
+from counter_app.services.staff_credentials import (
+    count_failure,
+    is_locked,
+    load_account,
+    verify_password,
+)
+
+#: How long a four-eyes approval may wait before it is spent ("on the spot").
+APPROVAL_MAX_AGE = dt.timedelta(minutes=10)
+
+
+def fields_digest(action: str, fields: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the exact request a supervisor approves: ``action`` and ``fields``
+    in canonical JSON. Include the submission's idempotency key in ``fields`` so that two
+    separate requests never share a digest (an approval is single use)."""
+    payload = audit.canonical_json({"action": action, "fields": dict(fields)})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def verify_supervisor_approval(
+    ctx: ServiceContext,
+    actor: Actor,
+    staff_no: str,
+    password: str,
+    request_digest: str,
+    action: str = "approve",
+) -> Approval:
+    """Four-eyes (issue 8 item 2): a supervisor of ``actor``'s office approves one request.
+
+    The approver types their own staff number and password at the initiator's workstation.
+    Refused with :class:`ApprovalInvalid` (audited as ``approval.rejected``) when the
+    approver is unknown, not a supervisor, of another office, the initiator themself,
+    locked or disabled, the password is wrong (counted toward the approver's lockout), or
+    the digest was already approved. Returns the stored approval, to be spent once with
+    :func:`consume_approval` in the business transaction.
+    """
+    typed = (staff_no or "").strip()
+    with ctx.uow() as uow:
+        approver = load_account(uow.session, typed)
+    password_ok = verify_password(approver.password_hash if approver else None, password)
+    now = ctx.now()
+    refusal: str | None = None
+    if len(request_digest) != 64 or any(c not in "0123456789abcdef" for c in request_digest):
+        refusal = "bad_digest"
+    elif approver is None:
+        refusal = "unknown_approver"
+    elif approver.id == actor.staff_id:
+        refusal = "self_approval"
+    elif not approver.active or is_locked(approver, now):
+        refusal = "approver_unavailable"
+    elif not password_ok:
+        refusal = "wrong_password"
+    elif approver.role != Role.SUPERVISOR.value:
+        refusal = "not_supervisor"
+    elif approver.office_id != actor.office_id:
+        refusal = "other_office"
+    with ctx.uow() as uow:
+        db = uow.session
+        if refusal is None:
+            taken = db.scalar(select(Approval.id).where(Approval.request_digest == request_digest))
+            refusal = "already_approved" if taken is not None else None
+        if refusal is not None:
+            locked = False
+            if refusal == "wrong_password" and approver is not None:
+                locked = count_failure(ctx, db, approver.id, now)
+            audit.record(uow, actor, AuditAction.APPROVAL_REJECTED, outcome="refused", at=now,
+                         reason=ApprovalInvalid.message,
+                         details={"action": action, "approver_staff_no": typed[:40],
+                                  "refusal": refusal, "request_digest": request_digest[:64],
+                                  "locked": locked})  # fmt: skip
+            uow.commit()
+            raise ApprovalInvalid()
+        assert approver is not None
+        approval = Approval(
+            action=action[:40], request_digest=request_digest, initiator_staff_id=actor.staff_id,
+            approver_staff_id=approver.id, office_id=actor.office_id, outcome="approved", at=now,
+        )  # fmt: skip
+        db.add(approval)
+        db.flush()
+        audit.record(uow, actor, AuditAction.APPROVAL_GRANTED, at=now,
+                     details={"approval_id": approval.id, "action": action,
+                              "approver_staff_no": approver.staff_no,
+                              "request_digest": request_digest})  # fmt: skip
+        uow.commit()
+        return approval
+
+
+def consume_approval(
+    db: Session,
+    actor: Actor,
+    approval_id: int,
+    request_digest: str,
+    now: dt.datetime,
+    max_age: dt.timedelta = APPROVAL_MAX_AGE,
+) -> None:
+    """Spend approval ``approval_id`` for exactly this request, once, in the caller's
+    transaction (compare-and-set on ``used_at``). Raises :class:`ApprovalInvalid` when it is
+    for another request or initiator, already used, rejected, or older than ``max_age``."""
+    result = db.execute(
+        update(Approval)
+        .where(Approval.id == approval_id, Approval.request_digest == request_digest,
+               Approval.initiator_staff_id == actor.staff_id, Approval.outcome == "approved",
+               Approval.used_at.is_(None), Approval.at >= now - max_age)
+        .values(used_at=now)
+    )  # fmt: skip
+    if getattr(result, "rowcount", 0) != 1:
+        raise ApprovalInvalid()
 
 
 class ApprovalLike(Protocol):
-    """``auth.verify_supervisor_approval``'s result (the approval row): its id."""
+    """:func:`verify_supervisor_approval`'s result (the approval row): its id."""
 
     @property
     def id(self) -> int: ...
@@ -30,7 +147,7 @@ class ApprovalLike(Protocol):
 def request_digest(action: str, actor: Actor, **fields: str | int | None) -> str:
     """The digest a supervisor approves: action, initiator, office, and what the request is
     about (holder, card, submission key …). The UI computes it with the same call."""
-    return auth.request_digest(
+    return fields_digest(
         action, {"initiator": actor.staff_id, "office": actor.office_id, **fields}
     )
 
@@ -49,5 +166,5 @@ def consume(
         if required:
             raise ApprovalRequired()
         return None
-    auth.consume_approval(session, actor, approval.id, digest, now)
+    consume_approval(session, actor, approval.id, digest, now)
     return approval.id

@@ -159,7 +159,7 @@ class OutcomeUnknownRecorded(ServiceError):
     message = "卡片在操作过程中被拔出，结果未知，已记录为“待核实”。请重新插卡核实。"
 
 
-# --- holder sessions, staff login (services/sessions.py, services/auth.py) -----------------
+# --- holder sessions, staff login (services/sessions.py, services/staff_login.py) -----------------
 
 
 class PinBlockedOfferReset(ServiceError):

@@ -56,8 +56,9 @@ from counter_app.services.errors import (
     WrongDistrict,
 )
 from counter_app.services.idcheck import LIFT_DOCUMENTS, IdDocumentLike, number_matches
-from counter_app.services.loss import active_report, phone_reference
+from counter_app.services.loss_records import active_report
 from counter_app.services.permissions import Action, OfficeKind
+from counter_app.services.phone_reports import phone_reference
 from counter_app.services.refusals import record_refusal, require
 from counter_app.validation.idnumber import normalise_id_number
 from counter_app.validation.regions import district_name

@@ -44,7 +44,7 @@ from counter_app.services.errors import (
     ReplacementAlreadyApplied,
 )
 from counter_app.services.idcheck import IdDocumentLike, check_document
-from counter_app.services.loss import active_report, card_in_use
+from counter_app.services.loss_records import active_report, card_in_use
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import refusals_audited, require
 from counter_app.validation.idnumber import normalise_id_number

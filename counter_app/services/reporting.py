@@ -11,7 +11,7 @@ caller with a ``ServiceContext`` — is allowed by the one permission table and 
 
 Who may (RULES S3): ``Action.VIEW_REPORTS`` — supervisors. The lapsing phone-report list
 (RULES L2) is also for the staff who chase those holders, under the rule of
-``loss.lapsing_phone_reports``: anyone who may view records, scoped to the actor's own
+``phone_reports.lapsing_phone_reports``: anyone who may view records, scoped to the actor's own
 district (the city card service center, which has none, sees every district); a supervisor
 keeps the scope asked for. Refusals are audited (``refusals.require``).
 
@@ -81,7 +81,7 @@ def allowed_request(ctx: ServiceContext, actor: Actor, request: ReportRequest) -
     request itself, or — for staff asking for the lapsing list — the request scoped to
     their own district."""
     if isinstance(request, LapsingRequest) and not actor.may(Action.VIEW_REPORTS):
-        # loss.lapsing_phone_reports' rule: staff who may view records, own district only.
+        # phone_reports.lapsing_phone_reports' rule: staff who may view records, own district only.
         require(ctx, actor, Action.VIEW_RECORDS)
         if actor.district_code is None:  # the city card service center: every district
             return request

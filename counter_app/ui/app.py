@@ -232,8 +232,10 @@ def prepare_database(ws: Workstation) -> None:
 #: Modules the workflows import on their first use, on a pool thread (importing runs
 #: Python with the GIL: better once at start-up than in the middle of a submission).
 WARM_MODULES = (
-    "counter_app.services.loss",
-    "counter_app.services.passwords",
+    "counter_app.services.phone_reports",
+    "counter_app.services.written_reports",
+    "counter_app.services.pin_change",
+    "counter_app.services.pin_reset",
     "counter_app.services.lifting",
     "counter_app.services.replacement",
     "counter_app.services.records",

@@ -65,11 +65,12 @@ class ServiceGateway:
     # -- the calls the main screens make -------------------------------------------------
 
     def login(self, staff_no: str, password: str) -> Any:
-        return self.call("auth", "login", staff_no, password, self.ctx.settings.workstation_id)
+        workstation = self.ctx.settings.workstation_id
+        return self.call("staff_login", "login", staff_no, password, workstation)
 
     def logout(self, actor: Actor) -> None:
-        if self.available("auth", "logout"):
-            self.call("auth", "logout", actor)
+        if self.available("staff_login", "logout"):
+            self.call("staff_login", "logout", actor)
 
     def find_holders(self, actor: Actor, text: str) -> list[Any]:
         return list(self.call("search", "find_holders", actor, text))

@@ -1,7 +1,7 @@
 """Phone loss reports about to lapse (RULES L2), for the staff who must call the holders:
 a count badge in the status bar and a list dialog.
 
-The list comes from ``services.loss.lapsing_phone_reports`` (the actor's district; the
+The list comes from ``services.phone_reports.lapsing_phone_reports`` (the actor's district; the
 city card center sees all; ID numbers masked; the look-up is audited) on a pool thread.
 The badge is refreshed at start, every ``REFRESH_MINUTES`` and when the list is opened.
 """
@@ -92,7 +92,7 @@ class LapsingBadge(QPushButton):
                 then()
 
         window.runner.run(
-            lambda: gateway.call("loss", "lapsing_phone_reports", actor, days),
+            lambda: gateway.call("phone_reports", "lapsing_phone_reports", actor, days),
             done,
             lambda _e: self.setVisible(False),  # no badge rather than a wrong one
             name="lapsing_phone_reports",

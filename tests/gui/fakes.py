@@ -257,19 +257,19 @@ class WorkflowGateway(FakeGateway):
         return self.function(module, name)(*args, **kwargs)
 
     @staticmethod
-    def loss__WrittenLossInput(**fields: Any) -> Any:  # noqa: N802 - the service's name
+    def written_reports__WrittenLossInput(**fields: Any) -> Any:  # noqa: N802 - the service's name
         from types import SimpleNamespace
 
         return SimpleNamespace(**fields)
 
-    def loss__register_written_loss(
+    def written_reports__register_written_loss(
         self, actor: Actor, holder_id: int, details: Any, key: str
     ) -> LossResult:
         self._db()
         self.submissions.append(("loss", (holder_id, details, key)))
         return LossResult("500103-YB-2026-000001", False, False, tiny_pdf())
 
-    def passwords__change_pin(
+    def pin_change__change_pin(
         self,
         actor: Actor,
         session: Any,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from counter_app import db
 from counter_app.models import Base
-from counter_app.services import audit, loss
+from counter_app.services import audit, written_reports
 from counter_app.services.sessions import IdDocument, IdDocumentKind
 from tests.security.conftest import APP_ROLE
 from tests.security.defences import defence_triggers, suspend_defences
@@ -73,12 +73,13 @@ def _one_loss_report(url: str) -> None:
     world = build_world("postgresql" if url.startswith("postgresql") else "sqlite", url, 3)
     try:
         h = world.holders["h001"]
-        details = loss.WrittenLossInput(
+        details = written_reports.WrittenLossInput(
             "13883251234", dt.date(2026, 3, 1), "解放碑", "乘车时遗失",
             IdDocument(IdDocumentKind.RESIDENT_ID, h.ssn),
         )  # fmt: skip
-        result = loss.register_written_loss(world.ctx, world.actors["yb103"], h.holder_id,
-                                            details, "defences-0001")  # fmt: skip
+        result = written_reports.register_written_loss(
+            world.ctx, world.actors["yb103"], h.holder_id, details, "defences-0001"
+        )
         assert result.serial and not result.already_done
     finally:
         world.engine.dispose()

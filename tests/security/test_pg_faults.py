@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import func, select
 
 from counter_app.models import AuditEvent, Card, FormDocument, IdempotencyKey, LossReport
-from counter_app.services import audit, loss
+from counter_app.services import audit, written_reports
 from counter_app.services.errors import ConcurrentChange, DatabaseUnavailable
 from counter_app.services.sessions import IdDocument, IdDocumentKind
 from tests.services_b.conftest import World, build_world
@@ -48,17 +48,20 @@ def _conninfo(world: World) -> str:
     return f"host={host} port={url.query['port']} user=postgres dbname={url.database}"
 
 
-def _details(world: World, key: str) -> loss.WrittenLossInput:
-    return loss.WrittenLossInput(
+def _details(world: World, key: str) -> written_reports.WrittenLossInput:
+    return written_reports.WrittenLossInput(
         "13883251234", dt.date(2026, 3, 1), "解放碑", "乘车时遗失",
         IdDocument(IdDocumentKind.RESIDENT_ID, world.holders[key].ssn),
     )  # fmt: skip
 
 
-def _written(world: World, key: str, idem: str, **settings: Any) -> loss.WrittenLossResult:
+def _written(
+    world: World, key: str, idem: str, **settings: Any
+) -> written_reports.WrittenLossResult:
     ctx = world.context(**settings) if settings else world.ctx
-    return loss.register_written_loss(ctx, world.actors["yb103"], world.holders[key].holder_id,
-                                      _details(world, key), idem)  # fmt: skip
+    return written_reports.register_written_loss(
+        ctx, world.actors["yb103"], world.holders[key].holder_id, _details(world, key), idem
+    )
 
 
 def _in_thread(fn: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:

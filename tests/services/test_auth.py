@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from counter_app.demo.accounts import ROLE_PASSWORDS
 from counter_app.models import AuditEvent, HolderSessionRow, Staff, StaffLoginEvent
-from counter_app.services import auth, sessions
+from counter_app.services import approvals, sessions, staff_accounts, staff_credentials, staff_login
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import (
     ApprovalInvalid,
@@ -48,7 +48,7 @@ def _staff(ctx: ServiceContext, staff_no: str) -> Staff:
 
 
 def test_S1_login_returns_actor_of_office(ctx: ServiceContext) -> None:
-    result = auth.login(ctx, CLERK, CLERK_PW, "WS-07")
+    result = staff_login.login(ctx, CLERK, CLERK_PW, "WS-07")
     assert result.actor.staff_no == CLERK
     assert result.actor.office_code == "500103-YB"
     assert result.actor.workstation_id == "WS-07"
@@ -57,10 +57,10 @@ def test_S1_login_returns_actor_of_office(ctx: ServiceContext) -> None:
 
 
 def test_argon2id_parameters_at_least_owasp() -> None:
-    policy = auth.HASH_POLICY
+    policy = staff_credentials.HASH_POLICY
     assert policy.memory_cost_kib >= 19 * 1024 and policy.time_cost >= 2
     assert policy.parallelism == 1
-    params = extract_parameters(auth.hash_password("Correct#Horse1"))
+    params = extract_parameters(staff_credentials.hash_password("Correct#Horse1"))
     assert params.type.name == "ID"
     assert (params.memory_cost, params.time_cost, params.parallelism) == (
         policy.memory_cost_kib, policy.time_cost, policy.parallelism)
@@ -69,15 +69,15 @@ def test_argon2id_parameters_at_least_owasp() -> None:
 def test_login_rehashes_when_policy_raised(
     ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    auth.login(ctx, CLERK, CLERK_PW)  # the demo's hash is re-hashed to the policy
-    assert not auth.needs_rehash(_staff(ctx, CLERK).password_hash)
-    raised = auth.HashPolicy(time_cost=auth.HASH_POLICY.time_cost + 1)
-    monkeypatch.setattr(auth, "HASH_POLICY", raised)
-    assert auth.needs_rehash(_staff(ctx, CLERK).password_hash)
-    auth.login(ctx, CLERK, CLERK_PW)
+    staff_login.login(ctx, CLERK, CLERK_PW)  # the demo's hash is re-hashed to the policy
+    assert not staff_credentials.needs_rehash(_staff(ctx, CLERK).password_hash)
+    raised = staff_credentials.HashPolicy(time_cost=staff_credentials.HASH_POLICY.time_cost + 1)
+    monkeypatch.setattr(staff_credentials, "HASH_POLICY", raised)
+    assert staff_credentials.needs_rehash(_staff(ctx, CLERK).password_hash)
+    staff_login.login(ctx, CLERK, CLERK_PW)
     stored = _staff(ctx, CLERK).password_hash
     assert extract_parameters(stored).time_cost == raised.time_cost
-    auth.login(ctx, CLERK, CLERK_PW)  # and the new hash still verifies
+    staff_login.login(ctx, CLERK, CLERK_PW)  # and the new hash still verifies
 
 
 def test_lockout_counted_across_two_workstations(
@@ -87,15 +87,15 @@ def test_lockout_counted_across_two_workstations(
     failures = a.settings.staff_lockout_failures
     for n in range(failures):
         with pytest.raises(LoginFailed):
-            auth.login(a if n % 2 else b, CLERK, "wrong-password")
+            staff_login.login(a if n % 2 else b, CLERK, "wrong-password")
     with pytest.raises(LoginFailed):  # locked now, even with the right password, anywhere
-        auth.login(a, CLERK, CLERK_PW)
+        staff_login.login(a, CLERK, CLERK_PW)
     with pytest.raises(LoginFailed):
-        auth.login(b, CLERK, CLERK_PW)
+        staff_login.login(b, CLERK, CLERK_PW)
     staff = _staff(a, CLERK)
     assert staff.locked_until is not None
     clock.advance(minutes=a.settings.staff_lockout_minutes + 1)
-    assert auth.login(b, CLERK, CLERK_PW).actor.staff_no == CLERK
+    assert staff_login.login(b, CLERK, CLERK_PW).actor.staff_no == CLERK
     with a.uow() as uow:
         outcomes = list(uow.session.scalars(
             select(StaffLoginEvent.outcome).where(StaffLoginEvent.staff_no_tried == CLERK)
@@ -109,17 +109,17 @@ def test_S3_supervisor_unlocks_before_time(
     a, b, _ = two_workstations
     for _ in range(a.settings.staff_lockout_failures):
         with pytest.raises(LoginFailed):
-            auth.login(a, CLERK, "nope-nope-nope")
+            staff_login.login(a, CLERK, "nope-nope-nope")
     with pytest.raises(LoginFailed):
-        auth.login(a, CLERK, CLERK_PW)
+        staff_login.login(a, CLERK, CLERK_PW)
     other_supervisor = actor_for(b, "YB500105-03")
     with pytest.raises(NotPermitted):  # another office's supervisor may not
-        auth.unlock_staff(b, other_supervisor, CLERK)
+        staff_accounts.unlock_staff(b, other_supervisor, CLERK)
     clerk_peer = actor_for(b, "YB500103-02")
     with pytest.raises(NotPermitted):  # a clerk may not
-        auth.unlock_staff(b, clerk_peer, CLERK)
-    auth.unlock_staff(b, actor_for(b, SUPERVISOR), CLERK)
-    assert auth.login(a, CLERK, CLERK_PW).actor.staff_no == CLERK
+        staff_accounts.unlock_staff(b, clerk_peer, CLERK)
+    staff_accounts.unlock_staff(b, actor_for(b, SUPERVISOR), CLERK)
+    assert staff_login.login(a, CLERK, CLERK_PW).actor.staff_no == CLERK
 
 
 def test_no_user_enumeration_same_message_and_work(
@@ -138,82 +138,82 @@ def test_no_user_enumeration_same_message_and_work(
                                       ("wrong", CLERK, "not-the-password")]:
         calls.clear()
         with pytest.raises(LoginFailed) as info:
-            auth.login(ctx, staff_no, password)
+            staff_login.login(ctx, staff_no, password)
         messages[label] = str(info.value)
         assert calls == ["verify"], label  # one argon2 verification either way
-    auth.disable_staff(ctx, None, "YB500103-02")
+    staff_accounts.disable_staff(ctx, None, "YB500103-02")
     with pytest.raises(LoginFailed) as disabled:
-        auth.login(ctx, "YB500103-02", CLERK_PW)
+        staff_login.login(ctx, "YB500103-02", CLERK_PW)
     messages["disabled"] = str(disabled.value)
     assert len(set(messages.values())) == 1, messages
     assert "YB999999" not in messages["unknown"]
 
 
 def test_initial_password_must_be_changed(ctx: ServiceContext) -> None:
-    info, initial = auth.add_staff(ctx, None, "YB500103-09", "新员工", "500103-YB",
+    info, initial = staff_accounts.add_staff(ctx, None, "YB500103-09", "新员工", "500103-YB",
                                    "subcenter_staff")  # fmt: skip
     assert info.must_change_password
-    result = auth.login(ctx, "YB500103-09", initial)
+    result = staff_login.login(ctx, "YB500103-09", initial)
     assert result.must_change_password
     with pytest.raises(WeakStaffPassword):
-        auth.change_own_password(ctx, result.actor, initial, "short")
+        staff_login.change_own_password(ctx, result.actor, initial, "short")
     with pytest.raises(LoginFailed):
-        auth.change_own_password(ctx, result.actor, "wrong-old-password", "Good#Password42")
-    auth.change_own_password(ctx, result.actor, initial, "Good#Password42")
-    again = auth.login(ctx, "YB500103-09", "Good#Password42")
+        staff_login.change_own_password(ctx, result.actor, "wrong-old-password", "Good#Password42")
+    staff_login.change_own_password(ctx, result.actor, initial, "Good#Password42")
+    again = staff_login.login(ctx, "YB500103-09", "Good#Password42")
     assert not again.must_change_password
     with pytest.raises(LoginFailed):
-        auth.login(ctx, "YB500103-09", initial)
+        staff_login.login(ctx, "YB500103-09", initial)
 
 
 def test_reset_password_is_one_time(ctx: ServiceContext) -> None:
-    temp = auth.reset_staff_password(ctx, actor_for(ctx, SUPERVISOR), CLERK)
+    temp = staff_accounts.reset_staff_password(ctx, actor_for(ctx, SUPERVISOR), CLERK)
     with pytest.raises(LoginFailed):
-        auth.login(ctx, CLERK, CLERK_PW)
-    assert auth.login(ctx, CLERK, temp).must_change_password
+        staff_login.login(ctx, CLERK, CLERK_PW)
+    assert staff_login.login(ctx, CLERK, temp).must_change_password
 
 
 def test_disable_ends_sessions_on_every_workstation(
     two_workstations: tuple[ServiceContext, ServiceContext, Clock],
 ) -> None:
     a, b, _ = two_workstations
-    on_a = auth.login(a, CLERK, CLERK_PW, "WS-A").actor
-    on_b = auth.login(b, CLERK, CLERK_PW, "WS-B").actor
-    auth.heartbeat(a, on_a)
+    on_a = staff_login.login(a, CLERK, CLERK_PW, "WS-A").actor
+    on_b = staff_login.login(b, CLERK, CLERK_PW, "WS-B").actor
+    staff_login.heartbeat(a, on_a)
     client, _t, _c = card_for(a, "active_changed_pin")
     from reader.pinbuffer import PinBuffer
 
     holder_session = sessions.open_card_session(a, on_a, client, PinBuffer.from_keys(b"135790"))
-    auth.disable_staff(b, actor_for(b, SUPERVISOR), CLERK)
+    staff_accounts.disable_staff(b, actor_for(b, SUPERVISOR), CLERK)
     for ctx, actor in ((a, on_a), (b, on_b)):
         with pytest.raises(StaffSessionEnded):
-            auth.heartbeat(ctx, actor)
+            staff_login.heartbeat(ctx, actor)
     with pytest.raises(sessions.SessionEnded):
         sessions.require_open(a, holder_session)
     with pytest.raises(LoginFailed):
-        auth.login(a, CLERK, CLERK_PW)
+        staff_login.login(a, CLERK, CLERK_PW)
     with a.uow() as uow:
         row = uow.session.get(HolderSessionRow, holder_session.session_id)
         assert row is not None and row.end_reason == "staff_disabled"
 
 
 def test_logout_ends_holder_sessions(ctx: ServiceContext) -> None:
-    actor = auth.login(ctx, CLERK, CLERK_PW).actor
+    actor = staff_login.login(ctx, CLERK, CLERK_PW).actor
     session = sessions.open_id_session(
         ctx, actor, 1, sessions.IdDocument(sessions.IdDocumentKind.RESIDENT_ID,
                                            "500103196803150310"), "持卡人忘带卡")  # fmt: skip
-    auth.logout(ctx, actor)
+    staff_login.logout(ctx, actor)
     with pytest.raises(sessions.SessionEnded):
         sessions.require_open(ctx, session)
     with pytest.raises(StaffSessionEnded):
-        auth.heartbeat(ctx, actor)
+        staff_login.heartbeat(ctx, actor)
 
 
 # --------------------------------------------------------------------------- four-eyes
 
 
 def _digest(n: int = 1) -> str:
-    return auth.request_digest("reset_pin", {"holder_id": 1, "card_id": 1, "key": f"k{n}"})
+    return approvals.fields_digest("reset_pin", {"holder_id": 1, "card_id": 1, "key": f"k{n}"})
 
 
 def _rejections(ctx: ServiceContext) -> int:
@@ -224,25 +224,25 @@ def _rejections(ctx: ServiceContext) -> int:
 
 def test_four_eyes_supervisor_of_same_office_approves_once(ctx: ServiceContext) -> None:
     clerk = actor_for(ctx, CLERK)
-    approval = auth.verify_supervisor_approval(ctx, clerk, SUPERVISOR, SUPERVISOR_PW, _digest(),
-                                               "reset_pin")  # fmt: skip
+    approval = approvals.verify_supervisor_approval(ctx, clerk, SUPERVISOR, SUPERVISOR_PW,
+                                                    _digest(), "reset_pin")  # fmt: skip
     assert approval.approver_staff_id != clerk.staff_id
     with ctx.uow() as uow:
         with pytest.raises(ApprovalInvalid):  # bound to that exact request
-            auth.consume_approval(uow.session, clerk, approval.id, _digest(2), ctx.now())
-        auth.consume_approval(uow.session, clerk, approval.id, _digest(), ctx.now())
+            approvals.consume_approval(uow.session, clerk, approval.id, _digest(2), ctx.now())
+        approvals.consume_approval(uow.session, clerk, approval.id, _digest(), ctx.now())
         uow.commit()
     with ctx.uow() as uow, pytest.raises(ApprovalInvalid):  # single use
-        auth.consume_approval(uow.session, clerk, approval.id, _digest(), ctx.now())
+        approvals.consume_approval(uow.session, clerk, approval.id, _digest(), ctx.now())
     with pytest.raises(ApprovalInvalid):  # and the same request cannot be approved again
-        auth.verify_supervisor_approval(ctx, clerk, SUPERVISOR, SUPERVISOR_PW, _digest())
+        approvals.verify_supervisor_approval(ctx, clerk, SUPERVISOR, SUPERVISOR_PW, _digest())
 
 
 def test_four_eyes_initiator_cannot_approve_own(ctx: ServiceContext) -> None:
     supervisor = actor_for(ctx, SUPERVISOR)
     before = _rejections(ctx)
     with pytest.raises(ApprovalInvalid):
-        auth.verify_supervisor_approval(ctx, supervisor, SUPERVISOR, SUPERVISOR_PW, _digest())
+        approvals.verify_supervisor_approval(ctx, supervisor, SUPERVISOR, SUPERVISOR_PW, _digest())
     assert _rejections(ctx) == before + 1
 
 
@@ -257,24 +257,25 @@ def test_four_eyes_rejections_are_audited(ctx: ServiceContext, approver: str,
     clerk = actor_for(ctx, CLERK)
     before = _rejections(ctx)
     with pytest.raises(ApprovalInvalid):
-        auth.verify_supervisor_approval(ctx, clerk, approver, password, _digest())
+        approvals.verify_supervisor_approval(ctx, clerk, approver, password, _digest())
     assert _rejections(ctx) == before + 1
 
 
 def test_four_eyes_approval_expires(ctx: ServiceContext, clock: Clock) -> None:
     clerk = actor_for(ctx, CLERK)
-    approval = auth.verify_supervisor_approval(ctx, clerk, SUPERVISOR, SUPERVISOR_PW, _digest())
+    approval = approvals.verify_supervisor_approval(ctx, clerk, SUPERVISOR, SUPERVISOR_PW,
+                                                    _digest())
     clock.advance(minutes=11)
     with ctx.uow() as uow, pytest.raises(ApprovalInvalid):
-        auth.consume_approval(uow.session, clerk, approval.id, _digest(), ctx.now())
+        approvals.consume_approval(uow.session, clerk, approval.id, _digest(), ctx.now())
 
 
 def test_no_password_in_audit_or_login_events(ctx: ServiceContext) -> None:
     canary = "Canary#Staff#4242"
     with pytest.raises(LoginFailed):
-        auth.login(ctx, CLERK, canary)
+        staff_login.login(ctx, CLERK, canary)
     with pytest.raises(ApprovalInvalid):
-        auth.verify_supervisor_approval(ctx, actor_for(ctx, CLERK), SUPERVISOR, canary,
+        approvals.verify_supervisor_approval(ctx, actor_for(ctx, CLERK), SUPERVISOR, canary,
                                         _digest())  # fmt: skip
     with ctx.uow() as uow:
         texts = [str(e.details) + str(e.reason) for e in uow.session.scalars(select(AuditEvent))]
@@ -283,9 +284,9 @@ def test_no_password_in_audit_or_login_events(ctx: ServiceContext) -> None:
 
 
 def test_staff_list_scoped_to_office(ctx: ServiceContext) -> None:
-    mine = auth.list_staff(ctx, actor_for(ctx, SUPERVISOR))
+    mine = staff_accounts.list_staff(ctx, actor_for(ctx, SUPERVISOR))
     assert {s.office_code for s in mine} == {"500103-YB"}
-    everyone = auth.list_staff(ctx, None)
+    everyone = staff_accounts.list_staff(ctx, None)
     assert len(everyone) > len(mine)
     with pytest.raises(NotPermitted):
-        auth.list_staff(ctx, actor_for(ctx, CLERK))
+        staff_accounts.list_staff(ctx, actor_for(ctx, CLERK))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from counter_app.demo.accounts import DEFAULT_SERVICE_PASSWORD, fixed_holder
 from counter_app.models import Holder, Office, ServicePassword
-from counter_app.services import passwords, records, sessions
+from counter_app.services import pin_change, records, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import SessionEnded, SessionRequired
 from counter_app.services.permissions import OfficeKind
@@ -101,15 +101,15 @@ def test_P4_window_change_needs_the_holder_present_and_the_original_password(
     ended = sessions.open_id_session(ctx, actor, holder_id, document, "修改密码")
     sessions.end_session(ctx, actor, ended)
     with pytest.raises(SessionEnded):  # the holder has left the window
-        passwords.change_pin(ctx, actor, ended, client,
+        pin_change.change_pin(ctx, actor, ended, client,
                              _pin("135790"), _pin("802468"), _pin("802468"))
     assert card.to_profile()["pin"] == "135790"
     session = sessions.open_id_session(ctx, actor, holder_id, document, "修改密码")
     with pytest.raises(WrongPin):  # not the original password: nothing changes
-        passwords.change_pin(ctx, actor, session, client,
+        pin_change.change_pin(ctx, actor, session, client,
                              _pin("111222"), _pin("802468"), _pin("802468"))
     assert card.to_profile()["pin"] == "135790"
-    passwords.change_pin(ctx, actor, session, client,
+    pin_change.change_pin(ctx, actor, session, client,
                          _pin("135790"), _pin("802468"), _pin("802468"))
     assert card.to_profile()["pin"] == "802468"
 

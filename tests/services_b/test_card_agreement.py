@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, text
 
 from counter_app.models import Card, LossReport, PasswordEvent
-from counter_app.services import lifting, loss, passwords
+from counter_app.services import lifting, pin_change, pin_reset, written_reports
 from counter_app.services.errors import OutcomeUnknownRecorded, ServiceError
 from counter_app.services.sessions import IdDocument, IdDocumentKind, open_id_session
 from reader.emulator.inprocess import InProcessTransport
@@ -68,9 +68,9 @@ def _resolve(world: World, card: Any, key: str, event_id: int, new: str, old: st
     client = world.client(InProcessTransport(card))
     actor = world.actors["yb103"]
     try:
-        return passwords.resolve_unknown_outcome(world.ctx, actor, client, event_id, pin(new))
+        return pin_reset.resolve_unknown_outcome(world.ctx, actor, client, event_id, pin(new))
     except WrongPin:
-        return passwords.resolve_unknown_outcome(world.ctx, actor, client, event_id, pin(old),
+        return pin_reset.resolve_unknown_outcome(world.ctx, actor, client, event_id, pin(old),
                                                  pin_is="old")
 
 
@@ -89,11 +89,11 @@ def test_P2_P5_card_and_db_agree_when_card_pulled_at_every_apdu(world: World, op
             client = world.client(transport)
             try:
                 if op == "change":
-                    passwords.change_pin(world.ctx, world.actors["yb103"], session, client,
+                    pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
                                          pin(old), pin(new), pin(new))
                 else:
                     document = IdDocument(IdDocumentKind.RESIDENT_ID, world.holders[key].ssn)
-                    passwords.reset_pin(world.ctx, world.actors["yb103"], session, client,
+                    pin_reset.reset_pin(world.ctx, world.actors["yb103"], session, client,
                                         document, pin(new), pin(new), None)
             except OutcomeUnknownRecorded as error:
                 event = _last_event(world, holder_id, before)
@@ -128,13 +128,13 @@ def test_P6_card_and_db_agree_when_card_pulled_during_unblock(world: World) -> N
             transport = PulledAt(inner, n, after)
             before = _max_event(world)
             try:
-                passwords.unblock_pin(world.ctx, world.actors["yb103"], session,
+                pin_reset.unblock_pin(world.ctx, world.actors["yb103"], session,
                                       world.client(transport), document)
             except OutcomeUnknownRecorded:
                 event = _last_event(world, holder_id, before)
                 assert event is not None
                 client = world.client(InProcessTransport(card))
-                resolved = passwords.resolve_unknown_outcome(world.ctx, world.actors["yb103"],
+                resolved = pin_reset.resolve_unknown_outcome(world.ctx, world.actors["yb103"],
                                                              client, event.id)
                 assert resolved == ("success" if card.pin_tries_left > 0 else "failed")
             except (CardError, ServiceError):
@@ -154,9 +154,10 @@ def test_U5_lift_happens_only_when_card_step_confirmed(world: World) -> None:
             with world.session() as s:
                 lost = s.scalar(select(Card.state).where(Card.id == world.holders[key].card_id))
             if lost != "lost":
-                loss.register_written_loss(
+                written_reports.register_written_loss(
                     world.ctx, world.actors["yb103"], world.holders[key].holder_id,
-                    loss.WrittenLossInput("13883251234", world.ctx.now().date(), "某地", "遗失",
+                    written_reports.WrittenLossInput("13883251234", world.ctx.now().date(),
+                                                     "某地", "遗失",
                                           IdDocument(IdDocumentKind.RESIDENT_ID,
                                                      world.holders[key].ssn)),
                     f"w-agree-{index}-{after}")
@@ -194,7 +195,7 @@ def test_P7_canary_pins_never_stored_audited_or_in_errors(world: World) -> None:
     texts: list[str] = []
     for attempt in (("000000", canary_new), (canary_old, canary_new)):
         try:
-            passwords.change_pin(world.ctx, world.actors["yb103"], session,
+            pin_change.change_pin(world.ctx, world.actors["yb103"], session,
                                  world.client(transport), pin(attempt[0]), pin(attempt[1]),
                                  pin(attempt[1]))
         except Exception as error:  # noqa: BLE001 - every error text is inspected

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from counter_app.models import Card, FormDocument, LossReport, ReplacementApplication
-from counter_app.services import lifting, loss, replacement
+from counter_app.services import lifting, loss_records, replacement, written_reports
 from counter_app.services.errors import ServiceError
 from counter_app.services.sessions import IdDocument, IdDocumentKind
 
@@ -49,9 +49,10 @@ def doc(world: World, key: str) -> IdDocument:
 
 
 def written(world: World, key: str, actor: str, idem: str) -> Any:
-    details = loss.WrittenLossInput("13883251234", world.ctx.now().date(), "某地", "遗失",
+    details = written_reports.WrittenLossInput("13883251234", world.ctx.now().date(),
+                                               "某地", "遗失",
                                     doc(world, key))
-    return loss.register_written_loss(world.ctx, world.actors[actor],
+    return written_reports.register_written_loss(world.ctx, world.actors[actor],
                                       world.holders[key].holder_id, details, idem)
 
 
@@ -94,7 +95,7 @@ def test_L4_two_windows_register_written_report_on_one_card(
         idem_b = idem_a if same_key else f"written-{r:04d}-b"
         results = race(lambda k=key, i=idem_a: written(world, k, "yb103", i),
                        lambda k=key, i=idem_b: written(world, k, "yb103b", i))
-        ok = [x for x in results if isinstance(x, loss.WrittenLossResult)]
+        ok = [x for x in results if isinstance(x, written_reports.WrittenLossResult)]
         errors = [x for x in results if isinstance(x, Exception)]
         assert all(isinstance(e, ServiceError) for e in errors), errors
         if same_key:
@@ -103,7 +104,7 @@ def test_L4_two_windows_register_written_report_on_one_card(
             outcomes["retried"] += 1
         else:
             assert len(ok) == 1, results
-            assert isinstance(errors[0], loss.LossAlreadyReported)
+            assert isinstance(errors[0], loss_records.LossAlreadyReported)
             assert errors[0].existing.id == ok[0].report.id
             outcomes["one_wins"] += 1
     check_invariants(world)

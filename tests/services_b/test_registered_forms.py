@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from counter_app.models import AuditEvent, FormDocument, PasswordEvent
 from counter_app.models.form_content import FormContent
-from counter_app.services import access_slips, passwords, sessions
+from counter_app.services import access_slips, pin_change, pin_reset, sessions
 from counter_app.services import forms as service_forms
 from counter_app.services.errors import IdNumberRequired
 from forms import data as fd
@@ -52,7 +52,7 @@ def test_P5_reset_receipt_is_a_registered_form_with_the_success_record(world: Wo
     card, transport = world.insert_card("h006", pin="975310")
     actor = world.actors["yb103"]
     session = id_session(world, "h006")
-    result = passwords.reset_pin(world.ctx, actor, session, world.client(transport),
+    result = pin_reset.reset_pin(world.ctx, actor, session, world.client(transport),
                                  doc(world, "h006"), pin("258036"), pin("258036"), None)
     assert card.to_profile()["pin"] == "258036"
     assert isinstance(result.form, fd.PinReceipt) and result.form.action is fd.PinAction.RESET
@@ -81,7 +81,7 @@ def test_P5_reset_receipt_reprints_marked_and_verifies(world: World) -> None:
     _card, transport = world.insert_card("h006", pin="975310")
     actor = world.actors["yb103"]
     session = id_session(world, "h006")
-    result = passwords.reset_pin(world.ctx, actor, session, world.client(transport),
+    result = pin_reset.reset_pin(world.ctx, actor, session, world.client(transport),
                                  doc(world, "h006"), pin("258036"), pin("258036"), None)
     key = service_forms.form_key(world.ctx.settings)
     verified = verify_payload(payload_for(result.form, key), key)  # form verify
@@ -97,7 +97,7 @@ def test_P5_no_receipt_when_the_card_refused(world: World) -> None:
     _card, transport = world.insert_card("h006", pin="975310")
     transport.remove_during_next_transmit()
     with pytest.raises(Exception):  # noqa: B017 - card pulled: CardRemoved / unknown outcome
-        passwords.reset_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
+        pin_reset.reset_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
                             world.client(transport), doc(world, "h006"), pin("258036"),
                             pin("258036"), None)  # fmt: skip
     with world.session() as s:
@@ -108,7 +108,7 @@ def test_P5_no_receipt_when_the_card_refused(world: World) -> None:
 def test_P6_unblock_receipt_is_registered_and_reprints(world: World) -> None:
     card, transport = world.insert_card("h007", pin="975310", pin_tries_left=0)
     actor = world.actors["yb103"]
-    result = passwords.unblock_pin(world.ctx, actor, id_session(world, "h007"),
+    result = pin_reset.unblock_pin(world.ctx, actor, id_session(world, "h007"),
                                    world.client(transport), doc(world, "h007"),
                                    pin=pin("975310"))  # fmt: skip
     assert result.verified is True and card.to_profile()["pin_tries_left"] == 3
@@ -142,7 +142,7 @@ def test_Q7_access_slip_lists_the_receipt_serial_of_a_reset(world: World) -> Non
     _card, transport = world.insert_card("h006", pin="975310")
     actor = world.actors["yb103"]
     session = id_session(world, "h006")
-    reset = passwords.reset_pin(world.ctx, actor, session, world.client(transport),
+    reset = pin_reset.reset_pin(world.ctx, actor, session, world.client(transport),
                                 doc(world, "h006"), pin("258036"), pin("258036"), None)
     slip = access_slips.issue_access_slip(world.ctx, actor, session)  # ends the open session
     assert [a.serial for a in slip.form.actions] == [reset.serial]
@@ -175,7 +175,7 @@ def pad_client(world: World, key: str, holder: Pad, **chip: Any) -> tuple[Any, A
 def test_P4_change_pin_on_the_reader_pin_pad(world: World) -> None:
     holder = Pad("975310", "258036", "258036")
     card, client, pad = pad_client(world, "h006", holder, pin="975310")
-    result = passwords.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
+    result = pin_change.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
                                   client, None, None, None, world.holders["h006"].ssn,
                                   pinpad=pad)  # fmt: skip
     assert card.to_profile()["pin"] == "258036"
@@ -190,7 +190,7 @@ def test_P2_pin_pad_change_always_needs_the_id_number(world: World) -> None:
     holder = Pad("123456", "258036", "258036")
     card, client, pad = pad_client(world, "h006", holder, pin="123456")
     with pytest.raises(IdNumberRequired):
-        passwords.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
+        pin_change.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
                              client, None, None, None, None, pinpad=pad)
     assert holder.prompts == [] and card.to_profile()["pin"] == "123456"  # not asked
 
@@ -199,7 +199,7 @@ def test_P7_pin_pad_entries_that_differ_change_nothing(world: World) -> None:
     holder = Pad("975310", "258036", "258037")
     card, client, pad = pad_client(world, "h006", holder, pin="975310")
     with pytest.raises(PinMismatch):
-        passwords.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
+        pin_change.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
                              client, None, None, None, world.holders["h006"].ssn, pinpad=pad)
     assert card.to_profile()["pin"] == "975310"
     with world.session() as s:

@@ -20,7 +20,17 @@ from counter_app.models import (
     ReplacementApplication,
     ServicePassword,
 )
-from counter_app.services import auth, lifting, loss, passwords, replacement
+from counter_app.services import (
+    approvals,
+    lifting,
+    loss_records,
+    phone_reports,
+    pin_change,
+    pin_reset,
+    replacement,
+    service_password,
+    written_reports,
+)
 from counter_app.services import forms as service_forms
 from counter_app.services.errors import (
     ApprovalInvalid,
@@ -53,12 +63,12 @@ def doc(world: World, key: str, kind: IdDocumentKind = RID, number: str | None =
     return IdDocument(kind, number or world.holders[key].ssn)
 
 
-def details(world: World, key: str, **kw: Any) -> loss.WrittenLossInput:
+def details(world: World, key: str, **kw: Any) -> written_reports.WrittenLossInput:
     values: dict[str, Any] = dict(contact_phone="13883251234", loss_date=dt.date(2026, 3, 8),
                                   loss_place="轨道交通2号线较场口站",
                                   circumstances="乘车时钱包被盗", id_document=doc(world, key))
     values.update(kw)
-    return loss.WrittenLossInput(**values)
+    return written_reports.WrittenLossInput(**values)
 
 
 def id_session(world: World, key: str, actor: str = "yb103") -> Any:
@@ -72,8 +82,8 @@ def card_state(world: World, key: str) -> str:
 
 
 def report_written(world: World, key: str, actor: str = "yb103",
-                   idem: str | None = None) -> loss.WrittenLossResult:  # fmt: skip
-    return loss.register_written_loss(world.ctx, world.actors[actor],
+                   idem: str | None = None) -> written_reports.WrittenLossResult:  # fmt: skip
+    return written_reports.register_written_loss(world.ctx, world.actors[actor],
                                       world.holders[key].holder_id, details(world, key),
                                       idem or f"written-{key}-{actor}")
 
@@ -105,14 +115,14 @@ def test_P2_default_pin_change_needs_matching_id_number(world: World) -> None:
     session = id_session(world, "h001")
     client = world.client(transport)
     with pytest.raises(IdNumberRequired):
-        passwords.change_pin(world.ctx, world.actors["yb103"], session, client,
+        pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
                              pin("123456"), pin("135790"), pin("135790"))
     with pytest.raises(IdDocumentMismatch):
-        passwords.change_pin(world.ctx, world.actors["yb103"], session, client,
+        pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
                              pin("123456"), pin("135790"), pin("135790"),
                              id_number=world.holders["h002"].ssn)
     assert card.to_profile()["pin"] == "123456"
-    passwords.change_pin(world.ctx, world.actors["yb103"], session, client,
+    pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
                          pin("123456"), pin("135790"), pin("135790"),
                          id_number=world.holders["h001"].ssn)
     assert card.to_profile()["pin"] == "135790"
@@ -121,7 +131,7 @@ def test_P2_default_pin_change_needs_matching_id_number(world: World) -> None:
 def test_P3_P4_change_pin_typed_by_holder_recorded_after_card_confirms(world: World) -> None:
     card, transport = world.insert_card("h002", pin="135790")
     session = id_session(world, "h002", actor="ck103")
-    result = passwords.change_pin(world.ctx, world.actors["ck103"], session,
+    result = pin_change.change_pin(world.ctx, world.actors["ck103"], session,
                                   world.client(transport), pin("135790"), pin("258036"),
                                   pin("258036"))
     assert card.to_profile()["pin"] == "258036"
@@ -134,7 +144,7 @@ def test_P3_wrong_old_pin_reports_tries_and_records_failure(world: World) -> Non
     card, transport = world.insert_card("h003", pin="135790")
     session = id_session(world, "h003")
     with pytest.raises(WrongPin) as info:
-        passwords.change_pin(world.ctx, world.actors["yb103"], session, world.client(transport),
+        pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(transport),
                              pin("975310"), pin("258036"), pin("258036"))
     assert info.value.tries_left == 2
     assert card.to_profile()["pin"] == "135790"
@@ -150,7 +160,7 @@ def test_P7_weak_new_pin_refused_before_card_touched(world: World, weak: str) ->
     session = id_session(world, "h004")
     counting = CountingTransport(transport)
     with pytest.raises(WeakPin):
-        passwords.change_pin(world.ctx, world.actors["yb103"], session, world.client(counting),
+        pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(counting),
                              pin("135790"), pin(weak), pin(weak))
     assert counting.count == 0
     assert card.to_profile()["pin"] == "135790"
@@ -161,7 +171,7 @@ def test_P7_both_entries_must_match(world: World) -> None:
     session = id_session(world, "h004")
     counting = CountingTransport(transport)
     with pytest.raises(PinEntriesDiffer):
-        passwords.change_pin(world.ctx, world.actors["yb103"], session, world.client(counting),
+        pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(counting),
                              pin("135790"), pin("258036"), pin("258037"))
     assert counting.count == 0
 
@@ -171,7 +181,7 @@ def test_P7_pin_buffers_wiped_whatever_happens(world: World) -> None:
     session = id_session(world, "h004")
     buffers = [pin("135790"), pin("111111"), pin("111111")]
     with pytest.raises(WeakPin):
-        passwords.change_pin(world.ctx, world.actors["yb103"], session, world.client(transport),
+        pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(transport),
                              *buffers)
     assert [len(b) for b in buffers] == [0, 0, 0]
 
@@ -181,11 +191,11 @@ def test_P5_reset_checks_id_then_reloads_without_old_pin(world: World) -> None:
     session = id_session(world, "h006")
     client = world.client(transport)
     with pytest.raises(IdDocumentMismatch):
-        passwords.reset_pin(world.ctx, world.actors["yb103"], session, client,
+        pin_reset.reset_pin(world.ctx, world.actors["yb103"], session, client,
                             doc(world, "h006", number=world.holders["h007"].ssn),
                             pin("258036"), pin("258036"), None)
     assert card.to_profile()["pin"] == "975310"
-    passwords.reset_pin(world.ctx, world.actors["yb103"], session, client, doc(world, "h006"),
+    pin_reset.reset_pin(world.ctx, world.actors["yb103"], session, client, doc(world, "h006"),
                         pin("258036"), pin("258036"), None)
     profile = card.to_profile()
     assert profile["pin"] == "258036" and profile["pin_tries_left"] == 3
@@ -198,26 +208,26 @@ def test_P5_reset_needs_a_supervisor_approval_used_once(world: World) -> None:
     session = id_session(world, "h007")
     client = world.client(transport)
     with pytest.raises(ApprovalRequired):
-        passwords.reset_pin(ctx, actor, session, client, doc(world, "h007"),
+        pin_reset.reset_pin(ctx, actor, session, client, doc(world, "h007"),
                             pin("258036"), pin("258036"), None)
-    digest = passwords.pin_reset_digest(actor, session)
-    approval = auth.verify_supervisor_approval(ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD,
+    digest = pin_reset.pin_reset_digest(actor, session)
+    approval = approvals.verify_supervisor_approval(ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD,
                                                digest)
-    passwords.reset_pin(ctx, actor, session, client, doc(world, "h007"),
+    pin_reset.reset_pin(ctx, actor, session, client, doc(world, "h007"),
                         pin("258036"), pin("258036"), approval)
     assert card.to_profile()["pin"] == "258036"
     with pytest.raises(ApprovalInvalid):
-        passwords.reset_pin(ctx, actor, session, client, doc(world, "h007"),
+        pin_reset.reset_pin(ctx, actor, session, client, doc(world, "h007"),
                             pin("369258"), pin("369258"), approval)
     assert card.to_profile()["pin"] == "258036"
     # A new attempt (another submission) gets its own approval; the old one never fits it.
     with pytest.raises(ApprovalInvalid):
-        passwords.reset_pin(ctx, actor, session, client, doc(world, "h007"),
+        pin_reset.reset_pin(ctx, actor, session, client, doc(world, "h007"),
                             pin("369258"), pin("369258"), approval, "second-attempt")
-    again = auth.verify_supervisor_approval(
+    again = approvals.verify_supervisor_approval(
         ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD,
-        passwords.pin_reset_digest(actor, session, "second-attempt"))
-    passwords.reset_pin(ctx, actor, session, client, doc(world, "h007"),
+        pin_reset.pin_reset_digest(actor, session, "second-attempt"))
+    pin_reset.reset_pin(ctx, actor, session, client, doc(world, "h007"),
                         pin("369258"), pin("369258"), again, "second-attempt")
     assert card.to_profile()["pin"] == "369258"
 
@@ -225,7 +235,7 @@ def test_P5_reset_needs_a_supervisor_approval_used_once(world: World) -> None:
 def test_P6_unblock_restores_tries_then_holder_verifies(world: World) -> None:
     card, transport = world.insert_card("h008", pin="135790", pin_tries_left=0)
     session = id_session(world, "h008")
-    result = passwords.unblock_pin(world.ctx, world.actors["yb103"], session,
+    result = pin_reset.unblock_pin(world.ctx, world.actors["yb103"], session,
                                    world.client(transport), doc(world, "h008"),
                                    pin=pin("135790"))
     assert result.verified is True
@@ -236,7 +246,7 @@ def test_P6_unblock_needs_the_id_check(world: World) -> None:
     card, transport = world.insert_card("h008", pin="135790", pin_tries_left=0)
     session = id_session(world, "h008")
     with pytest.raises(IdDocumentMismatch):
-        passwords.unblock_pin(world.ctx, world.actors["yb103"], session,
+        pin_reset.unblock_pin(world.ctx, world.actors["yb103"], session,
                               world.client(transport),
                               doc(world, "h008", number=world.holders["h009"].ssn))
     assert card.to_profile()["pin_tries_left"] == 0
@@ -244,7 +254,7 @@ def test_P6_unblock_needs_the_id_check(world: World) -> None:
 
 def test_P8_service_password_reset_is_one_time_and_must_change(world: World) -> None:
     session = id_session(world, "h009")
-    otp = passwords.reset_service_password(world.ctx, world.actors["ck103"], session,
+    otp = service_password.reset_service_password(world.ctx, world.actors["ck103"], session,
                                            doc(world, "h009"))
     assert otp.value not in repr(otp) and otp.value not in str(otp)
     assert len(otp.value) == 8 and otp.value.isdigit()
@@ -253,15 +263,16 @@ def test_P8_service_password_reset_is_one_time_and_must_change(world: World) -> 
         assert row.must_change and otp.value not in row.password_hash
     # the new one-time value works at 12333 (L1) and the old one no longer does
     with pytest.raises(PhoneIdentificationFailed):
-        loss.report_loss_by_phone(world.ctx, world.holders["h009"].ssn, SERVICE_PASSWORD)
-    loss.report_loss_by_phone(world.ctx, world.holders["h009"].ssn, otp.value)
+        phone_reports.report_loss_by_phone(world.ctx, world.holders["h009"].ssn, SERVICE_PASSWORD)
+    phone_reports.report_loss_by_phone(world.ctx, world.holders["h009"].ssn, otp.value)
 
 
 # --------------------------------------------------------------------------- L1–L4
 
 
 def test_L1_phone_report_with_id_number_and_service_password(world: World) -> None:
-    report = loss.report_loss_by_phone(world.ctx, world.holders["h010"].ssn, SERVICE_PASSWORD)
+    report = phone_reports.report_loss_by_phone(world.ctx, world.holders["h010"].ssn,
+                                                SERVICE_PASSWORD)
     assert report.deadline_at == NOW + dt.timedelta(days=15)
     assert card_state(world, "h010") == "phone_reported_lost"
     with world.session() as s:
@@ -271,9 +282,9 @@ def test_L1_phone_report_with_id_number_and_service_password(world: World) -> No
 
 def test_L1_wrong_password_and_unknown_number_answer_alike(world: World) -> None:
     with pytest.raises(PhoneIdentificationFailed) as wrong:
-        loss.report_loss_by_phone(world.ctx, world.holders["h010"].ssn, "000000")
+        phone_reports.report_loss_by_phone(world.ctx, world.holders["h010"].ssn, "000000")
     with pytest.raises(PhoneIdentificationFailed) as unknown:
-        loss.report_loss_by_phone(world.ctx, "11010519491231002X", SERVICE_PASSWORD)
+        phone_reports.report_loss_by_phone(world.ctx, "11010519491231002X", SERVICE_PASSWORD)
     assert str(wrong.value) == str(unknown.value)
     assert card_state(world, "h010") == "active"
 
@@ -283,36 +294,39 @@ def test_L1_query_password_locks_after_the_configured_failures(world: World) -> 
     ssn = world.holders["h010"].ssn
     for _ in range(2):
         with pytest.raises(PhoneIdentificationFailed):
-            loss.report_loss_by_phone(ctx, ssn, "000000")
+            phone_reports.report_loss_by_phone(ctx, ssn, "000000")
     with pytest.raises(ServicePasswordLocked) as locked:
-        loss.report_loss_by_phone(ctx, ssn, SERVICE_PASSWORD)  # even the right one, while locked
+        # even the right one, while locked
+        phone_reports.report_loss_by_phone(ctx, ssn, SERVICE_PASSWORD)
     assert "锁定" in str(locked.value)
     assert card_state(world, "h010") == "active"
     later = world.context()
     later.clock = lambda: NOW + dt.timedelta(minutes=31)
-    loss.report_loss_by_phone(later, ssn, SERVICE_PASSWORD)
+    phone_reports.report_loss_by_phone(later, ssn, SERVICE_PASSWORD)
     assert card_state(world, "h010") == "phone_reported_lost"
 
 
 def test_L2_lapsing_list_and_lapse_processing(world: World) -> None:
-    loss.report_loss_by_phone(world.ctx, world.holders["h011"].ssn, SERVICE_PASSWORD)
+    phone_reports.report_loss_by_phone(world.ctx, world.holders["h011"].ssn, SERVICE_PASSWORD)
     later = world.context(phone_report_validity_days=1)
-    loss.report_loss_by_phone(later, world.holders["h012"].ssn, SERVICE_PASSWORD)
-    lapsing = loss.lapsing_phone_reports(world.ctx, world.actors["yb103"], within_days=2)
+    phone_reports.report_loss_by_phone(later, world.holders["h012"].ssn, SERVICE_PASSWORD)
+    lapsing = phone_reports.lapsing_phone_reports(world.ctx, world.actors["yb103"], within_days=2)
     assert [r.card_number for r in lapsing] == [world.holders["h012"].card_number]
     assert "*" in lapsing[0].masked_id_number and lapsing[0].phone
-    everything = loss.lapsing_phone_reports(world.ctx, world.actors["yb103"], within_days=30)
+    everything = phone_reports.lapsing_phone_reports(world.ctx, world.actors["yb103"],
+                                                     within_days=30)
     assert [r.card_number for r in everything][0] == world.holders["h012"].card_number
-    assert loss.lapse_expired(world.ctx) == 0
+    assert phone_reports.lapse_expired(world.ctx) == 0
     future = world.context()
     future.clock = lambda: NOW + dt.timedelta(days=2)
-    assert loss.lapse_expired(future) == 1
+    assert phone_reports.lapse_expired(future) == 1
     assert card_state(world, "h012") == "active"
     assert card_state(world, "h011") == "phone_reported_lost"
 
 
 def test_L2_written_report_confirms_phone_report_not_duplicate(world: World) -> None:
-    phone = loss.report_loss_by_phone(world.ctx, world.holders["h013"].ssn, SERVICE_PASSWORD)
+    phone = phone_reports.report_loss_by_phone(world.ctx, world.holders["h013"].ssn,
+                                               SERVICE_PASSWORD)
     result = report_written(world, "h013")
     assert result.confirmed_phone_report and result.report.id == phone.report_id
     assert result.form.phone_report is not None
@@ -343,7 +357,7 @@ def test_L3_written_report_refused_at_service_window(world: World) -> None:
 
 def test_L3_written_report_needs_the_holders_id_document(world: World) -> None:
     with pytest.raises(IdDocumentMismatch):
-        loss.register_written_loss(
+        written_reports.register_written_loss(
             world.ctx, world.actors["yb103"], world.holders["h014"].holder_id,
             details(world, "h014", id_document=doc(world, "h014",
                                                    number=world.holders["h016"].ssn)),
@@ -355,11 +369,11 @@ def test_L4_second_report_refused_showing_existing(world: World) -> None:
     first = report_written(world, "h017")
     with pytest.raises(CardAlreadyReportedLost) as info:
         report_written(world, "h017", actor="yb103b")
-    assert isinstance(info.value, loss.LossAlreadyReported)
+    assert isinstance(info.value, loss_records.LossAlreadyReported)
     assert info.value.existing.id == first.report.id
     assert first.serial in str(info.value)
     with pytest.raises(CardAlreadyReportedLost):
-        loss.report_loss_by_phone(world.ctx, world.holders["h017"].ssn, SERVICE_PASSWORD)
+        phone_reports.report_loss_by_phone(world.ctx, world.holders["h017"].ssn, SERVICE_PASSWORD)
 
 
 def test_L4_reprint_marked_copy_serial_unchanged(world: World) -> None:
@@ -403,7 +417,7 @@ def test_U1_lift_before_replacement_restores_card(world: World) -> None:
 
 
 def test_U1_lift_of_a_phone_report(world: World) -> None:
-    loss.report_loss_by_phone(world.ctx, world.holders["h002"].ssn, SERVICE_PASSWORD)
+    phone_reports.report_loss_by_phone(world.ctx, world.holders["h002"].ssn, SERVICE_PASSWORD)
     lift(world, "h002")
     assert card_state(world, "h002") == "active"
 
@@ -441,7 +455,7 @@ def test_U3_no_lift_by_phone() -> None:
     hotline_parser = hotline.choices["hotline"]
     verbs = next(a for a in hotline_parser._subparsers._group_actions).choices  # type: ignore[union-attr]
     assert set(verbs) == {"report-loss"}
-    assert not [name for name in dir(loss) if "lift" in name]
+    assert not [name for name in dir(phone_reports) if "lift" in name]
 
 
 def test_U4_no_lift_after_replacement(world: World) -> None:
@@ -503,7 +517,7 @@ def test_U5_lift_needs_approval_when_four_eyes(world: World) -> None:
         lifting.lift_loss_report(ctx, actor, client, pin("123456"), doc(world, "h012"), None,
                                  "lift-h012-0001")
     digest = lifting.lift_digest(actor, client.read_identity(), "lift-h012-0002")
-    approval = auth.verify_supervisor_approval(ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD,
+    approval = approvals.verify_supervisor_approval(ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD,
                                                digest)
     lifting.lift_loss_report(ctx, actor, client, pin("123456"), doc(world, "h012"), approval,
                              "lift-h012-0002")

@@ -1,7 +1,7 @@
 """Four-eyes approval as a workflow page (issue 8 item 2; setting ``four_eyes``).
 
 A supervisor of the clerk's own office types their staff number and password at this
-workstation; ``auth.verify_supervisor_approval`` checks them and binds the approval to the
+workstation; ``approvals.verify_supervisor_approval`` checks them and binds the approval to the
 digest of this exact request (the workflow's ``digest()``, computed off the GUI thread by the
 same service function the use case checks it with). The approval is spent by the use case
 itself, once. These are staff credentials, so an ordinary password field — never the
@@ -44,7 +44,7 @@ class Approved:
 
 class ApprovalStep:
     """The approval page of ``dialog``. ``digest`` runs on a pool thread and returns the
-    request digest (e.g. ``passwords.pin_reset_digest(actor, session)``)."""
+    request digest (e.g. ``pin_reset.pin_reset_digest(actor, session)``)."""
 
     def __init__(self, dialog: WorkflowDialog, action: str, digest: Callable[[], str]) -> None:
         self.dialog = dialog
@@ -101,7 +101,7 @@ class ApprovalStep:
 
         def work() -> Approved:
             row = gateway.call(
-                "auth", "verify_supervisor_approval", actor, staff_no, password, digest(),
+                "approvals", "verify_supervisor_approval", actor, staff_no, password, digest(),
                 action=action,
             )  # fmt: skip
             return Approved(int(row.id), staff_no)

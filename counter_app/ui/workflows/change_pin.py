@@ -4,7 +4,7 @@ holder's ID number is checked first (P2). The three buffers are wiped on the car
 right after the service call, whatever happens.
 
 With a PIN-pad reader (``bridge.has_pin_pad``) the holder types all three on the reader's
-own pad (``passwords.change_pin`` with no buffers): the PIN never enters the PC. The
+own pad (``pin_change.change_pin`` with no buffers): the PIN never enters the PC. The
 workstation then cannot refuse a weak new PIN (P7), so the holder-facing notice states the
 rule before they type; and since it cannot know whether the old PIN is still 123456, the
 ID number is required on that path (P2, and P4's ID document at the counter)."""
@@ -101,7 +101,7 @@ class ChangePinDialog(WorkflowDialog):
 
         def work(client: Any) -> Any:
             return gateway.call(
-                "passwords", "change_pin", actor, session, client, None, None, None, id_number
+                "pin_change", "change_pin", actor, session, client, None, None, None, id_number
             )
 
         self.call(work, self._pad_done, card=True, failed=self._pad_failed)
@@ -145,7 +145,7 @@ class ChangePinDialog(WorkflowDialog):
         def work(client: Any) -> Any:
             try:
                 return gateway.call(
-                    "passwords", "change_pin", actor, session, client, old, new1, new2, id_number
+                    "pin_change", "change_pin", actor, session, client, old, new1, new2, id_number
                 )
             finally:
                 for pin in (old, new1, new2):

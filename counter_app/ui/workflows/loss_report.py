@@ -111,9 +111,11 @@ class LossReportDialog(WorkflowDialog):
         details, key, holder_id = self.details(), self.idempotency_key, self.holder_id
 
         def work() -> tuple[Any, bytes]:
-            input_type = gateway.function("loss", "WrittenLossInput")
+            input_type = gateway.function("written_reports", "WrittenLossInput")
             declared = input_type(**vars(details))
-            result = gateway.call("loss", "register_written_loss", actor, holder_id, declared, key)
+            result = gateway.call(
+                "written_reports", "register_written_loss", actor, holder_id, declared, key
+            )
             return result, form_pdf(gateway, result)  # off the GUI thread (and process)
 
         self.call(work, self._done)

@@ -1,5 +1,5 @@
 """重置遗忘密码 (RULES P5, P7): ID document → supervisor approval (setting ``four_eyes``) →
-the holder types the new PIN twice on the holder keypad → ``passwords.reset_pin`` reloads
+the holder types the new PIN twice on the holder keypad → ``pin_reset.reset_pin`` reloads
 the card's PIN without the old one → result and the 密码重置回执, which the service issued
 as a registered form (serial, reprint, verify); this dialog only draws it (off the GUI
 process when the helper process runs).
@@ -62,7 +62,7 @@ class ResetPinDialog(WorkflowDialog):
         self.approval = approval_step(
             self,
             Action.RESET_PIN.value,
-            lambda: gateway.function("passwords", "pin_reset_digest")(actor, session, submission),
+            lambda: gateway.function("pin_reset", "pin_reset_digest")(actor, session, submission),
         )
         if self.approval is not None:
             self.add_page(self.approval.page, lambda: self._approve())
@@ -106,7 +106,7 @@ class ResetPinDialog(WorkflowDialog):
         def work(client: Any) -> Any:
             try:
                 return gateway.call(
-                    "passwords", "reset_pin", actor, session, client, document, new1, new2,
+                    "pin_reset", "reset_pin", actor, session, client, document, new1, new2,
                     approved, self.submission,
                 )  # fmt: skip
             finally:

@@ -1,4 +1,4 @@
-"""重置查询服务密码 (RULES P8): ID document → ``passwords.reset_service_password`` → the
+"""重置查询服务密码 (RULES P8): ID document → ``service_password.reset_service_password`` → the
 one-time value shown once, large, for the holder to note, with the rule that it must be
 changed at the next use.
 
@@ -66,7 +66,9 @@ class ServicePasswordDialog(WorkflowDialog):
         gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
         document = self.id_step.document()
         self.call(
-            lambda: gateway.call("passwords", "reset_service_password", actor, session, document),
+            lambda: gateway.call(
+                "service_password", "reset_service_password", actor, session, document
+            ),
             self._done,
         )
 

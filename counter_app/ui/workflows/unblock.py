@@ -1,5 +1,5 @@
 """密码解锁 (RULES P6): ID document (the P5 check) → the holder types their PIN on the holder
-keypad → ``passwords.unblock_pin`` puts the card's retry counter back and verifies that PIN
+keypad → ``pin_reset.unblock_pin`` puts the card's retry counter back and verifies that PIN
 → result and the 密码解锁回执 (issued by the service as a registered form; drawn here off
 the GUI process when the helper process runs).
 
@@ -76,7 +76,7 @@ class UnblockDialog(WorkflowDialog):
         def work(client: Any) -> Any:
             try:
                 return gateway.call(
-                    "passwords", "unblock_pin", actor, session, client, document, None, pin=pin
+                    "pin_reset", "unblock_pin", actor, session, client, document, None, pin=pin
                 )
             finally:
                 wipe_all(pin)

@@ -1,0 +1,83 @@
+"""Loss reports as staff see them, and the card look-ups every loss use case shares (RULES L4).
+
+:class:`LossReportView` is a report as plain data; :class:`LossAlreadyReported` refuses a
+second report showing the existing one (L4). :func:`active_report` finds a card's one
+active report (the database's partial unique index allows one per card);
+:func:`card_in_use` locks the holder's card in use before its state is read (issue 4
+item 7). Used by the phone and written reports, lifting and replacement.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.models.card import IN_USE_STATES, Card
+from counter_app.models.loss import ACTIVE_REPORT_STATES, LossReport
+from counter_app.services.concurrency import lock_card
+from counter_app.services.errors import CardAlreadyReportedLost
+from forms import data as fd
+
+_KIND_TEXT = {"temporary": "电话临时挂失", "written": "书面挂失"}
+
+
+@dataclass(frozen=True)
+class LossReportView:
+    """A loss report as staff see it (plain data)."""
+
+    id: int
+    card_id: int
+    holder_id: int
+    card_number: str
+    channel: str
+    kind: str
+    state: str
+    reported_at: dt.datetime
+    deadline_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    form_serial: str | None
+    office_id: int | None
+
+    def describe(self) -> str:
+        when = fd.format_datetime(self.reported_at)
+        serial = f"，挂失登记表编号 {self.form_serial}" if self.form_serial else ""
+        return f"{_KIND_TEXT.get(self.kind, self.kind)}（{when}{serial}）"
+
+
+class LossAlreadyReported(CardAlreadyReportedLost):
+    """RULES L4: a card already reported lost; ``existing`` is the report staff are shown."""
+
+    def __init__(self, existing: LossReportView) -> None:
+        self.existing = existing
+        super().__init__(f"{CardAlreadyReportedLost.message}已有挂失：{existing.describe()}。")
+
+
+def report_view(report: LossReport, card_number: str) -> LossReportView:
+    return LossReportView(
+        id=report.id, card_id=report.card_id, holder_id=report.holder_id,
+        card_number=card_number, channel=report.channel, kind=report.kind, state=report.state,
+        reported_at=report.reported_at, deadline_at=report.deadline_at,
+        confirmed_at=report.confirmed_at, form_serial=report.form_serial,
+        office_id=report.office_id,
+    )  # fmt: skip
+
+
+def active_report(session: Session, card_id: int) -> LossReport | None:
+    """The card's one active report (open or confirmed), if any."""
+    return session.scalars(
+        select(LossReport)
+        .where(LossReport.card_id == card_id, LossReport.state.in_(ACTIVE_REPORT_STATES))
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def card_in_use(session: Session, holder_id: int) -> Card | None:
+    """The holder's card in use (at most one: ``uq_cards_holder_in_use``), locked."""
+    card_id = session.scalar(
+        select(Card.id).where(Card.holder_id == holder_id, Card.state.in_(IN_USE_STATES))
+    )
+    card = None if card_id is None else lock_card(session, card_id)
+    # Re-checked under the lock: another window may have replaced it meanwhile (R2).
+    return card if card is not None and card.state in IN_USE_STATES else None

@@ -1,0 +1,284 @@
+"""Phone loss reports: the 12333 report, its deadline, and lapsing (RULES L1, L2).
+
+- :func:`report_loss_by_phone` is the seam where the 12333 phone system plugs in (L1): the
+  caller's ID number and query password; a temporary report with a deadline (L2 policy
+  ``phone_report_validity_days``). Lifting is never offered here (U3). Wrong number and
+  wrong password get the same answer; the query password locks after repeated failures
+  and is only verified against its argon2 hash — never stored, logged or audited.
+- :func:`lapsing_phone_reports` lists phone reports about to lapse; :func:`lapse_expired`
+  lapses those past their deadline (``counter-admin loss lapse``), audited.
+
+Concurrency (issue 4 item 7): the card row is locked before its state is read and state
+changes are compare-and-set.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.models.audit_actions import AuditAction
+from counter_app.models.card import Card, CardState
+from counter_app.models.holder import Holder
+from counter_app.models.loss import LossChannel, LossKind, LossReport, LossState
+from counter_app.models.security import ServicePassword
+from counter_app.services import audit
+from counter_app.services.concurrency import (
+    begin_writer,
+    cas_card_state,
+    cas_report_state,
+    lock_card,
+    run_submission,
+)
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import (
+    CardAlreadyReportedLost,
+    CardNotFound,
+    ConcurrentChange,
+    PhoneIdentificationFailed,
+    ServicePasswordLocked,
+)
+from counter_app.services.loss_records import (
+    LossAlreadyReported,
+    active_report,
+    card_in_use,
+    report_view,
+)
+from counter_app.services.permissions import Action
+from counter_app.services.refusals import record_refusal, require
+from counter_app.settings import Settings
+from counter_app.validation.idnumber import normalise_id_number
+from counter_app.validation.regions import district_name
+from forms import data as fd
+from forms.masking import mask_id_number
+
+PHONE_CHANNEL = "12333"
+
+
+@dataclass(frozen=True)
+class PhoneReport:
+    """RULES L1: what the 12333 system tells the caller."""
+
+    report_id: int
+    reference: str
+    card_number: str
+    reported_at: dt.datetime
+    deadline_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class LapsingReport:
+    """RULES L2: a phone report that lapses soon, with what staff need to call the holder."""
+
+    report_id: int
+    deadline_at: dt.datetime
+    reported_at: dt.datetime
+    holder_name: str
+    masked_id_number: str
+    card_number: str
+    phone: str
+    address: str
+    district_code: str
+    district_name: str
+
+
+def phone_reference(report_id: int, at: dt.datetime) -> str:
+    return f"{PHONE_CHANNEL}-{fd.local_time(at):%Y%m%d}-{report_id:06d}"
+
+
+# --------------------------------------------------------------------------- L1 by phone
+
+
+def report_loss_by_phone(ctx: ServiceContext, ssn: str, service_password: str) -> PhoneReport:
+    """RULES L1: the 12333 caller's ID number and query password → a temporary report.
+
+    Wrong number and wrong password get the same answer (no enumeration); the query
+    password locks after repeated failures. The password is only verified against its
+    argon2 hash — never stored, logged or audited."""
+    number = normalise_id_number(ssn)
+
+    def work() -> PhoneReport:
+        with ctx.uow() as uow:
+            session = uow.session
+            begin_writer(session, ctx.settings.lock_timeout_ms)
+            now = ctx.now()
+            holder = session.scalar(select(Holder).where(Holder.ssn == number))
+            if holder is None:
+                _fake_verify(service_password)
+                raise PhoneIdentificationFailed()
+            _verify_service_password(session, ctx.settings, holder.id, service_password, now)
+            card = card_in_use(session, holder.id)
+            if card is None:
+                raise CardNotFound()
+            existing = active_report(session, card.id)
+            if existing is not None:
+                raise LossAlreadyReported(report_view(existing, card.card_number))
+            if not cas_card_state(session, card.id, [CardState.ACTIVE],
+                                  CardState.PHONE_REPORTED_LOST, now):  # fmt: skip
+                raise ConcurrentChange()
+            deadline = now + dt.timedelta(days=ctx.settings.phone_report_validity_days)
+            report = LossReport(
+                card_id=card.id, holder_id=holder.id, channel=LossChannel.PHONE,
+                kind=LossKind.TEMPORARY, state=LossState.OPEN, reported_at=now,
+                deadline_at=deadline,
+            )  # fmt: skip
+            session.add(report)
+            session.flush()
+            reference = phone_reference(report.id, now)
+            audit.record(
+                session, None, AuditAction.LOSS_PHONE_REPORT, holder_id=holder.id, card_id=card.id,
+                details={"report_id": report.id, "reference": reference,
+                         "deadline_at": deadline},
+                at=now, workstation=PHONE_CHANNEL,
+            )  # fmt: skip
+            uow.commit()
+            return PhoneReport(report.id, reference, card.card_number, now, deadline)
+
+    try:
+        return run_submission(work)
+    except PhoneIdentificationFailed as error:
+        record_refusal(ctx, None, AuditAction.LOSS_PHONE_REPORT.refused, error,
+                       workstation=PHONE_CHANNEL)  # fmt: skip
+        raise
+    except (CardAlreadyReportedLost, CardNotFound, ServicePasswordLocked) as error:
+        record_refusal(ctx, None, AuditAction.LOSS_PHONE_REPORT.refused, error,
+                       workstation=PHONE_CHANNEL)  # fmt: skip
+        raise
+
+
+_HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash("counter-app-dummy-service-password")
+
+
+def _fake_verify(password: str) -> None:
+    """Spend the same time as a real check, so an unknown ID number is not told apart."""
+    try:
+        _HASHER.verify(_DUMMY_HASH, password + "\x00")
+    except VerificationError:
+        pass
+
+
+def _verify_service_password(
+    session: Session, settings: Settings, holder_id: int, password: str, now: dt.datetime
+) -> None:
+    row = session.get(ServicePassword, holder_id, with_for_update=True)
+    if row is None:
+        _fake_verify(password)
+        raise PhoneIdentificationFailed()
+    if row.locked_until is not None and row.locked_until > now:
+        raise ServicePasswordLocked()
+    try:
+        _HASHER.verify(row.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        row.failed_attempts += 1
+        if row.failed_attempts >= settings.service_password_lockout_failures:
+            row.failed_attempts = 0
+            minutes = settings.service_password_lockout_minutes
+            row.locked_until = now + dt.timedelta(minutes=minutes)
+        session.commit()  # the failure counts even though the report is refused
+        raise PhoneIdentificationFailed() from None
+    row.failed_attempts = 0
+    row.locked_until = None
+
+
+# --------------------------------------------------------------------------- L2 lapsing
+
+
+def lapsing_phone_reports(
+    ctx: ServiceContext, actor: Actor, within_days: int | None = None
+) -> list[LapsingReport]:
+    """RULES L2: open phone reports whose deadline falls within ``within_days`` (default
+    the ``lapsing_warning_days`` setting), soonest first, of the actor's district (the city
+    card center sees every district). ID numbers are masked; the look-up is audited."""
+    require(ctx, actor, Action.VIEW_RECORDS)
+    return list_lapsing(ctx, within_days, actor.district_code, actor=actor)
+
+
+def list_lapsing(
+    ctx: ServiceContext,
+    within_days: int | None,
+    district_code: str | None,
+    *,
+    actor: Actor | None = None,
+    workstation: str | None = None,
+) -> list[LapsingReport]:
+    """The list of :func:`lapsing_phone_reports` for one district (None: all); audited."""
+    days = ctx.settings.lapsing_warning_days if within_days is None else within_days
+    with ctx.uow() as uow:
+        session = uow.session
+        now = ctx.now()
+        stmt = (
+            select(LossReport, Holder, Card)
+            .join(Holder, Holder.id == LossReport.holder_id)
+            .join(Card, Card.id == LossReport.card_id)
+            .where(
+                LossReport.kind == LossKind.TEMPORARY,
+                LossReport.state == LossState.OPEN,
+                LossReport.deadline_at <= now + dt.timedelta(days=days),
+            )
+            .order_by(LossReport.deadline_at, LossReport.id)
+        )
+        if district_code is not None:
+            stmt = stmt.where(Holder.household_district == district_code)
+        rows = [
+            LapsingReport(
+                report_id=report.id, deadline_at=report.deadline_at or now,
+                reported_at=report.reported_at, holder_name=holder.name,
+                masked_id_number=mask_id_number(holder.ssn), card_number=card.card_number,
+                phone=holder.phone or "", address=holder.address or "",
+                district_code=holder.household_district,
+                district_name=district_name(holder.household_district) or "",
+            )  # fmt: skip
+            for report, holder, card in session.execute(stmt)
+        ]
+        audit.record(session, actor, AuditAction.LOSS_LAPSING_LIST, at=now, workstation=workstation,
+                     details={"within_days": days, "district": district_code,
+                              "count": len(rows)})  # fmt: skip
+        uow.commit()
+    return rows
+
+
+def lapse_one(session: Session, report: LossReport, card_id: int, now: dt.datetime) -> bool:
+    if not cas_report_state(session, report.id, [LossState.OPEN],
+                            state=LossState.LAPSED, closed_at=now):  # fmt: skip
+        return False
+    cas_card_state(session, card_id, [CardState.PHONE_REPORTED_LOST], CardState.ACTIVE, now)
+    audit.record(session, None, AuditAction.LOSS_LAPSED, holder_id=report.holder_id,
+                 card_id=card_id,
+                 details={"report_id": report.id, "deadline_at": report.deadline_at},
+                 at=now, workstation="system")  # fmt: skip
+    return True
+
+
+def lapse_expired(ctx: ServiceContext) -> int:
+    """RULES L2: lapse every open phone report past its deadline (card back to active);
+    one short transaction per report, each audited. Returns how many lapsed."""
+    with ctx.uow() as uow:
+        due = list(uow.session.execute(
+            select(LossReport.id, LossReport.card_id).where(
+                LossReport.kind == LossKind.TEMPORARY, LossReport.state == LossState.OPEN,
+                LossReport.deadline_at <= ctx.now(),
+            ).order_by(LossReport.deadline_at)
+        ))  # fmt: skip
+    count = 0
+    for report_id, card_id in due:
+
+        def work(report_id: int = report_id, card_id: int = card_id) -> bool:
+            with ctx.uow() as uow:
+                session = uow.session
+                begin_writer(session, ctx.settings.lock_timeout_ms)
+                lock_card(session, card_id)
+                report = session.get(LossReport, report_id, populate_existing=True)
+                now = ctx.now()
+                if report is None or report.deadline_at is None or report.deadline_at > now:
+                    return False
+                done = lapse_one(session, report, card_id, now)
+                uow.commit()
+                return done
+
+        count += bool(run_submission(work))
+    return count

@@ -1,0 +1,113 @@
+"""The holder changes their card PIN (RULES P2–P4, P7).
+
+The holder types the old PIN and the new one twice — on the holder keypad (the workstation
+checks P7 before the card is touched) or on the reader's PIN pad (the PIN never enters the
+PC; see :func:`change_pin` for what the workstation then cannot check). The card command
+goes first and its answer is recorded (``pin_events``). Every ``PinBuffer`` given is wiped
+before returning, whatever happens.
+"""
+
+from __future__ import annotations
+
+from counter_app.models.audit_actions import AuditAction
+from counter_app.models.security import Outcome, PasswordEventKind
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import IdDocumentMismatch, IdNumberRequired, WeakPin
+from counter_app.services.idcheck import number_matches
+from counter_app.services.permissions import Action
+from counter_app.services.pin_events import (
+    PasswordResult,
+    card_command,
+    check_new_pin,
+    read_same_card,
+    session_card,
+    wipe,
+)
+from counter_app.services.refusals import refusals_audited, require
+from counter_app.services.sessions import HolderSession, require_open
+from reader.client import SocialSecurityCardClient
+from reader.errors import PinPadUnavailable
+from reader.pinbuffer import PinBuffer
+from reader.pinpad import SecurePinPad
+
+#: The password event's detail of a change made on the PIN pad (P7 not checked here).
+PINPAD_DETAIL = "读卡器密码键盘输入，工作站未校验新密码强度（RULES P7）"
+
+
+def reader_pinpad(client: SocialSecurityCardClient) -> SecurePinPad | None:
+    # The client keeps its transport private; the PIN pad sits on the same reader.
+    transport = getattr(client, "transport", None) or getattr(client, "_transport", None)
+    return SecurePinPad.detect(transport) if transport is not None else None
+
+
+# --------------------------------------------------------------------------- P2–P4, P7
+
+
+def change_pin(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    client: SocialSecurityCardClient,
+    old: PinBuffer | None,
+    new1: PinBuffer | None,
+    new2: PinBuffer | None,
+    id_number: str | None = None,
+    *,
+    pinpad: SecurePinPad | None = None,
+) -> PasswordResult:
+    """RULES P2–P4, P7: the holder types the old PIN and the new one twice.
+
+    When the old PIN is still the default 123456 the holder's ID number must be given and
+    match (P2) — checked by comparison, never stored or logged. ``WrongPin`` (old PIN wrong,
+    tries left) and other card errors propagate after being recorded as failed.
+
+    **On the reader's PIN pad** (``old``/``new1``/``new2`` all None; ``pinpad`` the pad, or
+    None to find it on the client's reader, as ``sessions.open_card_session`` does): the
+    holder types all three on the pad and the card gets them in one CHANGE PIN the pad
+    builds (``client.change_pin_on_pinpad``) — the PIN never enters the PC. What the
+    workstation then cannot check, and what it does instead:
+
+    - P7 (weak new PIN): the new PIN is never seen here, so 123456, six equal digits or a
+      straight run cannot be refused by the workstation; only the card could, and this
+      card does not. The holder is told the rule on the holder-facing screen before
+      typing (the change-PIN dialog puts it on the PIN-pad notice), and the event's detail
+      records that P7 was not checked. An accepted risk.
+    - P2 (old PIN still 123456 → ID number first): whether the old PIN is the default is
+      not known before the holder types, so on this path the ID number is *always*
+      required and checked (what P4 asks at a counter anyway: a valid ID document).
+    - Both new entries must match: the pad compares them (``PinMismatch``, nothing changes).
+    """
+    try:
+        require(ctx, actor, Action.CHANGE_PIN, holder_id=session.holder_id)
+        require_open(ctx, session)
+        with refusals_audited(ctx, actor, AuditAction.PIN_CHANGE, holder_id=session.holder_id,
+                              card_id=session.card_id):  # fmt: skip
+            on_pad = pinpad is not None or (old is None and new1 is None and new2 is None)
+            if not on_pad:
+                if old is None or new1 is None or new2 is None:
+                    raise WeakPin("请持卡人输入原密码和两次新密码。")
+                check_new_pin(new1, new2)
+            subject = session_card(ctx, session)
+            if on_pad or (old is not None and old.is_default()):
+                if id_number is None or not id_number.strip():
+                    raise IdNumberRequired()
+                if not number_matches(subject, id_number):
+                    raise IdDocumentMismatch("身份证号码与持卡人不一致，密码未修改。")
+            read_same_card(client, subject)
+        if on_pad:
+            pad = pinpad or reader_pinpad(client)
+            if pad is None or not pad.can_modify:
+                raise PinPadUnavailable()
+            recorded = card_command(ctx, actor, PasswordEventKind.PIN_CHANGE,
+                                     subject.holder_id, subject.card_id,
+                                     lambda: client.change_pin_on_pinpad(pad),
+                                     detail=PINPAD_DETAIL)  # fmt: skip
+        else:
+            assert old is not None and new1 is not None
+            old_pin, new_pin = old, new1
+            recorded = card_command(ctx, actor, PasswordEventKind.PIN_CHANGE,
+                                     subject.holder_id, subject.card_id,
+                                     lambda: client.change_pin(old_pin, new_pin))  # fmt: skip
+        return PasswordResult(recorded.event_id, Outcome.SUCCESS.value)
+    finally:
+        wipe(old, new1, new2)

@@ -1,0 +1,233 @@
+"""Password events: what the card confirmed, recorded (RULES P2–P6 — the shared part).
+
+**Card and database never disagree.** The card command goes first
+(:func:`card_command`); the password event is recorded ``success`` only when the card
+confirmed it. A card that was pulled before the command went out (``CardRemoved``) changed
+nothing: ``failed``. A command that went out but whose answer was lost (``OutcomeUnknown``)
+is recorded ``unknown`` and :class:`PasswordOutcomeUnknown` is raised;
+``pin_reset.resolve_unknown_outcome`` settles it later by asking the card.
+
+Also here, because the PIN change (``pin_change``) and the reset/unblock (``pin_reset``)
+both need them: the P7 check of a new PIN (:func:`check_new_pin`), the holder and card a
+session is about, the same-card check, :func:`wipe` of the caller's ``PinBuffer``\\ s, and
+the result types. No PIN digit reaches a log, an audit record, the database or an
+exception text: nothing here takes one except :func:`check_new_pin` and :func:`wipe`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.models.card import Card, CardState
+from counter_app.models.holder import Holder
+from counter_app.models.security import Outcome, PasswordEvent, PasswordEventKind
+from counter_app.services import audit
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import (
+    CardNotActive,
+    CardNotFound,
+    OutcomeUnknownRecorded,
+    PinEntriesDiffer,
+    WeakPin,
+    WrongCard,
+)
+from counter_app.services.sessions import HolderSession
+from counter_app.services.uow import run_retrying
+from forms import data as fd
+from reader.client import SocialSecurityCardClient
+from reader.errors import CardError, CardRemoved, OutcomeUnknown, WrongPin
+from reader.identity import CardIdentity
+from reader.pinbuffer import PinBuffer
+
+#: RULES P1: a holder's card PIN has 6 digits.
+PIN_DIGITS = 6
+
+
+class WithReceipt:
+    """The registered receipt of a reset or unblock (None for a PIN change) and its PDF."""
+
+    receipt: fd.PinReceipt | None
+    serial: str
+    form_key: bytes
+
+    @property
+    def form(self) -> fd.PinReceipt | None:
+        return self.receipt
+
+    @cached_property
+    def pdf(self) -> bytes:
+        """The receipt drawn from its plain data (``forms.render``); no receipt: empty."""
+        if self.receipt is None:
+            return b""
+        from forms.render import render_form
+
+        return render_form(self.receipt, key=self.form_key)
+
+
+@dataclass(frozen=True)
+class PasswordResult(WithReceipt):
+    event_id: int
+    outcome: str
+    receipt: fd.PinReceipt | None = None
+    serial: str = ""
+    form_key: bytes = field(repr=False, default=b"")
+
+
+class PasswordOutcomeUnknown(OutcomeUnknownRecorded):
+    """The card command went out, its answer was lost; ``event_id`` is the ``unknown``
+    password event to settle with :func:`resolve_unknown_outcome`."""
+
+    def __init__(self, event_id: int) -> None:
+        self.event_id = event_id
+        super().__init__()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def check_new_pin(new1: PinBuffer, new2: PinBuffer) -> None:
+    """RULES P7 (and P1): both entries equal, 6 digits, not weak — before the card is touched."""
+    if not new1.matches(new2):
+        raise PinEntriesDiffer()
+    if len(new1) != PIN_DIGITS:
+        raise WeakPin("新密码须为 6 位数字。请持卡人重新设置。")
+    if new1.is_weak():
+        raise WeakPin()
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The holder and card a password operation is about (plain data)."""
+
+    holder_id: int
+    ssn: str
+    card_id: int
+    card_number: str
+    card_id_code: str
+
+
+def session_card(ctx: ServiceContext, session: HolderSession) -> Subject:
+    """The holder and the card of the session (the card read, or the card in use)."""
+    with ctx.uow() as uow:
+        db = uow.session
+        holder = db.get(Holder, session.holder_id)
+        card: Card | None
+        if session.card_id is not None:
+            card = db.get(Card, session.card_id)
+        else:
+            card = db.scalars(
+                select(Card).where(Card.holder_id == session.holder_id,
+                                   Card.state == CardState.ACTIVE)
+            ).first()  # fmt: skip
+        if holder is None or card is None:
+            raise CardNotFound()
+        if card.state != CardState.ACTIVE:
+            raise CardNotActive(
+                "该卡已挂失或已申请补卡，不能办理密码业务。请先核实卡片状态（解除挂失或补卡）。"
+            )
+        return Subject(holder.id, holder.ssn, card.id, card.card_number, card.card_id_code)
+
+
+def read_same_card(client: SocialSecurityCardClient, card: Subject | Card) -> CardIdentity:
+    identity = client.read_identity()
+    if (identity.card_id_code.upper() != card.card_id_code.upper()
+            or identity.card_number != card.card_number):  # fmt: skip
+        raise WrongCard()
+    return identity
+
+
+#: Issues a receipt in the success transaction: (session, now) -> (serial, receipt).
+ReceiptIssuer = Callable[[Session, dt.datetime], tuple[str, fd.PinReceipt]]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    event_id: int
+    serial: str = ""
+    receipt: fd.PinReceipt | None = None
+
+
+def record_event(
+    ctx: ServiceContext,
+    actor: Actor | None,
+    kind: PasswordEventKind,
+    holder_id: int,
+    card_id: int | None,
+    outcome: Outcome,
+    detail: str | None = None,
+    receipt: ReceiptIssuer | None = None,
+) -> Recorded:
+    """One password event and its audit record — and, for a success with ``receipt``, the
+    receipt's form serial and data — in one transaction (no secret in any of them).
+    Retried on a transient conflict (each attempt a fresh transaction)."""
+
+    def work() -> Recorded:
+        with ctx.uow() as uow:
+            now = ctx.now()
+            event = PasswordEvent(
+                at=now, kind=kind, channel="counter", holder_id=holder_id, card_id=card_id,
+                staff_id=actor.staff_id if actor else None,
+                office_id=actor.office_id if actor else None,
+                workstation=actor.workstation_id if actor else None,
+                outcome=outcome, detail=detail,
+            )  # fmt: skip
+            uow.session.add(event)
+            uow.session.flush()
+            serial, form = "", None
+            if receipt is not None and outcome is Outcome.SUCCESS:
+                serial, form = receipt(uow.session, now)
+            details: dict[str, object] = {"event_id": event.id}
+            if serial:
+                details["serial"] = serial  # the access slip lists it with the action
+            audit.record(uow.session, actor, f"password.{kind.value}", holder_id=holder_id,
+                         card_id=card_id, outcome=outcome.value, reason=detail,
+                         details=details, at=now)  # fmt: skip
+            uow.commit()
+            return Recorded(event.id, serial, form)
+
+    return run_retrying(work)
+
+
+def card_command(
+    ctx: ServiceContext,
+    actor: Actor,
+    kind: PasswordEventKind,
+    holder_id: int,
+    card_id: int,
+    command: Callable[[], None],
+    receipt: ReceiptIssuer | None = None,
+    detail: str | None = None,
+) -> Recorded:
+    """Send the card command, then record what the card said (see the module docstring)."""
+    try:
+        command()
+    except OutcomeUnknown as error:
+        recorded = record_event(ctx, actor, kind, holder_id, card_id, Outcome.UNKNOWN,
+                           "卡片在命令发出后被拔出，结果待核实")  # fmt: skip
+        raise PasswordOutcomeUnknown(recorded.event_id) from error
+    except CardRemoved:
+        record_event(ctx, actor, kind, holder_id, card_id, Outcome.FAILED,
+                "命令发出前卡片已被拔出，卡片未改动")  # fmt: skip
+        raise
+    except WrongPin as error:
+        record_event(ctx, actor, kind, holder_id, card_id, Outcome.FAILED,
+                f"原密码错误，剩余 {error.tries_left} 次")  # fmt: skip
+        raise
+    except CardError as error:
+        record_event(ctx, actor, kind, holder_id, card_id, Outcome.FAILED,
+                f"卡片拒绝：{type(error).__name__}")  # fmt: skip
+        raise
+    return record_event(ctx, actor, kind, holder_id, card_id, Outcome.SUCCESS, detail,
+                   receipt=receipt)  # fmt: skip
+
+
+def wipe(*pins: PinBuffer | None) -> None:
+    for pin in pins:
+        if pin is not None:
+            pin.wipe()

@@ -1,0 +1,280 @@
+"""Forgotten and blocked PINs: reset, unblock, and settling unknown outcomes (RULES P5, P6).
+
+- :func:`reset_pin` (P5): after an ID check and — with the ``four_eyes`` setting — a
+  supervisor's approval of :func:`pin_reset_digest`, RELOAD PIN with a MAC puts a new PIN
+  on the card without the old one.
+- :func:`unblock_pin` (P6): after the same ID check, UNBLOCK PIN (MAC) puts the retry
+  counter back; then the holder verifies.
+- :func:`resolve_unknown_outcome` settles a password event recorded ``unknown``
+  (``pin_events``) by asking the card (a PIN that verifies is proof; the retry counter
+  shows an unblock).
+
+**Receipts (密码重置/解锁回执, RULES P5, P6).** A reset or unblock the card confirmed is
+recorded ``success`` together with its receipt: the form serial is allocated and the
+receipt's plain data stored (``services.forms.issue_form``) *in the same transaction* as
+the password event's success record and its audit event (the card goes first, so this is
+the transaction that follows the card's answer; nothing is issued for a failed or unknown
+outcome). The result carries the registered ``PinReceipt`` and a lazy ``.pdf``; the receipt
+can be reprinted (``counter-admin form reprint``, 补打) and verified (``form verify``).
+
+PINs live only in the caller's ``PinBuffer``\\ s, wiped before returning, whatever happens.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from counter_app.models.audit_actions import AuditAction
+from counter_app.models.card import Card
+from counter_app.models.holder import Holder
+from counter_app.models.office import Office
+from counter_app.models.security import Outcome, PasswordEvent, PasswordEventKind
+from counter_app.services import approvals, audit
+from counter_app.services import forms as service_forms
+from counter_app.services.cardops import keyed_client
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import CardNotFound, PasswordEventNotFound, WeakPin
+from counter_app.services.idcheck import IdDocumentLike, check_document
+from counter_app.services.permissions import Action
+from counter_app.services.pin_events import (
+    PasswordResult,
+    ReceiptIssuer,
+    Subject,
+    WithReceipt,
+    card_command,
+    check_new_pin,
+    read_same_card,
+    session_card,
+    wipe,
+)
+from counter_app.services.refusals import refusals_audited, require
+from counter_app.services.sessions import HolderSession, require_open
+from counter_app.validation.idnumber import normalise_id_number
+from forms import data as fd
+from reader.client import SocialSecurityCardClient
+from reader.errors import WrongPin
+from reader.pinbuffer import PinBuffer
+
+
+@dataclass(frozen=True)
+class UnblockResult(WithReceipt):
+    event_id: int
+    #: After the unblock the holder verified the PIN (None: not asked / no PIN given).
+    verified: bool | None
+    tries_left: int | None
+    receipt: fd.PinReceipt | None = None
+    serial: str = ""
+    form_key: bytes = field(repr=False, default=b"")
+
+
+def pin_reset_digest(actor: Actor, session: HolderSession, submission: str = "") -> str:
+    """The request digest a supervisor approves for a forgotten-password reset (P5).
+
+    ``submission`` names one attempt (the dialog's key): a reset cancelled after approval
+    and started again is a new request that needs, and can get, its own approval."""
+    return approvals.request_digest(Action.RESET_PIN.value, actor,
+                                    holder_id=session.holder_id, session=session.session_id,
+                                    submission=submission)
+
+
+def receipt_issuer(
+    ctx: ServiceContext,
+    actor: Actor,
+    subject: Subject,
+    document: IdDocumentLike,
+    action: fd.PinAction,
+) -> ReceiptIssuer:
+    """The 密码重置/解锁回执 of ``subject``'s card, issued as a registered form."""
+    reset = action is fd.PinAction.RESET
+    kind = service_forms.KIND_PIN_RESET if reset else service_forms.KIND_UNBLOCK
+    doc_kind, doc_number = str(document.kind), normalise_id_number(document.number)
+
+    def issue(session: Session, now: dt.datetime) -> tuple[str, fd.PinReceipt]:
+        holder = session.get(Holder, subject.holder_id)
+        office = session.get(Office, actor.office_id)
+        if holder is None or office is None:
+            raise CardNotFound()
+        # The receipt names the holder; contact details are not on it.
+        holder_data = dataclasses.replace(service_forms.form_holder(holder), phone="", address="")
+
+        def build(header: fd.FormHeader) -> fd.Form:
+            return fd.PinReceipt(
+                header=header, holder=holder_data, card_number=subject.card_number,
+                action=action, id_document=service_forms.form_document(doc_kind, doc_number),
+                retry_limit=ctx.settings.pin_retry_limit,
+            )  # fmt: skip
+
+        document_row, form = service_forms.issue_form(
+            session, kind=kind, office=office, staff_id=actor.staff_id,
+            holder_id=subject.holder_id, card_id=subject.card_id, at=now, build=build,
+            handler=service_forms.form_staff(actor),
+        )  # fmt: skip
+        assert isinstance(form, fd.PinReceipt)
+        return document_row.serial, form
+
+    return issue
+
+
+# --------------------------------------------------------------------------- P5
+
+
+def reset_pin(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    client: SocialSecurityCardClient,
+    document: IdDocumentLike,
+    new1: PinBuffer,
+    new2: PinBuffer,
+    approval: approvals.ApprovalLike | None,
+    submission: str = "",
+) -> PasswordResult:
+    """RULES P5: a forgotten PIN is reloaded after an ID check, without the old one
+    (RELOAD PIN with a MAC from ``ctx.key_provider``). Four-eyes (setting ``four_eyes``):
+    ``approval`` for :func:`pin_reset_digest` of the same ``submission``, consumed before
+    the card is touched."""
+    try:
+        require(ctx, actor, Action.RESET_PIN, holder_id=session.holder_id)
+        require_open(ctx, session)
+        with refusals_audited(ctx, actor, AuditAction.PIN_RESET, holder_id=session.holder_id,
+                              card_id=session.card_id):  # fmt: skip
+            subject = session_card(ctx, session)
+            check_document(subject, document)
+            check_new_pin(new1, new2)
+            identity = read_same_card(client, subject)
+            with ctx.uow() as uow:
+                approvals.consume(uow.session, approval, required=ctx.settings.four_eyes,
+                                  digest=pin_reset_digest(actor, session, submission),
+                                  actor=actor,
+                                  now=ctx.now())  # fmt: skip
+                uow.commit()
+        key = service_forms.form_key(ctx.settings)  # before the card: a missing key refuses
+        keyed = keyed_client(ctx, client)
+        recorded = card_command(
+            ctx, actor, PasswordEventKind.PIN_RESET, subject.holder_id, subject.card_id,
+            lambda: keyed.reload_pin(new1, expect_card_id=identity.card_id_code),
+            receipt=receipt_issuer(ctx, actor, subject, document, fd.PinAction.RESET),
+        )
+        return PasswordResult(recorded.event_id, Outcome.SUCCESS.value, recorded.receipt,
+                              recorded.serial, key)  # fmt: skip
+    finally:
+        wipe(new1, new2)
+
+
+# --------------------------------------------------------------------------- P6
+
+
+def unblock_pin(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    client: SocialSecurityCardClient,
+    document: IdDocumentLike,
+    approval: approvals.ApprovalLike | None = None,
+    *,
+    pin: PinBuffer | None = None,
+) -> UnblockResult:
+    """RULES P6: after the P5 ID check, UNBLOCK PIN (MAC) puts the retry counter back; then
+    the holder verifies (``pin``). The unblock is recorded as soon as the card confirmed it;
+    a wrong PIN afterwards is reported with the tries left and does not undo it."""
+    try:
+        require(ctx, actor, Action.UNBLOCK_PIN, holder_id=session.holder_id)
+        require_open(ctx, session)
+        with refusals_audited(ctx, actor, AuditAction.PIN_UNBLOCK, holder_id=session.holder_id,
+                              card_id=session.card_id):  # fmt: skip
+            subject = session_card(ctx, session)
+            check_document(subject, document)
+            identity = read_same_card(client, subject)
+            if approval is not None:
+                with ctx.uow() as uow:
+                    approvals.consume(uow.session, approval, required=False,
+                                      digest=approvals.request_digest(
+                                          Action.UNBLOCK_PIN.value, actor,
+                                          holder_id=session.holder_id,
+                                          session=session.session_id),
+                                      actor=actor, now=ctx.now())  # fmt: skip
+                    uow.commit()
+        key = service_forms.form_key(ctx.settings)  # before the card: a missing key refuses
+        keyed = keyed_client(ctx, client)
+        recorded = card_command(
+            ctx, actor, PasswordEventKind.PIN_UNBLOCK, subject.holder_id, subject.card_id,
+            lambda: keyed.unblock_pin(expect_card_id=identity.card_id_code),
+            receipt=receipt_issuer(ctx, actor, subject, document, fd.PinAction.UNBLOCK),
+        )
+        verified: bool | None = None
+        tries_left: int | None = None
+        if pin is not None:
+            try:
+                client.verify(pin)
+                verified = True
+            except WrongPin as error:
+                verified, tries_left = False, error.tries_left
+        return UnblockResult(recorded.event_id, verified, tries_left, recorded.receipt,
+                             recorded.serial, key)  # fmt: skip
+    finally:
+        wipe(pin)
+
+
+# --------------------------------------------------------------------------- unknown outcomes
+
+
+def resolve_unknown_outcome(
+    ctx: ServiceContext,
+    actor: Actor,
+    client: SocialSecurityCardClient,
+    event_id: int,
+    pin: PinBuffer | None = None,
+    *,
+    pin_is: Literal["new", "old"] = "new",
+) -> str:
+    """Settle an ``unknown`` password event by asking the card it was about.
+
+    - unblock: the retry counter — above 0 means the unblock happened (``success``);
+    - change / reset: the holder types a PIN; ``pin_is`` says which. The new PIN verifying
+      proves the change (``success``); the old one verifying proves it did not (``failed``).
+      A PIN that does not verify settles nothing: ``WrongPin`` propagates, still unknown.
+
+    Returns the resolved outcome. The PIN is wiped before returning."""
+    try:
+        require(ctx, actor, Action.CHANGE_PIN)
+        with ctx.uow() as uow:
+            event = uow.session.get(PasswordEvent, event_id)
+            if event is None or event.outcome != Outcome.UNKNOWN or event.resolved_outcome:
+                raise PasswordEventNotFound()
+            card = uow.session.get(Card, event.card_id) if event.card_id else None
+            if card is None:
+                raise CardNotFound()
+            kind = PasswordEventKind(event.kind)
+            subject = Subject(event.holder_id, "", card.id, card.card_number, card.card_id_code)
+        read_same_card(client, subject)
+        if kind is PasswordEventKind.PIN_UNBLOCK:
+            resolved = Outcome.SUCCESS if client.pin_tries_left() > 0 else Outcome.FAILED
+        else:
+            if pin is None:
+                raise WeakPin("请持卡人输入密码以核实结果。")
+            client.verify(pin)
+            if pin_is == "new":
+                resolved = Outcome.SUCCESS
+            else:
+                resolved = Outcome.FAILED
+        with ctx.uow() as uow:
+            now = ctx.now()
+            row = uow.session.get(PasswordEvent, event_id, with_for_update=True)
+            assert row is not None
+            if row.resolved_outcome is None:
+                row.resolved_outcome = resolved.value
+                row.resolved_at = now
+                audit.record(uow.session, actor, AuditAction.PASSWORD_RESOLVE_UNKNOWN,
+                             holder_id=row.holder_id, card_id=row.card_id,
+                             outcome=resolved.value,
+                             details={"event_id": row.id, "kind": row.kind},
+                             at=now)  # fmt: skip
+            uow.commit()
+            return row.resolved_outcome or resolved.value
+    finally:
+        wipe(pin)

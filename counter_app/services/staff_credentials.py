@@ -1,0 +1,163 @@
+"""Staff credentials: password hashing, the account as login sees it, lockout counting.
+
+What staff login (``staff_login``), account administration (``staff_accounts``) and the
+supervisor's four-eyes approval (``approvals``) share (issue 8):
+
+- Passwords are argon2id hashes (argon2-cffi) with at least the OWASP parameters
+  (m ≥ 19 MiB, t ≥ 2, p = 1: :data:`HASH_POLICY`); a hash made with other parameters is
+  re-hashed at the next successful login, so raising the policy upgrades every account.
+- :func:`verify_password` costs one argon2 verification even for an unknown account (a
+  dummy hash), so the time does not tell an unknown staff number apart.
+- Failed logins are counted **in the database** (:func:`count_failure`: an atomic
+  ``UPDATE … SET failed_logins = failed_logins + 1``), so every workstation of the city
+  counts together; at ``settings.staff_lockout_failures`` the account locks for
+  ``staff_lockout_minutes``.
+
+No password is ever logged, audited, stored in clear or put into an exception text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from argon2 import PasswordHasher, Type, extract_parameters
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from counter_app.models.office import Office, Staff
+from counter_app.services.context import ServiceContext
+from counter_app.services.errors import WeakStaffPassword
+
+
+@dataclass(frozen=True)
+class HashPolicy:
+    """argon2id parameters for staff passwords (OWASP: m ≥ 19 MiB, t ≥ 2, p = 1)."""
+
+    time_cost: int = 2
+    memory_cost_kib: int = 19 * 1024
+    parallelism: int = 1
+
+    def hasher(self) -> PasswordHasher:
+        return _hasher(self)
+
+
+#: The policy in force. Raise it here; existing hashes are upgraded at each next login.
+HASH_POLICY = HashPolicy()
+
+MIN_PASSWORD_LENGTH = 10
+
+
+@lru_cache(maxsize=8)
+def _hasher(policy: HashPolicy) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=policy.time_cost,
+        memory_cost=policy.memory_cost_kib,
+        parallelism=policy.parallelism,
+        type=Type.ID,
+    )
+
+
+@lru_cache(maxsize=8)
+def _dummy_hash(policy: HashPolicy) -> str:
+    """A hash of a random secret: verified for unknown users so they cost the same time."""
+    return policy.hasher().hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str, policy: HashPolicy | None = None) -> str:
+    """An argon2id hash of ``password`` under ``policy`` (default: :data:`HASH_POLICY`)."""
+    return (policy or HASH_POLICY).hasher().hash(password)
+
+
+def needs_rehash(password_hash: str, policy: HashPolicy | None = None) -> bool:
+    """True when ``password_hash`` was not made with exactly the policy's parameters."""
+    policy = policy or HASH_POLICY
+    try:
+        params = extract_parameters(password_hash)
+    except InvalidHashError:
+        return True
+    return (
+        params.type is not Type.ID
+        or params.time_cost != policy.time_cost
+        or params.memory_cost != policy.memory_cost_kib
+        or params.parallelism != policy.parallelism
+    )
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """One argon2 verification; a missing hash still costs one (the dummy)."""
+    target = password_hash or _dummy_hash(HASH_POLICY)
+    try:
+        ok = HASH_POLICY.hasher().verify(target, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    return bool(ok) and password_hash is not None
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    staff_no: str
+    name: str
+    role: str
+    active: bool
+    password_hash: str
+    must_change: bool
+    failed_logins: int
+    locked_until: dt.datetime | None
+    office_id: int
+    office_code: str
+    office_name: str
+    office_kind: str
+    district_code: str | None
+
+
+def load_account(db: Session, staff_no: str) -> Account | None:
+    row = db.execute(
+        select(Staff.id, Staff.staff_no, Staff.name, Staff.role, Staff.active,
+               Staff.password_hash, Staff.must_change_password, Staff.failed_logins,
+               Staff.locked_until, Office.id, Office.code, Office.name, Office.kind,
+               Office.district_code)
+        .join(Office, Office.id == Staff.office_id)
+        .where(Staff.staff_no == staff_no)
+    ).first()  # fmt: skip
+    if row is None:
+        return None
+    values: tuple[Any, ...] = tuple(row)
+    return Account(*values)
+
+
+def is_locked(account: Account, now: dt.datetime) -> bool:
+    return account.locked_until is not None and account.locked_until > now
+
+
+def count_failure(ctx: ServiceContext, db: Session, staff_id: int, now: dt.datetime) -> bool:
+    """Add one failure atomically; lock the account at the threshold. True if it locked."""
+    db.execute(
+        update(Staff).where(Staff.id == staff_id)
+        .values(failed_logins=Staff.failed_logins + 1)
+    )  # fmt: skip
+    failures = db.scalar(select(Staff.failed_logins).where(Staff.id == staff_id)) or 0
+    if failures >= ctx.settings.staff_lockout_failures:
+        until = now + dt.timedelta(minutes=ctx.settings.staff_lockout_minutes)
+        db.execute(
+            update(Staff).where(Staff.id == staff_id)
+            .values(locked_until=until, failed_logins=0)
+        )  # fmt: skip
+        return True
+    return False
+
+
+def check_new_password(staff_no: str, old: str, new: str) -> None:
+    if len(new) < MIN_PASSWORD_LENGTH or new == old or new.strip().upper() == staff_no.upper():
+        raise WeakStaffPassword()
+    if len(set(new)) < 4:
+        raise WeakStaffPassword()
+
+
+def one_time_password() -> str:
+    """A random initial password (must be changed at first login)."""
+    return secrets.token_urlsafe(9)

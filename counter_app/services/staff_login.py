@@ -1,0 +1,215 @@
+"""Staff login, logout, the staff session's heartbeat, and the own-password change (issue 8).
+
+- :func:`login` checks the password (``staff_credentials``; argon2 runs outside any
+  database transaction) and starts one staff session per workstation; a wrong password
+  counts toward the lockout, in the database, for every workstation of the city.
+- No user enumeration: an unknown staff number, a wrong password, a locked or a disabled
+  account all give the same :class:`LoginFailed` message, and each costs one argon2
+  verification, so the time is similar too.
+- :func:`heartbeat` keeps the staff session alive and says when it was ended elsewhere
+  (disabled account, logout): the UI then locks within its heartbeat period (≤ 1 minute).
+- :func:`change_own_password`: required after an initial or reset password.
+
+No password is ever logged, audited, stored in clear or put into an exception text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from counter_app.models.audit_actions import AuditAction
+from counter_app.models.office import Staff
+from counter_app.models.security import StaffLoginEvent, StaffSession
+from counter_app.services import audit
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import LoginFailed, StaffSessionEnded, WeakStaffPassword
+from counter_app.services.permissions import OfficeKind, Role
+from counter_app.services.refusals import record_refusal
+from counter_app.services.sessions import end_sessions_of_staff
+from counter_app.services.staff_credentials import (
+    Account,
+    check_new_password,
+    count_failure,
+    hash_password,
+    is_locked,
+    load_account,
+    needs_rehash,
+    verify_password,
+)
+
+# --------------------------------------------------------------------------- login
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    actor: Actor
+    #: An initial or reset password: the UI must have it changed before any work.
+    must_change_password: bool
+    staff_session_id: int = 0
+
+
+def _actor(account: Account, workstation_id: str) -> Actor:
+    return Actor(
+        staff_id=account.id, staff_no=account.staff_no, name=account.name,
+        role=Role(account.role), office_id=account.office_id, office_code=account.office_code,
+        office_name=account.office_name, office_kind=OfficeKind(account.office_kind),
+        district_code=account.district_code, workstation_id=workstation_id,
+    )  # fmt: skip
+
+
+def login(
+    ctx: ServiceContext, staff_no: str, password: str, workstation_id: str | None = None
+) -> LoginResult:
+    """Log a staff member in at ``workstation_id`` (default: the settings' one).
+
+    Raises :class:`LoginFailed` — one message for unknown user, wrong password, locked or
+    disabled account. Every attempt is recorded (``staff_login_events``) and audited.
+    """
+    workstation = workstation_id or ctx.settings.workstation_id
+    typed = (staff_no or "").strip()
+    with ctx.uow() as uow:
+        account = load_account(uow.session, typed)
+    password_ok = verify_password(account.password_hash if account else None, password)
+    now = ctx.now()
+    with ctx.uow() as uow:
+        db = uow.session
+        if account is None:
+            _login_event(db, None, typed, workstation, "unknown_user", now)
+            audit.record(uow, None, AuditAction.STAFF_LOGIN, outcome="failed", at=now,
+                         workstation=workstation, details={"refusal": "unknown_user"})  # fmt: skip
+            uow.commit()
+            raise LoginFailed()
+        # Re-read inside the writing transaction: another workstation may have moved it.
+        current = load_account(db, typed)
+        assert current is not None
+        refusal = None
+        if not current.active:
+            refusal = "disabled"
+        elif is_locked(current, now):
+            refusal = "locked"
+        elif not password_ok or current.password_hash != account.password_hash:
+            refusal = "wrong_password"
+        if refusal is not None:
+            locked_now = False
+            if refusal == "wrong_password":
+                locked_now = count_failure(ctx, db, current.id, now)
+            _login_event(db, current.id, typed, workstation, refusal, now)
+            audit.record(uow, None, AuditAction.STAFF_LOGIN, outcome="failed", at=now,
+                         workstation=workstation,
+                         details={"staff_no": current.staff_no, "refusal": refusal,
+                                  "locked": locked_now})  # fmt: skip
+            uow.commit()
+            raise LoginFailed()
+        values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+        if needs_rehash(current.password_hash):
+            values["password_hash"] = hash_password(password)
+        db.execute(update(Staff).where(Staff.id == current.id).values(**values))
+        _login_event(db, current.id, typed, workstation, "success", now)
+        # One live session per staff member and workstation: an older one is superseded.
+        db.execute(
+            update(StaffSession)
+            .where(StaffSession.staff_id == current.id, StaffSession.workstation == workstation,
+                   StaffSession.ended_at.is_(None))
+            .values(ended_at=now, end_reason="superseded")
+        )  # fmt: skip
+        staff_session = StaffSession(staff_id=current.id, workstation=workstation,
+                                     started_at=now, last_seen_at=now)  # fmt: skip
+        db.add(staff_session)
+        db.flush()
+        actor = _actor(current, workstation)
+        audit.record(uow, actor, AuditAction.STAFF_LOGIN, at=now,
+                     details={"staff_session_id": staff_session.id,
+                              "rehashed": "password_hash" in values})  # fmt: skip
+        uow.commit()
+        return LoginResult(actor, current.must_change, staff_session.id)
+
+
+def _login_event(
+    db: Session, staff_id: int | None, typed: str, workstation: str, outcome: str,
+    now: dt.datetime,
+) -> None:
+    db.add(StaffLoginEvent(at=now, staff_id=staff_id, staff_no_tried=typed[:40],
+                           workstation=workstation[:32], outcome=outcome))  # fmt: skip
+
+
+def logout(ctx: ServiceContext, actor: Actor) -> None:
+    """End the actor's staff session at this workstation and its open holder sessions."""
+    now = ctx.now()
+    with ctx.uow() as uow:
+        end_staff_sessions(uow.session, actor.staff_id, "logout", now, actor.workstation_id)
+        end_sessions_of_staff(uow.session, actor.staff_id, "staff_logout", now)
+        audit.record(uow, actor, AuditAction.STAFF_LOGOUT, at=now)
+        uow.commit()
+
+
+def end_staff_sessions(
+    db: Session, staff_id: int, why: str, now: dt.datetime, workstation: str | None = None
+) -> int:
+    query = update(StaffSession).where(
+        StaffSession.staff_id == staff_id, StaffSession.ended_at.is_(None)
+    )
+    if workstation is not None:
+        query = query.where(StaffSession.workstation == workstation)
+    result = db.execute(query.values(ended_at=now, end_reason=why[:20]))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def heartbeat(ctx: ServiceContext, actor: Actor) -> None:
+    """Keep the actor's staff session alive. Raises :class:`StaffSessionEnded` when it was
+    ended elsewhere (account disabled, logout) — the UI then locks and asks to log in."""
+    now = ctx.now()
+    with ctx.uow() as uow:
+        db = uow.session
+        active = db.scalar(select(Staff.active).where(Staff.id == actor.staff_id))
+        result = db.execute(
+            update(StaffSession)
+            .where(StaffSession.staff_id == actor.staff_id,
+                   StaffSession.workstation == actor.workstation_id,
+                   StaffSession.ended_at.is_(None))
+            .values(last_seen_at=now)
+        )  # fmt: skip
+        if not active or not getattr(result, "rowcount", 0):
+            uow.rollback()
+            raise StaffSessionEnded()
+        uow.commit()
+
+
+def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -> None:
+    """The actor changes their own password (required after an initial or reset one).
+
+    A wrong ``old`` counts as a failed login (lockout applies) and raises ``LoginFailed``.
+    """
+    with ctx.uow() as uow:
+        account = load_account(uow.session, actor.staff_no)
+    if account is None or not account.active:
+        raise LoginFailed()
+    ok = verify_password(account.password_hash, old)
+    now = ctx.now()
+    if not ok:
+        with ctx.uow() as uow:
+            locked = count_failure(ctx, uow.session, account.id, now)
+            audit.record(uow, actor, AuditAction.STAFF_PASSWORD_CHANGE, outcome="failed", at=now,
+                         details={"refusal": "wrong_password", "locked": locked})  # fmt: skip
+            uow.commit()
+        raise LoginFailed()
+    try:
+        check_new_password(actor.staff_no, old, new)
+    except WeakStaffPassword as error:
+        record_refusal(ctx, actor, AuditAction.STAFF_PASSWORD_CHANGE.refused, error)
+        raise
+    new_hash = hash_password(new)
+    with ctx.uow() as uow:
+        changed = uow.session.execute(
+            update(Staff)
+            .where(Staff.id == account.id, Staff.password_hash == account.password_hash)
+            .values(password_hash=new_hash, must_change_password=False,
+                    password_changed_at=now, failed_logins=0)
+        )  # fmt: skip
+        if not getattr(changed, "rowcount", 0):
+            raise LoginFailed()  # changed meanwhile (reset by a supervisor): log in again
+        audit.record(uow, actor, AuditAction.STAFF_PASSWORD_CHANGE, at=now)
+        uow.commit()

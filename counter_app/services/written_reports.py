@@ -1,0 +1,263 @@
+"""Written loss reports at the counter, with the loss registration form (RULES L2–L4).
+
+:func:`register_written_loss` confirms an open phone report instead of duplicating it (L3),
+refuses a second report showing the existing one (L4), and issues the loss registration
+form with a gap-free serial — one transaction. A phone report past its deadline that lapse
+processing has not reached yet is lapsed first (``phone_reports.lapse_one``).
+
+Concurrency (issue 4 item 7): the card row is locked before its state is read, state
+changes are compare-and-set, the database's partial unique index allows one active report
+per card, and every counter submission carries an idempotency key.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.models.audit_actions import AuditAction
+from counter_app.models.card import Card, CardState
+from counter_app.models.form_content import FormContent
+from counter_app.models.forms import FormDocument
+from counter_app.models.holder import Holder
+from counter_app.models.loss import LossChannel, LossKind, LossReport, LossState
+from counter_app.models.office import Office
+from counter_app.services import audit
+from counter_app.services import forms as service_forms
+from counter_app.services.concurrency import (
+    begin_writer,
+    cas_card_state,
+    cas_report_state,
+    check_key,
+    remember_submission,
+    run_submission,
+    stored_submission,
+)
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import (
+    CardNotActive,
+    ConcurrentChange,
+    HolderNotFound,
+    InvalidLossDetails,
+)
+from counter_app.services.idcheck import IdDocumentLike, check_document
+from counter_app.services.loss_records import (
+    LossAlreadyReported,
+    LossReportView,
+    active_report,
+    card_in_use,
+    report_view,
+)
+from counter_app.services.permissions import Action
+from counter_app.services.phone_reports import lapse_one, phone_reference
+from counter_app.services.refusals import refusals_audited, require
+from counter_app.validation.errors import ValidationError
+from counter_app.validation.idnumber import normalise_id_number
+from counter_app.validation.phones import validate_phone
+from forms import data as fd
+
+ACTION_WRITTEN = AuditAction.LOSS_WRITTEN
+
+
+@dataclass(frozen=True)
+class WrittenLossInput:
+    """What the holder declares on the loss registration form (L3)."""
+
+    contact_phone: str
+    loss_date: dt.date
+    loss_place: str
+    circumstances: str
+    id_document: IdDocumentLike
+
+
+@dataclass(frozen=True)
+class WrittenLossResult:
+    """The written report, the plain form data (``forms``) and, on demand, its PDF."""
+
+    report: LossReportView
+    form: fd.LossForm
+    serial: str
+    confirmed_phone_report: bool
+    #: True when this submission (idempotency key) had already been applied.
+    already_done: bool
+    form_key: bytes = field(repr=False, default=b"")
+
+    @cached_property
+    def pdf(self) -> bytes:
+        from forms.render import render_form
+
+        return render_form(self.form, key=self.form_key)
+
+
+# --------------------------------------------------------------------------- L2–L4 written
+
+
+def _check_details(details: WrittenLossInput, today: dt.date) -> str:
+    try:
+        phone = validate_phone(details.contact_phone)
+    except ValidationError as exc:
+        raise InvalidLossDetails(f"联系电话不正确：{exc}") from exc
+    if details.loss_date > today:
+        raise InvalidLossDetails("遗失日期不能晚于今天。请核对后重试。")
+    if not details.loss_place.strip() or not details.circumstances.strip():
+        raise InvalidLossDetails("请填写遗失地点和遗失经过。")
+    return phone
+
+
+def register_written_loss(
+    ctx: ServiceContext,
+    actor: Actor,
+    holder_id: int,
+    details: WrittenLossInput,
+    idempotency_key: str,
+) -> WrittenLossResult:
+    """RULES L2–L4: the written report at a sub-center or the card center, with its form.
+
+    Confirms the holder's open phone report (same row) instead of duplicating it; refuses a
+    card already reported in writing with :class:`LossAlreadyReported` showing it; refuses
+    a card no longer in use. A resubmission with the same ``idempotency_key`` returns the
+    stored result (``already_done``) and changes nothing."""
+    check_key(idempotency_key)
+    require(ctx, actor, Action.WRITTEN_LOSS_REPORT, holder_id=holder_id)
+    key = service_forms.form_key(ctx.settings)
+    with refusals_audited(ctx, actor, ACTION_WRITTEN, holder_id=holder_id):
+        now = ctx.now()
+        phone = _check_details(details, fd.local_time(now).date())
+
+        def work() -> WrittenLossResult:
+            with ctx.uow() as uow:
+                result = _register_written(uow.session, ctx, actor, holder_id, details, phone,
+                                           idempotency_key, key)  # fmt: skip
+                uow.commit()
+                return result
+
+        return run_submission(work)
+
+
+def _stored_written(session: Session, ref: str | None, key: bytes) -> WrittenLossResult:
+    report = session.get(LossReport, int((ref or "loss_reports:0").split(":")[1]))
+    assert report is not None and report.form_serial is not None
+    card = session.get(Card, report.card_id)
+    assert card is not None
+    doc = session.scalars(
+        select(FormDocument).where(FormDocument.serial == report.form_serial)
+    ).one()
+    content = session.get(FormContent, doc.id)
+    assert content is not None
+    form = service_forms.form_from_json(content.data)
+    assert isinstance(form, fd.LossForm)
+    return WrittenLossResult(
+        report_view(report, card.card_number), form, report.form_serial,
+        confirmed_phone_report=report.channel == LossChannel.PHONE, already_done=True,
+        form_key=key,
+    )  # fmt: skip
+
+
+def _register_written(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    holder_id: int,
+    details: WrittenLossInput,
+    phone: str,
+    idempotency_key: str,
+    key: bytes,
+) -> WrittenLossResult:
+    begin_writer(session, ctx.settings.lock_timeout_ms)
+    now = ctx.now()
+    stored = stored_submission(session, idempotency_key, ACTION_WRITTEN)
+    if stored is not None:
+        return _stored_written(session, stored.result_ref, key)
+    holder = session.get(Holder, holder_id)
+    if holder is None:
+        raise HolderNotFound()
+    check_document(holder, details.id_document)
+    card = card_in_use(session, holder.id)
+    # The card lock is held: a concurrent retry of this very submission has committed by now.
+    stored = stored_submission(session, idempotency_key, ACTION_WRITTEN)
+    if stored is not None:
+        return _stored_written(session, stored.result_ref, key)
+    if card is None:
+        raise CardNotActive("该参保人没有在用的社保卡（可能已申请补卡）。请核对后办理。")
+    existing = active_report(session, card.id)
+    phone_report: fd.PhoneReport | None = None
+    if existing is not None and existing.kind == LossKind.TEMPORARY and (
+        existing.deadline_at is None or existing.deadline_at > now
+    ):
+        # L3: the written report confirms the phone report — the same row, not a new one.
+        report = existing
+        phone_report = fd.PhoneReport(report.reported_at,
+                                      phone_reference(report.id, report.reported_at))
+        if not cas_card_state(session, card.id, [CardState.PHONE_REPORTED_LOST],
+                              CardState.LOST, now):  # fmt: skip
+            raise ConcurrentChange()
+    elif existing is not None and existing.kind == LossKind.TEMPORARY:
+        # A phone report past its deadline that lapse processing has not reached yet.
+        lapse_one(session, existing, card.id, now)
+        report = _new_written(session, card, holder, actor, now)
+    elif existing is not None:
+        raise LossAlreadyReported(report_view(existing, card.card_number))
+    else:
+        report = _new_written(session, card, holder, actor, now)
+    office = session.get(Office, actor.office_id)
+    assert office is not None
+    doc_kind, doc_number = details.id_document.kind, normalise_id_number(details.id_document.number)
+
+    def build(header: fd.FormHeader) -> fd.Form:
+        return fd.LossForm(
+            header=header, holder=service_forms.form_holder(holder, phone),
+            card_number=card.card_number, lost_on=details.loss_date,
+            lost_place=details.loss_place.strip(), circumstances=details.circumstances.strip(),
+            id_document=service_forms.form_document(doc_kind, doc_number),
+            phone_report=phone_report,
+        )  # fmt: skip
+
+    document, form = service_forms.issue_form(
+        session, kind=service_forms.KIND_LOSS, office=office, staff_id=actor.staff_id,
+        holder_id=holder.id, card_id=card.id, at=now, build=build,
+        handler=service_forms.form_staff(actor),
+    )  # fmt: skip
+    confirmed = cas_report_state(
+        session, report.id, [LossState.OPEN, LossState.CONFIRMED],
+        kind=LossKind.WRITTEN, state=LossState.CONFIRMED, confirmed_at=now,
+        office_id=actor.office_id, staff_id=actor.staff_id, id_doc_type=doc_kind,
+        id_doc_number=doc_number, form_serial=document.serial,
+        idempotency_key=idempotency_key,
+    )  # fmt: skip
+    if not confirmed:
+        raise ConcurrentChange()
+    session.refresh(report)
+    remember_submission(session, idempotency_key, ACTION_WRITTEN, actor.staff_id,
+                        f"loss_reports:{report.id}", now)  # fmt: skip
+    audit.record(
+        session, actor, ACTION_WRITTEN, holder_id=holder.id, card_id=card.id,
+        details={"report_id": report.id, "form_serial": document.serial,
+                 "confirmed_phone_report": phone_report is not None,
+                 "id_document_kind": doc_kind},
+        at=now,
+    )  # fmt: skip
+    assert isinstance(form, fd.LossForm)
+    return WrittenLossResult(
+        report_view(report, card.card_number), form, document.serial,
+        confirmed_phone_report=phone_report is not None, already_done=False, form_key=key,
+    )  # fmt: skip
+
+
+def _new_written(
+    session: Session, card: Card, holder: Holder, actor: Actor, now: dt.datetime
+) -> LossReport:
+    """A new written report (its form serial follows); card active → lost."""
+    if not cas_card_state(session, card.id, [CardState.ACTIVE, CardState.PHONE_REPORTED_LOST],
+                          CardState.LOST, now):  # fmt: skip
+        raise CardNotActive()
+    report = LossReport(
+        card_id=card.id, holder_id=holder.id, channel=LossChannel.COUNTER,
+        kind=LossKind.WRITTEN, state=LossState.CONFIRMED, reported_at=now, confirmed_at=now,
+        office_id=actor.office_id, staff_id=actor.staff_id,
+    )  # fmt: skip
+    session.add(report)
+    session.flush()  # the partial unique index refuses a second active report here
+    return report
