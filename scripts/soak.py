@@ -610,10 +610,13 @@ def verify(url: str, journals: list[Path]) -> dict[str, Any]:
             for e in entries:
                 if e["op"] == "pin_change_unacknowledged":
                     unrecorded += 1
+            # The history knows of a change when it recorded it as done, or as pending
+            # ("unknown", written ahead before the card was touched) to be settled by
+            # re-reading the card.
             pw_success = Counter(
                 r.holder_id
                 for r in pw.values()
-                if r.kind == "pin_change" and r.outcome == "success"
+                if r.kind == "pin_change" and r.outcome in ("success", "unknown")
             )
             acked_changes = Counter(e["holder_id"] for e in acked if e["op"] == "change")
             changed_on_card = Counter(

@@ -1,11 +1,15 @@
 """Password events: what the card confirmed, recorded (RULES P2–P6 — the shared part).
 
-**Card and database never disagree.** The card command goes first
-(:func:`card_command`); the password event is recorded ``success`` only when the card
-confirmed it. A card that was pulled before the command went out (``CardRemoved``) changed
-nothing: ``failed``. A command that went out but whose answer was lost (``OutcomeUnknown``)
-is recorded ``unknown`` and :class:`PasswordOutcomeUnknown` is raised;
-``pin_reset.resolve_unknown_outcome`` settles it later by asking the card.
+**Card and database never disagree.** Before the card is touched, the password event is
+written ahead as ``unknown`` ("办理中") in its own committed transaction — a database that is
+down refuses the operation while the card is still unchanged. Then the card command
+(:func:`card_command`); then the event is settled: ``success`` only when the card confirmed
+it. A card that was pulled before the command went out (``CardRemoved``) changed nothing:
+``failed``. A command that went out but whose answer was lost (``OutcomeUnknown``) stays
+``unknown`` and :class:`PasswordOutcomeUnknown` is raised. A card that confirmed while the
+database went away before the event was settled leaves the written-ahead ``unknown`` row
+(:class:`PasswordRecordPending`) — never a change the history does not know of.
+``pin_reset.resolve_unknown_outcome`` settles both later by asking the card.
 
 Also here, because the PIN change (``pin_change``) and the reset/unblock (``pin_reset``)
 both need them: the P7 check of a new PIN (:func:`check_new_pin`), the holder and card a
@@ -32,7 +36,10 @@ from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
     CardNotActive,
     CardNotFound,
+    ConcurrentChange,
+    DatabaseUnavailable,
     OutcomeUnknownRecorded,
+    PasswordEventNotFound,
     PinEntriesDiffer,
     WeakPin,
     WrongCard,
@@ -86,6 +93,14 @@ class PasswordOutcomeUnknown(OutcomeUnknownRecorded):
     def __init__(self, event_id: int) -> None:
         self.event_id = event_id
         super().__init__()
+
+
+class PasswordRecordPending(PasswordOutcomeUnknown):
+    """The card confirmed, but the database went away before the event was settled: the
+    written-ahead ``unknown`` event ``event_id`` stands until it is resolved."""
+
+    message = ("卡片已完成操作，但数据库暂时无法登记结果，已记录为“待核实”。"
+               "数据库恢复后，请持卡人重新插卡核实。")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -153,40 +168,62 @@ class Recorded:
     receipt: fd.PinReceipt | None = None
 
 
-def record_event(
+#: The written-ahead detail of a password event whose card command is under way.
+PENDING_DETAIL = "办理中：卡片命令发出前已登记，结果待登记"
+
+
+def open_event(
     ctx: ServiceContext,
-    actor: Actor | None,
+    actor: Actor,
     kind: PasswordEventKind,
     holder_id: int,
-    card_id: int | None,
+    card_id: int,
+) -> int:
+    """Write the event ahead as ``unknown`` and commit, before the card is touched."""
+
+    def work() -> int:
+        with ctx.uow() as uow:
+            event = PasswordEvent(
+                at=ctx.now(), kind=kind, channel="counter", holder_id=holder_id,
+                card_id=card_id, staff_id=actor.staff_id, office_id=actor.office_id,
+                workstation=actor.workstation_id, outcome=Outcome.UNKNOWN,
+                detail=PENDING_DETAIL,
+            )  # fmt: skip
+            uow.session.add(event)
+            uow.session.flush()
+            uow.commit()
+            return event.id
+
+    return run_retrying(work)
+
+
+def settle_event(
+    ctx: ServiceContext,
+    actor: Actor,
+    event_id: int,
     outcome: Outcome,
     detail: str | None = None,
     receipt: ReceiptIssuer | None = None,
 ) -> Recorded:
-    """One password event and its audit record — and, for a success with ``receipt``, the
-    receipt's form serial and data — in one transaction (no secret in any of them).
-    Retried on a transient conflict (each attempt a fresh transaction)."""
+    """Settle a written-ahead event with what the card said, with its audit record (and a
+    success's receipt) in one transaction. Retried on a transient conflict."""
 
     def work() -> Recorded:
         with ctx.uow() as uow:
             now = ctx.now()
-            event = PasswordEvent(
-                at=now, kind=kind, channel="counter", holder_id=holder_id, card_id=card_id,
-                staff_id=actor.staff_id if actor else None,
-                office_id=actor.office_id if actor else None,
-                workstation=actor.workstation_id if actor else None,
-                outcome=outcome, detail=detail,
-            )  # fmt: skip
-            uow.session.add(event)
-            uow.session.flush()
+            event = uow.session.get(PasswordEvent, event_id, with_for_update=True)
+            if event is None:
+                raise PasswordEventNotFound()
+            event.outcome = outcome
+            event.detail = detail
             serial, form = "", None
             if receipt is not None and outcome is Outcome.SUCCESS:
                 serial, form = receipt(uow.session, now)
             details: dict[str, object] = {"event_id": event.id}
             if serial:
                 details["serial"] = serial  # the access slip lists it with the action
-            audit.record(uow.session, actor, f"password.{kind.value}", holder_id=holder_id,
-                         card_id=card_id, outcome=outcome.value, reason=detail,
+            audit.record(uow.session, actor, f"password.{event.kind}", holder_id=event.holder_id,
+                         card_id=event.card_id, outcome=outcome.value, reason=detail,
                          details=details, at=now)  # fmt: skip
             uow.commit()
             return Recorded(event.id, serial, form)
@@ -204,27 +241,38 @@ def card_command(
     receipt: ReceiptIssuer | None = None,
     detail: str | None = None,
 ) -> Recorded:
-    """Send the card command, then record what the card said (see the module docstring)."""
+    """Write the event ahead, send the card command, then settle the event with what the
+    card said (see the module docstring)."""
+    event_id = open_event(ctx, actor, kind, holder_id, card_id)  # DB down: card untouched
+
+    def settle_failure(why: str) -> None:
+        try:
+            settle_event(ctx, actor, event_id, Outcome.FAILED, why)
+        except (DatabaseUnavailable, ConcurrentChange):
+            pass  # stays "unknown": resolving it asks the card, which did not change
+
     try:
         command()
     except OutcomeUnknown as error:
-        recorded = record_event(ctx, actor, kind, holder_id, card_id, Outcome.UNKNOWN,
-                           "卡片在命令发出后被拔出，结果待核实")  # fmt: skip
-        raise PasswordOutcomeUnknown(recorded.event_id) from error
+        try:
+            settle_event(ctx, actor, event_id, Outcome.UNKNOWN,
+                         "卡片在命令发出后被拔出，结果待核实")  # fmt: skip
+        except (DatabaseUnavailable, ConcurrentChange):
+            pass  # the written-ahead row already says "unknown"
+        raise PasswordOutcomeUnknown(event_id) from error
     except CardRemoved:
-        record_event(ctx, actor, kind, holder_id, card_id, Outcome.FAILED,
-                "命令发出前卡片已被拔出，卡片未改动")  # fmt: skip
+        settle_failure("命令发出前卡片已被拔出，卡片未改动")
         raise
     except WrongPin as error:
-        record_event(ctx, actor, kind, holder_id, card_id, Outcome.FAILED,
-                f"原密码错误，剩余 {error.tries_left} 次")  # fmt: skip
+        settle_failure(f"原密码错误，剩余 {error.tries_left} 次")
         raise
     except CardError as error:
-        record_event(ctx, actor, kind, holder_id, card_id, Outcome.FAILED,
-                f"卡片拒绝：{type(error).__name__}")  # fmt: skip
+        settle_failure(f"卡片拒绝：{type(error).__name__}")
         raise
-    return record_event(ctx, actor, kind, holder_id, card_id, Outcome.SUCCESS, detail,
-                   receipt=receipt)  # fmt: skip
+    try:
+        return settle_event(ctx, actor, event_id, Outcome.SUCCESS, detail, receipt=receipt)
+    except (DatabaseUnavailable, ConcurrentChange) as error:
+        raise PasswordRecordPending(event_id) from error
 
 
 def wipe(*pins: PinBuffer | None) -> None:

@@ -212,3 +212,66 @@ def test_P7_canary_pins_never_stored_audited_or_in_errors(world: World) -> None:
     for canary in (canary_old, canary_new):
         bcd = bytes.fromhex(canary).hex()
         assert canary not in haystack and bcd.upper() not in haystack.upper()
+
+
+def test_P2_database_down_before_the_command_leaves_the_card_untouched(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The event is written ahead; a database that is down refuses before any card command."""
+    from counter_app.services import pin_events
+    from counter_app.services.errors import DatabaseUnavailable
+
+    session = _session(world, "h001")
+    card, inner = world.insert_card("h001", pin="135790")
+    sent: list[bytes] = []
+
+    class Recording(PulledAt):
+        def transmit(self, apdu: bytes | bytearray) -> bytes:
+            sent.append(bytes(apdu[:2]))
+            return bytes(self.inner.transmit(apdu))
+
+    def database_down(*_args: Any, **_kwargs: Any) -> int:
+        raise DatabaseUnavailable()
+
+    monkeypatch.setattr(pin_events, "open_event", database_down)
+    with pytest.raises(DatabaseUnavailable):
+        pin_change.change_pin(world.ctx, world.actors["yb103"], session,
+                              world.client(Recording(inner, 0, False)),
+                              pin("135790"), pin("258036"), pin("258036"))  # fmt: skip
+    assert card.to_profile()["pin"] == "135790"
+    assert bytes.fromhex("805E") not in sent  # no CHANGE PIN went out
+
+
+def test_P2_database_lost_after_the_card_confirmed_keeps_a_pending_event(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card changed, the database went away before the success was recorded: the
+    written-ahead event stays ``unknown`` and re-reading the card settles it (soak finding)."""
+    from counter_app.services import pin_events
+    from counter_app.services.errors import DatabaseUnavailable
+    from counter_app.services.pin_events import PasswordRecordPending
+
+    key = "h001"
+    holder_id = world.holders[key].holder_id
+    session = _session(world, key)
+    card, inner = world.insert_card(key, pin="135790")
+    real_settle = pin_events.settle_event
+
+    def lost_on_success(ctx: Any, actor: Any, event_id: int, outcome: Any, *a: Any,
+                        **k: Any) -> Any:  # fmt: skip
+        if outcome == "success":
+            raise DatabaseUnavailable()
+        return real_settle(ctx, actor, event_id, outcome, *a, **k)
+
+    monkeypatch.setattr(pin_events, "settle_event", lost_on_success)
+    before = _max_event(world)
+    with pytest.raises(PasswordRecordPending) as raised:
+        pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(inner),
+                              pin("135790"), pin("258036"), pin("258036"))  # fmt: skip
+    assert card.to_profile()["pin"] == "258036"  # the card did change
+    event = _last_event(world, holder_id, before)
+    assert event is not None and event.id == raised.value.event_id
+    assert event.outcome == "unknown"  # the history knows: pending, not missing
+    assert "待核实" in str(raised.value)
+    monkeypatch.setattr(pin_events, "settle_event", real_settle)
+    assert _resolve(world, card, key, event.id, "258036", "135790") == "success"
