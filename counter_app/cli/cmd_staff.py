@@ -83,7 +83,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         info, password = staff_accounts.add_staff(ctx, None, args.staff_no, args.name, args.office,
                                         args.role)  # fmt: skip
         print(f"已新增 {info.staff_no} {info.name} ({info.role}, {info.office_code})")
-        print(f"初始密码（仅显示一次，首次登录须修改）: {password}")
+        print(f"初始密码（仅显示一次，首次登录须修改）: {password.value}")
         return 0
 
     return _run(args, work)
@@ -116,7 +116,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
     def work(ctx: Any) -> int:
         password = staff_accounts.reset_staff_password(ctx, None, args.staff_no)
-        print(f"{args.staff_no} 的一次性密码（仅显示一次，登录后须修改）: {password}")
+        print(f"{args.staff_no} 的一次性密码（仅显示一次，登录后须修改）: {password.value}")
         return 0
 
     return _run(args, work)

@@ -22,7 +22,11 @@ from counter_app.services.errors import NotPermitted, StaffNotFound
 from counter_app.services.permissions import Action, Role
 from counter_app.services.refusals import record_refusal
 from counter_app.services.sessions import end_sessions_of_staff
-from counter_app.services.staff_credentials import hash_password, one_time_password
+from counter_app.services.staff_credentials import (
+    InitialPassword,
+    hash_password,
+    one_time_password,
+)
 from counter_app.services.staff_login import end_staff_sessions
 
 
@@ -74,7 +78,7 @@ def add_staff(
     office_code: str,
     role: Role | str,
     initial_password: str | None = None,
-) -> tuple[StaffInfo, str]:
+) -> tuple[StaffInfo, InitialPassword]:
     """Create an account; returns it and its initial password (shown once, must change)."""
     password = initial_password or one_time_password()
     role = Role(role)
@@ -98,7 +102,7 @@ def add_staff(
                               "office_code": office.code})  # fmt: skip
         info = _info(staff, office)
         uow.commit()
-    return info, password
+    return info, InitialPassword(password)
 
 
 def disable_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> None:
@@ -138,7 +142,7 @@ def unlock_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> Non
 
 def reset_staff_password(
     ctx: ServiceContext, actor: Actor | None, staff_no: str, new_password: str | None = None
-) -> str:
+) -> InitialPassword:
     """Give an account a one-time password (returned; must be changed at next login)."""
     password = new_password or one_time_password()
     password_hash = hash_password(password)
@@ -158,7 +162,7 @@ def reset_staff_password(
                      workstation=None if actor else "cli",
                      details={"staff_no": staff.staff_no})  # fmt: skip
         uow.commit()
-    return password
+    return InitialPassword(password)
 
 
 def list_staff(

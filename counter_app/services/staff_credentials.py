@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -156,6 +156,17 @@ def check_new_password(staff_no: str, old: str, new: str) -> None:
         raise WeakStaffPassword()
     if len(set(new)) < 4:
         raise WeakStaffPassword()
+
+
+@dataclass(frozen=True)
+class InitialPassword:
+    """A staff member's initial or reset password: shown once to whoever set it up, to be
+    changed at the first login. ``repr``/``str`` hide it, so a log line never shows it."""
+
+    value: str = field(repr=False)
+
+    def __str__(self) -> str:
+        return "<InitialPassword (hidden)>"
 
 
 def one_time_password() -> str:

@@ -312,28 +312,26 @@ def staff_workflows(run: Run) -> dict[str, Any]:
         lambda: staff_accounts.add_staff(
             ctx, sup, NEW_STAFF_NO, "新同事", "500103-YB", "subcenter_staff"
         ),
-        screen=True,
     )
-    run.one_time["new_staff_initial"] = info[1]
+    run.one_time["new_staff_initial"] = info[1].value
     login = run.step(
         "new account logs in with the initial password",
-        lambda: staff_login.login(ctx, NEW_STAFF_NO, info[1]),
+        lambda: staff_login.login(ctx, NEW_STAFF_NO, info[1].value),
     )
     run.step(
         "new account sets its password",
         lambda: staff_login.change_own_password(
-            ctx, login.actor, info[1], PASSWORDS["new_staff_password"]
+            ctx, login.actor, info[1].value, PASSWORDS["new_staff_password"]
         ),
     )
     reset = run.step(
         "supervisor resets the new account's password",
         lambda: staff_accounts.reset_staff_password(ctx, sup, NEW_STAFF_NO),
-        screen=True,
     )
-    run.one_time["new_staff_reset"] = reset
+    run.one_time["new_staff_reset"] = reset.value
     run.step(
         "new account logs in with the reset password",
-        lambda: staff_login.login(ctx, NEW_STAFF_NO, reset),
+        lambda: staff_login.login(ctx, NEW_STAFF_NO, reset.value),
     )
     return {"clerk": clerk}
 

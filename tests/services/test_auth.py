@@ -153,6 +153,8 @@ def test_initial_password_must_be_changed(ctx: ServiceContext) -> None:
     info, initial = staff_accounts.add_staff(ctx, None, "YB500103-09", "新员工", "500103-YB",
                                    "subcenter_staff")  # fmt: skip
     assert info.must_change_password
+    assert initial.value not in repr(initial) + str(initial)  # never shown by a log line
+    initial = initial.value
     result = staff_login.login(ctx, "YB500103-09", initial)
     assert result.must_change_password
     with pytest.raises(WeakStaffPassword):
@@ -170,7 +172,8 @@ def test_reset_password_is_one_time(ctx: ServiceContext) -> None:
     temp = staff_accounts.reset_staff_password(ctx, actor_for(ctx, SUPERVISOR), CLERK)
     with pytest.raises(LoginFailed):
         staff_login.login(ctx, CLERK, CLERK_PW)
-    assert staff_login.login(ctx, CLERK, temp).must_change_password
+    assert temp.value not in repr(temp) + str(temp)
+    assert staff_login.login(ctx, CLERK, temp.value).must_change_password
 
 
 def test_disable_ends_sessions_on_every_workstation(
