@@ -12,7 +12,11 @@ Prints JSON lines ``{"name", "value", "unit", "baseline", "ratio", "target"}``:
   run, ``ratio`` = ORM / raw, ``target`` = 2 (×).
 
 Usage: ``scripts/bench_db.py [--holders 100000] [--full] [--quick] [--postgres auto|URL]``
-(``--full`` adds 1,000,000 holders; ``--postgres auto`` starts a throwaway server).
+(``--postgres auto`` starts a throwaway server). ``--full`` runs the default size: the
+1,000,000-holder figures are ``bench_scale.py --full``'s, which builds each 1M database once
+and runs these lookups on it (``--one-million`` here builds its own, as before).
+``--sqlite-db PATH`` / ``--pg-url URL``: measure on an existing, filled database instead of
+building one (``--holders`` then only labels the figures).
 """
 
 from __future__ import annotations
@@ -216,7 +220,12 @@ def fill_postgres(url: str, holders: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--holders", type=int, default=100_000)
-    parser.add_argument("--full", action="store_true", help="also 1,000,000 holders")
+    parser.add_argument("--full", action="store_true",
+                        help="the default size (1M figures: bench_scale.py --full)")
+    parser.add_argument("--one-million", action="store_true",
+                        help="also build and measure 1,000,000 holders here")
+    parser.add_argument("--sqlite-db", type=Path, help="an existing, filled SQLite file")
+    parser.add_argument("--pg-url", help="an existing, filled PostgreSQL database URL")
     parser.add_argument("--quick", action="store_true", help="10,000 holders only (smoke run)")
     parser.add_argument("--postgres", help="'auto' (throwaway server; the default with "
                         "--quick/--full), 'none', or a database URL")
@@ -228,7 +237,13 @@ def main() -> int:
         args.postgres = "auto"  # issue 2 names the raw-driver baseline on both back ends
     if args.postgres == "none":
         args.postgres = None
-    sizes = [args.holders] + ([1_000_000] if args.full else [])
+    if args.sqlite_db or args.pg_url:
+        if args.sqlite_db:
+            bench_lookups(f"sqlite:///{args.sqlite_db}", "sqlite", args.holders)
+        if args.pg_url:
+            bench_lookups(args.pg_url, "postgresql", args.holders)
+        return 0
+    sizes = [args.holders] + ([1_000_000] if args.one_million else [])
     server = None
     with tempfile.TemporaryDirectory(prefix="counter-bench-") as scratch:
         folder = args.keep or Path(scratch)

@@ -7,8 +7,10 @@ about time. Runs offscreen on its own demo database in a temporary folder.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HOME = tempfile.mkdtemp(prefix="counter-bench-gui-")
+atexit.register(shutil.rmtree, HOME, ignore_errors=True)  # its demo database: ~8 MB a run
 os.environ["XDG_DATA_HOME"] = os.path.join(HOME, "data")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(HOME, "config")
 os.environ["COUNTER_SETTINGS"] = os.path.join(HOME, "settings.toml")

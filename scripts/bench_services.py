@@ -20,7 +20,10 @@ Prints JSON lines ``{"name", "value", "unit", "baseline", "ratio", "target"}``:
   ``bench_gui``'s figure; this one isolates the import cost of our modules.
 - progress lines: PostgreSQL table + index sizes and rows per holder (docs/SCALING.md).
 
-``--quick``: 10,000 holders; default 100,000; ``--full``: 1,000,000.
+``--quick``: 10,000 holders; default and ``--full`` 100,000 (the 1,000,000-holder overview
+figures are ``bench_scale.py --full``'s, which builds each 1M database once; ``--holders
+1000000`` builds one here). ``--sqlite-db PATH`` / ``--pg-url URL``: measure the overview
+on an existing, filled database instead of building one (``--holders`` labels the figures).
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from sqlalchemy import Engine, event, select, text  # noqa: E402
 from counter_app import db  # noqa: E402
 from counter_app.demo import fill_demo  # noqa: E402
 from counter_app.models import Card, Holder, Office, Staff  # noqa: E402
-from counter_app.services import loss, records  # noqa: E402
+from counter_app.services import records, written_reports  # noqa: E402
 from counter_app.services.context import Actor, ServiceContext  # noqa: E402
 from counter_app.services.errors import ServiceError  # noqa: E402
 from counter_app.services.permissions import OfficeKind, Role  # noqa: E402
@@ -334,11 +337,12 @@ def bench_written_loss(url: str, per_workstation: int) -> None:
         mine: list[float] = []
         barrier.wait()
         for j, (holder_id, ssn) in enumerate(plans[t]):
-            details = loss.WrittenLossInput("13883251234", ctx.now().date(), "解放碑", "遗失",
-                                            IdDocument(IdDocumentKind.RESIDENT_ID, ssn))
+            details = written_reports.WrittenLossInput(
+                "13883251234", ctx.now().date(), "解放碑", "遗失",
+                IdDocument(IdDocumentKind.RESIDENT_ID, ssn))
             start = time.perf_counter()
             try:
-                loss.register_written_loss(ctx, actor, holder_id, details,
+                written_reports.register_written_loss(ctx, actor, holder_id, details,
                                            f"bench-ws{t:02d}-{j:05d}")
                 kind = "ok"
             except ServiceError:
@@ -459,7 +463,7 @@ def bench_cold_start(repeat: int) -> None:
     bare = best("pass")
     emit("cold_start.import_ui_app", best("import counter_app.ui.app"), "s", baseline=bare)
     emit("cold_start.import_services", best(
-        "import counter_app.services.records, counter_app.services.loss, "
+        "import counter_app.services.records, counter_app.services.written_reports, "
         "counter_app.services.search"), "s", baseline=bare)
 
 
@@ -469,15 +473,25 @@ def bench_cold_start(repeat: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="10,000 holders")
-    parser.add_argument("--full", action="store_true", help="1,000,000 holders")
+    parser.add_argument("--full", action="store_true",
+                        help="100,000 holders (1M: bench_scale.py --full)")
+    parser.add_argument("--sqlite-db", type=Path, help="an existing, filled SQLite file")
+    parser.add_argument("--pg-url", help="an existing, filled PostgreSQL database URL")
     parser.add_argument("--holders", type=int)
     parser.add_argument("--samples", type=int)
     parser.add_argument("--skip", default="", help="comma list: sqlite,postgresql,loss,cold")
     args = parser.parse_args()
-    holders = args.holders or (10_000 if args.quick else 1_000_000 if args.full else 100_000)
+    holders = args.holders or (10_000 if args.quick else 100_000)
     samples = args.samples or (60 if args.quick else 300)
     per_ws = 10 if args.quick else 40
     skip = set(filter(None, args.skip.split(",")))
+    if args.sqlite_db or args.pg_url:
+        if args.sqlite_db:
+            bench_overview(f"sqlite:///{args.sqlite_db}", "sqlite", holders, samples)
+        if args.pg_url:
+            bench_overview(args.pg_url, "postgresql", holders, samples)
+            report_sizes(args.pg_url, holders)
+        return 0
     with tempfile.TemporaryDirectory(prefix="counter-bench-svc-") as scratch:
         if "sqlite" not in skip:
             url = f"sqlite:///{scratch}/svc.sqlite3"
