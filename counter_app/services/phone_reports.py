@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
@@ -188,14 +189,53 @@ def _verify_service_password(
 # --------------------------------------------------------------------------- L2 lapsing
 
 
+_S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
+
+#: At most this many rows in one lapsing list; the clerk is told when there are more.
+LAPSING_LIST_LIMIT = 500
+
+
 def lapsing_phone_reports(
-    ctx: ServiceContext, actor: Actor, within_days: int | None = None
+    ctx: ServiceContext,
+    actor: Actor,
+    within_days: int | None = None,
+    limit: int | None = LAPSING_LIST_LIMIT,
 ) -> list[LapsingReport]:
     """RULES L2: open phone reports whose deadline falls within ``within_days`` (default
     the ``lapsing_warning_days`` setting), soonest first, of the actor's district (the city
-    card center sees every district). ID numbers are masked; the look-up is audited."""
+    card center sees every district), at most ``limit`` of them (None: all). ID numbers
+    are masked; the look-up is audited."""
     require(ctx, actor, Action.VIEW_RECORDS)
-    return list_lapsing(ctx, within_days, actor.district_code, actor=actor)
+    return list_lapsing(ctx, within_days, actor.district_code, actor=actor, limit=limit)
+
+
+def count_lapsing_phone_reports(
+    ctx: ServiceContext, actor: Actor, within_days: int | None = None
+) -> int:
+    """How many phone reports :func:`lapsing_phone_reports` would list — for the status-bar
+    badge. A count shows nobody's data, so it is not audited and runs as a read."""
+    require(ctx, actor, Action.VIEW_RECORDS)
+    days = ctx.settings.lapsing_warning_days if within_days is None else within_days
+    with ctx.read_uow() as uow:
+        stmt = _lapsing_query(select(func.count(LossReport.id)), ctx.now(), days,
+                              actor.district_code)  # fmt: skip
+        return int(uow.session.scalar(stmt) or 0)
+
+
+def _lapsing_query(stmt: _S, now: dt.datetime, days: int, district_code: str | None) -> _S:
+    """``stmt`` restricted to open phone reports due within ``days`` of ``now``."""
+    stmt = (
+        stmt.select_from(LossReport)
+        .join(Holder, Holder.id == LossReport.holder_id)
+        .where(
+            LossReport.kind == LossKind.TEMPORARY,
+            LossReport.state == LossState.OPEN,
+            LossReport.deadline_at <= now + dt.timedelta(days=days),
+        )
+    )
+    if district_code is not None:
+        stmt = stmt.where(Holder.household_district == district_code)
+    return stmt
 
 
 def list_lapsing(
@@ -205,25 +245,18 @@ def list_lapsing(
     *,
     actor: Actor | None = None,
     workstation: str | None = None,
+    limit: int | None = None,
 ) -> list[LapsingReport]:
     """The list of :func:`lapsing_phone_reports` for one district (None: all); audited."""
     days = ctx.settings.lapsing_warning_days if within_days is None else within_days
     with ctx.uow() as uow:
         session = uow.session
         now = ctx.now()
-        stmt = (
-            select(LossReport, Holder, Card)
-            .join(Holder, Holder.id == LossReport.holder_id)
-            .join(Card, Card.id == LossReport.card_id)
-            .where(
-                LossReport.kind == LossKind.TEMPORARY,
-                LossReport.state == LossState.OPEN,
-                LossReport.deadline_at <= now + dt.timedelta(days=days),
-            )
-            .order_by(LossReport.deadline_at, LossReport.id)
-        )
-        if district_code is not None:
-            stmt = stmt.where(Holder.household_district == district_code)
+        stmt = _lapsing_query(select(LossReport, Holder, Card), now, days, district_code)
+        stmt = stmt.join(Card, Card.id == LossReport.card_id).order_by(
+            LossReport.deadline_at, LossReport.id)
+        if limit is not None:
+            stmt = stmt.limit(limit)
         rows = [
             LapsingReport(
                 report_id=report.id, deadline_at=report.deadline_at or now,

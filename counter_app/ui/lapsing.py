@@ -1,9 +1,11 @@
 """Phone loss reports about to lapse (RULES L2), for the staff who must call the holders:
 a count badge in the status bar and a list dialog.
 
-The list comes from ``services.phone_reports.lapsing_phone_reports`` (the actor's district; the
-city card center sees all; ID numbers masked; the look-up is audited) on a pool thread.
-The badge is refreshed at start, every ``REFRESH_MINUTES`` and when the list is opened.
+The badge shows ``services.phone_reports.count_lapsing_phone_reports`` (a count: nobody's
+data, not audited), refreshed at start and every ``REFRESH_MINUTES``; clicking it fetches the
+list, ``lapsing_phone_reports`` (the actor's district; the city card center sees all; ID
+numbers masked; at most ``LAPSING_LIST_LIMIT`` rows; the look-up is audited). Both run on a
+pool thread.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ for _field, _label in (("holder_name", "姓名"), ("masked_id_number", "身份�
 class LapsingDialog(QDialog):
     """The list of lapsing phone reports, soonest deadline first."""
 
-    def __init__(self, rows: list[Any], days: int | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, rows: list[Any], days: int | None, parent: QWidget | None = None,
+        total: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("lapsingDialog")
         self.setWindowTitle(self.tr("即将失效的电话挂失"))
@@ -46,7 +51,11 @@ class LapsingDialog(QDialog):
         within = self.tr("%1 天内").replace("%1", str(days)) if days is not None else ""
         text = self.tr("以下 12333 电话挂失将%1到期失效，请联系持卡人办理书面挂失（RULES L2）：")
         empty = self.tr("没有即将失效的电话挂失。")
-        self.heading = QLabel(text.replace("%1", within) if rows else empty)
+        heading = text.replace("%1", within) if rows else empty
+        if total is not None and total > len(rows):
+            more = self.tr("（共 %1 条，按到期先后显示前 %2 条。）")
+            heading += more.replace("%1", str(total)).replace("%2", str(len(rows)))
+        self.heading = QLabel(heading)
         self.heading.setWordWrap(True)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)
@@ -78,40 +87,44 @@ class LapsingBadge(QPushButton):
         self.refresh()
         self.timer.start()
 
-    def refresh(self, then: Any = None) -> None:
+    def refresh(self) -> None:
         window = self.window_
         actor = window.actor
         if window.locked or not actor.may(Action.VIEW_RECORDS):
             self.setVisible(False)
             return
         gateway, days = window.gateway, self.days
-
-        def done(rows: Any) -> None:
-            self._show(list(rows))
-            if callable(then):
-                then()
-
         window.runner.run(
-            lambda: gateway.call("phone_reports", "lapsing_phone_reports", actor, days),
-            done,
+            lambda: gateway.call("phone_reports", "count_lapsing_phone_reports", actor, days),
+            self._show,
             lambda _e: self.setVisible(False),  # no badge rather than a wrong one
-            name="lapsing_phone_reports",
+            name="count_lapsing_phone_reports",
         )
 
-    def _show(self, rows: list[Any]) -> None:
-        self.rows = rows
-        self.count = len(rows)
-        self.setText(self.tr("电话挂失即将失效：%1").replace("%1", str(self.count)))
-        self.setStyleSheet("color: #b00020; font-weight: bold;" if rows else "")
+    def _show(self, count: int) -> None:
+        self.count = count
+        self.setText(self.tr("电话挂失即将失效：%1").replace("%1", str(count)))
+        self.setStyleSheet("color: #b00020; font-weight: bold;" if count else "")
         self.setToolTip(self.tr("点击查看即将失效的 12333 电话挂失列表"))
         self.setVisible(True)
 
     def show_list(self) -> None:
-        def open_dialog() -> None:
-            self.dialog = LapsingDialog(self.rows, self.days, self.window_)
+        window = self.window_
+        actor, gateway, days = window.actor, window.gateway, self.days
+
+        def fetch() -> tuple[list[Any], int]:
+            rows = gateway.call("phone_reports", "lapsing_phone_reports", actor, days)
+            total = gateway.call("phone_reports", "count_lapsing_phone_reports", actor, days)
+            return list(rows), int(total)
+
+        def open_dialog(result: tuple[list[Any], int]) -> None:
+            rows, total = result
+            self.rows = rows
+            self._show(total)
+            self.dialog = LapsingDialog(rows, days, window, total=total)
             self.dialog.show()
 
-        self.refresh(open_dialog)
+        window.runner.run(fetch, open_dialog, window.show_error, name="lapsing_phone_reports")
 
 
 def install_lapsing_badge(window: MainWindow, days: int | None = None) -> LapsingBadge:

@@ -118,12 +118,26 @@ def test_staff_activity_refuses_a_reversed_range(counter: Any) -> None:
 
 
 def test_lapsing_badge_counts_the_districts_lapsing_phone_reports(counter: Any) -> None:
-    win = counter("YB500103-01")
+    from sqlalchemy import func, select
+
+    from counter_app.models import AuditEvent
+
+    win = counter("KZX500000-01")  # the card center sees every district's reports
     badge = win.lapsing_badge
+
+    def audited_lists() -> int:
+        with win.gateway.ctx.uow() as uow:
+            return int(uow.session.scalar(select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.action == "loss.lapsing_list")) or 0)  # fmt: skip
+
+    before = audited_lists()
+    badge.refresh()
     assert badge.isVisibleTo(win)
-    assert badge.count is not None and badge.count == len(badge.rows)
+    assert badge.count is not None and badge.count > 0
     assert str(badge.count) in badge.text()
+    assert audited_lists() == before  # a count shows nobody's data: not audited
     badge.show_list()
     assert badge.dialog is not None
-    assert badge.dialog.model.rowCount() == badge.count
+    assert badge.dialog.model.rowCount() == badge.count == len(badge.rows)
+    assert audited_lists() == before + 1  # the list of names and phones is
     badge.dialog.close()

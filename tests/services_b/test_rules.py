@@ -50,7 +50,8 @@ from counter_app.services.errors import (
     WrongCard,
     WrongDistrict,
 )
-from counter_app.services.sessions import IdDocument, IdDocumentKind, open_id_session
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from counter_app.services.sessions import open_id_session
 from reader.errors import WrongPin
 from reader.identity import APP_OK
 
@@ -568,3 +569,14 @@ def test_R2_replacement_ends_old_cards_life(world: World) -> None:
                                           world.holders["h016"].holder_id, doc(world, "h016"),
                                           "replace-h016-0001")
     assert again.already_done and again.application_id == result.application_id
+
+
+def test_L2_lapsing_count_for_the_badge_and_a_bounded_list(world: World) -> None:
+    for key in ("h011", "h012", "h013"):
+        phone_reports.report_loss_by_phone(world.ctx, world.holders[key].ssn, SERVICE_PASSWORD)
+    actor = world.actors["yb103"]
+    everything = phone_reports.lapsing_phone_reports(world.ctx, actor, within_days=30)
+    assert phone_reports.count_lapsing_phone_reports(world.ctx, actor, 30) == len(everything)
+    assert len(everything) >= 3
+    first_two = phone_reports.lapsing_phone_reports(world.ctx, actor, 30, limit=2)
+    assert first_two == everything[:2]  # soonest deadline first, cut at the limit
