@@ -198,7 +198,8 @@ def capture_statements(url: str, samples: int = 3) -> list[tuple[str, Any]]:
 
     from counter_app.models import Card, Holder
     from counter_app.services import phone_reports, search
-    from counter_app.services.sessions import IdDocument, IdDocumentKind, open_id_session
+    from counter_app.services.idcheck import IdDocument, IdDocumentKind
+    from counter_app.services.sessions import open_id_session
 
     engine = db.create_engine_for(url)
     try:
@@ -308,7 +309,7 @@ def rss_mb(key="VmHWM"):
 
 app = QApplication(sys.argv)
 from counter_app.demo.accounts import DEMO_ACCOUNTS
-from counter_app.services.sessions import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.settings import load_settings
 from counter_app.ui import app as gui
 

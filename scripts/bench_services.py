@@ -56,13 +56,9 @@ from counter_app.models import Card, Holder, Office, Staff  # noqa: E402
 from counter_app.services import records, written_reports  # noqa: E402
 from counter_app.services.context import Actor, ServiceContext  # noqa: E402
 from counter_app.services.errors import ServiceError  # noqa: E402
+from counter_app.services.idcheck import IdDocument, IdDocumentKind  # noqa: E402
 from counter_app.services.permissions import OfficeKind, Role  # noqa: E402
-from counter_app.services.sessions import (  # noqa: E402
-    HolderSession,
-    IdDocument,
-    IdDocumentKind,
-    open_id_session,
-)
+from counter_app.services.sessions import HolderSession, open_id_session  # noqa: E402
 from counter_app.settings import Settings  # noqa: E402
 
 AS_OF = dt.date(2025, 6, 15)

@@ -169,9 +169,9 @@ def worker(args: argparse.Namespace) -> int:
         DatabaseUnavailable,
         ServiceError,
     )
+    from counter_app.services.idcheck import IdDocument, IdDocumentKind
     from counter_app.services.permissions import OfficeKind, Role
     from counter_app.services.pin_change import change_pin
-    from counter_app.services.sessions import IdDocument, IdDocumentKind
     from counter_app.settings import Settings
     from reader.client import SocialSecurityCardClient
     from reader.emulator.card import EmulatedCard

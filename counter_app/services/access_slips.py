@@ -35,7 +35,7 @@ from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import SessionRequired
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import require
-from counter_app.services.sessions import AccessSummary, SessionRef
+from counter_app.services.session_summary import AccessSummary, SessionRef, access_summary
 from counter_app.services.uow import run_retrying
 from forms import data as fd
 
@@ -96,7 +96,7 @@ def issue_access_slip(
             row = db.get(HolderSessionRow, ref.session_id, with_for_update=True)
             if row is None:
                 raise SessionRequired()
-            summary = sessions.access_summary(db, ref)
+            summary = access_summary(db, ref)
             existing = _existing(db, row)
             if existing is not None:
                 serial, form = existing

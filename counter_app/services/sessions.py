@@ -13,25 +13,24 @@ A session opens in one of two ways:
 
 Every opening, failed attempt and end is audited. A card session ends when that card
 leaves the reader (:func:`card_removed`). :func:`end_session` returns the data of the
-access slip (查阅告知单): what was viewed and done, by whom, where and when.
+access slip (查阅告知单): what was viewed and done, by whom, where and when — read by
+``session_summary``. How a holder was identified and the ID-document types
+(``SessionVia``, ``IdDocument``, ``IdDocumentKind``) are ``idcheck``'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from counter_app.models.audit import AuditEvent
-from counter_app.models.audit_actions import AuditAction, action_label
+from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import IN_USE_STATES, Card
 from counter_app.models.holder import Holder
 from counter_app.models.holder_session import HolderSessionRow
-from counter_app.models.office import Office, Staff
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
@@ -46,45 +45,16 @@ from counter_app.services.errors import (
     SessionEnded,
     SessionRequired,
 )
+from counter_app.services.idcheck import IdDocument, IdDocumentKind, SessionVia
 from counter_app.services.permissions import Action
-from counter_app.services.queries.category import category_label
 from counter_app.services.refusals import record_refusal, require
+from counter_app.services.session_summary import AccessSummary, access_summary
 from counter_app.validation import ValidationError, parse_id_number
-from forms.masking import mask_id_number
 from reader.client import SocialSecurityCardClient
 from reader.errors import ApplicationBlocked, PinBlocked, WrongPin
 from reader.identity import APP_BLOCKED, CardIdentity
 from reader.pinbuffer import PinBuffer
 from reader.pinpad import SecurePinPad
-
-
-class SessionVia(StrEnum):
-    CARD_PIN = "card_pin"
-    ID_DOCUMENT = "id_document"
-
-
-class IdDocumentKind(StrEnum):
-    RESIDENT_ID = "resident_id"  # 居民身份证
-    TEMPORARY_ID = "temporary_id"  # 临时居民身份证
-    HOUSEHOLD_REGISTER = "household_register"  # 户籍证明
-
-
-ID_DOCUMENT_LABELS: dict[IdDocumentKind, str] = {
-    IdDocumentKind.RESIDENT_ID: "居民身份证",
-    IdDocumentKind.TEMPORARY_ID: "临时居民身份证",
-    IdDocumentKind.HOUSEHOLD_REGISTER: "户籍证明",
-}
-
-
-@dataclass(frozen=True)
-class IdDocument:
-    """An ID document shown at the counter: its kind and the citizen ID number on it."""
-
-    kind: IdDocumentKind
-    number: str
-
-    def __repr__(self) -> str:  # never print the full number in logs or tracebacks
-        return f"IdDocument(kind={self.kind.value!r}, number={mask_id_number(self.number)!r})"
 
 
 @dataclass(frozen=True)
@@ -102,45 +72,6 @@ class HolderSession:
     office_id: int
     #: The card the session is about: the card read, or the holder's card in use.
     card_number: str | None = None
-
-
-@dataclass(frozen=True)
-class SessionActionItem:
-    """One thing done for the holder in the session (for the access slip)."""
-
-    at: dt.datetime
-    action: str
-    description: str
-    outcome: str
-    serial: str = ""
-
-
-@dataclass(frozen=True)
-class AccessSummary:
-    """RULES Q7 — the access slip: whose records, viewed by whom, where, when, why."""
-
-    session_id: int
-    holder_id: int
-    holder_name: str
-    masked_ssn: str
-    card_number: str | None
-    via: SessionVia
-    #: How the holder was identified, in Chinese (e.g. 社保卡+密码, 居民身份证).
-    identified_by: str
-    #: Why records were looked up without the card (ID sessions), else empty.
-    purpose: str
-    staff_no: str
-    staff_name: str
-    office_code: str
-    office_name: str
-    workstation: str | None
-    opened_at: dt.datetime
-    closed_at: dt.datetime
-    end_reason: str
-    #: Category values viewed, in first-viewed order, and their Chinese labels.
-    categories: tuple[str, ...]
-    category_labels: tuple[str, ...]
-    actions: tuple[SessionActionItem, ...]
 
 
 _END_REASONS = {"done", "card_removed", "staff_logout", "staff_disabled", "timeout", "superseded"}
@@ -433,75 +364,9 @@ def end_session(
             audit.record(uow, actor, AuditAction.SESSION_END, holder_id=session.holder_id,
                          card_id=session.card_id, reason=why[:200], at=now,
                          details={"session_id": session.session_id})  # fmt: skip
-        summary = _summary(db, session)
+        summary = access_summary(db, session)
         uow.commit()
     return summary
-
-
-class SessionRef(Protocol):
-    """What names a session: a ``HolderSession`` or the ``AccessSummary`` of one."""
-
-    @property
-    def session_id(self) -> int: ...
-
-    @property
-    def card_number(self) -> str | None: ...
-
-
-def access_summary(db: Session, session: SessionRef) -> AccessSummary:
-    """The access slip's data of ``session`` (read in the caller's transaction)."""
-    return _summary(db, session)
-
-
-def _summary(db: Session, session: SessionRef) -> AccessSummary:
-    row = db.execute(
-        select(HolderSessionRow, Holder.name, Holder.ssn, Staff.staff_no, Staff.name,
-               Office.code, Office.name)
-        .join(Holder, Holder.id == HolderSessionRow.holder_id)
-        .join(Staff, Staff.id == HolderSessionRow.staff_id)
-        .join(Office, Office.id == HolderSessionRow.office_id)
-        .where(HolderSessionRow.id == session.session_id)
-    ).one_or_none()  # fmt: skip
-    if row is None:
-        raise SessionRequired()
-    hs, holder_name, ssn, staff_no, staff_name, office_code, office_name = row
-    closed_at = hs.closed_at or hs.opened_at
-    events = db.execute(
-        select(AuditEvent.at, AuditEvent.action, AuditEvent.category, AuditEvent.outcome,
-               AuditEvent.details)
-        .where(AuditEvent.holder_id == hs.holder_id, AuditEvent.at >= hs.opened_at,
-               AuditEvent.at <= closed_at, AuditEvent.staff_id == hs.staff_id)
-        .order_by(AuditEvent.seq)
-    ).all()  # fmt: skip
-    categories: list[str] = []
-    actions: list[SessionActionItem] = []
-    for at, action, category, outcome, details in events:
-        if action == AuditAction.RECORD_VIEW and category and outcome == "success":
-            if category not in categories:
-                categories.append(category)
-        elif not action.startswith(("session.", "record.")) and outcome != "refused":
-            serial = ""
-            if isinstance(details, dict):
-                serial = str(details.get("serial") or details.get("form_serial") or "")
-            actions.append(SessionActionItem(
-                at, action, action_label(action), outcome, serial))  # fmt: skip
-    via = SessionVia(hs.via)
-    if via is SessionVia.CARD_PIN:
-        identified_by = "社保卡+密码"
-    else:
-        identified_by = ID_DOCUMENT_LABELS.get(
-            IdDocumentKind(hs.document_kind) if hs.document_kind else IdDocumentKind.RESIDENT_ID,
-            "有效身份证件",
-        )
-    return AccessSummary(
-        session_id=hs.id, holder_id=hs.holder_id, holder_name=holder_name,
-        masked_ssn=mask_id_number(ssn), card_number=session.card_number, via=via,
-        identified_by=identified_by, purpose=hs.reason or "", staff_no=staff_no,
-        staff_name=staff_name, office_code=office_code, office_name=office_name,
-        workstation=hs.workstation, opened_at=hs.opened_at, closed_at=closed_at,
-        end_reason=hs.end_reason or "", categories=tuple(categories),
-        category_labels=tuple(category_label(c) for c in categories), actions=tuple(actions),
-    )  # fmt: skip
 
 
 def _audit_now(ctx: ServiceContext, actor: Actor | None, action: str, **kwargs: Any) -> None:

@@ -16,7 +16,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.services.sessions import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
+from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
 from counter_app.ui.holder_view import find_value
 from counter_app.ui.models import display
 from counter_app.validation import ValidationError, parse_id_number

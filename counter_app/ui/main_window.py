@@ -2,7 +2,10 @@
 
 Everything reaches the database and the card through the gateway and the reader bridge on
 pool threads (``TaskRunner``). This window holds the state of the counter — who is logged
-in, which holder session is open, what is in the reader — and nothing else.
+in, which holder session is open, what is in the reader — and nothing else. Its parts are
+widgets of their own: the search pane (``search_pane``), the holder view (``holder_view``),
+the action panel (``action_panel``), the status bar (``status_bar``) and the lock screen
+(``lock``); the window wires them and decides what is allowed.
 """
 
 from __future__ import annotations
@@ -13,14 +16,11 @@ from typing import Any
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
 from PyQt6.QtWidgets import (
-    QAbstractItemView,
     QDockWidget,
     QLabel,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +28,8 @@ from PyQt6.QtWidgets import (
 from counter_app.services.context import Actor
 from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.permissions import ACTION_LABELS, Action
-from counter_app.ui.actions import COUNTER_ACTIONS, Situation, availability
+from counter_app.ui.action_panel import ActionPanel
+from counter_app.ui.actions import Situation, availability
 from counter_app.ui.card_session import CardLogin
 from counter_app.ui.gateway import ServiceGateway
 from counter_app.ui.holder_view import HolderView, find_value
@@ -37,17 +38,9 @@ from counter_app.ui.login import APP_TITLE
 from counter_app.ui.models import RecordTableModel
 from counter_app.ui.pin_entry import PinEntry
 from counter_app.ui.reader_bridge import ReaderBridge, ReaderState
-from counter_app.ui.search import SearchBox
+from counter_app.ui.search_pane import HIT_COLUMNS, SearchPane
+from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.tasks import TaskRunner
-
-READER_TEXT = {
-    ReaderState.NO_READER: "未连接读卡器",
-    ReaderState.READY: "读卡器就绪，请插卡",
-    ReaderState.READING: "正在读卡…",
-    ReaderState.CARD_PRESENT: "已插卡",
-    ReaderState.UNREADABLE: "无法读取此卡",
-}
-HIT_COLUMNS = ["name", "gender", "ssn", "birth_date", "card_number", "card_state"]
 
 #: Opens a workflow dialog: (window, action) -> None. Filled by ``workflows.register``.
 WorkflowOpener = Callable[["MainWindow", Action], None]
@@ -86,59 +79,29 @@ class MainWindow(QMainWindow):
             "background: #b00020; color: white; padding: 6px; font-weight: bold;"
         )
         self.banner.hide()
-        self.search = SearchBox()
-        self.search.search.connect(self.do_search)
+        #: The holders found by the last search (shown by the search pane).
         self.hits = RecordTableModel(columns=HIT_COLUMNS)
-        self.hit_view = QTableView()
-        self.hit_view.setObjectName("hitTable")
-        self.hit_view.setModel(self.hits)
-        self.hit_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.hit_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.hit_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.hit_view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
-        self.hit_view.activated.connect(lambda _i: self.check_id_for_hit())
-        self.open_hit = QPushButton(self.tr("核验证件并查看 (Enter)"))
-        self.open_hit.clicked.connect(self.check_id_for_hit)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self.search)
-        left_layout.addWidget(self.hit_view, 1)
-        left_layout.addWidget(self.open_hit)
+        self.search_pane = SearchPane(self.hits)
+        self.search_pane.search.connect(self.do_search)
+        self.search_pane.check_requested.connect(self.check_id_for_hit)
 
         self.holder = HolderView(gateway, runner)
         self.holder.card_state_known.connect(self._card_state_known)
         self.holder.error.connect(self.show_error)
 
-        self.action_buttons: dict[Action, QPushButton] = {}
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(QLabel(self.tr("业务办理")))
-        for action, key in COUNTER_ACTIONS:
-            button = QPushButton(f"{self.tr(ACTION_LABELS[action])}  ({key})")
-            button.setObjectName(f"action_{action.value}")
-            button.setMinimumHeight(40)
-            button.clicked.connect(lambda _c=False, a=action: self.start_workflow(a))
-            self.action_buttons[action] = button
-            right_layout.addWidget(button)
-            shortcut = QAction(self)
-            shortcut.setShortcut(QKeySequence(key))
-            shortcut.triggered.connect(
-                lambda _c=False, b=button: b.click() if b.isEnabled() else None
-            )
-            self.addAction(shortcut)
-        right_layout.addStretch(1)
-        self.end_button = QPushButton(self.tr("结束服务并打印告知单 (F12)"))
-        self.end_button.setObjectName("endSession")
-        self.end_button.clicked.connect(self.end_session)
-        right_layout.addWidget(self.end_button)
-        self.lock_button = QPushButton(self.tr("锁定 (Ctrl+L)"))
-        self.lock_button.clicked.connect(self.lock)
-        right_layout.addWidget(self.lock_button)
+        self.action_panel = ActionPanel()
+        self.action_panel.action_requested.connect(self.start_workflow)
+        self.action_panel.end_requested.connect(self.end_session)
+        self.action_panel.lock_requested.connect(self.lock)
+        self.addActions(self.action_panel.shortcuts)
+        #: The buttons this window enables from the rules (:meth:`refresh_actions`).
+        self.action_buttons = self.action_panel.buttons
+        self.end_button = self.action_panel.end_button
 
         splitter = QSplitter()
-        splitter.addWidget(left)
+        splitter.addWidget(self.search_pane)
         splitter.addWidget(self.holder)
-        splitter.addWidget(right)
+        splitter.addWidget(self.action_panel)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 760, 220])
         work = QWidget()
@@ -151,21 +114,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(work)
         self.stack.addWidget(self.lock_screen)
         self.setCentralWidget(self.stack)
-        self.setTabOrder(self.search.edit, self.hit_view)
-        self.setTabOrder(self.hit_view, self.open_hit)
+        self.search_pane.set_tab_order()
 
-        self.reader_label = QLabel()
-        self.reader_label.setObjectName("readerState")
-        self.typing_label = QLabel()
-        self.typing_label.setObjectName("holderTyping")
-        self.staff_label = QLabel()
-        self.office_label = QLabel()
-        bar = self.statusBar()
-        assert bar is not None
-        bar.addWidget(self.reader_label, 1)
-        bar.addWidget(self.typing_label)
-        bar.addPermanentWidget(self.staff_label)
-        bar.addPermanentWidget(self.office_label)
+        self.status_bar = CounterStatusBar()
+        self.setStatusBar(self.status_bar)
 
         self.holder_dock: QDockWidget | None = None
         if not pin_entry.own_window:
@@ -208,8 +160,7 @@ class MainWindow(QMainWindow):
     def _set_actor(self, actor: Actor) -> None:
         self.actor = actor
         self.setWindowTitle(f"{self.tr(APP_TITLE)} — {actor.office_name}")
-        self.staff_label.setText(self.tr("工作人员：") + f"{actor.name}（{actor.staff_no}）")
-        self.office_label.setText(f"{actor.office_name} · {actor.workstation_id}")
+        self.status_bar.show_staff(actor)
         self.refresh_actions()
         self.actor_changed.emit(actor)
 
@@ -277,13 +228,7 @@ class MainWindow(QMainWindow):
     # -- reader ------------------------------------------------------------------------
 
     def _reader_state(self, state: ReaderState, detail: str) -> None:
-        text = self.tr(READER_TEXT[state])
-        if detail and state in (ReaderState.UNREADABLE, ReaderState.NO_READER):
-            text += "：" + detail
-        self.reader_label.setText(self.tr("读卡器：") + text)
-        self.reader_label.setStyleSheet(
-            "color: #b00020;" if state is ReaderState.UNREADABLE else ""
-        )
+        self.status_bar.show_reader(state, detail)
         self.refresh_actions()
 
     def _card_ready(self, identity: Any) -> None:
@@ -324,15 +269,14 @@ class MainWindow(QMainWindow):
 
     def _holder_typing(self, typing: bool) -> None:
         # The clerk's side learns only that an entry is open — never a digit or a count.
-        self.typing_label.setText(self.tr("持卡人正在输入密码…") if typing else "")
+        self.status_bar.show_holder_typing(typing)
         if self.holder_dock is not None:
             self.holder_dock.setVisible(typing)
 
     # -- search and ID-checked sessions ------------------------------------------------
 
     def focus_search(self) -> None:
-        self.search.edit.setFocus()
-        self.search.edit.selectAll()
+        self.search_pane.focus_search()
 
     def do_search(self, text: str) -> None:
         actor = self.actor
@@ -346,16 +290,12 @@ class MainWindow(QMainWindow):
     def _hits_found(self, hits: list[Any]) -> None:
         self.db_ok()
         self.hits.set_rows(hits, HIT_COLUMNS)
-        self.hit_view.resizeColumnsToContents()
+        self.search_pane.hits_shown()
         if not hits:
             self.show_message(self.tr("未找到该参保人。请核对身份证号码、卡号或姓名与出生日期。"))
-        else:
-            self.hit_view.selectRow(0)
-            self.hit_view.setFocus()
 
     def selected_hit(self) -> Any:
-        rows = self.hit_view.selectionModel().selectedRows()  # type: ignore[union-attr]
-        return self.hits.row_object(rows[0].row()) if rows else None
+        return self.search_pane.selected_hit()
 
     def check_id_for_hit(self) -> None:
         hit = self.selected_hit()
@@ -433,7 +373,7 @@ class MainWindow(QMainWindow):
             button.setEnabled(enabled and self._open_workflow is not None)
             button.setToolTip(why if not enabled else self.tr(ACTION_LABELS[action]))
         self.end_button.setEnabled(situation.has_session)
-        self.open_hit.setEnabled(self.hits.rowCount() > 0)
+        self.search_pane.refresh()
 
     def start_workflow(self, action: Action) -> None:
         if self._open_workflow is not None and self.workflow is None:

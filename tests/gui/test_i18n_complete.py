@@ -218,8 +218,8 @@ def test_main_window_in_english(english: Any, request: Any) -> None:
     window = request.getfixturevalue("window")  # built after the translator is installed
     reader = request.getfixturevalue("reader")
     assert window.windowTitle().startswith("Social Security Card Counter Workstation — ")
-    assert window.reader_label.text() == "Reader: ready, insert a card"
-    assert window.staff_label.text().startswith("Staff: ")
+    assert window.status_bar.reader_label.text() == "Reader: ready, insert a card"
+    assert window.status_bar.staff_label.text().startswith("Staff: ")
     buttons = window.action_buttons
     assert buttons[Action.CHANGE_PIN].text() == "Change card PIN  (F5)"
     assert buttons[Action.WRITTEN_LOSS_REPORT].text() == "Written loss report  (F8)"
@@ -240,7 +240,7 @@ def test_main_window_in_english(english: Any, request: Any) -> None:
 
     reader.insert()
     assert window.pins.keypad.confirm_button.text() == "Confirm"
-    assert window.typing_label.text() == "The cardholder is entering the PIN…"
+    assert window.status_bar.typing_label.text() == "The cardholder is entering the PIN…"
     _type_pin(window, "135790")
     assert window.holder.session is not None
     header = window.holder.header.text()

@@ -137,7 +137,7 @@ def test_cancelled_entry_calls_back_with_none(qtbot: Any) -> None:
 def test_clerk_window_shows_typing_but_never_digits(qtbot: Any, window: Any) -> None:
     got: list[Any] = []
     window.pins.ask(REQ, got.append)
-    assert window.typing_label.text() == "持卡人正在输入密码…"
+    assert window.status_bar.typing_label.text() == "持卡人正在输入密码…"
     for d in "13579":
         window.pins.keypad.press_digit(d)
         texts = [
@@ -151,7 +151,7 @@ def test_clerk_window_shows_typing_but_never_digits(qtbot: Any, window: Any) -> 
             assert "13579" not in text
     window.pins.keypad.press_digit("0")
     window.pins.keypad.press_confirm()
-    assert window.typing_label.text() == ""
+    assert window.status_bar.typing_label.text() == ""
     got[0].wipe()
 
 

@@ -48,8 +48,8 @@ def test_login_needs_staff_number(qtbot: Any, gateway: Any, runner: Any) -> None
 
 
 def open_id_session(window: Any) -> None:
-    window.search.edit.setText(SSN)
-    window.search.button.click()
+    window.search_pane.box.edit.setText(SSN)
+    window.search_pane.box.button.click()
     window.hits.row_object(0)
     window._id_session_opened(window.gateway.open_id_session(window.actor, 7, None, "test"))
 
@@ -64,7 +64,7 @@ def test_lock_hides_personal_data_and_same_staff_unlocks(qtbot: Any, window: Any
     window.lock()
     assert window.stack.currentWidget() is window.lock_screen
     assert "张三" not in visible_text(window)
-    assert not window.holder.isVisible() and not window.hit_view.isVisible()
+    assert not window.holder.isVisible() and not window.search_pane.view.isVisible()
     window.lock_screen.form.password.setText("wrong")
     window.lock_screen.form.submit.click()
     assert window.locked and window.lock_screen.form.error.text()
@@ -86,7 +86,7 @@ def test_other_staff_login_ends_the_first_session(qtbot: Any, window: Any, gatew
     assert window.holder.session is None
     assert gateway.ended == [session]
     assert gateway.logged_out == ["YB500103-01"]
-    assert "医保经办乙" in window.staff_label.text()
+    assert "医保经办乙" in window.status_bar.staff_label.text()
 
 
 def test_idle_timer_locks(qtbot: Any, window: Any) -> None:

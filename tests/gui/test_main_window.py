@@ -21,12 +21,12 @@ def type_pin(window: Any, digits: str) -> None:
 
 
 def test_status_bar_shows_reader_staff_and_office(window: Any, reader: Any) -> None:
-    assert "读卡器就绪" in window.reader_label.text()
-    assert "医保经办甲" in window.staff_label.text()
-    assert "渝中区医疗保险分中心" in window.office_label.text()
+    assert "读卡器就绪" in window.status_bar.reader_label.text()
+    assert "医保经办甲" in window.status_bar.staff_label.text()
+    assert "渝中区医疗保险分中心" in window.status_bar.office_label.text()
     assert window.windowTitle() == "社保卡经办窗口工作站 — 渝中区医疗保险分中心"
     reader.bridge.notify_reader(False, "")
-    assert "未连接读卡器" in window.reader_label.text()
+    assert "未连接读卡器" in window.status_bar.reader_label.text()
 
 
 def test_card_and_pin_open_the_overview(window: Any, reader: Any, gateway: Any) -> None:
@@ -34,13 +34,13 @@ def test_card_and_pin_open_the_overview(window: Any, reader: Any, gateway: Any) 
     assert reader.bridge.state is ReaderState.CARD_PRESENT
     assert window.pins.keypad.active
     assert "卡号尾号 5674" in window.pins.keypad.purpose_label.text()
-    assert window.typing_label.text() == "持卡人正在输入密码…"
+    assert window.status_bar.typing_label.text() == "持卡人正在输入密码…"
     type_pin(window, "135790")
     assert window.holder.session is not None
     assert "张三" in window.holder.header.text()
     assert "500***********0016" in window.holder.header.text()
     assert SSN not in window.holder.header.text()
-    assert window.typing_label.text() == ""
+    assert window.status_bar.typing_label.text() == ""
     assert window.action_buttons[Action.CHANGE_PIN].isEnabled() or True
 
 
@@ -60,7 +60,7 @@ def test_unreadable_card_shows_diagnose_hint(window: Any, reader: Any) -> None:
     reader.transport.remove_during_next_transmit()
     reader.insert()
     assert reader.bridge.state is ReaderState.UNREADABLE
-    assert "diagnose" in window.reader_label.text()
+    assert "diagnose" in window.status_bar.reader_label.text()
 
 
 def test_card_pulled_ends_the_card_session(window: Any, reader: Any, gateway: Any) -> None:
@@ -81,12 +81,12 @@ def test_card_pulled_while_typing_wipes_the_entry(window: Any, reader: Any) -> N
     reader.remove()
     assert not window.pins.keypad.active
     assert len(buffer) == 0
-    assert window.typing_label.text() == ""
+    assert window.status_bar.typing_label.text() == ""
 
 
 def test_search_and_id_check_open_a_session(window: Any, gateway: Any, monkeypatch: Any) -> None:
-    window.search.edit.setText(SSN)
-    window.search.button.click()
+    window.search_pane.box.edit.setText(SSN)
+    window.search_pane.box.button.click()
     assert window.hits.rowCount() == 1
     assert window.hits.data(window.hits.index(0, 2)) == "500***********0016"
 
@@ -108,8 +108,8 @@ def test_search_and_id_check_open_a_session(window: Any, gateway: Any, monkeypat
 def test_id_check_refuses_a_different_number(qtbot: Any, window: Any) -> None:
     from counter_app.ui.id_check import IdCheckDialog
 
-    window.search.edit.setText(SSN)
-    window.search.button.click()
+    window.search_pane.box.edit.setText(SSN)
+    window.search_pane.box.button.click()
     dialog = IdCheckDialog(window.selected_hit(), window)
     qtbot.addWidget(dialog)
     dialog.number.setText("500103198507150032")
@@ -145,12 +145,12 @@ def test_reveal_shows_full_number_then_hides_it(qtbot: Any, window: Any, gateway
 
 def test_database_outage_shows_banner_and_keeps_typed_text(window: Any, gateway: Any) -> None:
     gateway.db_down = True
-    window.search.edit.setText(SSN)
-    window.search.button.click()
+    window.search_pane.box.edit.setText(SSN)
+    window.search_pane.box.button.click()
     assert window.banner.isVisible() and "数据库" in window.banner.text()
-    assert window.search.edit.text() == SSN
+    assert window.search_pane.box.edit.text() == SSN
     gateway.db_down = False
-    window.search.button.click()
+    window.search_pane.box.button.click()
     assert not window.banner.isVisible()
 
 

@@ -68,14 +68,14 @@ def test_card_session_through_the_demo_pin_pad(qtbot: Any, counter: Any) -> None
     assert notice.currentWidget() is notice.pinpad
     assert notice.pinpad.title.text() == "请在读卡器键盘上输入密码"
     assert holder.card_number[-4:] in notice.pinpad.purpose.text()
-    assert win.typing_label.text() == "持卡人正在输入密码…"
+    assert win.status_bar.typing_label.text() == "持卡人正在输入密码…"
     assert not ws.pin_entry.keypad.active  # the PC keypad is not asking
 
     pad.type_pin(holder.pin)
     qtbot.waitUntil(lambda: win.holder.overview is not None, timeout=10000)
     assert win.card_session
     assert typed_on_pc == []  # the PC's keypad never took a digit
-    assert win.typing_label.text() == ""
+    assert win.status_bar.typing_label.text() == ""
 
 
 def test_wrong_pin_on_the_pad_asks_again_with_tries_left(qtbot: Any, counter: Any) -> None:

@@ -21,8 +21,8 @@ import pytest
 
 from counter_app.demo.accounts import ROLE_PASSWORDS, fixed_holder
 from counter_app.services.errors import DatabaseUnavailable
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.permissions import Action
-from counter_app.services.sessions import IdDocument, IdDocumentKind
 from counter_app.settings import Settings
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.tasks import InlinePool

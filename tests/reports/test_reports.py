@@ -15,7 +15,7 @@ from sqlalchemy import Engine, text
 
 from reports import actions
 from reports.csv_out import render_csv
-from reports.daily import DailyReport
+from reports.daily_rows import DailyReport
 from reports.pdf import render_pdf
 from reports.runner import (
     AccessRequest,

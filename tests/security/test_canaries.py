@@ -69,7 +69,7 @@ from counter_app.services.errors import (
     PhoneIdentificationFailed,
     PinEntriesDiffer,
 )
-from counter_app.services.sessions import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.settings import default_settings_path, dump_settings
 from reader.client import SocialSecurityCardClient
 from reader.emulator.card import EmulatedCard

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from counter_app import db
 from counter_app.models import Base
 from counter_app.services import audit, written_reports
-from counter_app.services.sessions import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from tests.security.conftest import APP_ROLE
 from tests.security.defences import defence_triggers, suspend_defences
 from tests.services_b.conftest import build_world

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from counter_app.models import AuditEvent, Card, FormDocument, IdempotencyKey, LossReport
 from counter_app.services import audit, written_reports
 from counter_app.services.errors import ConcurrentChange, DatabaseUnavailable
-from counter_app.services.sessions import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from tests.services_b.conftest import World, build_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]

@@ -12,9 +12,9 @@ from counter_app.models import Holder, Office, ServicePassword
 from counter_app.services import pin_change, records, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import SessionEnded, SessionRequired
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.permissions import OfficeKind
 from counter_app.services.records import Category
-from counter_app.services.sessions import IdDocument, IdDocumentKind
 from counter_app.validation import CHONGQING_DISTRICTS
 from reader.errors import WrongPin
 from reader.pinbuffer import PinBuffer

@@ -15,8 +15,8 @@ from counter_app.models import AuditEvent
 from counter_app.services import records, search, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import NotPermitted, SessionRequired
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.records import Category
-from counter_app.services.sessions import IdDocument, IdDocumentKind
 from counter_app.validation import ValidationError
 from tests.services.conftest import actor_for, holder_id_of
 

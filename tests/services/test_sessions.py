@@ -18,7 +18,7 @@ from counter_app.services.errors import (
     SessionEnded,
     SessionRequired,
 )
-from counter_app.services.sessions import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocument, IdDocumentKind, SessionVia
 from reader.errors import WrongPin
 from reader.pinbuffer import PinBuffer
 from tests.services.conftest import actor_for, card_for, holder_id_of
@@ -45,7 +45,7 @@ def test_Q1_card_and_pin_open_a_session(ctx: ServiceContext) -> None:
     pin = _pin("135790")
     session = sessions.open_card_session(ctx, actor, client, pin)
     assert len(pin) == 0  # the buffer was wiped
-    assert session.via is sessions.SessionVia.CARD_PIN
+    assert session.via is SessionVia.CARD_PIN
     assert session.holder_id == holder_id_of(ctx, "active_changed_pin")
     assert session.card_number == "A12504057"
     sessions.require_open(ctx, session)
@@ -114,7 +114,7 @@ def test_Q7_id_document_session_records_reason(ctx: ServiceContext) -> None:
     holder_id = holder_id_of(ctx, "active_default_pin")
     doc = IdDocument(IdDocumentKind.HOUSEHOLD_REGISTER, "500103 19680315 0310")
     session = sessions.open_id_session(ctx, actor, holder_id, doc, "持卡人未带卡，查询养老金")
-    assert session.via is sessions.SessionVia.ID_DOCUMENT
+    assert session.via is SessionVia.ID_DOCUMENT
     assert session.card_number == "A12424866"
     [event] = _events(ctx, "session.open")
     assert event.reason == "持卡人未带卡，查询养老金"

@@ -12,7 +12,8 @@ from sqlalchemy import select, text
 from counter_app.models import Card, LossReport, PasswordEvent
 from counter_app.services import lifting, pin_change, pin_reset, written_reports
 from counter_app.services.errors import OutcomeUnknownRecorded, ServiceError
-from counter_app.services.sessions import IdDocument, IdDocumentKind, open_id_session
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from counter_app.services.sessions import open_id_session
 from reader.emulator.inprocess import InProcessTransport
 from reader.errors import CardError, CardRemoved, OutcomeUnknown, WrongPin
 

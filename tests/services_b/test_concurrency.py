@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from counter_app.models import Card, FormDocument, LossReport, ReplacementApplication
 from counter_app.services import lifting, loss_records, replacement, written_reports
 from counter_app.services.errors import ServiceError
-from counter_app.services.sessions import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
 
 from .conftest import World, pin
 

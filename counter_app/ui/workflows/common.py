@@ -6,7 +6,7 @@ from typing import Any
 
 from PyQt6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPushButton, QWidget
 
-from counter_app.services.sessions import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
+from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
 from counter_app.ui.i18n import tr
 from counter_app.ui.printing import FormPrinter
 from counter_app.validation import ValidationError, parse_id_number

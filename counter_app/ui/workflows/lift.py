@@ -18,8 +18,8 @@ from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from counter_app.services.errors import ApprovalInvalid, ApprovalRequired, ServiceError
+from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocumentKind
 from counter_app.services.permissions import ACTION_LABELS, Action
-from counter_app.services.sessions import ID_DOCUMENT_LABELS, IdDocumentKind
 from counter_app.ui.models import display
 from counter_app.ui.workflows.approval import approval_step
 from counter_app.ui.workflows.base import WorkflowDialog

@@ -19,7 +19,7 @@ from typing import Any
 from PyQt6.QtWidgets import QLabel, QWidget
 
 from counter_app.services.errors import IdDocumentMismatch
-from counter_app.services.sessions import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.ui.card_session import purpose_text
 from counter_app.ui.holder_view import find_value
 from counter_app.ui.i18n import tr

@@ -1,0 +1,69 @@
+"""The search pane: the search box, the holders found, and 核验证件并查看.
+
+A view over the window's hit model (``RecordTableModel`` with :data:`HIT_COLUMNS`): it
+shows the rows the window puts there and says which one is selected; the search itself and
+the ID check run in the window (on pool threads, through the gateway).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtWidgets import QAbstractItemView, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from counter_app.ui.models import RecordTableModel
+from counter_app.ui.search import SearchBox
+
+HIT_COLUMNS = ["name", "gender", "ssn", "birth_date", "card_number", "card_state"]
+
+
+class SearchPane(QWidget):
+    """``search(text)`` once the text validates; ``check_requested`` for the selected hit
+    (Enter or double-click on a row, or the button)."""
+
+    search = pyqtSignal(str)
+    check_requested = pyqtSignal()
+
+    def __init__(self, hits: RecordTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hits = hits
+        self.box = SearchBox()
+        self.box.search.connect(self.search)
+        self.view = QTableView()
+        self.view.setObjectName("hitTable")
+        self.view.setModel(hits)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
+        self.view.activated.connect(lambda _i: self.check_requested.emit())
+        self.open_button = QPushButton(self.tr("核验证件并查看 (Enter)"))
+        self.open_button.clicked.connect(lambda _c=False: self.check_requested.emit())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.box)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.open_button)
+
+    def set_tab_order(self) -> None:
+        """Search box → hits → button (call once the pane sits in its window)."""
+        QWidget.setTabOrder(self.box.edit, self.view)
+        QWidget.setTabOrder(self.view, self.open_button)
+
+    def focus_search(self) -> None:
+        self.box.edit.setFocus()
+        self.box.edit.selectAll()
+
+    def hits_shown(self) -> None:
+        """After the window filled the model: fit the columns, select the first hit."""
+        self.view.resizeColumnsToContents()
+        if self.hits.rowCount() > 0:
+            self.view.selectRow(0)
+            self.view.setFocus()
+
+    def selected_hit(self) -> Any:
+        rows = self.view.selectionModel().selectedRows()  # type: ignore[union-attr]
+        return self.hits.row_object(rows[0].row()) if rows else None
+
+    def refresh(self) -> None:
+        self.open_button.setEnabled(self.hits.rowCount() > 0)

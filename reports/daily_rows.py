@@ -1,0 +1,286 @@
+"""The daily business report as figures and as rows (issue 7 item 1).
+
+:class:`DailyReport` holds the figures of one Shanghai day — counts by operation and
+outcome, refusals, per staff member and per office, operations per hour, service times,
+forms issued and reprinted with their serial ranges and gaps, the audit chain head — and
+lays them out for the renderers (:class:`reports.model.Report`): the tables and chart of
+the PDF (:meth:`DailyReport.rendered`) and the long-format CSV rows
+(:meth:`DailyReport.csv_rows`). ``reports.daily.build_daily_report`` fills it from the
+database; this module runs no query, renders no PDF and imports no Qt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reports import actions
+from reports.lookup import OfficeRef, StaffRef
+from reports.model import Cell, Chart, Rendered, Table
+from reports.timeframe import show
+
+
+@dataclass(frozen=True)
+class OperationCount:
+    action: str
+    label: str
+    #: Query category for record views (RULES Q2), else None.
+    category: str | None
+    success: int
+    refused: int
+    failed: int
+    other: int
+
+    @property
+    def total(self) -> int:
+        return self.success + self.refused + self.failed + self.other
+
+
+@dataclass(frozen=True)
+class RefusalCount:
+    action: str
+    reason: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ActorCount:
+    """Per staff member (code = staff number) or per office (code = office code)."""
+
+    code: str
+    name: str
+    operations: int
+    record_views: int
+    refused: int
+    failed: int
+    events: int
+
+
+@dataclass(frozen=True)
+class ServiceTimes:
+    sessions: int
+    median_s: float | None
+    p90_s: float | None
+
+
+@dataclass(frozen=True)
+class FormKindCount:
+    kind: str
+    issued: int
+    reprinted: int
+
+
+@dataclass(frozen=True)
+class SerialRange:
+    office_code: str
+    year: int
+    first_serial: str
+    last_serial: str
+    first_sequence: int
+    last_sequence: int
+    issued: int
+
+    @property
+    def missing_inside(self) -> int:
+        return self.last_sequence - self.first_sequence + 1 - self.issued
+
+
+@dataclass(frozen=True)
+class SerialGap:
+    """Sequences ``after + 1 .. before - 1`` of one office and year were never issued."""
+
+    office_code: str
+    year: int
+    after: int
+    before: int
+
+    @property
+    def missing(self) -> int:
+        return self.before - self.after - 1
+
+
+@dataclass(frozen=True)
+class Reprint:
+    serial: str
+    kind: str
+    office_code: str
+    reprint_count: int
+    last_printed_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The stored checkpoint of the day (None if not written yet) and the last event."""
+
+    checkpoint_seq: int | None
+    checkpoint_hash: str | None
+    checkpoint_at: dt.datetime | None
+    last_seq: int | None
+    last_hash: str | None
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    day: dt.date
+    office: OfficeRef | None
+    staff: StaffRef | None
+    generated_at: dt.datetime
+    operations: tuple[OperationCount, ...]
+    refusals: tuple[RefusalCount, ...]
+    by_staff: tuple[ActorCount, ...]
+    by_office: tuple[ActorCount, ...]
+    service: ServiceTimes
+    form_kinds: tuple[FormKindCount, ...]
+    serial_ranges: tuple[SerialRange, ...]
+    serial_gaps: tuple[SerialGap, ...]
+    reprints: tuple[Reprint, ...]
+    hourly: tuple[int, ...]
+    chain: ChainHead
+
+    # --- figures derived from the aggregates -------------------------------------------
+    def count(self, action: str, outcome: str = actions.OUTCOME_SUCCESS,
+              category: str | None = None) -> int:
+        """Events of ``action`` (and ``category``, for record views) with ``outcome``."""
+        rows = [op for op in self.operations if op.action == action
+                and (category is None or op.category == category)]
+        return sum(getattr(op, outcome) if outcome in ("success", "refused", "failed")
+                   else op.other for op in rows)
+
+    @property
+    def scope_label(self) -> str:
+        if self.staff is not None:
+            return f"工作人员 {self.staff.staff_no} {self.staff.name}"
+        if self.office is not None:
+            return f"{self.office.name} ({self.office.code})"
+        return "全市"
+
+    # --- rendering ---------------------------------------------------------------------
+    def rendered(self) -> Rendered:
+        facts = (
+            ("报表日期", self.day.isoformat()),
+            ("范围", self.scope_label),
+            ("生成时间", show(self.generated_at)),
+            ("审计链检查点", _checkpoint_text(self.chain)),
+            ("当日最后审计事件", _last_event_text(self.chain)),
+        )
+        tables = [
+            Table("业务量", ("业务", "明细", "成功", "拒绝", "失败", "其他", "合计"),
+                  tuple(_operation_row(op) for op in self.operations),
+                  widths=(3, 3, 1.2, 1.2, 1.2, 1.2, 1.2)),
+            Table("拒绝原因", ("业务", "原因", "次数"),
+                  tuple((actions.action_label(r.action), r.reason, r.count)
+                        for r in self.refusals), widths=(3, 6, 1.2)),
+            Table("办理时长 (参保人打开至关闭)", ("办理人次", "中位数", "90% 分位"),
+                  ((self.service.sessions, _duration(self.service.median_s),
+                    _duration(self.service.p90_s)),)),
+            Table("表单签发与补打", ("表单", "签发份数", "补打份数"),
+                  tuple((actions.form_kind_label(k.kind), k.issued, k.reprinted)
+                        for k in self.form_kinds), widths=(4, 1.5, 1.5)),
+            Table("表单编号范围", ("机构", "年度", "起始编号", "结束编号", "份数", "区间内缺号"),
+                  tuple((s.office_code, s.year, s.first_serial, s.last_serial, s.issued,
+                         s.missing_inside) for s in self.serial_ranges),
+                  widths=(2.2, 1, 3.5, 3.5, 1, 1.4)),
+            Table("编号缺号检查", ("机构", "年度", "缺失编号", "缺失份数"),
+                  tuple((g.office_code, g.year, _gap_text(g), g.missing)
+                        for g in self.serial_gaps),
+                  widths=(2.2, 1, 4, 1.5), empty="无缺号 (编号连续)"),
+            Table("补打明细", ("编号", "表单", "机构", "累计补打次数", "最近打印"),
+                  tuple((r.serial, actions.form_kind_label(r.kind), r.office_code,
+                         r.reprint_count, show(r.last_printed_at)) for r in self.reprints),
+                  widths=(3.5, 2.5, 2, 1.5, 3)),
+        ]
+        if self.staff is None:
+            tables.append(_actor_table("按工作人员", ("工号", "姓名"), self.by_staff))
+        if self.office is None and self.staff is None:
+            tables.append(_actor_table("按经办机构", ("机构编码", "机构名称"), self.by_office))
+        chart = Chart("每小时业务量 (北京时间)", tuple(f"{h:02d}" for h in range(24)),
+                      self.hourly)
+        return Rendered(f"社会保障卡业务日报 {self.day.isoformat()}", facts, tuple(tables),
+                        (chart,))
+
+    def csv_columns(self) -> Sequence[str]:
+        return ("区块", "项目", "明细", "指标", "数值")
+
+    def csv_rows(self) -> Sequence[Sequence[Cell]]:
+        """Long format: one figure per line, so a spreadsheet can filter and pivot it."""
+        rows: list[tuple[Cell, ...]] = [
+            ("报表", "日期", "", "", self.day.isoformat()),
+            ("报表", "范围", "", "", self.scope_label),
+            ("审计链", "检查点", "", "序号", self.chain.checkpoint_seq),
+            ("审计链", "检查点", "", "哈希", self.chain.checkpoint_hash),
+            ("审计链", "当日最后事件", "", "序号", self.chain.last_seq),
+            ("审计链", "当日最后事件", "", "哈希", self.chain.last_hash),
+        ]
+        for op in self.operations:
+            detail = actions.category_label(op.category) if op.category else ""
+            for name, value in (("成功", op.success), ("拒绝", op.refused),
+                                ("失败", op.failed), ("其他", op.other), ("合计", op.total)):
+                rows.append(("业务量", op.label, detail, name, value))
+        for r in self.refusals:
+            rows.append(("拒绝原因", actions.action_label(r.action), r.reason, "次数", r.count))
+        rows.append(("办理时长", "办理人次", "", "人次", self.service.sessions))
+        rows.append(("办理时长", "中位数", "", "秒", _seconds(self.service.median_s)))
+        rows.append(("办理时长", "90% 分位", "", "秒", _seconds(self.service.p90_s)))
+        for k in self.form_kinds:
+            rows.append(("表单", actions.form_kind_label(k.kind), "", "签发", k.issued))
+            rows.append(("表单", actions.form_kind_label(k.kind), "", "补打", k.reprinted))
+        for s in self.serial_ranges:
+            key = f"{s.office_code} {s.year}"
+            rows.append(("表单编号", key, "", "起始编号", s.first_serial))
+            rows.append(("表单编号", key, "", "结束编号", s.last_serial))
+            rows.append(("表单编号", key, "", "份数", s.issued))
+        for g in self.serial_gaps:
+            rows.append(("编号缺号", f"{g.office_code} {g.year}", _gap_text(g), "缺失份数",
+                         g.missing))
+        for rp in self.reprints:
+            rows.append(("补打", rp.serial, actions.form_kind_label(rp.kind), "累计补打次数",
+                         rp.reprint_count))
+        for section, actors in (("按工作人员", self.by_staff), ("按经办机构", self.by_office)):
+            for a in actors:
+                for name, value in (("业务", a.operations), ("查询", a.record_views),
+                                    ("拒绝", a.refused), ("失败", a.failed),
+                                    ("事件合计", a.events)):
+                    rows.append((section, a.code, a.name, name, value))
+        for hour, value in enumerate(self.hourly):
+            rows.append(("每小时业务量", f"{hour:02d}:00", "", "业务", value))
+        return rows
+
+
+def _operation_row(op: OperationCount) -> tuple[Cell, ...]:
+    detail = actions.category_label(op.category) if op.category else ""
+    return (op.label, detail, op.success, op.refused, op.failed, op.other, op.total)
+
+
+def _actor_table(title: str, keys: tuple[str, str], actors: Sequence[ActorCount]) -> Table:
+    return Table(title, (*keys, "业务", "查询", "拒绝", "失败", "事件合计"),
+                 tuple((a.code, a.name, a.operations, a.record_views, a.refused, a.failed,
+                        a.events) for a in actors), widths=(2.2, 3.5, 1, 1, 1, 1, 1.3))
+
+
+def _checkpoint_text(chain: ChainHead) -> str:
+    if chain.checkpoint_seq is None:
+        return "尚未生成 (当日检查点在日终写入)"
+    return f"序号 {chain.checkpoint_seq}  哈希 {chain.checkpoint_hash}"
+
+
+def _last_event_text(chain: ChainHead) -> str:
+    if chain.last_seq is None:
+        return "无"
+    return f"序号 {chain.last_seq}  哈希 {chain.last_hash}"
+
+
+def _gap_text(gap: SerialGap) -> str:
+    first, last = gap.after + 1, gap.before - 1
+    return f"{first:06d}" if first == last else f"{first:06d}–{last:06d}"
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _duration(value: float | None) -> str:
+    if value is None:
+        return "—"
+    minutes, seconds = divmod(int(round(value)), 60)
+    return f"{minutes} 分 {seconds:02d} 秒"
