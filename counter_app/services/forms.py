@@ -20,7 +20,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -48,6 +48,8 @@ KIND_REPLACEMENT = "replacement_application"
 KIND_PIN_RESET = "password_reset"
 KIND_UNBLOCK = "pin_unblock"
 KIND_ACCESS_SLIP = "access_slip"
+
+_F = TypeVar("_F")
 
 #: The ``form_documents.kind`` stored for each printed kind (QR codes carry the latter).
 STORED_KINDS: dict[fd.FormKind, str] = {
@@ -196,6 +198,24 @@ def form_from_json(value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- reprint
+
+
+def stored_form(session: Session, document: FormDocument, kind: type[_F]) -> _F:
+    """The plain form data kept with an issued document (so the form can be drawn again:
+    a resubmission's answer, a reprint), checked to be of ``kind``."""
+    content = session.get(FormContent, document.id)
+    if content is None:
+        raise FormNotFound()
+    form = form_from_json(content.data)
+    if not isinstance(form, kind):
+        raise FormNotFound()
+    return form
+
+
+def stored_form_by_serial(session: Session, serial: str, kind: type[_F]) -> _F:
+    """:func:`stored_form` of the document with ``serial``."""
+    document = session.scalars(select(FormDocument).where(FormDocument.serial == serial)).one()
+    return stored_form(session, document, kind)
 
 
 def form_key(settings: Settings) -> bytes:

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
-from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument
 from counter_app.models.holder import Holder
 from counter_app.models.loss import LossKind, LossReport, LossState
@@ -309,10 +308,7 @@ def _stored(session: Session, ref: str | None, key: bytes) -> LiftResult:
         .order_by(FormDocument.id.desc())
     ).first()  # fmt: skip
     assert doc is not None
-    content = session.get(FormContent, doc.id)
-    assert content is not None
-    form = service_forms.form_from_json(content.data)
-    assert isinstance(form, fd.LiftForm)
+    form = service_forms.stored_form(session, doc, fd.LiftForm)
     return LiftResult(report.id, report.card_id, report.holder_id, doc.serial, form,
                       app_unblocked=False, already_done=True, form_key=key)  # fmt: skip
 

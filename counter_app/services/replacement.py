@@ -19,8 +19,6 @@ from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
-from counter_app.models.form_content import FormContent
-from counter_app.models.forms import FormDocument
 from counter_app.models.holder import Holder
 from counter_app.models.loss import LossState, ReplacementApplication
 from counter_app.models.office import Office
@@ -115,11 +113,7 @@ def _stored(session: Session, ref: str | None, key: bytes) -> ReplacementResult:
     assert app is not None and app.form_serial is not None
     card = session.get(Card, app.old_card_id)
     assert card is not None
-    doc = session.scalars(select(FormDocument).where(FormDocument.serial == app.form_serial)).one()
-    content = session.get(FormContent, doc.id)
-    assert content is not None
-    form = service_forms.form_from_json(content.data)
-    assert isinstance(form, fd.ReplacementForm)
+    form = service_forms.stored_form_by_serial(session, app.form_serial, fd.ReplacementForm)
     return ReplacementResult(app.id, card.id, card.card_number, app.form_serial, form,
                              already_done=True, form_key=key)  # fmt: skip
 

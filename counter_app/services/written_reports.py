@@ -15,13 +15,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
-from counter_app.models.form_content import FormContent
-from counter_app.models.forms import FormDocument
 from counter_app.models.holder import Holder
 from counter_app.models.loss import LossChannel, LossKind, LossReport, LossState
 from counter_app.models.office import Office
@@ -142,13 +139,7 @@ def _stored_written(session: Session, ref: str | None, key: bytes) -> WrittenLos
     assert report is not None and report.form_serial is not None
     card = session.get(Card, report.card_id)
     assert card is not None
-    doc = session.scalars(
-        select(FormDocument).where(FormDocument.serial == report.form_serial)
-    ).one()
-    content = session.get(FormContent, doc.id)
-    assert content is not None
-    form = service_forms.form_from_json(content.data)
-    assert isinstance(form, fd.LossForm)
+    form = service_forms.stored_form_by_serial(session, report.form_serial, fd.LossForm)
     return WrittenLossResult(
         report_view(report, card.card_number), form, report.form_serial,
         confirmed_phone_report=report.channel == LossChannel.PHONE, already_done=True,
