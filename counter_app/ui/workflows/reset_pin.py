@@ -14,20 +14,12 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from counter_app.services.errors import (
-    ApprovalInvalid,
-    ApprovalRequired,
-    IdDocumentMismatch,
-    IdDocumentNotAccepted,
-)
+from counter_app.services.errors import ApprovalInvalid, ApprovalRequired
 from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.ui.workflows.approval import approval_step
-from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons, form_pdf
+from counter_app.ui.workflows.card_id_dialog import CardIdDialog
 from counter_app.ui.workflows.steps import (
     HolderPins,
-    IdDocumentStep,
-    holder_line,
     pin_page,
     wipe_all,
 )
@@ -37,24 +29,16 @@ if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
 
 
-class ResetPinDialog(WorkflowDialog):
-    needs_card = True
-
+class ResetPinDialog(CardIdDialog):
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, window.tr("重置遗忘密码"))
-        self.session = window.holder.session
-        self.identity = window.bridge.identity
-        self.printer: Any = None
-        self.result: Any = None
-        self.id_step = IdDocumentStep(
-            self.tr(
+        super().__init__(
+            window,
+            window.tr("重置遗忘密码"),
+            window.tr(
                 "持卡人忘记卡密码时，凭本人有效身份证件重置（RULES P5）。请核验证件，"
                 "证件号码须与卡内记载的公民身份号码一致。"
             ),
-            expected_ssn=getattr(self.identity, "ssn", None),
-            holder=holder_line(self),
         )
-        self.add_page(self.id_step.page, self._check_document)
         gateway, actor, session = window.gateway, window.actor, self.session
         # One attempt, one approval: a reset cancelled and started again is a new request.
         self.submission = uuid.uuid4().hex
@@ -121,9 +105,7 @@ class ResetPinDialog(WorkflowDialog):
             self.error(str(error))
             self.go_page(self.approval.page)
             return True
-        if isinstance(error, (IdDocumentMismatch, IdDocumentNotAccepted)):
-            self.error(str(error))
-            self.go_page(self.id_step.page)
+        if self.document_refused(error):
             return True
         self.next_button.setText(self.tr("请持卡人重新输入"))
         return False
@@ -135,14 +117,4 @@ class ResetPinDialog(WorkflowDialog):
             + "<br><br>"
             + self.tr("请打印《密码重置回执》，交持卡人签字；档案联留存，持卡人联交持卡人。")
         )
-        self.result = result
-        gateway = self.window_.gateway
-        self.call(lambda: form_pdf(gateway, result), self._receipt)
-
-    def _receipt(self, pdf: bytes) -> None:
-        serial = str(getattr(self.result, "serial", "") or "")
-        add_print_buttons(self, pdf, f"{self.tr('密码重置回执')} {serial}".strip())
-
-    def done(self, result: int) -> None:
-        self.pins.wipe()
-        super().done(result)
+        self.print_receipt(result, self.tr("密码重置回执"))

@@ -12,14 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from counter_app.services.errors import IdDocumentMismatch, IdDocumentNotAccepted
 from counter_app.services.permissions import ACTION_LABELS, Action
-from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons, form_pdf
+from counter_app.ui.workflows.card_id_dialog import CardIdDialog
 from counter_app.ui.workflows.steps import (
     HolderPins,
-    IdDocumentStep,
-    holder_line,
     pin_page,
     wipe_all,
 )
@@ -29,24 +25,16 @@ if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
 
 
-class UnblockDialog(WorkflowDialog):
-    needs_card = True
-
+class UnblockDialog(CardIdDialog):
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, window.tr("密码解锁"))
-        self.session = window.holder.session
-        self.identity = window.bridge.identity
-        self.printer: Any = None
-        self.result: Any = None
-        self.id_step = IdDocumentStep(
-            self.tr(
+        super().__init__(
+            window,
+            window.tr("密码解锁"),
+            window.tr(
                 "卡密码连续输错被锁定时，凭本人有效身份证件解锁（RULES P6）。请核验证件，"
                 "证件号码须与卡内记载的公民身份号码一致。"
             ),
-            expected_ssn=getattr(self.identity, "ssn", None),
-            holder=holder_line(self),
         )
-        self.add_page(self.id_step.page, self._check_document)
         self.pin_page, self.status = pin_page(
             self.tr(
                 "解锁后请持卡人在持卡人密码键盘上输入卡密码，以验证密码。"
@@ -85,11 +73,7 @@ class UnblockDialog(WorkflowDialog):
 
     def _failed(self, error: BaseException) -> bool:
         self.status.setText("")
-        if isinstance(error, (IdDocumentMismatch, IdDocumentNotAccepted)):
-            self.error(str(error))
-            self.go_page(self.id_step.page)
-            return True
-        return False
+        return self.document_refused(error)
 
     def _done(self, result: Any) -> None:
         self.status.setText("")
@@ -109,14 +93,4 @@ class UnblockDialog(WorkflowDialog):
             "请打印《密码解锁回执》，交持卡人签字；档案联留存，持卡人联交持卡人。"
         )
         self.show_result(text)
-        self.result = result
-        gateway = self.window_.gateway
-        self.call(lambda: form_pdf(gateway, result), self._receipt)
-
-    def _receipt(self, pdf: bytes) -> None:
-        serial = str(getattr(self.result, "serial", "") or "")
-        add_print_buttons(self, pdf, f"{self.tr('密码解锁回执')} {serial}".strip())
-
-    def done(self, result: int) -> None:
-        self.pins.wipe()
-        super().done(result)
+        self.print_receipt(result, self.tr("密码解锁回执"))
