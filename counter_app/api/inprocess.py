@@ -1,0 +1,273 @@
+"""``InProcessServices``: the interface served by ``counter_app.services`` in this process
+(the embedded workstation, the demo, the end-to-end tests).
+
+Each method is one call into the service of the same name with the bound
+``ServiceContext``. Drawing (form PDFs, report PDFs) goes through ``draw`` — the GUI passes
+``TaskRunner.call_in_process``, which runs it in the helper process when one runs: reportlab
+is pure Python and its CJK font tables fill the heap, so in the GUI process it would compete
+with the GUI thread for the GIL. Without ``draw`` (scripts, tests) it draws on the calling
+thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from counter_app.api.interface import CounterServices
+from counter_app.api.types import SupervisorApproval
+from counter_app.services import (
+    access_slips,
+    approvals,
+    document_check,
+    lifting,
+    phone_reports,
+    pin_change,
+    pin_reset,
+    records,
+    replacement,
+    search,
+    service_password,
+    sessions,
+    staff_login,
+    written_reports,
+)
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.permissions import Action
+from counter_app.services.queries.category import Category
+
+if TYPE_CHECKING:
+    from counter_app.services.access_slips import AccessSlipResult
+    from counter_app.services.approvals import ApprovalLike
+    from counter_app.services.idcheck import IdDocument, IdDocumentLike
+    from counter_app.services.lifting import LiftChecklist, LiftResult
+    from counter_app.services.phone_reports import LapsingReport
+    from counter_app.services.pin_events import PasswordResult
+    from counter_app.services.pin_reset import UnblockResult
+    from counter_app.services.queries.holder import HolderOverview
+    from counter_app.services.replacement import ReplacementResult
+    from counter_app.services.search import HolderHit
+    from counter_app.services.service_password import OneTimePassword
+    from counter_app.services.session_summary import AccessSummary, SessionRef
+    from counter_app.services.sessions import HolderSession
+    from counter_app.services.staff_login import LoginResult
+    from counter_app.services.written_reports import WrittenLossInput, WrittenLossResult
+    from forms.data import Form
+    from reader.client import SocialSecurityCardClient
+    from reader.identity import CardIdentity
+    from reader.pinbuffer import PinBuffer
+    from reader.pinpad import SecurePinPad
+    from reports.model import Progress
+    from reports.runner import Format, ReportRequest
+
+#: Runs a pure function (picklable arguments) elsewhere and returns its result.
+Draw = Callable[..., Any]
+
+
+def _draw_here(func: Callable[..., Any], *args: Any) -> Any:
+    return func(*args)
+
+
+class InProcessServices(CounterServices):
+    """``counter_app.services`` bound to one ``ServiceContext``."""
+
+    def __init__(self, ctx: ServiceContext, draw: Draw | None = None) -> None:
+        self.ctx = ctx
+        self.draw: Draw = draw or _draw_here
+
+    # -- staff -------------------------------------------------------------------------
+
+    def login(self, staff_no: str, password: str) -> LoginResult:
+        return staff_login.login(self.ctx, staff_no, password, self.ctx.settings.workstation_id)
+
+    def logout(self, actor: Actor) -> None:
+        staff_login.logout(self.ctx, actor)
+
+    # -- holder identification -----------------------------------------------------------
+
+    def find_holders(self, actor: Actor, text: str) -> list[HolderHit]:
+        return search.find_holders(self.ctx, actor, text)
+
+    def open_card_session(
+        self,
+        actor: Actor,
+        client: SocialSecurityCardClient,
+        pin: PinBuffer | None,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> HolderSession:
+        return sessions.open_card_session(self.ctx, actor, client, pin, pinpad=pinpad)
+
+    def open_id_session(
+        self, actor: Actor, holder_id: int, document: IdDocument, reason: str
+    ) -> HolderSession:
+        return sessions.open_id_session(self.ctx, actor, holder_id, document, reason)
+
+    def check_session_document(
+        self, actor: Actor, session: HolderSession, document: IdDocumentLike, purpose: Action
+    ) -> None:
+        document_check.check_session_document(self.ctx, actor, session, document, purpose)
+
+    def end_session(
+        self, actor: Actor, session: HolderSession, why: str = "done"
+    ) -> AccessSummary:
+        return sessions.end_session(self.ctx, actor, session, why)
+
+    def card_removed(self, session: HolderSession) -> None:
+        sessions.card_removed(self.ctx, session)
+
+    def issue_access_slip(self, actor: Actor, session: SessionRef) -> AccessSlipResult:
+        return access_slips.issue_access_slip(self.ctx, actor, session)
+
+    # -- records -----------------------------------------------------------------------
+
+    def overview(self, actor: Actor, session: HolderSession | None) -> HolderOverview:
+        return records.overview(self.ctx, actor, session)
+
+    def category(
+        self, actor: Actor, session: HolderSession | None, which: Category | str
+    ) -> Any:
+        return records.category(self.ctx, actor, session, which)
+
+    def reveal_ssn(self, actor: Actor, session: HolderSession | None) -> str:
+        return records.reveal_ssn(self.ctx, actor, session)
+
+    # -- passwords ---------------------------------------------------------------------
+
+    def change_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        old: PinBuffer | None,
+        new1: PinBuffer | None,
+        new2: PinBuffer | None,
+        id_number: str | None = None,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> PasswordResult:
+        return pin_change.change_pin(self.ctx, actor, session, client, old, new1, new2,
+                                     id_number, pinpad=pinpad)  # fmt: skip
+
+    def pin_reset_digest(self, actor: Actor, session: HolderSession, submission: str = "") -> str:
+        return pin_reset.pin_reset_digest(actor, session, submission)
+
+    def reset_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        document: IdDocumentLike,
+        new1: PinBuffer,
+        new2: PinBuffer,
+        approval: ApprovalLike | None,
+        submission: str = "",
+    ) -> PasswordResult:
+        return pin_reset.reset_pin(self.ctx, actor, session, client, document, new1, new2,
+                                   approval, submission)  # fmt: skip
+
+    def unblock_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        document: IdDocumentLike,
+        approval: ApprovalLike | None = None,
+        *,
+        pin: PinBuffer | None = None,
+    ) -> UnblockResult:
+        return pin_reset.unblock_pin(self.ctx, actor, session, client, document, approval,
+                                     pin=pin)  # fmt: skip
+
+    def reset_service_password(
+        self, actor: Actor, session: HolderSession, document: IdDocumentLike
+    ) -> OneTimePassword:
+        return service_password.reset_service_password(self.ctx, actor, session, document)
+
+    def verify_supervisor_approval(
+        self,
+        actor: Actor,
+        staff_no: str,
+        password: str,
+        request_digest: str,
+        action: str = "approve",
+    ) -> SupervisorApproval:
+        row = approvals.verify_supervisor_approval(self.ctx, actor, staff_no, password,
+                                                   request_digest, action)  # fmt: skip
+        return SupervisorApproval(int(row.id), staff_no.strip().upper())
+
+    def four_eyes_required(self) -> bool:
+        return bool(self.ctx.settings.four_eyes)
+
+    # -- loss, lift, replacement ---------------------------------------------------------
+
+    def register_written_loss(
+        self, actor: Actor, holder_id: int, details: WrittenLossInput, idempotency_key: str
+    ) -> WrittenLossResult:
+        return written_reports.register_written_loss(self.ctx, actor, holder_id, details,
+                                                     idempotency_key)  # fmt: skip
+
+    def lift_digest(self, actor: Actor, identity: CardIdentity, idempotency_key: str) -> str:
+        return lifting.lift_digest(actor, identity, idempotency_key)
+
+    def check_lift(
+        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+    ) -> LiftChecklist:
+        return lifting.check_lift(self.ctx, actor, identity, document)
+
+    def lift_loss_report(
+        self,
+        actor: Actor,
+        client: SocialSecurityCardClient,
+        pin: PinBuffer | None,
+        document: IdDocumentLike,
+        approval: ApprovalLike | None,
+        idempotency_key: str,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> LiftResult:
+        return lifting.lift_loss_report(self.ctx, actor, client, pin, document, approval,
+                                        idempotency_key, pinpad=pinpad)  # fmt: skip
+
+    def apply_replacement(
+        self, actor: Actor, holder_id: int, document: IdDocumentLike, idempotency_key: str
+    ) -> ReplacementResult:
+        return replacement.apply_replacement(self.ctx, actor, holder_id, document,
+                                             idempotency_key)  # fmt: skip
+
+    def count_lapsing_phone_reports(self, actor: Actor, within_days: int | None = None) -> int:
+        return phone_reports.count_lapsing_phone_reports(self.ctx, actor, within_days)
+
+    def lapsing_phone_reports(
+        self, actor: Actor, within_days: int | None = None, limit: int | None = 500
+    ) -> list[LapsingReport]:
+        return phone_reports.lapsing_phone_reports(self.ctx, actor, within_days, limit)
+
+    # -- documents -----------------------------------------------------------------------
+
+    def render_form(self, form: Form) -> bytes:
+        from counter_app.services.forms import render
+
+        return bytes(self.draw(render, form, self.ctx.settings))
+
+    def make_report(
+        self,
+        actor: Actor,
+        request: ReportRequest,
+        fmt: Format,
+        progress: Progress | None = None,
+    ) -> bytes:
+        from counter_app.services.reporting import build_report, render_report
+
+        last = [0, 1]
+
+        def relay(done: int, total: int, message: str) -> None:
+            last[:] = [done, total]
+            if progress is not None:
+                progress(done, total, message)
+
+        report = build_report(self.ctx, actor, request, fmt, relay)
+        data = self.draw(render_report, report, fmt)
+        if progress is not None:
+            progress(last[1], last[1], "完成")
+        return bytes(data)

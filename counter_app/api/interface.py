@@ -1,0 +1,252 @@
+"""``CounterServices``: every service call the workstation makes, typed.
+
+Each abstract method is the service function of the same name in ``counter_app.services``
+without its first parameter (the ``ServiceContext``, which an implementation binds; the
+workstation id too, for ``login``). Arguments and results are plain data — the services'
+dataclasses and enums, ``IdDocument``, ``PinBuffer`` — never a database row, so a remote
+client can carry them over HTTPS. Card operations take the card client (and optional PIN
+pad) of the reader the workstation holds, as the services do; ``make_report`` takes an
+optional progress callback, called on the calling thread.
+
+Implementations: ``InProcessServices`` (``counter_app.api.inprocess``), the remote client
+of ``counter-server``, and the GUI tests' fakes (``tests/gui/fakes.py``). Subclass this
+class: mypy then checks every override against these signatures, and a class that misses a
+method cannot be instantiated.
+
+To add a call: declare it here (abstract, the service's signature without ``ctx``),
+implement it in ``InProcessServices`` (one line into the service) and in every other
+implementation; the UI calls it on its ``services`` object on a pool thread.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any
+
+from counter_app.services.permissions import Action
+from counter_app.services.queries.category import Category
+
+if TYPE_CHECKING:
+    from counter_app.api.types import SupervisorApproval
+    from counter_app.services.access_slips import AccessSlipResult
+    from counter_app.services.approvals import ApprovalLike
+    from counter_app.services.context import Actor
+    from counter_app.services.idcheck import IdDocument, IdDocumentLike
+    from counter_app.services.lifting import LiftChecklist, LiftResult
+    from counter_app.services.phone_reports import LapsingReport
+    from counter_app.services.pin_events import PasswordResult
+    from counter_app.services.pin_reset import UnblockResult
+    from counter_app.services.queries.holder import HolderOverview
+    from counter_app.services.replacement import ReplacementResult
+    from counter_app.services.search import HolderHit
+    from counter_app.services.service_password import OneTimePassword
+    from counter_app.services.session_summary import AccessSummary, SessionRef
+    from counter_app.services.sessions import HolderSession
+    from counter_app.services.staff_login import LoginResult
+    from counter_app.services.written_reports import WrittenLossInput, WrittenLossResult
+    from forms.data import Form
+    from reader.client import SocialSecurityCardClient
+    from reader.identity import CardIdentity
+    from reader.pinbuffer import PinBuffer
+    from reader.pinpad import SecurePinPad
+    from reports.model import Progress
+    from reports.runner import Format, ReportRequest
+
+
+def category_member(key: str, position: int) -> Category | str:
+    """The ``Category`` of a record tab: by name, by value, else by position."""
+    for member in Category:
+        if member.name.lower() == key or str(member.value).lower() == key:
+            return member
+    members = list(Category)
+    return members[position] if 0 <= position < len(members) else key
+
+
+class CounterServices(ABC):
+    """The services as the workstation sees them. All methods block: call them on a pool
+    thread (card operations on the card thread), never on the GUI thread."""
+
+    # -- staff (staff_login) -----------------------------------------------------------
+
+    @abstractmethod
+    def login(self, staff_no: str, password: str) -> LoginResult: ...
+
+    @abstractmethod
+    def logout(self, actor: Actor) -> None: ...
+
+    # -- finding and identifying the holder (search, sessions, document_check) ---------
+
+    @abstractmethod
+    def find_holders(self, actor: Actor, text: str) -> list[HolderHit]: ...
+
+    @abstractmethod
+    def open_card_session(
+        self,
+        actor: Actor,
+        client: SocialSecurityCardClient,
+        pin: PinBuffer | None,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> HolderSession: ...
+
+    @abstractmethod
+    def open_id_session(
+        self, actor: Actor, holder_id: int, document: IdDocument, reason: str
+    ) -> HolderSession:
+        """RULES Q7: the service compares the document's number with the holder's record."""
+
+    @abstractmethod
+    def check_session_document(
+        self, actor: Actor, session: HolderSession, document: IdDocumentLike, purpose: Action
+    ) -> None:
+        """The document is the session holder's (checked against the database), or the
+        service's refusal (``IdDocumentMismatch``)."""
+
+    @abstractmethod
+    def end_session(
+        self, actor: Actor, session: HolderSession, why: str = "done"
+    ) -> AccessSummary: ...
+
+    @abstractmethod
+    def card_removed(self, session: HolderSession) -> None: ...
+
+    @abstractmethod
+    def issue_access_slip(self, actor: Actor, session: SessionRef) -> AccessSlipResult: ...
+
+    # -- records -----------------------------------------------------------------------
+
+    @abstractmethod
+    def overview(self, actor: Actor, session: HolderSession | None) -> HolderOverview: ...
+
+    @abstractmethod
+    def category(
+        self, actor: Actor, session: HolderSession | None, which: Category | str
+    ) -> Any: ...
+
+    @abstractmethod
+    def reveal_ssn(self, actor: Actor, session: HolderSession | None) -> str: ...
+
+    # -- passwords (pin_change, pin_reset, service_password, approvals) ------------------
+
+    @abstractmethod
+    def change_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        old: PinBuffer | None,
+        new1: PinBuffer | None,
+        new2: PinBuffer | None,
+        id_number: str | None = None,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> PasswordResult: ...
+
+    @abstractmethod
+    def pin_reset_digest(
+        self, actor: Actor, session: HolderSession, submission: str = ""
+    ) -> str: ...
+
+    @abstractmethod
+    def reset_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        document: IdDocumentLike,
+        new1: PinBuffer,
+        new2: PinBuffer,
+        approval: ApprovalLike | None,
+        submission: str = "",
+    ) -> PasswordResult: ...
+
+    @abstractmethod
+    def unblock_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        document: IdDocumentLike,
+        approval: ApprovalLike | None = None,
+        *,
+        pin: PinBuffer | None = None,
+    ) -> UnblockResult: ...
+
+    @abstractmethod
+    def reset_service_password(
+        self, actor: Actor, session: HolderSession, document: IdDocumentLike
+    ) -> OneTimePassword: ...
+
+    @abstractmethod
+    def verify_supervisor_approval(
+        self,
+        actor: Actor,
+        staff_no: str,
+        password: str,
+        request_digest: str,
+        action: str = "approve",
+    ) -> SupervisorApproval: ...
+
+    @abstractmethod
+    def four_eyes_required(self) -> bool:
+        """Setting ``four_eyes``: a supervisor approves resets and lifts."""
+
+    # -- loss, lift, replacement ---------------------------------------------------------
+
+    @abstractmethod
+    def register_written_loss(
+        self, actor: Actor, holder_id: int, details: WrittenLossInput, idempotency_key: str
+    ) -> WrittenLossResult: ...
+
+    @abstractmethod
+    def lift_digest(self, actor: Actor, identity: CardIdentity, idempotency_key: str) -> str: ...
+
+    @abstractmethod
+    def check_lift(
+        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+    ) -> LiftChecklist: ...
+
+    @abstractmethod
+    def lift_loss_report(
+        self,
+        actor: Actor,
+        client: SocialSecurityCardClient,
+        pin: PinBuffer | None,
+        document: IdDocumentLike,
+        approval: ApprovalLike | None,
+        idempotency_key: str,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> LiftResult: ...
+
+    @abstractmethod
+    def apply_replacement(
+        self, actor: Actor, holder_id: int, document: IdDocumentLike, idempotency_key: str
+    ) -> ReplacementResult: ...
+
+    @abstractmethod
+    def count_lapsing_phone_reports(
+        self, actor: Actor, within_days: int | None = None
+    ) -> int: ...
+
+    @abstractmethod
+    def lapsing_phone_reports(
+        self, actor: Actor, within_days: int | None = None, limit: int | None = 500
+    ) -> list[LapsingReport]:
+        """``limit`` defaults to ``phone_reports.LAPSING_LIST_LIMIT``."""
+
+    # -- documents -----------------------------------------------------------------------
+
+    @abstractmethod
+    def render_form(self, form: Form) -> bytes:
+        """The PDF of a registered form's plain data (``result.form``)."""
+
+    @abstractmethod
+    def make_report(
+        self,
+        actor: Actor,
+        request: ReportRequest,
+        fmt: Format,
+        progress: Progress | None = None,
+    ) -> bytes:
+        """A supervisor's report as PDF or CSV bytes (permission-checked and audited)."""
