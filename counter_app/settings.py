@@ -59,6 +59,15 @@ class Settings:
     #: Where the issuer's card keys come from: ``test`` (CARD.md test keys, demo/test only),
     #: ``file:/path/keys.toml`` (software keys), ``psam:READER`` (a PSAM; not built yet).
     key_source: str = "test"
+    #: Where the services run: ``inprocess`` (this machine's database) or ``remote`` (a
+    #: city's ``counter-server``; then no database URL and no card key on this machine).
+    backend: str = "inprocess"
+    #: ``remote``: the server's URL (``https://host:8443``), this workstation's client
+    #: certificate and key (PEM files) and the city CA that signed the server's certificate.
+    server_url: str = ""
+    client_cert: str = ""
+    client_key: str = ""
+    server_ca: str = ""
     #: Minutes of inactivity before the screen locks.
     idle_lock_minutes: int = 5
     #: Holder keypad: shuffle the digit keys.
@@ -114,6 +123,8 @@ def _check(name: str, value: Any) -> Any:
         raise SettingsError(f"设置项 {name} 应为整数，实际为 {value!r}")
     if expected is str and not isinstance(value, str):
         raise SettingsError(f"设置项 {name} 应为文本，实际为 {value!r}")
+    if name == "backend" and value not in ("inprocess", "remote"):
+        raise SettingsError(f"设置项 backend 只能是 inprocess/remote，实际为 {value!r}")
     if name == "mode" and value not in ("production", "demo", "test"):
         raise SettingsError(f"设置项 mode 只能是 production/demo/test，实际为 {value!r}")
     return value
