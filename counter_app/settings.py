@@ -90,6 +90,13 @@ class Settings:
     lock_timeout_ms: int = 5000
     #: User-interface language: ``zh_CN`` (default) or ``en``.
     language: str = "zh_CN"
+    #: Serial port of the resident ID card reader (IDCARD.md); empty: scan the serial ports.
+    idcard_port: str = ""
+    #: ID card photo decoder: ``demo`` (the emulator's pattern) or ``module:factory``.
+    idcard_decoder: str = "demo"
+    #: Actions (permission names, comma-separated, e.g. ``reset_pin,lift_loss``) whose ID
+    #: check must read the chip: typing the number by hand is refused for them.
+    idcard_manual_forbidden: str = ""
     #: Where this settings file was read from (not a setting itself).
     source: str = field(default="", compare=False)
 
