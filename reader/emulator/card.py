@@ -41,14 +41,35 @@ def _triesresponse(tries: int) -> int:
     return 0x6983 if tries == 0 else 0x63C0 | tries
 
 
-def _valid_pin_bcd(pin: bytes) -> bool:
-    """4–12 BCD digits, only a final ``F`` nibble as padding."""
+def _pin_digits(pin: bytes) -> list[int] | None:
+    """The digits of 4–12 BCD digits with only a final ``F`` nibble as padding, else None."""
     if not 2 <= len(pin) <= 6:
-        return False
+        return None
     nibbles = [n for b in pin for n in (b >> 4, b & 0x0F)]
     if nibbles[-1] == 0x0F:
         nibbles.pop()
-    return all(n <= 9 for n in nibbles)
+    if len(nibbles) < 4 or not all(n <= 9 for n in nibbles):
+        return None
+    return nibbles
+
+
+def _valid_pin_bcd(pin: bytes) -> bool:
+    """4–12 BCD digits, only a final ``F`` nibble as padding."""
+    return _pin_digits(pin) is not None
+
+
+def _checked_new_pin(pin: bytes) -> bytes:
+    """CARD.md "Password": a new PIN that is not 4–12 BCD digits, or is weak (``123456``,
+    all digits equal, a straight run up or down) → ``6A80``, nothing changes, no try spent.
+    The same judgement as the workstation's (``PinBuffer.is_weak``, RULES P7), made here
+    because a PIN typed on the reader's PIN pad never reaches the workstation."""
+    digits = _pin_digits(pin)
+    if digits is None:
+        raise CardStatus(0x6A80)
+    steps = {b - a for a, b in zip(digits, digits[1:], strict=False)}
+    if digits == [1, 2, 3, 4, 5, 6] or steps in ({0}, {1}, {-1}):
+        raise CardStatus(0x6A80)
+    return pin
 
 
 class EmulatedCard:
@@ -221,11 +242,14 @@ class EmulatedCard:
     def _verify(self, cmd: Command, _challenge: bytes | None) -> bytes:
         if cmd.p1 or cmd.p2:
             raise CardStatus(0x6A86)
+        if not cmd.data and cmd.le == 0:
+            # ``00 20 00 00 00``: the T=0 form of "tries left" (an empty Lc) — CARD.md.
+            cmd = Command(cmd.cla, cmd.ins, cmd.p1, cmd.p2, b"", None)
         self._require_pin_context(cmd)
         if not cmd.data:
             return response(_triesresponse(self.pin_tries_left))
-        if not 2 <= len(cmd.data) <= 6:
-            raise CardStatus(0x6700)
+        if not _valid_pin_bcd(cmd.data):
+            raise CardStatus(0x6A80)  # not 4–12 BCD digits: no try spent (CARD.md)
         return response(self._check_pin(cmd.data))
 
     def _require_pin_context(self, cmd: Command) -> None:
@@ -254,18 +278,23 @@ class EmulatedCard:
         if cmd.p1 == 0x01:
             self._require_pin_context(cmd)
             sep = cmd.data.find(b"\xff")
-            old, new = cmd.data[:sep], cmd.data[sep + 1 :]
-            if sep < 0 or not 2 <= len(old) <= 6 or not _valid_pin_bcd(new):
+            if sep < 0:
                 raise CardStatus(0x6700)
+            old, new = cmd.data[:sep], cmd.data[sep + 1 :]
+            if not _valid_pin_bcd(old):
+                raise CardStatus(0x6A80)
+            new = _checked_new_pin(new)  # before the old PIN is judged: no try spent
             sw = self._check_pin(old)
             if sw == 0x9000:
                 self._pin = new
             return response(sw)
         self._require_app(cmd)
-        new = cmd.data[:-4]
-        if not _valid_pin_bcd(new):
-            raise CardStatus(0x6700)
+        if not _valid_pin_bcd(cmd.data[:-4]):
+            raise CardStatus(0x6A80)
+        # The MAC first (an authorised command proves its origin before anything else),
+        # then the weak-PIN refusal: nothing changes either way.
         self._check_mac(cmd, challenge, KeyPurpose.RELOAD)
+        new = _checked_new_pin(cmd.data[:-4])
         self._pin = new
         self.pin_tries_left = self.pin_tries_max
         return response(0x9000)

@@ -4,8 +4,8 @@ The vpcd driver (loaded by pcscd, configured in ``/etc/reader.conf.d/``) listens
 ``127.0.0.1:35963`` for slot ``Virtual PCD 00 00`` (35964 for ``… 00 01``). This module is the
 *card* side: it connects to that port and answers. Wire format, both ways: a 2-byte
 big-endian length, then the payload. A 1-byte payload from the driver is a control message
-(``00`` power off, ``01`` power on, ``02`` reset, ``04`` get ATR — only the last is answered);
-anything longer is a command APDU, answered with the response APDU.
+(``00`` power off, ``01`` power on, ``02`` reset, ``04`` get ATR — only the last is answered;
+any other single byte is a too-short APDU and answered ``6700``, CARD.md); anything longer is a command APDU, answered with the response APDU.
 
 A connected socket is a card in the reader; closing it is pulling the card. The client
 reconnects by itself when pcscd restarts. ``TCP_NODELAY`` and one ``sendall`` per message
@@ -41,6 +41,7 @@ GET_ATR = 0x04
 
 _LENGTH = struct.Struct(">H")
 SW_NO_DIAGNOSIS = b"\x6f\x00"
+SW_WRONG_LENGTH = b"\x67\x00"
 log = logging.getLogger(__name__)
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
@@ -260,6 +261,10 @@ class VpcdClient:
                 self.card.power_on()
             elif code == RESET:
                 self.card.reset()
+            else:
+                # CARD.md: any other 1-byte message is a (too short) APDU, answered 6700;
+                # an unanswered message would leave the client waiting forever.
+                return SW_WRONG_LENGTH
             return None
         fault = self.fault(message) if self.fault is not None else None
         if fault is Fault.PULL_BEFORE:

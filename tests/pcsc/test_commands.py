@@ -106,8 +106,8 @@ def test_change_pin(client: SocialSecurityCardClient, served_card: ServedCard) -
 
 
 def test_reload_pin(client: SocialSecurityCardClient) -> None:
-    client.reload_pin(pin("654321"))
-    client.verify(pin("654321"))
+    client.reload_pin(pin("385912"))
+    client.verify(pin("385912"))
     with pytest.raises(WrongPin):
         client.verify(pin("123456"))
 
@@ -117,7 +117,7 @@ def test_wrong_keys_change_nothing(served_card: ServedCard) -> None:
     with PcscTransport.open(READER) as transport:
         client = SocialSecurityCardClient(transport, wrong)
         with pytest.raises(BadMac):
-            client.reload_pin(pin("654321"))
+            client.reload_pin(pin("385912"))
         with pytest.raises(BadMac):
             client.block_application(permanent=False)
         client.verify(pin("123456"))

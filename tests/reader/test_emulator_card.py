@@ -108,29 +108,29 @@ def test_verify_status_words(card: EmulatedCard, apdu: Send) -> None:
     assert apdu(card, "0020000003123456") == "6986"  # SSSE not selected
     selected(card, apdu)
     assert apdu(card, "0020000103123456") == "6A86"
-    assert apdu(card, "002000000112") == "6700"
-    assert apdu(card, "00200000071234567890123456"[:30]) == "6700"
-    assert apdu(card, "0020000000") == "6700"  # Le, no data
+    assert apdu(card, "002000000112") == "6A80"  # 2 digits: outside 4–12, no try spent
+    assert apdu(card, "00200000071234567890123456"[:30]) == "6700"  # Lc and Le
+    assert apdu(card, "0020000000") == "63C3"  # the T=0 "tries left" form (CARD.md)
     assert card.pin_tries_left == 3
 
 
 def test_change_pin(card: EmulatedCard, apdu: Send) -> None:
     selected(card, apdu)
-    assert apdu(card, "805E010007111111FF654321") == "63C2"
-    assert apdu(card, "805E010007123456FF654321") == "9000"
-    assert card.pin_tries_left == 3 and card.to_profile()["pin"] == "654321"
-    assert apdu(card, "0020000003654321") == "9000"
-    assert apdu(card, "805E010006654321654321") == "6700"  # no FF separator
-    assert apdu(card, "805E010005654321FF12") == "6700"  # new PIN too short
-    assert apdu(card, "805E010007654321FF1A3456") == "6700"  # not BCD
-    assert apdu(card, "805E020007654321FF123456") == "6A86"
-    assert card.to_profile()["pin"] == "654321"
+    assert apdu(card, "805E010007111111FF385912") == "63C2"
+    assert apdu(card, "805E010007123456FF385912") == "9000"
+    assert card.pin_tries_left == 3 and card.to_profile()["pin"] == "385912"
+    assert apdu(card, "0020000003385912") == "9000"
+    assert apdu(card, "805E010006385912385912") == "6700"  # no FF separator
+    assert apdu(card, "805E010005385912FF12") == "6A80"  # new PIN too short
+    assert apdu(card, "805E010007385912FF1A3456") == "6A80"  # not BCD
+    assert apdu(card, "805E020007385912FF103456") == "6A86"
+    assert card.to_profile()["pin"] == "385912" and card.pin_tries_left == 3
 
 
 def test_change_pin_blocked(apdu: Send) -> None:
     card = new_card(pin_tries_left=0)
     selected(card, apdu)
-    assert apdu(card, "805E010007123456FF654321") == "6983"
+    assert apdu(card, "805E010007123456FF385912") == "6983"
     assert card.to_profile()["pin"] == "123456"
 
 
@@ -145,8 +145,10 @@ def test_reload_pin_vector(apdu: Send) -> None:
     card = new_card(pin_tries_left=0)
     selected(card, apdu)
     challenged(card, apdu)
-    assert apdu(card, "805E000007654321103A965E") == "9000"
-    assert card.to_profile()["pin"] == "654321" and card.pin_tries_left == 3
+    # CARD.md's vector reloads 654321, a straight run the card refuses (P7): the MAC is
+    # accepted (a wrong one answers 6988) and then 6A80; nothing changes.
+    assert apdu(card, "805E000007654321103A965E") == "6A80"
+    assert card.to_profile()["pin"] == "123456" and card.pin_tries_left == 0
 
 
 def test_unblock_pin_vector(apdu: Send) -> None:
@@ -168,7 +170,7 @@ def test_application_block_unblock_vectors(card: EmulatedCard, apdu: Send) -> No
     assert apdu(card, "00B2012C00").endswith("9000")
     assert apdu(card, "00200000") == "6985"
     assert apdu(card, "0020000003123456") == "6985"
-    assert apdu(card, "805E010007123456FF654321") == "6985"
+    assert apdu(card, "805E010007123456FF385912") == "6985"
     assert card.pin_tries_left == 3
     challenged(card, apdu)
     assert apdu(card, "841800000424BF2422") == "9000"
@@ -226,7 +228,7 @@ def test_authorised_command_shapes(card: EmulatedCard, apdu: Send) -> None:
     assert apdu(card, "842400000500EDA8E353") == "6700"
     assert apdu(card, "841E000204A5E855C2") == "6A86"
     assert apdu(card, "8418000104A5E855C2") == "6A86"
-    assert apdu(card, "805E00000512345F0102") == "6700"  # PIN + MAC too short
+    assert apdu(card, "805E00000512345F0102") == "6A80"  # PIN of 2 digits
     assert apdu(card, "8424010004EDA8E353") == "6A86"
 
 
