@@ -94,7 +94,7 @@ class Settings:
     idcard_port: str = ""
     #: ID card photo decoder: ``demo`` (the emulator's pattern) or ``module:factory``.
     idcard_decoder: str = "demo"
-    #: Actions (permission names, comma-separated, e.g. ``reset_pin,lift_loss``) whose ID
+    #: Actions (permission names, comma-separated, e.g. ``reset_pin,lift_loss_report``) whose ID
     #: check must read the chip: typing the number by hand is refused for them.
     idcard_manual_forbidden: str = ""
     #: Where this settings file was read from (not a setting itself).
