@@ -283,3 +283,33 @@ class EmployerNotFound(ServiceError):
 class SearchTextRequired(ServiceError):
     reason = "search_text_required"
     message = "请输入药品或诊疗项目的名称、编码或拼音首字母。"
+
+
+# --- the ID document check read from the chip (IDCARD.md; RULES P5, P6, L3, U2, Q7) ------
+
+
+class IdNameMismatch(ServiceError):
+    """The name read from the ID card's chip is not the holder's registered name."""
+
+    reason = "id_name_mismatch"
+    message = "身份证上的姓名与参保人登记的姓名不一致。请核对证件与本人；证件不符时不能办理。"
+
+
+class IdDocumentExpired(ServiceError):
+    reason = "id_expired"
+    message = "该证件已超过有效期限。请持有效期内的证件办理（证件过期请先到公安机关换领）。"
+
+
+class ManualIdCheckForbidden(ServiceError):
+    """Settings (``idcard_manual_forbidden``) require the chip for this action."""
+
+    reason = "manual_id_forbidden"
+    message = ("此项业务必须读取身份证芯片核验，不能手工录入证件号码。"
+               "请将身份证放在阅读器上读取；阅读器故障请联系系统管理员。")
+
+
+class IdCheckIncomplete(ServiceError):
+    """A chip check that lacks what it needs (the SAM ID, the holder's name to compare)."""
+
+    reason = "id_check_incomplete"
+    message = "证件核验信息不完整，未能完成核验。请将身份证取下后重新放置读取，再办理业务。"

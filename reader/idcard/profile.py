@@ -62,7 +62,9 @@ def parse_profile(data: dict[str, Any]) -> IdCardProfile:
     try:
         kind = CardKind(data.get("kind", "resident"))
     except ValueError as exc:
-        raise ProfileError(f"档案项 kind 只能是 resident/hmt/foreign，实际为 {data.get('kind')!r}") from exc
+        kind_text = data.get("kind")
+        message = f"档案项 kind 只能是 resident/hmt/foreign，实际为 {kind_text!r}"
+        raise ProfileError(message) from exc
     values = {key: str(data[key]) for key in _TEXT_FIELDS if data.get(key) is not None}
     for key in ("birth", "valid_from", "valid_to"):
         values[key] = _date(data.get(key), key)
