@@ -125,6 +125,8 @@ class Subject:
     card_id: int
     card_number: str
     card_id_code: str
+    #: The registered name, compared with an ID card's chip (IDCARD.md; idcheck).
+    name: str | None = None
 
 
 def session_card(ctx: ServiceContext, session: HolderSession) -> Subject:
@@ -146,7 +148,8 @@ def session_card(ctx: ServiceContext, session: HolderSession) -> Subject:
             raise CardNotActive(
                 "该卡已挂失或已申请补卡，不能办理密码业务。请先核实卡片状态（解除挂失或补卡）。"
             )
-        return Subject(holder.id, holder.ssn, card.id, card.card_number, card.card_id_code)
+        return Subject(holder.id, holder.ssn, card.id, card.card_number, card.card_id_code,
+                       holder.name)
 
 
 def read_same_card(client: SocialSecurityCardClient, card: Subject | Card) -> CardIdentity:
