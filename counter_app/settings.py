@@ -88,6 +88,14 @@ class Settings:
     service_password_lockout_minutes: int = 30
     #: Database lock wait, milliseconds; a frozen workstation never blocks others longer.
     lock_timeout_ms: int = 5000
+    #: RULES E2 (policy): seconds the holder has to rate a case before 未评价 is recorded.
+    rating_timeout_seconds: int = 60
+    #: RULES E3 (policy): working days a poor rating's follow-up (整改) has.
+    followup_working_days: int = 15
+    #: Local days off on top of the national calendar (comma-separated YYYY-MM-DD).
+    local_holidays: str = ""
+    #: Local working days on top of the national calendar (comma-separated YYYY-MM-DD).
+    local_workdays: str = ""
     #: User-interface language: ``zh_CN`` (default) or ``en``.
     language: str = "zh_CN"
     #: Serial port of the resident ID card reader (IDCARD.md); empty: scan the serial ports.

@@ -107,7 +107,7 @@ def access_summary(db: Session, session: SessionRef) -> AccessSummary:
         if action == AuditAction.RECORD_VIEW and category and outcome == "success":
             if category not in categories:
                 categories.append(category)
-        elif not action.startswith(("session.", "record.")) and outcome != "refused":
+        elif not action.startswith(("session.", "record.", "case.")) and outcome != "refused":
             serial = ""
             if isinstance(details, dict):
                 serial = str(details.get("serial") or details.get("form_serial") or "")
