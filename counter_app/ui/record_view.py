@@ -1,48 +1,87 @@
-"""Shows any record the services return: its plain fields as 项目/内容, its lists as tables.
+"""Lays out one record page: its label/value blocks and its tables, nothing more.
 
-The read models are plain dataclasses (issue 4 item 2); this view needs no knowledge of
-each one, so a new field in a read model appears without a UI change.
+What the page says — Chinese labels, decoded codes, ¥ amounts, Shanghai times, 无记录 —
+is decided without Qt by :mod:`counter_app.presentation` (tested without a window); this
+widget adds no wording of its own, so what the clerk reads is what those tests check.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QAbstractItemView,
+    QFormLayout,
     QGroupBox,
     QHeaderView,
     QLabel,
     QScrollArea,
-    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from counter_app.ui.models import (
-    FieldsModel,
-    RecordTableModel,
-    fields_of,
-    is_record,
-    is_table,
-    label,
-    value_of,
-)
+from counter_app.presentation import NO_RECORDS, Fields, NoPageFor, Page, Table, page_for
+
+log = logging.getLogger(__name__)
+
+ROW_HEIGHT = 28
+MAX_TABLE_ROWS = 12
 
 
-def _table(model: Any) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
+def _fields(block: Fields) -> QWidget:
+    box = QGroupBox(block.title) if block.title else QWidget()
+    form = QFormLayout(box)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+    for label, value in block.rows:
+        text = QLabel(value)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text.setWordWrap(True)
+        if label:
+            caption = QLabel(label + "：")
+            caption.setTextFormat(Qt.TextFormat.PlainText)
+            form.addRow(caption, text)
+        else:
+            form.addRow(text)
+    return box
+
+
+def _table(block: Table) -> QWidget:
+    box = QGroupBox(block.title) if block.title else QWidget()
+    inner = QVBoxLayout(box)
+    if not block.rows:
+        empty = QLabel(NO_RECORDS)
+        empty.setObjectName("noRecords")
+        inner.addWidget(empty)
+        return box
+    view = QTableWidget(len(block.rows), len(block.headers))
+    view.setHorizontalHeaderLabels(list(block.headers))
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # type: ignore[union-attr]
-    view.horizontalHeader().setStretchLastSection(True)  # type: ignore[union-attr]
-    return view
+    header = view.horizontalHeader()
+    assert header is not None
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    for r, row in enumerate(block.rows):
+        for c, cell in enumerate(row):
+            item = QTableWidgetItem(cell)
+            if c in block.numeric:
+                item.setTextAlignment(right)
+            view.setItem(r, c, item)
+    shown = min(len(block.rows), MAX_TABLE_ROWS)
+    view.setMinimumHeight(ROW_HEIGHT * (shown + 1) + 8)
+    inner.addWidget(view)
+    return box
 
 
 class RecordView(QScrollArea):
-    """A scrollable page for one record (or a list of records)."""
+    """A scrollable record page (or a message while it loads or when it failed)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +89,8 @@ class RecordView(QScrollArea):
         self._body = QWidget()
         self._layout = QVBoxLayout(self._body)
         self.setWidget(self._body)
-        self.models: list[Any] = []
+        #: The page on show (None while a message is shown).
+        self.page: Page | None = None
 
     def clear(self) -> None:
         while self._layout.count():
@@ -60,7 +100,7 @@ class RecordView(QScrollArea):
                 widget.hide()
                 widget.setParent(None)
                 widget.deleteLater()
-        self.models = []
+        self.page = None
 
     def show_message(self, text: str) -> None:
         self.clear()
@@ -70,42 +110,35 @@ class RecordView(QScrollArea):
         self._layout.addStretch(1)
 
     def show_record(self, record: Any) -> None:
+        """Show the designed page of a read model the services returned (a read model
+        without one is a programming error: logged, and the clerk told it cannot be shown)."""
+        try:
+            page = page_for(record)
+        except NoPageFor:
+            log.exception("no record page for %s", type(record).__name__)
+            self.show_message(self.tr("此记录无法显示，请联系系统管理员。"))
+            return
+        self.show_page(page)
+
+    def show_page(self, page: Page) -> None:
         self.clear()
-        if is_table(record):
-            self._add_table("", record)
-        elif is_record(record):
-            self._add_record(record)
-        elif isinstance(record, (list, tuple)) and not record:
-            self._layout.addWidget(QLabel(self.tr("无记录")))
-        else:
-            self._layout.addWidget(QLabel(str(record)))
+        self.page = page
+        for block in page.blocks:
+            self._layout.addWidget(_fields(block) if isinstance(block, Fields) else _table(block))
         self._layout.addStretch(1)
 
-    def _add_record(self, record: Any, depth: int = 0) -> None:
-        scalars = FieldsModel(record)
-        if scalars.rowCount():
-            view = _table(scalars)
-            view.horizontalHeader().setVisible(False)  # type: ignore[union-attr]
-            view.setMinimumHeight(min(30 * scalars.rowCount() + 8, 400))
-            self.models.append(scalars)
-            self._layout.addWidget(view)
-        for name in fields_of(record):
-            value = value_of(record, name)
-            if is_table(value):
-                self._add_table(label(name), value)
-            elif is_record(value) and depth < 2:
-                box = QLabel(f"<b>{label(name)}</b>")
-                self._layout.addWidget(box)
-                self._add_record(value, depth + 1)
-            elif isinstance(value, (list, tuple)) and not value:
-                self._layout.addWidget(QLabel(f"<b>{label(name)}</b>：" + self.tr("无记录")))
-
-    def _add_table(self, title: str, rows: Any) -> None:
-        model = RecordTableModel(rows)
-        self.models.append(model)
-        box = QGroupBox(title)
-        inner = QVBoxLayout(box)
-        view = _table(model)
-        view.setMinimumHeight(min(30 * (len(rows) + 1) + 8, 360))
-        inner.addWidget(view)
-        self._layout.addWidget(box)
+    def shown_texts(self) -> list[str]:
+        """Every text the clerk can read on this page (labels, group titles, headers, cells)."""
+        out: list[str] = []
+        for label in self._body.findChildren(QLabel):
+            out.append(label.text().removesuffix("："))
+        for box in self._body.findChildren(QGroupBox):
+            out.append(box.title())
+        for view in self._body.findChildren(QTableWidget):
+            for c in range(view.columnCount()):
+                head = view.horizontalHeaderItem(c)
+                out.append(head.text() if head is not None else "")
+                for r in range(view.rowCount()):
+                    item = view.item(r, c)
+                    out.append(item.text() if item is not None else "")
+        return [t for t in out if t]

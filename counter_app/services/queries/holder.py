@@ -18,6 +18,7 @@ from counter_app.models.loss import LossReport, ReplacementApplication
 from counter_app.models.office import Office
 from counter_app.services.errors import HolderNotFound
 from counter_app.validation import district_name
+from forms.localtime import SHANGHAI
 from forms.masking import mask_id_number, mask_phone
 
 GENDERS = {"1": "男", "2": "女", "9": "未说明"}
@@ -152,7 +153,8 @@ def overview(db: Session, holder_id: int) -> HolderOverview:
     ).all()
     events: list[CardEvent] = []
     for card in cards:
-        issued = dt.datetime.combine(card.issue_date, dt.time(), dt.UTC)
+        # A card is issued on a local day: its midnight in Shanghai, not in UTC (shown 08:00).
+        issued = dt.datetime.combine(card.issue_date, dt.time(), SHANGHAI)
         events.append(CardEvent(issued, "发卡", card.card_number, ""))
     for report, office, closer in reports:
         number = numbers.get(report.card_id, "")
