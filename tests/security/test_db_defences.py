@@ -26,12 +26,16 @@ from tests.services_b.conftest import build_world
 
 AUDIT_TABLES = ("audit_events", "audit_checkpoints")
 UNDELETABLE = ("loss_reports", "form_documents", "form_contents", "audit_chain_head")
-#: Every trigger revision 0004 installs on SQLite.
+#: Revision 0007 (RULES E1-E3): ratings are append-only, cases and follow-ups undeletable.
+CASE_APPEND_ONLY = ("case_ratings",)
+CASE_UNDELETABLE = ("service_cases", "case_followups")
+#: Every trigger revisions 0004 and 0007 install on SQLite.
 SQLITE_TRIGGERS = sorted(
-    [f"{t}_refuse_{op}" for t in AUDIT_TABLES for op in ("update", "delete")]
-    + [f"{t}_refuse_delete" for t in UNDELETABLE]
+    [f"{t}_refuse_{op}" for t in (*AUDIT_TABLES, *CASE_APPEND_ONLY) for op in ("update", "delete")]
+    + [f"{t}_refuse_delete" for t in (*UNDELETABLE, *CASE_UNDELETABLE)]
 )
-PG_TRIGGERS = sorted(f"{t}_refuse_change" for t in (*AUDIT_TABLES, *UNDELETABLE))
+PG_TRIGGERS = sorted(f"{t}_refuse_change" for t in (*AUDIT_TABLES, *UNDELETABLE,
+                                                     *CASE_APPEND_ONLY, *CASE_UNDELETABLE))
 
 
 @pytest.fixture
@@ -180,6 +184,7 @@ def test_every_table_is_granted_as_designed(pg_head_url: str, engine_factory: li
         "audit_checkpoints": {"SELECT", "INSERT"},
         "audit_chain_head": {"SELECT", "UPDATE"},
         "alembic_version": {"SELECT"},
+        "case_ratings": {"SELECT", "INSERT"},
     }
     privileges = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
     owner = _engine(engine_factory, pg_head_url)
