@@ -18,10 +18,11 @@ from typing import Any
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QDockWidget, QMessageBox
 
+from counter_app.api import CounterServices
+from counter_app.api.inprocess import InProcessServices
 from counter_app.services.context import ServiceContext
 from counter_app.settings import Settings, SettingsError, load_settings
 from counter_app.ui.demo_panel import DemoCardsPanel, DemoPinPad
-from counter_app.ui.gateway import ServiceGateway
 from counter_app.ui.i18n import install_language
 from counter_app.ui.login import LoginDialog
 from counter_app.ui.main_window import MainWindow
@@ -39,7 +40,8 @@ class Workstation:
 
     settings: Settings
     ctx: ServiceContext
-    gateway: ServiceGateway
+    #: The typed service interface (``counter_app.api``) every window calls.
+    gateway: CounterServices
     runner: TaskRunner
     bridge: ReaderBridge
     pin_entry: PinEntry
@@ -180,7 +182,7 @@ def build_workstation(
     return Workstation(
         settings,
         ctx,
-        ServiceGateway(ctx, runner),
+        InProcessServices(ctx, runner.call_in_process),
         runner,
         bridge,
         pin_entry,
@@ -288,13 +290,10 @@ def start_background(ws: Workstation) -> None:
 
 
 def make_report_maker(ws: Workstation) -> Any:
-    """The supervisor menu's ``ReportMaker``: ``ServiceGateway.make_report`` — the service
+    """The supervisor menu's ``ReportMaker``: ``CounterServices.make_report`` — the service
     (``services.reporting``) checks the permission, audits and runs the queries on a pool
     thread; the PDF is drawn in the helper process (reportlab with the CJK fonts is pure
-    Python and makes ~150,000 objects: not in the GUI process). None when this build has
-    no reporting service."""
-    if not ws.gateway.available("reporting", "build_report"):
-        return None
+    Python and makes ~150,000 objects: not in the GUI process)."""
     return ws.gateway.make_report
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
+from counter_app.api import CounterServices
 from counter_app.services.context import Actor
 from counter_app.services.permissions import ACTION_LABELS, Action
-from counter_app.ui.gateway import ServiceGateway
 from counter_app.ui.keypad import PinRequest
 from counter_app.ui.pin_entry import PinEntry
 from counter_app.ui.reader_bridge import ReaderBridge
@@ -47,7 +47,7 @@ class CardLogin(QObject):
     opened = pyqtSignal(object)  # the HolderSession
     failed = pyqtSignal(str)
 
-    def __init__(self, gateway: ServiceGateway, bridge: ReaderBridge, pin_entry: PinEntry) -> None:
+    def __init__(self, gateway: CounterServices, bridge: ReaderBridge, pin_entry: PinEntry) -> None:
         super().__init__()
         self._gateway = gateway
         self._bridge = bridge

@@ -10,8 +10,8 @@ from typing import Any
 from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from counter_app.api import CounterServices, category_member
 from counter_app.services.context import Actor
-from counter_app.ui.gateway import ServiceGateway
 from counter_app.ui.models import display, value_of
 from counter_app.ui.record_view import RecordView
 from counter_app.ui.tasks import TaskRunner
@@ -54,7 +54,7 @@ class HolderView(QWidget):
     card_state_known = pyqtSignal(object)
 
     def __init__(
-        self, gateway: ServiceGateway, runner: TaskRunner, parent: QWidget | None = None
+        self, gateway: CounterServices, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._gateway = gateway
@@ -191,7 +191,7 @@ class HolderView(QWidget):
 
         def load() -> Any:
             return self._gateway.category(
-                actor, session, self._gateway.category_member(key, index - 1)
+                actor, session, category_member(key, index - 1)
             )
 
         def done(record: Any) -> None:

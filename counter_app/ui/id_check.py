@@ -1,9 +1,16 @@
 """The ID-document check before a holder's records are opened without the card (RULES Q7,
-P5, U2): which document, its number (must match the holder), and why the look-up is made.
+P5, U2): which document, its number, and why the look-up is made.
+
+The dialog checks only the number's form (``document_number``); whether it is this
+holder's number is decided by the service against the database
+(``open_id_session``). A refusal is shown in the dialog with everything typed kept, so the
+clerk can correct one digit. The search hit shows a masked number and is never compared
+with anything. ``set_document`` fills the fields from elsewhere (a chip reader).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PyQt6.QtWidgets import (
@@ -11,30 +18,42 @@ from PyQt6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QWidget,
 )
 
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
+from counter_app.ui.document_number import normalised, number_problem
 from counter_app.ui.holder_view import find_value
 from counter_app.ui.models import display
-from counter_app.validation import ValidationError, parse_id_number
 
-#: Document kinds staff may accept (issue 4 item 1).
+#: Document kinds staff may accept (RULES L3, P5, U2).
 DOCUMENT_KINDS = list(IdDocumentKind)
 REASONS = ["持卡人本人到窗口查询", "办理密码业务", "办理挂失/解挂/补卡", "其他（请在备注说明）"]
 
+#: Opens the session for the document: (document, reason, done(result), failed(error)).
+Submit = Callable[[IdDocument, str, Callable[[Any], None], Callable[[BaseException], None]], None]
+
 
 class IdCheckDialog(QDialog):
-    """Asks for the document; ``document()`` and ``reason()`` after ``exec()``."""
+    """Asks for the document and hands it to ``submit`` (the service decides). Accepted
+    once the service opened the session (``result_value``); on a refusal the service's
+    message stays in the dialog with the fields as typed."""
 
     def __init__(
-        self, hit: Any, parent: QWidget | None = None, kinds: list[IdDocumentKind] | None = None
+        self,
+        hit: Any,
+        parent: QWidget | None = None,
+        kinds: list[IdDocumentKind] | None = None,
+        submit: Submit | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("核验身份证件"))
-        self._expected = str(find_value(hit, "ssn", "id_number", "social_security_number") or "")
+        self._submit = submit
+        self.result_value: Any = None
+        masked = str(find_value(hit, "ssn") or "")
         name = find_value(hit, "name") or ""
         self.kind = QComboBox()
         self._kinds = list(kinds or DOCUMENT_KINDS)
@@ -49,10 +68,13 @@ class IdCheckDialog(QDialog):
         self.error.setObjectName("idCheckError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
+        #: Room for other ways to fill the document (a chip reader's button).
+        self.sources = QHBoxLayout()
         form = QFormLayout(self)
-        form.addRow(QLabel(self.tr("参保人：") + f"{name}  {display(self._expected, 'ssn')}"))
+        form.addRow(QLabel(self.tr("参保人：") + f"{name}  {display(masked, 'ssn')}"))
         form.addRow(self.tr("证件类型"), self.kind)
         form.addRow(self.tr("证件号码"), self.number)
+        form.addRow(self.sources)
         form.addRow(self.tr("查询原因"), self.reason_box)
         form.addRow(self.error)
         self.buttons = QDialogButtonBox(
@@ -63,22 +85,40 @@ class IdCheckDialog(QDialog):
         form.addRow(self.buttons)
         self.number.setFocus()
 
+    def set_document(self, kind: IdDocumentKind, number: str) -> None:
+        """Fill the fields (e.g. from the ID card's chip); the service still decides."""
+        if kind in self._kinds:
+            self.kind.setCurrentIndex(self._kinds.index(kind))
+        self.number.setText(number)
+
     def check(self) -> None:
-        try:
-            number = parse_id_number(self.number.text()).number
-        except ValidationError as error:
-            self.error.setText(str(error))
+        problem = number_problem(self.number.text())
+        if problem:
+            self.error.setText(problem)
             return
-        if self._expected and number != self._expected.upper():
-            self.error.setText(
-                self.tr("所出示证件的号码与该参保人不一致。请核对证件；证件不符时不能办理。")
-            )
+        if not self.reason():
+            self.error.setText(self.tr("请填写查询原因。"))
             return
+        if self._submit is None:
+            self.accept()
+            return
+        self.error.setText(self.tr("正在核验…"))
+        self.buttons.setEnabled(False)
+        self._submit(self.document(), self.reason(), self._opened, self._refused)
+
+    def _opened(self, result: Any) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText("")
+        self.result_value = result
         self.accept()
 
+    def _refused(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(str(error))
+
     def document(self) -> IdDocument:
-        number = self.number.text().strip().upper()
-        return IdDocument(kind=self._kinds[self.kind.currentIndex()], number=number)
+        return IdDocument(kind=self._kinds[self.kind.currentIndex()],
+                          number=normalised(self.number.text()))  # fmt: skip
 
     def reason(self) -> str:
         return self.reason_box.currentText().strip()

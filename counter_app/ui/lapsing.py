@@ -95,7 +95,7 @@ class LapsingBadge(QPushButton):
             return
         gateway, days = window.gateway, self.days
         window.runner.run(
-            lambda: gateway.call("phone_reports", "count_lapsing_phone_reports", actor, days),
+            lambda: gateway.count_lapsing_phone_reports(actor, days),
             self._show,
             lambda _e: self.setVisible(False),  # no badge rather than a wrong one
             name="count_lapsing_phone_reports",
@@ -113,8 +113,8 @@ class LapsingBadge(QPushButton):
         actor, gateway, days = window.actor, window.gateway, self.days
 
         def fetch() -> tuple[list[Any], int]:
-            rows = gateway.call("phone_reports", "lapsing_phone_reports", actor, days)
-            total = gateway.call("phone_reports", "count_lapsing_phone_reports", actor, days)
+            rows = gateway.lapsing_phone_reports(actor, days)
+            total = gateway.count_lapsing_phone_reports(actor, days)
             return list(rows), int(total)
 
         def open_dialog(result: tuple[list[Any], int]) -> None:

@@ -23,7 +23,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.ui.gateway import ServiceGateway
+from counter_app.api import CounterServices
 from counter_app.ui.tasks import TaskRunner
 
 APP_TITLE = "社保卡经办窗口工作站"
@@ -116,7 +116,7 @@ class LoginDialog(QDialog):
 
     def __init__(
         self,
-        gateway: ServiceGateway,
+        gateway: CounterServices,
         runner: TaskRunner,
         office_label: str,
         demo_accounts: Sequence[Any] = (),

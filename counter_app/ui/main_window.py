@@ -25,13 +25,13 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.api import CounterServices
 from counter_app.services.context import Actor
 from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.ui.action_panel import ActionPanel
 from counter_app.ui.actions import Situation, availability
 from counter_app.ui.card_session import CardLogin
-from counter_app.ui.gateway import ServiceGateway
 from counter_app.ui.holder_view import HolderView, find_value
 from counter_app.ui.lock import IdleWatcher, LockScreen
 from counter_app.ui.login import APP_TITLE
@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        gateway: ServiceGateway,
+        gateway: CounterServices,
         runner: TaskRunner,
         bridge: ReaderBridge,
         pin_entry: PinEntry,
@@ -71,6 +71,8 @@ class MainWindow(QMainWindow):
         self.workflow: Any = None  # the open workflow dialog, if any
         self.locked = False
         self.hidden_windows: list[QWidget] = []
+        #: The open ID-check dialog, if any (tests drive it).
+        self.id_dialog: Any = None
 
         self.banner = QLabel()
         self.banner.setObjectName("dbBanner")
@@ -298,21 +300,38 @@ class MainWindow(QMainWindow):
         return self.search_pane.selected_hit()
 
     def check_id_for_hit(self) -> None:
+        """The ID check of the selected hit; the service compares the number (RULES Q7)."""
         hit = self.selected_hit()
         if hit is None:
             return
         from counter_app.ui.id_check import IdCheckDialog
 
-        dialog = IdCheckDialog(hit, self)
-        if dialog.exec():
-            holder_id = find_value(hit, "holder_id", "id")
-            actor, document, reason = self.actor, dialog.document(), dialog.reason()
+        holder_id = find_value(hit, "holder_id", "id")
+        actor = self.actor
+
+        def submit(document: Any, reason: str, done: Any, failed: Any) -> None:
+            def refused(error: BaseException) -> None:
+                if isinstance(error, DatabaseUnavailable):
+                    self.db_down(str(error))
+                failed(error)
+
             self.runner.run(
                 lambda: self.gateway.open_id_session(actor, holder_id, document, reason),
-                self._id_session_opened,
-                self.show_error,
+                done,
+                refused,
                 name="open_id_session",
             )
+
+        dialog = IdCheckDialog(hit, self, submit=submit)
+        self.id_dialog = dialog
+
+        def finished(_code: int) -> None:
+            self.id_dialog = None
+            if dialog.result_value is not None:
+                self._id_session_opened(dialog.result_value)
+
+        dialog.finished.connect(finished)
+        dialog.open()  # window-modal, without a nested event loop
 
     def _id_session_opened(self, session: Any) -> None:
         self.db_ok()

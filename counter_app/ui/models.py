@@ -15,6 +15,7 @@ from typing import Any
 
 from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
+from counter_app.presentation import text as written
 from counter_app.ui.i18n import tr
 from forms.masking import mask_card_number, mask_id_number, mask_phone
 
@@ -123,12 +124,14 @@ def display(value: Any, field: str = "", reveal: bool = False) -> str:
         return tr("fields", "是") if value else tr("fields", "否")
     if isinstance(value, Enum):
         value = getattr(value, "label", None) or value.value
+    # Stored instants are UTC: shown in Asia/Shanghai through the one conversion
+    # (forms.localtime); days and amounts as every record page writes them.
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return written.instant(value)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return written.day(value)
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return written.money(value)
     text = str(value)
     if not reveal:
         if field in ID_FIELDS:

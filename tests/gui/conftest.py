@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from counter_app.ui.tasks import TaskRunner
-from tests.gui.fakes import FakeGateway, Reader, inline_runner, make_actor
+from tests.gui.fakes import FakeServices, Reader, inline_runner, make_actor
 
 
 @pytest.fixture
@@ -14,8 +14,8 @@ def runner() -> TaskRunner:
 
 
 @pytest.fixture
-def gateway() -> FakeGateway:
-    return FakeGateway()
+def gateway() -> FakeServices:
+    return FakeServices()
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def reader(runner: TaskRunner) -> Reader:
 
 
 @pytest.fixture
-def window(qtbot: Any, gateway: FakeGateway, runner: TaskRunner, reader: Reader) -> Any:
+def window(qtbot: Any, gateway: FakeServices, runner: TaskRunner, reader: Reader) -> Any:
     from counter_app.ui.main_window import MainWindow
     from counter_app.ui.pin_entry import PinEntry
 

@@ -1,27 +1,75 @@
-"""Fakes for GUI tests: a service gateway over in-memory data, and an emulated card.
+"""Fakes for fast GUI unit tests: the typed service interface over in-memory data, and an
+emulated card.
 
-The gateway has the methods of ``counter_app.ui.gateway.ServiceGateway``; the card side is
-the real in-process emulator and the real card client, so a PIN typed on the keypad really
-reaches a (emulated) card.
+``FakeServices`` subclasses ``counter_app.api.CounterServices``, so mypy fails when a fake
+drifts from the services' signatures; every workflow it stands in for also has an
+end-to-end test on the real stack (``tests/e2e``). The card side is the real in-process
+emulator and the real card client, so a PIN typed on the keypad really reaches a card.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+import forms.data as fd
+from counter_app.api import CounterServices, SupervisorApproval
+from counter_app.services.access_slips import AccessSlipResult
+from counter_app.services.approvals import ApprovalLike
 from counter_app.services.context import Actor
-from counter_app.services.errors import DatabaseUnavailable, HolderNotFound
-from counter_app.services.permissions import OfficeKind, Role
+from counter_app.services.errors import (
+    DatabaseUnavailable,
+    HolderNotFound,
+    LoginFailed,
+    PinEntriesDiffer,
+    WeakPin,
+)
+from counter_app.services.idcheck import (
+    IdDocument,
+    IdDocumentKind,
+    IdDocumentLike,
+    SessionVia,
+    check_document,
+)
+from counter_app.services.lifting import LiftChecklist, LiftResult
+from counter_app.services.loss_records import LossReportView
+from counter_app.services.permissions import Action, OfficeKind, Role
+from counter_app.services.phone_reports import LapsingReport
+from counter_app.services.pin_events import PasswordResult
+from counter_app.services.pin_reset import UnblockResult
+from counter_app.services.queries.category import Category
+from counter_app.services.queries.holder import (
+    CARD_STATES,
+    BasicInfo,
+    CardEvent,
+    CardInfo,
+    HolderOverview,
+)
+from counter_app.services.replacement import ReplacementResult
+from counter_app.services.search import HolderHit
+from counter_app.services.service_password import OneTimePassword
+from counter_app.services.session_summary import AccessSummary, SessionRef
+from counter_app.services.sessions import HolderSession
+from counter_app.services.staff_login import LoginResult
+from counter_app.services.written_reports import WrittenLossInput, WrittenLossResult
 from counter_app.ui.tasks import InlinePool, TaskRunner
+from forms.data import Form, FormKind
+from forms.masking import mask_id_number
+from forms.specimens import specimen
 from reader.client import SocialSecurityCardClient
 from reader.emulator.card import EmulatedCard
 from reader.emulator.inprocess import InProcessTransport
+from reader.identity import CardIdentity
+from reader.pinbuffer import PinBuffer
+from reader.pinpad import SecurePinPad
+from reports.model import Progress
+from reports.runner import Format, ReportRequest
 
 SSN = "500103198507150016"
 CARD_ID = "500103D15600000512345678ABCDEF01"
+#: The holder's resident ID card, as staff type it.
+DOC = IdDocument(IdDocumentKind.RESIDENT_ID, SSN)
 
 
 def make_profile(**overrides: Any) -> dict[str, Any]:
@@ -57,61 +105,26 @@ def make_actor(
     )
 
 
-@dataclass(frozen=True)
-class LoginResult:
-    actor: Actor
-    must_change_password: bool = False
+def _session(session_id: int) -> HolderSession:
+    return HolderSession(
+        session_id=session_id, holder_id=7, card_id=70, via=SessionVia.ID_DOCUMENT,
+        card_id_code=None, opened_at=dt.datetime(2024, 1, 2, 1, 30, tzinfo=dt.UTC),
+        staff_id=1, office_id=1, card_number="A12345674",
+    )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class HolderHit:
-    holder_id: int
-    name: str
-    gender: str
-    ssn: str
-    birth_date: dt.date
-    card_number: str
-    card_state: str
-
-
-@dataclass(frozen=True)
-class HolderSession:
-    session_id: int
-    holder_id: int
-    card_number: str
-
-
-@dataclass(frozen=True)
-class Event:
-    at: dt.datetime
-    kind: str
-    office: str
-
-
-@dataclass(frozen=True)
-class Overview:
-    name: str
-    ssn: str
-    card_number: str
-    card_state: str
-    phone: str
-    history: list[Event] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class AccessSummary:
-    categories: list[str]
-
-
-class FakeGateway:
-    """In-memory stand-in for ``ServiceGateway`` (same method names)."""
+class FakeServices(CounterServices):
+    """In-memory stand-in for the services: the same typed interface as
+    ``InProcessServices`` (``CounterServices``: mypy checks every override), and the same
+    rule decisions — the search masks the ID number and the ID check compares the typed
+    number with the full one held here, never with what a screen shows. Workflow calls a
+    test does not set up refuse with ``NotImplementedError``."""
 
     def __init__(self) -> None:
         self.accounts = {
             "YB500103-01": ("pw1", make_actor()),
             "YB500103-02": ("pw2", make_actor(2, "YB500103-02", "医保经办乙")),
         }
-        self.hit = HolderHit(7, "张三", "男", SSN, dt.date(1985, 7, 15), "A12345674", "active")
         self.card_state = "active"
         self.db_down = False
         self.calls: list[tuple[str, Any]] = []
@@ -119,21 +132,21 @@ class FakeGateway:
         self.logged_out: list[str] = []
         self._next = 0
 
+    @property
+    def hit(self) -> HolderHit:
+        return HolderHit(7, "张三", mask_id_number(SSN), "1", dt.date(1985, 7, 15), "A12345674",
+                         self.card_state)  # fmt: skip
+
     def _db(self) -> None:
         if self.db_down:
             raise DatabaseUnavailable()
 
-    def available(self, module: str, name: str) -> bool:
-        return True
-
     def login(self, staff_no: str, password: str) -> LoginResult:
         self._db()
-        from counter_app.services.errors import ServiceError
-
         entry = self.accounts.get(staff_no)
         if entry is None or entry[0] != password:
-            raise ServiceError("工号或密码错误。请重新输入。")
-        return LoginResult(entry[1])
+            raise LoginFailed()
+        return LoginResult(entry[1], False)
 
     def logout(self, actor: Actor) -> None:
         self.logged_out.append(actor.staff_no)
@@ -142,55 +155,203 @@ class FakeGateway:
         self._db()
         self.calls.append(("find_holders", text))
         if text.upper() in (SSN, "A12345674") or text.startswith("张三"):
-            return [dataclasses.replace(self.hit, card_state=self.card_state)]
+            return [self.hit]
         return []
 
-    def _session(self) -> HolderSession:
+    def _new_session(self) -> HolderSession:
         self._next += 1
-        return HolderSession(self._next, 7, "A12345674")
+        return _session(self._next)
 
-    def open_card_session(self, actor: Actor, client: Any, pin: Any) -> HolderSession:
+    def open_card_session(
+        self,
+        actor: Actor,
+        client: SocialSecurityCardClient,
+        pin: PinBuffer | None,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> HolderSession:
         self._db()
         if pin is not None:
             client.verify(pin)  # the real card judges the PIN
         self.calls.append(("open_card_session", None))
-        return self._session()
+        return self._new_session()
 
-    def open_id_session(self, actor: Actor, holder_id: Any, document: Any, reason: str) -> Any:
+    def open_id_session(
+        self, actor: Actor, holder_id: int, document: IdDocument, reason: str
+    ) -> HolderSession:
         self._db()
         if holder_id != 7:
             raise HolderNotFound()
+        check_document(_Holder(SSN), document)  # the service's comparison, on the full number
         self.calls.append(("open_id_session", (holder_id, document, reason)))
-        return self._session()
+        return self._new_session()
 
-    def end_session(self, actor: Actor, session: Any) -> AccessSummary:
+    def check_session_document(
+        self, actor: Actor, session: HolderSession, document: IdDocumentLike, purpose: Action
+    ) -> None:
+        self._db()
+        self.calls.append(("check_session_document", purpose))
+        check_document(_Holder(SSN), document)
+
+    def end_session(
+        self, actor: Actor, session: HolderSession, why: str = "done"
+    ) -> AccessSummary:
+        if session not in self.ended:  # like the service: nothing is closed twice
+            self.ended.append(session)
+        now = dt.datetime(2024, 1, 2, 2, 0, tzinfo=dt.UTC)
+        return AccessSummary(
+            session_id=session.session_id, holder_id=7, holder_name="张三",
+            masked_ssn=mask_id_number(SSN), card_number="A12345674", via=session.via,
+            identified_by="居民身份证", purpose="", staff_no=actor.staff_no,
+            staff_name=actor.name, office_code=actor.office_code, office_name=actor.office_name,
+            workstation=actor.workstation_id, opened_at=session.opened_at, closed_at=now,
+            end_reason=why, categories=("card_basic",), category_labels=("卡基本信息",),
+            actions=(),
+        )  # fmt: skip
+
+    def card_removed(self, session: HolderSession) -> None:
         self.ended.append(session)
-        return AccessSummary(["卡基本信息"])
 
-    def card_removed(self, session: Any) -> None:
-        self.ended.append(session)
+    def issue_access_slip(self, actor: Actor, session: SessionRef) -> AccessSlipResult:
+        assert isinstance(session, AccessSummary)
+        form = specimen(FormKind.ACCESS_SLIP)
+        assert isinstance(form, fd.AccessSlip)
+        return AccessSlipResult(session, form, form.header.serial, False)
 
-    def reveal_ssn(self, actor: Actor, session: Any) -> str:
+    def overview(self, actor: Actor, session: HolderSession | None) -> HolderOverview:
+        self._db()
+        at = dt.datetime(2024, 1, 2, 1, 30, tzinfo=dt.UTC)
+        basic = BasicInfo(7, "张三", mask_id_number(SSN), "1", "01", dt.date(1985, 7, 15),
+                          "employed", "500103", "渝中区", "138****8000")  # fmt: skip
+        card = CardInfo(70, "A12345674", self.card_state, CARD_STATES.get(self.card_state, ""),
+                        at, dt.date(2020, 5, 1), dt.date(2030, 5, 1), "3.00", "500103")  # fmt: skip
+        return HolderOverview(basic, card, (CardEvent(at, "issue", "A12345674", "渝中区"),))
+
+    def category(
+        self, actor: Actor, session: HolderSession | None, which: Category | str
+    ) -> Any:
+        self.calls.append(("category", str(which)))
+        return {"category": str(which), "balance": "1,234.00"}
+
+    def reveal_ssn(self, actor: Actor, session: HolderSession | None) -> str:
         self.calls.append(("reveal_ssn", session))
         return SSN
 
-    def overview(self, actor: Actor, session: Any) -> Overview:
-        self._db()
-        return Overview(
-            "张三",
-            SSN,
-            "A12345674",
-            self.card_state,
-            "13800138000",
-            [Event(dt.datetime(2024, 1, 2, 9, 30), "发卡", "渝中区")],
-        )
+    def change_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        old: PinBuffer | None,
+        new1: PinBuffer | None,
+        new2: PinBuffer | None,
+        id_number: str | None = None,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> PasswordResult:
+        raise NotImplementedError
 
-    def category(self, actor: Actor, session: Any, category: Any) -> Any:
-        self.calls.append(("category", category))
-        return {"category": str(category), "balance": "1,234.00"}
+    def pin_reset_digest(self, actor: Actor, session: HolderSession, submission: str = "") -> str:
+        return f"reset:{session.session_id}:{submission}"
 
-    def category_member(self, key: str, position: int) -> str:
-        return key
+    def reset_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        document: IdDocumentLike,
+        new1: PinBuffer,
+        new2: PinBuffer,
+        approval: ApprovalLike | None,
+        submission: str = "",
+    ) -> PasswordResult:
+        raise NotImplementedError
+
+    def unblock_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        document: IdDocumentLike,
+        approval: ApprovalLike | None = None,
+        *,
+        pin: PinBuffer | None = None,
+    ) -> UnblockResult:
+        raise NotImplementedError
+
+    def reset_service_password(
+        self, actor: Actor, session: HolderSession, document: IdDocumentLike
+    ) -> OneTimePassword:
+        raise NotImplementedError
+
+    def verify_supervisor_approval(
+        self,
+        actor: Actor,
+        staff_no: str,
+        password: str,
+        request_digest: str,
+        action: str = "approve",
+    ) -> SupervisorApproval:
+        raise NotImplementedError
+
+    def four_eyes_required(self) -> bool:
+        return False
+
+    def register_written_loss(
+        self, actor: Actor, holder_id: int, details: WrittenLossInput, idempotency_key: str
+    ) -> WrittenLossResult:
+        raise NotImplementedError
+
+    def lift_digest(self, actor: Actor, identity: CardIdentity, idempotency_key: str) -> str:
+        return f"lift:{identity.card_id_code}:{idempotency_key}"
+
+    def check_lift(
+        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+    ) -> LiftChecklist:
+        raise NotImplementedError
+
+    def lift_loss_report(
+        self,
+        actor: Actor,
+        client: SocialSecurityCardClient,
+        pin: PinBuffer | None,
+        document: IdDocumentLike,
+        approval: ApprovalLike | None,
+        idempotency_key: str,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> LiftResult:
+        raise NotImplementedError
+
+    def apply_replacement(
+        self, actor: Actor, holder_id: int, document: IdDocumentLike, idempotency_key: str
+    ) -> ReplacementResult:
+        raise NotImplementedError
+
+    def count_lapsing_phone_reports(self, actor: Actor, within_days: int | None = None) -> int:
+        return 0
+
+    def lapsing_phone_reports(
+        self, actor: Actor, within_days: int | None = None, limit: int | None = 500
+    ) -> list[LapsingReport]:
+        return []
+
+    def render_form(self, form: Form) -> bytes:
+        return tiny_pdf()
+
+    def make_report(
+        self,
+        actor: Actor,
+        request: ReportRequest,
+        fmt: Format,
+        progress: Progress | None = None,
+    ) -> bytes:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class _Holder:
+    ssn: str
 
 
 def inline_runner() -> TaskRunner:
@@ -235,56 +396,46 @@ def tiny_pdf() -> bytes:
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class LossResult:
-    serial: str
-    confirmed_phone_report: bool
-    already_done: bool
-    pdf: bytes
-
-
-class WorkflowGateway(FakeGateway):
-    """Adds the workflow services (``call(module, name, ...)``)."""
+class WorkflowServices(FakeServices):
+    """Adds the loss report and PIN change the workflow tests drive."""
 
     def __init__(self) -> None:
         super().__init__()
         self.submissions: list[tuple[str, Any]] = []
 
-    def function(self, module: str, name: str) -> Any:
-        return getattr(self, f"{module}__{name}")
-
-    def call(self, module: str, name: str, *args: Any, **kwargs: Any) -> Any:
-        return self.function(module, name)(*args, **kwargs)
-
-    @staticmethod
-    def written_reports__WrittenLossInput(**fields: Any) -> Any:  # noqa: N802 - the service's name
-        from types import SimpleNamespace
-
-        return SimpleNamespace(**fields)
-
-    def written_reports__register_written_loss(
-        self, actor: Actor, holder_id: int, details: Any, key: str
-    ) -> LossResult:
+    def register_written_loss(
+        self, actor: Actor, holder_id: int, details: WrittenLossInput, idempotency_key: str
+    ) -> WrittenLossResult:
         self._db()
-        self.submissions.append(("loss", (holder_id, details, key)))
-        return LossResult("500103-YB-2026-000001", False, False, tiny_pdf())
+        self.submissions.append(("loss", (holder_id, details, idempotency_key)))
+        at = dt.datetime(2026, 1, 2, 1, 30, tzinfo=dt.UTC)
+        view = LossReportView(1, 70, holder_id, "A12345674", "counter", "written", "active",
+                              at, None, None, "500103-YB-2026-000001", 1)  # fmt: skip
+        form = specimen(FormKind.LOSS)
+        assert isinstance(form, fd.LossForm)
+        return WrittenLossResult(view, form, "500103-YB-2026-000001", False, False)
 
-    def pin_change__change_pin(
+    def change_pin(
         self,
         actor: Actor,
-        session: Any,
-        client: Any,
-        old: Any,
-        new1: Any,
-        new2: Any,
-        id_number: str | None,
-    ) -> str:
-        from counter_app.services.errors import PinEntriesDiffer, WeakPin
-
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        old: PinBuffer | None,
+        new1: PinBuffer | None,
+        new2: PinBuffer | None,
+        id_number: str | None = None,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> PasswordResult:
+        assert old is not None and new1 is not None and new2 is not None
         if not new1.matches(new2):
             raise PinEntriesDiffer()
         if new1.is_weak():
             raise WeakPin()
         client.change_pin(old, new1)  # the real card checks the old PIN
         self.submissions.append(("change_pin", id_number))
-        return "ok"
+        return PasswordResult(1, "success")
+
+
+#: mypy checks the fakes against the interface (a drifted fake fails the type check).
+_CHECK: CounterServices = WorkflowServices()

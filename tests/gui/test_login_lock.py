@@ -8,7 +8,7 @@ from PyQt6.QtWidgets import QLabel
 
 from counter_app.demo.accounts import DEMO_ACCOUNTS
 from counter_app.ui.login import LoginDialog, account_rows
-from tests.gui.fakes import SSN
+from tests.gui.fakes import DOC, SSN
 
 pytestmark = pytest.mark.gui
 
@@ -51,7 +51,7 @@ def open_id_session(window: Any) -> None:
     window.search_pane.box.edit.setText(SSN)
     window.search_pane.box.button.click()
     window.hits.row_object(0)
-    window._id_session_opened(window.gateway.open_id_session(window.actor, 7, None, "test"))
+    window._id_session_opened(window.gateway.open_id_session(window.actor, 7, DOC, "test"))
 
 
 def visible_text(window: Any) -> str:

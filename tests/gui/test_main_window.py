@@ -9,7 +9,7 @@ from PyQt6.QtWidgets import QLabel
 
 from counter_app.services.permissions import Action
 from counter_app.ui.reader_bridge import ReaderState
-from tests.gui.fakes import SSN
+from tests.gui.fakes import DOC, SSN
 
 pytestmark = pytest.mark.gui
 
@@ -41,7 +41,7 @@ def test_card_and_pin_open_the_overview(window: Any, reader: Any, gateway: Any) 
     assert "500***********0016" in window.holder.header.text()
     assert SSN not in window.holder.header.text()
     assert window.status_bar.typing_label.text() == ""
-    assert window.action_buttons[Action.CHANGE_PIN].isEnabled() or True
+    assert window.action_buttons[Action.CHANGE_PIN].isEnabled()
 
 
 def test_wrong_pin_asks_again_with_tries_left(window: Any, reader: Any) -> None:
@@ -84,42 +84,52 @@ def test_card_pulled_while_typing_wipes_the_entry(window: Any, reader: Any) -> N
     assert window.status_bar.typing_label.text() == ""
 
 
-def test_search_and_id_check_open_a_session(window: Any, gateway: Any, monkeypatch: Any) -> None:
+def test_search_and_id_check_open_a_session(window: Any, gateway: Any) -> None:
     window.search_pane.box.edit.setText(SSN)
     window.search_pane.box.button.click()
     assert window.hits.rowCount() == 1
     assert window.hits.data(window.hits.index(0, 2)) == "500***********0016"
-
-    from counter_app.ui import id_check
-
-    class Accepting(id_check.IdCheckDialog):
-        def exec(self) -> int:
-            self.number.setText(SSN)
-            self.check()
-            return int(self.result() == 1)
-
-    monkeypatch.setattr(id_check, "IdCheckDialog", Accepting)
     window.check_id_for_hit()
+    dialog = window.id_dialog
+    dialog.number.setText(SSN)
+    dialog.check()
+    assert window.id_dialog is None
     assert window.holder.session is not None
     name, args = gateway.calls[-1]
     assert name == "open_id_session" and args[1].number == SSN
 
 
-def test_id_check_refuses_a_different_number(qtbot: Any, window: Any) -> None:
-    from counter_app.ui.id_check import IdCheckDialog
-
+def test_id_check_shows_the_service_refusal_and_keeps_the_number(window: Any) -> None:
+    """RULES Q7: the service compares; a valid number of someone else is refused in the
+    dialog with the number kept (the masked hit is never compared with)."""
     window.search_pane.box.edit.setText(SSN)
     window.search_pane.box.button.click()
-    dialog = IdCheckDialog(window.selected_hit(), window)
-    qtbot.addWidget(dialog)
-    dialog.number.setText("500103198507150032")
+    window.check_id_for_hit()
+    dialog = window.id_dialog
+    other = "500103198507150032"
+    dialog.number.setText(other)
     dialog.check()
     assert "不一致" in dialog.error.text()
+    assert window.id_dialog is dialog and dialog.isVisible()
+    assert dialog.number.text() == other
+    assert window.holder.session is None
+
+
+def test_id_check_does_not_reveal_the_check_digit(qtbot: Any, window: Any) -> None:
+    from counter_app.ui.id_check import IdCheckDialog
+
+    dialog = IdCheckDialog(None, window)
+    qtbot.addWidget(dialog)
+    dialog.number.setText(SSN[:17] + "9")  # the right check digit is 6
+    dialog.check()
+    text = dialog.error.text()
+    assert "校验位" in text
+    assert "6" not in text and "应为" not in text
     assert dialog.result() == 0
 
 
 def test_category_tabs_load_on_demand(window: Any, gateway: Any) -> None:
-    window._id_session_opened(gateway.open_id_session(window.actor, 7, None, "x"))
+    window._id_session_opened(gateway.open_id_session(window.actor, 7, DOC, "x"))
     titles = [window.holder.tabs.tabText(i) for i in range(window.holder.tabs.count())]
     assert titles == [
         "卡状态与历史",
@@ -136,7 +146,7 @@ def test_category_tabs_load_on_demand(window: Any, gateway: Any) -> None:
 
 
 def test_reveal_shows_full_number_then_hides_it(qtbot: Any, window: Any, gateway: Any) -> None:
-    window._id_session_opened(gateway.open_id_session(window.actor, 7, None, "x"))
+    window._id_session_opened(gateway.open_id_session(window.actor, 7, DOC, "x"))
     window.holder._hide_timer.setInterval(50)
     window.holder.reveal()
     assert SSN in window.holder.header.text()

@@ -14,14 +14,14 @@ from counter_app.ui.workflows import open_workflow
 from counter_app.ui.workflows.change_pin import ChangePinDialog
 from counter_app.ui.workflows.loss_report import LossReportDialog
 from reader.pinbuffer import PinBuffer
-from tests.gui.fakes import SSN, WorkflowGateway, make_actor
+from tests.gui.fakes import SSN, WorkflowServices, make_actor
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def wf(qtbot: Any, runner: Any, reader: Any) -> Any:
-    gateway = WorkflowGateway()
+    gateway = WorkflowServices()
     pins = PinEntry(second_screen=False)
     win = MainWindow(
         gateway,
@@ -174,13 +174,13 @@ def test_change_pin_wrong_old_pin_says_tries_left(wf: Any, reader: Any) -> None:
 def test_change_pin_buffers_are_wiped(wf: Any, reader: Any, monkeypatch: Any) -> None:
     card_session(wf, reader)
     seen: list[PinBuffer] = []
-    original = wf.gateway.pin_change__change_pin
+    original = wf.gateway.change_pin
 
     def spy(*args: Any) -> Any:
         seen.extend(args[3:6])
         return original(*args)
 
-    monkeypatch.setattr(wf.gateway, "pin_change__change_pin", spy)
+    monkeypatch.setattr(wf.gateway, "change_pin", spy)
     wf.action_buttons[Action.CHANGE_PIN].click()
     wf.workflow.next()
     for pin in ("135790", "802413", "802413"):

@@ -434,18 +434,16 @@ def test_replacement_keeps_typed_data_through_a_database_outage(
     d.id_step.fields.number.setText(fixed_holder("phone_lost").ssn)
     d.next()
     d.understood.setChecked(True)
-    real_call = c.ws.gateway.call
-
     def down(*_a: Any, **_k: Any) -> Any:
         raise DatabaseUnavailable()
 
-    monkeypatch.setattr(c.ws.gateway, "call", down)
+    monkeypatch.setattr(c.ws.gateway, "apply_replacement", down)
     key = d.idempotency_key
     d.next()
     assert "数据库" in d.banner.text() and c.win.banner.isVisible()
     assert d.stack.currentWidget() is d.confirm_page and d.understood.isChecked()
     assert d.id_step.fields.number.text() == fixed_holder("phone_lost").ssn
-    monkeypatch.setattr(c.ws.gateway, "call", real_call)
+    monkeypatch.undo()
     d.next()
     assert "补卡申请已受理" in d.result_label.text()
     assert d.idempotency_key == key and not c.win.banner.isVisible()

@@ -74,18 +74,15 @@ def show_access_slip(window: MainWindow, summary: Any) -> AccessSlipDialog:
 
 
 def offer_after_card_removal(window: MainWindow, session: Any) -> None:
-    """The card left and its session ended: fetch the summary and offer the slip. A gateway
-    without ``access_summary`` (an older build) offers nothing."""
-    summary_of = getattr(window.gateway, "access_summary", None)
-    if summary_of is None:
-        return
-    actor = window.actor
+    """The card left and its session ended: fetch the summary and offer the slip
+    (``end_session`` is safe to call again: it closes nothing twice)."""
+    gateway, actor = window.gateway, window.actor
 
     def offer(summary: Any) -> None:
         show_access_slip(window, summary)
 
     window.runner.run(
-        lambda: summary_of(actor, session),
+        lambda: gateway.end_session(actor, session, "card_removed"),
         offer,
         window.show_error,
         name="access_summary",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PyQt6.QtWidgets import QLabel, QLineEdit
 
@@ -100,11 +99,10 @@ class ApprovalStep:
         self.password.clear()  # the staff password stays in no widget longer than needed
 
         def work() -> Approved:
-            row = gateway.call(
-                "approvals", "verify_supervisor_approval", actor, staff_no, password, digest(),
-                action=action,
-            )  # fmt: skip
-            return Approved(int(row.id), staff_no)
+            granted = gateway.verify_supervisor_approval(
+                actor, staff_no, password, digest(), action=action
+            )
+            return Approved(granted.id, staff_no)
 
         def done(approved: Approved) -> None:
             self.approval = approved
@@ -134,8 +132,6 @@ def approval_step(
     dialog: WorkflowDialog, action: str, digest: Callable[[], str]
 ) -> ApprovalStep | None:
     """The step, or None when the setting ``four_eyes`` is off."""
-    gateway: Any = dialog.window_.gateway
-    required = getattr(gateway, "four_eyes_required", None)
-    if required is not None and not required():
+    if not dialog.window_.gateway.four_eyes_required():
         return None
     return ApprovalStep(dialog, action, digest)

@@ -100,9 +100,7 @@ class ChangePinDialog(WorkflowDialog):
         gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
 
         def work(client: Any) -> Any:
-            return gateway.call(
-                "pin_change", "change_pin", actor, session, client, None, None, None, id_number
-            )
+            return gateway.change_pin(actor, session, client, None, None, None, id_number)
 
         self.call(work, self._pad_done, card=True, failed=self._pad_failed)
 
@@ -144,9 +142,7 @@ class ChangePinDialog(WorkflowDialog):
 
         def work(client: Any) -> Any:
             try:
-                return gateway.call(
-                    "pin_change", "change_pin", actor, session, client, old, new1, new2, id_number
-                )
+                return gateway.change_pin(actor, session, client, old, new1, new2, id_number)
             finally:
                 for pin in (old, new1, new2):
                     pin.wipe()

@@ -6,6 +6,7 @@ from typing import Any
 
 from PyQt6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPushButton, QWidget
 
+from counter_app.api import CounterServices
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
 from counter_app.ui.i18n import tr
 from counter_app.ui.printing import FormPrinter
@@ -55,16 +56,11 @@ def add_print_buttons(dialog: Any, pdf: bytes, title: str) -> FormPrinter:
     return printer
 
 
-def form_pdf(gateway: Any, result: Any) -> bytes:
+def form_pdf(gateway: CounterServices, result: Any) -> bytes:
     """The PDF of the registered form a service result carries (``result.form``), drawn by
     ``gateway.render_form`` — in the helper process when one runs, never in the GUI
-    thread. Pool thread only. A result without plain form data (a test fake) gives its
-    own ``.pdf``."""
-    form = getattr(result, "form", None)
-    render = getattr(gateway, "render_form", None)
-    if form is not None and render is not None:
-        return bytes(render(form))
-    return bytes(result.pdf)
+    thread. Pool thread only."""
+    return gateway.render_form(result.form)
 
 
 def page_with_form() -> tuple[QWidget, QFormLayout]:

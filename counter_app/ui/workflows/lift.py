@@ -79,7 +79,7 @@ class LiftDialog(WorkflowDialog):
         self.approval = approval_step(
             self,
             Action.LIFT_LOSS_REPORT.value,
-            lambda: gateway.function("lifting", "lift_digest")(actor, self.identity, key),
+            lambda: gateway.lift_digest(actor, self.identity, key),
         )
         if self.approval is not None:
             self.add_page(self.approval.page, lambda: self._approve())
@@ -132,7 +132,7 @@ class LiftDialog(WorkflowDialog):
         gateway, actor, identity = self.window_.gateway, self.window_.actor, self.identity
         document = self.id_step.document()
         self.call(
-            lambda: gateway.call("lifting", "check_lift", actor, identity, document),
+            lambda: gateway.check_lift(actor, identity, document),
             self._show_checklist,
         )
 
@@ -198,9 +198,7 @@ class LiftDialog(WorkflowDialog):
 
         def work(client: Any) -> Any:
             try:
-                return gateway.call(
-                    "lifting", "lift_loss_report", actor, client, pin, document, approved, key
-                )
+                return gateway.lift_loss_report(actor, client, pin, document, approved, key)
             finally:
                 wipe_all(pin)
 

@@ -111,11 +111,10 @@ class LossReportDialog(WorkflowDialog):
         details, key, holder_id = self.details(), self.idempotency_key, self.holder_id
 
         def work() -> tuple[Any, bytes]:
-            input_type = gateway.function("written_reports", "WrittenLossInput")
-            declared = input_type(**vars(details))
-            result = gateway.call(
-                "written_reports", "register_written_loss", actor, holder_id, declared, key
-            )
+            from counter_app.services.written_reports import WrittenLossInput
+
+            declared = WrittenLossInput(**vars(details))
+            result = gateway.register_written_loss(actor, holder_id, declared, key)
             return result, form_pdf(gateway, result)  # off the GUI thread (and process)
 
         self.call(work, self._done)

@@ -80,9 +80,7 @@ class ReplacementDialog(WorkflowDialog):
         document, key = self.id_step.document(), self.idempotency_key
 
         def work() -> tuple[Any, bytes]:
-            result = gateway.call(
-                "replacement", "apply_replacement", actor, holder_id, document, key
-            )
+            result = gateway.apply_replacement(actor, holder_id, document, key)
             return result, form_pdf(gateway, result)  # off the GUI thread (and process)
 
         self.call(work, self._done)

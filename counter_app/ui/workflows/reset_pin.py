@@ -46,7 +46,7 @@ class ResetPinDialog(CardIdDialog):
         self.approval = approval_step(
             self,
             Action.RESET_PIN.value,
-            lambda: gateway.function("pin_reset", "pin_reset_digest")(actor, session, submission),
+            lambda: gateway.pin_reset_digest(actor, session, submission),
         )
         if self.approval is not None:
             self.add_page(self.approval.page, lambda: self._approve())
@@ -89,10 +89,8 @@ class ResetPinDialog(CardIdDialog):
 
         def work(client: Any) -> Any:
             try:
-                return gateway.call(
-                    "pin_reset", "reset_pin", actor, session, client, document, new1, new2,
-                    approved, self.submission,
-                )  # fmt: skip
+                return gateway.reset_pin(actor, session, client, document, new1, new2,
+                                         approved, self.submission)  # fmt: skip
             finally:
                 wipe_all(new1, new2)
 

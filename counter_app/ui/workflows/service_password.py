@@ -66,9 +66,7 @@ class ServicePasswordDialog(WorkflowDialog):
         gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
         document = self.id_step.document()
         self.call(
-            lambda: gateway.call(
-                "service_password", "reset_service_password", actor, session, document
-            ),
+            lambda: gateway.reset_service_password(actor, session, document),
             self._done,
         )
 

@@ -63,9 +63,7 @@ class UnblockDialog(CardIdDialog):
 
         def work(client: Any) -> Any:
             try:
-                return gateway.call(
-                    "pin_reset", "unblock_pin", actor, session, client, document, None, pin=pin
-                )
+                return gateway.unblock_pin(actor, session, client, document, None, pin=pin)
             finally:
                 wipe_all(pin)
 
