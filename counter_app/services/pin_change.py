@@ -79,7 +79,7 @@ def change_pin(
     """
     try:
         require(ctx, actor, Action.CHANGE_PIN, holder_id=session.holder_id)
-        require_open(ctx, session)
+        require_open(ctx, session, actor)
         with refusals_audited(ctx, actor, AuditAction.PIN_CHANGE, holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
             on_pad = pinpad is not None or (old is None and new1 is None and new2 is None)

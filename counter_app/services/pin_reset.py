@@ -140,7 +140,7 @@ def reset_pin(
     the card is touched."""
     try:
         require(ctx, actor, Action.RESET_PIN, holder_id=session.holder_id)
-        require_open(ctx, session)
+        require_open(ctx, session, actor)
         with refusals_audited(ctx, actor, AuditAction.PIN_RESET, holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
             subject = session_card(ctx, session)
@@ -184,7 +184,7 @@ def unblock_pin(
     a wrong PIN afterwards is reported with the tries left and does not undo it."""
     try:
         require(ctx, actor, Action.UNBLOCK_PIN, holder_id=session.holder_id)
-        require_open(ctx, session)
+        require_open(ctx, session, actor)
         with refusals_audited(ctx, actor, AuditAction.PIN_UNBLOCK, holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
             subject = session_card(ctx, session)

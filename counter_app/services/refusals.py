@@ -24,8 +24,10 @@ from counter_app.services.errors import (
     NotPermitted,
     OutcomeUnknownRecorded,
     ServiceError,
+    StaffSessionEnded,
 )
 from counter_app.services.permissions import Action
+from counter_app.services.staff_active import ensure_active
 
 _NOT_REFUSALS = (AlreadyDone, ConcurrentChange, DatabaseUnavailable, OutcomeUnknownRecorded)
 
@@ -63,10 +65,17 @@ def require(
     holder_id: int | None = None,
     card_id: int | None = None,
 ) -> None:
-    """RULES S3: refuse (audited) what this role at this office may not do."""
-    if actor.may(action):
-        return
-    error = NotPermitted(actor.why_not(action))
+    """RULES S3: refuse (audited) what this role at this office may not do, and anything
+    at all by an account disabled since its login (``staff_active``)."""
+    error: ServiceError
+    try:
+        ensure_active(ctx, actor)
+    except StaffSessionEnded as ended:
+        error = ended
+    else:
+        if actor.may(action):
+            return
+        error = NotPermitted(actor.why_not(action))
     record_refusal(ctx, actor, f"{action.value}.refused", error,
                    holder_id=holder_id, card_id=card_id)  # fmt: skip
     raise error

@@ -50,7 +50,7 @@ def reset_service_password(
     """RULES P8: after an ID check, a random one-time query password (digits, for phone
     keypads) — shown once, stored only as an argon2 hash, to be changed at the next use."""
     require(ctx, actor, Action.RESET_SERVICE_PASSWORD, holder_id=session.holder_id)
-    require_open(ctx, session)
+    require_open(ctx, session, actor)
     with refusals_audited(ctx, actor, AuditAction.SERVICE_PASSWORD_RESET,
                           holder_id=session.holder_id):  # fmt: skip
         with ctx.uow() as uow:

@@ -31,7 +31,7 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import IN_USE_STATES, Card
 from counter_app.models.holder import Holder
 from counter_app.models.holder_session import HolderSessionRow
-from counter_app.services import audit, cases
+from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
     CardApplicationBlocked,
@@ -273,7 +273,6 @@ def _open(
         )  # fmt: skip
         uow.session.add(row)
         uow.session.flush()
-        cases.open_case(uow.session, actor, session_id=row.id, holder_id=holder_id, at=now)
         details: dict[str, Any] = {"session_id": row.id, "via": via.value}
         if document_kind is not None:
             details["document_kind"] = document_kind.value
@@ -289,25 +288,34 @@ def _open(
 
 def check_open(db: Session, session: HolderSession, actor: Actor | None = None) -> None:
     """Inside a caller's transaction: the session exists, is open, and (given ``actor``)
-    belongs to that staff member. Raises ``SessionRequired`` / ``SessionEnded``."""
+    belongs to that staff member at that workstation (RULES Q7: staff see a holder's
+    records only in their own session with the holder). Raises ``SessionRequired`` /
+    ``SessionEnded``."""
     row = db.execute(
-        select(HolderSessionRow.holder_id, HolderSessionRow.staff_id, HolderSessionRow.closed_at)
+        select(HolderSessionRow.holder_id, HolderSessionRow.staff_id,
+               HolderSessionRow.workstation, HolderSessionRow.closed_at)
         .where(HolderSessionRow.id == session.session_id)
-    ).first()
+    ).first()  # fmt: skip
     if row is None or row.holder_id != session.holder_id:
         raise SessionRequired()
-    if actor is not None and row.staff_id != actor.staff_id:
+    if actor is not None and (
+        row.staff_id != actor.staff_id
+        or (row.workstation is not None and row.workstation != actor.workstation_id)
+    ):
         raise SessionRequired()
     if row.closed_at is not None:
         raise SessionEnded()
 
 
-def require_open(ctx: ServiceContext, session: HolderSession | None) -> None:
-    """RULES Q7: raise ``SessionRequired`` (no session) or ``SessionEnded`` (closed)."""
+def require_open(ctx: ServiceContext, session: HolderSession | None, actor: Actor) -> None:
+    """RULES Q7: the session is open and is ``actor``'s own, at the actor's workstation.
+
+    Raises ``SessionRequired`` (no session, or another clerk's / another workstation's) or
+    ``SessionEnded`` (closed)."""
     if session is None:
         raise SessionRequired()
     with ctx.uow() as uow:
-        check_open(uow.session, session)
+        check_open(uow.session, session, actor)
 
 
 def _close(db: Session, session_id: int, why: str, at: dt.datetime) -> bool:
@@ -365,7 +373,6 @@ def end_session(
             audit.record(uow, actor, AuditAction.SESSION_END, holder_id=session.holder_id,
                          card_id=session.card_id, reason=why[:200], at=now,
                          details={"session_id": session.session_id})  # fmt: skip
-        cases.close_case_of_session(db, actor, session.session_id, why, now)
         summary = access_summary(db, session)
         uow.commit()
     return summary

@@ -1,6 +1,8 @@
 """Staff account administration: add, disable, unlock, reset the password, list (RULES S3).
 
-A supervisor manages the accounts of their own office, an admin everyone's; ``actor=None``
+A supervisor manages the accounts of their own office, an admin those of their office's
+district (a city-level admin: everyone's); nobody grants or manages a role above their own
+(RULES S3, :data:`ROLE_RANK`); ``actor=None``
 is the technician's command line on the server (trusted, audited as workstation ``cli``).
 Initial and reset passwords are random (:func:`staff_credentials.one_time_password`),
 returned once and must be changed at the next login. Disabling an account ends its staff
@@ -19,9 +21,10 @@ from counter_app.models.office import Office, Staff
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import NotPermitted, StaffNotFound
-from counter_app.services.permissions import Action, Role
+from counter_app.services.permissions import ROLE_OFFICE, Action, Role
 from counter_app.services.refusals import record_refusal
 from counter_app.services.sessions import end_sessions_of_staff
+from counter_app.services.staff_active import ensure_active
 from counter_app.services.staff_credentials import (
     InitialPassword,
     hash_password,
@@ -44,14 +47,45 @@ class StaffInfo:
     last_login_at: dt.datetime | None
 
 
-def _may_manage(actor: Actor | None, office_id: int) -> bool:
-    """``None`` is the technician's command line on the server (trusted). A supervisor
-    manages staff of their own office; an admin manages everyone (RULES S3)."""
+#: RULES S3: how far a role reaches. Nobody grants, nor manages an account of, a role above
+#: their own (a supervisor can neither create an admin nor reset an admin's password).
+ROLE_RANK: dict[Role, int] = {
+    Role.CLERK: 1, Role.SUBCENTER_STAFF: 1, Role.CARD_CENTER_STAFF: 1,
+    Role.SUPERVISOR: 2, Role.ADMIN: 3,
+}  # fmt: skip
+
+
+def _in_scope(actor: Actor, office: Office) -> bool:
+    """RULES S2/S3: a supervisor's scope is their own office; an admin's is their office's
+    district (every office of it), or the whole city for an admin of a city-level office
+    (no district code)."""
+    if actor.role is Role.ADMIN:
+        return actor.district_code is None or office.district_code == actor.district_code
+    return actor.office_id == office.id
+
+
+def _may_manage(
+    ctx: ServiceContext, actor: Actor | None, office: Office, role: Role | str | None
+) -> str | None:
+    """``None`` when ``actor`` may manage (or create) an account of ``role`` at ``office``;
+    otherwise the Chinese reason. ``actor=None`` is the technician's command line on the
+    server (trusted). A disabled actor is refused outright (``StaffSessionEnded``)."""
     if actor is None:
-        return True
+        return None
+    ensure_active(ctx, actor)
     if not actor.may(Action.MANAGE_STAFF):
-        return False
-    return actor.role is Role.ADMIN or actor.office_id == office_id
+        return actor.why_not(Action.MANAGE_STAFF)
+    if not _in_scope(actor, office):
+        return "只能管理本机构（系统管理员：本区县）范围内的工作人员账户。"
+    if role is not None and ROLE_RANK[Role(role)] > ROLE_RANK[actor.role]:
+        return "不能授予或管理高于本人岗位的账户（如主管不能设立或管理系统管理员）。"
+    return None
+
+
+def _office_of(db: Session, staff: Staff) -> Office:
+    office = db.get(Office, staff.office_id)
+    assert office is not None  # foreign key
+    return office
 
 
 def _target(db: Session, staff_no: str) -> Staff:
@@ -61,11 +95,10 @@ def _target(db: Session, staff_no: str) -> Staff:
     return staff
 
 
-def _refuse_manage(ctx: ServiceContext, actor: Actor | None, what: str) -> NotPermitted:
-    error = NotPermitted(
-        actor.why_not(Action.MANAGE_STAFF) if actor and not actor.may(Action.MANAGE_STAFF)
-        else "只能管理本机构的工作人员账户。"
-    )  # fmt: skip
+def _refuse_manage(
+    ctx: ServiceContext, actor: Actor | None, what: str, reason: str
+) -> NotPermitted:
+    error = NotPermitted(reason)
     record_refusal(ctx, actor, f"{what}.refused", error)
     return error
 
@@ -89,8 +122,13 @@ def add_staff(
         office = db.scalars(select(Office).where(Office.code == office_code.strip())).first()
         if office is None:
             raise StaffNotFound("没有该机构代码。请核对机构代码。")
-        if not _may_manage(actor, office.id):
-            raise _refuse_manage(ctx, actor, AuditAction.STAFF_ADD)
+        home = ROLE_OFFICE[role]
+        if home is not None and home.value != office.kind:
+            raise _refuse_manage(ctx, actor, AuditAction.STAFF_ADD,
+                                 "该岗位不属于此类机构，账户未建立。请核对岗位与机构代码。")
+        why = _may_manage(ctx, actor, office, role)
+        if why is not None:
+            raise _refuse_manage(ctx, actor, AuditAction.STAFF_ADD, why)
         staff = Staff(staff_no=staff_no.strip(), name=name.strip(), office_id=office.id,
                       role=role.value, password_hash=password_hash, must_change_password=True,
                       active=True, failed_logins=0, created_at=now)  # fmt: skip
@@ -112,8 +150,11 @@ def disable_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> No
     with ctx.uow() as uow:
         db = uow.session
         staff = _target(db, staff_no)
-        if not _may_manage(actor, staff.office_id) or (actor and actor.staff_id == staff.id):
-            raise _refuse_manage(ctx, actor, AuditAction.STAFF_DISABLE)
+        why = _may_manage(ctx, actor, _office_of(db, staff), staff.role)
+        if why is None and actor is not None and actor.staff_id == staff.id:
+            why = "不能停用本人的账户。"
+        if why is not None:
+            raise _refuse_manage(ctx, actor, AuditAction.STAFF_DISABLE, why)
         staff.active = False
         staff.disabled_at = now
         ended = end_staff_sessions(db, staff.id, "disabled", now)
@@ -130,8 +171,9 @@ def unlock_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> Non
     with ctx.uow() as uow:
         db = uow.session
         staff = _target(db, staff_no)
-        if not _may_manage(actor, staff.office_id):
-            raise _refuse_manage(ctx, actor, AuditAction.STAFF_UNLOCK)
+        why = _may_manage(ctx, actor, _office_of(db, staff), staff.role)
+        if why is not None:
+            raise _refuse_manage(ctx, actor, AuditAction.STAFF_UNLOCK, why)
         staff.locked_until = None
         staff.failed_logins = 0
         audit.record(uow, actor, AuditAction.STAFF_UNLOCK, at=now,
@@ -150,8 +192,9 @@ def reset_staff_password(
     with ctx.uow() as uow:
         db = uow.session
         staff = _target(db, staff_no)
-        if not _may_manage(actor, staff.office_id):
-            raise _refuse_manage(ctx, actor, AuditAction.STAFF_RESET_PASSWORD)
+        why = _may_manage(ctx, actor, _office_of(db, staff), staff.role)
+        if why is not None:
+            raise _refuse_manage(ctx, actor, AuditAction.STAFF_RESET_PASSWORD, why)
         staff.password_hash = password_hash
         staff.must_change_password = True
         staff.failed_logins = 0
@@ -171,10 +214,15 @@ def list_staff(
     """Accounts (of one office, or all); a supervisor sees only their own office."""
     with ctx.uow() as uow:
         query = select(Staff, Office).join(Office, Office.id == Staff.office_id)
-        if actor is not None and actor.role is not Role.ADMIN:
+        if actor is not None:
+            ensure_active(ctx, actor)
             if not actor.may(Action.MANAGE_STAFF):
-                raise _refuse_manage(ctx, actor, AuditAction.STAFF_LIST)
-            query = query.where(Office.id == actor.office_id)
+                raise _refuse_manage(ctx, actor, AuditAction.STAFF_LIST,
+                                     actor.why_not(Action.MANAGE_STAFF))
+            if actor.role is not Role.ADMIN:
+                query = query.where(Office.id == actor.office_id)
+            elif actor.district_code is not None:
+                query = query.where(Office.district_code == actor.district_code)
         if office_code:
             query = query.where(Office.code == office_code)
         rows = uow.session.execute(query.order_by(Office.code, Staff.staff_no)).all()

@@ -193,7 +193,7 @@ def test_disable_ends_sessions_on_every_workstation(
         with pytest.raises(StaffSessionEnded):
             staff_login.heartbeat(ctx, actor)
     with pytest.raises(sessions.SessionEnded):
-        sessions.require_open(a, holder_session)
+        sessions.require_open(a, holder_session, on_a)
     with pytest.raises(LoginFailed):
         staff_login.login(a, CLERK, CLERK_PW)
     with a.uow() as uow:
@@ -208,7 +208,7 @@ def test_logout_ends_holder_sessions(ctx: ServiceContext) -> None:
                                   "500103196803150310"), "持卡人忘带卡")  # fmt: skip
     staff_login.logout(ctx, actor)
     with pytest.raises(sessions.SessionEnded):
-        sessions.require_open(ctx, session)
+        sessions.require_open(ctx, session, actor)
     with pytest.raises(StaffSessionEnded):
         staff_login.heartbeat(ctx, actor)
 

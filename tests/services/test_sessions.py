@@ -48,7 +48,7 @@ def test_Q1_card_and_pin_open_a_session(ctx: ServiceContext) -> None:
     assert session.via is SessionVia.CARD_PIN
     assert session.holder_id == holder_id_of(ctx, "active_changed_pin")
     assert session.card_number == "A12504057"
-    sessions.require_open(ctx, session)
+    sessions.require_open(ctx, session, actor)
     [event] = _events(ctx, "session.open")
     assert event.holder_id == session.holder_id and event.outcome == "success"
 
@@ -104,7 +104,7 @@ def test_Q1_card_session_ends_when_card_leaves(ctx: ServiceContext) -> None:
     transport.remove()
     sessions.card_removed(ctx, session)
     with pytest.raises(SessionEnded):
-        sessions.require_open(ctx, session)
+        sessions.require_open(ctx, session, actor)
     summary = sessions.end_session(ctx, actor, session)  # still gives the slip
     assert summary.end_reason == "card_removed"
 

@@ -1,0 +1,159 @@
+"""Staff rules on both back ends (RULES S1–S3): a disabled account stops at its next service
+call, role grants are bounded by the granter's role and office, failed logins never keep
+what was typed unless it is an existing staff number."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from counter_app.demo.accounts import ROLE_PASSWORDS, fixed_holder
+from counter_app.models import StaffLoginEvent
+from counter_app.services import search, sessions, staff_accounts, staff_active, staff_login
+from counter_app.services import written_reports as wr
+from counter_app.services.context import ServiceContext
+from counter_app.services.errors import LoginFailed, NotPermitted, StaffSessionEnded
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from counter_app.services.permissions import Role
+from tests.services.conftest import actor_for, holder_id_of
+
+CLERK = "YB500103-01"
+CLERK_PW = ROLE_PASSWORDS["subcenter_staff"]
+SUPERVISOR = "YB500103-03"
+OTHER_SUPERVISOR = "YB500105-03"
+ADMIN = "KZX500000-05"
+
+
+# --------------------------------------------------------------------------- S1: active
+
+
+def test_S1_disabled_staff_refused_at_the_next_service_call(ctx: ServiceContext) -> None:
+    actor = staff_login.login(ctx, CLERK, CLERK_PW).actor
+    holder = fixed_holder("active_default_pin")
+    doc = IdDocument(IdDocumentKind.RESIDENT_ID, holder.ssn)
+    assert search.find_holders(ctx, actor, holder.ssn)  # works while active
+    assert staff_active.still_active(ctx, actor)
+    staff_accounts.disable_staff(ctx, actor_for(ctx, SUPERVISOR), CLERK)
+    assert not staff_active.still_active(ctx, actor)
+    holder_id = holder_id_of(ctx, "active_default_pin")
+    with pytest.raises(StaffSessionEnded):
+        search.find_holders(ctx, actor, holder.ssn)
+    with pytest.raises(StaffSessionEnded):
+        sessions.open_id_session(ctx, actor, holder_id, doc, "持卡人忘带卡")
+    details = wr.WrittenLossInput(contact_phone="13883251234", loss_date=dt.date(2025, 3, 9),
+                                  loss_place="解放碑", circumstances="遗失", id_document=doc)
+    with pytest.raises(StaffSessionEnded):
+        wr.register_written_loss(ctx, actor, holder_id, details, "written-disabled-0001")
+    with pytest.raises(StaffSessionEnded):
+        staff_accounts.list_staff(ctx, actor)
+
+
+def test_S1_disabled_supervisor_cannot_manage_staff(ctx: ServiceContext) -> None:
+    supervisor = actor_for(ctx, SUPERVISOR)
+    staff_accounts.disable_staff(ctx, None, SUPERVISOR)
+    with pytest.raises(StaffSessionEnded):
+        staff_accounts.unlock_staff(ctx, supervisor, CLERK)
+
+
+# --------------------------------------------------------------------------- S3: scope
+
+
+def test_S3_supervisor_cannot_create_an_admin(ctx: ServiceContext) -> None:
+    supervisor = actor_for(ctx, SUPERVISOR)
+    with pytest.raises(NotPermitted):
+        staff_accounts.add_staff(ctx, supervisor, "YB500103-90", "越权", "500103-YB", Role.ADMIN)
+    assert all(s.staff_no != "YB500103-90" for s in staff_accounts.list_staff(ctx, None))
+    # within their rank and office it works
+    info, _ = staff_accounts.add_staff(ctx, supervisor, "YB500103-91", "新员工", "500103-YB",
+                                       Role.SUBCENTER_STAFF)
+    assert info.role == "subcenter_staff"
+
+
+def test_S3_supervisor_cannot_manage_another_offices_staff(ctx: ServiceContext) -> None:
+    other = actor_for(ctx, OTHER_SUPERVISOR)
+    with pytest.raises(NotPermitted):
+        staff_accounts.add_staff(ctx, other, "YB500103-92", "越权", "500103-YB",
+                                 Role.SUBCENTER_STAFF)
+    for manage in (staff_accounts.disable_staff, staff_accounts.unlock_staff,
+                   staff_accounts.reset_staff_password):
+        with pytest.raises(NotPermitted):
+            manage(ctx, other, CLERK)
+    assert staff_login.login(ctx, CLERK, CLERK_PW).actor.staff_no == CLERK  # untouched
+
+
+def test_S3_supervisor_cannot_reset_an_admin_of_their_own_office(ctx: ServiceContext) -> None:
+    staff_accounts.add_staff(ctx, None, "YB500103-93", "分中心管理员", "500103-YB", Role.ADMIN)
+    supervisor = actor_for(ctx, SUPERVISOR)
+    with pytest.raises(NotPermitted):
+        staff_accounts.reset_staff_password(ctx, supervisor, "YB500103-93")
+    with pytest.raises(NotPermitted):
+        staff_accounts.disable_staff(ctx, supervisor, "YB500103-93")
+
+
+def test_S3_district_admin_manages_only_their_district(ctx: ServiceContext) -> None:
+    staff_accounts.add_staff(ctx, None, "YB500103-94", "区管理员", "500103-YB", Role.ADMIN)
+    district_admin = actor_for(ctx, "YB500103-94")
+    with pytest.raises(NotPermitted):
+        staff_accounts.disable_staff(ctx, district_admin, OTHER_SUPERVISOR)
+    offices = {s.office_code for s in staff_accounts.list_staff(ctx, district_admin)}
+    assert offices and all(code.startswith("500103") for code in offices)
+    city_admin = actor_for(ctx, ADMIN)
+    staff_accounts.unlock_staff(ctx, city_admin, OTHER_SUPERVISOR)  # the city's admin may
+
+
+def test_S3_role_must_fit_the_office_kind(ctx: ServiceContext) -> None:
+    with pytest.raises(NotPermitted):  # a window clerk at a sub-center
+        staff_accounts.add_staff(ctx, actor_for(ctx, SUPERVISOR), "YB500103-95", "错岗",
+                                 "500103-YB", Role.CLERK)
+
+
+# --------------------------------------------------------------------------- login records
+
+
+def test_S1_password_typed_as_staff_number_never_stored(ctx: ServiceContext) -> None:
+    typed = "Secret#Pass-in-the-wrong-box"
+    with pytest.raises(LoginFailed):
+        staff_login.login(ctx, typed, "whatever")
+    with pytest.raises(LoginFailed):  # well-formed but no such account
+        staff_login.login(ctx, "YB500103-77", "whatever")
+    with pytest.raises(LoginFailed):  # an existing account: its number is kept
+        staff_login.login(ctx, CLERK, "wrong-password")
+    with ctx.uow() as uow:
+        rows = uow.session.execute(
+            select(StaffLoginEvent.staff_no_tried, StaffLoginEvent.outcome)
+            .order_by(StaffLoginEvent.id)).all()  # fmt: skip
+    tried = [r.staff_no_tried for r in rows]
+    assert tried == ["unknown:17+", "unknown:9-16", CLERK]
+    assert [r.outcome for r in rows] == ["unknown_user", "unknown_user", "wrong_password"]
+
+
+def test_S1_staff_activity_report_never_prints_a_typed_password(ctx: ServiceContext) -> None:
+    from reports.staff_activity import build_staff_activity
+
+    typed = "Canary#Typed#4242"
+    with pytest.raises(LoginFailed):
+        staff_login.login(ctx, typed, "x")
+    day = ctx.now().date()
+    with ctx.uow() as uow:
+        report = build_staff_activity(uow.session.connection(), day - dt.timedelta(days=1),
+                                      day + dt.timedelta(days=1), now=ctx.now())
+    cells = [str(cell) for table in report.rendered().tables for row in table.rows
+             for cell in row]
+    assert report.failed_logins  # the failed login is listed ...
+    assert not any(typed in cell for cell in cells)  # ... without what was typed
+
+
+def test_Q7_session_belongs_to_its_clerk_and_workstation(ctx: ServiceContext) -> None:
+    actor = actor_for(ctx, CLERK, "WS-01")
+    holder = fixed_holder("active_default_pin")
+    session = sessions.open_id_session(
+        ctx, actor, holder_id_of(ctx, "active_default_pin"),
+        IdDocument(IdDocumentKind.RESIDENT_ID, holder.ssn), "持卡人忘带卡")
+    sessions.require_open(ctx, session, actor)
+    with pytest.raises(sessions.SessionRequired):
+        sessions.require_open(ctx, session, dataclasses.replace(actor, workstation_id="WS-02"))
+    with pytest.raises(sessions.SessionRequired):
+        sessions.require_open(ctx, session, actor_for(ctx, "YB500103-02"))
