@@ -1,10 +1,11 @@
-"""The tamper-evident audit trail (issue 8 item 3; RULES Q7 "every look-up is recorded").
+"""The tamper-evident audit trail: chains per workstation, city seals (RULES Q7 "every
+look-up is recorded"; docs/SCALING.md "Audit trail").
 
 Each mutation is made directly in the database, the way an intruder with table access
 would, inside a transaction that is rolled back afterwards; ``verify_chain`` must name the
-sequence number where it happened. On PostgreSQL the protective triggers (if installed)
-are switched off for the tampering connection (``session_replication_role = replica``):
-the test is about detection, not prevention.
+chain and position where it happened. On PostgreSQL the protective triggers are switched
+off for the tampering connection (``session_replication_role = replica``): the test is
+about detection, not prevention.
 """
 
 from __future__ import annotations
@@ -14,56 +15,69 @@ import random
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, delete, select, text, update
+from sqlalchemy import Connection, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from counter_app import db
 from counter_app.cli.main import main as cli_main
-from counter_app.models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
+from counter_app.models.audit import (
+    AuditChain,
+    AuditChainHead,
+    AuditCheckpoint,
+    AuditEvent,
+    AuditSeal,
+    AuditSealHead,
+)
 from counter_app.services import audit
+from counter_app.services.audit_verify import CHECKPOINTS, SEALS
 from counter_app.services.context import ServiceContext
 from counter_app.services.uow import run_retrying
+from tests.security.defences import suspend_defences
 from tests.services.conftest import NOW, Clock, actor_for, holder_id_of, make_ctx
 
 EVENTS = 24
-ROUNDS_PER_KIND = 6
+CHAINS = ("WS-01", "12333", "WS-02")
+PER_CHAIN = EVENTS // len(CHAINS)
+ROUNDS_PER_KIND = 5
 
 
-def _fill_chain(ctx: ServiceContext, n: int = EVENTS) -> None:
-    actor = actor_for(ctx, "YB500103-01")
+def _fill(ctx: ServiceContext, n: int = EVENTS, *, seal_at: int | None = EVENTS // 2) -> None:
+    """``n`` events over three chains (two workstations and the 12333 channel); a city seal
+    after ``seal_at`` of them, so that every chain has sealed and unsealed events."""
+    actors = {"WS-01": actor_for(ctx, "YB500103-01"),
+              "WS-02": actor_for(ctx, "YB500103-01", workstation="WS-02")}  # fmt: skip
     holder = holder_id_of(ctx, "active_default_pin")
     for i in range(n):
+        chain = CHAINS[i % len(CHAINS)]
         with ctx.uow() as uow:
             audit.record(
-                uow, actor if i % 5 else None, "record.view" if i % 2 else "loss.report_written",
-                holder_id=holder if i % 3 else None, category="pension" if i % 2 else None,
+                uow, actors.get(chain), "record.view" if i % 2 else "loss.report_written",
+                holder_id=holder if i % 4 else None, category="pension" if i % 2 else None,
                 reason="持卡人来窗口查询" if i % 4 == 0 else None,
                 outcome=["success", "refused", "failed"][i % 3],
                 details={"i": i, "名称": "养老·明细", "nested": {"b": [1, 2.5, None]}}
                 if i % 2 else None,
-                at=NOW + dt.timedelta(seconds=i), workstation=None if i % 5 else "12333",
+                at=NOW + dt.timedelta(seconds=i), workstation=None if chain != "12333" else chain,
             )  # fmt: skip
             uow.commit()
+        if seal_at is not None and i + 1 == seal_at:
+            with ctx.uow() as uow:
+                assert audit.seal(uow.session, at=NOW + dt.timedelta(seconds=i, milliseconds=1))
+                uow.commit()
 
 
 @contextmanager
 def _tampering(url: str) -> Iterator[tuple[Connection, Session]]:
-    """A connection whose changes are rolled back at the end, triggers off on PostgreSQL."""
+    """A connection whose changes are rolled back at the end, defences suspended."""
     engine = db.create_engine_for(url)
     try:
         with engine.connect() as conn:
             trans = conn.begin()
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SET LOCAL session_replication_role = replica"))
-            else:  # SQLite DDL is transactional: the triggers come back on rollback
-                names = conn.execute(text(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-                    "('audit_events', 'audit_chain_head', 'audit_checkpoints')")).scalars()
-                for name in list(names):
-                    conn.execute(text(f'DROP TRIGGER "{name}"'))
+            suspend_defences(conn)
             session = Session(bind=conn)
             try:
                 yield conn, session
@@ -74,14 +88,26 @@ def _tampering(url: str) -> Iterator[tuple[Connection, Session]]:
         engine.dispose()
 
 
-def _row(conn: Connection, seq: int) -> dict[str, Any]:
-    return dict(conn.execute(select(AuditEvent.__table__).where(AuditEvent.seq == seq))
-                .mappings().one())  # fmt: skip
+def _row(conn: Connection, chain: str, pos: int) -> dict[str, Any]:
+    return dict(conn.execute(select(AuditEvent.__table__).where(
+        AuditEvent.chain == chain, AuditEvent.chain_seq == pos)).mappings().one())  # fmt: skip
 
 
-def _change_field(conn: Connection, rng: random.Random) -> int:
-    seq = rng.randint(1, EVENTS)
-    row = _row(conn, seq)
+def _pairs(rows: Any) -> dict[Any, Any]:
+    return {r[0]: r[1] for r in rows}
+
+
+def _where(chain: str, pos: int) -> Any:
+    return (AuditEvent.chain == chain) & (AuditEvent.chain_seq == pos)
+
+
+def _pick(rng: random.Random) -> tuple[str, int]:
+    return rng.choice(CHAINS), rng.randint(1, PER_CHAIN)
+
+
+def _change_field(conn: Connection, rng: random.Random) -> tuple[str, int]:
+    chain, pos = _pick(rng)
+    row = _row(conn, chain, pos)
     changes: list[dict[str, Any]] = [
         {"reason": (row["reason"] or "") + "x"},
         {"action": "record.viewx"},
@@ -95,103 +121,226 @@ def _change_field(conn: Connection, rng: random.Random) -> int:
         {"prev_hash": "f" * 64},
         {"hash": "e" * 64},
     ]
-    conn.execute(update(AuditEvent).where(AuditEvent.seq == seq).values(**rng.choice(changes)))
-    return seq
+    conn.execute(update(AuditEvent).where(_where(chain, pos)).values(**rng.choice(changes)))
+    return chain, pos
 
 
-def _delete_row(conn: Connection, rng: random.Random) -> int:
-    seq = rng.randint(1, EVENTS)
-    conn.execute(delete(AuditEvent).where(AuditEvent.seq == seq))
-    return seq
+def _delete_row(conn: Connection, rng: random.Random) -> tuple[str, int]:
+    chain, pos = _pick(rng)
+    conn.execute(delete(AuditEvent).where(_where(chain, pos)))
+    return chain, pos
 
 
-def _swap_rows(conn: Connection, rng: random.Random) -> int:
-    a, b = sorted(rng.sample(range(1, EVENTS + 1), 2))
-    ra, rb = _row(conn, a), _row(conn, b)
-    content = [k for k in ra if k != "seq"]
-    conn.execute(update(AuditEvent).where(AuditEvent.seq == a).values(hash="tmp"))
-    conn.execute(update(AuditEvent).where(AuditEvent.seq == b)
-                 .values(**{k: ra[k] for k in content}))  # fmt: skip
-    conn.execute(update(AuditEvent).where(AuditEvent.seq == a)
-                 .values(**{k: rb[k] for k in content}))  # fmt: skip
-    return a
+def _swap_rows(conn: Connection, rng: random.Random) -> tuple[str, int]:
+    chain = rng.choice(CHAINS)
+    a, b = sorted(rng.sample(range(1, PER_CHAIN + 1), 2))
+    ra, rb = _row(conn, chain, a), _row(conn, chain, b)
+    content = [k for k in ra if k not in ("seq", "chain", "chain_seq")]
+    conn.execute(update(AuditEvent).where(_where(chain, a)).values(hash="tmp"))
+    conn.execute(update(AuditEvent).where(_where(chain, b)).values(**{k: ra[k] for k in content}))
+    conn.execute(update(AuditEvent).where(_where(chain, a)).values(**{k: rb[k] for k in content}))
+    return chain, a
 
 
-def _insert_forged(conn: Connection, rng: random.Random) -> int:
-    """A forged event at seq k with a correct link and hash; later rows renumbered."""
-    k = rng.randint(1, EVENTS + 1)
-    prev = GENESIS_HASH if k == 1 else _row(conn, k - 1)["hash"]
-    if k <= EVENTS:  # make room: k..n -> k+1..n+1 (via a high offset: the PK is checked
-        # row by row on PostgreSQL)
-        conn.execute(update(AuditEvent).where(AuditEvent.seq >= k)
-                     .values(seq=AuditEvent.seq + 1_000_000))  # fmt: skip
-        conn.execute(update(AuditEvent).where(AuditEvent.seq >= 1_000_000)
-                     .values(seq=AuditEvent.seq - 999_999))  # fmt: skip
-        conn.execute(update(AuditChainHead).values(last_seq=EVENTS + 1))
+def _insert_forged(conn: Connection, rng: random.Random) -> tuple[str, int]:
+    """A forged event at position k with a correct link and hash; later rows renumbered and
+    the chain head moved on by one."""
+    chain = rng.choice(CHAINS)
+    k = rng.randint(1, PER_CHAIN + 1)
+    prev = audit.genesis_of(chain) if k == 1 else _row(conn, chain, k - 1)["hash"]
+    if k <= PER_CHAIN:  # make room: k..n -> k+1..n+1 (via a high offset: the unique index
+        # is checked row by row on PostgreSQL)
+        mine = (AuditEvent.chain == chain) & (AuditEvent.chain_seq >= k)
+        conn.execute(update(AuditEvent).where(mine)
+                     .values(chain_seq=AuditEvent.chain_seq + 1_000_000))  # fmt: skip
+        conn.execute(update(AuditEvent).where(AuditEvent.chain_seq >= 1_000_000)
+                     .values(chain_seq=AuditEvent.chain_seq - 999_999))  # fmt: skip
+    conn.execute(update(AuditChain).where(AuditChain.name == chain)
+                 .values(last_seq=PER_CHAIN + 1))  # fmt: skip
     at = NOW + dt.timedelta(seconds=k, milliseconds=500)
     content = audit.event_content(
-        seq=k, at=at, staff_id=None, office_id=None, workstation="WS-01", action="record.view",
+        seq=k, at=at, staff_id=None, office_id=None, workstation=chain, action="record.view",
         category="pension", holder_id=None, card_id=None, reason=None, outcome="success",
         details=None, prev_hash=prev,
     )  # fmt: skip
     forged = audit.chain_hash(prev, content)
     conn.execute(AuditEvent.__table__.insert().values(
-        seq=k, at=at, workstation="WS-01", action="record.view", category="pension",
-        outcome="success", details=None, prev_hash=prev, hash=forged))  # fmt: skip
-    return k
+        seq=10_000 + k, chain=chain, chain_seq=k, at=at, workstation=chain,
+        action="record.view", category="pension", outcome="success", details=None,
+        prev_hash=prev, hash=forged))  # fmt: skip
+    return chain, k
 
 
-MUTATIONS: dict[str, Callable[[Connection, random.Random], int]] = {
+def _rehash_tail(conn: Connection, chain: str, pos: int, **values: Any) -> str:
+    """Rewrite event ``pos`` of ``chain`` (the tail) with a valid hash; move its head."""
+    conn.execute(update(AuditEvent).where(_where(chain, pos)).values(**values))
+    row = _row(conn, chain, pos)
+    new_hash = audit.hash_of(SimpleNamespace(**row))
+    conn.execute(update(AuditEvent).where(_where(chain, pos)).values(hash=new_hash))
+    conn.execute(update(AuditChain).where(AuditChain.name == chain)
+                 .values(last_seq=pos, last_hash=new_hash))  # fmt: skip
+    return new_hash
+
+
+def _truncate_tail(conn: Connection, rng: random.Random) -> tuple[str, int]:
+    """The last event of a chain deleted, its head left alone."""
+    chain = rng.choice(CHAINS)
+    conn.execute(delete(AuditEvent).where(_where(chain, PER_CHAIN)))
+    return chain, PER_CHAIN
+
+
+MUTATIONS: dict[str, Callable[[Connection, random.Random], tuple[str, int]]] = {
     "change_field": _change_field,
     "delete_row": _delete_row,
     "swap_rows": _swap_rows,
     "insert_forged": _insert_forged,
+    "truncate_tail": _truncate_tail,
 }
 
 
-def test_Q7_audit_chain_intact_after_appends(ctx: ServiceContext) -> None:
-    _fill_chain(ctx)
+def test_Q7_audit_chains_intact_after_appends(ctx: ServiceContext) -> None:
+    _fill(ctx)
     with ctx.uow() as uow:
         report = audit.verify_chain(uow.session)
-        head = uow.session.get(AuditChainHead, 1)
-        assert head is not None and head.last_seq == EVENTS
-    assert report == audit.ChainReport(True, None, None, EVENTS)
+        heads = _pairs(uow.session.execute(select(AuditChain.name, AuditChain.last_seq)))
+        seal_head = uow.session.get(AuditChainHead, 1)
+        assert seal_head is not None and seal_head.last_seq == 1
+    assert heads == dict.fromkeys(CHAINS, PER_CHAIN)
+    assert report.ok and report.count == EVENTS and report.chains == len(CHAINS)
+    assert report.breaks == ()
 
 
 @pytest.mark.parametrize("kind", list(MUTATIONS))
-def test_audit_single_mutation_detected_at_its_seq(
+def test_Q7_audit_single_mutation_detected_at_its_chain_and_position(
     ctx: ServiceContext, demo_url: str, kind: str
 ) -> None:
-    _fill_chain(ctx)
+    _fill(ctx)
     rng = random.Random(f"audit-{kind}")
     for _ in range(ROUNDS_PER_KIND):
         with _tampering(demo_url) as (conn, session):
-            seq = MUTATIONS[kind](conn, rng)
+            chain, pos = MUTATIONS[kind](conn, rng)
             report = audit.verify_chain(session)
-        assert not report.ok, (kind, seq)
-        assert report.first_broken_seq == seq, (kind, seq, report)
-        assert report.reason
+        assert not report.ok, (kind, chain, pos)
+        found = report.broken(chain)
+        assert found is not None and found.seq == pos, (kind, chain, pos, report)
+        assert [b.chain for b in report.breaks] == [chain], report  # the others are intact
+        assert chain in found.reason
     with ctx.uow() as uow:  # every tampering was rolled back
         assert audit.verify_chain(uow.session).ok
 
 
-def test_audit_tail_rewrite_caught_by_checkpoint(ctx: ServiceContext, demo_url: str) -> None:
-    _fill_chain(ctx)
-    with ctx.uow() as uow:
-        audit.checkpoint_day(uow, NOW.date())
-        uow.commit()
+def test_Q7_audit_sealed_tail_truncation_with_head_rewritten_is_detected(
+    ctx: ServiceContext, demo_url: str
+) -> None:
+    """Per-chain tail truncation that also moves the chain head back: the seal remembers."""
+    _fill(ctx, seal_at=EVENTS)
+    for chain in CHAINS:
+        with _tampering(demo_url) as (conn, session):
+            conn.execute(delete(AuditEvent).where(_where(chain, PER_CHAIN)))
+            prev = _row(conn, chain, PER_CHAIN - 1)["hash"]
+            conn.execute(update(AuditChain).where(AuditChain.name == chain)
+                         .values(last_seq=PER_CHAIN - 1, last_hash=prev))  # fmt: skip
+            report = audit.verify_chain(session)
+        found = report.broken(chain)
+        assert found is not None and found.seq == PER_CHAIN, report
+        assert "封存" in found.reason
+
+
+def test_Q7_audit_unsealed_tail_rewrite_is_the_documented_window(
+    ctx: ServiceContext, demo_url: str
+) -> None:
+    """A rewrite of an unsealed tail with its head is not detectable — the next seal binds
+    it. Stated here so that the window in docs/SCALING.md is a measured fact."""
+    _fill(ctx, seal_at=EVENTS - 3)  # the last event of each chain is unsealed
     with _tampering(demo_url) as (conn, session):
-        # A full rewrite of the tail (row and head) is caught by a printed checkpoint only.
-        conn.execute(update(AuditEvent).where(AuditEvent.seq == EVENTS)
-                     .values(reason="rewritten"))  # fmt: skip
-        row = _row(conn, EVENTS)
-        new_hash = audit.chain_hash(row["prev_hash"], audit.event_content(
-            **{k: row[k] for k in row if k != "hash"}))  # fmt: skip
-        conn.execute(update(AuditEvent).where(AuditEvent.seq == EVENTS).values(hash=new_hash))
-        conn.execute(update(AuditChainHead).values(last_hash=new_hash))
+        _rehash_tail(conn, "WS-01", PER_CHAIN, reason="rewritten")
+        assert audit.verify_chain(session).ok
+
+
+def test_Q7_audit_forged_seal_over_a_rewritten_event_is_detected(
+    ctx: ServiceContext, demo_url: str
+) -> None:
+    """A forger rewrites a sealed tail event, its head, and appends a seal (valid root and
+    hash, seal head moved) binding the forgery: the earlier seal still names the original."""
+    _fill(ctx, seal_at=EVENTS)
+    with _tampering(demo_url) as (conn, session):
+        forged_hash = _rehash_tail(conn, "WS-02", PER_CHAIN, reason="rewritten")
+        assert audit.seal(session, at=NOW + dt.timedelta(minutes=5)) is not None
+        session.flush()
+        leaves = _pairs(conn.execute(select(AuditSealHead.chain, AuditSealHead.hash)
+                                   .where(AuditSealHead.seal_id == 2)))  # fmt: skip
+        assert leaves["WS-02"] == forged_hash  # the forged seal is self-consistent
         report = audit.verify_chain(session)
-    assert report.first_broken_seq == EVENTS
-    assert "校验点" in (report.reason or "")
+    found = report.broken("WS-02")
+    assert found is not None and found.seq == PER_CHAIN and "封存" in found.reason, report
+    assert report.broken(SEALS) is None
+
+
+SEAL_MUTATIONS: dict[str, tuple[str, Callable[[Connection], int]]] = {
+    "root_changed": (SEALS, lambda c: c.execute(
+        update(AuditSeal).where(AuditSeal.id == 2).values(root="a" * 64)).rowcount and 2),
+    "leaf_changed": (SEALS, lambda c: c.execute(
+        update(AuditSealHead).where(AuditSealHead.seal_id == 1, AuditSealHead.chain == "WS-01")
+        .values(chain_seq=1)).rowcount and 1),
+    "middle_seal_deleted": (SEALS, lambda c: (
+        c.execute(delete(AuditSealHead).where(AuditSealHead.seal_id == 2)),
+        c.execute(delete(AuditSeal).where(AuditSeal.id == 2)))[0].rowcount and 2),
+    "last_seal_deleted": (SEALS, lambda c: (
+        c.execute(delete(AuditSealHead).where(AuditSealHead.seal_id == 3)),
+        c.execute(delete(AuditSeal).where(AuditSeal.id == 3)))[0].rowcount and 3),
+    "seal_head_rewound": (SEALS, lambda c: c.execute(
+        update(AuditChainHead).values(last_seq=2)).rowcount and 3),
+    "checkpoint_forged": (CHECKPOINTS, lambda c: c.execute(
+        update(AuditCheckpoint).values(hash="b" * 64)).rowcount and 2),
+    "checkpoint_deleted": (CHECKPOINTS, lambda c: c.execute(
+        delete(AuditCheckpoint)).rowcount and 2),
+}
+
+
+@pytest.mark.parametrize("kind", list(SEAL_MUTATIONS))
+def test_Q7_audit_seal_and_checkpoint_mutations_detected(
+    ctx: ServiceContext, demo_url: str, kind: str
+) -> None:
+    """Seals 1 (heads), 2 (the day of NOW), 3 (heads): each tampering named at its seal."""
+    _fill(ctx, seal_at=EVENTS // 2)
+    with ctx.uow() as uow:
+        cp = audit.checkpoint_day(uow, (NOW + dt.timedelta(hours=8)).date(),
+                                  at=NOW + dt.timedelta(days=1))  # fmt: skip
+        assert audit.seal(uow.session, at=NOW + dt.timedelta(days=1, minutes=1)) is not None
+        uow.commit()
+    assert (cp.seq, cp.kind) == (2, "seal")
+    where, mutate = SEAL_MUTATIONS[kind]
+    with _tampering(demo_url) as (conn, session):
+        expected = mutate(conn)
+        report = audit.verify_chain(session)
+    found = report.broken(where)
+    assert found is not None and found.seq == expected, (kind, report)
+    with ctx.uow() as uow:
+        assert audit.verify_chain(uow.session).ok
+
+
+def test_Q7_audit_event_dated_inside_a_checkpointed_day_fails(ctx: ServiceContext) -> None:
+    """An event written after the day's checkpoint but dated inside that day (a back-dated
+    or late entry) breaks its chain; one dated after the day does not."""
+    _fill(ctx, 6, seal_at=None)
+    day = (NOW + dt.timedelta(hours=8)).date()
+    with ctx.uow() as uow:
+        audit.checkpoint_day(uow, day, at=NOW + dt.timedelta(days=1))
+        uow.commit()
+    actor = actor_for(ctx, "YB500103-01")
+    with ctx.uow() as uow:
+        audit.record(uow, actor, "record.view", at=NOW + dt.timedelta(days=1))  # next day
+        uow.commit()
+    with ctx.uow() as uow:
+        assert audit.verify_chain(uow.session).ok
+    with ctx.uow() as uow:
+        late = audit.record(uow, actor, "record.view", at=NOW + dt.timedelta(hours=3))
+        uow.commit()
+    with ctx.uow() as uow:
+        report = audit.verify_chain(uow.session)
+    found = report.broken("WS-01")
+    assert found is not None and found.seq == late.chain_seq, report
+    assert day.isoformat() in found.reason
 
 
 def test_audit_rollback_leaves_no_gap(ctx: ServiceContext) -> None:
@@ -202,7 +351,7 @@ def test_audit_rollback_leaves_no_gap(ctx: ServiceContext) -> None:
     with ctx.uow() as uow:
         event = audit.record(uow, actor, "record.view", category="medical")
         uow.commit()
-    assert event.seq == 1
+    assert (event.chain, event.chain_seq) == ("WS-01", 1)
     with ctx.uow() as uow:
         assert audit.verify_chain(uow.session).ok
 
@@ -232,9 +381,22 @@ def test_audit_canonical_json_is_stable() -> None:
     assert audit.format_at(at) == "2025-03-10T02:00:00.000000Z"
 
 
-def test_audit_concurrent_appenders_never_fork(demo_url: str) -> None:
-    """Four workstations appending at once: gap-free seq, one unbroken chain."""
-    threads, per_thread = 4, 15
+def test_audit_merkle_root_binds_every_leaf() -> None:
+    leaves = [(f"WS-{i:02d}", i + 1, f"{i:064x}") for i in range(7)]
+    root = audit.merkle_root(leaves)
+    assert audit.merkle_root(list(reversed(leaves))) == root  # order is by chain name
+    for i in range(len(leaves)):
+        changed = list(leaves)
+        changed[i] = (leaves[i][0], leaves[i][1] + 1, leaves[i][2])
+        assert audit.merkle_root(changed) != root
+        assert audit.merkle_root(leaves[:i] + leaves[i + 1:]) != root
+
+
+def test_Q7_audit_concurrent_appenders_never_fork(demo_url: str) -> None:
+    """Six appenders at once: four workstations of their own, two sharing one chain (a
+    channel): every chain gap-free and unbroken."""
+    threads, per_thread = 6, 12
+    stations = ["WS-A", "WS-B", "WS-C", "WS-D", "12333", "12333"]
     contexts = [make_ctx(demo_url, Clock()) for _ in range(threads)]
     barrier = threading.Barrier(threads)
     errors: list[BaseException] = []
@@ -246,7 +408,7 @@ def test_audit_concurrent_appenders_never_fork(demo_url: str) -> None:
                 def one(i: int = i) -> None:
                     with ctx.uow() as uow:
                         audit.record(uow, None, "record.view", details={"t": n, "i": i},
-                                     workstation=f"WS-{n}")  # fmt: skip
+                                     workstation=stations[n])  # fmt: skip
                         uow.commit()
 
                 run_retrying(one, attempts=20)
@@ -261,39 +423,60 @@ def test_audit_concurrent_appenders_never_fork(demo_url: str) -> None:
     assert not errors, errors
     with contexts[0].uow() as uow:
         report = audit.verify_chain(uow.session)
-        seqs = list(uow.session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)))
+        per_chain = _pairs(uow.session.execute(
+            select(AuditEvent.chain, func.count()).group_by(AuditEvent.chain)))
+        positions = list(uow.session.scalars(select(AuditEvent.chain_seq).where(
+            AuditEvent.chain == "12333").order_by(AuditEvent.chain_seq)))  # fmt: skip
     print(f"concurrent audit appends: {threads} x {per_thread} on {demo_url.split(':')[0]}")
-    assert report.ok and report.count == threads * per_thread
-    assert seqs == list(range(1, threads * per_thread + 1))
+    assert report.ok and report.count == threads * per_thread, report
+    assert per_chain == {"WS-A": 12, "WS-B": 12, "WS-C": 12, "WS-D": 12, "12333": 24}
+    assert positions == list(range(1, 2 * per_thread + 1))
 
 
 def test_audit_checkpoint_day(sqlite_ctx: ServiceContext) -> None:
-    _fill_chain(sqlite_ctx, 5)
+    _fill(sqlite_ctx, 6, seal_at=None)
     day = (NOW + dt.timedelta(hours=8)).date()
     with sqlite_ctx.uow() as uow:
         cp = audit.checkpoint_day(uow, day)
         uow.commit()
-    assert cp.seq == 5
     with sqlite_ctx.uow() as uow:
-        event = uow.session.get(AuditEvent, 5)
-        assert event is not None and cp.hash == event.hash
+        sealed = uow.session.get(AuditSeal, cp.seq)
+        assert sealed is not None and (sealed.kind, sealed.day, sealed.hash) == ("day", day,
+                                                                                 cp.hash)
+        leaves = _pairs(uow.session.execute(select(AuditSealHead.chain, AuditSealHead.chain_seq)
+                                          .where(AuditSealHead.seal_id == cp.seq)))
+        assert leaves == {"WS-01": 2, "12333": 2, "WS-02": 2}
         assert audit.checkpoint_day(uow, day).hash == cp.hash  # idempotent
         empty = audit.checkpoint_day(uow, dt.date(2000, 1, 1))
-        assert (empty.seq, empty.hash) == (0, GENESIS_HASH)
+        assert empty.seq == cp.seq + 1 and empty.kind == "seal"
 
 
 def test_audit_verify_cli(sqlite_demo_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     ctx = make_ctx(sqlite_demo_url)
-    _fill_chain(ctx, 6)
+    _fill(ctx, 6, seal_at=None)
     assert cli_main(["audit", "verify", "--db", sqlite_demo_url]) == 0
     assert "6 条事件" in capsys.readouterr().out
     engine = db.create_engine_for(sqlite_demo_url)
     with engine.begin() as conn:
-        for name in list(conn.execute(text(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                "AND tbl_name = 'audit_events'")).scalars()):  # fmt: skip
-            conn.execute(text(f'DROP TRIGGER "{name}"'))
-        conn.execute(update(AuditEvent).where(AuditEvent.seq == 4).values(reason="x"))
+        suspend_defences(conn)
+        conn.execute(update(AuditEvent).where(_where("WS-01", 2)).values(reason="x"))
+        conn.execute(update(AuditEvent).where(_where("WS-02", 1)).values(reason="x"))
     engine.dispose()
     assert cli_main(["audit", "verify", "--db", sqlite_demo_url]) == 1
-    assert "事件 4" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "链 WS-01 事件 2" in err and "链 WS-02 事件 1" in err
+
+
+def test_audit_seal_cli_seals_once_per_change(
+    sqlite_demo_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx = make_ctx(sqlite_demo_url)
+    _fill(ctx, 3, seal_at=None)
+    assert cli_main(["audit", "seal", "--db", sqlite_demo_url]) == 0
+    assert cli_main(["audit", "seal", "--db", sqlite_demo_url]) == 0
+    out = capsys.readouterr().out
+    assert "封存 1" in out and "无变化" in out
+    engine = db.create_engine_for(sqlite_demo_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_seals")).scalar_one() == 1
+    engine.dispose()

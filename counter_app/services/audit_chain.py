@@ -1,0 +1,178 @@
+"""Appending to the audit trail: one chain per workstation, no city-wide lock (RULES Q7).
+
+:func:`append` writes one event **in the caller's transaction** to the chain of the
+workstation (or outside channel) that did the action. It moves that chain's head in
+``audit_chains`` and inserts the event: two statements, and the only row locked is the
+workstation's own chain head, which no other workstation touches — so no clerk anywhere
+in the city waits on another's audit (docs/SCALING.md "Audit trail").
+
+The head is remembered per process: the append moves it with a conditional ``UPDATE …
+WHERE last_seq = :seen AND last_hash = :seen_hash``. If another process of the same chain
+moved it, or the caller's transaction rolled back, the update matches no row and the head
+is read under ``FOR UPDATE`` instead (and the chain row created on first use). Either way
+the position is gap-free and the link is the true predecessor's hash: if the business
+transaction rolls back, the event and the head move go with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+
+from counter_app.models.audit import AuditChain, AuditEvent
+from counter_app.models.security import OUTCOMES
+from counter_app.services.audit_canon import (
+    chain_hash,
+    event_content,
+    genesis_of,
+    normalise_details,
+)
+
+#: Column widths of ``audit_events`` (models/audit.py); longer text is cut before hashing so
+#: that what is hashed is exactly what PostgreSQL stores.
+WIDTHS = {"action": 48, "category": 32, "reason": 200, "workstation": 32, "chain": 32}
+#: The chain of events written by no workstation and no named channel.
+SYSTEM_CHAIN = "system"
+
+_chains = AuditChain.__table__
+_events = AuditEvent.__table__
+
+# Statements built once (compiled forms are cached by SQLAlchemy per dialect).
+_MOVE_SEEN_HEAD = (
+    update(_chains)
+    .where(
+        _chains.c.name == bindparam("c_name"),
+        _chains.c.last_seq == bindparam("c_seen_seq"),
+        _chains.c.last_hash == bindparam("c_seen_hash"),
+    )
+    .values(last_seq=bindparam("c_seq"), last_hash=bindparam("c_hash"))
+)
+_MOVE_LOCKED_HEAD = (
+    update(_chains)
+    .where(_chains.c.name == bindparam("c_name"))
+    .values(last_seq=bindparam("c_seq"), last_hash=bindparam("c_hash"))
+)
+_LOCK_HEAD = (
+    select(_chains.c.last_seq, _chains.c.last_hash)
+    .where(_chains.c.name == bindparam("c_name"))
+    .with_for_update()
+)
+_INSERT_EVENT = insert(_events)
+_NEW_CHAIN: dict[str, Insert] = {
+    "postgresql": postgresql.insert(_chains).on_conflict_do_nothing(index_elements=["name"]),
+    "sqlite": sqlite.insert(_chains).on_conflict_do_nothing(index_elements=["name"]),
+}
+
+#: (database, chain) -> (last_seq, last_hash) as this process last left it.
+_seen: dict[tuple[str, str], tuple[int, str]] = {}
+_seen_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class AppendedEvent:
+    """What :func:`append` wrote: ``seq`` is the row number, ``chain_seq`` the position."""
+
+    seq: int
+    chain: str
+    chain_seq: int
+    at: dt.datetime
+    hash: str
+    details: dict[str, Any] | None
+
+
+def cut(name: str, value: str | None) -> str | None:
+    return None if value is None else value[: WIDTHS[name]]
+
+
+def chain_name(workstation: str | None) -> str:
+    """The chain an event of ``workstation`` (None: the system) belongs to."""
+    return cut("chain", workstation) or SYSTEM_CHAIN
+
+
+def _database_key(session: Session) -> str:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _next_position(session: Session, chain: str) -> tuple[int, str]:
+    """Lock the chain head (creating the chain on first use) and return it."""
+    row = session.execute(_LOCK_HEAD, {"c_name": chain}).first()
+    if row is None:
+        dialect = session.get_bind().dialect.name
+        session.execute(
+            _NEW_CHAIN[dialect], {"name": chain, "last_seq": 0, "last_hash": genesis_of(chain)}
+        )
+        row = session.execute(_LOCK_HEAD, {"c_name": chain}).one()
+    return int(row.last_seq), str(row.last_hash)
+
+
+def append(
+    session: Session,
+    *,
+    staff_id: int | None,
+    office_id: int | None,
+    workstation: str | None,
+    action: str,
+    holder_id: int | None = None,
+    card_id: int | None = None,
+    category: str | None = None,
+    reason: str | None = None,
+    outcome: str = "success",
+    details: Mapping[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> AppendedEvent:
+    """Append one event to ``workstation``'s chain in the caller's transaction."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown audit outcome {outcome!r}")
+    clean_details = normalise_details(details)
+    when = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    station = cut("workstation", workstation)
+    chain = chain_name(station)
+    row: dict[str, Any] = {
+        "at": when, "staff_id": staff_id, "office_id": office_id, "workstation": station,
+        "action": cut("action", action) or action, "category": cut("category", category),
+        "holder_id": holder_id, "card_id": card_id, "reason": cut("reason", reason),
+        "outcome": outcome, "details": clean_details,
+    }  # fmt: skip
+    key = (_database_key(session), chain)
+    with _seen_lock:
+        seen = _seen.get(key)
+
+    def build(last_seq: int, last_hash: str) -> tuple[int, str]:
+        position = last_seq + 1
+        content = event_content(seq=position, prev_hash=last_hash, **row)
+        return position, chain_hash(last_hash, content)
+
+    moved = False
+    if seen is not None:
+        position, hash_ = build(*seen)
+        result = session.execute(_MOVE_SEEN_HEAD, {
+            "c_name": chain, "c_seen_seq": seen[0], "c_seen_hash": seen[1],
+            "c_seq": position, "c_hash": hash_})  # fmt: skip
+        moved = result.rowcount == 1  # type: ignore[attr-defined]
+        prev_hash = seen[1]
+    if not moved:
+        last_seq, prev_hash = _next_position(session, chain)
+        position, hash_ = build(last_seq, prev_hash)
+        session.execute(_MOVE_LOCKED_HEAD, {"c_name": chain, "c_seq": position, "c_hash": hash_})
+    inserted = session.execute(_INSERT_EVENT, {
+        **row, "chain": chain, "chain_seq": position, "prev_hash": prev_hash, "hash": hash_})
+    seq = int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]
+    with _seen_lock:
+        _seen[key] = (position, hash_)
+    return AppendedEvent(seq, chain, position, when, hash_, clean_details)
+
+
+def forget_seen_heads() -> None:
+    """Drop this process's remembered heads (tests that rewrite chains behind its back)."""
+    with _seen_lock:
+        _seen.clear()
