@@ -6,10 +6,11 @@ which staff number, at which office and when. One holder copy; numbers are maske
 
 from __future__ import annotations
 
-from forms.data import AccessSlip, Reprint, format_datetime, local_time
+from forms.data import AccessSlip, Reprint, format_datetime
 from forms.document import HOLDER_ONLY, Copy, DrawBody, render_copies
 from forms.fonts import FontSet
 from forms.layout import Field, Sheet, mm
+from forms.localtime import format_local
 
 NOTICE = (
     "根据个人信息保护的要求，经办机构查阅您的社会保障信息均须您本人在场并核验身份，"
@@ -39,7 +40,7 @@ def _draw_body(form: AccessSlip) -> DrawBody:
         y = sheet.fields(y, [[Field("查阅类别", viewed, min_lines=2)]])
         y = sheet.section(y - 2 * mm, "三、办理的业务")
         actions = [
-            [Field(local_time(a.at).strftime("%H:%M:%S"),
+            [Field(format_local(a.at, "%H:%M:%S"),
                    a.description + (f"（表单编号 {a.serial}）" if a.serial else ""))]
             for a in form.actions
         ] or [[Field("—", "无（仅查询）")]]

@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import ClassVar
 
+from forms.localtime import format_day, format_local, to_local
+
 #: China Standard Time (Asia/Shanghai has had no daylight saving since 1991).
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
@@ -241,13 +243,13 @@ Form = LossForm | LiftForm | PinReceipt | ReplacementForm | AccessSlip
 
 
 def local_time(value: datetime) -> datetime:
-    """``value`` in China Standard Time."""
-    return value.astimezone(CHINA_TZ)
+    """``value`` in Asia/Shanghai (:func:`forms.localtime.to_local`, the one conversion)."""
+    return to_local(value)
 
 
 def format_datetime(value: datetime) -> str:
-    return local_time(value).strftime("%Y年%m月%d日 %H:%M")
+    return format_local(value)
 
 
 def format_date(value: date) -> str:
-    return value.strftime("%Y年%m月%d日")
+    return format_day(value)

@@ -18,7 +18,8 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from forms.data import CHINA_TZ, Form, FormKind
+from forms.data import Form, FormKind
+from forms.localtime import format_local, to_local
 
 PAYLOAD_PREFIX = "CQSSC1"
 CODE_LENGTH = 10
@@ -43,7 +44,7 @@ class VerifiedForm:
     def describe(self) -> str:
         """A Chinese one-paragraph answer for staff."""
         card = self.card_number or "（无）"
-        when = self.issued_at.astimezone(CHINA_TZ).strftime("%Y年%m月%d日 %H:%M:%S")
+        when = format_local(self.issued_at, "%Y年%m月%d日 %H:%M:%S")
         return (f"表单真实有效: {self.kind.heading}，编号 {self.serial}，社保卡卡号 {card}，"
                 f"由经办机构 {self.office_code} 于 {when} 签发。")
 
@@ -61,7 +62,7 @@ def _check_field(name: str, value: str) -> None:
 def _iso(issued_at: datetime) -> str:
     if issued_at.tzinfo is None:
         raise ValueError("issued_at must be timezone-aware")
-    return issued_at.astimezone(CHINA_TZ).replace(microsecond=0).isoformat()
+    return to_local(issued_at).replace(microsecond=0).isoformat()
 
 
 def _code(key: bytes, message: str) -> str:

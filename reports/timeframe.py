@@ -7,9 +7,10 @@ filters ``start <= at < end`` with the UTC instants of that day's local midnight
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from forms.localtime import SHANGHAI, format_local, local_today
+
+__all__ = ["SHANGHAI", "day_range", "hour_edges", "local_midnight", "shanghai_today", "show"]
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -32,14 +33,10 @@ def hour_edges(day: dt.date) -> list[dt.datetime]:
 
 
 def shanghai_today(now: dt.datetime | None = None) -> dt.date:
-    moment = now if now is not None else dt.datetime.now(dt.UTC)
-    return moment.astimezone(SHANGHAI).date()
+    return local_today(now)
 
 
 def show(moment: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
-    """``moment`` in Shanghai time for print; empty for None."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:  # values read raw from SQLite: UTC by convention
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(SHANGHAI).strftime(fmt)
+    """``moment`` in Shanghai time for print and CSV; empty for None (naive values, read raw
+    from SQLite, are UTC): :func:`forms.localtime.format_local`, the one conversion."""
+    return format_local(moment, fmt)

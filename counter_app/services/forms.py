@@ -40,6 +40,7 @@ from counter_app.services.refusals import refusals_audited, require
 from counter_app.settings import Settings, SettingsError
 from counter_app.validation.regions import district_name
 from forms import data as fd
+from forms.localtime import to_local
 
 #: ``form_documents.kind`` of each printable form.
 KIND_LOSS = "loss_registration"
@@ -73,7 +74,7 @@ DOCUMENT_TEXT = {
 
 
 def china_year(at: dt.datetime) -> int:
-    return at.astimezone(fd.CHINA_TZ).year
+    return to_local(at).year
 
 
 def format_serial(office_code: str, year: int, sequence: int) -> str:
