@@ -185,7 +185,7 @@ def close_followup(ctx: ServiceContext, actor: Actor, followup_id: int, action_t
     """
     require(ctx, actor, Action.VIEW_REPORTS)
     now = ctx.now()
-    with refusals_audited(ctx, actor, CaseAudit.FOLLOWUP_CLOSE + ".refused"):
+    with refusals_audited(ctx, actor, CaseAudit.FOLLOWUP_CLOSE):
         done, result = _text(action_taken), _text(outcome)
         with ctx.uow() as uow:
             db = uow.session

@@ -81,7 +81,8 @@ def _status_of(level: str | None) -> RatingStatus:
 def clean_comment(text: str) -> str:
     """The comment without control characters and outer blanks; :class:`RatingCommentTooLong`
     beyond ``COMMENT_MAX`` characters."""
-    kept = "".join(c for c in text if unicodedata.category(c)[0] != "C" or c == " ")
+    spaced = "".join(" " if c.isspace() else c for c in text)
+    kept = "".join(c for c in spaced if unicodedata.category(c)[0] != "C")
     kept = " ".join(kept.split())
     if len(kept) > COMMENT_MAX:
         raise RatingCommentTooLong(COMMENT_MAX)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import chinese_calendar
@@ -42,7 +41,8 @@ def parse_days(text: str, setting: str) -> frozenset[dt.date]:
             days.add(dt.date.fromisoformat(part))
         except ValueError as exc:
             raise SettingsError(
-                f"设置项 {setting} 中的日期 {part!r} 格式错误，应为 YYYY-MM-DD，多个日期用逗号分隔。"
+                f"设置项 {setting} 中的日期 {part!r} 格式错误，"
+                "应为 YYYY-MM-DD，多个日期用逗号分隔。"
             ) from exc
     return frozenset(days)
 
@@ -89,6 +89,3 @@ class WorkCalendar:
             if self.is_workday(day):
                 left -= 1
         return day
-
-    def working_days(self, days: Iterable[dt.date]) -> list[dt.date]:
-        return [d for d in days if self.is_workday(d)]

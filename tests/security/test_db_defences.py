@@ -24,12 +24,14 @@ from tests.security.conftest import APP_ROLE
 from tests.security.defences import defence_triggers, suspend_defences
 from tests.services_b.conftest import build_world
 
-AUDIT_TABLES = ("audit_events", "audit_checkpoints")
-UNDELETABLE = ("loss_reports", "form_documents", "form_contents", "audit_chain_head")
+AUDIT_TABLES = ("audit_events", "audit_checkpoints", "audit_seals", "audit_seal_heads")
+UNDELETABLE = (
+    "loss_reports", "form_documents", "form_contents", "audit_chain_head", "audit_chains",
+)  # fmt: skip
 #: Revision 0007 (RULES E1-E3): ratings are append-only, cases and follow-ups undeletable.
 CASE_APPEND_ONLY = ("case_ratings",)
 CASE_UNDELETABLE = ("service_cases", "case_followups")
-#: Every trigger revisions 0004 and 0007 install on SQLite.
+#: Every trigger revisions 0004, 0006 and 0007 install on SQLite.
 SQLITE_TRIGGERS = sorted(
     [f"{t}_refuse_{op}" for t in (*AUDIT_TABLES, *CASE_APPEND_ONLY) for op in ("update", "delete")]
     + [f"{t}_refuse_delete" for t in (*UNDELETABLE, *CASE_UNDELETABLE)]
@@ -183,6 +185,8 @@ def test_every_table_is_granted_as_designed(pg_head_url: str, engine_factory: li
         "audit_events": {"SELECT", "INSERT"},
         "audit_checkpoints": {"SELECT", "INSERT"},
         "audit_chain_head": {"SELECT", "UPDATE"},
+        "audit_seals": {"SELECT", "INSERT"},
+        "audit_seal_heads": {"SELECT", "INSERT"},
         "alembic_version": {"SELECT"},
         "case_ratings": {"SELECT", "INSERT"},
     }
@@ -214,6 +218,9 @@ def test_every_table_is_granted_as_designed(pg_head_url: str, engine_factory: li
     "UPDATE audit_events SET reason = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events",
     "UPDATE audit_checkpoints SET hash = hash", "DELETE FROM audit_checkpoints",
     "DELETE FROM audit_chain_head", "DELETE FROM loss_reports", "TRUNCATE loss_reports CASCADE",
+    "UPDATE audit_seals SET hash = hash", "DELETE FROM audit_seal_heads",
+    "TRUNCATE audit_seals CASCADE",
+    "DELETE FROM audit_chains", "TRUNCATE audit_chains",
     "DELETE FROM form_documents", "TRUNCATE form_documents CASCADE",
     "TRUNCATE holders CASCADE",  # cascades to loss_reports and audit-adjacent tables
 ])  # fmt: skip
@@ -283,7 +290,9 @@ def test_pg_suspend_defences_is_local_to_the_transaction(
     "UPDATE audit_events SET reason = 'x'", "UPDATE audit_events SET hash = hash WHERE seq = 2",
     "DELETE FROM audit_events", "DELETE FROM audit_events WHERE seq = 3",
     "UPDATE audit_checkpoints SET hash = hash", "DELETE FROM audit_checkpoints",
-    "DELETE FROM audit_chain_head",
+    "DELETE FROM audit_chain_head", "UPDATE audit_seals SET hash = hash",
+    "DELETE FROM audit_seals", "UPDATE audit_seal_heads SET hash = hash",
+    "DELETE FROM audit_seal_heads", "DELETE FROM audit_chains",
 ])  # fmt: skip
 def test_sqlite_triggers_refuse_audit_changes(
     sqlite_head_url: str, engine_factory: list[Engine], statement: str
