@@ -107,7 +107,7 @@ def availability(actor: Actor | None, action: Action, s: Situation) -> tuple[boo
         return False, tr("permissions", actor.why_not(action))
     if not s.has_session and action is not Action.LIFT_LOSS_REPORT:
         return False, tr(
-            "actions", "请先由持卡人插卡并输入密码，或查询参保人并核验身份证件（RULES Q7）。"
+            "actions", "请先由持卡人插卡并输入密码，或查询参保人并核验身份证件。"
         )
     why = _refusal(action, card_state_kind(s.card_state), s)
     return (False, why) if why else (True, "")
@@ -123,17 +123,17 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
             ).replace("%1", _label(action))
         if kind == "replaced":
             return tr(
-                "actions", "该卡已申请补卡，原卡已永久作废，不能办理%1（RULES R2）。"
+                "actions", "该卡已申请补卡，原卡已永久作废，不能办理%1。"
             ).replace("%1", _label(action))
         if kind == "cancelled":
             return tr("actions", "该卡已注销，不能办理%1。").replace("%1", _label(action))
         if action is Action.CHANGE_PIN and not s.card_in_reader:
             return tr(
-                "actions", "修改密码须持卡人插入本人社保卡，并由持卡人本人输入原密码（RULES P4）。"
+                "actions", "修改密码须持卡人插入本人社保卡，并由持卡人本人输入原密码。"
             )
         if not s.card_in_reader:
             return tr(
-                "actions", "%1须插入持卡人的社保卡，并核验有效身份证件（RULES P5/P6）。"
+                "actions", "%1须插入持卡人的社保卡，并核验有效身份证件。"
             ).replace("%1", _label(action))
         if no_card:
             return _no_card_in_use(action)
@@ -148,17 +148,23 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
     elif action is Action.WRITTEN_LOSS_REPORT:
         if kind == "lost":
             return tr(
-                "actions", "该卡已书面挂失，不能重复挂失（RULES L4）。可在卡状态页补打挂失登记表。"
+                "actions", "该卡已书面挂失，不能重复挂失。可在卡状态页补打挂失登记表。"
             )
         if kind == "replaced":
-            return tr("actions", "该卡已申请补卡，原卡已永久作废，无需挂失（RULES R2）。")
+            return tr("actions", "该卡已申请补卡，原卡已永久作废，无需挂失。")
         if kind == "cancelled":
             return tr("actions", "该卡已注销，无需挂失。")
         if no_card:
             return _no_card_in_use(action)
     elif action is Action.LIFT_LOSS_REPORT:
+        if not s.has_session and s.card_in_reader and not s.app_blocked:
+            # The card's state is not known before the holder's PIN opens the session
+            # (it may well be active); only a chip that cannot open one starts from here.
+            return tr(
+                "actions", "请先由持卡人输入密码查看卡状态；只有已挂失的卡才能解除挂失。"
+            )
         if kind == "replaced":
-            return tr("actions", "该卡已申请补卡，原卡不能再解除挂失（RULES U4）。")
+            return tr("actions", "该卡已申请补卡，原卡不能再解除挂失。")
         if kind == "cancelled":
             return tr("actions", "该卡已注销，不能解除挂失。")
         if kind == "active":
@@ -166,19 +172,19 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
         if no_card:
             return _no_card_in_use(action)
         if not s.card_in_reader:
-            return tr("actions", "解除挂失须持卡人带原卡到场：请插入找回的卡（RULES U2、U5）。")
+            return tr("actions", "解除挂失须持卡人带原卡到场：请插入找回的卡。")
         if s.pin_blocked:
             return tr(
                 "actions",
-                "卡密码已锁定，不能解除挂失：解挂须持卡人输入密码（RULES U5）。可申请补卡（F10）。",
+                "卡密码已锁定，不能解除挂失：解挂须持卡人输入密码。可申请补卡（F10）。",
             )
     elif action is Action.REPLACEMENT_APPLICATION:
         if kind == "replaced":
-            return tr("actions", "该卡已申请补卡，不能重复申请（RULES R2）。")
+            return tr("actions", "该卡已申请补卡，不能重复申请。")
         if kind == "cancelled":
             return tr("actions", "该卡已注销，不能申请补卡。")
         if kind == "active":
-            return tr("actions", "补卡前须先办理挂失（RULES R1、R2）。")
+            return tr("actions", "补卡前须先办理挂失。")
         if no_card:
             return _no_card_in_use(action)
     return ""

@@ -32,6 +32,7 @@ from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.ui.action_panel import ActionPanel
 from counter_app.ui.actions import Situation, availability
 from counter_app.ui.card_session import CardLogin
+from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.holder_view import HolderView, find_value
 from counter_app.ui.lock import IdleWatcher, LockScreen
 from counter_app.ui.login import APP_TITLE
@@ -407,7 +408,7 @@ class MainWindow(QMainWindow):
             self.show_message(str(error))
 
     def db_down(self, text: str) -> None:
-        self.banner.setText(self.tr("数据库连接中断：") + text)
+        self.banner.setText(self.tr("数据库连接中断：") + clerk_text(text))
         self.banner.show()
 
     def db_ok(self) -> None:
@@ -416,7 +417,7 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         bar = self.statusBar()
         if bar is not None:
-            bar.showMessage(text, 15000)
+            bar.showMessage(clerk_text(text), 15000)
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
         """Closing ends the open holder session (audited by the service) and the entry."""

@@ -4,6 +4,8 @@ end-to-end tests check the real services' overview feeds it (demo database)."""
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 import pytest
@@ -82,11 +84,11 @@ def test_replacement_says_why_it_is_refused(state: str | None, reason: str) -> N
 @pytest.mark.parametrize(
     ("action", "state", "reason"),
     [
-        (LIFT, "replacement_applied", "U4"),
+        (LIFT, "replacement_applied", "不能再解除挂失"),
         (LIFT, "cancelled", "已注销"),
         (LIFT, "active", "没有有效的挂失记录"),
-        (WRITTEN, "lost", "L4"),
-        (WRITTEN, "replacement_applied", "R2"),
+        (WRITTEN, "lost", "不能重复挂失"),
+        (WRITTEN, "replacement_applied", "永久作废"),
         (WRITTEN, "cancelled", "已注销"),
         (CHANGE, "lost", "解除挂失（F9）"),
         (RESET, "phone_reported_lost", "已挂失"),
@@ -95,7 +97,7 @@ def test_replacement_says_why_it_is_refused(state: str | None, reason: str) -> N
         (RESET, None, "没有在用的社保卡"),
     ],
 )
-def test_refusals_name_the_rule(action: Action, state: str | None, reason: str) -> None:
+def test_refusals_say_why_in_words(action: Action, state: str | None, reason: str) -> None:
     enabled, why = availability(SUBCENTER, action, _session(state, card=True))
     assert not enabled and reason in why
 
@@ -109,7 +111,7 @@ PIN_BLOCKED: list[tuple[Action, str | None, bool, str]] = [
     (UNBLOCK, "active", True, ""),  # P6
     (WRITTEN, "active", True, ""),
     (SERVICE, "active", True, ""),  # the query password is not the card PIN
-    (LIFT, "lost", False, "U5"),  # the holder proves the card is theirs with the PIN
+    (LIFT, "lost", False, "解挂须持卡人输入密码"),  # the holder proves the card is theirs with the PIN
     (REPLACE, "lost", True, ""),  # ...so a replacement is the way left
 ]
 
@@ -144,15 +146,34 @@ def test_application_blocked(action: Action) -> None:
 
 
 @pytest.mark.parametrize("action", ALL)
-def test_without_a_holder_session_only_the_lift_starts_from_the_card(action: Action) -> None:
+def test_without_a_holder_session_nothing_but_a_blocked_chips_lift(action: Action) -> None:
+    """RULES Q7: no action before the holder is identified. A card in the reader whose
+    state is not known yet (the holder is still typing the PIN; it may well be active) does
+    not offer the lift (F9); only a card whose chip application is blocked — it cannot open
+    a card session — starts the lift from the card alone (U5: the PIN is typed there)."""
     enabled, why = availability(SUBCENTER, action, Situation(card_in_reader=True))
+    assert not enabled
+    assert ("核验身份证件" in why) if action is not LIFT else ("输入密码" in why)
+    enabled, _why = availability(
+        SUBCENTER, action, Situation(card_in_reader=True, app_blocked=True)
+    )
     assert enabled is (action is LIFT)
-    if action is not LIFT:
-        assert "Q7" in why
     enabled, why = availability(SUBCENTER, action, Situation())
     assert not enabled
     if action is LIFT:
-        assert "U2" in why  # the card must be brought and inserted
+        assert "插入找回的卡" in why  # RULES U2: the card must be brought and inserted
+
+
+def test_no_reason_carries_a_rule_code() -> None:
+    """Clerks read words, not rule references (those stay in the code and the audit)."""
+    states = [None, "active", "phone_reported_lost", "lost", "replacement_applied", "cancelled"]
+    for action in ALL:
+        for state in states:
+            for card in (True, False):
+                for blocked in (None, True, False):
+                    s = _session(state, card, pin_blocked=blocked)
+                    _enabled, why = availability(SUBCENTER, action, s)
+                    assert "RULES" not in why and not re.search(r"[（(][CQPLURSE]\d", why), why
 
 
 @pytest.mark.parametrize("action", ALL)
@@ -230,7 +251,7 @@ def test_written_lost_card_offers_the_replacement_not_a_second_report(counter: A
     c.id_session("written_lost")
     buttons = c.win.action_buttons
     assert buttons[REPLACE].isEnabled(), buttons[REPLACE].toolTip()
-    assert not buttons[WRITTEN].isEnabled() and "L4" in buttons[WRITTEN].toolTip()
+    assert not buttons[WRITTEN].isEnabled() and "不能重复挂失" in buttons[WRITTEN].toolTip()
     assert not buttons[CHANGE].isEnabled() and "已挂失" in buttons[CHANGE].toolTip()
 
 

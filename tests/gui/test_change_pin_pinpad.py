@@ -42,7 +42,8 @@ def test_P4_change_pin_on_the_reader_pin_pad(qtbot: Any, counter: Any) -> None: 
     assert "身份证号码" in d.banner.text() and not pad.waiting
 
     d.id_number.setText(holder.ssn)
-    d.next()
+    d.next()  # the service checks the document
+    d.next()  # the holder types on the pad
     prompts: list[str] = []
     for digits in (holder.pin, "802413", "802413"):
         qtbot.waitUntil(lambda: pad.waiting, timeout=10000)
@@ -64,7 +65,8 @@ def test_wrong_old_pin_on_the_pad_changes_nothing(qtbot: Any, counter: Any) -> N
     win.action_buttons[Action.CHANGE_PIN].click()
     d = win.workflow
     d.id_number.setText(holder.ssn)
-    d.next()
+    d.next()  # the service checks the document
+    d.next()  # the holder types on the pad
     for digits in ("000000" if holder.pin != "000000" else "111111", "802413", "802413"):
         qtbot.waitUntil(lambda: pad.waiting, timeout=10000)
         pad.type_pin(digits)

@@ -41,9 +41,9 @@ def wf(qtbot: Any, runner: Any, reader: Any) -> Any:
     pins.cancel()
 
 
-def card_session(win: Any, reader: Any) -> Any:
-    card = reader.insert()
-    for d in "135790":
+def card_session(win: Any, reader: Any, pin: str = "135790") -> Any:
+    card = reader.insert(pin=pin)
+    for d in pin:
         win.pins.keypad.press_digit(d)
     win.pins.keypad.press_confirm()
     assert win.holder.session is not None
@@ -143,11 +143,40 @@ def test_render_pages_paints_white_paper() -> None:
     assert page.pixelColor(5, 5).name() == "#ffffff"
 
 
+def document_checked(d: Any, number: str = SSN) -> None:
+    """The change-PIN dialog's first page: the holder's ID document, checked by the service."""
+    d.id_number.setText(number)
+    d.next()
+
+
+def test_P2_document_checked_before_any_pin_is_typed(wf: Any, reader: Any) -> None:
+    """RULES P2/P4: a default PIN is changed only after the ID check — done first, before
+    the holder types a new PIN; a wrong number is the service's refusal, the keypad stays
+    closed and the number stays typed."""
+    card = card_session(wf, reader, pin="123456")
+    wf.action_buttons[Action.CHANGE_PIN].click()
+    d = wf.workflow
+    assert not wf.pins.keypad.active
+    document_checked(d, "500103198507150032")  # valid form, another person
+    assert "不一致" in d.banner.text()
+    assert not wf.pins.keypad.active and d.id_number.text() == "500103198507150032"
+    assert ("check_session_document", Action.CHANGE_PIN) in wf.gateway.calls
+    document_checked(d)
+    d.next()
+    assert wf.pins.keypad.prompt_label.text() == "请输入原密码"
+    for pin in ("123456", "802413", "802413"):
+        type_pin(wf, pin)
+    assert "成功" in d.result_label.text()
+    assert card.to_profile()["pin"] == "802413"
+    assert wf.gateway.submissions[-1] == ("change_pin", SSN)
+
+
 def test_change_pin_through_the_keypad(wf: Any, reader: Any) -> None:
     card = card_session(wf, reader)
     wf.action_buttons[Action.CHANGE_PIN].click()
     d = wf.workflow
     assert isinstance(d, ChangePinDialog)
+    document_checked(d)
     d.next()
     assert "修改卡密码 — 卡号尾号 5674" in wf.pins.keypad.purpose_label.text()
     assert wf.pins.keypad.prompt_label.text() == "请输入原密码"
@@ -164,6 +193,7 @@ def test_change_pin_wrong_old_pin_says_tries_left(wf: Any, reader: Any) -> None:
     card = card_session(wf, reader)
     wf.action_buttons[Action.CHANGE_PIN].click()
     d = wf.workflow
+    document_checked(d)
     d.next()
     for pin in ("111111", "802413", "802413"):
         type_pin(wf, pin)
@@ -182,6 +212,7 @@ def test_change_pin_buffers_are_wiped(wf: Any, reader: Any, monkeypatch: Any) ->
 
     monkeypatch.setattr(wf.gateway, "change_pin", spy)
     wf.action_buttons[Action.CHANGE_PIN].click()
+    document_checked(wf.workflow)
     wf.workflow.next()
     for pin in ("135790", "802413", "802413"):
         type_pin(wf, pin)
@@ -193,6 +224,7 @@ def test_card_pulled_mid_workflow_cancels_cleanly(wf: Any, reader: Any) -> None:
     card = card_session(wf, reader)
     wf.action_buttons[Action.CHANGE_PIN].click()
     d = wf.workflow
+    document_checked(d)
     d.next()
     type_pin(wf, "135790")  # old PIN typed, the holder is on the new one
     wf.pins.keypad.press_digit("8")

@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
 )
 
 from counter_app.services.errors import DatabaseUnavailable
+from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.tasks import Task
 from reader.errors import CardRemoved, NoCard
 
@@ -120,7 +121,7 @@ class WorkflowDialog(QDialog):
         self.close_button.setText(self.tr("完成") if on_result else self.tr("取消"))
 
     def error(self, text: str, outage: bool = False) -> None:
-        self.banner.setText(text)
+        self.banner.setText(clerk_text(text))
         self.banner.setStyleSheet(
             "background: #b00020; color: white; padding: 6px;" if outage else "color: #b00020;"
         )

@@ -1,7 +1,9 @@
 """修改卡密码 (RULES P2–P4, P7): the holder types the old password and the new one twice on
-the holder keypad; staff never see or type them. When the old password is still 123456 the
-holder's ID number is checked first (P2). The three buffers are wiped on the card thread
-right after the service call, whatever happens.
+the holder keypad; staff never see or type them. First the holder's ID document is checked
+by the service against the records (P4: a valid ID document at the counter), so the check
+P2 asks for a default PIN is done before the holder types any new PIN; the number is given
+to the change again, which checks it once more when the old PIN is 123456. The three
+buffers are wiped on the card thread right after the service call, whatever happens.
 
 With a PIN-pad reader (``bridge.has_pin_pad``) the holder types all three on the reader's
 own pad (``pin_change.change_pin`` with no buffers): the PIN never enters the PC. The
@@ -13,14 +15,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PyQt6.QtWidgets import QLabel, QLineEdit
+from PyQt6.QtWidgets import QLabel
 
 from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.ui.card_session import purpose_text
+from counter_app.ui.document_number import number_problem
 from counter_app.ui.keypad import PinRequest
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import page_with_form
-from counter_app.validation import ValidationError, parse_id_number
+from counter_app.ui.workflows.common import DocumentFields, page_with_form
 from reader.errors import WrongPin
 from reader.pinbuffer import PinBuffer
 
@@ -31,6 +33,10 @@ PROMPTS = ("请输入原密码", "请输入新密码", "请再次输入新密码
 
 
 class ChangePinDialog(WorkflowDialog):
+    """Two pages: the holder's ID document (checked by the service against the records,
+    RULES P4 — and P2's ID check of a default PIN, done before any new PIN is typed), then
+    the holder's three entries on the keypad or the reader's PIN pad."""
+
     needs_card = True
 
     def __init__(self, window: MainWindow) -> None:
@@ -38,24 +44,34 @@ class ChangePinDialog(WorkflowDialog):
         self.session = window.holder.session
         self.identity = window.bridge.identity
         self.pins: list[PinBuffer] = []
-        page, form = page_with_form()
-        form.addRow(
-            QLabel(
-                self.tr(
-                    "请持卡人在持卡人密码键盘上依次输入：原密码、新密码、再次输入新密码。"
-                    "新密码不能为 123456、六位相同数字或连续数字（RULES P7）。"
-                )
+        self.checked_number: str | None = None
+        id_page, id_form = page_with_form()
+        intro = QLabel(
+            self.tr(
+                "在窗口修改卡密码，持卡人须出示本人有效身份证件并由本人输入原密码。"
+                "请核验证件并输入证件号码。"
             )
         )
-        self.id_number = QLineEdit()
+        intro.setWordWrap(True)
+        id_form.addRow(intro)
+        self.documents = DocumentFields(id_form)
+        self.id_number = self.documents.number
         self.id_number.setObjectName("idNumber")
-        self.id_number.setPlaceholderText(self.tr("原密码为初始密码 123456 时必填（RULES P2）"))
-        form.addRow(self.tr("持卡人身份证号码"), self.id_number)
+        self.add_page(id_page, self._check_document)
+        page, form = page_with_form()
+        notice = QLabel(
+            self.tr(
+                "证件已核验。请持卡人在持卡人密码键盘上依次输入：原密码、新密码、再次输入新密码。"
+                "新密码不能为 123456、六位相同数字或连续数字。"
+            )
+        )
+        notice.setWordWrap(True)
+        form.addRow(notice)
         self.status = QLabel()
         self.status.setObjectName("pinStatus")
         form.addRow(self.status)
+        self.pin_page = page
         self.add_page(page, self.start_entry)
-        self.next_button.setText(self.tr("请持卡人输入密码"))
         self.begin()
 
     def _wipe(self) -> None:
@@ -63,25 +79,32 @@ class ChangePinDialog(WorkflowDialog):
             pin.wipe()
         self.pins = []
 
+    def _check_document(self) -> None:
+        """The document's form here; whether it is the holder's, in the service."""
+        problem = number_problem(self.id_number.text())
+        if problem:
+            self.error(problem)
+            return
+        document = self.documents.document()
+        gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
+
+        def checked(_none: Any) -> None:
+            self.checked_number = document.number
+            self.next_button.setText(self.tr("请持卡人输入密码"))
+            self.go_page(self.pin_page)
+
+        self.call(
+            lambda: gateway.check_session_document(actor, session, document, Action.CHANGE_PIN),
+            checked,
+        )
+
     def start_entry(self) -> None:
-        text = self.id_number.text().strip()
-        if text:
-            try:
-                parse_id_number(text)
-            except ValidationError as error:
-                self.error(str(error))
-                return
+        if self.checked_number is None:
+            self.go(0)
+            return
         self._wipe()
         if self.window_.bridge.has_pin_pad:
-            if not text:
-                self.error(
-                    self.tr(
-                        "使用读卡器密码键盘修改密码时，工作站无法得知原密码是否为初始密码，"
-                        "请先核验并填写持卡人身份证号码（RULES P2、P4）。"
-                    )
-                )
-                return
-            self._on_pinpad(text.upper())
+            self._on_pinpad(self.checked_number)
             return
         self._ask(0, getattr(self.identity, "pin_tries_left", None))
 
@@ -138,7 +161,7 @@ class ChangePinDialog(WorkflowDialog):
         gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
         old, new1, new2 = self.pins
         self.pins = []
-        id_number = self.id_number.text().strip().upper() or None
+        id_number = self.checked_number
 
         def work(client: Any) -> Any:
             try:

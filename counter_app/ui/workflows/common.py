@@ -8,9 +8,10 @@ from PyQt6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPushButton, QWid
 
 from counter_app.api import CounterServices
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
+from counter_app.ui.document_number import number_problem
 from counter_app.ui.i18n import tr
 from counter_app.ui.printing import FormPrinter
-from counter_app.validation import ValidationError, parse_id_number
+from counter_app.validation import parse_id_number
 
 
 class DocumentFields:
@@ -32,12 +33,9 @@ class DocumentFields:
         return IdDocument(kind=self.kinds[self.kind.currentIndex()], number=number)
 
     def check(self) -> str:
-        """Empty when valid, else the Chinese reason."""
-        try:
-            self.document()
-        except ValidationError as error:
-            return str(error)
-        return ""
+        """Empty when the number has a valid form, else the Chinese reason (never the
+        right check digit). Whether it is the holder's number, the service decides."""
+        return number_problem(self.number.text())
 
 
 def add_print_buttons(dialog: Any, pdf: bytes, title: str) -> FormPrinter:

@@ -58,14 +58,14 @@ class LiftDialog(WorkflowDialog):
             for k in (IdDocumentKind.RESIDENT_ID, IdDocumentKind.HOUSEHOLD_REGISTER)
         )
         self.id_step = IdDocumentStep(
-            self.tr("解除挂失须持卡人本人持%1办理（RULES U2）。请核验证件。").replace(
+            self.tr("解除挂失须持卡人本人持%1办理。请核验证件。").replace(
                 "%1", accepted
             )
         )
         self.add_page(self.id_step.page, self._check_document)
 
         self.check_page, check_form = page_with_form()
-        check_form.addRow(QLabel(self.tr("解除挂失条件核对（RULES U1–U5）：")))
+        check_form.addRow(QLabel(self.tr("解除挂失条件核对：")))
         self.check_list = QListWidget()
         self.check_list.setObjectName("liftChecklist")
         check_form.addRow(self.check_list)
@@ -85,7 +85,7 @@ class LiftDialog(WorkflowDialog):
             self.add_page(self.approval.page, lambda: self._approve())
         self.pin_page, self.status = pin_page(
             self.tr(
-                "请持卡人在持卡人密码键盘上输入这张卡的密码，证明是本人的卡（RULES U5）。"
+                "请持卡人在持卡人密码键盘上输入这张卡的密码，证明是本人的卡。"
                 "密码正确后即解除挂失。"
             )
         )

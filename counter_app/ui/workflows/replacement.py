@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 WARNING = (
     "补卡申请提交后，原卡将永久作废：即使以后找回原卡，也不能再解除挂失、不能再使用"
-    "（RULES R2、U4）。请务必向持卡人说明并确认。"
+    "。请务必向持卡人说明并确认。"
 )
 
 
@@ -35,7 +35,7 @@ class ReplacementDialog(WorkflowDialog):
             and getattr(self.window_.holder.session, "card_number", None) == identity.card_number
         )
         self.id_step = IdDocumentStep(
-            self.tr("补卡须持卡人本人持有效身份证件办理（RULES R1）。请核验证件。"),
+            self.tr("补卡须持卡人本人持有效身份证件办理。请核验证件。"),
             expected_ssn=identity.ssn if same_holder else None,
             holder=holder_line(self),
         )

@@ -35,7 +35,7 @@ class ResetPinDialog(CardIdDialog):
             window,
             window.tr("重置遗忘密码"),
             window.tr(
-                "持卡人忘记卡密码时，凭本人有效身份证件重置（RULES P5）。请核验证件，"
+                "持卡人忘记卡密码时，凭本人有效身份证件重置。请核验证件，"
                 "证件号码须与卡内记载的公民身份号码一致。"
             ),
         )
@@ -53,7 +53,7 @@ class ResetPinDialog(CardIdDialog):
         self.pin_page, self.status = pin_page(
             self.tr(
                 "请持卡人在持卡人密码键盘上输入新密码两次。新密码不能为 123456、"
-                "六位相同数字或连续数字（RULES P7）。工作人员不接触密码。"
+                "六位相同数字或连续数字。工作人员不接触密码。"
             )
         )
         self.pins = HolderPins(self, self.tr(ACTION_LABELS[Action.RESET_PIN]), self.status)

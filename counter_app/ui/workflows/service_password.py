@@ -28,7 +28,7 @@ class ServicePasswordDialog(WorkflowDialog):
         self.session = window.holder.session
         self.id_step = IdDocumentStep(
             self.tr(
-                "查询服务密码用于网站和 12333 电话查询，与社保卡密码不同（RULES Q3、P8）。"
+                "查询服务密码用于网站和 12333 电话查询，与社保卡密码不同。"
                 "核验证件后将生成一个一次性密码，持卡人下次登录时必须修改。"
             ),
             holder=holder_line(self),

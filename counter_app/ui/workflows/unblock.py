@@ -31,7 +31,7 @@ class UnblockDialog(CardIdDialog):
             window,
             window.tr("密码解锁"),
             window.tr(
-                "卡密码连续输错被锁定时，凭本人有效身份证件解锁（RULES P6）。请核验证件，"
+                "卡密码连续输错被锁定时，凭本人有效身份证件解锁。请核验证件，"
                 "证件号码须与卡内记载的公民身份号码一致。"
             ),
         )
