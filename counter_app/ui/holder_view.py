@@ -1,6 +1,7 @@
-"""The holder overview: a header, one tab per RULES Q2 category, and the card's state and
-history. Each tab loads when first shown, off the GUI thread; every view is audited by the
-records service. ID numbers are masked unless the clerk reveals them (auto-hides).
+"""The holder overview: a header, the card's state and history, one tab per RULES Q2
+category and one per insurance of Q3–Q5 (pension first). Each tab loads when first shown,
+off the GUI thread, and shows its page from ``counter_app.presentation``; every view is
+audited by the records service. ID numbers are masked unless the clerk reveals them (auto-hides).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from counter_app.ui.models import display, value_of
 from counter_app.ui.record_view import RecordView
 from counter_app.ui.tasks import TaskRunner
 
-#: RULES Q2, in the order of the hall terminals.
+#: RULES Q2, in the order of the hall terminals, then pension and the other insurances.
 CATEGORY_TABS: list[tuple[str, str]] = [
     ("card_basic", "卡基本信息"),
     ("public", "公共数据"),
@@ -25,6 +26,13 @@ CATEGORY_TABS: list[tuple[str, str]] = [
     ("medical", "医疗保险"),
     ("assistance", "低保和优抚"),
     ("life_health", "生命与健康数据"),
+    # The finer views of the website and the phone line (RULES Q3–Q5): the pension a
+    # retiree asks about first, then each insurance's benefits in columns of their own.
+    ("pension", "养老保险"),
+    ("unemployment", "失业保险"),
+    ("injury", "工伤人员待遇"),
+    ("death", "工亡人员待遇"),
+    ("maternity", "生育保险"),
 ]
 REVEAL_SECONDS = 15
 
@@ -80,6 +88,8 @@ class HolderView(QWidget):
         top.addWidget(self.reveal_button)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("categoryTabs")
+        # Thirteen tabs must not widen the window past the screen: scroll them instead.
+        self.tabs.setUsesScrollButtons(True)
         self.card_page = RecordView()
         self.tabs.addTab(self.card_page, self.tr("卡状态与历史"))
         self.pages: list[RecordView] = []

@@ -140,6 +140,11 @@ def test_category_tabs_load_on_demand(window: Any, gateway: Any) -> None:
         "医疗保险",
         "低保和优抚",
         "生命与健康数据",
+        "养老保险",
+        "失业保险",
+        "工伤人员待遇",
+        "工亡人员待遇",
+        "生育保险",
     ]
     window.holder.tabs.setCurrentIndex(5)
     assert ("category", "medical") in gateway.calls
