@@ -10,7 +10,10 @@ printed or written anywhere.
 The emulator serves one reader on a pseudo-terminal and prints its path on the first line.
 Scripts place and take away the card with signals — ``SIGUSR1`` places it, ``SIGUSR2``
 takes it away — or with a control file (``--control FILE``) holding ``place``,
-``place PROFILE.json`` (another card) or ``remove``; the file is read whenever it changes.
+``place PROFILE.json`` (another card) or ``remove``; the file is read whenever it changes
+(polled every 0.1 s). Each change is confirmed by a line ``placed`` or ``removed`` on
+stdout: wait for it before the next signal, because two different signals that arrive
+together are handled in signal-number order (SIGUSR1 first), not in the order sent.
 """
 
 from __future__ import annotations
@@ -182,8 +185,8 @@ def cmd_emulate(args: argparse.Namespace) -> int:
         emulator.remove()
     path = emulator.start()
     done = threading.Event()
-    signal.signal(signal.SIGUSR1, lambda *_: emulator.place())
-    signal.signal(signal.SIGUSR2, lambda *_: emulator.remove())
+    signal.signal(signal.SIGUSR1, lambda *_: _change(emulator, None))
+    signal.signal(signal.SIGUSR2, lambda *_: _change(emulator, "remove"))
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     print(path, flush=True)
     print(f"模拟身份证阅读器：{path}（SIGUSR1 放置证件，SIGUSR2 取走证件）", file=sys.stderr,
@@ -200,6 +203,17 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _change(emulator: Any, what: Any) -> None:
+    """Place (``what`` None or a profile) or take away (``"remove"``) the card, and say so
+    on stdout (``placed`` / ``removed``) so a script knows the change was made."""
+    if what == "remove":
+        emulator.remove()
+        print("removed", flush=True)
+    else:
+        emulator.place(what)
+        print("placed", flush=True)
+
+
 def _apply_control(path: Path, emulator: Any, last: str | None) -> str | None:
     from reader.idcard.profile import ProfileError, load_profile
 
@@ -212,9 +226,9 @@ def _apply_control(path: Path, emulator: Any, last: str | None) -> str | None:
     word, _, rest = text.partition(" ")
     if word in ("place", "present"):
         try:
-            emulator.place(load_profile(Path(rest.strip())) if rest.strip() else None)
+            _change(emulator, load_profile(Path(rest.strip())) if rest.strip() else None)
         except ProfileError as exc:
             print(f"错误: {exc}", file=sys.stderr)
     elif word in ("remove", "absent"):
-        emulator.remove()
+        _change(emulator, "remove")
     return text

@@ -61,6 +61,8 @@ class EmulatedIdReader:
         self.read_delay = read_delay
         self.sam_status = SW_DONE  # tests set 0x60 (self-test failed) or 0x66
         self.commands = 0
+        #: Set while a card read is under way (tests take the card away then).
+        self.reading = threading.Event()
 
     @property
     def present(self) -> bool:
@@ -137,8 +139,14 @@ class EmulatedIdReader:
                 return response_frame(SW_READ_FAILED)
             generation, profile = s.generation, s.profile
         end = time.monotonic() + self.read_delay
-        while time.monotonic() < end:  # the chip is being read: the card may move
-            time.sleep(min(0.01, max(0.0, end - time.monotonic())))
+        self.reading.set()
+        try:
+            while time.monotonic() < end:  # the chip is being read: the card may move
+                if self._state.generation != generation:
+                    break
+                time.sleep(min(0.01, max(0.0, end - time.monotonic())))
+        finally:
+            self.reading.clear()
         with self._lock:
             s = self._state
             if s.generation != generation or not s.present:

@@ -72,7 +72,7 @@ class StatusError(IdCardError):
 
 class NoSuchContent(StatusError):
     sw3 = 0x91
-    message = "该证件中没有此项内容（例如没有最新住址）。无需处理。"
+    message = "该证件中没有此项内容（例如没有最新住址）。请以证件上印制的内容为准。"
 
 
 class CommandChecksumRejected(StatusError):
