@@ -115,6 +115,14 @@ def _state(world: World, key: str) -> dict[str, Any]:
         }  # fmt: skip
 
 
+def _hold_chain(conn: psycopg.Connection[Any], chain: str) -> None:
+    """Lock ``chain``'s head row in ``conn``'s open transaction (created if missing)."""
+    conn.execute("INSERT INTO audit_chains (name, last_seq, last_hash) VALUES (%s, 0, %s) "
+                 "ON CONFLICT (name) DO NOTHING", (chain, audit.genesis_of(chain)))  # fmt: skip
+    conn.commit()
+    conn.execute("SELECT * FROM audit_chains WHERE name = %s FOR UPDATE", (chain,))
+
+
 def test_backend_terminated_mid_transaction(pg_world: World) -> None:
     world = pg_world
     admin = psycopg.connect(_conninfo(world), autocommit=True)
@@ -124,8 +132,9 @@ def test_backend_terminated_mid_transaction(pg_world: World) -> None:
             key, idem = f"h{n:03d}", f"terminate-{n:04d}"
             before = _state(world, key)
             assert before["card"] == "active" and before["reports"] == 0
-            # Hold the audit chain head: the service does all its writes, then waits here.
-            blocker.execute("SELECT * FROM audit_chain_head WHERE id = 1 FOR UPDATE")
+            # Hold the workstation's audit chain head: the service does all its writes,
+            # then waits here (its audit append is the last write).
+            _hold_chain(blocker, world.actors["yb103"].workstation_id)
             thread, out = _in_thread(partial(_written, world, key, idem, lock_timeout_ms=60000))
             pid = _waiting_backend(admin)
             assert _holds_write_lock_on(admin, pid, "loss_reports")  # half-way: rows written
