@@ -4,8 +4,9 @@
 
 Writes PNGs into docs/screenshots/: the login window, the main window with a holder open
 by card + PIN, the holder keypad while the holder types, a category tab, the written loss
-report dialog and its result, and the lock screen. Uses its own temporary data folder, so
-the user's demo database is not touched.
+report dialog and its result, the lock screen, and every record tab of the retiree 周国华
+(``05-retiree-<n>-<tab>.png``; ``--retiree`` takes only those). Uses its own temporary data
+folder, so the user's demo database is not touched.
 """
 
 from __future__ import annotations
@@ -13,14 +14,38 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
 
 
+#: File names of the retiree's record tabs, in tab order (``holder_view.CATEGORY_TABS``).
+RETIREE_TABS = ("card-state", "card-basic", "public", "employment", "social-insurance",
+                "medical", "assistance", "life-health", "pension", "unemployment", "injury",
+                "death", "maternity")
+RETIREE_CARD = 8  # 周国华 (A13058386), the ninth fixed demo holder; PIN 123456
+
+
+def retiree_tabs(ws: Any, window: Any, shot: Callable[[Any, str], None]) -> None:
+    """Open the retiree by card + PIN and take every record tab."""
+    window.demo_panel.insert(RETIREE_CARD)
+    for digit in "123456":
+        ws.pin_entry.keypad.press_digit(digit)
+    ws.pin_entry.keypad.press_confirm()
+    tabs = window.holder.tabs
+    assert tabs.count() == len(RETIREE_TABS), "a record tab was added: name its screenshot"
+    for index, name in enumerate(RETIREE_TABS):
+        tabs.setCurrentIndex(index)
+        shot(window, f"05-retiree-{index:02d}-{name}")
+    window.demo_panel.remove()
+
+
 def main() -> int:
+    only_retiree = "--retiree" in sys.argv[1:]
     home = tempfile.mkdtemp(prefix="counter-shots-")
     os.environ.setdefault("XDG_DATA_HOME", os.path.join(home, "data"))
     os.environ.setdefault("XDG_CONFIG_HOME", os.path.join(home, "config"))
@@ -49,10 +74,16 @@ def main() -> int:
     gui.prepare_database(ws)
     login = gui.make_login(ws)
     login.resize(760, 640)
-    shot(login, "01-login")
+    if not only_retiree:
+        shot(login, "01-login")
     account = next(a for a in DEMO_ACCOUNTS if a.staff_no == "YB500103-01")
     window = gui.make_main_window(ws, ws.gateway.login(account.staff_no, account.password).actor)
     window.resize(1500, 900)
+    if only_retiree:
+        retiree_tabs(ws, window, shot)
+        window.close()
+        ws.close()
+        return 0
     shot(window, "02-main-empty")
     panel = window.demo_panel  # type: ignore[attr-defined]
     panel.insert(1)  # 李秀英, PIN 135790
@@ -79,6 +110,7 @@ def main() -> int:
     dialog.printer.images[0].scaledToWidth(900).save(str(OUT / "08-loss-form.png"))
     print(OUT / "08-loss-form.png")
     dialog.accept()
+    retiree_tabs(ws, window, shot)
     window.lock()
     shot(window, "09-lock")
     window.holder.clear()

@@ -55,9 +55,14 @@ def card_fields(c: CardInfo | None) -> Fields:
     ))  # fmt: skip
 
 
+#: Card events recorded by day only (a card's issue date): shown without a clock time.
+DAY_ONLY_EVENTS = frozenset({"发卡"})
+
+
 def history_table(events: tuple[CardEvent, ...]) -> Table:
     return table("卡片业务记录", ("时间", "业务", "卡号", "经办机构"), [
-        (text.instant(e.at), e.kind, card_number(e.card_number), text.or_none(e.office, "—"))
+        (text.day(e.at) if e.kind in DAY_ONLY_EVENTS else text.instant(e.at), e.kind,
+         card_number(e.card_number), text.or_none(e.office, "—"))
         for e in events
     ])  # fmt: skip
 

@@ -58,15 +58,22 @@ def employment_page(v: EmploymentView) -> Page:
     ))  # fmt: skip
 
 
+def _insurance_order(code: str) -> int:
+    order = list(codes.INSURANCES)  # 养老、医疗、失业、工伤、生育, as the hall terminals list them
+    return order.index(code) if code in order else len(order)
+
+
 def social_insurance_page(v: SocialInsuranceView) -> Page:
-    """社会保险 (Q2): every insurance the holder takes part in."""
+    """社会保险 (Q2): every insurance the holder takes part in, pension first."""
+    participations = sorted(v.participations, key=lambda p: (_insurance_order(p.insurance),
+                                                              p.since))  # fmt: skip
     return Page("社会保险", (table("参保情况", (
         "险种", "参保类型", "参保状态", "参保日期", "终止日期", "参保单位", "累计缴费月数",
         "连续缴费月数"), [
         (p.insurance_label or codes.insurance_name(p.insurance), codes.scheme_name(p.scheme),
          p.status, text.day(p.since), text.until(p.until), text.or_none(p.employer, "个人参保"),
          text.months(p.total_months), text.months(p.continuous_months))
-        for p in v.participations
+        for p in participations
     ], numeric=(6, 7)),))  # fmt: skip
 
 

@@ -74,6 +74,7 @@ class HolderView(QWidget):
         self.header = QLabel()
         self.header.setObjectName("holderHeader")
         self.header.setStyleSheet("font-size: 14pt;")
+        self.header.setWordWrap(True)  # name, number, card and state never cut off
         self.reveal_button = QPushButton(self.tr("显示完整号码 (F4)"))
         self.reveal_button.setObjectName("revealButton")
         self.reveal_button.clicked.connect(self.reveal)

@@ -28,7 +28,7 @@ from counter_app.presentation import NO_RECORDS, Fields, NoPageFor, Page, Table,
 
 log = logging.getLogger(__name__)
 
-ROW_HEIGHT = 28
+ROW_HEIGHT = 26
 MAX_TABLE_ROWS = 12
 
 
@@ -74,8 +74,15 @@ def _table(block: Table) -> QWidget:
             if c in block.numeric:
                 item.setTextAlignment(right)
             view.setItem(r, c, item)
+    # As tall as its rows (up to MAX_TABLE_ROWS, then it scrolls): a short table must not
+    # stretch into an empty box, a long one must not push the next table off the page.
+    rows = view.verticalHeader()
+    assert rows is not None
+    rows.setDefaultSectionSize(ROW_HEIGHT)
     shown = min(len(block.rows), MAX_TABLE_ROWS)
-    view.setMinimumHeight(ROW_HEIGHT * (shown + 1) + 8)
+    height = header.sizeHint().height() + ROW_HEIGHT * shown + 2 * view.frameWidth()
+    scrollbar = view.horizontalScrollBar()
+    view.setFixedHeight(height + (scrollbar.sizeHint().height() if scrollbar else 0))
     inner.addWidget(view)
     return box
 
