@@ -1,0 +1,269 @@
+"""``RemoteServices``: the typed service interface served by ``counter-server``.
+
+Every method is one HTTPS call (``transport.ServerConnection``); arguments and results go
+through the generic codec, refusals come back as the services' own errors. The ``actor``
+argument is not sent: the server acts for the staff member its session token and database
+say, and records the workstation its certificate names.
+
+Card operations (``open_card_session``, ``change_pin``, ``reset_pin``, ``unblock_pin``,
+``lift_loss_report``) need the card on this counter and the keys on the server; until the
+services are split into their two steps (docs/ARCHITECTURE.md "Card operations in the
+city") they raise ``NotAvailableRemotely`` here, without a network trip.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from counter_app.api.interface import CounterServices
+from counter_app.remote.codec import CodecError, decode, encode
+from counter_app.remote.protocol import CALL_PATH, LOGIN_PATH, NotAvailableRemotely
+from counter_app.remote.transport import ServerConnection
+from counter_app.services.context import Actor
+from counter_app.services.permissions import Action
+from counter_app.services.queries.category import Category
+
+if TYPE_CHECKING:
+    from counter_app.api.types import SupervisorApproval
+    from counter_app.services.access_slips import AccessSlipResult
+    from counter_app.services.approvals import ApprovalLike
+    from counter_app.services.idcheck import IdDocument, IdDocumentLike
+    from counter_app.services.lifting import LiftChecklist, LiftResult
+    from counter_app.services.phone_reports import LapsingReport
+    from counter_app.services.pin_events import PasswordResult
+    from counter_app.services.pin_reset import UnblockResult
+    from counter_app.services.queries.holder import HolderOverview
+    from counter_app.services.replacement import ReplacementResult
+    from counter_app.services.search import HolderHit
+    from counter_app.services.service_password import OneTimePassword
+    from counter_app.services.session_summary import AccessSummary, SessionRef
+    from counter_app.services.sessions import HolderSession
+    from counter_app.services.staff_login import LoginResult
+    from counter_app.services.written_reports import WrittenLossInput, WrittenLossResult
+    from forms.data import Form
+    from reader.client import SocialSecurityCardClient
+    from reader.identity import CardIdentity
+    from reader.pinbuffer import PinBuffer
+    from reader.pinpad import SecurePinPad
+    from reports.model import Progress
+    from reports.runner import Format, ReportRequest
+
+
+class RemoteServices(CounterServices):
+    def __init__(self, connection: ServerConnection) -> None:
+        self.connection = connection
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            body = {"args": encode(list(args)), "kwargs": encode(kwargs)}
+        except CodecError as exc:  # e.g. a raw ID card read (with its photo) never travels
+            raise NotAvailableRemotely() from exc
+        data = self.connection.post(CALL_PATH.format(method=method), body)
+        return decode(data["result"])
+
+    # -- staff -------------------------------------------------------------------------
+
+    def login(self, staff_no: str, password: str) -> LoginResult:
+        data = self.connection.post(LOGIN_PATH, {"staff_no": staff_no, "password": password},
+                                    auth=False)  # fmt: skip
+        self.connection.set_token(str(data["token"]))
+        result: LoginResult = decode(data["result"])
+        return result
+
+    def logout(self, actor: Actor) -> None:
+        try:
+            self._call("logout", None)
+        finally:
+            self.connection.set_token(None)
+
+    def change_own_password(self, actor: Actor, old: str, new: str) -> None:
+        self._call("change_own_password", old, new)
+
+    def heartbeat(self, actor: Actor) -> None:
+        self._call("heartbeat")
+
+    # -- holder identification -----------------------------------------------------------
+
+    def find_holders(self, actor: Actor, text: str) -> list[HolderHit]:
+        return list(self._call("find_holders", None, text))
+
+    def open_card_session(
+        self,
+        actor: Actor,
+        client: SocialSecurityCardClient,
+        pin: PinBuffer | None,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> HolderSession:
+        raise NotAvailableRemotely()
+
+    def open_id_session(
+        self, actor: Actor, holder_id: int, document: IdDocument, reason: str
+    ) -> HolderSession:
+        result: HolderSession = self._call("open_id_session", None, holder_id, document, reason)
+        return result
+
+    def check_session_document(
+        self, actor: Actor, session: HolderSession, document: IdDocumentLike, purpose: Action
+    ) -> None:
+        self._call("check_session_document", None, session, document, purpose)
+
+    def end_session(
+        self, actor: Actor, session: HolderSession, why: str = "done"
+    ) -> AccessSummary:
+        result: AccessSummary = self._call("end_session", None, session, why)
+        return result
+
+    def card_removed(self, session: HolderSession) -> None:
+        self._call("card_removed", session)
+
+    def issue_access_slip(self, actor: Actor, session: SessionRef) -> AccessSlipResult:
+        result: AccessSlipResult = self._call("issue_access_slip", None, session)
+        return result
+
+    # -- records -----------------------------------------------------------------------
+
+    def overview(self, actor: Actor, session: HolderSession | None) -> HolderOverview:
+        result: HolderOverview = self._call("overview", None, session)
+        return result
+
+    def category(
+        self, actor: Actor, session: HolderSession | None, which: Category | str
+    ) -> Any:
+        return self._call("category", None, session, which)
+
+    def reveal_ssn(self, actor: Actor, session: HolderSession | None) -> str:
+        return str(self._call("reveal_ssn", None, session))
+
+    # -- passwords ---------------------------------------------------------------------
+
+    def change_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        old: PinBuffer | None,
+        new1: PinBuffer | None,
+        new2: PinBuffer | None,
+        id_number: str | None = None,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> PasswordResult:
+        raise NotAvailableRemotely()
+
+    def pin_reset_digest(self, actor: Actor, session: HolderSession, submission: str = "") -> str:
+        return str(self._call("pin_reset_digest", None, session, submission))
+
+    def reset_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        document: IdDocumentLike,
+        new1: PinBuffer,
+        new2: PinBuffer,
+        approval: ApprovalLike | None,
+        submission: str = "",
+    ) -> PasswordResult:
+        raise NotAvailableRemotely()
+
+    def unblock_pin(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        document: IdDocumentLike,
+        approval: ApprovalLike | None = None,
+        *,
+        pin: PinBuffer | None = None,
+    ) -> UnblockResult:
+        raise NotAvailableRemotely()
+
+    def reset_service_password(
+        self, actor: Actor, session: HolderSession, document: IdDocumentLike
+    ) -> OneTimePassword:
+        result: OneTimePassword = self._call("reset_service_password", None, session, document)
+        return result
+
+    def verify_supervisor_approval(
+        self,
+        actor: Actor,
+        staff_no: str,
+        password: str,
+        request_digest: str,
+        action: str = "approve",
+    ) -> SupervisorApproval:
+        result: SupervisorApproval = self._call(
+            "verify_supervisor_approval", None, staff_no, password, request_digest, action
+        )
+        return result
+
+    def four_eyes_required(self) -> bool:
+        return bool(self._call("four_eyes_required"))
+
+    # -- loss, lift, replacement ---------------------------------------------------------
+
+    def register_written_loss(
+        self, actor: Actor, holder_id: int, details: WrittenLossInput, idempotency_key: str
+    ) -> WrittenLossResult:
+        result: WrittenLossResult = self._call("register_written_loss", None, holder_id,
+                                               details, idempotency_key)  # fmt: skip
+        return result
+
+    def lift_digest(self, actor: Actor, identity: CardIdentity, idempotency_key: str) -> str:
+        return str(self._call("lift_digest", None, identity, idempotency_key))
+
+    def check_lift(
+        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+    ) -> LiftChecklist:
+        result: LiftChecklist = self._call("check_lift", None, identity, document)
+        return result
+
+    def lift_loss_report(
+        self,
+        actor: Actor,
+        client: SocialSecurityCardClient,
+        pin: PinBuffer | None,
+        document: IdDocumentLike,
+        approval: ApprovalLike | None,
+        idempotency_key: str,
+        *,
+        pinpad: SecurePinPad | None = None,
+    ) -> LiftResult:
+        raise NotAvailableRemotely()
+
+    def apply_replacement(
+        self, actor: Actor, holder_id: int, document: IdDocumentLike, idempotency_key: str
+    ) -> ReplacementResult:
+        result: ReplacementResult = self._call("apply_replacement", None, holder_id, document,
+                                               idempotency_key)  # fmt: skip
+        return result
+
+    def count_lapsing_phone_reports(self, actor: Actor, within_days: int | None = None) -> int:
+        return int(self._call("count_lapsing_phone_reports", None, within_days))
+
+    def lapsing_phone_reports(
+        self, actor: Actor, within_days: int | None = None, limit: int | None = 500
+    ) -> list[LapsingReport]:
+        return list(self._call("lapsing_phone_reports", None, within_days, limit))
+
+    # -- documents -----------------------------------------------------------------------
+
+    def render_form(self, form: Form) -> bytes:
+        """Drawn on the server: the form's verification code is signed with a key only the
+        server holds."""
+        return bytes(self._call("render_form", form))
+
+    def make_report(
+        self,
+        actor: Actor,
+        request: ReportRequest,
+        fmt: Format,
+        progress: Progress | None = None,
+    ) -> bytes:
+        if progress is not None:
+            progress(0, 1, "正在由业务服务器生成报表…")
+        data = bytes(self._call("make_report", None, request, fmt))
+        if progress is not None:
+            progress(1, 1, "完成")
+        return data

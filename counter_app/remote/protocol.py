@@ -1,0 +1,123 @@
+"""What the workstation and ``counter-server`` agree on: paths, headers, the error envelope,
+and the errors that exist only because there is a network between them.
+
+A call is ``POST /v1/call/<method>`` with ``{"args": [...], "kwargs": {...}}`` (codec
+values); the answer is ``{"result": value}`` or, for any refusal, an error envelope
+``{"error": {"module", "type", "message", "attrs"}}`` that the client turns back into the
+same ``ServiceError`` subclass with the same Chinese message.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from counter_app.remote.codec import CodecError, decode, encode
+from counter_app.services.errors import DatabaseUnavailable, ServiceError
+from counter_app.validation.errors import ValidationError
+
+#: What a refusal is, on either side: a service's error or an input validator's.
+Refusal = ServiceError | ValidationError
+
+API_PREFIX = "/v1"
+CALL_PATH = API_PREFIX + "/call/{method}"
+LOGIN_PATH = API_PREFIX + "/login"
+KEYS_PATH = API_PREFIX + "/keys/mac"
+HEALTH_PATH = "/health"
+#: The server's renewed session token, when the old one is past half its life.
+RENEWED_TOKEN_HEADER = "x-counter-token"
+
+
+class ServerUnreachable(DatabaseUnavailable):
+    """The network or the server is down: like a lost database, nothing is known to be
+    saved, and what the clerk typed stays in the dialog."""
+
+    reason = "network_unavailable"
+    message = (
+        "无法连接业务服务器（网络中断或服务器无响应），本次操作可能未完成。"
+        "请检查网络连接后重试；已填写的内容仍保留。"
+    )
+
+
+class WorkstationRefused(ServiceError):
+    """No client certificate, an unknown one, or a revoked one."""
+
+    reason = "workstation_refused"
+    message = "业务服务器拒绝了本工作站（工作站证书无效或已被吊销）。请联系系统管理员。"
+
+
+class ServerFault(ServiceError):
+    """The server failed in a way that is not a business refusal (details in its log)."""
+
+    reason = "server_fault"
+    message = "业务服务器处理出错，本次操作未完成。请重试；如仍失败请联系系统管理员。"
+
+
+class NotAvailableRemotely(ServiceError):
+    """A call the city tier does not carry yet (see docs/ARCHITECTURE.md)."""
+
+    reason = "not_available_remotely"
+    message = "此项业务暂不能经业务服务器办理。请联系系统管理员。"
+
+
+#: HTTP status per error class; everything else is 422 (a business refusal).
+def status_for(error: Refusal) -> int:
+    from counter_app.services.errors import StaffSessionEnded
+
+    if isinstance(error, WorkstationRefused):
+        return 403
+    if isinstance(error, StaffSessionEnded):
+        return 401
+    if isinstance(error, ServerFault):
+        return 500
+    return 422
+
+
+def error_envelope(error: Refusal) -> dict[str, Any]:
+    if isinstance(error, ValidationError):
+        return {"error": {"module": ValidationError.__module__, "type": "ValidationError",
+                          "message": error.message, "field": error.field,
+                          "code": error.code}}  # fmt: skip
+    attrs: dict[str, Any] = {}
+    for key, value in vars(error).items():
+        if key.startswith("_"):
+            continue
+        try:
+            attrs[key] = encode(value)
+        except CodecError:
+            continue
+    cls = type(error)
+    return {"error": {"module": cls.__module__, "type": cls.__qualname__,
+                      "message": str(error), "attrs": attrs}}  # fmt: skip
+
+
+def error_from_envelope(body: Any) -> Refusal:
+    """The same ``ServiceError`` subclass (or ``ValidationError``) with the same message;
+    ``ServerFault`` when the class is unknown here (an older workstation) — its message is
+    still the server's."""
+    info = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(info, dict):
+        return ServerFault()
+    message = str(info.get("message") or ServerFault.message)
+    if info.get("type") == "ValidationError" and info.get("module") == ValidationError.__module__:
+        return ValidationError(message, field=str(info.get("field", "")),
+                               code=str(info.get("code", "")))  # fmt: skip
+    cls: Any = None
+    module = str(info.get("module", ""))
+    if module.startswith("counter_app."):
+        try:
+            cls = getattr(importlib.import_module(module), str(info.get("type", "")), None)
+        except ImportError:
+            cls = None
+    error: ServiceError
+    if not (isinstance(cls, type) and issubclass(cls, ServiceError)):
+        error = ServerFault(message)
+    else:
+        error = cls.__new__(cls)
+        ServiceError.__init__(error, message)
+    for key, value in dict(info.get("attrs") or {}).items():
+        try:
+            setattr(error, str(key), decode(value))
+        except (CodecError, AttributeError):
+            continue
+    return error

@@ -1,0 +1,142 @@
+"""The issuer's card keys on the server: MACs for PIN reload, PIN unblock and application
+block/unblock, computed only for an operation the server's own rules have just allowed.
+
+The national reader interface's two steps (``iReloadPIN_HSM_Step1/2``) map onto this:
+
+1. The workstation asks the server to do the business step (reset, unblock, lift). The
+   server runs the rules (permission, ID check against the record, four-eyes approval,
+   card state) and, when they pass, :meth:`KeyService.grant` returns a **key ticket**:
+   ``purpose`` + card identity (卡识别码) + this staff session + this workstation
+   certificate + a short expiry, signed with the server's secret.
+2. The workstation reads the card's challenge and sends ticket + challenge + the command
+   (``CLA INS P1 P2 Lc || data``) to ``/v1/keys/mac``; :meth:`KeyService.mac_for` checks
+   the ticket against the calling certificate and session and the card identity in the
+   request, then asks the key provider (software keys, or a PSAM/HSM behind
+   ``reader.keys.KeyProvider``) for the 4-byte MAC.
+
+A ticket is stateless (any server can check it) and lives :data:`TICKET_SECONDS`; the MAC
+is bound to the card's fresh challenge, so a ticket cannot authorise a different card, a
+different purpose or another workstation. The key material never leaves the provider; the
+command bytes (they hold the new PIN for RELOAD) are not logged or kept.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+
+from counter_app.server.auth import Caller
+from counter_app.services.errors import NotPermitted, ServiceError
+from reader.keys import KeyProvider, KeyPurpose
+
+TICKET_SECONDS = 120
+
+#: CARD.md "Authorised commands": the command header (and data length) each key may sign.
+_COMMANDS: dict[KeyPurpose, tuple[tuple[bytes, int], ...]] = {
+    KeyPurpose.RELOAD: ((bytes.fromhex("805E000007"), 8),),
+    KeyPurpose.UNBLOCK: ((bytes.fromhex("8424000004"), 5),),
+    KeyPurpose.MAINT: ((bytes.fromhex("841E000004"), 5), (bytes.fromhex("841E000104"), 5),
+                       (bytes.fromhex("8418000004"), 5)),
+}
+
+
+def command_allowed(purpose: KeyPurpose, message: bytes | bytearray) -> bool:
+    """The key of ``purpose`` signs only its own commands (a MAINT ticket cannot sign a
+    PIN reload)."""
+    return any(bytes(message[:5]) == head and len(message) == size
+               for head, size in _COMMANDS[purpose])  # fmt: skip
+
+
+class KeyTicketRefused(ServiceError):
+    reason = "key_ticket_refused"
+    message = (
+        "业务服务器未授权本次卡片密钥运算（授权已过期、与本卡或本工作站不符）。"
+        "请重新办理该业务。"
+    )
+
+
+class KeysUnavailable(ServiceError):
+    reason = "keys_unavailable"
+    message = "业务服务器未配置发卡机构密钥，不能办理密码重置、解锁或解除挂失。请联系系统管理员。"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class KeyService:
+    def __init__(self, provider: KeyProvider | None, secret: bytes) -> None:
+        self.provider = provider
+        # A key of its own, derived from the token secret: a session token is not a ticket.
+        self._secret = hmac.new(secret, b"counter-server key tickets", hashlib.sha256).digest()
+
+    def __repr__(self) -> str:
+        return "<KeyService (keys and secret hidden)>"
+
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self._secret, payload, hashlib.sha256).digest()
+
+    def grant(self, caller: Caller, purpose: KeyPurpose, card_id_code: bytes) -> str:
+        """A ticket for one kind of MAC on one card, for this caller only. Call it only
+        after the rules of the operation passed (step 1 above)."""
+        claims = {"p": KeyPurpose(purpose).value, "c": card_id_code.hex(),
+                  "sid": caller.claims.staff_session_id, "fp": caller.workstation.fingerprint,
+                  "exp": int(time.time()) + TICKET_SECONDS}  # fmt: skip
+        payload = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
+        return f"{_b64(payload)}.{_b64(self._sign(payload))}"
+
+    def _check(self, caller: Caller, ticket: str, purpose: str, card_id_code: str) -> None:
+        try:
+            head, _, tail = ticket.partition(".")
+            payload, signature = _unb64(head), _unb64(tail)
+            claims = json.loads(payload) if hmac.compare_digest(
+                self._sign(payload), signature) else None
+        except (ValueError, UnicodeEncodeError):
+            claims = None
+        if not isinstance(claims, dict):
+            raise KeyTicketRefused()
+        matches = (
+            claims.get("p") == purpose
+            and claims.get("c") == card_id_code
+            and claims.get("sid") == caller.claims.staff_session_id
+            and claims.get("fp") == caller.workstation.fingerprint
+            and int(claims.get("exp", 0)) > time.time()
+        )
+        if not matches:
+            raise KeyTicketRefused()
+
+    def mac_for(self, caller: Caller, body: Any) -> str:
+        """Step 2: the hex MAC, or a refusal. ``body``: ``ticket``, ``purpose``,
+        ``card_id_code``, ``challenge``, ``message`` (hex)."""
+        if caller.must_change_password:
+            raise NotPermitted()
+        if not isinstance(body, dict):
+            raise KeyTicketRefused()
+        purpose = str(body.get("purpose", ""))
+        card = str(body.get("card_id_code", "")).lower()
+        self._check(caller, str(body.get("ticket", "")), purpose, card)
+        if self.provider is None:
+            raise KeysUnavailable()
+        try:
+            card_id = bytes.fromhex(card)
+            challenge = bytes.fromhex(str(body.get("challenge", "")))
+            message = bytearray.fromhex(str(body.get("message", "")))
+        except ValueError as exc:
+            raise KeyTicketRefused() from exc
+        if len(card_id) != 16 or len(challenge) != 8 or not command_allowed(
+            KeyPurpose(purpose), message
+        ):
+            message[:] = b"\x00" * len(message)
+            raise KeyTicketRefused()
+        try:
+            return self.provider.mac(KeyPurpose(purpose), card_id, challenge, message).hex()
+        finally:
+            message[:] = b"\x00" * len(message)  # RELOAD: the command holds the new PIN
