@@ -52,6 +52,7 @@ from reports.daily_rows import (
 )
 from reports.lookup import OfficeRef, StaffRef, office_by_code, staff_by_no
 from reports.model import Progress, Steps
+from reports.rating import day_rating
 from reports.sqlparts import epoch_seconds, hour_bucket, percentiles
 from reports.timeframe import day_range, hour_edges
 
@@ -95,11 +96,14 @@ def build_daily_report(conn: Connection, day: dt.date, *, office_code: str | Non
     steps.step("补打明细")
     chain = _chain_head(conn, day, end)
     steps.step("审计链检查点")
+    rating = day_rating(conn, day, office_id=office.id if office else None,
+                        staff_id=staff.id if staff else None, now=now)
     return DailyReport(
         day=day, office=office, staff=staff, generated_at=now or dt.datetime.now(dt.UTC),
         operations=operations, refusals=refusals, by_staff=by_staff, by_office=by_office,
         service=service, form_kinds=form_kinds, serial_ranges=serial_ranges,
         serial_gaps=serial_gaps, reprints=reprints, hourly=hourly, chain=chain,
+        rating=rating,
     )
 
 

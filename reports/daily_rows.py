@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from reports import actions
 from reports.lookup import OfficeRef, StaffRef
 from reports.model import Cell, Chart, Rendered, Table
+from reports.rating import RatingRow, rating_csv_rows, rating_table
 from reports.timeframe import show
 
 
@@ -137,6 +138,8 @@ class DailyReport:
     reprints: tuple[Reprint, ...]
     hourly: tuple[int, ...]
     chain: ChainHead
+    #: RULES E4: the holders' ratings of the day's cases (None: not asked for).
+    rating: RatingRow | None = None
 
     # --- figures derived from the aggregates -------------------------------------------
     def count(self, action: str, outcome: str = actions.OUTCOME_SUCCESS,
@@ -194,6 +197,8 @@ class DailyReport:
             tables.append(_actor_table("按工作人员", ("工号", "姓名"), self.by_staff))
         if self.office is None and self.staff is None:
             tables.append(_actor_table("按经办机构", ("机构编码", "机构名称"), self.by_office))
+        if self.rating is not None:
+            tables.append(rating_table(self.rating))
         chart = Chart("每小时业务量 (北京时间)", tuple(f"{h:02d}" for h in range(24)),
                       self.hourly)
         return Rendered(f"社会保障卡业务日报 {self.day.isoformat()}", facts, tuple(tables),
@@ -244,6 +249,8 @@ class DailyReport:
                     rows.append((section, a.code, a.name, name, value))
         for hour, value in enumerate(self.hourly):
             rows.append(("每小时业务量", f"{hour:02d}:00", "", "业务", value))
+        if self.rating is not None:
+            rows.extend(rating_csv_rows(self.rating))
         return rows
 
 

@@ -28,6 +28,7 @@ from reports.daily import build_daily_report
 from reports.lapsing import build_lapsing_report
 from reports.model import Progress, Report, ReportError
 from reports.pdf import render_pdf
+from reports.rating import build_rating_report
 from reports.staff_activity import build_staff_activity
 
 Format = Literal["pdf", "csv"]
@@ -70,7 +71,16 @@ class StaffRequest:
     staff_no: str | None = None
 
 
-ReportRequest = DailyRequest | LapsingRequest | AccessRequest | StaffRequest
+@dataclass(frozen=True)
+class RatingRequest:
+    """Holders' ratings of the cases of ``first_day`` .. ``last_day`` (RULES E4)."""
+
+    first_day: dt.date
+    last_day: dt.date
+    office_code: str | None = None
+
+
+ReportRequest = DailyRequest | LapsingRequest | AccessRequest | StaffRequest | RatingRequest
 
 
 @contextmanager
@@ -102,6 +112,9 @@ def build(conn: Connection, request: ReportRequest, *, progress: Progress | None
     if isinstance(request, AccessRequest):
         return build_access_report(conn, request.ssn, first_day=request.first_day,
                                    last_day=request.last_day, now=now, progress=progress)
+    if isinstance(request, RatingRequest):
+        return build_rating_report(conn, request.first_day, request.last_day,
+                                   office_code=request.office_code, now=now, progress=progress)
     return build_staff_activity(conn, request.first_day, request.last_day,
                                 office_code=request.office_code, staff_no=request.staff_no,
                                 now=now, progress=progress)

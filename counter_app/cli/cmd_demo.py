@@ -41,7 +41,8 @@ def _demo_data(args: argparse.Namespace) -> int:
     try:
         summary = fill_demo(engine, holders=args.holders, seed=args.seed, as_of=args.as_of,
                             profiles_dir=args.profiles,
-                            phone_validity_days=settings.phone_report_validity_days)
+                            phone_validity_days=settings.phone_report_validity_days,
+                            service_cases=True)
     except DemoDataError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 1

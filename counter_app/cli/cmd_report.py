@@ -5,6 +5,8 @@
 - ``report lapsing [--days N] [--office CODE]``: open phone loss reports due within N days.
 - ``report access --ssn ID [--from D] [--to D]``: who accessed a holder's records.
 - ``report staff [--from D] [--to D] [--office CODE | --staff NO]``: staff activity.
+- ``report rating [--from D] [--to D] [--office CODE]``: holders' ratings of services per
+  office, staff member and day (RULES E4).
 
 Every one takes ``--format pdf|csv`` (default: from the ``--out`` suffix, else pdf),
 ``--out FILE`` and ``--db URL`` (default: ``COUNTER_DB_URL`` or the settings). Dates are
@@ -40,7 +42,7 @@ def _days(text: str) -> int:
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
-        "report", help="业务报表: 日报、即将失效的电话挂失、查询记录、工作人员操作 (PDF/CSV)",
+        "report", help="业务报表: 日报、电话挂失、查询记录、工作人员操作、好差评 (PDF/CSV)",
         description="生成业务报表 (PDF 或 CSV，CSV 为带 BOM 的 UTF-8)。",
     )
     kinds = parser.add_subparsers(dest="report_kind", metavar="KIND")
@@ -72,7 +74,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     who.add_argument("--staff", help="工作人员工号")
     staff.set_defaults(func=cmd_staff)
 
-    for sub in (daily, lapsing, access, staff):
+    rating = kinds.add_parser("rating", help="服务好差评统计 (按机构、工作人员、日期)")
+    rating.add_argument("--from", dest="first", type=_date, help="起始日期 (默认: 7 天前)")
+    rating.add_argument("--to", dest="last", type=_date, help="截止日期 (默认: 今天)")
+    rating.add_argument("--office", help="机构编码; 不填为全市")
+    rating.set_defaults(func=cmd_rating)
+
+    for sub in (daily, lapsing, access, staff, rating):
         sub.add_argument("--format", choices=("pdf", "csv"),
                          help="输出格式 (默认: 按 --out 的扩展名，否则 pdf)")
         sub.add_argument("--out", required=True, type=Path, help="输出文件")
@@ -114,6 +122,14 @@ def cmd_staff(args: argparse.Namespace) -> int:
     last = args.last or _today()
     first = args.first or last - dt.timedelta(days=6)
     return _run(args, StaffRequest(first, last, args.office, args.staff))
+
+
+def cmd_rating(args: argparse.Namespace) -> int:
+    from reports.runner import RatingRequest
+
+    last = args.last or _today()
+    first = args.first or last - dt.timedelta(days=6)
+    return _run(args, RatingRequest(first, last, args.office))
 
 
 def _format(args: argparse.Namespace) -> str:

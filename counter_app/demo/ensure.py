@@ -25,7 +25,7 @@ def ensure_demo_database(url: str, *, holders: int = DEMO_HOLDERS, seed: int = D
         with engine.connect() as conn:
             if conn.execute(text("SELECT COUNT(*) FROM holders")).scalar_one():
                 return False
-        fill_demo(engine, holders=holders, seed=seed)
+        fill_demo(engine, holders=holders, seed=seed, service_cases=True)
         return True
     finally:
         engine.dispose()

@@ -18,7 +18,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from sqlalchemy import Connection, Engine, text
 
-from counter_app.demo import catalogue, city, histories, people
+from counter_app.demo import cases, catalogue, city, histories, people
 from counter_app.demo.accounts import DEFAULT_SERVICE_PASSWORD, FIXED_HOLDERS
 from counter_app.demo.bulk import BulkWriter, reset_postgres_sequences
 from counter_app.demo.context import SHANGHAI, Context
@@ -56,8 +56,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "special_care": histories.SPECIAL_CARE_COLUMNS,
     "qualifications": histories.QUALIFICATION_COLUMNS,
     "employment_records": histories.EMPLOYMENT_COLUMNS,
+    **cases.TABLES,
 }
-_NO_ID_SEQUENCE = {"service_passwords", "form_serial_counters"}
+_NO_ID_SEQUENCE = {"service_passwords", "form_serial_counters", "case_counters"}
 _SERVICE = "service_password"
 
 
@@ -81,10 +82,12 @@ def today_in_chongqing() -> dt.date:
 
 def fill_demo(engine: Engine, *, holders: int, seed: int, as_of: dt.date | None = None,
               profiles_dir: Path | None = None, phone_validity_days: int = 15,
-              chunk: int = 5000) -> DemoSummary:
+              chunk: int = 5000, service_cases: bool = False) -> DemoSummary:
     """Fill the empty, migrated database behind ``engine`` with the demo city.
 
-    ``holders`` counts every holder, the fixed ones included. Raises
+    ``holders`` counts every holder, the fixed ones included. ``service_cases``: also the
+    closed cases, ratings and follow-ups of the weeks before ``as_of`` (``demo/cases.py``;
+    the GUI's demo and ``counter-admin demo-data`` ask for them). Raises
     :class:`DemoDataError` when the database already holds holders. All or nothing: one
     transaction.
     """
@@ -98,7 +101,8 @@ def fill_demo(engine: Engine, *, holders: int, seed: int, as_of: dt.date | None 
         try:
             with conn.begin():
                 ctx = _generate(conn, holders=holders, seed=seed, as_of=as_of, now=now,
-                                phone_validity_days=phone_validity_days, chunk=chunk)
+                                phone_validity_days=phone_validity_days, chunk=chunk,
+                                service_cases=service_cases)
                 _write_hashes(conn, hashes.result(), now)
                 reset_postgres_sequences(conn, [t for t in TABLES if t not in _NO_ID_SEQUENCE])
                 if sqlite_fk_off:
@@ -116,7 +120,7 @@ def fill_demo(engine: Engine, *, holders: int, seed: int, as_of: dt.date | None 
 
 
 def _generate(conn: Connection, *, holders: int, seed: int, as_of: dt.date, now: dt.datetime,
-              phone_validity_days: int, chunk: int) -> Context:
+              phone_validity_days: int, chunk: int, service_cases: bool = False) -> Context:
     _refuse_if_filled(conn)
     _tune_for_bulk(conn)
     rebuild = _drop_plain_indexes(conn)
@@ -137,6 +141,8 @@ def _generate(conn: Connection, *, holders: int, seed: int, as_of: dt.date, now:
         _random_holder(ctx, holder_id, used)
         if holder_id % chunk == 0:
             writer.flush(order)
+    if service_cases:
+        cases.write_cases(ctx, max(holders, len(FIXED_HOLDERS)))
     ctx.write_serial_counters()
     writer.flush(order)
     for create in rebuild:

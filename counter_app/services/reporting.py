@@ -43,6 +43,7 @@ from reports.runner import (
     DailyRequest,
     Format,
     LapsingRequest,
+    RatingRequest,
     ReportRequest,
     StaffRequest,
     read_only_connection,
@@ -55,6 +56,7 @@ __all__ = [
     "AccessRequest",
     "DailyRequest",
     "LapsingRequest",
+    "RatingRequest",
     "ReportRequest",
     "StaffRequest",
     "build_report",
@@ -68,6 +70,7 @@ _KINDS: dict[type[Any], str] = {
     LapsingRequest: "lapsing",
     AccessRequest: "access",
     StaffRequest: "staff",
+    RatingRequest: "rating",
 }
 
 
@@ -161,6 +164,9 @@ def _scope(request: ReportRequest) -> dict[str, Any]:
         return {"holder": mask_id_number(request.ssn.strip().upper()),
                 "first_day": _day(request.first_day),
                 "last_day": _day(request.last_day)}  # fmt: skip
+    if isinstance(request, RatingRequest):
+        return {"first_day": request.first_day.isoformat(),
+                "last_day": request.last_day.isoformat(), "office": request.office_code}
     return {"first_day": request.first_day.isoformat(),
             "last_day": request.last_day.isoformat(),
             "office": request.office_code, "staff_no": request.staff_no}  # fmt: skip
