@@ -53,22 +53,22 @@ _GRADE_WORDS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "
 
 
 def _known(table: MappingProxyType[str, str], code: str | None, what: str) -> str:
+    """The word for ``code``; a value already in words (not ASCII) passes through."""
     if code is None or code == "":
         return ""
+    if not code.isascii():
+        return code
     word = table.get(code.strip())
     return word if word is not None else f"未知{what}（代码 {code}）"
 
 
 def ethnicity_name(code: str | None) -> str:
     """``"15"`` → ``"土家族"``; a name already decoded passes through."""
-    if code and not code.strip().isdigit():
-        return code
-    return _known(ETHNICITIES, code.zfill(2) if code else code, "民族")
+    padded = code.strip().zfill(2) if code and code.strip().isdigit() else code
+    return _known(ETHNICITIES, padded, "民族")
 
 
 def gender_name(code: str | None) -> str:
-    if code and not code.strip().isdigit():
-        return code
     return _known(GENDERS, code, "性别")
 
 
@@ -77,8 +77,6 @@ def insurance_name(code: str | None) -> str:
 
 
 def scheme_name(code: str | None) -> str:
-    if code and not code.isascii():
-        return code
     return _known(SCHEMES, code, "参保类型")
 
 
@@ -87,8 +85,6 @@ def card_state_name(code: str | None) -> str:
 
 
 def personal_status_name(code: str | None) -> str:
-    if code and not code.isascii():
-        return code
     return _known(PERSONAL_STATUSES, code, "人员状态")
 
 

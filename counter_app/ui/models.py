@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
+from counter_app.presentation import codes
 from counter_app.presentation import text as written
 from counter_app.ui.i18n import tr
 from forms.masking import mask_card_number, mask_id_number, mask_phone
@@ -112,6 +113,18 @@ CARD_FIELDS = {"card_number", "old_card_number"}
 PHONE_FIELDS = {"phone"}
 
 
+#: Fields whose value is a code in the database, decoded for the clerk (GB/T 2261.1 性别,
+#: GB 3304 民族, card states, GB/T 2260 districts): a search hit says 男 and 正常, not 1 and
+#: active.
+DECODED_FIELDS: dict[str, Callable[[str], str]] = {
+    "gender": codes.gender_name,
+    "ethnicity": codes.ethnicity_name,
+    "card_state": codes.card_state_name,
+    "household_district": codes.region_name,
+    "district_code": codes.region_name,
+}
+
+
 def label(field: str) -> str:
     return tr("fields", FIELD_LABELS.get(field, field))
 
@@ -133,6 +146,9 @@ def display(value: Any, field: str = "", reveal: bool = False) -> str:
     if isinstance(value, Decimal):
         return written.money(value)
     text = str(value)
+    decode = DECODED_FIELDS.get(field)
+    if decode is not None:
+        return decode(text)
     if not reveal:
         if field in ID_FIELDS:
             return mask_id_number(text)

@@ -56,7 +56,7 @@ def test_search_box_validates_as_you_type(qtbot: Any) -> None:
     assert got == [SSN]
 
 
-HIT = HolderHit(7, "张三", "男", SSN, dt.date(1985, 7, 15), "A12345674", "active")
+HIT = HolderHit(7, "张三", SSN, "1", dt.date(1985, 7, 15), "A12345674", "active")
 
 
 def test_hit_model_masks_id_numbers_until_revealed() -> None:
@@ -77,7 +77,7 @@ def test_fields_model_lists_scalars_with_chinese_labels() -> None:
     labels = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
     assert "姓名" in labels and "出生日期" in labels
     row = labels.index("出生日期")
-    assert model.data(model.index(row, 1)) == "1985-07-15"
+    assert model.data(model.index(row, 1)) == "1985年07月15日"
 
 
 def test_card_state_kinds() -> None:

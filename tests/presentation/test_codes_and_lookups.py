@@ -85,3 +85,18 @@ def test_Q5_Q6_lookup_pages_read_as_words(sqlite_ctx: ServiceContext) -> None:
     assert all(len(p.strings()) > 8 for p in pages)
     bad = [(p.title, s, unreadable(s)) for p in pages for s in p.strings() if unreadable(s)]
     assert not bad, bad
+
+
+def test_screen_tables_decode_search_hits() -> None:
+    """The search hits table (RULES Q7) shows 男 and 正常, never 1 and active."""
+    pytest.importorskip("PyQt6")
+    from counter_app.ui.models import display
+
+    assert display("1", "gender") == "男"
+    assert display("active", "card_state") == "正常"
+    assert display("正常", "card_state") == "正常"  # already in words: unchanged
+    assert display("15", "ethnicity") == "土家族"
+    assert display("500106", "household_district") == "重庆市沙坪坝区"
+    assert display(Decimal("5656"), "amount") == "¥5,656.00"
+    assert display(dt.date(1955, 9, 1), "birth_date") == "1955年09月01日"
+    assert codes.ethnicity_name("M") == "未知民族（代码 M）"
