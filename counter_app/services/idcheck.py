@@ -31,6 +31,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from counter_app.models.loss import ID_DOCUMENT_TYPES
+from counter_app.services.context import ServiceContext
 from counter_app.services.errors import (
     IdCheckIncomplete,
     IdDocumentExpired,
@@ -229,6 +230,22 @@ def check_document(
     if valid_to is not None and not getattr(document, "long_term", False):
         if valid_to < (today or shanghai_today()):
             raise IdDocumentExpired()
+
+
+def check_id(
+    ctx: ServiceContext,
+    action: str,
+    holder: HasSsn,
+    document: IdDocumentLike,
+    accepted: Collection[str] = ID_DOCUMENT_TYPES,
+    *,
+    name: str | None = None,
+) -> None:
+    """:func:`check_document` as a use case runs it: today from the context's clock in
+    Asia/Shanghai, and the ``idcard_manual_forbidden`` setting applied to ``action``."""
+    check_document(holder, document, accepted, name=name, today=shanghai_today(ctx.now()),
+                   action=str(action),
+                   manual_forbidden=manual_forbidden_actions(ctx.settings.idcard_manual_forbidden))
 
 
 def document_from_chip(data: ChipRead) -> IdDocument:

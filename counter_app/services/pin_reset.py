@@ -39,7 +39,7 @@ from counter_app.services import forms as service_forms
 from counter_app.services.cardops import keyed_client
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import CardNotFound, PasswordEventNotFound, WeakPin
-from counter_app.services.idcheck import IdDocumentLike, check_document
+from counter_app.services.idcheck import IdDocumentLike, check_id
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
     PasswordResult,
@@ -144,7 +144,7 @@ def reset_pin(
         with refusals_audited(ctx, actor, AuditAction.PIN_RESET, holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
             subject = session_card(ctx, session)
-            check_document(subject, document)
+            check_id(ctx, Action.RESET_PIN, subject, document)
             check_new_pin(new1, new2)
             identity = read_same_card(client, subject)
             with ctx.uow() as uow:
@@ -188,7 +188,7 @@ def unblock_pin(
         with refusals_audited(ctx, actor, AuditAction.PIN_UNBLOCK, holder_id=session.holder_id,
                               card_id=session.card_id):  # fmt: skip
             subject = session_card(ctx, session)
-            check_document(subject, document)
+            check_id(ctx, Action.UNBLOCK_PIN, subject, document)
             identity = read_same_card(client, subject)
             if approval is not None:
                 with ctx.uow() as uow:
