@@ -11,6 +11,7 @@ holder session.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -20,10 +21,15 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.holder import Holder
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.errors import SessionRequired
+from counter_app.services.errors import SessionRequired, StaffSessionEnded
 from counter_app.services.permissions import Action
 from counter_app.services.queries import benefits, holder, insurance, public
-from counter_app.services.queries.category import CATEGORY_LABELS, OVERVIEW, Category
+from counter_app.services.queries.category import (
+    ALL_TABS,
+    CATEGORY_LABELS,
+    OVERVIEW,
+    Category,
+)
 from counter_app.services.queries.holder import HolderOverview
 from counter_app.services.queries.public import (
     DrugRow,
@@ -31,14 +37,17 @@ from counter_app.services.queries.public import (
     TreatmentRow,
 )
 from counter_app.services.refusals import require
-from counter_app.services.sessions import HolderSession, check_open
+from counter_app.services.sessions import HolderSession
+from counter_app.services.view_check import check_view
 
 __all__ = [
     "CATEGORY_LABELS",
     "Category",
+    "FullOverview",
     "HolderOverview",
     "category",
     "employer_contributions",
+    "full_overview",
     "overview",
     "reveal_ssn",
     "search_drugs",
@@ -72,20 +81,54 @@ def _view(
     category_value: str,
     query: Callable[[Session, int], T],
     action: str = AuditAction.RECORD_VIEW,
+    details: dict[str, Any] | None = None,
 ) -> T:
-    """Check the session, run ``query``, audit the view — one transaction."""
-    require(ctx, actor, Action.VIEW_RECORDS, holder_id=session.holder_id if session else None)
-    if session is None:
+    """Check the session and the clerk, run ``query``, audit the view — one transaction.
+
+    The checks of ``refusals.require`` (role, account still active) and of the holder
+    session (open, the clerk's own, at this workstation — RULES Q7) take one statement
+    (:func:`counter_app.services.view_check.check_view`); a refusal goes through
+    ``require`` so that it is audited exactly as everywhere else.
+    """
+    holder_id = session.holder_id if session else None
+    if session is None or not actor.may(Action.VIEW_RECORDS):
+        require(ctx, actor, Action.VIEW_RECORDS, holder_id=holder_id)
         raise SessionRequired()
     now = ctx.now()
     with ctx.uow() as uow:
-        check_open(uow.session, session, actor)
+        if not check_view(uow.session, session, actor):
+            uow.rollback()
+            require(ctx, actor, Action.VIEW_RECORDS, holder_id=holder_id)
+            raise StaffSessionEnded()  # disabled between the two reads
         result = query(uow.session, session.holder_id)
         audit.record(uow, actor, action, holder_id=session.holder_id, card_id=session.card_id,
                      category=category_value, at=now,
-                     details={"session_id": session.session_id})  # fmt: skip
+                     details={"session_id": session.session_id, **(details or {})})  # fmt: skip
         uow.commit()
     return result
+
+
+@dataclass(frozen=True)
+class FullOverview:
+    """Every tab of a holder at once: the overview and each category's read model."""
+
+    overview: HolderOverview
+    categories: dict[Category, Any]
+
+
+def full_overview(
+    ctx: ServiceContext, actor: Actor, session: HolderSession | None
+) -> FullOverview:
+    """The overview and every category (RULES Q2–Q5) in **one** transaction with one
+    ``record.view`` audit event (category ``all_tabs``, the tabs listed in its details):
+    what a clerk sees on opening a holder, at the cost of one audit append."""
+
+    def everything(db: Session, holder_id: int) -> FullOverview:
+        first = holder.overview(db, holder_id)
+        return FullOverview(first, {c: QUERIES[c](db, holder_id) for c in Category})
+
+    return _view(ctx, actor, session, ALL_TABS, everything,
+                 details={"tabs": [OVERVIEW, *(c.value for c in Category)]})  # fmt: skip
 
 
 def overview(ctx: ServiceContext, actor: Actor, session: HolderSession | None) -> HolderOverview:

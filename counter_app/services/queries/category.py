@@ -47,12 +47,16 @@ CATEGORY_LABELS: dict[Category, str] = {
 
 #: The overview (basic info + card state and history) is audited under this category.
 OVERVIEW = "overview"
+#: The overview and every category opened at once (``records.full_overview``).
+ALL_TABS = "all_tabs"
 
 
 def category_label(value: str) -> str:
     """The Chinese label of a category value (``overview`` included); unknown: itself."""
     if value == OVERVIEW:
         return "基本信息概览"
+    if value == ALL_TABS:
+        return "全部信息（各分类）"
     try:
         return Category(value).label
     except ValueError:

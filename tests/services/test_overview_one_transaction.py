@@ -1,0 +1,139 @@
+"""A holder's full overview (every tab) is one transaction with one audit append (RULES
+Q7: every look-up recorded — who, where, when, whose record, why; docs/SCALING.md
+"One transaction per clerk action").
+
+Statements are counted with a SQLAlchemy ``before_cursor_execute`` listener and the
+transactions with its ``commit``/``begin`` events: counts, not times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select, update
+
+from counter_app.models import AuditEvent
+from counter_app.models.office import Staff
+from counter_app.services import records, sessions
+from counter_app.services.context import ServiceContext
+from counter_app.services.errors import SessionEnded, SessionRequired, StaffSessionEnded
+from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from counter_app.services.queries.category import ALL_TABS, OVERVIEW
+from counter_app.services.records import Category
+from tests.services.conftest import actor_for, holder_id_of
+
+CLERK = "YB500103-01"
+SSNS = {"retired": "500101195509010192", "work_injury": "500102197206250370",
+        "dibao": "500241196010100229", "active_default_pin": "500103196803150310"}
+#: docs/SCALING.md: the full overview's statement budget (it was 101 in 14 transactions).
+MAX_STATEMENTS = 35
+
+
+@dataclass
+class Seen:
+    statements: list[str] = field(default_factory=list)
+    begins: int = 0
+    commits: int = 0
+
+
+@contextmanager
+def _counting(ctx: ServiceContext) -> Iterator[Seen]:
+    engine = ctx.session_factory().get_bind()
+    seen = Seen()
+
+    def on_sql(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.statements.append(statement)
+
+    def on_begin(_conn: Any) -> None:
+        seen.begins += 1
+
+    def on_commit(_conn: Any) -> None:
+        seen.commits += 1
+
+    hooks = (("before_cursor_execute", on_sql), ("begin", on_begin), ("commit", on_commit))
+    for name, hook in hooks:
+        event.listen(engine, name, hook)
+    try:
+        yield seen
+    finally:
+        for name, hook in hooks:
+            event.remove(engine, name, hook)
+
+
+def _session(ctx: ServiceContext, key: str) -> sessions.HolderSession:
+    return sessions.open_id_session(
+        ctx, actor_for(ctx, CLERK), holder_id_of(ctx, key),
+        IdDocument(IdDocumentKind.RESIDENT_ID, SSNS[key]), "持卡人来窗口查询")
+
+
+def _inserts_into(seen: Seen, table: str) -> int:
+    return sum(1 for s in seen.statements
+               if s.lstrip().upper().startswith(f"INSERT INTO {table.upper()}"))  # fmt: skip
+
+
+@pytest.mark.parametrize("key", list(SSNS))
+def test_Q7_full_overview_is_one_transaction_one_audit_within_budget(
+    ctx: ServiceContext, key: str
+) -> None:
+    actor = actor_for(ctx, CLERK)
+    session = _session(ctx, key)
+    with _counting(ctx) as seen:
+        result = records.full_overview(ctx, actor, session)
+    assert set(result.categories) == set(Category)
+    assert result.overview.basic.holder_id == session.holder_id
+    assert (seen.begins, seen.commits) == (1, 1), seen
+    assert _inserts_into(seen, "audit_events") == 1
+    assert len(seen.statements) <= MAX_STATEMENTS, len(seen.statements)
+    with ctx.uow() as uow:
+        last = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+        uow.session.expunge_all()
+    assert last is not None and (last.action, last.category, last.holder_id) == (
+        "record.view", ALL_TABS, session.holder_id)
+    assert last.details is not None and last.details["session_id"] == session.session_id
+    assert last.details["tabs"] == [OVERVIEW, *(c.value for c in Category)]
+    print(f"full overview ({key}, {ctx.settings.db_url.split(':')[0]}): "
+          f"{len(seen.statements)} statements, 1 transaction")
+
+
+def test_Q7_single_view_checks_session_and_clerk_in_one_statement(
+    sqlite_ctx: ServiceContext,
+) -> None:
+    """A category view: check (session + active account) + the category's reads + the
+    audit append, in one transaction: no separate round trip for either check."""
+    ctx = sqlite_ctx
+    actor = actor_for(ctx, CLERK)
+    session = _session(ctx, "retired")
+    with _counting(ctx) as seen:
+        records.category(ctx, actor, session, Category.CARD_BASIC)
+    assert (seen.begins, seen.commits) == (1, 1)
+    first = next(s for s in seen.statements if not s.upper().startswith("BEGIN"))
+    assert "holder_sessions" in first and "staff" in first
+
+
+def test_Q7_full_overview_refuses_an_ended_session_and_a_disabled_clerk(
+    ctx: ServiceContext,
+) -> None:
+    actor = actor_for(ctx, CLERK)
+    with pytest.raises(SessionRequired):
+        records.full_overview(ctx, actor, None)
+    other = actor_for(ctx, CLERK, workstation="WS-OTHER")
+    session = _session(ctx, "dibao")
+    with pytest.raises(SessionRequired):  # another workstation's session
+        records.full_overview(ctx, other, session)
+    sessions.end_session(ctx, actor, session)
+    with pytest.raises(SessionEnded):
+        records.full_overview(ctx, actor, session)
+    fresh = _session(ctx, "retired")
+    with ctx.uow() as uow:
+        uow.session.execute(update(Staff).where(Staff.id == actor.staff_id).values(active=False))
+        uow.commit()
+    with pytest.raises(StaffSessionEnded):
+        records.full_overview(ctx, actor, fresh)
+    with ctx.uow() as uow:
+        refused = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+        uow.session.expunge_all()
+    assert refused is not None and refused.outcome == "refused"
