@@ -86,6 +86,8 @@ class Settings:
     service_password_lockout_failures: int = 5
     #: Minutes a locked query password stays locked.
     service_password_lockout_minutes: int = 30
+    #: RULES P8 (policy): hours a one-time query password set at a counter stays usable.
+    service_password_one_time_hours: int = 72
     #: Database lock wait, milliseconds; a frozen workstation never blocks others longer.
     lock_timeout_ms: int = 5000
     #: RULES E2 (policy): seconds the holder has to rate a case before 未评价 is recorded.

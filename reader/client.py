@@ -19,6 +19,7 @@ from reader.errors import (
     CardChanged,
     KeySourceError,
     MalformedResponse,
+    NewPinRefused,
     NotSocialSecurityCard,
     PinLengthInvalid,
     PinPadUnavailable,
@@ -111,14 +112,15 @@ class SocialSecurityCardClient:
 
     def change_pin(self, old: PinBuffer, new: PinBuffer) -> None:
         """CHANGE PIN ``80 5E 01 00 Lc old FF new``. The workstation judges weak PINs
-        (RULES P7) before calling; the card does not."""
+        (RULES P7) before calling; the card refuses them too (``6A80`` →
+        ``NewPinRefused``)."""
         _check_length(old)
         _check_length(new)
         with self._transport.transaction():
             self._select_for_pin()
             header = bytes((0x80, a.INS_CHANGE_RELOAD, 0x01, 0x00))
             resp = self._send_secret(header, [old, b"\xff", new])
-        a.raise_for_status(resp.sw)
+        _raise_for_new_pin(resp.sw)
 
     def reload_pin(self, new: PinBuffer, expect_card_id: str | None = None) -> None:
         """RELOAD PIN (RULES P5): GET CHALLENGE then ``80 5E 00 00 Lc new MAC``."""
@@ -172,7 +174,7 @@ class SocialSecurityCardClient:
         self._trace_line("> [PIN pad] " + a.redacted_hex(template))
         resp = a.parse_response(pinpad.modify(template, 0, n + 1, timeout_s=timeout_s))
         self._trace_line("< " + a.sw_hex(resp.sw))
-        a.raise_for_status(resp.sw)
+        _raise_for_new_pin(resp.sw)  # the weak-PIN refusal is the card's alone here
 
     # -- internals --------------------------------------------------------------------------
 
@@ -264,6 +266,8 @@ class SocialSecurityCardClient:
         finally:
             _wipe(message)
             _wipe(apdu)
+        if new_pin is not None:
+            _raise_for_new_pin(resp.sw)
         a.raise_for_status(resp.sw)
 
     def _send_secret(self, header: bytes, parts: Sequence[PinBuffer | bytes]) -> a.Response:
@@ -310,6 +314,14 @@ class SocialSecurityCardClient:
     def _trace_line(self, line: str) -> None:
         if self._trace is not None:
             self._trace(line)
+
+
+def _raise_for_new_pin(sw: int) -> None:
+    """After CHANGE PIN / RELOAD PIN: ``6A80`` is the card refusing a weak new PIN (CARD.md
+    "Password"); anything else as usual."""
+    if sw == 0x6A80:
+        raise NewPinRefused()
+    a.raise_for_status(sw)
 
 
 def _check_length(pin: PinBuffer) -> None:

@@ -105,6 +105,16 @@ class NotSocialSecurityCard(StatusWordError):
     message = "这不是社会保障卡，或卡片数据结构不符。请确认插入的是社保卡（照片面向下）。"
 
 
+class NewPinRefused(StatusWordError):
+    """``6A80`` to CHANGE PIN or RELOAD PIN: the card refused the new PIN as too weak
+    (``123456``, six equal digits, a straight run — CARD.md "Password", RULES P7); nothing
+    changed and no try was spent. What the clerk sees when the holder typed on the reader's
+    PIN pad, where the workstation never sees the new PIN."""
+
+    message = "新密码过于简单，请持卡人重新设置。"
+    sw = 0x6A80
+
+
 class BadMac(StatusWordError):
     """``6988``: the card rejected the MAC of an authorised command; nothing changed."""
 

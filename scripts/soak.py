@@ -360,7 +360,7 @@ def worker(args: argparse.Namespace) -> int:
         while True:
             attempt += 1
             try:
-                r = change_pin(ctx, actor, session, client(h), pin(h.pin), pin(new), pin(new))
+                r = change_pin(ctx, actor, session, client(h), pin(h.pin), pin(new), pin(new), doc(h))
                 break
             except Exception as error:
                 changed = h.card.to_profile()["pin"] == new

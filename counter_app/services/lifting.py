@@ -15,6 +15,7 @@ unblocked is blocked again, best effort).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -55,7 +56,7 @@ from counter_app.services.errors import (
     WrongDistrict,
 )
 from counter_app.services.idcheck import LIFT_DOCUMENTS, IdDocumentLike, number_matches
-from counter_app.services.loss_records import active_report
+from counter_app.services.loss_records import report_in_force
 from counter_app.services.permissions import Action, OfficeKind
 from counter_app.services.phone_reports import phone_reference
 from counter_app.services.refusals import record_refusal, require
@@ -126,7 +127,8 @@ def lift_digest(actor: Actor, identity: CardIdentity, idempotency_key: str) -> s
 
 
 def _checklist(
-    session: Session, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+    session: Session, actor: Actor, identity: CardIdentity, document: IdDocumentLike,
+    now: dt.datetime,
 ) -> LiftChecklist:
     lines: list[LiftCheck] = []
     refusal: ServiceError | None = None
@@ -151,7 +153,8 @@ def _checklist(
          f"芯片读取的卡号 {identity.card_number} 与挂失记录一致" if same_card
          else "读卡器中的卡不是本系统登记的挂失卡（卡识别码或卡号不符）", WrongCard())  # fmt: skip
     holder = session.get(Holder, card.holder_id) if card is not None else None
-    report = active_report(session, card.id) if card is not None else None
+    # L2: a phone report past its deadline has lapsed — there is nothing left to lift.
+    report = report_in_force(session, card.id, now, record=False) if card is not None else None
     if card is not None:
         replaced = card.state == CardState.REPLACEMENT_APPLIED
         line("U4", "未申请补卡", not replaced,
@@ -198,7 +201,7 @@ def check_lift(
     """RULES U1–U5 for the card read from the chip and the document shown, one line each.
     Reads only; nothing is changed or audited (the lift itself is)."""
     with ctx.uow() as uow:
-        return _checklist(uow.session, actor, identity, document)
+        return _checklist(uow.session, actor, identity, document, ctx.now())
 
 
 # --------------------------------------------------------------------------- the lift
@@ -232,7 +235,7 @@ def lift_loss_report(
                 return _stored(uow.session, stored.result_ref, key)
         identity = client.read_identity()
         with ctx.uow() as uow:
-            checklist = _checklist(uow.session, actor, identity, document)
+            checklist = _checklist(uow.session, actor, identity, document, ctx.now())
         if checklist.refusal is not None:
             record_refusal(ctx, actor, f"{ACTION_LIFT}.refused", checklist.refusal,
                            holder_id=checklist.holder_id, card_id=checklist.card_id)
@@ -336,10 +339,10 @@ def _write_lift(
         stored = stored_submission(session, idempotency_key, ACTION_LIFT)
         if stored is not None:
             return _stored(session, stored.result_ref, key)
-        checklist = _checklist(session, actor, identity, document)  # again, under the lock
+        checklist = _checklist(session, actor, identity, document, now)  # again, locked
         if checklist.refusal is not None:
             raise checklist.refusal
-        report = active_report(session, card.id)
+        report = report_in_force(session, card.id, now, record=False)
         holder = session.get(Holder, card.holder_id)
         assert report is not None and holder is not None
         approval_id = approvals.consume(

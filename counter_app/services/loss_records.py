@@ -4,7 +4,9 @@
 second report showing the existing one (L4). :func:`active_report` finds a card's one
 active report (the database's partial unique index allows one per card);
 :func:`card_in_use` locks the holder's card in use before its state is read (issue 4
-item 7). Used by the phone and written reports, lifting and replacement.
+item 7); :func:`report_in_force` is the report as it stands now — a phone report past its
+deadline has lapsed (L2) whether or not lapse processing ran. Used by the phone and written
+reports, lifting and replacement.
 """
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counter_app.models.card import IN_USE_STATES, Card
-from counter_app.models.loss import ACTIVE_REPORT_STATES, LossReport
-from counter_app.services.concurrency import lock_card
+from counter_app.models.audit_actions import AuditAction
+from counter_app.models.card import IN_USE_STATES, Card, CardState
+from counter_app.models.loss import ACTIVE_REPORT_STATES, LossKind, LossReport, LossState
+from counter_app.services import audit
+from counter_app.services.concurrency import cas_card_state, cas_report_state, lock_card
 from counter_app.services.errors import CardAlreadyReportedLost
 from forms import data as fd
 
@@ -71,6 +75,49 @@ def active_report(session: Session, card_id: int) -> LossReport | None:
         .where(LossReport.card_id == card_id, LossReport.state.in_(ACTIVE_REPORT_STATES))
         .execution_options(populate_existing=True)
     ).first()
+
+
+def past_deadline(report: LossReport, now: dt.datetime) -> bool:
+    """RULES L2: an open phone (temporary) report whose deadline has passed has lapsed —
+    the moment the deadline passes, whether or not lapse processing has run."""
+    return (
+        report.kind == LossKind.TEMPORARY
+        and report.state == LossState.OPEN
+        and report.deadline_at is not None
+        and report.deadline_at <= now
+    )
+
+
+def report_in_force(
+    session: Session, card_id: int, now: dt.datetime, *, record: bool = True
+) -> LossReport | None:
+    """The card's active report as it stands at ``now`` (RULES L2), or None.
+
+    A phone report past its deadline is not in force. With ``record`` (the caller holds the
+    card's lock in a writing transaction) its lapse is also recorded here —
+    :func:`lapse_one`: report lapsed, card back to active, audited — so the new report,
+    replacement or lift that follows starts from the state the rules say the card is in;
+    lapse processing (``counter-admin loss lapse``) only records what is already so."""
+    report = active_report(session, card_id)
+    if report is None or not past_deadline(report, now):
+        return report
+    if record:
+        lapse_one(session, report, card_id, now)
+    return None
+
+
+def lapse_one(session: Session, report: LossReport, card_id: int, now: dt.datetime) -> bool:
+    """Record that an open phone report lapsed (L2): report → lapsed, the card back to
+    active, audited. False when the report was no longer open (another window got there)."""
+    if not cas_report_state(session, report.id, [LossState.OPEN],
+                            state=LossState.LAPSED, closed_at=now):  # fmt: skip
+        return False
+    cas_card_state(session, card_id, [CardState.PHONE_REPORTED_LOST], CardState.ACTIVE, now)
+    audit.record(session, None, AuditAction.LOSS_LAPSED, holder_id=report.holder_id,
+                 card_id=card_id,
+                 details={"report_id": report.id, "deadline_at": report.deadline_at},
+                 at=now, workstation="system")  # fmt: skip
+    return True
 
 
 def card_in_use(session: Session, holder_id: int) -> Card | None:

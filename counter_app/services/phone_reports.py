@@ -17,21 +17,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
 from counter_app.models.holder import Holder
 from counter_app.models.loss import LossChannel, LossKind, LossReport, LossState
-from counter_app.models.security import ServicePassword
-from counter_app.services import audit
+from counter_app.services import audit, service_login
 from counter_app.services.concurrency import (
     begin_writer,
     cas_card_state,
-    cas_report_state,
     lock_card,
     run_submission,
 )
@@ -45,13 +40,13 @@ from counter_app.services.errors import (
 )
 from counter_app.services.loss_records import (
     LossAlreadyReported,
-    active_report,
     card_in_use,
+    lapse_one,
+    report_in_force,
     report_view,
 )
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import record_refusal, require
-from counter_app.settings import Settings
 from counter_app.validation.idnumber import normalise_id_number
 from counter_app.validation.regions import district_name
 from forms import data as fd
@@ -94,12 +89,19 @@ def phone_reference(report_id: int, at: dt.datetime) -> str:
 # --------------------------------------------------------------------------- L1 by phone
 
 
-def report_loss_by_phone(ctx: ServiceContext, ssn: str, service_password: str) -> PhoneReport:
+def report_loss_by_phone(
+    ctx: ServiceContext, ssn: str, service_password: str, new_password: str | None = None
+) -> PhoneReport:
     """RULES L1: the 12333 caller's ID number and query password → a temporary report.
 
     Wrong number and wrong password get the same answer (no enumeration); the query
     password locks after repeated failures. The password is only verified against its
-    argon2 hash — never stored, logged or audited."""
+    argon2 hash — never stored, logged or audited (``service_login``). A one-time password
+    set at a counter (P8) has expired after ``service_password_one_time_hours``
+    (``ServicePasswordExpired``) and must be replaced at this call: without
+    ``new_password`` the caller is asked for one (``ServicePasswordMustChange``); with it,
+    the new password replaces the one-time one in the same transaction as the report.
+    A phone report past its deadline no longer blocks a new one (L2)."""
     number = normalise_id_number(ssn)
 
     def work() -> PhoneReport:
@@ -109,13 +111,14 @@ def report_loss_by_phone(ctx: ServiceContext, ssn: str, service_password: str) -
             now = ctx.now()
             holder = session.scalar(select(Holder).where(Holder.ssn == number))
             if holder is None:
-                _fake_verify(service_password)
+                service_login.fake_verify(service_password)
                 raise PhoneIdentificationFailed()
-            _verify_service_password(session, ctx.settings, holder.id, service_password, now)
+            service_login.login(session, ctx.settings, holder.id, service_password, now,
+                                new_password)  # fmt: skip
             card = card_in_use(session, holder.id)
             if card is None:
                 raise CardNotFound()
-            existing = active_report(session, card.id)
+            existing = report_in_force(session, card.id, now)
             if existing is not None:
                 raise LossAlreadyReported(report_view(existing, card.card_number))
             if not cas_card_state(session, card.id, [CardState.ACTIVE],
@@ -145,45 +148,12 @@ def report_loss_by_phone(ctx: ServiceContext, ssn: str, service_password: str) -
         record_refusal(ctx, None, AuditAction.LOSS_PHONE_REPORT.refused, error,
                        workstation=PHONE_CHANNEL)  # fmt: skip
         raise
-    except (CardAlreadyReportedLost, CardNotFound, ServicePasswordLocked) as error:
+    except (CardAlreadyReportedLost, CardNotFound, ServicePasswordLocked,
+            service_login.ServicePasswordExpired, service_login.ServicePasswordMustChange,
+            service_login.WeakServicePassword) as error:
         record_refusal(ctx, None, AuditAction.LOSS_PHONE_REPORT.refused, error,
                        workstation=PHONE_CHANNEL)  # fmt: skip
         raise
-
-
-_HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("counter-app-dummy-service-password")
-
-
-def _fake_verify(password: str) -> None:
-    """Spend the same time as a real check, so an unknown ID number is not told apart."""
-    try:
-        _HASHER.verify(_DUMMY_HASH, password + "\x00")
-    except VerificationError:
-        pass
-
-
-def _verify_service_password(
-    session: Session, settings: Settings, holder_id: int, password: str, now: dt.datetime
-) -> None:
-    row = session.get(ServicePassword, holder_id, with_for_update=True)
-    if row is None:
-        _fake_verify(password)
-        raise PhoneIdentificationFailed()
-    if row.locked_until is not None and row.locked_until > now:
-        raise ServicePasswordLocked()
-    try:
-        _HASHER.verify(row.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        row.failed_attempts += 1
-        if row.failed_attempts >= settings.service_password_lockout_failures:
-            row.failed_attempts = 0
-            minutes = settings.service_password_lockout_minutes
-            row.locked_until = now + dt.timedelta(minutes=minutes)
-        session.commit()  # the failure counts even though the report is refused
-        raise PhoneIdentificationFailed() from None
-    row.failed_attempts = 0
-    row.locked_until = None
 
 
 # --------------------------------------------------------------------------- L2 lapsing
@@ -230,6 +200,7 @@ def _lapsing_query(stmt: _S, now: dt.datetime, days: int, district_code: str | N
         .where(
             LossReport.kind == LossKind.TEMPORARY,
             LossReport.state == LossState.OPEN,
+            LossReport.deadline_at > now,  # past it, the report has lapsed already (L2)
             LossReport.deadline_at <= now + dt.timedelta(days=days),
         )
     )
@@ -273,18 +244,6 @@ def list_lapsing(
                               "count": len(rows)})  # fmt: skip
         uow.commit()
     return rows
-
-
-def lapse_one(session: Session, report: LossReport, card_id: int, now: dt.datetime) -> bool:
-    if not cas_report_state(session, report.id, [LossState.OPEN],
-                            state=LossState.LAPSED, closed_at=now):  # fmt: skip
-        return False
-    cas_card_state(session, card_id, [CardState.PHONE_REPORTED_LOST], CardState.ACTIVE, now)
-    audit.record(session, None, AuditAction.LOSS_LAPSED, holder_id=report.holder_id,
-                 card_id=card_id,
-                 details={"report_id": report.id, "deadline_at": report.deadline_at},
-                 at=now, workstation="system")  # fmt: skip
-    return True
 
 
 def lapse_expired(ctx: ServiceContext) -> int:

@@ -2,7 +2,8 @@
 
 The holder types the old PIN and the new one twice — on the holder keypad (the workstation
 checks P7 before the card is touched) or on the reader's PIN pad (the PIN never enters the
-PC; see :func:`change_pin` for what the workstation then cannot check). The card command
+PC; the card refuses a weak new PIN itself, see :func:`change_pin`). At a window a valid ID
+document is checked first, always (P4). The card command
 goes first and its answer is recorded (``pin_events``). Every ``PinBuffer`` given is wiped
 before returning, whatever happens.
 """
@@ -13,10 +14,11 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.security import Outcome, PasswordEventKind
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import IdDocumentMismatch, IdNumberRequired, WeakPin
-from counter_app.services.idcheck import number_matches
+from counter_app.services.idcheck import IdDocumentLike, check_document, number_matches
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
     PasswordResult,
+    Subject,
     card_command,
     check_new_pin,
     read_same_card,
@@ -30,8 +32,8 @@ from reader.errors import PinPadUnavailable
 from reader.pinbuffer import PinBuffer
 from reader.pinpad import SecurePinPad
 
-#: The password event's detail of a change made on the PIN pad (P7 not checked here).
-PINPAD_DETAIL = "读卡器密码键盘输入，工作站未校验新密码强度（RULES P7）"
+#: The password event's detail of a change made on the PIN pad (P7 judged by the card).
+PINPAD_DETAIL = "读卡器密码键盘输入，新密码强度由卡片校验（RULES P7）"
 
 
 def reader_pinpad(client: SocialSecurityCardClient) -> SecurePinPad | None:
@@ -51,31 +53,30 @@ def change_pin(
     old: PinBuffer | None,
     new1: PinBuffer | None,
     new2: PinBuffer | None,
-    id_number: str | None = None,
+    document: IdDocumentLike | str | None = None,
     *,
     pinpad: SecurePinPad | None = None,
 ) -> PasswordResult:
-    """RULES P2–P4, P7: the holder types the old PIN and the new one twice.
+    """RULES P3, P4, P7: the holder types the old PIN and the new one twice.
 
-    When the old PIN is still the default 123456 the holder's ID number must be given and
-    match (P2) — checked by comparison, never stored or logged. ``WrongPin`` (old PIN wrong,
-    tries left) and other card errors propagate after being recorded as failed.
+    **P4: at a window a change always needs a valid ID document and the original
+    password** — whatever the old PIN is (P2's "only when the old PIN is 123456" is the
+    phone line's rule). ``document`` is the document checked at the counter: an
+    ``IdDocument`` (a chip read, or typed with its reason — ``idcheck``), checked against
+    the session holder's record by ``idcheck.check_document`` (kind, number, chip name,
+    validity); a bare ``str`` is taken as the number of a resident ID card typed by staff.
+    Compared, never stored or logged. Missing: ``IdNumberRequired``; not the holder's:
+    ``IdDocumentMismatch``. ``WrongPin`` (old PIN wrong, tries left) and other card errors
+    propagate after being recorded as failed.
 
     **On the reader's PIN pad** (``old``/``new1``/``new2`` all None; ``pinpad`` the pad, or
     None to find it on the client's reader, as ``sessions.open_card_session`` does): the
     holder types all three on the pad and the card gets them in one CHANGE PIN the pad
-    builds (``client.change_pin_on_pinpad``) — the PIN never enters the PC. What the
-    workstation then cannot check, and what it does instead:
-
-    - P7 (weak new PIN): the new PIN is never seen here, so 123456, six equal digits or a
-      straight run cannot be refused by the workstation; only the card could, and this
-      card does not. The holder is told the rule on the holder-facing screen before
-      typing (the change-PIN dialog puts it on the PIN-pad notice), and the event's detail
-      records that P7 was not checked. An accepted risk.
-    - P2 (old PIN still 123456 → ID number first): whether the old PIN is the default is
-      not known before the holder types, so on this path the ID number is *always*
-      required and checked (what P4 asks at a counter anyway: a valid ID document).
-    - Both new entries must match: the pad compares them (``PinMismatch``, nothing changes).
+    builds (``client.change_pin_on_pinpad``) — the PIN never enters the PC. P7 (weak new
+    PIN) is then judged by the card itself (CARD.md "Password": ``6A80``, nothing changes,
+    no try spent), which the client reports as ``NewPinRefused`` and this service as
+    ``WeakPin`` ("新密码过于简单，请持卡人重新设置"). Both new entries must match: the pad
+    compares them (``PinMismatch``, nothing changes).
     """
     try:
         require(ctx, actor, Action.CHANGE_PIN, holder_id=session.holder_id)
@@ -88,11 +89,7 @@ def change_pin(
                     raise WeakPin("请持卡人输入原密码和两次新密码。")
                 check_new_pin(new1, new2)
             subject = session_card(ctx, session)
-            if on_pad or (old is not None and old.is_default()):
-                if id_number is None or not id_number.strip():
-                    raise IdNumberRequired()
-                if not number_matches(subject, id_number):
-                    raise IdDocumentMismatch("身份证号码与持卡人不一致，密码未修改。")
+            check_window_document(subject, document)
             read_same_card(client, subject)
         if on_pad:
             pad = pinpad or reader_pinpad(client)
@@ -111,3 +108,14 @@ def change_pin(
         return PasswordResult(recorded.event_id, Outcome.SUCCESS.value)
     finally:
         wipe(old, new1, new2)
+
+
+def check_window_document(subject: Subject, document: IdDocumentLike | str | None) -> None:
+    """RULES P4: a valid ID document of the holder, at a window, for every PIN change."""
+    if document is None or (isinstance(document, str) and not document.strip()):
+        raise IdNumberRequired("在窗口修改卡密码须核验持卡人的有效身份证件。请先核验证件后再办理。")
+    if isinstance(document, str):
+        if not number_matches(subject, document):
+            raise IdDocumentMismatch("身份证号码与持卡人不一致，密码未修改。")
+        return
+    check_document(subject, document)

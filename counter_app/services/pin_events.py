@@ -48,7 +48,7 @@ from counter_app.services.sessions import HolderSession
 from counter_app.services.uow import run_retrying
 from forms import data as fd
 from reader.client import SocialSecurityCardClient
-from reader.errors import CardError, CardRemoved, OutcomeUnknown, WrongPin
+from reader.errors import CardError, CardRemoved, NewPinRefused, OutcomeUnknown, WrongPin
 from reader.identity import CardIdentity
 from reader.pinbuffer import PinBuffer
 
@@ -269,6 +269,9 @@ def card_command(
     except WrongPin as error:
         settle_failure(f"原密码错误，剩余 {error.tries_left} 次")
         raise
+    except NewPinRefused as error:  # P7 judged by the card (PIN pad: the host never saw it)
+        settle_failure("卡片拒绝：新密码过于简单，卡片未改动")
+        raise WeakPin(str(error)) from error
     except CardError as error:
         settle_failure(f"卡片拒绝：{type(error).__name__}")
         raise

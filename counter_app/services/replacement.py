@@ -42,7 +42,7 @@ from counter_app.services.errors import (
     ReplacementAlreadyApplied,
 )
 from counter_app.services.idcheck import IdDocumentLike, check_document
-from counter_app.services.loss_records import active_report, card_in_use
+from counter_app.services.loss_records import card_in_use, report_in_force
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import refusals_audited, require
 from counter_app.validation.idnumber import normalise_id_number
@@ -154,7 +154,7 @@ def _apply(
     if card is None:
         _refuse_replaced(session, holder.id)
         raise AssertionError("unreachable")
-    report = active_report(session, card.id)
+    report = report_in_force(session, card.id, now)  # L2: a lapsed phone report is none
     if report is None:
         raise LossReportRequired()
     if not cas_card_state(session, card.id, [CardState.LOST, CardState.PHONE_REPORTED_LOST],

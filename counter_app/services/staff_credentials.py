@@ -8,10 +8,11 @@ supervisor's four-eyes approval (``approvals``) share (issue 8):
   re-hashed at the next successful login, so raising the policy upgrades every account.
 - :func:`verify_password` costs one argon2 verification even for an unknown account (a
   dummy hash), so the time does not tell an unknown staff number apart.
-- Failed logins are counted **in the database** (:func:`count_failure`: an atomic
-  ``UPDATE … SET failed_logins = failed_logins + 1``), so every workstation of the city
-  counts together; at ``settings.staff_lockout_failures`` the account locks for
-  ``staff_lockout_minutes``.
+- Password attempts are counted **in the database**, under the account's row lock and
+  before the hash is verified (:func:`reserve_attempt`), so every workstation of the city
+  counts together and concurrent guesses cannot outrun the count; at
+  ``settings.staff_lockout_failures`` the account locks for ``staff_lockout_minutes``.
+  (:func:`count_failure` counts after the fact; the four-eyes approval still uses it.)
 
 No password is ever logged, audited, stored in clear or put into an exception text.
 """
@@ -115,15 +116,21 @@ class Account:
     district_code: str | None
 
 
-def load_account(db: Session, staff_no: str) -> Account | None:
-    row = db.execute(
+def load_account(db: Session, staff_no: str, *, for_update: bool = False) -> Account | None:
+    """The account of ``staff_no``; ``for_update`` takes its row lock (``SELECT … FOR
+    UPDATE OF staff`` on PostgreSQL; on SQLite every writing unit of work already holds the
+    database's write lock from ``BEGIN IMMEDIATE``)."""
+    query = (
         select(Staff.id, Staff.staff_no, Staff.name, Staff.role, Staff.active,
                Staff.password_hash, Staff.must_change_password, Staff.failed_logins,
                Staff.locked_until, Office.id, Office.code, Office.name, Office.kind,
                Office.district_code)
         .join(Office, Office.id == Staff.office_id)
         .where(Staff.staff_no == staff_no)
-    ).first()  # fmt: skip
+    )  # fmt: skip
+    if for_update:
+        query = query.with_for_update(of=Staff)
+    row = db.execute(query).first()
     if row is None:
         return None
     values: tuple[Any, ...] = tuple(row)
@@ -148,6 +155,28 @@ def count_failure(ctx: ServiceContext, db: Session, staff_id: int, now: dt.datet
             .values(locked_until=until, failed_logins=0)
         )  # fmt: skip
         return True
+    return False
+
+
+def reserve_attempt(
+    ctx: ServiceContext, db: Session, staff_id: int, now: dt.datetime
+) -> bool:
+    """Count one password attempt **before** its hash is verified, under the account's row
+    lock (the caller loaded it with ``for_update=True`` in this transaction, and checked it
+    is not locked). At the limit the account locks at once, so however many attempts arrive
+    together, at most ``staff_lockout_failures`` of them get their password verified before
+    the lockout; a success then clears the count (:func:`clear_attempts`). True if this
+    attempt locked the account."""
+    failures = db.scalar(select(Staff.failed_logins).where(Staff.id == staff_id)) or 0
+    failures += 1
+    if failures >= ctx.settings.staff_lockout_failures:
+        until = now + dt.timedelta(minutes=ctx.settings.staff_lockout_minutes)
+        db.execute(
+            update(Staff).where(Staff.id == staff_id)
+            .values(locked_until=until, failed_logins=0)
+        )  # fmt: skip
+        return True
+    db.execute(update(Staff).where(Staff.id == staff_id).values(failed_logins=failures))
     return False
 
 

@@ -26,6 +26,7 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.office import Staff
 from counter_app.models.security import StaffLoginEvent, StaffSession
 from counter_app.services import audit
+from counter_app.services.concurrency import begin_writer
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import LoginFailed, StaffSessionEnded, WeakStaffPassword
 from counter_app.services.permissions import OfficeKind, Role
@@ -34,13 +35,14 @@ from counter_app.services.sessions import end_sessions_of_staff
 from counter_app.services.staff_credentials import (
     Account,
     check_new_password,
-    count_failure,
     hash_password,
     is_locked,
     load_account,
     needs_rehash,
+    reserve_attempt,
     verify_password,
 )
+from counter_app.services.uow import UnitOfWork
 
 # --------------------------------------------------------------------------- login
 
@@ -72,37 +74,47 @@ def login(
     """
     workstation = workstation_id or ctx.settings.workstation_id
     typed = (staff_no or "").strip()
+    now = ctx.now()
+    # 1. Under the account's row lock, in one transaction: check it may try, and count this
+    #    attempt before its hash is verified — concurrent guesses cannot outrun the lockout.
     with ctx.uow() as uow:
-        account = load_account(uow.session, typed)
-    password_ok = verify_password(account.password_hash if account else None, password)
+        db = uow.session
+        begin_writer(db, ctx.settings.lock_timeout_ms)
+        account = load_account(db, typed, for_update=True)
+        refusal = None
+        locked_now = False
+        if account is None:
+            refusal = "unknown_user"
+        elif not account.active:
+            refusal = "disabled"
+        elif is_locked(account, now):
+            refusal = "locked"
+        else:
+            locked_now = reserve_attempt(ctx, db, account.id, now)
+        if refusal is not None:
+            _login_failed(uow, account, typed, workstation, refusal, now, locked=False)
+            uow.commit()
+        else:
+            uow.commit()
+    if refusal is not None or account is None:
+        verify_password(None, password)  # the same time as a real check (no enumeration)
+        raise LoginFailed()
+    # 2. The hash, outside any transaction (argon2 takes a while).
+    password_ok = verify_password(account.password_hash, password)
     now = ctx.now()
     with ctx.uow() as uow:
         db = uow.session
-        if account is None:
-            _login_event(db, None, typed, workstation, "unknown_user", now)
-            audit.record(uow, None, AuditAction.STAFF_LOGIN, outcome="failed", at=now,
-                         workstation=workstation, details={"refusal": "unknown_user"})  # fmt: skip
-            uow.commit()
-            raise LoginFailed()
-        # Re-read inside the writing transaction: another workstation may have moved it.
-        current = load_account(db, typed)
+        begin_writer(db, ctx.settings.lock_timeout_ms)
+        # Re-read under the lock: another workstation may have disabled or reset it.
+        current = load_account(db, typed, for_update=True)
         assert current is not None
         refusal = None
-        if not current.active:
-            refusal = "disabled"
-        elif is_locked(current, now):
-            refusal = "locked"
-        elif not password_ok or current.password_hash != account.password_hash:
+        if not password_ok or current.password_hash != account.password_hash:
             refusal = "wrong_password"
+        elif not current.active:
+            refusal = "disabled"
         if refusal is not None:
-            locked_now = False
-            if refusal == "wrong_password":
-                locked_now = count_failure(ctx, db, current.id, now)
-            _login_event(db, current.id, typed, workstation, refusal, now)
-            audit.record(uow, None, AuditAction.STAFF_LOGIN, outcome="failed", at=now,
-                         workstation=workstation,
-                         details={"staff_no": current.staff_no, "refusal": refusal,
-                                  "locked": locked_now})  # fmt: skip
+            _login_failed(uow, current, typed, workstation, refusal, now, locked=locked_now)
             uow.commit()
             raise LoginFailed()
         values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
@@ -127,6 +139,21 @@ def login(
                               "rehashed": "password_hash" in values})  # fmt: skip
         uow.commit()
         return LoginResult(actor, current.must_change, staff_session.id)
+
+
+def _login_failed(
+    uow: UnitOfWork, account: Account | None, typed: str, workstation: str, refusal: str,
+    now: dt.datetime, *, locked: bool,
+) -> None:
+    """Record and audit one failed login (never what was typed unless it is an existing
+    account's staff number: :func:`recorded_staff_no`)."""
+    _login_event(uow.session, account.id if account else None, typed, workstation, refusal,
+                 now)  # fmt: skip
+    details: dict[str, Any] = {"refusal": refusal}
+    if account is not None:
+        details.update(staff_no=account.staff_no, locked=locked)
+    audit.record(uow, None, AuditAction.STAFF_LOGIN, outcome="failed", at=now,
+                 workstation=workstation, details=details)  # fmt: skip
 
 
 def _login_event(
@@ -201,15 +228,24 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
 
     A wrong ``old`` counts as a failed login (lockout applies) and raises ``LoginFailed``.
     """
-    with ctx.uow() as uow:
-        account = load_account(uow.session, actor.staff_no)
-    if account is None or not account.active:
-        raise LoginFailed()
+    now = ctx.now()
+    with ctx.uow() as uow:  # checked and counted under the row lock, as at login
+        db = uow.session
+        begin_writer(db, ctx.settings.lock_timeout_ms)
+        account = load_account(db, actor.staff_no, for_update=True)
+        if account is None or not account.active:
+            raise LoginFailed()
+        if is_locked(account, now):
+            audit.record(uow, actor, AuditAction.STAFF_PASSWORD_CHANGE, outcome="failed", at=now,
+                         details={"refusal": "locked"})  # fmt: skip
+            uow.commit()
+            raise LoginFailed()
+        locked = reserve_attempt(ctx, db, account.id, now)
+        uow.commit()
     ok = verify_password(account.password_hash, old)
     now = ctx.now()
     if not ok:
         with ctx.uow() as uow:
-            locked = count_failure(ctx, uow.session, account.id, now)
             audit.record(uow, actor, AuditAction.STAFF_PASSWORD_CHANGE, outcome="failed", at=now,
                          details={"refusal": "wrong_password", "locked": locked})  # fmt: skip
             uow.commit()
@@ -225,7 +261,7 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
             update(Staff)
             .where(Staff.id == account.id, Staff.password_hash == account.password_hash)
             .values(password_hash=new_hash, must_change_password=False,
-                    password_changed_at=now, failed_logins=0)
+                    password_changed_at=now, failed_logins=0, locked_until=None)
         )  # fmt: skip
         if not getattr(changed, "rowcount", 0):
             raise LoginFailed()  # changed meanwhile (reset by a supervisor): log in again

@@ -3,7 +3,7 @@
 :func:`register_written_loss` confirms an open phone report instead of duplicating it (L3),
 refuses a second report showing the existing one (L4), and issues the loss registration
 form with a gap-free serial — one transaction. A phone report past its deadline that lapse
-processing has not reached yet is lapsed first (``phone_reports.lapse_one``).
+processing has not reached yet is lapsed first (``loss_records.report_in_force``).
 
 Concurrency (issue 4 item 7): the card row is locked before its state is read, state
 changes are compare-and-set, the database's partial unique index allows one active report
@@ -44,12 +44,12 @@ from counter_app.services.idcheck import IdDocumentLike, check_document
 from counter_app.services.loss_records import (
     LossAlreadyReported,
     LossReportView,
-    active_report,
     card_in_use,
+    report_in_force,
     report_view,
 )
 from counter_app.services.permissions import Action
-from counter_app.services.phone_reports import lapse_one, phone_reference
+from counter_app.services.phone_reports import phone_reference
 from counter_app.services.refusals import refusals_audited, require
 from counter_app.validation.errors import ValidationError
 from counter_app.validation.idnumber import normalise_id_number
@@ -173,11 +173,10 @@ def _register_written(
         return _stored_written(session, stored.result_ref, key)
     if card is None:
         raise CardNotActive("该参保人没有在用的社保卡（可能已申请补卡）。请核对后办理。")
-    existing = active_report(session, card.id)
+    # L2: a phone report past its deadline has lapsed (recorded here if no job did yet).
+    existing = report_in_force(session, card.id, now)
     phone_report: fd.PhoneReport | None = None
-    if existing is not None and existing.kind == LossKind.TEMPORARY and (
-        existing.deadline_at is None or existing.deadline_at > now
-    ):
+    if existing is not None and existing.kind == LossKind.TEMPORARY:
         # L3: the written report confirms the phone report — the same row, not a new one.
         report = existing
         phone_report = fd.PhoneReport(report.reported_at,
@@ -185,10 +184,6 @@ def _register_written(
         if not cas_card_state(session, card.id, [CardState.PHONE_REPORTED_LOST],
                               CardState.LOST, now):  # fmt: skip
             raise ConcurrentChange()
-    elif existing is not None and existing.kind == LossKind.TEMPORARY:
-        # A phone report past its deadline that lapse processing has not reached yet.
-        lapse_one(session, existing, card.id, now)
-        report = _new_written(session, card, holder, actor, now)
     elif existing is not None:
         raise LossAlreadyReported(report_view(existing, card.card_number))
     else:

@@ -382,8 +382,8 @@ def change_workflows(run: Run) -> None:
         lambda: sessions.open_card_session(ctx, clerk, run.client(transport), pin("card_pin")),
     )
 
-    def change(old: str, new1: str, new2: str, client: Any, id_number: str | None = None
-               ) -> Any:  # fmt: skip
+    def change(old: str, new1: str, new2: str, client: Any,
+               id_number: str | None = w.holders["h001"].ssn) -> Any:  # fmt: skip  # RULES P4
         return lambda: pin_change.change_pin(ctx, clerk, session, client, pin(old), pin(new1),
                                             pin(new2), id_number)  # fmt: skip
 

@@ -102,15 +102,15 @@ def test_P4_window_change_needs_the_holder_present_and_the_original_password(
     sessions.end_session(ctx, actor, ended)
     with pytest.raises(SessionEnded):  # the holder has left the window
         pin_change.change_pin(ctx, actor, ended, client,
-                             _pin("135790"), _pin("802468"), _pin("802468"))
+                             _pin("135790"), _pin("802468"), _pin("802468"), document)
     assert card.to_profile()["pin"] == "135790"
     session = sessions.open_id_session(ctx, actor, holder_id, document, "修改密码")
     with pytest.raises(WrongPin):  # not the original password: nothing changes
         pin_change.change_pin(ctx, actor, session, client,
-                             _pin("111222"), _pin("802468"), _pin("802468"))
+                             _pin("111222"), _pin("802468"), _pin("802468"), document)
     assert card.to_profile()["pin"] == "135790"
     pin_change.change_pin(ctx, actor, session, client,
-                         _pin("135790"), _pin("802468"), _pin("802468"))
+                         _pin("135790"), _pin("802468"), _pin("802468"), document)
     assert card.to_profile()["pin"] == "802468"
 
 

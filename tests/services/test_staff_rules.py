@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -157,3 +158,56 @@ def test_Q7_session_belongs_to_its_clerk_and_workstation(ctx: ServiceContext) ->
         sessions.require_open(ctx, session, dataclasses.replace(actor, workstation_id="WS-02"))
     with pytest.raises(sessions.SessionRequired):
         sessions.require_open(ctx, session, actor_for(ctx, "YB500103-02"))
+
+
+# --------------------------------------------------------------------------- lockout
+
+
+def test_S1_lockout_not_outrun_by_concurrent_guesses(
+    ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve workstations guess at once: at most ``staff_lockout_failures`` passwords are
+    verified against the account's hash; every other attempt is refused as locked before
+    its hash is looked at (checked and counted under the row lock)."""
+    limit = ctx.settings.staff_lockout_failures
+    verified: list[str] = []
+    guard = threading.Lock()
+    real_verify = staff_login.verify_password
+
+    def counting_verify(password_hash: str | None, password: str) -> bool:
+        if password_hash is not None:
+            with guard:
+                verified.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(staff_login, "verify_password", counting_verify)
+    attempts = 12
+    start = threading.Barrier(attempts)
+    outcomes: list[str] = []
+
+    def guess(n: int) -> None:
+        start.wait()
+        try:
+            staff_login.login(ctx, CLERK, f"wrong-guess-{n:02d}", f"WS-{n:02d}")
+            result = "success"
+        except LoginFailed:
+            result = "failed"
+        except Exception as error:  # noqa: BLE001 - a conflict must not pass silently
+            result = type(error).__name__
+        with guard:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes == ["failed"] * attempts
+    assert len(verified) <= limit
+    with ctx.uow() as uow:
+        checked = uow.session.scalars(
+            select(StaffLoginEvent.outcome).where(StaffLoginEvent.staff_no_tried == CLERK)).all()
+    assert checked.count("wrong_password") <= limit
+    assert checked.count("wrong_password") + checked.count("locked") == attempts
+    with pytest.raises(LoginFailed):  # locked, even with the right password
+        staff_login.login(ctx, CLERK, CLERK_PW)

@@ -212,6 +212,13 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def world_on_each_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """The 20-holder world of :func:`world`, on SQLite and on PostgreSQL (the rule tests run
+    on both back ends; PostgreSQL needs a server, see ``tests/conftest.py``)."""
+    yield from _make_world(str(request.param), request, tmp_path, 20)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def big_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     """A world with 400 holders, on each back end, for the concurrency rounds."""
     yield from _make_world(str(request.param), request, tmp_path, 400)

@@ -1,7 +1,7 @@
 """One test (at least) per rule of RULES.md that services B carry: P2–P8, L1–L4, U1–U5, R1–R2.
 
 Each test would fail if its rule broke. Cards are ``EmulatedCard``s in an
-``InProcessTransport``; the database is SQLite (the concurrency tests cover PostgreSQL too).
+``InProcessTransport``; every test runs on SQLite and on PostgreSQL (``world`` below).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from counter_app.services import (
     pin_change,
     pin_reset,
     replacement,
+    service_login,
     service_password,
     written_reports,
 )
@@ -58,6 +59,12 @@ from reader.identity import APP_OK
 from .conftest import NOW, SERVICE_PASSWORD, SUPERVISOR_PASSWORD, World, pin
 
 RID = IdDocumentKind.RESIDENT_ID
+
+
+@pytest.fixture
+def world(world_on_each_backend: World) -> World:
+    """Every rule test on both back ends."""
+    return world_on_each_backend
 
 
 def doc(world: World, key: str, kind: IdDocumentKind = RID, number: str | None = None) -> Any:
@@ -121,11 +128,11 @@ def test_P2_default_pin_change_needs_matching_id_number(world: World) -> None:
     with pytest.raises(IdDocumentMismatch):
         pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
                              pin("123456"), pin("135790"), pin("135790"),
-                             id_number=world.holders["h002"].ssn)
+                             world.holders["h002"].ssn)
     assert card.to_profile()["pin"] == "123456"
     pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
                          pin("123456"), pin("135790"), pin("135790"),
-                         id_number=world.holders["h001"].ssn)
+                         world.holders["h001"].ssn)
     assert card.to_profile()["pin"] == "135790"
 
 
@@ -134,7 +141,7 @@ def test_P3_P4_change_pin_typed_by_holder_recorded_after_card_confirms(world: Wo
     session = id_session(world, "h002", actor="ck103")
     result = pin_change.change_pin(world.ctx, world.actors["ck103"], session,
                                   world.client(transport), pin("135790"), pin("258036"),
-                                  pin("258036"))
+                                  pin("258036"), doc(world, "h002"))
     assert card.to_profile()["pin"] == "258036"
     with world.session() as s:
         event = s.get(PasswordEvent, result.event_id)
@@ -146,7 +153,7 @@ def test_P3_wrong_old_pin_reports_tries_and_records_failure(world: World) -> Non
     session = id_session(world, "h003")
     with pytest.raises(WrongPin) as info:
         pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(transport),
-                             pin("975310"), pin("258036"), pin("258036"))
+                             pin("975310"), pin("258036"), pin("258036"), doc(world, "h003"))
     assert info.value.tries_left == 2
     assert card.to_profile()["pin"] == "135790"
     with world.session() as s:
@@ -254,7 +261,7 @@ def test_P6_unblock_needs_the_id_check(world: World) -> None:
 
 
 def test_P8_service_password_reset_is_one_time_and_must_change(world: World) -> None:
-    session = id_session(world, "h009")
+    session = id_session(world, "h009", actor="ck103")
     otp = service_password.reset_service_password(world.ctx, world.actors["ck103"], session,
                                            doc(world, "h009"))
     assert otp.value not in repr(otp) and otp.value not in str(otp)
@@ -262,10 +269,46 @@ def test_P8_service_password_reset_is_one_time_and_must_change(world: World) -> 
     with world.session() as s:
         row = s.get(ServicePassword, world.holders["h009"].holder_id)
         assert row.must_change and otp.value not in row.password_hash
-    # the new one-time value works at 12333 (L1) and the old one no longer does
+    ssn = world.holders["h009"].ssn
+    # the old password no longer works
     with pytest.raises(PhoneIdentificationFailed):
-        phone_reports.report_loss_by_phone(world.ctx, world.holders["h009"].ssn, SERVICE_PASSWORD)
-    phone_reports.report_loss_by_phone(world.ctx, world.holders["h009"].ssn, otp.value)
+        phone_reports.report_loss_by_phone(world.ctx, ssn, SERVICE_PASSWORD)
+    # must change: the one-time value alone lets nobody in; a weak new one is refused
+    with pytest.raises(service_login.ServicePasswordMustChange):
+        phone_reports.report_loss_by_phone(world.ctx, ssn, otp.value)
+    with pytest.raises(service_login.WeakServicePassword):
+        phone_reports.report_loss_by_phone(world.ctx, ssn, otp.value, "123456")
+    assert card_state(world, "h009") == "active"
+    # used with a new password of the holder's own: the report is taken ...
+    phone_reports.report_loss_by_phone(world.ctx, ssn, otp.value, "20240917")
+    assert card_state(world, "h009") == "phone_reported_lost"
+    with world.session() as s:
+        row = s.get(ServicePassword, world.holders["h009"].holder_id)
+        assert not row.must_change
+    # ... and the one-time value never works again; the holder's own does
+    with pytest.raises(PhoneIdentificationFailed):
+        service_login.change_service_password(world.ctx, ssn, otp.value, "97531864")
+    service_login.change_service_password(world.ctx, ssn, "20240917", "97531864")
+
+
+def test_P8_one_time_service_password_expires(world: World) -> None:
+    session = id_session(world, "h009", actor="ck103")
+    otp = service_password.reset_service_password(world.ctx, world.actors["ck103"], session,
+                                           doc(world, "h009"))
+    hours = world.ctx.settings.service_password_one_time_hours
+    assert hours == 72  # the default policy
+    ssn = world.holders["h009"].ssn
+    expired = world.context()
+    expired.clock = lambda: NOW + dt.timedelta(hours=hours, seconds=1)
+    with pytest.raises(service_login.ServicePasswordExpired):
+        phone_reports.report_loss_by_phone(expired, ssn, otp.value, "20240917")
+    with pytest.raises(service_login.ServicePasswordExpired):
+        service_login.change_service_password(expired, ssn, otp.value, "20240917")
+    assert card_state(world, "h009") == "active"
+    in_time = world.context()
+    in_time.clock = lambda: NOW + dt.timedelta(hours=hours - 1)
+    phone_reports.report_loss_by_phone(in_time, ssn, otp.value, "20240917")
+    assert card_state(world, "h009") == "phone_reported_lost"
 
 
 # --------------------------------------------------------------------------- L1–L4
