@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -42,8 +42,8 @@ WIDTHS = {"action": 48, "category": 32, "reason": 200, "workstation": 32, "chain
 #: The chain of events written by no workstation and no named channel.
 SYSTEM_CHAIN = "system"
 
-_chains = AuditChain.__table__
-_events = AuditEvent.__table__
+_chains: Table = AuditChain.__table__  # type: ignore[assignment]
+_events: Table = AuditEvent.__table__  # type: ignore[assignment]
 
 # Statements built once (compiled forms are cached by SQLAlchemy per dialect).
 _MOVE_SEEN_HEAD = (
