@@ -5,8 +5,10 @@ household register only), Q7; and the setting that forbids typing the number by 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -255,3 +257,40 @@ def test_P6_unblock_allows_the_typed_number_the_setting_does_not_name(
     typed = manual_document(IdDocumentKind.RESIDENT_ID, h.ssn, ManualReason.CHIP_UNREADABLE)
     pin_reset.unblock_pin(ctx, actor, session, client, typed)
     assert emulated.to_profile()["pin_tries_left"] == 3
+
+
+# --- the demo's ID card profiles agree with the database and the card profiles -------------
+
+
+def test_demo_idcard_profiles_pass_the_chip_check_for_every_holder(
+        sqlite_demo_url: str, tmp_path: Path) -> None:
+    from counter_app import db
+    from counter_app.demo.profiles import write_idcard_profiles, write_profiles
+    from counter_app.models import Card
+    from counter_app.models import Holder as HolderRow
+    from reader.idcard.profile import load_profile
+
+    engine = db.create_engine_for(sqlite_demo_url)
+    try:
+        count = write_idcard_profiles(engine, tmp_path, TODAY)
+        write_profiles(engine, tmp_path, {})
+    finally:
+        engine.dispose()
+    ctx = make_ctx(sqlite_demo_url)
+    try:
+        with ctx.uow() as uow:
+            holders = uow.session.scalars(select(HolderRow)).all()
+            cards = {c.holder_id: c for c in uow.session.scalars(select(Card)).all()}
+            assert count == len(holders) > 0
+            for h in holders:
+                p = load_profile(tmp_path / f"idcard-{h.ssn}.json")
+                card = parse_text(p.text(), sam_id=SAM, photo=p.photo())
+                assert card.birth == h.birth_date and card.nation == h.ethnicity
+                check_document(h, document_from_chip(card), today=TODAY)
+                card.wipe()
+                if h.id in cards:  # the social security card's profile: same person
+                    social = json.loads((tmp_path / f"{cards[h.id].card_number}.json")
+                                        .read_text(encoding="utf-8"))
+                    assert (social["ssn"], social["name"]) == (h.ssn, h.name)
+    finally:
+        _dispose(ctx)
