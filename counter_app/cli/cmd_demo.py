@@ -1,5 +1,5 @@
 """``counter-admin demo-data``: fill a database with the demo city (deterministic per seed),
-optionally writing an emulator profile per card."""
+optionally writing an emulator profile per card and an ID card profile per holder."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from counter_app import db
 from counter_app.cli.cmd_db import database_url
 from counter_app.demo import DemoDataError, fill_demo
+from counter_app.demo.profiles import write_idcard_profiles
 from counter_app.settings import load_settings
 
 
@@ -23,7 +24,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=2024, help="随机种子 (same seed, same data)")
     parser.add_argument("--db", help="数据库 URL (default: settings / COUNTER_DB_URL)")
     parser.add_argument("--profiles", type=Path,
-                        help="为每张卡写出模拟卡配置 JSON 的目录 (emulator profiles)")
+                        help="为每张卡和每位参保人的身份证写出模拟配置 JSON 的目录 "
+                             "(card and ID card emulator profiles)")
     parser.add_argument("--as-of", type=dt.date.fromisoformat,
                         help="演示数据的“今天” YYYY-MM-DD (default: today, Asia/Shanghai)")
     parser.set_defaults(func=_demo_data)
@@ -43,6 +45,8 @@ def _demo_data(args: argparse.Namespace) -> int:
                             profiles_dir=args.profiles,
                             phone_validity_days=settings.phone_report_validity_days,
                             service_cases=True)
+        idcards = (write_idcard_profiles(engine, args.profiles, summary.as_of)
+                   if args.profiles else 0)
     except DemoDataError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 1
@@ -53,4 +57,5 @@ def _demo_data(args: argparse.Namespace) -> int:
           f"基准日 {summary.as_of}, 用时 {summary.seconds:.1f} 秒")
     if args.profiles:
         print(f"模拟卡配置: {summary.profiles} 个文件写入 {args.profiles}")
+        print(f"身份证模拟档案: {idcards} 个文件 (idcard-<身份证号>.json) 写入 {args.profiles}")
     return 0
