@@ -39,6 +39,19 @@ class CodecError(ValueError):
     """A value that cannot be encoded, or a payload that cannot be decoded."""
 
 
+#: Fields that never leave the server, whatever dataclass holds them (the form-signing key
+#: a ``WrittenLossResult`` carries for drawing its PDF): sent as their default.
+REDACTED_FIELDS = frozenset({"form_key"})
+
+
+def _field_value(value: Any, field: dataclasses.Field[Any]) -> Any:
+    if field.name in REDACTED_FIELDS:
+        if field.default is not dataclasses.MISSING:
+            return encode(field.default)
+        return None
+    return encode(getattr(value, field.name))
+
+
 def encode(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         if isinstance(value, enum.Enum):  # StrEnum / IntEnum are str / int too
@@ -48,7 +61,7 @@ def encode(value: Any) -> Any:
         return _encode_enum(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         _check_allowed(type(value))
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = {f.name: _field_value(value, f) for f in dataclasses.fields(value)}
         return {"$dc": _name(type(value)), "f": fields}
     if isinstance(value, dt.datetime):
         return {"$dt": value.isoformat()}
