@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""``scripts/load``: many workstations against one PostgreSQL, beside a raw-driver baseline.
+
+A benchmark, not a test (it asserts nothing about time; its post-run checks decide the exit
+status). For every ``--latency-ms`` value and every ``--workers`` count N:
+
+1. N worker processes are forked (each its own engine and connections, as separate
+   workstations are), each at its own workstation of one of 39 offices, serving its own
+   holders (scripts/load_worker.py: session, overview, view, search, PIN change, written loss
+   report, lift, session end);
+2. service phase, ``--seconds``: the mix through the real services; a sealer thread writes a
+   city audit seal every ``--seal-every`` seconds meanwhile (no clerk waits on it);
+3. baseline phase, ``--seconds``: the same workers replay the same actions through psycopg —
+   the same reads, plain inserts instead of the writes, the same commits;
+4. during both phases ``pg_locks`` / ``pg_stat_activity`` are sampled every 20 ms: every
+   backend waiting on a lock, named by its relation. A wait is *shared* when the relation's
+   rows are shared by workstations of different offices (anything but a card's rows, a
+   holder's session, a workstation's audit chain, an office's serial counter).
+
+Afterwards: duplicate active loss reports, duplicate or missing form serials per office and
+year, and ``audit verify`` (after a last seal). JSON (``--json FILE``)::
+
+    {"runs": [{"workers", "latency_ms", "action", "count", "throughput", "p50_ms", "p99_ms",
+               "baseline_count", "baseline_throughput", "baseline_p50_ms", "baseline_p99_ms",
+               "throughput_ratio", "p99_ratio", "shared_lock_waits", "lock_waits",
+               "baseline_lock_waits", "errors"}],
+     "checks": {"duplicate_active_reports", "duplicate_or_missing_serials", "audit_verify_ok",
+                "audit_events", "audit_chains", "seals"}, "machine": {…}, "params": {…}}
+
+The server is a throwaway one (tests/pgserver.py: fsync off, unix socket), started and
+removed by the script; ``--pg-url`` uses an existing database instead (it must be empty or
+made by an earlier run of this script with the same ``--workers`` maximum).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import re
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from load_seed import seed  # noqa: E402
+from load_worker import run_worker  # noqa: E402
+
+#: Relations whose rows belong to one card, holder, workstation, office or key: a wait on
+#: them is between windows serving the same card/holder or the same office — not city-wide.
+LOCAL_RELATIONS = {
+    "audit_chains": "workstation", "form_serial_counters": "office", "cards": "card",
+    "loss_reports": "card", "replacement_applications": "card", "holder_sessions": "holder",
+    "idempotency_keys": "submission", "password_events": "card", "form_documents": "card",
+    "form_contents": "card", "service_cases": "holder", "case_counters": "office",
+}  # fmt: skip
+_LOCK_SQL = """
+SELECT w.pid, w.locktype,
+       COALESCE(w.relation, t.relation)::regclass::text AS rel,
+       left(a.query, 80) AS query, a.application_name
+FROM pg_locks w
+JOIN pg_stat_activity a ON a.pid = w.pid
+LEFT JOIN LATERAL (SELECT relation FROM pg_locks t WHERE t.pid = w.pid
+                   AND t.locktype = 'tuple' AND t.granted LIMIT 1) t ON true
+WHERE NOT w.granted AND a.datname = current_database()
+"""
+_TABLE_IN_QUERY = re.compile(r"(?:UPDATE|INTO|FROM)\s+\"?(\w+)", re.I)
+
+
+class Sampler(threading.Thread):
+    """Samples lock waits of the database every ``interval`` s into ``phase``'s counter."""
+
+    def __init__(self, conninfo: str, interval: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        import psycopg
+
+        self.conn = psycopg.connect(conninfo, autocommit=True)
+        self.interval = interval
+        self.phase: str | None = None
+        self.waits: dict[str, Counter[str]] = {}
+        self.samples: Counter[str] = Counter()
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            phase = self.phase
+            if phase is not None:
+                rows = self.conn.execute(_LOCK_SQL).fetchall()
+                self.samples[phase] += 1
+                counter = self.waits.setdefault(phase, Counter())
+                for _pid, locktype, rel, query, app in rows:
+                    if not str(app).startswith("load-"):
+                        continue
+                    if rel is None:
+                        found = _TABLE_IN_QUERY.search(query or "")
+                        rel = found.group(1) if found else f"({locktype})"
+                    counter[str(rel)] += 1
+            time.sleep(self.interval)
+        self.conn.close()
+
+
+class Sealer(threading.Thread):
+    """The city sealer: ``audit.seal`` every ``every`` seconds while running."""
+
+    def __init__(self, url: str, every: float) -> None:
+        super().__init__(daemon=True)
+        from counter_app import db
+
+        self.engine = db.create_engine_for(url)
+        self.factory = db.session_factory(self.engine)
+        self.every = every
+        self.stop = threading.Event()
+        self.durations: list[float] = []
+        self.sealed = 0
+
+    def run(self) -> None:
+        from counter_app.services import audit
+
+        while not self.stop.wait(self.every):
+            start = time.perf_counter()
+            with self.factory() as session:
+                if audit.seal(session) is not None:
+                    self.sealed += 1
+                session.commit()
+            self.durations.append((time.perf_counter() - start) * 1000)
+        self.engine.dispose()
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+def shared(counter: Counter[str]) -> int:
+    return sum(n for rel, n in counter.items() if rel not in LOCAL_RELATIONS)
+
+
+def run_one(
+    url: str, conninfo: str, plan: dict[str, Any], n: int, latency: float,
+    args: argparse.Namespace, pins: dict[str, str], run_no: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    context = mp.get_context("fork")
+    barrier = context.Barrier(n + 1)
+    results = context.Queue()
+    procs = []
+    for wid in range(n):
+        cfg = {"wid": wid, "plan": plan["workers"][wid], "url": url, "latency_ms": latency,
+               "seconds": args.seconds, "seed": args.seed, "run": run_no, "pins": pins}
+        proc = context.Process(target=run_worker, args=(cfg, barrier, results), daemon=True)
+        proc.start()
+        procs.append(proc)
+    sampler = Sampler(conninfo)
+    sealer = Sealer(url, args.seal_every)
+    sampler.start()
+    barrier.wait(timeout=600)  # every worker warmed up
+    sealer.start()
+    sampler.phase = "service"
+    barrier.wait(timeout=600)  # service phase over
+    sampler.phase = None
+    sealer.stop.set()
+    barrier.wait(timeout=600)  # baseline starts
+    sampler.phase = "baseline"
+    barrier.wait(timeout=600)  # baseline over
+    sampler.phase = None
+    sampler.stop.set()
+    sealer.join()
+    sampler.join()
+    outs = [results.get(timeout=600) for _ in range(n)]
+    for proc in procs:
+        proc.join(timeout=60)
+    fatal = [o for o in outs if "fatal" in o]
+    if fatal:
+        raise RuntimeError(f"worker failed: {fatal[0]['fatal']}\n{fatal[0].get('trace', '')}")
+    for o in outs:
+        pins.update(o["pins"])
+    service_waits = sampler.waits.get("service", Counter())
+    base_waits = sampler.waits.get("baseline", Counter())
+    actions = sorted({a for o in outs for a in o["service"]["latencies"]})
+    rows = []
+    for action in actions:
+        ours = [x for o in outs for x in o["service"]["latencies"].get(action, [])]
+        raw = [x for o in outs for x in o["baseline"]["latencies"].get(action, [])]
+        errs = Counter()
+        for o in outs:
+            errs.update({k: v for k, v in o["service"]["errors"].items() if k.startswith(action)})
+        statements = max((o["statements"].get(action, 0) for o in outs), default=0)
+        tput = len(ours) / args.seconds
+        btput = len(raw) / args.seconds
+        p99, bp99 = pct(ours, 0.99), pct(raw, 0.99)
+        rows.append({
+            "workers": n, "latency_ms": latency, "action": action, "count": len(ours),
+            "throughput": round(tput, 1), "p50_ms": pct(ours, 0.5), "p99_ms": p99,
+            "baseline_count": len(raw), "baseline_throughput": round(btput, 1),
+            "baseline_p50_ms": pct(raw, 0.5), "baseline_p99_ms": bp99,
+            "throughput_ratio": round(tput / btput, 3) if btput else None,
+            "p99_ratio": round(p99 / bp99, 3) if p99 and bp99 else None,
+            "statements": statements,
+            "shared_lock_waits": shared(service_waits),
+            "lock_waits": dict(service_waits), "baseline_lock_waits": dict(base_waits),
+            "lock_samples": sampler.samples.get("service", 0),
+            "errors": dict(errs),
+            "seals": sealer.sealed,
+            "seal_p99_ms": pct(sealer.durations, 0.99),
+        })  # fmt: skip
+    return rows
+
+
+def checks(url: str) -> dict[str, Any]:
+    from sqlalchemy import text
+
+    from counter_app import db
+    from counter_app.services import audit
+
+    engine = db.create_engine_for(url)
+    try:
+        with db.session_factory(engine)() as session:
+            audit.seal(session)
+            session.commit()
+        with engine.connect() as conn:
+            dup_reports = conn.execute(text(
+                "SELECT count(*) FROM (SELECT card_id FROM loss_reports WHERE state IN "
+                "('open', 'confirmed') GROUP BY card_id HAVING count(*) > 1) x")).scalar_one()
+            serial_rows = conn.execute(text(
+                "SELECT d.office_id, d.year, count(*) AS n, count(DISTINCT d.sequence) AS k, "
+                "max(d.sequence) AS hi, max(c.last_sequence) AS counter "
+                "FROM form_documents d LEFT JOIN form_serial_counters c "
+                "ON c.office_id = d.office_id AND c.year = d.year "
+                "GROUP BY d.office_id, d.year")).all()  # fmt: skip
+            bad_serials = sum((r.n - r.k) + (r.hi - r.k) + max(0, (r.counter or 0) - r.hi)
+                              for r in serial_rows)  # fmt: skip
+            events = conn.execute(text("SELECT count(*) FROM audit_events")).scalar_one()
+        with db.session_factory(engine, read_only=True)() as session:
+            report = audit.verify_chain(session)
+        return {"duplicate_active_reports": int(dup_reports),
+                "duplicate_or_missing_serials": int(bad_serials),
+                "audit_verify_ok": report.ok, "audit_events": int(events),
+                "audit_chains": report.chains, "seals": report.seals,
+                "audit_breaks": [b.reason for b in report.breaks][:5],
+                "serial_ranges": len(serial_rows)}  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    head = ("workers", "lat ms", "action", "/s", "p50", "p99", "base /s", "base p99",
+            "ratio", "p99 ×", "stmts", "shared waits")  # fmt: skip
+    lines = [" | ".join(head)]
+    for r in rows:
+        lines.append(" | ".join(str(v) for v in (
+            r["workers"], r["latency_ms"], r["action"], r["throughput"], r["p50_ms"],
+            r["p99_ms"], r["baseline_throughput"], r["baseline_p99_ms"], r["throughput_ratio"],
+            r["p99_ratio"], r["statements"], r["shared_lock_waits"])))  # fmt: skip
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", default="1,2,5,10,20,40")
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--latency-ms", default="0", help="one value or a comma list")
+    parser.add_argument("--json", type=Path, metavar="FILE")
+    parser.add_argument("--holders-per-worker", type=int, default=30)
+    parser.add_argument("--fill", type=int, default=10000,
+                        help="demo holders filled first, for realistic table sizes")
+    parser.add_argument("--seal-every", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--pg-url", help="an existing database instead of a throwaway server")
+    args = parser.parse_args(argv)
+    counts = [int(x) for x in args.workers.split(",") if x.strip()]
+    latencies = [float(x) for x in args.latency_ms.split(",") if x.strip()]
+
+    import datetime as dt
+
+    from counter_app import db
+    from counter_app.demo import fill_demo
+
+    server = None
+    if args.pg_url:
+        url = args.pg_url
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        conninfo = (f"host={u.query.get('host')} port={u.query.get('port')} "
+                    f"user={u.username} dbname={u.database}")  # fmt: skip
+    else:
+        from tests.pgserver import start_postgres
+
+        server = start_postgres()
+        url = server.create_database()
+        conninfo = server.conninfo(url.split("@/", 1)[1].split("?", 1)[0])
+    try:
+        started = time.perf_counter()
+        db.upgrade(url)
+        if args.fill:
+            engine = db.create_engine_for(url)
+            fill_demo(engine, holders=args.fill, seed=1, as_of=dt.date.today())
+            engine.dispose()
+        plan = seed(url, max(counts), args.holders_per_worker)
+        print(f"set-up: {time.perf_counter() - started:.1f} s ({args.fill} demo holders, "
+              f"{max(counts)} workstations x {args.holders_per_worker} holders, 39 offices)",
+              flush=True)  # fmt: skip
+        rows: list[dict[str, Any]] = []
+        pins: dict[str, str] = {}
+        run_no = 0
+        for latency in latencies:
+            for n in counts:
+                run_no += 1
+                t0 = time.perf_counter()
+                got = run_one(url, conninfo, plan, n, latency, args, pins, run_no)
+                rows.extend(got)
+                print(_table(got), flush=True)
+                print(f"-- {n} workers, {latency} ms: {time.perf_counter() - t0:.1f} s", flush=True)
+        result = {"runs": rows, "checks": checks(url),
+                  "machine": {"cpus": os.cpu_count(), "load_avg": os.getloadavg()},
+                  "params": {k: str(v) for k, v in vars(args).items()}}  # fmt: skip
+        print(json.dumps(result["checks"], ensure_ascii=False), flush=True)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
+        c = result["checks"]
+        ok = (c["duplicate_active_reports"] == 0 and c["duplicate_or_missing_serials"] == 0
+              and c["audit_verify_ok"])  # fmt: skip
+        return 0 if ok else 1
+    finally:
+        if server is not None:
+            server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
