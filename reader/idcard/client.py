@@ -30,6 +30,7 @@ COMMAND_TIMEOUT = 1.0  # IDCARD.md "Transport": the reader answers within 1 s
 READ_TIMEOUT = 3.0  # reading the card: within 3 s
 
 SW_DONE, SW_FOUND = 0x90, 0x9F
+POLL = 0.05  # one wait on the port; the frame's deadline bounds the whole
 
 RESET_SAM, SAM_STATUS, SAM_ID = (0x10, 0xFF), (0x11, 0xFF), (0x12, 0xFF)
 FIND_CARD, SELECT_CARD = (0x20, 0x01), (0x20, 0x02)
@@ -61,8 +62,12 @@ class SerialSource:
         self.port = port
 
     def read(self, size: int, timeout: float) -> bytes:
+        # pyserial reconfigures the port (tcsetattr) on every change of ``timeout``: wait in
+        # slices of one fixed length and let the caller's deadline decide when to stop.
+        wait = min(timeout, POLL)
         try:
-            self.port.timeout = timeout
+            if self.port.timeout != wait:
+                self.port.timeout = wait
             return bytes(self.port.read(size))
         except Exception as exc:  # serial.SerialException, OSError, termios.error
             raise IdReaderDisconnected() from exc

@@ -111,7 +111,7 @@ def _read_exact(source: ByteSource, size: int, deadline: _Deadline, started: boo
         if not chunk:
             if left > 0:
                 continue  # a short read before the deadline: wait on
-            raise FrameTruncated() if started else IdReaderTimeout()
+            raise FrameTruncated() if started or got else IdReaderTimeout()
         parts.append(chunk)
         got += len(chunk)
     return b"".join(parts)
@@ -130,10 +130,13 @@ def read_frame(source: ByteSource, timeout: float,
     window = b""
     skipped = 0
     while window != HEADER:
-        byte = _read_exact(source, 1, deadline, started=skipped > 0 or bool(window))
-        window = (window + byte)[-len(HEADER):]
-        skipped += 1
-        if skipped > MAX_GARBAGE + len(HEADER):
+        # read as much as could complete the header; keep the longest tail that may start it
+        window += _read_exact(source, len(HEADER) - len(window), deadline,
+                              started=skipped > 0 or bool(window))
+        while not HEADER.startswith(window):
+            window = window[1:]
+            skipped += 1
+        if skipped > MAX_GARBAGE:
             raise FrameError()
     length_bytes = _read_exact(source, 2, deadline, started=True)
     length = int.from_bytes(length_bytes, "big")
