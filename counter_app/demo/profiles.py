@@ -171,3 +171,19 @@ def write_idcard_profiles(engine: Engine, directory: Path, as_of: dt.date) -> in
                 encoding="utf-8")
             count += 1
     return count
+
+
+def fixed_idcard_profiles(engine: Engine, as_of: dt.date) -> dict[str, dict[str, Any]]:
+    """ID card profiles of the fixed demo holders (``accounts.FIXED_HOLDERS``), keyed by ID
+    number in that order, from the database rows — for the demo panel's ID card reader
+    (``reader.idcard.emulator.PtyIdReader``); nothing is written anywhere."""
+    from counter_app.demo.accounts import FIXED_HOLDERS
+
+    numbers = [h.ssn for h in FIXED_HOLDERS]
+    query = text(
+        _HOLDERS.text.replace(" ORDER BY h.id", " WHERE h.ssn IN :numbers ORDER BY h.id")
+    ).bindparams(bindparam("numbers", expanding=True))
+    with engine.connect() as conn:
+        found = {row["ssn"]: idcard_profile(row, as_of)
+                 for row in conn.execute(query, {"numbers": numbers}).mappings()}
+    return {n: found[n] for n in numbers if n in found}

@@ -294,3 +294,34 @@ def test_demo_idcard_profiles_pass_the_chip_check_for_every_holder(
                     assert (social["ssn"], social["name"]) == (h.ssn, h.name)
     finally:
         _dispose(ctx)
+
+
+def test_fixed_demo_holders_have_id_card_profiles_for_the_demo_panel(
+        sqlite_demo_url: str) -> None:
+    from counter_app import db
+    from counter_app.demo.accounts import FIXED_HOLDERS
+    from counter_app.demo.profiles import fixed_idcard_profiles
+
+    engine = db.create_engine_for(sqlite_demo_url)
+    try:
+        profiles = fixed_idcard_profiles(engine, TODAY)
+    finally:
+        engine.dispose()
+    assert list(profiles) == [h.ssn for h in FIXED_HOLDERS]
+    assert profiles["650102198802140466"]["name"] == "阿依古丽·买买提"
+    assert all(parse_profile(p).id_number == n for n, p in profiles.items())
+
+
+def test_demo_data_command_writes_one_id_card_profile_per_holder(tmp_path: Path) -> None:
+    from counter_app.cli.main import main
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    out = tmp_path / "profiles"
+    assert main(["demo-data", "--holders", "20", "--db", url, "--profiles", str(out),
+                 "--as-of", "2025-03-10"]) == 0
+    written = sorted(out.glob("idcard-*.json"))
+    assert len(written) == 20
+    for path in written:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert path.name == f"idcard-{data['id_number']}.json"
+        assert parse_profile(data).kind.value == "resident"

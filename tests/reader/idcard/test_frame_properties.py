@@ -7,11 +7,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.idcard.emulator import EmulatedIdReader
 from reader.idcard.errors import IdCardError
 from reader.idcard.frames import HEADER, checksum, parse_response, read_frame, response_frame
 from reader.idcard.textblock import parse_text
 
-from .idkit import FakeClock, ScriptedSource
+from .idkit import RESIDENT, FakeClock, ScriptedSource, profile
 
 
 def _pieces(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -52,3 +53,13 @@ def test_random_text_blocks_parse_or_refuse(text: bytes) -> None:
     except IdCardError:
         return
     assert card.kind.value in ("resident", "hmt", "foreign")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40))
+def test_emulator_answers_any_command_body_with_a_well_formed_reply(body: bytes) -> None:
+    reader = EmulatedIdReader(profile(RESIDENT))
+    reply = reader.answer_bytes(body)
+    clock = FakeClock()
+    response = parse_response(read_frame(ScriptedSource([reply], clock), 1.0, clock))
+    assert response.sw3 in (0x90, 0x9F, 0x91, 0x10, 0x11, 0x21, 0x41, 0x80, 0x81)
