@@ -14,6 +14,12 @@
   ``SQLITE_BUSY`` (issue 4 item 7).
 - :func:`upgrade`, :func:`downgrade`, :func:`check` drive alembic programmatically; alembic
   is the only path to the schema.
+- Every engine hides bound parameters from exception texts (``hide_parameters=True``): a
+  driver error that reaches a log must not carry an ID number or a name. Every session
+  runs :func:`guard_stored_text` before a flush: no control, bidi, zero-width or
+  lone-surrogate character, and no string longer than its column, is ever stored — on
+  SQLite exactly as on PostgreSQL (which refuses NUL and over-long values itself, SQLite
+  stores them).
 
 Nothing here runs at import time; every engine is built by the caller (composition root).
 """
@@ -29,10 +35,12 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import JSON, Engine, String, create_engine, event, inspect
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from counter_app.validation.text_policy import TextRefused, storage_forbidden
 
 #: Execution option naming how SQLite starts a transaction (``DEFERRED``/``IMMEDIATE``).
 SQLITE_BEGIN_OPTION = "counter_sqlite_begin"
@@ -71,6 +79,8 @@ def create_engine_for(
     :func:`sqlalchemy.create_engine` (``echo=True`` and the like).
     """
     parsed = normalise_url(url)
+    # Exception texts never carry bound values (ID numbers, names): they reach logs.
+    kwargs["hide_parameters"] = True
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, lock_timeout_ms, kwargs)
     connect_args = dict(kwargs.pop("connect_args", {}))
@@ -161,7 +171,9 @@ def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[
     plain data built from them.
     """
     bind = engine if read_only else writer_engine(engine)
-    return sessionmaker(bind=bind, expire_on_commit=False)
+    factory = sessionmaker(bind=bind, expire_on_commit=False)
+    event.listen(factory, "before_flush", guard_stored_text)
+    return factory
 
 
 def read_only_factory(factory: object) -> sessionmaker[Session] | None:
@@ -174,7 +186,64 @@ def read_only_factory(factory: object) -> sessionmaker[Session] | None:
     if not isinstance(bind, Engine):
         return None
     reader = bind.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
-    return sessionmaker(bind=reader, expire_on_commit=False)
+    read_factory = sessionmaker(bind=reader, expire_on_commit=False)
+    event.listen(read_factory, "before_flush", guard_stored_text)
+    return read_factory
+
+
+# --------------------------------------------------------------------------- stored text
+
+
+def guard_stored_text(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """Refuse a flush that would store junk text (the module doc): one place for every table.
+
+    Services check their fields first with the input policy and a message naming the field
+    (``counter_app.validation.text_policy``); this is the guard behind them for a field a
+    service forgot. Raises :class:`TextRefused`; nothing of the flush is written.
+    """
+    for obj in (*session.new, *session.dirty):
+        state = inspect(obj)
+        mapper = state.mapper
+        loaded = state.dict  # what will be written; reading no attribute loads anything
+        for column in mapper.columns:
+            if not isinstance(column.type, (String, JSON)):
+                continue
+            value = loaded.get(mapper.get_property_by_column(column).key)
+            if value is None:
+                continue
+            problem = _stored_text_problem(value, column.type)
+            if problem is not None:
+                raise TextRefused(
+                    f"所填内容{problem}，未保存。请删除看不见的字符或精简内容后重试。",
+                    field=f"{mapper.local_table.name}.{column.name}",
+                    code="stored_text",
+                )
+
+
+def _stored_text_problem(value: Any, kind: Any, depth: int = 0) -> str | None:
+    if isinstance(value, str):
+        index = storage_forbidden(value)
+        if index is not None:
+            return f"第{index + 1}个字符 U+{ord(value[index]):04X} 不能保存"
+        length = getattr(kind, "length", None)
+        if isinstance(kind, String) and length is not None and len(value) > length:
+            return f"过长（最多{length}个字，现有{len(value)}个字）"
+        return None
+    if depth > 20:
+        return None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = _stored_text_problem(key, None, depth + 1) or _stored_text_problem(
+                item, None, depth + 1
+            )
+            if found is not None:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found = _stored_text_problem(item, None, depth + 1)
+            if found is not None:
+                return found
+    return None
 
 
 # --------------------------------------------------------------------------- alembic

@@ -36,6 +36,7 @@ VALUE_SIZE = 10.5
 MIN_FIT_SIZE = 7.5
 CELL_PAD = 1.8 * mm
 MIN_ROW_HEIGHT = 8 * mm
+CUT_MARK = "…（以下从略）"
 LABEL_GRAY = 0.92
 LINE_WIDTH = 0.6
 
@@ -59,6 +60,12 @@ class Field:
     weight: float = 1.0
     fit: bool = False
     min_lines: int = 1
+    #: The most lines the cell may take, whatever the value (the page must keep room for the
+    #: declaration and signatures): a longer value is set smaller, down to ``MIN_FIT_SIZE``,
+    #: and what still does not fit is cut with :data:`CUT_MARK`. Services limit the lengths
+    #: they accept (``counter_app.validation.text_policy``) so that this never cuts a
+    #: value a service accepted.
+    max_lines: int = 3
 
 
 class Sheet:
@@ -148,6 +155,23 @@ class Sheet:
             return [text], fitted
         return self.wrap(text, width, MIN_FIT_SIZE), MIN_FIT_SIZE
 
+    def bounded(self, text: str, width: float, max_lines: int) -> tuple[list[str], float]:
+        """``text`` in at most ``max_lines`` lines: the largest size from ``VALUE_SIZE`` down
+        to ``MIN_FIT_SIZE`` at which it fits, else cut at ``MIN_FIT_SIZE`` with CUT_MARK."""
+        size = VALUE_SIZE
+        while size >= MIN_FIT_SIZE:
+            lines = self.wrap(text, width, size)
+            if len(lines) <= max_lines:
+                return lines, size
+            size -= 0.5
+        size = MIN_FIT_SIZE
+        lines = self.wrap(text, width, size)[:max_lines]
+        last = lines[-1] if lines else ""
+        while last and self.width(last + CUT_MARK, size) > width:
+            last = last[:-1]
+        lines[-1:] = [last + CUT_MARK]
+        return lines, size
+
     def paragraph(self, x: float, top: float, width: float, text: str, size: float,
                   leading: float | None = None, *, bold: bool = False) -> float:
         """Draw wrapped ``text`` from ``top`` down; returns the bottom of the last line."""
@@ -207,6 +231,8 @@ class Sheet:
                 lines, size = self.fit(f.value, inner, VALUE_SIZE)
             else:
                 lines, size = self.wrap(f.value, inner, VALUE_SIZE), VALUE_SIZE
+            if len(lines) > max(f.max_lines, f.min_lines):
+                lines, size = self.bounded(f.value, inner, max(f.max_lines, f.min_lines))
             label_lines = self.wrap(f.label, label_inner, LABEL_SIZE)
             need = max(len(lines), f.min_lines) * size * 1.4
             need = max(need, len(label_lines) * LABEL_SIZE * 1.3) + 2 * CELL_PAD

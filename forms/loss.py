@@ -31,7 +31,7 @@ def holder_rows(sheet: Sheet, form: LossForm, copy: Copy) -> list[list[Field]]:
         [Field("社会保障卡卡号", copy.card_number(form.card_number)),
          Field("联系电话", copy.phone(h.phone))],
         [Field("参保区县", h.district_name), Field("挂失方式", "书面挂失")],
-        [Field("常住地址", h.address)],
+        [Field("常住地址", h.address, max_lines=4)],
     ]
 
 
@@ -41,8 +41,9 @@ def _draw_body(form: LossForm) -> DrawBody:
         y = sheet.fields(y, holder_rows(sheet, form, copy))
         y = sheet.section(y - 2 * mm, "二、遗失情况")
         y = sheet.fields(y, [
-            [Field("遗失日期", format_date(form.lost_on)), Field("遗失地点", form.lost_place)],
-            [Field("遗失经过", form.circumstances, min_lines=3)],
+            [Field("遗失日期", format_date(form.lost_on)),
+             Field("遗失地点", form.lost_place, max_lines=4)],
+            [Field("遗失经过", form.circumstances, min_lines=3, max_lines=8)],
             [Field("电话挂失", phone_report_text(form))],
         ])
         y = sheet.section(y - 2 * mm, "三、身份核验")

@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
+
 from counter_app import db
 from counter_app.cli.cmd_db import database_url
+from counter_app.cli.main import refusal_message
 from counter_app.demo import DemoDataError, fill_demo
 from counter_app.demo.profiles import write_idcard_profiles
 from counter_app.settings import load_settings
@@ -38,9 +41,9 @@ def _demo_data(args: argparse.Namespace) -> int:
     url = database_url(args)
     settings_path = getattr(args, "settings", None)
     settings = load_settings(Path(settings_path) if settings_path else None)
-    db.upgrade(url)
     engine = db.create_engine_for(url, lock_timeout_ms=settings.lock_timeout_ms)
     try:
+        db.upgrade(url)
         summary = fill_demo(engine, holders=args.holders, seed=args.seed, as_of=args.as_of,
                             profiles_dir=args.profiles,
                             phone_validity_days=settings.phone_report_validity_days,
@@ -49,6 +52,10 @@ def _demo_data(args: argparse.Namespace) -> int:
                    if args.profiles else 0)
     except DemoDataError as exc:
         print(f"错误: {exc}", file=sys.stderr)
+        return 1
+    except sa_exc.DBAPIError as exc:
+        # e.g. the application's role, which may not create or empty tables
+        print(f"错误: {refusal_message(exc)}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()

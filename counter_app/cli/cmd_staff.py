@@ -65,11 +65,12 @@ def _ctx(args: argparse.Namespace) -> Any:
 
 def _run(args: argparse.Namespace, work: Any) -> int:
     from counter_app.services.errors import ServiceError
+    from counter_app.validation import ValidationError
 
     ctx = _ctx(args)
     try:
         return int(work(ctx) or 0)
-    except ServiceError as error:
+    except (ServiceError, ValidationError) as error:
         print(f"错误: {error}", file=sys.stderr)
         return 1
     finally:
@@ -78,10 +79,24 @@ def _run(args: argparse.Namespace, work: Any) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from counter_app.services import staff_accounts
+    from counter_app.validation import ValidationError
+    from counter_app.validation.text_policy import (
+        OFFICE_CODE,
+        STAFF_NAME,
+        clean_staff_no,
+        clean_text,
+    )
+
+    try:
+        staff_no = clean_staff_no(args.staff_no)
+        name = clean_text(args.name, STAFF_NAME)
+        office = clean_text(args.office, OFFICE_CODE)
+    except ValidationError as error:
+        print(f"错误: {error}", file=sys.stderr)
+        return 2
 
     def work(ctx: Any) -> int:
-        info, password = staff_accounts.add_staff(ctx, None, args.staff_no, args.name, args.office,
-                                        args.role)  # fmt: skip
+        info, password = staff_accounts.add_staff(ctx, None, staff_no, name, office, args.role)
         print(f"已新增 {info.staff_no} {info.name} ({info.role}, {info.office_code})")
         print(f"初始密码（仅显示一次，首次登录须修改）: {password.value}")
         return 0

@@ -47,6 +47,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 — the one place no traceback reaches the screen
+        if os.environ.get("COUNTER_DEBUG") == "1":
+            raise
+        print(f"错误: {refusal_message(exc)}", file=sys.stderr)
+        return 1
+
+
+def refusal_message(error: BaseException) -> str:
+    """What the command line prints for an error: a service's or validator's Chinese
+    message; for a driver or internal error a Chinese sentence and the error's type only.
+
+    Never the exception's own text for those: a driver error may quote bound values (an ID
+    number, a new account's password hash) and a traceback prints them all.
+    """
+    from sqlalchemy import exc as sa_exc
+
+    from counter_app.services.db_errors import input_error_for
+    from counter_app.services.errors import DatabaseUnavailable, ServiceError
+    from counter_app.services.uow import is_connection_lost, sqlstate
+    from counter_app.validation import ValidationError
+
+    if isinstance(error, (ServiceError, ValidationError)):
+        return str(error)
+    mapped = input_error_for(error)
+    if mapped is not None:
+        return str(mapped)
+    if isinstance(error, sa_exc.DBAPIError):
+        if sqlstate(error) == "42501" or "permission denied" in str(error.orig).lower():
+            return (
+                "当前数据库账户没有此操作所需的权限（例如应用账户不能建表或清空表）。"
+                "请改用数据库所有者（迁移）账户的 URL 运行此命令。"
+            )
+        if is_connection_lost(error):
+            return str(DatabaseUnavailable())
+        return f"数据库拒绝了此操作（{type(error.orig).__name__}）。请核对参数后重试。"
+    return (
+        f"命令未完成（内部错误 {type(error).__name__}）。请联系系统管理员；"
+        "开发人员可设 COUNTER_DEBUG=1 查看详情。"
+    )
 
 
 if __name__ == "__main__":

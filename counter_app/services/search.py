@@ -28,7 +28,8 @@ from counter_app.services.permissions import Action
 from counter_app.services.refusals import require
 from counter_app.validation import ValidationError, check_card_number, parse_id_number
 from counter_app.validation._normalise import fold_width
-from counter_app.validation.names import validate_name
+from counter_app.validation.names import MIDDLE_DOT, validate_name
+from counter_app.validation.text_policy import SEARCH_TEXT, clean_text
 from forms.masking import mask_card_number, mask_id_number
 
 MAX_HITS = 50
@@ -47,6 +48,9 @@ _CARD_LIKE = re.compile(r"^[0-9A-Z]{8}[0-9X]$")
 _SEPARATORS = re.compile(r"[\s\-]+")
 #: Latin letters and digits only, starting with a letter: meant as a card number.
 _CARD_ATTEMPT = re.compile(r"^[A-Z][0-9A-Z]*[0-9][0-9A-Z]*$")
+#: A full-width full stop between two non-digits is a name's separator (阿依古丽．买买提), not
+#: a date's: it must not become "." before the name is checked.
+_NAME_DOT = re.compile(r"(?<=[^\d\s])\uff0e(?=[^\d\s])")
 
 
 class SearchKind(StrEnum):
@@ -102,7 +106,12 @@ def _parse_date(text: str) -> dt.date | None:
 
 def parse_search(text: str, today: dt.date | None = None) -> SearchQuery:
     """What the clerk typed → a query. Raises ``ValidationError`` (Chinese message)."""
-    raw = fold_width(text or "").strip()
+    # The input policy first: an invisible or control character anywhere is named by its
+    # position, instead of making an ID number look like a name without a birth date.
+    if not isinstance(text, str) or not text.strip():
+        raise _refuse("未输入查询内容。" + _HELP, "empty")
+    typed = clean_text(text, SEARCH_TEXT)
+    raw = fold_width(_NAME_DOT.sub(MIDDLE_DOT, typed)).strip()
     if not raw:
         raise _refuse("未输入查询内容。" + _HELP, "empty")
     compact = _SEPARATORS.sub("", raw).upper()

@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
+from counter_app.services.db_errors import input_error_for
 from counter_app.services.errors import ConcurrentChange, DatabaseUnavailable
 
 T = TypeVar("T")
@@ -63,6 +64,12 @@ class UnitOfWork:
         # ``run_retrying`` to retry or report.
         if isinstance(exc, sa_exc.DBAPIError) and _lost_not_conflict(exc):
             raise DatabaseUnavailable() from exc
+        # Input the database refused (NUL, a lone surrogate, a duplicate staff number): a
+        # typed error with a Chinese message; the driver's text, which may quote the value,
+        # is not chained (db_errors.py).
+        refused = input_error_for(exc) if exc is not None else None
+        if refused is not None:
+            raise refused from None
 
     def commit(self) -> None:
         self.session.commit()

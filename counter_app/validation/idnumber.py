@@ -15,7 +15,7 @@ from typing import Final
 
 from counter_app.validation._normalise import fold_width
 from counter_app.validation.errors import FIELD_ID_NUMBER, ValidationError, describe_char
-from counter_app.validation.regions import PROVINCE_PREFIXES
+from counter_app.validation.regions import PROVINCE_PREFIXES, is_known_region_code
 
 WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS: Final = "10X98765432"  # index: weighted sum mod 11
@@ -113,6 +113,14 @@ def parse_id_number(text: str, today: date | None = None) -> IdNumber:
     if prefix not in PROVINCE_PREFIXES:
         raise _refuse(
             f"身份证号码前两位 {prefix} 不是有效的省级行政区划代码。{_ADVICE}",
+            "region",
+        )
+    if not is_known_region_code(number[:6]):
+        # Old numbers keep abolished codes (they are in the list); a code never listed is a
+        # typing error or an invented number.
+        raise _refuse(
+            f"身份证号码前六位 {number[:6]} 不是有效的行政区划代码（GB/T 2260 历年代码中没有）。"
+            f"{_ADVICE}",
             "region",
         )
 

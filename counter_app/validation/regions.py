@@ -4,13 +4,17 @@ Two tables: Chongqing's 38 current district- and county-level divisions with the
 codes (offices belong to one of them, RULES.md S2), and the province-level 2-digit prefixes
 that start any citizen ID number. An ID number's region is where it was first issued, so it
 need not be Chongqing, and older numbers keep codes that no longer exist (长寿县 500221,
-江津市 500381, Sichuan 51xxxx before 1997): only the province prefix of an ID is checked.
+江津市 500381, Sichuan 51xxxx before 1997): an ID's 6-digit code is checked against every
+GB/T 2260 code ever in force (:func:`is_known_region_code`, data in ``gb2260_codes.py``).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from types import MappingProxyType
 from typing import Final
+
+from counter_app.validation import gb2260_codes
 
 # Codes as in force since 武隆 became a district (2016) and 梁平 (2016), 开州 (2016),
 # 潼南/荣昌 (2015), 璧山/铜梁 (2014) before it.
@@ -116,3 +120,22 @@ def is_chongqing_district(code: str) -> bool:
 def province_name(prefix: str) -> str | None:
     """The province-level division a 2-digit prefix (or any longer code) starts with."""
     return PROVINCE_PREFIXES.get(prefix[:2]) if len(prefix) >= 2 else None
+
+
+@cache
+def _all_codes() -> MappingProxyType[str, str]:
+    lines = gb2260_codes.CODES.splitlines()
+    return MappingProxyType({line[:6]: line[6:] for line in lines if line})
+
+
+def region_code_name(code: str) -> str | None:
+    """The (most recent) name of a GB/T 2260 code in force at any time since 1980, or None.
+
+    Abolished codes are known: ID numbers keep the code of the place that first issued them.
+    """
+    return _all_codes().get(code)
+
+
+def is_known_region_code(code: str) -> bool:
+    """True for a 6-digit code that GB/T 2260 has listed at any time since 1980."""
+    return code in _all_codes()

@@ -5,7 +5,8 @@ The vpcd driver (loaded by pcscd, configured in ``/etc/reader.conf.d/``) listens
 *card* side: it connects to that port and answers. Wire format, both ways: a 2-byte
 big-endian length, then the payload. A 1-byte payload from the driver is a control message
 (``00`` power off, ``01`` power on, ``02`` reset, ``04`` get ATR — only the last is answered;
-any other single byte is a too-short APDU and answered ``6700``, CARD.md); anything longer is a command APDU, answered with the response APDU.
+any other single byte is a too-short APDU and answered ``6700``, CARD.md); anything longer
+is a command APDU, answered with the response APDU.
 
 A connected socket is a card in the reader; closing it is pulling the card. The client
 reconnects by itself when pcscd restarts. ``TCP_NODELAY`` and one ``sendall`` per message

@@ -17,7 +17,7 @@ from counter_app.validation import (
     is_valid_id_number,
     parse_id_number,
 )
-from counter_app.validation.regions import PROVINCE_PREFIXES
+from counter_app.validation.regions import gb2260_codes, is_known_region_code
 from tests.validation.reference import gb11643_check, with_check
 
 TODAY = date(2025, 6, 1)
@@ -79,6 +79,22 @@ def test_region_need_not_be_chongqing_nor_current() -> None:
     # 500221 was 长寿县 before it became a district; 51xxxx is Sichuan (pre-1997 Chongqing).
     for first17 in ("50022119700101002", "51021119600101003", "65010219900101004"):
         assert parse_id_number(with_check(first17), TODAY).region_code == first17[:6]
+
+
+@pytest.mark.parametrize("region", ["119999", "500199", "500099", "510098"])
+def test_six_digit_region_code_must_be_one_gb_t_2260_has_listed(region: str) -> None:
+    # IDCARD.md/GB 11643: digits 1-6 are a GB/T 2260 code; a valid province prefix alone is
+    # not enough (119999 has the prefix of 北京市 but was never a code).
+    error = refusal(with_check(region + "19700101002"))
+    assert error.code == "region"
+    assert f"前六位 {region}" in str(error)
+
+
+def test_abolished_codes_stay_valid_for_old_numbers() -> None:
+    # 崇文区 110103 (merged 2010), 江津市 500381 (a district since 2006), 长寿县 500221,
+    # 长寿县 510221 under Sichuan before 1997: numbers issued then keep those codes.
+    for region in ("110103", "500381", "500221", "510221"):
+        assert parse_id_number(with_check(region + "19700101002"), TODAY).region_code == region
 
 
 def test_29_february_in_leap_years() -> None:
@@ -220,13 +236,15 @@ def test_error_survives_pickling() -> None:
 # --- properties -----------------------------------------------------------------------
 
 
+_KNOWN_CODES = sorted(line[:6] for line in gb2260_codes.CODES.splitlines() if line)
+
+
 @st.composite
 def valid_ids(draw: st.DrawFn) -> str:
-    prefix = draw(st.sampled_from(sorted(PROVINCE_PREFIXES)))
-    rest_of_region = draw(st.text("0123456789", min_size=4, max_size=4))
+    region = draw(st.sampled_from(_KNOWN_CODES))
     birth = draw(st.dates(min_value=date(1900, 1, 1), max_value=TODAY))
     sequence = draw(st.text("0123456789", min_size=3, max_size=3))
-    return with_check(prefix + rest_of_region + birth.strftime("%Y%m%d") + sequence)
+    return with_check(region + birth.strftime("%Y%m%d") + sequence)
 
 
 @PROPERTY
@@ -246,7 +264,7 @@ def test_generated_valid_ids_parse_and_round_trip(number: str) -> None:
 
 def _plausible(number: str) -> bool:
     """Region prefix known and birth date real and in range: only the check can fail."""
-    if number[:2] not in PROVINCE_PREFIXES or not number[:17].isdigit():
+    if not number[:17].isdigit() or not is_known_region_code(number[:6]):
         return False
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
