@@ -212,6 +212,33 @@ def test_emulator_killed_mid_session(emulate: Any) -> None:
         c.close()
 
 
+def test_emulator_killed_mid_read(emulate: Any) -> None:
+    proc, path = emulate("--read-delay", "2.5")
+    c = open_reader(path)
+    outcome: list[BaseException | object] = []
+    try:
+        c.find_card()
+        c.select_card()
+
+        def read() -> None:
+            try:
+                outcome.append(c.read_blocks())
+            except BaseException as exc:  # handed to the test thread
+                outcome.append(exc)
+
+        worker = threading.Thread(target=read)
+        worker.start()
+        threading.Event().wait(0.5)  # the read command is on its way or being answered
+        proc.kill()
+        proc.wait()
+        worker.join(10)
+        assert not worker.is_alive()  # no hang
+        assert isinstance(outcome[0], (e.IdReaderDisconnected, e.IdReaderTimeout,
+                                       e.FrameTruncated))
+    finally:
+        c.close()
+
+
 def _line(proc: subprocess.Popen[str]) -> str:
     assert proc.stdout is not None
     ready, _, _ = select.select([proc.stdout], [], [], 60)
