@@ -19,6 +19,7 @@ from counter_app.api.types import SupervisorApproval
 from counter_app.services import (
     access_slips,
     approvals,
+    card_lookup,
     document_check,
     lifting,
     phone_reports,
@@ -115,6 +116,9 @@ class InProcessServices(CounterServices):
 
     def card_removed(self, session: HolderSession) -> None:
         sessions.card_removed(self.ctx, session)
+
+    def card_state(self, actor: Actor, identity: CardIdentity) -> str | None:
+        return card_lookup.card_state(self.ctx, actor, identity)
 
     def issue_access_slip(self, actor: Actor, session: SessionRef) -> AccessSlipResult:
         return access_slips.issue_access_slip(self.ctx, actor, session)

@@ -111,6 +111,10 @@ class CounterServices(ABC):
     def card_removed(self, session: HolderSession) -> None: ...
 
     @abstractmethod
+    def card_state(self, actor: Actor, identity: CardIdentity) -> str | None:
+        """The issuer's state of the card read from the chip (no holder data), or None."""
+
+    @abstractmethod
     def issue_access_slip(self, actor: Actor, session: SessionRef) -> AccessSlipResult: ...
 
     # -- records -----------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The action panel: one button per counter action with its function key, then 结束服务
-and 锁定.
+"""The action panel: one button per counter action with its function key, then 结束服务,
+锁定 and 退出登录.
 
 It builds the buttons and their keys and turns clicks into signals; it does not decide
 which actions are allowed — the window enables each button from ``ui.actions.availability``
@@ -17,11 +17,13 @@ from counter_app.ui.actions import COUNTER_ACTIONS
 
 
 class ActionPanel(QWidget):
-    """``action_requested(Action)``, ``end_requested``, ``lock_requested`` on a click."""
+    """``action_requested(Action)``, ``end_requested``, ``lock_requested``,
+    ``logout_requested`` on a click."""
 
     action_requested = pyqtSignal(object)
     end_requested = pyqtSignal()
     lock_requested = pyqtSignal()
+    logout_requested = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,3 +54,7 @@ class ActionPanel(QWidget):
         self.lock_button = QPushButton(self.tr("锁定 (Ctrl+L)"))
         self.lock_button.clicked.connect(lambda _c=False: self.lock_requested.emit())
         layout.addWidget(self.lock_button)
+        self.logout_button = QPushButton(self.tr("退出登录"))
+        self.logout_button.setObjectName("logoutButton")
+        self.logout_button.clicked.connect(lambda _c=False: self.logout_requested.emit())
+        layout.addWidget(self.logout_button)

@@ -93,6 +93,9 @@ class Situation:
     #: The chip's social security application is blocked (by a medical terminal after a
     #: loss report); the lift unblocks it.
     app_blocked: bool = False
+    #: Without a session: the issuer's state of the card in the reader (``card_state``
+    #: of the services), None while unknown or for a card the records do not hold.
+    reader_card_state: str | None = None
 
 
 def _label(action: Action) -> str:
@@ -109,7 +112,8 @@ def availability(actor: Actor | None, action: Action, s: Situation) -> tuple[boo
         return False, tr(
             "actions", "请先由持卡人插卡并输入密码，或查询参保人并核验身份证件。"
         )
-    why = _refusal(action, card_state_kind(s.card_state), s)
+    state = s.card_state if s.has_session else s.reader_card_state
+    why = _refusal(action, card_state_kind(state), s)
     return (False, why) if why else (True, "")
 
 
@@ -157,12 +161,6 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
         if no_card:
             return _no_card_in_use(action)
     elif action is Action.LIFT_LOSS_REPORT:
-        if not s.has_session and s.card_in_reader and not s.app_blocked:
-            # The card's state is not known before the holder's PIN opens the session
-            # (it may well be active); only a chip that cannot open one starts from here.
-            return tr(
-                "actions", "请先由持卡人输入密码查看卡状态；只有已挂失的卡才能解除挂失。"
-            )
         if kind == "replaced":
             return tr("actions", "该卡已申请补卡，原卡不能再解除挂失。")
         if kind == "cancelled":

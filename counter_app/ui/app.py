@@ -23,7 +23,7 @@ from counter_app.api.inprocess import InProcessServices
 from counter_app.services.context import ServiceContext
 from counter_app.settings import Settings, SettingsError, load_settings
 from counter_app.ui.demo_panel import DemoCardsPanel, DemoPinPad
-from counter_app.ui.i18n import install_language
+from counter_app.ui.i18n import install_language, install_qt_translations
 from counter_app.ui.login import LoginDialog
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.pin_entry import PinEntry
@@ -350,6 +350,7 @@ def run(demo: bool, settings_path: str | None) -> int:
         QMessageBox.critical(None, "社保卡经办窗口工作站", str(error))
         return 2
     translator = install_language(app, settings.language)  # noqa: F841 - kept alive
+    qt_translator = install_qt_translations(app, settings.language)  # noqa: F841 - kept alive
     ws = build_workstation(settings, demo)
     if ws.reader_service is not None:
         ws.reader_service.start()
@@ -359,7 +360,16 @@ def run(demo: bool, settings_path: str | None) -> int:
     def logged_in(result: Any) -> None:
         window = make_main_window(ws, result.actor)
         windows.append(window)
+        window.logged_out.connect(lambda: login_again(window))
         window.show()
+
+    def login_again(window: MainWindow) -> None:
+        """退出登录: the window closes; the login dialog is shown again, emptied."""
+        if window in windows:
+            windows.remove(window)
+        login.form.password.clear()
+        login.form.error.setText("")
+        login.show()
 
     login.logged_in.connect(logged_in)
     login.rejected.connect(app.quit)

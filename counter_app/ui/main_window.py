@@ -43,6 +43,10 @@ from counter_app.ui.search_pane import HIT_COLUMNS, SearchPane
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.tasks import TaskRunner
 
+#: Widths that keep the window within a 1680-pixel screen with both docks open.
+HOLDER_MIN_WIDTH = 420
+KEYPAD_DOCK_MAX_WIDTH = 380
+
 #: Opens a workflow dialog: (window, action) -> None. Filled by ``workflows.register``.
 WorkflowOpener = Callable[["MainWindow", Action], None]
 
@@ -68,10 +72,16 @@ class MainWindow(QMainWindow):
         self.actor: Actor = actor
         self._open_workflow = open_workflow
         self.card_state: str | None = None
+        #: The issuer's state of the card in the reader, looked up at insertion.
+        self.reader_card_state: str | None = None
         self.card_session = False
         self.workflow: Any = None  # the open workflow dialog, if any
         self.locked = False
         self.hidden_windows: list[QWidget] = []
+        #: What the lock screen took away, given back on unlock: docks and menu actions.
+        self._locked_docks: list[QWidget] = []
+        self._locked_actions: list[QAction] = []
+        self.logged_out_already = False
         #: The open ID-check dialog, if any (tests drive it).
         self.id_dialog: Any = None
 
@@ -96,6 +106,7 @@ class MainWindow(QMainWindow):
         self.action_panel.action_requested.connect(self.start_workflow)
         self.action_panel.end_requested.connect(self.end_session)
         self.action_panel.lock_requested.connect(self.lock)
+        self.action_panel.logout_requested.connect(self.logout)
         self.addActions(self.action_panel.shortcuts)
         #: The buttons this window enables from the rules (:meth:`refresh_actions`).
         self.action_buttons = self.action_panel.buttons
@@ -106,6 +117,9 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.holder)
         splitter.addWidget(self.action_panel)
         splitter.setStretchFactor(1, 1)
+        # The record view scrolls: its minimum must not push the window past a 1680-px
+        # screen when the holder keypad's dock (and the demo dock) open beside it.
+        self.holder.setMinimumWidth(HOLDER_MIN_WIDTH)
         splitter.setSizes([330, 760, 220])
         work = QWidget()
         work_layout = QVBoxLayout(work)
@@ -128,6 +142,7 @@ class MainWindow(QMainWindow):
             dock.setObjectName("holderDock")
             dock.setWidget(pin_entry.panel)
             dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+            dock.setMaximumWidth(KEYPAD_DOCK_MAX_WIDTH)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             dock.hide()
             self.holder_dock = dock
@@ -180,8 +195,23 @@ class MainWindow(QMainWindow):
         ]
         for window in self.hidden_windows:
             window.hide()
-        if self.holder_dock is not None:
-            self.holder_dock.hide()
+        # Nothing readable and nothing usable but the unlock form: every dock (the holder
+        # keypad, the demo cards), the menu bar (报表 lists holders), the status bar, and
+        # every action and shortcut of the window.
+        self._locked_docks = [d for d in self.findChildren(QDockWidget) if d.isVisible()]
+        for dock in self._locked_docks:
+            dock.hide()
+        self._locked_actions = [a for a in self.findChildren(QAction) if a.isEnabled()]
+        for act in self._locked_actions:
+            act.setEnabled(False)
+        bar = self.menuBar()
+        if bar is not None:
+            bar.setEnabled(False)
+            bar.hide()
+        status = self.statusBar()
+        if status is not None:
+            status.clearMessage()
+            status.hide()
         self.lock_screen.prepare(self.actor.staff_no, self.actor.name)
         self.stack.setCurrentWidget(self.lock_screen)
 
@@ -205,6 +235,21 @@ class MainWindow(QMainWindow):
         for window in self.hidden_windows:
             window.show()
         self.hidden_windows = []
+        for act in self._locked_actions:
+            act.setEnabled(True)
+        self._locked_actions = []
+        for dock in self._locked_docks:
+            if dock is not self.holder_dock:  # the keypad dock shows itself when needed
+                dock.show()
+        self._locked_docks = []
+        bar = self.menuBar()
+        if bar is not None:
+            bar.setEnabled(True)
+            bar.show()
+        status = self.statusBar()
+        if status is not None:
+            status.show()
+        self.refresh_actions()
         self.idle.start()
 
     def _switch_staff(self, actor: Actor) -> None:
@@ -216,7 +261,7 @@ class MainWindow(QMainWindow):
         self.workflow = None
         session = self.holder.session
         self.holder.clear()
-        self.hits.set_rows([])
+        self.clear_search()
         self.card_session = False
         if session is not None:
             self.runner.run(
@@ -228,6 +273,36 @@ class MainWindow(QMainWindow):
         self.runner.run(lambda: self.gateway.logout(previous), None, lambda _e: None, name="logout")
         self._set_actor(actor)
 
+    def logout(self) -> None:
+        """退出登录: end the open holder session and the staff session, close the window
+        (``logged_out``: the composition root shows the login again)."""
+        if self.logged_out_already:
+            return
+        self.logged_out_already = True
+        session, actor = self.holder.session, self.actor
+        self.card_login.cancel()
+        self.pins.cancel()
+        self.holder.clear()
+        self.clear_search()
+
+        def end_then_logout() -> None:
+            if session is not None:
+                try:
+                    self.gateway.end_session(actor, session)
+                finally:
+                    self.gateway.logout(actor)
+            else:
+                self.gateway.logout(actor)
+
+        self.runner.run(end_then_logout, None, lambda _e: None, name="logout")
+        self.logged_out.emit()
+        self.close()
+
+    def clear_search(self) -> None:
+        """Forget the last search: its rows and the text typed (another holder or clerk)."""
+        self.hits.set_rows([])
+        self.search_pane.clear_text()
+
     # -- reader ------------------------------------------------------------------------
 
     def _reader_state(self, state: ReaderState, detail: str) -> None:
@@ -235,18 +310,33 @@ class MainWindow(QMainWindow):
         self.refresh_actions()
 
     def _card_ready(self, identity: Any) -> None:
+        self.reader_card_state = None
+        actor = self.actor
+
+        def known(state: str | None) -> None:
+            self.reader_card_state = state
+            self.refresh_actions()
+
+        self.runner.run(
+            lambda: self.gateway.card_state(actor, identity),
+            known,
+            lambda _e: None,  # unknown: the lift's own checks say why
+            name="card_state",
+        )
         if self.locked or self.workflow is not None:
             return  # a workflow that waits for a card takes it from the bridge itself
         if self.holder.session is None:
             self.card_login.start(self.actor, identity)
 
     def _card_removed(self) -> None:
+        self.reader_card_state = None
         self.card_login.cancel()
         if self.workflow is not None and hasattr(self.workflow, "card_pulled"):
             self.workflow.card_pulled()
         if self.card_session and self.holder.session is not None:
             session = self.holder.session
             self.holder.clear()
+            self.clear_search()
             self.card_session = False
             self.card_state = None
             self.runner.run(
@@ -266,6 +356,7 @@ class MainWindow(QMainWindow):
             offer_after_card_removal(self, session)
 
     def _card_session_opened(self, session: Any) -> None:
+        self.clear_search()  # another holder's search rows must not stay beside this one
         self.card_session = True
         self.holder.show_session(self.actor, session)
         self.refresh_actions()
@@ -351,6 +442,7 @@ class MainWindow(QMainWindow):
 
         def done(summary: Any) -> None:
             self.holder.clear()
+            self.clear_search()
             self.card_session = False
             self.card_state = None
             self.refresh_actions()
@@ -384,6 +476,7 @@ class MainWindow(QMainWindow):
             # What the chip in the reader says (P6, and a hospital terminal's block).
             pin_blocked=None if tries is None else tries == 0,
             app_blocked=getattr(chip, "app_state", "ok") == "blocked",
+            reader_card_state=self.reader_card_state if in_reader else None,
         )
 
     def refresh_actions(self) -> None:
@@ -423,7 +516,7 @@ class MainWindow(QMainWindow):
         """Closing ends the open holder session (audited by the service) and the entry."""
         session, actor = self.holder.session, self.actor
         self.holder.clear()
-        if session is not None:
+        if session is not None and not self.logged_out_already:
             self.runner.run(
                 lambda: self.gateway.end_session(actor, session),
                 None,

@@ -50,6 +50,9 @@ class SearchPane(QWidget):
         QWidget.setTabOrder(self.box.edit, self.view)
         QWidget.setTabOrder(self.view, self.open_button)
 
+    def clear_text(self) -> None:
+        self.box.edit.clear()
+
     def focus_search(self) -> None:
         self.box.edit.setFocus()
         self.box.edit.selectAll()

@@ -125,7 +125,7 @@ class FakeServices(CounterServices):
             "YB500103-01": ("pw1", make_actor()),
             "YB500103-02": ("pw2", make_actor(2, "YB500103-02", "医保经办乙")),
         }
-        self.card_state = "active"
+        self.card_state_value = "active"
         self.db_down = False
         self.calls: list[tuple[str, Any]] = []
         self.ended: list[Any] = []
@@ -135,7 +135,7 @@ class FakeServices(CounterServices):
     @property
     def hit(self) -> HolderHit:
         return HolderHit(7, "张三", mask_id_number(SSN), "1", dt.date(1985, 7, 15), "A12345674",
-                         self.card_state)  # fmt: skip
+                         self.card_state_value)  # fmt: skip
 
     def _db(self) -> None:
         if self.db_down:
@@ -212,6 +212,9 @@ class FakeServices(CounterServices):
     def card_removed(self, session: HolderSession) -> None:
         self.ended.append(session)
 
+    def card_state(self, actor: Actor, identity: CardIdentity) -> str | None:
+        return self.card_state_value if identity.card_id_code == CARD_ID else None
+
     def issue_access_slip(self, actor: Actor, session: SessionRef) -> AccessSlipResult:
         assert isinstance(session, AccessSummary)
         form = specimen(FormKind.ACCESS_SLIP)
@@ -223,7 +226,8 @@ class FakeServices(CounterServices):
         at = dt.datetime(2024, 1, 2, 1, 30, tzinfo=dt.UTC)
         basic = BasicInfo(7, "张三", mask_id_number(SSN), "1", "01", dt.date(1985, 7, 15),
                           "employed", "500103", "渝中区", "138****8000")  # fmt: skip
-        card = CardInfo(70, "A12345674", self.card_state, CARD_STATES.get(self.card_state, ""),
+        card = CardInfo(70, "A12345674", self.card_state_value,
+                        CARD_STATES.get(self.card_state_value, ""),
                         at, dt.date(2020, 5, 1), dt.date(2030, 5, 1), "3.00", "500103")  # fmt: skip
         return HolderOverview(basic, card, (CardEvent(at, "issue", "A12345674", "渝中区"),))
 

@@ -5,7 +5,6 @@ end-to-end tests check the real services' overview feeds it (demo database)."""
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 import pytest
@@ -111,7 +110,7 @@ PIN_BLOCKED: list[tuple[Action, str | None, bool, str]] = [
     (UNBLOCK, "active", True, ""),  # P6
     (WRITTEN, "active", True, ""),
     (SERVICE, "active", True, ""),  # the query password is not the card PIN
-    (LIFT, "lost", False, "解挂须持卡人输入密码"),  # the holder proves the card is theirs with the PIN
+    (LIFT, "lost", False, "解挂须持卡人输入密码"),  # U5: the holder proves it with the PIN
     (REPLACE, "lost", True, ""),  # ...so a replacement is the way left
 ]
 
@@ -146,22 +145,30 @@ def test_application_blocked(action: Action) -> None:
 
 
 @pytest.mark.parametrize("action", ALL)
-def test_without_a_holder_session_nothing_but_a_blocked_chips_lift(action: Action) -> None:
-    """RULES Q7: no action before the holder is identified. A card in the reader whose
-    state is not known yet (the holder is still typing the PIN; it may well be active) does
-    not offer the lift (F9); only a card whose chip application is blocked — it cannot open
-    a card session — starts the lift from the card alone (U5: the PIN is typed there)."""
+def test_without_a_holder_session_only_the_lift_starts_from_the_card(action: Action) -> None:
+    """RULES Q7: nothing before the holder is identified, but the lift starts from the card
+    alone (U5: the holder types its PIN inside the lift)."""
     enabled, why = availability(SUBCENTER, action, Situation(card_in_reader=True))
-    assert not enabled
-    assert ("核验身份证件" in why) if action is not LIFT else ("输入密码" in why)
-    enabled, _why = availability(
-        SUBCENTER, action, Situation(card_in_reader=True, app_blocked=True)
-    )
     assert enabled is (action is LIFT)
+    if action is not LIFT:
+        assert "核验身份证件" in why
     enabled, why = availability(SUBCENTER, action, Situation())
     assert not enabled
     if action is LIFT:
         assert "插入找回的卡" in why  # RULES U2: the card must be brought and inserted
+
+
+@pytest.mark.parametrize(
+    ("state", "offered"),
+    [("active", False), ("lost", True), ("phone_reported_lost", True),
+     ("replacement_applied", False), ("cancelled", False)],
+)  # fmt: skip
+def test_F9_follows_the_issuers_state_of_the_card_in_the_reader(state: str, offered: bool) -> None:
+    """The reported bug: F9 (lift) was offered for an active card as soon as it was
+    inserted. The issuer's state of the card read from the chip decides (RULES U1, U4)."""
+    s = Situation(card_in_reader=True, reader_card_state=state)
+    enabled, why = availability(SUBCENTER, LIFT, s)
+    assert enabled is offered, why
 
 
 def test_no_reason_carries_a_rule_code() -> None:

@@ -172,7 +172,7 @@ def test_database_outage_shows_banner_and_keeps_typed_text(window: Any, gateway:
 def test_disabled_actions_have_tooltips(window: Any) -> None:
     button = window.action_buttons[Action.CHANGE_PIN]
     assert not button.isEnabled()
-    assert "Q7" in button.toolTip()
+    assert "核验身份证件" in button.toolTip()
 
 
 def test_lock_screen_shows_no_holder_name(window: Any, reader: Any) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PyQt6.QtCore import QCoreApplication, QTranslator
+from PyQt6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 LANGUAGES = {"zh_CN": "中文（简体）", "en": "English"}
@@ -70,6 +70,22 @@ def install_language(app: QCoreApplication, language: str) -> JsonTranslator | N
     translator = JsonTranslator.load_language(language)
     if translator is not None:
         app.installTranslator(translator)
+    return translator
+
+
+def install_qt_translations(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Qt's own strings (standard buttons — 确定/取消/是/否 —, file dialogs, context menus)
+    in ``language``: Qt's ``qtbase_<language>.qm`` from its translations folder
+    (``QLibraryInfo``). Chinese is the default; keep the returned object alive. None when
+    Qt ships no catalogue for it (English is Qt's source language)."""
+    name = "zh_CN" if language in ("", "zh", "zh_CN") else language
+    if name == "en":
+        return None
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(f"qtbase_{name}", folder):
+        return None
+    app.installTranslator(translator)
     return translator
 
 

@@ -108,6 +108,8 @@ class ApprovalStep:
             self.approval = approved
             self.staff_no.setEnabled(False)
             self.password.setEnabled(False)
+            self.dialog.next_button.setDefault(True)
+            self.dialog.next_button.setFocus()  # Enter goes on, never to 取消
             self.status.setText(
                 tr("workflow", "已由主管 %1 复核通过。").replace("%1", approved.approver_staff_no)
             )

@@ -58,6 +58,11 @@ class WorkflowDialog(QDialog):
         self.next_button = QPushButton(self.tr("下一步"))
         self.next_button.setDefault(True)
         self.close_button = QPushButton(self.tr("取消"))
+        # Enter is the step's own button, never 取消 or 上一步 (a focused button would be
+        # the dialog's default otherwise: after a supervisor's approval the focus lands
+        # on one of them when the approval fields are disabled).
+        self.back_button.setAutoDefault(False)
+        self.close_button.setAutoDefault(False)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.close_button.clicked.connect(self.reject)
@@ -97,6 +102,8 @@ class WorkflowDialog(QDialog):
     def go(self, index: int) -> None:
         self.stack.setCurrentIndex(index)
         self._buttons()
+        if self.next_button.isVisible() and self.next_button.isEnabled():
+            self.next_button.setDefault(True)
 
     def go_page(self, page: QWidget) -> None:
         """Show ``page`` (a page added with ``add_page``)."""

@@ -140,7 +140,8 @@ class LiftDialog(WorkflowDialog):
         self.checklist = checklist
         self.check_list.clear()
         for line in checklist.lines:
-            item = QListWidgetItem(f"{MARKS[line.passed]} {line.rule} {line.label}：{line.reason}")
+            # The rule's code (``line.rule``) stays in the audit; the clerk reads words.
+            item = QListWidgetItem(f"{MARKS[line.passed]} {line.label}：{line.reason}")
             if line.passed is False:
                 item.setForeground(QColor("#b00020"))
             self.check_list.addItem(item)
