@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -97,10 +98,16 @@ def chain_name(workstation: str | None) -> str:
     return cut("chain", workstation) or SYSTEM_CHAIN
 
 
+_keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
 def _database_key(session: Session) -> str:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
-    return engine.url.render_as_string(hide_password=True)
+    known = _keys.get(engine)
+    if known is None:
+        known = _keys[engine] = engine.url.render_as_string(hide_password=True)
+    return known
 
 
 def _next_position(session: Session, chain: str) -> tuple[int, str]:

@@ -17,13 +17,15 @@ from counter_app.services.context import Actor
 from counter_app.services.errors import SessionEnded, SessionRequired
 from counter_app.services.sessions import HolderSession
 
-_hs = HolderSessionRow
+# Table columns, not ORM attributes: a Core statement skips the ORM's result set-up.
+_hs = HolderSessionRow.__table__.c
+_staff = Staff.__table__.c
 _CHECK = select(
     _hs.holder_id,
     _hs.staff_id,
     _hs.workstation,
     _hs.closed_at,
-    select(Staff.active).where(Staff.id == bindparam("staff_id")).scalar_subquery().label(
+    select(_staff.active).where(_staff.id == bindparam("staff_id")).scalar_subquery().label(
         "staff_active"
     ),
 ).where(_hs.id == bindparam("session_id"))
