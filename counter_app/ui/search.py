@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLa
 from counter_app.ui.i18n import tr
 from counter_app.validation import ValidationError, check_card_number, parse_id_number
 from counter_app.validation.idnumber import normalise_id_number
+from forms.localtime import format_day
 
 _ID_CHARS = re.compile(r"^[0-9]{1,17}[0-9Xx]?$")
 _CARD = re.compile(r"^[A-Za-z0-9]{9}$")
@@ -54,7 +55,7 @@ def classify(text: str) -> SearchCheck:
             "id",
             True,
             tr("search", "身份证号码有效（出生日期 %1）").replace(
-                "%1", number.birth_date.isoformat()
+                "%1", format_day(number.birth_date)
             ),
         )
     if _CARD.match(folded):
