@@ -9,7 +9,8 @@ mid-read. Nothing here logs; the photo goes to the caller in a ``bytearray`` it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -19,6 +20,7 @@ from reader.idcard.errors import (
     IdCardError,
     IdReaderDisconnected,
     IdReaderNotFound,
+    NoIdCard,
     status_error,
 )
 from reader.idcard.frames import Response, command_frame, parse_response, read_frame
@@ -180,6 +182,22 @@ class IdCardClient:
         finally:
             for i in range(len(blocks.photo)):
                 blocks.photo[i] = 0
+
+    def read_when_placed(self, polls: int, interval: float = 0.3,
+                         stop: Callable[[], bool] = lambda: False) -> IdCardData:
+        """Find card every ``interval`` seconds, at most ``polls`` times, until a card is
+        on the reader, then read it (a clerk's "请放置身份证" wait). No card after the
+        last poll, or ``stop()`` true: :class:`~reader.idcard.errors.NoIdCard`. Any
+        other error ends the wait at once."""
+        for attempt in range(max(1, polls)):
+            if stop():
+                break
+            try:
+                return self.read_card()
+            except NoIdCard:
+                if attempt + 1 < polls and not stop():
+                    time.sleep(interval)
+        raise NoIdCard()
 
     def close(self) -> None:
         try:

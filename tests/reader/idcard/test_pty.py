@@ -97,6 +97,27 @@ def test_card_taken_away_mid_read(emulator: PtyIdReader, client: IdCardClient) -
     assert "取下后重新放置" in str(outcome[0])
 
 
+def test_waiting_for_the_card_to_be_placed(emulator: PtyIdReader,
+                                           client: IdCardClient) -> None:
+    emulator.remove()
+    before = emulator.reader.commands
+
+    def place_after_some_polls() -> None:
+        while emulator.reader.commands < before + 6:  # three find-card polls and their SAM
+            threading.Event().wait(0.01)
+        emulator.place()
+
+    helper = threading.Thread(target=place_after_some_polls)
+    helper.start()
+    card = client.read_when_placed(polls=1000, interval=0.01)
+    helper.join(10)
+    assert card.name == "张伟"
+    with pytest.raises(e.NoIdCard):  # read once: the next wait ends without a card
+        client.read_when_placed(polls=3, interval=0.01)
+    with pytest.raises(e.NoIdCard):  # a clerk's cancel stops the wait
+        client.read_when_placed(polls=1000, interval=0.01, stop=lambda: True)
+
+
 def test_another_card_placed_gives_its_data(emulator: PtyIdReader,
                                             client: IdCardClient) -> None:
     emulator.place(profile(HMT))
