@@ -117,6 +117,10 @@ class RemoteServices(CounterServices):
     def card_removed(self, session: HolderSession) -> None:
         self._call("card_removed", session)
 
+    def card_state(self, actor: Actor, identity: CardIdentity) -> str | None:
+        state = self._call("card_state", None, identity)
+        return None if state is None else str(state)
+
     def issue_access_slip(self, actor: Actor, session: SessionRef) -> AccessSlipResult:
         result: AccessSlipResult = self._call("issue_access_slip", None, session)
         return result

@@ -60,6 +60,19 @@ class NotAvailableRemotely(ServiceError):
     message = "此项业务暂不能经业务服务器办理。请联系系统管理员。"
 
 
+class KeyTicketRefused(ServiceError):
+    reason = "key_ticket_refused"
+    message = (
+        "业务服务器未授权本次卡片密钥运算（授权已过期、与本卡或本工作站不符）。"
+        "请重新办理该业务。"
+    )
+
+
+class KeysUnavailable(ServiceError):
+    reason = "keys_unavailable"
+    message = "业务服务器未配置发卡机构密钥，不能办理密码重置、解锁或解除挂失。请联系系统管理员。"
+
+
 #: HTTP status per error class; everything else is 422 (a business refusal).
 def status_for(error: Refusal) -> int:
     from counter_app.services.errors import StaffSessionEnded

@@ -29,8 +29,9 @@ import json
 import time
 from typing import Any
 
+from counter_app.remote.protocol import KeysUnavailable, KeyTicketRefused
 from counter_app.server.auth import Caller
-from counter_app.services.errors import NotPermitted, ServiceError
+from counter_app.services.errors import NotPermitted
 from reader.keys import KeyProvider, KeyPurpose
 
 TICKET_SECONDS = 120
@@ -49,19 +50,6 @@ def command_allowed(purpose: KeyPurpose, message: bytes | bytearray) -> bool:
     PIN reload)."""
     return any(bytes(message[:5]) == head and len(message) == size
                for head, size in _COMMANDS[purpose])  # fmt: skip
-
-
-class KeyTicketRefused(ServiceError):
-    reason = "key_ticket_refused"
-    message = (
-        "业务服务器未授权本次卡片密钥运算（授权已过期、与本卡或本工作站不符）。"
-        "请重新办理该业务。"
-    )
-
-
-class KeysUnavailable(ServiceError):
-    reason = "keys_unavailable"
-    message = "业务服务器未配置发卡机构密钥，不能办理密码重置、解锁或解除挂失。请联系系统管理员。"
 
 
 def _b64(data: bytes) -> str:
