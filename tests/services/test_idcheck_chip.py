@@ -325,3 +325,14 @@ def test_demo_data_command_writes_one_id_card_profile_per_holder(tmp_path: Path)
         data = json.loads(path.read_text(encoding="utf-8"))
         assert path.name == f"idcard-{data['id_number']}.json"
         assert parse_profile(data).kind.value == "resident"
+
+
+def test_manual_forbidden_setting_names_only_actions_that_check_an_id() -> None:
+    from counter_app.services.permissions import Action
+    from counter_app.settings import ID_CHECK_ACTIONS, SettingsError, parse_settings
+
+    assert set(ID_CHECK_ACTIONS) <= {a.value for a in Action}
+    assert parse_settings({"idcard_manual_forbidden": "reset_pin, lift_loss_report"})
+    with pytest.raises(SettingsError) as err:
+        parse_settings({"idcard_manual_forbidden": "reset_pin,reset-pin"})
+    assert "reset-pin" in str(err.value)
