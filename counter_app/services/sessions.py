@@ -50,6 +50,7 @@ from counter_app.services.permissions import Action
 from counter_app.services.refusals import record_refusal, require
 from counter_app.services.session_summary import AccessSummary, access_summary
 from counter_app.validation import ValidationError, parse_id_number
+from counter_app.validation.text_policy import SESSION_REASON, clean_text
 from reader.client import SocialSecurityCardClient
 from reader.errors import ApplicationBlocked, PinBlocked, WrongPin
 from reader.identity import APP_BLOCKED, CardIdentity
@@ -205,6 +206,8 @@ def open_id_session(
     """
     require(ctx, actor, Action.VIEW_RECORDS, holder_id=holder_id)
     why = (reason or "").strip()
+    if why:  # the input policy: no control/bidi/zero-width characters, at most 100
+        why = clean_text(why, SESSION_REASON)
     try:
         kind = IdDocumentKind(document.kind)
     except ValueError:

@@ -93,8 +93,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     target = password_hash or _dummy_hash(HASH_POLICY)
     try:
         ok = HASH_POLICY.hasher().verify(target, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeEncodeError):
+        return False  # UnicodeEncodeError: a lone surrogate typed, never a password
     return bool(ok) and password_hash is not None
 
 
