@@ -25,13 +25,16 @@ from sqlalchemy.orm import Session
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.security import Approval
 from counter_app.services import audit
+from counter_app.services.concurrency import begin_writer
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import ApprovalInvalid, ApprovalRequired
 from counter_app.services.permissions import Role
 from counter_app.services.staff_credentials import (
-    count_failure,
+    clear_attempts,
     is_locked,
     load_account,
+    recorded_staff_no,
+    reserve_attempt,
     verify_password,
 )
 
@@ -65,37 +68,51 @@ def verify_supervisor_approval(
     :func:`consume_approval` in the business transaction.
     """
     typed = (staff_no or "").strip()
-    with ctx.uow() as uow:
-        approver = load_account(uow.session, typed)
-    password_ok = verify_password(approver.password_hash if approver else None, password)
     now = ctx.now()
     refusal: str | None = None
+    locked = False
     if len(request_digest) != 64 or any(c not in "0123456789abcdef" for c in request_digest):
         refusal = "bad_digest"
-    elif approver is None:
-        refusal = "unknown_approver"
-    elif approver.id == actor.staff_id:
-        refusal = "self_approval"
-    elif not approver.active or is_locked(approver, now):
-        refusal = "approver_unavailable"
-    elif not password_ok:
+    # Checked and counted under the approver's row lock before the hash is verified, as at
+    # login (staff_credentials.reserve_attempt): concurrent guesses cannot outrun the lockout.
+    with ctx.uow() as uow:
+        begin_writer(uow.session, ctx.settings.lock_timeout_ms)
+        approver = load_account(uow.session, typed, for_update=True)
+        if refusal is not None:
+            pass
+        elif approver is None:
+            refusal = "unknown_approver"
+        elif approver.id == actor.staff_id:
+            refusal = "self_approval"
+        elif not approver.active or is_locked(approver, now):
+            refusal = "approver_unavailable"
+        else:
+            locked = reserve_attempt(ctx, uow.session, approver.id, now)
+        uow.commit()
+    checked = approver.password_hash if approver is not None and refusal is None else None
+    password_ok = verify_password(checked, password)
+    now = ctx.now()
+    if refusal is None and not password_ok:
         refusal = "wrong_password"
-    elif approver.role != Role.SUPERVISOR.value:
-        refusal = "not_supervisor"
-    elif approver.office_id != actor.office_id:
-        refusal = "other_office"
+    elif refusal is None and approver is not None:
+        with ctx.uow() as uow:
+            clear_attempts(uow.session, approver.id)
+            uow.commit()
+        if approver.role != Role.SUPERVISOR.value:
+            refusal = "not_supervisor"
+        elif approver.office_id != actor.office_id:
+            refusal = "other_office"
     with ctx.uow() as uow:
         db = uow.session
         if refusal is None:
             taken = db.scalar(select(Approval.id).where(Approval.request_digest == request_digest))
             refusal = "already_approved" if taken is not None else None
         if refusal is not None:
-            locked = False
-            if refusal == "wrong_password" and approver is not None:
-                locked = count_failure(ctx, db, approver.id, now)
             audit.record(uow, actor, AuditAction.APPROVAL_REJECTED, outcome="refused", at=now,
                          reason=ApprovalInvalid.message,
-                         details={"action": action, "approver_staff_no": typed[:40],
+                         details={"action": action,
+                                  "approver_staff_no": recorded_staff_no(typed,
+                                                                         approver is not None),
                                   "refusal": refusal, "request_digest": request_digest[:64],
                                   "locked": locked})  # fmt: skip
             uow.commit()

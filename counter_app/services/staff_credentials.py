@@ -12,13 +12,14 @@ supervisor's four-eyes approval (``approvals``) share (issue 8):
   before the hash is verified (:func:`reserve_attempt`), so every workstation of the city
   counts together and concurrent guesses cannot outrun the count; at
   ``settings.staff_lockout_failures`` the account locks for ``staff_lockout_minutes``.
-  (:func:`count_failure` counts after the fact; the four-eyes approval still uses it.)
+  A right password clears the count (:func:`clear_attempts`).
 
 No password is ever logged, audited, stored in clear or put into an exception text.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -141,23 +142,6 @@ def is_locked(account: Account, now: dt.datetime) -> bool:
     return account.locked_until is not None and account.locked_until > now
 
 
-def count_failure(ctx: ServiceContext, db: Session, staff_id: int, now: dt.datetime) -> bool:
-    """Add one failure atomically; lock the account at the threshold. True if it locked."""
-    db.execute(
-        update(Staff).where(Staff.id == staff_id)
-        .values(failed_logins=Staff.failed_logins + 1)
-    )  # fmt: skip
-    failures = db.scalar(select(Staff.failed_logins).where(Staff.id == staff_id)) or 0
-    if failures >= ctx.settings.staff_lockout_failures:
-        until = now + dt.timedelta(minutes=ctx.settings.staff_lockout_minutes)
-        db.execute(
-            update(Staff).where(Staff.id == staff_id)
-            .values(locked_until=until, failed_logins=0)
-        )  # fmt: skip
-        return True
-    return False
-
-
 def reserve_attempt(
     ctx: ServiceContext, db: Session, staff_id: int, now: dt.datetime
 ) -> bool:
@@ -178,6 +162,29 @@ def reserve_attempt(
         return True
     db.execute(update(Staff).where(Staff.id == staff_id).values(failed_logins=failures))
     return False
+
+
+def clear_attempts(db: Session, staff_id: int) -> None:
+    """The password was right: the attempts counted so far (and a lock that the last one
+    allowed set) no longer stand."""
+    db.execute(update(Staff).where(Staff.id == staff_id)
+               .values(failed_logins=0, locked_until=None))  # fmt: skip
+
+
+#: A staff number as accounts have them (``YB500103-01``): ASCII letters, digits, hyphens.
+_STAFF_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}")
+
+
+def recorded_staff_no(typed: str, existing_account: bool) -> str:
+    """What a login event keeps of the typed staff number: the number itself only when it
+    is a well-formed staff number of an existing account; otherwise ``unknown:`` and its
+    length class — a password typed into the staff-number box is never stored (nor shown
+    by the staff activity report, which prints this column, nor audited)."""
+    if existing_account and _STAFF_NO.fullmatch(typed):
+        return typed
+    n = len(typed)
+    length_class = "0" if n == 0 else "1-8" if n <= 8 else "9-16" if n <= 16 else "17+"
+    return f"unknown:{length_class}"
 
 
 def check_new_password(staff_no: str, old: str, new: str) -> None:

@@ -15,7 +15,6 @@ No password is ever logged, audited, stored in clear or put into an exception te
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +38,7 @@ from counter_app.services.staff_credentials import (
     is_locked,
     load_account,
     needs_rehash,
+    recorded_staff_no,
     reserve_attempt,
     verify_password,
 )
@@ -163,22 +163,6 @@ def _login_event(
     db.add(StaffLoginEvent(at=now, staff_id=staff_id,
                            staff_no_tried=recorded_staff_no(typed, staff_id is not None),
                            workstation=workstation[:32], outcome=outcome))  # fmt: skip
-
-
-#: A staff number as accounts have them (``YB500103-01``): ASCII letters, digits, hyphens.
-_STAFF_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}")
-
-
-def recorded_staff_no(typed: str, existing_account: bool) -> str:
-    """What a login event keeps of the typed staff number: the number itself only when it
-    is a well-formed staff number of an existing account; otherwise ``unknown:`` and its
-    length class — a password typed into the staff-number box is never stored (nor shown
-    by the staff activity report, which prints this column)."""
-    if existing_account and _STAFF_NO.fullmatch(typed):
-        return typed
-    n = len(typed)
-    length_class = "0" if n == 0 else "1-8" if n <= 8 else "9-16" if n <= 16 else "17+"
-    return f"unknown:{length_class}"
 
 
 def logout(ctx: ServiceContext, actor: Actor) -> None:

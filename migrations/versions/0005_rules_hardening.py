@@ -4,7 +4,7 @@
 and a password typed there by mistake was stored in clear and printed by the staff
 activity report. From this revision the service keeps the typed number only when it is a
 well-formed staff number of an existing account, otherwise ``unknown:<length class>``
-(``services/staff_login.recorded_staff_no``). This revision applies the same rule to the
+(``services/staff_credentials.recorded_staff_no``). This revision applies the same rule to the
 rows already stored: a row of an unknown user (``staff_id`` NULL) keeps only the length
 class of what was typed. No schema change (RULES P8's one-time expiry and L2's derived
 lapse are computed from existing columns and settings).

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from counter_app.models import AuditEvent
 from counter_app.services import records, search, sessions
@@ -67,15 +67,34 @@ def test_Q2_every_category_is_audited(ctx: ServiceContext, which: Category) -> N
 
 
 def test_Q4_phone_line_figures(ctx: ServiceContext) -> None:
+    """The three figures of the phone line's account query (医疗卡余额, 失业保险连续缴费月数,
+    退休待遇金额) are the holder's stored values, in yuan to the fen — read here straight
+    from the tables, not through the service's own queries."""
     actor = actor_for(ctx, CLERK)
     session = _session(ctx, "retired")
     pension = records.category(ctx, actor, session, Category.PENSION)
     medical = records.category(ctx, actor, session, Category.MEDICAL)
     unemployment = records.category(ctx, actor, session, Category.UNEMPLOYMENT)
-    assert isinstance(pension.monthly_benefit_yuan, Decimal)  # 退休待遇金额
-    assert pension.monthly_benefit_yuan > 0 and pension.payments
-    assert isinstance(medical.balance_yuan, Decimal)  # 医疗卡余额
-    assert isinstance(unemployment.continuous_months, int)  # 失业保险连续缴费月数
+    holder = {"h": session.holder_id}
+    with ctx.uow() as uow:
+        db = uow.session
+        benefit_fen = db.scalar(text(
+            "SELECT monthly_benefit_fen FROM pension_accounts WHERE holder_id = :h"), holder)
+        balance_fen = db.scalar(text(
+            "SELECT balance_fen FROM medical_accounts WHERE holder_id = :h"), holder)
+        last_after_fen = db.scalar(text(
+            "SELECT balance_after_fen FROM medical_transactions WHERE holder_id = :h "
+            "ORDER BY at DESC, id DESC LIMIT 1"), holder)
+        months = db.scalar(text(
+            "SELECT continuous_months FROM insurance_participations "
+            "WHERE holder_id = :h AND insurance = 'unemployment'"), holder)
+    assert benefit_fen and benefit_fen > 0  # a retiree has a benefit
+    assert pension.monthly_benefit_yuan == Decimal(benefit_fen) / 100  # 退休待遇金额
+    assert pension.monthly_benefit_yuan.as_tuple().exponent == -2  # to the fen
+    assert pension.payments
+    assert balance_fen is not None and medical.balance_yuan == Decimal(balance_fen) / 100
+    assert last_after_fen is None or last_after_fen == balance_fen  # 医疗卡余额 is current
+    assert unemployment.continuous_months == (months or 0)  # 失业保险连续缴费月数
 
 
 def test_Q5_work_injury_benefits(ctx: ServiceContext) -> None:

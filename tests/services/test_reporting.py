@@ -5,13 +5,14 @@ report, the holder's access log looked up by a supervisor shows in that holder's
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from sqlalchemy import select
 
 from counter_app.demo.accounts import fixed_holder
-from counter_app.models import AuditEvent
+from counter_app.models import AuditEvent, Card, LossReport
 from counter_app.services import reporting
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import NotPermitted
@@ -72,18 +73,44 @@ def test_Q7_access_log_is_audited_with_the_holder_so_the_holder_sees_it(
     assert any(boss.staff_no in " ".join(row) for row in rows), rows[:5]
 
 
+def _phone_report(ctx: ServiceContext, key: str, days_left: int) -> None:
+    """An open phone report (RULES L1) on fixed holder ``key``'s card, due in ``days_left``."""
+    with ctx.uow() as uow:
+        holder_id = holder_id_of(ctx, key)
+        card = uow.session.scalars(select(Card).where(Card.holder_id == holder_id,
+                                                      Card.state == "active")).one()
+        now = ctx.now()
+        card.state = "phone_reported_lost"
+        uow.session.add(LossReport(card_id=card.id, holder_id=holder_id, channel="phone",
+                                   kind="temporary", state="open", reported_at=now,
+                                   deadline_at=now + dt.timedelta(days=days_left)))
+        uow.commit()
+
+
+def _districts(data: bytes) -> list[str]:
+    """The district-code column of a lapsing list in CSV."""
+    header, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    column = header.index("区县代码")
+    return [row[column] for row in rows if len(row) > column]
+
+
 def test_L2_staff_get_the_lapsing_list_of_their_own_district_only(
     ctx: ServiceContext,
 ) -> None:
-    staff = actor_for(ctx, STAFF)
+    _phone_report(ctx, "active_default_pin", days_left=3)  # a holder of 渝中区 (500103)
+    staff = actor_for(ctx, STAFF)  # of 渝中区医疗保险分中心
     data = reporting.produce_report(ctx, staff, reporting.LapsingRequest(days=30), "csv")
-    assert data.startswith(b"\xef\xbb\xbf")
+    own = _districts(data)
+    assert own and set(own) == {"500103"}  # the rows themselves: own district only
     (event,) = _events(ctx, "report.produce")
-    assert event.details is not None and event.details["office"] == "500103-YB"  # own district
+    assert event.details is not None and event.details["office"] == "500103-YB"
 
     center = actor_for(ctx, CARD_CENTER_STAFF)
-    reporting.produce_report(ctx, center, reporting.LapsingRequest(days=30), "csv")
-    assert _events(ctx, "report.produce")[-1].details["office"] is None  # the whole city
+    city = _districts(reporting.produce_report(ctx, center, reporting.LapsingRequest(days=30),
+                                               "csv"))
+    assert "500103" in city and set(city) - {"500103"}  # the whole city
+    assert len(city) > len(own)
+    assert _events(ctx, "report.produce")[-1].details["office"] is None
 
 
 def test_build_then_render_is_the_same_report_in_two_halves(ctx: ServiceContext) -> None:

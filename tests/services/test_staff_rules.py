@@ -12,11 +12,23 @@ import pytest
 from sqlalchemy import select
 
 from counter_app.demo.accounts import ROLE_PASSWORDS, fixed_holder
-from counter_app.models import StaffLoginEvent
-from counter_app.services import search, sessions, staff_accounts, staff_active, staff_login
+from counter_app.models import AuditEvent, StaffLoginEvent
+from counter_app.services import (
+    approvals,
+    search,
+    sessions,
+    staff_accounts,
+    staff_active,
+    staff_login,
+)
 from counter_app.services import written_reports as wr
 from counter_app.services.context import ServiceContext
-from counter_app.services.errors import LoginFailed, NotPermitted, StaffSessionEnded
+from counter_app.services.errors import (
+    ApprovalInvalid,
+    LoginFailed,
+    NotPermitted,
+    StaffSessionEnded,
+)
 from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.permissions import Role
 from tests.services.conftest import actor_for, holder_id_of
@@ -24,6 +36,7 @@ from tests.services.conftest import actor_for, holder_id_of
 CLERK = "YB500103-01"
 CLERK_PW = ROLE_PASSWORDS["subcenter_staff"]
 SUPERVISOR = "YB500103-03"
+SUPERVISOR_PW = ROLE_PASSWORDS["supervisor"]
 OTHER_SUPERVISOR = "YB500105-03"
 ADMIN = "KZX500000-05"
 
@@ -211,3 +224,61 @@ def test_S1_lockout_not_outrun_by_concurrent_guesses(
     assert checked.count("wrong_password") + checked.count("locked") == attempts
     with pytest.raises(LoginFailed):  # locked, even with the right password
         staff_login.login(ctx, CLERK, CLERK_PW)
+
+
+def _digest(n: int) -> str:
+    return f"{n:064x}"
+
+
+def test_S1_approver_lockout_not_outrun_and_right_passwords_do_not_add_up(
+    ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four-eyes: a supervisor's password typed at a colleague's workstation is checked and
+    counted under the row lock like a login; successful approvals never add up to a lock."""
+    clerk = actor_for(ctx, CLERK)
+    limit = ctx.settings.staff_lockout_failures
+    for n in range(limit + 2):  # more right approvals than the limit: never locked
+        approvals.verify_supervisor_approval(ctx, clerk, SUPERVISOR, SUPERVISOR_PW, _digest(n))
+    verified: list[str] = []
+    guard = threading.Lock()
+    real_verify = approvals.verify_password
+
+    def counting_verify(password_hash: str | None, password: str) -> bool:
+        if password_hash is not None:
+            with guard:
+                verified.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(approvals, "verify_password", counting_verify)
+    attempts = 10
+    start = threading.Barrier(attempts)
+    refused: list[bool] = []
+
+    def guess(n: int) -> None:
+        start.wait()
+        try:
+            approvals.verify_supervisor_approval(ctx, clerk, SUPERVISOR, f"guess-{n:02d}",
+                                                 _digest(100 + n))
+        except ApprovalInvalid:
+            with guard:
+                refused.append(True)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(refused) == attempts
+    assert len(verified) <= limit
+    with pytest.raises(ApprovalInvalid):  # locked now, even with the right password
+        approvals.verify_supervisor_approval(ctx, clerk, SUPERVISOR, SUPERVISOR_PW, _digest(999))
+
+
+def test_S1_password_typed_as_approver_number_never_audited(ctx: ServiceContext) -> None:
+    typed = "Canary#Approver#77"
+    with pytest.raises(ApprovalInvalid):
+        approvals.verify_supervisor_approval(ctx, actor_for(ctx, CLERK), typed, "x",
+                                             _digest(1))
+    with ctx.uow() as uow:
+        texts = [str(e.details) for e in uow.session.scalars(select(AuditEvent))]
+    assert texts and not any(typed in t for t in texts)
