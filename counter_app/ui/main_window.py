@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
         """Forget the last search: its rows and the text typed (another holder or clerk)."""
         self.hits.set_rows([])
         self.search_pane.clear_text()
+        self.search_pane.refresh()
 
     # -- reader ------------------------------------------------------------------------
 
@@ -385,6 +386,7 @@ class MainWindow(QMainWindow):
         self.db_ok()
         self.hits.set_rows(hits, HIT_COLUMNS)
         self.search_pane.hits_shown()
+        self.search_pane.refresh()  # 核验证件并查看 follows the rows
         if not hits:
             self.show_message(self.tr("未找到该参保人。请核对身份证号码、卡号或姓名与出生日期。"))
 
