@@ -24,6 +24,7 @@ def _draw_body(form: AccessSlip) -> DrawBody:
         header = form.header
         y = sheet.section(top, "一、本次业务")
         rows = [
+            [Field("办件编号", form.case_no or "—")],
             [Field("姓名", form.holder_name, weight=2.6, fit=True)],
             [Field("证件号码", copy.id_number(form.id_number)),
              Field("社保卡卡号", copy.card_number(form.card_number) if form.card_number else "—")],

@@ -216,6 +216,8 @@ class AccessSlip:
     viewed: tuple[str, ...]
     actions: tuple[SessionAction, ...] = ()
     card_number: str = ""
+    #: The service case's number (办件编号, RULES E1); empty for a session without a case.
+    case_no: str = ""
 
     def __post_init__(self) -> None:
         _require_aware(self.session_started, "session_started")

@@ -97,6 +97,7 @@ def specimen(kind: FormKind) -> Form:
         session_ended=_at(6, 10, 18),
         viewed=("卡基本信息", "社会保险", "医疗保险"),
         actions=(SessionAction(_at(6, 10, 15), "书面挂失", "GS-500103-20240506-000123"),),
+        case_no="500103-YB-20240506-0012",
     )
 
 

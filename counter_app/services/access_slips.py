@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from counter_app.models.audit import AuditEvent
 from counter_app.models.audit_actions import AuditAction
+from counter_app.models.case import ServiceCase
 from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument
 from counter_app.models.holder_session import HolderSessionRow
@@ -106,8 +107,11 @@ def issue_access_slip(
             assert office is not None
             handler = fd.Staff(summary.staff_name, summary.staff_no)
 
+            case_no = db.scalar(select(ServiceCase.case_no)
+                                .where(ServiceCase.session_id == row.id)) or ""  # fmt: skip
+
             def build(header: fd.FormHeader) -> fd.Form:
-                return slip_form(summary, header)
+                return slip_form(summary, header, case_no)
 
             document, issued = service_forms.issue_form(
                 db, kind=KIND_ACCESS_SLIP, office=office, staff_id=actor.staff_id,
@@ -125,8 +129,10 @@ def issue_access_slip(
     return run_retrying(work)
 
 
-def slip_form(summary: AccessSummary, header: fd.FormHeader) -> fd.AccessSlip:
-    """The slip's plain data (numbers already masked in ``summary``)."""
+def slip_form(summary: AccessSummary, header: fd.FormHeader,
+              case_no: str = "") -> fd.AccessSlip:  # fmt: skip
+    """The slip's plain data (numbers already masked in ``summary``), with the number of the
+    session's case (RULES E1)."""
     return fd.AccessSlip(
         header=header,
         holder_name=summary.holder_name,
@@ -140,6 +146,7 @@ def slip_form(summary: AccessSummary, header: fd.FormHeader) -> fd.AccessSlip:
             fd.SessionAction(item.at, item.description, item.serial) for item in summary.actions
         ),
         card_number=summary.card_number or "",
+        case_no=case_no,
     )
 
 

@@ -174,3 +174,16 @@ def test_E1_case_number_format() -> None:
     import datetime as dt
 
     assert cases.format_case_no("500103-YB", dt.date(2025, 10, 1), 42) == "500103-YB-20251001-0042"
+
+
+def test_E1_access_slip_prints_the_case_number(ctx: ServiceContext) -> None:
+    from counter_app.services import access_slips
+    from tests.forms.pdfcheck import page_lines, value_right_of
+
+    actor = actor_for(ctx, CLERK)
+    session = id_session(ctx)
+    case_no = cases.case_of_session(ctx, actor, session.session_id).case_no
+    slip = access_slips.issue_access_slip(ctx, actor, session)  # ends the service
+    assert slip.form.case_no == case_no
+    assert value_right_of(page_lines(slip.pdf, 0), "办件编号") == case_no
+    assert not cases.get_case(ctx, actor, case_no).is_open
