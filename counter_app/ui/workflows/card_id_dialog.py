@@ -28,9 +28,7 @@ class CardIdDialog(WorkflowDialog):
         self.identity = window.bridge.identity
         self.printer: Any = None
         self.result: Any = None
-        self.id_step = IdDocumentStep(
-            id_intro, expected_ssn=getattr(self.identity, "ssn", None), holder=holder_line(self)
-        )
+        self.id_step = IdDocumentStep(id_intro, holder=holder_line(self))
         self.add_page(self.id_step.page, self._check_document)
 
     def _check_document(self) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtWidgets import QCheckBox, QLabel
 
+from counter_app.services.permissions import Action
 from counter_app.ui.models import display
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.common import add_print_buttons, form_pdf, page_with_form
@@ -29,14 +30,8 @@ class ReplacementDialog(WorkflowDialog):
         self.holder_id = window.holder.session.holder_id
         self.printer: Any = None
         self.result: Any = None
-        identity = window.bridge.identity
-        same_holder = (
-            identity is not None
-            and getattr(self.window_.holder.session, "card_number", None) == identity.card_number
-        )
         self.id_step = IdDocumentStep(
             self.tr("补卡须持卡人本人持有效身份证件办理。请核验证件。"),
-            expected_ssn=identity.ssn if same_holder else None,
             holder=holder_line(self),
         )
         self.add_page(self.id_step.page, self._check_document)
@@ -57,10 +52,9 @@ class ReplacementDialog(WorkflowDialog):
         self.begin()
 
     def _check_document(self) -> None:
-        problem = self.id_step.check()
-        if problem:
-            self.error(problem)
-            return
+        self.id_step.verify(self, Action.REPLACEMENT_APPLICATION, self._confirm)
+
+    def _confirm(self) -> None:
         document = self.id_step.document()
         self.summary.setText(
             holder_line(self)

@@ -61,10 +61,9 @@ class ResetPinDialog(CardIdDialog):
         self.begin()
 
     def _check_document(self) -> None:
-        problem = self.id_step.check()
-        if problem:
-            self.error(problem)
-            return
+        self.id_step.verify(self, Action.RESET_PIN, self._document_ok)
+
+    def _document_ok(self) -> None:
         if self.approval is not None:
             self.go_page(self.approval.page)
         else:

@@ -1,10 +1,10 @@
 """Steps several workflows share: the ID-document page and the holder's PIN entries.
 
 :class:`IdDocumentStep` is the ID check of ``id_check.py`` as a workflow page: the document
-kinds it offers, the number validated as typed, and — when the card is in the reader — the
-number compared with the citizen ID number read from the chip, so a wrong document is
-caught before a supervisor is called or the holder types anything (the service checks it
-again against the records, RULES P5, P6, U2, R1, P8).
+kinds it offers and the number's form validated as typed; whether it is the holder's is
+asked of the service (``check_session_document``, against the records) before a
+supervisor is called or the holder types anything, and the use case checks it again
+(RULES P5, P6, U2, R1, P8).
 
 :class:`HolderPins` asks the holder for one or more PINs on the holder keypad, one after
 another, and hands the filled ``PinBuffer``\\ s over; whoever receives them wipes them (the
@@ -18,8 +18,8 @@ from typing import Any
 
 from PyQt6.QtWidgets import QLabel, QWidget
 
-from counter_app.services.errors import IdDocumentMismatch
 from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from counter_app.services.permissions import Action
 from counter_app.ui.card_session import purpose_text
 from counter_app.ui.holder_view import find_value
 from counter_app.ui.i18n import tr
@@ -45,18 +45,15 @@ def holder_line(dialog: WorkflowDialog) -> str:
 
 
 class IdDocumentStep:
-    """The ID-document page. ``expected_ssn``: the chip's citizen ID number, if a card is in
-    the reader (compared here); otherwise only the service compares."""
+    """The ID-document page: the number's form here, the match in the service."""
 
     def __init__(
         self,
         intro: str,
         *,
-        expected_ssn: str | None = None,
         kinds: list[IdDocumentKind] | None = None,
         holder: str = "",
     ) -> None:
-        self.expected = (expected_ssn or "").upper()
         self.page, form = page_with_form()
         if holder:
             form.addRow(QLabel(holder))
@@ -66,13 +63,23 @@ class IdDocumentStep:
         self.fields = DocumentFields(form, kinds or DOCUMENT_KINDS)
 
     def check(self) -> str:
-        """Empty when the document may be used, else the Chinese reason and what to do."""
-        problem = self.fields.check()
+        """Empty when the number has the form of a citizen ID number, else the reason."""
+        return self.fields.check()
+
+    def verify(self, dialog: WorkflowDialog, purpose: Action, then: Callable[[], None]) -> None:
+        """The form here, then the service's check against the session holder's record
+        (its refusal goes to the dialog's banner, the fields kept); ``then()`` on a match."""
+        problem = self.check()
         if problem:
-            return problem
-        if self.expected and self.fields.document().number != self.expected:
-            return tr("workflow", IdDocumentMismatch.message)
-        return ""
+            dialog.error(problem)
+            return
+        window = dialog.window_
+        gateway, actor, session = window.gateway, window.actor, window.holder.session
+        document = self.document()
+        dialog.call(
+            lambda: gateway.check_session_document(actor, session, document, purpose),
+            lambda _none: then(),
+        )
 
     def document(self) -> IdDocument:
         return self.fields.document()

@@ -46,10 +46,9 @@ class UnblockDialog(CardIdDialog):
         self.begin()
 
     def _check_document(self) -> None:
-        problem = self.id_step.check()
-        if problem:
-            self.error(problem)
-            return
+        self.id_step.verify(self, Action.UNBLOCK_PIN, self._document_ok)
+
+    def _document_ok(self) -> None:
         self.next_button.setText(self.tr("解锁并请持卡人输入密码"))
         self.go_page(self.pin_page)
 
