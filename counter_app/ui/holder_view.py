@@ -6,6 +6,7 @@ audited by the records service. ID numbers are masked unless the clerk reveals t
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PyQt6.QtCore import QTimer, pyqtSignal
@@ -152,11 +153,16 @@ class HolderView(QWidget):
         ssn = find_value(o, "ssn", "id_number", "social_security_number") or ""
         card = find_value(o, "card_number") or ""
         state = find_value(o, "state_label", "card_state_label", "card_state", "state") or ""
-        self.header.setText(
-            f"<b>{name}</b>　{self.tr('社会保障号码')} {self._full_ssn or display(ssn, 'ssn')}"
-            f"　{self.tr('卡号')} {display(card, 'card_number', self._revealed)}"
-            f"　{self.tr('卡状态')} {display(state)}"
-        )
+        parts = [
+            (self.tr("社会保障号码"), self._full_ssn or display(ssn, "ssn")),
+            (self.tr("卡号"), display(card, "card_number", self._revealed)),
+            (self.tr("卡状态"), display(state)),
+        ]
+        # The name on its own line, the numbers and state below it: no label is ever split
+        # from its value in the narrow middle column.
+        facts = "　".join(f"{escape(label)} {escape(value)}" for label, value in parts)
+        self.header.setText(f"<b>{escape(str(name))}</b><br>"
+                            f"<span style=\"font-size: 11pt\">{facts}</span>")
 
     def reveal(self) -> None:
         """Fetch the full ID number (the service audits the reveal), show it for
