@@ -3,15 +3,30 @@ connection, and recovery when pcscd is killed and restarted under a running moni
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import subprocess
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from reader.client import SocialSecurityCardClient
 from reader.identity import CardIdentity
 from reader.pcsc import CardReaderService, PcscTransport, ReaderEvent
-from tests.pcsc.conftest import ATR, READER, Pcscd, ServedCard, wait_for
+from tests.pcsc.conftest import (
+    ATR,
+    READER,
+    Pcscd,
+    ServedCard,
+    card_present,
+    service_up,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.pcsc, pytest.mark.timeout(90)]
 
@@ -82,9 +97,50 @@ def test_one_thread_owns_the_connection(served_card: ServedCard) -> None:
         assert service.run(lambda t: service.run(lambda t2: t2 is t))
 
 
-def test_pcscd_restart_under_a_running_monitor(pcscd: Pcscd, served_card: ServedCard) -> None:
-    if not pcscd.owned:
-        pytest.skip("pcscd was already running: only a pcscd this session started is restarted")
+def _running_pcscd_pids() -> list[int]:
+    found = subprocess.run(["pidof", "pcscd"], capture_output=True, text=True, check=False)
+    return [int(pid) for pid in found.stdout.split()]
+
+
+@contextmanager
+def restartable_pcscd(pcscd: Pcscd, log_dir: Path) -> Iterator[Pcscd]:
+    """A pcscd this test may stop and start.
+
+    The session's own when it started one. Otherwise a pcscd was already running: outside
+    CI the test is skipped (someone's pcscd is not ours to stop), but under ``CI=true`` it
+    must run — the running pcscd is stopped, our own is started for the test, and a pcscd
+    daemon is started again afterwards so the machine is left as it was found.
+    """
+    if pcscd.owned:
+        yield pcscd
+        return
+    if os.environ.get("CI") != "true":
+        pytest.skip("pcscd was already running and this is not CI: it is not ours to restart "
+                    "(under CI=true the test takes it over)")
+    for pid in _running_pcscd_pids():
+        os.kill(pid, signal.SIGTERM)
+    wait_for(lambda: not _running_pcscd_pids(), 15, "the running pcscd to stop")
+    ours = Pcscd(log_dir / "pcscd-restart-test.log")
+    ours.start()
+    wait_for(card_present, 15, "the emulated card to reconnect to our pcscd")
+    try:
+        yield ours
+    finally:
+        ours.stop()
+        binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
+        subprocess.run([binary], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False, timeout=30)  # daemonizes
+        wait_for(service_up, 15, "the pcscd daemon to be back")
+
+
+def test_pcscd_restart_under_a_running_monitor(
+    pcscd: Pcscd, served_card: ServedCard, tmp_path: Path
+) -> None:
+    with restartable_pcscd(pcscd, tmp_path) as own:
+        _restart_under_a_running_monitor(own)
+
+
+def _restart_under_a_running_monitor(pcscd: Pcscd) -> None:
     recorder = Recorder()
     service = CardReaderService(READER)
     service.add_listener(recorder)
