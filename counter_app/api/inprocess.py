@@ -20,11 +20,14 @@ from counter_app.services import (
     access_slips,
     approvals,
     card_lookup,
+    cases,
     document_check,
+    followups,
     lifting,
     phone_reports,
     pin_change,
     pin_reset,
+    ratings,
     records,
     replacement,
     search,
@@ -40,12 +43,15 @@ from counter_app.services.queries.category import Category
 if TYPE_CHECKING:
     from counter_app.services.access_slips import AccessSlipResult
     from counter_app.services.approvals import ApprovalLike
+    from counter_app.services.cases import CaseInfo
+    from counter_app.services.followups import FollowUpCount, FollowUpItem
     from counter_app.services.idcheck import IdDocument, IdDocumentLike
     from counter_app.services.lifting import LiftChecklist, LiftResult
     from counter_app.services.phone_reports import LapsingReport
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
     from counter_app.services.queries.holder import HolderOverview
+    from counter_app.services.ratings import RatingAnswer, RatingStatus
     from counter_app.services.replacement import ReplacementResult
     from counter_app.services.search import HolderHit
     from counter_app.services.service_password import OneTimePassword
@@ -246,6 +252,43 @@ class InProcessServices(CounterServices):
         self, actor: Actor, within_days: int | None = None, limit: int | None = 500
     ) -> list[LapsingReport]:
         return phone_reports.lapsing_phone_reports(self.ctx, actor, within_days, limit)
+
+    # -- service cases, ratings and follow-ups -------------------------------------------
+
+    def case_of_session(self, actor: Actor, session_id: int) -> CaseInfo:
+        return cases.case_of_session(self.ctx, actor, session_id)
+
+    def attach_queue_ticket(self, actor: Actor, case_no: str, ticket: str) -> CaseInfo:
+        return cases.attach_queue_ticket(self.ctx, actor, case_no, ticket)
+
+    def open_case_at_workstation(self, actor: Actor) -> CaseInfo | None:
+        return cases.open_case_at_workstation(self.ctx, actor)
+
+    def close_recovered_case(self, actor: Actor, case_no: str) -> CaseInfo:
+        return cases.close_recovered_case(self.ctx, actor, case_no)
+
+    def record_rating(self, actor: Actor, case_no: str, answer: RatingAnswer) -> RatingStatus:
+        return ratings.record_rating(self.ctx, actor, case_no, answer)
+
+    def record_no_answer(self, actor: Actor, case_no: str) -> RatingStatus:
+        return ratings.record_no_answer(self.ctx, actor, case_no)
+
+    def rating_status(self, actor: Actor, case_no: str) -> RatingStatus:
+        return ratings.rating_status(self.ctx, actor, case_no)
+
+    def rating_timeout_seconds(self) -> int:
+        return self.ctx.settings.rating_timeout_seconds
+
+    def open_followups(self, actor: Actor) -> list[FollowUpItem]:
+        return followups.open_followups(self.ctx, actor)
+
+    def followup_badge(self, actor: Actor) -> FollowUpCount:
+        return followups.followup_badge(self.ctx, actor)
+
+    def close_followup(
+        self, actor: Actor, followup_id: int, action_taken: str, outcome: str
+    ) -> FollowUpItem:
+        return followups.close_followup(self.ctx, actor, followup_id, action_taken, outcome)
 
     # -- documents -----------------------------------------------------------------------
 

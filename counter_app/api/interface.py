@@ -30,13 +30,16 @@ if TYPE_CHECKING:
     from counter_app.api.types import SupervisorApproval
     from counter_app.services.access_slips import AccessSlipResult
     from counter_app.services.approvals import ApprovalLike
+    from counter_app.services.cases import CaseInfo
     from counter_app.services.context import Actor
+    from counter_app.services.followups import FollowUpCount, FollowUpItem
     from counter_app.services.idcheck import IdDocument, IdDocumentLike
     from counter_app.services.lifting import LiftChecklist, LiftResult
     from counter_app.services.phone_reports import LapsingReport
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
     from counter_app.services.queries.holder import HolderOverview
+    from counter_app.services.ratings import RatingAnswer, RatingStatus
     from counter_app.services.replacement import ReplacementResult
     from counter_app.services.search import HolderHit
     from counter_app.services.service_password import OneTimePassword
@@ -238,6 +241,45 @@ class CounterServices(ABC):
         self, actor: Actor, within_days: int | None = None, limit: int | None = 500
     ) -> list[LapsingReport]:
         """``limit`` defaults to ``phone_reports.LAPSING_LIST_LIMIT``."""
+
+    # -- service cases, ratings and follow-ups (cases, ratings, followups; RULES E1-E4) ---
+
+    @abstractmethod
+    def case_of_session(self, actor: Actor, session_id: int) -> CaseInfo: ...
+
+    @abstractmethod
+    def attach_queue_ticket(self, actor: Actor, case_no: str, ticket: str) -> CaseInfo: ...
+
+    @abstractmethod
+    def open_case_at_workstation(self, actor: Actor) -> CaseInfo | None: ...
+
+    @abstractmethod
+    def close_recovered_case(self, actor: Actor, case_no: str) -> CaseInfo: ...
+
+    @abstractmethod
+    def record_rating(self, actor: Actor, case_no: str, answer: RatingAnswer) -> RatingStatus:
+        """The holder's answer (never returned to the clerk: only 已评价)."""
+
+    @abstractmethod
+    def record_no_answer(self, actor: Actor, case_no: str) -> RatingStatus: ...
+
+    @abstractmethod
+    def rating_status(self, actor: Actor, case_no: str) -> RatingStatus: ...
+
+    @abstractmethod
+    def rating_timeout_seconds(self) -> int:
+        """``settings.rating_timeout_seconds`` (RULES E2, policy)."""
+
+    @abstractmethod
+    def open_followups(self, actor: Actor) -> list[FollowUpItem]: ...
+
+    @abstractmethod
+    def followup_badge(self, actor: Actor) -> FollowUpCount: ...
+
+    @abstractmethod
+    def close_followup(
+        self, actor: Actor, followup_id: int, action_taken: str, outcome: str
+    ) -> FollowUpItem: ...
 
     # -- documents -----------------------------------------------------------------------
 

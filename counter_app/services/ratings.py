@@ -63,13 +63,22 @@ _STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class RatingAnswer:
-    """The holder's answer: a level, and for the two lowest optional reasons and comment."""
+    """The holder's answer: a level, and for the two lowest optional reasons and comment.
 
-    level: RatingLevel
-    reasons: tuple[RatingReason, ...] = field(default_factory=tuple)
+    ``level`` and ``reasons`` take ``RatingLevel`` / ``RatingReason`` members or their
+    values and keep the plain values (so the answer travels to ``counter-server`` as
+    plain data); they are checked by :func:`record_rating`.
+    """
+
+    level: str
+    reasons: tuple[str, ...] = field(default_factory=tuple)
     comment: str = ""
     #: ``screen`` (holder-facing window) or ``device`` (a hardware 评价器).
     source: str = "screen"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", str(self.level))
+        object.__setattr__(self, "reasons", tuple(str(r) for r in self.reasons))
 
 
 def _status_of(level: str | None) -> RatingStatus:

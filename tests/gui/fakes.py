@@ -9,6 +9,7 @@ emulator and the real card client, so a PIN typed on the keypad really reaches a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -17,14 +18,18 @@ import forms.data as fd
 from counter_app.api import CounterServices, SupervisorApproval
 from counter_app.services.access_slips import AccessSlipResult
 from counter_app.services.approvals import ApprovalLike
+from counter_app.services.case_errors import RatingAlreadyRecorded
+from counter_app.services.cases import CaseInfo
 from counter_app.services.context import Actor
 from counter_app.services.errors import (
     DatabaseUnavailable,
     HolderNotFound,
     LoginFailed,
+    NotPermitted,
     PinEntriesDiffer,
     WeakPin,
 )
+from counter_app.services.followups import FollowUpCount, FollowUpItem
 from counter_app.services.idcheck import (
     IdDocument,
     IdDocumentKind,
@@ -46,6 +51,7 @@ from counter_app.services.queries.holder import (
     CardInfo,
     HolderOverview,
 )
+from counter_app.services.ratings import RatingAnswer, RatingStatus
 from counter_app.services.replacement import ReplacementResult
 from counter_app.services.search import HolderHit
 from counter_app.services.service_password import OneTimePassword
@@ -131,6 +137,11 @@ class FakeServices(CounterServices):
         self.ended: list[Any] = []
         self.logged_out: list[str] = []
         self._next = 0
+        #: RULES E2/E3: answers recorded per case number (None: 未评价), follow-ups.
+        self.ratings: dict[str, RatingAnswer | None] = {}
+        self.followups: list[FollowUpItem] = []
+        self.rating_timeout = 60
+        self.open_case: CaseInfo | None = None
 
     @property
     def hit(self) -> HolderHit:
@@ -342,6 +353,70 @@ class FakeServices(CounterServices):
 
     def render_form(self, form: Form) -> bytes:
         return tiny_pdf()
+
+    # -- cases, ratings, follow-ups (the services' rules: once per case, status only) ---
+
+    def case_of_session(self, actor: Actor, session_id: int) -> CaseInfo:
+        ended = any(s.session_id == session_id for s in self.ended)
+        at = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC)
+        return CaseInfo(f"500103-YB-20250310-{session_id:04d}", session_id, 7, actor.staff_no,
+                        actor.name, actor.office_code, actor.workstation_id, None, at,
+                        at if ended else None, "done" if ended else None, ())  # fmt: skip
+
+    def attach_queue_ticket(self, actor: Actor, case_no: str, ticket: str) -> CaseInfo:
+        raise NotImplementedError
+
+    def open_case_at_workstation(self, actor: Actor) -> CaseInfo | None:
+        return self.open_case
+
+    def close_recovered_case(self, actor: Actor, case_no: str) -> CaseInfo:
+        assert self.open_case is not None and self.open_case.case_no == case_no
+        closed = dataclasses.replace(self.open_case, closed_at=self.open_case.opened_at,
+                                     close_reason="recovered")  # fmt: skip
+        self.open_case = None
+        return closed
+
+    def record_rating(self, actor: Actor, case_no: str, answer: RatingAnswer) -> RatingStatus:
+        if case_no in self.ratings:
+            raise RatingAlreadyRecorded()
+        self.ratings[case_no] = answer
+        return RatingStatus.RATED
+
+    def record_no_answer(self, actor: Actor, case_no: str) -> RatingStatus:
+        if case_no not in self.ratings:
+            self.ratings[case_no] = None
+        return self.rating_status(actor, case_no)
+
+    def rating_status(self, actor: Actor, case_no: str) -> RatingStatus:
+        if case_no not in self.ratings:
+            return RatingStatus.WAITING
+        return RatingStatus.UNRATED if self.ratings[case_no] is None else RatingStatus.RATED
+
+    def rating_timeout_seconds(self) -> int:
+        return self.rating_timeout
+
+    def open_followups(self, actor: Actor) -> list[FollowUpItem]:
+        if not actor.may(Action.VIEW_REPORTS):
+            raise NotPermitted()
+        return [f for f in self.followups if f.closed_at is None]
+
+    def followup_badge(self, actor: Actor) -> FollowUpCount:
+        if not actor.may(Action.VIEW_REPORTS):
+            return FollowUpCount(0, 0)
+        open_ = [f for f in self.followups if f.closed_at is None]
+        return FollowUpCount(len(open_), sum(1 for f in open_ if f.overdue))
+
+    def close_followup(
+        self, actor: Actor, followup_id: int, action_taken: str, outcome: str
+    ) -> FollowUpItem:
+        for i, item in enumerate(self.followups):
+            if item.followup_id == followup_id and item.closed_at is None:
+                closed = dataclasses.replace(
+                    item, closed_at=dt.datetime.now(dt.UTC), action_taken=action_taken,
+                    outcome=outcome, overdue=False)  # fmt: skip
+                self.followups[i] = closed
+                return closed
+        raise NotImplementedError
 
     def make_report(
         self,
