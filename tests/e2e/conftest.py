@@ -177,6 +177,7 @@ class Counter:
 
     def save_pdf(self, dialog: Any, name: str) -> str:
         """保存为 PDF on the result page (the path a clerk would pick in the file dialog)."""
+        QApplication.processEvents()  # buttons added to a shown page appear on the next turn
         button = dialog.findChild(QPushButton, "savePdfButton")
         assert button is not None and button.isVisible()
         path = self.tmp / f"{name}.pdf"
