@@ -50,11 +50,11 @@ def _fields(block: Fields) -> QWidget:
     return box
 
 
-def _table(block: Table) -> QWidget:
+def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
     box = QGroupBox(block.title) if block.title else QWidget()
     inner = QVBoxLayout(box)
     if not block.rows:
-        empty = QLabel(NO_RECORDS)
+        empty = QLabel(no_records)
         empty.setObjectName("noRecords")
         inner.addWidget(empty)
         return box
@@ -131,7 +131,10 @@ class RecordView(QScrollArea):
         self.clear()
         self.page = page
         for block in page.blocks:
-            self._layout.addWidget(_fields(block) if isinstance(block, Fields) else _table(block))
+            if isinstance(block, Fields):
+                self._layout.addWidget(_fields(block))
+            else:
+                self._layout.addWidget(_table(block, self.tr("无记录")))
         self._layout.addStretch(1)
 
     def shown_texts(self) -> list[str]:
