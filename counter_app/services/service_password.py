@@ -1,12 +1,14 @@
 """The web/12333 query password's reset at the counter (RULES P8).
 
 After an ID check the holder gets a random one-time query password (digits, for phone
-keypads): shown once, stored only as an argon2 hash, to be changed at its next use. Not a
-card PIN: no card command, no receipt.
+keypads): shown once, stored only as an argon2 hash, good for one login within
+``service_password_one_time_hours``, at which the holder must set their own
+(``service_login``). Not a card PIN: no card command, no receipt.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 
@@ -36,6 +38,9 @@ class OneTimePassword:
     holder_id: int
     value: str = field(repr=False)
     must_change: bool = True
+    #: RULES P8: the value stops working at this time (UTC) if not used and replaced before
+    #: (setting ``service_password_one_time_hours``); shown to the holder with the value.
+    valid_until: dt.datetime | None = None
 
     def __str__(self) -> str:
         return "<OneTimePassword (hidden)>"
@@ -82,7 +87,8 @@ def reset_service_password(
                          details={"event_id": event.id, "must_change": True},
                          at=now)  # fmt: skip
             uow.commit()
-        return OneTimePassword(holder.id, value)
+        valid = dt.timedelta(hours=ctx.settings.service_password_one_time_hours)
+        return OneTimePassword(holder.id, value, valid_until=now + valid)
 
 
 def _one_time_value() -> str:

@@ -55,6 +55,7 @@ from counter_app.services import (
     pin_change,
     pin_events,
     pin_reset,
+    service_login,
     service_password,
     sessions,
     staff_accounts,
@@ -786,9 +787,16 @@ def phone_workflows(run: Run) -> None:
     )
     run.one_time["service_one_time"] = otp.value
     _slip(run, clerk, session, "service password session")
-    run.step(
-        "phone report with the one-time password",
+    run.step(  # RULES P8: the one-time value must be replaced at its one use
+        "phone report with the one-time password alone",
         lambda: phone_reports.report_loss_by_phone(ctx, w.holders["h010"].ssn, otp.value),
+        service_login.ServicePasswordMustChange,
+    )
+    run.one_time["service_new"] = "58203917"  # the holder's own, set at that use: a canary too
+    run.step(
+        "phone report with the one-time password, setting a new one",
+        lambda: phone_reports.report_loss_by_phone(ctx, w.holders["h010"].ssn, otp.value,
+                                                   run.one_time["service_new"]),
     )
 
 

@@ -297,6 +297,7 @@ def test_P8_one_time_service_password_expires(world: World) -> None:
                                            doc(world, "h009"))
     hours = world.ctx.settings.service_password_one_time_hours
     assert hours == 72  # the default policy
+    assert otp.valid_until == NOW + dt.timedelta(hours=hours)  # told to the holder
     ssn = world.holders["h009"].ssn
     expired = world.context()
     expired.clock = lambda: NOW + dt.timedelta(hours=hours, seconds=1)
