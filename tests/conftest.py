@@ -64,6 +64,13 @@ def report_line() -> Callable[[str], None]:
     return _REPORTED.append
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # A banner naming the PostgreSQL/PC-SC/GUI tests this run skipped (tests/skip_banner.py).
+    from tests.skip_banner import register
+
+    register(config)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _REPORTED:
         terminalreporter.section("figures reported by tests")
