@@ -67,8 +67,9 @@ def refusal_message(error: BaseException) -> str:
     from counter_app.services.errors import DatabaseUnavailable, ServiceError
     from counter_app.services.uow import is_connection_lost, sqlstate
     from counter_app.validation import ValidationError
+    from reports.model import ReportError
 
-    if isinstance(error, (ServiceError, ValidationError)):
+    if isinstance(error, (ServiceError, ValidationError, ReportError)):
         return str(error)
     mapped = input_error_for(error)
     if mapped is not None:

@@ -38,7 +38,9 @@ from counter_app.services.errors import FormNotFound, ReprintReasonRequired
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import refusals_audited, require
 from counter_app.settings import Settings, SettingsError
+from counter_app.validation.errors import ValidationError
 from counter_app.validation.regions import district_name
+from counter_app.validation.text_policy import FORM_SERIAL, REPRINT_REASON, clean_text
 from forms import data as fd
 from forms.localtime import to_local
 
@@ -289,8 +291,16 @@ def reprint_form(ctx: ServiceContext, actor: Actor, serial: str, reason: str) ->
     Staff who may view records may reprint (the holder is present); audited."""
     require(ctx, actor, Action.VIEW_RECORDS)
     with refusals_audited(ctx, actor, AuditAction.FORM_REPRINT):
-        if not reason.strip():
+        if not isinstance(reason, str) or not reason.strip():
             raise ReprintReasonRequired()
+        try:  # the input policy: the reason is printed on the form and audited
+            reason = clean_text(reason, REPRINT_REASON)
+        except ValidationError as exc:
+            raise ReprintReasonRequired(str(exc)) from None
+        try:
+            serial = clean_text(serial, FORM_SERIAL)
+        except ValidationError:
+            raise FormNotFound() from None
         with ctx.uow() as uow:
             form, reprint = _reprint_in(uow.session, actor, serial, reason, ctx.now())
             uow.commit()

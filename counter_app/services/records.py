@@ -39,6 +39,7 @@ from counter_app.services.queries.public import (
 from counter_app.services.refusals import require
 from counter_app.services.sessions import HolderSession
 from counter_app.services.view_check import check_view
+from counter_app.validation.text_policy import CATALOGUE_TEXT, UNIT_NUMBER, clean_text
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -163,6 +164,8 @@ def employer_contributions(
     """RULES Q5: an employer's medical insurance contributions by its unit number; audited
     as ``employer.view`` (no holder session: it is the employer's record)."""
     require(ctx, actor, Action.VIEW_RECORDS)
+    if unit_number and unit_number.strip():
+        unit_number = clean_text(unit_number, UNIT_NUMBER)
     now = ctx.now()
     with ctx.uow() as uow:
         result = public.employer_contributions(uow.session, unit_number, months)
@@ -174,11 +177,13 @@ def employer_contributions(
 
 def search_drugs(ctx: ServiceContext, text: str) -> list[DrugRow]:
     """RULES Q6: the published drug catalogue by name, code or pinyin initials."""
+    text = clean_text(text, CATALOGUE_TEXT) if text and text.strip() else text
     with ctx.read_uow() as uow:
         return public.search_drugs(uow.session, text)
 
 
 def search_treatments(ctx: ServiceContext, text: str) -> list[TreatmentRow]:
     """RULES Q6: the published diagnosis-and-treatment items."""
+    text = clean_text(text, CATALOGUE_TEXT) if text and text.strip() else text
     with ctx.read_uow() as uow:
         return public.search_treatments(uow.session, text)

@@ -36,6 +36,14 @@ from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import require
+from counter_app.validation import parse_id_number
+from counter_app.validation.text_policy import (
+    ID_NUMBER_TEXT,
+    OFFICE_CODE,
+    clean_optional_text,
+    clean_staff_no,
+    clean_text,
+)
 from forms.masking import mask_id_number
 from reports.model import Progress, Report
 from reports.runner import (
@@ -83,6 +91,7 @@ def allowed_request(ctx: ServiceContext, actor: Actor, request: ReportRequest) -
     """The request this actor may run (permission checked and refusal audited here): the
     request itself, or — for staff asking for the lapsing list — the request scoped to
     their own district."""
+    request = _checked_filters(request)
     if isinstance(request, LapsingRequest) and not actor.may(Action.VIEW_REPORTS):
         # phone_reports.lapsing_phone_reports' rule: staff who may view records, own district only.
         require(ctx, actor, Action.VIEW_RECORDS)
@@ -91,6 +100,25 @@ def allowed_request(ctx: ServiceContext, actor: Actor, request: ReportRequest) -
         return dataclasses.replace(request, office_code=actor.office_code)
     require(ctx, actor, Action.VIEW_REPORTS)
     return request
+
+
+def _checked_filters(request: ReportRequest) -> ReportRequest:
+    """The typed filters through the input policy (``ValidationError`` naming the field):
+    the reports' queries see no control character, no over-long value, no malformed ID."""
+    changes: dict[str, str | None] = {}
+    office = getattr(request, "office_code", None)
+    if isinstance(office, str):
+        changes["office_code"] = clean_optional_text(office, OFFICE_CODE)
+    staff_no = getattr(request, "staff_no", None)
+    if isinstance(staff_no, str):
+        changes["staff_no"] = clean_staff_no(staff_no) if staff_no.strip() else None
+    ssn = getattr(request, "ssn", None)
+    if ssn is not None:
+        changes["ssn"] = parse_id_number(clean_text(ssn, ID_NUMBER_TEXT)).number
+    if not changes:
+        return request
+    replaced: ReportRequest = dataclasses.replace(request, **changes)  # type: ignore[arg-type]
+    return replaced
 
 
 def produce_report(

@@ -54,6 +54,7 @@ from counter_app.services.refusals import refusals_audited, require
 from counter_app.validation.errors import ValidationError
 from counter_app.validation.idnumber import normalise_id_number
 from counter_app.validation.phones import validate_phone
+from counter_app.validation.text_policy import LOSS_CIRCUMSTANCES, LOSS_PLACE, clean_text
 from forms import data as fd
 
 ACTION_WRITTEN = AuditAction.LOSS_WRITTEN
@@ -101,6 +102,11 @@ def _check_details(details: WrittenLossInput, today: dt.date) -> str:
         raise InvalidLossDetails("遗失日期不能晚于今天。请核对后重试。")
     if not details.loss_place.strip() or not details.circumstances.strip():
         raise InvalidLossDetails("请填写遗失地点和遗失经过。")
+    try:  # the input policy; the limits are what the 挂失登记表 prints whole (forms/loss.py)
+        clean_text(details.loss_place, LOSS_PLACE)
+        clean_text(details.circumstances, LOSS_CIRCUMSTANCES)
+    except ValidationError as exc:
+        raise InvalidLossDetails(str(exc)) from None
     return phone
 
 
@@ -196,7 +202,8 @@ def _register_written(
         return fd.LossForm(
             header=header, holder=service_forms.form_holder(holder, phone),
             card_number=card.card_number, lost_on=details.loss_date,
-            lost_place=details.loss_place.strip(), circumstances=details.circumstances.strip(),
+            lost_place=clean_text(details.loss_place, LOSS_PLACE),
+            circumstances=clean_text(details.circumstances, LOSS_CIRCUMSTANCES),
             id_document=service_forms.form_document(doc_kind, doc_number),
             phone_report=phone_report,
         )  # fmt: skip

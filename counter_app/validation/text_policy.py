@@ -68,6 +68,8 @@ ID_NUMBER_TEXT: Final = TextField("id_number", "身份证号码", 40)
 PHONE_TEXT: Final = TextField("phone", "联系电话", 30, required=False)
 REPORT_FILTER: Final = TextField("filter", "筛选条件", 40, required=False)
 FORM_SERIAL: Final = TextField("serial", "表单编号", 40)
+CATALOGUE_TEXT: Final = TextField("catalogue_search", "药品或诊疗项目查询内容", 40)
+UNIT_NUMBER: Final = TextField("unit_number", "单位社会保险编号", 30)
 
 # Staff numbers as issued: letters, digits, hyphens (CK500103-01, KZX500000-05).
 _STAFF_NO_SHAPE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{1,19}")
