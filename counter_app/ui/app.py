@@ -326,6 +326,13 @@ def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
 
     badge = install_lapsing_badge(window)
     window.lapsing_badge = badge  # type: ignore[attr-defined]
+    from counter_app.ui.followups import check_open_case, install_followup_badge
+    from counter_app.ui.rating import install_rating
+
+    window.rating = install_rating(  # type: ignore[attr-defined]
+        window, ws.pin_entry, ws.settings.rating_timeout_seconds)
+    window.followup_badge = install_followup_badge(window)  # type: ignore[attr-defined]
+    check_open_case(window)
     window.reports_menu = install_reports_menu(  # type: ignore[attr-defined]
         window, make_report_maker(ws), badge.show_list
     )

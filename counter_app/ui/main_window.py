@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
     logged_out = pyqtSignal()
     #: The logged-in staff member changed (another one unlocked): menus follow their role.
     actor_changed = pyqtSignal(object)
+    #: A service ended and its case closed (``AccessSummary``): the holder rates it (E2).
+    service_ended = pyqtSignal(object)
 
     def __init__(
         self,
@@ -448,6 +450,7 @@ class MainWindow(QMainWindow):
             self.card_session = False
             self.card_state = None
             self.refresh_actions()
+            self.service_ended.emit(summary)
             if self._open_workflow is not None and summary is not None:
                 from counter_app.ui.workflows.access_slip import show_access_slip
 

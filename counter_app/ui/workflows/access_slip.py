@@ -79,6 +79,7 @@ def offer_after_card_removal(window: MainWindow, session: Any) -> None:
     gateway, actor = window.gateway, window.actor
 
     def offer(summary: Any) -> None:
+        window.service_ended.emit(summary)  # the case closed: the holder rates it (E2)
         show_access_slip(window, summary)
 
     window.runner.run(

@@ -1,0 +1,320 @@
+"""The holder's rating on the holder-facing screen (好差评, RULES E2).
+
+When a case closes (结束服务, F12, or the card pulled), :class:`RatingController` looks up
+the case number, shows :class:`RatingPanel` on the holder-facing surface — the same window
+(or dock) the PIN keypad uses — through :class:`ScreenRatingDevice`, and records the answer
+or, after ``rating_timeout_seconds``, 未评价. The clerk's window learns only
+请持卡人评价… and then 已评价 / 未评价 (``status_changed``), never the level.
+
+Only the holder reaches the buttons: they take no keyboard focus, and while a rating is
+asked an application-wide filter drops every key event aimed at the panel, so nothing typed
+on the clerk's keyboard (Enter, Space, digits, a shortcut) can choose a level. The comment
+is built from phrases the holder taps (no text field a keyboard could fill). A hardware
+评价器 replaces :class:`ScreenRatingDevice` behind ``services.rating_device.RatingDevice``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PyQt6.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QFont
+from PyQt6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.models.case import COMMENT_MAX, POOR_LEVELS, RatingLevel, RatingReason
+from counter_app.services.rating_device import RatingDevice, RatingPrompt
+from counter_app.services.ratings import RatingAnswer, RatingStatus
+
+if TYPE_CHECKING:
+    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.pin_entry import PinEntry
+
+#: Phrases the holder can tap to make the comment (RULES E2 "a short comment").
+PHRASES = ("等候时间太长", "解释不清楚", "需要多次跑动", "服务态度不好", "环境嘈杂拥挤")
+_KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
+               QEvent.Type.Shortcut)  # fmt: skip
+
+
+def _big(points: int) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    return font
+
+
+def _button(text: str, points: int = 20, checkable: bool = False) -> QPushButton:
+    button = QPushButton(text)
+    button.setFont(_big(points))
+    button.setMinimumHeight(72 if points >= 20 else 52)
+    button.setCheckable(checkable)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never reachable from a keyboard
+    button.setAutoDefault(False)
+    return button
+
+
+class RatingPanel(QWidget):
+    """Holder-facing: five large level buttons, then reasons and phrases for the lowest two."""
+
+    answered = pyqtSignal(object)  # RatingAnswer
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ratingPanel")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.title = QLabel(self.tr("请您对本次服务作出评价"))
+        self.title.setFont(_big(24))
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.case_label = QLabel()
+        self.case_label.setObjectName("ratingCase")
+        self.case_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.case_label.setFont(_big(14))
+        self.pages = QStackedWidget()
+        self.level_buttons: dict[RatingLevel, QPushButton] = {}
+        levels = QWidget()
+        grid = QVBoxLayout(levels)
+        for level, label in self._level_texts().items():
+            button = _button(label, 26)
+            button.setObjectName(f"rate_{level.value}")
+            button.clicked.connect(lambda _c=False, lv=level: self.choose(lv))
+            grid.addWidget(button)
+            self.level_buttons[level] = button
+        self.pages.addWidget(levels)
+        self.pages.addWidget(self._reasons_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.case_label)
+        layout.addWidget(self.pages, 1)
+        self.level: RatingLevel | None = None
+
+    def _reasons_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        ask = QLabel(self.tr("很抱歉！请选择不满意的原因（可多选，可不选）："))
+        ask.setFont(_big(16))
+        ask.setWordWrap(True)
+        layout.addWidget(ask)
+        grid = QGridLayout()
+        self.reason_buttons: dict[RatingReason, QPushButton] = {}
+        for i, (reason, label) in enumerate(self._reason_texts().items()):
+            button = _button(label, 18, checkable=True)
+            button.setObjectName(f"reason_{reason.value}")
+            grid.addWidget(button, 0, i)
+            self.reason_buttons[reason] = button
+        self.phrase_buttons: list[QPushButton] = []
+        for i, phrase in enumerate(PHRASES):
+            button = _button(phrase, 14, checkable=True)
+            button.setObjectName(f"phrase_{i}")
+            grid.addWidget(button, 1 + i // 3, i % 3)
+            self.phrase_buttons.append(button)
+        layout.addLayout(grid)
+        self.submit = _button(self.tr("提交评价"), 22)
+        self.submit.setObjectName("ratingSubmit")
+        self.submit.clicked.connect(self.send)
+        layout.addWidget(self.submit)
+        return page
+
+    def _level_texts(self) -> dict[RatingLevel, str]:
+        return {RatingLevel.VERY_SATISFIED: self.tr("非常满意"),
+                RatingLevel.SATISFIED: self.tr("满意"), RatingLevel.BASIC: self.tr("基本满意"),
+                RatingLevel.DISSATISFIED: self.tr("不满意"),
+                RatingLevel.VERY_DISSATISFIED: self.tr("非常不满意")}  # fmt: skip
+
+    def _reason_texts(self) -> dict[RatingReason, str]:
+        return {RatingReason.ATTITUDE: self.tr("态度"), RatingReason.EFFICIENCY: self.tr("效率"),
+                RatingReason.PROCESS: self.tr("流程"), RatingReason.ENVIRONMENT: self.tr("环境"),
+                RatingReason.OTHER: self.tr("其他")}  # fmt: skip
+
+    def start(self, prompt: RatingPrompt) -> None:
+        self.level = None
+        for button in (*self.reason_buttons.values(), *self.phrase_buttons):
+            button.setChecked(False)
+        text = self.tr("办件编号 %1　　经办人工号 %2")
+        self.case_label.setText(text.replace("%1", prompt.case_no).replace("%2", prompt.staff_no))
+        self.pages.setCurrentIndex(0)
+
+    def choose(self, level: RatingLevel) -> None:
+        """A level was tapped: the two lowest ask for reasons first (RULES E2)."""
+        self.level = level
+        if level in POOR_LEVELS:
+            self.pages.setCurrentIndex(1)
+        else:
+            self.send()
+
+    def comment(self) -> str:
+        words = [PHRASES[i] for i, b in enumerate(self.phrase_buttons) if b.isChecked()]
+        return "；".join(words)[:COMMENT_MAX]
+
+    def send(self) -> None:
+        if self.level is None:
+            return
+        reasons: tuple[RatingReason, ...] = ()
+        comment = ""
+        if self.level in POOR_LEVELS:
+            reasons = tuple(r for r, b in self.reason_buttons.items() if b.isChecked())
+            comment = self.comment()
+        level, self.level = self.level, None
+        self.answered.emit(RatingAnswer(level, reasons, comment, "screen"))
+
+
+class ScreenRatingDevice(QObject):
+    """``RatingDevice`` on the holder-facing surface of ``PinEntry`` (RULES E2)."""
+
+    #: True while the rating is up (the main window shows the holder dock for it).
+    showing = pyqtSignal(bool)
+
+    def __init__(self, pin_entry: PinEntry) -> None:
+        super().__init__()
+        self.pin_entry = pin_entry
+        self.panel = RatingPanel()
+        pin_entry.panel.addWidget(self.panel)
+        self.panel.answered.connect(self._answered)
+        self._on_answer: Callable[[RatingAnswer], None] | None = None
+        self._filter_on = False
+
+    @property
+    def asking(self) -> bool:
+        return self._on_answer is not None
+
+    def ask(self, prompt: RatingPrompt, on_answer: Callable[[RatingAnswer], None]) -> None:
+        self.pin_entry.cancel()  # a PIN entry never stays open under the rating
+        self._on_answer = on_answer
+        self.panel.start(prompt)
+        self.pin_entry.panel.setCurrentWidget(self.panel)
+        self.pin_entry.panel.show()
+        self._keys_blocked(True)
+        self.showing.emit(True)
+
+    def withdraw(self) -> None:
+        was = self._on_answer is not None
+        self._on_answer = None
+        self._keys_blocked(False)
+        panel = self.pin_entry.panel
+        if panel.currentWidget() is self.panel:
+            panel.setCurrentWidget(panel.idle)
+            if not self.pin_entry.own_window:
+                panel.hide()
+        if was:
+            self.showing.emit(False)
+
+    def _answered(self, answer: RatingAnswer) -> None:
+        callback = self._on_answer
+        self.withdraw()
+        if callback is not None:
+            callback(answer)
+
+    def _keys_blocked(self, on: bool) -> None:
+        app = QApplication.instance()
+        if app is None or on == self._filter_on:
+            return
+        if on:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+        self._filter_on = on
+
+    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+        """Drop every key event aimed at the rating panel (the clerk's keyboard)."""
+        if event is None or event.type() not in _KEY_EVENTS or obj is None:
+            return False
+        widget = obj if isinstance(obj, QWidget) else None
+        return widget is not None and (widget is self.panel or self.panel.isAncestorOf(widget))
+
+
+class RatingController(QObject):
+    """Asks for the rating of each closed case and records it; the clerk sees the status."""
+
+    #: The clerk-facing text: 请持卡人评价…, 已评价, 未评价 (never the level).
+    status_changed = pyqtSignal(str)
+
+    def __init__(self, window: MainWindow, device: RatingDevice, timeout_s: int) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.device = device
+        self.timeout_s = timeout_s
+        self.case_no: str | None = None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._timed_out)
+
+    def case_closed(self, summary: Any) -> None:
+        """A case closed (``summary``: the ``AccessSummary`` of its session)."""
+        window = self.window_
+        gateway, actor = window.gateway, window.actor
+        session_id = int(summary.session_id)
+        window.runner.run(lambda: gateway.case_of_session(actor, session_id), self._ask,
+                          lambda _e: None, name="case_of_session")  # fmt: skip
+
+    def _ask(self, case: Any) -> None:
+        if case is None or case.closed_at is None:
+            return
+        self._finish_pending()
+        self.case_no = case.case_no
+        prompt = RatingPrompt(case.case_no, case.staff_no, self.timeout_s)
+        self.device.ask(prompt, self._answered)
+        self.timer.start(self.timeout_s * 1000)
+        self.status_changed.emit(self.tr("请持卡人评价…"))
+
+    def _finish_pending(self) -> None:
+        """A new case closed before the last one was rated: that one is 未评价."""
+        if self.case_no is not None:
+            self._timed_out()
+
+    def _answered(self, answer: RatingAnswer) -> None:
+        case_no, self.case_no = self.case_no, None
+        self.timer.stop()
+        if case_no is None:
+            return
+        window = self.window_
+        gateway, actor = window.gateway, window.actor
+        window.runner.run(lambda: gateway.record_rating(actor, case_no, answer), self._recorded,
+                          self._failed, name="record_rating")  # fmt: skip
+
+    def _timed_out(self) -> None:
+        case_no, self.case_no = self.case_no, None
+        self.timer.stop()
+        self.device.withdraw()
+        if case_no is None:
+            return
+        window = self.window_
+        gateway, actor = window.gateway, window.actor
+        window.runner.run(lambda: gateway.record_no_answer(actor, case_no), self._recorded,
+                          self._failed, name="record_no_answer")  # fmt: skip
+
+    def _recorded(self, status: RatingStatus) -> None:
+        rated = RatingStatus(status) is RatingStatus.RATED
+        self.status_changed.emit(self.tr("已评价") if rated else self.tr("未评价"))
+
+    def _failed(self, error: BaseException) -> None:
+        self.status_changed.emit("")
+        self.window_.show_error(error)
+
+
+def install_rating(window: MainWindow, pin_entry: PinEntry, timeout_s: int,
+                   device: RatingDevice | None = None) -> RatingController:  # fmt: skip
+    """Wire the rating to ``window``: asked after each ``service_ended``; the status shown
+    in the status bar. ``device`` defaults to the holder-facing screen."""
+    if device is None:
+        screen = ScreenRatingDevice(pin_entry)
+        dock = window.holder_dock
+        if dock is not None:  # one screen: the holder-facing panel is the window's dock
+            screen.showing.connect(dock.setVisible)
+        device = screen
+    chosen: RatingDevice = device
+    controller = RatingController(window, chosen, timeout_s)
+    label = QLabel()
+    label.setObjectName("ratingStatus")
+    bar = window.statusBar()
+    if bar is not None:
+        bar.addPermanentWidget(label)
+    controller.status_changed.connect(label.setText)
+    controller.status_label = label  # type: ignore[attr-defined]
+    window.service_ended.connect(controller.case_closed)
+    return controller

@@ -1,0 +1,131 @@
+"""The holder's rating on the holder-facing screen and the supervisor's follow-ups (RULES
+E2, E3), against the fake services; the same flow on the real stack is tests/e2e."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QApplication
+
+from counter_app.models.case import RatingLevel, RatingReason
+from counter_app.services.followups import FollowUpItem
+from counter_app.services.permissions import Role
+from counter_app.services.ratings import RatingStatus
+from counter_app.ui.followups import install_followup_badge
+from counter_app.ui.rating import install_rating
+from tests.gui.fakes import DOC, make_actor
+
+pytestmark = pytest.mark.gui
+
+
+def _serve_and_end(window: Any) -> str:
+    """An ID-checked session, then 结束服务 (F12): the case closes."""
+    session = window.gateway.open_id_session(window.actor, 7, DOC, "查询")
+    window._id_session_opened(session)
+    window.end_session()
+    return f"500103-YB-20250310-{session.session_id:04d}"
+
+
+@pytest.fixture
+def rating(window: Any) -> Any:
+    controller = install_rating(window, window.pins, 60)
+    yield controller
+    controller.device.withdraw()
+
+
+def test_E2_holder_rates_on_the_holder_screen_and_the_clerk_sees_only_the_status(
+    window: Any, rating: Any, gateway: Any, qtbot: Any
+) -> None:
+    case_no = _serve_and_end(window)
+    panel = rating.device.panel
+    assert window.pins.panel.currentWidget() is panel and panel.isVisible()
+    assert case_no in panel.case_label.text() and "YB500103-01" in panel.case_label.text()
+    assert rating.status_label.text() == "请持卡人评价…"
+    qtbot.mouseClick(panel.level_buttons[RatingLevel.DISSATISFIED], Qt.MouseButton.LeftButton)
+    assert case_no not in gateway.ratings  # the two lowest ask for reasons first
+    qtbot.mouseClick(panel.reason_buttons[RatingReason.EFFICIENCY], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.phrase_buttons[0], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.submit, Qt.MouseButton.LeftButton)
+    answer = gateway.ratings[case_no]
+    assert answer is not None and answer.level == "dissatisfied"
+    assert answer.reasons == ("efficiency",) and answer.comment == "等候时间太长"
+    assert rating.status_label.text() == "已评价"
+    # Nothing on the clerk's side (outside the holder-facing panel) names the level.
+    holder_side = window.pins.panel
+    texts = " ".join(w.text() for w in window.findChildren(type(rating.status_label))
+                     if not holder_side.isAncestorOf(w))  # fmt: skip
+    assert "已评价" in texts and "满意" not in texts
+    assert window.pins.panel.currentWidget() is not panel
+
+
+def test_E2_clerk_keys_do_not_reach_the_rating(
+    window: Any, rating: Any, gateway: Any, qtbot: Any
+) -> None:
+    case_no = _serve_and_end(window)
+    panel = rating.device.panel
+    button = panel.level_buttons[RatingLevel.VERY_SATISFIED]
+    assert all(b.focusPolicy() == Qt.FocusPolicy.NoFocus for b in panel.level_buttons.values())
+    for target in (button, panel, window):
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Space, Qt.Key.Key_Enter, Qt.Key.Key_1):
+            qtbot.keyClick(target, key)
+    QApplication.processEvents()
+    assert case_no not in gateway.ratings
+    assert rating.status_label.text() == "请持卡人评价…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the holder's touch still works
+    answer = gateway.ratings[case_no]
+    assert answer is not None and answer.level == "very_satisfied"
+
+
+def test_E2_no_answer_in_time_is_unrated(window: Any, gateway: Any, qtbot: Any) -> None:
+    controller = install_rating(window, window.pins, 1)
+    case_no = _serve_and_end(window)
+    assert controller.timer.isActive() and controller.timer.interval() == 1000
+    controller.timer.timeout.emit()  # the timeout (no wall-clock wait in a test)
+    assert gateway.ratings[case_no] is None
+    assert gateway.rating_status(window.actor, case_no) is RatingStatus.UNRATED
+    assert controller.status_label.text() == "未评价"
+    assert window.pins.panel.currentWidget() is not controller.device.panel
+    # A late touch after the timeout records nothing.
+    controller.device.panel.choose(RatingLevel.VERY_SATISFIED)
+    assert gateway.ratings[case_no] is None
+
+
+def _item(i: int, overdue: bool) -> FollowUpItem:
+    return FollowUpItem(i, f"500103-YB-20250301-000{i}", "YB500103-01", "医保经办甲", "张三",
+                        "500103********0016", "dissatisfied", "不满意", ("效率",), "",
+                        dt.datetime(2025, 3, 1, tzinfo=dt.UTC), dt.date(2025, 3, 20 + i),
+                        overdue)  # fmt: skip
+
+
+def test_E3_supervisor_sees_the_badge_and_closes_a_follow_up(
+    window: Any, gateway: Any, qtbot: Any
+) -> None:
+    gateway.followups = [_item(1, True), _item(2, False)]
+    badge = install_followup_badge(window)
+    assert not badge.isVisible()  # a clerk has no follow-ups to see
+    supervisor = make_actor(3, "YB500103-03", "分中心主管", role=Role.SUPERVISOR)
+    window._set_actor(supervisor)
+    assert badge.isVisible() and badge.text() == "待整改：2（逾期 1）"
+    badge.click()
+    dialog = badge.dialog
+    assert dialog is not None
+    assert [dialog.table.item(r, 2).text() for r in range(2)] == [
+        "500103-YB-20250301-0001", "500103-YB-20250301-0002"]
+    assert dialog.table.item(0, 1).text() == "已逾期"
+    dialog.table.selectRow(0)
+    dialog.close_selected()
+    editor = dialog.editor
+    assert editor is not None
+    editor.ok.click()  # empty: refused in the dialog
+    assert editor.isVisible() and "整改措施" in editor.error.text()
+    editor.action_edit.setPlainText("约谈窗口人员")
+    editor.outcome_edit.setPlainText("回访持卡人，表示认可")
+    editor.ok.click()
+    assert [f.followup_id for f in gateway.followups if f.closed_at is None] == [2]
+    assert dialog.table.rowCount() == 1
+    window.followup_badge = badge
+    badge.refresh()
+    assert badge.text() == "待整改：1（逾期 0）"
