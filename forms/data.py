@@ -79,10 +79,12 @@ class Holder:
 
 @dataclass(frozen=True)
 class IdDocument:
-    """The identity document staff checked (居民身份证, 户籍证明 …) and its number."""
+    """The identity document staff checked (居民身份证, 户籍证明 …) and its number, and how it
+    was checked (``check``: 芯片核验, or 人工录入（原因）; empty on forms made before)."""
 
     kind: str
     number: str
+    check: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from forms.data import Form, FormHeader, Reprint, format_datetime
+from forms.data import Form, FormHeader, IdDocument, Reprint, format_datetime
 from forms.fonts import FontSet, default_fontset
 from forms.layout import (
     BOTTOM,
@@ -26,6 +26,7 @@ from forms.layout import (
     PAGE_WIDTH,
     RIGHT,
     TOP,
+    Field,
     QrModules,
     Sheet,
     draw_qr,
@@ -132,6 +133,11 @@ def draw_foot(sheet: Sheet, copy: Copy, header: FormHeader, page: int, pages: in
     sheet.line(LEFT, y + 3.5 * mm, RIGHT, y + 3.5 * mm, width=0.4)
     sheet.text(LEFT, y, copy.note, 8)
     sheet.text_right(RIGHT, y, f"{header.serial}　第{page}页 共{pages}页", 8)
+
+
+def check_rows(doc: IdDocument) -> list[list[Field]]:
+    """The row saying how the ID document was checked (芯片核验 / 人工录入（原因）), if known."""
+    return [[Field("核验方式", doc.check)]] if doc.check else []
 
 
 def draw_signatures(sheet: Sheet, top: float, header: FormHeader,

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from forms.data import LiftForm, Reprint, format_datetime
-from forms.document import TWO_PARTS, Copy, DrawBody, draw_signatures, render_copies
+from forms.document import (
+    TWO_PARTS,
+    Copy,
+    DrawBody,
+    check_rows,
+    draw_signatures,
+    render_copies,
+)
 from forms.fonts import FontSet
 from forms.layout import Field, Sheet, mm
 
@@ -37,6 +44,7 @@ def _draw_body(form: LiftForm) -> DrawBody:
         y = sheet.section(y - 2 * mm, "三、身份与原卡核验")
         y = sheet.fields(y, [
             [Field("核验证件", doc.kind), Field("证件号码", copy.id_number(doc.number))],
+            *check_rows(doc),
             [Field("原卡核验", "原卡芯片读取的卡号与挂失记录一致；持卡人本人输入卡密码验证通过")],
         ])
         y = sheet.boxed_paragraph(y - 2 * mm, "持卡人声明", DECLARATION)

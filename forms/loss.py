@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from forms.data import LossForm, Reprint, format_date, format_datetime
-from forms.document import TWO_PARTS, Copy, DrawBody, draw_signatures, render_copies
+from forms.document import (
+    TWO_PARTS,
+    Copy,
+    DrawBody,
+    check_rows,
+    draw_signatures,
+    render_copies,
+)
 from forms.fonts import FontSet
 from forms.layout import Field, Sheet, mm
 
@@ -49,7 +56,8 @@ def _draw_body(form: LossForm) -> DrawBody:
         y = sheet.section(y - 2 * mm, "三、身份核验")
         doc = form.id_document
         y = sheet.fields(y, [[Field("核验证件", doc.kind),
-                              Field("证件号码", copy.id_number(doc.number))]])
+                              Field("证件号码", copy.id_number(doc.number))],
+                             *check_rows(doc)])
         y = sheet.boxed_paragraph(y - 2 * mm, "持卡人声明", DECLARATION)
         return draw_signatures(sheet, y - 2 * mm, form.header)
     return draw

@@ -7,7 +7,14 @@ ever receives it (DESIGN.md, data flow step 4).
 from __future__ import annotations
 
 from forms.data import PinAction, PinReceipt, Reprint
-from forms.document import TWO_PARTS, Copy, DrawBody, draw_signatures, render_copies
+from forms.document import (
+    TWO_PARTS,
+    Copy,
+    DrawBody,
+    check_rows,
+    draw_signatures,
+    render_copies,
+)
 from forms.fonts import FontSet
 from forms.layout import Field, Sheet, mm
 
@@ -38,6 +45,7 @@ def _draw_body(form: PinReceipt) -> DrawBody:
         y = sheet.fields(y, [
             [Field("办理事项", _WHAT[form.action])],
             [Field("核验证件", doc.kind), Field("证件号码", copy.id_number(doc.number))],
+            *check_rows(doc),
             [Field("办理结果", f"已完成。卡密码已重新设置，密码错误次数已清零"
                                f"（允许连续输错 {form.retry_limit} 次）。")],
         ])

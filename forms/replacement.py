@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from forms.data import ReplacementForm, Reprint, format_datetime
-from forms.document import TWO_PARTS, Copy, DrawBody, draw_signatures, render_copies
+from forms.document import (
+    TWO_PARTS,
+    Copy,
+    DrawBody,
+    check_rows,
+    draw_signatures,
+    render_copies,
+)
 from forms.fonts import FontSet
 from forms.layout import Field, Sheet, mm
 
@@ -37,7 +44,8 @@ def _draw_body(form: ReplacementForm) -> DrawBody:
         doc = form.id_document
         y = sheet.section(y - 2 * mm, "三、身份核验")
         y = sheet.fields(y, [[Field("核验证件", doc.kind),
-                              Field("证件号码", copy.id_number(doc.number))]])
+                              Field("证件号码", copy.id_number(doc.number))],
+                             *check_rows(doc)])
         y = sheet.boxed_paragraph(y - 2 * mm, "申请人声明", DECLARATION)
         return draw_signatures(sheet, y - 2 * mm, form.header, signer="申请人签名")
     return draw

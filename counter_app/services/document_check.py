@@ -19,15 +19,16 @@ from counter_app.models.holder import Holder
 from counter_app.models.loss import ID_DOCUMENT_TYPES
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import HolderNotFound, ServiceError
-from counter_app.services.idcheck import IdDocumentLike, check_document
+from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import record_refusal, require
 from counter_app.services.sessions import HolderSession, require_open
 
 
 @dataclass(frozen=True)
-class _Ssn:
+class _Holder:
     ssn: str
+    name: str
 
 
 def check_session_document(
@@ -43,13 +44,16 @@ def check_session_document(
     require(ctx, actor, purpose, holder_id=session.holder_id)
     require_open(ctx, session, actor)
     with ctx.uow() as uow:
-        ssn = uow.session.scalar(select(Holder.ssn).where(Holder.id == session.holder_id))
+        row = uow.session.execute(
+            select(Holder.ssn, Holder.name).where(Holder.id == session.holder_id)
+        ).first()
     try:
-        if ssn is None:
+        if row is None:
             raise HolderNotFound()
-        check_document(_Ssn(ssn), document, accepted)
+        # IDCARD.md: number, chip name and validity, the manual-forbidden setting of ``purpose``
+        check_id(ctx, purpose, _Holder(row.ssn, row.name), document, accepted, name=row.name)
     except ServiceError as error:
-        details = {"document_kind": str(document.kind), "step": "id_check"}
+        details = {**id_check_details(document), "step": "id_check"}
         record_refusal(ctx, actor, f"{purpose.value}.refused", error,
                        holder_id=session.holder_id, card_id=session.card_id,
                        details=details)  # fmt: skip

@@ -164,8 +164,9 @@ def form_holder(holder: Holder, phone: str | None = None) -> fd.Holder:
     )
 
 
-def form_document(kind: str, number: str) -> fd.IdDocument:
-    return fd.IdDocument(DOCUMENT_TEXT.get(kind, kind), number)
+def form_document(kind: str, number: str, check: str = "") -> fd.IdDocument:
+    """The document as a form prints it; ``check`` is ``idcheck.id_check_text``."""
+    return fd.IdDocument(DOCUMENT_TEXT.get(kind, kind), number, check)
 
 
 def form_to_json(value: Any) -> Any:

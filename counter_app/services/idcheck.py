@@ -270,6 +270,18 @@ def manual_document(kind: IdDocumentKind, number: str, reason: ManualReason) -> 
                       manual_reason=ManualReason(reason))
 
 
+def id_check_text(document: IdDocumentLike) -> str:
+    """How the check was made, as the forms print it: 芯片核验, or 人工录入（<reason>）."""
+    if getattr(document, "method", CheckMethod.MANUAL) == CheckMethod.CHIP:
+        return "芯片核验"
+    reason = getattr(document, "manual_reason", None)
+    try:
+        label = MANUAL_REASON_LABELS[ManualReason(reason)] if reason else ""
+    except ValueError:
+        label = ""
+    return f"人工录入（{label}）" if label else "人工录入"
+
+
 def id_check_details(document: IdDocumentLike) -> dict[str, str]:
     """What an audit event records about an ID check: ``chip`` and the SAM ID, or
     ``manual`` and the reason (``unspecified`` for a caller that gave none). Never the

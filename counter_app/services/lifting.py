@@ -46,7 +46,6 @@ from counter_app.services.errors import (
     CardNotFound,
     CardOperationFailed,
     ConcurrentChange,
-    IdDocumentMismatch,
     IdDocumentNotAccepted,
     NoActiveLossReport,
     NotPermitted,
@@ -55,7 +54,13 @@ from counter_app.services.errors import (
     WrongCard,
     WrongDistrict,
 )
-from counter_app.services.idcheck import LIFT_DOCUMENTS, IdDocumentLike, number_matches
+from counter_app.services.idcheck import (
+    LIFT_DOCUMENTS,
+    IdDocumentLike,
+    check_id,
+    id_check_details,
+    id_check_text,
+)
 from counter_app.services.loss_records import report_in_force
 from counter_app.services.permissions import Action, OfficeKind
 from counter_app.services.phone_reports import phone_reference
@@ -127,8 +132,8 @@ def lift_digest(actor: Actor, identity: CardIdentity, idempotency_key: str) -> s
 
 
 def _checklist(
-    session: Session, actor: Actor, identity: CardIdentity, document: IdDocumentLike,
-    now: dt.datetime,
+    ctx: ServiceContext, session: Session, actor: Actor, identity: CardIdentity,
+    document: IdDocumentLike, now: dt.datetime,
 ) -> LiftChecklist:
     lines: list[LiftCheck] = []
     refusal: ServiceError | None = None
@@ -174,10 +179,11 @@ def _checklist(
         line("U2", "证件类别", kind_ok,
              "居民身份证或户籍证明" if kind_ok else IdDocumentNotAccepted.message,
              IdDocumentNotAccepted())
-        number_ok = number_matches(holder, document.number)
-        line("U2", "证件号码", number_ok,
-             "证件号码与持卡人一致" if number_ok else IdDocumentMismatch.message,
-             IdDocumentMismatch())  # fmt: skip
+        if kind_ok:  # IDCARD.md: number, chip name and validity, manual-forbidden setting
+            id_error = _id_error(ctx, holder, document)
+            line("U2", "证件号码", id_error is None,
+                 f"{id_check_text(document)}：证件与持卡人一致" if id_error is None
+                 else str(id_error), id_error)  # fmt: skip
     blocked = identity.app_state == APP_BLOCKED
     if blocked:
         lines.append(LiftCheck("U5", "芯片状态", True,
@@ -187,6 +193,15 @@ def _checklist(
         tuple(lines), card.id if card else None, holder.id if holder else None,
         report.id if report else None, blocked, refusal,
     )  # fmt: skip
+
+
+def _id_error(ctx: ServiceContext, holder: Holder, document: IdDocumentLike) -> ServiceError | None:
+    """RULES U2's ID check (``idcheck.check_id``) as a checklist line's refusal, or None."""
+    try:
+        check_id(ctx, Action.LIFT_LOSS_REPORT, holder, document, LIFT_DOCUMENTS)
+    except ServiceError as error:
+        return error
+    return None
 
 
 def _report_text(report: LossReport) -> str:
@@ -201,7 +216,7 @@ def check_lift(
     """RULES U1–U5 for the card read from the chip and the document shown, one line each.
     Reads only; nothing is changed or audited (the lift itself is)."""
     with ctx.uow() as uow:
-        return _checklist(uow.session, actor, identity, document, ctx.now())
+        return _checklist(ctx, uow.session, actor, identity, document, ctx.now())
 
 
 # --------------------------------------------------------------------------- the lift
@@ -235,7 +250,7 @@ def lift_loss_report(
                 return _stored(uow.session, stored.result_ref, key)
         identity = client.read_identity()
         with ctx.uow() as uow:
-            checklist = _checklist(uow.session, actor, identity, document, ctx.now())
+            checklist = _checklist(ctx, uow.session, actor, identity, document, ctx.now())
         if checklist.refusal is not None:
             record_refusal(ctx, actor, f"{ACTION_LIFT}.refused", checklist.refusal,
                            holder_id=checklist.holder_id, card_id=checklist.card_id)
@@ -339,7 +354,7 @@ def _write_lift(
         stored = stored_submission(session, idempotency_key, ACTION_LIFT)
         if stored is not None:
             return _stored(session, stored.result_ref, key)
-        checklist = _checklist(session, actor, identity, document, now)  # again, locked
+        checklist = _checklist(ctx, session, actor, identity, document, now)  # again, locked
         if checklist.refusal is not None:
             raise checklist.refusal
         report = report_in_force(session, card.id, now, record=False)
@@ -367,7 +382,8 @@ def _write_lift(
         def build(header: fd.FormHeader) -> fd.Form:
             return fd.LiftForm(header=header, holder=service_forms.form_holder(holder),
                                card_number=card.card_number, loss_report=ref,
-                               id_document=service_forms.form_document(doc_kind, doc_number))
+                               id_document=service_forms.form_document(
+                                   doc_kind, doc_number, id_check_text(document)))
 
         doc, form = service_forms.issue_form(
             session, kind=service_forms.KIND_LIFT, office=office, staff_id=actor.staff_id,
@@ -380,7 +396,7 @@ def _write_lift(
             session, actor, ACTION_LIFT, holder_id=holder.id, card_id=card.id,
             details={"report_id": report.id, "form_serial": doc.serial,
                      "app_unblocked": unblocked, "approval_id": approval_id,
-                     "id_document_kind": doc_kind},
+                     "id_document_kind": doc_kind, **id_check_details(document)},
             at=now,
         )  # fmt: skip
         uow.commit()

@@ -14,7 +14,13 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.security import Outcome, PasswordEventKind
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import IdDocumentMismatch, IdNumberRequired, WeakPin
-from counter_app.services.idcheck import IdDocumentLike, check_document, number_matches
+from counter_app.services.idcheck import (
+    IdDocument,
+    IdDocumentKind,
+    IdDocumentLike,
+    check_id,
+    id_check_details,
+)
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
     PasswordResult,
@@ -89,7 +95,7 @@ def change_pin(
                     raise WeakPin("请持卡人输入原密码和两次新密码。")
                 check_new_pin(new1, new2)
             subject = session_card(ctx, session)
-            check_window_document(subject, document)
+            checked = check_window_document(ctx, subject, document)
             read_same_card(client, subject)
         if on_pad:
             pad = pinpad or reader_pinpad(client)
@@ -98,24 +104,34 @@ def change_pin(
             recorded = card_command(ctx, actor, PasswordEventKind.PIN_CHANGE,
                                      subject.holder_id, subject.card_id,
                                      lambda: client.change_pin_on_pinpad(pad),
-                                     detail=PINPAD_DETAIL)  # fmt: skip
+                                     detail=PINPAD_DETAIL,
+                                     details=id_check_details(checked))  # fmt: skip
         else:
             assert old is not None and new1 is not None
             old_pin, new_pin = old, new1
             recorded = card_command(ctx, actor, PasswordEventKind.PIN_CHANGE,
                                      subject.holder_id, subject.card_id,
-                                     lambda: client.change_pin(old_pin, new_pin))  # fmt: skip
+                                     lambda: client.change_pin(old_pin, new_pin),
+                                     details=id_check_details(checked))  # fmt: skip
         return PasswordResult(recorded.event_id, Outcome.SUCCESS.value)
     finally:
         wipe(old, new1, new2)
 
 
-def check_window_document(subject: Subject, document: IdDocumentLike | str | None) -> None:
-    """RULES P4: a valid ID document of the holder, at a window, for every PIN change."""
+def check_window_document(
+    ctx: ServiceContext, subject: Subject, document: IdDocumentLike | str | None
+) -> IdDocumentLike:
+    """RULES P4: a valid ID document of the holder, at a window, for every PIN change
+    (``idcheck.check_id``: the chip's name and validity, the manual-forbidden setting).
+    Returns the document checked (a bare number as a typed resident ID card)."""
     if document is None or (isinstance(document, str) and not document.strip()):
         raise IdNumberRequired("在窗口修改卡密码须核验持卡人的有效身份证件。请先核验证件后再办理。")
     if isinstance(document, str):
-        if not number_matches(subject, document):
-            raise IdDocumentMismatch("身份证号码与持卡人不一致，密码未修改。")
-        return
-    check_document(subject, document)
+        typed = IdDocument(IdDocumentKind.RESIDENT_ID, document)
+        try:
+            check_id(ctx, Action.CHANGE_PIN, subject, typed)
+        except IdDocumentMismatch:
+            raise IdDocumentMismatch("身份证号码与持卡人不一致，密码未修改。") from None
+        return typed
+    check_id(ctx, Action.CHANGE_PIN, subject, document)
+    return document

@@ -21,7 +21,7 @@ exception text: nothing here takes one except :func:`check_new_pin` and :func:`w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -207,9 +207,11 @@ def settle_event(
     outcome: Outcome,
     detail: str | None = None,
     receipt: ReceiptIssuer | None = None,
+    details: Mapping[str, str] | None = None,
 ) -> Recorded:
     """Settle a written-ahead event with what the card said, with its audit record (and a
-    success's receipt) in one transaction. Retried on a transient conflict."""
+    success's receipt) in one transaction. Retried on a transient conflict. ``details``
+    (plain strings, e.g. how the ID check was made) join the audit record's details."""
 
     def work() -> Recorded:
         with ctx.uow() as uow:
@@ -222,12 +224,13 @@ def settle_event(
             serial, form = "", None
             if receipt is not None and outcome is Outcome.SUCCESS:
                 serial, form = receipt(uow.session, now)
-            details: dict[str, object] = {"event_id": event.id}
+            audit_details: dict[str, object] = dict(details or {})
+            audit_details["event_id"] = event.id
             if serial:
-                details["serial"] = serial  # the access slip lists it with the action
+                audit_details["serial"] = serial  # the access slip lists it with the action
             audit.record(uow.session, actor, f"password.{event.kind}", holder_id=event.holder_id,
                          card_id=event.card_id, outcome=outcome.value, reason=detail,
-                         details=details, at=now)  # fmt: skip
+                         details=audit_details, at=now)  # fmt: skip
             uow.commit()
             return Recorded(event.id, serial, form)
 
@@ -243,14 +246,16 @@ def card_command(
     command: Callable[[], None],
     receipt: ReceiptIssuer | None = None,
     detail: str | None = None,
+    details: Mapping[str, str] | None = None,
 ) -> Recorded:
     """Write the event ahead, send the card command, then settle the event with what the
-    card said (see the module docstring)."""
+    card said (see the module docstring). ``details`` join the settled event's audit record
+    (how the ID check was made: ``idcheck.id_check_details``)."""
     event_id = open_event(ctx, actor, kind, holder_id, card_id)  # DB down: card untouched
 
     def settle_failure(why: str) -> None:
         try:
-            settle_event(ctx, actor, event_id, Outcome.FAILED, why)
+            settle_event(ctx, actor, event_id, Outcome.FAILED, why, details=details)
         except (DatabaseUnavailable, ConcurrentChange):
             pass  # stays "unknown": resolving it asks the card, which did not change
 
@@ -259,7 +264,7 @@ def card_command(
     except OutcomeUnknown as error:
         try:
             settle_event(ctx, actor, event_id, Outcome.UNKNOWN,
-                         "卡片在命令发出后被拔出，结果待核实")  # fmt: skip
+                         "卡片在命令发出后被拔出，结果待核实", details=details)  # fmt: skip
         except (DatabaseUnavailable, ConcurrentChange):
             pass  # the written-ahead row already says "unknown"
         raise PasswordOutcomeUnknown(event_id) from error
@@ -276,7 +281,8 @@ def card_command(
         settle_failure(f"卡片拒绝：{type(error).__name__}")
         raise
     try:
-        return settle_event(ctx, actor, event_id, Outcome.SUCCESS, detail, receipt=receipt)
+        return settle_event(ctx, actor, event_id, Outcome.SUCCESS, detail, receipt=receipt,
+                            details=details)
     except (DatabaseUnavailable, ConcurrentChange) as error:
         raise PasswordRecordPending(event_id) from error
 

@@ -39,7 +39,7 @@ from counter_app.services import forms as service_forms
 from counter_app.services.cardops import keyed_client
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import CardNotFound, PasswordEventNotFound, WeakPin
-from counter_app.services.idcheck import IdDocumentLike, check_id
+from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
     PasswordResult,
@@ -93,6 +93,7 @@ def receipt_issuer(
     reset = action is fd.PinAction.RESET
     kind = service_forms.KIND_PIN_RESET if reset else service_forms.KIND_UNBLOCK
     doc_kind, doc_number = str(document.kind), normalise_id_number(document.number)
+    how = id_check_text(document)
 
     def issue(session: Session, now: dt.datetime) -> tuple[str, fd.PinReceipt]:
         holder = session.get(Holder, subject.holder_id)
@@ -105,7 +106,7 @@ def receipt_issuer(
         def build(header: fd.FormHeader) -> fd.Form:
             return fd.PinReceipt(
                 header=header, holder=holder_data, card_number=subject.card_number,
-                action=action, id_document=service_forms.form_document(doc_kind, doc_number),
+                action=action, id_document=service_forms.form_document(doc_kind, doc_number, how),
                 retry_limit=ctx.settings.pin_retry_limit,
             )  # fmt: skip
 
@@ -159,6 +160,7 @@ def reset_pin(
             ctx, actor, PasswordEventKind.PIN_RESET, subject.holder_id, subject.card_id,
             lambda: keyed.reload_pin(new1, expect_card_id=identity.card_id_code),
             receipt=receipt_issuer(ctx, actor, subject, document, fd.PinAction.RESET),
+            details=id_check_details(document),
         )
         return PasswordResult(recorded.event_id, Outcome.SUCCESS.value, recorded.receipt,
                               recorded.serial, key)  # fmt: skip
@@ -205,6 +207,7 @@ def unblock_pin(
             ctx, actor, PasswordEventKind.PIN_UNBLOCK, subject.holder_id, subject.card_id,
             lambda: keyed.unblock_pin(expect_card_id=identity.card_id_code),
             receipt=receipt_issuer(ctx, actor, subject, document, fd.PinAction.UNBLOCK),
+            details=id_check_details(document),
         )
         verified: bool | None = None
         tries_left: int | None = None

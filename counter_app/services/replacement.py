@@ -41,7 +41,7 @@ from counter_app.services.errors import (
     LossReportRequired,
     ReplacementAlreadyApplied,
 )
-from counter_app.services.idcheck import IdDocumentLike, check_document
+from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
 from counter_app.services.loss_records import card_in_use, report_in_force
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import refusals_audited, require
@@ -146,7 +146,7 @@ def _apply(
     holder = session.get(Holder, holder_id)
     if holder is None:
         raise HolderNotFound()
-    check_document(holder, document)
+    check_id(ctx, Action.REPLACEMENT_APPLICATION, holder, document)
     card = card_in_use(session, holder.id)  # locked
     stored = stored_submission(session, idempotency_key, ACTION_REPLACEMENT)
     if stored is not None:
@@ -179,7 +179,8 @@ def _apply(
         return fd.ReplacementForm(
             header=header, holder=service_forms.form_holder(holder),
             old_card_number=card.card_number, reason="遗失",
-            id_document=service_forms.form_document(doc_kind, doc_number),
+            id_document=service_forms.form_document(doc_kind, doc_number,
+                                                    id_check_text(document)),
             loss_report=loss_ref,
         )  # fmt: skip
 
@@ -201,7 +202,8 @@ def _apply(
     audit.record(
         session, actor, ACTION_REPLACEMENT, holder_id=holder.id, card_id=card.id,
         details={"application_id": app.id, "form_serial": document_row.serial,
-                 "loss_report_id": report.id, "id_document_kind": doc_kind},
+                 "loss_report_id": report.id, "id_document_kind": doc_kind,
+                 **id_check_details(document)},
         at=now,
     )  # fmt: skip
     assert isinstance(form, fd.ReplacementForm)

@@ -20,7 +20,7 @@ from counter_app.models.security import Outcome, PasswordEvent, PasswordEventKin
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import CardNotFound
-from counter_app.services.idcheck import IdDocumentLike, check_document
+from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import refusals_audited, require
 from counter_app.services.sessions import HolderSession, require_open
@@ -63,7 +63,7 @@ def reset_service_password(
             holder = db.get(Holder, session.holder_id)
             if holder is None:
                 raise CardNotFound()
-            check_document(holder, document)
+            check_id(ctx, Action.RESET_SERVICE_PASSWORD, holder, document)
             value = _one_time_value()
             now = ctx.now()
             row = db.get(ServicePassword, holder.id, with_for_update=True)
@@ -84,7 +84,8 @@ def reset_service_password(
             db.add(event)
             db.flush()
             audit.record(db, actor, AuditAction.SERVICE_PASSWORD_RESET, holder_id=holder.id,
-                         details={"event_id": event.id, "must_change": True},
+                         details={"event_id": event.id, "must_change": True,
+                                  **id_check_details(document)},
                          at=now)  # fmt: skip
             uow.commit()
         valid = dt.timedelta(hours=ctx.settings.service_password_one_time_hours)

@@ -40,7 +40,7 @@ from counter_app.services.errors import (
     HolderNotFound,
     InvalidLossDetails,
 )
-from counter_app.services.idcheck import IdDocumentLike, check_document
+from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
 from counter_app.services.loss_records import (
     LossAlreadyReported,
     LossReportView,
@@ -171,7 +171,7 @@ def _register_written(
     holder = session.get(Holder, holder_id)
     if holder is None:
         raise HolderNotFound()
-    check_document(holder, details.id_document)
+    check_id(ctx, Action.WRITTEN_LOSS_REPORT, holder, details.id_document)
     card = card_in_use(session, holder.id)
     # The card lock is held: a concurrent retry of this very submission has committed by now.
     stored = stored_submission(session, idempotency_key, ACTION_WRITTEN)
@@ -204,7 +204,8 @@ def _register_written(
             card_number=card.card_number, lost_on=details.loss_date,
             lost_place=clean_text(details.loss_place, LOSS_PLACE),
             circumstances=clean_text(details.circumstances, LOSS_CIRCUMSTANCES),
-            id_document=service_forms.form_document(doc_kind, doc_number),
+            id_document=service_forms.form_document(doc_kind, doc_number,
+                                                    id_check_text(details.id_document)),
             phone_report=phone_report,
         )  # fmt: skip
 
@@ -229,7 +230,7 @@ def _register_written(
         session, actor, ACTION_WRITTEN, holder_id=holder.id, card_id=card.id,
         details={"report_id": report.id, "form_serial": document.serial,
                  "confirmed_phone_report": phone_report is not None,
-                 "id_document_kind": doc_kind},
+                 "id_document_kind": doc_kind, **id_check_details(details.id_document)},
         at=now,
     )  # fmt: skip
     assert isinstance(form, fd.LossForm)

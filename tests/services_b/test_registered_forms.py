@@ -71,7 +71,9 @@ def test_P5_reset_receipt_is_a_registered_form_with_the_success_record(world: Wo
         assert event is not None and event.outcome == "success"
         (audited,) = s.scalars(select(AuditEvent).where(
             AuditEvent.action == "password.pin_reset", AuditEvent.outcome == "success")).all()
-        assert audited.details == {"event_id": event.id, "serial": result.serial}
+        assert audited.details == {"event_id": event.id, "serial": result.serial,  # IDCARD.md
+                                   "document_kind": "resident_id", "id_check": "manual",
+                                   "manual_reason": "unspecified"}
         assert abs((event.at - row.issued_at.replace(tzinfo=event.at.tzinfo)).total_seconds()) < 1
     assert pdf_text(result.pdf).count("密码重置回执") >= 1
     assert "258036" not in pdf_text(result.pdf)
