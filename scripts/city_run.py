@@ -1,0 +1,131 @@
+"""Start a local city (see scripts/city): PostgreSQL + counter-server + one workstation.
+
+1. a throwaway PostgreSQL (tests/pgserver.py), a database migrated to head and filled with
+   the demo city, a login role ``IN ROLE counter_server`` for the server;
+2. a PKI (CA, server certificate, one workstation certificate ``WS-CITY-01`` of the
+   渝中区医疗保险分中心 and its settings file — no database URL, no card key in it);
+3. ``counter-server run`` as a separate process, with the test card keys (demo mode);
+4. ``counter-app --settings <workstation file>`` (skipped with ``--no-gui``: then it waits
+   until Ctrl-C, printing how to reach the server).
+
+Demo logins as in the README (e.g. YB500103-01 / Yibao#2024). Card operations (PIN
+change/reset/unblock, lifting) do not run through the server yet (docs/ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from counter_app import db  # noqa: E402
+from counter_app.demo.generate import fill_demo  # noqa: E402
+from counter_app.remote.workstation_file import workstation_settings_text  # noqa: E402
+from counter_app.server.pki import Pki  # noqa: E402
+from tests.pgserver import start_postgres  # noqa: E402
+
+WORKSTATION = "WS-CITY-01"
+OFFICE = "500103-YB"
+
+
+def _wait_healthy(url: str, pki: Pki, process: subprocess.Popen[bytes]) -> None:
+    import httpx
+
+    from counter_app.remote.transport import client_ssl_context
+
+    context = client_ssl_context(pki.workstation_cert(WORKSTATION),
+                                 pki.workstation_key(WORKSTATION), pki.ca_cert)  # fmt: skip
+    for _ in range(300):
+        if process.poll() is not None:
+            raise SystemExit("counter-server 启动失败（见上方日志）")
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(url + "/health", verify=context, timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise SystemExit("counter-server 未能在 60 秒内就绪")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description="本机城市部署试用：PostgreSQL + counter-server + 工作站"
+    )
+    parser.add_argument("--holders", type=int, default=200)
+    parser.add_argument("--port", type=int, default=8443)
+    parser.add_argument("--no-gui", action="store_true")
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="counter-city-"))
+    print(f"城市目录: {root}")
+    pg = start_postgres()
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        owner_url = pg.create_database()
+        print("正在建库并生成演示数据…")
+        db.upgrade(owner_url)
+        engine = db.create_engine_for(owner_url)
+        try:
+            fill_demo(engine, holders=args.holders)
+        finally:
+            engine.dispose()
+        import psycopg
+        from sqlalchemy import make_url
+
+        role = "counter_srv_" + uuid.uuid4().hex[:8]
+        with psycopg.connect(pg.conninfo(), autocommit=True) as conn:
+            conn.execute(f"CREATE ROLE {role} LOGIN IN ROLE counter_server")
+        server_db = make_url(owner_url).set(username=role).render_as_string(hide_password=False)
+
+        pki = Pki(root / "pki")
+        pki.init(("localhost", "127.0.0.1"))
+        crt, key = pki.issue_workstation(WORKSTATION, OFFICE)
+        url = f"https://127.0.0.1:{args.port}"
+        ws_settings = root / "workstation.toml"
+        ws_text = workstation_settings_text(
+            workstation_id=WORKSTATION, office_code=OFFICE, server_url=url,
+            client_cert=str(crt), client_key=str(key), server_ca=str(pki.ca_cert),
+        ).replace('reader_name = ""', 'reader_name = "emulator"')  # fmt: skip
+        ws_settings.write_text(ws_text, encoding="utf-8")
+        (root / "token.secret").write_text(secrets.token_hex(32) + "\n", encoding="ascii")
+        (root / "server.toml").write_text(
+            f'mode = "demo"\ndb_url = "{server_db}"\nkey_source = "test"\n'
+            f'office_code = "{OFFICE}"\nworkstation_id = "SERVER"\n\n'
+            f'[server]\nhost = "127.0.0.1"\nport = {args.port}\npki_dir = "pki"\n'
+            'token_secret_file = "token.secret"\n',
+            encoding="utf-8",
+        )
+        bin_dir = Path(sys.executable).parent
+        server = subprocess.Popen(
+            [str(bin_dir / "counter-server"), "run", "--config", str(root / "server.toml")]
+        )
+        _wait_healthy(url, pki, server)
+        print(f"counter-server 已就绪: {url}（双向 TLS）")
+        print(f"工作站设置: {ws_settings}（不含数据库密码和卡片密钥）")
+        print("演示账号: YB500103-01 / Yibao#2024（医保经办），YB500103-03 / Zhuguan#2024（主管）")
+        if args.no_gui:
+            print("按 Ctrl-C 停止。")
+            with contextlib.suppress(KeyboardInterrupt):
+                server.wait()
+            return 0
+        env = {**os.environ, "COUNTER_SETTINGS": str(ws_settings)}
+        env.pop("COUNTER_DB_URL", None)
+        return subprocess.call([str(bin_dir / "counter-app"), "--settings", str(ws_settings)],
+                               env=env)  # fmt: skip
+    finally:
+        if server is not None and server.poll() is None:
+            server.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                server.wait(timeout=15)
+        pg.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
