@@ -37,7 +37,6 @@ from counter_app.services.errors import (
     CardApplicationBlocked,
     CardNotFound,
     HolderNotFound,
-    IdDocumentMismatch,
     IdDocumentNotAccepted,
     PinBlockedOfferReset,
     ReasonRequired,
@@ -45,11 +44,16 @@ from counter_app.services.errors import (
     SessionEnded,
     SessionRequired,
 )
-from counter_app.services.idcheck import IdDocument, IdDocumentKind, SessionVia
+from counter_app.services.idcheck import (
+    IdDocument,
+    IdDocumentKind,
+    SessionVia,
+    check_id,
+    id_check_details,
+)
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import record_refusal, require
 from counter_app.services.session_summary import AccessSummary, access_summary
-from counter_app.validation import ValidationError, parse_id_number
 from counter_app.validation.text_policy import SESSION_REASON, clean_text
 from reader.client import SocialSecurityCardClient
 from reader.errors import ApplicationBlocked, PinBlocked, WrongPin
@@ -214,7 +218,7 @@ def open_id_session(
         kind = None
     with ctx.uow() as uow:
         holder = uow.session.execute(
-            select(Holder.id, Holder.ssn).where(Holder.id == holder_id)
+            select(Holder.id, Holder.ssn, Holder.name).where(Holder.id == holder_id)
         ).first()
     error: ServiceError | None = None
     if holder is None:
@@ -223,24 +227,20 @@ def open_id_session(
         error = IdDocumentNotAccepted()
     elif not why:
         error = ReasonRequired()
-    elif not _number_matches(document.number, holder.ssn):
-        error = IdDocumentMismatch()
+    else:  # IDCARD.md: number, chip name and validity, the manual-forbidden setting
+        try:
+            check_id(ctx, Action.VIEW_RECORDS, holder, document, name=holder.name)
+        except ServiceError as refused:
+            error = refused
     if error is not None or kind is None:
         error = error or IdDocumentNotAccepted()
         record_refusal(ctx, actor, AuditAction.SESSION_OPEN.refused, error,
                        holder_id=holder_id if holder is not None else None,
                        details={"via": SessionVia.ID_DOCUMENT.value,
-                                "document_kind": str(document.kind)})  # fmt: skip
+                                **id_check_details(document)})  # fmt: skip
         raise error
     return _open(ctx, actor, holder_id, None, SessionVia.ID_DOCUMENT,
-                 document_kind=kind, reason=why)  # fmt: skip
-
-
-def _number_matches(typed: str, ssn: str) -> bool:
-    try:
-        return parse_id_number(typed).number == ssn.upper()
-    except ValidationError:
-        return False
+                 document_kind=kind, reason=why, document=document)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- open / check / end
@@ -256,6 +256,7 @@ def _open(
     card_id_code: str | None = None,
     document_kind: IdDocumentKind | None = None,
     reason: str | None = None,
+    document: IdDocument | None = None,
 ) -> HolderSession:
     now = ctx.now()
     with ctx.uow() as uow:
@@ -279,6 +280,8 @@ def _open(
         details: dict[str, Any] = {"session_id": row.id, "via": via.value}
         if document_kind is not None:
             details["document_kind"] = document_kind.value
+        if document is not None:  # how the ID check was made (chip + SAM ID, or manual)
+            details.update(id_check_details(document))
         audit.record(uow, actor, AuditAction.SESSION_OPEN, holder_id=holder_id, card_id=card_id,
                      reason=reason, details=details, at=now)  # fmt: skip
         uow.commit()

@@ -119,7 +119,8 @@ def test_Q7_id_document_session_records_reason(ctx: ServiceContext) -> None:
     [event] = _events(ctx, "session.open")
     assert event.reason == "持卡人未带卡，查询养老金"
     assert event.details == {"session_id": session.session_id, "via": "id_document",
-                             "document_kind": "household_register"}
+                             "document_kind": "household_register",
+                             "id_check": "manual", "manual_reason": "unspecified"}
     assert "500103196803150310" not in repr(doc)
 
 
