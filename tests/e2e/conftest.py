@@ -95,6 +95,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "also_postgres: the end-to-end test runs on PostgreSQL too (CI=true)"
     )
+    config.addinivalue_line(
+        "markers", "also_remote: runs through counter-server (backend = remote) too (CI=true)"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -104,6 +107,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     backends: list[Any] = ["sqlite"]
     if metafunc.definition.get_closest_marker("also_postgres"):
         backends.append(pytest.param("postgresql", marks=pytest.mark.postgres))
+    if metafunc.definition.get_closest_marker("also_remote"):  # through counter-server
+        backends.append(pytest.param("remote", marks=pytest.mark.postgres))
     metafunc.parametrize("e2e_backend", backends, indirect=True)
 
 
@@ -236,16 +241,26 @@ class Counter:
 
 
 @pytest.fixture
-def counter(qtbot: Any, tmp_path: Path, demo_url: str) -> Iterator[Callable[..., Counter]]:
+def counter(
+    qtbot: Any, tmp_path: Path, demo_url: str, e2e_backend: str
+) -> Iterator[Callable[..., Counter]]:
     """``counter(staff_no, four_eyes=True)``: the demo workstation, logged in."""
     from counter_app.ui.app import build_workstation, load_demo_cards
     from counter_app.ui.workflows.access_slip import AccessSlipDialog
 
     made: list[Counter] = []
+    stops: list[Callable[[], None]] = []
 
     def make(staff_no: str, *, four_eyes: bool = True) -> Counter:
         settings = Settings(mode="demo", db_url=demo_url, four_eyes=four_eyes,
                             keypad_shuffle=True)  # fmt: skip
+        if e2e_backend == "remote":  # the same database behind counter-server
+            from tests.server.city import remote_workstation
+
+            settings, stop = remote_workstation(demo_url, tmp_path / f"city{len(made)}",
+                                                four_eyes=four_eyes)  # fmt: skip
+            stops.append(stop)
+            settings = settings.replace(keypad_shuffle=True)
         ws = build_workstation(
             settings, True, pool=InlinePool(), card_pool=InlinePool(), second_screen=False
         )
@@ -269,3 +284,5 @@ def counter(qtbot: Any, tmp_path: Path, demo_url: str) -> Iterator[Callable[...,
             c.win.idle.detach()
         c.ws.pin_entry.cancel()
         c.ws.close()
+    for stop in stops:
+        stop()

@@ -48,6 +48,7 @@ def test_Q1_lookup_by_card_and_pin_opens_every_tab(counter: Any) -> None:
 
 
 @pytest.mark.also_postgres
+@pytest.mark.also_remote
 def test_Q7_lookup_without_the_card_by_id_document(counter: Any) -> None:
     """The search hit shows a masked number; the typed number is compared by the service
     with the record. The correct number opens the records; a valid number of someone else
