@@ -31,7 +31,7 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import IN_USE_STATES, Card
 from counter_app.models.holder import Holder
 from counter_app.models.holder_session import HolderSessionRow
-from counter_app.services import audit
+from counter_app.services import audit, cases
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
     CardApplicationBlocked,
@@ -277,6 +277,7 @@ def _open(
         )  # fmt: skip
         uow.session.add(row)
         uow.session.flush()
+        cases.open_case(uow.session, actor, session_id=row.id, holder_id=holder_id, at=now)
         details: dict[str, Any] = {"session_id": row.id, "via": via.value}
         if document_kind is not None:
             details["document_kind"] = document_kind.value
@@ -379,6 +380,7 @@ def end_session(
             audit.record(uow, actor, AuditAction.SESSION_END, holder_id=session.holder_id,
                          card_id=session.card_id, reason=why[:200], at=now,
                          details={"session_id": session.session_id})  # fmt: skip
+        cases.close_case_of_session(db, actor, session.session_id, why, now)
         summary = access_summary(db, session)
         uow.commit()
     return summary
