@@ -7,8 +7,8 @@ Importing this package registers every table on :data:`Base.metadata` (alembic's
 from counter_app.models.audit import AuditChainHead, AuditCheckpoint, AuditEvent
 from counter_app.models.base import Base, UtcDateTime, utcnow
 from counter_app.models.card import Card, CardState
-from counter_app.models.case import ServiceCase as ServiceCase
 from counter_app.models.career import EmploymentRecord, Qualification
+from counter_app.models.case import ServiceCase as ServiceCase
 from counter_app.models.catalogue import Drug, TreatmentItem
 from counter_app.models.employer import Employer
 from counter_app.models.form_content import FormContent as FormContent
