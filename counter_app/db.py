@@ -92,7 +92,37 @@ def create_engine_for(
     engine = create_engine(parsed, connect_args=connect_args, **kwargs)
     if not kwargs.get("pool_pre_ping"):
         event.listen(engine, "checkout", _stale_on_checkout)
+    event.listen(engine, "handle_error", _scrub_driver_text)
     return engine
+
+
+def _scrub_driver_text(context: Any) -> None:
+    """Keep the values of a row out of PostgreSQL's error text before anyone logs it.
+
+    ``hide_parameters`` hides the statement's parameters, but the server's own message
+    quotes values too: a unique violation's DETAIL ("Key (ssn)=(5001…) already exists"), a
+    data error's primary message ('invalid input syntax for type integer: "…"'). The
+    driver exception keeps its SQLSTATE and ``diag`` (constraint name and the rest) for
+    code that needs them; only its text is cut to the first line, and for a data error
+    (class 22) replaced by the SQLSTATE alone.
+    """
+    error = context.original_exception
+    args = getattr(error, "args", ())
+    if not args or not isinstance(args[0], str):
+        return
+    state = getattr(error, "sqlstate", None)
+    if isinstance(state, str) and state.startswith("22"):
+        text = f"invalid input value (SQLSTATE {state})"
+    else:
+        text = args[0].split("\n", 1)[0]
+    if text == args[0]:
+        return
+    original = args[0]
+    error.args = (text, *args[1:])
+    wrapped = context.sqlalchemy_exception  # its message was built from the driver's text
+    wrapped_args = getattr(wrapped, "args", ())
+    if wrapped_args and isinstance(wrapped_args[0], str):
+        wrapped.args = (wrapped_args[0].replace(original, text), *wrapped_args[1:])
 
 
 def _stale_on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
