@@ -161,19 +161,33 @@ def run_one(
     sampler = Sampler(conninfo)
     sealer = Sealer(url, args.seal_every)
     sampler.start()
-    barrier.wait(timeout=600)  # every worker warmed up
-    sealer.start()
-    sampler.phase = "service"
-    barrier.wait(timeout=600)  # service phase over
-    sampler.phase = None
-    sealer.stop.set()
-    barrier.wait(timeout=600)  # baseline starts
-    sampler.phase = "baseline"
-    barrier.wait(timeout=600)  # baseline over
-    sampler.phase = None
-    sampler.stop.set()
-    sealer.join()
-    sampler.join()
+    try:
+        barrier.wait(timeout=600)  # every worker warmed up
+        sealer.start()
+        sampler.phase = "service"
+        barrier.wait(timeout=600)  # service phase over
+        sampler.phase = None
+        sealer.stop.set()
+        barrier.wait(timeout=600)  # baseline starts
+        sampler.phase = "baseline"
+        barrier.wait(timeout=600)  # baseline over
+    except threading.BrokenBarrierError:
+        failed = []
+        while True:
+            try:
+                failed.append(results.get(timeout=5))
+            except Exception:  # noqa: BLE001 - queue drained
+                break
+        fatal = [o for o in failed if "fatal" in o]
+        detail = f"{fatal[0]['fatal']}\n{fatal[0].get('trace', '')}" if fatal else "no detail"
+        raise RuntimeError(f"a worker failed ({len(fatal)} of {n}): {detail}") from None
+    finally:
+        sampler.phase = None
+        sampler.stop.set()
+        sealer.stop.set()
+        if sealer.is_alive():
+            sealer.join()
+        sampler.join()
     outs = [results.get(timeout=600) for _ in range(n)]
     for proc in procs:
         proc.join(timeout=60)

@@ -226,9 +226,13 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
         try:
             rng.choices(fns, weights)[0](h)
         except Exception:  # noqa: BLE001 - counted by ``timed``; the card state is re-read
-            with ctx.uow() as uow:
-                state = uow.session.scalar(select(Card.state).where(Card.id == h.info["card_id"]))
-            h.state = "active" if state == "active" else "lost"
+            try:
+                with ctx.uow() as uow:
+                    state = uow.session.scalar(
+                        select(Card.state).where(Card.id == h.info["card_id"]))
+                h.state = "active" if state == "active" else "lost"
+            except Exception as error:  # noqa: BLE001 - the next visit tries again
+                errors[f"state reread: {type(error).__name__}"] += 1
 
     # Warm-up (not timed into the figures): one visit opens connections and caches.
     one_visit()
