@@ -159,7 +159,10 @@ class ChipRead(Protocol):
 
 
 def number_matches(holder: HasSsn, number: str) -> bool:
-    typed = normalise_id_number(number).encode()
+    try:
+        typed = normalise_id_number(number).encode()
+    except UnicodeEncodeError:  # a lone surrogate typed: not anyone's ID number
+        return False
     return hmac.compare_digest(typed, holder.ssn.upper().encode())
 
 
