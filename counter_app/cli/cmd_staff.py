@@ -82,14 +82,14 @@ def cmd_add(args: argparse.Namespace) -> int:
     from counter_app.validation import ValidationError
     from counter_app.validation.text_policy import (
         OFFICE_CODE,
-        STAFF_NAME,
+        clean_staff_name,
         clean_staff_no,
         clean_text,
     )
 
     try:
         staff_no = clean_staff_no(args.staff_no)
-        name = clean_text(args.name, STAFF_NAME)
+        name = clean_staff_name(args.name)
         office = clean_text(args.office, OFFICE_CODE)
     except ValidationError as error:
         print(f"错误: {error}", file=sys.stderr)

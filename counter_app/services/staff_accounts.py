@@ -31,7 +31,7 @@ from counter_app.services.staff_credentials import (
     one_time_password,
 )
 from counter_app.services.staff_login import end_staff_sessions
-from counter_app.validation.text_policy import STAFF_NAME, clean_staff_no, clean_text
+from counter_app.validation.text_policy import clean_staff_name, clean_staff_no
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def add_staff(
 ) -> tuple[StaffInfo, InitialPassword]:
     """Create an account; returns it and its initial password (shown once, must change)."""
     staff_no = clean_staff_no(staff_no)  # the input policy: letters, digits, hyphens
-    name = clean_text(name, STAFF_NAME)
+    name = clean_staff_name(name)
     password = initial_password or one_time_password()
     role = Role(role)
     password_hash = hash_password(password)

@@ -191,6 +191,14 @@ def clean_optional_text(value: object, field: TextField) -> str | None:
     return clean_text(value, optional) or None
 
 
+def clean_staff_name(value: object) -> str:
+    """A staff member's name: the policy (GBK: it is printed as 经办人 on every form), then
+    the holder-name rules (Han or Latin letters, · between parts; ``validate_name``)."""
+    from counter_app.validation.names import validate_name
+
+    return validate_name(clean_text(value, STAFF_NAME))
+
+
 def clean_staff_no(value: object) -> str:
     """A staff number as typed: the policy, then letters, digits and hyphens only."""
     text = clean_text(value, STAFF_NO)

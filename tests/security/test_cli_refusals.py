@@ -53,7 +53,8 @@ def test_duplicate_staff_number_is_a_message_without_the_hash(
     ("staff_no", "name", "expected"),
     [("YB500103-02\u202e", "乙", "工号"), ("", "乙", "工号"), ("YB 02", "乙", "工号"),
      ("YB500103-02", "乙\x00", "姓名"), ("YB500103-02", "\u200b乙", "第1个字符"),
-     ("YB500103-02", "乙" * 26, "最多25个字")],  # fmt: skip
+     ("YB500103-02", "乙" * 26, "最多25个字"),
+     ("YB500103-02", "乙'; DROP TABLE staff;--", "姓名")],  # fmt: skip
 )
 def test_staff_add_validates_number_and_name(
     migrated_url: str, capsys: pytest.CaptureFixture[str], staff_no: str, name: str,
