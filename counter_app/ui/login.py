@@ -24,9 +24,20 @@ from PyQt6.QtWidgets import (
 )
 
 from counter_app.api import CounterServices
+from counter_app.ui.i18n import tr
 from counter_app.ui.tasks import TaskRunner
 
 APP_TITLE = "社保卡经办窗口工作站"
+
+
+#: 岗位 as a clerk says it (RULES S1, S3), for the demo account list.
+ROLE_LABELS = {
+    "clerk": "窗口经办",
+    "subcenter_staff": "医保分中心经办",
+    "card_center_staff": "卡中心经办",
+    "supervisor": "主管",
+    "admin": "系统管理员",
+}
 
 
 def account_rows(accounts: Sequence[Any]) -> list[tuple[str, str, str, str, str]]:
@@ -45,7 +56,7 @@ def account_rows(accounts: Sequence[Any]) -> list[tuple[str, str, str, str, str]
             (
                 get("staff_no", "staff_number", "number"),
                 get("name"),
-                get("role_label", "role"),
+                tr("login", ROLE_LABELS.get(get("role"), "")) or get("role_label"),
                 get("office_name", "office", "office_code"),
                 get("password"),
             )

@@ -14,6 +14,7 @@ from PyQt6.QtGui import QImage, QPageSize, QPainter
 from PyQt6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PyQt6.QtWidgets import QFileDialog, QWidget
 
+from counter_app.ui.i18n import tr
 from counter_app.ui.offprocess import images_from_pixels, render_images, render_page_pixels
 from counter_app.ui.tasks import TaskRunner
 
@@ -105,14 +106,36 @@ class FormPrinter:
     def save_as(self, path: str | None = None) -> str | None:
         """Write the PDF exactly as generated (not a re-rendering) where the clerk says."""
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self._parent,
-                self._parent.tr("保存为 PDF") if self._parent else "保存为 PDF",
-                f"{self.title}.pdf",
-                "PDF (*.pdf)",
-            )
+            path = ask_save_path(self._parent, f"{self.title}.pdf")
         if not path:
             return None
         with open(path, "wb") as out:
             out.write(self.pdf)
         return path
+
+
+def save_dialog(parent: QWidget | None, suggested: str) -> QFileDialog:
+    """Qt's save dialog with every label in the UI's language: ``qtbase_zh_CN`` leaves
+    "Look in:" and "Files of type:" in English, so the dialog's labels are set here."""
+    dialog = QFileDialog(parent, tr("printing", "保存为 PDF"), suggested, "PDF (*.pdf)")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("pdf")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    for label, text in (
+        (QFileDialog.DialogLabel.LookIn, "查找范围："),
+        (QFileDialog.DialogLabel.FileName, "文件名："),
+        (QFileDialog.DialogLabel.FileType, "文件类型："),
+        (QFileDialog.DialogLabel.Accept, "保存"),
+        (QFileDialog.DialogLabel.Reject, "取消"),
+    ):
+        dialog.setLabelText(label, tr("printing", text))
+    return dialog
+
+
+def ask_save_path(parent: QWidget | None, suggested: str) -> str:
+    """Where the clerk saves the PDF ("" when cancelled)."""
+    dialog = save_dialog(parent, suggested)
+    if not dialog.exec():
+        return ""
+    files = dialog.selectedFiles()
+    return files[0] if files else ""

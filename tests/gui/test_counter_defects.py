@@ -101,3 +101,15 @@ def test_qt_standard_buttons_and_dialogs_speak_chinese(qapp: Any) -> None:
 
 def test_english_keeps_qt_in_english(qapp: Any) -> None:
     assert install_qt_translations(qapp, "en") is None
+
+
+def test_the_save_dialog_has_no_english_label(qtbot: Any) -> None:
+    from PyQt6.QtWidgets import QLabel
+
+    from counter_app.ui.printing import save_dialog
+
+    dialog = save_dialog(None, "挂失登记表.pdf")
+    qtbot.addWidget(dialog)
+    texts = [w.text() for w in dialog.findChildren(QLabel) if w.text()]
+    assert "查找范围：" in texts and "文件类型：" in texts
+    assert not any(t in ("Look in:", "Files of type:", "File name:") for t in texts)

@@ -93,3 +93,12 @@ def test_idle_timer_locks(qtbot: Any, window: Any) -> None:
     window.idle.timer.setInterval(30)
     window.idle.start()
     qtbot.waitUntil(lambda: window.locked, timeout=2000)
+
+
+def test_demo_accounts_show_the_post_in_words() -> None:
+    from counter_app.demo.accounts import DEMO_ACCOUNTS
+    from counter_app.ui.login import account_rows
+
+    posts = {row[2] for row in account_rows(DEMO_ACCOUNTS)}
+    assert "主管" in posts and "医保分中心经办" in posts
+    assert not any(p.isascii() for p in posts)
