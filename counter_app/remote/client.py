@@ -27,12 +27,15 @@ if TYPE_CHECKING:
     from counter_app.api.types import SupervisorApproval
     from counter_app.services.access_slips import AccessSlipResult
     from counter_app.services.approvals import ApprovalLike
+    from counter_app.services.cases import CaseInfo
+    from counter_app.services.followups import FollowUpCount, FollowUpItem
     from counter_app.services.idcheck import IdDocument, IdDocumentLike
     from counter_app.services.lifting import LiftChecklist, LiftResult
     from counter_app.services.phone_reports import LapsingReport
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
     from counter_app.services.queries.holder import HolderOverview
+    from counter_app.services.ratings import RatingAnswer, RatingStatus
     from counter_app.services.replacement import ReplacementResult
     from counter_app.services.search import HolderHit
     from counter_app.services.service_password import OneTimePassword
@@ -149,7 +152,7 @@ class RemoteServices(CounterServices):
         old: PinBuffer | None,
         new1: PinBuffer | None,
         new2: PinBuffer | None,
-        id_number: str | None = None,
+        id_number: IdDocumentLike | str | None = None,
         *,
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult:
@@ -252,6 +255,53 @@ class RemoteServices(CounterServices):
         return list(self._call("lapsing_phone_reports", None, within_days, limit))
 
     # -- documents -----------------------------------------------------------------------
+
+    # -- service cases, ratings and follow-ups (RULES E1-E4) -----------------------------
+
+    def case_of_session(self, actor: Actor, session_id: int) -> CaseInfo:
+        result: CaseInfo = self._call("case_of_session", None, session_id)
+        return result
+
+    def attach_queue_ticket(self, actor: Actor, case_no: str, ticket: str) -> CaseInfo:
+        result: CaseInfo = self._call("attach_queue_ticket", None, case_no, ticket)
+        return result
+
+    def open_case_at_workstation(self, actor: Actor) -> CaseInfo | None:
+        result: CaseInfo | None = self._call("open_case_at_workstation", None)
+        return result
+
+    def close_recovered_case(self, actor: Actor, case_no: str) -> CaseInfo:
+        result: CaseInfo = self._call("close_recovered_case", None, case_no)
+        return result
+
+    def record_rating(self, actor: Actor, case_no: str, answer: RatingAnswer) -> RatingStatus:
+        result: RatingStatus = self._call("record_rating", None, case_no, answer)
+        return result
+
+    def record_no_answer(self, actor: Actor, case_no: str) -> RatingStatus:
+        result: RatingStatus = self._call("record_no_answer", None, case_no)
+        return result
+
+    def rating_status(self, actor: Actor, case_no: str) -> RatingStatus:
+        result: RatingStatus = self._call("rating_status", None, case_no)
+        return result
+
+    def rating_timeout_seconds(self) -> int:
+        return int(self._call("rating_timeout_seconds"))
+
+    def open_followups(self, actor: Actor) -> list[FollowUpItem]:
+        return list(self._call("open_followups", None))
+
+    def followup_badge(self, actor: Actor) -> FollowUpCount:
+        result: FollowUpCount = self._call("followup_badge", None)
+        return result
+
+    def close_followup(
+        self, actor: Actor, followup_id: int, action_taken: str, outcome: str
+    ) -> FollowUpItem:
+        result: FollowUpItem = self._call("close_followup", None, followup_id, action_taken,
+                                          outcome)  # fmt: skip
+        return result
 
     def render_form(self, form: Form) -> bytes:
         """Drawn on the server: the form's verification code is signed with a key only the

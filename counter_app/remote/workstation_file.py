@@ -12,8 +12,9 @@ certificate allows through the server.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from counter_app.settings import Settings, SettingsError, dump_settings
 
@@ -68,6 +69,18 @@ def check_remote_settings(settings: Settings, environ: dict[str, str] | None = N
         raise SettingsError(f"城市部署的工作站缺少设置: {', '.join(missing)}。")
     if not settings.server_url.startswith("https://"):
         raise SettingsError("server_url 须以 https:// 开头（与业务服务器之间只用双向 TLS）。")
+
+
+def no_database() -> Any:
+    """The session factory of a city workstation: it has no database. Nothing in the GUI
+    opens a session itself (DESIGN.md); reaching this is a wiring bug, said plainly."""
+    raise RuntimeError("a city workstation (backend = remote) has no database session")
+
+
+def connect_workstation(settings: Settings) -> tuple[RemoteServices, Callable[[], None]]:
+    """The GUI composition root's remote services and the function that closes them."""
+    services = connect(settings)
+    return services, services.connection.close
 
 
 def connect(settings: Settings) -> RemoteServices:

@@ -16,12 +16,14 @@ configuration (token secret, PKI, database) can stand behind one balancer.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 
 from counter_app.api.inprocess import InProcessServices
 from counter_app.remote.codec import encode
@@ -93,6 +95,9 @@ def create_app(parts: ServerParts) -> FastAPI:
                                            result.staff_session_id)  # fmt: skip
         except (ServiceError, ValidationError) as error:
             return _refusal(error)
+        except Exception:
+            log.exception("login failed unexpectedly")
+            return _refusal(ServerFault())
         return JSONResponse({"result": encode(result), "token": token})
 
     @app.post(CALL_PATH)
@@ -101,14 +106,15 @@ def create_app(parts: ServerParts) -> FastAPI:
         peer, authorization = _peer(request), request.headers.get("authorization")
         try:
             # The database work runs on the thread pool, never on the event loop.
-            from starlette.concurrency import run_in_threadpool
-
             caller = await run_in_threadpool(parts.auth.caller, peer, authorization)
             result = await run_in_threadpool(run_call, dispatcher, caller, method, body)
         except (ServiceError, ValidationError) as error:
             return _refusal(error)
+        except Exception:
+            log.exception("authenticating a call to %s failed", method[:40])
+            return _refusal(ServerFault())
         response = JSONResponse({"result": result})
-        if parts.auth.signer.needs_renewal(caller.claims, _now()):
+        if parts.auth.signer.needs_renewal(caller.claims, time.time()):
             response.headers[RENEWED_TOKEN_HEADER] = parts.auth.issue_token(
                 caller.workstation, caller.actor.staff_id, caller.claims.staff_session_id
             )
@@ -127,9 +133,3 @@ def create_app(parts: ServerParts) -> FastAPI:
         return JSONResponse({"result": value})
 
     return app
-
-
-def _now() -> float:
-    import time
-
-    return time.time()

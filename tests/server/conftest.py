@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import socket
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,9 +50,25 @@ def pg_city_template(pg_server: Any) -> str:
 
 @pytest.fixture
 def city_url(pg_server: Any, pg_city_template: str) -> Iterator[str]:
+    """The owner's URL of a fresh copy of the city database (the tests' own view)."""
     url = pg_server.create_database(template=pg_city_template)
     yield url
     pg_server.drop_database(url)
+
+
+@pytest.fixture
+def server_login_url(pg_server: Any, city_url: str) -> Iterator[str]:
+    """``city_url`` as a fresh login role in ``counter_server`` — what the server processes
+    use in a city (docs/DEPLOYMENT.md). The throwaway server trusts its local socket."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    role = "counter_srv_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(pg_server.conninfo(), autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN IN ROLE counter_server")
+    yield make_url(city_url).set(username=role).render_as_string(hide_password=False)
+    with psycopg.connect(pg_server.conninfo(), autocommit=True) as conn:
+        conn.execute(f"DROP ROLE IF EXISTS {role}")
 
 
 def _free_port() -> int:
@@ -93,8 +110,9 @@ def start_city(pki: Pki, url: str, **settings: Any) -> City:
 
 
 @pytest.fixture
-def city(city_pki: Pki, city_url: str) -> Iterator[City]:
-    running = start_city(city_pki, city_url)
+def city(city_pki: Pki, server_login_url: str) -> Iterator[City]:
+    """The server logs in with the server role, as in a city (not as the owner)."""
+    running = start_city(city_pki, server_login_url)
     yield running
     running.server.stop()
     running.release()  # type: ignore[attr-defined]
