@@ -4,7 +4,8 @@
 
 Writes PNGs into docs/screenshots/: the login window, the main window with a holder open
 by card + PIN, the holder keypad while the holder types, a category tab, the written loss
-report dialog and its result, the lock screen, and every record tab of the retiree 周国华
+report dialog and its result, the ID check refusing another person's number and the records
+it opens with the right one, the lock screen, and every record tab of the retiree 周国华
 (``05-retiree-<n>-<tab>.png``; ``--retiree`` takes only those). Uses its own temporary data
 folder, so the user's demo database is not touched.
 """
@@ -44,6 +45,25 @@ def retiree_tabs(ws: Any, window: Any, shot: Callable[[Any, str], None]) -> None
     window.demo_panel.remove()
 
 
+def id_check_refused(window: Any, shot: Callable[[Any, str], None]) -> None:
+    """No card: search 王建国, type a valid number of someone else — the service refuses
+    (the dialog keeps the number), then his own number opens the records."""
+    from counter_app.demo.accounts import fixed_holder
+
+    holder = fixed_holder("active_default_pin")
+    window.search_pane.box.edit.setText(holder.ssn)
+    window.search_pane.box.button.click()
+    window.check_id_for_hit()
+    dialog = window.id_dialog
+    dialog.number.setText(fixed_holder("active_changed_pin").ssn)
+    dialog.check()
+    shot(dialog, "10-id-check-refused")
+    dialog.number.setText(holder.ssn)
+    dialog.check()
+    shot(window, "11-id-session")
+    window.holder.clear()
+
+
 def main() -> int:
     only_retiree = "--retiree" in sys.argv[1:]
     home = tempfile.mkdtemp(prefix="counter-shots-")
@@ -53,6 +73,9 @@ def main() -> int:
     from PyQt6.QtWidgets import QApplication, QWidget
 
     app = QApplication(sys.argv)
+    from counter_app.ui.i18n import install_qt_translations
+
+    qt_zh = install_qt_translations(app, "zh_CN")  # noqa: F841 - Qt's own buttons in Chinese
     from counter_app.demo.accounts import DEMO_ACCOUNTS
     from counter_app.services.permissions import Action
     from counter_app.settings import load_settings
@@ -111,6 +134,7 @@ def main() -> int:
     print(OUT / "08-loss-form.png")
     dialog.accept()
     retiree_tabs(ws, window, shot)
+    id_check_refused(window, shot)
     window.lock()
     shot(window, "09-lock")
     window.holder.clear()
