@@ -152,12 +152,12 @@ class InProcessServices(CounterServices):
         old: PinBuffer | None,
         new1: PinBuffer | None,
         new2: PinBuffer | None,
-        id_number: str | None = None,
+        id_number: IdDocumentLike | str | None = None,
         *,
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult:
         return pin_change.change_pin(self.ctx, actor, session, client, old, new1, new2,
-                                     id_number, pinpad=pinpad)  # fmt: skip
+                                     document, pinpad=pinpad)  # fmt: skip
 
     def pin_reset_digest(self, actor: Actor, session: HolderSession, submission: str = "") -> str:
         return pin_reset.pin_reset_digest(actor, session, submission)

@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
 from counter_app.ui.document_number import normalised, number_problem
 from counter_app.ui.holder_view import find_value
+from counter_app.ui.id_chip import ChipCheck
 from counter_app.ui.models import display
 
 #: Document kinds staff may accept (RULES L3, P5, U2).
@@ -75,6 +76,9 @@ class IdCheckDialog(QDialog):
         form.addRow(self.tr("证件类型"), self.kind)
         form.addRow(self.tr("证件号码"), self.number)
         form.addRow(self.sources)
+        #: 读取身份证 and the typed number's reason (IDCARD.md; ``id_chip``).
+        self.chip = ChipCheck(form, self.kind, self._kinds, self.number)
+        self.finished.connect(lambda _code: self.chip.release())
         form.addRow(self.tr("查询原因"), self.reason_box)
         form.addRow(self.error)
         self.buttons = QDialogButtonBox(
@@ -117,8 +121,7 @@ class IdCheckDialog(QDialog):
         self.error.setText(str(error))
 
     def document(self) -> IdDocument:
-        return IdDocument(kind=self._kinds[self.kind.currentIndex()],
-                          number=normalised(self.number.text()))  # fmt: skip
+        return self.chip.document(normalised(self.number.text()))
 
     def reason(self) -> str:
         return self.reason_box.currentText().strip()

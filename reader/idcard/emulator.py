@@ -208,8 +208,9 @@ class PtyIdReader:
     ``remove()`` put the card on and take it away; ``stop()`` closes the pty.
     """
 
-    def __init__(self, profile: IdCardProfile | None, read_delay: float = 0.0) -> None:
-        self.reader = EmulatedIdReader(profile, read_delay=read_delay)
+    def __init__(self, profile: IdCardProfile | None, read_delay: float = 0.0,
+                 sam_id: bytes | None = None) -> None:
+        self.reader = EmulatedIdReader(profile, sam_id=sam_id, read_delay=read_delay)
         self._master = self._slave = -1
         self.path = ""
         self._stop = threading.Event()

@@ -283,3 +283,19 @@ def test_form_says_manual_entry_and_its_reason(ctx: ServiceContext, rule: Rule) 
     assert "人工录入（证件芯片无法读取）" in text and "芯片核验" not in text
     number = fixed_holder(rule.holder).ssn
     assert text.count(number) < text.count(number[:3])  # the holder copy masks it
+
+
+# --- the remote tier carries the whole document -------------------------------------------
+
+
+def test_remote_codec_carries_chip_and_manual_documents_whole() -> None:
+    import json
+
+    from counter_app.remote.codec import decode, encode
+
+    for document in (chip("active_default_pin"),
+                     typed("written_lost", IdDocumentKind.HOUSEHOLD_REGISTER,
+                           ManualReason.NO_CHIP)):
+        back = decode(json.loads(json.dumps(encode(document))))
+        assert back == document and type(back.method) is type(document.method)
+    assert decode(encode(chip("active_default_pin"))).valid_to == dt.date(2036, 1, 4)

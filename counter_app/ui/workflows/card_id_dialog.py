@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from counter_app.services.errors import IdDocumentMismatch, IdDocumentNotAccepted
+from counter_app.services.errors import (
+    IdCheckIncomplete,
+    IdDocumentExpired,
+    IdDocumentMismatch,
+    IdDocumentNotAccepted,
+    IdNameMismatch,
+    ManualIdCheckForbidden,
+)
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.common import add_print_buttons, form_pdf
 from counter_app.ui.workflows.steps import HolderPins, IdDocumentStep, holder_line
@@ -36,7 +43,8 @@ class CardIdDialog(WorkflowDialog):
 
     def document_refused(self, error: BaseException) -> bool:
         """The service refused the ID document: back to that step with the reason."""
-        if isinstance(error, (IdDocumentMismatch, IdDocumentNotAccepted)):
+        if isinstance(error, (IdDocumentMismatch, IdDocumentNotAccepted, IdNameMismatch,
+                              IdDocumentExpired, ManualIdCheckForbidden, IdCheckIncomplete)):
             self.error(str(error))
             self.go_page(self.id_step.page)
             return True

@@ -45,6 +45,8 @@ class ChangePinDialog(WorkflowDialog):
         self.identity = window.bridge.identity
         self.pins: list[PinBuffer] = []
         self.checked_number: str | None = None
+        #: The document the service accepted (a chip read, or typed with its reason).
+        self.checked_document: Any = None
         id_page, id_form = page_with_form()
         intro = QLabel(
             self.tr(
@@ -89,7 +91,9 @@ class ChangePinDialog(WorkflowDialog):
         gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
 
         def checked(_none: Any) -> None:
+            self.documents.chip.release()  # the face was compared: the portrait goes
             self.checked_number = document.number
+            self.checked_document = document
             self.next_button.setText(self.tr("请持卡人输入密码"))
             self.go_page(self.pin_page)
 
@@ -104,13 +108,13 @@ class ChangePinDialog(WorkflowDialog):
             return
         self._wipe()
         if self.window_.bridge.has_pin_pad:
-            self._on_pinpad(self.checked_number)
+            self._on_pinpad(self.checked_document or self.checked_number)
             return
         self._ask(0, getattr(self.identity, "pin_tries_left", None))
 
     # -- the reader's PIN pad: the digits never reach the PC ------------------------------
 
-    def _on_pinpad(self, id_number: str) -> None:
+    def _on_pinpad(self, id_number: Any) -> None:
         purpose = purpose_text(self.tr(ACTION_LABELS[Action.CHANGE_PIN]), self.identity)
         notice = self.tr("新密码不能为 123456、六位相同数字或连续数字（如 654321）")
         request = PinRequest(
@@ -161,7 +165,7 @@ class ChangePinDialog(WorkflowDialog):
         gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
         old, new1, new2 = self.pins
         self.pins = []
-        id_number = self.checked_number
+        id_number = self.checked_document or self.checked_number
 
         def work(client: Any) -> Any:
             try:

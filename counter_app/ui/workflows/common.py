@@ -10,6 +10,7 @@ from counter_app.api import CounterServices
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
 from counter_app.ui.document_number import number_problem
 from counter_app.ui.i18n import tr
+from counter_app.ui.id_chip import ChipCheck
 from counter_app.ui.printing import FormPrinter
 from counter_app.validation import parse_id_number
 
@@ -26,11 +27,14 @@ class DocumentFields:
         self.number.setPlaceholderText(tr("workflow", "证件上的公民身份号码"))
         form.addRow(tr("workflow", "证件类型"), self.kind)
         form.addRow(tr("workflow", "证件号码"), self.number)
+        #: 读取身份证 and the typed number's reason (IDCARD.md; ``id_chip``).
+        self.chip = ChipCheck(form, self.kind, self.kinds, self.number)
 
     def document(self) -> IdDocument:
-        """The document as typed; ``ValidationError`` when the number is not valid."""
+        """The chip's document, or the one typed with its reason; ``ValidationError`` when
+        the number is not valid."""
         number = parse_id_number(self.number.text()).number
-        return IdDocument(kind=self.kinds[self.kind.currentIndex()], number=number)
+        return self.chip.document(number)
 
     def check(self) -> str:
         """Empty when the number has a valid form, else the Chinese reason (never the

@@ -76,9 +76,15 @@ class IdDocumentStep:
         window = dialog.window_
         gateway, actor, session = window.gateway, window.actor, window.holder.session
         document = self.document()
+        chip = self.fields.chip
+
+        def accepted(_none: object) -> None:
+            chip.release()  # the face was compared: the portrait goes
+            then()
+
         dialog.call(
             lambda: gateway.check_session_document(actor, session, document, purpose),
-            lambda _none: then(),
+            accepted,
         )
 
     def document(self) -> IdDocument:

@@ -1,0 +1,202 @@
+"""读取身份证 in the ID check of every workflow (IDCARD.md; RULES P4, P5, P6, L3, U2, Q7, R1, P8).
+
+:class:`ChipCheck` adds to an ID-document form: a 读取身份证 button that reads the chip off
+the GUI thread through the workstation's ID card reader (``id_reader.IdCardStation``, built
+once by the composition root and found on the main window), the chip's data and the decoded
+portrait beside the holder's record for the clerk to compare the face, and the reason chosen
+from a list when the number is typed instead (no reader, chip unreadable, a document without
+a chip such as 户籍证明). Whether the document is the holder's, the service decides.
+
+The portrait is shown only here: it is copied into a pixmap, the decoded bytes wiped at
+once, and the pixmap dropped when the check ends (:meth:`ChipCheck.release`: the dialog
+closes, or the service accepted the document). Nothing is written to a file or logged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QImage, QPixmap
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from counter_app.services.idcheck import (
+    MANUAL_REASON_LABELS,
+    IdDocument,
+    IdDocumentKind,
+    ManualReason,
+    manual_document,
+)
+from counter_app.ui.i18n import tr
+from counter_app.ui.id_reader import ChipReading, IdCardStation
+from reader.idcard.photo import Portrait
+
+MANUAL_REASONS = list(ManualReason)
+
+
+def find_on_window(widget: QWidget | None, name: str) -> Any:
+    """The attribute ``name`` of the first of ``widget``'s ancestors that has one (the main
+    window's ``id_station`` and ``runner``)."""
+    while widget is not None:
+        value = getattr(widget, name, None)
+        if value is not None:
+            return value
+        widget = widget.parentWidget()
+    return None
+
+
+def portrait_pixmap(portrait: Portrait) -> QPixmap:
+    """The portrait as a pixmap; the decoded bytes are wiped before this returns."""
+    image = QImage(portrait.width, portrait.height, QImage.Format.Format_RGB888)
+    stride, row = image.bytesPerLine(), portrait.width * 3
+    bits = image.bits()
+    assert bits is not None
+    bits.setsize(image.sizeInBytes())
+    view = memoryview(portrait.rgb)
+    for y in range(portrait.height):
+        bits[y * stride:y * stride + row] = view[y * row:(y + 1) * row].tobytes()
+    view.release()
+    portrait.wipe()
+    pixmap = QPixmap.fromImage(image)
+    image.fill(0)
+    return pixmap
+
+
+def _label(key: str) -> str:
+    """The screen label of one of ``id_reader.chip_lines``' keys."""
+    labels = {
+        "姓名": tr("idcard", "姓名"),
+        "性别": tr("idcard", "性别"),
+        "出生": tr("idcard", "出生"),
+        "证件号码": tr("idcard", "证件号码"),
+        "有效期至": tr("idcard", "有效期至"),
+        "签发机关": tr("idcard", "签发机关"),
+    }
+    return labels.get(key, key)
+
+
+class ChipCheck:
+    """The chip-read rows of an ID-document form whose kind box and number field exist."""
+
+    def __init__(self, form: QFormLayout, kind: QComboBox, kinds: list[IdDocumentKind],
+                 number: QLineEdit) -> None:  # fmt: skip
+        self.kind, self.kinds, self.number = kind, kinds, number
+        self.reading: ChipReading | None = None
+        self._hooked = False
+        self.read_button = QPushButton(tr("idcard", "读取身份证"))
+        self.read_button.setObjectName("readIdCardButton")
+        self.read_button.setToolTip(tr("idcard", "请将身份证放在身份证阅读器上，然后点击读取"))
+        self.read_button.clicked.connect(self.read)
+        self.status = QLabel()
+        self.status.setObjectName("idCardStatus")
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.read_button)
+        row.addWidget(self.status, 1)
+        form.addRow(row)
+        self.photo = QLabel()
+        self.photo.setObjectName("idCardPhoto")
+        self.photo.setFixedSize(102, 126)
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo.setVisible(False)
+        self.chip_text = QLabel()
+        self.chip_text.setObjectName("idCardData")
+        self.chip_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.chip_text.setVisible(False)
+        shown = QHBoxLayout()
+        shown.addWidget(self.photo)
+        shown.addWidget(self.chip_text, 1)
+        form.addRow(shown)
+        self.reason = QComboBox()
+        self.reason.setObjectName("manualReason")
+        self.reason.addItems([tr("idcard", MANUAL_REASON_LABELS[r]) for r in MANUAL_REASONS])
+        form.addRow(tr("idcard", "人工录入原因"), self.reason)
+        self.number.textEdited.connect(self._typed)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def read(self) -> None:
+        station: IdCardStation | None = find_on_window(self.read_button, "id_station")
+        runner = find_on_window(self.read_button, "runner")
+        if station is None or runner is None:
+            self._failed_text(
+                tr("idcard", "本机未配置身份证阅读器。请选择人工录入原因并输入证件号码。"))
+            self.reason.setCurrentIndex(MANUAL_REASONS.index(ManualReason.NO_READER))
+            return
+        self.forget()
+        dialog: Any = self.read_button.window()
+        if not self._hooked and hasattr(dialog, "finished"):
+            dialog.finished.connect(lambda _code: self.release())  # the check ends with it
+            self._hooked = True
+        self.read_button.setEnabled(False)
+        self.status.setText(tr("idcard", "请将身份证放在阅读器上，正在读取…"))
+        runner.run(station.read, self.show_reading, self.read_failed, name="read_id_card")
+
+    def show_reading(self, reading: ChipReading) -> None:
+        self.read_button.setEnabled(True)
+        self.forget()
+        self.reading = reading
+        document = reading.document
+        if document.kind in self.kinds:
+            self.kind.setCurrentIndex(self.kinds.index(document.kind))
+        self.number.setText(document.number)
+        self.chip_text.setText("\n".join(f"{_label(k)}：{v}" for k, v in reading.lines))
+        self.chip_text.setVisible(True)
+        if reading.portrait is not None:
+            self.photo.setPixmap(portrait_pixmap(reading.portrait))
+            reading.portrait = None
+        else:
+            self.photo.setText(tr("idcard", "无照片"))
+        self.photo.setVisible(True)
+        note = reading.photo_problem or tr("idcard", "请对照照片核对本人")
+        self.status.setText(tr("idcard", "已读取身份证芯片。") + note)
+
+    def read_failed(self, error: BaseException) -> None:
+        self.read_button.setEnabled(True)
+        self._failed_text(
+            str(error) or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。"))
+        self.reason.setCurrentIndex(MANUAL_REASONS.index(ManualReason.CHIP_UNREADABLE))
+
+    def _failed_text(self, text: str) -> None:
+        self.status.setText(text)
+
+    def _typed(self, _text: str) -> None:
+        """The clerk typed over the chip's number: that is a typed document now."""
+        if self.reading is not None:
+            self.forget()
+
+    # -- the document and the end of the check -------------------------------------------
+
+    def document(self, number: str) -> IdDocument:
+        """The chip's document when it was read and the number is still the chip's; else
+        the typed ``number`` with the chosen reason (``idcheck.manual_document``)."""
+        if self.reading is not None and self.reading.document.number == number:
+            return self.reading.document
+        reason = MANUAL_REASONS[max(0, self.reason.currentIndex())]
+        return manual_document(self.kinds[self.kind.currentIndex()], number, reason)
+
+    def has_chip(self) -> bool:
+        return self.reading is not None
+
+    def release(self) -> None:
+        """The check is over: the portrait leaves the screen and memory (the chip's
+        document, which holds no photo, stays for the use case's submission)."""
+        if self.reading is not None:
+            self.reading.release()
+        self.photo.clear()
+        self.photo.setVisible(False)
+
+    def forget(self) -> None:
+        """A new read or a typed number: nothing of the last read is kept."""
+        self.release()
+        self.reading = None
+        self.chip_text.clear()
+        self.chip_text.setVisible(False)

@@ -1,0 +1,198 @@
+"""The workstation's resident ID card reader (IDCARD.md) and photo decoder, built once by
+the composition root (``app.build_workstation``) and used by the ID check of every workflow.
+
+:meth:`IdCardStation.read` runs on a pool thread: it waits a few seconds for a card on the
+reader, reads it (find → select → read), turns it into the service's ``IdDocument``
+(``idcheck.document_from_chip``: number, name, validity, kind, the reader's SAM ID — never
+the photo) and decodes the photo through the decoder seam named in settings
+(``idcard_decoder``, loaded once here). The chip's photo bytes are wiped as soon as they
+are decoded; the decoded portrait lives in the returned :class:`ChipReading` until the
+screen releases it (:meth:`ChipReading.release`). Nothing here writes a file or logs data.
+
+In the demo the reader is the project's emulator (``reader.idcard.emulator.PtyIdReader``)
+on a real pseudo-terminal, and :meth:`IdCardStation.place` puts a demo holder's ID card on it.
+No Qt here: the screen part is ``id_chip.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from counter_app.services.idcheck import IdDocument, document_from_chip
+from forms.masking import mask_id_number
+from reader.idcard.card import IdCardData
+from reader.idcard.client import IdCardClient
+from reader.idcard.discovery import find_reader
+from reader.idcard.errors import IdCardError, IdReaderNotFound, NoIdCard
+from reader.idcard.photo import PhotoDecoder, Portrait, load_decoder
+
+#: How long a read waits for the card to be placed: polls × 0.3 s.
+WAIT_POLLS = 10
+
+_GENDERS = {"1": "男", "2": "女"}
+
+
+@dataclass(eq=False)
+class ChipReading:
+    """One read for the clerk's screen: the document for the service, the chip's data as
+    lines (label, value), and the decoded portrait (or why there is none)."""
+
+    document: IdDocument
+    lines: list[tuple[str, str]]
+    portrait: Portrait | None = field(default=None, repr=False)
+    photo_problem: str = ""
+
+    def release(self) -> None:
+        """Wipe and drop the portrait (the check is over)."""
+        if self.portrait is not None:
+            self.portrait.wipe()
+            self.portrait = None
+
+
+def chip_lines(data: IdCardData) -> list[tuple[str, str]]:
+    """What the clerk compares with the holder's record (number masked like every screen)."""
+    valid_to = "长期" if data.valid_to is None else data.valid_to.strftime("%Y年%m月%d日")
+    return [
+        ("姓名", data.name),
+        ("性别", _GENDERS.get(data.gender, "未知")),
+        ("出生", data.birth.strftime("%Y年%m月%d日")),
+        ("证件号码", mask_id_number(data.id_number)),
+        ("有效期至", valid_to),
+        ("签发机关", data.authority or "无记录"),
+    ]
+
+
+class IdCardStation:
+    """The ID card reader of one workstation (see the module docstring)."""
+
+    def __init__(
+        self,
+        port: str,
+        decoder_name: str,
+        *,
+        emulator: Any = None,
+        demo_profiles: Callable[[], dict[str, dict[str, Any]]] | None = None,
+        polls: int = WAIT_POLLS,
+        opener: Callable[[str], IdCardClient] = find_reader,
+    ) -> None:
+        self.port = port
+        self.polls = polls
+        self._opener = opener
+        self._client: IdCardClient | None = None
+        self._lock = threading.Lock()
+        self.emulator = emulator
+        self._demo_profiles = demo_profiles
+        self._profiles: dict[str, dict[str, Any]] | None = None
+        self.decoder: PhotoDecoder | None = None
+        self.decoder_problem = ""
+        try:
+            self.decoder = load_decoder(decoder_name)
+        except IdCardError as error:  # shown beside each read; the data still reads
+            self.decoder_problem = str(error)
+
+    # -- reading (pool thread) ---------------------------------------------------------
+
+    def read(self) -> ChipReading:
+        """Wait for a card, read it, decode the photo. ``IdCardError`` (no reader, no card,
+        card moved …) and the service's ``IdDocumentNotAccepted`` (a permit of another
+        kind) carry a Chinese message saying what to do."""
+        with self._lock:
+            client = self._open()
+            try:
+                data = client.read_when_placed(self.polls)
+            except NoIdCard:
+                raise
+            except IdCardError:
+                self._drop()  # the next read opens the port again
+                raise
+        try:
+            document = document_from_chip(data)
+            reading = ChipReading(document, chip_lines(data))
+            if self.decoder is None:
+                reading.photo_problem = self.decoder_problem
+            else:
+                try:
+                    reading.portrait = self.decoder.decode(data.photo)
+                except IdCardError as error:
+                    reading.photo_problem = str(error)
+            return reading
+        finally:
+            data.wipe()
+
+    def _open(self) -> IdCardClient:
+        if self._client is None:
+            try:
+                self._client = self._opener(self.port)
+            except IdCardError:
+                raise
+            except Exception as exc:  # a port that vanished: never the driver's text
+                raise IdReaderNotFound() from exc
+        return self._client
+
+    def _drop(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # -- the demo's emulated reader ----------------------------------------------------
+
+    def demo_numbers(self) -> list[str]:
+        """The ID numbers of the demo holders whose ID card can be placed."""
+        return list(self._demo_cards())
+
+    def _demo_cards(self) -> dict[str, dict[str, Any]]:
+        if self._profiles is None:
+            self._profiles = self._demo_profiles() if self._demo_profiles else {}
+        return self._profiles
+
+    def place(self, id_number: str) -> bool:
+        """Put the demo holder's ID card on the emulated reader (False: no such card)."""
+        from reader.idcard.profile import parse_profile
+
+        data = self._demo_cards().get(id_number)
+        if self.emulator is None or data is None:
+            return False
+        self.emulator.place(parse_profile(data))
+        return True
+
+    def remove(self) -> None:
+        if self.emulator is not None:
+            self.emulator.remove()
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+        if self.emulator is not None:
+            self.emulator.stop()
+
+
+def build_id_station(settings: Any, demo: bool) -> IdCardStation:
+    """The station of the settings: in the demo an emulated reader on a real pty (the demo
+    holders' ID cards from the demo database, valid on today's date in Shanghai); otherwise
+    the configured port (``idcard_port``) or the first serial port answering SAM status."""
+    decoder = settings.idcard_decoder or "demo"
+    if not demo:
+        return IdCardStation(settings.idcard_port, decoder)
+    from reader.idcard.emulator import PtyIdReader
+    from reader.idcard.profile import DEMO_SAM_ID
+
+    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
+    path = emulator.start()
+    url = settings.database_url()
+
+    def profiles() -> dict[str, dict[str, Any]]:
+        from counter_app.db import create_engine_for
+        from counter_app.demo.profiles import fixed_idcard_profiles
+        from counter_app.services.idcheck import shanghai_today
+
+        engine = create_engine_for(url)
+        try:
+            return fixed_idcard_profiles(engine, shanghai_today(dt.datetime.now(dt.UTC)))
+        finally:
+            engine.dispose()
+
+    return IdCardStation(path, decoder, emulator=emulator, demo_profiles=profiles)

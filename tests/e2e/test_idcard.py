@@ -1,0 +1,121 @@
+"""The ID check read from the resident ID card (IDCARD.md) on the real stack: the demo
+composition's emulated ID card reader on a real pseudo-terminal, 放置身份证 on the demo
+panel, 读取身份证 in the ID dialogs; RULES Q7 and P5 (a forgotten PIN reset), and the typed
+fallback with its reason. The audit says how the document was checked; the receipt too."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QDialogButtonBox
+from sqlalchemy import select
+
+from counter_app.demo.accounts import fixed_holder
+from counter_app.models.audit import AuditEvent
+from counter_app.services.idcheck import ManualReason
+from counter_app.services.permissions import Action
+from counter_app.ui.id_chip import MANUAL_REASONS
+
+pytestmark = pytest.mark.gui
+
+#: IDCARD.md: AA.BB-CCCCCCCC-DDDDDDDDDD-EEEEEEEEEE
+SAM_ID = re.compile(r"^\d{2}\.\d{2}-\d{8}-\d{10}-\d{10}$")
+
+
+def audit_details(c: Any, action: str) -> dict[str, Any]:
+    with c.ws.ctx.uow() as uow:
+        row = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action,
+                                     AuditEvent.outcome == "success")
+            .order_by(AuditEvent.seq.desc())).first()  # fmt: skip
+        assert row is not None, action
+        return dict(row.details or {})
+
+
+def place_id_card(c: Any, key: str) -> None:
+    """The clerk takes the ID card off the reader and places it (IDCARD.md: after a read
+    the card must be taken away and placed again)."""
+    panel = c.window.demo_id_panel
+    c.click(panel.remove_button)
+    assert panel.place(fixed_holder(key).ssn)
+
+
+def read_chip(c: Any, chip: Any) -> None:
+    c.click(chip.read_button)
+    c.qtbot.waitUntil(lambda: chip.read_button.isEnabled())
+    assert chip.reading is not None, chip.status.text()
+
+
+def chip_session(c: Any, key: str) -> None:
+    """RULES Q7: 核验证件并查看 with the holder's ID card read from the chip."""
+    holder = fixed_holder(key)
+    c.search(holder.ssn)
+    c.click(c.window.search_pane.open_button)
+    dialog = c.window.id_dialog
+    place_id_card(c, key)
+    read_chip(c, dialog.chip)
+    assert dialog.number.text() == holder.ssn
+    assert holder.name in dialog.chip.chip_text.text()
+    assert not dialog.chip.photo.pixmap().isNull()  # the face to compare
+    c.qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                       Qt.MouseButton.LeftButton)  # fmt: skip
+    assert not dialog.isVisible(), dialog.error.text()
+    assert dialog.chip.photo.pixmap().isNull()  # released with the dialog
+    opened = audit_details(c, "session.open")
+    assert opened["id_check"] == "chip" and SAM_ID.match(opened["sam_id"])
+
+
+def test_P5_forgotten_pin_reset_with_the_id_card_on_the_emulated_reader(counter: Any) -> None:
+    c = counter("YB500103-01", four_eyes=False)
+    holder = fixed_holder("active_changed_pin")  # 李秀英 forgot her PIN
+    chip_session(c, "active_changed_pin")
+    c.insert("active_changed_pin")
+    d = c.start(Action.RESET_PIN)
+    chip = d.id_step.fields.chip
+    place_id_card(c, "active_changed_pin")
+    read_chip(c, chip)
+    assert d.id_step.fields.number.text() == holder.ssn
+    assert not chip.photo.pixmap().isNull() and chip.photo.isVisible()
+    c.next(d)
+    assert d.stack.currentWidget() is not d.id_step.page, d.banner.text()
+    assert chip.photo.pixmap().isNull() and chip.reading is not None  # portrait released
+    assert chip.reading.portrait is None
+    c.next(d)
+    c.type_pin("802413")
+    c.type_pin("802413")
+    assert "已重置" in d.result_label.text(), d.banner.text()
+    assert str(c.ws.transport.card.to_profile()["pin"]) == "802413"
+    details = audit_details(c, "password.pin_reset")
+    assert details["id_check"] == "chip" and SAM_ID.match(details["sam_id"])
+    assert "manual_reason" not in details
+    text = c.save_pdf(d, "reset-chip")
+    assert "芯片核验" in text and "人工录入" not in text
+
+
+def test_P6_typed_number_with_its_reason_when_the_chip_cannot_be_read(counter: Any) -> None:
+    c = counter("YB500103-01", four_eyes=False)
+    holder = fixed_holder("pin_blocked")  # 赵强
+    c.id_session("pin_blocked")
+    c.insert("pin_blocked")
+    d = c.start(Action.UNBLOCK_PIN)
+    fields = d.id_step.fields
+    c.click(c.window.demo_id_panel.remove_button)  # no card on the reader: the read fails
+    c.window.id_station.polls = 1
+    c.click(fields.chip.read_button)
+    c.qtbot.waitUntil(lambda: fields.chip.read_button.isEnabled())
+    assert fields.chip.reading is None and "身份证" in fields.chip.status.text()
+    assert MANUAL_REASONS[fields.chip.reason.currentIndex()] is ManualReason.CHIP_UNREADABLE
+    fields.number.clear()
+    c.qtbot.keyClicks(fields.number, holder.ssn)
+    c.next(d)
+    assert d.stack.currentWidget() is d.pin_page, d.banner.text()
+    c.next(d)
+    c.type_pin(holder.pin)
+    assert "已解锁" in d.result_label.text(), d.banner.text()
+    details = audit_details(c, "password.pin_unblock")
+    assert details["id_check"] == "manual" and details["manual_reason"] == "chip_unreadable"
+    assert "sam_id" not in details
+    assert "人工录入（证件芯片无法读取）" in c.save_pdf(d, "unblock-typed")
