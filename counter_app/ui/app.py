@@ -129,6 +129,13 @@ def build_workstation(
         settings = demo_settings(settings)
     closers: list[Callable[[], None]] = []
     engine = None
+    remote: Any = None
+    if settings.backend == "remote":  # a city: counter-server, no database here
+        from counter_app.remote.workstation_file import connect_workstation, no_database
+
+        remote, close = connect_workstation(settings)
+        closers.append(close)
+        session_factory = no_database
     if session_factory is None:
         engine, session_factory = _engine(settings)
         closers.append(engine.dispose)
@@ -182,7 +189,7 @@ def build_workstation(
     return Workstation(
         settings,
         ctx,
-        InProcessServices(ctx, runner.call_in_process),
+        remote or InProcessServices(ctx, runner.call_in_process),
         runner,
         bridge,
         pin_entry,
