@@ -55,6 +55,8 @@ class Workstation:
     #: The database engine, for disposal and scripts (None when tests inject sessions); the
     #: UI never queries it: reports too go through the services (``services.reporting``).
     engine: Any = None
+    #: The resident ID card reader (``id_reader.IdCardStation``), built at the first window.
+    id_station: Any = None
 
     def office_label(self) -> str:
         code = self.settings.office_code
@@ -314,6 +316,23 @@ def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
         idle_minutes=ws.settings.idle_lock_minutes,
         open_workflow=open_workflow,
     )
+    if ws.id_station is None:  # once per workstation (IDCARD.md; the demo: an emulator)
+        from counter_app.ui.id_reader import build_id_station
+
+        ws.id_station = build_id_station(ws.settings, ws.demo)
+        ws.closers.append(ws.id_station.close)
+    window.id_station = ws.id_station  # type: ignore[attr-defined]
+    if ws.demo and ws.id_station.emulator is not None:
+        from counter_app.ui.id_demo_panel import DemoIdCardPanel
+
+        id_panel = DemoIdCardPanel(ws.id_station, ws.demo_cards)
+        id_dock = QDockWidget(window.tr("演示身份证"), window)
+        id_dock.setObjectName("demoIdDock")
+        id_dock.setWidget(id_panel)
+        from PyQt6.QtCore import Qt as _Qt
+
+        window.addDockWidget(_Qt.DockWidgetArea.LeftDockWidgetArea, id_dock)
+        window.demo_id_panel = id_panel  # type: ignore[attr-defined]
     if ws.demo and ws.transport is not None:
         from reader.emulator.card import EmulatedCard
 
