@@ -40,7 +40,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from counter_app.validation.text_policy import TextRefused, storage_forbidden
+from counter_app.validation.text_policy import COLUMN_LABELS, TextRefused, storage_forbidden
 
 #: Execution option naming how SQLite starts a transaction (``DEFERRED``/``IMMEDIATE``).
 SQLITE_BEGIN_OPTION = "counter_sqlite_begin"
@@ -243,9 +243,12 @@ def guard_stored_text(session: Session, _flush_context: Any, _instances: Any) ->
                 continue
             problem = _stored_text_problem(value, column.type)
             if problem is not None:
+                where = f"{mapper.local_table.name}.{column.name}"
+                label = COLUMN_LABELS.get(where)
                 raise TextRefused(
-                    f"所填内容{problem}，未保存。请删除看不见的字符或精简内容后重试。",
-                    field=f"{mapper.local_table.name}.{column.name}",
+                    f"{f'「{label}」' if label else '所填内容'}{problem}，未保存。"
+                    "请删除看不见的字符或精简内容后重试。",
+                    field=where,
                     code="stored_text",
                 )
 

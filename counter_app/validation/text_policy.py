@@ -71,6 +71,21 @@ FORM_SERIAL: Final = TextField("serial", "表单编号", 40)
 CATALOGUE_TEXT: Final = TextField("catalogue_search", "药品或诊疗项目查询内容", 40)
 UNIT_NUMBER: Final = TextField("unit_number", "单位社会保险编号", 30)
 
+#: What the storage guard (``counter_app.db``) calls a column in its message, by
+#: ``table.column``; any other column is "所填内容".
+COLUMN_LABELS: Final = {
+    "holder_sessions.reason": SESSION_REASON.label,
+    "staff.staff_no": STAFF_NO.label,
+    "staff.name": STAFF_NAME.label,
+    "holders.name": "姓名",
+    "holders.address": ADDRESS.label,
+    "holders.phone": "联系电话",
+    "offices.code": OFFICE_CODE.label,
+    "offices.name": "机构名称",
+    "form_contents.data": "表单内容",
+    "audit_events.reason": "事由",
+}
+
 # Staff numbers as issued: letters, digits, hyphens (CK500103-01, KZX500000-05).
 _STAFF_NO_SHAPE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{1,19}")
 

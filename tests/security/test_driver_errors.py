@@ -81,6 +81,8 @@ def test_the_storage_guard_refuses_junk_on_both_back_ends(
         s.flush()
     assert info.value.field == f"holders.{field}"
     assert value not in str(info.value)
+    label = {"name": "「姓名」", "address": "「地址」", "phone": "「联系电话」"}[field]
+    assert label in str(info.value)
     with factory() as s:
         assert s.scalars(select(Holder)).all() == []
 
