@@ -152,7 +152,7 @@ class InProcessServices(CounterServices):
         old: PinBuffer | None,
         new1: PinBuffer | None,
         new2: PinBuffer | None,
-        id_number: IdDocumentLike | str | None = None,
+        document: IdDocumentLike | str | None = None,
         *,
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult:

@@ -144,7 +144,7 @@ class CounterServices(ABC):
         old: PinBuffer | None,
         new1: PinBuffer | None,
         new2: PinBuffer | None,
-        id_number: IdDocumentLike | str | None = None,
+        document: IdDocumentLike | str | None = None,
         *,
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult: ...

@@ -260,7 +260,7 @@ class FakeServices(CounterServices):
         old: PinBuffer | None,
         new1: PinBuffer | None,
         new2: PinBuffer | None,
-        id_number: IdDocumentLike | str | None = None,
+        document: IdDocumentLike | str | None = None,
         *,
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult:
@@ -502,7 +502,7 @@ class WorkflowServices(FakeServices):
         old: PinBuffer | None,
         new1: PinBuffer | None,
         new2: PinBuffer | None,
-        id_number: IdDocumentLike | str | None = None,
+        document: IdDocumentLike | str | None = None,
         *,
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult:
@@ -512,7 +512,7 @@ class WorkflowServices(FakeServices):
         if new1.is_weak():
             raise WeakPin()
         client.change_pin(old, new1)  # the real card checks the old PIN
-        self.submissions.append(("change_pin", getattr(id_number, "number", id_number)))
+        self.submissions.append(("change_pin", getattr(document, "number", document)))
         return PasswordResult(1, "success")
 
 
