@@ -120,6 +120,7 @@ class ChipCheck:
         self.reason.addItems([tr("idcard", MANUAL_REASON_LABELS[r]) for r in MANUAL_REASONS])
         form.addRow(tr("idcard", "人工录入原因"), self.reason)
         self.number.textEdited.connect(self._typed)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -172,6 +173,11 @@ class ChipCheck:
         """The clerk typed over the chip's number: that is a typed document now."""
         if self.reading is not None:
             self.forget()
+
+    def _kind_changed(self, index: int) -> None:
+        """户籍证明 and the temporary card have no chip: that is the reason for typing."""
+        if 0 <= index < len(self.kinds) and self.kinds[index] is not IdDocumentKind.RESIDENT_ID:
+            self.reason.setCurrentIndex(MANUAL_REASONS.index(ManualReason.NO_CHIP))
 
     # -- the document and the end of the check -------------------------------------------
 
