@@ -60,10 +60,12 @@ def portrait_pixmap(portrait: Portrait) -> QPixmap:
     bits = image.bits()
     assert bits is not None
     bits.setsize(image.sizeInBytes())
-    view = memoryview(portrait.rgb)
-    for y in range(portrait.height):
-        bits[y * stride:y * stride + row] = view[y * row:(y + 1) * row].tobytes()
-    view.release()
+    chunk = bytearray(row)  # one reused row buffer, wiped after: no immutable copies
+    with memoryview(portrait.rgb) as view:
+        for y in range(portrait.height):
+            chunk[:] = view[y * row:(y + 1) * row]
+            bits[y * stride:y * stride + row] = chunk
+    chunk[:] = bytes(row)
     portrait.wipe()
     pixmap = QPixmap.fromImage(image)
     image.fill(0)
