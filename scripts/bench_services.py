@@ -212,6 +212,8 @@ def _patch(statement: str, params: Any, values: dict[str, Any]) -> Any:
 class Replayer:
     """Replays captured units of work through the raw driver (the baseline)."""
 
+    made = 0
+
     def __init__(self, url: str) -> None:
         self.sqlite = url.startswith("sqlite")
         if self.sqlite:
@@ -225,6 +227,8 @@ class Replayer:
 
             self.conn = psycopg.connect(**pg_conninfo(url), options="-c lock_timeout=5000")
         self.counter = 0
+        Replayer.made += 1
+        self.chain = f"replay-{os.getpid()}-{Replayer.made}"
 
     def run(self, ops: list[Op]) -> None:
         cur = self.conn.cursor()
@@ -242,8 +246,8 @@ class Replayer:
                 # sent; it matches no row any more, as cheap as the real one).
                 self.counter += 1
                 params = _patch(statement, params, {
-                    "chain": f"replay-{os.getpid()}", "chain_seq": self.counter,
-                    "hash": hashlib.sha256(f"replay-{os.getpid()}-{self.counter}"
+                    "chain": self.chain, "chain_seq": self.counter,
+                    "hash": hashlib.sha256(f"{self.chain}-{self.counter}"
                                            .encode()).hexdigest()})  # fmt: skip
             cur.execute(statement, params if params is not None else ())
             if cur.description is not None:
