@@ -27,8 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from counter_app import db  # noqa: E402
-from counter_app.demo.generate import fill_demo  # noqa: E402
+from counter_app.demo import ensure_demo_database  # noqa: E402
 from counter_app.remote.workstation_file import workstation_settings_text  # noqa: E402
 from counter_app.server.pki import Pki  # noqa: E402
 from tests.pgserver import start_postgres  # noqa: E402
@@ -70,12 +69,7 @@ def main() -> int:
     try:
         owner_url = pg.create_database()
         print("正在建库并生成演示数据…")
-        db.upgrade(owner_url)
-        engine = db.create_engine_for(owner_url)
-        try:
-            fill_demo(engine, holders=args.holders)
-        finally:
-            engine.dispose()
+        ensure_demo_database(owner_url, holders=args.holders)
         import psycopg
         from sqlalchemy import make_url
 
