@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,7 @@ def main() -> int:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 server.wait(timeout=15)
         pg.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
