@@ -1,7 +1,7 @@
 """The revocation list as the server checks it on every request.
 
-The CRL file is re-read whenever its modification time or size changes (one ``stat`` per
-request), its signature is verified against the CA, and a CRL that cannot be read or
+The CRL file is re-read whenever its inode, modification time or size changes (one
+``stat`` per request), its signature is verified against the CA, and a CRL that cannot be read or
 verified refuses every workstation (fail closed) until it is fixed.
 """
 
@@ -18,7 +18,7 @@ class RevocationList:
         self.crl_path = Path(crl_path)
         self._ca = x509.load_pem_x509_certificate(Path(ca_cert_path).read_bytes())
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None
         self._serials: frozenset[int] | None = None
 
     def _reload(self) -> frozenset[int] | None:
@@ -26,7 +26,7 @@ class RevocationList:
             stat = self.crl_path.stat()
         except OSError:
             return None
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)  # pki writes by rename
         with self._lock:
             if stamp == self._stamp:
                 return self._serials
