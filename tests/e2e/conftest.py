@@ -246,7 +246,6 @@ def counter(
 ) -> Iterator[Callable[..., Counter]]:
     """``counter(staff_no, four_eyes=True)``: the demo workstation, logged in."""
     from counter_app.ui.app import build_workstation, load_demo_cards
-    from counter_app.ui.workflows.access_slip import AccessSlipDialog
 
     made: list[Counter] = []
     stops: list[Callable[[], None]] = []
@@ -278,16 +277,28 @@ def counter(
 
     yield make
     for c in made:
-        if c.win is not None:
-            if c.win.workflow is not None:
-                c.win.workflow.reject()
-            for slip in c.win.findChildren(AccessSlipDialog):
-                slip.close()
-            if c.win.id_dialog is not None:
-                c.win.id_dialog.reject()
-            c.win.holder.clear()
-            c.win.idle.detach()
-        c.ws.pin_entry.cancel()
-        c.ws.close()
-    for stop in stops:
-        stop()
+        close_counter(c)
+
+
+def close_counter(c: Counter) -> None:
+    """Leave nothing of this workstation behind for the next test: dialogs, the holder's
+    rating (its app-wide key filter), the keypad, the pools and the database."""
+    from counter_app.ui.workflows.access_slip import AccessSlipDialog
+
+    if c.win is not None:
+        if c.win.workflow is not None:
+            c.win.workflow.reject()
+        for slip in c.win.findChildren(AccessSlipDialog):
+            slip.close()
+        if c.win.id_dialog is not None:
+            c.win.id_dialog.reject()
+        rating = getattr(c.win, "rating", None)
+        device = getattr(rating, "device", None)
+        if rating is not None and hasattr(rating, "timer"):
+            rating.timer.stop()
+        if device is not None and hasattr(device, "withdraw"):
+            device.withdraw()
+        c.win.holder.clear()
+        c.win.idle.detach()
+    c.ws.pin_entry.cancel()
+    c.ws.close()

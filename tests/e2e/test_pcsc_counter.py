@@ -15,7 +15,7 @@ from counter_app.demo.accounts import fixed_holder
 from counter_app.services.permissions import Action
 from counter_app.settings import Settings
 from counter_app.ui.tasks import InlinePool
-from tests.e2e.conftest import Counter
+from tests.e2e.conftest import Counter, close_counter
 from tests.pcsc.conftest import (  # noqa: F401 - the session's pcscd fixture
     READER,
     VPCD_PORT,
@@ -69,16 +69,10 @@ def pcsc_counter(
     try:
         yield c
     finally:
-        if c.win is not None:
-            if c.win.workflow is not None:
-                c.win.workflow.reject()
-            c.win.holder.clear()
-            c.win.idle.detach()
         for client in clients:
             client.stop()
         wait_for(lambda: not card_present(), 5, "pcscd to see the card gone")
-        ws.pin_entry.cancel()
-        ws.close()
+        close_counter(c)
 
 
 def test_P2_lookup_and_default_pin_change_through_pcscd(pcsc_counter: Any) -> None:
