@@ -159,21 +159,26 @@ def append(
         content = event_content(seq=position, prev_hash=last_hash, **row)
         return position, chain_hash(last_hash, content)
 
+    # Core statements on the session's connection: the same transaction, without the
+    # ORM's per-statement set-up (the append runs once per audited action).
+    conn = session.connection()
     moved = False
     if seen is not None:
         position, hash_ = build(*seen)
-        result = session.execute(_MOVE_SEEN_HEAD, {
+        result = conn.execute(_MOVE_SEEN_HEAD, {
             "c_name": chain, "c_seen_seq": seen[0], "c_seen_hash": seen[1],
             "c_seq": position, "c_hash": hash_})  # fmt: skip
-        moved = result.rowcount == 1  # type: ignore[attr-defined]
+        moved = result.rowcount == 1
         prev_hash = seen[1]
     if not moved:
         last_seq, prev_hash = _next_position(session, chain)
         position, hash_ = build(last_seq, prev_hash)
-        session.execute(_MOVE_LOCKED_HEAD, {"c_name": chain, "c_seq": position, "c_hash": hash_})
-    inserted = session.execute(_INSERT_EVENT, {
+        conn.execute(_MOVE_LOCKED_HEAD, {"c_name": chain, "c_seq": position, "c_hash": hash_})
+    inserted = conn.execute(_INSERT_EVENT, {
         **row, "chain": chain, "chain_seq": position, "prev_hash": prev_hash, "hash": hash_})
-    seq = int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]
+    key_row = inserted.inserted_primary_key
+    assert key_row is not None  # a single-row INSERT of a table with a primary key
+    seq = int(key_row[0])
     with _seen_lock:
         _seen[key] = (position, hash_)
     return AppendedEvent(seq, chain, position, when, hash_, clean_details)

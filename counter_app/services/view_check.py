@@ -34,7 +34,7 @@ _CHECK = select(
 def check_view(db: Session, session: HolderSession, actor: Actor) -> bool:
     """Raise ``SessionRequired`` / ``SessionEnded`` as ``sessions.check_open`` does; return
     whether the clerk's account is still active (False: the caller refuses, audited)."""
-    row = db.execute(_CHECK, {"session_id": session.session_id,
+    row = db.connection().execute(_CHECK, {"session_id": session.session_id,
                               "staff_id": actor.staff_id}).first()  # fmt: skip
     if row is None or row.holder_id != session.holder_id:
         raise SessionRequired()
