@@ -8,7 +8,7 @@ The simulated PIN pad is the part-10 pad of ``InProcessTransport``: the emulator
 :meth:`DemoPinPad.read` on the card thread when the card client sends VERIFY/MODIFY through
 the pad; the call blocks until the digits are typed on this panel (the "reader's keys") and
 returns them in a ``PinBuffer`` that the emulator wipes. The digits never pass through the
-workstation's own PIN entry, the gateway or the services — as with a real PIN-pad reader.
+workstation's own PIN entry, the service interface or the services — as with a real PIN-pad reader.
 """
 
 from __future__ import annotations

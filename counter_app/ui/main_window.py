@@ -1,11 +1,12 @@
 """The clerk's main window: search, holder overview, actions, status bar, lock.
 
-Everything reaches the database and the card through the gateway and the reader bridge on
-pool threads (``TaskRunner``). This window holds the state of the counter — who is logged
-in, which holder session is open, what is in the reader — and nothing else. Its parts are
-widgets of their own: the search pane (``search_pane``), the holder view (``holder_view``),
-the action panel (``action_panel``), the status bar (``status_bar``) and the lock screen
-(``lock``); the window wires them and decides what is allowed.
+Everything reaches the database and the card through the typed service interface
+(``counter_app.api``) and the reader bridge on pool threads (``TaskRunner``). This window
+holds the state of the counter — who is logged in, which holder session is open, what is
+in the reader — and nothing else. Its parts are widgets of their own: the search pane
+(``search_pane``), the holder view (``holder_view``), the action panel (``action_panel``),
+the status bar (``status_bar``) and the lock screen (``lock``); the window wires them and
+decides what is allowed.
 """
 
 from __future__ import annotations

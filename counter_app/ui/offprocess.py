@@ -86,26 +86,8 @@ def render_page_pixels(pdf: bytes, dpi: int) -> list[RawPage]:
     return pages
 
 
-def render_report(report: Any, fmt: str) -> bytes:
-    """A report built by ``services.reporting.build_report`` (plain frozen dataclasses) as
-    PDF or CSV bytes."""
-    from counter_app.services.reporting import render_report as render
-
-    return render(report, fmt)  # type: ignore[arg-type]
-
-
 def modules_loaded(prefixes: tuple[str, ...]) -> list[str]:
     """Which modules starting with ``prefixes`` this process has imported (tests)."""
     import sys
 
     return sorted(name for name in sys.modules if name.startswith(prefixes))
-
-
-def render_form(form: Any, settings: Any) -> bytes:
-    """``services.forms.render(form, settings)`` — the PDF of plain form data — drawn here,
-    with the fonts :func:`warm` loaded. For ``ServiceGateway.render_form`` to call through
-    ``TaskRunner.call_in_process`` (reportlab is pure Python: on a pool thread of the GUI
-    process it competes with the GUI thread for the GIL)."""
-    from counter_app.services.forms import render
-
-    return bytes(render(form, settings))

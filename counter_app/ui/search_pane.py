@@ -2,7 +2,7 @@
 
 A view over the window's hit model (``RecordTableModel`` with :data:`HIT_COLUMNS`): it
 shows the rows the window puts there and says which one is selected; the search itself and
-the ID check run in the window (on pool threads, through the gateway).
+the ID check run in the window (on pool threads, through the service interface).
 """
 
 from __future__ import annotations

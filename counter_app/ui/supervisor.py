@@ -3,7 +3,7 @@ CSV (save dialog), made off the GUI thread with a progress bar.
 
 The menu is on every main window; for staff who may not see reports its entries are
 disabled and say why (``Actor.why_not``). A report is made by a :data:`ReportMaker` the
-composition root builds (``app.make_report_maker`` = ``ServiceGateway.make_report``): the
+composition root builds (``app.make_report_maker`` = ``CounterServices.make_report``): the
 service ``services.reporting`` checks the permission, audits the report and runs the
 queries on a pool thread in one read-only transaction; the PDF is drawn in the helper
 process. Progress calls from the worker become a Qt signal (:class:`ProgressRelay`).

@@ -1,5 +1,5 @@
 """The reset, unblock, lift, replacement, service-password and access-slip workflows on the
-demo database with the real services (``ServiceGateway``), the in-process card emulator and
+demo database with the real services (``InProcessServices``), the in-process card emulator and
 the holder keypad — the workstation as ``counter-app --demo`` builds it, with inline pools.
 
 The demo's fixed holders (``counter_app.demo.accounts``) give each situation: 陈明's card is
