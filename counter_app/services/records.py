@@ -125,8 +125,13 @@ def full_overview(
     what a clerk sees on opening a holder, at the cost of one audit append."""
 
     def everything(db: Session, holder_id: int) -> FullOverview:
+        # The identity map is weak: hold the holder row for the whole transaction, so that
+        # every tab's ``db.get(Holder, …)`` finds it instead of reading it again.
+        pinned = db.get(Holder, holder_id)
         first = holder.overview(db, holder_id)
-        return FullOverview(first, {c: QUERIES[c](db, holder_id) for c in Category})
+        tabs = {c: QUERIES[c](db, holder_id) for c in Category}
+        del pinned
+        return FullOverview(first, tabs)
 
     return _view(ctx, actor, session, ALL_TABS, everything,
                  details={"tabs": [OVERVIEW, *(c.value for c in Category)]})  # fmt: skip
