@@ -52,11 +52,13 @@ if TYPE_CHECKING:
 ReportMaker = Callable[[Actor, Any, str, Callable[[int, int, str], None]], bytes]
 
 DAILY, LAPSING, ACCESS, STAFF = "daily", "lapsing", "access", "staff"
+RATING = "rating"
 TITLES = {
     DAILY: "业务日报",
     LAPSING: "即将失效的电话挂失",
     ACCESS: "参保人信息查询记录",
     STAFF: "工作人员操作情况",
+    RATING: "服务好差评统计",
 }
 
 
@@ -175,6 +177,7 @@ class ReportDialog(QDialog):
             AccessRequest,
             DailyRequest,
             LapsingRequest,
+            RatingRequest,
             StaffRequest,
         )
 
@@ -191,6 +194,8 @@ class ReportDialog(QDialog):
         first, last = qdate(self.first.date()), qdate(self.last.date())
         if first > last:
             raise ValueError(self.tr("起始日期不能晚于截止日期。"))
+        if self.kind == RATING:  # RULES E4
+            return RatingRequest(first, last, self.office())
         return StaffRequest(first, last, self.office())
 
     # -- running -----------------------------------------------------------------------
@@ -276,7 +281,7 @@ class ReportsMenu(QMenu):
         self.make = make
         self.dialog: ReportDialog | None = None
         self.report_actions: dict[str, QAction] = {}
-        for kind in (DAILY, LAPSING, ACCESS, STAFF):
+        for kind in (DAILY, LAPSING, ACCESS, STAFF, RATING):
             action = QAction(self.tr(TITLES[kind]) + "…", self)
             action.setObjectName(f"reportAction_{kind}")
             action.triggered.connect(lambda _c=False, k=kind: self.open_report(k))

@@ -129,3 +129,20 @@ def test_E3_supervisor_sees_the_badge_and_closes_a_follow_up(
     window.followup_badge = badge
     badge.refresh()
     assert badge.text() == "待整改：1（逾期 0）"
+
+
+def test_E4_reports_menu_offers_the_rating_report(window: Any) -> None:
+    from counter_app.ui.supervisor import RATING, install_reports_menu
+    from reports.runner import RatingRequest
+
+    supervisor = make_actor(3, "YB500103-03", "分中心主管", role=Role.SUPERVISOR)
+    window._set_actor(supervisor)
+    menu = install_reports_menu(window, lambda *_a: b"", None)
+    action = menu.report_actions[RATING]
+    assert action.isEnabled() and action.text() == "服务好差评统计…"
+    dialog = menu.open_report(RATING)
+    assert dialog is not None
+    request = dialog.request()
+    assert isinstance(request, RatingRequest) and request.office_code == "500103-YB"
+    assert request.first_day <= request.last_day
+    dialog.close()
