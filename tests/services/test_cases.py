@@ -187,3 +187,40 @@ def test_E1_access_slip_prints_the_case_number(ctx: ServiceContext) -> None:
     assert slip.form.case_no == case_no
     assert value_right_of(page_lines(slip.pdf, 0), "办件编号") == case_no
     assert not cases.get_case(ctx, actor, case_no).is_open
+
+
+def test_E1_two_windows_opening_at_once_get_distinct_numbers_without_gaps(
+    demo_url: str,
+) -> None:
+    """Two workstations of one office open cases concurrently: the counter row of the office
+    and day serializes them; every number is used once and none is skipped."""
+    import threading
+
+    rounds = 8
+    errors: list[BaseException] = []
+    numbers: list[str] = []
+    lock = threading.Lock()
+
+    def window(workstation: str, staff_no: str) -> None:
+        ctx = make_ctx(demo_url, Clock())
+        try:
+            for _ in range(rounds):
+                session = id_session(ctx, staff_no, workstation)
+                case = cases.case_of_session(ctx, actor_for(ctx, staff_no, workstation),
+                                             session.session_id)  # fmt: skip
+                with lock:
+                    numbers.append(case.case_no)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            ctx.session_factory().get_bind().dispose()  # type: ignore[union-attr]
+
+    threads = [threading.Thread(target=window, args=("WS-01", CLERK)),
+               threading.Thread(target=window, args=("WS-02", CLERK_2))]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    expected = {f"500103-YB-20250310-{n:04d}" for n in range(1, 2 * rounds + 1)}
+    assert len(numbers) == 2 * rounds and set(numbers) == expected
