@@ -30,13 +30,13 @@ from counter_app.api import CounterServices
 from counter_app.services.context import Actor
 from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.ui import staff_shift
 from counter_app.ui.action_panel import ActionPanel
 from counter_app.ui.actions import Situation, availability
 from counter_app.ui.card_session import CardLogin
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.holder_view import HolderView, find_value
 from counter_app.ui.lock import IdleWatcher, LockScreen
-from counter_app.ui.login import APP_TITLE
 from counter_app.ui.models import RecordTableModel
 from counter_app.ui.pin_entry import PinEntry
 from counter_app.ui.reader_bridge import ReaderBridge, ReaderState
@@ -176,136 +176,24 @@ class MainWindow(QMainWindow):
         self.idle.start()
         self.resize(1360, 820)
 
-    # -- staff -------------------------------------------------------------------------
+    # -- staff (``staff_shift``) ---------------------------------------------------------
 
     def _set_actor(self, actor: Actor) -> None:
-        self.actor = actor
-        self.setWindowTitle(f"{self.tr(APP_TITLE)} — {actor.office_name}")
-        self.status_bar.show_staff(actor)
-        self.refresh_actions()
-        self.actor_changed.emit(actor)
+        staff_shift.set_actor(self, actor)
 
     def lock(self) -> None:
         """Hide every piece of personal data until the same staff member unlocks."""
-        if self.locked:
-            return
-        self.locked = True
-        self.idle.stop()
-        self.card_login.cancel()
-        self.pins.cancel()
-        self.hidden_windows = [
-            w for w in self.findChildren(QWidget) if w.isWindow() and w.isVisible()
-        ]
-        for window in self.hidden_windows:
-            window.hide()
-        # Nothing readable and nothing usable but the unlock form: every dock (the holder
-        # keypad, the demo cards), the menu bar (报表 lists holders), the status bar, and
-        # every action and shortcut of the window.
-        self._locked_docks = [d for d in self.findChildren(QDockWidget) if d.isVisible()]
-        for dock in self._locked_docks:
-            dock.hide()
-        self._locked_actions = [a for a in self.findChildren(QAction) if a.isEnabled()]
-        for act in self._locked_actions:
-            act.setEnabled(False)
-        bar = self.menuBar()
-        if bar is not None:
-            bar.setEnabled(False)
-            bar.hide()
-        status = self.statusBar()
-        if status is not None:
-            status.clearMessage()
-            status.hide()
-        self.lock_screen.prepare(self.actor.staff_no, self.actor.name)
-        self.stack.setCurrentWidget(self.lock_screen)
+        staff_shift.lock(self)
 
     def try_unlock(self, staff_no: str, password: str) -> None:
-        def done(result: Any) -> None:
-            actor: Actor = result.actor
-            if actor.staff_id != self.actor.staff_id:
-                self._switch_staff(actor)
-            self._unlocked()
-
-        self.runner.run(
-            lambda: self.gateway.login(staff_no, password),
-            done,
-            lambda e: self.lock_screen.form.refused(str(e)),
-            name="unlock",
-        )
-
-    def _unlocked(self) -> None:
-        self.locked = False
-        self.stack.setCurrentIndex(0)
-        for window in self.hidden_windows:
-            window.show()
-        self.hidden_windows = []
-        for act in self._locked_actions:
-            act.setEnabled(True)
-        self._locked_actions = []
-        for dock in self._locked_docks:
-            if dock is not self.holder_dock:  # the keypad dock shows itself when needed
-                dock.show()
-        self._locked_docks = []
-        bar = self.menuBar()
-        if bar is not None:
-            bar.setEnabled(True)
-            bar.show()
-        status = self.statusBar()
-        if status is not None:
-            status.show()
-        self.refresh_actions()
-        self.idle.start()
-
-    def _switch_staff(self, actor: Actor) -> None:
-        """Another staff member logged in at the lock screen: the first one's work ends."""
-        previous = self.actor
-        for window in self.hidden_windows:
-            window.close()
-        self.hidden_windows = []
-        self.workflow = None
-        session = self.holder.session
-        self.holder.clear()
-        self.clear_search()
-        self.card_session = False
-        if session is not None:
-            self.runner.run(
-                lambda: self.gateway.end_session(previous, session),
-                None,
-                lambda _e: None,
-                name="end_previous_session",
-            )
-        self.runner.run(lambda: self.gateway.logout(previous), None, lambda _e: None, name="logout")
-        self._set_actor(actor)
+        staff_shift.try_unlock(self, staff_no, password)
 
     def logout(self) -> None:
-        """退出登录: end the open holder session and the staff session, close the window
-        (``logged_out``: the composition root shows the login again)."""
-        if self.logged_out_already:
-            return
-        self.logged_out_already = True
-        session, actor = self.holder.session, self.actor
-        self.card_login.cancel()
-        self.pins.cancel()
-        self.holder.clear()
-        self.clear_search()
-
-        def end_then_logout() -> None:
-            if session is not None:
-                try:
-                    self.gateway.end_session(actor, session)
-                finally:
-                    self.gateway.logout(actor)
-            else:
-                self.gateway.logout(actor)
-
-        self.runner.run(end_then_logout, None, lambda _e: None, name="logout")
-        self.logged_out.emit()
-        self.close()
+        """退出登录: end the sessions, close the window (``logged_out``)."""
+        staff_shift.logout(self)
 
     def clear_search(self) -> None:
-        """Forget the last search: its rows and the text typed (another holder or clerk)."""
-        self.hits.set_rows([])
-        self.search_pane.clear_text()
-        self.search_pane.refresh()
+        staff_shift.clear_search(self)
 
     # -- reader ------------------------------------------------------------------------
 

@@ -1,0 +1,158 @@
+"""The staff side of the main window: who is logged in, the lock screen, another clerk
+taking over at it, and 退出登录.
+
+Functions of the ``MainWindow`` they are given (the window delegates to them). Locking takes away
+everything readable and usable but the unlock form — every dock (the holder keypad, the
+demo panels), the menu bar (报表 lists holders), the status bar and every action and
+shortcut of the window — and unlocking gives back exactly that (RULES Q7: records only
+with the clerk present).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import QDockWidget, QWidget
+
+from counter_app.services.context import Actor
+from counter_app.ui.login import APP_TITLE
+
+if TYPE_CHECKING:
+    from counter_app.ui.main_window import MainWindow
+
+
+def set_actor(window: MainWindow, actor: Actor) -> None:
+    window.actor = actor
+    window.setWindowTitle(f"{window.tr(APP_TITLE)} — {actor.office_name}")
+    window.status_bar.show_staff(actor)
+    window.refresh_actions()
+    window.actor_changed.emit(actor)
+
+
+def lock(window: MainWindow) -> None:
+    """Hide every piece of personal data until the same staff member unlocks."""
+    if window.locked:
+        return
+    window.locked = True
+    window.idle.stop()
+    window.card_login.cancel()
+    window.pins.cancel()
+    window.hidden_windows = [
+        w for w in window.findChildren(QWidget) if w.isWindow() and w.isVisible()
+    ]
+    for other in window.hidden_windows:
+        other.hide()
+    # Nothing readable and nothing usable but the unlock form: every dock (the holder
+    # keypad, the demo cards), the menu bar (报表 lists holders), the status bar, and
+    # every action and shortcut of the window.
+    window._locked_docks = [d for d in window.findChildren(QDockWidget) if d.isVisible()]
+    for dock in window._locked_docks:
+        dock.hide()
+    window._locked_actions = [a for a in window.findChildren(QAction) if a.isEnabled()]
+    for act in window._locked_actions:
+        act.setEnabled(False)
+    bar = window.menuBar()
+    if bar is not None:
+        bar.setEnabled(False)
+        bar.hide()
+    status = window.statusBar()
+    if status is not None:
+        status.clearMessage()
+        status.hide()
+    window.lock_screen.prepare(window.actor.staff_no, window.actor.name)
+    window.stack.setCurrentWidget(window.lock_screen)
+
+
+def try_unlock(window: MainWindow, staff_no: str, password: str) -> None:
+    def done(result: Any) -> None:
+        actor: Actor = result.actor
+        if actor.staff_id != window.actor.staff_id:
+            switch_staff(window, actor)
+        unlocked(window)
+
+    window.runner.run(
+        lambda: window.gateway.login(staff_no, password),
+        done,
+        lambda e: window.lock_screen.form.refused(str(e)),
+        name="unlock",
+    )
+
+
+def unlocked(window: MainWindow) -> None:
+    window.locked = False
+    window.stack.setCurrentIndex(0)
+    for other in window.hidden_windows:
+        other.show()
+    window.hidden_windows = []
+    for act in window._locked_actions:
+        act.setEnabled(True)
+    window._locked_actions = []
+    for dock in window._locked_docks:
+        if dock is not window.holder_dock:  # the keypad dock shows itself when needed
+            dock.show()
+    window._locked_docks = []
+    bar = window.menuBar()
+    if bar is not None:
+        bar.setEnabled(True)
+        bar.show()
+    status = window.statusBar()
+    if status is not None:
+        status.show()
+    window.refresh_actions()
+    window.idle.start()
+
+
+def switch_staff(window: MainWindow, actor: Actor) -> None:
+    """Another staff member logged in at the lock screen: the first one's work ends."""
+    previous = window.actor
+    for other in window.hidden_windows:
+        other.close()
+    window.hidden_windows = []
+    window.workflow = None
+    session = window.holder.session
+    window.holder.clear()
+    window.clear_search()
+    window.card_session = False
+    if session is not None:
+        window.runner.run(
+            lambda: window.gateway.end_session(previous, session),
+            None,
+            lambda _e: None,
+            name="end_previous_session",
+        )
+    window.runner.run(lambda: window.gateway.logout(previous), None, lambda _e: None, name="logout")
+    set_actor(window, actor)
+
+
+def logout(window: MainWindow) -> None:
+    """退出登录: end the open holder session and the staff session, close the window
+    (``logged_out``: the composition root shows the login again)."""
+    if window.logged_out_already:
+        return
+    window.logged_out_already = True
+    session, actor = window.holder.session, window.actor
+    window.card_login.cancel()
+    window.pins.cancel()
+    window.holder.clear()
+    window.clear_search()
+
+    def end_then_logout() -> None:
+        if session is not None:
+            try:
+                window.gateway.end_session(actor, session)
+            finally:
+                window.gateway.logout(actor)
+        else:
+            window.gateway.logout(actor)
+
+    window.runner.run(end_then_logout, None, lambda _e: None, name="logout")
+    window.logged_out.emit()
+    window.close()
+
+
+def clear_search(window: MainWindow) -> None:
+    """Forget the last search: its rows and the text typed (another holder or clerk)."""
+    window.hits.set_rows([])
+    window.search_pane.clear_text()
+    window.search_pane.refresh()
