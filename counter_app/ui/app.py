@@ -358,6 +358,9 @@ def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
     window.rating = install_rating(  # type: ignore[attr-defined]
         window, ws.pin_entry, ws.settings.rating_timeout_seconds)
     window.followup_badge = install_followup_badge(window)  # type: ignore[attr-defined]
+    from counter_app.ui.queue_ticket import install_queue_ticket
+
+    window.queue_ticket = install_queue_ticket(window)  # type: ignore[attr-defined]
     check_open_case(window)
     window.reports_menu = install_reports_menu(  # type: ignore[attr-defined]
         window, make_report_maker(ws), badge.show_list

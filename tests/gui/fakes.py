@@ -142,6 +142,7 @@ class FakeServices(CounterServices):
         self.followups: list[FollowUpItem] = []
         self.rating_timeout = 60
         self.open_case: CaseInfo | None = None
+        self.tickets: dict[str, str] = {}
 
     @property
     def hit(self) -> HolderHit:
@@ -364,7 +365,10 @@ class FakeServices(CounterServices):
                         at if ended else None, "done" if ended else None, ())  # fmt: skip
 
     def attach_queue_ticket(self, actor: Actor, case_no: str, ticket: str) -> CaseInfo:
-        raise NotImplementedError
+        session_id = int(case_no.rsplit("-", 1)[1])
+        self.tickets[case_no] = ticket.strip()
+        return dataclasses.replace(self.case_of_session(actor, session_id),
+                                   queue_ticket=ticket.strip())  # fmt: skip
 
     def open_case_at_workstation(self, actor: Actor) -> CaseInfo | None:
         return self.open_case

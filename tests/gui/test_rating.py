@@ -146,3 +146,24 @@ def test_E4_reports_menu_offers_the_rating_report(window: Any) -> None:
     assert isinstance(request, RatingRequest) and request.office_code == "500103-YB"
     assert request.first_day <= request.last_day
     dialog.close()
+
+
+def test_E1_queue_ticket_typed_or_scanned_goes_on_the_open_case(
+    window: Any, gateway: Any, qtbot: Any
+) -> None:
+    from counter_app.ui.queue_ticket import install_queue_ticket
+
+    field = install_queue_ticket(window)
+    qtbot.keyClicks(field.edit, "A012")
+    qtbot.keyClick(field.edit, Qt.Key.Key_Return)  # no service open: nothing attached
+    assert gateway.tickets == {} and "请先开始服务" in window.statusBar().currentMessage()
+    session = gateway.open_id_session(window.actor, 7, DOC, "查询")
+    window._id_session_opened(session)
+    field.edit.clear()
+    qtbot.keyClicks(field.edit, " B007")  # a scanner types, then Enter
+    qtbot.keyClick(field.edit, Qt.Key.Key_Return)
+    case_no = f"500103-YB-20250310-{session.session_id:04d}"
+    assert gateway.tickets == {case_no: "B007"} and field.attached == "B007"
+    assert case_no in window.statusBar().currentMessage()
+    window.end_session()
+    assert field.edit.text() == ""  # the next holder starts with an empty field
