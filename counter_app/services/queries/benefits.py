@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.orm import Session
 
 from counter_app.models.career import Qualification
@@ -18,6 +18,50 @@ from counter_app.models.welfare import LivingAllowance, SpecialCare
 from counter_app.services.queries.insurance import EmploymentRow, employment_records
 from counter_app.services.queries.money import period_text, yuan
 from forms.masking import mask_id_number
+
+# Statements built once at import (bound per call; SQLAlchemy caches their compiled form).
+_HOLDER: BindParameter[int] = bindparam("holder_id")
+_INJURY_CASES = (
+    select(InjuryCase, Employer.name)
+    .outerjoin(Employer, Employer.id == InjuryCase.employer_id)
+    .where(InjuryCase.holder_id == _HOLDER)
+    .order_by(InjuryCase.injury_date.desc())
+)
+_INJURY_BENEFITS = (
+    select(InjuryBenefit, InjuryCase.case_no)
+    .join(InjuryCase, InjuryCase.id == InjuryBenefit.case_id)
+    .where(InjuryCase.holder_id == _HOLDER)
+    .order_by(InjuryBenefit.paid_on.desc())
+)
+_DEATH_CASE = (
+    select(DeathCase, Employer.name)
+    .outerjoin(Employer, Employer.id == DeathCase.employer_id)
+    .where(DeathCase.holder_id == _HOLDER)
+)
+_SURVIVORS = (
+    select(SurvivorBenefit)
+    .where(SurvivorBenefit.death_case_id == bindparam("case_id"))
+    .order_by(SurvivorBenefit.id)
+)
+_MATERNITY = (
+    select(MaternityBenefit, Employer.name)
+    .outerjoin(Employer, Employer.id == MaternityBenefit.employer_id)
+    .where(MaternityBenefit.holder_id == _HOLDER)
+    .order_by(MaternityBenefit.event_date.desc())
+)
+_ALLOWANCES = (
+    select(LivingAllowance)
+    .where(LivingAllowance.holder_id == _HOLDER)
+    .order_by(LivingAllowance.since.desc())
+)
+_SPECIAL_CARE = (
+    select(SpecialCare).where(SpecialCare.holder_id == _HOLDER).order_by(SpecialCare.since.desc())
+)
+_QUALIFICATIONS = (
+    select(Qualification)
+    .where(Qualification.holder_id == _HOLDER)
+    .order_by(Qualification.issued_on.desc())
+)
 
 INJURY_BENEFIT_KINDS = {"medical": "医疗费", "lump_sum": "一次性伤残补助金",
                         "monthly_allowance": "伤残津贴", "nursing": "护理费",
@@ -150,12 +194,7 @@ class LifeHealthView:
 
 
 def _injury_cases(db: Session, holder_id: int) -> tuple[InjuryCaseRow, ...]:
-    rows = db.execute(
-        select(InjuryCase, Employer.name)
-        .outerjoin(Employer, Employer.id == InjuryCase.employer_id)
-        .where(InjuryCase.holder_id == holder_id)
-        .order_by(InjuryCase.injury_date.desc())
-    ).all()
+    rows = db.execute(_INJURY_CASES, {"holder_id": holder_id}).all()
     status = {"open": "认定中", "assessed": "已鉴定", "closed": "已结案"}
     return tuple(
         InjuryCaseRow(c.case_no, employer or "", c.injury_date, c.recognised_on,
@@ -167,12 +206,7 @@ def _injury_cases(db: Session, holder_id: int) -> tuple[InjuryCaseRow, ...]:
 
 def injury(db: Session, holder_id: int) -> InjuryView:
     """工伤 (2 statements)."""
-    benefits = db.execute(
-        select(InjuryBenefit, InjuryCase.case_no)
-        .join(InjuryCase, InjuryCase.id == InjuryBenefit.case_id)
-        .where(InjuryCase.holder_id == holder_id)
-        .order_by(InjuryBenefit.paid_on.desc())
-    ).all()
+    benefits = db.execute(_INJURY_BENEFITS, {"holder_id": holder_id}).all()
     return InjuryView(
         _injury_cases(db, holder_id),
         tuple(InjuryBenefitRow(case_no, INJURY_BENEFIT_KINDS.get(b.kind, b.kind),
@@ -183,18 +217,11 @@ def injury(db: Session, holder_id: int) -> InjuryView:
 
 def death(db: Session, holder_id: int) -> DeathView:
     """工亡 (2 statements)."""
-    row = db.execute(
-        select(DeathCase, Employer.name)
-        .outerjoin(Employer, Employer.id == DeathCase.employer_id)
-        .where(DeathCase.holder_id == holder_id)
-    ).first()
+    row = db.execute(_DEATH_CASE, {"holder_id": holder_id}).first()
     if row is None:
         return DeathView("", "", None, None, None, ())
     case, employer = row
-    survivors = db.scalars(
-        select(SurvivorBenefit).where(SurvivorBenefit.death_case_id == case.id)
-        .order_by(SurvivorBenefit.id)
-    ).all()  # fmt: skip
+    survivors = db.scalars(_SURVIVORS, {"case_id": case.id}).all()
     return DeathView(
         case.case_no, employer or "", case.death_date, yuan(case.funeral_grant_fen),
         yuan(case.lump_sum_fen),
@@ -205,12 +232,7 @@ def death(db: Session, holder_id: int) -> DeathView:
 
 
 def _maternity(db: Session, holder_id: int) -> tuple[MaternityRow, ...]:
-    rows = db.execute(
-        select(MaternityBenefit, Employer.name)
-        .outerjoin(Employer, Employer.id == MaternityBenefit.employer_id)
-        .where(MaternityBenefit.holder_id == holder_id)
-        .order_by(MaternityBenefit.event_date.desc())
-    ).all()
+    rows = db.execute(_MATERNITY, {"holder_id": holder_id}).all()
     return tuple(MaternityRow(MATERNITY_KINDS.get(m.kind, m.kind), m.event_date, employer or "",
                               yuan(m.amount_fen), m.paid_on)
                  for m, employer in rows)  # fmt: skip
@@ -223,14 +245,8 @@ def maternity(db: Session, holder_id: int) -> MaternityView:
 
 def assistance(db: Session, holder_id: int) -> AssistanceView:
     """低保和优抚 (2 statements)."""
-    allowances = db.scalars(
-        select(LivingAllowance).where(LivingAllowance.holder_id == holder_id)
-        .order_by(LivingAllowance.since.desc())
-    ).all()  # fmt: skip
-    care = db.scalars(
-        select(SpecialCare).where(SpecialCare.holder_id == holder_id)
-        .order_by(SpecialCare.since.desc())
-    ).all()  # fmt: skip
+    allowances = db.scalars(_ALLOWANCES, {"holder_id": holder_id}).all()
+    care = db.scalars(_SPECIAL_CARE, {"holder_id": holder_id}).all()
     return AssistanceView(
         tuple(AllowanceRow(a.district_code, "城市" if a.area == "urban" else "农村",
                            a.household_size, yuan(a.monthly_fen), a.since, a.until,
@@ -243,10 +259,7 @@ def assistance(db: Session, holder_id: int) -> AssistanceView:
 
 def career(db: Session, holder_id: int) -> CareerView:
     """职业资格与工作经历 (2 statements)."""
-    quals = db.scalars(
-        select(Qualification).where(Qualification.holder_id == holder_id)
-        .order_by(Qualification.issued_on.desc())
-    ).all()  # fmt: skip
+    quals = db.scalars(_QUALIFICATIONS, {"holder_id": holder_id}).all()
     return CareerView(
         tuple(QualificationRow(q.title, q.level, q.certificate_no, q.issued_on, q.issuer)
               for q in quals),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from counter_app.models.card import IN_USE_STATES, Card
@@ -31,6 +31,22 @@ CARD_STATES = {
     "cancelled": "已注销",
 }
 
+
+
+# Statements built once at import (bound per call; SQLAlchemy caches their compiled form).
+_CARDS = select(Card).where(Card.holder_id == bindparam("holder_id")).order_by(Card.id)
+_opened, _closed = aliased(Office), aliased(Office)
+_REPORTS = (
+    select(LossReport, _opened.name, _closed.name)
+    .outerjoin(_opened, _opened.id == LossReport.office_id)
+    .outerjoin(_closed, _closed.id == LossReport.closed_office_id)
+    .where(LossReport.holder_id == bindparam("holder_id"))
+)
+_REPLACEMENTS = (
+    select(ReplacementApplication, Office.name)
+    .join(Office, Office.id == ReplacementApplication.office_id)
+    .where(ReplacementApplication.holder_id == bindparam("holder_id"))
+)
 
 @dataclass(frozen=True)
 class BasicInfo:
@@ -131,7 +147,7 @@ def card_info(card: Card) -> CardInfo:
 
 
 def _cards(db: Session, holder_id: int) -> list[Card]:
-    return list(db.scalars(select(Card).where(Card.holder_id == holder_id).order_by(Card.id)))
+    return list(db.scalars(_CARDS, {"holder_id": holder_id}))
 
 
 def overview(db: Session, holder_id: int) -> HolderOverview:
@@ -139,18 +155,8 @@ def overview(db: Session, holder_id: int) -> HolderOverview:
     holder = _holder(db, holder_id)
     cards = _cards(db, holder_id)
     numbers = {c.id: c.card_number for c in cards}
-    opened, closed = aliased(Office), aliased(Office)
-    reports = db.execute(
-        select(LossReport, opened.name, closed.name)
-        .outerjoin(opened, opened.id == LossReport.office_id)
-        .outerjoin(closed, closed.id == LossReport.closed_office_id)
-        .where(LossReport.holder_id == holder_id)
-    ).all()
-    replacements = db.execute(
-        select(ReplacementApplication, Office.name)
-        .join(Office, Office.id == ReplacementApplication.office_id)
-        .where(ReplacementApplication.holder_id == holder_id)
-    ).all()
+    reports = db.execute(_REPORTS, {"holder_id": holder_id}).all()
+    replacements = db.execute(_REPLACEMENTS, {"holder_id": holder_id}).all()
     events: list[CardEvent] = []
     for card in cards:
         # A card is issued on a local day: its midnight in Shanghai, not in UTC (shown 08:00).
