@@ -73,7 +73,7 @@ def result_code(hresult: int) -> int:
 def _describe(code: int) -> str:
     try:
         return f"{code:08X} {sc.SCardGetErrorMessage(code)}"
-    except Exception:  # noqa: BLE001 - message lookup is best effort
+    except Exception:  # message lookup is best effort
         return f"{code:08X}"
 
 
@@ -122,7 +122,7 @@ class Context:
             self._released = True
             try:
                 sc.SCardReleaseContext(self.handle)
-            except Exception:  # noqa: BLE001 - a dead service cannot refuse a release
+            except Exception:  # a dead service cannot refuse a release
                 pass
 
     def cancel(self) -> None:
@@ -278,7 +278,7 @@ class PcscTransport:
         handle = self._live()
         try:
             hresult, value = sc.SCardGetAttrib(handle, sc.SCARD_ATTR_VENDOR_IFD_SERIAL_NO)
-        except Exception:  # noqa: BLE001 - optional attribute
+        except Exception:  # optional attribute
             return ""
         if hresult != sc.SCARD_S_SUCCESS:
             return ""
@@ -290,7 +290,7 @@ class PcscTransport:
         if handle is not None:
             try:
                 sc.SCardDisconnect(handle, sc.SCARD_LEAVE_CARD)
-            except Exception:  # noqa: BLE001 - the card or the service may be gone already
+            except Exception:  # the card or the service may be gone already
                 pass
         if self._owns_context:
             self.context.release()

@@ -32,7 +32,7 @@ def hour_bucket(column: SQLColumnExpression[dt.datetime],
     return case(*whens, else_=None)
 
 
-class epoch_seconds(FunctionElement[float]):  # noqa: N801 - an SQL function name
+class epoch_seconds(FunctionElement[float]):  # an SQL function name
     """Seconds since 1970-01-01 UTC of a timestamp column."""
 
     type = Float()

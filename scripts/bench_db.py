@@ -37,11 +37,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from counter_app import db  # noqa: E402
-from counter_app.demo import fill_demo  # noqa: E402
-from counter_app.models import Card, Holder  # noqa: E402
+from counter_app import db
+from counter_app.demo import fill_demo
+from counter_app.models import Card, Holder
 
 AS_OF = dt.date(2025, 6, 15)
 SAMPLES = 2000

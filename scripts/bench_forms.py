@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pypdf import PdfReader  # noqa: E402
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
-from forms.data import FormKind, LossForm  # noqa: E402
-from forms.fonts import FontSet, default_fontset  # noqa: E402
-from forms.loss import render_loss_form  # noqa: E402
-from forms.specimens import specimen  # noqa: E402
-from forms.verification import DEMO_FORM_KEY  # noqa: E402
+from forms.data import FormKind, LossForm
+from forms.fonts import FontSet, default_fontset
+from forms.loss import render_loss_form
+from forms.specimens import specimen
+from forms.verification import DEMO_FORM_KEY
 
 Line = tuple[str, float, float, float]
 

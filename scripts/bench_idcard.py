@@ -36,8 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from counter_app.services.idcheck import document_from_chip  # noqa: E402
-from reader.idcard.client import (  # noqa: E402
+from counter_app.services.idcheck import document_from_chip
+from reader.idcard.client import (
     FIND_CARD,
     READ_TEXT_PHOTO,
     SAM_ID,
@@ -45,9 +45,9 @@ from reader.idcard.client import (  # noqa: E402
     IdCardClient,
     open_reader,
 )
-from reader.idcard.frames import Response, command_frame, parse_response, read_frame  # noqa: E402
-from reader.idcard.profile import parse_profile  # noqa: E402
-from reader.idcard.textblock import parse_text  # noqa: E402
+from reader.idcard.frames import Response, command_frame, parse_response, read_frame
+from reader.idcard.profile import parse_profile
+from reader.idcard.textblock import parse_text
 
 PROFILE = {
     "kind": "resident", "name": "王建国", "gender": "1", "nation": "01", "birth": "19680315",

@@ -30,20 +30,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, func, insert, select  # noqa: E402
+from sqlalchemy import Engine, func, insert, select
 
-from counter_app import db  # noqa: E402
-from counter_app.models import (  # noqa: E402
+from counter_app import db
+from counter_app.models import (
     AuditEvent,
     Holder,
     HolderSessionRow,
     Office,
     Staff,
 )
-from reports.daily import build_daily_report  # noqa: E402
-from reports.pdf import render_pdf  # noqa: E402
-from reports.runner import read_only_connection  # noqa: E402
-from reports.timeframe import day_range  # noqa: E402
+from reports.daily import build_daily_report
+from reports.pdf import render_pdf
+from reports.runner import read_only_connection
+from reports.timeframe import day_range
 
 OFFICES = 80
 STAFF_PER_OFFICE = 8

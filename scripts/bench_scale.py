@@ -71,7 +71,7 @@ def holder_count(url: str) -> int:
     try:
         with engine.connect() as conn:
             return int(conn.execute(text("SELECT count(*) FROM holders")).scalar_one())
-    except Exception:  # noqa: BLE001 - no schema yet
+    except Exception:  # no schema yet
         return 0
     finally:
         engine.dispose()
@@ -129,7 +129,7 @@ def report_sqlite(path: Path, holders: int) -> None:
                 for name, pages in conn.exec_driver_sql(
                         "SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
                     per_table[str(name)] = int(pages)
-            except Exception:  # noqa: BLE001 - no dbstat: sizes per table unknown
+            except Exception:  # no dbstat: sizes per table unknown
                 per_table = {}
     finally:
         engine.dispose()

@@ -28,10 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from counter_app.demo import ensure_demo_database  # noqa: E402
-from counter_app.remote.workstation_file import workstation_settings_text  # noqa: E402
-from counter_app.server.pki import Pki  # noqa: E402
-from tests.pgserver import start_postgres  # noqa: E402
+from counter_app.demo import ensure_demo_database
+from counter_app.remote.workstation_file import workstation_settings_text
+from counter_app.server.pki import Pki
+from tests.pgserver import start_postgres
 
 WORKSTATION = "WS-CITY-01"
 OFFICE = "500103-YB"

@@ -176,7 +176,7 @@ def run_one(
         while True:
             try:
                 failed.append(results.get(timeout=5))
-            except Exception:  # noqa: BLE001 - queue drained
+            except Exception:  # queue drained
                 break
         fatal = [o for o in failed if "fatal" in o]
         detail = f"{fatal[0]['fatal']}\n{fatal[0].get('trace', '')}" if fatal else "no detail"

@@ -49,12 +49,12 @@ def run_worker(cfg: dict[str, Any], barrier: Any, results: Any) -> None:
     """Entry point of a worker process (forked). Puts one result dict on ``results``."""
     try:
         results.put(_work(cfg, barrier))
-    except BaseException as error:  # noqa: BLE001 - reported to the orchestrator
+    except BaseException as error:  # reported to the orchestrator
         results.put({"wid": cfg["wid"], "fatal": f"{type(error).__name__}: {error}",
                      "trace": traceback.format_exc()[-2000:]})  # fmt: skip
         try:
             barrier.abort()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
 
@@ -225,13 +225,13 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
         fns, weights = zip(*ops, strict=True)
         try:
             rng.choices(fns, weights)[0](h)
-        except Exception:  # noqa: BLE001 - counted by ``timed``; the card state is re-read
+        except Exception:  # counted by ``timed``; the card state is re-read
             try:
                 with ctx.uow() as uow:
                     state = uow.session.scalar(
                         select(Card.state).where(Card.id == h.info["card_id"]))
                 h.state = "active" if state == "active" else "lost"
-            except Exception as error:  # noqa: BLE001 - the next visit tries again
+            except Exception as error:  # the next visit tries again
                 errors[f"state reread: {type(error).__name__}"] += 1
 
     # Warm-up (not timed into the figures): one visit opens connections and caches.

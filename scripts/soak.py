@@ -273,7 +273,7 @@ def worker(args: argparse.Namespace) -> int:
 
         try:
             state = retrying(read)
-        except Exception:  # noqa: BLE001 - still down: look again before the next operation
+        except Exception:  # still down: look again before the next operation
             h.state = "unknown"
             return
         h.state = {
@@ -381,7 +381,7 @@ def worker(args: argparse.Namespace) -> int:
         h.pin = new
         try:
             retrying(lambda: sessions.end_session(ctx, actor, session))
-        except Exception as error:  # noqa: BLE001 - the change itself was acknowledged
+        except Exception as error:  # the change itself was acknowledged
             note(error)
         return {"event_id": r.event_id, "holder_id": h.info["holder_id"]}
 
@@ -411,7 +411,7 @@ def worker(args: argparse.Namespace) -> int:
         stats["operations"] += 1
         try:
             result = op(h)
-        except Exception as error:  # noqa: BLE001 - counted; the holder's state is re-read
+        except Exception as error:  # counted; the holder's state is re-read
             note(error)
             stats["not_acknowledged"] += 1
             if isinstance(error, (ServiceError, CardError)) and not transient(error):

@@ -47,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 — the one place no traceback reaches the screen
+    except Exception as exc:  # the one place no traceback reaches the screen
         if os.environ.get("COUNTER_DEBUG") == "1":
             raise
         print(f"错误: {refusal_message(exc)}", file=sys.stderr)

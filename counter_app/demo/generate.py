@@ -224,7 +224,7 @@ def _random_holder(ctx: Context, holder_id: int, used: set[str]) -> None:
 def _refuse_if_filled(conn: Connection) -> None:
     try:
         count = conn.execute(text("SELECT COUNT(*) FROM holders")).scalar_one()
-    except Exception as exc:  # noqa: BLE001 - any failure here means "not migrated"
+    except Exception as exc:  # any failure here means "not migrated"
         raise DemoDataError(
             "数据库尚未建表。请先运行 `counter-admin db upgrade` 再生成演示数据。"
         ) from exc

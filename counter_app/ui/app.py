@@ -72,7 +72,7 @@ class Workstation:
         for closer in reversed(self.closers):
             try:
                 closer()
-            except Exception:  # noqa: BLE001 - shutting down: log and go on
+            except Exception:  # shutting down: log and go on
                 log.exception("shutdown step failed")
 
 
@@ -97,7 +97,7 @@ def _key_provider(settings: Settings) -> Any:
         from reader.keys import load_key_provider
 
         return load_key_provider(settings.key_source, settings.mode)
-    except Exception as error:  # noqa: BLE001 - shown when a keyed action is tried
+    except Exception as error:  # shown when a keyed action is tried
         log.warning("no card key provider: %s", error)
         return None
 
@@ -279,7 +279,7 @@ def warm_gui_process() -> None:
         from forms.fonts import default_fontset
 
         default_fontset()
-    except Exception as error:  # noqa: BLE001 - shown when a form is drawn
+    except Exception as error:  # shown when a form is drawn
         log.warning("warm-up: no form fonts: %s", error)
     gc.freeze()
 

@@ -212,11 +212,11 @@ class HolderKeypad(QWidget):
             return False
         return True
 
-    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # Qt's name
         if event is not None and self.handle_key(event):
             return
         super().keyPressEvent(event)
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: object) -> None:  # Qt's name
         self._drop_buffer()
         super().closeEvent(event)  # type: ignore[arg-type]

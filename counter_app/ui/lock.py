@@ -42,7 +42,7 @@ class IdleWatcher(QObject):
     def stop(self) -> None:
         self.timer.stop()
 
-    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:
         if event is not None and event.type() in _INPUT_EVENTS and self.timer.isActive():
             self.timer.start()  # restart the countdown
         return False

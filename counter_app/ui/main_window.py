@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
         if bar is not None:
             bar.showMessage(clerk_text(text), 15000)
 
-    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent | None) -> None:
         """Closing ends the open holder session (audited by the service) and the entry."""
         session, actor = self.holder.session, self.actor
         self.holder.clear()

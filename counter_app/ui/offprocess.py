@@ -30,7 +30,7 @@ def warm() -> int:
         from forms.fonts import default_fontset
 
         default_fontset()
-    except Exception:  # noqa: BLE001 - no font: the job that needs one reports it
+    except Exception:  # no font: the job that needs one reports it
         pass
     return os.getpid()
 

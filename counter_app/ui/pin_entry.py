@@ -179,7 +179,7 @@ class PinEntry(QObject):
             app.removeEventFilter(self)
         self._filter_installed = on
 
-    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:
         if (
             event is not None
             and event.type() == QEvent.Type.KeyPress

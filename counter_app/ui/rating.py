@@ -220,7 +220,7 @@ class ScreenRatingDevice(QObject):
             app.removeEventFilter(self)
         self._filter_on = on
 
-    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:
         """Drop every key event aimed at the rating panel (the clerk's keyboard)."""
         if event is None or event.type() not in _KEY_EVENTS or obj is None:
             return False

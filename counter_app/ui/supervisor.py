@@ -259,7 +259,7 @@ class ReportDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存为 CSV"), name, "CSV (*.csv)")
         return path
 
-    def done(self, result: int) -> None:  # noqa: D401 - QDialog's name
+    def done(self, result: int) -> None:  # QDialog's name
         if self.task is not None:
             self.task.cancel()  # the report finishes in the background; nobody shows it
         super().done(result)

@@ -51,7 +51,7 @@ class InlinePool:
         self.started += 1
         runnable.run()
 
-    def waitForDone(self, msecs: int = -1) -> bool:  # noqa: N802 - QThreadPool's name
+    def waitForDone(self, msecs: int = -1) -> bool:  # QThreadPool's name
         return True
 
 
@@ -100,7 +100,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._func()
-        except BaseException as error:  # noqa: BLE001 - handed to the GUI thread
+        except BaseException as error:  # handed to the GUI thread
             if not _expected(error):
                 log.exception("task %s raised", self._task.name)
             self._task._failed.emit(error)

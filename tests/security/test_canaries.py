@@ -207,7 +207,7 @@ class Run:
         self.steps += 1
         try:
             result = fn()
-        except Exception as error:  # noqa: BLE001 - every exception is searched
+        except Exception as error:  # every exception is searched
             self.errors.append((name, error))
             if expect is None or not isinstance(error, expect):
                 raise AssertionError(f"{name}: unexpected {type(error).__name__}") from error

@@ -70,7 +70,7 @@ def _in_thread(fn: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]
     def run() -> None:
         try:
             out["result"] = fn()
-        except BaseException as error:  # noqa: BLE001 - inspected by the test
+        except BaseException as error:  # inspected by the test
             out["error"] = error
 
     thread = threading.Thread(target=run, daemon=True)

@@ -412,7 +412,7 @@ def test_Q7_audit_concurrent_appenders_never_fork(demo_url: str) -> None:
                         uow.commit()
 
                 run_retrying(one, attempts=20)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
 
     workers = [threading.Thread(target=work, args=(c, n)) for n, c in enumerate(contexts)]

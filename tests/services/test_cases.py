@@ -210,7 +210,7 @@ def test_E1_two_windows_opening_at_once_get_distinct_numbers_without_gaps(
                                              session.session_id)  # fmt: skip
                 with lock:
                     numbers.append(case.case_no)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
         finally:
             ctx.session_factory().get_bind().dispose()  # type: ignore[union-attr]

@@ -205,7 +205,7 @@ def test_S1_lockout_not_outrun_by_concurrent_guesses(
             result = "success"
         except LoginFailed:
             result = "failed"
-        except Exception as error:  # noqa: BLE001 - a conflict must not pass silently
+        except Exception as error:  # a conflict must not pass silently
             result = type(error).__name__
         with guard:
             outcomes.append(result)

@@ -46,7 +46,7 @@ class JsonTranslator(QTranslator):
     def language(self) -> str:
         return self._language
 
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+    def isEmpty(self) -> bool:  # Qt's name
         return not self._catalogue
 
     def translate(  # type: ignore[override]

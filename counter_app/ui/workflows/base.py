@@ -197,6 +197,6 @@ class WorkflowDialog(QDialog):
         self.back_button.setEnabled(False)
         self.close_button.setText(self.tr("关闭"))
 
-    def done(self, result: int) -> None:  # noqa: D401 - QDialog's name
+    def done(self, result: int) -> None:  # QDialog's name
         self.window_.pins.cancel()
         super().done(result)
