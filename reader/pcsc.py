@@ -3,10 +3,8 @@ and the mapping of PC/SC result codes to the typed errors of ``reader.errors``.
 
 Built on pyscard's thin ``smartcard.scard`` layer (one PC/SC call each), not on its
 observer classes. The service that owns the reader for the application (one worker thread,
-a monitor that recovers from a pcscd restart) is in ``reader.pcsc_service``;
-``CardReaderService``, ``ReaderEvent``, ``EventKind`` and ``Listener`` are still importable
-from here for existing callers (loaded on first use, so this module imports nothing from
-the service module).
+a monitor that recovers from a pcscd restart) is in ``reader.pcsc_service``, which imports
+this module and never the other way round.
 """
 
 from __future__ import annotations
@@ -28,9 +26,6 @@ from reader.errors import (
     ReaderUnavailable,
 )
 from reader.transport import Transport
-
-if TYPE_CHECKING:
-    from reader.pcsc_service import CardReaderService, EventKind, Listener, ReaderEvent
 
 sc: Any = _scard  # SWIG module without types
 
@@ -308,19 +303,7 @@ if TYPE_CHECKING:
         return transport  # mypy checks PcscTransport against the protocol here
 
 
-_SERVICE_NAMES = ("CardReaderService", "EventKind", "Listener", "ReaderEvent")
-
 __all__ = [
-    "PNP_READER", "CardReaderService", "Context", "EventKind", "Listener", "PcscTransport",
-    "ReaderEvent", "is_service_lost", "list_readers", "map_error", "result_code", "sc",
+    "PNP_READER", "Context", "PcscTransport", "is_service_lost", "list_readers", "map_error",
+    "result_code", "sc",
 ]  # fmt: skip
-
-
-def __getattr__(name: str) -> Any:
-    """``from reader.pcsc import CardReaderService`` keeps working (PEP 562): the service
-    module is imported on first use, so there is no import cycle at load time."""
-    if name in _SERVICE_NAMES:
-        from reader import pcsc_service
-
-        return getattr(pcsc_service, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

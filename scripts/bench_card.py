@@ -31,7 +31,8 @@ from reader.emulator.card import EmulatedCard
 from reader.emulator.vpcd import VpcdClient
 from reader.errors import CardError
 from reader.identity import CardIdentity
-from reader.pcsc import CardReaderService, Context, PcscTransport, ReaderEvent, sc
+from reader.pcsc import Context, PcscTransport, sc
+from reader.pcsc_service import CardReaderService, ReaderEvent
 
 CARD_READER, CARD_PORT = "Virtual PCD 00 00", 35963
 ECHO_READER, ECHO_PORT = "Virtual PCD 00 01", 35964

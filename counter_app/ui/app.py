@@ -163,7 +163,7 @@ def build_workstation(
         bridge = ReaderBridge(runner, card_call)
     else:
         from reader.client import SocialSecurityCardClient
-        from reader.pcsc import CardReaderService
+        from reader.pcsc_service import CardReaderService
 
         reader_service = CardReaderService(settings.reader_name or None)
         keys = ctx.key_provider

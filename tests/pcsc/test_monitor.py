@@ -17,7 +17,8 @@ import pytest
 
 from reader.client import SocialSecurityCardClient
 from reader.identity import CardIdentity
-from reader.pcsc import CardReaderService, PcscTransport, ReaderEvent
+from reader.pcsc import PcscTransport
+from reader.pcsc_service import CardReaderService, ReaderEvent
 from tests.pcsc.conftest import (
     ATR,
     READER,

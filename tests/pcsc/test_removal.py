@@ -10,7 +10,8 @@ import pytest
 from reader.client import SocialSecurityCardClient
 from reader.emulator.vpcd import Fault
 from reader.errors import CardError, CardRemoved, NoCard, OutcomeUnknown, WrongPin
-from reader.pcsc import CardReaderService, PcscTransport
+from reader.pcsc import PcscTransport
+from reader.pcsc_service import CardReaderService
 from reader.pinbuffer import PinBuffer
 from tests.pcsc.conftest import READER, ServedCard, card_present, wait_for
 
