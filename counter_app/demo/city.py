@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from argon2 import PasswordHasher
-
 from counter_app.demo.accounts import DEMO_ACCOUNTS, ROLE_PASSWORDS
 from counter_app.demo.bulk import ts_text
 from counter_app.demo.context import Context, Desk
@@ -19,6 +17,7 @@ from counter_app.demo.names import (
     STREETS,
     person_name,
 )
+from counter_app.services.password_hashing import hash_password
 from counter_app.validation.regions import CHONGQING_DISTRICTS
 
 CITY_CODE = "500000"
@@ -34,8 +33,7 @@ EMPLOYER_COLUMNS = ("id", "unit_number", "name", "credit_code", "district_code",
 
 def hash_role_passwords() -> dict[str, str]:
     """argon2id hashes of the demo passwords, one per role, computed once per run."""
-    hasher = PasswordHasher()
-    return {role: hasher.hash(password) for role, password in ROLE_PASSWORDS.items()}
+    return {role: hash_password(password) for role, password in ROLE_PASSWORDS.items()}
 
 
 def write_city(ctx: Context) -> None:

@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from argon2 import PasswordHasher
 from sqlalchemy import Connection, Engine, text
 
 from counter_app.demo import cases, catalogue, city, histories, people
@@ -24,6 +23,7 @@ from counter_app.demo.bulk import BulkWriter, reset_postgres_sequences
 from counter_app.demo.context import SHANGHAI, Context
 from counter_app.demo.fixed import write_fixed_holders
 from counter_app.demo.profiles import write_profiles
+from counter_app.services.password_hashing import hash_password
 
 #: Tables in foreign-key order with the columns the generator fills.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -170,7 +170,7 @@ def _drop_plain_indexes(conn: Connection) -> list[str]:
 
 def _demo_hashes() -> dict[str, str]:
     hashes = city.hash_role_passwords()
-    hashes[_SERVICE] = PasswordHasher().hash(DEFAULT_SERVICE_PASSWORD)
+    hashes[_SERVICE] = hash_password(DEFAULT_SERVICE_PASSWORD)
     return hashes
 
 

@@ -28,6 +28,7 @@ from counter_app.services import audit
 from counter_app.services.concurrency import begin_writer
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import ApprovalInvalid, ApprovalRequired
+from counter_app.services.password_hashing import verify_password
 from counter_app.services.permissions import Role
 from counter_app.services.staff_credentials import (
     clear_attempts,
@@ -35,7 +36,6 @@ from counter_app.services.staff_credentials import (
     load_account,
     recorded_staff_no,
     reserve_attempt,
-    verify_password,
 )
 
 #: How long a four-eyes approval may wait before it is spent ("on the spot").

@@ -45,6 +45,7 @@ from counter_app.services.loss_records import (
     report_in_force,
     report_view,
 )
+from counter_app.services.password_hashing import verify_password
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import record_refusal, require
 from counter_app.validation.idnumber import normalise_id_number
@@ -111,7 +112,7 @@ def report_loss_by_phone(
             now = ctx.now()
             holder = session.scalar(select(Holder).where(Holder.ssn == number))
             if holder is None:
-                service_login.fake_verify(service_password)
+                verify_password(None, service_password)
                 raise PhoneIdentificationFailed()
             service_login.login(session, ctx.settings, holder.id, service_password, now,
                                 new_password)  # fmt: skip

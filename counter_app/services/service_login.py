@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,11 +30,9 @@ from counter_app.services.errors import (
     ServiceError,
     ServicePasswordLocked,
 )
+from counter_app.services.password_hashing import hash_password, verify_password
 from counter_app.settings import Settings
 from counter_app.validation.idnumber import normalise_id_number
-
-_HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("counter-app-dummy-service-password")
 
 #: A query password is keyed on a phone keypad: digits only, this many.
 MIN_DIGITS, MAX_DIGITS = 6, 8
@@ -63,14 +59,6 @@ class WeakServicePassword(ServiceError):
     reason = "weak_service_password"
     message = ("新查询密码须为 6–8 位数字，且不能为 123456、相同数字或连续数字。"
                "请重新设置。")  # fmt: skip
-
-
-def fake_verify(password: str) -> None:
-    """Spend the same time as a real check, so an unknown ID number is not told apart."""
-    try:
-        _HASHER.verify(_DUMMY_HASH, password + "\x00")
-    except VerificationError:
-        pass
 
 
 def check_new_service_password(new: str, old: str) -> None:
@@ -103,13 +91,11 @@ def login(
     Returns True when the password was changed."""
     row = session.get(ServicePassword, holder_id, with_for_update=True)
     if row is None:
-        fake_verify(password)
+        verify_password(None, password)  # the same time as a real check
         raise PhoneIdentificationFailed()
     if row.locked_until is not None and _aware(row.locked_until) > now:
         raise ServicePasswordLocked()
-    try:
-        _HASHER.verify(row.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not verify_password(row.password_hash, password):
         row.failed_attempts += 1
         if row.failed_attempts >= settings.service_password_lockout_failures:
             row.failed_attempts = 0
@@ -146,7 +132,7 @@ def change_service_password(
             now = ctx.now()
             holder_id = session.scalar(select(Holder.id).where(Holder.ssn == number))
             if holder_id is None:
-                fake_verify(old)
+                verify_password(None, old)  # the same time as a real check
                 raise PhoneIdentificationFailed()
             if not login(session, ctx.settings, holder_id, old, now, new, channel=channel):
                 check_new_service_password(new, old)  # an ordinary change
@@ -161,7 +147,7 @@ def change_service_password(
 def _replace(
     session: Session, row: ServicePassword, new: str, now: dt.datetime, channel: str
 ) -> None:
-    row.password_hash = _HASHER.hash(new)
+    row.password_hash = hash_password(new)
     row.must_change = False
     row.set_at = now
     row.set_by_staff_id = None

@@ -12,8 +12,6 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 
-from argon2 import PasswordHasher
-
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.holder import Holder
 from counter_app.models.security import Outcome, PasswordEvent, PasswordEventKind, ServicePassword
@@ -21,14 +19,13 @@ from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import CardNotFound
 from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details
+from counter_app.services.password_hashing import hash_password
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import refusals_audited, require
 from counter_app.services.sessions import HolderSession, require_open
 
 #: Digits of a one-time query password (P8): keyed on a phone keypad, so digits only.
 ONE_TIME_DIGITS = 8
-
-_HASHER = PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,7 @@ def reset_service_password(
             if row is None:
                 row = ServicePassword(holder_id=holder.id, password_hash="")
                 db.add(row)
-            row.password_hash = _HASHER.hash(value)
+            row.password_hash = hash_password(value)
             row.must_change = True
             row.set_at = now
             row.set_by_staff_id = actor.staff_id

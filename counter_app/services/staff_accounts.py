@@ -21,15 +21,12 @@ from counter_app.models.office import Office, Staff
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import NotPermitted, StaffNotFound
+from counter_app.services.password_hashing import hash_password
 from counter_app.services.permissions import ROLE_OFFICE, Action, Role
 from counter_app.services.refusals import record_refusal
 from counter_app.services.sessions import end_sessions_of_staff
 from counter_app.services.staff_active import ensure_active
-from counter_app.services.staff_credentials import (
-    InitialPassword,
-    hash_password,
-    one_time_password,
-)
+from counter_app.services.staff_credentials import InitialPassword, one_time_password
 from counter_app.services.staff_login import end_staff_sessions
 from counter_app.validation.text_policy import clean_staff_name, clean_staff_no
 

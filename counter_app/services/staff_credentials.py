@@ -3,11 +3,9 @@
 What staff login (``staff_login``), account administration (``staff_accounts``) and the
 supervisor's four-eyes approval (``approvals``) share (issue 8):
 
-- Passwords are argon2id hashes (argon2-cffi) with at least the OWASP parameters
-  (m ≥ 19 MiB, t ≥ 2, p = 1: :data:`HASH_POLICY`); a hash made with other parameters is
-  re-hashed at the next successful login, so raising the policy upgrades every account.
-- :func:`verify_password` costs one argon2 verification even for an unknown account (a
-  dummy hash), so the time does not tell an unknown staff number apart.
+- Passwords are hashed and verified by ``password_hashing`` (argon2id, OWASP parameters);
+  a hash made with other parameters is re-hashed at the next successful login, so raising
+  the policy upgrades every account; an unknown account costs one verification too.
 - Password attempts are counted **in the database**, under the account's row lock and
   before the hash is verified (:func:`reserve_attempt`), so every workstation of the city
   counts together and concurrent guesses cannot outrun the count; at
@@ -22,11 +20,8 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from argon2 import PasswordHasher, Type, extract_parameters
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -34,69 +29,7 @@ from counter_app.models.office import Office, Staff
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import WeakStaffPassword
 
-
-@dataclass(frozen=True)
-class HashPolicy:
-    """argon2id parameters for staff passwords (OWASP: m ≥ 19 MiB, t ≥ 2, p = 1)."""
-
-    time_cost: int = 2
-    memory_cost_kib: int = 19 * 1024
-    parallelism: int = 1
-
-    def hasher(self) -> PasswordHasher:
-        return _hasher(self)
-
-
-#: The policy in force. Raise it here; existing hashes are upgraded at each next login.
-HASH_POLICY = HashPolicy()
-
 MIN_PASSWORD_LENGTH = 10
-
-
-@lru_cache(maxsize=8)
-def _hasher(policy: HashPolicy) -> PasswordHasher:
-    return PasswordHasher(
-        time_cost=policy.time_cost,
-        memory_cost=policy.memory_cost_kib,
-        parallelism=policy.parallelism,
-        type=Type.ID,
-    )
-
-
-@lru_cache(maxsize=8)
-def _dummy_hash(policy: HashPolicy) -> str:
-    """A hash of a random secret: verified for unknown users so they cost the same time."""
-    return policy.hasher().hash(secrets.token_urlsafe(16))
-
-
-def hash_password(password: str, policy: HashPolicy | None = None) -> str:
-    """An argon2id hash of ``password`` under ``policy`` (default: :data:`HASH_POLICY`)."""
-    return (policy or HASH_POLICY).hasher().hash(password)
-
-
-def needs_rehash(password_hash: str, policy: HashPolicy | None = None) -> bool:
-    """True when ``password_hash`` was not made with exactly the policy's parameters."""
-    policy = policy or HASH_POLICY
-    try:
-        params = extract_parameters(password_hash)
-    except InvalidHashError:
-        return True
-    return (
-        params.type is not Type.ID
-        or params.time_cost != policy.time_cost
-        or params.memory_cost != policy.memory_cost_kib
-        or params.parallelism != policy.parallelism
-    )
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """One argon2 verification; a missing hash still costs one (the dummy)."""
-    target = password_hash or _dummy_hash(HASH_POLICY)
-    try:
-        ok = HASH_POLICY.hasher().verify(target, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeEncodeError):
-        return False  # UnicodeEncodeError: a lone surrogate typed, never a password
-    return bool(ok) and password_hash is not None
 
 
 @dataclass(frozen=True)

@@ -28,19 +28,17 @@ from counter_app.services import audit
 from counter_app.services.concurrency import begin_writer
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import LoginFailed, StaffSessionEnded, WeakStaffPassword
+from counter_app.services.password_hashing import hash_password, needs_rehash, verify_password
 from counter_app.services.permissions import OfficeKind, Role
 from counter_app.services.refusals import record_refusal
 from counter_app.services.sessions import end_sessions_of_staff
 from counter_app.services.staff_credentials import (
     Account,
     check_new_password,
-    hash_password,
     is_locked,
     load_account,
-    needs_rehash,
     recorded_staff_no,
     reserve_attempt,
-    verify_password,
 )
 from counter_app.services.uow import UnitOfWork
 

@@ -12,7 +12,13 @@ from sqlalchemy import func, select
 
 from counter_app.demo.accounts import ROLE_PASSWORDS
 from counter_app.models import AuditEvent, HolderSessionRow, Staff, StaffLoginEvent
-from counter_app.services import approvals, sessions, staff_accounts, staff_credentials, staff_login
+from counter_app.services import (
+    approvals,
+    password_hashing,
+    sessions,
+    staff_accounts,
+    staff_login,
+)
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import (
     ApprovalInvalid,
@@ -58,10 +64,10 @@ def test_S1_login_returns_actor_of_office(ctx: ServiceContext) -> None:
 
 
 def test_argon2id_parameters_at_least_owasp() -> None:
-    policy = staff_credentials.HASH_POLICY
+    policy = password_hashing.HASH_POLICY
     assert policy.memory_cost_kib >= 19 * 1024 and policy.time_cost >= 2
     assert policy.parallelism == 1
-    params = extract_parameters(staff_credentials.hash_password("Correct#Horse1"))
+    params = extract_parameters(password_hashing.hash_password("Correct#Horse1"))
     assert params.type.name == "ID"
     assert (params.memory_cost, params.time_cost, params.parallelism) == (
         policy.memory_cost_kib, policy.time_cost, policy.parallelism)
@@ -71,10 +77,10 @@ def test_login_rehashes_when_policy_raised(
     ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     staff_login.login(ctx, CLERK, CLERK_PW)  # the demo's hash is re-hashed to the policy
-    assert not staff_credentials.needs_rehash(_staff(ctx, CLERK).password_hash)
-    raised = staff_credentials.HashPolicy(time_cost=staff_credentials.HASH_POLICY.time_cost + 1)
-    monkeypatch.setattr(staff_credentials, "HASH_POLICY", raised)
-    assert staff_credentials.needs_rehash(_staff(ctx, CLERK).password_hash)
+    assert not password_hashing.needs_rehash(_staff(ctx, CLERK).password_hash)
+    raised = password_hashing.HashPolicy(time_cost=password_hashing.HASH_POLICY.time_cost + 1)
+    monkeypatch.setattr(password_hashing, "HASH_POLICY", raised)
+    assert password_hashing.needs_rehash(_staff(ctx, CLERK).password_hash)
     staff_login.login(ctx, CLERK, CLERK_PW)
     stored = _staff(ctx, CLERK).password_hash
     assert extract_parameters(stored).time_cost == raised.time_cost
