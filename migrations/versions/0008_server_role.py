@@ -21,6 +21,12 @@ for that role too, the silent state change:
   id (the services use no savepoints), and names the audit table with its schema under
   ``search_path = pg_catalog``, so a temporary table of the same name cannot stand in.
 
+- The same for ``staff``: a change of ``role``, ``password_hash`` or ``active`` commits only
+  with a ``staff.*`` audit event written in the same transaction (login with a re-hash,
+  password change or reset, disable — the services audit each in its unit of work). The
+  audit row names the acting staff member, not the target, so the match is by action;
+  raising a clerk to admin with a stolen login now at least leaves its event in the trail.
+
 SQLite (the embedded single machine) has no roles and no server; nothing changes there.
 
 Revision ID: 0008_server_role
@@ -41,6 +47,7 @@ depends_on: str | Sequence[str] | None = None
 APP_ROLE = "counter_app_rw"
 SERVER_ROLE = "counter_server"
 AUDIT_FUNCTION = "counter_require_state_audit"
+STAFF_FUNCTION = "counter_require_staff_audit"
 #: table -> the column naming the card whose audit event must exist.
 STATE_TABLES: dict[str, str] = {"cards": "id", "loss_reports": "card_id"}
 
@@ -108,6 +115,39 @@ def upgrade() -> None:
         $fn$
         """
     )
+    op.execute(
+        f"""
+        CREATE FUNCTION {schema}.{STAFF_FUNCTION}() RETURNS trigger
+        LANGUAGE plpgsql SET search_path = pg_catalog AS $fn$
+        BEGIN
+            IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+                RETURN NULL;
+            END IF;
+            IF NOT EXISTS (
+                SELECT 1 FROM {schema}.audit_events e
+                WHERE e.action LIKE 'staff.%'
+                  AND e.xmin::text = (pg_catalog.pg_current_xact_id()::text::bigint
+                                      % 4294967296)::text
+            ) THEN
+                RAISE EXCEPTION USING
+                    ERRCODE = 'insufficient_privilege',
+                    MESSAGE = format('工作人员账户（%s）的岗位、密码或启用状态变更没有同一事务中的'
+                                     '审计记录，已拒绝：只能经业务服务办理', NEW.staff_no),
+                    HINT = 'staff role, password and active changes are audited';
+            END IF;
+            RETURN NULL;
+        END
+        $fn$
+        """
+    )
+    op.execute(
+        f"CREATE CONSTRAINT TRIGGER {trigger_name('staff')} "
+        "AFTER UPDATE OF role, password_hash, active ON staff "
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+        "WHEN (OLD.role IS DISTINCT FROM NEW.role OR OLD.password_hash IS DISTINCT FROM "
+        "NEW.password_hash OR OLD.active IS DISTINCT FROM NEW.active) "
+        f"EXECUTE FUNCTION {schema}.{STAFF_FUNCTION}()"
+    )
     for table in STATE_TABLES:
         op.execute(
             f"CREATE CONSTRAINT TRIGGER {trigger_name(table)} AFTER UPDATE OF state ON {table} "
@@ -120,7 +160,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for table in STATE_TABLES:
+    for table in (*STATE_TABLES, "staff"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger_name(table)} ON {table}")
     op.execute(f"DROP FUNCTION IF EXISTS {_schema()}.{AUDIT_FUNCTION}()")
+    op.execute(f"DROP FUNCTION IF EXISTS {_schema()}.{STAFF_FUNCTION}()")
     op.execute(f"REVOKE {APP_ROLE} FROM {SERVER_ROLE}")

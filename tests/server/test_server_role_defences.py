@@ -92,3 +92,21 @@ def test_a_state_change_needs_an_audit_event_of_that_card(
         conn.execute(text("UPDATE cards SET state = 'lost' WHERE id = :c"), {"c": card_id})
         conn.execute(text(_FORGED_EVENT), {"chain": "test-same", "card": card_id})
     assert sql("SELECT state FROM cards WHERE id = :c", c=card_id) == [("lost",)]
+
+
+def test_raising_a_clerk_to_admin_is_refused_for_the_server_role(
+    as_server: Engine, sql  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.server.conftest import CLERK
+
+    with pytest.raises(DBAPIError) as refused, as_server.begin() as conn:
+        conn.execute(text("UPDATE staff SET role = 'admin', password_hash = 'x'"
+                          " WHERE staff_no = :no"), {"no": CLERK[0]})  # fmt: skip
+    assert refused.value.orig.sqlstate == "42501"  # type: ignore[union-attr]
+    assert "审计记录" in str(refused.value.orig)
+    [(role,)] = sql("SELECT role FROM staff WHERE staff_no = :no", no=CLERK[0])
+    assert role == "subcenter_staff"
+    # What the services change besides (failed logins, last login) needs no event.
+    with as_server.begin() as conn:
+        conn.execute(text("UPDATE staff SET failed_logins = failed_logins + 1"
+                          " WHERE staff_no = :no"), {"no": CLERK[0]})  # fmt: skip
