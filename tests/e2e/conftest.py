@@ -122,6 +122,8 @@ class Counter:
     win: MainWindow | None = None
     login_dialog: Any = None
     saved: list[Path] = field(default_factory=list)
+    #: The database, for the test's own checks (a remote workstation has none of its own).
+    db_url: str = ""
 
     # -- the clerk ---------------------------------------------------------------------
 
@@ -270,7 +272,7 @@ def counter(
             assert ws.ctx.key_provider is None
         ws.demo_cards[:] = load_demo_cards(demo_url)
         qtbot.addWidget(ws.pin_entry.panel)
-        c = Counter(ws, qtbot, tmp_path)
+        c = Counter(ws, qtbot, tmp_path, db_url=demo_url)
         made.append(c)
         c.log_in(staff_no)
         return c

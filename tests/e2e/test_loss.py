@@ -16,14 +16,21 @@ pytestmark = pytest.mark.gui
 
 
 def card_state(c: Any, key: str) -> str:
+    """The card's state as the database has it (the test's own view: a workstation through
+    counter-server has no database)."""
     from sqlalchemy import select
 
+    from counter_app import db
     from counter_app.models.card import Card
 
-    with c.ws.ctx.uow() as uow:
-        state = uow.session.scalar(
-            select(Card.state).where(Card.card_number == fixed_holder(key).card_number)
-        )
+    engine = db.create_engine_for(c.db_url)
+    try:
+        with engine.connect() as conn:
+            state = conn.scalar(
+                select(Card.state).where(Card.card_number == fixed_holder(key).card_number)
+            )
+    finally:
+        engine.dispose()
     return str(getattr(state, "value", state))
 
 
@@ -47,6 +54,7 @@ def written_loss(c: Any, key: str) -> tuple[Any, str]:
 
 
 @pytest.mark.also_postgres
+@pytest.mark.also_remote
 def test_L3_written_report_confirms_zhang_weis_phone_report(counter: Any) -> None:
     c = counter("YB500103-01")
     d, text = written_loss(c, "phone_lost")
@@ -136,6 +144,7 @@ def test_U5_lift_refused_for_another_card_presented(counter: Any) -> None:
 
 
 @pytest.mark.also_postgres
+@pytest.mark.also_remote
 def test_R1_replacement_application(counter: Any) -> None:
     c = counter("YB500103-01")
     holder = fixed_holder("phone_lost")  # 张伟, phone-reported lost
