@@ -16,10 +16,9 @@ import argparse
 import datetime as dt
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from counter_app.settings import load_settings
+from counter_app.compose import settings_from
 
 #: How long after midnight a day may be checkpointed (longer than any transaction).
 CHECKPOINT_GRACE = dt.timedelta(minutes=10)
@@ -59,8 +58,7 @@ def _help(parser: argparse.ArgumentParser) -> int:
 def _url(args: argparse.Namespace) -> str:
     if getattr(args, "db", None):
         return str(args.db)
-    path = getattr(args, "settings", None)
-    return load_settings(Path(path) if path else None).database_url()
+    return settings_from(getattr(args, "settings", None)).database_url()
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from reader.errors import CardError
@@ -73,10 +72,9 @@ def _guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
 
 
 def _settings(args: argparse.Namespace) -> Any:
-    from counter_app.settings import load_settings
+    from counter_app.compose import settings_from
 
-    path = getattr(args, "settings", None)
-    return load_settings(Path(path) if path else None)
+    return settings_from(getattr(args, "settings", None))
 
 
 def _reader_name(args: argparse.Namespace, settings: Any) -> str | None:

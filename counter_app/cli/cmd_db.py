@@ -8,17 +8,14 @@ import sys
 from typing import Any
 
 from counter_app import db
-from counter_app.settings import load_settings
+from counter_app.compose import settings_from
 
 
 def database_url(args: argparse.Namespace) -> str:
     """``--db`` if given, else ``COUNTER_DB_URL`` / the settings file / the default file."""
     if getattr(args, "db", None):
         return str(args.db)
-    path = getattr(args, "settings", None)
-    from pathlib import Path
-
-    return load_settings(Path(path) if path else None).database_url()
+    return settings_from(getattr(args, "settings", None)).database_url()
 
 
 def register(subparsers: Any) -> None:

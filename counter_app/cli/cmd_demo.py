@@ -14,9 +14,9 @@ from sqlalchemy import exc as sa_exc
 from counter_app import db
 from counter_app.cli.cmd_db import database_url
 from counter_app.cli.main import refusal_message
+from counter_app.compose import compose, settings_from
 from counter_app.demo import DemoDataError, fill_demo
 from counter_app.demo.profiles import write_idcard_profiles
-from counter_app.settings import load_settings
 
 
 def register(subparsers: Any) -> None:
@@ -39,9 +39,10 @@ def _demo_data(args: argparse.Namespace) -> int:
         print("错误: --holders 至少为 1", file=sys.stderr)
         return 2
     url = database_url(args)
-    settings_path = getattr(args, "settings", None)
-    settings = load_settings(Path(settings_path) if settings_path else None)
-    engine = db.create_engine_for(url, lock_timeout_ms=settings.lock_timeout_ms)
+    app = compose(settings_from(getattr(args, "settings", None)), database_url=url,
+                  load_keys=False)  # fmt: skip
+    settings, engine = app.settings, app.engine
+    assert engine is not None
     try:
         db.upgrade(url)
         summary = fill_demo(engine, holders=args.holders, seed=args.seed, as_of=args.as_of,
@@ -58,7 +59,7 @@ def _demo_data(args: argparse.Namespace) -> int:
         print(f"错误: {refusal_message(exc)}", file=sys.stderr)
         return 1
     finally:
-        engine.dispose()
+        app.close()
     rows = sum(summary.rows.values())
     print(f"演示数据已生成: {summary.holders} 名参保人, {rows} 行, 种子 {summary.seed}, "
           f"基准日 {summary.as_of}, 用时 {summary.seconds:.1f} 秒")

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from counter_app.compose import settings_from
 from counter_app.services.forms import form_key
-from counter_app.settings import Settings, SettingsError, load_settings
+from counter_app.settings import Settings, SettingsError
 
 KINDS = ("loss", "lift", "pin-reset", "unblock", "replacement", "access-slip")
 
@@ -56,8 +57,7 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    path = getattr(args, "settings", None)
-    return load_settings(Path(path) if path else None)
+    return settings_from(getattr(args, "settings", None))
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -36,20 +36,19 @@ def read_secret(prompt: str) -> str:
 
 
 def cmd_report_loss(args: argparse.Namespace) -> int:
-    from counter_app.cli.cmd_loss import service_context
+    from counter_app.cli.cmd_loss import composition
     from counter_app.services.errors import ServiceError
     from counter_app.services.phone_reports import report_loss_by_phone
 
     password = read_secret("查询密码: ")
-    ctx, engine = service_context(args)
-    try:
-        report = report_loss_by_phone(ctx, args.ssn, password)
-    except ServiceError as exc:
-        print(f"未挂失: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        password = ""
-        engine.dispose()
+    with composition(args) as app:
+        try:
+            report = report_loss_by_phone(app.ctx, args.ssn, password)
+        except ServiceError as exc:
+            print(f"未挂失: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            password = ""
     from forms.data import format_datetime
 
     print(f"已临时挂失: 卡号 {report.card_number}，受理号 {report.reference}，"

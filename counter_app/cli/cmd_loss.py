@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:
+    from counter_app.compose import Composition
+
 
 
 def register(subparsers: Any) -> None:
@@ -32,27 +33,21 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def service_context(args: argparse.Namespace) -> tuple[Any, Engine]:
-    """A ``ServiceContext`` for a command-line run (and its engine, to dispose)."""
-    from counter_app import db
-    from counter_app.services.context import ServiceContext
-    from counter_app.settings import load_settings
+def composition(args: argparse.Namespace, *, card_keys: bool = False) -> Composition:
+    """The command's collaborators (``counter_app.compose``) for ``--settings`` and, where
+    the command has one, ``--db``; ``card_keys`` for a command that sends keyed card
+    commands. Close it (``with``) when done."""
+    from counter_app.compose import compose, settings_from
 
-    path = getattr(args, "settings", None)
-    settings = load_settings(Path(path) if path else None)
-    engine = db.create_engine_for(settings.database_url(),
-                                  lock_timeout_ms=settings.lock_timeout_ms)  # fmt: skip
-    return ServiceContext(db.session_factory(engine), settings), engine
+    settings = settings_from(getattr(args, "settings", None))
+    return compose(settings, database_url=getattr(args, "db", None), load_keys=card_keys)
 
 
 def cmd_lapse(args: argparse.Namespace) -> int:
     from counter_app.services.phone_reports import lapse_expired
 
-    ctx, engine = service_context(args)
-    try:
-        count = lapse_expired(ctx)
-    finally:
-        engine.dispose()
+    with composition(args) as app:
+        count = lapse_expired(app.ctx)
     print(f"已处理到期电话挂失 {count} 件。")
     return 0
 
@@ -61,11 +56,8 @@ def cmd_lapsing(args: argparse.Namespace) -> int:
     from counter_app.services.phone_reports import list_lapsing
     from forms.data import format_datetime
 
-    ctx, engine = service_context(args)
-    try:
-        rows = list_lapsing(ctx, args.days, args.district, workstation="counter-admin")
-    finally:
-        engine.dispose()
+    with composition(args) as app:
+        rows = list_lapsing(app.ctx, args.days, args.district, workstation="counter-admin")
     if not rows:
         print("没有即将到期的电话挂失。")
         return 0

@@ -140,14 +140,13 @@ def _format(args: argparse.Namespace) -> str:
 
 def _run(args: argparse.Namespace, request: Any) -> int:
     from counter_app import db
-    from counter_app.settings import load_settings
+    from counter_app.compose import settings_from
     from reports.model import ReportError
     from reports.runner import produce
 
     url = args.db
     if not url:
-        path = getattr(args, "settings", None)
-        url = load_settings(Path(path) if path else None).database_url()
+        url = settings_from(getattr(args, "settings", None)).database_url()
     engine = db.create_engine_for(url)
     fmt = _format(args)
 

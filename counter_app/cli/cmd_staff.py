@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from counter_app.services.permissions import Role
-from counter_app.settings import load_settings
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -52,29 +50,19 @@ def _help(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _ctx(args: argparse.Namespace) -> Any:
-    from counter_app import db
-    from counter_app.services.context import ServiceContext
-
-    path = getattr(args, "settings", None)
-    settings = load_settings(Path(path) if path else None)
-    url = getattr(args, "db", None) or settings.database_url()
-    engine = db.create_engine_for(url, lock_timeout_ms=settings.lock_timeout_ms)
-    return ServiceContext(session_factory=db.session_factory(engine), settings=settings)
 
 
 def _run(args: argparse.Namespace, work: Any) -> int:
+    from counter_app.cli.cmd_loss import composition
     from counter_app.services.errors import ServiceError
     from counter_app.validation import ValidationError
 
-    ctx = _ctx(args)
-    try:
-        return int(work(ctx) or 0)
-    except (ServiceError, ValidationError) as error:
-        print(f"错误: {error}", file=sys.stderr)
-        return 1
-    finally:
-        ctx.session_factory().get_bind().dispose()
+    with composition(args) as app:
+        try:
+            return int(work(app.ctx) or 0)
+        except (ServiceError, ValidationError) as error:
+            print(f"错误: {error}", file=sys.stderr)
+            return 1
 
 
 def cmd_add(args: argparse.Namespace) -> int:

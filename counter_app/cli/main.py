@@ -34,8 +34,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.settings:
-        os.environ["COUNTER_SETTINGS"] = args.settings  # read by load_settings()
     handler = getattr(args, "func", None)
     if handler is None:
         parser.print_help()
