@@ -1,6 +1,7 @@
-"""The GUI's composition root: settings → engine → ``ServiceContext`` → reader → windows.
+"""The GUI's start-up: ``counter_app.compose`` (settings → engine → ``ServiceContext`` → key
+provider → card client), then the reader thread and the windows on top.
 
-Everything the windows use is built here, once, and passed in through constructors (STYLE.md
+Everything the windows use is built once and passed in through constructors (STYLE.md
 "One composition root"): no module-level engine, no global application object. ``run`` is
 what ``counter-app`` calls; ``build_workstation`` is also used by tests, the screenshot
 script and the GUI benchmark.
@@ -20,6 +21,7 @@ from PyQt6.QtWidgets import QApplication, QDockWidget, QMessageBox
 
 from counter_app.api import CounterServices
 from counter_app.api.inprocess import InProcessServices
+from counter_app.compose import compose
 from counter_app.services.context import ServiceContext
 from counter_app.settings import Settings, SettingsError, load_settings
 from counter_app.ui.demo_panel import DemoCardsPanel, DemoPinPad
@@ -85,23 +87,6 @@ def demo_settings(settings: Settings) -> Settings:
     return settings.replace(**changes)
 
 
-def _engine(settings: Settings) -> tuple[Any, Any]:
-    from counter_app.db import create_engine_for, session_factory
-
-    engine = create_engine_for(settings.database_url(), lock_timeout_ms=settings.lock_timeout_ms)
-    return engine, session_factory(engine)
-
-
-def _key_provider(settings: Settings) -> Any:
-    try:
-        from reader.keys import load_key_provider
-
-        return load_key_provider(settings.key_source, settings.mode)
-    except Exception as error:  # shown when a keyed action is tried
-        log.warning("no card key provider: %s", error)
-        return None
-
-
 def load_demo_cards(url: str) -> list[tuple[dict[str, Any], str]]:
     """(emulator profile, note) of the fixed demo holders' cards (ids 1–12), read from the
     database rows so the chips match the records (nothing is written to disk)."""
@@ -138,38 +123,31 @@ def build_workstation(
         remote, close = connect_workstation(settings)
         closers.append(close)
         session_factory = no_database
-    if session_factory is None:
-        engine, session_factory = _engine(settings)
-        closers.append(engine.dispose)
-    ctx = ServiceContext(
-        session_factory=session_factory, settings=settings, key_provider=_key_provider(settings)
-    )
+    parts = compose(settings, session_factory=session_factory)
+    closers.append(parts.close)
+    ctx, engine = parts.ctx, parts.engine
     runner = TaskRunner(pool, card_pool)
     closers.append(runner.wait)
     transport = reader_service = demo_pinpad = None
     if demo or settings.reader_name == "emulator":
-        from reader.client import SocialSecurityCardClient
         from reader.emulator.inprocess import InProcessTransport
 
         demo_pinpad = DemoPinPad()
         # The emulated reader always has its (simulated) PIN pad; whether the workstation
         # uses it is the demo panel's 模拟读卡器密码键盘 toggle (``bridge.has_pin_pad``).
         transport = InProcessTransport(pinpad=demo_pinpad.read)
-        keys = ctx.key_provider
 
         def card_call(fn: Callable[[Any], Any]) -> Any:
-            return fn(SocialSecurityCardClient(transport, keys))
+            return fn(parts.card_client(transport))
 
         bridge = ReaderBridge(runner, card_call)
     else:
-        from reader.client import SocialSecurityCardClient
         from reader.pcsc_service import CardReaderService
 
         reader_service = CardReaderService(settings.reader_name or None)
-        keys = ctx.key_provider
 
         def card_call(fn: Callable[[Any], Any]) -> Any:
-            return reader_service.run(lambda t: fn(SocialSecurityCardClient(t, keys)))
+            return reader_service.run(lambda t: fn(parts.card_client(t)))
 
         def read_identity(client: Any) -> Any:
             # On the card thread, at each insertion: does this reader have a PIN pad
@@ -240,56 +218,13 @@ def prepare_database(ws: Workstation) -> None:
     ws.demo_cards[:] = load_demo_cards(url)
 
 
-#: Modules the workflows import on their first use, on a pool thread (importing runs
-#: Python with the GIL: better once at start-up than in the middle of a submission).
-WARM_MODULES = (
-    "counter_app.services.phone_reports",
-    "counter_app.services.written_reports",
-    "counter_app.services.pin_change",
-    "counter_app.services.pin_reset",
-    "counter_app.services.lifting",
-    "counter_app.services.replacement",
-    "counter_app.services.records",
-    "counter_app.services.sessions",
-    "forms.render",
-)
-
-
-def warm_gui_process() -> None:
-    """Start-up work of the GUI process, on a pool thread: import what the workflows need
-    and load the forms' fonts (the workflows' services still draw forms in this process),
-    then move everything alive into the permanent GC generation (``gc.freeze``).
-
-    Why (``scripts/bench_gui.py`` with ``gc.callbacks``): a full collection walks every
-    tracked object of the process with the GIL held; with the demo city, SQLAlchemy, Qt and
-    ~150,000 containers of reportlab font tables that is 300,000–460,000 objects and
-    130–190 ms — a GUI stall whichever thread triggers it. Frozen objects are never walked
-    again, so later full collections see only what was made since.
-    """
-    import gc
-    import importlib
-
-    gc.freeze()  # the start-up heap first: the collections font loading triggers skip it
-    for name in WARM_MODULES:
-        try:
-            importlib.import_module(name)
-        except ImportError as error:
-            log.warning("warm-up: %s", error)
-    try:
-        from forms.fonts import default_fontset
-
-        default_fontset()
-    except Exception as error:  # shown when a form is drawn
-        log.warning("warm-up: no form fonts: %s", error)
-    gc.freeze()
-
-
 def start_background(ws: Workstation) -> None:
     """Start the helper process (page images, report PDFs; warmed with imports and fonts)
     and warm this process, both without blocking the GUI thread. Called once after the
     first window is up; the tests leave it out and run everything in-process."""
     from counter_app.ui.offprocess import warm
     from counter_app.ui.tasks import HelperProcess
+    from counter_app.warmup import warm_gui_process
 
     if ws.runner.process is None:
         process = HelperProcess(warm)

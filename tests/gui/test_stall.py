@@ -69,7 +69,7 @@ def test_without_a_helper_process_pages_render_in_process() -> None:
 
 
 def test_warm_up_loads_the_form_fonts_and_freezes_the_heap() -> None:
-    from counter_app.ui.app import warm_gui_process
+    from counter_app.warmup import warm_gui_process
     from forms.fonts import default_fontset
 
     try:
