@@ -88,6 +88,17 @@ def past_deadline(report: LossReport, now: dt.datetime) -> bool:
     )
 
 
+def card_state_at(stored: str, report: LossReport | None, now: dt.datetime) -> str:
+    """The card's state as staff must be shown it at ``now`` (RULES L2): a card held as
+    phone-reported-lost whose open phone report (``report``: the card's active report, or
+    None) is :func:`past_deadline` is active again, whether or not its lapse was recorded."""
+    if stored == CardState.PHONE_REPORTED_LOST and report is not None and past_deadline(
+        report, now
+    ):
+        return CardState.ACTIVE.value
+    return stored
+
+
 def report_in_force(
     session: Session, card_id: int, now: dt.datetime, *, record: bool = True
 ) -> LossReport | None:

@@ -10,8 +10,10 @@ holder session.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -57,9 +59,8 @@ __all__ = [
 
 T = TypeVar("T")
 
-#: One query per category (RULES Q2–Q5).
+#: One query per category (RULES Q2–Q5); 卡基本信息 needs the time (:func:`_queries`).
 QUERIES: dict[Category, Callable[[Session, int], Any]] = {
-    Category.CARD_BASIC: holder.card_basic,
     Category.PUBLIC: holder.public_data,
     Category.EMPLOYMENT: insurance.employment,
     Category.SOCIAL_INSURANCE: insurance.social_insurance,
@@ -73,6 +74,11 @@ QUERIES: dict[Category, Callable[[Session, int], Any]] = {
     Category.MATERNITY: benefits.maternity,
     Category.CAREER: benefits.career,
 }
+
+
+def _queries(now: dt.datetime) -> dict[Category, Callable[[Session, int], Any]]:
+    """Every category's query; card states as they stand at ``now`` (RULES L2)."""
+    return {Category.CARD_BASIC: partial(holder.card_basic, now=now), **QUERIES}
 
 
 def _view(
@@ -128,8 +134,10 @@ def full_overview(
         # The identity map is weak: hold the holder row for the whole transaction, so that
         # every tab's ``db.get(Holder, …)`` finds it instead of reading it again.
         pinned = db.get(Holder, holder_id)
-        first = holder.overview(db, holder_id)
-        tabs = {c: QUERIES[c](db, holder_id) for c in Category}
+        now = ctx.now()
+        first = holder.overview(db, holder_id, now)
+        queries = _queries(now)
+        tabs = {c: queries[c](db, holder_id) for c in Category}
         del pinned
         return FullOverview(first, tabs)
 
@@ -139,7 +147,7 @@ def full_overview(
 
 def overview(ctx: ServiceContext, actor: Actor, session: HolderSession | None) -> HolderOverview:
     """Basic info, the card in use, its state and the history of every card."""
-    return _view(ctx, actor, session, OVERVIEW, holder.overview)
+    return _view(ctx, actor, session, OVERVIEW, partial(holder.overview, now=ctx.now()))
 
 
 def category(
@@ -147,7 +155,7 @@ def category(
 ) -> Any:
     """The read model of one category (RULES Q2–Q5), audited as ``record.view``."""
     chosen = Category(which)
-    return _view(ctx, actor, session, chosen.value, QUERIES[chosen])
+    return _view(ctx, actor, session, chosen.value, _queries(ctx.now())[chosen])
 
 
 def reveal_ssn(ctx: ServiceContext, actor: Actor, session: HolderSession | None) -> str:

@@ -22,8 +22,10 @@ from sqlalchemy.orm import aliased
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import IN_USE_STATES, Card
 from counter_app.models.holder import Holder
+from counter_app.models.loss import ACTIVE_REPORT_STATES, LossReport
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.loss_records import card_state_at
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import require
 from counter_app.validation import ValidationError, check_card_number, parse_id_number
@@ -149,8 +151,10 @@ def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit
     require(ctx, actor, Action.VIEW_RECORDS)
     query = parse_search(text, today=ctx.now().date())
     in_use = aliased(Card)
+    # The card's active report (one per card: the partial unique index) rides along so that
+    # a phone report past its deadline is shown lapsed at read time (RULES L2).
     stmt = select(Holder.id, Holder.name, Holder.ssn, Holder.gender, Holder.birth_date,
-                  in_use.card_number, in_use.state)  # fmt: skip
+                  in_use.card_number, in_use.state, LossReport)  # fmt: skip
     if query.kind is SearchKind.CARD_NUMBER:
         # The card typed, whatever its state (a replaced card still finds its holder).
         stmt = stmt.join(in_use, in_use.holder_id == Holder.id).where(
@@ -164,11 +168,15 @@ def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit
             stmt = stmt.where(Holder.ssn == query.ssn)
         else:
             stmt = stmt.where(Holder.name == query.name, Holder.birth_date == query.birth_date)
+    stmt = stmt.outerjoin(LossReport, and_(LossReport.card_id == in_use.id,
+                                           LossReport.state.in_(ACTIVE_REPORT_STATES)))
     stmt = stmt.order_by(Holder.id).limit(MAX_HITS)
     now = ctx.now()
     with ctx.uow() as uow:
         rows = uow.session.execute(stmt).all()
-        hits = [HolderHit(r[0], r[1], mask_id_number(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
+        hits = [HolderHit(r[0], r[1], mask_id_number(r[2]), r[3], r[4], r[5],
+                          None if r[6] is None else card_state_at(r[6], r[7], now))
+                for r in rows]  # fmt: skip
         audit.record(uow, actor, AuditAction.HOLDER_SEARCH, at=now,
                      holder_id=hits[0].holder_id if len(hits) == 1 else None,
                      details={"kind": query.kind.value, "query": query.masked(),

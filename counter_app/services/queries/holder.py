@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session, aliased
 
 from counter_app.models.card import IN_USE_STATES, Card
 from counter_app.models.holder import Holder
-from counter_app.models.loss import LossReport, ReplacementApplication
+from counter_app.models.loss import ACTIVE_REPORT_STATES, LossReport, ReplacementApplication
 from counter_app.models.office import Office
 from counter_app.services.errors import HolderNotFound
+from counter_app.services.loss_records import card_state_at, past_deadline
 from counter_app.validation import district_name
 from forms.localtime import SHANGHAI
 from forms.masking import mask_id_number, mask_phone
@@ -136,10 +137,13 @@ def basic_info(holder: Holder) -> BasicInfo:
     )  # fmt: skip
 
 
-def card_info(card: Card) -> CardInfo:
+def card_info(card: Card, report: LossReport | None, now: dt.datetime) -> CardInfo:
+    """The card as staff see it at ``now``; ``report`` is its active loss report, if any
+    (a phone report past its deadline shows the card active again — RULES L2)."""
+    state = card_state_at(card.state, report, now)
     return CardInfo(
-        card_id=card.id, card_number=card.card_number, state=card.state,
-        state_label=CARD_STATES.get(card.state, card.state),
+        card_id=card.id, card_number=card.card_number, state=state,
+        state_label=CARD_STATES.get(state, state),
         state_changed_at=card.state_changed_at, issue_date=card.issue_date,
         expiry_date=card.expiry_date, spec_version=card.spec_version,
         region_code=card.region_code,
@@ -150,8 +154,14 @@ def _cards(db: Session, holder_id: int) -> list[Card]:
     return list(db.scalars(_CARDS, {"holder_id": holder_id}))
 
 
-def overview(db: Session, holder_id: int) -> HolderOverview:
-    """Basic info, the card in use and the history of every card (4 statements)."""
+def _active_reports(reports: list[LossReport]) -> dict[int, LossReport]:
+    """Each card's active report (one per card: the partial unique index)."""
+    return {r.card_id: r for r in reports if r.state in ACTIVE_REPORT_STATES}
+
+
+def overview(db: Session, holder_id: int, now: dt.datetime) -> HolderOverview:
+    """Basic info, the card in use and the history of every card (4 statements), as they
+    stand at ``now`` (RULES L2: a phone report past its deadline has lapsed)."""
     holder = _holder(db, holder_id)
     cards = _cards(db, holder_id)
     numbers = {c.id: c.card_number for c in cards}
@@ -173,19 +183,26 @@ def overview(db: Session, holder_id: int) -> HolderOverview:
                 report.state, report.state
             )
             events.append(CardEvent(report.closed_at, label, number, closer or ""))
+        elif report.deadline_at is not None and past_deadline(report, now):
+            # Lapsed at its deadline, not recorded yet (RULES L2).
+            events.append(CardEvent(report.deadline_at, "电话挂失失效", number, ""))
     for application, office in replacements:
         events.append(CardEvent(application.applied_at, "补卡申请",
                                 numbers.get(application.old_card_id, ""), office))  # fmt: skip
     events.sort(key=lambda e: e.at, reverse=True)
     in_use = next((c for c in reversed(cards) if c.state in IN_USE_STATES), None)
-    return HolderOverview(basic_info(holder), card_info(in_use) if in_use else None,
-                          tuple(events))  # fmt: skip
+    active = _active_reports([r for r, _o, _c in reports])
+    shown = card_info(in_use, active.get(in_use.id), now) if in_use else None
+    return HolderOverview(basic_info(holder), shown, tuple(events))
 
 
-def card_basic(db: Session, holder_id: int) -> CardBasicView:
-    """卡基本信息: the holder and every card they had (2 statements)."""
+def card_basic(db: Session, holder_id: int, now: dt.datetime) -> CardBasicView:
+    """卡基本信息: the holder and every card they had (3 statements), each card's state as
+    it stands at ``now`` (RULES L2)."""
     holder = _holder(db, holder_id)
-    return CardBasicView(basic_info(holder), tuple(card_info(c) for c in _cards(db, holder_id)))
+    active = _active_reports([r for r, _o, _c in db.execute(_REPORTS, {"holder_id": holder_id})])
+    return CardBasicView(basic_info(holder), tuple(
+        card_info(c, active.get(c.id), now) for c in _cards(db, holder_id)))
 
 
 def public_data(db: Session, holder_id: int) -> PublicDataView:
