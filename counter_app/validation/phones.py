@@ -2,6 +2,14 @@
 
 Normalised forms: a mobile number as its 11 digits (``13812345678``); a landline as
 ``area-subscriber`` with an optional ``-extension`` (``023-68888888``, ``0571-8888888-123``).
+
+Why not ``phonenumbers`` (tried): its metadata refuses numbers whose block or length it does
+not list — a mobile block allocated after the installed release, a 7-digit number in an
+area that has moved to 8 digits but still appears on old records — and a counter must not
+turn a holder away over a number the holder actually uses. It also normalises to another
+layout (``023 6888 8888``) than the one stored in the records. The rules here are the
+structural ones (mobile ``1[3-9]`` + 9 digits, real area-code shapes, subscriber lengths),
+each refusal with its own Chinese message.
 """
 
 from __future__ import annotations
