@@ -172,8 +172,9 @@ def test_lapsing_report(engine: Engine, seeded: Seeded) -> None:
     with read_only_connection(engine) as conn:
         report = build(conn, LapsingRequest(days=2), now=NOW)
     horizon = NOW + dt.timedelta(days=2)
+    # RULES L2: about to lapse = deadline still ahead (the past-deadline ones have lapsed).
     want = sorted((r["deadline_at"], r["holder_id"]) for r in seeded.loss
-                  if r["state"] == "open" and r["deadline_at"] < horizon)
+                  if r["state"] == "open" and NOW < r["deadline_at"] <= horizon)
     assert [(r.deadline_at, r.holder_name) for r in report.rows] == [  # type: ignore[attr-defined]
         (d, f"参保人{h:02d}") for d, h in want]
     by_district = Counter(seeded.holders[h - 1]["household_district"] for _d, h in want)
