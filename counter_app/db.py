@@ -5,13 +5,13 @@
   transactions (SQLAlchemy's documented recipe: the driver's own BEGIN is switched off and
   SQLAlchemy emits ``BEGIN``, or ``BEGIN IMMEDIATE`` for writers); PostgreSQL through
   psycopg 3 with ``lock_timeout`` so a frozen workstation never blocks others for longer
-  than the setting (issue 8 item 5). Stale pooled connections (a server restart, a
+  than the setting (RELIABILITY.md, faults). Stale pooled connections (a server restart, a
   terminated backend, a peer lost to TCP keepalive) are found at checkout without a round
   trip (:func:`_stale_on_checkout`) instead of ``pool_pre_ping``'s ``SELECT 1`` per unit
-  of work — one round trip less on every transaction (issue 9).
+  of work — one round trip less on every transaction (BENCHMARKS.md).
 - :func:`session_factory` hands out sessions; writers (the default) start ``BEGIN
   IMMEDIATE`` on SQLite so that a read-then-write unit of work cannot fail half-way with
-  ``SQLITE_BUSY`` (issue 4 item 7).
+  ``SQLITE_BUSY`` (SCALING.md §0.2).
 - :func:`upgrade`, :func:`downgrade`, :func:`check` drive alembic programmatically; alembic
   is the only path to the schema.
 - Every engine hides bound parameters from exception texts (``hide_parameters=True``): a

@@ -1,7 +1,7 @@
 """The project's one masking function, and its presets for card numbers and phone numbers.
 
 Holder copies of forms, the access slip and any screen that does not need the full number show
-masked numbers; archive copies show them in full (issue 5, "Privacy"). Every layer imports
+masked numbers; archive copies show them in full (RULES Q7). Every layer imports
 masking from here so there is exactly one rule for what stays visible.
 """
 

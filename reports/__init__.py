@@ -1,4 +1,4 @@
-"""Business reports (issue 7): the day at a window, lapsing phone reports, who saw a holder's
+"""Business reports (RULES S3): the day at a window, lapsing phone reports, who saw a holder's
 data, staff activity — as PDF (the forms' embedded CJK font, charts) and CSV (UTF-8 + BOM).
 
 Queries aggregate in the database (GROUP BY, window functions), the same statements on SQLite

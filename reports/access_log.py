@@ -1,4 +1,4 @@
-"""Who saw a holder's data (RULES Q7; issue 7 item 3): the supervisor's answer to a holder.
+"""Who saw a holder's data (RULES Q7, S3): the supervisor's answer to a holder.
 
 Every audit event about the holder — sessions opened and closed, each record view with its
 category, and every operation — with who (staff number and name), where (office,

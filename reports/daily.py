@@ -1,4 +1,4 @@
-"""The daily business report (issue 7 item 1): the day at one office, one staff member, or
+"""The daily business report (RULES S3): the day at one office, one staff member, or
 the whole city — its queries.
 
 Every figure is one aggregate statement over the audit trail or the form documents of one

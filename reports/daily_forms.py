@@ -1,5 +1,5 @@
-"""The form-document figures of the daily report (issue 7 item 1; gap-free serials,
-issue 4 item 4): forms issued and reprinted by kind, the serial range of each office and
+"""The form-document figures of the daily report (RULES S3; gap-free serials,
+SCALING.md §0.3): forms issued and reprinted by kind, the serial range of each office and
 year, the numbers skipped, and the reprints one by one — of one Shanghai day
 (``start <= at < end`` in UTC), each one aggregate statement over ``form_documents``.
 
@@ -63,7 +63,7 @@ def serial_gaps(conn: Connection, start: dt.datetime, end: dt.datetime,
                  where: list[ColumnElement[bool]]) -> tuple[SerialGap, ...]:
     """Numbers skipped before a form issued in the day: ``LAG(sequence)`` over each
     (office, year) that issued forms in the day, compared with the sequence (gap-free
-    serials, issue 4 item 4). A gap before the day's first form (yesterday's last + 1 is
+    serials, SCALING.md §0.3). A gap before the day's first form (yesterday's last + 1 is
     missing) is found too; sequence 1 is the first of a year."""
     today = (
         select(FormDocument.office_id, FormDocument.year)

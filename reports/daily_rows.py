@@ -1,4 +1,4 @@
-"""The daily business report as figures and as rows (issue 7 item 1).
+"""The daily business report as figures and as rows (RULES S3).
 
 :class:`DailyReport` holds the figures of one Shanghai day — counts by operation and
 outcome, refusals, per staff member and per office, operations per hour, service times,

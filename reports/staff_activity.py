@@ -1,4 +1,4 @@
-"""Staff activity over a date range (issue 7 item 4): actions, refusals, failed logins.
+"""Staff activity over a date range (RULES S3): actions, refusals, failed logins.
 
 For a supervisor: per staff member, the operations done, refused and failed, and logins
 (successful and failed, from ``staff_login_events``, which also count attempts under

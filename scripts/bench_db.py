@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Database figures of issue 2 (a benchmark, not a test: it asserts nothing).
+"""Database figures of BENCHMARKS.md (a benchmark, not a test: it asserts nothing).
 
 Prints JSON lines ``{"name", "value", "unit", "baseline", "ratio", "target"}``:
 
@@ -234,7 +234,7 @@ def main() -> int:
     if args.quick:
         args.holders, args.full = 10_000, False
     if args.postgres is None and (args.quick or args.full):
-        args.postgres = "auto"  # issue 2 names the raw-driver baseline on both back ends
+        args.postgres = "auto"  # BENCHMARKS.md names the raw-driver baseline on both back ends
     if args.postgres == "none":
         args.postgres = None
     if args.sqlite_db or args.pg_url:

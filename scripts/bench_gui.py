@@ -1,4 +1,4 @@
-"""GUI figures (issue 6): cold start to the login window; card inserted -> holder overview
+"""GUI figures: cold start to the login window; card inserted -> holder overview
 after the PIN; the longest GUI-thread stall during a scripted workflow (a timer probe).
 
 Prints JSON lines ``{"name","value","unit","baseline","ratio","target"}``; asserts nothing

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""City-scale figures of issue 9 (a benchmark, not a test: it asserts nothing).
+"""City-scale figures of BENCHMARKS.md (a benchmark, not a test: it asserts nothing).
 
 Builds the demo city once per back end — SQLite (``executemany``) and PostgreSQL
 (``COPY``), through ``fill_demo`` exactly as ``counter-admin demo-data`` does — and measures

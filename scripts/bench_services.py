@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Service-layer figures of issue 9 (a benchmark, not a test: it asserts nothing).
+"""Service-layer figures of BENCHMARKS.md (a benchmark, not a test: it asserts nothing).
 
 Prints JSON lines ``{"name", "value", "unit", "baseline", "ratio", "target"}``:
 

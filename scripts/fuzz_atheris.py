@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Coverage-guided fuzzing (atheris / libFuzzer) of everything that parses outside input
-(issue 8 item 6): the card's TLV/record/FCI parsers and BCD, response APDUs, the PIN-pad
+(RELIABILITY.md, bad input): the card's TLV/record/FCI parsers and BCD, response APDUs, the PIN-pad
 feature parser, the APDU redaction, the emulator's APDU handling, the identity builder, and
 the ID-number, name, phone and card-number validators.
 

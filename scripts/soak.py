@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The "nothing lost" soak (issue 8 item 5, last bullet).
+"""The "nothing lost" soak (RELIABILITY.md, faults).
 
 Several workstations — separate processes, each with its own engine and connection pool —
 do random counter work on one PostgreSQL database for a bounded time: written loss
@@ -360,7 +360,8 @@ def worker(args: argparse.Namespace) -> int:
         while True:
             attempt += 1
             try:
-                r = change_pin(ctx, actor, session, client(h), pin(h.pin), pin(new), pin(new), doc(h))
+                r = change_pin(ctx, actor, session, client(h), pin(h.pin), pin(new), pin(new),
+                               doc(h))
                 break
             except Exception as error:
                 changed = h.card.to_profile()["pin"] == new

@@ -34,7 +34,7 @@ def pg_server():  # type: ignore[no-untyped-def]
     """A running throwaway PostgreSQL, stopped and removed at the end of the run.
 
     Skips the tests that need it when the server binaries are missing or it cannot start,
-    except under ``CI=true``, where that fails them (issue 2 item 8).
+    except under ``CI=true``, where that fails them.
     """
     from tests.pgserver import PostgresUnavailable, start_postgres
 

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for the test run (issue 2 item 8).
+"""A throwaway PostgreSQL server for the test run.
 
 ``start_postgres()`` runs ``initdb`` into a fresh temporary folder and starts ``postgres``
 on a free port with its unix socket in that folder, ``fsync=off`` (a test database need

@@ -1,4 +1,4 @@
-"""``counter-admin report``: business reports as PDF or CSV (issue 7).
+"""``counter-admin report``: business reports as PDF or CSV (RULES S3).
 
 - ``report daily [--date D] [--office CODE | --staff NO]``: the day at an office, a staff
   member, or the city (neither given).

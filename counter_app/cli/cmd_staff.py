@@ -1,4 +1,4 @@
-"""``counter-admin staff``: staff accounts from the server's command line (issue 8 item 1).
+"""``counter-admin staff``: staff accounts from the server's command line (RULES S1–S3).
 
 ``add``, ``disable``, ``unlock``, ``reset-password``, ``list``. The command line acts as
 the technician on the server (no workstation login); every change is audited with the

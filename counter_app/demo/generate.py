@@ -1,7 +1,7 @@
 """``fill_demo``: a realistic Chongqing in an empty, migrated database — deterministic for a
 seed (and the ``as_of`` day that loss-report times are relative to).
 
-Speed (issue 2 "Figures"): rows are generated as tuples and bulk-loaded per chunk of
+Speed (BENCHMARKS.md): rows are generated as tuples and bulk-loaded per chunk of
 holders (:mod:`counter_app.demo.bulk`), argon2 hashes are computed once per password, and
 no ORM object exists per row.
 """

@@ -1,4 +1,4 @@
-"""Issued form documents and their gap-free serials (RULES L3; issue 4 item 4).
+"""Issued form documents and their gap-free serials (RULES L3; SCALING.md §0.3).
 
 Serials are numbered per office and year without gaps: a service allocates the next
 number by incrementing ``form_serial_counters.last_sequence`` for (office, year) in the

@@ -5,7 +5,7 @@ a ``deadline_at`` (L2); a written report at a counter either confirms it (same r
 becomes ``written``, state ``confirmed``, form serial set — L3 "confirmed, not duplicated")
 or is created ``confirmed`` directly. It ends ``lapsed`` (deadline passed), ``lifted``
 (U1–U5) or ``replaced`` (R2). The database itself refuses a second active report for one
-card (partial unique index ``uq_loss_reports_active_card``, issue 4 item 7).
+card (partial unique index ``uq_loss_reports_active_card``, SCALING.md §0.2).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from counter_app.models.base import Base, IdMixin, one_of
 
-#: Valid ID documents for a written report or a lift (L3, U2; issue 4 item 1).
+#: Valid ID documents for a written report or a lift (L3, U2).
 ID_DOCUMENT_TYPES = ["resident_id", "temporary_id", "household_register"]
 ACTIVE_REPORT_STATES = ("open", "confirmed")
 _ACTIVE = "state IN ('open', 'confirmed')"

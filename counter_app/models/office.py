@@ -4,7 +4,7 @@ An office is a service window (经办机构窗口), a district medical insurance
 (区县医疗保险分中心) or the city card service center (社会保障卡服务中心). Every office but
 the card service center belongs to one district (6-digit code, 50xxxx). Staff lockout is
 counted here, in the database, so every workstation of the city counts together
-(issue 8: "lockout ... counted in the database").
+(RULES S1–S3: "lockout ... counted in the database").
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@
   kind, when, who, where, outcome (``unknown`` when the card left mid-command; resolved
   later by re-reading the card). **No column may ever hold a PIN or password.**
 - ``service_passwords``: the web/12333 query password (Q3, P8) as an argon2 hash.
-- ``staff_login_events`` and ``staff_sessions``: login outcomes and live sessions (issue 8).
+- ``staff_login_events`` and ``staff_sessions``: login outcomes and live sessions (RULES S1–S3).
 - ``idempotency_keys``: one row per accepted submission, so a retried commit whose
-  acknowledgement was lost is recognised instead of applied twice (issue 4 item 7).
-- ``approvals``: four-eyes approvals bound to one request digest, usable once (issue 8).
+  acknowledgement was lost is recognised instead of applied twice (SCALING.md §0.2).
+- ``approvals``: four-eyes approvals bound to one request digest, usable once (RULES S1–S3).
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ class IdempotencyKey(Base):
 
 
 class Approval(IdMixin, Base):
-    """A supervisor's four-eyes decision on one request (issue 8 item 2); used once."""
+    """A supervisor's four-eyes decision on one request (RULES S1–S3); used once."""
 
     __tablename__ = "approvals"
     __table_args__ = (

@@ -1,5 +1,5 @@
 """Four-eyes approvals: a supervisor approves one request on the spot; the use case spends
-it once (issue 8 item 2).
+it once (RULES S1–S3).
 
 - :func:`verify_supervisor_approval`: a supervisor of the initiator's own office (never the
   initiator) types their staff number and password at the initiator's workstation; the
@@ -58,7 +58,7 @@ def verify_supervisor_approval(
     request_digest: str,
     action: str = "approve",
 ) -> Approval:
-    """Four-eyes (issue 8 item 2): a supervisor of ``actor``'s office approves one request.
+    """Four-eyes (RULES S1–S3): a supervisor of ``actor``'s office approves one request.
 
     The approver types their own staff number and password at the initiator's workstation.
     Refused with :class:`ApprovalInvalid` (audited as ``approval.rejected``) when the

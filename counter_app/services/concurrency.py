@@ -1,4 +1,4 @@
-"""Concurrency enforced by the database (issue 4 item 7), shared by the counter use cases.
+"""Concurrency enforced by the database (SCALING.md §0.2), shared by the counter use cases.
 
 Two workstations acting on one card at once must never leave two active loss reports, lift
 a replaced card, or produce a duplicate or missing form serial. The database does the

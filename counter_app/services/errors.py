@@ -190,7 +190,7 @@ class ReasonRequired(ServiceError):
 
 
 class LoginFailed(ServiceError):
-    """Staff login refused. One message for every cause: no user enumeration (issue 8)."""
+    """Staff login refused. One message for every cause: no user enumeration (RULES S1–S3)."""
 
     reason = "login_failed"
     message = (
@@ -200,7 +200,7 @@ class LoginFailed(ServiceError):
 
 
 class PasswordChangeRequired(ServiceError):
-    """An initial or reset staff password must be changed before any work (issue 8)."""
+    """An initial or reset staff password must be changed before any work (RULES S1–S3)."""
 
     reason = "password_change_required"
     message = "这是初始密码或已被重置的密码，请先修改密码后再办理业务。"

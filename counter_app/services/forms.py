@@ -3,7 +3,7 @@
 - :func:`allocate_serial` takes the next number of one office and year from
   ``form_serial_counters`` with a single upsert that row-locks the counter until the end of
   the caller's transaction, so serials are gap-free (a rolled-back transaction gives its
-  number back) and never duplicated (issue 4 item 7). Serial: ``<office code>-<year>-<6
+  number back) and never duplicated (SCALING.md §0.2). Serial: ``<office code>-<year>-<6
   digits>``, e.g. ``500103-YB-2026-000123``; the year is the China Standard Time year.
 - :func:`issue_form` writes the form document and the plain form data in the caller's
   transaction; the PDF is drawn afterwards from that data (``forms.render``).

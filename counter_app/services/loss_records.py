@@ -3,8 +3,8 @@
 :class:`LossReportView` is a report as plain data; :class:`LossAlreadyReported` refuses a
 second report showing the existing one (L4). :func:`active_report` finds a card's one
 active report (the database's partial unique index allows one per card);
-:func:`card_in_use` locks the holder's card in use before its state is read (issue 4
-item 7); :func:`report_in_force` is the report as it stands now — a phone report past its
+:func:`card_in_use` locks the holder's card in use before its state is read (SCALING.md
+§0.2); :func:`report_in_force` is the report as it stands now — a phone report past its
 deadline has lapsed (L2) whether or not lapse processing ran. Used by the phone and written
 reports, lifting and replacement.
 """

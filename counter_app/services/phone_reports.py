@@ -8,7 +8,7 @@
 - :func:`lapsing_phone_reports` lists phone reports about to lapse; :func:`lapse_expired`
   lapses those past their deadline (``counter-admin loss lapse``), audited.
 
-Concurrency (issue 4 item 7): the card row is locked before its state is read and state
+Concurrency (SCALING.md §0.2): the card row is locked before its state is read and state
 changes are compare-and-set.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every refusal is audited (RULES S3; issue 4 item 8), in its own short transaction.
+"""Every refusal is audited (RULES S3), in its own short transaction.
 
 A use case's own transaction rolls back when it refuses, taking any audit event with it; so
 the refusal is written afterwards in a fresh unit of work. :func:`require` consults the one

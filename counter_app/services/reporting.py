@@ -1,4 +1,4 @@
-"""Supervisors' business reports (issue 7): the permission check and the audit record in
+"""Supervisors' business reports (RULES S3): the permission check and the audit record in
 front of ``reports/``, so that every report — from the GUI's 报表 menu as from any other
 caller with a ``ServiceContext`` — is allowed by the one permission table and recorded.
 

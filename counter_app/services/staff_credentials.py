@@ -1,7 +1,7 @@
 """Staff credentials: password hashing, the account as login sees it, lockout counting.
 
 What staff login (``staff_login``), account administration (``staff_accounts``) and the
-supervisor's four-eyes approval (``approvals``) share (issue 8):
+supervisor's four-eyes approval (``approvals``) share (RULES S1–S3):
 
 - Passwords are hashed and verified by ``password_hashing`` (argon2id, OWASP parameters);
   a hash made with other parameters is re-hashed at the next successful login, so raising

@@ -1,4 +1,4 @@
-"""Staff login, logout, the staff session's heartbeat, and the own-password change (issue 8).
+"""Staff login, logout, the staff session's heartbeat, and the own-password change (RULES S1–S3).
 
 - :func:`login` checks the password (``staff_credentials``; argon2 runs outside any
   database transaction) and starts one staff session per workstation; a wrong password

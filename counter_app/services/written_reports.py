@@ -5,7 +5,7 @@ refuses a second report showing the existing one (L4), and issues the loss regis
 form with a gap-free serial — one transaction. A phone report past its deadline that lapse
 processing has not reached yet is lapsed first (``loss_records.report_in_force``).
 
-Concurrency (issue 4 item 7): the card row is locked before its state is read, state
+Concurrency (SCALING.md §0.2): the card row is locked before its state is read, state
 changes are compare-and-set, the database's partial unique index allows one active report
 per card, and every counter submission carries an idempotency key.
 """

@@ -1,4 +1,4 @@
-"""Idle auto-lock (issue 6 item 1): after ``idle_lock_minutes`` without input the window
+"""Idle auto-lock: after ``idle_lock_minutes`` without input the window
 locks; the lock screen shows no personal data; only the same staff member unlocks, and a
 different staff member logging in ends the first one's session.
 """

@@ -1,4 +1,4 @@
-"""Staff login (issue 6 item 1). In demo mode the dialog lists the demo accounts.
+"""Staff login. In demo mode the dialog lists the demo accounts.
 
 The password is checked by ``services.staff_login.login`` on a pool thread; the dialog keeps what
 was typed when the database is unreachable, and says why a login was refused.

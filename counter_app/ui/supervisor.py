@@ -1,4 +1,4 @@
-"""报表 menu (issue 7 item 5): the supervisors' business reports, as PDF (print preview) or
+"""报表 menu (RULES S3): the supervisors' business reports, as PDF (print preview) or
 CSV (save dialog), made off the GUI thread with a progress bar.
 
 The menu is on every main window; for staff who may not see reports its entries are

@@ -1,4 +1,4 @@
-"""Settings: declared once, typed, with defaults; COUNTER_DB_URL wins (issue 2 point 7)."""
+"""Settings: declared once, typed, with defaults; COUNTER_DB_URL wins."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The database defends the rules itself (issue 4 item 7): one active loss report per card,
+"""The database defends the rules itself (SCALING.md §0.2): one active loss report per card,
 one card in use per holder, gap-free serial uniqueness, value ranges; and the engine set-up
 (SQLite WAL / foreign keys / BEGIN IMMEDIATE, PostgreSQL lock_timeout)."""
 

@@ -1,4 +1,4 @@
-"""The demo city (issue 2 item 6): deterministic per seed, valid identities and cards,
+"""The demo city: deterministic per seed, valid identities and cards,
 cards in every state, the fixed well-known holders, and profiles that are valid cards
 matching the database."""
 

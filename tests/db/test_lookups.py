@@ -1,4 +1,4 @@
-"""The lookups staff run all day are served by indexes (issue 2 "Figures"): holder by
+"""The lookups staff run all day are served by indexes (BENCHMARKS.md): holder by
 social security number, by card number, by name + birth date — on both back ends."""
 
 from __future__ import annotations

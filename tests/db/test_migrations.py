@@ -1,4 +1,4 @@
-"""Alembic is the only path to the schema (issue 2 item 4): empty → head → base → head on
+"""Alembic is the only path to the schema: empty → head → base → head on
 SQLite and PostgreSQL, and the migrations produce exactly what the models describe."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The 报表 menu (issue 7 item 5) and the lapsing phone-report badge, on a demo database.
+"""The 报表 menu (RULES S3) and the lapsing phone-report badge, on a demo database.
 
 The reports run through the real ``app.make_report_maker`` (queries on a pool thread, PDF
 in the helper process when there is one; here the inline pool and no helper process)."""
@@ -81,7 +81,7 @@ def test_daily_report_csv_is_saved_with_progress(counter: Any, tmp_path: Path) -
     assert dialog.error.text() == ""
     assert dialog.saved_to == str(target)
     data = target.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM (issue 7 item 5)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: spreadsheets read the Chinese
     header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert header
     assert seen and seen[-1][0] == seen[-1][1]  # the last step completes the bar

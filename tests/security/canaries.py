@@ -1,4 +1,4 @@
-"""Canary values and the search for them in every encoding (issue 8 item 4).
+"""Canary values and the search for them in every encoding (RELIABILITY.md, leaks).
 
 A canary is a PIN or password that appears nowhere by chance. :func:`needles` spells one
 out in every form a careless line of code could write it: the digits as text (UTF-8,

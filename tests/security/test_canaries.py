@@ -1,4 +1,4 @@
-"""The password never leaks (issue 8 item 4).
+"""The password never leaks (RELIABILITY.md, leaks).
 
 Every workflow that touches a card PIN, a 12333 service password or a staff password runs
 through the real services, on SQLite and on PostgreSQL, with canary values — card-session

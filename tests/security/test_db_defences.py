@@ -1,4 +1,4 @@
-"""A database that defends itself (issue 8 item 3; migrations/versions/0004_database_defences).
+"""A database that defends itself (RELIABILITY.md; migrations/versions/0004_database_defences).
 
 PostgreSQL: a workstation's login role in ``counter_app_rw`` cannot change or remove audit
 events, cannot remove loss reports or forms, can append to the audit chain and run a whole

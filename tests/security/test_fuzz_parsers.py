@@ -1,4 +1,4 @@
-"""Bad input (issue 8 item 6): property tests that add to tests/reader/test_properties.py and
+"""Bad input (RELIABILITY.md): property tests that add to tests/reader/test_properties.py and
 tests/validation (which already feed random bytes/text to each parser and validator).
 
 Added here:

@@ -1,4 +1,4 @@
-"""Faults survived on PostgreSQL (issue 8 item 5), with a real server and the real service.
+"""Faults survived on PostgreSQL (RELIABILITY.md, faults), with a real server and the real service.
 
 - A workstation's backend is terminated (``pg_terminate_backend`` from a second connection)
   in the middle of a written loss report, after the report, the form and the card change

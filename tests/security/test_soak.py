@@ -1,4 +1,4 @@
-"""The "nothing lost" soak (issue 8 item 5, last bullet), about a minute of it.
+"""The "nothing lost" soak (RELIABILITY.md, faults), about a minute of it.
 
 ``scripts/soak.py`` starts a dedicated throwaway PostgreSQL, five workstations as separate
 processes (each its own engine and pool) doing random written loss reports, lifts,

@@ -1,4 +1,4 @@
-"""The app killed with SIGKILL in a write loop on SQLite (issue 8 item 5).
+"""The app killed with SIGKILL in a write loop on SQLite (RELIABILITY.md, faults).
 
 A child process appends audit events in WAL mode and acknowledges each on stdout after its
 commit returned (``tests/security/sqlite_writer.py``); it is killed with SIGKILL at random

@@ -1,4 +1,4 @@
-"""Staff accounts (issue 8 items 1–2; RULES S1–S3): argon2id, shared lockout, no user
+"""Staff accounts (RULES S1–S3): argon2id, shared lockout, no user
 enumeration, initial passwords, four-eyes approvals, sessions ended on disable."""
 
 from __future__ import annotations

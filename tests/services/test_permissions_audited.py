@@ -1,4 +1,4 @@
-"""RULES S3 (issue 4 item 8): every forbidden cell of role × office kind × action is
+"""RULES S3: every forbidden cell of role × office kind × action is
 refused with a Chinese message and audited; every allowed cell passes."""
 
 from __future__ import annotations

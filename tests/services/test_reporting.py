@@ -1,4 +1,4 @@
-"""The supervisors' reports through the service layer (issue 7; RULES S3, Q7, L2):
+"""The supervisors' reports through the service layer (RULES S3, Q7, L2):
 permission from the one table (refusals audited), one ``report.produce`` audit event per
 report, the holder's access log looked up by a supervisor shows in that holder's own log."""
 

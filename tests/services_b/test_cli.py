@@ -35,7 +35,7 @@ def test_L3_form_verify_checks_the_issued_record(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A scanned QR code is genuine only when its signature holds AND the form is on record
-    with the same contents (issue 5 point 3)."""
+    with the same contents."""
     from forms.data import FormKind
     from forms.verification import DEMO_FORM_KEY, make_payload, payload_for
 

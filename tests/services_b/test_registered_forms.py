@@ -1,4 +1,4 @@
-"""Receipts and access slips as registered forms (RULES P5, P6, Q7; issue 5 items 2, 3, 6)
+"""Receipts and access slips as registered forms (RULES P5, P6, Q7)
 and the PIN change on the reader's PIN pad (P2–P4, P7).
 
 A reset or unblock the card confirmed carries its 密码重置/解锁回执 with a serial from

@@ -1,4 +1,4 @@
-"""Guided workflows (issue 6 item 4): one dialog per counter action, each step validated,
+"""Guided workflows: one dialog per counter action, each step validated,
 each ending in a result page. ``open_workflow(window, action)`` is what the main window's
 action buttons call.
 """

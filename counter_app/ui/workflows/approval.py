@@ -1,4 +1,4 @@
-"""Four-eyes approval as a workflow page (issue 8 item 2; setting ``four_eyes``).
+"""Four-eyes approval as a workflow page (RULES S1–S3; setting ``four_eyes``).
 
 A supervisor of the clerk's own office types their staff number and password at this
 workstation; ``approvals.verify_supervisor_approval`` checks them and binds the approval to the

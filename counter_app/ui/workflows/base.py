@@ -183,7 +183,7 @@ class WorkflowDialog(QDialog):
             self._task = self.window_.runner.run(func, ok, bad, name=self.windowTitle())
 
     def card_pulled(self) -> None:
-        """The card left the reader: stop cleanly and say so (issue 6 item 6)."""
+        """The card left the reader: stop cleanly and say so."""
         if not self.needs_card or self.stack.currentWidget() is self.result_page:
             return
         self.window_.pins.cancel()
