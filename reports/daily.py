@@ -292,7 +292,8 @@ def _service_times(conn: Connection, start: dt.datetime, end: dt.datetime,
 
 def _chain_head(conn: Connection, day: dt.date, end: dt.datetime) -> ChainHead:
     cp = conn.execute(
-        select(AuditCheckpoint.seq, AuditCheckpoint.hash, AuditCheckpoint.at)
+        select(AuditCheckpoint.seq, AuditCheckpoint.hash, AuditCheckpoint.at,
+               AuditCheckpoint.kind)
         .where(AuditCheckpoint.day == day)
     ).one_or_none()
     last_seq = select(func.max(AuditEvent.seq)).where(AuditEvent.at < end).scalar_subquery()
@@ -301,6 +302,6 @@ def _chain_head(conn: Connection, day: dt.date, end: dt.datetime) -> ChainHead:
     ).one_or_none()
     return ChainHead(
         checkpoint_seq=cp[0] if cp else None, checkpoint_hash=cp[1] if cp else None,
-        checkpoint_at=cp[2] if cp else None,
+        checkpoint_at=cp[2] if cp else None, checkpoint_kind=cp[3] if cp else None,
         last_seq=last[0] if last else None, last_hash=last[1] if last else None,
     )

@@ -112,13 +112,18 @@ class Reprint:
 
 @dataclass(frozen=True)
 class ChainHead:
-    """The stored checkpoint of the day (None if not written yet) and the last event."""
+    """The stored checkpoint of the day (None if not written yet) and the last event.
+
+    ``checkpoint_kind`` ``seal``: ``checkpoint_seq`` and ``checkpoint_hash`` are the day
+    seal's id and hash; ``event`` (a checkpoint written before the audit chains were split):
+    the legacy chain's event sequence number and hash."""
 
     checkpoint_seq: int | None
     checkpoint_hash: str | None
     checkpoint_at: dt.datetime | None
     last_seq: int | None
     last_hash: str | None
+    checkpoint_kind: str | None = "seal"
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,7 @@ class DailyReport:
             ("报表日期", self.day.isoformat()),
             ("范围", self.scope_label),
             ("生成时间", show(self.generated_at)),
-            ("审计链检查点", _checkpoint_text(self.chain)),
+            (_checkpoint_label(self.chain), _checkpoint_text(self.chain)),
             ("当日最后审计事件", _last_event_text(self.chain)),
         )
         tables = [
@@ -212,8 +217,9 @@ class DailyReport:
         rows: list[tuple[Cell, ...]] = [
             ("报表", "日期", "", "", self.day.isoformat()),
             ("报表", "范围", "", "", self.scope_label),
-            ("审计链", "检查点", "", "序号", self.chain.checkpoint_seq),
-            ("审计链", "检查点", "", "哈希", self.chain.checkpoint_hash),
+            ("审计链", _checkpoint_label(self.chain), "", _checkpoint_id_label(self.chain),
+             self.chain.checkpoint_seq),
+            ("审计链", _checkpoint_label(self.chain), "", "哈希", self.chain.checkpoint_hash),
             ("审计链", "当日最后事件", "", "序号", self.chain.last_seq),
             ("审计链", "当日最后事件", "", "哈希", self.chain.last_hash),
         ]
@@ -265,10 +271,26 @@ def _actor_table(title: str, keys: tuple[str, str], actors: Sequence[ActorCount]
                         a.events) for a in actors), widths=(2.2, 3.5, 1, 1, 1, 1, 1.3))
 
 
+def _legacy(chain: ChainHead) -> bool:
+    return chain.checkpoint_kind == "event"
+
+
+def _checkpoint_label(chain: ChainHead) -> str:
+    """What the day's checkpoint is: the day seal over every chain head, or (before the
+    chains were split) the legacy chain's last event of the day."""
+    return "审计检查点 (旧审计链)" if _legacy(chain) else "审计日终封存"
+
+
+def _checkpoint_id_label(chain: ChainHead) -> str:
+    return "事件序号" if _legacy(chain) else "封存编号"
+
+
 def _checkpoint_text(chain: ChainHead) -> str:
     if chain.checkpoint_seq is None:
-        return "尚未生成 (当日检查点在日终写入)"
-    return f"序号 {chain.checkpoint_seq}  哈希 {chain.checkpoint_hash}"
+        return "尚未生成 (当日封存在日终写入)"
+    hash_label = "哈希" if _legacy(chain) else "封存哈希"
+    return (f"{_checkpoint_id_label(chain)} {chain.checkpoint_seq}  "
+            f"{hash_label} {chain.checkpoint_hash}")
 
 
 def _last_event_text(chain: ChainHead) -> str:
