@@ -13,8 +13,15 @@ from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.ui.i18n import tr
-from counter_app.validation import ValidationError, check_card_number, parse_id_number
+from counter_app.validation import (
+    ValidationError,
+    check_card_number,
+    clean_text,
+    forbidden_character,
+    parse_id_number,
+)
 from counter_app.validation.idnumber import normalise_id_number
+from counter_app.validation.text_policy import SEARCH_TEXT
 from forms.localtime import format_day
 
 _ID_CHARS = re.compile(r"^[0-9]{1,17}[0-9Xx]?$")
@@ -34,6 +41,14 @@ class SearchCheck:
 
 
 def classify(text: str) -> SearchCheck:
+    # The input policy first (as the search service does): an invisible or control
+    # character gets the policy's message naming its position, not a misleading guess
+    # such as "name search needs a birth date" for an ID number with a zero-width space.
+    if forbidden_character(text) is not None:
+        try:
+            clean_text(text, SEARCH_TEXT)
+        except ValidationError as error:
+            return SearchCheck("", False, str(error), error=True)
     raw = text.strip()
     if not raw:
         return SearchCheck(
