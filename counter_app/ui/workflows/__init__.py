@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from counter_app.services.permissions import Action
 
 if TYPE_CHECKING:
-    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.workflows.host import WorkflowHost
 
 
-def open_workflow(window: MainWindow, action: Action) -> None:
+def open_workflow(window: WorkflowHost, action: Action) -> None:
     from counter_app.ui.workflows.registry import WORKFLOWS
 
     factory = WORKFLOWS.get(action)
@@ -26,7 +26,7 @@ def open_workflow(window: MainWindow, action: Action) -> None:
     dialog.show()
 
 
-def _closed(window: MainWindow, dialog: object) -> None:
+def _closed(window: WorkflowHost, dialog: object) -> None:
     if window.workflow is dialog:
         window.workflow = None
     window.holder.reload() if window.holder.session is not None else None

@@ -19,13 +19,13 @@ from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.common import add_print_buttons, form_pdf
 
 if TYPE_CHECKING:
-    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.workflows.host import WorkflowHost
 
 
 class AccessSlipDialog(WorkflowDialog):
     """Shows one ended session's summary with 打印预览 / 打印 / 保存为 PDF."""
 
-    def __init__(self, window: MainWindow, summary: Any) -> None:
+    def __init__(self, window: WorkflowHost, summary: Any) -> None:
         super().__init__(window, window.tr("本次服务已结束 — 查阅告知单"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.printer: Any = None
@@ -66,14 +66,14 @@ class AccessSlipDialog(WorkflowDialog):
         QDialog.done(self, result)
 
 
-def show_access_slip(window: MainWindow, summary: Any) -> AccessSlipDialog:
+def show_access_slip(window: WorkflowHost, summary: Any) -> AccessSlipDialog:
     """Offer the access slip of an ended session (non-modal: the counter goes on)."""
     dialog = AccessSlipDialog(window, summary)
     dialog.show()
     return dialog
 
 
-def offer_after_card_removal(window: MainWindow, session: Any) -> None:
+def offer_after_card_removal(window: WorkflowHost, session: Any) -> None:
     """The card left and its session ended: fetch the summary and offer the slip
     (``end_session`` is safe to call again: it closes nothing twice)."""
     gateway, actor = window.gateway, window.actor

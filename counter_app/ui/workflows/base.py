@@ -28,7 +28,7 @@ from counter_app.ui.tasks import Task
 from reader.errors import CardRemoved, NoCard
 
 if TYPE_CHECKING:
-    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.workflows.host import WorkflowHost
 
 CARD_PULLED = "社保卡已被拔出，本次办理已取消。如需继续，请重新插卡后重新办理。"
 
@@ -39,8 +39,8 @@ class WorkflowDialog(QDialog):
 
     needs_card = False
 
-    def __init__(self, window: MainWindow, title: str) -> None:
-        super().__init__(window)
+    def __init__(self, window: WorkflowHost, title: str) -> None:
+        super().__init__(window if isinstance(window, QWidget) else None)
         self.window_ = window
         self.setWindowTitle(title)
         self.setMinimumWidth(560)

@@ -22,14 +22,14 @@ from counter_app.ui.workflows.common import add_print_buttons, form_pdf
 from counter_app.ui.workflows.steps import HolderPins, IdDocumentStep, holder_line
 
 if TYPE_CHECKING:
-    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.workflows.host import WorkflowHost
 
 
 class CardIdDialog(WorkflowDialog):
     needs_card = True
     pins: HolderPins
 
-    def __init__(self, window: MainWindow, title: str, id_intro: str) -> None:
+    def __init__(self, window: WorkflowHost, title: str, id_intro: str) -> None:
         super().__init__(window, title)
         self.session = window.holder.session
         self.identity = window.bridge.identity

@@ -27,7 +27,7 @@ from reader.errors import WrongPin
 from reader.pinbuffer import PinBuffer
 
 if TYPE_CHECKING:
-    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.workflows.host import WorkflowHost
 
 PROMPTS = ("请输入原密码", "请输入新密码", "请再次输入新密码")
 
@@ -39,7 +39,7 @@ class ChangePinDialog(WorkflowDialog):
 
     needs_card = True
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WorkflowHost) -> None:
         super().__init__(window, window.tr("修改卡密码"))
         self.session = window.holder.session
         self.identity = window.bridge.identity

@@ -29,7 +29,7 @@ from reader.errors import PinBlocked, WrongPin
 from reader.pinbuffer import PinBuffer
 
 if TYPE_CHECKING:
-    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.workflows.host import WorkflowHost
 
 MARKS = {True: "✔", False: "✘", None: "…"}
 
@@ -37,7 +37,7 @@ MARKS = {True: "✔", False: "✘", None: "…"}
 class LiftDialog(WorkflowDialog):
     needs_card = True
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WorkflowHost) -> None:
         super().__init__(window, window.tr("解除挂失"))
         window.card_login.cancel()  # the found card is read here, not logged in with
         self.identity: Any = window.bridge.identity

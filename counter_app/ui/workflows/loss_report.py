@@ -24,11 +24,11 @@ from counter_app.ui.workflows.common import (
 from counter_app.validation import ValidationError, validate_phone
 
 if TYPE_CHECKING:
-    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.workflows.host import WorkflowHost
 
 
 class LossReportDialog(WorkflowDialog):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WorkflowHost) -> None:
         super().__init__(window, window.tr("书面挂失"))
         overview = window.holder.overview
         self.holder_id = window.holder.session.holder_id

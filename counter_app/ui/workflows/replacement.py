@@ -16,7 +16,7 @@ from counter_app.ui.workflows.common import add_print_buttons, form_pdf, page_wi
 from counter_app.ui.workflows.steps import IdDocumentStep, holder_line
 
 if TYPE_CHECKING:
-    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.workflows.host import WorkflowHost
 
 WARNING = (
     "补卡申请提交后，原卡将永久作废：即使以后找回原卡，也不能再解除挂失、不能再使用"
@@ -25,7 +25,7 @@ WARNING = (
 
 
 class ReplacementDialog(WorkflowDialog):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WorkflowHost) -> None:
         super().__init__(window, window.tr("补卡申请"))
         self.holder_id = window.holder.session.holder_id
         self.printer: Any = None

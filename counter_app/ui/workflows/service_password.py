@@ -19,11 +19,11 @@ from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.steps import IdDocumentStep, holder_line
 
 if TYPE_CHECKING:
-    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.workflows.host import WorkflowHost
 
 
 class ServicePasswordDialog(WorkflowDialog):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WorkflowHost) -> None:
         super().__init__(window, window.tr("重置查询服务密码"))
         self.session = window.holder.session
         self.id_step = IdDocumentStep(

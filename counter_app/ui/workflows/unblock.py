@@ -22,11 +22,11 @@ from counter_app.ui.workflows.steps import (
 from reader.pinbuffer import PinBuffer
 
 if TYPE_CHECKING:
-    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.workflows.host import WorkflowHost
 
 
 class UnblockDialog(CardIdDialog):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WorkflowHost) -> None:
         super().__init__(
             window,
             window.tr("密码解锁"),
