@@ -131,14 +131,16 @@ def full_overview(
     what a clerk sees on opening a holder, at the cost of one audit append."""
 
     def everything(db: Session, holder_id: int) -> FullOverview:
-        # The identity map is weak: hold the holder row for the whole transaction, so that
-        # every tab's ``db.get(Holder, …)`` finds it instead of reading it again.
-        pinned = db.get(Holder, holder_id)
-        now = ctx.now()
-        first = holder.overview(db, holder_id, now)
-        queries = _queries(now)
-        tabs = {c: queries[c](db, holder_id) for c in Category}
-        del pinned
+        # The holder row is read once for the whole transaction: every tab that shows the
+        # holder finds it in the session's ``info`` instead of reading it again.
+        db.info[holder.HOLDER_ROWS] = {}
+        try:
+            now = ctx.now()
+            first = holder.overview(db, holder_id, now)
+            queries = _queries(now)
+            tabs = {c: queries[c](db, holder_id) for c in Category}
+        finally:
+            db.info.pop(holder.HOLDER_ROWS, None)
         return FullOverview(first, tabs)
 
     return _view(ctx, actor, session, ALL_TABS, everything,
@@ -160,7 +162,7 @@ def category(
 
 def reveal_ssn(ctx: ServiceContext, actor: Actor, session: HolderSession | None) -> str:
     """The holder's full ID number (every other view masks it), audited as
-    ``record.reveal_ssn`` (issue 8 item 7)."""
+    ``record.reveal_ssn`` (RULES Q7)."""
 
     def full(db: Session, holder_id: int) -> str:
         return str(db.scalar(select(Holder.ssn).where(Holder.id == holder_id)) or "")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from counter_app.models.card import IN_USE_STATES, Card
@@ -35,7 +36,17 @@ CARD_STATES = {
 
 
 # Statements built once at import (bound per call; SQLAlchemy caches their compiled form).
-_CARDS = select(Card).where(Card.holder_id == bindparam("holder_id")).order_by(Card.id)
+# The holder and their cards are plain data here: Core rows of the tables' columns, run on
+# the session's connection (same transaction), skip the ORM's entity set-up and identity map.
+_holders = Holder.__table__.c
+_cards_t = Card.__table__.c
+_HOLDER = select(*_holders).where(_holders.id == bindparam("holder_id"))
+_CARDS = select(*_cards_t).where(_cards_t.holder_id == bindparam("holder_id")).order_by(
+    _cards_t.id
+)
+#: ``Session.info`` key under which a caller that reads several views of one holder in one
+#: transaction (``records.full_overview``) keeps the holder row read by the first of them.
+HOLDER_ROWS = "counter_app.holder_rows"
 _opened, _closed = aliased(Office), aliased(Office)
 _REPORTS = (
     select(LossReport, _opened.name, _closed.name)
@@ -112,10 +123,15 @@ class PublicDataView:
     address: str
 
 
-def _holder(db: Session, holder_id: int) -> Holder:
-    holder = db.get(Holder, holder_id)
+def _holder(db: Session, holder_id: int) -> Row[Any]:
+    pinned: dict[int, Row[Any]] | None = db.info.get(HOLDER_ROWS)
+    holder = pinned.get(holder_id) if pinned is not None else None
     if holder is None:
-        raise HolderNotFound()
+        holder = db.connection().execute(_HOLDER, {"holder_id": holder_id}).first()
+        if holder is None:
+            raise HolderNotFound()
+        if pinned is not None:
+            pinned[holder_id] = holder
     return holder
 
 
@@ -126,7 +142,7 @@ def _name_of(code: str) -> str:
         return ""
 
 
-def basic_info(holder: Holder) -> BasicInfo:
+def basic_info(holder: Holder | Row[Any]) -> BasicInfo:
     return BasicInfo(
         holder_id=holder.id, name=holder.name, ssn=mask_id_number(holder.ssn),
         gender=GENDERS.get(holder.gender, holder.gender), ethnicity=holder.ethnicity,
@@ -137,7 +153,7 @@ def basic_info(holder: Holder) -> BasicInfo:
     )  # fmt: skip
 
 
-def card_info(card: Card, report: LossReport | None, now: dt.datetime) -> CardInfo:
+def card_info(card: Card | Row[Any], report: LossReport | None, now: dt.datetime) -> CardInfo:
     """The card as staff see it at ``now``; ``report`` is its active loss report, if any
     (a phone report past its deadline shows the card active again — RULES L2)."""
     state = card_state_at(card.state, report, now)
@@ -150,8 +166,8 @@ def card_info(card: Card, report: LossReport | None, now: dt.datetime) -> CardIn
     )  # fmt: skip
 
 
-def _cards(db: Session, holder_id: int) -> list[Card]:
-    return list(db.scalars(_CARDS, {"holder_id": holder_id}))
+def _cards(db: Session, holder_id: int) -> list[Row[Any]]:
+    return list(db.connection().execute(_CARDS, {"holder_id": holder_id}))
 
 
 def _active_reports(reports: list[LossReport]) -> dict[int, LossReport]:

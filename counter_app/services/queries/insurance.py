@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from counter_app.models.career import EmploymentRecord
@@ -145,18 +146,80 @@ class EmploymentView:
     unemployment_claims: tuple[ClaimRow, ...]
 
 
+def _t(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+# Statements built once at import, on the tables' columns: they return plain Core rows,
+# bound per call and run on the session's connection (same transaction), without the ORM's
+# entity set-up (SQLAlchemy caches each compiled form).
+_part, _contrib, _emp = _t(Participation), _t(ContributionRecord), _t(Employer)
+_pacc, _ppay = _t(PensionAccount), _t(PensionPayment)
+_macc, _mtx = _t(MedicalAccount), _t(MedicalTransaction)
+_claim, _upay = _t(UnemploymentClaim), _t(UnemploymentPayment)
+_job, _holders = _t(EmploymentRecord), _t(Holder)
+_HID: BindParameter[int] = bindparam("holder_id")
+
+_PARTICIPATIONS = (
+    select(*_part.c, _emp.c.name.label("employer_name"))
+    .outerjoin(_emp, _emp.c.id == _part.c.employer_id)
+    .where(_part.c.holder_id == _HID)
+    .order_by(_part.c.insurance, _part.c.since)
+)
+_CONTRIBUTIONS = (
+    select(*_contrib.c, _emp.c.name.label("employer_name"))
+    .outerjoin(_emp, _emp.c.id == _contrib.c.employer_id)
+    .where(_contrib.c.holder_id == _HID, _contrib.c.insurance == bindparam("insurance"))
+    .order_by(_contrib.c.period.desc())
+    .limit(HISTORY_MONTHS)
+)
+_PENSION_ACCOUNT = select(*_pacc.c).where(_pacc.c.holder_id == _HID)
+_PENSION_PAYMENTS = (
+    select(*_ppay.c).where(_ppay.c.holder_id == _HID)
+    .order_by(_ppay.c.period.desc()).limit(RECENT_PAYMENTS)
+)  # fmt: skip
+_MEDICAL_ACCOUNT = select(*_macc.c).where(_macc.c.holder_id == _HID)
+_LATEST_PARTICIPATION = (
+    select(*_part.c).where(_part.c.holder_id == _HID, _part.c.insurance == bindparam("insurance"))
+    .order_by(_part.c.since.desc()).limit(1)
+)  # fmt: skip
+_MEDICAL_TRANSACTIONS = (
+    select(*_mtx.c).where(_mtx.c.holder_id == _HID)
+    .order_by(_mtx.c.at.desc()).limit(RECENT_TRANSACTIONS)
+)  # fmt: skip
+_CLAIMS = select(*_claim.c).where(_claim.c.holder_id == _HID).order_by(
+    _claim.c.registered_on.desc()
+)
+_CLAIM_PAYMENTS = (
+    select(*_upay.c)
+    .join(_claim, _claim.c.id == _upay.c.claim_id)
+    .where(_claim.c.holder_id == _HID)
+    .order_by(_upay.c.period.desc())
+)
+_JOBS = (
+    select(*_job.c, _emp.c.name.label("employer_name"))
+    .join(_emp, _emp.c.id == _job.c.employer_id)
+    .where(_job.c.holder_id == _HID)
+    .order_by(_job.c.started_on.desc())
+)
+_STATUS = select(_holders.c.status).where(_holders.c.id == _HID)
+
+
+def _rows(db: Session, statement: Any, **params: Any) -> list[Row[Any]]:
+    return list(db.connection().execute(statement, params))
+
+
+def _first(db: Session, statement: Any, **params: Any) -> Row[Any] | None:
+    return db.connection().execute(statement, params).first()
+
+
 def participations(db: Session, holder_id: int) -> list[ParticipationRow]:
-    rows = db.execute(
-        select(Participation, Employer.name)
-        .outerjoin(Employer, Employer.id == Participation.employer_id)
-        .where(Participation.holder_id == holder_id)
-        .order_by(Participation.insurance, Participation.since)
-    ).all()
     return [
         ParticipationRow(p.insurance, INSURANCE_LABELS.get(p.insurance, p.insurance), p.scheme,
                          PARTICIPATION_STATUS.get(p.status, p.status), p.since, p.until,
-                         employer or "", p.total_months, p.continuous_months)
-        for p, employer in rows
+                         p.employer_name or "", p.total_months, p.continuous_months)
+        for p in _rows(db, _PARTICIPATIONS, holder_id=holder_id)
     ]  # fmt: skip
 
 
@@ -166,31 +229,18 @@ def social_insurance(db: Session, holder_id: int) -> SocialInsuranceView:
 
 
 def _contributions(db: Session, holder_id: int, insurance: str) -> tuple[ContributionRow, ...]:
-    rows = db.execute(
-        select(ContributionRecord, Employer.name)
-        .outerjoin(Employer, Employer.id == ContributionRecord.employer_id)
-        .where(ContributionRecord.holder_id == holder_id,
-               ContributionRecord.insurance == insurance)
-        .order_by(ContributionRecord.period.desc())
-        .limit(HISTORY_MONTHS)
-    ).all()  # fmt: skip
     return tuple(
-        ContributionRow(period_text(c.period), employer or "", c.months, yuan(c.base_fen),
-                        yuan(c.employer_fen), yuan(c.personal_fen),
+        ContributionRow(period_text(c.period), c.employer_name or "", c.months,
+                        yuan(c.base_fen), yuan(c.employer_fen), yuan(c.personal_fen),
                         "已缴" if c.status == "paid" else "欠缴", c.paid_on)
-        for c, employer in rows
+        for c in _rows(db, _CONTRIBUTIONS, holder_id=holder_id, insurance=insurance)
     )  # fmt: skip
 
 
 def pension(db: Session, holder_id: int) -> PensionView:
     """养老保险 (3 statements)."""
-    account = db.scalars(
-        select(PensionAccount).where(PensionAccount.holder_id == holder_id)
-    ).first()
-    payments = db.scalars(
-        select(PensionPayment).where(PensionPayment.holder_id == holder_id)
-        .order_by(PensionPayment.period.desc()).limit(RECENT_PAYMENTS)
-    ).all()  # fmt: skip
+    account = _first(db, _PENSION_ACCOUNT, holder_id=holder_id)
+    payments = _rows(db, _PENSION_PAYMENTS, holder_id=holder_id)
     return PensionView(
         account_balance_yuan=yuan(account.balance_fen) if account else None,
         contribution_months=account.contribution_months if account else 0,
@@ -205,18 +255,9 @@ def pension(db: Session, holder_id: int) -> PensionView:
 
 def medical(db: Session, holder_id: int) -> MedicalView:
     """医疗保险 (3 statements)."""
-    account = db.scalars(
-        select(MedicalAccount).where(MedicalAccount.holder_id == holder_id)
-    ).first()
-    part = db.scalars(
-        select(Participation).where(Participation.holder_id == holder_id,
-                                    Participation.insurance == "medical")
-        .order_by(Participation.since.desc()).limit(1)
-    ).first()  # fmt: skip
-    txs = db.scalars(
-        select(MedicalTransaction).where(MedicalTransaction.holder_id == holder_id)
-        .order_by(MedicalTransaction.at.desc()).limit(RECENT_TRANSACTIONS)
-    ).all()  # fmt: skip
+    account = _first(db, _MEDICAL_ACCOUNT, holder_id=holder_id)
+    part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="medical")
+    txs = _rows(db, _MEDICAL_TRANSACTIONS, holder_id=holder_id)
     kinds = {"credit": "划入", "outpatient": "门诊", "pharmacy": "药店购药",
              "inpatient": "住院", "adjustment": "调整"}  # fmt: skip
     return MedicalView(
@@ -232,17 +273,10 @@ def medical(db: Session, holder_id: int) -> MedicalView:
     )  # fmt: skip
 
 
-def _claims(db: Session, holder_id: int) -> tuple[list[UnemploymentClaim], list[PaymentRow],
+def _claims(db: Session, holder_id: int) -> tuple[list[Row[Any]], list[PaymentRow],
                                                   dict[int, int]]:
-    claims = list(db.scalars(
-        select(UnemploymentClaim).where(UnemploymentClaim.holder_id == holder_id)
-        .order_by(UnemploymentClaim.registered_on.desc())))  # fmt: skip
-    pays = db.execute(
-        select(UnemploymentPayment)
-        .join(UnemploymentClaim, UnemploymentClaim.id == UnemploymentPayment.claim_id)
-        .where(UnemploymentClaim.holder_id == holder_id)
-        .order_by(UnemploymentPayment.period.desc())
-    ).scalars().all()
+    claims = _rows(db, _CLAIMS, holder_id=holder_id)
+    pays = _rows(db, _CLAIM_PAYMENTS, holder_id=holder_id)
     paid: dict[int, int] = {}
     for p in pays:
         paid[p.claim_id] = paid.get(p.claim_id, 0) + 1
@@ -251,7 +285,7 @@ def _claims(db: Session, holder_id: int) -> tuple[list[UnemploymentClaim], list[
     return claims, rows, paid
 
 
-def _claim_rows(claims: list[UnemploymentClaim], paid: dict[int, int]) -> tuple[ClaimRow, ...]:
+def _claim_rows(claims: list[Row[Any]], paid: dict[int, int]) -> tuple[ClaimRow, ...]:
     return tuple(
         ClaimRow(c.registered_on, c.entitlement_months, yuan(c.monthly_fen),
                  "领取中" if c.status == "open" else "已结束", c.closed_on, paid.get(c.id, 0))
@@ -261,11 +295,7 @@ def _claim_rows(claims: list[UnemploymentClaim], paid: dict[int, int]) -> tuple[
 
 def unemployment(db: Session, holder_id: int) -> UnemploymentView:
     """失业保险 (3 statements)."""
-    part = db.scalars(
-        select(Participation).where(Participation.holder_id == holder_id,
-                                    Participation.insurance == "unemployment")
-        .order_by(Participation.since.desc()).limit(1)
-    ).first()  # fmt: skip
+    part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="unemployment")
     claims, payments, paid = _claims(db, holder_id)
     return UnemploymentView(
         continuous_months=part.continuous_months if part else 0,
@@ -276,19 +306,14 @@ def unemployment(db: Session, holder_id: int) -> UnemploymentView:
 
 
 def employment_records(db: Session, holder_id: int) -> tuple[EmploymentRow, ...]:
-    rows = db.execute(
-        select(EmploymentRecord, Employer.name)
-        .join(Employer, Employer.id == EmploymentRecord.employer_id)
-        .where(EmploymentRecord.holder_id == holder_id)
-        .order_by(EmploymentRecord.started_on.desc())
-    ).all()
-    return tuple(EmploymentRow(employer, e.position or "", e.started_on,
-                               e.ended_on) for e, employer in rows)  # fmt: skip
+    return tuple(EmploymentRow(e.employer_name, e.position or "", e.started_on, e.ended_on)
+                 for e in _rows(db, _JOBS, holder_id=holder_id))  # fmt: skip
 
 
 def employment(db: Session, holder_id: int) -> EmploymentView:
     """就业与失业 (4 statements)."""
-    status = db.scalar(select(Holder.status).where(Holder.id == holder_id)) or ""
+    row = _first(db, _STATUS, holder_id=holder_id)
+    status = (row.status if row else None) or ""
     claims, _payments, paid = _claims(db, holder_id)
     return EmploymentView(STATUSES.get(status, status), employment_records(db, holder_id),
                           _claim_rows(claims, paid))  # fmt: skip
