@@ -9,7 +9,13 @@ caller with a ``ServiceContext`` — is allowed by the one permission table and 
   process's GIL). ``render_report`` touches no database and needs no permission: it only
   draws a report already built (and audited) by ``build_report``.
 
-Who may (RULES S3): ``Action.VIEW_REPORTS`` — supervisors. The lapsing phone-report list
+Who may (RULES S3): ``Action.VIEW_REPORTS`` — supervisors (an admin manages accounts only,
+as the permission table says). What they see (S2, S3): a district office's supervisor the
+data of their own district only — a report asked for without an office is of their own
+office, another office or a staff member must be of their district, else the request is
+refused (audited); the city card service center's supervisor, which has no district, the
+whole city. The access log of one holder is not scoped: a holder may ask at any office
+who looked at their records (Q7). The lapsing phone-report list
 (RULES L2) is also for the staff who chase those holders, under the rule of
 ``phone_reports.lapsing_phone_reports``: anyone who may view records, scoped to the actor's own
 district (the city card service center, which has none, sees every district); a supervisor
@@ -32,10 +38,12 @@ from sqlalchemy import Engine, select
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.holder import Holder
+from counter_app.models.office import Office, Staff
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import NotPermitted
 from counter_app.services.permissions import Action
-from counter_app.services.refusals import require
+from counter_app.services.refusals import record_refusal, require
 from counter_app.validation import parse_id_number
 from counter_app.validation.text_policy import (
     ID_NUMBER_TEXT,
@@ -99,7 +107,39 @@ def allowed_request(ctx: ServiceContext, actor: Actor, request: ReportRequest) -
             return request
         return dataclasses.replace(request, office_code=actor.office_code)
     require(ctx, actor, Action.VIEW_REPORTS)
+    return _within_scope(ctx, actor, request)
+
+
+def _within_scope(ctx: ServiceContext, actor: Actor, request: ReportRequest) -> ReportRequest:
+    """RULES S2/S3: the request limited to what this supervisor may see — their own
+    district (default: their own office), or the city for the card service center."""
+    if actor.district_code is None or isinstance(request, AccessRequest):
+        return request
+    office_code: str | None = getattr(request, "office_code", None)
+    staff_no: str | None = getattr(request, "staff_no", None)
+    with ctx.read_uow() as uow:
+        # An unknown code finds no row: the report's own refusal names it (ReportError).
+        if office_code is not None:
+            office = uow.session.execute(
+                select(Office.district_code).where(Office.code == office_code)).first()
+            if office is not None and office.district_code != actor.district_code:
+                _refuse_scope(ctx, actor, "只能查看本区县经办机构的报表。")
+        if staff_no is not None:
+            staff = uow.session.execute(
+                select(Office.district_code).join(Staff, Staff.office_id == Office.id)
+                .where(Staff.staff_no == staff_no)).first()  # fmt: skip
+            if staff is not None and staff.district_code != actor.district_code:
+                _refuse_scope(ctx, actor, "只能查看本区县工作人员的报表。")
+    if office_code is None and staff_no is None:
+        return dataclasses.replace(request, office_code=actor.office_code)
     return request
+
+
+def _refuse_scope(ctx: ServiceContext, actor: Actor, message: str) -> None:
+    error = NotPermitted(
+        f"{message}您所在机构为{actor.office_name}。请选择本区县的机构或工作人员。")
+    record_refusal(ctx, actor, f"{Action.VIEW_REPORTS.value}.refused", error)
+    raise error
 
 
 def _checked_filters(request: ReportRequest) -> ReportRequest:
