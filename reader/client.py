@@ -64,6 +64,16 @@ class SocialSecurityCardClient:
         self._keys = key_provider
         self._trace = apdu_trace
 
+    def with_keys(self, key_provider: KeyProvider) -> SocialSecurityCardClient:
+        """A client on the same reader and card that makes MACs with ``key_provider`` (the
+        issuer's keys configured for this workstation; CARD.md "Authorised commands")."""
+        return SocialSecurityCardClient(self._transport, key_provider, self._trace)
+
+    def pin_pad(self) -> SecurePinPad | None:
+        """The PIN pad of the reader this client talks through (PC/SC part 10), or None when
+        the reader has none. Card thread only, like every other call."""
+        return SecurePinPad.detect(self._transport)
+
     # -- reading ------------------------------------------------------------------------
 
     def select(self) -> SelectResult:

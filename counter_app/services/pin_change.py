@@ -43,9 +43,7 @@ PINPAD_DETAIL = "读卡器密码键盘输入，新密码强度由卡片校验（
 
 
 def reader_pinpad(client: SocialSecurityCardClient) -> SecurePinPad | None:
-    # The client keeps its transport private; the PIN pad sits on the same reader.
-    transport = getattr(client, "transport", None) or getattr(client, "_transport", None)
-    return SecurePinPad.detect(transport) if transport is not None else None
+    return client.pin_pad()
 
 
 # --------------------------------------------------------------------------- P2–P4, P7

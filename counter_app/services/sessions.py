@@ -151,9 +151,7 @@ def _verify(
 
 
 def _detect_pinpad(client: SocialSecurityCardClient) -> SecurePinPad | None:
-    # The client keeps its transport private; the PIN pad sits on the same reader.
-    transport = getattr(client, "transport", None) or getattr(client, "_transport", None)
-    return SecurePinPad.detect(transport) if transport is not None else None
+    return client.pin_pad()
 
 
 @dataclass(frozen=True)

@@ -185,12 +185,8 @@ def build_workstation(
 
 
 def reader_has_pin_pad(client: Any) -> bool:
-    """Whether the reader behind ``client`` has a PIN pad (``SecurePinPad.detect``); card
-    thread only. The client keeps its transport private (as ``services.sessions`` notes)."""
-    from reader.pinpad import SecurePinPad
-
-    transport = getattr(client, "transport", None) or getattr(client, "_transport", None)
-    return transport is not None and SecurePinPad.detect(transport) is not None
+    """Whether the reader behind ``client`` has a PIN pad (PC/SC part 10); card thread only."""
+    return client.pin_pad() is not None
 
 
 def _reader_event(bridge: ReaderBridge, event: Any) -> None:
