@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
+from counter_app.models.base import Base
 from counter_app.models.card import Card
 from counter_app.models.loss import LossReport
 from counter_app.models.security import IdempotencyKey
@@ -37,6 +39,7 @@ from counter_app.services.errors import ConcurrentChange, SubmissionKeyReused
 from counter_app.services.uow import run_retrying
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Base)
 
 #: Attempts of a unit of work that lost a race on a unique constraint.
 UNIQUE_RACE_ATTEMPTS = 4
@@ -98,19 +101,55 @@ def stored_submission(session: Session, key: str, action: str) -> IdempotencyKey
     return row
 
 
+@dataclass(frozen=True)
+class SubmissionRef:
+    """The row a remembered submission produced: its table and primary key. Stored in
+    ``idempotency_keys.result_ref`` as ``table:id``; only this class writes or reads that."""
+
+    table: str
+    row_id: int
+
+    @classmethod
+    def of(cls, row: Base) -> SubmissionRef:
+        row_id = getattr(row, "id", None)
+        if not isinstance(row_id, int):
+            raise ValueError("a submission's row must be flushed (it needs its id)")
+        return cls(row.__tablename__, row_id)
+
+    @classmethod
+    def parse(cls, stored: str | None) -> SubmissionRef | None:
+        table, _, row_id = (stored or "").partition(":")
+        return cls(table, int(row_id)) if table and row_id.isdigit() else None
+
+    def __str__(self) -> str:
+        return f"{self.table}:{self.row_id}"
+
+
 def remember_submission(
-    session: Session, key: str, action: str, staff_id: int | None, result_ref: str, now: dt.datetime
+    session: Session, key: str, action: str, staff_id: int | None, produced: Base,
+    now: dt.datetime,
 ) -> None:
-    """Record the submission under ``key`` in the same transaction as its effect.
+    """Record the submission under ``key`` in the same transaction as its effect, with the
+    row it ``produced`` (:class:`SubmissionRef`).
 
     A concurrent submission of the same key fails on the primary key and, retried, finds
     this row (:func:`stored_submission`)."""
+    ref = str(SubmissionRef.of(produced))
     session.add(
-        IdempotencyKey(
-            key=key, action=action, staff_id=staff_id, created_at=now, result_ref=result_ref
-        )
+        IdempotencyKey(key=key, action=action, staff_id=staff_id, created_at=now, result_ref=ref)
     )
     session.flush()
+
+
+def submitted_row(session: Session, stored: IdempotencyKey, model: type[M]) -> M:
+    """The row that the remembered submission ``stored`` produced, of table ``model``."""
+    ref = SubmissionRef.parse(stored.result_ref)
+    if ref is None or ref.table != model.__tablename__:
+        raise ValueError(f"submission {stored.action} did not produce a {model.__tablename__} row")
+    row = session.get(model, ref.row_id)
+    if row is None:
+        raise ValueError(f"the row of submission {stored.action} is gone")
+    return row
 
 
 def check_key(key: str) -> str:

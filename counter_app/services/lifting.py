@@ -28,6 +28,7 @@ from counter_app.models.forms import FormDocument
 from counter_app.models.holder import Holder
 from counter_app.models.loss import LossKind, LossReport, LossState
 from counter_app.models.office import Office
+from counter_app.models.security import IdempotencyKey
 from counter_app.services import approvals, audit
 from counter_app.services import forms as service_forms
 from counter_app.services.cardops import keyed_client
@@ -40,6 +41,7 @@ from counter_app.services.concurrency import (
     remember_submission,
     run_submission,
     stored_submission,
+    submitted_row,
 )
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
@@ -247,7 +249,7 @@ def lift_loss_report(
         with ctx.uow() as uow:
             stored = stored_submission(uow.session, idempotency_key, ACTION_LIFT)
             if stored is not None:
-                return _stored(uow.session, stored.result_ref, key)
+                return _stored(uow.session, stored, key)
         identity = client.read_identity()
         with ctx.uow() as uow:
             checklist = _checklist(ctx, uow.session, actor, identity, document, ctx.now())
@@ -316,9 +318,8 @@ def _reblock(client: SocialSecurityCardClient, identity: CardIdentity) -> None:
         pass
 
 
-def _stored(session: Session, ref: str | None, key: bytes) -> LiftResult:
-    report = session.get(LossReport, int((ref or "x:0").split(":")[1]))
-    assert report is not None
+def _stored(session: Session, stored: IdempotencyKey, key: bytes) -> LiftResult:
+    report = submitted_row(session, stored, LossReport)
     doc = session.scalars(
         select(FormDocument)
         .where(FormDocument.card_id == report.card_id,
@@ -353,7 +354,7 @@ def _write_lift(
             raise CardNotFound()
         stored = stored_submission(session, idempotency_key, ACTION_LIFT)
         if stored is not None:
-            return _stored(session, stored.result_ref, key)
+            return _stored(session, stored, key)
         checklist = _checklist(ctx, session, actor, identity, document, now)  # again, locked
         if checklist.refusal is not None:
             raise checklist.refusal
@@ -390,8 +391,7 @@ def _write_lift(
             holder_id=holder.id, card_id=card.id, at=now, build=build,
             handler=service_forms.form_staff(actor),
         )  # fmt: skip
-        remember_submission(session, idempotency_key, ACTION_LIFT, actor.staff_id,
-                            f"loss_reports:{report.id}", now)  # fmt: skip
+        remember_submission(session, idempotency_key, ACTION_LIFT, actor.staff_id, report, now)
         audit.record(
             session, actor, ACTION_LIFT, holder_id=holder.id, card_id=card.id,
             details={"report_id": report.id, "form_serial": doc.serial,

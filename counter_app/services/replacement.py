@@ -22,6 +22,7 @@ from counter_app.models.card import Card, CardState
 from counter_app.models.holder import Holder
 from counter_app.models.loss import LossState, ReplacementApplication
 from counter_app.models.office import Office
+from counter_app.models.security import IdempotencyKey
 from counter_app.services import audit
 from counter_app.services import forms as service_forms
 from counter_app.services.concurrency import (
@@ -32,6 +33,7 @@ from counter_app.services.concurrency import (
     remember_submission,
     run_submission,
     stored_submission,
+    submitted_row,
 )
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
@@ -108,9 +110,9 @@ def apply_replacement(
         return run_submission(work)
 
 
-def _stored(session: Session, ref: str | None, key: bytes) -> ReplacementResult:
-    app = session.get(ReplacementApplication, int((ref or "x:0").split(":")[1]))
-    assert app is not None and app.form_serial is not None
+def _stored(session: Session, stored: IdempotencyKey, key: bytes) -> ReplacementResult:
+    app = submitted_row(session, stored, ReplacementApplication)
+    assert app.form_serial is not None
     card = session.get(Card, app.old_card_id)
     assert card is not None
     form = service_forms.stored_form_by_serial(session, app.form_serial, fd.ReplacementForm)
@@ -142,7 +144,7 @@ def _apply(
     now = ctx.now()
     stored = stored_submission(session, idempotency_key, ACTION_REPLACEMENT)
     if stored is not None:
-        return _stored(session, stored.result_ref, key)
+        return _stored(session, stored, key)
     holder = session.get(Holder, holder_id)
     if holder is None:
         raise HolderNotFound()
@@ -150,7 +152,7 @@ def _apply(
     card = card_in_use(session, holder.id)  # locked
     stored = stored_submission(session, idempotency_key, ACTION_REPLACEMENT)
     if stored is not None:
-        return _stored(session, stored.result_ref, key)
+        return _stored(session, stored, key)
     if card is None:
         _refuse_replaced(session, holder.id)
         raise AssertionError("unreachable")
@@ -197,8 +199,7 @@ def _apply(
     )  # fmt: skip
     session.add(app)
     session.flush()  # natural key: one application per old card
-    remember_submission(session, idempotency_key, ACTION_REPLACEMENT, actor.staff_id,
-                        f"replacement_applications:{app.id}", now)  # fmt: skip
+    remember_submission(session, idempotency_key, ACTION_REPLACEMENT, actor.staff_id, app, now)
     audit.record(
         session, actor, ACTION_REPLACEMENT, holder_id=holder.id, card_id=card.id,
         details={"application_id": app.id, "form_serial": document_row.serial,

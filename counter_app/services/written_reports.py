@@ -22,6 +22,7 @@ from counter_app.models.card import Card, CardState
 from counter_app.models.holder import Holder
 from counter_app.models.loss import LossChannel, LossKind, LossReport, LossState
 from counter_app.models.office import Office
+from counter_app.models.security import IdempotencyKey
 from counter_app.services import audit
 from counter_app.services import forms as service_forms
 from counter_app.services.concurrency import (
@@ -32,6 +33,7 @@ from counter_app.services.concurrency import (
     remember_submission,
     run_submission,
     stored_submission,
+    submitted_row,
 )
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
@@ -140,9 +142,9 @@ def register_written_loss(
         return run_submission(work)
 
 
-def _stored_written(session: Session, ref: str | None, key: bytes) -> WrittenLossResult:
-    report = session.get(LossReport, int((ref or "loss_reports:0").split(":")[1]))
-    assert report is not None and report.form_serial is not None
+def _stored_written(session: Session, stored: IdempotencyKey, key: bytes) -> WrittenLossResult:
+    report = submitted_row(session, stored, LossReport)
+    assert report.form_serial is not None
     card = session.get(Card, report.card_id)
     assert card is not None
     form = service_forms.stored_form_by_serial(session, report.form_serial, fd.LossForm)
@@ -167,7 +169,7 @@ def _register_written(
     now = ctx.now()
     stored = stored_submission(session, idempotency_key, ACTION_WRITTEN)
     if stored is not None:
-        return _stored_written(session, stored.result_ref, key)
+        return _stored_written(session, stored, key)
     holder = session.get(Holder, holder_id)
     if holder is None:
         raise HolderNotFound()
@@ -176,7 +178,7 @@ def _register_written(
     # The card lock is held: a concurrent retry of this very submission has committed by now.
     stored = stored_submission(session, idempotency_key, ACTION_WRITTEN)
     if stored is not None:
-        return _stored_written(session, stored.result_ref, key)
+        return _stored_written(session, stored, key)
     if card is None:
         raise CardNotActive("该参保人没有在用的社保卡（可能已申请补卡）。请核对后办理。")
     # L2: a phone report past its deadline has lapsed (recorded here if no job did yet).
@@ -224,8 +226,7 @@ def _register_written(
     if not confirmed:
         raise ConcurrentChange()
     session.refresh(report)
-    remember_submission(session, idempotency_key, ACTION_WRITTEN, actor.staff_id,
-                        f"loss_reports:{report.id}", now)  # fmt: skip
+    remember_submission(session, idempotency_key, ACTION_WRITTEN, actor.staff_id, report, now)
     audit.record(
         session, actor, ACTION_WRITTEN, holder_id=holder.id, card_id=card.id,
         details={"report_id": report.id, "form_serial": document.serial,
