@@ -39,7 +39,9 @@ import json
 import multiprocessing as mp
 import os
 import re
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -147,6 +149,7 @@ def shared(counter: Counter[str]) -> int:
 def run_one(
     url: str, conninfo: str, plan: dict[str, Any], n: int, latency: float,
     args: argparse.Namespace, pins: dict[str, str], run_no: int,
+    remote: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     context = mp.get_context("fork")
     barrier = context.Barrier(n + 1)
@@ -154,7 +157,8 @@ def run_one(
     procs = []
     for wid in range(n):
         cfg = {"wid": wid, "plan": plan["workers"][wid], "url": url, "latency_ms": latency,
-               "seconds": args.seconds, "seed": args.seed, "run": run_no, "pins": pins}
+               "seconds": args.seconds, "seed": args.seed, "run": run_no, "pins": pins,
+               "remote": remote}
         proc = context.Process(target=run_worker, args=(cfg, barrier, results), daemon=True)
         proc.start()
         procs.append(proc)
@@ -171,6 +175,10 @@ def run_one(
         barrier.wait(timeout=600)  # baseline starts
         sampler.phase = "baseline"
         barrier.wait(timeout=600)  # baseline over
+        if remote:
+            barrier.wait(timeout=600)  # logged in through counter-server, remote phase starts
+            sampler.phase = "remote"
+            barrier.wait(timeout=600)  # remote phase over
     except threading.BrokenBarrierError:
         failed = []
         while True:
@@ -199,6 +207,7 @@ def run_one(
     service_waits = sampler.waits.get("service", Counter())
     base_waits = sampler.waits.get("baseline", Counter())
     actions = sorted({a for o in outs for a in o["service"]["latencies"]})
+    remote_waits = sampler.waits.get("remote", Counter())
     rows = []
     for action in actions:
         ours = [x for o in outs for x in o["service"]["latencies"].get(action, [])]
@@ -225,7 +234,48 @@ def run_one(
             "seals": sealer.sealed,
             "seal_p99_ms": pct(sealer.durations, 0.99),
         })  # fmt: skip
+        if remote:
+            rows[-1].update(_remote_figures(outs, action, args.seconds, rows[-1]))
+            rows[-1]["remote_shared_lock_waits"] = shared(remote_waits)
     return rows
+
+
+def _remote_figures(outs: list[dict[str, Any]], action: str, seconds: float,
+                    row: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """The action through counter-server, and the server's added latency per call: the
+    remote p50/p99 minus the in-process p50/p99 of the same run (same workers, same
+    database, the server processes sharing the machine's cores)."""
+    from load_remote import NOT_REMOTE
+
+    calls = [x for o in outs for x in (o["remote"] or {}).get("latencies", {}).get(action, [])]
+    errs: Counter[str] = Counter()
+    for o in outs:
+        errs.update({k: v for k, v in (o["remote"] or {}).get("errors", {}).items()
+                     if k.startswith(action)})  # fmt: skip
+    if not calls:
+        return {"remote_count": 0, "remote_note": NOT_REMOTE.get(action, "no call"),
+                "remote_errors": dict(errs)}  # fmt: skip
+    p50, p99 = pct(calls, 0.5), pct(calls, 0.99)
+    return {
+        "remote_count": len(calls), "remote_throughput": round(len(calls) / seconds, 1),
+        "remote_p50_ms": p50, "remote_p99_ms": p99,
+        "server_added_p50_ms": round(p50 - row["p50_ms"], 2) if p50 and row["p50_ms"] else None,
+        "server_added_p99_ms": round(p99 - row["p99_ms"], 2) if p99 and row["p99_ms"] else None,
+        "remote_errors": dict(errs),
+    }  # fmt: skip
+
+
+def _remote_table(rows: list[dict[str, Any]]) -> str:
+    head = ("workers", "action", "in-process p50", "via server /s", "p50", "p99",
+            "server adds p50", "adds p99", "note")  # fmt: skip
+    lines = ["via counter-server: " + " | ".join(head)]
+    for r in rows:
+        lines.append(" | ".join(str(v) for v in (
+            r["workers"], r["action"], r["p50_ms"], r.get("remote_throughput", "-"),
+            r.get("remote_p50_ms", "-"), r.get("remote_p99_ms", "-"),
+            r.get("server_added_p50_ms", "-"), r.get("server_added_p99_ms", "-"),
+            r.get("remote_note", ""))))  # fmt: skip
+    return "\n".join(lines)
 
 
 def checks(url: str) -> dict[str, Any]:
@@ -288,6 +338,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seal-every", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--pg-url", help="an existing database instead of a throwaway server")
+    parser.add_argument("--via-server", action="store_true",
+                        help="a third phase: the workstations through counter-server (mTLS)")
+    parser.add_argument("--servers", type=int, default=1, choices=(1, 2),
+                        help="counter-server processes for --via-server")
     args = parser.parse_args(argv)
     counts = [int(x) for x in args.workers.split(",") if x.strip()]
     latencies = [float(x) for x in args.latency_ms.split(",") if x.strip()]
@@ -298,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     from counter_app.demo import fill_demo
 
     server = None
+    server_procs: list[Any] = []
+    scratch = ""
     if args.pg_url:
         url = args.pg_url
         from sqlalchemy.engine import make_url
@@ -322,6 +378,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"set-up: {time.perf_counter() - started:.1f} s ({args.fill} demo holders, "
               f"{max(counts)} workstations x {args.holders_per_worker} holders, 39 offices)",
               flush=True)  # fmt: skip
+        remote = None
+        if args.via_server:
+            from load_remote import start_servers
+
+            scratch = tempfile.mkdtemp(prefix="counter-load-pki-")
+            urls, pki_dir, server_procs = start_servers(url, Path(scratch), plan, args.servers)
+            remote = {"urls": urls, "pki": str(pki_dir)}
+            print(f"counter-server: {len(urls)} process(es) {', '.join(urls)} (mutual TLS); "
+                  "card operations (pin_change, lift) are not remote yet and are not run "
+                  "through the server; the full overview is not in the remote interface",
+                  flush=True)  # fmt: skip
         rows: list[dict[str, Any]] = []
         pins: dict[str, str] = {}
         run_no = 0
@@ -329,9 +396,11 @@ def main(argv: list[str] | None = None) -> int:
             for n in counts:
                 run_no += 1
                 t0 = time.perf_counter()
-                got = run_one(url, conninfo, plan, n, latency, args, pins, run_no)
+                got = run_one(url, conninfo, plan, n, latency, args, pins, run_no, remote)
                 rows.extend(got)
                 print(_table(got), flush=True)
+                if remote:
+                    print(_remote_table(got), flush=True)
                 print(f"-- {n} workers, {latency} ms: {time.perf_counter() - t0:.1f} s", flush=True)
         result = {"runs": rows, "checks": checks(url),
                   "machine": {"cpus": os.cpu_count(), "load_avg": os.getloadavg()},
@@ -345,6 +414,12 @@ def main(argv: list[str] | None = None) -> int:
               and c["audit_verify_ok"])  # fmt: skip
         return 0 if ok else 1
     finally:
+        if server_procs:
+            from load_remote import stop_servers
+
+            stop_servers(server_procs)
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
         if server is not None:
             server.stop()
 

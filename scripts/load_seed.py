@@ -50,12 +50,19 @@ def office_of(w: int) -> tuple[str, str, str, str | None, str]:
     return (f"{d}-LD", f"{d} 医疗保险分中心（压测）", "district_subcenter", d, "subcenter_staff")
 
 
+#: The password of every load clerk (a throwaway database's; never a real account's).
+LOAD_PASSWORD = "Load#Test-2026"
+
+
 def seed(url: str, workstations: int, per_workstation: int) -> dict[str, Any]:
     """Create the offices, clerks and holders; return the plan the workers read."""
     from counter_app import db
     from counter_app.models import Card, Holder, Office, Staff
+    from counter_app.services.password_hashing import hash_password
 
     engine = db.create_engine_for(url)
+    # One real hash for every load clerk: ``--via-server`` workstations log in with it.
+    password_hash = hash_password(LOAD_PASSWORD)
     plan: dict[str, Any] = {"workers": []}
     try:
         with db.session_factory(engine)() as s:
@@ -70,7 +77,7 @@ def seed(url: str, workstations: int, per_workstation: int) -> dict[str, Any]:
                     s.flush()
                 office = offices[code]
                 staff = Staff(staff_no=f"LD{w:04d}", name=f"压测窗口{w}", office_id=office.id,
-                              role=role, password_hash="$argon2id$unused",
+                              role=role, password_hash=password_hash,
                               must_change_password=False)  # fmt: skip
                 s.add(staff)
                 home = district or DISTRICTS[w % len(DISTRICTS)]

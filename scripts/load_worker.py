@@ -66,7 +66,7 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
     from counter_app.models import Office, Staff
     from counter_app.services import lifting, records, search, sessions, written_reports
     from counter_app.services.context import Actor, ServiceContext
-    from counter_app.services.idcheck import IdDocument, IdDocumentKind
+    from counter_app.services.idcheck import IdDocument, IdDocumentKind, ManualReason
     from counter_app.services.permissions import OfficeKind, Role
     from counter_app.services.pin_change import change_pin
     from counter_app.services.records import Category
@@ -137,7 +137,8 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
                          "active" if state == "active" else "lost"))  # fmt: skip
 
     def doc(h: Held) -> IdDocument:
-        return IdDocument(IdDocumentKind.RESIDENT_ID, h.info["ssn"])
+        return IdDocument(IdDocumentKind.RESIDENT_ID, h.info["ssn"],
+                          manual_reason=ManualReason.NO_READER)
 
     def client(h: Held) -> SocialSecurityCardClient:
         return SocialSecurityCardClient(InProcessTransport(h.card), keys)
@@ -292,7 +293,12 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
     conn.close()
     barrier.wait(timeout=600)
     engine.dispose()
+    remote = None
+    if cfg.get("remote"):  # --via-server: the same workstation through counter-server
+        from load_remote import remote_phase
+
+        remote = remote_phase(cfg, barrier, held, doc, rng, key)
     statements = {n: sum(1 for o in ops if o[0] == "sql") for n, ops in done_ops.items()}
     return {"wid": wid, "service": service, "baseline": {"latencies": base,
-            "errors": dict(base_errors)}, "statements": statements,
+            "errors": dict(base_errors)}, "statements": statements, "remote": remote,
             "pins": {str(h.info["holder_id"]): h.pin for h in held}}  # fmt: skip
