@@ -34,8 +34,6 @@ from counter_app.services import forms as service_forms
 from counter_app.services.cardops import keyed_client
 from counter_app.services.concurrency import (
     begin_writer,
-    cas_card_state,
-    cas_report_state,
     check_key,
     lock_card,
     remember_submission,
@@ -63,7 +61,7 @@ from counter_app.services.idcheck import (
     id_check_details,
     id_check_text,
 )
-from counter_app.services.loss_records import report_in_force
+from counter_app.services.loss_records import close_report, report_in_force
 from counter_app.services.permissions import Action, OfficeKind
 from counter_app.services.phone_reports import phone_reference
 from counter_app.services.refusals import record_refusal, require
@@ -365,15 +363,8 @@ def _write_lift(
             session, approval, required=ctx.settings.four_eyes,
             digest=lift_digest(actor, identity, idempotency_key), actor=actor, now=now,
         )  # fmt: skip
-        if not cas_card_state(session, card.id, [CardState.LOST, CardState.PHONE_REPORTED_LOST],
-                              CardState.ACTIVE, now):  # fmt: skip
-            raise ConcurrentChange()
-        if not cas_report_state(session, report.id, [LossState.OPEN, LossState.CONFIRMED],
-                                state=LossState.LIFTED, closed_at=now,
-                                closed_office_id=actor.office_id,
-                                closed_staff_id=actor.staff_id):  # fmt: skip
-            raise ConcurrentChange()
-        session.refresh(report)
+        close_report(session, report, card_to=CardState.ACTIVE, report_to=LossState.LIFTED,
+                     actor=actor, now=now)  # fmt: skip
         office = session.get(Office, actor.office_id)
         assert office is not None
         doc_kind, doc_number = document.kind, normalise_id_number(document.number)

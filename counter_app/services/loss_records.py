@@ -21,7 +21,8 @@ from counter_app.models.card import IN_USE_STATES, Card, CardState
 from counter_app.models.loss import ACTIVE_REPORT_STATES, LossKind, LossReport, LossState
 from counter_app.services import audit
 from counter_app.services.concurrency import cas_card_state, cas_report_state, lock_card
-from counter_app.services.errors import CardAlreadyReportedLost
+from counter_app.services.context import Actor
+from counter_app.services.errors import CardAlreadyReportedLost, ConcurrentChange
 from forms import data as fd
 
 _KIND_TEXT = {"temporary": "电话临时挂失", "written": "书面挂失"}
@@ -139,3 +140,27 @@ def card_in_use(session: Session, holder_id: int) -> Card | None:
     card = None if card_id is None else lock_card(session, card_id)
     # Re-checked under the lock: another window may have replaced it meanwhile (R2).
     return card if card is not None and card.state in IN_USE_STATES else None
+
+
+def close_report(
+    session: Session,
+    report: LossReport,
+    *,
+    card_to: CardState,
+    report_to: LossState,
+    actor: Actor,
+    now: dt.datetime,
+) -> None:
+    """End ``report`` as ``report_to`` (lifted, U1; replaced, R2) and move its card from a
+    lost state to ``card_to``: two compare-and-set updates in the caller's transaction, so
+    whichever window changes the card first wins and the other gets
+    :class:`ConcurrentChange` (nothing of it applied)."""
+    lost = [CardState.LOST, CardState.PHONE_REPORTED_LOST]
+    if not cas_card_state(session, report.card_id, lost, card_to, now):
+        raise ConcurrentChange()
+    closing = {"state": report_to, "closed_at": now, "closed_office_id": actor.office_id,
+               "closed_staff_id": actor.staff_id}  # fmt: skip
+    if not cas_report_state(session, report.id, [LossState.OPEN, LossState.CONFIRMED],
+                            **closing):  # fmt: skip
+        raise ConcurrentChange()
+    session.refresh(report)

@@ -27,8 +27,6 @@ from counter_app.services import audit
 from counter_app.services import forms as service_forms
 from counter_app.services.concurrency import (
     begin_writer,
-    cas_card_state,
-    cas_report_state,
     check_key,
     remember_submission,
     run_submission,
@@ -38,13 +36,12 @@ from counter_app.services.concurrency import (
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
     CardNotFound,
-    ConcurrentChange,
     HolderNotFound,
     LossReportRequired,
     ReplacementAlreadyApplied,
 )
 from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
-from counter_app.services.loss_records import card_in_use, report_in_force
+from counter_app.services.loss_records import card_in_use, close_report, report_in_force
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import refusals_audited, require
 from counter_app.validation.idnumber import normalise_id_number
@@ -159,15 +156,8 @@ def _apply(
     report = report_in_force(session, card.id, now)  # L2: a lapsed phone report is none
     if report is None:
         raise LossReportRequired()
-    if not cas_card_state(session, card.id, [CardState.LOST, CardState.PHONE_REPORTED_LOST],
-                          CardState.REPLACEMENT_APPLIED, now):  # fmt: skip
-        raise ConcurrentChange()
-    if not cas_report_state(session, report.id, [LossState.OPEN, LossState.CONFIRMED],
-                            state=LossState.REPLACED, closed_at=now,
-                            closed_office_id=actor.office_id,
-                            closed_staff_id=actor.staff_id):  # fmt: skip
-        raise ConcurrentChange()
-    session.refresh(report)
+    close_report(session, report, card_to=CardState.REPLACEMENT_APPLIED,
+                 report_to=LossState.REPLACED, actor=actor, now=now)  # fmt: skip
     office = session.get(Office, actor.office_id)
     assert office is not None
     doc_kind, doc_number = document.kind, normalise_id_number(document.number)
