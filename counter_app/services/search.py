@@ -15,8 +15,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import aliased
 
 from counter_app.models.audit_actions import AuditAction
@@ -146,34 +147,51 @@ def parse_search(text: str, today: dt.date | None = None) -> SearchQuery:
     return SearchQuery(SearchKind.NAME_BIRTH, name=name, birth_date=birth)
 
 
+# The three searches, built once at import and bound per call (SQLAlchemy caches their
+# compiled forms): building them per call cost more than running them.
+_in_use = aliased(Card)
+# The card's active report (one per card: the partial unique index) rides along so that a
+# phone report past its deadline is shown lapsed at read time (RULES L2).
+_COLUMNS = select(Holder.id, Holder.name, Holder.ssn, Holder.gender, Holder.birth_date,
+                  _in_use.card_number, _in_use.state, LossReport)  # fmt: skip
+_Search = Select[int, str, str, str, dt.date, str, str, LossReport]
+_HELD_IN_USE = _COLUMNS.outerjoin(
+    _in_use, and_(_in_use.holder_id == Holder.id, _in_use.state.in_(IN_USE_STATES))
+)
+_BY_KIND = {
+    # The card typed, whatever its state (a replaced card still finds its holder).
+    SearchKind.CARD_NUMBER: _COLUMNS.join(_in_use, _in_use.holder_id == Holder.id).where(
+        _in_use.card_number == bindparam("card_number")
+    ),
+    SearchKind.SSN: _HELD_IN_USE.where(Holder.ssn == bindparam("ssn")),
+    SearchKind.NAME_BIRTH: _HELD_IN_USE.where(
+        Holder.name == bindparam("name"), Holder.birth_date == bindparam("birth_date")
+    ),
+}
+_SEARCHES = {
+    kind: stmt.outerjoin(LossReport, and_(LossReport.card_id == _in_use.id,
+                                          LossReport.state.in_(ACTIVE_REPORT_STATES)))
+    .order_by(Holder.id).limit(MAX_HITS)
+    for kind, stmt in _BY_KIND.items()
+}  # fmt: skip
+
+
+def _statement_for(query: SearchQuery) -> tuple[_Search, dict[str, Any]]:
+    if query.kind is SearchKind.CARD_NUMBER:
+        return _SEARCHES[query.kind], {"card_number": query.card_number}
+    if query.kind is SearchKind.SSN:
+        return _SEARCHES[query.kind], {"ssn": query.ssn}
+    return _SEARCHES[query.kind], {"name": query.name, "birth_date": query.birth_date}
+
+
 def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit]:
     """RULES Q7: the holders matching ``text`` (one indexed query), audited as a search."""
     require(ctx, actor, Action.VIEW_RECORDS)
     query = parse_search(text, today=ctx.now().date())
-    in_use = aliased(Card)
-    # The card's active report (one per card: the partial unique index) rides along so that
-    # a phone report past its deadline is shown lapsed at read time (RULES L2).
-    stmt = select(Holder.id, Holder.name, Holder.ssn, Holder.gender, Holder.birth_date,
-                  in_use.card_number, in_use.state, LossReport)  # fmt: skip
-    if query.kind is SearchKind.CARD_NUMBER:
-        # The card typed, whatever its state (a replaced card still finds its holder).
-        stmt = stmt.join(in_use, in_use.holder_id == Holder.id).where(
-            in_use.card_number == query.card_number
-        )
-    else:
-        stmt = stmt.outerjoin(
-            in_use, and_(in_use.holder_id == Holder.id, in_use.state.in_(IN_USE_STATES))
-        )
-        if query.kind is SearchKind.SSN:
-            stmt = stmt.where(Holder.ssn == query.ssn)
-        else:
-            stmt = stmt.where(Holder.name == query.name, Holder.birth_date == query.birth_date)
-    stmt = stmt.outerjoin(LossReport, and_(LossReport.card_id == in_use.id,
-                                           LossReport.state.in_(ACTIVE_REPORT_STATES)))
-    stmt = stmt.order_by(Holder.id).limit(MAX_HITS)
+    stmt, params = _statement_for(query)
     now = ctx.now()
     with ctx.uow() as uow:
-        rows = uow.session.execute(stmt).all()
+        rows = uow.session.execute(stmt, params).all()
         hits = [HolderHit(r[0], r[1], mask_id_number(r[2]), r[3], r[4], r[5],
                           None if r[6] is None else card_state_at(r[6], r[7], now))
                 for r in rows]  # fmt: skip

@@ -10,17 +10,20 @@ on every workstation, whatever that call is — not only at the UI's next heartb
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from counter_app.models.office import Staff
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import StaffSessionEnded
 
+#: Built once at import (every service call asks it); bound per call.
+_ACTIVE = select(Staff.active).where(Staff.id == bindparam("staff_id"))
+
 
 def still_active(ctx: ServiceContext, actor: Actor) -> bool:
     """True while ``actor``'s account exists and is not disabled (one short read)."""
     with ctx.read_uow() as uow:
-        active = uow.session.scalar(select(Staff.active).where(Staff.id == actor.staff_id))
+        active = uow.session.scalar(_ACTIVE, {"staff_id": actor.staff_id})
     return bool(active)
 
 
