@@ -232,11 +232,18 @@ def build_rating_report(conn: Connection, first_day: dt.date, last_day: dt.date,
                         by_day, followups)  # fmt: skip
 
 
+def _reason_text(reasons: str | None, comment: str | None) -> str:
+    """What the holder chose (RULES E2): the reason categories, then the phrases tapped."""
+    labels = "、".join(REASON_LABELS[RatingReason(c)] for c in (reasons or "").split(",") if c)
+    parts = [p for p in (labels, (comment or "").strip()) if p]
+    return "：".join(parts)
+
+
 def _open_followups(conn: Connection, where: list[ColumnElement[bool]],
                     today: dt.date) -> tuple[OpenFollowUp, ...]:  # fmt: skip
     rows = conn.execute(
         select(ServiceCase.case_no, Staff.staff_no, CaseRating.level, CaseRating.reasons,
-               CaseRating.rated_at, CaseFollowUp.due_date)
+               CaseRating.comment, CaseRating.rated_at, CaseFollowUp.due_date)
         .select_from(CaseFollowUp)
         .join(ServiceCase, ServiceCase.id == CaseFollowUp.case_id)
         .join(CaseRating, CaseRating.case_id == ServiceCase.id)
@@ -246,8 +253,8 @@ def _open_followups(conn: Connection, where: list[ColumnElement[bool]],
         .limit(FOLLOWUP_LIST_LIMIT)
     )  # fmt: skip
     result = []
-    for case_no, staff_no, level, reasons, rated_at, due in rows:
-        labels = "、".join(REASON_LABELS[RatingReason(c)] for c in (reasons or "").split(",") if c)
+    for case_no, staff_no, level, reasons, comment, rated_at, due in rows:
+        labels = _reason_text(reasons, comment)
         result.append(OpenFollowUp(case_no, staff_no, RATING_LABELS[RatingLevel(level)], labels,
                                    rated_at, due, due < today))  # fmt: skip
     return tuple(result)

@@ -17,7 +17,7 @@ from counter_app import db
 from counter_app.cli.main import main
 from counter_app.demo.generate import fill_demo
 from counter_app.models import Office, Staff
-from counter_app.models.case import CaseFollowUp, CaseRating, RatingLevel, ServiceCase
+from counter_app.models.case import CaseFollowUp, CaseRating, RatingLevel, RatingReason, ServiceCase
 from counter_app.services import cases, ratings, sessions
 from counter_app.services.ratings import RatingAnswer
 from reports.daily import build_daily_report
@@ -115,7 +115,8 @@ def test_E4_figures_of_cases_rated_through_the_services(demo_url: str) -> None: 
     ctx = make_ctx(demo_url, clock)
     clerk = actor_for(ctx, "YB500103-01")
     answers = [RatingAnswer(RatingLevel.VERY_SATISFIED), RatingAnswer(RatingLevel.BASIC),
-               RatingAnswer(RatingLevel.VERY_DISSATISFIED), None, None]  # fmt: skip
+               RatingAnswer(RatingLevel.VERY_DISSATISFIED, (RatingReason.EFFICIENCY,),
+                            "解释不清楚"), None, None]  # fmt: skip
     numbers = []
     for answer in answers:
         session = card_session(ctx)
@@ -149,6 +150,9 @@ def test_E4_figures_of_cases_rated_through_the_services(demo_url: str) -> None: 
     [followup] = report.followups
     assert followup.case_no == numbers[2] and followup.level == "非常不满意"
     assert followup.due_date == dt.date(2025, 3, 31) and not followup.overdue
+    # RULES E2: exactly what the holder chose — the category and the phrase tapped.
+    assert followup.reasons == "效率：解释不清楚"
+    assert "效率：解释不清楚" in str(report.rendered().tables[-1].rows)
     assert later.total.overdue_followups == 1  # 2025-04-02: past 03-31
     # The daily report's rating section, and its CSV lines.
     assert daily.rating is not None and daily.rating.closed == 5
