@@ -26,6 +26,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
 from counter_app.ui.document_number import normalised, number_problem
+from counter_app.ui.fit import follow_content, grow_to_fit
 from counter_app.ui.holder_view import find_value
 from counter_app.ui.id_chip import ChipCheck
 from counter_app.ui.models import display
@@ -79,6 +80,7 @@ class IdCheckDialog(QDialog):
         #: 读取身份证 and the typed number's reason (IDCARD.md; ``id_chip``).
         self.chip = ChipCheck(form, self.kind, self._kinds, self.number)
         self.finished.connect(lambda _code: self.chip.release())
+        self.chip.read_ok = lambda: self.say("")
         form.addRow(self.tr("查询原因"), self.reason_box)
         form.addRow(self.error)
         self.buttons = QDialogButtonBox(
@@ -87,41 +89,48 @@ class IdCheckDialog(QDialog):
         self.buttons.accepted.connect(self.check)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
+        follow_content(form)  # the photo row shown later pushes the dialog taller
         self.number.setFocus()
+
+    def say(self, text: str) -> None:
+        """The error line, word-wrapped; the dialog grows so no line is cut off."""
+        self.error.setText(text)
+        grow_to_fit(self)
 
     def set_document(self, kind: IdDocumentKind, number: str) -> None:
         """Fill the fields (e.g. from the ID card's chip); the service still decides."""
+        self.chip.forget()
         if kind in self._kinds:
             self.kind.setCurrentIndex(self._kinds.index(kind))
         self.number.setText(number)
 
     def check(self) -> None:
-        problem = number_problem(self.number.text())
+        problem = number_problem(self.chip.full_number())
         if problem:
-            self.error.setText(problem)
+            self.say(problem)
             return
         if not self.reason():
-            self.error.setText(self.tr("请填写查询原因。"))
+            self.say(self.tr("请填写查询原因。"))
             return
         if self._submit is None:
             self.accept()
             return
-        self.error.setText(self.tr("正在核验…"))
+        self.say(self.tr("正在核验…"))
         self.buttons.setEnabled(False)
         self._submit(self.document(), self.reason(), self._opened, self._refused)
 
     def _opened(self, result: Any) -> None:
         self.buttons.setEnabled(True)
-        self.error.setText("")
+        self.say("")
         self.result_value = result
         self.accept()
 
     def _refused(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        self.error.setText(str(error))
+        self.say(str(error))
 
     def document(self) -> IdDocument:
-        return self.chip.document(normalised(self.number.text()))
+        return self.chip.document(normalised(self.chip.full_number()))
 
     def reason(self) -> str:
         return self.reason_box.currentText().strip()

@@ -14,6 +14,7 @@ closes, or the service accepted the document). Nothing is written to a file or l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PyQt6.QtCore import Qt
@@ -35,8 +36,10 @@ from counter_app.services.idcheck import (
     ManualReason,
     manual_document,
 )
+from counter_app.ui.fit import grow_to_fit
 from counter_app.ui.i18n import tr
 from counter_app.ui.id_reader import ChipReading, IdCardStation
+from forms.masking import mask_id_number
 from reader.idcard.photo import Portrait
 
 MANUAL_REASONS = list(ManualReason)
@@ -120,9 +123,15 @@ class ChipCheck:
         self.reason = QComboBox()
         self.reason.setObjectName("manualReason")
         self.reason.addItems([tr("idcard", MANUAL_REASON_LABELS[r]) for r in MANUAL_REASONS])
+        # No reason is chosen for the clerk (IDCARD.md typed fallback): they pick the one
+        # that is true; a typed number without one is refused by the ID check.
+        self.reason.setPlaceholderText(tr("idcard", "请选择原因"))
+        self.reason.setCurrentIndex(-1)
         form.addRow(tr("idcard", "人工录入原因"), self.reason)
         self.number.textEdited.connect(self._typed)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        #: Called after a successful chip read (the dialog clears its old error).
+        self.read_ok: Callable[[], None] | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -150,7 +159,10 @@ class ChipCheck:
         document = reading.document
         if document.kind in self.kinds:
             self.kind.setCurrentIndex(self.kinds.index(document.kind))
-        self.number.setText(document.number)
+        # The field shows the masked number; the document keeps the full one for the service.
+        self.number.setText(mask_id_number(document.number))
+        self.reason.setCurrentIndex(-1)  # a chip document needs no reason for typing
+        self.reason.setEnabled(False)
         self.chip_text.setText("\n".join(f"{_label(k)}：{v}" for k, v in reading.lines))
         self.chip_text.setVisible(True)
         if reading.portrait is not None:
@@ -161,6 +173,9 @@ class ChipCheck:
         self.photo.setVisible(True)
         note = reading.photo_problem or tr("idcard", "请对照照片核对本人")
         self.status.setText(tr("idcard", "已读取身份证芯片。") + note)
+        if self.read_ok is not None:
+            self.read_ok()
+        grow_to_fit(self.read_button.window())
 
     def read_failed(self, error: BaseException) -> None:
         self.read_button.setEnabled(True)
@@ -184,12 +199,19 @@ class ChipCheck:
     # -- the document and the end of the check -------------------------------------------
 
     def document(self, number: str) -> IdDocument:
-        """The chip's document when it was read and the number is still the chip's; else
+        """The chip's document when it was read (typing over its number forgets it); else
         the typed ``number`` with the chosen reason (``idcheck.manual_document``)."""
-        if self.reading is not None and self.reading.document.number == number:
+        if self.reading is not None:
             return self.reading.document
-        reason = MANUAL_REASONS[max(0, self.reason.currentIndex())]
-        return manual_document(self.kinds[self.kind.currentIndex()], number, reason)
+        kind = self.kinds[self.kind.currentIndex()]
+        index = self.reason.currentIndex()
+        if not 0 <= index < len(MANUAL_REASONS):  # none chosen: the service says so
+            return IdDocument(kind, number)
+        return manual_document(kind, number, MANUAL_REASONS[index])
+
+    def full_number(self) -> str:
+        """The number to check: the chip's (the field shows it masked) or the typed one."""
+        return self.reading.document.number if self.reading is not None else self.number.text()
 
     def has_chip(self) -> bool:
         return self.reading is not None
@@ -205,6 +227,9 @@ class ChipCheck:
     def forget(self) -> None:
         """A new read or a typed number: nothing of the last read is kept."""
         self.release()
+        if self.reading is not None:
+            self.number.clear()  # the masked chip number is not a typed one
         self.reading = None
+        self.reason.setEnabled(True)
         self.chip_text.clear()
         self.chip_text.setVisible(False)

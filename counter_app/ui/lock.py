@@ -6,7 +6,7 @@ different staff member logging in ends the first one's session.
 from __future__ import annotations
 
 from PyQt6.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal
-from PyQt6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter_app.ui.login import LoginForm
 
@@ -72,14 +72,20 @@ class LockScreen(QWidget):
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
         self.form = LoginForm()
-        self.form.submit.setText(self.tr("解锁"))
+        self.form.set_action(self.tr("解锁"))
         self.form.submitted.connect(self.unlock_requested)
+        # A set width, so a refusal wraps to lines of that width and gets their height.
+        self.form.setFixedWidth(460)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.title)
         layout.addWidget(self.who)
         layout.addWidget(self.hint)
-        layout.addWidget(self.form, 0, Qt.AlignmentFlag.AlignHCenter)
+        centred = QHBoxLayout()  # not an alignment flag: that drops the wrapped height
+        centred.addStretch(1)
+        centred.addWidget(self.form)
+        centred.addStretch(1)
+        layout.addLayout(centred)
         layout.addStretch(2)
 
     def prepare(self, staff_no: str, staff_name: str) -> None:
@@ -92,5 +98,5 @@ class LockScreen(QWidget):
         self.form.password.clear()
         self.form.error.setText("")
         self.form.set_busy(False)
-        self.form.submit.setText(self.tr("解锁"))
+        self.form.set_action(self.tr("解锁"))
         self.form.password.setFocus()

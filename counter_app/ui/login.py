@@ -78,7 +78,8 @@ class LoginForm(QWidget):
         self.password.setObjectName("staffPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("密码"))
-        self.submit = QPushButton(self.tr("登录"))
+        self.action_text = self.tr("登录")
+        self.submit = QPushButton(self.action_text)
         self.submit.setDefault(True)
         self.error = QLabel()
         self.error.setObjectName("loginError")
@@ -110,8 +111,14 @@ class LoginForm(QWidget):
         self.submitted.emit(staff_no, self.password.text())
 
     def set_busy(self, busy: bool) -> None:
+        """While busy the button says so; after, it says what it does (登录, or the lock
+        screen's 解锁 — set with ``set_action``)."""
         self.submit.setEnabled(not busy)
-        self.submit.setText(self.tr("正在登录…") if busy else self.tr("登录"))
+        self.submit.setText(self.tr("正在登录…") if busy else self.action_text)
+
+    def set_action(self, text: str) -> None:
+        self.action_text = text
+        self.submit.setText(text)
 
     def refused(self, message: str) -> None:
         self.set_busy(False)

@@ -98,7 +98,9 @@ def test_form_sends_the_chip_document_or_the_typed_number_with_its_reason(
     chip, kind, number = _form(qtbot)
     assert station.place(SSN)
     chip.show_reading(station.read())  # what the pool thread hands back
-    assert number.text() == SSN and "王建国" in chip.chip_text.text()
+    # The field shows the masked number; the document keeps the full one (IDCARD.md).
+    assert number.text() == "500***********0310" and "王建国" in chip.chip_text.text()
+    assert chip.full_number() == SSN and chip.document(SSN).number == SSN
     assert not chip.photo.pixmap().isNull()
     assert chip.document(SSN).method is CheckMethod.CHIP
     chip.release()  # the service accepted it: the portrait goes, the document stays

@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.services.errors import DatabaseUnavailable
 from counter_app.ui.clerk_text import clerk_text
+from counter_app.ui.fit import follow_content, grow_to_fit
 from counter_app.ui.tasks import Task
 from reader.errors import CardRemoved, NoCard
 
@@ -76,6 +77,7 @@ class WorkflowDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
+        follow_content(layout)  # rows shown later (the ID photo) push the dialog taller
         self.result_label = QLabel()
         self.result_label.setObjectName("workflowResult")
         self.result_label.setWordWrap(True)
@@ -133,6 +135,7 @@ class WorkflowDialog(QDialog):
             "background: #b00020; color: white; padding: 6px;" if outage else "color: #b00020;"
         )
         self.banner.setVisible(bool(text))
+        grow_to_fit(self)  # a wrapped reason is shown whole, never cut off
 
     def show_result(self, text: str) -> None:
         self.result_label.setText(text)

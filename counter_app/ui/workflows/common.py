@@ -33,13 +33,13 @@ class DocumentFields:
     def document(self) -> IdDocument:
         """The chip's document, or the one typed with its reason; ``ValidationError`` when
         the number is not valid."""
-        number = parse_id_number(self.number.text()).number
+        number = parse_id_number(self.chip.full_number()).number
         return self.chip.document(number)
 
     def check(self) -> str:
         """Empty when the number has a valid form, else the Chinese reason (never the
         right check digit). Whether it is the holder's number, the service decides."""
-        return number_problem(self.number.text())
+        return number_problem(self.chip.full_number())
 
 
 def add_print_buttons(dialog: Any, pdf: bytes, title: str) -> FormPrinter:

@@ -41,7 +41,8 @@ class LossReportDialog(WorkflowDialog):
         card = find_value(overview, "card_number") or ""
         state = find_value(overview, "state_label", "state") or ""
         form.addRow(QLabel(self.tr("持卡人：") + f"{name}　{display(ssn, 'ssn')}"))
-        form.addRow(QLabel(self.tr("卡号：") + f"{card}　{self.tr('卡状态：')}{state}"))
+        masked = display(card, "card_number")
+        form.addRow(QLabel(self.tr("卡号：") + f"{masked}　{self.tr('卡状态：')}{state}"))
         self.documents = DocumentFields(form)
         self.phone = QLineEdit()
         self.phone.setObjectName("contactPhone")

@@ -40,7 +40,8 @@ def holder_line(dialog: WorkflowDialog) -> str:
     state = find_value(overview, "state_label", "state") or ""
     text = tr("workflow", "持卡人：") + f"{name}　{display(ssn, 'ssn')}"
     if card:
-        text += "　" + tr("workflow", "卡号：") + f"{card}　{tr('workflow', '卡状态：')}{state}"
+        masked = display(card, "card_number")
+        text += "　" + tr("workflow", "卡号：") + f"{masked}　{tr('workflow', '卡状态：')}{state}"
     return text
 
 
@@ -61,6 +62,13 @@ class IdDocumentStep:
         note.setWordWrap(True)
         form.addRow(note)
         self.fields = DocumentFields(form, kinds or DOCUMENT_KINDS)
+        self.fields.chip.read_ok = self._chip_read
+
+    def _chip_read(self) -> None:
+        """A good chip read: the last refusal's red banner no longer applies."""
+        dialog = self.page.window()
+        if isinstance(dialog, WorkflowDialog):
+            dialog.error("")
 
     def check(self) -> str:
         """Empty when the number has the form of a citizen ID number, else the reason."""

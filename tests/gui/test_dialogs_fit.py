@@ -1,0 +1,129 @@
+"""What a new user saw under Xvfb: error text cut off at the top and bottom of a dialog, the
+ID photo running under the 人工录入原因 row, a red refusal still shown after a good chip
+read, a reason for typing still chosen for a chip document, the lock screen's button
+turning into 登录, and the full card number in the workflow dialogs' holder line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from PyQt6.QtWidgets import QLabel, QWidget
+
+from counter_app.services.idcheck import CheckMethod
+from counter_app.ui.id_check import IdCheckDialog
+from counter_app.ui.id_reader import IdCardStation
+from counter_app.ui.lock import LockScreen
+from reader.idcard.emulator import PtyIdReader
+from reader.idcard.profile import DEMO_SAM_ID
+
+pytestmark = pytest.mark.gui
+
+SSN = "500103196803150310"
+CARD = {"kind": "resident", "name": "王建国", "gender": "1", "nation": "01",
+        "birth": "19680315", "address": "重庆市渝中区民族路188号", "id_number": SSN,
+        "authority": "重庆市公安局渝中区分局", "valid_from": "20160104", "valid_to": "长期"}
+LONG = ("身份证号码校验位（第18位）与前17位不符，号码有误。请对照证件逐位核对后重新输入；"
+        "证件号码确实如此时，请持卡人到公安机关核实证件。所出示证件的号码与持卡人不一致。")
+
+
+@pytest.fixture
+def station() -> Iterator[IdCardStation]:
+    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
+    path = emulator.start()
+    made = IdCardStation(path, "demo", emulator=emulator, demo_profiles=lambda: {SSN: CARD},
+                         polls=2)  # fmt: skip
+    yield made
+    made.close()
+
+
+def _fits(label: QLabel) -> bool:
+    """The label got at least the height its wrapped text needs at its width."""
+    return label.wordWrap() and label.height() >= label.heightForWidth(label.width()) > 0
+
+
+def _settle(qtbot: Any, widget: QWidget) -> None:
+    qtbot.wait(30)  # the pending layout requests and the deferred grow run
+
+
+def _dialog(qtbot: Any) -> IdCheckDialog:
+    dialog = IdCheckDialog({"name": "王建国", "ssn": SSN})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_a_long_id_check_error_wraps_and_the_dialog_grows_to_show_it(qtbot: Any) -> None:
+    dialog = _dialog(qtbot)
+    before = dialog.height()
+    dialog.say(LONG)
+    _settle(qtbot, dialog)
+    assert _fits(dialog.error)
+    assert dialog.height() > before
+    bottom = dialog.error.geometry().bottom()
+    assert bottom <= dialog.buttons.geometry().top()  # not under the buttons
+
+
+def test_a_good_chip_read_clears_the_error_the_reason_and_masks_the_number(
+        qtbot: Any, station: IdCardStation) -> None:
+    dialog = _dialog(qtbot)
+    dialog.say("所出示证件的号码与持卡人不一致，请核对证件。")
+    dialog.chip.reason.setCurrentIndex(1)
+    assert station.place(SSN)
+    dialog.chip.show_reading(station.read())
+    _settle(qtbot, dialog)
+    assert dialog.error.text() == ""
+    assert dialog.chip.reason.currentIndex() == -1 and not dialog.chip.reason.isEnabled()
+    assert dialog.number.text() == "500***********0310"  # IDCARD.md: masked on screen
+    document = dialog.document()
+    assert document.method is CheckMethod.CHIP and document.number == SSN
+    # The photo does not run under the 人工录入原因 row.
+    photo = dialog.chip.photo
+    top_left = photo.mapTo(dialog, photo.rect().topLeft())
+    photo_bottom = top_left.y() + photo.height()
+    reason_top = dialog.chip.reason.mapTo(dialog, dialog.chip.reason.rect().topLeft()).y()
+    assert photo.isVisible() and photo_bottom <= reason_top
+    dialog.reject()
+
+
+def test_typing_over_the_chip_number_makes_it_a_typed_document_again(
+        qtbot: Any, station: IdCardStation) -> None:
+    dialog = _dialog(qtbot)
+    assert station.place(SSN)
+    dialog.chip.show_reading(station.read())
+    qtbot.keyClicks(dialog.number, "5")
+    assert dialog.chip.reading is None and dialog.chip.reason.isEnabled()
+    assert "*" not in dialog.number.text()
+    dialog.reject()
+
+
+def test_a_wrong_unlock_password_keeps_the_unlock_button_and_shows_the_whole_message(
+        qtbot: Any) -> None:
+    screen = LockScreen()
+    qtbot.addWidget(screen)
+    screen.resize(1200, 800)
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.prepare("CK500103-01", "窗口员甲")
+    screen.form.submitted.emit("CK500103-01", "x")
+    screen.form.set_busy(True)
+    screen.form.refused("密码错误。工号与密码不匹配，或账户已被停用。请重新输入；连续多次错误后账户将被锁定，"
+                        "可请系统管理员解锁。")
+    _settle(qtbot, screen)
+    assert screen.form.submit.text() == "解锁"
+    assert _fits(screen.form.error)
+
+
+def test_workflow_holder_line_shows_the_masked_card_number() -> None:
+    from counter_app.ui.workflows.steps import holder_line
+
+    overview = {"name": "赵强", "ssn": "500104199507070754", "card_number": "A12900009",
+                "state_label": "正常"}
+    dialog: Any = SimpleNamespace(window_=SimpleNamespace(holder=SimpleNamespace(
+        overview=overview)))
+    line = holder_line(dialog)
+    assert "A12900009" not in line and "A****0009" in line
+    assert "500104199507070754" not in line
