@@ -17,7 +17,6 @@ the stored form data therefore holds no full ID number either.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -34,6 +33,7 @@ from counter_app.services import audit, sessions
 from counter_app.services import forms as service_forms
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import SessionRequired
+from counter_app.services.form_result import CarriesForm
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import require
 from counter_app.services.session_summary import AccessSummary, SessionRef, access_summary
@@ -47,7 +47,7 @@ DEFAULT_PURPOSE = "持卡人本人到窗口办理"
 
 
 @dataclass(frozen=True)
-class AccessSlipResult:
+class AccessSlipResult(CarriesForm):
     """The ended session's summary, the registered slip and, on demand, its PDF."""
 
     summary: AccessSummary
@@ -56,12 +56,6 @@ class AccessSlipResult:
     #: True when this session's slip had been issued before (returned unchanged).
     already_issued: bool
     form_key: bytes = field(repr=False, default=b"")
-
-    @cached_property
-    def pdf(self) -> bytes:
-        from forms.render import render_form
-
-        return render_form(self.form, key=self.form_key)
 
 
 class _Ref:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,6 +53,7 @@ from counter_app.services.errors import (
     WrongCard,
     WrongDistrict,
 )
+from counter_app.services.form_result import CarriesForm
 from counter_app.services.idcheck import (
     LIFT_DOCUMENTS,
     IdDocumentLike,
@@ -103,7 +103,7 @@ class LiftChecklist:
 
 
 @dataclass(frozen=True)
-class LiftResult:
+class LiftResult(CarriesForm):
     report_id: int
     card_id: int
     holder_id: int
@@ -113,12 +113,6 @@ class LiftResult:
     app_unblocked: bool
     already_done: bool
     form_key: bytes = field(repr=False, default=b"")
-
-    @cached_property
-    def pdf(self) -> bytes:
-        from forms.render import render_form
-
-        return render_form(self.form, key=self.form_key)
 
 
 def lift_digest(actor: Actor, identity: CardIdentity, idempotency_key: str) -> str:

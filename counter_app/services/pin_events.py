@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,6 +43,7 @@ from counter_app.services.errors import (
     WeakPin,
     WrongCard,
 )
+from counter_app.services.form_result import CarriesForm
 from counter_app.services.sessions import HolderSession
 from counter_app.services.uow import run_retrying
 from forms import data as fd
@@ -56,7 +56,7 @@ from reader.pinbuffer import PinBuffer
 PIN_DIGITS = 6
 
 
-class WithReceipt:
+class WithReceipt(CarriesForm):
     """The registered receipt of a reset or unblock (None for a PIN change) and its PDF."""
 
     receipt: fd.PinReceipt | None
@@ -67,14 +67,8 @@ class WithReceipt:
     def form(self) -> fd.PinReceipt | None:
         return self.receipt
 
-    @cached_property
-    def pdf(self) -> bytes:
-        """The receipt drawn from its plain data (``forms.render``); no receipt: empty."""
-        if self.receipt is None:
-            return b""
-        from forms.render import render_form
-
-        return render_form(self.receipt, key=self.form_key)
+    def printable(self) -> fd.Form | None:
+        return self.receipt
 
 
 @dataclass(frozen=True)

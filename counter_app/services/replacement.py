@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +39,7 @@ from counter_app.services.errors import (
     LossReportRequired,
     ReplacementAlreadyApplied,
 )
+from counter_app.services.form_result import CarriesForm
 from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
 from counter_app.services.loss_records import card_in_use, close_report, report_in_force
 from counter_app.services.permissions import Action
@@ -64,7 +64,7 @@ class ReplacementExists(ReplacementAlreadyApplied):
 
 
 @dataclass(frozen=True)
-class ReplacementResult:
+class ReplacementResult(CarriesForm):
     application_id: int
     old_card_id: int
     old_card_number: str
@@ -72,12 +72,6 @@ class ReplacementResult:
     form: fd.ReplacementForm
     already_done: bool
     form_key: bytes = field(repr=False, default=b"")
-
-    @cached_property
-    def pdf(self) -> bytes:
-        from forms.render import render_form
-
-        return render_form(self.form, key=self.form_key)
 
 
 def apply_replacement(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from sqlalchemy.orm import Session
 
@@ -42,6 +41,7 @@ from counter_app.services.errors import (
     HolderNotFound,
     InvalidLossDetails,
 )
+from counter_app.services.form_result import CarriesForm
 from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
 from counter_app.services.loss_records import (
     LossAlreadyReported,
@@ -74,7 +74,7 @@ class WrittenLossInput:
 
 
 @dataclass(frozen=True)
-class WrittenLossResult:
+class WrittenLossResult(CarriesForm):
     """The written report, the plain form data (``forms``) and, on demand, its PDF."""
 
     report: LossReportView
@@ -84,12 +84,6 @@ class WrittenLossResult:
     #: True when this submission (idempotency key) had already been applied.
     already_done: bool
     form_key: bytes = field(repr=False, default=b"")
-
-    @cached_property
-    def pdf(self) -> bytes:
-        from forms.render import render_form
-
-        return render_form(self.form, key=self.form_key)
 
 
 # --------------------------------------------------------------------------- L2–L4 written
