@@ -19,12 +19,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QFont
+from PyQt6.QtGui import QFont, QFontMetrics
 from PyQt6.QtWidgets import (
     QApplication,
     QGridLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -50,10 +51,24 @@ def _big(points: int) -> QFont:
     return font
 
 
+#: How long the holder sees 谢谢您的评价 after answering.
+THANKS_MS = 3000
+#: Room a push button needs beside its text (frame and padding of any style).
+_BUTTON_PADDING = 28
+
+
+def _fit(button: QPushButton) -> None:
+    """The button is never narrower than its text in its own font (no clipped labels)."""
+    metrics = QFontMetrics(button.font())
+    button.setMinimumWidth(metrics.horizontalAdvance(button.text()) + _BUTTON_PADDING)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+
 def _button(text: str, points: int = 20, checkable: bool = False) -> QPushButton:
     button = QPushButton(text)
     button.setFont(_big(points))
     button.setMinimumHeight(72 if points >= 20 else 52)
+    _fit(button)
     button.setCheckable(checkable)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never reachable from a keyboard
     button.setAutoDefault(False)
@@ -70,12 +85,14 @@ class RatingPanel(QWidget):
         self.setObjectName("ratingPanel")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.title = QLabel(self.tr("请您对本次服务作出评价"))
-        self.title.setFont(_big(24))
+        self.title.setFont(_big(20))
+        self.title.setWordWrap(True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.case_label = QLabel()
         self.case_label.setObjectName("ratingCase")
         self.case_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.case_label.setFont(_big(14))
+        self.case_label.setWordWrap(True)
+        self.case_label.setFont(_big(12))
         self.pages = QStackedWidget()
         self.level_buttons: dict[RatingLevel, QPushButton] = {}
         levels = QWidget()
@@ -88,6 +105,12 @@ class RatingPanel(QWidget):
             self.level_buttons[level] = button
         self.pages.addWidget(levels)
         self.pages.addWidget(self._reasons_page())
+        self.thanks = QLabel(self.tr("谢谢您的评价"))
+        self.thanks.setObjectName("ratingThanks")
+        self.thanks.setFont(_big(26))
+        self.thanks.setWordWrap(True)
+        self.thanks.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages.addWidget(self.thanks)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.case_label)
@@ -106,15 +129,17 @@ class RatingPanel(QWidget):
         for i, (reason, label) in enumerate(self._reason_texts().items()):
             button = _button(label, 18, checkable=True)
             button.setObjectName(f"reason_{reason.value}")
-            grid.addWidget(button, 0, i)
+            grid.addWidget(button, i // 3, i % 3)
             self.reason_buttons[reason] = button
         self.phrase_buttons: list[QPushButton] = []
+        phrases = QGridLayout()
         for i, phrase in enumerate(PHRASES):
             button = _button(phrase, 14, checkable=True)
             button.setObjectName(f"phrase_{i}")
-            grid.addWidget(button, 1 + i // 3, i % 3)
+            phrases.addWidget(button, i // 2, i % 2)
             self.phrase_buttons.append(button)
         layout.addLayout(grid)
+        layout.addLayout(phrases)
         self.submit = _button(self.tr("提交评价"), 22)
         self.submit.setObjectName("ratingSubmit")
         self.submit.clicked.connect(self.send)
@@ -136,9 +161,13 @@ class RatingPanel(QWidget):
         self.level = None
         for button in (*self.reason_buttons.values(), *self.phrase_buttons):
             button.setChecked(False)
-        text = self.tr("办件编号 %1　　经办人工号 %2")
+        text = self.tr("办件编号：%1\n经办人工号：%2")
         self.case_label.setText(text.replace("%1", prompt.case_no).replace("%2", prompt.staff_no))
         self.pages.setCurrentIndex(0)
+
+    def thank(self) -> None:
+        """The holder answered: 谢谢您的评价 until the panel is withdrawn."""
+        self.pages.setCurrentWidget(self.thanks)
 
     def choose(self, level: RatingLevel) -> None:
         """A level was tapped: the two lowest ask for reasons first (RULES E2)."""
@@ -178,6 +207,10 @@ class ScreenRatingDevice(QObject):
         self.panel.answered.connect(self._answered)
         self._on_answer: Callable[[RatingAnswer], None] | None = None
         self._filter_on = False
+        #: Runs while the holder reads 谢谢您的评价; the panel goes when it fires.
+        self.thanks_timer = QTimer(self)
+        self.thanks_timer.setSingleShot(True)
+        self.thanks_timer.timeout.connect(self._hide)
 
     @property
     def asking(self) -> bool:
@@ -185,6 +218,7 @@ class ScreenRatingDevice(QObject):
 
     def ask(self, prompt: RatingPrompt, on_answer: Callable[[RatingAnswer], None]) -> None:
         self.pin_entry.cancel()  # a PIN entry never stays open under the rating
+        self.thanks_timer.stop()
         self._on_answer = on_answer
         self.panel.start(prompt)
         self.pin_entry.panel.setCurrentWidget(self.panel)
@@ -193,9 +227,13 @@ class ScreenRatingDevice(QObject):
         self.showing.emit(True)
 
     def withdraw(self) -> None:
-        was = self._on_answer is not None
+        was = self._on_answer is not None or self.thanks_timer.isActive()
         self._on_answer = None
+        self.thanks_timer.stop()
         self._keys_blocked(False)
+        self._take_down(was)
+
+    def _take_down(self, was: bool) -> None:
         panel = self.pin_entry.panel
         if panel.currentWidget() is self.panel:
             panel.setCurrentWidget(panel.idle)
@@ -204,9 +242,17 @@ class ScreenRatingDevice(QObject):
         if was:
             self.showing.emit(False)
 
+    def _hide(self) -> None:
+        """谢谢您的评价 has been shown long enough."""
+        if self._on_answer is None:
+            self._take_down(True)
+
     def _answered(self, answer: RatingAnswer) -> None:
         callback = self._on_answer
-        self.withdraw()
+        self._on_answer = None
+        self._keys_blocked(False)
+        self.panel.thank()
+        self.thanks_timer.start(THANKS_MS)
         if callback is not None:
             callback(answer)
 

@@ -30,7 +30,7 @@ def test_E2_E3_holder_rates_poorly_and_the_supervisor_closes_the_follow_up(
     assert c.ws.pin_entry.panel.currentWidget() is panel and panel.isVisible()
     case_text = panel.case_label.text()
     assert "500103-YB-" in case_text and "YB500103-01" in case_text
-    case_no = case_text.split()[1]
+    case_no = case_text.splitlines()[0].split("：")[1]
     assert rating.status_label.text() == "请持卡人评价…"
     # The clerk's keyboard: Enter, Space, digits, F12 — none of it rates.
     for target in (c.window, panel, panel.level_buttons[RatingLevel.VERY_SATISFIED]):

@@ -58,7 +58,32 @@ def test_E2_holder_rates_on_the_holder_screen_and_the_clerk_sees_only_the_status
     texts = " ".join(w.text() for w in window.findChildren(type(rating.status_label))
                      if not holder_side.isAncestorOf(w))  # fmt: skip
     assert "已评价" in texts and "满意" not in texts
+    # The holder is thanked for a few seconds, then the panel goes.
+    assert panel.pages.currentWidget() is panel.thanks and "谢谢您的评价" in panel.thanks.text()
+    assert window.pins.panel.currentWidget() is panel and rating.device.thanks_timer.isActive()
+    rating.device.thanks_timer.timeout.emit()
     assert window.pins.panel.currentWidget() is not panel
+
+
+def test_E2_every_text_of_the_rating_panel_fits(window: Any, rating: Any, qtbot: Any) -> None:
+    """Nothing clipped on the holder-facing panel: each button at least as wide as its text,
+    the case number and staff number each on a line that fits."""
+    _serve_and_end(window)
+    panel = rating.device.panel
+    qtbot.mouseClick(panel.level_buttons[RatingLevel.DISSATISFIED], Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    buttons = [*panel.level_buttons.values(), *panel.reason_buttons.values(),
+               *panel.phrase_buttons, panel.submit]  # fmt: skip
+    for button in buttons:
+        advance = button.fontMetrics().horizontalAdvance(button.text())
+        assert button.sizeHint().width() >= advance, button.text()
+        if button.isVisible():
+            assert button.width() >= advance, button.text()
+    label = panel.case_label
+    lines = label.text().split("\n")
+    assert any("经办人工号" in line for line in lines) and len(lines) == 2
+    for line in lines:
+        assert label.width() >= label.fontMetrics().horizontalAdvance(line), line
 
 
 def test_E2_clerk_keys_do_not_reach_the_rating(
