@@ -14,7 +14,7 @@ from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxL
 
 from counter_app.api import CounterServices, category_member
 from counter_app.services.context import Actor
-from counter_app.ui.models import display, value_of
+from counter_app.ui.item_models import display, value_of
 from counter_app.ui.record_view import RecordView
 from counter_app.ui.tasks import TaskRunner
 

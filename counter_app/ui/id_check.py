@@ -29,7 +29,7 @@ from counter_app.ui.document_number import normalised, number_problem
 from counter_app.ui.fit import follow_content, grow_to_fit
 from counter_app.ui.holder_view import find_value
 from counter_app.ui.id_chip import ChipCheck
-from counter_app.ui.models import display
+from counter_app.ui.item_models import display
 
 #: Document kinds staff may accept (RULES L3, P5, U2).
 DOCUMENT_KINDS = list(IdDocumentKind)

@@ -13,7 +13,7 @@ from typing import Any
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.ui.id_reader import IdCardStation
-from counter_app.ui.models import display
+from counter_app.ui.item_models import display
 
 
 class DemoIdCardPanel(QWidget):

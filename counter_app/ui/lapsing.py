@@ -16,7 +16,7 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QDialog, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from counter_app.services.permissions import Action
-from counter_app.ui.models import FIELD_LABELS, RecordTableModel
+from counter_app.ui.item_models import FIELD_LABELS, RecordTableModel
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow

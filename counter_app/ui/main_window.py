@@ -36,8 +36,8 @@ from counter_app.ui.actions import Situation, availability
 from counter_app.ui.card_session import CardLogin
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.holder_view import HolderView, find_value
+from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.lock import IdleWatcher, LockScreen
-from counter_app.ui.models import RecordTableModel
 from counter_app.ui.pin_entry import PinEntry
 from counter_app.ui.reader_bridge import ReaderBridge, ReaderState
 from counter_app.ui.search_pane import HIT_COLUMNS, SearchPane

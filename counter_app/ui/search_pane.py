@@ -12,7 +12,7 @@ from typing import Any
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QAbstractItemView, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from counter_app.ui.models import RecordTableModel
+from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.search import SearchBox
 
 HIT_COLUMNS = ["name", "gender", "ssn", "birth_date", "card_number", "card_state"]

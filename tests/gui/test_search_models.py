@@ -8,7 +8,7 @@ from PyQt6.QtCore import Qt
 
 from counter_app.services.permissions import Action, OfficeKind, Role
 from counter_app.ui.actions import Situation, availability, card_state_kind
-from counter_app.ui.models import FieldsModel, RecordTableModel
+from counter_app.ui.item_models import FieldsModel, RecordTableModel
 from counter_app.ui.search import SearchBox, classify
 from tests.gui.fakes import SSN, HolderHit, make_actor
 

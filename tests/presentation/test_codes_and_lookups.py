@@ -90,7 +90,7 @@ def test_Q5_Q6_lookup_pages_read_as_words(sqlite_ctx: ServiceContext) -> None:
 def test_screen_tables_decode_search_hits() -> None:
     """The search hits table (RULES Q7) shows 男 and 正常, never 1 and active."""
     pytest.importorskip("PyQt6")
-    from counter_app.ui.models import display
+    from counter_app.ui.item_models import display
 
     assert display("1", "gender") == "男"
     assert display("active", "card_state") == "正常"

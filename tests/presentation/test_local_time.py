@@ -57,7 +57,7 @@ def test_screen_record_page_shows_shanghai_time() -> None:
 
 def test_screen_tables_show_shanghai_time() -> None:
     pytest.importorskip("PyQt6")
-    from counter_app.ui.models import display
+    from counter_app.ui.item_models import display
 
     assert display(UTC_EVENING) == SCREEN
     assert display(NAIVE_UTC) == SCREEN

@@ -16,7 +16,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QDialog
 
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons, form_pdf
+from counter_app.ui.workflows.form_parts import add_print_buttons, form_pdf
 
 if TYPE_CHECKING:
     from counter_app.ui.workflows.host import WorkflowHost

@@ -22,7 +22,7 @@ from PyQt6.QtWidgets import QLabel, QLineEdit
 from counter_app.services.errors import ApprovalInvalid
 from counter_app.ui.i18n import tr
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import page_with_form
+from counter_app.ui.workflows.form_parts import page_with_form
 
 SELF_APPROVAL = "不能由经办人本人复核：四眼原则要求由本机构的另一位主管当场输入其工号和密码。"
 REFUSAL_CAUSES = (

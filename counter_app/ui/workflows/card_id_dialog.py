@@ -18,7 +18,7 @@ from counter_app.services.errors import (
     ManualIdCheckForbidden,
 )
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons, form_pdf
+from counter_app.ui.workflows.form_parts import add_print_buttons, form_pdf
 from counter_app.ui.workflows.steps import HolderPins, IdDocumentStep, holder_line
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from counter_app.ui.card_session import purpose_text
 from counter_app.ui.document_number import number_problem
 from counter_app.ui.keypad import PinRequest
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import DocumentFields, page_with_form
+from counter_app.ui.workflows.form_parts import DocumentFields, page_with_form
 from reader.errors import WrongPin
 from reader.pinbuffer import PinBuffer
 

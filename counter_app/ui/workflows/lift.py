@@ -20,10 +20,10 @@ from PyQt6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 from counter_app.services.errors import ApprovalInvalid, ApprovalRequired, ServiceError
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocumentKind
 from counter_app.services.permissions import ACTION_LABELS, Action
-from counter_app.ui.models import display
+from counter_app.ui.item_models import display
 from counter_app.ui.workflows.approval import approval_step
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons, form_pdf, page_with_form
+from counter_app.ui.workflows.form_parts import add_print_buttons, form_pdf, page_with_form
 from counter_app.ui.workflows.steps import HolderPins, IdDocumentStep, pin_page, wipe_all
 from reader.errors import PinBlocked, WrongPin
 from reader.pinbuffer import PinBuffer

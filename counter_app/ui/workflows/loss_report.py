@@ -13,9 +13,9 @@ from PyQt6.QtCore import QDate
 from PyQt6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit
 
 from counter_app.ui.holder_view import find_value
-from counter_app.ui.models import display
+from counter_app.ui.item_models import display
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import (
+from counter_app.ui.workflows.form_parts import (
     DocumentFields,
     add_print_buttons,
     form_pdf,

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from PyQt6.QtWidgets import QCheckBox, QLabel
 
 from counter_app.services.permissions import Action
-from counter_app.ui.models import display
+from counter_app.ui.item_models import display
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import add_print_buttons, form_pdf, page_with_form
+from counter_app.ui.workflows.form_parts import add_print_buttons, form_pdf, page_with_form
 from counter_app.ui.workflows.steps import IdDocumentStep, holder_line
 
 if TYPE_CHECKING:

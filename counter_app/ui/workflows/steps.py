@@ -24,10 +24,10 @@ from counter_app.ui.card_session import purpose_text
 from counter_app.ui.holder_view import find_value
 from counter_app.ui.i18n import tr
 from counter_app.ui.id_check import DOCUMENT_KINDS
+from counter_app.ui.item_models import display
 from counter_app.ui.keypad import PinRequest
-from counter_app.ui.models import display
 from counter_app.ui.workflows.base import WorkflowDialog
-from counter_app.ui.workflows.common import DocumentFields, page_with_form
+from counter_app.ui.workflows.form_parts import DocumentFields, page_with_form
 from reader.pinbuffer import PinBuffer
 
 
