@@ -161,6 +161,10 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
         if no_card:
             return _no_card_in_use(action)
     elif action is Action.LIFT_LOSS_REPORT:
+        if not s.has_session and s.card_in_reader and kind == "":
+            # No holder shown and the issuer's state of the card in the reader is not
+            # known (the service just ended with the card left in, or the look-up failed).
+            return tr("actions", "读卡器中卡的状态未知。办理解除挂失，请取出卡后重新插入。")
         if kind == "replaced":
             return tr("actions", "该卡已申请补卡，原卡不能再解除挂失。")
         if kind == "cancelled":

@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
             self.clear_search()
             self.card_session = False
             self.card_state = None
+            self.reader_card_state = None  # a new service starts by inserting the card
             self.refresh_actions()
             self.service_ended.emit(summary)
             if self._open_workflow is not None and summary is not None:

@@ -148,7 +148,8 @@ def test_application_blocked(action: Action) -> None:
 def test_without_a_holder_session_only_the_lift_starts_from_the_card(action: Action) -> None:
     """RULES Q7: nothing before the holder is identified, but the lift starts from the card
     alone (U5: the holder types its PIN inside the lift)."""
-    enabled, why = availability(SUBCENTER, action, Situation(card_in_reader=True))
+    s = Situation(card_in_reader=True, reader_card_state="lost")
+    enabled, why = availability(SUBCENTER, action, s)
     assert enabled is (action is LIFT)
     if action is not LIFT:
         assert "核验身份证件" in why

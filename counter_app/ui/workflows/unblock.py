@@ -10,6 +10,7 @@ tries left, and points to a reset (F6) for a holder who has forgotten it.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from counter_app.services.permissions import ACTION_LABELS, Action
@@ -74,6 +75,12 @@ class UnblockDialog(CardIdDialog):
 
     def _done(self, result: Any) -> None:
         self.status.setText("")
+        # The chip's counter is reset (P6): F7 goes off and the PIN services come back on.
+        bridge = self.window_.bridge
+        tries = result.tries_left if result.tries_left is not None else UNBLOCKED_TRIES
+        if bridge.identity is not None:
+            bridge.identity = _with_tries(bridge.identity, tries)
+        self.window_.refresh_actions()
         text = self.tr("卡密码已解锁，密码错误次数已清零。")
         if result.verified:
             text += "<br>" + self.tr("持卡人已输入密码验证成功。")
@@ -91,3 +98,14 @@ class UnblockDialog(CardIdDialog):
         )
         self.show_result(text)
         self.print_receipt(result, self.tr("密码解锁回执"))
+
+
+#: The tries a PIN has again after an unblock (CARD.md: the counter goes back to three).
+UNBLOCKED_TRIES = 3
+
+
+def _with_tries(identity: Any, tries: int) -> Any:
+    try:
+        return dataclasses.replace(identity, pin_tries_left=tries)
+    except TypeError:  # not a dataclass (a test double): leave it
+        return identity
