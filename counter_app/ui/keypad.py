@@ -86,6 +86,9 @@ class HolderKeypad(QWidget):
         self.delete_button = self._command(self.tr("删除"), self.press_delete, big)
         self.reset_button = self._command(self.tr("重置"), self.press_reset, big)
         self.confirm_button = self._command(self.tr("确认"), self.press_confirm, big)
+        for key in (self.delete_button, self.reset_button):  # sized like the digit keys
+            key.setMinimumSize(88, 72)
+            key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.confirm_button.setObjectName("keypadConfirm")
         self.confirm_button.setStyleSheet("background: #1b7f3b; color: white;")
 

@@ -166,3 +166,20 @@ def test_pinpad_variant_says_type_on_the_reader(qtbot: Any) -> None:
     assert "卡号尾号 5674" in entry.panel.pinpad.purpose.text()
     entry.finish()
     assert typing == [True, False]
+
+
+def test_the_bottom_row_keys_line_up_with_the_digit_keys(qtbot: Any) -> None:
+    """删除 / 0 / 重置 have the height of the digit keys and share their top and bottom."""
+    from counter_app.ui.keypad import HolderKeypad
+
+    pad = HolderKeypad(shuffle=False)
+    qtbot.addWidget(pad)
+    pad.resize(420, 900)
+    pad.show()
+    qtbot.waitExposed(pad)
+    zero = pad.digit_buttons[9]
+    one = pad.digit_buttons[0]
+    for key in (pad.delete_button, pad.reset_button):
+        assert key.geometry().top() == zero.geometry().top()
+        assert key.height() == zero.height()
+    assert zero.height() == one.height()
