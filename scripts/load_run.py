@@ -17,6 +17,13 @@ status). For every ``--latency-ms`` value and every ``--workers`` count N:
    rows are shared by workstations of different offices (anything but a card's rows, a
    holder's session, a workstation's audit chain, an office's serial counter).
 
+5. ``--via-server [--servers 1|2]``: a third phase, the same workers through one or two
+   ``counter-server`` processes (throwaway PKI, mutual TLS, same database) running the part
+   of the mix that is remote today; each row gains ``remote_*`` figures and
+   ``server_added_p50_ms``/``server_added_p99_ms`` (remote minus in-process, same run).
+   Card operations are not remote yet: their rows say so (``remote_note``;
+   scripts/load_remote.py).
+
 Afterwards: duplicate active loss reports, duplicate or missing form serials per office and
 year, and ``audit verify`` (after a last seal). JSON (``--json FILE``)::
 
