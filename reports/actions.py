@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from counter_app.models.audit_actions import REFUSED_SUFFIX, AuditAction
+from counter_app.models.audit_actions import REFUSED_SUFFIX, AuditAction, known_label
 
 RECORD_VIEW = AuditAction.RECORD_VIEW.value
 PIN_CHANGE = AuditAction.PIN_CHANGE.value
@@ -177,7 +177,8 @@ def action_label(action: str) -> str:
         return ACTION_LABELS[action]
     if action.endswith(REFUSED_SUFFIX):
         return action_label(action[: -len(REFUSED_SUFFIX)])
-    return action
+    label = known_label(action)  # the one table of names (counter_app.models.audit_actions)
+    return action if label is None else label
 
 
 def category_label(category: str | None) -> str:

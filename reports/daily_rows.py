@@ -290,13 +290,26 @@ def _checkpoint_text(chain: ChainHead) -> str:
         return "尚未生成 (当日封存在日终写入)"
     hash_label = "哈希" if _legacy(chain) else "封存哈希"
     return (f"{_checkpoint_id_label(chain)} {chain.checkpoint_seq}  "
-            f"{hash_label} {chain.checkpoint_hash}")
+            f"{_short_hash(hash_label, chain.checkpoint_hash)}")
 
 
 def _last_event_text(chain: ChainHead) -> str:
     if chain.last_seq is None:
         return "无"
-    return f"序号 {chain.last_seq}  哈希 {chain.last_hash}"
+    return f"序号 {chain.last_seq}  {_short_hash('哈希', chain.last_hash)}"
+
+
+#: Hex digits of a hash printed on the report (the CSV keeps the full hash for checking).
+HASH_PREFIX = 12
+
+
+def _short_hash(label: str, value: str | None) -> str:
+    """``label (前 12 位) abcdef…``: enough to compare by eye with the audit tools' output."""
+    if not value:
+        return f"{label} 无"
+    if len(value) <= HASH_PREFIX:
+        return f"{label} {value}"
+    return f"{label} (前 {HASH_PREFIX} 位) {value[:HASH_PREFIX]}"
 
 
 def _gap_text(gap: SerialGap) -> str:

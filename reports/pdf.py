@@ -2,7 +2,8 @@
 with their header repeated, and bar charts drawn with ``reportlab.graphics``.
 
 Any :class:`reports.model.Report` renders here through its :class:`~reports.model.Rendered`
-content; numbers are right-aligned, text that is too wide shrinks and then is cut with "…".
+content; numbers are right-aligned, text that is too wide shrinks and then wraps onto more
+lines of the same row (a table cell is never cut); a fact line that is too wide is cut with "…".
 Characters no installed font can draw are printed as "?" instead of failing the report.
 """
 
@@ -30,6 +31,8 @@ TABLE_TITLE_SIZE = 10.5
 CELL_SIZE = 8.0
 MIN_CELL_SIZE = 6.0
 ROW_HEIGHT = 5.2 * mm
+#: Each further line of a wrapped cell adds this much to its row.
+LINE_HEIGHT = 3.6 * mm
 CELL_PAD = 1.2 * mm
 HEADER_GRAY = 0.88
 BAR_COLOR = Color(0.22, 0.42, 0.69)
@@ -177,7 +180,7 @@ class _Writer:
             self.y -= ROW_HEIGHT
             self.text(self.left + CELL_PAD, self.y + 1.6 * mm, table.empty, CELL_SIZE)
         for row in table.rows:
-            if self.y - ROW_HEIGHT < self.bottom:
+            if self.y - self.row_height(row, widths) < self.bottom:
                 self.new_page()
                 self._table_title(f"{table.title} (续)")
                 self._header(table.columns, widths)
@@ -210,15 +213,49 @@ class _Writer:
             self.text(x + CELL_PAD, self.y + 1.6 * mm, text, size, bold=True)
             x += width
 
-    def _row(self, row: Sequence[Cell], widths: Sequence[float]) -> None:
-        self.y -= ROW_HEIGHT
-        x = self.left
+    def _wrap(self, text: str, width: float) -> tuple[list[str], float]:
+        """``text`` at the smallest cell size, broken into lines that fit ``width``."""
+        text = self._safe(text)
+        size = CELL_SIZE
+        while size > MIN_CELL_SIZE and self.fonts.width(text, size) > width:
+            size -= 0.5
+        lines: list[str] = []
+        line = ""
+        for char in text:
+            if line and self.fonts.width(line + char, size) > width:
+                lines.append(line)
+                line = ""
+            line += char
+        lines.append(line)
+        return lines, size
+
+    def _cells(self, row: Sequence[Cell],
+               widths: Sequence[float]) -> list[tuple[list[str], float]]:  # fmt: skip
+        cells = []
         for cell, width in zip(row, widths, strict=True):
-            text, size = self._fit(_text(cell), width - 2 * CELL_PAD)
             if _is_number(cell):
-                self.sheet.text_right(x + width - CELL_PAD, self.y + 1.6 * mm, text, size)
+                text, size = self._fit(_text(cell), width - 2 * CELL_PAD)
+                cells.append(([text], size))
             else:
-                self.text(x + CELL_PAD, self.y + 1.6 * mm, text, size)
+                cells.append(self._wrap(_text(cell), width - 2 * CELL_PAD))
+        return cells
+
+    def row_height(self, row: Sequence[Cell], widths: Sequence[float]) -> float:
+        lines = max((len(lines) for lines, _ in self._cells(row, widths)), default=1)
+        return float(ROW_HEIGHT + (lines - 1) * LINE_HEIGHT)
+
+    def _row(self, row: Sequence[Cell], widths: Sequence[float]) -> None:
+        height = self.row_height(row, widths)
+        self.y -= height
+        top = self.y + height - ROW_HEIGHT + 1.6 * mm  # the first line's baseline
+        x = self.left
+        for cell, width, (lines, size) in zip(row, widths, self._cells(row, widths),
+                                              strict=True):  # fmt: skip
+            if _is_number(cell):
+                self.sheet.text_right(x + width - CELL_PAD, top, lines[0], size)
+            else:
+                for i, line in enumerate(lines):
+                    self.text(x + CELL_PAD, top - i * LINE_HEIGHT, line, size)
             x += width
         c = self.canvas
         c.saveState()

@@ -43,6 +43,14 @@ class AuditAction(StrEnum):
     STAFF_LIST = "staff.list"
     APPROVAL_GRANTED = "approval.granted"
     APPROVAL_REJECTED = "approval.rejected"
+    # Cases, ratings and follow-ups (``counter_app.services.cases.CaseAudit``, RULES E1–E3).
+    CASE_OPEN = "case.open"
+    CASE_CLOSE = "case.close"
+    CASE_QUEUE_TICKET = "case.queue_ticket"
+    CASE_RATING = "case.rating"
+    CASE_FOLLOWUP_OPEN = "case.followup_open"
+    CASE_FOLLOWUP_LIST = "case.followup_list"
+    CASE_FOLLOWUP_CLOSE = "case.followup_close"
 
     @property
     def refused(self) -> str:
@@ -85,12 +93,47 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.STAFF_LIST: "查看工作人员列表",
     AuditAction.APPROVAL_GRANTED: "主管复核通过",
     AuditAction.APPROVAL_REJECTED: "主管复核未通过",
+    AuditAction.CASE_OPEN: "办件开始",
+    AuditAction.CASE_CLOSE: "办件办结",
+    AuditAction.CASE_QUEUE_TICKET: "登记排队号",
+    AuditAction.CASE_RATING: "持卡人评价",
+    AuditAction.CASE_FOLLOWUP_OPEN: "差评整改立项",
+    AuditAction.CASE_FOLLOWUP_LIST: "查看待整改差评",
+    AuditAction.CASE_FOLLOWUP_CLOSE: "差评整改办结",
 }
+
+#: A refusal by the permission check is stored under the permission's name
+#: (``counter_app.services.permissions.Action`` values; copied: models sit below services).
+PERMISSION_LABELS: dict[str, str] = {
+    "view_records": "查询个人信息",
+    "change_pin": "修改卡密码",
+    "reset_pin": "重置遗忘密码",
+    "unblock_pin": "密码解锁",
+    "reset_service_password": "重置查询服务密码",
+    "written_loss_report": "书面挂失",
+    "lift_loss_report": "解除挂失",
+    "replacement_application": "补卡申请",
+    "approve": "主管复核",
+    "view_reports": "业务报表",
+    "manage_staff": "工作人员账户管理",
+}
+
+
+def known_label(action: str) -> str | None:
+    """The Chinese label of a stored action name (a refusal: the refused action's label,
+    followed by （拒绝）), or None for a name no service writes."""
+    if action.endswith(REFUSED_SUFFIX):
+        base = known_label(action[: -len(REFUSED_SUFFIX)])
+        return None if base is None else f"{base}（拒绝）"
+    if action in PERMISSION_LABELS:
+        return PERMISSION_LABELS[action]
+    try:
+        return ACTION_LABELS[AuditAction(action)]
+    except ValueError:
+        return None
 
 
 def action_label(action: str) -> str:
     """The Chinese label of a stored action name; unknown names are shown as recorded."""
-    try:
-        return ACTION_LABELS[AuditAction(action)]
-    except ValueError:
-        return action
+    label = known_label(action)
+    return action if label is None else label

@@ -36,7 +36,9 @@ def test_daily_report_labels_the_checkpoint_as_the_day_seal(
     report = _daily(engine)
     seal_id, seal_hash = seeded.checkpoint
     facts = dict(report.rendered().facts)
-    assert facts["审计日终封存"] == f"封存编号 {seal_id}  封存哈希 {seal_hash}"
+    # A prefix of the hash, labelled as such, on the printed report (the CSV has all of it).
+    assert facts["审计日终封存"] == f"封存编号 {seal_id}  封存哈希 (前 12 位) {seal_hash[:12]}"
+    assert seal_hash not in str(report.rendered().facts)
     assert "审计链检查点" not in facts
     csv = render_csv(report).decode("utf-8-sig")
     assert f"审计链,审计日终封存,,封存编号,{seal_id}" in csv
@@ -48,7 +50,7 @@ def test_daily_report_labels_the_checkpoint_as_the_day_seal(
 def test_daily_report_labels_a_legacy_checkpoint_as_an_event() -> None:
     legacy = ChainHead(41, "ab" * 32, None, 50, "cd" * 32, checkpoint_kind="event")
     assert _checkpoint_label(legacy) == "审计检查点 (旧审计链)"
-    assert _checkpoint_text(legacy) == f"事件序号 41  哈希 {'ab' * 32}"
+    assert _checkpoint_text(legacy) == f"事件序号 41  哈希 (前 12 位) {'ab' * 6}"
     sealed = dataclasses.replace(legacy, checkpoint_kind="seal")
-    assert _checkpoint_text(sealed) == f"封存编号 41  封存哈希 {'ab' * 32}"
+    assert _checkpoint_text(sealed) == f"封存编号 41  封存哈希 (前 12 位) {'ab' * 6}"
 
