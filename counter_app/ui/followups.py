@@ -15,13 +15,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from PyQt6.QtCore import QTimer
-from PyQt6.QtGui import QColor
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtGui import QAction, QColor, QCursor
 from PyQt6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -167,6 +168,9 @@ class FollowUpDialog(QDialog):
         window.runner.run(work, closed, window.show_error, name="close_followup")
 
 
+_LINK = "text-decoration: underline;"
+
+
 class FollowUpBadge(QPushButton):
     """Status-bar badge for supervisors: 待整改：N（逾期 M）. Click: the list."""
 
@@ -174,7 +178,15 @@ class FollowUpBadge(QPushButton):
         super().__init__()
         self.setObjectName("followUpBadge")
         self.setFlat(True)
+        # A link, not a label: underlined, the pointing hand over it (RULES E3 list).
+        self.setCursor(QCursor(Qt.CursorShape.PointingHandCursor))
+        self.setStyleSheet(_LINK)
         self.window_ = window
+        #: 整改 ▸ 待整改差评…: the same list from the menu bar.
+        self.menu_action = QAction(self.tr("待整改差评…"), self)
+        self.menu_action.setObjectName("followUpListAction")
+        self.menu_action.triggered.connect(self.show_list)
+        self.menu_action.setVisible(False)
         self.counts: Any = None
         self.dialog: FollowUpDialog | None = None
         self.clicked.connect(self.show_list)
@@ -190,7 +202,13 @@ class FollowUpBadge(QPushButton):
     def refresh(self) -> None:
         window = self.window_
         actor = window.actor
-        if window.locked or not actor.may(Action.VIEW_REPORTS):
+        allowed = not window.locked and actor.may(Action.VIEW_REPORTS)
+        self.menu_action.setVisible(allowed)
+        menu = self.menu_action.parent()
+        shown = menu.menuAction() if isinstance(menu, QMenu) else None
+        if shown is not None:
+            shown.setVisible(allowed)
+        if not allowed:
             self.setVisible(False)
             return
         gateway = window.gateway
@@ -201,7 +219,8 @@ class FollowUpBadge(QPushButton):
         self.counts = counts
         text = self.tr("待整改：%1（逾期 %2）").replace("%1", str(counts.open))
         self.setText(text.replace("%2", str(counts.overdue)))
-        self.setStyleSheet("color: #b00020; font-weight: bold;" if counts.overdue else "")
+        overdue = " color: #b00020; font-weight: bold;" if counts.overdue else ""
+        self.setStyleSheet(_LINK + overdue)
         self.setToolTip(self.tr("点击查看本机构待整改的差评"))
         self.setVisible(True)
 
@@ -210,8 +229,12 @@ class FollowUpBadge(QPushButton):
         gateway, actor = window.gateway, window.actor
 
         def opened(items: list[Any]) -> None:
+            if self.dialog is not None:
+                self.dialog.close()
             self.dialog = FollowUpDialog(window, list(items))
             self.dialog.show()
+            self.dialog.raise_()
+            self.dialog.activateWindow()
             self.refresh()
 
         window.runner.run(lambda: list(gateway.open_followups(actor)), opened,
@@ -223,6 +246,15 @@ def install_followup_badge(window: MainWindow) -> FollowUpBadge:
     assert bar is not None
     badge = FollowUpBadge(window)
     bar.addPermanentWidget(badge)
+    menus = window.menuBar()
+    if menus is not None:
+        menu = QMenu(window.tr("整改(&G)"), window)
+        menu.setObjectName("followUpMenu")
+        menu.addAction(badge.menu_action)
+        badge.menu_action.setParent(menu)
+        added = menus.addMenu(menu)
+        if added is not None:
+            added.setVisible(False)
     window.actor_changed.connect(lambda _a: badge.refresh())
     badge.start()
     return badge

@@ -156,6 +156,29 @@ def test_E3_supervisor_sees_the_badge_and_closes_a_follow_up(
     assert badge.text() == "待整改：1（逾期 0）"
 
 
+def test_E3_follow_up_list_from_the_menu_and_a_clickable_badge(
+    window: Any, gateway: Any, qtbot: Any
+) -> None:
+    gateway.followups = [_item(1, False), _item(2, False)]
+    badge = install_followup_badge(window)
+    action = badge.menu_action
+    assert not action.isVisible()  # a clerk has no follow-up list
+    supervisor = make_actor(3, "YB500103-03", "分中心主管", role=Role.SUPERVISOR)
+    window._set_actor(supervisor)
+    menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
+    [menu] = [m for m in menus if action in m.actions()]
+    assert action.isVisible() and menu.menuAction().isVisible() and "待整改差评" in action.text()
+    action.trigger()
+    dialog = badge.dialog
+    assert dialog is not None and dialog.isVisible() and dialog.table.rowCount() == 2
+    assert dialog.close_button.isEnabled() and "办结" in dialog.close_button.text()
+    dialog.close()
+    # The badge is a link: the pointing hand, and a mouse click opens the list.
+    assert badge.cursor().shape() == Qt.CursorShape.PointingHandCursor
+    qtbot.mouseClick(badge, Qt.MouseButton.LeftButton)
+    assert badge.dialog is not None and badge.dialog.isVisible()
+
+
 def test_E4_reports_menu_offers_the_rating_report(window: Any) -> None:
     from counter_app.ui.supervisor import RATING, install_reports_menu
     from reports.runner import RatingRequest
