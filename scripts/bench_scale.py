@@ -198,7 +198,7 @@ def capture_statements(url: str, samples: int = 3) -> list[tuple[str, Any]]:
 
     from counter_app.models import Card, Holder
     from counter_app.services import phone_reports, search
-    from counter_app.services.idcheck import IdDocument, IdDocumentKind
+    from counter_app.services.idcheck import IdDocument, IdDocumentKind, ManualReason
     from counter_app.services.sessions import open_id_session
 
     engine = db.create_engine_for(url)
@@ -217,7 +217,9 @@ def capture_statements(url: str, samples: int = 3) -> list[tuple[str, Any]]:
             search.find_holders(ctx, actor, row.card_number)
             search.find_holders(ctx, actor, f"{row.name} {row.birth_date.isoformat()}")
             session = open_id_session(ctx, actor, holder_id,
-                                      IdDocument(IdDocumentKind.RESIDENT_ID, ssn), "bench")
+                                      IdDocument(IdDocumentKind.RESIDENT_ID, ssn,
+                                                 manual_reason=ManualReason.NO_READER),
+                                      "bench")
             full_overview(ctx, actor, session)
             capture.on = False
         # The lapsing badge's list, city-wide (the card center), on the demo's "today".
@@ -345,7 +347,9 @@ for target in targets:
         window.do_search(text)
         wait(lambda: window.hits.rowCount() > 0)
     session = ws.gateway.open_id_session(
-        actor, target["id"], IdDocument(IdDocumentKind.RESIDENT_ID, target["ssn"]), "bench")
+        actor, target["id"],
+        IdDocument(IdDocumentKind.RESIDENT_ID, target["ssn"],
+                   manual_reason=ManualReason.NO_READER), "bench")
     window._id_session_opened(session)
     wait(lambda: window.holder.overview is not None)
     for tab in range(1, window.holder.tabs.count()):

@@ -58,13 +58,18 @@ from counter_app.models import Card, Holder, Office, Staff  # noqa: E402
 from counter_app.services import records, search, written_reports  # noqa: E402
 from counter_app.services.context import Actor, ServiceContext  # noqa: E402
 from counter_app.services.errors import ServiceError  # noqa: E402
-from counter_app.services.idcheck import IdDocument, IdDocumentKind  # noqa: E402
+from counter_app.services.idcheck import IdDocument, IdDocumentKind, ManualReason  # noqa: E402
 from counter_app.services.permissions import OfficeKind, Role  # noqa: E402
 from counter_app.services.sessions import HolderSession, open_id_session  # noqa: E402
 from counter_app.settings import Settings  # noqa: E402
 
 AS_OF = dt.date(2025, 6, 15)
 WORKSTATIONS = 20
+
+
+def _typed(ssn: str) -> IdDocument:
+    """A resident ID card typed at the counter (no reader), as the GUI's fallback sends it."""
+    return IdDocument(IdDocumentKind.RESIDENT_ID, ssn, manual_reason=ManualReason.NO_READER)
 
 
 def emit(name: str, value: float, unit: str, baseline: float | None = None,
@@ -282,7 +287,7 @@ def bench_replayed(url: str, backend: str, holders: int, samples: int, name: str
     ctx = make_ctx(engine, url, actor.office_code)
     picked = holders_with_card(engine, samples, seed=11)
     ssn_of.update(picked)
-    sessions = [open_id_session(ctx, actor, hid, IdDocument(IdDocumentKind.RESIDENT_ID, ssn),
+    sessions = [open_id_session(ctx, actor, hid, _typed(ssn),
                                 "bench") for hid, ssn in picked]
     capture = Capture(engine)
     captured: list[list[Op]] = []
@@ -358,7 +363,7 @@ def bench_written_loss(url: str, per_workstation: int) -> None:
         for j, (holder_id, ssn) in enumerate(plans[t]):
             details = written_reports.WrittenLossInput(
                 "13883251234", ctx.now().date(), "解放碑", "遗失",
-                IdDocument(IdDocumentKind.RESIDENT_ID, ssn))
+                _typed(ssn))
             start = time.perf_counter()
             try:
                 written_reports.register_written_loss(ctx, actor, holder_id, details,

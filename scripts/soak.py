@@ -169,7 +169,7 @@ def worker(args: argparse.Namespace) -> int:
         DatabaseUnavailable,
         ServiceError,
     )
-    from counter_app.services.idcheck import IdDocument, IdDocumentKind
+    from counter_app.services.idcheck import IdDocument, IdDocumentKind, ManualReason
     from counter_app.services.permissions import OfficeKind, Role
     from counter_app.services.pin_change import change_pin
     from counter_app.settings import Settings
@@ -256,7 +256,8 @@ def worker(args: argparse.Namespace) -> int:
         held.append(Held(h, EmulatedCard.from_profile(profile), FIRST_PIN))
 
     def doc(h: Held) -> IdDocument:
-        return IdDocument(IdDocumentKind.RESIDENT_ID, h.info["ssn"])
+        return IdDocument(IdDocumentKind.RESIDENT_ID, h.info["ssn"],
+                          manual_reason=ManualReason.NO_READER)
 
     def client(h: Held) -> SocialSecurityCardClient:
         return SocialSecurityCardClient(InProcessTransport(h.card), keys)

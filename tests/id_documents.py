@@ -9,7 +9,11 @@ from counter_app.services.idcheck import IdDocument, IdDocumentKind, ManualReaso
 def manual_doc(
     number: str,
     kind: IdDocumentKind = IdDocumentKind.RESIDENT_ID,
-    reason: ManualReason = ManualReason.NO_READER,
+    reason: ManualReason | None = None,
 ) -> IdDocument:
-    """The document ``kind`` with ``number``, typed by staff for ``reason``."""
+    """The document ``kind`` with ``number``, typed by staff for ``reason`` (default: no
+    reader for a resident ID card, no chip for a document that has none)."""
+    if reason is None:
+        chip = kind is IdDocumentKind.RESIDENT_ID
+        reason = ManualReason.NO_READER if chip else ManualReason.NO_CHIP
     return IdDocument(kind, number, manual_reason=reason)

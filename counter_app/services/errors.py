@@ -308,6 +308,15 @@ class ManualIdCheckForbidden(ServiceError):
                "请将身份证放在阅读器上读取；阅读器故障请联系系统管理员。")
 
 
+class ManualReasonRequired(ServiceError):
+    """A typed (manual) ID document without a reason from the fixed list (IDCARD.md typed
+    fallback; RULES Q7, P5, L3, U2)."""
+
+    reason = "manual_reason_required"
+    message = ("手工录入证件号码须选择未读取芯片的原因（阅读器故障、芯片无法读取或证件无芯片）。"
+               "请选择原因后重新核验。")
+
+
 class IdCheckIncomplete(ServiceError):
     """A chip check that lacks what it needs (the SAM ID, the holder's name to compare)."""
 

@@ -39,6 +39,7 @@ from counter_app.services.errors import (
     IdDocumentNotAccepted,
     IdNameMismatch,
     ManualIdCheckForbidden,
+    ManualReasonRequired,
 )
 from counter_app.validation.idnumber import normalise_id_number
 from forms.masking import mask_id_number
@@ -100,7 +101,9 @@ _SHANGHAI = ZoneInfo("Asia/Shanghai")
 @dataclass(frozen=True)
 class IdDocument:
     """An ID document shown at the counter: its kind and the citizen ID number on it, and
-    how it was checked. ``IdDocument(kind, number)`` is a manual check as before.
+    how it was checked. ``IdDocument(kind, number, manual_reason=…)`` is a manual check: it
+    must carry the reason the chip was not read (:class:`ManualReason`), or
+    :func:`check_document` refuses it.
 
     A chip check (:func:`document_from_chip`) also carries the reader's ``sam_id``, the
     chip's ``name``, ``valid_to`` (``None`` with ``long_term`` for 长期) and the chip's
@@ -205,7 +208,8 @@ def check_document(
 
     In this order: a kind not ``accepted`` (:class:`IdDocumentNotAccepted`; U2 accepts the
     resident ID card or a household register); a typed number for an ``action`` listed in
-    ``manual_forbidden`` (:class:`ManualIdCheckForbidden`); a number that is not the
+    ``manual_forbidden`` (:class:`ManualIdCheckForbidden`); a typed document without a
+    reason from :class:`ManualReason` (:class:`ManualReasonRequired`); a number that is not the
     holder's (:class:`IdDocumentMismatch`). For a chip read also: no SAM ID or no
     registered name to compare (:class:`IdCheckIncomplete`), a name that differs after
     normalising dots and spaces (:class:`IdNameMismatch`); and for any document that
@@ -221,6 +225,8 @@ def check_document(
         raise IdDocumentNotAccepted()
     if method != CheckMethod.CHIP and action is not None and action in manual_forbidden:
         raise ManualIdCheckForbidden()
+    if method != CheckMethod.CHIP and not _known_reason(getattr(document, "manual_reason", None)):
+        raise ManualReasonRequired()
     if not number_matches(holder, document.number):
         raise IdDocumentMismatch()
     if method == CheckMethod.CHIP:
@@ -233,6 +239,11 @@ def check_document(
     if valid_to is not None and not getattr(document, "long_term", False):
         if valid_to < (today or shanghai_today()):
             raise IdDocumentExpired()
+
+
+def _known_reason(reason: object) -> bool:
+    """True for a reason of the fixed list (:class:`ManualReason`)."""
+    return isinstance(reason, str) and reason in {r.value for r in ManualReason}
 
 
 def check_id(

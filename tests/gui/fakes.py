@@ -32,7 +32,6 @@ from counter_app.services.errors import (
 from counter_app.services.followups import FollowUpCount, FollowUpItem
 from counter_app.services.idcheck import (
     IdDocument,
-    IdDocumentKind,
     IdDocumentLike,
     SessionVia,
     check_document,
@@ -71,11 +70,12 @@ from reader.pinbuffer import PinBuffer
 from reader.pinpad import SecurePinPad
 from reports.model import Progress
 from reports.runner import Format, ReportRequest
+from tests.id_documents import manual_doc
 
 SSN = "500103198507150016"
 CARD_ID = "500103D15600000512345678ABCDEF01"
 #: The holder's resident ID card, as staff type it.
-DOC = IdDocument(IdDocumentKind.RESIDENT_ID, SSN)
+DOC = manual_doc(SSN)
 
 
 def make_profile(**overrides: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import pytest
 from counter_app.demo.accounts import FIXED_HOLDERS
 from counter_app.services.permissions import Action
 from counter_app.ui.workflows.change_pin import ChangePinDialog
+from tests.e2e.id_typing import choose_reason
 from tests.gui.test_pinpad import counter, demo_url  # noqa: F401 - the same workstation
 
 pytestmark = pytest.mark.gui
@@ -42,6 +43,7 @@ def test_P4_change_pin_on_the_reader_pin_pad(qtbot: Any, counter: Any) -> None: 
     assert "身份证号码" in d.banner.text() and not pad.waiting
 
     d.id_number.setText(holder.ssn)
+    choose_reason(d.id_number)
     d.next()  # the service checks the document
     d.next()  # the holder types on the pad
     prompts: list[str] = []
@@ -65,6 +67,7 @@ def test_wrong_old_pin_on_the_pad_changes_nothing(qtbot: Any, counter: Any) -> N
     win.action_buttons[Action.CHANGE_PIN].click()
     d = win.workflow
     d.id_number.setText(holder.ssn)
+    choose_reason(d.id_number)
     d.next()  # the service checks the document
     d.next()  # the holder types on the pad
     for digits in ("000000" if holder.pin != "000000" else "111111", "802413", "802413"):

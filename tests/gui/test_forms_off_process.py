@@ -19,6 +19,7 @@ from counter_app.services.permissions import Action
 from counter_app.ui import offprocess
 from counter_app.ui.tasks import HelperProcess
 from counter_app.ui.workflows.access_slip import AccessSlipDialog
+from tests.e2e.id_typing import choose_reason
 from tests.gui.test_workflows_more import counter, demo_template, pdf_text  # noqa: F401
 
 pytestmark = pytest.mark.gui
@@ -55,6 +56,7 @@ def test_reset_receipt_and_access_slip_are_drawn_in_the_helper_process(
     card = c.insert("active_changed_pin")
     d = c.start(Action.RESET_PIN)
     d.id_step.fields.number.setText(fixed_holder("active_changed_pin").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     d.next()
     c.type_pin("802413")
@@ -86,6 +88,7 @@ def test_written_loss_form_is_drawn_in_the_helper_process(
     d = c.start(Action.WRITTEN_LOSS_REPORT)
     assert isinstance(d, LossReportDialog)
     d.documents.number.setText(fixed_holder("active_default_pin").ssn)
+    choose_reason(d.documents.number)
     d.phone.setText("13800138000")
     d.place.setText("解放碑")
     d.circumstances.setPlainText("乘公交时遗失")

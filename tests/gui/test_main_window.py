@@ -9,6 +9,7 @@ from PyQt6.QtWidgets import QLabel
 
 from counter_app.services.permissions import Action
 from counter_app.ui.reader_bridge import ReaderState
+from tests.e2e.id_typing import choose_reason
 from tests.gui.fakes import DOC, SSN
 
 pytestmark = pytest.mark.gui
@@ -92,6 +93,7 @@ def test_search_and_id_check_open_a_session(window: Any, gateway: Any) -> None:
     window.check_id_for_hit()
     dialog = window.id_dialog
     dialog.number.setText(SSN)
+    choose_reason(dialog.number)
     dialog.check()
     assert window.id_dialog is None
     assert window.holder.session is not None
@@ -108,6 +110,7 @@ def test_id_check_shows_the_service_refusal_and_keeps_the_number(window: Any) ->
     dialog = window.id_dialog
     other = "500103198507150032"
     dialog.number.setText(other)
+    choose_reason(dialog.number)
     dialog.check()
     assert "不一致" in dialog.error.text()
     assert window.id_dialog is dialog and dialog.isVisible()
@@ -121,6 +124,7 @@ def test_id_check_does_not_reveal_the_check_digit(qtbot: Any, window: Any) -> No
     dialog = IdCheckDialog(None, window)
     qtbot.addWidget(dialog)
     dialog.number.setText(SSN[:17] + "9")  # the right check digit is 6
+    choose_reason(dialog.number)
     dialog.check()
     text = dialog.error.text()
     assert "校验位" in text

@@ -14,6 +14,7 @@ from counter_app.ui.workflows import open_workflow
 from counter_app.ui.workflows.change_pin import ChangePinDialog
 from counter_app.ui.workflows.loss_report import LossReportDialog
 from reader.pinbuffer import PinBuffer
+from tests.e2e.id_typing import choose_reason
 from tests.gui.fakes import SSN, WorkflowServices, make_actor
 
 pytestmark = pytest.mark.gui
@@ -58,6 +59,7 @@ def type_pin(win: Any, digits: str) -> None:
 
 def fill_loss(d: LossReportDialog) -> None:
     d.documents.number.setText(SSN)
+    choose_reason(d.documents.number)
     d.phone.setText("13800138000")
     d.place.setText("解放碑")
     d.circumstances.setPlainText("乘公交时遗失")
@@ -146,6 +148,7 @@ def test_render_pages_paints_white_paper() -> None:
 def document_checked(d: Any, number: str = SSN) -> None:
     """The change-PIN dialog's first page: the holder's ID document, checked by the service."""
     d.id_number.setText(number)
+    choose_reason(d.id_number)
     d.next()
 
 

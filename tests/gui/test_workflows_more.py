@@ -21,7 +21,6 @@ import pytest
 
 from counter_app.demo.accounts import ROLE_PASSWORDS, fixed_holder
 from counter_app.services.errors import DatabaseUnavailable
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.permissions import Action
 from counter_app.settings import Settings
 from counter_app.ui.main_window import MainWindow
@@ -35,6 +34,8 @@ from counter_app.ui.workflows.reset_pin import ResetPinDialog
 from counter_app.ui.workflows.service_password import ServicePasswordDialog
 from counter_app.ui.workflows.unblock import UnblockDialog
 from reader.emulator.card import EmulatedCard
+from tests.e2e.id_typing import choose_reason
+from tests.id_documents import manual_doc
 
 pytestmark = pytest.mark.gui
 
@@ -90,7 +91,7 @@ class Counter:
         """The clerk found the holder and checked their resident ID card (RULES Q7)."""
         holder = fixed_holder(key)
         (hit,) = self.ws.gateway.find_holders(self.win.actor, holder.ssn)
-        document = IdDocument(IdDocumentKind.RESIDENT_ID, holder.ssn)
+        document = manual_doc(holder.ssn)
         session = self.ws.gateway.open_id_session(
             self.win.actor, hit.holder_id, document, "办理密码业务"
         )
@@ -194,6 +195,7 @@ def lift_to_checklist(
     assert d.stack.currentWidget() is d.id_step.page
     d.id_step.fields.kind.setCurrentIndex(kind)
     d.id_step.fields.number.setText(number or fixed_holder(key).ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     assert d.stack.currentWidget() is d.check_page
     return d
@@ -289,6 +291,7 @@ def test_lift_refused_for_a_card_that_is_not_the_reported_one_U5(counter: Any) -
     d = c.start(Action.LIFT_LOSS_REPORT)
     d.next()
     d.id_step.fields.number.setText(fixed_holder("written_lost").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     (line,) = failed_lines(d)
     assert "原卡核验" in line and "不是本系统登记的挂失卡" in line
@@ -342,9 +345,11 @@ def test_reset_forgotten_pin_with_four_eyes(counter: Any) -> None:
     d = c.start(Action.RESET_PIN)
     assert isinstance(d, ResetPinDialog)
     d.id_step.fields.number.setText(fixed_holder("active_default_pin").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     assert "不一致" in d.banner.text() and d.stack.currentWidget() is d.id_step.page
     d.id_step.fields.number.setText(fixed_holder("active_changed_pin").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     approve(d, "YB500103-01", SUBCENTER_PW)  # the clerk approving their own request
     assert d.approval.approval is None
@@ -371,6 +376,7 @@ def test_reset_without_four_eyes_asks_no_supervisor(counter: Any) -> None:
     card = c.insert("active_changed_pin")
     d = c.start(Action.RESET_PIN)
     d.id_step.fields.number.setText(fixed_holder("active_changed_pin").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     assert d.approval is None and d.stack.currentWidget() is d.pin_page
     d.next()
@@ -392,6 +398,7 @@ def test_unblock_then_the_holder_verifies(counter: Any) -> None:
     d = c.start(Action.UNBLOCK_PIN)
     assert isinstance(d, UnblockDialog)
     d.id_step.fields.number.setText(fixed_holder("pin_blocked").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     assert d.stack.currentWidget() is d.pin_page
     d.next()
@@ -407,6 +414,7 @@ def test_unblock_with_a_wrong_pin_still_unblocks_and_says_so(counter: Any) -> No
     c.id_session("pin_blocked")
     d = c.start(Action.UNBLOCK_PIN)
     d.id_step.fields.number.setText(fixed_holder("pin_blocked").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     d.next()
     c.type_pin("111111")
@@ -423,6 +431,7 @@ def test_replacement_application_to_the_form(counter: Any) -> None:
     d = c.start(Action.REPLACEMENT_APPLICATION)
     assert isinstance(d, ReplacementDialog)
     d.id_step.fields.number.setText(fixed_holder("phone_lost").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     assert d.stack.currentWidget() is d.confirm_page
     assert "永久作废" in d.findChild(type(d.summary), "replacementWarning").text()
@@ -442,6 +451,7 @@ def test_replacement_keeps_typed_data_through_a_database_outage(
     c.id_session("phone_lost")
     d = c.start(Action.REPLACEMENT_APPLICATION)
     d.id_step.fields.number.setText(fixed_holder("phone_lost").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     d.understood.setChecked(True)
     def down(*_a: Any, **_k: Any) -> Any:
@@ -471,6 +481,7 @@ def test_replacement_refused_when_already_applied(counter: Any) -> None:
     d = c.win.workflow
     assert d is not None
     d.id_step.fields.number.setText(fixed_holder("replacement_applied").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     d.understood.setChecked(True)
     d.next()
@@ -497,6 +508,7 @@ def test_service_password_shown_once_never_logged(counter: Any, caplog: Any) -> 
     d.next()
     assert d.banner.isVisible() and d.stack.currentWidget() is d.id_step.page  # no number
     d.id_step.fields.number.setText(fixed_holder("active_default_pin").ssn)
+    choose_reason(d.id_step.fields.number)
     d.next()
     value = d.value_label.text()
     assert len(value) == 8 and value.isdigit(), d.banner.text()

@@ -9,10 +9,10 @@ from counter_app.api.inprocess import InProcessServices
 from counter_app.presentation import NO_RECORDS, Table
 from counter_app.services import sessions
 from counter_app.services.context import ServiceContext
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.ui.holder_view import CATEGORY_TABS, HolderView
 from counter_app.ui.record_view import RecordView
 from tests.gui.fakes import inline_runner
+from tests.id_documents import manual_doc
 from tests.presentation.checks import unreadable
 from tests.services.conftest import actor_for, holder_id_of
 
@@ -25,7 +25,7 @@ def test_Q3_every_tab_of_the_retiree_reads_as_words(qtbot: Any, sqlite_ctx: Serv
     actor = actor_for(sqlite_ctx, CLERK)
     session = sessions.open_id_session(
         sqlite_ctx, actor, holder_id_of(sqlite_ctx, "retired"),
-        IdDocument(IdDocumentKind.RESIDENT_ID, RETIREE_SSN), "持卡人来窗口查询")
+        manual_doc(RETIREE_SSN), "持卡人来窗口查询")
     view = HolderView(InProcessServices(sqlite_ctx), inline_runner())
     qtbot.addWidget(view)
     view.show_session(actor, session)

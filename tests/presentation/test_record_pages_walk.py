@@ -15,8 +15,8 @@ from counter_app.presentation import NO_RECORDS, Fields, Page, Table, page_for
 from counter_app.presentation.codes import ETHNICITIES
 from counter_app.services import records, sessions
 from counter_app.services.context import ServiceContext
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.records import Category
+from tests.id_documents import manual_doc
 from tests.presentation.checks import unreadable
 from tests.services.conftest import actor_for, holder_id_of
 
@@ -26,7 +26,7 @@ CLERK = "YB500103-01"
 def _pages(ctx: ServiceContext, key: str, ssn: str) -> dict[str, Page]:
     actor = actor_for(ctx, CLERK)
     session = sessions.open_id_session(ctx, actor, holder_id_of(ctx, key),
-                                       IdDocument(IdDocumentKind.RESIDENT_ID, ssn),
+                                       manual_doc(ssn),
                                        "持卡人来窗口查询")  # fmt: skip
     pages = {"overview": page_for(records.overview(ctx, actor, session))}
     for which in Category:

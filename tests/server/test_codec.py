@@ -13,11 +13,12 @@ from counter_app.api.types import SupervisorApproval
 from counter_app.remote.codec import CodecError, decode, encode
 from counter_app.remote.protocol import ServerFault, error_envelope, error_from_envelope
 from counter_app.services.errors import CardAlreadyReportedLost, ServiceError
-from counter_app.services.idcheck import IdDocument, IdDocumentKind, SessionVia
+from counter_app.services.idcheck import SessionVia
 from counter_app.services.permissions import Action
 from counter_app.services.sessions import HolderSession
 from counter_app.validation.errors import ValidationError
 from reader.pinbuffer import PinBuffer
+from tests.id_documents import manual_doc
 
 
 def _wire(value: object) -> object:
@@ -30,7 +31,7 @@ def test_dataclasses_enums_dates_decimals_bytes_survive_the_wire() -> None:
                             staff_id=5, office_id=2, card_number="A12424866")  # fmt: skip
     value = {
         "session": session,
-        "doc": IdDocument(IdDocumentKind.RESIDENT_ID, "500103196803150310"),
+        "doc": manual_doc("500103196803150310"),
         "money": Decimal("1234.50"),
         "day": dt.date(2025, 3, 9),
         "raw": b"\x00\xffPDF",

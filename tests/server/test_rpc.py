@@ -16,10 +16,10 @@ from counter_app.services.errors import (
     PasswordChangeRequired,
     ServiceError,
 )
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.sessions import HolderSession
 from counter_app.services.written_reports import WrittenLossInput
 from counter_app.validation.errors import ValidationError
+from tests.id_documents import manual_doc
 from tests.server.conftest import CLERK, City
 
 pytestmark = pytest.mark.postgres
@@ -50,7 +50,7 @@ def test_search_and_id_session_give_the_in_process_results(city: City) -> None:
     local_hits = _inprocess(city).find_holders(actor, HOLDER_SSN)
     assert hits == local_hits and len(hits) == 1
 
-    document = IdDocument(IdDocumentKind.RESIDENT_ID, HOLDER_SSN)
+    document = manual_doc(HOLDER_SSN)
     session = remote.open_id_session(actor, hits[0].holder_id, document, "持卡人忘带卡")
     assert isinstance(session, HolderSession)
     assert session.holder_id == hits[0].holder_id and session.staff_id == actor.staff_id
@@ -69,7 +69,7 @@ def test_typed_errors_arrive_as_the_same_class_with_the_same_message(city: City)
                              lambda: local.find_holders(actor, "王建国"))  # fmt: skip
     assert isinstance(error, ValidationError) and "出生日期" in str(error)
     holder_id = remote.find_holders(actor, HOLDER_SSN)[0].holder_id
-    wrong = IdDocument(IdDocumentKind.RESIDENT_ID, OTHER_SSN)
+    wrong = manual_doc(OTHER_SSN)
     error, _ = _same_refusal(
         lambda: remote.open_id_session(actor, holder_id, wrong, "持卡人忘带卡"),
         lambda: local.open_id_session(actor, holder_id, wrong, "持卡人忘带卡"),
@@ -83,7 +83,7 @@ def test_written_loss_report_through_the_server_is_audited_from_the_servers_view
     remote = city.services("WS-C")
     actor = remote.login(*CLERK).actor
     holder_id = remote.find_holders(actor, HOLDER_SSN)[0].holder_id
-    document = IdDocument(IdDocumentKind.RESIDENT_ID, HOLDER_SSN)
+    document = manual_doc(HOLDER_SSN)
     details = WrittenLossInput(contact_phone="13883251234", loss_date=dt.date(2025, 3, 9),
                                loss_place="解放碑", circumstances="遗失", id_document=document)
     result = remote.register_written_loss(actor, holder_id, details, "rpc-written-0001")

@@ -27,7 +27,7 @@ from counter_app.services.errors import (
     StaffSessionEnded,
     WeakStaffPassword,
 )
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from tests.id_documents import manual_doc
 from tests.services.conftest import Clock, actor_for, card_for, make_ctx
 
 CLERK = "YB500103-01"
@@ -210,8 +210,7 @@ def test_disable_ends_sessions_on_every_workstation(
 def test_logout_ends_holder_sessions(ctx: ServiceContext) -> None:
     actor = staff_login.login(ctx, CLERK, CLERK_PW).actor
     session = sessions.open_id_session(
-        ctx, actor, 1, IdDocument(IdDocumentKind.RESIDENT_ID,
-                                  "500103196803150310"), "持卡人忘带卡")  # fmt: skip
+        ctx, actor, 1, manual_doc("500103196803150310"), "持卡人忘带卡")  # fmt: skip
     staff_login.logout(ctx, actor)
     with pytest.raises(sessions.SessionEnded):
         sessions.require_open(ctx, session, actor)

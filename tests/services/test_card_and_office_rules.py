@@ -12,12 +12,12 @@ from counter_app.models import Holder, Office, ServicePassword
 from counter_app.services import pin_change, records, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import SessionEnded, SessionRequired
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.permissions import OfficeKind
 from counter_app.services.records import Category
 from counter_app.validation import CHONGQING_DISTRICTS
 from reader.errors import WrongPin
 from reader.pinbuffer import PinBuffer
+from tests.id_documents import manual_doc
 from tests.services.conftest import actor_for, card_for, holder_id_of
 
 SUBCENTER = "YB500103-01"
@@ -46,7 +46,7 @@ def test_C2_personal_status_and_pension_account_are_recorded(ctx: ServiceContext
     actor = actor_for(ctx, SUBCENTER)
     session = sessions.open_id_session(
         ctx, actor, holder_id_of(ctx, "retired"),
-        IdDocument(IdDocumentKind.RESIDENT_ID, fixed_holder("retired").ssn), "查询养老金")
+        manual_doc(fixed_holder("retired").ssn), "查询养老金")
     public = records.category(ctx, actor, session, Category.PUBLIC)
     assert "退休" in public.personal_status
     pension = records.category(ctx, actor, session, Category.PENSION)
@@ -71,7 +71,7 @@ def test_C4_records_cover_the_five_insurances(ctx: ServiceContext) -> None:
     actor = actor_for(ctx, SUBCENTER)
     session = sessions.open_id_session(
         ctx, actor, holder_id_of(ctx, "active_default_pin"),
-        IdDocument(IdDocumentKind.RESIDENT_ID, fixed_holder("active_default_pin").ssn), "查询")
+        manual_doc(fixed_holder("active_default_pin").ssn), "查询")
     view = records.category(ctx, actor, session, Category.SOCIAL_INSURANCE)
     insured = {row.insurance for row in view.participations}
     assert insured == {"pension", "medical", "unemployment", "work_injury", "maternity"}
@@ -96,7 +96,7 @@ def test_P4_window_change_needs_the_holder_present_and_the_original_password(
 ) -> None:
     actor = actor_for(ctx, WINDOW)
     client, _transport, card = card_for(ctx, "active_changed_pin")
-    document = IdDocument(IdDocumentKind.RESIDENT_ID, fixed_holder("active_changed_pin").ssn)
+    document = manual_doc(fixed_holder("active_changed_pin").ssn)
     holder_id = holder_id_of(ctx, "active_changed_pin")
     ended = sessions.open_id_session(ctx, actor, holder_id, document, "修改密码")
     sessions.end_session(ctx, actor, ended)

@@ -15,9 +15,9 @@ from counter_app.services.case_errors import (
     QueueTicketInvalid,
 )
 from counter_app.services.context import ServiceContext
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.queries.category import Category
 from reader.pinbuffer import PinBuffer
+from tests.id_documents import manual_doc
 from tests.services.conftest import Clock, actor_for, card_for, holder_id_of, make_ctx
 
 CLERK = "YB500103-01"
@@ -40,7 +40,7 @@ def id_session(ctx: ServiceContext, staff_no: str = CLERK, workstation: str = "W
                ) -> sessions.HolderSession:  # fmt: skip
     actor = actor_for(ctx, staff_no, workstation)
     holder_id = holder_id_of(ctx, "active_default_pin")
-    doc = IdDocument(IdDocumentKind.RESIDENT_ID, "500103196803150310")
+    doc = manual_doc("500103196803150310")
     return sessions.open_id_session(ctx, actor, holder_id, doc, "持卡人未带卡，查询养老金")
 
 

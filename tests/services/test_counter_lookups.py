@@ -16,14 +16,14 @@ from counter_app.models.audit import AuditEvent
 from counter_app.services.card_lookup import card_state
 from counter_app.services.document_check import check_session_document
 from counter_app.services.errors import IdDocumentMismatch
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.permissions import Action
 from counter_app.services.sessions import open_id_session
+from tests.id_documents import manual_doc
 from tests.services.conftest import actor_for, card_for, holder_id_of
 
 
 def _session(ctx: Any, actor: Any, key: str) -> Any:
-    document = IdDocument(IdDocumentKind.RESIDENT_ID, fixed_holder(key).ssn)
+    document = manual_doc(fixed_holder(key).ssn)
     reason = "持卡人本人到窗口查询"
     return open_id_session(ctx, actor, holder_id_of(ctx, key), document, reason)
 
@@ -31,14 +31,14 @@ def _session(ctx: Any, actor: Any, key: str) -> Any:
 def test_P4_the_holders_own_document_passes(ctx: Any) -> None:
     actor = actor_for(ctx, "YB500103-01")
     session = _session(ctx, actor, "active_default_pin")
-    document = IdDocument(IdDocumentKind.RESIDENT_ID, fixed_holder("active_default_pin").ssn)
+    document = manual_doc(fixed_holder("active_default_pin").ssn)
     check_session_document(ctx, actor, session, document, Action.CHANGE_PIN)
 
 
 def test_P5_another_persons_valid_number_is_refused_and_audited(ctx: Any) -> None:
     actor = actor_for(ctx, "YB500103-01")
     session = _session(ctx, actor, "active_default_pin")
-    other = IdDocument(IdDocumentKind.RESIDENT_ID, fixed_holder("active_changed_pin").ssn)
+    other = manual_doc(fixed_holder("active_changed_pin").ssn)
     with pytest.raises(IdDocumentMismatch):
         check_session_document(ctx, actor, session, other, Action.RESET_PIN)
     with ctx.uow() as uow:

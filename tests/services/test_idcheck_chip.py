@@ -44,6 +44,7 @@ from reader.idcard.profile import parse_profile
 from reader.idcard.textblock import parse_text
 from reader.keys import TEST_KEYS, SoftwareKeyProvider
 from reader.pinbuffer import PinBuffer
+from tests.id_documents import manual_doc
 from tests.services.conftest import _dispose, actor_for, card_for, holder_id_of, make_ctx
 
 SAM = "05.01-20101008-0000012345-1234567890"
@@ -126,7 +127,7 @@ def test_today_is_the_date_in_shanghai() -> None:
 
 
 def test_U2_lift_refuses_a_temporary_id() -> None:
-    typed = IdDocument(IdDocumentKind.TEMPORARY_ID, WANG.ssn)
+    typed = manual_doc(WANG.ssn, IdDocumentKind.TEMPORARY_ID)
     with pytest.raises(IdDocumentNotAccepted):
         check_document(WANG, typed, LIFT_DOCUMENTS, today=TODAY)
     check_document(WANG, chip(), LIFT_DOCUMENTS, today=TODAY)
@@ -196,7 +197,7 @@ def _reset(ctx: ServiceContext, key: str, document: IdDocument) -> str:
     actor = actor_for(ctx, "YB500103-01")
     holder_id = holder_id_of(ctx, key)
     session = sessions.open_id_session(
-        ctx, actor, holder_id, IdDocument(IdDocumentKind.RESIDENT_ID, fixed_holder(key).ssn),
+        ctx, actor, holder_id, manual_doc(fixed_holder(key).ssn),
         "持卡人忘记密码")
     _, transport, emulated = card_for(ctx, key)
     client = SocialSecurityCardClient(transport, ctx.key_provider)
@@ -251,7 +252,7 @@ def test_P6_unblock_allows_the_typed_number_the_setting_does_not_name(
     actor = actor_for(ctx, "YB500103-01")
     session = sessions.open_id_session(
         ctx, actor, holder_id_of(ctx, "pin_blocked"),
-        IdDocument(IdDocumentKind.RESIDENT_ID, h.ssn), "密码已锁")
+        manual_doc(h.ssn), "密码已锁")
     _, transport, emulated = card_for(ctx, "pin_blocked")
     client = SocialSecurityCardClient(transport, ctx.key_provider)
     typed = manual_document(IdDocumentKind.RESIDENT_ID, h.ssn, ManualReason.CHIP_UNREADABLE)

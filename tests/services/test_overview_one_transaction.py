@@ -21,9 +21,9 @@ from counter_app.models.office import Staff
 from counter_app.services import records, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import SessionEnded, SessionRequired, StaffSessionEnded
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.queries.category import ALL_TABS, OVERVIEW
 from counter_app.services.records import Category
+from tests.id_documents import manual_doc
 from tests.services.conftest import actor_for, holder_id_of
 
 CLERK = "YB500103-01"
@@ -67,7 +67,7 @@ def _counting(ctx: ServiceContext) -> Iterator[Seen]:
 def _session(ctx: ServiceContext, key: str) -> sessions.HolderSession:
     return sessions.open_id_session(
         ctx, actor_for(ctx, CLERK), holder_id_of(ctx, key),
-        IdDocument(IdDocumentKind.RESIDENT_ID, SSNS[key]), "持卡人来窗口查询")
+        manual_doc(SSNS[key]), "持卡人来窗口查询")
 
 
 def _inserts_into(seen: Seen, table: str) -> int:

@@ -15,9 +15,9 @@ from counter_app.models import AuditEvent
 from counter_app.services import records, search, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import NotPermitted, SessionRequired
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.records import Category
 from counter_app.validation import ValidationError
+from tests.id_documents import manual_doc
 from tests.services.conftest import actor_for, holder_id_of
 
 CLERK = "YB500103-01"
@@ -28,7 +28,7 @@ SSNS = {"retired": "500101195509010192", "work_injury": "500102197206250370",
 def _session(ctx: ServiceContext, key: str) -> sessions.HolderSession:
     return sessions.open_id_session(
         ctx, actor_for(ctx, CLERK), holder_id_of(ctx, key),
-        IdDocument(IdDocumentKind.RESIDENT_ID, SSNS[key]), "持卡人来窗口查询")
+        manual_doc(SSNS[key]), "持卡人来窗口查询")
 
 
 @contextmanager

@@ -18,9 +18,10 @@ from counter_app.services.errors import (
     SessionEnded,
     SessionRequired,
 )
-from counter_app.services.idcheck import IdDocument, IdDocumentKind, SessionVia
+from counter_app.services.idcheck import IdDocumentKind, SessionVia
 from reader.errors import WrongPin
 from reader.pinbuffer import PinBuffer
+from tests.id_documents import manual_doc
 from tests.services.conftest import actor_for, card_for, holder_id_of
 
 CLERK = "YB500103-01"
@@ -112,7 +113,7 @@ def test_Q1_card_session_ends_when_card_leaves(ctx: ServiceContext) -> None:
 def test_Q7_id_document_session_records_reason(ctx: ServiceContext) -> None:
     actor = actor_for(ctx, CLERK)
     holder_id = holder_id_of(ctx, "active_default_pin")
-    doc = IdDocument(IdDocumentKind.HOUSEHOLD_REGISTER, "500103 19680315 0310")
+    doc = manual_doc("500103 19680315 0310", IdDocumentKind.HOUSEHOLD_REGISTER)
     session = sessions.open_id_session(ctx, actor, holder_id, doc, "持卡人未带卡，查询养老金")
     assert session.via is SessionVia.ID_DOCUMENT
     assert session.card_number == "A12424866"
@@ -127,10 +128,10 @@ def test_Q7_id_document_session_records_reason(ctx: ServiceContext) -> None:
 def test_Q7_id_document_must_match_holder(ctx: ServiceContext) -> None:
     actor = actor_for(ctx, CLERK)
     holder_id = holder_id_of(ctx, "active_default_pin")
-    other = IdDocument(IdDocumentKind.RESIDENT_ID, "500106197508220420")
+    other = manual_doc("500106197508220420")
     with pytest.raises(IdDocumentMismatch):
         sessions.open_id_session(ctx, actor, holder_id, other, "查询")
-    own = IdDocument(IdDocumentKind.RESIDENT_ID, "500103196803150310")
+    own = manual_doc("500103196803150310")
     with pytest.raises(ReasonRequired):
         sessions.open_id_session(ctx, actor, holder_id, own, "  ")
     refusals = _events(ctx, "session.open.refused")
@@ -139,7 +140,7 @@ def test_Q7_id_document_must_match_holder(ctx: ServiceContext) -> None:
 
 def test_S3_admin_cannot_open_holder_sessions(ctx: ServiceContext) -> None:
     admin = actor_for(ctx, "KZX500000-05")
-    own = IdDocument(IdDocumentKind.RESIDENT_ID, "500103196803150310")
+    own = manual_doc("500103196803150310")
     with pytest.raises(NotPermitted):
         sessions.open_id_session(ctx, admin, 1, own, "查询")
     assert _events(ctx, "view_records.refused")

@@ -29,8 +29,8 @@ from counter_app.services.errors import (
     NotPermitted,
     StaffSessionEnded,
 )
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.permissions import Role
+from tests.id_documents import manual_doc
 from tests.services.conftest import actor_for, holder_id_of
 
 CLERK = "YB500103-01"
@@ -47,7 +47,7 @@ ADMIN = "KZX500000-05"
 def test_S1_disabled_staff_refused_at_the_next_service_call(ctx: ServiceContext) -> None:
     actor = staff_login.login(ctx, CLERK, CLERK_PW).actor
     holder = fixed_holder("active_default_pin")
-    doc = IdDocument(IdDocumentKind.RESIDENT_ID, holder.ssn)
+    doc = manual_doc(holder.ssn)
     assert search.find_holders(ctx, actor, holder.ssn)  # works while active
     assert staff_active.still_active(ctx, actor)
     staff_accounts.disable_staff(ctx, actor_for(ctx, SUPERVISOR), CLERK)
@@ -165,7 +165,7 @@ def test_Q7_session_belongs_to_its_clerk_and_workstation(ctx: ServiceContext) ->
     holder = fixed_holder("active_default_pin")
     session = sessions.open_id_session(
         ctx, actor, holder_id_of(ctx, "active_default_pin"),
-        IdDocument(IdDocumentKind.RESIDENT_ID, holder.ssn), "持卡人忘带卡")
+        manual_doc(holder.ssn), "持卡人忘带卡")
     sessions.require_open(ctx, session, actor)
     with pytest.raises(sessions.SessionRequired):
         sessions.require_open(ctx, session, dataclasses.replace(actor, workstation_id="WS-02"))

@@ -12,10 +12,10 @@ from sqlalchemy import select, text
 from counter_app.models import Card, LossReport, PasswordEvent
 from counter_app.services import lifting, pin_change, pin_reset, written_reports
 from counter_app.services.errors import OutcomeUnknownRecorded, ServiceError
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.sessions import open_id_session
 from reader.emulator.inprocess import InProcessTransport
 from reader.errors import CardError, CardRemoved, OutcomeUnknown, WrongPin
+from tests.id_documents import manual_doc
 
 from .conftest import World, pin
 
@@ -47,7 +47,7 @@ class PulledAt:
 
 
 def _session(world: World, key: str) -> Any:
-    document = IdDocument(IdDocumentKind.RESIDENT_ID, world.holders[key].ssn)
+    document = manual_doc(world.holders[key].ssn)
     return open_id_session(world.ctx, world.actors["yb103"], world.holders[key].holder_id,
                            document, "密码业务")
 
@@ -116,9 +116,10 @@ def test_P2_P5_card_and_db_agree_when_card_pulled_at_every_apdu(world: World, op
             try:
                 if op == "change":
                     pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
-                                         pin(old), pin(new), pin(new), world.holders[key].ssn)
+                                         pin(old), pin(new), pin(new),
+                                         manual_doc(world.holders[key].ssn))
                 else:
-                    document = IdDocument(IdDocumentKind.RESIDENT_ID, world.holders[key].ssn)
+                    document = manual_doc(world.holders[key].ssn)
                     pin_reset.reset_pin(world.ctx, world.actors["yb103"], session, client,
                                         document, pin(new), pin(new), None)
             except OutcomeUnknownRecorded as error:
@@ -149,7 +150,7 @@ def test_P6_card_and_db_agree_when_card_pulled_during_unblock(world: World) -> N
     key = "h003"
     holder_id = world.holders[key].holder_id
     session = _session(world, key)
-    document = IdDocument(IdDocumentKind.RESIDENT_ID, world.holders[key].ssn)
+    document = manual_doc(world.holders[key].ssn)
     runs = Runs()
     for n in range(1, 40):
         for after in (False, True):
@@ -191,16 +192,14 @@ def test_U5_lift_happens_only_when_card_step_confirmed(world: World) -> None:
                     world.ctx, world.actors["yb103"], world.holders[key].holder_id,
                     written_reports.WrittenLossInput("13883251234", world.ctx.now().date(),
                                                      "某地", "遗失",
-                                          IdDocument(IdDocumentKind.RESIDENT_ID,
-                                                     world.holders[key].ssn)),
+                                          manual_doc(world.holders[key].ssn)),
                     f"w-agree-{index}-{after}")
             card, inner = world.insert_card(key, app_state="blocked")
             transport = PulledAt(inner, n, after)
             try:
                 lifting.lift_loss_report(world.ctx, world.actors["yb103"],
                                          world.client(transport), pin("123456"),
-                                         IdDocument(IdDocumentKind.RESIDENT_ID,
-                                                    world.holders[key].ssn),
+                                         manual_doc(world.holders[key].ssn),
                                          None, f"lift-agree-{n}-{after}")
             except (CardError, ServiceError):
                 with world.session() as s:
@@ -231,7 +230,8 @@ def test_P7_canary_pins_never_stored_audited_or_in_errors(world: World) -> None:
         try:
             pin_change.change_pin(world.ctx, world.actors["yb103"], session,
                                  world.client(transport), pin(attempt[0]), pin(attempt[1]),
-                                 pin(attempt[1]), world.holders["h005"].ssn)
+                                 pin(attempt[1]),
+                                 manual_doc(world.holders["h005"].ssn))
         except Exception as error:  # every error text is inspected
             texts.append(repr(error) + str(error))
     assert card.to_profile()["pin"] == canary_new
@@ -272,7 +272,7 @@ def test_P2_database_down_before_the_command_leaves_the_card_untouched(
         pin_change.change_pin(world.ctx, world.actors["yb103"], session,
                               world.client(Recording(inner, 0, False)),
                               pin("135790"), pin("258036"), pin("258036"),
-                              world.holders["h001"].ssn)  # fmt: skip
+                              manual_doc(world.holders["h001"].ssn))  # fmt: skip
     assert card.to_profile()["pin"] == "135790"
     assert bytes.fromhex("805E") not in sent  # no CHANGE PIN went out
 
@@ -303,7 +303,7 @@ def test_P2_database_lost_after_the_card_confirmed_keeps_a_pending_event(
     with pytest.raises(PasswordRecordPending) as raised:
         pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(inner),
                               pin("135790"), pin("258036"), pin("258036"),
-                              world.holders[key].ssn)  # fmt: skip
+                              manual_doc(world.holders[key].ssn))  # fmt: skip
     assert card.to_profile()["pin"] == "258036"  # the card did change
     event = _last_event(world, holder_id, before)
     assert event is not None and event.id == raised.value.event_id

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from counter_app.models import Card, FormDocument, LossReport, ReplacementApplication
 from counter_app.services import lifting, loss_records, replacement, written_reports
 from counter_app.services.errors import ServiceError
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocument
+from tests.id_documents import manual_doc
 
 from .conftest import World, pin
 
@@ -45,7 +46,7 @@ def race(*work: Callable[[], Any]) -> list[Any]:
 
 
 def doc(world: World, key: str) -> IdDocument:
-    return IdDocument(IdDocumentKind.RESIDENT_ID, world.holders[key].ssn)
+    return manual_doc(world.holders[key].ssn)
 
 
 def written(world: World, key: str, actor: str, idem: str) -> Any:

@@ -73,7 +73,7 @@ def test_P5_reset_receipt_is_a_registered_form_with_the_success_record(world: Wo
             AuditEvent.action == "password.pin_reset", AuditEvent.outcome == "success")).all()
         assert audited.details == {"event_id": event.id, "serial": result.serial,  # IDCARD.md
                                    "document_kind": "resident_id", "id_check": "manual",
-                                   "manual_reason": "unspecified"}
+                                   "manual_reason": "no_reader"}
         assert abs((event.at - row.issued_at.replace(tzinfo=event.at.tzinfo)).total_seconds()) < 1
     assert pdf_text(result.pdf).count("密码重置回执") >= 1
     assert "258036" not in pdf_text(result.pdf)
@@ -178,7 +178,7 @@ def test_P4_change_pin_on_the_reader_pin_pad(world: World) -> None:
     holder = Pad("975310", "258036", "258036")
     card, client, pad = pad_client(world, "h006", holder, pin="975310")
     result = pin_change.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
-                                  client, None, None, None, world.holders["h006"].ssn,
+                                  client, None, None, None, doc(world, "h006"),
                                   pinpad=pad)  # fmt: skip
     assert card.to_profile()["pin"] == "258036"
     assert holder.prompts == ["请输入原密码", "请输入新密码", "请再次输入新密码"]
@@ -202,7 +202,7 @@ def test_P7_pin_pad_entries_that_differ_change_nothing(world: World) -> None:
     card, client, pad = pad_client(world, "h006", holder, pin="975310")
     with pytest.raises(PinMismatch):
         pin_change.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
-                             client, None, None, None, world.holders["h006"].ssn, pinpad=pad)
+                             client, None, None, None, doc(world, "h006"), pinpad=pad)
     assert card.to_profile()["pin"] == "975310"
     with world.session() as s:
         (event,) = s.scalars(select(PasswordEvent).where(PasswordEvent.kind == "pin_change"))

@@ -51,10 +51,11 @@ from counter_app.services.errors import (
     WrongCard,
     WrongDistrict,
 )
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocumentKind
 from counter_app.services.sessions import open_id_session
 from reader.errors import WrongPin
 from reader.identity import APP_OK
+from tests.id_documents import manual_doc
 
 from .conftest import NOW, SERVICE_PASSWORD, SUPERVISOR_PASSWORD, World, pin
 
@@ -68,7 +69,7 @@ def world(world_on_each_backend: World) -> World:
 
 
 def doc(world: World, key: str, kind: IdDocumentKind = RID, number: str | None = None) -> Any:
-    return IdDocument(kind, number or world.holders[key].ssn)
+    return manual_doc(number or world.holders[key].ssn, kind)
 
 
 def details(world: World, key: str, **kw: Any) -> written_reports.WrittenLossInput:
@@ -128,11 +129,11 @@ def test_P2_default_pin_change_needs_matching_id_number(world: World) -> None:
     with pytest.raises(IdDocumentMismatch):
         pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
                              pin("123456"), pin("135790"), pin("135790"),
-                             world.holders["h002"].ssn)
+                             manual_doc(world.holders["h002"].ssn))
     assert card.to_profile()["pin"] == "123456"
     pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
                          pin("123456"), pin("135790"), pin("135790"),
-                         world.holders["h001"].ssn)
+                         manual_doc(world.holders["h001"].ssn))
     assert card.to_profile()["pin"] == "135790"
 
 

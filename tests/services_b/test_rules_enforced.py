@@ -32,6 +32,7 @@ from counter_app.services.sessions import open_id_session
 from reader.emulator.inprocess import InProcessTransport
 from reader.pinbuffer import PinBuffer
 from reader.pinpad import SecurePinPad
+from tests.id_documents import manual_doc
 
 from .conftest import NOW, SERVICE_PASSWORD, World, pin
 
@@ -44,7 +45,7 @@ def world(world_on_each_backend: World) -> World:
 
 
 def doc(world: World, key: str) -> IdDocument:
-    return IdDocument(RID, world.holders[key].ssn)
+    return manual_doc(world.holders[key].ssn)
 
 
 def id_session(world: World, key: str, actor: str = "yb103") -> Any:
