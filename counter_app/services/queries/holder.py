@@ -190,9 +190,12 @@ def overview(db: Session, holder_id: int, now: dt.datetime) -> HolderOverview:
         events.append(CardEvent(issued, "发卡", card.card_number, ""))
     for report, office, closer in reports:
         number = numbers.get(report.card_id, "")
-        kind = "电话挂失" if report.channel == "phone" else "书面挂失"
-        events.append(CardEvent(report.reported_at, kind, number, office or "12333"))
-        if report.confirmed_at and report.channel == "phone":
+        phone = report.channel == "phone"
+        # A phone report was taken by 12333, whatever office later confirmed it in writing:
+        # confirming sets the report's office, but the phone report's row does not change.
+        kind, reported_by = ("电话挂失", "12333") if phone else ("书面挂失", office or "")
+        events.append(CardEvent(report.reported_at, kind, number, reported_by))
+        if report.confirmed_at and phone:
             events.append(CardEvent(report.confirmed_at, "书面挂失确认", number, office or ""))
         if report.closed_at:
             label = {"lifted": "解除挂失", "lapsed": "电话挂失失效", "replaced": "补卡"}.get(
