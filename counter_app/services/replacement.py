@@ -26,9 +26,7 @@ from counter_app.services import audit
 from counter_app.services import forms as service_forms
 from counter_app.services.concurrency import (
     begin_writer,
-    check_key,
     remember_submission,
-    run_submission,
     stored_submission,
     submitted_row,
 )
@@ -43,7 +41,7 @@ from counter_app.services.form_result import CarriesForm
 from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
 from counter_app.services.loss_records import card_in_use, close_report, report_in_force
 from counter_app.services.permissions import Action
-from counter_app.services.refusals import refusals_audited, require
+from counter_app.services.submission import submit
 from counter_app.validation.idnumber import normalise_id_number
 from forms import data as fd
 
@@ -86,19 +84,11 @@ def apply_replacement(
     Refused without an active loss report (:class:`LossReportRequired`) and for a card
     already replaced (:class:`ReplacementExists`, showing the application). A resubmission
     with the same ``idempotency_key`` returns the stored result and changes nothing."""
-    check_key(idempotency_key)
-    require(ctx, actor, Action.REPLACEMENT_APPLICATION, holder_id=holder_id)
-    key = service_forms.form_key(ctx.settings)
-    with refusals_audited(ctx, actor, ACTION_REPLACEMENT, holder_id=holder_id):
+    def apply(session: Session, key: bytes) -> ReplacementResult:
+        return _apply(session, ctx, actor, holder_id, document, idempotency_key, key)
 
-        def work() -> ReplacementResult:
-            with ctx.uow() as uow:
-                result = _apply(uow.session, ctx, actor, holder_id, document,
-                                idempotency_key, key)  # fmt: skip
-                uow.commit()
-                return result
-
-        return run_submission(work)
+    return submit(ctx, actor, Action.REPLACEMENT_APPLICATION, ACTION_REPLACEMENT,
+                  holder_id=holder_id, idempotency_key=idempotency_key, apply=apply)  # fmt: skip
 
 
 def _stored(session: Session, stored: IdempotencyKey, key: bytes) -> ReplacementResult:

@@ -28,9 +28,7 @@ from counter_app.services.concurrency import (
     begin_writer,
     cas_card_state,
     cas_report_state,
-    check_key,
     remember_submission,
-    run_submission,
     stored_submission,
     submitted_row,
 )
@@ -52,7 +50,7 @@ from counter_app.services.loss_records import (
 )
 from counter_app.services.permissions import Action
 from counter_app.services.phone_reports import phone_reference
-from counter_app.services.refusals import refusals_audited, require
+from counter_app.services.submission import submit
 from counter_app.validation.errors import ValidationError
 from counter_app.validation.idnumber import normalise_id_number
 from counter_app.validation.phones import validate_phone
@@ -119,21 +117,13 @@ def register_written_loss(
     card already reported in writing with :class:`LossAlreadyReported` showing it; refuses
     a card no longer in use. A resubmission with the same ``idempotency_key`` returns the
     stored result (``already_done``) and changes nothing."""
-    check_key(idempotency_key)
-    require(ctx, actor, Action.WRITTEN_LOSS_REPORT, holder_id=holder_id)
-    key = service_forms.form_key(ctx.settings)
-    with refusals_audited(ctx, actor, ACTION_WRITTEN, holder_id=holder_id):
-        now = ctx.now()
-        phone = _check_details(details, fd.local_time(now).date())
+    def apply(session: Session, key: bytes) -> WrittenLossResult:
+        phone = _check_details(details, fd.local_time(ctx.now()).date())
+        return _register_written(session, ctx, actor, holder_id, details, phone,
+                                 idempotency_key, key)  # fmt: skip
 
-        def work() -> WrittenLossResult:
-            with ctx.uow() as uow:
-                result = _register_written(uow.session, ctx, actor, holder_id, details, phone,
-                                           idempotency_key, key)  # fmt: skip
-                uow.commit()
-                return result
-
-        return run_submission(work)
+    return submit(ctx, actor, Action.WRITTEN_LOSS_REPORT, ACTION_WRITTEN,
+                  holder_id=holder_id, idempotency_key=idempotency_key, apply=apply)  # fmt: skip
 
 
 def _stored_written(session: Session, stored: IdempotencyKey, key: bytes) -> WrittenLossResult:
@@ -183,6 +173,10 @@ def _register_written(
         report = existing
         phone_report = fd.PhoneReport(report.reported_at,
                                       phone_reference(report.id, report.reported_at))
+        reported_on = fd.local_time(report.reported_at).date()
+        if details.loss_date > reported_on:  # lost before it was reported by phone
+            raise InvalidLossDetails(f"遗失日期不能晚于电话挂失日期（{reported_on.isoformat()}）。"
+                                     "请核对遗失日期后重试。")  # fmt: skip
         if not cas_card_state(session, card.id, [CardState.PHONE_REPORTED_LOST],
                               CardState.LOST, now):  # fmt: skip
             raise ConcurrentChange()
