@@ -116,7 +116,8 @@ def verify_supervisor_approval(
                                   "refusal": refusal, "request_digest": request_digest[:64],
                                   "locked": locked})  # fmt: skip
             uow.commit()
-            raise ApprovalInvalid()
+            # Past the right password the cause is no secret: it is named (RULES S1-S3).
+            raise ApprovalInvalid(NAMED_REFUSALS.get(refusal) if password_ok else None)
         assert approver is not None
         approval = Approval(
             action=action[:40], request_digest=request_digest, initiator_staff_id=actor.staff_id,
@@ -130,6 +131,15 @@ def verify_supervisor_approval(
                               "request_digest": request_digest})  # fmt: skip
         uow.commit()
         return approval
+
+
+#: Refusals named to the clerk; they are decided only after the approver's password matched.
+NAMED_REFUSALS = {
+    "not_supervisor": "该工号不是主管岗位，不能复核。请由本机构主管复核。",
+    "other_office": "该主管不属于本机构，其他机构的主管不能复核。请由本机构主管复核。",
+    "already_approved": "本次业务已复核过，同一业务只能复核一次。"
+                        "如需重新复核，请结束服务后重新办理。",
+}
 
 
 def consume_approval(

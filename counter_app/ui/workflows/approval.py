@@ -7,9 +7,10 @@ same service function the use case checks it with). The approval is spent by the
 itself, once. These are staff credentials, so an ordinary password field — never the
 holder's PIN, which only the holder keypad takes.
 
-The service gives one refusal for every cause (no probing of staff accounts). The page says
-which causes there are and what to do; the one the workstation can see itself — the
-initiator typing their own staff number — is named as such.
+The service gives one refusal for the causes that would let staff accounts be probed (an
+unknown number, a wrong password, a locked account) and the page lists them; once the
+password is right it names the cause (not a supervisor, another office, approved already)
+and the page shows that. The initiator typing their own staff number is named as such.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import page_with_form
 
 SELF_APPROVAL = "不能由经办人本人复核：四眼原则要求由本机构的另一位主管当场输入其工号和密码。"
+#: The causes the service does not tell apart (no probing of staff accounts); the others
+#: (not a supervisor, another office, approved already) it names once the password is right.
 REFUSAL_CAUSES = (
-    "请核对：① 工号或密码是否输入正确（多次输错会锁定该主管账户）；② 该工号是否为主管岗位；"
-    "③ 主管是否属于本机构（其他机构的主管不能复核）；④ 主管账户是否已停用或锁定；"
-    "⑤ 本次业务是否已复核过（同一次服务中的同一业务只能复核一次，"
-    "如需重新复核请结束服务后重新办理）。"
+    "请核对：① 工号或密码是否输入正确（多次输错会锁定该主管账户）；"
+    "② 主管账户是否已停用或锁定。"
 )
 
 
@@ -62,7 +63,11 @@ class ApprovalStep:
         form.addRow(intro)
         self.staff_no = QLineEdit()
         self.staff_no.setObjectName("supervisorStaffNo")
-        self.staff_no.setPlaceholderText(tr("workflow", "主管工号，如 YB500103-03"))
+        # The clerk's own office (a CK window's or 江北's supervisor, never a fixed example).
+        office = getattr(dialog.window_.actor, "office_name", "") or ""
+        self.staff_no.setPlaceholderText(
+            tr("workflow", "%1主管的工号").replace("%1", office or tr("workflow", "本机构"))
+        )
         self.password = QLineEdit()
         self.password.setObjectName("supervisorPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -120,6 +125,8 @@ class ApprovalStep:
                 return False
             if staff_no.upper() == actor.staff_no.upper():
                 text = tr("workflow", SELF_APPROVAL)
+            elif str(error) != ApprovalInvalid.message:
+                text = str(error)  # the service named the cause (after the right password)
             else:
                 text = f"{error}<br>{tr('workflow', REFUSAL_CAUSES)}"
             self.status.setText("")
