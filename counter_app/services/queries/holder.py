@@ -85,6 +85,9 @@ class CardInfo:
     expiry_date: dt.date
     spec_version: str
     region_code: str
+    #: When the card's open phone report (12333) was taken, if it has one in force: the
+    #: written report that confirms it defaults its 遗失日期 to that day (RULES L3).
+    phone_reported_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,9 @@ def card_info(card: Card | Row[Any], report: LossReport | None, now: dt.datetime
         state_changed_at=card.state_changed_at, issue_date=card.issue_date,
         expiry_date=card.expiry_date, spec_version=card.spec_version,
         region_code=card.region_code,
+        phone_reported_at=(report.reported_at if report is not None
+                           and report.channel == "phone" and state == "phone_reported_lost"
+                           else None),
     )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from PyQt6.QtCore import QDate
 from PyQt6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit
@@ -25,6 +26,18 @@ from counter_app.validation import ValidationError, validate_phone
 
 if TYPE_CHECKING:
     from counter_app.ui.workflows.host import WorkflowHost
+
+
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _phone_report_day(overview: Any) -> QDate | None:
+    """The local day of the card's open phone report (12333), if it has one."""
+    at = find_value(overview, "phone_reported_at")
+    if not isinstance(at, dt.datetime):
+        return None
+    day = at.astimezone(_SHANGHAI).date()
+    return QDate(day.year, day.month, day.day)
 
 
 class LossReportDialog(WorkflowDialog):
@@ -47,9 +60,11 @@ class LossReportDialog(WorkflowDialog):
         self.phone = QLineEdit()
         self.phone.setObjectName("contactPhone")
         self.phone.setPlaceholderText(self.tr("手机或固定电话，如 13800138000 / 023-63001234"))
-        self.loss_date = QDateEdit(QDate.currentDate())
+        # RULES L3: confirming a phone report, the card was lost by the day it was reported.
+        latest = _phone_report_day(overview) or QDate.currentDate()
+        self.loss_date = QDateEdit(latest)
         self.loss_date.setCalendarPopup(True)
-        self.loss_date.setMaximumDate(QDate.currentDate())
+        self.loss_date.setMaximumDate(latest)
         self.loss_date.setDisplayFormat("yyyy-MM-dd")
         self.place = QLineEdit()
         self.place.setObjectName("lossPlace")
