@@ -65,6 +65,15 @@ def _is_number(cell: Cell) -> bool:
     return isinstance(cell, (int, float)) and not isinstance(cell, bool)
 
 
+def _numeric_columns(table: Table) -> list[bool]:
+    """Per column: every filled cell is a number (drawn right-aligned, and so its header)."""
+    flags = []
+    for index in range(len(table.columns)):
+        cells = [row[index] for row in table.rows if index < len(row) and row[index] is not None]
+        flags.append(bool(cells) and all(_is_number(cell) for cell in cells))
+    return flags
+
+
 def _text(cell: Cell) -> str:
     if cell is None:
         return ""
@@ -87,6 +96,8 @@ class _Writer:
         self.bottom = MARGIN + 6 * mm
         self.title = title
         self.y = self.height - MARGIN
+        #: Per column of the table being drawn: right-aligned numbers (``_numeric_columns``).
+        self.numeric: list[bool] = []
 
     # --- text that never fails on a missing glyph ------------------------------------------
     def _safe(self, text: str) -> str:
@@ -175,6 +186,7 @@ class _Writer:
         widths = self._widths(table)
         self.need(TABLE_TITLE_SIZE + 3 * mm + 2 * ROW_HEIGHT)
         self._table_title(table.title)
+        self.numeric = _numeric_columns(table)
         self._header(table.columns, widths)
         if not table.rows:
             self.y -= ROW_HEIGHT
@@ -208,9 +220,14 @@ class _Writer:
         c.rect(self.left, self.y, self.right - self.left, ROW_HEIGHT, stroke=0, fill=1)
         c.restoreState()
         x = self.left
-        for name, width in zip(columns, widths, strict=True):
+        numeric = self.numeric
+        for index, (name, width) in enumerate(zip(columns, widths, strict=True)):
             text, size = self._fit(name, width - 2 * CELL_PAD)
-            self.text(x + CELL_PAD, self.y + 1.6 * mm, text, size, bold=True)
+            if index < len(numeric) and numeric[index]:  # over right-aligned numbers
+                self.sheet.text_right(x + width - CELL_PAD, self.y + 1.6 * mm, text, size,
+                                      bold=True)  # fmt: skip
+            else:
+                self.text(x + CELL_PAD, self.y + 1.6 * mm, text, size, bold=True)
             x += width
 
     def _wrap(self, text: str, width: float) -> tuple[list[str], float]:

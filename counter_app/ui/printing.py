@@ -9,10 +9,20 @@ file when the clerk chooses one in the print dialog. No temporary PDF is left be
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QRectF, Qt
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import (
+    QDir,
+    QFileInfo,
+    QIdentityProxyModel,
+    QRectF,
+    QStandardPaths,
+    Qt,
+)
 from PyQt6.QtGui import QImage, QPageSize, QPainter
-from PyQt6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PyQt6.QtWidgets import QFileDialog, QWidget
+from PyQt6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
+from PyQt6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
 
 from counter_app.ui.i18n import tr
 from counter_app.ui.offprocess import images_from_pixels, render_images, render_page_pixels
@@ -84,6 +94,9 @@ class FormPrinter:
         dialog = QPrintPreviewDialog(printer, self._parent)
         dialog.setWindowTitle(self.title)
         dialog.paintRequested.connect(lambda p: paint_pages(p, self.images or []))
+        view = dialog.findChild(QPrintPreviewWidget)
+        if view is not None:
+            view.fitToWidth()  # a readable page, not the whole page at a third of its size
         self.preview = dialog
         return dialog
 
@@ -114,13 +127,59 @@ class FormPrinter:
         return path
 
 
+#: The file list's column headers (QFileSystemModel's; ``qtbase_zh_CN`` may lack them).
+FILE_COLUMNS = ("名称", "大小", "类型", "修改日期")
+
+
+class ChineseFileTypes(QFileIconProvider):
+    """The 类型 column in words of the UI ("Folder" is not in ``qtbase_zh_CN``)."""
+
+    def type(self, info: QFileInfo) -> str:
+        if info.isDir():
+            return tr("printing", "文件夹")
+        suffix = info.suffix().upper()
+        if not suffix:
+            return tr("printing", "文件")
+        return tr("printing", "%1 文件").replace("%1", suffix)
+
+
+class ChineseHeaders(QIdentityProxyModel):
+    """The file list with the column headers of ``FILE_COLUMNS``."""
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(FILE_COLUMNS)):  # fmt: skip
+            return tr("printing", FILE_COLUMNS[section])
+        return super().headerData(section, orientation, role)
+
+
+def documents_folder() -> str:
+    """Where a saved PDF goes first: the user's documents folder, else home (never the
+    program's folder, the working directory)."""
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    )
+    if documents and Path(documents).is_dir():
+        return documents
+    return QDir.homePath()
+
+
 def save_dialog(parent: QWidget | None, suggested: str) -> QFileDialog:
-    """Qt's save dialog with every label in the UI's language: ``qtbase_zh_CN`` leaves
-    "Look in:" and "Files of type:" in English, so the dialog's labels are set here."""
-    dialog = QFileDialog(parent, tr("printing", "保存为 PDF"), suggested, "PDF (*.pdf)")
+    """Qt's own (non-native) save dialog with every label in the UI's language:
+    ``qtbase_zh_CN`` leaves "Look in:", "Files of type:" and the 类型 column's "Folder" in
+    English, so they are set here. It opens in the user's documents folder."""
+    folder = documents_folder()
+    dialog = QFileDialog(parent, tr("printing", "保存为 PDF"), folder, "PDF (*.pdf)")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix("pdf")
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    types = ChineseFileTypes()
+    dialog.setIconProvider(types)
+    dialog.file_types = types  # type: ignore[attr-defined]  # the dialog does not own it
+    dialog.setProxyModel(ChineseHeaders(dialog))
+    dialog.setDirectory(folder)
+    dialog.selectFile(suggested)
     for label, text in (
         (QFileDialog.DialogLabel.LookIn, "查找范围："),
         (QFileDialog.DialogLabel.FileName, "文件名："),
