@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, select
+from sqlalchemy import BindParameter, Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from counter_app.models.career import Qualification
@@ -19,49 +20,66 @@ from counter_app.services.queries.insurance import EmploymentRow, employment_rec
 from counter_app.services.queries.money import period_text, yuan
 from forms.masking import mask_id_number
 
-# Statements built once at import (bound per call; SQLAlchemy caches their compiled form).
+# Statements built once at import on the tables' columns (bound per call; SQLAlchemy caches
+# their compiled form). They return plain Core rows, run on the session's connection (same
+# transaction) without the ORM's entity set-up: these views are plain data.
 _HOLDER: BindParameter[int] = bindparam("holder_id")
+
+
+def _t(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+_emp, _case, _benefit = _t(Employer), _t(InjuryCase), _t(InjuryBenefit)
+_death, _survivor, _birth = _t(DeathCase), _t(SurvivorBenefit), _t(MaternityBenefit)
+_allowance, _care, _qual = _t(LivingAllowance), _t(SpecialCare), _t(Qualification)
 _INJURY_CASES = (
-    select(InjuryCase, Employer.name)
-    .outerjoin(Employer, Employer.id == InjuryCase.employer_id)
-    .where(InjuryCase.holder_id == _HOLDER)
-    .order_by(InjuryCase.injury_date.desc())
+    select(*_case.c, _emp.c.name.label("employer_name"))
+    .outerjoin(_emp, _emp.c.id == _case.c.employer_id)
+    .where(_case.c.holder_id == _HOLDER)
+    .order_by(_case.c.injury_date.desc())
 )
 _INJURY_BENEFITS = (
-    select(InjuryBenefit, InjuryCase.case_no)
-    .join(InjuryCase, InjuryCase.id == InjuryBenefit.case_id)
-    .where(InjuryCase.holder_id == _HOLDER)
-    .order_by(InjuryBenefit.paid_on.desc())
+    select(*_benefit.c, _case.c.case_no.label("case_no_of_case"))
+    .join(_case, _case.c.id == _benefit.c.case_id)
+    .where(_case.c.holder_id == _HOLDER)
+    .order_by(_benefit.c.paid_on.desc())
 )
 _DEATH_CASE = (
-    select(DeathCase, Employer.name)
-    .outerjoin(Employer, Employer.id == DeathCase.employer_id)
-    .where(DeathCase.holder_id == _HOLDER)
+    select(*_death.c, _emp.c.name.label("employer_name"))
+    .outerjoin(_emp, _emp.c.id == _death.c.employer_id)
+    .where(_death.c.holder_id == _HOLDER)
 )
 _SURVIVORS = (
-    select(SurvivorBenefit)
-    .where(SurvivorBenefit.death_case_id == bindparam("case_id"))
-    .order_by(SurvivorBenefit.id)
+    select(*_survivor.c)
+    .where(_survivor.c.death_case_id == bindparam("case_id"))
+    .order_by(_survivor.c.id)
 )
 _MATERNITY = (
-    select(MaternityBenefit, Employer.name)
-    .outerjoin(Employer, Employer.id == MaternityBenefit.employer_id)
-    .where(MaternityBenefit.holder_id == _HOLDER)
-    .order_by(MaternityBenefit.event_date.desc())
+    select(*_birth.c, _emp.c.name.label("employer_name"))
+    .outerjoin(_emp, _emp.c.id == _birth.c.employer_id)
+    .where(_birth.c.holder_id == _HOLDER)
+    .order_by(_birth.c.event_date.desc())
 )
 _ALLOWANCES = (
-    select(LivingAllowance)
-    .where(LivingAllowance.holder_id == _HOLDER)
-    .order_by(LivingAllowance.since.desc())
+    select(*_allowance.c)
+    .where(_allowance.c.holder_id == _HOLDER)
+    .order_by(_allowance.c.since.desc())
 )
 _SPECIAL_CARE = (
-    select(SpecialCare).where(SpecialCare.holder_id == _HOLDER).order_by(SpecialCare.since.desc())
+    select(*_care.c).where(_care.c.holder_id == _HOLDER).order_by(_care.c.since.desc())
 )
 _QUALIFICATIONS = (
-    select(Qualification)
-    .where(Qualification.holder_id == _HOLDER)
-    .order_by(Qualification.issued_on.desc())
+    select(*_qual.c)
+    .where(_qual.c.holder_id == _HOLDER)
+    .order_by(_qual.c.issued_on.desc())
 )
+
+
+def _rows(db: Session, statement: Any, **params: Any) -> list[Row[Any]]:
+    return list(db.connection().execute(statement, params))
+
 
 INJURY_BENEFIT_KINDS = {"medical": "医疗费", "lump_sum": "一次性伤残补助金",
                         "monthly_allowance": "伤残津贴", "nursing": "护理费",
@@ -194,36 +212,35 @@ class LifeHealthView:
 
 
 def _injury_cases(db: Session, holder_id: int) -> tuple[InjuryCaseRow, ...]:
-    rows = db.execute(_INJURY_CASES, {"holder_id": holder_id}).all()
+    rows = _rows(db, _INJURY_CASES, holder_id=holder_id)
     status = {"open": "认定中", "assessed": "已鉴定", "closed": "已结案"}
     return tuple(
-        InjuryCaseRow(c.case_no, employer or "", c.injury_date, c.recognised_on,
+        InjuryCaseRow(c.case_no, c.employer_name or "", c.injury_date, c.recognised_on,
                       c.occupational_disease, c.description, c.disability_grade,
                       status.get(c.status, c.status))
-        for c, employer in rows
+        for c in rows
     )  # fmt: skip
 
 
 def injury(db: Session, holder_id: int) -> InjuryView:
     """工伤 (2 statements)."""
-    benefits = db.execute(_INJURY_BENEFITS, {"holder_id": holder_id}).all()
+    benefits = _rows(db, _INJURY_BENEFITS, holder_id=holder_id)
     return InjuryView(
         _injury_cases(db, holder_id),
-        tuple(InjuryBenefitRow(case_no, INJURY_BENEFIT_KINDS.get(b.kind, b.kind),
+        tuple(InjuryBenefitRow(b.case_no_of_case, INJURY_BENEFIT_KINDS.get(b.kind, b.kind),
                                period_text(b.period), yuan(b.amount_fen), b.paid_on)
-              for b, case_no in benefits),
+              for b in benefits),
     )  # fmt: skip
 
 
 def death(db: Session, holder_id: int) -> DeathView:
     """工亡 (2 statements)."""
-    row = db.execute(_DEATH_CASE, {"holder_id": holder_id}).first()
-    if row is None:
+    case = db.connection().execute(_DEATH_CASE, {"holder_id": holder_id}).first()
+    if case is None:
         return DeathView("", "", None, None, None, ())
-    case, employer = row
-    survivors = db.scalars(_SURVIVORS, {"case_id": case.id}).all()
+    survivors = _rows(db, _SURVIVORS, case_id=case.id)
     return DeathView(
-        case.case_no, employer or "", case.death_date, yuan(case.funeral_grant_fen),
+        case.case_no, case.employer_name or "", case.death_date, yuan(case.funeral_grant_fen),
         yuan(case.lump_sum_fen),
         tuple(SurvivorRow(s.survivor_name, RELATIONS.get(s.relation, s.relation),
                           mask_id_number(s.survivor_ssn) if s.survivor_ssn else "",
@@ -232,10 +249,10 @@ def death(db: Session, holder_id: int) -> DeathView:
 
 
 def _maternity(db: Session, holder_id: int) -> tuple[MaternityRow, ...]:
-    rows = db.execute(_MATERNITY, {"holder_id": holder_id}).all()
-    return tuple(MaternityRow(MATERNITY_KINDS.get(m.kind, m.kind), m.event_date, employer or "",
-                              yuan(m.amount_fen), m.paid_on)
-                 for m, employer in rows)  # fmt: skip
+    rows = _rows(db, _MATERNITY, holder_id=holder_id)
+    return tuple(MaternityRow(MATERNITY_KINDS.get(m.kind, m.kind), m.event_date,
+                              m.employer_name or "", yuan(m.amount_fen), m.paid_on)
+                 for m in rows)  # fmt: skip
 
 
 def maternity(db: Session, holder_id: int) -> MaternityView:
@@ -245,8 +262,8 @@ def maternity(db: Session, holder_id: int) -> MaternityView:
 
 def assistance(db: Session, holder_id: int) -> AssistanceView:
     """低保和优抚 (2 statements)."""
-    allowances = db.scalars(_ALLOWANCES, {"holder_id": holder_id}).all()
-    care = db.scalars(_SPECIAL_CARE, {"holder_id": holder_id}).all()
+    allowances = _rows(db, _ALLOWANCES, holder_id=holder_id)
+    care = _rows(db, _SPECIAL_CARE, holder_id=holder_id)
     return AssistanceView(
         tuple(AllowanceRow(a.district_code, "城市" if a.area == "urban" else "农村",
                            a.household_size, yuan(a.monthly_fen), a.since, a.until,
@@ -259,7 +276,7 @@ def assistance(db: Session, holder_id: int) -> AssistanceView:
 
 def career(db: Session, holder_id: int) -> CareerView:
     """职业资格与工作经历 (2 statements)."""
-    quals = db.scalars(_QUALIFICATIONS, {"holder_id": holder_id}).all()
+    quals = _rows(db, _QUALIFICATIONS, holder_id=holder_id)
     return CareerView(
         tuple(QualificationRow(q.title, q.level, q.certificate_no, q.issued_on, q.issuer)
               for q in quals),
