@@ -60,12 +60,6 @@ class Workstation:
     #: The resident ID card reader (``id_reader.IdCardStation``), built at the first window.
     id_station: Any = None
 
-    def office_label(self) -> str:
-        code = self.settings.office_code
-        for account in self.demo_accounts:
-            if not code or getattr(account, "office_code", None) == code:
-                return str(account.office_name)
-        return code or "未配置经办机构（设置项 office_code）"
 
     def close(self) -> None:
         self.pin_entry.cancel()
@@ -300,7 +294,7 @@ def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
 
 
 def make_login(ws: Workstation) -> LoginDialog:
-    return LoginDialog(ws.gateway, ws.runner, ws.office_label(), ws.demo_accounts)
+    return LoginDialog(ws.gateway, ws.runner, ws.settings.workstation_id, ws.demo_accounts)
 
 
 def run(demo: bool, settings_path: str | None) -> int:

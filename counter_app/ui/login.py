@@ -136,18 +136,24 @@ class LoginDialog(QDialog):
         self,
         gateway: CounterServices,
         runner: TaskRunner,
-        office_label: str,
+        workstation: str,
         demo_accounts: Sequence[Any] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._gateway = gateway
         self._runner = runner
-        self.setWindowTitle(f"{self.tr(APP_TITLE)} — {office_label}")
+        # The workstation, not an office: the office shown after login is the staff member's
+        # own (the status bar), which the login screen cannot know beforehand.
+        self.setWindowTitle(f"{self.tr(APP_TITLE)} — {workstation}")
         self.setObjectName("loginDialog")
         heading = QLabel(self.tr("工作人员登录"))
         heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
-        office = QLabel(office_label)
+        office = QLabel(
+            self.tr("工作站 %1。登录后显示您所属的经办机构。").replace("%1", workstation)
+        )
+        office.setObjectName("loginWorkstation")
+        office.setWordWrap(True)
         self.form = LoginForm()
         self.form.submitted.connect(self._login)
         layout = QVBoxLayout(self)

@@ -16,9 +16,15 @@ pytestmark = pytest.mark.gui
 def test_demo_login_lists_accounts_and_fills_on_double_click(
     qtbot: Any, gateway: Any, runner: Any
 ) -> None:
-    dialog = LoginDialog(gateway, runner, "渝中区医疗保险分中心", DEMO_ACCOUNTS)
+    dialog = LoginDialog(gateway, runner, "WS-01", DEMO_ACCOUNTS)
     qtbot.addWidget(dialog)
-    assert dialog.windowTitle() == "社保卡经办窗口工作站 — 渝中区医疗保险分中心"
+    # The workstation, never an office: after login the office shown is the staff
+    # member's own, which the login screen cannot know (a CK clerk at a YB-configured PC).
+    assert dialog.windowTitle() == "社保卡经办窗口工作站 — WS-01"
+    from PyQt6.QtWidgets import QLabel
+
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "分中心" not in shown and "登录后显示" in shown
     assert dialog.accounts is not None and dialog.accounts.rowCount() == len(DEMO_ACCOUNTS)
     rows = account_rows(DEMO_ACCOUNTS)
     assert rows[0][0] == "CK500103-01" and rows[0][4] == DEMO_ACCOUNTS[0].password
