@@ -26,6 +26,7 @@ from counter_app.services.permissions import Action
 from counter_app.settings import Settings
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.tasks import InlinePool
+from tests.e2e.id_typing import choose_reason
 
 #: Demo holders beyond the fixed ones (a small city is enough for every task).
 HOLDERS = 20
@@ -174,6 +175,7 @@ class Counter:
         assert dialog is not None and dialog.isVisible()
         dialog.number.clear()
         self.qtbot.keyClicks(dialog.number, number)
+        choose_reason(dialog.number)  # why the number is typed: chosen, never pre-selected
         dialog.reason_box.setCurrentIndex(reason_index)
         ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)

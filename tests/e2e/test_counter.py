@@ -22,6 +22,7 @@ from counter_app.demo.accounts import fixed_holder
 from counter_app.services.permissions import Action
 from counter_app.ui.i18n import install_qt_translations
 from tests.e2e.conftest import account
+from tests.e2e.id_typing import choose_reason
 
 pytestmark = pytest.mark.gui
 
@@ -101,6 +102,7 @@ def test_card_pulled_mid_pin_change(counter: Any) -> None:
     c.card_session("active_changed_pin")
     d = c.start(Action.CHANGE_PIN)
     c.qtbot.keyClicks(d.id_number, holder.ssn)
+    choose_reason(d.id_number)
     c.next(d)
     c.next(d)
     c.type_pin(holder.pin)  # the old PIN typed; the holder is on the new one
@@ -126,6 +128,7 @@ def test_database_gone_mid_loss_report_keeps_the_typed_data(
     c.id_session("phone_lost")
     d = c.start(Action.WRITTEN_LOSS_REPORT)
     d.documents.number.setText(holder.ssn)
+    choose_reason(d.documents.number)
     d.phone.setText("13800138000")
     d.place.setText("解放碑")
     d.circumstances.setPlainText("乘公交时遗失")

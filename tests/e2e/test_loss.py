@@ -11,6 +11,7 @@ from counter_app.demo.accounts import fixed_holder
 from counter_app.services.permissions import Action
 from counter_app.ui.workflows.lift import LiftDialog
 from reader.emulator.card import EmulatedCard
+from tests.e2e.id_typing import choose_reason
 
 pytestmark = pytest.mark.gui
 
@@ -39,6 +40,7 @@ def fill_loss(c: Any, d: Any, ssn: str) -> None:
                         (d.place, "解放碑")):  # fmt: skip
         field.setText(text)
     d.circumstances.setPlainText("乘公交时遗失")
+    choose_reason(d.documents.number)
 
 
 def written_loss(c: Any, key: str) -> tuple[Any, str]:
@@ -82,6 +84,7 @@ def lift_to_checklist(c: Any, key: str, number: str | None = None) -> LiftDialog
     field = d.id_step.fields.number
     field.clear()
     c.qtbot.keyClicks(field, number or fixed_holder(key).ssn)
+    choose_reason(field)
     c.next(d)
     assert d.stack.currentWidget() is d.check_page, d.banner.text()
     return d
@@ -137,6 +140,7 @@ def test_U5_lift_refused_for_another_card_presented(counter: Any) -> None:
     d = c.start(Action.LIFT_LOSS_REPORT)
     c.next(d)
     c.qtbot.keyClicks(d.id_step.fields.number, fixed_holder("written_lost").ssn)
+    choose_reason(d.id_step.fields.number)
     c.next(d)
     (line,) = failed_lines(d)
     assert "原卡核验" in line and "不是本系统登记的挂失卡" in line
@@ -151,6 +155,7 @@ def test_R1_replacement_application(counter: Any) -> None:
     c.id_session("phone_lost")
     d = c.start(Action.REPLACEMENT_APPLICATION)
     c.qtbot.keyClicks(d.id_step.fields.number, holder.ssn)
+    choose_reason(d.id_step.fields.number)
     c.next(d)
     assert d.stack.currentWidget() is d.confirm_page, d.banner.text()
     d.understood.setChecked(True)

@@ -10,6 +10,7 @@ import pytest
 from counter_app.demo.accounts import fixed_holder
 from counter_app.services.permissions import Action
 from counter_app.ui.workflows.access_slip import AccessSlipDialog
+from tests.e2e.id_typing import choose_reason
 
 pytestmark = pytest.mark.gui
 
@@ -28,6 +29,7 @@ def end_with_slip(c: Any, name: str) -> str:
 def type_document(c: Any, field: Any, number: str) -> None:
     field.clear()
     c.qtbot.keyClicks(field, number)
+    choose_reason(field)
 
 
 @pytest.mark.also_postgres

@@ -16,6 +16,7 @@ from counter_app.services.permissions import Action
 from counter_app.settings import Settings
 from counter_app.ui.tasks import InlinePool
 from tests.e2e.conftest import Counter, close_counter
+from tests.e2e.id_typing import choose_reason
 from tests.pcsc.conftest import (  # noqa: F401 - the session's pcscd fixture
     READER,
     VPCD_PORT,
@@ -89,6 +90,7 @@ def test_P2_lookup_and_default_pin_change_through_pcscd(pcsc_counter: Any) -> No
                       timeout=15000)  # fmt: skip
     d = c.start(Action.CHANGE_PIN)
     c.qtbot.keyClicks(d.id_number, holder.ssn)
+    choose_reason(d.id_number)
     c.next(d)
     c.qtbot.waitUntil(lambda: d.stack.currentWidget() is d.pin_page, timeout=15000)
     c.next(d)

@@ -40,11 +40,12 @@ from counter_app.services import (
     written_reports,
 )
 from counter_app.services.errors import ServiceError
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocumentKind
 from counter_app.services.sessions import open_id_session
 from counter_app.validation import ValidationError
 from counter_app.validation.text_policy import storage_forbidden
 from reports.model import ReportError
+from tests.id_documents import manual_doc
 
 from .adversarial_world import SERVICE_PASSWORD, STAFF_PASSWORD, World, build_world
 
@@ -92,7 +93,7 @@ class Setup:
         values: dict[str, Any] = dict(
             contact_phone="13883251234", loss_date=dt.date(2026, 3, 8),
             loss_place="轨道交通2号线较场口站", circumstances="乘车时钱包被盗",
-            id_document=IdDocument(RID, ssn),
+            id_document=manual_doc(ssn),
         )  # fmt: skip
         values.update(changes)
         return written_reports.WrittenLossInput(**values)
@@ -109,7 +110,7 @@ def _written(field_name: str) -> Entry:
         holder_id, ssn = s.holder(1)
         changes: dict[str, Any] = {field_name: junk}
         if field_name == "id_number":
-            changes = {"id_document": IdDocument(RID, junk)}
+            changes = {"id_document": manual_doc(junk)}
         return written_reports.register_written_loss(
             s.ctx, s.clerk, holder_id, s.loss(ssn, **changes), f"adv-{uuid.uuid4().hex}"
         )
@@ -119,12 +120,12 @@ def _written(field_name: str) -> Entry:
 
 def _id_session_reason(s: Setup, junk: str) -> Any:
     holder_id, ssn = s.holder(2)
-    return open_id_session(s.ctx, s.clerk, holder_id, IdDocument(RID, ssn), junk)
+    return open_id_session(s.ctx, s.clerk, holder_id, manual_doc(ssn), junk)
 
 
 def _id_session_number(s: Setup, junk: str) -> Any:
     holder_id, _ssn = s.holder(2)
-    return open_id_session(s.ctx, s.clerk, holder_id, IdDocument(RID, junk), "办理查询")
+    return open_id_session(s.ctx, s.clerk, holder_id, manual_doc(junk), "办理查询")
 
 
 def _report_filter(field_name: str) -> Entry:
@@ -281,7 +282,7 @@ def test_the_control_inputs_are_accepted_so_refusals_are_about_the_input(setup: 
     # The harness is honest: the same entry points with ordinary input do not refuse.
     holder_id, ssn = setup.holder(2)
     assert search.find_holders(setup.ctx, setup.clerk, ssn)
-    open_id_session(setup.ctx, setup.clerk, holder_id, IdDocument(RID, ssn), "办理查询")
+    open_id_session(setup.ctx, setup.clerk, holder_id, manual_doc(ssn), "办理查询")
     result = written_reports.register_written_loss(
         setup.ctx, setup.clerk, setup.holder(1)[0], setup.loss(setup.holder(1)[1]), "control-ok-1"
     )

@@ -70,7 +70,7 @@ from counter_app.services.errors import (
     PhoneIdentificationFailed,
     PinEntriesDiffer,
 )
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from counter_app.services.idcheck import IdDocument
 from counter_app.settings import default_settings_path, dump_settings
 from reader.client import SocialSecurityCardClient
 from reader.emulator.card import EmulatedCard
@@ -84,6 +84,7 @@ from reader.emulator.inprocess import (
 from reader.errors import CardRemoved, OutcomeUnknown, PinMismatch, WrongPin
 from reader.pinbuffer import PinBuffer
 from reader.pinpad import SecurePinPad
+from tests.id_documents import manual_doc
 from tests.security.canaries import (
     Haystacks,
     Needle,
@@ -258,7 +259,7 @@ def pad_typing(answers: dict[str, str]) -> Callable[[str], PinBuffer]:
 
 
 def _doc(world: World, key: str) -> IdDocument:
-    return IdDocument(IdDocumentKind.RESIDENT_ID, world.holders[key].ssn)
+    return manual_doc(world.holders[key].ssn)
 
 
 def _card(run: Run, key: str, pin_name: str, pad: dict[str, str] | None = None,
@@ -385,8 +386,9 @@ def change_workflows(run: Run) -> None:
 
     def change(old: str, new1: str, new2: str, client: Any,
                id_number: str | None = w.holders["h001"].ssn) -> Any:  # fmt: skip  # RULES P4
+        document = manual_doc(id_number) if id_number is not None else None
         return lambda: pin_change.change_pin(ctx, clerk, session, client, pin(old), pin(new1),
-                                            pin(new2), id_number)  # fmt: skip
+                                            pin(new2), document)  # fmt: skip
 
     client = run.client(transport)
     run.step("change, wrong old PIN", change("wrong_pin", "new_pin", "new_pin", client), WrongPin)
@@ -446,7 +448,7 @@ def change_workflows(run: Run) -> None:
             pin("123456"),
             pin("default_new"),
             pin("default_new"),
-            w.holders["h002"].ssn,
+            manual_doc(w.holders["h002"].ssn),
         ),
     )
     assert _card2.to_profile()["pin"] == PINS["default_new"]
@@ -473,7 +475,7 @@ def change_workflows(run: Run) -> None:
             None,
             None,
             None,
-            w.holders["h003"].ssn,
+            manual_doc(w.holders["h003"].ssn),
             pinpad=SecurePinPad.detect(t3_bad),
         ),
         PinMismatch,
@@ -488,7 +490,7 @@ def change_workflows(run: Run) -> None:
             None,
             None,
             None,
-            w.holders["h003"].ssn,
+            manual_doc(w.holders["h003"].ssn),
             pinpad=SecurePinPad.detect(t3),
         ),
     )

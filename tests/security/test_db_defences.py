@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from counter_app import db
 from counter_app.models import Base
 from counter_app.services import audit, written_reports
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from tests.id_documents import manual_doc
 from tests.security.conftest import APP_ROLE
 from tests.security.defences import defence_triggers, suspend_defences
 from tests.services_b.conftest import build_world
@@ -81,7 +81,7 @@ def _one_loss_report(url: str) -> None:
         h = world.holders["h001"]
         details = written_reports.WrittenLossInput(
             "13883251234", dt.date(2026, 3, 1), "解放碑", "乘车时遗失",
-            IdDocument(IdDocumentKind.RESIDENT_ID, h.ssn),
+            manual_doc(h.ssn),
         )  # fmt: skip
         result = written_reports.register_written_loss(
             world.ctx, world.actors["yb103"], h.holder_id, details, "defences-0001"

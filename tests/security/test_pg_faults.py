@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from counter_app.models import AuditEvent, Card, FormDocument, IdempotencyKey, LossReport
 from counter_app.services import audit, written_reports
 from counter_app.services.errors import ConcurrentChange, DatabaseUnavailable
-from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from tests.id_documents import manual_doc
 from tests.services_b.conftest import World, build_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
@@ -51,7 +51,7 @@ def _conninfo(world: World) -> str:
 def _details(world: World, key: str) -> written_reports.WrittenLossInput:
     return written_reports.WrittenLossInput(
         "13883251234", dt.date(2026, 3, 1), "解放碑", "乘车时遗失",
-        IdDocument(IdDocumentKind.RESIDENT_ID, world.holders[key].ssn),
+        manual_doc(world.holders[key].ssn),
     )  # fmt: skip
 
 
