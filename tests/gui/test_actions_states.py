@@ -242,14 +242,17 @@ def test_card_state_kind(value: str | None, kind: str) -> None:
 
 @pytest.mark.gui
 def test_replaced_card_disables_f10_on_the_real_overview(counter: Any) -> None:  # noqa: F811
-    """杨丽's replacement was applied for: the overview has no card in use, and F10, F8 and
-    F9 say why they are off; the query-password reset (P8) stays available."""
+    """杨丽's replacement was applied for: no card is in use, yet the header shows her card
+    and 已申请补卡, and F10, F8 and F9 say why they are off (RULES R1, U4); the
+    query-password reset (P8) stays available."""
     c = counter("YB500103-01")
     c.id_session("replacement_applied")
+    header = c.win.holder.header.text()
+    assert "0818" in header and "已申请补卡" in header
     buttons = c.win.action_buttons
     for action in (REPLACE, WRITTEN, LIFT):
         assert not buttons[action].isEnabled()
-        assert "没有在用的社保卡" in buttons[action].toolTip()
+        assert "已申请补卡" in buttons[action].toolTip()
     assert buttons[SERVICE].isEnabled()
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, text
 
+from counter_app.demo.accounts import fixed_holder
 from counter_app.models import AuditEvent
 from counter_app.services import records, search, sessions
 from counter_app.services.context import ServiceContext
@@ -109,6 +110,18 @@ def test_Q2_assistance_for_dibao_holder(ctx: ServiceContext) -> None:
     session = _session(ctx, "dibao")
     view = records.category(ctx, actor_for(ctx, CLERK), session, Category.ASSISTANCE)
     assert view.living_allowances
+
+
+def test_R1_U4_overview_shows_the_replaced_card_and_its_state(ctx: ServiceContext) -> None:
+    """杨丽 applied for a replacement: no card is in use, yet the clerk sees her card's
+    number and 已申请补卡 (the header and 当前卡片), not an empty card."""
+    clerk = actor_for(ctx, CLERK)
+    session = sessions.open_id_session(
+        ctx, clerk, holder_id_of(ctx, "replacement_applied"),
+        manual_doc(fixed_holder("replacement_applied").ssn), "持卡人来窗口查询")
+    view = records.overview(ctx, clerk, session)
+    assert view.card is not None and view.card.card_number == "A12820818"
+    assert (view.card.state, view.card.state_label) == ("replacement_applied", "已申请补卡")
 
 
 def test_overview_masks_and_shows_card_history(ctx: ServiceContext) -> None:

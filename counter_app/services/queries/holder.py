@@ -101,7 +101,8 @@ class CardEvent:
 @dataclass(frozen=True)
 class HolderOverview:
     basic: BasicInfo
-    #: The card in use (active or reported lost), or None.
+    #: The card in use (active or reported lost); with none in use, the holder's latest
+    #: card (已申请补卡 or 已注销) so its number and state are shown; None without a card.
     card: CardInfo | None
     history: tuple[CardEvent, ...]
 
@@ -217,7 +218,10 @@ def overview(db: Session, holder_id: int, now: dt.datetime) -> HolderOverview:
     events.sort(key=lambda e: e.at, reverse=True)
     in_use = next((c for c in reversed(cards) if c.state in IN_USE_STATES), None)
     active = _active_reports([r for r, _o, _c in reports])
-    shown = card_info(in_use, active.get(in_use.id), now) if in_use else None
+    if in_use is not None:
+        shown: CardInfo | None = card_info(in_use, active.get(in_use.id), now)
+    else:  # RULES R1/U4: staff see the replaced (or cancelled) card and why it is out of use
+        shown = card_info(cards[-1], None, now) if cards else None
     return HolderOverview(basic_info(holder), shown, tuple(events))
 
 
