@@ -16,6 +16,7 @@ from counter_app.api import CounterServices, category_member
 from counter_app.services.context import Actor
 from counter_app.ui.item_models import display, value_of
 from counter_app.ui.record_view import RecordView
+from counter_app.ui.tab_navigator import TabNavigator
 from counter_app.ui.tasks import TaskRunner
 
 #: RULES Q2, in the order of the hall terminals, then pension and the other insurances.
@@ -102,7 +103,8 @@ class HolderView(QWidget):
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.tabs, 1)
+        self.navigator = TabNavigator(self.tabs)  # every tab reachable, no ◂▸ arrows
+        layout.addWidget(self.navigator, 1)
         self.clear()
 
     @property

@@ -1,0 +1,55 @@
+"""Every tab of a ``QTabWidget`` reachable at once: the tab names as a list on the left, the
+pages where they were. Fourteen record tabs do not fit one tab row at 1680 px (the last four
+hid behind ◂▸ arrows); a list of fourteen short rows does. The ``QTabWidget`` stays the
+pages' owner (``tabText``, ``setCurrentIndex``, ``currentChanged`` work as before), only its
+tab bar is hidden."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QEvent, QObject, Qt
+from PyQt6.QtWidgets import QAbstractItemView, QHBoxLayout, QListWidget, QTabWidget, QWidget
+
+
+class TabNavigator(QWidget):
+    """``tabs`` with its names in a list beside it, kept in step both ways."""
+
+    def __init__(self, tabs: QTabWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tabs = tabs
+        self.list = QListWidget()
+        self.list.setObjectName("categoryList")
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(3)  # rows a clerk can hit with the mouse
+        for index in range(tabs.count()):
+            self.list.addItem(tabs.tabText(index))
+        bar = tabs.tabBar()
+        if bar is not None:
+            bar.hide()
+        frame = 2 * self.list.frameWidth()
+        self.list.setFixedWidth(self.list.sizeHintForColumn(0) + frame + 16)
+        # Tall enough for every name: nothing to scroll to.
+        row = self.list.sizeHintForRow(0) + 2 * self.list.spacing()
+        self.list.setMinimumHeight(row * tabs.count() + frame + 4)
+        self.list.currentRowChanged.connect(self._chosen)
+        tabs.currentChanged.connect(self._shown)
+        tabs.installEventFilter(self)
+        self.list.setCurrentRow(tabs.currentIndex())
+        self.list.setEnabled(tabs.isEnabled())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(tabs, 1)
+
+    def _chosen(self, row: int) -> None:
+        if 0 <= row < self.tabs.count() and row != self.tabs.currentIndex():
+            self.tabs.setCurrentIndex(row)
+
+    def _shown(self, index: int) -> None:
+        if index != self.list.currentRow():
+            self.list.setCurrentRow(index)
+
+    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:
+        if obj is self.tabs and event is not None and event.type() == QEvent.Type.EnabledChange:
+            self.list.setEnabled(self.tabs.isEnabled())  # no holder: the names are off too
+        return False
