@@ -123,8 +123,8 @@ def card_label(profile: dict[str, Any], note: str = "") -> str:
     number = profile.get("card_number", "")
     pin = profile.get("pin", "")
     text = f"{name}  卡号 {number}"
-    if pin:
-        text += f"  密码 {pin}"
+    if pin:  # the demo's starting PIN: a holder may have changed it since (P3)
+        text += f"  初始密码 {pin}"
     if profile.get("app_state", "ok") != "ok":
         text += "  [应用锁定]"
     if int(profile.get("pin_tries_left", 3)) == 0:

@@ -320,6 +320,7 @@ class MainWindow(QMainWindow):
 
     def _id_session_opened(self, session: Any) -> None:
         self.db_ok()
+        self.search_pane.clear_text()  # the typed full ID number leaves the screen
         self.card_session = False
         self.holder.show_session(self.actor, session)
         self.refresh_actions()
