@@ -355,6 +355,7 @@ def install_rating(window: MainWindow, pin_entry: PinEntry, timeout_s: int,
         device = screen
     chosen: RatingDevice = device
     controller = RatingController(window, chosen, timeout_s)
+    window.rating = controller  # type: ignore[attr-defined]  # staff_shift: lock, 退出登录
     label = QLabel()
     label.setObjectName("ratingStatus")
     bar = window.statusBar()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtGui import QAction
-from PyQt6.QtWidgets import QDockWidget, QWidget
+from PyQt6.QtWidgets import QDockWidget, QMessageBox, QWidget
 
 from counter_app.services.context import Actor
 from counter_app.ui.login import APP_TITLE
@@ -36,8 +36,10 @@ def lock(window: MainWindow) -> None:
         return
     window.locked = True
     window.idle.stop()
-    window.card_login.cancel()
-    window.pins.cancel()
+    rating_up = rating_asked(window)
+    if not rating_up:  # the holder's rating stays up (no personal data on it, RULES E2)
+        window.card_login.cancel()
+        window.pins.cancel()
     window.hidden_windows = [
         w for w in window.findChildren(QWidget) if w.isWindow() and w.isVisible()
     ]
@@ -46,7 +48,8 @@ def lock(window: MainWindow) -> None:
     # Nothing readable and nothing usable but the unlock form: every dock (the holder
     # keypad, the demo cards), the menu bar (报表 lists holders), the status bar, and
     # every action and shortcut of the window.
-    window._locked_docks = [d for d in window.findChildren(QDockWidget) if d.isVisible()]
+    window._locked_docks = [d for d in window.findChildren(QDockWidget) if d.isVisible()
+                            and not (rating_up and d is window.holder_dock)]  # fmt: skip
     for dock in window._locked_docks:
         dock.hide()
     window._locked_actions = [a for a in window.findChildren(QAction) if a.isEnabled()]
@@ -125,10 +128,49 @@ def switch_staff(window: MainWindow, actor: Actor) -> None:
     set_actor(window, actor)
 
 
+def rating_asked(window: MainWindow) -> bool:
+    """The holder is being asked to rate the case just closed (``ui.rating``)."""
+    rating = getattr(window, "rating", None)
+    return rating is not None and getattr(rating, "case_no", None) is not None
+
+
+def _not_yet(window: MainWindow, text: str, end_service: bool) -> None:
+    """退出登录 refused for now: the clerk is told why (and may end the service here)."""
+    box = QMessageBox(window)
+    box.setObjectName("logoutNotYetBox")
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(window.tr("退出登录"))
+    box.setText(text)
+    end = None
+    if end_service:
+        end = box.addButton(window.tr("结束服务（F12）"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(window.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+    else:
+        box.addButton(window.tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+
+    def answered(_result: int) -> None:
+        if end is not None and box.clickedButton() is end:
+            window.end_session()  # closes the case; the holder is asked to rate (RULES E2)
+
+    box.finished.connect(answered)
+    window.logout_box = box  # type: ignore[attr-defined]
+    box.open()
+
+
 def logout(window: MainWindow) -> None:
-    """退出登录: end the open holder session and the staff session, close the window
+    """退出登录: with a holder still being served, the clerk is asked to end the service
+    first (结束服务, then the holder's rating — RULES E1, E2) and nothing is dropped; while
+    the holder rates, the clerk waits. Otherwise end the staff session and close the window
     (``logged_out``: the composition root shows the login again)."""
     if window.logged_out_already:
+        return
+    if window.holder.session is not None:
+        _not_yet(window, window.tr("正在为持卡人办理业务。请先结束服务（F12），"
+                                   "请持卡人评价后再退出登录。"), end_service=True)  # fmt: skip
+        return
+    if rating_asked(window):
+        _not_yet(window, window.tr("持卡人正在评价本次服务，请稍候，评价完成后再退出登录。"),
+                 end_service=False)  # fmt: skip
         return
     window.logged_out_already = True
     session, actor = window.holder.session, window.actor

@@ -69,18 +69,28 @@ def test_the_holder_keypad_keeps_the_window_within_a_1680_px_screen(
     assert window.minimumSizeHint().width() <= 1680 - 400
 
 
-def test_log_out_ends_the_session_and_the_staff_session(
+def test_E1_log_out_with_a_holder_served_asks_to_end_the_service_first(
     qtbot: Any, window: Any, gateway: Any
 ) -> None:
+    """退出登录 never drops the holder's service silently: the clerk is asked to end it
+    (结束服务, which asks the holder's rating — RULES E1, E2), then logs out."""
     from tests.gui.fakes import DOC
 
     window._id_session_opened(gateway.open_id_session(window.actor, 7, DOC, "x"))
     session = window.holder.session
+    ended: list[Any] = []
+    window.service_ended.connect(ended.append)
+    window.action_panel.logout_button.click()
+    box = window.logout_box
+    assert box.isVisible() and "请先结束服务" in box.text()
+    assert gateway.logged_out == [] and gateway.ended == [] and window.isVisible()
+    [end] = [b for b in box.buttons() if "结束服务" in b.text()]
+    end.click()
+    assert gateway.ended == [session] and len(ended) == 1  # the case closes as by F12
+    assert window.holder.session is None and gateway.logged_out == []
     with qtbot.waitSignal(window.logged_out):
         window.action_panel.logout_button.click()
-    assert gateway.logged_out == ["YB500103-01"]
-    assert gateway.ended == [session]
-    assert window.holder.session is None and not window.isVisible()
+    assert gateway.logged_out == ["YB500103-01"] and not window.isVisible()
 
 
 def test_qt_standard_buttons_and_dialogs_speak_chinese(qapp: Any) -> None:

@@ -86,6 +86,24 @@ def test_E2_every_text_of_the_rating_panel_fits(window: Any, rating: Any, qtbot:
         assert label.width() >= label.fontMetrics().horizontalAdvance(line), line
 
 
+def test_E2_locking_or_logging_out_keeps_the_holders_rating(
+    window: Any, rating: Any, gateway: Any, qtbot: Any
+) -> None:
+    """Lock (Ctrl+L) or 退出登录 while the holder rates: the rating stays up and is recorded,
+    not dropped as 未评价."""
+    case_no = _serve_and_end(window)
+    panel = rating.device.panel
+    window.lock()
+    assert window.locked and window.pins.panel.currentWidget() is panel
+    assert window.holder_dock.isVisible()
+    window.action_panel.logout_button.click()  # not reachable while locked; and refused:
+    window.logout()
+    assert "评价" in window.logout_box.text() and gateway.logged_out == []
+    qtbot.mouseClick(panel.level_buttons[RatingLevel.SATISFIED], Qt.MouseButton.LeftButton)
+    answer = gateway.ratings[case_no]
+    assert answer is not None and answer.level == "satisfied"
+
+
 def test_E2_clerk_keys_do_not_reach_the_rating(
     window: Any, rating: Any, gateway: Any, qtbot: Any
 ) -> None:
