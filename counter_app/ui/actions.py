@@ -96,6 +96,9 @@ class Situation:
     #: Without a session: the issuer's state of the card in the reader (``card_state``
     #: of the services), None while unknown or for a card the records do not hold.
     reader_card_state: str | None = None
+    #: Without a session: the card in the reader is the one of the service that just ended
+    #: (the lift starts with the card inserted again, RULES U5).
+    card_served: bool = False
 
 
 def _label(action: Action) -> str:
@@ -161,10 +164,9 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
         if no_card:
             return _no_card_in_use(action)
     elif action is Action.LIFT_LOSS_REPORT:
-        if not s.has_session and s.card_in_reader and kind == "":
-            # No holder shown and the issuer's state of the card in the reader is not
-            # known (the service just ended with the card left in, or the look-up failed).
-            return tr("actions", "读卡器中卡的状态未知。办理解除挂失，请取出卡后重新插入。")
+        if not s.has_session and s.card_served:
+            # The service ended with its card left in the reader; no holder is shown.
+            return tr("actions", "本次服务已结束。办理解除挂失，请取出卡后重新插入。")
         if kind == "replaced":
             return tr("actions", "该卡已申请补卡，原卡不能再解除挂失。")
         if kind == "cancelled":

@@ -77,6 +77,9 @@ class MainWindow(QMainWindow):
         self.card_state: str | None = None
         #: The issuer's state of the card in the reader, looked up at insertion.
         self.reader_card_state: str | None = None
+        #: The card in the reader is the one of the service that just ended (F9 waits for
+        #: it to be inserted again: a new service starts with the card).
+        self.card_served = False
         self.card_session = False
         self.workflow: Any = None  # the open workflow dialog, if any
         self.locked = False
@@ -203,6 +206,7 @@ class MainWindow(QMainWindow):
 
     def _card_ready(self, identity: Any) -> None:
         self.reader_card_state = None
+        self.card_served = False
         actor = self.actor
 
         def known(state: str | None) -> None:
@@ -222,6 +226,7 @@ class MainWindow(QMainWindow):
 
     def _card_removed(self) -> None:
         self.reader_card_state = None
+        self.card_served = False
         self.card_login.cancel()
         if self.workflow is not None and hasattr(self.workflow, "card_pulled"):
             self.workflow.card_pulled()
@@ -339,7 +344,7 @@ class MainWindow(QMainWindow):
             self.clear_search()
             self.card_session = False
             self.card_state = None
-            self.reader_card_state = None  # a new service starts by inserting the card
+            self.card_served = True  # a new service starts by inserting the card
             self.refresh_actions()
             self.service_ended.emit(summary)
             if self._open_workflow is not None and summary is not None:
@@ -373,6 +378,7 @@ class MainWindow(QMainWindow):
             pin_blocked=None if tries is None else tries == 0,
             app_blocked=getattr(chip, "app_state", "ok") == "blocked",
             reader_card_state=self.reader_card_state if in_reader else None,
+            card_served=self.card_served and in_reader,
         )
 
     def refresh_actions(self) -> None:

@@ -282,3 +282,9 @@ def test_blocked_pin_read_from_the_chip_steers_the_clerk(counter: Any) -> None: 
     c.remove()
     c.win.refresh_actions()
     assert c.win.situation().pin_blocked is None  # no chip in the reader: not known
+
+
+def test_U5_lift_waits_for_the_card_of_an_ended_service_to_be_inserted_again() -> None:
+    s = Situation(card_in_reader=True, reader_card_state="lost", card_served=True)
+    enabled, why = availability(SUBCENTER, LIFT, s)
+    assert not enabled and "重新插入" in why

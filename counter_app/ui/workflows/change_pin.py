@@ -23,6 +23,7 @@ from counter_app.ui.document_number import number_problem
 from counter_app.ui.keypad import PinRequest
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import DocumentFields, page_with_form
+from counter_app.ui.workflows.steps import new_pin_problem
 from reader.errors import WrongPin
 from reader.pinbuffer import PinBuffer
 
@@ -155,6 +156,16 @@ class ChangePinDialog(WorkflowDialog):
                 self.error(self.tr("持卡人取消了密码输入，密码未修改。"))
             return
         self.pins.append(pin)
+        problem = new_pin_problem(self.pins, step, 1)
+        if problem:  # RULES P7 / two equal entries: only the new PIN is typed again
+            for bad in self.pins[1:]:
+                bad.wipe()
+            del self.pins[1:]
+            self._ask(1, None)
+            self.window_.pins.show_message(problem)  # on the holder screen
+            self.error(problem)
+            self.status.setText(self.tr("新密码不符合要求，持卡人正在重新输入新密码…"))
+            return
         if step < 2:
             self._ask(step + 1, None)
             return

@@ -78,7 +78,8 @@ class ResetPinDialog(CardIdDialog):
         self.go_page(self.pin_page)
 
     def _ask(self) -> None:
-        self.pins.ask((self.tr("请输入新密码"), self.tr("请再次输入新密码")), self._submit)
+        self.pins.ask((self.tr("请输入新密码"), self.tr("请再次输入新密码")), self._submit,
+                      new_pin=0)  # RULES P7 checked as soon as the holder typed it
 
     def _submit(self, buffers: list[PinBuffer]) -> None:
         new1, new2 = buffers

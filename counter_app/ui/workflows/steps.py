@@ -25,7 +25,7 @@ from counter_app.ui.holder_view import find_value
 from counter_app.ui.i18n import tr
 from counter_app.ui.id_check import DOCUMENT_KINDS
 from counter_app.ui.item_models import display
-from counter_app.ui.keypad import PinRequest
+from counter_app.ui.keypad import PIN_DIGITS, PinRequest
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import DocumentFields, page_with_form
 from reader.pinbuffer import PinBuffer
@@ -126,8 +126,14 @@ class HolderPins:
         *,
         tries_left: int | None = None,
         cancelled: Callable[[], None] | None = None,
+        new_pin: int | None = None,
     ) -> None:
+        """``new_pin``: the index of the first of the two new-PIN prompts. RULES P7 is then
+        checked as soon as the holder confirms that entry (and the two entries compared
+        after the second): the holder is told on the holder screen and types the new PIN
+        again; what was typed before it is kept."""
         self.wipe()
+        self.new_pin = new_pin
         self._next(list(prompts), 0, done, tries_left, cancelled)
 
     def _next(
@@ -158,6 +164,16 @@ class HolderPins:
                     cancelled()
                 return
             self.buffers.append(pin)
+            problem = new_pin_problem(self.buffers, step, self.new_pin)
+            if problem and self.new_pin is not None:
+                for bad in self.buffers[self.new_pin:]:
+                    bad.wipe()  # only the new PIN's entries: the old PIN stays
+                del self.buffers[self.new_pin:]
+                self._next(prompts, self.new_pin, done, None, cancelled)
+                self.dialog.window_.pins.show_message(problem)  # on the holder screen
+                self.dialog.error(problem)
+                self.status.setText(tr("workflow", "新密码不符合要求，持卡人正在重新输入新密码…"))
+                return
             if step + 1 < len(prompts):
                 self._next(prompts, step + 1, done, None, cancelled)
                 return
@@ -166,6 +182,27 @@ class HolderPins:
             done(buffers)
 
         self.dialog.window_.pins.ask(request, got)
+
+
+def new_pin_problem(buffers: Sequence[PinBuffer], step: int, new_pin: int | None) -> str:
+    """What is wrong with the new PIN just typed (for the holder screen), or "": after the
+    first new entry (``step == new_pin``) RULES P7 (six digits, not weak); after the second,
+    that both entries are equal. The digits are only compared, never copied."""
+    if new_pin is None or step not in (new_pin, new_pin + 1):
+        return ""
+    if step == new_pin:
+        first = buffers[new_pin]
+        if len(first) != PIN_DIGITS or first.is_weak():
+            return tr("workflow", WEAK_NEW_PIN)
+        return ""
+    if not buffers[new_pin].matches(buffers[new_pin + 1]):
+        return tr("workflow", NEW_PINS_DIFFER)
+    return ""
+
+
+#: Told to the holder on the holder screen (RULES P7, and P2/P3's two equal entries).
+WEAK_NEW_PIN = "新密码过于简单（不能为 123456、六位相同数字或连续数字）。请重新输入新密码。"
+NEW_PINS_DIFFER = "两次输入的新密码不一致。请重新输入新密码。"
 
 
 def pin_page(text: str) -> tuple[QWidget, QLabel]:
