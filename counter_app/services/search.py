@@ -28,6 +28,7 @@ from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.loss_records import card_state_at
 from counter_app.services.permissions import Action
+from counter_app.services.queries.holder import HolderHit as HolderHit
 from counter_app.services.refusals import require
 from counter_app.validation import ValidationError, check_card_number, parse_id_number
 from counter_app.validation._normalise import fold_width
@@ -77,18 +78,6 @@ class SearchQuery:
         if self.kind is SearchKind.CARD_NUMBER:
             return mask_card_number(self.card_number or "")
         return f"{(self.name or '')[:1]}* {self.birth_date.isoformat() if self.birth_date else ''}"
-
-
-@dataclass(frozen=True)
-class HolderHit:
-    holder_id: int
-    name: str
-    #: The ID number **masked** (forms.masking); the full number needs an audited reveal.
-    ssn: str
-    gender: str
-    birth_date: dt.date
-    card_number: str | None
-    card_state: str | None
 
 
 def _refuse(message: str, code: str) -> ValidationError:

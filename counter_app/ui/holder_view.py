@@ -6,6 +6,7 @@ audited by the records service. ID numbers are masked unless the clerk reveals t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -14,7 +15,8 @@ from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxL
 
 from counter_app.api import CounterServices, category_member
 from counter_app.services.context import Actor
-from counter_app.ui.item_models import display, value_of
+from counter_app.services.queries.holder import HolderOverview
+from counter_app.ui.item_models import display
 from counter_app.ui.record_view import RecordView
 from counter_app.ui.tab_navigator import TabNavigator
 from counter_app.ui.tasks import TaskRunner
@@ -39,22 +41,27 @@ CATEGORY_TABS: list[tuple[str, str]] = [
 REVEAL_SECONDS = 15
 
 
-def find_value(record: Any, *names: str) -> Any:
-    """The first of ``names`` found on ``record`` or one level down (e.g. overview.card)."""
-    if record is None:
-        return None
-    for name in names:
-        value = value_of(record, name)
-        if value not in (None, ""):
-            return value
-    for child in ("holder", "card", "basic"):
-        nested = value_of(record, child)
-        if nested is not None and nested is not record:
-            for name in names:
-                value = value_of(nested, name)
-                if value not in (None, ""):
-                    return value
-    return None
+@dataclass(frozen=True)
+class HolderFacts:
+    """What every screen shows of the holder being served (name, masked ID number, card)."""
+
+    name: str
+    ssn: str  # masked
+    card_number: str
+    state_label: str
+
+
+def holder_facts(overview: HolderOverview | None) -> HolderFacts:
+    """The header facts of ``overview``; empty strings before it is loaded or without a card."""
+    if overview is None:
+        return HolderFacts("", "", "", "")
+    card = overview.card
+    return HolderFacts(
+        overview.basic.name,
+        overview.basic.ssn,
+        card.card_number if card is not None else "",
+        card.state_label if card is not None else "",
+    )
 
 
 class HolderView(QWidget):
@@ -71,7 +78,7 @@ class HolderView(QWidget):
         self._runner = runner
         self._actor: Actor | None = None
         self._session: Any = None
-        self.overview: Any = None
+        self.overview: HolderOverview | None = None
         self._loaded: set[int] = set()
         self.header = QLabel()
         self.header.setObjectName("holderHeader")
@@ -140,21 +147,18 @@ class HolderView(QWidget):
         )
         self.tabs.setCurrentIndex(0)
 
-    def _overview_loaded(self, overview: Any) -> None:
+    def _overview_loaded(self, overview: HolderOverview) -> None:
         if self._session is None:
             return
         self.overview = overview
         self.reveal_button.setEnabled(True)
         self._render_header()
         self.card_page.show_record(overview)
-        self.card_state_known.emit(find_value(overview, "card_state", "state"))
+        self.card_state_known.emit(overview.card.state if overview.card is not None else None)
 
     def _render_header(self) -> None:
-        o = self.overview
-        name = find_value(o, "name") or ""
-        ssn = find_value(o, "ssn", "id_number", "social_security_number") or ""
-        card = find_value(o, "card_number") or ""
-        state = find_value(o, "state_label", "card_state_label", "card_state", "state") or ""
+        shown = holder_facts(self.overview)
+        name, ssn, card, state = shown.name, shown.ssn, shown.card_number, shown.state_label
         parts = [
             (self.tr("社会保障号码"), self._full_ssn or display(ssn, "ssn")),
             (self.tr("卡号"), display(card, "card_number", self._revealed)),

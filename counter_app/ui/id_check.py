@@ -25,9 +25,9 @@ from PyQt6.QtWidgets import (
 )
 
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
+from counter_app.services.queries.holder import HolderHit
 from counter_app.ui.document_number import normalised, number_problem
 from counter_app.ui.fit import follow_content, grow_to_fit
-from counter_app.ui.holder_view import find_value
 from counter_app.ui.id_chip import ChipCheck
 from counter_app.ui.item_models import display
 
@@ -46,7 +46,7 @@ class IdCheckDialog(QDialog):
 
     def __init__(
         self,
-        hit: Any,
+        hit: HolderHit | None,
         parent: QWidget | None = None,
         kinds: list[IdDocumentKind] | None = None,
         submit: Submit | None = None,
@@ -55,8 +55,8 @@ class IdCheckDialog(QDialog):
         self.setWindowTitle(self.tr("核验身份证件"))
         self._submit = submit
         self.result_value: Any = None
-        masked = str(find_value(hit, "ssn") or "")
-        name = find_value(hit, "name") or ""
+        masked = hit.ssn if hit is not None else ""
+        name = hit.name if hit is not None else ""
         self.kind = QComboBox()
         self._kinds = list(kinds or DOCUMENT_KINDS)
         self.kind.addItems([self.tr(ID_DOCUMENT_LABELS[k]) for k in self._kinds])

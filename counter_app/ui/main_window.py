@@ -30,12 +30,13 @@ from counter_app.api import CounterServices
 from counter_app.services.context import Actor
 from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.services.queries.holder import HolderHit
 from counter_app.ui import staff_shift
 from counter_app.ui.action_panel import ActionPanel
 from counter_app.ui.actions import Situation, availability
 from counter_app.ui.card_session import CardLogin
 from counter_app.ui.clerk_text import clerk_text
-from counter_app.ui.holder_view import HolderView, find_value
+from counter_app.ui.holder_view import HolderView
 from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.lock import IdleWatcher, LockScreen
 from counter_app.ui.pin_entry import PinEntry
@@ -286,7 +287,7 @@ class MainWindow(QMainWindow):
         if not hits:
             self.show_message(self.tr("未找到该参保人。请核对身份证号码、卡号或姓名与出生日期。"))
 
-    def selected_hit(self) -> Any:
+    def selected_hit(self) -> HolderHit | None:
         return self.search_pane.selected_hit()
 
     def check_id_for_hit(self) -> None:
@@ -296,7 +297,7 @@ class MainWindow(QMainWindow):
             return
         from counter_app.ui.id_check import IdCheckDialog
 
-        holder_id = find_value(hit, "holder_id", "id")
+        holder_id = hit.holder_id
         actor = self.actor
 
         def submit(document: Any, reason: str, done: Any, failed: Any) -> None:

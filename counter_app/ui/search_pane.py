@@ -7,11 +7,10 @@ the ID check run in the window (on pool threads, through the service interface).
 
 from __future__ import annotations
 
-from typing import Any
-
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QAbstractItemView, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from counter_app.services.queries.holder import HolderHit
 from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.search import SearchBox
 
@@ -64,9 +63,10 @@ class SearchPane(QWidget):
             self.view.selectRow(0)
             self.view.setFocus()
 
-    def selected_hit(self) -> Any:
+    def selected_hit(self) -> HolderHit | None:
         rows = self.view.selectionModel().selectedRows()  # type: ignore[union-attr]
-        return self.hits.row_object(rows[0].row()) if rows else None
+        hit = self.hits.row_object(rows[0].row()) if rows else None
+        return hit if isinstance(hit, HolderHit) else None
 
     def refresh(self) -> None:
         self.open_button.setEnabled(self.hits.rowCount() > 0)

@@ -5,6 +5,7 @@ turning into 登录, and the full card number in the workflow dialogs' holder li
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from PyQt6.QtWidgets import QLabel, QWidget
 
 from counter_app.services.idcheck import CheckMethod
+from counter_app.services.queries.holder import BasicInfo, CardInfo, HolderHit, HolderOverview
 from counter_app.ui.id_check import IdCheckDialog
 from counter_app.ui.id_reader import IdCardStation
 from counter_app.ui.lock import LockScreen
@@ -49,7 +51,8 @@ def _settle(qtbot: Any, widget: QWidget) -> None:
 
 
 def _dialog(qtbot: Any) -> IdCheckDialog:
-    dialog = IdCheckDialog({"name": "王建国", "ssn": SSN})
+    hit = HolderHit(1, "王建国", SSN, "1", dt.date(1968, 3, 15), None, None)
+    dialog = IdCheckDialog(hit)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -120,8 +123,12 @@ def test_a_wrong_unlock_password_keeps_the_unlock_button_and_shows_the_whole_mes
 def test_workflow_holder_line_shows_the_masked_card_number() -> None:
     from counter_app.ui.workflows.steps import holder_line
 
-    overview = {"name": "赵强", "ssn": "500104199507070754", "card_number": "A12900009",
-                "state_label": "正常"}
+    at = dt.datetime(2024, 1, 2, 1, 30, tzinfo=dt.UTC)
+    basic = BasicInfo(7, "赵强", "500104199507070754", "1", "01", dt.date(1995, 7, 7),
+                      "employed", "500104", "大渡口区", "138****8000")
+    card = CardInfo(70, "A12900009", "active", "正常", at, dt.date(2020, 5, 1),
+                    dt.date(2030, 5, 1), "3.00", "500104")
+    overview = HolderOverview(basic, card, ())
     dialog: Any = SimpleNamespace(window_=SimpleNamespace(holder=SimpleNamespace(
         overview=overview)))
     line = holder_line(dialog)

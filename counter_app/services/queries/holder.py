@@ -75,6 +75,20 @@ class BasicInfo:
 
 
 @dataclass(frozen=True)
+class HolderHit:
+    """One row of the counter's holder search (``services.search.find_holders``)."""
+
+    holder_id: int
+    name: str
+    #: The ID number **masked** (forms.masking); the full number needs an audited reveal.
+    ssn: str
+    gender: str
+    birth_date: dt.date
+    card_number: str | None
+    card_state: str | None
+
+
+@dataclass(frozen=True)
 class CardInfo:
     card_id: int
     card_number: str

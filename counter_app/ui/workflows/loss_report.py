@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from PyQt6.QtCore import QDate
 from PyQt6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit
 
-from counter_app.ui.holder_view import find_value
+from counter_app.services.queries.holder import HolderOverview
+from counter_app.ui.holder_view import holder_facts
 from counter_app.ui.item_models import display
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import (
@@ -31,10 +32,10 @@ if TYPE_CHECKING:
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _phone_report_day(overview: Any) -> QDate | None:
+def _phone_report_day(overview: HolderOverview | None) -> QDate | None:
     """The local day of the card's open phone report (12333), if it has one."""
-    at = find_value(overview, "phone_reported_at")
-    if not isinstance(at, dt.datetime):
+    at = overview.card.phone_reported_at if overview is not None and overview.card else None
+    if at is None:
         return None
     day = at.astimezone(_SHANGHAI).date()
     return QDate(day.year, day.month, day.day)
@@ -49,10 +50,8 @@ class LossReportDialog(WorkflowDialog):
         self.result: Any = None
 
         page, form = page_with_form()
-        name = find_value(overview, "name") or ""
-        ssn = find_value(overview, "ssn") or ""
-        card = find_value(overview, "card_number") or ""
-        state = find_value(overview, "state_label", "state") or ""
+        shown = holder_facts(overview)
+        name, ssn, card, state = shown.name, shown.ssn, shown.card_number, shown.state_label
         form.addRow(QLabel(self.tr("持卡人：") + f"{name}　{display(ssn, 'ssn')}"))
         masked = display(card, "card_number")
         form.addRow(QLabel(self.tr("卡号：") + f"{masked}　{self.tr('卡状态：')}{state}"))

@@ -21,7 +21,7 @@ from PyQt6.QtWidgets import QLabel, QWidget
 from counter_app.services.idcheck import IdDocument, IdDocumentKind
 from counter_app.services.permissions import Action
 from counter_app.ui.card_session import purpose_text
-from counter_app.ui.holder_view import find_value
+from counter_app.ui.holder_view import holder_facts
 from counter_app.ui.i18n import tr
 from counter_app.ui.id_check import DOCUMENT_KINDS
 from counter_app.ui.item_models import display
@@ -33,11 +33,8 @@ from reader.pinbuffer import PinBuffer
 
 def holder_line(dialog: WorkflowDialog) -> str:
     """持卡人：姓名 500***********0016　卡号：… (masked; from the open holder overview)."""
-    overview = dialog.window_.holder.overview
-    name = find_value(overview, "name") or ""
-    ssn = find_value(overview, "ssn") or ""
-    card = find_value(overview, "card_number") or ""
-    state = find_value(overview, "state_label", "state") or ""
+    shown = holder_facts(dialog.window_.holder.overview)
+    name, ssn, card, state = shown.name, shown.ssn, shown.card_number, shown.state_label
     text = tr("workflow", "持卡人：") + f"{name}　{display(ssn, 'ssn')}"
     if card:
         masked = display(card, "card_number")
