@@ -20,6 +20,7 @@ from counter_app.ui.id_reader import IdCardStation
 from counter_app.ui.lock import LockScreen
 from reader.idcard.emulator import PtyIdReader
 from reader.idcard.profile import DEMO_SAM_ID
+from tests.gui.test_workflows import wf  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.gui
 
@@ -134,3 +135,25 @@ def test_workflow_holder_line_shows_the_masked_card_number() -> None:
     line = holder_line(dialog)
     assert "A12900009" not in line and "A****0009" in line
     assert "500104199507070754" not in line
+
+
+def test_workflow_id_step_photo_clear_of_the_reason_and_refusal_cleared(
+        qtbot: Any, station: IdCardStation, wf: Any, reader: Any) -> None:  # noqa: F811
+    from counter_app.services.permissions import Action
+    from tests.gui.test_workflows import card_session
+
+    card_session(wf, reader)
+    wf.action_buttons[Action.RESET_PIN].click()
+    d = wf.workflow
+    qtbot.waitExposed(d)
+    d.error("所出示证件的号码与持卡人不一致。" * 4)  # a long refusal: shown whole
+    _settle(qtbot, d)
+    assert _fits(d.banner)
+    chip = d.id_step.fields.chip
+    assert station.place(SSN)
+    chip.show_reading(station.read())
+    _settle(qtbot, d)
+    assert not d.banner.isVisible()  # the good read clears the red refusal
+    top = chip.photo.mapTo(d, chip.photo.rect().topLeft()).y()
+    reason_top = chip.reason.mapTo(d, chip.reason.rect().topLeft()).y()
+    assert top + chip.photo.height() <= reason_top
