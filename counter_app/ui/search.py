@@ -107,11 +107,7 @@ class SearchBox(QWidget):
         self.edit = QLineEdit()
         self.edit.setObjectName("searchBox")
         self.edit.setClearButtonEnabled(True)
-        self.edit.setPlaceholderText(self.tr("身份证号码 / 卡号 / 姓名 出生日期  (F3)"))
-        # Never narrower than its hint (+ the clear button and margins), whatever the docks
-        # and splitters did (after a lock and unlock it was cut off).
-        hint_width = self.edit.fontMetrics().horizontalAdvance(self.edit.placeholderText())
-        self.edit.setMinimumWidth(hint_width + 48)
+        self.edit.setPlaceholderText(self.tr("身份证号/卡号/姓名 出生日期 (F3)"))
         self.button = QPushButton(self.tr("查询"))
         self.hint = QLabel()
         self.hint.setObjectName("searchHint")

@@ -1,6 +1,6 @@
 """The full ID number typed into the search box leaves the screen once the holder's
 session opens (the hit row and the header show it masked), and the search box is never
-narrower than its hint (after a lock and unlock it was cut off)."""
+narrower than its (shorter) hint, also after a lock and unlock (it was cut off)."""
 
 from __future__ import annotations
 
@@ -26,4 +26,8 @@ def test_search_box_never_cuts_its_hint(qtbot: Any, window: Any) -> None:
     qtbot.waitExposed(window)
     box = window.search_pane.box.edit
     needed = box.fontMetrics().horizontalAdvance(box.placeholderText())
-    assert box.width() >= needed and box.minimumWidth() >= needed
+    assert box.width() >= needed
+    window.lock()
+    window.try_unlock("YB500103-02", "pw2")
+    qtbot.wait(20)
+    assert box.isVisible() and box.width() >= needed  # whole after a lock and unlock
