@@ -3,8 +3,10 @@
 The card's tries left are known before the holder types (read with the identity); the PIN
 is asked on the holder keypad (or the reader's PIN pad), and the service is called with it
 on the card thread. The buffer is wiped there, in ``finally``, right after the call. A wrong
-PIN asks again and says how many tries are left; a blocked PIN ends the attempt with the
-card's message (unblock/reset are offered by the action panel).
+PIN asks again and says how many tries are left. A card whose PIN is blocked (tries left 0,
+RULES P6) is never put to the holder: the clerk is told plainly in a dialog that the PIN is
+locked and that 密码解锁 (F7) follows an ID check, and while that card is in the reader the
+action panel says so (:class:`PinBlockedNote`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from counter_app.api import CounterServices
 from counter_app.services.context import Actor
@@ -46,6 +49,8 @@ def run_with_pin(fn: Any, pin: PinBuffer | None) -> Any:
 class CardLogin(QObject):
     opened = pyqtSignal(object)  # the HolderSession
     failed = pyqtSignal(str)
+    #: The card's PIN is blocked: the holder is not asked for it (RULES P6).
+    pin_blocked = pyqtSignal()
 
     def __init__(self, gateway: CounterServices, bridge: ReaderBridge, pin_entry: PinEntry) -> None:
         super().__init__()
@@ -57,8 +62,13 @@ class CardLogin(QObject):
 
     def start(self, actor: Actor, identity: Any) -> None:
         self._attempt += 1
+        tries = getattr(identity, "pin_tries_left", None)
+        if tries is not None and tries <= 0:  # nothing the holder types can open it
+            self.busy = False
+            self.pin_blocked.emit()
+            return
         self.busy = True
-        self._ask(actor, identity, getattr(identity, "pin_tries_left", None), "")
+        self._ask(actor, identity, tries, "")
 
     def cancel(self) -> None:
         self._attempt += 1
@@ -111,6 +121,56 @@ class CardLogin(QObject):
                 return
             self._pins.finish()
             self.busy = False
+            if isinstance(error, WrongPin):  # the last try was wrong: now blocked
+                self.pin_blocked.emit()
+                return
             self.failed.emit(str(error))
 
         self._bridge.run_card(work, done, failed, name="open_card_session")
+
+
+def show_pin_blocked(window: Any) -> None:
+    """Tell the clerk, in a dialog, that the card's PIN is locked and what to do (P6)."""
+    box = QMessageBox(window)
+    box.setObjectName("pinBlockedBox")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(window.tr("卡密码已锁定"))
+    box.setText(window.tr("该卡密码已锁定（密码错误次数已达上限），不能请持卡人输入密码。"
+                          "请查询参保人（F3）并核验持卡人的有效身份证件，"
+                          "然后办理密码解锁（F7）。"))  # fmt: skip
+    search = box.addButton(window.tr("查询参保人（F3）"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(window.tr("关闭"), QMessageBox.ButtonRole.RejectRole)
+
+    def answered(_result: int) -> None:
+        if box.clickedButton() is search:
+            window.focus_search()
+
+    box.finished.connect(answered)
+    window.pin_blocked_box = box
+    box.open()
+
+
+class PinBlockedNote(QLabel):
+    """On the action panel while the card in the reader has its PIN blocked (P6): seen
+    before and after the ID check, next to 密码解锁 (F7)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pinBlockedNote")
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.setText(self.tr("读卡器中的卡密码已锁定：核验身份证件后可办理密码解锁（F7）。"))
+        self.setVisible(False)
+
+    def show_for(self, card_in_reader: bool, pin_blocked: bool | None) -> None:
+        self.setVisible(card_in_reader and pin_blocked is True)
+
+
+def install_pin_blocked(window: Any) -> PinBlockedNote:
+    """The dialog when a blocked card is inserted, and the note on the action panel."""
+    window.card_login.pin_blocked.connect(lambda: show_pin_blocked(window))
+    note = PinBlockedNote()
+    layout = window.action_panel.layout()
+    if isinstance(layout, QVBoxLayout):
+        layout.insertWidget(1, note)
+    return note

@@ -34,7 +34,7 @@ from counter_app.services.queries.holder import HolderHit
 from counter_app.ui import staff_shift
 from counter_app.ui.action_panel import ActionPanel
 from counter_app.ui.actions import Situation, availability
-from counter_app.ui.card_session import CardLogin
+from counter_app.ui.card_session import CardLogin, install_pin_blocked
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.holder_view import HolderView
 from counter_app.ui.item_models import RecordTableModel
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         self.card_login = CardLogin(gateway, bridge, pin_entry)
         self.card_login.opened.connect(self._card_session_opened)
         self.card_login.failed.connect(self.show_message)
+        self.pin_note = install_pin_blocked(self)  # P6: a blocked PIN is not asked for
         bridge.state_changed.connect(self._reader_state)
         bridge.card_ready.connect(self._card_ready)
         bridge.card_removed.connect(self._card_removed)
@@ -389,6 +390,7 @@ class MainWindow(QMainWindow):
             button.setEnabled(enabled and self._open_workflow is not None)
             button.setToolTip(why if not enabled else self.tr(ACTION_LABELS[action]))
         self.end_button.setEnabled(situation.has_session)
+        self.pin_note.show_for(situation.card_in_reader, situation.pin_blocked)
         self.search_pane.refresh()
 
     def start_workflow(self, action: Action) -> None:

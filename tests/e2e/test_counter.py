@@ -79,9 +79,25 @@ def test_lock_hides_everything_and_disables_every_menu(counter: Any) -> None:
 
 
 def test_log_out_returns_to_the_login(counter: Any) -> None:
+    """退出登录 with a holder served: the clerk ends the service first (RULES E1), the
+    holder rates it (E2), then the clerk is logged out — nothing dropped as 未评价."""
+    from counter_app.models.case import RatingLevel
+
     c = counter("YB500103-01")
     c.id_session("active_default_pin")
     win = c.window
+    c.click(win.action_panel.logout_button)
+    box = win.logout_box  # type: ignore[attr-defined]
+    assert win.isVisible() and "请先结束服务" in box.text()
+    [end] = [b for b in box.buttons() if "结束服务" in b.text()]
+    c.click(end)
+    assert win.holder.session is None
+    rating = win.rating  # type: ignore[attr-defined]
+    assert rating.case_no is not None
+    c.click(win.action_panel.logout_button)  # the holder is rating: wait
+    assert win.isVisible() and "评价" in win.logout_box.text()  # type: ignore[attr-defined]
+    c.click(rating.device.panel.level_buttons[RatingLevel.SATISFIED])
+    assert rating.status_label.text() == "已评价"
     with c.qtbot.waitSignal(win.logged_out):
         c.click(win.action_panel.logout_button)
     assert not win.isVisible() and win.holder.session is None
