@@ -293,7 +293,7 @@ class InProcessServices(CounterServices):
     # -- documents -----------------------------------------------------------------------
 
     def render_form(self, form: Form) -> bytes:
-        from counter_app.services.forms import render
+        from counter_app.services.registered_forms import render
 
         return bytes(self.draw(render, form, self.ctx.settings))
 

@@ -6,7 +6,7 @@
   where and when. The key is the settings' ``form_hmac_key`` (hex); in demo/test mode an empty
   key means ``forms.verification.DEMO_FORM_KEY``; production refuses an empty key.
 - ``form reprint SERIAL --reason TEXT --out FILE``: regenerate an issued form, marked 补打.
-  Needs ``counter_app.services.forms.load_form_for_reprint`` (not built yet).
+  Needs ``counter_app.services.registered_forms.load_form_for_reprint`` (not built yet).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.compose import settings_from
-from counter_app.services.forms import form_key
+from counter_app.services.registered_forms import form_key
 from counter_app.settings import Settings, SettingsError
 
 KINDS = ("loss", "lift", "pin-reset", "unblock", "replacement", "access-slip")
@@ -98,7 +98,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 0
     from sqlalchemy.exc import SQLAlchemyError
 
-    from counter_app.services.forms import form_on_record
+    from counter_app.services.registered_forms import form_on_record
 
     try:
         record = form_on_record(_settings(args), verified.serial)
@@ -120,7 +120,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def _reprint_loader() -> Callable[..., Any] | None:
     try:
-        module = importlib.import_module("counter_app.services.forms")
+        module = importlib.import_module("counter_app.services.registered_forms")
     except ImportError:
         return None
     loader = getattr(module, "load_form_for_reprint", None)
@@ -134,7 +134,7 @@ def cmd_reprint(args: argparse.Namespace) -> int:
     loader = _reprint_loader()
     if loader is None:
         print("错误: 重打需要数据库中的表单记录，而本工作站尚未提供表单记录查询"
-              "(counter_app.services.forms.load_form_for_reprint)。", file=sys.stderr)
+              "(counter_app.services.registered_forms.load_form_for_reprint)。", file=sys.stderr)
         return 2
     from forms.render import render_form
 

@@ -3,7 +3,7 @@
 At the end of a holder session the holder is given a slip that says which of their records
 were read and what was done, by whom, where and when. :func:`issue_access_slip` issues it
 like every other form: a gap-free serial of the office and year, the plain form data stored
-next to the form document (``services.forms.issue_form``), so ``counter-admin form
+next to the form document (``services.registered_forms.issue_form``), so ``counter-admin form
 reprint`` draws it again (补打) and ``counter-admin form verify`` finds it.
 
 One slip per session: asking again (the clerk pressed 结束服务 after the card was pulled,
@@ -29,8 +29,7 @@ from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument
 from counter_app.models.holder_session import HolderSessionRow
 from counter_app.models.office import Office
-from counter_app.services import audit, sessions
-from counter_app.services import forms as service_forms
+from counter_app.services import audit, registered_forms, sessions
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import SessionRequired
 from counter_app.services.form_result import CarriesForm
@@ -40,7 +39,7 @@ from counter_app.services.session_summary import AccessSummary, SessionRef, acce
 from counter_app.services.uow import run_retrying
 from forms import data as fd
 
-KIND_ACCESS_SLIP = service_forms.KIND_ACCESS_SLIP
+KIND_ACCESS_SLIP = registered_forms.KIND_ACCESS_SLIP
 
 #: What the slip says when records were looked up without a reason being recorded.
 DEFAULT_PURPOSE = "持卡人本人到窗口办理"
@@ -72,7 +71,7 @@ def issue_access_slip(
 
     A session still open is ended first (``sessions.end_session``, audited)."""
     require(ctx, actor, Action.VIEW_RECORDS)
-    key = service_forms.form_key(ctx.settings)
+    key = registered_forms.form_key(ctx.settings)
     ref = _Ref(session.session_id, session.card_number)
     with ctx.uow() as uow:
         row = uow.session.get(HolderSessionRow, ref.session_id)
@@ -107,7 +106,7 @@ def issue_access_slip(
             def build(header: fd.FormHeader) -> fd.Form:
                 return slip_form(summary, header, case_no)
 
-            document, issued = service_forms.issue_form(
+            document, issued = registered_forms.issue_form(
                 db, kind=KIND_ACCESS_SLIP, office=office, staff_id=actor.staff_id,
                 holder_id=row.holder_id, card_id=row.card_id, at=now, build=build,
                 handler=handler,
@@ -164,7 +163,7 @@ def _existing(db: Session, row: HolderSessionRow) -> tuple[str, fd.AccessSlip] |
         ).scalar_one_or_none()
         if found is None:
             continue
-        form: Any = service_forms.form_from_json(found)
+        form: Any = registered_forms.form_from_json(found)
         if isinstance(form, fd.AccessSlip):
             return serial, form
     return None

@@ -29,7 +29,7 @@ from counter_app.models.loss import LossKind, LossReport, LossState
 from counter_app.models.office import Office
 from counter_app.models.security import IdempotencyKey
 from counter_app.services import approvals, audit
-from counter_app.services import forms as service_forms
+from counter_app.services import registered_forms as service_forms
 from counter_app.services.card_keys import keyed_client
 from counter_app.services.concurrency import (
     begin_writer,

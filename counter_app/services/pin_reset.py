@@ -35,7 +35,7 @@ from counter_app.models.holder import Holder
 from counter_app.models.office import Office
 from counter_app.models.security import Outcome, PasswordEvent, PasswordEventKind
 from counter_app.services import approvals, audit
-from counter_app.services import forms as service_forms
+from counter_app.services import registered_forms as service_forms
 from counter_app.services.card_keys import keyed_client
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import CardNotFound, PasswordEventNotFound, WeakPin

@@ -22,8 +22,7 @@ from counter_app.models.holder import Holder
 from counter_app.models.loss import LossState, ReplacementApplication
 from counter_app.models.office import Office
 from counter_app.models.security import IdempotencyKey
-from counter_app.services import audit
-from counter_app.services import forms as service_forms
+from counter_app.services import audit, registered_forms
 from counter_app.services.concurrency import (
     begin_writer,
     remember_submission,
@@ -96,7 +95,7 @@ def _stored(session: Session, stored: IdempotencyKey, key: bytes) -> Replacement
     assert app.form_serial is not None
     card = session.get(Card, app.old_card_id)
     assert card is not None
-    form = service_forms.stored_form_by_serial(session, app.form_serial, fd.ReplacementForm)
+    form = registered_forms.stored_form_by_serial(session, app.form_serial, fd.ReplacementForm)
     return ReplacementResult(app.id, card.id, card.card_number, app.form_serial, form,
                              already_done=True, form_key=key)  # fmt: skip
 
@@ -153,17 +152,17 @@ def _apply(
 
     def build(header: fd.FormHeader) -> fd.Form:
         return fd.ReplacementForm(
-            header=header, holder=service_forms.form_holder(holder),
+            header=header, holder=registered_forms.form_holder(holder),
             old_card_number=card.card_number, reason="遗失",
-            id_document=service_forms.form_document(doc_kind, doc_number,
+            id_document=registered_forms.form_document(doc_kind, doc_number,
                                                     id_check_text(document)),
             loss_report=loss_ref,
         )  # fmt: skip
 
-    document_row, form = service_forms.issue_form(
-        session, kind=service_forms.KIND_REPLACEMENT, office=office, staff_id=actor.staff_id,
+    document_row, form = registered_forms.issue_form(
+        session, kind=registered_forms.KIND_REPLACEMENT, office=office, staff_id=actor.staff_id,
         holder_id=holder.id, card_id=card.id, at=now, build=build,
-        handler=service_forms.form_staff(actor),
+        handler=registered_forms.form_staff(actor),
     )  # fmt: skip
     app = ReplacementApplication(
         old_card_id=card.id, holder_id=holder.id, loss_report_id=report.id, applied_at=now,

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from counter_app.services import forms as service_forms
+from counter_app.services import registered_forms
 from counter_app.services.concurrency import check_key, run_submission
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.permissions import Action
@@ -39,7 +39,7 @@ def submit(
     lost race or a dropped connection)."""
     check_key(idempotency_key)
     require(ctx, actor, permission, holder_id=holder_id)
-    key = service_forms.form_key(ctx.settings)
+    key = registered_forms.form_key(ctx.settings)
     with refusals_audited(ctx, actor, audit_action, holder_id=holder_id):
 
         def work() -> T:

@@ -22,8 +22,7 @@ from counter_app.models.holder import Holder
 from counter_app.models.loss import LossChannel, LossKind, LossReport, LossState
 from counter_app.models.office import Office
 from counter_app.models.security import IdempotencyKey
-from counter_app.services import audit
-from counter_app.services import forms as service_forms
+from counter_app.services import audit, registered_forms
 from counter_app.services.concurrency import (
     begin_writer,
     cas_card_state,
@@ -131,7 +130,7 @@ def _stored_written(session: Session, stored: IdempotencyKey, key: bytes) -> Wri
     assert report.form_serial is not None
     card = session.get(Card, report.card_id)
     assert card is not None
-    form = service_forms.stored_form_by_serial(session, report.form_serial, fd.LossForm)
+    form = registered_forms.stored_form_by_serial(session, report.form_serial, fd.LossForm)
     return WrittenLossResult(
         report_view(report, card.card_number), form, report.form_serial,
         confirmed_phone_report=report.channel == LossChannel.PHONE, already_done=True,
@@ -190,19 +189,19 @@ def _register_written(
 
     def build(header: fd.FormHeader) -> fd.Form:
         return fd.LossForm(
-            header=header, holder=service_forms.form_holder(holder, phone),
+            header=header, holder=registered_forms.form_holder(holder, phone),
             card_number=card.card_number, lost_on=details.loss_date,
             lost_place=clean_text(details.loss_place, LOSS_PLACE),
             circumstances=clean_text(details.circumstances, LOSS_CIRCUMSTANCES),
-            id_document=service_forms.form_document(doc_kind, doc_number,
+            id_document=registered_forms.form_document(doc_kind, doc_number,
                                                     id_check_text(details.id_document)),
             phone_report=phone_report,
         )  # fmt: skip
 
-    document, form = service_forms.issue_form(
-        session, kind=service_forms.KIND_LOSS, office=office, staff_id=actor.staff_id,
+    document, form = registered_forms.issue_form(
+        session, kind=registered_forms.KIND_LOSS, office=office, staff_id=actor.staff_id,
         holder_id=holder.id, card_id=card.id, at=now, build=build,
-        handler=service_forms.form_staff(actor),
+        handler=registered_forms.form_staff(actor),
     )  # fmt: skip
     confirmed = cas_report_state(
         session, report.id, [LossState.OPEN, LossState.CONFIRMED],

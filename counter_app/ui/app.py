@@ -212,7 +212,7 @@ def start_background(ws: Workstation) -> None:
     """Start the helper process (page images, report PDFs; warmed with imports and fonts)
     and warm this process, both without blocking the GUI thread. Called once after the
     first window is up; the tests leave it out and run everything in-process."""
-    from counter_app.ui.offprocess import warm
+    from counter_app.ui.drawing_process import warm
     from counter_app.ui.tasks import HelperProcess
     from counter_app.warmup import warm_gui_process
 

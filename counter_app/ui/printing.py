@@ -1,7 +1,7 @@
 """Print preview, print dialog and "save as PDF" for the forms' PDF bytes.
 
 The PDF never touches the disk unless the clerk saves it: QtPdf reads it from memory
-(``QBuffer``), pages are rendered to images in the helper process (``offprocess``; QtPdf
+(``QBuffer``), pages are rendered to images in the helper process (``drawing_process``; QtPdf
 keeps the GIL while it draws a page, so a pool thread would stall the GUI), and the
 ``QPrintPreviewDialog`` paints those images on the printer — the counter printer, or a PDF
 file when the clerk chooses one in the print dialog. No temporary PDF is left behind.
@@ -24,8 +24,8 @@ from PyQt6.QtGui import QImage, QPageSize, QPainter
 from PyQt6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PyQt6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
 
+from counter_app.ui.drawing_process import images_from_pixels, render_images, render_page_pixels
 from counter_app.ui.i18n import tr
-from counter_app.ui.offprocess import images_from_pixels, render_images, render_page_pixels
 from counter_app.ui.tasks import TaskRunner
 
 RENDER_DPI = 200

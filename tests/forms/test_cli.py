@@ -78,7 +78,7 @@ def test_production_without_a_key_refuses(tmp_path: Path, capsys: pytest.Capture
 def test_reprint_without_the_database_side_says_so(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(sys.modules, "counter_app.services.forms", None)  # not importable
+    monkeypatch.setitem(sys.modules, "counter_app.services.registered_forms", None)  # cannot import
     out = tmp_path / "r.pdf"
     code = run(["form", "reprint", "GS-1", "--reason", "持卡人联遗失", "--out", str(out)])
     assert code == 2
@@ -95,9 +95,9 @@ def test_reprint_through_the_service_when_it_exists(tmp_path: Path,
         calls.append((serial, reason))
         return form, reprint(3, reason)
 
-    fake = types.ModuleType("counter_app.services.forms")
+    fake = types.ModuleType("counter_app.services.registered_forms")
     fake.load_form_for_reprint = load_form_for_reprint  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "counter_app.services.forms", fake)
+    monkeypatch.setitem(sys.modules, "counter_app.services.registered_forms", fake)
     path = settings_file(tmp_path, mode="test")
     out = tmp_path / "r.pdf"
     assert run(["--settings", str(path), "form", "reprint", form.header.serial,
@@ -117,9 +117,9 @@ def test_reprint_refused_by_the_service(tmp_path: Path, monkeypatch: pytest.Monk
     def load_form_for_reprint(settings: object, serial: str, *, reason: str) -> object:
         raise NoSuchForm()
 
-    fake = types.ModuleType("counter_app.services.forms")
+    fake = types.ModuleType("counter_app.services.registered_forms")
     fake.load_form_for_reprint = load_form_for_reprint  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "counter_app.services.forms", fake)
+    monkeypatch.setitem(sys.modules, "counter_app.services.registered_forms", fake)
     path = settings_file(tmp_path, mode="test")
     out = tmp_path / "r.pdf"
     assert run(["--settings", str(path), "form", "reprint", "X-1", "--reason", "卡纸",

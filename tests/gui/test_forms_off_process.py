@@ -1,7 +1,7 @@
 """Forms are drawn in the helper process, not the GUI process, when the helper runs.
 
 The GUI process's own form renderer (``forms.render.render_form``, which every in-process
-path reaches: ``services.forms.render``, the results' lazy ``.pdf``) is made to fail; the
+path reaches: ``services.registered_forms.render``, the results' lazy ``.pdf``) is made to fail; the
 reset receipt, the written loss form and the access slip still reach their print preview,
 registered (serial in the PDF), and drawn by the other process. Without a helper process
 the same workflows draw in-process (every other GUI test)."""
@@ -16,7 +16,7 @@ import pytest
 
 from counter_app.demo.accounts import fixed_holder
 from counter_app.services.permissions import Action
-from counter_app.ui import offprocess
+from counter_app.ui import drawing_process
 from counter_app.ui.tasks import HelperProcess
 from counter_app.ui.workflows.access_slip import AccessSlipDialog
 from tests.e2e.id_typing import choose_reason
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture(scope="module")
 def helper() -> Iterator[HelperProcess]:
-    process = HelperProcess(offprocess.warm)
+    process = HelperProcess(drawing_process.warm)
     yield process
     process.close()
 

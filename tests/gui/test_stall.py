@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from counter_app.ui import offprocess, printing
+from counter_app.ui import drawing_process, printing
 from counter_app.ui.tasks import HelperProcess, TaskRunner
 from tests.gui.fakes import inline_runner, tiny_pdf
 
 
 @pytest.fixture(scope="module")
 def helper() -> Iterator[HelperProcess]:
-    process = HelperProcess(offprocess.warm)
+    process = HelperProcess(drawing_process.warm)
     yield process
     process.close()
 
@@ -34,7 +34,8 @@ def test_helper_process_is_another_process_with_qtpdf_and_fonts_loaded(
     assert helper.warmed is not None
     assert helper.warmed.result(timeout=120) != os.getpid()
     assert helper.pid() != os.getpid()
-    loaded = helper.call(offprocess.modules_loaded, ("PyQt6.QtPdf", "forms.fonts", "PyQt6.QtW"))
+    modules = ("PyQt6.QtPdf", "forms.fonts", "PyQt6.QtW")
+    loaded = helper.call(drawing_process.modules_loaded, modules)
     assert "PyQt6.QtPdf" in loaded and "forms.fonts" in loaded
     assert not any(m.startswith("PyQt6.QtW") for m in loaded)  # no widgets in the helper
 
@@ -49,7 +50,7 @@ def test_preview_pages_come_from_the_helper_process(
         raise AssertionError("a page was rendered in the GUI process")
 
     monkeypatch.setattr(printing, "render_images", not_here)
-    monkeypatch.setattr(offprocess, "render_images", not_here)
+    monkeypatch.setattr(drawing_process, "render_images", not_here)
     runner: TaskRunner = inline_runner()
     runner.process = helper
     monkeypatch.setattr(printing, "RENDER_DPI", 60)

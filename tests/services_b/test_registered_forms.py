@@ -19,8 +19,7 @@ from sqlalchemy import func, select
 
 from counter_app.models import AuditEvent, FormDocument, PasswordEvent
 from counter_app.models.form_content import FormContent
-from counter_app.services import access_slips, pin_change, pin_reset, sessions
-from counter_app.services import forms as service_forms
+from counter_app.services import access_slips, pin_change, pin_reset, registered_forms, sessions
 from counter_app.services.errors import IdNumberRequired
 from forms import data as fd
 from forms.verification import payload_for, verify_payload
@@ -58,7 +57,7 @@ def test_P5_reset_receipt_is_a_registered_form_with_the_success_record(world: Wo
     assert isinstance(result.form, fd.PinReceipt) and result.form.action is fd.PinAction.RESET
     assert result.serial.startswith("500103-YB-") and result.form.header.serial == result.serial
     row, data = stored(world, result.serial)
-    assert row.kind == service_forms.KIND_PIN_RESET
+    assert row.kind == registered_forms.KIND_PIN_RESET
     assert row.holder_id == world.holders["h006"].holder_id
     assert row.card_id == world.holders["h006"].card_id and row.reprint_count == 0
     # No PIN digit in what is stored (old or new), whatever the encoding.
@@ -85,10 +84,10 @@ def test_P5_reset_receipt_reprints_marked_and_verifies(world: World) -> None:
     session = id_session(world, "h006")
     result = pin_reset.reset_pin(world.ctx, actor, session, world.client(transport),
                                  doc(world, "h006"), pin("258036"), pin("258036"), None)
-    key = service_forms.form_key(world.ctx.settings)
+    key = registered_forms.form_key(world.ctx.settings)
     verified = verify_payload(payload_for(result.form, key), key)  # form verify
     assert result.serial in verified.describe()
-    again = service_forms.reprint_form(world.ctx, actor, result.serial, "持卡人遗失回执")
+    again = registered_forms.reprint_form(world.ctx, actor, result.serial, "持卡人遗失回执")
     text = pdf_text(again)
     assert "补打" in text and result.serial in text
     row, _data = stored(world, result.serial)
@@ -104,7 +103,7 @@ def test_P5_no_receipt_when_the_card_refused(world: World) -> None:
                             pin("258036"), None)  # fmt: skip
     with world.session() as s:
         assert s.scalar(select(func.count()).select_from(FormDocument).where(
-            FormDocument.kind == service_forms.KIND_PIN_RESET)) == 0
+            FormDocument.kind == registered_forms.KIND_PIN_RESET)) == 0
 
 
 def test_P6_unblock_receipt_is_registered_and_reprints(world: World) -> None:
@@ -116,10 +115,11 @@ def test_P6_unblock_receipt_is_registered_and_reprints(world: World) -> None:
     assert result.verified is True and card.to_profile()["pin_tries_left"] == 3
     assert isinstance(result.form, fd.PinReceipt) and result.form.action is fd.PinAction.UNBLOCK
     row, data = stored(world, result.serial)
-    assert row.kind == service_forms.KIND_UNBLOCK
+    assert row.kind == registered_forms.KIND_UNBLOCK
     assert "975310" not in json.dumps(data)
     assert "密码解锁回执" in pdf_text(result.pdf)
-    assert "补打" in pdf_text(service_forms.reprint_form(world.ctx, actor, result.serial, "重打"))
+    again = registered_forms.reprint_form(world.ctx, actor, result.serial, "重打")
+    assert "补打" in pdf_text(again)
 
 
 def test_Q7_access_slip_is_issued_once_per_session_and_reprints(world: World) -> None:
@@ -131,12 +131,12 @@ def test_Q7_access_slip_is_issued_once_per_session_and_reprints(world: World) ->
     again = access_slips.issue_access_slip(world.ctx, actor, session)  # asked again
     assert again.already_issued and again.serial == first.serial
     row, data = stored(world, first.serial)
-    assert row.kind == service_forms.KIND_ACCESS_SLIP
+    assert row.kind == registered_forms.KIND_ACCESS_SLIP
     assert world.holders["h006"].ssn not in json.dumps(data)  # masked on the slip
     text = pdf_text(first.pdf)
     assert "个人信息查阅告知单" in text and first.serial in text
-    assert "补打" in pdf_text(service_forms.reprint_form(world.ctx, actor, first.serial, "重打"))
-    key = service_forms.form_key(world.ctx.settings)
+    assert "补打" in pdf_text(registered_forms.reprint_form(world.ctx, actor, first.serial, "重打"))
+    key = registered_forms.form_key(world.ctx.settings)
     assert first.serial in verify_payload(payload_for(first.form, key), key).describe()
 
 

@@ -27,12 +27,12 @@ from counter_app.services import (
     phone_reports,
     pin_change,
     pin_reset,
+    registered_forms,
     replacement,
     service_login,
     service_password,
     written_reports,
 )
-from counter_app.services import forms as service_forms
 from counter_app.services.errors import (
     ApprovalInvalid,
     ApprovalRequired,
@@ -424,9 +424,10 @@ def test_L4_second_report_refused_showing_existing(world: World) -> None:
 
 def test_L4_reprint_marked_copy_serial_unchanged(world: World) -> None:
     first = report_written(world, "h018")
-    pdf = service_forms.reprint_form(world.ctx, world.actors["yb103"], first.serial, "持卡人遗失")
+    clerk = world.actors["yb103"]
+    pdf = registered_forms.reprint_form(world.ctx, clerk, first.serial, "持卡人遗失")
     assert pdf.startswith(b"%PDF") and pdf != first.pdf
-    service_forms.reprint_form(world.ctx, world.actors["yb103"], first.serial, "再次补打")
+    registered_forms.reprint_form(world.ctx, world.actors["yb103"], first.serial, "再次补打")
     with world.session() as s:
         doc_row = s.scalars(select(FormDocument).where(FormDocument.serial == first.serial)).one()
         assert doc_row.reprint_count == 2
