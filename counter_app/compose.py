@@ -1,5 +1,6 @@
 """The composition root: settings → engine → ``ServiceContext`` (key provider, clock) → card
-client, built once and handed to whoever runs the use cases (STYLE.md "One composition root").
+client, built once and handed to whoever runs the use cases (docs/ARCHITECTURE.md "The
+composition root").
 
 The GUI (``counter_app.ui.app.build_workstation``) and every ``counter-admin`` command call
 :func:`compose`; nothing else builds an engine, a key provider or a card client for the

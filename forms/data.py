@@ -1,7 +1,7 @@
 """Plain data a form is drawn from. The application builds these from its records.
 
 Nothing here knows the database or Qt. Every timestamp must be timezone-aware; forms show
-it in China Standard Time (UTC+8, no daylight saving), as DESIGN.md asks for Asia/Shanghai.
+it in China Standard Time (UTC+8, no daylight saving), as docs/ARCHITECTURE.md "Times" asks.
 Sequences are tuples so every value is immutable and the same value always draws the same
 bytes.
 """

@@ -1,7 +1,7 @@
 """The one conversion of a stored instant to the time a person reads (Asia/Shanghai).
 
-DESIGN.md: timestamps are stored in UTC and shown in Asia/Shanghai — on screens, printed
-forms, reports and CSV files alike. Every layer formats a time through this module
+Timestamps are stored in UTC and shown in Asia/Shanghai (docs/ARCHITECTURE.md "Times") — on
+screens, printed forms, reports and CSV files alike. Every layer formats a time through this module
 (``forms`` is the lowest package every other one may import, as ``forms.masking`` is for
 masking), so a screen, a form and a report can never disagree by eight hours.
 

@@ -1,7 +1,7 @@
 """密码重置/解锁回执: receipt for a counter password reset or unblock (RULES P4–P6).
 
 The receipt never shows a password: the holder typed it on the holder keypad, and no form
-ever receives it (DESIGN.md, data flow step 4).
+ever receives it (docs/ARCHITECTURE.md "PIN entry").
 """
 
 from __future__ import annotations

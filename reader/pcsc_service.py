@@ -8,7 +8,7 @@ classes), which makes three things simple that the observers get wrong —
   context is dead; we release it and establish a new one (pyscard #27, #82, #153);
 - reader hot-plug through the ``\\\\?PnP?\\Notification`` pseudo-reader.
 
-Threads (STYLE.md "One thread owns the card reader"): ``CardReaderService`` runs every card
+Threads (docs/ARCHITECTURE.md "Threads"): ``CardReaderService`` runs every card
 operation on one named single-worker executor, which alone holds the PC/SC context and the
 card handle; the monitor has its own context (PC/SC contexts are not shared across threads).
 Listeners are called on the monitor thread: a UI turns them into Qt signals at its edge.

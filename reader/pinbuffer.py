@@ -1,7 +1,8 @@
 """The holder's PIN while it exists on the PC: digits in a ``bytearray``, wiped after use.
 
 Built from keystrokes (RULES Q1: digits, 删除 delete, 重置 clear). No method returns the
-digits as ``str`` and ``repr``/``str`` show only how many there are (STYLE.md "PIN entry").
+digits as ``str`` and ``repr``/``str`` show only how many there are (docs/ARCHITECTURE.md
+"PIN entry").
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Days and hours as staff see them (Asia/Shanghai), turned into UTC ranges for the queries.
 
-Timestamps are stored in UTC (DESIGN.md); a report's "day" is a Shanghai day, so every query
-filters ``start <= at < end`` with the UTC instants of that day's local midnights.
+Timestamps are stored in UTC (docs/ARCHITECTURE.md "Times"); a report's "day" is a Shanghai
+day, so every query filters ``start <= at < end`` with the UTC instants of that day's local
+midnights.
 """
 
 from __future__ import annotations

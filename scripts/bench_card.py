@@ -5,7 +5,7 @@ Prints one JSON line per figure: ``{"name", "value", "unit", "baseline", "ratio"
 "target"}``. Baselines run in the same process on the same path: a minimal echo card on the
 second vpcd slot (``Virtual PCD 00 01``, port 35964) for the APDU round trip, and raw
 pyscard sending the very same APDUs for the identity read. Starts its own ``pcscd -f`` when
-none runs (and stops it at the end). Asserts nothing about time (STYLE.md "Tests").
+none runs (and stops it at the end). Asserts nothing about time (docs/ARCHITECTURE.md "Tests").
 
     .venv/bin/python scripts/bench_card.py [--rounds 2000] [--inserts 10]
 """

@@ -34,8 +34,8 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
     """A point in time, stored in UTC and always returned timezone-aware (UTC).
 
     Refuses naive datetimes on the way in: a naive value is ambiguous (local or UTC?) and
-    DESIGN.md says every timestamp is stored in UTC. SQLite keeps no zone, so the UTC
-    value is stored bare there and the zone is put back on the way out.
+    every timestamp is stored in UTC (docs/ARCHITECTURE.md "Times"). SQLite keeps no zone,
+    so the UTC value is stored bare there and the zone is put back on the way out.
     """
 
     impl = DateTime(timezone=True)

@@ -1,4 +1,4 @@
-"""Record pages as a clerk reads them, without Qt (STYLE.md "Screens a clerk reads").
+"""Record pages as a clerk reads them, without Qt (docs/ARCHITECTURE.md "Screens a clerk reads").
 
 Chinese labels, decoded codes (:mod:`.codes`), money and times written out (:mod:`.text`,
 times through :mod:`forms.localtime`), 无记录 for an empty list. The UI lays a

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: What an empty list or an absent record says (STYLE.md "Screens a clerk reads").
+#: What an empty list or an absent record says (docs/ARCHITECTURE.md "Screens a clerk reads").
 NO_RECORDS = "无记录"
 
 

@@ -13,7 +13,7 @@ The pieces live in small modules re-exported here:
 - ``audit_seal``: city seals over every chain head, and the day checkpoint.
 - ``audit_verify``: the first broken link of each chain, the seals and the checkpoints.
 
-Details never hold a password or PIN (DESIGN.md "Data flow" 4): :func:`record` refuses any
+Details never hold a password or PIN (docs/ARCHITECTURE.md "PIN entry"): :func:`record` refuses any
 key that is named like one (``pin``, ``password``, ``passwd``, ``pwd``, ``puk``, ``secret``)
 with :class:`AuditSecretRejected`, whatever its value.
 """

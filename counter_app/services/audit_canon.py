@@ -10,7 +10,7 @@
   0x01) over its leaves ``(chain, chain_seq, hash)`` in chain-name order; its ``hash`` links
   it to the previous seal.
 
-Details never hold a password or PIN (DESIGN.md "Data flow" 4): :func:`normalise_details`
+Details never hold a password or PIN (docs/ARCHITECTURE.md "PIN entry"): :func:`normalise_details`
 refuses any key named like one, whatever its value.
 """
 
@@ -86,7 +86,8 @@ def _reject_secrets(value: Any, path: str = "details") -> None:
                 raise TypeError(f"{path}: audit details keys must be text")
             if _is_secret_key(key):
                 raise AuditSecretRejected(
-                    f"{path}.{key}: audit details never hold a password or PIN (DESIGN.md)"
+                    f"{path}.{key}: audit details never hold a password or PIN"
+                    ' (docs/ARCHITECTURE.md "PIN entry")'
                 )
             _reject_secrets(item, f"{path}.{key}")
     elif isinstance(value, (list, tuple)):

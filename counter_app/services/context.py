@@ -1,7 +1,8 @@
 """Who is acting, where, and with which collaborators: passed into every service call.
 
 Built once at start-up by the composition root (the GUI's ``app.py`` or the CLI) and passed
-in; no module-level engine, no global application object (STYLE.md "One composition root").
+in; no module-level engine, no global application object (docs/ARCHITECTURE.md "The
+composition root").
 """
 
 from __future__ import annotations

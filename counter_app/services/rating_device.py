@@ -1,4 +1,4 @@
-"""The rating device seam (RULES E2; DESIGN.md "holder's rating"): where the holder answers.
+"""The rating device seam (RULES E2): where the holder answers.
 
 The workstation asks a :class:`RatingDevice` for the holder's answer when a case closes.
 Two kinds plug in behind the same Protocol:
@@ -8,7 +8,7 @@ Two kinds plug in behind the same Protocol:
 - a hardware 评价器 (a five-key box or a small touch panel on the counter, typically on a
   serial or USB-HID line): an adapter that implements this Protocol, shows or lights the
   prompt, reads the key pressed and calls ``on_answer`` — from its own reader thread if
-  need be; the caller turns the callback into a GUI-thread event (STYLE.md "Threads").
+  need be; the caller turns the callback into a GUI-thread event (docs/ARCHITECTURE.md "Threads").
 
 Contract for an implementation:
 

@@ -1,4 +1,5 @@
-"""The unit of work: one database session, one transaction, one thread (STYLE.md).
+"""The unit of work: one database session, one transaction, one thread
+(docs/ARCHITECTURE.md "Threads").
 
 ``with uow:`` opens a session; the block commits explicitly with ``uow.commit()``; leaving
 the block without a commit rolls everything back. Database failures come out as domain

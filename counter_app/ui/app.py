@@ -1,10 +1,10 @@
 """The GUI's start-up: ``counter_app.compose`` (settings → engine → ``ServiceContext`` → key
 provider → card client), then the reader thread and the windows on top.
 
-Everything the windows use is built once and passed in through constructors (STYLE.md
-"One composition root"): no module-level engine, no global application object. ``run`` is
-what ``counter-app`` calls; ``build_workstation`` is also used by tests, the screenshot
-script and the GUI benchmark.
+Everything the windows use is built once and passed in through constructors
+(docs/ARCHITECTURE.md "The composition root"): no module-level engine, no global application
+object. ``run`` is what ``counter-app`` calls; ``build_workstation`` is also used by tests,
+the screenshot script and the GUI benchmark.
 """
 
 from __future__ import annotations

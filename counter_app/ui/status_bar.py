@@ -4,7 +4,7 @@ logged in at which workstation.
 It shows what it is told and decides nothing. Transient messages use ``showMessage`` as on
 any ``QStatusBar``; other parts add their own permanent widgets to it (the lapsing badge,
 ``ui.lapsing``). The typing line says only that a PIN entry is open — never a digit or a
-count (STYLE.md "PIN entry").
+count (docs/ARCHITECTURE.md "PIN entry").
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Picard's ``run_task(func, next_func)`` / Anki's ``QueryOp`` in a few lines on ``QThreadPool``:
 ``runner.run(func, on_done, on_error)`` runs ``func()`` on a pool thread and delivers its
 result (or the exception it raised) to the callbacks on the GUI thread. Card work goes to a
-single-thread pool (``card=True``) so that one thread owns the reader (STYLE.md "Threads").
+single-thread pool (``card=True``) so that one thread owns the reader (docs/ARCHITECTURE.md
+"Threads").
 
 Promises: callbacks always run on the thread that owns the runner; a cancelled task never
 calls back. It must not: touch widgets from ``func``; swallow exceptions silently (an

@@ -1,6 +1,6 @@
 """The resident ID card reader (二代身份证阅读器) of IDCARD.md: frames, client, emulator.
 
-Imports nothing from the application or Qt (DESIGN.md walls).
+Imports nothing from the application or Qt (docs/ARCHITECTURE.md "Layers").
 """
 
 from reader.idcard.card import CARD_KIND_LABELS, JSON_KEYS, LONG_TERM, CardKind, IdCardData

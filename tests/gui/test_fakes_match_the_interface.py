@@ -1,5 +1,6 @@
-"""A fake is a promise, checked (STYLE.md): the GUI fakes implement ``CounterServices``
-with the services' own signatures, and so does the real ``InProcessServices``."""
+"""A fake is a promise, checked (docs/ARCHITECTURE.md "Tests"): the GUI fakes implement
+``CounterServices`` with the services' own signatures, and so does the real
+``InProcessServices``."""
 
 from __future__ import annotations
 

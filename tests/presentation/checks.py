@@ -1,4 +1,4 @@
-"""What a clerk must never read on a record page (STYLE.md "Screens a clerk reads"):
+"""What a clerk must never read on a record page (docs/ARCHITECTURE.md "Screens a clerk reads"):
 a programmer's identifier, a Python repr, an undecoded code, an unformatted date, time or
 amount. :func:`unreadable` names what is wrong with one string, or returns None."""
 

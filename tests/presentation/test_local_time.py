@@ -1,4 +1,4 @@
-"""Stored in UTC, shown in Asia/Shanghai everywhere (DESIGN.md Conventions): one instant
+"""Stored in UTC, shown in Asia/Shanghai everywhere (docs/ARCHITECTURE.md "Times"): one instant
 just after midnight in Shanghai — 2026-03-01 17:30 UTC, 2026-03-02 01:30 local — reads
 the same on a record page, in a screen table, on a printed form and in a report's CSV."""
 

@@ -1,4 +1,4 @@
-"""The record pages are computed without Qt (STYLE.md "The domain cannot see Qt"), so they
+"""The record pages are computed without Qt (docs/ARCHITECTURE.md "Layers"), so they
 can be tested and reused (a remote client, a printout) without a window."""
 
 from __future__ import annotations

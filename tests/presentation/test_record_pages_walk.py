@@ -1,5 +1,5 @@
 """Every record page of every fixed demo holder reads as a clerk reads it (RULES Q2–Q5,
-STYLE.md "Screens a clerk reads"): Chinese labels, decoded codes, ¥ amounts, Chinese
+docs/ARCHITECTURE.md "Screens a clerk reads"): Chinese labels, decoded codes, ¥ amounts, Chinese
 dates, 无记录 for empty lists — walked through the real services on the demo database."""
 
 from __future__ import annotations

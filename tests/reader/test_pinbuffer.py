@@ -1,4 +1,5 @@
-"""The PIN buffer: keystrokes, BCD, wiping, no digits ever shown (STYLE.md "PIN entry")."""
+"""The PIN buffer: keystrokes, BCD, wiping, no digits ever shown (docs/ARCHITECTURE.md
+"PIN entry")."""
 
 from __future__ import annotations
 

@@ -3,9 +3,10 @@ keypad → ``pin_reset.unblock_pin`` puts the card's retry counter back and veri
 → result and the 密码解锁回执 (issued by the service as a registered form; drawn here off
 the GUI process when the helper process runs).
 
-The PIN is asked first and sent by the same service call, right after the unblock (STYLE.md
-"PIN entry"). A wrong PIN then does not undo the unblock: the result page says so, with the
-tries left, and points to a reset (F6) for a holder who has forgotten it.
+The PIN is asked first and sent by the same service call, right after the unblock
+(docs/ARCHITECTURE.md "PIN entry"). A wrong PIN then does not undo the unblock: the result
+page says so, with the tries left, and points to a reset (F6) for a holder who has
+forgotten it.
 """
 
 from __future__ import annotations
