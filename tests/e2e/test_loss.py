@@ -10,6 +10,7 @@ import pytest
 from counter_app.demo.accounts import fixed_holder
 from counter_app.services.permissions import Action
 from counter_app.ui.workflows.lift import LiftDialog
+from forms.masking import mask_card_number
 from reader.emulator.card import EmulatedCard
 from tests.e2e.id_typing import choose_reason
 
@@ -79,7 +80,9 @@ def lift_to_checklist(c: Any, key: str, number: str | None = None) -> LiftDialog
     c.insert(key)
     d = c.start(Action.LIFT_LOSS_REPORT)
     assert isinstance(d, LiftDialog)
-    assert fixed_holder(key).card_number in d.card_label.text()  # read from the chip
+    card = fixed_holder(key).card_number  # read from the chip, shown masked
+    assert mask_card_number(card) in d.card_label.text()
+    assert card not in d.card_label.text()
     c.next(d)
     field = d.id_step.fields.number
     field.clear()

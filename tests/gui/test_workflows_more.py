@@ -33,6 +33,7 @@ from counter_app.ui.workflows.replacement import ReplacementDialog
 from counter_app.ui.workflows.reset_pin import ResetPinDialog
 from counter_app.ui.workflows.service_password import ServicePasswordDialog
 from counter_app.ui.workflows.unblock import UnblockDialog
+from forms.masking import mask_card_number
 from reader.emulator.card import EmulatedCard
 from tests.e2e.id_typing import choose_reason
 from tests.id_documents import manual_doc
@@ -190,7 +191,9 @@ def lift_to_checklist(
         d = c.win.workflow
     assert isinstance(d, LiftDialog)
     assert not c.pins.keypad.active  # the card-login PIN request was withdrawn
-    assert fixed_holder(key).card_number in d.card_label.text()  # read from the chip
+    card = fixed_holder(key).card_number  # read from the chip, shown masked
+    assert mask_card_number(card) in d.card_label.text()
+    assert card not in d.card_label.text()
     d.next()
     assert d.stack.currentWidget() is d.id_step.page
     d.id_step.fields.kind.setCurrentIndex(kind)

@@ -112,7 +112,8 @@ class LiftDialog(WorkflowDialog):
             return
         self.card_label.setText(
             self.tr("读卡器中的卡（从芯片读取）：")
-            + f"<br>{self.tr('卡号')}：<b>{i.card_number}</b><br>{self.tr('姓名')}：{i.name}"
+            + f"<br>{self.tr('卡号')}：<b>{display(i.card_number, 'card_number')}</b>"
+            f"<br>{self.tr('姓名')}：{i.name}"
             f"<br>{self.tr('公民身份号码')}：{display(i.ssn, 'ssn')}"
         )
 
