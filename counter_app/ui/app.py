@@ -14,51 +14,72 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PyQt6.QtCore import QTimer
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QApplication, QDockWidget, QMessageBox
 
 from counter_app.api import CounterServices
 from counter_app.api.inprocess import InProcessServices
-from counter_app.compose import compose
-from counter_app.services.context import ServiceContext
+from counter_app.compose import Composition, compose
+from counter_app.demo.accounts import DemoAccount
+from counter_app.services.context import Actor, ServiceContext
 from counter_app.settings import Settings, SettingsError, load_settings
 from counter_app.ui.demo_panel import DemoCardsPanel, DemoPinPad
+from counter_app.ui.followups import FollowUpBadge, check_open_case, install_followup_badge
 from counter_app.ui.i18n import install_language, install_qt_translations
+from counter_app.ui.id_demo_panel import DemoIdCardPanel
+from counter_app.ui.id_reader import IdCardStation, build_id_station
+from counter_app.ui.lapsing import LapsingBadge, install_lapsing_badge
 from counter_app.ui.login import LoginDialog
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.pin_entry import PinEntry
+from counter_app.ui.printing import Printing
+from counter_app.ui.queue_ticket import QueueTicketField, install_queue_ticket
+from counter_app.ui.rating import RatingController, install_rating
 from counter_app.ui.reader_bridge import ReaderBridge
+from counter_app.ui.supervisor import ReportsMenu, install_reports_menu
 from counter_app.ui.tasks import Pool, TaskRunner
 from counter_app.ui.workflows import open_workflow
+
+if TYPE_CHECKING:  # the emulator and PC/SC are imported where the one in use is built
+    from reader.emulator.inprocess import InProcessTransport
+    from reader.pcsc_service import CardReaderService
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Workstation:
-    """The collaborators of one running workstation."""
+    """The collaborators of one running workstation, each built once by
+    :func:`build_workstation` and passed to the windows."""
 
     settings: Settings
-    ctx: ServiceContext
+    #: What ``counter_app.compose`` built: the ``ServiceContext``, the database engine (for
+    #: disposal; the UI never queries it), the card key provider.
+    composition: Composition
     #: The typed service interface (``counter_app.api``) every window calls.
     gateway: CounterServices
     runner: TaskRunner
     bridge: ReaderBridge
     pin_entry: PinEntry
+    #: The resident ID card reader (IDCARD.md; the demo: an emulator on a pty).
+    id_station: IdCardStation
+    #: Preview, print and save of forms and reports.
+    printing: Printing
     demo: bool = False
-    transport: Any = None  # in-process emulator transport (demo)
-    reader_service: Any = None  # CardReaderService (production)
-    demo_accounts: Sequence[Any] = ()
+    #: The in-process emulator transport (demo, or ``reader_name = emulator``).
+    transport: InProcessTransport | None = None
+    #: The PC/SC reader thread (production).
+    reader_service: CardReaderService | None = None
+    demo_accounts: Sequence[DemoAccount] = ()
     demo_cards: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     closers: list[Callable[[], None]] = field(default_factory=list)
     demo_pinpad: DemoPinPad | None = None
-    #: The database engine, for disposal and scripts (None when tests inject sessions); the
-    #: UI never queries it: reports too go through the services (``services.reporting``).
-    engine: Any = None
-    #: The resident ID card reader (``id_reader.IdCardStation``), built at the first window.
-    id_station: Any = None
+
+    @property
+    def ctx(self) -> ServiceContext:
+        return self.composition.ctx
 
 
     def close(self) -> None:
@@ -109,8 +130,7 @@ def build_workstation(
     if demo:
         settings = demo_settings(settings)
     closers: list[Callable[[], None]] = []
-    engine = None
-    remote: Any = None
+    remote: CounterServices | None = None
     if settings.backend == "remote":  # a city: counter-server, no database here
         from counter_app.remote.workstation_file import connect_workstation, no_database
 
@@ -119,29 +139,30 @@ def build_workstation(
         session_factory = no_database
     parts = compose(settings, session_factory=session_factory)
     closers.append(parts.close)
-    ctx, engine = parts.ctx, parts.engine
     runner = TaskRunner(pool, card_pool)
     closers.append(runner.wait)
-    transport = reader_service = demo_pinpad = None
+    transport: InProcessTransport | None = None
+    reader_service: CardReaderService | None = None
+    demo_pinpad: DemoPinPad | None = None
     if demo or settings.reader_name == "emulator":
         from reader.emulator.inprocess import InProcessTransport
 
         demo_pinpad = DemoPinPad()
         # The emulated reader always has its (simulated) PIN pad; whether the workstation
         # uses it is the demo panel's 模拟读卡器密码键盘 toggle (``bridge.has_pin_pad``).
-        transport = InProcessTransport(pinpad=demo_pinpad.read)
+        emulated = transport = InProcessTransport(pinpad=demo_pinpad.read)
 
         def card_call(fn: Callable[[Any], Any]) -> Any:
-            return fn(parts.card_client(transport))
+            return fn(parts.card_client(emulated))
 
         bridge = ReaderBridge(runner, card_call)
     else:
         from reader.pcsc_service import CardReaderService
 
-        reader_service = CardReaderService(settings.reader_name or None)
+        service = reader_service = CardReaderService(settings.reader_name or None)
 
         def card_call(fn: Callable[[Any], Any]) -> Any:
-            return reader_service.run(lambda t: fn(parts.card_client(t)))
+            return service.run(lambda t: fn(parts.card_client(t)))
 
         def read_identity(client: Any) -> Any:
             # On the card thread, at each insertion: does this reader have a PIN pad
@@ -151,30 +172,32 @@ def build_workstation(
             return identity
 
         bridge = ReaderBridge(runner, card_call, reader_present=False, read_identity=read_identity)
-        reader_service.add_listener(lambda event: _reader_event(bridge, event))
-        closers.append(reader_service.stop)
+        service.add_listener(lambda event: _reader_event(bridge, event))
+        closers.append(service.stop)
     pin_entry = PinEntry(shuffle=settings.keypad_shuffle, second_screen=second_screen)
-    accounts: Sequence[Any] = ()
-    cards: list[tuple[dict[str, Any], str]] = []
+    id_station = build_id_station(settings, demo)  # IDCARD.md; the demo: an emulator
+    closers.append(id_station.close)
+    accounts: Sequence[DemoAccount] = ()
     if demo:
         from counter_app.demo.accounts import DEMO_ACCOUNTS
 
         accounts = DEMO_ACCOUNTS
     return Workstation(
         settings,
-        ctx,
-        remote or InProcessServices(ctx, runner.call_in_process),
+        parts,
+        remote or InProcessServices(parts.ctx, runner.call_in_process),
         runner,
         bridge,
         pin_entry,
+        id_station,
+        Printing(runner),
         demo,
         transport,
         reader_service,
         accounts,
-        cards,
+        [],
         closers,
         demo_pinpad,
-        engine,
     )
 
 
@@ -231,8 +254,21 @@ def make_report_maker(ws: Workstation) -> Any:
     return ws.gateway.make_report
 
 
-def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
-    window = MainWindow(
+class CounterWindow(MainWindow):
+    """The main window with the parts :func:`make_main_window` installs on it, typed."""
+
+    id_station: IdCardStation
+    demo_id_panel: DemoIdCardPanel | None
+    demo_panel: DemoCardsPanel | None
+    lapsing_badge: LapsingBadge
+    rating: RatingController
+    followup_badge: FollowUpBadge
+    queue_ticket: QueueTicketField
+    reports_menu: ReportsMenu
+
+
+def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
+    window = CounterWindow(
         ws.gateway,
         ws.runner,
         ws.bridge,
@@ -240,24 +276,17 @@ def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
         actor,
         idle_minutes=ws.settings.idle_lock_minutes,
         open_workflow=open_workflow,
+        printing=ws.printing,
     )
-    if ws.id_station is None:  # once per workstation (IDCARD.md; the demo: an emulator)
-        from counter_app.ui.id_reader import build_id_station
-
-        ws.id_station = build_id_station(ws.settings, ws.demo)
-        ws.closers.append(ws.id_station.close)
-    window.id_station = ws.id_station  # type: ignore[attr-defined]
+    window.id_station = ws.id_station  # the ID chip reads find it on the window (id_chip)
+    window.demo_id_panel = window.demo_panel = None
     if ws.demo and ws.id_station.emulator is not None:
-        from counter_app.ui.id_demo_panel import DemoIdCardPanel
-
         id_panel = DemoIdCardPanel(ws.id_station, ws.demo_cards)
         id_dock = QDockWidget(window.tr("演示身份证"), window)
         id_dock.setObjectName("demoIdDock")
         id_dock.setWidget(id_panel)
-        from PyQt6.QtCore import Qt as _Qt
-
-        window.addDockWidget(_Qt.DockWidgetArea.LeftDockWidgetArea, id_dock)
-        window.demo_id_panel = id_panel  # type: ignore[attr-defined]
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, id_dock)
+        window.demo_id_panel = id_panel
     if ws.demo and ws.transport is not None:
         from reader.emulator.card import EmulatedCard
 
@@ -268,27 +297,15 @@ def make_main_window(ws: Workstation, actor: Any) -> MainWindow:
         dock = QDockWidget(window.tr("演示卡"), window)
         dock.setObjectName("demoDock")
         dock.setWidget(panel)
-        from PyQt6.QtCore import Qt
-
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        window.demo_panel = panel  # type: ignore[attr-defined]
-    from counter_app.ui.lapsing import install_lapsing_badge
-    from counter_app.ui.supervisor import install_reports_menu
-
-    badge = install_lapsing_badge(window)
-    window.lapsing_badge = badge  # type: ignore[attr-defined]
-    from counter_app.ui.followups import check_open_case, install_followup_badge
-    from counter_app.ui.rating import install_rating
-
-    window.rating = install_rating(  # type: ignore[attr-defined]
-        window, ws.pin_entry, ws.settings.rating_timeout_seconds)
-    window.followup_badge = install_followup_badge(window)  # type: ignore[attr-defined]
-    from counter_app.ui.queue_ticket import install_queue_ticket
-
-    window.queue_ticket = install_queue_ticket(window)  # type: ignore[attr-defined]
+        window.demo_panel = panel
+    window.lapsing_badge = install_lapsing_badge(window)
+    window.rating = install_rating(window, ws.pin_entry, ws.settings.rating_timeout_seconds)
+    window.followup_badge = install_followup_badge(window)
+    window.queue_ticket = install_queue_ticket(window)
     check_open_case(window)
-    window.reports_menu = install_reports_menu(  # type: ignore[attr-defined]
-        window, make_report_maker(ws), badge.show_list
+    window.reports_menu = install_reports_menu(
+        window, make_report_maker(ws), window.lapsing_badge.show_list
     )
     return window
 

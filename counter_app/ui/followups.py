@@ -288,7 +288,7 @@ def check_open_case(window: MainWindow) -> None:
                 )  # fmt: skip
 
         box.finished.connect(answered)
-        window.open_case_box = box  # type: ignore[attr-defined]
+        window.open_case_box = box
         box.open()
 
     window.runner.run(lambda: gateway.open_case_at_workstation(actor), found,

@@ -20,6 +20,7 @@ from PyQt6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -40,6 +41,7 @@ from counter_app.ui.holder_view import HolderView
 from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.lock import IdleWatcher, LockScreen
 from counter_app.ui.pin_entry import PinEntry
+from counter_app.ui.printing import Printing
 from counter_app.ui.reader_bridge import ReaderBridge, ReaderState
 from counter_app.ui.search_pane import HIT_COLUMNS, SearchPane
 from counter_app.ui.status_bar import CounterStatusBar
@@ -69,10 +71,13 @@ class MainWindow(QMainWindow):
         actor: Actor,
         idle_minutes: float = 5,
         open_workflow: WorkflowOpener | None = None,
+        printing: Printing | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.gateway, self.runner, self.bridge, self.pins = gateway, runner, bridge, pin_entry
+        #: Preview, print and save of forms and reports (the composition's one ``Printing``).
+        self.printing = printing if printing is not None else Printing(runner)
         self.actor: Actor = actor
         self._open_workflow = open_workflow
         self.card_state: str | None = None
@@ -91,6 +96,12 @@ class MainWindow(QMainWindow):
         self.logged_out_already = False
         #: The open ID-check dialog, if any (tests drive it).
         self.id_dialog: Any = None
+        #: Whether the holder is being asked to rate the case just closed (set by
+        #: ``ui.rating.install_rating``; ``staff_shift`` waits for it before 退出登录).
+        self.rating_pending: Callable[[], bool] = lambda: False
+        #: The open 退出登录-not-yet and recovered-case message boxes, if any (tests read them).
+        self.logout_box: QMessageBox | None = None
+        self.open_case_box: QMessageBox | None = None
 
         self.banner = QLabel()
         self.banner.setObjectName("dbBanner")

@@ -127,6 +127,18 @@ class FormPrinter:
         return path
 
 
+class Printing:
+    """The workstation's printing, built once by the composition (``ui.app``) and passed to
+    the windows: one :class:`FormPrinter` per document, its pages drawn by the workstation's
+    task runner (in the helper process when it runs)."""
+
+    def __init__(self, runner: TaskRunner) -> None:
+        self._runner = runner
+
+    def form(self, pdf: bytes, title: str, parent: QWidget | None) -> FormPrinter:
+        return FormPrinter(pdf, title, self._runner, parent)
+
+
 #: The file list's column headers (QFileSystemModel's; ``qtbase_zh_CN`` may lack them).
 FILE_COLUMNS = ("名称", "大小", "类型", "修改日期")
 

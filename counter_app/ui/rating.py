@@ -286,6 +286,8 @@ class RatingController(QObject):
         self.device = device
         self.timeout_s = timeout_s
         self.case_no: str | None = None
+        #: The status bar's 请持卡人评价… / 已评价 / 未评价 (``install_rating`` adds it).
+        self.status_label: QLabel | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._timed_out)
@@ -355,13 +357,13 @@ def install_rating(window: MainWindow, pin_entry: PinEntry, timeout_s: int,
         device = screen
     chosen: RatingDevice = device
     controller = RatingController(window, chosen, timeout_s)
-    window.rating = controller  # type: ignore[attr-defined]  # staff_shift: lock, 退出登录
+    window.rating_pending = lambda: controller.case_no is not None  # staff_shift: 退出登录
     label = QLabel()
     label.setObjectName("ratingStatus")
     bar = window.statusBar()
     if bar is not None:
         bar.addPermanentWidget(label)
     controller.status_changed.connect(label.setText)
-    controller.status_label = label  # type: ignore[attr-defined]
+    controller.status_label = label
     window.service_ended.connect(controller.case_closed)
     return controller

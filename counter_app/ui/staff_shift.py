@@ -130,8 +130,7 @@ def switch_staff(window: MainWindow, actor: Actor) -> None:
 
 def rating_asked(window: MainWindow) -> bool:
     """The holder is being asked to rate the case just closed (``ui.rating``)."""
-    rating = getattr(window, "rating", None)
-    return rating is not None and getattr(rating, "case_no", None) is not None
+    return window.rating_pending()
 
 
 def _not_yet(window: MainWindow, text: str, end_service: bool) -> None:
@@ -153,7 +152,7 @@ def _not_yet(window: MainWindow, text: str, end_service: bool) -> None:
             window.end_session()  # closes the case; the holder is asked to rate (RULES E2)
 
     box.finished.connect(answered)
-    window.logout_box = box  # type: ignore[attr-defined]
+    window.logout_box = box
     box.open()
 
 

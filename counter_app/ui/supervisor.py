@@ -39,7 +39,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
-from counter_app.ui.printing import FormPrinter
+from counter_app.ui.printing import FormPrinter, Printing
 from counter_app.ui.tasks import Task, TaskRunner
 from counter_app.validation import ValidationError, parse_id_number
 
@@ -86,9 +86,11 @@ class ReportDialog(QDialog):
         runner: TaskRunner,
         make: ReportMaker,
         parent: QWidget | None = None,
+        printing: Printing | None = None,
     ) -> None:
         super().__init__(parent)
         self.kind, self.actor, self.runner, self.make = kind, actor, runner, make
+        self.printing = printing if printing is not None else Printing(runner)
         self.setObjectName(f"report_{kind}")
         self.setWindowTitle(self.tr(TITLES[kind]))
         self.setMinimumWidth(460)
@@ -243,7 +245,7 @@ class ReportDialog(QDialog):
         title = self.tr(TITLES[self.kind])
         if self.fmt == "pdf":
             self.status.setText(self.tr("报表已生成，正在打开打印预览…"))
-            self.printer = FormPrinter(data, title, self.runner, self)
+            self.printer = self.printing.form(data, title, self)
             self.printer.show_preview()
             return
         path = self.choose_csv_path(f"{title}.csv")
@@ -313,7 +315,8 @@ class ReportsMenu(QMenu):
         if self.make is None or not actor.may(Action.VIEW_REPORTS):
             self.window_.show_message(actor.why_not(Action.VIEW_REPORTS))
             return None
-        dialog = ReportDialog(kind, actor, self.window_.runner, self.make, self.window_)
+        dialog = ReportDialog(kind, actor, self.window_.runner, self.make, self.window_,
+                              self.window_.printing)
         self.dialog = dialog
         dialog.show()
         return dialog

@@ -270,7 +270,7 @@ def counter(
         if e2e_backend == "remote":  # no database and no card key on this workstation
             from counter_app.remote.client import RemoteServices
 
-            assert isinstance(ws.gateway, RemoteServices) and ws.engine is None
+            assert isinstance(ws.gateway, RemoteServices) and ws.composition.engine is None
             assert ws.ctx.key_provider is None
         ws.demo_cards[:] = load_demo_cards(demo_url)
         qtbot.addWidget(ws.pin_entry.panel)

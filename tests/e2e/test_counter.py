@@ -154,7 +154,7 @@ def test_database_gone_mid_loss_report_keeps_the_typed_data(
     url = c.ws.settings.database_url()
     away = tmp_path / "away"
     away.mkdir()
-    c.ws.engine.dispose()
+    c.ws.composition.engine.dispose()
     files = _database_files(url)
     for file in files:
         shutil.move(str(file), away / file.name)
@@ -166,7 +166,7 @@ def test_database_gone_mid_loss_report_keeps_the_typed_data(
     assert d.place.text() == "解放碑" and d.phone.text() == "13800138000"
     assert d.documents.number.text() == holder.ssn
     # it is back: the same button goes on
-    c.ws.engine.dispose()
+    c.ws.composition.engine.dispose()
     for file in _database_files(url):
         file.unlink()
     for file in files:

@@ -44,7 +44,7 @@ class DocumentFields:
 
 def add_print_buttons(dialog: Any, pdf: bytes, title: str) -> FormPrinter:
     """打印预览 / 打印 / 保存为 PDF on the dialog's result page."""
-    printer = FormPrinter(pdf, title, dialog.window_.runner, dialog)
+    printer: FormPrinter = dialog.window_.printing.form(pdf, title, dialog)
     for text, slot, name in (
         (tr("workflow", "打印预览"), printer.show_preview, "previewButton"),
         (tr("workflow", "打印"), printer.print_now, "printButton"),

@@ -15,6 +15,7 @@ from counter_app.services.context import Actor
 from counter_app.ui.card_session import CardLogin
 from counter_app.ui.holder_view import HolderView
 from counter_app.ui.pin_entry import PinEntry
+from counter_app.ui.printing import Printing
 from counter_app.ui.reader_bridge import ReaderBridge
 from counter_app.ui.tasks import TaskRunner
 
@@ -25,6 +26,8 @@ class WorkflowHost(Protocol):
     #: The typed service interface, the task runner, the card reader and the holder keypad.
     gateway: CounterServices
     runner: TaskRunner
+    #: Preview, print and save of the forms a workflow registers.
+    printing: Printing
     bridge: ReaderBridge
     pins: PinEntry
     #: The logged-in staff member, and the holder being served (with their session).
