@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from counter_app.api.interface import CounterServices
+from counter_app.remote import card_ops
 from counter_app.remote.codec import CodecError, decode, encode
 from counter_app.remote.protocol import CALL_PATH, LOGIN_PATH, NotAvailableRemotely
 from counter_app.remote.transport import ServerConnection
@@ -63,6 +64,10 @@ class RemoteServices(CounterServices):
             raise NotAvailableRemotely() from exc
         data = self.connection.post(CALL_PATH.format(method=method), body)
         return decode(data["result"])
+
+    def _card_call(self, method: str, *args: Any) -> Any:
+        """The server's half of a card operation (``server/card_steps.py``)."""
+        return self._call(method, *args)
 
     # -- staff -------------------------------------------------------------------------
 
@@ -172,7 +177,8 @@ class RemoteServices(CounterServices):
         approval: ApprovalLike | None,
         submission: str = "",
     ) -> PasswordResult:
-        raise NotAvailableRemotely()
+        return card_ops.reset_pin(self._card_call, self.connection, session, client, document,
+                                  new1, new2, approval, submission)  # fmt: skip
 
     def unblock_pin(
         self,
@@ -184,7 +190,8 @@ class RemoteServices(CounterServices):
         *,
         pin: PinBuffer | None = None,
     ) -> UnblockResult:
-        raise NotAvailableRemotely()
+        return card_ops.unblock_pin(self._card_call, self.connection, session, client, document,
+                                    approval, pin)  # fmt: skip
 
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike

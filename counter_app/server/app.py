@@ -76,7 +76,7 @@ async def _json(request: Request) -> Any:
 
 def create_app(parts: ServerParts) -> FastAPI:
     app = FastAPI(title="counter-server", docs_url=None, redoc_url=None, openapi_url=None)
-    dispatcher = Dispatcher(parts.services)
+    dispatcher = Dispatcher(parts.services, parts.keys)
     ctx = parts.services.ctx
 
     @app.get(HEALTH_PATH)

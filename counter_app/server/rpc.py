@@ -26,6 +26,8 @@ from counter_app.api.interface import CounterServices
 from counter_app.remote.codec import CodecError, decode, encode
 from counter_app.remote.protocol import NotAvailableRemotely, ServerFault
 from counter_app.server.auth import Caller
+from counter_app.server.card_steps import CARD_STEPS
+from counter_app.server.keys import KeyService
 from counter_app.services import staff_login
 from counter_app.services.errors import NotPermitted, PasswordChangeRequired, ServiceError
 from counter_app.services.sessions import HolderSession
@@ -66,15 +68,18 @@ def interface_methods() -> frozenset[str]:
 
 
 class Dispatcher:
-    def __init__(self, services: InProcessServices) -> None:
+    def __init__(self, services: InProcessServices, keys: KeyService | None = None) -> None:
         self.services = services
+        self.keys = keys
         self.methods = interface_methods()
 
     def call(self, caller: Caller, method: str, body: Any) -> Any:
         """The encoded result of ``method``, or a ``ServiceError`` raised."""
         if method in CARD_METHODS:
             raise NotAvailableRemotely()
-        if method not in self.methods and method not in EXTRA_METHODS:
+        if method not in self.methods and method not in EXTRA_METHODS and (
+            method not in CARD_STEPS or self.keys is None
+        ):
             raise ServerFault(f"{ServerFault.message}（未知调用 {method[:40]}）")
         if caller.must_change_password and method not in WHILE_MUST_CHANGE:
             raise PasswordChangeRequired()
@@ -86,6 +91,10 @@ class Dispatcher:
             raise ServerFault() from exc
         if not isinstance(args, list) or not isinstance(kwargs, dict):
             raise ServerFault()
+        if method in CARD_STEPS:  # the server's half of a card operation (card_steps.py)
+            self._check_sessions(caller, args)
+            step = CARD_STEPS[method]
+            return encode(step(self.services.ctx, caller, self.keys, *args, **kwargs))
         if method in EXTRA_METHODS:
             func = EXTRA_METHODS[method]
             return encode(func(self.services.ctx, caller.actor, *args, **kwargs))

@@ -147,11 +147,29 @@ def session_card(ctx: ServiceContext, session: HolderSession) -> Subject:
 
 
 def read_same_card(client: SocialSecurityCardClient, card: Subject | Card) -> CardIdentity:
-    identity = client.read_identity()
+    return same_card(client.read_identity(), card)
+
+
+def same_card(identity: CardIdentity, card: Subject | Card) -> CardIdentity:
+    """``identity`` (read from the chip) is ``card``'s: 卡识别码 and card number."""
     if (identity.card_id_code.upper() != card.card_id_code.upper()
             or identity.card_number != card.card_number):  # fmt: skip
         raise WrongCard()
     return identity
+
+
+def pending_event(
+    ctx: ServiceContext, actor: Actor, subject: Subject, event_id: int, kind: PasswordEventKind
+) -> None:
+    """The card step's report names a written-ahead event of this staff member about this
+    card, of this kind, still pending — else ``PasswordEventNotFound`` (a workstation cannot
+    settle another event)."""
+    with ctx.uow() as uow:
+        event = uow.session.get(PasswordEvent, event_id)
+        if (event is None or event.staff_id != actor.staff_id or event.card_id != subject.card_id
+                or event.kind != kind or event.outcome != Outcome.UNKNOWN
+                or event.detail != PENDING_DETAIL):  # fmt: skip
+            raise PasswordEventNotFound()
 
 
 #: Issues a receipt in the success transaction: (session, now) -> (serial, receipt).
@@ -231,6 +249,84 @@ def settle_event(
     return run_retrying(work)
 
 
+@dataclass(frozen=True)
+class CardReport:
+    """What the card said to a password command, as plain data: what the workstation that
+    holds the card reports to the server, which records it (:func:`record_card_report`).
+
+    ``outcome``: ``success``; ``unknown`` (sent, answer lost); ``removed`` (pulled before
+    the command went out); ``wrong_pin`` (``tries_left``); ``weak`` (the card refused the
+    new PIN, RULES P7); ``refused`` (another card error, ``error`` its class name)."""
+
+    outcome: str
+    tries_left: int | None = None
+    error: str = ""
+
+
+def run_card_step(command: Callable[[], None]) -> tuple[CardReport, CardError | None]:
+    """Send the card command (where the card is) and say what happened; the card's own
+    error is returned, to be raised after the outcome is recorded (:func:`raise_card_error`)."""
+    try:
+        command()
+    except OutcomeUnknown as error:
+        return CardReport("unknown"), error
+    except CardRemoved as error:
+        return CardReport("removed"), error
+    except WrongPin as error:
+        return CardReport("wrong_pin", error.tries_left), error
+    except NewPinRefused as error:  # P7 judged by the card (PIN pad: the host never saw it)
+        return CardReport("weak"), error
+    except CardError as error:
+        return CardReport("refused", error=type(error).__name__[:60]), error
+    return CardReport("success"), None
+
+
+def record_card_report(
+    ctx: ServiceContext,
+    actor: Actor,
+    event_id: int,
+    report: CardReport,
+    receipt: ReceiptIssuer | None = None,
+    detail: str | None = None,
+    details: Mapping[str, str] | None = None,
+) -> Recorded:
+    """Settle the written-ahead event ``event_id`` with the card's answer (module docstring).
+    A success the database cannot record raises :class:`PasswordRecordPending`; a failure
+    or an unknown outcome that cannot be recorded leaves the ``unknown`` row as it is."""
+    if report.outcome == "success":
+        try:
+            return settle_event(ctx, actor, event_id, Outcome.SUCCESS, detail, receipt=receipt,
+                                details=details)  # fmt: skip
+        except (DatabaseUnavailable, ConcurrentChange) as error:
+            raise PasswordRecordPending(event_id) from error
+    outcome, why = Outcome.FAILED, f"卡片拒绝：{report.error or '卡片错误'}"
+    if report.outcome == "unknown":
+        outcome, why = Outcome.UNKNOWN, "卡片在命令发出后被拔出，结果待核实"
+    elif report.outcome == "removed":
+        why = "命令发出前卡片已被拔出，卡片未改动"
+    elif report.outcome == "wrong_pin":
+        why = f"原密码错误，剩余 {report.tries_left} 次"
+    elif report.outcome == "weak":
+        why = "卡片拒绝：新密码过于简单，卡片未改动"
+    try:
+        settle_event(ctx, actor, event_id, outcome, why, details=details)
+    except (DatabaseUnavailable, ConcurrentChange):
+        pass  # stays "unknown": resolving it asks the card
+    return Recorded(event_id)
+
+
+def raise_card_error(event_id: int, report: CardReport, error: CardError | None) -> None:
+    """After the outcome is recorded: the error the use case raises for a card that did not
+    confirm (an unknown outcome names its event; a weak PIN is the service's ``WeakPin``)."""
+    if error is None:
+        return
+    if report.outcome == "unknown":
+        raise PasswordOutcomeUnknown(event_id) from error
+    if report.outcome == "weak":
+        raise WeakPin(str(error)) from error
+    raise error
+
+
 def card_command(
     ctx: ServiceContext,
     actor: Actor,
@@ -244,41 +340,13 @@ def card_command(
 ) -> Recorded:
     """Write the event ahead, send the card command, then settle the event with what the
     card said (see the module docstring). ``details`` join the settled event's audit record
-    (how the ID check was made: ``idcheck.id_check_details``)."""
+    (how the ID check was made: ``idcheck.id_check_details``). In the city the three steps
+    run apart (the card on the workstation, the rest on the server) — the same functions."""
     event_id = open_event(ctx, actor, kind, holder_id, card_id)  # DB down: card untouched
-
-    def settle_failure(why: str) -> None:
-        try:
-            settle_event(ctx, actor, event_id, Outcome.FAILED, why, details=details)
-        except (DatabaseUnavailable, ConcurrentChange):
-            pass  # stays "unknown": resolving it asks the card, which did not change
-
-    try:
-        command()
-    except OutcomeUnknown as error:
-        try:
-            settle_event(ctx, actor, event_id, Outcome.UNKNOWN,
-                         "卡片在命令发出后被拔出，结果待核实", details=details)  # fmt: skip
-        except (DatabaseUnavailable, ConcurrentChange):
-            pass  # the written-ahead row already says "unknown"
-        raise PasswordOutcomeUnknown(event_id) from error
-    except CardRemoved:
-        settle_failure("命令发出前卡片已被拔出，卡片未改动")
-        raise
-    except WrongPin as error:
-        settle_failure(f"原密码错误，剩余 {error.tries_left} 次")
-        raise
-    except NewPinRefused as error:  # P7 judged by the card (PIN pad: the host never saw it)
-        settle_failure("卡片拒绝：新密码过于简单，卡片未改动")
-        raise WeakPin(str(error)) from error
-    except CardError as error:
-        settle_failure(f"卡片拒绝：{type(error).__name__}")
-        raise
-    try:
-        return settle_event(ctx, actor, event_id, Outcome.SUCCESS, detail, receipt=receipt,
-                            details=details)
-    except (DatabaseUnavailable, ConcurrentChange) as error:
-        raise PasswordRecordPending(event_id) from error
+    report, error = run_card_step(command)
+    recorded = record_card_report(ctx, actor, event_id, report, receipt, detail, details)
+    raise_card_error(event_id, report, error)
+    return recorded
 
 
 def wipe(*pins: PinBuffer | None) -> None:

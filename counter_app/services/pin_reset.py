@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,13 +43,18 @@ from counter_app.services.errors import CardNotFound, PasswordEventNotFound, Wea
 from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
+    CardReport,
     PasswordResult,
     ReceiptIssuer,
     Subject,
     WithReceipt,
-    card_command,
     check_new_pin,
+    open_event,
+    raise_card_error,
     read_same_card,
+    record_card_report,
+    run_card_step,
+    same_card,
     session_card,
     wipe,
 )
@@ -58,6 +64,7 @@ from counter_app.validation.idnumber import normalise_id_number
 from forms import data as fd
 from reader.client import SocialSecurityCardClient
 from reader.errors import WrongPin
+from reader.identity import CardIdentity
 from reader.pinbuffer import PinBuffer
 
 
@@ -124,6 +131,67 @@ def receipt_issuer(
 # --------------------------------------------------------------------------- P5
 
 
+@dataclass(frozen=True)
+class Allowed:
+    """What the rules allowed for one card step: the written-ahead event and the card."""
+
+    event_id: int
+    subject: Subject = field(repr=False)
+    card_id_code: str
+
+
+def prepare_reset(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    read_card: Callable[[], CardIdentity],
+    document: IdDocumentLike,
+    approval: approvals.ApprovalLike | None,
+    submission: str = "",
+    check_pin: Callable[[], None] | None = None,
+) -> Allowed:
+    """The rule step of P5 (before the card is touched): permission, open session, ID
+    check, the new PIN's P7 check (``check_pin``, where the PIN is), the same card
+    (``read_card``: the chip's identity), the four-eyes approval consumed, the receipt key,
+    and the password event written ahead."""
+    require(ctx, actor, Action.RESET_PIN, holder_id=session.holder_id)
+    require_open(ctx, session, actor)
+    with refusals_audited(ctx, actor, AuditAction.PIN_RESET, holder_id=session.holder_id,
+                          card_id=session.card_id):  # fmt: skip
+        subject = session_card(ctx, session)
+        check_id(ctx, Action.RESET_PIN, subject, document)
+        if check_pin is not None:
+            check_pin()
+        identity = same_card(read_card(), subject)
+        with ctx.uow() as uow:
+            approvals.consume(uow.session, approval, required=ctx.settings.four_eyes,
+                              digest=pin_reset_digest(actor, session, submission),
+                              actor=actor,
+                              now=ctx.now())  # fmt: skip
+            uow.commit()
+    service_forms.form_key(ctx.settings)  # before the card: a missing key refuses
+    event_id = open_event(ctx, actor, PasswordEventKind.PIN_RESET, subject.holder_id,
+                          subject.card_id)  # fmt: skip
+    return Allowed(event_id, subject, identity.card_id_code)
+
+
+def complete_reset(
+    ctx: ServiceContext,
+    actor: Actor,
+    allowed: Allowed,
+    document: IdDocumentLike,
+    report: CardReport,
+) -> PasswordResult:
+    """The record step of P5: the card's answer settles the event (with the receipt)."""
+    recorded = record_card_report(
+        ctx, actor, allowed.event_id, report,
+        receipt=receipt_issuer(ctx, actor, allowed.subject, document, fd.PinAction.RESET),
+        details=id_check_details(document),
+    )  # fmt: skip
+    return PasswordResult(recorded.event_id, report.outcome, recorded.receipt, recorded.serial,
+                          service_forms.form_key(ctx.settings))  # fmt: skip
+
+
 def reset_pin(
     ctx: ServiceContext,
     actor: Actor,
@@ -138,37 +206,83 @@ def reset_pin(
     """RULES P5: a forgotten PIN is reloaded after an ID check, without the old one
     (RELOAD PIN with a MAC from ``ctx.key_provider``). Four-eyes (setting ``four_eyes``):
     ``approval`` for :func:`pin_reset_digest` of the same ``submission``, consumed before
-    the card is touched."""
+    the card is touched. In the city the steps run apart (``remote.card_ops``)."""
     try:
-        require(ctx, actor, Action.RESET_PIN, holder_id=session.holder_id)
-        require_open(ctx, session, actor)
-        with refusals_audited(ctx, actor, AuditAction.PIN_RESET, holder_id=session.holder_id,
-                              card_id=session.card_id):  # fmt: skip
-            subject = session_card(ctx, session)
-            check_id(ctx, Action.RESET_PIN, subject, document)
-            check_new_pin(new1, new2)
-            identity = read_same_card(client, subject)
-            with ctx.uow() as uow:
-                approvals.consume(uow.session, approval, required=ctx.settings.four_eyes,
-                                  digest=pin_reset_digest(actor, session, submission),
-                                  actor=actor,
-                                  now=ctx.now())  # fmt: skip
-                uow.commit()
-        key = service_forms.form_key(ctx.settings)  # before the card: a missing key refuses
+        allowed = prepare_reset(ctx, actor, session, client.read_identity, document, approval,
+                                submission, lambda: check_new_pin(new1, new2))  # fmt: skip
         keyed = keyed_client(ctx, client)
-        recorded = card_command(
-            ctx, actor, PasswordEventKind.PIN_RESET, subject.holder_id, subject.card_id,
-            lambda: keyed.reload_pin(new1, expect_card_id=identity.card_id_code),
-            receipt=receipt_issuer(ctx, actor, subject, document, fd.PinAction.RESET),
-            details=id_check_details(document),
-        )
-        return PasswordResult(recorded.event_id, Outcome.SUCCESS.value, recorded.receipt,
-                              recorded.serial, key)  # fmt: skip
+        report, error = run_card_step(
+            lambda: keyed.reload_pin(new1, expect_card_id=allowed.card_id_code))
+        result = complete_reset(ctx, actor, allowed, document, report)
+        raise_card_error(allowed.event_id, report, error)
+        return result
     finally:
         wipe(new1, new2)
 
 
 # --------------------------------------------------------------------------- P6
+
+
+def prepare_unblock(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    read_card: Callable[[], CardIdentity],
+    document: IdDocumentLike,
+    approval: approvals.ApprovalLike | None = None,
+) -> Allowed:
+    """The rule step of P6 (as :func:`prepare_reset`, the approval optional)."""
+    require(ctx, actor, Action.UNBLOCK_PIN, holder_id=session.holder_id)
+    require_open(ctx, session, actor)
+    with refusals_audited(ctx, actor, AuditAction.PIN_UNBLOCK, holder_id=session.holder_id,
+                          card_id=session.card_id):  # fmt: skip
+        subject = session_card(ctx, session)
+        check_id(ctx, Action.UNBLOCK_PIN, subject, document)
+        identity = same_card(read_card(), subject)
+        if approval is not None:
+            with ctx.uow() as uow:
+                approvals.consume(uow.session, approval, required=False,
+                                  digest=approvals.request_digest(
+                                      Action.UNBLOCK_PIN.value, actor,
+                                      holder_id=session.holder_id,
+                                      session=session.session_id),
+                                  actor=actor, now=ctx.now())  # fmt: skip
+                uow.commit()
+    service_forms.form_key(ctx.settings)  # before the card: a missing key refuses
+    event_id = open_event(ctx, actor, PasswordEventKind.PIN_UNBLOCK, subject.holder_id,
+                          subject.card_id)  # fmt: skip
+    return Allowed(event_id, subject, identity.card_id_code)
+
+
+def complete_unblock(
+    ctx: ServiceContext,
+    actor: Actor,
+    allowed: Allowed,
+    document: IdDocumentLike,
+    report: CardReport,
+) -> UnblockResult:
+    """The record step of P6 (the holder's verify afterwards is the workstation's)."""
+    recorded = record_card_report(
+        ctx, actor, allowed.event_id, report,
+        receipt=receipt_issuer(ctx, actor, allowed.subject, document, fd.PinAction.UNBLOCK),
+        details=id_check_details(document),
+    )  # fmt: skip
+    return UnblockResult(recorded.event_id, None, None, recorded.receipt, recorded.serial,
+                         service_forms.form_key(ctx.settings))  # fmt: skip
+
+
+def verify_after_unblock(
+    client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
+) -> UnblockResult:
+    """P6: the holder verifies after the unblock (on the card, where it is); a wrong PIN is
+    reported with the tries left and does not undo the unblock."""
+    if pin is None:
+        return result
+    try:
+        client.verify(pin)
+        return dataclasses.replace(result, verified=True)
+    except WrongPin as error:
+        return dataclasses.replace(result, verified=False, tries_left=error.tries_left)
 
 
 def unblock_pin(
@@ -185,40 +299,14 @@ def unblock_pin(
     the holder verifies (``pin``). The unblock is recorded as soon as the card confirmed it;
     a wrong PIN afterwards is reported with the tries left and does not undo it."""
     try:
-        require(ctx, actor, Action.UNBLOCK_PIN, holder_id=session.holder_id)
-        require_open(ctx, session, actor)
-        with refusals_audited(ctx, actor, AuditAction.PIN_UNBLOCK, holder_id=session.holder_id,
-                              card_id=session.card_id):  # fmt: skip
-            subject = session_card(ctx, session)
-            check_id(ctx, Action.UNBLOCK_PIN, subject, document)
-            identity = read_same_card(client, subject)
-            if approval is not None:
-                with ctx.uow() as uow:
-                    approvals.consume(uow.session, approval, required=False,
-                                      digest=approvals.request_digest(
-                                          Action.UNBLOCK_PIN.value, actor,
-                                          holder_id=session.holder_id,
-                                          session=session.session_id),
-                                      actor=actor, now=ctx.now())  # fmt: skip
-                    uow.commit()
-        key = service_forms.form_key(ctx.settings)  # before the card: a missing key refuses
+        allowed = prepare_unblock(ctx, actor, session, client.read_identity, document,
+                                  approval)  # fmt: skip
         keyed = keyed_client(ctx, client)
-        recorded = card_command(
-            ctx, actor, PasswordEventKind.PIN_UNBLOCK, subject.holder_id, subject.card_id,
-            lambda: keyed.unblock_pin(expect_card_id=identity.card_id_code),
-            receipt=receipt_issuer(ctx, actor, subject, document, fd.PinAction.UNBLOCK),
-            details=id_check_details(document),
-        )
-        verified: bool | None = None
-        tries_left: int | None = None
-        if pin is not None:
-            try:
-                client.verify(pin)
-                verified = True
-            except WrongPin as error:
-                verified, tries_left = False, error.tries_left
-        return UnblockResult(recorded.event_id, verified, tries_left, recorded.receipt,
-                             recorded.serial, key)  # fmt: skip
+        report, error = run_card_step(
+            lambda: keyed.unblock_pin(expect_card_id=allowed.card_id_code))
+        result = complete_unblock(ctx, actor, allowed, document, report)
+        raise_card_error(allowed.event_id, report, error)
+        return verify_after_unblock(client, result, pin)
     finally:
         wipe(pin)
 

@@ -73,6 +73,7 @@ def test_P4_non_default_pin_change(counter: Any) -> None:
 
 
 @pytest.mark.also_postgres
+@pytest.mark.also_remote
 def test_P5_forgotten_pin_reset_with_four_eyes(counter: Any) -> None:
     """李秀英 forgot her PIN: ID session, card inserted, the service checks the document, a
     supervisor approves (Enter then goes on, not to 取消), she types the new PIN twice."""
@@ -100,6 +101,7 @@ def test_P5_forgotten_pin_reset_with_four_eyes(counter: Any) -> None:
     assert "密码重置回执" in text and "802413" not in text
 
 
+@pytest.mark.also_remote
 def test_P6_unblock_zhao_qiang(counter: Any) -> None:
     c = counter("YB500103-01")
     holder = fixed_holder("pin_blocked")  # 赵强: three wrong PINs

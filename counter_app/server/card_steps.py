@@ -1,0 +1,128 @@
+"""The server's half of the card operations (docs/ARCHITECTURE.md "Card operations in the
+city"): the workstation holds the card, the server the rules, the database and the keys.
+
+Each operation is two calls around the card step the workstation runs:
+
+- ``prepare``: the service's own rule step (permission, open session of this clerk, ID
+  check, four-eyes approval consumed, the card the workstation read is the session's card),
+  the password event written ahead (``unknown``/办理中), and — only now, only for this card
+  and purpose — a key ticket (``keys.KeyService.grant``) for the one MAC the card step needs;
+- ``complete``: the card's answer (``pin_events.CardReport``) settles that pending event,
+  exactly as the in-process use case records it. The event must be this clerk's, about the
+  session's card, of this kind and still pending.
+
+The PIN never comes here, except the new PIN of a reload inside the RELOAD command the MAC
+is computed over (``/v1/keys/mac``, wiped after use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from counter_app.models.security import PasswordEventKind
+from counter_app.remote.card_ops import CardGrant
+from counter_app.server.auth import Caller
+from counter_app.server.keys import KeyService
+from counter_app.services import pin_reset
+from counter_app.services.approvals import ApprovalLike
+from counter_app.services.context import ServiceContext
+from counter_app.services.idcheck import IdDocumentLike, check_id
+from counter_app.services.permissions import Action
+from counter_app.services.pin_events import (
+    CardReport,
+    PasswordResult,
+    pending_event,
+    session_card,
+)
+from counter_app.services.sessions import HolderSession, require_open
+from reader.identity import CardIdentity
+from reader.keys import KeyPurpose
+
+
+def _grant(keys: KeyService, caller: Caller, purpose: KeyPurpose, card_id_code: str) -> str:
+    return keys.grant(caller, purpose, bytes.fromhex(card_id_code))
+
+
+def _allowed(
+    ctx: ServiceContext,
+    caller: Caller,
+    session: HolderSession,
+    event_id: int,
+    kind: PasswordEventKind,
+    document: IdDocumentLike,
+    action: Action,
+) -> pin_reset.Allowed:
+    require_open(ctx, session, caller.actor)
+    subject = session_card(ctx, session)
+    check_id(ctx, action, subject, document)  # the receipt names the document checked
+    pending_event(ctx, caller.actor, subject, event_id, kind)
+    return pin_reset.Allowed(event_id, subject, subject.card_id_code)
+
+
+def prepare_reset(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    session: HolderSession,
+    identity: CardIdentity,
+    document: IdDocumentLike,
+    approval: ApprovalLike | None,
+    submission: str = "",
+) -> CardGrant:
+    allowed = pin_reset.prepare_reset(ctx, caller.actor, session, lambda: identity, document,
+                                      approval, submission)  # fmt: skip
+    return CardGrant(allowed.event_id,
+                     _grant(keys, caller, KeyPurpose.RELOAD, allowed.card_id_code))
+
+
+def complete_reset(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    session: HolderSession,
+    document: IdDocumentLike,
+    event_id: int,
+    report: CardReport,
+) -> PasswordResult:
+    allowed = _allowed(ctx, caller, session, event_id, PasswordEventKind.PIN_RESET, document,
+                       Action.RESET_PIN)  # fmt: skip
+    return pin_reset.complete_reset(ctx, caller.actor, allowed, document, report)
+
+
+def prepare_unblock(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    session: HolderSession,
+    identity: CardIdentity,
+    document: IdDocumentLike,
+    approval: ApprovalLike | None = None,
+) -> CardGrant:
+    allowed = pin_reset.prepare_unblock(ctx, caller.actor, session, lambda: identity, document,
+                                        approval)  # fmt: skip
+    return CardGrant(allowed.event_id,
+                     _grant(keys, caller, KeyPurpose.UNBLOCK, allowed.card_id_code))
+
+
+def complete_unblock(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    session: HolderSession,
+    document: IdDocumentLike,
+    event_id: int,
+    report: CardReport,
+) -> pin_reset.UnblockResult:
+    allowed = _allowed(ctx, caller, session, event_id, PasswordEventKind.PIN_UNBLOCK, document,
+                       Action.UNBLOCK_PIN)  # fmt: skip
+    return pin_reset.complete_unblock(ctx, caller.actor, allowed, document, report)
+
+
+#: ``/v1/call/card.<name>``: function(ctx, caller, keys, *args).
+CARD_STEPS: dict[str, Callable[..., Any]] = {
+    "card.prepare_reset": prepare_reset,
+    "card.complete_reset": complete_reset,
+    "card.prepare_unblock": prepare_unblock,
+    "card.complete_unblock": complete_unblock,
+}
