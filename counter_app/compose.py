@@ -87,6 +87,7 @@ def compose(
     key_provider: KeyProvider | None = None,
     load_keys: bool = True,
     clock: Callable[[], datetime] = utcnow,
+    pool_size: int | None = None,
 ) -> Composition:
     """Build the collaborators for ``settings``.
 
@@ -95,15 +96,18 @@ def compose(
     ``key_provider`` is used as given; otherwise, with ``load_keys``, it is loaded from
     ``settings.key_source`` — a key source that cannot be loaded is not fatal here (the
     keyed card actions refuse with a Chinese message), and is kept in ``key_problem``.
+    ``pool_size`` sizes a PostgreSQL connection pool (the server: one per worker thread).
     """
     closers: list[Callable[[], None]] = []
     engine: Engine | None = None
     if session_factory is None:
         from counter_app import db
 
-        engine = db.create_engine_for(
-            database_url or settings.database_url(), lock_timeout_ms=settings.lock_timeout_ms
-        )
+        url = database_url or settings.database_url()
+        pool: dict[str, int] = {}
+        if pool_size is not None and not url.startswith("sqlite"):
+            pool = {"pool_size": pool_size, "max_overflow": pool_size}
+        engine = db.create_engine_for(url, lock_timeout_ms=settings.lock_timeout_ms, **pool)
         closers.append(engine.dispose)
         session_factory = db.session_factory(engine)
     key_problem: str | None = None

@@ -77,10 +77,9 @@ def _guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
 def _configured_port(args: argparse.Namespace) -> str:
     if getattr(args, "port", None):
         return str(args.port)
-    from counter_app.settings import load_settings
+    from counter_app.compose import settings_from  # the settings every command reads
 
-    path = getattr(args, "settings", None)
-    return load_settings(Path(path) if path else None).idcard_port
+    return settings_from(getattr(args, "settings", None)).idcard_port
 
 
 def describe(data: IdCardData) -> list[tuple[str, str]]:
