@@ -18,29 +18,25 @@ from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
-from counter_app.models.holder import Holder
 from counter_app.models.loss import LossState, ReplacementApplication
 from counter_app.models.office import Office
 from counter_app.models.security import IdempotencyKey
 from counter_app.services import audit, registered_forms
 from counter_app.services.concurrency import (
-    begin_writer,
     remember_submission,
-    stored_submission,
     submitted_row,
 )
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
     CardNotFound,
-    HolderNotFound,
     LossReportRequired,
     ReplacementAlreadyApplied,
 )
 from counter_app.services.form_result import CarriesForm
-from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
-from counter_app.services.loss_records import card_in_use, close_report, report_in_force
+from counter_app.services.idcheck import IdDocumentLike, id_check_details, id_check_text
+from counter_app.services.loss_records import close_report, report_in_force
 from counter_app.services.permissions import Action
-from counter_app.services.submission import submit
+from counter_app.services.submission import lock_holder_card, submit
 from counter_app.validation.idnumber import normalise_id_number
 from forms import data as fd
 
@@ -120,19 +116,12 @@ def _apply(
     idempotency_key: str,
     key: bytes,
 ) -> ReplacementResult:
-    begin_writer(session, ctx.settings.lock_timeout_ms)
-    now = ctx.now()
-    stored = stored_submission(session, idempotency_key, ACTION_REPLACEMENT)
-    if stored is not None:
-        return _stored(session, stored, key)
-    holder = session.get(Holder, holder_id)
-    if holder is None:
-        raise HolderNotFound()
-    check_id(ctx, Action.REPLACEMENT_APPLICATION, holder, document)
-    card = card_in_use(session, holder.id)  # locked
-    stored = stored_submission(session, idempotency_key, ACTION_REPLACEMENT)
-    if stored is not None:
-        return _stored(session, stored, key)
+    found = lock_holder_card(session, ctx, Action.REPLACEMENT_APPLICATION, ACTION_REPLACEMENT,
+                             holder_id=holder_id, document=document,
+                             idempotency_key=idempotency_key)
+    if isinstance(found, IdempotencyKey):
+        return _stored(session, found, key)
+    now, holder, card = found.now, found.holder, found.card
     if card is None:
         _refuse_replaced(session, holder.id)
         raise AssertionError("unreachable")

@@ -93,6 +93,22 @@ def _target(db: Session, staff_no: str) -> Staff:
     return staff
 
 
+def _managed(
+    ctx: ServiceContext, actor: Actor | None, db: Session, staff_no: str, what: str,
+    *, not_self: str | None = None,
+) -> Staff:
+    """The account ``staff_no`` once ``actor`` may manage it (refused and audited as
+    ``<what>.refused`` otherwise); ``not_self``: the reason an actor may not do it to their
+    own account."""
+    staff = _target(db, staff_no)
+    why = _may_manage(ctx, actor, _office_of(db, staff), staff.role)
+    if why is None and not_self and actor is not None and actor.staff_id == staff.id:
+        why = not_self
+    if why is not None:
+        raise _refuse_manage(ctx, actor, what, why)
+    return staff
+
+
 def _refuse_manage(
     ctx: ServiceContext, actor: Actor | None, what: str, reason: str
 ) -> NotPermitted:
@@ -149,12 +165,8 @@ def disable_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> No
     now = ctx.now()
     with ctx.uow() as uow:
         db = uow.session
-        staff = _target(db, staff_no)
-        why = _may_manage(ctx, actor, _office_of(db, staff), staff.role)
-        if why is None and actor is not None and actor.staff_id == staff.id:
-            why = "不能停用本人的账户。"
-        if why is not None:
-            raise _refuse_manage(ctx, actor, AuditAction.STAFF_DISABLE, why)
+        staff = _managed(ctx, actor, db, staff_no, AuditAction.STAFF_DISABLE,
+                         not_self="不能停用本人的账户。")
         staff.active = False
         staff.disabled_at = now
         ended = end_staff_sessions(db, staff.id, "disabled", now)
@@ -170,10 +182,7 @@ def unlock_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> Non
     now = ctx.now()
     with ctx.uow() as uow:
         db = uow.session
-        staff = _target(db, staff_no)
-        why = _may_manage(ctx, actor, _office_of(db, staff), staff.role)
-        if why is not None:
-            raise _refuse_manage(ctx, actor, AuditAction.STAFF_UNLOCK, why)
+        staff = _managed(ctx, actor, db, staff_no, AuditAction.STAFF_UNLOCK)
         staff.locked_until = None
         staff.failed_logins = 0
         audit.record(uow, actor, AuditAction.STAFF_UNLOCK, at=now,
@@ -191,10 +200,7 @@ def reset_staff_password(
     now = ctx.now()
     with ctx.uow() as uow:
         db = uow.session
-        staff = _target(db, staff_no)
-        why = _may_manage(ctx, actor, _office_of(db, staff), staff.role)
-        if why is not None:
-            raise _refuse_manage(ctx, actor, AuditAction.STAFF_RESET_PASSWORD, why)
+        staff = _managed(ctx, actor, db, staff_no, AuditAction.STAFF_RESET_PASSWORD)
         staff.password_hash = password_hash
         staff.must_change_password = True
         staff.failed_logins = 0

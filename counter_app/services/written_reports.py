@@ -24,32 +24,28 @@ from counter_app.models.office import Office
 from counter_app.models.security import IdempotencyKey
 from counter_app.services import audit, registered_forms
 from counter_app.services.concurrency import (
-    begin_writer,
     cas_card_state,
     cas_report_state,
     remember_submission,
-    stored_submission,
     submitted_row,
 )
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
     CardNotActive,
     ConcurrentChange,
-    HolderNotFound,
     InvalidLossDetails,
 )
 from counter_app.services.form_result import CarriesForm
-from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
+from counter_app.services.idcheck import IdDocumentLike, id_check_details, id_check_text
 from counter_app.services.loss_records import (
     LossAlreadyReported,
     LossReportView,
-    card_in_use,
     report_in_force,
     report_view,
 )
 from counter_app.services.permissions import Action
 from counter_app.services.phone_reports import phone_reference
-from counter_app.services.submission import submit
+from counter_app.services.submission import lock_holder_card, submit
 from counter_app.validation.errors import ValidationError
 from counter_app.validation.idnumber import normalise_id_number
 from counter_app.validation.phones import validate_phone
@@ -148,20 +144,12 @@ def _register_written(
     idempotency_key: str,
     key: bytes,
 ) -> WrittenLossResult:
-    begin_writer(session, ctx.settings.lock_timeout_ms)
-    now = ctx.now()
-    stored = stored_submission(session, idempotency_key, ACTION_WRITTEN)
-    if stored is not None:
-        return _stored_written(session, stored, key)
-    holder = session.get(Holder, holder_id)
-    if holder is None:
-        raise HolderNotFound()
-    check_id(ctx, Action.WRITTEN_LOSS_REPORT, holder, details.id_document)
-    card = card_in_use(session, holder.id)
-    # The card lock is held: a concurrent retry of this very submission has committed by now.
-    stored = stored_submission(session, idempotency_key, ACTION_WRITTEN)
-    if stored is not None:
-        return _stored_written(session, stored, key)
+    found = lock_holder_card(session, ctx, Action.WRITTEN_LOSS_REPORT, ACTION_WRITTEN,
+                             holder_id=holder_id, document=details.id_document,
+                             idempotency_key=idempotency_key)
+    if isinstance(found, IdempotencyKey):
+        return _stored_written(session, found, key)
+    now, holder, card = found.now, found.holder, found.card
     if card is None:
         raise CardNotActive("该参保人没有在用的社保卡（可能已申请补卡）。请核对后办理。")
     # L2: a phone report past its deadline has lapsed (recorded here if no job did yet).
