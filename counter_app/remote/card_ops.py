@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from counter_app.remote.keys import RemoteKeyProvider
-from counter_app.services import pin_reset
+from counter_app.services import lifting, pin_reset
+from counter_app.services.errors import CardOperationFailed, WeakPin
 from counter_app.services.pin_events import (
     PasswordResult,
     check_new_pin,
@@ -26,15 +27,19 @@ from counter_app.services.pin_events import (
     run_card_step,
     wipe,
 )
+from counter_app.services.sessions import WrongPinReported, verify_holder_pin
+from reader.errors import ApplicationBlocked, CardError, PinBlocked, PinPadUnavailable, WrongPin
 from reader.keys import KeyPurpose
 
 if TYPE_CHECKING:
     from counter_app.remote.transport import ServerConnection
     from counter_app.services.approvals import ApprovalLike
     from counter_app.services.idcheck import IdDocumentLike
+    from counter_app.services.lifting import LiftResult
     from counter_app.services.sessions import HolderSession
     from reader.client import SocialSecurityCardClient
     from reader.pinbuffer import PinBuffer
+    from reader.pinpad import SecurePinPad
 
 #: ``method, *args`` -> the decoded result of ``/v1/call/<method>``.
 Call = Callable[..., Any]
@@ -54,6 +59,16 @@ class ApprovalRef:
     """A supervisor's approval as it travels (``approvals.ApprovalLike``: its id only)."""
 
     id: int
+
+
+@dataclass(frozen=True)
+class LiftGrant:
+    """The server's answer to a lift's rule step: a resubmission's stored result, or
+    whether the chip must be unblocked first (U5) with the MAINT key ticket for it."""
+
+    stored: LiftResult | None = None
+    app_blocked: bool = False
+    ticket: str = ""
 
 
 def _approval(approval: ApprovalLike | None) -> ApprovalRef | None:
@@ -125,3 +140,120 @@ def unblock_pin(
         return pin_reset.verify_after_unblock(client, result, pin)
     finally:
         wipe(pin)
+
+
+def open_card_session(
+    call: Call,
+    client: SocialSecurityCardClient,
+    pin: PinBuffer | None,
+    pinpad: SecurePinPad | None = None,
+) -> HolderSession:
+    """RULES Q1 in the city: the server checks the card the chip names (``card.
+    session_check``) before the holder types; the PIN is verified by the card here and only
+    the card's answer goes to the server, which opens the session (``card.session_open``)."""
+    try:
+        identity = client.read_identity()
+        call("card.session_check", identity)
+        try:
+            verify_holder_pin(client, pin, pinpad)
+        except WrongPin as error:
+            try:
+                call("card.session_open", identity, "wrong_pin", error.tries_left)
+            except WrongPinReported:
+                pass  # recorded; the card's own error, with its tries left, is raised
+            raise
+        except PinBlocked:
+            call("card.session_open", identity, "pin_blocked", None)  # raises the refusal
+            raise
+        except ApplicationBlocked:
+            call("card.session_open", identity, "app_blocked", None)
+            raise
+        session: HolderSession = call("card.session_open", identity, "success", None)
+        return session
+    finally:
+        wipe(pin)
+
+
+def change_pin(
+    call: Call,
+    session: HolderSession,
+    client: SocialSecurityCardClient,
+    old: PinBuffer | None,
+    new1: PinBuffer | None,
+    new2: PinBuffer | None,
+    document: IdDocumentLike | str | None,
+    pinpad: SecurePinPad | None = None,
+) -> PasswordResult:
+    """RULES P3/P4/P7 in the city: CHANGE PIN goes from this counter to the card (no key);
+    the server checks the rules and the document first (``card.prepare_change``, the event
+    written ahead) and records the card's answer after (``card.complete_change``)."""
+    try:
+        on_pad = pinpad is not None or (old is None and new1 is None and new2 is None)
+        if not on_pad:
+            if old is None or new1 is None or new2 is None:
+                raise WeakPin("请持卡人输入原密码和两次新密码。")
+            check_new_pin(new1, new2)
+        pad = (pinpad or client.pin_pad()) if on_pad else None
+        if on_pad and (pad is None or not pad.can_modify):
+            raise PinPadUnavailable()
+        identity = client.read_identity()
+        grant = call("card.prepare_change", session, identity, document)
+        if pad is not None:
+            pin_pad = pad
+            command: Callable[[], None] = lambda: client.change_pin_on_pinpad(pin_pad)  # noqa: E731
+        else:
+            assert old is not None and new1 is not None
+            old_pin, new_pin = old, new1
+            command = lambda: client.change_pin(old_pin, new_pin)  # noqa: E731
+        report, error = run_card_step(command)
+        result: PasswordResult = call("card.complete_change", session, document,
+                                      grant.event_id, report, on_pad)  # fmt: skip
+        raise_card_error(grant.event_id, report, error)
+        return result
+    finally:
+        wipe(old, new1, new2)
+
+
+def lift_loss_report(
+    call: Call,
+    connection: ServerConnection,
+    client: SocialSecurityCardClient,
+    pin: PinBuffer | None,
+    document: IdDocumentLike,
+    approval: ApprovalLike | None,
+    idempotency_key: str,
+    pinpad: SecurePinPad | None = None,
+) -> LiftResult:
+    """RULES U1–U5 in the city: the server's checklist first (``card.prepare_lift``), the
+    card step here (APPLICATION UNBLOCK with a MAC from the server when the chip is
+    blocked, then the holder's PIN on the card), then the lift written by the server
+    (``card.complete_lift``); a card failure is reported (``card.lift_card_failed``)."""
+    try:
+        identity = client.read_identity()
+        grant: LiftGrant = call("card.prepare_lift", identity, document, idempotency_key)
+        if grant.stored is not None:
+            return grant.stored
+        card = client
+        if grant.app_blocked:
+            card = _keyed(connection, client, KeyPurpose.MAINT, identity.card_id_code,
+                          grant.ticket)  # fmt: skip
+        try:
+            unblocked = lifting.lift_card_step(card, pin, pinpad, identity, grant.app_blocked)
+        except (CardError, CardOperationFailed) as error:
+            call("card.lift_card_failed", identity, document, type(error).__name__,
+                 str(error))  # fmt: skip
+            raise
+        try:
+            result: LiftResult = call("card.complete_lift", identity, document,
+                                      _approval(approval), idempotency_key,
+                                      unblocked)  # fmt: skip
+        except Exception:
+            if unblocked:  # the lift did not happen: the chip goes back to blocked
+                again = _keyed(connection, client, KeyPurpose.MAINT, identity.card_id_code,
+                               grant.ticket)  # fmt: skip
+                lifting.reblock(again, identity)
+            raise
+        return result
+    finally:
+        if pin is not None:
+            pin.wipe()

@@ -6,9 +6,9 @@ argument is not sent: the server acts for the staff member its session token and
 say, and records the workstation its certificate names.
 
 Card operations (``open_card_session``, ``change_pin``, ``reset_pin``, ``unblock_pin``,
-``lift_loss_report``) need the card on this counter and the keys on the server; until the
-services are split into their two steps (docs/ARCHITECTURE.md "Card operations in the
-city") they raise ``NotAvailableRemotely`` here, without a network trip.
+``lift_loss_report``) need the card on this counter and the rules and keys on the server:
+``card_ops`` runs the card step here between the server's rule step and its record step
+(docs/ARCHITECTURE.md "Card operations in the city").
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class RemoteServices(CounterServices):
         *,
         pinpad: SecurePinPad | None = None,
     ) -> HolderSession:
-        raise NotAvailableRemotely()
+        return card_ops.open_card_session(self._card_call, client, pin, pinpad)
 
     def open_id_session(
         self, actor: Actor, holder_id: int, document: IdDocument, reason: str
@@ -161,7 +161,8 @@ class RemoteServices(CounterServices):
         *,
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult:
-        raise NotAvailableRemotely()
+        return card_ops.change_pin(self._card_call, session, client, old, new1, new2, document,
+                                   pinpad)  # fmt: skip
 
     def pin_reset_digest(self, actor: Actor, session: HolderSession, submission: str = "") -> str:
         return str(self._call("pin_reset_digest", None, session, submission))
@@ -244,7 +245,8 @@ class RemoteServices(CounterServices):
         *,
         pinpad: SecurePinPad | None = None,
     ) -> LiftResult:
-        raise NotAvailableRemotely()
+        return card_ops.lift_loss_report(self._card_call, self.connection, client, pin, document,
+                                         approval, idempotency_key, pinpad)  # fmt: skip
 
     def apply_replacement(
         self, actor: Actor, holder_id: int, document: IdDocumentLike, idempotency_key: str

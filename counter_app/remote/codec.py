@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from counter_app.services.errors import ServiceError
+
 #: Modules whose dataclasses and enums may be decoded.
 ALLOWED_PREFIXES = (
     "counter_app.services.",
@@ -85,6 +87,9 @@ def encode(value: Any) -> Any:
         return {"$set": [encode(v) for v in value], "frozen": isinstance(value, frozenset)}
     if isinstance(value, Mapping):
         return {"$map": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, ServiceError):  # a refusal held as data (LiftChecklist.refusal)
+        _check_allowed(type(value))
+        return {"$err": _name(type(value)), "m": str(value)}
     raise CodecError(f"cannot send a {type(value).__module__}.{type(value).__qualname__}")
 
 
@@ -179,4 +184,11 @@ def _decode_tagged(data: dict[str, Any]) -> Any:
         return frozenset(items) if data.get("frozen") else set(items)
     if "$map" in data:
         return {decode(k): decode(v) for k, v in data["$map"]}
+    if "$err" in data:
+        cls = _resolve(data["$err"])
+        if not issubclass(cls, ServiceError):
+            raise CodecError(f"{data['$err']} is not a service error")
+        error = cls.__new__(cls)
+        ServiceError.__init__(error, str(data["m"]))
+        return error
     raise CodecError(f"unknown tagged value {sorted(data)[:3]}")

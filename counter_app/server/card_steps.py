@@ -21,10 +21,10 @@ from collections.abc import Callable
 from typing import Any
 
 from counter_app.models.security import PasswordEventKind
-from counter_app.remote.card_ops import CardGrant
+from counter_app.remote.card_ops import CardGrant, LiftGrant
 from counter_app.server.auth import Caller
 from counter_app.server.keys import KeyService
-from counter_app.services import pin_reset
+from counter_app.services import lifting, pin_change, pin_reset, sessions
 from counter_app.services.approvals import ApprovalLike
 from counter_app.services.context import ServiceContext
 from counter_app.services.idcheck import IdDocumentLike, check_id
@@ -32,6 +32,7 @@ from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
     CardReport,
     PasswordResult,
+    open_event,
     pending_event,
     session_card,
 )
@@ -119,10 +120,123 @@ def complete_unblock(
     return pin_reset.complete_unblock(ctx, caller.actor, allowed, document, report)
 
 
+def session_check(
+    ctx: ServiceContext, caller: Caller, keys: KeyService, identity: CardIdentity
+) -> None:
+    sessions.check_card_for_session(ctx, caller.actor, identity)
+
+
+def session_open(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    identity: CardIdentity,
+    verified: str,
+    tries_left: int | None = None,
+) -> HolderSession:
+    return sessions.open_verified_card_session(ctx, caller.actor, identity, verified, tries_left)
+
+
+def prepare_change(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    session: HolderSession,
+    identity: CardIdentity,
+    document: IdDocumentLike | str | None,
+) -> CardGrant:
+    """P3/P4/P7's rule step; CHANGE PIN needs no key (no ticket)."""
+    subject, _ = pin_change.prepare_change(ctx, caller.actor, session, lambda: identity,
+                                           document)  # fmt: skip
+    return CardGrant(open_event(ctx, caller.actor, PasswordEventKind.PIN_CHANGE,
+                                subject.holder_id, subject.card_id))  # fmt: skip
+
+
+def complete_change(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    session: HolderSession,
+    document: IdDocumentLike | str | None,
+    event_id: int,
+    report: CardReport,
+    on_pad: bool,
+) -> PasswordResult:
+    require_open(ctx, session, caller.actor)
+    subject = session_card(ctx, session)
+    checked = pin_change.check_window_document(ctx, subject, document)
+    pending_event(ctx, caller.actor, subject, event_id, PasswordEventKind.PIN_CHANGE)
+    return pin_change.complete_change(ctx, caller.actor, event_id, checked, report,
+                                      on_pad=bool(on_pad))  # fmt: skip
+
+
+def prepare_lift(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    identity: CardIdentity,
+    document: IdDocumentLike,
+    idempotency_key: str,
+) -> LiftGrant:
+    """U1–U5's rule step; a MAINT ticket only when the chip is blocked (U5)."""
+    allowed = lifting.prepare_lift(ctx, caller.actor, lambda: identity, document,
+                                   idempotency_key)  # fmt: skip
+    if allowed.stored is not None:
+        return LiftGrant(stored=allowed.stored)
+    ticket = (_grant(keys, caller, KeyPurpose.MAINT, identity.card_id_code)
+              if allowed.app_blocked else "")  # fmt: skip
+    return LiftGrant(None, allowed.app_blocked, ticket)
+
+
+def _lift_allowed(
+    ctx: ServiceContext, caller: Caller, identity: CardIdentity, document: IdDocumentLike
+) -> lifting.LiftAllowed:
+    checklist = lifting.check_lift(ctx, caller.actor, identity, document)
+    return lifting.LiftAllowed(identity, None, checklist.app_blocked, checklist.holder_id,
+                               checklist.card_id)  # fmt: skip
+
+
+def lift_card_failed(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    identity: CardIdentity,
+    document: IdDocumentLike,
+    error: str,
+    reason: str,
+) -> None:
+    allowed = _lift_allowed(ctx, caller, identity, document)
+    lifting.record_card_failure(ctx, caller.actor, allowed, str(error), str(reason))
+
+
+def complete_lift(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    identity: CardIdentity,
+    document: IdDocumentLike,
+    approval: ApprovalLike | None,
+    idempotency_key: str,
+    unblocked: bool,
+) -> lifting.LiftResult:
+    """The lift written: ``_write_lift`` checks U1–U5 again under the card's lock and
+    consumes the approval, exactly as in-process."""
+    allowed = _lift_allowed(ctx, caller, identity, document)
+    return lifting.complete_lift(ctx, caller.actor, identity, document, approval,
+                                 idempotency_key, bool(unblocked), allowed)  # fmt: skip
+
+
 #: ``/v1/call/card.<name>``: function(ctx, caller, keys, *args).
 CARD_STEPS: dict[str, Callable[..., Any]] = {
     "card.prepare_reset": prepare_reset,
     "card.complete_reset": complete_reset,
     "card.prepare_unblock": prepare_unblock,
     "card.complete_unblock": complete_unblock,
+    "card.session_check": session_check,
+    "card.session_open": session_open,
+    "card.prepare_change": prepare_change,
+    "card.complete_change": complete_change,
+    "card.prepare_lift": prepare_lift,
+    "card.lift_card_failed": lift_card_failed,
+    "card.complete_lift": complete_lift,
 }

@@ -6,9 +6,9 @@ Which methods travel is decided here, from ``CounterServices`` itself:
 
 - every abstract method of the interface, except ``login`` (its own endpoint: the
   workstation id comes from the certificate) and the card operations listed in
-  :data:`CARD_METHODS` — they drive the card reader inside the service, which sits on the
-  workstation; they need the two-step split described in docs/ARCHITECTURE.md and are
-  refused with ``NotAvailableRemotely`` until the services have it;
+  :data:`CARD_METHODS` — they drive the card reader, which sits on the workstation; the
+  workstation calls their server halves instead (``card_steps.CARD_STEPS``, ``card.*``:
+  the rule step before the card, the record step after, docs/ARCHITECTURE.md);
 - :data:`EXTRA_METHODS`: staff calls the workstation makes outside the interface.
 
 A progress callback (``make_report``) does not travel: the server passes none.

@@ -16,6 +16,7 @@ unblocked is blocked again, best effort).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -235,35 +236,99 @@ def lift_loss_report(
     as the reader's errors, after being audited; the lift happens only after the card
     confirmed. A resubmission with the same ``idempotency_key`` returns the stored result."""
     try:
-        check_key(idempotency_key)
-        require(ctx, actor, Action.LIFT_LOSS_REPORT)
-        key = service_forms.form_key(ctx.settings)
-        with ctx.uow() as uow:
-            stored = stored_submission(uow.session, idempotency_key, ACTION_LIFT)
-            if stored is not None:
-                return _stored(uow.session, stored, key)
-        identity = client.read_identity()
-        with ctx.uow() as uow:
-            checklist = _checklist(ctx, uow.session, actor, identity, document, ctx.now())
-        if checklist.refusal is not None:
-            record_refusal(ctx, actor, f"{ACTION_LIFT}.refused", checklist.refusal,
-                           holder_id=checklist.holder_id, card_id=checklist.card_id)
-            raise checklist.refusal
-        assert checklist.card_id is not None and checklist.holder_id is not None
-        unblocked = _card_step(ctx, actor, client, pin, pinpad, identity, checklist)
+        allowed = prepare_lift(ctx, actor, client.read_identity, document, idempotency_key)
+        if allowed.stored is not None:
+            return allowed.stored
+        identity = allowed.identity
+        assert identity is not None
+        unblocked = _card_step(ctx, actor, client, pin, pinpad, identity, allowed)
         try:
-            return run_submission(lambda: _write_lift(ctx, actor, identity, document, approval,
-                                                      idempotency_key, unblocked, key))
-        except ServiceError as error:
+            return complete_lift(ctx, actor, identity, document, approval, idempotency_key,
+                                 unblocked, allowed)  # fmt: skip
+        except ServiceError:
             if unblocked:
-                _reblock(client, identity)
-            if not isinstance(error, ConcurrentChange):
-                record_refusal(ctx, actor, f"{ACTION_LIFT}.refused", error,
-                               holder_id=checklist.holder_id, card_id=checklist.card_id)
+                reblock(client, identity)
             raise
     finally:
         if pin is not None:
             pin.wipe()
+
+
+@dataclass(frozen=True)
+class LiftAllowed:
+    """The rule step's answer: the stored result of a resubmission, or the card read and
+    what the card step needs (U5: APPLICATION UNBLOCK first when the chip is blocked)."""
+
+    #: None for a resubmission (its stored result needs no card).
+    identity: CardIdentity | None
+    stored: LiftResult | None = None
+    app_blocked: bool = False
+    holder_id: int | None = None
+    card_id: int | None = None
+
+
+def prepare_lift(
+    ctx: ServiceContext,
+    actor: Actor,
+    read_card: Callable[[], CardIdentity],
+    document: IdDocumentLike,
+    idempotency_key: str,
+) -> LiftAllowed:
+    """U1–U5 before the card step: permission, a resubmission's stored result, the
+    checklist for the card read (``read_card``: the chip's identity); a refusal is audited
+    and raised."""
+    check_key(idempotency_key)
+    require(ctx, actor, Action.LIFT_LOSS_REPORT)
+    key = service_forms.form_key(ctx.settings)
+    with ctx.uow() as uow:
+        stored = stored_submission(uow.session, idempotency_key, ACTION_LIFT)
+        if stored is not None:
+            return LiftAllowed(None, _stored(uow.session, stored, key))
+    identity = read_card()
+    with ctx.uow() as uow:
+        checklist = _checklist(ctx, uow.session, actor, identity, document, ctx.now())
+    if checklist.refusal is not None:
+        record_refusal(ctx, actor, f"{ACTION_LIFT}.refused", checklist.refusal,
+                       holder_id=checklist.holder_id, card_id=checklist.card_id)
+        raise checklist.refusal
+    assert checklist.card_id is not None and checklist.holder_id is not None
+    return LiftAllowed(identity, None, checklist.app_blocked, checklist.holder_id,
+                       checklist.card_id)  # fmt: skip
+
+
+def record_card_failure(
+    ctx: ServiceContext, actor: Actor, allowed: LiftAllowed, error: str, reason: str
+) -> None:
+    """The card step failed (``error``: its class name): audited, the lift not done."""
+    with ctx.uow() as uow:
+        audit.record(uow.session, actor, ACTION_LIFT, holder_id=allowed.holder_id,
+                     card_id=allowed.card_id, outcome="failed", reason=reason[:200],
+                     details={"step": "card", "error": error[:60]},
+                     at=ctx.now())  # fmt: skip
+        uow.commit()
+
+
+def complete_lift(
+    ctx: ServiceContext,
+    actor: Actor,
+    identity: CardIdentity,
+    document: IdDocumentLike,
+    approval: approvals.ApprovalLike | None,
+    idempotency_key: str,
+    unblocked: bool,
+    allowed: LiftAllowed,
+) -> LiftResult:
+    """After the card confirmed: the lift written (U1–U5 checked again under the card's
+    lock, the approval consumed, the form issued); a refusal is audited and raised."""
+    key = service_forms.form_key(ctx.settings)
+    try:
+        return run_submission(lambda: _write_lift(ctx, actor, identity, document, approval,
+                                                  idempotency_key, unblocked, key))
+    except ServiceError as error:
+        if not isinstance(error, ConcurrentChange):
+            record_refusal(ctx, actor, f"{ACTION_LIFT}.refused", error,
+                           holder_id=allowed.holder_id, card_id=allowed.card_id)
+        raise
 
 
 def _card_step(
@@ -273,14 +338,31 @@ def _card_step(
     pin: PinBuffer | None,
     pinpad: SecurePinPad | None,
     identity: CardIdentity,
-    checklist: LiftChecklist,
+    allowed: LiftAllowed,
 ) -> bool:
     """APPLICATION UNBLOCK if needed, then the holder's PIN; any failure is audited and
     raised, and a chip unblocked here is blocked again."""
+    try:
+        return lift_card_step(keyed_client(ctx, client) if allowed.app_blocked else client,
+                              pin, pinpad, identity, allowed.app_blocked)  # fmt: skip
+    except (CardError, CardOperationFailed) as error:
+        record_card_failure(ctx, actor, allowed, type(error).__name__, str(error))
+        raise
+
+
+def lift_card_step(
+    client: SocialSecurityCardClient,
+    pin: PinBuffer | None,
+    pinpad: SecurePinPad | None,
+    identity: CardIdentity,
+    app_blocked: bool,
+) -> bool:
+    """U5 on the card (where it is): APPLICATION UNBLOCK (MAC) when blocked, then the
+    holder's PIN. A failure blocks a chip unblocked here again and is raised. Returns
+    whether the chip was unblocked."""
     unblocked = False
     try:
-        if checklist.app_blocked:
-            client = keyed_client(ctx, client)
+        if app_blocked:
             client.unblock_application(expect_card_id=identity.card_id_code)
             unblocked = True
         if pin is not None:
@@ -289,20 +371,14 @@ def _card_step(
             client.verify_on_pinpad(pinpad)
         else:
             raise CardOperationFailed("请持卡人输入卡密码（U5）。")
-    except (CardError, CardOperationFailed) as error:
+    except (CardError, CardOperationFailed):
         if unblocked:
-            _reblock(client, identity)
-        with ctx.uow() as uow:
-            audit.record(uow.session, actor, ACTION_LIFT, holder_id=checklist.holder_id,
-                         card_id=checklist.card_id, outcome="failed", reason=str(error),
-                         details={"step": "card", "error": type(error).__name__},
-                         at=ctx.now())  # fmt: skip
-            uow.commit()
+            reblock(client, identity)
         raise
     return unblocked
 
 
-def _reblock(client: SocialSecurityCardClient, identity: CardIdentity) -> None:
+def reblock(client: SocialSecurityCardClient, identity: CardIdentity) -> None:
     """Best effort: the lift did not happen, so the chip goes back to blocked."""
     try:
         client.block_application(permanent=False, expect_card_id=identity.card_id_code)

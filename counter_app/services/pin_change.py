@@ -10,8 +10,10 @@ before returning, whatever happens.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from counter_app.models.audit_actions import AuditAction
-from counter_app.models.security import Outcome, PasswordEventKind
+from counter_app.models.security import PasswordEventKind
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import IdDocumentMismatch, IdNumberRequired, WeakPin
 from counter_app.services.idcheck import (
@@ -23,11 +25,15 @@ from counter_app.services.idcheck import (
 )
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
+    CardReport,
     PasswordResult,
     Subject,
-    card_command,
     check_new_pin,
-    read_same_card,
+    open_event,
+    raise_card_error,
+    record_card_report,
+    run_card_step,
+    same_card,
     session_card,
     wipe,
 )
@@ -35,6 +41,7 @@ from counter_app.services.refusals import refusals_audited, require
 from counter_app.services.sessions import HolderSession, require_open
 from reader.client import SocialSecurityCardClient
 from reader.errors import PinPadUnavailable
+from reader.identity import CardIdentity
 from reader.pinbuffer import PinBuffer
 from reader.pinpad import SecurePinPad
 
@@ -83,37 +90,73 @@ def change_pin(
     compares them (``PinMismatch``, nothing changes).
     """
     try:
-        require(ctx, actor, Action.CHANGE_PIN, holder_id=session.holder_id)
-        require_open(ctx, session, actor)
-        with refusals_audited(ctx, actor, AuditAction.PIN_CHANGE, holder_id=session.holder_id,
-                              card_id=session.card_id):  # fmt: skip
-            on_pad = pinpad is not None or (old is None and new1 is None and new2 is None)
+        on_pad = pinpad is not None or (old is None and new1 is None and new2 is None)
+
+        def check_pins() -> None:
             if not on_pad:
                 if old is None or new1 is None or new2 is None:
                     raise WeakPin("请持卡人输入原密码和两次新密码。")
                 check_new_pin(new1, new2)
-            subject = session_card(ctx, session)
-            checked = check_window_document(ctx, subject, document)
-            read_same_card(client, subject)
+
+        subject, checked = prepare_change(ctx, actor, session, client.read_identity, document,
+                                          check_pins)  # fmt: skip
         if on_pad:
             pad = pinpad or reader_pinpad(client)
             if pad is None or not pad.can_modify:
                 raise PinPadUnavailable()
-            recorded = card_command(ctx, actor, PasswordEventKind.PIN_CHANGE,
-                                     subject.holder_id, subject.card_id,
-                                     lambda: client.change_pin_on_pinpad(pad),
-                                     detail=PINPAD_DETAIL,
-                                     details=id_check_details(checked))  # fmt: skip
+            command: Callable[[], None] = lambda: client.change_pin_on_pinpad(pad)  # noqa: E731
         else:
             assert old is not None and new1 is not None
             old_pin, new_pin = old, new1
-            recorded = card_command(ctx, actor, PasswordEventKind.PIN_CHANGE,
-                                     subject.holder_id, subject.card_id,
-                                     lambda: client.change_pin(old_pin, new_pin),
-                                     details=id_check_details(checked))  # fmt: skip
-        return PasswordResult(recorded.event_id, Outcome.SUCCESS.value)
+            command = lambda: client.change_pin(old_pin, new_pin)  # noqa: E731
+        event_id = open_event(ctx, actor, PasswordEventKind.PIN_CHANGE, subject.holder_id,
+                              subject.card_id)  # fmt: skip
+        report, error = run_card_step(command)
+        result = complete_change(ctx, actor, event_id, checked, report, on_pad=on_pad)
+        raise_card_error(event_id, report, error)
+        return result
     finally:
         wipe(old, new1, new2)
+
+
+def prepare_change(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    read_card: Callable[[], CardIdentity],
+    document: IdDocumentLike | str | None,
+    check_pins: Callable[[], None] | None = None,
+) -> tuple[Subject, IdDocumentLike]:
+    """The rule step of P3/P4/P7 (before the card is touched): permission, open session,
+    the new PIN's P7 check (``check_pins``, where the PINs are), the ID document (P4), the
+    same card (``read_card``: the chip's identity). Returns the card and the document
+    checked; refusals are audited. The caller writes the event ahead (``open_event``)."""
+    require(ctx, actor, Action.CHANGE_PIN, holder_id=session.holder_id)
+    require_open(ctx, session, actor)
+    with refusals_audited(ctx, actor, AuditAction.PIN_CHANGE, holder_id=session.holder_id,
+                          card_id=session.card_id):  # fmt: skip
+        if check_pins is not None:
+            check_pins()
+        subject = session_card(ctx, session)
+        checked = check_window_document(ctx, subject, document)
+        same_card(read_card(), subject)
+    return subject, checked
+
+
+def complete_change(
+    ctx: ServiceContext,
+    actor: Actor,
+    event_id: int,
+    checked: IdDocumentLike,
+    report: CardReport,
+    *,
+    on_pad: bool,
+) -> PasswordResult:
+    """The record step: the card's answer to CHANGE PIN settles the written-ahead event."""
+    recorded = record_card_report(ctx, actor, event_id, report,
+                                  detail=PINPAD_DETAIL if on_pad else None,
+                                  details=id_check_details(checked))  # fmt: skip
+    return PasswordResult(recorded.event_id, report.outcome)
 
 
 def check_window_document(

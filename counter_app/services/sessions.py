@@ -191,6 +191,64 @@ def _refuse(
     raise error from cause
 
 
+def check_card_for_session(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> None:
+    """The city's first step of Q1 (the card is on the workstation): the card the chip
+    names is in the database (卡识别码, card number, holder) and can log in — before the
+    holder types the PIN. Refusals are audited, as in :func:`open_card_session`."""
+    require(ctx, actor, Action.VIEW_RECORDS)
+    card = _match_card(ctx, actor, identity)
+    if identity.app_state == APP_BLOCKED:
+        _refuse(ctx, actor, CardApplicationBlocked(), card)
+    if identity.pin_tries_left == 0:
+        _refuse(ctx, actor, PinBlockedOfferReset(), card)
+
+
+def open_verified_card_session(
+    ctx: ServiceContext, actor: Actor, identity: CardIdentity, verified: str,
+    tries_left: int | None = None,
+) -> HolderSession:
+    """The city's second step of Q1: the workstation reports what the card said to the
+    holder's PIN (``verified``: ``success``, ``wrong_pin`` with ``tries_left``,
+    ``pin_blocked``, ``app_blocked``). The card is matched again against the database; the
+    session's audit record names the workstation that verified the PIN (the server cannot
+    see the card itself — docs/ARCHITECTURE.md "Card operations in the city")."""
+    require(ctx, actor, Action.VIEW_RECORDS)
+    card = _match_card(ctx, actor, identity)
+    if verified == "wrong_pin":
+        _audit_now(ctx, actor, AuditAction.SESSION_OPEN, holder_id=card.holder_id,
+                   card_id=card.id, outcome="failed",
+                   details={"via": SessionVia.CARD_PIN.value, "refusal": "wrong_pin",
+                            "tries_left": tries_left,
+                            "card_verified_at": actor.workstation_id})  # fmt: skip
+        raise WrongPinReported(tries_left or 0)
+    if verified == "pin_blocked":
+        _refuse(ctx, actor, PinBlockedOfferReset(), card)
+    if verified != "success" or identity.app_state == APP_BLOCKED:
+        _refuse(ctx, actor, CardApplicationBlocked(), card)
+    return _open(ctx, actor, card.holder_id, card, SessionVia.CARD_PIN,
+                 card_id_code=identity.card_id_code,
+                 extra={"card_verified_at": actor.workstation_id})  # fmt: skip
+
+
+class WrongPinReported(ServiceError):
+    """The card refused the holder's PIN on the workstation (the workstation raises the
+    card's own ``WrongPin``; this is the server's answer to its report)."""
+
+    reason = "wrong_pin"
+    message = "密码错误。"
+
+    def __init__(self, tries_left: int) -> None:
+        self.tries_left = tries_left
+        super().__init__(f"密码错误，还可尝试 {tries_left} 次。")
+
+
+def verify_holder_pin(
+    client: SocialSecurityCardClient, pin: PinBuffer | None, pinpad: SecurePinPad | None
+) -> None:
+    """VERIFY the holder's PIN on the card (the holder keypad's buffer, or the PIN pad)."""
+    _verify(client, pin, pinpad)
+
+
 # --------------------------------------------------------------------------- ID document
 
 
@@ -255,6 +313,7 @@ def _open(
     document_kind: IdDocumentKind | None = None,
     reason: str | None = None,
     document: IdDocument | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> HolderSession:
     now = ctx.now()
     with ctx.uow() as uow:
@@ -281,6 +340,7 @@ def _open(
             details["document_kind"] = document_kind.value
         if document is not None:  # how the ID check was made (chip + SAM ID, or manual)
             details.update(id_check_details(document))
+        details.update(extra or {})
         audit.record(uow, actor, AuditAction.SESSION_OPEN, holder_id=holder_id, card_id=card_id,
                      reason=reason, details=details, at=now)  # fmt: skip
         uow.commit()

@@ -112,6 +112,7 @@ def test_log_out_returns_to_the_login(counter: Any) -> None:
     assert open_sessions == []
 
 
+@pytest.mark.also_remote
 def test_card_pulled_mid_pin_change(counter: Any) -> None:
     c = counter("YB500103-01")
     holder = fixed_holder("active_changed_pin")

@@ -99,6 +99,7 @@ def failed_lines(d: LiftDialog) -> list[str]:
 
 
 @pytest.mark.also_postgres
+@pytest.mark.also_remote
 def test_U2_lift_at_chen_mings_district_with_four_eyes(counter: Any) -> None:
     c = counter("YB500105-01")  # 江北区, 陈明's household district
     d = lift_to_checklist(c, "written_lost")
@@ -115,6 +116,7 @@ def test_U2_lift_at_chen_mings_district_with_four_eyes(counter: Any) -> None:
     assert "解除挂失" in text and "陈明" in text
 
 
+@pytest.mark.also_remote
 def test_U2_lift_refused_at_another_district(counter: Any) -> None:
     c = counter("YB500103-01")  # 渝中区, not 陈明's district
     d = lift_to_checklist(c, "written_lost")
@@ -132,6 +134,7 @@ def test_U4_no_lift_once_a_replacement_was_applied_for(counter: Any) -> None:
     assert card_state(c, "replacement_applied") == "replacement_applied"
 
 
+@pytest.mark.also_remote
 def test_U5_lift_refused_for_another_card_presented(counter: Any) -> None:
     """A card with 陈明's printed number but another chip: not the card reported lost."""
     c = counter("YB500105-01")

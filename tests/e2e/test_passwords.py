@@ -33,6 +33,7 @@ def type_document(c: Any, field: Any, number: str) -> None:
 
 
 @pytest.mark.also_postgres
+@pytest.mark.also_remote
 def test_P2_default_pin_changed_after_the_id_check(counter: Any) -> None:
     """王建国's PIN is still 123456: his ID document is checked by the service before he
     types any new PIN; a wrong number leaves the keypad closed."""
@@ -56,6 +57,7 @@ def test_P2_default_pin_changed_after_the_id_check(counter: Any) -> None:
     assert "王建国" in text and "修改卡密码" in text
 
 
+@pytest.mark.also_remote
 def test_P4_non_default_pin_change(counter: Any) -> None:
     c = counter("YB500103-01")
     holder = fixed_holder("active_changed_pin")  # 李秀英, PIN 135790
@@ -119,6 +121,7 @@ def test_P6_unblock_zhao_qiang(counter: Any) -> None:
     assert "密码解锁回执" in c.save_pdf(d, "unblock-receipt")
 
 
+@pytest.mark.also_remote
 def test_F7_unblock_not_offered_for_an_active_card_whose_pin_is_not_blocked(
     counter: Any,
 ) -> None:
