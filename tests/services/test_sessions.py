@@ -121,7 +121,7 @@ def test_Q7_id_document_session_records_reason(ctx: ServiceContext) -> None:
     assert event.reason == "持卡人未带卡，查询养老金"
     assert event.details == {"session_id": session.session_id, "via": "id_document",
                              "document_kind": "household_register",
-                             "id_check": "manual", "manual_reason": "unspecified"}
+                             "id_check": "manual", "manual_reason": "no_chip"}
     assert "500103196803150310" not in repr(doc)
 
 
