@@ -1,4 +1,4 @@
-"""Phone loss reports about to lapse (RULES L2; issue 7 item 2).
+"""Phone loss reports about to lapse (RULES L2, S3).
 
 A 12333 report is temporary: unless the holder makes a written report at a sub-center before
 ``deadline_at`` it lapses. Staff call the holders on this list, soonest deadline first,

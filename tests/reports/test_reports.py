@@ -1,5 +1,5 @@
 """Reports against one seeded day, on SQLite and PostgreSQL: every figure equals a count
-computed here, in Python, from the rows the seed wrote (issue 7 item 7)."""
+computed here, in Python, from the rows the seed wrote (RULES S3)."""
 
 from __future__ import annotations
 
