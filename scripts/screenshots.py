@@ -45,6 +45,17 @@ def retiree_tabs(ws: Any, window: Any, shot: Callable[[Any, str], None]) -> None
     window.demo_panel.remove()
 
 
+def choose_reason(field: Any) -> None:
+    """The reason a number is typed instead of read from the chip (the list starts empty)."""
+    from PyQt6.QtWidgets import QComboBox
+
+    from counter_app.services.idcheck import ManualReason
+    from counter_app.ui.id_chip import MANUAL_REASONS
+
+    combo = field.window().findChild(QComboBox, "manualReason")
+    combo.setCurrentIndex(MANUAL_REASONS.index(ManualReason.NO_READER))
+
+
 def id_check_refused(window: Any, shot: Callable[[Any, str], None]) -> None:
     """No card: search 王建国, type a valid number of someone else — the service refuses
     (the dialog keeps the number), then his own number opens the records."""
@@ -56,6 +67,7 @@ def id_check_refused(window: Any, shot: Callable[[Any, str], None]) -> None:
     window.check_id_for_hit()
     dialog = window.id_dialog
     dialog.number.setText(fixed_holder("active_changed_pin").ssn)
+    choose_reason(dialog.number)
     dialog.check()
     shot(dialog, "10-id-check-refused")
     dialog.number.setText(holder.ssn)
@@ -122,6 +134,7 @@ def main() -> int:
     window.action_buttons[Action.WRITTEN_LOSS_REPORT].click()
     dialog = window.workflow
     dialog.documents.number.setText(ws.demo_cards[1][0]["ssn"])
+    choose_reason(dialog.documents.number)
     dialog.phone.setText("13800138000")
     dialog.place.setText("解放碑步行街")
     dialog.circumstances.setPlainText("乘坐公交车时钱包遗失，内有社保卡。")
