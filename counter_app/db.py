@@ -50,8 +50,12 @@ DEFAULT_LOCK_TIMEOUT_MS = 5000
 POOL_RECYCLE_S = 1800
 #: libpq TCP keepalives: a peer that vanished without closing is noticed within ~60 s, and
 #: the dead socket is then seen by the checkout check.
-_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
-               "keepalives_count": 3}  # fmt: skip
+_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 
 
 def normalise_url(url: str | URL) -> URL:

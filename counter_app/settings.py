@@ -33,9 +33,16 @@ def user_config_dir() -> Path:
 
 #: The actions (``services.permissions.Action`` values) whose use case makes an ID check:
 #: the names ``idcard_manual_forbidden`` may list.
-ID_CHECK_ACTIONS = ("view_records", "change_pin", "reset_pin", "unblock_pin",
-                    "reset_service_password", "written_loss_report", "lift_loss_report",
-                    "replacement_application")
+ID_CHECK_ACTIONS = (
+    "view_records",
+    "change_pin",
+    "reset_pin",
+    "unblock_pin",
+    "reset_service_password",
+    "written_loss_report",
+    "lift_loss_report",
+    "replacement_application",
+)
 
 
 def default_settings_path() -> Path:
@@ -153,11 +160,14 @@ def _check(name: str, value: Any) -> Any:
         raise SettingsError(f"设置项 mode 只能是 production/demo/test，实际为 {value!r}")
     if name == "idcard_manual_forbidden":
         # a misspelt action would silently allow typed numbers where the chip is required
-        unknown = [p.strip() for p in value.split(",") if p.strip()
-                   and p.strip() not in ID_CHECK_ACTIONS]
+        unknown = [
+            p.strip() for p in value.split(",") if p.strip() and p.strip() not in ID_CHECK_ACTIONS
+        ]
         if unknown:
-            raise SettingsError(f"设置项 idcard_manual_forbidden 中有未知业务: {', '.join(unknown)}"
-                                f"（可用: {', '.join(ID_CHECK_ACTIONS)}）")
+            raise SettingsError(
+                f"设置项 idcard_manual_forbidden 中有未知业务: {', '.join(unknown)}"
+                f"（可用: {', '.join(ID_CHECK_ACTIONS)}）"
+            )
     return value
 
 

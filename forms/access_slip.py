@@ -26,14 +26,22 @@ def _draw_body(form: AccessSlip) -> DrawBody:
         rows = [
             [Field("办件编号", form.case_no or "—")],
             [Field("姓名", form.holder_name, weight=2.6, fit=True)],
-            [Field("证件号码", copy.id_number(form.id_number)),
-             Field("社保卡卡号", copy.card_number(form.card_number) if form.card_number else "—")],
+            [
+                Field("证件号码", copy.id_number(form.id_number)),
+                Field(
+                    "社保卡卡号", copy.card_number(form.card_number) if form.card_number else "—"
+                ),
+            ],
             [Field("身份核验", form.identified_by), Field("查阅原因", form.purpose)],
-            [Field("开始时间", format_datetime(form.session_started)),
-             Field("结束时间", format_datetime(form.session_ended))],
+            [
+                Field("开始时间", format_datetime(form.session_started)),
+                Field("结束时间", format_datetime(form.session_ended)),
+            ],
             [Field("经办机构", f"{header.office.name}（{header.office.code}）")],
-            [Field("经办人工号", header.handler.staff_number),
-             Field("经办人", header.handler.name)],
+            [
+                Field("经办人工号", header.handler.staff_number),
+                Field("经办人", header.handler.name),
+            ],
         ]
         y = sheet.fields(y, rows)
         y = sheet.section(y - 2 * mm, "二、查阅的信息类别")
@@ -41,12 +49,17 @@ def _draw_body(form: AccessSlip) -> DrawBody:
         y = sheet.fields(y, [[Field("查阅类别", viewed, min_lines=2)]])
         y = sheet.section(y - 2 * mm, "三、办理的业务")
         actions = [
-            [Field(format_local(a.at, "%H:%M:%S"),
-                   a.description + (f"（表单编号 {a.serial}）" if a.serial else ""))]
+            [
+                Field(
+                    format_local(a.at, "%H:%M:%S"),
+                    a.description + (f"（表单编号 {a.serial}）" if a.serial else ""),
+                )
+            ]
             for a in form.actions
         ] or [[Field("—", "无（仅查询）")]]
         y = sheet.fields(y, actions)
         return sheet.boxed_paragraph(y - 2 * mm, "告知", NOTICE)
+
     return draw
 
 
@@ -59,5 +72,12 @@ def render_access_slip(
     watermark: str = "",
 ) -> bytes:
     """The one-page access slip for the holder (numbers masked)."""
-    return render_copies(form, key=key, fonts=fonts, reprint=reprint, copies=(HOLDER_ONLY,),
-                         draw_body=_draw_body(form), watermark=watermark)
+    return render_copies(
+        form,
+        key=key,
+        fonts=fonts,
+        reprint=reprint,
+        copies=(HOLDER_ONLY,),
+        draw_body=_draw_body(form),
+        watermark=watermark,
+    )

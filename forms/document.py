@@ -59,8 +59,9 @@ class Copy:
 
 
 ARCHIVE = Copy("第一联 存档联", "第一联 存档联：经办机构留存，持卡人签名后归档。", masked=False)
-HOLDER = Copy("第二联 持卡人联", "第二联 持卡人联：交持卡人留存，证件号码已隐去部分数字。",
-              masked=True)
+HOLDER = Copy(
+    "第二联 持卡人联", "第二联 持卡人联：交持卡人留存，证件号码已隐去部分数字。", masked=True
+)
 HOLDER_ONLY = Copy("持卡人留存", "本告知单交持卡人留存，证件号码已隐去部分数字。", masked=True)
 TWO_PARTS = (ARCHIVE, HOLDER)
 
@@ -72,8 +73,14 @@ def new_canvas(buffer: io.BytesIO, title: str, header: FormHeader, fonts: FontSe
 
     Its initial font is the form font, so the PDF names no non-embedded standard font.
     """
-    c = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1,
-               initialFontName=fonts.primary, initialFontSize=10.5)
+    c = Canvas(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        invariant=1,
+        pageCompression=1,
+        initialFontName=fonts.primary,
+        initialFontSize=10.5,
+    )
     c.setTitle(f"{title} {header.serial}")
     c.setAuthor(header.office.name)
     c.setSubject(title)
@@ -83,8 +90,15 @@ def new_canvas(buffer: io.BytesIO, title: str, header: FormHeader, fonts: FontSe
     return c
 
 
-def draw_head(sheet: Sheet, title: str, header: FormHeader, copy: Copy, qr: QrModules,
-              code: str, reprint: Reprint | None) -> float:
+def draw_head(
+    sheet: Sheet,
+    title: str,
+    header: FormHeader,
+    copy: Copy,
+    qr: QrModules,
+    code: str,
+    reprint: Reprint | None,
+) -> float:
     """Title, office, copy label, QR with its code, serial and time. Returns the body top."""
     c = sheet
     draw_qr(c, qr, LEFT, TOP - QR_SIZE)
@@ -117,14 +131,17 @@ def draw_head(sheet: Sheet, title: str, header: FormHeader, copy: Copy, qr: QrMo
 
 def draw_reprint_banner(sheet: Sheet, top: float, reprint: Reprint) -> float:
     by = f"  补打经办人：{reprint.by.name}（工号 {reprint.by.staff_number}）" if reprint.by else ""
-    text = (f"补打 第{reprint.count}次　补打时间：{format_datetime(reprint.reprinted_at)}{by}"
-            f"　补打原因：{reprint.reason}。表单编号与原件相同。")
+    text = (
+        f"补打 第{reprint.count}次　补打时间：{format_datetime(reprint.reprinted_at)}{by}"
+        f"　补打原因：{reprint.reason}。表单编号与原件相同。"
+    )
     size = 9.5
     lines = sheet.wrap(text, CONTENT_WIDTH - 2 * CELL_PAD, size)
     height = len(lines) * size * 1.45 + 2 * CELL_PAD
     sheet.rect(LEFT, top - height, CONTENT_WIDTH, height, fill_gray=0.88, line_width=1.4)
-    sheet.paragraph(LEFT + CELL_PAD, top - CELL_PAD, CONTENT_WIDTH - 2 * CELL_PAD, text, size,
-                    bold=False)
+    sheet.paragraph(
+        LEFT + CELL_PAD, top - CELL_PAD, CONTENT_WIDTH - 2 * CELL_PAD, text, size, bold=False
+    )
     return top - height
 
 
@@ -140,8 +157,9 @@ def check_rows(doc: IdDocument) -> list[list[Field]]:
     return [[Field("核验方式", doc.check)]] if doc.check else []
 
 
-def draw_signatures(sheet: Sheet, top: float, header: FormHeader,
-                    signer: str = "持卡人签名") -> float:
+def draw_signatures(
+    sheet: Sheet, top: float, header: FormHeader, signer: str = "持卡人签名"
+) -> float:
     """Holder signature and date, handler with staff number, and the office seal box."""
     height = 34 * mm
     bottom = top - height
@@ -182,8 +200,16 @@ def draw_watermark(sheet: Sheet, text: str) -> None:
     c.restoreState()
 
 
-def render_copies(form: Form, *, key: bytes, fonts: FontSet | None, reprint: Reprint | None,
-                  copies: Sequence[Copy], draw_body: DrawBody, watermark: str = "") -> bytes:
+def render_copies(
+    form: Form,
+    *,
+    key: bytes,
+    fonts: FontSet | None,
+    reprint: Reprint | None,
+    copies: Sequence[Copy],
+    draw_body: DrawBody,
+    watermark: str = "",
+) -> bytes:
     """The PDF bytes of ``form``: one page per copy, each framed the same way.
 
     ``watermark`` (e.g. 样本 on specimens) is drawn large and light behind every page.

@@ -146,30 +146,34 @@ class _ToUnicodeFixedTTFont(TTFont):  # type: ignore[misc]  # reportlab has no t
 
 def to_unicode_cmap(font_name: str, subset: Sequence[int]) -> str:
     """A ToUnicode CMap mapping one-byte codes to UTF-16BE text (surrogates for non-BMP)."""
-    entries = [f"<{i:02X}> <{chr(code).encode('utf-16-be').hex().upper()}>"
-               for i, code in enumerate(subset)]
-    return "\n".join([
-        "/CIDInit /ProcSet findresource begin",
-        "12 dict begin",
-        "begincmap",
-        "/CIDSystemInfo",
-        f"<< /Registry ({font_name})",
-        f"/Ordering ({font_name})",
-        "/Supplement 0",
-        ">> def",
-        f"/CMapName /{font_name} def",
-        "/CMapType 2 def",
-        "1 begincodespacerange",
-        f"<00> <{len(subset) - 1:02X}>",
-        "endcodespacerange",
-        f"{len(subset)} beginbfchar",
-        *entries,
-        "endbfchar",
-        "endcmap",
-        "CMapName currentdict /CMap defineresource pop",
-        "end",
-        "end",
-    ])
+    entries = [
+        f"<{i:02X}> <{chr(code).encode('utf-16-be').hex().upper()}>"
+        for i, code in enumerate(subset)
+    ]
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({font_name})",
+            f"/Ordering ({font_name})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{font_name} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *entries,
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -257,8 +261,10 @@ class FontSet:
         """The advance width of ``text`` at ``size`` points, summed over its runs."""
         unit = self._width_cache.get(text)
         if unit is None:
-            unit = sum(pdfmetrics.stringWidth(piece, name, 1000.0)
-                       for name, piece in self.runs(text)) / 1000.0
+            unit = (
+                sum(pdfmetrics.stringWidth(piece, name, 1000.0) for name, piece in self.runs(text))
+                / 1000.0
+            )
             if len(self._width_cache) < 50_000:
                 self._width_cache[text] = unit
         return unit * size
@@ -288,7 +294,10 @@ def _fc_list_candidates() -> list[FontFile]:
     try:
         out = subprocess.run(
             [exe, "--format", "%{file}\t%{index}\t%{fontformat}\n", ":lang=zh"],
-            capture_output=True, text=True, timeout=20, check=False,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
@@ -302,8 +311,11 @@ def _fc_list_candidates() -> list[FontFile]:
 
 def find_cjk_fonts(candidates: Sequence[FontFile] | None = None) -> list[FontFile]:
     """Embeddable CJK TrueType faces on this machine, best first (known paths, then fc-list)."""
-    pool = list(candidates) if candidates is not None else [
-        *_PRIMARY_CANDIDATES, *_fc_list_candidates()]
+    pool = (
+        list(candidates)
+        if candidates is not None
+        else [*_PRIMARY_CANDIDATES, *_fc_list_candidates()]
+    )
     result: list[FontFile] = []
     for font in pool:
         if font in result or not font.path.is_file():
@@ -358,7 +370,8 @@ def load_fontset(
         warnings.warn(
             message + " 现改用未嵌入的 CID 字体 STSong-Light: 打印机或阅读器缺少该字体时"
             "将显示为方框或替代字体，表单不宜作为正式凭证。",
-            CIDFallbackWarning, stacklevel=2,
+            CIDFallbackWarning,
+            stacklevel=2,
         )
         pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK_NAME))
         return FontSet([Face(CID_FALLBACK_NAME, None, embedded=False)])

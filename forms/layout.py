@@ -97,12 +97,14 @@ class Sheet:
         if bold:
             c.restoreState()
 
-    def text_center(self, cx: float, y: float, text: str, size: float, *,
-                    bold: bool = False) -> None:
+    def text_center(
+        self, cx: float, y: float, text: str, size: float, *, bold: bool = False
+    ) -> None:
         self.text(cx - self.width(text, size) / 2, y, text, size, bold=bold)
 
-    def text_right(self, xr: float, y: float, text: str, size: float, *,
-                   bold: bool = False) -> None:
+    def text_right(
+        self, xr: float, y: float, text: str, size: float, *, bold: bool = False
+    ) -> None:
         self.text(xr - self.width(text, size), y, text, size, bold=bold)
 
     def wrap(self, text: str, width: float, size: float) -> list[str]:
@@ -172,8 +174,17 @@ class Sheet:
         lines[-1:] = [last + CUT_MARK]
         return lines, size
 
-    def paragraph(self, x: float, top: float, width: float, text: str, size: float,
-                  leading: float | None = None, *, bold: bool = False) -> float:
+    def paragraph(
+        self,
+        x: float,
+        top: float,
+        width: float,
+        text: str,
+        size: float,
+        leading: float | None = None,
+        *,
+        bold: bool = False,
+    ) -> float:
         """Draw wrapped ``text`` from ``top`` down; returns the bottom of the last line."""
         leading = leading or size * 1.45
         y = top
@@ -183,8 +194,17 @@ class Sheet:
         return y
 
     # --- shapes ---------------------------------------------------------------------
-    def rect(self, x: float, y: float, w: float, h: float, *, fill_gray: float | None = None,
-             line_width: float = LINE_WIDTH, stroke: bool = True) -> None:
+    def rect(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        *,
+        fill_gray: float | None = None,
+        line_width: float = LINE_WIDTH,
+        stroke: bool = True,
+    ) -> None:
         c = self.canvas
         c.saveState()
         c.setLineWidth(line_width)
@@ -193,8 +213,16 @@ class Sheet:
         c.rect(x, y, w, h, stroke=int(stroke), fill=int(fill_gray is not None))
         c.restoreState()
 
-    def line(self, x1: float, y1: float, x2: float, y2: float, *, width: float = LINE_WIDTH,
-             dash: Sequence[float] | None = None) -> None:
+    def line(
+        self,
+        x1: float,
+        y1: float,
+        x2: float,
+        y2: float,
+        *,
+        width: float = LINE_WIDTH,
+        dash: Sequence[float] | None = None,
+    ) -> None:
         c = self.canvas
         c.saveState()
         c.setLineWidth(width)
@@ -245,13 +273,29 @@ class Sheet:
             self._block(x + CELL_PAD, top, height, label_lines, LABEL_SIZE, 1.3)
             x += LABEL_WIDTH
             self.rect(x, bottom, width, height)
-            self._block(x + CELL_PAD, top, height, lines, size, 1.4,
-                        top_aligned=f.min_lines > 1 or len(lines) > 2)
+            self._block(
+                x + CELL_PAD,
+                top,
+                height,
+                lines,
+                size,
+                1.4,
+                top_aligned=f.min_lines > 1 or len(lines) > 2,
+            )
             x += width
         return bottom
 
-    def _block(self, x: float, top: float, height: float, lines: Sequence[str], size: float,
-               leading_factor: float, *, top_aligned: bool = False) -> None:
+    def _block(
+        self,
+        x: float,
+        top: float,
+        height: float,
+        lines: Sequence[str],
+        size: float,
+        leading_factor: float,
+        *,
+        top_aligned: bool = False,
+    ) -> None:
         leading = size * leading_factor
         block = len(lines) * leading
         offset = CELL_PAD if top_aligned else (height - block) / 2
@@ -317,8 +361,10 @@ def qr_modules(payload: str, size: float) -> QrModules:
                 spans.append((*run, open_runs.pop(run), r - 1))
         for run in runs:
             open_runs.setdefault(run, r)
-    rects = [(start * box, size - (last + 1) * box, (end - start) * box, (last - first + 1) * box)
-             for start, end, first, last in sorted(spans, key=lambda s: (s[2], s[0]))]
+    rects = [
+        (start * box, size - (last + 1) * box, (end - start) * box, (last - first + 1) * box)
+        for start, end, first, last in sorted(spans, key=lambda s: (s[2], s[0]))
+    ]
     digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
     return QrModules(size, tuple(rects), f"qr{digest}")
 

@@ -25,30 +25,48 @@ def _draw_body(form: LiftForm) -> DrawBody:
     def draw(sheet: Sheet, copy: Copy, top: float) -> float:
         h = form.holder
         y = sheet.section(top, "一、持卡人信息")
-        y = sheet.fields(y, [
-            [Field("姓名", h.name, weight=2.6, fit=True), Field("性别", h.gender, weight=0.7)],
-            [Field("社会保障号码", copy.id_number(h.id_number))],
-            [Field("社会保障卡卡号", copy.card_number(form.card_number)),
-             Field("联系电话", copy.phone(h.phone))],
-            [Field("所属区县", h.district_name), Field("办理机构", form.header.office.name)],
-        ])
+        y = sheet.fields(
+            y,
+            [
+                [Field("姓名", h.name, weight=2.6, fit=True), Field("性别", h.gender, weight=0.7)],
+                [Field("社会保障号码", copy.id_number(h.id_number))],
+                [
+                    Field("社会保障卡卡号", copy.card_number(form.card_number)),
+                    Field("联系电话", copy.phone(h.phone)),
+                ],
+                [Field("所属区县", h.district_name), Field("办理机构", form.header.office.name)],
+            ],
+        )
         report = form.loss_report
         y = sheet.section(y - 2 * mm, "二、解除的挂失")
-        y = sheet.fields(y, [
-            [Field("挂失编号", report.serial),
-             Field("挂失方式", "书面挂失" if report.written else "电话临时挂失")],
-            [Field("挂失时间", format_datetime(report.reported_at))],
-            [Field("解挂原因", form.reason, min_lines=2)],
-        ])
+        y = sheet.fields(
+            y,
+            [
+                [
+                    Field("挂失编号", report.serial),
+                    Field("挂失方式", "书面挂失" if report.written else "电话临时挂失"),
+                ],
+                [Field("挂失时间", format_datetime(report.reported_at))],
+                [Field("解挂原因", form.reason, min_lines=2)],
+            ],
+        )
         doc = form.id_document
         y = sheet.section(y - 2 * mm, "三、身份与原卡核验")
-        y = sheet.fields(y, [
-            [Field("核验证件", doc.kind), Field("证件号码", copy.id_number(doc.number))],
-            *check_rows(doc),
-            [Field("原卡核验", "原卡芯片读取的卡号与挂失记录一致；持卡人本人输入卡密码验证通过")],
-        ])
+        y = sheet.fields(
+            y,
+            [
+                [Field("核验证件", doc.kind), Field("证件号码", copy.id_number(doc.number))],
+                *check_rows(doc),
+                [
+                    Field(
+                        "原卡核验", "原卡芯片读取的卡号与挂失记录一致；持卡人本人输入卡密码验证通过"
+                    )
+                ],
+            ],
+        )
         y = sheet.boxed_paragraph(y - 2 * mm, "持卡人声明", DECLARATION)
         return draw_signatures(sheet, y - 2 * mm, form.header)
+
     return draw
 
 
@@ -61,5 +79,12 @@ def render_lift_form(
     watermark: str = "",
 ) -> bytes:
     """The two-part lift-of-loss-report form (archive copy: full numbers; holder copy: masked)."""
-    return render_copies(form, key=key, fonts=fonts, reprint=reprint, copies=TWO_PARTS,
-                         draw_body=_draw_body(form), watermark=watermark)
+    return render_copies(
+        form,
+        key=key,
+        fonts=fonts,
+        reprint=reprint,
+        copies=TWO_PARTS,
+        draw_body=_draw_body(form),
+        watermark=watermark,
+    )

@@ -23,7 +23,7 @@ def mask_id_number(text: str, head: int = 3, tail: int = 4) -> str:
     if len(value) <= head + tail:
         return MASK_CHAR * len(value)
     hidden = len(value) - head - tail
-    return value[:head] + MASK_CHAR * hidden + value[len(value) - tail:]
+    return value[:head] + MASK_CHAR * hidden + value[len(value) - tail :]
 
 
 def mask_card_number(text: str) -> str:

@@ -34,23 +34,37 @@ def _draw_body(form: PinReceipt) -> DrawBody:
     def draw(sheet: Sheet, copy: Copy, top: float) -> float:
         h = form.holder
         y = sheet.section(top, "一、持卡人信息")
-        y = sheet.fields(y, [
-            [Field("姓名", h.name, weight=2.6, fit=True), Field("性别", h.gender, weight=0.7)],
-            [Field("社会保障号码", copy.id_number(h.id_number))],
-            [Field("社会保障卡卡号", copy.card_number(form.card_number)),
-             Field("联系电话", copy.phone(h.phone))],
-        ])
+        y = sheet.fields(
+            y,
+            [
+                [Field("姓名", h.name, weight=2.6, fit=True), Field("性别", h.gender, weight=0.7)],
+                [Field("社会保障号码", copy.id_number(h.id_number))],
+                [
+                    Field("社会保障卡卡号", copy.card_number(form.card_number)),
+                    Field("联系电话", copy.phone(h.phone)),
+                ],
+            ],
+        )
         doc = form.id_document
         y = sheet.section(y - 2 * mm, "二、办理事项")
-        y = sheet.fields(y, [
-            [Field("办理事项", _WHAT[form.action])],
-            [Field("核验证件", doc.kind), Field("证件号码", copy.id_number(doc.number))],
-            *check_rows(doc),
-            [Field("办理结果", f"已完成。卡密码已重新设置，密码错误次数已清零"
-                               f"（允许连续输错 {form.retry_limit} 次）。")],
-        ])
+        y = sheet.fields(
+            y,
+            [
+                [Field("办理事项", _WHAT[form.action])],
+                [Field("核验证件", doc.kind), Field("证件号码", copy.id_number(doc.number))],
+                *check_rows(doc),
+                [
+                    Field(
+                        "办理结果",
+                        f"已完成。卡密码已重新设置，密码错误次数已清零"
+                        f"（允许连续输错 {form.retry_limit} 次）。",
+                    )
+                ],
+            ],
+        )
         y = sheet.boxed_paragraph(y - 2 * mm, "温馨提示", NOTICE)
         return draw_signatures(sheet, y - 2 * mm, form.header)
+
     return draw
 
 
@@ -63,5 +77,12 @@ def render_pin_receipt(
     watermark: str = "",
 ) -> bytes:
     """The two-part password reset / unblock receipt."""
-    return render_copies(form, key=key, fonts=fonts, reprint=reprint, copies=TWO_PARTS,
-                         draw_body=_draw_body(form), watermark=watermark)
+    return render_copies(
+        form,
+        key=key,
+        fonts=fonts,
+        reprint=reprint,
+        copies=TWO_PARTS,
+        draw_body=_draw_body(form),
+        watermark=watermark,
+    )

@@ -25,12 +25,11 @@ def render_form(
     if isinstance(form, LiftForm):
         return render_lift_form(form, key=key, fonts=fonts, reprint=reprint, watermark=watermark)
     if isinstance(form, PinReceipt):
-        return render_pin_receipt(form, key=key, fonts=fonts, reprint=reprint,
-                                  watermark=watermark)
+        return render_pin_receipt(form, key=key, fonts=fonts, reprint=reprint, watermark=watermark)
     if isinstance(form, ReplacementForm):
-        return render_replacement_form(form, key=key, fonts=fonts, reprint=reprint,
-                                       watermark=watermark)
+        return render_replacement_form(
+            form, key=key, fonts=fonts, reprint=reprint, watermark=watermark
+        )
     if isinstance(form, AccessSlip):
-        return render_access_slip(form, key=key, fonts=fonts, reprint=reprint,
-                                  watermark=watermark)
+        return render_access_slip(form, key=key, fonts=fonts, reprint=reprint, watermark=watermark)
     raise TypeError(f"not a form: {type(form).__name__}")

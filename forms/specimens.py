@@ -53,10 +53,17 @@ def _at(day: int, hour: int, minute: int) -> datetime:
 
 
 def _header(kind: FormKind, number: int, day: int = 6) -> FormHeader:
-    prefix = {FormKind.LOSS: "GS", FormKind.LIFT: "JG", FormKind.PIN_RESET: "MM",
-              FormKind.UNBLOCK: "JS", FormKind.REPLACEMENT: "BK", FormKind.ACCESS_SLIP: "CY"}
-    return FormHeader(f"{prefix[kind]}-500103-202405{day:02d}-{number:06d}",
-                      _at(day, 10, 15), OFFICE, HANDLER)
+    prefix = {
+        FormKind.LOSS: "GS",
+        FormKind.LIFT: "JG",
+        FormKind.PIN_RESET: "MM",
+        FormKind.UNBLOCK: "JS",
+        FormKind.REPLACEMENT: "BK",
+        FormKind.ACCESS_SLIP: "CY",
+    }
+    return FormHeader(
+        f"{prefix[kind]}-500103-202405{day:02d}-{number:06d}", _at(day, 10, 15), OFFICE, HANDLER
+    )
 
 
 LOSS_REF = LossReportRef("GS-500103-20240506-000123", _at(6, 10, 15), written=True)
@@ -66,25 +73,43 @@ def specimen(kind: FormKind) -> Form:
     """A filled example of ``kind``."""
     if kind is FormKind.LOSS:
         return LossForm(
-            header=_header(kind, 123), holder=HOLDER, card_number=CARD_NUMBER,
-            lost_on=date(2024, 5, 4), lost_place="轨道交通2号线较场口站",
+            header=_header(kind, 123),
+            holder=HOLDER,
+            card_number=CARD_NUMBER,
+            lost_on=date(2024, 5, 4),
+            lost_place="轨道交通2号线较场口站",
             circumstances="5月4日晚乘坐轨道交通时钱包被盗，内有社会保障卡和银行卡，"
-                          "当晚已拨打 12333 电话临时挂失。",
+            "当晚已拨打 12333 电话临时挂失。",
             id_document=ID_CARD,
             phone_report=PhoneReport(_at(4, 20, 31), "12333-20240504-0088"),
         )
     if kind is FormKind.LIFT:
-        return LiftForm(header=_header(kind, 45, day=20), holder=HOLDER, card_number=CARD_NUMBER,
-                        loss_report=LOSS_REF, id_document=ID_CARD)
+        return LiftForm(
+            header=_header(kind, 45, day=20),
+            holder=HOLDER,
+            card_number=CARD_NUMBER,
+            loss_report=LOSS_REF,
+            id_document=ID_CARD,
+        )
     if kind in (FormKind.PIN_RESET, FormKind.UNBLOCK):
         action = PinAction.RESET if kind is FormKind.PIN_RESET else PinAction.UNBLOCK
-        return PinReceipt(header=_header(kind, 77), holder=HOLDER, card_number=CARD_NUMBER,
-                          action=action, id_document=ID_CARD)
+        return PinReceipt(
+            header=_header(kind, 77),
+            holder=HOLDER,
+            card_number=CARD_NUMBER,
+            action=action,
+            id_document=ID_CARD,
+        )
     if kind is FormKind.REPLACEMENT:
         return ReplacementForm(
-            header=_header(kind, 9, day=8), holder=HOLDER, old_card_number=CARD_NUMBER,
-            reason="遗失", id_document=ID_CARD, loss_report=LOSS_REF,
-            collection="邮寄", mailing_address=HOLDER.address,
+            header=_header(kind, 9, day=8),
+            holder=HOLDER,
+            old_card_number=CARD_NUMBER,
+            reason="遗失",
+            id_document=ID_CARD,
+            loss_report=LOSS_REF,
+            collection="邮寄",
+            mailing_address=HOLDER.address,
         )
     return AccessSlip(
         header=_header(FormKind.ACCESS_SLIP, 301),
@@ -103,5 +128,4 @@ def specimen(kind: FormKind) -> Form:
 
 def render_specimen(kind: FormKind, *, fonts: FontSet | None = None) -> bytes:
     """The PDF of a filled, watermarked specimen of ``kind``, signed with the demo key."""
-    return render_form(specimen(kind), key=DEMO_FORM_KEY, fonts=fonts,
-                       watermark=SPECIMEN_WATERMARK)
+    return render_form(specimen(kind), key=DEMO_FORM_KEY, fonts=fonts, watermark=SPECIMEN_WATERMARK)

@@ -45,8 +45,10 @@ class VerifiedForm:
         """A Chinese one-paragraph answer for staff."""
         card = self.card_number or "（无）"
         when = format_local(self.issued_at, "%Y年%m月%d日 %H:%M:%S")
-        return (f"表单真实有效: {self.kind.heading}，编号 {self.serial}，社保卡卡号 {card}，"
-                f"由经办机构 {self.office_code} 于 {when} 签发。")
+        return (
+            f"表单真实有效: {self.kind.heading}，编号 {self.serial}，社保卡卡号 {card}，"
+            f"由经办机构 {self.office_code} 于 {when} 签发。"
+        )
 
 
 def _check_key(key: bytes) -> None:
@@ -83,11 +85,15 @@ def make_payload(
     _check_key(key)
     if not serial:
         raise ValueError("serial must not be empty")
-    for name, value in (("serial", serial), ("card_number", card_number),
-                        ("office_code", office_code)):
+    for name, value in (
+        ("serial", serial),
+        ("card_number", card_number),
+        ("office_code", office_code),
+    ):
         _check_field(name, value)
-    body = "|".join((PAYLOAD_PREFIX, serial, FormKind(kind).value, card_number, office_code,
-                     _iso(issued_at)))
+    body = "|".join(
+        (PAYLOAD_PREFIX, serial, FormKind(kind).value, card_number, office_code, _iso(issued_at))
+    )
     return f"{body}|{_code(key, body)}"
 
 
@@ -105,7 +111,7 @@ def payload_for(form: Form, key: bytes) -> str:
 
 def split_code(code: str) -> str:
     """The code in groups of five for people to read aloud (``ABCDE FGHIJ``)."""
-    return " ".join(code[i:i + 5] for i in range(0, len(code), 5))
+    return " ".join(code[i : i + 5] for i in range(0, len(code), 5))
 
 
 def verify_payload(text: str, key: bytes) -> VerifiedForm:
@@ -119,10 +125,12 @@ def verify_payload(text: str, key: bytes) -> VerifiedForm:
     parts = body.split("|") if sep else []
     if len(parts) != 6 or parts[0] != PAYLOAD_PREFIX:
         raise FormNotGenuine(
-            "不是本系统表单的二维码内容 (格式不符)。请确认扫描的是社保卡业务表单上的二维码。")
+            "不是本系统表单的二维码内容 (格式不符)。请确认扫描的是社保卡业务表单上的二维码。"
+        )
     if not hmac.compare_digest(_code(key, body).encode("ascii"), code.encode("ascii", "replace")):
         raise FormNotGenuine(
-            "校验码不符: 该表单不是本系统签发，或其内容已被改动。请勿受理，并核对原始记录。")
+            "校验码不符: 该表单不是本系统签发，或其内容已被改动。请勿受理，并核对原始记录。"
+        )
     _, serial, kind_text, card_number, office_code, issued_text = parts
     try:
         kind = FormKind(kind_text)

@@ -135,24 +135,26 @@ class SocialSecurityCardClient:
     def reload_pin(self, new: PinBuffer, expect_card_id: str | None = None) -> None:
         """RELOAD PIN (RULES P5): GET CHALLENGE then ``80 5E 00 00 Lc new MAC``."""
         _check_length(new)
-        self._authorised(KeyPurpose.RELOAD, (0x80, a.INS_CHANGE_RELOAD, 0x00, 0x00),
-                         new, expect_card_id)  # fmt: skip
+        self._authorised(
+            KeyPurpose.RELOAD, (0x80, a.INS_CHANGE_RELOAD, 0x00, 0x00), new, expect_card_id
+        )
 
     def unblock_pin(self, expect_card_id: str | None = None) -> None:
         """UNBLOCK PIN (RULES P6): counter back to its limit, PIN unchanged."""
-        self._authorised(KeyPurpose.UNBLOCK, (0x84, a.INS_UNBLOCK_PIN, 0x00, 0x00),
-                         None, expect_card_id)  # fmt: skip
+        self._authorised(
+            KeyPurpose.UNBLOCK, (0x84, a.INS_UNBLOCK_PIN, 0x00, 0x00), None, expect_card_id
+        )
 
     def block_application(self, permanent: bool, expect_card_id: str | None = None) -> None:
         """APPLICATION BLOCK, temporary (``P2=00``) or permanent (``P2=01``)."""
         p2 = 0x01 if permanent else 0x00
-        self._authorised(KeyPurpose.MAINT, (0x84, a.INS_APP_BLOCK, 0x00, p2),
-                         None, expect_card_id)  # fmt: skip
+        self._authorised(KeyPurpose.MAINT, (0x84, a.INS_APP_BLOCK, 0x00, p2), None, expect_card_id)
 
     def unblock_application(self, expect_card_id: str | None = None) -> None:
         """APPLICATION UNBLOCK: lifts a temporary block."""
-        self._authorised(KeyPurpose.MAINT, (0x84, a.INS_APP_UNBLOCK, 0x00, 0x00),
-                         None, expect_card_id)  # fmt: skip
+        self._authorised(
+            KeyPurpose.MAINT, (0x84, a.INS_APP_UNBLOCK, 0x00, 0x00), None, expect_card_id
+        )
 
     # -- PIN pad (PIN never on the PC) ------------------------------------------------------
 
@@ -179,8 +181,7 @@ class SocialSecurityCardClient:
         with self._transport.transaction():
             self._select_for_pin()
         n = PIN_BLOCK_BYTES
-        template = (bytes((0x80, a.INS_CHANGE_RELOAD, 0x01, 0x00, 2 * n + 1))
-                    + b"\xff" * (2 * n + 1))  # fmt: skip
+        template = bytes((0x80, a.INS_CHANGE_RELOAD, 0x01, 0x00, 2 * n + 1)) + b"\xff" * (2 * n + 1)
         self._trace_line("> [PIN pad] " + a.redacted_hex(template))
         resp = a.parse_response(pinpad.modify(template, 0, n + 1, timeout_s=timeout_s))
         self._trace_line("< " + a.sw_hex(resp.sw))
@@ -342,4 +343,3 @@ def _check_length(pin: PinBuffer) -> None:
 def _wipe(buf: bytearray) -> None:
     for i in range(len(buf)):
         buf[i] = 0
-

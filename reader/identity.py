@@ -22,10 +22,24 @@ APP_BLOCKED = "blocked"
 
 #: The JSON keys of CARD.md, in its order.
 JSON_KEYS = (
-    "card_number", "card_id_code", "region_code", "card_type", "spec_version", "init_org",
-    "issue_date", "expiry_date", "birth_date", "ssn", "name", "gender", "ethnicity",
-    "birthplace", "atr_history", "pin_tries_left", "app_state",
-)  # fmt: skip
+    "card_number",
+    "card_id_code",
+    "region_code",
+    "card_type",
+    "spec_version",
+    "init_org",
+    "issue_date",
+    "expiry_date",
+    "birth_date",
+    "ssn",
+    "name",
+    "gender",
+    "ethnicity",
+    "birthplace",
+    "atr_history",
+    "pin_tries_left",
+    "app_state",
+)
 
 CARD_NUMBER_WARNING = "卡号校验位不正确，请核对卡面卡号；此卡仍可办理业务。"
 
@@ -69,10 +83,18 @@ class CardIdentity:
     def ireadcardbas(self, terminal_no: str, reader_serial: str) -> str:
         """The ``iReadCardBas`` string: 11 fields, each followed by ``|``."""
         fields = (
-            self.region_code, self.ssn, self.card_number, self.card_id_code, self.name,
-            self.atr_history, self.spec_version, _yyyymmdd(self.issue_date),
-            _yyyymmdd(self.expiry_date), terminal_no, reader_serial,
-        )  # fmt: skip
+            self.region_code,
+            self.ssn,
+            self.card_number,
+            self.card_id_code,
+            self.name,
+            self.atr_history,
+            self.spec_version,
+            _yyyymmdd(self.issue_date),
+            _yyyymmdd(self.expiry_date),
+            terminal_no,
+            reader_serial,
+        )
         return "".join(f"{f}|" for f in fields)
 
 

@@ -304,6 +304,12 @@ if TYPE_CHECKING:
 
 
 __all__ = [
-    "PNP_READER", "Context", "PcscTransport", "is_service_lost", "list_readers", "map_error",
-    "result_code", "sc",
-]  # fmt: skip
+    "PNP_READER",
+    "Context",
+    "PcscTransport",
+    "is_service_lost",
+    "list_readers",
+    "map_error",
+    "result_code",
+    "sc",
+]

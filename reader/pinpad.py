@@ -71,10 +71,19 @@ def parse_features(reply: bytes) -> dict[int, int]:
 def verify_structure(apdu_template: bytes, *, timeout_s: int = 30) -> bytes:
     """PIN_VERIFY_STRUCTURE for a 6-digit BCD PIN at the start of the APDU data."""
     header = VERIFY_HEADER.pack(
-        timeout_s, timeout_s, FORMAT_BCD_BYTES, PIN_BLOCK_STRING, 0x00,
-        (PIN_DIGITS << 8) | PIN_DIGITS, ENTRY_VALIDATION_KEY, 0x01, LANG_ZH_CN, 0x00,
-        b"\x00\x00\x00", len(apdu_template),
-    )  # fmt: skip
+        timeout_s,
+        timeout_s,
+        FORMAT_BCD_BYTES,
+        PIN_BLOCK_STRING,
+        0x00,
+        (PIN_DIGITS << 8) | PIN_DIGITS,
+        ENTRY_VALIDATION_KEY,
+        0x01,
+        LANG_ZH_CN,
+        0x00,
+        b"\x00\x00\x00",
+        len(apdu_template),
+    )
     return header + apdu_template
 
 
@@ -84,10 +93,24 @@ def modify_structure(
     """PIN_MODIFY_STRUCTURE: old PIN, new PIN and its confirmation typed on the pad;
     offsets are in bytes from the start of the APDU data."""
     header = MODIFY_HEADER.pack(
-        timeout_s, timeout_s, FORMAT_BCD_BYTES, PIN_BLOCK_STRING, 0x00, offset_old,
-        offset_new, (PIN_DIGITS << 8) | PIN_DIGITS, 0x03, ENTRY_VALIDATION_KEY, 0x03,
-        LANG_ZH_CN, 0x00, 0x01, 0x02, b"\x00\x00\x00", len(apdu_template),
-    )  # fmt: skip
+        timeout_s,
+        timeout_s,
+        FORMAT_BCD_BYTES,
+        PIN_BLOCK_STRING,
+        0x00,
+        offset_old,
+        offset_new,
+        (PIN_DIGITS << 8) | PIN_DIGITS,
+        0x03,
+        ENTRY_VALIDATION_KEY,
+        0x03,
+        LANG_ZH_CN,
+        0x00,
+        0x01,
+        0x02,
+        b"\x00\x00\x00",
+        len(apdu_template),
+    )
     return header + apdu_template
 
 

@@ -37,10 +37,8 @@ def sm4_mac(card_key: bytes, challenge: bytes, message: bytes | bytearray) -> by
     padded = bytearray(message)
     padded.append(0x80)
     padded.extend(b"\x00" * (-len(padded) % 16))
-    encryptor = Cipher(
-        algorithms.SM4(card_key), modes.CBC(challenge + b"\x00" * 8)
-    ).encryptor()
+    encryptor = Cipher(algorithms.SM4(card_key), modes.CBC(challenge + b"\x00" * 8)).encryptor()
     cipher = encryptor.update(padded) + encryptor.finalize()
     for i in range(len(padded)):  # the message may hold a new PIN (RELOAD)
         padded[i] = 0
-    return cipher[-16:-16 + MAC_LEN]
+    return cipher[-16 : -16 + MAC_LEN]

@@ -62,9 +62,15 @@ P90 = Fraction(9, 10)
 STEPS = 7
 
 
-def build_daily_report(conn: Connection, day: dt.date, *, office_code: str | None = None,
-                       staff_no: str | None = None, progress: Progress | None = None,
-                       now: dt.datetime | None = None) -> DailyReport:
+def build_daily_report(
+    conn: Connection,
+    day: dt.date,
+    *,
+    office_code: str | None = None,
+    staff_no: str | None = None,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> DailyReport:
     """The daily report of ``day`` (a Shanghai date) for one office, one staff member, or
     the city (neither given). Raises :class:`reports.model.ReportError` for an unknown code.
 
@@ -77,8 +83,7 @@ def build_daily_report(conn: Connection, day: dt.date, *, office_code: str | Non
     start, end = day_range(day)
     where = _event_scope(start, end, office, staff)
     events = _day_events(where, day)
-    grouped = _grouped(conn, events, staff=staff is None,
-                       office=office is None and staff is None)
+    grouped = _grouped(conn, events, staff=staff is None, office=office is None and staff is None)
     operations, refusals = grouped.operations, grouped.refusals
     by_staff, by_office = grouped.by_staff, grouped.by_office
     steps.step("业务量、拒绝原因、按工作人员和机构")
@@ -96,19 +101,36 @@ def build_daily_report(conn: Connection, day: dt.date, *, office_code: str | Non
     steps.step("补打明细")
     chain = _chain_head(conn, day, end)
     steps.step("审计链检查点")
-    rating = day_rating(conn, day, office_id=office.id if office else None,
-                        staff_id=staff.id if staff else None, now=now)
+    rating = day_rating(
+        conn,
+        day,
+        office_id=office.id if office else None,
+        staff_id=staff.id if staff else None,
+        now=now,
+    )
     return DailyReport(
-        day=day, office=office, staff=staff, generated_at=now or dt.datetime.now(dt.UTC),
-        operations=operations, refusals=refusals, by_staff=by_staff, by_office=by_office,
-        service=service, form_kinds=form_kinds, serial_ranges=serial_ranges,
-        serial_gaps=serial_gaps, reprints=reprints, hourly=hourly, chain=chain,
+        day=day,
+        office=office,
+        staff=staff,
+        generated_at=now or dt.datetime.now(dt.UTC),
+        operations=operations,
+        refusals=refusals,
+        by_staff=by_staff,
+        by_office=by_office,
+        service=service,
+        form_kinds=form_kinds,
+        serial_ranges=serial_ranges,
+        serial_gaps=serial_gaps,
+        reprints=reprints,
+        hourly=hourly,
+        chain=chain,
         rating=rating,
     )
 
 
-def _event_scope(start: dt.datetime, end: dt.datetime, office: OfficeRef | None,
-                 staff: StaffRef | None) -> list[ColumnElement[bool]]:
+def _event_scope(
+    start: dt.datetime, end: dt.datetime, office: OfficeRef | None, staff: StaffRef | None
+) -> list[ColumnElement[bool]]:
     where = [AuditEvent.at >= start, AuditEvent.at < end]
     if office is not None:
         where.append(AuditEvent.office_id == office.id)
@@ -134,8 +156,13 @@ def _day_events(where: list[ColumnElement[bool]], day: dt.date) -> Any:
             AuditEvent.outcome.label("outcome"),
             AuditEvent.staff_id.label("staff_id"),
             AuditEvent.office_id.label("office_id"),
-            case((AuditEvent.outcome == actions.OUTCOME_REFUSED,
-                  func.coalesce(AuditEvent.reason, "(未记录原因)")), else_=None).label("reason"),
+            case(
+                (
+                    AuditEvent.outcome == actions.OUTCOME_REFUSED,
+                    func.coalesce(AuditEvent.reason, "(未记录原因)"),
+                ),
+                else_=None,
+            ).label("reason"),
             hour_bucket(AuditEvent.at, hour_edges(day)).label("hour"),
         )
         .where(*where)
@@ -162,10 +189,17 @@ def _grouped(conn: Connection, events: Any, *, staff: bool, office: bool) -> _Gr
     """
     e = events.c
     g = (
-        select(e.office_id, e.staff_id, e.action, e.category, e.confirmed, e.outcome,
-               e.reason, func.count().label("n"))
-        .group_by(e.office_id, e.staff_id, e.action, e.category, e.confirmed, e.outcome,
-                  e.reason)
+        select(
+            e.office_id,
+            e.staff_id,
+            e.action,
+            e.category,
+            e.confirmed,
+            e.outcome,
+            e.reason,
+            func.count().label("n"),
+        )
+        .group_by(e.office_id, e.staff_id, e.action, e.category, e.confirmed, e.outcome, e.reason)
         .cte("g")
     )
 
@@ -179,44 +213,86 @@ def _grouped(conn: Connection, events: Any, *, staff: bool, office: bool) -> _Gr
     refused = g.c.outcome == actions.OUTCOME_REFUSED
     failed = g.c.outcome == actions.OUTCOME_FAILED
     parts = [
-        select(literal("op").label("level"), null_int.label("id"), g.c.action, g.c.category,
-               g.c.confirmed, null_text.label("reason"), when(success), when(refused),
-               when(failed), func.sum(g.c.n), null_int)
-        .group_by(g.c.action, g.c.category, g.c.confirmed),
-        select(literal("refusal"), null_int, g.c.action, null_text, null_int, g.c.reason,
-               func.sum(g.c.n), null_int, null_int, null_int, null_int)
+        select(
+            literal("op").label("level"),
+            null_int.label("id"),
+            g.c.action,
+            g.c.category,
+            g.c.confirmed,
+            null_text.label("reason"),
+            when(success),
+            when(refused),
+            when(failed),
+            func.sum(g.c.n),
+            null_int,
+        ).group_by(g.c.action, g.c.category, g.c.confirmed),
+        select(
+            literal("refusal"),
+            null_int,
+            g.c.action,
+            null_text,
+            null_int,
+            g.c.reason,
+            func.sum(g.c.n),
+            null_int,
+            null_int,
+            null_int,
+            null_int,
+        )
         .where(refused)
         .group_by(g.c.action, g.c.reason),
     ]
     for level, key, wanted in (("staff", g.c.staff_id, staff), ("office", g.c.office_id, office)):
         if wanted:
             parts.append(
-                select(literal(level), key, null_text, null_text, null_int, null_text,
-                       when(and_(is_op, success)),
-                       when(and_(g.c.action == actions.RECORD_VIEW, success)),
-                       when(refused), when(failed), func.sum(g.c.n))
-                .group_by(key))
+                select(
+                    literal(level),
+                    key,
+                    null_text,
+                    null_text,
+                    null_int,
+                    null_text,
+                    when(and_(is_op, success)),
+                    when(and_(g.c.action == actions.RECORD_VIEW, success)),
+                    when(refused),
+                    when(failed),
+                    func.sum(g.c.n),
+                ).group_by(key)
+            )
     ops: dict[tuple[str, str | None], list[int]] = {}
     refusals: list[RefusalCount] = []
     sums: dict[str, dict[int | None, tuple[int, ...]]] = {"staff": {}, "office": {}}
     for level, key, action, category, confirmed, reason, c1, c2, c3, c4, c5 in conn.execute(
-            union_all(*parts)):
+        union_all(*parts)
+    ):
         if level == "op":
-            _add_operation(ops, action, category, confirmed,
-                           (int(c1), int(c2), int(c3), int(c4) - int(c1) - int(c2) - int(c3)))
+            _add_operation(
+                ops,
+                action,
+                category,
+                confirmed,
+                (int(c1), int(c2), int(c3), int(c4) - int(c1) - int(c2) - int(c3)),
+            )
         elif level == "refusal":
             refusals.append(RefusalCount(action, reason, int(c1)))
         else:
             sums[level][key] = (int(c1), int(c2), int(c3), int(c4), int(c5))
     refusals.sort(key=lambda r: (-r.count, r.action, r.reason))
-    return _Grouped(_operation_list(ops), tuple(refusals),
-                    _actors(conn, Staff, Staff.staff_no, "(系统)", "", sums["staff"]),
-                    _actors(conn, Office, Office.code, "(无机构)", "电话/系统", sums["office"]))
+    return _Grouped(
+        _operation_list(ops),
+        tuple(refusals),
+        _actors(conn, Staff, Staff.staff_no, "(系统)", "", sums["staff"]),
+        _actors(conn, Office, Office.code, "(无机构)", "电话/系统", sums["office"]),
+    )
 
 
-def _add_operation(ops: dict[tuple[str, str | None], list[int]], action: str,
-                   category: str | None, confirmed: int | None,
-                   counts: tuple[int, int, int, int]) -> None:
+def _add_operation(
+    ops: dict[tuple[str, str | None], list[int]],
+    action: str,
+    category: str | None,
+    confirmed: int | None,
+    counts: tuple[int, int, int, int],
+) -> None:
     """Map one stored (action, category) group onto its operation line (aliases, refused
     variants, a written report that confirmed a phone report)."""
     key = actions.operation_of(action) or action
@@ -228,8 +304,7 @@ def _add_operation(ops: dict[tuple[str, str | None], list[int]], action: str,
         line[i] += n
 
 
-def _operation_list(ops: dict[tuple[str, str | None], list[int]]
-                    ) -> tuple[OperationCount, ...]:
+def _operation_list(ops: dict[tuple[str, str | None], list[int]]) -> tuple[OperationCount, ...]:
     """Every operation of :data:`actions.OPERATIONS` in order (zero when none), then any
     other action seen except the session and login bookkeeping."""
     found = dict(ops)
@@ -247,16 +322,30 @@ def _operation_list(ops: dict[tuple[str, str | None], list[int]]
     return tuple(result)
 
 
-def _actors(conn: Connection, model: type[Staff] | type[Office], code: Any, no_code: str,
-            no_name: str, sums: dict[int | None, tuple[int, ...]]) -> tuple[ActorCount, ...]:
+def _actors(
+    conn: Connection,
+    model: type[Staff] | type[Office],
+    code: Any,
+    no_code: str,
+    no_name: str,
+    sums: dict[int | None, tuple[int, ...]],
+) -> tuple[ActorCount, ...]:
     """Name the per-staff / per-office sums (one look-up of the ids seen)."""
     if not sums:
         return ()
     ids = [k for k in sums if k is not None]
-    names = {i: (c, n) for i, c, n in conn.execute(
-        select(model.id, code, model.name).where(model.id.in_(ids)))} if ids else {}
-    rows = [ActorCount(*names.get(k, (no_code, no_name)) if k is not None
-                       else (no_code, no_name), *v) for k, v in sums.items()]
+    names = (
+        {
+            i: (c, n)
+            for i, c, n in conn.execute(select(model.id, code, model.name).where(model.id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
+    rows = [
+        ActorCount(*names.get(k, (no_code, no_name)) if k is not None else (no_code, no_name), *v)
+        for k, v in sums.items()
+    ]
     return tuple(sorted(rows, key=lambda a: a.code))
 
 
@@ -273,8 +362,13 @@ def _hourly(conn: Connection, events: Any) -> tuple[int, ...]:
     return tuple(counts)
 
 
-def _service_times(conn: Connection, start: dt.datetime, end: dt.datetime,
-                   office: OfficeRef | None, staff: StaffRef | None) -> ServiceTimes:
+def _service_times(
+    conn: Connection,
+    start: dt.datetime,
+    end: dt.datetime,
+    office: OfficeRef | None,
+    staff: StaffRef | None,
+) -> ServiceTimes:
     """Holder sessions (``holder_sessions``) closed in the day: closed − opened, in seconds,
     median and p90 by ranks (:func:`reports.sqlparts.percentiles`)."""
     hs = HolderSessionRow
@@ -292,16 +386,19 @@ def _service_times(conn: Connection, start: dt.datetime, end: dt.datetime,
 
 def _chain_head(conn: Connection, day: dt.date, end: dt.datetime) -> ChainHead:
     cp = conn.execute(
-        select(AuditCheckpoint.seq, AuditCheckpoint.hash, AuditCheckpoint.at,
-               AuditCheckpoint.kind)
-        .where(AuditCheckpoint.day == day)
+        select(
+            AuditCheckpoint.seq, AuditCheckpoint.hash, AuditCheckpoint.at, AuditCheckpoint.kind
+        ).where(AuditCheckpoint.day == day)
     ).one_or_none()
     last_seq = select(func.max(AuditEvent.seq)).where(AuditEvent.at < end).scalar_subquery()
     last = conn.execute(
         select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq == last_seq)
     ).one_or_none()
     return ChainHead(
-        checkpoint_seq=cp[0] if cp else None, checkpoint_hash=cp[1] if cp else None,
-        checkpoint_at=cp[2] if cp else None, checkpoint_kind=cp[3] if cp else None,
-        last_seq=last[0] if last else None, last_hash=last[1] if last else None,
+        checkpoint_seq=cp[0] if cp else None,
+        checkpoint_hash=cp[1] if cp else None,
+        checkpoint_at=cp[2] if cp else None,
+        checkpoint_kind=cp[3] if cp else None,
+        last_seq=last[0] if last else None,
+        last_hash=last[1] if last else None,
     )

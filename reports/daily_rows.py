@@ -147,13 +147,19 @@ class DailyReport:
     rating: RatingRow | None = None
 
     # --- figures derived from the aggregates -------------------------------------------
-    def count(self, action: str, outcome: str = actions.OUTCOME_SUCCESS,
-              category: str | None = None) -> int:
+    def count(
+        self, action: str, outcome: str = actions.OUTCOME_SUCCESS, category: str | None = None
+    ) -> int:
         """Events of ``action`` (and ``category``, for record views) with ``outcome``."""
-        rows = [op for op in self.operations if op.action == action
-                and (category is None or op.category == category)]
-        return sum(getattr(op, outcome) if outcome in ("success", "refused", "failed")
-                   else op.other for op in rows)
+        rows = [
+            op
+            for op in self.operations
+            if op.action == action and (category is None or op.category == category)
+        ]
+        return sum(
+            getattr(op, outcome) if outcome in ("success", "refused", "failed") else op.other
+            for op in rows
+        )
 
     @property
     def scope_label(self) -> str:
@@ -173,30 +179,76 @@ class DailyReport:
             ("当日最后审计事件", _last_event_text(self.chain)),
         )
         tables = [
-            Table("业务量", ("业务", "明细", "成功", "拒绝", "失败", "其他", "合计"),
-                  tuple(_operation_row(op) for op in self.operations),
-                  widths=(3, 3, 1.2, 1.2, 1.2, 1.2, 1.2)),
-            Table("拒绝原因", ("业务", "原因", "次数"),
-                  tuple((actions.action_label(r.action), r.reason, r.count)
-                        for r in self.refusals), widths=(3, 6, 1.2)),
-            Table("办理时长 (参保人打开至关闭)", ("办理人次", "中位数", "90% 分位"),
-                  ((self.service.sessions, _duration(self.service.median_s),
-                    _duration(self.service.p90_s)),)),
-            Table("表单签发与补打", ("表单", "签发份数", "补打份数"),
-                  tuple((actions.form_kind_label(k.kind), k.issued, k.reprinted)
-                        for k in self.form_kinds), widths=(4, 1.5, 1.5)),
-            Table("表单编号范围", ("机构", "年度", "起始编号", "结束编号", "份数", "区间内缺号"),
-                  tuple((s.office_code, s.year, s.first_serial, s.last_serial, s.issued,
-                         s.missing_inside) for s in self.serial_ranges),
-                  widths=(2.2, 1, 3.5, 3.5, 1, 1.4)),
-            Table("编号缺号检查", ("机构", "年度", "缺失编号", "缺失份数"),
-                  tuple((g.office_code, g.year, _gap_text(g), g.missing)
-                        for g in self.serial_gaps),
-                  widths=(2.2, 1, 4, 1.5), empty="无缺号 (编号连续)"),
-            Table("补打明细", ("编号", "表单", "机构", "累计补打次数", "最近打印"),
-                  tuple((r.serial, actions.form_kind_label(r.kind), r.office_code,
-                         r.reprint_count, show(r.last_printed_at)) for r in self.reprints),
-                  widths=(3.5, 2.5, 2, 1.5, 3)),
+            Table(
+                "业务量",
+                ("业务", "明细", "成功", "拒绝", "失败", "其他", "合计"),
+                tuple(_operation_row(op) for op in self.operations),
+                widths=(3, 3, 1.2, 1.2, 1.2, 1.2, 1.2),
+            ),
+            Table(
+                "拒绝原因",
+                ("业务", "原因", "次数"),
+                tuple((actions.action_label(r.action), r.reason, r.count) for r in self.refusals),
+                widths=(3, 6, 1.2),
+            ),
+            Table(
+                "办理时长 (参保人打开至关闭)",
+                ("办理人次", "中位数", "90% 分位"),
+                (
+                    (
+                        self.service.sessions,
+                        _duration(self.service.median_s),
+                        _duration(self.service.p90_s),
+                    ),
+                ),
+            ),
+            Table(
+                "表单签发与补打",
+                ("表单", "签发份数", "补打份数"),
+                tuple(
+                    (actions.form_kind_label(k.kind), k.issued, k.reprinted)
+                    for k in self.form_kinds
+                ),
+                widths=(4, 1.5, 1.5),
+            ),
+            Table(
+                "表单编号范围",
+                ("机构", "年度", "起始编号", "结束编号", "份数", "区间内缺号"),
+                tuple(
+                    (
+                        s.office_code,
+                        s.year,
+                        s.first_serial,
+                        s.last_serial,
+                        s.issued,
+                        s.missing_inside,
+                    )
+                    for s in self.serial_ranges
+                ),
+                widths=(2.2, 1, 3.5, 3.5, 1, 1.4),
+            ),
+            Table(
+                "编号缺号检查",
+                ("机构", "年度", "缺失编号", "缺失份数"),
+                tuple((g.office_code, g.year, _gap_text(g), g.missing) for g in self.serial_gaps),
+                widths=(2.2, 1, 4, 1.5),
+                empty="无缺号 (编号连续)",
+            ),
+            Table(
+                "补打明细",
+                ("编号", "表单", "机构", "累计补打次数", "最近打印"),
+                tuple(
+                    (
+                        r.serial,
+                        actions.form_kind_label(r.kind),
+                        r.office_code,
+                        r.reprint_count,
+                        show(r.last_printed_at),
+                    )
+                    for r in self.reprints
+                ),
+                widths=(3.5, 2.5, 2, 1.5, 3),
+            ),
         ]
         if self.staff is None:
             tables.append(_actor_table("按工作人员", ("工号", "姓名"), self.by_staff))
@@ -204,10 +256,10 @@ class DailyReport:
             tables.append(_actor_table("按经办机构", ("机构编码", "机构名称"), self.by_office))
         if self.rating is not None:
             tables.append(rating_table(self.rating))
-        chart = Chart("每小时业务量 (北京时间)", tuple(f"{h:02d}" for h in range(24)),
-                      self.hourly)
-        return Rendered(f"社会保障卡业务日报 {self.day.isoformat()}", facts, tuple(tables),
-                        (chart,))
+        chart = Chart("每小时业务量 (北京时间)", tuple(f"{h:02d}" for h in range(24)), self.hourly)
+        return Rendered(
+            f"社会保障卡业务日报 {self.day.isoformat()}", facts, tuple(tables), (chart,)
+        )
 
     def csv_columns(self) -> Sequence[str]:
         return ("区块", "项目", "明细", "指标", "数值")
@@ -217,16 +269,26 @@ class DailyReport:
         rows: list[tuple[Cell, ...]] = [
             ("报表", "日期", "", "", self.day.isoformat()),
             ("报表", "范围", "", "", self.scope_label),
-            ("审计链", _checkpoint_label(self.chain), "", _checkpoint_id_label(self.chain),
-             self.chain.checkpoint_seq),
+            (
+                "审计链",
+                _checkpoint_label(self.chain),
+                "",
+                _checkpoint_id_label(self.chain),
+                self.chain.checkpoint_seq,
+            ),
             ("审计链", _checkpoint_label(self.chain), "", "哈希", self.chain.checkpoint_hash),
             ("审计链", "当日最后事件", "", "序号", self.chain.last_seq),
             ("审计链", "当日最后事件", "", "哈希", self.chain.last_hash),
         ]
         for op in self.operations:
             detail = actions.category_label(op.category) if op.category else ""
-            for name, value in (("成功", op.success), ("拒绝", op.refused),
-                                ("失败", op.failed), ("其他", op.other), ("合计", op.total)):
+            for name, value in (
+                ("成功", op.success),
+                ("拒绝", op.refused),
+                ("失败", op.failed),
+                ("其他", op.other),
+                ("合计", op.total),
+            ):
                 rows.append(("业务量", op.label, detail, name, value))
         for r in self.refusals:
             rows.append(("拒绝原因", actions.action_label(r.action), r.reason, "次数", r.count))
@@ -242,16 +304,28 @@ class DailyReport:
             rows.append(("表单编号", key, "", "结束编号", s.last_serial))
             rows.append(("表单编号", key, "", "份数", s.issued))
         for g in self.serial_gaps:
-            rows.append(("编号缺号", f"{g.office_code} {g.year}", _gap_text(g), "缺失份数",
-                         g.missing))
+            rows.append(
+                ("编号缺号", f"{g.office_code} {g.year}", _gap_text(g), "缺失份数", g.missing)
+            )
         for rp in self.reprints:
-            rows.append(("补打", rp.serial, actions.form_kind_label(rp.kind), "累计补打次数",
-                         rp.reprint_count))
+            rows.append(
+                (
+                    "补打",
+                    rp.serial,
+                    actions.form_kind_label(rp.kind),
+                    "累计补打次数",
+                    rp.reprint_count,
+                )
+            )
         for section, actors in (("按工作人员", self.by_staff), ("按经办机构", self.by_office)):
             for a in actors:
-                for name, value in (("业务", a.operations), ("查询", a.record_views),
-                                    ("拒绝", a.refused), ("失败", a.failed),
-                                    ("事件合计", a.events)):
+                for name, value in (
+                    ("业务", a.operations),
+                    ("查询", a.record_views),
+                    ("拒绝", a.refused),
+                    ("失败", a.failed),
+                    ("事件合计", a.events),
+                ):
                     rows.append((section, a.code, a.name, name, value))
         for hour, value in enumerate(self.hourly):
             rows.append(("每小时业务量", f"{hour:02d}:00", "", "业务", value))
@@ -266,9 +340,15 @@ def _operation_row(op: OperationCount) -> tuple[Cell, ...]:
 
 
 def _actor_table(title: str, keys: tuple[str, str], actors: Sequence[ActorCount]) -> Table:
-    return Table(title, (*keys, "业务", "查询", "拒绝", "失败", "事件合计"),
-                 tuple((a.code, a.name, a.operations, a.record_views, a.refused, a.failed,
-                        a.events) for a in actors), widths=(2.2, 3.5, 1, 1, 1, 1, 1.3))
+    return Table(
+        title,
+        (*keys, "业务", "查询", "拒绝", "失败", "事件合计"),
+        tuple(
+            (a.code, a.name, a.operations, a.record_views, a.refused, a.failed, a.events)
+            for a in actors
+        ),
+        widths=(2.2, 3.5, 1, 1, 1, 1, 1.3),
+    )
 
 
 def _legacy(chain: ChainHead) -> bool:
@@ -289,8 +369,10 @@ def _checkpoint_text(chain: ChainHead) -> str:
     if chain.checkpoint_seq is None:
         return "尚未生成 (当日封存在日终写入)"
     hash_label = "哈希" if _legacy(chain) else "封存哈希"
-    return (f"{_checkpoint_id_label(chain)} {chain.checkpoint_seq}  "
-            f"{_short_hash(hash_label, chain.checkpoint_hash)}")
+    return (
+        f"{_checkpoint_id_label(chain)} {chain.checkpoint_seq}  "
+        f"{_short_hash(hash_label, chain.checkpoint_hash)}"
+    )
 
 
 def _last_event_text(chain: ChainHead) -> str:

@@ -72,42 +72,111 @@ class LapsingReport:
 
     def rendered(self) -> Rendered:
         scope = f"{self.office.name} ({self.office.code})" if self.office else "全市"
-        facts = (("范围", scope), ("期限", f"{self.days} 天内到期"),
-                 ("生成时间", show(self.now)), ("即将失效", f"{len(self.rows)} 件"),
-                 ("已失效 (期限已过)", f"{len(self.lapsed)} 件"))
+        facts = (
+            ("范围", scope),
+            ("期限", f"{self.days} 天内到期"),
+            ("生成时间", show(self.now)),
+            ("即将失效", f"{len(self.rows)} 件"),
+            ("已失效 (期限已过)", f"{len(self.lapsed)} 件"),
+        )
         districts = Table(
-            "按区县", ("区县代码", "医保分中心", "即将失效", "已失效", "最早到期"),
-            tuple((d.district_code, d.subcenter or "", d.reports, d.lapsed,
-                   show(d.first_deadline, "%Y-%m-%d %H:%M")) for d in self.districts),
-            widths=(1.5, 4, 1, 1, 2.5))
-        columns = ("到期时间", "剩余", "区县代码", "姓名", "社会保障号码", "卡号", "联系电话",
-                   "地址", "电话挂失时间")
+            "按区县",
+            ("区县代码", "医保分中心", "即将失效", "已失效", "最早到期"),
+            tuple(
+                (
+                    d.district_code,
+                    d.subcenter or "",
+                    d.reports,
+                    d.lapsed,
+                    show(d.first_deadline, "%Y-%m-%d %H:%M"),
+                )
+                for d in self.districts
+            ),
+            widths=(1.5, 4, 1, 1, 2.5),
+        )
+        columns = (
+            "到期时间",
+            "剩余",
+            "区县代码",
+            "姓名",
+            "社会保障号码",
+            "卡号",
+            "联系电话",
+            "地址",
+            "电话挂失时间",
+        )
         widths = (2.4, 1.6, 1.2, 1.5, 2.8, 1.8, 2.2, 4.5, 2.4)
-        rows = Table("待书面挂失的电话挂失 (按到期时间)", columns,
-                     tuple(self._row_cells(r) for r in self.rows), widths=widths)
-        lapsed = Table("已失效的电话挂失 (期限已过，卡已恢复正常状态)", columns,
-                       tuple(self._row_cells(r) for r in self.lapsed), widths=widths)
-        return Rendered("即将失效的电话挂失", facts, (districts, rows, lapsed),
-                        orientation="landscape")
+        rows = Table(
+            "待书面挂失的电话挂失 (按到期时间)",
+            columns,
+            tuple(self._row_cells(r) for r in self.rows),
+            widths=widths,
+        )
+        lapsed = Table(
+            "已失效的电话挂失 (期限已过，卡已恢复正常状态)",
+            columns,
+            tuple(self._row_cells(r) for r in self.lapsed),
+            widths=widths,
+        )
+        return Rendered(
+            "即将失效的电话挂失", facts, (districts, rows, lapsed), orientation="landscape"
+        )
 
     def _row_cells(self, r: LapsingRow) -> tuple[Cell, ...]:
-        return (show(r.deadline_at, "%Y-%m-%d %H:%M"), self._left(r), r.district_code,
-                r.holder_name, r.masked_ssn, r.masked_card, r.phone or "", r.address or "",
-                show(r.reported_at, "%Y-%m-%d %H:%M"))
+        return (
+            show(r.deadline_at, "%Y-%m-%d %H:%M"),
+            self._left(r),
+            r.district_code,
+            r.holder_name,
+            r.masked_ssn,
+            r.masked_card,
+            r.phone or "",
+            r.address or "",
+            show(r.reported_at, "%Y-%m-%d %H:%M"),
+        )
 
     def csv_columns(self) -> Sequence[str]:
-        return ("到期时间", "剩余", "区县代码", "医保分中心", "姓名", "社会保障号码", "卡号",
-                "联系电话", "地址", "电话挂失时间", "挂失编号")
+        return (
+            "到期时间",
+            "剩余",
+            "区县代码",
+            "医保分中心",
+            "姓名",
+            "社会保障号码",
+            "卡号",
+            "联系电话",
+            "地址",
+            "电话挂失时间",
+            "挂失编号",
+        )
 
     def csv_rows(self) -> Sequence[Sequence[Cell]]:
-        return [(show(r.deadline_at), self._left(r), r.district_code, r.subcenter or "",
-                 r.holder_name, r.masked_ssn, r.masked_card, r.phone or "", r.address or "",
-                 show(r.reported_at), r.report_id) for r in (*self.rows, *self.lapsed)]
+        return [
+            (
+                show(r.deadline_at),
+                self._left(r),
+                r.district_code,
+                r.subcenter or "",
+                r.holder_name,
+                r.masked_ssn,
+                r.masked_card,
+                r.phone or "",
+                r.address or "",
+                show(r.reported_at),
+                r.report_id,
+            )
+            for r in (*self.rows, *self.lapsed)
+        ]
 
 
-def build_lapsing_report(conn: Connection, days: int, *, office_code: str | None = None,
-                         now: dt.datetime | None = None,
-                         progress: Progress | None = None) -> LapsingReport:
+def build_lapsing_report(
+    conn: Connection,
+    days: int,
+    *,
+    office_code: str | None = None,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> LapsingReport:
     """Open phone reports whose deadline is after ``now`` and at most ``now + days``,
     soonest first — as ``phone_reports.lapsing_phone_reports`` lists them — and, apart,
     those still open past their deadline (lapsed, RULES L2).
@@ -123,20 +192,28 @@ def build_lapsing_report(conn: Connection, days: int, *, office_code: str | None
     horizon = now + dt.timedelta(days=days)
     subcenter = (
         select(func.min(Office.name))
-        .where(Office.district_code == Holder.household_district,
-               Office.kind == "district_subcenter")
+        .where(
+            Office.district_code == Holder.household_district, Office.kind == "district_subcenter"
+        )
         .correlate(Holder)
         .scalar_subquery()
     )
     # Open temporary (phone) reports; a confirmed one is written (kind) and never lapses.
-    where = [LossReport.kind == "temporary", LossReport.state == "open",
-             LossReport.deadline_at <= horizon]
+    where = [
+        LossReport.kind == "temporary",
+        LossReport.state == "open",
+        LossReport.deadline_at <= horizon,
+    ]
     if office is not None and office.district_code is not None:
         where.append(Holder.household_district == office.district_code)
     district_stmt = (
-        select(Holder.household_district, subcenter, func.count(),
-               func.sum(case((LossReport.deadline_at <= now, 1), else_=0)),
-               func.min(LossReport.deadline_at))
+        select(
+            Holder.household_district,
+            subcenter,
+            func.count(),
+            func.sum(case((LossReport.deadline_at <= now, 1), else_=0)),
+            func.min(LossReport.deadline_at),
+        )
         .join(Holder, Holder.id == LossReport.holder_id)
         .where(*where)
         .group_by(Holder.household_district)
@@ -148,24 +225,49 @@ def build_lapsing_report(conn: Connection, days: int, *, office_code: str | None
     )
     steps.step("按区县")
     row_stmt = (
-        select(LossReport.id, Holder.household_district, subcenter, LossReport.deadline_at,
-               LossReport.reported_at, Holder.name, Holder.ssn, Card.card_number, Holder.phone,
-               Holder.address)
+        select(
+            LossReport.id,
+            Holder.household_district,
+            subcenter,
+            LossReport.deadline_at,
+            LossReport.reported_at,
+            Holder.name,
+            Holder.ssn,
+            Card.card_number,
+            Holder.phone,
+            Holder.address,
+        )
         .join(Holder, Holder.id == LossReport.holder_id)
         .join(Card, Card.id == LossReport.card_id)
         .where(*where)
         .order_by(LossReport.deadline_at, LossReport.id)
     )
     rows = tuple(
-        LapsingRow(rid, district, sub, _utc(deadline), reported, name, mask_id_number(ssn),
-                   mask_card_number(card), phone, address)
-        for rid, district, sub, deadline, reported, name, ssn, card, phone, address
-        in conn.execute(row_stmt)
+        LapsingRow(
+            rid,
+            district,
+            sub,
+            _utc(deadline),
+            reported,
+            name,
+            mask_id_number(ssn),
+            mask_card_number(card),
+            phone,
+            address,
+        )
+        for rid, district, sub, deadline, reported, name, ssn, card, phone, address in conn.execute(
+            row_stmt
+        )
     )
     steps.step("明细")
-    return LapsingReport(days, now, office, districts,
-                         tuple(r for r in rows if r.deadline_at > now),
-                         tuple(r for r in rows if r.deadline_at <= now))
+    return LapsingReport(
+        days,
+        now,
+        office,
+        districts,
+        tuple(r for r in rows if r.deadline_at > now),
+        tuple(r for r in rows if r.deadline_at <= now),
+    )
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

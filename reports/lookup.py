@@ -38,8 +38,9 @@ class HolderRef:
 
 def office_by_code(conn: Connection, code: str) -> OfficeRef:
     row = conn.execute(
-        select(Office.id, Office.code, Office.name, Office.kind, Office.district_code)
-        .where(Office.code == code.strip())
+        select(Office.id, Office.code, Office.name, Office.kind, Office.district_code).where(
+            Office.code == code.strip()
+        )
     ).one_or_none()
     if row is None:
         raise ReportError(f"没有编码为 {code} 的经办机构。请检查机构编码 (如 500103-YB)。")
@@ -48,8 +49,9 @@ def office_by_code(conn: Connection, code: str) -> OfficeRef:
 
 def staff_by_no(conn: Connection, staff_no: str) -> StaffRef:
     row = conn.execute(
-        select(Staff.id, Staff.staff_no, Staff.name, Staff.office_id)
-        .where(Staff.staff_no == staff_no.strip())
+        select(Staff.id, Staff.staff_no, Staff.name, Staff.office_id).where(
+            Staff.staff_no == staff_no.strip()
+        )
     ).one_or_none()
     if row is None:
         raise ReportError(f"没有工号为 {staff_no} 的工作人员。请检查工号。")
@@ -61,5 +63,6 @@ def holder_by_ssn(conn: Connection, ssn: str) -> HolderRef:
     row = conn.execute(select(Holder.id, Holder.name).where(Holder.ssn == value)).one_or_none()
     if row is None:
         raise ReportError(
-            f"没有社会保障号码为 {mask_id_number(value)} 的参保人。请核对号码后重试。")
+            f"没有社会保障号码为 {mask_id_number(value)} 的参保人。请核对号码后重试。"
+        )
     return HolderRef(row[0], row[1], mask_id_number(value))

@@ -38,8 +38,9 @@ HEADER_GRAY = 0.88
 BAR_COLOR = Color(0.22, 0.42, 0.69)
 
 
-def render_pdf(report: Report, *, fonts: FontSet | None = None,
-               progress: Progress | None = None) -> bytes:
+def render_pdf(
+    report: Report, *, fonts: FontSet | None = None, progress: Progress | None = None
+) -> bytes:
     """The PDF of ``report`` (bytes). Fonts default to the forms' (:func:`default_fontset`)."""
     content = report.rendered()
     steps = Steps(len(content.tables) + len(content.charts) + 1, progress)
@@ -85,8 +86,9 @@ def _text(cell: Cell) -> str:
 class _Writer:
     """Draws top to bottom, starting a new page when the next thing would not fit."""
 
-    def __init__(self, canvas: Canvas, fonts: FontSet, size: tuple[float, float],
-                 title: str) -> None:
+    def __init__(
+        self, canvas: Canvas, fonts: FontSet, size: tuple[float, float], title: str
+    ) -> None:
         self.canvas = canvas
         self.fonts = fonts
         self.sheet = Sheet(canvas, fonts)
@@ -140,8 +142,9 @@ class _Writer:
     # --- blocks ----------------------------------------------------------------------------
     def heading(self, content: Rendered) -> None:
         self.y -= TITLE_SIZE
-        self.sheet.text_center(self.width / 2, self.y, self._safe(content.title), TITLE_SIZE,
-                               bold=True)
+        self.sheet.text_center(
+            self.width / 2, self.y, self._safe(content.title), TITLE_SIZE, bold=True
+        )
         self.y -= 4 * mm
         for label, value in content.facts:
             self.need(FACT_SIZE + 2 * mm)
@@ -224,8 +227,9 @@ class _Writer:
         for index, (name, width) in enumerate(zip(columns, widths, strict=True)):
             text, size = self._fit(name, width - 2 * CELL_PAD)
             if index < len(numeric) and numeric[index]:  # over right-aligned numbers
-                self.sheet.text_right(x + width - CELL_PAD, self.y + 1.6 * mm, text, size,
-                                      bold=True)  # fmt: skip
+                self.sheet.text_right(
+                    x + width - CELL_PAD, self.y + 1.6 * mm, text, size, bold=True
+                )
             else:
                 self.text(x + CELL_PAD, self.y + 1.6 * mm, text, size, bold=True)
             x += width
@@ -246,8 +250,7 @@ class _Writer:
         lines.append(line)
         return lines, size
 
-    def _cells(self, row: Sequence[Cell],
-               widths: Sequence[float]) -> list[tuple[list[str], float]]:  # fmt: skip
+    def _cells(self, row: Sequence[Cell], widths: Sequence[float]) -> list[tuple[list[str], float]]:
         cells = []
         for cell, width in zip(row, widths, strict=True):
             if _is_number(cell):
@@ -266,8 +269,7 @@ class _Writer:
         self.y -= height
         top = self.y + height - ROW_HEIGHT + 1.6 * mm  # the first line's baseline
         x = self.left
-        for cell, width, (lines, size) in zip(row, widths, self._cells(row, widths),
-                                              strict=True):  # fmt: skip
+        for cell, width, (lines, size) in zip(row, widths, self._cells(row, widths), strict=True):
             if _is_number(cell):
                 self.sheet.text_right(x + width - CELL_PAD, top, lines[0], size)
             else:

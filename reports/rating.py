@@ -111,48 +111,106 @@ class RatingReport:
     def rendered(self) -> Rendered:
         scope = f"{self.office.name} ({self.office.code})" if self.office else "全市"
         t = self.total
-        facts = (("范围", scope), ("期间", f"{self.first_day} 至 {self.last_day}"),
-                 ("生成时间", show(self.generated_at)), ("办结件数", str(t.closed)),
-                 ("评价率", _percent(t.rating_rate)), ("满意率", _percent(t.satisfaction_rate)),
-                 ("未办结整改", f"{t.open_followups} (逾期 {t.overdue_followups})"))  # fmt: skip
+        facts = (
+            ("范围", scope),
+            ("期间", f"{self.first_day} 至 {self.last_day}"),
+            ("生成时间", show(self.generated_at)),
+            ("办结件数", str(t.closed)),
+            ("评价率", _percent(t.rating_rate)),
+            ("满意率", _percent(t.satisfaction_rate)),
+            ("未办结整改", f"{t.open_followups} (逾期 {t.overdue_followups})"),
+        )
         level_heads = tuple(RATING_LABELS[lv] for lv in LEVELS)
 
-        def table(title: str, heads: tuple[str, ...], rows: Sequence[RatingRow],
-                  keys: Any) -> Table:  # fmt: skip
+        def table(
+            title: str, heads: tuple[str, ...], rows: Sequence[RatingRow], keys: Any
+        ) -> Table:
             return Table(
-                title, (*heads, "办结", *level_heads, "未评价", "评价率", "满意率", "整改", "逾期"),
-                tuple((*keys(r), r.closed, *r.levels, r.unrated, _percent(r.rating_rate),
-                       _percent(r.satisfaction_rate), r.open_followups, r.overdue_followups)
-                      for r in rows),
+                title,
+                (*heads, "办结", *level_heads, "未评价", "评价率", "满意率", "整改", "逾期"),
+                tuple(
+                    (
+                        *keys(r),
+                        r.closed,
+                        *r.levels,
+                        r.unrated,
+                        _percent(r.rating_rate),
+                        _percent(r.satisfaction_rate),
+                        r.open_followups,
+                        r.overdue_followups,
+                    )
+                    for r in rows
+                ),
                 widths=(*([2.2] * len(heads)), 1, 1.1, 1, 1.1, 1, 1.3, 1, 1.3, 1.3, 1, 1),
                 empty="无记录",
-            )  # fmt: skip
+            )
 
         tables = (
             table("按机构", ("机构",), self.by_office, lambda r: (r.office_name,)),
-            table("按工作人员", ("工号", "姓名"), self.by_staff,
-                  lambda r: (r.staff_no, r.staff_name)),
+            table(
+                "按工作人员", ("工号", "姓名"), self.by_staff, lambda r: (r.staff_no, r.staff_name)
+            ),
             table("按日期", ("日期",), self.by_day, lambda r: (str(r.day),)),
-            Table("未办结的整改",
-                  ("办件编号", "工号", "评价", "原因", "评价时间", "到期日", "状态"),
-                  tuple((f.case_no, f.staff_no, f.level, f.reasons, show(f.rated_at, "%Y-%m-%d"),
-                         str(f.due_date), "逾期" if f.overdue else "办理中")
-                        for f in self.followups),
-                  widths=(3.4, 1.8, 1.4, 2, 1.6, 1.6, 1), empty="无记录"),
-        )  # fmt: skip
+            Table(
+                "未办结的整改",
+                ("办件编号", "工号", "评价", "原因", "评价时间", "到期日", "状态"),
+                tuple(
+                    (
+                        f.case_no,
+                        f.staff_no,
+                        f.level,
+                        f.reasons,
+                        show(f.rated_at, "%Y-%m-%d"),
+                        str(f.due_date),
+                        "逾期" if f.overdue else "办理中",
+                    )
+                    for f in self.followups
+                ),
+                widths=(3.4, 1.8, 1.4, 2, 1.6, 1.6, 1),
+                empty="无记录",
+            ),
+        )
         return Rendered("服务好差评统计", facts, tables, orientation="landscape")
 
     def csv_columns(self) -> Sequence[str]:
-        return ("分组", "机构编码", "机构", "工号", "姓名", "日期", "办结件数",
-                *(RATING_LABELS[lv] for lv in LEVELS), "未评价", "已评价", "评价率(%)",
-                "满意率(%)", "未办结整改", "逾期整改")  # fmt: skip
+        return (
+            "分组",
+            "机构编码",
+            "机构",
+            "工号",
+            "姓名",
+            "日期",
+            "办结件数",
+            *(RATING_LABELS[lv] for lv in LEVELS),
+            "未评价",
+            "已评价",
+            "评价率(%)",
+            "满意率(%)",
+            "未办结整改",
+            "逾期整改",
+        )
 
     def csv_rows(self) -> Sequence[Sequence[Cell]]:
         rows = (*self.by_office, *self.by_staff, *self.by_day, self.total)
-        return [(r.grouping, r.office_code, r.office_name, r.staff_no, r.staff_name,
-                 str(r.day) if r.day else "", r.closed, *r.levels, r.unrated, r.rated,
-                 r.rating_rate, r.satisfaction_rate, r.open_followups, r.overdue_followups)
-                for r in rows]  # fmt: skip
+        return [
+            (
+                r.grouping,
+                r.office_code,
+                r.office_name,
+                r.staff_no,
+                r.staff_name,
+                str(r.day) if r.day else "",
+                r.closed,
+                *r.levels,
+                r.unrated,
+                r.rated,
+                r.rating_rate,
+                r.satisfaction_rate,
+                r.open_followups,
+                r.overdue_followups,
+            )
+            for r in rows
+        ]
 
 
 STEPS = 5
@@ -168,8 +226,9 @@ def _count_columns(today: dt.date) -> list[ColumnElement[Any]]:
     ]
 
 
-def _grouped(conn: Connection, keys: Sequence[Any], where: list[ColumnElement[bool]],
-             today: dt.date) -> list[tuple[tuple[Any, ...], tuple[int, ...]]]:  # fmt: skip
+def _grouped(
+    conn: Connection, keys: Sequence[Any], where: list[ColumnElement[bool]], today: dt.date
+) -> list[tuple[tuple[Any, ...], tuple[int, ...]]]:
     """(group key values, counts) per group, in key order."""
     n = len(keys)
     query = (
@@ -183,22 +242,34 @@ def _grouped(conn: Connection, keys: Sequence[Any], where: list[ColumnElement[bo
     )
     if keys:
         query = query.group_by(*keys).order_by(*keys)
-    return [(tuple(row[:n]), tuple(int(v or 0) for v in row[n:]))
-            for row in conn.execute(query)]  # fmt: skip
+    return [(tuple(row[:n]), tuple(int(v or 0) for v in row[n:])) for row in conn.execute(query)]
 
 
-def _row(grouping: str, counts: tuple[int, ...], *, office: tuple[str, str] = ("", ""),
-         staff: tuple[str, str] = ("", ""), day: dt.date | None = None) -> RatingRow:  # fmt: skip
+def _row(
+    grouping: str,
+    counts: tuple[int, ...],
+    *,
+    office: tuple[str, str] = ("", ""),
+    staff: tuple[str, str] = ("", ""),
+    day: dt.date | None = None,
+) -> RatingRow:
     closed, *rest = counts
     levels = tuple(rest[: len(LEVELS)])
-    open_fu, overdue = rest[len(LEVELS):]
-    return RatingRow(grouping, office[0], office[1], staff[0], staff[1], day, closed, levels,
-                     open_fu, overdue)  # fmt: skip
+    open_fu, overdue = rest[len(LEVELS) :]
+    return RatingRow(
+        grouping, office[0], office[1], staff[0], staff[1], day, closed, levels, open_fu, overdue
+    )
 
 
-def build_rating_report(conn: Connection, first_day: dt.date, last_day: dt.date, *,
-                        office_code: str | None = None, now: dt.datetime | None = None,
-                        progress: Progress | None = None) -> RatingReport:  # fmt: skip
+def build_rating_report(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    office_code: str | None = None,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> RatingReport:
     """Ratings of the cases closed that opened on ``first_day`` .. ``last_day`` (Shanghai),
     of one office or the city."""
     if last_day < first_day:
@@ -208,28 +279,34 @@ def build_rating_report(conn: Connection, first_day: dt.date, last_day: dt.date,
     today = shanghai_today(generated)
     office = office_by_code(conn, office_code) if office_code else None
     where: list[ColumnElement[bool]] = [
-        ServiceCase.closed_at.is_not(None), ServiceCase.day >= first_day,
+        ServiceCase.closed_at.is_not(None),
+        ServiceCase.day >= first_day,
         ServiceCase.day <= last_day,
-    ]  # fmt: skip
+    ]
     if office is not None:
         where.append(ServiceCase.office_id == office.id)
     [(_, total_counts)] = _grouped(conn, [], where, today)
     total = _row("合计", total_counts)
     steps.step("合计")
-    by_office = tuple(_row("机构", c, office=(k[0], k[1]))
-                      for k, c in _grouped(conn, [Office.code, Office.name], where, today))
+    by_office = tuple(
+        _row("机构", c, office=(k[0], k[1]))
+        for k, c in _grouped(conn, [Office.code, Office.name], where, today)
+    )
     steps.step("按机构")
-    by_staff = tuple(_row("工作人员", c, office=(k[2], ""), staff=(k[0], k[1]))
-                     for k, c in _grouped(conn, [Staff.staff_no, Staff.name, Office.code],
-                                          where, today))  # fmt: skip
+    by_staff = tuple(
+        _row("工作人员", c, office=(k[2], ""), staff=(k[0], k[1]))
+        for k, c in _grouped(conn, [Staff.staff_no, Staff.name, Office.code], where, today)
+    )
     steps.step("按工作人员")
-    by_day = tuple(_row("日期", c, day=k[0])
-                   for k, c in _grouped(conn, [ServiceCase.day], where, today))
+    by_day = tuple(
+        _row("日期", c, day=k[0]) for k, c in _grouped(conn, [ServiceCase.day], where, today)
+    )
     steps.step("按日期")
     followups = _open_followups(conn, where, today)
     steps.step("未办结的整改")
-    return RatingReport(first_day, last_day, office, generated, total, by_office, by_staff,
-                        by_day, followups)  # fmt: skip
+    return RatingReport(
+        first_day, last_day, office, generated, total, by_office, by_staff, by_day, followups
+    )
 
 
 def _reason_text(reasons: str | None, comment: str | None) -> str:
@@ -239,11 +316,19 @@ def _reason_text(reasons: str | None, comment: str | None) -> str:
     return "：".join(parts)
 
 
-def _open_followups(conn: Connection, where: list[ColumnElement[bool]],
-                    today: dt.date) -> tuple[OpenFollowUp, ...]:  # fmt: skip
+def _open_followups(
+    conn: Connection, where: list[ColumnElement[bool]], today: dt.date
+) -> tuple[OpenFollowUp, ...]:
     rows = conn.execute(
-        select(ServiceCase.case_no, Staff.staff_no, CaseRating.level, CaseRating.reasons,
-               CaseRating.comment, CaseRating.rated_at, CaseFollowUp.due_date)
+        select(
+            ServiceCase.case_no,
+            Staff.staff_no,
+            CaseRating.level,
+            CaseRating.reasons,
+            CaseRating.comment,
+            CaseRating.rated_at,
+            CaseFollowUp.due_date,
+        )
         .select_from(CaseFollowUp)
         .join(ServiceCase, ServiceCase.id == CaseFollowUp.case_id)
         .join(CaseRating, CaseRating.case_id == ServiceCase.id)
@@ -251,25 +336,39 @@ def _open_followups(conn: Connection, where: list[ColumnElement[bool]],
         .where(*where, CaseFollowUp.closed_at.is_(None))
         .order_by(CaseFollowUp.due_date, ServiceCase.case_no)
         .limit(FOLLOWUP_LIST_LIMIT)
-    )  # fmt: skip
+    )
     result = []
     for case_no, staff_no, level, reasons, comment, rated_at, due in rows:
         labels = _reason_text(reasons, comment)
-        result.append(OpenFollowUp(case_no, staff_no, RATING_LABELS[RatingLevel(level)], labels,
-                                   rated_at, due, due < today))  # fmt: skip
+        result.append(
+            OpenFollowUp(
+                case_no,
+                staff_no,
+                RATING_LABELS[RatingLevel(level)],
+                labels,
+                rated_at,
+                due,
+                due < today,
+            )
+        )
     return tuple(result)
 
 
 # --------------------------------------------------------------------------- daily report
 
 
-def day_rating(conn: Connection, day: dt.date, *, office_id: int | None = None,
-               staff_id: int | None = None, now: dt.datetime | None = None) -> RatingRow:
+def day_rating(
+    conn: Connection,
+    day: dt.date,
+    *,
+    office_id: int | None = None,
+    staff_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> RatingRow:
     """The ratings of the cases of one Shanghai day (the daily report's section), of one
     office, one staff member, or the city."""
     today = shanghai_today(now)
-    where: list[ColumnElement[bool]] = [ServiceCase.closed_at.is_not(None),
-                                        ServiceCase.day == day]  # fmt: skip
+    where: list[ColumnElement[bool]] = [ServiceCase.closed_at.is_not(None), ServiceCase.day == day]
     if office_id is not None:
         where.append(ServiceCase.office_id == office_id)
     if staff_id is not None:
@@ -282,20 +381,42 @@ def rating_table(row: RatingRow) -> Table:
     """The daily report's 服务好差评 table: one line of the day's figures."""
     return Table(
         "服务好差评 (当日办结的办件)",
-        ("办结", *(RATING_LABELS[lv] for lv in LEVELS), "未评价", "评价率", "满意率", "整改",
-         "逾期"),
-        ((row.closed, *row.levels, row.unrated, _percent(row.rating_rate),
-          _percent(row.satisfaction_rate), row.open_followups, row.overdue_followups),),
+        (
+            "办结",
+            *(RATING_LABELS[lv] for lv in LEVELS),
+            "未评价",
+            "评价率",
+            "满意率",
+            "整改",
+            "逾期",
+        ),
+        (
+            (
+                row.closed,
+                *row.levels,
+                row.unrated,
+                _percent(row.rating_rate),
+                _percent(row.satisfaction_rate),
+                row.open_followups,
+                row.overdue_followups,
+            ),
+        ),
         widths=(1, 1.1, 1, 1.1, 1, 1.3, 1, 1.3, 1.3, 1, 1),
-    )  # fmt: skip
+    )
 
 
 def rating_csv_rows(row: RatingRow) -> list[tuple[Cell, ...]]:
     """The daily report's long-format CSV lines of the rating section."""
     figures: list[tuple[str, Cell]] = [("办结件数", row.closed)]
     figures += [(RATING_LABELS[lv], n) for lv, n in zip(LEVELS, row.levels, strict=True)]
-    figures += [("未评价", row.unrated), ("评价率(%)", row.rating_rate),
-                ("满意率(%)", row.satisfaction_rate), ("未办结整改", row.open_followups),
-                ("逾期整改", row.overdue_followups)]  # fmt: skip
-    return [("服务好差评", name, "", "件数" if "率" not in name else "百分比", value)
-            for name, value in figures]  # fmt: skip
+    figures += [
+        ("未评价", row.unrated),
+        ("评价率(%)", row.rating_rate),
+        ("满意率(%)", row.satisfaction_rate),
+        ("未办结整改", row.open_followups),
+        ("逾期整改", row.overdue_followups),
+    ]
+    return [
+        ("服务好差评", name, "", "件数" if "率" not in name else "百分比", value)
+        for name, value in figures
+    ]

@@ -100,24 +100,54 @@ def read_only_connection(engine: Engine) -> Iterator[Connection]:
         conn.close()
 
 
-def build(conn: Connection, request: ReportRequest, *, progress: Progress | None = None,
-          now: dt.datetime | None = None) -> Report:
+def build(
+    conn: Connection,
+    request: ReportRequest,
+    *,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> Report:
     """The report asked for, built on ``conn`` (which the caller keeps in one transaction)."""
     if isinstance(request, DailyRequest):
-        return build_daily_report(conn, request.day, office_code=request.office_code,
-                                  staff_no=request.staff_no, progress=progress, now=now)
+        return build_daily_report(
+            conn,
+            request.day,
+            office_code=request.office_code,
+            staff_no=request.staff_no,
+            progress=progress,
+            now=now,
+        )
     if isinstance(request, LapsingRequest):
-        return build_lapsing_report(conn, request.days, office_code=request.office_code,
-                                    now=now, progress=progress)
+        return build_lapsing_report(
+            conn, request.days, office_code=request.office_code, now=now, progress=progress
+        )
     if isinstance(request, AccessRequest):
-        return build_access_report(conn, request.ssn, first_day=request.first_day,
-                                   last_day=request.last_day, now=now, progress=progress)
+        return build_access_report(
+            conn,
+            request.ssn,
+            first_day=request.first_day,
+            last_day=request.last_day,
+            now=now,
+            progress=progress,
+        )
     if isinstance(request, RatingRequest):
-        return build_rating_report(conn, request.first_day, request.last_day,
-                                   office_code=request.office_code, now=now, progress=progress)
-    return build_staff_activity(conn, request.first_day, request.last_day,
-                                office_code=request.office_code, staff_no=request.staff_no,
-                                now=now, progress=progress)
+        return build_rating_report(
+            conn,
+            request.first_day,
+            request.last_day,
+            office_code=request.office_code,
+            now=now,
+            progress=progress,
+        )
+    return build_staff_activity(
+        conn,
+        request.first_day,
+        request.last_day,
+        office_code=request.office_code,
+        staff_no=request.staff_no,
+        now=now,
+        progress=progress,
+    )
 
 
 def render(report: Report, fmt: Format, *, progress: Progress | None = None) -> bytes:
@@ -129,8 +159,14 @@ def render(report: Report, fmt: Format, *, progress: Progress | None = None) -> 
     raise ReportError(f"不支持的格式 {fmt!r}: 只支持 pdf 和 csv。")
 
 
-def produce(engine: Engine, request: ReportRequest, fmt: Format, *,
-            progress: Progress | None = None, now: dt.datetime | None = None) -> bytes:
+def produce(
+    engine: Engine,
+    request: ReportRequest,
+    fmt: Format,
+    *,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> bytes:
     """Build and render one report; ``progress(done, total, message)`` covers both halves
     (query steps first, then rendering), with ``total`` fixed from the first call."""
     total = [1]

@@ -25,8 +25,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
 
 
-def hour_bucket(column: SQLColumnExpression[dt.datetime],
-                edges: Sequence[dt.datetime]) -> ColumnElement[int]:
+def hour_bucket(
+    column: SQLColumnExpression[dt.datetime], edges: Sequence[dt.datetime]
+) -> ColumnElement[int]:
     """0..len(edges)-2 for ``edges[i] <= column < edges[i+1]`` (rows outside give NULL)."""
     whens = [(column < edge, index) for index, edge in enumerate(edges[1:])]
     return case(*whens, else_=None)
@@ -62,8 +63,7 @@ class Distribution:
         return self.values[p]
 
 
-def percentiles(conn: Connection, values: Select[Any],
-                points: Sequence[Fraction]) -> Distribution:
+def percentiles(conn: Connection, values: Select[Any], points: Sequence[Fraction]) -> Distribution:
     """``percentile_cont(p)`` for each of ``points`` over the single column of ``values``.
 
     ``values`` is a SELECT of one numeric column. One statement: the column is ranked with

@@ -38,13 +38,24 @@ CARD_READER, CARD_PORT = "Virtual PCD 00 00", 35963
 ECHO_READER, ECHO_PORT = "Virtual PCD 00 01", 35964
 READ_RECORD = bytes.fromhex("00B2072C00")  # card number, by SFI: no state changes
 PROFILE: dict[str, Any] = {
-    "card_number": "A00000011", "card_id_code": "500103D15600000512345678ABCDEF01",
-    "card_type": "3", "spec_version": "3.00", "init_org": "500100000000000000000001",
-    "issue_date": "2020-03-15", "expiry_date": "2030-03-15", "birth_date": "1985-06-01",
-    "ssn": "500103198506010014", "name": "张三", "gender": "1", "ethnicity": "01",
-    "birthplace": "500103", "pin": "123456", "pin_tries_max": 3, "pin_tries_left": 3,
+    "card_number": "A00000011",
+    "card_id_code": "500103D15600000512345678ABCDEF01",
+    "card_type": "3",
+    "spec_version": "3.00",
+    "init_org": "500100000000000000000001",
+    "issue_date": "2020-03-15",
+    "expiry_date": "2030-03-15",
+    "birth_date": "1985-06-01",
+    "ssn": "500103198506010014",
+    "name": "张三",
+    "gender": "1",
+    "ethnicity": "01",
+    "birthplace": "500103",
+    "pin": "123456",
+    "pin_tries_max": 3,
+    "pin_tries_left": 3,
     "app_state": "ok",
-}  # fmt: skip
+}
 
 
 class EchoCard:

@@ -47,12 +47,23 @@ AS_OF = dt.date(2025, 6, 15)
 SAMPLES = 2000
 
 
-def emit(name: str, value: float, unit: str, baseline: float | None = None,
-         target: float | None = None) -> None:
+def emit(
+    name: str, value: float, unit: str, baseline: float | None = None, target: float | None = None
+) -> None:
     ratio = round(value / baseline, 3) if baseline else None
-    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit,
-                      "baseline": None if baseline is None else round(baseline, 3),
-                      "ratio": ratio, "target": target}), flush=True)
+    print(
+        json.dumps(
+            {
+                "name": name,
+                "value": round(value, 3),
+                "unit": unit,
+                "baseline": None if baseline is None else round(baseline, 3),
+                "ratio": ratio,
+                "target": target,
+            }
+        ),
+        flush=True,
+    )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -94,9 +105,11 @@ def sample_keys(url: str) -> dict[str, list[Any]]:
     engine = db.create_engine_for(url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(select(Holder.ssn, Holder.name, Holder.birth_date,
-                                       Card.card_number).join(Card, Card.holder_id == Holder.id)
-                                ).all()
+            rows = conn.execute(
+                select(Holder.ssn, Holder.name, Holder.birth_date, Card.card_number).join(
+                    Card, Card.holder_id == Holder.id
+                )
+            ).all()
     finally:
         engine.dispose()
     picked = random.Random(7).sample(rows, min(SAMPLES, len(rows)))
@@ -110,13 +123,14 @@ def sample_keys(url: str) -> dict[str, list[Any]]:
 RAW_SQL = {
     "ssn": "SELECT * FROM holders WHERE ssn = {p}",
     "card_number": "SELECT h.* FROM holders h JOIN cards c ON c.holder_id = h.id "
-                   "WHERE c.card_number = {p}",
+    "WHERE c.card_number = {p}",
     "name_birth_date": "SELECT * FROM holders WHERE name = {p} AND birth_date = {p}",
 }
 
 
-def orm_lookups(url: str, *, one_session: bool = False
-                ) -> Iterator[tuple[str, Callable[[Any], object]]]:
+def orm_lookups(
+    url: str, *, one_session: bool = False
+) -> Iterator[tuple[str, Callable[[Any], object]]]:
     """ORM lookups: a unit of work (session + transaction) per lookup, as a service does
     it; or, with ``one_session``, every lookup in one long session (ORM cost alone)."""
     engine = db.create_engine_for(url)
@@ -138,13 +152,17 @@ def orm_lookups(url: str, *, one_session: bool = False
 
     def by_card(number: str) -> object:
         with factory() as s:
-            return s.scalars(select(Holder).join(Card, Card.holder_id == Holder.id)
-                             .where(Card.card_number == number)).one()
+            return s.scalars(
+                select(Holder)
+                .join(Card, Card.holder_id == Holder.id)
+                .where(Card.card_number == number)
+            ).one()
 
     def by_name(key: tuple[str, dt.date]) -> object:
         with factory() as s:
-            return s.scalars(select(Holder).where(Holder.name == key[0],
-                                                  Holder.birth_date == key[1])).all()
+            return s.scalars(
+                select(Holder).where(Holder.name == key[0], Holder.birth_date == key[1])
+            ).all()
 
     yield from (("ssn", by_ssn), ("card_number", by_card), ("name_birth_date", by_name))
     if shared is not None:
@@ -166,8 +184,11 @@ def raw_connection(url: str) -> Iterator[tuple[Any, str]]:
 
         u = make_url(url)
         params: dict[str, Any] = {
-            "host": u.query.get("host") or u.host, "port": u.query.get("port") or u.port,
-            "user": u.username, "dbname": u.database, "password": u.password,
+            "host": u.query.get("host") or u.host,
+            "port": u.query.get("port") or u.port,
+            "user": u.username,
+            "dbname": u.database,
+            "password": u.password,
         }
         with psycopg.connect(**{k: v for k, v in params.items() if v}) as pg:
             yield pg, "%s"
@@ -176,6 +197,7 @@ def raw_connection(url: str) -> Iterator[tuple[Any, str]]:
 def bench_lookups(url: str, backend: str, holders: int) -> None:
     keys = sample_keys(url)
     with raw_connection(url) as (conn, mark):
+
         def raw_for(kind: str) -> Callable[[Any], object]:
             sql = RAW_SQL[kind].format(p=mark)
             date_as_text = backend == "sqlite"
@@ -199,8 +221,13 @@ def bench_lookups(url: str, backend: str, holders: int) -> None:
                 raw = timed(raw_fn, keys[kind])
                 orm = timed(orm_fn, keys[kind])
                 for q, label in ((0.5, "p50"), (0.99, "p99")):
-                    emit(f"lookup.{kind}{variant}.{backend}.{holders}.{label}_us",
-                         percentile(orm, q), "us", baseline=percentile(raw, q), target=2.0)
+                    emit(
+                        f"lookup.{kind}{variant}.{backend}.{holders}.{label}_us",
+                        percentile(orm, q),
+                        "us",
+                        baseline=percentile(raw, q),
+                        target=2.0,
+                    )
 
 
 def fill_postgres(url: str, holders: int) -> None:
@@ -220,15 +247,20 @@ def fill_postgres(url: str, holders: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--holders", type=int, default=100_000)
-    parser.add_argument("--full", action="store_true",
-                        help="the default size (1M figures: bench_scale.py --full)")
-    parser.add_argument("--one-million", action="store_true",
-                        help="also build and measure 1,000,000 holders here")
+    parser.add_argument(
+        "--full", action="store_true", help="the default size (1M figures: bench_scale.py --full)"
+    )
+    parser.add_argument(
+        "--one-million", action="store_true", help="also build and measure 1,000,000 holders here"
+    )
     parser.add_argument("--sqlite-db", type=Path, help="an existing, filled SQLite file")
     parser.add_argument("--pg-url", help="an existing, filled PostgreSQL database URL")
     parser.add_argument("--quick", action="store_true", help="10,000 holders only (smoke run)")
-    parser.add_argument("--postgres", help="'auto' (throwaway server; the default with "
-                        "--quick/--full), 'none', or a database URL")
+    parser.add_argument(
+        "--postgres",
+        help="'auto' (throwaway server; the default with "
+        "--quick/--full), 'none', or a database URL",
+    )
     parser.add_argument("--keep", type=Path, help="folder to keep the SQLite files in")
     args = parser.parse_args()
     if args.quick:

@@ -39,8 +39,14 @@ def drawn_lines(pdf: bytes) -> list[list[Line]]:
     for page in PdfReader(io.BytesIO(pdf)).pages:
         lines: list[Line] = []
 
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float,
-                  lines: list[Line] = lines) -> None:
+        def visit(
+            text: str,
+            cm: list[float],
+            tm: list[float],
+            font: object,
+            size: float,
+            lines: list[Line] = lines,
+        ) -> None:
             if not text.strip() or tm[1] != 0:
                 return
             x, y = tm[4], tm[5]
@@ -81,9 +87,20 @@ def p99(values: list[float]) -> float:
 
 
 def emit(name: str, value: float, unit: str, baseline: float, target: str) -> None:
-    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit,
-                      "baseline": round(baseline, 3), "ratio": round(value / baseline, 2),
-                      "target": target}, ensure_ascii=False), flush=True)
+    print(
+        json.dumps(
+            {
+                "name": name,
+                "value": round(value, 3),
+                "unit": unit,
+                "baseline": round(baseline, 3),
+                "ratio": round(value / baseline, 2),
+                "target": target,
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
 
 
 def main() -> int:
@@ -110,15 +127,22 @@ def main() -> int:
     for fn in (ours, bare):  # warm up: fonts loaded, caches filled
         for _ in range(5):
             fn()
-    print(f"fonts: {[face.name for face in fonts.faces]}; lines drawn: "
-          f"{sum(len(p) for p in pages)} on {len(pages)} pages")
+    print(
+        f"fonts: {[face.name for face in fonts.faces]}; lines drawn: "
+        f"{sum(len(p) for p in pages)} on {len(pages)} pages"
+    )
 
     ours_t, bare_t = [], []
     for _ in range(samples):  # interleaved, so both see the same machine load
         ours_t.extend(timings(ours, 1))
         bare_t.extend(timings(bare, 1))
-    emit("loss_form_median", statistics.median(ours_t) * 1000, "ms",
-         statistics.median(bare_t) * 1000, "<= 50 ms and <= 3x bare canvas")
+    emit(
+        "loss_form_median",
+        statistics.median(ours_t) * 1000,
+        "ms",
+        statistics.median(bare_t) * 1000,
+        "<= 50 ms and <= 3x bare canvas",
+    )
     emit("loss_form_p99", p99(ours_t) * 1000, "ms", p99(bare_t) * 1000, "<= 3x bare canvas")
 
     start = time.perf_counter()

@@ -52,19 +52,37 @@ print(time.perf_counter() - t0)
 """
 
 
-def figure(name: str, value: float, unit: str, baseline: float | None, target: float | None
-           ) -> None:
+def figure(
+    name: str, value: float, unit: str, baseline: float | None, target: float | None
+) -> None:
     ratio = None if not baseline else round(value / baseline, 3)
-    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit,
-                      "baseline": None if baseline is None else round(baseline, 4),
-                      "ratio": ratio, "target": target}, ensure_ascii=False), flush=True)
+    print(
+        json.dumps(
+            {
+                "name": name,
+                "value": round(value, 4),
+                "unit": unit,
+                "baseline": None if baseline is None else round(baseline, 4),
+                "ratio": ratio,
+                "target": target,
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
 
 
 def child(code: str) -> float:
     best = float("inf")
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                             text=True, check=True, env=os.environ)
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ,
+        )
         best = min(best, float(out.stdout.strip().splitlines()[-1]))
     return best
 
@@ -94,8 +112,11 @@ def main() -> int:
     while ws.runner.pending:
         app.processEvents()
         time.sleep(0.001)
-    print(f"start-up warm-up (behind the login window): "
-          f"{(time.perf_counter() - t_warm) * 1000:.0f} ms", flush=True)
+    print(
+        f"start-up warm-up (behind the login window): "
+        f"{(time.perf_counter() - t_warm) * 1000:.0f} ms",
+        flush=True,
+    )
 
     def wait(cond: Any, timeout: float = 30.0) -> None:
         end = time.perf_counter() + timeout
@@ -157,8 +178,13 @@ def main() -> int:
         panel.remove()
         wait(lambda: window.holder.session is None)
     insert_to_overview.sort()
-    figure("card inserted -> holder overview after PIN (median, PIN typing excluded)",
-           insert_to_overview[len(insert_to_overview) // 2] * 1000, "ms", None, 300)
+    figure(
+        "card inserted -> holder overview after PIN (median, PIN typing excluded)",
+        insert_to_overview[len(insert_to_overview) // 2] * 1000,
+        "ms",
+        None,
+        300,
+    )
 
     # A written loss report, start to PDF pages, with the probe running.
     panel.insert(8)

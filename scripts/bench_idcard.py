@@ -50,9 +50,16 @@ from reader.idcard.profile import parse_profile
 from reader.idcard.textblock import parse_text
 
 PROFILE = {
-    "kind": "resident", "name": "王建国", "gender": "1", "nation": "01", "birth": "19680315",
-    "address": "重庆市渝中区大坪街道300号", "id_number": "500103196803150310",
-    "authority": "重庆市公安局渝中区分局", "valid_from": "20160104", "valid_to": "长期",
+    "kind": "resident",
+    "name": "王建国",
+    "gender": "1",
+    "nation": "01",
+    "birth": "19680315",
+    "address": "重庆市渝中区大坪街道300号",
+    "id_number": "500103196803150310",
+    "authority": "重庆市公安局渝中区分局",
+    "valid_from": "20160104",
+    "valid_to": "长期",
 }
 COMMANDS = (SAM_ID, FIND_CARD, SELECT_CARD, READ_TEXT_PHOTO)
 
@@ -65,9 +72,19 @@ def pct(values: list[float], q: float) -> float:
 class Emulator:
     def __init__(self, profile_path: Path) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "counter_app.cli.main", "idcard", "emulate",
-             "--profile", str(profile_path)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            [
+                sys.executable,
+                "-m",
+                "counter_app.cli.main",
+                "idcard",
+                "emulate",
+                "--profile",
+                str(profile_path),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         self.path = self._line()
 
     def _line(self) -> str:
@@ -93,8 +110,9 @@ class TimedClient(IdCardClient):
 
     reader_time = 0.0
 
-    def transceive(self, cmd: tuple[int, int], data: bytes = b"",
-                   timeout: float | None = None) -> Response:
+    def transceive(
+        self, cmd: tuple[int, int], data: bytes = b"", timeout: float | None = None
+    ) -> Response:
         start = time.perf_counter()
         try:
             return super().transceive(cmd, data, timeout)
@@ -102,8 +120,7 @@ class TimedClient(IdCardClient):
             self.reader_time += time.perf_counter() - start
 
 
-def run_client(emulator: Emulator, rounds: int
-               ) -> tuple[list[float], list[float], list[float]]:
+def run_client(emulator: Emulator, rounds: int) -> tuple[list[float], list[float], list[float]]:
     plain = open_reader(emulator.path)
     client = TimedClient(plain.port, path=plain.path, baudrate=plain.baudrate)
     client._sam_id = ""  # read the SAM ID in every round, as the baseline does
@@ -153,17 +170,19 @@ def run_frames(rounds: int) -> list[float]:
     text, photo = profile.text(), profile.photo()
     from reader.idcard.frames import response_frame
 
-    replies = [response_frame(0x90, profile.sam_id), response_frame(0x9F, bytes(4)),
-               response_frame(0x90, bytes(8)),
-               response_frame(0x90, (256).to_bytes(2, "big") + (1024).to_bytes(2, "big")
-                              + text + photo)]
+    replies = [
+        response_frame(0x90, profile.sam_id),
+        response_frame(0x9F, bytes(4)),
+        response_frame(0x90, bytes(8)),
+        response_frame(0x90, (256).to_bytes(2, "big") + (1024).to_bytes(2, "big") + text + photo),
+    ]
 
     class Memory:
         def __init__(self, data: bytes) -> None:
             self.data, self.at = data, 0
 
         def read(self, size: int, timeout: float) -> bytes:
-            out = self.data[self.at:self.at + size]
+            out = self.data[self.at : self.at + size]
             self.at += len(out)
             return out
 
@@ -180,8 +199,10 @@ def run_frames(rounds: int) -> list[float]:
 
 
 def show(label: str, values: list[float], note: str = "") -> None:
-    print(f"{label:<34} median {statistics.median(values) * 1000:8.3f} ms   "
-          f"p99 {pct(values, 0.99) * 1000:8.3f} ms  {note}")
+    print(
+        f"{label:<34} median {statistics.median(values) * 1000:8.3f} ms   "
+        f"p99 {pct(values, 0.99) * 1000:8.3f} ms  {note}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,9 +229,12 @@ def main(argv: list[str] | None = None) -> int:
     show("baseline: raw pyserial, same frames", baseline, "(the reader's answers)")
     print(f"{'client − baseline (medians)':<34} median {ours_median * 1000:8.3f} ms")
     show("our own time (client CPU time)", cpu, "target ≤ 300 ms")
-    show("  frames (encode+decode, memory)", frames,
-         f"{statistics.median(frames) / max(statistics.median(cpu), 1e-9):.0%} "
-         "of our own time (medians)")
+    show(
+        "  frames (encode+decode, memory)",
+        frames,
+        f"{statistics.median(frames) / max(statistics.median(cpu), 1e-9):.0%} "
+        "of our own time (medians)",
+    )
     show("  client outside command/reply", outside, "(text block, IdDocument)")
     show("  client inside command/reply", readers, "(I/O + frame reading)")
     return 0

@@ -58,12 +58,28 @@ from counter_app.demo import fill_demo  # noqa: E402
 AS_OF = dt.date(2025, 6, 15)
 
 
-def emit(name: str, value: float, unit: str, baseline: float | None = None,
-         target: float | str | None = None) -> None:
+def emit(
+    name: str,
+    value: float,
+    unit: str,
+    baseline: float | None = None,
+    target: float | str | None = None,
+) -> None:
     ratio = round(value / baseline, 3) if baseline else None
-    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit,
-                      "baseline": None if baseline is None else round(baseline, 3),
-                      "ratio": ratio, "target": target}, ensure_ascii=False), flush=True)
+    print(
+        json.dumps(
+            {
+                "name": name,
+                "value": round(value, 3),
+                "unit": unit,
+                "baseline": None if baseline is None else round(baseline, 3),
+                "ratio": ratio,
+                "target": target,
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
 
 
 def holder_count(url: str) -> int:
@@ -80,14 +96,24 @@ def holder_count(url: str) -> int:
 def table_rows(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
-            names = [r[0] for r in conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%'")]
+            names = [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
         else:
-            names = [r[0] for r in conn.exec_driver_sql(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
-        return {n: int(conn.exec_driver_sql(f'SELECT count(*) FROM "{n}"').scalar_one())
-                for n in sorted(names)}
+            names = [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                )
+            ]
+        return {
+            n: int(conn.exec_driver_sql(f'SELECT count(*) FROM "{n}"').scalar_one())
+            for n in sorted(names)
+        }
 
 
 def build(url: str, backend: str, holders: int) -> None:
@@ -113,8 +139,11 @@ def build(url: str, backend: str, holders: int) -> None:
     emit(f"scale.build.{backend}.{holders}.cpu_seconds", cpu, "s")
     emit(f"scale.build.{backend}.{holders}.loadavg_1min", os.getloadavg()[0], "procs")
     emit(f"scale.build.{backend}.{holders}.analyze_seconds", analyze, "s")
-    print(f"{backend}: fill_demo {summary.seconds:.1f} s, {sum(summary.rows.values()):,} rows "
-          f"written", flush=True)
+    print(
+        f"{backend}: fill_demo {summary.seconds:.1f} s, {sum(summary.rows.values()):,} rows "
+        f"written",
+        flush=True,
+    )
 
 
 def report_sqlite(path: Path, holders: int) -> None:
@@ -127,7 +156,8 @@ def report_sqlite(path: Path, holders: int) -> None:
         with engine.connect() as conn:
             try:  # the dbstat virtual table (compiled into Debian's and CPython's SQLite)
                 for name, pages in conn.exec_driver_sql(
-                        "SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+                    "SELECT name, sum(pgsize) FROM dbstat GROUP BY name"
+                ):
                     per_table[str(name)] = int(pages)
             except Exception:  # no dbstat: sizes per table unknown
                 per_table = {}
@@ -138,8 +168,12 @@ def report_sqlite(path: Path, holders: int) -> None:
     index_owner: dict[str, str] = {}
     if per_table:
         lite = __import__("sqlite3").connect(str(path))
-        index_owner = {n: t for n, t in lite.execute(
-            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'")}
+        index_owner = {
+            n: t
+            for n, t in lite.execute(
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'"
+            )
+        }
         lite.close()
     totals: dict[str, int] = {}
     for name, size_bytes in per_table.items():
@@ -147,8 +181,7 @@ def report_sqlite(path: Path, holders: int) -> None:
         totals[owner] = totals.get(owner, 0) + size_bytes
     for name, count in sorted(rows.items(), key=lambda kv: -totals.get(kv[0], 0)):
         if count:
-            print(f"  {name} | {count:,} rows | {totals.get(name, 0) / 2**20:.1f} MB",
-                  flush=True)
+            print(f"  {name} | {count:,} rows | {totals.get(name, 0) / 2**20:.1f} MB", flush=True)
 
 
 def report_postgres(url: str, holders: int) -> None:
@@ -156,13 +189,13 @@ def report_postgres(url: str, holders: int) -> None:
     try:
         rows = table_rows(engine)
         with engine.connect() as conn:
-            size = conn.exec_driver_sql(
-                "SELECT pg_database_size(current_database())").scalar_one()
+            size = conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one()
             sizes = conn.exec_driver_sql(
                 "SELECT c.relname, pg_total_relation_size(c.oid), pg_relation_size(c.oid), "
                 "pg_indexes_size(c.oid) FROM pg_class c JOIN pg_namespace n ON "
                 "n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = current_schema() "
-                "ORDER BY 2 DESC").all()
+                "ORDER BY 2 DESC"
+            ).all()
     finally:
         engine.dispose()
     emit(f"scale.build.postgresql.{holders}.size_mb", size / 2**20, "MB")
@@ -174,8 +207,11 @@ def report_postgres(url: str, holders: int) -> None:
         if total >= 1 << 20:
             emit(f"scale.table.{name}.postgresql.{holders}.mb", total / 2**20, "MB")
         if count:
-            print(f"  {name} | {count:,} | {total / 2**20:.1f} | {heap / 2**20:.1f} | "
-                  f"{idx / 2**20:.1f} | {total / count:.0f}", flush=True)
+            print(
+                f"  {name} | {count:,} | {total / 2**20:.1f} | {heap / 2**20:.1f} | "
+                f"{idx / 2**20:.1f} | {total / count:.0f}",
+                flush=True,
+            )
 
 
 # --------------------------------------------------------------------------- query plans
@@ -209,22 +245,29 @@ def capture_statements(url: str, samples: int = 3) -> list[tuple[str, Any]]:
         capture = Capture(engine)
         for holder_id, ssn in picked:
             with engine.connect() as conn:
-                row = conn.execute(select(Holder.name, Holder.birth_date, Card.card_number)
-                                   .join(Card, Card.holder_id == Holder.id)
-                                   .where(Holder.id == holder_id).limit(1)).one()
+                row = conn.execute(
+                    select(Holder.name, Holder.birth_date, Card.card_number)
+                    .join(Card, Card.holder_id == Holder.id)
+                    .where(Holder.id == holder_id)
+                    .limit(1)
+                ).one()
             capture.on = True
             search.find_holders(ctx, actor, ssn)
             search.find_holders(ctx, actor, row.card_number)
             search.find_holders(ctx, actor, f"{row.name} {row.birth_date.isoformat()}")
-            session = open_id_session(ctx, actor, holder_id,
-                                      IdDocument(IdDocumentKind.RESIDENT_ID, ssn,
-                                                 manual_reason=ManualReason.NO_READER),
-                                      "bench")
+            session = open_id_session(
+                ctx,
+                actor,
+                holder_id,
+                IdDocument(IdDocumentKind.RESIDENT_ID, ssn, manual_reason=ManualReason.NO_READER),
+                "bench",
+            )
             full_overview(ctx, actor, session)
             capture.on = False
         # The lapsing badge's list, city-wide (the card center), on the demo's "today".
-        as_of_ctx = dataclasses.replace(ctx, clock=lambda: dt.datetime.combine(
-            AS_OF, dt.time(10), dt.UTC))
+        as_of_ctx = dataclasses.replace(
+            ctx, clock=lambda: dt.datetime.combine(AS_OF, dt.time(10), dt.UTC)
+        )
         capture.on = True
         lapsing = phone_reports.lapsing_phone_reports(as_of_ctx, actor)
         capture.on = False
@@ -254,16 +297,17 @@ def explain_plans(url: str, backend: str, holders: int) -> None:
         lite = sqlite3.connect(url.removeprefix("sqlite:///"))
         try:
             for statement, params in statements:
-                plan = [r[3] for r in lite.execute("EXPLAIN QUERY PLAN " + statement,
-                                                   params or ())]
+                plan = [r[3] for r in lite.execute("EXPLAIN QUERY PLAN " + statement, params or ())]
                 start = time.perf_counter()
                 lite.execute(statement, params or ()).fetchall()
                 slowest.append(((time.perf_counter() - start) * 1000, statement))
-                bad = [p for p in plan if p.startswith("SCAN ")
-                       and p.split()[1] in big]
+                bad = [p for p in plan if p.startswith("SCAN ") and p.split()[1] in big]
                 findings += bool(bad)
-                print(f"plan{' FULL SCAN' if bad else ''}: {' | '.join(plan)}  <- "
-                      f"{' '.join(statement.split())[:160]}", flush=True)
+                print(
+                    f"plan{' FULL SCAN' if bad else ''}: {' | '.join(plan)}  <- "
+                    f"{' '.join(statement.split())[:160]}",
+                    flush=True,
+                )
         finally:
             lite.close()
     else:
@@ -272,22 +316,30 @@ def explain_plans(url: str, backend: str, holders: int) -> None:
 
         with psycopg.connect(**pg_conninfo(url)) as pg:
             for statement, params in statements:
-                lines = [r[0] for r in pg.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement,
-                                                  params)]
+                lines = [
+                    r[0] for r in pg.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+                ]
                 pg.rollback()
-                total = next((float(line.split()[2]) for line in lines
-                              if line.startswith("Execution Time")), 0.0)
+                total = next(
+                    (float(line.split()[2]) for line in lines if line.startswith("Execution Time")),
+                    0.0,
+                )
                 slowest.append((total, statement))
-                bad = [line for line in lines if "Seq Scan on " in line
-                       and line.split("Seq Scan on ")[1].split()[0] in big]
+                bad = [
+                    line
+                    for line in lines
+                    if "Seq Scan on " in line and line.split("Seq Scan on ")[1].split()[0] in big
+                ]
                 findings += bool(bad)
                 shown = [line.strip() for line in lines if "Scan" in line or "Time" in line]
-                print(f"plan{' FULL SCAN' if bad else ''}: {' | '.join(shown)[:400]}  <- "
-                      f"{' '.join(statement.split())[:160]}", flush=True)
+                print(
+                    f"plan{' FULL SCAN' if bad else ''}: {' | '.join(shown)[:400]}  <- "
+                    f"{' '.join(statement.split())[:160]}",
+                    flush=True,
+                )
     slowest.sort(reverse=True)
     for ms, statement in slowest[:5]:
-        print(f"slowest {backend}: {ms:.2f} ms  {' '.join(statement.split())[:200]}",
-              flush=True)
+        print(f"slowest {backend}: {ms:.2f} ms  {' '.join(statement.split())[:200]}", flush=True)
     emit(f"scale.plan.{backend}.{holders}.statements", len(statements), "stmts")
     emit(f"scale.plan.{backend}.{holders}.full_scans", findings, "stmts", target=0)
     emit(f"scale.plan.{backend}.{holders}.slowest_statement_ms", slowest[0][0], "ms")
@@ -394,10 +446,18 @@ def gui_targets(path: Path, count: int) -> list[dict[str, Any]]:
             row = lite.execute(
                 "SELECT h.id, h.ssn, h.name, h.birth_date, c.card_number FROM holders h "
                 "JOIN cards c ON c.holder_id = h.id WHERE h.id = ? AND c.state = 'active' "
-                "AND h.status <> 'deceased'", (hid,)).fetchone()
+                "AND h.status <> 'deceased'",
+                (hid,),
+            ).fetchone()
             if row:
-                out.append({"id": row[0], "ssn": row[1], "name_birth": f"{row[2]} {row[3]}",
-                            "card_number": row[4]})
+                out.append(
+                    {
+                        "id": row[0],
+                        "ssn": row[1],
+                        "name_birth": f"{row[2]} {row[3]}",
+                        "card_number": row[4],
+                    }
+                )
             if len(out) == count:
                 break
         return out
@@ -412,24 +472,38 @@ def bench_gui_memory(path: Path, holders: int, count: int = 5) -> None:
         settings = home / "settings.toml"
         settings.write_text(
             f'mode = "demo"\ndb_url = "sqlite:///{path}"\noffice_code = "500103-YB"\n'
-            'reader_name = "emulator"\nfour_eyes = false\n', encoding="utf-8")
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COUNTER_SETTINGS": str(settings),
-               "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config")}
+            'reader_name = "emulator"\nfour_eyes = false\n',
+            encoding="utf-8",
+        )
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "COUNTER_SETTINGS": str(settings),
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+        }
         env.pop("COUNTER_DB_URL", None)
         out = subprocess.run(
             [sys.executable, "-c", GUI_CHILD, json.dumps(gui_targets(path, count))],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if out.returncode != 0:
             print(out.stderr[-3000:])
             raise RuntimeError(f"GUI child failed ({out.returncode})")
         result = json.loads(out.stdout.strip().splitlines()[-1])
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    print(f"GUI: {result['holders']} holders searched 3 ways, overview + {result['tabs']} tabs "
-          f"shown; peak RSS (VmHWM) at the login window {result['at_login_mb']:.0f} MB, at the "
-          f"end {result['peak_mb']:.0f} MB, RSS now {result['now_mb']:.0f} MB (ru_maxrss "
-          f"{result['ru_maxrss_mb']:.0f} MB includes the parent's peak inherited at exec)",
-          flush=True)
+    print(
+        f"GUI: {result['holders']} holders searched 3 ways, overview + {result['tabs']} tabs "
+        f"shown; peak RSS (VmHWM) at the login window {result['at_login_mb']:.0f} MB, at the "
+        f"end {result['peak_mb']:.0f} MB, RSS now {result['now_mb']:.0f} MB (ru_maxrss "
+        f"{result['ru_maxrss_mb']:.0f} MB includes the parent's peak inherited at exec)",
+        flush=True,
+    )
     name = "gui.peak_rss_1m" if holders == 1_000_000 else f"gui.peak_rss.{holders}"
     emit(name, result["peak_mb"], "MB", baseline=result["at_login_mb"])
     helper = "gui.helper_peak_rss_1m" if holders == 1_000_000 else f"gui.helper_peak_rss.{holders}"
@@ -446,14 +520,17 @@ def main() -> int:
     parser.add_argument("--holders", type=int)
     parser.add_argument("--samples", type=int, help="holders per overview figure")
     parser.add_argument("--dir", type=Path, help="keep (and reuse) the SQLite file here")
-    parser.add_argument("--postgres", default="auto",
-                        help="'auto' (throwaway server), 'none', or a database URL to fill/reuse")
-    parser.add_argument("--skip", default="", help="comma list: sqlite,postgresql,lookups,"
-                        "overview,plans,gui")
+    parser.add_argument(
+        "--postgres",
+        default="auto",
+        help="'auto' (throwaway server), 'none', or a database URL to fill/reuse",
+    )
+    parser.add_argument(
+        "--skip", default="", help="comma list: sqlite,postgresql,lookups,overview,plans,gui"
+    )
     args = parser.parse_args()
     if not (args.full or args.quick or args.holders):
-        print("bench_scale: city-scale figures run with --full (1M holders) or --quick; "
-              "skipped")
+        print("bench_scale: city-scale figures run with --full (1M holders) or --quick; skipped")
         return 0
     holders = args.holders or (1_000_000 if args.full else 10_000)
     samples = args.samples or (60 if args.quick else 200)

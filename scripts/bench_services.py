@@ -72,12 +72,28 @@ def _typed(ssn: str) -> IdDocument:
     return IdDocument(IdDocumentKind.RESIDENT_ID, ssn, manual_reason=ManualReason.NO_READER)
 
 
-def emit(name: str, value: float, unit: str, baseline: float | None = None,
-         target: float | str | None = None) -> None:
+def emit(
+    name: str,
+    value: float,
+    unit: str,
+    baseline: float | None = None,
+    target: float | str | None = None,
+) -> None:
     ratio = round(value / baseline, 3) if baseline else None
-    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit,
-                      "baseline": None if baseline is None else round(baseline, 3),
-                      "ratio": ratio, "target": target}, ensure_ascii=False), flush=True)
+    print(
+        json.dumps(
+            {
+                "name": name,
+                "value": round(value, 3),
+                "unit": unit,
+                "baseline": None if baseline is None else round(baseline, 3),
+                "ratio": ratio,
+                "target": target,
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
 
 
 def pct(values: list[float], q: float) -> float:
@@ -105,31 +121,55 @@ def build(url: str, holders: int) -> float:
 
 
 def make_ctx(engine: Engine, url: str, office_code: str) -> ServiceContext:
-    return ServiceContext(session_factory=db.session_factory(engine),
-                          settings=Settings(mode="test", db_url=url, office_code=office_code))
+    return ServiceContext(
+        session_factory=db.session_factory(engine),
+        settings=Settings(mode="test", db_url=url, office_code=office_code),
+    )
 
 
 def card_center_actor(engine: Engine, workstation: str = "WS-BENCH") -> Actor:
     with engine.connect() as conn:
         row = conn.execute(
-            select(Staff.id, Staff.staff_no, Staff.name, Staff.role, Office.id.label("oid"),
-                   Office.code, Office.name.label("oname"), Office.kind, Office.district_code)
+            select(
+                Staff.id,
+                Staff.staff_no,
+                Staff.name,
+                Staff.role,
+                Office.id.label("oid"),
+                Office.code,
+                Office.name.label("oname"),
+                Office.kind,
+                Office.district_code,
+            )
             .join(Office, Office.id == Staff.office_id)
-            .where(Office.kind == OfficeKind.CARD_CENTER.value,
-                   Staff.role == Role.CARD_CENTER_STAFF.value, Staff.active.is_(True))
-            .order_by(Staff.id).limit(1)
+            .where(
+                Office.kind == OfficeKind.CARD_CENTER.value,
+                Staff.role == Role.CARD_CENTER_STAFF.value,
+                Staff.active.is_(True),
+            )
+            .order_by(Staff.id)
+            .limit(1)
         ).one()
-    return Actor(staff_id=row.id, staff_no=row.staff_no, name=row.name, role=Role(row.role),
-                 office_id=row.oid, office_code=row.code, office_name=row.oname,
-                 office_kind=OfficeKind(row.kind), district_code=row.district_code,
-                 workstation_id=workstation)
+    return Actor(
+        staff_id=row.id,
+        staff_no=row.staff_no,
+        name=row.name,
+        role=Role(row.role),
+        office_id=row.oid,
+        office_code=row.code,
+        office_name=row.oname,
+        office_kind=OfficeKind(row.kind),
+        district_code=row.district_code,
+        workstation_id=workstation,
+    )
 
 
 def holders_with_card(engine: Engine, count: int, seed: int) -> list[tuple[int, str]]:
     """(holder id, ID number) of holders whose card is active and not reported lost."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(Holder.id, Holder.ssn).join(Card, Card.holder_id == Holder.id)
+            select(Holder.id, Holder.ssn)
+            .join(Card, Card.holder_id == Holder.id)
             .where(Card.state == "active", Holder.status != "deceased")
         ).all()
     picked = random.Random(seed).sample(rows, min(count, len(rows)))
@@ -170,8 +210,15 @@ class Capture:
         event.listen(engine, "commit", self._commit)
         event.listen(engine, "rollback", self._rollback)
 
-    def _sql(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
-             executemany: bool) -> None:
+    def _sql(
+        self,
+        conn: Any,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
         if self.on:
             self.ops.append(("sql", statement, parameters))
 
@@ -222,10 +269,15 @@ class Replayer:
     def __init__(self, url: str) -> None:
         self.sqlite = url.startswith("sqlite")
         if self.sqlite:
-            self.conn: Any = sqlite3.connect(url.removeprefix("sqlite:///"),
-                                             isolation_level=None, check_same_thread=False)
-            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
-                           "busy_timeout=5000"):
+            self.conn: Any = sqlite3.connect(
+                url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
+            )
+            for pragma in (
+                "journal_mode=WAL",
+                "synchronous=NORMAL",
+                "foreign_keys=ON",
+                "busy_timeout=5000",
+            ):
                 self.conn.execute(f"PRAGMA {pragma}")
         else:
             import psycopg
@@ -250,10 +302,15 @@ class Replayer:
                 # and a fresh hash (the services' UPDATE of their chain head is replayed as
                 # sent; it matches no row any more, as cheap as the real one).
                 self.counter += 1
-                params = _patch(statement, params, {
-                    "chain": self.chain, "chain_seq": self.counter,
-                    "hash": hashlib.sha256(f"{self.chain}-{self.counter}"
-                                           .encode()).hexdigest()})  # fmt: skip
+                params = _patch(
+                    statement,
+                    params,
+                    {
+                        "chain": self.chain,
+                        "chain_seq": self.counter,
+                        "hash": hashlib.sha256(f"{self.chain}-{self.counter}".encode()).hexdigest(),
+                    },
+                )
             cur.execute(statement, params if params is not None else ())
             if cur.description is not None:
                 cur.fetchall()
@@ -267,28 +324,36 @@ def pg_conninfo(url: str) -> dict[str, Any]:
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
-    params = {"host": u.query.get("host") or u.host, "port": u.query.get("port") or u.port,
-              "user": u.username, "dbname": u.database, "password": u.password}
+    params = {
+        "host": u.query.get("host") or u.host,
+        "port": u.query.get("port") or u.port,
+        "user": u.username,
+        "dbname": u.database,
+        "password": u.password,
+    }
     return {k: v for k, v in params.items() if v}
 
 
 def bench_overview(url: str, backend: str, holders: int, samples: int) -> None:
     """The full overview, the one-category lookup and the holder search, each beside the
     raw driver replaying the same statements (audit append included) in the same run."""
-    for name, work in (("overview_all", full_overview), ("lookup_view", lookup),
-                       ("lookup_search", search_lookup)):  # fmt: skip
+    for name, work in (
+        ("overview_all", full_overview),
+        ("lookup_view", lookup),
+        ("lookup_search", search_lookup),
+    ):
         bench_replayed(url, backend, holders, samples, name, work)
 
 
-def bench_replayed(url: str, backend: str, holders: int, samples: int, name: str,
-                   full_overview: Any) -> None:  # fmt: skip
+def bench_replayed(
+    url: str, backend: str, holders: int, samples: int, name: str, full_overview: Any
+) -> None:
     engine = db.create_engine_for(url)
     actor = card_center_actor(engine)
     ctx = make_ctx(engine, url, actor.office_code)
     picked = holders_with_card(engine, samples, seed=11)
     ssn_of.update(picked)
-    sessions = [open_id_session(ctx, actor, hid, _typed(ssn),
-                                "bench") for hid, ssn in picked]
+    sessions = [open_id_session(ctx, actor, hid, _typed(ssn), "bench") for hid, ssn in picked]
     capture = Capture(engine)
     captured: list[list[Op]] = []
     for session in sessions:  # warm-up and capture, one per holder
@@ -314,8 +379,13 @@ def bench_replayed(url: str, backend: str, holders: int, samples: int, name: str
         replayer.close()
         engine.dispose()
     for q, label in ((0.5, "p50"), (0.99, "p99")):
-        emit(f"{name}.{backend}.{holders}.{label}_ms", pct(ours, q), "ms",
-             baseline=pct(raw, q), target=2.0)
+        emit(
+            f"{name}.{backend}.{holders}.{label}_ms",
+            pct(ours, q),
+            "ms",
+            baseline=pct(raw, q),
+            target=2.0,
+        )
 
 
 # --------------------------------------------------------------------------- loss reports
@@ -352,7 +422,11 @@ def bench_written_loss(url: str, per_workstation: int) -> None:
         def _count(context: Any) -> None:
             error = context.sqlalchemy_exception
             if isinstance(error, sa_exc.DBAPIError) and sqlstate(error) in (
-                    "40001", "40P01", "23505", "55P03"):
+                "40001",
+                "40P01",
+                "23505",
+                "55P03",
+            ):
                 with lock:
                     outcomes["db_retry_errors"] += 1
 
@@ -362,12 +436,13 @@ def bench_written_loss(url: str, per_workstation: int) -> None:
         barrier.wait()
         for j, (holder_id, ssn) in enumerate(plans[t]):
             details = written_reports.WrittenLossInput(
-                "13883251234", ctx.now().date(), "解放碑", "遗失",
-                _typed(ssn))
+                "13883251234", ctx.now().date(), "解放碑", "遗失", _typed(ssn)
+            )
             start = time.perf_counter()
             try:
-                written_reports.register_written_loss(ctx, actor, holder_id, details,
-                                           f"bench-ws{t:02d}-{j:05d}")
+                written_reports.register_written_loss(
+                    ctx, actor, holder_id, details, f"bench-ws{t:02d}-{j:05d}"
+                )
                 kind = "ok"
             except ServiceError:
                 kind = "refused"
@@ -391,15 +466,24 @@ def bench_written_loss(url: str, per_workstation: int) -> None:
     raw_rate, raw_p99 = raw_insert_baseline(url, per_workstation * 3)
     check = db.create_engine_for(url)
     with check.connect() as conn:
-        dup_reports = conn.execute(text(
-            "SELECT count(*) FROM (SELECT card_id FROM loss_reports WHERE state IN "
-            "('open','confirmed') GROUP BY card_id HAVING count(*) > 1) d")).scalar_one()
-        dup_serials = conn.execute(text(
-            "SELECT count(*) FROM (SELECT serial FROM form_documents GROUP BY serial "
-            "HAVING count(*) > 1) d")).scalar_one()
-        gaps = conn.execute(text(
-            "SELECT count(*) FROM (SELECT office_id, year FROM form_documents GROUP BY "
-            "office_id, year HAVING max(sequence) <> count(*)) g")).scalar_one()
+        dup_reports = conn.execute(
+            text(
+                "SELECT count(*) FROM (SELECT card_id FROM loss_reports WHERE state IN "
+                "('open','confirmed') GROUP BY card_id HAVING count(*) > 1) d"
+            )
+        ).scalar_one()
+        dup_serials = conn.execute(
+            text(
+                "SELECT count(*) FROM (SELECT serial FROM form_documents GROUP BY serial "
+                "HAVING count(*) > 1) d"
+            )
+        ).scalar_one()
+        gaps = conn.execute(
+            text(
+                "SELECT count(*) FROM (SELECT office_id, year FROM form_documents GROUP BY "
+                "office_id, year HAVING max(sequence) <> count(*)) g"
+            )
+        ).scalar_one()
     check.dispose()
     prefix = f"written_loss.pg.{WORKSTATIONS}ws"
     emit(f"{prefix}.throughput", outcomes["ok"] / wall, "reports/s", baseline=raw_rate)
@@ -418,8 +502,10 @@ def raw_insert_baseline(url: str, per_thread: int) -> tuple[float, float]:
 
     info = pg_conninfo(url)
     with psycopg.connect(**info, autocommit=True) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS bench_raw_inserts (id bigserial PRIMARY KEY,"
-                      " card_id int NOT NULL, at timestamptz NOT NULL, note text)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_raw_inserts (id bigserial PRIMARY KEY,"
+            " card_id int NOT NULL, at timestamptz NOT NULL, note text)"
+        )
     latencies: list[float] = []
     lock = threading.Lock()
     barrier = threading.Barrier(WORKSTATIONS)
@@ -430,8 +516,10 @@ def raw_insert_baseline(url: str, per_thread: int) -> tuple[float, float]:
             barrier.wait()
             for j in range(per_thread):
                 start = time.perf_counter()
-                conn.execute("INSERT INTO bench_raw_inserts (card_id, at, note) "
-                             "VALUES (%s, now(), %s)", (t * 100000 + j, "遗失"))
+                conn.execute(
+                    "INSERT INTO bench_raw_inserts (card_id, at, note) VALUES (%s, now(), %s)",
+                    (t * 100000 + j, "遗失"),
+                )
                 conn.commit()
                 mine.append((time.perf_counter() - start) * 1000)
         with lock:
@@ -454,11 +542,14 @@ def report_sizes(url: str, holders: int) -> None:
     """Progress lines: each table's total size (heap + indexes + TOAST) and rows/holder."""
     engine = db.create_engine_for(url)
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT c.relname, pg_total_relation_size(c.oid), pg_relation_size(c.oid), "
-            "pg_indexes_size(c.oid), c.reltuples::bigint FROM pg_class c JOIN pg_namespace n "
-            "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = current_schema() "
-            "ORDER BY 2 DESC")).all()
+        rows = conn.execute(
+            text(
+                "SELECT c.relname, pg_total_relation_size(c.oid), pg_relation_size(c.oid), "
+                "pg_indexes_size(c.oid), c.reltuples::bigint FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = current_schema() "
+                "ORDER BY 2 DESC"
+            )
+        ).all()
     engine.dispose()
     total = sum(r[1] for r in rows)
     print(f"postgresql sizes at {holders} holders: total {total / 2**20:.1f} MB")
@@ -467,8 +558,10 @@ def report_sizes(url: str, holders: int) -> None:
         if tot < 64 * 1024:
             continue
         per = tuples / holders if holders else 0
-        print(f"{name} | {tot / 2**20:.2f} | {heap / 2**20:.2f} | {idx / 2**20:.2f} | "
-              f"{tuples} | {per:.2f} | {tot / tuples if tuples > 0 else 0:.0f}")
+        print(
+            f"{name} | {tot / 2**20:.2f} | {heap / 2**20:.2f} | {idx / 2**20:.2f} | "
+            f"{tuples} | {per:.2f} | {tot / tuples if tuples > 0 else 0:.0f}"
+        )
 
 
 # --------------------------------------------------------------------------- cold start
@@ -479,16 +572,26 @@ def bench_cold_start(repeat: int) -> None:
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
-                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+            subprocess.run(
+                [sys.executable, "-c", code],
+                cwd=ROOT,
+                check=True,
+                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            )
             times.append(time.perf_counter() - start)
         return statistics.median(times)
 
     bare = best("pass")
     emit("cold_start.import_ui_app", best("import counter_app.ui.app"), "s", baseline=bare)
-    emit("cold_start.import_services", best(
-        "import counter_app.services.records, counter_app.services.written_reports, "
-        "counter_app.services.search"), "s", baseline=bare)
+    emit(
+        "cold_start.import_services",
+        best(
+            "import counter_app.services.records, counter_app.services.written_reports, "
+            "counter_app.services.search"
+        ),
+        "s",
+        baseline=bare,
+    )
 
 
 # --------------------------------------------------------------------------- main
@@ -497,8 +600,9 @@ def bench_cold_start(repeat: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="10,000 holders")
-    parser.add_argument("--full", action="store_true",
-                        help="100,000 holders (1M: bench_scale.py --full)")
+    parser.add_argument(
+        "--full", action="store_true", help="100,000 holders (1M: bench_scale.py --full)"
+    )
     parser.add_argument("--sqlite-db", type=Path, help="an existing, filled SQLite file")
     parser.add_argument("--pg-url", help="an existing, filled PostgreSQL database URL")
     parser.add_argument("--holders", type=int)

@@ -42,8 +42,9 @@ def _wait_healthy(url: str, pki: Pki, process: subprocess.Popen[bytes]) -> None:
 
     from counter_app.remote.transport import client_ssl_context
 
-    context = client_ssl_context(pki.workstation_cert(WORKSTATION),
-                                 pki.workstation_key(WORKSTATION), pki.ca_cert)  # fmt: skip
+    context = client_ssl_context(
+        pki.workstation_cert(WORKSTATION), pki.workstation_key(WORKSTATION), pki.ca_cert
+    )
     for _ in range(300):
         if process.poll() is not None:
             raise SystemExit("counter-server 启动失败（见上方日志）")
@@ -85,9 +86,13 @@ def main() -> int:
         url = f"https://127.0.0.1:{args.port}"
         ws_settings = root / "workstation.toml"
         ws_text = workstation_settings_text(
-            workstation_id=WORKSTATION, office_code=OFFICE, server_url=url,
-            client_cert=str(crt), client_key=str(key), server_ca=str(pki.ca_cert),
-        ).replace('reader_name = ""', 'reader_name = "emulator"')  # fmt: skip
+            workstation_id=WORKSTATION,
+            office_code=OFFICE,
+            server_url=url,
+            client_cert=str(crt),
+            client_key=str(key),
+            server_ca=str(pki.ca_cert),
+        ).replace('reader_name = ""', 'reader_name = "emulator"')
         ws_settings.write_text(ws_text, encoding="utf-8")
         (root / "token.secret").write_text(secrets.token_hex(32) + "\n", encoding="ascii")
         (root / "server.toml").write_text(
@@ -112,8 +117,9 @@ def main() -> int:
             return 0
         env = {**os.environ, "COUNTER_SETTINGS": str(ws_settings)}
         env.pop("COUNTER_DB_URL", None)
-        return subprocess.call([str(bin_dir / "counter-app"), "--settings", str(ws_settings)],
-                               env=env)  # fmt: skip
+        return subprocess.call(
+            [str(bin_dir / "counter-app"), "--settings", str(ws_settings)], env=env
+        )
     finally:
         if server is not None and server.poll() is None:
             server.terminate()

@@ -49,21 +49,41 @@ with atheris.instrument_imports():
 
 TODAY = dt.date(2026, 3, 10)
 PROFILE = {
-    "card_number": "A12345674", "card_id_code": "500103D15600000512345678ABCDEF01",
-    "card_type": "3", "spec_version": "3.00", "init_org": "500000000000000000000001",
-    "issue_date": "2020-05-01", "expiry_date": "2030-05-01", "birth_date": "1985-07-15",
-    "ssn": "500103198507150012", "name": "张三", "gender": "1", "ethnicity": "01",
-    "birthplace": "500103", "pin": "123456", "pin_tries_max": 3, "pin_tries_left": 3,
+    "card_number": "A12345674",
+    "card_id_code": "500103D15600000512345678ABCDEF01",
+    "card_type": "3",
+    "spec_version": "3.00",
+    "init_org": "500000000000000000000001",
+    "issue_date": "2020-05-01",
+    "expiry_date": "2030-05-01",
+    "birth_date": "1985-07-15",
+    "ssn": "500103198507150012",
+    "name": "张三",
+    "gender": "1",
+    "ethnicity": "01",
+    "birthplace": "500103",
+    "pin": "123456",
+    "pin_tries_max": 3,
+    "pin_tries_left": 3,
     "app_state": "ok",
-}  # fmt: skip
+}
 BYTE_PARSERS: list[Callable[[bytes], object]] = [
-    parse_record, parse_tlv_sequence, parse_fci, decode_gbk, decode_ascii, bcd_decode,
-    bcd_date_decode, parse_response,
-]  # fmt: skip
+    parse_record,
+    parse_tlv_sequence,
+    parse_fci,
+    decode_gbk,
+    decode_ascii,
+    bcd_decode,
+    bcd_date_decode,
+    parse_response,
+]
 VALIDATORS: list[Callable[[str], object]] = [
-    lambda s: parse_id_number(s, TODAY), validate_name, normalise_name, validate_phone,
+    lambda s: parse_id_number(s, TODAY),
+    validate_name,
+    normalise_name,
+    validate_phone,
     check_card_number,
-]  # fmt: skip
+]
 RECORD_TAGS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 0x4E]
 
 
@@ -112,8 +132,11 @@ def one_input(data: bytes) -> None:
             if not _chinese(err.message) or not err.field or not err.code:
                 raise AssertionError(f"validation error without a message: {err!r}") from err
     else:
-        records = {tag: fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 40)) for tag in RECORD_TAGS
-                   if fdp.ConsumeBool()}  # fmt: skip
+        records = {
+            tag: fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 40))
+            for tag in RECORD_TAGS
+            if fdp.ConsumeBool()
+        }
         try:
             identity_from_records(records, fdp.ConsumeBytes(20), 3, "ok")
         except e.CardError as err:

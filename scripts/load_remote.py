@@ -62,14 +62,20 @@ def start_servers(
     for wid, worker in enumerate(plan["workers"]):
         pki.issue_workstation(remote_workstation(wid), worker["office"])
     secret = secrets.token_bytes(32)
-    settings = Settings(mode="test", db_url=url, office_code=plan["workers"][0]["office"],
-                        workstation_id="SERVER", four_eyes=False)  # fmt: skip
+    settings = Settings(
+        mode="test",
+        db_url=url,
+        office_code=plan["workers"][0]["office"],
+        workstation_id="SERVER",
+        four_eyes=False,
+    )
     context = mp.get_context("fork")
     urls, procs = [], []
     for _ in range(count):
         port = _free_port()
-        config = ServerConfig(settings=settings, pki_dir=pki.root, token_secret=secret,
-                              port=port, pool_size=20)  # fmt: skip
+        config = ServerConfig(
+            settings=settings, pki_dir=pki.root, token_secret=secret, port=port, pool_size=20
+        )
         proc = context.Process(target=_serve, args=(config,), daemon=True)
         proc.start()
         procs.append(proc)
@@ -95,8 +101,9 @@ def stop_servers(procs: list[Any]) -> None:
         proc.join(timeout=10)
 
 
-def remote_phase(cfg: dict[str, Any], barrier: Any, held: list[Any], doc: Any, rng: Any,
-                 key: Any) -> dict[str, Any]:  # fmt: skip
+def remote_phase(
+    cfg: dict[str, Any], barrier: Any, held: list[Any], doc: Any, rng: Any, key: Any
+) -> dict[str, Any]:
     """Log in through a server, then run the remote mix between two barrier waits."""
     from collections import Counter
 
@@ -113,8 +120,9 @@ def remote_phase(cfg: dict[str, Any], barrier: Any, held: list[Any], doc: Any, r
     workstation = remote_workstation(wid)
     pki = Pki(Path(remote["pki"]))
     base = remote["urls"][wid % len(remote["urls"])]
-    connection = ServerConnection(base, pki.workstation_cert(workstation),
-                                  pki.workstation_key(workstation), pki.ca_cert)  # fmt: skip
+    connection = ServerConnection(
+        base, pki.workstation_cert(workstation), pki.workstation_key(workstation), pki.ca_cert
+    )
     services = RemoteServices(connection)
     actor = services.login(cfg["plan"]["staff_no"], LOAD_PASSWORD).actor
     lat: dict[str, list[float]] = {}
@@ -131,8 +139,9 @@ def remote_phase(cfg: dict[str, Any], barrier: Any, held: list[Any], doc: Any, r
         return result
 
     def visit(h: Any) -> None:
-        s = timed("session", lambda: services.open_id_session(
-            actor, h.info["holder_id"], doc(h), "查询"))  # fmt: skip
+        s = timed(
+            "session", lambda: services.open_id_session(actor, h.info["holder_id"], doc(h), "查询")
+        )
         try:
             for _ in range(2):
                 which = rng.choice(list(Category))
@@ -145,9 +154,14 @@ def remote_phase(cfg: dict[str, Any], barrier: Any, held: list[Any], doc: Any, r
         import datetime as dt
 
         details = written_reports.WrittenLossInput(
-            "13883251234", dt.date.today() - dt.timedelta(days=1), "解放碑", "乘车时遗失", doc(h))
-        timed("written_loss", lambda: services.register_written_loss(
-            actor, h.info["holder_id"], details, key("rloss")))  # fmt: skip
+            "13883251234", dt.date.today() - dt.timedelta(days=1), "解放碑", "乘车时遗失", doc(h)
+        )
+        timed(
+            "written_loss",
+            lambda: services.register_written_loss(
+                actor, h.info["holder_id"], details, key("rloss")
+            ),
+        )
         h.state = "lost"
 
     def one_visit() -> None:

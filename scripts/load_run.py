@@ -65,11 +65,19 @@ from load_worker import run_worker  # noqa: E402
 #: Relations whose rows belong to one card, holder, workstation, office or key: a wait on
 #: them is between windows serving the same card/holder or the same office — not city-wide.
 LOCAL_RELATIONS = {
-    "audit_chains": "workstation", "form_serial_counters": "office", "cards": "card",
-    "loss_reports": "card", "replacement_applications": "card", "holder_sessions": "holder",
-    "idempotency_keys": "submission", "password_events": "card", "form_documents": "card",
-    "form_contents": "card", "service_cases": "holder", "case_counters": "office",
-}  # fmt: skip
+    "audit_chains": "workstation",
+    "form_serial_counters": "office",
+    "cards": "card",
+    "loss_reports": "card",
+    "replacement_applications": "card",
+    "holder_sessions": "holder",
+    "idempotency_keys": "submission",
+    "password_events": "card",
+    "form_documents": "card",
+    "form_contents": "card",
+    "service_cases": "holder",
+    "case_counters": "office",
+}
 _LOCK_SQL = """
 SELECT w.pid, w.locktype,
        COALESCE(w.relation, t.relation)::regclass::text AS rel,
@@ -154,18 +162,32 @@ def shared(counter: Counter[str]) -> int:
 
 
 def run_one(
-    url: str, conninfo: str, plan: dict[str, Any], n: int, latency: float,
-    args: argparse.Namespace, pins: dict[str, str], run_no: int,
+    url: str,
+    conninfo: str,
+    plan: dict[str, Any],
+    n: int,
+    latency: float,
+    args: argparse.Namespace,
+    pins: dict[str, str],
+    run_no: int,
     remote: dict[str, Any] | None = None,
-) -> list[dict[str, Any]]:  # fmt: skip
+) -> list[dict[str, Any]]:
     context = mp.get_context("fork")
     barrier = context.Barrier(n + 1)
     results = context.Queue()
     procs = []
     for wid in range(n):
-        cfg = {"wid": wid, "plan": plan["workers"][wid], "url": url, "latency_ms": latency,
-               "seconds": args.seconds, "seed": args.seed, "run": run_no, "pins": pins,
-               "remote": remote}
+        cfg = {
+            "wid": wid,
+            "plan": plan["workers"][wid],
+            "url": url,
+            "latency_ms": latency,
+            "seconds": args.seconds,
+            "seed": args.seed,
+            "run": run_no,
+            "pins": pins,
+            "remote": remote,
+        }
         proc = context.Process(target=run_worker, args=(cfg, barrier, results), daemon=True)
         proc.start()
         procs.append(proc)
@@ -226,29 +248,40 @@ def run_one(
         tput = len(ours) / args.seconds
         btput = len(raw) / args.seconds
         p99, bp99 = pct(ours, 0.99), pct(raw, 0.99)
-        rows.append({
-            "workers": n, "latency_ms": latency, "action": action, "count": len(ours),
-            "throughput": round(tput, 1), "p50_ms": pct(ours, 0.5), "p99_ms": p99,
-            "baseline_count": len(raw), "baseline_throughput": round(btput, 1),
-            "baseline_p50_ms": pct(raw, 0.5), "baseline_p99_ms": bp99,
-            "throughput_ratio": round(tput / btput, 3) if btput else None,
-            "p99_ratio": round(p99 / bp99, 3) if p99 and bp99 else None,
-            "statements": statements,
-            "shared_lock_waits": shared(service_waits),
-            "lock_waits": dict(service_waits), "baseline_lock_waits": dict(base_waits),
-            "lock_samples": sampler.samples.get("service", 0),
-            "errors": dict(errs),
-            "seals": sealer.sealed,
-            "seal_p99_ms": pct(sealer.durations, 0.99),
-        })  # fmt: skip
+        rows.append(
+            {
+                "workers": n,
+                "latency_ms": latency,
+                "action": action,
+                "count": len(ours),
+                "throughput": round(tput, 1),
+                "p50_ms": pct(ours, 0.5),
+                "p99_ms": p99,
+                "baseline_count": len(raw),
+                "baseline_throughput": round(btput, 1),
+                "baseline_p50_ms": pct(raw, 0.5),
+                "baseline_p99_ms": bp99,
+                "throughput_ratio": round(tput / btput, 3) if btput else None,
+                "p99_ratio": round(p99 / bp99, 3) if p99 and bp99 else None,
+                "statements": statements,
+                "shared_lock_waits": shared(service_waits),
+                "lock_waits": dict(service_waits),
+                "baseline_lock_waits": dict(base_waits),
+                "lock_samples": sampler.samples.get("service", 0),
+                "errors": dict(errs),
+                "seals": sealer.sealed,
+                "seal_p99_ms": pct(sealer.durations, 0.99),
+            }
+        )
         if remote:
             rows[-1].update(_remote_figures(outs, action, args.seconds, rows[-1]))
             rows[-1]["remote_shared_lock_waits"] = shared(remote_waits)
     return rows
 
 
-def _remote_figures(outs: list[dict[str, Any]], action: str, seconds: float,
-                    row: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+def _remote_figures(
+    outs: list[dict[str, Any]], action: str, seconds: float, row: dict[str, Any]
+) -> dict[str, Any]:
     """The action through counter-server, and the server's added latency per call: the
     remote p50/p99 minus the in-process p50/p99 of the same run (same workers, same
     database, the server processes sharing the machine's cores)."""
@@ -257,31 +290,57 @@ def _remote_figures(outs: list[dict[str, Any]], action: str, seconds: float,
     calls = [x for o in outs for x in (o["remote"] or {}).get("latencies", {}).get(action, [])]
     errs: Counter[str] = Counter()
     for o in outs:
-        errs.update({k: v for k, v in (o["remote"] or {}).get("errors", {}).items()
-                     if k.startswith(action)})  # fmt: skip
+        errs.update(
+            {k: v for k, v in (o["remote"] or {}).get("errors", {}).items() if k.startswith(action)}
+        )
     if not calls:
-        return {"remote_count": 0, "remote_note": NOT_REMOTE.get(action, "no call"),
-                "remote_errors": dict(errs)}  # fmt: skip
+        return {
+            "remote_count": 0,
+            "remote_note": NOT_REMOTE.get(action, "no call"),
+            "remote_errors": dict(errs),
+        }
     p50, p99 = pct(calls, 0.5), pct(calls, 0.99)
     return {
-        "remote_count": len(calls), "remote_throughput": round(len(calls) / seconds, 1),
-        "remote_p50_ms": p50, "remote_p99_ms": p99,
+        "remote_count": len(calls),
+        "remote_throughput": round(len(calls) / seconds, 1),
+        "remote_p50_ms": p50,
+        "remote_p99_ms": p99,
         "server_added_p50_ms": round(p50 - row["p50_ms"], 2) if p50 and row["p50_ms"] else None,
         "server_added_p99_ms": round(p99 - row["p99_ms"], 2) if p99 and row["p99_ms"] else None,
         "remote_errors": dict(errs),
-    }  # fmt: skip
+    }
 
 
 def _remote_table(rows: list[dict[str, Any]]) -> str:
-    head = ("workers", "action", "in-process p50", "via server /s", "p50", "p99",
-            "server adds p50", "adds p99", "note")  # fmt: skip
+    head = (
+        "workers",
+        "action",
+        "in-process p50",
+        "via server /s",
+        "p50",
+        "p99",
+        "server adds p50",
+        "adds p99",
+        "note",
+    )
     lines = ["via counter-server: " + " | ".join(head)]
     for r in rows:
-        lines.append(" | ".join(str(v) for v in (
-            r["workers"], r["action"], r["p50_ms"], r.get("remote_throughput", "-"),
-            r.get("remote_p50_ms", "-"), r.get("remote_p99_ms", "-"),
-            r.get("server_added_p50_ms", "-"), r.get("server_added_p99_ms", "-"),
-            r.get("remote_note", ""))))  # fmt: skip
+        lines.append(
+            " | ".join(
+                str(v)
+                for v in (
+                    r["workers"],
+                    r["action"],
+                    r["p50_ms"],
+                    r.get("remote_throughput", "-"),
+                    r.get("remote_p50_ms", "-"),
+                    r.get("remote_p99_ms", "-"),
+                    r.get("server_added_p50_ms", "-"),
+                    r.get("server_added_p99_ms", "-"),
+                    r.get("remote_note", ""),
+                )
+            )
+        )
     return "\n".join(lines)
 
 
@@ -297,39 +356,77 @@ def checks(url: str) -> dict[str, Any]:
             audit.seal(session)
             session.commit()
         with engine.connect() as conn:
-            dup_reports = conn.execute(text(
-                "SELECT count(*) FROM (SELECT card_id FROM loss_reports WHERE state IN "
-                "('open', 'confirmed') GROUP BY card_id HAVING count(*) > 1) x")).scalar_one()
-            serial_rows = conn.execute(text(
-                "SELECT d.office_id, d.year, count(*) AS n, count(DISTINCT d.sequence) AS k, "
-                "max(d.sequence) AS hi, max(c.last_sequence) AS counter "
-                "FROM form_documents d LEFT JOIN form_serial_counters c "
-                "ON c.office_id = d.office_id AND c.year = d.year "
-                "GROUP BY d.office_id, d.year")).all()  # fmt: skip
-            bad_serials = sum((r.n - r.k) + (r.hi - r.k) + max(0, (r.counter or 0) - r.hi)
-                              for r in serial_rows)  # fmt: skip
+            dup_reports = conn.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT card_id FROM loss_reports WHERE state IN "
+                    "('open', 'confirmed') GROUP BY card_id HAVING count(*) > 1) x"
+                )
+            ).scalar_one()
+            serial_rows = conn.execute(
+                text(
+                    "SELECT d.office_id, d.year, count(*) AS n, count(DISTINCT d.sequence) AS k, "
+                    "max(d.sequence) AS hi, max(c.last_sequence) AS counter "
+                    "FROM form_documents d LEFT JOIN form_serial_counters c "
+                    "ON c.office_id = d.office_id AND c.year = d.year "
+                    "GROUP BY d.office_id, d.year"
+                )
+            ).all()
+            bad_serials = sum(
+                (r.n - r.k) + (r.hi - r.k) + max(0, (r.counter or 0) - r.hi) for r in serial_rows
+            )
             events = conn.execute(text("SELECT count(*) FROM audit_events")).scalar_one()
         with db.session_factory(engine, read_only=True)() as session:
             report = audit.verify_chain(session)
-        return {"duplicate_active_reports": int(dup_reports),
-                "duplicate_or_missing_serials": int(bad_serials),
-                "audit_verify_ok": report.ok, "audit_events": int(events),
-                "audit_chains": report.chains, "seals": report.seals,
-                "audit_breaks": [b.reason for b in report.breaks][:5],
-                "serial_ranges": len(serial_rows)}  # fmt: skip
+        return {
+            "duplicate_active_reports": int(dup_reports),
+            "duplicate_or_missing_serials": int(bad_serials),
+            "audit_verify_ok": report.ok,
+            "audit_events": int(events),
+            "audit_chains": report.chains,
+            "seals": report.seals,
+            "audit_breaks": [b.reason for b in report.breaks][:5],
+            "serial_ranges": len(serial_rows),
+        }
     finally:
         engine.dispose()
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
-    head = ("workers", "lat ms", "action", "/s", "p50", "p99", "base /s", "base p99",
-            "ratio", "p99 ×", "stmts", "shared waits")  # fmt: skip
+    head = (
+        "workers",
+        "lat ms",
+        "action",
+        "/s",
+        "p50",
+        "p99",
+        "base /s",
+        "base p99",
+        "ratio",
+        "p99 ×",
+        "stmts",
+        "shared waits",
+    )
     lines = [" | ".join(head)]
     for r in rows:
-        lines.append(" | ".join(str(v) for v in (
-            r["workers"], r["latency_ms"], r["action"], r["throughput"], r["p50_ms"],
-            r["p99_ms"], r["baseline_throughput"], r["baseline_p99_ms"], r["throughput_ratio"],
-            r["p99_ratio"], r["statements"], r["shared_lock_waits"])))  # fmt: skip
+        lines.append(
+            " | ".join(
+                str(v)
+                for v in (
+                    r["workers"],
+                    r["latency_ms"],
+                    r["action"],
+                    r["throughput"],
+                    r["p50_ms"],
+                    r["p99_ms"],
+                    r["baseline_throughput"],
+                    r["baseline_p99_ms"],
+                    r["throughput_ratio"],
+                    r["p99_ratio"],
+                    r["statements"],
+                    r["shared_lock_waits"],
+                )
+            )
+        )
     return "\n".join(lines)
 
 
@@ -340,15 +437,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", default="0", help="one value or a comma list")
     parser.add_argument("--json", type=Path, metavar="FILE")
     parser.add_argument("--holders-per-worker", type=int, default=30)
-    parser.add_argument("--fill", type=int, default=10000,
-                        help="demo holders filled first, for realistic table sizes")
+    parser.add_argument(
+        "--fill",
+        type=int,
+        default=10000,
+        help="demo holders filled first, for realistic table sizes",
+    )
     parser.add_argument("--seal-every", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--pg-url", help="an existing database instead of a throwaway server")
-    parser.add_argument("--via-server", action="store_true",
-                        help="a third phase: the workstations through counter-server (mTLS)")
-    parser.add_argument("--servers", type=int, default=1, choices=(1, 2),
-                        help="counter-server processes for --via-server")
+    parser.add_argument(
+        "--via-server",
+        action="store_true",
+        help="a third phase: the workstations through counter-server (mTLS)",
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        choices=(1, 2),
+        help="counter-server processes for --via-server",
+    )
     args = parser.parse_args(argv)
     counts = [int(x) for x in args.workers.split(",") if x.strip()]
     latencies = [float(x) for x in args.latency_ms.split(",") if x.strip()]
@@ -366,8 +475,10 @@ def main(argv: list[str] | None = None) -> int:
         from sqlalchemy.engine import make_url
 
         u = make_url(url)
-        conninfo = (f"host={u.query.get('host')} port={u.query.get('port')} "
-                    f"user={u.username} dbname={u.database}")  # fmt: skip
+        conninfo = (
+            f"host={u.query.get('host')} port={u.query.get('port')} "
+            f"user={u.username} dbname={u.database}"
+        )
     else:
         from tests.pgserver import start_postgres
 
@@ -382,9 +493,11 @@ def main(argv: list[str] | None = None) -> int:
             fill_demo(engine, holders=args.fill, seed=1, as_of=dt.date.today())
             engine.dispose()
         plan = seed(url, max(counts), args.holders_per_worker)
-        print(f"set-up: {time.perf_counter() - started:.1f} s ({args.fill} demo holders, "
-              f"{max(counts)} workstations x {args.holders_per_worker} holders, 39 offices)",
-              flush=True)  # fmt: skip
+        print(
+            f"set-up: {time.perf_counter() - started:.1f} s ({args.fill} demo holders, "
+            f"{max(counts)} workstations x {args.holders_per_worker} holders, 39 offices)",
+            flush=True,
+        )
         remote = None
         if args.via_server:
             from load_remote import start_servers
@@ -392,10 +505,12 @@ def main(argv: list[str] | None = None) -> int:
             scratch = tempfile.mkdtemp(prefix="counter-load-pki-")
             urls, pki_dir, server_procs = start_servers(url, Path(scratch), plan, args.servers)
             remote = {"urls": urls, "pki": str(pki_dir)}
-            print(f"counter-server: {len(urls)} process(es) {', '.join(urls)} (mutual TLS); "
-                  "card operations (pin_change, lift) are not remote yet and are not run "
-                  "through the server; the full overview is not in the remote interface",
-                  flush=True)  # fmt: skip
+            print(
+                f"counter-server: {len(urls)} process(es) {', '.join(urls)} (mutual TLS); "
+                "card operations (pin_change, lift) are not remote yet and are not run "
+                "through the server; the full overview is not in the remote interface",
+                flush=True,
+            )
         rows: list[dict[str, Any]] = []
         pins: dict[str, str] = {}
         run_no = 0
@@ -409,16 +524,22 @@ def main(argv: list[str] | None = None) -> int:
                 if remote:
                     print(_remote_table(got), flush=True)
                 print(f"-- {n} workers, {latency} ms: {time.perf_counter() - t0:.1f} s", flush=True)
-        result = {"runs": rows, "checks": checks(url),
-                  "machine": {"cpus": os.cpu_count(), "load_avg": os.getloadavg()},
-                  "params": {k: str(v) for k, v in vars(args).items()}}  # fmt: skip
+        result = {
+            "runs": rows,
+            "checks": checks(url),
+            "machine": {"cpus": os.cpu_count(), "load_avg": os.getloadavg()},
+            "params": {k: str(v) for k, v in vars(args).items()},
+        }
         print(json.dumps(result["checks"], ensure_ascii=False), flush=True)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
         c = result["checks"]
-        ok = (c["duplicate_active_reports"] == 0 and c["duplicate_or_missing_serials"] == 0
-              and c["audit_verify_ok"])  # fmt: skip
+        ok = (
+            c["duplicate_active_reports"] == 0
+            and c["duplicate_or_missing_serials"] == 0
+            and c["audit_verify_ok"]
+        )
         return 0 if ok else 1
     finally:
         if server_procs:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Markdown tables from ``scripts/load --json`` files (for docs/BENCHMARKS.md).
 
-    .venv/bin/python scripts/load_table.py bench-results/load.json [more.json …]
+.venv/bin/python scripts/load_table.py bench-results/load.json [more.json …]
 """
 
 from __future__ import annotations
@@ -10,23 +10,55 @@ import json
 import sys
 from pathlib import Path
 
-ACTIONS = ("view", "overview", "search", "session", "written_loss", "pin_change", "lift",
-           "session_end")  # fmt: skip
+ACTIONS = (
+    "view",
+    "overview",
+    "search",
+    "session",
+    "written_loss",
+    "pin_change",
+    "lift",
+    "session_end",
+)
 
 
 def table(path: Path) -> str:
     data = json.loads(path.read_text())
-    out = ["| workers | latency ms | action | stmts | /s | p50 ms | p99 ms | raw /s | raw p99 ms "
-           "| throughput ratio | p99 ratio | shared lock waits |",
-           "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    rows = sorted(data["runs"], key=lambda r: (r["latency_ms"], r["workers"],
-                                              ACTIONS.index(r["action"])
-                                              if r["action"] in ACTIONS else 99))  # fmt: skip
+    out = [
+        "| workers | latency ms | action | stmts | /s | p50 ms | p99 ms | raw /s | raw p99 ms "
+        "| throughput ratio | p99 ratio | shared lock waits |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows = sorted(
+        data["runs"],
+        key=lambda r: (
+            r["latency_ms"],
+            r["workers"],
+            ACTIONS.index(r["action"]) if r["action"] in ACTIONS else 99,
+        ),
+    )
     for r in rows:
-        out.append("| " + " | ".join(str(x) for x in (
-            r["workers"], r["latency_ms"], r["action"], r["statements"], r["throughput"],
-            r["p50_ms"], r["p99_ms"], r["baseline_throughput"], r["baseline_p99_ms"],
-            r["throughput_ratio"], r["p99_ratio"], r["shared_lock_waits"])) + " |")  # fmt: skip
+        out.append(
+            "| "
+            + " | ".join(
+                str(x)
+                for x in (
+                    r["workers"],
+                    r["latency_ms"],
+                    r["action"],
+                    r["statements"],
+                    r["throughput"],
+                    r["p50_ms"],
+                    r["p99_ms"],
+                    r["baseline_throughput"],
+                    r["baseline_p99_ms"],
+                    r["throughput_ratio"],
+                    r["p99_ratio"],
+                    r["shared_lock_waits"],
+                )
+            )
+            + " |"
+        )
     waits: dict[str, int] = {}
     for r in data["runs"]:
         if r["action"] == rows[0]["action"]:
@@ -34,8 +66,10 @@ def table(path: Path) -> str:
                 waits[rel] = waits.get(rel, 0) + n
     out.append("")
     out.append(f"checks: {json.dumps(data['checks'], ensure_ascii=False)}")
-    out.append(f"lock waits sampled (all runs of this file, service phase, by relation): "
-               f"{json.dumps(waits, ensure_ascii=False) or '{}'}")
+    out.append(
+        f"lock waits sampled (all runs of this file, service phase, by relation): "
+        f"{json.dumps(waits, ensure_ascii=False) or '{}'}"
+    )
     out.append(f"machine: {json.dumps(data.get('machine'), ensure_ascii=False)}")
     return "\n".join(out)
 

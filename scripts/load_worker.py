@@ -50,8 +50,13 @@ def run_worker(cfg: dict[str, Any], barrier: Any, results: Any) -> None:
     try:
         results.put(_work(cfg, barrier))
     except BaseException as error:  # reported to the orchestrator
-        results.put({"wid": cfg["wid"], "fatal": f"{type(error).__name__}: {error}",
-                     "trace": traceback.format_exc()[-2000:]})  # fmt: skip
+        results.put(
+            {
+                "wid": cfg["wid"],
+                "fatal": f"{type(error).__name__}: {error}",
+                "trace": traceback.format_exc()[-2000:],
+            }
+        )
         try:
             barrier.abort()
         except Exception:
@@ -81,9 +86,12 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
     rng = random.Random(f"{cfg['seed']}-{wid}")
     workstation = f"LOAD-{cfg['run']}-{wid:03d}"
     engine = db.create_engine_for(
-        cfg["url"], lock_timeout_ms=5000, pool_size=2, max_overflow=1,
+        cfg["url"],
+        lock_timeout_ms=5000,
+        pool_size=2,
+        max_overflow=1,
         connect_args={"application_name": f"load-w{wid}"},
-    )  # fmt: skip
+    )
     capturing: dict[str, list[Op]] = {}
     current: list[str | None] = [None]
 
@@ -103,42 +111,74 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
 
     event.listen(engine, "before_cursor_execute", on_sql)
     event.listen(engine, "commit", on_commit)
-    settings = Settings(mode="test", four_eyes=False, office_code=plan["office"],
-                        workstation_id=workstation)  # fmt: skip
+    settings = Settings(
+        mode="test", four_eyes=False, office_code=plan["office"], workstation_id=workstation
+    )
     keys = SoftwareKeyProvider(TEST_KEYS)
     ctx = ServiceContext(db.session_factory(engine), settings, keys)
     with ctx.uow() as uow:
         staff, office = uow.session.execute(
-            select(Staff, Office).join(Office, Office.id == Staff.office_id)
-            .where(Staff.staff_no == plan["staff_no"])).one()  # fmt: skip
-        actor = Actor(staff.id, staff.staff_no, staff.name, Role(staff.role), office.id,
-                      office.code, office.name, OfficeKind(office.kind), office.district_code,
-                      workstation)  # fmt: skip
+            select(Staff, Office)
+            .join(Office, Office.id == Staff.office_id)
+            .where(Staff.staff_no == plan["staff_no"])
+        ).one()
+        actor = Actor(
+            staff.id,
+            staff.staff_no,
+            staff.name,
+            Role(staff.role),
+            office.id,
+            office.code,
+            office.name,
+            OfficeKind(office.kind),
+            office.district_code,
+            workstation,
+        )
     from counter_app.models import Card
 
     held: list[Held] = []
     with ctx.uow() as uow:
         mine = [h["card_id"] for h in plan["holders"]]
-        card_states = {r[0]: r[1] for r in uow.session.execute(
-            select(Card.id, Card.state).where(Card.id.in_(mine)))}
+        card_states = {
+            r[0]: r[1]
+            for r in uow.session.execute(select(Card.id, Card.state).where(Card.id.in_(mine)))
+        }
     pins: dict[str, str] = cfg.get("pins", {})
     for h in plan["holders"]:
         pin = pins.get(str(h["holder_id"]), FIRST_PIN)
         profile = {
-            "card_number": h["card_number"], "card_id_code": h["card_id_code"],
-            "card_type": "3", "spec_version": "3.00", "init_org": "500000000000000000000001",
-            "issue_date": "2020-05-01", "expiry_date": "2030-05-01",
-            "birth_date": "1975-01-01", "ssn": h["ssn"], "name": h["name"], "gender": "1",
-            "ethnicity": "01", "birthplace": h["district"], "pin": pin,
-            "pin_tries_max": 3, "pin_tries_left": 3, "app_state": "ok",
-        }  # fmt: skip
+            "card_number": h["card_number"],
+            "card_id_code": h["card_id_code"],
+            "card_type": "3",
+            "spec_version": "3.00",
+            "init_org": "500000000000000000000001",
+            "issue_date": "2020-05-01",
+            "expiry_date": "2030-05-01",
+            "birth_date": "1975-01-01",
+            "ssn": h["ssn"],
+            "name": h["name"],
+            "gender": "1",
+            "ethnicity": "01",
+            "birthplace": h["district"],
+            "pin": pin,
+            "pin_tries_max": 3,
+            "pin_tries_left": 3,
+            "app_state": "ok",
+        }
         state = card_states.get(h["card_id"], "active")
-        held.append(Held(h, EmulatedCard.from_profile(profile), pin,
-                         "active" if state == "active" else "lost"))  # fmt: skip
+        held.append(
+            Held(
+                h,
+                EmulatedCard.from_profile(profile),
+                pin,
+                "active" if state == "active" else "lost",
+            )
+        )
 
     def doc(h: Held) -> IdDocument:
-        return IdDocument(IdDocumentKind.RESIDENT_ID, h.info["ssn"],
-                          manual_reason=ManualReason.NO_READER)
+        return IdDocument(
+            IdDocumentKind.RESIDENT_ID, h.info["ssn"], manual_reason=ManualReason.NO_READER
+        )
 
     def client(h: Held) -> SocialSecurityCardClient:
         return SocialSecurityCardClient(InProcessTransport(h.card), keys)
@@ -179,8 +219,10 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
         return f"load-{cfg['run']}-{wid}-{op}-{counter[0]:06d}"
 
     def visit(h: Held, purpose: str = "查询") -> None:
-        s = timed("session", lambda: sessions.open_id_session(ctx, actor, h.info["holder_id"],
-                                                              doc(h), purpose))  # fmt: skip
+        s = timed(
+            "session",
+            lambda: sessions.open_id_session(ctx, actor, h.info["holder_id"], doc(h), purpose),
+        )
         try:
             timed("overview", lambda: records.full_overview(ctx, actor, s))
             for _ in range(2):
@@ -192,23 +234,38 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
 
     def written(h: Held) -> None:
         details = written_reports.WrittenLossInput(
-            "13883251234", dt.date.today() - dt.timedelta(days=1), "解放碑", "乘车时遗失", doc(h))
-        timed("written_loss", lambda: written_reports.register_written_loss(
-            ctx, actor, h.info["holder_id"], details, key("loss")))  # fmt: skip
+            "13883251234", dt.date.today() - dt.timedelta(days=1), "解放碑", "乘车时遗失", doc(h)
+        )
+        timed(
+            "written_loss",
+            lambda: written_reports.register_written_loss(
+                ctx, actor, h.info["holder_id"], details, key("loss")
+            ),
+        )
         h.state = "lost"
 
     def lift(h: Held) -> None:
-        timed("lift", lambda: lifting.lift_loss_report(
-            ctx, actor, client(h), pin(h.pin), doc(h), None, key("lift")))  # fmt: skip
+        timed(
+            "lift",
+            lambda: lifting.lift_loss_report(
+                ctx, actor, client(h), pin(h.pin), doc(h), None, key("lift")
+            ),
+        )
         h.state = "active"
 
     def pin_change(h: Held) -> None:
-        s = timed("session", lambda: sessions.open_id_session(ctx, actor, h.info["holder_id"],
-                                                              doc(h), "修改密码"))  # fmt: skip
+        s = timed(
+            "session",
+            lambda: sessions.open_id_session(ctx, actor, h.info["holder_id"], doc(h), "修改密码"),
+        )
         new = _new_pin(rng, h.pin)
         try:
-            timed("pin_change", lambda: change_pin(ctx, actor, s, client(h), pin(h.pin),
-                                                   pin(new), pin(new), doc(h)))  # fmt: skip
+            timed(
+                "pin_change",
+                lambda: change_pin(
+                    ctx, actor, s, client(h), pin(h.pin), pin(new), pin(new), doc(h)
+                ),
+            )
             h.pin = new
         finally:
             if h.card.to_profile()["pin"] == new:
@@ -230,7 +287,8 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
             try:
                 with ctx.uow() as uow:
                     state = uow.session.scalar(
-                        select(Card.state).where(Card.id == h.info["card_id"]))
+                        select(Card.state).where(Card.id == h.info["card_id"])
+                    )
                 h.state = "active" if state == "active" else "lost"
             except Exception as error:  # the next visit tries again
                 errors[f"state reread: {type(error).__name__}"] += 1
@@ -251,9 +309,14 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
     from sqlalchemy.engine import make_url
 
     u = make_url(cfg["url"])
-    conn = psycopg.connect(host=u.query.get("host"), port=u.query.get("port"), user=u.username,
-                           dbname=u.database, application_name=f"load-b{wid}",
-                           options="-c lock_timeout=5000")  # fmt: skip
+    conn = psycopg.connect(
+        host=u.query.get("host"),
+        port=u.query.get("port"),
+        user=u.username,
+        dbname=u.database,
+        application_name=f"load-b{wid}",
+        options="-c lock_timeout=5000",
+    )
     cur = conn.cursor()
     base: dict[str, list[float]] = {}
     base_errors: Counter[str] = Counter()
@@ -299,6 +362,11 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
 
         remote = remote_phase(cfg, barrier, held, doc, rng, key)
     statements = {n: sum(1 for o in ops if o[0] == "sql") for n, ops in done_ops.items()}
-    return {"wid": wid, "service": service, "baseline": {"latencies": base,
-            "errors": dict(base_errors)}, "statements": statements, "remote": remote,
-            "pins": {str(h.info["holder_id"]): h.pin for h in held}}  # fmt: skip
+    return {
+        "wid": wid,
+        "service": service,
+        "baseline": {"latencies": base, "errors": dict(base_errors)},
+        "statements": statements,
+        "remote": remote,
+        "pins": {str(h.info["holder_id"]): h.pin for h in held},
+    }

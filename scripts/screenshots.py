@@ -25,9 +25,21 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 #: File names of the retiree's record tabs, in tab order (``holder_view.CATEGORY_TABS``).
-RETIREE_TABS = ("card-state", "card-basic", "public", "employment", "social-insurance",
-                "medical", "assistance", "life-health", "pension", "unemployment", "injury",
-                "death", "maternity")
+RETIREE_TABS = (
+    "card-state",
+    "card-basic",
+    "public",
+    "employment",
+    "social-insurance",
+    "medical",
+    "assistance",
+    "life-health",
+    "pension",
+    "unemployment",
+    "injury",
+    "death",
+    "maternity",
+)
 RETIREE_CARD = 8  # 周国华 (A13058386), the ninth fixed demo holder; PIN 123456
 
 
@@ -104,8 +116,9 @@ def main() -> int:
         widget.grab().save(str(OUT / f"{name}.png"))
         print(OUT / f"{name}.png")
 
-    ws = gui.build_workstation(load_settings(), True, pool=InlinePool(), card_pool=InlinePool(),
-                               second_screen=False)
+    ws = gui.build_workstation(
+        load_settings(), True, pool=InlinePool(), card_pool=InlinePool(), second_screen=False
+    )
     gui.prepare_database(ws)
     login = gui.make_login(ws)
     login.resize(760, 640)

@@ -91,31 +91,57 @@ def seed(url: str, workers: int, per_worker: int) -> dict[str, Any]:
             s.flush()
             n = 0
             for w in range(workers):
-                staff = Staff(staff_no=f"YB500103-S{w:02d}", name=f"窗口{w}", office_id=office.id,
-                              role="subcenter_staff", password_hash="$argon2id$unused",
-                              must_change_password=False)  # fmt: skip
+                staff = Staff(
+                    staff_no=f"YB500103-S{w:02d}",
+                    name=f"窗口{w}",
+                    office_id=office.id,
+                    role="subcenter_staff",
+                    password_hash="$argon2id$unused",
+                    must_change_password=False,
+                )
                 s.add(staff)
                 holders = []
                 for _ in range(per_worker):
                     n += 1
-                    holder = Holder(ssn=ssn_for(n), name=f"持卡人{n:04d}", gender="1",
-                                    ethnicity="01", birth_date=dt.date(1980, 1, 1),
-                                    birthplace="500103", household_district="500103",
-                                    phone=f"1388325{n:04d}", address=f"重庆市渝中区测试路{n}号",
-                                    status="employed")  # fmt: skip
+                    holder = Holder(
+                        ssn=ssn_for(n),
+                        name=f"持卡人{n:04d}",
+                        gender="1",
+                        ethnicity="01",
+                        birth_date=dt.date(1980, 1, 1),
+                        birthplace="500103",
+                        household_district="500103",
+                        phone=f"1388325{n:04d}",
+                        address=f"重庆市渝中区测试路{n}号",
+                        status="employed",
+                    )
                     s.add(holder)
                     s.flush()
                     cid = f"500103D156000005{n:016X}"
-                    card = Card(holder_id=holder.id, card_number=card_number(n),
-                                card_id_code=cid, region_code="500103", card_type="3",
-                                spec_version="3.00", init_org="500000000000000000000001",
-                                issue_date=dt.date(2020, 5, 1), expiry_date=dt.date(2030, 5, 1),
-                                state="active")  # fmt: skip
+                    card = Card(
+                        holder_id=holder.id,
+                        card_number=card_number(n),
+                        card_id_code=cid,
+                        region_code="500103",
+                        card_type="3",
+                        spec_version="3.00",
+                        init_org="500000000000000000000001",
+                        issue_date=dt.date(2020, 5, 1),
+                        expiry_date=dt.date(2030, 5, 1),
+                        state="active",
+                    )
                     s.add(card)
                     s.flush()
-                    holders.append({"n": n, "holder_id": holder.id, "card_id": card.id,
-                                    "ssn": holder.ssn, "card_number": card.card_number,
-                                    "card_id_code": cid})  # fmt: skip
+                    holders.append(
+                        {
+                            "n": n,
+                            "holder_id": holder.id,
+                            "card_id": card.id,
+                            "ssn": holder.ssn,
+                            "card_number": card.card_number,
+                            "card_id_code": cid,
+                        }
+                    )
                 plan["workers"].append({"staff_no": staff.staff_no, "holders": holders})
             s.commit()
     finally:
@@ -183,9 +209,12 @@ def worker(args: argparse.Namespace) -> int:
     plan = json.loads(Path(args.plan).read_text())["workers"][args.wid]
     rng = random.Random(args.seed)
     engine = db.create_engine_for(
-        args.url, lock_timeout_ms=LOCK_TIMEOUT_MS, pool_size=3, max_overflow=2,
+        args.url,
+        lock_timeout_ms=LOCK_TIMEOUT_MS,
+        pool_size=3,
+        max_overflow=2,
         connect_args={"application_name": f"{APP_PREFIX}{args.wid}", "connect_timeout": 3},
-    )  # fmt: skip
+    )
     settings = Settings(
         mode="test",
         four_eyes=False,
@@ -203,17 +232,23 @@ def worker(args: argparse.Namespace) -> int:
     hard_stop = until + GRACE_S
 
     def transient(error: BaseException) -> bool:
-        return isinstance(error, (DatabaseUnavailable, ConcurrentChange, sa_exc.DBAPIError,
-                                  sa_exc.PendingRollbackError))  # fmt: skip
+        return isinstance(
+            error,
+            (DatabaseUnavailable, ConcurrentChange, sa_exc.DBAPIError, sa_exc.PendingRollbackError),
+        )
 
     def note(error: BaseException) -> None:
         name = type(error).__name__
         if isinstance(error, sa_exc.DBAPIError):
             # A database error the services did not turn into a message: where it came from.
-            frames = [f for f in traceback.extract_tb(error.__traceback__)
-                      if "counter_app" in f.filename]  # fmt: skip
-            where = (f"{Path(frames[0].filename).stem}.{frames[0].name}" if frames
-                     else "the soak's own read")  # fmt: skip
+            frames = [
+                f for f in traceback.extract_tb(error.__traceback__) if "counter_app" in f.filename
+            ]
+            where = (
+                f"{Path(frames[0].filename).stem}.{frames[0].name}"
+                if frames
+                else "the soak's own read"
+            )
             name = f"raw {name} from {where}"
         errors[name] += 1
         samples.setdefault(name, str(error).splitlines()[0][:200])
@@ -236,28 +271,51 @@ def worker(args: argparse.Namespace) -> int:
     def load_actor() -> Actor:
         with ctx.uow() as uow:
             staff, office = uow.session.execute(
-                select(Staff, Office).join(Office, Office.id == Staff.office_id)
-                .where(Staff.staff_no == plan["staff_no"])).one()  # fmt: skip
-            return Actor(staff.id, staff.staff_no, staff.name, Role(staff.role), office.id,
-                         office.code, office.name, OfficeKind(office.kind),
-                         office.district_code, settings.workstation_id)  # fmt: skip
+                select(Staff, Office)
+                .join(Office, Office.id == Staff.office_id)
+                .where(Staff.staff_no == plan["staff_no"])
+            ).one()
+            return Actor(
+                staff.id,
+                staff.staff_no,
+                staff.name,
+                Role(staff.role),
+                office.id,
+                office.code,
+                office.name,
+                OfficeKind(office.kind),
+                office.district_code,
+                settings.workstation_id,
+            )
 
     actor = retrying(load_actor)
     held = []
     for h in plan["holders"]:
         profile = {
-            "card_number": h["card_number"], "card_id_code": h["card_id_code"],
-            "card_type": "3", "spec_version": "3.00", "init_org": "500000000000000000000001",
-            "issue_date": "2020-05-01", "expiry_date": "2030-05-01",
-            "birth_date": "1980-01-01", "ssn": h["ssn"], "name": f"持卡人{h['n']:04d}",
-            "gender": "1", "ethnicity": "01", "birthplace": "500103", "pin": FIRST_PIN,
-            "pin_tries_max": 3, "pin_tries_left": 3, "app_state": "ok",
-        }  # fmt: skip
+            "card_number": h["card_number"],
+            "card_id_code": h["card_id_code"],
+            "card_type": "3",
+            "spec_version": "3.00",
+            "init_org": "500000000000000000000001",
+            "issue_date": "2020-05-01",
+            "expiry_date": "2030-05-01",
+            "birth_date": "1980-01-01",
+            "ssn": h["ssn"],
+            "name": f"持卡人{h['n']:04d}",
+            "gender": "1",
+            "ethnicity": "01",
+            "birthplace": "500103",
+            "pin": FIRST_PIN,
+            "pin_tries_max": 3,
+            "pin_tries_left": 3,
+            "app_state": "ok",
+        }
         held.append(Held(h, EmulatedCard.from_profile(profile), FIRST_PIN))
 
     def doc(h: Held) -> IdDocument:
-        return IdDocument(IdDocumentKind.RESIDENT_ID, h.info["ssn"],
-                          manual_reason=ManualReason.NO_READER)
+        return IdDocument(
+            IdDocumentKind.RESIDENT_ID, h.info["ssn"], manual_reason=ManualReason.NO_READER
+        )
 
     def client(h: Held) -> SocialSecurityCardClient:
         return SocialSecurityCardClient(InProcessTransport(h.card), keys)
@@ -361,8 +419,9 @@ def worker(args: argparse.Namespace) -> int:
         while True:
             attempt += 1
             try:
-                r = change_pin(ctx, actor, session, client(h), pin(h.pin), pin(new), pin(new),
-                               doc(h))
+                r = change_pin(
+                    ctx, actor, session, client(h), pin(h.pin), pin(new), pin(new), doc(h)
+                )
                 break
             except Exception as error:
                 changed = h.card.to_profile()["pin"] == new
@@ -371,9 +430,14 @@ def worker(args: argparse.Namespace) -> int:
                     # holder's PIN is the new one; nothing acknowledged to the clerk.
                     h.pin = new
                     stats["pin_card_changed_unacknowledged"] += 1
-                    journal.write({"op": "pin_change_unacknowledged", "wid": args.wid,
-                                   "holder_id": h.info["holder_id"],
-                                   "error": type(error).__name__})  # fmt: skip
+                    journal.write(
+                        {
+                            "op": "pin_change_unacknowledged",
+                            "wid": args.wid,
+                            "holder_id": h.info["holder_id"],
+                            "error": type(error).__name__,
+                        }
+                    )
                     raise
                 if not transient(error) or attempt >= MAX_ATTEMPTS or time.time() > hard_stop:
                     raise
@@ -436,8 +500,15 @@ def worker(args: argparse.Namespace) -> int:
 class Chaos(threading.Thread):
     """Kills workers' backends every ``interval`` seconds; restarts the server once."""
 
-    def __init__(self, server: Any, dbname: str, until: float, interval: float,
-                 restart_at: float | None, seed: int) -> None:  # fmt: skip
+    def __init__(
+        self,
+        server: Any,
+        dbname: str,
+        until: float,
+        interval: float,
+        restart_at: float | None,
+        seed: int,
+    ) -> None:
         super().__init__(name="chaos", daemon=True)
         self.server, self.dbname, self.until = server, dbname, until
         self.interval, self.restart_at = interval, restart_at
@@ -461,11 +532,17 @@ class Chaos(threading.Thread):
                 continue
             try:
                 if conn is None:
-                    conn = psycopg.connect(self.server.conninfo(self.dbname), autocommit=True,
-                                           connect_timeout=3)  # fmt: skip
-                pids = [r[0] for r in conn.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND application_name LIKE %s", (APP_PREFIX + "%",)).fetchall()]  # fmt: skip
+                    conn = psycopg.connect(
+                        self.server.conninfo(self.dbname), autocommit=True, connect_timeout=3
+                    )
+                pids = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND application_name LIKE %s",
+                        (APP_PREFIX + "%",),
+                    ).fetchall()
+                ]
                 for pid in self.rng.sample(pids, min(len(pids), self.rng.choice((1, 1, 2)))):
                     row = conn.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
                     self.kills += bool(row and row[0])
@@ -479,9 +556,19 @@ class Chaos(threading.Thread):
             conn.close()
 
     def _restart(self) -> None:
-        argv = [str(self.server.bindir / "pg_ctl"), "-D", str(self.server.data_dir), "-l",
-                str(self.server.root / "server.log"), "-m", "fast", "-w", "-t", "60",
-                "restart"]  # fmt: skip
+        argv = [
+            str(self.server.bindir / "pg_ctl"),
+            "-D",
+            str(self.server.data_dir),
+            "-l",
+            str(self.server.root / "server.log"),
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "restart",
+        ]
         if self.server.run_as:
             argv = ["runuser", "-u", self.server.run_as, "--", *argv]
         started = time.monotonic()
@@ -501,8 +588,13 @@ def verify(url: str, journals: list[Path]) -> dict[str, Any]:
     from counter_app import db
     from counter_app.services import audit
 
-    entries = [json.loads(line) for path in journals if path.exists()
-               for line in path.read_text().splitlines() if line.strip()]  # fmt: skip
+    entries = [
+        json.loads(line)
+        for path in journals
+        if path.exists()
+        for line in path.read_text().splitlines()
+        if line.strip()
+    ]
     acked = [e for e in entries if e["op"] != "pin_change_unacknowledged"]
     problems: list[str] = []
     engine = db.create_engine_for(url)
@@ -666,12 +758,33 @@ def orchestrate(args: argparse.Namespace) -> int:
         for wid in range(args.workers):
             journal = work / f"journal-{wid}.jsonl"
             journals.append(journal)
-            procs.append(subprocess.Popen(
-                [sys.executable, str(Path(__file__).resolve()), "worker", "--url", url,
-                 "--plan", str(work / "plan.json"), "--wid", str(wid), "--until", str(until),
-                 "--journal", str(journal), "--seed", str(args.seed * 100 + wid),
-                 "--lost-ack", str(args.lost_ack)],
-                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))  # fmt: skip
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        str(Path(__file__).resolve()),
+                        "worker",
+                        "--url",
+                        url,
+                        "--plan",
+                        str(work / "plan.json"),
+                        "--wid",
+                        str(wid),
+                        "--until",
+                        str(until),
+                        "--journal",
+                        str(journal),
+                        "--seed",
+                        str(args.seed * 100 + wid),
+                        "--lost-ack",
+                        str(args.lost_ack),
+                    ],
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
         restart_at = None if args.no_restart else time.time() + duration * 0.45
         chaos = Chaos(server, dbname, until, args.kill_interval, restart_at, args.seed)
         chaos.start()

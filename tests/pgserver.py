@@ -79,8 +79,7 @@ class PgServer:
 
     def url_for(self, dbname: str) -> str:
         return (
-            f"postgresql+psycopg://{SERVER_USER}@/{dbname}"
-            f"?host={self.socket_dir}&port={self.port}"
+            f"postgresql+psycopg://{SERVER_USER}@/{dbname}?host={self.socket_dir}&port={self.port}"
         )
 
     def conninfo(self, dbname: str = "postgres") -> str:
@@ -114,8 +113,11 @@ class PgServer:
             return
         self.stopped = True
         with contextlib.suppress(subprocess.SubprocessError, OSError):
-            _run(self.run_as, [str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
-                               "-m", "fast", "-w", "stop"], timeout=60)
+            _run(
+                self.run_as,
+                [str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
+                timeout=60,
+            )
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -145,15 +147,43 @@ def start_postgres() -> PgServer:
         os.chown(root, entry.pw_uid, entry.pw_gid)
     server = PgServer(bindir=bindir, root=root, port=_free_port(), run_as=run_as)
     try:
-        _run(run_as, [str(bindir / "initdb"), "-D", str(server.data_dir), "-U", SERVER_USER,
-                      "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], timeout=120)
+        _run(
+            run_as,
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(server.data_dir),
+                "-U",
+                SERVER_USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            timeout=120,
+        )
         options = (
             f"-p {server.port} -k {root} -c listen_addresses='' -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        _run(run_as, [str(bindir / "pg_ctl"), "-D", str(server.data_dir), "-l",
-                      str(root / "server.log"), "-o", options, "-w", "-t", "60", "start"],
-             timeout=90)
+        _run(
+            run_as,
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(server.data_dir),
+                "-l",
+                str(root / "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            timeout=90,
+        )
         _wait_ready(server)
     except (subprocess.SubprocessError, OSError, PostgresUnavailable) as exc:
         log = _tail(root / "server.log")

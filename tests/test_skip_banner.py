@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SAMPLE = '''
+SAMPLE = """
 import pytest
 
 @pytest.mark.postgres
@@ -23,26 +23,46 @@ def test_plain_skip_is_not_a_real_component():
 
 def test_runs():
     assert True
-'''
-CONFTEST = '''
+"""
+CONFTEST = """
 from tests.skip_banner import register
 
 def pytest_configure(config):
     register(config)
-'''
+"""
 
 
 def run_sample(tmp_path: Path) -> tuple[str, str]:
     (tmp_path / "test_sample.py").write_text(SAMPLE)
     (tmp_path / "conftest.py").write_text(CONFTEST)
     report = tmp_path / "skips.txt"
-    env = dict(os.environ, COUNTER_SKIP_REPORT=str(report),
-               PYTHONPATH=str(Path(__file__).resolve().parents[1]))  # fmt: skip
+    env = dict(
+        os.environ,
+        COUNTER_SKIP_REPORT=str(report),
+        PYTHONPATH=str(Path(__file__).resolve().parents[1]),
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull,
-         "--rootdir", str(tmp_path), "-o", "markers=postgres\npcsc\ngui", str(tmp_path)],
-        capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            os.devnull,
+            "--rootdir",
+            str(tmp_path),
+            "-o",
+            "markers=postgres\npcsc\ngui",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout, report.read_text(encoding="utf-8")
 
@@ -61,9 +81,29 @@ def test_a_run_without_such_skips_writes_an_empty_report(tmp_path: Path) -> None
     (tmp_path / "test_ok.py").write_text("def test_ok():\n    assert True\n")
     (tmp_path / "conftest.py").write_text(CONFTEST)
     report = tmp_path / "skips.txt"
-    env = dict(os.environ, COUNTER_SKIP_REPORT=str(report),
-               PYTHONPATH=str(Path(__file__).resolve().parents[1]))  # fmt: skip
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c",
-                    os.devnull, "--rootdir", str(tmp_path), str(tmp_path)],
-                   capture_output=True, text=True, env=env, cwd=tmp_path, check=True)  # fmt: skip
+    env = dict(
+        os.environ,
+        COUNTER_SKIP_REPORT=str(report),
+        PYTHONPATH=str(Path(__file__).resolve().parents[1]),
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            os.devnull,
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+    )
     assert report.read_text(encoding="utf-8") == ""

@@ -115,9 +115,7 @@ class InProcessServices(CounterServices):
     ) -> None:
         document_check.check_session_document(self.ctx, actor, session, document, purpose)
 
-    def end_session(
-        self, actor: Actor, session: HolderSession, why: str = "done"
-    ) -> AccessSummary:
+    def end_session(self, actor: Actor, session: HolderSession, why: str = "done") -> AccessSummary:
         return sessions.end_session(self.ctx, actor, session, why)
 
     def card_removed(self, session: HolderSession) -> None:
@@ -134,9 +132,7 @@ class InProcessServices(CounterServices):
     def overview(self, actor: Actor, session: HolderSession | None) -> HolderOverview:
         return records.overview(self.ctx, actor, session)
 
-    def category(
-        self, actor: Actor, session: HolderSession | None, which: Category | str
-    ) -> Any:
+    def category(self, actor: Actor, session: HolderSession | None, which: Category | str) -> Any:
         return records.category(self.ctx, actor, session, which)
 
     def reveal_ssn(self, actor: Actor, session: HolderSession | None) -> str:
@@ -156,8 +152,9 @@ class InProcessServices(CounterServices):
         *,
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult:
-        return pin_change.change_pin(self.ctx, actor, session, client, old, new1, new2,
-                                     document, pinpad=pinpad)  # fmt: skip
+        return pin_change.change_pin(
+            self.ctx, actor, session, client, old, new1, new2, document, pinpad=pinpad
+        )
 
     def pin_reset_digest(self, actor: Actor, session: HolderSession, submission: str = "") -> str:
         return pin_reset.pin_reset_digest(actor, session, submission)
@@ -173,8 +170,9 @@ class InProcessServices(CounterServices):
         approval: ApprovalLike | None,
         submission: str = "",
     ) -> PasswordResult:
-        return pin_reset.reset_pin(self.ctx, actor, session, client, document, new1, new2,
-                                   approval, submission)  # fmt: skip
+        return pin_reset.reset_pin(
+            self.ctx, actor, session, client, document, new1, new2, approval, submission
+        )
 
     def unblock_pin(
         self,
@@ -186,8 +184,7 @@ class InProcessServices(CounterServices):
         *,
         pin: PinBuffer | None = None,
     ) -> UnblockResult:
-        return pin_reset.unblock_pin(self.ctx, actor, session, client, document, approval,
-                                     pin=pin)  # fmt: skip
+        return pin_reset.unblock_pin(self.ctx, actor, session, client, document, approval, pin=pin)
 
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike
@@ -202,8 +199,9 @@ class InProcessServices(CounterServices):
         request_digest: str,
         action: str = "approve",
     ) -> SupervisorApproval:
-        row = approvals.verify_supervisor_approval(self.ctx, actor, staff_no, password,
-                                                   request_digest, action)  # fmt: skip
+        row = approvals.verify_supervisor_approval(
+            self.ctx, actor, staff_no, password, request_digest, action
+        )
         return SupervisorApproval(int(row.id), staff_no.strip().upper())
 
     def four_eyes_required(self) -> bool:
@@ -214,8 +212,9 @@ class InProcessServices(CounterServices):
     def register_written_loss(
         self, actor: Actor, holder_id: int, details: WrittenLossInput, idempotency_key: str
     ) -> WrittenLossResult:
-        return written_reports.register_written_loss(self.ctx, actor, holder_id, details,
-                                                     idempotency_key)  # fmt: skip
+        return written_reports.register_written_loss(
+            self.ctx, actor, holder_id, details, idempotency_key
+        )
 
     def lift_digest(self, actor: Actor, identity: CardIdentity, idempotency_key: str) -> str:
         return lifting.lift_digest(actor, identity, idempotency_key)
@@ -236,14 +235,14 @@ class InProcessServices(CounterServices):
         *,
         pinpad: SecurePinPad | None = None,
     ) -> LiftResult:
-        return lifting.lift_loss_report(self.ctx, actor, client, pin, document, approval,
-                                        idempotency_key, pinpad=pinpad)  # fmt: skip
+        return lifting.lift_loss_report(
+            self.ctx, actor, client, pin, document, approval, idempotency_key, pinpad=pinpad
+        )
 
     def apply_replacement(
         self, actor: Actor, holder_id: int, document: IdDocumentLike, idempotency_key: str
     ) -> ReplacementResult:
-        return replacement.apply_replacement(self.ctx, actor, holder_id, document,
-                                             idempotency_key)  # fmt: skip
+        return replacement.apply_replacement(self.ctx, actor, holder_id, document, idempotency_key)
 
     def count_lapsing_phone_reports(self, actor: Actor, within_days: int | None = None) -> int:
         return phone_reports.count_lapsing_phone_reports(self.ctx, actor, within_days)

@@ -232,9 +232,7 @@ class CounterServices(ABC):
     ) -> ReplacementResult: ...
 
     @abstractmethod
-    def count_lapsing_phone_reports(
-        self, actor: Actor, within_days: int | None = None
-    ) -> int: ...
+    def count_lapsing_phone_reports(self, actor: Actor, within_days: int | None = None) -> int: ...
 
     @abstractmethod
     def lapsing_phone_reports(

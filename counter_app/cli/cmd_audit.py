@@ -26,10 +26,11 @@ CHECKPOINT_GRACE = dt.timedelta(minutes=10)
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
-        "audit", help="审计日志: 完整性校验、封存、每日校验点 (audit trail)",
+        "audit",
+        help="审计日志: 完整性校验、封存、每日校验点 (audit trail)",
         description="审计日志哈希链（每个工作站一条链）: 校验完整性（报告每条链的第一个断点）、"
-                    "封存全部链头、生成每日校验点。",
-    )  # fmt: skip
+        "封存全部链头、生成每日校验点。",
+    )
     commands = parser.add_subparsers(dest="audit_command", metavar="ACTION")
     parser.set_defaults(func=lambda _args: _help(parser))
 
@@ -38,14 +39,22 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     verify.set_defaults(func=cmd_verify)
 
     seal = commands.add_parser("seal", help="封存全部链头（默克尔根），可定期运行")
-    seal.add_argument("--every", type=float, metavar="SECONDS",
-                      help="每隔 SECONDS 秒封存一次，直到中断 (默认: 只封存一次)")  # fmt: skip
+    seal.add_argument(
+        "--every",
+        type=float,
+        metavar="SECONDS",
+        help="每隔 SECONDS 秒封存一次，直到中断 (默认: 只封存一次)",
+    )
     seal.add_argument("--db", metavar="URL", help="数据库 URL")
     seal.set_defaults(func=cmd_seal)
 
     checkpoint = commands.add_parser("checkpoint", help="记录某日结束时的封存 (每日报表用)")
-    checkpoint.add_argument("--day", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
-                            help="日期 (默认: 昨天, 北京时间)")  # fmt: skip
+    checkpoint.add_argument(
+        "--day",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="日期 (默认: 昨天, 北京时间)",
+    )
     checkpoint.add_argument("--db", metavar="URL", help="数据库 URL")
     checkpoint.set_defaults(func=cmd_checkpoint)
 
@@ -74,8 +83,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if report.ok:
         print(f"审计日志完整: {report.count} 条事件，{report.chains} 条链，{report.seals} 个封存")
         return 0
-    print(f"审计日志被篡改: {len(report.breaks)} 处断点（其余 {report.count} 条事件完整）",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"审计日志被篡改: {len(report.breaks)} 处断点（其余 {report.count} 条事件完整）",
+        file=sys.stderr,
+    )
     for broken in report.breaks:
         print(f"  {broken.chain}: 第一个断点在 {broken.seq}: {broken.reason}", file=sys.stderr)
     return 1
@@ -112,8 +123,9 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     now = dt.datetime.now(dt.UTC)
     day = args.day or (now.astimezone(SHANGHAI).date() - dt.timedelta(days=1))
     if now < day_bounds(day)[1] + CHECKPOINT_GRACE:
-        print(f"{day.isoformat()} 尚未结束（或结束不到 10 分钟），请稍后再生成校验点",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"{day.isoformat()} 尚未结束（或结束不到 10 分钟），请稍后再生成校验点", file=sys.stderr
+        )
         return 1
     engine = db.create_engine_for(_url(args))
     try:

@@ -138,10 +138,12 @@ def cmd_read(args: argparse.Namespace) -> int:
         ("规范版本", data["spec_version"]),
         ("发卡日期", data["issue_date"] or ""),
         ("有效期至", data["expiry_date"] or ""),
-        ("密码剩余次数", "（不可查询）" if data["pin_tries_left"] is None
-         else str(data["pin_tries_left"])),
+        (
+            "密码剩余次数",
+            "（不可查询）" if data["pin_tries_left"] is None else str(data["pin_tries_left"]),
+        ),
         ("社保应用", _APP_STATE.get(data["app_state"], data["app_state"])),
-    ]  # fmt: skip
+    ]
     for label, value in rows:
         print(f"{label}：{value}")
     print("iReadCardBas：" + identity.ireadcardbas(settings.workstation_id, serial))

@@ -65,9 +65,11 @@ def _check(args: argparse.Namespace) -> int:
         if args.db is None:
             db.upgrade(url)
         elif db.current_revision(url) != db.head_revision():
-            print(f"数据库不在最新版本 ({db.current_revision(url) or 'base'} ≠ "
-                  f"{db.head_revision()})，请先运行 `counter-admin db upgrade`。",
-                  file=sys.stderr)
+            print(
+                f"数据库不在最新版本 ({db.current_revision(url) or 'base'} ≠ "
+                f"{db.head_revision()})，请先运行 `counter-admin db upgrade`。",
+                file=sys.stderr,
+            )
             return 1
         diffs = db.check(url)
     if diffs:

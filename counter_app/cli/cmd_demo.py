@@ -26,11 +26,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--holders", type=int, default=2000, help="参保人数 (default 2000)")
     parser.add_argument("--seed", type=int, default=2024, help="随机种子 (same seed, same data)")
     parser.add_argument("--db", help="数据库 URL (default: settings / COUNTER_DB_URL)")
-    parser.add_argument("--profiles", type=Path,
-                        help="为每张卡和每位参保人的身份证写出模拟配置 JSON 的目录 "
-                             "(card and ID card emulator profiles)")
-    parser.add_argument("--as-of", type=dt.date.fromisoformat,
-                        help="演示数据的“今天” YYYY-MM-DD (default: today, Asia/Shanghai)")
+    parser.add_argument(
+        "--profiles",
+        type=Path,
+        help="为每张卡和每位参保人的身份证写出模拟配置 JSON 的目录 "
+        "(card and ID card emulator profiles)",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
+        help="演示数据的“今天” YYYY-MM-DD (default: today, Asia/Shanghai)",
+    )
     parser.set_defaults(func=_demo_data)
 
 
@@ -39,18 +45,23 @@ def _demo_data(args: argparse.Namespace) -> int:
         print("错误: --holders 至少为 1", file=sys.stderr)
         return 2
     url = database_url(args)
-    app = compose(settings_from(getattr(args, "settings", None)), database_url=url,
-                  load_keys=False)  # fmt: skip
+    app = compose(settings_from(getattr(args, "settings", None)), database_url=url, load_keys=False)
     settings, engine = app.settings, app.engine
     assert engine is not None
     try:
         db.upgrade(url)
-        summary = fill_demo(engine, holders=args.holders, seed=args.seed, as_of=args.as_of,
-                            profiles_dir=args.profiles,
-                            phone_validity_days=settings.phone_report_validity_days,
-                            service_cases=True)
-        idcards = (write_idcard_profiles(engine, args.profiles, summary.as_of)
-                   if args.profiles else 0)
+        summary = fill_demo(
+            engine,
+            holders=args.holders,
+            seed=args.seed,
+            as_of=args.as_of,
+            profiles_dir=args.profiles,
+            phone_validity_days=settings.phone_report_validity_days,
+            service_cases=True,
+        )
+        idcards = (
+            write_idcard_profiles(engine, args.profiles, summary.as_of) if args.profiles else 0
+        )
     except DemoDataError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 1
@@ -61,8 +72,10 @@ def _demo_data(args: argparse.Namespace) -> int:
     finally:
         app.close()
     rows = sum(summary.rows.values())
-    print(f"演示数据已生成: {summary.holders} 名参保人, {rows} 行, 种子 {summary.seed}, "
-          f"基准日 {summary.as_of}, 用时 {summary.seconds:.1f} 秒")
+    print(
+        f"演示数据已生成: {summary.holders} 名参保人, {rows} 行, 种子 {summary.seed}, "
+        f"基准日 {summary.as_of}, 用时 {summary.seconds:.1f} 秒"
+    )
     if args.profiles:
         print(f"模拟卡配置: {summary.profiles} 个文件写入 {args.profiles}")
         print(f"身份证模拟档案: {idcards} 个文件 (idcard-<身份证号>.json) 写入 {args.profiles}")

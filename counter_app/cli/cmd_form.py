@@ -27,7 +27,8 @@ KINDS = ("loss", "lift", "pin-reset", "unblock", "replacement", "access-slip")
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
-        "form", help="表单: 样本、真伪核验、补打 (printed forms)",
+        "form",
+        help="表单: 样本、真伪核验、补打 (printed forms)",
         description="打印表单: 生成样本、核验扫描的表单二维码、补打已签发的表单。",
     )
     commands = parser.add_subparsers(dest="form_command", metavar="ACTION")
@@ -40,8 +41,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
     verify = commands.add_parser("verify", help="核验扫描得到的表单二维码内容是否真实")
     verify.add_argument("text", metavar="TEXT", help="二维码内容 (CQSSC1|…)")
-    verify.add_argument("--offline", action="store_true",
-                        help="只核验二维码签名，不查询数据库中的签发记录")
+    verify.add_argument(
+        "--offline", action="store_true", help="只核验二维码签名，不查询数据库中的签发记录"
+    )
     verify.set_defaults(func=cmd_verify)
 
     reprint = commands.add_parser("reprint", help="补打已签发的表单 (标注“补打”，编号不变)")
@@ -103,12 +105,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     try:
         record = form_on_record(_settings(args), verified.serial)
     except SQLAlchemyError:
-        print("注意: 无法连接数据库，未能核对签发记录；签名本身有效。请稍后重试或加 --offline。",
-              file=sys.stderr)
+        print(
+            "注意: 无法连接数据库，未能核对签发记录；签名本身有效。请稍后重试或加 --offline。",
+            file=sys.stderr,
+        )
         return 3
     if record is None:
-        print(f"不通过: 数据库中没有编号为 {verified.serial} 的表单记录。签名虽有效，"
-              "但该表单未在本系统登记，请联系签发机构核实。")
+        print(
+            f"不通过: 数据库中没有编号为 {verified.serial} 的表单记录。签名虽有效，"
+            "但该表单未在本系统登记，请联系签发机构核实。"
+        )
         return 1
     if not record.matches(verified.kind, verified.office_code, verified.card_number):
         print(f"不通过: 二维码内容与编号 {verified.serial} 的签发记录不一致。请联系签发机构核实。")
@@ -133,8 +139,11 @@ def cmd_reprint(args: argparse.Namespace) -> int:
         return 2
     loader = _reprint_loader()
     if loader is None:
-        print("错误: 重打需要数据库中的表单记录，而本工作站尚未提供表单记录查询"
-              "(counter_app.services.registered_forms.load_form_for_reprint)。", file=sys.stderr)
+        print(
+            "错误: 重打需要数据库中的表单记录，而本工作站尚未提供表单记录查询"
+            "(counter_app.services.registered_forms.load_form_for_reprint)。",
+            file=sys.stderr,
+        )
         return 2
     from forms.render import render_form
 

@@ -51,8 +51,12 @@ def cmd_report_loss(args: argparse.Namespace) -> int:
             password = ""
     from forms.data import format_datetime
 
-    print(f"已临时挂失: 卡号 {report.card_number}，受理号 {report.reference}，"
-          f"挂失时间 {format_datetime(report.reported_at)}。")
-    print(f"请在 {format_datetime(report.deadline_at)} 前持有效身份证件到区县医疗保险分中心"
-          "或社会保障卡服务中心办理书面挂失，逾期电话挂失自动失效。")
+    print(
+        f"已临时挂失: 卡号 {report.card_number}，受理号 {report.reference}，"
+        f"挂失时间 {format_datetime(report.reported_at)}。"
+    )
+    print(
+        f"请在 {format_datetime(report.deadline_at)} 前持有效身份证件到区县医疗保险分中心"
+        "或社会保障卡服务中心办理书面挂失，逾期电话挂失自动失效。"
+    )
     return 0

@@ -188,8 +188,11 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGUSR2, lambda *_: _change(emulator, "remove"))
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     print(path, flush=True)
-    print(f"模拟身份证阅读器：{path}（SIGUSR1 放置证件，SIGUSR2 取走证件）", file=sys.stderr,
-          flush=True)
+    print(
+        f"模拟身份证阅读器：{path}（SIGUSR1 放置证件，SIGUSR2 取走证件）",
+        file=sys.stderr,
+        flush=True,
+    )
     last = None
     try:
         while not done.wait(0.1):

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from counter_app.compose import Composition
 
 
-
 def register(subparsers: Any) -> None:
     loss = subparsers.add_parser("loss", help="挂失: 到期处理与到期提醒 (loss reports)")
     sub = loss.add_subparsers(dest="loss_command", metavar="ACTION")
@@ -62,8 +61,10 @@ def cmd_lapsing(args: argparse.Namespace) -> int:
         print("没有即将到期的电话挂失。")
         return 0
     for row in rows:
-        print(f"{format_datetime(row.deadline_at)} 到期  {row.district_name or row.district_code}"
-              f"  {row.holder_name}  {row.masked_id_number}  卡号 {row.card_number}"
-              f"  电话 {row.phone or '无'}  地址 {row.address or '无'}")
+        print(
+            f"{format_datetime(row.deadline_at)} 到期  {row.district_name or row.district_code}"
+            f"  {row.holder_name}  {row.masked_id_number}  卡号 {row.card_number}"
+            f"  电话 {row.phone or '无'}  地址 {row.address or '无'}"
+        )
     print(f"共 {len(rows)} 件。", file=sys.stderr)
     return 0

@@ -42,7 +42,8 @@ def _days(text: str) -> int:
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
-        "report", help="业务报表: 日报、电话挂失、查询记录、工作人员操作、好差评 (PDF/CSV)",
+        "report",
+        help="业务报表: 日报、电话挂失、查询记录、工作人员操作、好差评 (PDF/CSV)",
         description="生成业务报表 (PDF 或 CSV，CSV 为带 BOM 的 UTF-8)。",
     )
     kinds = parser.add_subparsers(dest="report_kind", metavar="KIND")
@@ -81,8 +82,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     rating.set_defaults(func=cmd_rating)
 
     for sub in (daily, lapsing, access, staff, rating):
-        sub.add_argument("--format", choices=("pdf", "csv"),
-                         help="输出格式 (默认: 按 --out 的扩展名，否则 pdf)")
+        sub.add_argument(
+            "--format", choices=("pdf", "csv"), help="输出格式 (默认: 按 --out 的扩展名，否则 pdf)"
+        )
         sub.add_argument("--out", required=True, type=Path, help="输出文件")
         sub.add_argument("--db", help="数据库 URL (默认: COUNTER_DB_URL 或设置文件)")
 

@@ -17,9 +17,10 @@ from counter_app.services.permissions import Role
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
-        "staff", help="工作人员账户: 新增、停用、解锁、重置密码、列表",
+        "staff",
+        help="工作人员账户: 新增、停用、解锁、重置密码、列表",
         description="工作人员账户管理（操作均记入审计日志）。",
-    )  # fmt: skip
+    )
     parser.add_argument("--db", metavar="URL", help="数据库 URL (默认: COUNTER_DB_URL 或设置文件)")
     commands = parser.add_subparsers(dest="staff_command", metavar="ACTION")
     parser.set_defaults(func=lambda _args: _help(parser))
@@ -48,8 +49,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 def _help(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return 2
-
-
 
 
 def _run(args: argparse.Namespace, work: Any) -> int:

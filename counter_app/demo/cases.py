@@ -21,15 +21,49 @@ from counter_app.demo.bulk import date_text, ts_text
 from counter_app.demo.context import SHANGHAI, Context, Desk
 from counter_app.services.workdays import WorkCalendar
 
-SESSION_COLUMNS = ("id", "holder_id", "card_id", "via", "card_id_code", "document_kind",
-                   "reason", "staff_id", "office_id", "workstation", "opened_at", "closed_at",
-                   "end_reason")  # fmt: skip
-CASE_COLUMNS = ("id", "case_no", "office_id", "day", "sequence", "session_id", "holder_id",
-                "staff_id", "workstation", "queue_ticket", "opened_at", "closed_at",
-                "close_reason", "items")  # fmt: skip
+SESSION_COLUMNS = (
+    "id",
+    "holder_id",
+    "card_id",
+    "via",
+    "card_id_code",
+    "document_kind",
+    "reason",
+    "staff_id",
+    "office_id",
+    "workstation",
+    "opened_at",
+    "closed_at",
+    "end_reason",
+)
+CASE_COLUMNS = (
+    "id",
+    "case_no",
+    "office_id",
+    "day",
+    "sequence",
+    "session_id",
+    "holder_id",
+    "staff_id",
+    "workstation",
+    "queue_ticket",
+    "opened_at",
+    "closed_at",
+    "close_reason",
+    "items",
+)
 RATING_COLUMNS = ("id", "case_id", "level", "reasons", "comment", "source", "rated_at")
-FOLLOWUP_COLUMNS = ("id", "case_id", "office_id", "opened_at", "due_date", "closed_at",
-                    "closed_by", "action_taken", "outcome")  # fmt: skip
+FOLLOWUP_COLUMNS = (
+    "id",
+    "case_id",
+    "office_id",
+    "opened_at",
+    "due_date",
+    "closed_at",
+    "closed_by",
+    "action_taken",
+    "outcome",
+)
 COUNTER_COLUMNS = ("office_id", "day", "last_sequence")
 TABLES = {
     "holder_sessions": SESSION_COLUMNS,
@@ -42,8 +76,14 @@ TABLES = {
 DAYS_BACK = 40
 FOLLOWUP_WORKING_DAYS = 15
 #: (level, weight): mostly satisfied, some unanswered, a few poor.
-LEVEL_WEIGHTS = (("very_satisfied", 62), ("satisfied", 20), ("basically_satisfied", 6),
-                 ("unrated", 5), ("dissatisfied", 4), ("very_dissatisfied", 3))  # fmt: skip
+LEVEL_WEIGHTS = (
+    ("very_satisfied", 62),
+    ("satisfied", 20),
+    ("basically_satisfied", 6),
+    ("unrated", 5),
+    ("dissatisfied", 4),
+    ("very_dissatisfied", 3),
+)
 REASONS = ("attitude", "efficiency", "process", "environment", "other")
 COMMENTS = ("排队时间太长", "窗口人员解释不清楚", "需要来回跑好几次", "大厅太吵，没有座位", "")
 VIEWS = ("养老保险", "医疗保险", "卡基本信息", "社会保险", "就业与失业")
@@ -65,42 +105,98 @@ def write_cases(ctx: Context, holders: int) -> None:
                 ctx.writer.add("case_counters", (desk.office_id, date_text(day), count))
 
 
-def _case(ctx: Context, rng: random.Random, calendar: WorkCalendar, desk: Desk, day: dt.date,
-          sequence: int, holders: int) -> None:  # fmt: skip
+def _case(
+    ctx: Context,
+    rng: random.Random,
+    calendar: WorkCalendar,
+    desk: Desk,
+    day: dt.date,
+    sequence: int,
+    holders: int,
+) -> None:
     w = ctx.writer
     staff_id = desk.staff_id + rng.randrange(2)
     opened = dt.datetime.combine(day, dt.time(9), SHANGHAI) + dt.timedelta(
-        minutes=rng.randrange(0, 420))
+        minutes=rng.randrange(0, 420)
+    )
     closed = opened + dt.timedelta(minutes=rng.randrange(3, 25), seconds=rng.randrange(60))
     holder_id = rng.randrange(1, holders + 1)
     workstation = f"WS-{desk.office_id:02d}{staff_id % 2 + 1}"
     session_id = ctx.next_id("holder_sessions")
-    w.add("holder_sessions", (
-        session_id, holder_id, None, "id_document", None, "resident_id", "持卡人咨询办理",
-        staff_id, desk.office_id, workstation, ts_text(opened), ts_text(closed), "done"))
-    items = {"categories": rng.sample(VIEWS, rng.randrange(1, 3)),
-             "actions": [{"label": rng.choice(ACTIONS), "outcome": "success", "serial": ""}]
-             if rng.random() < 0.3 else []}  # fmt: skip
+    w.add(
+        "holder_sessions",
+        (
+            session_id,
+            holder_id,
+            None,
+            "id_document",
+            None,
+            "resident_id",
+            "持卡人咨询办理",
+            staff_id,
+            desk.office_id,
+            workstation,
+            ts_text(opened),
+            ts_text(closed),
+            "done",
+        ),
+    )
+    items = {
+        "categories": rng.sample(VIEWS, rng.randrange(1, 3)),
+        "actions": [{"label": rng.choice(ACTIONS), "outcome": "success", "serial": ""}]
+        if rng.random() < 0.3
+        else [],
+    }
     case_id = ctx.next_id("service_cases")
-    w.add("service_cases", (
-        case_id, f"{desk.office_code}-{day:%Y%m%d}-{sequence:04d}", desk.office_id,
-        date_text(day), sequence, session_id, holder_id, staff_id, workstation,
-        f"A{rng.randrange(1, 300):03d}" if rng.random() < 0.6 else None, ts_text(opened),
-        ts_text(closed), "done", json.dumps(items, ensure_ascii=False)))
+    w.add(
+        "service_cases",
+        (
+            case_id,
+            f"{desk.office_code}-{day:%Y%m%d}-{sequence:04d}",
+            desk.office_id,
+            date_text(day),
+            sequence,
+            session_id,
+            holder_id,
+            staff_id,
+            workstation,
+            f"A{rng.randrange(1, 300):03d}" if rng.random() < 0.6 else None,
+            ts_text(opened),
+            ts_text(closed),
+            "done",
+            json.dumps(items, ensure_ascii=False),
+        ),
+    )
     level = rng.choices([lv for lv, _ in LEVEL_WEIGHTS], [wt for _, wt in LEVEL_WEIGHTS])[0]
     rated = closed + dt.timedelta(seconds=rng.randrange(5, 60))
     poor = level in ("dissatisfied", "very_dissatisfied")
     reasons = ",".join(r for r in REASONS if rng.random() < 0.35) if poor else None
     comment = rng.choice(COMMENTS) if poor else ""
-    w.add("case_ratings", (ctx.next_id("case_ratings"), case_id, level, reasons or None,
-                           comment or None, "timeout" if level == "unrated" else "screen",
-                           ts_text(rated)))  # fmt: skip
+    w.add(
+        "case_ratings",
+        (
+            ctx.next_id("case_ratings"),
+            case_id,
+            level,
+            reasons or None,
+            comment or None,
+            "timeout" if level == "unrated" else "screen",
+            ts_text(rated),
+        ),
+    )
     if poor:
         _followup(ctx, rng, calendar, desk, case_id, rated, day)
 
 
-def _followup(ctx: Context, rng: random.Random, calendar: WorkCalendar, desk: Desk,
-              case_id: int, rated: dt.datetime, day: dt.date) -> None:  # fmt: skip
+def _followup(
+    ctx: Context,
+    rng: random.Random,
+    calendar: WorkCalendar,
+    desk: Desk,
+    case_id: int,
+    rated: dt.datetime,
+    day: dt.date,
+) -> None:
     due = calendar.add_working_days(day, FOLLOWUP_WORKING_DAYS)
     supervisor = desk.staff_id + 2 if desk is not ctx.card_center else desk.staff_id + 3
     close = rng.random() < (0.5 if due < ctx.as_of else 0.3)
@@ -109,9 +205,17 @@ def _followup(ctx: Context, rng: random.Random, calendar: WorkCalendar, desk: De
         latest = min(ctx.now, dt.datetime.combine(due, dt.time(17), SHANGHAI))
         span = max(60, int((latest - rated).total_seconds()))
         closed_at = rated + dt.timedelta(seconds=rng.randrange(60, span + 1))
-    ctx.writer.add("case_followups", (
-        ctx.next_id("case_followups"), case_id, desk.office_id, ts_text(rated), date_text(due),
-        ts_text(closed_at) if closed_at else None, supervisor if close else None,
-        "约谈窗口人员，复盘办理过程并加强培训" if close else None,
-        "电话回访持卡人，对整改表示认可" if close else None))  # fmt: skip
-
+    ctx.writer.add(
+        "case_followups",
+        (
+            ctx.next_id("case_followups"),
+            case_id,
+            desk.office_id,
+            ts_text(rated),
+            date_text(due),
+            ts_text(closed_at) if closed_at else None,
+            supervisor if close else None,
+            "约谈窗口人员，复盘办理过程并加强培训" if close else None,
+            "电话回访持卡人，对整改表示认可" if close else None,
+        ),
+    )

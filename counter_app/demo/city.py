@@ -24,11 +24,28 @@ CITY_CODE = "500000"
 CARD_CENTER_CODE = "500000-KZX"
 
 OFFICE_COLUMNS = ("id", "code", "name", "kind", "district_code", "address", "phone", "active")
-STAFF_COLUMNS = ("id", "staff_no", "name", "office_id", "role", "password_hash",
-                 "must_change_password", "active", "failed_logins", "created_at",
-                 "password_changed_at")
-EMPLOYER_COLUMNS = ("id", "unit_number", "name", "credit_code", "district_code", "industry",
-                    "address")
+STAFF_COLUMNS = (
+    "id",
+    "staff_no",
+    "name",
+    "office_id",
+    "role",
+    "password_hash",
+    "must_change_password",
+    "active",
+    "failed_logins",
+    "created_at",
+    "password_changed_at",
+)
+EMPLOYER_COLUMNS = (
+    "id",
+    "unit_number",
+    "name",
+    "credit_code",
+    "district_code",
+    "industry",
+    "address",
+)
 
 
 def hash_role_passwords() -> dict[str, str]:
@@ -53,25 +70,58 @@ def write_city(ctx: Context) -> None:
             name = known.get(staff_no) or person_name(names, names.choice("12"))
             staff_id = ctx.next_id("staff")
             first = first or staff_id
-            w.add("staff", (staff_id, staff_no, name, office_id, role, "", 0, 1, 0,
-                            created, created))
+            w.add(
+                "staff", (staff_id, staff_no, name, office_id, role, "", 0, 1, 0, created, created)
+            )
         return first
 
     office_id = ctx.next_id("offices")
-    w.add("offices", (office_id, CARD_CENTER_CODE, "重庆市社会保障卡服务中心", "card_center",
-                      None, "重庆市渝中区中山三路", "023-12333", 1))
+    w.add(
+        "offices",
+        (
+            office_id,
+            CARD_CENTER_CODE,
+            "重庆市社会保障卡服务中心",
+            "card_center",
+            None,
+            "重庆市渝中区中山三路",
+            "023-12333",
+            1,
+        ),
+    )
     first = staff(office_id, "KZX500000", ["card_center_staff"] * 3 + ["supervisor", "admin"])
     ctx.card_center = Desk(office_id, CARD_CENTER_CODE, first)
     for code, district in CHONGQING_DISTRICTS.items():
         sub_id = ctx.next_id("offices")
-        w.add("offices", (sub_id, f"{code}-YB", f"{district}医疗保险分中心", "district_subcenter",
-                          code, f"重庆市{district}{names.choice(STREETS)}", "023-12333", 1))
+        w.add(
+            "offices",
+            (
+                sub_id,
+                f"{code}-YB",
+                f"{district}医疗保险分中心",
+                "district_subcenter",
+                code,
+                f"重庆市{district}{names.choice(STREETS)}",
+                "023-12333",
+                1,
+            ),
+        )
         first = staff(sub_id, f"YB{code}", ["subcenter_staff", "subcenter_staff", "supervisor"])
         ctx.subcenters[code] = Desk(sub_id, f"{code}-YB", first)
         window_id = ctx.next_id("offices")
-        w.add("offices", (window_id, f"{code}-CK01", f"{district}社会保险经办窗口",
-                          "service_window", code, f"重庆市{district}{names.choice(STREETS)}",
-                          "023-12333", 1))
+        w.add(
+            "offices",
+            (
+                window_id,
+                f"{code}-CK01",
+                f"{district}社会保险经办窗口",
+                "service_window",
+                code,
+                f"重庆市{district}{names.choice(STREETS)}",
+                "023-12333",
+                1,
+            ),
+        )
         staff(window_id, f"CK{code}", ["clerk", "clerk", "supervisor"])
 
 
@@ -88,7 +138,17 @@ def write_employers(ctx: Context, count: int) -> None:
             name = name.replace("重庆", f"重庆{CHONGQING_DISTRICTS[district][:2]}", 1)
         employer_id = ctx.next_id("employers")
         credit = f"91500{district[3:]}{n:09d}X"[:18]
-        ctx.writer.add("employers", (employer_id, f"{district}{n:08d}", name, credit, district,
-                                     industry, f"重庆市{CHONGQING_DISTRICTS[district]}"))
+        ctx.writer.add(
+            "employers",
+            (
+                employer_id,
+                f"{district}{n:08d}",
+                name,
+                credit,
+                district,
+                industry,
+                f"重庆市{CHONGQING_DISTRICTS[district]}",
+            ),
+        )
         ctx.employers_by_district.setdefault(district, []).append(employer_id)
         ctx.all_employers.append(employer_id)

@@ -47,18 +47,32 @@ class Context:
     def ago(self, days: float) -> dt.datetime:
         return self.now - dt.timedelta(days=days)
 
-    def issue_form(self, desk: Desk, kind: str, at: dt.datetime, holder_id: int,
-                   card_id: int) -> str:
+    def issue_form(
+        self, desk: Desk, kind: str, at: dt.datetime, holder_id: int, card_id: int
+    ) -> str:
         """Allocate the next serial of ``desk``'s office for ``at``'s year; write the form."""
         year = at.astimezone(SHANGHAI).year
         key = (desk.office_id, year)
         sequence = self.serials.get(key, 0) + 1
         self.serials[key] = sequence
         serial = f"{desk.office_code}-{year}-{sequence:06d}"
-        self.writer.add("form_documents", (
-            self.next_id("form_documents"), serial, kind, desk.office_id, year, sequence,
-            holder_id, card_id, desk.staff_id, ts_text(at), 0, ts_text(at),
-        ))
+        self.writer.add(
+            "form_documents",
+            (
+                self.next_id("form_documents"),
+                serial,
+                kind,
+                desk.office_id,
+                year,
+                sequence,
+                holder_id,
+                card_id,
+                desk.staff_id,
+                ts_text(at),
+                0,
+                ts_text(at),
+            ),
+        )
         return serial
 
     def write_serial_counters(self) -> None:

@@ -12,8 +12,7 @@ DEMO_HOLDERS = 2000
 DEMO_SEED = 2024
 
 
-def ensure_demo_database(url: str, *, holders: int = DEMO_HOLDERS, seed: int = DEMO_SEED
-                         ) -> bool:
+def ensure_demo_database(url: str, *, holders: int = DEMO_HOLDERS, seed: int = DEMO_SEED) -> bool:
     """Make ``url`` a demo database at head with demo data; True if it had to be filled.
 
     Idempotent: an existing database is only migrated to head. Filling is one

@@ -28,8 +28,16 @@ def _person(index: int, h: DemoHolder) -> Person:
     ssn = h.ssn
     birth = dt.date(int(ssn[6:10]), int(ssn[10:12]), int(ssn[12:14]))
     gender = "1" if int(ssn[16]) % 2 else "2"
-    return Person(index, ssn, h.name, gender, _ETHNICITY.get(h.key, "01"), birth, ssn[:6],
-                  h.household_district)
+    return Person(
+        index,
+        ssn,
+        h.name,
+        gender,
+        _ETHNICITY.get(h.key, "01"),
+        birth,
+        ssn[:6],
+        h.household_district,
+    )
 
 
 def write_fixed_holders(ctx: Context) -> None:
@@ -70,8 +78,9 @@ def _fixed_card(ctx: Context, p: Person, h: DemoHolder) -> None:
         written_report(ctx, p, card, ctx.ago(10), state="confirmed", desk=desk)
     elif h.card_state == "replacement_applied":
         at = ctx.ago(5)
-        report = written_report(ctx, p, card, at - dt.timedelta(hours=1), state="replaced",
-                                closed_at=at, desk=desk)
+        report = written_report(
+            ctx, p, card, at - dt.timedelta(hours=1), state="replaced", closed_at=at, desk=desk
+        )
         replacement(ctx, p, card, report, at, new_card=None)
 
 
@@ -79,11 +88,26 @@ def _grade7_injury(ctx: Context, p: Person) -> None:
     case_id = ctx.next_id("injury_cases")
     injured = dt.date(2021, 4, 12)
     employer = ctx.all_employers[0]
-    ctx.writer.add("injury_cases", (
-        case_id, f"GS2021{case_id:08d}", p.id, employer, injured.isoformat(),
-        dt.date(2021, 5, 20).isoformat(), 0, "机械伤害致右手示指、中指缺失", 7, "assessed",
-    ))
-    for kind, amount, paid in (("medical", 3_860_000, dt.date(2021, 8, 1)),
-                               ("lump_sum", 4_320_000, dt.date(2022, 1, 10))):
-        ctx.writer.add("injury_benefits", (ctx.next_id("injury_benefits"), case_id, kind, None,
-                                           amount, paid.isoformat()))
+    ctx.writer.add(
+        "injury_cases",
+        (
+            case_id,
+            f"GS2021{case_id:08d}",
+            p.id,
+            employer,
+            injured.isoformat(),
+            dt.date(2021, 5, 20).isoformat(),
+            0,
+            "机械伤害致右手示指、中指缺失",
+            7,
+            "assessed",
+        ),
+    )
+    for kind, amount, paid in (
+        ("medical", 3_860_000, dt.date(2021, 8, 1)),
+        ("lump_sum", 4_320_000, dt.date(2022, 1, 10)),
+    ):
+        ctx.writer.add(
+            "injury_benefits",
+            (ctx.next_id("injury_benefits"), case_id, kind, None, amount, paid.isoformat()),
+        )

@@ -36,8 +36,20 @@ TABLES: dict[str, tuple[str, ...]] = {
     "cards": people.CARD_COLUMNS,
     "loss_reports": people.LOSS_COLUMNS,
     "replacement_applications": people.REPLACEMENT_COLUMNS,
-    "form_documents": ("id", "serial", "kind", "office_id", "year", "sequence", "holder_id",
-                       "card_id", "staff_id", "issued_at", "reprint_count", "last_printed_at"),
+    "form_documents": (
+        "id",
+        "serial",
+        "kind",
+        "office_id",
+        "year",
+        "sequence",
+        "holder_id",
+        "card_id",
+        "staff_id",
+        "issued_at",
+        "reprint_count",
+        "last_printed_at",
+    ),
     "form_serial_counters": ("office_id", "year", "last_sequence"),
     "insurance_participations": histories.PARTICIPATION_COLUMNS,
     "contribution_records": histories.CONTRIBUTION_COLUMNS,
@@ -80,9 +92,17 @@ def today_in_chongqing() -> dt.date:
     return dt.datetime.now(SHANGHAI).date()
 
 
-def fill_demo(engine: Engine, *, holders: int, seed: int, as_of: dt.date | None = None,
-              profiles_dir: Path | None = None, phone_validity_days: int = 15,
-              chunk: int = 5000, service_cases: bool = False) -> DemoSummary:
+def fill_demo(
+    engine: Engine,
+    *,
+    holders: int,
+    seed: int,
+    as_of: dt.date | None = None,
+    profiles_dir: Path | None = None,
+    phone_validity_days: int = 15,
+    chunk: int = 5000,
+    service_cases: bool = False,
+) -> DemoSummary:
     """Fill the empty, migrated database behind ``engine`` with the demo city.
 
     ``holders`` counts every holder, the fixed ones included. ``service_cases``: also the
@@ -100,9 +120,16 @@ def fill_demo(engine: Engine, *, holders: int, seed: int, as_of: dt.date | None 
         sqlite_fk_off = _sqlite_foreign_keys(conn, on=False)
         try:
             with conn.begin():
-                ctx = _generate(conn, holders=holders, seed=seed, as_of=as_of, now=now,
-                                phone_validity_days=phone_validity_days, chunk=chunk,
-                                service_cases=service_cases)
+                ctx = _generate(
+                    conn,
+                    holders=holders,
+                    seed=seed,
+                    as_of=as_of,
+                    now=now,
+                    phone_validity_days=phone_validity_days,
+                    chunk=chunk,
+                    service_cases=service_cases,
+                )
                 _write_hashes(conn, hashes.result(), now)
                 reset_postgres_sequences(conn, [t for t in TABLES if t not in _NO_ID_SEQUENCE])
                 if sqlite_fk_off:
@@ -110,8 +137,13 @@ def fill_demo(engine: Engine, *, holders: int, seed: int, as_of: dt.date | None 
         finally:
             if sqlite_fk_off:
                 _sqlite_foreign_keys(conn, on=True)
-    summary = DemoSummary(holders=max(holders, len(FIXED_HOLDERS)), seed=seed, as_of=as_of,
-                          seconds=0.0, rows=dict(ctx.writer.counts))
+    summary = DemoSummary(
+        holders=max(holders, len(FIXED_HOLDERS)),
+        seed=seed,
+        as_of=as_of,
+        seconds=0.0,
+        rows=dict(ctx.writer.counts),
+    )
     summary.rows["service_passwords"] = summary.holders
     if profiles_dir is not None:
         summary.profiles = write_profiles(engine, profiles_dir, ctx.chips)
@@ -119,16 +151,30 @@ def fill_demo(engine: Engine, *, holders: int, seed: int, as_of: dt.date | None 
     return summary
 
 
-def _generate(conn: Connection, *, holders: int, seed: int, as_of: dt.date, now: dt.datetime,
-              phone_validity_days: int, chunk: int, service_cases: bool = False) -> Context:
+def _generate(
+    conn: Connection,
+    *,
+    holders: int,
+    seed: int,
+    as_of: dt.date,
+    now: dt.datetime,
+    phone_validity_days: int,
+    chunk: int,
+    service_cases: bool = False,
+) -> Context:
     _refuse_if_filled(conn)
     _tune_for_bulk(conn)
     rebuild = _drop_plain_indexes(conn)
     writer = BulkWriter(conn)
     for table, columns in TABLES.items():
         writer.declare(table, columns)
-    ctx = Context(rng=random.Random(seed), writer=writer, as_of=as_of, now=now,
-                  phone_validity_days=phone_validity_days)
+    ctx = Context(
+        rng=random.Random(seed),
+        writer=writer,
+        as_of=as_of,
+        now=now,
+        phone_validity_days=phone_validity_days,
+    )
     order = list(TABLES)
     city.write_city(ctx)
     city.write_employers(ctx, max(60, holders // 40))
@@ -178,11 +224,15 @@ def _write_hashes(conn: Connection, hashes: dict[str, str], now: dt.datetime) ->
     """Staff password hashes per role, and every holder's default service password (Q3)."""
     for role, digest in hashes.items():
         if role != _SERVICE:
-            conn.execute(text("UPDATE staff SET password_hash = :h WHERE role = :r"),
-                         {"h": digest, "r": role})
+            conn.execute(
+                text("UPDATE staff SET password_hash = :h WHERE role = :r"),
+                {"h": digest, "r": role},
+            )
     conn.execute(
-        text("INSERT INTO service_passwords (holder_id, password_hash, must_change, set_at, "
-             "failed_attempts) SELECT id, :h, :t, created_at, 0 FROM holders"),
+        text(
+            "INSERT INTO service_passwords (holder_id, password_hash, must_change, set_at, "
+            "failed_attempts) SELECT id, :h, :t, created_at, 0 FROM holders"
+        ),
         {"h": hashes[_SERVICE], "t": True},
     )
 
@@ -210,8 +260,7 @@ def _check_foreign_keys(conn: Connection) -> None:
 def _random_holder(ctx: Context, holder_id: int, used: set[str]) -> None:
     p = people.random_person(ctx, holder_id, used)
     histories.decide_status(ctx, p)
-    work_death = (p.status == "employed" and p.scheme == "employee"
-                  and ctx.rng.random() < 0.002)
+    work_death = p.status == "employed" and p.scheme == "employee" and ctx.rng.random() < 0.002
     if work_death:
         p.status = "deceased"
     people.write_holder(ctx, p)

@@ -17,35 +17,123 @@ from counter_app.demo.bulk import date_text, ts_text
 from counter_app.demo.context import Context
 from counter_app.demo.people import Person
 
-PARTICIPATION_COLUMNS = ("id", "holder_id", "insurance", "scheme", "status", "since", "until",
-                         "employer_id", "total_months", "continuous_months")
-CONTRIBUTION_COLUMNS = ("id", "holder_id", "insurance", "employer_id", "period", "months",
-                        "base_fen", "employer_fen", "personal_fen", "status", "paid_on")
-PENSION_ACCOUNT_COLUMNS = ("id", "holder_id", "balance_fen", "contribution_months",
-                           "opened_on", "retired_on", "monthly_benefit_fen")
+PARTICIPATION_COLUMNS = (
+    "id",
+    "holder_id",
+    "insurance",
+    "scheme",
+    "status",
+    "since",
+    "until",
+    "employer_id",
+    "total_months",
+    "continuous_months",
+)
+CONTRIBUTION_COLUMNS = (
+    "id",
+    "holder_id",
+    "insurance",
+    "employer_id",
+    "period",
+    "months",
+    "base_fen",
+    "employer_fen",
+    "personal_fen",
+    "status",
+    "paid_on",
+)
+PENSION_ACCOUNT_COLUMNS = (
+    "id",
+    "holder_id",
+    "balance_fen",
+    "contribution_months",
+    "opened_on",
+    "retired_on",
+    "monthly_benefit_fen",
+)
 PENSION_PAYMENT_COLUMNS = ("id", "holder_id", "period", "amount_fen", "paid_on")
 MEDICAL_ACCOUNT_COLUMNS = ("id", "holder_id", "balance_fen", "updated_at")
-MEDICAL_TX_COLUMNS = ("id", "holder_id", "at", "kind", "amount_fen", "balance_after_fen",
-                      "institution")
-CLAIM_COLUMNS = ("id", "holder_id", "registered_on", "entitlement_months", "monthly_fen",
-                 "status", "closed_on")
+MEDICAL_TX_COLUMNS = (
+    "id",
+    "holder_id",
+    "at",
+    "kind",
+    "amount_fen",
+    "balance_after_fen",
+    "institution",
+)
+CLAIM_COLUMNS = (
+    "id",
+    "holder_id",
+    "registered_on",
+    "entitlement_months",
+    "monthly_fen",
+    "status",
+    "closed_on",
+)
 CLAIM_PAYMENT_COLUMNS = ("id", "claim_id", "period", "amount_fen", "paid_on")
-INJURY_COLUMNS = ("id", "case_no", "holder_id", "employer_id", "injury_date",
-                  "recognised_on", "occupational_disease", "description", "disability_grade",
-                  "status")
+INJURY_COLUMNS = (
+    "id",
+    "case_no",
+    "holder_id",
+    "employer_id",
+    "injury_date",
+    "recognised_on",
+    "occupational_disease",
+    "description",
+    "disability_grade",
+    "status",
+)
 INJURY_BENEFIT_COLUMNS = ("id", "case_id", "kind", "period", "amount_fen", "paid_on")
-DEATH_COLUMNS = ("id", "case_no", "holder_id", "employer_id", "death_date",
-                 "funeral_grant_fen", "lump_sum_fen")
-SURVIVOR_COLUMNS = ("id", "death_case_id", "survivor_name", "relation", "survivor_ssn",
-                    "monthly_fen", "since", "until")
-MATERNITY_COLUMNS = ("id", "holder_id", "employer_id", "kind", "event_date", "amount_fen",
-                     "paid_on")
-ALLOWANCE_COLUMNS = ("id", "holder_id", "district_code", "area", "household_size",
-                     "monthly_fen", "since", "until", "status")
-SPECIAL_CARE_COLUMNS = ("id", "holder_id", "category", "grade", "monthly_fen", "since",
-                        "until")
-QUALIFICATION_COLUMNS = ("id", "holder_id", "title", "level", "certificate_no", "issued_on",
-                         "issuer")
+DEATH_COLUMNS = (
+    "id",
+    "case_no",
+    "holder_id",
+    "employer_id",
+    "death_date",
+    "funeral_grant_fen",
+    "lump_sum_fen",
+)
+SURVIVOR_COLUMNS = (
+    "id",
+    "death_case_id",
+    "survivor_name",
+    "relation",
+    "survivor_ssn",
+    "monthly_fen",
+    "since",
+    "until",
+)
+MATERNITY_COLUMNS = (
+    "id",
+    "holder_id",
+    "employer_id",
+    "kind",
+    "event_date",
+    "amount_fen",
+    "paid_on",
+)
+ALLOWANCE_COLUMNS = (
+    "id",
+    "holder_id",
+    "district_code",
+    "area",
+    "household_size",
+    "monthly_fen",
+    "since",
+    "until",
+    "status",
+)
+SPECIAL_CARE_COLUMNS = ("id", "holder_id", "category", "grade", "monthly_fen", "since", "until")
+QUALIFICATION_COLUMNS = (
+    "id",
+    "holder_id",
+    "title",
+    "level",
+    "certificate_no",
+    "issued_on",
+    "issuer",
+)
 EMPLOYMENT_COLUMNS = ("id", "holder_id", "employer_id", "position", "started_on", "ended_on")
 
 # Per-mille contribution rates (employer, personal), Chongqing-like.
@@ -56,10 +144,29 @@ RATES = {
     "work_injury": (6, 0),
     "maternity": (5, 0),
 }
-HOSPITALS = ("重庆医科大学附属第一医院", "重庆市人民医院", "陆军军医大学西南医院",
-             "重庆市中医院", "桐君阁大药房", "和平药房", "社区卫生服务中心")
-QUALIFICATIONS = ("电工", "焊工", "育婴员", "养老护理员", "中式烹调师", "美发师", "汽车维修工",
-                  "企业人力资源管理师", "保安员", "茶艺师", "电子商务师", "钳工")
+HOSPITALS = (
+    "重庆医科大学附属第一医院",
+    "重庆市人民医院",
+    "陆军军医大学西南医院",
+    "重庆市中医院",
+    "桐君阁大药房",
+    "和平药房",
+    "社区卫生服务中心",
+)
+QUALIFICATIONS = (
+    "电工",
+    "焊工",
+    "育婴员",
+    "养老护理员",
+    "中式烹调师",
+    "美发师",
+    "汽车维修工",
+    "企业人力资源管理师",
+    "保安员",
+    "茶艺师",
+    "电子商务师",
+    "钳工",
+)
 POSITIONS = ("操作工", "技术员", "文员", "销售", "司机", "厨师", "会计", "工程师", "保洁", "店长")
 LAST_YEARS = 5
 
@@ -105,14 +212,27 @@ def write_history(ctx: Context, p: Person) -> None:
     since = dt.date(start_year, rng.randint(1, 12), 1)
     base = rng.randint(4_000, 20_000) * 100
     for insurance in insurances:
-        status = "active" if active or (p.status == "retired" and insurance in
-                                         ("pension", "medical")) else "terminated"
+        status = (
+            "active"
+            if active or (p.status == "retired" and insurance in ("pension", "medical"))
+            else "terminated"
+        )
         continuous = total_months if active else 0
-        w.add("insurance_participations", (
-            ctx.next_id("insurance_participations"), p.id, insurance, p.scheme, status,
-            date_text(since), None if status == "active" else date_text(dt.date(end_year, 12, 31)),
-            employer, total_months, continuous,
-        ))
+        w.add(
+            "insurance_participations",
+            (
+                ctx.next_id("insurance_participations"),
+                p.id,
+                insurance,
+                p.scheme,
+                status,
+                date_text(since),
+                None if status == "active" else date_text(dt.date(end_year, 12, 31)),
+                employer,
+                total_months,
+                continuous,
+            ),
+        )
         if p.birth.year + 18 <= ctx.as_of.year:
             first = max(start_year, end_year - LAST_YEARS + 1)
             _contributions(ctx, p, insurance, employer, base, first, end_year)
@@ -124,8 +244,12 @@ def write_history(ctx: Context, p: Person) -> None:
             _unemployment(ctx, p)
         if p.status in ("employed", "retired") and rng.random() < 0.015:
             _injury(ctx, p, employer, end_year)
-        if p.status == "employed" and p.gender == "2" and ctx.as_of.year - p.birth.year < 42 \
-                and rng.random() < 0.08:
+        if (
+            p.status == "employed"
+            and p.gender == "2"
+            and ctx.as_of.year - p.birth.year < 42
+            and rng.random() < 0.08
+        ):
             _maternity(ctx, p, employer)
     if p.status != "deceased" and ctx.as_of.year - p.birth.year >= 18:
         if rng.random() < 0.025:
@@ -141,8 +265,9 @@ def _paid_on(year: int, months: int) -> str:
     return dt.date(year, months, 15).isoformat()
 
 
-def _contributions(ctx: Context, p: Person, insurance: str, employer: int | None, base: int,
-                   first: int, last: int) -> None:
+def _contributions(
+    ctx: Context, p: Person, insurance: str, employer: int | None, base: int, first: int, last: int
+) -> None:
     """One record per year ``first``..``last`` (this year: the months so far). Hot loop:
     rows go straight into the writer's buffer with a local id counter."""
     rng = ctx.rng
@@ -161,13 +286,26 @@ def _contributions(ctx: Context, p: Person, insurance: str, employer: int | None
             row_base = base
         else:
             employer_fen = row_base = 0
-            personal_fen = (rng.choice((200, 500, 1000, 2000)) if insurance == "pension"
-                            else 380) * 100
+            personal_fen = (
+                rng.choice((200, 500, 1000, 2000)) if insurance == "pension" else 380
+            ) * 100
         arrears = year == this_year and rng.random() < 0.03
         next_id += 1
-        append((next_id, p.id, insurance, employer if employee else None, year * 100 + 1,
-                months, row_base, employer_fen, personal_fen, "arrears" if arrears else "paid",
-                None if arrears else _paid_on(year, months)))
+        append(
+            (
+                next_id,
+                p.id,
+                insurance,
+                employer if employee else None,
+                year * 100 + 1,
+                months,
+                row_base,
+                employer_fen,
+                personal_fen,
+                "arrears" if arrears else "paid",
+                None if arrears else _paid_on(year, months),
+            )
+        )
     ctx.ids["contribution_records"] = next_id
 
 
@@ -180,23 +318,37 @@ def _pension(ctx: Context, p: Person, months: int, base: int, end_year: int) -> 
     retired_on = benefit = None
     if p.status == "retired":
         retired_on = dt.date(max(end_year, 1995), p.birth.month, 1)
-        benefit = (rng.randint(1_800, 6_500) if p.scheme == "employee"
-                   else rng.randint(150, 400)) * 100
-    ctx.writer.add("pension_accounts", (
-        ctx.next_id("pension_accounts"), p.id, balance, months,
-        date_text(dt.date(max(end_year - months // 12, 1993), 1, 1)),
-        date_text(retired_on) if retired_on else None, benefit,
-    ))
+        benefit = (
+            rng.randint(1_800, 6_500) if p.scheme == "employee" else rng.randint(150, 400)
+        ) * 100
+    ctx.writer.add(
+        "pension_accounts",
+        (
+            ctx.next_id("pension_accounts"),
+            p.id,
+            balance,
+            months,
+            date_text(dt.date(max(end_year - months // 12, 1993), 1, 1)),
+            date_text(retired_on) if retired_on else None,
+            benefit,
+        ),
+    )
     if benefit:
         year, month = ctx.as_of.year, ctx.as_of.month
         for _ in range(12):
             month -= 1
             if month == 0:
                 year, month = year - 1, 12
-            ctx.writer.add("pension_payments", (
-                ctx.next_id("pension_payments"), p.id, year * 100 + month, benefit,
-                date_text(dt.date(year, month, 10)),
-            ))
+            ctx.writer.add(
+                "pension_payments",
+                (
+                    ctx.next_id("pension_payments"),
+                    p.id,
+                    year * 100 + month,
+                    benefit,
+                    date_text(dt.date(year, month, 10)),
+                ),
+            )
 
 
 def _medical(ctx: Context, p: Person, base: int) -> None:
@@ -212,12 +364,21 @@ def _medical(ctx: Context, p: Person, base: int) -> None:
                 kind = rng.choice(("outpatient", "pharmacy", "pharmacy", "inpatient"))
                 amount = -min(balance, rng.randint(10, 600) * 100)
             balance += amount
-            ctx.writer.add("medical_transactions", (
-                ctx.next_id("medical_transactions"), p.id, ts_text(at), kind, amount, balance,
-                None if kind == "credit" else rng.choice(HOSPITALS),
-            ))
-    ctx.writer.add("medical_accounts", (ctx.next_id("medical_accounts"), p.id, balance,
-                                        ts_text(ctx.now)))
+            ctx.writer.add(
+                "medical_transactions",
+                (
+                    ctx.next_id("medical_transactions"),
+                    p.id,
+                    ts_text(at),
+                    kind,
+                    amount,
+                    balance,
+                    None if kind == "credit" else rng.choice(HOSPITALS),
+                ),
+            )
+    ctx.writer.add(
+        "medical_accounts", (ctx.next_id("medical_accounts"), p.id, balance, ts_text(ctx.now))
+    )
 
 
 def _employment(ctx: Context, p: Person, employer: int, start: int, end: int) -> None:
@@ -228,13 +389,23 @@ def _employment(ctx: Context, p: Person, employer: int, start: int, end: int) ->
         years = [start, *years[1:]]
     for n, year in enumerate(years):
         last = n == len(years) - 1
-        ended = None if last and p.status == "employed" else dt.date(
-            years[n + 1] if not last else end, 6, 30)
+        ended = (
+            None
+            if last and p.status == "employed"
+            else dt.date(years[n + 1] if not last else end, 6, 30)
+        )
         who = employer if last else rng.choice(ctx.all_employers)
-        ctx.writer.add("employment_records", (
-            ctx.next_id("employment_records"), p.id, who, rng.choice(POSITIONS),
-            date_text(dt.date(year, 3, 1)), date_text(ended) if ended else None,
-        ))
+        ctx.writer.add(
+            "employment_records",
+            (
+                ctx.next_id("employment_records"),
+                p.id,
+                who,
+                rng.choice(POSITIONS),
+                date_text(dt.date(year, 3, 1)),
+                date_text(ended) if ended else None,
+            ),
+        )
 
 
 def _unemployment(ctx: Context, p: Person) -> None:
@@ -246,51 +417,103 @@ def _unemployment(ctx: Context, p: Person) -> None:
     paid = min(entitlement, max(elapsed, 0))
     closed = paid >= entitlement
     claim_id = ctx.next_id("unemployment_claims")
-    ctx.writer.add("unemployment_claims", (
-        claim_id, p.id, date_text(registered), entitlement, monthly,
-        "closed" if closed else "open",
-        date_text(registered + dt.timedelta(days=entitlement * 30)) if closed else None,
-    ))
+    ctx.writer.add(
+        "unemployment_claims",
+        (
+            claim_id,
+            p.id,
+            date_text(registered),
+            entitlement,
+            monthly,
+            "closed" if closed else "open",
+            date_text(registered + dt.timedelta(days=entitlement * 30)) if closed else None,
+        ),
+    )
     year, month = registered.year, registered.month
     for _ in range(paid):
         month += 1
         if month == 13:
             year, month = year + 1, 1
-        ctx.writer.add("unemployment_payments", (
-            ctx.next_id("unemployment_payments"), claim_id, year * 100 + month, monthly,
-            date_text(dt.date(year, month, 5)),
-        ))
+        ctx.writer.add(
+            "unemployment_payments",
+            (
+                ctx.next_id("unemployment_payments"),
+                claim_id,
+                year * 100 + month,
+                monthly,
+                date_text(dt.date(year, month, 5)),
+            ),
+        )
 
 
 def _injury(ctx: Context, p: Person, employer: int, end_year: int) -> None:
     rng = ctx.rng
     year = rng.randint(max(end_year - 10, p.birth.year + 18), end_year)
     injured = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
-    grade = rng.choices([None, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
-                        [15, 1, 1, 2, 3, 4, 6, 10, 14, 18, 26])[0]
+    grade = rng.choices(
+        [None, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [15, 1, 1, 2, 3, 4, 6, 10, 14, 18, 26]
+    )[0]
     case_id = ctx.next_id("injury_cases")
-    ctx.writer.add("injury_cases", (
-        case_id, f"GS{year}{case_id:08d}", p.id, employer, date_text(injured),
-        date_text(injured + dt.timedelta(days=rng.randint(20, 60))),
-        1 if rng.random() < 0.1 else 0,
-        rng.choice(("机械伤害致手部骨折", "高处坠落致腰椎损伤", "交通事故致下肢骨折",
-                    "职业性噪声聋", "烫伤", "矽肺")),
-        grade, "open" if grade is None else "assessed",
-    ))
+    ctx.writer.add(
+        "injury_cases",
+        (
+            case_id,
+            f"GS{year}{case_id:08d}",
+            p.id,
+            employer,
+            date_text(injured),
+            date_text(injured + dt.timedelta(days=rng.randint(20, 60))),
+            1 if rng.random() < 0.1 else 0,
+            rng.choice(
+                (
+                    "机械伤害致手部骨折",
+                    "高处坠落致腰椎损伤",
+                    "交通事故致下肢骨折",
+                    "职业性噪声聋",
+                    "烫伤",
+                    "矽肺",
+                )
+            ),
+            grade,
+            "open" if grade is None else "assessed",
+        ),
+    )
     paid = injured + dt.timedelta(days=90)
-    ctx.writer.add("injury_benefits", (ctx.next_id("injury_benefits"), case_id, "medical",
-                                       None, rng.randint(3_000, 80_000) * 100, date_text(paid)))
+    ctx.writer.add(
+        "injury_benefits",
+        (
+            ctx.next_id("injury_benefits"),
+            case_id,
+            "medical",
+            None,
+            rng.randint(3_000, 80_000) * 100,
+            date_text(paid),
+        ),
+    )
     if grade is not None:
-        ctx.writer.add("injury_benefits", (
-            ctx.next_id("injury_benefits"), case_id, "lump_sum", None,
-            (11 - grade) * rng.randint(8_000, 12_000) * 100, date_text(paid),
-        ))
+        ctx.writer.add(
+            "injury_benefits",
+            (
+                ctx.next_id("injury_benefits"),
+                case_id,
+                "lump_sum",
+                None,
+                (11 - grade) * rng.randint(8_000, 12_000) * 100,
+                date_text(paid),
+            ),
+        )
         if grade <= 6:
-            ctx.writer.add("injury_benefits", (
-                ctx.next_id("injury_benefits"), case_id, "monthly_allowance",
-                ctx.as_of.year * 100 + max(ctx.as_of.month - 1, 1),
-                (11 - grade) * 40_000, date_text(ctx.as_of.replace(day=1)),
-            ))
+            ctx.writer.add(
+                "injury_benefits",
+                (
+                    ctx.next_id("injury_benefits"),
+                    case_id,
+                    "monthly_allowance",
+                    ctx.as_of.year * 100 + max(ctx.as_of.month - 1, 1),
+                    (11 - grade) * 40_000,
+                    date_text(ctx.as_of.replace(day=1)),
+                ),
+            )
 
 
 def write_death_case(ctx: Context, p: Person, employer: int | None) -> None:
@@ -298,57 +521,106 @@ def write_death_case(ctx: Context, p: Person, employer: int | None) -> None:
     rng = ctx.rng
     died = ctx.as_of - dt.timedelta(days=rng.randint(30, 2000))
     case_id = ctx.next_id("death_cases")
-    ctx.writer.add("death_cases", (
-        case_id, f"GW{died.year}{case_id:08d}", p.id, employer, date_text(died),
-        rng.randint(40_000, 60_000) * 100, rng.randint(900_000, 1_000_000) * 100,
-    ))
+    ctx.writer.add(
+        "death_cases",
+        (
+            case_id,
+            f"GW{died.year}{case_id:08d}",
+            p.id,
+            employer,
+            date_text(died),
+            rng.randint(40_000, 60_000) * 100,
+            rng.randint(900_000, 1_000_000) * 100,
+        ),
+    )
     for relation in rng.sample(("spouse", "child", "parent"), rng.randint(1, 3)):
-        ctx.writer.add("survivor_benefits", (
-            ctx.next_id("survivor_benefits"), case_id, f"{p.name[0]}家属", relation, None,
-            rng.randint(1_500, 3_000) * 100, date_text(died + dt.timedelta(days=30)), None,
-        ))
+        ctx.writer.add(
+            "survivor_benefits",
+            (
+                ctx.next_id("survivor_benefits"),
+                case_id,
+                f"{p.name[0]}家属",
+                relation,
+                None,
+                rng.randint(1_500, 3_000) * 100,
+                date_text(died + dt.timedelta(days=30)),
+                None,
+            ),
+        )
 
 
 def _maternity(ctx: Context, p: Person, employer: int) -> None:
     rng = ctx.rng
     born = ctx.as_of - dt.timedelta(days=rng.randint(30, 1500))
-    for kind, amount in (("medical", rng.randint(3_000, 8_000)),
-                         ("allowance", rng.randint(15_000, 40_000))):
-        ctx.writer.add("maternity_benefits", (
-            ctx.next_id("maternity_benefits"), p.id, employer, kind, date_text(born),
-            amount * 100, date_text(born + dt.timedelta(days=60)),
-        ))
+    for kind, amount in (
+        ("medical", rng.randint(3_000, 8_000)),
+        ("allowance", rng.randint(15_000, 40_000)),
+    ):
+        ctx.writer.add(
+            "maternity_benefits",
+            (
+                ctx.next_id("maternity_benefits"),
+                p.id,
+                employer,
+                kind,
+                date_text(born),
+                amount * 100,
+                date_text(born + dt.timedelta(days=60)),
+            ),
+        )
 
 
 def _allowance(ctx: Context, p: Person) -> None:
     rng = ctx.rng
     since = ctx.as_of - dt.timedelta(days=rng.randint(60, 2500))
     ended = rng.random() < 0.2
-    ctx.writer.add("living_allowances", (
-        ctx.next_id("living_allowances"), p.id, p.household,
-        "urban" if p.household <= "500120" else "rural", rng.randint(1, 5),
-        rng.randint(300, 800) * 100, date_text(since),
-        date_text(ctx.as_of - dt.timedelta(days=30)) if ended else None,
-        "ended" if ended else "active",
-    ))
+    ctx.writer.add(
+        "living_allowances",
+        (
+            ctx.next_id("living_allowances"),
+            p.id,
+            p.household,
+            "urban" if p.household <= "500120" else "rural",
+            rng.randint(1, 5),
+            rng.randint(300, 800) * 100,
+            date_text(since),
+            date_text(ctx.as_of - dt.timedelta(days=30)) if ended else None,
+            "ended" if ended else "active",
+        ),
+    )
 
 
 def _special_care(ctx: Context, p: Person) -> None:
     rng = ctx.rng
-    category = rng.choice(("veteran", "disabled_serviceman", "martyr_family",
-                           "serviceman_family"))
+    category = rng.choice(("veteran", "disabled_serviceman", "martyr_family", "serviceman_family"))
     grade = rng.randint(1, 10) if category == "disabled_serviceman" else None
-    ctx.writer.add("special_care", (
-        ctx.next_id("special_care"), p.id, category, grade, rng.randint(500, 4000) * 100,
-        date_text(ctx.as_of - dt.timedelta(days=rng.randint(100, 5000))), None,
-    ))
+    ctx.writer.add(
+        "special_care",
+        (
+            ctx.next_id("special_care"),
+            p.id,
+            category,
+            grade,
+            rng.randint(500, 4000) * 100,
+            date_text(ctx.as_of - dt.timedelta(days=rng.randint(100, 5000))),
+            None,
+        ),
+    )
 
 
 def _qualification(ctx: Context, p: Person) -> None:
     rng = ctx.rng
     qid = ctx.next_id("qualifications")
     issued = ctx.as_of - dt.timedelta(days=rng.randint(30, 4000))
-    ctx.writer.add("qualifications", (
-        qid, p.id, rng.choice(QUALIFICATIONS), rng.choices([1, 2, 3, 4, 5], [1, 3, 6, 8, 8])[0],
-        f"{issued.year}50{qid:010d}", date_text(issued), "重庆市职业技能鉴定指导中心",
-    ))
+    ctx.writer.add(
+        "qualifications",
+        (
+            qid,
+            p.id,
+            rng.choice(QUALIFICATIONS),
+            rng.choices([1, 2, 3, 4, 5], [1, 3, 6, 8, 8])[0],
+            f"{issued.year}50{qid:010d}",
+            date_text(issued),
+            "重庆市职业技能鉴定指导中心",
+        ),
+    )

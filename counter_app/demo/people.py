@@ -13,18 +13,73 @@ from counter_app.demo.names import MINORITY_NAMES, STREETS, person_name
 from counter_app.validation.idnumber import check_digit
 from counter_app.validation.regions import CHONGQING_DISTRICTS
 
-HOLDER_COLUMNS = ("id", "ssn", "name", "gender", "ethnicity", "birth_date", "birthplace",
-                  "household_district", "phone", "address", "status", "created_at")
-CARD_COLUMNS = ("id", "holder_id", "card_number", "card_id_code", "region_code", "card_type",
-                "spec_version", "init_org", "issue_date", "expiry_date", "state",
-                "state_changed_at", "replaces_card_id", "issuing_office_id")
-LOSS_COLUMNS = ("id", "card_id", "holder_id", "channel", "kind", "state", "reported_at",
-                "deadline_at", "confirmed_at", "closed_at", "office_id", "staff_id",
-                "id_doc_type", "id_doc_number", "form_serial", "closed_office_id",
-                "closed_staff_id", "idempotency_key")
-REPLACEMENT_COLUMNS = ("id", "old_card_id", "holder_id", "loss_report_id", "applied_at",
-                       "office_id", "staff_id", "id_doc_type", "id_doc_number", "form_serial",
-                       "state", "new_card_id", "ready_on", "issued_at", "idempotency_key")
+HOLDER_COLUMNS = (
+    "id",
+    "ssn",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "birthplace",
+    "household_district",
+    "phone",
+    "address",
+    "status",
+    "created_at",
+)
+CARD_COLUMNS = (
+    "id",
+    "holder_id",
+    "card_number",
+    "card_id_code",
+    "region_code",
+    "card_type",
+    "spec_version",
+    "init_org",
+    "issue_date",
+    "expiry_date",
+    "state",
+    "state_changed_at",
+    "replaces_card_id",
+    "issuing_office_id",
+)
+LOSS_COLUMNS = (
+    "id",
+    "card_id",
+    "holder_id",
+    "channel",
+    "kind",
+    "state",
+    "reported_at",
+    "deadline_at",
+    "confirmed_at",
+    "closed_at",
+    "office_id",
+    "staff_id",
+    "id_doc_type",
+    "id_doc_number",
+    "form_serial",
+    "closed_office_id",
+    "closed_staff_id",
+    "idempotency_key",
+)
+REPLACEMENT_COLUMNS = (
+    "id",
+    "old_card_id",
+    "holder_id",
+    "loss_report_id",
+    "applied_at",
+    "office_id",
+    "staff_id",
+    "id_doc_type",
+    "id_doc_number",
+    "form_serial",
+    "state",
+    "new_card_id",
+    "ready_on",
+    "issued_at",
+    "idempotency_key",
+)
 
 _DISTRICTS = list(CHONGQING_DISTRICTS)
 _DISTRICT_WEIGHTS = [8 if code <= "500113" else 3 for code in _DISTRICTS]
@@ -85,15 +140,38 @@ def random_person(ctx: Context, holder_id: int, used_ssns: set[str]) -> Person:
 def write_holder(ctx: Context, p: Person) -> None:
     rng = ctx.rng
     phone = f"1{rng.choice('35789')}{rng.randrange(10**9):09d}"
-    address = (f"重庆市{CHONGQING_DISTRICTS[p.household]}{rng.choice(STREETS)}"
-               f"{rng.randint(1, 300)}号")
+    address = (
+        f"重庆市{CHONGQING_DISTRICTS[p.household]}{rng.choice(STREETS)}{rng.randint(1, 300)}号"
+    )
     created = ts_text(ctx.ago(rng.randint(400, 4000)))
-    ctx.writer.add("holders", (p.id, p.ssn, p.name, p.gender, p.ethnicity, date_text(p.birth),
-                               p.birthplace, p.household, phone, address, p.status, created))
+    ctx.writer.add(
+        "holders",
+        (
+            p.id,
+            p.ssn,
+            p.name,
+            p.gender,
+            p.ethnicity,
+            date_text(p.birth),
+            p.birthplace,
+            p.household,
+            phone,
+            address,
+            p.status,
+            created,
+        ),
+    )
 
 
-def write_card(ctx: Context, p: Person, state: str, issue: dt.date, *,
-               replaces: int | None = None, chip: tuple[str, int, str] | None = None) -> int:
+def write_card(
+    ctx: Context,
+    p: Person,
+    state: str,
+    issue: dt.date,
+    *,
+    replaces: int | None = None,
+    chip: tuple[str, int, str] | None = None,
+) -> int:
     """One card of ``p`` in ``state``; its chip state is kept for the profiles."""
     card_id = ctx.next_id("cards")
     # Ten years of validity (an issue on 29 February counts from 28 February).
@@ -101,13 +179,28 @@ def write_card(ctx: Context, p: Person, state: str, issue: dt.date, *,
     expiry = start.replace(year=start.year + 10) - dt.timedelta(days=1)
     spec = "3.00" if issue.year >= 2018 else "2.00"
     desk = ctx.subcenters[p.household]
-    changed = ts_text(ctx.now if state != "active" else
-                      dt.datetime.combine(issue, dt.time(2), dt.UTC))
-    ctx.writer.add("cards", (
-        card_id, p.id, card_number(card_id), card_id_code(p.household, card_id), p.household,
-        "3", spec, INIT_ORG, date_text(issue), date_text(expiry), state, changed, replaces,
-        desk.office_id,
-    ))
+    changed = ts_text(
+        ctx.now if state != "active" else dt.datetime.combine(issue, dt.time(2), dt.UTC)
+    )
+    ctx.writer.add(
+        "cards",
+        (
+            card_id,
+            p.id,
+            card_number(card_id),
+            card_id_code(p.household, card_id),
+            p.household,
+            "3",
+            spec,
+            INIT_ORG,
+            date_text(issue),
+            date_text(expiry),
+            state,
+            changed,
+            replaces,
+            desk.office_id,
+        ),
+    )
     ctx.chips[card_id] = chip or ("123456", 3, "ok")
     return card_id
 
@@ -151,8 +244,9 @@ def write_cards(ctx: Context, p: Person) -> None:
         return
     r = rng.random()
     if r < 0.02:
-        card = write_card(ctx, p, "phone_reported_lost", issue,
-                          chip=random_chip(ctx, "phone_reported_lost"))
+        card = write_card(
+            ctx, p, "phone_reported_lost", issue, chip=random_chip(ctx, "phone_reported_lost")
+        )
         lapsing = rng.random() < 0.25
         span = ctx.phone_validity_days
         days = rng.uniform(span - 2, span - 0.05) if lapsing else rng.uniform(0.05, span - 2)
@@ -163,17 +257,18 @@ def write_cards(ctx: Context, p: Person) -> None:
     elif r < 0.055:
         card = write_card(ctx, p, "replacement_applied", issue)
         at = ctx.ago(rng.uniform(1, 20))
-        report = written_report(ctx, p, card, at - dt.timedelta(hours=1), state="replaced",
-                                closed_at=at)
+        report = written_report(
+            ctx, p, card, at - dt.timedelta(hours=1), state="replaced", closed_at=at
+        )
         replacement(ctx, p, card, report, at, new_card=None)
     elif r < 0.07:
         old = write_card(ctx, p, "cancelled", issue)
         at = ctx.ago(rng.uniform(30, 900))
-        report = written_report(ctx, p, old, at - dt.timedelta(hours=1), state="replaced",
-                                closed_at=at)
+        report = written_report(
+            ctx, p, old, at - dt.timedelta(hours=1), state="replaced", closed_at=at
+        )
         new_issue = (at + dt.timedelta(days=15)).date()
-        new = write_card(ctx, p, "active", new_issue, replaces=old,
-                         chip=random_chip(ctx, "active"))
+        new = write_card(ctx, p, "active", new_issue, replaces=old, chip=random_chip(ctx, "active"))
         replacement(ctx, p, old, report, at, new_card=new)
     else:
         card = write_card(ctx, p, "active", issue, chip=random_chip(ctx, "active"))
@@ -182,20 +277,41 @@ def write_cards(ctx: Context, p: Person) -> None:
             if rng.random() < 0.5:
                 phone_report(ctx, p, card, past, state="lapsed")
             else:
-                written_report(ctx, p, card, past, state="lifted",
-                               closed_at=past + dt.timedelta(days=3))
+                written_report(
+                    ctx, p, card, past, state="lifted", closed_at=past + dt.timedelta(days=3)
+                )
 
 
-def phone_report(ctx: Context, p: Person, card_id: int, at: dt.datetime,
-                 state: str = "open") -> int:
+def phone_report(
+    ctx: Context, p: Person, card_id: int, at: dt.datetime, state: str = "open"
+) -> int:
     """A 12333 temporary report (L1) made at ``at``; lapses after the validity period."""
     report_id = ctx.next_id("loss_reports")
     deadline = at + dt.timedelta(days=ctx.phone_validity_days)
     closed = ts_text(deadline) if state == "lapsed" else None
-    ctx.writer.add("loss_reports", (
-        report_id, card_id, p.id, "phone", "temporary", state, ts_text(at), ts_text(deadline),
-        None, closed, None, None, None, None, None, None, None, None,
-    ))
+    ctx.writer.add(
+        "loss_reports",
+        (
+            report_id,
+            card_id,
+            p.id,
+            "phone",
+            "temporary",
+            state,
+            ts_text(at),
+            ts_text(deadline),
+            None,
+            closed,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+    )
     return report_id
 
 
@@ -205,8 +321,16 @@ def _desk_for(ctx: Context, p: Person) -> Desk:
     return ctx.card_center
 
 
-def written_report(ctx: Context, p: Person, card_id: int, at: dt.datetime, *, state: str,
-                   closed_at: dt.datetime | None = None, desk: Desk | None = None) -> int:
+def written_report(
+    ctx: Context,
+    p: Person,
+    card_id: int,
+    at: dt.datetime,
+    *,
+    state: str,
+    closed_at: dt.datetime | None = None,
+    desk: Desk | None = None,
+) -> int:
     """A written report (L3) with its printed form; ``closed_at`` for lifted/replaced."""
     desk = desk or _desk_for(ctx, p)
     if state == "lifted":
@@ -214,24 +338,57 @@ def written_report(ctx: Context, p: Person, card_id: int, at: dt.datetime, *, st
     serial = ctx.issue_form(desk, "loss_registration", at, p.id, card_id)
     report_id = ctx.next_id("loss_reports")
     closing = ctx.subcenters[p.household] if closed_at else None
-    ctx.writer.add("loss_reports", (
-        report_id, card_id, p.id, "counter", "written", state, ts_text(at), None, ts_text(at),
-        ts_text(closed_at) if closed_at else None, desk.office_id, desk.staff_id,
-        "resident_id", p.ssn, serial, closing.office_id if closing else None,
-        closing.staff_id if closing else None, None,
-    ))
+    ctx.writer.add(
+        "loss_reports",
+        (
+            report_id,
+            card_id,
+            p.id,
+            "counter",
+            "written",
+            state,
+            ts_text(at),
+            None,
+            ts_text(at),
+            ts_text(closed_at) if closed_at else None,
+            desk.office_id,
+            desk.staff_id,
+            "resident_id",
+            p.ssn,
+            serial,
+            closing.office_id if closing else None,
+            closing.staff_id if closing else None,
+            None,
+        ),
+    )
     return report_id
 
 
-def replacement(ctx: Context, p: Person, old_card: int, report_id: int, at: dt.datetime, *,
-                new_card: int | None) -> None:
+def replacement(
+    ctx: Context, p: Person, old_card: int, report_id: int, at: dt.datetime, *, new_card: int | None
+) -> None:
     """A 补卡 application (R1); ``new_card`` set when the new card was already issued."""
     desk = ctx.subcenters[p.household]
     serial = ctx.issue_form(desk, "replacement_application", at, p.id, old_card)
     ready = (at + dt.timedelta(days=15)).date()
     issued = ts_text(at + dt.timedelta(days=15)) if new_card else None
-    ctx.writer.add("replacement_applications", (
-        ctx.next_id("replacement_applications"), old_card, p.id, report_id, ts_text(at),
-        desk.office_id, desk.staff_id, "resident_id", p.ssn, serial,
-        "issued" if new_card else "applied", new_card, date_text(ready), issued, None,
-    ))
+    ctx.writer.add(
+        "replacement_applications",
+        (
+            ctx.next_id("replacement_applications"),
+            old_card,
+            p.id,
+            report_id,
+            ts_text(at),
+            desk.office_id,
+            desk.staff_id,
+            "resident_id",
+            p.ssn,
+            serial,
+            "issued" if new_card else "applied",
+            new_card,
+            date_text(ready),
+            issued,
+            None,
+        ),
+    )

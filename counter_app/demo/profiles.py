@@ -20,8 +20,9 @@ _QUERY = text(
 )
 
 
-def profile(row: Mapping[Any, Any], chip: tuple[str, int, str], tries_max: int = 3
-            ) -> dict[str, Any]:
+def profile(
+    row: Mapping[Any, Any], chip: tuple[str, int, str], tries_max: int = 3
+) -> dict[str, Any]:
     """The profile dict of one card row (cards joined with holders) and its chip state."""
     pin, tries_left, app_state = chip
     return {
@@ -49,8 +50,9 @@ def profile_path(directory: Path, card_number: str) -> Path:
     return directory / f"{card_number}.json"
 
 
-def write_profiles(engine: Engine, directory: Path,
-                   chips: Mapping[int, tuple[str, int, str]]) -> int:
+def write_profiles(
+    engine: Engine, directory: Path, chips: Mapping[int, tuple[str, int, str]]
+) -> int:
     """Write ``<card_number>.json`` for every card; returns how many were written."""
     directory.mkdir(parents=True, exist_ok=True)
     count = 0
@@ -59,8 +61,7 @@ def write_profiles(engine: Engine, directory: Path,
             chip = chips.get(row["id"], ("123456", 3, "ok"))
             data = profile(row, chip)
             text_ = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-            profile_path(directory, row["card_number"]).write_text(text_ + "\n",
-                                                                  encoding="utf-8")
+            profile_path(directory, row["card_number"]).write_text(text_ + "\n", encoding="utf-8")
             count += 1
     return count
 
@@ -168,7 +169,8 @@ def write_idcard_profiles(engine: Engine, directory: Path, as_of: dt.date) -> in
             data = idcard_profile(row, as_of)
             idcard_profile_path(directory, row["ssn"]).write_text(
                 json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
             count += 1
     return count
 
@@ -184,6 +186,8 @@ def fixed_idcard_profiles(engine: Engine, as_of: dt.date) -> dict[str, dict[str,
         _HOLDERS.text.replace(" ORDER BY h.id", " WHERE h.ssn IN :numbers ORDER BY h.id")
     ).bindparams(bindparam("numbers", expanding=True))
     with engine.connect() as conn:
-        found = {row["ssn"]: idcard_profile(row, as_of)
-                 for row in conn.execute(query, {"numbers": numbers}).mappings()}
+        found = {
+            row["ssn"]: idcard_profile(row, as_of)
+            for row in conn.execute(query, {"numbers": numbers}).mappings()
+        }
     return {n: found[n] for n in numbers if n in found}

@@ -158,8 +158,9 @@ class CaseFollowUp(IdMixin, Base):
             "AND outcome IS NOT NULL)",
             name="closed_with_outcome",
         ),
-        Index("ix_case_followups_office_id_closed_at_due_date", "office_id", "closed_at",
-              "due_date"),
+        Index(
+            "ix_case_followups_office_id_closed_at_due_date", "office_id", "closed_at", "due_date"
+        ),
     )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("service_cases.id"), unique=True)

@@ -73,9 +73,7 @@ class ServicePassword(Base):
     """The holder's web/12333 query password (Q3): argon2 hash, must-change flag (P8)."""
 
     __tablename__ = "service_passwords"
-    __table_args__ = (
-        CheckConstraint("failed_attempts >= 0", name="failed_attempts_non_negative"),
-    )
+    __table_args__ = (CheckConstraint("failed_attempts >= 0", name="failed_attempts_non_negative"),)
 
     holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(200))

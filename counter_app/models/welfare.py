@@ -34,8 +34,9 @@ class SpecialCare(IdMixin, Base):
 
     __tablename__ = "special_care"
     __table_args__ = (
-        one_of("category", ["veteran", "disabled_serviceman", "martyr_family",
-                            "serviceman_family"]),
+        one_of(
+            "category", ["veteran", "disabled_serviceman", "martyr_family", "serviceman_family"]
+        ),
     )
 
     holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)

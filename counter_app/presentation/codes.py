@@ -14,35 +14,93 @@ from counter_app.validation.regions import district_name, province_name
 
 #: GB 3304-91 民族代码: the 56 recognised nationalities, 97 for people of a group not yet
 #: recognised (e.g. 穿青人, recorded under 97), 98 for Chinese citizens of foreign origin.
-ETHNICITIES: Final = MappingProxyType({
-    "01": "汉族", "02": "蒙古族", "03": "回族", "04": "藏族", "05": "维吾尔族",
-    "06": "苗族", "07": "彝族", "08": "壮族", "09": "布依族", "10": "朝鲜族",
-    "11": "满族", "12": "侗族", "13": "瑶族", "14": "白族", "15": "土家族",
-    "16": "哈尼族", "17": "哈萨克族", "18": "傣族", "19": "黎族", "20": "傈僳族",
-    "21": "佤族", "22": "畲族", "23": "高山族", "24": "拉祜族", "25": "水族",
-    "26": "东乡族", "27": "纳西族", "28": "景颇族", "29": "柯尔克孜族", "30": "土族",
-    "31": "达斡尔族", "32": "仫佬族", "33": "羌族", "34": "布朗族", "35": "撒拉族",
-    "36": "毛南族", "37": "仡佬族", "38": "锡伯族", "39": "阿昌族", "40": "普米族",
-    "41": "塔吉克族", "42": "怒族", "43": "乌孜别克族", "44": "俄罗斯族", "45": "鄂温克族",
-    "46": "德昂族", "47": "保安族", "48": "裕固族", "49": "京族", "50": "塔塔尔族",
-    "51": "独龙族", "52": "鄂伦春族", "53": "赫哲族", "54": "门巴族", "55": "珞巴族",
-    "56": "基诺族", "97": "其他未识别民族", "98": "外国血统中国籍人士",
-})  # fmt: skip
+ETHNICITIES: Final = MappingProxyType(
+    {
+        "01": "汉族",
+        "02": "蒙古族",
+        "03": "回族",
+        "04": "藏族",
+        "05": "维吾尔族",
+        "06": "苗族",
+        "07": "彝族",
+        "08": "壮族",
+        "09": "布依族",
+        "10": "朝鲜族",
+        "11": "满族",
+        "12": "侗族",
+        "13": "瑶族",
+        "14": "白族",
+        "15": "土家族",
+        "16": "哈尼族",
+        "17": "哈萨克族",
+        "18": "傣族",
+        "19": "黎族",
+        "20": "傈僳族",
+        "21": "佤族",
+        "22": "畲族",
+        "23": "高山族",
+        "24": "拉祜族",
+        "25": "水族",
+        "26": "东乡族",
+        "27": "纳西族",
+        "28": "景颇族",
+        "29": "柯尔克孜族",
+        "30": "土族",
+        "31": "达斡尔族",
+        "32": "仫佬族",
+        "33": "羌族",
+        "34": "布朗族",
+        "35": "撒拉族",
+        "36": "毛南族",
+        "37": "仡佬族",
+        "38": "锡伯族",
+        "39": "阿昌族",
+        "40": "普米族",
+        "41": "塔吉克族",
+        "42": "怒族",
+        "43": "乌孜别克族",
+        "44": "俄罗斯族",
+        "45": "鄂温克族",
+        "46": "德昂族",
+        "47": "保安族",
+        "48": "裕固族",
+        "49": "京族",
+        "50": "塔塔尔族",
+        "51": "独龙族",
+        "52": "鄂伦春族",
+        "53": "赫哲族",
+        "54": "门巴族",
+        "55": "珞巴族",
+        "56": "基诺族",
+        "97": "其他未识别民族",
+        "98": "外国血统中国籍人士",
+    }
+)
 
 #: GB/T 2261.1-2003 人的性别代码.
 GENDERS: Final = MappingProxyType({"0": "未知的性别", "1": "男", "2": "女", "9": "未说明的性别"})
 
-INSURANCES: Final = MappingProxyType({
-    "pension": "养老保险", "medical": "医疗保险", "unemployment": "失业保险",
-    "work_injury": "工伤保险", "maternity": "生育保险",
-})  # fmt: skip
+INSURANCES: Final = MappingProxyType(
+    {
+        "pension": "养老保险",
+        "medical": "医疗保险",
+        "unemployment": "失业保险",
+        "work_injury": "工伤保险",
+        "maternity": "生育保险",
+    }
+)
 
 SCHEMES: Final = MappingProxyType({"employee": "职工", "resident": "城乡居民"})
 
-CARD_STATES: Final = MappingProxyType({
-    "active": "正常", "phone_reported_lost": "电话挂失（临时）", "lost": "书面挂失",
-    "replacement_applied": "已申请补卡", "cancelled": "已注销",
-})  # fmt: skip
+CARD_STATES: Final = MappingProxyType(
+    {
+        "active": "正常",
+        "phone_reported_lost": "电话挂失（临时）",
+        "lost": "书面挂失",
+        "replacement_applied": "已申请补卡",
+        "cancelled": "已注销",
+    }
+)
 
 PERSONAL_STATUSES: Final = MappingProxyType(
     {"employed": "就业", "unemployed": "失业", "retired": "退休", "deceased": "死亡"}
@@ -117,10 +175,15 @@ def disability_grade_name(grade: int | None) -> str:
 
 
 #: 国家职业资格等级: level 1 is the highest (高级技师), level 5 the first (初级工).
-QUALIFICATION_LEVELS: Final = MappingProxyType({
-    1: "一级（高级技师）", 2: "二级（技师）", 3: "三级（高级工）", 4: "四级（中级工）",
-    5: "五级（初级工）",
-})  # fmt: skip
+QUALIFICATION_LEVELS: Final = MappingProxyType(
+    {
+        1: "一级（高级技师）",
+        2: "二级（技师）",
+        3: "三级（高级工）",
+        4: "四级（中级工）",
+        5: "五级（初级工）",
+    }
+)
 
 
 def qualification_level_name(level: int | None) -> str:

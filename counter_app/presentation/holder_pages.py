@@ -29,30 +29,36 @@ def spec_version(version: str) -> str:
 
 
 def basic_fields(b: BasicInfo, title: str = "基本信息") -> Fields:
-    return Fields(title, (
-        ("姓名", b.name),
-        ("社会保障号码", b.ssn),
-        ("性别", codes.gender_name(b.gender)),
-        ("民族", codes.ethnicity_name(b.ethnicity)),
-        ("出生日期", text.day(b.birth_date)),
-        ("人员状态", codes.personal_status_name(b.status)),
-        ("户籍所在地", codes.region_name(b.household_district)),
-        ("联系电话", text.or_none(b.phone, "未登记")),
-    ))  # fmt: skip
+    return Fields(
+        title,
+        (
+            ("姓名", b.name),
+            ("社会保障号码", b.ssn),
+            ("性别", codes.gender_name(b.gender)),
+            ("民族", codes.ethnicity_name(b.ethnicity)),
+            ("出生日期", text.day(b.birth_date)),
+            ("人员状态", codes.personal_status_name(b.status)),
+            ("户籍所在地", codes.region_name(b.household_district)),
+            ("联系电话", text.or_none(b.phone, "未登记")),
+        ),
+    )
 
 
 def card_fields(c: CardInfo | None) -> Fields:
     if c is None:
         return Fields("当前卡片", (("在用卡片", "无（没有正常或挂失中的卡）"),))
-    return Fields("当前卡片", (
-        ("卡号", card_number(c.card_number)),
-        ("卡状态", c.state_label or codes.card_state_name(c.state)),
-        ("状态变更时间", text.instant(c.state_changed_at)),
-        ("发卡日期", text.day(c.issue_date)),
-        ("有效期至", text.day(c.expiry_date)),
-        ("发卡地区", codes.region_name(c.region_code)),
-        ("卡规范版本", spec_version(c.spec_version)),
-    ))  # fmt: skip
+    return Fields(
+        "当前卡片",
+        (
+            ("卡号", card_number(c.card_number)),
+            ("卡状态", c.state_label or codes.card_state_name(c.state)),
+            ("状态变更时间", text.instant(c.state_changed_at)),
+            ("发卡日期", text.day(c.issue_date)),
+            ("有效期至", text.day(c.expiry_date)),
+            ("发卡地区", codes.region_name(c.region_code)),
+            ("卡规范版本", spec_version(c.spec_version)),
+        ),
+    )
 
 
 #: Card events recorded by day only (a card's issue date): shown without a clock time.
@@ -60,27 +66,45 @@ DAY_ONLY_EVENTS = frozenset({"发卡"})
 
 
 def history_table(events: tuple[CardEvent, ...]) -> Table:
-    return table("卡片业务记录", ("时间", "业务", "卡号", "经办机构"), [
-        (text.day(e.at) if e.kind in DAY_ONLY_EVENTS else text.instant(e.at), e.kind,
-         card_number(e.card_number), text.or_none(e.office, "—"))
-        for e in events
-    ])  # fmt: skip
+    return table(
+        "卡片业务记录",
+        ("时间", "业务", "卡号", "经办机构"),
+        [
+            (
+                text.day(e.at) if e.kind in DAY_ONLY_EVENTS else text.instant(e.at),
+                e.kind,
+                card_number(e.card_number),
+                text.or_none(e.office, "—"),
+            )
+            for e in events
+        ],
+    )
 
 
 def overview_page(o: HolderOverview) -> Page:
     """卡状态与历史: who the holder is, the card in use, and what happened to every card."""
-    return Page("卡状态与历史", (basic_fields(o.basic), card_fields(o.card),
-                                history_table(o.history)))  # fmt: skip
+    return Page(
+        "卡状态与历史", (basic_fields(o.basic), card_fields(o.card), history_table(o.history))
+    )
 
 
 def cards_table(cards: tuple[CardInfo, ...]) -> Table:
-    return table("全部卡片", ("卡号", "卡状态", "状态变更时间", "发卡日期", "有效期至",
-                              "发卡地区", "卡规范版本"), [
-        (card_number(c.card_number), c.state_label or codes.card_state_name(c.state),
-         text.instant(c.state_changed_at), text.day(c.issue_date), text.day(c.expiry_date),
-         codes.region_name(c.region_code), spec_version(c.spec_version))
-        for c in cards
-    ])  # fmt: skip
+    return table(
+        "全部卡片",
+        ("卡号", "卡状态", "状态变更时间", "发卡日期", "有效期至", "发卡地区", "卡规范版本"),
+        [
+            (
+                card_number(c.card_number),
+                c.state_label or codes.card_state_name(c.state),
+                text.instant(c.state_changed_at),
+                text.day(c.issue_date),
+                text.day(c.expiry_date),
+                codes.region_name(c.region_code),
+                spec_version(c.spec_version),
+            )
+            for c in cards
+        ],
+    )
 
 
 def card_basic_page(v: CardBasicView) -> Page:
@@ -90,13 +114,21 @@ def card_basic_page(v: CardBasicView) -> Page:
 
 def public_page(v: PublicDataView) -> Page:
     """公共数据 (Q2)."""
-    return Page("公共数据", (Fields("", (
-        ("姓名", v.name),
-        ("性别", codes.gender_name(v.gender)),
-        ("民族", codes.ethnicity_name(v.ethnicity)),
-        ("出生日期", text.day(v.birth_date)),
-        ("出生地", codes.region_name(v.birthplace)),
-        ("人员状态", codes.personal_status_name(v.personal_status)),
-        ("户籍所在地", codes.region_name(v.household_district)),
-        ("住址", text.or_none(v.address, "未登记")),
-    )),))  # fmt: skip
+    return Page(
+        "公共数据",
+        (
+            Fields(
+                "",
+                (
+                    ("姓名", v.name),
+                    ("性别", codes.gender_name(v.gender)),
+                    ("民族", codes.ethnicity_name(v.ethnicity)),
+                    ("出生日期", text.day(v.birth_date)),
+                    ("出生地", codes.region_name(v.birthplace)),
+                    ("人员状态", codes.personal_status_name(v.personal_status)),
+                    ("户籍所在地", codes.region_name(v.household_district)),
+                    ("住址", text.or_none(v.address, "未登记")),
+                ),
+            ),
+        ),
+    )

@@ -61,7 +61,8 @@ class Page:
         return [s for s in out if s]
 
 
-def table(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]],
-          numeric: tuple[int, ...] = ()) -> Table:  # fmt: skip
+def table(
+    title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]], numeric: tuple[int, ...] = ()
+) -> Table:
     """A :class:`Table` from a list of rows (the view shows :data:`NO_RECORDS` when empty)."""
     return Table(title, headers, tuple(rows), frozenset(numeric))

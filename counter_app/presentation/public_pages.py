@@ -19,34 +19,92 @@ def _class(category: str) -> str:
 
 def employer_page(v: EmployerContributions) -> Page:
     """单位医疗保险缴费 (Q5), one row per month."""
-    return Page("单位医疗保险缴费", (
-        Fields("", (("单位编号", v.unit_number), ("单位名称", v.name),
-                    ("所在区县", codes.region_name(v.district_code)))),
-        table("按月缴费", ("缴费年月", "参保人数", "缴费基数合计", "单位缴纳", "个人缴纳",
-                          "欠缴人数"), [
-            (text.period(m.period), text.people(m.insured_people), text.money(m.base_yuan),
-             text.money(m.employer_yuan), text.money(m.personal_yuan),
-             text.people(m.arrears_people))
-            for m in v.months
-        ], numeric=(1, 2, 3, 4, 5)),
-    ))  # fmt: skip
+    return Page(
+        "单位医疗保险缴费",
+        (
+            Fields(
+                "",
+                (
+                    ("单位编号", v.unit_number),
+                    ("单位名称", v.name),
+                    ("所在区县", codes.region_name(v.district_code)),
+                ),
+            ),
+            table(
+                "按月缴费",
+                ("缴费年月", "参保人数", "缴费基数合计", "单位缴纳", "个人缴纳", "欠缴人数"),
+                [
+                    (
+                        text.period(m.period),
+                        text.people(m.insured_people),
+                        text.money(m.base_yuan),
+                        text.money(m.employer_yuan),
+                        text.money(m.personal_yuan),
+                        text.people(m.arrears_people),
+                    )
+                    for m in v.months
+                ],
+                numeric=(1, 2, 3, 4, 5),
+            ),
+        ),
+    )
 
 
 def drugs_page(rows: Sequence[DrugRow]) -> Page:
     """药品目录 (Q6)."""
-    return Page("药品目录", (table("", ("药品编码", "药品名称", "剂型", "医保类别",
-                                      "个人自付比例", "拼音码", "限定支付范围"), [
-        (d.code, d.name, d.dosage_form, _class(d.category), text.percent(d.self_pay_percent),
-         d.pinyin_initials, text.or_none(d.restriction, "无限定"))
-        for d in rows
-    ], numeric=(4,)),))  # fmt: skip
+    return Page(
+        "药品目录",
+        (
+            table(
+                "",
+                (
+                    "药品编码",
+                    "药品名称",
+                    "剂型",
+                    "医保类别",
+                    "个人自付比例",
+                    "拼音码",
+                    "限定支付范围",
+                ),
+                [
+                    (
+                        d.code,
+                        d.name,
+                        d.dosage_form,
+                        _class(d.category),
+                        text.percent(d.self_pay_percent),
+                        d.pinyin_initials,
+                        text.or_none(d.restriction, "无限定"),
+                    )
+                    for d in rows
+                ],
+                numeric=(4,),
+            ),
+        ),
+    )
 
 
 def treatments_page(rows: Sequence[TreatmentRow]) -> Page:
     """诊疗项目 (Q6)."""
-    return Page("诊疗项目", (table("", ("项目编码", "项目名称", "计价单位", "价格", "医保类别",
-                                      "个人自付比例", "拼音码"), [
-        (t.code, t.name, t.unit, text.money(t.price_yuan), _class(t.category),
-         text.percent(t.self_pay_percent), t.pinyin_initials)
-        for t in rows
-    ], numeric=(3, 5)),))  # fmt: skip
+    return Page(
+        "诊疗项目",
+        (
+            table(
+                "",
+                ("项目编码", "项目名称", "计价单位", "价格", "医保类别", "个人自付比例", "拼音码"),
+                [
+                    (
+                        t.code,
+                        t.name,
+                        t.unit,
+                        text.money(t.price_yuan),
+                        _class(t.category),
+                        text.percent(t.self_pay_percent),
+                        t.pinyin_initials,
+                    )
+                    for t in rows
+                ],
+                numeric=(3, 5),
+            ),
+        ),
+    )

@@ -103,14 +103,16 @@ def reset_pin(
     try:
         check_new_pin(new1, new2)
         identity = client.read_identity()
-        grant = call("card.prepare_reset", session, identity, document, _approval(approval),
-                     submission)
-        keyed = _keyed(connection, client, KeyPurpose.RELOAD, identity.card_id_code,
-                       grant.ticket)  # fmt: skip
+        grant = call(
+            "card.prepare_reset", session, identity, document, _approval(approval), submission
+        )
+        keyed = _keyed(connection, client, KeyPurpose.RELOAD, identity.card_id_code, grant.ticket)
         report, error = run_card_step(
-            lambda: keyed.reload_pin(new1, expect_card_id=identity.card_id_code))
-        result: PasswordResult = call("card.complete_reset", session, document,
-                                      grant.event_id, report)  # fmt: skip
+            lambda: keyed.reload_pin(new1, expect_card_id=identity.card_id_code)
+        )
+        result: PasswordResult = call(
+            "card.complete_reset", session, document, grant.event_id, report
+        )
         raise_card_error(grant.event_id, report, error)
         return result
     finally:
@@ -130,12 +132,13 @@ def unblock_pin(
     try:
         identity = client.read_identity()
         grant = call("card.prepare_unblock", session, identity, document, _approval(approval))
-        keyed = _keyed(connection, client, KeyPurpose.UNBLOCK, identity.card_id_code,
-                       grant.ticket)  # fmt: skip
+        keyed = _keyed(connection, client, KeyPurpose.UNBLOCK, identity.card_id_code, grant.ticket)
         report, error = run_card_step(
-            lambda: keyed.unblock_pin(expect_card_id=identity.card_id_code))
-        result: pin_reset.UnblockResult = call("card.complete_unblock", session, document,
-                                               grant.event_id, report)  # fmt: skip
+            lambda: keyed.unblock_pin(expect_card_id=identity.card_id_code)
+        )
+        result: pin_reset.UnblockResult = call(
+            "card.complete_unblock", session, document, grant.event_id, report
+        )
         raise_card_error(grant.event_id, report, error)
         return pin_reset.verify_after_unblock(client, result, pin)
     finally:
@@ -206,8 +209,9 @@ def change_pin(
             old_pin, new_pin = old, new1
             command = lambda: client.change_pin(old_pin, new_pin)  # noqa: E731
         report, error = run_card_step(command)
-        result: PasswordResult = call("card.complete_change", session, document,
-                                      grant.event_id, report, on_pad)  # fmt: skip
+        result: PasswordResult = call(
+            "card.complete_change", session, document, grant.event_id, report, on_pad
+        )
         raise_card_error(grant.event_id, report, error)
         return result
     finally:
@@ -235,22 +239,26 @@ def lift_loss_report(
             return grant.stored
         card = client
         if grant.app_blocked:
-            card = _keyed(connection, client, KeyPurpose.MAINT, identity.card_id_code,
-                          grant.ticket)  # fmt: skip
+            card = _keyed(connection, client, KeyPurpose.MAINT, identity.card_id_code, grant.ticket)
         try:
             unblocked = lifting.lift_card_step(card, pin, pinpad, identity, grant.app_blocked)
         except (CardError, CardOperationFailed) as error:
-            call("card.lift_card_failed", identity, document, type(error).__name__,
-                 str(error))  # fmt: skip
+            call("card.lift_card_failed", identity, document, type(error).__name__, str(error))
             raise
         try:
-            result: LiftResult = call("card.complete_lift", identity, document,
-                                      _approval(approval), idempotency_key,
-                                      unblocked)  # fmt: skip
+            result: LiftResult = call(
+                "card.complete_lift",
+                identity,
+                document,
+                _approval(approval),
+                idempotency_key,
+                unblocked,
+            )
         except Exception:
             if unblocked:  # the lift did not happen: the chip goes back to blocked
-                again = _keyed(connection, client, KeyPurpose.MAINT, identity.card_id_code,
-                               grant.ticket)  # fmt: skip
+                again = _keyed(
+                    connection, client, KeyPurpose.MAINT, identity.card_id_code, grant.ticket
+                )
                 lifting.reblock(again, identity)
             raise
         return result

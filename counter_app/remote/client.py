@@ -72,8 +72,9 @@ class RemoteServices(CounterServices):
     # -- staff -------------------------------------------------------------------------
 
     def login(self, staff_no: str, password: str) -> LoginResult:
-        data = self.connection.post(LOGIN_PATH, {"staff_no": staff_no, "password": password},
-                                    auth=False)  # fmt: skip
+        data = self.connection.post(
+            LOGIN_PATH, {"staff_no": staff_no, "password": password}, auth=False
+        )
         self.connection.set_token(str(data["token"]))
         result: LoginResult = decode(data["result"])
         return result
@@ -116,9 +117,7 @@ class RemoteServices(CounterServices):
     ) -> None:
         self._call("check_session_document", None, session, document, purpose)
 
-    def end_session(
-        self, actor: Actor, session: HolderSession, why: str = "done"
-    ) -> AccessSummary:
+    def end_session(self, actor: Actor, session: HolderSession, why: str = "done") -> AccessSummary:
         result: AccessSummary = self._call("end_session", None, session, why)
         return result
 
@@ -139,9 +138,7 @@ class RemoteServices(CounterServices):
         result: HolderOverview = self._call("overview", None, session)
         return result
 
-    def category(
-        self, actor: Actor, session: HolderSession | None, which: Category | str
-    ) -> Any:
+    def category(self, actor: Actor, session: HolderSession | None, which: Category | str) -> Any:
         return self._call("category", None, session, which)
 
     def reveal_ssn(self, actor: Actor, session: HolderSession | None) -> str:
@@ -161,8 +158,9 @@ class RemoteServices(CounterServices):
         *,
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult:
-        return card_ops.change_pin(self._card_call, session, client, old, new1, new2, document,
-                                   pinpad)  # fmt: skip
+        return card_ops.change_pin(
+            self._card_call, session, client, old, new1, new2, document, pinpad
+        )
 
     def pin_reset_digest(self, actor: Actor, session: HolderSession, submission: str = "") -> str:
         return str(self._call("pin_reset_digest", None, session, submission))
@@ -178,8 +176,17 @@ class RemoteServices(CounterServices):
         approval: ApprovalLike | None,
         submission: str = "",
     ) -> PasswordResult:
-        return card_ops.reset_pin(self._card_call, self.connection, session, client, document,
-                                  new1, new2, approval, submission)  # fmt: skip
+        return card_ops.reset_pin(
+            self._card_call,
+            self.connection,
+            session,
+            client,
+            document,
+            new1,
+            new2,
+            approval,
+            submission,
+        )
 
     def unblock_pin(
         self,
@@ -191,8 +198,9 @@ class RemoteServices(CounterServices):
         *,
         pin: PinBuffer | None = None,
     ) -> UnblockResult:
-        return card_ops.unblock_pin(self._card_call, self.connection, session, client, document,
-                                    approval, pin)  # fmt: skip
+        return card_ops.unblock_pin(
+            self._card_call, self.connection, session, client, document, approval, pin
+        )
 
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike
@@ -221,8 +229,9 @@ class RemoteServices(CounterServices):
     def register_written_loss(
         self, actor: Actor, holder_id: int, details: WrittenLossInput, idempotency_key: str
     ) -> WrittenLossResult:
-        result: WrittenLossResult = self._call("register_written_loss", None, holder_id,
-                                               details, idempotency_key)  # fmt: skip
+        result: WrittenLossResult = self._call(
+            "register_written_loss", None, holder_id, details, idempotency_key
+        )
         return result
 
     def lift_digest(self, actor: Actor, identity: CardIdentity, idempotency_key: str) -> str:
@@ -245,14 +254,23 @@ class RemoteServices(CounterServices):
         *,
         pinpad: SecurePinPad | None = None,
     ) -> LiftResult:
-        return card_ops.lift_loss_report(self._card_call, self.connection, client, pin, document,
-                                         approval, idempotency_key, pinpad)  # fmt: skip
+        return card_ops.lift_loss_report(
+            self._card_call,
+            self.connection,
+            client,
+            pin,
+            document,
+            approval,
+            idempotency_key,
+            pinpad,
+        )
 
     def apply_replacement(
         self, actor: Actor, holder_id: int, document: IdDocumentLike, idempotency_key: str
     ) -> ReplacementResult:
-        result: ReplacementResult = self._call("apply_replacement", None, holder_id, document,
-                                               idempotency_key)  # fmt: skip
+        result: ReplacementResult = self._call(
+            "apply_replacement", None, holder_id, document, idempotency_key
+        )
         return result
 
     def count_lapsing_phone_reports(self, actor: Actor, within_days: int | None = None) -> int:
@@ -308,8 +326,9 @@ class RemoteServices(CounterServices):
     def close_followup(
         self, actor: Actor, followup_id: int, action_taken: str, outcome: str
     ) -> FollowUpItem:
-        result: FollowUpItem = self._call("close_followup", None, followup_id, action_taken,
-                                          outcome)  # fmt: skip
+        result: FollowUpItem = self._call(
+            "close_followup", None, followup_id, action_taken, outcome
+        )
         return result
 
     def render_form(self, form: Form) -> bytes:

@@ -110,8 +110,7 @@ def _check_allowed(cls: type) -> None:
 
 def _resolve(name: str) -> type:
     module_name, _, qualname = str(name).partition(":")
-    if not any(module_name.startswith(p) or module_name == p.rstrip(".")
-               for p in ALLOWED_PREFIXES):  # fmt: skip
+    if not any(module_name.startswith(p) or module_name == p.rstrip(".") for p in ALLOWED_PREFIXES):
         raise CodecError(f"type {name} is not part of the service data")
     try:
         obj: Any = importlib.import_module(module_name)

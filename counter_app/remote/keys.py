@@ -45,9 +45,13 @@ class RemoteKeyProvider:
             ticket = self._tickets.pop((KeyPurpose(purpose), bytes(card_id_code)), None)
         if ticket is None:
             raise NoKeyTicket()
-        body = {"ticket": ticket, "purpose": KeyPurpose(purpose).value,
-                "card_id_code": bytes(card_id_code).hex(), "challenge": bytes(challenge).hex(),
-                "message": bytes(message).hex()}  # fmt: skip
+        body = {
+            "ticket": ticket,
+            "purpose": KeyPurpose(purpose).value,
+            "card_id_code": bytes(card_id_code).hex(),
+            "challenge": bytes(challenge).hex(),
+            "message": bytes(message).hex(),
+        }
         try:
             data = self.connection.post(KEYS_PATH, body)
         finally:

@@ -63,8 +63,7 @@ class NotAvailableRemotely(ServiceError):
 class KeyTicketRefused(ServiceError):
     reason = "key_ticket_refused"
     message = (
-        "业务服务器未授权本次卡片密钥运算（授权已过期、与本卡或本工作站不符）。"
-        "请重新办理该业务。"
+        "业务服务器未授权本次卡片密钥运算（授权已过期、与本卡或本工作站不符）。请重新办理该业务。"
     )
 
 
@@ -88,9 +87,15 @@ def status_for(error: Refusal) -> int:
 
 def error_envelope(error: Refusal) -> dict[str, Any]:
     if isinstance(error, ValidationError):
-        return {"error": {"module": ValidationError.__module__, "type": "ValidationError",
-                          "message": error.message, "field": error.field,
-                          "code": error.code}}  # fmt: skip
+        return {
+            "error": {
+                "module": ValidationError.__module__,
+                "type": "ValidationError",
+                "message": error.message,
+                "field": error.field,
+                "code": error.code,
+            }
+        }
     attrs: dict[str, Any] = {}
     for key, value in vars(error).items():
         if key.startswith("_"):
@@ -100,8 +105,14 @@ def error_envelope(error: Refusal) -> dict[str, Any]:
         except CodecError:
             continue
     cls = type(error)
-    return {"error": {"module": cls.__module__, "type": cls.__qualname__,
-                      "message": str(error), "attrs": attrs}}  # fmt: skip
+    return {
+        "error": {
+            "module": cls.__module__,
+            "type": cls.__qualname__,
+            "message": str(error),
+            "attrs": attrs,
+        }
+    }
 
 
 def error_from_envelope(body: Any) -> Refusal:
@@ -113,8 +124,9 @@ def error_from_envelope(body: Any) -> Refusal:
         return ServerFault()
     message = str(info.get("message") or ServerFault.message)
     if info.get("type") == "ValidationError" and info.get("module") == ValidationError.__module__:
-        return ValidationError(message, field=str(info.get("field", "")),
-                               code=str(info.get("code", "")))  # fmt: skip
+        return ValidationError(
+            message, field=str(info.get("field", "")), code=str(info.get("code", ""))
+        )
     cls: Any = None
     module = str(info.get("module", ""))
     if module.startswith("counter_app."):

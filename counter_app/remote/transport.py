@@ -47,14 +47,20 @@ class ServerConnection:
     """One HTTPS client (connection pool) with this workstation's certificate."""
 
     def __init__(
-        self, base_url: str, client_cert: Path, client_key: Path, server_ca: Path,
-        *, read_timeout_s: float = READ_TIMEOUT_S,
+        self,
+        base_url: str,
+        client_cert: Path,
+        client_key: Path,
+        server_ca: Path,
+        *,
+        read_timeout_s: float = READ_TIMEOUT_S,
     ) -> None:
         context = client_ssl_context(client_cert, client_key, server_ca)
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/"), verify=context,
+            base_url=base_url.rstrip("/"),
+            verify=context,
             timeout=httpx.Timeout(read_timeout_s, connect=CONNECT_TIMEOUT_S),
-        )  # fmt: skip
+        )
         self._lock = threading.Lock()
         self._token: str | None = None
 
@@ -93,8 +99,9 @@ class ServerConnection:
             data = None
         if response.status_code == 200 and isinstance(data, dict) and "result" in data:
             return data
-        if response.status_code in (502, 503, 504) and not (isinstance(data, dict)
-                                                            and "error" in data):  # fmt: skip
+        if response.status_code in (502, 503, 504) and not (
+            isinstance(data, dict) and "error" in data
+        ):
             raise ServerUnreachable()  # a balancer with no server behind it
         error: Refusal = error_from_envelope(data) if data is not None else ServerFault()
         raise error

@@ -26,14 +26,25 @@ SERVER_KEYS = "server"
 
 
 def remote_settings(
-    *, workstation_id: str, office_code: str, server_url: str, client_cert: str,
-    client_key: str, server_ca: str,
+    *,
+    workstation_id: str,
+    office_code: str,
+    server_url: str,
+    client_cert: str,
+    client_key: str,
+    server_ca: str,
 ) -> Settings:
     return Settings(
-        mode="production", backend="remote", workstation_id=workstation_id,
-        office_code=office_code, server_url=server_url, client_cert=client_cert,
-        client_key=client_key, server_ca=server_ca, key_source=SERVER_KEYS,
-    )  # fmt: skip
+        mode="production",
+        backend="remote",
+        workstation_id=workstation_id,
+        office_code=office_code,
+        server_url=server_url,
+        client_cert=client_cert,
+        client_key=client_key,
+        server_ca=server_ca,
+        key_source=SERVER_KEYS,
+    )
 
 
 def workstation_settings_text(**values: str) -> str:
@@ -63,8 +74,11 @@ def check_remote_settings(settings: Settings, environ: dict[str, str] | None = N
         )
     if settings.form_hmac_key:
         raise SettingsError("城市部署的工作站不得持有表单签名密钥（form_hmac_key）。请删除该设置。")
-    missing = [name for name in ("server_url", "client_cert", "client_key", "server_ca")
-               if not getattr(settings, name)]  # fmt: skip
+    missing = [
+        name
+        for name in ("server_url", "client_cert", "client_key", "server_ca")
+        if not getattr(settings, name)
+    ]
     if missing:
         raise SettingsError(f"城市部署的工作站缺少设置: {', '.join(missing)}。")
     if not settings.server_url.startswith("https://"):
@@ -89,6 +103,10 @@ def connect(settings: Settings) -> RemoteServices:
     from counter_app.remote.transport import ServerConnection
 
     check_remote_settings(settings)
-    connection = ServerConnection(settings.server_url, Path(settings.client_cert),
-                                  Path(settings.client_key), Path(settings.server_ca))  # fmt: skip
+    connection = ServerConnection(
+        settings.server_url,
+        Path(settings.client_cert),
+        Path(settings.client_key),
+        Path(settings.server_ca),
+    )
     return RemoteServices(connection)

@@ -89,10 +89,13 @@ def create_app(parts: ServerParts) -> FastAPI:
     def login(request: Request, body: dict[str, Any]) -> JSONResponse:
         try:
             identity = parts.auth.workstation(_peer(request))
-            result = staff_login.login(ctx, str(body.get("staff_no", "")),
-                                       str(body.get("password", "")), identity.workstation_id)
-            token = parts.auth.issue_token(identity, result.actor.staff_id,
-                                           result.staff_session_id)  # fmt: skip
+            result = staff_login.login(
+                ctx,
+                str(body.get("staff_no", "")),
+                str(body.get("password", "")),
+                identity.workstation_id,
+            )
+            token = parts.auth.issue_token(identity, result.actor.staff_id, result.staff_session_id)
         except (ServiceError, ValidationError) as error:
             return _refusal(error)
         except Exception:

@@ -57,8 +57,9 @@ class Authenticator:
         return identity
 
     def issue_token(self, identity: WorkstationIdentity, staff_id: int, session_id: int) -> str:
-        return self.signer.issue(staff_id, session_id, identity.fingerprint,
-                                 identity.workstation_id, time.time())  # fmt: skip
+        return self.signer.issue(
+            staff_id, session_id, identity.fingerprint, identity.workstation_id, time.time()
+        )
 
     def caller(self, peer_cert_der: bytes | None, authorization: str | None) -> Caller:
         identity = self.workstation(peer_cert_der)
@@ -79,22 +80,40 @@ class Authenticator:
     def _actor(self, claims: TokenClaims, identity: WorkstationIdentity) -> tuple[Actor, bool]:
         with self.ctx.read_uow() as uow:
             row = uow.session.execute(
-                select(Staff.id, Staff.staff_no, Staff.name, Staff.role, Staff.active,
-                       Staff.must_change_password, Office.id, Office.code, Office.name,
-                       Office.kind, Office.district_code)
+                select(
+                    Staff.id,
+                    Staff.staff_no,
+                    Staff.name,
+                    Staff.role,
+                    Staff.active,
+                    Staff.must_change_password,
+                    Office.id,
+                    Office.code,
+                    Office.name,
+                    Office.kind,
+                    Office.district_code,
+                )
                 .join(Office, Office.id == Staff.office_id)
                 .join(StaffSession, StaffSession.staff_id == Staff.id)
-                .where(StaffSession.id == claims.staff_session_id,
-                       StaffSession.staff_id == claims.staff_id,
-                       StaffSession.workstation == identity.workstation_id,
-                       StaffSession.ended_at.is_(None))
-            ).first()  # fmt: skip
+                .where(
+                    StaffSession.id == claims.staff_session_id,
+                    StaffSession.staff_id == claims.staff_id,
+                    StaffSession.workstation == identity.workstation_id,
+                    StaffSession.ended_at.is_(None),
+                )
+            ).first()
         if row is None or not row.active:
             raise StaffSessionEnded()
         actor = Actor(
-            staff_id=row[0], staff_no=row.staff_no, name=row[2], role=Role(row.role),
-            office_id=row[6], office_code=row.code, office_name=row[8],
-            office_kind=OfficeKind(row.kind), district_code=row.district_code,
+            staff_id=row[0],
+            staff_no=row.staff_no,
+            name=row[2],
+            role=Role(row.role),
+            office_id=row[6],
+            office_code=row.code,
+            office_name=row[8],
+            office_kind=OfficeKind(row.kind),
+            district_code=row.district_code,
             workstation_id=identity.workstation_id,
-        )  # fmt: skip
+        )
         return actor, bool(row.must_change_password)

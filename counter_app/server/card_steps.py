@@ -71,10 +71,12 @@ def prepare_reset(
     approval: ApprovalLike | None,
     submission: str = "",
 ) -> CardGrant:
-    allowed = pin_reset.prepare_reset(ctx, caller.actor, session, lambda: identity, document,
-                                      approval, submission)  # fmt: skip
-    return CardGrant(allowed.event_id,
-                     _grant(keys, caller, KeyPurpose.RELOAD, allowed.card_id_code))
+    allowed = pin_reset.prepare_reset(
+        ctx, caller.actor, session, lambda: identity, document, approval, submission
+    )
+    return CardGrant(
+        allowed.event_id, _grant(keys, caller, KeyPurpose.RELOAD, allowed.card_id_code)
+    )
 
 
 def complete_reset(
@@ -86,8 +88,9 @@ def complete_reset(
     event_id: int,
     report: CardReport,
 ) -> PasswordResult:
-    allowed = _allowed(ctx, caller, session, event_id, PasswordEventKind.PIN_RESET, document,
-                       Action.RESET_PIN)  # fmt: skip
+    allowed = _allowed(
+        ctx, caller, session, event_id, PasswordEventKind.PIN_RESET, document, Action.RESET_PIN
+    )
     return pin_reset.complete_reset(ctx, caller.actor, allowed, document, report)
 
 
@@ -100,10 +103,12 @@ def prepare_unblock(
     document: IdDocumentLike,
     approval: ApprovalLike | None = None,
 ) -> CardGrant:
-    allowed = pin_reset.prepare_unblock(ctx, caller.actor, session, lambda: identity, document,
-                                        approval)  # fmt: skip
-    return CardGrant(allowed.event_id,
-                     _grant(keys, caller, KeyPurpose.UNBLOCK, allowed.card_id_code))
+    allowed = pin_reset.prepare_unblock(
+        ctx, caller.actor, session, lambda: identity, document, approval
+    )
+    return CardGrant(
+        allowed.event_id, _grant(keys, caller, KeyPurpose.UNBLOCK, allowed.card_id_code)
+    )
 
 
 def complete_unblock(
@@ -115,8 +120,9 @@ def complete_unblock(
     event_id: int,
     report: CardReport,
 ) -> pin_reset.UnblockResult:
-    allowed = _allowed(ctx, caller, session, event_id, PasswordEventKind.PIN_UNBLOCK, document,
-                       Action.UNBLOCK_PIN)  # fmt: skip
+    allowed = _allowed(
+        ctx, caller, session, event_id, PasswordEventKind.PIN_UNBLOCK, document, Action.UNBLOCK_PIN
+    )
     return pin_reset.complete_unblock(ctx, caller.actor, allowed, document, report)
 
 
@@ -146,10 +152,12 @@ def prepare_change(
     document: IdDocumentLike | str | None,
 ) -> CardGrant:
     """P3/P4/P7's rule step; CHANGE PIN needs no key (no ticket)."""
-    subject, _ = pin_change.prepare_change(ctx, caller.actor, session, lambda: identity,
-                                           document)  # fmt: skip
-    return CardGrant(open_event(ctx, caller.actor, PasswordEventKind.PIN_CHANGE,
-                                subject.holder_id, subject.card_id))  # fmt: skip
+    subject, _ = pin_change.prepare_change(ctx, caller.actor, session, lambda: identity, document)
+    return CardGrant(
+        open_event(
+            ctx, caller.actor, PasswordEventKind.PIN_CHANGE, subject.holder_id, subject.card_id
+        )
+    )
 
 
 def complete_change(
@@ -166,8 +174,9 @@ def complete_change(
     subject = session_card(ctx, session)
     checked = pin_change.check_window_document(ctx, subject, document)
     pending_event(ctx, caller.actor, subject, event_id, PasswordEventKind.PIN_CHANGE)
-    return pin_change.complete_change(ctx, caller.actor, event_id, checked, report,
-                                      on_pad=bool(on_pad))  # fmt: skip
+    return pin_change.complete_change(
+        ctx, caller.actor, event_id, checked, report, on_pad=bool(on_pad)
+    )
 
 
 def prepare_lift(
@@ -179,12 +188,12 @@ def prepare_lift(
     idempotency_key: str,
 ) -> LiftGrant:
     """U1–U5's rule step; a MAINT ticket only when the chip is blocked (U5)."""
-    allowed = lifting.prepare_lift(ctx, caller.actor, lambda: identity, document,
-                                   idempotency_key)  # fmt: skip
+    allowed = lifting.prepare_lift(ctx, caller.actor, lambda: identity, document, idempotency_key)
     if allowed.stored is not None:
         return LiftGrant(stored=allowed.stored)
-    ticket = (_grant(keys, caller, KeyPurpose.MAINT, identity.card_id_code)
-              if allowed.app_blocked else "")  # fmt: skip
+    ticket = (
+        _grant(keys, caller, KeyPurpose.MAINT, identity.card_id_code) if allowed.app_blocked else ""
+    )
     return LiftGrant(None, allowed.app_blocked, ticket)
 
 
@@ -192,8 +201,9 @@ def _lift_allowed(
     ctx: ServiceContext, caller: Caller, identity: CardIdentity, document: IdDocumentLike
 ) -> lifting.LiftAllowed:
     checklist = lifting.check_lift(ctx, caller.actor, identity, document)
-    return lifting.LiftAllowed(identity, None, checklist.app_blocked, checklist.holder_id,
-                               checklist.card_id)  # fmt: skip
+    return lifting.LiftAllowed(
+        identity, None, checklist.app_blocked, checklist.holder_id, checklist.card_id
+    )
 
 
 def lift_card_failed(
@@ -222,8 +232,9 @@ def complete_lift(
     """The lift written: ``_write_lift`` checks U1–U5 again under the card's lock and
     consumes the approval, exactly as in-process."""
     allowed = _lift_allowed(ctx, caller, identity, document)
-    return lifting.complete_lift(ctx, caller.actor, identity, document, approval,
-                                 idempotency_key, bool(unblocked), allowed)  # fmt: skip
+    return lifting.complete_lift(
+        ctx, caller.actor, identity, document, approval, idempotency_key, bool(unblocked), allowed
+    )
 
 
 #: ``/v1/call/card.<name>``: function(ctx, caller, keys, *args).

@@ -56,10 +56,17 @@ def _pki_issue(args: argparse.Namespace) -> int:
     print(f"已签发工作站证书: {crt}\n私钥: {key}（只拷贝到该工作站）")
     if args.settings_out:
         out = Path(args.settings_out)
-        out.write_text(workstation_settings_text(
-            workstation_id=args.workstation, office_code=args.office, server_url=args.server_url,
-            client_cert=str(crt), client_key=str(key), server_ca=str(Pki(Path(args.dir)).ca_cert),
-        ), encoding="utf-8")  # fmt: skip
+        out.write_text(
+            workstation_settings_text(
+                workstation_id=args.workstation,
+                office_code=args.office,
+                server_url=args.server_url,
+                client_cert=str(crt),
+                client_key=str(key),
+                server_ca=str(Pki(Path(args.dir)).ca_cert),
+            ),
+            encoding="utf-8",
+        )
         print(f"工作站设置文件: {out}（不含数据库密码和卡片密钥）")
     return 0
 

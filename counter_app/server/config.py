@@ -62,8 +62,14 @@ def load_server_config(path: Path, **overrides: Any) -> ServerConfig:
     server = dict(data.pop("server", {}))
     server.update(overrides)
     base = Path(path).parent
-    unknown = set(server) - {"host", "port", "pki_dir", "token_secret_file", "token_minutes",
-                             "pool_size"}  # fmt: skip
+    unknown = set(server) - {
+        "host",
+        "port",
+        "pki_dir",
+        "token_secret_file",
+        "token_minutes",
+        "pool_size",
+    }
     if unknown:
         raise SettingsError(f"服务器设置 [server] 中有未知设置项: {', '.join(sorted(unknown))}")
     if "pki_dir" not in server or "token_secret_file" not in server:

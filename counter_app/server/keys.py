@@ -40,16 +40,20 @@ TICKET_SECONDS = 120
 _COMMANDS: dict[KeyPurpose, tuple[tuple[bytes, int], ...]] = {
     KeyPurpose.RELOAD: ((bytes.fromhex("805E000007"), 8),),
     KeyPurpose.UNBLOCK: ((bytes.fromhex("8424000004"), 5),),
-    KeyPurpose.MAINT: ((bytes.fromhex("841E000004"), 5), (bytes.fromhex("841E000104"), 5),
-                       (bytes.fromhex("8418000004"), 5)),
+    KeyPurpose.MAINT: (
+        (bytes.fromhex("841E000004"), 5),
+        (bytes.fromhex("841E000104"), 5),
+        (bytes.fromhex("8418000004"), 5),
+    ),
 }
 
 
 def command_allowed(purpose: KeyPurpose, message: bytes | bytearray) -> bool:
     """The key of ``purpose`` signs only its own commands (a MAINT ticket cannot sign a
     PIN reload)."""
-    return any(bytes(message[:5]) == head and len(message) == size
-               for head, size in _COMMANDS[purpose])  # fmt: skip
+    return any(
+        bytes(message[:5]) == head and len(message) == size for head, size in _COMMANDS[purpose]
+    )
 
 
 def _b64(data: bytes) -> str:
@@ -75,9 +79,13 @@ class KeyService:
     def grant(self, caller: Caller, purpose: KeyPurpose, card_id_code: bytes) -> str:
         """A ticket for one kind of MAC on one card, for this caller only. Call it only
         after the rules of the operation passed (step 1 above)."""
-        claims = {"p": KeyPurpose(purpose).value, "c": card_id_code.hex(),
-                  "sid": caller.claims.staff_session_id, "fp": caller.workstation.fingerprint,
-                  "exp": int(time.time()) + TICKET_SECONDS}  # fmt: skip
+        claims = {
+            "p": KeyPurpose(purpose).value,
+            "c": card_id_code.hex(),
+            "sid": caller.claims.staff_session_id,
+            "fp": caller.workstation.fingerprint,
+            "exp": int(time.time()) + TICKET_SECONDS,
+        }
         payload = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
         return f"{_b64(payload)}.{_b64(self._sign(payload))}"
 
@@ -85,8 +93,9 @@ class KeyService:
         try:
             head, _, tail = ticket.partition(".")
             payload, signature = _unb64(head), _unb64(tail)
-            claims = json.loads(payload) if hmac.compare_digest(
-                self._sign(payload), signature) else None
+            claims = (
+                json.loads(payload) if hmac.compare_digest(self._sign(payload), signature) else None
+            )
         except (ValueError, UnicodeEncodeError):
             claims = None
         if not isinstance(claims, dict):
@@ -119,8 +128,10 @@ class KeyService:
             message = bytearray.fromhex(str(body.get("message", "")))
         except ValueError as exc:
             raise KeyTicketRefused() from exc
-        if len(card_id) != 16 or len(challenge) != 8 or not command_allowed(
-            KeyPurpose(purpose), message
+        if (
+            len(card_id) != 16
+            or len(challenge) != 8
+            or not command_allowed(KeyPurpose(purpose), message)
         ):
             message[:] = b"\x00" * len(message)
             raise KeyTicketRefused()

@@ -152,26 +152,41 @@ class Pki:
         self.root.mkdir(parents=True, exist_ok=True)
         self.workstations.mkdir(exist_ok=True)
         key = _new_key()
-        name = x509.Name([
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"{city}社会保障卡经办系统"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "counter city CA"),
-        ])  # fmt: skip
+        name = x509.Name(
+            [
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"{city}社会保障卡经办系统"),
+                x509.NameAttribute(NameOID.COMMON_NAME, "counter city CA"),
+            ]
+        )
         now = _now()
         cert = (
             x509.CertificateBuilder()
-            .subject_name(name).issuer_name(name).public_key(key.public_key())
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(minutes=5))
             .not_valid_after(now + dt.timedelta(days=CA_DAYS))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(
-                digital_signature=False, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                           critical=False)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=False,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+            )
             .sign(key, hashes.SHA256())
-        )  # fmt: skip
+        )
         _write_key(self.ca_key, key)
         _write_cert(self.ca_cert, cert)
         self.issue_server(server_names)
@@ -190,15 +205,19 @@ class Pki:
         now = _now()
         builder = (
             x509.CertificateBuilder()
-            .subject_name(subject).issuer_name(ca_cert.subject).public_key(key.public_key())
+            .subject_name(subject)
+            .issuer_name(ca_cert.subject)
+            .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(minutes=5))
             .not_valid_after(now + dt.timedelta(days=LEAF_DAYS))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                ca_key.public_key()), critical=False)
-        )  # fmt: skip
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                critical=False,
+            )
+        )
         if san:
             builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
         return builder.sign(ca_key, hashes.SHA256()), key
@@ -229,13 +248,16 @@ class Pki:
         if not office_code.strip():
             raise PkiError("请给出工作站所属经办机构代码（如 500103-YB）。")
         self.workstations.mkdir(parents=True, exist_ok=True)
-        subject = x509.Name([
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, office_code.strip()),
-            x509.NameAttribute(NameOID.COMMON_NAME, workstation_id),
-        ])  # fmt: skip
+        subject = x509.Name(
+            [
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, office_code.strip()),
+                x509.NameAttribute(NameOID.COMMON_NAME, workstation_id),
+            ]
+        )
         cert, key = self._leaf(subject, ExtendedKeyUsageOID.CLIENT_AUTH, [])
-        crt_path, key_path = self.workstation_cert(workstation_id), self.workstation_key(
-            workstation_id
+        crt_path, key_path = (
+            self.workstation_cert(workstation_id),
+            self.workstation_key(workstation_id),
         )
         _write_key(key_path, key)
         _write_cert(crt_path, cert)

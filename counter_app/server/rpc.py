@@ -42,8 +42,7 @@ CARD_METHODS = frozenset(
 #: Not sent as arguments: a callback, a card client, a PIN pad.
 LOCAL_ONLY_PARAMS = frozenset({"progress", "client", "pinpad"})
 #: Allowed before an initial or reset password is changed.
-WHILE_MUST_CHANGE = frozenset({"logout", "change_own_password", "heartbeat",
-                               "four_eyes_required"})  # fmt: skip
+WHILE_MUST_CHANGE = frozenset({"logout", "change_own_password", "heartbeat", "four_eyes_required"})
 
 
 def _change_own_password(ctx: Any, actor: Any, old: str, new: str) -> None:
@@ -77,8 +76,10 @@ class Dispatcher:
         """The encoded result of ``method``, or a ``ServiceError`` raised."""
         if method in CARD_METHODS:
             raise NotAvailableRemotely()
-        if method not in self.methods and method not in EXTRA_METHODS and (
-            method not in CARD_STEPS or self.keys is None
+        if (
+            method not in self.methods
+            and method not in EXTRA_METHODS
+            and (method not in CARD_STEPS or self.keys is None)
         ):
             raise ServerFault(f"{ServerFault.message}（未知调用 {method[:40]}）")
         if caller.must_change_password and method not in WHILE_MUST_CHANGE:

@@ -40,9 +40,15 @@ def build_server(config: ServerConfig, parts: ServerParts) -> uvicorn.Server:
         return server_ssl_context(pki.server_cert, pki.server_key, pki.ca_cert)
 
     uv_config = uvicorn.Config(
-        app, host=config.host, port=config.port, http=PeerCertProtocol,
-        ssl_context_factory=tls, lifespan="off", log_level="warning", access_log=False,
-    )  # fmt: skip
+        app,
+        host=config.host,
+        port=config.port,
+        http=PeerCertProtocol,
+        ssl_context_factory=tls,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+    )
     return uvicorn.Server(uv_config)
 
 

@@ -57,11 +57,20 @@ class TokenSigner:
         return hmac.new(self._secret, payload, hashlib.sha256).digest()
 
     def issue(
-        self, staff_id: int, staff_session_id: int, cert_fingerprint: str, workstation_id: str,
+        self,
+        staff_id: int,
+        staff_session_id: int,
+        cert_fingerprint: str,
+        workstation_id: str,
         now: float,
     ) -> str:
-        claims = {"st": staff_id, "sid": staff_session_id, "fp": cert_fingerprint,
-                  "ws": workstation_id, "exp": int(now) + self.lifetime_s}  # fmt: skip
+        claims = {
+            "st": staff_id,
+            "sid": staff_session_id,
+            "fp": cert_fingerprint,
+            "ws": workstation_id,
+            "exp": int(now) + self.lifetime_s,
+        }
         payload = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
         return f"{_b64(payload)}.{_b64(self._sign(payload))}"
 
@@ -75,8 +84,13 @@ class TokenSigner:
             raise TokenInvalid("signature")
         try:
             data = json.loads(payload)
-            claims = TokenClaims(int(data["st"]), int(data["sid"]), str(data["fp"]),
-                                 str(data["ws"]), int(data["exp"]))  # fmt: skip
+            claims = TokenClaims(
+                int(data["st"]),
+                int(data["sid"]),
+                str(data["fp"]),
+                str(data["ws"]),
+                int(data["exp"]),
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise TokenInvalid("payload") from exc
         if claims.expires <= now:

@@ -63,9 +63,7 @@ class _Ref:
         self.card_number = card_number
 
 
-def issue_access_slip(
-    ctx: ServiceContext, actor: Actor, session: SessionRef
-) -> AccessSlipResult:
+def issue_access_slip(ctx: ServiceContext, actor: Actor, session: SessionRef) -> AccessSlipResult:
     """RULES Q7: the access slip of ``session`` (a ``HolderSession`` or the ``AccessSummary``
     that ``sessions.end_session`` returned), issued once as a registered form.
 
@@ -100,21 +98,33 @@ def issue_access_slip(
             assert office is not None
             handler = fd.Staff(summary.staff_name, summary.staff_no)
 
-            case_no = db.scalar(select(ServiceCase.case_no)
-                                .where(ServiceCase.session_id == row.id)) or ""  # fmt: skip
+            case_no = (
+                db.scalar(select(ServiceCase.case_no).where(ServiceCase.session_id == row.id)) or ""
+            )
 
             def build(header: fd.FormHeader) -> fd.Form:
                 return slip_form(summary, header, case_no)
 
             document, issued = registered_forms.issue_form(
-                db, kind=KIND_ACCESS_SLIP, office=office, staff_id=actor.staff_id,
-                holder_id=row.holder_id, card_id=row.card_id, at=now, build=build,
+                db,
+                kind=KIND_ACCESS_SLIP,
+                office=office,
+                staff_id=actor.staff_id,
+                holder_id=row.holder_id,
+                card_id=row.card_id,
+                at=now,
+                build=build,
                 handler=handler,
-            )  # fmt: skip
-            audit.record(db, actor, AuditAction.FORM_ACCESS_SLIP, holder_id=row.holder_id,
-                         card_id=row.card_id, at=now,
-                         details={"session_id": row.id, "serial": document.serial,
-                                  "kind": KIND_ACCESS_SLIP})  # fmt: skip
+            )
+            audit.record(
+                db,
+                actor,
+                AuditAction.FORM_ACCESS_SLIP,
+                holder_id=row.holder_id,
+                card_id=row.card_id,
+                at=now,
+                details={"session_id": row.id, "serial": document.serial, "kind": KIND_ACCESS_SLIP},
+            )
             uow.commit()
             assert isinstance(issued, fd.AccessSlip)
             return AccessSlipResult(summary, issued, document.serial, False, key)
@@ -122,8 +132,7 @@ def issue_access_slip(
     return run_retrying(work)
 
 
-def slip_form(summary: AccessSummary, header: fd.FormHeader,
-              case_no: str = "") -> fd.AccessSlip:  # fmt: skip
+def slip_form(summary: AccessSummary, header: fd.FormHeader, case_no: str = "") -> fd.AccessSlip:
     """The slip's plain data (numbers already masked in ``summary``), with the number of the
     session's case (RULES E1)."""
     return fd.AccessSlip(

@@ -12,6 +12,7 @@ it once (RULES S1–S3).
 
 No password is ever logged, audited, stored in clear or put into an exception text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -108,27 +109,48 @@ def verify_supervisor_approval(
             taken = db.scalar(select(Approval.id).where(Approval.request_digest == request_digest))
             refusal = "already_approved" if taken is not None else None
         if refusal is not None:
-            audit.record(uow, actor, AuditAction.APPROVAL_REJECTED, outcome="refused", at=now,
-                         reason=ApprovalInvalid.message,
-                         details={"action": action,
-                                  "approver_staff_no": recorded_staff_no(typed,
-                                                                         approver is not None),
-                                  "refusal": refusal, "request_digest": request_digest[:64],
-                                  "locked": locked})  # fmt: skip
+            audit.record(
+                uow,
+                actor,
+                AuditAction.APPROVAL_REJECTED,
+                outcome="refused",
+                at=now,
+                reason=ApprovalInvalid.message,
+                details={
+                    "action": action,
+                    "approver_staff_no": recorded_staff_no(typed, approver is not None),
+                    "refusal": refusal,
+                    "request_digest": request_digest[:64],
+                    "locked": locked,
+                },
+            )
             uow.commit()
             # Past the right password the cause is no secret: it is named (RULES S1-S3).
             raise ApprovalInvalid(NAMED_REFUSALS.get(refusal) if password_ok else None)
         assert approver is not None
         approval = Approval(
-            action=action[:40], request_digest=request_digest, initiator_staff_id=actor.staff_id,
-            approver_staff_id=approver.id, office_id=actor.office_id, outcome="approved", at=now,
-        )  # fmt: skip
+            action=action[:40],
+            request_digest=request_digest,
+            initiator_staff_id=actor.staff_id,
+            approver_staff_id=approver.id,
+            office_id=actor.office_id,
+            outcome="approved",
+            at=now,
+        )
         db.add(approval)
         db.flush()
-        audit.record(uow, actor, AuditAction.APPROVAL_GRANTED, at=now,
-                     details={"approval_id": approval.id, "action": action,
-                              "approver_staff_no": approver.staff_no,
-                              "request_digest": request_digest})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            AuditAction.APPROVAL_GRANTED,
+            at=now,
+            details={
+                "approval_id": approval.id,
+                "action": action,
+                "approver_staff_no": approver.staff_no,
+                "request_digest": request_digest,
+            },
+        )
         uow.commit()
         return approval
 
@@ -138,7 +160,7 @@ NAMED_REFUSALS = {
     "not_supervisor": "该工号不是主管岗位，不能复核。请由本机构主管复核。",
     "other_office": "该主管不属于本机构，其他机构的主管不能复核。请由本机构主管复核。",
     "already_approved": "本次业务已复核过，同一业务只能复核一次。"
-                        "如需重新复核，请结束服务后重新办理。",
+    "如需重新复核，请结束服务后重新办理。",
 }
 
 
@@ -155,11 +177,16 @@ def consume_approval(
     for another request or initiator, already used, rejected, or older than ``max_age``."""
     result = db.execute(
         update(Approval)
-        .where(Approval.id == approval_id, Approval.request_digest == request_digest,
-               Approval.initiator_staff_id == actor.staff_id, Approval.outcome == "approved",
-               Approval.used_at.is_(None), Approval.at >= now - max_age)
+        .where(
+            Approval.id == approval_id,
+            Approval.request_digest == request_digest,
+            Approval.initiator_staff_id == actor.staff_id,
+            Approval.outcome == "approved",
+            Approval.used_at.is_(None),
+            Approval.at >= now - max_age,
+        )
         .values(used_at=now)
-    )  # fmt: skip
+    )
     if getattr(result, "rowcount", 0) != 1:
         raise ApprovalInvalid()
 
@@ -174,9 +201,7 @@ class ApprovalLike(Protocol):
 def request_digest(action: str, actor: Actor, **fields: str | int | None) -> str:
     """The digest a supervisor approves: action, initiator, office, and what the request is
     about (holder, card, submission key …). The UI computes it with the same call."""
-    return fields_digest(
-        action, {"initiator": actor.staff_id, "office": actor.office_id, **fields}
-    )
+    return fields_digest(action, {"initiator": actor.staff_id, "office": actor.office_id, **fields})
 
 
 def consume(

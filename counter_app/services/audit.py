@@ -110,9 +110,15 @@ def record(
         staff_id=actor.staff_id if actor else None,
         office_id=actor.office_id if actor else None,
         workstation=workstation or (actor.workstation_id if actor else None),
-        action=action, holder_id=holder_id, card_id=card_id, category=category,
-        reason=reason, outcome=outcome, details=details, at=at,
-    )  # fmt: skip
+        action=action,
+        holder_id=holder_id,
+        card_id=card_id,
+        category=category,
+        reason=reason,
+        outcome=outcome,
+        details=details,
+        at=at,
+    )
 
 
 def checkpoint_day(

@@ -203,10 +203,22 @@ def _mth(nodes: list[bytes]) -> bytes:
 
 
 def seal_hash(
-    *, id_: int, kind: str, day: dt.date | None, at: dt.datetime, chains: int, root: str,
+    *,
+    id_: int,
+    kind: str,
+    day: dt.date | None,
+    at: dt.datetime,
+    chains: int,
+    root: str,
     prev_hash: str,
-) -> str:  # fmt: skip
+) -> str:
     """The hash of one seal, linked to the previous seal's."""
-    content = {"id": id_, "kind": kind, "day": day.isoformat() if day else None,
-               "at": format_at(at), "chains": chains, "root": root}  # fmt: skip
+    content = {
+        "id": id_,
+        "kind": kind,
+        "day": day.isoformat() if day else None,
+        "at": format_at(at),
+        "chains": chains,
+        "root": root,
+    }
     return chain_hash(prev_hash, content)

@@ -145,11 +145,18 @@ def append(
     station = cut("workstation", workstation)
     chain = chain_name(station)
     row: dict[str, Any] = {
-        "at": when, "staff_id": staff_id, "office_id": office_id, "workstation": station,
-        "action": cut("action", action) or action, "category": cut("category", category),
-        "holder_id": holder_id, "card_id": card_id, "reason": cut("reason", reason),
-        "outcome": outcome, "details": clean_details,
-    }  # fmt: skip
+        "at": when,
+        "staff_id": staff_id,
+        "office_id": office_id,
+        "workstation": station,
+        "action": cut("action", action) or action,
+        "category": cut("category", category),
+        "holder_id": holder_id,
+        "card_id": card_id,
+        "reason": cut("reason", reason),
+        "outcome": outcome,
+        "details": clean_details,
+    }
     key = (_database_key(session), chain)
     with _seen_lock:
         seen = _seen.get(key)
@@ -165,17 +172,26 @@ def append(
     moved = False
     if seen is not None:
         position, hash_ = build(*seen)
-        result = conn.execute(_MOVE_SEEN_HEAD, {
-            "c_name": chain, "c_seen_seq": seen[0], "c_seen_hash": seen[1],
-            "c_seq": position, "c_hash": hash_})  # fmt: skip
+        result = conn.execute(
+            _MOVE_SEEN_HEAD,
+            {
+                "c_name": chain,
+                "c_seen_seq": seen[0],
+                "c_seen_hash": seen[1],
+                "c_seq": position,
+                "c_hash": hash_,
+            },
+        )
         moved = result.rowcount == 1
         prev_hash = seen[1]
     if not moved:
         last_seq, prev_hash = _next_position(session, chain)
         position, hash_ = build(last_seq, prev_hash)
         conn.execute(_MOVE_LOCKED_HEAD, {"c_name": chain, "c_seq": position, "c_hash": hash_})
-    inserted = conn.execute(_INSERT_EVENT, {
-        **row, "chain": chain, "chain_seq": position, "prev_hash": prev_hash, "hash": hash_})
+    inserted = conn.execute(
+        _INSERT_EVENT,
+        {**row, "chain": chain, "chain_seq": position, "prev_hash": prev_hash, "hash": hash_},
+    )
     key_row = inserted.inserted_primary_key
     assert key_row is not None  # a single-row INSERT of a table with a primary key
     seq = int(key_row[0])

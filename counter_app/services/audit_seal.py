@@ -69,20 +69,41 @@ def leaves_of(session: Session, seal_id: int) -> list[Leaf]:
 
 
 def _write_seal(
-    session: Session, head: AuditChainHead, kind: str, day: dt.date | None,
-    leaves: list[Leaf], at: dt.datetime,
-) -> AuditSeal:  # fmt: skip
+    session: Session,
+    head: AuditChainHead,
+    kind: str,
+    day: dt.date | None,
+    leaves: list[Leaf],
+    at: dt.datetime,
+) -> AuditSeal:
     seal_id = head.last_seq + 1
     root = merkle_root(leaves)
-    hash_ = seal_hash(id_=seal_id, kind=kind, day=day, at=at, chains=len(leaves), root=root,
-                      prev_hash=head.last_hash)  # fmt: skip
-    seal = AuditSeal(id=seal_id, kind=kind, day=day, at=at, chains=len(leaves), root=root,
-                     prev_hash=head.last_hash, hash=hash_)  # fmt: skip
+    hash_ = seal_hash(
+        id_=seal_id,
+        kind=kind,
+        day=day,
+        at=at,
+        chains=len(leaves),
+        root=root,
+        prev_hash=head.last_hash,
+    )
+    seal = AuditSeal(
+        id=seal_id,
+        kind=kind,
+        day=day,
+        at=at,
+        chains=len(leaves),
+        root=root,
+        prev_hash=head.last_hash,
+        hash=hash_,
+    )
     session.add(seal)
     session.flush()
     if leaves:
-        session.execute(insert(AuditSealHead), [
-            {"seal_id": seal_id, "chain": c, "chain_seq": s, "hash": h} for c, s, h in leaves])
+        session.execute(
+            insert(AuditSealHead),
+            [{"seal_id": seal_id, "chain": c, "chain_seq": s, "hash": h} for c, s, h in leaves],
+        )
     head.last_seq = seal_id
     head.last_hash = hash_
     session.flush()
@@ -107,8 +128,7 @@ def seal(
         )
     ]
     if not force and head.last_seq > 0:
-        previous = session.scalar(
-            select(func.max(AuditSeal.id)).where(AuditSeal.kind == "heads"))
+        previous = session.scalar(select(func.max(AuditSeal.id)).where(AuditSeal.kind == "heads"))
         if previous is not None and leaves_of(session, previous) == leaves:
             return None
     return _write_seal(session, head, "heads", None, leaves, when)

@@ -141,8 +141,11 @@ class _Evidence:
 
 def _check_seals(session: Session, ev: _Evidence) -> dict[int, AuditSeal]:
     leaves: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
-    for r in session.execute(select(AuditSealHead.seal_id, AuditSealHead.chain,
-                                    AuditSealHead.chain_seq, AuditSealHead.hash)):  # fmt: skip
+    for r in session.execute(
+        select(
+            AuditSealHead.seal_id, AuditSealHead.chain, AuditSealHead.chain_seq, AuditSealHead.hash
+        )
+    ):
         leaves[int(r.seal_id)].append((r.chain, int(r.chain_seq), r.hash))
     seals = list(session.scalars(select(AuditSeal).order_by(AuditSeal.id)))
     ev.seals = len(seals)
@@ -162,8 +165,18 @@ def _check_seals(session: Session, ev: _Evidence) -> dict[int, AuditSeal]:
             problem = Break(SEALS, s.id, f"封存 {s.id} 与前一封存的链接断开")
         elif s.chains != len(mine) or merkle_root(mine) != s.root:
             problem = Break(SEALS, s.id, f"封存 {s.id} 的链头清单与其默克尔根不符（被修改）")
-        elif seal_hash(id_=s.id, kind=s.kind, day=s.day, at=s.at, chains=s.chains,
-                       root=s.root, prev_hash=s.prev_hash) != s.hash:  # fmt: skip
+        elif (
+            seal_hash(
+                id_=s.id,
+                kind=s.kind,
+                day=s.day,
+                at=s.at,
+                chains=s.chains,
+                root=s.root,
+                prev_hash=s.prev_hash,
+            )
+            != s.hash
+        ):
             problem = Break(SEALS, s.id, f"封存 {s.id} 的内容与哈希不符（被修改）")
         prev_hash, expected = s.hash, s.id + 1
     head = session.get(AuditChainHead, 1)
@@ -172,14 +185,17 @@ def _check_seals(session: Session, ev: _Evidence) -> dict[int, AuditSeal]:
         if head is None:
             problem = Break(SEALS, expected, "封存链头记录缺失")
         elif head.last_seq > expected - 1:
-            problem = Break(SEALS, expected,
-                            f"封存 {expected} 至 {head.last_seq} 缺失（链尾被删除）")
+            problem = Break(
+                SEALS, expected, f"封存 {expected} 至 {head.last_seq} 缺失（链尾被删除）"
+            )
         elif head.last_seq < expected - 1:
-            problem = Break(SEALS, head.last_seq + 1,
-                            f"封存 {head.last_seq + 1} 在封存链头之后（伪造追加）")
+            problem = Break(
+                SEALS, head.last_seq + 1, f"封存 {head.last_seq + 1} 在封存链头之后（伪造追加）"
+            )
         elif head.last_hash != (last.hash if last else GENESIS_HASH):
-            problem = Break(SEALS, head.last_seq,
-                            f"封存 {head.last_seq} 的哈希与封存链头记录的不符")
+            problem = Break(
+                SEALS, head.last_seq, f"封存 {head.last_seq} 的哈希与封存链头记录的不符"
+            )
     if problem is not None:
         ev.breaks.append(problem)
     return {s.id: s for s in seals}
@@ -227,8 +243,9 @@ class _DayRule:
         return day if at < end else None
 
 
-def _walk_chain(chain: str, rows: Iterator[Any], ev: _Evidence,
-                head: tuple[int, str] | None) -> tuple[int, Break | None]:  # fmt: skip
+def _walk_chain(
+    chain: str, rows: Iterator[Any], ev: _Evidence, head: tuple[int, str] | None
+) -> tuple[int, Break | None]:
     """Check one chain's rows (in position order); the count of good events and a break."""
     rule = _DayRule(ev, chain)
     sealed = ev.sealed.get(chain, {})
@@ -261,16 +278,18 @@ def _walk_chain(chain: str, rows: Iterator[Any], ev: _Evidence,
             return count, brk(seq, f"事件 {seq} 与封存记录的哈希不符（被改写）")
         late_day = rule.violated(seq, row.at)
         if late_day is not None:
-            return count, brk(seq, f"事件 {seq} 的时间在已封存的 {late_day.isoformat()} 之内，"
-                                   "却写在当日校验点之后（时间被改或补写）")
+            return count, brk(
+                seq,
+                f"事件 {seq} 的时间在已封存的 {late_day.isoformat()} 之内，"
+                "却写在当日校验点之后（时间被改或补写）",
+            )
         count += 1
         prevprev_hash, prev_hash, prev_seq = prev_hash, row.hash, seq
         expected += 1
     last = expected - 1
     sealed_last = ev.sealed_last.get(chain, 0)
     if sealed_last > last:
-        return count, brk(last + 1,
-                          f"事件 {last + 1} 至 {sealed_last} 缺失（已封存的链尾被删除）")
+        return count, brk(last + 1, f"事件 {last + 1} 至 {sealed_last} 缺失（已封存的链尾被删除）")
     if head is None:
         return count, brk(last + 1, "的链头记录缺失")
     if head[0] > last:
@@ -287,11 +306,13 @@ def verify_chain(session: Session, *, batch: int = 2000) -> AuditReport:
     ev = _Evidence()
     seals = _check_seals(session, ev)
     _check_checkpoints(session, ev, seals)
-    heads = {r.name: (int(r.last_seq), r.last_hash)
-             for r in session.execute(select(AuditChain.name, AuditChain.last_seq,
-                                             AuditChain.last_hash))}  # fmt: skip
+    heads = {
+        r.name: (int(r.last_seq), r.last_hash)
+        for r in session.execute(select(AuditChain.name, AuditChain.last_seq, AuditChain.last_hash))
+    }
     rows = session.execute(
-        select(*_COLUMNS).order_by(AuditEvent.chain, AuditEvent.chain_seq)
+        select(*_COLUMNS)
+        .order_by(AuditEvent.chain, AuditEvent.chain_seq)
         .execution_options(yield_per=batch)
     )
     total = 0

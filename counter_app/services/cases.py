@@ -129,13 +129,27 @@ def open_case(
     day = shanghai_day(at)
     sequence = _allocate(db, actor.office_id, day)
     case_no = format_case_no(actor.office_code, day, sequence)
-    db.add(ServiceCase(
-        case_no=case_no, office_id=actor.office_id, day=day, sequence=sequence,
-        session_id=session_id, holder_id=holder_id, staff_id=actor.staff_id,
-        workstation=actor.workstation_id, opened_at=at,
-    ))  # fmt: skip
-    audit.record(db, actor, CaseAudit.OPEN, holder_id=holder_id, at=at,
-                 details={"case_no": case_no, "session_id": session_id})  # fmt: skip
+    db.add(
+        ServiceCase(
+            case_no=case_no,
+            office_id=actor.office_id,
+            day=day,
+            sequence=sequence,
+            session_id=session_id,
+            holder_id=holder_id,
+            staff_id=actor.staff_id,
+            workstation=actor.workstation_id,
+            opened_at=at,
+        )
+    )
+    audit.record(
+        db,
+        actor,
+        CaseAudit.OPEN,
+        holder_id=holder_id,
+        at=at,
+        details={"case_no": case_no, "session_id": session_id},
+    )
     return case_no
 
 
@@ -149,9 +163,11 @@ def _items_of(db: Session, session_id: int) -> dict[str, Any]:
     summary = access_summary(db, _SessionRef(session_id))
     return {
         "categories": list(summary.category_labels),
-        "actions": [{"label": a.description, "outcome": a.outcome, "serial": a.serial}
-                    for a in summary.actions],
-    }  # fmt: skip
+        "actions": [
+            {"label": a.description, "outcome": a.outcome, "serial": a.serial}
+            for a in summary.actions
+        ],
+    }
 
 
 def close_case_of_session(
@@ -161,9 +177,10 @@ def close_case_of_session(
     its number, or None when it had none open (closed already, or a session older than
     cases). ``why``: ``card_removed`` when the clerk confirmed a removed card, else done."""
     case = db.execute(
-        select(ServiceCase).where(ServiceCase.session_id == session_id,
-                                  ServiceCase.closed_at.is_(None)).with_for_update()
-    ).scalar_one_or_none()  # fmt: skip
+        select(ServiceCase)
+        .where(ServiceCase.session_id == session_id, ServiceCase.closed_at.is_(None))
+        .with_for_update()
+    ).scalar_one_or_none()
     if case is None:
         return None
     reason = why if why in ("card_removed", "recovered") else "done"
@@ -171,17 +188,28 @@ def close_case_of_session(
     return case.case_no
 
 
-def _finish(db: Session, actor: Actor | None, case: ServiceCase, reason: str,
-            at: dt.datetime) -> None:  # fmt: skip
+def _finish(
+    db: Session, actor: Actor | None, case: ServiceCase, reason: str, at: dt.datetime
+) -> None:
     items = _items_of(db, case.session_id)
     case.closed_at = at
     case.close_reason = reason
     case.items = items
     db.flush()
-    audit.record(db, actor, CaseAudit.CLOSE, holder_id=case.holder_id, at=at,
-                 reason=reason, workstation=None if actor else case.workstation,
-                 details={"case_no": case.case_no, "actions": len(items["actions"]),
-                          "categories": len(items["categories"])})  # fmt: skip
+    audit.record(
+        db,
+        actor,
+        CaseAudit.CLOSE,
+        holder_id=case.holder_id,
+        at=at,
+        reason=reason,
+        workstation=None if actor else case.workstation,
+        details={
+            "case_no": case.case_no,
+            "actions": len(items["actions"]),
+            "categories": len(items["categories"]),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- reads
@@ -197,23 +225,35 @@ def _info(db: Session, case: ServiceCase) -> CaseInfo:
     else:  # still open: what has been done so far
         stored = _items_of(db, case.session_id)
     items = [CaseItem("view", label) for label in stored.get("categories", [])]
-    items += [CaseItem("action", str(a.get("label", "")), str(a.get("outcome", "")),
-                       str(a.get("serial", ""))) for a in stored.get("actions", [])]
+    items += [
+        CaseItem(
+            "action", str(a.get("label", "")), str(a.get("outcome", "")), str(a.get("serial", ""))
+        )
+        for a in stored.get("actions", [])
+    ]
     return CaseInfo(
-        case_no=case.case_no, session_id=case.session_id, holder_id=case.holder_id,
-        staff_no=staff_no, staff_name=staff_name, office_code=office_code,
-        workstation=case.workstation, queue_ticket=case.queue_ticket,
-        opened_at=case.opened_at, closed_at=case.closed_at, close_reason=case.close_reason,
+        case_no=case.case_no,
+        session_id=case.session_id,
+        holder_id=case.holder_id,
+        staff_no=staff_no,
+        staff_name=staff_name,
+        office_code=office_code,
+        workstation=case.workstation,
+        queue_ticket=case.queue_ticket,
+        opened_at=case.opened_at,
+        closed_at=case.closed_at,
+        close_reason=case.close_reason,
         items=tuple(items),
-    )  # fmt: skip
+    )
 
 
 def _case_at(db: Session, actor: Actor, case_no: str) -> ServiceCase:
     """The case ``case_no`` of this workstation's office, or :class:`CaseNotFound`."""
     case = db.execute(
-        select(ServiceCase).where(ServiceCase.case_no == case_no.strip(),
-                                  ServiceCase.office_id == actor.office_id)
-    ).scalar_one_or_none()  # fmt: skip
+        select(ServiceCase).where(
+            ServiceCase.case_no == case_no.strip(), ServiceCase.office_id == actor.office_id
+        )
+    ).scalar_one_or_none()
     if case is None:
         raise CaseNotFound()
     return case
@@ -223,9 +263,10 @@ def case_of_session(ctx: ServiceContext, actor: Actor, session_id: int) -> CaseI
     """The case of holder session ``session_id`` (open or closed) of this office."""
     with ctx.uow() as uow:
         case = uow.session.execute(
-            select(ServiceCase).where(ServiceCase.session_id == session_id,
-                                      ServiceCase.office_id == actor.office_id)
-        ).scalar_one_or_none()  # fmt: skip
+            select(ServiceCase).where(
+                ServiceCase.session_id == session_id, ServiceCase.office_id == actor.office_id
+            )
+        ).scalar_one_or_none()
         if case is None:
             raise CaseNotFound()
         return _info(uow.session, case)
@@ -236,8 +277,7 @@ def get_case(ctx: ServiceContext, actor: Actor, case_no: str) -> CaseInfo:
         return _info(uow.session, _case_at(uow.session, actor, case_no))
 
 
-def attach_queue_ticket(ctx: ServiceContext, actor: Actor, case_no: str,
-                        ticket: str) -> CaseInfo:  # fmt: skip
+def attach_queue_ticket(ctx: ServiceContext, actor: Actor, case_no: str, ticket: str) -> CaseInfo:
     """RULES E1: attach the 排队号 typed or scanned to an open case (audited)."""
     text = (ticket or "").strip()
     if not _TICKET.match(text):
@@ -248,8 +288,14 @@ def attach_queue_ticket(ctx: ServiceContext, actor: Actor, case_no: str,
         if case.closed_at is not None:
             raise CaseAlreadyClosed()
         case.queue_ticket = text
-        audit.record(uow, actor, CaseAudit.QUEUE_TICKET, holder_id=case.holder_id, at=now,
-                     details={"case_no": case.case_no, "queue_ticket": text})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            CaseAudit.QUEUE_TICKET,
+            holder_id=case.holder_id,
+            at=now,
+            details={"case_no": case.case_no, "queue_ticket": text},
+        )
         info = _info(uow.session, case)
         uow.commit()
     return info
@@ -264,10 +310,14 @@ def open_case_at_workstation(ctx: ServiceContext, actor: Actor) -> CaseInfo | No
     with ctx.uow() as uow:
         case = uow.session.execute(
             select(ServiceCase)
-            .where(ServiceCase.workstation == actor.workstation_id,
-                   ServiceCase.office_id == actor.office_id, ServiceCase.closed_at.is_(None))
-            .order_by(ServiceCase.opened_at).limit(1)
-        ).scalar_one_or_none()  # fmt: skip
+            .where(
+                ServiceCase.workstation == actor.workstation_id,
+                ServiceCase.office_id == actor.office_id,
+                ServiceCase.closed_at.is_(None),
+            )
+            .order_by(ServiceCase.opened_at)
+            .limit(1)
+        ).scalar_one_or_none()
         return _info(uow.session, case) if case is not None else None
 
 
@@ -284,14 +334,23 @@ def close_recovered_case(ctx: ServiceContext, actor: Actor, case_no: str) -> Cas
             update(HolderSessionRow)
             .where(HolderSessionRow.id == case.session_id, HolderSessionRow.closed_at.is_(None))
             .values(closed_at=now, end_reason="recovered")
-        )  # fmt: skip
+        )
         if getattr(closed, "rowcount", 0):
-            audit.record(uow, actor, AuditAction.SESSION_END, holder_id=case.holder_id, at=now,
-                         reason="recovered", details={"session_id": case.session_id})  # fmt: skip
+            audit.record(
+                uow,
+                actor,
+                AuditAction.SESSION_END,
+                holder_id=case.holder_id,
+                at=now,
+                reason="recovered",
+                details={"session_id": case.session_id},
+            )
         locked = db.execute(
-            select(ServiceCase).where(ServiceCase.id == case.id).with_for_update()
+            select(ServiceCase)
+            .where(ServiceCase.id == case.id)
+            .with_for_update()
             .execution_options(populate_existing=True)
-        ).scalar_one()  # fmt: skip
+        ).scalar_one()
         if locked.closed_at is not None:
             raise CaseAlreadyClosed()
         _finish(db, actor, locked, "recovered", now)

@@ -126,7 +126,11 @@ class SubmissionRef:
 
 
 def remember_submission(
-    session: Session, key: str, action: str, staff_id: int | None, produced: Base,
+    session: Session,
+    key: str,
+    action: str,
+    staff_id: int | None,
+    produced: Base,
     now: dt.datetime,
 ) -> None:
     """Record the submission under ``key`` in the same transaction as its effect, with the

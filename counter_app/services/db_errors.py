@@ -26,8 +26,7 @@ class InvalidInput(ServiceError):
 
     reason = "invalid_input"
     message = (
-        "所填内容含有无法保存的字符（如看不见的控制字符）或过长，未保存。"
-        "请检查并重新输入后重试。"
+        "所填内容含有无法保存的字符（如看不见的控制字符）或过长，未保存。请检查并重新输入后重试。"
     )
 
 
@@ -69,9 +68,7 @@ def input_error_for(error: BaseException) -> ServiceError | None:
     """The typed error for a driver error caused by input, or None to leave it as it is."""
     if isinstance(error, UnicodeEncodeError) and "surrogate" in (error.reason or ""):
         return InvalidInput()
-    if isinstance(error, sa_exc.StatementError) and isinstance(
-        error.orig, UnicodeEncodeError
-    ):
+    if isinstance(error, sa_exc.StatementError) and isinstance(error.orig, UnicodeEncodeError):
         return InvalidInput()
     if isinstance(error, sa_exc.DataError):
         return InvalidInput()

@@ -54,7 +54,13 @@ def check_session_document(
         check_id(ctx, purpose, _Holder(row.ssn, row.name), document, accepted, name=row.name)
     except ServiceError as error:
         details = {**id_check_details(document), "step": "id_check"}
-        record_refusal(ctx, actor, f"{purpose.value}.refused", error,
-                       holder_id=session.holder_id, card_id=session.card_id,
-                       details=details)  # fmt: skip
+        record_refusal(
+            ctx,
+            actor,
+            f"{purpose.value}.refused",
+            error,
+            holder_id=session.holder_id,
+            card_id=session.card_id,
+            details=details,
+        )
         raise

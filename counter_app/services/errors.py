@@ -304,8 +304,10 @@ class ManualIdCheckForbidden(ServiceError):
     """Settings (``idcard_manual_forbidden``) require the chip for this action."""
 
     reason = "manual_id_forbidden"
-    message = ("此项业务必须读取身份证芯片核验，不能手工录入证件号码。"
-               "请将身份证放在阅读器上读取；阅读器故障请联系系统管理员。")
+    message = (
+        "此项业务必须读取身份证芯片核验，不能手工录入证件号码。"
+        "请将身份证放在阅读器上读取；阅读器故障请联系系统管理员。"
+    )
 
 
 class ManualReasonRequired(ServiceError):
@@ -313,8 +315,10 @@ class ManualReasonRequired(ServiceError):
     fallback; RULES Q7, P5, L3, U2)."""
 
     reason = "manual_reason_required"
-    message = ("手工录入证件号码须选择未读取芯片的原因（阅读器故障、芯片无法读取或证件无芯片）。"
-               "请选择原因后重新核验。")
+    message = (
+        "手工录入证件号码须选择未读取芯片的原因（阅读器故障、芯片无法读取或证件无芯片）。"
+        "请选择原因后重新核验。"
+    )
 
 
 class IdCheckIncomplete(ServiceError):

@@ -87,18 +87,23 @@ def due_date_for(rated_at: dt.datetime, settings: Settings) -> dt.date:
     return calendar.add_working_days(shanghai_day(rated_at), settings.followup_working_days)
 
 
-def open_followup(uow: UnitOfWork, case: ServiceCase, rated_at: dt.datetime,
-                  settings: Settings) -> CaseFollowUp:  # fmt: skip
+def open_followup(
+    uow: UnitOfWork, case: ServiceCase, rated_at: dt.datetime, settings: Settings
+) -> CaseFollowUp:
     """In the rating's transaction: open the follow-up of ``case`` (audited)."""
     due = due_date_for(rated_at, settings)
-    row = CaseFollowUp(case_id=case.id, office_id=case.office_id, opened_at=rated_at,
-                       due_date=due)  # fmt: skip
+    row = CaseFollowUp(case_id=case.id, office_id=case.office_id, opened_at=rated_at, due_date=due)
     uow.session.add(row)
     uow.session.flush()
-    audit.record(uow, None, CaseAudit.FOLLOWUP_OPEN, holder_id=case.holder_id, at=rated_at,
-                 workstation=case.workstation,
-                 details={"case_no": case.case_no, "followup_id": row.id,
-                          "due_date": due.isoformat()})  # fmt: skip
+    audit.record(
+        uow,
+        None,
+        CaseAudit.FOLLOWUP_OPEN,
+        holder_id=case.holder_id,
+        at=rated_at,
+        workstation=case.workstation,
+        details={"case_no": case.case_no, "followup_id": row.id, "due_date": due.isoformat()},
+    )
     return row
 
 
@@ -106,12 +111,22 @@ def _today(ctx: ServiceContext) -> dt.date:
     return shanghai_day(ctx.now())
 
 
-def _items(db: Session, actor: Actor, today: dt.date, *, open_only: bool,
-           followup_id: int | None = None) -> list[FollowUpItem]:  # fmt: skip
+def _items(
+    db: Session, actor: Actor, today: dt.date, *, open_only: bool, followup_id: int | None = None
+) -> list[FollowUpItem]:
     query = (
-        select(CaseFollowUp, ServiceCase.case_no, Staff.staff_no, Staff.name, Holder.name,
-               Holder.ssn, CaseRating.level, CaseRating.reasons, CaseRating.comment,
-               CaseRating.rated_at)
+        select(
+            CaseFollowUp,
+            ServiceCase.case_no,
+            Staff.staff_no,
+            Staff.name,
+            Holder.name,
+            Holder.ssn,
+            CaseRating.level,
+            CaseRating.reasons,
+            CaseRating.comment,
+            CaseRating.rated_at,
+        )
         .join(ServiceCase, ServiceCase.id == CaseFollowUp.case_id)
         .join(CaseRating, CaseRating.case_id == ServiceCase.id)
         .join(Staff, Staff.id == ServiceCase.staff_id)
@@ -119,24 +134,45 @@ def _items(db: Session, actor: Actor, today: dt.date, *, open_only: bool,
         .where(CaseFollowUp.office_id == actor.office_id)
         .order_by(CaseFollowUp.due_date, CaseFollowUp.id)
         .limit(LIST_LIMIT)
-    )  # fmt: skip
+    )
     if open_only:
         query = query.where(CaseFollowUp.closed_at.is_(None))
     if followup_id is not None:
         query = query.where(CaseFollowUp.id == followup_id)
     items = []
-    for fu, case_no, staff_no, staff_name, holder_name, ssn, level, reasons, comment, rated_at \
-            in db.execute(query):  # fmt: skip
+    for (
+        fu,
+        case_no,
+        staff_no,
+        staff_name,
+        holder_name,
+        ssn,
+        level,
+        reasons,
+        comment,
+        rated_at,
+    ) in db.execute(query):
         codes = [r for r in (reasons or "").split(",") if r]
-        items.append(FollowUpItem(
-            followup_id=fu.id, case_no=case_no, staff_no=staff_no, staff_name=staff_name,
-            holder_name=holder_name, masked_ssn=mask_id_number(ssn), level=level,
-            level_label=RATING_LABELS[RatingLevel(level)],
-            reasons=tuple(REASON_LABELS[RatingReason(c)] for c in codes),
-            comment=comment or "", rated_at=rated_at, due_date=fu.due_date,
-            overdue=fu.closed_at is None and fu.due_date < today, closed_at=fu.closed_at,
-            action_taken=fu.action_taken or "", outcome=fu.outcome or "",
-        ))  # fmt: skip
+        items.append(
+            FollowUpItem(
+                followup_id=fu.id,
+                case_no=case_no,
+                staff_no=staff_no,
+                staff_name=staff_name,
+                holder_name=holder_name,
+                masked_ssn=mask_id_number(ssn),
+                level=level,
+                level_label=RATING_LABELS[RatingLevel(level)],
+                reasons=tuple(REASON_LABELS[RatingReason(c)] for c in codes),
+                comment=comment or "",
+                rated_at=rated_at,
+                due_date=fu.due_date,
+                overdue=fu.closed_at is None and fu.due_date < today,
+                closed_at=fu.closed_at,
+                action_taken=fu.action_taken or "",
+                outcome=fu.outcome or "",
+            )
+        )
     return items
 
 
@@ -146,9 +182,13 @@ def open_followups(ctx: ServiceContext, actor: Actor) -> list[FollowUpItem]:
     now = ctx.now()
     with ctx.uow() as uow:
         items = _items(uow.session, actor, shanghai_day(now), open_only=True)
-        audit.record(uow, actor, CaseAudit.FOLLOWUP_LIST, at=now,
-                     details={"open": len(items),
-                              "overdue": sum(1 for i in items if i.overdue)})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            CaseAudit.FOLLOWUP_LIST,
+            at=now,
+            details={"open": len(items), "overdue": sum(1 for i in items if i.overdue)},
+        )
         uow.commit()
     return items
 
@@ -161,11 +201,11 @@ def followup_badge(ctx: ServiceContext, actor: Actor) -> FollowUpCount:
     today = _today(ctx)
     with ctx.read_uow() as uow:
         row = uow.session.execute(
-            select(func.count(),
-                   func.coalesce(func.sum(sql_case((CaseFollowUp.due_date < today, 1),
-                                                   else_=0)), 0))
-            .where(CaseFollowUp.office_id == actor.office_id, CaseFollowUp.closed_at.is_(None))
-        ).one()  # fmt: skip
+            select(
+                func.count(),
+                func.coalesce(func.sum(sql_case((CaseFollowUp.due_date < today, 1), else_=0)), 0),
+            ).where(CaseFollowUp.office_id == actor.office_id, CaseFollowUp.closed_at.is_(None))
+        ).one()
     return FollowUpCount(int(row[0]), int(row[1]))
 
 
@@ -176,8 +216,9 @@ def _text(value: str) -> str:
     return text
 
 
-def close_followup(ctx: ServiceContext, actor: Actor, followup_id: int, action_taken: str,
-                   outcome: str) -> FollowUpItem:  # fmt: skip
+def close_followup(
+    ctx: ServiceContext, actor: Actor, followup_id: int, action_taken: str, outcome: str
+) -> FollowUpItem:
     """RULES E3: record what was done and the 回访结果; the follow-up is closed (audited).
 
     Raises ``NotPermitted``, :class:`FollowUpNotFound` (not this office's),
@@ -190,10 +231,10 @@ def close_followup(ctx: ServiceContext, actor: Actor, followup_id: int, action_t
         with ctx.uow() as uow:
             db = uow.session
             row = db.execute(
-                select(CaseFollowUp).where(CaseFollowUp.id == followup_id,
-                                           CaseFollowUp.office_id == actor.office_id)
+                select(CaseFollowUp)
+                .where(CaseFollowUp.id == followup_id, CaseFollowUp.office_id == actor.office_id)
                 .with_for_update()
-            ).scalar_one_or_none()  # fmt: skip
+            ).scalar_one_or_none()
             if row is None:
                 raise FollowUpNotFound()
             if row.closed_at is not None:
@@ -202,13 +243,22 @@ def close_followup(ctx: ServiceContext, actor: Actor, followup_id: int, action_t
             row.action_taken, row.outcome = done, result
             db.flush()
             case_no, holder_id = db.execute(
-                select(ServiceCase.case_no, ServiceCase.holder_id)
-                .where(ServiceCase.id == row.case_id)
-            ).one()  # fmt: skip
-            audit.record(uow, actor, CaseAudit.FOLLOWUP_CLOSE, holder_id=holder_id, at=now,
-                         details={"case_no": case_no, "followup_id": row.id,
-                                  "overdue": row.due_date < shanghai_day(now)})  # fmt: skip
-            item = _items(db, actor, shanghai_day(now), open_only=False,
-                          followup_id=row.id)[0]
+                select(ServiceCase.case_no, ServiceCase.holder_id).where(
+                    ServiceCase.id == row.case_id
+                )
+            ).one()
+            audit.record(
+                uow,
+                actor,
+                CaseAudit.FOLLOWUP_CLOSE,
+                holder_id=holder_id,
+                at=now,
+                details={
+                    "case_no": case_no,
+                    "followup_id": row.id,
+                    "overdue": row.due_date < shanghai_day(now),
+                },
+            )
+            item = _items(db, actor, shanghai_day(now), open_only=False, followup_id=row.id)[0]
             uow.commit()
     return item

@@ -121,8 +121,10 @@ class IdDocument:
     card_kind: str = ""
 
     def __repr__(self) -> str:  # never print the full number in logs or tracebacks
-        return (f"IdDocument(kind={self.kind.value!r}, number={mask_id_number(self.number)!r}, "
-                f"method={self.method.value!r})")
+        return (
+            f"IdDocument(kind={self.kind.value!r}, number={mask_id_number(self.number)!r}, "
+            f"method={self.method.value!r})"
+        )
 
 
 class HasSsn(Protocol):
@@ -257,9 +259,15 @@ def check_id(
 ) -> None:
     """:func:`check_document` as a use case runs it: today from the context's clock in
     Asia/Shanghai, and the ``idcard_manual_forbidden`` setting applied to ``action``."""
-    check_document(holder, document, accepted, name=name, today=shanghai_today(ctx.now()),
-                   action=str(action),
-                   manual_forbidden=manual_forbidden_actions(ctx.settings.idcard_manual_forbidden))
+    check_document(
+        holder,
+        document,
+        accepted,
+        name=name,
+        today=shanghai_today(ctx.now()),
+        action=str(action),
+        manual_forbidden=manual_forbidden_actions(ctx.settings.idcard_manual_forbidden),
+    )
 
 
 def document_from_chip(data: ChipRead) -> IdDocument:
@@ -272,16 +280,22 @@ def document_from_chip(data: ChipRead) -> IdDocument:
         label = _CHIP_KIND_LABELS.get(str(data.kind), "该证件")
         raise IdDocumentNotAccepted(f"{label}暂不能用于此项业务。请持居民身份证办理。")
     return IdDocument(
-        kind=kind, number=data.id_number, method=CheckMethod.CHIP, sam_id=data.sam_id,
-        name=data.name, valid_to=data.valid_to, long_term=data.valid_to is None,
+        kind=kind,
+        number=data.id_number,
+        method=CheckMethod.CHIP,
+        sam_id=data.sam_id,
+        name=data.name,
+        valid_to=data.valid_to,
+        long_term=data.valid_to is None,
         card_kind=str(data.kind),
     )
 
 
 def manual_document(kind: IdDocumentKind, number: str, reason: ManualReason) -> IdDocument:
     """A document typed by staff, with the reason the chip was not read."""
-    return IdDocument(kind=kind, number=number, method=CheckMethod.MANUAL,
-                      manual_reason=ManualReason(reason))
+    return IdDocument(
+        kind=kind, number=number, method=CheckMethod.MANUAL, manual_reason=ManualReason(reason)
+    )
 
 
 def id_check_text(document: IdDocumentLike) -> str:
@@ -305,6 +319,8 @@ def id_check_details(document: IdDocumentLike) -> dict[str, str]:
         details.update(id_check=CheckMethod.CHIP.value, sam_id=getattr(document, "sam_id", ""))
     else:
         reason = getattr(document, "manual_reason", None)
-        details.update(id_check=CheckMethod.MANUAL.value,
-                       manual_reason=str(reason) if reason else "unspecified")
+        details.update(
+            id_check=CheckMethod.MANUAL.value,
+            manual_reason=str(reason) if reason else "unspecified",
+        )
     return details

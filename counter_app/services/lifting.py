@@ -118,23 +118,31 @@ class LiftResult(CarriesForm):
 
 def lift_digest(actor: Actor, identity: CardIdentity, idempotency_key: str) -> str:
     """The request digest a supervisor approves for this lift (four-eyes)."""
-    return approvals.request_digest(Action.LIFT_LOSS_REPORT.value, actor,
-                                    card_id_code=identity.card_id_code.upper(),
-                                    submission=idempotency_key)  # fmt: skip
+    return approvals.request_digest(
+        Action.LIFT_LOSS_REPORT.value,
+        actor,
+        card_id_code=identity.card_id_code.upper(),
+        submission=idempotency_key,
+    )
 
 
 # --------------------------------------------------------------------------- checklist
 
 
 def _checklist(
-    ctx: ServiceContext, session: Session, actor: Actor, identity: CardIdentity,
-    document: IdDocumentLike, now: dt.datetime,
+    ctx: ServiceContext,
+    session: Session,
+    actor: Actor,
+    identity: CardIdentity,
+    document: IdDocumentLike,
+    now: dt.datetime,
 ) -> LiftChecklist:
     lines: list[LiftCheck] = []
     refusal: ServiceError | None = None
 
-    def line(rule: str, label: str, ok: bool | None, reason: str,
-             error: ServiceError | None = None) -> None:  # fmt: skip
+    def line(
+        rule: str, label: str, ok: bool | None, reason: str, error: ServiceError | None = None
+    ) -> None:
         nonlocal refusal
         lines.append(LiftCheck(rule, label, ok, reason))
         if ok is False and refusal is None:
@@ -142,52 +150,91 @@ def _checklist(
 
     lines.append(LiftCheck("U3", "办理渠道", True, "窗口办理（解除挂失不能通过电话办理）"))
     may = actor.may(Action.LIFT_LOSS_REPORT) and actor.office_kind == OfficeKind.DISTRICT_SUBCENTER
-    line("U2", "办理机构", may,
-         "区县医疗保险分中心" if may else actor.why_not(Action.LIFT_LOSS_REPORT),
-         NotPermitted(actor.why_not(Action.LIFT_LOSS_REPORT)))  # fmt: skip
+    line(
+        "U2",
+        "办理机构",
+        may,
+        "区县医疗保险分中心" if may else actor.why_not(Action.LIFT_LOSS_REPORT),
+        NotPermitted(actor.why_not(Action.LIFT_LOSS_REPORT)),
+    )
     card = session.scalars(
         select(Card).where(Card.card_id_code == identity.card_id_code.upper())
     ).first()
     same_card = card is not None and card.card_number == identity.card_number
-    line("U5", "原卡核验", same_card,
-         f"芯片读取的卡号 {identity.card_number} 与挂失记录一致" if same_card
-         else "读卡器中的卡不是本系统登记的挂失卡（卡识别码或卡号不符）", WrongCard())  # fmt: skip
+    line(
+        "U5",
+        "原卡核验",
+        same_card,
+        f"芯片读取的卡号 {identity.card_number} 与挂失记录一致"
+        if same_card
+        else "读卡器中的卡不是本系统登记的挂失卡（卡识别码或卡号不符）",
+        WrongCard(),
+    )
     holder = session.get(Holder, card.holder_id) if card is not None else None
     # L2: a phone report past its deadline has lapsed — there is nothing left to lift.
     report = report_in_force(session, card.id, now, record=False) if card is not None else None
     if card is not None:
         replaced = card.state == CardState.REPLACEMENT_APPLIED
-        line("U4", "未申请补卡", not replaced,
-             "尚未申请补卡" if not replaced else ReplacementAlreadyApplied.message,
-             ReplacementAlreadyApplied())  # fmt: skip
+        line(
+            "U4",
+            "未申请补卡",
+            not replaced,
+            "尚未申请补卡" if not replaced else ReplacementAlreadyApplied.message,
+            ReplacementAlreadyApplied(),
+        )
         if not replaced:
-            line("U1", "有效挂失", report is not None,
-                 _report_text(report) if report is not None else NoActiveLossReport.message,
-                 NoActiveLossReport())  # fmt: skip
+            line(
+                "U1",
+                "有效挂失",
+                report is not None,
+                _report_text(report) if report is not None else NoActiveLossReport.message,
+                NoActiveLossReport(),
+            )
     if holder is not None:
         own = actor.district_code is not None and actor.district_code == holder.household_district
         home = district_name(holder.household_district) or holder.household_district
-        line("U2", "所属区县", own,
-             f"持卡人户籍属{home}，本机构可以办理" if own
-             else f"持卡人户籍属{home}，须到{home}医疗保险分中心办理", WrongDistrict())
+        line(
+            "U2",
+            "所属区县",
+            own,
+            f"持卡人户籍属{home}，本机构可以办理"
+            if own
+            else f"持卡人户籍属{home}，须到{home}医疗保险分中心办理",
+            WrongDistrict(),
+        )
         kind_ok = document.kind in LIFT_DOCUMENTS
-        line("U2", "证件类别", kind_ok,
-             "居民身份证或户籍证明" if kind_ok else IdDocumentNotAccepted.message,
-             IdDocumentNotAccepted())
+        line(
+            "U2",
+            "证件类别",
+            kind_ok,
+            "居民身份证或户籍证明" if kind_ok else IdDocumentNotAccepted.message,
+            IdDocumentNotAccepted(),
+        )
         if kind_ok:  # IDCARD.md: number, chip name and validity, manual-forbidden setting
             id_error = _id_error(ctx, holder, document)
-            line("U2", "证件号码", id_error is None,
-                 f"{id_check_text(document)}：证件与持卡人一致" if id_error is None
-                 else str(id_error), id_error)  # fmt: skip
+            line(
+                "U2",
+                "证件号码",
+                id_error is None,
+                f"{id_check_text(document)}：证件与持卡人一致"
+                if id_error is None
+                else str(id_error),
+                id_error,
+            )
     blocked = identity.app_state == APP_BLOCKED
     if blocked:
-        lines.append(LiftCheck("U5", "芯片状态", True,
-                               "社保应用已被临时锁定，解挂时将发送应用解锁指令"))  # fmt: skip
+        lines.append(
+            LiftCheck("U5", "芯片状态", True, "社保应用已被临时锁定，解挂时将发送应用解锁指令")
+        )
     lines.append(LiftCheck("U5", "持卡人密码", None, "解挂时由持卡人本人输入卡密码验证"))
     return LiftChecklist(
-        tuple(lines), card.id if card else None, holder.id if holder else None,
-        report.id if report else None, blocked, refusal,
-    )  # fmt: skip
+        tuple(lines),
+        card.id if card else None,
+        holder.id if holder else None,
+        report.id if report else None,
+        blocked,
+        refusal,
+    )
 
 
 def _id_error(ctx: ServiceContext, holder: Holder, document: IdDocumentLike) -> ServiceError | None:
@@ -243,8 +290,9 @@ def lift_loss_report(
         assert identity is not None
         unblocked = _card_step(ctx, actor, client, pin, pinpad, identity, allowed)
         try:
-            return complete_lift(ctx, actor, identity, document, approval, idempotency_key,
-                                 unblocked, allowed)  # fmt: skip
+            return complete_lift(
+                ctx, actor, identity, document, approval, idempotency_key, unblocked, allowed
+            )
         except ServiceError:
             if unblocked:
                 reblock(client, identity)
@@ -288,12 +336,19 @@ def prepare_lift(
     with ctx.uow() as uow:
         checklist = _checklist(ctx, uow.session, actor, identity, document, ctx.now())
     if checklist.refusal is not None:
-        record_refusal(ctx, actor, f"{ACTION_LIFT}.refused", checklist.refusal,
-                       holder_id=checklist.holder_id, card_id=checklist.card_id)
+        record_refusal(
+            ctx,
+            actor,
+            f"{ACTION_LIFT}.refused",
+            checklist.refusal,
+            holder_id=checklist.holder_id,
+            card_id=checklist.card_id,
+        )
         raise checklist.refusal
     assert checklist.card_id is not None and checklist.holder_id is not None
-    return LiftAllowed(identity, None, checklist.app_blocked, checklist.holder_id,
-                       checklist.card_id)  # fmt: skip
+    return LiftAllowed(
+        identity, None, checklist.app_blocked, checklist.holder_id, checklist.card_id
+    )
 
 
 def record_card_failure(
@@ -301,10 +356,17 @@ def record_card_failure(
 ) -> None:
     """The card step failed (``error``: its class name): audited, the lift not done."""
     with ctx.uow() as uow:
-        audit.record(uow.session, actor, ACTION_LIFT, holder_id=allowed.holder_id,
-                     card_id=allowed.card_id, outcome="failed", reason=reason[:200],
-                     details={"step": "card", "error": error[:60]},
-                     at=ctx.now())  # fmt: skip
+        audit.record(
+            uow.session,
+            actor,
+            ACTION_LIFT,
+            holder_id=allowed.holder_id,
+            card_id=allowed.card_id,
+            outcome="failed",
+            reason=reason[:200],
+            details={"step": "card", "error": error[:60]},
+            at=ctx.now(),
+        )
         uow.commit()
 
 
@@ -322,12 +384,21 @@ def complete_lift(
     lock, the approval consumed, the form issued); a refusal is audited and raised."""
     key = service_forms.form_key(ctx.settings)
     try:
-        return run_submission(lambda: _write_lift(ctx, actor, identity, document, approval,
-                                                  idempotency_key, unblocked, key))
+        return run_submission(
+            lambda: _write_lift(
+                ctx, actor, identity, document, approval, idempotency_key, unblocked, key
+            )
+        )
     except ServiceError as error:
         if not isinstance(error, ConcurrentChange):
-            record_refusal(ctx, actor, f"{ACTION_LIFT}.refused", error,
-                           holder_id=allowed.holder_id, card_id=allowed.card_id)
+            record_refusal(
+                ctx,
+                actor,
+                f"{ACTION_LIFT}.refused",
+                error,
+                holder_id=allowed.holder_id,
+                card_id=allowed.card_id,
+            )
         raise
 
 
@@ -343,8 +414,13 @@ def _card_step(
     """APPLICATION UNBLOCK if needed, then the holder's PIN; any failure is audited and
     raised, and a chip unblocked here is blocked again."""
     try:
-        return lift_card_step(keyed_client(ctx, client) if allowed.app_blocked else client,
-                              pin, pinpad, identity, allowed.app_blocked)  # fmt: skip
+        return lift_card_step(
+            keyed_client(ctx, client) if allowed.app_blocked else client,
+            pin,
+            pinpad,
+            identity,
+            allowed.app_blocked,
+        )
     except (CardError, CardOperationFailed) as error:
         record_card_failure(ctx, actor, allowed, type(error).__name__, str(error))
         raise
@@ -390,14 +466,21 @@ def _stored(session: Session, stored: IdempotencyKey, key: bytes) -> LiftResult:
     report = submitted_row(session, stored, LossReport)
     doc = session.scalars(
         select(FormDocument)
-        .where(FormDocument.card_id == report.card_id,
-               FormDocument.kind == service_forms.KIND_LIFT)
+        .where(FormDocument.card_id == report.card_id, FormDocument.kind == service_forms.KIND_LIFT)
         .order_by(FormDocument.id.desc())
-    ).first()  # fmt: skip
+    ).first()
     assert doc is not None
     form = service_forms.stored_form(session, doc, fd.LiftForm)
-    return LiftResult(report.id, report.card_id, report.holder_id, doc.serial, form,
-                      app_unblocked=False, already_done=True, form_key=key)  # fmt: skip
+    return LiftResult(
+        report.id,
+        report.card_id,
+        report.holder_id,
+        doc.serial,
+        form,
+        app_unblocked=False,
+        already_done=True,
+        form_key=key,
+    )
 
 
 def _write_lift(
@@ -430,40 +513,81 @@ def _write_lift(
         holder = session.get(Holder, card.holder_id)
         assert report is not None and holder is not None
         approval_id = approvals.consume(
-            session, approval, required=ctx.settings.four_eyes,
-            digest=lift_digest(actor, identity, idempotency_key), actor=actor, now=now,
-        )  # fmt: skip
-        close_report(session, report, card_to=CardState.ACTIVE, report_to=LossState.LIFTED,
-                     actor=actor, now=now)  # fmt: skip
+            session,
+            approval,
+            required=ctx.settings.four_eyes,
+            digest=lift_digest(actor, identity, idempotency_key),
+            actor=actor,
+            now=now,
+        )
+        close_report(
+            session,
+            report,
+            card_to=CardState.ACTIVE,
+            report_to=LossState.LIFTED,
+            actor=actor,
+            now=now,
+        )
         office = session.get(Office, actor.office_id)
         assert office is not None
         doc_kind, doc_number = document.kind, normalise_id_number(document.number)
-        ref = fd.LossReportRef(report.form_serial or _phone_ref(report), report.reported_at,
-                               written=report.kind == LossKind.WRITTEN)  # fmt: skip
+        ref = fd.LossReportRef(
+            report.form_serial or _phone_ref(report),
+            report.reported_at,
+            written=report.kind == LossKind.WRITTEN,
+        )
 
         def build(header: fd.FormHeader) -> fd.Form:
-            return fd.LiftForm(header=header, holder=service_forms.form_holder(holder),
-                               card_number=card.card_number, loss_report=ref,
-                               id_document=service_forms.form_document(
-                                   doc_kind, doc_number, id_check_text(document)))
+            return fd.LiftForm(
+                header=header,
+                holder=service_forms.form_holder(holder),
+                card_number=card.card_number,
+                loss_report=ref,
+                id_document=service_forms.form_document(
+                    doc_kind, doc_number, id_check_text(document)
+                ),
+            )
 
         doc, form = service_forms.issue_form(
-            session, kind=service_forms.KIND_LIFT, office=office, staff_id=actor.staff_id,
-            holder_id=holder.id, card_id=card.id, at=now, build=build,
+            session,
+            kind=service_forms.KIND_LIFT,
+            office=office,
+            staff_id=actor.staff_id,
+            holder_id=holder.id,
+            card_id=card.id,
+            at=now,
+            build=build,
             handler=service_forms.form_staff(actor),
-        )  # fmt: skip
+        )
         remember_submission(session, idempotency_key, ACTION_LIFT, actor.staff_id, report, now)
         audit.record(
-            session, actor, ACTION_LIFT, holder_id=holder.id, card_id=card.id,
-            details={"report_id": report.id, "form_serial": doc.serial,
-                     "app_unblocked": unblocked, "approval_id": approval_id,
-                     "id_document_kind": doc_kind, **id_check_details(document)},
+            session,
+            actor,
+            ACTION_LIFT,
+            holder_id=holder.id,
+            card_id=card.id,
+            details={
+                "report_id": report.id,
+                "form_serial": doc.serial,
+                "app_unblocked": unblocked,
+                "approval_id": approval_id,
+                "id_document_kind": doc_kind,
+                **id_check_details(document),
+            },
             at=now,
-        )  # fmt: skip
+        )
         uow.commit()
         assert isinstance(form, fd.LiftForm)
-        return LiftResult(report.id, card.id, holder.id, doc.serial, form,
-                          app_unblocked=unblocked, already_done=False, form_key=key)
+        return LiftResult(
+            report.id,
+            card.id,
+            holder.id,
+            doc.serial,
+            form,
+            app_unblocked=unblocked,
+            already_done=False,
+            form_key=key,
+        )
 
 
 def _phone_ref(report: LossReport) -> str:

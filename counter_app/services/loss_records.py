@@ -8,6 +8,7 @@ active report (the database's partial unique index allows one per card);
 deadline has lapsed (L2) whether or not lapse processing ran. Used by the phone and written
 reports, lifting and replacement.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,12 +62,19 @@ class LossAlreadyReported(CardAlreadyReportedLost):
 
 def report_view(report: LossReport, card_number: str) -> LossReportView:
     return LossReportView(
-        id=report.id, card_id=report.card_id, holder_id=report.holder_id,
-        card_number=card_number, channel=report.channel, kind=report.kind, state=report.state,
-        reported_at=report.reported_at, deadline_at=report.deadline_at,
-        confirmed_at=report.confirmed_at, form_serial=report.form_serial,
+        id=report.id,
+        card_id=report.card_id,
+        holder_id=report.holder_id,
+        card_number=card_number,
+        channel=report.channel,
+        kind=report.kind,
+        state=report.state,
+        reported_at=report.reported_at,
+        deadline_at=report.deadline_at,
+        confirmed_at=report.confirmed_at,
+        form_serial=report.form_serial,
         office_id=report.office_id,
-    )  # fmt: skip
+    )
 
 
 def active_report(session: Session, card_id: int) -> LossReport | None:
@@ -93,8 +101,10 @@ def card_state_at(stored: str, report: LossReport | None, now: dt.datetime) -> s
     """The card's state as staff must be shown it at ``now`` (RULES L2): a card held as
     phone-reported-lost whose open phone report (``report``: the card's active report, or
     None) is :func:`past_deadline` is active again, whether or not its lapse was recorded."""
-    if stored == CardState.PHONE_REPORTED_LOST and report is not None and past_deadline(
-        report, now
+    if (
+        stored == CardState.PHONE_REPORTED_LOST
+        and report is not None
+        and past_deadline(report, now)
     ):
         return CardState.ACTIVE.value
     return stored
@@ -121,14 +131,21 @@ def report_in_force(
 def lapse_one(session: Session, report: LossReport, card_id: int, now: dt.datetime) -> bool:
     """Record that an open phone report lapsed (L2): report → lapsed, the card back to
     active, audited. False when the report was no longer open (another window got there)."""
-    if not cas_report_state(session, report.id, [LossState.OPEN],
-                            state=LossState.LAPSED, closed_at=now):  # fmt: skip
+    if not cas_report_state(
+        session, report.id, [LossState.OPEN], state=LossState.LAPSED, closed_at=now
+    ):
         return False
     cas_card_state(session, card_id, [CardState.PHONE_REPORTED_LOST], CardState.ACTIVE, now)
-    audit.record(session, None, AuditAction.LOSS_LAPSED, holder_id=report.holder_id,
-                 card_id=card_id,
-                 details={"report_id": report.id, "deadline_at": report.deadline_at},
-                 at=now, workstation="system")  # fmt: skip
+    audit.record(
+        session,
+        None,
+        AuditAction.LOSS_LAPSED,
+        holder_id=report.holder_id,
+        card_id=card_id,
+        details={"report_id": report.id, "deadline_at": report.deadline_at},
+        at=now,
+        workstation="system",
+    )
     return True
 
 
@@ -158,9 +175,12 @@ def close_report(
     lost = [CardState.LOST, CardState.PHONE_REPORTED_LOST]
     if not cas_card_state(session, report.card_id, lost, card_to, now):
         raise ConcurrentChange()
-    closing = {"state": report_to, "closed_at": now, "closed_office_id": actor.office_id,
-               "closed_staff_id": actor.staff_id}  # fmt: skip
-    if not cas_report_state(session, report.id, [LossState.OPEN, LossState.CONFIRMED],
-                            **closing):  # fmt: skip
+    closing = {
+        "state": report_to,
+        "closed_at": now,
+        "closed_office_id": actor.office_id,
+        "closed_staff_id": actor.staff_id,
+    }
+    if not cas_report_state(session, report.id, [LossState.OPEN, LossState.CONFIRMED], **closing):
         raise ConcurrentChange()
     session.refresh(report)

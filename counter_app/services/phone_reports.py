@@ -11,6 +11,7 @@
 Concurrency (SCALING.md §0.2): the card row is locked before its state is read and state
 changes are compare-and-set.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -114,46 +115,63 @@ def report_loss_by_phone(
             if holder is None:
                 verify_password(None, service_password)
                 raise PhoneIdentificationFailed()
-            service_login.login(session, ctx.settings, holder.id, service_password, now,
-                                new_password)  # fmt: skip
+            service_login.login(
+                session, ctx.settings, holder.id, service_password, now, new_password
+            )
             card = card_in_use(session, holder.id)
             if card is None:
                 raise CardNotFound()
             existing = report_in_force(session, card.id, now)
             if existing is not None:
                 raise LossAlreadyReported(report_view(existing, card.card_number))
-            if not cas_card_state(session, card.id, [CardState.ACTIVE],
-                                  CardState.PHONE_REPORTED_LOST, now):  # fmt: skip
+            if not cas_card_state(
+                session, card.id, [CardState.ACTIVE], CardState.PHONE_REPORTED_LOST, now
+            ):
                 raise ConcurrentChange()
             deadline = now + dt.timedelta(days=ctx.settings.phone_report_validity_days)
             report = LossReport(
-                card_id=card.id, holder_id=holder.id, channel=LossChannel.PHONE,
-                kind=LossKind.TEMPORARY, state=LossState.OPEN, reported_at=now,
+                card_id=card.id,
+                holder_id=holder.id,
+                channel=LossChannel.PHONE,
+                kind=LossKind.TEMPORARY,
+                state=LossState.OPEN,
+                reported_at=now,
                 deadline_at=deadline,
-            )  # fmt: skip
+            )
             session.add(report)
             session.flush()
             reference = phone_reference(report.id, now)
             audit.record(
-                session, None, AuditAction.LOSS_PHONE_REPORT, holder_id=holder.id, card_id=card.id,
-                details={"report_id": report.id, "reference": reference,
-                         "deadline_at": deadline},
-                at=now, workstation=PHONE_CHANNEL,
-            )  # fmt: skip
+                session,
+                None,
+                AuditAction.LOSS_PHONE_REPORT,
+                holder_id=holder.id,
+                card_id=card.id,
+                details={"report_id": report.id, "reference": reference, "deadline_at": deadline},
+                at=now,
+                workstation=PHONE_CHANNEL,
+            )
             uow.commit()
             return PhoneReport(report.id, reference, card.card_number, now, deadline)
 
     try:
         return run_submission(work)
     except PhoneIdentificationFailed as error:
-        record_refusal(ctx, None, AuditAction.LOSS_PHONE_REPORT.refused, error,
-                       workstation=PHONE_CHANNEL)  # fmt: skip
+        record_refusal(
+            ctx, None, AuditAction.LOSS_PHONE_REPORT.refused, error, workstation=PHONE_CHANNEL
+        )
         raise
-    except (CardAlreadyReportedLost, CardNotFound, ServicePasswordLocked,
-            service_login.ServicePasswordExpired, service_login.ServicePasswordMustChange,
-            service_login.WeakServicePassword) as error:
-        record_refusal(ctx, None, AuditAction.LOSS_PHONE_REPORT.refused, error,
-                       workstation=PHONE_CHANNEL)  # fmt: skip
+    except (
+        CardAlreadyReportedLost,
+        CardNotFound,
+        ServicePasswordLocked,
+        service_login.ServicePasswordExpired,
+        service_login.ServicePasswordMustChange,
+        service_login.WeakServicePassword,
+    ) as error:
+        record_refusal(
+            ctx, None, AuditAction.LOSS_PHONE_REPORT.refused, error, workstation=PHONE_CHANNEL
+        )
         raise
 
 
@@ -188,8 +206,9 @@ def count_lapsing_phone_reports(
     require(ctx, actor, Action.VIEW_RECORDS)
     days = ctx.settings.lapsing_warning_days if within_days is None else within_days
     with ctx.read_uow() as uow:
-        stmt = _lapsing_query(select(func.count(LossReport.id)), ctx.now(), days,
-                              actor.district_code)  # fmt: skip
+        stmt = _lapsing_query(
+            select(func.count(LossReport.id)), ctx.now(), days, actor.district_code
+        )
         return int(uow.session.scalar(stmt) or 0)
 
 
@@ -226,23 +245,33 @@ def list_lapsing(
         now = ctx.now()
         stmt = _lapsing_query(select(LossReport, Holder, Card), now, days, district_code)
         stmt = stmt.join(Card, Card.id == LossReport.card_id).order_by(
-            LossReport.deadline_at, LossReport.id)
+            LossReport.deadline_at, LossReport.id
+        )
         if limit is not None:
             stmt = stmt.limit(limit)
         rows = [
             LapsingReport(
-                report_id=report.id, deadline_at=report.deadline_at or now,
-                reported_at=report.reported_at, holder_name=holder.name,
-                masked_id_number=mask_id_number(holder.ssn), card_number=card.card_number,
-                phone=holder.phone or "", address=holder.address or "",
+                report_id=report.id,
+                deadline_at=report.deadline_at or now,
+                reported_at=report.reported_at,
+                holder_name=holder.name,
+                masked_id_number=mask_id_number(holder.ssn),
+                card_number=card.card_number,
+                phone=holder.phone or "",
+                address=holder.address or "",
                 district_code=holder.household_district,
                 district_name=district_name(holder.household_district) or "",
-            )  # fmt: skip
+            )
             for report, holder, card in session.execute(stmt)
         ]
-        audit.record(session, actor, AuditAction.LOSS_LAPSING_LIST, at=now, workstation=workstation,
-                     details={"within_days": days, "district": district_code,
-                              "count": len(rows)})  # fmt: skip
+        audit.record(
+            session,
+            actor,
+            AuditAction.LOSS_LAPSING_LIST,
+            at=now,
+            workstation=workstation,
+            details={"within_days": days, "district": district_code, "count": len(rows)},
+        )
         uow.commit()
     return rows
 
@@ -251,12 +280,17 @@ def lapse_expired(ctx: ServiceContext) -> int:
     """RULES L2: lapse every open phone report past its deadline (card back to active);
     one short transaction per report, each audited. Returns how many lapsed."""
     with ctx.uow() as uow:
-        due = list(uow.session.execute(
-            select(LossReport.id, LossReport.card_id).where(
-                LossReport.kind == LossKind.TEMPORARY, LossReport.state == LossState.OPEN,
-                LossReport.deadline_at <= ctx.now(),
-            ).order_by(LossReport.deadline_at)
-        ))  # fmt: skip
+        due = list(
+            uow.session.execute(
+                select(LossReport.id, LossReport.card_id)
+                .where(
+                    LossReport.kind == LossKind.TEMPORARY,
+                    LossReport.state == LossState.OPEN,
+                    LossReport.deadline_at <= ctx.now(),
+                )
+                .order_by(LossReport.deadline_at)
+            )
+        )
     count = 0
     for report_id, card_id in due:
 

@@ -98,8 +98,9 @@ def change_pin(
                     raise WeakPin("请持卡人输入原密码和两次新密码。")
                 check_new_pin(new1, new2)
 
-        subject, checked = prepare_change(ctx, actor, session, client.read_identity, document,
-                                          check_pins)  # fmt: skip
+        subject, checked = prepare_change(
+            ctx, actor, session, client.read_identity, document, check_pins
+        )
         if on_pad:
             pad = pinpad or reader_pinpad(client)
             if pad is None or not pad.can_modify:
@@ -109,8 +110,9 @@ def change_pin(
             assert old is not None and new1 is not None
             old_pin, new_pin = old, new1
             command = lambda: client.change_pin(old_pin, new_pin)  # noqa: E731
-        event_id = open_event(ctx, actor, PasswordEventKind.PIN_CHANGE, subject.holder_id,
-                              subject.card_id)  # fmt: skip
+        event_id = open_event(
+            ctx, actor, PasswordEventKind.PIN_CHANGE, subject.holder_id, subject.card_id
+        )
         report, error = run_card_step(command)
         result = complete_change(ctx, actor, event_id, checked, report, on_pad=on_pad)
         raise_card_error(event_id, report, error)
@@ -133,8 +135,9 @@ def prepare_change(
     checked; refusals are audited. The caller writes the event ahead (``open_event``)."""
     require(ctx, actor, Action.CHANGE_PIN, holder_id=session.holder_id)
     require_open(ctx, session, actor)
-    with refusals_audited(ctx, actor, AuditAction.PIN_CHANGE, holder_id=session.holder_id,
-                          card_id=session.card_id):  # fmt: skip
+    with refusals_audited(
+        ctx, actor, AuditAction.PIN_CHANGE, holder_id=session.holder_id, card_id=session.card_id
+    ):
         if check_pins is not None:
             check_pins()
         subject = session_card(ctx, session)
@@ -153,9 +156,14 @@ def complete_change(
     on_pad: bool,
 ) -> PasswordResult:
     """The record step: the card's answer to CHANGE PIN settles the written-ahead event."""
-    recorded = record_card_report(ctx, actor, event_id, report,
-                                  detail=PINPAD_DETAIL if on_pad else None,
-                                  details=id_check_details(checked))  # fmt: skip
+    recorded = record_card_report(
+        ctx,
+        actor,
+        event_id,
+        report,
+        detail=PINPAD_DETAIL if on_pad else None,
+        details=id_check_details(checked),
+    )
     return PasswordResult(recorded.event_id, report.outcome)
 
 

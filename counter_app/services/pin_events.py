@@ -93,8 +93,10 @@ class PasswordRecordPending(PasswordOutcomeUnknown):
     """The card confirmed, but the database went away before the event was settled: the
     written-ahead ``unknown`` event ``event_id`` stands until it is resolved."""
 
-    message = ("卡片已完成操作，但数据库暂时无法登记结果，已记录为“待核实”。"
-               "数据库恢复后，请持卡人重新插卡核实。")
+    message = (
+        "卡片已完成操作，但数据库暂时无法登记结果，已记录为“待核实”。"
+        "数据库恢复后，请持卡人重新插卡核实。"
+    )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -133,17 +135,19 @@ def session_card(ctx: ServiceContext, session: HolderSession) -> Subject:
             card = db.get(Card, session.card_id)
         else:
             card = db.scalars(
-                select(Card).where(Card.holder_id == session.holder_id,
-                                   Card.state == CardState.ACTIVE)
-            ).first()  # fmt: skip
+                select(Card).where(
+                    Card.holder_id == session.holder_id, Card.state == CardState.ACTIVE
+                )
+            ).first()
         if holder is None or card is None:
             raise CardNotFound()
         if card.state != CardState.ACTIVE:
             raise CardNotActive(
                 "该卡已挂失或已申请补卡，不能办理密码业务。请先核实卡片状态（解除挂失或补卡）。"
             )
-        return Subject(holder.id, holder.ssn, card.id, card.card_number, card.card_id_code,
-                       holder.name)
+        return Subject(
+            holder.id, holder.ssn, card.id, card.card_number, card.card_id_code, holder.name
+        )
 
 
 def read_same_card(client: SocialSecurityCardClient, card: Subject | Card) -> CardIdentity:
@@ -152,8 +156,10 @@ def read_same_card(client: SocialSecurityCardClient, card: Subject | Card) -> Ca
 
 def same_card(identity: CardIdentity, card: Subject | Card) -> CardIdentity:
     """``identity`` (read from the chip) is ``card``'s: 卡识别码 and card number."""
-    if (identity.card_id_code.upper() != card.card_id_code.upper()
-            or identity.card_number != card.card_number):  # fmt: skip
+    if (
+        identity.card_id_code.upper() != card.card_id_code.upper()
+        or identity.card_number != card.card_number
+    ):
         raise WrongCard()
     return identity
 
@@ -166,9 +172,14 @@ def pending_event(
     settle another event)."""
     with ctx.uow() as uow:
         event = uow.session.get(PasswordEvent, event_id)
-        if (event is None or event.staff_id != actor.staff_id or event.card_id != subject.card_id
-                or event.kind != kind or event.outcome != Outcome.UNKNOWN
-                or event.detail != PENDING_DETAIL):  # fmt: skip
+        if (
+            event is None
+            or event.staff_id != actor.staff_id
+            or event.card_id != subject.card_id
+            or event.kind != kind
+            or event.outcome != Outcome.UNKNOWN
+            or event.detail != PENDING_DETAIL
+        ):
             raise PasswordEventNotFound()
 
 
@@ -199,11 +210,17 @@ def open_event(
     def work() -> int:
         with ctx.uow() as uow:
             event = PasswordEvent(
-                at=ctx.now(), kind=kind, channel="counter", holder_id=holder_id,
-                card_id=card_id, staff_id=actor.staff_id, office_id=actor.office_id,
-                workstation=actor.workstation_id, outcome=Outcome.UNKNOWN,
+                at=ctx.now(),
+                kind=kind,
+                channel="counter",
+                holder_id=holder_id,
+                card_id=card_id,
+                staff_id=actor.staff_id,
+                office_id=actor.office_id,
+                workstation=actor.workstation_id,
+                outcome=Outcome.UNKNOWN,
                 detail=PENDING_DETAIL,
-            )  # fmt: skip
+            )
             uow.session.add(event)
             uow.session.flush()
             uow.commit()
@@ -240,9 +257,17 @@ def settle_event(
             audit_details["event_id"] = event.id
             if serial:
                 audit_details["serial"] = serial  # the access slip lists it with the action
-            audit.record(uow.session, actor, f"password.{event.kind}", holder_id=event.holder_id,
-                         card_id=event.card_id, outcome=outcome.value, reason=detail,
-                         details=audit_details, at=now)  # fmt: skip
+            audit.record(
+                uow.session,
+                actor,
+                f"password.{event.kind}",
+                holder_id=event.holder_id,
+                card_id=event.card_id,
+                outcome=outcome.value,
+                reason=detail,
+                details=audit_details,
+                at=now,
+            )
             uow.commit()
             return Recorded(event.id, serial, form)
 
@@ -295,8 +320,9 @@ def record_card_report(
     or an unknown outcome that cannot be recorded leaves the ``unknown`` row as it is."""
     if report.outcome == "success":
         try:
-            return settle_event(ctx, actor, event_id, Outcome.SUCCESS, detail, receipt=receipt,
-                                details=details)  # fmt: skip
+            return settle_event(
+                ctx, actor, event_id, Outcome.SUCCESS, detail, receipt=receipt, details=details
+            )
         except (DatabaseUnavailable, ConcurrentChange) as error:
             raise PasswordRecordPending(event_id) from error
     outcome, why = Outcome.FAILED, f"卡片拒绝：{report.error or '卡片错误'}"

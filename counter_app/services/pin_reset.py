@@ -84,9 +84,13 @@ def pin_reset_digest(actor: Actor, session: HolderSession, submission: str = "")
 
     ``submission`` names one attempt (the dialog's key): a reset cancelled after approval
     and started again is a new request that needs, and can get, its own approval."""
-    return approvals.request_digest(Action.RESET_PIN.value, actor,
-                                    holder_id=session.holder_id, session=session.session_id,
-                                    submission=submission)
+    return approvals.request_digest(
+        Action.RESET_PIN.value,
+        actor,
+        holder_id=session.holder_id,
+        session=session.session_id,
+        submission=submission,
+    )
 
 
 def receipt_issuer(
@@ -112,16 +116,25 @@ def receipt_issuer(
 
         def build(header: fd.FormHeader) -> fd.Form:
             return fd.PinReceipt(
-                header=header, holder=holder_data, card_number=subject.card_number,
-                action=action, id_document=service_forms.form_document(doc_kind, doc_number, how),
+                header=header,
+                holder=holder_data,
+                card_number=subject.card_number,
+                action=action,
+                id_document=service_forms.form_document(doc_kind, doc_number, how),
                 retry_limit=ctx.settings.pin_retry_limit,
-            )  # fmt: skip
+            )
 
         document_row, form = service_forms.issue_form(
-            session, kind=kind, office=office, staff_id=actor.staff_id,
-            holder_id=subject.holder_id, card_id=subject.card_id, at=now, build=build,
+            session,
+            kind=kind,
+            office=office,
+            staff_id=actor.staff_id,
+            holder_id=subject.holder_id,
+            card_id=subject.card_id,
+            at=now,
+            build=build,
             handler=service_forms.form_staff(actor),
-        )  # fmt: skip
+        )
         assert isinstance(form, fd.PinReceipt)
         return document_row.serial, form
 
@@ -156,22 +169,28 @@ def prepare_reset(
     and the password event written ahead."""
     require(ctx, actor, Action.RESET_PIN, holder_id=session.holder_id)
     require_open(ctx, session, actor)
-    with refusals_audited(ctx, actor, AuditAction.PIN_RESET, holder_id=session.holder_id,
-                          card_id=session.card_id):  # fmt: skip
+    with refusals_audited(
+        ctx, actor, AuditAction.PIN_RESET, holder_id=session.holder_id, card_id=session.card_id
+    ):
         subject = session_card(ctx, session)
         check_id(ctx, Action.RESET_PIN, subject, document)
         if check_pin is not None:
             check_pin()
         identity = same_card(read_card(), subject)
         with ctx.uow() as uow:
-            approvals.consume(uow.session, approval, required=ctx.settings.four_eyes,
-                              digest=pin_reset_digest(actor, session, submission),
-                              actor=actor,
-                              now=ctx.now())  # fmt: skip
+            approvals.consume(
+                uow.session,
+                approval,
+                required=ctx.settings.four_eyes,
+                digest=pin_reset_digest(actor, session, submission),
+                actor=actor,
+                now=ctx.now(),
+            )
             uow.commit()
     service_forms.form_key(ctx.settings)  # before the card: a missing key refuses
-    event_id = open_event(ctx, actor, PasswordEventKind.PIN_RESET, subject.holder_id,
-                          subject.card_id)  # fmt: skip
+    event_id = open_event(
+        ctx, actor, PasswordEventKind.PIN_RESET, subject.holder_id, subject.card_id
+    )
     return Allowed(event_id, subject, identity.card_id_code)
 
 
@@ -184,12 +203,20 @@ def complete_reset(
 ) -> PasswordResult:
     """The record step of P5: the card's answer settles the event (with the receipt)."""
     recorded = record_card_report(
-        ctx, actor, allowed.event_id, report,
+        ctx,
+        actor,
+        allowed.event_id,
+        report,
         receipt=receipt_issuer(ctx, actor, allowed.subject, document, fd.PinAction.RESET),
         details=id_check_details(document),
-    )  # fmt: skip
-    return PasswordResult(recorded.event_id, report.outcome, recorded.receipt, recorded.serial,
-                          service_forms.form_key(ctx.settings))  # fmt: skip
+    )
+    return PasswordResult(
+        recorded.event_id,
+        report.outcome,
+        recorded.receipt,
+        recorded.serial,
+        service_forms.form_key(ctx.settings),
+    )
 
 
 def reset_pin(
@@ -208,11 +235,20 @@ def reset_pin(
     ``approval`` for :func:`pin_reset_digest` of the same ``submission``, consumed before
     the card is touched. In the city the steps run apart (``remote.card_ops``)."""
     try:
-        allowed = prepare_reset(ctx, actor, session, client.read_identity, document, approval,
-                                submission, lambda: check_new_pin(new1, new2))  # fmt: skip
+        allowed = prepare_reset(
+            ctx,
+            actor,
+            session,
+            client.read_identity,
+            document,
+            approval,
+            submission,
+            lambda: check_new_pin(new1, new2),
+        )
         keyed = keyed_client(ctx, client)
         report, error = run_card_step(
-            lambda: keyed.reload_pin(new1, expect_card_id=allowed.card_id_code))
+            lambda: keyed.reload_pin(new1, expect_card_id=allowed.card_id_code)
+        )
         result = complete_reset(ctx, actor, allowed, document, report)
         raise_card_error(allowed.event_id, report, error)
         return result
@@ -234,23 +270,32 @@ def prepare_unblock(
     """The rule step of P6 (as :func:`prepare_reset`, the approval optional)."""
     require(ctx, actor, Action.UNBLOCK_PIN, holder_id=session.holder_id)
     require_open(ctx, session, actor)
-    with refusals_audited(ctx, actor, AuditAction.PIN_UNBLOCK, holder_id=session.holder_id,
-                          card_id=session.card_id):  # fmt: skip
+    with refusals_audited(
+        ctx, actor, AuditAction.PIN_UNBLOCK, holder_id=session.holder_id, card_id=session.card_id
+    ):
         subject = session_card(ctx, session)
         check_id(ctx, Action.UNBLOCK_PIN, subject, document)
         identity = same_card(read_card(), subject)
         if approval is not None:
             with ctx.uow() as uow:
-                approvals.consume(uow.session, approval, required=False,
-                                  digest=approvals.request_digest(
-                                      Action.UNBLOCK_PIN.value, actor,
-                                      holder_id=session.holder_id,
-                                      session=session.session_id),
-                                  actor=actor, now=ctx.now())  # fmt: skip
+                approvals.consume(
+                    uow.session,
+                    approval,
+                    required=False,
+                    digest=approvals.request_digest(
+                        Action.UNBLOCK_PIN.value,
+                        actor,
+                        holder_id=session.holder_id,
+                        session=session.session_id,
+                    ),
+                    actor=actor,
+                    now=ctx.now(),
+                )
                 uow.commit()
     service_forms.form_key(ctx.settings)  # before the card: a missing key refuses
-    event_id = open_event(ctx, actor, PasswordEventKind.PIN_UNBLOCK, subject.holder_id,
-                          subject.card_id)  # fmt: skip
+    event_id = open_event(
+        ctx, actor, PasswordEventKind.PIN_UNBLOCK, subject.holder_id, subject.card_id
+    )
     return Allowed(event_id, subject, identity.card_id_code)
 
 
@@ -263,12 +308,21 @@ def complete_unblock(
 ) -> UnblockResult:
     """The record step of P6 (the holder's verify afterwards is the workstation's)."""
     recorded = record_card_report(
-        ctx, actor, allowed.event_id, report,
+        ctx,
+        actor,
+        allowed.event_id,
+        report,
         receipt=receipt_issuer(ctx, actor, allowed.subject, document, fd.PinAction.UNBLOCK),
         details=id_check_details(document),
-    )  # fmt: skip
-    return UnblockResult(recorded.event_id, None, None, recorded.receipt, recorded.serial,
-                         service_forms.form_key(ctx.settings))  # fmt: skip
+    )
+    return UnblockResult(
+        recorded.event_id,
+        None,
+        None,
+        recorded.receipt,
+        recorded.serial,
+        service_forms.form_key(ctx.settings),
+    )
 
 
 def verify_after_unblock(
@@ -299,11 +353,11 @@ def unblock_pin(
     the holder verifies (``pin``). The unblock is recorded as soon as the card confirmed it;
     a wrong PIN afterwards is reported with the tries left and does not undo it."""
     try:
-        allowed = prepare_unblock(ctx, actor, session, client.read_identity, document,
-                                  approval)  # fmt: skip
+        allowed = prepare_unblock(ctx, actor, session, client.read_identity, document, approval)
         keyed = keyed_client(ctx, client)
         report, error = run_card_step(
-            lambda: keyed.unblock_pin(expect_card_id=allowed.card_id_code))
+            lambda: keyed.unblock_pin(expect_card_id=allowed.card_id_code)
+        )
         result = complete_unblock(ctx, actor, allowed, document, report)
         raise_card_error(allowed.event_id, report, error)
         return verify_after_unblock(client, result, pin)
@@ -360,11 +414,16 @@ def resolve_unknown_outcome(
             if row.resolved_outcome is None:
                 row.resolved_outcome = resolved.value
                 row.resolved_at = now
-                audit.record(uow.session, actor, AuditAction.PASSWORD_RESOLVE_UNKNOWN,
-                             holder_id=row.holder_id, card_id=row.card_id,
-                             outcome=resolved.value,
-                             details={"event_id": row.id, "kind": row.kind},
-                             at=now)  # fmt: skip
+                audit.record(
+                    uow.session,
+                    actor,
+                    AuditAction.PASSWORD_RESOLVE_UNKNOWN,
+                    holder_id=row.holder_id,
+                    card_id=row.card_id,
+                    outcome=resolved.value,
+                    details={"event_id": row.id, "kind": row.kind},
+                    at=now,
+                )
             uow.commit()
             return row.resolved_outcome or resolved.value
     finally:

@@ -117,9 +117,10 @@ def _check(answer: RatingAnswer) -> tuple[str | None, str | None]:
 def _closed_case(db: Session, actor: Actor, case_no: str) -> ServiceCase:
     """The closed case ``case_no`` served at this workstation."""
     case = db.execute(
-        select(ServiceCase).where(ServiceCase.case_no == case_no.strip(),
-                                  ServiceCase.office_id == actor.office_id)
-    ).scalar_one_or_none()  # fmt: skip
+        select(ServiceCase).where(
+            ServiceCase.case_no == case_no.strip(), ServiceCase.office_id == actor.office_id
+        )
+    ).scalar_one_or_none()
     if case is None or case.workstation != actor.workstation_id:
         raise CaseNotFound()
     if case.closed_at is None:
@@ -127,8 +128,15 @@ def _closed_case(db: Session, actor: Actor, case_no: str) -> ServiceCase:
     return case
 
 
-def _write(ctx: ServiceContext, actor: Actor, case_no: str, level: RatingLevel,
-           reasons: str | None, comment: str | None, source: str) -> RatingStatus:  # fmt: skip
+def _write(
+    ctx: ServiceContext,
+    actor: Actor,
+    case_no: str,
+    level: RatingLevel,
+    reasons: str | None,
+    comment: str | None,
+    source: str,
+) -> RatingStatus:
     now = ctx.now()
     try:
         with ctx.uow() as uow:
@@ -136,15 +144,32 @@ def _write(ctx: ServiceContext, actor: Actor, case_no: str, level: RatingLevel,
             case = _closed_case(db, actor, case_no)
             if db.scalar(select(CaseRating.id).where(CaseRating.case_id == case.id)):
                 raise RatingAlreadyRecorded()
-            db.add(CaseRating(case_id=case.id, level=level.value, reasons=reasons,
-                              comment=comment, source=source, rated_at=now))  # fmt: skip
+            db.add(
+                CaseRating(
+                    case_id=case.id,
+                    level=level.value,
+                    reasons=reasons,
+                    comment=comment,
+                    source=source,
+                    rated_at=now,
+                )
+            )
             db.flush()
             # The holder's act, through this workstation: no staff member, and no level in
             # the trail a clerk's supervisor reads next to the clerk's own events.
-            audit.record(uow, None, CaseAudit.RATING, holder_id=case.holder_id, at=now,
-                         workstation=actor.workstation_id,
-                         details={"case_no": case.case_no, "source": source,
-                                  "answered": level is not RatingLevel.UNRATED})  # fmt: skip
+            audit.record(
+                uow,
+                None,
+                CaseAudit.RATING,
+                holder_id=case.holder_id,
+                at=now,
+                workstation=actor.workstation_id,
+                details={
+                    "case_no": case.case_no,
+                    "source": source,
+                    "answered": level is not RatingLevel.UNRATED,
+                },
+            )
             if level in POOR_LEVELS:
                 followups.open_followup(uow, case, now, ctx.settings)
             uow.commit()
@@ -153,8 +178,9 @@ def _write(ctx: ServiceContext, actor: Actor, case_no: str, level: RatingLevel,
     return _status_of(level.value)
 
 
-def record_rating(ctx: ServiceContext, actor: Actor, case_no: str,
-                  answer: RatingAnswer) -> RatingStatus:  # fmt: skip
+def record_rating(
+    ctx: ServiceContext, actor: Actor, case_no: str, answer: RatingAnswer
+) -> RatingStatus:
     """RULES E2: record the holder's answer for the closed case ``case_no`` of this
     workstation; a poor one opens a follow-up (E3). Returns 已评价 only.
 
@@ -162,8 +188,7 @@ def record_rating(ctx: ServiceContext, actor: Actor, case_no: str,
     :class:`RatingInvalid`, :class:`RatingCommentTooLong`.
     """
     reasons, comment = _check(answer)
-    return _write(ctx, actor, case_no, RatingLevel(answer.level), reasons, comment,
-                  answer.source)  # fmt: skip
+    return _write(ctx, actor, case_no, RatingLevel(answer.level), reasons, comment, answer.source)
 
 
 def record_no_answer(ctx: ServiceContext, actor: Actor, case_no: str) -> RatingStatus:
@@ -179,9 +204,10 @@ def rating_status(ctx: ServiceContext, actor: Actor, case_no: str) -> RatingStat
     """等待评价 / 已评价 / 未评价 of a case of this office — never the level."""
     with ctx.uow() as uow:
         case_id = uow.session.scalar(
-            select(ServiceCase.id).where(ServiceCase.case_no == case_no.strip(),
-                                         ServiceCase.office_id == actor.office_id)
-        )  # fmt: skip
+            select(ServiceCase.id).where(
+                ServiceCase.case_no == case_no.strip(), ServiceCase.office_id == actor.office_id
+            )
+        )
         if case_id is None:
             raise CaseNotFound()
         level = uow.session.scalar(select(CaseRating.level).where(CaseRating.case_id == case_id))

@@ -108,9 +108,16 @@ def _view(
             require(ctx, actor, Action.VIEW_RECORDS, holder_id=holder_id)
             raise StaffSessionEnded()  # disabled between the two reads
         result = query(uow.session, session.holder_id)
-        audit.record(uow, actor, action, holder_id=session.holder_id, card_id=session.card_id,
-                     category=category_value, at=now,
-                     details={"session_id": session.session_id, **(details or {})})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            action,
+            holder_id=session.holder_id,
+            card_id=session.card_id,
+            category=category_value,
+            at=now,
+            details={"session_id": session.session_id, **(details or {})},
+        )
         uow.commit()
     return result
 
@@ -123,9 +130,7 @@ class FullOverview:
     categories: dict[Category, Any]
 
 
-def full_overview(
-    ctx: ServiceContext, actor: Actor, session: HolderSession | None
-) -> FullOverview:
+def full_overview(ctx: ServiceContext, actor: Actor, session: HolderSession | None) -> FullOverview:
     """The overview and every category (RULES Q2–Q5) in **one** transaction with one
     ``record.view`` audit event (category ``all_tabs``, the tabs listed in its details):
     what a clerk sees on opening a holder, at the cost of one audit append."""
@@ -143,8 +148,14 @@ def full_overview(
             db.info.pop(holder.HOLDER_ROWS, None)
         return FullOverview(first, tabs)
 
-    return _view(ctx, actor, session, ALL_TABS, everything,
-                 details={"tabs": [OVERVIEW, *(c.value for c in Category)]})  # fmt: skip
+    return _view(
+        ctx,
+        actor,
+        session,
+        ALL_TABS,
+        everything,
+        details={"tabs": [OVERVIEW, *(c.value for c in Category)]},
+    )
 
 
 def overview(ctx: ServiceContext, actor: Actor, session: HolderSession | None) -> HolderOverview:
@@ -184,8 +195,14 @@ def employer_contributions(
     now = ctx.now()
     with ctx.uow() as uow:
         result = public.employer_contributions(uow.session, unit_number, months)
-        audit.record(uow, actor, AuditAction.EMPLOYER_VIEW, category="employer_medical", at=now,
-                     details={"unit_number": result.unit_number})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            AuditAction.EMPLOYER_VIEW,
+            category="employer_medical",
+            at=now,
+            details={"unit_number": result.unit_number},
+        )
         uow.commit()
     return result
 

@@ -47,11 +47,17 @@ def record_refusal(
     try:
         with ctx.uow() as uow:
             audit.record(
-                uow.session, actor, action, holder_id=holder_id, card_id=card_id,
-                reason=str(error), outcome="refused",
+                uow.session,
+                actor,
+                action,
+                holder_id=holder_id,
+                card_id=card_id,
+                reason=str(error),
+                outcome="refused",
                 details={"refusal": error.reason, **(details or {})},
-                at=ctx.now(), workstation=workstation,
-            )  # fmt: skip
+                at=ctx.now(),
+                workstation=workstation,
+            )
             uow.commit()
     except Exception:  # the clerk must still see the original refusal
         return
@@ -76,8 +82,9 @@ def require(
         if actor.may(action):
             return
         error = NotPermitted(actor.why_not(action))
-    record_refusal(ctx, actor, f"{action.value}.refused", error,
-                   holder_id=holder_id, card_id=card_id)  # fmt: skip
+    record_refusal(
+        ctx, actor, f"{action.value}.refused", error, holder_id=holder_id, card_id=card_id
+    )
     raise error
 
 
@@ -100,6 +107,13 @@ def refusals_audited(
     except _NOT_REFUSALS:
         raise
     except ServiceError as error:
-        record_refusal(ctx, actor, f"{action}.refused", error, holder_id=holder_id,
-                       card_id=card_id, workstation=workstation)  # fmt: skip
+        record_refusal(
+            ctx,
+            actor,
+            f"{action}.refused",
+            error,
+            holder_id=holder_id,
+            card_id=card_id,
+            workstation=workstation,
+        )
         raise

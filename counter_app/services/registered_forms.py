@@ -97,8 +97,10 @@ def _serial_upsert(insert: Callable[..., Any]) -> Any:
 
 
 #: Built once per dialect (the compiled form is cached by SQLAlchemy).
-_SERIAL_UPSERT = {"postgresql": _serial_upsert(postgresql.insert),
-                  "sqlite": _serial_upsert(sqlite.insert)}  # fmt: skip
+_SERIAL_UPSERT = {
+    "postgresql": _serial_upsert(postgresql.insert),
+    "sqlite": _serial_upsert(sqlite.insert),
+}
 
 
 def allocate_serial(session: Session, office_id: int, year: int) -> int:
@@ -130,10 +132,18 @@ def issue_form(
     header = fd.FormHeader(serial, at, form_office(office), handler)
     form = build(header)
     document = FormDocument(
-        serial=serial, kind=kind, office_id=office.id, year=year, sequence=sequence,
-        holder_id=holder_id, card_id=card_id, staff_id=staff_id, issued_at=at,
-        reprint_count=0, last_printed_at=at,
-    )  # fmt: skip
+        serial=serial,
+        kind=kind,
+        office_id=office.id,
+        year=year,
+        sequence=sequence,
+        holder_id=holder_id,
+        card_id=card_id,
+        staff_id=staff_id,
+        issued_at=at,
+        reprint_count=0,
+        last_printed_at=at,
+    )
     session.add(document)
     session.flush()
     session.add(FormContent(form_document_id=document.id, data=form_to_json(form)))
@@ -189,9 +199,22 @@ def form_to_json(value: Any) -> Any:
 
 _TYPES: dict[str, Any] = {
     name: getattr(fd, name)
-    for name in ("LossForm", "LiftForm", "PinReceipt", "ReplacementForm", "AccessSlip",
-                 "FormHeader", "Office", "Staff", "Holder", "IdDocument", "PhoneReport",
-                 "LossReportRef", "SessionAction", "PinAction")  # fmt: skip
+    for name in (
+        "LossForm",
+        "LiftForm",
+        "PinReceipt",
+        "ReplacementForm",
+        "AccessSlip",
+        "FormHeader",
+        "Office",
+        "Staff",
+        "Holder",
+        "IdDocument",
+        "PhoneReport",
+        "LossReportRef",
+        "SessionAction",
+        "PinAction",
+    )
 }
 
 
@@ -241,8 +264,10 @@ def form_key(settings: Settings) -> bytes:
     if not text:
         if settings.mode in ("demo", "test"):
             return DEMO_FORM_KEY
-        raise SettingsError("设置项 form_hmac_key 为空: 生产模式下必须配置表单校验密钥 (十六进制，"
-                            "至少 16 字节)。请在设置文件中填写后重试。")
+        raise SettingsError(
+            "设置项 form_hmac_key 为空: 生产模式下必须配置表单校验密钥 (十六进制，"
+            "至少 16 字节)。请在设置文件中填写后重试。"
+        )
     try:
         key = bytes.fromhex(text)
     except ValueError as exc:
@@ -259,7 +284,11 @@ def render(form: fd.Form, settings: Settings, reprint: fd.Reprint | None = None)
 
 
 def _reprint_in(
-    session: Session, actor: Actor | None, serial: str, reason: str, now: dt.datetime,
+    session: Session,
+    actor: Actor | None,
+    serial: str,
+    reason: str,
+    now: dt.datetime,
     workstation: str | None = None,
 ) -> tuple[fd.Form, fd.Reprint]:
     row = session.execute(
@@ -278,11 +307,16 @@ def _reprint_in(
     by = fd.Staff(actor.name, actor.staff_no) if actor is not None else None
     reprint = fd.Reprint(count=row.reprint_count, reason=reason.strip(), reprinted_at=now, by=by)
     audit.record(
-        session, actor, AuditAction.FORM_REPRINT, holder_id=row.holder_id, card_id=row.card_id,
-        reason=reason.strip(), details={"serial": serial, "kind": row.kind,
-                                        "reprint_count": row.reprint_count},
-        at=now, workstation=workstation,
-    )  # fmt: skip
+        session,
+        actor,
+        AuditAction.FORM_REPRINT,
+        holder_id=row.holder_id,
+        card_id=row.card_id,
+        reason=reason.strip(),
+        details={"serial": serial, "kind": row.kind, "reprint_count": row.reprint_count},
+        at=now,
+        workstation=workstation,
+    )
     return form, reprint
 
 
@@ -323,8 +357,14 @@ def load_form_for_reprint(
         session = factory()
         try:
             with session.begin():
-                return _reprint_in(session, None, serial, reason, dt.datetime.now(dt.UTC),
-                                   workstation="counter-admin")  # fmt: skip
+                return _reprint_in(
+                    session,
+                    None,
+                    serial,
+                    reason,
+                    dt.datetime.now(dt.UTC),
+                    workstation="counter-admin",
+                )
         finally:
             session.close()
     finally:
@@ -345,7 +385,10 @@ class FormOnRecord:
     def matches(self, kind: fd.FormKind, office_code: str, card_number: str) -> bool:
         """True when the QR code's contents agree with the record."""
         return (self.kind, self.office_code, self.card_number or "") == (
-            STORED_KINDS[kind], office_code, card_number)
+            STORED_KINDS[kind],
+            office_code,
+            card_number,
+        )
 
 
 def form_on_record(settings: Settings, serial: str) -> FormOnRecord | None:
@@ -356,12 +399,18 @@ def form_on_record(settings: Settings, serial: str) -> FormOnRecord | None:
     try:
         with engine.connect() as conn:
             row = conn.execute(
-                select(FormDocument.serial, FormDocument.kind, Office.code, Card.card_number,
-                       FormDocument.issued_at, FormDocument.reprint_count)
+                select(
+                    FormDocument.serial,
+                    FormDocument.kind,
+                    Office.code,
+                    Card.card_number,
+                    FormDocument.issued_at,
+                    FormDocument.reprint_count,
+                )
                 .join(Office, Office.id == FormDocument.office_id)
                 .outerjoin(Card, Card.id == FormDocument.card_id)
                 .where(FormDocument.serial == serial)
-            ).one_or_none()  # fmt: skip
+            ).one_or_none()
     finally:
         engine.dispose()
     return None if row is None else FormOnRecord(*row)

@@ -79,11 +79,19 @@ def apply_replacement(
     Refused without an active loss report (:class:`LossReportRequired`) and for a card
     already replaced (:class:`ReplacementExists`, showing the application). A resubmission
     with the same ``idempotency_key`` returns the stored result and changes nothing."""
+
     def apply(session: Session, key: bytes) -> ReplacementResult:
         return _apply(session, ctx, actor, holder_id, document, idempotency_key, key)
 
-    return submit(ctx, actor, Action.REPLACEMENT_APPLICATION, ACTION_REPLACEMENT,
-                  holder_id=holder_id, idempotency_key=idempotency_key, apply=apply)  # fmt: skip
+    return submit(
+        ctx,
+        actor,
+        Action.REPLACEMENT_APPLICATION,
+        ACTION_REPLACEMENT,
+        holder_id=holder_id,
+        idempotency_key=idempotency_key,
+        apply=apply,
+    )
 
 
 def _stored(session: Session, stored: IdempotencyKey, key: bytes) -> ReplacementResult:
@@ -92,8 +100,9 @@ def _stored(session: Session, stored: IdempotencyKey, key: bytes) -> Replacement
     card = session.get(Card, app.old_card_id)
     assert card is not None
     form = registered_forms.stored_form_by_serial(session, app.form_serial, fd.ReplacementForm)
-    return ReplacementResult(app.id, card.id, card.card_number, app.form_serial, form,
-                             already_done=True, form_key=key)  # fmt: skip
+    return ReplacementResult(
+        app.id, card.id, card.card_number, app.form_serial, form, already_done=True, form_key=key
+    )
 
 
 def _refuse_replaced(session: Session, holder_id: int) -> None:
@@ -116,9 +125,15 @@ def _apply(
     idempotency_key: str,
     key: bytes,
 ) -> ReplacementResult:
-    found = lock_holder_card(session, ctx, Action.REPLACEMENT_APPLICATION, ACTION_REPLACEMENT,
-                             holder_id=holder_id, document=document,
-                             idempotency_key=idempotency_key)
+    found = lock_holder_card(
+        session,
+        ctx,
+        Action.REPLACEMENT_APPLICATION,
+        ACTION_REPLACEMENT,
+        holder_id=holder_id,
+        document=document,
+        idempotency_key=idempotency_key,
+    )
     if isinstance(found, IdempotencyKey):
         return _stored(session, found, key)
     now, holder, card = found.now, found.holder, found.card
@@ -128,8 +143,14 @@ def _apply(
     report = report_in_force(session, card.id, now)  # L2: a lapsed phone report is none
     if report is None:
         raise LossReportRequired()
-    close_report(session, report, card_to=CardState.REPLACEMENT_APPLIED,
-                 report_to=LossState.REPLACED, actor=actor, now=now)  # fmt: skip
+    close_report(
+        session,
+        report,
+        card_to=CardState.REPLACEMENT_APPLIED,
+        report_to=LossState.REPLACED,
+        actor=actor,
+        now=now,
+    )
     office = session.get(Office, actor.office_id)
     assert office is not None
     doc_kind, doc_number = document.kind, normalise_id_number(document.number)
@@ -141,34 +162,65 @@ def _apply(
 
     def build(header: fd.FormHeader) -> fd.Form:
         return fd.ReplacementForm(
-            header=header, holder=registered_forms.form_holder(holder),
-            old_card_number=card.card_number, reason="遗失",
-            id_document=registered_forms.form_document(doc_kind, doc_number,
-                                                    id_check_text(document)),
+            header=header,
+            holder=registered_forms.form_holder(holder),
+            old_card_number=card.card_number,
+            reason="遗失",
+            id_document=registered_forms.form_document(
+                doc_kind, doc_number, id_check_text(document)
+            ),
             loss_report=loss_ref,
-        )  # fmt: skip
+        )
 
     document_row, form = registered_forms.issue_form(
-        session, kind=registered_forms.KIND_REPLACEMENT, office=office, staff_id=actor.staff_id,
-        holder_id=holder.id, card_id=card.id, at=now, build=build,
+        session,
+        kind=registered_forms.KIND_REPLACEMENT,
+        office=office,
+        staff_id=actor.staff_id,
+        holder_id=holder.id,
+        card_id=card.id,
+        at=now,
+        build=build,
         handler=registered_forms.form_staff(actor),
-    )  # fmt: skip
+    )
     app = ReplacementApplication(
-        old_card_id=card.id, holder_id=holder.id, loss_report_id=report.id, applied_at=now,
-        office_id=actor.office_id, staff_id=actor.staff_id, id_doc_type=doc_kind,
-        id_doc_number=doc_number, form_serial=document_row.serial, state="applied",
+        old_card_id=card.id,
+        holder_id=holder.id,
+        loss_report_id=report.id,
+        applied_at=now,
+        office_id=actor.office_id,
+        staff_id=actor.staff_id,
+        id_doc_type=doc_kind,
+        id_doc_number=doc_number,
+        form_serial=document_row.serial,
+        state="applied",
         idempotency_key=idempotency_key,
-    )  # fmt: skip
+    )
     session.add(app)
     session.flush()  # natural key: one application per old card
     remember_submission(session, idempotency_key, ACTION_REPLACEMENT, actor.staff_id, app, now)
     audit.record(
-        session, actor, ACTION_REPLACEMENT, holder_id=holder.id, card_id=card.id,
-        details={"application_id": app.id, "form_serial": document_row.serial,
-                 "loss_report_id": report.id, "id_document_kind": doc_kind,
-                 **id_check_details(document)},
+        session,
+        actor,
+        ACTION_REPLACEMENT,
+        holder_id=holder.id,
+        card_id=card.id,
+        details={
+            "application_id": app.id,
+            "form_serial": document_row.serial,
+            "loss_report_id": report.id,
+            "id_document_kind": doc_kind,
+            **id_check_details(document),
+        },
         at=now,
-    )  # fmt: skip
+    )
     assert isinstance(form, fd.ReplacementForm)
-    return ReplacementResult(app.id, card.id, card.card_number, document_row.serial, form,
-                             already_done=False, form_key=key)  # fmt: skip
+    return ReplacementResult(
+        app.id,
+        card.id,
+        card.card_number,
+        document_row.serial,
+        form,
+        already_done=False,
+        form_key=key,
+    )

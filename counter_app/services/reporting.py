@@ -121,13 +121,16 @@ def _within_scope(ctx: ServiceContext, actor: Actor, request: ReportRequest) -> 
         # An unknown code finds no row: the report's own refusal names it (ReportError).
         if office_code is not None:
             office = uow.session.execute(
-                select(Office.district_code).where(Office.code == office_code)).first()
+                select(Office.district_code).where(Office.code == office_code)
+            ).first()
             if office is not None and office.district_code != actor.district_code:
                 _refuse_scope(ctx, actor, "只能查看本区县经办机构的报表。")
         if staff_no is not None:
             staff = uow.session.execute(
-                select(Office.district_code).join(Staff, Staff.office_id == Office.id)
-                .where(Staff.staff_no == staff_no)).first()  # fmt: skip
+                select(Office.district_code)
+                .join(Staff, Staff.office_id == Office.id)
+                .where(Staff.staff_no == staff_no)
+            ).first()
             if staff is not None and staff.district_code != actor.district_code:
                 _refuse_scope(ctx, actor, "只能查看本区县工作人员的报表。")
     if office_code is None and staff_no is None:
@@ -137,7 +140,8 @@ def _within_scope(ctx: ServiceContext, actor: Actor, request: ReportRequest) -> 
 
 def _refuse_scope(ctx: ServiceContext, actor: Actor, message: str) -> None:
     error = NotPermitted(
-        f"{message}您所在机构为{actor.office_name}。请选择本区县的机构或工作人员。")
+        f"{message}您所在机构为{actor.office_name}。请选择本区县的机构或工作人员。"
+    )
     record_refusal(ctx, actor, f"{Action.VIEW_REPORTS.value}.refused", error)
     raise error
 
@@ -224,20 +228,31 @@ def _engine(ctx: ServiceContext) -> Engine:
 
 def _scope(request: ReportRequest) -> dict[str, Any]:
     if isinstance(request, DailyRequest):
-        return {"day": request.day.isoformat(), "office": request.office_code,
-                "staff_no": request.staff_no}  # fmt: skip
+        return {
+            "day": request.day.isoformat(),
+            "office": request.office_code,
+            "staff_no": request.staff_no,
+        }
     if isinstance(request, LapsingRequest):
         return {"within_days": request.days, "office": request.office_code}
     if isinstance(request, AccessRequest):
-        return {"holder": mask_id_number(request.ssn.strip().upper()),
-                "first_day": _day(request.first_day),
-                "last_day": _day(request.last_day)}  # fmt: skip
+        return {
+            "holder": mask_id_number(request.ssn.strip().upper()),
+            "first_day": _day(request.first_day),
+            "last_day": _day(request.last_day),
+        }
     if isinstance(request, RatingRequest):
-        return {"first_day": request.first_day.isoformat(),
-                "last_day": request.last_day.isoformat(), "office": request.office_code}
-    return {"first_day": request.first_day.isoformat(),
+        return {
+            "first_day": request.first_day.isoformat(),
             "last_day": request.last_day.isoformat(),
-            "office": request.office_code, "staff_no": request.staff_no}  # fmt: skip
+            "office": request.office_code,
+        }
+    return {
+        "first_day": request.first_day.isoformat(),
+        "last_day": request.last_day.isoformat(),
+        "office": request.office_code,
+        "staff_no": request.staff_no,
+    }
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -253,8 +268,11 @@ def _audit(ctx: ServiceContext, actor: Actor, request: ReportRequest, fmt: str) 
                 select(Holder.id).where(Holder.ssn == request.ssn.strip().upper())
             )
         audit.record(
-            uow.session, actor, AuditAction.REPORT_PRODUCE, holder_id=holder_id,
+            uow.session,
+            actor,
+            AuditAction.REPORT_PRODUCE,
+            holder_id=holder_id,
             details={"report": report_kind(request), "format": fmt, **_scope(request)},
             at=ctx.now(),
-        )  # fmt: skip
+        )
         uow.commit()

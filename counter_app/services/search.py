@@ -110,8 +110,10 @@ def parse_search(text: str, today: dt.date | None = None) -> SearchQuery:
     if compact.isdigit() or _ID_LIKE.match(compact):
         if len(compact) in (15, 18) or len(compact) > 9:
             return SearchQuery(SearchKind.SSN, ssn=parse_id_number(compact, today).number)
-    if _CARD_LIKE.match(compact) and not compact.isdigit() or (
-        compact.isdigit() and len(compact) == 9
+    if (
+        _CARD_LIKE.match(compact)
+        and not compact.isdigit()
+        or (compact.isdigit() and len(compact) == 9)
     ):
         return SearchQuery(SearchKind.CARD_NUMBER, card_number=check_card_number(compact).number)
     if len(raw.split()) == 1 and len(compact) <= 12 and _CARD_ATTEMPT.match(compact):
@@ -141,8 +143,16 @@ def parse_search(text: str, today: dt.date | None = None) -> SearchQuery:
 _in_use = aliased(Card)
 # The card's active report (one per card: the partial unique index) rides along so that a
 # phone report past its deadline is shown lapsed at read time (RULES L2).
-_COLUMNS = select(Holder.id, Holder.name, Holder.ssn, Holder.gender, Holder.birth_date,
-                  _in_use.card_number, _in_use.state, LossReport)  # fmt: skip
+_COLUMNS = select(
+    Holder.id,
+    Holder.name,
+    Holder.ssn,
+    Holder.gender,
+    Holder.birth_date,
+    _in_use.card_number,
+    _in_use.state,
+    LossReport,
+)
 _Search = Select[int, str, str, str, dt.date, str, str, LossReport]
 _HELD_IN_USE = _COLUMNS.outerjoin(
     _in_use, and_(_in_use.holder_id == Holder.id, _in_use.state.in_(IN_USE_STATES))
@@ -158,11 +168,14 @@ _BY_KIND = {
     ),
 }
 _SEARCHES = {
-    kind: stmt.outerjoin(LossReport, and_(LossReport.card_id == _in_use.id,
-                                          LossReport.state.in_(ACTIVE_REPORT_STATES)))
-    .order_by(Holder.id).limit(MAX_HITS)
+    kind: stmt.outerjoin(
+        LossReport,
+        and_(LossReport.card_id == _in_use.id, LossReport.state.in_(ACTIVE_REPORT_STATES)),
+    )
+    .order_by(Holder.id)
+    .limit(MAX_HITS)
     for kind, stmt in _BY_KIND.items()
-}  # fmt: skip
+}
 
 
 def _statement_for(query: SearchQuery) -> tuple[_Search, dict[str, Any]]:
@@ -181,13 +194,30 @@ def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit
     now = ctx.now()
     with ctx.uow() as uow:
         rows = uow.session.execute(stmt, params).all()
-        hits = [HolderHit(r[0], r[1], mask_id_number(r[2]), r[3], r[4], r[5],
-                          None if r[6] is None else card_state_at(r[6], r[7], now))
-                for r in rows]  # fmt: skip
-        audit.record(uow, actor, AuditAction.HOLDER_SEARCH, at=now,
-                     holder_id=hits[0].holder_id if len(hits) == 1 else None,
-                     details={"kind": query.kind.value, "query": query.masked(),
-                              "hits": len(hits),
-                              "holder_ids": [h.holder_id for h in hits]})  # fmt: skip
+        hits = [
+            HolderHit(
+                r[0],
+                r[1],
+                mask_id_number(r[2]),
+                r[3],
+                r[4],
+                r[5],
+                None if r[6] is None else card_state_at(r[6], r[7], now),
+            )
+            for r in rows
+        ]
+        audit.record(
+            uow,
+            actor,
+            AuditAction.HOLDER_SEARCH,
+            at=now,
+            holder_id=hits[0].holder_id if len(hits) == 1 else None,
+            details={
+                "kind": query.kind.value,
+                "query": query.masked(),
+                "hits": len(hits),
+                "holder_ids": [h.holder_id for h in hits],
+            },
+        )
         uow.commit()
     return hits

@@ -42,8 +42,9 @@ class ServicePasswordExpired(ServiceError):
     """RULES P8: the one-time query password set at a counter is past its validity."""
 
     reason = "service_password_expired"
-    message = ("一次性查询密码已过有效期，不能再使用。"
-               "请持有效身份证件到经办机构窗口重新办理查询密码重置。")  # fmt: skip
+    message = (
+        "一次性查询密码已过有效期，不能再使用。请持有效身份证件到经办机构窗口重新办理查询密码重置。"
+    )
 
 
 class ServicePasswordMustChange(ServiceError):
@@ -57,8 +58,7 @@ class WeakServicePassword(ServiceError):
     """RULES P8 with P7's rule: the new query password is refused."""
 
     reason = "weak_service_password"
-    message = ("新查询密码须为 6–8 位数字，且不能为 123456、相同数字或连续数字。"
-               "请重新设置。")  # fmt: skip
+    message = "新查询密码须为 6–8 位数字，且不能为 123456、相同数字或连续数字。请重新设置。"
 
 
 def check_new_service_password(new: str, old: str) -> None:
@@ -151,9 +151,15 @@ def _replace(
     row.must_change = False
     row.set_at = now
     row.set_by_staff_id = None
-    session.add(PasswordEvent(at=now, kind=PasswordEventKind.SERVICE_PASSWORD_CHANGE,
-                              channel=channel, holder_id=row.holder_id,
-                              outcome=Outcome.SUCCESS))  # fmt: skip
+    session.add(
+        PasswordEvent(
+            at=now,
+            kind=PasswordEventKind.SERVICE_PASSWORD_CHANGE,
+            channel=channel,
+            holder_id=row.holder_id,
+            outcome=Outcome.SUCCESS,
+        )
+    )
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

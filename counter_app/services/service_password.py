@@ -53,8 +53,9 @@ def reset_service_password(
     keypads) — shown once, stored only as an argon2 hash, to be changed at the next use."""
     require(ctx, actor, Action.RESET_SERVICE_PASSWORD, holder_id=session.holder_id)
     require_open(ctx, session, actor)
-    with refusals_audited(ctx, actor, AuditAction.SERVICE_PASSWORD_RESET,
-                          holder_id=session.holder_id):  # fmt: skip
+    with refusals_audited(
+        ctx, actor, AuditAction.SERVICE_PASSWORD_RESET, holder_id=session.holder_id
+    ):
         with ctx.uow() as uow:
             db = uow.session
             holder = db.get(Holder, session.holder_id)
@@ -74,16 +75,25 @@ def reset_service_password(
             row.failed_attempts = 0
             row.locked_until = None
             event = PasswordEvent(
-                at=now, kind=PasswordEventKind.SERVICE_PASSWORD_RESET, channel="counter",
-                holder_id=holder.id, staff_id=actor.staff_id, office_id=actor.office_id,
-                workstation=actor.workstation_id, outcome=Outcome.SUCCESS,
-            )  # fmt: skip
+                at=now,
+                kind=PasswordEventKind.SERVICE_PASSWORD_RESET,
+                channel="counter",
+                holder_id=holder.id,
+                staff_id=actor.staff_id,
+                office_id=actor.office_id,
+                workstation=actor.workstation_id,
+                outcome=Outcome.SUCCESS,
+            )
             db.add(event)
             db.flush()
-            audit.record(db, actor, AuditAction.SERVICE_PASSWORD_RESET, holder_id=holder.id,
-                         details={"event_id": event.id, "must_change": True,
-                                  **id_check_details(document)},
-                         at=now)  # fmt: skip
+            audit.record(
+                db,
+                actor,
+                AuditAction.SERVICE_PASSWORD_RESET,
+                holder_id=holder.id,
+                details={"event_id": event.id, "must_change": True, **id_check_details(document)},
+                at=now,
+            )
             uow.commit()
         valid = dt.timedelta(hours=ctx.settings.service_password_one_time_hours)
         return OneTimePassword(holder.id, value, valid_until=now + valid)

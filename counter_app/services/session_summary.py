@@ -83,24 +83,40 @@ def access_summary(db: Session, session: SessionRef) -> AccessSummary:
     Raises ``SessionRequired`` when no such session exists.
     """
     row = db.execute(
-        select(HolderSessionRow, Holder.name, Holder.ssn, Staff.staff_no, Staff.name,
-               Office.code, Office.name)
+        select(
+            HolderSessionRow,
+            Holder.name,
+            Holder.ssn,
+            Staff.staff_no,
+            Staff.name,
+            Office.code,
+            Office.name,
+        )
         .join(Holder, Holder.id == HolderSessionRow.holder_id)
         .join(Staff, Staff.id == HolderSessionRow.staff_id)
         .join(Office, Office.id == HolderSessionRow.office_id)
         .where(HolderSessionRow.id == session.session_id)
-    ).one_or_none()  # fmt: skip
+    ).one_or_none()
     if row is None:
         raise SessionRequired()
     hs, holder_name, ssn, staff_no, staff_name, office_code, office_name = row
     closed_at = hs.closed_at or hs.opened_at
     events = db.execute(
-        select(AuditEvent.at, AuditEvent.action, AuditEvent.category, AuditEvent.outcome,
-               AuditEvent.details)
-        .where(AuditEvent.holder_id == hs.holder_id, AuditEvent.at >= hs.opened_at,
-               AuditEvent.at <= closed_at, AuditEvent.staff_id == hs.staff_id)
+        select(
+            AuditEvent.at,
+            AuditEvent.action,
+            AuditEvent.category,
+            AuditEvent.outcome,
+            AuditEvent.details,
+        )
+        .where(
+            AuditEvent.holder_id == hs.holder_id,
+            AuditEvent.at >= hs.opened_at,
+            AuditEvent.at <= closed_at,
+            AuditEvent.staff_id == hs.staff_id,
+        )
         .order_by(AuditEvent.seq)
-    ).all()  # fmt: skip
+    ).all()
     categories: list[str] = []
     actions: list[SessionActionItem] = []
     for at, action, category, outcome, details in events:
@@ -111,8 +127,7 @@ def access_summary(db: Session, session: SessionRef) -> AccessSummary:
             serial = ""
             if isinstance(details, dict):
                 serial = str(details.get("serial") or details.get("form_serial") or "")
-            actions.append(SessionActionItem(
-                at, action, action_label(action), outcome, serial))  # fmt: skip
+            actions.append(SessionActionItem(at, action, action_label(action), outcome, serial))
     via = SessionVia(hs.via)
     if via is SessionVia.CARD_PIN:
         identified_by = "社保卡+密码"
@@ -122,11 +137,23 @@ def access_summary(db: Session, session: SessionRef) -> AccessSummary:
             "有效身份证件",
         )
     return AccessSummary(
-        session_id=hs.id, holder_id=hs.holder_id, holder_name=holder_name,
-        masked_ssn=mask_id_number(ssn), card_number=session.card_number, via=via,
-        identified_by=identified_by, purpose=hs.reason or "", staff_no=staff_no,
-        staff_name=staff_name, office_code=office_code, office_name=office_name,
-        workstation=hs.workstation, opened_at=hs.opened_at, closed_at=closed_at,
-        end_reason=hs.end_reason or "", categories=tuple(categories),
-        category_labels=tuple(category_label(c) for c in categories), actions=tuple(actions),
-    )  # fmt: skip
+        session_id=hs.id,
+        holder_id=hs.holder_id,
+        holder_name=holder_name,
+        masked_ssn=mask_id_number(ssn),
+        card_number=session.card_number,
+        via=via,
+        identified_by=identified_by,
+        purpose=hs.reason or "",
+        staff_no=staff_no,
+        staff_name=staff_name,
+        office_code=office_code,
+        office_name=office_name,
+        workstation=hs.workstation,
+        opened_at=hs.opened_at,
+        closed_at=closed_at,
+        end_reason=hs.end_reason or "",
+        categories=tuple(categories),
+        category_labels=tuple(category_label(c) for c in categories),
+        actions=tuple(actions),
+    )

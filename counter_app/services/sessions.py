@@ -119,18 +119,32 @@ def open_card_session(
         try:
             _verify(client, pin, pinpad)
         except WrongPin as error:
-            _audit_now(ctx, actor, AuditAction.SESSION_OPEN, holder_id=card.holder_id,
-                       card_id=card.id,
-                       outcome="failed",
-                       details={"via": SessionVia.CARD_PIN.value, "refusal": "wrong_pin",
-                                "tries_left": error.tries_left})  # fmt: skip
+            _audit_now(
+                ctx,
+                actor,
+                AuditAction.SESSION_OPEN,
+                holder_id=card.holder_id,
+                card_id=card.id,
+                outcome="failed",
+                details={
+                    "via": SessionVia.CARD_PIN.value,
+                    "refusal": "wrong_pin",
+                    "tries_left": error.tries_left,
+                },
+            )
             raise
         except PinBlocked as error:
             _refuse(ctx, actor, PinBlockedOfferReset(), card, cause=error)
         except ApplicationBlocked as error:
             _refuse(ctx, actor, CardApplicationBlocked(), card, cause=error)
-        return _open(ctx, actor, card.holder_id, card, SessionVia.CARD_PIN,
-                     card_id_code=identity.card_id_code)  # fmt: skip
+        return _open(
+            ctx,
+            actor,
+            card.holder_id,
+            card,
+            SessionVia.CARD_PIN,
+            card_id_code=identity.card_id_code,
+        )
     finally:
         if pin is not None:
             pin.wipe()
@@ -171,10 +185,15 @@ def _match_card(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> _C
         ).first()
     if row is None or row.card_number != identity.card_number or row.ssn != identity.ssn:
         error = CardNotFound()
-        record_refusal(ctx, actor, AuditAction.SESSION_OPEN.refused, error,
-                       holder_id=row.holder_id if row else None,
-                       card_id=row.id if row else None,
-                       details={"via": SessionVia.CARD_PIN.value})  # fmt: skip
+        record_refusal(
+            ctx,
+            actor,
+            AuditAction.SESSION_OPEN.refused,
+            error,
+            holder_id=row.holder_id if row else None,
+            card_id=row.id if row else None,
+            details={"via": SessionVia.CARD_PIN.value},
+        )
         raise error
     return _CardRef(row.id, row.holder_id, row.card_number)
 
@@ -186,8 +205,15 @@ def _refuse(
     card: _CardRef,
     cause: BaseException | None = None,
 ) -> None:
-    record_refusal(ctx, actor, AuditAction.SESSION_OPEN.refused, error, holder_id=card.holder_id,
-                   card_id=card.id, details={"via": SessionVia.CARD_PIN.value})  # fmt: skip
+    record_refusal(
+        ctx,
+        actor,
+        AuditAction.SESSION_OPEN.refused,
+        error,
+        holder_id=card.holder_id,
+        card_id=card.id,
+        details={"via": SessionVia.CARD_PIN.value},
+    )
     raise error from cause
 
 
@@ -204,7 +230,10 @@ def check_card_for_session(ctx: ServiceContext, actor: Actor, identity: CardIden
 
 
 def open_verified_card_session(
-    ctx: ServiceContext, actor: Actor, identity: CardIdentity, verified: str,
+    ctx: ServiceContext,
+    actor: Actor,
+    identity: CardIdentity,
+    verified: str,
     tries_left: int | None = None,
 ) -> HolderSession:
     """The city's second step of Q1: the workstation reports what the card said to the
@@ -215,19 +244,34 @@ def open_verified_card_session(
     require(ctx, actor, Action.VIEW_RECORDS)
     card = _match_card(ctx, actor, identity)
     if verified == "wrong_pin":
-        _audit_now(ctx, actor, AuditAction.SESSION_OPEN, holder_id=card.holder_id,
-                   card_id=card.id, outcome="failed",
-                   details={"via": SessionVia.CARD_PIN.value, "refusal": "wrong_pin",
-                            "tries_left": tries_left,
-                            "card_verified_at": actor.workstation_id})  # fmt: skip
+        _audit_now(
+            ctx,
+            actor,
+            AuditAction.SESSION_OPEN,
+            holder_id=card.holder_id,
+            card_id=card.id,
+            outcome="failed",
+            details={
+                "via": SessionVia.CARD_PIN.value,
+                "refusal": "wrong_pin",
+                "tries_left": tries_left,
+                "card_verified_at": actor.workstation_id,
+            },
+        )
         raise WrongPinReported(tries_left or 0)
     if verified == "pin_blocked":
         _refuse(ctx, actor, PinBlockedOfferReset(), card)
     if verified != "success" or identity.app_state == APP_BLOCKED:
         _refuse(ctx, actor, CardApplicationBlocked(), card)
-    return _open(ctx, actor, card.holder_id, card, SessionVia.CARD_PIN,
-                 card_id_code=identity.card_id_code,
-                 extra={"card_verified_at": actor.workstation_id})  # fmt: skip
+    return _open(
+        ctx,
+        actor,
+        card.holder_id,
+        card,
+        SessionVia.CARD_PIN,
+        card_id_code=identity.card_id_code,
+        extra={"card_verified_at": actor.workstation_id},
+    )
 
 
 class WrongPinReported(ServiceError):
@@ -290,13 +334,25 @@ def open_id_session(
             error = refused
     if error is not None or kind is None:
         error = error or IdDocumentNotAccepted()
-        record_refusal(ctx, actor, AuditAction.SESSION_OPEN.refused, error,
-                       holder_id=holder_id if holder is not None else None,
-                       details={"via": SessionVia.ID_DOCUMENT.value,
-                                **id_check_details(document)})  # fmt: skip
+        record_refusal(
+            ctx,
+            actor,
+            AuditAction.SESSION_OPEN.refused,
+            error,
+            holder_id=holder_id if holder is not None else None,
+            details={"via": SessionVia.ID_DOCUMENT.value, **id_check_details(document)},
+        )
         raise error
-    return _open(ctx, actor, holder_id, None, SessionVia.ID_DOCUMENT,
-                 document_kind=kind, reason=why, document=document)  # fmt: skip
+    return _open(
+        ctx,
+        actor,
+        holder_id,
+        None,
+        SessionVia.ID_DOCUMENT,
+        document_kind=kind,
+        reason=why,
+        document=document,
+    )
 
 
 # --------------------------------------------------------------------------- open / check / end
@@ -326,12 +382,17 @@ def _open(
             ).first()
             card_number = in_use.card_number if in_use else None
         row = HolderSessionRow(
-            holder_id=holder_id, card_id=card_id, via=via.value,
+            holder_id=holder_id,
+            card_id=card_id,
+            via=via.value,
             card_id_code=card_id_code.upper() if card_id_code else None,
             document_kind=document_kind.value if document_kind else None,
-            reason=reason[:200] if reason else None, staff_id=actor.staff_id,
-            office_id=actor.office_id, workstation=actor.workstation_id, opened_at=now,
-        )  # fmt: skip
+            reason=reason[:200] if reason else None,
+            staff_id=actor.staff_id,
+            office_id=actor.office_id,
+            workstation=actor.workstation_id,
+            opened_at=now,
+        )
         uow.session.add(row)
         uow.session.flush()
         cases.open_case(uow.session, actor, session_id=row.id, holder_id=holder_id, at=now)
@@ -341,14 +402,28 @@ def _open(
         if document is not None:  # how the ID check was made (chip + SAM ID, or manual)
             details.update(id_check_details(document))
         details.update(extra or {})
-        audit.record(uow, actor, AuditAction.SESSION_OPEN, holder_id=holder_id, card_id=card_id,
-                     reason=reason, details=details, at=now)  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            AuditAction.SESSION_OPEN,
+            holder_id=holder_id,
+            card_id=card_id,
+            reason=reason,
+            details=details,
+            at=now,
+        )
         uow.commit()
         return HolderSession(
-            session_id=row.id, holder_id=holder_id, card_id=card_id, via=via,
-            card_id_code=row.card_id_code, opened_at=now, staff_id=actor.staff_id,
-            office_id=actor.office_id, card_number=card_number,
-        )  # fmt: skip
+            session_id=row.id,
+            holder_id=holder_id,
+            card_id=card_id,
+            via=via,
+            card_id_code=row.card_id_code,
+            opened_at=now,
+            staff_id=actor.staff_id,
+            office_id=actor.office_id,
+            card_number=card_number,
+        )
 
 
 def check_open(db: Session, session: HolderSession, actor: Actor | None = None) -> None:
@@ -357,10 +432,13 @@ def check_open(db: Session, session: HolderSession, actor: Actor | None = None) 
     records only in their own session with the holder). Raises ``SessionRequired`` /
     ``SessionEnded``."""
     row = db.execute(
-        select(HolderSessionRow.holder_id, HolderSessionRow.staff_id,
-               HolderSessionRow.workstation, HolderSessionRow.closed_at)
-        .where(HolderSessionRow.id == session.session_id)
-    ).first()  # fmt: skip
+        select(
+            HolderSessionRow.holder_id,
+            HolderSessionRow.staff_id,
+            HolderSessionRow.workstation,
+            HolderSessionRow.closed_at,
+        ).where(HolderSessionRow.id == session.session_id)
+    ).first()
     if row is None or row.holder_id != session.holder_id:
         raise SessionRequired()
     if actor is not None and (
@@ -400,10 +478,17 @@ def card_removed(ctx: ServiceContext, session: HolderSession) -> None:
     now = ctx.now()
     with ctx.uow() as uow:
         if _close(uow.session, session.session_id, "card_removed", now):
-            audit.record(uow, None, AuditAction.SESSION_END, holder_id=session.holder_id,
-                         card_id=session.card_id, at=now, reason="card_removed",
-                         details={"session_id": session.session_id},
-                         workstation=_workstation_of(uow.session, session))  # fmt: skip
+            audit.record(
+                uow,
+                None,
+                AuditAction.SESSION_END,
+                holder_id=session.holder_id,
+                card_id=session.card_id,
+                at=now,
+                reason="card_removed",
+                details={"session_id": session.session_id},
+                workstation=_workstation_of(uow.session, session),
+            )
             uow.commit()
 
 
@@ -435,9 +520,16 @@ def end_session(
     with ctx.uow() as uow:
         db = uow.session
         if _close(db, session.session_id, why if why in _END_REASONS else "done", now):
-            audit.record(uow, actor, AuditAction.SESSION_END, holder_id=session.holder_id,
-                         card_id=session.card_id, reason=why[:200], at=now,
-                         details={"session_id": session.session_id})  # fmt: skip
+            audit.record(
+                uow,
+                actor,
+                AuditAction.SESSION_END,
+                holder_id=session.holder_id,
+                card_id=session.card_id,
+                reason=why[:200],
+                at=now,
+                details={"session_id": session.session_id},
+            )
         cases.close_case_of_session(db, actor, session.session_id, why, now)
         summary = access_summary(db, session)
         uow.commit()

@@ -8,6 +8,7 @@ Initial and reset passwords are random (:func:`staff_credentials.one_time_passwo
 returned once and must be changed at the next login. Disabling an account ends its staff
 and holder sessions on every workstation; a reset ends its staff sessions.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,9 +49,12 @@ class StaffInfo:
 #: RULES S3: how far a role reaches. Nobody grants, nor manages an account of, a role above
 #: their own (a supervisor can neither create an admin nor reset an admin's password).
 ROLE_RANK: dict[Role, int] = {
-    Role.CLERK: 1, Role.SUBCENTER_STAFF: 1, Role.CARD_CENTER_STAFF: 1,
-    Role.SUPERVISOR: 2, Role.ADMIN: 3,
-}  # fmt: skip
+    Role.CLERK: 1,
+    Role.SUBCENTER_STAFF: 1,
+    Role.CARD_CENTER_STAFF: 1,
+    Role.SUPERVISOR: 2,
+    Role.ADMIN: 3,
+}
 
 
 def _in_scope(actor: Actor, office: Office) -> bool:
@@ -94,8 +98,13 @@ def _target(db: Session, staff_no: str) -> Staff:
 
 
 def _managed(
-    ctx: ServiceContext, actor: Actor | None, db: Session, staff_no: str, what: str,
-    *, not_self: str | None = None,
+    ctx: ServiceContext,
+    actor: Actor | None,
+    db: Session,
+    staff_no: str,
+    what: str,
+    *,
+    not_self: str | None = None,
 ) -> Staff:
     """The account ``staff_no`` once ``actor`` may manage it (refused and audited as
     ``<what>.refused`` otherwise); ``not_self``: the reason an actor may not do it to their
@@ -140,20 +149,36 @@ def add_staff(
             raise StaffNotFound("没有该机构代码。请核对机构代码。")
         home = ROLE_OFFICE[role]
         if home is not None and home.value != office.kind:
-            raise _refuse_manage(ctx, actor, AuditAction.STAFF_ADD,
-                                 "该岗位不属于此类机构，账户未建立。请核对岗位与机构代码。")
+            raise _refuse_manage(
+                ctx,
+                actor,
+                AuditAction.STAFF_ADD,
+                "该岗位不属于此类机构，账户未建立。请核对岗位与机构代码。",
+            )
         why = _may_manage(ctx, actor, office, role)
         if why is not None:
             raise _refuse_manage(ctx, actor, AuditAction.STAFF_ADD, why)
-        staff = Staff(staff_no=staff_no.strip(), name=name.strip(), office_id=office.id,
-                      role=role.value, password_hash=password_hash, must_change_password=True,
-                      active=True, failed_logins=0, created_at=now)  # fmt: skip
+        staff = Staff(
+            staff_no=staff_no.strip(),
+            name=name.strip(),
+            office_id=office.id,
+            role=role.value,
+            password_hash=password_hash,
+            must_change_password=True,
+            active=True,
+            failed_logins=0,
+            created_at=now,
+        )
         db.add(staff)
         db.flush()
-        audit.record(uow, actor, AuditAction.STAFF_ADD, at=now,
-                     workstation=None if actor else "cli",
-                     details={"staff_no": staff.staff_no, "role": role.value,
-                              "office_code": office.code})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            AuditAction.STAFF_ADD,
+            at=now,
+            workstation=None if actor else "cli",
+            details={"staff_no": staff.staff_no, "role": role.value, "office_code": office.code},
+        )
         info = _info(staff, office)
         uow.commit()
     return info, InitialPassword(password)
@@ -165,15 +190,21 @@ def disable_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> No
     now = ctx.now()
     with ctx.uow() as uow:
         db = uow.session
-        staff = _managed(ctx, actor, db, staff_no, AuditAction.STAFF_DISABLE,
-                         not_self="不能停用本人的账户。")
+        staff = _managed(
+            ctx, actor, db, staff_no, AuditAction.STAFF_DISABLE, not_self="不能停用本人的账户。"
+        )
         staff.active = False
         staff.disabled_at = now
         ended = end_staff_sessions(db, staff.id, "disabled", now)
         end_sessions_of_staff(db, staff.id, "staff_disabled", now)
-        audit.record(uow, actor, AuditAction.STAFF_DISABLE, at=now,
-                     workstation=None if actor else "cli",
-                     details={"staff_no": staff.staff_no, "sessions_ended": ended})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            AuditAction.STAFF_DISABLE,
+            at=now,
+            workstation=None if actor else "cli",
+            details={"staff_no": staff.staff_no, "sessions_ended": ended},
+        )
         uow.commit()
 
 
@@ -185,9 +216,14 @@ def unlock_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> Non
         staff = _managed(ctx, actor, db, staff_no, AuditAction.STAFF_UNLOCK)
         staff.locked_until = None
         staff.failed_logins = 0
-        audit.record(uow, actor, AuditAction.STAFF_UNLOCK, at=now,
-                     workstation=None if actor else "cli",
-                     details={"staff_no": staff.staff_no})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            AuditAction.STAFF_UNLOCK,
+            at=now,
+            workstation=None if actor else "cli",
+            details={"staff_no": staff.staff_no},
+        )
         uow.commit()
 
 
@@ -207,9 +243,14 @@ def reset_staff_password(
         staff.locked_until = None
         staff.password_changed_at = now
         end_staff_sessions(db, staff.id, "password_reset", now)
-        audit.record(uow, actor, AuditAction.STAFF_RESET_PASSWORD, at=now,
-                     workstation=None if actor else "cli",
-                     details={"staff_no": staff.staff_no})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            AuditAction.STAFF_RESET_PASSWORD,
+            at=now,
+            workstation=None if actor else "cli",
+            details={"staff_no": staff.staff_no},
+        )
         uow.commit()
     return InitialPassword(password)
 
@@ -223,8 +264,9 @@ def list_staff(
         if actor is not None:
             ensure_active(ctx, actor)
             if not actor.may(Action.MANAGE_STAFF):
-                raise _refuse_manage(ctx, actor, AuditAction.STAFF_LIST,
-                                     actor.why_not(Action.MANAGE_STAFF))
+                raise _refuse_manage(
+                    ctx, actor, AuditAction.STAFF_LIST, actor.why_not(Action.MANAGE_STAFF)
+                )
             if actor.role is not Role.ADMIN:
                 query = query.where(Office.id == actor.office_id)
             elif actor.district_code is not None:
@@ -236,6 +278,15 @@ def list_staff(
 
 
 def _info(staff: Staff, office: Office) -> StaffInfo:
-    return StaffInfo(staff.id, staff.staff_no, staff.name, staff.role, office.code, office.name,
-                     staff.active, staff.locked_until, staff.must_change_password,
-                     staff.last_login_at)  # fmt: skip
+    return StaffInfo(
+        staff.id,
+        staff.staff_no,
+        staff.name,
+        staff.role,
+        office.code,
+        office.name,
+        staff.active,
+        staff.locked_until,
+        staff.must_change_password,
+        staff.last_login_at,
+    )

@@ -14,6 +14,7 @@ supervisor's four-eyes approval (``approvals``) share (RULES S1–S3):
 
 No password is ever logged, audited, stored in clear or put into an exception text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,13 +56,25 @@ def load_account(db: Session, staff_no: str, *, for_update: bool = False) -> Acc
     UPDATE OF staff`` on PostgreSQL; on SQLite every writing unit of work already holds the
     database's write lock from ``BEGIN IMMEDIATE``)."""
     query = (
-        select(Staff.id, Staff.staff_no, Staff.name, Staff.role, Staff.active,
-               Staff.password_hash, Staff.must_change_password, Staff.failed_logins,
-               Staff.locked_until, Office.id, Office.code, Office.name, Office.kind,
-               Office.district_code)
+        select(
+            Staff.id,
+            Staff.staff_no,
+            Staff.name,
+            Staff.role,
+            Staff.active,
+            Staff.password_hash,
+            Staff.must_change_password,
+            Staff.failed_logins,
+            Staff.locked_until,
+            Office.id,
+            Office.code,
+            Office.name,
+            Office.kind,
+            Office.district_code,
+        )
         .join(Office, Office.id == Staff.office_id)
         .where(Staff.staff_no == staff_no)
-    )  # fmt: skip
+    )
     if for_update:
         query = query.with_for_update(of=Staff)
     row = db.execute(query).first()
@@ -75,9 +88,7 @@ def is_locked(account: Account, now: dt.datetime) -> bool:
     return account.locked_until is not None and account.locked_until > now
 
 
-def reserve_attempt(
-    ctx: ServiceContext, db: Session, staff_id: int, now: dt.datetime
-) -> bool:
+def reserve_attempt(ctx: ServiceContext, db: Session, staff_id: int, now: dt.datetime) -> bool:
     """Count one password attempt **before** its hash is verified, under the account's row
     lock (the caller loaded it with ``for_update=True`` in this transaction, and checked it
     is not locked). At the limit the account locks at once, so however many attempts arrive
@@ -89,9 +100,8 @@ def reserve_attempt(
     if failures >= ctx.settings.staff_lockout_failures:
         until = now + dt.timedelta(minutes=ctx.settings.staff_lockout_minutes)
         db.execute(
-            update(Staff).where(Staff.id == staff_id)
-            .values(locked_until=until, failed_logins=0)
-        )  # fmt: skip
+            update(Staff).where(Staff.id == staff_id).values(locked_until=until, failed_logins=0)
+        )
         return True
     db.execute(update(Staff).where(Staff.id == staff_id).values(failed_logins=failures))
     return False
@@ -100,8 +110,7 @@ def reserve_attempt(
 def clear_attempts(db: Session, staff_id: int) -> None:
     """The password was right: the attempts counted so far (and a lock that the last one
     allowed set) no longer stand."""
-    db.execute(update(Staff).where(Staff.id == staff_id)
-               .values(failed_logins=0, locked_until=None))  # fmt: skip
+    db.execute(update(Staff).where(Staff.id == staff_id).values(failed_logins=0, locked_until=None))
 
 
 #: A staff number as accounts have them (``YB500103-01``): ASCII letters, digits, hyphens.

@@ -12,6 +12,7 @@
 
 No password is ever logged, audited, stored in clear or put into an exception text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,11 +56,17 @@ class LoginResult:
 
 def _actor(account: Account, workstation_id: str) -> Actor:
     return Actor(
-        staff_id=account.id, staff_no=account.staff_no, name=account.name,
-        role=Role(account.role), office_id=account.office_id, office_code=account.office_code,
-        office_name=account.office_name, office_kind=OfficeKind(account.office_kind),
-        district_code=account.district_code, workstation_id=workstation_id,
-    )  # fmt: skip
+        staff_id=account.id,
+        staff_no=account.staff_no,
+        name=account.name,
+        role=Role(account.role),
+        office_id=account.office_id,
+        office_code=account.office_code,
+        office_name=account.office_name,
+        office_kind=OfficeKind(account.office_kind),
+        district_code=account.district_code,
+        workstation_id=workstation_id,
+    )
 
 
 def login(
@@ -123,44 +130,74 @@ def login(
         # One live session per staff member and workstation: an older one is superseded.
         db.execute(
             update(StaffSession)
-            .where(StaffSession.staff_id == current.id, StaffSession.workstation == workstation,
-                   StaffSession.ended_at.is_(None))
+            .where(
+                StaffSession.staff_id == current.id,
+                StaffSession.workstation == workstation,
+                StaffSession.ended_at.is_(None),
+            )
             .values(ended_at=now, end_reason="superseded")
-        )  # fmt: skip
-        staff_session = StaffSession(staff_id=current.id, workstation=workstation,
-                                     started_at=now, last_seen_at=now)  # fmt: skip
+        )
+        staff_session = StaffSession(
+            staff_id=current.id, workstation=workstation, started_at=now, last_seen_at=now
+        )
         db.add(staff_session)
         db.flush()
         actor = _actor(current, workstation)
-        audit.record(uow, actor, AuditAction.STAFF_LOGIN, at=now,
-                     details={"staff_session_id": staff_session.id,
-                              "rehashed": "password_hash" in values})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            AuditAction.STAFF_LOGIN,
+            at=now,
+            details={"staff_session_id": staff_session.id, "rehashed": "password_hash" in values},
+        )
         uow.commit()
         return LoginResult(actor, current.must_change, staff_session.id)
 
 
 def _login_failed(
-    uow: UnitOfWork, account: Account | None, typed: str, workstation: str, refusal: str,
-    now: dt.datetime, *, locked: bool,
+    uow: UnitOfWork,
+    account: Account | None,
+    typed: str,
+    workstation: str,
+    refusal: str,
+    now: dt.datetime,
+    *,
+    locked: bool,
 ) -> None:
     """Record and audit one failed login (never what was typed unless it is an existing
     account's staff number: :func:`recorded_staff_no`)."""
-    _login_event(uow.session, account.id if account else None, typed, workstation, refusal,
-                 now)  # fmt: skip
+    _login_event(uow.session, account.id if account else None, typed, workstation, refusal, now)
     details: dict[str, Any] = {"refusal": refusal}
     if account is not None:
         details.update(staff_no=account.staff_no, locked=locked)
-    audit.record(uow, None, AuditAction.STAFF_LOGIN, outcome="failed", at=now,
-                 workstation=workstation, details=details)  # fmt: skip
+    audit.record(
+        uow,
+        None,
+        AuditAction.STAFF_LOGIN,
+        outcome="failed",
+        at=now,
+        workstation=workstation,
+        details=details,
+    )
 
 
 def _login_event(
-    db: Session, staff_id: int | None, typed: str, workstation: str, outcome: str,
+    db: Session,
+    staff_id: int | None,
+    typed: str,
+    workstation: str,
+    outcome: str,
     now: dt.datetime,
 ) -> None:
-    db.add(StaffLoginEvent(at=now, staff_id=staff_id,
-                           staff_no_tried=recorded_staff_no(typed, staff_id is not None),
-                           workstation=workstation[:32], outcome=outcome))  # fmt: skip
+    db.add(
+        StaffLoginEvent(
+            at=now,
+            staff_id=staff_id,
+            staff_no_tried=recorded_staff_no(typed, staff_id is not None),
+            workstation=workstation[:32],
+            outcome=outcome,
+        )
+    )
 
 
 def logout(ctx: ServiceContext, actor: Actor) -> None:
@@ -194,11 +231,13 @@ def heartbeat(ctx: ServiceContext, actor: Actor) -> None:
         active = db.scalar(select(Staff.active).where(Staff.id == actor.staff_id))
         result = db.execute(
             update(StaffSession)
-            .where(StaffSession.staff_id == actor.staff_id,
-                   StaffSession.workstation == actor.workstation_id,
-                   StaffSession.ended_at.is_(None))
+            .where(
+                StaffSession.staff_id == actor.staff_id,
+                StaffSession.workstation == actor.workstation_id,
+                StaffSession.ended_at.is_(None),
+            )
             .values(last_seen_at=now)
-        )  # fmt: skip
+        )
         if not active or not getattr(result, "rowcount", 0):
             uow.rollback()
             raise StaffSessionEnded()
@@ -218,8 +257,14 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
         if account is None or not account.active:
             raise LoginFailed()
         if is_locked(account, now):
-            audit.record(uow, actor, AuditAction.STAFF_PASSWORD_CHANGE, outcome="failed", at=now,
-                         details={"refusal": "locked"})  # fmt: skip
+            audit.record(
+                uow,
+                actor,
+                AuditAction.STAFF_PASSWORD_CHANGE,
+                outcome="failed",
+                at=now,
+                details={"refusal": "locked"},
+            )
             uow.commit()
             raise LoginFailed()
         locked = reserve_attempt(ctx, db, account.id, now)
@@ -228,8 +273,14 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
     now = ctx.now()
     if not ok:
         with ctx.uow() as uow:
-            audit.record(uow, actor, AuditAction.STAFF_PASSWORD_CHANGE, outcome="failed", at=now,
-                         details={"refusal": "wrong_password", "locked": locked})  # fmt: skip
+            audit.record(
+                uow,
+                actor,
+                AuditAction.STAFF_PASSWORD_CHANGE,
+                outcome="failed",
+                at=now,
+                details={"refusal": "wrong_password", "locked": locked},
+            )
             uow.commit()
         raise LoginFailed()
     try:
@@ -242,9 +293,14 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
         changed = uow.session.execute(
             update(Staff)
             .where(Staff.id == account.id, Staff.password_hash == account.password_hash)
-            .values(password_hash=new_hash, must_change_password=False,
-                    password_changed_at=now, failed_logins=0, locked_until=None)
-        )  # fmt: skip
+            .values(
+                password_hash=new_hash,
+                must_change_password=False,
+                password_changed_at=now,
+                failed_logins=0,
+                locked_until=None,
+            )
+        )
         if not getattr(changed, "rowcount", 0):
             raise LoginFailed()  # changed meanwhile (reset by a supervisor): log in again
         audit.record(uow, actor, AuditAction.STAFF_PASSWORD_CHANGE, at=now)

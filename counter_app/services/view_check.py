@@ -25,17 +25,21 @@ _CHECK = select(
     _hs.staff_id,
     _hs.workstation,
     _hs.closed_at,
-    select(_staff.active).where(_staff.id == bindparam("staff_id")).scalar_subquery().label(
-        "staff_active"
-    ),
+    select(_staff.active)
+    .where(_staff.id == bindparam("staff_id"))
+    .scalar_subquery()
+    .label("staff_active"),
 ).where(_hs.id == bindparam("session_id"))
 
 
 def check_view(db: Session, session: HolderSession, actor: Actor) -> bool:
     """Raise ``SessionRequired`` / ``SessionEnded`` as ``sessions.check_open`` does; return
     whether the clerk's account is still active (False: the caller refuses, audited)."""
-    row = db.connection().execute(_CHECK, {"session_id": session.session_id,
-                              "staff_id": actor.staff_id}).first()  # fmt: skip
+    row = (
+        db.connection()
+        .execute(_CHECK, {"session_id": session.session_id, "staff_id": actor.staff_id})
+        .first()
+    )
     if row is None or row.holder_id != session.holder_id:
         raise SessionRequired()
     if row.staff_id != actor.staff_id or (

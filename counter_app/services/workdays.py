@@ -56,8 +56,10 @@ class WorkCalendar:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkCalendar:
-        return cls(parse_days(settings.local_holidays, "local_holidays"),
-                   parse_days(settings.local_workdays, "local_workdays"))  # fmt: skip
+        return cls(
+            parse_days(settings.local_holidays, "local_holidays"),
+            parse_days(settings.local_workdays, "local_workdays"),
+        )
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.extra_workdays:
@@ -73,8 +75,10 @@ class WorkCalendar:
                 _log.warning(
                     "chinesecalendar knows %s-%s only; %s counted Monday-Friday. Add that "
                     "year's holidays to local_holidays/local_workdays or update the package.",
-                    first, last, day.year,
-                )  # fmt: skip
+                    first,
+                    last,
+                    day.year,
+                )
             return day.weekday() < 5
 
     def add_working_days(self, start: dt.date, count: int) -> dt.date:

@@ -9,6 +9,7 @@ Concurrency (SCALING.md §0.2): the card row is locked before its state is read,
 changes are compare-and-set, the database's partial unique index allows one active report
 per card, and every counter submission carries an idempotency key.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -112,13 +113,22 @@ def register_written_loss(
     card already reported in writing with :class:`LossAlreadyReported` showing it; refuses
     a card no longer in use. A resubmission with the same ``idempotency_key`` returns the
     stored result (``already_done``) and changes nothing."""
+
     def apply(session: Session, key: bytes) -> WrittenLossResult:
         phone = _check_details(details, fd.local_time(ctx.now()).date())
-        return _register_written(session, ctx, actor, holder_id, details, phone,
-                                 idempotency_key, key)  # fmt: skip
+        return _register_written(
+            session, ctx, actor, holder_id, details, phone, idempotency_key, key
+        )
 
-    return submit(ctx, actor, Action.WRITTEN_LOSS_REPORT, ACTION_WRITTEN,
-                  holder_id=holder_id, idempotency_key=idempotency_key, apply=apply)  # fmt: skip
+    return submit(
+        ctx,
+        actor,
+        Action.WRITTEN_LOSS_REPORT,
+        ACTION_WRITTEN,
+        holder_id=holder_id,
+        idempotency_key=idempotency_key,
+        apply=apply,
+    )
 
 
 def _stored_written(session: Session, stored: IdempotencyKey, key: bytes) -> WrittenLossResult:
@@ -128,10 +138,13 @@ def _stored_written(session: Session, stored: IdempotencyKey, key: bytes) -> Wri
     assert card is not None
     form = registered_forms.stored_form_by_serial(session, report.form_serial, fd.LossForm)
     return WrittenLossResult(
-        report_view(report, card.card_number), form, report.form_serial,
-        confirmed_phone_report=report.channel == LossChannel.PHONE, already_done=True,
+        report_view(report, card.card_number),
+        form,
+        report.form_serial,
+        confirmed_phone_report=report.channel == LossChannel.PHONE,
+        already_done=True,
         form_key=key,
-    )  # fmt: skip
+    )
 
 
 def _register_written(
@@ -144,9 +157,15 @@ def _register_written(
     idempotency_key: str,
     key: bytes,
 ) -> WrittenLossResult:
-    found = lock_holder_card(session, ctx, Action.WRITTEN_LOSS_REPORT, ACTION_WRITTEN,
-                             holder_id=holder_id, document=details.id_document,
-                             idempotency_key=idempotency_key)
+    found = lock_holder_card(
+        session,
+        ctx,
+        Action.WRITTEN_LOSS_REPORT,
+        ACTION_WRITTEN,
+        holder_id=holder_id,
+        document=details.id_document,
+        idempotency_key=idempotency_key,
+    )
     if isinstance(found, IdempotencyKey):
         return _stored_written(session, found, key)
     now, holder, card = found.now, found.holder, found.card
@@ -158,14 +177,17 @@ def _register_written(
     if existing is not None and existing.kind == LossKind.TEMPORARY:
         # L3: the written report confirms the phone report — the same row, not a new one.
         report = existing
-        phone_report = fd.PhoneReport(report.reported_at,
-                                      phone_reference(report.id, report.reported_at))
+        phone_report = fd.PhoneReport(
+            report.reported_at, phone_reference(report.id, report.reported_at)
+        )
         reported_on = fd.local_time(report.reported_at).date()
         if details.loss_date > reported_on:  # lost before it was reported by phone
-            raise InvalidLossDetails(f"遗失日期不能晚于电话挂失日期（{reported_on.isoformat()}）。"
-                                     "请核对遗失日期后重试。")  # fmt: skip
-        if not cas_card_state(session, card.id, [CardState.PHONE_REPORTED_LOST],
-                              CardState.LOST, now):  # fmt: skip
+            raise InvalidLossDetails(
+                f"遗失日期不能晚于电话挂失日期（{reported_on.isoformat()}）。请核对遗失日期后重试。"
+            )
+        if not cas_card_state(
+            session, card.id, [CardState.PHONE_REPORTED_LOST], CardState.LOST, now
+        ):
             raise ConcurrentChange()
     elif existing is not None:
         raise LossAlreadyReported(report_view(existing, card.card_number))
@@ -177,57 +199,92 @@ def _register_written(
 
     def build(header: fd.FormHeader) -> fd.Form:
         return fd.LossForm(
-            header=header, holder=registered_forms.form_holder(holder, phone),
-            card_number=card.card_number, lost_on=details.loss_date,
+            header=header,
+            holder=registered_forms.form_holder(holder, phone),
+            card_number=card.card_number,
+            lost_on=details.loss_date,
             lost_place=clean_text(details.loss_place, LOSS_PLACE),
             circumstances=clean_text(details.circumstances, LOSS_CIRCUMSTANCES),
-            id_document=registered_forms.form_document(doc_kind, doc_number,
-                                                    id_check_text(details.id_document)),
+            id_document=registered_forms.form_document(
+                doc_kind, doc_number, id_check_text(details.id_document)
+            ),
             phone_report=phone_report,
-        )  # fmt: skip
+        )
 
     document, form = registered_forms.issue_form(
-        session, kind=registered_forms.KIND_LOSS, office=office, staff_id=actor.staff_id,
-        holder_id=holder.id, card_id=card.id, at=now, build=build,
+        session,
+        kind=registered_forms.KIND_LOSS,
+        office=office,
+        staff_id=actor.staff_id,
+        holder_id=holder.id,
+        card_id=card.id,
+        at=now,
+        build=build,
         handler=registered_forms.form_staff(actor),
-    )  # fmt: skip
+    )
     confirmed = cas_report_state(
-        session, report.id, [LossState.OPEN, LossState.CONFIRMED],
-        kind=LossKind.WRITTEN, state=LossState.CONFIRMED, confirmed_at=now,
-        office_id=actor.office_id, staff_id=actor.staff_id, id_doc_type=doc_kind,
-        id_doc_number=doc_number, form_serial=document.serial,
+        session,
+        report.id,
+        [LossState.OPEN, LossState.CONFIRMED],
+        kind=LossKind.WRITTEN,
+        state=LossState.CONFIRMED,
+        confirmed_at=now,
+        office_id=actor.office_id,
+        staff_id=actor.staff_id,
+        id_doc_type=doc_kind,
+        id_doc_number=doc_number,
+        form_serial=document.serial,
         idempotency_key=idempotency_key,
-    )  # fmt: skip
+    )
     if not confirmed:
         raise ConcurrentChange()
     session.refresh(report)
     remember_submission(session, idempotency_key, ACTION_WRITTEN, actor.staff_id, report, now)
     audit.record(
-        session, actor, ACTION_WRITTEN, holder_id=holder.id, card_id=card.id,
-        details={"report_id": report.id, "form_serial": document.serial,
-                 "confirmed_phone_report": phone_report is not None,
-                 "id_document_kind": doc_kind, **id_check_details(details.id_document)},
+        session,
+        actor,
+        ACTION_WRITTEN,
+        holder_id=holder.id,
+        card_id=card.id,
+        details={
+            "report_id": report.id,
+            "form_serial": document.serial,
+            "confirmed_phone_report": phone_report is not None,
+            "id_document_kind": doc_kind,
+            **id_check_details(details.id_document),
+        },
         at=now,
-    )  # fmt: skip
+    )
     assert isinstance(form, fd.LossForm)
     return WrittenLossResult(
-        report_view(report, card.card_number), form, document.serial,
-        confirmed_phone_report=phone_report is not None, already_done=False, form_key=key,
-    )  # fmt: skip
+        report_view(report, card.card_number),
+        form,
+        document.serial,
+        confirmed_phone_report=phone_report is not None,
+        already_done=False,
+        form_key=key,
+    )
 
 
 def _new_written(
     session: Session, card: Card, holder: Holder, actor: Actor, now: dt.datetime
 ) -> LossReport:
     """A new written report (its form serial follows); card active → lost."""
-    if not cas_card_state(session, card.id, [CardState.ACTIVE, CardState.PHONE_REPORTED_LOST],
-                          CardState.LOST, now):  # fmt: skip
+    if not cas_card_state(
+        session, card.id, [CardState.ACTIVE, CardState.PHONE_REPORTED_LOST], CardState.LOST, now
+    ):
         raise CardNotActive()
     report = LossReport(
-        card_id=card.id, holder_id=holder.id, channel=LossChannel.COUNTER,
-        kind=LossKind.WRITTEN, state=LossState.CONFIRMED, reported_at=now, confirmed_at=now,
-        office_id=actor.office_id, staff_id=actor.staff_id,
-    )  # fmt: skip
+        card_id=card.id,
+        holder_id=holder.id,
+        channel=LossChannel.COUNTER,
+        kind=LossKind.WRITTEN,
+        state=LossState.CONFIRMED,
+        reported_at=now,
+        confirmed_at=now,
+        office_id=actor.office_id,
+        staff_id=actor.staff_id,
+    )
     session.add(report)
     session.flush()  # the partial unique index refuses a second active report here
     return report

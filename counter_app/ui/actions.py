@@ -112,9 +112,7 @@ def availability(actor: Actor | None, action: Action, s: Situation) -> tuple[boo
     if not actor.may(action):
         return False, tr("permissions", actor.why_not(action))
     if not s.has_session and action is not Action.LIFT_LOSS_REPORT:
-        return False, tr(
-            "actions", "请先由持卡人插卡并输入密码，或查询参保人并核验身份证件。"
-        )
+        return False, tr("actions", "请先由持卡人插卡并输入密码，或查询参保人并核验身份证件。")
     state = s.card_state if s.has_session else s.reader_card_state
     why = _refusal(action, card_state_kind(state), s)
     return (False, why) if why else (True, "")
@@ -129,19 +127,17 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
                 "actions", "该卡已挂失，不能办理%1。持卡人找回原卡的，请先解除挂失（F9）。"
             ).replace("%1", _label(action))
         if kind == "replaced":
-            return tr(
-                "actions", "该卡已申请补卡，原卡已永久作废，不能办理%1。"
-            ).replace("%1", _label(action))
+            return tr("actions", "该卡已申请补卡，原卡已永久作废，不能办理%1。").replace(
+                "%1", _label(action)
+            )
         if kind == "cancelled":
             return tr("actions", "该卡已注销，不能办理%1。").replace("%1", _label(action))
         if action is Action.CHANGE_PIN and not s.card_in_reader:
-            return tr(
-                "actions", "修改密码须持卡人插入本人社保卡，并由持卡人本人输入原密码。"
-            )
+            return tr("actions", "修改密码须持卡人插入本人社保卡，并由持卡人本人输入原密码。")
         if not s.card_in_reader:
-            return tr(
-                "actions", "%1须插入持卡人的社保卡，并核验有效身份证件。"
-            ).replace("%1", _label(action))
+            return tr("actions", "%1须插入持卡人的社保卡，并核验有效身份证件。").replace(
+                "%1", _label(action)
+            )
         if no_card:
             return _no_card_in_use(action)
         if s.app_blocked:
@@ -154,9 +150,7 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
             return tr("actions", "该卡密码未锁定，无需解锁。持卡人忘记密码的，请办理重置（F6）。")
     elif action is Action.WRITTEN_LOSS_REPORT:
         if kind == "lost":
-            return tr(
-                "actions", "该卡已书面挂失，不能重复挂失。可在卡状态页补打挂失登记表。"
-            )
+            return tr("actions", "该卡已书面挂失，不能重复挂失。可在卡状态页补打挂失登记表。")
         if kind == "replaced":
             return tr("actions", "该卡已申请补卡，原卡已永久作废，无需挂失。")
         if kind == "cancelled":

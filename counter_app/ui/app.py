@@ -81,7 +81,6 @@ class Workstation:
     def ctx(self) -> ServiceContext:
         return self.composition.ctx
 
-
     def close(self) -> None:
         self.pin_entry.cancel()
         if self.demo_pinpad is not None:
@@ -291,7 +290,10 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
         from reader.emulator.card import EmulatedCard
 
         panel = DemoCardsPanel(
-            ws.transport, ws.bridge, ws.demo_cards, EmulatedCard.from_profile,
+            ws.transport,
+            ws.bridge,
+            ws.demo_cards,
+            EmulatedCard.from_profile,
             pinpad=ws.demo_pinpad,
         )
         dock = QDockWidget(window.tr("演示卡"), window)

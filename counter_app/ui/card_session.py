@@ -135,9 +135,13 @@ def show_pin_blocked(window: Any) -> None:
     box.setObjectName("pinBlockedBox")
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(window.tr("卡密码已锁定"))
-    box.setText(window.tr("该卡密码已锁定（密码错误次数已达上限），不能请持卡人输入密码。"
-                          "请查询参保人（F3）并核验持卡人的有效身份证件，"
-                          "然后办理密码解锁（F7）。"))  # fmt: skip
+    box.setText(
+        window.tr(
+            "该卡密码已锁定（密码错误次数已达上限），不能请持卡人输入密码。"
+            "请查询参保人（F3）并核验持卡人的有效身份证件，"
+            "然后办理密码解锁（F7）。"
+        )
+    )
     search = box.addButton(window.tr("查询参保人（F3）"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(window.tr("关闭"), QMessageBox.ButtonRole.RejectRole)
 

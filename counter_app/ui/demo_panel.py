@@ -173,7 +173,9 @@ class DemoCardsPanel(QWidget):
         self.pinpad_toggle = QCheckBox(self.tr("模拟读卡器密码键盘"))
         self.pinpad_toggle.setObjectName("demoPinPadToggle")
         self.pinpad_toggle.setToolTip(
-            self.tr("勾选后读卡器自带密码键盘：持卡人在下方的“读卡器键盘”上输入密码，密码不经过电脑。")
+            self.tr(
+                "勾选后读卡器自带密码键盘：持卡人在下方的“读卡器键盘”上输入密码，密码不经过电脑。"
+            )
         )
         self.pinpad_toggle.setEnabled(pinpad is not None)
         self.pinpad_toggle.toggled.connect(self.set_pinpad)

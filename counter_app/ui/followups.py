@@ -96,8 +96,16 @@ class FollowUpDialog(QDialog):
         self.items = items
         self.table = QTableWidget()
         self.table.setObjectName("followUpTable")
-        heads = [self.tr("到期日"), self.tr("状态"), self.tr("办件编号"), self.tr("经办人"),
-                 self.tr("评价"), self.tr("原因"), self.tr("意见"), self.tr("持卡人")]  # fmt: skip
+        heads = [
+            self.tr("到期日"),
+            self.tr("状态"),
+            self.tr("办件编号"),
+            self.tr("经办人"),
+            self.tr("评价"),
+            self.tr("原因"),
+            self.tr("意见"),
+            self.tr("持卡人"),
+        ]
         self.table.setColumnCount(len(heads))
         self.table.setHorizontalHeaderLabels(heads)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -121,11 +129,16 @@ class FollowUpDialog(QDialog):
         self.table.setRowCount(len(items))
         for row, item in enumerate(items):
             state = self.tr("已逾期") if item.overdue else self.tr("办理中")
-            cells = [str(item.due_date), state, item.case_no,
-                     f"{item.staff_no} {item.staff_name}", item.level_label,
-                     "、".join(item.reasons) or self.tr("无记录"),
-                     item.comment or self.tr("无记录"),
-                     f"{item.holder_name} {item.masked_ssn}"]  # fmt: skip
+            cells = [
+                str(item.due_date),
+                state,
+                item.case_no,
+                f"{item.staff_no} {item.staff_name}",
+                item.level_label,
+                "、".join(item.reasons) or self.tr("无记录"),
+                item.comment or self.tr("无记录"),
+                f"{item.holder_name} {item.masked_ssn}",
+            ]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if item.overdue:
@@ -212,8 +225,12 @@ class FollowUpBadge(QPushButton):
             self.setVisible(False)
             return
         gateway = window.gateway
-        window.runner.run(lambda: gateway.followup_badge(actor), self._show,
-                          lambda _e: self.setVisible(False), name="followup_badge")  # fmt: skip
+        window.runner.run(
+            lambda: gateway.followup_badge(actor),
+            self._show,
+            lambda _e: self.setVisible(False),
+            name="followup_badge",
+        )
 
     def _show(self, counts: Any) -> None:
         self.counts = counts
@@ -237,8 +254,12 @@ class FollowUpBadge(QPushButton):
             self.dialog.activateWindow()
             self.refresh()
 
-        window.runner.run(lambda: list(gateway.open_followups(actor)), opened,
-                          window.show_error, name="open_followups")  # fmt: skip
+        window.runner.run(
+            lambda: list(gateway.open_followups(actor)),
+            opened,
+            window.show_error,
+            name="open_followups",
+        )
 
 
 def install_followup_badge(window: MainWindow) -> FollowUpBadge:
@@ -270,8 +291,9 @@ def check_open_case(window: MainWindow) -> None:
         box = QMessageBox(window)
         box.setObjectName("openCaseBox")
         box.setWindowTitle(window.tr("未结束的办件"))
-        text = window.tr("本工作站有未结束的办件 %1（开始于 %2，可能因系统异常退出）。"
-                         "请点“结束该办件”将其结束。")  # fmt: skip
+        text = window.tr(
+            "本工作站有未结束的办件 %1（开始于 %2，可能因系统异常退出）。请点“结束该办件”将其结束。"
+        )
         opened = case.opened_at.astimezone(_SHANGHAI).strftime("%Y-%m-%d %H:%M")
         box.setText(text.replace("%1", case.case_no).replace("%2", opened))
         close = box.addButton(window.tr("结束该办件"), QMessageBox.ButtonRole.AcceptRole)
@@ -282,14 +304,19 @@ def check_open_case(window: MainWindow) -> None:
                 window.runner.run(
                     lambda: gateway.close_recovered_case(actor, case.case_no),
                     lambda c: window.show_message(
-                        window.tr("办件 %1 已结束。").replace("%1", c.case_no)),
+                        window.tr("办件 %1 已结束。").replace("%1", c.case_no)
+                    ),
                     lambda e: window.show_message(clerk_text(str(e))),
                     name="close_recovered_case",
-                )  # fmt: skip
+                )
 
         box.finished.connect(answered)
         window.open_case_box = box
         box.open()
 
-    window.runner.run(lambda: gateway.open_case_at_workstation(actor), found,
-                      lambda _e: None, name="open_case_at_workstation")  # fmt: skip
+    window.runner.run(
+        lambda: gateway.open_case_at_workstation(actor),
+        found,
+        lambda _e: None,
+        name="open_case_at_workstation",
+    )

@@ -167,8 +167,9 @@ class HolderView(QWidget):
         # The name on its own line, the numbers and state below it: no label is ever split
         # from its value in the narrow middle column.
         facts = "　".join(f"{escape(label)} {escape(value)}" for label, value in parts)
-        self.header.setText(f"<b>{escape(str(name))}</b><br>"
-                            f"<span style=\"font-size: 11pt\">{facts}</span>")
+        self.header.setText(
+            f'<b>{escape(str(name))}</b><br><span style="font-size: 11pt">{facts}</span>'
+        )
 
     def reveal(self) -> None:
         """Fetch the full ID number (the service audits the reveal), show it for
@@ -213,9 +214,7 @@ class HolderView(QWidget):
         assert actor is not None
 
         def load() -> Any:
-            return self._gateway.category(
-                actor, session, category_member(key, index - 1)
-            )
+            return self._gateway.category(actor, session, category_member(key, index - 1))
 
         def done(record: Any) -> None:
             if self._session is session:

@@ -66,8 +66,8 @@ def portrait_pixmap(portrait: Portrait) -> QPixmap:
     chunk = bytearray(row)  # one reused row buffer, wiped after: no immutable copies
     with memoryview(portrait.rgb) as view:
         for y in range(portrait.height):
-            chunk[:] = view[y * row:(y + 1) * row]
-            bits[y * stride:y * stride + row] = chunk
+            chunk[:] = view[y * row : (y + 1) * row]
+            bits[y * stride : y * stride + row] = chunk
     chunk[:] = bytes(row)
     portrait.wipe()
     pixmap = QPixmap.fromImage(image)
@@ -91,8 +91,9 @@ def _label(key: str) -> str:
 class ChipCheck:
     """The chip-read rows of an ID-document form whose kind box and number field exist."""
 
-    def __init__(self, form: QFormLayout, kind: QComboBox, kinds: list[IdDocumentKind],
-                 number: QLineEdit) -> None:  # fmt: skip
+    def __init__(
+        self, form: QFormLayout, kind: QComboBox, kinds: list[IdDocumentKind], number: QLineEdit
+    ) -> None:
         self.kind, self.kinds, self.number = kind, kinds, number
         self.reading: ChipReading | None = None
         self._hooked = False
@@ -140,7 +141,8 @@ class ChipCheck:
         runner = find_on_window(self.read_button, "runner")
         if station is None or runner is None:
             self._failed_text(
-                tr("idcard", "本机未配置身份证阅读器。请选择人工录入原因并输入证件号码。"))
+                tr("idcard", "本机未配置身份证阅读器。请选择人工录入原因并输入证件号码。")
+            )
             self.reason.setCurrentIndex(MANUAL_REASONS.index(ManualReason.NO_READER))
             return
         self.forget()
@@ -180,7 +182,8 @@ class ChipCheck:
     def read_failed(self, error: BaseException) -> None:
         self.read_button.setEnabled(True)
         self._failed_text(
-            str(error) or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。"))
+            str(error) or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。")
+        )
         self.reason.setCurrentIndex(MANUAL_REASONS.index(ManualReason.CHIP_UNREADABLE))
 
     def _failed_text(self, text: str) -> None:

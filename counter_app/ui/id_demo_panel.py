@@ -19,8 +19,12 @@ from counter_app.ui.item_models import display
 class DemoIdCardPanel(QWidget):
     """``cards``: the 演示卡 panel's (card profile, note) pairs; their holders are listed."""
 
-    def __init__(self, station: IdCardStation, cards: Sequence[tuple[dict[str, Any], str]],
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        station: IdCardStation,
+        cards: Sequence[tuple[dict[str, Any], str]],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("demoIdCards")
         self.station = station

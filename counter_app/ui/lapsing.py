@@ -23,9 +23,14 @@ if TYPE_CHECKING:
 
 REFRESH_MINUTES = 10
 COLUMNS = [
-    "deadline_at", "holder_name", "masked_id_number", "card_number", "phone", "address",
+    "deadline_at",
+    "holder_name",
+    "masked_id_number",
+    "card_number",
+    "phone",
+    "address",
     "district_name",
-]  # fmt: skip
+]
 for _field, _label in (("holder_name", "姓名"), ("masked_id_number", "身份证号码")):
     FIELD_LABELS.setdefault(_field, _label)
 
@@ -34,7 +39,10 @@ class LapsingDialog(QDialog):
     """The list of lapsing phone reports, soonest deadline first."""
 
     def __init__(
-        self, rows: list[Any], days: int | None, parent: QWidget | None = None,
+        self,
+        rows: list[Any],
+        days: int | None,
+        parent: QWidget | None = None,
         total: int | None = None,
     ) -> None:
         super().__init__(parent)

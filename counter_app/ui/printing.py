@@ -158,10 +158,14 @@ class ChineseFileTypes(QFileIconProvider):
 class ChineseHeaders(QIdentityProxyModel):
     """The file list with the column headers of ``FILE_COLUMNS``."""
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(FILE_COLUMNS)):  # fmt: skip
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(FILE_COLUMNS)
+        ):
             return tr("printing", FILE_COLUMNS[section])
         return super().headerData(section, orientation, role)
 
@@ -169,9 +173,7 @@ class ChineseHeaders(QIdentityProxyModel):
 def documents_folder() -> str:
     """Where a saved PDF goes first: the user's documents folder, else home (never the
     program's folder, the working directory)."""
-    documents = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation
-    )
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     if documents and Path(documents).is_dir():
         return documents
     return QDir.homePath()

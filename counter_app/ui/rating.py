@@ -41,8 +41,12 @@ if TYPE_CHECKING:
 
 #: Phrases the holder can tap to make the comment (RULES E2 "a short comment").
 PHRASES = ("等候时间太长", "解释不清楚", "需要多次跑动", "服务态度不好", "环境嘈杂拥挤")
-_KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
-               QEvent.Type.Shortcut)  # fmt: skip
+_KEY_EVENTS = (
+    QEvent.Type.KeyPress,
+    QEvent.Type.KeyRelease,
+    QEvent.Type.ShortcutOverride,
+    QEvent.Type.Shortcut,
+)
 
 
 def _big(points: int) -> QFont:
@@ -147,15 +151,22 @@ class RatingPanel(QWidget):
         return page
 
     def _level_texts(self) -> dict[RatingLevel, str]:
-        return {RatingLevel.VERY_SATISFIED: self.tr("非常满意"),
-                RatingLevel.SATISFIED: self.tr("满意"), RatingLevel.BASIC: self.tr("基本满意"),
-                RatingLevel.DISSATISFIED: self.tr("不满意"),
-                RatingLevel.VERY_DISSATISFIED: self.tr("非常不满意")}  # fmt: skip
+        return {
+            RatingLevel.VERY_SATISFIED: self.tr("非常满意"),
+            RatingLevel.SATISFIED: self.tr("满意"),
+            RatingLevel.BASIC: self.tr("基本满意"),
+            RatingLevel.DISSATISFIED: self.tr("不满意"),
+            RatingLevel.VERY_DISSATISFIED: self.tr("非常不满意"),
+        }
 
     def _reason_texts(self) -> dict[RatingReason, str]:
-        return {RatingReason.ATTITUDE: self.tr("态度"), RatingReason.EFFICIENCY: self.tr("效率"),
-                RatingReason.PROCESS: self.tr("流程"), RatingReason.ENVIRONMENT: self.tr("环境"),
-                RatingReason.OTHER: self.tr("其他")}  # fmt: skip
+        return {
+            RatingReason.ATTITUDE: self.tr("态度"),
+            RatingReason.EFFICIENCY: self.tr("效率"),
+            RatingReason.PROCESS: self.tr("流程"),
+            RatingReason.ENVIRONMENT: self.tr("环境"),
+            RatingReason.OTHER: self.tr("其他"),
+        }
 
     def start(self, prompt: RatingPrompt) -> None:
         self.level = None
@@ -297,8 +308,12 @@ class RatingController(QObject):
         window = self.window_
         gateway, actor = window.gateway, window.actor
         session_id = int(summary.session_id)
-        window.runner.run(lambda: gateway.case_of_session(actor, session_id), self._ask,
-                          lambda _e: None, name="case_of_session")  # fmt: skip
+        window.runner.run(
+            lambda: gateway.case_of_session(actor, session_id),
+            self._ask,
+            lambda _e: None,
+            name="case_of_session",
+        )
 
     def _ask(self, case: Any) -> None:
         if case is None or case.closed_at is None:
@@ -322,8 +337,12 @@ class RatingController(QObject):
             return
         window = self.window_
         gateway, actor = window.gateway, window.actor
-        window.runner.run(lambda: gateway.record_rating(actor, case_no, answer), self._recorded,
-                          self._failed, name="record_rating")  # fmt: skip
+        window.runner.run(
+            lambda: gateway.record_rating(actor, case_no, answer),
+            self._recorded,
+            self._failed,
+            name="record_rating",
+        )
 
     def _timed_out(self) -> None:
         case_no, self.case_no = self.case_no, None
@@ -333,8 +352,12 @@ class RatingController(QObject):
             return
         window = self.window_
         gateway, actor = window.gateway, window.actor
-        window.runner.run(lambda: gateway.record_no_answer(actor, case_no), self._recorded,
-                          self._failed, name="record_no_answer")  # fmt: skip
+        window.runner.run(
+            lambda: gateway.record_no_answer(actor, case_no),
+            self._recorded,
+            self._failed,
+            name="record_no_answer",
+        )
 
     def _recorded(self, status: RatingStatus) -> None:
         rated = RatingStatus(status) is RatingStatus.RATED
@@ -345,8 +368,9 @@ class RatingController(QObject):
         self.window_.show_error(error)
 
 
-def install_rating(window: MainWindow, pin_entry: PinEntry, timeout_s: int,
-                   device: RatingDevice | None = None) -> RatingController:  # fmt: skip
+def install_rating(
+    window: MainWindow, pin_entry: PinEntry, timeout_s: int, device: RatingDevice | None = None
+) -> RatingController:
     """Wire the rating to ``window``: asked after each ``service_ended``; the status shown
     in the status bar. ``device`` defaults to the holder-facing screen."""
     if device is None:

@@ -48,8 +48,11 @@ def lock(window: MainWindow) -> None:
     # Nothing readable and nothing usable but the unlock form: every dock (the holder
     # keypad, the demo cards), the menu bar (报表 lists holders), the status bar, and
     # every action and shortcut of the window.
-    window._locked_docks = [d for d in window.findChildren(QDockWidget) if d.isVisible()
-                            and not (rating_up and d is window.holder_dock)]  # fmt: skip
+    window._locked_docks = [
+        d
+        for d in window.findChildren(QDockWidget)
+        if d.isVisible() and not (rating_up and d is window.holder_dock)
+    ]
     for dock in window._locked_docks:
         dock.hide()
     window._locked_actions = [a for a in window.findChildren(QAction) if a.isEnabled()]
@@ -164,12 +167,18 @@ def logout(window: MainWindow) -> None:
     if window.logged_out_already:
         return
     if window.holder.session is not None:
-        _not_yet(window, window.tr("正在为持卡人办理业务。请先结束服务（F12），"
-                                   "请持卡人评价后再退出登录。"), end_service=True)  # fmt: skip
+        _not_yet(
+            window,
+            window.tr("正在为持卡人办理业务。请先结束服务（F12），请持卡人评价后再退出登录。"),
+            end_service=True,
+        )
         return
     if rating_asked(window):
-        _not_yet(window, window.tr("持卡人正在评价本次服务，请稍候，评价完成后再退出登录。"),
-                 end_service=False)  # fmt: skip
+        _not_yet(
+            window,
+            window.tr("持卡人正在评价本次服务，请稍候，评价完成后再退出登录。"),
+            end_service=False,
+        )
         return
     window.logged_out_already = True
     session, actor = window.holder.session, window.actor

@@ -315,8 +315,9 @@ class ReportsMenu(QMenu):
         if self.make is None or not actor.may(Action.VIEW_REPORTS):
             self.window_.show_message(actor.why_not(Action.VIEW_REPORTS))
             return None
-        dialog = ReportDialog(kind, actor, self.window_.runner, self.make, self.window_,
-                              self.window_.printing)
+        dialog = ReportDialog(
+            kind, actor, self.window_.runner, self.make, self.window_, self.window_.printing
+        )
         self.dialog = dialog
         dialog.show()
         return dialog

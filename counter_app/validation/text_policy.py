@@ -58,9 +58,7 @@ OFFICE_CODE: Final = TextField("office_code", "机构代码", 20)
 SESSION_REASON: Final = TextField("reason", "查询事由", 100)
 REPRINT_REASON: Final = TextField("reprint_reason", "补打原因", 100)
 LOSS_PLACE: Final = TextField("lost_place", "遗失地点", 60, gbk=True)
-LOSS_CIRCUMSTANCES: Final = TextField(
-    "circumstances", "遗失经过", 300, multiline=True, gbk=True
-)
+LOSS_CIRCUMSTANCES: Final = TextField("circumstances", "遗失经过", 300, multiline=True, gbk=True)
 ADDRESS: Final = TextField("address", "地址", 100, required=False, gbk=True)
 COMMENT: Final = TextField("comment", "备注", 200, required=False, multiline=True)
 SEARCH_TEXT: Final = TextField("search", "查询内容", 60)
@@ -201,8 +199,7 @@ def clean_text(value: object, field: TextField) -> str:
 
 def clean_optional_text(value: object, field: TextField) -> str | None:
     """:func:`clean_text` for an optional field; None when nothing was typed."""
-    optional = TextField(field.key, field.label, field.max_chars, False, field.multiline,
-                         field.gbk)  # fmt: skip
+    optional = TextField(field.key, field.label, field.max_chars, False, field.multiline, field.gbk)
     return clean_text(value, optional) or None
 
 

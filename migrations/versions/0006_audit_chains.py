@@ -64,8 +64,10 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 def _sqlite_trigger(table: str, operation: str) -> str:
     message = _SQLITE_MESSAGES[operation].format(table=table).replace("'", "''")
-    return (f"CREATE TRIGGER {table}_refuse_{operation.lower()} BEFORE {operation} ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{message}'); END")  # fmt: skip
+    return (
+        f"CREATE TRIGGER {table}_refuse_{operation.lower()} BEFORE {operation} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+    )
 
 
 def upgrade() -> None:
@@ -99,18 +101,22 @@ def upgrade() -> None:
         sa.Column("chain", sa.String(length=32), nullable=False),
         sa.Column("chain_seq", BigId, nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(["seal_id"], ["audit_seals.id"],
-                                name=op.f("fk_audit_seal_heads_seal_id_audit_seals")),
+        sa.ForeignKeyConstraint(
+            ["seal_id"], ["audit_seals.id"], name=op.f("fk_audit_seal_heads_seal_id_audit_seals")
+        ),
         sa.PrimaryKeyConstraint("seal_id", "chain", name=op.f("pk_audit_seal_heads")),
-    )  # fmt: skip
+    )
     # Existing events: the legacy chain, at their old positions (no table rebuild on SQLite:
     # columns added with a default, so the 0004 triggers stay in place).
-    op.add_column("audit_events", sa.Column("chain", sa.String(length=32), nullable=False,
-                                            server_default=LEGACY))  # fmt: skip
-    op.add_column("audit_events", sa.Column("chain_seq", BigId, nullable=False,
-                                            server_default="0"))  # fmt: skip
-    op.add_column("audit_checkpoints", sa.Column("kind", sa.String(length=8), nullable=False,
-                                                 server_default="event"))  # fmt: skip
+    op.add_column(
+        "audit_events",
+        sa.Column("chain", sa.String(length=32), nullable=False, server_default=LEGACY),
+    )
+    op.add_column("audit_events", sa.Column("chain_seq", BigId, nullable=False, server_default="0"))
+    op.add_column(
+        "audit_checkpoints",
+        sa.Column("kind", sa.String(length=8), nullable=False, server_default="event"),
+    )
     if dialect == "postgresql":
         op.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_events_refuse_change")
         op.execute("UPDATE audit_events SET chain_seq = seq")
@@ -121,8 +127,9 @@ def upgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS audit_events_refuse_update")
         op.execute("UPDATE audit_events SET chain_seq = seq")
         op.execute(_sqlite_trigger("audit_events", "UPDATE"))
-    op.create_index("ux_audit_events_chain_chain_seq", "audit_events", ["chain", "chain_seq"],
-                    unique=True)  # fmt: skip
+    op.create_index(
+        "ux_audit_events_chain_chain_seq", "audit_events", ["chain", "chain_seq"], unique=True
+    )
     # The old single head becomes the legacy chain's head; the head row names seals now.
     op.execute(
         f"INSERT INTO audit_chains (name, last_seq, last_hash) "
@@ -141,8 +148,9 @@ def upgrade() -> None:
 def _upgrade_postgresql() -> None:
     # seq from a sequence: no lock, no hot row (gaps allowed: positions live in the chains).
     op.execute(f"CREATE SEQUENCE {SEQUENCE} OWNED BY audit_events.seq")
-    op.execute(f"SELECT setval('{SEQUENCE}', COALESCE((SELECT max(seq) FROM audit_events), 0) + 1,"
-               " false)")  # fmt: skip
+    op.execute(
+        f"SELECT setval('{SEQUENCE}', COALESCE((SELECT max(seq) FROM audit_events), 0) + 1, false)"
+    )
     op.execute(f"ALTER TABLE audit_events ALTER COLUMN seq SET DEFAULT nextval('{SEQUENCE}')")
     for table, operations in PROTECTED.items():
         events = " OR ".join((*operations, "TRUNCATE"))
@@ -168,11 +176,14 @@ def downgrade() -> None:
     """Back to one chain: only when every event is still in the legacy chain."""
     bind = op.get_bind()
     dialect = bind.dialect.name
-    others = bind.execute(sa.text(
-        f"SELECT count(*) FROM audit_events WHERE chain <> '{LEGACY}'")).scalar_one()  # fmt: skip
+    others = bind.execute(
+        sa.text(f"SELECT count(*) FROM audit_events WHERE chain <> '{LEGACY}'")
+    ).scalar_one()
     if others:
-        raise RuntimeError("audit events of workstation chains exist; they cannot be merged "
-                           "back into one chain (restore a backup instead)")  # fmt: skip
+        raise RuntimeError(
+            "audit events of workstation chains exist; they cannot be merged "
+            "back into one chain (restore a backup instead)"
+        )
     op.execute(
         "UPDATE audit_chain_head SET "
         f"last_seq = COALESCE((SELECT last_seq FROM audit_chains WHERE name = '{LEGACY}'), 0), "

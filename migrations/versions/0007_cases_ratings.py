@@ -121,10 +121,12 @@ def _create_tables() -> None:
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("last_sequence", sa.Integer(), nullable=False),
-        sa.CheckConstraint("last_sequence >= 0",
-                           name=op.f("ck_case_counters_last_sequence_non_negative")),
-        sa.ForeignKeyConstraint(["office_id"], ["offices.id"],
-                                name=op.f("fk_case_counters_office_id_offices")),
+        sa.CheckConstraint(
+            "last_sequence >= 0", name=op.f("ck_case_counters_last_sequence_non_negative")
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"], ["offices.id"], name=op.f("fk_case_counters_office_id_offices")
+        ),
         sa.PrimaryKeyConstraint("office_id", "day", name=op.f("pk_case_counters")),
     )
     op.create_table(
@@ -143,32 +145,39 @@ def _create_tables() -> None:
         sa.Column("close_reason", sa.String(length=16), nullable=True),
         sa.Column("items", sa.JSON(), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.CheckConstraint("close_reason IN ('done', 'card_removed', 'recovered')",
-                           name=op.f("ck_service_cases_close_reason")),
+        sa.CheckConstraint(
+            "close_reason IN ('done', 'card_removed', 'recovered')",
+            name=op.f("ck_service_cases_close_reason"),
+        ),
         sa.CheckConstraint("sequence >= 1", name=op.f("ck_service_cases_sequence_positive")),
-        sa.ForeignKeyConstraint(["holder_id"], ["holders.id"],
-                                name=op.f("fk_service_cases_holder_id_holders")),
-        sa.ForeignKeyConstraint(["office_id"], ["offices.id"],
-                                name=op.f("fk_service_cases_office_id_offices")),
-        sa.ForeignKeyConstraint(["session_id"], ["holder_sessions.id"],
-                                name=op.f("fk_service_cases_session_id_holder_sessions")),
-        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"],
-                                name=op.f("fk_service_cases_staff_id_staff")),
+        sa.ForeignKeyConstraint(
+            ["holder_id"], ["holders.id"], name=op.f("fk_service_cases_holder_id_holders")
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"], ["offices.id"], name=op.f("fk_service_cases_office_id_offices")
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["holder_sessions.id"],
+            name=op.f("fk_service_cases_session_id_holder_sessions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_service_cases_staff_id_staff")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_cases")),
         sa.UniqueConstraint("case_no", name=op.f("uq_service_cases_case_no")),
-        sa.UniqueConstraint("office_id", "day", "sequence",
-                            name=op.f("uq_service_cases_office_id_day_sequence")),
+        sa.UniqueConstraint(
+            "office_id", "day", "sequence", name=op.f("uq_service_cases_office_id_day_sequence")
+        ),
         sa.UniqueConstraint("session_id", name=op.f("uq_service_cases_session_id")),
     )
     with op.batch_alter_table("service_cases", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_service_cases_holder_id"), ["holder_id"],
-                              unique=False)
-        batch_op.create_index("ix_service_cases_office_id_day", ["office_id", "day"],
-                              unique=False)
-        batch_op.create_index("ix_service_cases_staff_id_day", ["staff_id", "day"],
-                              unique=False)
-        batch_op.create_index("ix_service_cases_workstation_closed_at",
-                              ["workstation", "closed_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_service_cases_holder_id"), ["holder_id"], unique=False)
+        batch_op.create_index("ix_service_cases_office_id_day", ["office_id", "day"], unique=False)
+        batch_op.create_index("ix_service_cases_staff_id_day", ["staff_id", "day"], unique=False)
+        batch_op.create_index(
+            "ix_service_cases_workstation_closed_at", ["workstation", "closed_at"], unique=False
+        )
     op.create_table(
         "case_followups",
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -185,18 +194,24 @@ def _create_tables() -> None:
             "AND outcome IS NOT NULL)",
             name=op.f("ck_case_followups_closed_with_outcome"),
         ),
-        sa.ForeignKeyConstraint(["case_id"], ["service_cases.id"],
-                                name=op.f("fk_case_followups_case_id_service_cases")),
-        sa.ForeignKeyConstraint(["closed_by"], ["staff.id"],
-                                name=op.f("fk_case_followups_closed_by_staff")),
-        sa.ForeignKeyConstraint(["office_id"], ["offices.id"],
-                                name=op.f("fk_case_followups_office_id_offices")),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["service_cases.id"], name=op.f("fk_case_followups_case_id_service_cases")
+        ),
+        sa.ForeignKeyConstraint(
+            ["closed_by"], ["staff.id"], name=op.f("fk_case_followups_closed_by_staff")
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"], ["offices.id"], name=op.f("fk_case_followups_office_id_offices")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_followups")),
         sa.UniqueConstraint("case_id", name=op.f("uq_case_followups_case_id")),
     )
     with op.batch_alter_table("case_followups", schema=None) as batch_op:
-        batch_op.create_index("ix_case_followups_office_id_closed_at_due_date",
-                              ["office_id", "closed_at", "due_date"], unique=False)
+        batch_op.create_index(
+            "ix_case_followups_office_id_closed_at_due_date",
+            ["office_id", "closed_at", "due_date"],
+            unique=False,
+        )
     op.create_table(
         "case_ratings",
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -211,10 +226,12 @@ def _create_tables() -> None:
             "'very_dissatisfied', 'unrated')",
             name=op.f("ck_case_ratings_level"),
         ),
-        sa.CheckConstraint("source IN ('screen', 'device', 'timeout')",
-                           name=op.f("ck_case_ratings_source")),
-        sa.ForeignKeyConstraint(["case_id"], ["service_cases.id"],
-                                name=op.f("fk_case_ratings_case_id_service_cases")),
+        sa.CheckConstraint(
+            "source IN ('screen', 'device', 'timeout')", name=op.f("ck_case_ratings_source")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["service_cases.id"], name=op.f("fk_case_ratings_case_id_service_cases")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_ratings")),
         sa.UniqueConstraint("case_id", name=op.f("uq_case_ratings_case_id")),
     )

@@ -84,17 +84,30 @@ class EmulatedCard:
     ) -> None:
         ef05, ef06 = records_from_profile(profile)  # validates
         self._records = {_EF05: ef05, _EF06: ef06}
-        self._identity = {k: v for k, v in profile.items() if k not in
-                          ("pin", "pin_tries_max", "pin_tries_left", "app_state", "keys",
-                           "region_code", "atr_history")}  # fmt: skip
+        self._identity = {
+            k: v
+            for k, v in profile.items()
+            if k
+            not in (
+                "pin",
+                "pin_tries_max",
+                "pin_tries_left",
+                "app_state",
+                "keys",
+                "region_code",
+                "atr_history",
+            )
+        }
         self._card_id = bytes.fromhex(profile["card_id_code"])
         self._pin = bcd_encode(str(profile.get("pin", "123456")))
         self.pin_tries_max: int = int(profile.get("pin_tries_max", 3))
         self.pin_tries_left: int = int(profile.get("pin_tries_left", self.pin_tries_max))
         self.app_state: str = str(profile.get("app_state", "ok"))
         self._keys_hex: dict[str, str] = dict(profile.get("keys", {}))
-        masters = {p: bytes.fromhex(self._keys_hex[p.value]) if p.value in self._keys_hex
-                   else TEST_KEYS[p] for p in KeyPurpose}  # fmt: skip
+        masters = {
+            p: bytes.fromhex(self._keys_hex[p.value]) if p.value in self._keys_hex else TEST_KEYS[p]
+            for p in KeyPurpose
+        }
         self._card_keys = {p: derive_card_key(k, self._card_id) for p, k in masters.items()}
         self._random = challenge_source or secrets.token_bytes
         self._powered = True

@@ -110,9 +110,11 @@ class InProcessTransport:
                 return b""
             return b"".join(
                 bytes((feature, 4)) + ioctl.to_bytes(4, "big")
-                for feature, ioctl in ((FEATURE_VERIFY_PIN_DIRECT, IOCTL_VERIFY_PIN_DIRECT),
-                                       (FEATURE_MODIFY_PIN_DIRECT, IOCTL_MODIFY_PIN_DIRECT))
-            )  # fmt: skip
+                for feature, ioctl in (
+                    (FEATURE_VERIFY_PIN_DIRECT, IOCTL_VERIFY_PIN_DIRECT),
+                    (FEATURE_MODIFY_PIN_DIRECT, IOCTL_MODIFY_PIN_DIRECT),
+                )
+            )
         if self._pinpad is not None and code == IOCTL_VERIFY_PIN_DIRECT:
             return self._pinpad_verify(bytes(data))
         if self._pinpad is not None and code == IOCTL_MODIFY_PIN_DIRECT:

@@ -17,9 +17,20 @@ from typing import Any
 from reader.bcd import bcd_date_encode, bcd_encode
 
 IDENTITY_KEYS = (
-    "card_number", "card_id_code", "card_type", "spec_version", "init_org", "issue_date",
-    "expiry_date", "birth_date", "ssn", "name", "gender", "ethnicity", "birthplace",
-)  # fmt: skip
+    "card_number",
+    "card_id_code",
+    "card_type",
+    "spec_version",
+    "init_org",
+    "issue_date",
+    "expiry_date",
+    "birth_date",
+    "ssn",
+    "name",
+    "gender",
+    "ethnicity",
+    "birthplace",
+)
 STATE_KEYS = ("pin", "pin_tries_max", "pin_tries_left", "app_state", "keys")
 #: Identity-JSON keys derived from the card, accepted in a profile and ignored.
 DERIVED_KEYS = ("region_code", "atr_history")
@@ -33,8 +44,10 @@ NAME_EXT_BYTES = 20  # tag 4E
 _HEX = re.compile(r"[0-9A-Fa-f]*")
 _PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
     "card_number": (re.compile(r"[0-9A-Z]{9}"), "9 个数字或大写字母"),
-    "card_id_code": (re.compile(r"[0-9]{6}D156000005[0-9A-F]{16}"),
-                     "32 位大写十六进制：地区码 + D156000005 + 8 字节唯一码"),
+    "card_id_code": (
+        re.compile(r"[0-9]{6}D156000005[0-9A-F]{16}"),
+        "32 位大写十六进制：地区码 + D156000005 + 8 字节唯一码",
+    ),
     "card_type": (re.compile(r"[\x21-\x7e]"), "1 个 ASCII 字符"),
     "spec_version": (re.compile(r"[\x21-\x7e]{4}"), "4 个 ASCII 字符，如 3.00"),
     "init_org": (re.compile(r"[0-9A-F]{24}"), "24 位大写十六进制"),
@@ -43,7 +56,7 @@ _PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
     "ethnicity": (re.compile(r"[0-9]{2}"), "2 位数字"),
     "birthplace": (re.compile(r"[0-9]{1,6}"), "至多 6 位数字"),
     "pin": (re.compile(r"[0-9]{4,12}"), "4 到 12 位数字"),
-}  # fmt: skip
+}
 
 
 class ProfileError(ValueError):

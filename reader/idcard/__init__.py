@@ -8,5 +8,14 @@ from reader.idcard.client import IdCardClient, open_reader
 from reader.idcard.discovery import find_reader
 from reader.idcard.errors import IdCardError
 
-__all__ = ["CARD_KIND_LABELS", "JSON_KEYS", "LONG_TERM", "CardKind", "IdCardClient",
-           "IdCardData", "IdCardError", "find_reader", "open_reader"]
+__all__ = [
+    "CARD_KIND_LABELS",
+    "JSON_KEYS",
+    "LONG_TERM",
+    "CardKind",
+    "IdCardClient",
+    "IdCardData",
+    "IdCardError",
+    "find_reader",
+    "open_reader",
+]

@@ -30,9 +30,23 @@ CARD_KIND_LABELS: dict[CardKind, str] = {
 }
 
 #: The keys of ``counter-admin idcard read --json``, in order.
-JSON_KEYS = ("kind", "name", "gender", "nation", "birth", "address", "id_number", "authority",
-             "valid_from", "valid_to", "pass_number", "issue_count", "english_name",
-             "nationality", "sam_id")
+JSON_KEYS = (
+    "kind",
+    "name",
+    "gender",
+    "nation",
+    "birth",
+    "address",
+    "id_number",
+    "authority",
+    "valid_from",
+    "valid_to",
+    "pass_number",
+    "issue_count",
+    "english_name",
+    "nationality",
+    "sam_id",
+)
 
 
 def _masked(number: str) -> str:
@@ -104,5 +118,7 @@ class IdCardData:
         }
 
     def __repr__(self) -> str:
-        return (f"IdCardData(kind={self.kind.value!r}, id_number={_masked(self.id_number)!r}, "
-                f"photo=<{len(self.photo)} bytes>)")
+        return (
+            f"IdCardData(kind={self.kind.value!r}, id_number={_masked(self.id_number)!r}, "
+            f"photo=<{len(self.photo)} bytes>)"
+        )

@@ -93,8 +93,15 @@ class Blocks:
 class IdCardClient:
     """One reader on one open port. Use :func:`open_reader` to open by path."""
 
-    def __init__(self, port: SerialLike, *, path: str = "", baudrate: int = 0,
-                 timeout: float = COMMAND_TIMEOUT, read_timeout: float = READ_TIMEOUT) -> None:
+    def __init__(
+        self,
+        port: SerialLike,
+        *,
+        path: str = "",
+        baudrate: int = 0,
+        timeout: float = COMMAND_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+    ) -> None:
         self._source = SerialSource(port)
         self.port = port
         self.path = path
@@ -105,14 +112,16 @@ class IdCardClient:
 
     # --- frames --------------------------------------------------------------------
 
-    def transceive(self, cmd: tuple[int, int], data: bytes = b"",
-                   timeout: float | None = None) -> Response:
+    def transceive(
+        self, cmd: tuple[int, int], data: bytes = b"", timeout: float | None = None
+    ) -> Response:
         self._source.send(command_frame(cmd[0], cmd[1], data))
         body = read_frame(self._source, self.timeout if timeout is None else timeout)
         return parse_response(body)
 
-    def _command(self, cmd: tuple[int, int], expect: int = SW_DONE,
-                 timeout: float | None = None) -> bytes:
+    def _command(
+        self, cmd: tuple[int, int], expect: int = SW_DONE, timeout: float | None = None
+    ) -> bytes:
         response = self.transceive(cmd, timeout=timeout)
         if response.sw3 != expect:
             raise status_error(response.sw3)
@@ -152,12 +161,12 @@ class IdCardClient:
         heads = 3 if fingerprints else 2
         if len(data) < 2 * heads:
             raise FrameLengthError()
-        sizes = [int.from_bytes(data[2 * i:2 * i + 2], "big") for i in range(heads)]
+        sizes = [int.from_bytes(data[2 * i : 2 * i + 2], "big") for i in range(heads)]
         if sizes[0] != TEXT_LEN or len(data) != 2 * heads + sum(sizes):
             raise FrameLengthError()
         at = 2 * heads
-        text = data[at:at + sizes[0]]
-        photo = bytearray(data[at + sizes[0]:at + sizes[0] + sizes[1]])
+        text = data[at : at + sizes[0]]
+        photo = bytearray(data[at + sizes[0] : at + sizes[0] + sizes[1]])
         return Blocks(text, photo, sizes[2] if fingerprints else 0)
 
     def newest_address(self) -> str:
@@ -183,8 +192,9 @@ class IdCardClient:
             for i in range(len(blocks.photo)):
                 blocks.photo[i] = 0
 
-    def read_when_placed(self, polls: int, interval: float = 0.3,
-                         stop: Callable[[], bool] = lambda: False) -> IdCardData:
+    def read_when_placed(
+        self, polls: int, interval: float = 0.3, stop: Callable[[], bool] = lambda: False
+    ) -> IdCardData:
         """Find card every ``interval`` seconds, at most ``polls`` times, until a card is
         on the reader, then read it (a clerk's "请放置身份证" wait). No card after the
         last poll, or ``stop()`` true: :class:`~reader.idcard.errors.NoIdCard`. Any
@@ -210,21 +220,38 @@ def _open_serial(path: str, baudrate: int) -> Any:
     import serial
 
     try:
-        return serial.Serial(path, baudrate=baudrate, bytesize=8, parity="N", stopbits=1,
-                             xonxoff=False, rtscts=False, dsrdtr=False, timeout=COMMAND_TIMEOUT)
+        return serial.Serial(
+            path,
+            baudrate=baudrate,
+            bytesize=8,
+            parity="N",
+            stopbits=1,
+            xonxoff=False,
+            rtscts=False,
+            dsrdtr=False,
+            timeout=COMMAND_TIMEOUT,
+        )
     except Exception as exc:  # no such port, permission denied: never the driver's text
         raise IdReaderNotFound() from exc
 
 
-def open_reader(path: str, bauds: Sequence[int] = BAUD_RATES,
-                timeout: float = COMMAND_TIMEOUT, read_timeout: float = READ_TIMEOUT
-                ) -> IdCardClient:
+def open_reader(
+    path: str,
+    bauds: Sequence[int] = BAUD_RATES,
+    timeout: float = COMMAND_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
+) -> IdCardClient:
     """Open ``path`` at 115200 baud, then 9600 (IDCARD.md "Transport"), keeping the first
     rate at which the reader answers SAM status with a well-formed frame (whatever its SW3:
     a SAM that failed its self-test is still the reader, and the caller hears why)."""
     for baud in bauds:
-        client = IdCardClient(_open_serial(path, baud), path=path, baudrate=baud,
-                              timeout=timeout, read_timeout=read_timeout)
+        client = IdCardClient(
+            _open_serial(path, baud),
+            path=path,
+            baudrate=baud,
+            timeout=timeout,
+            read_timeout=read_timeout,
+        )
         try:
             client.transceive(SAM_STATUS)
         except IdReaderDisconnected:

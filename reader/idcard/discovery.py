@@ -19,8 +19,11 @@ def serial_ports() -> list[str]:
     return sorted(port.device for port in list_ports.comports())
 
 
-def find_reader(port: str = "", candidates: Iterable[str] | None = None,
-                opener: Callable[..., IdCardClient] = open_reader) -> IdCardClient:
+def find_reader(
+    port: str = "",
+    candidates: Iterable[str] | None = None,
+    opener: Callable[..., IdCardClient] = open_reader,
+) -> IdCardClient:
     """The reader on ``port`` when one is configured; otherwise the first of
     ``candidates`` (default: :func:`serial_ports`) that answers SAM status."""
     if port:

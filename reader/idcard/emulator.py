@@ -50,8 +50,9 @@ class EmulatedIdReader:
     """The reader's answers (IDCARD.md "Frames"). Thread-safe: :meth:`place` and
     :meth:`remove` may come from another thread while a command is being answered."""
 
-    def __init__(self, profile: IdCardProfile | None, sam_id: bytes | None = None,
-                 read_delay: float = 0.0) -> None:
+    def __init__(
+        self, profile: IdCardProfile | None, sam_id: bytes | None = None, read_delay: float = 0.0
+    ) -> None:
         present = profile is not None and profile.present
         self._state = _CardState(profile, present)
         self._sam_id = sam_id or (profile.sam_id if profile else bytes(16))
@@ -208,8 +209,9 @@ class PtyIdReader:
     ``remove()`` put the card on and take it away; ``stop()`` closes the pty.
     """
 
-    def __init__(self, profile: IdCardProfile | None, read_delay: float = 0.0,
-                 sam_id: bytes | None = None) -> None:
+    def __init__(
+        self, profile: IdCardProfile | None, read_delay: float = 0.0, sam_id: bytes | None = None
+    ) -> None:
         self.reader = EmulatedIdReader(profile, sam_id=sam_id, read_delay=read_delay)
         self._master = self._slave = -1
         self.path = ""

@@ -92,8 +92,9 @@ class UnknownCommand(StatusError):
 
 class CardNotAuthorised(StatusError):
     sw3 = 0x23
-    message = ("身份证未通过安全模块核验（可能不是真实证件）。"
-               "请核对证件；不能读取时请按规定人工核验。")
+    message = (
+        "身份证未通过安全模块核验（可能不是真实证件）。请核对证件；不能读取时请按规定人工核验。"
+    )
 
 
 class CardAuthenticationFailed(StatusError):
@@ -129,8 +130,9 @@ class CardSelectFailed(StatusError):
 class UnexpectedStatus(StatusError):
     """An SW3 the table does not list."""
 
-    message = ("身份证阅读器返回了未知状态。"
-               "请将身份证取下后重新放置；仍不行请运行“身份证阅读器诊断”。")
+    message = (
+        "身份证阅读器返回了未知状态。请将身份证取下后重新放置；仍不行请运行“身份证阅读器诊断”。"
+    )
 
 
 STATUS_ERRORS: dict[int, type[StatusError]] = {

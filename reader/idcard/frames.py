@@ -117,8 +117,9 @@ def _read_exact(source: ByteSource, size: int, deadline: _Deadline, started: boo
     return b"".join(parts)
 
 
-def read_frame(source: ByteSource, timeout: float,
-               clock: Callable[[], float] = time.monotonic) -> bytes:
+def read_frame(
+    source: ByteSource, timeout: float, clock: Callable[[], float] = time.monotonic
+) -> bytes:
     """One frame's body (the bytes after LEN, before CHK), checksum verified.
 
     Raises :class:`IdReaderTimeout` when no header arrived within ``timeout`` seconds,
@@ -131,8 +132,9 @@ def read_frame(source: ByteSource, timeout: float,
     skipped = 0
     while window != HEADER:
         # read as much as could complete the header; keep the longest tail that may start it
-        window += _read_exact(source, len(HEADER) - len(window), deadline,
-                              started=skipped > 0 or bool(window))
+        window += _read_exact(
+            source, len(HEADER) - len(window), deadline, started=skipped > 0 or bool(window)
+        )
         while not HEADER.startswith(window):
             window = window[1:]
             skipped += 1

@@ -68,20 +68,20 @@ class DemoDecoder:
     :class:`PhotoDecodeError`, as a real decoder refuses bytes that are not WLT."""
 
     def decode(self, photo: bytes | bytearray) -> Portrait:
-        if len(photo) != PHOTO_LEN or bytes(photo[:len(DEMO_MAGIC)]) != DEMO_MAGIC:
+        if len(photo) != PHOTO_LEN or bytes(photo[: len(DEMO_MAGIC)]) != DEMO_MAGIC:
             raise PhotoDecodeError()
-        seed = photo[len(DEMO_MAGIC):len(DEMO_MAGIC) + 3]
+        seed = photo[len(DEMO_MAGIC) : len(DEMO_MAGIC) + 3]
         background = bytes(160 + b % 80 for b in seed)
         figure = bytes(60 + b % 60 for b in seed[::-1])
         rgb = bytearray(WIDTH * HEIGHT * 3)
         cx, head_cy, head_r = WIDTH // 2, HEIGHT * 2 // 5, WIDTH // 5
         for y in range(HEIGHT):
             for x in range(WIDTH):
-                in_head = (x - cx) ** 2 + (y - head_cy) ** 2 <= head_r ** 2
+                in_head = (x - cx) ** 2 + (y - head_cy) ** 2 <= head_r**2
                 in_body = y > HEIGHT * 3 // 5 and abs(x - cx) < (y - HEIGHT // 2)
                 colour = figure if in_head or in_body else background
                 at = (y * WIDTH + x) * 3
-                rgb[at:at + 3] = colour
+                rgb[at : at + 3] = colour
         return Portrait(WIDTH, HEIGHT, rgb)
 
 

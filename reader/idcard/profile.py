@@ -21,9 +21,21 @@ from reader.idcard.textblock import build_text
 #: The demo reader's SAM ID (05.01-20101008-0000012345-1234567890).
 DEMO_SAM_ID = "0500010090b7320139300000d2029649"
 
-_TEXT_FIELDS = ("name", "gender", "nation", "address", "id_number", "authority",
-                "pass_number", "issue_count", "english_name", "nationality", "version",
-                "authority_code", "flag")
+_TEXT_FIELDS = (
+    "name",
+    "gender",
+    "nation",
+    "address",
+    "id_number",
+    "authority",
+    "pass_number",
+    "issue_count",
+    "english_name",
+    "nationality",
+    "version",
+    "authority_code",
+    "flag",
+)
 
 
 class ProfileError(ValueError):

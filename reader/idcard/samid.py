@@ -28,6 +28,10 @@ def sam_id_bytes(text: str) -> bytes:
     """The inverse of :func:`format_sam_id` (for profiles and tests)."""
     head, c, d, e = text.split("-")
     a, b = head.split(".")
-    return (int(a).to_bytes(2, "little") + int(b).to_bytes(2, "little")
-            + int(c).to_bytes(4, "little") + int(d).to_bytes(4, "little")
-            + int(e).to_bytes(4, "little"))
+    return (
+        int(a).to_bytes(2, "little")
+        + int(b).to_bytes(2, "little")
+        + int(c).to_bytes(4, "little")
+        + int(d).to_bytes(4, "little")
+        + int(e).to_bytes(4, "little")
+    )

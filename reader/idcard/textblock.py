@@ -23,23 +23,52 @@ FLAG_AT = 248
 Layout = tuple[tuple[str, int], ...]
 
 RESIDENT: Layout = (
-    ("name", 30), ("gender", 2), ("nation", 4), ("birth", 16), ("address", 70),
-    ("id_number", 36), ("authority", 30), ("valid_from", 16), ("valid_to", 16),
+    ("name", 30),
+    ("gender", 2),
+    ("nation", 4),
+    ("birth", 16),
+    ("address", 70),
+    ("id_number", 36),
+    ("authority", 30),
+    ("valid_from", 16),
+    ("valid_to", 16),
     ("reserved", 36),
 )
 HMT: Layout = (
-    ("name", 30), ("gender", 2), ("reserved1", 4), ("birth", 16), ("address", 70),
-    ("id_number", 36), ("authority", 30), ("valid_from", 16), ("valid_to", 16),
-    ("pass_number", 18), ("issue_count", 4), ("reserved2", 6), ("flag", 2), ("reserved3", 6),
+    ("name", 30),
+    ("gender", 2),
+    ("reserved1", 4),
+    ("birth", 16),
+    ("address", 70),
+    ("id_number", 36),
+    ("authority", 30),
+    ("valid_from", 16),
+    ("valid_to", 16),
+    ("pass_number", 18),
+    ("issue_count", 4),
+    ("reserved2", 6),
+    ("flag", 2),
+    ("reserved3", 6),
 )
 FOREIGN: Layout = (
-    ("english_name", 120), ("gender", 2), ("id_number", 30), ("nationality", 6),
-    ("name", 30), ("valid_from", 16), ("valid_to", 16), ("birth", 16), ("version", 4),
-    ("authority_code", 8), ("flag", 2), ("tail", 6),
+    ("english_name", 120),
+    ("gender", 2),
+    ("id_number", 30),
+    ("nationality", 6),
+    ("name", 30),
+    ("valid_from", 16),
+    ("valid_to", 16),
+    ("birth", 16),
+    ("version", 4),
+    ("authority_code", 8),
+    ("flag", 2),
+    ("tail", 6),
 )
 
 LAYOUTS: dict[CardKind, Layout] = {
-    CardKind.RESIDENT: RESIDENT, CardKind.HMT: HMT, CardKind.FOREIGN: FOREIGN,
+    CardKind.RESIDENT: RESIDENT,
+    CardKind.HMT: HMT,
+    CardKind.FOREIGN: FOREIGN,
 }
 
 
@@ -86,7 +115,7 @@ def split_fields(text: bytes, layout: Layout) -> dict[str, str]:
     fields: dict[str, str] = {}
     at = 0
     for name, size in layout:
-        fields[name] = _decode(text[at:at + size])
+        fields[name] = _decode(text[at : at + size])
         at += size
     return fields
 
@@ -96,7 +125,7 @@ def parse_text(text: bytes, sam_id: str = "", photo: bytes | bytearray = b"") ->
     ``bytearray`` the caller wipes)."""
     if len(text) != TEXT_LEN:
         raise CardDataError()
-    flag = _decode(text[FLAG_AT:FLAG_AT + 2])
+    flag = _decode(text[FLAG_AT : FLAG_AT + 2])
     kind = kind_of_flag(flag)
     f = split_fields(text, LAYOUTS[kind])
     number = f["id_number"]
@@ -105,13 +134,25 @@ def parse_text(text: bytes, sam_id: str = "", photo: bytes | bytearray = b"") ->
     if not number:
         raise CardDataError()
     return IdCardData(
-        kind=kind, flag=flag, name=f["name"], gender=f["gender"], birth=_date(f["birth"]),
-        id_number=number, valid_from=_date(f["valid_from"]), valid_to=_valid_to(f["valid_to"]),
-        nation=f.get("nation", ""), address=f.get("address", ""),
-        authority=f.get("authority", ""), pass_number=f.get("pass_number", ""),
-        issue_count=f.get("issue_count", ""), english_name=f.get("english_name", ""),
-        nationality=f.get("nationality", ""), version=f.get("version", ""),
-        authority_code=f.get("authority_code", ""), sam_id=sam_id, photo=bytearray(photo),
+        kind=kind,
+        flag=flag,
+        name=f["name"],
+        gender=f["gender"],
+        birth=_date(f["birth"]),
+        id_number=number,
+        valid_from=_date(f["valid_from"]),
+        valid_to=_valid_to(f["valid_to"]),
+        nation=f.get("nation", ""),
+        address=f.get("address", ""),
+        authority=f.get("authority", ""),
+        pass_number=f.get("pass_number", ""),
+        issue_count=f.get("issue_count", ""),
+        english_name=f.get("english_name", ""),
+        nationality=f.get("nationality", ""),
+        version=f.get("version", ""),
+        authority_code=f.get("authority_code", ""),
+        sam_id=sam_id,
+        photo=bytearray(photo),
     )
 
 
@@ -136,5 +177,5 @@ def build_text(kind: CardKind, values: dict[str, str], pad: str = " ") -> bytes:
             values["id_number"], values["tail"] = number[:15], number[15:]
     out = b"".join(_encode(values.get(name, ""), size, pad) for name, size in LAYOUTS[kind])
     if kind is CardKind.RESIDENT:  # the flag byte pair is a space whatever the padding
-        out = out[:FLAG_AT] + b" \x00" + out[FLAG_AT + 2:]
+        out = out[:FLAG_AT] + b" \x00" + out[FLAG_AT + 2 :]
     return out

@@ -33,8 +33,9 @@ def test_compose_builds_one_engine_and_context_and_closes_it(tmp_path: Path) -> 
 
 
 def test_production_with_test_keys_has_no_key_provider_and_says_why(tmp_path: Path) -> None:
-    settings = Settings(mode="production", key_source="test",
-                        db_url=f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    settings = Settings(
+        mode="production", key_source="test", db_url=f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    )
     with compose(settings) as app:
         assert app.key_provider is None
         assert app.key_problem  # a Chinese sentence for the keyed actions' refusal
@@ -77,6 +78,11 @@ def test_importing_the_services_computes_no_password_hash() -> None:
         "import counter_app.services.service_login, counter_app.services.staff_login\n"
         "print(len(calls))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).parents[2])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
     assert out.stdout.strip() == "0"

@@ -37,28 +37,55 @@ def _old_trail(url: str) -> None:
                 # the last two on the next day: the checkpoint names the day's last event
                 at = AT + dt.timedelta(days=seq // (OLD_EVENTS - 1), minutes=seq)
                 content = audit.event_content(
-                    seq=seq, at=at, staff_id=None, office_id=None, workstation="12333",
-                    action="loss.phone_report", category=None, holder_id=None, card_id=None,
-                    reason=None, outcome="success", details={"n": seq}, prev_hash=prev,
-                )  # fmt: skip
+                    seq=seq,
+                    at=at,
+                    staff_id=None,
+                    office_id=None,
+                    workstation="12333",
+                    action="loss.phone_report",
+                    category=None,
+                    holder_id=None,
+                    card_id=None,
+                    reason=None,
+                    outcome="success",
+                    details={"n": seq},
+                    prev_hash=prev,
+                )
                 hash_ = audit.chain_hash(prev, content)
-                conn.execute(text(
-                    "INSERT INTO audit_events (seq, at, workstation, action, outcome, details, "
-                    "prev_hash, hash) VALUES (:seq, :at, '12333', 'loss.phone_report', "
-                    "'success', :details, :prev, :hash)"),
-                    {"seq": seq, "at": at if conn.dialect.name == "postgresql"
-                     else at.replace(tzinfo=None), "details": f'{{"n": {seq}}}',
-                     "prev": prev, "hash": hash_})  # fmt: skip
+                conn.execute(
+                    text(
+                        "INSERT INTO audit_events (seq, at, workstation, action, outcome, details, "
+                        "prev_hash, hash) VALUES (:seq, :at, '12333', 'loss.phone_report', "
+                        "'success', :details, :prev, :hash)"
+                    ),
+                    {
+                        "seq": seq,
+                        "at": at if conn.dialect.name == "postgresql" else at.replace(tzinfo=None),
+                        "details": f'{{"n": {seq}}}',
+                        "prev": prev,
+                        "hash": hash_,
+                    },
+                )
                 if seq == OLD_EVENTS - 2:
-                    conn.execute(text(
-                        "INSERT INTO audit_checkpoints (day, seq, hash, at) "
-                        "VALUES (:day, :seq, :hash, :at)"),
-                        {"day": DAY, "seq": seq, "hash": hash_,
-                         "at": (AT + dt.timedelta(days=1)) if conn.dialect.name == "postgresql"
-                         else (AT + dt.timedelta(days=1)).replace(tzinfo=None)})  # fmt: skip
+                    conn.execute(
+                        text(
+                            "INSERT INTO audit_checkpoints (day, seq, hash, at) "
+                            "VALUES (:day, :seq, :hash, :at)"
+                        ),
+                        {
+                            "day": DAY,
+                            "seq": seq,
+                            "hash": hash_,
+                            "at": (AT + dt.timedelta(days=1))
+                            if conn.dialect.name == "postgresql"
+                            else (AT + dt.timedelta(days=1)).replace(tzinfo=None),
+                        },
+                    )
                 prev = hash_
-            conn.execute(text("UPDATE audit_chain_head SET last_seq = :s, last_hash = :h"),
-                         {"s": OLD_EVENTS, "h": prev})  # fmt: skip
+            conn.execute(
+                text("UPDATE audit_chain_head SET last_seq = :s, last_hash = :h"),
+                {"s": OLD_EVENTS, "h": prev},
+            )
     finally:
         engine.dispose()
 
@@ -82,15 +109,16 @@ def test_Q7_old_single_chain_becomes_the_legacy_chain_and_verifies(old_url: str)
         with factory() as session:
             report = audit.verify_chain(session)
             assert report.ok and report.count == OLD_EVENTS, report
-            head = session.execute(text(
-                "SELECT last_seq FROM audit_chains WHERE name = :c"), {"c": LEGACY_CHAIN}
-            ).scalar_one()  # fmt: skip
+            head = session.execute(
+                text("SELECT last_seq FROM audit_chains WHERE name = :c"), {"c": LEGACY_CHAIN}
+            ).scalar_one()
             assert head == OLD_EVENTS
             kinds = session.execute(text("SELECT kind FROM audit_checkpoints")).scalars().all()
             assert kinds == ["event"]
         with factory() as session:  # new events: their own chain; seq continues past the old
-            event = audit.record(session, None, "record.view", workstation="WS-NEW",
-                                 at=AT + dt.timedelta(days=2))  # fmt: skip
+            event = audit.record(
+                session, None, "record.view", workstation="WS-NEW", at=AT + dt.timedelta(days=2)
+            )
             session.commit()
         assert (event.chain, event.chain_seq) == ("WS-NEW", 1) and event.seq > OLD_EVENTS
         with factory() as session:
@@ -118,8 +146,13 @@ def test_Q7_legacy_events_stay_tamper_evident_after_the_upgrade(old_url: str) ->
         # checkpoint closed that day at event 5, so it was written after the day was closed.
         factory = db.session_factory(engine)
         with factory() as session:
-            late = audit.record(session, None, "record.view", workstation=LEGACY_CHAIN,
-                                at=AT + dt.timedelta(hours=1))  # fmt: skip
+            late = audit.record(
+                session,
+                None,
+                "record.view",
+                workstation=LEGACY_CHAIN,
+                at=AT + dt.timedelta(hours=1),
+            )
             session.commit()
         assert (late.chain, late.chain_seq) == (LEGACY_CHAIN, OLD_EVENTS + 1)
         with factory() as session:

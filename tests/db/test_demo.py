@@ -47,8 +47,9 @@ class Demo:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-         ) -> Iterator[Demo]:
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Demo]:
     """One demo database per back end, shared by the read-only tests of this module."""
     folder = tmp_path_factory.mktemp("demo")
     if request.param == "sqlite":
@@ -90,8 +91,9 @@ def refills(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Demo, De
         demo.engine.dispose()
 
 
-def test_same_seed_same_rows_different_seed_different_rows(demo: Demo,
-                                                           refills: tuple[Demo, Demo]) -> None:
+def test_same_seed_same_rows_different_seed_different_rows(
+    demo: Demo, refills: tuple[Demo, Demo]
+) -> None:
     again, other = refills
     assert _digest(again) == _digest(demo)  # on both back ends: the same rows
     assert _digest(other)["holders"] != _digest(demo)["holders"]
@@ -118,8 +120,7 @@ def test_every_card_number_has_a_valid_check_character(demo: Demo) -> None:
 
 def test_cards_in_every_state(demo: Demo) -> None:
     states = {s for (s,) in demo.rows("SELECT DISTINCT state FROM cards")}
-    assert states == {"active", "phone_reported_lost", "lost", "replacement_applied",
-                      "cancelled"}
+    assert states == {"active", "phone_reported_lost", "lost", "replacement_applied", "cancelled"}
     chips = [json.loads(p.read_text()) for p in demo.profiles.glob("*.json")]
     assert any(c["pin_tries_left"] == 0 for c in chips)  # PIN blocked
     assert any(c["app_state"] == "blocked" for c in chips)  # application blocked
@@ -128,36 +129,45 @@ def test_cards_in_every_state(demo: Demo) -> None:
 
 def test_some_phone_reports_lapse_within_two_days(demo: Demo) -> None:
     now = dt.datetime.combine(AS_OF, dt.time(2), dt.UTC)
-    deadlines = [r[0] for r in demo.rows(
-        "SELECT deadline_at FROM loss_reports WHERE state = 'open'")]
-    parsed = [d if isinstance(d, dt.datetime) else dt.datetime.fromisoformat(str(d))
-              for d in deadlines]
-    soon = [d for d in parsed
-            if d.replace(tzinfo=dt.UTC) - now <= dt.timedelta(days=2)]
+    deadlines = [
+        r[0] for r in demo.rows("SELECT deadline_at FROM loss_reports WHERE state = 'open'")
+    ]
+    parsed = [
+        d if isinstance(d, dt.datetime) else dt.datetime.fromisoformat(str(d)) for d in deadlines
+    ]
+    soon = [d for d in parsed if d.replace(tzinfo=dt.UTC) - now <= dt.timedelta(days=2)]
     assert soon and len(soon) < len(parsed)
 
 
 def test_every_active_loss_report_matches_its_card_state(demo: Demo) -> None:
-    rows = demo.rows("SELECT c.state, r.kind FROM loss_reports r JOIN cards c ON c.id = "
-                     "r.card_id WHERE r.state IN ('open', 'confirmed')")
+    rows = demo.rows(
+        "SELECT c.state, r.kind FROM loss_reports r JOIN cards c ON c.id = "
+        "r.card_id WHERE r.state IN ('open', 'confirmed')"
+    )
     assert rows
     for card_state, kind in rows:
         assert (card_state, kind) in {("phone_reported_lost", "temporary"), ("lost", "written")}
 
 
 def test_form_serial_counters_cover_every_form(demo: Demo) -> None:
-    counters = dict(((o, y), n) for o, y, n in demo.rows(
-        "SELECT office_id, year, last_sequence FROM form_serial_counters"))
-    used = demo.rows("SELECT office_id, year, COUNT(*), MAX(sequence) FROM form_documents "
-                     "GROUP BY office_id, year")
+    counters = dict(
+        ((o, y), n)
+        for o, y, n in demo.rows("SELECT office_id, year, last_sequence FROM form_serial_counters")
+    )
+    used = demo.rows(
+        "SELECT office_id, year, COUNT(*), MAX(sequence) FROM form_documents "
+        "GROUP BY office_id, year"
+    )
     assert used
     for office, year, count, highest in used:
         assert counters[(office, year)] == highest == count  # gap-free
 
 
 def test_the_city_has_every_district_and_every_role(demo: Demo) -> None:
-    subcenters = {d for (d,) in demo.rows(
-        "SELECT district_code FROM offices WHERE kind = 'district_subcenter'")}
+    subcenters = {
+        d
+        for (d,) in demo.rows("SELECT district_code FROM offices WHERE kind = 'district_subcenter'")
+    }
     assert subcenters == set(CHONGQING_DISTRICTS)
     assert demo.rows("SELECT COUNT(*) FROM offices WHERE kind = 'card_center'") == [(1,)]
     roles = {r for (r,) in demo.rows("SELECT DISTINCT role FROM staff")}
@@ -176,38 +186,61 @@ def test_demo_accounts_log_in_with_their_documented_passwords(demo: Demo) -> Non
 
 
 def test_fixed_holders_are_as_documented(demo: Demo) -> None:
-    rows = demo.rows("SELECT h.id, h.ssn, h.name, c.card_number, c.state, "
-                     "h.household_district FROM holders h JOIN cards c ON c.holder_id = h.id "
-                     f"WHERE h.id <= {len(FIXED_HOLDERS)} ORDER BY h.id")
+    rows = demo.rows(
+        "SELECT h.id, h.ssn, h.name, c.card_number, c.state, "
+        "h.household_district FROM holders h JOIN cards c ON c.holder_id = h.id "
+        f"WHERE h.id <= {len(FIXED_HOLDERS)} ORDER BY h.id"
+    )
     assert [r[1:] for r in rows] == [
-        (h.ssn, h.name, h.card_number, h.card_state, h.household_district)
-        for h in FIXED_HOLDERS
+        (h.ssn, h.name, h.card_number, h.card_state, h.household_district) for h in FIXED_HOLDERS
     ]
     for h in FIXED_HOLDERS:
         profile = json.loads((demo.profiles / f"{h.card_number}.json").read_text())
         assert (profile["pin"], profile["pin_tries_left"], profile["app_state"]) == (
-            h.pin, h.pin_tries_left, h.app_state)
+            h.pin,
+            h.pin_tries_left,
+            h.app_state,
+        )
 
 
 def test_all_five_insurances_and_every_category_have_records(demo: Demo) -> None:
     insurances = {i for (i,) in demo.rows("SELECT DISTINCT insurance FROM contribution_records")}
     assert insurances == {"pension", "medical", "unemployment", "work_injury", "maternity"}
-    for table in ("pension_payments", "medical_transactions", "unemployment_payments",
-                  "injury_cases", "death_cases", "survivor_benefits", "maternity_benefits",
-                  "living_allowances", "special_care", "qualifications",
-                  "employment_records", "drugs", "treatment_items"):
+    for table in (
+        "pension_payments",
+        "medical_transactions",
+        "unemployment_payments",
+        "injury_cases",
+        "death_cases",
+        "survivor_benefits",
+        "maternity_benefits",
+        "living_allowances",
+        "special_care",
+        "qualifications",
+        "employment_records",
+        "drugs",
+        "treatment_items",
+    ):
         assert demo.rows(f"SELECT COUNT(*) FROM {table}")[0][0] > 0, table
     classes = {c for (c,) in demo.rows("SELECT DISTINCT category FROM drugs")}
     assert classes == {"甲", "乙", "丙"}
-    graded = demo.rows("SELECT disability_grade FROM injury_cases h JOIN holders p ON "
-                       "p.id = h.holder_id WHERE p.ssn = '500102197206250370'")
+    graded = demo.rows(
+        "SELECT disability_grade FROM injury_cases h JOIN holders p ON "
+        "p.id = h.holder_id WHERE p.ssn = '500102197206250370'"
+    )
     assert graded == [(7,)]
 
 
 def test_every_profile_is_a_valid_card_matching_the_database(demo: Demo) -> None:
-    cards = dict(((n, (s, nm)) for n, s, nm in demo.rows(
-        "SELECT c.card_number, h.ssn, h.name FROM cards c JOIN holders h ON h.id = "
-        "c.holder_id")))
+    cards = dict(
+        (
+            (n, (s, nm))
+            for n, s, nm in demo.rows(
+                "SELECT c.card_number, h.ssn, h.name FROM cards c JOIN holders h ON h.id = "
+                "c.holder_id"
+            )
+        )
+    )
     files = sorted(demo.profiles.glob("*.json"))
     assert len(files) == len(cards)
     for path in files:
@@ -225,17 +258,22 @@ def test_fixed_cards_read_back_through_the_reader_client(demo: Demo) -> None:
         profile = json.loads((demo.profiles / f"{h.card_number}.json").read_text())
         client = SocialSecurityCardClient(InProcessTransport(EmulatedCard.from_profile(profile)))
         identity = client.read_identity()
-        assert (identity.ssn, identity.name, identity.card_number) == (
-            h.ssn, h.name, h.card_number)
+        assert (identity.ssn, identity.name, identity.card_number) == (h.ssn, h.name, h.card_number)
         assert identity.app_state == ("blocked" if h.app_state == "blocked" else "ok")
 
 
 def test_new_rows_get_fresh_ids_after_the_bulk_load(demo: Demo) -> None:
     factory = db.session_factory(demo.engine)
     with factory() as s, s.begin():
-        holder = Holder(ssn="500103200001010011", name="新参保", gender="1",
-                        birth_date=dt.date(2000, 1, 1), birthplace="500103",
-                        household_district="500103", status="employed")
+        holder = Holder(
+            ssn="500103200001010011",
+            name="新参保",
+            gender="1",
+            birth_date=dt.date(2000, 1, 1),
+            birthplace="500103",
+            household_district="500103",
+            status="employed",
+        )
         s.add(holder)
         s.flush()
         assert holder.id == HOLDERS + 1
@@ -273,8 +311,19 @@ def test_ensure_demo_database_is_idempotent(tmp_path: Path) -> None:
 
 def test_cli_demo_data(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    args = ["demo-data", "--holders", "40", "--seed", "3", "--db", url,
-            "--profiles", str(tmp_path / "profiles"), "--as-of", "2025-06-15"]
+    args = [
+        "demo-data",
+        "--holders",
+        "40",
+        "--seed",
+        "3",
+        "--db",
+        url,
+        "--profiles",
+        str(tmp_path / "profiles"),
+        "--as-of",
+        "2025-06-15",
+    ]
     assert main(args) == 0
     assert "40 名参保人" in capsys.readouterr().out
     assert len(list((tmp_path / "profiles").glob("*.json"))) >= 40

@@ -11,9 +11,8 @@ from counter_app import db
 LOOKUPS = {
     "ssn": "SELECT * FROM holders WHERE ssn = '500103196803150310'",
     "card_number": "SELECT h.* FROM cards c JOIN holders h ON h.id = c.holder_id "
-                   "WHERE c.card_number = 'A12424866'",
-    "name_birth_date": "SELECT * FROM holders WHERE name = '王建国' "
-                       "AND birth_date = '1968-03-15'",
+    "WHERE c.card_number = 'A12424866'",
+    "name_birth_date": "SELECT * FROM holders WHERE name = '王建国' AND birth_date = '1968-03-15'",
 }
 
 
@@ -23,16 +22,16 @@ def test_lookup_uses_an_index(migrated_url: str, backend: str, lookup: str) -> N
     try:
         with engine.begin() as conn:
             if backend == "sqlite":
-                plan = " | ".join(str(r[-1]) for r in conn.execute(
-                    text("EXPLAIN QUERY PLAN " + LOOKUPS[lookup])))
+                plan = " | ".join(
+                    str(r[-1]) for r in conn.execute(text("EXPLAIN QUERY PLAN " + LOOKUPS[lookup]))
+                )
                 assert "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), plan
                 assert "INDEX" in plan, plan
             else:
                 # An empty table makes a sequential scan cheapest; forbid it to see
                 # whether an index can answer at all.
                 conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-                plan = " | ".join(r[0] for r in conn.execute(
-                    text("EXPLAIN " + LOOKUPS[lookup])))
+                plan = " | ".join(r[0] for r in conn.execute(text("EXPLAIN " + LOOKUPS[lookup])))
                 assert "Seq Scan" not in plan, plan
                 assert "Index" in plan, plan
     finally:

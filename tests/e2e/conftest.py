@@ -37,8 +37,11 @@ def account(staff_no: str) -> Any:
     found = [a for a in DEMO_ACCOUNTS if a.staff_no == staff_no]
     if not found:
         suffix = staff_no.rsplit("-", 1)[1]
-        found = [a for a in DEMO_ACCOUNTS
-                 if a.staff_no.startswith("YB500103-") and a.staff_no.endswith(suffix)]  # fmt: skip
+        found = [
+            a
+            for a in DEMO_ACCOUNTS
+            if a.staff_no.startswith("YB500103-") and a.staff_no.endswith(suffix)
+        ]
     return found[0]
 
 
@@ -75,9 +78,7 @@ def e2e_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def demo_url(
-    e2e_backend: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[str]:
+def demo_url(e2e_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh copy of the demo database on ``e2e_backend``."""
     if e2e_backend == "sqlite":
         target = tmp_path / "db"
@@ -255,13 +256,13 @@ def counter(
     stops: list[Callable[[], None]] = []
 
     def make(staff_no: str, *, four_eyes: bool = True) -> Counter:
-        settings = Settings(mode="demo", db_url=demo_url, four_eyes=four_eyes,
-                            keypad_shuffle=True)  # fmt: skip
+        settings = Settings(mode="demo", db_url=demo_url, four_eyes=four_eyes, keypad_shuffle=True)
         if e2e_backend == "remote":  # the same database behind counter-server
             from tests.server.city import remote_workstation
 
-            settings, stop = remote_workstation(demo_url, tmp_path / f"city{len(made)}",
-                                                four_eyes=four_eyes)  # fmt: skip
+            settings, stop = remote_workstation(
+                demo_url, tmp_path / f"city{len(made)}", four_eyes=four_eyes
+            )
             stops.append(stop)
             settings = settings.replace(keypad_shuffle=True)
         ws = build_workstation(

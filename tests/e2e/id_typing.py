@@ -19,8 +19,9 @@ def choose_reason(field: Any, reason: ManualReason = ManualReason.NO_READER) -> 
     combo.setCurrentIndex(MANUAL_REASONS.index(reason))
 
 
-def type_number(qtbot: Any, field: Any, number: str,
-                reason: ManualReason = ManualReason.NO_READER) -> None:
+def type_number(
+    qtbot: Any, field: Any, number: str, reason: ManualReason = ManualReason.NO_READER
+) -> None:
     """Type ``number`` into ``field`` key by key and choose the reason for typing it."""
     field.clear()
     qtbot.keyClicks(field, number)

@@ -137,9 +137,7 @@ def _database_files(url: str) -> list[Path]:
     return sorted(path.parent.glob(path.name + "*"))
 
 
-def test_database_gone_mid_loss_report_keeps_the_typed_data(
-    counter: Any, tmp_path: Path
-) -> None:
+def test_database_gone_mid_loss_report_keeps_the_typed_data(counter: Any, tmp_path: Path) -> None:
     c = counter("YB500103-01")
     holder = fixed_holder("phone_lost")
     c.id_session("phone_lost")
@@ -203,8 +201,9 @@ def test_qt_dialogs_in_chinese_and_the_window_within_1680_px(counter: Any, qapp:
 def test_standard_buttons_box_uses_the_installed_catalogue(qapp: Any) -> None:
     translator = install_qt_translations(qapp, "zh_CN")
     try:
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes
-                               | QDialogButtonBox.StandardButton.No)  # fmt: skip
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.No
+        )
         assert {b.text().split("(")[0] for b in box.buttons()} == {"是", "否"}
     finally:
         if translator is not None:

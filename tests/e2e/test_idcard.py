@@ -29,9 +29,10 @@ SAM_ID = re.compile(r"^\d{2}\.\d{2}-\d{8}-\d{10}-\d{10}$")
 def audit_details(c: Any, action: str) -> dict[str, Any]:
     with c.ws.ctx.uow() as uow:
         row = uow.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == action,
-                                     AuditEvent.outcome == "success")
-            .order_by(AuditEvent.seq.desc())).first()  # fmt: skip
+            select(AuditEvent)
+            .where(AuditEvent.action == action, AuditEvent.outcome == "success")
+            .order_by(AuditEvent.seq.desc())
+        ).first()
         assert row is not None, action
         return dict(row.details or {})
 
@@ -63,8 +64,9 @@ def chip_session(c: Any, key: str) -> None:
     assert dialog.chip.full_number() == holder.ssn
     assert holder.name in dialog.chip.chip_text.text()
     assert not dialog.chip.photo.pixmap().isNull()  # the face to compare
-    c.qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
-                       Qt.MouseButton.LeftButton)  # fmt: skip
+    c.qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
     assert not dialog.isVisible(), dialog.error.text()
     assert dialog.chip.photo.pixmap().isNull()  # released with the dialog
     opened = audit_details(c, "session.open")

@@ -37,8 +37,7 @@ def card_state(c: Any, key: str) -> str:
 
 
 def fill_loss(c: Any, d: Any, ssn: str) -> None:
-    for field, text in ((d.documents.number, ssn), (d.phone, "13800138000"),
-                        (d.place, "解放碑")):  # fmt: skip
+    for field, text in ((d.documents.number, ssn), (d.phone, "13800138000"), (d.place, "解放碑")):
         field.setText(text)
     d.circumstances.setPlainText("乘公交时遗失")
     choose_reason(d.documents.number)

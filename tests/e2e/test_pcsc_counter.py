@@ -31,7 +31,10 @@ pytestmark = [pytest.mark.gui, pytest.mark.pcsc]
 
 @pytest.fixture
 def pcsc_counter(
-    qtbot: Any, tmp_path: Path, demo_sqlite: Path, pcscd: Any  # noqa: F811
+    qtbot: Any,
+    tmp_path: Path,
+    demo_sqlite: Path,
+    pcscd: Any,  # noqa: F811
 ) -> Iterator[Any]:
     """The workstation on a copy of the demo database with the vpcd reader; and a function
     serving one demo holder's card to it."""
@@ -48,8 +51,13 @@ def pcsc_counter(
         shutil.copy(file, target / file.name)
     url = f"sqlite:///{target / 'demo.sqlite3'}"
     profiles = {p["card_number"]: p for p, _n in load_demo_cards(url)}
-    settings = Settings(db_url=url, reader_name=READER, office_code="500103-YB",
-                        four_eyes=False, keypad_shuffle=True)  # fmt: skip
+    settings = Settings(
+        db_url=url,
+        reader_name=READER,
+        office_code="500103-YB",
+        four_eyes=False,
+        keypad_shuffle=True,
+    )
     ws = build_workstation(settings, False, pool=InlinePool(), second_screen=False)
     qtbot.addWidget(ws.pin_entry.panel)
     ws.reader_service.start()
@@ -86,8 +94,7 @@ def test_P2_lookup_and_default_pin_change_through_pcscd(pcsc_counter: Any) -> No
     c.type_pin(holder.pin)
     c.qtbot.waitUntil(lambda: c.window.holder.session is not None, timeout=15000)
     assert "王建国" in c.window.holder.header.text()
-    c.qtbot.waitUntil(lambda: c.window.action_buttons[Action.CHANGE_PIN].isEnabled(),
-                      timeout=15000)  # fmt: skip
+    c.qtbot.waitUntil(lambda: c.window.action_buttons[Action.CHANGE_PIN].isEnabled(), timeout=15000)
     d = c.start(Action.CHANGE_PIN)
     c.qtbot.keyClicks(d.id_number, holder.ssn)
     choose_reason(d.id_number)
@@ -97,7 +104,8 @@ def test_P2_lookup_and_default_pin_change_through_pcscd(pcsc_counter: Any) -> No
     for pin in ("123456", "802413", "802413"):
         c.qtbot.waitUntil(lambda: keypad.active, timeout=15000)
         c.type_pin(pin)
-    c.qtbot.waitUntil(lambda: "成功" in d.result_label.text() or d.banner.isVisible(),
-                      timeout=20000)  # fmt: skip
+    c.qtbot.waitUntil(
+        lambda: "成功" in d.result_label.text() or d.banner.isVisible(), timeout=20000
+    )
     assert "成功" in d.result_label.text(), d.banner.text()
     assert card.to_profile()["pin"] == "802413"

@@ -76,8 +76,9 @@ def test_E2_E3_holder_rates_poorly_and_the_supervisor_closes_the_follow_up(
 
     # The rating report of today's cases of the office counts it (RULES E4).
     today = shanghai_today()
-    data = s.window.gateway.make_report(s.window.actor,
-                                        RatingRequest(today, today, "500103-YB"), "csv")
+    data = s.window.gateway.make_report(
+        s.window.actor, RatingRequest(today, today, "500103-YB"), "csv"
+    )
     table = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     [office] = [r for r in table if r["分组"] == "机构"]
     assert (office["办结件数"], office["不满意"], office["评价率(%)"]) == ("1", "1", "100.0")

@@ -35,6 +35,9 @@ def loss_form(**holder_changes: str) -> LossForm:
 
 
 def reprint(count: int = 2, reason: str = "持卡人联遗失，申请补打") -> Reprint:
-    return Reprint(count=count, reason=reason,
-                   reprinted_at=datetime(2024, 6, 1, 9, 30, tzinfo=CHINA_TZ),
-                   by=Staff("赵敏", "YB0402"))
+    return Reprint(
+        count=count,
+        reason=reason,
+        reprinted_at=datetime(2024, 6, 1, 9, 30, tzinfo=CHINA_TZ),
+        by=Staff("赵敏", "YB0402"),
+    )

@@ -58,8 +58,9 @@ def page_lines(pdf: bytes, page: int) -> list[Line]:
             lines.append(Line(text, x, y, size * scale))
 
     reader.pages[page].extract_text(visitor_text=visit)
-    return [Line(line.text.strip(), line.x, line.y, line.size) for line in lines
-            if line.text.strip()]
+    return [
+        Line(line.text.strip(), line.x, line.y, line.size) for line in lines if line.text.strip()
+    ]
 
 
 def page_text(pdf: bytes, page: int) -> str:
@@ -75,8 +76,11 @@ def value_right_of(lines: list[Line], label: str) -> str:
     matches = [line for line in lines if line.text == label]
     assert matches, f"label {label!r} not drawn"
     anchor = matches[0]
-    row = [line for line in lines
-           if line.x > anchor.x + 1 and abs(line.y - anchor.y) < 9 and line is not anchor]
+    row = [
+        line
+        for line in lines
+        if line.x > anchor.x + 1 and abs(line.y - anchor.y) < 9 and line is not anchor
+    ]
     row.sort(key=lambda line: line.x)
     assert row, f"nothing drawn beside {label!r}"
     return row[0].text

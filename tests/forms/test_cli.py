@@ -31,10 +31,12 @@ def settings_file(tmp_path: Path, **values: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind", ["loss", "lift", "pin-reset", "unblock", "replacement",
-                                  "access-slip"])
-def test_specimen_writes_a_pdf(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                               ) -> None:
+@pytest.mark.parametrize(
+    "kind", ["loss", "lift", "pin-reset", "unblock", "replacement", "access-slip"]
+)
+def test_specimen_writes_a_pdf(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out" / f"{kind}.pdf"
     assert run(["form", "specimen", kind, "--out", str(out)]) == 0
     pdf = out.read_bytes()
@@ -49,8 +51,7 @@ def test_unknown_kind_is_a_usage_error() -> None:
         run(["form", "specimen", "passport", "--out", "x.pdf"])
 
 
-def test_verify_with_the_configured_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                        ) -> None:
+def test_verify_with_the_configured_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = settings_file(tmp_path, mode="production", form_hmac_key=TEST_KEY.hex())
     payload = payload_for(specimen(FormKind.LOSS), TEST_KEY)
     assert run(["--settings", str(path), "form", "verify", "--offline", payload]) == 0
@@ -67,17 +68,18 @@ def test_demo_mode_uses_the_demo_key(tmp_path: Path) -> None:
     assert run(["--settings", str(path), "form", "verify", "--offline", payload]) == 0
 
 
-def test_production_without_a_key_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                          ) -> None:
+def test_production_without_a_key_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = settings_file(tmp_path, mode="production")
     payload = payload_for(specimen(FormKind.LOSS), DEMO_FORM_KEY)
     assert run(["--settings", str(path), "form", "verify", "--offline", payload]) == 2
     assert "form_hmac_key 为空" in capsys.readouterr().err
 
 
-def test_reprint_without_the_database_side_says_so(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_reprint_without_the_database_side_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(sys.modules, "counter_app.services.registered_forms", None)  # cannot import
     out = tmp_path / "r.pdf"
     code = run(["form", "reprint", "GS-1", "--reason", "持卡人联遗失", "--out", str(out)])
@@ -86,8 +88,9 @@ def test_reprint_without_the_database_side_says_so(tmp_path: Path,
     assert not out.exists()
 
 
-def test_reprint_through_the_service_when_it_exists(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reprint_through_the_service_when_it_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     form = specimen(FormKind.LOSS)
     calls: list[tuple[str, str]] = []
 
@@ -100,15 +103,30 @@ def test_reprint_through_the_service_when_it_exists(tmp_path: Path,
     monkeypatch.setitem(sys.modules, "counter_app.services.registered_forms", fake)
     path = settings_file(tmp_path, mode="test")
     out = tmp_path / "r.pdf"
-    assert run(["--settings", str(path), "form", "reprint", form.header.serial,
-                "--reason", "卡纸", "--out", str(out)]) == 0
+    assert (
+        run(
+            [
+                "--settings",
+                str(path),
+                "form",
+                "reprint",
+                form.header.serial,
+                "--reason",
+                "卡纸",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert calls == [(form.header.serial, "卡纸")]
     text = page_text(out.read_bytes(), 0).replace("\n", "")
     assert "补打（第3次）" in text and "补打原因：卡纸" in text and form.header.serial in text
 
 
-def test_reprint_refused_by_the_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_reprint_refused_by_the_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from counter_app.services.errors import ServiceError
 
     class NoSuchForm(ServiceError):
@@ -122,7 +140,21 @@ def test_reprint_refused_by_the_service(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setitem(sys.modules, "counter_app.services.registered_forms", fake)
     path = settings_file(tmp_path, mode="test")
     out = tmp_path / "r.pdf"
-    assert run(["--settings", str(path), "form", "reprint", "X-1", "--reason", "卡纸",
-                "--out", str(out)]) == 1
+    assert (
+        run(
+            [
+                "--settings",
+                str(path),
+                "form",
+                "reprint",
+                "X-1",
+                "--reason",
+                "卡纸",
+                "--out",
+                str(out),
+            ]
+        )
+        == 1
+    )
     assert "没有这个编号的表单" in capsys.readouterr().err
     assert not out.exists()

@@ -28,14 +28,32 @@ from .pdfcheck import page_count, page_lines
 
 FOOTER_RULE = BOTTOM + 7.5 * mm  # draw_foot's rule: nothing of the body may go below it
 SIGNATURE_DATE = "日期：　　　年　　月　　日"
-BOUNDS = settings(max_examples=12, deadline=None,
-                  suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                         HealthCheck.too_slow])  # fmt: skip
+BOUNDS = settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
-PIECES = st.sampled_from([
-    "解放碑步行街", "轨道交通2号线", "，", "。", "（", "）", " ", "\n", "A", "Wangfujing",
-    "12333", "x" * 40, "重庆市渝北区龙塔街道黄泥磅紫薇支路12号", "·", "—", "ABCDEFGHIJKLMNOP",
-])  # fmt: skip
+PIECES = st.sampled_from(
+    [
+        "解放碑步行街",
+        "轨道交通2号线",
+        "，",
+        "。",
+        "（",
+        "）",
+        " ",
+        "\n",
+        "A",
+        "Wangfujing",
+        "12333",
+        "x" * 40,
+        "重庆市渝北区龙塔街道黄泥磅紫薇支路12号",
+        "·",
+        "—",
+        "ABCDEFGHIJKLMNOP",
+    ]
+)
 
 
 @st.composite
@@ -81,9 +99,11 @@ def test_L3_loss_form_keeps_declaration_and_signatures_whatever_the_lengths(
     form = specimen(FormKind.LOSS)
     assert isinstance(form, LossForm)
     form = dataclasses.replace(
-        form, lost_place=place, circumstances=circumstances,
+        form,
+        lost_place=place,
+        circumstances=circumstances,
         holder=dataclasses.replace(form.holder, address=address),
-    )  # fmt: skip
+    )
     pdf = render_form(form, key=TEST_KEY, fonts=fonts)
     assert_declaration_and_signatures_on_every_page(pdf, fonts, LOSS_DECLARATION)
 
@@ -110,9 +130,11 @@ def test_R1_replacement_form_keeps_declaration_and_signatures_whatever_the_lengt
     form = specimen(FormKind.REPLACEMENT)
     assert isinstance(form, ReplacementForm)
     form = dataclasses.replace(
-        form, reason=reason, mailing_address=mailing,
+        form,
+        reason=reason,
+        mailing_address=mailing,
         holder=dataclasses.replace(form.holder, address=address),
-    )  # fmt: skip
+    )
     pdf = render_form(form, key=TEST_KEY, fonts=fonts)
     assert_declaration_and_signatures_on_every_page(pdf, fonts, REPLACEMENT_DECLARATION)
 

@@ -95,8 +95,9 @@ def test_phone_report_time_is_shown(key: bytes, fonts: FontSet) -> None:
     assert "2024年05月04日 20:31" in text
 
 
-def test_verification_code_printed_matches_the_qr_payload(pdf: bytes, form: LossForm,
-                                                          key: bytes) -> None:
+def test_verification_code_printed_matches_the_qr_payload(
+    pdf: bytes, form: LossForm, key: bytes
+) -> None:
     payload = payload_for(form, key)
     assert verify_payload(payload, key).serial == form.header.serial
     code = payload.rsplit("|", 1)[1]
@@ -141,15 +142,23 @@ def _assert_inside_margins(pdf: bytes, fonts: FontSet) -> None:
 
 
 def test_long_address_wraps_inside_the_margins(key: bytes, fonts: FontSet) -> None:
-    address = ("重庆市渝北区龙塔街道黄泥磅紫薇支路12号龙湖紫都城二期7栋2单元28-3号"
-               "（物业管理处转交，工作日9:00-17:30联系）") * 3
+    address = (
+        "重庆市渝北区龙塔街道黄泥磅紫薇支路12号龙湖紫都城二期7栋2单元28-3号"
+        "（物业管理处转交，工作日9:00-17:30联系）"
+    ) * 3
     form = loss_form(address=address)
     pdf = render_loss_form(form, key=key, fonts=fonts)
     _assert_inside_margins(pdf, fonts)
     lines = page_lines(pdf, ARCHIVE)
     label = next(line for line in lines if line.text == "常住地址")
-    cell = [line for line in lines if line.x > label.x + 1 and abs(line.y - label.y) < 40
-            and line.text and line.text[0] in address]
+    cell = [
+        line
+        for line in lines
+        if line.x > label.x + 1
+        and abs(line.y - label.y) < 40
+        and line.text
+        and line.text[0] in address
+    ]
     assert len(cell) >= 3  # wrapped over several lines
     assert "".join(line.text for line in cell).replace(" ", "") == address.replace(" ", "")
 
@@ -166,8 +175,9 @@ def test_25_character_name_fits_on_one_line(key: bytes, fonts: FontSet) -> None:
     assert name.size >= 7.5
 
 
-def test_rare_characters_keep_their_code_points_in_the_text_layer(key: bytes,
-                                                                  fonts: FontSet) -> None:
+def test_rare_characters_keep_their_code_points_in_the_text_layer(
+    key: bytes, fonts: FontSet
+) -> None:
     pdf = render_loss_form(loss_form(name=RARE_NAME), key=key, fonts=fonts)
     for page in (ARCHIVE, HOLDER):
         assert value_right_of(page_lines(pdf, page), "姓名") == RARE_NAME

@@ -16,8 +16,7 @@ from tests.forms.pdfcheck import dark_fraction, pdffonts, render_pages
 
 
 @pytest.mark.parametrize("kind", list(FormKind))
-def test_pages_render_with_ink(kind: FormKind, key: bytes, fonts: FontSet,
-                               tmp_path: Path) -> None:
+def test_pages_render_with_ink(kind: FormKind, key: bytes, fonts: FontSet, tmp_path: Path) -> None:
     path = tmp_path / f"{kind.value}.pdf"
     path.write_bytes(render_form(specimen(kind), key=key, fonts=fonts))
     pages = render_pages(path)
@@ -32,8 +31,7 @@ def test_pages_render_with_ink(kind: FormKind, key: bytes, fonts: FontSet,
 
 
 @pytest.mark.parametrize("kind", list(FormKind))
-def test_every_font_is_embedded(kind: FormKind, key: bytes, fonts: FontSet,
-                                tmp_path: Path) -> None:
+def test_every_font_is_embedded(kind: FormKind, key: bytes, fonts: FontSet, tmp_path: Path) -> None:
     path = tmp_path / f"{kind.value}.pdf"
     path.write_bytes(render_specimen(kind, fonts=fonts))
     listed = pdffonts(path)

@@ -34,10 +34,12 @@ def test_pin_receipt_never_shows_a_password(kind: FormKind, key: bytes, fonts: F
     text = page_text(pdf, 0)
     assert kind.heading in text
     assert ("密码重置" if kind is FormKind.PIN_RESET else "密码解锁") in value_right_of(
-        page_lines(pdf, 0), "办理事项")
+        page_lines(pdf, 0), "办理事项"
+    )
     assert "允许连续输错 3 次" in text.replace("\n", "")
     assert value_right_of(page_lines(pdf, 1), "社会保障号码") == mask_id_number(
-        form.holder.id_number)
+        form.holder.id_number
+    )
 
 
 def test_replacement_form(key: bytes, fonts: FontSet) -> None:
@@ -49,7 +51,8 @@ def test_replacement_form(key: bytes, fonts: FontSet) -> None:
     assert value_right_of(lines, "领卡方式") == "邮寄"
     assert value_right_of(lines, "原卡卡号") == form.old_card_number
     assert "原卡不能" in page_text(pdf, 0).replace("\n", "") or "不能再解除挂失" in page_text(
-        pdf, 0).replace("\n", "")
+        pdf, 0
+    ).replace("\n", "")
     assert "申请人签名：" in page_text(pdf, 0)
 
 
@@ -72,8 +75,9 @@ def test_access_slip_tells_the_holder_what_was_read(key: bytes, fonts: FontSet) 
 
 
 @pytest.mark.parametrize("kind", list(FormKind))
-def test_every_kind_reprints_and_is_deterministic(kind: FormKind, key: bytes,
-                                                  fonts: FontSet) -> None:
+def test_every_kind_reprints_and_is_deterministic(
+    kind: FormKind, key: bytes, fonts: FontSet
+) -> None:
     form = specimen(kind)
     pdf = render_form(form, key=key, fonts=fonts, reprint=reprint(1, "打印卡纸"))
     assert pdf == render_form(form, key=key, fonts=fonts, reprint=reprint(1, "打印卡纸"))

@@ -21,14 +21,26 @@ ISSUED = datetime(2024, 5, 6, 10, 15, 7, tzinfo=CHINA_TZ)
 
 
 def _payload(key: bytes) -> str:
-    return make_payload(key, serial="GS-500103-20240506-000123", kind=FormKind.LOSS,
-                        card_number="C50012345", office_code="500103-YB", issued_at=ISSUED)
+    return make_payload(
+        key,
+        serial="GS-500103-20240506-000123",
+        kind=FormKind.LOSS,
+        card_number="C50012345",
+        office_code="500103-YB",
+        issued_at=ISSUED,
+    )
 
 
 def test_payload_shape(key: bytes) -> None:
     parts = _payload(key).split("|")
-    assert parts[:6] == ["CQSSC1", "GS-500103-20240506-000123", "loss", "C50012345",
-                         "500103-YB", "2024-05-06T10:15:07+08:00"]
+    assert parts[:6] == [
+        "CQSSC1",
+        "GS-500103-20240506-000123",
+        "loss",
+        "C50012345",
+        "500103-YB",
+        "2024-05-06T10:15:07+08:00",
+    ]
     assert len(parts[6]) == 10
 
 
@@ -47,11 +59,11 @@ def test_any_single_character_change_is_refused(key: bytes) -> None:
     alphabet = string.ascii_uppercase + string.digits + "-|:+"
     for i, ch in enumerate(payload):
         replacement = next(c for c in alphabet if c != ch)
-        tampered = payload[:i] + replacement + payload[i + 1:]
+        tampered = payload[:i] + replacement + payload[i + 1 :]
         with pytest.raises(FormNotGenuine):
             verify_payload(tampered, key)
         with pytest.raises(FormNotGenuine):
-            verify_payload(payload[:i] + payload[i + 1:], key)  # one character dropped
+            verify_payload(payload[:i] + payload[i + 1 :], key)  # one character dropped
 
 
 def test_other_key_is_refused(key: bytes) -> None:
@@ -66,8 +78,9 @@ def test_garbage_is_refused_with_a_chinese_message(key: bytes) -> None:
 
 def test_fields_with_separator_are_refused(key: bytes) -> None:
     with pytest.raises(ValueError):
-        make_payload(key, serial="A|B", kind=FormKind.LOSS, card_number="", office_code="X",
-                     issued_at=ISSUED)
+        make_payload(
+            key, serial="A|B", kind=FormKind.LOSS, card_number="", office_code="X", issued_at=ISSUED
+        )
 
 
 def test_short_key_is_refused() -> None:

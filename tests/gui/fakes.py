@@ -80,12 +80,24 @@ DOC = manual_doc(SSN)
 
 def make_profile(**overrides: Any) -> dict[str, Any]:
     profile: dict[str, Any] = {
-        "card_number": "A12345674", "card_id_code": CARD_ID, "card_type": "3",
-        "spec_version": "3.00", "init_org": "500000000000000000000001",
-        "issue_date": "2020-05-01", "expiry_date": "2030-05-01", "birth_date": "1985-07-15",
-        "ssn": SSN, "name": "张三", "gender": "1", "ethnicity": "01", "birthplace": "500103",
-        "pin": "135790", "pin_tries_max": 3, "pin_tries_left": 3, "app_state": "ok",
-    }  # fmt: skip
+        "card_number": "A12345674",
+        "card_id_code": CARD_ID,
+        "card_type": "3",
+        "spec_version": "3.00",
+        "init_org": "500000000000000000000001",
+        "issue_date": "2020-05-01",
+        "expiry_date": "2030-05-01",
+        "birth_date": "1985-07-15",
+        "ssn": SSN,
+        "name": "张三",
+        "gender": "1",
+        "ethnicity": "01",
+        "birthplace": "500103",
+        "pin": "135790",
+        "pin_tries_max": 3,
+        "pin_tries_left": 3,
+        "app_state": "ok",
+    }
     profile.update(overrides)
     return profile
 
@@ -113,10 +125,16 @@ def make_actor(
 
 def _session(session_id: int) -> HolderSession:
     return HolderSession(
-        session_id=session_id, holder_id=7, card_id=70, via=SessionVia.ID_DOCUMENT,
-        card_id_code=None, opened_at=dt.datetime(2024, 1, 2, 1, 30, tzinfo=dt.UTC),
-        staff_id=1, office_id=1, card_number="A12345674",
-    )  # fmt: skip
+        session_id=session_id,
+        holder_id=7,
+        card_id=70,
+        via=SessionVia.ID_DOCUMENT,
+        card_id_code=None,
+        opened_at=dt.datetime(2024, 1, 2, 1, 30, tzinfo=dt.UTC),
+        staff_id=1,
+        office_id=1,
+        card_number="A12345674",
+    )
 
 
 class FakeServices(CounterServices):
@@ -146,8 +164,15 @@ class FakeServices(CounterServices):
 
     @property
     def hit(self) -> HolderHit:
-        return HolderHit(7, "张三", mask_id_number(SSN), "1", dt.date(1985, 7, 15), "A12345674",
-                         self.card_state_value)  # fmt: skip
+        return HolderHit(
+            7,
+            "张三",
+            mask_id_number(SSN),
+            "1",
+            dt.date(1985, 7, 15),
+            "A12345674",
+            self.card_state_value,
+        )
 
     def _db(self) -> None:
         if self.db_down:
@@ -205,21 +230,31 @@ class FakeServices(CounterServices):
         self.calls.append(("check_session_document", purpose))
         check_document(_Holder(SSN), document)
 
-    def end_session(
-        self, actor: Actor, session: HolderSession, why: str = "done"
-    ) -> AccessSummary:
+    def end_session(self, actor: Actor, session: HolderSession, why: str = "done") -> AccessSummary:
         if session not in self.ended:  # like the service: nothing is closed twice
             self.ended.append(session)
         now = dt.datetime(2024, 1, 2, 2, 0, tzinfo=dt.UTC)
         return AccessSummary(
-            session_id=session.session_id, holder_id=7, holder_name="张三",
-            masked_ssn=mask_id_number(SSN), card_number="A12345674", via=session.via,
-            identified_by="居民身份证", purpose="", staff_no=actor.staff_no,
-            staff_name=actor.name, office_code=actor.office_code, office_name=actor.office_name,
-            workstation=actor.workstation_id, opened_at=session.opened_at, closed_at=now,
-            end_reason=why, categories=("card_basic",), category_labels=("卡基本信息",),
+            session_id=session.session_id,
+            holder_id=7,
+            holder_name="张三",
+            masked_ssn=mask_id_number(SSN),
+            card_number="A12345674",
+            via=session.via,
+            identified_by="居民身份证",
+            purpose="",
+            staff_no=actor.staff_no,
+            staff_name=actor.name,
+            office_code=actor.office_code,
+            office_name=actor.office_name,
+            workstation=actor.workstation_id,
+            opened_at=session.opened_at,
+            closed_at=now,
+            end_reason=why,
+            categories=("card_basic",),
+            category_labels=("卡基本信息",),
             actions=(),
-        )  # fmt: skip
+        )
 
     def card_removed(self, session: HolderSession) -> None:
         self.ended.append(session)
@@ -236,16 +271,32 @@ class FakeServices(CounterServices):
     def overview(self, actor: Actor, session: HolderSession | None) -> HolderOverview:
         self._db()
         at = dt.datetime(2024, 1, 2, 1, 30, tzinfo=dt.UTC)
-        basic = BasicInfo(7, "张三", mask_id_number(SSN), "1", "01", dt.date(1985, 7, 15),
-                          "employed", "500103", "渝中区", "138****8000")  # fmt: skip
-        card = CardInfo(70, "A12345674", self.card_state_value,
-                        CARD_STATES.get(self.card_state_value, ""),
-                        at, dt.date(2020, 5, 1), dt.date(2030, 5, 1), "3.00", "500103")  # fmt: skip
+        basic = BasicInfo(
+            7,
+            "张三",
+            mask_id_number(SSN),
+            "1",
+            "01",
+            dt.date(1985, 7, 15),
+            "employed",
+            "500103",
+            "渝中区",
+            "138****8000",
+        )
+        card = CardInfo(
+            70,
+            "A12345674",
+            self.card_state_value,
+            CARD_STATES.get(self.card_state_value, ""),
+            at,
+            dt.date(2020, 5, 1),
+            dt.date(2030, 5, 1),
+            "3.00",
+            "500103",
+        )
         return HolderOverview(basic, card, (CardEvent(at, "issue", "A12345674", "渝中区"),))
 
-    def category(
-        self, actor: Actor, session: HolderSession | None, which: Category | str
-    ) -> Any:
+    def category(self, actor: Actor, session: HolderSession | None, which: Category | str) -> Any:
         self.calls.append(("category", str(which)))
         return {"category": str(which), "balance": "1,234.00"}
 
@@ -360,23 +411,36 @@ class FakeServices(CounterServices):
     def case_of_session(self, actor: Actor, session_id: int) -> CaseInfo:
         ended = any(s.session_id == session_id for s in self.ended)
         at = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC)
-        return CaseInfo(f"500103-YB-20250310-{session_id:04d}", session_id, 7, actor.staff_no,
-                        actor.name, actor.office_code, actor.workstation_id, None, at,
-                        at if ended else None, "done" if ended else None, ())  # fmt: skip
+        return CaseInfo(
+            f"500103-YB-20250310-{session_id:04d}",
+            session_id,
+            7,
+            actor.staff_no,
+            actor.name,
+            actor.office_code,
+            actor.workstation_id,
+            None,
+            at,
+            at if ended else None,
+            "done" if ended else None,
+            (),
+        )
 
     def attach_queue_ticket(self, actor: Actor, case_no: str, ticket: str) -> CaseInfo:
         session_id = int(case_no.rsplit("-", 1)[1])
         self.tickets[case_no] = ticket.strip()
-        return dataclasses.replace(self.case_of_session(actor, session_id),
-                                   queue_ticket=ticket.strip())  # fmt: skip
+        return dataclasses.replace(
+            self.case_of_session(actor, session_id), queue_ticket=ticket.strip()
+        )
 
     def open_case_at_workstation(self, actor: Actor) -> CaseInfo | None:
         return self.open_case
 
     def close_recovered_case(self, actor: Actor, case_no: str) -> CaseInfo:
         assert self.open_case is not None and self.open_case.case_no == case_no
-        closed = dataclasses.replace(self.open_case, closed_at=self.open_case.opened_at,
-                                     close_reason="recovered")  # fmt: skip
+        closed = dataclasses.replace(
+            self.open_case, closed_at=self.open_case.opened_at, close_reason="recovered"
+        )
         self.open_case = None
         return closed
 
@@ -416,8 +480,12 @@ class FakeServices(CounterServices):
         for i, item in enumerate(self.followups):
             if item.followup_id == followup_id and item.closed_at is None:
                 closed = dataclasses.replace(
-                    item, closed_at=dt.datetime.now(dt.UTC), action_taken=action_taken,
-                    outcome=outcome, overdue=False)  # fmt: skip
+                    item,
+                    closed_at=dt.datetime.now(dt.UTC),
+                    action_taken=action_taken,
+                    outcome=outcome,
+                    overdue=False,
+                )
                 self.followups[i] = closed
                 return closed
         raise NotImplementedError
@@ -492,8 +560,20 @@ class WorkflowServices(FakeServices):
         self._db()
         self.submissions.append(("loss", (holder_id, details, idempotency_key)))
         at = dt.datetime(2026, 1, 2, 1, 30, tzinfo=dt.UTC)
-        view = LossReportView(1, 70, holder_id, "A12345674", "counter", "written", "active",
-                              at, None, None, "500103-YB-2026-000001", 1)  # fmt: skip
+        view = LossReportView(
+            1,
+            70,
+            holder_id,
+            "A12345674",
+            "counter",
+            "written",
+            "active",
+            at,
+            None,
+            None,
+            "500103-YB-2026-000001",
+            1,
+        )
         form = specimen(FormKind.LOSS)
         assert isinstance(form, fd.LossForm)
         return WrittenLossResult(view, form, "500103-YB-2026-000001", False, False)

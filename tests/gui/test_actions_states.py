@@ -161,9 +161,14 @@ def test_without_a_holder_session_only_the_lift_starts_from_the_card(action: Act
 
 @pytest.mark.parametrize(
     ("state", "offered"),
-    [("active", False), ("lost", True), ("phone_reported_lost", True),
-     ("replacement_applied", False), ("cancelled", False)],
-)  # fmt: skip
+    [
+        ("active", False),
+        ("lost", True),
+        ("phone_reported_lost", True),
+        ("replacement_applied", False),
+        ("cancelled", False),
+    ],
+)
 def test_F9_follows_the_issuers_state_of_the_card_in_the_reader(state: str, offered: bool) -> None:
     """The reported bug: F9 (lift) was offered for an active card as soon as it was
     inserted. The issuer's state of the card read from the chip decides (RULES U1, U4)."""

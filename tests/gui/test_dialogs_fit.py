@@ -25,19 +25,31 @@ from tests.gui.test_workflows import wf  # noqa: F401 - fixture
 pytestmark = pytest.mark.gui
 
 SSN = "500103196803150310"
-CARD = {"kind": "resident", "name": "王建国", "gender": "1", "nation": "01",
-        "birth": "19680315", "address": "重庆市渝中区民族路188号", "id_number": SSN,
-        "authority": "重庆市公安局渝中区分局", "valid_from": "20160104", "valid_to": "长期"}
-LONG = ("身份证号码校验位（第18位）与前17位不符，号码有误。请对照证件逐位核对后重新输入；"
-        "证件号码确实如此时，请持卡人到公安机关核实证件。所出示证件的号码与持卡人不一致。")
+CARD = {
+    "kind": "resident",
+    "name": "王建国",
+    "gender": "1",
+    "nation": "01",
+    "birth": "19680315",
+    "address": "重庆市渝中区民族路188号",
+    "id_number": SSN,
+    "authority": "重庆市公安局渝中区分局",
+    "valid_from": "20160104",
+    "valid_to": "长期",
+}
+LONG = (
+    "身份证号码校验位（第18位）与前17位不符，号码有误。请对照证件逐位核对后重新输入；"
+    "证件号码确实如此时，请持卡人到公安机关核实证件。所出示证件的号码与持卡人不一致。"
+)
 
 
 @pytest.fixture
 def station() -> Iterator[IdCardStation]:
     emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
     path = emulator.start()
-    made = IdCardStation(path, "demo", emulator=emulator, demo_profiles=lambda: {SSN: CARD},
-                         polls=2)  # fmt: skip
+    made = IdCardStation(
+        path, "demo", emulator=emulator, demo_profiles=lambda: {SSN: CARD}, polls=2
+    )
     yield made
     made.close()
 
@@ -72,7 +84,8 @@ def test_a_long_id_check_error_wraps_and_the_dialog_grows_to_show_it(qtbot: Any)
 
 
 def test_a_good_chip_read_clears_the_error_the_reason_and_masks_the_number(
-        qtbot: Any, station: IdCardStation) -> None:
+    qtbot: Any, station: IdCardStation
+) -> None:
     dialog = _dialog(qtbot)
     dialog.say("所出示证件的号码与持卡人不一致，请核对证件。")
     dialog.chip.reason.setCurrentIndex(1)
@@ -94,7 +107,8 @@ def test_a_good_chip_read_clears_the_error_the_reason_and_masks_the_number(
 
 
 def test_typing_over_the_chip_number_makes_it_a_typed_document_again(
-        qtbot: Any, station: IdCardStation) -> None:
+    qtbot: Any, station: IdCardStation
+) -> None:
     dialog = _dialog(qtbot)
     assert station.place(SSN)
     dialog.chip.show_reading(station.read())
@@ -105,7 +119,8 @@ def test_typing_over_the_chip_number_makes_it_a_typed_document_again(
 
 
 def test_a_wrong_unlock_password_keeps_the_unlock_button_and_shows_the_whole_message(
-        qtbot: Any) -> None:
+    qtbot: Any,
+) -> None:
     screen = LockScreen()
     qtbot.addWidget(screen)
     screen.resize(1200, 800)
@@ -114,8 +129,10 @@ def test_a_wrong_unlock_password_keeps_the_unlock_button_and_shows_the_whole_mes
     screen.prepare("CK500103-01", "窗口员甲")
     screen.form.submitted.emit("CK500103-01", "x")
     screen.form.set_busy(True)
-    screen.form.refused("密码错误。工号与密码不匹配，或账户已被停用。请重新输入；连续多次错误后账户将被锁定，"
-                        "可请系统管理员解锁。")
+    screen.form.refused(
+        "密码错误。工号与密码不匹配，或账户已被停用。请重新输入；连续多次错误后账户将被锁定，"
+        "可请系统管理员解锁。"
+    )
     _settle(qtbot, screen)
     assert screen.form.submit.text() == "解锁"
     assert _fits(screen.form.error)
@@ -125,20 +142,44 @@ def test_workflow_holder_line_shows_the_masked_card_number() -> None:
     from counter_app.ui.workflows.steps import holder_line
 
     at = dt.datetime(2024, 1, 2, 1, 30, tzinfo=dt.UTC)
-    basic = BasicInfo(7, "赵强", "500104199507070754", "1", "01", dt.date(1995, 7, 7),
-                      "employed", "500104", "大渡口区", "138****8000")
-    card = CardInfo(70, "A12900009", "active", "正常", at, dt.date(2020, 5, 1),
-                    dt.date(2030, 5, 1), "3.00", "500104")
+    basic = BasicInfo(
+        7,
+        "赵强",
+        "500104199507070754",
+        "1",
+        "01",
+        dt.date(1995, 7, 7),
+        "employed",
+        "500104",
+        "大渡口区",
+        "138****8000",
+    )
+    card = CardInfo(
+        70,
+        "A12900009",
+        "active",
+        "正常",
+        at,
+        dt.date(2020, 5, 1),
+        dt.date(2030, 5, 1),
+        "3.00",
+        "500104",
+    )
     overview = HolderOverview(basic, card, ())
-    dialog: Any = SimpleNamespace(window_=SimpleNamespace(holder=SimpleNamespace(
-        overview=overview)))
+    dialog: Any = SimpleNamespace(
+        window_=SimpleNamespace(holder=SimpleNamespace(overview=overview))
+    )
     line = holder_line(dialog)
     assert "A12900009" not in line and "A****0009" in line
     assert "500104199507070754" not in line
 
 
 def test_workflow_id_step_photo_clear_of_the_reason_and_refusal_cleared(
-        qtbot: Any, station: IdCardStation, wf: Any, reader: Any) -> None:  # noqa: F811
+    qtbot: Any,
+    station: IdCardStation,
+    wf: Any,  # noqa: F811
+    reader: Any,
+) -> None:
     from counter_app.services.permissions import Action
     from tests.gui.test_workflows import card_session
 

@@ -41,10 +41,22 @@ def test_the_interface_mirrors_the_services() -> None:
     import importlib
 
     modules = [
-        "staff_login", "search", "sessions", "document_check", "card_lookup", "access_slips",
-        "records", "pin_change", "pin_reset", "service_password", "approvals",
-        "written_reports", "lifting", "replacement", "phone_reports",
-    ]  # fmt: skip
+        "staff_login",
+        "search",
+        "sessions",
+        "document_check",
+        "card_lookup",
+        "access_slips",
+        "records",
+        "pin_change",
+        "pin_reset",
+        "service_password",
+        "approvals",
+        "written_reports",
+        "lifting",
+        "replacement",
+        "phone_reports",
+    ]
     services = {}
     for module in modules:
         mod = importlib.import_module(f"counter_app.services.{module}")
@@ -58,10 +70,11 @@ def test_the_interface_mirrors_the_services() -> None:
         wanted = [p for p in service if p != "ctx"]
         if name == "login":
             wanted = [p for p in wanted if p != "workstation_id"]  # bound by the implementation
-        declared = [p for p in inspect.signature(getattr(CounterServices, name)).parameters
-                    if p != "self"]  # fmt: skip
+        declared = [
+            p for p in inspect.signature(getattr(CounterServices, name)).parameters if p != "self"
+        ]
         assert declared == wanted[: len(declared)], name
-        left_out = wanted[len(declared):]
+        left_out = wanted[len(declared) :]
         assert all(service[p].default is not inspect.Parameter.empty for p in left_out), name
 
 
@@ -70,6 +83,9 @@ def test_mypy_checks_the_fakes_against_the_interface() -> None:
     """mypy fails when a fake's method drifts from ``CounterServices`` (types too)."""
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "tests/gui/fakes.py"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -47,7 +47,9 @@ def no_forms_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_reset_receipt_and_access_slip_are_drawn_in_the_helper_process(
-    counter: Any, helper: HelperProcess, no_forms_here: list[str]  # noqa: F811
+    counter: Any,  # noqa: F811
+    helper: HelperProcess,
+    no_forms_here: list[str],
 ) -> None:
     assert helper.pid() != os.getpid()
     c = counter("YB500103-01", four_eyes=False)
@@ -78,7 +80,9 @@ def test_reset_receipt_and_access_slip_are_drawn_in_the_helper_process(
 
 
 def test_written_loss_form_is_drawn_in_the_helper_process(
-    counter: Any, helper: HelperProcess, no_forms_here: list[str]  # noqa: F811
+    counter: Any,  # noqa: F811
+    helper: HelperProcess,
+    no_forms_here: list[str],
 ) -> None:
     from counter_app.ui.workflows.loss_report import LossReportDialog
 

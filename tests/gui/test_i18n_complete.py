@@ -79,9 +79,7 @@ def test_every_translated_string_has_an_english_entry(scanned: Any, catalogue: A
 def test_catalogue_has_no_unused_entries(scanned: Any, catalogue: Any) -> None:
     messages, _ = scanned
     stale = unused(catalogue, messages)
-    assert not stale, "en.json entries no code uses:\n" + "\n".join(
-        f"[{c}] {s}" for c, s in stale
-    )
+    assert not stale, "en.json entries no code uses:\n" + "\n".join(f"[{c}] {s}" for c, s in stale)
 
 
 def test_translations_keep_the_placeholders(catalogue: Any) -> None:

@@ -22,23 +22,34 @@ from reader.idcard.profile import DEMO_SAM_ID
 pytestmark = pytest.mark.gui
 
 SSN = "500103196803150310"
-CARD = {"kind": "resident", "name": "王建国", "gender": "1", "nation": "01",
-        "birth": "19680315", "address": "重庆市渝中区民族路188号", "id_number": SSN,
-        "authority": "重庆市公安局渝中区分局", "valid_from": "20160104", "valid_to": "长期"}
+CARD = {
+    "kind": "resident",
+    "name": "王建国",
+    "gender": "1",
+    "nation": "01",
+    "birth": "19680315",
+    "address": "重庆市渝中区民族路188号",
+    "id_number": SSN,
+    "authority": "重庆市公安局渝中区分局",
+    "valid_from": "20160104",
+    "valid_to": "长期",
+}
 
 
 @pytest.fixture
 def station() -> Iterator[IdCardStation]:
     emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
     path = emulator.start()
-    made = IdCardStation(path, "demo", emulator=emulator, demo_profiles=lambda: {SSN: CARD},
-                         polls=2)  # fmt: skip
+    made = IdCardStation(
+        path, "demo", emulator=emulator, demo_profiles=lambda: {SSN: CARD}, polls=2
+    )
     yield made
     made.close()
 
 
 def test_read_gives_the_chip_document_and_a_portrait_wiped_on_release(
-        station: IdCardStation) -> None:
+    station: IdCardStation,
+) -> None:
     assert station.place(SSN) and not station.place("110101199003070011")
     reading = station.read()
     document = reading.document
@@ -94,7 +105,8 @@ def _form(qtbot: Any) -> tuple[ChipCheck, QComboBox, QLineEdit]:
 
 
 def test_form_sends_the_chip_document_or_the_typed_number_with_its_reason(
-        qtbot: Any, station: IdCardStation) -> None:
+    qtbot: Any, station: IdCardStation
+) -> None:
     chip, kind, number = _form(qtbot)
     assert station.place(SSN)
     chip.show_reading(station.read())  # what the pool thread hands back

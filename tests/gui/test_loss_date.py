@@ -27,7 +27,9 @@ def _open_dialog(win: Any, reader: Any) -> LossReportDialog:
 
 
 def test_L3_loss_date_defaults_to_the_phone_report_day(
-    wf: Any, reader: Any, monkeypatch: Any  # noqa: F811
+    wf: Any,  # noqa: F811
+    reader: Any,
+    monkeypatch: Any,
 ) -> None:
     reported = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
     plain = wf.gateway.overview
@@ -47,7 +49,8 @@ def test_L3_loss_date_defaults_to_the_phone_report_day(
 
 
 def test_L3_without_a_phone_report_the_loss_date_defaults_to_today(
-    wf: Any, reader: Any  # noqa: F811
+    wf: Any,  # noqa: F811
+    reader: Any,
 ) -> None:
     dialog = _open_dialog(wf, reader)
     today = dt.datetime.now(SHANGHAI).date()

@@ -24,7 +24,10 @@ def _buffer(digits: str) -> PinBuffer:
 
 
 def test_P7_weak_new_pin_is_refused_on_the_holder_screen_at_once(
-        wf: Any, reader: Any, monkeypatch: Any) -> None:  # noqa: F811
+    wf: Any,  # noqa: F811
+    reader: Any,
+    monkeypatch: Any,
+) -> None:
     card = card_session(wf, reader)
     calls: list[int] = []
     original = wf.gateway.change_pin

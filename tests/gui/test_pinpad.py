@@ -32,9 +32,12 @@ def counter(qtbot: Any, demo_url: str) -> Iterator[Any]:
     card_pool = QThreadPool()  # a real card thread: the pad blocks it while the holder types
     card_pool.setMaxThreadCount(1)
     ws = app.build_workstation(
-        Settings(mode="demo", db_url=demo_url), True,
-        pool=InlinePool(), card_pool=card_pool, second_screen=False,
-    )  # fmt: skip
+        Settings(mode="demo", db_url=demo_url),
+        True,
+        pool=InlinePool(),
+        card_pool=card_pool,
+        second_screen=False,
+    )
     app.prepare_database(ws)
     account = next(a for a in DEMO_ACCOUNTS if a.staff_no == "YB500103-01")
     actor = ws.gateway.login(account.staff_no, ROLE_PASSWORDS[account.role]).actor

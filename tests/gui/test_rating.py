@@ -55,8 +55,11 @@ def test_E2_holder_rates_on_the_holder_screen_and_the_clerk_sees_only_the_status
     assert rating.status_label.text() == "已评价"
     # Nothing on the clerk's side (outside the holder-facing panel) names the level.
     holder_side = window.pins.panel
-    texts = " ".join(w.text() for w in window.findChildren(type(rating.status_label))
-                     if not holder_side.isAncestorOf(w))  # fmt: skip
+    texts = " ".join(
+        w.text()
+        for w in window.findChildren(type(rating.status_label))
+        if not holder_side.isAncestorOf(w)
+    )
     assert "已评价" in texts and "满意" not in texts
     # The holder is thanked for a few seconds, then the panel goes.
     assert panel.pages.currentWidget() is panel.thanks and "谢谢您的评价" in panel.thanks.text()
@@ -72,8 +75,12 @@ def test_E2_every_text_of_the_rating_panel_fits(window: Any, rating: Any, qtbot:
     panel = rating.device.panel
     qtbot.mouseClick(panel.level_buttons[RatingLevel.DISSATISFIED], Qt.MouseButton.LeftButton)
     QApplication.processEvents()
-    buttons = [*panel.level_buttons.values(), *panel.reason_buttons.values(),
-               *panel.phrase_buttons, panel.submit]  # fmt: skip
+    buttons = [
+        *panel.level_buttons.values(),
+        *panel.reason_buttons.values(),
+        *panel.phrase_buttons,
+        panel.submit,
+    ]
     for button in buttons:
         advance = button.fontMetrics().horizontalAdvance(button.text())
         assert button.sizeHint().width() >= advance, button.text()
@@ -137,10 +144,21 @@ def test_E2_no_answer_in_time_is_unrated(window: Any, gateway: Any, qtbot: Any) 
 
 
 def _item(i: int, overdue: bool) -> FollowUpItem:
-    return FollowUpItem(i, f"500103-YB-20250301-000{i}", "YB500103-01", "医保经办甲", "张三",
-                        "500103********0016", "dissatisfied", "不满意", ("效率",), "",
-                        dt.datetime(2025, 3, 1, tzinfo=dt.UTC), dt.date(2025, 3, 20 + i),
-                        overdue)  # fmt: skip
+    return FollowUpItem(
+        i,
+        f"500103-YB-20250301-000{i}",
+        "YB500103-01",
+        "医保经办甲",
+        "张三",
+        "500103********0016",
+        "dissatisfied",
+        "不满意",
+        ("效率",),
+        "",
+        dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
+        dt.date(2025, 3, 20 + i),
+        overdue,
+    )
 
 
 def test_E3_supervisor_sees_the_badge_and_closes_a_follow_up(
@@ -156,7 +174,9 @@ def test_E3_supervisor_sees_the_badge_and_closes_a_follow_up(
     dialog = badge.dialog
     assert dialog is not None
     assert [dialog.table.item(r, 2).text() for r in range(2)] == [
-        "500103-YB-20250301-0001", "500103-YB-20250301-0002"]
+        "500103-YB-20250301-0001",
+        "500103-YB-20250301-0002",
+    ]
     assert dialog.table.item(0, 1).text() == "已逾期"
     dialog.table.selectRow(0)
     dialog.close_selected()

@@ -17,13 +17,12 @@ pytestmark = pytest.mark.gui
 
 
 def test_save_dialog_opens_in_documents_not_the_program_folder(
-        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # the program's folder
     dialog = save_dialog(None, "挂失登记表.pdf")
     qtbot.addWidget(dialog)
-    documents = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation
-    )
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     expected = documents if documents and Path(documents).is_dir() else QDir.homePath()
     assert documents_folder() == expected
     opened = Path(dialog.directory().absolutePath()).resolve()

@@ -16,11 +16,14 @@ from counter_app.validation import ValidationError
 SSN = "11010519491231002X"
 
 
-@pytest.mark.parametrize("text, position", [
-    (SSN[:6] + "\u200b" + SSN[6:], 7),  # zero-width space inside an ID number
-    ("\u202e" + SSN, 1),  # bidi override
-    ("张三\x001980-01-02", 3),  # NUL
-])
+@pytest.mark.parametrize(
+    "text, position",
+    [
+        (SSN[:6] + "\u200b" + SSN[6:], 7),  # zero-width space inside an ID number
+        ("\u202e" + SSN, 1),  # bidi override
+        ("张三\x001980-01-02", 3),  # NUL
+    ],
+)
 def test_hint_names_the_forbidden_character_with_the_policy_message(
     text: str, position: int
 ) -> None:

@@ -38,9 +38,12 @@ def counter(qtbot: Any, demo_url: str) -> Iterator[Any]:
 
     def make(staff_no: str) -> Any:
         ws = app.build_workstation(
-            Settings(mode="demo", db_url=demo_url), True,
-            pool=InlinePool(), card_pool=InlinePool(), second_screen=False,
-        )  # fmt: skip
+            Settings(mode="demo", db_url=demo_url),
+            True,
+            pool=InlinePool(),
+            card_pool=InlinePool(),
+            second_screen=False,
+        )
         account = next(a for a in DEMO_ACCOUNTS if a.staff_no == staff_no)
         actor = ws.gateway.login(staff_no, ROLE_PASSWORDS[account.role]).actor
         win = app.make_main_window(ws, actor)
@@ -127,8 +130,14 @@ def test_lapsing_badge_counts_the_districts_lapsing_phone_reports(counter: Any) 
 
     def audited_lists() -> int:
         with win.gateway.ctx.uow() as uow:
-            return int(uow.session.scalar(select(func.count()).select_from(AuditEvent).where(
-                AuditEvent.action == "loss.lapsing_list")) or 0)  # fmt: skip
+            return int(
+                uow.session.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(AuditEvent.action == "loss.lapsing_list")
+                )
+                or 0
+            )
 
     before = audited_lists()
     badge.refresh()

@@ -457,6 +457,7 @@ def test_replacement_keeps_typed_data_through_a_database_outage(
     choose_reason(d.id_step.fields.number)
     d.next()
     d.understood.setChecked(True)
+
     def down(*_a: Any, **_k: Any) -> Any:
         raise DatabaseUnavailable()
 

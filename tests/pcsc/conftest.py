@@ -128,8 +128,12 @@ class Pcscd:
         binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [binary, "-f"], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)  # fmt: skip
+            [binary, "-f"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         log.close()
         self.owned = True
         try:

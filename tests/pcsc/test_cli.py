@@ -123,9 +123,19 @@ def start_emulator(
     procs: list[subprocess.Popen[bytes]], profile: Path, state: Path
 ) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        admin_command("card", "emulate", "--profile", str(profile), "--vpcd", "127.0.0.1:35963",
-                      "--state-out", str(state)),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        admin_command(
+            "card",
+            "emulate",
+            "--profile",
+            str(profile),
+            "--vpcd",
+            "127.0.0.1:35963",
+            "--state-out",
+            str(state),
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     procs.append(proc)
     wait_for(lambda: card_present() or proc.poll() is not None, 15, "the emulated card")
     assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""

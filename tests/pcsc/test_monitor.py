@@ -116,8 +116,10 @@ def restartable_pcscd(pcscd: Pcscd, log_dir: Path) -> Iterator[Pcscd]:
         yield pcscd
         return
     if os.environ.get("CI") != "true":
-        pytest.skip("pcscd was already running and this is not CI: it is not ours to restart "
-                    "(under CI=true the test takes it over)")
+        pytest.skip(
+            "pcscd was already running and this is not CI: it is not ours to restart "
+            "(under CI=true the test takes it over)"
+        )
     for pid in _running_pcscd_pids():
         os.kill(pid, signal.SIGTERM)
     wait_for(lambda: not _running_pcscd_pids(), 15, "the running pcscd to stop")
@@ -129,8 +131,14 @@ def restartable_pcscd(pcscd: Pcscd, log_dir: Path) -> Iterator[Pcscd]:
     finally:
         ours.stop()
         binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
-        subprocess.run([binary], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=False, timeout=30)  # daemonizes
+        subprocess.run(
+            [binary],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+            timeout=30,
+        )  # daemonizes
         wait_for(service_up, 15, "the pcscd daemon to be back")
 
 

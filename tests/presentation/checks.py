@@ -8,8 +8,20 @@ import re
 
 #: Field names of the read models, which would betray a generic field dump.
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-REPRS = ("()", "[]", "{}", "None", "True", "False", "Decimal(", "datetime.", "{'", "<",
-         "object at", "dataclass")  # fmt: skip
+REPRS = (
+    "()",
+    "[]",
+    "{}",
+    "None",
+    "True",
+    "False",
+    "Decimal(",
+    "datetime.",
+    "{'",
+    "<",
+    "object at",
+    "dataclass",
+)
 BARE_REGION = re.compile(r"^\d{6}$")
 BARE_SMALL_CODE = re.compile(r"^\d{1,2}$")
 ISO_DAY = re.compile(r"\d{4}-\d{2}(-\d{2})?")

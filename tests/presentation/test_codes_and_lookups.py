@@ -19,11 +19,17 @@ from tests.services.conftest import actor_for
 CLERK = "YB500103-01"
 
 
-@pytest.mark.parametrize(("code", "name"), [
-    ("01", "汉族"), ("05", "维吾尔族"), ("15", "土家族"), ("56", "基诺族"),
-    ("97", "其他未识别民族"),
-    ("1", "汉族"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("01", "汉族"),
+        ("05", "维吾尔族"),
+        ("15", "土家族"),
+        ("56", "基诺族"),
+        ("97", "其他未识别民族"),
+        ("1", "汉族"),
+    ],
+)
 def test_GB3304_ethnicity_names(code: str, name: str) -> None:
     assert codes.ethnicity_name(code) == name
 
@@ -42,11 +48,17 @@ def test_unknown_codes_are_named_unknown_never_shown_bare() -> None:
     assert unreadable(codes.scheme_name("something_new")) is None  # not a bare identifier
 
 
-@pytest.mark.parametrize(("code", "name"), [
-    ("500101", "重庆市万州区"), ("500241", "重庆市秀山土家族苗族自治县"), ("510000", "四川省"),
-    ("650102", "新疆维吾尔自治区（行政区划代码 650102）"), ("990101", "未知地区（代码 990101）"),
-    ("", ""),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("500101", "重庆市万州区"),
+        ("500241", "重庆市秀山土家族苗族自治县"),
+        ("510000", "四川省"),
+        ("650102", "新疆维吾尔自治区（行政区划代码 650102）"),
+        ("990101", "未知地区（代码 990101）"),
+        ("", ""),
+    ],
+)
 def test_GBT2260_region_names(code: str, name: str) -> None:
     assert codes.region_name(code) == name
 
@@ -72,9 +84,11 @@ def test_Q5_Q6_lookup_pages_read_as_words(sqlite_ctx: ServiceContext) -> None:
 
     with sqlite_ctx.uow() as uow:
         unit = uow.session.scalar(
-            select(Employer.unit_number).join(ContributionRecord,
-                                              ContributionRecord.employer_id == Employer.id)
-            .where(ContributionRecord.insurance == "medical").limit(1))  # fmt: skip
+            select(Employer.unit_number)
+            .join(ContributionRecord, ContributionRecord.employer_id == Employer.id)
+            .where(ContributionRecord.insurance == "medical")
+            .limit(1)
+        )
     assert unit
     pages = [
         page_for(records.employer_contributions(sqlite_ctx, actor_for(sqlite_ctx, CLERK), unit)),

@@ -20,12 +20,15 @@ CLERK = "YB500103-01"
 RETIREE_SSN = "500101195509010192"
 
 
-def test_Q3_every_tab_of_the_retiree_reads_as_words(qtbot: Any, sqlite_ctx: ServiceContext
-                                                    ) -> None:  # fmt: skip
+def test_Q3_every_tab_of_the_retiree_reads_as_words(qtbot: Any, sqlite_ctx: ServiceContext) -> None:
     actor = actor_for(sqlite_ctx, CLERK)
     session = sessions.open_id_session(
-        sqlite_ctx, actor, holder_id_of(sqlite_ctx, "retired"),
-        manual_doc(RETIREE_SSN), "持卡人来窗口查询")
+        sqlite_ctx,
+        actor,
+        holder_id_of(sqlite_ctx, "retired"),
+        manual_doc(RETIREE_SSN),
+        "持卡人来窗口查询",
+    )
     view = HolderView(InProcessServices(sqlite_ctx), inline_runner())
     qtbot.addWidget(view)
     view.show_session(actor, session)
@@ -40,8 +43,9 @@ def test_Q3_every_tab_of_the_retiree_reads_as_words(qtbot: Any, sqlite_ctx: Serv
         shown = page.shown_texts()
         # What the widgets show is the page's text: the tab names the page, and an empty
         # table shows its heading and 无记录 instead of its column headers.
-        empty = {h for b in page.page.blocks if isinstance(b, Table) and not b.rows
-                 for h in b.headers}  # fmt: skip
+        empty = {
+            h for b in page.page.blocks if isinstance(b, Table) and not b.rows for h in b.headers
+        }
         assert set(page.page.strings()) - {page.page.title} - empty <= set(shown)
         if empty:
             assert NO_RECORDS in shown

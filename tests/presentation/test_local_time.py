@@ -45,10 +45,21 @@ def test_format_local_and_day() -> None:
 
 
 def test_screen_record_page_shows_shanghai_time() -> None:
-    basic = BasicInfo(1, "周国华", "500***********0192", "1", "01", dt.date(1955, 9, 1),
-                      "retired", "500101", "万州区", "")
-    overview = HolderOverview(basic, None, (CardEvent(UTC_EVENING, "电话挂失", "A13058386",
-                                                      "12333"),))
+    basic = BasicInfo(
+        1,
+        "周国华",
+        "500***********0192",
+        "1",
+        "01",
+        dt.date(1955, 9, 1),
+        "retired",
+        "500101",
+        "万州区",
+        "",
+    )
+    overview = HolderOverview(
+        basic, None, (CardEvent(UTC_EVENING, "电话挂失", "A13058386", "12333"),)
+    )
     page = page_for(overview)
     history = page.blocks[-1]
     assert history.rows[0][0] == SCREEN  # type: ignore[union-attr]
@@ -66,7 +77,9 @@ def test_screen_tables_show_shanghai_time() -> None:
 def test_printed_form_shows_shanghai_time() -> None:
     slip = specimen(FormKind.ACCESS_SLIP)
     slip = dataclasses.replace(
-        slip, session_started=UTC_EVENING, session_ended=UTC_EVENING + dt.timedelta(minutes=9),
+        slip,
+        session_started=UTC_EVENING,
+        session_ended=UTC_EVENING + dt.timedelta(minutes=9),
         actions=(SessionAction(UTC_EVENING + dt.timedelta(minutes=5), "书面挂失", ""),),
     )
     text = raw_text(render_form(slip, key=DEMO_FORM_KEY), 0)
@@ -76,10 +89,18 @@ def test_printed_form_shows_shanghai_time() -> None:
 
 
 def test_report_and_csv_show_shanghai_time() -> None:
-    row = LapsingRow(7, "500103", "渝中区医保分中心", deadline_at=UTC_EVENING,
-                     reported_at=UTC_EVENING - dt.timedelta(days=15), holder_name="周国华",
-                     masked_ssn="500***********0192", masked_card="A1305****", phone=None,
-                     address=None)  # fmt: skip
+    row = LapsingRow(
+        7,
+        "500103",
+        "渝中区医保分中心",
+        deadline_at=UTC_EVENING,
+        reported_at=UTC_EVENING - dt.timedelta(days=15),
+        holder_name="周国华",
+        masked_ssn="500***********0192",
+        masked_card="A1305****",
+        phone=None,
+        address=None,
+    )
     report = LapsingReport(2, UTC_EVENING - dt.timedelta(hours=1), None, (), (row,))
     csv = render_csv(report).decode("utf-8-sig")
     assert "2026-03-02 01:30:00" in csv and "2026-02-15 01:30:00" in csv

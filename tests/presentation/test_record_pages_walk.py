@@ -25,9 +25,9 @@ CLERK = "YB500103-01"
 
 def _pages(ctx: ServiceContext, key: str, ssn: str) -> dict[str, Page]:
     actor = actor_for(ctx, CLERK)
-    session = sessions.open_id_session(ctx, actor, holder_id_of(ctx, key),
-                                       manual_doc(ssn),
-                                       "持卡人来窗口查询")  # fmt: skip
+    session = sessions.open_id_session(
+        ctx, actor, holder_id_of(ctx, key), manual_doc(ssn), "持卡人来窗口查询"
+    )
     pages = {"overview": page_for(records.overview(ctx, actor, session))}
     for which in Category:
         pages[which.value] = page_for(records.category(ctx, actor, session, which))
@@ -60,8 +60,9 @@ def _problems(page: Page) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def walked(sqlite_demo_template: Any, tmp_path_factory: pytest.TempPathFactory
-           ) -> dict[str, dict[str, Page]]:  # fmt: skip
+def walked(
+    sqlite_demo_template: Any, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, Page]]:
     """Every page of every fixed holder, read once for the module (a demo copy of its own)."""
     import shutil
 
@@ -88,9 +89,11 @@ def test_Q2_every_page_of_every_fixed_holder_reads_as_words(
 
 def test_Q2_ethnicity_and_gender_are_decoded(walked: dict[str, dict[str, Page]]) -> None:
     """GB 3304 / GB/T 2261.1: the 土家族 dibao holder and the Uyghur holder by name."""
+
     def value(page: Page, label: str) -> str:
-        return next(v for b in page.blocks if isinstance(b, Fields) for k, v in b.rows
-                    if k == label)  # fmt: skip
+        return next(
+            v for b in page.blocks if isinstance(b, Fields) for k, v in b.rows if k == label
+        )
 
     assert value(walked["dibao"]["public"], "民族") == "土家族"
     assert value(walked["minority_name"]["public"], "民族") == "维吾尔族"
@@ -105,7 +108,7 @@ def _table(page: Page, title: str) -> Table:
 
 
 def test_Q4_pension_page_shows_account_months_and_payments(
-    walked: dict[str, dict[str, Page]]
+    walked: dict[str, dict[str, Page]],
 ) -> None:
     pension = walked["retired"]["pension"]
     account = next(b for b in pension.blocks if isinstance(b, Fields))
@@ -119,7 +122,7 @@ def test_Q4_pension_page_shows_account_months_and_payments(
 
 
 def test_Q5_injury_death_maternity_and_assistance_have_their_own_columns(
-    walked: dict[str, dict[str, Page]]
+    walked: dict[str, dict[str, Page]],
 ) -> None:
     injury = _table(walked["work_injury"]["injury"], "工伤认定")
     assert "七级" in [row[injury.headers.index("伤残等级")] for row in injury.rows]
@@ -127,10 +130,13 @@ def test_Q5_injury_death_maternity_and_assistance_have_their_own_columns(
     assert dibao.rows and dibao.headers[0] == "所在区县"
     death = walked["work_death"]["death"]
     assert _table(death, "供养亲属抚恤金").headers[1] == "与工亡职工关系"
-    tables = [_table(walked["work_injury"]["injury"], "工伤保险待遇"),
-              _table(walked["retired"]["maternity"], "生育保险待遇"),
-              _table(death, "供养亲属抚恤金"), dibao,
-              _table(walked["retired"]["assistance"], "优抚")]
+    tables = [
+        _table(walked["work_injury"]["injury"], "工伤保险待遇"),
+        _table(walked["retired"]["maternity"], "生育保险待遇"),
+        _table(death, "供养亲属抚恤金"),
+        dibao,
+        _table(walked["retired"]["assistance"], "优抚"),
+    ]
     assert len({t.headers for t in tables}) == len(tables)  # no shared generic columns
 
 
@@ -156,12 +162,23 @@ def test_the_checks_catch_a_generic_field_dump(walked: dict[str, dict[str, Page]
 
     from counter_app.services.queries.holder import BasicInfo, PublicDataView
 
-    basic = BasicInfo(1, "周国华", "500***********0192", "1", "01", dt_date(), "retired",
-                      "500101", "万州区", "139****0000")
+    basic = BasicInfo(
+        1,
+        "周国华",
+        "500***********0192",
+        "1",
+        "01",
+        dt_date(),
+        "retired",
+        "500101",
+        "万州区",
+        "139****0000",
+    )
     walk(basic)
     walk(PublicDataView("周国华", "1", "01", dt_date(), "500101", "", "退休", "500101", "", ""))
-    flagged = {why for label, value in dump for why in (unreadable(label),
-                                                        unreadable(value, label)) if why}
+    flagged = {
+        why for label, value in dump for why in (unreadable(label), unreadable(value, label)) if why
+    }
     assert {"ASCII identifier", "bare 6-digit code", "date not in the Chinese format"} <= flagged
     assert unreadable("()") and unreadable("None") and unreadable("Decimal('1.00')")
     assert unreadable("01", "民族") and unreadable("1", "性别")

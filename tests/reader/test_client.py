@@ -360,8 +360,9 @@ def test_block_and_unblock_application_state() -> None:
         client.unblock_application()
 
 
-def test_card_changed_stops_before_the_mac(client: SocialSecurityCardClient,
-                                           recorder: Recorder) -> None:  # fmt: skip
+def test_card_changed_stops_before_the_mac(
+    client: SocialSecurityCardClient, recorder: Recorder
+) -> None:
     with pytest.raises(e.CardChanged):
         client.reload_pin(pin("385912"), expect_card_id="500103D156000005FFFFFFFFFFFFFFFF")
     assert not any(a[:2] in (b"\x00\x84", b"\x80\x5e") for a in recorder.sent)
@@ -430,15 +431,26 @@ def test_outcome_unknown_is_not_retried(card: EmulatedCard, transport: InProcess
 @pytest.mark.parametrize(
     ("sw", "error"),
     [
-        (0x63C2, e.WrongPin), (0x63C0, e.PinBlocked), (0x6983, e.PinBlocked),
-        (0x6985, e.ApplicationBlocked), (0x9303, e.ApplicationPermanentlyBlocked),
-        (0x6988, e.BadMac), (0x6984, e.NoChallenge), (0x6982, e.SecurityNotSatisfied),
-        (0x6A83, e.RecordNotFound), (0x6700, e.WrongLength), (0x6A86, e.UnexpectedStatus),
-        (0x6D00, e.UnexpectedStatus), (0x6E00, e.UnexpectedStatus), (0x6F00, e.UnexpectedStatus),
-        (0x6400, e.PinEntryTimeout), (0x6401, e.PinEntryCancelled), (0x6402, e.PinMismatch),
+        (0x63C2, e.WrongPin),
+        (0x63C0, e.PinBlocked),
+        (0x6983, e.PinBlocked),
+        (0x6985, e.ApplicationBlocked),
+        (0x9303, e.ApplicationPermanentlyBlocked),
+        (0x6988, e.BadMac),
+        (0x6984, e.NoChallenge),
+        (0x6982, e.SecurityNotSatisfied),
+        (0x6A83, e.RecordNotFound),
+        (0x6700, e.WrongLength),
+        (0x6A86, e.UnexpectedStatus),
+        (0x6D00, e.UnexpectedStatus),
+        (0x6E00, e.UnexpectedStatus),
+        (0x6F00, e.UnexpectedStatus),
+        (0x6400, e.PinEntryTimeout),
+        (0x6401, e.PinEntryCancelled),
+        (0x6402, e.PinMismatch),
         (0x6403, e.PinLengthInvalid),
     ],
-)  # fmt: skip
+)
 def test_every_status_word_is_a_typed_error(sw: int, error: type[e.CardError]) -> None:
     def answer_verify(card: EmulatedCard, apdu: bytes) -> bytes:
         if apdu[:2] == b"\x00\x20":

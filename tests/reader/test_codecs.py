@@ -178,7 +178,7 @@ def _values(**changes: bytes | None) -> dict[int, bytes]:
     return values
 
 
-ATR = bytes.fromhex("3B6D0000" "0081544C968684" "500103" "123456")
+ATR = bytes.fromhex("3B6D00000081544C968684500103123456")
 
 
 def test_identity_from_records_name_extension_and_fields() -> None:
@@ -215,10 +215,24 @@ def test_identity_json_has_exactly_card_md_keys() -> None:
     data = ident.to_json_dict()
     assert list(data) == list(JSON_KEYS)
     assert set(data) == {
-        "card_number", "card_id_code", "region_code", "card_type", "spec_version",
-        "init_org", "issue_date", "expiry_date", "birth_date", "ssn", "name", "gender",
-        "ethnicity", "birthplace", "atr_history", "pin_tries_left", "app_state",
-    }  # fmt: skip
+        "card_number",
+        "card_id_code",
+        "region_code",
+        "card_type",
+        "spec_version",
+        "init_org",
+        "issue_date",
+        "expiry_date",
+        "birth_date",
+        "ssn",
+        "name",
+        "gender",
+        "ethnicity",
+        "birthplace",
+        "atr_history",
+        "pin_tries_left",
+        "app_state",
+    }
     assert data["birth_date"] == "1985-07-15"
     assert len(data["card_id_code"]) == 32 and data["card_id_code"].isupper()
     assert len(data["init_org"]) == 24 and len(data["atr_history"]) == 26
@@ -229,10 +243,18 @@ def test_ireadcardbas_has_eleven_fields_each_followed_by_bar() -> None:
     text = ident.ireadcardbas("T0001", "SN42")
     assert text.endswith("|") and text.count("|") == 11
     assert text.split("|")[:-1] == [
-        "500103", "500103198507150012", "A12345674", "500103D15600000512345678ABCDEF01",
-        "欧阳娜娜", "0081544C968684500103123456", "3.00", "20200501", "20300501", "T0001",
+        "500103",
+        "500103198507150012",
+        "A12345674",
+        "500103D15600000512345678ABCDEF01",
+        "欧阳娜娜",
+        "0081544C968684500103123456",
+        "3.00",
+        "20200501",
+        "20300501",
+        "T0001",
         "SN42",
-    ]  # fmt: skip
+    ]
 
 
 def test_atr_history_with_td_bytes_and_garbage() -> None:
@@ -257,7 +279,7 @@ def test_command_cases_and_with_le() -> None:
 
 def test_redacted_hex_hides_pin_data_only() -> None:
     verify = bytes.fromhex("0020000003123456")
-    assert a.redacted_hex(verify) == "00200000" "03" "XXXXXX"
+    assert a.redacted_hex(verify) == "0020000003XXXXXX"
     change = bytes.fromhex("805E010007123456FF654321")
     assert "123456" not in a.redacted_hex(change) and "654321" not in a.redacted_hex(change)
     assert a.redacted_hex(bytes.fromhex("8424000004EDA8E353")).endswith("XXXXXXXX")

@@ -29,7 +29,7 @@ def new_card(**overrides: Any) -> EmulatedCard:
 
 
 def test_atr_matches_card_md_example(card: EmulatedCard) -> None:
-    assert card.atr().hex().upper() == "3B6D0000" "0081544C968684" "500103" "123456"
+    assert card.atr().hex().upper() == "3B6D00000081544C968684500103123456"
 
 
 def test_select_by_aid_answers_611b_then_fci(card: EmulatedCard, apdu: Send) -> None:

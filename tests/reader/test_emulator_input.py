@@ -26,8 +26,21 @@ from reader.sm4mac import derive_card_key, sm4_mac
 from .cardkit import CARD_ID, CHALLENGE, fixed_challenge, make_profile
 
 SELECT_SSSE = "00A404000F7378312E73682EC9E7BBE1B1A3D5CF"
-WEAK = ["123456", "111111", "000000", "999999", "234567", "345678", "654321", "987654",
-        "1234", "4321", "0000", "0123456789", "3210"]  # fmt: skip
+WEAK = [
+    "123456",
+    "111111",
+    "000000",
+    "999999",
+    "234567",
+    "345678",
+    "654321",
+    "987654",
+    "1234",
+    "4321",
+    "0000",
+    "0123456789",
+    "3210",
+]
 NOT_BCD = ["1A3456", "12345A", "FFFFFF", "12F456", "A23456"]
 BAD_LENGTH = ["12", "123F", "12345678901234"]  # 2, 3 and 14 digits
 

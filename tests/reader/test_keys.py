@@ -63,8 +63,9 @@ def test_mac_input_lengths_checked() -> None:
 def test_load_test_keys_in_demo_and_test_mode() -> None:
     for mode in ("demo", "test"):
         provider = load_key_provider("test", mode)
-        assert provider.mac(KeyPurpose.UNBLOCK, CARD, CHALLENGE, bytes.fromhex("8424000004")) \
-            == bytes.fromhex("EDA8E353")
+        assert provider.mac(
+            KeyPurpose.UNBLOCK, CARD, CHALLENGE, bytes.fromhex("8424000004")
+        ) == bytes.fromhex("EDA8E353")
 
 
 def test_production_refuses_test_keys() -> None:

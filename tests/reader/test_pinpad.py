@@ -53,10 +53,7 @@ def test_verify_structure_bytes() -> None:
     template = bytes.fromhex("0020000003FFFFFF")
     structure = verify_structure(template, timeout_s=30)
     assert VERIFY_HEADER.size == 19
-    assert structure.hex().upper() == (
-        "1E1E" "81" "03" "00" "0606" "02" "01" "0408" "00" "000000" "08000000"
-        "0020000003FFFFFF"
-    )
+    assert structure.hex().upper() == ("1E1E81030006060201040800000000080000000020000003FFFFFF")
 
 
 def test_modify_structure_bytes() -> None:
@@ -64,8 +61,7 @@ def test_modify_structure_bytes() -> None:
     structure = modify_structure(template, 0, 4, timeout_s=60)
     assert MODIFY_HEADER.size == 24
     assert structure.hex().upper() == (
-        "3C3C" "81" "03" "00" "00" "04" "0606" "03" "02" "03" "0408" "00" "01" "02" "000000"
-        "0C000000" + template.hex().upper()
+        "3C3C8103000004060603020304080001020000000C000000" + template.hex().upper()
     )
 
 
@@ -94,7 +90,7 @@ class ScriptedReader:
 
 
 def _features() -> bytes:
-    return bytes.fromhex("060442330006" "070442330007")
+    return bytes.fromhex("060442330006070442330007")
 
 
 @pytest.mark.parametrize(
@@ -107,10 +103,15 @@ def test_detect_without_pinpad(reply: bytes | Exception) -> None:
 
 @pytest.mark.parametrize(
     ("sw", "error"),
-    [(b"\x64\x00", e.PinEntryTimeout), (b"\x64\x01", e.PinEntryCancelled),
-     (b"\x64\x02", e.PinMismatch), (b"\x64\x03", e.PinLengthInvalid),
-     (b"\x63\xc1", e.WrongPin), (b"\x69\x83", e.PinBlocked)],
-)  # fmt: skip
+    [
+        (b"\x64\x00", e.PinEntryTimeout),
+        (b"\x64\x01", e.PinEntryCancelled),
+        (b"\x64\x02", e.PinMismatch),
+        (b"\x64\x03", e.PinLengthInvalid),
+        (b"\x63\xc1", e.WrongPin),
+        (b"\x69\x83", e.PinBlocked),
+    ],
+)
 def test_pinpad_status_words(sw: bytes, error: type[Exception]) -> None:
     reader = ScriptedReader({CM_IOCTL_GET_FEATURE_REQUEST: _features(), 0x42330006: sw})
     pad = SecurePinPad.detect(reader)

@@ -32,8 +32,12 @@ def test_minimal_profile_defaults(profile: dict[str, Any]) -> None:
     assert validate_profile(profile) == []
     card = EmulatedCard.from_profile(profile)
     state = card.to_profile()
-    assert (state["pin"], state["pin_tries_max"], state["pin_tries_left"], state["app_state"]) \
-        == ("123456", 3, 3, "ok")
+    assert (state["pin"], state["pin_tries_max"], state["pin_tries_left"], state["app_state"]) == (
+        "123456",
+        3,
+        3,
+        "ok",
+    )
 
 
 @pytest.mark.parametrize(

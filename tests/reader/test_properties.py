@@ -26,8 +26,16 @@ from reader.sm4mac import derive_card_key, sm4_mac
 
 from .cardkit import fixed_challenge, make_profile, pin
 
-PARSERS = [parse_record, parse_tlv_sequence, parse_fci, decode_gbk, decode_ascii, bcd_decode,
-           bcd_date_decode, parse_response]  # fmt: skip
+PARSERS = [
+    parse_record,
+    parse_tlv_sequence,
+    parse_fci,
+    decode_gbk,
+    decode_ascii,
+    bcd_decode,
+    bcd_date_decode,
+    parse_response,
+]
 SELECT = bytes.fromhex("00A404000F7378312E73682EC9E7BBE1B1A3D5CF")
 
 
@@ -45,8 +53,11 @@ def test_feature_and_atr_parsers_never_raise(data: bytes) -> None:
     assert isinstance(atr_history(data), bytes)
 
 
-@given(st.dictionaries(st.sampled_from([1, 2, 3, 4, 5, 6, 7, 8, 9, 0x4E, 10, 11, 12, 13]),
-                       st.binary(max_size=32)))  # fmt: skip
+@given(
+    st.dictionaries(
+        st.sampled_from([1, 2, 3, 4, 5, 6, 7, 8, 9, 0x4E, 10, 11, 12, 13]), st.binary(max_size=32)
+    )
+)
 def test_identity_from_random_records(values: dict[int, bytes]) -> None:
     try:
         ident = identity_from_records(values, b"\x3b\x6d\x00\x00" + bytes(13), 3, "ok")
@@ -74,16 +85,29 @@ def test_card_number_check_char_property(first8: str) -> None:
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(st.lists(st.one_of(
-    st.binary(max_size=24),
-    st.builds(lambda ins, p1, p2, body: bytes((0x00, ins, p1, p2)) + body,
-              st.sampled_from([0xA4, 0xB2, 0x20, 0x84, 0xC0]), st.integers(0, 255),
-              st.integers(0, 255), st.binary(max_size=20)),
-    st.builds(lambda cla, ins, body: bytes((cla, ins, 0, 0)) + body,
-              st.sampled_from([0x80, 0x84]), st.sampled_from([0x5E, 0x24, 0x1E, 0x18]),
-              st.binary(max_size=12)),
-    st.just(SELECT), st.just(bytes.fromhex("0084000008")),
-), max_size=25))  # fmt: skip
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(max_size=24),
+            st.builds(
+                lambda ins, p1, p2, body: bytes((0x00, ins, p1, p2)) + body,
+                st.sampled_from([0xA4, 0xB2, 0x20, 0x84, 0xC0]),
+                st.integers(0, 255),
+                st.integers(0, 255),
+                st.binary(max_size=20),
+            ),
+            st.builds(
+                lambda cla, ins, body: bytes((cla, ins, 0, 0)) + body,
+                st.sampled_from([0x80, 0x84]),
+                st.sampled_from([0x5E, 0x24, 0x1E, 0x18]),
+                st.binary(max_size=12),
+            ),
+            st.just(SELECT),
+            st.just(bytes.fromhex("0084000008")),
+        ),
+        max_size=25,
+    )
+)
 def test_emulator_answers_every_apdu(apdus: list[bytes]) -> None:
     card = EmulatedCard.from_profile(make_profile(), challenge_source=fixed_challenge)
     for apdu in apdus:
@@ -118,16 +142,40 @@ class RandomCard:
 
 _ANSWER = st.one_of(
     st.binary(max_size=40),
-    st.builds(lambda data, sw: data + sw, st.binary(max_size=40),
-              st.sampled_from([b"\x90\x00", b"\x61\x1b", b"\x6c\x05", b"\x62\x83", b"\x63\xc1",
-                               b"\x6a\x83", b"\x69\x85"])),
-)  # fmt: skip
+    st.builds(
+        lambda data, sw: data + sw,
+        st.binary(max_size=40),
+        st.sampled_from(
+            [
+                b"\x90\x00",
+                b"\x61\x1b",
+                b"\x6c\x05",
+                b"\x62\x83",
+                b"\x63\xc1",
+                b"\x6a\x83",
+                b"\x69\x85",
+            ]
+        ),
+    ),
+)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(st.lists(_ANSWER, max_size=30), st.sampled_from(
-    ["read_identity", "pin_tries_left", "verify", "change_pin", "reload_pin", "unblock_pin",
-     "block_application", "unblock_application"]))  # fmt: skip
+@given(
+    st.lists(_ANSWER, max_size=30),
+    st.sampled_from(
+        [
+            "read_identity",
+            "pin_tries_left",
+            "verify",
+            "change_pin",
+            "reload_pin",
+            "unblock_pin",
+            "block_application",
+            "unblock_application",
+        ]
+    ),
+)
 def test_client_survives_any_answers(answers: list[bytes], operation: str) -> None:
     client = SocialSecurityCardClient(RandomCard(answers), SoftwareKeyProvider(TEST_KEYS))
     calls: dict[str, Any] = {
@@ -146,10 +194,15 @@ def test_client_survives_any_answers(answers: list[bytes], operation: str) -> No
         assert "864209" not in str(err) and "975318" not in str(err)
 
 
-@given(st.binary(min_size=8, max_size=8), st.binary(min_size=8, max_size=8),
-       st.sampled_from(list(KeyPurpose)), st.binary(max_size=40))  # fmt: skip
-def test_provider_and_card_agree_on_macs(unique: bytes, challenge: bytes, purpose: KeyPurpose,
-                                         message: bytes) -> None:  # fmt: skip
+@given(
+    st.binary(min_size=8, max_size=8),
+    st.binary(min_size=8, max_size=8),
+    st.sampled_from(list(KeyPurpose)),
+    st.binary(max_size=40),
+)
+def test_provider_and_card_agree_on_macs(
+    unique: bytes, challenge: bytes, purpose: KeyPurpose, message: bytes
+) -> None:
     card_id = bytes.fromhex("500103D156000005") + unique
     provider = SoftwareKeyProvider(TEST_KEYS)
     expected = sm4_mac(derive_card_key(TEST_KEYS[purpose], card_id), challenge, message)
@@ -181,8 +234,10 @@ def test_pin_buffer_keystrokes(keys: list[int | str]) -> None:
 
 
 @settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(st.text(alphabet="0123456789", min_size=6, max_size=6),
-       st.text(alphabet="0123456789", min_size=6, max_size=6))  # fmt: skip
+@given(
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+)
 def test_no_pin_digits_in_errors(real: str, typed: str) -> None:
     card = EmulatedCard.from_profile(make_profile(pin=real, pin_tries_left=1))
     client = SocialSecurityCardClient(InProcessTransport(card))

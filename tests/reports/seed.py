@@ -69,7 +69,8 @@ class Ev:
 class Seeded:
     events: list[Ev] = field(default_factory=list)
     sessions: list[tuple[int, int, dt.datetime, dt.datetime | None]] = field(
-        default_factory=list)  # staff, office, opened, closed
+        default_factory=list
+    )  # staff, office, opened, closed
     forms: list[dict[str, Any]] = field(default_factory=list)
     logins: list[tuple[dt.datetime, int | None, str, str]] = field(default_factory=list)
     loss: list[dict[str, Any]] = field(default_factory=list)
@@ -87,9 +88,18 @@ def _ssn(i: int) -> str:
 def _actor(staff_id: int) -> Actor:
     sid, no, name, office_id, role = STAFF[staff_id - 1]
     office = OFFICES[office_id - 1]
-    return Actor(staff_id=sid, staff_no=no, name=name, role=Role(role), office_id=office_id,
-                 office_code=office[1], office_name=office[2], office_kind=OfficeKind(office[3]),
-                 district_code=office[4], workstation_id=f"WS-{sid:02d}")
+    return Actor(
+        staff_id=sid,
+        staff_no=no,
+        name=name,
+        role=Role(role),
+        office_id=office_id,
+        office_code=office[1],
+        office_name=office[2],
+        office_kind=OfficeKind(office[3]),
+        district_code=office[4],
+        workstation_id=f"WS-{sid:02d}",
+    )
 
 
 def _at(rng: random.Random, *, spread: bool = True) -> dt.datetime:
@@ -104,33 +114,63 @@ def _at(rng: random.Random, *, spread: bool = True) -> dt.datetime:
 def _events(rng: random.Random, holders: int) -> list[Ev]:
     evs: list[Ev] = []
     kinds = [
-        ("record.view", 40), ("password.pin_change", 6), ("password.pin_reset", 4),
+        ("record.view", 40),
+        ("password.pin_change", 6),
+        ("password.pin_reset", 4),
         ("password.pin_unblock", 3),
-        ("loss.written", 8), ("loss.lift", 3), ("card.replacement", 3), ("form.reprint", 2),
-        ("loss.written.refused", 4), ("loss.lift.refused", 3), ("view_records.refused", 2),
-        ("session.open", 10), ("session.end", 10), ("record.reveal_ssn", 2),
+        ("loss.written", 8),
+        ("loss.lift", 3),
+        ("card.replacement", 3),
+        ("form.reprint", 2),
+        ("loss.written.refused", 4),
+        ("loss.lift.refused", 3),
+        ("view_records.refused", 2),
+        ("session.open", 10),
+        ("session.end", 10),
+        ("record.reveal_ssn", 2),
     ]
     for action, n in kinds:
         for _ in range(n):
             staff_id = rng.randint(1, 4)
             office_id = STAFF[staff_id - 1][3]
-            outcome = "refused" if action.endswith(".refused") else (
-                "failed" if action.startswith("password.") and rng.random() < 0.25 else "success")
-            evs.append(Ev(
-                at=_at(rng), staff_id=staff_id, office_id=office_id, action=action,
-                category=rng.choice(CATEGORIES) if action == "record.view" else None,
-                holder_id=rng.randint(1, holders),
-                reason=rng.choice(REASONS) if outcome == "refused" else None,
-                outcome=outcome,
-                details={"confirmed_phone_report": rng.random() < 0.5}
-                if action == "loss.written" else None,
-            ))
+            outcome = (
+                "refused"
+                if action.endswith(".refused")
+                else (
+                    "failed"
+                    if action.startswith("password.") and rng.random() < 0.25
+                    else "success"
+                )
+            )
+            evs.append(
+                Ev(
+                    at=_at(rng),
+                    staff_id=staff_id,
+                    office_id=office_id,
+                    action=action,
+                    category=rng.choice(CATEGORIES) if action == "record.view" else None,
+                    holder_id=rng.randint(1, holders),
+                    reason=rng.choice(REASONS) if outcome == "refused" else None,
+                    outcome=outcome,
+                    details={"confirmed_phone_report": rng.random() < 0.5}
+                    if action == "loss.written"
+                    else None,
+                )
+            )
     for _ in range(5):  # 12333 and the lapse job: no staff, no office
-        evs.append(Ev(_at(rng, spread=False), None, None, "loss.phone_report",
-                      holder_id=rng.randint(1, holders)))
+        evs.append(
+            Ev(
+                _at(rng, spread=False),
+                None,
+                None,
+                "loss.phone_report",
+                holder_id=rng.randint(1, holders),
+            )
+        )
     for _ in range(3):
-        evs.append(Ev(_at(rng, spread=False), None, None, "loss.lapsed",
-                      holder_id=rng.randint(1, holders)))
+        evs.append(
+            Ev(_at(rng, spread=False), None, None, "loss.lapsed", holder_id=rng.randint(1, holders))
+        )
     # Just outside the day, both sides: never counted.
     evs.append(Ev(DAY_START - dt.timedelta(microseconds=1), 1, 1, "record.view", "medical", 1))
     evs.append(Ev(DAY_END, 1, 1, "record.view", "medical", 1))
@@ -145,32 +185,83 @@ def seed(engine: Engine, seed_value: int = 20250304, holders: int = 12) -> Seede
     out = Seeded()
     created = DAY_START - dt.timedelta(days=100)
     with Session(engine) as s, s.begin():
-        s.execute(insert(Office), [dict(id=i, code=c, name=n, kind=k, district_code=d,
-                                        active=True) for i, c, n, k, d in OFFICES])
-        s.execute(insert(Staff), [dict(id=i, staff_no=no, name=n, office_id=o, role=r,
-                                       password_hash="x", must_change_password=False,
-                                       active=True, failed_logins=0, created_at=created)
-                                  for i, no, n, o, r in STAFF])
+        s.execute(
+            insert(Office),
+            [
+                dict(id=i, code=c, name=n, kind=k, district_code=d, active=True)
+                for i, c, n, k, d in OFFICES
+            ],
+        )
+        s.execute(
+            insert(Staff),
+            [
+                dict(
+                    id=i,
+                    staff_no=no,
+                    name=n,
+                    office_id=o,
+                    role=r,
+                    password_hash="x",
+                    must_change_password=False,
+                    active=True,
+                    failed_logins=0,
+                    created_at=created,
+                )
+                for i, no, n, o, r in STAFF
+            ],
+        )
         for i in range(1, holders + 1):
-            h = dict(id=i, ssn=_ssn(i), name=f"参保人{i:02d}", gender="1", ethnicity="01",
-                     birth_date=dt.date(1980 + i % 20, 1, 1), birthplace="500103",
-                     household_district="500103" if i % 3 else "500104",
-                     phone=f"1380000{i:04d}", address=f"重庆市渝中区解放碑{i}号",
-                     status="employed", created_at=created)
+            h = dict(
+                id=i,
+                ssn=_ssn(i),
+                name=f"参保人{i:02d}",
+                gender="1",
+                ethnicity="01",
+                birth_date=dt.date(1980 + i % 20, 1, 1),
+                birthplace="500103",
+                household_district="500103" if i % 3 else "500104",
+                phone=f"1380000{i:04d}",
+                address=f"重庆市渝中区解放碑{i}号",
+                status="employed",
+                created_at=created,
+            )
             out.holders.append(h)
         s.execute(insert(Holder), out.holders)
-        s.execute(insert(Card), [dict(
-            id=i, holder_id=i, card_number=f"A{i:07d}X"[:9], card_id_code=f"{i:032X}",
-            region_code="500100", card_type="3", spec_version="3.00", init_org="0" * 24,
-            state="active", issue_date=dt.date(2020, 1, 1), expiry_date=dt.date(2030, 1, 1),
-            state_changed_at=created) for i in range(1, holders + 1)])
+        s.execute(
+            insert(Card),
+            [
+                dict(
+                    id=i,
+                    holder_id=i,
+                    card_number=f"A{i:07d}X"[:9],
+                    card_id_code=f"{i:032X}",
+                    region_code="500100",
+                    card_type="3",
+                    spec_version="3.00",
+                    init_org="0" * 24,
+                    state="active",
+                    issue_date=dt.date(2020, 1, 1),
+                    expiry_date=dt.date(2030, 1, 1),
+                    state_changed_at=created,
+                )
+                for i in range(1, holders + 1)
+            ],
+        )
     out.events = _events(rng, holders)
     with Session(engine) as s, s.begin():
         for e in out.events:
-            audit.record(s, _actor(e.staff_id) if e.staff_id else None, e.action,
-                         holder_id=e.holder_id, category=e.category, reason=e.reason,
-                         outcome=e.outcome, details=e.details, at=e.at,
-                         workstation=None if e.staff_id else "12333")
+            audit.record(
+                s,
+                _actor(e.staff_id) if e.staff_id else None,
+                e.action,
+                holder_id=e.holder_id,
+                category=e.category,
+                reason=e.reason,
+                outcome=e.outcome,
+                details=e.details,
+                at=e.at,
+                workstation=None if e.staff_id else "12333",
+            )
         cp = audit.checkpoint_day(s, DAY, at=DAY_END + dt.timedelta(minutes=5))
         out.checkpoint = (cp.seq, cp.hash)
     _sessions(engine, rng, out, holders)
@@ -186,20 +277,31 @@ def _sessions(engine: Engine, rng: random.Random, out: Seeded, holders: int) -> 
         staff_id = rng.randint(1, 4)
         office_id = STAFF[staff_id - 1][3]
         opened = _at(rng) - dt.timedelta(minutes=30)
-        closed: dt.datetime | None = opened + dt.timedelta(seconds=rng.randint(30, 1800),
-                                                           microseconds=rng.randint(0, 999999))
+        closed: dt.datetime | None = opened + dt.timedelta(
+            seconds=rng.randint(30, 1800), microseconds=rng.randint(0, 999999)
+        )
         if i == 0:
             closed = None  # still open
         if i == 1:  # opened the evening before, closed after midnight: counted today
-            opened, closed = DAY_START - dt.timedelta(minutes=10), DAY_START + dt.timedelta(
-                minutes=5)
+            opened, closed = (
+                DAY_START - dt.timedelta(minutes=10),
+                DAY_START + dt.timedelta(minutes=5),
+            )
         if i == 2:  # closed the next day: not today
             opened, closed = DAY_END - dt.timedelta(minutes=5), DAY_END + dt.timedelta(minutes=1)
         out.sessions.append((staff_id, office_id, opened, closed))
-        rows.append(dict(holder_id=rng.randint(1, holders), via="card_pin", staff_id=staff_id,
-                         office_id=office_id, workstation=f"WS-{staff_id:02d}",
-                         opened_at=opened, closed_at=closed,
-                         end_reason="done" if closed else None))
+        rows.append(
+            dict(
+                holder_id=rng.randint(1, holders),
+                via="card_pin",
+                staff_id=staff_id,
+                office_id=office_id,
+                workstation=f"WS-{staff_id:02d}",
+                opened_at=opened,
+                closed_at=closed,
+                end_reason="done" if closed else None,
+            )
+        )
     with engine.begin() as conn:
         conn.execute(insert(HolderSessionRow), rows)
 
@@ -212,9 +314,18 @@ def _forms(engine: Engine, out: Seeded) -> None:
     for seq in range(1, 6):
         plan.append((1, "500103-YB", seq, "loss_registration", yesterday, 0, yesterday, 1))
     for seq in (6, 7, 9, 10, 12):
-        plan.append((1, "500103-YB", seq, "loss_registration" if seq % 2 else
-                     "replacement_application", today + dt.timedelta(minutes=seq), 0,
-                     today, 2))
+        plan.append(
+            (
+                1,
+                "500103-YB",
+                seq,
+                "loss_registration" if seq % 2 else "replacement_application",
+                today + dt.timedelta(minutes=seq),
+                0,
+                today,
+                2,
+            )
+        )
     # office 2: 1..3 today, no gap
     for seq in (1, 2, 3):
         plan.append((2, "500104-YB", seq, "password_reset", today, 0, today, 3))
@@ -229,9 +340,18 @@ def _forms(engine: Engine, out: Seeded) -> None:
             reprint_count, last = 2, today + dt.timedelta(hours=2)
         if (office_id, seq) == (1, 3):  # reprinted yesterday: not today
             reprint_count, last = 1, yesterday
-        row = dict(id=n + 1, serial=f"{code}-2025-{seq:06d}", kind=kind, office_id=office_id,
-                   year=2025, sequence=seq, staff_id=staff_id, issued_at=issued,
-                   reprint_count=reprint_count, last_printed_at=last)
+        row = dict(
+            id=n + 1,
+            serial=f"{code}-2025-{seq:06d}",
+            kind=kind,
+            office_id=office_id,
+            year=2025,
+            sequence=seq,
+            staff_id=staff_id,
+            issued_at=issued,
+            reprint_count=reprint_count,
+            last_printed_at=last,
+        )
         rows.append(row)
     out.forms = rows
     with engine.begin() as conn:
@@ -250,23 +370,42 @@ def _logins(engine: Engine, out: Seeded) -> None:
     ]
     out.logins = plan
     with engine.begin() as conn:
-        conn.execute(insert(StaffLoginEvent), [
-            dict(at=at, staff_id=sid, staff_no_tried=no, workstation="WS-01", outcome=o)
-            for at, sid, no, o in plan])
+        conn.execute(
+            insert(StaffLoginEvent),
+            [
+                dict(at=at, staff_id=sid, staff_no_tried=no, workstation="WS-01", outcome=o)
+                for at, sid, no, o in plan
+            ],
+        )
 
 
 def _loss(engine: Engine, out: Seeded) -> None:
     plan = [  # card/holder, state, hours until deadline
-        (1, "open", 5), (2, "open", 30), (3, "open", 70), (4, "open", 200), (5, "open", -3),
-        (6, "confirmed", 10), (7, "lapsed", -50), (9, "open", 47),
+        (1, "open", 5),
+        (2, "open", 30),
+        (3, "open", 70),
+        (4, "open", 200),
+        (5, "open", -3),
+        (6, "confirmed", 10),
+        (7, "lapsed", -50),
+        (9, "open", 47),
     ]
     rows = []
     for n, (hid, state, hours) in enumerate(plan):
         deadline = NOW + dt.timedelta(hours=hours)
-        rows.append(dict(id=n + 1, card_id=hid, holder_id=hid, channel="phone",
-                         kind="written" if state == "confirmed" else "temporary", state=state,
-                         reported_at=deadline - dt.timedelta(days=15), deadline_at=deadline,
-                         office_id=1 if state == "confirmed" else None))
+        rows.append(
+            dict(
+                id=n + 1,
+                card_id=hid,
+                holder_id=hid,
+                channel="phone",
+                kind="written" if state == "confirmed" else "temporary",
+                state=state,
+                reported_at=deadline - dt.timedelta(days=15),
+                deadline_at=deadline,
+                office_id=1 if state == "confirmed" else None,
+            )
+        )
     out.loss = rows
     with engine.begin() as conn:
         conn.execute(insert(LossReport), rows)

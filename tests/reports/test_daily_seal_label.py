@@ -26,9 +26,7 @@ def _daily(engine: Engine) -> DailyReport:
     return report
 
 
-def test_daily_report_labels_the_checkpoint_as_the_day_seal(
-    engine: Engine, seeded: Seeded
-) -> None:
+def test_daily_report_labels_the_checkpoint_as_the_day_seal(engine: Engine, seeded: Seeded) -> None:
     assert seeded.checkpoint is not None
     with engine.connect() as conn:
         kind = conn.scalar(select(AuditCheckpoint.kind).where(AuditCheckpoint.day == DAY))
@@ -53,4 +51,3 @@ def test_daily_report_labels_a_legacy_checkpoint_as_an_event() -> None:
     assert _checkpoint_text(legacy) == f"事件序号 41  哈希 (前 12 位) {'ab' * 6}"
     sealed = dataclasses.replace(legacy, checkpoint_kind="seal")
     assert _checkpoint_text(sealed) == f"封存编号 41  封存哈希 (前 12 位) {'ab' * 6}"
-

@@ -26,8 +26,9 @@ def test_L2_lapsing_report_shows_past_deadline_reports_as_lapsed_not_lapsing(
     engine: Engine, seeded: Seeded
 ) -> None:
     report = _report(engine, 2)
-    overdue = sorted(r["holder_id"] for r in seeded.loss
-                     if r["state"] == "open" and r["deadline_at"] <= NOW)
+    overdue = sorted(
+        r["holder_id"] for r in seeded.loss if r["state"] == "open" and r["deadline_at"] <= NOW
+    )
     assert overdue  # the seed holds one open phone report 3 hours past its deadline
     names = [f"参保人{h:02d}" for h in overdue]
     assert all(r.deadline_at > NOW for r in report.rows)
@@ -47,8 +48,9 @@ def test_L2_lapsing_report_shows_past_deadline_reports_as_lapsed_not_lapsing(
 def test_L2_report_stops_listing_a_report_the_moment_its_deadline_passes(
     engine: Engine, seeded: Seeded
 ) -> None:
-    first = min(r["deadline_at"] for r in seeded.loss
-                if r["state"] == "open" and r["deadline_at"] > NOW)
+    first = min(
+        r["deadline_at"] for r in seeded.loss if r["state"] == "open" and r["deadline_at"] > NOW
+    )
     with read_only_connection(engine) as conn:
         before = build(conn, LapsingRequest(days=2), now=first - dt.timedelta(seconds=1))
         after = build(conn, LapsingRequest(days=2), now=first)

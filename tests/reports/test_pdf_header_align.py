@@ -15,8 +15,9 @@ from reports.pdf import render_pdf
 
 class _Counts:
     def rendered(self) -> Rendered:
-        table = Table("业务笔数", ("业务名称", "办理笔数"),
-                      (("密码解锁", 12345), ("解除挂失", 67890)))  # fmt: skip
+        table = Table(
+            "业务笔数", ("业务名称", "办理笔数"), (("密码解锁", 12345), ("解除挂失", 67890))
+        )
         return Rendered("社会保障卡业务日报", (("日期", "2026-12-07"),), (table,))
 
     def csv_columns(self) -> Sequence[str]:

@@ -35,8 +35,7 @@ from tests.services.conftest import (  # noqa: F401 - fixtures used by name
 from tests.services.test_cases import card_session, id_session
 
 AS_OF = dt.date(2025, 3, 10)
-LEVELS = ["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied",
-          "very_dissatisfied"]  # fmt: skip
+LEVELS = ["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"]
 
 
 @pytest.fixture
@@ -54,10 +53,15 @@ def _independent_counts(engine: Engine, today: dt.date) -> dict[str, dict[str, i
     with engine.connect() as conn:
         offices = dict(conn.execute(select(Office.id, Office.code)).all())
         rated = dict(conn.execute(select(CaseRating.case_id, CaseRating.level)).all())
-        followups = {case_id: (closed, due) for case_id, closed, due in conn.execute(
-            select(CaseFollowUp.case_id, CaseFollowUp.closed_at, CaseFollowUp.due_date))}
+        followups = {
+            case_id: (closed, due)
+            for case_id, closed, due in conn.execute(
+                select(CaseFollowUp.case_id, CaseFollowUp.closed_at, CaseFollowUp.due_date)
+            )
+        }
         all_cases = conn.execute(
-            select(ServiceCase.id, ServiceCase.office_id, ServiceCase.closed_at)).all()
+            select(ServiceCase.id, ServiceCase.office_id, ServiceCase.closed_at)
+        ).all()
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for case_id, office_id, closed_at in all_cases:
         if closed_at is None:
@@ -78,8 +82,25 @@ def test_E4_csv_per_office_rows_equal_counts_made_independently(
     demo_city: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "rating.csv"
-    assert main(["report", "rating", "--from", "2025-01-01", "--to", "2025-03-10",
-                 "--format", "csv", "--out", str(out), "--db", demo_city]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "report",
+                "rating",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-03-10",
+                "--format",
+                "csv",
+                "--out",
+                str(out),
+                "--db",
+                demo_city,
+            ]
+        )
+        == 0
+    )
     engine = db.create_engine_for(demo_city)
     try:
         expected = _independent_counts(engine, shanghai_today())
@@ -106,17 +127,22 @@ def test_E4_csv_per_office_rows_equal_counts_made_independently(
     assert int(total["办结件数"]) == sum(w["closed"] for w in expected.values())
     # The demo shows every kind: poor ratings, open follow-ups and closed ones.
     assert sum(w.get("open", 0) for w in expected.values()) > 0
-    assert sum(w.get("dissatisfied", 0) + w.get("very_dissatisfied", 0)
-               for w in expected.values()) > sum(w.get("open", 0) for w in expected.values())
+    assert sum(
+        w.get("dissatisfied", 0) + w.get("very_dissatisfied", 0) for w in expected.values()
+    ) > sum(w.get("open", 0) for w in expected.values())
 
 
 def test_E4_figures_of_cases_rated_through_the_services(demo_url: str) -> None:  # noqa: F811
     clock = Clock()
     ctx = make_ctx(demo_url, clock)
     clerk = actor_for(ctx, "YB500103-01")
-    answers = [RatingAnswer(RatingLevel.VERY_SATISFIED), RatingAnswer(RatingLevel.BASIC),
-               RatingAnswer(RatingLevel.VERY_DISSATISFIED, (RatingReason.EFFICIENCY,),
-                            "解释不清楚"), None, None]  # fmt: skip
+    answers = [
+        RatingAnswer(RatingLevel.VERY_SATISFIED),
+        RatingAnswer(RatingLevel.BASIC),
+        RatingAnswer(RatingLevel.VERY_DISSATISFIED, (RatingReason.EFFICIENCY,), "解释不清楚"),
+        None,
+        None,
+    ]
     numbers = []
     for answer in answers:
         session = card_session(ctx)
@@ -132,12 +158,22 @@ def test_E4_figures_of_cases_rated_through_the_services(demo_url: str) -> None: 
     assert isinstance(engine, Engine)
     try:
         with read_only_connection(engine) as conn:
-            report = build_rating_report(conn, dt.date(2025, 3, 10), dt.date(2025, 3, 10),
-                                         office_code="500103-YB", now=clock.now)  # fmt: skip
-            later = build_rating_report(conn, dt.date(2025, 3, 1), dt.date(2025, 3, 31),
-                                        now=dt.datetime(2025, 4, 2, tzinfo=dt.UTC))
-            daily = build_daily_report(conn, dt.date(2025, 3, 10), staff_no="YB500103-01",
-                                       now=clock.now)  # fmt: skip
+            report = build_rating_report(
+                conn,
+                dt.date(2025, 3, 10),
+                dt.date(2025, 3, 10),
+                office_code="500103-YB",
+                now=clock.now,
+            )
+            later = build_rating_report(
+                conn,
+                dt.date(2025, 3, 1),
+                dt.date(2025, 3, 31),
+                now=dt.datetime(2025, 4, 2, tzinfo=dt.UTC),
+            )
+            daily = build_daily_report(
+                conn, dt.date(2025, 3, 10), staff_no="YB500103-01", now=clock.now
+            )
     finally:
         engine.dispose()
     t = report.total
@@ -168,9 +204,11 @@ def test_E4_staff_and_office_scope(demo_city: str) -> None:
         with read_only_connection(engine) as conn:
             city = build_rating_report(conn, dt.date(2025, 1, 1), AS_OF)
             one = build_rating_report(conn, dt.date(2025, 1, 1), AS_OF, office_code="500103-YB")
-            staff_office = dict(conn.execute(
-                select(Staff.staff_no, Office.code).join(Office, Office.id == Staff.office_id)
-            ).all())  # fmt: skip
+            staff_office = dict(
+                conn.execute(
+                    select(Staff.staff_no, Office.code).join(Office, Office.id == Staff.office_id)
+                ).all()
+            )
     finally:
         engine.dispose()
     assert sum(r.closed for r in city.by_office) == city.total.closed

@@ -57,8 +57,9 @@ class World:
 def build_world(url: str, holders: int = 3) -> World:
     engine = db.create_engine_for(url, lock_timeout_ms=5000)
     settings = Settings(mode="test", four_eyes=False, office_code="500103-YB")
-    ctx = ServiceContext(db.session_factory(engine), settings,
-                         SoftwareKeyProvider(TEST_KEYS), clock=lambda: NOW)  # fmt: skip
+    ctx = ServiceContext(
+        db.session_factory(engine), settings, SoftwareKeyProvider(TEST_KEYS), clock=lambda: NOW
+    )
     hasher = PasswordHasher(time_cost=1, memory_cost=8192)
     world = World(engine, ctx, {})
     with ctx.session_factory() as s:
@@ -68,30 +69,66 @@ def build_world(url: str, holders: int = 3) -> World:
             s.add(offices[code])
         s.flush()
         for key, no, code, role in STAFF:
-            staff = Staff(staff_no=no, name=key, office_id=offices[code].id, role=role.value,
-                          password_hash=hasher.hash(STAFF_PASSWORD), must_change_password=False)
+            staff = Staff(
+                staff_no=no,
+                name=key,
+                office_id=offices[code].id,
+                role=role.value,
+                password_hash=hasher.hash(STAFF_PASSWORD),
+                must_change_password=False,
+            )
             s.add(staff)
             s.flush()
             office = offices[code]
-            world.actors[key] = Actor(staff.id, no, key, role, office.id, code, office.name,
-                                      OfficeKind(office.kind), office.district_code,
-                                      "WS-" + key)  # fmt: skip
+            world.actors[key] = Actor(
+                staff.id,
+                no,
+                key,
+                role,
+                office.id,
+                code,
+                office.name,
+                OfficeKind(office.kind),
+                office.district_code,
+                "WS-" + key,
+            )
         for n in range(1, holders + 1):
             ssn = ssn_for(n)
-            holder = Holder(ssn=ssn, name=f"持卡人{n:03d}", gender="1", ethnicity="01",
-                            birth_date=dt.date(1980, 1, 1), birthplace="500103",
-                            household_district="500103", phone=f"1388325{n:04d}",
-                            address=f"重庆市渝中区测试路{n}号", status="employed")
+            holder = Holder(
+                ssn=ssn,
+                name=f"持卡人{n:03d}",
+                gender="1",
+                ethnicity="01",
+                birth_date=dt.date(1980, 1, 1),
+                birthplace="500103",
+                household_district="500103",
+                phone=f"1388325{n:04d}",
+                address=f"重庆市渝中区测试路{n}号",
+                status="employed",
+            )
             s.add(holder)
             s.flush()
-            s.add(Card(holder_id=holder.id, card_number=card_number(n),
-                       card_id_code=f"500103D156000005{n:016X}", region_code="500103",
-                       card_type="3", spec_version="3.00", init_org="500000000000000000000001",
-                       issue_date=dt.date(2020, 5, 1), expiry_date=dt.date(2030, 5, 1),
-                       state="active"))  # fmt: skip
-            s.add(ServicePassword(holder_id=holder.id,
-                                  password_hash=hasher.hash(SERVICE_PASSWORD),
-                                  must_change=False))  # fmt: skip
+            s.add(
+                Card(
+                    holder_id=holder.id,
+                    card_number=card_number(n),
+                    card_id_code=f"500103D156000005{n:016X}",
+                    region_code="500103",
+                    card_type="3",
+                    spec_version="3.00",
+                    init_org="500000000000000000000001",
+                    issue_date=dt.date(2020, 5, 1),
+                    expiry_date=dt.date(2030, 5, 1),
+                    state="active",
+                )
+            )
+            s.add(
+                ServicePassword(
+                    holder_id=holder.id,
+                    password_hash=hasher.hash(SERVICE_PASSWORD),
+                    must_change=False,
+                )
+            )
             s.flush()
             world.holders[n] = (holder.id, ssn)
         s.commit()

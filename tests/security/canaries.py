@@ -38,8 +38,10 @@ def bcd(digits: str) -> bytes:
 
 
 def _hashes(name: str, raw: bytes) -> list[Needle]:
-    return [Needle(name, f"{algo}-hex", hashlib.new(algo, raw).hexdigest().encode(), True)
-            for algo in ("sha256", "sha1", "md5")]  # fmt: skip
+    return [
+        Needle(name, f"{algo}-hex", hashlib.new(algo, raw).hexdigest().encode(), True)
+        for algo in ("sha256", "sha1", "md5")
+    ]
 
 
 def digit_needles(name: str, digits: str) -> list[Needle]:
@@ -102,10 +104,13 @@ def text_needles(name: str, value: str) -> list[Needle]:
 def pair_needles(name: str, old: str, new: str) -> list[Needle]:
     """The data field of one CHANGE PIN: ``old FF new``."""
     data = bcd(old) + b"\xff" + bcd(new)
-    return [Needle(name, "apdu-change-data-raw", data, False),
-            Needle(name, "apdu-change-data-hex", data.hex().encode(), True),
-            Needle(name, "apdu-change-data-hex-spaced",
-                   " ".join(f"{b:02x}" for b in data).encode(), True)]  # fmt: skip
+    return [
+        Needle(name, "apdu-change-data-raw", data, False),
+        Needle(name, "apdu-change-data-hex", data.hex().encode(), True),
+        Needle(
+            name, "apdu-change-data-hex-spaced", " ".join(f"{b:02x}" for b in data).encode(), True
+        ),
+    ]
 
 
 @dataclass
@@ -129,8 +134,9 @@ class Haystacks:
             for needle in needles:
                 if binary and needle.text_only:
                     continue
-                hay, pattern = (folded, needle.pattern.lower()) if needle.fold else (
-                    blob, needle.pattern)  # fmt: skip
+                hay, pattern = (
+                    (folded, needle.pattern.lower()) if needle.fold else (blob, needle.pattern)
+                )
                 at = hay.find(pattern)
                 if at >= 0:
                     hits.append((place, needle, at))

@@ -27,9 +27,11 @@ def defence_triggers(conn: Connection) -> list[str]:
     """Names of the protective triggers present (both back ends), sorted."""
     if conn.dialect.name == "sqlite":
         return sorted(str(n) for n in conn.execute(text(_SQLITE_TRIGGERS)).scalars())
-    rows = conn.execute(text(
-        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE '%\\_refuse\\_%'"
-    )).scalars()  # fmt: skip
+    rows = conn.execute(
+        text(
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE '%\\_refuse\\_%'"
+        )
+    ).scalars()
     return sorted(str(n) for n in rows)
 
 

@@ -24,8 +24,14 @@ def main(url: str, start: int) -> None:
 
         def one(n: int = n) -> int:
             with UnitOfWork(factory) as uow:
-                event = audit.record(uow, None, "fault.kill9", details={"n": n},
-                                     workstation="WS-KILL9", reason=f"写入 {n}")  # fmt: skip
+                event = audit.record(
+                    uow,
+                    None,
+                    "fault.kill9",
+                    details={"n": n},
+                    workstation="WS-KILL9",
+                    reason=f"写入 {n}",
+                )
                 uow.commit()
                 return event.seq
 

@@ -89,10 +89,12 @@ class Setup:
 
     def loss(self, ssn: str, **changes: Any) -> written_reports.WrittenLossInput:
         values: dict[str, Any] = dict(
-            contact_phone="13883251234", loss_date=dt.date(2026, 3, 8),
-            loss_place="轨道交通2号线较场口站", circumstances="乘车时钱包被盗",
+            contact_phone="13883251234",
+            loss_date=dt.date(2026, 3, 8),
+            loss_place="轨道交通2号线较场口站",
+            circumstances="乘车时钱包被盗",
             id_document=manual_doc(ssn),
-        )  # fmt: skip
+        )
         values.update(changes)
         return written_reports.WrittenLossInput(**values)
 
@@ -157,7 +159,11 @@ ENTRY_POINTS: dict[str, Entry] = {
         s.ctx, s.sup, j, "新同事", "500103-YB", "subcenter_staff"
     ),
     "staff_accounts.add_staff.name": lambda s, j: staff_accounts.add_staff(
-        s.ctx, s.sup, f"YB500103-{uuid.uuid4().int % 90 + 10}", j, "500103-YB",
+        s.ctx,
+        s.sup,
+        f"YB500103-{uuid.uuid4().int % 90 + 10}",
+        j,
+        "500103-YB",
         "subcenter_staff",
     ),
     "staff_accounts.add_staff.office_code": lambda s, j: staff_accounts.add_staff(
@@ -295,8 +301,9 @@ def test_the_control_inputs_are_accepted_so_refusals_are_about_the_input(setup: 
 
 def test_a_duplicate_staff_number_is_a_typed_refusal_without_the_hash(setup: Setup) -> None:
     with pytest.raises(ServiceError) as info:
-        staff_accounts.add_staff(setup.ctx, setup.sup, "YB500103-01", "重复", "500103-YB",
-                                 "subcenter_staff")  # fmt: skip
+        staff_accounts.add_staff(
+            setup.ctx, setup.sup, "YB500103-01", "重复", "500103-YB", "subcenter_staff"
+        )
     message = str(info.value)
     assert "工号" in message and "argon2" not in message and "$" not in message
     assert info.value.__cause__ is None or "argon2" not in str(info.value.__cause__)

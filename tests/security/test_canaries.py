@@ -158,12 +158,26 @@ def debug_log(tmp_path: Path) -> Iterator[tuple[Path, logging.FileHandler]]:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     names = set(logging.root.manager.loggerDict) | {
-        "sqlalchemy", "sqlalchemy.engine", "sqlalchemy.engine.Engine", "sqlalchemy.pool",
-        "sqlalchemy.orm", "sqlalchemy.dialects", "psycopg", "psycopg.pool", "argon2",
-        "counter_app", "reader", "forms", "reports", "reportlab", "pypdf", "py.warnings",
-    }  # fmt: skip
-    saved = {name: (logging.getLogger(name).level, logging.getLogger(name).disabled)
-             for name in names}  # fmt: skip
+        "sqlalchemy",
+        "sqlalchemy.engine",
+        "sqlalchemy.engine.Engine",
+        "sqlalchemy.pool",
+        "sqlalchemy.orm",
+        "sqlalchemy.dialects",
+        "psycopg",
+        "psycopg.pool",
+        "argon2",
+        "counter_app",
+        "reader",
+        "forms",
+        "reports",
+        "reportlab",
+        "pypdf",
+        "py.warnings",
+    }
+    saved = {
+        name: (logging.getLogger(name).level, logging.getLogger(name).disabled) for name in names
+    }
     root_level = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
@@ -197,11 +211,18 @@ class Run:
     steps: int = 0
 
     def client(self, transport: Any) -> SocialSecurityCardClient:
-        return SocialSecurityCardClient(transport, self.world.ctx.key_provider,
-                                        apdu_trace=self.trace.append)  # fmt: skip
+        return SocialSecurityCardClient(
+            transport, self.world.ctx.key_provider, apdu_trace=self.trace.append
+        )
 
-    def step(self, name: str, fn: Callable[[], Any], expect: type[BaseException] | None = None,
-             *, screen: bool = False) -> Any:  # fmt: skip
+    def step(
+        self,
+        name: str,
+        fn: Callable[[], Any],
+        expect: type[BaseException] | None = None,
+        *,
+        screen: bool = False,
+    ) -> Any:
         """Run one workflow step; keep its result or its exception (both are searched).
         ``screen``: the result *is* a one-time value for the person's screen (a bare
         ``str``), so its repr is not searched (``OneTimePassword`` hides its value)."""
@@ -262,10 +283,12 @@ def _doc(world: World, key: str) -> IdDocument:
     return manual_doc(world.holders[key].ssn)
 
 
-def _card(run: Run, key: str, pin_name: str, pad: dict[str, str] | None = None,
-          **overrides: Any) -> tuple[EmulatedCard, InProcessTransport]:  # fmt: skip
-    card = EmulatedCard.from_profile(run.world.profile(key, pin=PINS.get(pin_name, pin_name),
-                                                       **overrides))  # fmt: skip
+def _card(
+    run: Run, key: str, pin_name: str, pad: dict[str, str] | None = None, **overrides: Any
+) -> tuple[EmulatedCard, InProcessTransport]:
+    card = EmulatedCard.from_profile(
+        run.world.profile(key, pin=PINS.get(pin_name, pin_name), **overrides)
+    )
     return card, InProcessTransport(card, pinpad=pad_typing(pad) if pad else None)
 
 
@@ -387,8 +410,9 @@ def change_workflows(run: Run) -> None:
     def change(old: str, new1: str, new2: str, client: Any,
                id_number: str | None = w.holders["h001"].ssn) -> Any:  # fmt: skip  # RULES P4
         document = manual_doc(id_number) if id_number is not None else None
-        return lambda: pin_change.change_pin(ctx, clerk, session, client, pin(old), pin(new1),
-                                            pin(new2), document)  # fmt: skip
+        return lambda: pin_change.change_pin(
+            ctx, clerk, session, client, pin(old), pin(new1), pin(new2), document
+        )
 
     client = run.client(transport)
     run.step("change, wrong old PIN", change("wrong_pin", "new_pin", "new_pin", client), WrongPin)
@@ -797,8 +821,9 @@ def phone_workflows(run: Run) -> None:
     run.one_time["service_new"] = "58203917"  # the holder's own, set at that use: a canary too
     run.step(
         "phone report with the one-time password, setting a new one",
-        lambda: phone_reports.report_loss_by_phone(ctx, w.holders["h010"].ssn, otp.value,
-                                                   run.one_time["service_new"]),
+        lambda: phone_reports.report_loss_by_phone(
+            ctx, w.holders["h010"].ssn, otp.value, run.one_time["service_new"]
+        ),
     )
 
 
@@ -845,11 +870,20 @@ def _audit_place(run: Run, haystacks: Haystacks) -> int:
         rows = s.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
         for row in rows:
             content = audit.event_content(
-                seq=row.seq, at=row.at, staff_id=row.staff_id, office_id=row.office_id,
-                workstation=row.workstation, action=row.action, category=row.category,
-                holder_id=row.holder_id, card_id=row.card_id, reason=row.reason,
-                outcome=row.outcome, details=row.details, prev_hash=row.prev_hash,
-            )  # fmt: skip
+                seq=row.seq,
+                at=row.at,
+                staff_id=row.staff_id,
+                office_id=row.office_id,
+                workstation=row.workstation,
+                action=row.action,
+                category=row.category,
+                holder_id=row.holder_id,
+                card_id=row.card_id,
+                reason=row.reason,
+                outcome=row.outcome,
+                details=row.details,
+                prev_hash=row.prev_hash,
+            )
             haystacks.add("audit canonical content", audit.canonical_json(content))
         assert audit.verify_chain(s).ok
         return len(rows)
@@ -860,8 +894,9 @@ def _sqlite_files(url: str, haystacks: Haystacks, when: str) -> None:
     for suffix in ("", "-wal", "-shm"):
         file = Path(str(path) + suffix)
         if file.exists():
-            haystacks.add(f"sqlite file{suffix or ' (main)'}, pool {when}", file.read_bytes(),
-                          binary=True)  # fmt: skip
+            haystacks.add(
+                f"sqlite file{suffix or ' (main)'}, pool {when}", file.read_bytes(), binary=True
+            )
     if when == "open":  # WAL mode: the write-ahead log is searched too
         assert len(haystacks.places[f"sqlite file-wal, pool {when}"][0]) > 0
 
@@ -874,8 +909,17 @@ def _sqlite_places(url: str, haystacks: Haystacks) -> None:
 
 def _pg_places(pg_server: Any, url: str, haystacks: Haystacks) -> None:
     dbname = url.split("@/", 1)[1].split("?", 1)[0]
-    argv = [str(pg_server.bindir / "pg_dump"), "-h", str(pg_server.socket_dir),
-            "-p", str(pg_server.port), "-U", "postgres", "--no-owner", dbname]  # fmt: skip
+    argv = [
+        str(pg_server.bindir / "pg_dump"),
+        "-h",
+        str(pg_server.socket_dir),
+        "-p",
+        str(pg_server.port),
+        "-U",
+        "postgres",
+        "--no-owner",
+        dbname,
+    ]
     if pg_server.run_as:
         argv = ["runuser", "-u", pg_server.run_as, "--", *argv]
     dump = subprocess.run(argv, capture_output=True, check=True, timeout=120, cwd="/")
@@ -919,8 +963,13 @@ _REDACTED = {
 def _check_trace_redacted(trace: list[str]) -> dict[str, int]:
     counts = {name: sum(1 for line in trace if rx.match(line)) for name, rx in _REDACTED.items()}
     assert all(counts.values()), counts
-    secret = [line for line in trace if re.match(r"^> (\[PIN pad\] )?(0020|805E|8424)", line)
-              and len(line.split()[-1]) > 10 and "XX" not in line]  # fmt: skip
+    secret = [
+        line
+        for line in trace
+        if re.match(r"^> (\[PIN pad\] )?(0020|805E|8424)", line)
+        and len(line.split()[-1]) > 10
+        and "XX" not in line
+    ]
     assert not secret, secret
     return counts
 
@@ -985,7 +1034,8 @@ def test_canaries_never_leak(
 
     # The search can fail: each encoding of a canary written into the same capture is found.
     probe = [n for n in needles if n.canary == "card_pin"] + [
-        n for n in needles if n.canary == "service_password"]  # fmt: skip
+        n for n in needles if n.canary == "service_password"
+    ]
     size = log_path.stat().st_size
     selfcheck = logging.getLogger("counter_app.selfcheck")
     for needle in probe:

@@ -19,13 +19,25 @@ def _seed(url: str) -> None:
     engine = db.create_engine_for(url)
     try:
         with db.session_factory(engine)() as s:
-            office = Office(code="500103-YB", name="渝中区医疗保险分中心",
-                            kind=OfficeKind.DISTRICT_SUBCENTER.value, district_code="500103")
+            office = Office(
+                code="500103-YB",
+                name="渝中区医疗保险分中心",
+                kind=OfficeKind.DISTRICT_SUBCENTER.value,
+                district_code="500103",
+            )
             s.add(office)
             s.flush()
-            s.add(Staff(staff_no="YB500103-01", name="甲", office_id=office.id,
-                        role="subcenter_staff", password_hash="x", must_change_password=False))
-            s.commit()  # fmt: skip
+            s.add(
+                Staff(
+                    staff_no="YB500103-01",
+                    name="甲",
+                    office_id=office.id,
+                    role="subcenter_staff",
+                    password_hash="x",
+                    must_change_password=False,
+                )
+            )
+            s.commit()
     finally:
         engine.dispose()
 
@@ -43,26 +55,60 @@ def test_duplicate_staff_number_is_a_message_without_the_hash(
     migrated_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _seed(migrated_url)
-    code = main(["staff", "--db", migrated_url, "add", "YB500103-01", "--name", "乙",
-                 "--office", "500103-YB", "--role", "subcenter_staff"])  # fmt: skip
+    code = main(
+        [
+            "staff",
+            "--db",
+            migrated_url,
+            "add",
+            "YB500103-01",
+            "--name",
+            "乙",
+            "--office",
+            "500103-YB",
+            "--role",
+            "subcenter_staff",
+        ]
+    )
     err = _assert_clean_refusal(capsys, code)
     assert "工号已被" in err
 
 
 @pytest.mark.parametrize(
     ("staff_no", "name", "expected"),
-    [("YB500103-02\u202e", "乙", "工号"), ("", "乙", "工号"), ("YB 02", "乙", "工号"),
-     ("YB500103-02", "乙\x00", "姓名"), ("YB500103-02", "\u200b乙", "第1个字符"),
-     ("YB500103-02", "乙" * 26, "最多25个字"),
-     ("YB500103-02", "乙'; DROP TABLE staff;--", "姓名")],  # fmt: skip
+    [
+        ("YB500103-02\u202e", "乙", "工号"),
+        ("", "乙", "工号"),
+        ("YB 02", "乙", "工号"),
+        ("YB500103-02", "乙\x00", "姓名"),
+        ("YB500103-02", "\u200b乙", "第1个字符"),
+        ("YB500103-02", "乙" * 26, "最多25个字"),
+        ("YB500103-02", "乙'; DROP TABLE staff;--", "姓名"),
+    ],
 )
 def test_staff_add_validates_number_and_name(
-    migrated_url: str, capsys: pytest.CaptureFixture[str], staff_no: str, name: str,
+    migrated_url: str,
+    capsys: pytest.CaptureFixture[str],
+    staff_no: str,
+    name: str,
     expected: str,
 ) -> None:
     _seed(migrated_url)
-    code = main(["staff", "--db", migrated_url, "add", staff_no, "--name", name,
-                 "--office", "500103-YB", "--role", "subcenter_staff"])  # fmt: skip
+    code = main(
+        [
+            "staff",
+            "--db",
+            migrated_url,
+            "add",
+            staff_no,
+            "--name",
+            name,
+            "--office",
+            "500103-YB",
+            "--role",
+            "subcenter_staff",
+        ]
+    )
     err = _assert_clean_refusal(capsys, code)
     assert expected in err
     engine = db.create_engine_for(migrated_url)

@@ -26,8 +26,12 @@ from tests.services_b.conftest import build_world
 
 AUDIT_TABLES = ("audit_events", "audit_checkpoints", "audit_seals", "audit_seal_heads")
 UNDELETABLE = (
-    "loss_reports", "form_documents", "form_contents", "audit_chain_head", "audit_chains",
-)  # fmt: skip
+    "loss_reports",
+    "form_documents",
+    "form_contents",
+    "audit_chain_head",
+    "audit_chains",
+)
 #: Revision 0007 (RULES E1-E3): ratings are append-only, cases and follow-ups undeletable.
 CASE_APPEND_ONLY = ("case_ratings",)
 CASE_UNDELETABLE = ("service_cases", "case_followups")
@@ -36,8 +40,10 @@ SQLITE_TRIGGERS = sorted(
     [f"{t}_refuse_{op}" for t in (*AUDIT_TABLES, *CASE_APPEND_ONLY) for op in ("update", "delete")]
     + [f"{t}_refuse_delete" for t in (*UNDELETABLE, *CASE_UNDELETABLE)]
 )
-PG_TRIGGERS = sorted(f"{t}_refuse_change" for t in (*AUDIT_TABLES, *UNDELETABLE,
-                                                     *CASE_APPEND_ONLY, *CASE_UNDELETABLE))
+PG_TRIGGERS = sorted(
+    f"{t}_refuse_change"
+    for t in (*AUDIT_TABLES, *UNDELETABLE, *CASE_APPEND_ONLY, *CASE_UNDELETABLE)
+)
 
 
 @pytest.fixture
@@ -80,9 +86,12 @@ def _one_loss_report(url: str) -> None:
     try:
         h = world.holders["h001"]
         details = written_reports.WrittenLossInput(
-            "13883251234", dt.date(2026, 3, 1), "解放碑", "乘车时遗失",
+            "13883251234",
+            dt.date(2026, 3, 1),
+            "解放碑",
+            "乘车时遗失",
             manual_doc(h.ssn),
-        )  # fmt: skip
+        )
         result = written_reports.register_written_loss(
             world.ctx, world.actors["yb103"], h.holder_id, details, "defences-0001"
         )
@@ -102,22 +111,34 @@ def test_app_role_is_not_superuser_and_owns_nothing(
     with engine.connect() as conn:
         me = conn.execute(text("SELECT current_user")).scalar_one()
         assert me.startswith("counter_ws_")
-        rows = conn.execute(text(
-            "SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolbypassrls, rolreplication"
-            " FROM pg_roles WHERE rolname IN (current_user, :group)"
-        ), {"group": APP_ROLE}).all()  # fmt: skip
+        rows = conn.execute(
+            text(
+                "SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolbypassrls, rolreplication"
+                " FROM pg_roles WHERE rolname IN (current_user, :group)"
+            ),
+            {"group": APP_ROLE},
+        ).all()
         assert {r.rolname for r in rows} == {me, APP_ROLE}
         for row in rows:
             assert not any(row[1:]), row
-        assert conn.execute(text("SELECT pg_has_role(current_user, :g, 'USAGE')"),
-                            {"g": APP_ROLE}).scalar_one()  # fmt: skip
-        owned = conn.execute(text(
-            "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
-            "WHERE r.rolname IN (current_user, :g)"), {"g": APP_ROLE}).scalar_one()  # fmt: skip
+        assert conn.execute(
+            text("SELECT pg_has_role(current_user, :g, 'USAGE')"), {"g": APP_ROLE}
+        ).scalar_one()
+        owned = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+                "WHERE r.rolname IN (current_user, :g)"
+            ),
+            {"g": APP_ROLE},
+        ).scalar_one()
         assert owned == 0
-        owned_schemas = conn.execute(text(
-            "SELECT count(*) FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner "
-            "WHERE r.rolname IN (current_user, :g)"), {"g": APP_ROLE}).scalar_one()  # fmt: skip
+        owned_schemas = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner "
+                "WHERE r.rolname IN (current_user, :g)"
+            ),
+            {"g": APP_ROLE},
+        ).scalar_one()
         assert owned_schemas == 0
         # Not the owner of the tables: it cannot switch the triggers off.
     error = _refused(engine, "ALTER TABLE audit_events DISABLE TRIGGER USER")
@@ -126,14 +147,22 @@ def test_app_role_is_not_superuser_and_owns_nothing(
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("table", AUDIT_TABLES)
-@pytest.mark.parametrize("statement", [
-    "UPDATE {t} SET hash = hash", "DELETE FROM {t}", "TRUNCATE {t}",
-    "TRUNCATE {t} CASCADE",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE {t} SET hash = hash",
+        "DELETE FROM {t}",
+        "TRUNCATE {t}",
+        "TRUNCATE {t} CASCADE",
+    ],
+)
 def test_app_role_cannot_change_audit(
-    pg_head_url: str, app_login_url: str, engine_factory: list[Engine], table: str,
+    pg_head_url: str,
+    app_login_url: str,
+    engine_factory: list[Engine],
+    table: str,
     statement: str,
-) -> None:  # fmt: skip
+) -> None:
     owner = _engine(engine_factory, pg_head_url)
     _append_events(owner)
     with owner.begin() as conn:
@@ -150,9 +179,12 @@ def test_app_role_cannot_change_audit(
 @pytest.mark.parametrize("table", ["loss_reports", "form_documents", "form_contents"])
 @pytest.mark.parametrize("statement", ["DELETE FROM {t}", "TRUNCATE {t}", "TRUNCATE {t} CASCADE"])
 def test_app_role_cannot_delete_reports_or_forms(
-    pg_head_url: str, app_login_url: str, engine_factory: list[Engine], table: str,
+    pg_head_url: str,
+    app_login_url: str,
+    engine_factory: list[Engine],
+    table: str,
     statement: str,
-) -> None:  # fmt: skip
+) -> None:
     _one_loss_report(app_login_url)  # made by the application role itself
     app = _engine(engine_factory, app_login_url)
     error = _refused(app, statement.format(t=table))
@@ -200,30 +232,49 @@ def test_every_table_is_granted_as_designed(pg_head_url: str, engine_factory: li
         )
         assert tables == set(Base.metadata.tables) | {"alembic_version"}
         for table in sorted(tables):
-            held = {p for p in privileges if conn.execute(
-                text("SELECT has_table_privilege(:r, :t, :p)"),
-                {"r": APP_ROLE, "t": table, "p": p}).scalar_one()}  # fmt: skip
+            held = {
+                p
+                for p in privileges
+                if conn.execute(
+                    text("SELECT has_table_privilege(:r, :t, :p)"),
+                    {"r": APP_ROLE, "t": table, "p": p},
+                ).scalar_one()
+            }
             assert held == special.get(table, {"SELECT", "INSERT", "UPDATE"}), table
-        sequences = list(conn.execute(text(
-            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
-        )).scalars())  # fmt: skip
+        sequences = list(
+            conn.execute(
+                text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+            ).scalars()
+        )
         assert sequences
         for seq in sequences:
-            assert conn.execute(text("SELECT has_sequence_privilege(:r, :s, 'USAGE')"),
-                                {"r": APP_ROLE, "s": seq}).scalar_one(), seq  # fmt: skip
+            assert conn.execute(
+                text("SELECT has_sequence_privilege(:r, :s, 'USAGE')"), {"r": APP_ROLE, "s": seq}
+            ).scalar_one(), seq
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_events SET reason = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events",
-    "UPDATE audit_checkpoints SET hash = hash", "DELETE FROM audit_checkpoints",
-    "DELETE FROM audit_chain_head", "DELETE FROM loss_reports", "TRUNCATE loss_reports CASCADE",
-    "UPDATE audit_seals SET hash = hash", "DELETE FROM audit_seal_heads",
-    "TRUNCATE audit_seals CASCADE",
-    "DELETE FROM audit_chains", "TRUNCATE audit_chains",
-    "DELETE FROM form_documents", "TRUNCATE form_documents CASCADE",
-    "TRUNCATE holders CASCADE",  # cascades to loss_reports and audit-adjacent tables
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET reason = 'x'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+        "UPDATE audit_checkpoints SET hash = hash",
+        "DELETE FROM audit_checkpoints",
+        "DELETE FROM audit_chain_head",
+        "DELETE FROM loss_reports",
+        "TRUNCATE loss_reports CASCADE",
+        "UPDATE audit_seals SET hash = hash",
+        "DELETE FROM audit_seal_heads",
+        "TRUNCATE audit_seals CASCADE",
+        "DELETE FROM audit_chains",
+        "TRUNCATE audit_chains",
+        "DELETE FROM form_documents",
+        "TRUNCATE form_documents CASCADE",
+        "TRUNCATE holders CASCADE",  # cascades to loss_reports and audit-adjacent tables
+    ],
+)
 def test_triggers_refuse_the_owner_too(
     pg_head_url: str, engine_factory: list[Engine], statement: str
 ) -> None:
@@ -258,11 +309,13 @@ def test_pg_downgrade_removes_defences(pg_head_url: str, engine_factory: list[En
             text("SELECT count(*) FROM pg_proc WHERE proname = 'counter_refuse_change'")
         ).scalar_one()
         assert functions == 0
-        role_exists = conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = :g"),
-                                   {"g": APP_ROLE}).scalar_one()  # fmt: skip
+        role_exists = conn.execute(
+            text("SELECT count(*) FROM pg_roles WHERE rolname = :g"), {"g": APP_ROLE}
+        ).scalar_one()
         if role_exists:  # kept for the other databases of the cluster; nothing granted here
-            assert not conn.execute(text("SELECT has_table_privilege(:g, 'cards', 'SELECT')"),
-                                    {"g": APP_ROLE}).scalar_one()  # fmt: skip
+            assert not conn.execute(
+                text("SELECT has_table_privilege(:g, 'cards', 'SELECT')"), {"g": APP_ROLE}
+            ).scalar_one()
     owner.dispose()
     db.upgrade(pg_head_url)
     with owner.connect() as conn:
@@ -286,14 +339,23 @@ def test_pg_suspend_defences_is_local_to_the_transaction(
 # --------------------------------------------------------------------------- SQLite
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_events SET reason = 'x'", "UPDATE audit_events SET hash = hash WHERE seq = 2",
-    "DELETE FROM audit_events", "DELETE FROM audit_events WHERE seq = 3",
-    "UPDATE audit_checkpoints SET hash = hash", "DELETE FROM audit_checkpoints",
-    "DELETE FROM audit_chain_head", "UPDATE audit_seals SET hash = hash",
-    "DELETE FROM audit_seals", "UPDATE audit_seal_heads SET hash = hash",
-    "DELETE FROM audit_seal_heads", "DELETE FROM audit_chains",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET reason = 'x'",
+        "UPDATE audit_events SET hash = hash WHERE seq = 2",
+        "DELETE FROM audit_events",
+        "DELETE FROM audit_events WHERE seq = 3",
+        "UPDATE audit_checkpoints SET hash = hash",
+        "DELETE FROM audit_checkpoints",
+        "DELETE FROM audit_chain_head",
+        "UPDATE audit_seals SET hash = hash",
+        "DELETE FROM audit_seals",
+        "UPDATE audit_seal_heads SET hash = hash",
+        "DELETE FROM audit_seal_heads",
+        "DELETE FROM audit_chains",
+    ],
+)
 def test_sqlite_triggers_refuse_audit_changes(
     sqlite_head_url: str, engine_factory: list[Engine], statement: str
 ) -> None:

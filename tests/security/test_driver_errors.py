@@ -35,9 +35,15 @@ def engine(migrated_url: str) -> Iterator[Engine]:
 
 def holder(ssn: str = SSN, **changes: object) -> Holder:
     values: dict[str, object] = dict(
-        ssn=ssn, name="王建国", gender="1", ethnicity="01", birth_date=dt.date(1980, 1, 1),
-        birthplace="500103", household_district="500103", status="employed",
-    )  # fmt: skip
+        ssn=ssn,
+        name="王建国",
+        gender="1",
+        ethnicity="01",
+        birth_date=dt.date(1980, 1, 1),
+        birthplace="500103",
+        household_district="500103",
+        status="employed",
+    )
     values.update(changes)
     return Holder(**values)
 
@@ -69,8 +75,14 @@ def test_a_data_error_does_not_quote_the_value(engine: Engine, backend: str) -> 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("name", "王\x00建国"), ("name", "王\u202e建国"), ("address", "测试路\u200b1号"),
-     ("name", "王\ud800"), ("address", "地" * 201), ("phone", "1" * 21)],  # fmt: skip
+    [
+        ("name", "王\x00建国"),
+        ("name", "王\u202e建国"),
+        ("address", "测试路\u200b1号"),
+        ("name", "王\ud800"),
+        ("address", "地" * 201),
+        ("phone", "1" * 21),
+    ],
 )
 def test_the_storage_guard_refuses_junk_on_both_back_ends(
     engine: Engine, field: str, value: str
@@ -100,17 +112,26 @@ def test_the_storage_guard_lets_ordinary_text_through(engine: Engine) -> None:
     factory = db.session_factory(engine)
     with factory() as s:
         s.add(holder(address="重庆市渝中区解放碑步行街8号\n2单元", name="阿依古丽·买买提"))
-        s.add(Office(code="500199-YB", name="O'Brien & 测试；DROP TABLE", kind="district_subcenter",
-                     district_code="500103"))  # fmt: skip
+        s.add(
+            Office(
+                code="500199-YB",
+                name="O'Brien & 测试；DROP TABLE",
+                kind="district_subcenter",
+                district_code="500103",
+            )
+        )
         s.commit()
     with factory() as s:
         assert s.scalars(select(Holder.address)).one() == "重庆市渝中区解放碑步行街8号\n2单元"
 
 
-@pytest.mark.parametrize(("value", "refused_on"), [
-    ("\x00" + SSN, {"postgresql"}),  # SQLite compares a NUL-bearing string without complaint
-    (SSN + "\udc80", {"sqlite", "postgresql"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "refused_on"),
+    [
+        ("\x00" + SSN, {"postgresql"}),  # SQLite compares a NUL-bearing string without complaint
+        (SSN + "\udc80", {"sqlite", "postgresql"}),
+    ],
+)
 def test_a_query_with_nul_or_a_lone_surrogate_is_a_typed_error(
     engine: Engine, backend: str, value: str, refused_on: set[str]
 ) -> None:

@@ -48,23 +48,43 @@ from reader.records import decode_ascii, decode_gbk, parse_fci, parse_record, pa
 TODAY = dt.date(2026, 3, 10)
 CHALLENGE = bytes.fromhex("0102030405060708")
 PROFILE: dict[str, Any] = {
-    "card_number": "A12345674", "card_id_code": "500103D15600000512345678ABCDEF01",
-    "card_type": "3", "spec_version": "3.00", "init_org": "500000000000000000000001",
-    "issue_date": "2020-05-01", "expiry_date": "2030-05-01", "birth_date": "1985-07-15",
-    "ssn": "500103198507150012", "name": "张三", "gender": "1", "ethnicity": "01",
-    "birthplace": "500103", "pin": "123456", "pin_tries_max": 3, "pin_tries_left": 3,
+    "card_number": "A12345674",
+    "card_id_code": "500103D15600000512345678ABCDEF01",
+    "card_type": "3",
+    "spec_version": "3.00",
+    "init_org": "500000000000000000000001",
+    "issue_date": "2020-05-01",
+    "expiry_date": "2030-05-01",
+    "birth_date": "1985-07-15",
+    "ssn": "500103198507150012",
+    "name": "张三",
+    "gender": "1",
+    "ethnicity": "01",
+    "birthplace": "500103",
+    "pin": "123456",
+    "pin_tries_max": 3,
+    "pin_tries_left": 3,
     "app_state": "ok",
-}  # fmt: skip
+}
 KNOWN_SW1 = {0x90, 0x61, 0x62, 0x63, 0x67, 0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x93}
 
 BYTE_PARSERS: list[Callable[[bytes], object]] = [
-    parse_record, parse_tlv_sequence, parse_fci, decode_gbk, decode_ascii, bcd_decode,
-    bcd_date_decode, parse_response,
-]  # fmt: skip
+    parse_record,
+    parse_tlv_sequence,
+    parse_fci,
+    decode_gbk,
+    decode_ascii,
+    bcd_decode,
+    bcd_date_decode,
+    parse_response,
+]
 VALIDATORS: list[Callable[[str], object]] = [
-    lambda s: parse_id_number(s, TODAY), validate_name, normalise_name, validate_phone,
+    lambda s: parse_id_number(s, TODAY),
+    validate_name,
+    normalise_name,
+    validate_phone,
     check_card_number,
-]  # fmt: skip
+]
 
 
 def _has_han(text: str) -> bool:
@@ -108,11 +128,31 @@ def test_card_parser_errors_carry_a_message(data: bytes, parser: Callable[[bytes
 
 # Text that looks almost right: digits in both widths, X, separators, the name dots and their
 # look-alikes, bidi and control characters, extension-B Han.
-_NEAR = st.text(st.sampled_from(
-    list("0123456789Xx０１２３４５６７８９Ｘｘ -·•・.。()+#转")
-    + ["\u00b7", "\u2027", "\u30fb", "\u200b", "\u200e", "\u202e", "\u2066", "\u0000", "\u0007",
-       "\t", "\u3000", "张", "三", "\U00020000", "\U0002a6d6", "A", "é"]
-), max_size=40)  # fmt: skip
+_NEAR = st.text(
+    st.sampled_from(
+        list("0123456789Xx０１２３４５６７８９Ｘｘ -·•・.。()+#转")
+        + [
+            "\u00b7",
+            "\u2027",
+            "\u30fb",
+            "\u200b",
+            "\u200e",
+            "\u202e",
+            "\u2066",
+            "\u0000",
+            "\u0007",
+            "\t",
+            "\u3000",
+            "张",
+            "三",
+            "\U00020000",
+            "\U0002a6d6",
+            "A",
+            "é",
+        ]
+    ),
+    max_size=40,
+)
 
 
 @given(st.one_of(st.text(max_size=60), _NEAR), st.sampled_from(range(len(VALIDATORS))))

@@ -50,9 +50,12 @@ def _conninfo(world: World) -> str:
 
 def _details(world: World, key: str) -> written_reports.WrittenLossInput:
     return written_reports.WrittenLossInput(
-        "13883251234", dt.date(2026, 3, 1), "解放碑", "乘车时遗失",
+        "13883251234",
+        dt.date(2026, 3, 1),
+        "解放碑",
+        "乘车时遗失",
         manual_doc(world.holders[key].ssn),
-    )  # fmt: skip
+    )
 
 
 def _written(
@@ -82,9 +85,13 @@ def _waiting_backend(admin: psycopg.Connection[Any], deadline_s: float = 20.0) -
     """The pid of the one backend of this database waiting for a lock."""
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
-        pids = [r[0] for r in admin.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()").fetchall()]  # fmt: skip
+        pids = [
+            r[0]
+            for r in admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            ).fetchall()
+        ]
         if len(pids) == 1:
             return int(pids[0])
         time.sleep(0.02)
@@ -105,20 +112,28 @@ def _state(world: World, key: str) -> dict[str, Any]:
     with world.session() as s:
         return {
             "card": s.scalar(select(Card.state).where(Card.id == card_id)),
-            "reports": s.scalar(select(func.count()).select_from(LossReport)
-                                .where(LossReport.card_id == card_id)),
-            "forms": s.scalar(select(func.count()).select_from(FormDocument)
-                              .where(FormDocument.card_id == card_id)),
+            "reports": s.scalar(
+                select(func.count()).select_from(LossReport).where(LossReport.card_id == card_id)
+            ),
+            "forms": s.scalar(
+                select(func.count())
+                .select_from(FormDocument)
+                .where(FormDocument.card_id == card_id)
+            ),
             "keys": s.scalar(select(func.count()).select_from(IdempotencyKey)),
-            "events": s.scalar(select(func.count()).select_from(AuditEvent)
-                               .where(AuditEvent.card_id == card_id)),
-        }  # fmt: skip
+            "events": s.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.card_id == card_id)
+            ),
+        }
 
 
 def _hold_chain(conn: psycopg.Connection[Any], chain: str) -> None:
     """Lock ``chain``'s head row in ``conn``'s open transaction (created if missing)."""
-    conn.execute("INSERT INTO audit_chains (name, last_seq, last_hash) VALUES (%s, 0, %s) "
-                 "ON CONFLICT (name) DO NOTHING", (chain, audit.genesis_of(chain)))  # fmt: skip
+    conn.execute(
+        "INSERT INTO audit_chains (name, last_seq, last_hash) VALUES (%s, 0, %s) "
+        "ON CONFLICT (name) DO NOTHING",
+        (chain, audit.genesis_of(chain)),
+    )
     conn.commit()
     conn.execute("SELECT * FROM audit_chains WHERE name = %s FOR UPDATE", (chain,))
 
@@ -168,8 +183,9 @@ def test_frozen_workstation_row_lock_times_out(pg_world: World) -> None:
     key = "h002"
     frozen = psycopg.connect(_conninfo(world))
     try:
-        frozen.execute("SELECT * FROM cards WHERE id = %s FOR UPDATE",
-                       (world.holders[key].card_id,))  # fmt: skip
+        frozen.execute(
+            "SELECT * FROM cards WHERE id = %s FOR UPDATE", (world.holders[key].card_id,)
+        )
         before = _state(world, key)
         started = time.monotonic()
         with pytest.raises(ConcurrentChange) as info:

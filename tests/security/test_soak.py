@@ -35,10 +35,21 @@ def test_nothing_acknowledged_is_lost_under_backend_kills_and_a_restart(
         pytest.skip("PostgreSQL server binaries not found")
     out = tmp_path / "soak.json"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "soak.py"), "--seconds", str(SECONDS),
-         "--workers", str(WORKERS), "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=220,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "soak.py"),
+            "--seconds",
+            str(SECONDS),
+            "--workers",
+            str(WORKERS),
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=220,
+    )
     assert out.exists(), proc.stderr[-4000:]
     summary = json.loads(out.read_text())
     assert summary["problems"] == [], summary["problems"][:20]

@@ -34,8 +34,12 @@ def _start(url: str, start: int) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.security.sqlite_writer", url, str(start)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "ready", proc.stderr and proc.stderr.read()
     return proc
@@ -86,12 +90,16 @@ def _kill_rounds(url: str, kills: int, seed: int) -> tuple[int, dict[int, int]]:
 def test_sqlite_survives_kill9_in_write_loop(sqlite_head_url: str) -> None:
     total, acked = _kill_rounds(sqlite_head_url, KILLS, seed=20261122)
     assert len(acked) > 0
-    print(f"sqlite kill -9: {KILLS} kills, {len(acked)} acknowledged writes, {total} rows, "
-          "integrity ok, chain ok")  # fmt: skip
+    print(
+        f"sqlite kill -9: {KILLS} kills, {len(acked)} acknowledged writes, {total} rows, "
+        "integrity ok, chain ok"
+    )
 
 
 @pytest.mark.slow
 def test_sqlite_survives_many_kill9(sqlite_head_url: str) -> None:
     total, acked = _kill_rounds(sqlite_head_url, SLOW_KILLS, seed=8)
-    print(f"sqlite kill -9 (slow): {SLOW_KILLS} kills, {len(acked)} acknowledged writes, "
-          f"{total} rows, integrity ok, chain ok")  # fmt: skip
+    print(
+        f"sqlite kill -9 (slow): {SLOW_KILLS} kills, {len(acked)} acknowledged writes, "
+        f"{total} rows, integrity ok, chain ok"
+    )

@@ -28,9 +28,13 @@ def remote_workstation(
     crt, key = pki.issue_workstation(WORKSTATION, OFFICE)
     city = start_city(pki, db_url, **server_settings)
     settings = remote_settings(
-        workstation_id=WORKSTATION, office_code=OFFICE, server_url=city.base_url,
-        client_cert=str(crt), client_key=str(key), server_ca=str(pki.ca_cert),
-    ).replace(reader_name="emulator")  # fmt: skip
+        workstation_id=WORKSTATION,
+        office_code=OFFICE,
+        server_url=city.base_url,
+        client_cert=str(crt),
+        client_key=str(key),
+        server_ca=str(pki.ca_cert),
+    ).replace(reader_name="emulator")
 
     def stop() -> None:
         city.server.stop()

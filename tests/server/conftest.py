@@ -90,8 +90,12 @@ class City:
         return f"https://127.0.0.1:{self.config.port}"
 
     def connection(self, workstation: str) -> ServerConnection:
-        return ServerConnection(self.base_url, self.pki.workstation_cert(workstation),
-                                self.pki.workstation_key(workstation), self.pki.ca_cert)
+        return ServerConnection(
+            self.base_url,
+            self.pki.workstation_cert(workstation),
+            self.pki.workstation_key(workstation),
+            self.pki.ca_cert,
+        )
 
     def services(self, workstation: str) -> RemoteServices:
         return RemoteServices(self.connection(workstation))
@@ -99,8 +103,12 @@ class City:
 
 def start_city(pki: Pki, url: str, **settings: Any) -> City:
     base = Settings(mode="test", db_url=url, office_code="500103-YB", workstation_id="SERVER")
-    config = ServerConfig(settings=base.replace(**settings), pki_dir=pki.root,
-                          token_secret=secrets.token_bytes(32), port=_free_port())
+    config = ServerConfig(
+        settings=base.replace(**settings),
+        pki_dir=pki.root,
+        token_secret=secrets.token_bytes(32),
+        port=_free_port(),
+    )
     parts, release = build_parts(config)
     thread = ServerThread(build_server(config, parts))
     thread.start()

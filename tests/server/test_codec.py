@@ -26,9 +26,17 @@ def _wire(value: object) -> object:
 
 
 def test_dataclasses_enums_dates_decimals_bytes_survive_the_wire() -> None:
-    session = HolderSession(session_id=7, holder_id=3, card_id=None, via=SessionVia.ID_DOCUMENT,
-                            card_id_code=None, opened_at=dt.datetime(2025, 3, 10, 2, tzinfo=dt.UTC),
-                            staff_id=5, office_id=2, card_number="A12424866")  # fmt: skip
+    session = HolderSession(
+        session_id=7,
+        holder_id=3,
+        card_id=None,
+        via=SessionVia.ID_DOCUMENT,
+        card_id_code=None,
+        opened_at=dt.datetime(2025, 3, 10, 2, tzinfo=dt.UTC),
+        staff_id=5,
+        office_id=2,
+        card_number="A12424866",
+    )
     value = {
         "session": session,
         "doc": manual_doc("500103196803150310"),

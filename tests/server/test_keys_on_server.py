@@ -50,9 +50,16 @@ def test_mac_is_made_for_the_operation_the_server_allowed(city: City) -> None:
 
 
 def _ask(connection, ticket: str, purpose: KeyPurpose, card: bytes, command: bytes) -> None:  # type: ignore[no-untyped-def]
-    connection.post(KEYS_PATH, {"ticket": ticket, "purpose": purpose.value,
-                                "card_id_code": card.hex(), "challenge": CHALLENGE.hex(),
-                                "message": command.hex()})  # fmt: skip
+    connection.post(
+        KEYS_PATH,
+        {
+            "ticket": ticket,
+            "purpose": purpose.value,
+            "card_id_code": card.hex(),
+            "challenge": CHALLENGE.hex(),
+            "message": command.hex(),
+        },
+    )
 
 
 def test_no_mac_without_a_ticket_or_for_another_card_purpose_or_workstation(city: City) -> None:

@@ -121,17 +121,28 @@ def test_staff_lockout_is_counted_on_the_server(city: City, sql) -> None:  # typ
 
 
 def test_audit_records_the_actor_and_workstation_the_server_authenticated(
-    city: City, sql  # type: ignore[no-untyped-def]
+    city: City,
+    sql,  # type: ignore[no-untyped-def]
 ) -> None:
     services = city.services("WS-B")
     login = services.login(*CLERK)
     # A client that claims to be the card center's admin at another workstation:
-    forged = Actor(staff_id=1, staff_no="KZX500000-05", name="x", role=Role.ADMIN,
-                   office_id=1, office_code="500000-KZX", office_name="x",
-                   office_kind=OfficeKind(login.actor.office_kind.value),
-                   district_code=None, workstation_id="WS-FORGED")  # fmt: skip
-    services.connection.post(CALL_PATH.format(method="find_holders"),
-                             {"args": encode([forged, HOLDER_SSN]), "kwargs": encode({})})
+    forged = Actor(
+        staff_id=1,
+        staff_no="KZX500000-05",
+        name="x",
+        role=Role.ADMIN,
+        office_id=1,
+        office_code="500000-KZX",
+        office_name="x",
+        office_kind=OfficeKind(login.actor.office_kind.value),
+        district_code=None,
+        workstation_id="WS-FORGED",
+    )
+    services.connection.post(
+        CALL_PATH.format(method="find_holders"),
+        {"args": encode([forged, HOLDER_SSN]), "kwargs": encode({})},
+    )
     rows = sql(
         "SELECT e.workstation, s.staff_no FROM audit_events e JOIN staff s"
         " ON s.id = e.staff_id ORDER BY e.seq DESC LIMIT 1"

@@ -65,8 +65,9 @@ def test_typed_errors_arrive_as_the_same_class_with_the_same_message(city: City)
     actor = remote.login(*CLERK).actor
     local = _inprocess(city)
     # A validator's refusal (name without birth date) and a service's refusal (ID mismatch).
-    error, _ = _same_refusal(lambda: remote.find_holders(actor, "王建国"),
-                             lambda: local.find_holders(actor, "王建国"))  # fmt: skip
+    error, _ = _same_refusal(
+        lambda: remote.find_holders(actor, "王建国"), lambda: local.find_holders(actor, "王建国")
+    )
     assert isinstance(error, ValidationError) and "出生日期" in str(error)
     holder_id = remote.find_holders(actor, HOLDER_SSN)[0].holder_id
     wrong = manual_doc(OTHER_SSN)
@@ -78,14 +79,20 @@ def test_typed_errors_arrive_as_the_same_class_with_the_same_message(city: City)
 
 
 def test_written_loss_report_through_the_server_is_audited_from_the_servers_view(
-    city: City, sql  # type: ignore[no-untyped-def]
+    city: City,
+    sql,  # type: ignore[no-untyped-def]
 ) -> None:
     remote = city.services("WS-C")
     actor = remote.login(*CLERK).actor
     holder_id = remote.find_holders(actor, HOLDER_SSN)[0].holder_id
     document = manual_doc(HOLDER_SSN)
-    details = WrittenLossInput(contact_phone="13883251234", loss_date=dt.date(2025, 3, 9),
-                               loss_place="解放碑", circumstances="遗失", id_document=document)
+    details = WrittenLossInput(
+        contact_phone="13883251234",
+        loss_date=dt.date(2025, 3, 9),
+        loss_place="解放碑",
+        circumstances="遗失",
+        id_document=document,
+    )
     result = remote.register_written_loss(actor, holder_id, details, "rpc-written-0001")
     assert result.serial and not result.already_done
     assert result.form_key == b""  # the form-signing key stays on the server
@@ -93,11 +100,17 @@ def test_written_loss_report_through_the_server_is_audited_from_the_servers_view
     assert pdf.startswith(b"%PDF")
     again = remote.register_written_loss(actor, holder_id, details, "rpc-written-0001")
     assert again.already_done and again.serial == result.serial
-    [(state,)] = sql("SELECT c.state FROM cards c JOIN holders h ON h.id = c.holder_id"
-                     " WHERE h.ssn = :ssn AND c.state <> 'cancelled'", ssn=HOLDER_SSN)  # fmt: skip
+    [(state,)] = sql(
+        "SELECT c.state FROM cards c JOIN holders h ON h.id = c.holder_id"
+        " WHERE h.ssn = :ssn AND c.state <> 'cancelled'",
+        ssn=HOLDER_SSN,
+    )
     assert state == "lost"
-    rows = sql("SELECT e.workstation FROM audit_events e WHERE e.action LIKE 'loss.%'"
-               " AND e.holder_id = :h", h=holder_id)  # fmt: skip
+    rows = sql(
+        "SELECT e.workstation FROM audit_events e WHERE e.action LIKE 'loss.%'"
+        " AND e.holder_id = :h",
+        h=holder_id,
+    )
     assert rows and {r[0] for r in rows} == {"WS-C"}
 
 
@@ -111,7 +124,8 @@ def test_card_methods_do_not_travel_whole_only_their_server_halves(city: City) -
 
 
 def test_initial_password_must_be_changed_before_any_work_on_the_server(
-    city: City, sql  # type: ignore[no-untyped-def]
+    city: City,
+    sql,  # type: ignore[no-untyped-def]
 ) -> None:
     sql("UPDATE staff SET must_change_password = true WHERE staff_no = :no", no=CLERK[0])
     remote = city.services("WS-A")

@@ -28,8 +28,10 @@ def as_server(server_login_url: str) -> Iterator[Engine]:
 
 def _card_of(engine: Engine, key: str) -> tuple[int, str]:
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT id, state FROM cards WHERE card_number = :n"),
-                           {"n": fixed_holder(key).card_number}).one()  # fmt: skip
+        row = conn.execute(
+            text("SELECT id, state FROM cards WHERE card_number = :n"),
+            {"n": fixed_holder(key).card_number},
+        ).one()
     return int(row[0]), str(row[1])
 
 
@@ -37,23 +39,30 @@ def test_server_role_may_not_update_or_delete_the_audit_trail(as_server: Engine)
     with as_server.connect() as conn:
         for table in AUDIT_TABLES:
             for privilege in ("UPDATE", "DELETE", "TRUNCATE"):
-                allowed = conn.execute(text("SELECT has_table_privilege(:t, :p)"),
-                                       {"t": table, "p": privilege}).scalar_one()  # fmt: skip
+                allowed = conn.execute(
+                    text("SELECT has_table_privilege(:t, :p)"), {"t": table, "p": privilege}
+                ).scalar_one()
                 assert allowed is False, (table, privilege)
-            assert conn.execute(text("SELECT has_table_privilege(:t, 'INSERT')"),
-                                {"t": table}).scalar_one() is True  # fmt: skip
+            assert (
+                conn.execute(
+                    text("SELECT has_table_privilege(:t, 'INSERT')"), {"t": table}
+                ).scalar_one()
+                is True
+            )
         with pytest.raises(DBAPIError) as refused:
             conn.execute(text("UPDATE audit_events SET reason = 'rewritten'"))
         assert refused.value.orig.sqlstate == "42501"  # type: ignore[union-attr]
 
 
-LIFT_REPORT = ("UPDATE loss_reports SET state = 'lifted' WHERE card_id = :c"
-               " AND state IN ('open', 'confirmed')")
+LIFT_REPORT = (
+    "UPDATE loss_reports SET state = 'lifted' WHERE card_id = :c AND state IN ('open', 'confirmed')"
+)
 ACTIVATE_CARD = "UPDATE cards SET state = 'active' WHERE id = :c"
 
 
 @pytest.mark.parametrize(
-    "statements", [(LIFT_REPORT, ACTIVATE_CARD), (LIFT_REPORT,), (ACTIVATE_CARD,)],
+    "statements",
+    [(LIFT_REPORT, ACTIVATE_CARD), (LIFT_REPORT,), (ACTIVATE_CARD,)],
     ids=["both", "report-only", "card-only"],
 )
 def test_silent_lift_is_refused_for_the_server_role(
@@ -77,7 +86,8 @@ _FORGED_EVENT = (
 
 
 def test_a_state_change_needs_an_audit_event_of_that_card(
-    as_server: Engine, sql  # type: ignore[no-untyped-def]
+    as_server: Engine,
+    sql,  # type: ignore[no-untyped-def]
 ) -> None:
     card_id, _ = _card_of(as_server, "active_default_pin")
     other_id, _ = _card_of(as_server, "active_changed_pin")
@@ -95,18 +105,23 @@ def test_a_state_change_needs_an_audit_event_of_that_card(
 
 
 def test_raising_a_clerk_to_admin_is_refused_for_the_server_role(
-    as_server: Engine, sql  # type: ignore[no-untyped-def]
+    as_server: Engine,
+    sql,  # type: ignore[no-untyped-def]
 ) -> None:
     from tests.server.conftest import CLERK
 
     with pytest.raises(DBAPIError) as refused, as_server.begin() as conn:
-        conn.execute(text("UPDATE staff SET role = 'admin', password_hash = 'x'"
-                          " WHERE staff_no = :no"), {"no": CLERK[0]})  # fmt: skip
+        conn.execute(
+            text("UPDATE staff SET role = 'admin', password_hash = 'x' WHERE staff_no = :no"),
+            {"no": CLERK[0]},
+        )
     assert refused.value.orig.sqlstate == "42501"  # type: ignore[union-attr]
     assert "审计记录" in str(refused.value.orig)
     [(role,)] = sql("SELECT role FROM staff WHERE staff_no = :no", no=CLERK[0])
     assert role == "subcenter_staff"
     # What the services change besides (failed logins, last login) needs no event.
     with as_server.begin() as conn:
-        conn.execute(text("UPDATE staff SET failed_logins = failed_logins + 1"
-                          " WHERE staff_no = :no"), {"no": CLERK[0]})  # fmt: skip
+        conn.execute(
+            text("UPDATE staff SET failed_logins = failed_logins + 1 WHERE staff_no = :no"),
+            {"no": CLERK[0]},
+        )

@@ -19,8 +19,12 @@ def test_token_carries_its_binding_and_expires() -> None:
     signer = TokenSigner(SECRET, lifetime_s=900)
     token = signer.issue(7, 42, "ab" * 32, "WS-A", now=1000.0)
     claims = signer.check(token, now=1000.0 + 899)
-    assert (claims.staff_id, claims.staff_session_id, claims.cert_fingerprint,
-            claims.workstation_id) == (7, 42, "ab" * 32, "WS-A")  # fmt: skip
+    assert (
+        claims.staff_id,
+        claims.staff_session_id,
+        claims.cert_fingerprint,
+        claims.workstation_id,
+    ) == (7, 42, "ab" * 32, "WS-A")
     assert signer.needs_renewal(claims, now=1000.0 + 451)
     assert not signer.needs_renewal(claims, now=1000.0 + 10)
     with pytest.raises(TokenInvalid):

@@ -19,9 +19,23 @@ def issued(tmp_path: Path) -> tuple[Path, Path]:
     pki = tmp_path / "pki"
     assert server_main(["pki", "init", str(pki)]) == 0
     out = tmp_path / "ws.toml"
-    assert server_main(["pki", "issue-workstation", str(pki), "WS-07", "--office", "500103-YB",
-                        "--server-url", "https://city.example:8443",
-                        "--settings-out", str(out)]) == 0  # fmt: skip
+    assert (
+        server_main(
+            [
+                "pki",
+                "issue-workstation",
+                str(pki),
+                "WS-07",
+                "--office",
+                "500103-YB",
+                "--server-url",
+                "https://city.example:8443",
+                "--settings-out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     return pki, out
 
 
@@ -35,9 +49,14 @@ def test_workstation_settings_file_holds_no_database_password_or_card_key(
     assert settings.db_url == "" and settings.key_source == "server"
     assert settings.form_hmac_key == ""
     assert 'db_url = ""' in text.splitlines()
-    for secret in ("postgresql", "sqlite", "://counter", "PRIVATE KEY",
-                   *(key.hex() for key in TEST_KEYS.values()),
-                   *(key.decode() for key in TEST_KEYS.values())):  # fmt: skip
+    for secret in (
+        "postgresql",
+        "sqlite",
+        "://counter",
+        "PRIVATE KEY",
+        *(key.hex() for key in TEST_KEYS.values()),
+        *(key.decode() for key in TEST_KEYS.values()),
+    ):
         assert secret.lower() not in text.lower()
     # The private key is a separate file, readable by its owner only.
     assert oct(Path(settings.client_key).stat().st_mode & 0o777) == "0o600"

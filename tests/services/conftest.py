@@ -36,7 +36,6 @@ AS_OF = dt.date(2025, 3, 10)
 NOW = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC)  # 10:00 in Chongqing
 
 
-
 def _fill(url: str) -> None:
     db.upgrade(url)
     engine = db.create_engine_for(url)
@@ -136,15 +135,22 @@ def actor_for(ctx: ServiceContext, staff_no: str, workstation: str = "WS-01") ->
     """The ``Actor`` of a demo staff member, built from the database."""
     with ctx.uow() as uow:
         staff, office = uow.session.execute(
-            select(Staff, Office).join(Office, Office.id == Staff.office_id)
+            select(Staff, Office)
+            .join(Office, Office.id == Staff.office_id)
             .where(Staff.staff_no == staff_no)
-        ).one()  # fmt: skip
+        ).one()
         return Actor(
-            staff_id=staff.id, staff_no=staff.staff_no, name=staff.name,
-            role=Role(staff.role), office_id=office.id, office_code=office.code,
-            office_name=office.name, office_kind=OfficeKind(office.kind),
-            district_code=office.district_code, workstation_id=workstation,
-        )  # fmt: skip
+            staff_id=staff.id,
+            staff_no=staff.staff_no,
+            name=staff.name,
+            role=Role(staff.role),
+            office_id=office.id,
+            office_code=office.code,
+            office_name=office.name,
+            office_kind=OfficeKind(office.kind),
+            district_code=office.district_code,
+            workstation_id=workstation,
+        )
 
 
 def holder_id_of(ctx: ServiceContext, key: str) -> int:
@@ -153,27 +159,38 @@ def holder_id_of(ctx: ServiceContext, key: str) -> int:
         return int(uow.session.scalars(select(Holder.id).where(Holder.ssn == ssn)).one())
 
 
-def card_for(ctx: ServiceContext, key: str, **chip: Any) -> tuple[SocialSecurityCardClient,
-                                                                   InProcessTransport,
-                                                                   EmulatedCard]:
+def card_for(
+    ctx: ServiceContext, key: str, **chip: Any
+) -> tuple[SocialSecurityCardClient, InProcessTransport, EmulatedCard]:
     """A client over an emulated card built from the demo database row of fixed holder
     ``key`` (its chip state from ``accounts.FIXED_HOLDERS``, overridable)."""
     h: DemoHolder = fixed_holder(key)
     with ctx.uow() as uow:
         card, holder = uow.session.execute(
-            select(Card, Holder).join(Holder, Holder.id == Card.holder_id)
+            select(Card, Holder)
+            .join(Holder, Holder.id == Card.holder_id)
             .where(Card.card_number == h.card_number)
-        ).one()  # fmt: skip
+        ).one()
         row = {
-            "card_number": card.card_number, "card_id_code": card.card_id_code,
-            "card_type": card.card_type, "spec_version": card.spec_version,
-            "init_org": card.init_org, "issue_date": card.issue_date,
-            "expiry_date": card.expiry_date, "ssn": holder.ssn, "name": holder.name,
-            "gender": holder.gender, "ethnicity": holder.ethnicity,
-            "birthplace": holder.birthplace, "birth_date": holder.birth_date,
-        }  # fmt: skip
-    state = (chip.get("pin", h.pin), chip.get("pin_tries_left", h.pin_tries_left),
-             chip.get("app_state", h.app_state))
+            "card_number": card.card_number,
+            "card_id_code": card.card_id_code,
+            "card_type": card.card_type,
+            "spec_version": card.spec_version,
+            "init_org": card.init_org,
+            "issue_date": card.issue_date,
+            "expiry_date": card.expiry_date,
+            "ssn": holder.ssn,
+            "name": holder.name,
+            "gender": holder.gender,
+            "ethnicity": holder.ethnicity,
+            "birthplace": holder.birthplace,
+            "birth_date": holder.birth_date,
+        }
+    state = (
+        chip.get("pin", h.pin),
+        chip.get("pin_tries_left", h.pin_tries_left),
+        chip.get("app_state", h.app_state),
+    )
     emulated = EmulatedCard(profile(row, state))
     transport = InProcessTransport(emulated)
     return SocialSecurityCardClient(transport), transport, emulated

@@ -48,21 +48,28 @@ ROUNDS_PER_KIND = 5
 def _fill(ctx: ServiceContext, n: int = EVENTS, *, seal_at: int | None = EVENTS // 2) -> None:
     """``n`` events over three chains (two workstations and the 12333 channel); a city seal
     after ``seal_at`` of them, so that every chain has sealed and unsealed events."""
-    actors = {"WS-01": actor_for(ctx, "YB500103-01"),
-              "WS-02": actor_for(ctx, "YB500103-01", workstation="WS-02")}  # fmt: skip
+    actors = {
+        "WS-01": actor_for(ctx, "YB500103-01"),
+        "WS-02": actor_for(ctx, "YB500103-01", workstation="WS-02"),
+    }
     holder = holder_id_of(ctx, "active_default_pin")
     for i in range(n):
         chain = CHAINS[i % len(CHAINS)]
         with ctx.uow() as uow:
             audit.record(
-                uow, actors.get(chain), "record.view" if i % 2 else "loss.report_written",
-                holder_id=holder if i % 4 else None, category="pension" if i % 2 else None,
+                uow,
+                actors.get(chain),
+                "record.view" if i % 2 else "loss.report_written",
+                holder_id=holder if i % 4 else None,
+                category="pension" if i % 2 else None,
                 reason="持卡人来窗口查询" if i % 4 == 0 else None,
                 outcome=["success", "refused", "failed"][i % 3],
                 details={"i": i, "名称": "养老·明细", "nested": {"b": [1, 2.5, None]}}
-                if i % 2 else None,
-                at=NOW + dt.timedelta(seconds=i), workstation=None if chain != "12333" else chain,
-            )  # fmt: skip
+                if i % 2
+                else None,
+                at=NOW + dt.timedelta(seconds=i),
+                workstation=None if chain != "12333" else chain,
+            )
             uow.commit()
         if seal_at is not None and i + 1 == seal_at:
             with ctx.uow() as uow:
@@ -89,8 +96,15 @@ def _tampering(url: str) -> Iterator[tuple[Connection, Session]]:
 
 
 def _row(conn: Connection, chain: str, pos: int) -> dict[str, Any]:
-    return dict(conn.execute(select(AuditEvent.__table__).where(
-        AuditEvent.chain == chain, AuditEvent.chain_seq == pos)).mappings().one())  # fmt: skip
+    return dict(
+        conn.execute(
+            select(AuditEvent.__table__).where(
+                AuditEvent.chain == chain, AuditEvent.chain_seq == pos
+            )
+        )
+        .mappings()
+        .one()
+    )
 
 
 def _pairs(rows: Any) -> dict[Any, Any]:
@@ -151,23 +165,47 @@ def _insert_forged(conn: Connection, rng: random.Random) -> tuple[str, int]:
     if k <= PER_CHAIN:  # make room: k..n -> k+1..n+1 (via a high offset: the unique index
         # is checked row by row on PostgreSQL)
         mine = (AuditEvent.chain == chain) & (AuditEvent.chain_seq >= k)
-        conn.execute(update(AuditEvent).where(mine)
-                     .values(chain_seq=AuditEvent.chain_seq + 1_000_000))  # fmt: skip
-        conn.execute(update(AuditEvent).where(AuditEvent.chain_seq >= 1_000_000)
-                     .values(chain_seq=AuditEvent.chain_seq - 999_999))  # fmt: skip
-    conn.execute(update(AuditChain).where(AuditChain.name == chain)
-                 .values(last_seq=PER_CHAIN + 1))  # fmt: skip
+        conn.execute(
+            update(AuditEvent).where(mine).values(chain_seq=AuditEvent.chain_seq + 1_000_000)
+        )
+        conn.execute(
+            update(AuditEvent)
+            .where(AuditEvent.chain_seq >= 1_000_000)
+            .values(chain_seq=AuditEvent.chain_seq - 999_999)
+        )
+    conn.execute(update(AuditChain).where(AuditChain.name == chain).values(last_seq=PER_CHAIN + 1))
     at = NOW + dt.timedelta(seconds=k, milliseconds=500)
     content = audit.event_content(
-        seq=k, at=at, staff_id=None, office_id=None, workstation=chain, action="record.view",
-        category="pension", holder_id=None, card_id=None, reason=None, outcome="success",
-        details=None, prev_hash=prev,
-    )  # fmt: skip
+        seq=k,
+        at=at,
+        staff_id=None,
+        office_id=None,
+        workstation=chain,
+        action="record.view",
+        category="pension",
+        holder_id=None,
+        card_id=None,
+        reason=None,
+        outcome="success",
+        details=None,
+        prev_hash=prev,
+    )
     forged = audit.chain_hash(prev, content)
-    conn.execute(AuditEvent.__table__.insert().values(
-        seq=10_000 + k, chain=chain, chain_seq=k, at=at, workstation=chain,
-        action="record.view", category="pension", outcome="success", details=None,
-        prev_hash=prev, hash=forged))  # fmt: skip
+    conn.execute(
+        AuditEvent.__table__.insert().values(
+            seq=10_000 + k,
+            chain=chain,
+            chain_seq=k,
+            at=at,
+            workstation=chain,
+            action="record.view",
+            category="pension",
+            outcome="success",
+            details=None,
+            prev_hash=prev,
+            hash=forged,
+        )
+    )
     return chain, k
 
 
@@ -177,8 +215,9 @@ def _rehash_tail(conn: Connection, chain: str, pos: int, **values: Any) -> str:
     row = _row(conn, chain, pos)
     new_hash = audit.hash_of(SimpleNamespace(**row))
     conn.execute(update(AuditEvent).where(_where(chain, pos)).values(hash=new_hash))
-    conn.execute(update(AuditChain).where(AuditChain.name == chain)
-                 .values(last_seq=pos, last_hash=new_hash))  # fmt: skip
+    conn.execute(
+        update(AuditChain).where(AuditChain.name == chain).values(last_seq=pos, last_hash=new_hash)
+    )
     return new_hash
 
 
@@ -238,8 +277,11 @@ def test_Q7_audit_sealed_tail_truncation_with_head_rewritten_is_detected(
         with _tampering(demo_url) as (conn, session):
             conn.execute(delete(AuditEvent).where(_where(chain, PER_CHAIN)))
             prev = _row(conn, chain, PER_CHAIN - 1)["hash"]
-            conn.execute(update(AuditChain).where(AuditChain.name == chain)
-                         .values(last_seq=PER_CHAIN - 1, last_hash=prev))  # fmt: skip
+            conn.execute(
+                update(AuditChain)
+                .where(AuditChain.name == chain)
+                .values(last_seq=PER_CHAIN - 1, last_hash=prev)
+            )
             report = audit.verify_chain(session)
         found = report.broken(chain)
         assert found is not None and found.seq == PER_CHAIN, report
@@ -267,8 +309,11 @@ def test_Q7_audit_forged_seal_over_a_rewritten_event_is_detected(
         forged_hash = _rehash_tail(conn, "WS-02", PER_CHAIN, reason="rewritten")
         assert audit.seal(session, at=NOW + dt.timedelta(minutes=5)) is not None
         session.flush()
-        leaves = _pairs(conn.execute(select(AuditSealHead.chain, AuditSealHead.hash)
-                                   .where(AuditSealHead.seal_id == 2)))  # fmt: skip
+        leaves = _pairs(
+            conn.execute(
+                select(AuditSealHead.chain, AuditSealHead.hash).where(AuditSealHead.seal_id == 2)
+            )
+        )
         assert leaves["WS-02"] == forged_hash  # the forged seal is self-consistent
         report = audit.verify_chain(session)
     found = report.broken("WS-02")
@@ -277,23 +322,56 @@ def test_Q7_audit_forged_seal_over_a_rewritten_event_is_detected(
 
 
 SEAL_MUTATIONS: dict[str, tuple[str, Callable[[Connection], int]]] = {
-    "root_changed": (SEALS, lambda c: c.execute(
-        update(AuditSeal).where(AuditSeal.id == 2).values(root="a" * 64)).rowcount and 2),
-    "leaf_changed": (SEALS, lambda c: c.execute(
-        update(AuditSealHead).where(AuditSealHead.seal_id == 1, AuditSealHead.chain == "WS-01")
-        .values(chain_seq=1)).rowcount and 1),
-    "middle_seal_deleted": (SEALS, lambda c: (
-        c.execute(delete(AuditSealHead).where(AuditSealHead.seal_id == 2)),
-        c.execute(delete(AuditSeal).where(AuditSeal.id == 2)))[0].rowcount and 2),
-    "last_seal_deleted": (SEALS, lambda c: (
-        c.execute(delete(AuditSealHead).where(AuditSealHead.seal_id == 3)),
-        c.execute(delete(AuditSeal).where(AuditSeal.id == 3)))[0].rowcount and 3),
-    "seal_head_rewound": (SEALS, lambda c: c.execute(
-        update(AuditChainHead).values(last_seq=2)).rowcount and 3),
-    "checkpoint_forged": (CHECKPOINTS, lambda c: c.execute(
-        update(AuditCheckpoint).values(hash="b" * 64)).rowcount and 2),
-    "checkpoint_deleted": (CHECKPOINTS, lambda c: c.execute(
-        delete(AuditCheckpoint)).rowcount and 2),
+    "root_changed": (
+        SEALS,
+        lambda c: (
+            c.execute(update(AuditSeal).where(AuditSeal.id == 2).values(root="a" * 64)).rowcount
+            and 2
+        ),
+    ),
+    "leaf_changed": (
+        SEALS,
+        lambda c: (
+            c.execute(
+                update(AuditSealHead)
+                .where(AuditSealHead.seal_id == 1, AuditSealHead.chain == "WS-01")
+                .values(chain_seq=1)
+            ).rowcount
+            and 1
+        ),
+    ),
+    "middle_seal_deleted": (
+        SEALS,
+        lambda c: (
+            (
+                c.execute(delete(AuditSealHead).where(AuditSealHead.seal_id == 2)),
+                c.execute(delete(AuditSeal).where(AuditSeal.id == 2)),
+            )[0].rowcount
+            and 2
+        ),
+    ),
+    "last_seal_deleted": (
+        SEALS,
+        lambda c: (
+            (
+                c.execute(delete(AuditSealHead).where(AuditSealHead.seal_id == 3)),
+                c.execute(delete(AuditSeal).where(AuditSeal.id == 3)),
+            )[0].rowcount
+            and 3
+        ),
+    ),
+    "seal_head_rewound": (
+        SEALS,
+        lambda c: c.execute(update(AuditChainHead).values(last_seq=2)).rowcount and 3,
+    ),
+    "checkpoint_forged": (
+        CHECKPOINTS,
+        lambda c: c.execute(update(AuditCheckpoint).values(hash="b" * 64)).rowcount and 2,
+    ),
+    "checkpoint_deleted": (
+        CHECKPOINTS,
+        lambda c: c.execute(delete(AuditCheckpoint)).rowcount and 2,
+    ),
 }
 
 
@@ -304,8 +382,9 @@ def test_Q7_audit_seal_and_checkpoint_mutations_detected(
     """Seals 1 (heads), 2 (the day of NOW), 3 (heads): each tampering named at its seal."""
     _fill(ctx, seal_at=EVENTS // 2)
     with ctx.uow() as uow:
-        cp = audit.checkpoint_day(uow, (NOW + dt.timedelta(hours=8)).date(),
-                                  at=NOW + dt.timedelta(days=1))  # fmt: skip
+        cp = audit.checkpoint_day(
+            uow, (NOW + dt.timedelta(hours=8)).date(), at=NOW + dt.timedelta(days=1)
+        )
         assert audit.seal(uow.session, at=NOW + dt.timedelta(days=1, minutes=1)) is not None
         uow.commit()
     assert (cp.seq, cp.kind) == (2, "seal")
@@ -356,8 +435,10 @@ def test_audit_rollback_leaves_no_gap(ctx: ServiceContext) -> None:
         assert audit.verify_chain(uow.session).ok
 
 
-@pytest.mark.parametrize("key", ["pin", "new_pin", "oldPin", "password", "servicePassword",
-                                 "PIN", "pwd", "puk_code", "passwd"])
+@pytest.mark.parametrize(
+    "key",
+    ["pin", "new_pin", "oldPin", "password", "servicePassword", "PIN", "pwd", "puk_code", "passwd"],
+)
 def test_audit_details_refuse_password_keys(sqlite_ctx: ServiceContext, key: str) -> None:
     with sqlite_ctx.uow() as uow, pytest.raises(audit.AuditSecretRejected):
         audit.record(uow, None, "pin.change", details={"ok": 1, "inner": {key: "123456"}})
@@ -367,11 +448,24 @@ def test_audit_details_refuse_password_keys(sqlite_ctx: ServiceContext, key: str
 
 def test_audit_details_allow_ordinary_keys(sqlite_ctx: ServiceContext) -> None:
     with sqlite_ctx.uow() as uow:
-        event = audit.record(uow, None, "pin.change", details={
-            "tries_left": 2, "spinner": "x", "shipping": 1, "mapping": {"a": dt.date(2024, 1, 2)}})
+        event = audit.record(
+            uow,
+            None,
+            "pin.change",
+            details={
+                "tries_left": 2,
+                "spinner": "x",
+                "shipping": 1,
+                "mapping": {"a": dt.date(2024, 1, 2)},
+            },
+        )
         uow.commit()
-    assert event.details == {"tries_left": 2, "spinner": "x", "shipping": 1,
-                             "mapping": {"a": "2024-01-02"}}  # fmt: skip
+    assert event.details == {
+        "tries_left": 2,
+        "spinner": "x",
+        "shipping": 1,
+        "mapping": {"a": "2024-01-02"},
+    }
 
 
 def test_audit_canonical_json_is_stable() -> None:
@@ -389,7 +483,7 @@ def test_audit_merkle_root_binds_every_leaf() -> None:
         changed = list(leaves)
         changed[i] = (leaves[i][0], leaves[i][1] + 1, leaves[i][2])
         assert audit.merkle_root(changed) != root
-        assert audit.merkle_root(leaves[:i] + leaves[i + 1:]) != root
+        assert audit.merkle_root(leaves[:i] + leaves[i + 1 :]) != root
 
 
 def test_Q7_audit_concurrent_appenders_never_fork(demo_url: str) -> None:
@@ -405,10 +499,16 @@ def test_Q7_audit_concurrent_appenders_never_fork(demo_url: str) -> None:
         try:
             barrier.wait()
             for i in range(per_thread):
+
                 def one(i: int = i) -> None:
                     with ctx.uow() as uow:
-                        audit.record(uow, None, "record.view", details={"t": n, "i": i},
-                                     workstation=stations[n])  # fmt: skip
+                        audit.record(
+                            uow,
+                            None,
+                            "record.view",
+                            details={"t": n, "i": i},
+                            workstation=stations[n],
+                        )
                         uow.commit()
 
                 run_retrying(one, attempts=20)
@@ -423,10 +523,16 @@ def test_Q7_audit_concurrent_appenders_never_fork(demo_url: str) -> None:
     assert not errors, errors
     with contexts[0].uow() as uow:
         report = audit.verify_chain(uow.session)
-        per_chain = _pairs(uow.session.execute(
-            select(AuditEvent.chain, func.count()).group_by(AuditEvent.chain)))
-        positions = list(uow.session.scalars(select(AuditEvent.chain_seq).where(
-            AuditEvent.chain == "12333").order_by(AuditEvent.chain_seq)))  # fmt: skip
+        per_chain = _pairs(
+            uow.session.execute(select(AuditEvent.chain, func.count()).group_by(AuditEvent.chain))
+        )
+        positions = list(
+            uow.session.scalars(
+                select(AuditEvent.chain_seq)
+                .where(AuditEvent.chain == "12333")
+                .order_by(AuditEvent.chain_seq)
+            )
+        )
     print(f"concurrent audit appends: {threads} x {per_thread} on {demo_url.split(':')[0]}")
     assert report.ok and report.count == threads * per_thread, report
     assert per_chain == {"WS-A": 12, "WS-B": 12, "WS-C": 12, "WS-D": 12, "12333": 24}
@@ -441,10 +547,18 @@ def test_audit_checkpoint_day(sqlite_ctx: ServiceContext) -> None:
         uow.commit()
     with sqlite_ctx.uow() as uow:
         sealed = uow.session.get(AuditSeal, cp.seq)
-        assert sealed is not None and (sealed.kind, sealed.day, sealed.hash) == ("day", day,
-                                                                                 cp.hash)
-        leaves = _pairs(uow.session.execute(select(AuditSealHead.chain, AuditSealHead.chain_seq)
-                                          .where(AuditSealHead.seal_id == cp.seq)))
+        assert sealed is not None and (sealed.kind, sealed.day, sealed.hash) == (
+            "day",
+            day,
+            cp.hash,
+        )
+        leaves = _pairs(
+            uow.session.execute(
+                select(AuditSealHead.chain, AuditSealHead.chain_seq).where(
+                    AuditSealHead.seal_id == cp.seq
+                )
+            )
+        )
         assert leaves == {"WS-01": 2, "12333": 2, "WS-02": 2}
         assert audit.checkpoint_day(uow, day).hash == cp.hash  # idempotent
         empty = audit.checkpoint_day(uow, dt.date(2000, 1, 1))

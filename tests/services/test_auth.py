@@ -70,7 +70,10 @@ def test_argon2id_parameters_at_least_owasp() -> None:
     params = extract_parameters(password_hashing.hash_password("Correct#Horse1"))
     assert params.type.name == "ID"
     assert (params.memory_cost, params.time_cost, params.parallelism) == (
-        policy.memory_cost_kib, policy.time_cost, policy.parallelism)
+        policy.memory_cost_kib,
+        policy.time_cost,
+        policy.parallelism,
+    )
 
 
 def test_login_rehashes_when_policy_raised(
@@ -104,9 +107,13 @@ def test_lockout_counted_across_two_workstations(
     clock.advance(minutes=a.settings.staff_lockout_minutes + 1)
     assert staff_login.login(b, CLERK, CLERK_PW).actor.staff_no == CLERK
     with a.uow() as uow:
-        outcomes = list(uow.session.scalars(
-            select(StaffLoginEvent.outcome).where(StaffLoginEvent.staff_no_tried == CLERK)
-            .order_by(StaffLoginEvent.id)))  # fmt: skip
+        outcomes = list(
+            uow.session.scalars(
+                select(StaffLoginEvent.outcome)
+                .where(StaffLoginEvent.staff_no_tried == CLERK)
+                .order_by(StaffLoginEvent.id)
+            )
+        )
     assert outcomes == ["wrong_password"] * failures + ["locked", "locked", "success"]
 
 
@@ -141,8 +148,10 @@ def test_no_user_enumeration_same_message_and_work(
 
     monkeypatch.setattr(PasswordHasher, "verify", counting)
     messages = {}
-    for label, staff_no, password in [("unknown", "YB999999-01", CLERK_PW),
-                                      ("wrong", CLERK, "not-the-password")]:
+    for label, staff_no, password in [
+        ("unknown", "YB999999-01", CLERK_PW),
+        ("wrong", CLERK, "not-the-password"),
+    ]:
         calls.clear()
         with pytest.raises(LoginFailed) as info:
             staff_login.login(ctx, staff_no, password)
@@ -157,8 +166,9 @@ def test_no_user_enumeration_same_message_and_work(
 
 
 def test_initial_password_must_be_changed(ctx: ServiceContext) -> None:
-    info, initial = staff_accounts.add_staff(ctx, None, "YB500103-09", "新员工", "500103-YB",
-                                   "subcenter_staff")  # fmt: skip
+    info, initial = staff_accounts.add_staff(
+        ctx, None, "YB500103-09", "新员工", "500103-YB", "subcenter_staff"
+    )
     assert info.must_change_password
     assert initial.value not in repr(initial) + str(initial)  # never shown by a log line
     initial = initial.value
@@ -210,7 +220,8 @@ def test_disable_ends_sessions_on_every_workstation(
 def test_logout_ends_holder_sessions(ctx: ServiceContext) -> None:
     actor = staff_login.login(ctx, CLERK, CLERK_PW).actor
     session = sessions.open_id_session(
-        ctx, actor, 1, manual_doc("500103196803150310"), "持卡人忘带卡")  # fmt: skip
+        ctx, actor, 1, manual_doc("500103196803150310"), "持卡人忘带卡"
+    )
     staff_login.logout(ctx, actor)
     with pytest.raises(sessions.SessionEnded):
         sessions.require_open(ctx, session, actor)
@@ -227,14 +238,21 @@ def _digest(n: int = 1) -> str:
 
 def _rejections(ctx: ServiceContext) -> int:
     with ctx.uow() as uow:
-        return int(uow.session.scalar(select(func.count()).select_from(AuditEvent)
-                                      .where(AuditEvent.action == "approval.rejected")) or 0)
+        return int(
+            uow.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "approval.rejected")
+            )
+            or 0
+        )
 
 
 def test_four_eyes_supervisor_of_same_office_approves_once(ctx: ServiceContext) -> None:
     clerk = actor_for(ctx, CLERK)
-    approval = approvals.verify_supervisor_approval(ctx, clerk, SUPERVISOR, SUPERVISOR_PW,
-                                                    _digest(), "reset_pin")  # fmt: skip
+    approval = approvals.verify_supervisor_approval(
+        ctx, clerk, SUPERVISOR, SUPERVISOR_PW, _digest(), "reset_pin"
+    )
     assert approval.approver_staff_id != clerk.staff_id
     with ctx.uow() as uow:
         with pytest.raises(ApprovalInvalid):  # bound to that exact request
@@ -255,14 +273,18 @@ def test_four_eyes_initiator_cannot_approve_own(ctx: ServiceContext) -> None:
     assert _rejections(ctx) == before + 1
 
 
-@pytest.mark.parametrize("approver,password", [
-    ("YB500105-03", SUPERVISOR_PW),  # supervisor of another office
-    ("YB500103-02", CLERK_PW),  # not a supervisor
-    (SUPERVISOR, "wrong-password"),  # wrong password
-    ("YB599999-03", SUPERVISOR_PW),  # unknown
-])  # fmt: skip
-def test_four_eyes_rejections_are_audited(ctx: ServiceContext, approver: str,
-                                          password: str) -> None:
+@pytest.mark.parametrize(
+    "approver,password",
+    [
+        ("YB500105-03", SUPERVISOR_PW),  # supervisor of another office
+        ("YB500103-02", CLERK_PW),  # not a supervisor
+        (SUPERVISOR, "wrong-password"),  # wrong password
+        ("YB599999-03", SUPERVISOR_PW),  # unknown
+    ],
+)
+def test_four_eyes_rejections_are_audited(
+    ctx: ServiceContext, approver: str, password: str
+) -> None:
     clerk = actor_for(ctx, CLERK)
     before = _rejections(ctx)
     with pytest.raises(ApprovalInvalid):
@@ -272,8 +294,9 @@ def test_four_eyes_rejections_are_audited(ctx: ServiceContext, approver: str,
 
 def test_four_eyes_approval_expires(ctx: ServiceContext, clock: Clock) -> None:
     clerk = actor_for(ctx, CLERK)
-    approval = approvals.verify_supervisor_approval(ctx, clerk, SUPERVISOR, SUPERVISOR_PW,
-                                                    _digest())
+    approval = approvals.verify_supervisor_approval(
+        ctx, clerk, SUPERVISOR, SUPERVISOR_PW, _digest()
+    )
     clock.advance(minutes=11)
     with ctx.uow() as uow, pytest.raises(ApprovalInvalid):
         approvals.consume_approval(uow.session, clerk, approval.id, _digest(), ctx.now())
@@ -284,8 +307,9 @@ def test_no_password_in_audit_or_login_events(ctx: ServiceContext) -> None:
     with pytest.raises(LoginFailed):
         staff_login.login(ctx, CLERK, canary)
     with pytest.raises(ApprovalInvalid):
-        approvals.verify_supervisor_approval(ctx, actor_for(ctx, CLERK), SUPERVISOR, canary,
-                                        _digest())  # fmt: skip
+        approvals.verify_supervisor_approval(
+            ctx, actor_for(ctx, CLERK), SUPERVISOR, canary, _digest()
+        )
     with ctx.uow() as uow:
         texts = [str(e.details) + str(e.reason) for e in uow.session.scalars(select(AuditEvent))]
         texts += [e.staff_no_tried for e in uow.session.scalars(select(StaffLoginEvent))]

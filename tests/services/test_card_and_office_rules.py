@@ -36,8 +36,10 @@ def test_C1_chip_holds_name_gender_and_id_number_of_the_holder(
     identity = client.read_identity()
     with ctx.uow() as uow:
         stored = uow.session.execute(
-            select(Holder.name, Holder.gender, Holder.ssn)
-            .where(Holder.id == holder_id_of(ctx, key))).one()  # fmt: skip
+            select(Holder.name, Holder.gender, Holder.ssn).where(
+                Holder.id == holder_id_of(ctx, key)
+            )
+        ).one()
     assert (identity.name, identity.gender, identity.ssn) == tuple(stored)
     assert identity.card_number == fixed_holder(key).card_number
 
@@ -45,8 +47,12 @@ def test_C1_chip_holds_name_gender_and_id_number_of_the_holder(
 def test_C2_personal_status_and_pension_account_are_recorded(ctx: ServiceContext) -> None:
     actor = actor_for(ctx, SUBCENTER)
     session = sessions.open_id_session(
-        ctx, actor, holder_id_of(ctx, "retired"),
-        manual_doc(fixed_holder("retired").ssn), "查询养老金")
+        ctx,
+        actor,
+        holder_id_of(ctx, "retired"),
+        manual_doc(fixed_holder("retired").ssn),
+        "查询养老金",
+    )
     public = records.category(ctx, actor, session, Category.PUBLIC)
     assert "退休" in public.personal_status
     pension = records.category(ctx, actor, session, Category.PENSION)
@@ -70,8 +76,12 @@ def test_C3_card_and_pin_are_the_key_to_medical_and_pension_records(
 def test_C4_records_cover_the_five_insurances(ctx: ServiceContext) -> None:
     actor = actor_for(ctx, SUBCENTER)
     session = sessions.open_id_session(
-        ctx, actor, holder_id_of(ctx, "active_default_pin"),
-        manual_doc(fixed_holder("active_default_pin").ssn), "查询")
+        ctx,
+        actor,
+        holder_id_of(ctx, "active_default_pin"),
+        manual_doc(fixed_holder("active_default_pin").ssn),
+        "查询",
+    )
     view = records.category(ctx, actor, session, Category.SOCIAL_INSURANCE)
     insured = {row.insurance for row in view.participations}
     assert insured == {"pension", "medical", "unemployment", "work_injury", "maternity"}
@@ -101,16 +111,19 @@ def test_P4_window_change_needs_the_holder_present_and_the_original_password(
     ended = sessions.open_id_session(ctx, actor, holder_id, document, "修改密码")
     sessions.end_session(ctx, actor, ended)
     with pytest.raises(SessionEnded):  # the holder has left the window
-        pin_change.change_pin(ctx, actor, ended, client,
-                             _pin("135790"), _pin("802468"), _pin("802468"), document)
+        pin_change.change_pin(
+            ctx, actor, ended, client, _pin("135790"), _pin("802468"), _pin("802468"), document
+        )
     assert card.to_profile()["pin"] == "135790"
     session = sessions.open_id_session(ctx, actor, holder_id, document, "修改密码")
     with pytest.raises(WrongPin):  # not the original password: nothing changes
-        pin_change.change_pin(ctx, actor, session, client,
-                             _pin("111222"), _pin("802468"), _pin("802468"), document)
+        pin_change.change_pin(
+            ctx, actor, session, client, _pin("111222"), _pin("802468"), _pin("802468"), document
+        )
     assert card.to_profile()["pin"] == "135790"
-    pin_change.change_pin(ctx, actor, session, client,
-                         _pin("135790"), _pin("802468"), _pin("802468"), document)
+    pin_change.change_pin(
+        ctx, actor, session, client, _pin("135790"), _pin("802468"), _pin("802468"), document
+    )
     assert card.to_profile()["pin"] == "802468"
 
 
@@ -118,8 +131,7 @@ def test_S2_offices_belong_to_a_chongqing_district_or_the_whole_city(
     ctx: ServiceContext,
 ) -> None:
     with ctx.uow() as uow:
-        offices = uow.session.execute(
-            select(Office.code, Office.kind, Office.district_code)).all()
+        offices = uow.session.execute(select(Office.code, Office.kind, Office.district_code)).all()
     kinds = {o.kind for o in offices}
     assert kinds == {k.value for k in OfficeKind}
     for office in offices:

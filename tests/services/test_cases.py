@@ -29,15 +29,17 @@ def _pin(text: str) -> PinBuffer:
     return PinBuffer.from_keys(text.encode())
 
 
-def card_session(ctx: ServiceContext, staff_no: str = CLERK, workstation: str = "WS-01"
-                 ) -> sessions.HolderSession:  # fmt: skip
+def card_session(
+    ctx: ServiceContext, staff_no: str = CLERK, workstation: str = "WS-01"
+) -> sessions.HolderSession:
     actor = actor_for(ctx, staff_no, workstation)
     client, _t, _c = card_for(ctx, "active_changed_pin")
     return sessions.open_card_session(ctx, actor, client, _pin("135790"))
 
 
-def id_session(ctx: ServiceContext, staff_no: str = CLERK, workstation: str = "WS-01"
-               ) -> sessions.HolderSession:  # fmt: skip
+def id_session(
+    ctx: ServiceContext, staff_no: str = CLERK, workstation: str = "WS-01"
+) -> sessions.HolderSession:
     actor = actor_for(ctx, staff_no, workstation)
     holder_id = holder_id_of(ctx, "active_default_pin")
     doc = manual_doc("500103196803150310")
@@ -46,10 +48,13 @@ def id_session(ctx: ServiceContext, staff_no: str = CLERK, workstation: str = "W
 
 def _actions(ctx: ServiceContext, action: str) -> list[AuditEvent]:
     with ctx.uow() as uow:
-        rows = list(uow.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)))
+        rows = list(
+            uow.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
+            )
+        )
         uow.session.expunge_all()
-        return rows  # fmt: skip
+        return rows
 
 
 def test_E1_card_and_document_sessions_open_numbered_cases(ctx: ServiceContext) -> None:
@@ -71,13 +76,18 @@ def test_E1_sequence_per_office_and_day_without_gaps(ctx: ServiceContext, clock:
     card_session(ctx)
     # A rolled-back opening gives its number back: the counter row is in the transaction.
     with ctx.uow() as uow:
-        row = HolderSessionRow(holder_id=holder_id_of(ctx, "active_default_pin"), via="card_pin",
-                               staff_id=yb103.staff_id, office_id=yb103.office_id,
-                               opened_at=ctx.now())  # fmt: skip
+        row = HolderSessionRow(
+            holder_id=holder_id_of(ctx, "active_default_pin"),
+            via="card_pin",
+            staff_id=yb103.staff_id,
+            office_id=yb103.office_id,
+            opened_at=ctx.now(),
+        )
         uow.session.add(row)
         uow.session.flush()
-        lost = cases.open_case(uow.session, yb103, session_id=row.id, holder_id=row.holder_id,
-                               at=ctx.now())  # fmt: skip
+        lost = cases.open_case(
+            uow.session, yb103, session_id=row.id, holder_id=row.holder_id, at=ctx.now()
+        )
         assert lost.endswith("-0002")
         uow.rollback()
     again = cases.case_of_session(ctx, yb103, id_session(ctx).session_id)
@@ -88,8 +98,11 @@ def test_E1_sequence_per_office_and_day_without_gaps(ctx: ServiceContext, clock:
     next_day = cases.case_of_session(ctx, yb103, card_session(ctx).session_id)
     assert next_day.case_no == "500103-YB-20250311-0001"
     with ctx.uow() as uow:
-        sequences = sorted(uow.session.execute(
-            select(ServiceCase.office_id, ServiceCase.day, ServiceCase.sequence)).all())
+        sequences = sorted(
+            uow.session.execute(
+                select(ServiceCase.office_id, ServiceCase.day, ServiceCase.sequence)
+            ).all()
+        )
     per_key: dict[tuple[int, object], list[int]] = {}
     for office_id, day, seq in sequences:
         per_key.setdefault((office_id, day), []).append(seq)
@@ -206,8 +219,9 @@ def test_E1_two_windows_opening_at_once_get_distinct_numbers_without_gaps(
         try:
             for _ in range(rounds):
                 session = id_session(ctx, staff_no, workstation)
-                case = cases.case_of_session(ctx, actor_for(ctx, staff_no, workstation),
-                                             session.session_id)  # fmt: skip
+                case = cases.case_of_session(
+                    ctx, actor_for(ctx, staff_no, workstation), session.session_id
+                )
                 with lock:
                     numbers.append(case.case_no)
         except BaseException as error:  # reported below
@@ -215,8 +229,10 @@ def test_E1_two_windows_opening_at_once_get_distinct_numbers_without_gaps(
         finally:
             ctx.session_factory().get_bind().dispose()  # type: ignore[union-attr]
 
-    threads = [threading.Thread(target=window, args=("WS-01", CLERK)),
-               threading.Thread(target=window, args=("WS-02", CLERK_2))]  # fmt: skip
+    threads = [
+        threading.Thread(target=window, args=("WS-01", CLERK)),
+        threading.Thread(target=window, args=("WS-02", CLERK_2)),
+    ]
     for t in threads:
         t.start()
     for t in threads:

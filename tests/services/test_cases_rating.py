@@ -75,27 +75,32 @@ def test_E2_only_a_closed_case_of_this_window_is_rated(ctx: ServiceContext) -> N
         ratings.record_rating(ctx, clerk, case_no, RatingAnswer(RatingLevel.SATISFIED))
     sessions.end_session(ctx, clerk, session)
     with pytest.raises(CaseNotFound):  # another workstation of the office
-        ratings.record_rating(ctx, actor_for(ctx, CLERK, "WS-09"), case_no,
-                              RatingAnswer(RatingLevel.SATISFIED))  # fmt: skip
+        ratings.record_rating(
+            ctx, actor_for(ctx, CLERK, "WS-09"), case_no, RatingAnswer(RatingLevel.SATISFIED)
+        )
     with pytest.raises(CaseNotFound):  # another office
         ratings.rating_status(ctx, actor_for(ctx, OTHER_OFFICE), case_no)
-    assert ratings.record_rating(ctx, clerk, case_no,
-                                 RatingAnswer(RatingLevel.BASIC)) is RatingStatus.RATED
+    assert (
+        ratings.record_rating(ctx, clerk, case_no, RatingAnswer(RatingLevel.BASIC))
+        is RatingStatus.RATED
+    )
 
 
 def test_E2_reasons_and_comment_only_for_the_two_lowest(ctx: ServiceContext) -> None:
     clerk = actor_for(ctx, CLERK)
     case_no = _closed_case(ctx)
     with pytest.raises(RatingInvalid):
-        ratings.record_rating(ctx, clerk, case_no, RatingAnswer(
-            RatingLevel.SATISFIED, (RatingReason.ATTITUDE,)))  # fmt: skip
+        ratings.record_rating(
+            ctx, clerk, case_no, RatingAnswer(RatingLevel.SATISFIED, (RatingReason.ATTITUDE,))
+        )
     with pytest.raises(RatingInvalid):
         ratings.record_rating(ctx, clerk, case_no, RatingAnswer(RatingLevel.BASIC, (), "好"))
     with pytest.raises(RatingInvalid):  # 未评价 is the timeout's, not an answer
         ratings.record_rating(ctx, clerk, case_no, RatingAnswer(RatingLevel.UNRATED))
     with pytest.raises(RatingCommentTooLong) as info:
-        ratings.record_rating(ctx, clerk, case_no, RatingAnswer(
-            RatingLevel.DISSATISFIED, (), "慢" * 201))  # fmt: skip
+        ratings.record_rating(
+            ctx, clerk, case_no, RatingAnswer(RatingLevel.DISSATISFIED, (), "慢" * 201)
+        )
     assert "200" in str(info.value)
     assert _rows(ctx, CaseRating) == []
     ratings.record_rating(ctx, clerk, case_no, RatingAnswer(
@@ -125,9 +130,12 @@ def test_E2_a_rating_cannot_be_changed_in_the_database(ctx: ServiceContext) -> N
     clerk = actor_for(ctx, CLERK)
     case_no = _closed_case(ctx)
     ratings.record_rating(ctx, clerk, case_no, RatingAnswer(RatingLevel.VERY_DISSATISFIED))
-    for statement in ("UPDATE case_ratings SET level = 'very_satisfied'",
-                      "DELETE FROM case_ratings", "DELETE FROM service_cases",
-                      "DELETE FROM case_followups"):  # fmt: skip
+    for statement in (
+        "UPDATE case_ratings SET level = 'very_satisfied'",
+        "DELETE FROM case_ratings",
+        "DELETE FROM service_cases",
+        "DELETE FROM case_followups",
+    ):
         with pytest.raises(sa_exc.DBAPIError), ctx.uow() as uow:
             uow.session.execute(text(statement))
     [row] = _rows(ctx, CaseRating)
@@ -137,23 +145,33 @@ def test_E2_a_rating_cannot_be_changed_in_the_database(ctx: ServiceContext) -> N
 def test_E3_poor_rating_opens_a_follow_up_due_in_15_working_days(ctx: ServiceContext) -> None:
     clerk = actor_for(ctx, CLERK)
     case_no = _closed_case(ctx)
-    ratings.record_rating(ctx, clerk, case_no, RatingAnswer(
-        RatingLevel.VERY_DISSATISFIED, (RatingReason.ATTITUDE,), "态度生硬"))  # fmt: skip
+    ratings.record_rating(
+        ctx,
+        clerk,
+        case_no,
+        RatingAnswer(RatingLevel.VERY_DISSATISFIED, (RatingReason.ATTITUDE,), "态度生硬"),
+    )
     [row] = _rows(ctx, CaseFollowUp)
     # Rated Monday 2025-03-10: 15 working days later is Monday 2025-03-31 (no holiday).
     assert row.due_date == dt.date(2025, 3, 31) and row.closed_at is None
     supervisor = actor_for(ctx, SUPERVISOR)
     [item] = followups.open_followups(ctx, supervisor)
     assert (item.case_no, item.level_label, item.reasons, item.comment, item.overdue) == (
-        case_no, "非常不满意", ("态度",), "态度生硬", False)
+        case_no,
+        "非常不满意",
+        ("态度",),
+        "态度生硬",
+        False,
+    )
     assert item.staff_no == CLERK and "*" in item.masked_ssn
     assert followups.followup_badge(ctx, supervisor) == followups.FollowUpCount(1, 0)
     assert followups.followup_badge(ctx, clerk) == followups.FollowUpCount(0, 0)
     with pytest.raises(NotPermitted):
         followups.open_followups(ctx, clerk)
     with pytest.raises(FollowUpNotFound):  # another office's supervisor sees none of it
-        followups.close_followup(ctx, dataclasses.replace(supervisor, office_id=-1),
-                                 item.followup_id, "谈话", "满意")  # fmt: skip
+        followups.close_followup(
+            ctx, dataclasses.replace(supervisor, office_id=-1), item.followup_id, "谈话", "满意"
+        )
 
 
 def test_E3_follow_ups_soonest_first_overdue_marked_and_closed(
@@ -173,17 +191,22 @@ def test_E3_follow_ups_soonest_first_overdue_marked_and_closed(
     assert followups.followup_badge(ctx, supervisor) == followups.FollowUpCount(2, 1)
     with pytest.raises(FollowUpTextRequired):
         followups.close_followup(ctx, supervisor, items[0].followup_id, "  ", "已回访")
-    closed = followups.close_followup(ctx, supervisor, items[0].followup_id,
-                                      "约谈窗口人员，加强培训", "回访持卡人，表示认可")  # fmt: skip
+    closed = followups.close_followup(
+        ctx, supervisor, items[0].followup_id, "约谈窗口人员，加强培训", "回访持卡人，表示认可"
+    )
     assert closed.closed_at is not None and closed.outcome == "回访持卡人，表示认可"
     with pytest.raises(FollowUpAlreadyClosed):
         followups.close_followup(ctx, supervisor, items[0].followup_id, "再次", "再次")
     assert [i.case_no for i in followups.open_followups(ctx, supervisor)] == [second]
     assert followups.followup_badge(ctx, supervisor) == followups.FollowUpCount(1, 0)
     with ctx.uow() as uow:
-        names = list(uow.session.scalars(
-            select(AuditEvent.action).where(AuditEvent.action.like("case.followup%"))
-            .order_by(AuditEvent.seq)))  # fmt: skip
+        names = list(
+            uow.session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.action.like("case.followup%"))
+                .order_by(AuditEvent.seq)
+            )
+        )
     assert names.count("case.followup_open") == 2
     assert names.count("case.followup_list") == 2
     assert names.count("case.followup_close") == 1

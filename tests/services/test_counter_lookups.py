@@ -50,9 +50,13 @@ def test_P5_another_persons_valid_number_is_refused_and_audited(ctx: Any) -> Non
 
 @pytest.mark.parametrize(
     ("key", "state"),
-    [("active_default_pin", "active"), ("written_lost", "lost"),
-     ("phone_lost", "phone_reported_lost"), ("replacement_applied", "replacement_applied")],
-)  # fmt: skip
+    [
+        ("active_default_pin", "active"),
+        ("written_lost", "lost"),
+        ("phone_lost", "phone_reported_lost"),
+        ("replacement_applied", "replacement_applied"),
+    ],
+)
 def test_U1_the_issuers_state_of_the_card_in_the_reader(ctx: Any, key: str, state: str) -> None:
     actor = actor_for(ctx, "YB500103-01")
     client, _transport, _card = card_for(ctx, key)

@@ -60,13 +60,27 @@ class Holder:
 WANG = Holder("500103196803150310", "王建国")
 
 
-def chip(number: str = WANG.ssn, name: str = WANG.name, valid_to: str = "20360104",
-         kind: str = "resident", **extra: str) -> IdDocument:
+def chip(
+    number: str = WANG.ssn,
+    name: str = WANG.name,
+    valid_to: str = "20360104",
+    kind: str = "resident",
+    **extra: str,
+) -> IdDocument:
     """The IdDocument of a real parse of the chip's text block (as the reader delivers it)."""
-    data = {"kind": kind, "name": name, "gender": "1", "nation": "01", "birth": "19680315",
-            "address": "重庆市渝中区民族路188号", "id_number": number,
-            "authority": "重庆市公安局渝中区分局", "valid_from": "20160104",
-            "valid_to": valid_to, **extra}
+    data = {
+        "kind": kind,
+        "name": name,
+        "gender": "1",
+        "nation": "01",
+        "birth": "19680315",
+        "address": "重庆市渝中区民族路188号",
+        "id_number": number,
+        "authority": "重庆市公安局渝中区分局",
+        "valid_from": "20160104",
+        "valid_to": valid_to,
+        **extra,
+    }
     p = parse_profile(data)
     card = parse_text(p.text(), sam_id=SAM, photo=p.photo())
     try:
@@ -96,8 +110,17 @@ def test_P5_chip_name_mismatch() -> None:
     assert "姓名" in str(err.value) and "王建华" not in str(err.value)
 
 
-@pytest.mark.parametrize("on_card", ["阿依古丽・买买提", "阿依古丽•买买提", "阿依古丽 · 买买提",
-                                     "阿依古丽.买买提", "阿依古丽．买买提", "阿依古丽·买买提\x00"])
+@pytest.mark.parametrize(
+    "on_card",
+    [
+        "阿依古丽・买买提",
+        "阿依古丽•买买提",
+        "阿依古丽 · 买买提",
+        "阿依古丽.买买提",
+        "阿依古丽．买买提",
+        "阿依古丽·买买提\x00",
+    ],
+)
 def test_Q7_names_match_across_middle_dots_and_spaces(on_card: str) -> None:
     assert names_match("阿依古丽·买买提", on_card)
 
@@ -137,8 +160,7 @@ def test_U2_lift_refuses_a_temporary_id() -> None:
 
 def test_residence_permit_chip_is_not_a_document_of_the_list() -> None:
     with pytest.raises(IdDocumentNotAccepted) as err:
-        chip(kind="hmt", number="810000199004020018", pass_number="H12345678",
-             issue_count="01")
+        chip(kind="hmt", number="810000199004020018", pass_number="H12345678", issue_count="01")
     assert "港澳台居民居住证" in str(err.value)
 
 
@@ -153,8 +175,13 @@ def test_manual_fallback_refused_by_setting() -> None:
 
 
 def test_chip_check_without_sam_id_or_name_is_incomplete() -> None:
-    no_sam = IdDocument(IdDocumentKind.RESIDENT_ID, WANG.ssn, method=CheckMethod.CHIP,
-                        name=WANG.name, card_kind="resident")
+    no_sam = IdDocument(
+        IdDocumentKind.RESIDENT_ID,
+        WANG.ssn,
+        method=CheckMethod.CHIP,
+        name=WANG.name,
+        card_kind="resident",
+    )
     with pytest.raises(IdCheckIncomplete):
         check_document(WANG, no_sam, today=TODAY)
 
@@ -167,11 +194,17 @@ def test_chip_check_without_sam_id_or_name_is_incomplete() -> None:
 
 
 def test_audit_details_say_chip_or_manual_and_nothing_personal() -> None:
-    assert id_check_details(chip()) == {"document_kind": "resident_id", "id_check": "chip",
-                                        "sam_id": SAM}
+    assert id_check_details(chip()) == {
+        "document_kind": "resident_id",
+        "id_check": "chip",
+        "sam_id": SAM,
+    }
     typed = manual_document(IdDocumentKind.HOUSEHOLD_REGISTER, WANG.ssn, ManualReason.NO_CHIP)
-    assert id_check_details(typed) == {"document_kind": "household_register",
-                                       "id_check": "manual", "manual_reason": "no_chip"}
+    assert id_check_details(typed) == {
+        "document_kind": "household_register",
+        "id_check": "manual",
+        "manual_reason": "no_chip",
+    }
     legacy = IdDocument(IdDocumentKind.RESIDENT_ID, WANG.ssn)  # existing callers
     assert id_check_details(legacy)["manual_reason"] == "unspecified"
     assert WANG.ssn not in repr(chip()) and WANG.name not in repr(chip())
@@ -182,8 +215,7 @@ def test_audit_details_say_chip_or_manual_and_nothing_personal() -> None:
 
 @pytest.fixture
 def no_four_eyes(sqlite_demo_url: str) -> Iterator[ServiceContext]:
-    context = make_ctx(sqlite_demo_url, four_eyes=False,
-                       idcard_manual_forbidden="reset_pin")
+    context = make_ctx(sqlite_demo_url, four_eyes=False, idcard_manual_forbidden="reset_pin")
     context.key_provider = SoftwareKeyProvider(TEST_KEYS)  # CARD.md test keys (mode test)
     yield context
     _dispose(context)
@@ -197,19 +229,19 @@ def _reset(ctx: ServiceContext, key: str, document: IdDocument) -> str:
     actor = actor_for(ctx, "YB500103-01")
     holder_id = holder_id_of(ctx, key)
     session = sessions.open_id_session(
-        ctx, actor, holder_id, manual_doc(fixed_holder(key).ssn),
-        "持卡人忘记密码")
+        ctx, actor, holder_id, manual_doc(fixed_holder(key).ssn), "持卡人忘记密码"
+    )
     _, transport, emulated = card_for(ctx, key)
     client = SocialSecurityCardClient(transport, ctx.key_provider)
-    pin_reset.reset_pin(ctx, actor, session, client, document, _pin("258036"), _pin("258036"),
-                        None)
+    pin_reset.reset_pin(ctx, actor, session, client, document, _pin("258036"), _pin("258036"), None)
     return str(emulated.to_profile()["pin"])
 
 
 def _refusals(ctx: ServiceContext) -> list[str]:
     with ctx.uow() as uow:
-        rows = uow.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "password.pin_reset.refused")).all()
+        rows = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "password.pin_reset.refused")
+        ).all()
         return [str((row.details or {}).get("refusal")) for row in rows]
 
 
@@ -231,13 +263,15 @@ def test_P5_reset_refuses_chip_name_mismatch(no_four_eyes: ServiceContext) -> No
 def test_P5_reset_refuses_expired_chip(no_four_eyes: ServiceContext) -> None:
     h = fixed_holder("active_changed_pin")
     with pytest.raises(IdDocumentExpired):
-        _reset(no_four_eyes, "active_changed_pin",
-               chip(number=h.ssn, name=h.name, valid_to="20250309"))
+        _reset(
+            no_four_eyes, "active_changed_pin", chip(number=h.ssn, name=h.name, valid_to="20250309")
+        )
     assert "id_expired" in _refusals(no_four_eyes)
 
 
 def test_P5_reset_refuses_typed_number_when_the_setting_says_chip(
-        no_four_eyes: ServiceContext) -> None:
+    no_four_eyes: ServiceContext,
+) -> None:
     h = fixed_holder("active_changed_pin")
     typed = manual_document(IdDocumentKind.RESIDENT_ID, h.ssn, ManualReason.NO_READER)
     with pytest.raises(ManualIdCheckForbidden):
@@ -246,13 +280,14 @@ def test_P5_reset_refuses_typed_number_when_the_setting_says_chip(
 
 
 def test_P6_unblock_allows_the_typed_number_the_setting_does_not_name(
-        no_four_eyes: ServiceContext) -> None:
+    no_four_eyes: ServiceContext,
+) -> None:
     ctx = no_four_eyes
     h = fixed_holder("pin_blocked")
     actor = actor_for(ctx, "YB500103-01")
     session = sessions.open_id_session(
-        ctx, actor, holder_id_of(ctx, "pin_blocked"),
-        manual_doc(h.ssn), "密码已锁")
+        ctx, actor, holder_id_of(ctx, "pin_blocked"), manual_doc(h.ssn), "密码已锁"
+    )
     _, transport, emulated = card_for(ctx, "pin_blocked")
     client = SocialSecurityCardClient(transport, ctx.key_provider)
     typed = manual_document(IdDocumentKind.RESIDENT_ID, h.ssn, ManualReason.CHIP_UNREADABLE)
@@ -264,7 +299,8 @@ def test_P6_unblock_allows_the_typed_number_the_setting_does_not_name(
 
 
 def test_demo_idcard_profiles_pass_the_chip_check_for_every_holder(
-        sqlite_demo_url: str, tmp_path: Path) -> None:
+    sqlite_demo_url: str, tmp_path: Path
+) -> None:
     from counter_app import db
     from counter_app.demo.profiles import write_idcard_profiles, write_profiles
     from counter_app.models import Card
@@ -290,15 +326,15 @@ def test_demo_idcard_profiles_pass_the_chip_check_for_every_holder(
                 check_document(h, document_from_chip(card), today=TODAY)
                 card.wipe()
                 if h.id in cards:  # the social security card's profile: same person
-                    social = json.loads((tmp_path / f"{cards[h.id].card_number}.json")
-                                        .read_text(encoding="utf-8"))
+                    social = json.loads(
+                        (tmp_path / f"{cards[h.id].card_number}.json").read_text(encoding="utf-8")
+                    )
                     assert (social["ssn"], social["name"]) == (h.ssn, h.name)
     finally:
         _dispose(ctx)
 
 
-def test_fixed_demo_holders_have_id_card_profiles_for_the_demo_panel(
-        sqlite_demo_url: str) -> None:
+def test_fixed_demo_holders_have_id_card_profiles_for_the_demo_panel(sqlite_demo_url: str) -> None:
     from counter_app import db
     from counter_app.demo.accounts import FIXED_HOLDERS
     from counter_app.demo.profiles import fixed_idcard_profiles
@@ -318,8 +354,22 @@ def test_demo_data_command_writes_one_id_card_profile_per_holder(tmp_path: Path)
 
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     out = tmp_path / "profiles"
-    assert main(["demo-data", "--holders", "20", "--db", url, "--profiles", str(out),
-                 "--as-of", "2025-03-10"]) == 0
+    assert (
+        main(
+            [
+                "demo-data",
+                "--holders",
+                "20",
+                "--db",
+                url,
+                "--profiles",
+                str(out),
+                "--as-of",
+                "2025-03-10",
+            ]
+        )
+        == 0
+    )
     written = sorted(out.glob("idcard-*.json"))
     assert len(written) == 20
     for path in written:

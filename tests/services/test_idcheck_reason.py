@@ -44,8 +44,15 @@ def test_Q7_typed_document_with_a_listed_reason_passes(reason: ManualReason) -> 
 
 
 def test_chip_document_needs_no_reason() -> None:
-    chip = IdDocument(RID, SSN, method=CheckMethod.CHIP, sam_id="05.01-20240101-0001",
-                      name=Holder.name, long_term=True, card_kind="resident")
+    chip = IdDocument(
+        RID,
+        SSN,
+        method=CheckMethod.CHIP,
+        sam_id="05.01-20240101-0001",
+        name=Holder.name,
+        long_term=True,
+        card_kind="resident",
+    )
     check_document(Holder(), chip)
 
 

@@ -50,16 +50,27 @@ from reader.pinbuffer import PinBuffer
 from tests.services.conftest import _dispose, actor_for, card_for, holder_id_of, make_ctx
 
 SAM = "05.01-20101008-0000012345-1234567890"
-ALL_ID_ACTIONS = ("view_records,change_pin,reset_pin,unblock_pin,reset_service_password,"
-                  "written_loss_report,lift_loss_report,replacement_application")
+ALL_ID_ACTIONS = (
+    "view_records,change_pin,reset_pin,unblock_pin,reset_service_password,"
+    "written_loss_report,lift_loss_report,replacement_application"
+)
 
 
 def chip(key: str, *, name: str | None = None, valid_to: str = "20360104") -> IdDocument:
     """The document of a real parse of fixed holder ``key``'s ID card chip."""
     h = fixed_holder(key)
-    data = {"kind": "resident", "name": name or h.name, "gender": "1", "nation": "01",
-            "birth": h.ssn[6:14], "address": "重庆市渝中区民族路188号", "id_number": h.ssn,
-            "authority": "重庆市公安局", "valid_from": "20160104", "valid_to": valid_to}
+    data = {
+        "kind": "resident",
+        "name": name or h.name,
+        "gender": "1",
+        "nation": "01",
+        "birth": h.ssn[6:14],
+        "address": "重庆市渝中区民族路188号",
+        "id_number": h.ssn,
+        "authority": "重庆市公安局",
+        "valid_from": "20160104",
+        "valid_to": valid_to,
+    }
     p = parse_profile(data)
     card = parse_text(p.text(), sam_id=SAM, photo=p.photo())
     try:
@@ -68,8 +79,11 @@ def chip(key: str, *, name: str | None = None, valid_to: str = "20360104") -> Id
         card.wipe()
 
 
-def typed(key: str, kind: IdDocumentKind = IdDocumentKind.RESIDENT_ID,
-          reason: ManualReason = ManualReason.NO_READER) -> IdDocument:
+def typed(
+    key: str,
+    kind: IdDocumentKind = IdDocumentKind.RESIDENT_ID,
+    reason: ManualReason = ManualReason.NO_READER,
+) -> IdDocument:
     return manual_document(kind, fixed_holder(key).ssn, reason)
 
 
@@ -79,8 +93,9 @@ def _pin(digits: str) -> PinBuffer:
 
 def _session(ctx: ServiceContext, staff: str, key: str) -> sessions.HolderSession:
     """A look-up session opened with the holder's chip (Q7)."""
-    return sessions.open_id_session(ctx, actor_for(ctx, staff), holder_id_of(ctx, key),
-                                    chip(key), "持卡人到窗口办理")  # fmt: skip
+    return sessions.open_id_session(
+        ctx, actor_for(ctx, staff), holder_id_of(ctx, key), chip(key), "持卡人到窗口办理"
+    )
 
 
 def _card(ctx: ServiceContext, key: str) -> SocialSecurityCardClient:
@@ -92,58 +107,95 @@ def _card(ctx: ServiceContext, key: str) -> SocialSecurityCardClient:
 
 
 def _q7(ctx: ServiceContext, document: IdDocument) -> Any:
-    return sessions.open_id_session(ctx, actor_for(ctx, "YB500103-01"),
-                                    holder_id_of(ctx, "active_default_pin"), document,
-                                    "持卡人未带卡，查询")  # fmt: skip
+    return sessions.open_id_session(
+        ctx,
+        actor_for(ctx, "YB500103-01"),
+        holder_id_of(ctx, "active_default_pin"),
+        document,
+        "持卡人未带卡，查询",
+    )
 
 
 def _p4(ctx: ServiceContext, document: IdDocument) -> Any:
     h = fixed_holder("active_changed_pin")
     session = _session(ctx, "YB500103-01", "active_changed_pin")
-    return pin_change.change_pin(ctx, actor_for(ctx, "YB500103-01"), session,
-                                 _card(ctx, "active_changed_pin"), _pin(h.pin), _pin("258036"),
-                                 _pin("258036"), document)  # fmt: skip
+    return pin_change.change_pin(
+        ctx,
+        actor_for(ctx, "YB500103-01"),
+        session,
+        _card(ctx, "active_changed_pin"),
+        _pin(h.pin),
+        _pin("258036"),
+        _pin("258036"),
+        document,
+    )
 
 
 def _p5(ctx: ServiceContext, document: IdDocument) -> Any:
     session = _session(ctx, "YB500103-01", "active_changed_pin")
-    return pin_reset.reset_pin(ctx, actor_for(ctx, "YB500103-01"), session,
-                               _card(ctx, "active_changed_pin"), document, _pin("258036"),
-                               _pin("258036"), None)  # fmt: skip
+    return pin_reset.reset_pin(
+        ctx,
+        actor_for(ctx, "YB500103-01"),
+        session,
+        _card(ctx, "active_changed_pin"),
+        document,
+        _pin("258036"),
+        _pin("258036"),
+        None,
+    )
 
 
 def _p6(ctx: ServiceContext, document: IdDocument) -> Any:
     session = _session(ctx, "YB500103-01", "pin_blocked")
-    return pin_reset.unblock_pin(ctx, actor_for(ctx, "YB500103-01"), session,
-                                 _card(ctx, "pin_blocked"), document)  # fmt: skip
+    return pin_reset.unblock_pin(
+        ctx, actor_for(ctx, "YB500103-01"), session, _card(ctx, "pin_blocked"), document
+    )
 
 
 def _p8(ctx: ServiceContext, document: IdDocument) -> Any:
     session = _session(ctx, "YB500103-01", "active_default_pin")
-    return service_password.reset_service_password(ctx, actor_for(ctx, "YB500103-01"),
-                                                   session, document)  # fmt: skip
+    return service_password.reset_service_password(
+        ctx, actor_for(ctx, "YB500103-01"), session, document
+    )
 
 
 def _l3(ctx: ServiceContext, document: IdDocument) -> Any:
     details = written_reports.WrittenLossInput(
-        contact_phone="13912345678", loss_date=dt.date(2025, 3, 9), loss_place="解放碑",
-        circumstances="乘公交时遗失", id_document=document)  # fmt: skip
+        contact_phone="13912345678",
+        loss_date=dt.date(2025, 3, 9),
+        loss_place="解放碑",
+        circumstances="乘公交时遗失",
+        id_document=document,
+    )
     return written_reports.register_written_loss(
-        ctx, actor_for(ctx, "YB500103-01"), holder_id_of(ctx, "active_default_pin"), details,
-        uuid.uuid4().hex)  # fmt: skip
+        ctx,
+        actor_for(ctx, "YB500103-01"),
+        holder_id_of(ctx, "active_default_pin"),
+        details,
+        uuid.uuid4().hex,
+    )
 
 
 def _u2(ctx: ServiceContext, document: IdDocument) -> Any:
-    return lifting.lift_loss_report(ctx, actor_for(ctx, "YB500105-01"),
-                                    _card(ctx, "written_lost"),
-                                    _pin(fixed_holder("written_lost").pin), document, None,
-                                    uuid.uuid4().hex)  # fmt: skip
+    return lifting.lift_loss_report(
+        ctx,
+        actor_for(ctx, "YB500105-01"),
+        _card(ctx, "written_lost"),
+        _pin(fixed_holder("written_lost").pin),
+        document,
+        None,
+        uuid.uuid4().hex,
+    )
 
 
 def _r1(ctx: ServiceContext, document: IdDocument) -> Any:
-    return replacement.apply_replacement(ctx, actor_for(ctx, "YB500103-01"),
-                                         holder_id_of(ctx, "phone_lost"), document,
-                                         uuid.uuid4().hex)  # fmt: skip
+    return replacement.apply_replacement(
+        ctx,
+        actor_for(ctx, "YB500103-01"),
+        holder_id_of(ctx, "phone_lost"),
+        document,
+        uuid.uuid4().hex,
+    )
 
 
 @dataclass(frozen=True)
@@ -177,14 +229,16 @@ def ctx(sqlite_demo_url: str) -> Iterator[ServiceContext]:
 
 def _successes(ctx: ServiceContext, action: str) -> list[dict[str, Any]]:
     with ctx.uow() as uow:
-        rows = uow.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == action, AuditEvent.outcome == "success")).all()
+        rows = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action, AuditEvent.outcome == "success")
+        ).all()
         return [dict(row.details or {}) for row in rows]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_chip_of_the_holder_passes_and_the_audit_names_chip_and_sam_id(
-        ctx: ServiceContext, rule: Rule) -> None:
+    ctx: ServiceContext, rule: Rule
+) -> None:
     rule.run(ctx, chip(rule.holder))
     details = _successes(ctx, rule.action)[-1]
     assert details["id_check"] == "chip" and details["sam_id"] == SAM
@@ -210,7 +264,8 @@ def test_expired_id_card_is_refused(ctx: ServiceContext, rule: Rule) -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_typed_number_refused_when_the_setting_requires_the_chip(
-        sqlite_demo_url: str, rule: Rule) -> None:
+    sqlite_demo_url: str, rule: Rule
+) -> None:
     context = make_ctx(sqlite_demo_url, four_eyes=False, idcard_manual_forbidden=ALL_ID_ACTIONS)
     context.key_provider = SoftwareKeyProvider(TEST_KEYS)
     try:
@@ -225,8 +280,7 @@ def test_typed_number_refused_when_the_setting_requires_the_chip(
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
-def test_typed_number_with_its_reason_is_audited_as_manual(ctx: ServiceContext,
-                                                           rule: Rule) -> None:
+def test_typed_number_with_its_reason_is_audited_as_manual(ctx: ServiceContext, rule: Rule) -> None:
     rule.run(ctx, typed(rule.holder, reason=ManualReason.CHIP_UNREADABLE))
     details = _successes(ctx, rule.action)[-1]
     assert details["id_check"] == "manual" and details["manual_reason"] == "chip_unreadable"
@@ -249,8 +303,7 @@ def test_U2_checklist_names_the_chip_check(ctx: ServiceContext) -> None:
     actor = actor_for(ctx, "YB500105-01")
     ok = lifting.check_lift(ctx, actor, identity, chip("written_lost"))
     assert ok.refusal is None and any("芯片核验" in line.reason for line in ok.lines)
-    expired = lifting.check_lift(ctx, actor, identity,
-                                 chip("written_lost", valid_to="20250309"))
+    expired = lifting.check_lift(ctx, actor, identity, chip("written_lost", valid_to="20250309"))
     assert isinstance(expired.refusal, IdDocumentExpired)
 
 
@@ -293,9 +346,10 @@ def test_remote_codec_carries_chip_and_manual_documents_whole() -> None:
 
     from counter_app.remote.codec import decode, encode
 
-    for document in (chip("active_default_pin"),
-                     typed("written_lost", IdDocumentKind.HOUSEHOLD_REGISTER,
-                           ManualReason.NO_CHIP)):
+    for document in (
+        chip("active_default_pin"),
+        typed("written_lost", IdDocumentKind.HOUSEHOLD_REGISTER, ManualReason.NO_CHIP),
+    ):
         back = decode(json.loads(json.dumps(encode(document))))
         assert back == document and type(back.method) is type(document.method)
     assert decode(encode(chip("active_default_pin"))).valid_to == dt.date(2036, 1, 4)

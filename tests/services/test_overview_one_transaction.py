@@ -27,8 +27,12 @@ from tests.id_documents import manual_doc
 from tests.services.conftest import actor_for, holder_id_of
 
 CLERK = "YB500103-01"
-SSNS = {"retired": "500101195509010192", "work_injury": "500102197206250370",
-        "dibao": "500241196010100229", "active_default_pin": "500103196803150310"}
+SSNS = {
+    "retired": "500101195509010192",
+    "work_injury": "500102197206250370",
+    "dibao": "500241196010100229",
+    "active_default_pin": "500103196803150310",
+}
 #: docs/SCALING.md: the full overview's statement budget (it was 101 in 14 transactions).
 MAX_STATEMENTS = 35
 
@@ -66,13 +70,18 @@ def _counting(ctx: ServiceContext) -> Iterator[Seen]:
 
 def _session(ctx: ServiceContext, key: str) -> sessions.HolderSession:
     return sessions.open_id_session(
-        ctx, actor_for(ctx, CLERK), holder_id_of(ctx, key),
-        manual_doc(SSNS[key]), "持卡人来窗口查询")
+        ctx,
+        actor_for(ctx, CLERK),
+        holder_id_of(ctx, key),
+        manual_doc(SSNS[key]),
+        "持卡人来窗口查询",
+    )
 
 
 def _inserts_into(seen: Seen, table: str) -> int:
-    return sum(1 for s in seen.statements
-               if s.lstrip().upper().startswith(f"INSERT INTO {table.upper()}"))  # fmt: skip
+    return sum(
+        1 for s in seen.statements if s.lstrip().upper().startswith(f"INSERT INTO {table.upper()}")
+    )
 
 
 @pytest.mark.parametrize("key", list(SSNS))
@@ -92,11 +101,16 @@ def test_Q7_full_overview_is_one_transaction_one_audit_within_budget(
         last = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
         uow.session.expunge_all()
     assert last is not None and (last.action, last.category, last.holder_id) == (
-        "record.view", ALL_TABS, session.holder_id)
+        "record.view",
+        ALL_TABS,
+        session.holder_id,
+    )
     assert last.details is not None and last.details["session_id"] == session.session_id
     assert last.details["tabs"] == [OVERVIEW, *(c.value for c in Category)]
-    print(f"full overview ({key}, {ctx.settings.db_url.split(':')[0]}): "
-          f"{len(seen.statements)} statements, 1 transaction")
+    print(
+        f"full overview ({key}, {ctx.settings.db_url.split(':')[0]}): "
+        f"{len(seen.statements)} statements, 1 transaction"
+    )
 
 
 def test_Q7_single_view_checks_session_and_clerk_in_one_statement(

@@ -22,14 +22,22 @@ from tests.id_documents import manual_doc
 from tests.services.conftest import actor_for, holder_id_of
 
 CLERK = "YB500103-01"
-SSNS = {"retired": "500101195509010192", "work_injury": "500102197206250370",
-        "dibao": "500241196010100229", "active_default_pin": "500103196803150310"}
+SSNS = {
+    "retired": "500101195509010192",
+    "work_injury": "500102197206250370",
+    "dibao": "500241196010100229",
+    "active_default_pin": "500103196803150310",
+}
 
 
 def _session(ctx: ServiceContext, key: str) -> sessions.HolderSession:
     return sessions.open_id_session(
-        ctx, actor_for(ctx, CLERK), holder_id_of(ctx, key),
-        manual_doc(SSNS[key]), "持卡人来窗口查询")
+        ctx,
+        actor_for(ctx, CLERK),
+        holder_id_of(ctx, key),
+        manual_doc(SSNS[key]),
+        "持卡人来窗口查询",
+    )
 
 
 @contextmanager
@@ -62,8 +70,11 @@ def test_Q2_every_category_is_audited(ctx: ServiceContext, which: Category) -> N
     result = records.category(ctx, actor_for(ctx, CLERK), session, which)
     assert result is not None
     with ctx.uow() as uow:
-        [ev] = uow.session.execute(select(AuditEvent.category, AuditEvent.holder_id)
-                                   .where(AuditEvent.action == "record.view")).all()
+        [ev] = uow.session.execute(
+            select(AuditEvent.category, AuditEvent.holder_id).where(
+                AuditEvent.action == "record.view"
+            )
+        ).all()
     assert ev == (which.value, session.holder_id)
 
 
@@ -79,16 +90,26 @@ def test_Q4_phone_line_figures(ctx: ServiceContext) -> None:
     holder = {"h": session.holder_id}
     with ctx.uow() as uow:
         db = uow.session
-        benefit_fen = db.scalar(text(
-            "SELECT monthly_benefit_fen FROM pension_accounts WHERE holder_id = :h"), holder)
-        balance_fen = db.scalar(text(
-            "SELECT balance_fen FROM medical_accounts WHERE holder_id = :h"), holder)
-        last_after_fen = db.scalar(text(
-            "SELECT balance_after_fen FROM medical_transactions WHERE holder_id = :h "
-            "ORDER BY at DESC, id DESC LIMIT 1"), holder)
-        months = db.scalar(text(
-            "SELECT continuous_months FROM insurance_participations "
-            "WHERE holder_id = :h AND insurance = 'unemployment'"), holder)
+        benefit_fen = db.scalar(
+            text("SELECT monthly_benefit_fen FROM pension_accounts WHERE holder_id = :h"), holder
+        )
+        balance_fen = db.scalar(
+            text("SELECT balance_fen FROM medical_accounts WHERE holder_id = :h"), holder
+        )
+        last_after_fen = db.scalar(
+            text(
+                "SELECT balance_after_fen FROM medical_transactions WHERE holder_id = :h "
+                "ORDER BY at DESC, id DESC LIMIT 1"
+            ),
+            holder,
+        )
+        months = db.scalar(
+            text(
+                "SELECT continuous_months FROM insurance_participations "
+                "WHERE holder_id = :h AND insurance = 'unemployment'"
+            ),
+            holder,
+        )
     assert benefit_fen and benefit_fen > 0  # a retiree has a benefit
     assert pension.monthly_benefit_yuan == Decimal(benefit_fen) / 100  # 退休待遇金额
     assert pension.monthly_benefit_yuan.as_tuple().exponent == -2  # to the fen
@@ -117,8 +138,12 @@ def test_R1_U4_overview_shows_the_replaced_card_and_its_state(ctx: ServiceContex
     number and 已申请补卡 (the header and 当前卡片), not an empty card."""
     clerk = actor_for(ctx, CLERK)
     session = sessions.open_id_session(
-        ctx, clerk, holder_id_of(ctx, "replacement_applied"),
-        manual_doc(fixed_holder("replacement_applied").ssn), "持卡人来窗口查询")
+        ctx,
+        clerk,
+        holder_id_of(ctx, "replacement_applied"),
+        manual_doc(fixed_holder("replacement_applied").ssn),
+        "持卡人来窗口查询",
+    )
     view = records.overview(ctx, clerk, session)
     assert view.card is not None and view.card.card_number == "A12820818"
     assert (view.card.state, view.card.state_label) == ("replacement_applied", "已申请补卡")
@@ -157,9 +182,11 @@ def test_Q5_employer_medical_contributions(ctx: ServiceContext) -> None:
 
     with ctx.uow() as uow:
         unit = uow.session.scalar(
-            select(Employer.unit_number).join(ContributionRecord,
-                                              ContributionRecord.employer_id == Employer.id)
-            .where(ContributionRecord.insurance == "medical").limit(1))  # fmt: skip
+            select(Employer.unit_number)
+            .join(ContributionRecord, ContributionRecord.employer_id == Employer.id)
+            .where(ContributionRecord.insurance == "medical")
+            .limit(1)
+        )
     assert unit
     view = records.employer_contributions(ctx, actor_for(ctx, CLERK), unit)
     assert view.months and view.months[0].insured_people >= 1
@@ -176,23 +203,33 @@ def test_Q6_catalogue_search_by_name_code_initials(ctx: ServiceContext) -> None:
 # --------------------------------------------------------------------------- search
 
 
-@pytest.mark.parametrize("text", ["500103196803150310", "A12424866", "王建国 1968-03-15",
-                                  "王建国 19680315", "王建国19680315"])
+@pytest.mark.parametrize(
+    "text",
+    ["500103196803150310", "A12424866", "王建国 1968-03-15", "王建国 19680315", "王建国19680315"],
+)
 def test_Q7_find_holder_by_id_card_or_name_birth(ctx: ServiceContext, text: str) -> None:
     hits = search.find_holders(ctx, actor_for(ctx, CLERK), text)
     assert [h.name for h in hits] == ["王建国"]
     assert hits[0].ssn == "500***********0310"
     assert hits[0].card_number == "A12424866" and hits[0].card_state == "active"
     with ctx.uow() as uow:
-        [details] = uow.session.scalars(select(AuditEvent.details)
-                                        .where(AuditEvent.action == "holder.search")).all()
+        [details] = uow.session.scalars(
+            select(AuditEvent.details).where(AuditEvent.action == "holder.search")
+        ).all()
     assert "500103196803150310" not in str(details)
     assert details["hits"] == 1
 
 
-@pytest.mark.parametrize("text,code", [("", "empty"), ("王建国", "name_without_birth_date"),
-                                       ("12345", "digits"), ("王建国 1968-02-30", "bad_date"),
-                                       ("500103196803150311", "check_digit")])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("", "empty"),
+        ("王建国", "name_without_birth_date"),
+        ("12345", "digits"),
+        ("王建国 1968-02-30", "bad_date"),
+        ("500103196803150311", "check_digit"),
+    ],
+)
 def test_search_invalid_input_has_chinese_message(text: str, code: str) -> None:
     with pytest.raises(ValidationError) as info:
         search.parse_search(text)

@@ -25,8 +25,11 @@ CARD_CENTER_STAFF = "KZX500000-01"
 
 def _events(ctx: ServiceContext, action: str) -> list[AuditEvent]:
     with ctx.uow() as uow:
-        events = list(uow.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)))
+        events = list(
+            uow.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
+            )
+        )
         uow.session.expunge_all()
         return events
 
@@ -46,15 +49,23 @@ def test_daily_report_is_a_pdf_and_is_audited(ctx: ServiceContext) -> None:
     boss = actor_for(ctx, SUPERVISOR)
     seen: list[tuple[int, int, str]] = []
     data = reporting.produce_report(
-        ctx, boss, reporting.DailyRequest(AS_OF, office_code="500103-YB"), "pdf",
+        ctx,
+        boss,
+        reporting.DailyRequest(AS_OF, office_code="500103-YB"),
+        "pdf",
         lambda d, t, m: seen.append((d, t, m)),
     )
     assert data.startswith(b"%PDF")
     assert seen and seen[-1][0] == seen[-1][1]
     (event,) = _events(ctx, "report.produce")
     assert event.staff_id == boss.staff_id and event.outcome == "success"
-    assert event.details == {"report": "daily", "format": "pdf", "day": AS_OF.isoformat(),
-                             "office": "500103-YB", "staff_no": None}
+    assert event.details == {
+        "report": "daily",
+        "format": "pdf",
+        "day": AS_OF.isoformat(),
+        "office": "500103-YB",
+        "staff_no": None,
+    }
 
 
 def test_Q7_access_log_is_audited_with_the_holder_so_the_holder_sees_it(
@@ -77,13 +88,22 @@ def _phone_report(ctx: ServiceContext, key: str, days_left: int) -> None:
     """An open phone report (RULES L1) on fixed holder ``key``'s card, due in ``days_left``."""
     with ctx.uow() as uow:
         holder_id = holder_id_of(ctx, key)
-        card = uow.session.scalars(select(Card).where(Card.holder_id == holder_id,
-                                                      Card.state == "active")).one()
+        card = uow.session.scalars(
+            select(Card).where(Card.holder_id == holder_id, Card.state == "active")
+        ).one()
         now = ctx.now()
         card.state = "phone_reported_lost"
-        uow.session.add(LossReport(card_id=card.id, holder_id=holder_id, channel="phone",
-                                   kind="temporary", state="open", reported_at=now,
-                                   deadline_at=now + dt.timedelta(days=days_left)))
+        uow.session.add(
+            LossReport(
+                card_id=card.id,
+                holder_id=holder_id,
+                channel="phone",
+                kind="temporary",
+                state="open",
+                reported_at=now,
+                deadline_at=now + dt.timedelta(days=days_left),
+            )
+        )
         uow.commit()
 
 
@@ -106,8 +126,9 @@ def test_L2_staff_get_the_lapsing_list_of_their_own_district_only(
     assert event.details is not None and event.details["office"] == "500103-YB"
 
     center = actor_for(ctx, CARD_CENTER_STAFF)
-    city = _districts(reporting.produce_report(ctx, center, reporting.LapsingRequest(days=30),
-                                               "csv"))
+    city = _districts(
+        reporting.produce_report(ctx, center, reporting.LapsingRequest(days=30), "csv")
+    )
     assert "500103" in city and set(city) - {"500103"}  # the whole city
     assert len(city) > len(own)
     assert _events(ctx, "report.produce")[-1].details["office"] is None

@@ -39,8 +39,9 @@ def _searches(ctx: ServiceContext) -> None:
 
 def _daily(ctx: ServiceContext, boss: str, **kw: str) -> DailyReport:
     day = shanghai_day(ctx.now())
-    report = reporting.build_report(ctx, actor_for(ctx, boss),
-                                    reporting.DailyRequest(day, **kw), "csv")
+    report = reporting.build_report(
+        ctx, actor_for(ctx, boss), reporting.DailyRequest(day, **kw), "csv"
+    )
     assert isinstance(report, DailyReport)
     return report
 
@@ -60,22 +61,28 @@ def test_S3_district_supervisor_daily_report_rows_are_their_own_office(
     assert {"500103-YB", "500103-CK01", "500105-YB"} <= {o.code for o in city.by_office}
 
 
-@pytest.mark.parametrize("asked", [{"office_code": "500105-YB"},
-                                   {"office_code": "500000-KZX"},
-                                   {"staff_no": "YB500105-01"}])
+@pytest.mark.parametrize(
+    "asked",
+    [{"office_code": "500105-YB"}, {"office_code": "500000-KZX"}, {"staff_no": "YB500105-01"}],
+)
 def test_S3_district_supervisor_is_refused_another_district(
     ctx: ServiceContext, asked: dict[str, str]
 ) -> None:
     _searches(ctx)
     boss = actor_for(ctx, DISTRICT_BOSS)
     day = shanghai_day(ctx.now())
-    for request in (reporting.DailyRequest(day, **asked),
-                    reporting.StaffRequest(day, day, **asked)):
+    for request in (
+        reporting.DailyRequest(day, **asked),
+        reporting.StaffRequest(day, day, **asked),
+    ):
         with pytest.raises(NotPermitted, match="本区县"):
             reporting.produce_report(ctx, boss, request, "csv")
     with ctx.uow() as uow:
-        actions = list(uow.session.scalars(select(AuditEvent.action).where(
-            AuditEvent.staff_id == boss.staff_id)))
+        actions = list(
+            uow.session.scalars(
+                select(AuditEvent.action).where(AuditEvent.staff_id == boss.staff_id)
+            )
+        )
     assert actions.count("view_reports.refused") == 2 and "report.produce" not in actions
 
 
@@ -85,37 +92,53 @@ def test_S3_lapsing_report_rows_district_for_district_supervisor_city_for_card_c
     _phone_report(ctx, "active_default_pin", days_left=3)  # a holder of 500103
     with ctx.uow() as uow:  # and one of another district
         other = uow.session.scalars(
-            select(Holder.id).join(Card, Card.holder_id == Holder.id)
+            select(Holder.id)
+            .join(Card, Card.holder_id == Holder.id)
             .where(Holder.household_district != "500103", Card.state == "active")
-            .order_by(Holder.id)).first()  # fmt: skip
+            .order_by(Holder.id)
+        ).first()
         district = uow.session.get(Holder, other).household_district
     with ctx.uow() as uow:
-        card = uow.session.scalars(select(Card).where(Card.holder_id == other,
-                                                      Card.state == "active")).one()
+        card = uow.session.scalars(
+            select(Card).where(Card.holder_id == other, Card.state == "active")
+        ).one()
         now = ctx.now()
         card.state = "phone_reported_lost"
-        uow.session.add(LossReport(card_id=card.id, holder_id=other, channel="phone",
-                                   kind="temporary", state="open", reported_at=now,
-                                   deadline_at=now + dt.timedelta(days=2)))
+        uow.session.add(
+            LossReport(
+                card_id=card.id,
+                holder_id=other,
+                channel="phone",
+                kind="temporary",
+                state="open",
+                reported_at=now,
+                deadline_at=now + dt.timedelta(days=2),
+            )
+        )
         uow.commit()
     boss = actor_for(ctx, DISTRICT_BOSS)
     rows = _districts(reporting.produce_report(ctx, boss, reporting.LapsingRequest(30), "csv"))
     assert rows and set(rows) == {"500103"}
-    city = _districts(reporting.produce_report(ctx, actor_for(ctx, CITY_BOSS),
-                                               reporting.LapsingRequest(30), "csv"))
+    city = _districts(
+        reporting.produce_report(
+            ctx, actor_for(ctx, CITY_BOSS), reporting.LapsingRequest(30), "csv"
+        )
+    )
     assert {"500103", district} <= set(city)
 
 
 def test_S3_admin_gets_no_report(ctx: ServiceContext) -> None:
     with pytest.raises(NotPermitted):
-        reporting.produce_report(ctx, actor_for(ctx, ADMIN),
-                                 reporting.DailyRequest(shanghai_day(ctx.now())), "csv")
+        reporting.produce_report(
+            ctx, actor_for(ctx, ADMIN), reporting.DailyRequest(shanghai_day(ctx.now())), "csv"
+        )
 
 
 def test_S3_daily_csv_of_district_supervisor_names_own_office(ctx: ServiceContext) -> None:
     day = shanghai_day(ctx.now())
-    data = reporting.produce_report(ctx, actor_for(ctx, DISTRICT_BOSS),
-                                    reporting.DailyRequest(day), "csv")
+    data = reporting.produce_report(
+        ctx, actor_for(ctx, DISTRICT_BOSS), reporting.DailyRequest(day), "csv"
+    )
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     scope = [r[-1] for r in rows if r[:2] == ["报表", "范围"]]
     assert scope and "500103-YB" in scope[0]

@@ -33,8 +33,11 @@ def _pin(text: str) -> PinBuffer:
 
 def _events(ctx: ServiceContext, action: str) -> list[AuditEvent]:
     with ctx.uow() as uow:
-        events = list(uow.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)))
+        events = list(
+            uow.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
+            )
+        )
         uow.session.expunge_all()
         return events
 
@@ -64,7 +67,10 @@ def test_Q1_wrong_pin_reports_tries_left(ctx: ServiceContext) -> None:
     assert sessions.card_tries_left(client) == 2
     [event] = _events(ctx, "session.open")
     assert event.outcome == "failed" and event.details == {
-        "via": "card_pin", "refusal": "wrong_pin", "tries_left": 2}
+        "via": "card_pin",
+        "refusal": "wrong_pin",
+        "tries_left": 2,
+    }
     assert "111111" not in str(event.details)
     with ctx.uow() as uow:
         assert uow.session.scalars(select(HolderSessionRow)).first() is None
@@ -119,9 +125,13 @@ def test_Q7_id_document_session_records_reason(ctx: ServiceContext) -> None:
     assert session.card_number == "A12424866"
     [event] = _events(ctx, "session.open")
     assert event.reason == "持卡人未带卡，查询养老金"
-    assert event.details == {"session_id": session.session_id, "via": "id_document",
-                             "document_kind": "household_register",
-                             "id_check": "manual", "manual_reason": "no_chip"}
+    assert event.details == {
+        "session_id": session.session_id,
+        "via": "id_document",
+        "document_kind": "household_register",
+        "id_check": "manual",
+        "manual_reason": "no_chip",
+    }
     assert "500103196803150310" not in repr(doc)
 
 

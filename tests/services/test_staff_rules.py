@@ -57,8 +57,13 @@ def test_S1_disabled_staff_refused_at_the_next_service_call(ctx: ServiceContext)
         search.find_holders(ctx, actor, holder.ssn)
     with pytest.raises(StaffSessionEnded):
         sessions.open_id_session(ctx, actor, holder_id, doc, "持卡人忘带卡")
-    details = wr.WrittenLossInput(contact_phone="13883251234", loss_date=dt.date(2025, 3, 9),
-                                  loss_place="解放碑", circumstances="遗失", id_document=doc)
+    details = wr.WrittenLossInput(
+        contact_phone="13883251234",
+        loss_date=dt.date(2025, 3, 9),
+        loss_place="解放碑",
+        circumstances="遗失",
+        id_document=doc,
+    )
     with pytest.raises(StaffSessionEnded):
         wr.register_written_loss(ctx, actor, holder_id, details, "written-disabled-0001")
     with pytest.raises(StaffSessionEnded):
@@ -81,18 +86,23 @@ def test_S3_supervisor_cannot_create_an_admin(ctx: ServiceContext) -> None:
         staff_accounts.add_staff(ctx, supervisor, "YB500103-90", "越权", "500103-YB", Role.ADMIN)
     assert all(s.staff_no != "YB500103-90" for s in staff_accounts.list_staff(ctx, None))
     # within their rank and office it works
-    info, _ = staff_accounts.add_staff(ctx, supervisor, "YB500103-91", "新员工", "500103-YB",
-                                       Role.SUBCENTER_STAFF)
+    info, _ = staff_accounts.add_staff(
+        ctx, supervisor, "YB500103-91", "新员工", "500103-YB", Role.SUBCENTER_STAFF
+    )
     assert info.role == "subcenter_staff"
 
 
 def test_S3_supervisor_cannot_manage_another_offices_staff(ctx: ServiceContext) -> None:
     other = actor_for(ctx, OTHER_SUPERVISOR)
     with pytest.raises(NotPermitted):
-        staff_accounts.add_staff(ctx, other, "YB500103-92", "越权", "500103-YB",
-                                 Role.SUBCENTER_STAFF)
-    for manage in (staff_accounts.disable_staff, staff_accounts.unlock_staff,
-                   staff_accounts.reset_staff_password):
+        staff_accounts.add_staff(
+            ctx, other, "YB500103-92", "越权", "500103-YB", Role.SUBCENTER_STAFF
+        )
+    for manage in (
+        staff_accounts.disable_staff,
+        staff_accounts.unlock_staff,
+        staff_accounts.reset_staff_password,
+    ):
         with pytest.raises(NotPermitted):
             manage(ctx, other, CLERK)
     assert staff_login.login(ctx, CLERK, CLERK_PW).actor.staff_no == CLERK  # untouched
@@ -120,8 +130,9 @@ def test_S3_district_admin_manages_only_their_district(ctx: ServiceContext) -> N
 
 def test_S3_role_must_fit_the_office_kind(ctx: ServiceContext) -> None:
     with pytest.raises(NotPermitted):  # a window clerk at a sub-center
-        staff_accounts.add_staff(ctx, actor_for(ctx, SUPERVISOR), "YB500103-95", "错岗",
-                                 "500103-YB", Role.CLERK)
+        staff_accounts.add_staff(
+            ctx, actor_for(ctx, SUPERVISOR), "YB500103-95", "错岗", "500103-YB", Role.CLERK
+        )
 
 
 # --------------------------------------------------------------------------- login records
@@ -137,8 +148,10 @@ def test_S1_password_typed_as_staff_number_never_stored(ctx: ServiceContext) -> 
         staff_login.login(ctx, CLERK, "wrong-password")
     with ctx.uow() as uow:
         rows = uow.session.execute(
-            select(StaffLoginEvent.staff_no_tried, StaffLoginEvent.outcome)
-            .order_by(StaffLoginEvent.id)).all()  # fmt: skip
+            select(StaffLoginEvent.staff_no_tried, StaffLoginEvent.outcome).order_by(
+                StaffLoginEvent.id
+            )
+        ).all()
     tried = [r.staff_no_tried for r in rows]
     assert tried == ["unknown:17+", "unknown:9-16", CLERK]
     assert [r.outcome for r in rows] == ["unknown_user", "unknown_user", "wrong_password"]
@@ -152,10 +165,13 @@ def test_S1_staff_activity_report_never_prints_a_typed_password(ctx: ServiceCont
         staff_login.login(ctx, typed, "x")
     day = ctx.now().date()
     with ctx.uow() as uow:
-        report = build_staff_activity(uow.session.connection(), day - dt.timedelta(days=1),
-                                      day + dt.timedelta(days=1), now=ctx.now())
-    cells = [str(cell) for table in report.rendered().tables for row in table.rows
-             for cell in row]
+        report = build_staff_activity(
+            uow.session.connection(),
+            day - dt.timedelta(days=1),
+            day + dt.timedelta(days=1),
+            now=ctx.now(),
+        )
+    cells = [str(cell) for table in report.rendered().tables for row in table.rows for cell in row]
     assert report.failed_logins  # the failed login is listed ...
     assert not any(typed in cell for cell in cells)  # ... without what was typed
 
@@ -164,8 +180,8 @@ def test_Q7_session_belongs_to_its_clerk_and_workstation(ctx: ServiceContext) ->
     actor = actor_for(ctx, CLERK, "WS-01")
     holder = fixed_holder("active_default_pin")
     session = sessions.open_id_session(
-        ctx, actor, holder_id_of(ctx, "active_default_pin"),
-        manual_doc(holder.ssn), "持卡人忘带卡")
+        ctx, actor, holder_id_of(ctx, "active_default_pin"), manual_doc(holder.ssn), "持卡人忘带卡"
+    )
     sessions.require_open(ctx, session, actor)
     with pytest.raises(sessions.SessionRequired):
         sessions.require_open(ctx, session, dataclasses.replace(actor, workstation_id="WS-02"))
@@ -219,7 +235,8 @@ def test_S1_lockout_not_outrun_by_concurrent_guesses(
     assert len(verified) <= limit
     with ctx.uow() as uow:
         checked = uow.session.scalars(
-            select(StaffLoginEvent.outcome).where(StaffLoginEvent.staff_no_tried == CLERK)).all()
+            select(StaffLoginEvent.outcome).where(StaffLoginEvent.staff_no_tried == CLERK)
+        ).all()
     assert checked.count("wrong_password") <= limit
     assert checked.count("wrong_password") + checked.count("locked") == attempts
     with pytest.raises(LoginFailed):  # locked, even with the right password
@@ -257,8 +274,9 @@ def test_S1_approver_lockout_not_outrun_and_right_passwords_do_not_add_up(
     def guess(n: int) -> None:
         start.wait()
         try:
-            approvals.verify_supervisor_approval(ctx, clerk, SUPERVISOR, f"guess-{n:02d}",
-                                                 _digest(100 + n))
+            approvals.verify_supervisor_approval(
+                ctx, clerk, SUPERVISOR, f"guess-{n:02d}", _digest(100 + n)
+            )
         except ApprovalInvalid:
             with guard:
                 refused.append(True)
@@ -277,8 +295,7 @@ def test_S1_approver_lockout_not_outrun_and_right_passwords_do_not_add_up(
 def test_S1_password_typed_as_approver_number_never_audited(ctx: ServiceContext) -> None:
     typed = "Canary#Approver#77"
     with pytest.raises(ApprovalInvalid):
-        approvals.verify_supervisor_approval(ctx, actor_for(ctx, CLERK), typed, "x",
-                                             _digest(1))
+        approvals.verify_supervisor_approval(ctx, actor_for(ctx, CLERK), typed, "x", _digest(1))
     with ctx.uow() as uow:
         texts = [str(e.details) for e in uow.session.scalars(select(AuditEvent))]
     assert texts and not any(typed in t for t in texts)

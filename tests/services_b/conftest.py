@@ -89,18 +89,33 @@ class World:
     cards: dict[str, EmulatedCard] = field(default_factory=dict)
 
     def context(self, **settings: Any) -> ServiceContext:
-        return ServiceContext(self.ctx.session_factory, self.ctx.settings.replace(**settings),
-                              self.ctx.key_provider, self.ctx.clock)
+        return ServiceContext(
+            self.ctx.session_factory,
+            self.ctx.settings.replace(**settings),
+            self.ctx.key_provider,
+            self.ctx.clock,
+        )
 
     def profile(self, key: str, **overrides: Any) -> dict[str, Any]:
         h = self.holders[key]
         profile: dict[str, Any] = {
-            "card_number": h.card_number, "card_id_code": h.card_id_code, "card_type": "3",
-            "spec_version": "3.00", "init_org": "500000000000000000000001",
-            "issue_date": "2020-05-01", "expiry_date": "2030-05-01",
-            "birth_date": "1980-01-01", "ssn": h.ssn, "name": "测试" + h.key[-3:],
-            "gender": "1", "ethnicity": "01", "birthplace": "500103", "pin": "123456",
-            "pin_tries_max": 3, "pin_tries_left": 3, "app_state": "ok",
+            "card_number": h.card_number,
+            "card_id_code": h.card_id_code,
+            "card_type": "3",
+            "spec_version": "3.00",
+            "init_org": "500000000000000000000001",
+            "issue_date": "2020-05-01",
+            "expiry_date": "2030-05-01",
+            "birth_date": "1980-01-01",
+            "ssn": h.ssn,
+            "name": "测试" + h.key[-3:],
+            "gender": "1",
+            "ethnicity": "01",
+            "birthplace": "500103",
+            "pin": "123456",
+            "pin_tries_max": 3,
+            "pin_tries_left": 3,
+            "app_state": "ok",
         }
         profile.update(overrides)
         return profile
@@ -129,8 +144,9 @@ def _hash(value: str) -> str:
 def build_world(backend: str, url: str, holders: int) -> World:
     engine = db.create_engine_for(url, lock_timeout_ms=5000)
     settings = Settings(mode="test", four_eyes=False, office_code="500103-YB")
-    ctx = ServiceContext(db.session_factory(engine), settings,
-                         SoftwareKeyProvider(TEST_KEYS), clock=lambda: NOW)  # fmt: skip
+    ctx = ServiceContext(
+        db.session_factory(engine), settings, SoftwareKeyProvider(TEST_KEYS), clock=lambda: NOW
+    )
     actors: dict[str, Actor] = {}
     world = World(backend, url, engine, ctx, actors)
     with ctx.session_factory() as s:
@@ -142,34 +158,70 @@ def build_world(backend: str, url: str, holders: int) -> World:
         s.flush()
         for key, no, code, role in STAFF:
             pw = SUPERVISOR_PASSWORD if role is Role.SUPERVISOR else "irrelevant-password"
-            staff = Staff(staff_no=no, name=key, office_id=offices[code].id, role=role.value,
-                          password_hash=_hash(pw), must_change_password=False)
+            staff = Staff(
+                staff_no=no,
+                name=key,
+                office_id=offices[code].id,
+                role=role.value,
+                password_hash=_hash(pw),
+                must_change_password=False,
+            )
             s.add(staff)
             s.flush()
             office = offices[code]
-            actors[key] = Actor(staff.id, no, key, role, office.id, code, office.name,
-                                OfficeKind(office.kind), office.district_code, "WS-" + key)
+            actors[key] = Actor(
+                staff.id,
+                no,
+                key,
+                role,
+                office.id,
+                code,
+                office.name,
+                OfficeKind(office.kind),
+                office.district_code,
+                "WS-" + key,
+            )
         for n in range(1, holders + 1):
             district = "500105" if n % 10 == 5 else "500103"
             ssn = ssn_for(n, district)
-            holder = Holder(ssn=ssn, name=f"持卡人{n:03d}", gender="1", ethnicity="01",
-                            birth_date=dt.date(1980, 1, 1), birthplace="500103",
-                            household_district=district, phone=f"1388325{n:04d}",
-                            address=f"重庆市渝中区测试路{n}号", status="employed")
+            holder = Holder(
+                ssn=ssn,
+                name=f"持卡人{n:03d}",
+                gender="1",
+                ethnicity="01",
+                birth_date=dt.date(1980, 1, 1),
+                birthplace="500103",
+                household_district=district,
+                phone=f"1388325{n:04d}",
+                address=f"重庆市渝中区测试路{n}号",
+                status="employed",
+            )
             s.add(holder)
             s.flush()
             code = f"500103D156000005{n:016X}"
-            card = Card(holder_id=holder.id, card_number=card_number(n), card_id_code=code,
-                        region_code="500103", card_type="3", spec_version="3.00",
-                        init_org="500000000000000000000001", issue_date=dt.date(2020, 5, 1),
-                        expiry_date=dt.date(2030, 5, 1), state="active")
+            card = Card(
+                holder_id=holder.id,
+                card_number=card_number(n),
+                card_id_code=code,
+                region_code="500103",
+                card_type="3",
+                spec_version="3.00",
+                init_org="500000000000000000000001",
+                issue_date=dt.date(2020, 5, 1),
+                expiry_date=dt.date(2030, 5, 1),
+                state="active",
+            )
             s.add(card)
-            s.add(ServicePassword(holder_id=holder.id, password_hash=_hash(SERVICE_PASSWORD),
-                                  must_change=False))
+            s.add(
+                ServicePassword(
+                    holder_id=holder.id, password_hash=_hash(SERVICE_PASSWORD), must_change=False
+                )
+            )
             s.flush()
             key = f"h{n:03d}"
-            world.holders[key] = HolderInfo(key, holder.id, card.id, ssn, card.card_number,
-                                            code, district)
+            world.holders[key] = HolderInfo(
+                key, holder.id, card.id, ssn, card.card_number, code, district
+            )
         s.commit()
     return world
 
@@ -188,8 +240,9 @@ def pg_template_b(pg_server: Any) -> str:
     return str(url.split("@/", 1)[1].split("?", 1)[0])
 
 
-def _make_world(backend: str, request: pytest.FixtureRequest, tmp_path: Path,
-                holders: int) -> Iterator[World]:  # fmt: skip
+def _make_world(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, holders: int
+) -> Iterator[World]:
     if backend == "sqlite":
         target = tmp_path / "b.sqlite3"
         shutil.copyfile(request.getfixturevalue("sqlite_template_b"), target)

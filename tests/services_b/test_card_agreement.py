@@ -48,15 +48,18 @@ class PulledAt:
 
 def _session(world: World, key: str) -> Any:
     document = manual_doc(world.holders[key].ssn)
-    return open_id_session(world.ctx, world.actors["yb103"], world.holders[key].holder_id,
-                           document, "密码业务")
+    return open_id_session(
+        world.ctx, world.actors["yb103"], world.holders[key].holder_id, document, "密码业务"
+    )
 
 
 def _last_event(world: World, holder_id: int, after_id: int) -> PasswordEvent | None:
     with world.session() as s:
-        return s.scalars(select(PasswordEvent).where(PasswordEvent.holder_id == holder_id,
-                                                     PasswordEvent.id > after_id)
-                         .order_by(PasswordEvent.id.desc())).first()
+        return s.scalars(
+            select(PasswordEvent)
+            .where(PasswordEvent.holder_id == holder_id, PasswordEvent.id > after_id)
+            .order_by(PasswordEvent.id.desc())
+        ).first()
 
 
 def _max_event(world: World) -> int:
@@ -71,8 +74,9 @@ def _resolve(world: World, card: Any, key: str, event_id: int, new: str, old: st
     try:
         return pin_reset.resolve_unknown_outcome(world.ctx, actor, client, event_id, pin(new))
     except WrongPin:
-        return pin_reset.resolve_unknown_outcome(world.ctx, actor, client, event_id, pin(old),
-                                                 pin_is="old")
+        return pin_reset.resolve_unknown_outcome(
+            world.ctx, actor, client, event_id, pin(old), pin_is="old"
+        )
 
 
 class Runs:
@@ -94,8 +98,10 @@ class Runs:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
     def check(self, name: str) -> None:
-        print(f"\n{name}: {self.success} succeeded, {self.unknown} unknown then resolved, "
-              f"{self.refused} refused after the pull")
+        print(
+            f"\n{name}: {self.success} succeeded, {self.unknown} unknown then resolved, "
+            f"{self.refused} refused after the pull"
+        )
         assert self.clean_runs >= 1  # the loop reached the run with no pull at all
         assert self.success >= 1 and self.refused >= 1
 
@@ -115,13 +121,28 @@ def test_P2_P5_card_and_db_agree_when_card_pulled_at_every_apdu(world: World, op
             client = world.client(transport)
             try:
                 if op == "change":
-                    pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
-                                         pin(old), pin(new), pin(new),
-                                         manual_doc(world.holders[key].ssn))
+                    pin_change.change_pin(
+                        world.ctx,
+                        world.actors["yb103"],
+                        session,
+                        client,
+                        pin(old),
+                        pin(new),
+                        pin(new),
+                        manual_doc(world.holders[key].ssn),
+                    )
                 else:
                     document = manual_doc(world.holders[key].ssn)
-                    pin_reset.reset_pin(world.ctx, world.actors["yb103"], session, client,
-                                        document, pin(new), pin(new), None)
+                    pin_reset.reset_pin(
+                        world.ctx,
+                        world.actors["yb103"],
+                        session,
+                        client,
+                        document,
+                        pin(new),
+                        pin(new),
+                        None,
+                    )
             except OutcomeUnknownRecorded as error:
                 event = _last_event(world, holder_id, before)
                 assert event is not None and event.outcome == "unknown"
@@ -158,14 +179,16 @@ def test_P6_card_and_db_agree_when_card_pulled_during_unblock(world: World) -> N
             transport = PulledAt(inner, n, after)
             before = _max_event(world)
             try:
-                pin_reset.unblock_pin(world.ctx, world.actors["yb103"], session,
-                                      world.client(transport), document)
+                pin_reset.unblock_pin(
+                    world.ctx, world.actors["yb103"], session, world.client(transport), document
+                )
             except OutcomeUnknownRecorded:
                 event = _last_event(world, holder_id, before)
                 assert event is not None
                 client = world.client(InProcessTransport(card))
-                resolved = pin_reset.resolve_unknown_outcome(world.ctx, world.actors["yb103"],
-                                                             client, event.id)
+                resolved = pin_reset.resolve_unknown_outcome(
+                    world.ctx, world.actors["yb103"], client, event.id
+                )
                 assert resolved == ("success" if card.pin_tries_left > 0 else "failed")
                 runs.record(transport, "unknown")
             except (CardError, ServiceError):
@@ -189,34 +212,51 @@ def test_U5_lift_happens_only_when_card_step_confirmed(world: World) -> None:
                 lost = s.scalar(select(Card.state).where(Card.id == world.holders[key].card_id))
             if lost != "lost":
                 written_reports.register_written_loss(
-                    world.ctx, world.actors["yb103"], world.holders[key].holder_id,
-                    written_reports.WrittenLossInput("13883251234", world.ctx.now().date(),
-                                                     "某地", "遗失",
-                                          manual_doc(world.holders[key].ssn)),
-                    f"w-agree-{index}-{after}")
+                    world.ctx,
+                    world.actors["yb103"],
+                    world.holders[key].holder_id,
+                    written_reports.WrittenLossInput(
+                        "13883251234",
+                        world.ctx.now().date(),
+                        "某地",
+                        "遗失",
+                        manual_doc(world.holders[key].ssn),
+                    ),
+                    f"w-agree-{index}-{after}",
+                )
             card, inner = world.insert_card(key, app_state="blocked")
             transport = PulledAt(inner, n, after)
             try:
-                lifting.lift_loss_report(world.ctx, world.actors["yb103"],
-                                         world.client(transport), pin("123456"),
-                                         manual_doc(world.holders[key].ssn),
-                                         None, f"lift-agree-{n}-{after}")
+                lifting.lift_loss_report(
+                    world.ctx,
+                    world.actors["yb103"],
+                    world.client(transport),
+                    pin("123456"),
+                    manual_doc(world.holders[key].ssn),
+                    None,
+                    f"lift-agree-{n}-{after}",
+                )
             except (CardError, ServiceError):
                 with world.session() as s:
-                    assert s.scalar(select(Card.state).where(
-                        Card.id == world.holders[key].card_id)) == "lost"
+                    assert (
+                        s.scalar(select(Card.state).where(Card.id == world.holders[key].card_id))
+                        == "lost"
+                    )
                 runs.record(transport, "refused")
             else:
                 with world.session() as s:
-                    assert s.scalar(select(Card.state).where(
-                        Card.id == world.holders[key].card_id)) == "active"
+                    assert (
+                        s.scalar(select(Card.state).where(Card.id == world.holders[key].card_id))
+                        == "active"
+                    )
                 assert card.app_state == "ok"  # the DB says lifted only if the chip agrees
                 runs.record(transport, "success")
         if transport.count < n:
             break
     with world.session() as s:
-        active = s.scalars(select(LossReport.card_id).where(
-            LossReport.state.in_(["open", "confirmed"]))).all()
+        active = s.scalars(
+            select(LossReport.card_id).where(LossReport.state.in_(["open", "confirmed"]))
+        ).all()
     assert len(active) == len(set(active))
     runs.check("lift")
 
@@ -228,17 +268,24 @@ def test_P7_canary_pins_never_stored_audited_or_in_errors(world: World) -> None:
     texts: list[str] = []
     for attempt in (("000000", canary_new), (canary_old, canary_new)):
         try:
-            pin_change.change_pin(world.ctx, world.actors["yb103"], session,
-                                 world.client(transport), pin(attempt[0]), pin(attempt[1]),
-                                 pin(attempt[1]),
-                                 manual_doc(world.holders["h005"].ssn))
+            pin_change.change_pin(
+                world.ctx,
+                world.actors["yb103"],
+                session,
+                world.client(transport),
+                pin(attempt[0]),
+                pin(attempt[1]),
+                pin(attempt[1]),
+                manual_doc(world.holders["h005"].ssn),
+            )
         except Exception as error:  # every error text is inspected
             texts.append(repr(error) + str(error))
     assert card.to_profile()["pin"] == canary_new
     dump: list[str] = []
     with world.engine.connect() as conn:
-        tables = [r[0] for r in conn.execute(
-            text("SELECT name FROM sqlite_master WHERE type='table'"))]
+        tables = [
+            r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+        ]
         for table in tables:
             for row in conn.execute(text(f'SELECT * FROM "{table}"')):
                 dump.append(repr(tuple(row)))
@@ -269,10 +316,16 @@ def test_P2_database_down_before_the_command_leaves_the_card_untouched(
 
     monkeypatch.setattr(pin_events, "open_event", database_down)
     with pytest.raises(DatabaseUnavailable):
-        pin_change.change_pin(world.ctx, world.actors["yb103"], session,
-                              world.client(Recording(inner, 0, False)),
-                              pin("135790"), pin("258036"), pin("258036"),
-                              manual_doc(world.holders["h001"].ssn))  # fmt: skip
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["yb103"],
+            session,
+            world.client(Recording(inner, 0, False)),
+            pin("135790"),
+            pin("258036"),
+            pin("258036"),
+            manual_doc(world.holders["h001"].ssn),
+        )
     assert card.to_profile()["pin"] == "135790"
     assert bytes.fromhex("805E") not in sent  # no CHANGE PIN went out
 
@@ -292,8 +345,9 @@ def test_P2_database_lost_after_the_card_confirmed_keeps_a_pending_event(
     card, inner = world.insert_card(key, pin="135790")
     real_settle = pin_events.settle_event
 
-    def lost_on_success(ctx: Any, actor: Any, event_id: int, outcome: Any, *a: Any,
-                        **k: Any) -> Any:  # fmt: skip
+    def lost_on_success(
+        ctx: Any, actor: Any, event_id: int, outcome: Any, *a: Any, **k: Any
+    ) -> Any:
         if outcome == "success":
             raise DatabaseUnavailable()
         return real_settle(ctx, actor, event_id, outcome, *a, **k)
@@ -301,9 +355,16 @@ def test_P2_database_lost_after_the_card_confirmed_keeps_a_pending_event(
     monkeypatch.setattr(pin_events, "settle_event", lost_on_success)
     before = _max_event(world)
     with pytest.raises(PasswordRecordPending) as raised:
-        pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(inner),
-                              pin("135790"), pin("258036"), pin("258036"),
-                              manual_doc(world.holders[key].ssn))  # fmt: skip
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["yb103"],
+            session,
+            world.client(inner),
+            pin("135790"),
+            pin("258036"),
+            pin("258036"),
+            manual_doc(world.holders[key].ssn),
+        )
     assert card.to_profile()["pin"] == "258036"  # the card did change
     event = _last_event(world, holder_id, before)
     assert event is not None and event.id == raised.value.event_id

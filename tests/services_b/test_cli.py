@@ -31,7 +31,9 @@ def test_L1_hotline_report_loss_reads_password_from_stdin(
 
 
 def test_L3_form_verify_checks_the_issued_record(
-    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    world: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A scanned QR code is genuine only when its signature holds AND the form is on record
@@ -47,8 +49,13 @@ def test_L3_form_verify_checks_the_issued_record(
     assert main(["--settings", str(settings), "form", "verify", payload]) == 0
     assert "签发记录一致" in capsys.readouterr().out
     # Signed with the right key, but no such form was ever issued: refused.
-    forged = make_payload(DEMO_FORM_KEY, serial="500103-YB-2026-999999", kind=FormKind.LOSS,
-                          card_number=issued.form.card_number, office_code="500103-YB",
-                          issued_at=issued.form.header.issued_at)
+    forged = make_payload(
+        DEMO_FORM_KEY,
+        serial="500103-YB-2026-999999",
+        kind=FormKind.LOSS,
+        card_number=issued.form.card_number,
+        office_code="500103-YB",
+        issued_at=issued.form.header.issued_at,
+    )
     assert main(["--settings", str(settings), "form", "verify", forged]) == 1
     assert "没有编号为 500103-YB-2026-999999" in capsys.readouterr().out

@@ -34,7 +34,8 @@ def test_L3_confirming_a_phone_report_keeps_its_history_row(world_on_each_backen
         assert office is not None
         after = overview(s, holder.holder_id, world.ctx.now()).history
     assert [dataclasses.asdict(e) for e in after if e.kind == "电话挂失"] == [
-        dataclasses.asdict(phone_row)]
+        dataclasses.asdict(phone_row)
+    ]
     [written_row] = [e for e in after if e.kind == "书面挂失确认"]
     assert written_row.office == office.name
 
@@ -50,11 +51,15 @@ def test_L3_loss_date_after_the_phone_report_is_refused(world_on_each_backend: W
     for late in (reported_on + dt.timedelta(days=1), reported_on + dt.timedelta(days=30)):
         with pytest.raises(InvalidLossDetails) as refused:
             written_reports.register_written_loss(
-                world.ctx, clerk, holder_id, details(world, "h014", loss_date=late),
-                f"late-{late}")  # fmt: skip
+                world.ctx, clerk, holder_id, details(world, "h014", loss_date=late), f"late-{late}"
+            )
         assert "遗失日期不能晚于" in str(refused.value)
     result = written_reports.register_written_loss(
-        world.ctx, clerk, holder_id, details(world, "h014", loss_date=reported_on),
-        "written-on-time")
+        world.ctx,
+        clerk,
+        holder_id,
+        details(world, "h014", loss_date=reported_on),
+        "written-on-time",
+    )
     assert result.confirmed_phone_report
     assert result.form.lost_on == reported_on

@@ -51,8 +51,16 @@ def test_P5_reset_receipt_is_a_registered_form_with_the_success_record(world: Wo
     card, transport = world.insert_card("h006", pin="975310")
     actor = world.actors["yb103"]
     session = id_session(world, "h006")
-    result = pin_reset.reset_pin(world.ctx, actor, session, world.client(transport),
-                                 doc(world, "h006"), pin("258036"), pin("258036"), None)
+    result = pin_reset.reset_pin(
+        world.ctx,
+        actor,
+        session,
+        world.client(transport),
+        doc(world, "h006"),
+        pin("258036"),
+        pin("258036"),
+        None,
+    )
     assert card.to_profile()["pin"] == "258036"
     assert isinstance(result.form, fd.PinReceipt) and result.form.action is fd.PinAction.RESET
     assert result.serial.startswith("500103-YB-") and result.form.header.serial == result.serial
@@ -68,11 +76,18 @@ def test_P5_reset_receipt_is_a_registered_form_with_the_success_record(world: Wo
     with world.session() as s:
         event = s.get(PasswordEvent, result.event_id)
         assert event is not None and event.outcome == "success"
-        (audited,) = s.scalars(select(AuditEvent).where(
-            AuditEvent.action == "password.pin_reset", AuditEvent.outcome == "success")).all()
-        assert audited.details == {"event_id": event.id, "serial": result.serial,  # IDCARD.md
-                                   "document_kind": "resident_id", "id_check": "manual",
-                                   "manual_reason": "no_reader"}
+        (audited,) = s.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "password.pin_reset", AuditEvent.outcome == "success"
+            )
+        ).all()
+        assert audited.details == {
+            "event_id": event.id,
+            "serial": result.serial,  # IDCARD.md
+            "document_kind": "resident_id",
+            "id_check": "manual",
+            "manual_reason": "no_reader",
+        }
         assert abs((event.at - row.issued_at.replace(tzinfo=event.at.tzinfo)).total_seconds()) < 1
     assert pdf_text(result.pdf).count("密码重置回执") >= 1
     assert "258036" not in pdf_text(result.pdf)
@@ -82,8 +97,16 @@ def test_P5_reset_receipt_reprints_marked_and_verifies(world: World) -> None:
     _card, transport = world.insert_card("h006", pin="975310")
     actor = world.actors["yb103"]
     session = id_session(world, "h006")
-    result = pin_reset.reset_pin(world.ctx, actor, session, world.client(transport),
-                                 doc(world, "h006"), pin("258036"), pin("258036"), None)
+    result = pin_reset.reset_pin(
+        world.ctx,
+        actor,
+        session,
+        world.client(transport),
+        doc(world, "h006"),
+        pin("258036"),
+        pin("258036"),
+        None,
+    )
     key = registered_forms.form_key(world.ctx.settings)
     verified = verify_payload(payload_for(result.form, key), key)  # form verify
     assert result.serial in verified.describe()
@@ -98,20 +121,38 @@ def test_P5_no_receipt_when_the_card_refused(world: World) -> None:
     _card, transport = world.insert_card("h006", pin="975310")
     transport.remove_during_next_transmit()
     with pytest.raises(Exception):  # noqa: B017 - card pulled: CardRemoved / unknown outcome
-        pin_reset.reset_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
-                            world.client(transport), doc(world, "h006"), pin("258036"),
-                            pin("258036"), None)  # fmt: skip
+        pin_reset.reset_pin(
+            world.ctx,
+            world.actors["yb103"],
+            id_session(world, "h006"),
+            world.client(transport),
+            doc(world, "h006"),
+            pin("258036"),
+            pin("258036"),
+            None,
+        )
     with world.session() as s:
-        assert s.scalar(select(func.count()).select_from(FormDocument).where(
-            FormDocument.kind == registered_forms.KIND_PIN_RESET)) == 0
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(FormDocument)
+                .where(FormDocument.kind == registered_forms.KIND_PIN_RESET)
+            )
+            == 0
+        )
 
 
 def test_P6_unblock_receipt_is_registered_and_reprints(world: World) -> None:
     card, transport = world.insert_card("h007", pin="975310", pin_tries_left=0)
     actor = world.actors["yb103"]
-    result = pin_reset.unblock_pin(world.ctx, actor, id_session(world, "h007"),
-                                   world.client(transport), doc(world, "h007"),
-                                   pin=pin("975310"))  # fmt: skip
+    result = pin_reset.unblock_pin(
+        world.ctx,
+        actor,
+        id_session(world, "h007"),
+        world.client(transport),
+        doc(world, "h007"),
+        pin=pin("975310"),
+    )
     assert result.verified is True and card.to_profile()["pin_tries_left"] == 3
     assert isinstance(result.form, fd.PinReceipt) and result.form.action is fd.PinAction.UNBLOCK
     row, data = stored(world, result.serial)
@@ -144,8 +185,16 @@ def test_Q7_access_slip_lists_the_receipt_serial_of_a_reset(world: World) -> Non
     _card, transport = world.insert_card("h006", pin="975310")
     actor = world.actors["yb103"]
     session = id_session(world, "h006")
-    reset = pin_reset.reset_pin(world.ctx, actor, session, world.client(transport),
-                                doc(world, "h006"), pin("258036"), pin("258036"), None)
+    reset = pin_reset.reset_pin(
+        world.ctx,
+        actor,
+        session,
+        world.client(transport),
+        doc(world, "h006"),
+        pin("258036"),
+        pin("258036"),
+        None,
+    )
     slip = access_slips.issue_access_slip(world.ctx, actor, session)  # ends the open session
     assert [a.serial for a in slip.form.actions] == [reset.serial]
     assert slip.summary.closed_at is not None
@@ -177,9 +226,17 @@ def pad_client(world: World, key: str, holder: Pad, **chip: Any) -> tuple[Any, A
 def test_P4_change_pin_on_the_reader_pin_pad(world: World) -> None:
     holder = Pad("975310", "258036", "258036")
     card, client, pad = pad_client(world, "h006", holder, pin="975310")
-    result = pin_change.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
-                                  client, None, None, None, doc(world, "h006"),
-                                  pinpad=pad)  # fmt: skip
+    result = pin_change.change_pin(
+        world.ctx,
+        world.actors["yb103"],
+        id_session(world, "h006"),
+        client,
+        None,
+        None,
+        None,
+        doc(world, "h006"),
+        pinpad=pad,
+    )
     assert card.to_profile()["pin"] == "258036"
     assert holder.prompts == ["请输入原密码", "请输入新密码", "请再次输入新密码"]
     with world.session() as s:
@@ -192,8 +249,17 @@ def test_P2_pin_pad_change_always_needs_the_id_number(world: World) -> None:
     holder = Pad("123456", "258036", "258036")
     card, client, pad = pad_client(world, "h006", holder, pin="123456")
     with pytest.raises(IdNumberRequired):
-        pin_change.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
-                             client, None, None, None, None, pinpad=pad)
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["yb103"],
+            id_session(world, "h006"),
+            client,
+            None,
+            None,
+            None,
+            None,
+            pinpad=pad,
+        )
     assert holder.prompts == [] and card.to_profile()["pin"] == "123456"  # not asked
 
 
@@ -201,8 +267,17 @@ def test_P7_pin_pad_entries_that_differ_change_nothing(world: World) -> None:
     holder = Pad("975310", "258036", "258037")
     card, client, pad = pad_client(world, "h006", holder, pin="975310")
     with pytest.raises(PinMismatch):
-        pin_change.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
-                             client, None, None, None, doc(world, "h006"), pinpad=pad)
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["yb103"],
+            id_session(world, "h006"),
+            client,
+            None,
+            None,
+            None,
+            doc(world, "h006"),
+            pinpad=pad,
+        )
     assert card.to_profile()["pin"] == "975310"
     with world.session() as s:
         (event,) = s.scalars(select(PasswordEvent).where(PasswordEvent.kind == "pin_change"))

@@ -73,16 +73,25 @@ def doc(world: World, key: str, kind: IdDocumentKind = RID, number: str | None =
 
 
 def details(world: World, key: str, **kw: Any) -> written_reports.WrittenLossInput:
-    values: dict[str, Any] = dict(contact_phone="13883251234", loss_date=dt.date(2026, 3, 8),
-                                  loss_place="轨道交通2号线较场口站",
-                                  circumstances="乘车时钱包被盗", id_document=doc(world, key))
+    values: dict[str, Any] = dict(
+        contact_phone="13883251234",
+        loss_date=dt.date(2026, 3, 8),
+        loss_place="轨道交通2号线较场口站",
+        circumstances="乘车时钱包被盗",
+        id_document=doc(world, key),
+    )
     values.update(kw)
     return written_reports.WrittenLossInput(**values)
 
 
 def id_session(world: World, key: str, actor: str = "yb103") -> Any:
-    return open_id_session(world.ctx, world.actors[actor], world.holders[key].holder_id,
-                           doc(world, key), "办理密码业务")
+    return open_id_session(
+        world.ctx,
+        world.actors[actor],
+        world.holders[key].holder_id,
+        doc(world, key),
+        "办理密码业务",
+    )
 
 
 def card_state(world: World, key: str) -> str:
@@ -90,11 +99,16 @@ def card_state(world: World, key: str) -> str:
         return str(s.get(Card, world.holders[key].card_id).state)
 
 
-def report_written(world: World, key: str, actor: str = "yb103",
-                   idem: str | None = None) -> written_reports.WrittenLossResult:  # fmt: skip
-    return written_reports.register_written_loss(world.ctx, world.actors[actor],
-                                      world.holders[key].holder_id, details(world, key),
-                                      idem or f"written-{key}-{actor}")
+def report_written(
+    world: World, key: str, actor: str = "yb103", idem: str | None = None
+) -> written_reports.WrittenLossResult:
+    return written_reports.register_written_loss(
+        world.ctx,
+        world.actors[actor],
+        world.holders[key].holder_id,
+        details(world, key),
+        idem or f"written-{key}-{actor}",
+    )
 
 
 class CountingTransport:
@@ -124,25 +138,53 @@ def test_P2_default_pin_change_needs_matching_id_number(world: World) -> None:
     session = id_session(world, "h001")
     client = world.client(transport)
     with pytest.raises(IdNumberRequired):
-        pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
-                             pin("123456"), pin("135790"), pin("135790"))
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["yb103"],
+            session,
+            client,
+            pin("123456"),
+            pin("135790"),
+            pin("135790"),
+        )
     with pytest.raises(IdDocumentMismatch):
-        pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
-                             pin("123456"), pin("135790"), pin("135790"),
-                             manual_doc(world.holders["h002"].ssn))
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["yb103"],
+            session,
+            client,
+            pin("123456"),
+            pin("135790"),
+            pin("135790"),
+            manual_doc(world.holders["h002"].ssn),
+        )
     assert card.to_profile()["pin"] == "123456"
-    pin_change.change_pin(world.ctx, world.actors["yb103"], session, client,
-                         pin("123456"), pin("135790"), pin("135790"),
-                         manual_doc(world.holders["h001"].ssn))
+    pin_change.change_pin(
+        world.ctx,
+        world.actors["yb103"],
+        session,
+        client,
+        pin("123456"),
+        pin("135790"),
+        pin("135790"),
+        manual_doc(world.holders["h001"].ssn),
+    )
     assert card.to_profile()["pin"] == "135790"
 
 
 def test_P3_P4_change_pin_typed_by_holder_recorded_after_card_confirms(world: World) -> None:
     card, transport = world.insert_card("h002", pin="135790")
     session = id_session(world, "h002", actor="ck103")
-    result = pin_change.change_pin(world.ctx, world.actors["ck103"], session,
-                                  world.client(transport), pin("135790"), pin("258036"),
-                                  pin("258036"), doc(world, "h002"))
+    result = pin_change.change_pin(
+        world.ctx,
+        world.actors["ck103"],
+        session,
+        world.client(transport),
+        pin("135790"),
+        pin("258036"),
+        pin("258036"),
+        doc(world, "h002"),
+    )
     assert card.to_profile()["pin"] == "258036"
     with world.session() as s:
         event = s.get(PasswordEvent, result.event_id)
@@ -153,13 +195,24 @@ def test_P3_wrong_old_pin_reports_tries_and_records_failure(world: World) -> Non
     card, transport = world.insert_card("h003", pin="135790")
     session = id_session(world, "h003")
     with pytest.raises(WrongPin) as info:
-        pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(transport),
-                             pin("975310"), pin("258036"), pin("258036"), doc(world, "h003"))
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["yb103"],
+            session,
+            world.client(transport),
+            pin("975310"),
+            pin("258036"),
+            pin("258036"),
+            doc(world, "h003"),
+        )
     assert info.value.tries_left == 2
     assert card.to_profile()["pin"] == "135790"
     with world.session() as s:
-        outcomes = s.scalars(select(PasswordEvent.outcome).where(
-            PasswordEvent.holder_id == world.holders["h003"].holder_id)).all()
+        outcomes = s.scalars(
+            select(PasswordEvent.outcome).where(
+                PasswordEvent.holder_id == world.holders["h003"].holder_id
+            )
+        ).all()
     assert outcomes == ["failed"]
 
 
@@ -169,8 +222,15 @@ def test_P7_weak_new_pin_refused_before_card_touched(world: World, weak: str) ->
     session = id_session(world, "h004")
     counting = CountingTransport(transport)
     with pytest.raises(WeakPin):
-        pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(counting),
-                             pin("135790"), pin(weak), pin(weak))
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["yb103"],
+            session,
+            world.client(counting),
+            pin("135790"),
+            pin(weak),
+            pin(weak),
+        )
     assert counting.count == 0
     assert card.to_profile()["pin"] == "135790"
 
@@ -180,8 +240,15 @@ def test_P7_both_entries_must_match(world: World) -> None:
     session = id_session(world, "h004")
     counting = CountingTransport(transport)
     with pytest.raises(PinEntriesDiffer):
-        pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(counting),
-                             pin("135790"), pin("258036"), pin("258037"))
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["yb103"],
+            session,
+            world.client(counting),
+            pin("135790"),
+            pin("258036"),
+            pin("258037"),
+        )
     assert counting.count == 0
 
 
@@ -190,8 +257,9 @@ def test_P7_pin_buffers_wiped_whatever_happens(world: World) -> None:
     session = id_session(world, "h004")
     buffers = [pin("135790"), pin("111111"), pin("111111")]
     with pytest.raises(WeakPin):
-        pin_change.change_pin(world.ctx, world.actors["yb103"], session, world.client(transport),
-                             *buffers)
+        pin_change.change_pin(
+            world.ctx, world.actors["yb103"], session, world.client(transport), *buffers
+        )
     assert [len(b) for b in buffers] == [0, 0, 0]
 
 
@@ -200,12 +268,27 @@ def test_P5_reset_checks_id_then_reloads_without_old_pin(world: World) -> None:
     session = id_session(world, "h006")
     client = world.client(transport)
     with pytest.raises(IdDocumentMismatch):
-        pin_reset.reset_pin(world.ctx, world.actors["yb103"], session, client,
-                            doc(world, "h006", number=world.holders["h007"].ssn),
-                            pin("258036"), pin("258036"), None)
+        pin_reset.reset_pin(
+            world.ctx,
+            world.actors["yb103"],
+            session,
+            client,
+            doc(world, "h006", number=world.holders["h007"].ssn),
+            pin("258036"),
+            pin("258036"),
+            None,
+        )
     assert card.to_profile()["pin"] == "975310"
-    pin_reset.reset_pin(world.ctx, world.actors["yb103"], session, client, doc(world, "h006"),
-                        pin("258036"), pin("258036"), None)
+    pin_reset.reset_pin(
+        world.ctx,
+        world.actors["yb103"],
+        session,
+        client,
+        doc(world, "h006"),
+        pin("258036"),
+        pin("258036"),
+        None,
+    )
     profile = card.to_profile()
     assert profile["pin"] == "258036" and profile["pin_tries_left"] == 3
 
@@ -217,36 +300,67 @@ def test_P5_reset_needs_a_supervisor_approval_used_once(world: World) -> None:
     session = id_session(world, "h007")
     client = world.client(transport)
     with pytest.raises(ApprovalRequired):
-        pin_reset.reset_pin(ctx, actor, session, client, doc(world, "h007"),
-                            pin("258036"), pin("258036"), None)
+        pin_reset.reset_pin(
+            ctx, actor, session, client, doc(world, "h007"), pin("258036"), pin("258036"), None
+        )
     digest = pin_reset.pin_reset_digest(actor, session)
-    approval = approvals.verify_supervisor_approval(ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD,
-                                               digest)
-    pin_reset.reset_pin(ctx, actor, session, client, doc(world, "h007"),
-                        pin("258036"), pin("258036"), approval)
+    approval = approvals.verify_supervisor_approval(
+        ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD, digest
+    )
+    pin_reset.reset_pin(
+        ctx, actor, session, client, doc(world, "h007"), pin("258036"), pin("258036"), approval
+    )
     assert card.to_profile()["pin"] == "258036"
     with pytest.raises(ApprovalInvalid):
-        pin_reset.reset_pin(ctx, actor, session, client, doc(world, "h007"),
-                            pin("369258"), pin("369258"), approval)
+        pin_reset.reset_pin(
+            ctx, actor, session, client, doc(world, "h007"), pin("369258"), pin("369258"), approval
+        )
     assert card.to_profile()["pin"] == "258036"
     # A new attempt (another submission) gets its own approval; the old one never fits it.
     with pytest.raises(ApprovalInvalid):
-        pin_reset.reset_pin(ctx, actor, session, client, doc(world, "h007"),
-                            pin("369258"), pin("369258"), approval, "second-attempt")
+        pin_reset.reset_pin(
+            ctx,
+            actor,
+            session,
+            client,
+            doc(world, "h007"),
+            pin("369258"),
+            pin("369258"),
+            approval,
+            "second-attempt",
+        )
     again = approvals.verify_supervisor_approval(
-        ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD,
-        pin_reset.pin_reset_digest(actor, session, "second-attempt"))
-    pin_reset.reset_pin(ctx, actor, session, client, doc(world, "h007"),
-                        pin("369258"), pin("369258"), again, "second-attempt")
+        ctx,
+        actor,
+        "YB500103-03",
+        SUPERVISOR_PASSWORD,
+        pin_reset.pin_reset_digest(actor, session, "second-attempt"),
+    )
+    pin_reset.reset_pin(
+        ctx,
+        actor,
+        session,
+        client,
+        doc(world, "h007"),
+        pin("369258"),
+        pin("369258"),
+        again,
+        "second-attempt",
+    )
     assert card.to_profile()["pin"] == "369258"
 
 
 def test_P6_unblock_restores_tries_then_holder_verifies(world: World) -> None:
     card, transport = world.insert_card("h008", pin="135790", pin_tries_left=0)
     session = id_session(world, "h008")
-    result = pin_reset.unblock_pin(world.ctx, world.actors["yb103"], session,
-                                   world.client(transport), doc(world, "h008"),
-                                   pin=pin("135790"))
+    result = pin_reset.unblock_pin(
+        world.ctx,
+        world.actors["yb103"],
+        session,
+        world.client(transport),
+        doc(world, "h008"),
+        pin=pin("135790"),
+    )
     assert result.verified is True
     assert card.to_profile()["pin_tries_left"] == 3 and card.to_profile()["pin"] == "135790"
 
@@ -255,16 +369,21 @@ def test_P6_unblock_needs_the_id_check(world: World) -> None:
     card, transport = world.insert_card("h008", pin="135790", pin_tries_left=0)
     session = id_session(world, "h008")
     with pytest.raises(IdDocumentMismatch):
-        pin_reset.unblock_pin(world.ctx, world.actors["yb103"], session,
-                              world.client(transport),
-                              doc(world, "h008", number=world.holders["h009"].ssn))
+        pin_reset.unblock_pin(
+            world.ctx,
+            world.actors["yb103"],
+            session,
+            world.client(transport),
+            doc(world, "h008", number=world.holders["h009"].ssn),
+        )
     assert card.to_profile()["pin_tries_left"] == 0
 
 
 def test_P8_service_password_reset_is_one_time_and_must_change(world: World) -> None:
     session = id_session(world, "h009", actor="ck103")
-    otp = service_password.reset_service_password(world.ctx, world.actors["ck103"], session,
-                                           doc(world, "h009"))
+    otp = service_password.reset_service_password(
+        world.ctx, world.actors["ck103"], session, doc(world, "h009")
+    )
     assert otp.value not in repr(otp) and otp.value not in str(otp)
     assert len(otp.value) == 8 and otp.value.isdigit()
     with world.session() as s:
@@ -294,8 +413,9 @@ def test_P8_service_password_reset_is_one_time_and_must_change(world: World) -> 
 
 def test_P8_one_time_service_password_expires(world: World) -> None:
     session = id_session(world, "h009", actor="ck103")
-    otp = service_password.reset_service_password(world.ctx, world.actors["ck103"], session,
-                                           doc(world, "h009"))
+    otp = service_password.reset_service_password(
+        world.ctx, world.actors["ck103"], session, doc(world, "h009")
+    )
     hours = world.ctx.settings.service_password_one_time_hours
     assert hours == 72  # the default policy
     assert otp.valid_until == NOW + dt.timedelta(hours=hours)  # told to the holder
@@ -317,8 +437,9 @@ def test_P8_one_time_service_password_expires(world: World) -> None:
 
 
 def test_L1_phone_report_with_id_number_and_service_password(world: World) -> None:
-    report = phone_reports.report_loss_by_phone(world.ctx, world.holders["h010"].ssn,
-                                                SERVICE_PASSWORD)
+    report = phone_reports.report_loss_by_phone(
+        world.ctx, world.holders["h010"].ssn, SERVICE_PASSWORD
+    )
     assert report.deadline_at == NOW + dt.timedelta(days=15)
     assert card_state(world, "h010") == "phone_reported_lost"
     with world.session() as s:
@@ -359,8 +480,9 @@ def test_L2_lapsing_list_and_lapse_processing(world: World) -> None:
     lapsing = phone_reports.lapsing_phone_reports(world.ctx, world.actors["yb103"], within_days=2)
     assert [r.card_number for r in lapsing] == [world.holders["h012"].card_number]
     assert "*" in lapsing[0].masked_id_number and lapsing[0].phone
-    everything = phone_reports.lapsing_phone_reports(world.ctx, world.actors["yb103"],
-                                                     within_days=30)
+    everything = phone_reports.lapsing_phone_reports(
+        world.ctx, world.actors["yb103"], within_days=30
+    )
     assert [r.card_number for r in everything][0] == world.holders["h012"].card_number
     assert phone_reports.lapse_expired(world.ctx) == 0
     future = world.context()
@@ -371,14 +493,16 @@ def test_L2_lapsing_list_and_lapse_processing(world: World) -> None:
 
 
 def test_L2_written_report_confirms_phone_report_not_duplicate(world: World) -> None:
-    phone = phone_reports.report_loss_by_phone(world.ctx, world.holders["h013"].ssn,
-                                               SERVICE_PASSWORD)
+    phone = phone_reports.report_loss_by_phone(
+        world.ctx, world.holders["h013"].ssn, SERVICE_PASSWORD
+    )
     result = report_written(world, "h013")
     assert result.confirmed_phone_report and result.report.id == phone.report_id
     assert result.form.phone_report is not None
     with world.session() as s:
-        rows = s.scalars(select(LossReport).where(
-            LossReport.card_id == world.holders["h013"].card_id)).all()
+        rows = s.scalars(
+            select(LossReport).where(LossReport.card_id == world.holders["h013"].card_id)
+        ).all()
     assert len(rows) == 1 and rows[0].state == "confirmed" and rows[0].kind == "written"
     assert card_state(world, "h013") == "lost"
 
@@ -404,10 +528,14 @@ def test_L3_written_report_refused_at_service_window(world: World) -> None:
 def test_L3_written_report_needs_the_holders_id_document(world: World) -> None:
     with pytest.raises(IdDocumentMismatch):
         written_reports.register_written_loss(
-            world.ctx, world.actors["yb103"], world.holders["h014"].holder_id,
-            details(world, "h014", id_document=doc(world, "h014",
-                                                   number=world.holders["h016"].ssn)),
-            "written-mismatch-1")
+            world.ctx,
+            world.actors["yb103"],
+            world.holders["h014"].holder_id,
+            details(
+                world, "h014", id_document=doc(world, "h014", number=world.holders["h016"].ssn)
+            ),
+            "written-mismatch-1",
+        )
     assert card_state(world, "h014") == "active"
 
 
@@ -445,12 +573,25 @@ def test_L3_retried_submission_is_not_applied_twice(world: World) -> None:
 # --------------------------------------------------------------------------- U1–U5
 
 
-def lift(world: World, key: str, actor: str = "yb103", digits: str = "123456",
-         document: Any = None, idem: str | None = None, **card: Any) -> Any:  # fmt: skip
+def lift(
+    world: World,
+    key: str,
+    actor: str = "yb103",
+    digits: str = "123456",
+    document: Any = None,
+    idem: str | None = None,
+    **card: Any,
+) -> Any:
     emulated, transport = world.insert_card(key, **card)
-    result = lifting.lift_loss_report(world.ctx, world.actors[actor], world.client(transport),
-                                      pin(digits), document or doc(world, key), None,
-                                      idem or f"lift-{key}-{actor}-{digits}")
+    result = lifting.lift_loss_report(
+        world.ctx,
+        world.actors[actor],
+        world.client(transport),
+        pin(digits),
+        document or doc(world, key),
+        None,
+        idem or f"lift-{key}-{actor}-{digits}",
+    )
     return result, emulated
 
 
@@ -497,8 +638,11 @@ def test_U3_no_lift_by_phone() -> None:
     from counter_app.cli import main as cli_main
 
     parser = cli_main.build_parser()
-    hotline = next(a for a in parser._subparsers._group_actions  # type: ignore[union-attr]
-                   if hasattr(a, "choices"))
+    hotline = next(
+        a
+        for a in parser._subparsers._group_actions  # type: ignore[union-attr]
+        if hasattr(a, "choices")
+    )
     hotline_parser = hotline.choices["hotline"]
     verbs = next(a for a in hotline_parser._subparsers._group_actions).choices  # type: ignore[union-attr]
     assert set(verbs) == {"report-loss"}
@@ -507,15 +651,22 @@ def test_U3_no_lift_by_phone() -> None:
 
 def test_U4_no_lift_after_replacement(world: World) -> None:
     report_written(world, "h006")
-    replacement.apply_replacement(world.ctx, world.actors["yb103b"],
-                                  world.holders["h006"].holder_id, doc(world, "h006"),
-                                  "replace-h006-0001")
+    replacement.apply_replacement(
+        world.ctx,
+        world.actors["yb103b"],
+        world.holders["h006"].holder_id,
+        doc(world, "h006"),
+        "replace-h006-0001",
+    )
     with pytest.raises(ReplacementAlreadyApplied):
         lift(world, "h006")
     assert card_state(world, "h006") == "replacement_applied"
-    checklist = lifting.check_lift(world.ctx, world.actors["yb103"],
-                                   world.client(world.insert_card("h006")[1]).read_identity(),
-                                   doc(world, "h006"))
+    checklist = lifting.check_lift(
+        world.ctx,
+        world.actors["yb103"],
+        world.client(world.insert_card("h006")[1]).read_identity(),
+        doc(world, "h006"),
+    )
     assert not checklist.ok
     assert [ln.rule for ln in checklist.lines if ln.passed is False] == ["U4"]
 
@@ -525,8 +676,15 @@ def test_U5_card_read_must_be_the_card_reported(world: World) -> None:
     other = world.profile("h008")
     _, transport = world.insert_card("h007", card_id_code=other["card_id_code"])
     with pytest.raises(WrongCard):
-        lifting.lift_loss_report(world.ctx, world.actors["yb103"], world.client(transport),
-                                 pin("123456"), doc(world, "h007"), None, "lift-wrongcard-1")
+        lifting.lift_loss_report(
+            world.ctx,
+            world.actors["yb103"],
+            world.client(transport),
+            pin("123456"),
+            doc(world, "h007"),
+            None,
+            "lift-wrongcard-1",
+        )
     assert card_state(world, "h007") == "lost"
 
 
@@ -548,8 +706,15 @@ def test_U5_card_step_fails_chip_blocked_again_and_no_lift(world: World) -> None
     report_written(world, "h011")
     emulated, transport = world.insert_card("h011", app_state="blocked")
     with pytest.raises(WrongPin):
-        lifting.lift_loss_report(world.ctx, world.actors["yb103"], world.client(transport),
-                                 pin("975310"), doc(world, "h011"), None, "lift-h011-wrong")
+        lifting.lift_loss_report(
+            world.ctx,
+            world.actors["yb103"],
+            world.client(transport),
+            pin("975310"),
+            doc(world, "h011"),
+            None,
+            "lift-h011-wrong",
+        )
     assert emulated.app_state == "blocked"
     assert card_state(world, "h011") == "lost"
 
@@ -561,13 +726,16 @@ def test_U5_lift_needs_approval_when_four_eyes(world: World) -> None:
     _, transport = world.insert_card("h012")
     client = world.client(transport)
     with pytest.raises(ApprovalRequired):
-        lifting.lift_loss_report(ctx, actor, client, pin("123456"), doc(world, "h012"), None,
-                                 "lift-h012-0001")
+        lifting.lift_loss_report(
+            ctx, actor, client, pin("123456"), doc(world, "h012"), None, "lift-h012-0001"
+        )
     digest = lifting.lift_digest(actor, client.read_identity(), "lift-h012-0002")
-    approval = approvals.verify_supervisor_approval(ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD,
-                                               digest)
-    lifting.lift_loss_report(ctx, actor, client, pin("123456"), doc(world, "h012"), approval,
-                             "lift-h012-0002")
+    approval = approvals.verify_supervisor_approval(
+        ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD, digest
+    )
+    lifting.lift_loss_report(
+        ctx, actor, client, pin("123456"), doc(world, "h012"), approval, "lift-h012-0002"
+    )
     assert card_state(world, "h012") == "active"
 
 
@@ -578,42 +746,66 @@ def test_R1_replacement_at_district_subcenter_only(world: World) -> None:
     report_written(world, "h013")
     for who in ("kzx", "ck103"):
         with pytest.raises(NotPermitted):
-            replacement.apply_replacement(world.ctx, world.actors[who],
-                                          world.holders["h013"].holder_id, doc(world, "h013"),
-                                          f"replace-{who}-0001")
-    result = replacement.apply_replacement(world.ctx, world.actors["yb105"],
-                                           world.holders["h013"].holder_id, doc(world, "h013"),
-                                           "replace-h013-0001")
+            replacement.apply_replacement(
+                world.ctx,
+                world.actors[who],
+                world.holders["h013"].holder_id,
+                doc(world, "h013"),
+                f"replace-{who}-0001",
+            )
+    result = replacement.apply_replacement(
+        world.ctx,
+        world.actors["yb105"],
+        world.holders["h013"].holder_id,
+        doc(world, "h013"),
+        "replace-h013-0001",
+    )
     assert result.serial.startswith("500105-YB-2026-")
 
 
 def test_R1_replacement_needs_a_loss_report(world: World) -> None:
     with pytest.raises(LossReportRequired):
-        replacement.apply_replacement(world.ctx, world.actors["yb103"],
-                                      world.holders["h014"].holder_id, doc(world, "h014"),
-                                      "replace-h014-0001")
+        replacement.apply_replacement(
+            world.ctx,
+            world.actors["yb103"],
+            world.holders["h014"].holder_id,
+            doc(world, "h014"),
+            "replace-h014-0001",
+        )
     assert card_state(world, "h014") == "active"
 
 
 def test_R2_replacement_ends_old_cards_life(world: World) -> None:
     written = report_written(world, "h016")
-    result = replacement.apply_replacement(world.ctx, world.actors["yb103"],
-                                           world.holders["h016"].holder_id, doc(world, "h016"),
-                                           "replace-h016-0001")
+    result = replacement.apply_replacement(
+        world.ctx,
+        world.actors["yb103"],
+        world.holders["h016"].holder_id,
+        doc(world, "h016"),
+        "replace-h016-0001",
+    )
     assert card_state(world, "h016") == "replacement_applied"
     with world.session() as s:
         assert s.get(LossReport, written.report.id).state == "replaced"
         app = s.get(ReplacementApplication, result.application_id)
         assert app.old_card_id == world.holders["h016"].card_id
     with pytest.raises(ReplacementAlreadyApplied):
-        replacement.apply_replacement(world.ctx, world.actors["yb103b"],
-                                      world.holders["h016"].holder_id, doc(world, "h016"),
-                                      "replace-h016-0002")
+        replacement.apply_replacement(
+            world.ctx,
+            world.actors["yb103b"],
+            world.holders["h016"].holder_id,
+            doc(world, "h016"),
+            "replace-h016-0002",
+        )
     with pytest.raises(CardAlreadyReportedLost.__mro__[1]):  # ServiceError: no card in use
         report_written(world, "h016", actor="yb103b")
-    again = replacement.apply_replacement(world.ctx, world.actors["yb103"],
-                                          world.holders["h016"].holder_id, doc(world, "h016"),
-                                          "replace-h016-0001")
+    again = replacement.apply_replacement(
+        world.ctx,
+        world.actors["yb103"],
+        world.holders["h016"].holder_id,
+        doc(world, "h016"),
+        "replace-h016-0001",
+    )
     assert again.already_done and again.application_id == result.application_id
 
 

@@ -49,8 +49,13 @@ def doc(world: World, key: str) -> IdDocument:
 
 
 def id_session(world: World, key: str, actor: str = "yb103") -> Any:
-    return open_id_session(world.ctx, world.actors[actor], world.holders[key].holder_id,
-                           doc(world, key), "办理密码业务")
+    return open_id_session(
+        world.ctx,
+        world.actors[actor],
+        world.holders[key].holder_id,
+        doc(world, key),
+        "办理密码业务",
+    )
 
 
 def card_state(world: World, key: str) -> str:
@@ -84,14 +89,37 @@ def test_P4_window_change_needs_the_id_document_even_when_old_pin_is_not_default
     session = id_session(world, "h002", actor="ck103")
     client = world.client(transport)
     with pytest.raises(IdNumberRequired):
-        pin_change.change_pin(world.ctx, world.actors["ck103"], session, client,
-                              pin("135790"), pin("258036"), pin("258036"))
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["ck103"],
+            session,
+            client,
+            pin("135790"),
+            pin("258036"),
+            pin("258036"),
+        )
     with pytest.raises(IdDocumentMismatch):  # another holder's document
-        pin_change.change_pin(world.ctx, world.actors["ck103"], session, client,
-                              pin("135790"), pin("258036"), pin("258036"), doc(world, "h003"))
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["ck103"],
+            session,
+            client,
+            pin("135790"),
+            pin("258036"),
+            pin("258036"),
+            doc(world, "h003"),
+        )
     assert card.to_profile()["pin"] == "135790"
-    pin_change.change_pin(world.ctx, world.actors["ck103"], session, client,
-                          pin("135790"), pin("258036"), pin("258036"), doc(world, "h002"))
+    pin_change.change_pin(
+        world.ctx,
+        world.actors["ck103"],
+        session,
+        client,
+        pin("135790"),
+        pin("258036"),
+        pin("258036"),
+        doc(world, "h002"),
+    )
     assert card.to_profile()["pin"] == "258036"
 
 
@@ -105,15 +133,24 @@ def test_P7_weak_pin_on_the_reader_pin_pad_refused_by_the_card(world: World, wea
     pad = SecurePinPad.detect(transport)
     assert pad is not None
     with pytest.raises(WeakPin) as refused:
-        pin_change.change_pin(world.ctx, world.actors["yb103"], id_session(world, "h006"),
-                              world.client(transport), None, None, None, doc(world, "h006"),
-                              pinpad=pad)
+        pin_change.change_pin(
+            world.ctx,
+            world.actors["yb103"],
+            id_session(world, "h006"),
+            world.client(transport),
+            None,
+            None,
+            None,
+            doc(world, "h006"),
+            pinpad=pad,
+        )
     assert "新密码过于简单，请持卡人重新设置" in str(refused.value)
     profile = card.to_profile()
     assert profile["pin"] == "975310" and profile["pin_tries_left"] == 3  # no try spent
     with world.session() as s:
-        (event,) = s.scalars(select(PasswordEvent).where(
-            PasswordEvent.holder_id == world.holders["h006"].holder_id))
+        (event,) = s.scalars(
+            select(PasswordEvent).where(PasswordEvent.holder_id == world.holders["h006"].holder_id)
+        )
     assert event.outcome == "failed" and "过于简单" in (event.detail or "")
 
 
@@ -123,12 +160,21 @@ def test_P7_weak_pin_on_the_reader_pin_pad_refused_by_the_card(world: World, wea
 def test_Q7_another_clerk_cannot_change_a_pin_in_a_colleagues_session(world: World) -> None:
     card, transport = world.insert_card("h007", pin="135790")
     session = id_session(world, "h007", actor="yb103")
-    for intruder in (world.actors["yb103b"],  # a colleague at the next window
-                     dataclasses.replace(world.actors["yb103"], workstation_id="WS-other")):
+    for intruder in (
+        world.actors["yb103b"],  # a colleague at the next window
+        dataclasses.replace(world.actors["yb103"], workstation_id="WS-other"),
+    ):
         with pytest.raises(SessionRequired):
-            pin_change.change_pin(world.ctx, intruder, session, world.client(transport),
-                                  pin("135790"), pin("258036"), pin("258036"),
-                                  doc(world, "h007"))
+            pin_change.change_pin(
+                world.ctx,
+                intruder,
+                session,
+                world.client(transport),
+                pin("135790"),
+                pin("258036"),
+                pin("258036"),
+                doc(world, "h007"),
+            )
     assert card.to_profile()["pin"] == "135790"
 
 
@@ -136,8 +182,7 @@ def test_Q7_another_clerk_cannot_change_a_pin_in_a_colleagues_session(world: Wor
 
 
 def phone_report(world: World, key: str) -> phone_reports.PhoneReport:
-    return phone_reports.report_loss_by_phone(world.ctx, world.holders[key].ssn,
-                                              SERVICE_PASSWORD)
+    return phone_reports.report_loss_by_phone(world.ctx, world.holders[key].ssn, SERVICE_PASSWORD)
 
 
 def report_state(world: World, report_id: int) -> str:
@@ -149,8 +194,7 @@ def test_L2_lapsed_phone_report_no_longer_blocks_a_new_phone_report(world: World
     first = phone_report(world, "h011")
     days = world.ctx.settings.phone_report_validity_days
     later = at(world, NOW + dt.timedelta(days=days + 5))  # no lapse processing ran
-    second = phone_reports.report_loss_by_phone(later, world.holders["h011"].ssn,
-                                                SERVICE_PASSWORD)
+    second = phone_reports.report_loss_by_phone(later, world.holders["h011"].ssn, SERVICE_PASSWORD)
     assert second.report_id != first.report_id
     assert report_state(world, first.report_id) == "lapsed"
     assert report_state(world, second.report_id) == "open"
@@ -162,9 +206,13 @@ def test_L2_lapsed_phone_report_accepts_no_replacement(world: World) -> None:
     days = world.ctx.settings.phone_report_validity_days
     later = at(world, NOW + dt.timedelta(days=days, seconds=1))
     with pytest.raises(LossReportRequired):
-        replacement.apply_replacement(later, world.actors["yb103"],
-                                      world.holders["h012"].holder_id, doc(world, "h012"),
-                                      "replace-lapsed-h012")
+        replacement.apply_replacement(
+            later,
+            world.actors["yb103"],
+            world.holders["h012"].holder_id,
+            doc(world, "h012"),
+            "replace-lapsed-h012",
+        )
     with world.session() as s:
         card = s.get(Card, world.holders["h012"].card_id)
         assert card.state != "replacement_applied"
@@ -175,11 +223,19 @@ def test_L2_written_report_after_the_deadline_is_new_not_a_confirmation(world: W
     days = world.ctx.settings.phone_report_validity_days
     later = at(world, NOW + dt.timedelta(days=days + 1))
     details = written_reports.WrittenLossInput(
-        contact_phone="13883251234", loss_date=dt.date(2026, 3, 8), loss_place="解放碑",
-        circumstances="遗失", id_document=doc(world, "h013"))
-    result = written_reports.register_written_loss(later, world.actors["yb103"],
-                                                   world.holders["h013"].holder_id, details,
-                                                   "written-lapsed-h013")
+        contact_phone="13883251234",
+        loss_date=dt.date(2026, 3, 8),
+        loss_place="解放碑",
+        circumstances="遗失",
+        id_document=doc(world, "h013"),
+    )
+    result = written_reports.register_written_loss(
+        later,
+        world.actors["yb103"],
+        world.holders["h013"].holder_id,
+        details,
+        "written-lapsed-h013",
+    )
     assert not result.confirmed_phone_report and result.report.id != phone.report_id
     assert report_state(world, phone.report_id) == "lapsed"
     assert card_state(world, "h013") == "lost"
@@ -191,7 +247,8 @@ def test_L2_lapsed_phone_report_leaves_the_lapsing_list_at_its_deadline(world: W
     actor = world.actors["yb103"]
     before = at(world, NOW + dt.timedelta(days=days) - dt.timedelta(hours=1))
     assert [r.card_number for r in phone_reports.lapsing_phone_reports(before, actor, 2)] == [
-        world.holders["h014"].card_number]
+        world.holders["h014"].card_number
+    ]
     assert phone_reports.count_lapsing_phone_reports(before, actor, 2) == 1
     after = at(world, NOW + dt.timedelta(days=days, hours=1))
     assert phone_reports.lapsing_phone_reports(after, actor, 30) == []

@@ -31,8 +31,14 @@ def test_Q7_full_width_dots_in_a_date_stay_date_separators() -> None:
 
 @pytest.mark.parametrize(
     ("char", "label"),
-    [("\u200b", "零宽"), ("\u2060", "零宽"), ("\ufeff", "零宽"), ("\u202e", "文字方向"),
-     ("\u2066", "文字方向"), ("\u200f", "文字方向")],  # fmt: skip
+    [
+        ("\u200b", "零宽"),
+        ("\u2060", "零宽"),
+        ("\ufeff", "零宽"),
+        ("\u202e", "文字方向"),
+        ("\u2066", "文字方向"),
+        ("\u200f", "文字方向"),
+    ],
 )
 def test_Q7_invisible_character_inside_an_id_number_is_named_by_position(
     char: str, label: str

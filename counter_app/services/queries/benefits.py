@@ -67,13 +67,9 @@ _ALLOWANCES = (
     .where(_allowance.c.holder_id == _HOLDER)
     .order_by(_allowance.c.since.desc())
 )
-_SPECIAL_CARE = (
-    select(*_care.c).where(_care.c.holder_id == _HOLDER).order_by(_care.c.since.desc())
-)
+_SPECIAL_CARE = select(*_care.c).where(_care.c.holder_id == _HOLDER).order_by(_care.c.since.desc())
 _QUALIFICATIONS = (
-    select(*_qual.c)
-    .where(_qual.c.holder_id == _HOLDER)
-    .order_by(_qual.c.issued_on.desc())
+    select(*_qual.c).where(_qual.c.holder_id == _HOLDER).order_by(_qual.c.issued_on.desc())
 )
 
 
@@ -81,14 +77,20 @@ def _rows(db: Session, statement: Any, **params: Any) -> list[Row[Any]]:
     return list(db.connection().execute(statement, params))
 
 
-INJURY_BENEFIT_KINDS = {"medical": "医疗费", "lump_sum": "一次性伤残补助金",
-                        "monthly_allowance": "伤残津贴", "nursing": "护理费",
-                        "meal": "伙食补助费"}  # fmt: skip
+INJURY_BENEFIT_KINDS = {
+    "medical": "医疗费",
+    "lump_sum": "一次性伤残补助金",
+    "monthly_allowance": "伤残津贴",
+    "nursing": "护理费",
+    "meal": "伙食补助费",
+}
 RELATIONS = {"spouse": "配偶", "child": "子女", "parent": "父母", "other": "其他"}
-SPECIAL_CARE = {"veteran": "退役军人", "disabled_serviceman": "伤残军人",
-                "martyr_family": "烈属"}  # fmt: skip
-MATERNITY_KINDS = {"medical": "生育医疗费", "allowance": "生育津贴",
-                   "family_planning": "计划生育医疗费"}  # fmt: skip
+SPECIAL_CARE = {"veteran": "退役军人", "disabled_serviceman": "伤残军人", "martyr_family": "烈属"}
+MATERNITY_KINDS = {
+    "medical": "生育医疗费",
+    "allowance": "生育津贴",
+    "family_planning": "计划生育医疗费",
+}
 
 
 @dataclass(frozen=True)
@@ -215,11 +217,18 @@ def _injury_cases(db: Session, holder_id: int) -> tuple[InjuryCaseRow, ...]:
     rows = _rows(db, _INJURY_CASES, holder_id=holder_id)
     status = {"open": "认定中", "assessed": "已鉴定", "closed": "已结案"}
     return tuple(
-        InjuryCaseRow(c.case_no, c.employer_name or "", c.injury_date, c.recognised_on,
-                      c.occupational_disease, c.description, c.disability_grade,
-                      status.get(c.status, c.status))
+        InjuryCaseRow(
+            c.case_no,
+            c.employer_name or "",
+            c.injury_date,
+            c.recognised_on,
+            c.occupational_disease,
+            c.description,
+            c.disability_grade,
+            status.get(c.status, c.status),
+        )
         for c in rows
-    )  # fmt: skip
+    )
 
 
 def injury(db: Session, holder_id: int) -> InjuryView:
@@ -227,10 +236,17 @@ def injury(db: Session, holder_id: int) -> InjuryView:
     benefits = _rows(db, _INJURY_BENEFITS, holder_id=holder_id)
     return InjuryView(
         _injury_cases(db, holder_id),
-        tuple(InjuryBenefitRow(b.case_no_of_case, INJURY_BENEFIT_KINDS.get(b.kind, b.kind),
-                               period_text(b.period), yuan(b.amount_fen), b.paid_on)
-              for b in benefits),
-    )  # fmt: skip
+        tuple(
+            InjuryBenefitRow(
+                b.case_no_of_case,
+                INJURY_BENEFIT_KINDS.get(b.kind, b.kind),
+                period_text(b.period),
+                yuan(b.amount_fen),
+                b.paid_on,
+            )
+            for b in benefits
+        ),
+    )
 
 
 def death(db: Session, holder_id: int) -> DeathView:
@@ -240,19 +256,37 @@ def death(db: Session, holder_id: int) -> DeathView:
         return DeathView("", "", None, None, None, ())
     survivors = _rows(db, _SURVIVORS, case_id=case.id)
     return DeathView(
-        case.case_no, case.employer_name or "", case.death_date, yuan(case.funeral_grant_fen),
+        case.case_no,
+        case.employer_name or "",
+        case.death_date,
+        yuan(case.funeral_grant_fen),
         yuan(case.lump_sum_fen),
-        tuple(SurvivorRow(s.survivor_name, RELATIONS.get(s.relation, s.relation),
-                          mask_id_number(s.survivor_ssn) if s.survivor_ssn else "",
-                          yuan(s.monthly_fen), s.since, s.until) for s in survivors),
-    )  # fmt: skip
+        tuple(
+            SurvivorRow(
+                s.survivor_name,
+                RELATIONS.get(s.relation, s.relation),
+                mask_id_number(s.survivor_ssn) if s.survivor_ssn else "",
+                yuan(s.monthly_fen),
+                s.since,
+                s.until,
+            )
+            for s in survivors
+        ),
+    )
 
 
 def _maternity(db: Session, holder_id: int) -> tuple[MaternityRow, ...]:
     rows = _rows(db, _MATERNITY, holder_id=holder_id)
-    return tuple(MaternityRow(MATERNITY_KINDS.get(m.kind, m.kind), m.event_date,
-                              m.employer_name or "", yuan(m.amount_fen), m.paid_on)
-                 for m in rows)  # fmt: skip
+    return tuple(
+        MaternityRow(
+            MATERNITY_KINDS.get(m.kind, m.kind),
+            m.event_date,
+            m.employer_name or "",
+            yuan(m.amount_fen),
+            m.paid_on,
+        )
+        for m in rows
+    )
 
 
 def maternity(db: Session, holder_id: int) -> MaternityView:
@@ -265,23 +299,41 @@ def assistance(db: Session, holder_id: int) -> AssistanceView:
     allowances = _rows(db, _ALLOWANCES, holder_id=holder_id)
     care = _rows(db, _SPECIAL_CARE, holder_id=holder_id)
     return AssistanceView(
-        tuple(AllowanceRow(a.district_code, "城市" if a.area == "urban" else "农村",
-                           a.household_size, yuan(a.monthly_fen), a.since, a.until,
-                           "享受中" if a.status == "active" else "已停止")
-              for a in allowances),
-        tuple(SpecialCareRow(SPECIAL_CARE.get(c.category, c.category), c.grade,
-                             yuan(c.monthly_fen), c.since, c.until) for c in care),
-    )  # fmt: skip
+        tuple(
+            AllowanceRow(
+                a.district_code,
+                "城市" if a.area == "urban" else "农村",
+                a.household_size,
+                yuan(a.monthly_fen),
+                a.since,
+                a.until,
+                "享受中" if a.status == "active" else "已停止",
+            )
+            for a in allowances
+        ),
+        tuple(
+            SpecialCareRow(
+                SPECIAL_CARE.get(c.category, c.category),
+                c.grade,
+                yuan(c.monthly_fen),
+                c.since,
+                c.until,
+            )
+            for c in care
+        ),
+    )
 
 
 def career(db: Session, holder_id: int) -> CareerView:
     """职业资格与工作经历 (2 statements)."""
     quals = _rows(db, _QUALIFICATIONS, holder_id=holder_id)
     return CareerView(
-        tuple(QualificationRow(q.title, q.level, q.certificate_no, q.issued_on, q.issuer)
-              for q in quals),
+        tuple(
+            QualificationRow(q.title, q.level, q.certificate_no, q.issued_on, q.issuer)
+            for q in quals
+        ),
         employment_records(db, holder_id),
-    )  # fmt: skip
+    )
 
 
 def life_health(db: Session, holder_id: int) -> LifeHealthView:
@@ -289,6 +341,9 @@ def life_health(db: Session, holder_id: int) -> LifeHealthView:
     cases = _injury_cases(db, holder_id)
     grades = [c.disability_grade for c in cases if c.disability_grade is not None]
     # Grade 1 is the most severe (GB/T 16180): the "highest" grade is the smallest number.
-    return LifeHealthView(min(grades) if grades else None,
-                          any(c.occupational_disease for c in cases), cases,
-                          _maternity(db, holder_id))  # fmt: skip
+    return LifeHealthView(
+        min(grades) if grades else None,
+        any(c.occupational_disease for c in cases),
+        cases,
+        _maternity(db, holder_id),
+    )

@@ -34,16 +34,13 @@ CARD_STATES = {
 }
 
 
-
 # Statements built once at import (bound per call; SQLAlchemy caches their compiled form).
 # The holder and their cards are plain data here: Core rows of the tables' columns, run on
 # the session's connection (same transaction), skip the ORM's entity set-up and identity map.
 _holders = Holder.__table__.c
 _cards_t = Card.__table__.c
 _HOLDER = select(*_holders).where(_holders.id == bindparam("holder_id"))
-_CARDS = select(*_cards_t).where(_cards_t.holder_id == bindparam("holder_id")).order_by(
-    _cards_t.id
-)
+_CARDS = select(*_cards_t).where(_cards_t.holder_id == bindparam("holder_id")).order_by(_cards_t.id)
 #: ``Session.info`` key under which a caller that reads several views of one holder in one
 #: transaction (``records.full_overview``) keeps the holder row read by the first of them.
 HOLDER_ROWS = "counter_app.holder_rows"
@@ -59,6 +56,7 @@ _REPLACEMENTS = (
     .join(Office, Office.id == ReplacementApplication.office_id)
     .where(ReplacementApplication.holder_id == bindparam("holder_id"))
 )
+
 
 @dataclass(frozen=True)
 class BasicInfo:
@@ -162,13 +160,17 @@ def _name_of(code: str) -> str:
 
 def basic_info(holder: Holder | Row[Any]) -> BasicInfo:
     return BasicInfo(
-        holder_id=holder.id, name=holder.name, ssn=mask_id_number(holder.ssn),
-        gender=GENDERS.get(holder.gender, holder.gender), ethnicity=holder.ethnicity,
-        birth_date=holder.birth_date, status=STATUSES.get(holder.status, holder.status),
+        holder_id=holder.id,
+        name=holder.name,
+        ssn=mask_id_number(holder.ssn),
+        gender=GENDERS.get(holder.gender, holder.gender),
+        ethnicity=holder.ethnicity,
+        birth_date=holder.birth_date,
+        status=STATUSES.get(holder.status, holder.status),
         household_district=holder.household_district,
         household_district_name=_name_of(holder.household_district),
         phone=mask_phone(holder.phone) if holder.phone else "",
-    )  # fmt: skip
+    )
 
 
 def card_info(card: Card | Row[Any], report: LossReport | None, now: dt.datetime) -> CardInfo:
@@ -176,15 +178,21 @@ def card_info(card: Card | Row[Any], report: LossReport | None, now: dt.datetime
     (a phone report past its deadline shows the card active again — RULES L2)."""
     state = card_state_at(card.state, report, now)
     return CardInfo(
-        card_id=card.id, card_number=card.card_number, state=state,
+        card_id=card.id,
+        card_number=card.card_number,
+        state=state,
         state_label=CARD_STATES.get(state, state),
-        state_changed_at=card.state_changed_at, issue_date=card.issue_date,
-        expiry_date=card.expiry_date, spec_version=card.spec_version,
+        state_changed_at=card.state_changed_at,
+        issue_date=card.issue_date,
+        expiry_date=card.expiry_date,
+        spec_version=card.spec_version,
         region_code=card.region_code,
-        phone_reported_at=(report.reported_at if report is not None
-                           and report.channel == "phone" and state == "phone_reported_lost"
-                           else None),
-    )  # fmt: skip
+        phone_reported_at=(
+            report.reported_at
+            if report is not None and report.channel == "phone" and state == "phone_reported_lost"
+            else None
+        ),
+    )
 
 
 def _cards(db: Session, holder_id: int) -> list[Row[Any]]:
@@ -227,8 +235,11 @@ def overview(db: Session, holder_id: int, now: dt.datetime) -> HolderOverview:
             # Lapsed at its deadline, not recorded yet (RULES L2).
             events.append(CardEvent(report.deadline_at, "电话挂失失效", number, ""))
     for application, office in replacements:
-        events.append(CardEvent(application.applied_at, "补卡申请",
-                                numbers.get(application.old_card_id, ""), office))  # fmt: skip
+        events.append(
+            CardEvent(
+                application.applied_at, "补卡申请", numbers.get(application.old_card_id, ""), office
+            )
+        )
     events.sort(key=lambda e: e.at, reverse=True)
     in_use = next((c for c in reversed(cards) if c.state in IN_USE_STATES), None)
     active = _active_reports([r for r, _o, _c in reports])
@@ -244,17 +255,24 @@ def card_basic(db: Session, holder_id: int, now: dt.datetime) -> CardBasicView:
     it stands at ``now`` (RULES L2)."""
     holder = _holder(db, holder_id)
     active = _active_reports([r for r, _o, _c in db.execute(_REPORTS, {"holder_id": holder_id})])
-    return CardBasicView(basic_info(holder), tuple(
-        card_info(c, active.get(c.id), now) for c in _cards(db, holder_id)))
+    return CardBasicView(
+        basic_info(holder),
+        tuple(card_info(c, active.get(c.id), now) for c in _cards(db, holder_id)),
+    )
 
 
 def public_data(db: Session, holder_id: int) -> PublicDataView:
     """公共数据 (1 statement)."""
     h = _holder(db, holder_id)
     return PublicDataView(
-        name=h.name, gender=GENDERS.get(h.gender, h.gender), ethnicity=h.ethnicity,
-        birth_date=h.birth_date, birthplace=h.birthplace, birthplace_name=_name_of(h.birthplace),
+        name=h.name,
+        gender=GENDERS.get(h.gender, h.gender),
+        ethnicity=h.ethnicity,
+        birth_date=h.birth_date,
+        birthplace=h.birthplace,
+        birthplace_name=_name_of(h.birthplace),
         personal_status=STATUSES.get(h.status, h.status),
         household_district=h.household_district,
-        household_district_name=_name_of(h.household_district), address=h.address or "",
-    )  # fmt: skip
+        household_district_name=_name_of(h.household_district),
+        address=h.address or "",
+    )

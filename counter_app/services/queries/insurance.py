@@ -31,9 +31,12 @@ RECENT_TRANSACTIONS = 30
 RECENT_PAYMENTS = 24
 
 INSURANCE_LABELS = {
-    "pension": "养老保险", "medical": "医疗保险", "unemployment": "失业保险",
-    "work_injury": "工伤保险", "maternity": "生育保险",
-}  # fmt: skip
+    "pension": "养老保险",
+    "medical": "医疗保险",
+    "unemployment": "失业保险",
+    "work_injury": "工伤保险",
+    "maternity": "生育保险",
+}
 PARTICIPATION_STATUS = {"active": "参保缴费", "suspended": "暂停缴费", "terminated": "终止"}
 
 
@@ -176,20 +179,26 @@ _CONTRIBUTIONS = (
 )
 _PENSION_ACCOUNT = select(*_pacc.c).where(_pacc.c.holder_id == _HID)
 _PENSION_PAYMENTS = (
-    select(*_ppay.c).where(_ppay.c.holder_id == _HID)
-    .order_by(_ppay.c.period.desc()).limit(RECENT_PAYMENTS)
-)  # fmt: skip
+    select(*_ppay.c)
+    .where(_ppay.c.holder_id == _HID)
+    .order_by(_ppay.c.period.desc())
+    .limit(RECENT_PAYMENTS)
+)
 _MEDICAL_ACCOUNT = select(*_macc.c).where(_macc.c.holder_id == _HID)
 _LATEST_PARTICIPATION = (
-    select(*_part.c).where(_part.c.holder_id == _HID, _part.c.insurance == bindparam("insurance"))
-    .order_by(_part.c.since.desc()).limit(1)
-)  # fmt: skip
+    select(*_part.c)
+    .where(_part.c.holder_id == _HID, _part.c.insurance == bindparam("insurance"))
+    .order_by(_part.c.since.desc())
+    .limit(1)
+)
 _MEDICAL_TRANSACTIONS = (
-    select(*_mtx.c).where(_mtx.c.holder_id == _HID)
-    .order_by(_mtx.c.at.desc()).limit(RECENT_TRANSACTIONS)
-)  # fmt: skip
-_CLAIMS = select(*_claim.c).where(_claim.c.holder_id == _HID).order_by(
-    _claim.c.registered_on.desc()
+    select(*_mtx.c)
+    .where(_mtx.c.holder_id == _HID)
+    .order_by(_mtx.c.at.desc())
+    .limit(RECENT_TRANSACTIONS)
+)
+_CLAIMS = (
+    select(*_claim.c).where(_claim.c.holder_id == _HID).order_by(_claim.c.registered_on.desc())
 )
 _CLAIM_PAYMENTS = (
     select(*_upay.c)
@@ -216,11 +225,19 @@ def _first(db: Session, statement: Any, **params: Any) -> Row[Any] | None:
 
 def participations(db: Session, holder_id: int) -> list[ParticipationRow]:
     return [
-        ParticipationRow(p.insurance, INSURANCE_LABELS.get(p.insurance, p.insurance), p.scheme,
-                         PARTICIPATION_STATUS.get(p.status, p.status), p.since, p.until,
-                         p.employer_name or "", p.total_months, p.continuous_months)
+        ParticipationRow(
+            p.insurance,
+            INSURANCE_LABELS.get(p.insurance, p.insurance),
+            p.scheme,
+            PARTICIPATION_STATUS.get(p.status, p.status),
+            p.since,
+            p.until,
+            p.employer_name or "",
+            p.total_months,
+            p.continuous_months,
+        )
         for p in _rows(db, _PARTICIPATIONS, holder_id=holder_id)
-    ]  # fmt: skip
+    ]
 
 
 def social_insurance(db: Session, holder_id: int) -> SocialInsuranceView:
@@ -230,11 +247,18 @@ def social_insurance(db: Session, holder_id: int) -> SocialInsuranceView:
 
 def _contributions(db: Session, holder_id: int, insurance: str) -> tuple[ContributionRow, ...]:
     return tuple(
-        ContributionRow(period_text(c.period), c.employer_name or "", c.months,
-                        yuan(c.base_fen), yuan(c.employer_fen), yuan(c.personal_fen),
-                        "已缴" if c.status == "paid" else "欠缴", c.paid_on)
+        ContributionRow(
+            period_text(c.period),
+            c.employer_name or "",
+            c.months,
+            yuan(c.base_fen),
+            yuan(c.employer_fen),
+            yuan(c.personal_fen),
+            "已缴" if c.status == "paid" else "欠缴",
+            c.paid_on,
+        )
         for c in _rows(db, _CONTRIBUTIONS, holder_id=holder_id, insurance=insurance)
-    )  # fmt: skip
+    )
 
 
 def pension(db: Session, holder_id: int) -> PensionView:
@@ -248,9 +272,10 @@ def pension(db: Session, holder_id: int) -> PensionView:
         retired_on=account.retired_on if account else None,
         monthly_benefit_yuan=yuan(account.monthly_benefit_fen) if account else None,
         contributions=_contributions(db, holder_id, "pension"),
-        payments=tuple(PaymentRow(period_text(p.period), yuan(p.amount_fen), p.paid_on)
-                       for p in payments),
-    )  # fmt: skip
+        payments=tuple(
+            PaymentRow(period_text(p.period), yuan(p.amount_fen), p.paid_on) for p in payments
+        ),
+    )
 
 
 def medical(db: Session, holder_id: int) -> MedicalView:
@@ -258,39 +283,58 @@ def medical(db: Session, holder_id: int) -> MedicalView:
     account = _first(db, _MEDICAL_ACCOUNT, holder_id=holder_id)
     part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="medical")
     txs = _rows(db, _MEDICAL_TRANSACTIONS, holder_id=holder_id)
-    kinds = {"credit": "划入", "outpatient": "门诊", "pharmacy": "药店购药",
-             "inpatient": "住院", "adjustment": "调整"}  # fmt: skip
+    kinds = {
+        "credit": "划入",
+        "outpatient": "门诊",
+        "pharmacy": "药店购药",
+        "inpatient": "住院",
+        "adjustment": "调整",
+    }
     return MedicalView(
         balance_yuan=yuan(account.balance_fen) if account else None,
         updated_at=account.updated_at if account else None,
         scheme={"employee": "职工医保", "resident": "城乡居民医保"}.get(part.scheme, part.scheme)
-        if part else "",
+        if part
+        else "",
         status=PARTICIPATION_STATUS.get(part.status, part.status) if part else "未参保",
         transactions=tuple(
-            MedicalTransactionRow(t.at, kinds.get(t.kind, t.kind), yuan(t.amount_fen),
-                                  yuan(t.balance_after_fen), t.institution or "")
-            for t in txs),
-    )  # fmt: skip
+            MedicalTransactionRow(
+                t.at,
+                kinds.get(t.kind, t.kind),
+                yuan(t.amount_fen),
+                yuan(t.balance_after_fen),
+                t.institution or "",
+            )
+            for t in txs
+        ),
+    )
 
 
-def _claims(db: Session, holder_id: int) -> tuple[list[Row[Any]], list[PaymentRow],
-                                                  dict[int, int]]:
+def _claims(db: Session, holder_id: int) -> tuple[list[Row[Any]], list[PaymentRow], dict[int, int]]:
     claims = _rows(db, _CLAIMS, holder_id=holder_id)
     pays = _rows(db, _CLAIM_PAYMENTS, holder_id=holder_id)
     paid: dict[int, int] = {}
     for p in pays:
         paid[p.claim_id] = paid.get(p.claim_id, 0) + 1
-    rows = [PaymentRow(period_text(p.period), yuan(p.amount_fen), p.paid_on)
-            for p in pays[:RECENT_PAYMENTS]]  # fmt: skip
+    rows = [
+        PaymentRow(period_text(p.period), yuan(p.amount_fen), p.paid_on)
+        for p in pays[:RECENT_PAYMENTS]
+    ]
     return claims, rows, paid
 
 
 def _claim_rows(claims: list[Row[Any]], paid: dict[int, int]) -> tuple[ClaimRow, ...]:
     return tuple(
-        ClaimRow(c.registered_on, c.entitlement_months, yuan(c.monthly_fen),
-                 "领取中" if c.status == "open" else "已结束", c.closed_on, paid.get(c.id, 0))
+        ClaimRow(
+            c.registered_on,
+            c.entitlement_months,
+            yuan(c.monthly_fen),
+            "领取中" if c.status == "open" else "已结束",
+            c.closed_on,
+            paid.get(c.id, 0),
+        )
         for c in claims
-    )  # fmt: skip
+    )
 
 
 def unemployment(db: Session, holder_id: int) -> UnemploymentView:
@@ -301,13 +345,16 @@ def unemployment(db: Session, holder_id: int) -> UnemploymentView:
         continuous_months=part.continuous_months if part else 0,
         total_months=part.total_months if part else 0,
         status=PARTICIPATION_STATUS.get(part.status, part.status) if part else "未参保",
-        claims=_claim_rows(claims, paid), payments=tuple(payments),
-    )  # fmt: skip
+        claims=_claim_rows(claims, paid),
+        payments=tuple(payments),
+    )
 
 
 def employment_records(db: Session, holder_id: int) -> tuple[EmploymentRow, ...]:
-    return tuple(EmploymentRow(e.employer_name, e.position or "", e.started_on, e.ended_on)
-                 for e in _rows(db, _JOBS, holder_id=holder_id))  # fmt: skip
+    return tuple(
+        EmploymentRow(e.employer_name, e.position or "", e.started_on, e.ended_on)
+        for e in _rows(db, _JOBS, holder_id=holder_id)
+    )
 
 
 def employment(db: Session, holder_id: int) -> EmploymentView:
@@ -315,5 +362,6 @@ def employment(db: Session, holder_id: int) -> EmploymentView:
     row = _first(db, _STATUS, holder_id=holder_id)
     status = (row.status if row else None) or ""
     claims, _payments, paid = _claims(db, holder_id)
-    return EmploymentView(STATUSES.get(status, status), employment_records(db, holder_id),
-                          _claim_rows(claims, paid))  # fmt: skip
+    return EmploymentView(
+        STATUSES.get(status, status), employment_records(db, holder_id), _claim_rows(claims, paid)
+    )

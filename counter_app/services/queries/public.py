@@ -61,16 +61,18 @@ class TreatmentRow:
     pinyin_initials: str
 
 
-def employer_contributions(db: Session, unit_number: str, months: int = 12
-                           ) -> EmployerContributions:  # fmt: skip
+def employer_contributions(
+    db: Session, unit_number: str, months: int = 12
+) -> EmployerContributions:
     """2 statements: the employer, and its medical contributions summed per month."""
     number = fold_width(unit_number).strip().upper()
     employer = db.scalars(select(Employer).where(Employer.unit_number == number)).first()
     if employer is None:
         raise EmployerNotFound()
     rows = _monthly(db, employer.id, months)
-    return EmployerContributions(employer.unit_number, employer.name, employer.district_code,
-                                 tuple(rows))  # fmt: skip
+    return EmployerContributions(
+        employer.unit_number, employer.name, employer.district_code, tuple(rows)
+    )
 
 
 def _monthly(db: Session, employer_id: int, months: int) -> list[EmployerMonth]:
@@ -78,20 +80,25 @@ def _monthly(db: Session, employer_id: int, months: int) -> list[EmployerMonth]:
         distinct(case((ContributionRecord.status == "arrears", ContributionRecord.holder_id)))
     )
     rows = db.execute(
-        select(ContributionRecord.period,
-               func.count(distinct(ContributionRecord.holder_id)),
-               func.sum(ContributionRecord.base_fen),
-               func.sum(ContributionRecord.employer_fen),
-               func.sum(ContributionRecord.personal_fen),
-               arrears_people)
-        .where(ContributionRecord.employer_id == employer_id,
-               ContributionRecord.insurance == "medical")
+        select(
+            ContributionRecord.period,
+            func.count(distinct(ContributionRecord.holder_id)),
+            func.sum(ContributionRecord.base_fen),
+            func.sum(ContributionRecord.employer_fen),
+            func.sum(ContributionRecord.personal_fen),
+            arrears_people,
+        )
+        .where(
+            ContributionRecord.employer_id == employer_id, ContributionRecord.insurance == "medical"
+        )
         .group_by(ContributionRecord.period)
         .order_by(ContributionRecord.period.desc())
         .limit(months)
-    ).all()  # fmt: skip
-    return [EmployerMonth(period_text(p), int(n), yuan(b), yuan(e), yuan(s), int(a or 0))
-            for p, n, b, e, s, a in rows]  # fmt: skip
+    ).all()
+    return [
+        EmployerMonth(period_text(p), int(n), yuan(b), yuan(e), yuan(s), int(a or 0))
+        for p, n, b, e, s, a in rows
+    ]
 
 
 def _pattern(text: str) -> tuple[str, str]:
@@ -106,25 +113,55 @@ def search_drugs(db: Session, text: str, limit: int = CATALOGUE_LIMIT) -> list[D
     """Q6: by code (prefix), name (contains) or pinyin initials (prefix); 1 statement."""
     _term, esc = _pattern(text)
     rows = db.scalars(
-        select(Drug).where(or_(
-            Drug.code.like(esc.upper() + "%", escape="\\"),
-            Drug.name.like("%" + esc + "%", escape="\\"),
-            Drug.pinyin_initials.like(esc.upper() + "%", escape="\\"),
-        )).order_by(Drug.pinyin_initials, Drug.code).limit(limit)
-    ).all()  # fmt: skip
-    return [DrugRow(d.code, d.name, d.dosage_form, d.category, d.self_pay_percent,
-                    d.pinyin_initials, d.restriction or "") for d in rows]  # fmt: skip
+        select(Drug)
+        .where(
+            or_(
+                Drug.code.like(esc.upper() + "%", escape="\\"),
+                Drug.name.like("%" + esc + "%", escape="\\"),
+                Drug.pinyin_initials.like(esc.upper() + "%", escape="\\"),
+            )
+        )
+        .order_by(Drug.pinyin_initials, Drug.code)
+        .limit(limit)
+    ).all()
+    return [
+        DrugRow(
+            d.code,
+            d.name,
+            d.dosage_form,
+            d.category,
+            d.self_pay_percent,
+            d.pinyin_initials,
+            d.restriction or "",
+        )
+        for d in rows
+    ]
 
 
 def search_treatments(db: Session, text: str, limit: int = CATALOGUE_LIMIT) -> list[TreatmentRow]:
     """Q6: the diagnosis-and-treatment items, searched like :func:`search_drugs`."""
     _term, esc = _pattern(text)
     rows = db.scalars(
-        select(TreatmentItem).where(or_(
-            TreatmentItem.code.like(esc.upper() + "%", escape="\\"),
-            TreatmentItem.name.like("%" + esc + "%", escape="\\"),
-            TreatmentItem.pinyin_initials.like(esc.upper() + "%", escape="\\"),
-        )).order_by(TreatmentItem.pinyin_initials, TreatmentItem.code).limit(limit)
-    ).all()  # fmt: skip
-    return [TreatmentRow(t.code, t.name, t.unit, yuan(t.price_fen), t.category,
-                         t.self_pay_percent, t.pinyin_initials) for t in rows]  # fmt: skip
+        select(TreatmentItem)
+        .where(
+            or_(
+                TreatmentItem.code.like(esc.upper() + "%", escape="\\"),
+                TreatmentItem.name.like("%" + esc + "%", escape="\\"),
+                TreatmentItem.pinyin_initials.like(esc.upper() + "%", escape="\\"),
+            )
+        )
+        .order_by(TreatmentItem.pinyin_initials, TreatmentItem.code)
+        .limit(limit)
+    ).all()
+    return [
+        TreatmentRow(
+            t.code,
+            t.name,
+            t.unit,
+            yuan(t.price_fen),
+            t.category,
+            t.self_pay_percent,
+            t.pinyin_initials,
+        )
+        for t in rows
+    ]

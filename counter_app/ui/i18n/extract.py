@@ -102,8 +102,9 @@ def _is_static(node: ast.expr) -> bool:
     for sub in ast.walk(node):
         if isinstance(sub, ast.expr_context | ast.Add):
             continue
-        if not isinstance(sub, ast.Name | ast.Attribute | ast.Subscript | ast.Constant
-                          | ast.BinOp | ast.Tuple):  # fmt: skip
+        if not isinstance(
+            sub, ast.Name | ast.Attribute | ast.Subscript | ast.Constant | ast.BinOp | ast.Tuple
+        ):
             return False
         if isinstance(sub, ast.BinOp) and not isinstance(sub.op, ast.Add):
             return False

@@ -29,8 +29,7 @@ SELF_APPROVAL = "不能由经办人本人复核：四眼原则要求由本机构
 #: The causes the service does not tell apart (no probing of staff accounts); the others
 #: (not a supervisor, another office, approved already) it names once the password is right.
 REFUSAL_CAUSES = (
-    "请核对：① 工号或密码是否输入正确（多次输错会锁定该主管账户）；"
-    "② 主管账户是否已停用或锁定。"
+    "请核对：① 工号或密码是否输入正确（多次输错会锁定该主管账户）；② 主管账户是否已停用或锁定。"
 )
 
 

@@ -43,8 +43,17 @@ class CardIdDialog(WorkflowDialog):
 
     def document_refused(self, error: BaseException) -> bool:
         """The service refused the ID document: back to that step with the reason."""
-        if isinstance(error, (IdDocumentMismatch, IdDocumentNotAccepted, IdNameMismatch,
-                              IdDocumentExpired, ManualIdCheckForbidden, IdCheckIncomplete)):
+        if isinstance(
+            error,
+            (
+                IdDocumentMismatch,
+                IdDocumentNotAccepted,
+                IdNameMismatch,
+                IdDocumentExpired,
+                ManualIdCheckForbidden,
+                IdCheckIncomplete,
+            ),
+        ):
             self.error(str(error))
             self.go_page(self.id_step.page)
             return True

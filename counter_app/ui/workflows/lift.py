@@ -58,9 +58,7 @@ class LiftDialog(WorkflowDialog):
             for k in (IdDocumentKind.RESIDENT_ID, IdDocumentKind.HOUSEHOLD_REGISTER)
         )
         self.id_step = IdDocumentStep(
-            self.tr("解除挂失须持卡人本人持%1办理。请核验证件。").replace(
-                "%1", accepted
-            )
+            self.tr("解除挂失须持卡人本人持%1办理。请核验证件。").replace("%1", accepted)
         )
         self.add_page(self.id_step.page, self._check_document)
 
@@ -85,8 +83,7 @@ class LiftDialog(WorkflowDialog):
             self.add_page(self.approval.page, lambda: self._approve())
         self.pin_page, self.status = pin_page(
             self.tr(
-                "请持卡人在持卡人密码键盘上输入这张卡的密码，证明是本人的卡。"
-                "密码正确后即解除挂失。"
+                "请持卡人在持卡人密码键盘上输入这张卡的密码，证明是本人的卡。密码正确后即解除挂失。"
             )
         )
         self.pins = HolderPins(self, self.tr(ACTION_LABELS[Action.LIFT_LOSS_REPORT]), self.status)
@@ -222,9 +219,11 @@ class LiftDialog(WorkflowDialog):
             self.error(
                 str(error)
                 + "<br>"
-                + self.tr("卡密码已锁定，本次不能解除挂失。请告知持卡人：该卡处于挂失状态，"
-                          "不能在窗口解锁密码；可申请补卡（F10）。")
-            )  # fmt: skip
+                + self.tr(
+                    "卡密码已锁定，本次不能解除挂失。请告知持卡人：该卡处于挂失状态，"
+                    "不能在窗口解锁密码；可申请补卡（F10）。"
+                )
+            )
             self.next_button.setEnabled(False)
             return True
         if isinstance(error, (ApprovalInvalid, ApprovalRequired)) and self.approval is not None:

@@ -78,8 +78,9 @@ class ResetPinDialog(CardIdDialog):
         self.go_page(self.pin_page)
 
     def _ask(self) -> None:
-        self.pins.ask((self.tr("请输入新密码"), self.tr("请再次输入新密码")), self._submit,
-                      new_pin=0)  # RULES P7 checked as soon as the holder typed it
+        self.pins.ask(
+            (self.tr("请输入新密码"), self.tr("请再次输入新密码")), self._submit, new_pin=0
+        )  # RULES P7 checked as soon as the holder typed it
 
     def _submit(self, buffers: list[PinBuffer]) -> None:
         new1, new2 = buffers
@@ -89,8 +90,9 @@ class ResetPinDialog(CardIdDialog):
 
         def work(client: Any) -> Any:
             try:
-                return gateway.reset_pin(actor, session, client, document, new1, new2,
-                                         approved, self.submission)  # fmt: skip
+                return gateway.reset_pin(
+                    actor, session, client, document, new1, new2, approved, self.submission
+                )
             finally:
                 wipe_all(new1, new2)
 

@@ -163,9 +163,9 @@ class HolderPins:
             self.buffers.append(pin)
             problem = new_pin_problem(self.buffers, step, self.new_pin)
             if problem and self.new_pin is not None:
-                for bad in self.buffers[self.new_pin:]:
+                for bad in self.buffers[self.new_pin :]:
                     bad.wipe()  # only the new PIN's entries: the old PIN stays
-                del self.buffers[self.new_pin:]
+                del self.buffers[self.new_pin :]
                 self._next(prompts, self.new_pin, done, None, cancelled)
                 self.dialog.window_.pins.show_message(problem)  # on the holder screen
                 self.dialog.error(problem)

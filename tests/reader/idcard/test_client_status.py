@@ -13,10 +13,17 @@ from .idkit import RESIDENT, ScriptedSerial, card_replies, profile
 
 # IDCARD.md, SW3 table: every code but the two successes
 SW3_ERRORS = {
-    0x91: e.NoSuchContent, 0x10: e.CommandChecksumRejected, 0x11: e.CommandLengthRejected,
-    0x21: e.UnknownCommand, 0x23: e.CardNotAuthorised, 0x31: e.CardAuthenticationFailed,
-    0x41: e.CardReadFailed, 0x60: e.SamSelfTestFailed, 0x66: e.SamNotAuthorised,
-    0x80: e.NoIdCard, 0x81: e.CardSelectFailed,
+    0x91: e.NoSuchContent,
+    0x10: e.CommandChecksumRejected,
+    0x11: e.CommandLengthRejected,
+    0x21: e.UnknownCommand,
+    0x23: e.CardNotAuthorised,
+    0x31: e.CardAuthenticationFailed,
+    0x41: e.CardReadFailed,
+    0x60: e.SamSelfTestFailed,
+    0x66: e.SamNotAuthorised,
+    0x80: e.NoIdCard,
+    0x81: e.CardSelectFailed,
 }
 
 
@@ -50,8 +57,12 @@ def test_read_card_sends_find_select_read() -> None:
     p = profile(RESIDENT)
     port = ScriptedSerial(card_replies(p))
     card = IdCardClient(port).read_card()
-    assert port.written == [command_frame(0x12, 0xFF), command_frame(0x20, 0x01),
-                            command_frame(0x20, 0x02), command_frame(0x30, 0x01)]
+    assert port.written == [
+        command_frame(0x12, 0xFF),
+        command_frame(0x20, 0x01),
+        command_frame(0x20, 0x02),
+        command_frame(0x30, 0x01),
+    ]
     assert card.name == "张伟"
     assert card.sam_id == "05.01-20101008-0000012345-1234567890"
     assert bytes(card.photo) == p.photo()
@@ -67,8 +78,9 @@ def test_read_reply_whose_sizes_disagree_with_its_length() -> None:
     p = profile(RESIDENT)
     replies = card_replies(p)
     text, photo = p.text(), p.photo()
-    replies[3] = response_frame(0x90, (256).to_bytes(2, "big") + (2048).to_bytes(2, "big")
-                                + text + photo)
+    replies[3] = response_frame(
+        0x90, (256).to_bytes(2, "big") + (2048).to_bytes(2, "big") + text + photo
+    )
     with pytest.raises(e.FrameLengthError):
         IdCardClient(ScriptedSerial(replies)).read_card()
 
@@ -76,8 +88,9 @@ def test_read_reply_whose_sizes_disagree_with_its_length() -> None:
 def test_text_length_other_than_256() -> None:
     p = profile(RESIDENT)
     replies = card_replies(p)
-    replies[3] = response_frame(0x90, (200).to_bytes(2, "big") + (0).to_bytes(2, "big")
-                                + bytes(200))
+    replies[3] = response_frame(
+        0x90, (200).to_bytes(2, "big") + (0).to_bytes(2, "big") + bytes(200)
+    )
     with pytest.raises(e.FrameLengthError):
         IdCardClient(ScriptedSerial(replies)).read_card()
 
@@ -105,8 +118,15 @@ def test_newest_address_absent_and_present() -> None:
 def test_read_with_fingerprints_counts_but_keeps_none() -> None:
     p = profile(RESIDENT)
     text, photo = p.text(), p.photo()
-    reply = response_frame(0x90, (256).to_bytes(2, "big") + (1024).to_bytes(2, "big")
-                           + (512).to_bytes(2, "big") + text + photo + bytes(512))
+    reply = response_frame(
+        0x90,
+        (256).to_bytes(2, "big")
+        + (1024).to_bytes(2, "big")
+        + (512).to_bytes(2, "big")
+        + text
+        + photo
+        + bytes(512),
+    )
     blocks = IdCardClient(ScriptedSerial([reply])).read_blocks(fingerprints=True)
     assert blocks.fingerprints == 512 and blocks.text == text
 

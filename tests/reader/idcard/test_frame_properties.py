@@ -34,11 +34,15 @@ def test_random_bytes_give_a_verified_frame_or_a_typed_error(data: bytes, cuts: 
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=300).filter(lambda b: HEADER[:1] not in b),
-       st.binary(max_size=300), st.integers(0, 0xFF),
-       st.lists(st.integers(0, 900), max_size=30))
-def test_a_frame_after_noise_is_found_in_any_split(noise: bytes, data: bytes, sw3: int,
-                                                   cuts: list[int]) -> None:
+@given(
+    st.binary(max_size=300).filter(lambda b: HEADER[:1] not in b),
+    st.binary(max_size=300),
+    st.integers(0, 0xFF),
+    st.lists(st.integers(0, 900), max_size=30),
+)
+def test_a_frame_after_noise_is_found_in_any_split(
+    noise: bytes, data: bytes, sw3: int, cuts: list[int]
+) -> None:
     stream = noise + response_frame(sw3, data)
     clock = FakeClock()
     response = parse_response(read_frame(ScriptedSource(_pieces(stream, cuts), clock), 1.0, clock))

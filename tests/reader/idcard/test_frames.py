@@ -53,7 +53,7 @@ def test_whole_reply_is_read() -> None:
 @pytest.mark.parametrize("piece", [1, 2, 3, 5, 7, 11])
 def test_reply_split_across_reads(piece: int) -> None:
     frame = response_frame(0x90, bytes(range(200)))
-    chunks = [frame[i:i + piece] for i in range(0, len(frame), piece)]
+    chunks = [frame[i : i + piece] for i in range(0, len(frame), piece)]
     assert parse_response(_read(chunks)).data == bytes(range(200))
 
 

@@ -55,16 +55,24 @@ def test_load_decoder() -> None:
 
 def test_profile_loader(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
-    path.write_text(json.dumps({**RESIDENT, "birth": "1968-03-15"}, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({**RESIDENT, "birth": "1968-03-15"}, ensure_ascii=False), encoding="utf-8"
+    )
     p = load_profile(path)
     assert p.values["birth"] == "19680315" and p.present
     assert p.sam_id.hex() == "0500010090b7320139300000d2029649"
 
 
-@pytest.mark.parametrize("change", [{"kind": "passport"}, {"birth": "1968"},
-                                    {"id_number": ""}, {"sam_id": "12"},
-                                    {"name": "很长" * 10}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"kind": "passport"},
+        {"birth": "1968"},
+        {"id_number": ""},
+        {"sam_id": "12"},
+        {"name": "很长" * 10},
+    ],
+)
 def test_bad_profiles_say_which_entry(tmp_path: Path, change: dict[str, Any]) -> None:
     path = tmp_path / "p.json"
     path.write_text(json.dumps({**RESIDENT, **change}, ensure_ascii=False), encoding="utf-8")

@@ -41,8 +41,9 @@ def client(emulator: PtyIdReader) -> Iterator[IdCardClient]:
     c.close()
 
 
-@pytest.mark.parametrize("data", [RESIDENT, HMT, FOREIGN_I, FOREIGN_Y],
-                         ids=["resident", "hmt", "foreign-I", "foreign-Y"])
+@pytest.mark.parametrize(
+    "data", [RESIDENT, HMT, FOREIGN_I, FOREIGN_Y], ids=["resident", "hmt", "foreign-I", "foreign-Y"]
+)
 def test_all_three_kinds_over_the_pty(data: dict[str, Any]) -> None:
     with PtyIdReader(profile(data)) as emu:
         c = open_reader(emu.path)
@@ -58,8 +59,9 @@ def test_all_three_kinds_over_the_pty(data: dict[str, Any]) -> None:
     card.wipe()
 
 
-def test_card_must_be_lifted_before_the_next_read(emulator: PtyIdReader,
-                                                  client: IdCardClient) -> None:
+def test_card_must_be_lifted_before_the_next_read(
+    emulator: PtyIdReader, client: IdCardClient
+) -> None:
     # IDCARD.md: after a successful read find card answers 80 until the card is replaced
     assert client.read_card().name == "张伟"
     with pytest.raises(e.NoIdCard):
@@ -97,8 +99,7 @@ def test_card_taken_away_mid_read(emulator: PtyIdReader, client: IdCardClient) -
     assert "取下后重新放置" in str(outcome[0])
 
 
-def test_waiting_for_the_card_to_be_placed(emulator: PtyIdReader,
-                                           client: IdCardClient) -> None:
+def test_waiting_for_the_card_to_be_placed(emulator: PtyIdReader, client: IdCardClient) -> None:
     emulator.remove()
     before = emulator.reader.commands
 
@@ -118,8 +119,7 @@ def test_waiting_for_the_card_to_be_placed(emulator: PtyIdReader,
         client.read_when_placed(polls=1000, interval=0.01, stop=lambda: True)
 
 
-def test_another_card_placed_gives_its_data(emulator: PtyIdReader,
-                                            client: IdCardClient) -> None:
+def test_another_card_placed_gives_its_data(emulator: PtyIdReader, client: IdCardClient) -> None:
     emulator.place(profile(HMT))
     assert client.read_card().kind is CardKind.HMT
 
@@ -188,9 +188,20 @@ def emulate(tmp_path: Path) -> Iterator[Any]:
     def start(*extra: str) -> tuple[subprocess.Popen[str], str]:
         card = _write_profile(tmp_path, RESIDENT)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "counter_app.cli.main", "idcard", "emulate",
-             "--profile", str(card), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            [
+                sys.executable,
+                "-m",
+                "counter_app.cli.main",
+                "idcard",
+                "emulate",
+                "--profile",
+                str(card),
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         procs.append(proc)
         assert proc.stdout is not None
         ready, _, _ = select.select([proc.stdout], [], [], 60)
@@ -254,8 +265,7 @@ def test_emulator_killed_mid_read(emulate: Any) -> None:
         proc.wait()
         worker.join(10)
         assert not worker.is_alive()  # no hang
-        assert isinstance(outcome[0], (e.IdReaderDisconnected, e.IdReaderTimeout,
-                                       e.FrameTruncated))
+        assert isinstance(outcome[0], (e.IdReaderDisconnected, e.IdReaderTimeout, e.FrameTruncated))
     finally:
         c.close()
 
@@ -296,6 +306,7 @@ def test_control_file_places_another_card(emulate: Any, tmp_path: Path) -> None:
     _, path = emulate("--control", str(control))
     c = open_reader(path)
     try:
+
         def absent() -> None:
             try:
                 c.find_card()
@@ -312,13 +323,39 @@ def test_control_file_places_another_card(emulate: Any, tmp_path: Path) -> None:
 
 def test_cli_read_json_keys(emulator: PtyIdReader) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "counter_app.cli.main", "idcard", "read", "--port",
-         emulator.path, "--json"], capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "counter_app.cli.main",
+            "idcard",
+            "read",
+            "--port",
+            emulator.path,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert list(data) == ["kind", "name", "gender", "nation", "birth", "address", "id_number",
-                          "authority", "valid_from", "valid_to", "pass_number", "issue_count",
-                          "english_name", "nationality", "sam_id"]
+    assert list(data) == [
+        "kind",
+        "name",
+        "gender",
+        "nation",
+        "birth",
+        "address",
+        "id_number",
+        "authority",
+        "valid_from",
+        "valid_to",
+        "pass_number",
+        "issue_count",
+        "english_name",
+        "nationality",
+        "sam_id",
+    ]
     assert data["kind"] == "resident" and data["birth"] == "1968-03-15"
     assert data["valid_to"] == "2036-01-04"
 
@@ -326,16 +363,30 @@ def test_cli_read_json_keys(emulator: PtyIdReader) -> None:
 def test_cli_read_no_card_is_a_chinese_error(emulator: PtyIdReader) -> None:
     emulator.remove()
     out = subprocess.run(
-        [sys.executable, "-m", "counter_app.cli.main", "idcard", "read", "--port",
-         emulator.path], capture_output=True, text=True, timeout=120)
+        [sys.executable, "-m", "counter_app.cli.main", "idcard", "read", "--port", emulator.path],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 1
     assert "阅读器上没有身份证" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_cli_diagnose(emulator: PtyIdReader) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "counter_app.cli.main", "idcard", "diagnose", "--port",
-         emulator.path], capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "counter_app.cli.main",
+            "idcard",
+            "diagnose",
+            "--port",
+            emulator.path,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert "05.01-20101008-0000012345-1234567890" in out.stdout
     assert "工作正常" in out.stdout

@@ -19,7 +19,7 @@ def test_resident_card_fields(pad: str) -> None:
     p = profile(RESIDENT)
     text = build_text(p.kind, p.values, pad=pad)
     assert len(text) == TEXT_LEN
-    assert text[FLAG_AT:FLAG_AT + 2] == b" \x00"  # the resident card's flag is a space
+    assert text[FLAG_AT : FLAG_AT + 2] == b" \x00"  # the resident card's flag is a space
     card = parse_text(text)
     assert card.kind is CardKind.RESIDENT
     assert (card.name, card.gender, card.nation) == ("张伟", "1", "15")
@@ -86,7 +86,7 @@ def test_expired_card() -> None:
 
 def test_unknown_flag_is_card_data_error() -> None:
     text = bytearray(profile(RESIDENT).text())
-    text[FLAG_AT:FLAG_AT + 2] = "Q".encode("utf-16-le")
+    text[FLAG_AT : FLAG_AT + 2] = "Q".encode("utf-16-le")
     with pytest.raises(CardDataError):
         parse_text(bytes(text))
 
