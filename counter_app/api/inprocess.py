@@ -90,6 +90,9 @@ class InProcessServices(CounterServices):
     def logout(self, actor: Actor) -> None:
         staff_login.logout(self.ctx, actor)
 
+    def heartbeat(self, actor: Actor) -> None:
+        staff_login.heartbeat(self.ctx, actor)
+
     # -- holder identification -----------------------------------------------------------
 
     def find_holders(self, actor: Actor, text: str) -> list[HolderHit]:

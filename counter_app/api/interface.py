@@ -77,6 +77,11 @@ class CounterServices(ABC):
     @abstractmethod
     def logout(self, actor: Actor) -> None: ...
 
+    @abstractmethod
+    def heartbeat(self, actor: Actor) -> None:
+        """Raise ``StaffSessionEnded`` when the actor's staff session has ended elsewhere
+        (account disabled, logged out): the window then locks."""
+
     # -- finding and identifying the holder (search, sessions, document_check) ---------
 
     @abstractmethod

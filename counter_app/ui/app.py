@@ -38,6 +38,7 @@ from counter_app.ui.printing import Printing
 from counter_app.ui.queue_ticket import QueueTicketField, install_queue_ticket
 from counter_app.ui.rating import RatingController, install_rating
 from counter_app.ui.reader_bridge import ReaderBridge
+from counter_app.ui.staff_heartbeat import StaffHeartbeat, install_staff_heartbeat
 from counter_app.ui.supervisor import ReportsMenu, install_reports_menu
 from counter_app.ui.tasks import Pool, TaskRunner
 from counter_app.ui.workflows import open_workflow
@@ -264,6 +265,7 @@ class CounterWindow(MainWindow):
     followup_badge: FollowUpBadge
     queue_ticket: QueueTicketField
     reports_menu: ReportsMenu
+    staff_heartbeat: StaffHeartbeat
 
 
 def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
@@ -305,6 +307,7 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
     window.rating = install_rating(window, ws.pin_entry, ws.settings.rating_timeout_seconds)
     window.followup_badge = install_followup_badge(window)
     window.queue_ticket = install_queue_ticket(window)
+    window.staff_heartbeat = install_staff_heartbeat(window)
     check_open_case(window)
     window.reports_menu = install_reports_menu(
         window, make_report_maker(ws), window.lapsing_badge.show_list

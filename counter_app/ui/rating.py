@@ -218,8 +218,9 @@ class ScreenRatingDevice(QObject):
         self.panel.answered.connect(self._answered)
         self._on_answer: Callable[[RatingAnswer], None] | None = None
         self._filter_on = False
-        #: Runs while the holder reads 谢谢您的评价; the panel goes when it fires.
-        self.thanks_timer = QTimer(self)
+        #: Runs while the holder reads 谢谢您的评价; the panel goes when it fires. Owned by
+        #: the panel, so it cannot fire after the holder surface it acts on is gone.
+        self.thanks_timer = QTimer(self.panel)
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.timeout.connect(self._hide)
 

@@ -208,3 +208,37 @@ def test_standard_buttons_box_uses_the_installed_catalogue(qapp: Any) -> None:
     finally:
         if translator is not None:
             qapp.removeTranslator(translator)
+
+
+@pytest.mark.also_postgres
+@pytest.mark.also_remote
+def test_S1_a_disabled_account_is_locked_out_at_the_next_heartbeat(counter: Any) -> None:
+    """A supervisor disables the clerk's account while the clerk serves a holder: within a
+    heartbeat the window locks with the reason, and the account cannot unlock it."""
+    from counter_app.db import create_engine_for, session_factory
+    from counter_app.services.context import ServiceContext
+    from counter_app.services.staff_accounts import disable_staff
+    from counter_app.settings import Settings
+
+    c = counter("CK500103-01")
+    c.id_session("active_default_pin")
+    win = c.window
+    assert "王建国" in visible_text(c)
+    win.staff_heartbeat.beat()  # still active: nothing happens
+    QApplication.processEvents()
+    assert not win.locked
+    engine = create_engine_for(c.db_url)
+    try:  # the supervisor's side, on the same database
+        ctx = ServiceContext(session_factory(engine), Settings(db_url=c.db_url))
+        disable_staff(ctx, None, "CK500103-01")
+    finally:
+        engine.dispose()
+    win.staff_heartbeat.beat()
+    QApplication.processEvents()
+    assert win.locked
+    assert "已停用" in win.lock_screen.form.error.text()
+    assert "王建国" not in visible_text(c)
+    form = win.lock_screen.form
+    form.password.setText(account("CK500103-01").password)
+    c.click(form.submit)
+    assert win.locked

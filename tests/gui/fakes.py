@@ -27,6 +27,7 @@ from counter_app.services.errors import (
     LoginFailed,
     NotPermitted,
     PinEntriesDiffer,
+    StaffSessionEnded,
     WeakPin,
 )
 from counter_app.services.followups import FollowUpCount, FollowUpItem
@@ -154,6 +155,8 @@ class FakeServices(CounterServices):
         self.calls: list[tuple[str, Any]] = []
         self.ended: list[Any] = []
         self.logged_out: list[str] = []
+        #: Staff numbers whose accounts a supervisor disabled (RULES S1–S3).
+        self.disabled: set[str] = set()
         self._next = 0
         #: RULES E2/E3: answers recorded per case number (None: 未评价), follow-ups.
         self.ratings: dict[str, RatingAnswer | None] = {}
@@ -187,6 +190,11 @@ class FakeServices(CounterServices):
 
     def logout(self, actor: Actor) -> None:
         self.logged_out.append(actor.staff_no)
+
+    def heartbeat(self, actor: Actor) -> None:
+        self._db()
+        if actor.staff_no in self.disabled or actor.staff_no in self.logged_out:
+            raise StaffSessionEnded()
 
     def find_holders(self, actor: Actor, text: str) -> list[HolderHit]:
         self._db()
