@@ -1,5 +1,5 @@
-"""The typed service interface the UI depends on (DESIGN.md "The UI knows the services only
-through one typed interface").
+"""The typed service interface the UI depends on (docs/ARCHITECTURE.md "Layers": the UI
+knows the services only through one typed interface).
 
 ``CounterServices`` (``interface``) declares every call the workstation makes, with the
 services' own signatures less the ``ServiceContext`` an implementation binds.

@@ -87,7 +87,8 @@ def check_remote_settings(settings: Settings, environ: dict[str, str] | None = N
 
 def no_database() -> Any:
     """The session factory of a city workstation: it has no database. Nothing in the GUI
-    opens a session itself (DESIGN.md); reaching this is a wiring bug, said plainly."""
+    opens a session itself (docs/ARCHITECTURE.md "Layers"); reaching this is a wiring bug,
+    said plainly."""
     raise RuntimeError("a city workstation (backend = remote) has no database session")
 
 

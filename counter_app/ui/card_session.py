@@ -38,7 +38,7 @@ def purpose_text(action_label: str, identity: Any) -> str:
 
 
 def run_with_pin(fn: Any, pin: PinBuffer | None) -> Any:
-    """Call ``fn(pin)`` and wipe the buffer whatever happens (STYLE.md "PIN entry")."""
+    """Call ``fn(pin)`` and wipe the buffer whatever happens (docs/ARCHITECTURE.md "PIN entry")."""
     try:
         return fn(pin)
     finally:
