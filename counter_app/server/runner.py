@@ -68,7 +68,10 @@ class ServerThread:
             raise RuntimeError("counter-server did not start (see its log)")
 
     def stop(self) -> None:
+        # Tests and scripts/city end their server at once: a client's idle keep-alive
+        # connection would otherwise hold uvicorn's graceful shutdown until the join gives up.
         self.server.should_exit = True
+        self.server.force_exit = True
         self.thread.join(timeout=30)
 
 
