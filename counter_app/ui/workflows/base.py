@@ -145,8 +145,13 @@ class WorkflowDialog(QDialog):
     # -- service calls -----------------------------------------------------------------
 
     def set_busy(self, busy: bool) -> None:
-        self.next_button.setEnabled(not busy)
-        self.back_button.setEnabled(not busy and self.back_button.isEnabled())
+        """Off while a call or the holder's keypad runs; on again afterwards as the page
+        allows (上一步 on every step but the first, so a refusal never strands the clerk),
+        except after the card was pulled, which ends the workflow."""
+        stopped = bool(self.cancelled_reason)
+        index = self.stack.currentIndex()
+        self.next_button.setEnabled(not busy and not stopped)
+        self.back_button.setEnabled(not busy and not stopped and 0 < index < len(self._steps))
 
     def call(
         self,

@@ -1,0 +1,53 @@
+"""Defects a new clerk met trying the demo, on the real stack (the demo composition, the
+migrated demo database, the card emulator, the holder keypad clicked button by button)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from counter_app.demo.accounts import fixed_holder
+from counter_app.services.permissions import Action
+from tests.e2e.id_typing import type_number
+
+pytestmark = pytest.mark.gui
+
+
+def test_P5_back_after_the_supervisor_was_refused(counter: Any) -> None:
+    """A wrong supervisor password on the reset's approval page: the refusal is shown and
+    上一步 still goes back to the document (it stayed greyed out, only 取消 was left)."""
+    c = counter("YB500103-01")
+    holder = fixed_holder("active_changed_pin")
+    c.card_session("active_changed_pin")
+    d = c.start(Action.RESET_PIN)
+    type_number(c.qtbot, d.id_step.fields.number, holder.ssn)
+    c.next(d)
+    assert d.stack.currentWidget() is d.approval.page, d.banner.text()
+    d.approval.staff_no.setText("YB500103-03")
+    d.approval.password.setText("not-the-password")
+    c.next(d)
+    assert d.banner.isVisible() and d.stack.currentWidget() is d.approval.page
+    c.click(d.back_button)
+    assert d.stack.currentWidget() is d.id_step.page
+
+
+def test_P6_back_after_the_holder_cancelled_the_keypad(counter: Any) -> None:
+    """赵强's unblock: the holder cancels the keypad on the last page; the clerk can still go
+    back (or ask again), and the card is untouched."""
+    c = counter("YB500103-01")
+    holder = fixed_holder("pin_blocked")
+    c.id_session("pin_blocked")
+    c.insert("pin_blocked")
+    d = c.start(Action.UNBLOCK_PIN)
+    type_number(c.qtbot, d.id_step.fields.number, holder.ssn)
+    c.next(d)
+    assert d.stack.currentWidget() is d.pin_page, d.banner.text()
+    c.next(d)
+    assert c.ws.pin_entry.keypad.active
+    c.ws.pin_entry.keypad.cancel()  # the holder's Esc
+    assert "取消" in d.banner.text()
+    assert d.next_button.isEnabled()
+    c.click(d.back_button)
+    assert d.stack.currentWidget() is d.id_step.page
+    assert c.ws.transport.card.to_profile()["pin_tries_left"] == 0
