@@ -32,7 +32,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.ui.reader_bridge import ReaderBridge
 from reader.errors import PinEntryTimeout
-from reader.pinbuffer import PinBuffer
+from reader.pinbuffer import DEFAULT_PIN_DIGITS, PinBuffer
 
 #: How long the simulated pad waits for the holder (the PIN_VERIFY_STRUCTURE timeout).
 PAD_TIMEOUT_S = 60.0
@@ -123,8 +123,11 @@ def card_label(profile: dict[str, Any], note: str = "") -> str:
     number = profile.get("card_number", "")
     pin = profile.get("pin", "")
     text = f"{name}  卡号 {number}"
-    if pin:  # the demo's starting PIN: a holder may have changed it since (P3)
-        text += f"  初始密码 {pin}"
+    if pin:  # the PIN the demo starts with: a holder may have changed it since (P3)
+        # 初始密码 is the issued 123456 (RULES P1) and nothing else: a card whose demo
+        # PIN was changed before the demo (李秀英, 135790) is not labelled with that word.
+        issued = pin.encode() == DEFAULT_PIN_DIGITS
+        text += f"  初始密码 {pin}" if issued else f"  演示起始密码 {pin}"
     if profile.get("app_state", "ok") != "ok":
         text += "  [应用锁定]"
     if int(profile.get("pin_tries_left", 3)) == 0:
