@@ -144,6 +144,11 @@ class IdCardStation:
         """The ID numbers of the demo holders whose ID card can be placed."""
         return list(self._demo_cards())
 
+    def use_demo_cards(self, profiles: Callable[[], dict[str, dict[str, Any]]]) -> None:
+        """Where the demo's ID cards come from (a demo workstation against counter-server has
+        no database of its own: whoever runs it names the demo database's cards)."""
+        self._demo_profiles, self._profiles = profiles, None
+
     def _demo_cards(self) -> dict[str, dict[str, Any]]:
         if self._profiles is None:
             self._profiles = self._demo_profiles() if self._demo_profiles else {}
@@ -182,6 +187,8 @@ def build_id_station(settings: Any, demo: bool) -> IdCardStation:
 
     emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
     path = emulator.start()
+    if settings.backend == "remote":  # no database here: no demo ID cards until named
+        return IdCardStation(path, decoder, emulator=emulator)
     url = settings.database_url()
 
     def profiles() -> dict[str, dict[str, Any]]:

@@ -5,6 +5,7 @@ fallback with its reason. The audit says how the document was checked; the recei
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -12,10 +13,13 @@ import pytest
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from counter_app.db import create_engine_for
 from counter_app.demo.accounts import fixed_holder
+from counter_app.demo.profiles import fixed_idcard_profiles
 from counter_app.models.audit import AuditEvent
-from counter_app.services.idcheck import ManualReason
+from counter_app.services.idcheck import ManualReason, shanghai_today
 from counter_app.services.permissions import Action
 from counter_app.ui.id_chip import MANUAL_REASONS
 from forms.masking import mask_id_number
@@ -26,21 +30,48 @@ pytestmark = pytest.mark.gui
 SAM_ID = re.compile(r"^\d{2}\.\d{2}-\d{8}-\d{10}-\d{10}$")
 
 
+def audit_row(c: Any, action: str, outcome: str = "success") -> AuditEvent:
+    """The latest audit event of ``action`` in the database (the test's own view: a
+    workstation against counter-server has no database)."""
+    engine = create_engine_for(c.db_url)
+    try:
+        with Session(engine) as session:
+            row = session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == action, AuditEvent.outcome == outcome)
+                .order_by(AuditEvent.seq.desc())
+            ).first()
+            assert row is not None, action
+            session.expunge(row)
+            return row
+    finally:
+        engine.dispose()
+
+
 def audit_details(c: Any, action: str) -> dict[str, Any]:
-    with c.ws.ctx.uow() as uow:
-        row = uow.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.action == action, AuditEvent.outcome == "success")
-            .order_by(AuditEvent.seq.desc())
-        ).first()
-        assert row is not None, action
-        return dict(row.details or {})
+    return dict(audit_row(c, action).details or {})
+
+
+def demo_id_cards(url: str) -> Any:
+    """The fixed demo holders' ID cards, read from the demo database — the people at the
+    counter, like the 演示卡 the e2e workstation is given (``load_demo_cards``)."""
+
+    def profiles() -> dict[str, dict[str, Any]]:
+        engine = create_engine_for(url)
+        try:
+            return fixed_idcard_profiles(engine, shanghai_today(dt.datetime.now(dt.UTC)))
+        finally:
+            engine.dispose()
+
+    return profiles
 
 
 def place_id_card(c: Any, key: str) -> None:
     """The clerk takes the ID card off the reader and places it (IDCARD.md: after a read
     the card must be taken away and placed again)."""
     panel = c.window.demo_id_panel
+    if not c.window.id_station.demo_numbers():  # a city workstation: no database of its own
+        c.window.id_station.use_demo_cards(demo_id_cards(c.db_url))
     c.click(panel.remove_button)
     assert panel.place(fixed_holder(key).ssn)
 
@@ -73,6 +104,7 @@ def chip_session(c: Any, key: str) -> None:
     assert opened["id_check"] == "chip" and SAM_ID.match(opened["sam_id"])
 
 
+@pytest.mark.also_remote
 def test_P5_forgotten_pin_reset_with_the_id_card_on_the_emulated_reader(counter: Any) -> None:
     c = counter("YB500103-01", four_eyes=False)
     holder = fixed_holder("active_changed_pin")  # 李秀英 forgot her PIN
@@ -94,13 +126,16 @@ def test_P5_forgotten_pin_reset_with_the_id_card_on_the_emulated_reader(counter:
     c.type_pin("802413")
     assert "已重置" in d.result_label.text(), d.banner.text()
     assert str(c.ws.transport.card.to_profile()["pin"]) == "802413"
-    details = audit_details(c, "password.pin_reset")
+    row = audit_row(c, "password.pin_reset")
+    details = dict(row.details or {})
     assert details["id_check"] == "chip" and SAM_ID.match(details["sam_id"])
+    assert row.workstation == c.ws.settings.workstation_id  # the server's view, in the city
     assert "manual_reason" not in details
     text = c.save_pdf(d, "reset-chip")
     assert "芯片核验" in text and "人工录入" not in text
 
 
+@pytest.mark.also_remote
 def test_P6_typed_number_with_its_reason_when_the_chip_cannot_be_read(counter: Any) -> None:
     c = counter("YB500103-01", four_eyes=False)
     holder = fixed_holder("pin_blocked")  # 赵强

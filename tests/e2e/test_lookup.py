@@ -31,6 +31,7 @@ def _walk_tabs(c: Any) -> list[str]:
 
 
 @pytest.mark.also_postgres
+@pytest.mark.also_remote
 def test_Q1_lookup_by_card_and_pin_opens_every_tab(counter: Any) -> None:
     c = counter("YB500103-01")
     c.card_session("retired")  # 周国华, a retiree: pension records too

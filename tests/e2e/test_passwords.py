@@ -132,6 +132,7 @@ def test_F7_unblock_not_offered_for_an_active_card_whose_pin_is_not_blocked(
     assert not c.window.action_buttons[Action.LIFT_LOSS_REPORT].isEnabled()
 
 
+@pytest.mark.also_remote
 def test_P8_service_password_reset(counter: Any) -> None:
     c = counter("YB500103-01")
     holder = fixed_holder("active_default_pin")
@@ -144,3 +145,30 @@ def test_P8_service_password_reset(counter: Any) -> None:
     c.click(d.close_button)
     text = end_with_slip(c, "p8-slip")
     assert "王建国" in text and value not in text
+    # What the services stored (the test's own view of the database; in the city the
+    # server stored it): the one-time value's hash, to be changed at the next login.
+    from sqlalchemy import text as sql
+
+    from counter_app.db import create_engine_for
+    from counter_app.services.password_hashing import verify_password
+
+    engine = create_engine_for(c.db_url)
+    try:
+        with engine.connect() as conn:
+            ((stored, must_change),) = conn.execute(
+                sql(
+                    "SELECT p.password_hash, p.must_change FROM service_passwords p"
+                    " JOIN holders h ON h.id = p.holder_id WHERE h.ssn = :ssn"
+                ),
+                {"ssn": holder.ssn},
+            ).all()
+            (workstation,) = conn.execute(
+                sql(
+                    "SELECT workstation FROM audit_events WHERE outcome = 'success'"
+                    " AND action = 'password.service_password_reset' ORDER BY seq DESC"
+                )
+            ).first()
+    finally:
+        engine.dispose()
+    assert must_change and verify_password(stored, value)
+    assert workstation == c.ws.settings.workstation_id

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.mark.also_postgres
+@pytest.mark.also_remote
 def test_E2_E3_holder_rates_poorly_and_the_supervisor_closes_the_follow_up(
     counter: Any, qtbot: Any
 ) -> None:
