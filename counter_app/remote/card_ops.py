@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from counter_app.remote.keys import RemoteKeyProvider
-from counter_app.services import lifting, pin_reset
+from counter_app.services import pin_reset
 from counter_app.services.errors import CardOperationFailed, WeakPin
+from counter_app.services.lift_card import lift_card_step, reblock
 from counter_app.services.pin_events import (
     PasswordResult,
     check_new_pin,
@@ -241,7 +242,7 @@ def lift_loss_report(
         if grant.app_blocked:
             card = _keyed(connection, client, KeyPurpose.MAINT, identity.card_id_code, grant.ticket)
         try:
-            unblocked = lifting.lift_card_step(card, pin, pinpad, identity, grant.app_blocked)
+            unblocked = lift_card_step(card, pin, pinpad, identity, grant.app_blocked)
         except (CardError, CardOperationFailed) as error:
             call("card.lift_card_failed", identity, document, type(error).__name__, str(error))
             raise
@@ -259,7 +260,7 @@ def lift_loss_report(
                 again = _keyed(
                     connection, client, KeyPurpose.MAINT, identity.card_id_code, grant.ticket
                 )
-                lifting.reblock(again, identity)
+                reblock(again, identity)
             raise
         return result
     finally:

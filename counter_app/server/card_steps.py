@@ -200,9 +200,8 @@ def prepare_lift(
 def _lift_allowed(
     ctx: ServiceContext, caller: Caller, identity: CardIdentity, document: IdDocumentLike
 ) -> lifting.LiftAllowed:
-    checklist = lifting.check_lift(ctx, caller.actor, identity, document)
-    return lifting.LiftAllowed(
-        identity, None, checklist.app_blocked, checklist.holder_id, checklist.card_id
+    return lifting.LiftAllowed.of(
+        identity, lifting.check_lift(ctx, caller.actor, identity, document)
     )
 
 
@@ -229,8 +228,8 @@ def complete_lift(
     idempotency_key: str,
     unblocked: bool,
 ) -> lifting.LiftResult:
-    """The lift written: ``_write_lift`` checks U1–U5 again under the card's lock and
-    consumes the approval, exactly as in-process."""
+    """The lift written: ``lift_record.write_lift`` checks U1–U5 again under the card's
+    lock and consumes the approval, exactly as in-process."""
     allowed = _lift_allowed(ctx, caller, identity, document)
     return lifting.complete_lift(
         ctx, caller.actor, identity, document, approval, idempotency_key, bool(unblocked), allowed

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,13 +20,9 @@ from sqlalchemy.orm import Session
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
 from counter_app.models.loss import LossState, ReplacementApplication
-from counter_app.models.office import Office
 from counter_app.models.security import IdempotencyKey
-from counter_app.services import audit, registered_forms
-from counter_app.services.concurrency import (
-    remember_submission,
-    submitted_row,
-)
+from counter_app.services import registered_forms
+from counter_app.services.concurrency import submitted_row
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
     CardNotFound,
@@ -33,10 +30,15 @@ from counter_app.services.errors import (
     ReplacementAlreadyApplied,
 )
 from counter_app.services.form_result import CarriesForm
-from counter_app.services.idcheck import IdDocumentLike, id_check_details, id_check_text
+from counter_app.services.idcheck import IdDocumentLike
 from counter_app.services.loss_records import close_report, report_in_force
 from counter_app.services.permissions import Action
-from counter_app.services.submission import lock_holder_card, submit
+from counter_app.services.submission import (
+    issue_counter_form,
+    lock_holder_card,
+    record_done,
+    submit,
+)
 from counter_app.validation.idnumber import normalise_id_number
 from forms import data as fd
 
@@ -105,7 +107,8 @@ def _stored(session: Session, stored: IdempotencyKey, key: bytes) -> Replacement
     )
 
 
-def _refuse_replaced(session: Session, holder_id: int) -> None:
+def _refuse_replaced(session: Session, holder_id: int) -> NoReturn:
+    """R2/U4: the holder has no card in use — replaced already (shown), or none at all."""
     app = session.scalars(
         select(ReplacementApplication)
         .where(ReplacementApplication.holder_id == holder_id)
@@ -139,7 +142,6 @@ def _apply(
     now, holder, card = found.now, found.holder, found.card
     if card is None:
         _refuse_replaced(session, holder.id)
-        raise AssertionError("unreachable")
     report = report_in_force(session, card.id, now)  # L2: a lapsed phone report is none
     if report is None:
         raise LossReportRequired()
@@ -151,37 +153,32 @@ def _apply(
         actor=actor,
         now=now,
     )
-    office = session.get(Office, actor.office_id)
-    assert office is not None
-    doc_kind, doc_number = document.kind, normalise_id_number(document.number)
     loss_ref = (
         fd.LossReportRef(report.form_serial, report.reported_at, written=True)
         if report.form_serial
         else None
     )
 
-    def build(header: fd.FormHeader) -> fd.Form:
+    def build(header: fd.FormHeader, id_document: fd.IdDocument) -> fd.ReplacementForm:
         return fd.ReplacementForm(
             header=header,
             holder=registered_forms.form_holder(holder),
             old_card_number=card.card_number,
             reason="遗失",
-            id_document=registered_forms.form_document(
-                doc_kind, doc_number, id_check_text(document)
-            ),
+            id_document=id_document,
             loss_report=loss_ref,
         )
 
-    document_row, form = registered_forms.issue_form(
+    document_row, form = issue_counter_form(
         session,
-        kind=registered_forms.KIND_REPLACEMENT,
-        office=office,
-        staff_id=actor.staff_id,
-        holder_id=holder.id,
-        card_id=card.id,
-        at=now,
+        actor,
+        registered_forms.KIND_REPLACEMENT,
+        fd.ReplacementForm,
+        holder=holder,
+        card=card,
+        document=document,
+        now=now,
         build=build,
-        handler=registered_forms.form_staff(actor),
     )
     app = ReplacementApplication(
         old_card_id=card.id,
@@ -190,31 +187,30 @@ def _apply(
         applied_at=now,
         office_id=actor.office_id,
         staff_id=actor.staff_id,
-        id_doc_type=doc_kind,
-        id_doc_number=doc_number,
+        id_doc_type=document.kind,
+        id_doc_number=normalise_id_number(document.number),
         form_serial=document_row.serial,
         state="applied",
         idempotency_key=idempotency_key,
     )
     session.add(app)
     session.flush()  # natural key: one application per old card
-    remember_submission(session, idempotency_key, ACTION_REPLACEMENT, actor.staff_id, app, now)
-    audit.record(
+    record_done(
         session,
         actor,
         ACTION_REPLACEMENT,
+        idempotency_key,
+        app,
         holder_id=holder.id,
         card_id=card.id,
+        document=document,
+        now=now,
         details={
             "application_id": app.id,
             "form_serial": document_row.serial,
             "loss_report_id": report.id,
-            "id_document_kind": doc_kind,
-            **id_check_details(document),
         },
-        at=now,
     )
-    assert isinstance(form, fd.ReplacementForm)
     return ReplacementResult(
         app.id,
         card.id,
