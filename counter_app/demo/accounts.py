@@ -43,8 +43,8 @@ class DemoAccount:
         return ROLE_PASSWORDS[self.role]
 
 
-#: The accounts to show first (渝中区, 江北区 and the card center); every district has the
-#: same pattern.
+#: The accounts to show first (渝中区, 江北区, 北碚区 and the card center); every district has
+#: the same pattern.
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("CK500103-01", "窗口员甲", "500103-CK01", "渝中区社会保险经办窗口", "clerk"),
     DemoAccount("CK500103-03", "窗口主管", "500103-CK01", "渝中区社会保险经办窗口", "supervisor"),
@@ -58,6 +58,11 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "YB500105-01", "医保经办甲", "500105-YB", "江北区医疗保险分中心", "subcenter_staff"
     ),
+    # 北碚区: 黄敏's household district, where her blocked chip's loss report is lifted (U2).
+    DemoAccount(
+        "YB500109-01", "医保经办甲", "500109-YB", "北碚区医疗保险分中心", "subcenter_staff"
+    ),
+    DemoAccount("YB500109-03", "分中心主管", "500109-YB", "北碚区医疗保险分中心", "supervisor"),
     DemoAccount(
         "KZX500000-01",
         "卡中心经办甲",

@@ -19,6 +19,7 @@ from counter_app.db import create_engine_for
 from counter_app.demo.accounts import fixed_holder
 from counter_app.demo.profiles import fixed_idcard_profiles
 from counter_app.models.audit import AuditEvent
+from counter_app.models.card import Card
 from counter_app.services.idcheck import ManualReason, shanghai_today
 from counter_app.services.permissions import Action
 from counter_app.ui.id_chip import MANUAL_REASONS
@@ -160,3 +161,52 @@ def test_P6_typed_number_with_its_reason_when_the_chip_cannot_be_read(counter: A
     assert details["id_check"] == "manual" and details["manual_reason"] == "chip_unreadable"
     assert "sam_id" not in details
     assert "人工录入（证件芯片无法读取）" in c.save_pdf(d, "unblock-typed")
+
+
+def card_state(c: Any, card_number: str) -> str:
+    engine = create_engine_for(c.db_url)
+    try:
+        with engine.connect() as conn:
+            state = conn.scalar(select(Card.state).where(Card.card_number == card_number))
+    finally:
+        engine.dispose()
+    return str(getattr(state, "value", state))
+
+
+@pytest.mark.also_postgres
+@pytest.mark.also_remote
+def test_U5_lift_of_a_blocked_chip_at_huang_mins_district_with_her_id_card(
+    counter: Any,
+) -> None:
+    """黄敏's card is reported lost and a hospital terminal blocked its application (CARD.md
+    APPLICATION BLOCK). At 北碚区's sub-center (her household district, RULES U2) her
+    resident ID card is read from the chip, a supervisor approves, the chip is unblocked
+    with the MAINT key's MAC (the server's, in the city) and her PIN proves the card (U5)."""
+    holder = fixed_holder("app_blocked")
+    c = counter("YB500109-01")
+    c.insert("app_blocked")
+    assert c.ws.transport.card.to_profile()["app_state"] == "blocked"
+    d = c.start(Action.LIFT_LOSS_REPORT)
+    c.next(d)
+    chip = d.id_step.fields.chip
+    place_id_card(c, "app_blocked")
+    read_chip(c, chip)
+    assert d.id_step.fields.number.text() == mask_id_number(holder.ssn)
+    c.next(d)
+    assert d.stack.currentWidget() is d.check_page, d.banner.text()
+    assert d.checklist.ok and d.checklist.app_blocked
+    c.next(d)
+    c.approve(d, "YB500109-03")
+    assert d.stack.currentWidget() is d.pin_page, d.banner.text()
+    c.next(d)
+    c.type_pin(holder.pin)
+    assert "挂失已解除" in d.result_label.text(), d.banner.text()
+    assert c.ws.transport.card.to_profile()["app_state"] == "ok"
+    assert card_state(c, holder.card_number) == "active"
+    row = audit_row(c, "loss.lift")
+    details = dict(row.details or {})
+    assert details["app_unblocked"] is True and details["id_check"] == "chip"
+    assert SAM_ID.match(details["sam_id"]) and details["approval_id"]
+    assert row.workstation == c.ws.settings.workstation_id
+    text = c.save_pdf(d, "lift-blocked-chip")
+    assert "解除挂失" in text and "黄敏" in text and "芯片核验" in text
