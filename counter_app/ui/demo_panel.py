@@ -158,12 +158,17 @@ class DemoCardsPanel(QWidget):
         self.list.setObjectName("demoCardList")
         for profile, note in cards:
             self.list.addItem(card_label(profile, note))
+            item = self.list.item(self.list.count() - 1)
+            if item is not None:  # the whole line where the narrow panel cuts it off
+                item.setToolTip(card_label(profile, note))
         self.insert_button = QPushButton(self.tr("插入所选卡"))
         self.remove_button = QPushButton(self.tr("拔出卡"))
         self.insert_button.clicked.connect(self.insert_selected)
         self.remove_button.clicked.connect(self.remove)
         self.list.itemDoubleClicked.connect(lambda _i: self.insert_selected())
         self.current = QLabel(self.tr("读卡器中没有卡"))
+        self.current.setObjectName("demoCardInReader")
+        self.current.setWordWrap(True)  # never widens the panel (and the window) past the screen
         buttons = QHBoxLayout()
         buttons.addWidget(self.insert_button)
         buttons.addWidget(self.remove_button)
@@ -234,7 +239,10 @@ class DemoCardsPanel(QWidget):
         if card is None:
             card = self._cards[row] = self._make_card(self._profiles[row])
         self._transport.insert(card)
-        self.current.setText(self.tr("读卡器中：") + self.list.item(row).text().split("  密码")[0])  # type: ignore[union-attr]
+        profile = self._profiles[row]
+        self.current.setText(
+            self.tr("读卡器中：") + f"{profile.get('name', '')}  {profile.get('card_number', '')}"
+        )
         self._bridge.notify_inserted()
 
     def insert_selected(self) -> None:

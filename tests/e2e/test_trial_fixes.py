@@ -13,6 +13,9 @@ from tests.e2e.id_typing import type_number
 
 pytestmark = pytest.mark.gui
 
+#: The screen the trial ran on (Xvfb 1600x1000), a common counter monitor's width.
+TRIAL_SCREEN_WIDTH = 1600
+
 
 def test_P5_back_after_the_supervisor_was_refused(counter: Any) -> None:
     """A wrong supervisor password on the reset's approval page: the refusal is shown and
@@ -51,3 +54,18 @@ def test_P6_back_after_the_holder_cancelled_the_keypad(counter: Any) -> None:
     c.click(d.back_button)
     assert d.stack.currentWidget() is d.id_step.page
     assert c.ws.transport.card.to_profile()["pin_tries_left"] == 0
+
+
+def test_card_in_reader_line_names_the_card_and_never_widens_the_window(counter: Any) -> None:
+    """Inserting 王建国's card put his whole list line (PIN and note) under the list on one
+    unwrapped line: the demo dock, and the window, grew past a 1600-px screen and the holder
+    keypad was cut off. The line names the card only, and wraps."""
+    c = counter("CK500103-01")
+    panel = c.window.demo_panel
+    c.insert("active_default_pin")
+    holder = fixed_holder("active_default_pin")
+    assert panel.current.text() == f"读卡器中：{holder.name}  {holder.card_number}"
+    assert panel.current.wordWrap()
+    assert c.ws.pin_entry.keypad.active  # its dock is open beside the records
+    assert c.window.minimumSizeHint().width() <= TRIAL_SCREEN_WIDTH
+    assert "P2" in panel.list.currentItem().toolTip()  # the whole line, where it is cut off

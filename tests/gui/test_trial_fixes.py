@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PyQt6.QtWidgets import QLabel
 
 from counter_app.services.errors import ConcurrentChange
 from counter_app.services.permissions import Action
@@ -15,6 +16,8 @@ from counter_app.ui.workflows import open_workflow
 from counter_app.ui.workflows.reset_pin import ResetPinDialog
 from tests.e2e.id_typing import choose_reason
 from tests.gui.fakes import SSN, WorkflowServices, make_actor
+from tests.gui.test_dialogs_fit import station  # noqa: F401 - fixture
+from tests.gui.test_workflows import card_session, wf  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.gui
 
@@ -98,3 +101,34 @@ def test_card_pulled_keeps_both_buttons_off(win: Any, reader: Any) -> None:
     reader.remove()
     assert "拔出" in d.banner.text()
     assert not d.back_button.isEnabled() and not d.next_button.isEnabled()
+
+
+def test_workflow_dialog_keeps_its_width_and_the_photo_clears_the_reason_row(
+    qtbot: Any,
+    wf: Any,  # noqa: F811
+    reader: Any,
+    station: Any,  # noqa: F811
+) -> None:
+    """修改卡密码 after 读取身份证 under Xvfb: the dialog had shrunk to ~340 px (the layout's
+    minimum replaced its 560), the chip's note wrapped, and the page — whose stack passes
+    on no height-for-width — kept its one-line height: the photo ran over 人工录入原因."""
+    from tests.gui.test_dialogs_fit import SSN as CHIP_SSN
+    from tests.gui.test_dialogs_fit import _fits, _settle
+
+    card_session(wf, reader)
+    wf.action_buttons[Action.CHANGE_PIN].click()
+    d = wf.workflow
+    qtbot.waitExposed(d)
+    assert d.width() >= 560
+    chip = d.documents.chip
+    assert station.place(CHIP_SSN)
+    reading = station.read()
+    reading.photo_problem = "照片数据无法解码，请仔细核对证件上的照片与本人。" * 3
+    chip.show_reading(reading)
+    _settle(qtbot, d)
+    assert _fits(chip.status)
+    photo_bottom = chip.photo.mapTo(d, chip.photo.rect().bottomLeft()).y()
+    label = chip.reason.parentWidget().layout().labelForField(chip.reason)
+    assert isinstance(label, QLabel) and label.text() == "人工录入原因"
+    for row in (label, chip.reason):
+        assert photo_bottom < row.mapTo(d, row.rect().topLeft()).y()

@@ -31,6 +31,9 @@ from reader.errors import CardRemoved, NoCard
 if TYPE_CHECKING:
     from counter_app.ui.workflows.host import WorkflowHost
 
+#: The pages' width: the dialog is this plus its margins (about 560 px).
+PAGE_MIN_WIDTH = 540
+
 CARD_PULLED = "社保卡已被拔出，本次办理已取消。如需继续，请重新插卡后重新办理。"
 
 
@@ -44,7 +47,6 @@ class WorkflowDialog(QDialog):
         super().__init__(window if isinstance(window, QWidget) else None)
         self.window_ = window
         self.setWindowTitle(title)
-        self.setMinimumWidth(560)
         #: One idempotency key per submission attempt series (services dedupe on it).
         self.idempotency_key = uuid.uuid4().hex
         self.cancelled_reason = ""
@@ -55,6 +57,9 @@ class WorkflowDialog(QDialog):
         self.banner.hide()
         self.heading = QLabel(f"<h2>{title}</h2>")
         self.stack = QStackedWidget()
+        # On the stack, not the dialog: ``follow_content`` makes the dialog's minimum the
+        # layout's, which replaced a dialog-level 560 px with ~300 (every line wrapped).
+        self.stack.setMinimumWidth(PAGE_MIN_WIDTH)
         self.back_button = QPushButton(self.tr("上一步"))
         self.next_button = QPushButton(self.tr("下一步"))
         self.next_button.setDefault(True)
