@@ -41,7 +41,7 @@ from counter_app.services.case_errors import (
     QueueTicketInvalid,
 )
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.session_summary import access_summary
+from counter_app.services.session_summary import AccessSummary, access_summary
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _TICKET = re.compile(r"^[0-9A-Za-z-]{1,20}$")
@@ -159,8 +159,10 @@ class _SessionRef:
     card_number: str | None = None
 
 
-def _items_of(db: Session, session_id: int) -> dict[str, Any]:
-    summary = access_summary(db, _SessionRef(session_id))
+def _items_of(db: Session, session_id: int, summary: AccessSummary | None = None) -> dict[str, Any]:
+    """What was done in the session, as the case stores it; from ``summary`` when the
+    caller already read the session's access summary in this transaction."""
+    summary = summary or access_summary(db, _SessionRef(session_id))
     return {
         "categories": list(summary.category_labels),
         "actions": [
@@ -171,11 +173,17 @@ def _items_of(db: Session, session_id: int) -> dict[str, Any]:
 
 
 def close_case_of_session(
-    db: Session, actor: Actor | None, session_id: int, why: str, at: dt.datetime
+    db: Session,
+    actor: Actor | None,
+    session_id: int,
+    why: str,
+    at: dt.datetime,
+    summary: AccessSummary | None = None,
 ) -> str | None:
     """Close the open case of ``session_id`` in the caller's transaction (audited); returns
     its number, or None when it had none open (closed already, or a session older than
-    cases). ``why``: ``card_removed`` when the clerk confirmed a removed card, else done."""
+    cases). ``why``: ``card_removed`` when the clerk confirmed a removed card, else done.
+    ``summary``: the closed session's access summary, if the caller has read it already."""
     case = db.execute(
         select(ServiceCase)
         .where(ServiceCase.session_id == session_id, ServiceCase.closed_at.is_(None))
@@ -184,14 +192,19 @@ def close_case_of_session(
     if case is None:
         return None
     reason = why if why in ("card_removed", "recovered") else "done"
-    _finish(db, actor, case, reason, at)
+    _finish(db, actor, case, reason, at, summary)
     return case.case_no
 
 
 def _finish(
-    db: Session, actor: Actor | None, case: ServiceCase, reason: str, at: dt.datetime
+    db: Session,
+    actor: Actor | None,
+    case: ServiceCase,
+    reason: str,
+    at: dt.datetime,
+    summary: AccessSummary | None = None,
 ) -> None:
-    items = _items_of(db, case.session_id)
+    items = _items_of(db, case.session_id, summary)
     case.closed_at = at
     case.close_reason = reason
     case.items = items

@@ -30,6 +30,8 @@ from typing import TypeVar
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from counter_app.models.base import Base
 from counter_app.models.card import Card
@@ -73,8 +75,18 @@ def cas_card_state(
     )
     changed = bool(getattr(result, "rowcount", 0) == 1)
     if changed:
-        session.expire_all()
+        _mirror(session, Card, card_id, {"state": new, "state_changed_at": now})
     return changed
+
+
+def _mirror(session: Session, model: type[Base], key: int, values: dict[str, object]) -> None:
+    """A compare-and-set ``UPDATE`` changed row ``key``: its object, if the session holds
+    it, takes the new values as loaded state — exactly what a reload would read, without
+    the reload (nor the reload of every other object an ``expire_all`` would cause)."""
+    held = session.identity_map.get(identity_key(model, key))
+    if held is not None:
+        for name, value in values.items():
+            set_committed_value(held, name, value)
 
 
 def cas_report_state(
@@ -89,7 +101,7 @@ def cas_report_state(
     )
     changed = bool(getattr(result, "rowcount", 0) == 1)
     if changed:
-        session.expire_all()
+        _mirror(session, LossReport, report_id, values)
     return changed
 
 

@@ -530,8 +530,8 @@ def end_session(
                 at=now,
                 details={"session_id": session.session_id},
             )
-        cases.close_case_of_session(db, actor, session.session_id, why, now)
         summary = access_summary(db, session)
+        cases.close_case_of_session(db, actor, session.session_id, why, now, summary)
         uow.commit()
     return summary
 

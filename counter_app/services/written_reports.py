@@ -238,7 +238,6 @@ def _register_written(
     )
     if not confirmed:
         raise ConcurrentChange()
-    session.refresh(report)
     remember_submission(session, idempotency_key, ACTION_WRITTEN, actor.staff_id, report, now)
     audit.record(
         session,
