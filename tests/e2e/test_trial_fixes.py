@@ -69,3 +69,23 @@ def test_card_in_reader_line_names_the_card_and_never_widens_the_window(counter:
     assert c.ws.pin_entry.keypad.active  # its dock is open beside the records
     assert c.window.minimumSizeHint().width() <= TRIAL_SCREEN_WIDTH
     assert "P2" in panel.list.currentItem().toolTip()  # the whole line, where it is cut off
+
+
+def test_P2_pin_change_with_the_id_card_read_from_the_chip(counter: Any) -> None:
+    """王建国 changes his default PIN with his ID card on the reader: 下一步 after 读取身份证
+    refused the masked number the field shows ("第4位是「*」"), so no chip read could ever
+    pass the change's ID step."""
+    from tests.e2e.test_idcard import place_id_card, read_chip
+
+    c = counter("CK500103-01")
+    c.card_session("active_default_pin")
+    d = c.start(Action.CHANGE_PIN)
+    place_id_card(c, "active_default_pin")
+    read_chip(c, d.documents.chip)
+    c.next(d)
+    assert d.stack.currentWidget() is d.pin_page, d.banner.text()
+    c.next(d)
+    for pin in ("123456", "802413", "802413"):
+        c.type_pin(pin)
+    assert "成功" in d.result_label.text(), d.banner.text()
+    assert c.ws.transport.card.to_profile()["pin"] == "802413"

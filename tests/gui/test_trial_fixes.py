@@ -132,3 +132,39 @@ def test_workflow_dialog_keeps_its_width_and_the_photo_clears_the_reason_row(
     assert isinstance(label, QLabel) and label.text() == "人工录入原因"
     for row in (label, chip.reason):
         assert photo_bottom < row.mapTo(d, row.rect().topLeft()).y()
+
+
+def test_P4_change_pin_accepts_the_id_card_read_from_the_chip(
+    wf: Any,  # noqa: F811
+    reader: Any,
+) -> None:
+    """The field shows the chip's number masked; the change's ID step checked that masked
+    text and refused every chip read ("第4位是「*」")."""
+    from counter_app.ui.id_reader import IdCardStation
+    from reader.idcard.emulator import PtyIdReader
+    from reader.idcard.profile import DEMO_SAM_ID
+    from tests.gui.test_dialogs_fit import CARD
+
+    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
+    own = IdCardStation(
+        emulator.start(),
+        "demo",
+        emulator=emulator,
+        demo_profiles=lambda: {SSN: {**CARD, "id_number": SSN}},
+        polls=2,
+    )
+    checked: list[Any] = []
+    # The fake compares no chip documents (no registered name): record what it is sent.
+    wf.gateway.check_session_document = lambda _a, _s, document, _p: checked.append(document)
+    try:
+        card_session(wf, reader)
+        wf.action_buttons[Action.CHANGE_PIN].click()
+        d = wf.workflow
+        assert own.place(SSN)
+        d.documents.chip.show_reading(own.read())
+        assert "*" in d.id_number.text()  # masked on screen
+        d.next()
+        assert d.stack.currentWidget() is d.pin_page, d.banner.text()
+        assert [doc.number for doc in checked] == [SSN]  # the chip's full number
+    finally:
+        own.close()

@@ -19,7 +19,6 @@ from PyQt6.QtWidgets import QLabel
 
 from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.ui.card_session import purpose_text
-from counter_app.ui.document_number import number_problem
 from counter_app.ui.keypad import PinRequest
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import DocumentFields, page_with_form
@@ -84,7 +83,8 @@ class ChangePinDialog(WorkflowDialog):
 
     def _check_document(self) -> None:
         """The document's form here; whether it is the holder's, in the service."""
-        problem = number_problem(self.id_number.text())
+        # The chip's full number, or the typed one: the field shows a chip read masked.
+        problem = self.documents.check()
         if problem:
             self.error(problem)
             return
