@@ -59,6 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from load_focus import FOCUSABLE, focus_table, postgres_cpu_seconds  # noqa: E402
 from load_seed import seed  # noqa: E402
 from load_worker import run_worker  # noqa: E402
 
@@ -171,6 +172,7 @@ def run_one(
     pins: dict[str, str],
     run_no: int,
     remote: dict[str, Any] | None = None,
+    data_dir: Path | None = None,
 ) -> list[dict[str, Any]]:
     context = mp.get_context("fork")
     barrier = context.Barrier(n + 1)
@@ -187,12 +189,14 @@ def run_one(
             "run": run_no,
             "pins": pins,
             "remote": remote,
+            "focus": list(args.focus),
         }
         proc = context.Process(target=run_worker, args=(cfg, barrier, results), daemon=True)
         proc.start()
         procs.append(proc)
     sampler = Sampler(conninfo)
     sealer = Sealer(url, args.seal_every)
+    db_cpu: dict[tuple[str, str], float | None] = {}
     sampler.start()
     try:
         barrier.wait(timeout=600)  # every worker warmed up
@@ -204,6 +208,16 @@ def run_one(
         barrier.wait(timeout=600)  # baseline starts
         sampler.phase = "baseline"
         barrier.wait(timeout=600)  # baseline over
+        sampler.phase = None
+        for action in args.focus:  # scripts/load_focus.py: services, then baseline
+            for side in ("service", "baseline"):
+                barrier.wait(timeout=600)
+                sampler.phase = f"focus-{action}-{side}"
+                cpu0 = postgres_cpu_seconds(data_dir)
+                barrier.wait(timeout=600)
+                cpu1 = postgres_cpu_seconds(data_dir)
+                sampler.phase = None
+                db_cpu[(action, side)] = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
         if remote:
             barrier.wait(timeout=600)  # logged in through counter-server, remote phase starts
             sampler.phase = "remote"
@@ -276,7 +290,61 @@ def run_one(
         if remote:
             rows[-1].update(_remote_figures(outs, action, args.seconds, rows[-1]))
             rows[-1]["remote_shared_lock_waits"] = shared(remote_waits)
+    for action in args.focus:
+        rows.append(_focus_row(outs, action, n, latency, args.seconds, db_cpu, sampler))
     return rows
+
+
+def _focus_row(
+    outs: list[dict[str, Any]],
+    action: str,
+    n: int,
+    latency: float,
+    seconds: float,
+    db_cpu: dict[tuple[str, str], float | None],
+    sampler: Sampler,
+) -> dict[str, Any]:
+    """One focus phase's figures (scripts/load_focus.py): the action alone beside its
+    baseline alone, with the workstations' and the database server's CPU per action."""
+    sides = {}
+    for side in ("service", "baseline"):
+        parts = [o["focus"][action][side] for o in outs]
+        lat = [x for p in parts for x in p["latencies"]]
+        count = len(lat)
+        cpu = db_cpu.get((action, side))
+        sides[side] = {
+            "count": count,
+            "throughput": round(count / seconds, 1),
+            "p50_ms": pct(lat, 0.5),
+            "p99_ms": pct(lat, 0.99),
+            "errors": sum(p["errors"] for p in parts),
+            "client_cpu_ms": round(1000 * sum(p["cpu_s"] for p in parts) / count, 3)
+            if count
+            else None,
+            "db_cpu_ms": round(1000 * cpu / count, 3) if cpu is not None and count else None,
+        }
+    ours, raw = sides["service"], sides["baseline"]
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return round(a / b, 3) if a and b else None
+
+    waits = sampler.waits.get(f"focus-{action}-service", Counter())
+    return {
+        "workers": n,
+        "latency_ms": latency,
+        "action": action,
+        "phase": "focus",
+        **ours,
+        **{f"baseline_{k}": v for k, v in raw.items()},
+        "throughput_ratio": ratio(ours["throughput"], raw["throughput"]),
+        "p99_ratio": ratio(ours["p99_ms"], raw["p99_ms"]),
+        "db_cpu_ratio": ratio(ours["db_cpu_ms"], raw["db_cpu_ms"]),
+        "client_cpu_ratio": ratio(ours["client_cpu_ms"], raw["client_cpu_ms"]),
+        "statements": max((o["statements"].get(action, 0) for o in outs), default=0),
+        "shared_lock_waits": shared(waits),
+        "lock_waits": dict(waits),
+        "exhausted_workers": sum(1 for o in outs if o["focus"][action]["service"].get("exhausted")),
+    }
 
 
 def _remote_figures(
@@ -444,6 +512,12 @@ def main(argv: list[str] | None = None) -> int:
         help="demo holders filled first, for realistic table sizes",
     )
     parser.add_argument("--seal-every", type=float, default=1.0)
+    parser.add_argument(
+        "--focus",
+        default="",
+        help="comma list of actions (view, written_loss) also run alone, each beside its "
+        "baseline alone, with client and database CPU per action (scripts/load_focus.py)",
+    )
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--pg-url", help="an existing database instead of a throwaway server")
     parser.add_argument(
@@ -459,6 +533,10 @@ def main(argv: list[str] | None = None) -> int:
         help="counter-server processes for --via-server",
     )
     args = parser.parse_args(argv)
+    args.focus = [a for a in args.focus.split(",") if a.strip()]
+    unknown = set(args.focus) - set(FOCUSABLE)
+    if unknown:
+        parser.error(f"--focus: not an action that can run alone: {', '.join(sorted(unknown))}")
     counts = [int(x) for x in args.workers.split(",") if x.strip()]
     latencies = [float(x) for x in args.latency_ms.split(",") if x.strip()]
 
@@ -468,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     from counter_app.demo import fill_demo
 
     server = None
+    data_dir: Path | None = None  # the server's, to read its CPU (scripts/load_focus.py)
     server_procs: list[Any] = []
     scratch = ""
     if args.pg_url:
@@ -483,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
         from tests.pgserver import start_postgres
 
         server = start_postgres()
+        data_dir = server.data_dir
         url = server.create_database()
         conninfo = server.conninfo(url.split("@/", 1)[1].split("?", 1)[0])
     try:
@@ -518,11 +598,14 @@ def main(argv: list[str] | None = None) -> int:
             for n in counts:
                 run_no += 1
                 t0 = time.perf_counter()
-                got = run_one(url, conninfo, plan, n, latency, args, pins, run_no, remote)
+                got = run_one(url, conninfo, plan, n, latency, args, pins, run_no, remote, data_dir)
                 rows.extend(got)
-                print(_table(got), flush=True)
+                mix = [r for r in got if r.get("phase") != "focus"]
+                print(_table(mix), flush=True)
                 if remote:
-                    print(_remote_table(got), flush=True)
+                    print(_remote_table(mix), flush=True)
+                if args.focus:
+                    print(focus_table([r for r in got if r.get("phase") == "focus"]), flush=True)
                 print(f"-- {n} workers, {latency} ms: {time.perf_counter() - t0:.1f} s", flush=True)
         result = {
             "runs": rows,

@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from load_focus import focus_table
+
 ACTIONS = (
     "view",
     "overview",
@@ -29,8 +31,9 @@ def table(path: Path) -> str:
         "| throughput ratio | p99 ratio | shared lock waits |",
         "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    focus = [r for r in data["runs"] if r.get("phase") == "focus"]
     rows = sorted(
-        data["runs"],
+        [r for r in data["runs"] if r.get("phase") != "focus"],
         key=lambda r: (
             r["latency_ms"],
             r["workers"],
@@ -71,6 +74,11 @@ def table(path: Path) -> str:
         f"{json.dumps(waits, ensure_ascii=False) or '{}'}"
     )
     out.append(f"machine: {json.dumps(data.get('machine'), ensure_ascii=False)}")
+    if focus:
+        out.append("")
+        out.append("Focus phases (one action alone beside its baseline alone; CPU per action):")
+        out.append("")
+        out.append(focus_table(focus, markdown=True))
     return "\n".join(out)
 
 

@@ -353,8 +353,58 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
             base_errors[f"{name}: {type(error).__name__}"] += 1
             continue
         base.setdefault(name, []).append((time.perf_counter() - start) * 1000)
-    conn.close()
     barrier.wait(timeout=600)
+
+    # ------------------------------------------------ focus phases (scripts/load_focus.py)
+    focus_results: dict[str, Any] = {}
+    if cfg.get("focus"):
+        from load_focus import Focus
+
+        def capture(name: str, fn: Any) -> list[Op]:
+            capturing[name] = []
+            current[0] = name
+            try:
+                fn()
+            finally:
+                current[0] = None
+            return capturing.pop(name)
+
+        def replay_ops(ops: list[Op]) -> None:
+            try:
+                replay("focus", ops)
+            except psycopg.Error:
+                conn.rollback()
+                raise
+
+        def register(h: Held) -> None:
+            details = written_reports.WrittenLossInput(
+                "13883251234",
+                dt.date.today() - dt.timedelta(days=1),
+                "解放碑",
+                "乘车时遗失",
+                doc(h),
+            )
+            written_reports.register_written_loss(
+                ctx, actor, h.info["holder_id"], details, key("loss")
+            )
+            h.state = "lost"
+
+        focus = Focus(
+            run_view=lambda s, c: records.category(ctx, actor, s, c),
+            open_session=lambda h: sessions.open_id_session(
+                ctx, actor, h.info["holder_id"], doc(h), "查询"
+            ),
+            end_session=lambda s: sessions.end_session(ctx, actor, s),
+            register=register,
+            active=lambda: [h for h in held if h.state == "active"],
+            anyone=lambda: held[0],
+            capture=capture,
+            replay=replay_ops,
+            categories=[c.value for c in Category],
+        )
+        for action in cfg["focus"]:
+            focus_results[action] = focus.run(action, cfg["seconds"], barrier)
+    conn.close()
     engine.dispose()
     remote = None
     if cfg.get("remote"):  # --via-server: the same workstation through counter-server
@@ -368,5 +418,6 @@ def _work(cfg: dict[str, Any], barrier: Any) -> dict[str, Any]:
         "baseline": {"latencies": base, "errors": dict(base_errors)},
         "statements": statements,
         "remote": remote,
+        "focus": focus_results,
         "pins": {str(h.info["holder_id"]): h.pin for h in held},
     }
