@@ -57,6 +57,10 @@ def _field_value(value: Any, field: dataclasses.Field[Any]) -> Any:
 def encode(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         if isinstance(value, enum.Enum):  # StrEnum / IntEnum are str / int too
+            if not _allowed(type(value)):
+                # A model's column enum (``LossChannel``) in a field of plain values, as an
+                # ORM row holds it after a write: sent as the value a read would give.
+                return value.value
             return _encode_enum(value)
         return value
     if isinstance(value, enum.Enum):
@@ -102,9 +106,14 @@ def _name(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
+def _allowed(cls: type) -> bool:
+    module = cls.__module__
+    return any(module == p.rstrip(".") or module.startswith(p) for p in ALLOWED_PREFIXES)
+
+
 def _check_allowed(cls: type) -> None:
     module = cls.__module__
-    if not any(module == p.rstrip(".") or module.startswith(p) for p in ALLOWED_PREFIXES):
+    if not _allowed(cls):
         raise CodecError(f"type {module}.{cls.__qualname__} is not part of the service data")
 
 

@@ -93,3 +93,14 @@ def test_an_unknown_error_class_keeps_the_servers_message() -> None:
     back = error_from_envelope(envelope)
     assert type(back) is ServerFault and str(back) == "服务器说的话"
     assert isinstance(back, ServiceError)
+
+
+def test_a_models_column_enum_travels_as_its_plain_value() -> None:
+    """An ORM row written in this transaction holds its column's enum (``LossChannel``)
+    where a row read back holds the string: the workstation gets the string either way,
+    and the decoder is never asked to build a class outside the service data."""
+    from counter_app.models.loss import LossChannel, LossKind
+
+    wire = json.loads(json.dumps(encode({"channel": LossChannel.PHONE, "kind": LossKind.WRITTEN})))
+    assert "counter_app.models" not in json.dumps(wire)
+    assert decode(wire) == {"channel": "phone", "kind": "written"}
