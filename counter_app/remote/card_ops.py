@@ -229,13 +229,16 @@ def lift_loss_report(
     idempotency_key: str,
     pinpad: SecurePinPad | None = None,
 ) -> LiftResult:
-    """RULES U1–U5 in the city: the server's checklist first (``card.prepare_lift``), the
-    card step here (APPLICATION UNBLOCK with a MAC from the server when the chip is
-    blocked, then the holder's PIN on the card), then the lift written by the server
+    """RULES U1–U5 in the city: the server's checklist and the supervisor's approval first
+    (``card.prepare_lift``; the approval is spent when the lift is written), the card step
+    here (APPLICATION UNBLOCK with a MAC from the server when the chip is blocked, then the
+    holder's PIN on the card), then the lift written by the server
     (``card.complete_lift``); a card failure is reported (``card.lift_card_failed``)."""
     try:
         identity = client.read_identity()
-        grant: LiftGrant = call("card.prepare_lift", identity, document, idempotency_key)
+        grant: LiftGrant = call(
+            "card.prepare_lift", identity, document, idempotency_key, _approval(approval)
+        )
         if grant.stored is not None:
             return grant.stored
         card = client

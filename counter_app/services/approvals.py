@@ -177,17 +177,47 @@ def consume_approval(
     for another request or initiator, already used, rejected, or older than ``max_age``."""
     result = db.execute(
         update(Approval)
-        .where(
-            Approval.id == approval_id,
-            Approval.request_digest == request_digest,
-            Approval.initiator_staff_id == actor.staff_id,
-            Approval.outcome == "approved",
-            Approval.used_at.is_(None),
-            Approval.at >= now - max_age,
-        )
+        .where(*_usable(actor, approval_id, request_digest, now, max_age))
         .values(used_at=now)
     )
     if getattr(result, "rowcount", 0) != 1:
+        raise ApprovalInvalid()
+
+
+def _usable(
+    actor: Actor, approval_id: int, request_digest: str, now: dt.datetime, max_age: dt.timedelta
+) -> tuple[Any, ...]:
+    """An approval that may still be spent on this request by this initiator."""
+    return (
+        Approval.id == approval_id,
+        Approval.request_digest == request_digest,
+        Approval.initiator_staff_id == actor.staff_id,
+        Approval.outcome == "approved",
+        Approval.used_at.is_(None),
+        Approval.at >= now - max_age,
+    )
+
+
+def check_unspent(
+    db: Session,
+    approval: ApprovalLike | None,
+    *,
+    required: bool,
+    digest: str,
+    actor: Actor,
+    now: dt.datetime,
+) -> None:
+    """What :func:`consume` would refuse, without spending the approval: for a step that
+    must not run before four-eyes although the approval is spent later (the server's key
+    ticket for a lift's APPLICATION UNBLOCK; the record step consumes it)."""
+    if approval is None:
+        if required:
+            raise ApprovalRequired()
+        return
+    found = db.scalar(
+        select(Approval.id).where(*_usable(actor, approval.id, digest, now, APPROVAL_MAX_AGE))
+    )
+    if found is None:
         raise ApprovalInvalid()
 
 

@@ -27,7 +27,12 @@ from counter_app.settings import Settings
 from tests.services.conftest import _fill
 
 #: The workstations of the test city (id -> office).
-WORKSTATIONS = {"WS-A": "500103-YB", "WS-B": "500103-YB", "WS-C": "500103-YB"}
+WORKSTATIONS = {
+    "WS-A": "500103-YB",
+    "WS-B": "500103-YB",
+    "WS-C": "500103-YB",
+    "WS-BB": "500109-YB",  # 北碚区医疗保险分中心: 黄敏's district (RULES U2)
+}
 CLERK = ("YB500103-01", "Yibao#2024")  # subcenter_staff, 渝中区医疗保险分中心
 SUPERVISOR = ("YB500103-03", "Zhuguan#2024")
 
