@@ -29,11 +29,11 @@ from counter_app.services import approvals, lifting, pin_change, pin_reset, sess
 from counter_app.services.approvals import ApprovalLike
 from counter_app.services.context import ServiceContext
 from counter_app.services.idcheck import IdDocumentLike, check_id
+from counter_app.services.password_steps import Allowed
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
     CardReport,
     PasswordResult,
-    open_event,
     pending_event,
     session_card,
 )
@@ -55,12 +55,12 @@ def _allowed(
     kind: PasswordEventKind,
     document: IdDocumentLike,
     action: Action,
-) -> pin_reset.Allowed:
+) -> Allowed:
     require_open(ctx, session, caller.actor)
     subject = session_card(ctx, session)
     check_id(ctx, action, subject, document)  # the receipt names the document checked
     pending_event(ctx, caller.actor, subject, event_id, kind)
-    return pin_reset.Allowed(event_id, subject, subject.card_id_code)
+    return Allowed(event_id, subject, subject.card_id_code)
 
 
 def prepare_reset(
@@ -154,12 +154,8 @@ def prepare_change(
     document: IdDocumentLike | str | None,
 ) -> CardGrant:
     """P3/P4/P7's rule step; CHANGE PIN needs no key (no ticket)."""
-    subject, _ = pin_change.prepare_change(ctx, caller.actor, session, lambda: identity, document)
-    return CardGrant(
-        open_event(
-            ctx, caller.actor, PasswordEventKind.PIN_CHANGE, subject.holder_id, subject.card_id
-        )
-    )
+    allowed = pin_change.prepare_change(ctx, caller.actor, session, lambda: identity, document)
+    return CardGrant(allowed.event_id)
 
 
 def complete_change(

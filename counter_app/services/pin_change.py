@@ -3,16 +3,17 @@
 The holder types the old PIN and the new one twice — on the holder keypad (the workstation
 checks P7 before the card is touched) or on the reader's PIN pad (the PIN never enters the
 PC; the card refuses a weak new PIN itself, see :func:`change_pin`). At a window a valid ID
-document is checked first, always (P4). The card command
-goes first and its answer is recorded (``pin_events``). Every ``PinBuffer`` given is wiped
-before returning, whatever happens.
+document is checked first, always (P4). Three steps, which the city runs apart
+(``server.card_steps``, ``remote.card_ops``): the rule step (:func:`prepare_change`,
+``password_steps.allow_card_step``: refusals audited, the event written ahead), the card
+command (``pin_events.run_card_step``), the record step (:func:`complete_change`). Every
+``PinBuffer`` given is wiped before returning, whatever happens.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from counter_app.models.audit_actions import AuditAction
 from counter_app.models.security import PasswordEventKind
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import IdDocumentMismatch, IdNumberRequired, WeakPin
@@ -23,22 +24,20 @@ from counter_app.services.idcheck import (
     check_id,
     id_check_details,
 )
+from counter_app.services.password_steps import Allowed, allow_card_step
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
     CardReport,
     PasswordResult,
     Subject,
     check_new_pin,
-    open_event,
     raise_card_error,
     record_card_report,
     run_card_step,
     same_card,
-    session_card,
     wipe,
 )
-from counter_app.services.refusals import refusals_audited, require
-from counter_app.services.sessions import HolderSession, require_open
+from counter_app.services.sessions import HolderSession
 from reader.client import SocialSecurityCardClient
 from reader.errors import PinPadUnavailable
 from reader.identity import CardIdentity
@@ -47,10 +46,6 @@ from reader.pinpad import SecurePinPad
 
 #: The password event's detail of a change made on the PIN pad (P7 judged by the card).
 PINPAD_DETAIL = "读卡器密码键盘输入，新密码强度由卡片校验（RULES P7）"
-
-
-def reader_pinpad(client: SocialSecurityCardClient) -> SecurePinPad | None:
-    return client.pin_pad()
 
 
 # --------------------------------------------------------------------------- P2–P4, P7
@@ -91,34 +86,45 @@ def change_pin(
     """
     try:
         on_pad = pinpad is not None or (old is None and new1 is None and new2 is None)
+        pad: SecurePinPad | None = None
 
-        def check_pins() -> None:
-            if not on_pad:
-                if old is None or new1 is None or new2 is None:
-                    raise WeakPin("请持卡人输入原密码和两次新密码。")
+        def check_entry() -> None:  # what needs only the PINs or the pad (P7)
+            nonlocal pad
+            if on_pad:
+                pad = _modifying_pad(client, pinpad)
+            elif old is None or new1 is None or new2 is None:
+                raise WeakPin("请持卡人输入原密码和两次新密码。")
+            else:
                 check_new_pin(new1, new2)
 
-        subject, checked = prepare_change(
-            ctx, actor, session, client.read_identity, document, check_pins
-        )
-        if on_pad:
-            pad = pinpad or reader_pinpad(client)
-            if pad is None or not pad.can_modify:
-                raise PinPadUnavailable()
-            command: Callable[[], None] = lambda: client.change_pin_on_pinpad(pad)  # noqa: E731
-        else:
-            assert old is not None and new1 is not None
-            old_pin, new_pin = old, new1
-            command = lambda: client.change_pin(old_pin, new_pin)  # noqa: E731
-        event_id = open_event(
-            ctx, actor, PasswordEventKind.PIN_CHANGE, subject.holder_id, subject.card_id
-        )
-        report, error = run_card_step(command)
-        result = complete_change(ctx, actor, event_id, checked, report, on_pad=on_pad)
-        raise_card_error(event_id, report, error)
+        allowed = prepare_change(ctx, actor, session, client.read_identity, document, check_entry)
+        report, error = run_card_step(_change_command(client, pad, old, new1))
+        result = complete_change(ctx, actor, allowed.event_id, document, report, on_pad=on_pad)
+        raise_card_error(allowed.event_id, report, error)
         return result
     finally:
         wipe(old, new1, new2)
+
+
+def _change_command(
+    client: SocialSecurityCardClient,
+    pad: SecurePinPad | None,
+    old: PinBuffer | None,
+    new: PinBuffer | None,
+) -> Callable[[], None]:
+    """CHANGE PIN as the pad builds it (``pad``), or with the holder keypad's PINs."""
+    if pad is not None:
+        return lambda: client.change_pin_on_pinpad(pad)
+    assert old is not None and new is not None
+    return lambda: client.change_pin(old, new)
+
+
+def _modifying_pad(client: SocialSecurityCardClient, pinpad: SecurePinPad | None) -> SecurePinPad:
+    """The PIN pad that takes the whole change (``pinpad``, or the reader's own)."""
+    pad = pinpad or client.pin_pad()
+    if pad is None or not pad.can_modify:
+        raise PinPadUnavailable()
+    return pad
 
 
 def prepare_change(
@@ -127,44 +133,53 @@ def prepare_change(
     session: HolderSession,
     read_card: Callable[[], CardIdentity],
     document: IdDocumentLike | str | None,
-    check_pins: Callable[[], None] | None = None,
-) -> tuple[Subject, IdDocumentLike]:
-    """The rule step of P3/P4/P7 (before the card is touched): permission, open session,
-    the new PIN's P7 check (``check_pins``, where the PINs are), the ID document (P4), the
-    same card (``read_card``: the chip's identity). Returns the card and the document
-    checked; refusals are audited. The caller writes the event ahead (``open_event``)."""
-    require(ctx, actor, Action.CHANGE_PIN, holder_id=session.holder_id)
-    require_open(ctx, session, actor)
-    with refusals_audited(
-        ctx, actor, AuditAction.PIN_CHANGE, holder_id=session.holder_id, card_id=session.card_id
-    ):
-        if check_pins is not None:
-            check_pins()
-        subject = session_card(ctx, session)
-        checked = check_window_document(ctx, subject, document)
-        same_card(read_card(), subject)
-    return subject, checked
+    check_entry: Callable[[], None] | None = None,
+) -> Allowed:
+    """The rule step of P3/P4/P7 (``password_steps.allow_card_step``): the new PIN's P7
+    check (``check_entry``, where the PINs are), the ID document (P4), the same card
+    (``read_card``: the chip's identity); the event written ahead."""
+
+    def checks(subject: Subject) -> CardIdentity:
+        if check_entry is not None:
+            check_entry()
+        check_window_document(ctx, subject, document)
+        return same_card(read_card(), subject)
+
+    return allow_card_step(
+        ctx, actor, session, Action.CHANGE_PIN, PasswordEventKind.PIN_CHANGE, checks
+    )
 
 
 def complete_change(
     ctx: ServiceContext,
     actor: Actor,
     event_id: int,
-    checked: IdDocumentLike,
+    document: IdDocumentLike | str | None,
     report: CardReport,
     *,
     on_pad: bool,
 ) -> PasswordResult:
-    """The record step: the card's answer to CHANGE PIN settles the written-ahead event."""
+    """The record step: the card's answer to CHANGE PIN settles the written-ahead event
+    (audited with how the ``document`` checked in the rule step was checked)."""
     recorded = record_card_report(
         ctx,
         actor,
         event_id,
         report,
         detail=PINPAD_DETAIL if on_pad else None,
-        details=id_check_details(checked),
+        details=id_check_details(window_document(document)),
     )
     return PasswordResult(recorded.event_id, report.outcome)
+
+
+def window_document(document: IdDocumentLike | str | None) -> IdDocumentLike:
+    """RULES P4: the document shown at the window (a bare number: a resident ID card typed
+    by staff); none at all refuses with ``IdNumberRequired``."""
+    if document is None or (isinstance(document, str) and not document.strip()):
+        raise IdNumberRequired("在窗口修改卡密码须核验持卡人的有效身份证件。请先核验证件后再办理。")
+    if isinstance(document, str):
+        return IdDocument(IdDocumentKind.RESIDENT_ID, document)
+    return document
 
 
 def check_window_document(
@@ -172,15 +187,12 @@ def check_window_document(
 ) -> IdDocumentLike:
     """RULES P4: a valid ID document of the holder, at a window, for every PIN change
     (``idcheck.check_id``: the chip's name and validity, the manual-forbidden setting).
-    Returns the document checked (a bare number as a typed resident ID card)."""
-    if document is None or (isinstance(document, str) and not document.strip()):
-        raise IdNumberRequired("在窗口修改卡密码须核验持卡人的有效身份证件。请先核验证件后再办理。")
-    if isinstance(document, str):
-        typed = IdDocument(IdDocumentKind.RESIDENT_ID, document)
-        try:
-            check_id(ctx, Action.CHANGE_PIN, subject, typed)
-        except IdDocumentMismatch:
+    Returns the document checked."""
+    checked = window_document(document)
+    try:
+        check_id(ctx, Action.CHANGE_PIN, subject, checked)
+    except IdDocumentMismatch:
+        if isinstance(document, str):  # a typed number: say which document did not match
             raise IdDocumentMismatch("身份证号码与持卡人不一致，密码未修改。") from None
-        return typed
-    check_id(ctx, Action.CHANGE_PIN, subject, document)
-    return document
+        raise
+    return checked

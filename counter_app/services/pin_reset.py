@@ -9,13 +9,12 @@
   (``pin_events``) by asking the card (a PIN that verifies is proof; the retry counter
   shows an unblock).
 
-**Receipts (密码重置/解锁回执, RULES P5, P6).** A reset or unblock the card confirmed is
-recorded ``success`` together with its receipt: the form serial is allocated and the
-receipt's plain data stored (``services.forms.issue_form``) *in the same transaction* as
-the password event's success record and its audit event (the card goes first, so this is
-the transaction that follows the card's answer; nothing is issued for a failed or unknown
-outcome). The result carries the registered ``PinReceipt`` and a lazy ``.pdf``; the receipt
-can be reprinted (``counter-admin form reprint``, 补打) and verified (``form verify``).
+Each of reset and unblock takes the three steps the city runs apart (``server.card_steps``,
+``remote.card_ops``): the rule step (``prepare_*``: ``password_steps.allow_card_step``,
+refusals audited, the event written ahead), the card step (``pin_events.run_card_step``,
+where the card is, with a MAC from ``ctx.key_provider``), the record step
+(``complete_*``: the card's answer settles the event; a success issues its receipt,
+``pin_receipts``, in the same transaction).
 
 PINs live only in the caller's ``PinBuffer``\\ s, wiped before returning, whatever happens.
 """
@@ -23,44 +22,37 @@ PINs live only in the caller's ``PinBuffer``\\ s, wiped before returning, whatev
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy.orm import Session
-
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card
-from counter_app.models.holder import Holder
-from counter_app.models.office import Office
 from counter_app.models.security import Outcome, PasswordEvent, PasswordEventKind
-from counter_app.services import approvals, audit
-from counter_app.services import registered_forms as service_forms
+from counter_app.services import approvals, audit, registered_forms
 from counter_app.services.card_keys import keyed_client
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import CardNotFound, PasswordEventNotFound, WeakPin
-from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details, id_check_text
+from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details
+from counter_app.services.password_steps import Allowed, allow_card_step
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
     CardReport,
     PasswordResult,
-    ReceiptIssuer,
+    Recorded,
     Subject,
     WithReceipt,
     check_new_pin,
-    open_event,
     raise_card_error,
     read_same_card,
     record_card_report,
     run_card_step,
     same_card,
-    session_card,
     wipe,
 )
-from counter_app.services.refusals import refusals_audited, require
-from counter_app.services.sessions import HolderSession, require_open
-from counter_app.validation.idnumber import normalise_id_number
+from counter_app.services.pin_receipts import receipt_issuer
+from counter_app.services.refusals import require
+from counter_app.services.sessions import HolderSession
 from forms import data as fd
 from reader.client import SocialSecurityCardClient
 from reader.errors import WrongPin
@@ -93,64 +85,44 @@ def pin_reset_digest(actor: Actor, session: HolderSession, submission: str = "")
     )
 
 
-def receipt_issuer(
+def _approved(
     ctx: ServiceContext,
     actor: Actor,
-    subject: Subject,
-    document: IdDocumentLike,
-    action: fd.PinAction,
-) -> ReceiptIssuer:
-    """The 密码重置/解锁回执 of ``subject``'s card, issued as a registered form."""
-    reset = action is fd.PinAction.RESET
-    kind = service_forms.KIND_PIN_RESET if reset else service_forms.KIND_UNBLOCK
-    doc_kind, doc_number = str(document.kind), normalise_id_number(document.number)
-    how = id_check_text(document)
-
-    def issue(session: Session, now: dt.datetime) -> tuple[str, fd.PinReceipt]:
-        holder = session.get(Holder, subject.holder_id)
-        office = session.get(Office, actor.office_id)
-        if holder is None or office is None:
-            raise CardNotFound()
-        # The receipt names the holder; contact details are not on it.
-        holder_data = dataclasses.replace(service_forms.form_holder(holder), phone="", address="")
-
-        def build(header: fd.FormHeader) -> fd.Form:
-            return fd.PinReceipt(
-                header=header,
-                holder=holder_data,
-                card_number=subject.card_number,
-                action=action,
-                id_document=service_forms.form_document(doc_kind, doc_number, how),
-                retry_limit=ctx.settings.pin_retry_limit,
-            )
-
-        document_row, form = service_forms.issue_form(
-            session,
-            kind=kind,
-            office=office,
-            staff_id=actor.staff_id,
-            holder_id=subject.holder_id,
-            card_id=subject.card_id,
-            at=now,
-            build=build,
-            handler=service_forms.form_staff(actor),
+    approval: approvals.ApprovalLike | None,
+    *,
+    required: bool,
+    digest: str,
+) -> None:
+    """Four-eyes: the supervisor's ``approval`` of ``digest`` spent, in its own
+    transaction, before the card is touched (``required``: refused without one)."""
+    with ctx.uow() as uow:
+        approvals.consume(
+            uow.session, approval, required=required, digest=digest, actor=actor, now=ctx.now()
         )
-        assert isinstance(form, fd.PinReceipt)
-        return document_row.serial, form
+        uow.commit()
 
-    return issue
+
+def _record(
+    ctx: ServiceContext,
+    actor: Actor,
+    allowed: Allowed,
+    document: IdDocumentLike,
+    report: CardReport,
+    action: fd.PinAction,
+) -> Recorded:
+    """The record step of P5/P6: the card's answer settles the written-ahead event, a
+    success with its receipt (``pin_receipts``)."""
+    return record_card_report(
+        ctx,
+        actor,
+        allowed.event_id,
+        report,
+        receipt=receipt_issuer(ctx, actor, allowed.subject, document, action),
+        details=id_check_details(document),
+    )
 
 
 # --------------------------------------------------------------------------- P5
-
-
-@dataclass(frozen=True)
-class Allowed:
-    """What the rules allowed for one card step: the written-ahead event and the card."""
-
-    event_id: int
-    subject: Subject = field(repr=False)
-    card_id_code: str
 
 
 def prepare_reset(
@@ -163,35 +135,22 @@ def prepare_reset(
     submission: str = "",
     check_pin: Callable[[], None] | None = None,
 ) -> Allowed:
-    """The rule step of P5 (before the card is touched): permission, open session, ID
-    check, the new PIN's P7 check (``check_pin``, where the PIN is), the same card
-    (``read_card``: the chip's identity), the four-eyes approval consumed, the receipt key,
-    and the password event written ahead."""
-    require(ctx, actor, Action.RESET_PIN, holder_id=session.holder_id)
-    require_open(ctx, session, actor)
-    with refusals_audited(
-        ctx, actor, AuditAction.PIN_RESET, holder_id=session.holder_id, card_id=session.card_id
-    ):
-        subject = session_card(ctx, session)
+    """The rule step of P5 (``password_steps.allow_card_step``): the ID check, the new
+    PIN's P7 check (``check_pin``, where the PIN is), the same card (``read_card``: the
+    chip's identity), the four-eyes approval consumed; the event written ahead."""
+
+    def checks(subject: Subject) -> CardIdentity:
         check_id(ctx, Action.RESET_PIN, subject, document)
         if check_pin is not None:
             check_pin()
         identity = same_card(read_card(), subject)
-        with ctx.uow() as uow:
-            approvals.consume(
-                uow.session,
-                approval,
-                required=ctx.settings.four_eyes,
-                digest=pin_reset_digest(actor, session, submission),
-                actor=actor,
-                now=ctx.now(),
-            )
-            uow.commit()
-    service_forms.form_key(ctx.settings)  # before the card: a missing key refuses
-    event_id = open_event(
-        ctx, actor, PasswordEventKind.PIN_RESET, subject.holder_id, subject.card_id
+        digest = pin_reset_digest(actor, session, submission)
+        _approved(ctx, actor, approval, required=ctx.settings.four_eyes, digest=digest)
+        return identity
+
+    return allow_card_step(
+        ctx, actor, session, Action.RESET_PIN, PasswordEventKind.PIN_RESET, checks, receipt=True
     )
-    return Allowed(event_id, subject, identity.card_id_code)
 
 
 def complete_reset(
@@ -202,21 +161,9 @@ def complete_reset(
     report: CardReport,
 ) -> PasswordResult:
     """The record step of P5: the card's answer settles the event (with the receipt)."""
-    recorded = record_card_report(
-        ctx,
-        actor,
-        allowed.event_id,
-        report,
-        receipt=receipt_issuer(ctx, actor, allowed.subject, document, fd.PinAction.RESET),
-        details=id_check_details(document),
-    )
-    return PasswordResult(
-        recorded.event_id,
-        report.outcome,
-        recorded.receipt,
-        recorded.serial,
-        service_forms.form_key(ctx.settings),
-    )
+    recorded = _record(ctx, actor, allowed, document, report, fd.PinAction.RESET)
+    key = registered_forms.form_key(ctx.settings)
+    return PasswordResult(recorded.event_id, report.outcome, recorded.receipt, recorded.serial, key)
 
 
 def reset_pin(
@@ -268,35 +215,23 @@ def prepare_unblock(
     approval: approvals.ApprovalLike | None = None,
 ) -> Allowed:
     """The rule step of P6 (as :func:`prepare_reset`, the approval optional)."""
-    require(ctx, actor, Action.UNBLOCK_PIN, holder_id=session.holder_id)
-    require_open(ctx, session, actor)
-    with refusals_audited(
-        ctx, actor, AuditAction.PIN_UNBLOCK, holder_id=session.holder_id, card_id=session.card_id
-    ):
-        subject = session_card(ctx, session)
+
+    def checks(subject: Subject) -> CardIdentity:
         check_id(ctx, Action.UNBLOCK_PIN, subject, document)
         identity = same_card(read_card(), subject)
         if approval is not None:
-            with ctx.uow() as uow:
-                approvals.consume(
-                    uow.session,
-                    approval,
-                    required=False,
-                    digest=approvals.request_digest(
-                        Action.UNBLOCK_PIN.value,
-                        actor,
-                        holder_id=session.holder_id,
-                        session=session.session_id,
-                    ),
-                    actor=actor,
-                    now=ctx.now(),
-                )
-                uow.commit()
-    service_forms.form_key(ctx.settings)  # before the card: a missing key refuses
-    event_id = open_event(
-        ctx, actor, PasswordEventKind.PIN_UNBLOCK, subject.holder_id, subject.card_id
+            digest = approvals.request_digest(
+                Action.UNBLOCK_PIN.value,
+                actor,
+                holder_id=session.holder_id,
+                session=session.session_id,
+            )
+            _approved(ctx, actor, approval, required=False, digest=digest)
+        return identity
+
+    return allow_card_step(
+        ctx, actor, session, Action.UNBLOCK_PIN, PasswordEventKind.PIN_UNBLOCK, checks, receipt=True
     )
-    return Allowed(event_id, subject, identity.card_id_code)
 
 
 def complete_unblock(
@@ -307,22 +242,9 @@ def complete_unblock(
     report: CardReport,
 ) -> UnblockResult:
     """The record step of P6 (the holder's verify afterwards is the workstation's)."""
-    recorded = record_card_report(
-        ctx,
-        actor,
-        allowed.event_id,
-        report,
-        receipt=receipt_issuer(ctx, actor, allowed.subject, document, fd.PinAction.UNBLOCK),
-        details=id_check_details(document),
-    )
-    return UnblockResult(
-        recorded.event_id,
-        None,
-        None,
-        recorded.receipt,
-        recorded.serial,
-        service_forms.form_key(ctx.settings),
-    )
+    recorded = _record(ctx, actor, allowed, document, report, fd.PinAction.UNBLOCK)
+    key = registered_forms.form_key(ctx.settings)
+    return UnblockResult(recorded.event_id, None, None, recorded.receipt, recorded.serial, key)
 
 
 def verify_after_unblock(
@@ -387,15 +309,7 @@ def resolve_unknown_outcome(
     Returns the resolved outcome. The PIN is wiped before returning."""
     try:
         require(ctx, actor, Action.CHANGE_PIN)
-        with ctx.uow() as uow:
-            event = uow.session.get(PasswordEvent, event_id)
-            if event is None or event.outcome != Outcome.UNKNOWN or event.resolved_outcome:
-                raise PasswordEventNotFound()
-            card = uow.session.get(Card, event.card_id) if event.card_id else None
-            if card is None:
-                raise CardNotFound()
-            kind = PasswordEventKind(event.kind)
-            subject = Subject(event.holder_id, "", card.id, card.card_number, card.card_id_code)
+        kind, subject = _unknown_event(ctx, event_id)
         read_same_card(client, subject)
         if kind is PasswordEventKind.PIN_UNBLOCK:
             resolved = Outcome.SUCCESS if client.pin_tries_left() > 0 else Outcome.FAILED
@@ -403,28 +317,44 @@ def resolve_unknown_outcome(
             if pin is None:
                 raise WeakPin("请持卡人输入密码以核实结果。")
             client.verify(pin)
-            if pin_is == "new":
-                resolved = Outcome.SUCCESS
-            else:
-                resolved = Outcome.FAILED
-        with ctx.uow() as uow:
-            now = ctx.now()
-            row = uow.session.get(PasswordEvent, event_id, with_for_update=True)
-            assert row is not None
-            if row.resolved_outcome is None:
-                row.resolved_outcome = resolved.value
-                row.resolved_at = now
-                audit.record(
-                    uow.session,
-                    actor,
-                    AuditAction.PASSWORD_RESOLVE_UNKNOWN,
-                    holder_id=row.holder_id,
-                    card_id=row.card_id,
-                    outcome=resolved.value,
-                    details={"event_id": row.id, "kind": row.kind},
-                    at=now,
-                )
-            uow.commit()
-            return row.resolved_outcome or resolved.value
+            resolved = Outcome.SUCCESS if pin_is == "new" else Outcome.FAILED
+        return _settle_unknown(ctx, actor, event_id, resolved)
     finally:
         wipe(pin)
+
+
+def _unknown_event(ctx: ServiceContext, event_id: int) -> tuple[PasswordEventKind, Subject]:
+    """The kind of the still unsettled ``unknown`` event ``event_id`` and its card."""
+    with ctx.uow() as uow:
+        event = uow.session.get(PasswordEvent, event_id)
+        if event is None or event.outcome != Outcome.UNKNOWN or event.resolved_outcome:
+            raise PasswordEventNotFound()
+        card = uow.session.get(Card, event.card_id) if event.card_id else None
+        if card is None:
+            raise CardNotFound()
+        subject = Subject(event.holder_id, "", card.id, card.card_number, card.card_id_code)
+        return PasswordEventKind(event.kind), subject
+
+
+def _settle_unknown(ctx: ServiceContext, actor: Actor, event_id: int, resolved: Outcome) -> str:
+    """Record what the card showed (audited), unless another window settled it first;
+    returns the outcome that stands."""
+    with ctx.uow() as uow:
+        now = ctx.now()
+        row = uow.session.get(PasswordEvent, event_id, with_for_update=True)
+        assert row is not None
+        if row.resolved_outcome is None:
+            row.resolved_outcome = resolved.value
+            row.resolved_at = now
+            audit.record(
+                uow.session,
+                actor,
+                AuditAction.PASSWORD_RESOLVE_UNKNOWN,
+                holder_id=row.holder_id,
+                card_id=row.card_id,
+                outcome=resolved.value,
+                details={"event_id": row.id, "kind": row.kind},
+                at=now,
+            )
+        uow.commit()
+        return row.resolved_outcome or resolved.value

@@ -315,7 +315,6 @@ def test_P2_database_down_before_the_command_leaves_the_card_untouched(
         raise DatabaseUnavailable()
 
     monkeypatch.setattr(pin_events, "open_event", database_down)
-    monkeypatch.setattr(pin_change, "open_event", database_down)  # where prepare_change calls it
     with pytest.raises(DatabaseUnavailable):
         pin_change.change_pin(
             world.ctx,

@@ -1,0 +1,71 @@
+"""The receipt of a PIN reset or unblock (密码重置/解锁回执, RULES P5, P6), issued as a
+registered form in the transaction that records the card's success (``pin_events``):
+the form serial allocated and the receipt's plain data stored (``registered_forms``),
+nothing for a failed or unknown outcome. It can be reprinted (``counter-admin form
+reprint``, 补打) and verified (``form verify``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from counter_app.models.holder import Holder
+from counter_app.models.office import Office
+from counter_app.services import registered_forms
+from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import CardNotFound
+from counter_app.services.idcheck import IdDocumentLike, id_check_text
+from counter_app.services.pin_events import ReceiptIssuer, Subject
+from counter_app.validation.idnumber import normalise_id_number
+from forms import data as fd
+
+
+def receipt_issuer(
+    ctx: ServiceContext,
+    actor: Actor,
+    subject: Subject,
+    document: IdDocumentLike,
+    action: fd.PinAction,
+) -> ReceiptIssuer:
+    """The 密码重置/解锁回执 of ``subject``'s card, issued as a registered form."""
+    reset = action is fd.PinAction.RESET
+    kind = registered_forms.KIND_PIN_RESET if reset else registered_forms.KIND_UNBLOCK
+    doc_kind, doc_number = str(document.kind), normalise_id_number(document.number)
+    how = id_check_text(document)
+
+    def issue(session: Session, now: dt.datetime) -> tuple[str, fd.PinReceipt]:
+        holder = session.get(Holder, subject.holder_id)
+        office = session.get(Office, actor.office_id)
+        if holder is None or office is None:
+            raise CardNotFound()
+        # The receipt names the holder; contact details are not on it.
+        on_receipt = dataclasses.replace(registered_forms.form_holder(holder), phone="", address="")
+
+        def build(header: fd.FormHeader) -> fd.Form:
+            return fd.PinReceipt(
+                header=header,
+                holder=on_receipt,
+                card_number=subject.card_number,
+                action=action,
+                id_document=registered_forms.form_document(doc_kind, doc_number, how),
+                retry_limit=ctx.settings.pin_retry_limit,
+            )
+
+        document_row, form = registered_forms.issue_form(
+            session,
+            kind=kind,
+            office=office,
+            staff_id=actor.staff_id,
+            holder_id=subject.holder_id,
+            card_id=subject.card_id,
+            at=now,
+            build=build,
+            handler=registered_forms.form_staff(actor),
+        )
+        assert isinstance(form, fd.PinReceipt)
+        return document_row.serial, form
+
+    return issue
