@@ -28,6 +28,7 @@ from sqlalchemy import (
     Integer,
     Sequence,
     String,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -48,6 +49,10 @@ CHECKPOINT_KINDS = ("seal", "event")
 AUDIT_EVENTS_SEQ = Sequence("audit_events_seq_seq")
 
 
+#: The events that authorise a change of a staff member's role, password or active flag.
+STAFF_ACTIONS = "action LIKE 'staff.%'"
+
+
 class AuditEvent(Base):
     """One audited action: who, where, when, whose record, why, and how it ended."""
 
@@ -57,6 +62,16 @@ class AuditEvent(Base):
         CheckConstraint("seq >= 1", name="seq_positive"),
         Index("ix_audit_events_holder_id_at", "holder_id", "at"),
         Index("ux_audit_events_chain_chain_seq", "chain", "chain_seq", unique=True),
+        # What the PostgreSQL state-change checks (revision 0008) look up at commit: this
+        # card's events, and the staff events — by index, not by reading the whole trail
+        # (revision 0010).
+        Index("ix_audit_events_card_id", "card_id"),
+        Index(
+            "ix_audit_events_staff_actions",
+            "seq",
+            postgresql_where=text(STAFF_ACTIONS),
+            sqlite_where=text(STAFF_ACTIONS),
+        ),
     )
 
     seq: Mapped[int] = mapped_column(BigId, AUDIT_EVENTS_SEQ, primary_key=True)
