@@ -22,8 +22,9 @@ from counter_app.services import pin_reset
 from counter_app.services.errors import CardOperationFailed, WeakPin
 from counter_app.services.lift_card import lift_card_step, reblock
 from counter_app.services.pin_events import (
+    CardReport,
+    NewPinFacts,
     PasswordResult,
-    check_new_pin,
     raise_card_error,
     run_card_step,
     wipe,
@@ -100,17 +101,30 @@ def reset_pin(
     submission: str = "",
 ) -> PasswordResult:
     """RULES P5 through the server: the new PIN travels only inside the RELOAD command the
-    server MACs (``/v1/keys/mac``)."""
+    server MACs (``/v1/keys/mac``). P7 is judged here, where the PIN is typed, and only the
+    verdict (``NewPinFacts``, no digit) goes with the rule step: the server refuses and
+    audits a weak or mistyped new PIN exactly as in-process, and checks the PIN in the
+    RELOAD command once more before its MAC."""
     try:
-        check_new_pin(new1, new2)
+        facts = NewPinFacts.of(new1, new2)
         identity = client.read_identity()
         grant = call(
-            "card.prepare_reset", session, identity, document, _approval(approval), submission
+            "card.prepare_reset",
+            session,
+            identity,
+            document,
+            _approval(approval),
+            submission,
+            facts,
         )
         keyed = _keyed(connection, client, KeyPurpose.RELOAD, identity.card_id_code, grant.ticket)
-        report, error = run_card_step(
-            lambda: keyed.reload_pin(new1, expect_card_id=identity.card_id_code)
-        )
+        try:
+            report, error = run_card_step(
+                lambda: keyed.reload_pin(new1, expect_card_id=identity.card_id_code)
+            )
+        except WeakPin:  # the server refused the RELOAD's MAC (P7): the card got nothing
+            call("card.complete_reset", session, document, grant.event_id, CardReport("weak"))
+            raise
         result: PasswordResult = call(
             "card.complete_reset", session, document, grant.event_id, report
         )
@@ -190,18 +204,21 @@ def change_pin(
 ) -> PasswordResult:
     """RULES P3/P4/P7 in the city: CHANGE PIN goes from this counter to the card (no key);
     the server checks the rules and the document first (``card.prepare_change``, the event
-    written ahead) and records the card's answer after (``card.complete_change``)."""
+    written ahead; the new PIN's P7 verdict from here, ``NewPinFacts``, refused and audited
+    there — on the PIN pad the card judges P7) and records the card's answer after
+    (``card.complete_change``)."""
     try:
         on_pad = pinpad is not None or (old is None and new1 is None and new2 is None)
+        facts: NewPinFacts | None = None
         if not on_pad:
             if old is None or new1 is None or new2 is None:
                 raise WeakPin("请持卡人输入原密码和两次新密码。")
-            check_new_pin(new1, new2)
+            facts = NewPinFacts.of(new1, new2)
         pad = (pinpad or client.pin_pad()) if on_pad else None
         if on_pad and (pad is None or not pad.can_modify):
             raise PinPadUnavailable()
         identity = client.read_identity()
-        grant = call("card.prepare_change", session, identity, document)
+        grant = call("card.prepare_change", session, identity, document, facts)
         if pad is not None:
             pin_pad = pad
             command: Callable[[], None] = lambda: client.change_pin_on_pinpad(pin_pad)  # noqa: E731

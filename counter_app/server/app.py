@@ -39,11 +39,12 @@ from counter_app.remote.protocol import (
     status_for,
 )
 from counter_app.server.auth import Authenticator
-from counter_app.server.keys import KeyService
+from counter_app.server.keys import KeyService, mac_action
 from counter_app.server.rpc import Dispatcher, run_call
 from counter_app.server.tls import PEER_CERT_KEY
 from counter_app.services import staff_login
 from counter_app.services.errors import ServiceError
+from counter_app.services.refusals import record_refusal
 from counter_app.validation.errors import ValidationError
 
 log = logging.getLogger("counter_server")
@@ -127,8 +128,17 @@ def create_app(parts: ServerParts) -> FastAPI:
     def mac(request: Request, body: dict[str, Any]) -> JSONResponse:
         try:
             caller = parts.auth.caller(_peer(request), request.headers.get("authorization"))
-            value = parts.keys.mac_for(caller, body)
         except (ServiceError, ValidationError) as error:
+            return _refusal(error)
+        except Exception:
+            log.exception("key request failed")
+            return _refusal(ServerFault())
+        try:
+            value = parts.keys.mac_for(caller, body)
+        except ServiceError as error:  # a MAC refused to a known clerk: in the audit trail
+            record_refusal(
+                ctx, caller.actor, f"{mac_action(body)}.refused", error, details={"step": "mac"}
+            )
             return _refusal(error)
         except Exception:
             log.exception("key request failed")

@@ -28,11 +28,13 @@ from counter_app.server.keys import KeyService
 from counter_app.services import approvals, lifting, pin_change, pin_reset, sessions
 from counter_app.services.approvals import ApprovalLike
 from counter_app.services.context import ServiceContext
+from counter_app.services.errors import WeakPin
 from counter_app.services.idcheck import IdDocumentLike, check_id
 from counter_app.services.password_steps import Allowed
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
     CardReport,
+    NewPinFacts,
     PasswordResult,
     pending_event,
     session_card,
@@ -71,14 +73,31 @@ def prepare_reset(
     identity: CardIdentity,
     document: IdDocumentLike,
     approval: ApprovalLike | None,
-    submission: str = "",
+    submission: str,
+    new_pin: NewPinFacts,
 ) -> CardGrant:
+    """P5's rule step, the new PIN's P7 verdict from the counter included (where the PIN
+    is; refused and audited here as in-process); then a RELOAD ticket."""
     allowed = pin_reset.prepare_reset(
-        ctx, caller.actor, session, lambda: identity, document, approval, submission
+        ctx,
+        caller.actor,
+        session,
+        lambda: identity,
+        document,
+        approval,
+        submission,
+        lambda: _facts(new_pin).check(),
     )
     return CardGrant(
         allowed.event_id, _grant(keys, caller, KeyPurpose.RELOAD, allowed.card_id_code)
     )
+
+
+def _facts(sent: object) -> NewPinFacts:
+    """The counter's P7 verdict as sent; anything else is a weak PIN (never a ticket)."""
+    if not isinstance(sent, NewPinFacts):
+        raise WeakPin()
+    return sent
 
 
 def complete_reset(
@@ -152,9 +171,15 @@ def prepare_change(
     session: HolderSession,
     identity: CardIdentity,
     document: IdDocumentLike | str | None,
+    new_pin: NewPinFacts | None,
 ) -> CardGrant:
-    """P3/P4/P7's rule step; CHANGE PIN needs no key (no ticket)."""
-    allowed = pin_change.prepare_change(ctx, caller.actor, session, lambda: identity, document)
+    """P3/P4/P7's rule step, with the counter's P7 verdict on the new PIN (``None``: the
+    holder types on the reader's PIN pad and the card judges it); CHANGE PIN needs no key
+    (no ticket)."""
+    check_entry = None if new_pin is None else (lambda: _facts(new_pin).check())
+    allowed = pin_change.prepare_change(
+        ctx, caller.actor, session, lambda: identity, document, check_entry
+    )
     return CardGrant(allowed.event_id)
 
 

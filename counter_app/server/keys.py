@@ -29,10 +29,13 @@ import json
 import time
 from typing import Any
 
+from counter_app.models.audit_actions import AuditAction
 from counter_app.remote.protocol import KeysUnavailable, KeyTicketRefused
 from counter_app.server.auth import Caller
-from counter_app.services.errors import NotPermitted
+from counter_app.services.errors import NotPermitted, WeakPin
+from counter_app.services.pin_events import PIN_DIGITS
 from reader.keys import KeyProvider, KeyPurpose
+from reader.pinbuffer import PinBuffer
 
 TICKET_SECONDS = 120
 
@@ -54,6 +57,35 @@ def command_allowed(purpose: KeyPurpose, message: bytes | bytearray) -> bool:
     return any(
         bytes(message[:5]) == head and len(message) == size for head, size in _COMMANDS[purpose]
     )
+
+
+#: The audited action a MAC serves (a refused key request is audited under it).
+_MAC_ACTIONS = {
+    KeyPurpose.RELOAD.value: AuditAction.PIN_RESET,
+    KeyPurpose.UNBLOCK.value: AuditAction.PIN_UNBLOCK,
+    KeyPurpose.MAINT.value: AuditAction.LOSS_LIFT,
+}
+
+
+def mac_action(body: Any) -> str:
+    purpose = body.get("purpose") if isinstance(body, dict) else None
+    return str(_MAC_ACTIONS.get(str(purpose), "keys.mac"))
+
+
+def reload_pin_acceptable(message: bytes | bytearray) -> bool:
+    """RULES P7 on the new PIN inside a RELOAD PIN command (``80 5E 00 00 07`` + 3 BCD
+    bytes): six digits, not weak. The one place the server holds a PIN: the digits go into
+    a ``PinBuffer`` that is wiped here."""
+    pin = PinBuffer()
+    try:
+        for byte in bytes(message[5:8]):
+            for nibble in (byte >> 4, byte & 0x0F):
+                if nibble > 9:
+                    return False
+                pin.append(nibble)
+        return len(pin) == PIN_DIGITS and not pin.is_weak()
+    finally:
+        pin.wipe()
 
 
 def _b64(data: bytes) -> str:
@@ -135,6 +167,9 @@ class KeyService:
         ):
             message[:] = b"\x00" * len(message)
             raise KeyTicketRefused()
+        if KeyPurpose(purpose) is KeyPurpose.RELOAD and not reload_pin_acceptable(message):
+            message[:] = b"\x00" * len(message)
+            raise WeakPin()  # P7 checked here too: no MAC for a weak new PIN
         try:
             return self.provider.mac(KeyPurpose(purpose), card_id, challenge, message).hex()
         finally:

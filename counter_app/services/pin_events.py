@@ -104,12 +104,31 @@ class PasswordRecordPending(PasswordOutcomeUnknown):
 
 def check_new_pin(new1: PinBuffer, new2: PinBuffer) -> None:
     """RULES P7 (and P1): both entries equal, 6 digits, not weak — before the card is touched."""
-    if not new1.matches(new2):
-        raise PinEntriesDiffer()
-    if len(new1) != PIN_DIGITS:
-        raise WeakPin("新密码须为 6 位数字。请持卡人重新设置。")
-    if new1.is_weak():
-        raise WeakPin()
+    NewPinFacts.of(new1, new2).check()
+
+
+@dataclass(frozen=True)
+class NewPinFacts:
+    """What RULES P7 needs to know of a new PIN typed twice — never a digit of it: its
+    length, whether both entries match, whether it is weak. The counter where the PIN is
+    typed sends these to counter-server, which refuses (and audits) as in-process."""
+
+    digits: int
+    entries_match: bool
+    weak: bool
+
+    @classmethod
+    def of(cls, new1: PinBuffer, new2: PinBuffer) -> NewPinFacts:
+        return cls(len(new1), new1.matches(new2), new1.is_weak())
+
+    def check(self) -> None:
+        """The P7 refusal these facts call for (strict: anything but a clean answer refuses)."""
+        if self.entries_match is not True:
+            raise PinEntriesDiffer()
+        if self.digits != PIN_DIGITS:
+            raise WeakPin("新密码须为 6 位数字。请持卡人重新设置。")
+        if self.weak is not False:
+            raise WeakPin()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from counter_app.services.errors import (
     NotPermitted,
     PasswordEventNotFound,
 )
-from counter_app.services.pin_events import CardReport
+from counter_app.services.pin_events import CardReport, NewPinFacts
 from reader.identity import APP_OK, CardIdentity
 from tests.id_documents import manual_doc
 from tests.server.conftest import CLERK, City
@@ -25,6 +25,7 @@ from tests.server.conftest import CLERK, City
 pytestmark = pytest.mark.postgres
 
 HOLDER_SSN = "500103196803150310"  # demo holder 王建国, card active
+STRONG_PIN = NewPinFacts(digits=6, entries_match=True, weak=False)  # RULES P7 passed
 
 
 def _identity(sql: Any, ssn: str = HOLDER_SSN) -> CardIdentity:
@@ -84,7 +85,13 @@ def test_P5_no_key_ticket_without_the_supervisors_approval(city: City, sql: Any)
     remote, session = _session(city)
     with pytest.raises(ApprovalRequired):  # four-eyes is on in the test city
         remote._call(
-            "card.prepare_reset", session, _identity(sql), manual_doc(HOLDER_SSN), None, "s1"
+            "card.prepare_reset",
+            session,
+            _identity(sql),
+            manual_doc(HOLDER_SSN),
+            None,
+            "s1",
+            STRONG_PIN,
         )
     assert sql("SELECT count(*) FROM password_events")[0][0] == 0
 
@@ -99,6 +106,7 @@ def test_P5_forged_approval_gives_no_ticket(city: City, sql: Any) -> None:
             manual_doc(HOLDER_SSN),
             ApprovalRef(999999),
             "s1",
+            STRONG_PIN,
         )
     assert not isinstance(refused.value, CardGrant)
     assert sql("SELECT count(*) FROM password_events")[0][0] == 0
@@ -107,7 +115,7 @@ def test_P5_forged_approval_gives_no_ticket(city: City, sql: Any) -> None:
 def test_P4_change_recorded_only_for_the_clerks_own_pending_event(city: City, sql: Any) -> None:
     remote, session = _session(city)
     document = manual_doc(HOLDER_SSN)
-    grant = remote._call("card.prepare_change", session, _identity(sql), document)
+    grant = remote._call("card.prepare_change", session, _identity(sql), document, STRONG_PIN)
     assert isinstance(grant, CardGrant) and grant.ticket == ""  # CHANGE PIN needs no key
     ((outcome, detail),) = sql(
         "SELECT outcome, detail FROM password_events WHERE id = :i", i=grant.event_id
@@ -137,4 +145,6 @@ def test_another_clerks_session_is_refused(city: City, sql: Any) -> None:
     other = city.services("WS-B")
     other.login("YB500103-03", "Zhuguan#2024")
     with pytest.raises(NotPermitted):
-        other._call("card.prepare_change", session, _identity(sql), manual_doc(HOLDER_SSN))
+        other._call(
+            "card.prepare_change", session, _identity(sql), manual_doc(HOLDER_SSN), STRONG_PIN
+        )

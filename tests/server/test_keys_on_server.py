@@ -19,7 +19,7 @@ pytestmark = pytest.mark.postgres
 CARD = bytes.fromhex("500103" + "00" * 12 + "42")  # a 16-byte 卡识别码
 OTHER_CARD = bytes.fromhex("500103" + "00" * 12 + "43")
 CHALLENGE = bytes.fromhex("1122334455667788")
-RELOAD_CMD = bytes.fromhex("805E000007654321")  # RELOAD PIN to 654321, before the MAC
+RELOAD_CMD = bytes.fromhex("805E000007802413")  # RELOAD PIN to 802413, before the MAC
 UNBLOCK_CMD = bytes.fromhex("8424000004")
 
 
