@@ -66,6 +66,8 @@ class IdCheckDialog(QDialog):
         self.reason_box = QComboBox()
         self.reason_box.setEditable(True)
         self.reason_box.addItems([self.tr(r) for r in REASONS])
+        # Enter in the editable list is the dialog's 确定, not "add this text to the list".
+        self.reason_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.error = QLabel()
         self.error.setObjectName("idCheckError")
         self.error.setWordWrap(True)
@@ -87,6 +89,9 @@ class IdCheckDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.check)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setDefault(True)  # Enter is 确定 wherever the focus is (not 读取身份证 again)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         follow_content(form)  # the photo row shown later pushes the dialog taller

@@ -101,6 +101,9 @@ class ChipCheck:
         self.read_button.setObjectName("readIdCardButton")
         self.read_button.setToolTip(tr("idcard", "请将身份证放在身份证阅读器上，然后点击读取"))
         self.read_button.clicked.connect(self.read)
+        # Once clicked it would become the dialog's default: Enter would read the chip again
+        # instead of going on.
+        self.read_button.setAutoDefault(False)
         self.status = QLabel()
         self.status.setObjectName("idCardStatus")
         self.status.setWordWrap(True)

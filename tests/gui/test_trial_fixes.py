@@ -128,6 +128,8 @@ def test_workflow_dialog_keeps_its_width_and_the_photo_clears_the_reason_row(
     _settle(qtbot, d)
     assert _fits(chip.status)
     photo_bottom = chip.photo.mapTo(d, chip.photo.rect().bottomLeft()).y()
+    page = d.stack.currentWidget()
+    assert page.height() >= page.layout().totalHeightForWidth(page.width())  # nothing squeezed
     label = chip.reason.parentWidget().layout().labelForField(chip.reason)
     assert isinstance(label, QLabel) and label.text() == "人工录入原因"
     for row in (label, chip.reason):
@@ -168,3 +170,83 @@ def test_P4_change_pin_accepts_the_id_card_read_from_the_chip(
         assert [doc.number for doc in checked] == [SSN]  # the chip's full number
     finally:
         own.close()
+
+
+def test_enter_on_the_result_page_closes_the_dialog(
+    qtbot: Any,
+    wf: Any,  # noqa: F811
+    reader: Any,
+) -> None:
+    """修改卡密码 done: the clerk pressed Enter on 完成's page and nothing happened (下一步,
+    the default, was hidden); the dialog stayed open while the next service began."""
+    from PyQt6.QtCore import Qt
+
+    card_session(wf, reader)
+    wf.action_buttons[Action.CHANGE_PIN].click()
+    d = wf.workflow
+    d.id_number.setText(SSN)
+    choose_reason(d.id_number)
+    d.next()
+    d.next()
+    for pin in ("135790", "802413", "802413"):
+        type_pin(wf, pin)
+    assert "成功" in d.result_label.text(), d.banner.text()
+    assert d.close_button.text() == "完成"
+    qtbot.keyClick(d, Qt.Key.Key_Return)
+    assert not d.isVisible()
+
+
+def test_enter_in_the_query_reason_confirms_the_id_check(qtbot: Any) -> None:
+    """After 读取身份证 the focus lands in 查询原因 (an editable list): Enter there did nothing
+    but add the reason to the list again; it is 确定 now."""
+    import datetime as dt
+
+    from PyQt6.QtCore import Qt
+
+    from counter_app.services.queries.holder import HolderHit
+    from counter_app.ui.id_check import IdCheckDialog
+
+    hit = HolderHit(7, "张三", SSN, "1", dt.date(1985, 7, 15), None, None)
+    submitted: list[tuple[str, str]] = []
+    dialog = IdCheckDialog(
+        hit, submit=lambda doc, reason, ok, _bad: (submitted.append((doc.number, reason)), ok(1))
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.number.setText(SSN)
+    choose_reason(dialog.number)
+    count = dialog.reason_box.count()
+    edit = dialog.reason_box.lineEdit()
+    edit.setFocus()
+    edit.selectAll()
+    edit.setText("核对缴费记录")  # a reason of the clerk's own
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert submitted == [(SSN, "核对缴费记录")]
+    assert dialog.result_value == 1 and not dialog.isVisible()
+    assert dialog.reason_box.count() == count
+
+
+def test_enter_after_reading_the_chip_goes_on_instead_of_reading_again(qtbot: Any) -> None:
+    """读取身份证, once clicked, became the dialog's default: Enter read the chip again."""
+    import datetime as dt
+
+    from PyQt6.QtCore import Qt
+
+    from counter_app.services.queries.holder import HolderHit
+    from counter_app.ui.id_check import IdCheckDialog
+
+    hit = HolderHit(7, "张三", SSN, "1", dt.date(1985, 7, 15), None, None)
+    submitted: list[str] = []
+    dialog = IdCheckDialog(
+        hit, submit=lambda doc, _r, ok, _bad: (submitted.append(doc.number), ok(1))
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    reads: list[bool] = []
+    dialog.chip.read_button.clicked.connect(lambda: reads.append(True))
+    qtbot.mouseClick(dialog.chip.read_button, Qt.MouseButton.LeftButton)  # no reader here
+    assert reads == [True]
+    dialog.number.setText(SSN)  # typed, with the reason the failed read chose
+    dialog.chip.read_button.setFocus()
+    qtbot.keyClick(dialog.chip.read_button, Qt.Key.Key_Return)
+    assert reads == [True] and submitted == [SSN]

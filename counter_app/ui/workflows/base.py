@@ -133,6 +133,9 @@ class WorkflowDialog(QDialog):
         self.back_button.setEnabled(0 < index < len(self._steps))
         self.next_button.setVisible(not on_result)
         self.close_button.setText(self.tr("完成") if on_result else self.tr("取消"))
+        # On the result page Enter is 完成 (with 下一步 hidden, it did nothing: the dialog
+        # stayed open behind the next holder's work); on a step it is never 取消.
+        self.close_button.setDefault(on_result)
 
     def error(self, text: str, outage: bool = False) -> None:
         self.banner.setText(clerk_text(text))
