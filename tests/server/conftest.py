@@ -24,6 +24,7 @@ from counter_app.server.config import ServerConfig
 from counter_app.server.pki import Pki
 from counter_app.server.runner import ServerThread, build_parts, build_server
 from counter_app.settings import Settings
+from reader.keys import KeyProvider, KeyPurpose
 from tests.services.conftest import _fill
 
 #: The workstations of the test city (id -> office).
@@ -151,3 +152,26 @@ def fresh_pki(root: Path) -> Pki:
     pki = Pki(root)
     pki.init(("localhost", "127.0.0.1"))
     return pki
+
+
+class CountingKeys:
+    """The server's key provider, recording which MACs it was asked for (purpose and
+    command header) — never the command's data."""
+
+    def __init__(self, inner: KeyProvider) -> None:
+        self.inner = inner
+        self.asked: list[tuple[KeyPurpose, str]] = []
+
+    def mac(
+        self, purpose: KeyPurpose, card_id_code: bytes, challenge: bytes, message: bytes | bytearray
+    ) -> bytes:
+        self.asked.append((KeyPurpose(purpose), bytes(message[:4]).hex().upper()))
+        return self.inner.mac(purpose, card_id_code, challenge, message)
+
+
+@pytest.fixture
+def keys(city: City) -> CountingKeys:
+    assert city.parts.keys.provider is not None
+    counting = CountingKeys(city.parts.keys.provider)
+    city.parts.keys.provider = counting
+    return counting

@@ -15,10 +15,10 @@ from counter_app.demo.accounts import fixed_holder
 from counter_app.services.errors import ApprovalInvalid, ApprovalRequired, WrongDistrict
 from counter_app.services.permissions import Action
 from reader.identity import APP_BLOCKED
-from reader.keys import KeyProvider, KeyPurpose
+from reader.keys import KeyPurpose
 from reader.pinbuffer import PinBuffer
 from tests.id_documents import manual_doc
-from tests.server.conftest import CLERK, City
+from tests.server.conftest import CLERK, City, CountingKeys
 from tests.services.conftest import card_for
 
 pytestmark = pytest.mark.postgres
@@ -26,29 +26,6 @@ pytestmark = pytest.mark.postgres
 HOLDER = fixed_holder("app_blocked")  # 黄敏, household district 500109 (北碚区)
 BEIBEI_CLERK = ("YB500109-01", "Yibao#2024")
 BEIBEI_SUPERVISOR = ("YB500109-03", "Zhuguan#2024")
-
-
-class CountingKeys:
-    """The server's key provider, recording which MACs it was asked for (purpose and
-    command header) — never the command's data."""
-
-    def __init__(self, inner: KeyProvider) -> None:
-        self.inner = inner
-        self.asked: list[tuple[KeyPurpose, str]] = []
-
-    def mac(
-        self, purpose: KeyPurpose, card_id_code: bytes, challenge: bytes, message: bytes | bytearray
-    ) -> bytes:
-        self.asked.append((KeyPurpose(purpose), bytes(message[:4]).hex().upper()))
-        return self.inner.mac(purpose, card_id_code, challenge, message)
-
-
-@pytest.fixture
-def keys(city: City) -> CountingKeys:
-    assert city.parts.keys.provider is not None
-    counting = CountingKeys(city.parts.keys.provider)
-    city.parts.keys.provider = counting
-    return counting
 
 
 def _pin() -> PinBuffer:

@@ -18,8 +18,7 @@ from counter_app.services.permissions import Action
 from counter_app.services.pin_events import NewPinFacts
 from reader.pinbuffer import PinBuffer
 from tests.id_documents import manual_doc
-from tests.server.conftest import CLERK, SUPERVISOR, City
-from tests.server.test_lift_blocked_chip import CountingKeys
+from tests.server.conftest import CLERK, SUPERVISOR, City, CountingKeys
 from tests.services.conftest import card_for
 
 pytestmark = pytest.mark.postgres
@@ -48,14 +47,6 @@ def _refusals(sql: Any, action: str) -> list[tuple[str, str, dict[str, Any]]]:
             a=f"{action}.refused",
         )
     ]
-
-
-@pytest.fixture
-def keys(city: City) -> CountingKeys:
-    assert city.parts.keys.provider is not None
-    counting = CountingKeys(city.parts.keys.provider)
-    city.parts.keys.provider = counting
-    return counting
 
 
 def test_P7_weak_new_pin_before_a_remote_reset_is_refused_and_audited_by_the_server(
