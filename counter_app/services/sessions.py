@@ -111,40 +111,17 @@ def open_card_session(
     try:
         require(ctx, actor, Action.VIEW_RECORDS)
         identity = client.read_identity()
-        card = _match_card(ctx, actor, identity)
-        if identity.app_state == APP_BLOCKED:
-            _refuse(ctx, actor, CardApplicationBlocked(), card)
-        if identity.pin_tries_left == 0:
-            _refuse(ctx, actor, PinBlockedOfferReset(), card)
+        card = _card_that_may_log_in(ctx, actor, identity)
         try:
             _verify(client, pin, pinpad)
         except WrongPin as error:
-            _audit_now(
-                ctx,
-                actor,
-                AuditAction.SESSION_OPEN,
-                holder_id=card.holder_id,
-                card_id=card.id,
-                outcome="failed",
-                details={
-                    "via": SessionVia.CARD_PIN.value,
-                    "refusal": "wrong_pin",
-                    "tries_left": error.tries_left,
-                },
-            )
+            _record_wrong_pin(ctx, actor, card, error.tries_left)
             raise
         except PinBlocked as error:
             _refuse(ctx, actor, PinBlockedOfferReset(), card, cause=error)
         except ApplicationBlocked as error:
             _refuse(ctx, actor, CardApplicationBlocked(), card, cause=error)
-        return _open(
-            ctx,
-            actor,
-            card.holder_id,
-            card,
-            SessionVia.CARD_PIN,
-            card_id_code=identity.card_id_code,
-        )
+        return _open_card(ctx, actor, card, identity)
     finally:
         if pin is not None:
             pin.wipe()
@@ -217,16 +194,65 @@ def _refuse(
     raise error from cause
 
 
-def check_card_for_session(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> None:
-    """The city's first step of Q1 (the card is on the workstation): the card the chip
-    names is in the database (卡识别码, card number, holder) and can log in — before the
-    holder types the PIN. Refusals are audited, as in :func:`open_card_session`."""
-    require(ctx, actor, Action.VIEW_RECORDS)
+def _card_that_may_log_in(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> _CardRef:
+    """Q1 before the holder types: the card the chip names is in the database, its
+    application is not blocked and its PIN has tries left (refusals audited)."""
     card = _match_card(ctx, actor, identity)
     if identity.app_state == APP_BLOCKED:
         _refuse(ctx, actor, CardApplicationBlocked(), card)
     if identity.pin_tries_left == 0:
         _refuse(ctx, actor, PinBlockedOfferReset(), card)
+    return card
+
+
+def _record_wrong_pin(
+    ctx: ServiceContext,
+    actor: Actor,
+    card: _CardRef,
+    tries_left: int | None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """The card refused the holder's PIN: a failed opening, audited (never the PIN)."""
+    _audit_now(
+        ctx,
+        actor,
+        AuditAction.SESSION_OPEN,
+        holder_id=card.holder_id,
+        card_id=card.id,
+        outcome="failed",
+        details={
+            "via": SessionVia.CARD_PIN.value,
+            "refusal": "wrong_pin",
+            "tries_left": tries_left,
+            **(extra or {}),
+        },
+    )
+
+
+def _open_card(
+    ctx: ServiceContext,
+    actor: Actor,
+    card: _CardRef,
+    identity: CardIdentity,
+    extra: dict[str, Any] | None = None,
+) -> HolderSession:
+    return _open(
+        ctx,
+        actor,
+        card.holder_id,
+        card,
+        SessionVia.CARD_PIN,
+        card_id_code=identity.card_id_code,
+        extra=extra,
+    )
+
+
+def check_card_for_session(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> None:
+    """The city's first step of Q1 (the card is on the workstation): the card the chip
+    names is in the database (卡识别码, card number, holder) and can log in — before the
+    holder types the PIN. Refusals are audited, as in :func:`open_card_session`."""
+    require(ctx, actor, Action.VIEW_RECORDS)
+    _card_that_may_log_in(ctx, actor, identity)
 
 
 def open_verified_card_session(
@@ -243,35 +269,15 @@ def open_verified_card_session(
     see the card itself — docs/ARCHITECTURE.md "Card operations in the city")."""
     require(ctx, actor, Action.VIEW_RECORDS)
     card = _match_card(ctx, actor, identity)
+    where = {"card_verified_at": actor.workstation_id}
     if verified == "wrong_pin":
-        _audit_now(
-            ctx,
-            actor,
-            AuditAction.SESSION_OPEN,
-            holder_id=card.holder_id,
-            card_id=card.id,
-            outcome="failed",
-            details={
-                "via": SessionVia.CARD_PIN.value,
-                "refusal": "wrong_pin",
-                "tries_left": tries_left,
-                "card_verified_at": actor.workstation_id,
-            },
-        )
+        _record_wrong_pin(ctx, actor, card, tries_left, where)
         raise WrongPinReported(tries_left or 0)
     if verified == "pin_blocked":
         _refuse(ctx, actor, PinBlockedOfferReset(), card)
     if verified != "success" or identity.app_state == APP_BLOCKED:
         _refuse(ctx, actor, CardApplicationBlocked(), card)
-    return _open(
-        ctx,
-        actor,
-        card.holder_id,
-        card,
-        SessionVia.CARD_PIN,
-        card_id_code=identity.card_id_code,
-        extra={"card_verified_at": actor.workstation_id},
-    )
+    return _open_card(ctx, actor, card, identity, where)
 
 
 class WrongPinReported(ServiceError):

@@ -12,6 +12,7 @@ and holder sessions on every workstation; a reset ends its staff sessions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from counter_app.services.sessions import end_sessions_of_staff
 from counter_app.services.staff_active import ensure_active
 from counter_app.services.staff_credentials import InitialPassword, one_time_password
 from counter_app.services.staff_login import end_staff_sessions
+from counter_app.services.uow import UnitOfWork
 from counter_app.validation.text_policy import clean_staff_name, clean_staff_no
 
 
@@ -171,14 +173,8 @@ def add_staff(
         )
         db.add(staff)
         db.flush()
-        audit.record(
-            uow,
-            actor,
-            AuditAction.STAFF_ADD,
-            at=now,
-            workstation=None if actor else "cli",
-            details={"staff_no": staff.staff_no, "role": role.value, "office_code": office.code},
-        )
+        details = {"staff_no": staff.staff_no, "role": role.value, "office_code": office.code}
+        _audit(uow, actor, AuditAction.STAFF_ADD, now, details)
         info = _info(staff, office)
         uow.commit()
     return info, InitialPassword(password)
@@ -187,44 +183,28 @@ def add_staff(
 def disable_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> None:
     """Disable an account; its staff and holder sessions end on every workstation (their
     next heartbeat, within a minute, locks the screen)."""
-    now = ctx.now()
-    with ctx.uow() as uow:
-        db = uow.session
-        staff = _managed(
-            ctx, actor, db, staff_no, AuditAction.STAFF_DISABLE, not_self="不能停用本人的账户。"
-        )
+
+    def change(db: Session, staff: Staff, now: dt.datetime) -> dict[str, object]:
         staff.active = False
         staff.disabled_at = now
         ended = end_staff_sessions(db, staff.id, "disabled", now)
         end_sessions_of_staff(db, staff.id, "staff_disabled", now)
-        audit.record(
-            uow,
-            actor,
-            AuditAction.STAFF_DISABLE,
-            at=now,
-            workstation=None if actor else "cli",
-            details={"staff_no": staff.staff_no, "sessions_ended": ended},
-        )
-        uow.commit()
+        return {"sessions_ended": ended}
+
+    _change_account(
+        ctx, actor, staff_no, AuditAction.STAFF_DISABLE, change, not_self="不能停用本人的账户。"
+    )
 
 
 def unlock_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> None:
     """Lift a lockout before its time (a supervisor of the office, or the command line)."""
-    now = ctx.now()
-    with ctx.uow() as uow:
-        db = uow.session
-        staff = _managed(ctx, actor, db, staff_no, AuditAction.STAFF_UNLOCK)
+
+    def change(db: Session, staff: Staff, now: dt.datetime) -> dict[str, object]:
         staff.locked_until = None
         staff.failed_logins = 0
-        audit.record(
-            uow,
-            actor,
-            AuditAction.STAFF_UNLOCK,
-            at=now,
-            workstation=None if actor else "cli",
-            details={"staff_no": staff.staff_no},
-        )
-        uow.commit()
+        return {}
+
+    _change_account(ctx, actor, staff_no, AuditAction.STAFF_UNLOCK, change)
 
 
 def reset_staff_password(
@@ -233,26 +213,49 @@ def reset_staff_password(
     """Give an account a one-time password (returned; must be changed at next login)."""
     password = new_password or one_time_password()
     password_hash = hash_password(password)
-    now = ctx.now()
-    with ctx.uow() as uow:
-        db = uow.session
-        staff = _managed(ctx, actor, db, staff_no, AuditAction.STAFF_RESET_PASSWORD)
+
+    def change(db: Session, staff: Staff, now: dt.datetime) -> dict[str, object]:
         staff.password_hash = password_hash
         staff.must_change_password = True
         staff.failed_logins = 0
         staff.locked_until = None
         staff.password_changed_at = now
         end_staff_sessions(db, staff.id, "password_reset", now)
-        audit.record(
-            uow,
-            actor,
-            AuditAction.STAFF_RESET_PASSWORD,
-            at=now,
-            workstation=None if actor else "cli",
-            details={"staff_no": staff.staff_no},
-        )
-        uow.commit()
+        return {}
+
+    _change_account(ctx, actor, staff_no, AuditAction.STAFF_RESET_PASSWORD, change)
     return InitialPassword(password)
+
+
+def _change_account(
+    ctx: ServiceContext,
+    actor: Actor | None,
+    staff_no: str,
+    action: str,
+    change: Callable[[Session, Staff, dt.datetime], dict[str, object]],
+    *,
+    not_self: str | None = None,
+) -> None:
+    """One change to the account ``staff_no``, in one transaction: refused (audited) unless
+    ``actor`` may manage it (:func:`_managed`), then ``change(db, staff, now)`` and its
+    audit record (``staff_no`` and the details ``change`` returns)."""
+    now = ctx.now()
+    with ctx.uow() as uow:
+        staff = _managed(ctx, actor, uow.session, staff_no, action, not_self=not_self)
+        details = change(uow.session, staff, now)
+        _audit(uow, actor, action, now, {"staff_no": staff.staff_no, **details})
+        uow.commit()
+
+
+def _audit(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    action: str,
+    now: dt.datetime,
+    details: Mapping[str, object],
+) -> None:
+    """An account change's audit record (the command line is workstation ``cli``)."""
+    audit.record(uow, actor, action, at=now, workstation=None if actor else "cli", details=details)
 
 
 def list_staff(
