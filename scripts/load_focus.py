@@ -10,9 +10,9 @@ Each side reports per action:
 - throughput and p50/p99 (wall time, all workers together);
 - ``client_cpu_ms``: the worker process's CPU per action (``time.process_time``) — the
   workstation's own PC in a city, one core per window;
-- ``db_cpu_ms``: the PostgreSQL server's CPU per action (every backend of the server, read
-  from ``/proc`` by the orchestrator around the phase; exited backends are counted through
-  the postmaster's reaped-children time) — the resource every window of the city shares.
+- ``db_cpu_ms``: the PostgreSQL server's CPU per action: the workers' own backends, read
+  from ``/proc`` by the orchestrator around the phase (not the lock sampler's queries nor
+  the server's background processes) — the resource every window of the city shares.
 
 ``view`` rotates through every category of one open holder session (the baseline replays
 each category's statements as captured, in the same rotation); ``written_loss`` registers
@@ -36,32 +36,37 @@ Op = tuple[str, str, Any]
 # ----------------------------------------------------------------- the database server's CPU
 
 
-def postgres_cpu_seconds(data_dir: Path | None) -> float | None:
-    """CPU seconds used so far by the server whose data folder is ``data_dir``: the
-    postmaster (with its reaped children) plus every live backend. None without one."""
-    if data_dir is None:
-        return None
-    try:
-        postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
+def backend_cpu(conninfo: str, pids: list[int] | None = None) -> dict[int, float]:
+    """CPU seconds used so far by each server backend of the load's workstations (their
+    ``application_name`` starts with ``load-``; or the given ``pids``), read from
+    ``/proc``: the database's work on their behalf, without the lock sampler's queries or
+    the server's background processes. A backend that has exited is left out."""
+    if pids is None:
+        import psycopg
+
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            pids = [
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'load-%'"
+                )
+            ]
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    seconds: dict[int, float] = {}
+    for pid in pids:
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        fields = stat.rsplit(")", 1)[1].split()
-        pid, ppid = int(entry), int(fields[1])
-        utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
-        if pid == postmaster:
-            total += utime + stime + cutime + cstime
-        elif ppid == postmaster:
-            total += utime + stime
-    return total / tick
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return seconds
+
+
+def cpu_between(before: dict[int, float], after: dict[int, float]) -> float | None:
+    """CPU seconds the backends of ``before`` used until ``after`` (None: none readable,
+    e.g. a server on another machine)."""
+    common = [pid for pid in before if pid in after]
+    return sum(after[pid] - before[pid] for pid in common) if common else None
 
 
 # ------------------------------------------------------------------------- the worker side

@@ -59,7 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from load_focus import FOCUSABLE, focus_table, postgres_cpu_seconds  # noqa: E402
+from load_focus import FOCUSABLE, backend_cpu, cpu_between, focus_table  # noqa: E402
 from load_seed import seed  # noqa: E402
 from load_worker import run_worker  # noqa: E402
 
@@ -172,7 +172,6 @@ def run_one(
     pins: dict[str, str],
     run_no: int,
     remote: dict[str, Any] | None = None,
-    data_dir: Path | None = None,
 ) -> list[dict[str, Any]]:
     context = mp.get_context("fork")
     barrier = context.Barrier(n + 1)
@@ -213,11 +212,11 @@ def run_one(
             for side in ("service", "baseline"):
                 barrier.wait(timeout=600)
                 sampler.phase = f"focus-{action}-{side}"
-                cpu0 = postgres_cpu_seconds(data_dir)
+                cpu0 = backend_cpu(conninfo)
                 barrier.wait(timeout=600)
-                cpu1 = postgres_cpu_seconds(data_dir)
+                cpu1 = backend_cpu(conninfo, list(cpu0))
                 sampler.phase = None
-                db_cpu[(action, side)] = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
+                db_cpu[(action, side)] = cpu_between(cpu0, cpu1)
         if remote:
             barrier.wait(timeout=600)  # logged in through counter-server, remote phase starts
             sampler.phase = "remote"
@@ -546,7 +545,6 @@ def main(argv: list[str] | None = None) -> int:
     from counter_app.demo import fill_demo
 
     server = None
-    data_dir: Path | None = None  # the server's, to read its CPU (scripts/load_focus.py)
     server_procs: list[Any] = []
     scratch = ""
     if args.pg_url:
@@ -562,7 +560,6 @@ def main(argv: list[str] | None = None) -> int:
         from tests.pgserver import start_postgres
 
         server = start_postgres()
-        data_dir = server.data_dir
         url = server.create_database()
         conninfo = server.conninfo(url.split("@/", 1)[1].split("?", 1)[0])
     try:
@@ -598,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
             for n in counts:
                 run_no += 1
                 t0 = time.perf_counter()
-                got = run_one(url, conninfo, plan, n, latency, args, pins, run_no, remote, data_dir)
+                got = run_one(url, conninfo, plan, n, latency, args, pins, run_no, remote)
                 rows.extend(got)
                 mix = [r for r in got if r.get("phase") != "focus"]
                 print(_table(mix), flush=True)
