@@ -4,7 +4,7 @@ The baseline, measured in the same run, is a bare reportlab canvas drawing the s
 (every line the form draws, at the same place and size, in the same embedded font) with
 ``drawString``: no grid, no wrapping, no QR, no font fallback. Prints one JSON line per
 figure (name, value, unit, baseline, ratio, target). Reports numbers; asserts nothing.
-Issue 5 target: median <= 50 ms and <= 3x the bare canvas.
+Target (docs/BENCHMARKS.md): median <= 50 ms and <= 3x the bare canvas.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ Baseline, measured in the same run on the same day: the one statement any daily 
 run — ``SELECT action, category, outcome, COUNT(*) … WHERE at in the day GROUP BY …`` —
 through the bare DB-API cursor (for an office: with ``AND office_id = ?``). Figures are
 medians of ``--repeat`` runs after one warm-up. Prints one JSON line per figure (name, value,
-unit, baseline, ratio, target). Reports numbers; asserts nothing. Issue 7 target: <= 2 s
-city-wide and <= 2x the raw SQL.
+unit, baseline, ratio, target). Reports numbers; asserts nothing. Target (docs/BENCHMARKS.md):
+<= 2 s city-wide and <= 2x the raw SQL.
 """
 
 from __future__ import annotations

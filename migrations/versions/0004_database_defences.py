@@ -1,4 +1,4 @@
-"""database defences (issue 8 item 3): append-only audit, undeletable reports, app role
+"""database defences (docs/RELIABILITY.md): append-only audit, undeletable reports, app role
 
 What the database refuses by itself, whoever connects:
 
@@ -136,7 +136,7 @@ def _upgrade_postgresql() -> None:
                 ERRCODE = 'insufficient_privilege',
                 MESSAGE = format('不允许对表 %s 执行 %s：审计记录只能追加，'
                                  '挂失记录和表单只能改状态、不能删除', TG_TABLE_NAME, TG_OP),
-                HINT = 'counter-app issue 8: the database refuses this for every role';
+                HINT = 'counter-app docs/RELIABILITY.md: the database refuses this for every role';
         END
         $fn$
         """

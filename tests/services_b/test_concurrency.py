@@ -1,6 +1,7 @@
-"""Issue 4 item 7: two windows acting on one card at once, with real concurrent connections
-(threads behind a ``threading.Barrier``), on SQLite and PostgreSQL. Never two active reports,
-never a lift of a replaced card, never a duplicate or missing form serial."""
+"""RULES L4/U5 under concurrency (docs/SCALING.md §0.2): two windows acting on one card at
+once, with real concurrent connections (threads behind a ``threading.Barrier``), on SQLite
+and PostgreSQL. Never two active reports, never a lift of a replaced card, never a duplicate
+or missing form serial."""
 
 from __future__ import annotations
 
