@@ -89,3 +89,23 @@ def test_P2_pin_change_with_the_id_card_read_from_the_chip(counter: Any) -> None
         c.type_pin(pin)
     assert "成功" in d.result_label.text(), d.banner.text()
     assert c.ws.transport.card.to_profile()["pin"] == "802413"
+
+
+def test_P5_typing_goes_into_the_page_s_first_field(counter: Any) -> None:
+    """The supervisor typed their staff number on the approval page and it went nowhere
+    (no field had the focus); so did the clerk's ID number on the first page."""
+    from PyQt6.QtWidgets import QApplication
+
+    c = counter("YB500103-01")
+    holder = fixed_holder("active_changed_pin")
+    c.card_session("active_changed_pin")
+    d = c.start(Action.RESET_PIN)
+    c.qtbot.waitExposed(d)
+    d.activateWindow()
+    c.qtbot.waitUntil(lambda: QApplication.focusWidget() is d.id_step.fields.number)
+    type_number(c.qtbot, d.id_step.fields.number, holder.ssn)
+    c.next(d)
+    assert d.stack.currentWidget() is d.approval.page, d.banner.text()
+    assert QApplication.focusWidget() is d.approval.staff_no
+    c.qtbot.keyClicks(QApplication.focusWidget(), "YB500103-03")
+    assert d.approval.staff_no.text() == "YB500103-03"

@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -35,6 +36,17 @@ if TYPE_CHECKING:
 PAGE_MIN_WIDTH = 540
 
 CARD_PULLED = "社保卡已被拔出，本次办理已取消。如需继续，请重新插卡后重新办理。"
+
+
+def focus_first_field(page: QWidget | None) -> None:
+    """The keyboard goes to the page's first field that takes typing (the supervisor's
+    staff number, the document number): what is typed no longer vanishes into a button."""
+    if page is None:
+        return
+    for field in page.findChildren(QLineEdit):
+        if field.isEnabled() and not field.isReadOnly() and field.isVisibleTo(page):
+            field.setFocus()
+            return
 
 
 class WorkflowDialog(QDialog):
@@ -111,6 +123,7 @@ class WorkflowDialog(QDialog):
         self._buttons()
         if self.next_button.isVisible() and self.next_button.isEnabled():
             self.next_button.setDefault(True)
+        focus_first_field(self.stack.currentWidget())
 
     def go_page(self, page: QWidget) -> None:
         """Show ``page`` (a page added with ``add_page``)."""
