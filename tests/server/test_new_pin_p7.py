@@ -143,3 +143,35 @@ def test_P7_the_server_makes_no_MAC_for_a_RELOAD_with_a_weak_pin(
     mac_refusals = [d for _w, _r, d in _refusals(sql, "password.pin_reset") if "step" in d]
     assert [d["step"] for d in mac_refusals] == ["mac"] * 3
     assert len(bytes.fromhex(mac("802413")["result"])) == 4  # the ticket itself is good
+
+
+def test_P7_a_reload_mac_refused_settles_the_event_and_leaves_the_card(
+    city: City, sql: Any, keys: CountingKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A counter whose own P7 check passed a weak PIN (here: made to) gets the server's
+    refusal at the MAC; the event written ahead is settled failed, the card untouched."""
+    remote, actor, session = _session(city)
+    client, _transport, chip = card_for(city.parts.services.ctx, "active_default_pin")
+    submission = uuid.uuid4().hex
+    approval = remote.verify_supervisor_approval(
+        actor,
+        *SUPERVISOR,
+        remote.pin_reset_digest(actor, session, submission),
+        Action.RESET_PIN.value,
+    )
+    passed = NewPinFacts(digits=6, entries_match=True, weak=False)
+    monkeypatch.setattr(NewPinFacts, "of", classmethod(lambda _cls, _a, _b: passed))
+    with pytest.raises(WeakPin):
+        remote.reset_pin(
+            actor,
+            session,
+            client,
+            manual_doc(HOLDER_SSN),
+            _pin("222222"),
+            _pin("222222"),
+            approval,
+            submission,
+        )
+    assert keys.asked == []
+    assert sql("SELECT outcome FROM password_events") == [("failed",)]
+    assert chip.to_profile()["pin"] == "123456"
