@@ -99,6 +99,9 @@ class Situation:
     #: Without a session: the card in the reader is the one of the service that just ended
     #: (the lift starts with the card inserted again, RULES U5).
     card_served: bool = False
+    #: With a session: the card in the reader is not the holder's card in use (another
+    #: holder's card left in the reader); the PIN services and the lift wait for theirs.
+    other_card: bool = False
 
 
 def _label(action: Action) -> str:
@@ -140,6 +143,8 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
             )
         if no_card:
             return _no_card_in_use(action)
+        if s.other_card:
+            return tr("actions", OTHER_CARD)
         if s.app_blocked:
             return tr(
                 "actions", "芯片中的社保应用已被锁定，卡上的密码业务无法办理（%1）。"
@@ -171,6 +176,8 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
             return _no_card_in_use(action)
         if not s.card_in_reader:
             return tr("actions", "解除挂失须持卡人带原卡到场：请插入找回的卡。")
+        if s.other_card:
+            return tr("actions", OTHER_CARD)
         if s.pin_blocked:
             return tr(
                 "actions",
@@ -186,6 +193,10 @@ def _refusal(action: Action, kind: str, s: Situation) -> str:
         if no_card:
             return _no_card_in_use(action)
     return ""
+
+
+#: The card in the reader is another holder's (the last holder's card left in it).
+OTHER_CARD = "读卡器中的卡不是该持卡人的卡。请取出该卡，插入持卡人本人的社保卡。"
 
 
 def _no_card_in_use(action: Action) -> str:

@@ -37,7 +37,7 @@ from counter_app.ui.action_panel import ActionPanel
 from counter_app.ui.actions import Situation, availability
 from counter_app.ui.card_session import CardLogin, install_pin_blocked
 from counter_app.ui.clerk_text import clerk_text
-from counter_app.ui.holder_view import HolderView
+from counter_app.ui.holder_view import HolderView, holder_facts
 from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.lock import IdleWatcher, LockScreen
 from counter_app.ui.pin_entry import PinEntry
@@ -392,7 +392,16 @@ class MainWindow(QMainWindow):
             app_blocked=getattr(chip, "app_state", "ok") == "blocked",
             reader_card_state=self.reader_card_state if in_reader else None,
             card_served=self.card_served and in_reader,
+            other_card=self._other_card(chip),
         )
+
+    def _other_card(self, chip: Any) -> bool:
+        """The chip in the reader is not the open holder's card in use (both known)."""
+        if chip is None or self.holder.session is None:
+            return False
+        ours = holder_facts(self.holder.overview).card_number
+        theirs = str(getattr(chip, "card_number", "") or "")
+        return bool(ours and theirs) and ours.upper() != theirs.upper()
 
     def refresh_actions(self) -> None:
         situation = self.situation()

@@ -109,3 +109,19 @@ def test_P5_typing_goes_into_the_page_s_first_field(counter: Any) -> None:
     assert QApplication.focusWidget() is d.approval.staff_no
     c.qtbot.keyClicks(QApplication.focusWidget(), "YB500103-03")
     assert d.approval.staff_no.text() == "YB500103-03"
+
+
+def test_P5_another_holders_card_in_the_reader_is_named_before_any_pin(counter: Any) -> None:
+    """王建国's card was still in the reader when 李秀英 was served by ID document: 重置遗忘密码
+    stayed on, the keypad asked her for a new PIN "卡号尾号 4866" (his card), and only then
+    came "不是挂失的那张卡". The PIN services now wait for her own card and say why."""
+    c = counter("YB500103-01")
+    c.card_session("active_default_pin")
+    c.click(c.window.end_button)
+    c.id_session("active_changed_pin")  # his card is still in the reader
+    button = c.window.action_buttons[Action.RESET_PIN]
+    assert not button.isEnabled()
+    assert "不是该持卡人的卡" in button.toolTip()
+    c.remove()
+    c.insert("active_changed_pin")
+    assert button.isEnabled(), button.toolTip()

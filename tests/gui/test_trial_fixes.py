@@ -250,3 +250,19 @@ def test_enter_after_reading_the_chip_goes_on_instead_of_reading_again(qtbot: An
     dialog.chip.read_button.setFocus()
     qtbot.keyClick(dialog.chip.read_button, Qt.Key.Key_Return)
     assert reads == [True] and submitted == [SSN]
+
+
+def test_another_holders_card_in_the_reader_rules_out_the_card_services() -> None:
+    """Situation.other_card: the PIN services and the lift wait for the holder's own card."""
+    from counter_app.ui.actions import Situation, availability
+
+    actor = make_actor()
+    here = Situation(has_session=True, card_in_reader=True, card_state="active")
+    assert availability(actor, Action.RESET_PIN, here) == (True, "")
+    other = Situation(has_session=True, card_in_reader=True, card_state="active", other_card=True)
+    for action in (Action.CHANGE_PIN, Action.RESET_PIN):
+        enabled, why = availability(actor, action, other)
+        assert not enabled and "不是该持卡人的卡" in why
+    lost = Situation(has_session=True, card_in_reader=True, card_state="lost", other_card=True)
+    enabled, why = availability(make_actor(), Action.WRITTEN_LOSS_REPORT, lost)
+    assert "不是该持卡人的卡" not in why  # the loss report needs no card at all
