@@ -183,4 +183,4 @@ def close_report(
     }
     if not cas_report_state(session, report.id, [LossState.OPEN, LossState.CONFIRMED], **closing):
         raise ConcurrentChange()
-    session.refresh(report)
+    # ``report`` now holds the closing values: the compare-and-set mirrors them (no reload).

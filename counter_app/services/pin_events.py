@@ -3,13 +3,13 @@
 **Card and database never disagree.** Before the card is touched, the password event is
 written ahead as ``unknown`` ("办理中") in its own committed transaction — a database that is
 down refuses the operation while the card is still unchanged. Then the card command
-(:func:`card_command`); then the event is settled: ``success`` only when the card confirmed
+(:func:`run_card_step`); then the event is settled: ``success`` only when the card confirmed
 it. A card that was pulled before the command went out (``CardRemoved``) changed nothing:
 ``failed``. A command that went out but whose answer was lost (``OutcomeUnknown``) stays
 ``unknown`` and :class:`PasswordOutcomeUnknown` is raised. A card that confirmed while the
 database went away before the event was settled leaves the written-ahead ``unknown`` row
 (:class:`PasswordRecordPending`) — never a change the history does not know of.
-``pin_reset.resolve_unknown_outcome`` settles both later by asking the card.
+``pin_outcomes.resolve_unknown_outcome`` settles both later by asking the card.
 
 Also here, because the PIN change (``pin_change``) and the reset/unblock (``pin_reset``)
 both need them: the P7 check of a new PIN (:func:`check_new_pin`), the holder and card a
@@ -370,28 +370,6 @@ def raise_card_error(event_id: int, report: CardReport, error: CardError | None)
     if report.outcome == "weak":
         raise WeakPin(str(error)) from error
     raise error
-
-
-def card_command(
-    ctx: ServiceContext,
-    actor: Actor,
-    kind: PasswordEventKind,
-    holder_id: int,
-    card_id: int,
-    command: Callable[[], None],
-    receipt: ReceiptIssuer | None = None,
-    detail: str | None = None,
-    details: Mapping[str, str] | None = None,
-) -> Recorded:
-    """Write the event ahead, send the card command, then settle the event with what the
-    card said (see the module docstring). ``details`` join the settled event's audit record
-    (how the ID check was made: ``idcheck.id_check_details``). In the city the three steps
-    run apart (the card on the workstation, the rest on the server) — the same functions."""
-    event_id = open_event(ctx, actor, kind, holder_id, card_id)  # DB down: card untouched
-    report, error = run_card_step(command)
-    recorded = record_card_report(ctx, actor, event_id, report, receipt, detail, details)
-    raise_card_error(event_id, report, error)
-    return recorded
 
 
 def wipe(*pins: PinBuffer | None) -> None:

@@ -13,13 +13,12 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from counter_app.models.holder import Holder
-from counter_app.models.office import Office
 from counter_app.services import registered_forms
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import CardNotFound
-from counter_app.services.idcheck import IdDocumentLike, id_check_text
+from counter_app.services.idcheck import IdDocumentLike
 from counter_app.services.pin_events import ReceiptIssuer, Subject
-from counter_app.validation.idnumber import normalise_id_number
+from counter_app.services.submission import issue_counter_form
 from forms import data as fd
 
 
@@ -30,42 +29,39 @@ def receipt_issuer(
     document: IdDocumentLike,
     action: fd.PinAction,
 ) -> ReceiptIssuer:
-    """The 密码重置/解锁回执 of ``subject``'s card, issued as a registered form."""
+    """The 密码重置/解锁回执 of ``subject``'s card, issued as a registered form
+    (``submission.issue_counter_form``)."""
     reset = action is fd.PinAction.RESET
     kind = registered_forms.KIND_PIN_RESET if reset else registered_forms.KIND_UNBLOCK
-    doc_kind, doc_number = str(document.kind), normalise_id_number(document.number)
-    how = id_check_text(document)
 
     def issue(session: Session, now: dt.datetime) -> tuple[str, fd.PinReceipt]:
         holder = session.get(Holder, subject.holder_id)
-        office = session.get(Office, actor.office_id)
-        if holder is None or office is None:
+        if holder is None:
             raise CardNotFound()
         # The receipt names the holder; contact details are not on it.
         on_receipt = dataclasses.replace(registered_forms.form_holder(holder), phone="", address="")
 
-        def build(header: fd.FormHeader) -> fd.Form:
+        def build(header: fd.FormHeader, id_document: fd.IdDocument) -> fd.PinReceipt:
             return fd.PinReceipt(
                 header=header,
                 holder=on_receipt,
                 card_number=subject.card_number,
                 action=action,
-                id_document=registered_forms.form_document(doc_kind, doc_number, how),
+                id_document=id_document,
                 retry_limit=ctx.settings.pin_retry_limit,
             )
 
-        document_row, form = registered_forms.issue_form(
+        row, form = issue_counter_form(
             session,
-            kind=kind,
-            office=office,
-            staff_id=actor.staff_id,
-            holder_id=subject.holder_id,
+            actor,
+            kind,
+            fd.PinReceipt,
+            holder_id=holder.id,
             card_id=subject.card_id,
-            at=now,
+            document=document,
+            now=now,
             build=build,
-            handler=registered_forms.form_staff(actor),
         )
-        assert isinstance(form, fd.PinReceipt)
-        return document_row.serial, form
+        return row.serial, form
 
     return issue

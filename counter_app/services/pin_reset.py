@@ -1,13 +1,12 @@
-"""Forgotten and blocked PINs: reset, unblock, and settling unknown outcomes (RULES P5, P6).
+"""Forgotten and blocked PINs: reset and unblock (RULES P5, P6).
 
 - :func:`reset_pin` (P5): after an ID check and — with the ``four_eyes`` setting — a
   supervisor's approval of :func:`pin_reset_digest`, RELOAD PIN with a MAC puts a new PIN
   on the card without the old one.
 - :func:`unblock_pin` (P6): after the same ID check, UNBLOCK PIN (MAC) puts the retry
   counter back; then the holder verifies.
-- :func:`resolve_unknown_outcome` settles a password event recorded ``unknown``
-  (``pin_events``) by asking the card (a PIN that verifies is proof; the retry counter
-  shows an unblock).
+- ``resolve_unknown_outcome`` (``pin_outcomes``, named here too) settles a password event
+  recorded ``unknown`` by asking the card.
 
 Each of reset and unblock takes the three steps the city runs apart (``server.card_steps``,
 ``remote.card_ops``): the rule step (``prepare_*``: ``password_steps.allow_card_step``,
@@ -24,15 +23,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
-from counter_app.models.audit_actions import AuditAction
-from counter_app.models.card import Card
-from counter_app.models.security import Outcome, PasswordEvent, PasswordEventKind
-from counter_app.services import approvals, audit, registered_forms
+from counter_app.models.security import PasswordEventKind
+from counter_app.services import approvals, registered_forms
 from counter_app.services.card_keys import keyed_client
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.errors import CardNotFound, PasswordEventNotFound, WeakPin
 from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details
 from counter_app.services.password_steps import Allowed, allow_card_step
 from counter_app.services.permissions import Action
@@ -44,20 +39,32 @@ from counter_app.services.pin_events import (
     WithReceipt,
     check_new_pin,
     raise_card_error,
-    read_same_card,
     record_card_report,
     run_card_step,
     same_card,
     wipe,
 )
+from counter_app.services.pin_outcomes import resolve_unknown_outcome
 from counter_app.services.pin_receipts import receipt_issuer
-from counter_app.services.refusals import require
 from counter_app.services.sessions import HolderSession
 from forms import data as fd
 from reader.client import SocialSecurityCardClient
 from reader.errors import WrongPin
 from reader.identity import CardIdentity
 from reader.pinbuffer import PinBuffer
+
+__all__ = [
+    "UnblockResult",
+    "complete_reset",
+    "complete_unblock",
+    "pin_reset_digest",
+    "prepare_reset",
+    "prepare_unblock",
+    "reset_pin",
+    "resolve_unknown_outcome",
+    "unblock_pin",
+    "verify_after_unblock",
+]
 
 
 @dataclass(frozen=True)
@@ -85,21 +92,51 @@ def pin_reset_digest(actor: Actor, session: HolderSession, submission: str = "")
     )
 
 
-def _approved(
+#: The permission each keyed PIN operation needs (RULES S3).
+_PERMISSION = {
+    PasswordEventKind.PIN_RESET: Action.RESET_PIN,
+    PasswordEventKind.PIN_UNBLOCK: Action.UNBLOCK_PIN,
+}
+
+
+def _prepare_keyed(
     ctx: ServiceContext,
     actor: Actor,
+    session: HolderSession,
+    read_card: Callable[[], CardIdentity],
+    document: IdDocumentLike,
     approval: approvals.ApprovalLike | None,
     *,
-    required: bool,
+    kind: PasswordEventKind,
+    approval_required: bool,
     digest: str,
-) -> None:
-    """Four-eyes: the supervisor's ``approval`` of ``digest`` spent, in its own
-    transaction, before the card is touched (``required``: refused without one)."""
-    with ctx.uow() as uow:
-        approvals.consume(
-            uow.session, approval, required=required, digest=digest, actor=actor, now=ctx.now()
-        )
-        uow.commit()
+    check_pin: Callable[[], None] | None = None,
+) -> Allowed:
+    """The rule step of P5 and P6 (``password_steps.allow_card_step``, the receipt's key
+    needed): the holder's ID document (P5), the new PIN (``check_pin``, P7), the same card;
+    then — four-eyes — the supervisor's ``approval`` of ``digest`` spent in its own
+    transaction before the card is touched (``approval_required``: refused without one)."""
+    permission = _PERMISSION[kind]
+
+    def checks(subject: Subject) -> CardIdentity:
+        check_id(ctx, permission, subject, document)
+        if check_pin is not None:
+            check_pin()
+        identity = same_card(read_card(), subject)
+        if approval is not None or approval_required:
+            with ctx.uow() as uow:
+                approvals.consume(
+                    uow.session,
+                    approval,
+                    required=approval_required,
+                    digest=digest,
+                    actor=actor,
+                    now=ctx.now(),
+                )
+                uow.commit()
+        return identity
+
+    return allow_card_step(ctx, actor, session, permission, kind, checks, receipt=True)
 
 
 def _record(
@@ -135,21 +172,21 @@ def prepare_reset(
     submission: str = "",
     check_pin: Callable[[], None] | None = None,
 ) -> Allowed:
-    """The rule step of P5 (``password_steps.allow_card_step``): the ID check, the new
-    PIN's P7 check (``check_pin``, where the PIN is), the same card (``read_card``: the
-    chip's identity), the four-eyes approval consumed; the event written ahead."""
-
-    def checks(subject: Subject) -> CardIdentity:
-        check_id(ctx, Action.RESET_PIN, subject, document)
-        if check_pin is not None:
-            check_pin()
-        identity = same_card(read_card(), subject)
-        digest = pin_reset_digest(actor, session, submission)
-        _approved(ctx, actor, approval, required=ctx.settings.four_eyes, digest=digest)
-        return identity
-
-    return allow_card_step(
-        ctx, actor, session, Action.RESET_PIN, PasswordEventKind.PIN_RESET, checks, receipt=True
+    """The rule step of P5 (:func:`_prepare_keyed`): the ID check, the new PIN's P7 check
+    (``check_pin``, where the PIN is), the same card (``read_card``: the chip's identity),
+    the four-eyes approval of :func:`pin_reset_digest` consumed; the event written ahead."""
+    digest = pin_reset_digest(actor, session, submission)
+    return _prepare_keyed(
+        ctx,
+        actor,
+        session,
+        read_card,
+        document,
+        approval,
+        kind=PasswordEventKind.PIN_RESET,
+        approval_required=ctx.settings.four_eyes,
+        digest=digest,
+        check_pin=check_pin,
     )
 
 
@@ -215,22 +252,19 @@ def prepare_unblock(
     approval: approvals.ApprovalLike | None = None,
 ) -> Allowed:
     """The rule step of P6 (as :func:`prepare_reset`, the approval optional)."""
-
-    def checks(subject: Subject) -> CardIdentity:
-        check_id(ctx, Action.UNBLOCK_PIN, subject, document)
-        identity = same_card(read_card(), subject)
-        if approval is not None:
-            digest = approvals.request_digest(
-                Action.UNBLOCK_PIN.value,
-                actor,
-                holder_id=session.holder_id,
-                session=session.session_id,
-            )
-            _approved(ctx, actor, approval, required=False, digest=digest)
-        return identity
-
-    return allow_card_step(
-        ctx, actor, session, Action.UNBLOCK_PIN, PasswordEventKind.PIN_UNBLOCK, checks, receipt=True
+    digest = approvals.request_digest(
+        Action.UNBLOCK_PIN.value, actor, holder_id=session.holder_id, session=session.session_id
+    )
+    return _prepare_keyed(
+        ctx,
+        actor,
+        session,
+        read_card,
+        document,
+        approval,
+        kind=PasswordEventKind.PIN_UNBLOCK,
+        approval_required=False,
+        digest=digest,
     )
 
 
@@ -285,76 +319,3 @@ def unblock_pin(
         return verify_after_unblock(client, result, pin)
     finally:
         wipe(pin)
-
-
-# --------------------------------------------------------------------------- unknown outcomes
-
-
-def resolve_unknown_outcome(
-    ctx: ServiceContext,
-    actor: Actor,
-    client: SocialSecurityCardClient,
-    event_id: int,
-    pin: PinBuffer | None = None,
-    *,
-    pin_is: Literal["new", "old"] = "new",
-) -> str:
-    """Settle an ``unknown`` password event by asking the card it was about.
-
-    - unblock: the retry counter — above 0 means the unblock happened (``success``);
-    - change / reset: the holder types a PIN; ``pin_is`` says which. The new PIN verifying
-      proves the change (``success``); the old one verifying proves it did not (``failed``).
-      A PIN that does not verify settles nothing: ``WrongPin`` propagates, still unknown.
-
-    Returns the resolved outcome. The PIN is wiped before returning."""
-    try:
-        require(ctx, actor, Action.CHANGE_PIN)
-        kind, subject = _unknown_event(ctx, event_id)
-        read_same_card(client, subject)
-        if kind is PasswordEventKind.PIN_UNBLOCK:
-            resolved = Outcome.SUCCESS if client.pin_tries_left() > 0 else Outcome.FAILED
-        else:
-            if pin is None:
-                raise WeakPin("请持卡人输入密码以核实结果。")
-            client.verify(pin)
-            resolved = Outcome.SUCCESS if pin_is == "new" else Outcome.FAILED
-        return _settle_unknown(ctx, actor, event_id, resolved)
-    finally:
-        wipe(pin)
-
-
-def _unknown_event(ctx: ServiceContext, event_id: int) -> tuple[PasswordEventKind, Subject]:
-    """The kind of the still unsettled ``unknown`` event ``event_id`` and its card."""
-    with ctx.uow() as uow:
-        event = uow.session.get(PasswordEvent, event_id)
-        if event is None or event.outcome != Outcome.UNKNOWN or event.resolved_outcome:
-            raise PasswordEventNotFound()
-        card = uow.session.get(Card, event.card_id) if event.card_id else None
-        if card is None:
-            raise CardNotFound()
-        subject = Subject(event.holder_id, "", card.id, card.card_number, card.card_id_code)
-        return PasswordEventKind(event.kind), subject
-
-
-def _settle_unknown(ctx: ServiceContext, actor: Actor, event_id: int, resolved: Outcome) -> str:
-    """Record what the card showed (audited), unless another window settled it first;
-    returns the outcome that stands."""
-    with ctx.uow() as uow:
-        now = ctx.now()
-        row = uow.session.get(PasswordEvent, event_id, with_for_update=True)
-        assert row is not None
-        if row.resolved_outcome is None:
-            row.resolved_outcome = resolved.value
-            row.resolved_at = now
-            audit.record(
-                uow.session,
-                actor,
-                AuditAction.PASSWORD_RESOLVE_UNKNOWN,
-                holder_id=row.holder_id,
-                card_id=row.card_id,
-                outcome=resolved.value,
-                details={"event_id": row.id, "kind": row.kind},
-                at=now,
-            )
-        uow.commit()
-        return row.resolved_outcome or resolved.value

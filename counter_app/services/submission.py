@@ -127,27 +127,28 @@ def issue_counter_form(
     kind: str,
     form_type: type[F],
     *,
-    holder: Holder,
-    card: Card,
+    holder_id: int,
+    card_id: int,
     document: IdDocumentLike,
     now: dt.datetime,
     build: Callable[[fd.FormHeader, fd.IdDocument], F],
 ) -> tuple[FormDocument, F]:
-    """The form of a counter submission, issued at ``actor``'s office with its gap-free
-    serial (``registered_forms.issue_form``). ``build`` gets the form's header and the
-    holder's ID ``document`` as forms print it (kind, number, how it was checked)."""
+    """The form of a counter transaction about ``holder_id``'s card ``card_id``, issued at
+    ``actor``'s office with its gap-free serial (``registered_forms.issue_form``).
+    ``build`` gets the form's header and the holder's ID ``document`` as forms print it
+    (kind, number, how it was checked)."""
     office = session.get(Office, actor.office_id)
-    assert office is not None
+    assert office is not None  # the actor's own office (foreign key)
     printed = registered_forms.form_document(
-        document.kind, normalise_id_number(document.number), id_check_text(document)
+        str(document.kind), normalise_id_number(document.number), id_check_text(document)
     )
     row, form = registered_forms.issue_form(
         session,
         kind=kind,
         office=office,
         staff_id=actor.staff_id,
-        holder_id=holder.id,
-        card_id=card.id,
+        holder_id=holder_id,
+        card_id=card_id,
         at=now,
         build=lambda header: build(header, printed),
         handler=registered_forms.form_staff(actor),
