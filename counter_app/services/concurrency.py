@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from enum import Enum
 from typing import TypeVar
 
 from sqlalchemy import exc as sa_exc
@@ -86,7 +87,9 @@ def _mirror(session: Session, model: type[Base], key: int, values: dict[str, obj
     held = session.identity_map.get(identity_key(model, key))
     if held is not None:
         for name, value in values.items():
-            set_committed_value(held, name, value)
+            # As loaded: a state column holds its plain string, not the enum it was set from.
+            plain = value.value if isinstance(value, Enum) else value
+            set_committed_value(held, name, plain)
 
 
 def cas_report_state(
