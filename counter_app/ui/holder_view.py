@@ -6,11 +6,13 @@ audited by the records service. ID numbers are masked unless the clerk reveals t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from PyQt6.QtCore import QTimer, pyqtSignal
+from PyQt6.QtCore import QEvent, QObject, QTimer, pyqtSignal
+from PyQt6.QtGui import QFont, QFontMetrics
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from counter_app.api import CounterServices, category_member
@@ -39,6 +41,24 @@ CATEGORY_TABS: list[tuple[str, str]] = [
     ("maternity", "生育保险"),
 ]
 REVEAL_SECONDS = 15
+
+
+#: The point size of the header's second line (ID number, card number, card state).
+FACTS_PT = 11
+
+
+def fact_lines(facts: list[str], fits: Callable[[str], bool]) -> list[str]:
+    """``facts`` ("卡状态 电话挂失（临时）") on as few lines as fit, never one split over
+    two: Chinese breaks between any two characters, so a wrapped header once read
+    "卡状态 电" / "话挂失（临时）". A fact too long for any line stays on a line of its own."""
+    lines: list[str] = []
+    for fact in facts:
+        joined = f"{lines[-1]}　{fact}" if lines else fact
+        if lines and fits(joined):
+            lines[-1] = joined
+        else:
+            lines.append(fact)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,8 @@ class HolderView(QWidget):
         self.header.setObjectName("holderHeader")
         self.header.setStyleSheet("font-size: 14pt;")
         self.header.setWordWrap(True)  # name, number, card and state never cut off
+        self._header_width = -1
+        self.header.installEventFilter(self)
         self.reveal_button = QPushButton(self.tr("显示完整号码 (F4)"))
         self.reveal_button.setObjectName("revealButton")
         self.reveal_button.clicked.connect(self.reveal)
@@ -166,10 +188,32 @@ class HolderView(QWidget):
         ]
         # The name on its own line, the numbers and state below it: no label is ever split
         # from its value in the narrow middle column.
-        facts = "　".join(f"{escape(label)} {escape(value)}" for label, value in parts)
-        self.header.setText(
-            f'<b>{escape(str(name))}</b><br><span style="font-size: 11pt">{facts}</span>'
+        facts = "<br>".join(
+            escape(line)
+            for line in fact_lines([f"{label} {value}" for label, value in parts], self._fit)
         )
+        self.header.setText(
+            f'<b>{escape(str(name))}</b><br><span style="font-size: {FACTS_PT}pt">{facts}</span>'
+        )
+        self._header_width = self.header.width()
+
+    def _fit(self, text: str) -> bool:
+        """``text`` fits on one line of the header at its current width."""
+        font = QFont(self.header.font())
+        font.setPointSize(FACTS_PT)
+        return QFontMetrics(font).horizontalAdvance(text) <= self.header.contentsRect().width() - 4
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # Qt's name
+        """The header's facts are laid out again for its new width."""
+        if (
+            watched is self.header
+            and event is not None
+            and event.type() == QEvent.Type.Resize
+            and self.overview is not None
+            and self.header.width() != self._header_width
+        ):
+            self._render_header()
+        return super().eventFilter(watched, event)
 
     def reveal(self) -> None:
         """Fetch the full ID number (the service audits the reveal), show it for

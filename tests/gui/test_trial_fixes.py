@@ -266,3 +266,37 @@ def test_another_holders_card_in_the_reader_rules_out_the_card_services() -> Non
     lost = Situation(has_session=True, card_in_reader=True, card_state="lost", other_card=True)
     enabled, why = availability(make_actor(), Action.WRITTEN_LOSS_REPORT, lost)
     assert "不是该持卡人的卡" not in why  # the loss report needs no card at all
+
+
+def test_holder_header_never_splits_a_label_from_its_value(qtbot: Any, window: Any) -> None:
+    """The header broke "卡状态 电话挂失（临时）" as "卡状态 电" / "话挂失（临时）" in the narrow
+    middle column. At any width each fact stays whole on its line."""
+    from PyQt6.QtGui import QTextDocument
+
+    from counter_app.ui.holder_view import holder_facts
+
+    window.gateway.card_state_value = "phone_reported_lost"
+    header = window.holder.header
+    window.holder.overview = window.gateway.overview(window.actor, None)
+    window.holder._render_header()
+    shown = holder_facts(window.holder.overview)
+    facts = [f"社会保障号码 {shown.ssn}", "卡号 A****5674", f"卡状态 {shown.state_label}"]
+    assert shown.state_label == "电话挂失（临时）"
+    for width in range(260, 640, 9):
+        header.resize(width, 200)  # the splitter moved: laid out again
+        doc = QTextDocument()
+        doc.setDefaultFont(header.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(header.text())
+        doc.setTextWidth(header.contentsRect().width())
+        doc.size()  # lays the document out
+        lines: list[str] = []
+        block = doc.begin()
+        while block.isValid():
+            layout = block.layout()
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                lines.append(block.text()[line.textStart() : line.textStart() + line.textLength()])
+            block = block.next()
+        for fact in facts:
+            assert any(fact in line for line in lines), (width, lines)
