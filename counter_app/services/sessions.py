@@ -54,6 +54,7 @@ from counter_app.services.idcheck import (
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import record_refusal, require
 from counter_app.services.session_summary import AccessSummary, access_summary
+from counter_app.services.uow import UnitOfWork
 from counter_app.validation.text_policy import SESSION_REASON, clean_text
 from reader.client import SocialSecurityCardClient
 from reader.errors import ApplicationBlocked, PinBlocked, WrongPin
@@ -484,23 +485,36 @@ def card_removed(ctx: ServiceContext, session: HolderSession) -> None:
     now = ctx.now()
     with ctx.uow() as uow:
         if _close(uow.session, session.session_id, "card_removed", now):
-            audit.record(
-                uow,
-                None,
-                AuditAction.SESSION_END,
-                holder_id=session.holder_id,
-                card_id=session.card_id,
-                at=now,
-                reason="card_removed",
-                details={"session_id": session.session_id},
-                workstation=_workstation_of(uow.session, session),
-            )
+            where = _workstation_of(uow.session, session)
+            _audit_end(uow, None, session, "card_removed", now, workstation=where)
             uow.commit()
 
 
 def _workstation_of(db: Session, session: HolderSession) -> str | None:
     return db.scalar(
         select(HolderSessionRow.workstation).where(HolderSessionRow.id == session.session_id)
+    )
+
+
+def _audit_end(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    session: HolderSession,
+    reason: str,
+    now: dt.datetime,
+    workstation: str | None = None,
+) -> None:
+    """The session's end, audited in the transaction that closed it."""
+    audit.record(
+        uow,
+        actor,
+        AuditAction.SESSION_END,
+        holder_id=session.holder_id,
+        card_id=session.card_id,
+        reason=reason,
+        at=now,
+        details={"session_id": session.session_id},
+        workstation=workstation,
     )
 
 
@@ -526,16 +540,7 @@ def end_session(
     with ctx.uow() as uow:
         db = uow.session
         if _close(db, session.session_id, why if why in _END_REASONS else "done", now):
-            audit.record(
-                uow,
-                actor,
-                AuditAction.SESSION_END,
-                holder_id=session.holder_id,
-                card_id=session.card_id,
-                reason=why[:200],
-                at=now,
-                details={"session_id": session.session_id},
-            )
+            _audit_end(uow, actor, session, why[:200], now)
         summary = access_summary(db, session)
         cases.close_case_of_session(db, actor, session.session_id, why, now, summary)
         uow.commit()
