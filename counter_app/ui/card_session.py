@@ -147,6 +147,12 @@ def show_pin_blocked(window: Any) -> None:
 
     def answered(_result: int) -> None:
         if box.clickedButton() is search:
+            # The holder is looked up by the card number read from the chip (the clerk
+            # only checks the ID document next), not by a number typed again.
+            number = str(getattr(window.bridge.identity, "card_number", "") or "")
+            if number:
+                window.search_pane.box.edit.setText(number)
+                window.search_pane.box.button.click()
             window.focus_search()
 
     box.finished.connect(answered)

@@ -125,3 +125,21 @@ def test_P5_another_holders_card_in_the_reader_is_named_before_any_pin(counter: 
     c.remove()
     c.insert("active_changed_pin")
     assert button.isEnabled(), button.toolTip()
+
+
+def test_P6_blocked_card_s_search_button_finds_its_holder(counter: Any) -> None:
+    """赵强's blocked card: 查询参保人（F3） in the dialog only put the cursor in an empty
+    search box; the clerk had to ask for and type his number. It looks him up by the card
+    number read from the chip."""
+    from PyQt6.QtWidgets import QApplication
+
+    c = counter("YB500103-01")
+    c.insert("pin_blocked")
+    box = c.window.pin_blocked_box
+    (search,) = [b for b in box.buttons() if b.text() == "查询参保人（F3）"]
+    c.click(search)
+    QApplication.processEvents()
+    hits = c.window.hits
+    assert hits.rowCount() == 1
+    assert c.window.search_pane.selected_hit().name == fixed_holder("pin_blocked").name
+    assert c.window.search_pane.open_button.isEnabled()
