@@ -307,6 +307,10 @@ class MainWindow(QMainWindow):
         hit = self.selected_hit()
         if hit is None:
             return
+        if self.id_dialog is not None:  # one check at a time
+            self.id_dialog.raise_()
+            self.id_dialog.activateWindow()
+            return
         from counter_app.ui.id_check import IdCheckDialog
 
         holder_id = hit.holder_id
@@ -334,6 +338,12 @@ class MainWindow(QMainWindow):
                 self._id_session_opened(dialog.result_value)
 
         dialog.finished.connect(finished)
+        if getattr(self, "demo_id_panel", None) is not None:
+            # The demo's ID card reader is a panel of this window: a window-modal check
+            # shut the clerk's hand out of 放置身份证 (a second read, after a refusal, could
+            # only follow 取消 and a new check).
+            dialog.show()
+            return
         dialog.open()  # window-modal, without a nested event loop
 
     def _id_session_opened(self, session: Any) -> None:

@@ -143,3 +143,31 @@ def test_P6_blocked_card_s_search_button_finds_its_holder(counter: Any) -> None:
     assert hits.rowCount() == 1
     assert c.window.search_pane.selected_hit().name == fixed_holder("pin_blocked").name
     assert c.window.search_pane.open_button.isEnabled()
+
+
+def test_Q7_the_demo_id_card_can_be_placed_while_the_id_check_is_open(counter: Any) -> None:
+    """周国华's ID card placed by mistake for 赵强's check: refused; the clerk could not reach
+    取走身份证 / 放置身份证 (the check was window-modal over the demo panel) and had to
+    cancel and start again. The check stays open while the right card is placed and read."""
+    from PyQt6.QtWidgets import QApplication, QDialogButtonBox
+
+    from tests.e2e.test_idcard import place_id_card, read_chip
+
+    c = counter("YB500103-01")
+    holder = fixed_holder("pin_blocked")
+    c.search(holder.ssn)
+    c.click(c.window.search_pane.open_button)
+    dialog = c.window.id_dialog
+    assert QApplication.activeModalWidget() is None  # the demo panels stay in reach
+    place_id_card(c, "retired")
+    read_chip(c, dialog.chip)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    c.click(ok)
+    assert "不一致" in dialog.error.text() and dialog.isVisible()
+    c.click(c.window.search_pane.open_button)  # a second click: the same check, raised
+    assert c.window.id_dialog is dialog
+    place_id_card(c, "pin_blocked")
+    read_chip(c, dialog.chip)
+    c.click(ok)
+    assert not dialog.isVisible(), dialog.error.text()
+    assert c.window.holder.session is not None
