@@ -21,13 +21,11 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
 from counter_app.models.holder import Holder
 from counter_app.models.loss import LossChannel, LossKind, LossReport, LossState
-from counter_app.models.office import Office
 from counter_app.models.security import IdempotencyKey
-from counter_app.services import audit, registered_forms
+from counter_app.services import registered_forms
 from counter_app.services.concurrency import (
     cas_card_state,
     cas_report_state,
-    remember_submission,
     submitted_row,
 )
 from counter_app.services.context import Actor, ServiceContext
@@ -37,7 +35,7 @@ from counter_app.services.errors import (
     InvalidLossDetails,
 )
 from counter_app.services.form_result import CarriesForm
-from counter_app.services.idcheck import IdDocumentLike, id_check_details, id_check_text
+from counter_app.services.idcheck import IdDocumentLike
 from counter_app.services.loss_records import (
     LossAlreadyReported,
     LossReportView,
@@ -46,7 +44,12 @@ from counter_app.services.loss_records import (
 )
 from counter_app.services.permissions import Action
 from counter_app.services.phone_reports import phone_reference
-from counter_app.services.submission import lock_holder_card, submit
+from counter_app.services.submission import (
+    issue_counter_form,
+    lock_holder_card,
+    record_done,
+    submit,
+)
 from counter_app.validation.errors import ValidationError
 from counter_app.validation.idnumber import normalise_id_number
 from counter_app.validation.phones import validate_phone
@@ -171,33 +174,11 @@ def _register_written(
     now, holder, card = found.now, found.holder, found.card
     if card is None:
         raise CardNotActive("该参保人没有在用的社保卡（可能已申请补卡）。请核对后办理。")
-    # L2: a phone report past its deadline has lapsed (recorded here if no job did yet).
-    existing = report_in_force(session, card.id, now)
-    phone_report: fd.PhoneReport | None = None
-    if existing is not None and existing.kind == LossKind.TEMPORARY:
-        # L3: the written report confirms the phone report — the same row, not a new one.
-        report = existing
-        phone_report = fd.PhoneReport(
-            report.reported_at, phone_reference(report.id, report.reported_at)
-        )
-        reported_on = fd.local_time(report.reported_at).date()
-        if details.loss_date > reported_on:  # lost before it was reported by phone
-            raise InvalidLossDetails(
-                f"遗失日期不能晚于电话挂失日期（{reported_on.isoformat()}）。请核对遗失日期后重试。"
-            )
-        if not cas_card_state(
-            session, card.id, [CardState.PHONE_REPORTED_LOST], CardState.LOST, now
-        ):
-            raise ConcurrentChange()
-    elif existing is not None:
-        raise LossAlreadyReported(report_view(existing, card.card_number))
-    else:
-        report = _new_written(session, card, holder, actor, now)
-    office = session.get(Office, actor.office_id)
-    assert office is not None
-    doc_kind, doc_number = details.id_document.kind, normalise_id_number(details.id_document.number)
+    report, phone_report = _report_to_confirm(session, card, holder, actor, details, now)
+    document = details.id_document
+    doc_number = normalise_id_number(document.number)
 
-    def build(header: fd.FormHeader) -> fd.Form:
+    def build(header: fd.FormHeader, printed: fd.IdDocument) -> fd.LossForm:
         return fd.LossForm(
             header=header,
             holder=registered_forms.form_holder(holder, phone),
@@ -205,22 +186,20 @@ def _register_written(
             lost_on=details.loss_date,
             lost_place=clean_text(details.loss_place, LOSS_PLACE),
             circumstances=clean_text(details.circumstances, LOSS_CIRCUMSTANCES),
-            id_document=registered_forms.form_document(
-                doc_kind, doc_number, id_check_text(details.id_document)
-            ),
+            id_document=printed,
             phone_report=phone_report,
         )
 
-    document, form = registered_forms.issue_form(
+    row, form = issue_counter_form(
         session,
-        kind=registered_forms.KIND_LOSS,
-        office=office,
-        staff_id=actor.staff_id,
+        actor,
+        registered_forms.KIND_LOSS,
+        fd.LossForm,
         holder_id=holder.id,
         card_id=card.id,
-        at=now,
+        document=document,
+        now=now,
         build=build,
-        handler=registered_forms.form_staff(actor),
     )
     confirmed = cas_report_state(
         session,
@@ -231,38 +210,64 @@ def _register_written(
         confirmed_at=now,
         office_id=actor.office_id,
         staff_id=actor.staff_id,
-        id_doc_type=doc_kind,
+        id_doc_type=document.kind,
         id_doc_number=doc_number,
-        form_serial=document.serial,
+        form_serial=row.serial,
         idempotency_key=idempotency_key,
     )
     if not confirmed:
         raise ConcurrentChange()
-    remember_submission(session, idempotency_key, ACTION_WRITTEN, actor.staff_id, report, now)
-    audit.record(
+    record_done(
         session,
         actor,
         ACTION_WRITTEN,
+        idempotency_key,
+        report,
         holder_id=holder.id,
         card_id=card.id,
+        document=document,
+        now=now,
         details={
             "report_id": report.id,
-            "form_serial": document.serial,
+            "form_serial": row.serial,
             "confirmed_phone_report": phone_report is not None,
-            "id_document_kind": doc_kind,
-            **id_check_details(details.id_document),
         },
-        at=now,
     )
-    assert isinstance(form, fd.LossForm)
     return WrittenLossResult(
         report_view(report, card.card_number),
         form,
-        document.serial,
+        row.serial,
         confirmed_phone_report=phone_report is not None,
         already_done=False,
         form_key=key,
     )
+
+
+def _report_to_confirm(
+    session: Session,
+    card: Card,
+    holder: Holder,
+    actor: Actor,
+    details: WrittenLossInput,
+    now: dt.datetime,
+) -> tuple[LossReport, fd.PhoneReport | None]:
+    """The report this written report confirms: the holder's open phone report (RULES L3:
+    the same row, card phone-reported → lost), or a new written one; refused when the card
+    is already reported in writing (L4). A lapsed phone report counts as none (L2)."""
+    existing = report_in_force(session, card.id, now)
+    if existing is None:
+        return _new_written(session, card, holder, actor, now), None
+    if existing.kind != LossKind.TEMPORARY:
+        raise LossAlreadyReported(report_view(existing, card.card_number))
+    reported_on = fd.local_time(existing.reported_at).date()
+    if details.loss_date > reported_on:  # lost before it was reported by phone
+        raise InvalidLossDetails(
+            f"遗失日期不能晚于电话挂失日期（{reported_on.isoformat()}）。请核对遗失日期后重试。"
+        )
+    if not cas_card_state(session, card.id, [CardState.PHONE_REPORTED_LOST], CardState.LOST, now):
+        raise ConcurrentChange()
+    phone = fd.PhoneReport(existing.reported_at, phone_reference(existing.id, existing.reported_at))
+    return existing, phone
 
 
 def _new_written(
