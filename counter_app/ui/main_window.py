@@ -360,6 +360,15 @@ class MainWindow(QMainWindow):
         session = self.holder.session
         if session is None:
             return
+        workflow = self.workflow
+        if workflow is not None:
+            if not getattr(workflow, "finished_ok", False):
+                # F12 in the middle of a workflow ended the service under it.
+                self.show_message(self.tr("请先完成或取消正在办理的业务，再结束服务。"))
+                workflow.raise_()
+                workflow.activateWindow()
+                return
+            workflow.accept()  # its result was shown: 完成 on the clerk's behalf
         actor = self.actor
 
         def done(summary: Any) -> None:

@@ -171,3 +171,33 @@ def test_Q7_the_demo_id_card_can_be_placed_while_the_id_check_is_open(counter: A
     c.click(ok)
     assert not dialog.isVisible(), dialog.error.text()
     assert c.window.holder.session is not None
+
+
+def test_P6_f12_after_the_unblock_closes_its_result_first(counter: Any) -> None:
+    """After 赵强's unblock the holder's last key was on the keypad: the clerk's Enter went to
+    the main window, and F12 ended the service under the still-open unblock dialog. The
+    result now takes the keyboard; F12 mid-workflow is refused with what to do."""
+    from PyQt6.QtWidgets import QApplication
+
+    c = counter("YB500103-01")
+    holder = fixed_holder("pin_blocked")
+    c.id_session("pin_blocked")
+    c.insert("pin_blocked")
+    d = c.start(Action.UNBLOCK_PIN)
+    type_number(c.qtbot, d.id_step.fields.number, holder.ssn)
+    c.next(d)
+    c.window.end_session()  # F12 while the ID document is being checked
+    assert c.window.holder.session is not None and d.isVisible()
+    assert "请先完成或取消" in c.window.statusBar().currentMessage()
+    c.next(d)
+    activated: list[bool] = []
+    original = d.activateWindow
+    d.activateWindow = lambda: (activated.append(True), original())  # type: ignore[method-assign]
+    c.type_pin(holder.pin)  # a real click on the keypad activates the main window
+    assert "已解锁" in d.result_label.text(), d.banner.text()
+    assert activated  # the result takes the keyboard back from the keypad's window
+    c.qtbot.waitUntil(lambda: QApplication.focusWidget() is d.close_button, timeout=2000)
+    assert d.close_button.isDefault()
+    c.window.end_session()  # F12 on the result: 完成 for the clerk, then the service ends
+    assert not d.isVisible() and c.window.workflow is None
+    assert c.window.holder.session is None

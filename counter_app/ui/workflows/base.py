@@ -162,6 +162,16 @@ class WorkflowDialog(QDialog):
         self.result_label.setText(text)
         self.stack.setCurrentWidget(self.result_page)
         self._buttons()
+        # The holder's last key was on the keypad (the main window's dock): the clerk's
+        # Enter and F12 went to the main window, past this result. It takes them back.
+        self.raise_()
+        self.activateWindow()
+        self.close_button.setFocus()
+
+    @property
+    def finished_ok(self) -> bool:
+        """On the result page: the work is done, only the dialog is still open."""
+        return self.stack.currentWidget() is self.result_page
 
     # -- service calls -----------------------------------------------------------------
 
