@@ -20,6 +20,7 @@ from counter_app.services import (
     access_slips,
     approvals,
     card_lookup,
+    card_sessions,
     cases,
     document_check,
     followups,
@@ -106,7 +107,7 @@ class InProcessServices(CounterServices):
         *,
         pinpad: SecurePinPad | None = None,
     ) -> HolderSession:
-        return sessions.open_card_session(self.ctx, actor, client, pin, pinpad=pinpad)
+        return card_sessions.open_card_session(self.ctx, actor, client, pin, pinpad=pinpad)
 
     def open_id_session(
         self, actor: Actor, holder_id: int, document: IdDocument, reason: str

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from counter_app.remote.keys import RemoteKeyProvider
 from counter_app.services import pin_reset
+from counter_app.services.card_sessions import WrongPinReported, verify_holder_pin
 from counter_app.services.errors import CardOperationFailed, WeakPin
 from counter_app.services.lift_card import lift_card_step, reblock
 from counter_app.services.pin_events import (
@@ -29,7 +30,6 @@ from counter_app.services.pin_events import (
     run_card_step,
     wipe,
 )
-from counter_app.services.sessions import WrongPinReported, verify_holder_pin
 from reader.errors import ApplicationBlocked, CardError, PinBlocked, PinPadUnavailable, WrongPin
 from reader.keys import KeyPurpose
 

@@ -25,7 +25,7 @@ from counter_app.models.security import PasswordEventKind
 from counter_app.remote.card_ops import CardGrant, LiftGrant
 from counter_app.server.auth import Caller
 from counter_app.server.keys import KeyService
-from counter_app.services import approvals, lifting, pin_change, pin_reset, sessions
+from counter_app.services import approvals, card_sessions, lifting, pin_change, pin_reset
 from counter_app.services.approvals import ApprovalLike
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import WeakPin
@@ -150,7 +150,7 @@ def complete_unblock(
 def session_check(
     ctx: ServiceContext, caller: Caller, keys: KeyService, identity: CardIdentity
 ) -> None:
-    sessions.check_card_for_session(ctx, caller.actor, identity)
+    card_sessions.check_card_for_session(ctx, caller.actor, identity)
 
 
 def session_open(
@@ -161,7 +161,9 @@ def session_open(
     verified: str,
     tries_left: int | None = None,
 ) -> HolderSession:
-    return sessions.open_verified_card_session(ctx, caller.actor, identity, verified, tries_left)
+    return card_sessions.open_verified_card_session(
+        ctx, caller.actor, identity, verified, tries_left
+    )
 
 
 def prepare_change(

@@ -76,7 +76,7 @@ def change_pin(
     propagate after being recorded as failed.
 
     **On the reader's PIN pad** (``old``/``new1``/``new2`` all None; ``pinpad`` the pad, or
-    None to find it on the client's reader, as ``sessions.open_card_session`` does): the
+    None to find it on the client's reader, as ``card_sessions.open_card_session`` does): the
     holder types all three on the pad and the card gets them in one CHANGE PIN the pad
     builds (``client.change_pin_on_pinpad``) — the PIN never enters the PC. P7 (weak new
     PIN) is then judged by the card itself (CARD.md "Password": ``6A80``, nothing changes,

@@ -2,11 +2,7 @@
 
 A session opens in one of two ways:
 
-- **card + PIN** (Q1): the card's identity is read from the chip, the card is matched in
-  the database by 卡识别码 *and* card number, and the holder's PIN is verified by the card
-  (typed on the holder keypad, or on the reader's PIN pad when ``pin`` is None). A wrong
-  PIN propagates the reader's ``WrongPin`` with the tries left; the PIN is never retried
-  and never stored, logged or audited.
+- **card + PIN** (Q1): ``card_sessions``.
 - **ID document** (Q7): staff check a resident ID card, temporary ID card or
   household-register certificate whose number must match the holder's; the reason for the
   look-up is recorded.
@@ -34,11 +30,8 @@ from counter_app.models.holder_session import HolderSessionRow
 from counter_app.services import audit, cases
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
-    CardApplicationBlocked,
-    CardNotFound,
     HolderNotFound,
     IdDocumentNotAccepted,
-    PinBlockedOfferReset,
     ReasonRequired,
     ServiceError,
     SessionEnded,
@@ -56,11 +49,6 @@ from counter_app.services.refusals import record_refusal, require
 from counter_app.services.session_summary import AccessSummary, access_summary
 from counter_app.services.uow import UnitOfWork
 from counter_app.validation.text_policy import SESSION_REASON, clean_text
-from reader.client import SocialSecurityCardClient
-from reader.errors import ApplicationBlocked, PinBlocked, WrongPin
-from reader.identity import APP_BLOCKED, CardIdentity
-from reader.pinbuffer import PinBuffer
-from reader.pinpad import SecurePinPad
 
 
 @dataclass(frozen=True)
@@ -80,224 +68,16 @@ class HolderSession:
     card_number: str | None = None
 
 
-_END_REASONS = {"done", "card_removed", "staff_logout", "staff_disabled", "timeout", "superseded"}
-
-
-# --------------------------------------------------------------------------- card + PIN
-
-
-def card_tries_left(client: SocialSecurityCardClient) -> int:
-    """RULES Q1: tries left before the PIN blocks (0: blocked), known before the holder
-    types; no try is spent."""
-    try:
-        return client.pin_tries_left()
-    except ApplicationBlocked as error:
-        raise CardApplicationBlocked() from error
-
-
-def open_card_session(
-    ctx: ServiceContext,
-    actor: Actor,
-    client: SocialSecurityCardClient,
-    pin: PinBuffer | None,
-    *,
-    pinpad: SecurePinPad | None = None,
-) -> HolderSession:
-    """RULES Q1: open a session by card + PIN (``pin`` None: the reader's PIN pad).
-
-    Raises ``WrongPin`` (with ``tries_left``), :class:`PinBlockedOfferReset`,
-    :class:`CardApplicationBlocked`, :class:`CardNotFound`, ``NotPermitted``. The PIN is
-    sent once and the buffer is wiped before returning, whatever happens.
-    """
-    try:
-        require(ctx, actor, Action.VIEW_RECORDS)
-        identity = client.read_identity()
-        card = _card_that_may_log_in(ctx, actor, identity)
-        try:
-            _verify(client, pin, pinpad)
-        except WrongPin as error:
-            _record_wrong_pin(ctx, actor, card, error.tries_left)
-            raise
-        except PinBlocked as error:
-            _refuse(ctx, actor, PinBlockedOfferReset(), card, cause=error)
-        except ApplicationBlocked as error:
-            _refuse(ctx, actor, CardApplicationBlocked(), card, cause=error)
-        return _open_card(ctx, actor, card, identity)
-    finally:
-        if pin is not None:
-            pin.wipe()
-
-
-def _verify(
-    client: SocialSecurityCardClient, pin: PinBuffer | None, pinpad: SecurePinPad | None
-) -> None:
-    if pin is not None:
-        client.verify(pin)
-        return
-    pad = pinpad or _detect_pinpad(client)
-    if pad is None:
-        from reader.errors import PinPadUnavailable
-
-        raise PinPadUnavailable()
-    client.verify_on_pinpad(pad)
-
-
-def _detect_pinpad(client: SocialSecurityCardClient) -> SecurePinPad | None:
-    return client.pin_pad()
-
-
 @dataclass(frozen=True)
-class _CardRef:
+class CardRef:
+    """The database's card a session is opened with (``card_sessions``)."""
+
     id: int
     holder_id: int
     card_number: str
 
 
-def _match_card(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> _CardRef:
-    """The database's card for the chip's 卡识别码 and card number, of the chip's holder."""
-    with ctx.uow() as uow:
-        row = uow.session.execute(
-            select(Card.id, Card.holder_id, Card.card_number, Holder.ssn)
-            .join(Holder, Holder.id == Card.holder_id)
-            .where(Card.card_id_code == identity.card_id_code.upper())
-        ).first()
-    if row is None or row.card_number != identity.card_number or row.ssn != identity.ssn:
-        error = CardNotFound()
-        record_refusal(
-            ctx,
-            actor,
-            AuditAction.SESSION_OPEN.refused,
-            error,
-            holder_id=row.holder_id if row else None,
-            card_id=row.id if row else None,
-            details={"via": SessionVia.CARD_PIN.value},
-        )
-        raise error
-    return _CardRef(row.id, row.holder_id, row.card_number)
-
-
-def _refuse(
-    ctx: ServiceContext,
-    actor: Actor,
-    error: ServiceError,
-    card: _CardRef,
-    cause: BaseException | None = None,
-) -> None:
-    record_refusal(
-        ctx,
-        actor,
-        AuditAction.SESSION_OPEN.refused,
-        error,
-        holder_id=card.holder_id,
-        card_id=card.id,
-        details={"via": SessionVia.CARD_PIN.value},
-    )
-    raise error from cause
-
-
-def _card_that_may_log_in(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> _CardRef:
-    """Q1 before the holder types: the card the chip names is in the database, its
-    application is not blocked and its PIN has tries left (refusals audited)."""
-    card = _match_card(ctx, actor, identity)
-    if identity.app_state == APP_BLOCKED:
-        _refuse(ctx, actor, CardApplicationBlocked(), card)
-    if identity.pin_tries_left == 0:
-        _refuse(ctx, actor, PinBlockedOfferReset(), card)
-    return card
-
-
-def _record_wrong_pin(
-    ctx: ServiceContext,
-    actor: Actor,
-    card: _CardRef,
-    tries_left: int | None,
-    extra: dict[str, Any] | None = None,
-) -> None:
-    """The card refused the holder's PIN: a failed opening, audited (never the PIN)."""
-    _audit_now(
-        ctx,
-        actor,
-        AuditAction.SESSION_OPEN,
-        holder_id=card.holder_id,
-        card_id=card.id,
-        outcome="failed",
-        details={
-            "via": SessionVia.CARD_PIN.value,
-            "refusal": "wrong_pin",
-            "tries_left": tries_left,
-            **(extra or {}),
-        },
-    )
-
-
-def _open_card(
-    ctx: ServiceContext,
-    actor: Actor,
-    card: _CardRef,
-    identity: CardIdentity,
-    extra: dict[str, Any] | None = None,
-) -> HolderSession:
-    return _open(
-        ctx,
-        actor,
-        card.holder_id,
-        card,
-        SessionVia.CARD_PIN,
-        card_id_code=identity.card_id_code,
-        extra=extra,
-    )
-
-
-def check_card_for_session(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> None:
-    """The city's first step of Q1 (the card is on the workstation): the card the chip
-    names is in the database (卡识别码, card number, holder) and can log in — before the
-    holder types the PIN. Refusals are audited, as in :func:`open_card_session`."""
-    require(ctx, actor, Action.VIEW_RECORDS)
-    _card_that_may_log_in(ctx, actor, identity)
-
-
-def open_verified_card_session(
-    ctx: ServiceContext,
-    actor: Actor,
-    identity: CardIdentity,
-    verified: str,
-    tries_left: int | None = None,
-) -> HolderSession:
-    """The city's second step of Q1: the workstation reports what the card said to the
-    holder's PIN (``verified``: ``success``, ``wrong_pin`` with ``tries_left``,
-    ``pin_blocked``, ``app_blocked``). The card is matched again against the database; the
-    session's audit record names the workstation that verified the PIN (the server cannot
-    see the card itself — docs/ARCHITECTURE.md "Card operations in the city")."""
-    require(ctx, actor, Action.VIEW_RECORDS)
-    card = _match_card(ctx, actor, identity)
-    where = {"card_verified_at": actor.workstation_id}
-    if verified == "wrong_pin":
-        _record_wrong_pin(ctx, actor, card, tries_left, where)
-        raise WrongPinReported(tries_left or 0)
-    if verified == "pin_blocked":
-        _refuse(ctx, actor, PinBlockedOfferReset(), card)
-    if verified != "success" or identity.app_state == APP_BLOCKED:
-        _refuse(ctx, actor, CardApplicationBlocked(), card)
-    return _open_card(ctx, actor, card, identity, where)
-
-
-class WrongPinReported(ServiceError):
-    """The card refused the holder's PIN on the workstation (the workstation raises the
-    card's own ``WrongPin``; this is the server's answer to its report)."""
-
-    reason = "wrong_pin"
-    message = "密码错误。"
-
-    def __init__(self, tries_left: int) -> None:
-        self.tries_left = tries_left
-        super().__init__(f"密码错误，还可尝试 {tries_left} 次。")
-
-
-def verify_holder_pin(
-    client: SocialSecurityCardClient, pin: PinBuffer | None, pinpad: SecurePinPad | None
-) -> None:
-    """VERIFY the holder's PIN on the card (the holder keypad's buffer, or the PIN pad)."""
-    _verify(client, pin, pinpad)
+_END_REASONS = {"done", "card_removed", "staff_logout", "staff_disabled", "timeout", "superseded"}
 
 
 # --------------------------------------------------------------------------- ID document
@@ -350,7 +130,7 @@ def open_id_session(
             details={"via": SessionVia.ID_DOCUMENT.value, **id_check_details(document)},
         )
         raise error
-    return _open(
+    return open_session(
         ctx,
         actor,
         holder_id,
@@ -365,11 +145,11 @@ def open_id_session(
 # --------------------------------------------------------------------------- open / check / end
 
 
-def _open(
+def open_session(
     ctx: ServiceContext,
     actor: Actor,
     holder_id: int,
-    card: _CardRef | None,
+    card: CardRef | None,
     via: SessionVia,
     *,
     card_id_code: str | None = None,
@@ -378,6 +158,7 @@ def _open(
     document: IdDocument | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HolderSession:
+    """Open the session row, its case (RULES E1) and audit it — one transaction."""
     now = ctx.now()
     with ctx.uow() as uow:
         card_id, card_number = (card.id, card.card_number) if card else (None, None)
@@ -547,7 +328,7 @@ def end_session(
     return summary
 
 
-def _audit_now(ctx: ServiceContext, actor: Actor | None, action: str, **kwargs: Any) -> None:
+def audit_now(ctx: ServiceContext, actor: Actor | None, action: str, **kwargs: Any) -> None:
     """One audit event in its own transaction (a failed attempt whose use case ends)."""
     with ctx.uow() as uow:
         audit.record(uow, actor, action, at=ctx.now(), **kwargs)

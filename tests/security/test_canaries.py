@@ -50,6 +50,7 @@ from counter_app.services import (
     access_slips,
     approvals,
     audit,
+    card_sessions,
     lifting,
     phone_reports,
     pin_change,
@@ -366,18 +367,20 @@ def session_workflows(run: Run) -> None:
     _card_obj, transport = _card(run, "h001", "card_pin")
     session = run.step(
         "card session, keypad PIN",
-        lambda: sessions.open_card_session(ctx, clerk, run.client(transport), pin("card_pin")),
+        lambda: card_sessions.open_card_session(ctx, clerk, run.client(transport), pin("card_pin")),
     )
     _slip(run, clerk, session, "card session")
     run.step(
         "card session, wrong PIN",
-        lambda: sessions.open_card_session(ctx, clerk, run.client(transport), pin("wrong_pin")),
+        lambda: card_sessions.open_card_session(
+            ctx, clerk, run.client(transport), pin("wrong_pin")
+        ),
         WrongPin,
     )
     _c, inner = _card(run, "h001", "card_pin")
     run.step(
         "card session, card pulled during VERIFY",
-        lambda: sessions.open_card_session(
+        lambda: card_sessions.open_card_session(
             ctx, clerk, run.client(PullOn(inner, 0x20, True)), pin("card_pin")
         ),
         OutcomeUnknown,
@@ -385,7 +388,7 @@ def session_workflows(run: Run) -> None:
     _c, inner = _card(run, "h001", "card_pin")
     run.step(
         "card session, card pulled before VERIFY",
-        lambda: sessions.open_card_session(
+        lambda: card_sessions.open_card_session(
             ctx, clerk, run.client(PullOn(inner, 0x20, False)), pin("card_pin")
         ),
         CardRemoved,
@@ -393,7 +396,7 @@ def session_workflows(run: Run) -> None:
     _c, padded = _card(run, "h001", "card_pin", pad={PROMPT_PIN: "card_pin"})
     session = run.step(
         "card session, PIN pad",
-        lambda: sessions.open_card_session(ctx, clerk, run.client(padded), None),
+        lambda: card_sessions.open_card_session(ctx, clerk, run.client(padded), None),
     )
     _slip(run, clerk, session, "PIN pad session")
     assert w.holders["h001"].holder_id == session.holder_id
@@ -404,7 +407,7 @@ def change_workflows(run: Run) -> None:
     card, transport = _card(run, "h001", "card_pin")
     session = run.step(
         "card session for the change",
-        lambda: sessions.open_card_session(ctx, clerk, run.client(transport), pin("card_pin")),
+        lambda: card_sessions.open_card_session(ctx, clerk, run.client(transport), pin("card_pin")),
     )
 
     def change(old: str, new1: str, new2: str, client: Any,

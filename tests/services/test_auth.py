@@ -14,6 +14,7 @@ from counter_app.demo.accounts import ROLE_PASSWORDS
 from counter_app.models import AuditEvent, HolderSessionRow, Staff, StaffLoginEvent
 from counter_app.services import (
     approvals,
+    card_sessions,
     password_hashing,
     sessions,
     staff_accounts,
@@ -203,7 +204,9 @@ def test_disable_ends_sessions_on_every_workstation(
     client, _t, _c = card_for(a, "active_changed_pin")
     from reader.pinbuffer import PinBuffer
 
-    holder_session = sessions.open_card_session(a, on_a, client, PinBuffer.from_keys(b"135790"))
+    holder_session = card_sessions.open_card_session(
+        a, on_a, client, PinBuffer.from_keys(b"135790")
+    )
     staff_accounts.disable_staff(b, actor_for(b, SUPERVISOR), CLERK)
     for ctx, actor in ((a, on_a), (b, on_b)):
         with pytest.raises(StaffSessionEnded):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from counter_app.demo.accounts import DEFAULT_SERVICE_PASSWORD, fixed_holder
 from counter_app.models import Holder, Office, ServicePassword
-from counter_app.services import pin_change, records, sessions
+from counter_app.services import card_sessions, pin_change, records, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import SessionEnded, SessionRequired
 from counter_app.services.permissions import OfficeKind
@@ -67,7 +67,7 @@ def test_C3_card_and_pin_are_the_key_to_medical_and_pension_records(
     client, _transport, _card = card_for(ctx, "active_default_pin")
     with pytest.raises(SessionRequired):
         records.category(ctx, actor, None, Category.MEDICAL)
-    session = sessions.open_card_session(ctx, actor, client, _pin("123456"))
+    session = card_sessions.open_card_session(ctx, actor, client, _pin("123456"))
     medical = records.category(ctx, actor, session, Category.MEDICAL)
     assert medical.balance_yuan is not None
     assert records.category(ctx, actor, session, Category.PENSION).contribution_months > 0

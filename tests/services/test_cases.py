@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from counter_app.models import AuditEvent, HolderSessionRow
 from counter_app.models.case import ServiceCase
-from counter_app.services import cases, records, sessions
+from counter_app.services import card_sessions, cases, records, sessions
 from counter_app.services.case_errors import (
     CaseAlreadyClosed,
     CaseNotFound,
@@ -34,7 +34,7 @@ def card_session(
 ) -> sessions.HolderSession:
     actor = actor_for(ctx, staff_no, workstation)
     client, _t, _c = card_for(ctx, "active_changed_pin")
-    return sessions.open_card_session(ctx, actor, client, _pin("135790"))
+    return card_sessions.open_card_session(ctx, actor, client, _pin("135790"))
 
 
 def id_session(

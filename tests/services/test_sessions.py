@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from counter_app.models import AuditEvent, HolderSessionRow
-from counter_app.services import sessions
+from counter_app.services import card_sessions, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import (
     CardApplicationBlocked,
@@ -45,9 +45,9 @@ def _events(ctx: ServiceContext, action: str) -> list[AuditEvent]:
 def test_Q1_card_and_pin_open_a_session(ctx: ServiceContext) -> None:
     actor = actor_for(ctx, CLERK)
     client, _t, _c = card_for(ctx, "active_changed_pin")
-    assert sessions.card_tries_left(client) == 3
+    assert card_sessions.card_tries_left(client) == 3
     pin = _pin("135790")
-    session = sessions.open_card_session(ctx, actor, client, pin)
+    session = card_sessions.open_card_session(ctx, actor, client, pin)
     assert len(pin) == 0  # the buffer was wiped
     assert session.via is SessionVia.CARD_PIN
     assert session.holder_id == holder_id_of(ctx, "active_changed_pin")
@@ -61,10 +61,10 @@ def test_Q1_wrong_pin_reports_tries_left(ctx: ServiceContext) -> None:
     actor = actor_for(ctx, CLERK)
     client, _t, card = card_for(ctx, "active_changed_pin")
     with pytest.raises(WrongPin) as info:
-        sessions.open_card_session(ctx, actor, client, _pin("111111"))
+        card_sessions.open_card_session(ctx, actor, client, _pin("111111"))
     assert info.value.tries_left == 2
     assert card.pin_tries_left == 2  # exactly one try spent: never retried
-    assert sessions.card_tries_left(client) == 2
+    assert card_sessions.card_tries_left(client) == 2
     [event] = _events(ctx, "session.open")
     assert event.outcome == "failed" and event.details == {
         "via": "card_pin",
@@ -80,7 +80,7 @@ def test_P6_blocked_pin_offers_unblock_or_reset(ctx: ServiceContext) -> None:
     actor = actor_for(ctx, CLERK)
     client, _t, card = card_for(ctx, "pin_blocked")
     with pytest.raises(PinBlockedOfferReset) as info:
-        sessions.open_card_session(ctx, actor, client, _pin("123456"))
+        card_sessions.open_card_session(ctx, actor, client, _pin("123456"))
     assert "解锁" in str(info.value) and "重置" in str(info.value)
     assert card.pin_tries_left == 0
 
@@ -88,7 +88,7 @@ def test_P6_blocked_pin_offers_unblock_or_reset(ctx: ServiceContext) -> None:
 def test_Q1_app_blocked_card_is_refused_with_advice(ctx: ServiceContext) -> None:
     client, _t, _c = card_for(ctx, "app_blocked")
     with pytest.raises(CardApplicationBlocked):
-        sessions.open_card_session(ctx, actor_for(ctx, CLERK), client, _pin("123456"))
+        card_sessions.open_card_session(ctx, actor_for(ctx, CLERK), client, _pin("123456"))
 
 
 def test_Q1_card_must_match_database_row(ctx: ServiceContext) -> None:
@@ -100,14 +100,14 @@ def test_Q1_card_must_match_database_row(ctx: ServiceContext) -> None:
 
     other = SocialSecurityCardClient(InProcessTransport(EmulatedCard(forged)))
     with pytest.raises(CardNotFound):
-        sessions.open_card_session(ctx, actor_for(ctx, CLERK), other, _pin("135790"))
+        card_sessions.open_card_session(ctx, actor_for(ctx, CLERK), other, _pin("135790"))
     assert forged["pin_tries_left"] == 3  # no PIN try spent on an unknown card
 
 
 def test_Q1_card_session_ends_when_card_leaves(ctx: ServiceContext) -> None:
     actor = actor_for(ctx, CLERK)
     client, transport, _c = card_for(ctx, "active_default_pin")
-    session = sessions.open_card_session(ctx, actor, client, _pin("123456"))
+    session = card_sessions.open_card_session(ctx, actor, client, _pin("123456"))
     transport.remove()
     sessions.card_removed(ctx, session)
     with pytest.raises(SessionEnded):
@@ -161,7 +161,7 @@ def test_Q7_end_session_gives_access_slip_data(ctx: ServiceContext) -> None:
 
     actor = actor_for(ctx, CLERK)
     client, _t, _c = card_for(ctx, "retired")
-    session = sessions.open_card_session(ctx, actor, client, _pin("123456"))
+    session = card_sessions.open_card_session(ctx, actor, client, _pin("123456"))
     records.category(ctx, actor, session, records.Category.PENSION)
     records.category(ctx, actor, session, records.Category.MEDICAL)
     records.category(ctx, actor, session, records.Category.PENSION)
@@ -180,6 +180,6 @@ def test_Q7_session_belongs_to_its_clerk(ctx: ServiceContext) -> None:
     from counter_app.services import records
 
     client, _t, _c = card_for(ctx, "active_changed_pin")
-    session = sessions.open_card_session(ctx, actor_for(ctx, CLERK), client, _pin("135790"))
+    session = card_sessions.open_card_session(ctx, actor_for(ctx, CLERK), client, _pin("135790"))
     with pytest.raises(SessionRequired):
         records.overview(ctx, actor_for(ctx, "YB500103-02"), session)
