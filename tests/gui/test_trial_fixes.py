@@ -300,3 +300,35 @@ def test_holder_header_never_splits_a_label_from_its_value(qtbot: Any, window: A
             block = block.next()
         for fact in facts:
             assert any(fact in line for line in lines), (width, lines)
+
+
+def test_enter_after_saving_the_form_closes_instead_of_saving_again(
+    qtbot: Any,
+    wf: Any,  # noqa: F811
+    reader: Any,
+) -> None:
+    """书面挂失 done, 保存为 PDF clicked: the clerk's Enter then opened the save dialog again
+    (the clicked button had become the default) instead of 完成."""
+    from PyQt6.QtCore import Qt
+    from PyQt6.QtWidgets import QPushButton
+
+    from tests.gui.test_workflows import fill_loss
+
+    card_session(wf, reader)
+    wf.action_buttons[Action.WRITTEN_LOSS_REPORT].click()
+    d = wf.workflow
+    fill_loss(d)
+    d.next()
+    d.next()
+    assert "500103-YB-2026-000001" in d.result_label.text(), d.banner.text()
+    saves: list[bool] = []
+    d.printer.save_as = lambda *_a: saves.append(True)  # no file dialog in a test
+    qtbot.waitUntil(lambda: d.findChild(QPushButton, "savePdfButton") is not None)
+    save = d.findChild(QPushButton, "savePdfButton")
+    save.clicked.disconnect()
+    save.clicked.connect(lambda: d.printer.save_as())
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    save.setFocus()  # where the click leaves the focus
+    assert saves == [True]
+    qtbot.keyClick(save, Qt.Key.Key_Return)
+    assert saves == [True] and not d.isVisible()

@@ -52,6 +52,9 @@ def add_print_buttons(dialog: Any, pdf: bytes, title: str) -> FormPrinter:
     ):
         button = QPushButton(text)
         button.setObjectName(name)
+        # Once clicked, an auto-default button takes Enter: after 保存为 PDF the clerk's
+        # Enter (完成) opened the save dialog again.
+        button.setAutoDefault(False)
         button.clicked.connect(slot)
         dialog.result_buttons.addWidget(button)
     dialog.printer = printer
