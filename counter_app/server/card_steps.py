@@ -20,12 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from counter_app.models.audit_actions import AuditAction
 from counter_app.models.security import PasswordEventKind
 from counter_app.remote.card_ops import CardGrant, LiftGrant
 from counter_app.server.auth import Caller
 from counter_app.server.keys import KeyService
-from counter_app.services import approvals, card_sessions, lifting, pin_change, pin_reset
+from counter_app.services import card_sessions, lifting, pin_change, pin_reset
 from counter_app.services.approvals import ApprovalLike
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import WeakPin
@@ -39,7 +38,6 @@ from counter_app.services.pin_events import (
     pending_event,
     session_card,
 )
-from counter_app.services.refusals import refusals_audited
 from counter_app.services.sessions import HolderSession, require_open
 from reader.identity import CardIdentity
 from reader.keys import KeyPurpose
@@ -216,24 +214,11 @@ def prepare_lift(
     """U1–U5's rule step, and four-eyes before the card is touched: the approval must stand
     for this lift (it is spent by ``complete_lift``), so the server makes no MAC for a lift
     its rules have not allowed. A MAINT ticket only when the chip is blocked (U5)."""
-    actor = caller.actor
-    allowed = lifting.prepare_lift(ctx, actor, lambda: identity, document, idempotency_key)
+    allowed = lifting.prepare_lift(
+        ctx, caller.actor, lambda: identity, document, idempotency_key, approval
+    )
     if allowed.stored is not None:
         return LiftGrant(stored=allowed.stored)
-    with (
-        refusals_audited(
-            ctx, actor, AuditAction.LOSS_LIFT, holder_id=allowed.holder_id, card_id=allowed.card_id
-        ),
-        ctx.read_uow() as uow,
-    ):
-        approvals.check_unspent(
-            uow.session,
-            approval,
-            required=ctx.settings.four_eyes,
-            digest=lifting.lift_digest(actor, identity, idempotency_key),
-            actor=actor,
-            now=ctx.now(),
-        )
     ticket = (
         _grant(keys, caller, KeyPurpose.MAINT, identity.card_id_code) if allowed.app_blocked else ""
     )

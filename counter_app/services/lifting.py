@@ -102,7 +102,9 @@ def lift_loss_report(
     as the reader's errors, after being audited; the lift happens only after the card
     confirmed. A resubmission with the same ``idempotency_key`` returns the stored result."""
     try:
-        allowed = prepare_lift(ctx, actor, client.read_identity, document, idempotency_key)
+        allowed = prepare_lift(
+            ctx, actor, client.read_identity, document, idempotency_key, approval
+        )
         if allowed.stored is not None:
             return allowed.stored
         identity = allowed.identity
@@ -127,10 +129,13 @@ def prepare_lift(
     read_card: Callable[[], CardIdentity],
     document: IdDocumentLike,
     idempotency_key: str,
+    approval: approvals.ApprovalLike | None = None,
 ) -> LiftAllowed:
     """The rule step (before the card step): permission (S3), a resubmission's stored
-    result, then U1–U5 for the card read (``read_card``: the chip's identity); the
-    checklist's first refusal is audited and raised."""
+    result, then U1–U5 for the card read (``read_card``: the chip's identity) and
+    four-eyes: the supervisor's ``approval`` must stand for this lift before the card is
+    touched (it is spent by :func:`complete_lift`; the server makes no MAC, the chip is
+    not unblocked, for a lift without it). The first refusal is audited and raised."""
     check_key(idempotency_key)
     require(ctx, actor, Action.LIFT_LOSS_REPORT)
     key = registered_forms.form_key(ctx.settings)  # before the card: a missing key refuses
@@ -140,11 +145,20 @@ def prepare_lift(
             return LiftAllowed(None, stored_lift(uow.session, stored, key))
     identity = read_card()
     rules = check_lift(ctx, actor, identity, document)
-    with refusals_audited(
-        ctx, actor, ACTION_LIFT, holder_id=rules.holder_id, card_id=rules.card_id
+    with (
+        refusals_audited(ctx, actor, ACTION_LIFT, holder_id=rules.holder_id, card_id=rules.card_id),
+        ctx.read_uow() as uow,
     ):
         if rules.refusal is not None:
             raise rules.refusal
+        approvals.check_unspent(
+            uow.session,
+            approval,
+            required=ctx.settings.four_eyes,
+            digest=lift_digest(actor, identity, idempotency_key),
+            actor=actor,
+            now=ctx.now(),
+        )
     return LiftAllowed.of(identity, rules)
 
 

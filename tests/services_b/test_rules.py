@@ -719,6 +719,32 @@ def test_U5_card_step_fails_chip_blocked_again_and_no_lift(world: World) -> None
     assert card_state(world, "h011") == "lost"
 
 
+def test_U5_four_eyes_before_the_card_is_touched(world: World) -> None:
+    """Without a standing approval the lift is refused before the card step: the holder's
+    PIN is not presented (a wrong one would otherwise come back as WrongPin and cost a
+    try) and a blocked chip stays blocked."""
+    report_written(world, "h013")
+    ctx = world.context(four_eyes=True)
+    actor = world.actors["yb103"]
+    emulated, transport = world.insert_card("h013", app_state="blocked")
+    client = world.client(transport)
+    with pytest.raises(ApprovalRequired):
+        lifting.lift_loss_report(
+            ctx, actor, client, pin("975310"), doc(world, "h013"), None, "lift-h013-0001"
+        )
+    other = lifting.lift_digest(actor, client.read_identity(), "lift-h013-other")
+    approval = approvals.verify_supervisor_approval(
+        ctx, actor, "YB500103-03", SUPERVISOR_PASSWORD, other
+    )
+    with pytest.raises(ApprovalInvalid):  # approved for another submission
+        lifting.lift_loss_report(
+            ctx, actor, client, pin("975310"), doc(world, "h013"), approval, "lift-h013-0002"
+        )
+    profile = emulated.to_profile()
+    assert (profile["pin_tries_left"], emulated.app_state) == (3, "blocked")
+    assert card_state(world, "h013") == "lost"
+
+
 def test_U5_lift_needs_approval_when_four_eyes(world: World) -> None:
     report_written(world, "h012")
     ctx = world.context(four_eyes=True)
