@@ -24,6 +24,12 @@ status). For every ``--latency-ms`` value and every ``--workers`` count N:
    Card operations are not remote yet: their rows say so (``remote_note``;
    scripts/load_remote.py).
 
+6. ``--focus view,written_loss``: after the mix, each named action runs alone in every
+   worker for ``--seconds``, then its baseline alone, with the workstation's CPU and the
+   database's CPU per action on both sides (rows with ``"phase": "focus"``;
+   scripts/load_focus.py) — the figures the mix's single ratio cannot give. Written loss
+   reports use up the workers' cards: give ``--holders-per-worker`` enough (120 at 1 worker).
+
 Afterwards: duplicate active loss reports, duplicate or missing form serials per office and
 year, and ``audit verify`` (after a last seal). JSON (``--json FILE``)::
 
