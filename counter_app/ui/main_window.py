@@ -49,6 +49,7 @@ from counter_app.ui.tasks import TaskRunner
 
 #: Widths that keep the window within a 1680-pixel screen with both docks open.
 HOLDER_MIN_WIDTH = 420
+SEARCH_MIN_WIDTH = 300
 KEYPAD_DOCK_MAX_WIDTH = 380
 
 #: Opens a workflow dialog: (window, action) -> None. Filled by ``workflows.register``.
@@ -138,6 +139,9 @@ class MainWindow(QMainWindow):
         # The record view scrolls: its minimum must not push the window past a 1680-px
         # screen when the holder keypad's dock (and the demo dock) open beside it.
         self.holder.setMinimumWidth(HOLDER_MIN_WIDTH)
+        # The search pane gave way when the keypad's dock opened: its box shrank to
+        # "身份证…" and the hits to two columns. It keeps room for its hint.
+        self.search_pane.setMinimumWidth(SEARCH_MIN_WIDTH)
         splitter.setSizes([330, 760, 220])
         work = QWidget()
         work_layout = QVBoxLayout(work)

@@ -201,3 +201,19 @@ def test_P6_f12_after_the_unblock_closes_its_result_first(counter: Any) -> None:
     c.window.end_session()  # F12 on the result: 完成 for the clerk, then the service ends
     assert not d.isVisible() and c.window.workflow is None
     assert c.window.holder.session is None
+
+
+def test_the_search_box_keeps_its_hint_while_the_holder_types(counter: Any) -> None:
+    """With the holder keypad's dock open the search pane shrank until its box read
+    "身份证…" and the hits showed two columns; it keeps room for its whole hint, and the
+    window still fits the screen."""
+    from PyQt6.QtWidgets import QApplication
+
+    c = counter("CK500103-01")
+    c.insert("active_default_pin")
+    assert c.ws.pin_entry.keypad.active
+    QApplication.processEvents()
+    edit = c.window.search_pane.box.edit
+    needed = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+    assert edit.width() >= needed, (edit.width(), needed)
+    assert c.window.minimumSizeHint().width() <= TRIAL_SCREEN_WIDTH
