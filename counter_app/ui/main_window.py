@@ -49,7 +49,7 @@ from counter_app.ui.tasks import TaskRunner
 
 #: Widths that keep the window within a 1680-pixel screen with both docks open.
 HOLDER_MIN_WIDTH = 420
-SEARCH_MIN_WIDTH = 300
+SEARCH_MIN_WIDTH = 270
 KEYPAD_DOCK_MAX_WIDTH = 380
 
 #: Opens a workflow dialog: (window, action) -> None. Filled by ``workflows.register``.

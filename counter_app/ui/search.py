@@ -109,6 +109,9 @@ class SearchBox(QWidget):
         self.edit.setClearButtonEnabled(True)
         self.edit.setPlaceholderText(self.tr("身份证号/卡号/姓名 出生日期 (F3)"))
         self.button = QPushButton(self.tr("查询"))
+        # Two characters need no style's 80-px button: that room goes to the hint.
+        label = self.button.fontMetrics().horizontalAdvance(self.button.text())
+        self.button.setMaximumWidth(label + 28)
         self.hint = QLabel()
         self.hint.setObjectName("searchHint")
         self.hint.setWordWrap(True)
