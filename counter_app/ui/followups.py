@@ -13,7 +13,6 @@ Also here: after login, a case left open at this workstation by a crash
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QAction, QColor, QCursor
@@ -34,12 +33,14 @@ from PyQt6.QtWidgets import (
 
 from counter_app.services.permissions import Action
 from counter_app.ui.clerk_text import clerk_text
+from counter_app.ui.item_models import display
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
 
 REFRESH_MINUTES = 10
-_SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: An empty cell (a holder who gave no reason or comment).
+EMPTY_CELL = "—"
 TEXT_MAX = 500
 
 
@@ -110,6 +111,9 @@ class FollowUpDialog(QDialog):
         self.table.setHorizontalHeaderLabels(heads)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.table.verticalHeader()
+        if header is not None:
+            header.setVisible(False)  # row numbers mean nothing to a supervisor
         self.heading = QLabel()
         self.close_button = QPushButton(self.tr("办结所选整改…"))
         self.close_button.setObjectName("closeFollowUp")
@@ -129,14 +133,16 @@ class FollowUpDialog(QDialog):
         self.table.setRowCount(len(items))
         for row, item in enumerate(items):
             state = self.tr("已逾期") if item.overdue else self.tr("办理中")
+            # A day as every screen writes it (not 2026-12-28); an empty cell is "—"
+            # (无记录 is what an empty list says, not a holder who left no comment).
             cells = [
-                str(item.due_date),
+                display(item.due_date),
                 state,
                 item.case_no,
                 f"{item.staff_no} {item.staff_name}",
                 item.level_label,
-                "、".join(item.reasons) or self.tr("无记录"),
-                item.comment or self.tr("无记录"),
+                "、".join(item.reasons) or EMPTY_CELL,
+                item.comment or EMPTY_CELL,
                 f"{item.holder_name} {item.masked_ssn}",
             ]
             for col, text in enumerate(cells):
@@ -294,7 +300,7 @@ def check_open_case(window: MainWindow) -> None:
         text = window.tr(
             "本工作站有未结束的办件 %1（开始于 %2，可能因系统异常退出）。请点“结束该办件”将其结束。"
         )
-        opened = case.opened_at.astimezone(_SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        opened = display(case.opened_at)  # Asia/Shanghai, written as on every screen
         box.setText(text.replace("%1", case.case_no).replace("%2", opened))
         close = box.addButton(window.tr("结束该办件"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(window.tr("稍后处理"), QMessageBox.ButtonRole.RejectRole)

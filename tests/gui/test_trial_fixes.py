@@ -332,3 +332,36 @@ def test_enter_after_saving_the_form_closes_instead_of_saving_again(
     assert saves == [True]
     qtbot.keyClick(save, Qt.Key.Key_Return)
     assert saves == [True] and not d.isVisible()
+
+
+def test_E3_follow_up_list_writes_days_as_every_screen_does(window: Any) -> None:
+    """The supervisor's list showed "2026-12-28" beside 2026年12月07日 everywhere else, and
+    "无记录" for a holder who left no comment; row numbers in front of every row."""
+    import datetime as dt
+
+    from counter_app.services.followups import FollowUpItem
+    from counter_app.ui.followups import FollowUpDialog
+
+    item = FollowUpItem(
+        1,
+        "500103-YB-20261207-0001",
+        "YB500103-01",
+        "医保经办甲",
+        "张伟",
+        "500***********0171",
+        "dissatisfied",
+        "不满意",
+        ("效率",),
+        "",
+        dt.datetime(2026, 12, 7, 8, 30, tzinfo=dt.UTC),
+        dt.date(2026, 12, 28),
+        False,
+    )
+    dialog = FollowUpDialog(window, [item])
+    try:
+        cells = [dialog.table.item(0, col).text() for col in range(dialog.table.columnCount())]
+        assert cells[0] == "2026年12月28日"
+        assert cells[6] == "—" and "无记录" not in cells
+        assert not dialog.table.verticalHeader().isVisible()
+    finally:
+        dialog.deleteLater()
