@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QEvent, QObject, Qt
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -67,6 +67,7 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
     assert header is not None
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
+    _LastColumnWhole(view)
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     for r, row in enumerate(block.rows):
         for c, cell in enumerate(row):
@@ -85,6 +86,30 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
     view.setFixedHeight(height + (scrollbar.sizeHint().height() if scrollbar else 0))
     inner.addWidget(view)
     return box
+
+
+class _LastColumnWhole(QObject):
+    """The last column fills a wide table but is never cut below its contents: stretched
+    in a narrow middle column it read "渝中区医疗保险…" (the table scrolls instead)."""
+
+    def __init__(self, view: QTableWidget) -> None:
+        super().__init__(view)
+        self.view = view
+        viewport = view.viewport()
+        if viewport is not None:
+            viewport.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # Qt's name
+        if event is not None and event.type() == QEvent.Type.Resize:
+            view, header = self.view, self.view.horizontalHeader()
+            viewport = view.viewport()
+            if header is not None and viewport is not None:
+                needed = sum(
+                    max(view.sizeHintForColumn(c), header.sectionSizeHint(c))
+                    for c in range(view.columnCount())
+                )
+                header.setStretchLastSection(needed <= viewport.width())
+        return False
 
 
 class RecordView(QScrollArea):

@@ -365,3 +365,31 @@ def test_E3_follow_up_list_writes_days_as_every_screen_does(window: Any) -> None
         assert not dialog.table.verticalHeader().isVisible()
     finally:
         dialog.deleteLater()
+
+
+def test_the_last_column_of_a_record_table_is_never_cut(qtbot: Any) -> None:
+    """卡片业务记录 in the narrow middle column: the stretched last column read
+    "渝中区医疗保险…"; it keeps its whole text (the table scrolls) and still fills a wide one."""
+    from PyQt6.QtWidgets import QTableWidget, QVBoxLayout, QWidget
+
+    from counter_app.presentation.page import table
+    from counter_app.ui.record_view import _table
+
+    block = table(
+        "卡片业务记录",
+        ("时间", "业务", "卡号", "经办机构"),
+        [("2026年12月07日 16:24", "书面挂失确认", "A****3242", "渝中区医疗保险分中心")],
+    )
+    host = QWidget()
+    QVBoxLayout(host).addWidget(_table(block))
+    qtbot.addWidget(host)
+    view = host.findChild(QTableWidget)
+    for width in (340, 900):
+        host.resize(width, 200)
+        host.show()
+        qtbot.waitExposed(host)
+        qtbot.wait(10)
+        last = view.columnCount() - 1
+        assert view.columnWidth(last) >= view.sizeHintForColumn(last), width
+    total = sum(view.columnWidth(c) for c in range(view.columnCount()))
+    assert total >= view.viewport().width() - 2  # a wide table is still filled
