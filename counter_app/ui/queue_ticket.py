@@ -32,7 +32,11 @@ class QueueTicketField(QWidget):
         self.attached: str | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("排队号")))
+        # Room the status bar gives away (a message hides its left part) goes before the
+        # label: 排队号 had drifted half a screen away from its field.
+        layout.addStretch(1)
+        self.label = QLabel(self.tr("排队号"))
+        layout.addWidget(self.label)
         layout.addWidget(self.edit)
 
     def attach(self) -> None:

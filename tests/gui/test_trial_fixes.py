@@ -393,3 +393,20 @@ def test_the_last_column_of_a_record_table_is_never_cut(qtbot: Any) -> None:
         assert view.columnWidth(last) >= view.sizeHintForColumn(last), width
     total = sum(view.columnWidth(c) for c in range(view.columnCount()))
     assert total >= view.viewport().width() - 2  # a wide table is still filled
+
+
+def test_the_queue_number_label_stays_beside_its_field(qtbot: Any, window: Any) -> None:
+    """A status message gave the queue-number widget the bar's spare room and 排队号 drifted
+    far left of its field."""
+    from counter_app.ui.queue_ticket import QueueTicketField
+
+    field = QueueTicketField(window)
+    qtbot.addWidget(field)
+    field.resize(700, 30)
+    field.show()
+    qtbot.waitExposed(field)
+    label = field.findChild(QLabel)
+    assert label is not None and label.text() == "排队号"
+    text_right = label.geometry().left() + label.fontMetrics().horizontalAdvance(label.text())
+    gap = field.edit.geometry().left() - text_right
+    assert 0 < gap <= 16, gap
