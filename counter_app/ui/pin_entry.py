@@ -133,9 +133,12 @@ class PinEntry(QObject):
         was = self.active
         self._callback = None
         self._grab_keys(False)
-        self.panel.setCurrentWidget(self.panel.idle)
-        if not self.own_window:
-            self.panel.hide()
+        # Only a PIN page is ours to take down: the holder pulling the card after 结束服务
+        # hid the rating shown on this panel (and left its dock a 20-px strip).
+        if self.panel.currentWidget() in (self.keypad, self.panel.pinpad, self.panel.idle):
+            self.panel.setCurrentWidget(self.panel.idle)
+            if not self.own_window:
+                self.panel.hide()
         if was:
             self.holder_typing.emit(False)
 

@@ -217,3 +217,25 @@ def test_the_search_box_keeps_its_hint_while_the_holder_types(counter: Any) -> N
     needed = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
     assert edit.width() >= needed, (edit.width(), needed)
     assert c.window.minimumSizeHint().width() <= TRIAL_SCREEN_WIDTH
+
+
+def test_E2_the_holder_takes_the_card_and_still_rates(counter: Any) -> None:
+    """After 结束服务 the holder took the card out first: the rating panel was hidden with the
+    PIN entry (its dock left a 21-px strip) and the case could only end 未评价."""
+    from PyQt6.QtWidgets import QApplication
+
+    from counter_app.models.case import RatingLevel
+
+    c = counter("CK500103-01")
+    c.card_session("active_default_pin")
+    c.click(c.window.end_button)
+    QApplication.processEvents()
+    rating = c.window.rating
+    panel = rating.device.panel
+    assert panel.isVisible()
+    c.remove()  # the holder takes the card back
+    QApplication.processEvents()
+    assert panel.isVisible() and c.ws.pin_entry.panel.currentWidget() is panel
+    assert c.window.holder_dock.width() >= panel.minimumSizeHint().width()
+    c.click(panel.level_buttons[RatingLevel.SATISFIED])
+    assert rating.status_label.text() == "已评价"

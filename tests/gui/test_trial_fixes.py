@@ -410,3 +410,21 @@ def test_the_queue_number_label_stays_beside_its_field(qtbot: Any, window: Any) 
     text_right = label.geometry().left() + label.fontMetrics().horizontalAdvance(label.text())
     gap = field.edit.geometry().left() - text_right
     assert 0 < gap <= 16, gap
+
+
+def test_E2_ending_a_pin_entry_leaves_the_rating_on_the_holder_panel(qtbot: Any) -> None:
+    """The card pulled after 结束服务 ended "the PIN entry" and took the holder panel down
+    with the rating on it."""
+    pins = PinEntry(second_screen=False)
+    qtbot.addWidget(pins.panel)
+    rating_page = QLabel("请您对本次服务作出评价")
+    pins.panel.addWidget(rating_page)
+    pins.panel.setCurrentWidget(rating_page)
+    pins.panel.show()
+    pins.cancel()  # what the card's removal does
+    assert pins.panel.isVisible() and pins.panel.currentWidget() is rating_page
+    from counter_app.ui.keypad import PinRequest
+
+    pins.ask(PinRequest("查询个人信息", "请输入社保卡密码", 3), lambda pin: None)
+    pins.cancel()  # a PIN entry still goes away with its page
+    assert not pins.panel.isVisible()
