@@ -247,10 +247,13 @@ class ScreenRatingDevice(QObject):
 
     def _take_down(self, was: bool) -> None:
         panel = self.pin_entry.panel
-        if panel.currentWidget() is self.panel:
-            panel.setCurrentWidget(panel.idle)
-            if not self.pin_entry.own_window:
-                panel.hide()
+        if panel.currentWidget() is not self.panel:
+            # The next holder's PIN entry took the panel over: it is theirs now (hiding
+            # the dock here took the keypad away from under their fingers).
+            return
+        panel.setCurrentWidget(panel.idle)
+        if not self.pin_entry.own_window:
+            panel.hide()
         if was:
             self.showing.emit(False)
 

@@ -239,3 +239,22 @@ def test_E2_the_holder_takes_the_card_and_still_rates(counter: Any) -> None:
     assert c.window.holder_dock.width() >= panel.minimumSizeHint().width()
     c.click(panel.level_buttons[RatingLevel.SATISFIED])
     assert rating.status_label.text() == "已评价"
+
+
+def test_E2_an_unanswered_rating_does_not_take_the_next_holder_s_keypad(counter: Any) -> None:
+    """The next holder inserted a card while the last rating was still up; when that rating
+    timed out (未评价) the holder dock was hidden with the new holder's keypad on it."""
+    from PyQt6.QtWidgets import QApplication
+
+    c = counter("CK500103-01")
+    c.card_session("active_default_pin")
+    c.click(c.window.end_button)
+    QApplication.processEvents()
+    c.insert("retired")  # the next holder; the last one never rated
+    keypad = c.ws.pin_entry.keypad
+    assert keypad.active and c.window.holder_dock.isVisible()
+    c.window.rating._timed_out()  # the rating's time is up
+    QApplication.processEvents()
+    assert keypad.active and c.window.holder_dock.isVisible() and keypad.isVisible()
+    c.type_pin("123456")
+    assert c.window.holder.session is not None
