@@ -73,6 +73,8 @@ class HolderKeypad(QWidget):
         self.message_label = QLabel()
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message_label.setStyleSheet("color: #b00020;")
+        # A refusal is read whole by the holder (one line was cut at both ends of the dock).
+        self.message_label.setWordWrap(True)
 
         self.digit_buttons: list[QPushButton] = []
         for _ in range(10):

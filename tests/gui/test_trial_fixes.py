@@ -428,3 +428,23 @@ def test_E2_ending_a_pin_entry_leaves_the_rating_on_the_holder_panel(qtbot: Any)
     pins.ask(PinRequest("查询个人信息", "请输入社保卡密码", 3), lambda pin: None)
     pins.cancel()  # a PIN entry still goes away with its page
     assert not pins.panel.isVisible()
+
+
+def test_P7_the_weak_pin_message_is_whole_on_the_holder_keypad(qtbot: Any) -> None:
+    """111111 typed as a new PIN: the holder read "于简单（不能为…请重新输入" — the message
+    ran past both edges of the keypad instead of wrapping."""
+    from counter_app.ui.keypad import HolderKeypad
+    from counter_app.ui.workflows.steps import WEAK_NEW_PIN
+
+    pad = HolderKeypad()
+    qtbot.addWidget(pad)
+    pad.resize(360, 700)
+    pad.show()
+    qtbot.waitExposed(pad)
+    pad.show_message(WEAK_NEW_PIN)
+    qtbot.wait(10)
+    from counter_app.ui.main_window import KEYPAD_DOCK_MAX_WIDTH
+
+    label = pad.message_label
+    assert pad.minimumSizeHint().width() <= KEYPAD_DOCK_MAX_WIDTH  # fits its dock
+    assert label.height() >= label.heightForWidth(label.width())
