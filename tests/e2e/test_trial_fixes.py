@@ -258,3 +258,22 @@ def test_E2_an_unanswered_rating_does_not_take_the_next_holder_s_keypad(counter:
     assert keypad.active and c.window.holder_dock.isVisible() and keypad.isVisible()
     c.type_pin("123456")
     assert c.window.holder.session is not None
+
+
+def test_P7_the_weak_pin_refusal_is_gone_once_the_reset_succeeds(counter: Any) -> None:
+    """李秀英 typed 111111 first, then 802413 twice: 卡密码已重置 stood under the red
+    "新密码过于简单…请重新输入新密码" of the first try."""
+    c = counter("CK500103-01")
+    holder = fixed_holder("active_changed_pin")
+    c.card_session("active_changed_pin")
+    d = c.start(Action.RESET_PIN)
+    type_number(c.qtbot, d.id_step.fields.number, holder.ssn)
+    c.next(d)
+    c.approve(d, "CK500103-03")
+    c.next(d)
+    c.type_pin("111111")
+    assert "过于简单" in d.banner.text()
+    c.type_pin("802413")
+    c.type_pin("802413")
+    assert "已重置" in d.result_label.text(), d.banner.text()
+    assert not d.banner.isVisible() and d.banner.text() == ""

@@ -159,6 +159,9 @@ class WorkflowDialog(QDialog):
         grow_to_fit(self)  # a wrapped reason is shown whole, never cut off
 
     def show_result(self, text: str) -> None:
+        # The work is done: an earlier step's refusal ("新密码过于简单…", then typed again)
+        # no longer applies and stood in red above "卡密码已重置".
+        self.error("")
         self.result_label.setText(text)
         self.stack.setCurrentWidget(self.result_page)
         self._buttons()
