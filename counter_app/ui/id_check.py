@@ -92,6 +92,11 @@ class IdCheckDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if ok is not None:
             ok.setDefault(True)  # Enter is 确定 wherever the focus is (not 读取身份证 again)
+        edit = self.reason_box.lineEdit()
+        if edit is not None:
+            # An editable list keeps Enter to itself under X11 (the dialog's default
+            # button never saw the first one after a chip read): it confirms here too.
+            edit.returnPressed.connect(self.check)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         follow_content(form)  # the photo row shown later pushes the dialog taller
@@ -110,6 +115,8 @@ class IdCheckDialog(QDialog):
         self.number.setText(number)
 
     def check(self) -> None:
+        if self.result_value is not None or not self.buttons.isEnabled():
+            return  # one Enter, one check (the list's own Enter and 确定 can both fire)
         problem = number_problem(self.chip.full_number())
         if problem:
             self.say(problem)
