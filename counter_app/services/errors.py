@@ -87,15 +87,26 @@ class WrongDistrict(ServiceError):
 
 
 class WrongCard(ServiceError):
-    """RULES U5: the card presented is not the card reported lost."""
+    """RULES U5: the card presented is not the card reported lost (the default message);
+    for a password service (P2–P6) the card in the reader is not the holder's card in use
+    (:data:`NOT_THE_HOLDERS_CARD`)."""
 
     reason = "wrong_card"
     message = "读卡器中的卡不是挂失的那张卡。请插入挂失的原卡。"
 
 
+#: ``WrongCard``'s message for a password change, reset or unblock.
+NOT_THE_HOLDERS_CARD = (
+    "读卡器中的卡不是该参保人在用的社保卡。请取出此卡，插入持卡人本人在用的社保卡后重试。"
+)
+
+
 class CardNotActive(ServiceError):
     reason = "card_not_active"
-    message = "该卡当前状态不能办理此业务。"
+    message = (
+        "该卡当前状态不能办理此业务（可能已挂失、已补卡或已注销）。"
+        "请在持卡人概况中查看卡状态后按相应业务办理。"
+    )
 
 
 class WeakPin(ServiceError):
@@ -121,7 +132,7 @@ class IdNumberRequired(ServiceError):
 
 class ApprovalRequired(ServiceError):
     reason = "approval_required"
-    message = "此项业务须由本机构主管当场复核批准。请请主管输入工号和密码。"
+    message = "此项业务须由本机构主管当场复核批准。请主管输入工号和密码。"
 
 
 class ApprovalInvalid(ServiceError):

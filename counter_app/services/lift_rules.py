@@ -32,6 +32,7 @@ from counter_app.services.loss_records import report_in_force
 from counter_app.services.permissions import Action, OfficeKind
 from counter_app.validation.regions import district_name
 from forms import data as fd
+from forms.masking import mask_card_number
 from reader.identity import APP_BLOCKED, CardIdentity
 
 
@@ -138,7 +139,7 @@ def _card_lines(
         "U5",
         "原卡核验",
         same_card,
-        f"芯片读取的卡号 {identity.card_number} 与挂失记录一致"
+        f"芯片读取的卡号 {mask_card_number(identity.card_number)} 与挂失记录一致"
         if same_card
         else "读卡器中的卡不是本系统登记的挂失卡（卡识别码或卡号不符）",
         WrongCard(),

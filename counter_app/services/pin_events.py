@@ -33,6 +33,7 @@ from counter_app.models.security import Outcome, PasswordEvent, PasswordEventKin
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
+    NOT_THE_HOLDERS_CARD,
     CardNotActive,
     CardNotFound,
     ConcurrentChange,
@@ -179,7 +180,7 @@ def same_card(identity: CardIdentity, card: Subject | Card) -> CardIdentity:
         identity.card_id_code.upper() != card.card_id_code.upper()
         or identity.card_number != card.card_number
     ):
-        raise WrongCard()
+        raise WrongCard(NOT_THE_HOLDERS_CARD)
     return identity
 
 

@@ -293,6 +293,26 @@ def test_P5_reset_checks_id_then_reloads_without_old_pin(world: World) -> None:
     assert profile["pin"] == "258036" and profile["pin_tries_left"] == 3
 
 
+def test_P5_reset_with_another_holders_card_says_which_card_to_insert(world: World) -> None:
+    """The session is 007's; 006's card is in the reader: refused, 006's card untouched, and
+    the clerk is told to insert the holder's own card (not the lift's "挂失的那张卡")."""
+    other, transport = world.insert_card("h006", pin="975310")
+    session = id_session(world, "h007")
+    with pytest.raises(WrongCard) as refused:
+        pin_reset.reset_pin(
+            world.ctx,
+            world.actors["yb103"],
+            session,
+            world.client(transport),
+            doc(world, "h007"),
+            pin("258036"),
+            pin("258036"),
+            None,
+        )
+    assert "本人在用的社保卡" in str(refused.value) and "挂失" not in str(refused.value)
+    assert other.to_profile()["pin"] == "975310"
+
+
 def test_P5_reset_needs_a_supervisor_approval_used_once(world: World) -> None:
     ctx = world.context(four_eyes=True)
     card, transport = world.insert_card("h007", pin="975310")
@@ -669,6 +689,10 @@ def test_U4_no_lift_after_replacement(world: World) -> None:
     )
     assert not checklist.ok
     assert [ln.rule for ln in checklist.lines if ln.passed is False] == ["U4"]
+    # The checklist masks the card number as every screen does (first and last four).
+    number = world.holders["h006"].card_number
+    (u5,) = [ln for ln in checklist.lines if ln.label == "原卡核验"]
+    assert number not in u5.reason and number[-4:] in u5.reason
 
 
 def test_U5_card_read_must_be_the_card_reported(world: World) -> None:
