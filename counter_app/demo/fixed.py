@@ -67,15 +67,27 @@ def write_fixed_holders(ctx: Context) -> None:
 
 def _fixed_card(ctx: Context, p: Person, h: DemoHolder) -> None:
     issue = _ISSUE.get(h.key, dt.date(2019, 6, 1))
-    card = write_card(ctx, p, h.card_state, issue, chip=(h.pin, h.pin_tries_left, h.app_state))
+    # When the card entered its state: the loss report or replacement below.
+    changed = {
+        "phone_lost": ctx.ago(3),
+        "phone_lost_lapsing": ctx.ago(ctx.phone_validity_days - 1),
+    }.get(h.key) or {"lost": ctx.ago(10), "replacement_applied": ctx.ago(5)}.get(h.card_state)
+    card = write_card(
+        ctx,
+        p,
+        h.card_state,
+        issue,
+        chip=(h.pin, h.pin_tries_left, h.app_state),
+        changed_at=changed,
+    )
     assert card == p.id, "fixed holders must be written first (card id = holder id)"
     desk = ctx.subcenters[p.household]
-    if h.key == "phone_lost":
-        phone_report(ctx, p, card, ctx.ago(3))
-    elif h.key == "phone_lost_lapsing":
-        phone_report(ctx, p, card, ctx.ago(ctx.phone_validity_days - 1))
+    if h.key in ("phone_lost", "phone_lost_lapsing"):
+        assert changed is not None
+        phone_report(ctx, p, card, changed)
     elif h.card_state == "lost":
-        written_report(ctx, p, card, ctx.ago(10), state="confirmed", desk=desk)
+        assert changed is not None
+        written_report(ctx, p, card, changed, state="confirmed", desk=desk)
     elif h.card_state == "replacement_applied":
         at = ctx.ago(5)
         report = written_report(

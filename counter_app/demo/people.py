@@ -171,8 +171,10 @@ def write_card(
     *,
     replaces: int | None = None,
     chip: tuple[str, int, str] | None = None,
+    changed_at: dt.datetime | None = None,
 ) -> int:
-    """One card of ``p`` in ``state``; its chip state is kept for the profiles."""
+    """One card of ``p`` in ``state``; its chip state is kept for the profiles.
+    ``changed_at``: when it entered ``state`` (the loss or replacement that put it there)."""
     card_id = ctx.next_id("cards")
     # Ten years of validity (an issue on 29 February counts from 28 February).
     start = issue if (issue.month, issue.day) != (2, 29) else issue.replace(day=28)
@@ -180,7 +182,8 @@ def write_card(
     spec = "3.00" if issue.year >= 2018 else "2.00"
     desk = ctx.subcenters[p.household]
     changed = ts_text(
-        ctx.now if state != "active" else dt.datetime.combine(issue, dt.time(2), dt.UTC)
+        changed_at
+        or (ctx.now if state != "active" else dt.datetime.combine(issue, dt.time(2), dt.UTC))
     )
     ctx.writer.add(
         "cards",
@@ -243,27 +246,30 @@ def write_cards(ctx: Context, p: Person) -> None:
         write_card(ctx, p, "cancelled", issue)
         return
     r = rng.random()
+    # Random draws keep their order (the demo stays the same for a seed); each card is
+    # written with the time its loss or replacement changed its state.
     if r < 0.02:
-        card = write_card(
-            ctx, p, "phone_reported_lost", issue, chip=random_chip(ctx, "phone_reported_lost")
-        )
+        chip = random_chip(ctx, "phone_reported_lost")
         lapsing = rng.random() < 0.25
         span = ctx.phone_validity_days
         days = rng.uniform(span - 2, span - 0.05) if lapsing else rng.uniform(0.05, span - 2)
+        card = write_card(ctx, p, "phone_reported_lost", issue, chip=chip, changed_at=ctx.ago(days))
         phone_report(ctx, p, card, ctx.ago(days))
     elif r < 0.045:
-        card = write_card(ctx, p, "lost", issue, chip=random_chip(ctx, "lost"))
-        written_report(ctx, p, card, ctx.ago(rng.uniform(1, 300)), state="confirmed")
+        chip = random_chip(ctx, "lost")
+        at = ctx.ago(rng.uniform(1, 300))
+        card = write_card(ctx, p, "lost", issue, chip=chip, changed_at=at)
+        written_report(ctx, p, card, at, state="confirmed")
     elif r < 0.055:
-        card = write_card(ctx, p, "replacement_applied", issue)
         at = ctx.ago(rng.uniform(1, 20))
+        card = write_card(ctx, p, "replacement_applied", issue, changed_at=at)
         report = written_report(
             ctx, p, card, at - dt.timedelta(hours=1), state="replaced", closed_at=at
         )
         replacement(ctx, p, card, report, at, new_card=None)
     elif r < 0.07:
-        old = write_card(ctx, p, "cancelled", issue)
         at = ctx.ago(rng.uniform(30, 900))
+        old = write_card(ctx, p, "cancelled", issue, changed_at=at)
         report = written_report(
             ctx, p, old, at - dt.timedelta(hours=1), state="replaced", closed_at=at
         )

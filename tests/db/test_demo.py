@@ -149,6 +149,22 @@ def test_every_active_loss_report_matches_its_card_state(demo: Demo) -> None:
         assert (card_state, kind) in {("phone_reported_lost", "temporary"), ("lost", "written")}
 
 
+def test_a_lost_card_changed_state_when_it_was_reported(demo: Demo) -> None:
+    """The card's 状态变更时间 is its active loss report's time (张伟: reported three days
+    ago by phone, not at the demo's "now")."""
+    rows = demo.rows(
+        "SELECT c.state_changed_at, r.reported_at FROM loss_reports r JOIN cards c ON c.id = "
+        "r.card_id WHERE r.state IN ('open', 'confirmed')"
+    )
+    assert rows
+
+    def parsed(value: object) -> dt.datetime:
+        at = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+        return at.replace(tzinfo=at.tzinfo or dt.UTC)
+
+    assert [parsed(a) for a, _ in rows] == [parsed(b) for _, b in rows]
+
+
 def test_form_serial_counters_cover_every_form(demo: Demo) -> None:
     counters = dict(
         ((o, y), n)
