@@ -516,6 +516,14 @@ def main(argv: list[str] | None = None) -> int:
         default=10000,
         help="demo holders filled first, for realistic table sizes",
     )
+    parser.add_argument(
+        "--fill-audit",
+        type=int,
+        default=0,
+        metavar="N",
+        help="first append N valid audit events over 3,000 history chains (a city's trail; "
+        "scripts/load_history.py), sealed",
+    )
     parser.add_argument("--seal-every", type=float, default=1.0)
     parser.add_argument(
         "--focus",
@@ -576,9 +584,21 @@ def main(argv: list[str] | None = None) -> int:
             fill_demo(engine, holders=args.fill, seed=1, as_of=dt.date.today())
             engine.dispose()
         plan = seed(url, max(counts), args.holders_per_worker)
+        history: dict[str, Any] | None = None
+        trail = ""
+        if args.fill_audit:
+            from load_history import fill_audit
+
+            history = fill_audit(url, conninfo, args.fill_audit, seed=args.seed)
+            trail = (
+                f", audit trail filled: {history['events']:,} events in "
+                f"{history['chains']:,} chains in {history['seconds']} s, audit_events "
+                f"{history['audit_events_bytes'] / 2**20:,.0f} MiB"
+            )
         print(
             f"set-up: {time.perf_counter() - started:.1f} s ({args.fill} demo holders, "
-            f"{max(counts)} workstations x {args.holders_per_worker} holders, 39 offices)",
+            f"{max(counts)} workstations x {args.holders_per_worker} holders, 39 offices"
+            f"{trail})",
             flush=True,
         )
         remote = None
@@ -615,6 +635,7 @@ def main(argv: list[str] | None = None) -> int:
             "checks": checks(url),
             "machine": {"cpus": os.cpu_count(), "load_avg": os.getloadavg()},
             "params": {k: str(v) for k, v in vars(args).items()},
+            "history": history,
         }
         print(json.dumps(result["checks"], ensure_ascii=False), flush=True)
         if args.json:
