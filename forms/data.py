@@ -64,6 +64,11 @@ class Staff:
     name: str
     staff_number: str
 
+    @property
+    def signed(self) -> str:
+        """As a form names a member of staff: staff number, then name."""
+        return f"{self.staff_number} {self.name}"
+
 
 @dataclass(frozen=True)
 class Holder:
@@ -149,6 +154,9 @@ class LiftForm:
     loss_report: LossReportRef
     id_document: IdDocument
     reason: str = "持卡人已找回原卡"
+    #: 复核人: the supervisor whose four-eyes approval was spent on this lift (RULES S1–S3);
+    #: None when none was (four-eyes off, and forms stored before this field).
+    reviewer: Staff | None = None
 
 
 class PinAction(StrEnum):
@@ -166,6 +174,9 @@ class PinReceipt:
     action: PinAction
     id_document: IdDocument
     retry_limit: int = 3
+    #: 复核人: the supervisor whose four-eyes approval was spent on this reset or unblock
+    #: (RULES S1–S3); None when none was (four-eyes off, and receipts stored before).
+    reviewer: Staff | None = None
 
     @property
     def kind(self) -> FormKind:

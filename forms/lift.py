@@ -13,6 +13,7 @@ from forms.document import (
 )
 from forms.fonts import FontSet
 from forms.layout import Field, Sheet, mm
+from forms.reviewer import reviewer_rows
 
 DECLARATION = (
     "本人声明：本人已找回上述社会保障卡，现持本人有效身份证件及原卡，到所属区县医疗保险分中心"
@@ -62,6 +63,7 @@ def _draw_body(form: LiftForm) -> DrawBody:
                         "原卡核验", "原卡芯片读取的卡号与挂失记录一致；持卡人本人输入卡密码验证通过"
                     )
                 ],
+                *reviewer_rows(form.reviewer),
             ],
         )
         y = sheet.boxed_paragraph(y - 2 * mm, "持卡人声明", DECLARATION)

@@ -17,6 +17,7 @@ from forms.document import (
 )
 from forms.fonts import FontSet
 from forms.layout import Field, Sheet, mm
+from forms.reviewer import reviewer_rows
 
 _WHAT = {
     PinAction.RESET: "密码重置（持卡人忘记密码，经核验身份后由本人设置新密码）",
@@ -60,6 +61,7 @@ def _draw_body(form: PinReceipt) -> DrawBody:
                         f"（允许连续输错 {form.retry_limit} 次）。",
                     )
                 ],
+                *reviewer_rows(form.reviewer),
             ],
         )
         y = sheet.boxed_paragraph(y - 2 * mm, "温馨提示", NOTICE)

@@ -43,6 +43,7 @@ class AuditAction(StrEnum):
     STAFF_LIST = "staff.list"
     APPROVAL_GRANTED = "approval.granted"
     APPROVAL_REJECTED = "approval.rejected"
+    APPROVAL_SPENT = "approval.spent"
     # Cases, ratings and follow-ups (``counter_app.services.cases.CaseAudit``, RULES E1–E3).
     CASE_OPEN = "case.open"
     CASE_CLOSE = "case.close"
@@ -93,6 +94,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.STAFF_LIST: "查看工作人员列表",
     AuditAction.APPROVAL_GRANTED: "主管复核通过",
     AuditAction.APPROVAL_REJECTED: "主管复核未通过",
+    AuditAction.APPROVAL_SPENT: "主管复核用于办理",
     AuditAction.CASE_OPEN: "办件开始",
     AuditAction.CASE_CLOSE: "办件办结",
     AuditAction.CASE_QUEUE_TICKET: "登记排队号",

@@ -2,10 +2,11 @@
 
 :func:`write_lift` runs inside a counter submission (``lifting.complete_lift`` →
 ``submission.submit``): the checklist (``lift_rules``) again under the card's lock, the
-supervisor's approval consumed (four-eyes), the loss report closed as lifted and the card
-active again (``loss_records.close_report``), the 解除挂失登记表 issued with its serial, the
-submission remembered and audited (``submission.record_done``). :func:`stored_lift`
-answers a resubmission with what was written.
+supervisor's approval consumed (four-eyes; its approver is the form's 复核人), the loss
+report closed as lifted and the card active again (``loss_records.close_report``), the
+解除挂失登记表 issued with its serial, the submission remembered and audited
+(``submission.record_done``). :func:`stored_lift` answers a resubmission with what was
+written.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from counter_app.models.forms import FormDocument
 from counter_app.models.holder import Holder
 from counter_app.models.loss import LossKind, LossReport, LossState
 from counter_app.models.security import IdempotencyKey
-from counter_app.services import approvals, registered_forms
+from counter_app.services import approvals, registered_forms, reviewers
 from counter_app.services.concurrency import (
     begin_writer,
     lock_card,
@@ -136,6 +137,8 @@ def write_lift(
         actor=actor,
         now=now,
     )
+    # 复核人 on the form: the approver named by the approval row just spent (S1–S3).
+    reviewer = reviewers.reviewer_of(session, approval_id)
     close_report(
         session, report, card_to=CardState.ACTIVE, report_to=LossState.LIFTED, actor=actor, now=now
     )
@@ -152,6 +155,7 @@ def write_lift(
             card_number=card.card_number,
             loss_report=reported,
             id_document=id_document,
+            reviewer=reviewer,
         )
 
     doc, form = issue_counter_form(

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from counter_app.models.holder import Holder
-from counter_app.services import registered_forms
+from counter_app.services import registered_forms, reviewers
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import CardNotFound
 from counter_app.services.idcheck import IdDocumentLike
@@ -28,9 +28,12 @@ def receipt_issuer(
     subject: Subject,
     document: IdDocumentLike,
     action: fd.PinAction,
+    event_id: int | None = None,
 ) -> ReceiptIssuer:
     """The 密码重置/解锁回执 of ``subject``'s card, issued as a registered form
-    (``submission.issue_counter_form``)."""
+    (``submission.issue_counter_form``). With the password event ``event_id`` the receipt
+    names its 复核人: the supervisor whose approval the rule step spent on that event
+    (``reviewers.reviewer_of_event``, from the database; none when none was spent)."""
     reset = action is fd.PinAction.RESET
     kind = registered_forms.KIND_PIN_RESET if reset else registered_forms.KIND_UNBLOCK
 
@@ -40,6 +43,11 @@ def receipt_issuer(
             raise CardNotFound()
         # The receipt names the holder; contact details are not on it.
         on_receipt = dataclasses.replace(registered_forms.form_holder(holder), phone="", address="")
+        reviewer = (
+            None
+            if event_id is None
+            else reviewers.reviewer_of_event(session, actor, event_id, subject.card_id)
+        )
 
         def build(header: fd.FormHeader, id_document: fd.IdDocument) -> fd.PinReceipt:
             return fd.PinReceipt(
@@ -49,6 +57,7 @@ def receipt_issuer(
                 action=action,
                 id_document=id_document,
                 retry_limit=ctx.settings.pin_retry_limit,
+                reviewer=reviewer,
             )
 
         row, form = issue_counter_form(

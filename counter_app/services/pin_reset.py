@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from counter_app.models.security import PasswordEventKind
-from counter_app.services import approvals, registered_forms
+from counter_app.services import approvals, registered_forms, reviewers
 from counter_app.services.card_keys import keyed_client
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details
@@ -117,6 +117,7 @@ def _prepare_keyed(
     then — four-eyes — the supervisor's ``approval`` of ``digest`` spent in its own
     transaction before the card is touched (``approval_required``: refused without one)."""
     permission = _PERMISSION[kind]
+    spent: list[int] = []
 
     def checks(subject: Subject) -> CardIdentity:
         check_id(ctx, permission, subject, document)
@@ -125,7 +126,7 @@ def _prepare_keyed(
         identity = same_card(read_card(), subject)
         if approval is not None or approval_required:
             with ctx.uow() as uow:
-                approvals.consume(
+                approval_id = approvals.consume(
                     uow.session,
                     approval,
                     required=approval_required,
@@ -134,9 +135,16 @@ def _prepare_keyed(
                     now=ctx.now(),
                 )
                 uow.commit()
+            if approval_id is not None:
+                spent.append(approval_id)
         return identity
 
-    return allow_card_step(ctx, actor, session, permission, kind, checks, receipt=True)
+    allowed = allow_card_step(ctx, actor, session, permission, kind, checks, receipt=True)
+    for approval_id in spent:  # the receipt's 复核人 (``pin_receipts``)
+        reviewers.record_spent_on_event(
+            ctx, actor, approval_id, allowed.event_id, allowed.subject.card_id
+        )
+    return allowed
 
 
 def _record(
@@ -154,7 +162,9 @@ def _record(
         actor,
         allowed.event_id,
         report,
-        receipt=receipt_issuer(ctx, actor, allowed.subject, document, action),
+        receipt=receipt_issuer(
+            ctx, actor, allowed.subject, document, action, event_id=allowed.event_id
+        ),
         details=id_check_details(document),
     )
 
