@@ -19,6 +19,11 @@ a trail of realistic size:
 
 Rows are computed in Python and loaded with one ``COPY`` (psycopg), then ``ANALYZE``. No
 ORM: a million events take about a minute of Python hashing on a slow core.
+
+``python scripts/load_history.py --probe N`` times, on a throwaway database, the look-ups of
+the database's state-change checks (revision 0008: "an event of this card / a staff event
+in this transaction?") before and after filling N events — what a run of ``scripts/load``
+cannot show, since its clerks change no staff account.
 """
 
 from __future__ import annotations
@@ -247,3 +252,97 @@ def fill_audit(
         "audit_events_bytes": int(row[0]),
         "audit_events_rows": int(row[1]),
     }
+
+
+# ------------------------------------------------ probe: the state-change checks on a full trail
+
+#: The look-ups of revision 0008's deferred checks (migrations/versions/0008_server_role.py):
+#: is there a staff event, or an event of this card, written in this transaction?
+_XID = "(pg_catalog.pg_current_xact_id()::text::bigint %% 4294967296)::text"
+CHECKS = {
+    "staff": "SELECT 1 FROM audit_events e WHERE e.action LIKE 'staff.%%' "
+    f"AND e.xmin::text = {_XID}",
+    "card": f"SELECT 1 FROM audit_events e WHERE e.card_id = %s AND e.xmin::text = {_XID}",
+}
+
+
+def probe_checks(conninfo: str, card_id: int, repeat: int = 20) -> dict[str, Any]:
+    """Median ms of each check's look-up with this transaction's own event present (a
+    ``staff.password_change`` of the card's holder, rolled back), the rows it reads, and
+    the plan's buffers."""
+    import psycopg
+
+    out: dict[str, Any] = {}
+    with psycopg.connect(conninfo) as conn:
+        staff_id = conn.execute("SELECT min(id) FROM staff").fetchone()
+        for name, sql in CHECKS.items():
+            params = (card_id,) if name == "card" else ()
+            times = []
+            for _ in range(repeat):
+                conn.execute(
+                    "INSERT INTO audit_events (chain, chain_seq, at, staff_id, action, card_id, "
+                    "outcome, prev_hash, hash) VALUES ('probe', 1, now(), %s, "
+                    "'staff.password_change', %s, 'success', 'x', md5(random()::text))",
+                    (staff_id[0] if staff_id else None, card_id),
+                )
+                t0 = time.perf_counter()
+                conn.execute(f"SELECT EXISTS ({sql})", params).fetchone()
+                times.append((time.perf_counter() - t0) * 1000)
+                conn.rollback()
+            plan = [r[0] for r in conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)]
+            conn.rollback()
+            out[name] = {
+                "median_ms": round(sorted(times)[len(times) // 2], 3),
+                "plan": [p.strip() for p in plan if "Removed" in p or "Buffers" in p][:2],
+            }
+        staff_events = conn.execute(
+            "SELECT count(*) FROM audit_events WHERE action LIKE 'staff.%'"
+        ).fetchone()
+        card_events = conn.execute(
+            "SELECT count(*) FROM audit_events WHERE card_id = %s", (card_id,)
+        ).fetchone()
+    out["staff_events"] = staff_events[0] if staff_events else 0
+    out["card_events"] = card_events[0] if card_events else 0
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python scripts/load_history.py --probe N``: the state-change checks' look-ups on a
+    throwaway database (10,000 demo holders, 20 load workstations), before and after
+    :func:`fill_audit` of N events. A benchmark, not a test."""
+    import argparse
+    import json
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    from load_seed import seed as seed_load
+
+    from counter_app import db
+    from counter_app.demo import fill_demo
+    from tests.pgserver import start_postgres
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--probe", type=int, default=1_000_000, metavar="N")
+    args = parser.parse_args(argv)
+    server = start_postgres()
+    try:
+        url = server.create_database()
+        conninfo = server.conninfo(url.split("@/", 1)[1].split("?", 1)[0])
+        db.upgrade(url)
+        engine = db.create_engine_for(url)
+        fill_demo(engine, holders=10_000, seed=1, as_of=dt.date.today())
+        engine.dispose()
+        card = seed_load(url, 20, 150)["workers"][0]["holders"][0]["card_id"]
+        before = probe_checks(conninfo, card)
+        filled = fill_audit(url, conninfo, args.probe)
+        after = probe_checks(conninfo, card)
+        print(json.dumps({"before": before, "fill": filled, "after": after}, indent=1))
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -30,6 +30,10 @@ status). For every ``--latency-ms`` value and every ``--workers`` count N:
    scripts/load_focus.py) — the figures the mix's single ratio cannot give. Written loss
    reports use up the workers' cards: give ``--holders-per-worker`` enough (120 at 1 worker).
 
+7. ``--fill-audit N``: before the runs, N valid audit events over 3,000 history chains
+   (``HIST-0001`` …), sealed — a city's trail instead of a young one, so that a cost that
+   grows with history shows (scripts/load_history.py; ``"history"`` in the JSON).
+
 Afterwards: duplicate active loss reports, duplicate or missing form serials per office and
 year, and ``audit verify`` (after a last seal). JSON (``--json FILE``)::
 
