@@ -65,7 +65,7 @@ class AuditEvent(Base):
         # What the PostgreSQL state-change checks (revision 0008) look up at commit: this
         # card's events, and the staff events — by index, not by reading the whole trail
         # (revision 0010).
-        Index("ix_audit_events_card_id", "card_id"),
+        Index("ix_audit_events_card_id", "card_id", "seq"),
         Index(
             "ix_audit_events_staff_actions",
             "seq",
