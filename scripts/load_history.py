@@ -256,13 +256,15 @@ def fill_audit(
 
 # ------------------------------------------------ probe: the state-change checks on a full trail
 
-#: The look-ups of revision 0008's deferred checks (migrations/versions/0008_server_role.py):
-#: is there a staff event, or an event of this card, written in this transaction?
+#: The look-ups of the deferred state-change checks (revision 0008, newest first since
+#: revision 0010): is there a staff event, or an event of this card, written in this
+#: transaction?
 _XID = "(pg_catalog.pg_current_xact_id()::text::bigint %% 4294967296)::text"
 CHECKS = {
     "staff": "SELECT 1 FROM audit_events e WHERE e.action LIKE 'staff.%%' "
-    f"AND e.xmin::text = {_XID}",
-    "card": f"SELECT 1 FROM audit_events e WHERE e.card_id = %s AND e.xmin::text = {_XID}",
+    f"AND e.xmin::text = {_XID} ORDER BY e.seq DESC LIMIT 1",
+    "card": f"SELECT 1 FROM audit_events e WHERE e.card_id = %s AND e.xmin::text = {_XID} "
+    "ORDER BY e.seq DESC LIMIT 1",
 }
 
 
@@ -286,7 +288,7 @@ def probe_checks(conninfo: str, card_id: int, repeat: int = 20) -> dict[str, Any
                     (staff_id[0] if staff_id else None, card_id),
                 )
                 t0 = time.perf_counter()
-                conn.execute(f"SELECT EXISTS ({sql})", params).fetchone()
+                assert conn.execute(sql, params).fetchone() is not None
                 times.append((time.perf_counter() - t0) * 1000)
                 conn.rollback()
             plan = [r[0] for r in conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)]
