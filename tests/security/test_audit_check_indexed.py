@@ -41,8 +41,8 @@ def filled(pg_head_url: str) -> str:
             conn.execute(
                 text(
                     "INSERT INTO audit_events (chain, chain_seq, at, action, card_id, outcome,"
-                    " prev_hash, hash) SELECT CAST(:chain AS text), g, now(), CAST(:action AS text),"
-                    " CAST(:card AS integer), 'success',"
+                    " prev_hash, hash) SELECT CAST(:chain AS text), g, now(),"
+                    " CAST(:action AS text), CAST(:card AS integer), 'success',"
                     " repeat('0', 64), md5(CAST(:chain AS text) || g::text)"
                     " || md5(CAST(:chain AS text) || (g + 1)::text)"
                     " FROM generate_series(1, :n) AS g"
