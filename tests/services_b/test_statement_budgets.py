@@ -1,0 +1,66 @@
+"""Statement budgets of the write path (docs/SCALING.md §0.2 "One transaction per clerk
+action"; docs/BENCHMARKS.md "City load with focus phases"): a written loss report (RULES
+L3) is one transaction of at most 19 statements that reads the holder and the card once
+each — a compare-and-set leaves the loaded rows as a reload would instead of expiring the
+whole session — and a session's end (Q1/Q7, E1) reads the access summary once. Counts,
+not times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from counter_app.services import sessions, written_reports
+from tests.services_b.conftest import World
+from tests.services_b.test_rules import details, id_session
+
+WRITTEN_LOSS_BUDGET = 19
+SESSION_END_BUDGET = 10
+
+
+@contextmanager
+def _statements(world: World) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def on_sql(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith("BEGIN"):  # SQLite's own BEGIN
+            seen.append(" ".join(statement.split()))
+
+    event.listen(world.engine, "before_cursor_execute", on_sql)
+    try:
+        yield seen
+    finally:
+        event.remove(world.engine, "before_cursor_execute", on_sql)
+
+
+def _reads_of(seen: list[str], table: str) -> int:
+    return sum(1 for s in seen if s.upper().startswith("SELECT") and f"FROM {table}" in s)
+
+
+def test_L3_written_loss_report_within_its_statement_budget(
+    world_on_each_backend: World,
+) -> None:
+    world = world_on_each_backend
+    h = world.holders["h004"]
+    id_session(world, "h004")  # the workstation's audit chain exists (its first use adds 3)
+    with _statements(world) as seen:
+        result = written_reports.register_written_loss(
+            world.ctx, world.actors["yb103"], h.holder_id, details(world, "h004"), "budget-0001"
+        )
+    assert result.serial and not result.already_done
+    assert len(seen) <= WRITTEN_LOSS_BUDGET, "\n".join(seen)
+    assert _reads_of(seen, "holders") == 1, "\n".join(seen)
+    assert _reads_of(seen, "form_documents") == 0, "\n".join(seen)
+
+
+def test_Q7_session_end_reads_the_access_summary_once(world_on_each_backend: World) -> None:
+    world = world_on_each_backend
+    session = id_session(world, "h005")
+    with _statements(world) as seen:
+        summary = sessions.end_session(world.ctx, world.actors["yb103"], session)
+    assert summary.session_id == session.session_id
+    assert len(seen) <= SESSION_END_BUDGET, "\n".join(seen)
+    assert _reads_of(seen, "audit_events") == 1, "\n".join(seen)
