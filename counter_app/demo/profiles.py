@@ -191,3 +191,16 @@ def fixed_idcard_profiles(engine: Engine, as_of: dt.date) -> dict[str, dict[str,
             for row in conn.execute(query, {"numbers": numbers}).mappings()
         }
     return {n: found[n] for n in numbers if n in found}
+
+
+def todays_idcard_profiles(url: str) -> dict[str, dict[str, Any]]:
+    """:func:`fixed_idcard_profiles` of the demo database at ``url``, valid as of today
+    (Asia/Shanghai) — what the demo's ID card reader is given when the clerk places a card."""
+    from counter_app.db import create_engine_for
+    from counter_app.services.idcheck import shanghai_today
+
+    engine = create_engine_for(url)
+    try:
+        return fixed_idcard_profiles(engine, shanghai_today(dt.datetime.now(dt.UTC)))
+    finally:
+        engine.dispose()

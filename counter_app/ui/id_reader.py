@@ -16,7 +16,6 @@ No Qt here: the screen part is ``id_chip.py``.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -192,14 +191,8 @@ def build_id_station(settings: Any, demo: bool) -> IdCardStation:
     url = settings.database_url()
 
     def profiles() -> dict[str, dict[str, Any]]:
-        from counter_app.db import create_engine_for
-        from counter_app.demo.profiles import fixed_idcard_profiles
-        from counter_app.services.idcheck import shanghai_today
+        from counter_app.demo.profiles import todays_idcard_profiles
 
-        engine = create_engine_for(url)
-        try:
-            return fixed_idcard_profiles(engine, shanghai_today(dt.datetime.now(dt.UTC)))
-        finally:
-            engine.dispose()
+        return todays_idcard_profiles(url)
 
     return IdCardStation(path, decoder, emulator=emulator, demo_profiles=profiles)

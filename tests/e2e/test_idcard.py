@@ -5,7 +5,6 @@ fallback with its reason. The audit says how the document was checked; the recei
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -17,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from counter_app.db import create_engine_for
 from counter_app.demo.accounts import fixed_holder
-from counter_app.demo.profiles import fixed_idcard_profiles
+from counter_app.demo.profiles import todays_idcard_profiles
 from counter_app.models.audit import AuditEvent
 from counter_app.models.card import Card
-from counter_app.services.idcheck import ManualReason, shanghai_today
+from counter_app.services.idcheck import ManualReason
 from counter_app.services.permissions import Action
 from counter_app.ui.id_chip import MANUAL_REASONS
 from forms.masking import mask_id_number
@@ -57,14 +56,7 @@ def demo_id_cards(url: str) -> Any:
     """The fixed demo holders' ID cards, read from the demo database — the people at the
     counter, like the 演示卡 the e2e workstation is given (``load_demo_cards``)."""
 
-    def profiles() -> dict[str, dict[str, Any]]:
-        engine = create_engine_for(url)
-        try:
-            return fixed_idcard_profiles(engine, shanghai_today(dt.datetime.now(dt.UTC)))
-        finally:
-            engine.dispose()
-
-    return profiles
+    return lambda: todays_idcard_profiles(url)
 
 
 def place_id_card(c: Any, key: str) -> None:
