@@ -40,6 +40,7 @@ from counter_app.services.audit_canon import (
     genesis_of,
     normalise_details,
 )
+from counter_app.services.audit_chain import EVENT_COLUMNS
 
 #: (action, weight, needs a card) — one visit is a session, a few views, a session end.
 ACTIONS: tuple[tuple[str, float, bool], ...] = (
@@ -71,23 +72,7 @@ CATEGORIES = (
     "career",
     "all_tabs",
 )
-COLUMNS = (
-    "chain",
-    "chain_seq",
-    "at",
-    "staff_id",
-    "office_id",
-    "workstation",
-    "action",
-    "category",
-    "holder_id",
-    "card_id",
-    "reason",
-    "outcome",
-    "details",
-    "prev_hash",
-    "hash",
-)
+COLUMNS = EVENT_COLUMNS  # the COPY writes the rows in this order
 #: Office hours 08:30–17:30 Asia/Shanghai are 00:30–09:30 UTC.
 _OPEN_UTC = dt.timedelta(minutes=30)
 _DAY_SECONDS = 9 * 3600

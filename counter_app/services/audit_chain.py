@@ -36,6 +36,7 @@ from counter_app.services.audit_canon import (
     genesis_of,
     normalise_details,
 )
+from counter_app.services.precompiled import Precompiled
 
 #: Column widths of ``audit_events`` (models/audit.py); longer text is cut before hashing so
 #: that what is hashed is exactly what PostgreSQL stores.
@@ -46,8 +47,9 @@ SYSTEM_CHAIN = "system"
 _chains: Table = AuditChain.__table__  # type: ignore[assignment]
 _events: Table = AuditEvent.__table__  # type: ignore[assignment]
 
-# Statements built once (compiled forms are cached by SQLAlchemy per dialect).
-_MOVE_SEEN_HEAD = (
+# Statements built once and run on the DB-API cursor (services/precompiled.py): the append
+# runs once per audited action.
+_MOVE_SEEN_HEAD = Precompiled(
     update(_chains)
     .where(
         _chains.c.name == bindparam("c_name"),
@@ -56,17 +58,35 @@ _MOVE_SEEN_HEAD = (
     )
     .values(last_seq=bindparam("c_seq"), last_hash=bindparam("c_hash"))
 )
-_MOVE_LOCKED_HEAD = (
+_MOVE_LOCKED_HEAD = Precompiled(
     update(_chains)
     .where(_chains.c.name == bindparam("c_name"))
     .values(last_seq=bindparam("c_seq"), last_hash=bindparam("c_hash"))
 )
-_LOCK_HEAD = (
+_LOCK_HEAD = Precompiled(
     select(_chains.c.last_seq, _chains.c.last_hash)
     .where(_chains.c.name == bindparam("c_name"))
     .with_for_update()
 )
-_INSERT_EVENT = insert(_events)
+#: The columns an append writes (``seq`` is the database's), in one order for every writer.
+EVENT_COLUMNS = (
+    "chain",
+    "chain_seq",
+    "at",
+    "staff_id",
+    "office_id",
+    "workstation",
+    "action",
+    "category",
+    "holder_id",
+    "card_id",
+    "reason",
+    "outcome",
+    "details",
+    "prev_hash",
+    "hash",
+)
+_INSERT_EVENT = Precompiled(insert(_events).returning(_events.c.seq), column_keys=EVENT_COLUMNS)
 _NEW_CHAIN: dict[str, Insert] = {
     "postgresql": postgresql.insert(_chains).on_conflict_do_nothing(index_elements=["name"]),
     "sqlite": sqlite.insert(_chains).on_conflict_do_nothing(index_elements=["name"]),
@@ -112,13 +132,14 @@ def _database_key(session: Session) -> str:
 
 def _next_position(session: Session, chain: str) -> tuple[int, str]:
     """Lock the chain head (creating the chain on first use) and return it."""
-    row = session.execute(_LOCK_HEAD, {"c_name": chain}).first()
+    row = _LOCK_HEAD.first(session, {"c_name": chain})
     if row is None:
         dialect = session.get_bind().dialect.name
         session.execute(
             _NEW_CHAIN[dialect], {"name": chain, "last_seq": 0, "last_hash": genesis_of(chain)}
         )
-        row = session.execute(_LOCK_HEAD, {"c_name": chain}).one()
+        row = _LOCK_HEAD.first(session, {"c_name": chain})
+        assert row is not None  # created or found by the INSERT above, locked
     return int(row.last_seq), str(row.last_hash)
 
 
@@ -166,35 +187,28 @@ def append(
         content = event_content(seq=position, prev_hash=last_hash, **row)
         return position, chain_hash(last_hash, content)
 
-    # Core statements on the session's connection: the same transaction, without the
-    # ORM's per-statement set-up (the append runs once per audited action).
-    conn = session.connection()
     moved = False
     if seen is not None:
         position, hash_ = build(*seen)
-        result = conn.execute(
-            _MOVE_SEEN_HEAD,
-            {
-                "c_name": chain,
-                "c_seen_seq": seen[0],
-                "c_seen_hash": seen[1],
-                "c_seq": position,
-                "c_hash": hash_,
-            },
-        )
-        moved = result.rowcount == 1
+        values = {
+            "c_name": chain,
+            "c_seen_seq": seen[0],
+            "c_seen_hash": seen[1],
+            "c_seq": position,
+            "c_hash": hash_,
+        }
+        moved = _MOVE_SEEN_HEAD.run(session, values) == 1
         prev_hash = seen[1]
     if not moved:
         last_seq, prev_hash = _next_position(session, chain)
         position, hash_ = build(last_seq, prev_hash)
-        conn.execute(_MOVE_LOCKED_HEAD, {"c_name": chain, "c_seq": position, "c_hash": hash_})
-    inserted = conn.execute(
-        _INSERT_EVENT,
-        {**row, "chain": chain, "chain_seq": position, "prev_hash": prev_hash, "hash": hash_},
+        _MOVE_LOCKED_HEAD.run(session, {"c_name": chain, "c_seq": position, "c_hash": hash_})
+    seq = int(
+        _INSERT_EVENT.scalar(
+            session,
+            {**row, "chain": chain, "chain_seq": position, "prev_hash": prev_hash, "hash": hash_},
+        )
     )
-    key_row = inserted.inserted_primary_key
-    assert key_row is not None  # a single-row INSERT of a table with a primary key
-    seq = int(key_row[0])
     with _seen_lock:
         _seen[key] = (position, hash_)
     return AppendedEvent(seq, chain, position, when, hash_, clean_details)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -86,7 +87,18 @@ def active_report(session: Session, card_id: int) -> LossReport | None:
     ).first()
 
 
-def past_deadline(report: LossReport, now: dt.datetime) -> bool:
+class ReportDeadline(Protocol):
+    """What RULES L2 reads of a report: a ``LossReport``, or a search hit's columns."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def deadline_at(self) -> dt.datetime | None: ...
+
+
+def past_deadline(report: ReportDeadline, now: dt.datetime) -> bool:
     """RULES L2: an open phone (temporary) report whose deadline has passed has lapsed —
     the moment the deadline passes, whether or not lapse processing has run."""
     return (
@@ -97,7 +109,7 @@ def past_deadline(report: LossReport, now: dt.datetime) -> bool:
     )
 
 
-def card_state_at(stored: str, report: LossReport | None, now: dt.datetime) -> str:
+def card_state_at(stored: str, report: ReportDeadline | None, now: dt.datetime) -> str:
     """The card's state as staff must be shown it at ``now`` (RULES L2): a card held as
     phone-reported-lost whose open phone report (``report``: the card's active report, or
     None) is :func:`past_deadline` is active again, whether or not its lapse was recorded."""

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import and_, bindparam, literal_column, select
 from sqlalchemy.orm import aliased
 
 from counter_app.models.audit_actions import AuditAction
@@ -26,10 +27,13 @@ from counter_app.models.holder import Holder
 from counter_app.models.loss import ACTIVE_REPORT_STATES, LossReport
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.errors import StaffSessionEnded
 from counter_app.services.loss_records import card_state_at
 from counter_app.services.permissions import Action
+from counter_app.services.precompiled import Precompiled
 from counter_app.services.queries.holder import HolderHit as HolderHit
 from counter_app.services.refusals import require
+from counter_app.services.staff_active import active_in
 from counter_app.validation import ValidationError, check_card_number, parse_id_number
 from counter_app.validation._normalise import fold_width
 from counter_app.validation.names import MIDDLE_DOT, validate_name
@@ -138,9 +142,17 @@ def parse_search(text: str, today: dt.date | None = None) -> SearchQuery:
     return SearchQuery(SearchKind.NAME_BIRTH, name=name, birth_date=birth)
 
 
-# The three searches, built once at import and bound per call (SQLAlchemy caches their
-# compiled forms): building them per call cost more than running them.
+# The three searches, built once at import and run on the DB-API cursor
+# (services/precompiled.py): building them per call cost more than running them.
 _in_use = aliased(Card)
+
+
+def _one_of(column: Any, values: Iterable[str]) -> Any:
+    """``column IN ('a', 'b')`` with the states written into the SQL: they are the model's
+    own constants, and a statement without expanding parameters can be precompiled."""
+    return column.in_([literal_column("'" + v.replace("'", "''") + "'") for v in values])
+
+
 # The card's active report (one per card: the partial unique index) rides along so that a
 # phone report past its deadline is shown lapsed at read time (RULES L2).
 _COLUMNS = select(
@@ -151,11 +163,13 @@ _COLUMNS = select(
     Holder.birth_date,
     _in_use.card_number,
     _in_use.state,
-    LossReport,
-)
-_Search = Select[int, str, str, str, dt.date, str, str, LossReport]
+    LossReport.id.label("report_id"),
+    LossReport.kind,
+    LossReport.state.label("report_state"),
+    LossReport.deadline_at,
+).select_from(Holder)
 _HELD_IN_USE = _COLUMNS.outerjoin(
-    _in_use, and_(_in_use.holder_id == Holder.id, _in_use.state.in_(IN_USE_STATES))
+    _in_use, and_(_in_use.holder_id == Holder.id, _one_of(_in_use.state, IN_USE_STATES))
 )
 _BY_KIND = {
     # The card typed, whatever its state (a replaced card still finds its holder).
@@ -168,17 +182,31 @@ _BY_KIND = {
     ),
 }
 _SEARCHES = {
-    kind: stmt.outerjoin(
-        LossReport,
-        and_(LossReport.card_id == _in_use.id, LossReport.state.in_(ACTIVE_REPORT_STATES)),
+    kind: Precompiled(
+        stmt.outerjoin(
+            LossReport,
+            and_(
+                LossReport.card_id == _in_use.id,
+                _one_of(LossReport.state, ACTIVE_REPORT_STATES),
+            ),
+        )
+        .order_by(Holder.id)
+        .limit(MAX_HITS)
     )
-    .order_by(Holder.id)
-    .limit(MAX_HITS)
     for kind, stmt in _BY_KIND.items()
 }
 
 
-def _statement_for(query: SearchQuery) -> tuple[_Search, dict[str, Any]]:
+@dataclass(frozen=True)
+class _Report:
+    """What RULES L2 needs of a hit's active report (``loss_records.past_deadline``)."""
+
+    kind: str
+    state: str
+    deadline_at: dt.datetime | None
+
+
+def _statement_for(query: SearchQuery) -> tuple[Precompiled, dict[str, Any]]:
     if query.kind is SearchKind.CARD_NUMBER:
         return _SEARCHES[query.kind], {"card_number": query.card_number}
     if query.kind is SearchKind.SSN:
@@ -187,24 +215,35 @@ def _statement_for(query: SearchQuery) -> tuple[_Search, dict[str, Any]]:
 
 
 def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit]:
-    """RULES Q7: the holders matching ``text`` (one indexed query), audited as a search."""
-    require(ctx, actor, Action.VIEW_RECORDS)
+    """RULES Q7: the holders matching ``text`` (one indexed query), audited as a search —
+    one transaction: the account check (S1–S3), the query, the audit append."""
+    if not actor.may(Action.VIEW_RECORDS):
+        require(ctx, actor, Action.VIEW_RECORDS)  # refuses, audited
     query = parse_search(text, today=ctx.now().date())
     stmt, params = _statement_for(query)
     now = ctx.now()
     with ctx.uow() as uow:
-        rows = uow.session.execute(stmt, params).all()
+        if not active_in(uow.session, actor):
+            uow.rollback()
+            require(ctx, actor, Action.VIEW_RECORDS)  # refuses (disabled), audited
+            raise StaffSessionEnded()  # enabled again between the two reads
         hits = [
             HolderHit(
-                r[0],
-                r[1],
-                mask_id_number(r[2]),
-                r[3],
-                r[4],
-                r[5],
-                None if r[6] is None else card_state_at(r[6], r[7], now),
+                r.id,
+                r.name,
+                mask_id_number(r.ssn),
+                r.gender,
+                r.birth_date,
+                r.card_number,
+                None
+                if r.state is None
+                else card_state_at(
+                    r.state,
+                    None if r.report_id is None else _Report(r.kind, r.report_state, r.deadline_at),
+                    now,
+                ),
             )
-            for r in rows
+            for r in stmt.rows(uow.session, params)
         ]
         audit.record(
             uow,

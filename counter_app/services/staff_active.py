@@ -11,20 +11,26 @@ on every workstation, whatever that call is — not only at the UI's next heartb
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from counter_app.models.office import Staff
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import StaffSessionEnded
+from counter_app.services.precompiled import Precompiled
 
-#: Built once at import (every service call asks it); bound per call.
-_ACTIVE = select(Staff.active).where(Staff.id == bindparam("staff_id"))
+#: Built once at import (every service call asks it), run on the DB-API cursor.
+_ACTIVE = Precompiled(select(Staff.active).where(Staff.id == bindparam("staff_id")))
+
+
+def active_in(session: Session, actor: Actor) -> bool:
+    """:func:`still_active` inside the caller's transaction (one short read)."""
+    return bool(_ACTIVE.scalar(session, {"staff_id": actor.staff_id}))
 
 
 def still_active(ctx: ServiceContext, actor: Actor) -> bool:
     """True while ``actor``'s account exists and is not disabled (one short read)."""
     with ctx.read_uow() as uow:
-        active = uow.session.scalar(_ACTIVE, {"staff_id": actor.staff_id})
-    return bool(active)
+        return active_in(uow.session, actor)
 
 
 def ensure_active(ctx: ServiceContext, actor: Actor) -> None:

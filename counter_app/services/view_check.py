@@ -15,31 +15,30 @@ from counter_app.models.holder_session import HolderSessionRow
 from counter_app.models.office import Staff
 from counter_app.services.context import Actor
 from counter_app.services.errors import SessionEnded, SessionRequired
+from counter_app.services.precompiled import Precompiled
 from counter_app.services.sessions import HolderSession
 
 # Table columns, not ORM attributes: a Core statement skips the ORM's result set-up.
 _hs = HolderSessionRow.__table__.c
 _staff = Staff.__table__.c
-_CHECK = select(
-    _hs.holder_id,
-    _hs.staff_id,
-    _hs.workstation,
-    _hs.closed_at,
-    select(_staff.active)
-    .where(_staff.id == bindparam("staff_id"))
-    .scalar_subquery()
-    .label("staff_active"),
-).where(_hs.id == bindparam("session_id"))
+_CHECK = Precompiled(
+    select(
+        _hs.holder_id,
+        _hs.staff_id,
+        _hs.workstation,
+        _hs.closed_at,
+        select(_staff.active)
+        .where(_staff.id == bindparam("staff_id"))
+        .scalar_subquery()
+        .label("staff_active"),
+    ).where(_hs.id == bindparam("session_id"))
+)
 
 
 def check_view(db: Session, session: HolderSession, actor: Actor) -> bool:
     """Raise ``SessionRequired`` / ``SessionEnded`` as ``sessions.check_open`` does; return
     whether the clerk's account is still active (False: the caller refuses, audited)."""
-    row = (
-        db.connection()
-        .execute(_CHECK, {"session_id": session.session_id, "staff_id": actor.staff_id})
-        .first()
-    )
+    row = _CHECK.first(db, {"session_id": session.session_id, "staff_id": actor.staff_id})
     if row is None or row.holder_id != session.holder_id:
         raise SessionRequired()
     if row.staff_id != actor.staff_id or (

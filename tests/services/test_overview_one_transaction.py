@@ -18,7 +18,7 @@ from sqlalchemy import event, select, update
 
 from counter_app.models import AuditEvent
 from counter_app.models.office import Staff
-from counter_app.services import records, sessions
+from counter_app.services import records, search, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import SessionEnded, SessionRequired, StaffSessionEnded
 from counter_app.services.queries.category import ALL_TABS, OVERVIEW
@@ -151,3 +151,32 @@ def test_Q7_full_overview_refuses_an_ended_session_and_a_disabled_clerk(
         refused = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
         uow.session.expunge_all()
     assert refused is not None and refused.outcome == "refused"
+
+
+def test_Q7_holder_search_is_one_transaction_and_refuses_a_disabled_clerk(
+    ctx: ServiceContext,
+) -> None:
+    """The audited search: the account check, the query and the audit append in one
+    transaction (it was two: the check had a unit of work of its own); a clerk disabled
+    since login is refused, audited, and finds nothing."""
+    actor = actor_for(ctx, CLERK)
+    with _counting(ctx) as seen:
+        [hit] = search.find_holders(ctx, actor, SSNS["retired"])
+    assert hit.holder_id == holder_id_of(ctx, "retired")
+    assert (seen.begins, seen.commits) == (1, 1), seen
+    assert _inserts_into(seen, "audit_events") == 1
+    reads = [s for s in seen.statements if s.lstrip().upper().startswith("SELECT")]
+    assert "staff" in reads[0] and "holders" in reads[1], reads
+    with ctx.uow() as uow:
+        uow.session.execute(update(Staff).where(Staff.id == actor.staff_id).values(active=False))
+        uow.commit()
+    with _counting(ctx) as seen, pytest.raises(StaffSessionEnded):
+        search.find_holders(ctx, actor, SSNS["retired"])
+    assert not any("holders.ssn" in s for s in seen.statements)  # nothing searched
+    with ctx.uow() as uow:
+        refused = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+        uow.session.expunge_all()
+    assert refused is not None and (refused.outcome, refused.action) == (
+        "refused",
+        "view_records.refused",
+    )

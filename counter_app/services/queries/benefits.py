@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, Table, bindparam, select
+from sqlalchemy import BindParameter, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from counter_app.models.career import Qualification
@@ -16,6 +16,7 @@ from counter_app.models.employer import Employer
 from counter_app.models.injury import DeathCase, InjuryBenefit, InjuryCase, SurvivorBenefit
 from counter_app.models.maternity import MaternityBenefit
 from counter_app.models.welfare import LivingAllowance, SpecialCare
+from counter_app.services import precompiled
 from counter_app.services.queries.insurance import EmploymentRow, employment_records
 from counter_app.services.queries.money import period_text, yuan
 from forms.masking import mask_id_number
@@ -73,8 +74,8 @@ _QUALIFICATIONS = (
 )
 
 
-def _rows(db: Session, statement: Any, **params: Any) -> list[Row[Any]]:
-    return list(db.connection().execute(statement, params))
+def _rows(db: Session, statement: Any, **params: Any) -> list[Any]:
+    return precompiled.of(statement).rows(db, params)
 
 
 INJURY_BENEFIT_KINDS = {
@@ -251,7 +252,7 @@ def injury(db: Session, holder_id: int) -> InjuryView:
 
 def death(db: Session, holder_id: int) -> DeathView:
     """工亡 (2 statements)."""
-    case = db.connection().execute(_DEATH_CASE, {"holder_id": holder_id}).first()
+    case = precompiled.of(_DEATH_CASE).first(db, {"holder_id": holder_id})
     if case is None:
         return DeathView("", "", None, None, None, ())
     survivors = _rows(db, _SURVIVORS, case_id=case.id)

@@ -10,13 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from counter_app.models.card import IN_USE_STATES, Card
 from counter_app.models.holder import Holder
 from counter_app.models.loss import ACTIVE_REPORT_STATES, LossReport, ReplacementApplication
 from counter_app.models.office import Office
+from counter_app.services import precompiled
 from counter_app.services.errors import HolderNotFound
 from counter_app.services.loss_records import card_state_at, past_deadline
 from counter_app.validation import district_name
@@ -139,11 +140,11 @@ class PublicDataView:
     address: str
 
 
-def _holder(db: Session, holder_id: int) -> Row[Any]:
-    pinned: dict[int, Row[Any]] | None = db.info.get(HOLDER_ROWS)
+def _holder(db: Session, holder_id: int) -> Any:
+    pinned: dict[int, Any] | None = db.info.get(HOLDER_ROWS)
     holder = pinned.get(holder_id) if pinned is not None else None
     if holder is None:
-        holder = db.connection().execute(_HOLDER, {"holder_id": holder_id}).first()
+        holder = precompiled.of(_HOLDER).first(db, {"holder_id": holder_id})
         if holder is None:
             raise HolderNotFound()
         if pinned is not None:
@@ -158,7 +159,7 @@ def _name_of(code: str) -> str:
         return ""
 
 
-def basic_info(holder: Holder | Row[Any]) -> BasicInfo:
+def basic_info(holder: Holder | Any) -> BasicInfo:
     return BasicInfo(
         holder_id=holder.id,
         name=holder.name,
@@ -173,7 +174,7 @@ def basic_info(holder: Holder | Row[Any]) -> BasicInfo:
     )
 
 
-def card_info(card: Card | Row[Any], report: LossReport | None, now: dt.datetime) -> CardInfo:
+def card_info(card: Card | Any, report: LossReport | None, now: dt.datetime) -> CardInfo:
     """The card as staff see it at ``now``; ``report`` is its active loss report, if any
     (a phone report past its deadline shows the card active again — RULES L2)."""
     state = card_state_at(card.state, report, now)
@@ -195,8 +196,8 @@ def card_info(card: Card | Row[Any], report: LossReport | None, now: dt.datetime
     )
 
 
-def _cards(db: Session, holder_id: int) -> list[Row[Any]]:
-    return list(db.connection().execute(_CARDS, {"holder_id": holder_id}))
+def _cards(db: Session, holder_id: int) -> list[Any]:
+    return precompiled.of(_CARDS).rows(db, {"holder_id": holder_id})
 
 
 def _active_reports(reports: list[LossReport]) -> dict[int, LossReport]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, Table, bindparam, select
+from sqlalchemy import BindParameter, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from counter_app.models.career import EmploymentRecord
@@ -23,6 +23,7 @@ from counter_app.models.insurance import ContributionRecord, Participation
 from counter_app.models.medical import MedicalAccount, MedicalTransaction
 from counter_app.models.pension import PensionAccount, PensionPayment
 from counter_app.models.unemployment import UnemploymentClaim, UnemploymentPayment
+from counter_app.services import precompiled
 from counter_app.services.queries.holder import STATUSES
 from counter_app.services.queries.money import period_text, yuan
 
@@ -215,12 +216,12 @@ _JOBS = (
 _STATUS = select(_holders.c.status).where(_holders.c.id == _HID)
 
 
-def _rows(db: Session, statement: Any, **params: Any) -> list[Row[Any]]:
-    return list(db.connection().execute(statement, params))
+def _rows(db: Session, statement: Any, **params: Any) -> list[Any]:
+    return precompiled.of(statement).rows(db, params)
 
 
-def _first(db: Session, statement: Any, **params: Any) -> Row[Any] | None:
-    return db.connection().execute(statement, params).first()
+def _first(db: Session, statement: Any, **params: Any) -> Any | None:
+    return precompiled.of(statement).first(db, params)
 
 
 def participations(db: Session, holder_id: int) -> list[ParticipationRow]:
@@ -310,7 +311,7 @@ def medical(db: Session, holder_id: int) -> MedicalView:
     )
 
 
-def _claims(db: Session, holder_id: int) -> tuple[list[Row[Any]], list[PaymentRow], dict[int, int]]:
+def _claims(db: Session, holder_id: int) -> tuple[list[Any], list[PaymentRow], dict[int, int]]:
     claims = _rows(db, _CLAIMS, holder_id=holder_id)
     pays = _rows(db, _CLAIM_PAYMENTS, holder_id=holder_id)
     paid: dict[int, int] = {}
@@ -323,7 +324,7 @@ def _claims(db: Session, holder_id: int) -> tuple[list[Row[Any]], list[PaymentRo
     return claims, rows, paid
 
 
-def _claim_rows(claims: list[Row[Any]], paid: dict[int, int]) -> tuple[ClaimRow, ...]:
+def _claim_rows(claims: list[Any], paid: dict[int, int]) -> tuple[ClaimRow, ...]:
     return tuple(
         ClaimRow(
             c.registered_on,

@@ -1,0 +1,185 @@
+"""Hot Core statements compiled once per database and run on the DB-API cursor.
+
+An audited lookup sends a handful of small statements (the view check, the record reads,
+the audit append). Each is built once at import, yet ``Connection.execute`` still spends
+50–100 µs of Python per call setting up an execution context, looking up the compiled
+cache and building result metadata: several times what the driver itself needs, and most
+of the services' cost beside the raw driver (docs/BENCHMARKS.md). :class:`Precompiled`
+keeps what SQLAlchemy compiled for the dialect — the SQL text, the parameter order, the
+bind and result type processors — and runs it on the session connection's own DB-API
+cursor, in the unit of work's transaction.
+
+What the engine promises is kept: ``before_cursor_execute`` / ``after_cursor_execute``
+listeners see every statement (statement budgets, the load harness's capture); a driver
+error goes through the connection's own handler, so it arrives wrapped as SQLAlchemy's
+``DBAPIError`` subclass, a lost connection invalidates the pool, and ``handle_error`` keeps
+row values out of the text (``db._scrub_driver_text``). Only plain statements qualify:
+one without expanding ``IN`` parameters or Python-side column defaults is refused at its
+first compile, so a statement that needs SQLAlchemy's full execution never runs half-way.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection, Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+
+
+class _Form:
+    """One statement compiled for one dialect; its result shape learnt at first use."""
+
+    __slots__ = ("binds", "compiled", "names", "processors", "row", "sql")
+
+    def __init__(self, compiled: SQLCompiler, dialect: Dialect) -> None:
+        if compiled.post_compile_params or compiled.literal_execute_params:
+            raise ValueError("precompiled statements take no expanding parameters")
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            raise ValueError("precompiled statements take no Python-side column defaults")
+        self.compiled = compiled
+        self.sql = compiled.string
+        self.names: Sequence[str] | None = compiled.positiontup if dialect.positional else None
+        self.binds = tuple(
+            (name, cast(Callable[[Any], Any], process))
+            for name, process in compiled._bind_processors.items()
+        )
+        self.row: Callable[[Sequence[Any]], Any] | None = None
+        self.processors: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+
+    def parameters(self, params: Mapping[str, Any]) -> Any:
+        values = self.compiled.construct_params(params, escape_names=False)
+        for name, process in self.binds:
+            if name in values:
+                values[name] = process(values[name])
+        if self.names is None:
+            return values
+        return tuple(values[name] for name in self.names)
+
+    def learn(self, dialect: Dialect, description: Any) -> None:
+        columns = self.compiled._result_columns
+        keys = [c.keyname for c in columns]
+        every = (
+            c.type._cached_result_processor(dialect, d[1])
+            for c, d in zip(columns, description, strict=True)
+        )
+        self.processors = tuple((i, p) for i, p in enumerate(every) if p is not None)
+        self.row = cast(Any, namedtuple("Row", keys, rename=True))._make
+
+
+class Precompiled:
+    """``statement`` (a Core ``select``/``insert``/``update`` built once at import).
+
+    ``column_keys`` names the parameters of an ``insert``/``update`` whose values come at
+    execution (the columns it sets); a ``select`` needs none.
+    """
+
+    __slots__ = ("_column_keys", "_forms", "statement")
+
+    def __init__(self, statement: ClauseElement, *, column_keys: Sequence[str] = ()) -> None:
+        self.statement = statement
+        self._column_keys = list(column_keys) or None
+        self._forms: weakref.WeakKeyDictionary[Dialect, _Form] = weakref.WeakKeyDictionary()
+
+    def _form(self, dialect: Dialect) -> _Form:
+        form = self._forms.get(dialect)
+        if form is None:
+            compiled = self.statement.compile(dialect=dialect, column_keys=self._column_keys)
+            assert isinstance(compiled, SQLCompiler)
+            form = self._forms[dialect] = _Form(compiled, dialect)
+        return form
+
+    def rows(self, db: Session, params: Mapping[str, Any]) -> list[Any]:
+        """Every row, as named tuples with the columns' Python types."""
+        conn = db.connection()
+        form = self._form(conn.dialect)
+        cursor = _execute(conn, form, params)
+        try:
+            fetched = cursor.fetchall()
+            if form.row is None:
+                form.learn(conn.dialect, cursor.description)
+        except BaseException as error:
+            _forget_cursor(conn)
+            conn._handle_dbapi_exception(error, form.sql, None, cursor, None)
+        make = form.row
+        assert make is not None
+        processors = form.processors
+        if not processors:
+            return [make(r) for r in fetched]
+        found = []
+        for r in fetched:
+            values = list(r)
+            for i, process in processors:
+                values[i] = process(values[i])
+            found.append(make(values))
+        return found
+
+    def first(self, db: Session, params: Mapping[str, Any]) -> Any | None:
+        """The first row, or None (the statement should ask for one row: ``LIMIT 1``)."""
+        found = self.rows(db, params)
+        return found[0] if found else None
+
+    def scalar(self, db: Session, params: Mapping[str, Any]) -> Any:
+        """The first column of the first row, or None."""
+        found = self.first(db, params)
+        return None if found is None else found[0]
+
+    def run(self, db: Session, params: Mapping[str, Any]) -> int:
+        """Execute a statement without rows; return its row count."""
+        conn = db.connection()
+        return int(_execute(conn, self._form(conn.dialect), params).rowcount)
+
+
+#: ``info`` key of a pooled connection: (its DB-API connection, the cursor reused on it).
+_CURSOR = "counter_app.precompiled.cursor"
+
+
+def _cursor(conn: Connection) -> Any:
+    """The DB-API connection's cursor for precompiled statements, made once and reused
+    (a connection serves one unit of work at a time; a cursor costs ~10 µs to make)."""
+    pooled = conn.connection
+    raw = pooled.dbapi_connection
+    cached = pooled.info.get(_CURSOR)
+    if cached is None or cached[0] is not raw:
+        cached = pooled.info[_CURSOR] = (raw, raw.cursor())  # type: ignore[union-attr]
+    return cached[1]
+
+
+def _forget_cursor(conn: Connection) -> None:
+    """After an error the cursor is closed by the handler: the next statement makes one."""
+    conn.connection.info.pop(_CURSOR, None)
+
+
+def _execute(conn: Connection, form: _Form, params: Mapping[str, Any]) -> Any:
+    values = form.parameters(params)
+    sql = form.sql
+    cursor = _cursor(conn)
+    before = after = None
+    if conn._has_events or conn.engine._has_events:  # listeners of any kind: look closer
+        before = conn.dispatch.before_cursor_execute or None
+        after = conn.dispatch.after_cursor_execute or None
+    try:
+        if before is not None:
+            before(conn, cursor, sql, values, None, False)
+        cursor.execute(sql, values)
+        if after is not None:
+            after(conn, cursor, sql, values, None, False)
+    except BaseException as error:
+        _forget_cursor(conn)
+        conn._handle_dbapi_exception(error, sql, values, cursor, None)
+    return cursor
+
+
+_known: dict[int, Precompiled] = {}
+
+
+def of(statement: ClauseElement) -> Precompiled:
+    """The :class:`Precompiled` of a statement built once at import (one per statement)."""
+    found = _known.get(id(statement))
+    if found is None or found.statement is not statement:
+        found = _known[id(statement)] = Precompiled(statement)
+    return found
