@@ -2,14 +2,17 @@
 
 1. a throwaway PostgreSQL (tests/pgserver.py), a database migrated to head and filled with
    the demo city, a login role ``IN ROLE counter_server`` for the server;
-2. a PKI (CA, server certificate, one workstation certificate ``WS-CITY-01`` of the
-   渝中区医疗保险分中心 and its settings file — no database URL, no card key in it);
+2. a PKI (CA, server certificate, one workstation certificate ``WS-CITY-01`` naming its
+   office — the 渝中区医疗保险分中心 unless ``--office`` says another — and its settings
+   file: no database URL, no card key in it);
 3. ``counter-server run`` as a separate process, with the test card keys (demo mode);
 4. ``counter-app --settings <workstation file>`` (skipped with ``--no-gui``: then it waits
    until Ctrl-C, printing how to reach the server).
 
-Demo logins as in the README (e.g. YB500103-01 / Yibao#2024). Card operations (PIN
-change/reset/unblock, lifting) do not run through the server yet (docs/ARCHITECTURE.md).
+Demo logins as in the README, of the workstation's office: the server refuses a clerk of
+another office (e.g. YB500103-01 / Yibao#2024 at the default; ``--office 500000-KZX`` for
+the card center's KZX500000-01). Card operations get their MACs from the server
+(docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -62,6 +65,11 @@ def main() -> int:
     parser.add_argument("--holders", type=int, default=200)
     parser.add_argument("--port", type=int, default=8443)
     parser.add_argument("--no-gui", action="store_true")
+    parser.add_argument(
+        "--office",
+        default=OFFICE,
+        help="the office the workstation's certificate names (its clerks log in there)",
+    )
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="counter-city-"))
@@ -82,12 +90,12 @@ def main() -> int:
 
         pki = Pki(root / "pki")
         pki.init(("localhost", "127.0.0.1"))
-        crt, key = pki.issue_workstation(WORKSTATION, OFFICE)
+        crt, key = pki.issue_workstation(WORKSTATION, args.office)
         url = f"https://127.0.0.1:{args.port}"
         ws_settings = root / "workstation.toml"
         ws_text = workstation_settings_text(
             workstation_id=WORKSTATION,
-            office_code=OFFICE,
+            office_code=args.office,
             server_url=url,
             client_cert=str(crt),
             client_key=str(key),

@@ -95,6 +95,7 @@ def create_app(parts: ServerParts) -> FastAPI:
                 str(body.get("staff_no", "")),
                 str(body.get("password", "")),
                 identity.workstation_id,
+                workstation_office=identity.office_code,
             )
             token = parts.auth.issue_token(identity, result.actor.staff_id, result.staff_session_id)
         except (ServiceError, ValidationError) as error:

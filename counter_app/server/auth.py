@@ -6,7 +6,9 @@ session token bound to that certificate, checked against the database on every c
   stolen from another workstation), whose staff session was ended (logout, superseded,
   account disabled) or whose account is no longer active: :class:`StaffSessionEnded`.
 - The :class:`Actor` is built here from the database (role, office) and the certificate
-  (workstation id), never from anything the client sends; the services' permission table
+  (workstation id; its office must be the account's — ``staff_login.login`` refuses a clerk
+  of another office, and an account moved since is ended here), never from anything the
+  client sends; the services' permission table
   (``permissions.allowed``) then decides each call, and the audit records this actor.
 """
 
@@ -100,6 +102,9 @@ class Authenticator:
                     StaffSession.staff_id == claims.staff_id,
                     StaffSession.workstation == identity.workstation_id,
                     StaffSession.ended_at.is_(None),
+                    # The certificate's office: an account moved to another office since
+                    # its login is ended at its next call (login refuses it outright).
+                    Office.code == identity.office_code,
                 )
             ).first()
         if row is None or not row.active:

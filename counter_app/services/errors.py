@@ -210,6 +210,24 @@ class LoginFailed(ServiceError):
     )
 
 
+class OtherOfficeWorkstation(ServiceError):
+    """A city workstation serves the office its certificate names (RULES S3: a clerk works
+    for their own office). Raised after the password was found right, so naming the two
+    offices tells nothing a guesser could use."""
+
+    reason = "other_office"
+    message = "此工作站不属于您所在的经办机构，不能在此登录。请到本机构的工作站登录。"
+
+    def __init__(self, workstation_office: str = "", own_office: str = "") -> None:
+        if workstation_office and own_office:
+            super().__init__(
+                f"此工作站属于{workstation_office}，您的工号属于{own_office}，不能在此登录。"
+                "请到本机构的工作站登录；如已调到本机构，请管理员修改工号所属机构。"
+            )
+        else:
+            super().__init__()
+
+
 class PasswordChangeRequired(ServiceError):
     """An initial or reset staff password must be changed before any work (RULES S1–S3)."""
 

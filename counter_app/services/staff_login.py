@@ -23,12 +23,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
-from counter_app.models.office import Staff
+from counter_app.models.office import Office, Staff
 from counter_app.models.security import StaffLoginEvent, StaffSession
 from counter_app.services import audit
 from counter_app.services.concurrency import begin_writer
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.errors import LoginFailed, StaffSessionEnded, WeakStaffPassword
+from counter_app.services.errors import (
+    LoginFailed,
+    OtherOfficeWorkstation,
+    StaffSessionEnded,
+    WeakStaffPassword,
+)
 from counter_app.services.password_hashing import hash_password, needs_rehash, verify_password
 from counter_app.services.permissions import OfficeKind, Role
 from counter_app.services.refusals import record_refusal
@@ -70,12 +75,20 @@ def _actor(account: Account, workstation_id: str) -> Actor:
 
 
 def login(
-    ctx: ServiceContext, staff_no: str, password: str, workstation_id: str | None = None
+    ctx: ServiceContext,
+    staff_no: str,
+    password: str,
+    workstation_id: str | None = None,
+    *,
+    workstation_office: str | None = None,
 ) -> LoginResult:
     """Log a staff member in at ``workstation_id`` (default: the settings' one).
 
     Raises :class:`LoginFailed` — one message for unknown user, wrong password, locked or
     disabled account. Every attempt is recorded (``staff_login_events``) and audited.
+    ``workstation_office`` (counter-server: the office its certificate names) refuses, with
+    :class:`OtherOfficeWorkstation` and audited, an account of another office — only once
+    the password was found right, so the refusal tells a guesser nothing.
     """
     workstation = workstation_id or ctx.settings.workstation_id
     typed = (staff_no or "").strip()
@@ -122,6 +135,17 @@ def login(
             _login_failed(uow, current, typed, workstation, refusal, now, locked=locked_now)
             uow.commit()
             raise LoginFailed()
+        if workstation_office is not None and current.office_code != workstation_office:
+            # The right password: the attempt does not count toward the lockout.
+            db.execute(
+                update(Staff)
+                .where(Staff.id == current.id)
+                .values(failed_logins=0, locked_until=None)
+            )
+            here = db.scalar(select(Office.name).where(Office.code == workstation_office))
+            _login_refused(uow, current, workstation, workstation_office, now)
+            uow.commit()
+            raise OtherOfficeWorkstation(here or workstation_office, current.office_name)
         values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
         if needs_rehash(current.password_hash):
             values["password_hash"] = hash_password(password)
@@ -178,6 +202,26 @@ def _login_failed(
         at=now,
         workstation=workstation,
         details=details,
+    )
+
+
+def _login_refused(
+    uow: UnitOfWork, account: Account, workstation: str, office: str, now: dt.datetime
+) -> None:
+    """Audit a login refused at another office's workstation (the password was right)."""
+    audit.record(
+        uow,
+        None,
+        AuditAction.STAFF_LOGIN,
+        outcome="refused",
+        at=now,
+        workstation=workstation,
+        details={
+            "refusal": OtherOfficeWorkstation.reason,
+            "staff_no": account.staff_no,
+            "staff_office": account.office_code,
+            "workstation_office": office,
+        },
     )
 
 

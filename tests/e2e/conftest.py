@@ -100,17 +100,24 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "also_remote: runs through counter-server (backend = remote) too (CI=true)"
     )
+    config.addinivalue_line(
+        "markers", "remote_only: runs through counter-server only (what only the city has)"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test runs on SQLite; those marked ``postgres`` on PostgreSQL as well."""
     if "e2e_backend" not in metafunc.fixturenames:
         return
+    remote = pytest.param("remote", marks=pytest.mark.postgres)
+    if metafunc.definition.get_closest_marker("remote_only"):
+        metafunc.parametrize("e2e_backend", [remote], indirect=True)
+        return
     backends: list[Any] = ["sqlite"]
     if metafunc.definition.get_closest_marker("also_postgres"):
         backends.append(pytest.param("postgresql", marks=pytest.mark.postgres))
     if metafunc.definition.get_closest_marker("also_remote"):  # through counter-server
-        backends.append(pytest.param("remote", marks=pytest.mark.postgres))
+        backends.append(remote)
     metafunc.parametrize("e2e_backend", backends, indirect=True)
 
 
@@ -131,6 +138,14 @@ class Counter:
 
     def log_in(self, staff_no: str) -> MainWindow:
         """The login dialog, typed and submitted like a clerk; the main window it opens."""
+        opened = self.try_log_in(staff_no)
+        assert opened is not None, self.login_dialog.form.error.text()
+        self.win = opened
+        return self.win
+
+    def try_log_in(self, staff_no: str) -> MainWindow | None:
+        """The login dialog, typed and submitted; the main window, or None (refused: the
+        dialog stays, ``login_dialog.form.error`` says why)."""
         from counter_app.ui.app import make_login, make_main_window
 
         dialog = make_login(self.ws)
@@ -148,9 +163,8 @@ class Counter:
         dialog.form.staff_no.setText(staff_no)
         dialog.form.password.setText(account(staff_no).password)
         self.qtbot.mouseClick(dialog.form.submit, Qt.MouseButton.LeftButton)
-        assert opened, dialog.form.error.text()
-        self.login_dialog, self.win = dialog, opened[0]
-        return self.win
+        self.login_dialog = dialog
+        return opened[0] if opened else None
 
     @property
     def window(self) -> MainWindow:
@@ -249,19 +263,26 @@ class Counter:
 def counter(
     qtbot: Any, tmp_path: Path, demo_url: str, e2e_backend: str
 ) -> Iterator[Callable[..., Counter]]:
-    """``counter(staff_no, four_eyes=True)``: the demo workstation, logged in."""
+    """``counter(staff_no, four_eyes=True)``: the demo workstation, logged in (``log_in=
+    False``: not yet). Through counter-server the workstation's certificate names the
+    clerk's office, or ``office``."""
     from counter_app.ui.app import build_workstation, load_demo_cards
 
     made: list[Counter] = []
     stops: list[Callable[[], None]] = []
 
-    def make(staff_no: str, *, four_eyes: bool = True) -> Counter:
+    def make(
+        staff_no: str, *, four_eyes: bool = True, office: str = "", log_in: bool = True
+    ) -> Counter:
         settings = Settings(mode="demo", db_url=demo_url, four_eyes=four_eyes, keypad_shuffle=True)
         if e2e_backend == "remote":  # the same database behind counter-server
-            from tests.server.city import remote_workstation
+            from tests.server.city import office_of, remote_workstation
 
             settings, stop = remote_workstation(
-                demo_url, tmp_path / f"city{len(made)}", four_eyes=four_eyes
+                demo_url,
+                tmp_path / f"city{len(made)}",
+                office or office_of(demo_url, staff_no),  # by default the clerk's own office
+                four_eyes=four_eyes,
             )
             stops.append(stop)
             settings = settings.replace(keypad_shuffle=True)
@@ -277,7 +298,8 @@ def counter(
         qtbot.addWidget(ws.pin_entry.panel)
         c = Counter(ws, qtbot, tmp_path, db_url=demo_url)
         made.append(c)
-        c.log_in(staff_no)
+        if log_in:
+            c.log_in(staff_no)
         return c
 
     yield make

@@ -242,3 +242,17 @@ def test_S1_a_disabled_account_is_locked_out_at_the_next_heartbeat(counter: Any)
     form.password.setText(account("CK500103-01").password)
     c.click(form.submit)
     assert win.locked
+
+
+@pytest.mark.remote_only
+def test_S3_a_clerk_is_refused_at_another_offices_workstation(counter: Any) -> None:
+    """A city workstation's certificate names its office (北碚's sub-center here): the 渝中
+    clerk types the right password and is told, by name, where they may log in; the login
+    dialog stays for the right account, which then logs in at the same workstation."""
+    c = counter("YB500103-01", office="500109-YB", log_in=False)
+    assert c.try_log_in("YB500103-01") is None
+    error = c.login_dialog.form.error.text()
+    assert "此工作站属于北碚区医疗保险分中心" in error and "渝中区医疗保险分中心" in error
+    assert c.login_dialog.isVisible()
+    window = c.try_log_in("YB500109-01")
+    assert window is not None and window.actor.office_code == "500109-YB"

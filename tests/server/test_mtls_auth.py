@@ -17,7 +17,7 @@ from counter_app.remote.codec import encode
 from counter_app.remote.protocol import CALL_PATH, WorkstationRefused
 from counter_app.services import staff_accounts
 from counter_app.services.context import Actor
-from counter_app.services.errors import LoginFailed, StaffSessionEnded
+from counter_app.services.errors import LoginFailed, OtherOfficeWorkstation, StaffSessionEnded
 from counter_app.services.permissions import OfficeKind, Role
 from tests.server.conftest import CLERK, City, fresh_pki
 
@@ -149,3 +149,38 @@ def test_audit_records_the_actor_and_workstation_the_server_authenticated(
     )
     assert rows == [("WS-B", CLERK[0])]
     assert login.actor.workstation_id == "WS-B"
+
+
+def test_a_clerk_logs_in_only_at_a_workstation_of_their_own_office(city: City, sql) -> None:  # type: ignore[no-untyped-def]
+    """RULES S3 at the city tier: WS-BB's certificate names 北碚's sub-center; a 渝中 clerk
+    with the right password is refused there by name (audited, no lockout count), and the
+    same account logs in at 渝中's own workstation."""
+    with pytest.raises(OtherOfficeWorkstation) as refused:
+        city.services("WS-BB").login(*CLERK)
+    message = refused.value.args[0]
+    assert "北碚区医疗保险分中心" in message and "渝中区医疗保险分中心" in message
+    [(failed,)] = sql("SELECT failed_logins FROM staff WHERE staff_no = :no", no=CLERK[0])
+    assert failed == 0
+    [(outcome, details)] = sql(
+        "SELECT outcome, details FROM audit_events WHERE action = 'staff.login' "
+        "AND workstation = 'WS-BB' ORDER BY seq DESC LIMIT 1"
+    )
+    assert outcome == "refused"
+    assert details["refusal"] == "other_office" and details["staff_no"] == CLERK[0]
+    with pytest.raises(LoginFailed):  # a wrong password there is still the one message
+        city.services("WS-BB").login(CLERK[0], "wrong password!")
+    assert city.services("WS-A").login(*CLERK).actor.office_code == "500103-YB"
+
+
+def test_an_account_moved_to_another_office_is_ended_at_its_next_call(city: City, sql) -> None:  # type: ignore[no-untyped-def]
+    services = city.services("WS-A")
+    login = services.login(*CLERK)
+    assert services.find_holders(login.actor, HOLDER_SSN)
+    moved = sql(
+        "UPDATE staff SET office_id = (SELECT id FROM offices WHERE code = '500109-YB') "
+        "WHERE staff_no = :no",
+        no=CLERK[0],
+    )
+    assert moved == 1
+    with pytest.raises(StaffSessionEnded):
+        services.find_holders(login.actor, HOLDER_SSN)
