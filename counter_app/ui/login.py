@@ -191,6 +191,7 @@ class LoginDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(quit_button)
         layout.addLayout(buttons)
+        self.setMinimumWidth(440)
         self.form.staff_no.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def use_account(self, row: tuple[str, ...]) -> None:
@@ -202,9 +203,15 @@ class LoginDialog(QDialog):
         self._runner.run(
             lambda: self._gateway.login(staff_no, password),
             self._done,
-            lambda error: self.form.refused(str(error)),
+            self._refused,
             name="login",
         )
+
+    def _refused(self, error: BaseException) -> None:
+        self.form.refused(str(error))
+        # A refusal can run to three lines (another office's workstation names both
+        # offices): the dialog grows to show all of it instead of clipping the label.
+        self.adjustSize()
 
     def _done(self, result: Any) -> None:
         self.form.set_busy(False)

@@ -108,3 +108,24 @@ def test_demo_accounts_show_the_post_in_words() -> None:
     posts = {row[2] for row in account_rows(DEMO_ACCOUNTS)}
     assert "主管" in posts and "医保分中心经办" in posts
     assert not any(p.isascii() for p in posts)
+
+
+def test_a_long_refusal_is_shown_whole(qtbot: Any, gateway: Any, runner: Any) -> None:
+    """Another office's workstation names both offices: the dialog grows to show the whole
+    message (it was cut to two clipped lines in a narrow city login)."""
+    from counter_app.services.errors import OtherOfficeWorkstation
+
+    def other_office(_staff_no: str, _password: str) -> Any:
+        raise OtherOfficeWorkstation("北碚区医疗保险分中心", "渝中区医疗保险分中心")
+
+    gateway.login = other_office
+    dialog = LoginDialog(gateway, runner, "WS-CITY-01")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.form.staff_no.setText("YB500103-01")
+    dialog.form.password.setText("Yibao#2024")
+    qtbot.mouseClick(dialog.form.submit, Qt.MouseButton.LeftButton)
+    error = dialog.form.error
+    assert "北碚区医疗保险分中心" in error.text()
+    assert error.height() >= error.heightForWidth(error.width()) > 0
+    assert error.geometry().bottom() <= dialog.form.height()
