@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from counter_app.models.card import IN_USE_STATES, Card
 from counter_app.models.holder import Holder
@@ -19,7 +19,7 @@ from counter_app.models.loss import ACTIVE_REPORT_STATES, LossReport, Replacemen
 from counter_app.models.office import Office
 from counter_app.services import precompiled
 from counter_app.services.errors import HolderNotFound
-from counter_app.services.loss_records import card_state_at, past_deadline
+from counter_app.services.loss_records import ReportDeadline, card_state_at, past_deadline
 from counter_app.validation import district_name
 from forms.localtime import SHANGHAI
 from forms.masking import mask_id_number, mask_phone
@@ -45,18 +45,44 @@ _CARDS = select(*_cards_t).where(_cards_t.holder_id == bindparam("holder_id")).o
 #: ``Session.info`` key under which a caller that reads several views of one holder in one
 #: transaction (``records.full_overview``) keeps the holder row read by the first of them.
 HOLDER_ROWS = "counter_app.holder_rows"
-_opened, _closed = aliased(Office), aliased(Office)
-_REPORTS = (
-    select(LossReport, _opened.name, _closed.name)
-    .outerjoin(_opened, _opened.id == LossReport.office_id)
-    .outerjoin(_closed, _closed.id == LossReport.closed_office_id)
-    .where(LossReport.holder_id == bindparam("holder_id"))
+_reports_t = LossReport.__table__
+_offices_t = Office.__table__
+_replacements_t = ReplacementApplication.__table__
+_opened, _closed = _offices_t.alias("opened"), _offices_t.alias("closed")
+#: Every loss report of the holder, with the names of the offices that took and closed it.
+_REPORTS = precompiled.Precompiled(
+    select(
+        *_reports_t.c,
+        _opened.c.name.label("office_name"),
+        _closed.c.name.label("closer_name"),
+    )
+    .select_from(_reports_t)
+    .outerjoin(_opened, _opened.c.id == _reports_t.c.office_id)
+    .outerjoin(_closed, _closed.c.id == _reports_t.c.closed_office_id)
+    .where(_reports_t.c.holder_id == bindparam("holder_id"))
 )
-_REPLACEMENTS = (
-    select(ReplacementApplication, Office.name)
-    .join(Office, Office.id == ReplacementApplication.office_id)
-    .where(ReplacementApplication.holder_id == bindparam("holder_id"))
+_REPLACEMENTS = precompiled.Precompiled(
+    select(
+        _replacements_t.c.applied_at,
+        _replacements_t.c.old_card_id,
+        _offices_t.c.name.label("office_name"),
+    )
+    .select_from(_replacements_t)
+    .join(_offices_t, _offices_t.c.id == _replacements_t.c.office_id)
+    .where(_replacements_t.c.holder_id == bindparam("holder_id"))
 )
+
+
+class ShownReport(ReportDeadline, Protocol):
+    """What the card's shown state reads of its active report (a ``LossReport`` or a row
+    of ``_REPORTS``)."""
+
+    @property
+    def card_id(self) -> int: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def reported_at(self) -> dt.datetime: ...
 
 
 @dataclass(frozen=True)
@@ -174,7 +200,7 @@ def basic_info(holder: Holder | Any) -> BasicInfo:
     )
 
 
-def card_info(card: Card | Any, report: LossReport | None, now: dt.datetime) -> CardInfo:
+def card_info(card: Card | Any, report: ShownReport | None, now: dt.datetime) -> CardInfo:
     """The card as staff see it at ``now``; ``report`` is its active loss report, if any
     (a phone report past its deadline shows the card active again — RULES L2)."""
     state = card_state_at(card.state, report, now)
@@ -200,7 +226,7 @@ def _cards(db: Session, holder_id: int) -> list[Any]:
     return precompiled.of(_CARDS).rows(db, {"holder_id": holder_id})
 
 
-def _active_reports(reports: list[LossReport]) -> dict[int, LossReport]:
+def _active_reports(reports: list[Any]) -> dict[int, Any]:
     """Each card's active report (one per card: the partial unique index)."""
     return {r.card_id: r for r in reports if r.state in ACTIVE_REPORT_STATES}
 
@@ -211,14 +237,15 @@ def overview(db: Session, holder_id: int, now: dt.datetime) -> HolderOverview:
     holder = _holder(db, holder_id)
     cards = _cards(db, holder_id)
     numbers = {c.id: c.card_number for c in cards}
-    reports = db.execute(_REPORTS, {"holder_id": holder_id}).all()
-    replacements = db.execute(_REPLACEMENTS, {"holder_id": holder_id}).all()
+    reports = _REPORTS.rows(db, {"holder_id": holder_id})
+    replacements = _REPLACEMENTS.rows(db, {"holder_id": holder_id})
     events: list[CardEvent] = []
     for card in cards:
         # A card is issued on a local day: its midnight in Shanghai, not in UTC (shown 08:00).
         issued = dt.datetime.combine(card.issue_date, dt.time(), SHANGHAI)
         events.append(CardEvent(issued, "发卡", card.card_number, ""))
-    for report, office, closer in reports:
+    for report in reports:
+        office, closer = report.office_name, report.closer_name
         number = numbers.get(report.card_id, "")
         phone = report.channel == "phone"
         # A phone report was taken by 12333, whatever office later confirmed it in writing:
@@ -235,15 +262,14 @@ def overview(db: Session, holder_id: int, now: dt.datetime) -> HolderOverview:
         elif report.deadline_at is not None and past_deadline(report, now):
             # Lapsed at its deadline, not recorded yet (RULES L2).
             events.append(CardEvent(report.deadline_at, "电话挂失失效", number, ""))
-    for application, office in replacements:
+    for application in replacements:
+        number = numbers.get(application.old_card_id, "")
         events.append(
-            CardEvent(
-                application.applied_at, "补卡申请", numbers.get(application.old_card_id, ""), office
-            )
+            CardEvent(application.applied_at, "补卡申请", number, application.office_name)
         )
     events.sort(key=lambda e: e.at, reverse=True)
     in_use = next((c for c in reversed(cards) if c.state in IN_USE_STATES), None)
-    active = _active_reports([r for r, _o, _c in reports])
+    active = _active_reports(reports)
     if in_use is not None:
         shown: CardInfo | None = card_info(in_use, active.get(in_use.id), now)
     else:  # RULES R1/U4: staff see the replaced (or cancelled) card and why it is out of use
@@ -255,7 +281,7 @@ def card_basic(db: Session, holder_id: int, now: dt.datetime) -> CardBasicView:
     """卡基本信息: the holder and every card they had (3 statements), each card's state as
     it stands at ``now`` (RULES L2)."""
     holder = _holder(db, holder_id)
-    active = _active_reports([r for r, _o, _c in db.execute(_REPORTS, {"holder_id": holder_id})])
+    active = _active_reports(_REPORTS.rows(db, {"holder_id": holder_id}))
     return CardBasicView(
         basic_info(holder),
         tuple(card_info(c, active.get(c.id), now) for c in _cards(db, holder_id)),
