@@ -22,6 +22,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from counter_app.demo import ensure_demo_database
+from counter_app.demo.accounts import DEMO_ACCOUNTS
 from counter_app.remote.workstation_file import workstation_settings_text
 from counter_app.server.pki import Pki
 from tests.pgserver import start_postgres
@@ -71,6 +73,8 @@ def main() -> int:
         help="the office the workstation's certificate names (its clerks log in there)",
     )
     args = parser.parse_args()
+    # ``kill`` (SIGTERM) cleans up as Ctrl-C does: the server and PostgreSQL stop with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     root = Path(tempfile.mkdtemp(prefix="counter-city-"))
     print(f"城市目录: {root}")
@@ -117,7 +121,9 @@ def main() -> int:
         _wait_healthy(url, pki, server)
         print(f"counter-server 已就绪: {url}（双向 TLS）")
         print(f"工作站设置: {ws_settings}（不含数据库密码和卡片密钥）")
-        print("演示账号: YB500103-01 / Yibao#2024（医保经办），YB500103-03 / Zhuguan#2024（主管）")
+        mine = [a for a in DEMO_ACCOUNTS if a.office_code == args.office]
+        shown = "，".join(f"{a.staff_no} / {a.password}（{a.name}）" for a in mine)
+        print(f"本工作站的演示账号（{args.office}）: {shown or '见 README 的演示账号规则'}")
         if args.no_gui:
             print("按 Ctrl-C 停止。")
             with contextlib.suppress(KeyboardInterrupt):
