@@ -46,6 +46,7 @@ from counter_app.ui.reader_bridge import ReaderBridge, ReaderState
 from counter_app.ui.search_pane import HIT_COLUMNS, SearchPane
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.tasks import TaskRunner
+from counter_app.validation import ValidationError
 
 #: Widths that keep the window within a 1680-pixel screen with both docks open.
 HOLDER_MIN_WIDTH = 420
@@ -291,9 +292,16 @@ class MainWindow(QMainWindow):
         self.runner.run(
             lambda: self.gateway.find_holders(actor, text),
             self._hits_found,
-            self.show_error,
+            self._search_refused,
             name="find_holders",
         )
+
+    def _search_refused(self, error: BaseException) -> None:
+        if isinstance(error, ValidationError):  # the service's own check of the text
+            self.search_pane.no_hits(clerk_text(str(error)), error=True)
+            return
+        self.search_pane.clear_hits()
+        self.show_error(error)
 
     def _hits_found(self, hits: list[Any]) -> None:
         self.db_ok()
@@ -301,7 +309,9 @@ class MainWindow(QMainWindow):
         self.search_pane.hits_shown()
         self.search_pane.refresh()  # 核验证件并查看 follows the rows
         if not hits:
-            self.show_message(self.tr("未找到该参保人。请核对身份证号码、卡号或姓名与出生日期。"))
+            message = self.tr("无记录：未找到该参保人。请核对身份证号码、卡号或姓名与出生日期。")
+            self.search_pane.no_hits(message)
+            self.show_message(message)
 
     def selected_hit(self) -> HolderHit | None:
         return self.search_pane.selected_hit()

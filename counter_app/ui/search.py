@@ -138,3 +138,9 @@ class SearchBox(QWidget):
     def _submit(self) -> None:
         if self._validate(self.edit.text()).ok:
             self.search.emit(self.edit.text().strip())
+
+    def show_outcome(self, text: str, *, error: bool) -> None:
+        """What the search found or why it was refused, under the box where the clerk is
+        looking (the next keystroke puts the typing hint back)."""
+        self.hint.setText(text)
+        self.hint.setStyleSheet("color: #b00020;" if error else "color: #555;")

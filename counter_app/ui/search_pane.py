@@ -29,6 +29,9 @@ class SearchPane(QWidget):
         self.hits = hits
         self.box = SearchBox()
         self.box.search.connect(self.search)
+        # Hits answer the text that was searched: once it is edited they are stale (an
+        # invalid query must not leave the last holder selected and openable).
+        self.box.edit.textEdited.connect(lambda _t: self.clear_hits())
         self.view = QTableView()
         self.view.setObjectName("hitTable")
         self.view.setModel(hits)
@@ -55,6 +58,16 @@ class SearchPane(QWidget):
     def focus_search(self) -> None:
         self.box.edit.setFocus()
         self.box.edit.selectAll()
+
+    def clear_hits(self) -> None:
+        if self.hits.rowCount():
+            self.hits.set_rows([], HIT_COLUMNS)
+        self.refresh()
+
+    def no_hits(self, text: str, *, error: bool = False) -> None:
+        """An empty result (无记录) or a refused search, said under the box."""
+        self.clear_hits()
+        self.box.show_outcome(text, error=error)
 
     def hits_shown(self) -> None:
         """After the window filled the model: fit the columns, select the first hit."""

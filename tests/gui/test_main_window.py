@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel
 
 from counter_app.services.permissions import Action
@@ -185,3 +186,38 @@ def test_lock_screen_shows_no_holder_name(window: Any, reader: Any) -> None:
     window.lock()
     labels = [lab.text() for lab in window.findChildren(QLabel) if lab.isVisible()]
     assert not any("张三" in t for t in labels)
+
+
+def test_editing_the_query_clears_the_hits_it_no_longer_answers(qtbot: Any, window: Any) -> None:
+    """A clerk's trial: after an invalid query the last holder stayed selected and 核验证件并查看
+    opened their ID check. Typing into the box now clears the hits and disables the button."""
+    box = window.search_pane.box
+    box.edit.setText(SSN)
+    box.button.click()
+    assert window.hits.rowCount() == 1 and window.search_pane.open_button.isEnabled()
+    box.edit.setFocus()
+    qtbot.keyClick(box.edit, Qt.Key.Key_Backspace)  # 17 digits now: invalid
+    assert window.hits.rowCount() == 0
+    assert not window.search_pane.open_button.isEnabled()
+    assert window.selected_hit() is None
+
+
+def test_no_hits_and_a_refused_search_are_said_under_the_box(window: Any, gateway: Any) -> None:
+    box = window.search_pane.box
+    box.edit.setText("李四 1980-01-31")
+    box.button.click()
+    assert window.hits.rowCount() == 0
+    assert box.hint.text().startswith("无记录")
+
+    def refuse(_actor: Any, _text: str) -> Any:
+        from counter_app.validation import ValidationError
+
+        raise ValidationError("卡号应为9位：1位大写字母加8位数字。", field="search", code="card")
+
+    box.edit.setText(SSN)
+    box.button.click()
+    assert window.hits.rowCount() == 1
+    gateway.find_holders = refuse
+    box.button.click()
+    assert window.hits.rowCount() == 0 and not window.search_pane.open_button.isEnabled()
+    assert "卡号应为9位" in box.hint.text() and "b00020" in box.hint.styleSheet()

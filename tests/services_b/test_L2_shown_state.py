@@ -57,3 +57,23 @@ def test_L2_state_shown_in_search_and_overview_is_lapsed_after_the_deadline(
     assert "电话挂失失效" in history
     # Reading changed nothing: lapse processing still records the lapse.
     assert phone_reports.lapse_expired(after) == 1
+
+
+def test_L2_a_lapsed_phone_report_shows_its_deadline_as_the_change_time(
+    world: World,
+) -> None:
+    """A clerk's trial: the card shown 正常 again still said it changed state when the phone
+    report was taken. The change the clerk is shown is the lapse, at the deadline."""
+    phone_reports.report_loss_by_phone(world.ctx, world.holders["h011"].ssn, SERVICE_PASSWORD)
+    days = world.ctx.settings.phone_report_validity_days
+    ctx = at(world, NOW + dt.timedelta(days=days, hours=3))
+    actor, holder = world.actors["yb103"], world.holders["h011"]
+    session = open_id_session(ctx, actor, holder.holder_id, manual_doc(holder.ssn), "查询")
+    over = records.overview(ctx, actor, session)
+    basic = records.category(ctx, actor, session, Category.CARD_BASIC)
+    [card] = [c for c in basic.cards if c.card_id == holder.card_id]
+    assert over.card is not None and over.card.state == card.state == "active"
+    lapse = next(e.at for e in over.history if e.kind == "电话挂失失效")
+    assert over.card.state_changed_at == card.state_changed_at == lapse
+    assert NOW + dt.timedelta(days=days) - dt.timedelta(minutes=1) <= lapse
+    assert lapse <= NOW + dt.timedelta(days=days, minutes=1)

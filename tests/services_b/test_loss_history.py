@@ -63,3 +63,26 @@ def test_L3_loss_date_after_the_phone_report_is_refused(world_on_each_backend: W
     )
     assert result.confirmed_phone_report
     assert result.form.lost_on == reported_on
+
+
+def test_R1_a_replacement_application_closes_the_report_without_a_card_issued(
+    world_on_each_backend: World,
+) -> None:
+    """A clerk's trial: the history said 补卡 at the application, before any new card
+    existed. Applying closes the loss report (said so) and the new card comes later."""
+    from counter_app.services import replacement
+    from tests.services_b.test_rules import doc
+
+    world = world_on_each_backend
+    report_written(world, "h006")
+    replacement.apply_replacement(
+        world.ctx,
+        world.actors["yb103b"],
+        world.holders["h006"].holder_id,
+        doc(world, "h006"),
+        "replace-h006-history",
+    )
+    with world.session() as s:
+        kinds = [e.kind for e in overview(s, world.holders["h006"].holder_id, NOW).history]
+    assert "补卡申请" in kinds and "挂失结束（已申请补卡）" in kinds
+    assert "补卡" not in kinds

@@ -204,12 +204,15 @@ def card_info(card: Card | Any, report: ShownReport | None, now: dt.datetime) ->
     """The card as staff see it at ``now``; ``report`` is its active loss report, if any
     (a phone report past its deadline shows the card active again — RULES L2)."""
     state = card_state_at(card.state, report, now)
+    changed = card.state_changed_at
+    if state != card.state and report is not None and report.deadline_at is not None:
+        changed = report.deadline_at  # lapsed at its deadline (L2), not recorded yet
     return CardInfo(
         card_id=card.id,
         card_number=card.card_number,
         state=state,
         state_label=CARD_STATES.get(state, state),
-        state_changed_at=card.state_changed_at,
+        state_changed_at=changed,
         issue_date=card.issue_date,
         expiry_date=card.expiry_date,
         spec_version=card.spec_version,
@@ -255,9 +258,12 @@ def overview(db: Session, holder_id: int, now: dt.datetime) -> HolderOverview:
         if report.confirmed_at and phone:
             events.append(CardEvent(report.confirmed_at, "书面挂失确认", number, office or ""))
         if report.closed_at:
-            label = {"lifted": "解除挂失", "lapsed": "电话挂失失效", "replaced": "补卡"}.get(
-                report.state, report.state
-            )
+            # A replacement application closes the report; the new card comes later.
+            label = {
+                "lifted": "解除挂失",
+                "lapsed": "电话挂失失效",
+                "replaced": "挂失结束（已申请补卡）",
+            }.get(report.state, report.state)
             events.append(CardEvent(report.closed_at, label, number, closer or ""))
         elif report.deadline_at is not None and past_deadline(report, now):
             # Lapsed at its deadline, not recorded yet (RULES L2).
