@@ -63,6 +63,9 @@ class MainWindow(QMainWindow):
     actor_changed = pyqtSignal(object)
     #: A service ended and its case closed (``AccessSummary``): the holder rates it (E2).
     service_ended = pyqtSignal(object)
+    #: The next holder is being served (an ID check begins, a holder session opens): a
+    #: rating still asked of the last holder ends 未评价 — the next one must not give it.
+    next_holder = pyqtSignal()
 
     def __init__(
         self,
@@ -271,6 +274,7 @@ class MainWindow(QMainWindow):
             offer_after_card_removal(self, session)
 
     def _card_session_opened(self, session: Any) -> None:
+        self.next_holder.emit()
         self.clear_search()  # another holder's search rows must not stay beside this one
         self.card_session = True
         self.holder.show_session(self.actor, session)
@@ -325,6 +329,7 @@ class MainWindow(QMainWindow):
             self.id_dialog.raise_()
             self.id_dialog.activateWindow()
             return
+        self.next_holder.emit()
         from counter_app.ui.id_check import IdCheckDialog
 
         holder_id = hit.holder_id
@@ -361,6 +366,7 @@ class MainWindow(QMainWindow):
         dialog.open()  # window-modal, without a nested event loop
 
     def _id_session_opened(self, session: Any) -> None:
+        self.next_holder.emit()
         self.db_ok()
         self.search_pane.clear_text()  # the typed full ID number leaves the screen
         self.card_session = False

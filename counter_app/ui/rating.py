@@ -329,6 +329,11 @@ class RatingController(QObject):
         self.timer.start(self.timeout_s * 1000)
         self.status_changed.emit(self.tr("请持卡人评价…"))
 
+    def next_holder(self) -> None:
+        """The clerk serves the next holder: the last case, if still unrated, is 未评价
+        (a clerk's trial saw the next holder's tap recorded on the previous case)."""
+        self._finish_pending()
+
     def _finish_pending(self) -> None:
         """A new case closed before the last one was rated: that one is 未评价."""
         if self.case_no is not None:
@@ -394,4 +399,5 @@ def install_rating(
     controller.status_changed.connect(label.setText)
     controller.status_label = label
     window.service_ended.connect(controller.case_closed)
+    window.next_holder.connect(controller.next_holder)
     return controller

@@ -277,3 +277,31 @@ def test_P7_the_weak_pin_refusal_is_gone_once_the_reset_succeeds(counter: Any) -
     c.type_pin("802413")
     assert "已重置" in d.result_label.text(), d.banner.text()
     assert not d.banner.isVisible() and d.banner.text() == ""
+
+
+@pytest.mark.also_remote
+def test_E2_the_next_holders_tap_never_rates_the_last_case(counter: Any) -> None:
+    """A new clerk's trial: 张伟's rating stayed up while 黄敏 was served and her tap was
+    recorded on his case. Starting the next holder's ID check ends it 未评价 first."""
+    from PyQt6.QtWidgets import QApplication
+
+    from counter_app.models.case import RatingLevel
+    from counter_app.services.ratings import RatingStatus
+
+    c = counter("CK500103-01")
+    c.card_session("active_default_pin")
+    c.click(c.window.end_button)
+    QApplication.processEvents()
+    rating = c.window.rating
+    case_no = rating.case_no
+    assert case_no and rating.device.asking
+    nxt = fixed_holder("retired")
+    c.search(nxt.ssn)
+    c.id_check(nxt.ssn)  # the next holder at the window
+    QApplication.processEvents()
+    assert rating.case_no is None and not rating.device.asking
+    rating.device.panel.choose(RatingLevel.VERY_SATISFIED)  # a late tap: nothing recorded
+    QApplication.processEvents()
+    status = c.ws.gateway.rating_status(c.window.actor, case_no)
+    assert status is RatingStatus.UNRATED
+    assert c.window.holder.session is not None  # the next holder's service goes on

@@ -253,3 +253,32 @@ def test_E1_queue_ticket_typed_or_scanned_goes_on_the_open_case(
     assert case_no in window.statusBar().currentMessage()
     window.end_session()
     assert field.edit.text() == ""  # the next holder starts with an empty field
+
+
+def test_E2_the_next_holder_cannot_rate_the_last_case(
+    window: Any, rating: Any, gateway: Any, qtbot: Any
+) -> None:
+    """A clerk's trial: the rating of 张伟's case stayed up while 黄敏 was served, and her
+    tap was recorded on his case. Serving the next holder ends it 未评价 first."""
+    case_no = _serve_and_end(window)
+    assert rating.case_no == case_no and rating.device.asking
+    window.search_pane.box.edit.setText(DOC.number)
+    window.search_pane.box.button.click()
+    window.check_id_for_hit()  # the clerk starts the next holder's ID check
+    assert rating.case_no is None and not rating.device.asking
+    assert gateway.ratings[case_no] is None
+    assert gateway.rating_status(window.actor, case_no) is RatingStatus.UNRATED
+    assert window.pins.panel.currentWidget() is not rating.device.panel
+    rating.device.panel.choose(RatingLevel.VERY_SATISFIED)  # a late tap records nothing
+    assert gateway.ratings[case_no] is None
+    if window.id_dialog is not None:
+        window.id_dialog.reject()
+
+
+def test_E2_a_card_session_of_the_next_holder_ends_the_last_rating(
+    window: Any, rating: Any, gateway: Any
+) -> None:
+    case_no = _serve_and_end(window)
+    session = window.gateway.open_id_session(window.actor, 7, DOC, "查询")
+    window._card_session_opened(session)  # the next holder's card and PIN
+    assert rating.case_no is None and gateway.ratings[case_no] is None
