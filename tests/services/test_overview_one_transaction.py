@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, update
 
+from counter_app.demo.accounts import fixed_holder
 from counter_app.models import AuditEvent
 from counter_app.models.office import Staff
 from counter_app.services import records, search, sessions
@@ -180,3 +181,28 @@ def test_Q7_holder_search_is_one_transaction_and_refuses_a_disabled_clerk(
         "refused",
         "view_records.refused",
     )
+
+
+def test_card_history_names_the_issuing_office_and_the_cancellation(ctx: ServiceContext) -> None:
+    """A clerk's trial: 发卡 rows showed "—" for the office where the issuing office is on
+    record, and 孙建军's cancelled card had no event for its cancellation."""
+    from counter_app.models import Card, Office
+
+    actor = actor_for(ctx, CLERK)
+    key = "work_death"
+    session = sessions.open_id_session(
+        ctx, actor, holder_id_of(ctx, key), manual_doc(fixed_holder(key).ssn), "家属代为查询"
+    )
+    history = records.overview(ctx, actor, session).history
+    with ctx.uow() as uow:
+        card, issuer = uow.session.execute(
+            select(Card, Office.name)
+            .join(Office, Office.id == Card.issuing_office_id)
+            .where(Card.holder_id == session.holder_id)
+        ).one()
+        number, changed = card.card_number, card.state_changed_at
+        uow.session.expunge_all()
+    [issued] = [e for e in history if e.kind == "发卡"]
+    assert issued.office == issuer and issued.office
+    [cancelled] = [e for e in history if e.kind == "卡注销"]
+    assert cancelled.at == changed and cancelled.card_number.endswith(number[-4:])

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from counter_app.models.card import IN_USE_STATES, Card
+from counter_app.models.card import IN_USE_STATES, Card, CardState
 from counter_app.models.holder import Holder
 from counter_app.models.loss import ACTIVE_REPORT_STATES, LossReport, ReplacementApplication
 from counter_app.models.office import Office
@@ -41,7 +41,15 @@ CARD_STATES = {
 _holders = Holder.__table__.c
 _cards_t = Card.__table__.c
 _HOLDER = select(*_holders).where(_holders.id == bindparam("holder_id"))
-_CARDS = select(*_cards_t).where(_cards_t.holder_id == bindparam("holder_id")).order_by(_cards_t.id)
+_issuer = Office.__table__.alias("issuer")
+#: Every card of the holder, oldest first, with the name of the office that issued it.
+_CARDS = (
+    select(*_cards_t, _issuer.c.name.label("issuing_office_name"))
+    .select_from(Card.__table__)
+    .outerjoin(_issuer, _issuer.c.id == _cards_t.issuing_office_id)
+    .where(_cards_t.holder_id == bindparam("holder_id"))
+    .order_by(_cards_t.id)
+)
 #: ``Session.info`` key under which a caller that reads several views of one holder in one
 #: transaction (``records.full_overview``) keeps the holder row read by the first of them.
 HOLDER_ROWS = "counter_app.holder_rows"
@@ -246,7 +254,9 @@ def overview(db: Session, holder_id: int, now: dt.datetime) -> HolderOverview:
     for card in cards:
         # A card is issued on a local day: its midnight in Shanghai, not in UTC (shown 08:00).
         issued = dt.datetime.combine(card.issue_date, dt.time(), SHANGHAI)
-        events.append(CardEvent(issued, "发卡", card.card_number, ""))
+        events.append(CardEvent(issued, "发卡", card.card_number, card.issuing_office_name or ""))
+        if card.state == CardState.CANCELLED:  # e.g. the holder died (no office is recorded for it)
+            events.append(CardEvent(card.state_changed_at, "卡注销", card.card_number, ""))
     for report in reports:
         office, closer = report.office_name, report.closer_name
         number = numbers.get(report.card_id, "")
