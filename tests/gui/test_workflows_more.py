@@ -22,6 +22,7 @@ import pytest
 from counter_app.demo.accounts import ROLE_PASSWORDS, fixed_holder
 from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.permissions import Action
+from counter_app.services.records import Category
 from counter_app.settings import Settings
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.tasks import InlinePool
@@ -563,3 +564,28 @@ def test_access_slip_offered_when_the_card_is_pulled(counter: Any) -> None:
     (slip,) = c.win.findChildren(AccessSlipDialog)
     assert "社保卡+密码" in slip.result_label.text()
     assert slip.printer is not None and slip.printer.pdf.startswith(b"%PDF")
+
+
+def test_access_slip_shows_every_line_after_many_categories(counter: Any, monkeypatch: Any) -> None:
+    """A clerk's trial: after viewing most tabs the categories ran to two lines and the
+    办理的业务 line was cut off once the print buttons appeared (the slip renders on a pool
+    thread, after the dialog is shown: here the render is held back until then)."""
+    from PyQt6.QtWidgets import QApplication
+
+    held: list[tuple[Any, Any]] = []
+    monkeypatch.setattr(
+        AccessSlipDialog, "call", lambda _self, func, done, **_kw: held.append((func, done))
+    )
+    c = counter("YB500103-01")
+    c.id_session("active_default_pin")
+    for category in list(Category)[:12]:
+        c.win.gateway.category(c.win.actor, c.win.holder.session, category)
+    c.win.end_button.click()
+    (slip,) = c.win.findChildren(AccessSlipDialog)
+    QApplication.processEvents()  # shown, sized without the print buttons
+    func, done = held[0]
+    done(func())
+    QApplication.processEvents()
+    label = slip.result_label
+    assert "办理的业务" in label.text() and slip.printer is not None
+    assert label.height() >= label.heightForWidth(label.width()) > 0

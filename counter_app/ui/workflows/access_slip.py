@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QDialog
 
 from counter_app.ui.workflows.base import WorkflowDialog
@@ -59,6 +59,22 @@ class AccessSlipDialog(WorkflowDialog):
         self.slip, pdf = issued
         serial = str(getattr(self.slip, "serial", "") or "")
         add_print_buttons(self, pdf, f"{self.tr('个人信息查阅告知单')} {serial}".strip())
+        # The buttons take room from the summary once laid out (the next turn of the
+        # event loop): then the dialog grows so that the summary's last line (办理的业务)
+        # is not cut off below a long list of categories viewed.
+        fit = QTimer(self)  # the dialog's own: it cannot fire after the dialog is gone
+        fit.setSingleShot(True)
+        fit.timeout.connect(self._fit_summary)
+        fit.start(0)
+
+    def _fit_summary(self) -> None:
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        label = self.result_label
+        missing = label.heightForWidth(label.width()) - label.height()
+        if missing > 0:
+            self.resize(self.width(), self.height() + missing)
 
     def done(self, result: int) -> None:
         # Not WorkflowDialog.done: the slip asks nothing of the holder, so closing it must
