@@ -47,18 +47,33 @@ def basic_fields(b: BasicInfo, title: str = "基本信息") -> Fields:
 def card_fields(c: CardInfo | None) -> Fields:
     if c is None:
         return Fields("当前卡片", (("在用卡片", "无（没有正常或挂失中的卡）"),))
+    lapses: tuple[tuple[str, str], ...] = ()
+    if c.phone_deadline_at is not None:  # RULES L2: remind the holder to confirm in writing
+        lapses = (
+            (
+                "电话挂失失效时间",
+                f"{text.instant(c.phone_deadline_at)}（到期前请持卡人办理书面挂失）",
+            ),
+        )
     return Fields(
         "当前卡片",
         (
             ("卡号", card_number(c.card_number)),
             ("卡状态", c.state_label or codes.card_state_name(c.state)),
             ("状态变更时间", text.instant(c.state_changed_at)),
+            *lapses,
             ("发卡日期", text.day(c.issue_date)),
-            ("有效期至", text.day(c.expiry_date)),
+            ("有效期至", expiry(c)),
             ("发卡地区", codes.region_name(c.region_code)),
             ("卡规范版本", spec_version(c.spec_version)),
         ),
     )
+
+
+def expiry(c: CardInfo) -> str:
+    """有效期至, marked when the card is past it (it still works until replaced, but the
+    holder should be told to renew it)."""
+    return text.day(c.expiry_date) + ("（已过期）" if c.expired else "")
 
 
 #: Card events recorded by day only (a card's issue date): shown without a clock time.
@@ -98,7 +113,7 @@ def cards_table(cards: tuple[CardInfo, ...]) -> Table:
                 c.state_label or codes.card_state_name(c.state),
                 text.instant(c.state_changed_at),
                 text.day(c.issue_date),
-                text.day(c.expiry_date),
+                expiry(c),
                 codes.region_name(c.region_code),
                 spec_version(c.spec_version),
             )

@@ -206,3 +206,58 @@ def test_card_history_names_the_issuing_office_and_the_cancellation(ctx: Service
     assert issued.office == issuer and issued.office
     [cancelled] = [e for e in history if e.kind == "卡注销"]
     assert cancelled.at == changed and cancelled.card_number.endswith(number[-4:])
+
+
+def test_L2_the_card_shows_when_its_phone_report_lapses_and_an_expired_card_says_so(
+    ctx: ServiceContext,
+) -> None:
+    """A clerk's trial: 刘芳's 12333 report lapses within two days, but the record showed
+    only 电话挂失 — now the card says when (RULES L2) and the page reminds the clerk; a card
+    past 有效期至 is marked 已过期."""
+    import dataclasses
+    import datetime as dt
+
+    from counter_app.models import LossReport
+    from counter_app.presentation.holder_pages import card_fields
+
+    actor = actor_for(ctx, CLERK)
+    key = "phone_lost_lapsing"
+    session = sessions.open_id_session(
+        ctx, actor, holder_id_of(ctx, key), manual_doc(fixed_holder(key).ssn), "持卡人查询"
+    )
+    card = records.overview(ctx, actor, session).card
+    with ctx.uow() as uow:
+        deadline = uow.session.scalar(
+            select(LossReport.deadline_at).where(
+                LossReport.holder_id == session.holder_id, LossReport.state == "open"
+            )
+        )
+    assert card is not None and card.state == "phone_reported_lost"
+    assert deadline is not None and card.phone_deadline_at == deadline
+    shown = dict(card_fields(card).rows)
+    assert "到期前请持卡人办理书面挂失" in shown["电话挂失失效时间"]
+    assert not card.expired and "已过期" not in shown["有效期至"]
+    old = dataclasses.replace(card, expiry_date=dt.date(2024, 9, 7), expired=True)
+    assert dict(card_fields(old).rows)["有效期至"] == "2024年09月07日（已过期）"
+
+
+def test_a_card_is_expired_from_the_local_day_after_its_expiry_date() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from counter_app.services.queries.holder import card_info
+
+    row = SimpleNamespace(
+        id=1,
+        card_number="A12345674",
+        state="active",
+        state_changed_at=dt.datetime(2020, 5, 1, tzinfo=dt.UTC),
+        issue_date=dt.date(2020, 5, 1),
+        expiry_date=dt.date(2026, 9, 19),
+        spec_version="3.00",
+        region_code="500103",
+    )
+    last_day = dt.datetime(2026, 9, 19, 15, 59, tzinfo=dt.UTC)  # 23:59 in Chongqing
+    next_day = dt.datetime(2026, 9, 19, 16, 0, tzinfo=dt.UTC)  # 00:00 on the 20th
+    assert not card_info(row, None, last_day).expired
+    assert card_info(row, None, next_day).expired

@@ -135,6 +135,10 @@ class CardInfo:
     #: When the card's open phone report (12333) was taken, if it has one in force: the
     #: written report that confirms it defaults its 遗失日期 to that day (RULES L3).
     phone_reported_at: dt.datetime | None = None
+    #: When that phone report lapses (RULES L2) unless a written report confirms it.
+    phone_deadline_at: dt.datetime | None = None
+    #: Past its 有效期至 on the local day the card was shown.
+    expired: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,8 @@ def card_info(card: Card | Any, report: ShownReport | None, now: dt.datetime) ->
     (a phone report past its deadline shows the card active again — RULES L2)."""
     state = card_state_at(card.state, report, now)
     changed = card.state_changed_at
+    in_force = report is not None and report.channel == "phone"
+    phone = report if in_force and state == "phone_reported_lost" else None
     if state != card.state and report is not None and report.deadline_at is not None:
         changed = report.deadline_at  # lapsed at its deadline (L2), not recorded yet
     return CardInfo(
@@ -225,11 +231,9 @@ def card_info(card: Card | Any, report: ShownReport | None, now: dt.datetime) ->
         expiry_date=card.expiry_date,
         spec_version=card.spec_version,
         region_code=card.region_code,
-        phone_reported_at=(
-            report.reported_at
-            if report is not None and report.channel == "phone" and state == "phone_reported_lost"
-            else None
-        ),
+        phone_reported_at=phone.reported_at if phone is not None else None,
+        phone_deadline_at=phone.deadline_at if phone is not None else None,
+        expired=card.expiry_date < now.astimezone(SHANGHAI).date(),
     )
 
 
