@@ -300,11 +300,16 @@ def manual_document(kind: IdDocumentKind, number: str, reason: ManualReason) -> 
 
 def id_check_text(document: IdDocumentLike) -> str:
     """How the check was made, as the forms print it: 芯片核验, or 人工录入（<reason>）."""
-    if getattr(document, "method", CheckMethod.MANUAL) == CheckMethod.CHIP:
+    method = getattr(document, "method", CheckMethod.MANUAL)
+    return check_text(str(method), getattr(document, "manual_reason", None))
+
+
+def check_text(method: str, manual_reason: str | None) -> str:
+    """:func:`id_check_text` from what an audit event recorded (:func:`id_check_details`)."""
+    if method == CheckMethod.CHIP.value:
         return "芯片核验"
-    reason = getattr(document, "manual_reason", None)
     try:
-        label = MANUAL_REASON_LABELS[ManualReason(reason)] if reason else ""
+        label = MANUAL_REASON_LABELS[ManualReason(manual_reason)] if manual_reason else ""
     except ValueError:
         label = ""
     return f"人工录入（{label}）" if label else "人工录入"

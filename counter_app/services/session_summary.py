@@ -23,7 +23,12 @@ from counter_app.models.holder import Holder
 from counter_app.models.holder_session import HolderSessionRow
 from counter_app.models.office import Office, Staff
 from counter_app.services.errors import SessionRequired
-from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocumentKind, SessionVia
+from counter_app.services.idcheck import (
+    ID_DOCUMENT_LABELS,
+    IdDocumentKind,
+    SessionVia,
+    check_text,
+)
 from counter_app.services.queries.category import category_label
 from forms.masking import mask_id_number
 
@@ -119,7 +124,15 @@ def access_summary(db: Session, session: SessionRef) -> AccessSummary:
     ).all()
     categories: list[str] = []
     actions: list[SessionActionItem] = []
+    checked = ""  # how the ID document was checked: chip, or typed and why
     for at, action, category, outcome, details in events:
+        if (
+            action == AuditAction.SESSION_OPEN
+            and isinstance(details, dict)
+            and details.get("session_id") == hs.id
+            and details.get("id_check")
+        ):
+            checked = check_text(str(details["id_check"]), details.get("manual_reason"))
         if action == AuditAction.RECORD_VIEW and category and outcome == "success":
             if category not in categories:
                 categories.append(category)
@@ -136,6 +149,8 @@ def access_summary(db: Session, session: SessionRef) -> AccessSummary:
             IdDocumentKind(hs.document_kind) if hs.document_kind else IdDocumentKind.RESIDENT_ID,
             "有效身份证件",
         )
+        if checked:  # a typed number says so on the slip (a clerk's trial: it did not)
+            identified_by += f"，{checked}"
     return AccessSummary(
         session_id=hs.id,
         holder_id=hs.holder_id,

@@ -183,3 +183,17 @@ def test_Q7_session_belongs_to_its_clerk(ctx: ServiceContext) -> None:
     session = card_sessions.open_card_session(ctx, actor_for(ctx, CLERK), client, _pin("135790"))
     with pytest.raises(SessionRequired):
         records.overview(ctx, actor_for(ctx, "YB500103-02"), session)
+
+
+def test_Q7_the_access_slip_says_how_the_id_card_was_checked(ctx: ServiceContext) -> None:
+    """A clerk's trial: the slip said 身份核验：居民身份证 for a number typed by hand because
+    the chip could not be read. It now says how the document was checked."""
+    from counter_app.services.idcheck import IdDocument, IdDocumentKind, ManualReason
+
+    actor = actor_for(ctx, CLERK)
+    ssn = "500103196803150310"
+    typed = IdDocument(IdDocumentKind.RESIDENT_ID, ssn, manual_reason=ManualReason.CHIP_UNREADABLE)
+    holder = holder_id_of(ctx, "active_default_pin")
+    session = sessions.open_id_session(ctx, actor, holder, typed, "持卡人来窗口查询")
+    summary = sessions.end_session(ctx, actor, session)
+    assert summary.identified_by == "居民身份证，人工录入（证件芯片无法读取）"
