@@ -68,6 +68,10 @@ class Field:
     max_lines: int = 3
 
 
+#: The most tokens moved to the next line to keep a bracket or a stop in its place.
+_MAX_CARRY = 3
+
+
 class Sheet:
     """One canvas and the fonts to draw on it with."""
 
@@ -140,6 +144,12 @@ class Sheet:
                     carry.insert(0, cur.pop())
             while len(cur) > 1 and cur[-1] in NO_LINE_END:
                 carry.insert(0, cur.pop())
+            if len(carry) > _MAX_CARRY or self.width("".join(carry) + tok, size) > width:
+                # A run of punctuation, not a word or two: keeping it together left one
+                # character per line (a run of "（" longer than a line became a column of
+                # them) — break inside it instead.
+                cur.extend(carry)
+                carry = []
             while carry and carry[0] == " ":
                 carry.pop(0)
             lines.append("".join(cur).rstrip())

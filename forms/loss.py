@@ -55,7 +55,7 @@ def _draw_body(form: LossForm) -> DrawBody:
             [
                 [
                     Field("遗失日期", format_date(form.lost_on)),
-                    Field("遗失地点", form.lost_place, max_lines=4),
+                    Field("遗失地点", form.lost_place, max_lines=3),
                 ],
                 [Field("遗失经过", form.circumstances, min_lines=3, max_lines=8)],
                 [Field("电话挂失", phone_report_text(form))],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -37,13 +38,34 @@ class Line:
     size: float
 
 
+#: How reportlab starts each line the forms draw: its position, then (bold: render mode
+#: 2) its font and size.
+_LINE_START = re.compile(rb"BT 1 0 0 1 (-?[\d.]+) (-?[\d.]+) Tm(?: \d Tr)? /\S+ ([\d.]+) Tf")
+
+
+def _drawn_sizes(reader: PdfReader, page: int) -> dict[tuple[float, float], float]:
+    """The size each line was drawn at, by its start, read from the content stream.
+
+    pypdf's text visitor sometimes passes the size of the text object drawn before (seen:
+    a value drawn at 8 pt reported at the 9.5 pt of the label before it), which made the
+    bounds checks measure a fitted line at the wrong size."""
+    data = reader.pages[page].get_contents()
+    stream = data.get_data() if data is not None else b""
+    return {
+        (round(float(x), 2), round(float(y), 2)): float(size)
+        for x, y, size in _LINE_START.findall(stream)
+    }
+
+
 def page_lines(pdf: bytes, page: int) -> list[Line]:
     """The lines drawn on ``page`` (0-based), in drawing order. Rotated text is left out.
 
     pypdf reports each font run of a line at the line's start, so runs with the same start
-    are joined back into the line they came from.
+    are joined back into the line they came from; the size is the one the content stream
+    set for that line (:func:`_drawn_sizes`).
     """
     reader = PdfReader(io.BytesIO(pdf))
+    sizes = _drawn_sizes(reader, page)
     lines: list[Line] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
@@ -55,7 +77,7 @@ def page_lines(pdf: bytes, page: int) -> list[Line]:
             last = lines[-1]
             lines[-1] = Line(last.text + text, x, y, last.size)
         else:
-            lines.append(Line(text, x, y, size * scale))
+            lines.append(Line(text, x, y, sizes.get((x, y), size * scale)))
 
     reader.pages[page].extract_text(visitor_text=visit)
     return [

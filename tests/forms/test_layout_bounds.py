@@ -10,6 +10,7 @@ characters, and reads the positions back from the PDF's text layer (pypdf).
 from __future__ import annotations
 
 import dataclasses
+import io
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -158,3 +159,39 @@ def test_L3_a_value_beyond_any_limit_is_cut_visibly(fonts: FontSet) -> None:
     form = dataclasses.replace(form, circumstances="丢" * 10_000)
     pdf = render_form(form, key=TEST_KEY, fonts=fonts)
     assert "…（以下从略）" in "".join(line.text for line in page_lines(pdf, 0))
+
+
+def test_L3_the_worst_loss_form_found_keeps_its_signatures(fonts: FontSet) -> None:
+    """Examples hypothesis found (they overflowed): the longest place, circumstances and
+    address at once, one with a leading blank line, one address of opening brackets."""
+    form = specimen(FormKind.LOSS)
+    assert isinstance(form, LossForm)
+    place = "\n重庆市渝北区龙塔街道黄泥磅紫薇支路12号" * 3
+    circumstances = ("·解放碑步行街解放碑步行街" * 40)[:300]
+    for address in ("（" * 300, "重庆市渝北区龙塔街道黄泥磅紫薇支路12号" * 30):
+        worst = dataclasses.replace(
+            form,
+            lost_place=place,
+            circumstances=circumstances,
+            holder=dataclasses.replace(form.holder, address=address),
+        )
+        pdf = render_form(worst, key=TEST_KEY, fonts=fonts)
+        assert_declaration_and_signatures_on_every_page(pdf, fonts, LOSS_DECLARATION)
+
+
+def test_a_run_of_brackets_longer_than_a_line_still_breaks_within_the_width(
+    fonts: FontSet,
+) -> None:
+    """Keeping an opening bracket with what follows must not push a line past the width
+    (a run of them longer than a line did: the carried run went over the cell's edge)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from forms.layout import Sheet
+
+    sheet = Sheet(Canvas(io.BytesIO()), fonts)
+    for text in ("（" * 300, "解放碑" + "（" * 40 + "ABCDEFGHIJKLMNOP" * 3, "。" * 200):
+        lines = sheet.wrap(text, 160.0, 9.5)
+        assert "".join(lines) == text
+        assert all(sheet.width(line, 9.5) <= 160.0 for line in lines), lines
+        # Full lines, not a column of single characters.
+        assert len(lines) <= sheet.width(text, 9.5) / (160.0 - 2 * 9.5) + 1, len(lines)
