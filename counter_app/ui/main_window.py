@@ -147,6 +147,11 @@ class MainWindow(QMainWindow):
         # "身份证…" and the hits to two columns. It keeps room for its hint.
         self.search_pane.setMinimumWidth(SEARCH_MIN_WIDTH)
         splitter.setSizes([330, 760, 220])
+        # Dragging a divider to the edge hid a whole pane (the search box with it, and F3
+        # then typed into nothing): each pane stops at its minimum instead.
+        for index in range(splitter.count()):
+            splitter.setCollapsible(index, False)
+        self.splitter = splitter
         work = QWidget()
         work_layout = QVBoxLayout(work)
         work_layout.addWidget(self.banner)

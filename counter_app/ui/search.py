@@ -26,6 +26,8 @@ from forms.localtime import format_day
 
 _ID_CHARS = re.compile(r"^[0-9]{1,17}[0-9Xx]?$")
 _CARD = re.compile(r"^[A-Za-z0-9]{9}$")
+#: A letter and digits: a card number being typed (A12345674), not a name.
+_CARD_TYPING = re.compile(r"^[A-Za-z][0-9]{1,12}$")
 _NAME_DATE = re.compile(
     r"^(?P<name>[\u3400-\u9fff\U00020000-\U0003ffff·•A-Za-z]+)\s*"
     r"(?P<date>\d{4}-?\d{1,2}-?\d{1,2})?$"
@@ -85,6 +87,14 @@ def classify(text: str) -> SearchCheck:
                 )
             return SearchCheck("card", False, str(error), error=True)
         return SearchCheck("card", True, check.warning or tr("search", "按卡号查询"))
+    if _CARD_TYPING.match(folded):  # 8 characters were read as a name and a birth date
+        return SearchCheck(
+            "card",
+            False,
+            tr("search", "卡号：已输入 %1 位，共 9 位（1 位字母加 8 位数字）").replace(
+                "%1", str(len(folded))
+            ),
+        )
     match = _NAME_DATE.match(raw)
     if match:
         if not match.group("date"):

@@ -221,3 +221,12 @@ def test_no_hits_and_a_refused_search_are_said_under_the_box(window: Any, gatewa
     box.button.click()
     assert window.hits.rowCount() == 0 and not window.search_pane.open_button.isEnabled()
     assert "卡号应为9位" in box.hint.text() and "b00020" in box.hint.styleSheet()
+
+
+def test_no_pane_can_be_dragged_out_of_sight(window: Any) -> None:
+    """A clerk's trial: the divider dragged fully left hid the search pane; F3 then typed
+    into an invisible box."""
+    splitter = window.splitter
+    assert [splitter.isCollapsible(i) for i in range(splitter.count())] == [False] * 3
+    splitter.moveSplitter(0, 1)  # the first divider to the far left
+    assert window.search_pane.width() >= window.search_pane.minimumWidth() > 0

@@ -24,6 +24,8 @@ pytestmark = pytest.mark.gui
         ("500103198507150013", "id", False),  # wrong check digit
         ("500103850715001", "id", False),  # old 15-digit number
         ("A12345674", "card", True),
+        ("A1297919", "card", False),  # a clerk's trial: 8 characters read as 姓名+出生日期
+        ("a1234567", "card", False),
         ("张三", "name", False),
         ("张三 1985-07-15", "name", True),
         ("#$%", "", False),
@@ -41,6 +43,7 @@ def test_classify_explains_errors() -> None:
         or "核对" in classify("500103198507150013").hint
     )
     assert "15位" in classify("500103850715001").hint
+    assert classify("A1297919").hint.startswith("卡号：已输入 8 位，共 9 位")
 
 
 def test_search_box_validates_as_you_type(qtbot: Any) -> None:
