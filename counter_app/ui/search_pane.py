@@ -14,7 +14,9 @@ from counter_app.services.queries.holder import HolderHit
 from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.search import SearchBox
 
-HIT_COLUMNS = ["name", "gender", "ssn", "birth_date", "card_number", "card_state"]
+#: What a clerk picks the right person by comes first (卡状态 was off the pane at the default
+#: width): name, masked ID number, card state, card number; then gender and birth date.
+HIT_COLUMNS = ["name", "ssn", "card_state", "card_number", "gender", "birth_date"]
 
 
 class SearchPane(QWidget):

@@ -90,7 +90,7 @@ def test_search_and_id_check_open_a_session(window: Any, gateway: Any) -> None:
     window.search_pane.box.edit.setText(SSN)
     window.search_pane.box.button.click()
     assert window.hits.rowCount() == 1
-    assert window.hits.data(window.hits.index(0, 2)) == "500***********0016"
+    assert window.hits.data(window.hits.index(0, 1)) == "500***********0016"
     window.check_id_for_hit()
     dialog = window.id_dialog
     dialog.number.setText(SSN)
@@ -230,3 +230,21 @@ def test_no_pane_can_be_dragged_out_of_sight(window: Any) -> None:
     assert [splitter.isCollapsible(i) for i in range(splitter.count())] == [False] * 3
     splitter.moveSplitter(0, 1)  # the first divider to the far left
     assert window.search_pane.width() >= window.search_pane.minimumWidth() > 0
+
+
+def test_the_hit_shows_its_card_state_at_the_default_width(qtbot: Any, window: Any) -> None:
+    """A clerk's trial: 卡号 and 卡状态 were off the pane until scrolled sideways. The name,
+    masked ID number and card state come first and are in view at the window's first size."""
+    from PyQt6.QtWidgets import QApplication
+
+    window.show()
+    window.resize(1360, 820)
+    window.search_pane.box.edit.setText(SSN)
+    window.search_pane.box.button.click()
+    QApplication.processEvents()
+    view = window.search_pane.view
+    headers = [window.hits.headerData(i, Qt.Orientation.Horizontal) for i in range(3)]
+    assert headers == ["姓名", "社会保障号码", "卡状态"]
+    state = 2
+    right = view.columnViewportPosition(state) + view.columnWidth(state)
+    assert 0 <= view.columnViewportPosition(state) and right <= view.viewport().width()
