@@ -150,8 +150,12 @@ def _cursor(conn: Connection) -> Any:
 
 
 def _forget_cursor(conn: Connection) -> None:
-    """After an error the cursor is closed by the handler: the next statement makes one."""
-    conn.connection.info.pop(_CURSOR, None)
+    """After an error the handler closes the cursor (or the connection is replaced): the
+    next statement makes one. Never raises — the driver's error is the one to report."""
+    try:
+        conn.connection.info.pop(_CURSOR, None)
+    except Exception:  # a connection that cannot be reached any more keeps no cursor
+        return
 
 
 def _execute(conn: Connection, form: _Form, params: Mapping[str, Any]) -> Any:
