@@ -72,7 +72,6 @@ CATEGORIES = (
     "career",
     "all_tabs",
 )
-COLUMNS = EVENT_COLUMNS  # the COPY writes the rows in this order
 #: Office hours 08:30–17:30 Asia/Shanghai are 00:30–09:30 UTC.
 _OPEN_UTC = dt.timedelta(minutes=30)
 _DAY_SECONDS = 9 * 3600
@@ -197,7 +196,7 @@ def fill_audit(
         heads: list[tuple[str, int, str]] = []
         per, extra = divmod(events, chains)
         with conn.cursor() as cur:
-            with cur.copy(f"COPY audit_events ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            with cur.copy(f"COPY audit_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
                 for i in range(chains):
                     name = f"HIST-{i + 1:04d}"
                     count = per + (1 if i < extra else 0)

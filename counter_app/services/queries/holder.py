@@ -217,8 +217,9 @@ def card_info(card: Card | Any, report: ShownReport | None, now: dt.datetime) ->
     (a phone report past its deadline shows the card active again — RULES L2)."""
     state = card_state_at(card.state, report, now)
     changed = card.state_changed_at
-    in_force = report is not None and report.channel == "phone"
-    phone = report if in_force and state == "phone_reported_lost" else None
+    # The phone report in force, if the card is shown phone-reported-lost by it.
+    phone = report if report is not None and report.channel == "phone" else None
+    phone = phone if state == "phone_reported_lost" else None
     if state != card.state and report is not None and report.deadline_at is not None:
         changed = report.deadline_at  # lapsed at its deadline (L2), not recorded yet
     return CardInfo(
