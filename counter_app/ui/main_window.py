@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         #: Whether the holder is being asked to rate the case just closed (set by
         #: ``ui.rating.install_rating``; ``staff_shift`` waits for it before 退出登录).
         self.rating_pending: Callable[[], bool] = lambda: False
+        #: Ends that rating 未评价 and then calls its argument (``install_rating`` sets it;
+        #: 退出登录 when the clerk does not wait). Without a rating: calls it at once.
+        self.end_rating_now: Callable[[Callable[[], None]], None] = lambda then: then()
         #: The open 退出登录-not-yet and recovered-case message boxes, if any (tests read them).
         self.logout_box: QMessageBox | None = None
         self.open_case_box: QMessageBox | None = None

@@ -353,17 +353,35 @@ class RatingController(QObject):
             name="record_rating",
         )
 
+    def end_now(self, then: Callable[[], None]) -> None:
+        """The clerk ends the rating still asked (退出登录): 未评价, recorded and audited
+        exactly as when no answer comes in time (RULES E2). ``then()`` runs once that is
+        recorded — not before: recording needs the staff session that 退出登录 ends. On a
+        failure the clerk sees the error and ``then`` is not run."""
+        self._record_unrated(then)
+
     def _timed_out(self) -> None:
+        self._record_unrated(None)
+
+    def _record_unrated(self, then: Callable[[], None] | None) -> None:
         case_no, self.case_no = self.case_no, None
         self.timer.stop()
         self.device.withdraw()
         if case_no is None:
+            if then is not None:
+                then()
             return
         window = self.window_
         gateway, actor = window.gateway, window.actor
+
+        def recorded(status: RatingStatus) -> None:
+            self._recorded(status)
+            if then is not None:
+                then()
+
         window.runner.run(
             lambda: gateway.record_no_answer(actor, case_no),
-            self._recorded,
+            recorded,
             self._failed,
             name="record_no_answer",
         )
@@ -391,6 +409,7 @@ def install_rating(
     chosen: RatingDevice = device
     controller = RatingController(window, chosen, timeout_s)
     window.rating_pending = lambda: controller.case_no is not None  # staff_shift: 退出登录
+    window.end_rating_now = controller.end_now
     label = QLabel()
     label.setObjectName("ratingStatus")
     bar = window.statusBar()

@@ -137,33 +137,50 @@ def rating_asked(window: MainWindow) -> bool:
 
 
 def _not_yet(window: MainWindow, text: str, end_service: bool) -> None:
-    """退出登录 refused for now: the clerk is told why (and may end the service here)."""
+    """退出登录 refused for now: the clerk is told why and may end the service here
+    (``end_service``), or else — the holder is rating — wait or end the rating 未评价."""
     box = QMessageBox(window)
     box.setObjectName("logoutNotYetBox")
     box.setIcon(QMessageBox.Icon.Information)
     box.setWindowTitle(window.tr("退出登录"))
     box.setText(text)
-    end = None
+    end = end_rating = None
     if end_service:
         end = box.addButton(window.tr("结束服务（F12）"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(window.tr("取消"), QMessageBox.ButtonRole.RejectRole)
     else:
-        box.addButton(window.tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+        # Waiting stays the default (Enter, Esc): the holder's answer is worth more than
+        # the clerk's minute. Ending now records 未评价, as the timeout would (RULES E2).
+        wait = box.addButton(window.tr("继续等待"), QMessageBox.ButtonRole.RejectRole)
+        end_rating = box.addButton(
+            window.tr("结束评价（记为未评价）并退出登录"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        box.setDefaultButton(wait)
+        box.setEscapeButton(wait)
 
     def answered(_result: int) -> None:
         if end is not None and box.clickedButton() is end:
             window.end_session()  # closes the case; the holder is asked to rate (RULES E2)
+        elif end_rating is not None and box.clickedButton() is end_rating:
+            _end_rating_then_logout(window)
 
     box.finished.connect(answered)
     window.logout_box = box
     box.open()
 
 
+def _end_rating_then_logout(window: MainWindow) -> None:
+    """The clerk chose not to wait: the rating still asked ends 未评价 (recorded and audited
+    as on the timeout, RULES E2), then 退出登录 — only once that is recorded."""
+    window.end_rating_now(lambda: logout(window))
+
+
 def logout(window: MainWindow) -> None:
     """退出登录: with a holder still being served, the clerk is asked to end the service
     first (结束服务, then the holder's rating — RULES E1, E2) and nothing is dropped; while
-    the holder rates, the clerk waits. Otherwise end the staff session and close the window
-    (``logged_out``: the composition root shows the login again)."""
+    the holder rates, the clerk waits or ends the rating 未评价 and logs out. Otherwise end
+    the staff session and close the window (``logged_out``: the composition root shows the
+    login again)."""
     if window.logged_out_already:
         return
     if window.holder.session is not None:
@@ -176,7 +193,10 @@ def logout(window: MainWindow) -> None:
     if rating_asked(window):
         _not_yet(
             window,
-            window.tr("持卡人正在评价本次服务，请稍候，评价完成后再退出登录。"),
+            window.tr(
+                "持卡人正在评价本次服务，请稍候，评价完成后再退出登录；"
+                "也可以现在结束评价（记为未评价）并退出登录。"
+            ),
             end_service=False,
         )
         return

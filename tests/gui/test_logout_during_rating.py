@@ -1,0 +1,81 @@
+"""退出登录 while the holder is still rating (RULES E2): the clerk may wait (the default) or
+end the rating now — recorded 未评价 exactly as when no answer comes in time — and log out.
+Against the fake services; the real stack is tests/e2e/test_logout_during_rating.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PyQt6.QtWidgets import QMessageBox
+
+from counter_app.services.ratings import RatingStatus
+from counter_app.ui.rating import install_rating
+from tests.gui.fakes import DOC
+
+pytestmark = pytest.mark.gui
+
+
+def _serve_and_end(window: Any) -> str:
+    """An ID-checked session, then 结束服务 (F12): the case closes, the holder is asked."""
+    session = window.gateway.open_id_session(window.actor, 7, DOC, "查询")
+    window._id_session_opened(session)
+    window.end_session()
+    return f"500103-YB-20250310-{session.session_id:04d}"
+
+
+@pytest.fixture
+def rating(window: Any) -> Any:
+    controller = install_rating(window, window.pins, 60)
+    yield controller
+    controller.device.withdraw()
+
+
+def _button(box: QMessageBox, words: str) -> Any:
+    [button] = [b for b in box.buttons() if words in b.text()]
+    return button
+
+
+def test_E2_logout_while_rating_may_end_the_rating_unrated_and_log_out(
+    window: Any, rating: Any, gateway: Any, qtbot: Any
+) -> None:
+    case_no = _serve_and_end(window)
+    assert rating.case_no == case_no
+    order: list[str] = []
+    real_no_answer = gateway.record_no_answer
+
+    def no_answer(actor: Any, number: str) -> RatingStatus:
+        # Recorded while the clerk is still logged in (the city tier refuses it after).
+        order.append("unrated" if not gateway.logged_out else "unrated after logout")
+        return real_no_answer(actor, number)
+
+    gateway.record_no_answer = no_answer
+    real_logout = gateway.logout
+    gateway.logout = lambda actor: (order.append("logout"), real_logout(actor))
+    window.action_panel.logout_button.click()
+    box = window.logout_box
+    assert box.isVisible() and "未评价" in box.text()
+    with qtbot.waitSignal(window.logged_out):
+        _button(box, "记为未评价").click()
+    assert order == ["unrated", "logout"]
+    assert gateway.ratings[case_no] is None  # no answer: 未评价, as on the timeout
+    assert gateway.rating_status(window.actor, case_no) is RatingStatus.UNRATED
+    assert rating.case_no is None and not rating.timer.isActive()
+    assert window.pins.panel.currentWidget() is not rating.device.panel
+    assert gateway.logged_out == ["YB500103-01"] and not window.isVisible()
+
+
+def test_E2_logout_while_rating_waits_by_default(
+    window: Any, rating: Any, gateway: Any, qtbot: Any
+) -> None:
+    case_no = _serve_and_end(window)
+    window.action_panel.logout_button.click()
+    box = window.logout_box
+    wait = _button(box, "继续等待")
+    assert box.defaultButton() is wait and box.escapeButton() is wait
+    wait.click()
+    assert window.isVisible() and gateway.logged_out == []
+    assert case_no not in gateway.ratings  # nothing recorded: the holder may still rate
+    assert rating.case_no == case_no and rating.timer.isActive()
+    assert window.pins.panel.currentWidget() is rating.device.panel
+    assert rating.status_label.text() == "请持卡人评价…"
