@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QImage, QPixmap
+from PyQt6.QtGui import QImage, QPalette, QPixmap
 from PyQt6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -88,6 +88,17 @@ def _label(key: str) -> str:
     return labels.get(key, key)
 
 
+def _prompt_in_plain_text(combo: QComboBox) -> None:
+    """The placeholder of ``combo`` drawn like its chosen text while it is enabled: Qt draws
+    it in the dimmed placeholder colour, which a new clerk took for a disabled list. A
+    disabled list keeps the dimmed look (the disabled colour group is left alone)."""
+    palette = combo.palette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        text = palette.color(group, QPalette.ColorRole.ButtonText)
+        palette.setColor(group, QPalette.ColorRole.PlaceholderText, text)
+    combo.setPalette(palette)
+
+
 class ChipCheck:
     """The chip-read rows of an ID-document form whose kind box and number field exist."""
 
@@ -131,6 +142,7 @@ class ChipCheck:
         # that is true; a typed number without one is refused by the ID check.
         self.reason.setPlaceholderText(tr("idcard", "请选择原因"))
         self.reason.setCurrentIndex(-1)
+        _prompt_in_plain_text(self.reason)
         form.addRow(tr("idcard", "人工录入原因"), self.reason)
         self.number.textEdited.connect(self._typed)
         self.kind.currentIndexChanged.connect(self._kind_changed)
