@@ -40,6 +40,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from counter_app import db_cursor
 from counter_app.validation.text_policy import COLUMN_LABELS, TextRefused, storage_forbidden
 
 #: Execution option naming how SQLite starts a transaction (``DEFERRED``/``IMMEDIATE``).
@@ -183,7 +184,9 @@ def _sqlite_engine(url: URL, lock_timeout_ms: int, kwargs: dict[str, Any]) -> En
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+        # On the DB-API cursor (listeners and error handling kept): ``exec_driver_sql``
+        # costs ~25 µs of Python per unit of work, a fifth of a whole lookup.
+        db_cursor.execute(conn, "BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN", ())
 
     return engine
 
@@ -210,14 +213,21 @@ def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[
     return factory
 
 
+def bound_engine(factory: object) -> Engine | None:
+    """The engine a :func:`session_factory` factory binds its sessions to (with its SQLite
+    ``BEGIN`` option); None when ``factory`` is not a sessionmaker bound to an engine."""
+    if not isinstance(factory, sessionmaker):
+        return None
+    bind = factory.kw.get("bind")
+    return bind if isinstance(bind, Engine) else None
+
+
 def read_only_factory(factory: object) -> sessionmaker[Session] | None:
     """The read-only twin of a :func:`session_factory` writer factory (deferred ``BEGIN``
     on SQLite: a pure read never takes, nor waits for, the write lock); None when
     ``factory`` is not a sessionmaker bound to an engine."""
-    if not isinstance(factory, sessionmaker):
-        return None
-    bind = factory.kw.get("bind")
-    if not isinstance(bind, Engine):
+    bind = bound_engine(factory)
+    if bind is None:
         return None
     reader = bind.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
     read_factory = sessionmaker(bind=reader, expire_on_commit=False)

@@ -50,7 +50,8 @@ from counter_app.services.audit_seal import (
 from counter_app.services.audit_seal import checkpoint_day as _checkpoint_day
 from counter_app.services.audit_verify import AuditReport, Break, ChainReport, verify_chain
 from counter_app.services.context import Actor
-from counter_app.services.uow import UnitOfWork
+from counter_app.services.precompiled import Db
+from counter_app.services.uow import LookupUnit, UnitOfWork
 
 __all__ = [
     "SHANGHAI",
@@ -84,7 +85,7 @@ def _session_of(uow_or_session: UnitOfWork | Session) -> Session:
 
 
 def record(
-    uow_or_session: UnitOfWork | Session,
+    uow_or_session: UnitOfWork | LookupUnit | Db,
     actor: Actor | None,
     action: str,
     *,
@@ -105,8 +106,14 @@ def record(
     (:class:`AuditSecretRejected`). Nothing is committed here: the caller's commit or
     rollback decides for the business change and its audit event together.
     """
+    if isinstance(uow_or_session, UnitOfWork):
+        db: Db = uow_or_session.session
+    elif isinstance(uow_or_session, LookupUnit):
+        db = uow_or_session.db
+    else:
+        db = uow_or_session
     return append(
-        _session_of(uow_or_session),
+        db,
         staff_id=actor.staff_id if actor else None,
         office_id=actor.office_id if actor else None,
         workstation=workstation or (actor.workstation_id if actor else None),

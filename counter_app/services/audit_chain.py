@@ -25,7 +25,6 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 from counter_app.models.audit import AuditChain, AuditEvent
@@ -36,7 +35,7 @@ from counter_app.services.audit_canon import (
     genesis_of,
     normalise_details,
 )
-from counter_app.services.precompiled import Precompiled
+from counter_app.services.precompiled import Db, Precompiled
 
 #: Column widths of ``audit_events`` (models/audit.py); longer text is cut before hashing so
 #: that what is hashed is exactly what PostgreSQL stores.
@@ -121,30 +120,30 @@ def chain_name(workstation: str | None) -> str:
 _keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
 
-def _database_key(session: Session) -> str:
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
+def _database_key(db: Db) -> str:
+    engine = db.connection().engine
     known = _keys.get(engine)
     if known is None:
         known = _keys[engine] = engine.url.render_as_string(hide_password=True)
     return known
 
 
-def _next_position(session: Session, chain: str) -> tuple[int, str]:
+def _next_position(db: Db, chain: str) -> tuple[int, str]:
     """Lock the chain head (creating the chain on first use) and return it."""
-    row = _LOCK_HEAD.first(session, {"c_name": chain})
+    row = _LOCK_HEAD.first(db, {"c_name": chain})
     if row is None:
-        dialect = session.get_bind().dialect.name
-        session.execute(
-            _NEW_CHAIN[dialect], {"name": chain, "last_seq": 0, "last_hash": genesis_of(chain)}
+        conn = db.connection()
+        conn.execute(
+            _NEW_CHAIN[conn.dialect.name],
+            {"name": chain, "last_seq": 0, "last_hash": genesis_of(chain)},
         )
-        row = _LOCK_HEAD.first(session, {"c_name": chain})
+        row = _LOCK_HEAD.first(db, {"c_name": chain})
         assert row is not None  # created or found by the INSERT above, locked
     return int(row.last_seq), str(row.last_hash)
 
 
 def append(
-    session: Session,
+    session: Db,
     *,
     staff_id: int | None,
     office_id: int | None,

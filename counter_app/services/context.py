@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from counter_app import db
 from counter_app.services.permissions import Action, OfficeKind, Role, allowed, refusal_reason
-from counter_app.services.uow import SessionFactory, UnitOfWork
+from counter_app.services.uow import LookupUnit, SessionFactory, UnitOfWork
 from counter_app.settings import Settings
 from reader.keys import KeyProvider
 
@@ -58,6 +58,12 @@ class ServiceContext:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
+
+    def lookup(self) -> LookupUnit:
+        """The unit of work of an audited lookup (a record view, a holder search): its reads
+        and its audit event in one transaction on a Core connection, without an ORM session
+        (``uow.LookupUnit``)."""
+        return LookupUnit(self.session_factory)
 
     def read_uow(self) -> UnitOfWork:
         """A unit of work for reads that write nothing, not even an audit event (public

@@ -6,14 +6,9 @@ the audit append). Each is built once at import, yet ``Connection.execute`` stil
 cache and building result metadata: several times what the driver itself needs, and most
 of the services' cost beside the raw driver (docs/BENCHMARKS.md). :class:`Precompiled`
 keeps what SQLAlchemy compiled for the dialect — the SQL text, the parameter order, the
-bind and result type processors — and runs it on the session connection's own DB-API
-cursor, in the unit of work's transaction.
-
-What the engine promises is kept: ``before_cursor_execute`` / ``after_cursor_execute``
-listeners see every statement (statement budgets, the load harness's capture); a driver
-error goes through the connection's own handler, so it arrives wrapped as SQLAlchemy's
-``DBAPIError`` subclass, a lost connection invalidates the pool, and ``handle_error`` keeps
-row values out of the text (``db._scrub_driver_text``). Only plain statements qualify:
+bind and result type processors — and runs it on the unit of work connection's own DB-API
+cursor, in its transaction (``counter_app.db_cursor``: listeners, error handling and pool
+invalidation as ``Connection.execute`` has them). Only plain statements qualify:
 one without expanding ``IN`` parameters or Python-side column defaults is refused at its
 first compile, so a statement that needs SQLAlchemy's full execution never runs half-way.
 """
@@ -23,12 +18,24 @@ from __future__ import annotations
 import weakref
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, Dialect
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
+
+from counter_app import db_cursor
+
+
+class Db(Protocol):
+    """What a statement needs of its unit of work: the transaction's connection and a
+    dictionary living as long as the unit of work (``info``). An ORM ``Session`` is one;
+    so is the lookup unit's :class:`counter_app.services.uow.CoreDb`."""
+
+    def connection(self) -> Connection: ...
+
+    @property
+    def info(self) -> dict[Any, Any]: ...
 
 
 class _Form:
@@ -93,7 +100,7 @@ class Precompiled:
             form = self._forms[dialect] = _Form(compiled, dialect)
         return form
 
-    def rows(self, db: Session, params: Mapping[str, Any]) -> list[Any]:
+    def rows(self, db: Db, params: Mapping[str, Any]) -> list[Any]:
         """Every row, as named tuples with the columns' Python types."""
         conn = db.connection()
         form = self._form(conn.dialect)
@@ -103,8 +110,7 @@ class Precompiled:
             if form.row is None:
                 form.learn(conn.dialect, cursor.description)
         except BaseException as error:
-            _forget_cursor(conn)
-            conn._handle_dbapi_exception(error, form.sql, None, cursor, None)
+            db_cursor.fail(conn, error, form.sql, cursor)
         make = form.row
         assert make is not None
         processors = form.processors
@@ -118,64 +124,24 @@ class Precompiled:
             found.append(make(values))
         return found
 
-    def first(self, db: Session, params: Mapping[str, Any]) -> Any | None:
+    def first(self, db: Db, params: Mapping[str, Any]) -> Any | None:
         """The first row, or None (the statement should ask for one row: ``LIMIT 1``)."""
         found = self.rows(db, params)
         return found[0] if found else None
 
-    def scalar(self, db: Session, params: Mapping[str, Any]) -> Any:
+    def scalar(self, db: Db, params: Mapping[str, Any]) -> Any:
         """The first column of the first row, or None."""
         found = self.first(db, params)
         return None if found is None else found[0]
 
-    def run(self, db: Session, params: Mapping[str, Any]) -> int:
+    def run(self, db: Db, params: Mapping[str, Any]) -> int:
         """Execute a statement without rows; return its row count."""
         conn = db.connection()
         return int(_execute(conn, self._form(conn.dialect), params).rowcount)
 
 
-#: ``info`` key of a pooled connection: (its DB-API connection, the cursor reused on it).
-_CURSOR = "counter_app.precompiled.cursor"
-
-
-def _cursor(conn: Connection) -> Any:
-    """The DB-API connection's cursor for precompiled statements, made once and reused
-    (a connection serves one unit of work at a time; a cursor costs ~10 µs to make)."""
-    pooled = conn.connection
-    raw = pooled.dbapi_connection
-    cached = pooled.info.get(_CURSOR)
-    if cached is None or cached[0] is not raw:
-        cached = pooled.info[_CURSOR] = (raw, raw.cursor())  # type: ignore[union-attr]
-    return cached[1]
-
-
-def _forget_cursor(conn: Connection) -> None:
-    """After an error the handler closes the cursor (or the connection is replaced): the
-    next statement makes one. Never raises — the driver's error is the one to report."""
-    try:
-        conn.connection.info.pop(_CURSOR, None)
-    except Exception:  # a connection that cannot be reached any more keeps no cursor
-        return
-
-
 def _execute(conn: Connection, form: _Form, params: Mapping[str, Any]) -> Any:
-    values = form.parameters(params)
-    sql = form.sql
-    cursor = _cursor(conn)
-    before = after = None
-    if conn._has_events or conn.engine._has_events:  # listeners of any kind: look closer
-        before = conn.dispatch.before_cursor_execute or None
-        after = conn.dispatch.after_cursor_execute or None
-    try:
-        if before is not None:
-            before(conn, cursor, sql, values, None, False)
-        cursor.execute(sql, values)
-        if after is not None:
-            after(conn, cursor, sql, values, None, False)
-    except BaseException as error:
-        _forget_cursor(conn)
-        conn._handle_dbapi_exception(error, sql, values, cursor, None)
-    return cursor
+    return db_cursor.execute(conn, form.sql, form.parameters(params))
 
 
 _known: dict[int, Precompiled] = {}

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.holder import Holder
@@ -25,6 +24,7 @@ from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import SessionRequired, StaffSessionEnded
 from counter_app.services.permissions import Action
+from counter_app.services.precompiled import Db, Precompiled
 from counter_app.services.queries import benefits, holder, insurance, public
 from counter_app.services.queries.category import (
     ALL_TABS,
@@ -60,7 +60,7 @@ __all__ = [
 T = TypeVar("T")
 
 #: One query per category (RULES Q2–Q5); 卡基本信息 needs the time (:func:`_queries`).
-QUERIES: dict[Category, Callable[[Session, int], Any]] = {
+QUERIES: dict[Category, Callable[[Db, int], Any]] = {
     Category.PUBLIC: holder.public_data,
     Category.EMPLOYMENT: insurance.employment,
     Category.SOCIAL_INSURANCE: insurance.social_insurance,
@@ -76,7 +76,7 @@ QUERIES: dict[Category, Callable[[Session, int], Any]] = {
 }
 
 
-def _queries(now: dt.datetime) -> dict[Category, Callable[[Session, int], Any]]:
+def _queries(now: dt.datetime) -> dict[Category, Callable[[Db, int], Any]]:
     """Every category's query; card states as they stand at ``now`` (RULES L2)."""
     return {Category.CARD_BASIC: partial(holder.card_basic, now=now), **QUERIES}
 
@@ -86,7 +86,7 @@ def _view(
     actor: Actor,
     session: HolderSession | None,
     category_value: str,
-    query: Callable[[Session, int], T],
+    query: Callable[[Db, int], T],
     action: str = AuditAction.RECORD_VIEW,
     details: dict[str, Any] | None = None,
 ) -> T:
@@ -102,14 +102,14 @@ def _view(
         require(ctx, actor, Action.VIEW_RECORDS, holder_id=holder_id)
         raise SessionRequired()
     now = ctx.now()
-    with ctx.uow() as uow:
-        if not check_view(uow.session, session, actor):
-            uow.rollback()
+    with ctx.lookup() as unit:
+        if not check_view(unit.db, session, actor):
+            unit.rollback()
             require(ctx, actor, Action.VIEW_RECORDS, holder_id=holder_id)
             raise StaffSessionEnded()  # disabled between the two reads
-        result = query(uow.session, session.holder_id)
+        result = query(unit.db, session.holder_id)
         audit.record(
-            uow,
+            unit,
             actor,
             action,
             holder_id=session.holder_id,
@@ -118,7 +118,7 @@ def _view(
             at=now,
             details={"session_id": session.session_id, **(details or {})},
         )
-        uow.commit()
+        unit.commit()
     return result
 
 
@@ -135,7 +135,7 @@ def full_overview(ctx: ServiceContext, actor: Actor, session: HolderSession | No
     ``record.view`` audit event (category ``all_tabs``, the tabs listed in its details):
     what a clerk sees on opening a holder, at the cost of one audit append."""
 
-    def everything(db: Session, holder_id: int) -> FullOverview:
+    def everything(db: Db, holder_id: int) -> FullOverview:
         # The holder row is read once for the whole transaction: every tab that shows the
         # holder finds it in the session's ``info`` instead of reading it again.
         db.info[holder.HOLDER_ROWS] = {}
@@ -171,12 +171,17 @@ def category(
     return _view(ctx, actor, session, chosen.value, _queries(ctx.now())[chosen])
 
 
+_SSN = Precompiled(
+    select(Holder.__table__.c.ssn).where(Holder.__table__.c.id == bindparam("holder_id"))
+)
+
+
 def reveal_ssn(ctx: ServiceContext, actor: Actor, session: HolderSession | None) -> str:
     """The holder's full ID number (every other view masks it), audited as
     ``record.reveal_ssn`` (RULES Q7)."""
 
-    def full(db: Session, holder_id: int) -> str:
-        return str(db.scalar(select(Holder.ssn).where(Holder.id == holder_id)) or "")
+    def full(db: Db, holder_id: int) -> str:
+        return str(_SSN.scalar(db, {"holder_id": holder_id}) or "")
 
     return _view(ctx, actor, session, "ssn", full, action=AuditAction.RECORD_REVEAL_SSN)
 

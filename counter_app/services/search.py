@@ -222,9 +222,9 @@ def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit
     query = parse_search(text, today=ctx.now().date())
     stmt, params = _statement_for(query)
     now = ctx.now()
-    with ctx.uow() as uow:
-        if not active_in(uow.session, actor):
-            uow.rollback()
+    with ctx.lookup() as unit:
+        if not active_in(unit.db, actor):
+            unit.rollback()
             require(ctx, actor, Action.VIEW_RECORDS)  # refuses (disabled), audited
             raise StaffSessionEnded()  # enabled again between the two reads
         hits = [
@@ -243,10 +243,10 @@ def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit
                     now,
                 ),
             )
-            for r in stmt.rows(uow.session, params)
+            for r in stmt.rows(unit.db, params)
         ]
         audit.record(
-            uow,
+            unit,
             actor,
             AuditAction.HOLDER_SEARCH,
             at=now,
@@ -258,5 +258,5 @@ def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit
                 "holder_ids": [h.holder_id for h in hits],
             },
         )
-        uow.commit()
+        unit.commit()
     return hits

@@ -11,18 +11,17 @@ on every workstation, whatever that call is — not only at the UI's next heartb
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
 
 from counter_app.models.office import Staff
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import StaffSessionEnded
-from counter_app.services.precompiled import Precompiled
+from counter_app.services.precompiled import Db, Precompiled
 
 #: Built once at import (every service call asks it), run on the DB-API cursor.
 _ACTIVE = Precompiled(select(Staff.active).where(Staff.id == bindparam("staff_id")))
 
 
-def active_in(session: Session, actor: Actor) -> bool:
+def active_in(session: Db, actor: Actor) -> bool:
     """:func:`still_active` inside the caller's transaction (one short read)."""
     return bool(_ACTIVE.scalar(session, {"staff_id": actor.staff_id}))
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
+from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
+from counter_app.db import bound_engine
 from counter_app.services.db_errors import input_error_for
 from counter_app.services.errors import ConcurrentChange, DatabaseUnavailable
+from counter_app.services.precompiled import Db
 
 T = TypeVar("T")
 
@@ -60,17 +63,7 @@ class UnitOfWork:
             pass  # the connection is gone; there is nothing left to roll back
         finally:
             self.session.close()
-        # A lost connection or a server that went away is the clerk's "database unavailable"
-        # wherever it happens, not a driver error; conflicts stay as they are for
-        # ``run_retrying`` to retry or report.
-        if isinstance(exc, sa_exc.DBAPIError) and _lost_not_conflict(exc):
-            raise DatabaseUnavailable() from exc
-        # Input the database refused (NUL, a lone surrogate, a duplicate staff number): a
-        # typed error with a Chinese message; the driver's text, which may quote the value,
-        # is not chained (db_errors.py).
-        refused = input_error_for(exc) if exc is not None else None
-        if refused is not None:
-            raise refused from None
+        _translate(exc)
 
     def commit(self) -> None:
         self.session.commit()
@@ -78,6 +71,111 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def _translate(exc: BaseException | None) -> None:
+    """The error a unit of work that ended with ``exc`` raises, if any other."""
+    # A lost connection or a server that went away is the clerk's "database unavailable"
+    # wherever it happens, not a driver error; conflicts stay as they are for
+    # ``run_retrying`` to retry or report.
+    if isinstance(exc, sa_exc.DBAPIError) and _lost_not_conflict(exc):
+        raise DatabaseUnavailable() from exc
+    # Input the database refused (NUL, a lone surrogate, a duplicate staff number): a
+    # typed error with a Chinese message; the driver's text, which may quote the value,
+    # is not chained (db_errors.py).
+    refused = input_error_for(exc) if exc is not None else None
+    if refused is not None:
+        raise refused from None
+
+
+class CoreDb:
+    """A lookup's stand-in for a session (``precompiled.Db``): one Core connection, opened
+    and begun at the first statement, and an ``info`` dictionary for the unit of work."""
+
+    __slots__ = ("_conn", "_engine", "info")
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+        self.info: dict[Any, Any] = {}
+
+    def connection(self) -> Connection:
+        if self._conn is None:
+            conn = self._engine.connect()
+            try:
+                conn.begin()
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def end(self, commit: bool) -> None:
+        """Commit (or roll back) and give the connection back to the pool."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if commit:
+                conn.commit()
+            else:
+                conn.rollback()
+        finally:
+            conn.close()
+
+
+class LookupUnit:
+    """One transaction for an audited lookup, on a Core connection: no ORM session.
+
+    A lookup reads through precompiled statements and appends its audit event with one
+    (``precompiled``, ``audit_chain.append``); it has no object to track or flush, and the
+    session's own set-up, bookkeeping and commit cost more than the driver's work for the
+    whole lookup on SQLite (docs/BENCHMARKS.md). ``db`` is what the statements run on.
+    Rules as :class:`UnitOfWork`: one transaction, rolled back unless ``commit()`` was
+    called, errors translated the same way. A session factory not bound to an engine (a
+    test's) gives a session instead, which serves the same statements.
+    """
+
+    db: Db
+
+    def __init__(self, session_factory: SessionFactory) -> None:
+        self._session_factory = session_factory
+        self._committed = False
+
+    def __enter__(self) -> LookupUnit:
+        engine = bound_engine(self._session_factory)
+        self.db = CoreDb(engine) if engine is not None else self._session_factory()
+        self._committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                self.rollback()
+        except sa_exc.DBAPIError:
+            pass  # the connection is gone; there is nothing left to roll back
+        finally:
+            if isinstance(self.db, Session):
+                self.db.close()
+        _translate(exc)
+
+    def commit(self) -> None:
+        if isinstance(self.db, CoreDb):
+            self.db.end(commit=True)
+        else:
+            cast(Session, self.db).commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        if isinstance(self.db, CoreDb):
+            self.db.end(commit=False)
+        else:
+            cast(Session, self.db).rollback()
 
 
 def sqlstate(error: BaseException) -> str | None:

@@ -9,13 +9,12 @@ active? The statement is built once at import (SQLAlchemy caches its compiled fo
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
 
 from counter_app.models.holder_session import HolderSessionRow
 from counter_app.models.office import Staff
 from counter_app.services.context import Actor
 from counter_app.services.errors import SessionEnded, SessionRequired
-from counter_app.services.precompiled import Precompiled
+from counter_app.services.precompiled import Db, Precompiled
 from counter_app.services.sessions import HolderSession
 
 # Table columns, not ORM attributes: a Core statement skips the ORM's result set-up.
@@ -35,7 +34,7 @@ _CHECK = Precompiled(
 )
 
 
-def check_view(db: Session, session: HolderSession, actor: Actor) -> bool:
+def check_view(db: Db, session: HolderSession, actor: Actor) -> bool:
     """Raise ``SessionRequired`` / ``SessionEnded`` as ``sessions.check_open`` does; return
     whether the clerk's account is still active (False: the caller refuses, audited)."""
     row = _CHECK.first(db, {"session_id": session.session_id, "staff_id": actor.staff_id})

@@ -271,6 +271,12 @@ def world_on_each_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Ite
     yield from _make_world(str(request.param), request, tmp_path, 20)
 
 
+@pytest.fixture
+def pg_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """The 20-holder world on PostgreSQL alone (what only a server can do: be terminated)."""
+    yield from _make_world("postgresql", request, tmp_path, 20)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def big_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     """A world with 400 holders, on each back end, for the concurrency rounds."""

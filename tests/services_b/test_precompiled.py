@@ -6,8 +6,6 @@ a lost connection — on both back ends."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,7 @@ from counter_app.models import Card, Holder
 from counter_app.models.audit import AuditEvent
 from counter_app.services import audit_chain
 from counter_app.services.precompiled import Precompiled, of
-from tests.services_b.conftest import World, _make_world
+from tests.services_b.conftest import World
 
 NOW = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
 
@@ -133,11 +131,6 @@ def test_statements_needing_sqlalchemys_full_execution_are_refused(
     with world_on_each_backend.ctx.session_factory() as session:
         with pytest.raises(ValueError, match="expanding"):
             expanding.rows(session, {})
-
-
-@pytest.fixture
-def pg_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    yield from _make_world("postgresql", request, tmp_path, 20)
 
 
 @pytest.mark.postgres

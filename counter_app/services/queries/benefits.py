@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BindParameter, Table, bindparam, select
-from sqlalchemy.orm import Session
 
 from counter_app.models.career import Qualification
 from counter_app.models.employer import Employer
@@ -17,6 +16,7 @@ from counter_app.models.injury import DeathCase, InjuryBenefit, InjuryCase, Surv
 from counter_app.models.maternity import MaternityBenefit
 from counter_app.models.welfare import LivingAllowance, SpecialCare
 from counter_app.services import precompiled
+from counter_app.services.precompiled import Db
 from counter_app.services.queries.insurance import EmploymentRow, employment_records
 from counter_app.services.queries.money import period_text, yuan
 from forms.masking import mask_id_number
@@ -74,7 +74,7 @@ _QUALIFICATIONS = (
 )
 
 
-def _rows(db: Session, statement: Any, **params: Any) -> list[Any]:
+def _rows(db: Db, statement: Any, **params: Any) -> list[Any]:
     return precompiled.of(statement).rows(db, params)
 
 
@@ -214,7 +214,7 @@ class LifeHealthView:
     maternity: tuple[MaternityRow, ...]
 
 
-def _injury_cases(db: Session, holder_id: int) -> tuple[InjuryCaseRow, ...]:
+def _injury_cases(db: Db, holder_id: int) -> tuple[InjuryCaseRow, ...]:
     rows = _rows(db, _INJURY_CASES, holder_id=holder_id)
     status = {"open": "认定中", "assessed": "已鉴定", "closed": "已结案"}
     return tuple(
@@ -232,7 +232,7 @@ def _injury_cases(db: Session, holder_id: int) -> tuple[InjuryCaseRow, ...]:
     )
 
 
-def injury(db: Session, holder_id: int) -> InjuryView:
+def injury(db: Db, holder_id: int) -> InjuryView:
     """工伤 (2 statements)."""
     benefits = _rows(db, _INJURY_BENEFITS, holder_id=holder_id)
     return InjuryView(
@@ -250,7 +250,7 @@ def injury(db: Session, holder_id: int) -> InjuryView:
     )
 
 
-def death(db: Session, holder_id: int) -> DeathView:
+def death(db: Db, holder_id: int) -> DeathView:
     """工亡 (2 statements)."""
     case = precompiled.of(_DEATH_CASE).first(db, {"holder_id": holder_id})
     if case is None:
@@ -276,7 +276,7 @@ def death(db: Session, holder_id: int) -> DeathView:
     )
 
 
-def _maternity(db: Session, holder_id: int) -> tuple[MaternityRow, ...]:
+def _maternity(db: Db, holder_id: int) -> tuple[MaternityRow, ...]:
     rows = _rows(db, _MATERNITY, holder_id=holder_id)
     return tuple(
         MaternityRow(
@@ -290,12 +290,12 @@ def _maternity(db: Session, holder_id: int) -> tuple[MaternityRow, ...]:
     )
 
 
-def maternity(db: Session, holder_id: int) -> MaternityView:
+def maternity(db: Db, holder_id: int) -> MaternityView:
     """生育保险 (1 statement)."""
     return MaternityView(_maternity(db, holder_id))
 
 
-def assistance(db: Session, holder_id: int) -> AssistanceView:
+def assistance(db: Db, holder_id: int) -> AssistanceView:
     """低保和优抚 (2 statements)."""
     allowances = _rows(db, _ALLOWANCES, holder_id=holder_id)
     care = _rows(db, _SPECIAL_CARE, holder_id=holder_id)
@@ -325,7 +325,7 @@ def assistance(db: Session, holder_id: int) -> AssistanceView:
     )
 
 
-def career(db: Session, holder_id: int) -> CareerView:
+def career(db: Db, holder_id: int) -> CareerView:
     """职业资格与工作经历 (2 statements)."""
     quals = _rows(db, _QUALIFICATIONS, holder_id=holder_id)
     return CareerView(
@@ -337,7 +337,7 @@ def career(db: Session, holder_id: int) -> CareerView:
     )
 
 
-def life_health(db: Session, holder_id: int) -> LifeHealthView:
+def life_health(db: Db, holder_id: int) -> LifeHealthView:
     """生命与健康数据 (2 statements)."""
     cases = _injury_cases(db, holder_id)
     grades = [c.disability_grade for c in cases if c.disability_grade is not None]

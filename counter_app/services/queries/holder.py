@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
 
 from counter_app.models.card import IN_USE_STATES, Card, CardState
 from counter_app.models.holder import Holder
@@ -20,6 +19,7 @@ from counter_app.models.office import Office
 from counter_app.services import precompiled
 from counter_app.services.errors import HolderNotFound
 from counter_app.services.loss_records import ReportDeadline, card_state_at, past_deadline
+from counter_app.services.precompiled import Db
 from counter_app.validation import district_name
 from forms.localtime import SHANGHAI
 from forms.masking import mask_id_number, mask_phone
@@ -178,7 +178,7 @@ class PublicDataView:
     address: str
 
 
-def _holder(db: Session, holder_id: int) -> Any:
+def _holder(db: Db, holder_id: int) -> Any:
     pinned: dict[int, Any] | None = db.info.get(HOLDER_ROWS)
     holder = pinned.get(holder_id) if pinned is not None else None
     if holder is None:
@@ -238,7 +238,7 @@ def card_info(card: Card | Any, report: ShownReport | None, now: dt.datetime) ->
     )
 
 
-def _cards(db: Session, holder_id: int) -> list[Any]:
+def _cards(db: Db, holder_id: int) -> list[Any]:
     return precompiled.of(_CARDS).rows(db, {"holder_id": holder_id})
 
 
@@ -247,7 +247,7 @@ def _active_reports(reports: list[Any]) -> dict[int, Any]:
     return {r.card_id: r for r in reports if r.state in ACTIVE_REPORT_STATES}
 
 
-def overview(db: Session, holder_id: int, now: dt.datetime) -> HolderOverview:
+def overview(db: Db, holder_id: int, now: dt.datetime) -> HolderOverview:
     """Basic info, the card in use and the history of every card (4 statements), as they
     stand at ``now`` (RULES L2: a phone report past its deadline has lapsed)."""
     holder = _holder(db, holder_id)
@@ -298,7 +298,7 @@ def overview(db: Session, holder_id: int, now: dt.datetime) -> HolderOverview:
     return HolderOverview(basic_info(holder), shown, tuple(events))
 
 
-def card_basic(db: Session, holder_id: int, now: dt.datetime) -> CardBasicView:
+def card_basic(db: Db, holder_id: int, now: dt.datetime) -> CardBasicView:
     """卡基本信息: the holder and every card they had (3 statements), each card's state as
     it stands at ``now`` (RULES L2)."""
     holder = _holder(db, holder_id)
@@ -309,7 +309,7 @@ def card_basic(db: Session, holder_id: int, now: dt.datetime) -> CardBasicView:
     )
 
 
-def public_data(db: Session, holder_id: int) -> PublicDataView:
+def public_data(db: Db, holder_id: int) -> PublicDataView:
     """公共数据 (1 statement)."""
     h = _holder(db, holder_id)
     return PublicDataView(

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BindParameter, Table, bindparam, select
-from sqlalchemy.orm import Session
 
 from counter_app.models.career import EmploymentRecord
 from counter_app.models.employer import Employer
@@ -24,6 +23,7 @@ from counter_app.models.medical import MedicalAccount, MedicalTransaction
 from counter_app.models.pension import PensionAccount, PensionPayment
 from counter_app.models.unemployment import UnemploymentClaim, UnemploymentPayment
 from counter_app.services import precompiled
+from counter_app.services.precompiled import Db
 from counter_app.services.queries.holder import STATUSES
 from counter_app.services.queries.money import period_text, yuan
 
@@ -216,15 +216,15 @@ _JOBS = (
 _STATUS = select(_holders.c.status).where(_holders.c.id == _HID)
 
 
-def _rows(db: Session, statement: Any, **params: Any) -> list[Any]:
+def _rows(db: Db, statement: Any, **params: Any) -> list[Any]:
     return precompiled.of(statement).rows(db, params)
 
 
-def _first(db: Session, statement: Any, **params: Any) -> Any | None:
+def _first(db: Db, statement: Any, **params: Any) -> Any | None:
     return precompiled.of(statement).first(db, params)
 
 
-def participations(db: Session, holder_id: int) -> list[ParticipationRow]:
+def participations(db: Db, holder_id: int) -> list[ParticipationRow]:
     return [
         ParticipationRow(
             p.insurance,
@@ -241,12 +241,12 @@ def participations(db: Session, holder_id: int) -> list[ParticipationRow]:
     ]
 
 
-def social_insurance(db: Session, holder_id: int) -> SocialInsuranceView:
+def social_insurance(db: Db, holder_id: int) -> SocialInsuranceView:
     """社会保险: every participation (1 statement)."""
     return SocialInsuranceView(tuple(participations(db, holder_id)))
 
 
-def _contributions(db: Session, holder_id: int, insurance: str) -> tuple[ContributionRow, ...]:
+def _contributions(db: Db, holder_id: int, insurance: str) -> tuple[ContributionRow, ...]:
     return tuple(
         ContributionRow(
             period_text(c.period),
@@ -262,7 +262,7 @@ def _contributions(db: Session, holder_id: int, insurance: str) -> tuple[Contrib
     )
 
 
-def pension(db: Session, holder_id: int) -> PensionView:
+def pension(db: Db, holder_id: int) -> PensionView:
     """养老保险 (3 statements)."""
     account = _first(db, _PENSION_ACCOUNT, holder_id=holder_id)
     payments = _rows(db, _PENSION_PAYMENTS, holder_id=holder_id)
@@ -279,7 +279,7 @@ def pension(db: Session, holder_id: int) -> PensionView:
     )
 
 
-def medical(db: Session, holder_id: int) -> MedicalView:
+def medical(db: Db, holder_id: int) -> MedicalView:
     """医疗保险 (3 statements)."""
     account = _first(db, _MEDICAL_ACCOUNT, holder_id=holder_id)
     part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="medical")
@@ -311,7 +311,7 @@ def medical(db: Session, holder_id: int) -> MedicalView:
     )
 
 
-def _claims(db: Session, holder_id: int) -> tuple[list[Any], list[PaymentRow], dict[int, int]]:
+def _claims(db: Db, holder_id: int) -> tuple[list[Any], list[PaymentRow], dict[int, int]]:
     claims = _rows(db, _CLAIMS, holder_id=holder_id)
     pays = _rows(db, _CLAIM_PAYMENTS, holder_id=holder_id)
     paid: dict[int, int] = {}
@@ -338,7 +338,7 @@ def _claim_rows(claims: list[Any], paid: dict[int, int]) -> tuple[ClaimRow, ...]
     )
 
 
-def unemployment(db: Session, holder_id: int) -> UnemploymentView:
+def unemployment(db: Db, holder_id: int) -> UnemploymentView:
     """失业保险 (3 statements)."""
     part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="unemployment")
     claims, payments, paid = _claims(db, holder_id)
@@ -351,14 +351,14 @@ def unemployment(db: Session, holder_id: int) -> UnemploymentView:
     )
 
 
-def employment_records(db: Session, holder_id: int) -> tuple[EmploymentRow, ...]:
+def employment_records(db: Db, holder_id: int) -> tuple[EmploymentRow, ...]:
     return tuple(
         EmploymentRow(e.employer_name, e.position or "", e.started_on, e.ended_on)
         for e in _rows(db, _JOBS, holder_id=holder_id)
     )
 
 
-def employment(db: Session, holder_id: int) -> EmploymentView:
+def employment(db: Db, holder_id: int) -> EmploymentView:
     """就业与失业 (4 statements)."""
     row = _first(db, _STATUS, holder_id=holder_id)
     status = (row.status if row else None) or ""
