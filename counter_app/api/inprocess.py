@@ -256,6 +256,9 @@ class InProcessServices(CounterServices):
     ) -> list[LapsingReport]:
         return phone_reports.lapsing_phone_reports(self.ctx, actor, within_days, limit)
 
+    def reveal_lapsing_phone(self, actor: Actor, report_id: int) -> str:
+        return phone_reports.reveal_lapsing_phone(self.ctx, actor, report_id)
+
     # -- service cases, ratings and follow-ups -------------------------------------------
 
     def case_of_session(self, actor: Actor, session_id: int) -> CaseInfo:

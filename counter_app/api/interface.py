@@ -245,6 +245,10 @@ class CounterServices(ABC):
     ) -> list[LapsingReport]:
         """``limit`` defaults to ``phone_reports.LAPSING_LIST_LIMIT``."""
 
+    @abstractmethod
+    def reveal_lapsing_phone(self, actor: Actor, report_id: int) -> str:
+        """The full phone number of one listed holder (the list masks it), audited."""
+
     # -- service cases, ratings and follow-ups (cases, ratings, followups; RULES E1-E4) ---
 
     @abstractmethod

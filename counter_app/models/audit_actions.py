@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     LOSS_WRITTEN = "loss.written"
     LOSS_LAPSED = "loss.lapsed"
     LOSS_LAPSING_LIST = "loss.lapsing_list"
+    LOSS_REVEAL_PHONE = "loss.reveal_phone"
     LOSS_LIFT = "loss.lift"
     REPLACEMENT_APPLY = "card.replacement"
     FORM_REPRINT = "form.reprint"
@@ -79,6 +80,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.LOSS_WRITTEN: "书面挂失",
     AuditAction.LOSS_LAPSED: "电话挂失失效",
     AuditAction.LOSS_LAPSING_LIST: "查看即将失效的电话挂失",
+    AuditAction.LOSS_REVEAL_PHONE: "查看完整联系电话（即将失效的电话挂失）",
     AuditAction.LOSS_LIFT: "解除挂失",
     AuditAction.REPLACEMENT_APPLY: "补卡申请",
     AuditAction.FORM_REPRINT: "补打表单",

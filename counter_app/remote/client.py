@@ -281,6 +281,9 @@ class RemoteServices(CounterServices):
     ) -> list[LapsingReport]:
         return list(self._call("lapsing_phone_reports", None, within_days, limit))
 
+    def reveal_lapsing_phone(self, actor: Actor, report_id: int) -> str:
+        return str(self._call("reveal_lapsing_phone", None, report_id))
+
     # -- documents -----------------------------------------------------------------------
 
     # -- service cases, ratings and follow-ups (RULES E1-E4) -----------------------------

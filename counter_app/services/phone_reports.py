@@ -5,8 +5,10 @@
   ``phone_report_validity_days``). Lifting is never offered here (U3). Wrong number and
   wrong password get the same answer; the query password locks after repeated failures
   and is only verified against its argon2 hash — never stored, logged or audited.
-- :func:`lapsing_phone_reports` lists phone reports about to lapse; :func:`lapse_expired`
-  lapses those past their deadline (``counter-admin loss lapse``), audited.
+- :func:`lapsing_phone_reports` lists phone reports about to lapse (phone numbers masked);
+  :func:`reveal_lapsing_phone` gives one holder's full number to the staff who must call
+  them, audited; :func:`lapse_expired` lapses those past their deadline (``counter-admin
+  loss lapse``), audited.
 
 Concurrency (SCALING.md §0.2): the card row is locked before its state is read and state
 changes are compare-and-set.
@@ -37,6 +39,7 @@ from counter_app.services.errors import (
     CardNotFound,
     ConcurrentChange,
     PhoneIdentificationFailed,
+    ServiceError,
     ServicePasswordLocked,
 )
 from counter_app.services.loss_records import (
@@ -48,11 +51,11 @@ from counter_app.services.loss_records import (
 )
 from counter_app.services.password_hashing import verify_password
 from counter_app.services.permissions import Action
-from counter_app.services.refusals import record_refusal, require
+from counter_app.services.refusals import record_refusal, refusals_audited, require
 from counter_app.validation.idnumber import normalise_id_number
 from counter_app.validation.regions import district_name
 from forms import data as fd
-from forms.masking import mask_id_number
+from forms.masking import mask_id_number, mask_phone
 
 PHONE_CHANNEL = "12333"
 
@@ -78,10 +81,20 @@ class LapsingReport:
     holder_name: str
     masked_id_number: str
     card_number: str
+    #: Masked in the workstation's list (``forms.masking``); the full number is
+    #: :func:`reveal_lapsing_phone`'s, audited. ``counter-admin loss lapsing`` shows it whole.
     phone: str
     address: str
     district_code: str
     district_name: str
+
+
+class LapsingReportNotFound(ServiceError):
+    """No open phone report of that number in the actor's district (lifted, confirmed by a
+    written report or lapsed since the list was fetched, or another district's)."""
+
+    reason = "lapsing_report_not_found"
+    message = "该电话挂失已不在本区县即将失效的列表中（可能已书面挂失、解除或失效）。请刷新列表。"
 
 
 def phone_reference(report_id: int, at: dt.datetime) -> str:
@@ -195,7 +208,47 @@ def lapsing_phone_reports(
     card center sees every district), at most ``limit`` of them (None: all). ID numbers
     are masked; the look-up is audited."""
     require(ctx, actor, Action.VIEW_RECORDS)
-    return list_lapsing(ctx, within_days, actor.district_code, actor=actor, limit=limit)
+    return list_lapsing(
+        ctx, within_days, actor.district_code, actor=actor, limit=limit, mask_phones=True
+    )
+
+
+def reveal_lapsing_phone(ctx: ServiceContext, actor: Actor, report_id: int) -> str:
+    """RULES L2, Q7: the full phone number of the holder of the open phone report
+    ``report_id`` (the list masks it), for the staff who must call them before it lapses;
+    "" when none is registered. The list's rule decides: staff who may view records, a
+    report of the actor's district (the city card center: any) not yet past its deadline.
+    Audited as ``loss.reveal_phone`` naming the holder, the card and the report — never the
+    number. Raises :class:`NotPermitted`, :class:`LapsingReportNotFound` (both audited)."""
+    require(ctx, actor, Action.VIEW_RECORDS)
+    with refusals_audited(ctx, actor, AuditAction.LOSS_REVEAL_PHONE.value):
+        with ctx.uow() as uow:
+            session = uow.session
+            now = ctx.now()
+            stmt = select(LossReport.card_id, Holder.id, Holder.phone).where(
+                LossReport.id == report_id,
+                LossReport.kind == LossKind.TEMPORARY,
+                LossReport.state == LossState.OPEN,
+                LossReport.deadline_at > now,
+            )
+            stmt = stmt.join(Holder, Holder.id == LossReport.holder_id)
+            if actor.district_code is not None:
+                stmt = stmt.where(Holder.household_district == actor.district_code)
+            row = session.execute(stmt).one_or_none()
+            if row is None:
+                raise LapsingReportNotFound()
+            card_id, holder_id, phone = row
+            audit.record(
+                uow,
+                actor,
+                AuditAction.LOSS_REVEAL_PHONE,
+                holder_id=holder_id,
+                card_id=card_id,
+                at=now,
+                details={"report_id": report_id},
+            )
+            uow.commit()
+    return str(phone or "")
 
 
 def count_lapsing_phone_reports(
@@ -237,8 +290,10 @@ def list_lapsing(
     actor: Actor | None = None,
     workstation: str | None = None,
     limit: int | None = None,
+    mask_phones: bool = False,
 ) -> list[LapsingReport]:
-    """The list of :func:`lapsing_phone_reports` for one district (None: all); audited."""
+    """The list of :func:`lapsing_phone_reports` for one district (None: all); audited.
+    ``mask_phones``: the workstation's list (full numbers by :func:`reveal_lapsing_phone`)."""
     days = ctx.settings.lapsing_warning_days if within_days is None else within_days
     with ctx.uow() as uow:
         session = uow.session
@@ -257,7 +312,7 @@ def list_lapsing(
                 holder_name=holder.name,
                 masked_id_number=mask_id_number(holder.ssn),
                 card_number=card.card_number,
-                phone=holder.phone or "",
+                phone=_phone(holder.phone or "", mask_phones),
                 address=holder.address or "",
                 district_code=holder.household_district,
                 district_name=district_name(holder.household_district) or "",
@@ -274,6 +329,10 @@ def list_lapsing(
         )
         uow.commit()
     return rows
+
+
+def _phone(number: str, masked: bool) -> str:
+    return mask_phone(number) if masked and number else number
 
 
 def lapse_expired(ctx: ServiceContext) -> int:

@@ -4,22 +4,39 @@ a count badge in the status bar and a list dialog.
 The badge shows ``services.phone_reports.count_lapsing_phone_reports`` (a count: nobody's
 data, not audited), refreshed at start and every ``REFRESH_MINUTES``; clicking it fetches the
 list, ``lapsing_phone_reports`` (the actor's district; the city card center sees all; ID
-numbers masked; at most ``LAPSING_LIST_LIMIT`` rows; the look-up is audited). Both run on a
-pool thread.
+numbers and phone numbers masked; at most ``LAPSING_LIST_LIMIT`` rows; the look-up is
+audited). Both run on a pool thread. 显示完整电话 asks ``reveal_lapsing_phone`` for the selected
+holder's full number — staff must call them before the report lapses (RULES L2) — and
+shows it in the row only once the service has checked and audited the reveal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PyQt6.QtCore import QTimer
-from PyQt6.QtWidgets import QDialog, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PyQt6.QtCore import QModelIndex, Qt, QTimer
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from counter_app.services.permissions import Action
 from counter_app.ui.item_models import FIELD_LABELS, RecordTableModel
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.tasks import TaskRunner
+
+#: ``report_id`` -> the holder's full phone number (``reveal_lapsing_phone``; runs off the
+#: GUI thread).
+Reveal = Callable[[int], str]
 
 REFRESH_MINUTES = 10
 COLUMNS = [
@@ -35,8 +52,37 @@ for _field, _label in (("holder_name", "姓名"), ("masked_id_number", "身份�
     FIELD_LABELS.setdefault(_field, _label)
 
 
+class LapsingModel(RecordTableModel):
+    """The list's rows; a phone number the service revealed replaces the masked one in its
+    row (only that cell: the row's other numbers stay as they are)."""
+
+    def __init__(self) -> None:
+        super().__init__(columns=COLUMNS)
+        self.full_phones: dict[int, str] = {}
+
+    def set_rows(self, rows: Any, columns: Any = None) -> None:
+        self.full_phones = {}
+        super().set_rows(rows, columns)
+
+    def show_phone(self, row: int, number: str) -> None:
+        self.full_phones[row] = number
+        cell = self.index(row, COLUMNS.index("phone"))
+        self.dataChanged.emit(cell, cell)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and index.isValid()
+            and COLUMNS[index.column()] == "phone"
+            and index.row() in self.full_phones
+        ):
+            return self.full_phones[index.row()]
+        return super().data(index, role)
+
+
 class LapsingDialog(QDialog):
-    """The list of lapsing phone reports, soonest deadline first."""
+    """The list of lapsing phone reports, soonest deadline first; with ``reveal`` and
+    ``runner``, 显示完整电话 for the selected row."""
 
     def __init__(
         self,
@@ -44,16 +90,21 @@ class LapsingDialog(QDialog):
         days: int | None,
         parent: QWidget | None = None,
         total: int | None = None,
+        reveal: Reveal | None = None,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("lapsingDialog")
         self.setWindowTitle(self.tr("即将失效的电话挂失"))
         self.resize(900, 420)
-        self.model = RecordTableModel(columns=COLUMNS)
+        self._reveal, self._runner = reveal, runner
+        self.model = LapsingModel()
         self.model.set_rows(rows, COLUMNS)
-        view = QTableView()
+        self.view = view = QTableView()
         view.setObjectName("lapsingTable")
         view.setModel(self.model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
         view.resizeColumnsToContents()
         within = self.tr("%1 天内").replace("%1", str(days)) if days is not None else ""
@@ -65,12 +116,66 @@ class LapsingDialog(QDialog):
             heading += more.replace("%1", str(total)).replace("%2", str(len(rows)))
         self.heading = QLabel(heading)
         self.heading.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("lapsingError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.reveal_button = QPushButton(self.tr("显示完整电话"))
+        self.reveal_button.setObjectName("revealPhoneButton")
+        self.reveal_button.setToolTip(self.tr("显示所选持卡人的完整联系电话（将记录查看日志）"))
+        self.reveal_button.clicked.connect(self.reveal_selected)
+        self.reveal_button.setVisible(reveal is not None and runner is not None)
+        selection = view.selectionModel()
+        if selection is not None:
+            selection.selectionChanged.connect(lambda *_a: self._selection_changed())
+        self._selection_changed()
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reveal_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(view, 1)
-        layout.addWidget(close)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+    def selected_row(self) -> int | None:
+        selection = self.view.selectionModel()
+        rows = selection.selectedRows() if selection is not None else []
+        return rows[0].row() if rows else None
+
+    def _selection_changed(self) -> None:
+        """Something to reveal: a row with a registered phone, not shown in full yet."""
+        row = self.selected_row()
+        self.reveal_button.setEnabled(
+            row is not None
+            and bool(self.model.row_object(row).phone)
+            and row not in self.model.full_phones
+        )
+
+    def reveal_selected(self) -> None:
+        """RULES L2, Q7: the selected holder's full number from the service, which checks
+        the clerk may see the list and audits the reveal (never the number); shown in the
+        row only once that succeeded, until the list closes."""
+        row, reveal, runner = self.selected_row(), self._reveal, self._runner
+        if row is None or reveal is None or runner is None:
+            return
+        report_id = int(self.model.row_object(row).report_id)
+        self.reveal_button.setEnabled(False)
+        self.error.clear()
+
+        def shown(number: str) -> None:
+            self.model.show_phone(row, number or self.tr("无记录"))
+            self.view.resizeColumnToContents(COLUMNS.index("phone"))
+            self._selection_changed()
+
+        def refused(error: BaseException) -> None:
+            self.error.setText(str(error))
+            self._selection_changed()
+
+        runner.run(lambda: reveal(report_id), shown, refused, name="reveal_lapsing_phone")
 
 
 class LapsingBadge(QPushButton):
@@ -129,7 +234,14 @@ class LapsingBadge(QPushButton):
             rows, total = result
             self.rows = rows
             self._show(total)
-            self.dialog = LapsingDialog(rows, days, window, total=total)
+            self.dialog = LapsingDialog(
+                rows,
+                days,
+                window,
+                total=total,
+                reveal=lambda report_id: gateway.reveal_lapsing_phone(actor, report_id),
+                runner=window.runner,
+            )
             self.dialog.show()
 
         window.runner.run(fetch, open_dialog, window.show_error, name="lapsing_phone_reports")

@@ -40,7 +40,7 @@ from counter_app.services.idcheck import (
 from counter_app.services.lifting import LiftChecklist, LiftResult
 from counter_app.services.loss_records import LossReportView
 from counter_app.services.permissions import Action, OfficeKind, Role
-from counter_app.services.phone_reports import LapsingReport
+from counter_app.services.phone_reports import LapsingReport, LapsingReportNotFound
 from counter_app.services.pin_events import PasswordResult
 from counter_app.services.pin_reset import UnblockResult
 from counter_app.services.queries.category import Category
@@ -164,6 +164,9 @@ class FakeServices(CounterServices):
         self.rating_timeout = 60
         self.open_case: CaseInfo | None = None
         self.tickets: dict[str, str] = {}
+        #: RULES L2: the lapsing list (phones masked) and the full numbers by report id.
+        self.lapsing: list[LapsingReport] = []
+        self.lapsing_phones: dict[int, str] = {}
 
     @property
     def hit(self) -> HolderHit:
@@ -404,12 +407,22 @@ class FakeServices(CounterServices):
         raise NotImplementedError
 
     def count_lapsing_phone_reports(self, actor: Actor, within_days: int | None = None) -> int:
-        return 0
+        return len(self.lapsing)
 
     def lapsing_phone_reports(
         self, actor: Actor, within_days: int | None = None, limit: int | None = 500
     ) -> list[LapsingReport]:
-        return []
+        return list(self.lapsing[:limit])
+
+    def reveal_lapsing_phone(self, actor: Actor, report_id: int) -> str:
+        """Like the service: who may see the list, a listed report; the call recorded."""
+        self._db()
+        if not actor.may(Action.VIEW_RECORDS):
+            raise NotPermitted()
+        if report_id not in self.lapsing_phones:
+            raise LapsingReportNotFound()
+        self.calls.append(("reveal_lapsing_phone", report_id))
+        return self.lapsing_phones[report_id]
 
     def render_form(self, form: Form) -> bytes:
         return tiny_pdf()

@@ -1,0 +1,89 @@
+"""显示完整电话 in the list of phone reports about to lapse (RULES L2: staff call the holders
+before the report lapses), against the fake services: the row shows the full number only
+after the service's reveal succeeded; a refusal leaves it masked and says why. The real
+stack (and counter-server) is tests/e2e/test_lapsing_phone_reveal.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from PyQt6.QtCore import QItemSelectionModel
+
+from counter_app.services.errors import DatabaseUnavailable
+from counter_app.services.phone_reports import LapsingReport
+from counter_app.ui.lapsing import COLUMNS, install_lapsing_badge
+from forms.masking import mask_phone
+
+pytestmark = pytest.mark.gui
+
+PHONES = {11: "13883251234", 12: "13983255678"}
+
+
+def _report(report_id: int, name: str) -> LapsingReport:
+    at = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC)
+    return LapsingReport(
+        report_id,
+        at + dt.timedelta(days=1),
+        at - dt.timedelta(days=14),
+        name,
+        "500***********0016",
+        f"A1234567{report_id % 10}",
+        mask_phone(PHONES[report_id]),  # the service sends it masked
+        "重庆市渝中区测试路1号",
+        "500103",
+        "渝中区",
+    )
+
+
+@pytest.fixture
+def dialog(window: Any, gateway: Any) -> Any:
+    gateway.lapsing = [_report(11, "张三"), _report(12, "李四")]
+    gateway.lapsing_phones = dict(PHONES)
+    badge = install_lapsing_badge(window)
+    badge.timer.stop()
+    badge.show_list()
+    shown = badge.dialog
+    assert shown is not None and shown.isVisible()
+    yield shown
+    shown.close()
+
+
+def _select(dialog: Any, row: int) -> None:
+    flags = QItemSelectionModel.SelectionFlag
+    index = dialog.model.index(row, 0)
+    dialog.view.selectionModel().select(index, flags.ClearAndSelect | flags.Rows)
+
+
+def _phone_cell(dialog: Any, row: int) -> str:
+    return str(dialog.model.data(dialog.model.index(row, COLUMNS.index("phone"))))
+
+
+def test_L2_reveal_shows_the_full_phone_of_the_selected_row_only(dialog: Any, gateway: Any) -> None:
+    assert _phone_cell(dialog, 1) == "139****5678"
+    assert dialog.reveal_button.isVisible() and not dialog.reveal_button.isEnabled()
+    _select(dialog, 1)
+    assert dialog.reveal_button.isEnabled()
+    dialog.reveal_button.click()
+    assert ("reveal_lapsing_phone", 12) in gateway.calls
+    assert _phone_cell(dialog, 1) == PHONES[12]
+    assert _phone_cell(dialog, 0) == "138****1234"  # the other holder stays masked
+    assert not dialog.reveal_button.isEnabled()  # shown already: no second audited call
+    _select(dialog, 0)
+    assert dialog.reveal_button.isEnabled()
+
+
+def test_L2_a_refused_reveal_leaves_the_phone_masked_and_says_why(
+    dialog: Any, gateway: Any
+) -> None:
+    gateway.db_down = True
+    _select(dialog, 0)
+    dialog.reveal_button.click()
+    assert dialog.error.text() == DatabaseUnavailable.message
+    assert _phone_cell(dialog, 0) == "138****1234"
+    assert not [c for c in gateway.calls if c[0] == "reveal_lapsing_phone"]
+    assert dialog.reveal_button.isEnabled()  # the clerk may try again
+    gateway.db_down = False
+    dialog.reveal_button.click()
+    assert _phone_cell(dialog, 0) == PHONES[11] and dialog.error.text() == ""
