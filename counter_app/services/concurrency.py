@@ -14,6 +14,11 @@ enforcing; this module holds the few tools every use case uses for it:
 - :func:`stored_submission` / :func:`remember_submission`: every submission carries an
   idempotency key; a retried submission whose commit acknowledgement was lost finds its
   stored result instead of being applied twice.
+
+Every counter submission runs these, so their statements are built once at import (or once
+per combination of expected states) and the hot ones run precompiled on the DB-API cursor
+(``services/precompiled.py``): building and executing them through the ORM cost several
+times what the database spends on them (docs/BENCHMARKS.md).
 - :func:`run_submission` runs a unit of work with :func:`~counter_app.services.uow.run_retrying`
   (serialization failures, deadlocks, busy SQLite) and turns a unique violation on a natural
   key into one more attempt, in which the use case finds the existing record and answers
@@ -23,13 +28,13 @@ enforcing; this module holds the few tools every use case uses for it:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TypeVar
+from typing import TypeVar, cast
 
+from sqlalchemy import ColumnElement, Table, bindparam, insert, literal_column, select, text, update
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -39,6 +44,7 @@ from counter_app.models.card import Card
 from counter_app.models.loss import LossReport
 from counter_app.models.security import IdempotencyKey
 from counter_app.services.errors import ConcurrentChange, SubmissionKeyReused
+from counter_app.services.precompiled import Precompiled
 from counter_app.services.uow import run_retrying
 
 T = TypeVar("T")
@@ -48,33 +54,59 @@ M = TypeVar("M", bound=Base)
 UNIQUE_RACE_ATTEMPTS = 4
 
 
+def states_in(column: ColumnElement[str], states: Iterable[str]) -> ColumnElement[bool]:
+    """``column IN ('a', 'b')`` with the states written into the SQL: they are the models'
+    own constants, and a statement without expanding parameters can be precompiled."""
+    return column.in_([literal_column("'" + str(s).replace("'", "''") + "'") for s in states])
+
+
+#: ``SET LOCAL lock_timeout`` of each timeout in use (one or two per process).
+_LOCK_TIMEOUTS: dict[int, Precompiled] = {}
+
+
 def begin_writer(session: Session, lock_timeout_ms: int) -> None:
     """Start the transaction with this workstation's lock timeout (PostgreSQL ``SET LOCAL``)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}"))
+        ms = int(lock_timeout_ms)
+        statement = _LOCK_TIMEOUTS.get(ms)
+        if statement is None:
+            statement = _LOCK_TIMEOUTS[ms] = Precompiled(text(f"SET LOCAL lock_timeout = {ms}"))
+        statement.run(session, {})
+
+
+_LOCK_CARD = (
+    select(Card)
+    .where(Card.id == bindparam("card_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
 
 
 def lock_card(session: Session, card_id: int) -> Card | None:
     """The card row, locked until the end of the transaction and freshly read."""
-    return session.execute(
-        select(Card)
-        .where(Card.id == card_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    return session.execute(_LOCK_CARD, {"card_id": card_id}).scalar_one_or_none()
+
+
+_cards = Card.__table__.c
+#: ``cards.state := :state`` from each combination of expected states in use.
+_CARD_CAS: dict[tuple[str, ...], Precompiled] = {}
 
 
 def cas_card_state(
     session: Session, card_id: int, expected: Collection[str], new: str, now: dt.datetime
 ) -> bool:
     """``cards.state := new`` only if it is one of ``expected``; True when it changed."""
-    result = session.execute(
-        update(Card)
-        .where(Card.id == card_id, Card.state.in_(list(expected)))
-        .values(state=new, state_changed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    changed = bool(getattr(result, "rowcount", 0) == 1)
+    states = tuple(str(s) for s in expected)
+    statement = _CARD_CAS.get(states)
+    if statement is None:
+        statement = _CARD_CAS[states] = Precompiled(
+            update(cast(Table, Card.__table__)).where(
+                _cards.id == bindparam("card_id"), states_in(_cards.state, states)
+            ),
+            column_keys=("state", "state_changed_at"),
+        )
+    values = {"card_id": card_id, "state": str(new), "state_changed_at": now}
+    changed = statement.run(session, values) == 1
     if changed:
         _mirror(session, Card, card_id, {"state": new, "state_changed_at": now})
     return changed
@@ -92,28 +124,46 @@ def _mirror(session: Session, model: type[Base], key: int, values: dict[str, obj
             set_committed_value(held, name, plain)
 
 
+_reports = LossReport.__table__.c
+#: The compare-and-set update of each (expected states, columns set) in use.
+_REPORT_CAS: dict[tuple[tuple[str, ...], tuple[str, ...]], Precompiled] = {}
+
+
 def cas_report_state(
     session: Session, report_id: int, expected: Collection[str], **values: object
 ) -> bool:
     """Update a loss report only from one of the ``expected`` states; True when it changed."""
-    result = session.execute(
-        update(LossReport)
-        .where(LossReport.id == report_id, LossReport.state.in_(list(expected)))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    changed = bool(getattr(result, "rowcount", 0) == 1)
+    shape = (tuple(str(s) for s in expected), tuple(values))
+    statement = _REPORT_CAS.get(shape)
+    if statement is None:
+        statement = _REPORT_CAS[shape] = Precompiled(
+            update(cast(Table, LossReport.__table__)).where(
+                _reports.id == bindparam("report_id"), states_in(_reports.state, shape[0])
+            ),
+            column_keys=shape[1],
+        )
+    plain = {k: v.value if isinstance(v, Enum) else v for k, v in values.items()}
+    changed = statement.run(session, {"report_id": report_id, **plain}) == 1
     if changed:
         _mirror(session, LossReport, report_id, values)
     return changed
 
 
+_keys = IdempotencyKey.__table__.c
+_STORED_ACTION = Precompiled(select(_keys.action).where(_keys.key == bindparam("key")))
+
+
 def stored_submission(session: Session, key: str, action: str) -> IdempotencyKey | None:
-    """The stored submission under ``key``, if this key was already applied."""
-    row = session.get(IdempotencyKey, key)
-    if row is not None and row.action != action:
+    """The stored submission under ``key``, if this key was already applied.
+
+    Asked once per submission, nearly always of a new key: a precompiled probe, and the
+    ORM row only for a key that was found."""
+    stored_action = _STORED_ACTION.scalar(session, {"key": key})
+    if stored_action is None:
+        return None
+    if stored_action != action:
         raise SubmissionKeyReused()
-    return row
+    return session.get(IdempotencyKey, key)
 
 
 @dataclass(frozen=True)
@@ -140,24 +190,37 @@ class SubmissionRef:
         return f"{self.table}:{self.row_id}"
 
 
+_REMEMBER = Precompiled(
+    insert(cast(Table, IdempotencyKey.__table__)),
+    column_keys=("key", "action", "staff_id", "created_at", "result_ref"),
+)
+
+
 def remember_submission(
     session: Session,
     key: str,
     action: str,
     staff_id: int | None,
-    produced: Base,
+    produced: Base | SubmissionRef,
     now: dt.datetime,
 ) -> None:
     """Record the submission under ``key`` in the same transaction as its effect, with the
-    row it ``produced`` (:class:`SubmissionRef`).
+    row it ``produced`` (:class:`SubmissionRef`; an ORM row must be flushed).
 
     A concurrent submission of the same key fails on the primary key and, retried, finds
-    this row (:func:`stored_submission`)."""
-    ref = str(SubmissionRef.of(produced))
-    session.add(
-        IdempotencyKey(key=key, action=action, staff_id=staff_id, created_at=now, result_ref=ref)
+    this row (:func:`stored_submission`). Every value is the service's own (a checked key,
+    an action name, a ``table:id``): written with one precompiled ``INSERT``."""
+    ref = produced if isinstance(produced, SubmissionRef) else SubmissionRef.of(produced)
+    _REMEMBER.run(
+        session,
+        {
+            "key": key,
+            "action": str(action),
+            "staff_id": staff_id,
+            "created_at": now,
+            "result_ref": str(ref),
+        },
     )
-    session.flush()
 
 
 def submitted_row(session: Session, stored: IdempotencyKey, model: type[M]) -> M:

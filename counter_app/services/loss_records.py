@@ -7,24 +7,29 @@ active report (the database's partial unique index allows one per card);
 §0.2); :func:`report_in_force` is the report as it stands now — a phone report past its
 deadline has lapsed (L2) whether or not lapse processing ran. Used by the phone and written
 reports, lifting and replacement.
+
+Their statements are built once at import; :func:`active_report_row` and
+:func:`report_row_in_force` read the report precompiled (``services/precompiled.py``) as a
+plain row, for a use case that needs no ORM object of it (the written report).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import IN_USE_STATES, Card, CardState
 from counter_app.models.loss import ACTIVE_REPORT_STATES, LossKind, LossReport, LossState
 from counter_app.services import audit
-from counter_app.services.concurrency import cas_card_state, cas_report_state, lock_card
+from counter_app.services.concurrency import cas_card_state, cas_report_state, states_in
 from counter_app.services.context import Actor
 from counter_app.services.errors import CardAlreadyReportedLost, ConcurrentChange
+from counter_app.services.precompiled import Precompiled
 from forms import data as fd
 
 _KIND_TEXT = {"temporary": "电话临时挂失", "written": "书面挂失"}
@@ -61,7 +66,34 @@ class LossAlreadyReported(CardAlreadyReportedLost):
         super().__init__(f"{CardAlreadyReportedLost.message}已有挂失：{existing.describe()}。")
 
 
-def report_view(report: LossReport, card_number: str) -> LossReportView:
+class ReportFields(Protocol):
+    """What staff are shown of a report: a ``LossReport``, or its row read precompiled."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def card_id(self) -> int: ...
+    @property
+    def holder_id(self) -> int: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def reported_at(self) -> dt.datetime: ...
+    @property
+    def deadline_at(self) -> dt.datetime | None: ...
+    @property
+    def confirmed_at(self) -> dt.datetime | None: ...
+    @property
+    def form_serial(self) -> str | None: ...
+    @property
+    def office_id(self) -> int | None: ...
+
+
+def report_view(report: ReportFields, card_number: str) -> LossReportView:
     return LossReportView(
         id=report.id,
         card_id=report.card_id,
@@ -78,13 +110,31 @@ def report_view(report: LossReport, card_number: str) -> LossReportView:
     )
 
 
+_ACTIVE_REPORT = (
+    select(LossReport)
+    .where(LossReport.card_id == bindparam("card_id"))
+    .where(LossReport.state.in_(ACTIVE_REPORT_STATES))
+    .execution_options(populate_existing=True)
+)
+
+
 def active_report(session: Session, card_id: int) -> LossReport | None:
     """The card's one active report (open or confirmed), if any."""
-    return session.scalars(
-        select(LossReport)
-        .where(LossReport.card_id == card_id, LossReport.state.in_(ACTIVE_REPORT_STATES))
-        .execution_options(populate_existing=True)
-    ).first()
+    return session.scalars(_ACTIVE_REPORT, {"card_id": card_id}).first()
+
+
+_reports = LossReport.__table__.c
+_ACTIVE_REPORT_ROW = Precompiled(
+    select(LossReport.__table__).where(
+        _reports.card_id == bindparam("card_id"), states_in(_reports.state, ACTIVE_REPORT_STATES)
+    )
+)
+
+
+def active_report_row(session: Session, card_id: int) -> Any | None:
+    """:func:`active_report` as a plain row (the ``loss_reports`` columns by name), read
+    precompiled: for a use case that changes the report only by compare-and-set."""
+    return _ACTIVE_REPORT_ROW.first(session, {"card_id": card_id})
 
 
 class ReportDeadline(Protocol):
@@ -133,14 +183,37 @@ def report_in_force(
     replacement or lift that follows starts from the state the rules say the card is in;
     lapse processing (``counter-admin loss lapse``) only records what is already so."""
     report = active_report(session, card_id)
-    if report is None or not past_deadline(report, now):
-        return report
+    return report if _in_force(session, report, card_id, now, record) else None
+
+
+def report_row_in_force(session: Session, card_id: int, now: dt.datetime) -> Any | None:
+    """:func:`report_in_force` (its lapse recorded) as a plain row (:func:`active_report_row`)."""
+    report = active_report_row(session, card_id)
+    return report if _in_force(session, report, card_id, now, True) else None
+
+
+def _in_force(
+    session: Session, report: ReportToLapse | None, card_id: int, now: dt.datetime, record: bool
+) -> bool:
+    if report is None:
+        return False
+    if not past_deadline(report, now):
+        return True
     if record:
         lapse_one(session, report, card_id, now)
-    return None
+    return False
 
 
-def lapse_one(session: Session, report: LossReport, card_id: int, now: dt.datetime) -> bool:
+class ReportToLapse(ReportDeadline, Protocol):
+    """What lapsing a report reads of it (:func:`lapse_one`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def holder_id(self) -> int: ...
+
+
+def lapse_one(session: Session, report: ReportToLapse, card_id: int, now: dt.datetime) -> bool:
     """Record that an open phone report lapsed (L2): report → lapsed, the card back to
     active, audited. False when the report was no longer open (another window got there)."""
     if not cas_report_state(
@@ -161,13 +234,22 @@ def lapse_one(session: Session, report: LossReport, card_id: int, now: dt.dateti
     return True
 
 
+_CARD_IN_USE = (
+    select(Card)
+    .where(Card.holder_id == bindparam("holder_id"), Card.state.in_(IN_USE_STATES))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def card_in_use(session: Session, holder_id: int) -> Card | None:
-    """The holder's card in use (at most one: ``uq_cards_holder_in_use``), locked."""
-    card_id = session.scalar(
-        select(Card.id).where(Card.holder_id == holder_id, Card.state.in_(IN_USE_STATES))
-    )
-    card = None if card_id is None else lock_card(session, card_id)
-    # Re-checked under the lock: another window may have replaced it meanwhile (R2).
+    """The holder's card in use (at most one: ``uq_cards_holder_in_use``), locked.
+
+    One ``SELECT … FOR UPDATE``: PostgreSQL checks the row again once its lock is granted,
+    so a card another window replaced meanwhile (R2) is not returned; SQLite's writer holds
+    the database's write lock already."""
+    card = session.scalars(_CARD_IN_USE, {"holder_id": holder_id}).first()
+    # Checked again as loaded: only a card in use is the holder's card in use.
     return card if card is not None and card.state in IN_USE_STATES else None
 
 

@@ -5,8 +5,12 @@
   the caller's transaction, so serials are gap-free (a rolled-back transaction gives its
   number back) and never duplicated (SCALING.md §0.2). Serial: ``<office code>-<year>-<6
   digits>``, e.g. ``500103-YB-2026-000123``; the year is the China Standard Time year.
-- :func:`issue_form` writes the form document and the plain form data in the caller's
-  transaction; the PDF is drawn afterwards from that data (``forms.render``).
+  :func:`allocate_office_serial` is the same upsert answering the office's code, name and
+  district as well (the form's header), so a form needs no separate read of its office.
+- :func:`issue_form` / :func:`issue_office_form` write the form document and the plain form
+  data in the caller's transaction with two precompiled inserts; the form data passes the
+  same stored-text check as an ORM flush (``counter_app.db.guard_stored_text``) first. The
+  PDF is drawn afterwards from that data (``forms.render``).
 - :func:`reprint_form` / :func:`load_form_for_reprint` draw an issued form again, marked 补打,
   with its serial unchanged and its reprint count incremented (audited).
 
@@ -20,9 +24,9 @@ import datetime as dt
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,17 +34,24 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card
 from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument, FormSerialCounter
-from counter_app.models.holder import Holder
 from counter_app.models.office import Office
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import FormNotFound, ReprintReasonRequired
 from counter_app.services.permissions import Action
+from counter_app.services.precompiled import Precompiled
 from counter_app.services.refusals import refusals_audited, require
 from counter_app.settings import Settings, SettingsError
 from counter_app.validation.errors import ValidationError
 from counter_app.validation.regions import district_name
-from counter_app.validation.text_policy import FORM_SERIAL, REPRINT_REASON, clean_text
+from counter_app.validation.text_policy import (
+    COLUMN_LABELS,
+    FORM_SERIAL,
+    REPRINT_REASON,
+    TextRefused,
+    clean_text,
+    storage_forbidden,
+)
 from forms import data as fd
 from forms.localtime import to_local
 
@@ -83,7 +94,7 @@ def format_serial(office_code: str, year: int, sequence: int) -> str:
     return f"{office_code}-{year}-{sequence:06d}"
 
 
-def _serial_upsert(insert: Callable[..., Any]) -> Any:
+def _serial_upsert(insert: Callable[..., Any], *returning: Any) -> Any:
     table = FormSerialCounter.__table__
     return (
         insert(table)
@@ -92,14 +103,31 @@ def _serial_upsert(insert: Callable[..., Any]) -> Any:
             index_elements=["office_id", "year"],
             set_={"last_sequence": table.c.last_sequence + 1},
         )
-        .returning(table.c.last_sequence)
+        .returning(table.c.last_sequence, *returning)
     )
 
 
-#: Built once per dialect (the compiled form is cached by SQLAlchemy).
+def _office_column(column: Any) -> Any:
+    """``column`` of the counter's office (the same ``office_id``), read in the upsert's
+    ``RETURNING``."""
+    offices = Office.__table__.c
+    return select(column).where(offices.id == bindparam("office_id")).scalar_subquery()
+
+
+_OFFICE_HEADER = (
+    _office_column(Office.__table__.c.code).label("code"),
+    _office_column(Office.__table__.c.name).label("name"),
+    _office_column(Office.__table__.c.district_code).label("district_code"),
+)
+
+#: Built once per dialect, run precompiled (``services/precompiled.py``).
 _SERIAL_UPSERT = {
-    "postgresql": _serial_upsert(postgresql.insert),
-    "sqlite": _serial_upsert(sqlite.insert),
+    "postgresql": Precompiled(_serial_upsert(postgresql.insert)),
+    "sqlite": Precompiled(_serial_upsert(sqlite.insert)),
+}
+_SERIAL_AND_OFFICE = {
+    "postgresql": Precompiled(_serial_upsert(postgresql.insert, *_OFFICE_HEADER)),
+    "sqlite": Precompiled(_serial_upsert(sqlite.insert, *_OFFICE_HEADER)),
 }
 
 
@@ -109,8 +137,51 @@ def allocate_serial(session: Session, office_id: int, year: int) -> int:
 
     Gap-free and contention-local: the only row locked is this office's counter for this
     year, so a window waits only on windows of its own office (docs/SCALING.md §0.3)."""
-    stmt = _SERIAL_UPSERT[session.get_bind().dialect.name]
-    return int(session.execute(stmt, {"office_id": office_id, "year": year}).scalar_one())
+    statement = _SERIAL_UPSERT[session.get_bind().dialect.name]
+    return int(statement.scalar(session, {"office_id": office_id, "year": year}))
+
+
+def allocate_office_serial(session: Session, office_id: int, year: int) -> tuple[int, fd.Office]:
+    """:func:`allocate_serial`, with the office as its forms print it (:func:`form_office`)
+    read in the same statement."""
+    statement = _SERIAL_AND_OFFICE[session.get_bind().dialect.name]
+    row = statement.first(session, {"office_id": office_id, "year": year})
+    assert row is not None  # an upsert answers one row
+    return int(row.last_sequence), form_office(row)
+
+
+@dataclass(frozen=True)
+class IssuedForm:
+    """The ``form_documents`` row an issued form was written as."""
+
+    id: int
+    serial: str
+    kind: str
+    office_id: int
+    year: int
+    sequence: int
+
+
+_documents = cast(Table, FormDocument.__table__)
+_INSERT_DOCUMENT = Precompiled(
+    insert(_documents).returning(_documents.c.id),
+    column_keys=(
+        "serial",
+        "kind",
+        "office_id",
+        "year",
+        "sequence",
+        "holder_id",
+        "card_id",
+        "staff_id",
+        "issued_at",
+        "reprint_count",
+        "last_printed_at",
+    ),
+)
+_INSERT_CONTENT = Precompiled(
+    insert(cast(Table, FormContent.__table__)), column_keys=("form_document_id", "data")
+)
 
 
 def issue_form(
@@ -124,37 +195,149 @@ def issue_form(
     at: dt.datetime,
     build: Callable[[fd.FormHeader], fd.Form],
     handler: fd.Staff,
-) -> tuple[FormDocument, fd.Form]:
-    """Allocate a serial, write the form document and its data; return both (flushed)."""
+) -> tuple[IssuedForm, fd.Form]:
+    """Allocate a serial, write the form document and its data; return both."""
     year = china_year(at)
     sequence = allocate_serial(session, office.id, year)
-    serial = format_serial(office.code, year, sequence)
-    header = fd.FormHeader(serial, at, form_office(office), handler)
-    form = build(header)
-    document = FormDocument(
-        serial=serial,
+    return _write_form(
+        session,
         kind=kind,
         office_id=office.id,
+        printed_office=form_office(office),
         year=year,
         sequence=sequence,
+        staff_id=staff_id,
         holder_id=holder_id,
         card_id=card_id,
-        staff_id=staff_id,
-        issued_at=at,
-        reprint_count=0,
-        last_printed_at=at,
+        at=at,
+        build=build,
+        handler=handler,
     )
-    session.add(document)
-    session.flush()
-    session.add(FormContent(form_document_id=document.id, data=form_to_json(form)))
-    session.flush()
-    return document, form
+
+
+def issue_office_form(
+    session: Session,
+    *,
+    kind: str,
+    office_id: int,
+    staff_id: int | None,
+    holder_id: int | None,
+    card_id: int | None,
+    at: dt.datetime,
+    build: Callable[[fd.FormHeader], fd.Form],
+    handler: fd.Staff,
+) -> tuple[IssuedForm, fd.Form]:
+    """:func:`issue_form` at office ``office_id``, its header read with the serial
+    (:func:`allocate_office_serial`)."""
+    year = china_year(at)
+    sequence, printed_office = allocate_office_serial(session, office_id, year)
+    return _write_form(
+        session,
+        kind=kind,
+        office_id=office_id,
+        printed_office=printed_office,
+        year=year,
+        sequence=sequence,
+        staff_id=staff_id,
+        holder_id=holder_id,
+        card_id=card_id,
+        at=at,
+        build=build,
+        handler=handler,
+    )
+
+
+def _write_form(
+    session: Session,
+    *,
+    kind: str,
+    office_id: int,
+    printed_office: fd.Office,
+    year: int,
+    sequence: int,
+    staff_id: int | None,
+    holder_id: int | None,
+    card_id: int | None,
+    at: dt.datetime,
+    build: Callable[[fd.FormHeader], fd.Form],
+    handler: fd.Staff,
+) -> tuple[IssuedForm, fd.Form]:
+    serial = format_serial(printed_office.code, year, sequence)
+    form = build(fd.FormHeader(serial, at, printed_office, handler))
+    document_id = _INSERT_DOCUMENT.scalar(
+        session,
+        {
+            "serial": serial,
+            "kind": kind,
+            "office_id": office_id,
+            "year": year,
+            "sequence": sequence,
+            "holder_id": holder_id,
+            "card_id": card_id,
+            "staff_id": staff_id,
+            "issued_at": at,
+            "reprint_count": 0,
+            "last_printed_at": at,
+        },
+    )
+    data = form_to_json(form)
+    _refuse_unstorable(data)
+    _INSERT_CONTENT.run(session, {"form_document_id": document_id, "data": data})
+    return IssuedForm(int(document_id), serial, kind, office_id, year, sequence), form
+
+
+_CONTENT_COLUMN = f"{FormContent.__tablename__}.data"  # as ``COLUMN_LABELS`` names it
+
+
+def _refuse_unstorable(data: Any) -> None:
+    """The guard an ORM flush runs (``counter_app.db.guard_stored_text``), for the form
+    data written without one: no character that must never be stored, in any key or value.
+    The services check what is typed first (``text_policy.clean_text``); this is the guard
+    behind them for a field one forgot."""
+    found = _first_unstorable(data)
+    if found is not None:
+        text, index = found
+        raise TextRefused(
+            f"「{COLUMN_LABELS[_CONTENT_COLUMN]}」第{index + 1}个字符 "
+            f"U+{ord(text[index]):04X} 不能保存，未保存。"
+            "请删除看不见的字符或精简内容后重试。",
+            field=_CONTENT_COLUMN,
+            code="stored_text",
+        )
+
+
+def _first_unstorable(value: Any) -> tuple[str, int] | None:
+    if isinstance(value, str):
+        index = storage_forbidden(value)
+        return None if index is None else (value, index)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _first_unstorable(key) or _first_unstorable(item)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for item in value:
+            found = _first_unstorable(item)
+            if found is not None:
+                return found
+    return None
 
 
 # --------------------------------------------------------------------------- plain data
 
 
-def form_office(office: Office) -> fd.Office:
+class OfficeFields(Protocol):
+    """What a form prints of an office: an ``Office``, or its columns read with a serial."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def district_code(self) -> str | None: ...
+
+
+def form_office(office: OfficeFields) -> fd.Office:
     district = district_name(office.district_code) if office.district_code else None
     return fd.Office(office.code, office.name, district or "重庆市")
 
@@ -163,7 +346,24 @@ def form_staff(actor: Actor) -> fd.Staff:
     return fd.Staff(actor.name, actor.staff_no)
 
 
-def form_holder(holder: Holder, phone: str | None = None) -> fd.Holder:
+class HolderFields(Protocol):
+    """What a form prints of a holder: a ``Holder``, or its row read precompiled."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def gender(self) -> str: ...
+    @property
+    def ssn(self) -> str: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def address(self) -> str | None: ...
+    @property
+    def household_district(self) -> str: ...
+
+
+def form_holder(holder: HolderFields, phone: str | None = None) -> fd.Holder:
     return fd.Holder(
         name=holder.name,
         gender=GENDER_TEXT.get(holder.gender, holder.gender),
@@ -179,12 +379,23 @@ def form_document(kind: str, number: str, check: str = "") -> fd.IdDocument:
     return fd.IdDocument(DOCUMENT_TEXT.get(kind, kind), number, check)
 
 
+_PLAIN = {str, int, float, bool}
+#: The field names of each ``forms.data`` dataclass, looked up once per class.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def form_to_json(value: Any) -> Any:
     """A ``forms.data`` value as JSON: dataclasses tagged with their type name."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {"$type": type(value).__name__}
-        for f in dataclasses.fields(value):
-            out[f.name] = form_to_json(getattr(value, f.name))
+    if value is None or type(value) in _PLAIN:
+        return value
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        out: dict[str, Any] = {"$type": kind.__name__}
+        for name in names:
+            out[name] = form_to_json(getattr(value, name))
         return out
     if isinstance(value, dt.datetime):
         return {"$datetime": value.isoformat()}

@@ -8,22 +8,32 @@ processing has not reached yet is lapsed first (``loss_records.report_in_force``
 Concurrency (SCALING.md §0.2): the card row is locked before its state is read, state
 changes are compare-and-set, the database's partial unique index allows one active report
 per card, and every counter submission carries an idempotency key.
+
+Cost (docs/BENCHMARKS.md, ``scripts/load --focus written_loss``): every statement is built
+once at import and runs precompiled on the DB-API cursor (``services/precompiled.py``), and
+each is one the use case needs — the holder and the card are read in one statement, the
+office's form header with the serial, a new report is inserted once with its form serial,
+the account check is part of the same transaction. The ORM is used only to answer a
+resubmission (``already_done``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
-from counter_app.models.holder import Holder
 from counter_app.models.loss import LossChannel, LossKind, LossReport, LossState
 from counter_app.models.security import IdempotencyKey
 from counter_app.services import registered_forms
 from counter_app.services.concurrency import (
+    SubmissionRef,
     cas_card_state,
     cas_report_state,
     submitted_row,
@@ -39,14 +49,18 @@ from counter_app.services.idcheck import IdDocumentLike
 from counter_app.services.loss_records import (
     LossAlreadyReported,
     LossReportView,
-    report_in_force,
+    ReportFields,
+    report_row_in_force,
     report_view,
 )
 from counter_app.services.permissions import Action
 from counter_app.services.phone_reports import phone_reference
+from counter_app.services.precompiled import Precompiled
 from counter_app.services.submission import (
+    CardRow,
+    HolderRow,
     issue_counter_form,
-    lock_holder_card,
+    lock_holder_rows,
     record_done,
     submit,
 )
@@ -160,7 +174,7 @@ def _register_written(
     idempotency_key: str,
     key: bytes,
 ) -> WrittenLossResult:
-    found = lock_holder_card(
+    found = lock_holder_rows(
         session,
         ctx,
         Action.WRITTEN_LOSS_REPORT,
@@ -174,7 +188,7 @@ def _register_written(
     now, holder, card = found.now, found.holder, found.card
     if card is None:
         raise CardNotActive("该参保人没有在用的社保卡（可能已申请补卡）。请核对后办理。")
-    report, phone_report = _report_to_confirm(session, card, holder, actor, details, now)
+    existing, phone_report = _report_to_confirm(session, card, details, now)
     document = details.id_document
     doc_number = normalise_id_number(document.number)
 
@@ -190,7 +204,8 @@ def _register_written(
             phone_report=phone_report,
         )
 
-    row, form = issue_counter_form(
+    # The serial last: its office's counter stays locked until the commit (SCALING.md §0.3).
+    issued, form = issue_counter_form(
         session,
         actor,
         registered_forms.KIND_LOSS,
@@ -201,42 +216,52 @@ def _register_written(
         now=now,
         build=build,
     )
-    confirmed = cas_report_state(
-        session,
-        report.id,
-        [LossState.OPEN, LossState.CONFIRMED],
-        kind=LossKind.WRITTEN,
-        state=LossState.CONFIRMED,
-        confirmed_at=now,
-        office_id=actor.office_id,
-        staff_id=actor.staff_id,
-        id_doc_type=document.kind,
-        id_doc_number=doc_number,
-        form_serial=row.serial,
-        idempotency_key=idempotency_key,
-    )
-    if not confirmed:
-        raise ConcurrentChange()
+    written = {
+        "kind": LossKind.WRITTEN.value,
+        "state": LossState.CONFIRMED.value,
+        "confirmed_at": now,
+        "office_id": actor.office_id,
+        "staff_id": actor.staff_id,
+        "id_doc_type": str(document.kind),
+        "id_doc_number": doc_number,
+        "form_serial": issued.serial,
+        "idempotency_key": idempotency_key,
+    }
+    if existing is None:
+        report = _insert_written(session, card, holder, actor, now, written)
+    else:  # L3: the phone report is confirmed by this one — the same row
+        if not cas_report_state(
+            session, existing.id, [LossState.OPEN, LossState.CONFIRMED], **written
+        ):
+            raise ConcurrentChange()
+        report = dataclasses.replace(
+            report_view(existing, card.card_number),
+            kind=LossKind.WRITTEN.value,
+            state=LossState.CONFIRMED.value,
+            confirmed_at=now,
+            form_serial=issued.serial,
+            office_id=actor.office_id,
+        )
     record_done(
         session,
         actor,
         ACTION_WRITTEN,
         idempotency_key,
-        report,
+        SubmissionRef(LossReport.__tablename__, report.id),
         holder_id=holder.id,
         card_id=card.id,
         document=document,
         now=now,
         details={
             "report_id": report.id,
-            "form_serial": row.serial,
+            "form_serial": issued.serial,
             "confirmed_phone_report": phone_report is not None,
         },
     )
     return WrittenLossResult(
-        report_view(report, card.card_number),
+        report,
         form,
-        row.serial,
+        issued.serial,
         confirmed_phone_report=phone_report is not None,
         already_done=False,
         form_key=key,
@@ -244,19 +269,23 @@ def _register_written(
 
 
 def _report_to_confirm(
-    session: Session,
-    card: Card,
-    holder: Holder,
-    actor: Actor,
-    details: WrittenLossInput,
-    now: dt.datetime,
-) -> tuple[LossReport, fd.PhoneReport | None]:
+    session: Session, card: CardRow, details: WrittenLossInput, now: dt.datetime
+) -> tuple[ReportFields | None, fd.PhoneReport | None]:
     """The report this written report confirms: the holder's open phone report (RULES L3:
-    the same row, card phone-reported → lost), or a new written one; refused when the card
-    is already reported in writing (L4). A lapsed phone report counts as none (L2)."""
-    existing = report_in_force(session, card.id, now)
+    the same row, card phone-reported → lost), or None for a new written one (card active
+    → lost); refused when the card is already reported in writing (L4). A lapsed phone
+    report counts as none (L2)."""
+    existing = report_row_in_force(session, card.id, now)
     if existing is None:
-        return _new_written(session, card, holder, actor, now), None
+        if not cas_card_state(
+            session,
+            card.id,
+            [CardState.ACTIVE, CardState.PHONE_REPORTED_LOST],
+            CardState.LOST,
+            now,
+        ):
+            raise CardNotActive()
+        return None, None
     if existing.kind != LossKind.TEMPORARY:
         raise LossAlreadyReported(report_view(existing, card.card_number))
     reported_on = fd.local_time(existing.reported_at).date()
@@ -270,25 +299,58 @@ def _report_to_confirm(
     return existing, phone
 
 
-def _new_written(
-    session: Session, card: Card, holder: Holder, actor: Actor, now: dt.datetime
-) -> LossReport:
-    """A new written report (its form serial follows); card active → lost."""
-    if not cas_card_state(
-        session, card.id, [CardState.ACTIVE, CardState.PHONE_REPORTED_LOST], CardState.LOST, now
-    ):
-        raise CardNotActive()
-    report = LossReport(
+_reports = cast(Table, LossReport.__table__)
+_INSERT_WRITTEN = Precompiled(
+    insert(_reports).returning(_reports.c.id),
+    column_keys=(
+        "card_id",
+        "holder_id",
+        "channel",
+        "reported_at",
+        "kind",
+        "state",
+        "confirmed_at",
+        "office_id",
+        "staff_id",
+        "id_doc_type",
+        "id_doc_number",
+        "form_serial",
+        "idempotency_key",
+    ),
+)
+
+
+def _insert_written(
+    session: Session,
+    card: CardRow,
+    holder: HolderRow,
+    actor: Actor,
+    now: dt.datetime,
+    written: dict[str, object],
+) -> LossReportView:
+    """A new written report, confirmed, with its form serial: one ``INSERT`` (the partial
+    unique index refuses a second active report of the card here)."""
+    report_id = _INSERT_WRITTEN.scalar(
+        session,
+        {
+            "card_id": card.id,
+            "holder_id": holder.id,
+            "channel": LossChannel.COUNTER.value,
+            "reported_at": now,
+            **written,
+        },
+    )
+    return LossReportView(
+        id=int(report_id),
         card_id=card.id,
         holder_id=holder.id,
-        channel=LossChannel.COUNTER,
-        kind=LossKind.WRITTEN,
-        state=LossState.CONFIRMED,
+        card_number=card.card_number,
+        channel=LossChannel.COUNTER.value,
+        kind=LossKind.WRITTEN.value,
+        state=LossState.CONFIRMED.value,
         reported_at=now,
+        deadline_at=None,
         confirmed_at=now,
+        form_serial=str(written["form_serial"]),
         office_id=actor.office_id,
-        staff_id=actor.staff_id,
     )
-    session.add(report)
-    session.flush()  # the partial unique index refuses a second active report here
-    return report
