@@ -286,6 +286,17 @@ class Replayer:
         self.counter = 0
         Replayer.made += 1
         self.chain = f"replay-{os.getpid()}-{Replayer.made}"
+        # The replayer's own chain head, moved by each replayed head UPDATE as the services
+        # move theirs: an UPDATE that matches a row writes it (~40 µs on SQLite, a page in
+        # the commit), one that matches none writes nothing — not the same work.
+        self.head = (0, "0" * 64)
+        placeholder = "?" if self.sqlite else "%s"
+        self.conn.cursor().execute(
+            "INSERT INTO audit_chains (name, last_seq, last_hash) "
+            f"VALUES ({placeholder}, {placeholder}, {placeholder})",
+            (self.chain, *self.head),
+        )
+        self.conn.commit()
 
     def run(self, ops: list[Op]) -> None:
         cur = self.conn.cursor()
@@ -297,6 +308,11 @@ class Replayer:
                 self.conn.rollback()
                 continue
             lowered = statement.lstrip()[:40].lower()
+            if lowered.startswith("update audit_chains"):
+                cur.execute(statement, self._move_head(params))
+                if cur.rowcount != 1:
+                    raise RuntimeError("the replayed chain-head UPDATE moved no head")
+                continue
             if lowered.startswith("insert into audit_events"):
                 # A real append each time: a chain of the replayer's own, the next position
                 # and a fresh hash (the services' UPDATE of their chain head is replayed as
@@ -315,6 +331,23 @@ class Replayer:
             if cur.description is not None:
                 cur.fetchall()
         cur.close()
+
+    def _move_head(self, params: Any) -> Any:
+        """The services' chain-head UPDATE's parameters, on the replayer's own chain: the
+        head it saw and the next position (``audit_chain._MOVE_SEEN_HEAD``)."""
+        seq, seen = self.head
+        self.head = (seq + 1, hashlib.sha256(f"{self.chain}-head-{seq + 1}".encode()).hexdigest())
+        values = {
+            "c_seq": self.head[0],
+            "c_hash": self.head[1],
+            "c_name": self.chain,
+            "c_seen_seq": seq,
+            "c_seen_hash": seen,
+        }
+        if isinstance(params, dict):  # psycopg: by name
+            return {key: values.get(key, value) for key, value in params.items()}
+        # sqlite3: SET last_seq=?, last_hash=? WHERE name=? AND last_seq=? AND last_hash=?
+        return tuple(values.values())[: len(params)]
 
     def close(self) -> None:
         self.conn.close()

@@ -17,6 +17,7 @@ refuses any key named like one, whatever its value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -72,6 +73,7 @@ def canonical_json(value: Any) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # keys come from code: a few dozen names
 def _is_secret_key(key: str) -> bool:
     spaced = _CAMEL.sub("_", key).lower()
     if "password" in spaced or "passwd" in spaced:
@@ -100,8 +102,24 @@ def normalise_details(details: Mapping[str, Any] | None) -> dict[str, Any] | Non
     if details is None:
         return None
     _reject_secrets(details)
+    if all(_plain(value) for value in details.values()):  # already what JSON gives back
+        return {key: _copy(details[key]) for key in sorted(details)}
     result: dict[str, Any] = json.loads(canonical_json(dict(details)))
     return result
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if type(value) is list else value
+
+
+def _plain(value: Any) -> bool:
+    """A JSON value that a JSON round trip returns unchanged (exact types: a subclass such
+    as an enum member comes back as its plain value)."""
+    kind = type(value)
+    return kind in _SCALARS or (kind is list and all(type(v) in _SCALARS for v in value))
 
 
 def event_content(

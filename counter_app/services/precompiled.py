@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, Dialect
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -41,7 +42,7 @@ class Db(Protocol):
 class _Form:
     """One statement compiled for one dialect; its result shape learnt at first use."""
 
-    __slots__ = ("binds", "compiled", "names", "processors", "row", "sql")
+    __slots__ = ("binds", "compiled", "defaults", "names", "processors", "required", "row", "sql")
 
     def __init__(self, compiled: SQLCompiler, dialect: Dialect) -> None:
         if compiled.post_compile_params or compiled.literal_execute_params:
@@ -57,9 +58,24 @@ class _Form:
         )
         self.row: Callable[[Sequence[Any]], Any] | None = None
         self.processors: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+        # Every parameter named as its key, none computed at execution: the values are the
+        # statement's own constants overlaid with the caller's (what ``construct_params``
+        # does, without its per-parameter bookkeeping); otherwise SQLAlchemy's way.
+        named = compiled.bind_names.items()
+        plain = not compiled.escaped_bind_names and all(
+            p.key == name and p.callable is None for p, name in named
+        )
+        self.defaults = {name: p.value for p, name in named if not p.required} if plain else None
+        self.required = frozenset(name for p, name in named if p.required)
 
     def parameters(self, params: Mapping[str, Any]) -> Any:
-        values = self.compiled.construct_params(params, escape_names=False)
+        if self.defaults is None:
+            values = self.compiled.construct_params(params, escape_names=False)
+        elif self.required <= params.keys():
+            values = {**self.defaults, **params}
+        else:
+            missing = sorted(self.required - params.keys())
+            raise InvalidRequestError(f"A value is required for bind parameter {missing[0]!r}")
         for name, process in self.binds:
             if name in values:
                 values[name] = process(values[name])
@@ -85,19 +101,24 @@ class Precompiled:
     execution (the columns it sets); a ``select`` needs none.
     """
 
-    __slots__ = ("_column_keys", "_forms", "statement")
+    __slots__ = ("_column_keys", "_forms", "_last", "statement")
 
     def __init__(self, statement: ClauseElement, *, column_keys: Sequence[str] = ()) -> None:
         self.statement = statement
         self._column_keys = list(column_keys) or None
         self._forms: weakref.WeakKeyDictionary[Dialect, _Form] = weakref.WeakKeyDictionary()
+        self._last: tuple[Dialect, _Form] | None = None
 
     def _form(self, dialect: Dialect) -> _Form:
+        last = self._last  # one database per process, nearly always
+        if last is not None and last[0] is dialect:
+            return last[1]
         form = self._forms.get(dialect)
         if form is None:
             compiled = self.statement.compile(dialect=dialect, column_keys=self._column_keys)
             assert isinstance(compiled, SQLCompiler)
             form = self._forms[dialect] = _Form(compiled, dialect)
+        self._last = (dialect, form)
         return form
 
     def rows(self, db: Db, params: Mapping[str, Any]) -> list[Any]:

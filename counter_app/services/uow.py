@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
+from counter_app import db_cursor
 from counter_app.db import bound_engine
 from counter_app.services.db_errors import input_error_for
 from counter_app.services.errors import ConcurrentChange, DatabaseUnavailable
@@ -103,6 +104,7 @@ class CoreDb:
         if self._conn is None:
             conn = self._engine.connect()
             try:
+                db_cursor.pin_hooks(conn)  # before BEGIN, which is a statement too
                 conn.begin()
             except BaseException:
                 conn.close()

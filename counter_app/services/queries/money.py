@@ -7,7 +7,7 @@ from decimal import Decimal
 
 def yuan(fen: int | None) -> Decimal | None:
     """``12345`` fen → ``Decimal('123.45')`` yuan; None stays None."""
-    return None if fen is None else (Decimal(int(fen)) / 100).quantize(Decimal("0.01"))
+    return None if fen is None else Decimal(int(fen)).scaleb(-2)  # exact: two places
 
 
 def period_text(period: int | None) -> str:
