@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QDockWidget, QMessageBox, QWidget
 
@@ -139,6 +140,11 @@ def rating_asked(window: MainWindow) -> bool:
 def _not_yet(window: MainWindow, text: str, end_service: bool) -> None:
     """退出登录 refused for now: the clerk is told why and may end the service here
     (``end_service``), or else — the holder is rating — wait or end the rating 未评价."""
+    shown = window.logout_box
+    if shown is not None and shown.isVisible():  # clicked again: the box already up
+        shown.raise_()
+        shown.activateWindow()
+        return
     box = QMessageBox(window)
     box.setObjectName("logoutNotYetBox")
     box.setIcon(QMessageBox.Icon.Information)
@@ -166,7 +172,13 @@ def _not_yet(window: MainWindow, text: str, end_service: bool) -> None:
 
     box.finished.connect(answered)
     window.logout_box = box
-    box.open()
+    if end_service:
+        box.open()  # window-modal, without a nested event loop
+    else:
+        # Not modal: on one screen the holder-facing rating is a dock of this window, and
+        # a window-modal box blocked the very taps it tells the clerk to wait for (RULES E2).
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.show()
 
 
 def _end_rating_then_logout(window: MainWindow) -> None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PyQt6.QtWidgets import QMessageBox
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QApplication, QMessageBox
 
-from counter_app.services.ratings import RatingStatus
+from counter_app.services.ratings import RatingLevel, RatingStatus
 from counter_app.ui.rating import install_rating
 from tests.gui.fakes import DOC
 
@@ -79,3 +80,26 @@ def test_E2_logout_while_rating_waits_by_default(
     assert rating.case_no == case_no and rating.timer.isActive()
     assert window.pins.panel.currentWidget() is rating.device.panel
     assert rating.status_label.text() == "请持卡人评价…"
+
+
+def test_E2_the_holder_can_still_rate_while_the_clerk_reads_the_logout_box(
+    window: Any, rating: Any, gateway: Any, qtbot: Any
+) -> None:
+    """From a new clerk's trial: the box said 请稍候 while it blocked the holder-facing
+    panel (the one-screen dock is part of the main window) — the holder's taps on 满意
+    were lost until the clerk closed it. The holder rates with the box up; ending the
+    rating afterwards records no 未评价 over the holder's answer."""
+    case_no = _serve_and_end(window)
+    window.action_panel.logout_button.click()
+    box = window.logout_box
+    assert box.isVisible()
+    assert QApplication.activeModalWidget() is None  # nothing blocks the holder's panel
+    window.action_panel.logout_button.click()  # a second click: the same box, not another
+    assert window.logout_box is box
+    satisfied = rating.device.panel.level_buttons[RatingLevel.SATISFIED]
+    qtbot.mouseClick(satisfied, Qt.MouseButton.LeftButton)
+    assert gateway.ratings[case_no] is not None and rating.case_no is None
+    with qtbot.waitSignal(window.logged_out):
+        _button(box, "记为未评价").click()
+    answer = gateway.ratings[case_no]
+    assert answer is not None and answer.level == RatingLevel.SATISFIED
