@@ -105,6 +105,8 @@ class WorkflowDialog(QDialog):
         result_layout.addLayout(self.result_buttons)
         result_layout.addStretch(1)
         self._steps: list[tuple[QWidget, Callable[[], None]]] = []
+        #: Each step's own text of the next button, as it was when the step was shown.
+        self._next_texts: dict[int, str] = {}
 
     # -- steps -------------------------------------------------------------------------
 
@@ -119,7 +121,13 @@ class WorkflowDialog(QDialog):
         self.go(0)
 
     def go(self, index: int) -> None:
+        if index < self.stack.currentIndex() and index in self._next_texts:
+            # Back to an earlier step: its own button again (from a new clerk's trial:
+            # 上一步 from the confirmation left 确认挂失 on the form being corrected).
+            self.next_button.setText(self._next_texts[index])
         self.stack.setCurrentIndex(index)
+        if index < len(self._steps):
+            self._next_texts[index] = self.next_button.text()
         self._buttons()
         if self.next_button.isVisible() and self.next_button.isEnabled():
             self.next_button.setDefault(True)
