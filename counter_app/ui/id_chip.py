@@ -234,6 +234,10 @@ class ChipCheck:
     def has_chip(self) -> bool:
         return self.reading is not None
 
+    def reason_missing(self) -> bool:
+        """A typed number with no reason chosen for typing it (the ID check refuses it)."""
+        return self.reading is None and not 0 <= self.reason.currentIndex() < len(MANUAL_REASONS)
+
     def release(self) -> None:
         """The check is over: the portrait leaves the screen and memory (the chip's
         document, which holds no photo, stays for the use case's submission)."""

@@ -37,3 +37,21 @@ def test_L3_back_from_the_confirmation_the_form_says_next_not_confirm(
     dialog.next()
     assert dialog.stack.currentIndex() == 1 and dialog.next_button.text() == "确认挂失"
     assert not wf.gateway.submissions
+
+
+def test_L3_a_typed_number_without_its_reason_is_refused_on_the_form(
+    wf: Any,  # noqa: F811
+    reader: Any,
+) -> None:
+    """IDCARD.md typed fallback: the reason is asked where it is chosen, not after the
+    summary was read out to the holder."""
+    dialog = _open_dialog(wf, reader)
+    fill_loss(dialog)
+    dialog.documents.chip.reason.setCurrentIndex(-1)  # the list as it starts: 请选择原因
+    dialog.next()
+    assert dialog.stack.currentIndex() == 0
+    assert dialog.banner.isVisible() and "人工录入原因" in dialog.banner.text()
+    assert not wf.gateway.submissions
+    dialog.documents.chip.reason.setCurrentIndex(0)
+    dialog.next()
+    assert dialog.stack.currentIndex() == 1 and not dialog.banner.isVisible()

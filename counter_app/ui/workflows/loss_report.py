@@ -98,6 +98,13 @@ class LossReportDialog(WorkflowDialog):
 
     def _check_details(self) -> None:
         problem = self.documents.check()
+        if not problem and self.documents.chip.reason_missing():
+            # Said here, on the form: the service refuses it only at 确认挂失, after the
+            # clerk and the holder went through the summary (from a new clerk's trial).
+            problem = self.tr(
+                "证件号码为手工录入，请在“人工录入原因”中选择未读取芯片的原因"
+                "（或将身份证放在阅读器上点击“读取身份证”）。"
+            )
         if not problem:
             try:
                 validate_phone(self.phone.text())
