@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 #: ``report_id`` -> the holder's full phone number (``reveal_lapsing_phone``; runs off the
 #: GUI thread).
 Reveal = Callable[[int], str]
+#: The list again: (rows, total) — ``lapsing_phone_reports`` and its count (off the GUI thread).
+Reload = Callable[[], tuple[list[Any], int]]
 
 REFRESH_MINUTES = 10
 COLUMNS = [
@@ -92,12 +94,16 @@ class LapsingDialog(QDialog):
         total: int | None = None,
         reveal: Reveal | None = None,
         runner: TaskRunner | None = None,
+        reload: Reload | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("lapsingDialog")
         self.setWindowTitle(self.tr("即将失效的电话挂失"))
         self.resize(900, 420)
-        self._reveal, self._runner = reveal, runner
+        self._reveal, self._runner, self._reload = reveal, runner, reload
+        self.days = days
+        #: Called with the new total after 刷新列表 (the badge shows it).
+        self.reloaded: Callable[[int], None] | None = None
         self.model = LapsingModel()
         self.model.set_rows(rows, COLUMNS)
         self.view = view = QTableView()
@@ -107,14 +113,7 @@ class LapsingDialog(QDialog):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
         view.resizeColumnsToContents()
-        within = self.tr("%1 天内").replace("%1", str(days)) if days is not None else ""
-        text = self.tr("以下 12333 电话挂失将%1到期失效，请联系持卡人办理书面挂失：")
-        empty = self.tr("没有即将失效的电话挂失。")
-        heading = text.replace("%1", within) if rows else empty
-        if total is not None and total > len(rows):
-            more = self.tr("（共 %1 条，按到期先后显示前 %2 条。）")
-            heading += more.replace("%1", str(total)).replace("%2", str(len(rows)))
-        self.heading = QLabel(heading)
+        self.heading = QLabel(self._heading(rows, total))
         self.heading.setWordWrap(True)
         self.error = QLabel()
         self.error.setObjectName("lapsingError")
@@ -129,10 +128,17 @@ class LapsingDialog(QDialog):
         if selection is not None:
             selection.selectionChanged.connect(lambda *_a: self._selection_changed())
         self._selection_changed()
+        # The service's refusal of a report no longer lapsing says 请刷新列表: this is it.
+        self.reload_button = QPushButton(self.tr("刷新列表"))
+        self.reload_button.setObjectName("reloadLapsingButton")
+        self.reload_button.setAutoDefault(False)
+        self.reload_button.clicked.connect(self.reload)
+        self.reload_button.setVisible(reload is not None and runner is not None)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reveal_button)
+        buttons.addWidget(self.reload_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -140,6 +146,42 @@ class LapsingDialog(QDialog):
         layout.addWidget(view, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
+
+    def _heading(self, rows: list[Any], total: int | None) -> str:
+        days = self.days
+        within = self.tr("%1 天内").replace("%1", str(days)) if days is not None else ""
+        text = self.tr("以下 12333 电话挂失将%1到期失效，请联系持卡人办理书面挂失：")
+        empty = self.tr("没有即将失效的电话挂失。")
+        heading = text.replace("%1", within) if rows else empty
+        if total is not None and total > len(rows):
+            more = self.tr("（共 %1 条，按到期先后显示前 %2 条。）")
+            heading += more.replace("%1", str(total)).replace("%2", str(len(rows)))
+        return heading
+
+    def reload(self) -> None:
+        """刷新列表: the list as the service has it now (a report confirmed in writing, lifted
+        or lapsed leaves it); numbers shown in full are masked again."""
+        reload, runner = self._reload, self._runner
+        if reload is None or runner is None:
+            return
+        self.reload_button.setEnabled(False)
+        self.error.clear()
+
+        def shown(result: tuple[list[Any], int]) -> None:
+            rows, total = result
+            self.model.set_rows(rows, COLUMNS)
+            self.view.resizeColumnsToContents()
+            self.heading.setText(self._heading(rows, total))
+            self.reload_button.setEnabled(True)
+            self._selection_changed()
+            if self.reloaded is not None:
+                self.reloaded(total)
+
+        def refused(error: BaseException) -> None:
+            self.error.setText(str(error))
+            self.reload_button.setEnabled(True)
+
+        runner.run(reload, shown, refused, name="lapsing_phone_reports")
 
     def selected_row(self) -> int | None:
         selection = self.view.selectionModel()
@@ -241,7 +283,9 @@ class LapsingBadge(QPushButton):
                 total=total,
                 reveal=lambda report_id: gateway.reveal_lapsing_phone(actor, report_id),
                 runner=window.runner,
+                reload=fetch,
             )
+            self.dialog.reloaded = self._show
             self.dialog.show()
 
         window.runner.run(fetch, open_dialog, window.show_error, name="lapsing_phone_reports")

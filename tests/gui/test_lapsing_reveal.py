@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 from PyQt6.QtCore import QItemSelectionModel
+from PyQt6.QtWidgets import QPushButton
 
 from counter_app.services.errors import DatabaseUnavailable
-from counter_app.services.phone_reports import LapsingReport
+from counter_app.services.phone_reports import LapsingReport, LapsingReportNotFound
 from counter_app.ui.lapsing import COLUMNS, install_lapsing_badge
 from forms.masking import mask_phone
 
@@ -87,3 +88,24 @@ def test_L2_a_refused_reveal_leaves_the_phone_masked_and_says_why(
     gateway.db_down = False
     dialog.reveal_button.click()
     assert _phone_cell(dialog, 0) == PHONES[11] and dialog.error.text() == ""
+
+
+def test_L2_refused_as_no_longer_lapsing_the_clerk_can_refresh_the_list(
+    window: Any, dialog: Any, gateway: Any
+) -> None:
+    """From a new clerk's trial: 张三's report was confirmed in writing while the list was
+    open; the refusal says 请刷新列表, and the list has a button that does it (it had none:
+    the clerk had to close it and find the badge again)."""
+    gateway.lapsing = [_report(12, "李四")]  # 张三's report is no longer open
+    del gateway.lapsing_phones[11]
+    _select(dialog, 0)
+    dialog.reveal_button.click()
+    assert dialog.error.text() == LapsingReportNotFound.message
+    assert "刷新列表" in dialog.error.text()
+    assert dialog.reload_button.isVisible() and dialog.reload_button.text() == "刷新列表"
+    dialog.reload_button.click()
+    assert dialog.model.rowCount() == 1 and dialog.error.text() == ""
+    assert str(dialog.model.data(dialog.model.index(0, COLUMNS.index("holder_name")))) == "李四"
+    assert not dialog.reveal_button.isEnabled()  # nothing selected in the new list
+    badge = window.findChild(QPushButton, "lapsingBadge")
+    assert badge is not None and badge.text() == "电话挂失即将失效：1"
