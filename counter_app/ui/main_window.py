@@ -66,6 +66,9 @@ class MainWindow(QMainWindow):
     #: The next holder is being served (an ID check begins, a holder session opens): a
     #: rating still asked of the last holder ends 未评价 — the next one must not give it.
     next_holder = pyqtSignal()
+    #: The rating asked after a service is over (answered, 未评价, or its recording failed):
+    #: a 退出登录 box still saying 持卡人正在评价 goes (``ui.rating`` emits it).
+    rating_over = pyqtSignal()
 
     def __init__(
         self,

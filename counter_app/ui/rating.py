@@ -416,6 +416,9 @@ def install_rating(
     if bar is not None:
         bar.addPermanentWidget(label)
     controller.status_changed.connect(label.setText)
+    controller.status_changed.connect(
+        lambda _text: window.rating_over.emit() if controller.case_no is None else None
+    )
     controller.status_label = label
     window.service_ended.connect(controller.case_closed)
     window.next_holder.connect(controller.next_holder)

@@ -165,6 +165,8 @@ def _not_yet(window: MainWindow, text: str, end_service: bool) -> None:
         box.setEscapeButton(wait)
 
     def answered(_result: int) -> None:
+        if end is None:
+            window.rating_over.disconnect(box.reject)
         if end is not None and box.clickedButton() is end:
             window.end_session()  # closes the case; the holder is asked to rate (RULES E2)
         elif end_rating is not None and box.clickedButton() is end_rating:
@@ -178,6 +180,9 @@ def _not_yet(window: MainWindow, text: str, end_service: bool) -> None:
         # Not modal: on one screen the holder-facing rating is a dock of this window, and
         # a window-modal box blocked the very taps it tells the clerk to wait for (RULES E2).
         box.setWindowModality(Qt.WindowModality.NonModal)
+        # The holder rated (or the rating ended) with the box up: its 请稍候 and 结束评价
+        # no longer apply; it goes, and 退出登录 works at once.
+        window.rating_over.connect(box.reject)
         box.show()
 
 

@@ -87,8 +87,8 @@ def test_E2_the_holder_can_still_rate_while_the_clerk_reads_the_logout_box(
 ) -> None:
     """From a new clerk's trial: the box said 请稍候 while it blocked the holder-facing
     panel (the one-screen dock is part of the main window) — the holder's taps on 满意
-    were lost until the clerk closed it. The holder rates with the box up; ending the
-    rating afterwards records no 未评价 over the holder's answer."""
+    were lost until the clerk closed it. The holder rates with the box up; the box, whose
+    请稍候 no longer applies, goes, and 退出登录 then logs out at once."""
     case_no = _serve_and_end(window)
     window.action_panel.logout_button.click()
     box = window.logout_box
@@ -98,8 +98,9 @@ def test_E2_the_holder_can_still_rate_while_the_clerk_reads_the_logout_box(
     assert window.logout_box is box
     satisfied = rating.device.panel.level_buttons[RatingLevel.SATISFIED]
     qtbot.mouseClick(satisfied, Qt.MouseButton.LeftButton)
-    assert gateway.ratings[case_no] is not None and rating.case_no is None
+    assert rating.case_no is None and not box.isVisible()
+    assert window.isVisible() and gateway.logged_out == []  # the clerk had not chosen yet
     with qtbot.waitSignal(window.logged_out):
-        _button(box, "记为未评价").click()
+        window.action_panel.logout_button.click()
     answer = gateway.ratings[case_no]
     assert answer is not None and answer.level == RatingLevel.SATISFIED
