@@ -7,6 +7,7 @@ enforcing; this module holds the few tools every use case uses for it:
 - :func:`begin_writer` sets ``SET LOCAL lock_timeout`` on PostgreSQL (a frozen workstation
   holding a row makes others wait at most ``settings.lock_timeout_ms``); SQLite writers
   already hold the write lock from ``BEGIN IMMEDIATE`` (``counter_app.db``).
+  :func:`begin_writer_as` sets it in the statement that checks the acting account.
 - :func:`lock_card` takes the card's row lock (``SELECT … FOR UPDATE``) before its state is
   read, so the state a use case decides on is the state it changes.
 - :func:`cas_card_state` / :func:`cas_report_state` are compare-and-set updates: they change
@@ -33,7 +34,17 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, insert, literal_column, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -42,6 +53,7 @@ from sqlalchemy.orm.util import identity_key
 from counter_app.models.base import Base
 from counter_app.models.card import Card
 from counter_app.models.loss import LossReport
+from counter_app.models.office import Staff
 from counter_app.models.security import IdempotencyKey
 from counter_app.services.errors import ConcurrentChange, SubmissionKeyReused
 from counter_app.services.precompiled import Precompiled
@@ -62,16 +74,65 @@ def states_in(column: ColumnElement[str], states: Iterable[str]) -> ColumnElemen
 
 #: ``SET LOCAL lock_timeout`` of each timeout in use (one or two per process).
 _LOCK_TIMEOUTS: dict[int, Precompiled] = {}
+#: ``Session.info`` key: (the transaction, the lock timeout) already set in it.
+_WRITER = "counter_app.concurrency.writer"
 
 
 def begin_writer(session: Session, lock_timeout_ms: int) -> None:
-    """Start the transaction with this workstation's lock timeout (PostgreSQL ``SET LOCAL``)."""
-    if session.get_bind().dialect.name == "postgresql":
-        ms = int(lock_timeout_ms)
-        statement = _LOCK_TIMEOUTS.get(ms)
-        if statement is None:
-            statement = _LOCK_TIMEOUTS[ms] = Precompiled(text(f"SET LOCAL lock_timeout = {ms}"))
-        statement.run(session, {})
+    """Start the transaction with this workstation's lock timeout (PostgreSQL ``SET LOCAL``);
+    nothing is sent when this transaction has it already (:func:`begin_writer_as`)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    ms = int(lock_timeout_ms)
+    if _writer_set(session, ms):
+        return
+    statement = _LOCK_TIMEOUTS.get(ms)
+    if statement is None:
+        statement = _LOCK_TIMEOUTS[ms] = Precompiled(text(f"SET LOCAL lock_timeout = {ms}"))
+    statement.run(session, {})
+    _mark_writer(session, ms)
+
+
+def _writer_set(session: Session, ms: int) -> bool:
+    mark = session.info.get(_WRITER)
+    transaction = session.get_transaction()
+    return transaction is not None and mark is not None and mark == (transaction, ms)
+
+
+def _mark_writer(session: Session, ms: int) -> None:
+    session.info[_WRITER] = (session.get_transaction(), ms)
+
+
+_staff = Staff.__table__.c
+_ACCOUNT = select(_staff.active).where(_staff.id == bindparam("staff_id"))
+#: The acting account's check (the read of ``staff_active.active_in``); on PostgreSQL with
+#: the writer's lock timeout set as ``SET LOCAL`` sets it (``set_config(…, is_local)``).
+_ACCOUNT_AS_WRITER = {
+    "postgresql": Precompiled(
+        _ACCOUNT.add_columns(
+            func.set_config("lock_timeout", bindparam("lock_timeout"), True).label("timeout")
+        )
+    ),
+    "sqlite": Precompiled(_ACCOUNT),
+}
+
+
+def begin_writer_as(session: Session, lock_timeout_ms: int, staff_id: int) -> bool:
+    """:func:`begin_writer` and the acting account's check (RULES S1–S3: a disabled account
+    is refused at its next call, ``staff_active``) in the transaction's first statement.
+
+    True while account ``staff_id`` exists and is active; on False the caller refuses and
+    rolls back (the lock timeout may not be set then)."""
+    dialect = session.get_bind().dialect.name
+    ms = int(lock_timeout_ms)
+    row = _ACCOUNT_AS_WRITER[dialect].first(
+        session, {"staff_id": staff_id, "lock_timeout": str(ms)}
+    )
+    if row is None:
+        return False
+    if dialect == "postgresql":
+        _mark_writer(session, ms)
+    return bool(row.active)
 
 
 _LOCK_CARD = (

@@ -294,33 +294,33 @@ def _refuse_unstorable(data: Any) -> None:
     data written without one: no character that must never be stored, in any key or value.
     The services check what is typed first (``text_policy.clean_text``); this is the guard
     behind them for a field one forgot."""
-    found = _first_unstorable(data)
-    if found is not None:
-        text, index = found
-        raise TextRefused(
-            f"「{COLUMN_LABELS[_CONTENT_COLUMN]}」第{index + 1}个字符 "
-            f"U+{ord(text[index]):04X} 不能保存，未保存。"
-            "请删除看不见的字符或精简内容后重试。",
-            field=_CONTENT_COLUMN,
-            code="stored_text",
-        )
+    texts: list[str] = []
+    _strings_of(data, texts)
+    if storage_forbidden("\n".join(texts)) is None:  # one scan; a line break may be stored
+        return
+    for text in texts:
+        index = storage_forbidden(text)
+        if index is not None:
+            raise TextRefused(
+                f"「{COLUMN_LABELS[_CONTENT_COLUMN]}」第{index + 1}个字符 "
+                f"U+{ord(text[index]):04X} 不能保存，未保存。"
+                "请删除看不见的字符或精简内容后重试。",
+                field=_CONTENT_COLUMN,
+                code="stored_text",
+            )
 
 
-def _first_unstorable(value: Any) -> tuple[str, int] | None:
+def _strings_of(value: Any, into: list[str]) -> None:
+    """Every key and string value of a JSON value, in order."""
     if isinstance(value, str):
-        index = storage_forbidden(value)
-        return None if index is None else (value, index)
-    if isinstance(value, dict):
+        into.append(value)
+    elif isinstance(value, dict):
         for key, item in value.items():
-            found = _first_unstorable(key) or _first_unstorable(item)
-            if found is not None:
-                return found
+            into.append(key)
+            _strings_of(item, into)
     elif isinstance(value, list):
         for item in value:
-            found = _first_unstorable(item)
-            if found is not None:
-                return found
-    return None
+            _strings_of(item, into)
 
 
 # --------------------------------------------------------------------------- plain data

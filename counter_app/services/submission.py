@@ -13,7 +13,9 @@ how the ID document was checked).
 
 One transaction per clerk action (docs/SCALING.md): the acting account's check
 (``staff_active``, RULES S1–S3) is the first statement of the submission's own unit of
-work, not a transaction of its own.
+work, not a transaction of its own, and sets the writer's lock timeout on PostgreSQL
+(``concurrency.begin_writer_as``; a later ``begin_writer`` in the same transaction sends
+nothing).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from counter_app.services import audit, registered_forms
 from counter_app.services.concurrency import (
     SubmissionRef,
     begin_writer,
+    begin_writer_as,
     check_key,
     remember_submission,
     run_submission,
@@ -52,7 +55,6 @@ from counter_app.services.loss_records import card_in_use
 from counter_app.services.permissions import Action
 from counter_app.services.precompiled import Precompiled
 from counter_app.services.refusals import record_refusal, refusals_audited, require
-from counter_app.services.staff_active import active_in
 from counter_app.validation.idnumber import normalise_id_number
 from forms import data as fd
 
@@ -82,8 +84,9 @@ def submit(
     known, ``card_id``); committed once (retried on a lost race or a dropped connection).
 
     The account's check (RULES S3: a disabled account is refused at its next call) is the
-    first read of the submission's transaction; refused, it is audited as
-    ``<permission>.refused``, as :func:`~counter_app.services.refusals.require` does."""
+    first read of the submission's transaction, with the writer's lock timeout; refused, it
+    is audited as ``<permission>.refused``, as :func:`~counter_app.services.refusals.require`
+    does."""
     check_key(idempotency_key)
     if not actor.may(permission):
         require(ctx, actor, permission, holder_id=holder_id, card_id=card_id)  # refuses
@@ -91,9 +94,10 @@ def submit(
 
     def work() -> T:
         with ctx.uow() as uow:
-            if not active_in(uow.session, actor):
+            session = uow.session
+            if not begin_writer_as(session, ctx.settings.lock_timeout_ms, actor.staff_id):
                 raise _AccountEnded()
-            result = apply(uow.session, key)
+            result = apply(session, key)
             uow.commit()
             return result
 

@@ -100,7 +100,16 @@ class WrittenLossResult(CarriesForm):
 # --------------------------------------------------------------------------- L2–L4 written
 
 
-def _check_details(details: WrittenLossInput, today: dt.date) -> str:
+@dataclass(frozen=True)
+class _Checked:
+    """The declared details as the form prints them (checked once, by the input policy)."""
+
+    phone: str
+    place: str
+    circumstances: str
+
+
+def _check_details(details: WrittenLossInput, today: dt.date) -> _Checked:
     try:
         phone = validate_phone(details.contact_phone)
     except ValidationError as exc:
@@ -110,11 +119,11 @@ def _check_details(details: WrittenLossInput, today: dt.date) -> str:
     if not details.loss_place.strip() or not details.circumstances.strip():
         raise InvalidLossDetails("请填写遗失地点和遗失经过。")
     try:  # the input policy; the limits are what the 挂失登记表 prints whole (forms/loss.py)
-        clean_text(details.loss_place, LOSS_PLACE)
-        clean_text(details.circumstances, LOSS_CIRCUMSTANCES)
+        place = clean_text(details.loss_place, LOSS_PLACE)
+        circumstances = clean_text(details.circumstances, LOSS_CIRCUMSTANCES)
     except ValidationError as exc:
         raise InvalidLossDetails(str(exc)) from None
-    return phone
+    return _Checked(phone, place, circumstances)
 
 
 def register_written_loss(
@@ -132,9 +141,9 @@ def register_written_loss(
     stored result (``already_done``) and changes nothing."""
 
     def apply(session: Session, key: bytes) -> WrittenLossResult:
-        phone = _check_details(details, fd.local_time(ctx.now()).date())
+        checked = _check_details(details, fd.local_time(ctx.now()).date())
         return _register_written(
-            session, ctx, actor, holder_id, details, phone, idempotency_key, key
+            session, ctx, actor, holder_id, details, checked, idempotency_key, key
         )
 
     return submit(
@@ -170,7 +179,7 @@ def _register_written(
     actor: Actor,
     holder_id: int,
     details: WrittenLossInput,
-    phone: str,
+    checked: _Checked,
     idempotency_key: str,
     key: bytes,
 ) -> WrittenLossResult:
@@ -195,11 +204,11 @@ def _register_written(
     def build(header: fd.FormHeader, printed: fd.IdDocument) -> fd.LossForm:
         return fd.LossForm(
             header=header,
-            holder=registered_forms.form_holder(holder, phone),
+            holder=registered_forms.form_holder(holder, checked.phone),
             card_number=card.card_number,
             lost_on=details.loss_date,
-            lost_place=clean_text(details.loss_place, LOSS_PLACE),
-            circumstances=clean_text(details.circumstances, LOSS_CIRCUMSTANCES),
+            lost_place=checked.place,
+            circumstances=checked.circumstances,
             id_document=printed,
             phone_report=phone_report,
         )

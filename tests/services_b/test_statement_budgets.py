@@ -1,6 +1,6 @@
 """Statement budgets of the write path (docs/SCALING.md §0.2 "One transaction per clerk
 action"; docs/BENCHMARKS.md "City load with focus phases"): a written loss report (RULES
-L3) is one transaction — the acting account's check included — of at most 13 statements
+L3) is one transaction — the acting account's check included — of at most 12 statements
 that reads the holder and their card once, in one statement, and its office only with the
 form serial; a session's end (Q1/Q7, E1) reads the access summary once. Counts, not
 times."""
@@ -17,7 +17,7 @@ from counter_app.services import sessions, written_reports
 from tests.services_b.conftest import World
 from tests.services_b.test_rules import details, id_session
 
-WRITTEN_LOSS_BUDGET = 13  # PostgreSQL; SQLite has no SET LOCAL lock_timeout (12)
+WRITTEN_LOSS_BUDGET = 12  # on both back ends (the lock timeout is set with the account check)
 SESSION_END_BUDGET = 10
 
 
