@@ -299,5 +299,10 @@ def install_lapsing_badge(window: MainWindow, days: int | None = None) -> Lapsin
     changed = getattr(window, "actor_changed", None)
     if changed is not None:
         changed.connect(lambda _a: badge.refresh())
+    # A service may have confirmed a phone report in writing (or lifted it): the count follows
+    # at its end, not up to REFRESH_MINUTES later (from a new clerk's trial).
+    ended = getattr(window, "service_ended", None)
+    if ended is not None:
+        ended.connect(lambda _summary: badge.refresh())
     badge.start()
     return badge

@@ -16,6 +16,7 @@ from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.phone_reports import LapsingReport, LapsingReportNotFound
 from counter_app.ui.lapsing import COLUMNS, install_lapsing_badge
 from forms.masking import mask_phone
+from tests.gui.fakes import DOC
 
 pytestmark = pytest.mark.gui
 
@@ -109,3 +110,17 @@ def test_L2_refused_as_no_longer_lapsing_the_clerk_can_refresh_the_list(
     assert not dialog.reveal_button.isEnabled()  # nothing selected in the new list
     badge = window.findChild(QPushButton, "lapsingBadge")
     assert badge is not None and badge.text() == "电话挂失即将失效：1"
+
+
+def test_L2_the_badge_counts_again_when_a_service_ends(window: Any, gateway: Any) -> None:
+    """From a new clerk's trial: a written report confirmed 刘芳's phone report, and the
+    badge still said 10 until its next ten-minute refresh."""
+    gateway.lapsing = [_report(11, "张三"), _report(12, "李四")]
+    badge = install_lapsing_badge(window)
+    badge.timer.stop()
+    assert badge.text() == "电话挂失即将失效：2"
+    gateway.lapsing = [_report(12, "李四")]  # 张三's report confirmed in writing
+    session = window.gateway.open_id_session(window.actor, 7, DOC, "书面挂失")
+    window._id_session_opened(session)
+    window.end_session()  # F12
+    assert badge.text() == "电话挂失即将失效：1"
