@@ -94,7 +94,8 @@ class LapsingReportNotFound(ServiceError):
     written report or lapsed since the list was fetched, or another district's)."""
 
     reason = "lapsing_report_not_found"
-    message = "该电话挂失已不在本区县即将失效的列表中（可能已书面挂失、解除或失效）。请刷新列表。"
+    # The city card center lists every district (RULES S2): no "本区县" in the refusal.
+    message = "该电话挂失已不在即将失效的列表中（可能已书面挂失、解除或失效）。请刷新列表。"
 
 
 def phone_reference(report_id: int, at: dt.datetime) -> str:

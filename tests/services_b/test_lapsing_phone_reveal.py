@@ -96,3 +96,16 @@ def test_L2_no_reveal_once_the_report_has_lapsed(world: World) -> None:
     with pytest.raises(LapsingReportNotFound):
         phone_reports.reveal_lapsing_phone(later, world.actors["yb103"], report.report_id)
     assert _events(world, "loss.reveal_phone") == []
+
+
+def test_L2_the_refusal_fits_the_card_center_that_sees_every_district(world: World) -> None:
+    """The city card center's list has every district (S2): a report gone from it is
+    refused without naming a district (it read 本区县 to the card center too)."""
+    report = _lapsing(world, "h015")
+    later = world.context()
+    later.clock = lambda: NOW + dt.timedelta(days=2)  # lapsed: off every list
+    for key in ("kzx", "yb105"):
+        with pytest.raises(LapsingReportNotFound) as refused:
+            phone_reports.reveal_lapsing_phone(later, world.actors[key], report.report_id)
+        assert "本区县" not in str(refused.value)
+        assert "即将失效的列表" in str(refused.value) and "请刷新列表" in str(refused.value)
