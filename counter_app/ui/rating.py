@@ -331,13 +331,18 @@ class RatingController(QObject):
 
     def next_holder(self) -> None:
         """The clerk serves the next holder: the last case, if still unrated, is 未评价
-        (a clerk's trial saw the next holder's tap recorded on the previous case)."""
-        self._finish_pending()
+        (a clerk's trial saw the next holder's tap recorded on the previous case). The
+        status bar's 已评价 / 未评价 of the last case goes: it stood beside the next
+        holder's service as if it were theirs (from a new clerk's trial)."""
+        self._finish_pending(shown=False)
+        if self.status_label is not None:
+            self.status_label.setText("")
 
-    def _finish_pending(self) -> None:
-        """A new case closed before the last one was rated: that one is 未评价."""
+    def _finish_pending(self, shown: bool = True) -> None:
+        """A new case closed before the last one was rated: that one is 未评价
+        (``shown``: the status bar says so once it is recorded)."""
         if self.case_no is not None:
-            self._timed_out()
+            self._record_unrated(None, shown)
 
     def _answered(self, answer: RatingAnswer) -> None:
         case_no, self.case_no = self.case_no, None
@@ -363,7 +368,7 @@ class RatingController(QObject):
     def _timed_out(self) -> None:
         self._record_unrated(None)
 
-    def _record_unrated(self, then: Callable[[], None] | None) -> None:
+    def _record_unrated(self, then: Callable[[], None] | None, shown: bool = True) -> None:
         case_no, self.case_no = self.case_no, None
         self.timer.stop()
         self.device.withdraw()
@@ -375,7 +380,7 @@ class RatingController(QObject):
         gateway, actor = window.gateway, window.actor
 
         def recorded(status: RatingStatus) -> None:
-            self._recorded(status)
+            self._recorded(status, shown)
             if then is not None:
                 then()
 
@@ -386,7 +391,13 @@ class RatingController(QObject):
             name="record_no_answer",
         )
 
-    def _recorded(self, status: RatingStatus) -> None:
+    def _recorded(self, status: RatingStatus, shown: bool = True) -> None:
+        if not shown:
+            # The next holder is served: the status bar stays empty (and a rating asked
+            # of them meanwhile keeps its 请持卡人评价…); "" still ends the rating.
+            if self.case_no is None:
+                self.status_changed.emit("")
+            return
         rated = RatingStatus(status) is RatingStatus.RATED
         self.status_changed.emit(self.tr("已评价") if rated else self.tr("未评价"))
 
