@@ -50,6 +50,8 @@ class ApprovalStep:
         self.action = action
         self._digest = digest
         self.approval: Approved | None = None
+        #: The page's own button: the supervisor confirms (``run``), then the work goes on.
+        self.next_text = tr("workflow", "主管确认复核")
         self.page, form = page_with_form()
         intro = QLabel(
             tr(

@@ -107,11 +107,20 @@ class WorkflowDialog(QDialog):
         self._steps: list[tuple[QWidget, Callable[[], None]]] = []
         #: Each step's own text of the next button, as it was when the step was shown.
         self._next_texts: dict[int, str] = {}
+        #: Steps whose next button always reads the same, however they are reached
+        #: (``add_page(..., next_text=...)``).
+        self._fixed_texts: dict[int, str] = {}
 
     # -- steps -------------------------------------------------------------------------
 
-    def add_page(self, page: QWidget, on_next: Callable[[], None]) -> None:
-        """``on_next`` validates the page and moves on (``go(i)``/``call``) or complains."""
+    def add_page(
+        self, page: QWidget, on_next: Callable[[], None], next_text: str | None = None
+    ) -> None:
+        """``on_next`` validates the page and moves on (``go(i)``/``call``) or complains.
+        ``next_text``: the page's own next button, set whenever it is shown (otherwise the
+        button keeps what the step before set for it)."""
+        if next_text is not None:
+            self._fixed_texts[len(self._steps)] = next_text
         self._steps.append((page, on_next))
         self.stack.addWidget(page)
         self._buttons()
@@ -125,6 +134,10 @@ class WorkflowDialog(QDialog):
             # Back to an earlier step: its own button again (from a new clerk's trial:
             # 上一步 from the confirmation left 确认挂失 on the form being corrected).
             self.next_button.setText(self._next_texts[index])
+        if index in self._fixed_texts:
+            # A page of its own (the supervisor's approval): the step before named the way
+            # to it ("下一步：主管复核"), which is not what this page's button does.
+            self.next_button.setText(self._fixed_texts[index])
         self.stack.setCurrentIndex(index)
         if index < len(self._steps):
             self._next_texts[index] = self.next_button.text()

@@ -80,7 +80,7 @@ class LiftDialog(WorkflowDialog):
             lambda: gateway.lift_digest(actor, self.identity, key),
         )
         if self.approval is not None:
-            self.add_page(self.approval.page, lambda: self._approve())
+            self.add_page(self.approval.page, lambda: self._approve(), self.approval.next_text)
         self.pin_page, self.status = pin_page(
             self.tr(
                 "请持卡人在持卡人密码键盘上输入这张卡的密码，证明是本人的卡。密码正确后即解除挂失。"
@@ -143,13 +143,16 @@ class LiftDialog(WorkflowDialog):
             if line.passed is False:
                 item.setForeground(QColor("#b00020"))
             self.check_list.addItem(item)
+        if checklist.ok:
+            # Set before the page is shown: 上一步 from the supervisor's page restores the
+            # text the checklist was shown with (``WorkflowDialog.go``).
+            self.next_button.setText(
+                self.tr("下一步：主管复核") if self.approval else self.tr("请持卡人输入密码")
+            )
         self.go_page(self.check_page)
         if checklist.ok:
             self.advice.setText(self.tr("以上条件均已满足，可以解除挂失。"))
             self.advice.setStyleSheet("")
-            self.next_button.setText(
-                self.tr("下一步：主管复核") if self.approval else self.tr("请持卡人输入密码")
-            )
         else:
             refusal = checklist.refusal
             self.advice.setText(

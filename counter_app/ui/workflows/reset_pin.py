@@ -49,7 +49,7 @@ class ResetPinDialog(CardIdDialog):
             lambda: gateway.pin_reset_digest(actor, session, submission),
         )
         if self.approval is not None:
-            self.add_page(self.approval.page, lambda: self._approve())
+            self.add_page(self.approval.page, lambda: self._approve(), self.approval.next_text)
         self.pin_page, self.status = pin_page(
             self.tr(
                 "请持卡人在持卡人密码键盘上输入新密码两次。新密码不能为 123456、"
