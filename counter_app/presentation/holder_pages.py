@@ -70,10 +70,22 @@ def card_fields(c: CardInfo | None) -> Fields:
     )
 
 
+#: Marks a card past its 有效期至 (on the card page and in the holder header alike).
+EXPIRED_MARK = "（已过期）"
+
+
 def expiry(c: CardInfo) -> str:
     """有效期至, marked when the card is past it (it still works until replaced, but the
     holder should be told to renew it)."""
-    return text.day(c.expiry_date) + ("（已过期）" if c.expired else "")
+    return text.day(c.expiry_date) + (EXPIRED_MARK if c.expired else "")
+
+
+def state_fact(c: CardInfo) -> str:
+    """卡状态 as one fact of the holder header: the state, marked 已过期 like 有效期至 on
+    the card page (the header read 正常 over a card past its expiry). Only what is shown:
+    an expired card keeps its state and what that state allows."""
+    state = c.state_label or codes.card_state_name(c.state)
+    return state + (EXPIRED_MARK if c.expired else "")
 
 
 #: Card events recorded by day only (a card's issue date): shown without a clock time.

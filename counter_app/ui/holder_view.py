@@ -16,6 +16,7 @@ from PyQt6.QtGui import QFont, QFontMetrics
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from counter_app.api import CounterServices, category_member
+from counter_app.presentation.holder_pages import state_fact
 from counter_app.services.context import Actor
 from counter_app.services.queries.holder import HolderOverview
 from counter_app.ui.item_models import display
@@ -68,7 +69,7 @@ class HolderFacts:
     name: str
     ssn: str  # masked
     card_number: str
-    state_label: str
+    state_label: str  # with 已过期 when the card is past its expiry date
 
 
 def holder_facts(overview: HolderOverview | None) -> HolderFacts:
@@ -80,7 +81,7 @@ def holder_facts(overview: HolderOverview | None) -> HolderFacts:
         overview.basic.name,
         overview.basic.ssn,
         card.card_number if card is not None else "",
-        card.state_label if card is not None else "",
+        state_fact(card) if card is not None else "",
     )
 
 
