@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
+from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PyQt6.QtWidgets import (
-    QDockWidget,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -44,14 +43,18 @@ from counter_app.ui.pin_entry import PinEntry
 from counter_app.ui.printing import Printing
 from counter_app.ui.reader_bridge import ReaderBridge, ReaderState
 from counter_app.ui.search_pane import HIT_COLUMNS, SearchPane
+from counter_app.ui.side_docks import (
+    KEYPAD_DOCK_MAX_WIDTH,  # noqa: F401 - the keypad's widest, tests import it from here
+    install_side_docks,
+    make_room_for_holder_dock,
+)
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.tasks import TaskRunner
 from counter_app.validation import ValidationError
 
 #: Widths that keep the window within a 1680-pixel screen with both docks open.
-HOLDER_MIN_WIDTH = 420
+HOLDER_MIN_WIDTH = 400
 SEARCH_MIN_WIDTH = 270
-KEYPAD_DOCK_MAX_WIDTH = 380
 
 #: Opens a workflow dialog: (window, action) -> None. Filled by ``workflows.register``.
 WorkflowOpener = Callable[["MainWindow", Action], None]
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
         self.end_rating_now: Callable[[Callable[[], None]], None] = lambda then: then()
         #: The open 退出登录-not-yet and recovered-case message boxes, if any (tests read them).
         self.logout_box: QMessageBox | None = None
+        self._sized_for_holder_dock = False
         self.open_case_box: QMessageBox | None = None
 
         self.banner = QLabel()
@@ -144,7 +148,6 @@ class MainWindow(QMainWindow):
         splitter = QSplitter()
         splitter.addWidget(self.search_pane)
         splitter.addWidget(self.holder)
-        splitter.addWidget(self.action_panel)
         splitter.setStretchFactor(1, 1)
         # The record view scrolls: its minimum must not push the window past a 1680-px
         # screen when the holder keypad's dock (and the demo dock) open beside it.
@@ -152,7 +155,7 @@ class MainWindow(QMainWindow):
         # The search pane gave way when the keypad's dock opened: its box shrank to
         # "身份证…" and the hits to two columns. It keeps room for its hint.
         self.search_pane.setMinimumWidth(SEARCH_MIN_WIDTH)
-        splitter.setSizes([330, 760, 220])
+        splitter.setSizes([330, 760])
         # Dragging a divider to the edge hid a whole pane (the search box with it, and F3
         # then typed into nothing): each pane stops at its minimum instead.
         for index in range(splitter.count()):
@@ -173,16 +176,14 @@ class MainWindow(QMainWindow):
         self.status_bar = CounterStatusBar()
         self.setStatusBar(self.status_bar)
 
-        self.holder_dock: QDockWidget | None = None
-        if not pin_entry.own_window:
-            dock = QDockWidget(self.tr("持卡人密码键盘"), self)
-            dock.setObjectName("holderDock")
-            dock.setWidget(pin_entry.panel)
-            dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-            dock.setMaximumWidth(KEYPAD_DOCK_MAX_WIDTH)
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            dock.hide()
-            self.holder_dock = dock
+        # The clerk's action column at the right edge, of one width; the holder's dock
+        # (one screen) opens inside it and takes its room from the records (side_docks).
+        self.action_dock, self.holder_dock = install_side_docks(
+            self,
+            self.action_panel,
+            None if pin_entry.own_window else pin_entry.panel,
+            self.tr("持卡人密码键盘"),
+        )
         pin_entry.holder_typing.connect(self._holder_typing)
 
         self.card_login = CardLogin(gateway, bridge, pin_entry)
@@ -486,6 +487,14 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         if bar is not None:
             bar.showMessage(clerk_text(text), 15000)
+
+    def showEvent(self, event: QShowEvent | None) -> None:  # Qt's name
+        """At the first show, room for the holder's dock (the docks are all added by then:
+        the demo's on the left too)."""
+        if not self._sized_for_holder_dock:
+            self._sized_for_holder_dock = True
+            make_room_for_holder_dock(self, self.holder_dock)
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent | None) -> None:
         """Closing ends the open holder session (audited by the service) and the entry."""

@@ -1,0 +1,69 @@
+"""The right side of the clerk's window: the action column, and the holder's dock beside it.
+
+The action column is a dock of one width at the window's right edge. On one screen the
+holder's keypad and rating are a dock of the window too; it opens between the action column
+and the records and takes its room from the records. A new clerk's trial saw the column
+jump ~300 px whenever the holder's screen came or went (退出登录 from x≈1240 to ≈930) and
+missed it twice. The window is also wide enough for the holder's dock from the start, so
+showing it never makes the window grow under the clerk's hand either.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QDockWidget, QStyle, QWidget
+
+if TYPE_CHECKING:
+    from PyQt6.QtWidgets import QMainWindow
+
+#: The action column's one width (wider only if its buttons' texts need it).
+ACTION_COLUMN_WIDTH = 200
+#: The holder dock's widest: the window fits a 1680-pixel screen with both docks open.
+KEYPAD_DOCK_MAX_WIDTH = 380
+
+
+def install_side_docks(
+    window: QMainWindow, actions: QWidget, holder_panel: QWidget | None, holder_title: str
+) -> tuple[QDockWidget, QDockWidget | None]:
+    """Dock ``actions`` at the right edge, fixed in width; ``holder_panel`` (None: the
+    holder has a window of their own) in a hidden dock just inside it. Both cannot be
+    moved, floated or closed. Returns (action dock, holder dock)."""
+    actions.setFixedWidth(max(actions.sizeHint().width(), ACTION_COLUMN_WIDTH))
+    action_dock = QDockWidget(window.tr("业务办理"), window)
+    action_dock.setObjectName("actionDock")
+    action_dock.setTitleBarWidget(QWidget())  # the panel has its own 业务办理 heading
+    action_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+    action_dock.setWidget(actions)
+    right = Qt.DockWidgetArea.RightDockWidgetArea
+    if holder_panel is None:
+        window.addDockWidget(right, action_dock)
+        return action_dock, None
+    dock = QDockWidget(holder_title, window)
+    dock.setObjectName("holderDock")
+    dock.setWidget(holder_panel)
+    dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+    dock.setMaximumWidth(KEYPAD_DOCK_MAX_WIDTH)
+    window.addDockWidget(right, dock)
+    window.splitDockWidget(dock, action_dock, Qt.Orientation.Horizontal)  # action outermost
+    dock.hide()
+    return action_dock, dock
+
+
+def make_room_for_holder_dock(window: QMainWindow, dock: QDockWidget | None) -> None:
+    """Widen ``window`` (within its screen) to what it needs with ``dock`` shown, so that
+    showing the dock takes room from the records instead of growing the window."""
+    if dock is None or not dock.isHidden():
+        return
+    style = window.style()
+    separator = (
+        style.pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent, None, window)
+        if style is not None
+        else 0
+    )
+    # Not capped at the screen: the window's minimum would make it this wide anyway the
+    # first time the dock opens — better at once than under the clerk's hand.
+    needed = window.minimumSizeHint().width() + dock.minimumSizeHint().width() + separator
+    if window.width() < needed:
+        window.resize(needed, window.height())
