@@ -8,6 +8,7 @@ widget adds no wording of its own, so what the clerk reads is what those tests c
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from PyQt6.QtCore import QEvent, QObject, Qt
@@ -67,7 +68,7 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
     assert header is not None
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
-    _LastColumnWhole(view)
+    _ColumnsFit(view)
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     for r, row in enumerate(block.rows):
         for c, cell in enumerate(row):
@@ -75,41 +76,116 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
             if c in block.numeric:
                 item.setTextAlignment(right)
             view.setItem(r, c, item)
-    # As tall as its rows (up to MAX_TABLE_ROWS, then it scrolls): a short table must not
-    # stretch into an empty box, a long one must not push the next table off the page.
     rows = view.verticalHeader()
     assert rows is not None
     rows.setDefaultSectionSize(ROW_HEIGHT)
-    shown = min(len(block.rows), MAX_TABLE_ROWS)
-    height = header.sizeHint().height() + ROW_HEIGHT * shown + 2 * view.frameWidth()
-    scrollbar = view.horizontalScrollBar()
-    view.setFixedHeight(height + (scrollbar.sizeHint().height() if scrollbar else 0))
+    _fix_height(view)  # until it is laid out at its width (``_ColumnsFit``)
     inner.addWidget(view)
     return box
 
 
-class _LastColumnWhole(QObject):
-    """The last column fills a wide table but is never cut below its contents: stretched
-    in a narrow middle column it read "渝中区医疗保险…" (the table scrolls instead)."""
+#: Runs of characters a line never breaks inside (a card number, a time, an amount):
+#: everything but spaces and CJK, where a wrapped cell may break between any two.
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+#: Room a cell needs beside its text (the item's margins and focus frame).
+_CELL_PADDING = 12
+
+
+def _capped(natural: list[int], floors: list[int], room: int) -> list[int]:
+    """Widths within ``room``: the widest columns give way first, each down to its floor
+    (a level every column wider than it is cut to, found by bisection)."""
+    low, high = 0, max(natural)
+    while low < high:
+        level = (low + high + 1) // 2
+        if sum(max(f, min(n, level)) for n, f in zip(natural, floors, strict=True)) <= room:
+            low = level
+        else:
+            high = level - 1
+    return [max(f, min(n, low)) for n, f in zip(natural, floors, strict=True)]
+
+
+class _ColumnsFit(QObject):
+    """The columns fit the table's width. With room, each is as wide as its contents and
+    the last fills the rest. Without (a new clerk's trial: 社会保险 and 全部卡片 cut off on
+    the right at the window's first size), the widest columns give way and their cells
+    wrap onto more lines — every text whole, no sideways scrolling; each column keeps its
+    header and its longest unbreakable run (a card number, a time) on one line. Only when
+    even those do not fit does the table scroll sideways, its last column never cut (it
+    read "渝中区医疗保险…")."""
 
     def __init__(self, view: QTableWidget) -> None:
         super().__init__(view)
         self.view = view
+        self._fitting = False
         viewport = view.viewport()
         if viewport is not None:
             viewport.installEventFilter(self)
 
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # Qt's name
-        if event is not None and event.type() == QEvent.Type.Resize:
-            view, header = self.view, self.view.horizontalHeader()
-            viewport = view.viewport()
-            if header is not None and viewport is not None:
-                needed = sum(
-                    max(view.sizeHintForColumn(c), header.sectionSizeHint(c))
-                    for c in range(view.columnCount())
-                )
-                header.setStretchLastSection(needed <= viewport.width())
+        if event is not None and event.type() == QEvent.Type.Resize and not self._fitting:
+            self._fitting = True
+            try:
+                self.fit()
+            finally:
+                self._fitting = False
         return False
+
+    def fit(self) -> None:
+        view, header, viewport = self.view, self.view.horizontalHeader(), self.view.viewport()
+        if header is None or viewport is None:
+            return
+        columns = range(view.columnCount())
+        view.setWordWrap(False)  # the contents' one-line widths
+        natural = [max(view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in columns]
+        room = viewport.width()
+        metrics = view.fontMetrics()
+        floors = [
+            max(
+                [header.sectionSizeHint(c)]
+                + [
+                    metrics.horizontalAdvance(run) + _CELL_PADDING
+                    for r in range(view.rowCount())
+                    if (item := view.item(r, c)) is not None
+                    for run in _UNBREAKABLE.findall(item.text())
+                ]
+            )
+            for c in columns
+        ]
+        wrapped = sum(natural) > room and sum(floors) <= room
+        if not wrapped:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setStretchLastSection(sum(natural) <= room)
+        else:
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            for c, width in enumerate(_capped(natural, floors, room)):
+                header.resizeSection(c, width)
+            view.setWordWrap(True)
+        rows = view.verticalHeader()
+        if rows is not None:
+            if wrapped:
+                view.resizeRowsToContents()
+                for r in range(view.rowCount()):
+                    rows.resizeSection(r, max(rows.sectionSize(r), ROW_HEIGHT))
+            else:
+                for r in range(view.rowCount()):
+                    rows.resizeSection(r, ROW_HEIGHT)
+        _fix_height(view, scrolls=not wrapped)
+
+
+def _fix_height(view: QTableWidget, scrolls: bool = True) -> None:
+    """As tall as its rows (up to MAX_TABLE_ROWS, then it scrolls): a short table must not
+    stretch into an empty box, a long one must not push the next table off the page;
+    room for the sideways scroll bar when it may scroll sideways."""
+    header, rows = view.horizontalHeader(), view.verticalHeader()
+    assert header is not None and rows is not None
+    shown = min(view.rowCount(), MAX_TABLE_ROWS)
+    height = header.sizeHint().height() + 2 * view.frameWidth()
+    height += sum(rows.sectionSize(r) for r in range(shown))
+    scrollbar = view.horizontalScrollBar()
+    if scrolls and scrollbar is not None:
+        height += scrollbar.sizeHint().height()
+    view.setFixedHeight(height)
 
 
 class RecordView(QScrollArea):

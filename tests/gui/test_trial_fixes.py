@@ -369,11 +369,13 @@ def test_E3_follow_up_list_writes_days_as_every_screen_does(window: Any) -> None
 
 def test_the_last_column_of_a_record_table_is_never_cut(qtbot: Any) -> None:
     """卡片业务记录 in the narrow middle column: the stretched last column read
-    "渝中区医疗保险…"; it keeps its whole text (the table scrolls) and still fills a wide one."""
+    "渝中区医疗保险…"; it keeps its whole text (wrapped, test_record_tables_fit) and still
+    fills a wide one."""
     from PyQt6.QtWidgets import QTableWidget, QVBoxLayout, QWidget
 
     from counter_app.presentation.page import table
     from counter_app.ui.record_view import _table
+    from tests.gui.test_record_tables_fit import text_whole
 
     block = table(
         "卡片业务记录",
@@ -390,7 +392,7 @@ def test_the_last_column_of_a_record_table_is_never_cut(qtbot: Any) -> None:
         qtbot.waitExposed(host)
         qtbot.wait(10)
         last = view.columnCount() - 1
-        assert view.columnWidth(last) >= view.sizeHintForColumn(last), width
+        assert text_whole(view, 0, last), width
     total = sum(view.columnWidth(c) for c in range(view.columnCount()))
     assert total >= view.viewport().width() - 2  # a wide table is still filled
 

@@ -1,0 +1,121 @@
+"""Record tables fit the record pane's width: a new clerk's trial found 社会保险 and 全部卡片
+cut off on the right at the window's first size (the demo's, 1600-px screen), readable
+only by scrolling sideways. The widest columns now give way and their cells wrap — every
+text whole, every header whole, nothing elided."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from PyQt6.QtCore import QRect, Qt
+from PyQt6.QtGui import QFontMetrics
+from PyQt6.QtWidgets import QApplication, QTableWidget
+
+from counter_app.presentation.holder_pages import card_basic_page
+from counter_app.presentation.insurance_pages import social_insurance_page
+from counter_app.services.queries.holder import BasicInfo, CardBasicView, CardInfo
+from counter_app.services.queries.insurance import ParticipationRow, SocialInsuranceView
+from counter_app.ui.record_view import RecordView
+
+pytestmark = pytest.mark.gui
+
+#: The record pane's width in the trial (demo docks on the left, 1600-px screen).
+TRIAL_PANE_WIDTH = 560
+#: A cell's text margins (focus frame and item margin, both sides) in any style.
+TEXT_MARGINS = 8
+
+EMPLOYER = "重庆渝江建筑工程有限责任公司"
+
+
+def _social_insurance() -> Any:
+    rows = tuple(
+        ParticipationRow(
+            code,
+            label,
+            "employee",
+            status,
+            dt.date(1993, 11, 1),
+            until,
+            EMPLOYER,
+            268,
+            0,
+        )
+        for code, label, status, until in (
+            ("pension", "养老保险", "参保缴费", None),
+            ("medical", "医疗保险", "参保缴费", None),
+            ("unemployment", "失业保险", "终止", dt.date(2015, 12, 31)),
+            ("injury", "工伤保险", "终止", dt.date(2015, 12, 31)),
+            ("maternity", "生育保险", "终止", dt.date(2015, 12, 31)),
+        )
+    )
+    return social_insurance_page(SocialInsuranceView(rows))
+
+
+def _all_cards() -> Any:
+    at = dt.datetime(2015, 3, 1, 2, 0, tzinfo=dt.UTC)
+    basic = BasicInfo(
+        8, "周国华", "500***********0192", "1", "01", dt.date(1955, 9, 1), "retired",
+        "500101", "万州区", "198****7613",
+    )  # fmt: skip
+    card = CardInfo(
+        80, "A13058386", "active", "正常", at, dt.date(2015, 3, 1), dt.date(2025, 2, 28),
+        "2.00", "500101", expired=True,
+    )  # fmt: skip
+    return card_basic_page(CardBasicView(basic, (card,)))
+
+
+def _shown(qtbot: Any, page: Any, width: int) -> tuple[RecordView, list[QTableWidget]]:
+    """The page in a record pane ``width`` wide; the pane (kept by the caller) and its tables."""
+    view = RecordView()
+    qtbot.addWidget(view)
+    view.resize(width, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_page(page)
+    for _ in range(3):
+        QApplication.processEvents()
+    tables = view.findChildren(QTableWidget)
+    assert tables
+    return view, tables
+
+
+def text_whole(table: QTableWidget, row: int, column: int) -> bool:
+    """The cell's text fits its cell, wrapped if need be: no character cut or elided."""
+    item = table.item(row, column)
+    assert item is not None
+    room = table.columnWidth(column) - TEXT_MARGINS
+    metrics = QFontMetrics(table.font())
+    drawn = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, item.text())
+    return drawn.width() <= room and drawn.height() <= table.rowHeight(row)
+
+
+@pytest.mark.parametrize("page", [_social_insurance, _all_cards], ids=["社会保险", "全部卡片"])
+def test_the_table_fits_the_record_pane_without_scrolling_sideways(qtbot: Any, page: Any) -> None:
+    _pane, tables = _shown(qtbot, page(), TRIAL_PANE_WIDTH)
+    for table in tables:
+        header = table.horizontalHeader()
+        assert header is not None
+        widths = [table.columnWidth(c) for c in range(table.columnCount())]
+        assert sum(widths) <= table.viewport().width(), widths
+        bar = table.horizontalScrollBar()
+        assert bar is not None and bar.maximum() == 0
+        for c in range(table.columnCount()):
+            assert widths[c] >= header.sectionSizeHint(c)  # every header whole
+            for r in range(table.rowCount()):
+                assert text_whole(table, r, c), (r, c, table.item(r, c).text())  # type: ignore[union-attr]
+        # The whole table is in view: its rows are not cut by its own height.
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        assert table.viewport().height() >= rows
+
+
+@pytest.mark.parametrize("page", [_social_insurance, _all_cards], ids=["社会保险", "全部卡片"])
+def test_with_room_each_cell_is_on_one_line_and_the_table_is_filled(qtbot: Any, page: Any) -> None:
+    _pane, tables = _shown(qtbot, page(), 1400)
+    for table in tables:
+        for c in range(table.columnCount()):
+            assert table.columnWidth(c) >= table.sizeHintForColumn(c)
+        assert all(table.rowHeight(r) == table.rowHeight(0) for r in range(table.rowCount()))
+        total = sum(table.columnWidth(c) for c in range(table.columnCount()))
+        assert total >= table.viewport().width() - 2
