@@ -147,3 +147,23 @@ def test_a_lost_connection_invalidates_it(pg_world: World) -> None:
     assert raised.value.connection_invalidated
     with world.ctx.session_factory() as session:  # the pool hands out a fresh connection
         assert of(_EVENTS).rows(session, {"ws": "WS-PRE"}) == []
+
+
+def test_a_sessions_connection_is_remembered_for_its_transaction_only(
+    world_on_each_backend: World,
+) -> None:
+    """Statements of one ORM transaction share its connection; after the commit the next
+    transaction's statements run on the connection the session gives it, never the old one
+    (whose transaction is over)."""
+    from counter_app.services.precompiled import _connection
+
+    with world_on_each_backend.ctx.session_factory() as session:
+        first = _connection(session)
+        assert _connection(session) is first is session.connection()
+        of(_EVENTS).rows(session, {"ws": "WS-PRE"})
+        session.commit()
+        second = _connection(session)
+        assert second is session.connection()
+        assert second is not first
+        session.rollback()
+        assert _connection(session) is session.connection() is not second
