@@ -5,16 +5,14 @@
 - ``form verify TEXT``: is the scanned QR text of a form genuine, and for which card, issued
   where and when. The key is the settings' ``form_hmac_key`` (hex); in demo/test mode an empty
   key means ``forms.verification.DEMO_FORM_KEY``; production refuses an empty key.
-- ``form reprint SERIAL --reason TEXT --out FILE``: regenerate an issued form, marked 补打.
-  Needs ``counter_app.services.registered_forms.load_form_for_reprint`` (not built yet).
+- ``form reprint SERIAL --reason TEXT --out FILE``: regenerate an issued form, marked 补打
+  (``counter_app.services.form_reprints.load_form_for_reprint``, audited).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +98,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 0
     from sqlalchemy.exc import SQLAlchemyError
 
-    from counter_app.services.registered_forms import form_on_record
+    from counter_app.services.form_reprints import form_on_record
 
     try:
         record = form_on_record(_settings(args), verified.serial)
@@ -124,27 +122,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reprint_loader() -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module("counter_app.services.registered_forms")
-    except ImportError:
-        return None
-    loader = getattr(module, "load_form_for_reprint", None)
-    return loader if callable(loader) else None
-
-
 def cmd_reprint(args: argparse.Namespace) -> int:
     if not args.reason.strip():
         print("错误: 补打必须注明原因 (--reason)。", file=sys.stderr)
         return 2
-    loader = _reprint_loader()
-    if loader is None:
-        print(
-            "错误: 重打需要数据库中的表单记录，而本工作站尚未提供表单记录查询"
-            "(counter_app.services.registered_forms.load_form_for_reprint)。",
-            file=sys.stderr,
-        )
-        return 2
+    from counter_app.services.form_reprints import load_form_for_reprint
     from forms.render import render_form
 
     try:
@@ -158,7 +140,7 @@ def cmd_reprint(args: argparse.Namespace) -> int:
     # The service records the reprint (count, reason, when, audit) in one unit of work and
     # returns the stored form data with its 补打 mark; the serial never changes.
     try:
-        form, reprint = loader(settings, args.serial, reason=args.reason)
+        form, reprint = load_form_for_reprint(settings, args.serial, reason=args.reason)
     except ServiceError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 1

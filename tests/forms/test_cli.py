@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
-import types
 from pathlib import Path
 
 import pytest
 
 from counter_app.cli import cmd_form
+from counter_app.services import form_reprints
 from forms.data import FormKind
 from forms.specimens import specimen
 from forms.verification import DEMO_FORM_KEY, payload_for
@@ -77,20 +76,7 @@ def test_production_without_a_key_refuses(
     assert "form_hmac_key 为空" in capsys.readouterr().err
 
 
-def test_reprint_without_the_database_side_says_so(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setitem(sys.modules, "counter_app.services.registered_forms", None)  # cannot import
-    out = tmp_path / "r.pdf"
-    code = run(["form", "reprint", "GS-1", "--reason", "持卡人联遗失", "--out", str(out)])
-    assert code == 2
-    assert "重打需要数据库中的表单记录" in capsys.readouterr().err
-    assert not out.exists()
-
-
-def test_reprint_through_the_service_when_it_exists(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reprint_through_the_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     form = specimen(FormKind.LOSS)
     calls: list[tuple[str, str]] = []
 
@@ -98,9 +84,7 @@ def test_reprint_through_the_service_when_it_exists(
         calls.append((serial, reason))
         return form, reprint(3, reason)
 
-    fake = types.ModuleType("counter_app.services.registered_forms")
-    fake.load_form_for_reprint = load_form_for_reprint  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "counter_app.services.registered_forms", fake)
+    monkeypatch.setattr(form_reprints, "load_form_for_reprint", load_form_for_reprint)
     path = settings_file(tmp_path, mode="test")
     out = tmp_path / "r.pdf"
     assert (
@@ -135,9 +119,7 @@ def test_reprint_refused_by_the_service(
     def load_form_for_reprint(settings: object, serial: str, *, reason: str) -> object:
         raise NoSuchForm()
 
-    fake = types.ModuleType("counter_app.services.registered_forms")
-    fake.load_form_for_reprint = load_form_for_reprint  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "counter_app.services.registered_forms", fake)
+    monkeypatch.setattr(form_reprints, "load_form_for_reprint", load_form_for_reprint)
     path = settings_file(tmp_path, mode="test")
     out = tmp_path / "r.pdf"
     assert (

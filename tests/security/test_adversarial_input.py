@@ -28,9 +28,9 @@ from sqlalchemy import JSON, String, func, inspect, select, text
 
 from counter_app.models import Base, Staff
 from counter_app.services import (
+    form_reprints,
     phone_reports,
     records,
-    registered_forms,
     reporting,
     search,
     staff_accounts,
@@ -177,10 +177,10 @@ ENTRY_POINTS: dict[str, Entry] = {
     "records.employer_contributions": lambda s, j: records.employer_contributions(
         s.ctx, s.clerk, j
     ),
-    "forms.reprint_form.serial": lambda s, j: registered_forms.reprint_form(
+    "forms.reprint_form.serial": lambda s, j: form_reprints.reprint_form(
         s.ctx, s.clerk, j, "持卡人联遗失"
     ),
-    "forms.reprint_form.reason": lambda s, j: registered_forms.reprint_form(
+    "forms.reprint_form.reason": lambda s, j: form_reprints.reprint_form(
         s.ctx, s.clerk, s.serial, j
     ),
     "reporting.daily.office_code": _report_filter("office_code"),
@@ -295,7 +295,7 @@ def test_the_control_inputs_are_accepted_so_refusals_are_about_the_input(setup: 
         setup.ctx, setup.sup, "YB500103-55", "新同事", "500103-YB", "subcenter_staff"
     )
     assert info.staff_no == "YB500103-55"
-    assert registered_forms.reprint_form(setup.ctx, setup.clerk, setup.serial, "持卡人联遗失")
+    assert form_reprints.reprint_form(setup.ctx, setup.clerk, setup.serial, "持卡人联遗失")
     assert _junk_in_tables(setup.world) == []
 
 

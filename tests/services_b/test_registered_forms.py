@@ -19,7 +19,14 @@ from sqlalchemy import func, select
 
 from counter_app.models import AuditEvent, FormDocument, PasswordEvent
 from counter_app.models.form_content import FormContent
-from counter_app.services import access_slips, pin_change, pin_reset, registered_forms, sessions
+from counter_app.services import (
+    access_slips,
+    form_reprints,
+    pin_change,
+    pin_reset,
+    registered_forms,
+    sessions,
+)
 from counter_app.services.errors import IdNumberRequired
 from forms import data as fd
 from forms.verification import payload_for, verify_payload
@@ -110,7 +117,7 @@ def test_P5_reset_receipt_reprints_marked_and_verifies(world: World) -> None:
     key = registered_forms.form_key(world.ctx.settings)
     verified = verify_payload(payload_for(result.form, key), key)  # form verify
     assert result.serial in verified.describe()
-    again = registered_forms.reprint_form(world.ctx, actor, result.serial, "持卡人遗失回执")
+    again = form_reprints.reprint_form(world.ctx, actor, result.serial, "持卡人遗失回执")
     text = pdf_text(again)
     assert "补打" in text and result.serial in text
     row, _data = stored(world, result.serial)
@@ -159,7 +166,7 @@ def test_P6_unblock_receipt_is_registered_and_reprints(world: World) -> None:
     assert row.kind == registered_forms.KIND_UNBLOCK
     assert "975310" not in json.dumps(data)
     assert "密码解锁回执" in pdf_text(result.pdf)
-    again = registered_forms.reprint_form(world.ctx, actor, result.serial, "重打")
+    again = form_reprints.reprint_form(world.ctx, actor, result.serial, "重打")
     assert "补打" in pdf_text(again)
 
 
@@ -176,7 +183,7 @@ def test_Q7_access_slip_is_issued_once_per_session_and_reprints(world: World) ->
     assert world.holders["h006"].ssn not in json.dumps(data)  # masked on the slip
     text = pdf_text(first.pdf)
     assert "个人信息查阅告知单" in text and first.serial in text
-    assert "补打" in pdf_text(registered_forms.reprint_form(world.ctx, actor, first.serial, "重打"))
+    assert "补打" in pdf_text(form_reprints.reprint_form(world.ctx, actor, first.serial, "重打"))
     key = registered_forms.form_key(world.ctx.settings)
     assert first.serial in verify_payload(payload_for(first.form, key), key).describe()
 

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from counter_app.models import FormDocument, Staff
 from counter_app.models.form_content import FormContent
 from counter_app.remote import codec
-from counter_app.services import approvals, lifting, pin_reset, registered_forms
+from counter_app.services import approvals, form_reprints, lifting, pin_reset, registered_forms
 from counter_app.services.permissions import Action
 from forms import data as fd
 
@@ -97,7 +97,7 @@ def test_U5_approved_lift_form_names_the_supervisor_and_reprints_it(world: World
     lines = reviewer_lines(result.pdf)
     assert len(lines) == 2  # archive copy and holder copy
     assert all(SUPERVISOR_NO in line and "王主管" in line for line in lines)
-    again = registered_forms.reprint_form(world.ctx, world.actors["yb103"], result.serial, "重打")
+    again = form_reprints.reprint_form(world.ctx, world.actors["yb103"], result.serial, "重打")
     assert "补打" in "".join(pdf_lines(again))
     assert reviewer_lines(again) == lines
 
@@ -126,7 +126,7 @@ def test_P5_approved_reset_receipt_names_the_supervisor_and_reprints_it(world: W
     lines = reviewer_lines(result.pdf)
     assert len(lines) == 2
     assert all(SUPERVISOR_NO in line and "王主管" in line for line in lines)
-    again = registered_forms.reprint_form(world.ctx, world.actors["yb103"], result.serial, "重打")
+    again = form_reprints.reprint_form(world.ctx, world.actors["yb103"], result.serial, "重打")
     assert reviewer_lines(again) == lines
 
 
@@ -203,7 +203,7 @@ def test_U5_a_lift_form_stored_before_the_reviewer_field_still_reprints(world: W
         s.commit()
         loaded = registered_forms.stored_form(s, row, fd.LiftForm)
     assert loaded.reviewer is None
-    again = registered_forms.reprint_form(world.ctx, world.actors["yb103"], result.serial, "重打")
+    again = form_reprints.reprint_form(world.ctx, world.actors["yb103"], result.serial, "重打")
     assert reviewer_lines(again) == []
 
 

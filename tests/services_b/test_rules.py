@@ -22,12 +22,12 @@ from counter_app.models import (
 )
 from counter_app.services import (
     approvals,
+    form_reprints,
     lifting,
     loss_records,
     phone_reports,
     pin_change,
     pin_reset,
-    registered_forms,
     replacement,
     service_login,
     service_password,
@@ -573,9 +573,9 @@ def test_L4_second_report_refused_showing_existing(world: World) -> None:
 def test_L4_reprint_marked_copy_serial_unchanged(world: World) -> None:
     first = report_written(world, "h018")
     clerk = world.actors["yb103"]
-    pdf = registered_forms.reprint_form(world.ctx, clerk, first.serial, "持卡人遗失")
+    pdf = form_reprints.reprint_form(world.ctx, clerk, first.serial, "持卡人遗失")
     assert pdf.startswith(b"%PDF") and pdf != first.pdf
-    registered_forms.reprint_form(world.ctx, world.actors["yb103"], first.serial, "再次补打")
+    form_reprints.reprint_form(world.ctx, world.actors["yb103"], first.serial, "再次补打")
     with world.session() as s:
         doc_row = s.scalars(select(FormDocument).where(FormDocument.serial == first.serial)).one()
         assert doc_row.reprint_count == 2
