@@ -86,7 +86,11 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
 
 #: Runs of characters a line never breaks inside (a card number, a time, an amount):
 #: everything but spaces and CJK, where a wrapped cell may break between any two.
-_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+#: A date written in Chinese breaks only after its year: "2015年" / "12月15日" (a trial's
+#: screenshot had "2015年 / 12月15 / 日").
+_UNBREAKABLE = re.compile(
+    r"[0-9]+年|(?:[0-9]+[月日])+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+)
 #: Room a cell needs beside its text (the item's margins and focus frame).
 _CELL_PADDING = 12
 

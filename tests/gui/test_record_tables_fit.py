@@ -119,3 +119,39 @@ def test_with_room_each_cell_is_on_one_line_and_the_table_is_filled(qtbot: Any, 
         assert all(table.rowHeight(r) == table.rowHeight(0) for r in range(table.rowCount()))
         total = sum(table.columnWidth(c) for c in range(table.columnCount()))
         assert total >= table.viewport().width() - 2
+
+
+def _pension_contributions() -> Any:
+    from decimal import Decimal
+
+    from counter_app.presentation.insurance_pages import pension_page
+    from counter_app.services.queries.insurance import ContributionRow, PensionView
+
+    rows = tuple(
+        ContributionRow(
+            f"{year}-01",
+            EMPLOYER,
+            12,
+            Decimal("19454.00"),
+            Decimal("37351.68"),
+            Decimal("18675.84"),
+            "已缴",
+            dt.date(year, 12, 15),
+        )  # fmt: skip
+        for year in range(2010, 2016)
+    )
+    return pension_page(
+        PensionView(Decimal("417093.76"), 268, dt.date(1993, 1, 1), None, None, rows, ())
+    )
+
+
+def test_a_wrapped_date_breaks_only_after_its_year(qtbot: Any) -> None:
+    """养老保险缴费记录 in the trial's pane: 到账日期 broke as "2015年 / 12月15 / 日". A
+    wrapped date keeps its month and day together ("2015年" / "12月15日")."""
+    _pane, tables = _shown(qtbot, _pension_contributions(), TRIAL_PANE_WIDTH)
+    table = next(t for t in tables if t.columnCount() == 8)
+    metrics = QFontMetrics(table.font())
+    date = table.item(0, 7)
+    assert date is not None and date.text() == "2010年12月15日"
+    assert table.columnWidth(7) - TEXT_MARGINS >= metrics.horizontalAdvance("12月15日")
+    assert text_whole(table, 0, 7)
