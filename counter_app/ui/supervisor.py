@@ -292,7 +292,7 @@ class ReportsMenu(QMenu):
         self.lapsing_list: QAction | None = None
         if show_lapsing_list is not None:
             self.addSeparator()
-            self.lapsing_list = QAction(self.tr("本区县即将失效的电话挂失（列表）"), self)
+            self.lapsing_list = QAction(self._lapsing_list_text(window.actor), self)
             self.lapsing_list.setObjectName("lapsingListAction")
             self.lapsing_list.triggered.connect(show_lapsing_list)
             self.addAction(self.lapsing_list)
@@ -308,7 +308,15 @@ class ReportsMenu(QMenu):
             action.setEnabled(not why)
             action.setToolTip(why or action.text().rstrip("…"))
         if self.lapsing_list is not None:
+            self.lapsing_list.setText(self._lapsing_list_text(actor))
             self.lapsing_list.setEnabled(actor.may(Action.VIEW_RECORDS))
+
+    def _lapsing_list_text(self, actor: Actor) -> str:
+        """The list shows the actor's district, or every district to the city card service
+        center (RULES S2, L2: ``phone_reports.lapsing_phone_reports``): say which."""
+        if actor.district_code is None:
+            return self.tr("全市即将失效的电话挂失（列表）")
+        return self.tr("本区县即将失效的电话挂失（列表）")
 
     def open_report(self, kind: str) -> ReportDialog | None:
         actor = self.window_.actor

@@ -71,6 +71,17 @@ def test_reports_menu_is_for_supervisors_and_says_why_for_others(counter: Any) -
     assert all(a.isEnabled() for a in boss.reports_menu.report_actions.values())
 
 
+def test_L2_S2_lapsing_list_item_names_the_district_or_the_whole_city(counter: Any) -> None:
+    # RULES S2, L2: a sub-center's list is its own district's; the city card service center
+    # sees every district's phone reports, so its menu item must not say 本区县.
+    subcenter = counter("YB500103-01")
+    assert subcenter.reports_menu.lapsing_list.text() == "本区县即将失效的电话挂失（列表）"
+    card_center = counter("KZX500000-01")
+    text = card_center.reports_menu.lapsing_list.text()
+    assert "本区县" not in text
+    assert text == "全市即将失效的电话挂失（列表）"
+
+
 def test_daily_report_csv_is_saved_with_progress(counter: Any, tmp_path: Path) -> None:
     win = counter("YB500103-03")
     dialog = win.reports_menu.open_report("daily")
