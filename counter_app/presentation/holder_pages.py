@@ -13,6 +13,7 @@ from counter_app.services.queries.holder import (
     CardBasicView,
     CardEvent,
     CardInfo,
+    HolderHit,
     HolderOverview,
     PublicDataView,
 )
@@ -86,6 +87,15 @@ def state_fact(c: CardInfo) -> str:
     an expired card keeps its state and what that state allows."""
     state = c.state_label or codes.card_state_name(c.state)
     return state + (EXPIRED_MARK if c.expired else "")
+
+
+def hit_state(hit: HolderHit) -> str:
+    """卡状态 of one row of the holder search's hit list, marked 已过期 as the holder
+    header marks it (:func:`state_fact`); "" for a holder without a card in use. Only
+    what is shown: the card keeps its state and what that state allows."""
+    if hit.card_state is None:
+        return ""
+    return codes.card_state_name(hit.card_state) + (EXPIRED_MARK if hit.card_expired else "")
 
 
 #: Card events recorded by day only (a card's issue date): shown without a clock time.

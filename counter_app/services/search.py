@@ -38,6 +38,7 @@ from counter_app.validation import ValidationError, check_card_number, parse_id_
 from counter_app.validation._normalise import fold_width
 from counter_app.validation.names import MIDDLE_DOT, validate_name
 from counter_app.validation.text_policy import SEARCH_TEXT, clean_text
+from forms.localtime import SHANGHAI
 from forms.masking import mask_card_number, mask_id_number
 
 MAX_HITS = 50
@@ -163,6 +164,7 @@ _COLUMNS = select(
     Holder.birth_date,
     _in_use.card_number,
     _in_use.state,
+    _in_use.expiry_date,
     LossReport.id.label("report_id"),
     LossReport.kind,
     LossReport.state.label("report_state"),
@@ -222,6 +224,7 @@ def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit
     query = parse_search(text, today=ctx.now().date())
     stmt, params = _statement_for(query)
     now = ctx.now()
+    today = now.astimezone(SHANGHAI).date()  # 有效期至 is a local day (as CardInfo.expired)
     with ctx.lookup() as unit:
         if not active_in(unit.db, actor):
             unit.rollback()
@@ -242,6 +245,8 @@ def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit
                     None if r.report_id is None else _Report(r.kind, r.report_state, r.deadline_at),
                     now,
                 ),
+                r.expiry_date,
+                r.expiry_date is not None and r.expiry_date < today,
             )
             for r in stmt.rows(unit.db, params)
         ]

@@ -37,12 +37,11 @@ from counter_app.ui.actions import Situation, availability
 from counter_app.ui.card_session import CardLogin, install_pin_blocked
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.holder_view import HolderView, holder_facts
-from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.lock import IdleWatcher, LockScreen
 from counter_app.ui.pin_entry import PinEntry
 from counter_app.ui.printing import Printing
 from counter_app.ui.reader_bridge import ReaderBridge, ReaderState
-from counter_app.ui.search_pane import HIT_COLUMNS, SearchPane
+from counter_app.ui.search_pane import HIT_COLUMNS, HitTableModel, SearchPane
 from counter_app.ui.side_docks import (
     KEYPAD_DOCK_MAX_WIDTH,  # noqa: F401 - the keypad's widest, tests import it from here
     install_side_docks,
@@ -126,7 +125,7 @@ class MainWindow(QMainWindow):
         )
         self.banner.hide()
         #: The holders found by the last search (shown by the search pane).
-        self.hits = RecordTableModel(columns=HIT_COLUMNS)
+        self.hits = HitTableModel()
         self.search_pane = SearchPane(self.hits)
         self.search_pane.search.connect(self.do_search)
         self.search_pane.check_requested.connect(self.check_id_for_hit)

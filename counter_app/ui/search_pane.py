@@ -7,9 +7,12 @@ the ID check run in the window (on pool threads, through the service interface).
 
 from __future__ import annotations
 
-from PyQt6.QtCore import pyqtSignal
+from typing import Any
+
+from PyQt6.QtCore import QModelIndex, QObject, Qt, pyqtSignal
 from PyQt6.QtWidgets import QAbstractItemView, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from counter_app.presentation.holder_pages import hit_state
 from counter_app.services.queries.holder import HolderHit
 from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.search import SearchBox
@@ -17,6 +20,25 @@ from counter_app.ui.search import SearchBox
 #: What a clerk picks the right person by comes first (卡状态 was off the pane at the default
 #: width): name, masked ID number, card state, card number; then gender and birth date.
 HIT_COLUMNS = ["name", "ssn", "card_state", "card_number", "gender", "birth_date"]
+
+
+class HitTableModel(RecordTableModel):
+    """The hits in :data:`HIT_COLUMNS`; 卡状态 says 正常（已过期） for a card past its expiry
+    date, as the holder header does once the holder is opened (``holder_pages.hit_state``)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(columns=HIT_COLUMNS, parent=parent)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            index.isValid()
+            and role == Qt.ItemDataRole.DisplayRole
+            and self.columns[index.column()] == "card_state"
+        ):
+            hit = self.row_object(index.row())
+            if isinstance(hit, HolderHit):
+                return hit_state(hit)
+        return super().data(index, role)
 
 
 class SearchPane(QWidget):

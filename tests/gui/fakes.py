@@ -151,6 +151,8 @@ class FakeServices(CounterServices):
             "YB500103-02": ("pw2", make_actor(2, "YB500103-02", "医保经办乙")),
         }
         self.card_state_value = "active"
+        #: The card past its 有效期至 on the day of the search (HolderHit.card_expired).
+        self.card_expired_value = False
         self.db_down = False
         self.calls: list[tuple[str, Any]] = []
         self.ended: list[Any] = []
@@ -178,6 +180,8 @@ class FakeServices(CounterServices):
             dt.date(1985, 7, 15),
             "A12345674",
             self.card_state_value,
+            dt.date(2030, 5, 1),  # the fake card's 有效期至 (CARD profile above)
+            self.card_expired_value,
         )
 
     def _db(self) -> None:

@@ -119,6 +119,10 @@ class HolderHit:
     birth_date: dt.date
     card_number: str | None
     card_state: str | None
+    #: The card's 有效期至, and whether the card is past it on the local day of the search
+    #: (as :attr:`CardInfo.expired`): the hit list marks its 卡状态 as the holder header does.
+    card_expiry_date: dt.date | None = None
+    card_expired: bool = False
 
 
 @dataclass(frozen=True)
