@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
             self.show_message(str(error))
 
     def db_down(self, text: str) -> None:
-        self.banner.setText(self.tr("数据库连接中断：") + clerk_text(text))
+        self.banner.setText(self.tr("连接中断：") + clerk_text(text))
         self.banner.show()
 
     def db_ok(self) -> None:
