@@ -13,12 +13,18 @@ Card operations (``open_card_session``, ``change_pin``, ``reset_pin``, ``unblock
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from counter_app.api.interface import CounterServices
 from counter_app.remote import card_ops
 from counter_app.remote.codec import CodecError, decode, encode
-from counter_app.remote.protocol import CALL_PATH, LOGIN_PATH, NotAvailableRemotely
+from counter_app.remote.protocol import (
+    CALL_PATH,
+    LOGIN_PATH,
+    AnswerNotUnderstood,
+    NotAvailableRemotely,
+)
 from counter_app.remote.transport import ServerConnection
 from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
@@ -52,6 +58,19 @@ if TYPE_CHECKING:
     from reports.model import Progress
     from reports.runner import Format, ReportRequest
 
+log = logging.getLogger("counter_app.remote")
+
+
+def _result(method: str, data: Any) -> Any:
+    """The decoded ``result`` of ``method``; an answer this release cannot read (the server
+    is of another release) is the typed ``AnswerNotUnderstood``, never the codec's text.
+    The log names the method only: the answer may hold a holder's data."""
+    try:
+        return decode(data["result"])
+    except CodecError:
+        log.warning("counter-server's answer to %s not understood (another release?)", method)
+        raise AnswerNotUnderstood() from None
+
 
 class RemoteServices(CounterServices):
     def __init__(self, connection: ServerConnection) -> None:
@@ -63,7 +82,7 @@ class RemoteServices(CounterServices):
         except CodecError as exc:  # e.g. a raw ID card read (with its photo) never travels
             raise NotAvailableRemotely() from exc
         data = self.connection.post(CALL_PATH.format(method=method), body)
-        return decode(data["result"])
+        return _result(method, data)
 
     def _card_call(self, method: str, *args: Any) -> Any:
         """The server's half of a card operation (``server/card_steps.py``)."""
@@ -76,7 +95,7 @@ class RemoteServices(CounterServices):
             LOGIN_PATH, {"staff_no": staff_no, "password": password}, auth=False
         )
         self.connection.set_token(str(data["token"]))
-        result: LoginResult = decode(data["result"])
+        result: LoginResult = _result("login", data)
         return result
 
     def logout(self, actor: Actor) -> None:

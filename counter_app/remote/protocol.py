@@ -53,6 +53,17 @@ class ServerFault(ServiceError):
     message = "业务服务器处理出错，本次操作未完成。请重试；如仍失败请联系系统管理员。"
 
 
+class AnswerNotUnderstood(ServiceError):
+    """The server answered with something this workstation cannot read (a field or class
+    it does not know): the server runs a newer (or older) release than the workstation."""
+
+    reason = "answer_not_understood"
+    message = (
+        "本工作站无法识别业务服务器的答复（工作站与业务服务器的程序版本不一致）。"
+        "请联系系统管理员更新本工作站程序。"
+    )
+
+
 class NotAvailableRemotely(ServiceError):
     """A call the city tier does not carry yet (see docs/ARCHITECTURE.md)."""
 

@@ -1,5 +1,6 @@
-"""The city tier when ``counter-server`` goes away and comes back: the clerk reads what
-happened — the server, not a database this workstation does not have — and, once the server
+"""The city tier when ``counter-server`` goes away and comes back, or answers in a release
+this workstation does not know: the clerk reads what happened in Chinese — the server, not a
+database this workstation does not have; never the codec's English — and, once the server
 is back (same port, same token secret, as ``scripts/city`` and a real deployment restart it),
 the open window works again without logging in anew."""
 
@@ -15,7 +16,7 @@ import pytest
 
 from counter_app.demo.accounts import fixed_holder
 from counter_app.remote.client import RemoteServices
-from counter_app.remote.protocol import ServerUnreachable
+from counter_app.remote.protocol import AnswerNotUnderstood, ServerUnreachable
 from counter_app.server.config import ServerConfig
 from counter_app.server.pki import Pki
 from counter_app.server.runner import ServerThread, build_parts, build_server
@@ -127,3 +128,27 @@ def test_server_stopped_then_restarted_the_banner_names_the_server_and_work_resu
     assert c.window.hits.rowCount() == 1, c.window.statusBar().currentMessage()
     c.id_session("active_default_pin")  # a business call of the same staff session: still logged in
     assert c.window.holder.session is not None
+
+
+def test_an_answer_of_another_server_release_is_a_chinese_message_not_codec_text(
+    city_counter: tuple[Counter, RestartableServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server updated before this workstation sends a result with a field this release
+    does not know: the clerk reads that the versions differ, not the decoder's English."""
+    c, _server = city_counter
+    connection = c.ws.gateway.connection
+    post = connection.post
+
+    def newer_server(path: str, body: dict[str, Any], **kwargs: Any) -> Any:
+        data = post(path, body, **kwargs)
+        if path.endswith("/find_holders"):
+            for hit in data["result"]:
+                hit["f"]["field_of_a_newer_release"] = True
+        return data
+
+    monkeypatch.setattr(connection, "post", newer_server)
+    _search(c, fixed_holder("active_default_pin").ssn)
+    shown = c.window.statusBar().currentMessage()
+    assert shown == AnswerNotUnderstood.message
+    assert "field" not in shown and "unknown" not in shown
+    assert c.window.hits.rowCount() == 0
