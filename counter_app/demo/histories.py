@@ -1,6 +1,6 @@
 """Demo histories across the five insurances and the other record categories (Q2–Q5):
-participation, contributions, pension account and payments, medical account and
-transactions, unemployment claims, work injury and work death, maternity, 低保/优抚,
+participation, contributions, pension account and payments, the medical account
+(``medical.py``), unemployment claims, work injury and work death, maternity, 低保/优抚,
 qualifications and employment history. Amounts are integer fen.
 
 Contribution records are one row per insurance and year for the last five years of a
@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from counter_app.demo.bulk import date_text, ts_text
+from counter_app.demo.bulk import date_text
 from counter_app.demo.context import Context
+from counter_app.demo.medical import write_medical_account
 from counter_app.demo.people import Person
 
 PARTICIPATION_COLUMNS = (
@@ -144,15 +145,6 @@ RATES = {
     "work_injury": (6, 0),
     "maternity": (5, 0),
 }
-HOSPITALS = (
-    "重庆医科大学附属第一医院",
-    "重庆市人民医院",
-    "陆军军医大学西南医院",
-    "重庆市中医院",
-    "桐君阁大药房",
-    "和平药房",
-    "社区卫生服务中心",
-)
 QUALIFICATIONS = (
     "电工",
     "焊工",
@@ -211,10 +203,19 @@ def write_history(ctx: Context, p: Person) -> None:
     active = p.status == "employed" or (p.status == "unemployed" and p.scheme == "resident")
     since = dt.date(start_year, rng.randint(1, 12), 1)
     base = rng.randint(4_000, 20_000) * 100
+    retired_on = retirement_date(p, end_year) if p.status == "retired" else None
+    # A retiree's contributions end at retirement: 养老保险 too (the pension is paid from the
+    # pension account, pension_payments); 医疗保险 stays in force (the account is credited).
+    ended = dt.date(end_year, 12, 31)
+    last_months = 12
+    if retired_on is not None:
+        ended = max(retired_on - dt.timedelta(days=1), since)
+        if retired_on.year == end_year:
+            last_months = retired_on.month - 1
     for insurance in insurances:
         status = (
             "active"
-            if active or (p.status == "retired" and insurance in ("pension", "medical"))
+            if active or (p.status == "retired" and insurance == "medical")
             else "terminated"
         )
         continuous = total_months if active else 0
@@ -227,7 +228,7 @@ def write_history(ctx: Context, p: Person) -> None:
                 p.scheme,
                 status,
                 date_text(since),
-                None if status == "active" else date_text(dt.date(end_year, 12, 31)),
+                None if status == "active" else date_text(ended),
                 employer,
                 total_months,
                 continuous,
@@ -235,9 +236,9 @@ def write_history(ctx: Context, p: Person) -> None:
         )
         if p.birth.year + 18 <= ctx.as_of.year:
             first = max(start_year, end_year - LAST_YEARS + 1)
-            _contributions(ctx, p, insurance, employer, base, first, end_year)
+            _contributions(ctx, p, insurance, employer, base, first, end_year, last_months)
     _pension(ctx, p, total_months, base, end_year)
-    _medical(ctx, p, base)
+    write_medical_account(ctx, p, base)
     if p.scheme == "employee" and employer is not None:
         _employment(ctx, p, employer, start_year, end_year)
         if p.status == "unemployed" and rng.random() < 0.35:
@@ -265,11 +266,24 @@ def _paid_on(year: int, months: int) -> str:
     return dt.date(year, months, 15).isoformat()
 
 
+def retirement_date(p: Person, end_year: int) -> dt.date:
+    """The first day of the month ``p`` reached retirement age in (``end_year``)."""
+    return dt.date(max(end_year, 1995), p.birth.month, 1)
+
+
 def _contributions(
-    ctx: Context, p: Person, insurance: str, employer: int | None, base: int, first: int, last: int
+    ctx: Context,
+    p: Person,
+    insurance: str,
+    employer: int | None,
+    base: int,
+    first: int,
+    last: int,
+    last_months: int = 12,
 ) -> None:
-    """One record per year ``first``..``last`` (this year: the months so far). Hot loop:
-    rows go straight into the writer's buffer with a local id counter."""
+    """One record per year ``first``..``last`` (this year: the months so far; ``last``:
+    at most ``last_months``, a retiree's months before retirement). Hot loop: rows go
+    straight into the writer's buffer with a local id counter."""
     rng = ctx.rng
     append = ctx.writer.buffer("contribution_records").append
     next_id = ctx.ids.get("contribution_records", 0)
@@ -278,6 +292,8 @@ def _contributions(
     er, pr = RATES[insurance]
     for year in range(first, last + 1):
         months = this_month - 1 if year == this_year else 12
+        if year == last:
+            months = min(months, last_months)
         if months <= 0:
             continue
         if employee:
@@ -317,7 +333,7 @@ def _pension(ctx: Context, p: Person, months: int, base: int, end_year: int) -> 
         balance = rng.randint(10, 200) * 10_000
     retired_on = benefit = None
     if p.status == "retired":
-        retired_on = dt.date(max(end_year, 1995), p.birth.month, 1)
+        retired_on = retirement_date(p, end_year)
         benefit = (
             rng.randint(1_800, 6_500) if p.scheme == "employee" else rng.randint(150, 400)
         ) * 100
@@ -349,36 +365,6 @@ def _pension(ctx: Context, p: Person, months: int, base: int, end_year: int) -> 
                     date_text(dt.date(year, month, 10)),
                 ),
             )
-
-
-def _medical(ctx: Context, p: Person, base: int) -> None:
-    rng = ctx.rng
-    balance = 0
-    if p.scheme == "employee" and p.status != "deceased":
-        credit = base * 20 // 1000 if p.status == "employed" else rng.randint(80, 200) * 100
-        for k in range(6, 0, -1):
-            at = ctx.ago(k * 30 + rng.uniform(0, 20))
-            if k % 2 == 0:
-                kind, amount = "credit", credit
-            else:
-                kind = rng.choice(("outpatient", "pharmacy", "pharmacy", "inpatient"))
-                amount = -min(balance, rng.randint(10, 600) * 100)
-            balance += amount
-            ctx.writer.add(
-                "medical_transactions",
-                (
-                    ctx.next_id("medical_transactions"),
-                    p.id,
-                    ts_text(at),
-                    kind,
-                    amount,
-                    balance,
-                    None if kind == "credit" else rng.choice(HOSPITALS),
-                ),
-            )
-    ctx.writer.add(
-        "medical_accounts", (ctx.next_id("medical_accounts"), p.id, balance, ts_text(ctx.now))
-    )
 
 
 def _employment(ctx: Context, p: Person, employer: int, start: int, end: int) -> None:
