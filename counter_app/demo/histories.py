@@ -292,20 +292,25 @@ def _contributions(
     er, pr = RATES[insurance]
     for year in range(first, last + 1):
         months = this_month - 1 if year == this_year else 12
-        if year == last:
-            months = min(months, last_months)
         if months <= 0:
             continue
+        if employee:
+            personal_fen = 0
+        else:
+            personal_fen = (
+                rng.choice((200, 500, 1000, 2000)) if insurance == "pension" else 380
+            ) * 100
+        arrears = year == this_year and rng.random() < 0.03
+        if year == last:  # cut after the draws: the shared stream stays as it was
+            months = min(months, last_months)
+            if months <= 0:
+                continue
         if employee:
             employer_fen = base * er * months // 1000
             personal_fen = base * pr * months // 1000
             row_base = base
         else:
             employer_fen = row_base = 0
-            personal_fen = (
-                rng.choice((200, 500, 1000, 2000)) if insurance == "pension" else 380
-            ) * 100
-        arrears = year == this_year and rng.random() < 0.03
         next_id += 1
         append(
             (
