@@ -137,7 +137,9 @@ def build_workstation(
         remote, close = connect_workstation(settings)
         closers.append(close)
         session_factory = no_database
-    parts = compose(settings, session_factory=session_factory)
+    # A city workstation holds no card keys (DEPLOYMENT.md): the server does the keyed card
+    # steps, so nothing is loaded here — nor warned about at every start.
+    parts = compose(settings, session_factory=session_factory, load_keys=remote is None)
     closers.append(parts.close)
     runner = TaskRunner(pool, card_pool)
     closers.append(runner.wait)

@@ -294,6 +294,7 @@ def counter(
 
             assert isinstance(ws.gateway, RemoteServices) and ws.composition.engine is None
             assert ws.ctx.key_provider is None
+            assert ws.composition.key_problem is None  # none needed, none warned about
         ws.demo_cards[:] = load_demo_cards(demo_url)
         qtbot.addWidget(ws.pin_entry.panel)
         c = Counter(ws, qtbot, tmp_path, db_url=demo_url)
