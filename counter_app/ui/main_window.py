@@ -426,6 +426,11 @@ class MainWindow(QMainWindow):
 
     def _card_state_known(self, state: Any) -> None:
         self.card_state = None if state is None else str(getattr(state, "value", state))
+        # The overview is read again when a workflow closes: a hit of this holder in the
+        # list shows the card's state it found (not the one of the search before it).
+        holder_id = getattr(self.holder.session, "holder_id", None)
+        if holder_id is not None and self.holder.overview is not None:
+            self.hits.card_read(holder_id, self.holder.overview.card)
         self.refresh_actions()
 
     def situation(self) -> Situation:

@@ -7,13 +7,14 @@ the ID check run in the window (on pool threads, through the service interface).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PyQt6.QtCore import QModelIndex, QObject, Qt, pyqtSignal
 from PyQt6.QtWidgets import QAbstractItemView, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from counter_app.presentation.holder_pages import hit_state
-from counter_app.services.queries.holder import HolderHit
+from counter_app.services.queries.holder import CardInfo, HolderHit
 from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.search import SearchBox
 
@@ -39,6 +40,30 @@ class HitTableModel(RecordTableModel):
             if isinstance(hit, HolderHit):
                 return hit_state(hit)
         return super().data(index, role)
+
+    def card_read(self, holder_id: int, card: CardInfo | None) -> None:
+        """The holder's card as the service read it just now (the holder overview, read
+        again after every workflow): the rows of that holder showing that card take its
+        state and expiry, so 卡状态 says what a loss report, lift, replacement or PIN reset
+        left (RULES L2-L4, R1). Only what the overview already carried: no new search, no
+        new audited look-up. Rows of other holders, or of another card, stay as found."""
+        if card is None:
+            return
+        for row, hit in enumerate(self._rows):
+            if (
+                isinstance(hit, HolderHit)
+                and hit.holder_id == holder_id
+                and hit.card_number == card.card_number
+            ):
+                self._rows[row] = replace(
+                    hit,
+                    card_state=card.state,
+                    card_expiry_date=card.expiry_date,
+                    card_expired=card.expired,
+                )
+                column = self.columns.index("card_state")
+                cell = self.index(row, column)
+                self.dataChanged.emit(cell, cell)
 
 
 class SearchPane(QWidget):
