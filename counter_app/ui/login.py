@@ -64,6 +64,10 @@ def account_rows(accounts: Sequence[Any]) -> list[tuple[str, str, str, str, str]
     return rows
 
 
+#: What ``DatabaseUnavailable`` and ``ServerUnreachable`` promise of the fields typed.
+KEPT_TEXT = "已填写的内容仍保留"
+
+
 class LoginForm(QWidget):
     """Staff number + password + 登录; used by the login dialog and the lock screen."""
 
@@ -121,8 +125,11 @@ class LoginForm(QWidget):
         self.submit.setText(text)
 
     def refused(self, message: str) -> None:
+        """``message`` under the form; the password is emptied (it never waits in a field),
+        so a lost database's or server's 已填写的内容仍保留 — true of a workflow's fields —
+        says instead that the password must be typed again."""
         self.set_busy(False)
-        self.error.setText(message)
+        self.error.setText(message.replace(KEPT_TEXT, self.tr("工号仍保留，请重新输入密码")))
         self.password.clear()
         self.password.setFocus()
 
