@@ -305,7 +305,8 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
         dock.setWidget(panel)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         window.demo_panel = panel
-    window.lapsing_badge = install_lapsing_badge(window)
+    # The days asked for, not the service's default: the list's heading says N 天内 (RULES L2).
+    window.lapsing_badge = install_lapsing_badge(window, ws.settings.lapsing_warning_days)
     window.rating = install_rating(window, ws.pin_entry, ws.settings.rating_timeout_seconds)
     window.followup_badge = install_followup_badge(window)
     window.queue_ticket = install_queue_ticket(window)

@@ -149,7 +149,7 @@ class LapsingDialog(QDialog):
 
     def _heading(self, rows: list[Any], total: int | None) -> str:
         days = self.days
-        within = self.tr("%1 天内").replace("%1", str(days)) if days is not None else ""
+        within = self.tr("在 %1 天内").replace("%1", str(days)) if days is not None else ""
         text = self.tr("以下 12333 电话挂失将%1到期失效，请联系持卡人办理书面挂失：")
         empty = self.tr("没有即将失效的电话挂失。")
         heading = text.replace("%1", within) if rows else empty
