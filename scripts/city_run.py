@@ -6,8 +6,11 @@
    office — the 渝中区医疗保险分中心 unless ``--office`` says another — and its settings
    file: no database URL, no card key in it);
 3. ``counter-server run`` as a separate process, with the test card keys (demo mode);
-4. ``counter-app --settings <workstation file>`` (skipped with ``--no-gui``: then it waits
-   until Ctrl-C, printing how to reach the server).
+4. ``counter-app --demo --demo-cards <file> --settings <workstation file>`` (skipped with
+   ``--no-gui``: then it waits until Ctrl-C, printing how to reach the server). The demo
+   cards file (``counter_app.demo.cards_file``: the fixed demo holders' card and ID card
+   profiles, read here from the demo database) gives the workstation its 演示卡 and 演示身份证
+   panels; the workstation still has no database and no card key.
 
 Demo logins as in the README, of the workstation's office: the server refuses a clerk of
 another office (e.g. YB500103-01 / Yibao#2024 at the default; ``--office 500000-KZX`` for
@@ -60,6 +63,22 @@ def _wait_healthy(url: str, pki: Pki, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("counter-server 未能在 60 秒内就绪")
 
 
+def _write_demo_cards(owner_url: str, path: Path) -> None:
+    """The demo cards of the workstation (it cannot read them: it has no database)."""
+    import datetime as dt
+
+    from counter_app.db import create_engine_for
+    from counter_app.demo.cards_file import write_demo_cards_file
+    from counter_app.services.idcheck import shanghai_today
+
+    engine = create_engine_for(owner_url)
+    try:
+        count = write_demo_cards_file(engine, path, shanghai_today(dt.datetime.now(dt.UTC)))
+    finally:
+        engine.dispose()
+    print(f"演示卡: {count} 张（{path}）")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description="本机城市部署试用：PostgreSQL + counter-server + 工作站"
@@ -84,6 +103,8 @@ def main() -> int:
         owner_url = pg.create_database()
         print("正在建库并生成演示数据…")
         ensure_demo_database(owner_url, holders=args.holders)
+        demo_cards = root / "demo-cards.json"
+        _write_demo_cards(owner_url, demo_cards)
         import psycopg
         from sqlalchemy import make_url
 
@@ -131,9 +152,8 @@ def main() -> int:
             return 0
         env = {**os.environ, "COUNTER_SETTINGS": str(ws_settings)}
         env.pop("COUNTER_DB_URL", None)
-        return subprocess.call(
-            [str(bin_dir / "counter-app"), "--settings", str(ws_settings)], env=env
-        )
+        app = [str(bin_dir / "counter-app"), "--demo", "--demo-cards", str(demo_cards)]
+        return subprocess.call([*app, "--settings", str(ws_settings)], env=env)
     finally:
         if server is not None and server.poll() is None:
             server.terminate()

@@ -221,10 +221,20 @@ def _reader_event(bridge: ReaderBridge, event: Any) -> None:
         bridge.notify_reader(False, "读卡服务不可用" if kind == "service_lost" else "")
 
 
-def prepare_database(ws: Workstation) -> None:
+def prepare_database(ws: Workstation, demo_cards_file: Path | None = None) -> None:
     """Demo: create and fill the demo database on first use, and load the demo cards
-    (runs on a pool thread)."""
+    (runs on a pool thread). A demo workstation against counter-server has no database (nor
+    is one made here): its demo cards and ID cards come from ``demo_cards_file``
+    (``counter_app.demo.cards_file``, written by ``scripts/city``), or it has none."""
     if not ws.demo:
+        return
+    if ws.settings.backend == "remote":
+        if demo_cards_file is not None:
+            from counter_app.demo.cards_file import read_demo_cards_file
+
+            found = read_demo_cards_file(demo_cards_file)
+            ws.demo_cards[:] = found.cards
+            ws.id_station.use_demo_cards(lambda: found.idcards)
         return
     from counter_app.demo import ensure_demo_database
 
@@ -322,7 +332,7 @@ def make_login(ws: Workstation) -> LoginDialog:
     return LoginDialog(ws.gateway, ws.runner, ws.settings.workstation_id, ws.demo_accounts)
 
 
-def run(demo: bool, settings_path: str | None) -> int:
+def run(demo: bool, settings_path: str | None, demo_cards_file: Path | None = None) -> int:
     """``counter-app [--demo]``: log in, then the main window, until the window closes."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -373,7 +383,10 @@ def run(demo: bool, settings_path: str | None) -> int:
         QTimer.singleShot(
             0,
             lambda: ws.runner.run(
-                lambda: prepare_database(ws), ready, failed, name="prepare_demo_database"
+                lambda: prepare_database(ws, demo_cards_file),
+                ready,
+                failed,
+                name="prepare_demo_database",
             ),
         )
     login.show()
