@@ -184,6 +184,8 @@ def build_workstation(
         from counter_app.demo.accounts import DEMO_ACCOUNTS
 
         accounts = DEMO_ACCOUNTS
+        if remote is not None:  # counter-server logs in only its certificate's office (S3)
+            accounts = tuple(a for a in DEMO_ACCOUNTS if a.office_code == settings.office_code)
     return Workstation(
         settings,
         parts,

@@ -295,6 +295,9 @@ def counter(
             assert isinstance(ws.gateway, RemoteServices) and ws.composition.engine is None
             assert ws.ctx.key_provider is None
             assert ws.composition.key_problem is None  # none needed, none warned about
+            # the login's demo accounts: only those the server logs in here (its office)
+            assert ws.demo_accounts
+            assert {a.office_code for a in ws.demo_accounts} == {settings.office_code}
         ws.demo_cards[:] = load_demo_cards(demo_url)
         qtbot.addWidget(ws.pin_entry.panel)
         c = Counter(ws, qtbot, tmp_path, db_url=demo_url)
