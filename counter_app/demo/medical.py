@@ -77,7 +77,8 @@ def write_medical_account(ctx: Context, p: Person, base: int) -> None:
                 place = _place(own, kind, own.choice(HOSPITALS))
                 fen = own.randint(*_SIZES[kind])
                 events.append((_between(own, credited, end), kind, fen, place))
-        for when, what, fen, where in sorted(events, key=lambda e: e[0]):
+        opening = [(_opening_hours(e[0], ctx.now), e[1], e[2], e[3]) for e in events]
+        for when, what, fen, where in sorted(opening, key=lambda e: e[0]):
             # A payment beyond the balance takes what is left (the holder pays the rest).
             amount = fen if what == "credit" else -min(balance, fen)
             if amount == 0:
@@ -106,6 +107,16 @@ def _month_start(ctx: Context, back: int) -> dt.datetime:
     months = ctx.as_of.year * 12 + ctx.as_of.month - 1 - back
     day = dt.datetime(months // 12, months % 12 + 1, 1, 8, 30, tzinfo=SHANGHAI)
     return day.astimezone(dt.UTC)
+
+
+def _opening_hours(when: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """``when`` moved into 08:00–20:00 of its day in Chongqing (a trial read a 门诊 at
+    04:38): the time of day is halved and starts at 08:00, so the order of the day's
+    movements is kept and no extra draw changes the demo. Never after ``now``."""
+    local = when.astimezone(SHANGHAI)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    moved = midnight + dt.timedelta(hours=8) + (local - midnight) / 2
+    return min(moved.astimezone(dt.UTC), now - dt.timedelta(minutes=1))
 
 
 def _between(own: random.Random, after: dt.datetime, before: dt.datetime) -> dt.datetime:

@@ -110,3 +110,18 @@ def test_Q4_demo_medical_accounts_are_not_routinely_emptied(sqlite_ctx: ServiceC
         ]
     assert len(balances) >= 10
     assert sum(1 for b in balances if b == 0) <= len(balances) // 10
+
+
+def test_demo_medical_movements_happen_in_opening_hours(sqlite_ctx: ServiceContext) -> None:
+    """A trial read a 门诊 at 04:38 and a 划入 at 01:54: every demo movement of a medical
+    account is between 08:00 and 20:00 in Chongqing, and none after the demo's day."""
+    with sqlite_ctx.uow() as uow:
+        times = [at for (at,) in uow.session.execute(text("SELECT at FROM medical_transactions"))]
+    assert len(times) > 100
+    for at in times:
+        moment = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        local = moment.astimezone(SHANGHAI)
+        assert 8 <= local.hour < 20, local
+        assert local.date() <= AS_OF
