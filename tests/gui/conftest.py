@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 
+from counter_app.ui.rating import install_rating
 from counter_app.ui.tasks import TaskRunner
-from tests.gui.fakes import FakeServices, Reader, inline_runner, make_actor
+from tests.gui.fakes import DOC, FakeServices, Reader, inline_runner, make_actor
 
 
 @pytest.fixture
@@ -51,3 +52,20 @@ def _open_workflow(window: Any, action: Any) -> None:
     from counter_app.ui.workflows import open_workflow
 
     open_workflow(window, action)
+
+
+def serve_and_end(window: Any) -> str:
+    """An ID-checked session, then 结束服务 (F12): the case closes, the holder is asked to
+    rate; the case number."""
+    session = window.gateway.open_id_session(window.actor, 7, DOC, "查询")
+    window._id_session_opened(session)
+    window.end_session()
+    return f"500103-YB-20250310-{session.session_id:04d}"
+
+
+@pytest.fixture
+def rating(window: Any) -> Any:
+    """The holder's rating (RULES E2) installed on ``window``, its panel withdrawn after."""
+    controller = install_rating(window, window.pins, 60)
+    yield controller
+    controller.device.withdraw()

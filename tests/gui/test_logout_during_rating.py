@@ -11,25 +11,9 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QApplication, QMessageBox
 
 from counter_app.services.ratings import RatingLevel, RatingStatus
-from counter_app.ui.rating import install_rating
-from tests.gui.fakes import DOC
+from tests.gui.conftest import serve_and_end
 
 pytestmark = pytest.mark.gui
-
-
-def _serve_and_end(window: Any) -> str:
-    """An ID-checked session, then 结束服务 (F12): the case closes, the holder is asked."""
-    session = window.gateway.open_id_session(window.actor, 7, DOC, "查询")
-    window._id_session_opened(session)
-    window.end_session()
-    return f"500103-YB-20250310-{session.session_id:04d}"
-
-
-@pytest.fixture
-def rating(window: Any) -> Any:
-    controller = install_rating(window, window.pins, 60)
-    yield controller
-    controller.device.withdraw()
 
 
 def _button(box: QMessageBox, words: str) -> Any:
@@ -40,7 +24,7 @@ def _button(box: QMessageBox, words: str) -> Any:
 def test_E2_logout_while_rating_may_end_the_rating_unrated_and_log_out(
     window: Any, rating: Any, gateway: Any, qtbot: Any
 ) -> None:
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     assert rating.case_no == case_no
     order: list[str] = []
     real_no_answer = gateway.record_no_answer
@@ -69,7 +53,7 @@ def test_E2_logout_while_rating_may_end_the_rating_unrated_and_log_out(
 def test_E2_logout_while_rating_waits_by_default(
     window: Any, rating: Any, gateway: Any, qtbot: Any
 ) -> None:
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     window.action_panel.logout_button.click()
     box = window.logout_box
     wait = _button(box, "继续等待")
@@ -89,7 +73,7 @@ def test_E2_the_holder_can_still_rate_while_the_clerk_reads_the_logout_box(
     panel (the one-screen dock is part of the main window) — the holder's taps on 满意
     were lost until the clerk closed it. The holder rates with the box up; the box, whose
     请稍候 no longer applies, goes, and 退出登录 then logs out at once."""
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     window.action_panel.logout_button.click()
     box = window.logout_box
     assert box.isVisible()

@@ -16,30 +16,16 @@ from counter_app.services.permissions import Role
 from counter_app.services.ratings import RatingStatus
 from counter_app.ui.followups import install_followup_badge
 from counter_app.ui.rating import install_rating
+from tests.gui.conftest import serve_and_end
 from tests.gui.fakes import DOC, make_actor
 
 pytestmark = pytest.mark.gui
 
 
-def _serve_and_end(window: Any) -> str:
-    """An ID-checked session, then 结束服务 (F12): the case closes."""
-    session = window.gateway.open_id_session(window.actor, 7, DOC, "查询")
-    window._id_session_opened(session)
-    window.end_session()
-    return f"500103-YB-20250310-{session.session_id:04d}"
-
-
-@pytest.fixture
-def rating(window: Any) -> Any:
-    controller = install_rating(window, window.pins, 60)
-    yield controller
-    controller.device.withdraw()
-
-
 def test_E2_holder_rates_on_the_holder_screen_and_the_clerk_sees_only_the_status(
     window: Any, rating: Any, gateway: Any, qtbot: Any
 ) -> None:
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     panel = rating.device.panel
     assert window.pins.panel.currentWidget() is panel and panel.isVisible()
     assert case_no in panel.case_label.text() and "YB500103-01" in panel.case_label.text()
@@ -71,7 +57,7 @@ def test_E2_holder_rates_on_the_holder_screen_and_the_clerk_sees_only_the_status
 def test_E2_every_text_of_the_rating_panel_fits(window: Any, rating: Any, qtbot: Any) -> None:
     """Nothing clipped on the holder-facing panel: each button at least as wide as its text,
     the case number and staff number each on a line that fits."""
-    _serve_and_end(window)
+    serve_and_end(window)
     panel = rating.device.panel
     qtbot.mouseClick(panel.level_buttons[RatingLevel.DISSATISFIED], Qt.MouseButton.LeftButton)
     QApplication.processEvents()
@@ -98,7 +84,7 @@ def test_E2_locking_or_logging_out_keeps_the_holders_rating(
 ) -> None:
     """Lock (Ctrl+L) or 退出登录 while the holder rates: the rating stays up and is recorded,
     not dropped as 未评价."""
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     panel = rating.device.panel
     window.lock()
     assert window.locked and window.pins.panel.currentWidget() is panel
@@ -114,7 +100,7 @@ def test_E2_locking_or_logging_out_keeps_the_holders_rating(
 def test_E2_clerk_keys_do_not_reach_the_rating(
     window: Any, rating: Any, gateway: Any, qtbot: Any
 ) -> None:
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     panel = rating.device.panel
     button = panel.level_buttons[RatingLevel.VERY_SATISFIED]
     assert all(b.focusPolicy() == Qt.FocusPolicy.NoFocus for b in panel.level_buttons.values())
@@ -131,7 +117,7 @@ def test_E2_clerk_keys_do_not_reach_the_rating(
 
 def test_E2_no_answer_in_time_is_unrated(window: Any, gateway: Any, qtbot: Any) -> None:
     controller = install_rating(window, window.pins, 1)
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     assert controller.timer.isActive() and controller.timer.interval() == 1000
     controller.timer.timeout.emit()  # the timeout (no wall-clock wait in a test)
     assert gateway.ratings[case_no] is None
@@ -260,7 +246,7 @@ def test_E2_the_next_holder_cannot_rate_the_last_case(
 ) -> None:
     """A clerk's trial: the rating of 张伟's case stayed up while 黄敏 was served, and her
     tap was recorded on his case. Serving the next holder ends it 未评价 first."""
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     assert rating.case_no == case_no and rating.device.asking
     window.search_pane.box.edit.setText(DOC.number)
     window.search_pane.box.button.click()
@@ -278,7 +264,7 @@ def test_E2_the_next_holder_cannot_rate_the_last_case(
 def test_E2_a_card_session_of_the_next_holder_ends_the_last_rating(
     window: Any, rating: Any, gateway: Any
 ) -> None:
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     session = window.gateway.open_id_session(window.actor, 7, DOC, "查询")
     window._card_session_opened(session)  # the next holder's card and PIN
     assert rating.case_no is None and gateway.ratings[case_no] is None

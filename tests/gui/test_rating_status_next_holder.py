@@ -11,31 +11,16 @@ from PyQt6.QtCore import Qt
 
 from counter_app.models.case import RatingLevel
 from counter_app.services.ratings import RatingStatus
-from counter_app.ui.rating import install_rating
+from tests.gui.conftest import serve_and_end
 from tests.gui.fakes import DOC
 
 pytestmark = pytest.mark.gui
 
 
-def _serve_and_end(window: Any) -> str:
-    """An ID-checked session, then 结束服务 (F12): the case closes, the holder is asked."""
-    session = window.gateway.open_id_session(window.actor, 7, DOC, "查询")
-    window._id_session_opened(session)
-    window.end_session()
-    return f"500103-YB-20250310-{session.session_id:04d}"
-
-
-@pytest.fixture
-def rating(window: Any) -> Any:
-    controller = install_rating(window, window.pins, 60)
-    yield controller
-    controller.device.withdraw()
-
-
 def test_E2_the_last_holders_rated_status_goes_when_the_next_holder_is_served(
     window: Any, rating: Any, gateway: Any, qtbot: Any
 ) -> None:
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     qtbot.mouseClick(
         rating.device.panel.level_buttons[RatingLevel.SATISFIED], Qt.MouseButton.LeftButton
     )
@@ -49,7 +34,7 @@ def test_E2_the_last_holders_rated_status_goes_when_the_next_holder_is_served(
 def test_E2_an_unrated_last_case_is_recorded_but_not_shown_beside_the_next_holder(
     window: Any, rating: Any, gateway: Any
 ) -> None:
-    case_no = _serve_and_end(window)
+    case_no = serve_and_end(window)
     assert rating.status_label.text() == "请持卡人评价…"
     session = window.gateway.open_id_session(window.actor, 7, DOC, "查询")
     window._card_session_opened(session)  # the next holder's card and PIN
@@ -64,6 +49,6 @@ def test_E2_an_unrated_last_case_is_recorded_but_not_shown_beside_the_next_holde
 def test_E2_an_unanswered_rating_still_says_unrated_when_nobody_else_is_served(
     window: Any, rating: Any
 ) -> None:
-    _serve_and_end(window)
+    serve_and_end(window)
     rating.timer.timeout.emit()  # no answer in time, no next holder yet
     assert rating.status_label.text() == "未评价"
