@@ -154,21 +154,9 @@ class IssuedForm:
 
 
 _documents = cast(Table, FormDocument.__table__)
-_INSERT_DOCUMENT = Precompiled(
+_INSERT_DOCUMENT = Precompiled(  # every column but the id, which the database assigns
     insert(_documents).returning(_documents.c.id),
-    column_keys=(
-        "serial",
-        "kind",
-        "office_id",
-        "year",
-        "sequence",
-        "holder_id",
-        "card_id",
-        "staff_id",
-        "issued_at",
-        "reprint_count",
-        "last_printed_at",
-    ),
+    column_keys=[c.key for c in _documents.c if not c.primary_key],
 )
 _INSERT_CONTENT = Precompiled(
     insert(cast(Table, FormContent.__table__)), column_keys=("form_document_id", "data")
