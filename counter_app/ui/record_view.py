@@ -64,10 +64,9 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
+    view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     header = view.horizontalHeader()
     assert header is not None
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
     _ColumnsFit(view)
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     for r, row in enumerate(block.rows):
@@ -93,11 +92,16 @@ _UNBREAKABLE = re.compile(
 )
 #: Room a cell needs beside its text (the item's margins and focus frame).
 _CELL_PADDING = 12
+#: A column is never narrower than this many Chinese characters (or its whole text, if
+#: shorter): in a narrow pane 养老保险缴费记录's 缴费单位 wrapped to five lines of two
+#: characters; the table scrolls sideways instead.
+READABLE_CHARACTERS = 8
 
 
 def _capped(natural: list[int], floors: list[int], room: int) -> list[int]:
     """Widths within ``room``: the widest columns give way first, each down to its floor
-    (a level every column wider than it is cut to, found by bisection)."""
+    (a level every column wider than it is cut to, found by bisection). Without room even
+    for the floors, the floors."""
     low, high = 0, max(natural)
     while low < high:
         level = (low + high + 1) // 2
@@ -112,10 +116,12 @@ class _ColumnsFit(QObject):
     """The columns fit the table's width. With room, each is as wide as its contents and
     the last fills the rest. Without (a new clerk's trial: 社会保险 and 全部卡片 cut off on
     the right at the window's first size), the widest columns give way and their cells
-    wrap onto more lines — every text whole, no sideways scrolling; each column keeps its
-    header and its longest unbreakable run (a card number, a time) on one line. Only when
-    even those do not fit does the table scroll sideways, its last column never cut (it
-    read "渝中区医疗保险…")."""
+    wrap onto more lines — every text whole; each column keeps its header and its longest
+    unbreakable run (a card number, a time) on one line, and is at least
+    ``READABLE_CHARACTERS`` Chinese characters wide (or its contents, if narrower). When
+    even those floors do not fit, the columns stay at their floors and the table scrolls
+    sideways rather than wrap a company name to five lines (a trial's narrow pane); its
+    last column is never cut (it read "渝中区医疗保险…")."""
 
     def __init__(self, view: QTableWidget) -> None:
         super().__init__(view)
@@ -140,31 +146,45 @@ class _ColumnsFit(QObject):
             return
         columns = range(view.columnCount())
         view.setWordWrap(False)  # the contents' one-line widths
-        natural = [max(view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in columns]
-        room = viewport.width()
         metrics = view.fontMetrics()
-        floors = [
+        natural = [
             max(
-                [header.sectionSizeHint(c)]
+                [view.sizeHintForColumn(c), header.sectionSizeHint(c)]
                 + [
-                    metrics.horizontalAdvance(run) + _CELL_PADDING
+                    metrics.horizontalAdvance(item.text()) + _CELL_PADDING
                     for r in range(view.rowCount())
                     if (item := view.item(r, c)) is not None
-                    for run in _UNBREAKABLE.findall(item.text())
                 ]
             )
             for c in columns
         ]
-        wrapped = sum(natural) > room and sum(floors) <= room
-        if not wrapped:
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setStretchLastSection(sum(natural) <= room)
-        else:
-            header.setStretchLastSection(False)
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-            for c, width in enumerate(_capped(natural, floors, room)):
-                header.resizeSection(c, width)
+        room = viewport.width()
+        readable = metrics.horizontalAdvance("汉" * READABLE_CHARACTERS) + _CELL_PADDING
+        floors = [
+            min(
+                natural[c],  # a column on one line needs no more
+                max(
+                    [header.sectionSizeHint(c), readable]
+                    + [
+                        metrics.horizontalAdvance(run) + _CELL_PADDING
+                        for r in range(view.rowCount())
+                        if (item := view.item(r, c)) is not None
+                        for run in _UNBREAKABLE.findall(item.text())
+                    ]
+                ),
+            )
+            for c in columns
+        ]
+        wrapped = sum(natural) > room
+        if wrapped:
+            widths = _capped(natural, floors, room)
             view.setWordWrap(True)
+        else:  # the last column fills the rest (Qt's own stretch keeps it 100 px at least)
+            widths = natural[:-1] + [room - sum(natural[:-1])]
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for c, width in enumerate(widths):
+            header.resizeSection(c, width)
         rows = view.verticalHeader()
         if rows is not None:
             if wrapped:
@@ -174,7 +194,7 @@ class _ColumnsFit(QObject):
             else:
                 for r in range(view.rowCount()):
                     rows.resizeSection(r, ROW_HEIGHT)
-        _fix_height(view, scrolls=not wrapped)
+        _fix_height(view, scrolls=sum(floors) > room)
 
 
 def _fix_height(view: QTableWidget, scrolls: bool = True) -> None:

@@ -1,7 +1,9 @@
 """Record tables fit the record pane's width: a new clerk's trial found 社会保险 and 全部卡片
 cut off on the right at the window's first size (the demo's, 1600-px screen), readable
 only by scrolling sideways. The widest columns now give way and their cells wrap — every
-text whole, every header whole, nothing elided."""
+text whole, every header whole, nothing elided. A column gives way no further than eight
+Chinese characters (a later trial's narrower pane wrapped 缴费单位 to five lines): past
+that the table scrolls sideways."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ pytestmark = pytest.mark.gui
 
 #: The record pane's width in the trial (demo docks on the left, 1600-px screen).
 TRIAL_PANE_WIDTH = 560
+#: A pane wide enough for every column at its floor, too narrow for every cell on one line.
+MIDDLE_PANE_WIDTH = 720
 #: A cell's text margins (focus frame and item margin, both sides) in any style.
 TEXT_MARGINS = 8
 
@@ -93,7 +97,7 @@ def text_whole(table: QTableWidget, row: int, column: int) -> bool:
 
 @pytest.mark.parametrize("page", [_social_insurance, _all_cards], ids=["社会保险", "全部卡片"])
 def test_the_table_fits_the_record_pane_without_scrolling_sideways(qtbot: Any, page: Any) -> None:
-    _pane, tables = _shown(qtbot, page(), TRIAL_PANE_WIDTH)
+    _pane, tables = _shown(qtbot, page(), MIDDLE_PANE_WIDTH)
     for table in tables:
         header = table.horizontalHeader()
         assert header is not None
@@ -155,3 +159,51 @@ def test_a_wrapped_date_breaks_only_after_its_year(qtbot: Any) -> None:
     assert date is not None and date.text() == "2010年12月15日"
     assert table.columnWidth(7) - TEXT_MARGINS >= metrics.horizontalAdvance("12月15日")
     assert text_whole(table, 0, 7)
+
+
+def _readable(table: QTableWidget, column: int) -> int:
+    """The narrowest a column may be: eight Chinese characters, or its one-line text."""
+    eight = QFontMetrics(table.font()).horizontalAdvance("汉" * 8)
+    return min(eight, table.sizeHintForColumn(column) - TEXT_MARGINS)
+
+
+@pytest.mark.parametrize("width", [TRIAL_PANE_WIDTH, 420])
+def test_a_narrow_pane_scrolls_sideways_rather_than_wrap_to_many_lines(
+    qtbot: Any, width: int
+) -> None:
+    """养老保险缴费记录 in a narrow pane (demo docks on the left) wrapped its 缴费单位
+    "重庆渝江建筑工程有限责任公司" to five lines of two or three characters. Each column
+    keeps room for eight Chinese characters (or its whole text), the table scrolls
+    sideways, and the company name takes two lines."""
+    _pane, tables = _shown(qtbot, _pension_contributions(), width)
+    table = next(t for t in tables if t.columnCount() == 8)
+    assert table.item(0, 1).text() == EMPLOYER  # type: ignore[union-attr]
+    table.setWordWrap(False)
+    readable = [_readable(table, c) for c in range(table.columnCount())]
+    table.setWordWrap(True)
+    for c in range(table.columnCount()):
+        assert table.columnWidth(c) - TEXT_MARGINS >= readable[c], (c, table.columnWidth(c))
+        for r in range(table.rowCount()):
+            assert text_whole(table, r, c), (r, c)
+    line = QFontMetrics(table.font()).lineSpacing()
+    assert all(table.rowHeight(r) < 3 * line for r in range(table.rowCount()))
+    widths = sum(table.columnWidth(c) for c in range(table.columnCount()))
+    assert widths > table.viewport().width()
+    bar = table.horizontalScrollBar()
+    assert bar is not None and bar.isVisible()
+    assert bar.maximum() >= widths - table.viewport().width() - 2
+    # The scroll bar takes no row: every row is in view above it.
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    assert table.viewport().height() >= rows
+
+
+def test_a_wide_pane_shows_the_contributions_on_one_line_each_without_scrolling(
+    qtbot: Any,
+) -> None:
+    _pane, tables = _shown(qtbot, _pension_contributions(), 1400)
+    table = next(t for t in tables if t.columnCount() == 8)
+    bar = table.horizontalScrollBar()
+    assert bar is not None and bar.maximum() == 0 and not bar.isVisible()
+    assert all(table.rowHeight(r) == table.rowHeight(0) for r in range(table.rowCount()))
+    line = QFontMetrics(table.font()).lineSpacing()
+    assert table.rowHeight(0) < 2 * line
