@@ -29,7 +29,7 @@ from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument
 from counter_app.models.holder_session import HolderSessionRow
 from counter_app.models.office import Office
-from counter_app.services import audit, registered_forms, sessions
+from counter_app.services import audit, form_data, registered_forms, sessions
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import SessionRequired
 from counter_app.services.form_result import CarriesForm
@@ -172,7 +172,7 @@ def _existing(db: Session, row: HolderSessionRow) -> tuple[str, fd.AccessSlip] |
         ).scalar_one_or_none()
         if found is None:
             continue
-        form: Any = registered_forms.form_from_json(found)
+        form: Any = form_data.form_from_json(found)
         if isinstance(form, fd.AccessSlip):
             return serial, form
     return None

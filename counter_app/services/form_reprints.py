@@ -24,9 +24,10 @@ from counter_app.models.office import Office
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import FormNotFound, ReprintReasonRequired
+from counter_app.services.form_data import form_from_json
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import refusals_audited, require
-from counter_app.services.registered_forms import STORED_KINDS, form_from_json, render
+from counter_app.services.registered_forms import STORED_KINDS, render
 from counter_app.settings import Settings
 from counter_app.validation.errors import ValidationError
 from counter_app.validation.text_policy import FORM_SERIAL, REPRINT_REASON, clean_text

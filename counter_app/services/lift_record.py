@@ -22,7 +22,7 @@ from counter_app.models.forms import FormDocument
 from counter_app.models.holder import Holder
 from counter_app.models.loss import LossKind, LossReport, LossState
 from counter_app.models.security import IdempotencyKey
-from counter_app.services import approvals, registered_forms, reviewers
+from counter_app.services import approvals, form_data, registered_forms, reviewers
 from counter_app.services.concurrency import (
     begin_writer,
     lock_card,
@@ -151,7 +151,7 @@ def write_lift(
     def build(header: fd.FormHeader, id_document: fd.IdDocument) -> fd.LiftForm:
         return fd.LiftForm(
             header=header,
-            holder=registered_forms.form_holder(holder),
+            holder=form_data.form_holder(holder),
             card_number=card.card_number,
             loss_report=reported,
             id_document=id_document,

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from counter_app.models.holder import Holder
-from counter_app.services import registered_forms, reviewers
+from counter_app.services import form_data, registered_forms, reviewers
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import CardNotFound
 from counter_app.services.idcheck import IdDocumentLike
@@ -42,7 +42,7 @@ def receipt_issuer(
         if holder is None:
             raise CardNotFound()
         # The receipt names the holder; contact details are not on it.
-        on_receipt = dataclasses.replace(registered_forms.form_holder(holder), phone="", address="")
+        on_receipt = dataclasses.replace(form_data.form_holder(holder), phone="", address="")
         reviewer = (
             None
             if event_id is None

@@ -21,7 +21,7 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
 from counter_app.models.loss import LossState, ReplacementApplication
 from counter_app.models.security import IdempotencyKey
-from counter_app.services import registered_forms
+from counter_app.services import form_data, registered_forms
 from counter_app.services.concurrency import submitted_row
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
@@ -162,7 +162,7 @@ def _apply(
     def build(header: fd.FormHeader, id_document: fd.IdDocument) -> fd.ReplacementForm:
         return fd.ReplacementForm(
             header=header,
-            holder=registered_forms.form_holder(holder),
+            holder=form_data.form_holder(holder),
             old_card_number=card.card_number,
             reason="遗失",
             id_document=id_document,

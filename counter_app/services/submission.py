@@ -32,7 +32,7 @@ from counter_app.models.base import Base
 from counter_app.models.card import IN_USE_STATES, Card
 from counter_app.models.holder import Holder
 from counter_app.models.security import IdempotencyKey
-from counter_app.services import audit, registered_forms
+from counter_app.services import audit, form_data, registered_forms
 from counter_app.services.concurrency import (
     SubmissionRef,
     begin_writer,
@@ -151,7 +151,7 @@ def lock_holder_card(
     return LockedCard(now, holder, card)
 
 
-class HolderRow(registered_forms.HolderFields, Protocol):
+class HolderRow(form_data.HolderFields, Protocol):
     """The holder as :func:`lock_holder_rows` reads it."""
 
     @property
@@ -256,7 +256,7 @@ def issue_counter_form(
     ``actor``'s office with its gap-free serial (``registered_forms.issue_office_form``:
     the office's header is read with the serial). ``build`` gets the form's header and the
     holder's ID ``document`` as forms print it (kind, number, how it was checked)."""
-    printed = registered_forms.form_document(
+    printed = form_data.form_document(
         str(document.kind), normalise_id_number(document.number), id_check_text(document)
     )
     row, form = registered_forms.issue_office_form(
@@ -268,7 +268,7 @@ def issue_counter_form(
         card_id=card_id,
         at=now,
         build=lambda header: build(header, printed),
-        handler=registered_forms.form_staff(actor),
+        handler=form_data.form_staff(actor),
     )
     assert isinstance(form, form_type)
     return row, form

@@ -31,7 +31,7 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
 from counter_app.models.loss import LossChannel, LossKind, LossReport, LossState
 from counter_app.models.security import IdempotencyKey
-from counter_app.services import registered_forms
+from counter_app.services import form_data, registered_forms
 from counter_app.services.concurrency import (
     SubmissionRef,
     cas_card_state,
@@ -204,7 +204,7 @@ def _register_written(
     def build(header: fd.FormHeader, printed: fd.IdDocument) -> fd.LossForm:
         return fd.LossForm(
             header=header,
-            holder=registered_forms.form_holder(holder, checked.phone),
+            holder=form_data.form_holder(holder, checked.phone),
             card_number=card.card_number,
             lost_on=details.loss_date,
             lost_place=checked.place,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from counter_app.models import FormDocument
 from counter_app.models.office import Office
-from counter_app.services import registered_forms, written_reports
+from counter_app.services import form_data, registered_forms, written_reports
 from counter_app.validation.text_policy import TextRefused
 from forms import data as fd
 
@@ -53,7 +53,7 @@ def _issue(world: World, session: Session, form: fd.LossForm, place: str) -> str
         card_id=world.holders["h005"].card_id,
         at=AT,
         build=lambda header: dataclasses.replace(form, header=header, lost_place=place),
-        handler=registered_forms.form_staff(actor),
+        handler=form_data.form_staff(actor),
     )
     return issued.serial
 
@@ -94,11 +94,11 @@ def test_L3_form_data_that_must_never_be_stored_is_refused_and_gives_its_serial_
 
 
 def test_form_data_keeps_enums_tagged_and_plain_values_as_they_are() -> None:
-    assert registered_forms.form_to_json(fd.PinAction.RESET) == {
+    assert form_data.form_to_json(fd.PinAction.RESET) == {
         "$enum": "PinAction",
         "value": "reset",
     }
-    assert registered_forms.form_from_json(registered_forms.form_to_json(fd.PinAction.UNBLOCK)) is (
+    assert form_data.form_from_json(form_data.form_to_json(fd.PinAction.UNBLOCK)) is (
         fd.PinAction.UNBLOCK
     )
-    assert registered_forms.form_to_json(("a", 1, True, None, 2.5)) == ["a", 1, True, None, 2.5]
+    assert form_data.form_to_json(("a", 1, True, None, 2.5)) == ["a", 1, True, None, 2.5]
