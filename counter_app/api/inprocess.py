@@ -27,6 +27,7 @@ from counter_app.services import (
     lifting,
     phone_reports,
     pin_change,
+    pin_refusals,
     pin_reset,
     ratings,
     records,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from counter_app.services.followups import FollowUpCount, FollowUpItem
     from counter_app.services.idcheck import IdDocument, IdDocumentLike
     from counter_app.services.lifting import LiftChecklist, LiftResult
+    from counter_app.services.new_pin_refusal import NewPinRefusal
     from counter_app.services.phone_reports import LapsingReport
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
@@ -159,6 +161,11 @@ class InProcessServices(CounterServices):
         return pin_change.change_pin(
             self.ctx, actor, session, client, old, new1, new2, document, pinpad=pinpad
         )
+
+    def record_new_pin_refused(
+        self, actor: Actor, session: HolderSession, purpose: Action, refusal: NewPinRefusal
+    ) -> None:
+        pin_refusals.record_new_pin_refused(self.ctx, actor, session, purpose, refusal)
 
     def pin_reset_digest(self, actor: Actor, session: HolderSession, submission: str = "") -> str:
         return pin_reset.pin_reset_digest(actor, session, submission)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from counter_app.services.followups import FollowUpCount, FollowUpItem
     from counter_app.services.idcheck import IdDocument, IdDocumentLike
     from counter_app.services.lifting import LiftChecklist, LiftResult
+    from counter_app.services.new_pin_refusal import NewPinRefusal
     from counter_app.services.phone_reports import LapsingReport
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
@@ -153,6 +154,12 @@ class CounterServices(ABC):
         *,
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult: ...
+
+    @abstractmethod
+    def record_new_pin_refused(
+        self, actor: Actor, session: HolderSession, purpose: Action, refusal: NewPinRefusal
+    ) -> None:
+        """Audit the holder keypad's refusal of a new PIN (RULES P7, S3): which rule, no digit."""
 
     @abstractmethod
     def pin_reset_digest(

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from counter_app.services.followups import FollowUpCount, FollowUpItem
     from counter_app.services.idcheck import IdDocument, IdDocumentLike
     from counter_app.services.lifting import LiftChecklist, LiftResult
+    from counter_app.services.new_pin_refusal import NewPinRefusal
     from counter_app.services.phone_reports import LapsingReport
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
@@ -180,6 +181,11 @@ class RemoteServices(CounterServices):
         return card_ops.change_pin(
             self._card_call, session, client, old, new1, new2, document, pinpad
         )
+
+    def record_new_pin_refused(
+        self, actor: Actor, session: HolderSession, purpose: Action, refusal: NewPinRefusal
+    ) -> None:
+        self._call("record_new_pin_refused", None, session, purpose, refusal)
 
     def pin_reset_digest(self, actor: Actor, session: HolderSession, submission: str = "") -> str:
         return str(self._call("pin_reset_digest", None, session, submission))

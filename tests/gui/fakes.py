@@ -39,6 +39,7 @@ from counter_app.services.idcheck import (
 )
 from counter_app.services.lifting import LiftChecklist, LiftResult
 from counter_app.services.loss_records import LossReportView
+from counter_app.services.new_pin_refusal import NewPinRefusal
 from counter_app.services.permissions import Action, OfficeKind, Role
 from counter_app.services.phone_reports import LapsingReport, LapsingReportNotFound
 from counter_app.services.pin_events import PasswordResult
@@ -332,6 +333,12 @@ class FakeServices(CounterServices):
         pinpad: SecurePinPad | None = None,
     ) -> PasswordResult:
         raise NotImplementedError
+
+    def record_new_pin_refused(
+        self, actor: Actor, session: HolderSession, purpose: Action, refusal: NewPinRefusal
+    ) -> None:
+        self._db()
+        self.calls.append(("record_new_pin_refused", (purpose, refusal)))
 
     def pin_reset_digest(self, actor: Actor, session: HolderSession, submission: str = "") -> str:
         return f"reset:{session.session_id}:{submission}"

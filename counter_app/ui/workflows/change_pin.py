@@ -22,7 +22,7 @@ from counter_app.ui.card_session import purpose_text
 from counter_app.ui.keypad import PinRequest
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import DocumentFields, page_with_form
-from counter_app.ui.workflows.steps import new_pin_problem
+from counter_app.ui.workflows.steps import audit_new_pin_refusal, new_pin_refusal, refusal_text
 from reader.errors import WrongPin
 from reader.pinbuffer import PinBuffer
 
@@ -156,8 +156,10 @@ class ChangePinDialog(WorkflowDialog):
                 self.error(self.tr("持卡人取消了密码输入，密码未修改。"))
             return
         self.pins.append(pin)
-        problem = new_pin_problem(self.pins, step, 1)
-        if problem:  # RULES P7 / two equal entries: only the new PIN is typed again
+        refusal = new_pin_refusal(self.pins, step, 1)
+        if refusal is not None:  # RULES P7 / two equal entries: only the new PIN is typed again
+            audit_new_pin_refusal(self, Action.CHANGE_PIN, refusal)
+            problem = refusal_text(refusal)
             for bad in self.pins[1:]:
                 bad.wipe()
             del self.pins[1:]

@@ -79,8 +79,11 @@ class ResetPinDialog(CardIdDialog):
 
     def _ask(self) -> None:
         self.pins.ask(
-            (self.tr("请输入新密码"), self.tr("请再次输入新密码")), self._submit, new_pin=0
-        )  # RULES P7 checked as soon as the holder typed it
+            (self.tr("请输入新密码"), self.tr("请再次输入新密码")),
+            self._submit,
+            new_pin=0,
+            purpose=Action.RESET_PIN,
+        )  # RULES P7 checked as soon as the holder typed it (each refusal audited)
 
     def _submit(self, buffers: list[PinBuffer]) -> None:
         new1, new2 = buffers

@@ -19,6 +19,7 @@ from typing import Any
 from PyQt6.QtWidgets import QLabel, QWidget
 
 from counter_app.services.idcheck import IdDocument, IdDocumentKind
+from counter_app.services.new_pin_refusal import NewPinRefusal
 from counter_app.services.permissions import Action
 from counter_app.ui.card_session import purpose_text
 from counter_app.ui.holder_view import holder_facts
@@ -124,13 +125,16 @@ class HolderPins:
         tries_left: int | None = None,
         cancelled: Callable[[], None] | None = None,
         new_pin: int | None = None,
+        purpose: Action | None = None,
     ) -> None:
         """``new_pin``: the index of the first of the two new-PIN prompts. RULES P7 is then
         checked as soon as the holder confirms that entry (and the two entries compared
         after the second): the holder is told on the holder screen and types the new PIN
-        again; what was typed before it is kept."""
+        again; what was typed before it is kept. Each such refusal is audited as a refusal
+        of ``purpose`` (:func:`audit_new_pin_refusal`)."""
         self.wipe()
         self.new_pin = new_pin
+        self.purpose = purpose
         self._next(list(prompts), 0, done, tries_left, cancelled)
 
     def _next(
@@ -161,8 +165,11 @@ class HolderPins:
                     cancelled()
                 return
             self.buffers.append(pin)
-            problem = new_pin_problem(self.buffers, step, self.new_pin)
-            if problem and self.new_pin is not None:
+            refusal = new_pin_refusal(self.buffers, step, self.new_pin)
+            if refusal is not None and self.new_pin is not None:
+                problem = refusal_text(refusal)
+                if self.purpose is not None:
+                    audit_new_pin_refusal(self.dialog, self.purpose, refusal)
                 for bad in self.buffers[self.new_pin :]:
                     bad.wipe()  # only the new PIN's entries: the old PIN stays
                 del self.buffers[self.new_pin :]
@@ -181,20 +188,51 @@ class HolderPins:
         self.dialog.window_.pins.ask(request, got)
 
 
-def new_pin_problem(buffers: Sequence[PinBuffer], step: int, new_pin: int | None) -> str:
-    """What is wrong with the new PIN just typed (for the holder screen), or "": after the
-    first new entry (``step == new_pin``) RULES P7 (six digits, not weak); after the second,
-    that both entries are equal. The digits are only compared, never copied."""
+def new_pin_refusal(
+    buffers: Sequence[PinBuffer], step: int, new_pin: int | None
+) -> NewPinRefusal | None:
+    """The rule the new PIN just typed breaks, or None: after the first new entry
+    (``step == new_pin``) RULES P7 (six digits, not weak); after the second, that both
+    entries are equal. The digits are only compared, never copied."""
     if new_pin is None or step not in (new_pin, new_pin + 1):
-        return ""
+        return None
     if step == new_pin:
         first = buffers[new_pin]
         if len(first) != PIN_DIGITS or first.is_weak():
-            return tr("workflow", WEAK_NEW_PIN)
-        return ""
+            return NewPinRefusal.TOO_SIMPLE
+        return None
     if not buffers[new_pin].matches(buffers[new_pin + 1]):
+        return NewPinRefusal.ENTRIES_DIFFER
+    return None
+
+
+def refusal_text(refusal: NewPinRefusal) -> str:
+    """What the holder screen and the clerk are told of ``refusal``."""
+    if refusal is NewPinRefusal.ENTRIES_DIFFER:
         return tr("workflow", NEW_PINS_DIFFER)
-    return ""
+    return tr("workflow", WEAK_NEW_PIN)
+
+
+def new_pin_problem(buffers: Sequence[PinBuffer], step: int, new_pin: int | None) -> str:
+    """:func:`new_pin_refusal` as the holder is told it, or ""."""
+    refusal = new_pin_refusal(buffers, step, new_pin)
+    return "" if refusal is None else refusal_text(refusal)
+
+
+def audit_new_pin_refusal(dialog: WorkflowDialog, purpose: Action, refusal: NewPinRefusal) -> None:
+    """Every refusal of a password step is audited (RULES S3), this one too though it
+    happened on the counter before any service call: which rule, never a digit
+    (``pin_refusals``). In the background: the holder is already typing again, and a
+    database that is down must not stop them (the use case refuses then anyway)."""
+    window = dialog.window_
+    gateway, actor = window.gateway, window.actor
+    session = getattr(dialog, "session", None)
+    if session is None:
+        return
+    window.runner.run(
+        lambda: gateway.record_new_pin_refused(actor, session, purpose, refusal),
+        name="record_new_pin_refused",
+    )
 
 
 #: Told to the holder on the holder screen (RULES P7, and P2/P3's two equal entries).
