@@ -35,7 +35,7 @@ from counter_app.services.loss_records import close_report, report_in_force
 from counter_app.services.permissions import Action
 from counter_app.services.submission import (
     issue_counter_form,
-    lock_holder_card,
+    lock_holder_rows,
     record_done,
     submit,
 )
@@ -128,7 +128,7 @@ def _apply(
     idempotency_key: str,
     key: bytes,
 ) -> ReplacementResult:
-    found = lock_holder_card(
+    found = lock_holder_rows(
         session,
         ctx,
         Action.REPLACEMENT_APPLICATION,

@@ -5,9 +5,9 @@ own ``stored_submission`` look-up).
 
 A use case supplies only ``apply(session, form_key)``: what it reads, changes, remembers
 and returns. An ``apply`` about the holder's card in use starts with
-:func:`lock_holder_card` (the writer's lock timeout, the card's lock, the stored submission
-looked up once that lock is held, the holder's ID document checked) or its plain-row twin
-:func:`lock_holder_rows`; it issues its form with :func:`issue_counter_form` and ends with
+:func:`lock_holder_rows` (the writer's lock timeout, the holder and the card's lock in one
+statement, the stored submission looked up once that lock is held, the holder's ID
+document checked); it issues its form with :func:`issue_counter_form` and ends with
 :func:`record_done` (the submission remembered with the row it produced, and audited with
 how the ID document was checked).
 
@@ -51,7 +51,6 @@ from counter_app.services.idcheck import (
     id_check_details,
     id_check_text,
 )
-from counter_app.services.loss_records import card_in_use
 from counter_app.services.permissions import Action
 from counter_app.services.precompiled import Precompiled
 from counter_app.services.refusals import record_refusal, refusals_audited, require
@@ -113,44 +112,6 @@ def submit(
     raise ended
 
 
-@dataclass(frozen=True)
-class LockedCard:
-    """The holder (ID document checked) and their card in use, locked, at ``now``."""
-
-    now: dt.datetime
-    holder: Holder
-    card: Card | None
-
-
-def lock_holder_card(
-    session: Session,
-    ctx: ServiceContext,
-    permission: Action,
-    submission: str,
-    *,
-    holder_id: int,
-    document: IdDocumentLike,
-    idempotency_key: str,
-) -> IdempotencyKey | LockedCard:
-    """The first steps of a submission about the holder's card in use: the holder and
-    their card in use (None without one), locked; then the stored submission if
-    ``idempotency_key`` was already applied (looked up once the card's lock is held: a
-    concurrent retry of this very submission has committed by then, and a resubmission is
-    answered before anything is checked again); otherwise the holder's ``document`` is
-    checked for ``permission`` (RULES Q7)."""
-    begin_writer(session, ctx.settings.lock_timeout_ms)
-    now = ctx.now()
-    holder = session.get(Holder, holder_id)
-    if holder is None:
-        raise HolderNotFound()
-    card = card_in_use(session, holder.id)  # locked
-    stored = stored_submission(session, idempotency_key, submission)
-    if stored is not None:
-        return stored
-    check_id(ctx, permission, holder, document)
-    return LockedCard(now, holder, card)
-
-
 class HolderRow(form_data.HolderFields, Protocol):
     """The holder as :func:`lock_holder_rows` reads it."""
 
@@ -169,8 +130,9 @@ class CardRow:
 
 @dataclass(frozen=True)
 class LockedRows:
-    """:class:`LockedCard` as plain rows, for a use case that changes the card only by
-    compare-and-set (``concurrency.cas_card_state``)."""
+    """The holder (ID document checked) and their card in use (None without one), locked,
+    at ``now``, as plain rows: a use case changes the card only by compare-and-set
+    (``concurrency.cas_card_state``)."""
 
     now: dt.datetime
     holder: HolderRow
@@ -220,9 +182,13 @@ def lock_holder_rows(
     document: IdDocumentLike,
     idempotency_key: str,
 ) -> IdempotencyKey | LockedRows:
-    """:func:`lock_holder_card` read as plain rows, precompiled: the holder and their card
-    in use in one statement (the card's row locked), the stored submission looked up once
-    that lock is held, then the ID ``document`` checked."""
+    """The first steps of a submission about the holder's card in use: the holder and
+    their card in use in one precompiled statement (the card's row locked; no card in use:
+    the holder alone); then the stored submission if ``idempotency_key`` was already
+    applied (looked up once the card's lock is held: a concurrent retry of this very
+    submission has committed by then, and a resubmission is answered before anything is
+    checked again); otherwise the holder's ID ``document`` is checked for ``permission``
+    (RULES Q7)."""
     begin_writer(session, ctx.settings.lock_timeout_ms)
     now = ctx.now()
     row = _HOLDER_AND_CARD.first(session, {"holder_id": holder_id})
