@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
@@ -23,7 +23,6 @@ from counter_app import db_cursor
 from counter_app.db import bound_engine
 from counter_app.services.db_errors import input_error_for
 from counter_app.services.errors import ConcurrentChange, DatabaseUnavailable
-from counter_app.services.precompiled import Db
 
 T = TypeVar("T")
 
@@ -134,19 +133,17 @@ class LookupUnit:
     session's own set-up, bookkeeping and commit cost more than the driver's work for the
     whole lookup on SQLite (docs/BENCHMARKS.md). ``db`` is what the statements run on.
     Rules as :class:`UnitOfWork`: one transaction, rolled back unless ``commit()`` was
-    called, errors translated the same way. A session factory not bound to an engine (a
-    test's) gives a session instead, which serves the same statements.
+    called, errors translated the same way.
     """
 
-    db: Db
+    db: CoreDb
 
     def __init__(self, session_factory: SessionFactory) -> None:
         self._session_factory = session_factory
         self._committed = False
 
     def __enter__(self) -> LookupUnit:
-        engine = bound_engine(self._session_factory)
-        self.db = CoreDb(engine) if engine is not None else self._session_factory()
+        self.db = CoreDb(_engine_of(self._session_factory))
         self._committed = False
         return self
 
@@ -160,24 +157,26 @@ class LookupUnit:
             if not self._committed:
                 self.rollback()
         except sa_exc.DBAPIError:
-            pass  # the connection is gone; there is nothing left to roll back
-        finally:
-            if isinstance(self.db, Session):
-                self.db.close()
+            pass  # the connection is gone (and closed); there is nothing left to roll back
         _translate(exc)
 
     def commit(self) -> None:
-        if isinstance(self.db, CoreDb):
-            self.db.end(commit=True)
-        else:
-            cast(Session, self.db).commit()
+        self.db.end(commit=True)
         self._committed = True
 
     def rollback(self) -> None:
-        if isinstance(self.db, CoreDb):
-            self.db.end(commit=False)
-        else:
-            cast(Session, self.db).rollback()
+        self.db.end(commit=False)
+
+
+def _engine_of(factory: SessionFactory) -> Engine:
+    """The engine ``factory``'s sessions run on, with its SQLite ``BEGIN`` option: the
+    sessionmaker's bind, or (a factory of another kind, such as a test's) a session's."""
+    engine = bound_engine(factory)
+    if engine is not None:
+        return engine
+    with factory() as session:
+        bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
 
 
 def sqlstate(error: BaseException) -> str | None:

@@ -79,7 +79,7 @@ def test_the_lookups_reads_and_append_share_one_transaction(world_on_each_backen
     assert _events(world, "WS-LOOK") == 2
 
 
-def test_a_factory_without_an_engine_gives_a_session_serving_the_same_statements(
+def test_a_factory_of_another_kind_gives_a_connection_to_its_sessions_engine(
     world_on_each_backend: World,
 ) -> None:
     world = world_on_each_backend
@@ -89,7 +89,8 @@ def test_a_factory_without_an_engine_gives_a_session_serving_the_same_statements
         return factory()
 
     with LookupUnit(plain) as unit:
-        assert isinstance(unit.db, Session)
+        assert isinstance(unit.db, CoreDb)
+        assert unit.db.connection().engine.url == world.engine.url
         _append(unit, "WS-PLAIN")
         unit.commit()
     assert _events(world, "WS-PLAIN") == 1
