@@ -52,7 +52,7 @@ from counter_app.services.audit_canon import (
     merkle_root,
     seal_hash,
 )
-from counter_app.services.audit_seal import day_bounds
+from counter_app.services.audit_seal import Picture, apply_leaves, day_bounds, leaves_in
 
 SEALS = "#seals"
 CHECKPOINTS = "#checkpoints"
@@ -151,6 +151,7 @@ def _check_seals(session: Session, ev: _Evidence) -> dict[int, AuditSeal]:
     ev.seals = len(seals)
     problem: Break | None = None
     prev_hash, expected = GENESIS_HASH, 1
+    picture: Picture = {}
     for s in seals:
         mine = leaves.get(s.id, [])
         for chain, seq, hash_ in mine:
@@ -159,11 +160,13 @@ def _check_seals(session: Session, ev: _Evidence) -> dict[int, AuditSeal]:
             ev.days.append(({c: q for c, q, _ in mine}, day_bounds(s.day)[1], s.day))
         if problem is not None:
             continue
+        # A heads seal lists the chains that moved; its root is over every chain.
+        picture = apply_leaves(picture, s.kind, mine)
         if s.id != expected:
             problem = Break(SEALS, expected, f"封存 {expected} 缺失（序号不连续，下一个为 {s.id}）")
         elif s.prev_hash != prev_hash:
             problem = Break(SEALS, s.id, f"封存 {s.id} 与前一封存的链接断开")
-        elif s.chains != len(mine) or merkle_root(mine) != s.root:
+        elif s.chains != len(picture) or merkle_root(leaves_in(picture)) != s.root:
             problem = Break(SEALS, s.id, f"封存 {s.id} 的链头清单与其默克尔根不符（被修改）")
         elif (
             seal_hash(

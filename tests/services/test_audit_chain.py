@@ -32,7 +32,7 @@ from counter_app.models.audit import (
     AuditSeal,
     AuditSealHead,
 )
-from counter_app.services import audit
+from counter_app.services import audit, audit_seal
 from counter_app.services.audit_verify import CHECKPOINTS, SEALS
 from counter_app.services.context import ServiceContext
 from counter_app.services.uow import run_retrying
@@ -340,6 +340,21 @@ SEAL_MUTATIONS: dict[str, tuple[str, Callable[[Connection], int]]] = {
             and 1
         ),
     ),
+    "moved_leaf_deleted": (
+        SEALS,
+        lambda c: c.execute(delete(AuditSealHead).where(AuditSealHead.seal_id == 3)).rowcount and 3,
+    ),
+    "unmoved_leaf_added": (
+        SEALS,
+        lambda c: (
+            c.execute(
+                AuditSealHead.__table__.insert().values(
+                    seal_id=3, chain="WS-02", chain_seq=1, hash="c" * 64
+                )
+            ).rowcount
+            and 3
+        ),
+    ),
     "middle_seal_deleted": (
         SEALS,
         lambda c: (
@@ -375,19 +390,30 @@ SEAL_MUTATIONS: dict[str, tuple[str, Callable[[Connection], int]]] = {
 }
 
 
-@pytest.mark.parametrize("kind", list(SEAL_MUTATIONS))
-def test_Q7_audit_seal_and_checkpoint_mutations_detected(
-    ctx: ServiceContext, demo_url: str, kind: str
-) -> None:
-    """Seals 1 (heads), 2 (the day of NOW), 3 (heads): each tampering named at its seal."""
+def _seal_a_day_and_one_move(ctx: ServiceContext) -> None:
+    """Seal 1 (heads) halfway, seal 2 the day of NOW (every chain), one event of WS-01 the
+    next day, seal 3 (heads: only WS-01 moved)."""
     _fill(ctx, seal_at=EVENTS // 2)
     with ctx.uow() as uow:
         cp = audit.checkpoint_day(
             uow, (NOW + dt.timedelta(hours=8)).date(), at=NOW + dt.timedelta(days=1)
         )
-        assert audit.seal(uow.session, at=NOW + dt.timedelta(days=1, minutes=1)) is not None
         uow.commit()
     assert (cp.seq, cp.kind) == (2, "seal")
+    with ctx.uow() as uow:
+        actor = actor_for(ctx, "YB500103-01")
+        audit.record(uow, actor, "record.view", at=NOW + dt.timedelta(days=1, seconds=30))
+        assert audit.seal(uow.session, at=NOW + dt.timedelta(days=1, minutes=1)) is not None
+        uow.commit()
+
+
+@pytest.mark.parametrize("kind", list(SEAL_MUTATIONS))
+def test_Q7_audit_seal_and_checkpoint_mutations_detected(
+    ctx: ServiceContext, demo_url: str, kind: str
+) -> None:
+    """Seals 1 (heads), 2 (the day of NOW), 3 (heads, WS-01 moved the next day): each
+    tampering named at its seal."""
+    _seal_a_day_and_one_move(ctx)
     where, mutate = SEAL_MUTATIONS[kind]
     with _tampering(demo_url) as (conn, session):
         expected = mutate(conn)
@@ -594,3 +620,77 @@ def test_audit_seal_cli_seals_once_per_change(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM audit_seals")).scalar_one() == 1
     engine.dispose()
+
+
+def test_Q7_a_heads_seal_stores_the_chains_that_moved_and_binds_every_chain(
+    ctx: ServiceContext,
+) -> None:
+    """Seal 3 stores one leaf (WS-01, the only chain that moved since the day seal), yet its
+    count and root are over all three chains as they stand; seal 2 (a day) lists all."""
+    _seal_a_day_and_one_move(ctx)
+    with ctx.uow() as uow:
+        s = uow.session
+        stored = {
+            seal_id: n
+            for seal_id, n in s.execute(
+                select(AuditSealHead.seal_id, func.count())
+                .group_by(AuditSealHead.seal_id)
+                .order_by(AuditSealHead.seal_id)
+            )
+        }
+        assert stored == {1: 3, 2: 3, 3: 1}
+        assert s.scalars(select(AuditSealHead.chain).where(AuditSealHead.seal_id == 3)).all() == [
+            "WS-01"
+        ]
+        third = s.get(AuditSeal, 3)
+        assert third is not None and third.chains == 3
+        heads = [
+            (r.name, int(r.last_seq), r.last_hash)
+            for r in s.execute(select(AuditChain.name, AuditChain.last_seq, AuditChain.last_hash))
+        ]
+        assert third.root == audit.merkle_root(heads)
+        assert audit.verify_chain(s).ok
+
+
+def test_Q7_the_sealer_rebuilds_what_the_seals_bind_when_it_remembers_nothing(
+    ctx: ServiceContext,
+) -> None:
+    """A sealer started afresh (no picture remembered) rebuilds the picture from the newest
+    day seal on and still stores only the chain that moved."""
+    _seal_a_day_and_one_move(ctx)
+    audit_seal._pictures.clear()
+    with ctx.uow() as uow:
+        actor = actor_for(ctx, "YB500103-01", workstation="WS-02")
+        audit.record(uow, actor, "record.view", at=NOW + dt.timedelta(days=1, minutes=2))
+        fourth = audit.seal(uow.session, at=NOW + dt.timedelta(days=1, minutes=3))
+        assert fourth is not None and fourth.chains == 3
+        assert audit.seal(uow.session, at=NOW + dt.timedelta(days=1, minutes=4)) is None
+        uow.commit()
+    audit_seal._pictures.clear()
+    with ctx.uow() as uow:
+        assert audit.seal(uow.session, at=NOW + dt.timedelta(days=1, minutes=5)) is None
+        rows = uow.session.execute(
+            select(AuditSealHead.chain, AuditSealHead.chain_seq).where(AuditSealHead.seal_id == 4)
+        ).all()
+        assert [r.chain for r in rows] == ["WS-02"]
+        assert audit.verify_chain(uow.session).ok
+
+
+def test_Q7_seals_that_do_not_add_up_make_the_sealer_store_every_chain(
+    ctx: ServiceContext, demo_url: str
+) -> None:
+    """If the stored leaves no longer add up to the newest seal's root (a leaf deleted), the
+    sealer forgets nothing it cannot prove: the next seal lists every chain again."""
+    _seal_a_day_and_one_move(ctx)
+    audit_seal._pictures.clear()
+    with _tampering(demo_url) as (conn, session):
+        conn.execute(delete(AuditSealHead).where(AuditSealHead.seal_id == 3))
+        head = session.get(AuditChainHead, 1)
+        assert head is not None and audit_seal.sealed_picture(session, head) is None
+        audit.record(session, None, "record.view", at=NOW + dt.timedelta(days=1, minutes=2))
+        fourth = audit.seal(session, at=NOW + dt.timedelta(days=1, minutes=3))
+        assert fourth is not None and fourth.id == 4
+        count = conn.execute(
+            select(func.count()).select_from(AuditSealHead).where(AuditSealHead.seal_id == 4)
+        ).scalar_one()
+        assert count == 4  # three chains and the system chain the record above started
