@@ -16,6 +16,7 @@ No Qt here: the screen part is ``id_chip.py``.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from reader.idcard.client import IdCardClient
 from reader.idcard.discovery import find_reader
 from reader.idcard.errors import IdCardError, IdReaderNotFound, NoIdCard
 from reader.idcard.photo import PhotoDecoder, Portrait, load_decoder
+
+log = logging.getLogger(__name__)
 
 #: How long a read waits for the card to be placed: polls × 0.3 s.
 WAIT_POLLS = 10
@@ -50,6 +53,15 @@ class ChipReading:
         if self.portrait is not None:
             self.portrait.wipe()
             self.portrait = None
+
+
+def log_reader_condition(error: IdCardError) -> None:
+    """One log line for an expected condition of the reader (no card on it, card moved, no
+    reader): the error's kind and its Chinese message, which holds no card data and no
+    driver text (``reader.idcard.errors``) — no traceback. No card is the everyday case
+    (INFO); the others say something about the reader or the card (WARNING)."""
+    level = logging.INFO if isinstance(error, NoIdCard) else logging.WARNING
+    log.log(level, "身份证阅读器：%s（%s）", error, type(error).__name__)
 
 
 def chip_lines(data: IdCardData) -> list[tuple[str, str]]:
@@ -103,9 +115,11 @@ class IdCardStation:
             client = self._open()
             try:
                 data = client.read_when_placed(self.polls)
-            except NoIdCard:
+            except NoIdCard as error:
+                log_reader_condition(error)
                 raise
-            except IdCardError:
+            except IdCardError as error:
+                log_reader_condition(error)
                 self._drop()  # the next read opens the port again
                 raise
         try:
@@ -126,9 +140,11 @@ class IdCardStation:
         if self._client is None:
             try:
                 self._client = self._opener(self.port)
-            except IdCardError:
+            except IdCardError as error:
+                log_reader_condition(error)
                 raise
             except Exception as exc:  # a port that vanished: never the driver's text
+                log.warning("身份证阅读器：端口打不开（%s）", type(exc).__name__)
                 raise IdReaderNotFound() from exc
         return self._client
 

@@ -114,8 +114,9 @@ def _expected(error: BaseException) -> bool:
     from counter_app.services.errors import ServiceError
     from counter_app.validation.errors import ValidationError
     from reader.errors import CardError
+    from reader.idcard.errors import IdCardError  # logged where it happens, in one line
 
-    return isinstance(error, (ServiceError, CardError, ValidationError))
+    return isinstance(error, (ServiceError, CardError, IdCardError, ValidationError))
 
 
 class HelperProcess:
