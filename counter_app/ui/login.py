@@ -10,12 +10,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -100,6 +102,15 @@ class LoginForm(QWidget):
         self.setTabOrder(self.staff_no, self.password)
         self.setTabOrder(self.password, self.submit)
 
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # Qt's name
+        """Enter in a field was handled by the field (``returnPressed``): it stops here, so
+        a dialog around the form does not press its default button a second time (which
+        turned a refused password into 请输入密码。)."""
+        if event is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def _submit(self) -> None:
         staff_no = self.staff_no.text().strip()
         if not staff_no:
@@ -161,7 +172,11 @@ class LoginDialog(QDialog):
         )
         office.setObjectName("loginWorkstation")
         office.setWordWrap(True)
-        self.form = LoginForm()
+        # Made with the dialog as its parent: ``setDefault`` on a button not yet inside the
+        # dialog never told the dialog, so 登录 was no default at all and the first button
+        # to take the focus (退出) stayed the default for good — Enter in the password
+        # field then quit the program (from a new clerk's trial, after 退出登录).
+        self.form = LoginForm(self)
         self.form.submitted.connect(self._login)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -194,12 +209,52 @@ class LoginDialog(QDialog):
             self.accounts = table
         buttons = QHBoxLayout()
         quit_button = QPushButton(self.tr("退出"))
+        quit_button.setObjectName("loginQuit")
+        # Never the default, not even while it has the focus: Enter is 登录.
+        quit_button.setAutoDefault(False)
+        quit_button.setDefault(False)
         quit_button.clicked.connect(self.reject)
+        self.quit_button = quit_button
+        #: The open 确认退出？ box, if any (tests answer it).
+        self.quit_box: QMessageBox | None = None
         buttons.addStretch(1)
         buttons.addWidget(quit_button)
         layout.addLayout(buttons)
         self.setMinimumWidth(440)
         self.form.staff_no.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def reject(self) -> None:  # QDialog's name: 退出, Esc and the title bar's ×
+        """Closing the login ends the program (``rejected``): only once the clerk confirms
+        确认退出？ — its default, for Enter and Esc, is 取消."""
+        if not self.isVisible():
+            super().reject()
+            return
+        shown = self.quit_box
+        if shown is not None and shown.isVisible():
+            shown.raise_()
+            shown.activateWindow()
+            return
+        box = QMessageBox(self)
+        box.setObjectName("confirmQuitBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("退出"))
+        box.setText(self.tr("确认退出？"))
+        box.setInformativeText(self.tr("退出后本工作站的程序将关闭。"))
+        quit_now = box.addButton(self.tr("退出程序"), QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+
+        def answered(_result: int) -> None:
+            self.quit_box = None
+            if box.clickedButton() is quit_now:
+                super(LoginDialog, self).reject()
+            else:
+                self.form.password.setFocus()
+
+        box.finished.connect(answered)
+        self.quit_box = box
+        box.open()  # window-modal, without a nested event loop
 
     def use_account(self, row: tuple[str, ...]) -> None:
         self.form.staff_no.setText(row[0])
