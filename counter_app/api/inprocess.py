@@ -41,6 +41,7 @@ from counter_app.services import (
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.permissions import Action
 from counter_app.services.queries.category import Category
+from counter_app.services.queries.public import CATALOGUE_LIMIT
 
 if TYPE_CHECKING:
     from counter_app.services.access_slips import AccessSlipResult
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
     from counter_app.services.queries.holder import HolderOverview
+    from counter_app.services.queries.public import DrugRow, EmployerContributions, TreatmentRow
     from counter_app.services.ratings import RatingAnswer, RatingStatus
     from counter_app.services.replacement import ReplacementResult
     from counter_app.services.search import HolderHit
@@ -143,6 +145,17 @@ class InProcessServices(CounterServices):
 
     def reveal_ssn(self, actor: Actor, session: HolderSession | None) -> str:
         return records.reveal_ssn(self.ctx, actor, session)
+
+    def employer_contributions(
+        self, actor: Actor, unit_number: str, months: int = 12
+    ) -> EmployerContributions:
+        return records.employer_contributions(self.ctx, actor, unit_number, months)
+
+    def search_drugs(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[DrugRow]:
+        return records.search_drugs(self.ctx, text, limit)
+
+    def search_treatments(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[TreatmentRow]:
+        return records.search_treatments(self.ctx, text, limit)
 
     # -- passwords ---------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from counter_app.services.permissions import Action
 from counter_app.services.queries.category import Category
+from counter_app.services.queries.public import CATALOGUE_LIMIT
 
 if TYPE_CHECKING:
     from counter_app.api.types import SupervisorApproval
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
     from counter_app.services.queries.holder import HolderOverview
+    from counter_app.services.queries.public import DrugRow, EmployerContributions, TreatmentRow
     from counter_app.services.ratings import RatingAnswer, RatingStatus
     from counter_app.services.replacement import ReplacementResult
     from counter_app.services.search import HolderHit
@@ -138,6 +140,22 @@ class CounterServices(ABC):
 
     @abstractmethod
     def reveal_ssn(self, actor: Actor, session: HolderSession | None) -> str: ...
+
+    # -- public look-ups, no holder (records; RULES Q5, Q6) ----------------------------
+
+    @abstractmethod
+    def employer_contributions(
+        self, actor: Actor, unit_number: str, months: int = 12
+    ) -> EmployerContributions:
+        """单位医疗保险缴费 by unit number (Q5): needs the permission, audited employer.view."""
+
+    @abstractmethod
+    def search_drugs(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[DrugRow]:
+        """药品目录 by name, code or pinyin initials (Q6: published, no holder, no audit)."""
+
+    @abstractmethod
+    def search_treatments(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[TreatmentRow]:
+        """诊疗项目, searched like :meth:`search_drugs` (Q6)."""
 
     # -- passwords (pin_change, pin_reset, service_password, approvals) ------------------
 

@@ -3,11 +3,49 @@ and the diagnosis-and-treatment items (Q6)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
 from counter_app.presentation import codes, text
 from counter_app.presentation.page import Fields, Page, table
 from counter_app.services.queries.public import DrugRow, EmployerContributions, TreatmentRow
+
+#: Rows a catalogue look-up window shows; it asks the service for one more to learn that
+#: the list was cut (RULES Q6: a clerk must know there is more than they see).
+CATALOGUE_SHOWN = 50
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class CatalogueResult:
+    """One catalogue search as shown: its page (at most :data:`CATALOGUE_SHOWN` rows) and
+    a note when more rows matched than it shows ("" when none)."""
+
+    page: Page
+    note: str
+
+
+def _shown(rows: Sequence[R], make: Callable[[Sequence[R]], Page], shown: int) -> CatalogueResult:
+    if len(rows) <= shown:
+        return CatalogueResult(make(rows), "")
+    note = (
+        f"符合条件的不止 {shown} 条，只显示前 {shown} 条。"
+        "请输入更完整的名称、编码或拼音首字母缩小范围。"
+    )
+    return CatalogueResult(make(rows[:shown]), note)
+
+
+def drug_result(rows: Sequence[DrugRow], shown: int = CATALOGUE_SHOWN) -> CatalogueResult:
+    """The drug catalogue page of up to ``shown + 1`` rows the service returned."""
+    return _shown(rows, drugs_page, shown)
+
+
+def treatment_result(rows: Sequence[TreatmentRow], shown: int = CATALOGUE_SHOWN) -> CatalogueResult:
+    """The treatment items page of up to ``shown + 1`` rows the service returned."""
+    return _shown(rows, treatments_page, shown)
+
 
 #: 医保目录 categories: 甲类 fully covered, 乙类 partly, 丙类 paid by the patient.
 CATALOGUE_CLASSES = {"甲": "甲类", "乙": "乙类", "丙": "丙类"}

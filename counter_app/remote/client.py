@@ -29,6 +29,7 @@ from counter_app.remote.transport import ServerConnection
 from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
 from counter_app.services.queries.category import Category
+from counter_app.services.queries.public import CATALOGUE_LIMIT
 
 if TYPE_CHECKING:
     from counter_app.api.types import SupervisorApproval
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
     from counter_app.services.queries.holder import HolderOverview
+    from counter_app.services.queries.public import DrugRow, EmployerContributions, TreatmentRow
     from counter_app.services.ratings import RatingAnswer, RatingStatus
     from counter_app.services.replacement import ReplacementResult
     from counter_app.services.search import HolderHit
@@ -163,6 +165,22 @@ class RemoteServices(CounterServices):
 
     def reveal_ssn(self, actor: Actor, session: HolderSession | None) -> str:
         return str(self._call("reveal_ssn", None, session))
+
+    # -- public look-ups (RULES Q5, Q6) ------------------------------------------------
+
+    def employer_contributions(
+        self, actor: Actor, unit_number: str, months: int = 12
+    ) -> EmployerContributions:
+        result: EmployerContributions = self._call(
+            "employer_contributions", None, unit_number, months
+        )
+        return result
+
+    def search_drugs(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[DrugRow]:
+        return list(self._call("search_drugs", text, limit))
+
+    def search_treatments(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[TreatmentRow]:
+        return list(self._call("search_treatments", text, limit))
 
     # -- passwords ---------------------------------------------------------------------
 

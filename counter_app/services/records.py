@@ -59,6 +59,10 @@ __all__ = [
 
 T = TypeVar("T")
 
+#: The most rows one catalogue search returns (RULES Q6), and months of one employer (Q5).
+MAX_CATALOGUE_ROWS = 200
+MAX_MONTHS = 120
+
 #: One query per category (RULES Q2–Q5); 卡基本信息 needs the time (:func:`_queries`).
 QUERIES: dict[Category, Callable[[Db, int], Any]] = {
     Category.PUBLIC: holder.public_data,
@@ -197,6 +201,7 @@ def employer_contributions(
     require(ctx, actor, Action.VIEW_RECORDS)
     if unit_number and unit_number.strip():
         unit_number = clean_text(unit_number, UNIT_NUMBER)
+    months = _bounded(months, MAX_MONTHS)
     now = ctx.now()
     with ctx.uow() as uow:
         result = public.employer_contributions(uow.session, unit_number, months)
@@ -212,15 +217,27 @@ def employer_contributions(
     return result
 
 
-def search_drugs(ctx: ServiceContext, text: str) -> list[DrugRow]:
-    """RULES Q6: the published drug catalogue by name, code or pinyin initials."""
+def search_drugs(
+    ctx: ServiceContext, text: str, limit: int = public.CATALOGUE_LIMIT
+) -> list[DrugRow]:
+    """RULES Q6: the published drug catalogue by name, code or pinyin initials; at most
+    ``limit`` rows (1 to :data:`MAX_CATALOGUE_ROWS`). A window that asks for one row more
+    than it shows learns that its list was cut."""
     text = clean_text(text, CATALOGUE_TEXT) if text and text.strip() else text
     with ctx.read_uow() as uow:
-        return public.search_drugs(uow.session, text)
+        return public.search_drugs(uow.session, text, _bounded(limit, MAX_CATALOGUE_ROWS))
 
 
-def search_treatments(ctx: ServiceContext, text: str) -> list[TreatmentRow]:
-    """RULES Q6: the published diagnosis-and-treatment items."""
+def search_treatments(
+    ctx: ServiceContext, text: str, limit: int = public.CATALOGUE_LIMIT
+) -> list[TreatmentRow]:
+    """RULES Q6: the published diagnosis-and-treatment items, like :func:`search_drugs`."""
     text = clean_text(text, CATALOGUE_TEXT) if text and text.strip() else text
     with ctx.read_uow() as uow:
-        return public.search_treatments(uow.session, text)
+        return public.search_treatments(uow.session, text, _bounded(limit, MAX_CATALOGUE_ROWS))
+
+
+def _bounded(value: int, most: int) -> int:
+    """``value`` within 1..``most``: a caller (a remote workstation) cannot ask for the
+    whole table, nor pass a negative LIMIT (SQLite reads it as no limit at all)."""
+    return max(1, min(int(value), most))

@@ -23,10 +23,12 @@ from counter_app.services.cases import CaseInfo
 from counter_app.services.context import Actor
 from counter_app.services.errors import (
     DatabaseUnavailable,
+    EmployerNotFound,
     HolderNotFound,
     LoginFailed,
     NotPermitted,
     PinEntriesDiffer,
+    SearchTextRequired,
     StaffSessionEnded,
     WeakPin,
 )
@@ -52,6 +54,12 @@ from counter_app.services.queries.holder import (
     CardInfo,
     HolderOverview,
 )
+from counter_app.services.queries.public import (
+    CATALOGUE_LIMIT,
+    DrugRow,
+    EmployerContributions,
+    TreatmentRow,
+)
 from counter_app.services.ratings import RatingAnswer, RatingStatus
 from counter_app.services.replacement import ReplacementResult
 from counter_app.services.search import HolderHit
@@ -61,6 +69,7 @@ from counter_app.services.sessions import HolderSession
 from counter_app.services.staff_login import LoginResult
 from counter_app.services.written_reports import WrittenLossInput, WrittenLossResult
 from counter_app.ui.tasks import InlinePool, TaskRunner
+from counter_app.validation.text_policy import CATALOGUE_TEXT, UNIT_NUMBER, clean_text
 from forms.data import Form, FormKind
 from forms.masking import mask_id_number
 from forms.specimens import specimen
@@ -170,6 +179,10 @@ class FakeServices(CounterServices):
         #: RULES L2: the lapsing list (phones masked) and the full numbers by report id.
         self.lapsing: list[LapsingReport] = []
         self.lapsing_phones: dict[int, str] = {}
+        #: RULES Q5, Q6: employers by unit number, the drug catalogue, the treatment items.
+        self.employers: dict[str, EmployerContributions] = {}
+        self.drugs: list[DrugRow] = []
+        self.treatments: list[TreatmentRow] = []
 
     @property
     def hit(self) -> HolderHit:
@@ -319,6 +332,45 @@ class FakeServices(CounterServices):
     def reveal_ssn(self, actor: Actor, session: HolderSession | None) -> str:
         self.calls.append(("reveal_ssn", session))
         return SSN
+
+    def employer_contributions(
+        self, actor: Actor, unit_number: str, months: int = 12
+    ) -> EmployerContributions:
+        """Like the service: the permission, the text policy, the number as typed (trimmed,
+        upper case) or ``EmployerNotFound``; the call recorded."""
+        self._db()
+        if not actor.may(Action.VIEW_RECORDS):
+            raise NotPermitted()
+        number = clean_text(unit_number, UNIT_NUMBER).upper() if unit_number.strip() else ""
+        self.calls.append(("employer_contributions", (number, months)))
+        found = self.employers.get(number)
+        if found is None:
+            raise EmployerNotFound()
+        return dataclasses.replace(found, months=found.months[:months])
+
+    def _catalogue(self, rows: list[Any], text: str, limit: int) -> list[Any]:
+        """The services' search: the text policy, then code or initials by prefix, name
+        by part."""
+        term = clean_text(text, CATALOGUE_TEXT) if text.strip() else ""
+        if not term:
+            raise SearchTextRequired()
+        up = term.upper()
+        hits = [
+            r
+            for r in rows
+            if r.code.startswith(up) or term in r.name or r.pinyin_initials.startswith(up)
+        ]
+        return hits[:limit]
+
+    def search_drugs(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[DrugRow]:
+        self._db()
+        self.calls.append(("search_drugs", (text, limit)))
+        return self._catalogue(self.drugs, text, limit)
+
+    def search_treatments(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[TreatmentRow]:
+        self._db()
+        self.calls.append(("search_treatments", (text, limit)))
+        return self._catalogue(self.treatments, text, limit)
 
     def change_pin(
         self,

@@ -1,0 +1,73 @@
+"""RULES Q5, Q6 as the clerk reads them: the look-up pages of an employer's medical
+contributions and of the two catalogues (decoded classes, percentages, ¥ with two
+decimals) and the note when a catalogue list was cut at what the window shows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from counter_app.presentation.page import Fields, Table
+from counter_app.presentation.public_pages import (
+    CATALOGUE_SHOWN,
+    drug_result,
+    employer_page,
+    treatment_result,
+)
+from counter_app.services.queries.public import (
+    DrugRow,
+    EmployerContributions,
+    EmployerMonth,
+    TreatmentRow,
+)
+
+
+def _drug(n: int, category: str = "乙") -> DrugRow:
+    return DrugRow(f"XJ{n:05d}", f"阿莫西林胶囊{n}", "胶囊剂", category, 10, "AMXLJN", "")
+
+
+def _table(page: object) -> Table:
+    (table,) = [b for b in page.blocks if isinstance(b, Table)]  # type: ignore[attr-defined]
+    return table
+
+
+def test_Q6_drug_rows_decode_class_and_self_pay_share() -> None:
+    result = drug_result([_drug(1, "甲"), _drug(2, "乙")])
+    table = _table(result.page)
+    assert table.headers[:5] == ("药品编码", "药品名称", "剂型", "医保类别", "个人自付比例")
+    assert [row[3] for row in table.rows] == ["甲类", "乙类"]
+    assert table.rows[0][4] == "10%"
+    assert table.rows[0][6] == "无限定"  # no restriction, said in words
+    assert result.note == ""
+
+
+def test_Q6_a_list_cut_at_the_window_says_so() -> None:
+    """The window asks for one row more than it shows: the extra row is not shown, and
+    the note says the list goes on (not when exactly as many rows matched)."""
+    full = drug_result([_drug(n) for n in range(CATALOGUE_SHOWN)])
+    assert len(_table(full.page).rows) == CATALOGUE_SHOWN and full.note == ""
+    cut = drug_result([_drug(n) for n in range(CATALOGUE_SHOWN + 1)])
+    assert len(_table(cut.page).rows) == CATALOGUE_SHOWN
+    assert f"不止 {CATALOGUE_SHOWN} 条" in cut.note and "缩小范围" in cut.note
+
+
+def test_Q6_no_hit_is_an_empty_table_the_view_shows_as_no_records() -> None:
+    result = treatment_result([])
+    assert _table(result.page).rows == () and result.note == ""
+
+
+def test_Q6_treatment_price_in_yuan_with_two_decimals() -> None:
+    row = TreatmentRow("110200001", "血常规检查", "次", Decimal("12.5"), "甲", 0, "XCGJC")
+    (cells,) = _table(treatment_result([row]).page).rows
+    assert cells == ("110200001", "血常规检查", "次", "¥12.50", "甲类", "0%", "XCGJC")
+
+
+def test_Q5_employer_page_names_the_employer_and_its_months() -> None:
+    month = EmployerMonth("2026-11", 12, Decimal("48000"), Decimal("3840.5"), Decimal("960"), 1)
+    view = EmployerContributions("DW50010300012", "重庆山城机械有限公司", "500103", (month,))
+    page = employer_page(view)
+    (fields,) = [b for b in page.blocks if isinstance(b, Fields)]
+    assert dict(fields.rows)["单位名称"] == "重庆山城机械有限公司"
+    assert dict(fields.rows)["所在区县"] == "重庆市渝中区"
+    (cells,) = _table(page).rows
+    assert cells[1:] == ("12人", "¥48,000.00", "¥3,840.50", "¥960.00", "1人")
+    assert "2026" in cells[0] and "11" in cells[0]
