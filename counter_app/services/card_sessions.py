@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import select
 
 from counter_app.models.audit_actions import AuditAction
-from counter_app.models.card import Card
+from counter_app.models.card import Card, CardState
 from counter_app.models.holder import Holder
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
     CardApplicationBlocked,
+    CardCancelled,
     CardNotFound,
     PinBlockedOfferReset,
     ServiceError,
@@ -56,7 +57,8 @@ def open_card_session(
     """RULES Q1: open a session by card + PIN (``pin`` None: the reader's PIN pad).
 
     Raises ``WrongPin`` (with ``tries_left``), :class:`PinBlockedOfferReset`,
-    :class:`CardApplicationBlocked`, :class:`CardNotFound`, ``NotPermitted``. The PIN is
+    :class:`CardApplicationBlocked`, :class:`CardNotFound`, :class:`CardCancelled`,
+    ``NotPermitted``. The PIN is
     sent once and the buffer is wiped before returning, whatever happens.
     """
     try:
@@ -100,7 +102,7 @@ def _match_card(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> Ca
     """The database's card for the chip's 卡识别码 and card number, of the chip's holder."""
     with ctx.uow() as uow:
         row = uow.session.execute(
-            select(Card.id, Card.holder_id, Card.card_number, Holder.ssn)
+            select(Card.id, Card.holder_id, Card.card_number, Card.state, Holder.ssn)
             .join(Holder, Holder.id == Card.holder_id)
             .where(Card.card_id_code == identity.card_id_code.upper())
         ).first()
@@ -116,7 +118,10 @@ def _match_card(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> Ca
             details={"via": SessionVia.CARD_PIN.value},
         )
         raise error
-    return CardRef(row.id, row.holder_id, row.card_number)
+    card = CardRef(row.id, row.holder_id, row.card_number)
+    if row.state == CardState.CANCELLED:  # before any PIN: the card identifies nobody now
+        _refuse(ctx, actor, CardCancelled(), card)
+    return card
 
 
 def _refuse(

@@ -183,6 +183,17 @@ class PinBlockedOfferReset(ServiceError):
     )
 
 
+class CardCancelled(ServiceError):
+    """The card in the reader was cancelled by the issuer (e.g. its holder died): it no longer
+    identifies anyone, whatever PIN it still holds."""
+
+    reason = "card_cancelled"
+    message = (
+        "该卡已注销，不能凭此卡查询或办理业务，也无需输入密码。"
+        "如需查询本人信息，请持卡人出示有效身份证件，按证件核验方式办理。"
+    )
+
+
 class CardApplicationBlocked(ServiceError):
     """The card's application is blocked (e.g. by a hospital terminal after a loss report)."""
 

@@ -70,6 +70,13 @@ class CardLogin(QObject):
         self.busy = True
         self._ask(actor, identity, tries, "")
 
+    def refuse(self, message: str) -> None:
+        """The card in the reader cannot log in at all (e.g. cancelled): stop asking for
+        its PIN and say why."""
+        if self.busy:
+            self.cancel()
+            self.failed.emit(message)
+
     def cancel(self) -> None:
         self._attempt += 1
         self.busy = False

@@ -28,7 +28,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.api import CounterServices
 from counter_app.services.context import Actor
-from counter_app.services.errors import DatabaseUnavailable
+from counter_app.services.errors import CardCancelled, DatabaseUnavailable
 from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.services.queries.holder import HolderHit
 from counter_app.ui import staff_shift
@@ -244,17 +244,18 @@ class MainWindow(QMainWindow):
         def known(state: str | None) -> None:
             self.reader_card_state = state
             self.refresh_actions()
+            if state == "cancelled":  # no PIN for a card that identifies nobody now
+                self.card_login.refuse(str(CardCancelled()))
 
-        self.runner.run(
+        # A workflow that waits for a card takes it from the bridge itself.
+        if not self.locked and self.workflow is None and self.holder.session is None:
+            self.card_login.start(self.actor, identity)
+        self.runner.run(  # after the start: a cancelled card's answer stops the PIN request
             lambda: self.gateway.card_state(actor, identity),
             known,
             lambda _e: None,  # unknown: the lift's own checks say why
             name="card_state",
         )
-        if self.locked or self.workflow is not None:
-            return  # a workflow that waits for a card takes it from the bridge itself
-        if self.holder.session is None:
-            self.card_login.start(self.actor, identity)
 
     def _card_removed(self) -> None:
         self.reader_card_state = None

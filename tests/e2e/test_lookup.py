@@ -85,3 +85,15 @@ def test_id_check_wrong_check_digit_is_not_revealed(counter: Any) -> None:
     assert dialog.isVisible() and "校验位" in dialog.error.text()
     assert f"应为 {holder.ssn[17]}" not in dialog.error.text()
     assert holder.ssn[17] not in dialog.error.text().replace("18", "")
+
+
+@pytest.mark.also_remote
+def test_Q1_a_cancelled_card_is_refused_without_asking_for_the_pin(counter: Any) -> None:
+    """孙建军's card was cancelled when he died: inserting it asks the holder for nothing and
+    tells the clerk why; no record opens."""
+    c = counter("YB500103-01")
+    c.insert("work_death")
+    keypad = c.ws.pin_entry.keypad
+    c.qtbot.waitUntil(lambda: "已注销" in c.window.statusBar().currentMessage())
+    assert not keypad.active
+    assert c.window.holder.session is None

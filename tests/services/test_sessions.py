@@ -10,6 +10,7 @@ from counter_app.services import card_sessions, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import (
     CardApplicationBlocked,
+    CardCancelled,
     CardNotFound,
     IdDocumentMismatch,
     NotPermitted,
@@ -89,6 +90,23 @@ def test_Q1_app_blocked_card_is_refused_with_advice(ctx: ServiceContext) -> None
     client, _t, _c = card_for(ctx, "app_blocked")
     with pytest.raises(CardApplicationBlocked):
         card_sessions.open_card_session(ctx, actor_for(ctx, CLERK), client, _pin("123456"))
+
+
+def test_Q1_a_cancelled_card_is_refused_before_any_pin_try(ctx: ServiceContext) -> None:
+    """孙建军's card was cancelled when he died: it identifies nobody any more. It is refused
+    before the PIN is sent (no try spent, the buffer wiped), and the refusal is audited."""
+    client, _t, card = card_for(ctx, "work_death")
+    pin = _pin("123456")
+    with pytest.raises(CardCancelled) as info:
+        card_sessions.open_card_session(ctx, actor_for(ctx, CLERK), client, pin)
+    assert "已注销" in str(info.value)
+    assert card.pin_tries_left == 3 and len(pin) == 0
+    [event] = _events(ctx, "session.open.refused")
+    assert event.card_id is not None and event.holder_id == holder_id_of(ctx, "work_death")
+    with ctx.uow() as uow:
+        assert uow.session.scalars(select(HolderSessionRow)).first() is None
+    with pytest.raises(CardCancelled):  # the city's two steps refuse it too
+        card_sessions.check_card_for_session(ctx, actor_for(ctx, CLERK), client.read_identity())
 
 
 def test_Q1_card_must_match_database_row(ctx: ServiceContext) -> None:
