@@ -34,7 +34,7 @@ from counter_app.services.errors import CardNotFound
 from counter_app.services.form_result import CarriesForm
 from counter_app.services.idcheck import IdDocumentLike
 from counter_app.services.lift_rules import checklist
-from counter_app.services.loss_records import close_report, report_in_force
+from counter_app.services.loss_records import close_report, report_in_force, written_at
 from counter_app.services.permissions import Action
 from counter_app.services.phone_reports import phone_reference
 from counter_app.services.submission import issue_counter_form, record_done
@@ -142,9 +142,10 @@ def write_lift(
     close_report(
         session, report, card_to=CardState.ACTIVE, report_to=LossState.LIFTED, actor=actor, now=now
     )
+    # 挂失时间 is the lifted report's own: a written report's, not the phone call it confirmed.
     reported = fd.LossReportRef(
         report.form_serial or phone_reference(report.id, report.reported_at),
-        report.reported_at,
+        written_at(report),
         written=report.kind == LossKind.WRITTEN,
     )
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from counter_app.models.card import Card, CardState
 from counter_app.models.holder import Holder
-from counter_app.models.loss import LossKind, LossReport
+from counter_app.models.loss import LossChannel, LossKind, LossReport
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
     IdDocumentNotAccepted,
@@ -28,7 +28,7 @@ from counter_app.services.errors import (
     WrongDistrict,
 )
 from counter_app.services.idcheck import LIFT_DOCUMENTS, IdDocumentLike, check_id, id_check_text
-from counter_app.services.loss_records import report_in_force
+from counter_app.services.loss_records import report_in_force, written_at
 from counter_app.services.permissions import Action, OfficeKind
 from counter_app.validation.regions import district_name
 from forms import data as fd
@@ -214,6 +214,13 @@ def _id_error(ctx: ServiceContext, holder: Holder, document: IdDocumentLike) -> 
 
 
 def _report_text(report: LossReport) -> str:
-    kind = "书面挂失" if report.kind == LossKind.WRITTEN else "电话临时挂失"
+    """The report in force, at its own time: a written report that confirmed a 12333 phone
+    report (RULES L3: the same row, ``reported_at`` still the call's time) names both."""
     serial = f"，编号 {report.form_serial}" if report.form_serial else ""
-    return f"{kind}于 {fd.format_datetime(report.reported_at)}{serial}"
+    phone = fd.format_datetime(report.reported_at)
+    if report.kind != LossKind.WRITTEN:
+        return f"电话临时挂失于 {phone}{serial}"
+    written = f"书面挂失于 {fd.format_datetime(written_at(report))}{serial}"
+    if report.channel == LossChannel.PHONE:
+        return f"电话挂失于 {phone}，{written}"
+    return written

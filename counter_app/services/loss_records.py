@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import IN_USE_STATES, Card, CardState
-from counter_app.models.loss import ACTIVE_REPORT_STATES, LossKind, LossReport, LossState
+from counter_app.models.loss import (
+    ACTIVE_REPORT_STATES,
+    LossChannel,
+    LossKind,
+    LossReport,
+    LossState,
+)
 from counter_app.services import audit
 from counter_app.services.concurrency import cas_card_state, cas_report_state, states_in
 from counter_app.services.context import Actor
@@ -53,9 +59,14 @@ class LossReportView:
     office_id: int | None
 
     def describe(self) -> str:
-        when = fd.format_datetime(self.reported_at)
+        """The report in words: a written one at its own time (RULES L3), with the phone
+        report it confirmed and when that was taken."""
+        when = fd.format_datetime(written_at(self))
         serial = f"，挂失登记表编号 {self.form_serial}" if self.form_serial else ""
-        return f"{_KIND_TEXT.get(self.kind, self.kind)}（{when}{serial}）"
+        phone = ""
+        if self.kind == LossKind.WRITTEN and self.channel == LossChannel.PHONE:
+            phone = f"，确认 {fd.format_datetime(self.reported_at)} 的电话挂失"
+        return f"{_KIND_TEXT.get(self.kind, self.kind)}（{when}{serial}{phone}）"
 
 
 class LossAlreadyReported(CardAlreadyReportedLost):
@@ -91,6 +102,28 @@ class ReportFields(Protocol):
     def form_serial(self) -> str | None: ...
     @property
     def office_id(self) -> int | None: ...
+
+
+class ReportTimes(Protocol):
+    """When a report was made: what :func:`written_at` reads (a ``LossReport``, its row, a
+    ``LossReportView``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def reported_at(self) -> dt.datetime: ...
+    @property
+    def confirmed_at(self) -> dt.datetime | None: ...
+
+
+def written_at(report: ReportTimes) -> dt.datetime:
+    """When the report was made as staff must be told it: a written report at the time it was
+    written (RULES L3) — a phone report it confirmed keeps ``reported_at``, the 12333 call's
+    time, on the same row, and ``confirmed_at`` is the written report's — any other report at
+    ``reported_at``."""
+    if report.kind == LossKind.WRITTEN and report.confirmed_at is not None:
+        return report.confirmed_at
+    return report.reported_at
 
 
 def report_view(report: ReportFields, card_number: str) -> LossReportView:
