@@ -204,10 +204,22 @@ class ChipCheck:
     def _failed_text(self, text: str) -> None:
         self.status.setText(text)
 
-    def _typed(self, _text: str) -> None:
-        """The clerk typed over the chip's number: that is a typed document now."""
-        if self.reading is not None:
-            self.forget()
+    def _typed(self, text: str) -> None:
+        """The clerk typed over the chip's number: that is a typed document now. What was
+        typed stays (a select-all and a digit replace the whole number); the chip's data,
+        photo and 已读取 line leave the screen, and the status says a reason is needed. A
+        number still holding the mask's ``*`` cannot be edited digit by digit: it is
+        emptied, and the status says to type it whole."""
+        if self.reading is None:
+            return
+        self._drop_reading()
+        note = tr("idcard", "证件号码已改为人工录入，不再是芯片读取的号码：请选择人工录入原因。")
+        if "*" in text:
+            self.number.clear()
+            note = tr("idcard", "芯片读取的号码中间位已隐去，不能逐位修改，已清空。") + tr(
+                "idcard", "请输入完整的证件号码，并选择人工录入原因。"
+            )
+        self.status.setText(note)
 
     def _kind_changed(self, index: int) -> None:
         """户籍证明 and the temporary card have no chip: that is the reason for typing."""
@@ -247,10 +259,13 @@ class ChipCheck:
         self.photo.setVisible(False)
 
     def forget(self) -> None:
-        """A new read or a typed number: nothing of the last read is kept."""
-        self.release()
+        """A new read or a number set from elsewhere: nothing of the last read is kept."""
         if self.reading is not None:
             self.number.clear()  # the masked chip number is not a typed one
+        self._drop_reading()
+
+    def _drop_reading(self) -> None:
+        self.release()
         self.reading = None
         self.reason.setEnabled(True)
         self.chip_text.clear()
