@@ -43,8 +43,8 @@ class DemoAccount:
         return ROLE_PASSWORDS[self.role]
 
 
-#: The accounts to show first (渝中区, 江北区, 北碚区 and the card center); every district has
-#: the same pattern.
+#: The accounts to show first (渝中区, 江北区, 九龙坡区, 北碚区 and the card center); every
+#: district has the same pattern.
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("CK500103-01", "窗口员甲", "500103-CK01", "渝中区社会保险经办窗口", "clerk"),
     DemoAccount("CK500103-03", "窗口主管", "500103-CK01", "渝中区社会保险经办窗口", "supervisor"),
@@ -57,6 +57,10 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("YB500103-03", "分中心主管", "500103-YB", "渝中区医疗保险分中心", "supervisor"),
     DemoAccount(
         "YB500105-01", "医保经办甲", "500105-YB", "江北区医疗保险分中心", "subcenter_staff"
+    ),
+    # 九龙坡区: 刘芳's household district, whose list shows her phone report about to lapse (L2).
+    DemoAccount(
+        "YB500107-01", "医保经办甲", "500107-YB", "九龙坡区医疗保险分中心", "subcenter_staff"
     ),
     # 北碚区: 黄敏's household district, where her blocked chip's loss report is lifted (U2).
     DemoAccount(

@@ -58,7 +58,7 @@ def write_fixed_holders(ctx: Context) -> None:
             if h.key == "work_injury":
                 _grade7_injury(ctx, p)
             if h.key == "dibao":
-                _allowance(ctx, p)
+                _allowance(ctx, p, still_paid=True)
             if h.key == "work_death":
                 write_death_case(ctx, p, ctx.all_employers[0])
     finally:

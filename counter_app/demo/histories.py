@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import random
 
 from counter_app.demo.bulk import date_text
 from counter_app.demo.context import Context
 from counter_app.demo.medical import write_medical_account
+from counter_app.demo.names import person_name
 from counter_app.demo.people import Person
 
 PARTICIPATION_COLUMNS = (
@@ -524,13 +526,14 @@ def write_death_case(ctx: Context, p: Person, employer: int | None) -> None:
             rng.randint(900_000, 1_000_000) * 100,
         ),
     )
+    kin = random.Random(case_id)  # names from a stream of their own: the rest stays as it was
     for relation in rng.sample(("spouse", "child", "parent"), rng.randint(1, 3)):
         ctx.writer.add(
             "survivor_benefits",
             (
                 ctx.next_id("survivor_benefits"),
                 case_id,
-                f"{p.name[0]}家属",
+                _survivor_name(kin, p, relation),
                 relation,
                 None,
                 rng.randint(1_500, 3_000) * 100,
@@ -538,6 +541,13 @@ def write_death_case(ctx: Context, p: Person, employer: int | None) -> None:
                 None,
             ),
         )
+
+
+def _survivor_name(rng: random.Random, p: Person, relation: str) -> str:
+    """A spouse has a surname of their own; a child or parent shares the deceased's."""
+    if relation == "spouse":
+        return person_name(rng, "2" if p.gender == "1" else "1")
+    return p.name[0] + person_name(rng, rng.choice("12"))[1:]
 
 
 def _maternity(ctx: Context, p: Person, employer: int) -> None:
@@ -561,10 +571,12 @@ def _maternity(ctx: Context, p: Person, employer: int) -> None:
         )
 
 
-def _allowance(ctx: Context, p: Person) -> None:
+def _allowance(ctx: Context, p: Person, *, still_paid: bool = False) -> None:
+    """A 低保 allowance; one in five ended a month ago, unless ``still_paid`` (the fixed
+    holder the README presents as a 低保 recipient). The draws are the same either way."""
     rng = ctx.rng
     since = ctx.as_of - dt.timedelta(days=rng.randint(60, 2500))
-    ended = rng.random() < 0.2
+    ended = rng.random() < 0.2 and not still_paid
     ctx.writer.add(
         "living_allowances",
         (

@@ -219,6 +219,34 @@ def test_fixed_holders_are_as_documented(demo: Demo) -> None:
         )
 
 
+def test_L2_the_lapsing_phone_report_is_on_a_listed_account_s_list() -> None:
+    """刘芳's phone report about to lapse is listed by her household district's sub-centre
+    (phone_reports.lapsing_phone_reports): an account of that office is on the login list."""
+    (lapsing,) = [h for h in FIXED_HOLDERS if h.key == "phone_lost_lapsing"]
+    offices = {a.office_code for a in DEMO_ACCOUNTS}
+    assert f"{lapsing.household_district}-YB" in offices
+
+
+def test_the_fixed_dibao_holder_is_paid_and_survivors_have_names(demo: Demo) -> None:
+    """冉秀珍 is presented as a 低保 recipient: her allowance is still paid. A deceased
+    holder's survivors have names (a spouse their own surname, a child or parent his)."""
+    (dibao,) = [h for h in FIXED_HOLDERS if h.key == "dibao"]
+    states = demo.rows(
+        "SELECT a.status, a.until FROM living_allowances a JOIN holders h ON h.id = a.holder_id "
+        f"WHERE h.ssn = '{dibao.ssn}'"
+    )
+    assert states and all(state == "active" and ended is None for state, ended in states)
+    survivors = demo.rows(
+        "SELECT s.survivor_name, s.relation, h.name FROM survivor_benefits s "
+        "JOIN death_cases d ON d.id = s.death_case_id JOIN holders h ON h.id = d.holder_id"
+    )
+    assert survivors
+    for name, relation, deceased in survivors:
+        assert not name.endswith("家属") and 2 <= len(name) <= 3, name
+        if relation != "spouse":
+            assert name[0] == deceased[0], (name, deceased)
+
+
 def test_all_five_insurances_and_every_category_have_records(demo: Demo) -> None:
     insurances = {i for (i,) in demo.rows("SELECT DISTINCT insurance FROM contribution_records")}
     assert insurances == {"pension", "medical", "unemployment", "work_injury", "maternity"}
