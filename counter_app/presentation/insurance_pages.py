@@ -65,7 +65,7 @@ def contributions_table(rows: tuple[ContributionRow, ...], title: str) -> Table:
     return table(
         title,
         (
-            "缴费年月",
+            "缴费期间",
             "缴费单位",
             "月数",
             "缴费基数",
@@ -76,7 +76,7 @@ def contributions_table(rows: tuple[ContributionRow, ...], title: str) -> Table:
         ),
         [
             (
-                text.period(r.period),
+                text.period_span(r.period, r.months),
                 text.or_none(r.employer, "个人缴费"),
                 text.months(r.months),
                 text.money(r.base_yuan),

@@ -49,6 +49,19 @@ def period(text: str | None) -> str:
     return text
 
 
+def period_span(start: str | None, count: int | None) -> str:
+    """The months a contribution record covers: ``"2024-03"`` and 1 → ``"2024年03月"``;
+    ``"2026-01"`` and 11 → ``"2026年01月至11月"`` (``"…至2027年02月"`` across a year)."""
+    first = period(start)
+    year, _, month = (start or "").partition("-")
+    if not count or count <= 1 or not (year.isdigit() and month.isdigit()):
+        return first
+    last = int(year) * 12 + int(month) - 1 + count - 1
+    end_year, end_month = divmod(last, 12)
+    end = f"{end_month + 1:02d}月"
+    return f"{first}至{end}" if end_year == int(year) else f"{first}至{end_year}年{end}"
+
+
 def months(count: int | None) -> str:
     """``37`` → ``"37个月"``."""
     return "" if count is None else f"{count}个月"

@@ -71,6 +71,12 @@ def test_money_days_months() -> None:
     assert text.day(dt.date(2024, 3, 5)) == "2024年03月05日"
     assert text.until(None) == "至今"
     assert text.period("2024-03") == "2024年03月"
+    # A contribution record covers ``months`` months from its period (models/insurance.py).
+    assert text.period_span("2024-03", 1) == "2024年03月"
+    assert text.period_span("2026-01", 11) == "2026年01月至11月"
+    assert text.period_span("2025-11", 4) == "2025年11月至2026年02月"
+    assert text.period_span("2024-01", 12) == "2024年01月至12月"
+    assert text.period_span(None, 3) == ""
     assert text.months(37) == "37个月"
     assert codes.disability_grade_name(7) == "七级"
 
