@@ -39,6 +39,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
+from counter_app.ui import local_day
 from counter_app.ui.printing import FormPrinter, Printing
 from counter_app.ui.tasks import Task, TaskRunner
 from counter_app.validation import ValidationError, parse_id_number
@@ -101,7 +102,7 @@ class ReportDialog(QDialog):
         #: Where a CSV goes: asks with a save dialog (tests replace it).
         self.choose_csv_path: Callable[[str], str] = self._ask_csv_path
         form = QFormLayout()
-        today = QDate.currentDate()
+        today = local_day.today()
         self.day = self._date(today)
         self.scope = QComboBox()
         self.scope.addItems([self.tr("本机构") + f"（{actor.office_name}）", self.tr("全市")])
@@ -161,7 +162,7 @@ class ReportDialog(QDialog):
         edit = QDateEdit(value)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMaximumDate(QDate.currentDate())
+        edit.setMaximumDate(local_day.today())
         return edit
 
     # -- parameters --------------------------------------------------------------------
