@@ -32,6 +32,7 @@ from counter_app.ui.id_demo_panel import DemoIdCardPanel
 from counter_app.ui.id_reader import IdCardStation, build_id_station
 from counter_app.ui.lapsing import LapsingBadge, install_lapsing_badge
 from counter_app.ui.login import LoginDialog
+from counter_app.ui.lookup_menu import install_lookup_menu
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.pin_entry import PinEntry
 from counter_app.ui.printing import Printing
@@ -327,6 +328,7 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
     window.reports_menu = install_reports_menu(
         window, make_report_maker(ws), window.lapsing_badge.show_list
     )
+    install_lookup_menu(window)  # 查询: catalogues and employer contributions (RULES Q5, Q6)
     return window
 
 

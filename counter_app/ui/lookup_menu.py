@@ -1,0 +1,98 @@
+"""查询 menu (RULES Q5, Q6): 药品目录查询, 诊疗项目查询 and 单位医疗保险缴费查询, each opening
+its non-modal :class:`~counter_app.ui.public_lookup.PublicLookupWindow` (one per kind,
+raised again when open), with a holder on screen or none.
+
+Shortcuts Ctrl+Shift+D / T / E (a search field keeps Ctrl+E for the end of its line). The
+employer look-up is disabled, saying why, for staff who may not view records — the service
+decides and audits all the same. A change of staff closes the windows: the next clerk's
+look-ups are their own. The lock screen hides them with every other window of the main
+window (``staff_shift``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import QMenu
+
+from counter_app.services.context import Actor
+from counter_app.services.permissions import Action
+from counter_app.ui.public_lookup import LookupKind, PublicLookupWindow
+
+if TYPE_CHECKING:
+    from counter_app.ui.main_window import MainWindow
+
+SHORTCUTS = {
+    LookupKind.DRUGS: "Ctrl+Shift+D",
+    LookupKind.TREATMENTS: "Ctrl+Shift+T",
+    LookupKind.EMPLOYER: "Ctrl+Shift+E",
+}
+
+
+class LookupMenu(QMenu):
+    """The 查询 menu of the main window and the look-up windows it opened."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window.tr("查询(&Q)"), window)
+        self.setObjectName("lookupMenu")
+        self.setToolTipsVisible(True)
+        self.window_ = window
+        self.windows: dict[LookupKind, PublicLookupWindow] = {}
+        self.lookup_actions: dict[LookupKind, QAction] = {}
+        texts = {
+            LookupKind.DRUGS: self.tr("药品目录查询(&D)…"),
+            LookupKind.TREATMENTS: self.tr("诊疗项目查询(&T)…"),
+            LookupKind.EMPLOYER: self.tr("单位医疗保险缴费查询(&E)…"),
+        }
+        for kind, text in texts.items():
+            action = QAction(text, self)
+            action.setObjectName(f"lookupAction_{kind.value}")
+            action.setShortcut(QKeySequence(SHORTCUTS[kind]))
+            action.triggered.connect(lambda _c=False, k=kind: self.open_lookup(k))
+            self.addAction(action)
+            self.lookup_actions[kind] = action
+        self.refresh(window.actor)
+
+    def refresh(self, actor: Actor) -> None:
+        employer = self.lookup_actions[LookupKind.EMPLOYER]
+        allowed = actor.may(Action.VIEW_RECORDS)
+        employer.setEnabled(allowed)
+        employer.setToolTip("" if allowed else actor.why_not(Action.VIEW_RECORDS))
+
+    def staff_changed(self, actor: Actor) -> None:
+        for opened in self.windows.values():
+            opened.close()
+            opened.deleteLater()
+        self.windows = {}
+        self.refresh(actor)
+
+    def open_lookup(self, kind: LookupKind) -> PublicLookupWindow:
+        """The window of ``kind``, shown and raised, its field focused."""
+        window = self.window_
+        opened = self.windows.get(kind)
+        if opened is None:
+            opened = PublicLookupWindow(
+                kind,
+                window.gateway,
+                window.runner,
+                lambda: window.actor,
+                window,
+                on_error=window.show_error,
+            )
+            self.windows[kind] = opened
+        opened.show()
+        opened.raise_()
+        opened.activateWindow()
+        opened.focus_search()
+        return opened
+
+
+def install_lookup_menu(window: MainWindow) -> LookupMenu:
+    """Add the 查询 menu to ``window``'s menu bar, kept in step with the logged-in staff."""
+    menu = LookupMenu(window)
+    bar = window.menuBar()
+    assert bar is not None
+    bar.addMenu(menu)
+    window.actor_changed.connect(menu.staff_changed)
+    return menu
