@@ -1,0 +1,120 @@
+"""RULES Q5, Q6 on the real stack: a clerk logs in on the demo database, opens 查询 →
+药品目录查询 / 诊疗项目查询 / 单位医疗保险缴费查询 with no holder on screen, searches a drug,
+a treatment item and an employer's unit number taken from the demo data, and reads the rows
+as the services return them — classes decoded, ¥ with two decimals; the employer look-up
+audited for the clerk. Also through counter-server (``also_remote``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from PyQt6.QtCore import Qt
+from sqlalchemy import create_engine, text
+
+from counter_app.presentation import text as words
+from counter_app.ui.lookup_menu import LookupMenu
+from counter_app.ui.public_lookup import LookupKind, PublicLookupWindow
+
+pytestmark = pytest.mark.gui
+
+CLERK = "YB500103-01"
+
+
+def _rows(url: str, statement: str, **params: Any) -> list[Any]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(statement), params).all())
+    finally:
+        engine.dispose()
+
+
+def _open(c: Any, kind: LookupKind) -> PublicLookupWindow:
+    menu = c.window.findChild(LookupMenu, "lookupMenu")
+    assert menu is not None and menu.menuAction().isVisible()
+    menu.lookup_actions[kind].trigger()  # as the menu entry is clicked
+    lookup = menu.windows[kind]
+    c.qtbot.addWidget(lookup)
+    assert lookup.isVisible() and not lookup.isModal()
+    return lookup
+
+
+def _search(c: Any, lookup: PublicLookupWindow, typed: str) -> list[str]:
+    lookup.edit.clear()
+    lookup.edit.insert(typed)
+    c.qtbot.keyClick(lookup.edit, Qt.Key.Key_Return)
+    assert not lookup.error.text(), lookup.error.text()
+    return lookup.view.shown_texts()
+
+
+@pytest.mark.also_postgres
+@pytest.mark.also_remote
+def test_Q6_catalogues_from_the_menu_on_the_demo_database(counter: Any) -> None:
+    c = counter(CLERK)
+    assert c.window.holder.session is None  # no holder: the catalogues are published
+    ((code, name, category, share),) = _rows(
+        c.db_url,
+        "SELECT code, name, category, self_pay_percent FROM drugs"
+        " WHERE category = '乙' ORDER BY code LIMIT 1",
+    )
+    drugs = _open(c, LookupKind.DRUGS)
+    texts = _search(c, drugs, str(name))
+    assert str(code) in texts and str(name) in texts
+    assert "乙类" in texts and f"{share}%" in texts and "药品编码" in texts
+    assert drugs.summary.text().startswith("共找到")
+
+    ((t_code, t_name, price_fen),) = _rows(
+        c.db_url,
+        "SELECT code, name, price_fen FROM treatment_items"
+        " WHERE price_fen IS NOT NULL ORDER BY price_fen DESC, code LIMIT 1",
+    )
+    items = _open(c, LookupKind.TREATMENTS)
+    texts = _search(c, items, str(t_code))
+    assert str(t_name) in texts
+    assert words.money(Decimal(int(price_fen)) / 100) in texts  # ¥ with two decimals
+
+    texts = _search(c, items, "没有这个项目")
+    assert "无记录" in texts
+
+
+@pytest.mark.also_postgres
+@pytest.mark.also_remote
+def test_Q5_employer_contributions_from_the_menu_on_the_demo_database(counter: Any) -> None:
+    c = counter(CLERK)
+    ((unit, employer_name, months),) = _rows(
+        c.db_url,
+        "SELECT e.unit_number, e.name, count(DISTINCT r.period) FROM employers e"
+        " JOIN contribution_records r ON r.employer_id = e.id WHERE r.insurance = 'medical'"
+        " GROUP BY e.unit_number, e.name ORDER BY count(DISTINCT r.period) DESC, e.unit_number"
+        " LIMIT 1",
+    )
+    ((period, employer_fen),) = _rows(
+        c.db_url,
+        "SELECT r.period, sum(r.employer_fen) FROM contribution_records r"
+        " JOIN employers e ON e.id = r.employer_id"
+        " WHERE e.unit_number = :unit AND r.insurance = 'medical'"
+        " GROUP BY r.period ORDER BY r.period DESC LIMIT 1",
+        unit=unit,
+    )
+    lookup = _open(c, LookupKind.EMPLOYER)
+    texts = _search(c, lookup, str(unit))
+    assert str(employer_name) in lookup.summary.text() and str(employer_name) in texts
+    newest = words.period(f"{int(period) // 100:04d}-{int(period) % 100:02d}")
+    assert newest in texts
+    assert words.money(Decimal(int(employer_fen)) / 100) in texts
+    table = lookup.view.page.blocks[-1]  # type: ignore[union-attr]
+    assert len(table.rows) == min(int(months), 12)  # 最近 12 个月, newest first
+    audited = _rows(
+        c.db_url,
+        "SELECT a.action FROM audit_events a JOIN staff s ON s.id = a.staff_id"
+        " WHERE s.staff_no = :staff AND a.action = 'employer.view'",
+        staff=CLERK,
+    )
+    assert len(audited) == 1
+
+    lookup.edit.clear()
+    lookup.edit.insert("00000000000000")  # no such employer: the service's words
+    c.qtbot.keyClick(lookup.edit, Qt.Key.Key_Return)
+    assert "没有该单位社会保险编号" in lookup.error.text() and lookup.view.page is None
