@@ -118,7 +118,9 @@ class DemoPinPad(QObject):
             self._buffer = None
 
 
-def card_label(profile: dict[str, Any], note: str = "") -> str:
+def card_label(profile: dict[str, Any], note: str = "", now: dict[str, Any] | None = None) -> str:
+    """The demo list's line for a card: its starting ``profile``; ``now``: the emulated
+    card's profile as it is now, once it has been in the reader (PIN changed, blocked)."""
     name = profile.get("name", "")
     number = profile.get("card_number", "")
     pin = profile.get("pin", "")
@@ -128,6 +130,10 @@ def card_label(profile: dict[str, Any], note: str = "") -> str:
         # PIN was changed before the demo (李秀英, 135790) is not labelled with that word.
         issued = pin.encode() == DEFAULT_PIN_DIGITS
         text += f"  初始密码 {pin}" if issued else f"  演示起始密码 {pin}"
+    if now is not None:
+        if now.get("pin", pin) != pin:  # changed or reset during the demo (P3, P5)
+            text += f"  现密码 {now['pin']}（演示中已改）"
+        profile = now
     if profile.get("app_state", "ok") != "ok":
         text += "  [应用锁定]"
     if int(profile.get("pin_tries_left", 3)) == 0:
@@ -153,6 +159,8 @@ class DemoCardsPanel(QWidget):
         self._bridge = bridge
         self._make_card = make_card
         self._profiles = [p for p, _ in cards]
+        self._notes = [n for _, n in cards]
+        self._in_reader: int | None = None
         self._cards: dict[int, Any] = {}  # the emulated card keeps its PIN and counter
         self.list = QListWidget()
         self.list.setObjectName("demoCardList")
@@ -239,6 +247,7 @@ class DemoCardsPanel(QWidget):
         if card is None:
             card = self._cards[row] = self._make_card(self._profiles[row])
         self._transport.insert(card)
+        self._in_reader = row
         profile = self._profiles[row]
         self.current.setText(
             self.tr("读卡器中：") + f"{profile.get('name', '')}  {profile.get('card_number', '')}"
@@ -257,4 +266,16 @@ class DemoCardsPanel(QWidget):
             self.pinpad.cancel()  # the holder walked away mid-entry
         self._transport.remove()
         self.current.setText(self.tr("读卡器中没有卡"))
+        self._relabel()
         self._bridge.notify_removed()
+
+    def _relabel(self) -> None:
+        """The card that left the reader: its line says what the demo did to it."""
+        row, self._in_reader = self._in_reader, None
+        card = self._cards.get(row) if row is not None else None
+        item = self.list.item(row) if row is not None else None
+        if row is None or card is None or item is None or not hasattr(card, "to_profile"):
+            return
+        text = card_label(self._profiles[row], self._notes[row], card.to_profile())
+        item.setText(text)
+        item.setToolTip(text)
