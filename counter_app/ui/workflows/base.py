@@ -12,11 +12,13 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from PyQt6.QtGui import QCloseEvent
 from PyQt6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -27,6 +29,7 @@ from counter_app.services.errors import DatabaseUnavailable
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.fit import follow_content, grow_to_fit
 from counter_app.ui.tasks import Task
+from counter_app.ui.workflows.discard import ask_discard, watch_entries
 from reader.errors import CardRemoved, NoCard
 
 if TYPE_CHECKING:
@@ -62,6 +65,11 @@ class WorkflowDialog(QDialog):
         #: One idempotency key per submission attempt series (services dedupe on it).
         self.idempotency_key = uuid.uuid4().hex
         self.cancelled_reason = ""
+        #: The clerk typed or chose something, or a step (a supervisor's approval) was
+        #: passed: leaving now asks 确认放弃本次办理？ (``reject``).
+        self.entered = False
+        #: The open 确认放弃本次办理？ box, if any (tests answer it).
+        self.discard_box: QMessageBox | None = None
         self._task: Task | None = None
         self.banner = QLabel()
         self.banner.setObjectName("workflowBanner")
@@ -139,12 +147,23 @@ class WorkflowDialog(QDialog):
             # to it ("下一步：主管复核"), which is not what this page's button does.
             self.next_button.setText(self._fixed_texts[index])
         self.stack.setCurrentIndex(index)
+        if index > 0 and index < len(self._steps):
+            self.entered = True  # a step was passed (a document checked, an approval given)
         if index < len(self._steps):
             self._next_texts[index] = self.next_button.text()
         self._buttons()
         if self.next_button.isVisible() and self.next_button.isEnabled():
             self.next_button.setDefault(True)
+        self._watch(self.stack.currentWidget())
         focus_first_field(self.stack.currentWidget())
+
+    def mark_entered(self) -> None:
+        """Something the clerk would lose was entered (subclasses call it for what the
+        page watch cannot see)."""
+        self.entered = True
+
+    def _watch(self, page: QWidget | None) -> None:
+        watch_entries(page, self.mark_entered)
 
     def go_page(self, page: QWidget) -> None:
         """Show ``page`` (a page added with ``add_page``)."""
@@ -259,6 +278,37 @@ class WorkflowDialog(QDialog):
         self.next_button.setEnabled(False)
         self.back_button.setEnabled(False)
         self.close_button.setText(self.tr("关闭"))
+
+    def reject(self) -> None:  # QDialog's name: 取消, Esc and the title bar's ×
+        """Once data was entered or an approval given, the clerk confirms
+        确认放弃本次办理？ first (继续办理 is the default, for Enter and Esc): Esc had
+        silently dropped a lift the supervisor had just approved. A finished workflow (the
+        result page), one stopped by a pulled card and one never touched close at once."""
+        if not self.isVisible() or not self.entered or self.finished_ok or self.cancelled_reason:
+            self.discard()
+            return
+        shown = self.discard_box
+        if shown is not None and shown.isVisible():
+            shown.raise_()
+            shown.activateWindow()
+            return
+        self.discard_box = ask_discard(self, self.discard)
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:  # Qt's name
+        """The clerk's × asks (``reject``); the program's own ``close()`` does not."""
+        if event is not None and not event.spontaneous():
+            self.discard()
+            event.accept()
+            return
+        super().closeEvent(event)
+
+    def discard(self) -> None:
+        """Close without asking (the clerk confirmed, or is logging out)."""
+        box, self.discard_box = self.discard_box, None
+        if box is not None:
+            box.finished.disconnect()
+            box.reject()
+        super().reject()
 
     def done(self, result: int) -> None:  # QDialog's name
         self.window_.pins.cancel()
