@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from counter_app.services.approvals import ApprovalLike
     from counter_app.services.cases import CaseInfo
     from counter_app.services.followups import FollowUpCount, FollowUpItem
+    from counter_app.services.form_reprints import ReprintedForm
     from counter_app.services.idcheck import IdDocument, IdDocumentLike
     from counter_app.services.lifting import LiftChecklist, LiftResult
     from counter_app.services.new_pin_refusal import NewPinRefusal
@@ -322,6 +323,11 @@ class InProcessServices(CounterServices):
         from counter_app.services.registered_forms import render
 
         return bytes(self.draw(render, form, self.ctx.settings))
+
+    def reprint_loss_form(self, actor: Actor, session: HolderSession, reason: str) -> ReprintedForm:
+        from counter_app.services.form_reprints import reprint_loss_form
+
+        return reprint_loss_form(self.ctx, actor, session, reason, self.draw)
 
     def make_report(
         self,

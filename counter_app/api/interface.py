@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from counter_app.services.cases import CaseInfo
     from counter_app.services.context import Actor
     from counter_app.services.followups import FollowUpCount, FollowUpItem
+    from counter_app.services.form_reprints import ReprintedForm
     from counter_app.services.idcheck import IdDocument, IdDocumentLike
     from counter_app.services.lifting import LiftChecklist, LiftResult
     from counter_app.services.new_pin_refusal import NewPinRefusal
@@ -318,6 +319,10 @@ class CounterServices(ABC):
     @abstractmethod
     def render_form(self, form: Form) -> bytes:
         """The PDF of a registered form's plain data (``result.form``)."""
+
+    @abstractmethod
+    def reprint_loss_form(self, actor: Actor, session: HolderSession, reason: str) -> ReprintedForm:
+        """补打挂失登记表 (RULES L4): the session holder's written report's form, marked 补打."""
 
     @abstractmethod
     def make_report(

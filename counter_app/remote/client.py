@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from counter_app.services.approvals import ApprovalLike
     from counter_app.services.cases import CaseInfo
     from counter_app.services.followups import FollowUpCount, FollowUpItem
+    from counter_app.services.form_reprints import ReprintedForm
     from counter_app.services.idcheck import IdDocument, IdDocumentLike
     from counter_app.services.lifting import LiftChecklist, LiftResult
     from counter_app.services.new_pin_refusal import NewPinRefusal
@@ -381,6 +382,11 @@ class RemoteServices(CounterServices):
         """Drawn on the server: the form's verification code is signed with a key only the
         server holds."""
         return bytes(self._call("render_form", form))
+
+    def reprint_loss_form(self, actor: Actor, session: HolderSession, reason: str) -> ReprintedForm:
+        """Drawn on the server, like :meth:`render_form`."""
+        result: ReprintedForm = self._call("reprint_loss_form", None, session, reason)
+        return result
 
     def make_report(
         self,

@@ -4,6 +4,10 @@ form (``counter-admin form verify``).
 - :func:`reprint_form` / :func:`load_form_for_reprint` draw an issued form again from its
   stored data (``registered_forms.stored_form``), marked 补打, with its serial unchanged and
   its reprint count incremented — audited as ``form.reprint``.
+- :func:`reprint_loss_form` is the counter's 补打挂失登记表 (L4: a card already reported
+  lost is not reported again; staff are shown the existing report and may reprint its
+  form): the 挂失登记表 of the written report in force on the card of the holder the clerk
+  is serving — chosen here from the database, never a serial the workstation sends.
 - :func:`form_on_record` answers a scanned form's serial with its kind, office, card, issue
   time and reprint count.
 """
@@ -11,7 +15,9 @@ form (``counter-admin form verify``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -20,6 +26,7 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card
 from counter_app.models.form_content import FormContent
 from counter_app.models.forms import FormDocument
+from counter_app.models.loss import ACTIVE_REPORT_STATES, LossKind, LossReport
 from counter_app.models.office import Office
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
@@ -28,6 +35,7 @@ from counter_app.services.form_data import form_from_json
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import refusals_audited, require
 from counter_app.services.registered_forms import STORED_KINDS, render
+from counter_app.services.sessions import HolderSession, require_open
 from counter_app.settings import Settings
 from counter_app.validation.errors import ValidationError
 from counter_app.validation.text_policy import FORM_SERIAL, REPRINT_REASON, clean_text
@@ -91,6 +99,104 @@ def reprint_form(ctx: ServiceContext, actor: Actor, serial: str, reason: str) ->
             form, reprint = _reprint_in(uow.session, actor, serial, reason, ctx.now())
             uow.commit()
     return render(form, ctx.settings, reprint)
+
+
+class NoLossFormToReprint(FormNotFound):
+    """RULES L4: the holder's card has no written report in force whose form could be
+    reprinted (a phone report has no 挂失登记表; a lifted or replaced report is over)."""
+
+    reason = "no_loss_form"
+    message = "该持卡人的卡没有有效的书面挂失，没有可补打的挂失登记表。"
+
+
+class LossFormNotArchived(FormNotFound):
+    """The written report's form was issued before forms were archived with their content
+    (data taken over from the old system): there is nothing to draw it again from."""
+
+    reason = "loss_form_not_archived"
+    message = (
+        "该挂失登记表在本系统启用前办理，没有存档的表单内容，不能补打。"
+        "请按挂失登记表编号到办理机构查阅纸质档案。"
+    )
+
+    def __init__(self, serial: str) -> None:
+        super().__init__(f"{self.message}（挂失登记表编号 {serial}）")
+
+
+@dataclass(frozen=True)
+class ReprintedForm:
+    """A form drawn again, marked 补打 (its count, reason, time and staff on the form)."""
+
+    serial: str
+    title: str
+    pdf: bytes
+
+
+def _loss_form_serial(session: Session, holder_id: int) -> str | None:
+    """The serial of the 挂失登记表 of the holder's written report in force (one active
+    report per card; the holder's card in use is the one reported lost)."""
+    return session.scalars(
+        select(LossReport.form_serial)
+        .where(
+            LossReport.holder_id == holder_id,
+            LossReport.state.in_(ACTIVE_REPORT_STATES),
+            LossReport.kind == LossKind.WRITTEN,
+            LossReport.form_serial.is_not(None),
+        )
+        .order_by(LossReport.id.desc())
+    ).first()
+
+
+def _archived(session: Session, serial: str) -> bool:
+    return (
+        session.scalar(
+            select(FormContent.form_document_id)
+            .join(FormDocument, FormDocument.id == FormContent.form_document_id)
+            .where(FormDocument.serial == serial)
+        )
+        is not None
+    )
+
+
+def _draw_here(func: Callable[..., Any], *args: Any) -> Any:
+    return func(*args)
+
+
+def reprint_loss_form(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    reason: str,
+    draw: Callable[..., Any] | None = None,
+) -> ReprintedForm:
+    """RULES L4: the 挂失登记表 of the written report in force on the card of ``session``'s
+    holder, drawn again marked 补打 (serial unchanged, reprint count incremented, the
+    reason and the clerk printed on it) — audited ``form.reprint`` like every reprint.
+
+    Who may: staff who may view records, in their own open holder session (Q7: the holder
+    is present). Refusals (no reason, no such form) are audited. ``draw(render, …)`` draws
+    the PDF (the in-process interface passes its helper process); default: here."""
+    require(ctx, actor, Action.VIEW_RECORDS, holder_id=session.holder_id)
+    require_open(ctx, session, actor)
+    with refusals_audited(
+        ctx, actor, AuditAction.FORM_REPRINT, holder_id=session.holder_id, card_id=session.card_id
+    ):
+        if not isinstance(reason, str) or not reason.strip():
+            raise ReprintReasonRequired()
+        try:  # the input policy: the reason is printed on the form and audited
+            reason = clean_text(reason, REPRINT_REASON)
+        except ValidationError as exc:
+            raise ReprintReasonRequired(str(exc)) from None
+        with ctx.uow() as uow:
+            serial = _loss_form_serial(uow.session, session.holder_id)
+            if serial is None:
+                raise NoLossFormToReprint()
+            if not _archived(uow.session, serial):
+                raise LossFormNotArchived(serial)
+            form, reprint = _reprint_in(uow.session, actor, serial, reason, ctx.now())
+            uow.commit()
+    pdf = (draw or _draw_here)(render, form, ctx.settings, reprint)
+    return ReprintedForm(serial, f"挂失登记表 {serial}（补打）", bytes(pdf))
 
 
 def load_form_for_reprint(

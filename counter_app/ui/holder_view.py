@@ -2,6 +2,8 @@
 category and one per insurance of Q3–Q5 (pension first). Each tab loads when first shown,
 off the GUI thread, and shows its page from ``counter_app.presentation``; every view is
 audited by the records service. ID numbers are masked unless the clerk reveals them (auto-hides).
+The card page carries 补打挂失登记表 while the card is reported lost in writing (RULES L4,
+``loss_form_reprint``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from counter_app.presentation.holder_pages import state_fact
 from counter_app.services.context import Actor
 from counter_app.services.queries.holder import HolderOverview
 from counter_app.ui.item_models import display
+from counter_app.ui.loss_form_reprint import LossFormReprint
+from counter_app.ui.printing import Printing
 from counter_app.ui.record_view import RecordView
 from counter_app.ui.tab_navigator import TabNavigator
 from counter_app.ui.tasks import TaskRunner
@@ -92,7 +96,11 @@ class HolderView(QWidget):
     card_state_known = pyqtSignal(object)
 
     def __init__(
-        self, gateway: CounterServices, runner: TaskRunner, parent: QWidget | None = None
+        self,
+        gateway: CounterServices,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        printing: Printing | None = None,
     ) -> None:
         super().__init__(parent)
         self._gateway = gateway
@@ -124,7 +132,16 @@ class HolderView(QWidget):
         # Thirteen tabs must not widen the window past the screen: scroll them instead.
         self.tabs.setUsesScrollButtons(True)
         self.card_page = RecordView()
-        self.tabs.addTab(self.card_page, self.tr("卡状态与历史"))
+        #: RULES L4: 补打挂失登记表 above the card's state and history, for a card lost in writing.
+        self.loss_form = LossFormReprint(gateway, runner, printing or Printing(runner))
+        self.loss_form.error.connect(self.error.emit)
+        card_tab = QWidget()
+        card_layout = QVBoxLayout(card_tab)
+        card_layout.setContentsMargins(0, 0, 0, 0)
+        card_layout.setSpacing(0)
+        card_layout.addWidget(self.loss_form)
+        card_layout.addWidget(self.card_page, 1)
+        self.tabs.addTab(card_tab, self.tr("卡状态与历史"))
         self.pages: list[RecordView] = []
         for _key, title in CATEGORY_TABS:
             page = RecordView()
@@ -149,6 +166,7 @@ class HolderView(QWidget):
         self._revealed = False
         self._full_ssn = ""
         self._hide_timer.stop()
+        self.loss_form.clear()
         self.header.setText(self.tr("当前没有持卡人。请持卡人插卡并输入密码，或查询参保人 (F3)。"))
         self.reveal_button.setEnabled(False)
         self.card_page.show_message("")
@@ -177,6 +195,8 @@ class HolderView(QWidget):
         self.reveal_button.setEnabled(True)
         self._render_header()
         self.card_page.show_record(overview)
+        state = overview.card.state if overview.card is not None else None
+        self.loss_form.show_for(self._actor, self._session, str(getattr(state, "value", state)))
         self.card_state_known.emit(overview.card.state if overview.card is not None else None)
 
     def _render_header(self) -> None:

@@ -33,6 +33,7 @@ from counter_app.services.errors import (
     WeakPin,
 )
 from counter_app.services.followups import FollowUpCount, FollowUpItem
+from counter_app.services.form_reprints import NoLossFormToReprint, ReprintedForm
 from counter_app.services.idcheck import (
     IdDocument,
     IdDocumentLike,
@@ -489,6 +490,16 @@ class FakeServices(CounterServices):
 
     def render_form(self, form: Form) -> bytes:
         return tiny_pdf()
+
+    def reprint_loss_form(self, actor: Actor, session: HolderSession, reason: str) -> ReprintedForm:
+        """RULES L4 as the service answers it: only a card reported lost in writing has a
+        挂失登记表 to reprint."""
+        self._db()
+        self.calls.append(("reprint_loss_form", (session.holder_id, reason)))
+        if self.card_state_value != "lost":
+            raise NoLossFormToReprint()
+        serial = "500103-YB-2026-000001"
+        return ReprintedForm(serial, f"挂失登记表 {serial}（补打）", tiny_pdf())
 
     # -- cases, ratings, follow-ups (the services' rules: once per case, status only) ---
 
