@@ -1,0 +1,68 @@
+"""Leaving a workflow the clerk has put work into: 确认放弃本次办理？ (from a new clerk's
+trial: Esc silently dropped a 解除挂失 right after the supervisor had approved it).
+
+``watch_entries`` notices the clerk's own typing and choosing on a page; ``ask_discard``
+asks, with 继续办理 as the default for Enter and Esc.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PyQt6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
+
+#: Asked before a workflow with typed data or a given approval is dropped (Esc, 取消, ×).
+CONFIRM_DISCARD = "确认放弃本次办理？"
+
+
+def watch_entries(page: QWidget | None, entered: Callable[[], None]) -> None:
+    """``entered()`` on the clerk's own typing and choosing on ``page`` — signals a
+    program's ``setText`` does not send, so a chip read into a field alone does not count.
+    Each field is watched once, however often its page is shown."""
+    if page is None:
+        return
+    for field in [page, *page.findChildren(QWidget)]:
+        if field.property("entryWatched"):
+            continue
+        field.setProperty("entryWatched", True)
+        if isinstance(field, QLineEdit):
+            field.textEdited.connect(entered)
+        elif isinstance(field, QComboBox):
+            field.activated.connect(entered)
+        elif isinstance(field, QAbstractButton):
+            field.clicked.connect(entered)
+        elif isinstance(field, QPlainTextEdit):
+            field.textChanged.connect(entered)
+        elif isinstance(field, QAbstractSpinBox):
+            field.editingFinished.connect(entered)
+
+
+def ask_discard(dialog: QWidget, drop: Callable[[], None]) -> QMessageBox:
+    """Ask 确认放弃本次办理？ over ``dialog`` (window-modal, no nested event loop); ``drop()``
+    only on 放弃办理. Returns the open box."""
+    box = QMessageBox(dialog)
+    box.setObjectName("confirmDiscardBox")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(dialog.windowTitle())
+    box.setText(dialog.tr(CONFIRM_DISCARD))
+    box.setInformativeText(dialog.tr("放弃后已填写的内容和已取得的复核都不再保留。"))
+    dropping = box.addButton(dialog.tr("放弃办理"), QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(dialog.tr("继续办理"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+
+    def answered(_result: int) -> None:
+        if box.clickedButton() is dropping:
+            drop()
+
+    box.finished.connect(answered)
+    box.open()
+    return box
