@@ -78,6 +78,20 @@ class Workstation:
     demo_cards: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     closers: list[Callable[[], None]] = field(default_factory=list)
     demo_pinpad: DemoPinPad | None = None
+    #: The demo's 演示卡 and 演示身份证 panels, made once and handed from window to window:
+    #: they stand for the physical readers, whose cards stay in them across 退出登录 (a
+    #: new panel at each login said 读卡器中没有卡 beside the status bar's 已插卡, and
+    #: forgot the PIN each demo card had been given).
+    demo_panels: dict[str, Any] = field(default_factory=dict)
+
+    def demo_panel(self, kind: str, make: Callable[[], Any]) -> Any:
+        """The one panel of ``kind``, made by ``make`` the first time."""
+        from PyQt6 import sip
+
+        panel = self.demo_panels.get(kind)
+        if panel is None or sip.isdeleted(panel):
+            panel = self.demo_panels[kind] = make()
+        return panel
 
     @property
     def ctx(self) -> ServiceContext:
@@ -297,7 +311,7 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
     window.id_station = ws.id_station  # the ID chip reads find it on the window (id_chip)
     window.demo_id_panel = window.demo_panel = None
     if ws.demo and ws.id_station.emulator is not None:
-        id_panel = DemoIdCardPanel(ws.id_station, ws.demo_cards)
+        id_panel = ws.demo_panel("id", lambda: DemoIdCardPanel(ws.id_station, ws.demo_cards))
         id_dock = QDockWidget(window.tr("演示身份证"), window)
         id_dock.setObjectName("demoIdDock")
         id_dock.setWidget(id_panel)
@@ -306,12 +320,16 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
     if ws.demo and ws.transport is not None:
         from reader.emulator.card import EmulatedCard
 
-        panel = DemoCardsPanel(
-            ws.transport,
-            ws.bridge,
-            ws.demo_cards,
-            EmulatedCard.from_profile,
-            pinpad=ws.demo_pinpad,
+        transport = ws.transport
+        panel = ws.demo_panel(
+            "cards",
+            lambda: DemoCardsPanel(
+                transport,
+                ws.bridge,
+                ws.demo_cards,
+                EmulatedCard.from_profile,
+                pinpad=ws.demo_pinpad,
+            ),
         )
         dock = QDockWidget(window.tr("演示卡"), window)
         dock.setObjectName("demoDock")

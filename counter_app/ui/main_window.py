@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtCore import QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PyQt6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -206,8 +207,17 @@ class MainWindow(QMainWindow):
 
         self.idle = IdleWatcher(idle_minutes, self)
         self.idle.idle.connect(self.lock)
+        if bridge.state is ReaderState.CARD_PRESENT:
+            # A card left in the reader before this login (the last holder's, after 退出登录):
+            # no one is served with it — 解除挂失 waits for it to be inserted again, as after
+            # a service (from a new clerk's trial: F9 opened a lift for a card not lost).
+            self.card_served = True
         self._set_actor(actor)
         self._reader_state(bridge.state, bridge.detail)
+        if self.card_served:
+            self.show_message(
+                self.tr("读卡器中留有一张社保卡。为持卡人办理业务，请取出后重新插入。")
+            )
         self.idle.start()
         self.resize(1360, 820)
 
@@ -224,7 +234,17 @@ class MainWindow(QMainWindow):
         staff_shift.try_unlock(self, staff_no, password)
 
     def logout(self) -> None:
-        """退出登录: end the sessions, close the window (``logged_out``)."""
+        """退出登录: end the sessions, close the window (``logged_out``). A workflow still
+        open (解除挂失 starts from the card alone, with no holder session) is finished or
+        cancelled by the clerk first; its result page is closed on their behalf."""
+        workflow = self.workflow
+        if workflow is not None and not self.logged_out_already:
+            if not getattr(workflow, "finished_ok", False):
+                self.show_message(self.tr("请先完成或取消正在办理的业务，再退出登录。"))
+                workflow.raise_()
+                workflow.activateWindow()
+                return
+            workflow.accept()
         staff_shift.logout(self)
 
     def clear_search(self) -> None:
@@ -516,4 +536,37 @@ class MainWindow(QMainWindow):
         self.pins.cancel()
         self.idle.stop()
         self.idle.detach()
+        self._retire()
         super().closeEvent(event)
+
+    def _retire(self) -> None:
+        """The window is closing (退出登录, or the program ends): nothing of it stays for
+        the next login. Every window it opened closes — the last holder's 查阅告知单 and its
+        print preview, a workflow, a list — and it stops hearing the shared card reader
+        and keypad and stops its timers (the composition root keeps the window object)."""
+        workflow, self.workflow = self.workflow, None
+        if workflow is not None:
+            discard = getattr(workflow, "discard", None)
+            if callable(discard):
+                discard()  # no 确认放弃本次办理？: the clerk is leaving
+            else:
+                workflow.reject()
+            workflow.deleteLater()
+        for other in self.findChildren(QWidget):
+            if other.isWindow() and other is not self and other.isVisible():
+                if isinstance(other, QDialog):
+                    other.reject()
+                other.close()
+        self.id_dialog = None
+        for signal, slot in (
+            (self.bridge.state_changed, self._reader_state),
+            (self.bridge.card_ready, self._card_ready),
+            (self.bridge.card_removed, self._card_removed),
+            (self.pins.holder_typing, self._holder_typing),
+        ):
+            try:
+                signal.disconnect(slot)
+            except TypeError:  # closed twice: already disconnected
+                pass
+        for timer in self.findChildren(QTimer):
+            timer.stop()
