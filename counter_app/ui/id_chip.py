@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QImage, QPalette, QPixmap
 from PyQt6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -26,7 +25,6 @@ from PyQt6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QWidget,
 )
 
 from counter_app.services.idcheck import (
@@ -38,65 +36,16 @@ from counter_app.services.idcheck import (
 )
 from counter_app.ui.fit import grow_to_fit
 from counter_app.ui.i18n import tr
+from counter_app.ui.id_chip_view import (
+    chip_text,
+    find_on_window,
+    portrait_pixmap,
+    prompt_in_plain_text,
+)
 from counter_app.ui.id_reader import ChipReading, IdCardStation
 from forms.masking import mask_id_number
-from reader.idcard.photo import Portrait
 
 MANUAL_REASONS = list(ManualReason)
-
-
-def find_on_window(widget: QWidget | None, name: str) -> Any:
-    """The attribute ``name`` of the first of ``widget``'s ancestors that has one (the main
-    window's ``id_station`` and ``runner``)."""
-    while widget is not None:
-        value = getattr(widget, name, None)
-        if value is not None:
-            return value
-        widget = widget.parentWidget()
-    return None
-
-
-def portrait_pixmap(portrait: Portrait) -> QPixmap:
-    """The portrait as a pixmap; the decoded bytes are wiped before this returns."""
-    image = QImage(portrait.width, portrait.height, QImage.Format.Format_RGB888)
-    stride, row = image.bytesPerLine(), portrait.width * 3
-    bits = image.bits()
-    assert bits is not None
-    bits.setsize(image.sizeInBytes())
-    chunk = bytearray(row)  # one reused row buffer, wiped after: no immutable copies
-    with memoryview(portrait.rgb) as view:
-        for y in range(portrait.height):
-            chunk[:] = view[y * row : (y + 1) * row]
-            bits[y * stride : y * stride + row] = chunk
-    chunk[:] = bytes(row)
-    portrait.wipe()
-    pixmap = QPixmap.fromImage(image)
-    image.fill(0)
-    return pixmap
-
-
-def _label(key: str) -> str:
-    """The screen label of one of ``id_reader.chip_lines``' keys."""
-    labels = {
-        "姓名": tr("idcard", "姓名"),
-        "性别": tr("idcard", "性别"),
-        "出生": tr("idcard", "出生"),
-        "证件号码": tr("idcard", "证件号码"),
-        "有效期至": tr("idcard", "有效期至"),
-        "签发机关": tr("idcard", "签发机关"),
-    }
-    return labels.get(key, key)
-
-
-def _prompt_in_plain_text(combo: QComboBox) -> None:
-    """The placeholder of ``combo`` drawn like its chosen text while it is enabled: Qt draws
-    it in the dimmed placeholder colour, which a new clerk took for a disabled list. A
-    disabled list keeps the dimmed look (the disabled colour group is left alone)."""
-    palette = combo.palette()
-    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-        text = palette.color(group, QPalette.ColorRole.ButtonText)
-        palette.setColor(group, QPalette.ColorRole.PlaceholderText, text)
-    combo.setPalette(palette)
 
 
 class ChipCheck:
@@ -142,10 +91,9 @@ class ChipCheck:
         # that is true; a typed number without one is refused by the ID check.
         self.reason.setPlaceholderText(tr("idcard", "请选择原因"))
         self.reason.setCurrentIndex(-1)
-        _prompt_in_plain_text(self.reason)
+        prompt_in_plain_text(self.reason)
         form.addRow(tr("idcard", "人工录入原因"), self.reason)
         self.number.textEdited.connect(self._typed)
-        self.kind.currentIndexChanged.connect(self._kind_changed)
         #: Called after a successful chip read (the dialog clears its old error).
         self.read_ok: Callable[[], None] | None = None
 
@@ -155,10 +103,10 @@ class ChipCheck:
         station: IdCardStation | None = find_on_window(self.read_button, "id_station")
         runner = find_on_window(self.read_button, "runner")
         if station is None or runner is None:
+            # The reason is the clerk's to choose (IDCARD.md typed fallback), never set here.
             self._failed_text(
                 tr("idcard", "本机未配置身份证阅读器。请选择人工录入原因并输入证件号码。")
             )
-            self.reason.setCurrentIndex(MANUAL_REASONS.index(ManualReason.NO_READER))
             return
         self.forget()
         dialog: Any = self.read_button.window()
@@ -166,22 +114,22 @@ class ChipCheck:
             dialog.finished.connect(lambda _code: self.release())  # the check ends with it
             self._hooked = True
         self.read_button.setEnabled(False)
-        self.status.setText(tr("idcard", "请将身份证放在阅读器上，正在读取…"))
+        if station.card_was_read:
+            # IDCARD.md: after a read the reader finds the card only once it was lifted
+            # and placed again — the clerk is told before the wait, not after it.
+            wait = tr(
+                "idcard", "请将身份证放在阅读器上（刚读取过的身份证须拿起后重新放置），正在读取…"
+            )
+        else:
+            wait = tr("idcard", "请将身份证放在阅读器上，正在读取…")
+        self.status.setStyleSheet("")
+        self.status.setText(wait)
         runner.run(station.read, self.show_reading, self.read_failed, name="read_id_card")
 
     def show_reading(self, reading: ChipReading) -> None:
         self.read_button.setEnabled(True)
         self.forget()
-        self.reading = reading
-        document = reading.document
-        if document.kind in self.kinds:
-            self.kind.setCurrentIndex(self.kinds.index(document.kind))
-        # The field shows the masked number; the document keeps the full one for the service.
-        self.number.setText(mask_id_number(document.number))
-        self.reason.setCurrentIndex(-1)  # a chip document needs no reason for typing
-        self.reason.setEnabled(False)
-        self.chip_text.setText("\n".join(f"{_label(k)}：{v}" for k, v in reading.lines))
-        self.chip_text.setVisible(True)
+        self._show_chip(reading)
         if reading.portrait is not None:
             self.photo.setPixmap(portrait_pixmap(reading.portrait))
             reading.portrait = None
@@ -189,19 +137,34 @@ class ChipCheck:
             self.photo.setText(tr("idcard", "无照片"))
         self.photo.setVisible(True)
         note = reading.photo_problem or tr("idcard", "请对照照片核对本人")
+        self.status.setStyleSheet("")
         self.status.setText(tr("idcard", "已读取身份证芯片。") + note)
         if self.read_ok is not None:
             self.read_ok()
         grow_to_fit(self.read_button.window())
 
+    def _show_chip(self, reading: ChipReading) -> None:
+        """The chip's document on the form: its kind, the number masked (the document
+        keeps the full one for the service), its data; no reason for typing."""
+        self.reading = reading
+        document = reading.document
+        if document.kind in self.kinds:
+            self.kind.setCurrentIndex(self.kinds.index(document.kind))
+        self.number.setText(mask_id_number(document.number))
+        self.reason.setCurrentIndex(-1)
+        self.reason.setEnabled(False)
+        self.chip_text.setText(chip_text(reading.lines))
+        self.chip_text.setVisible(True)
+
     def read_failed(self, error: BaseException) -> None:
+        """The read failed: what to do, and nothing chosen for the clerk — a card that is
+        on the reader but not read is no reason to record 证件芯片无法读取."""
         self.read_button.setEnabled(True)
-        self._failed_text(
-            str(error) or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。")
-        )
-        self.reason.setCurrentIndex(MANUAL_REASONS.index(ManualReason.CHIP_UNREADABLE))
+        text = str(error) or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。")
+        self._failed_text(text)
 
     def _failed_text(self, text: str) -> None:
+        self.status.setStyleSheet("")
         self.status.setText(text)
 
     def _typed(self, text: str) -> None:
@@ -220,11 +183,6 @@ class ChipCheck:
                 "idcard", "请输入完整的证件号码，并选择人工录入原因。"
             )
         self.status.setText(note)
-
-    def _kind_changed(self, index: int) -> None:
-        """户籍证明 and the temporary card have no chip: that is the reason for typing."""
-        if 0 <= index < len(self.kinds) and self.kinds[index] is not IdDocumentKind.RESIDENT_ID:
-            self.reason.setCurrentIndex(MANUAL_REASONS.index(ManualReason.NO_CHIP))
 
     # -- the document and the end of the check -------------------------------------------
 

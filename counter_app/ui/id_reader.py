@@ -27,7 +27,7 @@ from forms.masking import mask_id_number
 from reader.idcard.card import IdCardData
 from reader.idcard.client import IdCardClient
 from reader.idcard.discovery import find_reader
-from reader.idcard.errors import IdCardError, IdReaderNotFound, NoIdCard
+from reader.idcard.errors import IdCardAlreadyRead, IdCardError, IdReaderNotFound, NoIdCard
 from reader.idcard.photo import PhotoDecoder, Portrait, load_decoder
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,10 @@ class IdCardStation:
         self._profiles: dict[str, dict[str, Any]] | None = None
         self.decoder: PhotoDecoder | None = None
         self.decoder_problem = ""
+        #: A card was read and no other read succeeded since: IDCARD.md, the reader answers
+        #: "no card" until that card is taken away and placed again (set on the pool
+        #: thread, read by the screen to say so before the wait).
+        self.card_was_read = False
         try:
             self.decoder = load_decoder(decoder_name)
         except IdCardError as error:  # shown beside each read; the data still reads
@@ -115,13 +119,15 @@ class IdCardStation:
             client = self._open()
             try:
                 data = client.read_when_placed(self.polls)
-            except NoIdCard as error:
-                log_reader_condition(error)
-                raise
+            except NoIdCard as missing:
+                said: NoIdCard = IdCardAlreadyRead() if self.card_was_read else missing
+                log_reader_condition(said)
+                raise said from None
             except IdCardError as error:
                 log_reader_condition(error)
                 self._drop()  # the next read opens the port again
                 raise
+            self.card_was_read = True
         try:
             document = document_from_chip(data)
             reading = ChipReading(document, chip_lines(data))
@@ -177,11 +183,13 @@ class IdCardStation:
         if self.emulator is None or data is None:
             return False
         self.emulator.place(parse_profile(data))
+        self.card_was_read = False  # placed again: the next find succeeds
         return True
 
     def remove(self) -> None:
         if self.emulator is not None:
             self.emulator.remove()
+            self.card_was_read = False
 
     def close(self) -> None:
         with self._lock:

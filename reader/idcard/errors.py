@@ -122,6 +122,17 @@ class NoIdCard(StatusError):
     message = "阅读器上没有身份证。请将身份证放在阅读器上；如已放置，请取下后重新放置。"
 
 
+class IdCardAlreadyRead(NoIdCard):
+    """No card found (``80``) after this reader read a card: IDCARD.md — after a successful
+    read the card must be taken away and placed again before find card succeeds, so a card
+    still lying on the reader cannot be read again as it lies."""
+
+    message = (
+        "阅读器找不到可读取的身份证：身份证每放置一次只能读取一次。"
+        "请将身份证拿起后重新放置，再点击“读取身份证”（如身份证已拿走，请放上持证人的身份证）。"
+    )
+
+
 class CardSelectFailed(StatusError):
     sw3 = 0x81
     message = "选取身份证失败。请将身份证取下后重新放置。"

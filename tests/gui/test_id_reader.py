@@ -124,18 +124,20 @@ def test_form_sends_the_chip_document_or_the_typed_number_with_its_reason(
     assert typed.manual_reason is ManualReason.CHIP_UNREADABLE
 
 
-def test_household_register_is_typed_because_it_has_no_chip(qtbot: Any) -> None:
+def test_household_register_is_typed_with_the_reason_the_clerk_chooses(qtbot: Any) -> None:
     chip, kind, _number = _form(qtbot)
     kind.setCurrentIndex(list(IdDocumentKind).index(IdDocumentKind.HOUSEHOLD_REGISTER))
-    assert MANUAL_REASONS[chip.reason.currentIndex()] is ManualReason.NO_CHIP
+    assert chip.reason.currentIndex() == -1  # chosen by the clerk, never by the program
     assert chip.document(SSN).kind is IdDocumentKind.HOUSEHOLD_REGISTER
+    chip.reason.setCurrentIndex(MANUAL_REASONS.index(ManualReason.NO_CHIP))
+    assert chip.document(SSN).manual_reason is ManualReason.NO_CHIP
 
 
 def test_without_a_reader_the_button_says_to_type_with_a_reason(qtbot: Any) -> None:
     chip, _kind, _number = _form(qtbot)
     chip.read()  # no main window with an id_station above this form
     assert "未配置身份证阅读器" in chip.status.text()
-    assert MANUAL_REASONS[chip.reason.currentIndex()] is ManualReason.NO_READER
+    assert chip.reason.currentIndex() == -1 and chip.reason.isEnabled()  # the clerk's choice
 
 
 def test_pixmap_copy_wipes_the_decoded_bytes(qtbot: Any) -> None:

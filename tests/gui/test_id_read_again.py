@@ -1,0 +1,98 @@
+"""The ID card on the reader in a holder's service (IDCARD.md: after a successful read the
+card must be lifted and placed again before the reader finds it; RULES E1: one case per
+holder's service; RULES P4/P5 the action's ID check, made by the service):
+
+- a second read of a card still on the reader tells the clerk exactly what to do
+  (请将身份证拿起后重新放置), and no manual-entry reason is chosen for the clerk;
+- the ID card the service accepted earlier in this service is offered to the next action
+  (使用本次服务已核验的身份证: the clerk confirms; the service checks it again); never in
+  another service;
+- a card that is not the session holder's is said beside the read result at once (the
+  service's answer, asked right after the read), not first at 下一步."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from counter_app.services.idcheck import IdDocumentLike, check_document
+from counter_app.services.permissions import Action
+from counter_app.ui.id_reader import IdCardStation
+from reader.idcard.emulator import PtyIdReader
+from reader.idcard.profile import DEMO_SAM_ID
+from tests.gui.fakes import SSN
+from tests.gui.test_workflows import card_session, wf  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.gui
+
+OTHER = "500103196803150310"  # another person's valid number
+
+
+def _card(number: str, name: str, birth: str) -> dict[str, Any]:
+    return {
+        "kind": "resident",
+        "name": name,
+        "gender": "1",
+        "nation": "01",
+        "birth": birth,
+        "address": "重庆市渝中区民族路188号",
+        "id_number": number,
+        "authority": "重庆市公安局渝中区分局",
+        "valid_from": "20160104",
+        "valid_to": "长期",
+    }
+
+
+class _Registered:
+    """The session holder as the database has them (the fake's own SSN)."""
+
+    ssn = SSN
+    name = "张三"
+
+
+@pytest.fixture
+def station() -> Iterator[IdCardStation]:
+    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
+    cards = {SSN: _card(SSN, "张三", "19850715"), OTHER: _card(OTHER, "李四", "19680315")}
+    made = IdCardStation(
+        emulator.start(), "demo", emulator=emulator, demo_profiles=lambda: cards, polls=1
+    )
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def counter(wf: Any, reader: Any, station: IdCardStation) -> Any:  # noqa: F811
+    wf.id_station = station
+
+    def check(_actor: Any, _session: Any, document: IdDocumentLike, purpose: Action) -> None:
+        wf.gateway.calls.append(("check_session_document", purpose))
+        check_document(_Registered(), document)  # the rule itself, with a registered name
+
+    wf.gateway.check_session_document = check
+    card_session(wf, reader)
+    return wf
+
+
+def _checks(win: Any) -> int:
+    return sum(1 for call in win.gateway.calls if call[0] == "check_session_document")
+
+
+def test_a_second_read_of_the_card_left_on_the_reader_says_to_lift_and_place_it(
+    counter: Any, station: IdCardStation
+) -> None:
+    counter.action_buttons[Action.CHANGE_PIN].click()
+    chip = counter.workflow.documents.chip
+    assert station.place(SSN)
+    chip.read()
+    assert chip.reading is not None and chip.reading.document.number == SSN
+    chip.read()  # the card still lies there: the reader answers "no card" (IDCARD.md)
+    assert chip.reading is None
+    assert "请将身份证拿起后重新放置" in chip.status.text()
+    assert "没有身份证" not in chip.status.text()  # it is there: not what the clerk is told
+    assert chip.reason.currentIndex() == -1  # no 证件芯片无法读取 recorded for the clerk
+    assert station.place(SSN)  # lifted and placed again
+    chip.read()
+    assert chip.reading is not None and "已读取身份证芯片" in chip.status.text()
