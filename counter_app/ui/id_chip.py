@@ -27,6 +27,14 @@ from PyQt6.QtWidgets import (
     QPushButton,
 )
 
+from counter_app.services.errors import (
+    IdCheckIncomplete,
+    IdDocumentExpired,
+    IdDocumentMismatch,
+    IdDocumentNotAccepted,
+    IdNameMismatch,
+    ManualIdCheckForbidden,
+)
 from counter_app.services.idcheck import (
     MANUAL_REASON_LABELS,
     IdDocument,
@@ -46,6 +54,16 @@ from counter_app.ui.id_reader import ChipReading, IdCardStation
 from forms.masking import mask_id_number
 
 MANUAL_REASONS = list(ManualReason)
+
+#: The service's refusals of a document (not of the clerk or the card): said on the ID step.
+DOCUMENT_REFUSALS = (
+    IdDocumentMismatch,
+    IdDocumentNotAccepted,
+    IdNameMismatch,
+    IdDocumentExpired,
+    ManualIdCheckForbidden,
+    IdCheckIncomplete,
+)
 
 
 class ChipCheck:
@@ -141,6 +159,7 @@ class ChipCheck:
         self.status.setText(tr("idcard", "已读取身份证芯片。") + note)
         if self.read_ok is not None:
             self.read_ok()
+        self._check_with_service(reading)
         grow_to_fit(self.read_button.window())
 
     def _show_chip(self, reading: ChipReading) -> None:
@@ -183,6 +202,56 @@ class ChipCheck:
                 "idcard", "请输入完整的证件号码，并选择人工录入原因。"
             )
         self.status.setText(note)
+
+    # -- the service's word on the document, at once (RULES P5, L3, U2) ----------------
+
+    def _service(self) -> tuple[Any, Any, Any, Any, Any] | None:
+        """(gateway, actor, holder session, purpose, runner) when this form is the ID step
+        of a workflow for an open holder session, else None (the 核验证件 check opens the
+        session itself)."""
+        widget = self.read_button
+        purpose = find_on_window(widget, "id_check_purpose")
+        session = getattr(find_on_window(widget, "holder"), "session", None)
+        found = (
+            find_on_window(widget, "gateway"),
+            find_on_window(widget, "actor"),
+            session,
+            purpose,
+            find_on_window(widget, "runner"),
+        )
+        return None if any(part is None for part in found) else found
+
+    def _check_with_service(self, reading: ChipReading) -> None:
+        """A chip read in a workflow: the service is asked at once whether it is the
+        session holder's document (``check_session_document``, against the database — the
+        screen compares nothing), so a wrong person's card is said beside the read result
+        instead of at 下一步."""
+        found = self._service()
+        if found is None:
+            return
+        gateway, actor, session, purpose, runner = found
+        document = reading.document
+
+        def accepted(_none: object) -> None:
+            if self.reading is not reading:
+                return  # typed over or read again meanwhile
+            self.status.setText(self.status.text() + tr("idcard", "（与当前参保人一致）"))
+
+        def refused(error: BaseException) -> None:
+            if self.reading is not reading:
+                return
+            if isinstance(error, DOCUMENT_REFUSALS):
+                self.status.setStyleSheet("color: #b00020;")
+                self.status.setText(tr("idcard", "此身份证不能用于当前参保人：") + str(error))
+                grow_to_fit(self.read_button.window())
+            # anything else (an outage, a permission): 下一步 asks again and says it there
+
+        runner.run(
+            lambda: gateway.check_session_document(actor, session, document, purpose),
+            accepted,
+            refused,
+            name="check_read_id_card",
+        )
 
     # -- the document and the end of the check -------------------------------------------
 

@@ -96,3 +96,18 @@ def test_a_second_read_of_the_card_left_on_the_reader_says_to_lift_and_place_it(
     assert station.place(SSN)  # lifted and placed again
     chip.read()
     assert chip.reading is not None and "已读取身份证芯片" in chip.status.text()
+
+
+def test_a_wrong_persons_card_is_said_beside_the_read_result_at_once(
+    counter: Any, station: IdCardStation
+) -> None:
+    counter.action_buttons[Action.RESET_PIN].click()
+    d = counter.workflow
+    chip = d.id_step.fields.chip
+    assert station.place(OTHER)
+    chip.read()
+    assert chip.reading is not None  # read: its data and photo stay to be seen
+    assert "此身份证不能用于当前参保人" in chip.status.text()
+    assert "不一致" in chip.status.text()  # the service's IdDocumentMismatch
+    assert "b00020" in chip.status.styleSheet()  # in red, like a refusal
+    assert d.stack.currentWidget() is d.id_step.page  # before any 下一步

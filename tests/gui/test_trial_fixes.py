@@ -167,7 +167,8 @@ def test_P4_change_pin_accepts_the_id_card_read_from_the_chip(
         assert "*" in d.id_number.text()  # masked on screen
         d.next()
         assert d.stack.currentWidget() is d.pin_page, d.banner.text()
-        assert [doc.number for doc in checked] == [SSN]  # the chip's full number
+        # the chip's full number, asked at once after the read and again at 下一步
+        assert [doc.number for doc in checked] == [SSN, SSN]
     finally:
         own.close()
 

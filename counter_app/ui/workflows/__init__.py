@@ -21,6 +21,7 @@ def open_workflow(window: WorkflowHost, action: Action) -> None:
         window.show_message(window.tr("此项业务的办理流程尚未安装。"))
         return
     dialog = factory(window)
+    dialog.id_check_purpose = action  # the ID step asks the service at once (id_chip)
     window.workflow = dialog
     dialog.finished.connect(lambda _r: _closed(window, dialog))
     dialog.show()

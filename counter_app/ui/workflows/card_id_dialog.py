@@ -9,14 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from counter_app.services.errors import (
-    IdCheckIncomplete,
-    IdDocumentExpired,
-    IdDocumentMismatch,
-    IdDocumentNotAccepted,
-    IdNameMismatch,
-    ManualIdCheckForbidden,
-)
+from counter_app.ui.id_chip import DOCUMENT_REFUSALS
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import add_print_buttons, form_pdf
 from counter_app.ui.workflows.steps import HolderPins, IdDocumentStep, holder_line
@@ -43,17 +36,7 @@ class CardIdDialog(WorkflowDialog):
 
     def document_refused(self, error: BaseException) -> bool:
         """The service refused the ID document: back to that step with the reason."""
-        if isinstance(
-            error,
-            (
-                IdDocumentMismatch,
-                IdDocumentNotAccepted,
-                IdNameMismatch,
-                IdDocumentExpired,
-                ManualIdCheckForbidden,
-                IdCheckIncomplete,
-            ),
-        ):
+        if isinstance(error, DOCUMENT_REFUSALS):
             self.error(str(error))
             self.go_page(self.id_step.page)
             return True
