@@ -29,6 +29,7 @@ from counter_app.services.queries.holder import HolderHit
 from counter_app.ui.document_number import normalised, number_problem
 from counter_app.ui.fit import follow_content, grow_to_fit
 from counter_app.ui.id_chip import ChipCheck
+from counter_app.ui.id_chip_view import find_on_window
 from counter_app.ui.item_models import display
 
 #: Document kinds staff may accept (RULES L3, P5, U2).
@@ -101,6 +102,10 @@ class IdCheckDialog(QDialog):
         form.addRow(self.buttons)
         follow_content(form)  # the photo row shown later pushes the dialog taller
         self.number.setFocus()
+        station = find_on_window(parent, "id_station")
+        if station is not None:
+            # A new holder's check: the last service's accepted ID card is not offered.
+            station.forget_recent()
 
     def say(self, text: str) -> None:
         """The error line, word-wrapped; the dialog grows so no line is cut off."""
@@ -135,6 +140,12 @@ class IdCheckDialog(QDialog):
         self.buttons.setEnabled(True)
         self.say("")
         self.result_value = result
+        station = find_on_window(self, "id_station")
+        reading, session_id = self.chip.reading, getattr(result, "session_id", None)
+        if station is not None and reading is not None and isinstance(session_id, int):
+            # The service accepted this chip read for the new session: this service's
+            # actions may offer it instead of a new read (the clerk confirms).
+            station.remember(session_id, reading)
         self.accept()
 
     def _refused(self, error: BaseException) -> None:

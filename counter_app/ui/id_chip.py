@@ -3,13 +3,21 @@
 :class:`ChipCheck` adds to an ID-document form: a 读取身份证 button that reads the chip off
 the GUI thread through the workstation's ID card reader (``id_reader.IdCardStation``, built
 once by the composition root and found on the main window), the chip's data and the decoded
-portrait beside the holder's record for the clerk to compare the face, and the reason chosen
-from a list when the number is typed instead (no reader, chip unreadable, a document without
-a chip such as 户籍证明). Whether the document is the holder's, the service decides.
+portrait beside the holder's record for the clerk to compare the face, and the reason the
+clerk chooses from a list when the number is typed instead (no reader, chip unreadable, a
+document without a chip such as 户籍证明) — the program never chooses it. Whether the
+document is the holder's, the service decides: in a workflow it is asked right after the
+read, so a wrong person's card is said beside the read result.
+
+A chip document the service accepted in this holder's service (RULES E1: one case) is
+offered to the next action of the same service (使用本次服务已核验的身份证): the reader
+cannot read a card again until it is lifted and placed again (IDCARD.md), and the clerk,
+who sees the holder, confirms it is the same card; the service checks it again.
 
 The portrait is shown only here: it is copied into a pixmap, the decoded bytes wiped at
 once, and the pixmap dropped when the check ends (:meth:`ChipCheck.release`: the dialog
-closes, or the service accepted the document). Nothing is written to a file or logged.
+closes, or the service accepted the document). Nothing is written to a file or logged, and
+an offered earlier document comes without it.
 """
 
 from __future__ import annotations
@@ -27,14 +35,6 @@ from PyQt6.QtWidgets import (
     QPushButton,
 )
 
-from counter_app.services.errors import (
-    IdCheckIncomplete,
-    IdDocumentExpired,
-    IdDocumentMismatch,
-    IdDocumentNotAccepted,
-    IdNameMismatch,
-    ManualIdCheckForbidden,
-)
 from counter_app.services.idcheck import (
     MANUAL_REASON_LABELS,
     IdDocument,
@@ -45,25 +45,18 @@ from counter_app.services.idcheck import (
 from counter_app.ui.fit import grow_to_fit
 from counter_app.ui.i18n import tr
 from counter_app.ui.id_chip_view import (
+    DOCUMENT_REFUSALS,
+    ShownWatcher,
     chip_text,
     find_on_window,
     portrait_pixmap,
     prompt_in_plain_text,
+    workflow_services,
 )
-from counter_app.ui.id_reader import ChipReading, IdCardStation
+from counter_app.ui.id_reader import ChipReading, IdCardStation, RecentCheck
 from forms.masking import mask_id_number
 
 MANUAL_REASONS = list(ManualReason)
-
-#: The service's refusals of a document (not of the clerk or the card): said on the ID step.
-DOCUMENT_REFUSALS = (
-    IdDocumentMismatch,
-    IdDocumentNotAccepted,
-    IdNameMismatch,
-    IdDocumentExpired,
-    ManualIdCheckForbidden,
-    IdCheckIncomplete,
-)
 
 
 class ChipCheck:
@@ -82,11 +75,19 @@ class ChipCheck:
         # Once clicked it would become the dialog's default: Enter would read the chip again
         # instead of going on.
         self.read_button.setAutoDefault(False)
+        #: 使用本次服务已核验的身份证: the chip document the service accepted earlier in this
+        #: holder's service (``IdCardStation.remember``), offered instead of a new read.
+        self.recent_button = QPushButton(tr("idcard", "使用本次服务已核验的身份证"))
+        self.recent_button.setObjectName("useRecentIdCardButton")
+        self.recent_button.setAutoDefault(False)
+        self.recent_button.setVisible(False)
+        self.recent_button.clicked.connect(self.use_recent)
         self.status = QLabel()
         self.status.setObjectName("idCardStatus")
         self.status.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.read_button)
+        row.addWidget(self.recent_button)
         row.addWidget(self.status, 1)
         form.addRow(row)
         self.photo = QLabel()
@@ -114,6 +115,10 @@ class ChipCheck:
         self.number.textEdited.connect(self._typed)
         #: Called after a successful chip read (the dialog clears its old error).
         self.read_ok: Callable[[], None] | None = None
+        # The offer of this service's accepted ID card is looked up when the form shows
+        # (its window, and so the holder's session, is known only then).
+        self._watcher = ShownWatcher(self._offer_recent, self.read_button)
+        self.read_button.installEventFilter(self._watcher)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -180,6 +185,8 @@ class ChipCheck:
         on the reader but not read is no reason to record 证件芯片无法读取."""
         self.read_button.setEnabled(True)
         text = str(error) or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。")
+        if self.recent_button.isVisible():
+            text += tr("idcard", "也可点击“使用本次服务已核验的身份证”。")
         self._failed_text(text)
 
     def _failed_text(self, text: str) -> None:
@@ -205,28 +212,12 @@ class ChipCheck:
 
     # -- the service's word on the document, at once (RULES P5, L3, U2) ----------------
 
-    def _service(self) -> tuple[Any, Any, Any, Any, Any] | None:
-        """(gateway, actor, holder session, purpose, runner) when this form is the ID step
-        of a workflow for an open holder session, else None (the 核验证件 check opens the
-        session itself)."""
-        widget = self.read_button
-        purpose = find_on_window(widget, "id_check_purpose")
-        session = getattr(find_on_window(widget, "holder"), "session", None)
-        found = (
-            find_on_window(widget, "gateway"),
-            find_on_window(widget, "actor"),
-            session,
-            purpose,
-            find_on_window(widget, "runner"),
-        )
-        return None if any(part is None for part in found) else found
-
     def _check_with_service(self, reading: ChipReading) -> None:
         """A chip read in a workflow: the service is asked at once whether it is the
         session holder's document (``check_session_document``, against the database — the
         screen compares nothing), so a wrong person's card is said beside the read result
-        instead of at 下一步."""
-        found = self._service()
+        instead of at 下一步. Accepted: remembered for this service's next actions."""
+        found = workflow_services(self.read_button)
         if found is None:
             return
         gateway, actor, session, purpose, runner = found
@@ -235,6 +226,9 @@ class ChipCheck:
         def accepted(_none: object) -> None:
             if self.reading is not reading:
                 return  # typed over or read again meanwhile
+            station = find_on_window(self.read_button, "id_station")
+            if station is not None:
+                station.remember(session.session_id, reading)
             self.status.setText(self.status.text() + tr("idcard", "（与当前参保人一致）"))
 
         def refused(error: BaseException) -> None:
@@ -252,6 +246,50 @@ class ChipCheck:
             refused,
             name="check_read_id_card",
         )
+
+    # -- this service's accepted ID card ------------------------------------------------
+
+    def _recent(self) -> RecentCheck | None:
+        found = workflow_services(self.read_button)
+        station = find_on_window(self.read_button, "id_station")
+        if found is None or station is None:
+            return None
+        recent: RecentCheck | None = station.recent(found[2].session_id)
+        return recent
+
+    def _offer_recent(self) -> None:
+        """On show: 使用本次服务已核验的身份证 when this service already had an ID card
+        accepted (RULES E1: one case per holder's service)."""
+        recent = self._recent()
+        self.recent_button.setVisible(recent is not None and self.reading is None)
+        if recent is not None and self.reading is None and not self.status.text():
+            self.status.setText(
+                tr("idcard", "本次服务已于 %1 读取并核验该参保人的身份证，可直接使用。").replace(
+                    "%1", recent.time_text()
+                )
+            )
+
+    def use_recent(self) -> None:
+        """The clerk confirms the ID card read in this service is the one before them:
+        its chip document is used as read (the service checks it again); no photo — the
+        face was compared when it was read."""
+        recent = self._recent()
+        if recent is None:
+            self.recent_button.setVisible(False)
+            return
+        self.forget()
+        self._show_chip(ChipReading(recent.document, list(recent.lines)))
+        self.recent_button.setVisible(False)
+        self.status.setStyleSheet("")
+        self.status.setText(
+            tr("idcard", "使用本次服务 %1 读取并核验的身份证（照片已在当时核对）。").replace(
+                "%1", recent.time_text()
+            )
+            + tr("idcard", "请确认持证人仍是本人。")
+        )
+        if self.read_ok is not None:
+            self.read_ok()
+        grow_to_fit(self.read_button.window())
 
     # -- the document and the end of the check -------------------------------------------
 

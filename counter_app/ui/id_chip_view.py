@@ -1,17 +1,37 @@
 """Pieces of the 读取身份证 rows (``id_chip``) that hold no state of the check: finding the
-window's reader and services, the portrait as a pixmap (its decoded bytes wiped), the chip's
-data as the clerk reads it. The portrait is never written anywhere."""
+window's reader and a workflow's services, the service's refusals of a document, the
+portrait as a pixmap (its decoded bytes wiped), the chip's data as the clerk reads it, and
+a show watcher. The portrait is never written anywhere."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from PyQt6.QtCore import QEvent, QObject
 from PyQt6.QtGui import QImage, QPalette, QPixmap
 from PyQt6.QtWidgets import QComboBox, QWidget
 
+from counter_app.services.errors import (
+    IdCheckIncomplete,
+    IdDocumentExpired,
+    IdDocumentMismatch,
+    IdDocumentNotAccepted,
+    IdNameMismatch,
+    ManualIdCheckForbidden,
+)
 from counter_app.ui.i18n import tr
 from reader.idcard.photo import Portrait
+
+#: The service's refusals of a document (not of the clerk or the card): said on the ID step.
+DOCUMENT_REFUSALS = (
+    IdDocumentMismatch,
+    IdDocumentNotAccepted,
+    IdNameMismatch,
+    IdDocumentExpired,
+    ManualIdCheckForbidden,
+    IdCheckIncomplete,
+)
 
 
 def find_on_window(widget: QWidget | None, name: str) -> Any:
@@ -23,6 +43,22 @@ def find_on_window(widget: QWidget | None, name: str) -> Any:
             return value
         widget = widget.parentWidget()
     return None
+
+
+def workflow_services(widget: QWidget) -> tuple[Any, Any, Any, Any, Any] | None:
+    """(gateway, actor, holder session, purpose, runner) when ``widget`` is in the ID step
+    of a workflow for an open holder session (``open_workflow`` names the dialog's action
+    ``id_check_purpose``), else None (the 核验证件 check opens the session itself)."""
+    purpose = find_on_window(widget, "id_check_purpose")
+    session = getattr(find_on_window(widget, "holder"), "session", None)
+    found = (
+        find_on_window(widget, "gateway"),
+        find_on_window(widget, "actor"),
+        session,
+        purpose,
+        find_on_window(widget, "runner"),
+    )
+    return None if any(part is None for part in found) else found
 
 
 def portrait_pixmap(portrait: Portrait) -> QPixmap:
@@ -71,3 +107,16 @@ def prompt_in_plain_text(combo: QComboBox) -> None:
 def chip_text(lines: Sequence[tuple[str, str]]) -> str:
     """The chip's data lines (``id_reader.chip_lines``) as the clerk reads them."""
     return "\n".join(f"{_label(key)}：{value}" for key, value in lines)
+
+
+class ShownWatcher(QObject):
+    """Calls ``shown()`` whenever the watched widget is shown."""
+
+    def __init__(self, shown: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._shown = shown
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # Qt's name
+        if event is not None and event.type() == QEvent.Type.Show:
+            self._shown()
+        return False

@@ -16,13 +16,15 @@ No Qt here: the screen part is ``id_chip.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from counter_app.services.idcheck import IdDocument, document_from_chip
+from counter_app.services.idcheck import CheckMethod, IdDocument, document_from_chip
 from forms.masking import mask_id_number
 from reader.idcard.card import IdCardData
 from reader.idcard.client import IdCardClient
@@ -53,6 +55,23 @@ class ChipReading:
         if self.portrait is not None:
             self.portrait.wipe()
             self.portrait = None
+
+
+@dataclass(frozen=True)
+class RecentCheck:
+    """A chip document the service accepted for one holder session (RULES E1: one service
+    case), kept so the next action of the same service can offer it instead of a new read
+    (the clerk confirms). The chip's data lines (masked) and when it was read; never the
+    photo."""
+
+    session_id: int
+    document: IdDocument
+    lines: list[tuple[str, str]]
+    read_at: dt.datetime
+
+    def time_text(self) -> str:
+        """HH:MM in Asia/Shanghai."""
+        return self.read_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
 
 
 def log_reader_condition(error: IdCardError) -> None:
@@ -104,6 +123,7 @@ class IdCardStation:
         #: "no card" until that card is taken away and placed again (set on the pool
         #: thread, read by the screen to say so before the wait).
         self.card_was_read = False
+        self._recent: RecentCheck | None = None
         try:
             self.decoder = load_decoder(decoder_name)
         except IdCardError as error:  # shown beside each read; the data still reads
@@ -159,6 +179,26 @@ class IdCardStation:
             self._client.close()
             self._client = None
 
+    # -- the document the service accepted in this service (GUI thread) ----------------
+
+    def remember(self, session_id: int, reading: ChipReading) -> None:
+        """The service accepted ``reading``'s chip document for the holder of
+        ``session_id``: the next action of the same service may offer it."""
+        if reading.document.method is not CheckMethod.CHIP:
+            return
+        now = dt.datetime.now(dt.UTC)
+        self._recent = RecentCheck(session_id, reading.document, list(reading.lines), now)
+
+    def recent(self, session_id: int | None) -> RecentCheck | None:
+        """The document remembered for ``session_id``; one of another session (a service
+        that ended) is forgotten here."""
+        if self._recent is not None and self._recent.session_id != session_id:
+            self._recent = None
+        return self._recent
+
+    def forget_recent(self) -> None:
+        self._recent = None
+
     # -- the demo's emulated reader ----------------------------------------------------
 
     def demo_numbers(self) -> list[str]:
@@ -192,6 +232,7 @@ class IdCardStation:
             self.card_was_read = False
 
     def close(self) -> None:
+        self._recent = None
         with self._lock:
             self._drop()
         if self.emulator is not None:

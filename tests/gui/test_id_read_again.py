@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from counter_app.services.idcheck import IdDocumentLike, check_document
+from counter_app.services.idcheck import CheckMethod, IdDocumentLike, check_document
 from counter_app.services.permissions import Action
 from counter_app.ui.id_reader import IdCardStation
 from reader.idcard.emulator import PtyIdReader
@@ -98,6 +98,55 @@ def test_a_second_read_of_the_card_left_on_the_reader_says_to_lift_and_place_it(
     assert chip.reading is not None and "已读取身份证芯片" in chip.status.text()
 
 
+def test_the_id_card_accepted_in_this_service_is_offered_to_the_next_action(
+    counter: Any, station: IdCardStation
+) -> None:
+    counter.action_buttons[Action.CHANGE_PIN].click()
+    first = counter.workflow
+    assert not first.documents.chip.recent_button.isVisible()  # nothing accepted yet
+    assert station.place(SSN)
+    first.documents.chip.read()
+    accepted = first.documents.chip.reading.document
+    assert "与当前参保人一致" in first.documents.chip.status.text()
+    first.reject()  # the holder changes their mind: 重置 instead
+
+    counter.action_buttons[Action.RESET_PIN].click()
+    d = counter.workflow
+    chip = d.id_step.fields.chip
+    assert chip.recent_button.isVisible() and "已于" in chip.status.text()
+    chip.read()  # the card was not lifted: the offer is named in what to do
+    assert "使用本次服务已核验的身份证" in chip.status.text()
+    before = _checks(counter)
+    chip.recent_button.click()  # the clerk confirms it is the same person's card
+    assert chip.reading is not None and chip.reading.document == accepted
+    assert chip.reading.document.method is CheckMethod.CHIP
+    assert d.id_step.fields.number.text() == "500***********0016"  # masked, as read
+    assert chip.reason.currentIndex() == -1 and not chip.reason.isEnabled()
+    assert "请确认持证人仍是本人" in chip.status.text()
+    assert chip.photo.pixmap().isNull()  # the portrait was not kept
+    d.next()
+    assert d.stack.currentWidget() is not d.id_step.page, d.banner.text()
+    assert _checks(counter) == before + 1  # the service checked it again for this action
+
+
+def test_the_accepted_id_card_is_not_offered_in_the_next_service(
+    counter: Any, station: IdCardStation, reader: Any
+) -> None:
+    counter.action_buttons[Action.CHANGE_PIN].click()
+    assert station.place(SSN)
+    counter.workflow.documents.chip.read()
+    counter.workflow.reject()
+    assert station.recent(counter.holder.session.session_id) is not None
+    counter.holder.clear()
+    reader.remove()
+    card_session(counter, reader)  # the next holder's service
+    counter.action_buttons[Action.CHANGE_PIN].click()
+    chip = counter.workflow.documents.chip
+    assert not chip.recent_button.isVisible()
+    chip.use_recent()  # even asked directly: nothing of another service
+    assert chip.reading is None
+
+
 def test_a_wrong_persons_card_is_said_beside_the_read_result_at_once(
     counter: Any, station: IdCardStation
 ) -> None:
@@ -111,3 +160,4 @@ def test_a_wrong_persons_card_is_said_beside_the_read_result_at_once(
     assert "不一致" in chip.status.text()  # the service's IdDocumentMismatch
     assert "b00020" in chip.status.styleSheet()  # in red, like a refusal
     assert d.stack.currentWidget() is d.id_step.page  # before any 下一步
+    assert station.recent(counter.holder.session.session_id) is None  # never offered

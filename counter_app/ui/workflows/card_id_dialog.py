@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from counter_app.ui.id_chip import DOCUMENT_REFUSALS
+from counter_app.ui.id_chip_view import DOCUMENT_REFUSALS
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import add_print_buttons, form_pdf
 from counter_app.ui.workflows.steps import HolderPins, IdDocumentStep, holder_line
