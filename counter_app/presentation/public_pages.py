@@ -56,7 +56,8 @@ def _class(category: str) -> str:
 
 
 def employer_page(v: EmployerContributions) -> Page:
-    """单位医疗保险缴费 (Q5), one row per month."""
+    """单位医疗保险缴费 (Q5), one row per contribution period (a month, or the months one
+    record covers: 2026年01月至11月)."""
     return Page(
         "单位医疗保险缴费",
         (
@@ -69,11 +70,11 @@ def employer_page(v: EmployerContributions) -> Page:
                 ),
             ),
             table(
-                "按月缴费",
-                ("缴费年月", "参保人数", "缴费基数合计", "单位缴纳", "个人缴纳", "欠缴人数"),
+                "缴费记录",
+                ("缴费期间", "参保人数", "缴费基数合计", "单位缴纳", "个人缴纳", "欠缴人数"),
                 [
                     (
-                        text.period(m.period),
+                        text.period_span(m.period, m.months),
                         text.people(m.insured_people),
                         text.money(m.base_yuan),
                         text.money(m.employer_yuan),

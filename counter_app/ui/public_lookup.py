@@ -53,6 +53,25 @@ if TYPE_CHECKING:
 MONTH_CHOICES = (12, 24, 36)
 
 
+class _Line(QLabel):
+    """A line of the window that takes no room while it says nothing."""
+
+    def __init__(self, name: str, color: str = "") -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setWordWrap(True)
+        if color:
+            self.setStyleSheet(f"color: {color};")
+        self.setVisible(False)
+
+    def setText(self, text: str | None) -> None:  # Qt's name
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")
+
+
 class LookupKind(enum.Enum):
     DRUGS = "drugs"
     TREATMENTS = "treatments"
@@ -105,17 +124,9 @@ class PublicLookupWindow(QDialog):
         row.addWidget(self.edit, 1)
         row.addWidget(self.months)
         row.addWidget(self.search_button)
-        self.summary = QLabel()
-        self.summary.setObjectName("lookupSummary")
-        self.summary.setWordWrap(True)
-        self.note = QLabel()
-        self.note.setObjectName("lookupNote")
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #8a5a00;")
-        self.error = QLabel()
-        self.error.setObjectName("lookupError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        self.summary = _Line("lookupSummary")
+        self.note = _Line("lookupNote", "#8a5a00")  # the list was cut
+        self.error = _Line("lookupError", "#b00020")
         self.view = RecordView()
         self.view.setObjectName("lookupResult")
         close = QPushButton(self.tr("关闭"))
@@ -212,9 +223,10 @@ class PublicLookupWindow(QDialog):
             rows = list(result)
             shown = drug_result(rows) if self.kind is LookupKind.DRUGS else treatment_result(rows)
             page = shown.page
-            count = min(len(rows), CATALOGUE_SHOWN)
-            found = self.tr("共找到 %1 条。").replace("%1", str(count))
-            self.summary.setText(found if rows else self.tr("无记录：没有符合条件的项目。"))
+            found = self.tr("共找到 %1 条。").replace("%1", str(len(rows)))
+            if not rows:
+                found = self.tr("无记录：没有符合条件的项目。")
+            self.summary.setText("" if shown.note else found)  # cut: the note says how
             self.note.setText(shown.note)
         self.view.show_page(page)
 

@@ -83,29 +83,41 @@ def test_Q6_catalogues_from_the_menu_on_the_demo_database(counter: Any) -> None:
 @pytest.mark.also_remote
 def test_Q5_employer_contributions_from_the_menu_on_the_demo_database(counter: Any) -> None:
     c = counter(CLERK)
-    ((unit, employer_name, months),) = _rows(
+    ((unit, employer_name),) = _rows(
         c.db_url,
-        "SELECT e.unit_number, e.name, count(DISTINCT r.period) FROM employers e"
+        "SELECT e.unit_number, e.name FROM employers e"
         " JOIN contribution_records r ON r.employer_id = e.id WHERE r.insurance = 'medical'"
         " GROUP BY e.unit_number, e.name ORDER BY count(DISTINCT r.period) DESC, e.unit_number"
         " LIMIT 1",
     )
-    ((period, employer_fen),) = _rows(
+    periods = _rows(  # (first month YYYYMM, months covered, employer's part in fen)
         c.db_url,
-        "SELECT r.period, sum(r.employer_fen) FROM contribution_records r"
+        "SELECT r.period, max(r.months), sum(r.employer_fen) FROM contribution_records r"
         " JOIN employers e ON e.id = r.employer_id"
         " WHERE e.unit_number = :unit AND r.insurance = 'medical'"
-        " GROUP BY r.period ORDER BY r.period DESC LIMIT 1",
+        " GROUP BY r.period ORDER BY r.period DESC",
         unit=unit,
     )
     lookup = _open(c, LookupKind.EMPLOYER)
+    assert lookup.months.currentData() == 12  # 最近 12 个月
     texts = _search(c, lookup, str(unit))
     assert str(employer_name) in lookup.summary.text() and str(employer_name) in texts
-    newest = words.period(f"{int(period) // 100:04d}-{int(period) % 100:02d}")
-    assert newest in texts
-    assert words.money(Decimal(int(employer_fen)) / 100) in texts
+
+    def span(period: int, months: int) -> str:
+        return words.period_span(f"{period // 100:04d}-{period % 100:02d}", months)
+
+    def last_month(period: int, months: int) -> int:
+        return (period // 100) * 12 + period % 100 + months - 2
+
+    newest = max(last_month(int(p), int(m)) for p, m, _fen in periods)
+    expected = [
+        (span(int(p), int(m)), words.money(Decimal(int(fen)) / 100))
+        for p, m, fen in periods
+        if last_month(int(p), int(m)) > newest - 12
+    ]
     table = lookup.view.page.blocks[-1]  # type: ignore[union-attr]
-    assert len(table.rows) == min(int(months), 12)  # 最近 12 个月, newest first
+    assert [(row[0], row[3]) for row in table.rows] == expected  # newest first
+    assert expected and all(cell in texts for pair in expected for cell in pair)
     audited = _rows(
         c.db_url,
         "SELECT a.action FROM audit_events a JOIN staff s ON s.id = a.staff_id"

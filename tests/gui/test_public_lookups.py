@@ -81,7 +81,8 @@ def test_Q6_a_cut_list_says_there_is_more(
     _search(qtbot, lookup, "阿莫")
     shown = [t for t in lookup.view.shown_texts() if t.startswith("阿莫西林胶囊")]
     assert len(shown) == CATALOGUE_SHOWN
-    assert f"不止 {CATALOGUE_SHOWN} 条" in lookup.note.text()
+    assert f"不止 {CATALOGUE_SHOWN} 条" in lookup.note.text() and lookup.note.isVisible()
+    assert not lookup.summary.isVisible()  # no 共找到 50 条 beside it: there are more
 
 
 def test_Q6_no_hit_says_no_records(qtbot: Any, gateway: FakeServices, menu: LookupMenu) -> None:
@@ -139,7 +140,7 @@ def test_Q5_employer_contributions_by_unit_number(
     texts = lookup.view.shown_texts()
     assert "单位名称" in texts and "重庆市渝中区" in texts
     assert "¥3,840.50" in texts and "¥3,800.00" in texts and "12人" in texts
-    assert "缴费年月" in texts and "单位缴纳" in texts
+    assert "缴费期间" in texts and "单位缴纳" in texts
     _search(qtbot, lookup, "50010399999999")
     assert "没有该单位社会保险编号" in lookup.error.text()
     assert lookup.view.page is None

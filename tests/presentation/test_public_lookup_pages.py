@@ -69,5 +69,16 @@ def test_Q5_employer_page_names_the_employer_and_its_months() -> None:
     assert dict(fields.rows)["单位名称"] == "重庆山城机械有限公司"
     assert dict(fields.rows)["所在区县"] == "重庆市渝中区"
     (cells,) = _table(page).rows
-    assert cells[1:] == ("12人", "¥48,000.00", "¥3,840.50", "¥960.00", "1人")
-    assert "2026" in cells[0] and "11" in cells[0]
+    assert _table(page).headers[0] == "缴费期间"
+    assert cells == ("2026年11月", "12人", "¥48,000.00", "¥3,840.50", "¥960.00", "1人")
+
+
+def test_Q5_a_record_of_several_months_reads_as_its_span() -> None:
+    """A record paying January to November is not "2026年01月" (a trial's screen read
+    2026年01月 for eleven months' contributions)."""
+    year = EmployerMonth("2026-01", 25, Decimal("1"), Decimal("2"), Decimal("3"), 0, months=11)
+    view = EmployerContributions(
+        "50023700000038", "重庆嘉陵教育咨询股份有限公司", "500237", (year,)
+    )
+    (cells,) = _table(employer_page(view)).rows
+    assert cells[0] == "2026年01月至11月"

@@ -21,17 +21,23 @@ CATALOGUE_LIMIT = 50
 
 @dataclass(frozen=True)
 class EmployerMonth:
+    """The employer's medical contributions starting in ``period`` ("2026-01"), covering
+    ``months`` months (a record may pay a whole year: the demo's do), summed over its
+    insured people."""
+
     period: str
     insured_people: int
     base_yuan: Decimal | None
     employer_yuan: Decimal | None
     personal_yuan: Decimal | None
     arrears_people: int
+    months: int = 1
 
 
 @dataclass(frozen=True)
 class EmployerContributions:
-    """单位医疗保险缴费 (Q5), by month, newest first."""
+    """单位医疗保险缴费 (Q5), by contribution period, newest first: the periods that reach
+    into the last ``months`` months the employer has contributions for."""
 
     unit_number: str
     name: str
@@ -64,7 +70,7 @@ class TreatmentRow:
 def employer_contributions(
     db: Session, unit_number: str, months: int = 12
 ) -> EmployerContributions:
-    """2 statements: the employer, and its medical contributions summed per month."""
+    """2 statements: the employer, and its medical contributions summed per period."""
     number = fold_width(unit_number).strip().upper()
     employer = db.scalars(select(Employer).where(Employer.unit_number == number)).first()
     if employer is None:
@@ -75,7 +81,27 @@ def employer_contributions(
     )
 
 
+#: The last month a record covers, counted in months since year 0 (``period`` is YYYYMM and
+#: the record covers ``months`` months from it): a record of 2025-01 for 12 months ends in
+#: 2025-12, and is among the last 12 months of an employer whose newest month is 2026-11.
+_LAST_MONTH = (
+    (ContributionRecord.period // 100) * 12
+    + ContributionRecord.period % 100
+    - 1
+    + ContributionRecord.months
+    - 1
+)
+
+
 def _monthly(db: Session, employer_id: int, months: int) -> list[EmployerMonth]:
+    """The employer's medical records grouped by their first month, those that reach into
+    the last ``months`` months it has contributions for (counted back from its newest month
+    covered, not from today: the rows say when they are). One statement."""
+    medical = (
+        ContributionRecord.employer_id == employer_id,
+        ContributionRecord.insurance == "medical",
+    )
+    newest = select(func.max(_LAST_MONTH)).where(*medical).scalar_subquery()
     arrears_people = func.count(
         distinct(case((ContributionRecord.status == "arrears", ContributionRecord.holder_id)))
     )
@@ -87,17 +113,18 @@ def _monthly(db: Session, employer_id: int, months: int) -> list[EmployerMonth]:
             func.sum(ContributionRecord.employer_fen),
             func.sum(ContributionRecord.personal_fen),
             arrears_people,
+            func.max(ContributionRecord.months),
         )
-        .where(
-            ContributionRecord.employer_id == employer_id, ContributionRecord.insurance == "medical"
-        )
+        .where(*medical)
         .group_by(ContributionRecord.period)
+        # A period is in or out whole: its row sums all its records, whatever the window.
+        .having(func.max(_LAST_MONTH) > newest - months)
         .order_by(ContributionRecord.period.desc())
         .limit(months)
     ).all()
     return [
-        EmployerMonth(period_text(p), int(n), yuan(b), yuan(e), yuan(s), int(a or 0))
-        for p, n, b, e, s, a in rows
+        EmployerMonth(period_text(p), int(n), yuan(b), yuan(e), yuan(s), int(a or 0), int(m))
+        for p, n, b, e, s, a, m in rows
     ]
 
 
