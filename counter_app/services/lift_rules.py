@@ -182,7 +182,8 @@ def _holder_lines(
         f"持卡人户籍属{home}，本机构可以办理"
         if own
         else f"持卡人户籍属{home}，须到{home}医疗保险分中心办理",
-        WrongDistrict(),
+        # The refusal names the office to send the holder to (the clerk reads it whole).
+        WrongDistrict(f"解除挂失须到持卡人户籍所属的{home}医疗保险分中心办理。请引导持卡人前往。"),
     )
     kind_ok = document.kind in LIFT_DOCUMENTS
     lines.add(

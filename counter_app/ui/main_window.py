@@ -405,6 +405,10 @@ class MainWindow(QMainWindow):
         self.holder.show_session(self.actor, session)
         self.refresh_actions()
 
+    def serve_holder(self, session: Any) -> None:
+        """A workflow identified the holder (the lift, RULES E1): served as after an ID check."""
+        self._id_session_opened(session)
+
     def reveal(self) -> None:
         self.holder.reveal()
 

@@ -45,6 +45,10 @@ class WorkflowHost(Protocol):
 
     def refresh_actions(self) -> None: ...
 
+    def serve_holder(self, session: Any) -> None:
+        """A workflow identified the holder itself (the lift's document check, RULES E1):
+        serve them as after an ID check — the holder on screen, their case open."""
+
     def show_message(self, text: str) -> None: ...
 
     def show_error(self, error: BaseException) -> None: ...

@@ -3,11 +3,15 @@
 supervisor approval (setting ``four_eyes``) → the holder types the card's PIN →
 ``lifting.lift_loss_report`` → result and the 解除挂失登记表.
 
-The card is the one read from the chip (U5), never typed: the first page waits for it. A
-refused checklist stops here with the reason; the clerk can go back and correct the
-document (U2), or tell the holder where to go. The service checks everything again when
-it lifts. One submission key per dialog: the approval is bound to it (``lift_digest``) and
-a retried submission is answered from the stored result.
+The card is the one read from the chip (U5), never typed: the first page waits for it.
+Every service is a case the holder rates (RULES E1, E2): a lift started with no holder on
+screen (F9 with the found card alone) opens the ID-checked holder session — and with it the
+case — once the document is checked against the card's holder, and the window serves that
+holder (``WorkflowHost.serve_holder``); the service ends at 结束服务 (F12) with the 告知单
+and the rating, like every other. A refused checklist stops here with the reason; the clerk
+can go back and correct the document (U2), or tell the holder where to go. The service
+checks everything again when it lifts. One submission key per dialog: the approval is bound
+to it (``lift_digest``) and a retried submission is answered from the stored result.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ if TYPE_CHECKING:
     from counter_app.ui.workflows.host import WorkflowHost
 
 MARKS = {True: "✔", False: "✘", None: "…"}
+#: Why the holder's records are opened when the lift identifies them (RULES Q7).
+LIFT_SESSION_REASON = "办理解除挂失"
 
 
 class LiftDialog(WorkflowDialog):
@@ -42,6 +48,8 @@ class LiftDialog(WorkflowDialog):
         window.card_login.cancel()  # the found card is read here, not logged in with
         self.identity: Any = window.bridge.identity
         self.checklist: Any = None
+        #: The holder session this lift opened (E1: its case), None when one was open.
+        self.opened_session: Any = None
         self.printer: Any = None
         self.result: Any = None
 
@@ -131,7 +139,38 @@ class LiftDialog(WorkflowDialog):
         document = self.id_step.document()
         self.call(
             lambda: gateway.check_lift(actor, identity, document),
-            self._show_checklist,
+            self._document_checked,
+        )
+
+    def _document_checked(self, checklist: Any) -> None:
+        """With no holder on screen, the document checked against the card's holder opens
+        their session — the case the holder rates at the end (E1, E2) — then the checklist."""
+        window = self.window_
+        holder_id = checklist.holder_id
+        if window.holder.session is not None or holder_id is None:
+            self._show_checklist(checklist)
+            return
+        gateway, actor, document = window.gateway, window.actor, self.id_step.document()
+        reason = self.tr(LIFT_SESSION_REASON)
+
+        def opened(session: Any) -> None:
+            self.opened_session = session
+            window.serve_holder(session)
+            self._show_checklist(checklist)
+
+        def refused(error: BaseException) -> bool:
+            if _is_outage(error):
+                return False  # the banner; the clerk presses 下一步 again
+            self._show_checklist(checklist)
+            if checklist.ok:  # no case, no lift: every service is a case (E1)
+                self.error(self.tr("不能开始为持卡人服务：") + str(error))
+                self.next_button.setEnabled(False)
+            return True
+
+        self.call(
+            lambda: gateway.open_id_session(actor, holder_id, document, reason),
+            opened,
+            failed=refused,
         )
 
     def _show_checklist(self, checklist: Any) -> None:
@@ -252,6 +291,9 @@ class LiftDialog(WorkflowDialog):
             text += "<br>" + self.tr("（此前已提交成功，本次未重复办理。）")
         text += "<br><br>" + self.tr(
             "请打印《解除挂失登记表》，交持卡人签字；档案联留存，持卡人联交持卡人。"
+        )
+        text += "<br>" + self.tr(
+            "办理完毕后请点击“结束服务并打印告知单（F12）”：打印告知单，并请持卡人评价。"
         )
         self.show_result(text)
         add_print_buttons(self, pdf, f"{self.tr('解除挂失登记表')} {result.serial}")
