@@ -71,7 +71,7 @@ def employer_page(v: EmployerContributions) -> Page:
             ),
             table(
                 "缴费记录",
-                ("缴费期间", "参保人数", "缴费基数合计", "单位缴纳", "个人缴纳", "欠缴人数"),
+                ("缴费期间", "参保人数", "月缴费基数合计", "单位缴纳", "个人缴纳", "欠缴人数"),
                 [
                     (
                         text.period_span(m.period, m.months),

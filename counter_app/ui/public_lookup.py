@@ -224,8 +224,8 @@ class PublicLookupWindow(QDialog):
             shown = drug_result(rows) if self.kind is LookupKind.DRUGS else treatment_result(rows)
             page = shown.page
             found = self.tr("共找到 %1 条。").replace("%1", str(len(rows)))
-            if not rows:
-                found = self.tr("无记录：没有符合条件的项目。")
+            if not rows:  # the table says 无记录; here what to do about it
+                found = self.tr("请核对名称、编码或拼音首字母后重新查询。")
             self.summary.setText("" if shown.note else found)  # cut: the note says how
             self.note.setText(shown.note)
         self.view.show_page(page)
