@@ -215,9 +215,12 @@ class MainWindow(QMainWindow):
         self._set_actor(actor)
         self._reader_state(bridge.state, bridge.detail)
         if self.card_served:
-            self.show_message(
-                self.tr("读卡器中留有一张社保卡。为持卡人办理业务，请取出后重新插入。")
-            )
+            # Once shown: a message set before, the status bar drew over its reader line.
+            left = self.tr("读卡器中留有一张社保卡。为持卡人办理业务，请取出后重新插入。")
+            note = QTimer(self)  # the window's own: it cannot fire after the window is gone
+            note.setSingleShot(True)
+            note.timeout.connect(lambda: self.show_message(left))
+            note.start(0)
         self.idle.start()
         self.resize(1360, 820)
 

@@ -51,6 +51,10 @@ def test_Q7_logout_closes_the_last_holders_slip_and_the_next_login_starts_clean(
     # The reader's real state, the same on the status bar and the demo panel.
     assert second.bridge.identity is not None
     assert second.status_bar.reader_label.text() == "读卡器：已插卡"
+    QApplication.processEvents()
+    assert "读卡器中留有一张社保卡" in second.statusBar().currentMessage()
+    # The message stands in for the reader line (they were drawn over each other).
+    assert not second.status_bar.reader_label.isVisible()
     assert second.demo_panel.current.text().startswith("读卡器中：王建国")  # type: ignore[attr-defined]
     # No holder: no action, not even 解除挂失 for the card left in the reader.
     lift = second.action_buttons[Action.LIFT_LOSS_REPORT]
