@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 from counter_app.api import CounterServices
 from counter_app.services.context import Actor
 from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.ui.app_blocked import show_app_blocked
 from counter_app.ui.keypad import PinRequest
 from counter_app.ui.pin_entry import PinEntry
 from counter_app.ui.reader_bridge import ReaderBridge
@@ -51,6 +52,8 @@ class CardLogin(QObject):
     failed = pyqtSignal(str)
     #: The card's PIN is blocked: the holder is not asked for it (RULES P6).
     pin_blocked = pyqtSignal()
+    #: The chip's application is blocked (a lost card): no PIN opens it (``app_blocked``).
+    app_blocked = pyqtSignal()
 
     def __init__(self, gateway: CounterServices, bridge: ReaderBridge, pin_entry: PinEntry) -> None:
         super().__init__()
@@ -66,6 +69,10 @@ class CardLogin(QObject):
         if tries is not None and tries <= 0:  # nothing the holder types can open it
             self.busy = False
             self.pin_blocked.emit()
+            return
+        if getattr(identity, "app_state", "ok") == "blocked":  # the service refuses any PIN
+            self.busy = False
+            self.app_blocked.emit()
             return
         self.busy = True
         self._ask(actor, identity, tries, "")
@@ -186,6 +193,7 @@ class PinBlockedNote(QLabel):
 def install_pin_blocked(window: Any) -> PinBlockedNote:
     """The dialog when a blocked card is inserted, and the note on the action panel."""
     window.card_login.pin_blocked.connect(lambda: show_pin_blocked(window))
+    window.card_login.app_blocked.connect(lambda: show_app_blocked(window))
     note = PinBlockedNote()
     layout = window.action_panel.layout()
     if isinstance(layout, QVBoxLayout):
