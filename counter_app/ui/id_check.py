@@ -31,6 +31,7 @@ from counter_app.ui.fit import follow_content, grow_to_fit
 from counter_app.ui.id_chip import ChipCheck
 from counter_app.ui.id_chip_view import find_on_window
 from counter_app.ui.item_models import display
+from counter_app.ui.text_guard import guard_text
 
 #: Document kinds staff may accept (RULES L3, P5, U2).
 DOCUMENT_KINDS = list(IdDocumentKind)
@@ -101,6 +102,9 @@ class IdCheckDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         follow_content(form)  # the photo row shown later pushes the dialog taller
+        # Invisible characters leave the typed fields at once, and the clerk is told.
+        guard_text(self.number, self.tr("证件号码"), self.say)
+        guard_text(self.reason_box, self.tr("查询原因"), self.say)
         self.number.setFocus()
         station = find_on_window(parent, "id_station")
         if station is not None:

@@ -12,6 +12,7 @@ from counter_app.ui.document_number import number_problem
 from counter_app.ui.i18n import tr
 from counter_app.ui.id_chip import ChipCheck
 from counter_app.ui.printing import FormPrinter
+from counter_app.ui.text_guard import guard_text
 from counter_app.validation import parse_id_number
 
 
@@ -29,6 +30,8 @@ class DocumentFields:
         form.addRow(tr("workflow", "证件号码"), self.number)
         #: 读取身份证 and the typed number's reason (IDCARD.md; ``id_chip``).
         self.chip = ChipCheck(form, self.kind, self.kinds, self.number)
+        # Invisible characters leave the number at once; said beside the read button.
+        guard_text(self.number, tr("workflow", "证件号码"), self.chip.status.setText)
 
     def document(self) -> IdDocument:
         """The chip's document, or the one typed with its reason; ``ValidationError`` when

@@ -6,16 +6,18 @@ the existing report named (L4)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PyQt6.QtCore import QDate
-from PyQt6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit
+from PyQt6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from counter_app.services.queries.holder import HolderOverview
 from counter_app.ui.holder_view import holder_facts
 from counter_app.ui.item_models import display
+from counter_app.ui.text_guard import guard_text
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import (
     DocumentFields,
@@ -23,7 +25,9 @@ from counter_app.ui.workflows.form_parts import (
     form_pdf,
     page_with_form,
 )
-from counter_app.validation import ValidationError, validate_phone
+from counter_app.validation import ValidationError, clean_text, validate_phone
+from counter_app.validation.errors import FIELD_PHONE
+from counter_app.validation.text_policy import LOSS_CIRCUMSTANCES, LOSS_PLACE
 
 if TYPE_CHECKING:
     from counter_app.ui.workflows.host import WorkflowHost
@@ -75,6 +79,20 @@ class LossReportDialog(WorkflowDialog):
         form.addRow(self.tr("遗失日期"), self.loss_date)
         form.addRow(self.tr("遗失地点"), self.place)
         form.addRow(self.tr("遗失经过"), self.circumstances)
+        # Invisible characters (U+202E reversed the place on the confirm page) leave the
+        # fields as they are typed or pasted, and the clerk is told (text_policy).
+        for field, label in (
+            (self.phone, self.tr("联系电话")),
+            (self.place, self.tr("遗失地点")),
+            (self.circumstances, self.tr("遗失经过")),
+        ):
+            guard_text(field, label, self.error)
+        #: Where the service's refusal of a typed value sends the clerk (its field key).
+        self._fields: dict[str, QWidget] = {
+            FIELD_PHONE: self.phone,
+            LOSS_PLACE.key: self.place,
+            LOSS_CIRCUMSTANCES.key: self.circumstances,
+        }
         self.add_page(page, self._check_details)
 
         confirm, confirm_form = page_with_form()
@@ -105,25 +123,38 @@ class LossReportDialog(WorkflowDialog):
                 "证件号码为手工录入，请在“人工录入原因”中选择未读取芯片的原因"
                 "（或将身份证放在阅读器上点击“读取身份证”）。"
             )
-        if not problem:
-            try:
-                validate_phone(self.phone.text())
-            except ValidationError as error:
-                problem = str(error)
-        if not problem and not self.place.text().strip():
-            problem = self.tr("请填写遗失地点（不清楚可填“不详”）。")
-        if not problem and not self.circumstances.toPlainText().strip():
-            problem = self.tr("请填写遗失经过。")
         if problem:
             self.error(problem)
             return
+        try:
+            validate_phone(self.phone.text())
+        except ValidationError as error:
+            self.error(str(error))
+            self.phone.setFocus()
+            return
+        if not self.place.text().strip():
+            self.error(self.tr("请填写遗失地点（不清楚可填“不详”）。"))
+            self.place.setFocus()
+            return
+        if not self.circumstances.toPlainText().strip():
+            self.error(self.tr("请填写遗失经过。"))
+            self.circumstances.setFocus()
+            return
+        try:  # the policy the service applies (length, GBK for the form), said here
+            clean_text(self.place.text(), LOSS_PLACE)
+            clean_text(self.circumstances.toPlainText(), LOSS_CIRCUMSTANCES)
+        except ValidationError as error:
+            self._refused_field(error)
+            return
         d = self.details()
+        text = html.escape  # typed text is shown as typed, never as markup
         self.summary.setText(
             self.tr("请与持卡人核对以下内容，确认后将登记书面挂失并生成《挂失登记表》：")
             + f"<br><br>{self.tr('证件')}：{self.documents.kind.currentText()} "
-            f"{display(d.id_document.number, 'ssn')}<br>{self.tr('联系电话')}：{d.contact_phone}"
-            f"<br>{self.tr('遗失日期')}：{d.loss_date.isoformat()}<br>{self.tr('遗失地点')}："
-            f"{d.loss_place}<br>{self.tr('遗失经过')}：{d.circumstances}"
+            f"{display(d.id_document.number, 'ssn')}<br>{self.tr('联系电话')}："
+            f"{text(d.contact_phone)}<br>{self.tr('遗失日期')}：{d.loss_date.isoformat()}"
+            f"<br>{self.tr('遗失地点')}：{text(d.loss_place)}<br>{self.tr('遗失经过')}："
+            f"{text(d.circumstances).replace(chr(10), '<br>')}"
         )
         self.next_button.setText(self.tr("确认挂失"))
         self.go(1)
@@ -139,7 +170,18 @@ class LossReportDialog(WorkflowDialog):
             result = gateway.register_written_loss(actor, holder_id, declared, key)
             return result, form_pdf(gateway, result)  # off the GUI thread (and process)
 
-        self.call(work, self._done)
+        self.call(work, self._done, failed=self._refused_field)
+
+    def _refused_field(self, error: BaseException) -> bool:
+        """A typed value refused (here or by the service at 确认挂失): back to the form with
+        the reason, the keyboard in the field that holds it (not the first field)."""
+        field = self._fields.get(str(getattr(error, "field", "") or ""))
+        if not isinstance(error, ValidationError) or field is None:
+            return False
+        self.go(0)
+        self.error(str(error))
+        field.setFocus()
+        return True
 
     def _done(self, outcome: tuple[Any, bytes]) -> None:
         result, pdf = outcome

@@ -1,0 +1,128 @@
+"""Invisible characters leave a typed field as they arrive (the input policy,
+``validation.text_policy``): direction controls (U+202E …), zero-width and other format
+characters, control characters, and the like — whatever ``forbidden_character`` refuses —
+are removed from a line edit, a multi-line edit or an editable list when typed or pasted,
+and the clerk is told in Chinese what was removed (已去除不可见的控制字符 …, by code point:
+such a character is never echoed). The services still refuse them (the policy is theirs);
+this only keeps them from reaching the confirm page, where U+202E showed the text reversed.
+
+One helper for every free-text field of the ID checks and the workflows:
+:func:`guard_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PyQt6.QtCore import QObject
+from PyQt6.QtGui import QTextCursor
+from PyQt6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
+
+from counter_app.ui.i18n import tr
+from counter_app.validation import forbidden_character
+from counter_app.validation.errors import describe_char
+
+Notice = Callable[[str], None]
+
+
+def strip_invisible(text: str, *, multiline: bool = False) -> tuple[str, list[str]]:
+    """``text`` without the characters the input policy refuses, and those removed (in
+    order). A line break stays only in a ``multiline`` field."""
+    kept: list[str] = []
+    removed: list[str] = []
+    for ch in text:
+        (removed if forbidden_character(ch, multiline=multiline) else kept).append(ch)
+    return "".join(kept), removed
+
+
+def removed_notice(label: str, removed: list[str]) -> str:
+    """「遗失地点」已去除不可见的控制字符 U+202E（文字方向控制符）。请核对该栏内容。"""
+    named: list[str] = []
+    for ch in removed:
+        found = forbidden_character(ch)
+        why = found[2].split("，")[0] if found else ""
+        name = f"{describe_char(ch)}（{why}）" if why else describe_char(ch)
+        if name not in named:
+            named.append(name)
+    shown = "、".join(named[:3]) + ("等" if len(named) > 3 else "")
+    field = f"「{label}」" if label else ""
+    return (
+        field
+        + tr("workflow", "已去除不可见的控制字符")
+        + f" {shown}。"
+        + tr("workflow", "请核对该栏内容。")
+    )
+
+
+class TextGuard(QObject):
+    """Watches one field (see :func:`guard_text`)."""
+
+    def __init__(
+        self, widget: QLineEdit | QPlainTextEdit, label: str, notice: Notice | None
+    ) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self.label = label
+        self.notice = notice
+        #: What the last removal said (also for a field whose form shows it elsewhere).
+        self.last_notice = ""
+        if isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(self._plain_changed)
+        else:
+            widget.textChanged.connect(self._line_changed)
+
+    def _line_changed(self, text: str) -> None:
+        assert isinstance(self.widget, QLineEdit)
+        kept, removed = strip_invisible(text)
+        if not removed:
+            return
+        edit = self.widget
+        at = len(strip_invisible(text[: edit.cursorPosition()])[0])
+        edit.setText(kept)
+        edit.setCursorPosition(at)
+        self._say(removed)
+
+    def _plain_changed(self) -> None:
+        assert isinstance(self.widget, QPlainTextEdit)
+        edit = self.widget
+        text = edit.toPlainText()
+        kept, removed = strip_invisible(text, multiline=True)
+        if not removed:
+            return
+        cursor = edit.textCursor()
+        before = _code_points(text, cursor.position())
+        at = strip_invisible(text[:before], multiline=True)[0]
+        edit.setPlainText(kept)
+        cursor = edit.textCursor()
+        cursor.setPosition(len(at.encode("utf-16-le")) // 2, QTextCursor.MoveMode.MoveAnchor)
+        edit.setTextCursor(cursor)
+        self._say(removed)
+
+    def _say(self, removed: list[str]) -> None:
+        self.last_notice = removed_notice(self.label, removed)
+        if self.notice is not None:
+            self.notice(self.last_notice)
+
+
+def _code_points(text: str, utf16_position: int) -> int:
+    """The index in ``text`` of a Qt text position (counted in UTF-16 units)."""
+    units = 0
+    for index, ch in enumerate(text):
+        if units >= utf16_position:
+            return index
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
+def guard_text(
+    widget: QLineEdit | QPlainTextEdit | QComboBox, label: str = "", notice: Notice | None = None
+) -> TextGuard:
+    """Remove the input policy's invisible characters from ``widget`` as they are typed or
+    pasted (an editable list: its line edit), and call ``notice`` with what was removed,
+    naming the field ``label``. Line breaks stay in a multi-line edit only."""
+    if isinstance(widget, QComboBox):
+        edit = widget.lineEdit()
+        if edit is None:
+            raise ValueError("guard_text: the list is not editable")
+        return TextGuard(edit, label, notice)
+    return TextGuard(widget, label, notice)
