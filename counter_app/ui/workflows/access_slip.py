@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtWidgets import QDialog
+from PyQt6.QtCore import QRect, Qt, QTimer
+from PyQt6.QtWidgets import QDialog, QWidget
 
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import add_print_buttons, form_pdf
@@ -75,6 +75,7 @@ class AccessSlipDialog(WorkflowDialog):
         missing = label.heightForWidth(label.width()) - label.height()
         if missing > 0:
             self.resize(self.width(), self.height() + missing)
+            keep_on_screen(self)  # grown downwards: its buttons stay on the screen
 
     def done(self, result: int) -> None:
         # Not WorkflowDialog.done: the slip asks nothing of the holder, so closing it must
@@ -83,9 +84,23 @@ class AccessSlipDialog(WorkflowDialog):
 
 
 def show_access_slip(window: WorkflowHost, summary: Any) -> AccessSlipDialog:
-    """Offer the access slip of an ended session (non-modal: the counter goes on)."""
+    """Offer the access slip of an ended session (non-modal: the counter goes on),
+    centred on the main window, on its screen, and with the keyboard: a new clerk's trial
+    saw it open at the screen's top-left with its title bar off the screen, and their
+    typing went into the search box behind it."""
     dialog = AccessSlipDialog(window, summary)
+    dialog.adjustSize()
+    centre_on_parent(dialog)
     dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    dialog.close_button.setFocus()
+    # Its wrapped summary takes its height once laid out at its shown width (the next
+    # turn of the event loop, after the grow timers started before it): centred again then.
+    settle = QTimer(dialog)
+    settle.setSingleShot(True)
+    settle.timeout.connect(lambda: centre_on_parent(dialog))
+    settle.start(0)
     return dialog
 
 
@@ -104,3 +119,30 @@ def offer_after_card_removal(window: WorkflowHost, session: Any) -> None:
         window.show_error,
         name="access_summary",
     )
+
+
+def centre_on_parent(dialog: QWidget) -> None:
+    """Place ``dialog`` centred on its parent window, wholly on the parent's screen."""
+    parent = dialog.parentWidget()
+    if parent is None:
+        return
+    top = parent.window() or parent
+    frame = QRect(dialog.frameGeometry())
+    frame.moveCenter(top.frameGeometry().center())
+    dialog.move(frame.topLeft())  # a window's position is its frame's
+    keep_on_screen(dialog, top)
+
+
+def keep_on_screen(dialog: QWidget, near: QWidget | None = None) -> None:
+    """Move ``dialog`` into the available area of its screen (``near``'s, if given): its
+    frame (the title bar with it) never starts above or left of the screen, and its bottom
+    and right edge are on it when it fits."""
+    screen = (near or dialog).screen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    frame = dialog.frameGeometry()
+    x = max(area.left(), min(frame.x(), area.right() + 1 - frame.width()))
+    y = max(area.top(), min(frame.y(), area.bottom() + 1 - frame.height()))
+    if (x, y) != (frame.x(), frame.y()):
+        dialog.move(x, y)
