@@ -45,6 +45,14 @@ def _phone_report_day(overview: HolderOverview | None) -> QDate | None:
     return QDate(day.year, day.month, day.day)
 
 
+def _shanghai_today() -> QDate:
+    """Today in Chongqing (the workstation's own clock zone may be UTC: from 00:00 to 08:00
+    Shanghai time QDate.currentDate() was still yesterday, and the day was the latest one
+    that could be chosen)."""
+    day = dt.datetime.now(_SHANGHAI).date()
+    return QDate(day.year, day.month, day.day)
+
+
 class LossReportDialog(WorkflowDialog):
     def __init__(self, window: WorkflowHost) -> None:
         super().__init__(window, window.tr("书面挂失"))
@@ -64,7 +72,7 @@ class LossReportDialog(WorkflowDialog):
         self.phone.setObjectName("contactPhone")
         self.phone.setPlaceholderText(self.tr("手机或固定电话，如 13800138000 / 023-63001234"))
         # RULES L3: confirming a phone report, the card was lost by the day it was reported.
-        latest = _phone_report_day(overview) or QDate.currentDate()
+        latest = _phone_report_day(overview) or _shanghai_today()
         self.loss_date = QDateEdit(latest)
         self.loss_date.setCalendarPopup(True)
         self.loss_date.setMaximumDate(latest)
