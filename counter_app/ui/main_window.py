@@ -52,6 +52,9 @@ from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.tasks import TaskRunner
 from counter_app.validation import ValidationError
 
+#: The holder dock's title while it shows the keypad (``ui.rating`` names it 服务评价).
+KEYPAD_DOCK_TITLE = "持卡人密码键盘"
+
 #: Widths that keep the window within a 1680-pixel screen with both docks open.
 HOLDER_MIN_WIDTH = 400
 SEARCH_MIN_WIDTH = 270
@@ -72,6 +75,9 @@ class MainWindow(QMainWindow):
     #: The rating asked after a service is over (answered, 未评价, or its recording failed):
     #: a 退出登录 box still saying 持卡人正在评价 goes (``ui.rating`` emits it).
     rating_over = pyqtSignal()
+    #: A card came into the reader: what the status bar still says of the last holder
+    #: (社保卡已拔出…, the rating's 已评价) goes (``ui.rating`` listens too).
+    card_inserted = pyqtSignal()
 
     def __init__(
         self,
@@ -182,7 +188,7 @@ class MainWindow(QMainWindow):
             self,
             self.action_panel,
             None if pin_entry.own_window else pin_entry.panel,
-            self.tr("持卡人密码键盘"),
+            self.tr(KEYPAD_DOCK_TITLE),
         )
         pin_entry.holder_typing.connect(self._holder_typing)
 
@@ -262,6 +268,8 @@ class MainWindow(QMainWindow):
     def _card_ready(self, identity: Any) -> None:
         self.reader_card_state = None
         self.card_served = False
+        self.status_bar.clearMessage()  # 社保卡已拔出… was the last holder's
+        self.card_inserted.emit()
         actor = self.actor
 
         def known(state: str | None) -> None:
@@ -319,6 +327,8 @@ class MainWindow(QMainWindow):
         # The clerk's side learns only that an entry is open — never a digit or a count.
         self.status_bar.show_holder_typing(typing)
         if self.holder_dock is not None:
+            if typing:  # the dock is the rating's (服务评价) at other times
+                self.holder_dock.setWindowTitle(self.tr(KEYPAD_DOCK_TITLE))
             self.holder_dock.setVisible(typing)
 
     # -- search and ID-checked sessions ------------------------------------------------
@@ -403,6 +413,7 @@ class MainWindow(QMainWindow):
     def _id_session_opened(self, session: Any) -> None:
         self.next_holder.emit()
         self.db_ok()
+        self.status_bar.clearMessage()  # nothing the bar said of the last holder stays
         self.search_pane.clear_text()  # the typed full ID number leaves the screen
         self.card_session = False
         self.holder.show_session(self.actor, session)

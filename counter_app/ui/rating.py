@@ -338,6 +338,12 @@ class RatingController(QObject):
         if self.status_label is not None:
             self.status_label.setText("")
 
+    def card_inserted(self) -> None:
+        """A card came into the reader: the last case's 已评价 / 未评价 goes (it stood
+        beside the next holder's PIN entry); a rating still asked stays."""
+        if self.case_no is None and self.status_label is not None:
+            self.status_label.setText("")
+
     def _finish_pending(self, shown: bool = True) -> None:
         """A new case closed before the last one was rated: that one is 未评价
         (``shown``: the status bar says so once it is recorded)."""
@@ -416,6 +422,9 @@ def install_rating(
         dock = window.holder_dock
         if dock is not None:  # one screen: the holder-facing panel is the window's dock
             screen.showing.connect(dock.setVisible)
+            # Named for what it shows (it read 持卡人密码键盘 above the rating buttons).
+            title = window.tr("服务评价")
+            screen.showing.connect(lambda on: dock.setWindowTitle(title) if on else None)
         device = screen
     chosen: RatingDevice = device
     controller = RatingController(window, chosen, timeout_s)
@@ -433,4 +442,5 @@ def install_rating(
     controller.status_label = label
     window.service_ended.connect(controller.case_closed)
     window.next_holder.connect(controller.next_holder)
+    window.card_inserted.connect(controller.card_inserted)
     return controller

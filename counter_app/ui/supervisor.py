@@ -284,6 +284,12 @@ class ReportsMenu(QMenu):
         self.make = make
         self.dialog: ReportDialog | None = None
         self.report_actions: dict[str, QAction] = {}
+        # Why the reports are greyed, in the menu itself (a tooltip is found only by
+        # hovering: a new clerk's trial read greyed items with no explanation).
+        self.why_note = QAction("", self)
+        self.why_note.setObjectName("reportsWhyNote")
+        self.why_note.setEnabled(False)
+        self.addAction(self.why_note)
         for kind in (DAILY, LAPSING, ACCESS, STAFF, RATING):
             action = QAction(self.tr(TITLES[kind]) + "…", self)
             action.setObjectName(f"reportAction_{kind}")
@@ -308,6 +314,8 @@ class ReportsMenu(QMenu):
         for action in self.report_actions.values():
             action.setEnabled(not why)
             action.setToolTip(why or action.text().rstrip("…"))
+        self.why_note.setText(why)
+        self.why_note.setVisible(bool(why))
         if self.lapsing_list is not None:
             self.lapsing_list.setText(self._lapsing_list_text(actor))
             self.lapsing_list.setEnabled(actor.may(Action.VIEW_RECORDS))
