@@ -131,7 +131,8 @@ class ChipCheck:
                 tr("idcard", "本机未配置身份证阅读器。请选择人工录入原因并输入证件号码。")
             )
             return
-        self.forget()
+        # The last good read stays until this one succeeds: the card just read lies on
+        # the reader and cannot be read again as it lies (IDCARD.md).
         dialog: Any = self.read_button.window()
         if not self._hooked and hasattr(dialog, "finished"):
             dialog.finished.connect(lambda _code: self.release())  # the check ends with it
@@ -185,7 +186,9 @@ class ChipCheck:
         on the reader but not read is no reason to record 证件芯片无法读取."""
         self.read_button.setEnabled(True)
         text = str(error) or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。")
-        if self.recent_button.isVisible():
+        if self.reading is not None:
+            text += tr("idcard", "上次读取的身份证信息仍在使用。")
+        elif self.recent_button.isVisible():
             text += tr("idcard", "也可点击“使用本次服务已核验的身份证”。")
         self._failed_text(text)
 

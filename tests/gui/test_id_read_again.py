@@ -88,14 +88,17 @@ def test_a_second_read_of_the_card_left_on_the_reader_says_to_lift_and_place_it(
     assert station.place(SSN)
     chip.read()
     assert chip.reading is not None and chip.reading.document.number == SSN
+    first = chip.reading
     chip.read()  # the card still lies there: the reader answers "no card" (IDCARD.md)
-    assert chip.reading is None
+    assert chip.reading is first  # the good read is not thrown away by a failed one
+    assert "上次读取的身份证信息仍在使用" in chip.status.text()
     assert "请将身份证拿起后重新放置" in chip.status.text()
     assert "没有身份证" not in chip.status.text()  # it is there: not what the clerk is told
     assert chip.reason.currentIndex() == -1  # no 证件芯片无法读取 recorded for the clerk
     assert station.place(SSN)  # lifted and placed again
     chip.read()
-    assert chip.reading is not None and "已读取身份证芯片" in chip.status.text()
+    assert chip.reading is not first and chip.reading is not None
+    assert "已读取身份证芯片" in chip.status.text()
 
 
 def test_the_id_card_accepted_in_this_service_is_offered_to_the_next_action(
