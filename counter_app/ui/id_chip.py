@@ -195,6 +195,7 @@ class ChipCheck:
     def _failed_text(self, text: str) -> None:
         self.status.setStyleSheet("")
         self.status.setText(text)
+        grow_to_fit(self.read_button.window())  # the wrapped reason whole, nothing overlaid
 
     def _typed(self, text: str) -> None:
         """The clerk typed over the chip's number: that is a typed document now. What was

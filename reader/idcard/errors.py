@@ -128,8 +128,8 @@ class IdCardAlreadyRead(NoIdCard):
     still lying on the reader cannot be read again as it lies."""
 
     message = (
-        "阅读器找不到可读取的身份证：身份证每放置一次只能读取一次。"
-        "请将身份证拿起后重新放置，再点击“读取身份证”（如身份证已拿走，请放上持证人的身份证）。"
+        "阅读器上没有可读取的身份证（每放置一次只能读取一次）。"
+        "请将身份证拿起后重新放置，再点击“读取身份证”。"
     )
 
 

@@ -164,3 +164,26 @@ def test_a_wrong_persons_card_is_said_beside_the_read_result_at_once(
     assert "b00020" in chip.status.styleSheet()  # in red, like a refusal
     assert d.stack.currentWidget() is d.id_step.page  # before any 下一步
     assert station.recent(counter.holder.session.session_id) is None  # never offered
+
+
+def test_a_failed_second_read_is_shown_whole_beside_the_first_one(
+    qtbot: Any, counter: Any, station: IdCardStation
+) -> None:
+    """核验证件: the reason of the failed read wraps to several lines above the first read's
+    photo; the dialog grows so the photo covers none of the rows below it."""
+    from counter_app.ui.id_check import IdCheckDialog
+    from tests.gui.test_dialogs_fit import _fits, _settle
+
+    dialog = IdCheckDialog(None, counter)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert station.place(SSN)
+    dialog.chip.read()
+    dialog.chip.read()  # the card still lies there
+    assert "请将身份证拿起后重新放置" in dialog.chip.status.text()
+    _settle(qtbot, dialog)
+    assert _fits(dialog.chip.status)
+    photo_bottom = dialog.chip.photo.mapTo(dialog, dialog.chip.photo.rect().bottomLeft()).y()
+    reason_top = dialog.chip.reason.mapTo(dialog, dialog.chip.reason.rect().topLeft()).y()
+    assert photo_bottom < reason_top
