@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor
-from PyQt6.QtWidgets import QLabel, QListWidget, QListWidgetItem
+from PyQt6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem
 
 from counter_app.services.errors import ApprovalInvalid, ApprovalRequired, ServiceError
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocumentKind
@@ -74,6 +75,11 @@ class LiftDialog(WorkflowDialog):
         check_form.addRow(QLabel(self.tr("解除挂失条件核对：")))
         self.check_list = QListWidget()
         self.check_list.setObjectName("liftChecklist")
+        # Each line whole on screen: a long one (电话挂失于 …，书面挂失于 …，编号 …) wraps
+        # instead of running off the right edge behind a scroll bar.
+        self.check_list.setWordWrap(True)
+        self.check_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.check_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         check_form.addRow(self.check_list)
         self.advice = QLabel()
         self.advice.setObjectName("liftAdvice")
