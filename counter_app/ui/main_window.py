@@ -213,20 +213,9 @@ class MainWindow(QMainWindow):
 
         self.idle = IdleWatcher(idle_minutes, self)
         self.idle.idle.connect(self.lock)
-        if bridge.state is ReaderState.CARD_PRESENT:
-            # A card left in the reader before this login (the last holder's, after 退出登录):
-            # no one is served with it — 解除挂失 waits for it to be inserted again, as after
-            # a service (from a new clerk's trial: F9 opened a lift for a card not lost).
-            self.card_served = True
+        self.actor_changed.connect(self._staff_changed)
         self._set_actor(actor)
         self._reader_state(bridge.state, bridge.detail)
-        if self.card_served:
-            # Once shown: a message set before, the status bar drew over its reader line.
-            left = self.tr("读卡器中留有一张社保卡。为持卡人办理业务，请取出后重新插入。")
-            note = QTimer(self)  # the window's own: it cannot fire after the window is gone
-            note.setSingleShot(True)
-            note.timeout.connect(lambda: self.show_message(left))
-            note.start(0)
         self.idle.start()
         self.resize(1360, 820)
 
@@ -234,6 +223,23 @@ class MainWindow(QMainWindow):
 
     def _set_actor(self, actor: Actor) -> None:
         staff_shift.set_actor(self, actor)
+
+    def _staff_changed(self, _actor: Actor) -> None:
+        """A staff member logged in (this window), or another one took over at the lock
+        screen: a card still in the reader is the last holder's, and no one is served with
+        it — 解除挂失 waits for it to be inserted again, as after a service (from a new
+        clerk's trial: after 退出登录 and a new login F9 opened a lift for a card not lost)."""
+        if self.bridge.state is not ReaderState.CARD_PRESENT:
+            return
+        self.card_served = True
+        self.refresh_actions()
+        # Once shown: a message set before, the status bar drew over its reader line.
+        left = self.tr("读卡器中留有一张社保卡。为持卡人办理业务，请取出后重新插入。")
+        note = QTimer(self)  # the window's own: it cannot fire after the window is gone
+        note.setSingleShot(True)
+        note.timeout.connect(lambda: self.show_message(left))
+        note.timeout.connect(note.deleteLater)
+        note.start(0)
 
     def lock(self) -> None:
         """Hide every piece of personal data until the same staff member unlocks."""

@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import QApplication, QDialog
 
 from counter_app.services.permissions import Action
 from counter_app.ui.workflows.access_slip import AccessSlipDialog
+from tests.e2e.conftest import account
 
 pytestmark = pytest.mark.gui
 
@@ -84,3 +85,29 @@ def test_logout_waits_for_an_open_lift_and_closes_it_when_done(counter: Any) -> 
     with c.qtbot.waitSignal(win.logged_out):
         c.click(win.action_panel.logout_button)
     assert not win.isVisible() and not _open_dialogs()
+
+
+def test_Q7_another_clerk_unlocking_closes_the_lift_and_starts_with_no_holder(
+    counter: Any,
+) -> None:
+    """The lock screen's other side (RULES Q7): another staff member unlocks, the first
+    one's work ends — the open lift closes without asking, and 陈明's lost card left in
+    the reader is no one's until it is inserted again."""
+    c = counter("YB500105-01")  # 江北区, 陈明's district
+    c.insert("written_lost")
+    win = c.window
+    f9 = win.action_buttons[Action.LIFT_LOSS_REPORT]
+    assert f9.isEnabled(), f9.toolTip()
+    lift = c.start(Action.LIFT_LOSS_REPORT)
+    c.next(lift)  # a step passed: leaving would ask 确认放弃本次办理？
+    win.lock()
+    form = win.lock_screen.form
+    form.staff_no.setText("YB500105-03")
+    form.password.setText(account("YB500105-03").password)
+    c.click(form.submit)
+    assert not win.locked and win.actor.staff_no == "YB500105-03"
+    assert win.workflow is None and not lift.isVisible() and not _open_dialogs()
+    assert not f9.isEnabled() and "取出卡后重新插入" in f9.toolTip()
+    c.remove()
+    c.insert("written_lost")
+    assert f9.isEnabled(), f9.toolTip()
