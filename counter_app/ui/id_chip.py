@@ -212,7 +212,9 @@ class ChipCheck:
             note = tr("idcard", "芯片读取的号码中间位已隐去，不能逐位修改，已清空。") + tr(
                 "idcard", "请输入完整的证件号码，并选择人工录入原因。"
             )
+        self.status.setStyleSheet("")  # a refusal of the read no longer applies
         self.status.setText(note)
+        self._offer_recent()  # this service's accepted ID card, if any, is offered again
 
     # -- the service's word on the document, at once (RULES P5, L3, U2) ----------------
 

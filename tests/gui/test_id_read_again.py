@@ -130,6 +130,10 @@ def test_the_id_card_accepted_in_this_service_is_offered_to_the_next_action(
     d.next()
     assert d.stack.currentWidget() is not d.id_step.page, d.banner.text()
     assert _checks(counter) == before + 1  # the service checked it again for this action
+    d.back()
+    d.id_step.fields.number.selectAll()
+    d.id_step.fields.number.insert("5")  # typed over: the accepted card is offered again
+    assert chip.reading is None and chip.recent_button.isVisible()
 
 
 def test_the_accepted_id_card_is_not_offered_in_the_next_service(
@@ -164,6 +168,9 @@ def test_a_wrong_persons_card_is_said_beside_the_read_result_at_once(
     assert "b00020" in chip.status.styleSheet()  # in red, like a refusal
     assert d.stack.currentWidget() is d.id_step.page  # before any 下一步
     assert station.recent(counter.holder.session.session_id) is None  # never offered
+    d.id_step.fields.number.selectAll()
+    d.id_step.fields.number.insert("5")  # typed over: the red refusal no longer applies
+    assert "b00020" not in chip.status.styleSheet() and "人工录入" in chip.status.text()
 
 
 def test_a_failed_second_read_is_shown_whole_beside_the_first_one(
