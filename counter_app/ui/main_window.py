@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         #: The card in the reader is the one of the service that just ended (F9 waits for
         #: it to be inserted again: a new service starts with the card).
         self.card_served = False
+        #: The card in the reader was there before this staff member (the last holder's):
+        #: the reader line says so until it leaves (``_staff_changed``).
+        self.card_left_behind = False
         self.card_session = False
         self.workflow: Any = None  # the open workflow dialog, if any
         self.locked = False
@@ -232,14 +235,10 @@ class MainWindow(QMainWindow):
         if self.bridge.state is not ReaderState.CARD_PRESENT:
             return
         self.card_served = True
-        self.refresh_actions()
-        # Once shown: a message set before, the status bar drew over its reader line.
-        left = self.tr("读卡器中留有一张社保卡。为持卡人办理业务，请取出后重新插入。")
-        note = QTimer(self)  # the window's own: it cannot fire after the window is gone
-        note.setSingleShot(True)
-        note.timeout.connect(lambda: self.show_message(left))
-        note.timeout.connect(note.deleteLater)
-        note.start(0)
+        # On the reader line, not as a passing message: under X11 the status bar drew a
+        # message set at login over its reader line.
+        self.card_left_behind = True
+        self._reader_state(self.bridge.state, self.bridge.detail)
 
     def lock(self) -> None:
         """Hide every piece of personal data until the same staff member unlocks."""
@@ -268,7 +267,9 @@ class MainWindow(QMainWindow):
     # -- reader ------------------------------------------------------------------------
 
     def _reader_state(self, state: ReaderState, detail: str) -> None:
-        self.status_bar.show_reader(state, detail)
+        if state is not ReaderState.CARD_PRESENT:
+            self.card_left_behind = False  # the card left (or another is being read)
+        self.status_bar.show_reader(state, detail, left_behind=self.card_left_behind)
         self.refresh_actions()
 
     def _card_ready(self, identity: Any) -> None:

@@ -39,10 +39,15 @@ class CounterStatusBar(QStatusBar):
         self.addPermanentWidget(self.staff_label)
         self.addPermanentWidget(self.office_label)
 
-    def show_reader(self, state: ReaderState, detail: str) -> None:
+    def show_reader(self, state: ReaderState, detail: str, left_behind: bool = False) -> None:
+        """``left_behind``: the card in the reader was there before this staff member
+        logged in (the last holder's) — no one is served with it until it is inserted
+        again."""
         text = self.tr(READER_TEXT[state])
         if detail and state in (ReaderState.UNREADABLE, ReaderState.NO_READER):
             text += "：" + detail
+        if left_behind and state is ReaderState.CARD_PRESENT:
+            text += self.tr("（上一位持卡人留下的卡：办理业务请取出后重新插入）")
         self.reader_label.setText(self.tr("读卡器：") + text)
         self.reader_label.setStyleSheet(
             "color: #b00020;" if state is ReaderState.UNREADABLE else ""

@@ -51,11 +51,9 @@ def test_Q7_logout_closes_the_last_holders_slip_and_the_next_login_starts_clean(
     assert not _open_dialogs()
     # The reader's real state, the same on the status bar and the demo panel.
     assert second.bridge.identity is not None
-    assert second.status_bar.reader_label.text() == "读卡器：已插卡"
-    QApplication.processEvents()
-    assert "读卡器中留有一张社保卡" in second.statusBar().currentMessage()
-    # The message stands in for the reader line (they were drawn over each other).
-    assert not second.status_bar.reader_label.isVisible()
+    reader_line = second.status_bar.reader_label
+    assert reader_line.text().startswith("读卡器：已插卡（上一位持卡人留下的卡")
+    assert reader_line.isVisible() and not second.statusBar().currentMessage()
     assert second.demo_panel.current.text().startswith("读卡器中：王建国")  # type: ignore[attr-defined]
     # No holder: no action, not even 解除挂失 for the card left in the reader.
     lift = second.action_buttons[Action.LIFT_LOSS_REPORT]
@@ -65,7 +63,9 @@ def test_Q7_logout_closes_the_last_holders_slip_and_the_next_login_starts_clean(
     # Inserted again, the card is the new clerk's to serve: only the new window asks for
     # the PIN — the closed one no longer hears the shared reader.
     c.remove()
+    assert second.status_bar.reader_label.text() == "读卡器：读卡器就绪，请插卡"
     c.insert("active_default_pin")
+    assert second.status_bar.reader_label.text() == "读卡器：已插卡"
     assert second.card_login.busy and not first.card_login.busy
     c.type_pin("123456")
     assert second.holder.session is not None and first.holder.session is None
