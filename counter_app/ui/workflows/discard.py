@@ -54,6 +54,9 @@ def ask_discard(dialog: QWidget, drop: Callable[[], None]) -> QMessageBox:
     box.setWindowTitle(dialog.windowTitle())
     box.setText(dialog.tr(CONFIRM_DISCARD))
     box.setInformativeText(dialog.tr("放弃后已填写的内容和已取得的复核都不再保留。"))
+    # Qt's own name for that label: wide enough for the sentence on one or two lines
+    # (it wrapped to four narrow lines under Xvfb).
+    box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 320px; }")
     dropping = box.addButton(dialog.tr("放弃办理"), QMessageBox.ButtonRole.DestructiveRole)
     keep = box.addButton(dialog.tr("继续办理"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
