@@ -31,7 +31,7 @@ from counter_app.services.errors import (
 )
 from counter_app.services.form_result import CarriesForm
 from counter_app.services.idcheck import IdDocumentLike
-from counter_app.services.loss_records import close_report, report_in_force
+from counter_app.services.loss_records import close_report, report_in_force, written_at
 from counter_app.services.permissions import Action
 from counter_app.services.submission import (
     issue_counter_form,
@@ -154,7 +154,7 @@ def _apply(
         now=now,
     )
     loss_ref = (
-        fd.LossReportRef(report.form_serial, report.reported_at, written=True)
+        fd.LossReportRef(report.form_serial, written_at(report), written=True)
         if report.form_serial
         else None
     )

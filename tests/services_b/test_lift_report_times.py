@@ -1,8 +1,9 @@
 """RULES L3 with U1: a written report that confirms a 12333 phone report is the same row —
 ``reported_at`` stays the call's time and the written report's time is ``confirmed_at``.
 What staff read of the report in force (the lift's checklist, the 解除挂失登记表, the L4
-refusal showing the existing report) must give the written report its own time, not the
-phone call's (a trial read 书面挂失于 the phone report's time)."""
+refusal showing the existing report, the replacement application form) must give the
+written report its own time, not the phone call's (a trial read 书面挂失于 the phone
+report's time)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,13 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from counter_app.services import lifting, loss_records, phone_reports, written_reports
+from counter_app.services import (
+    lifting,
+    loss_records,
+    phone_reports,
+    replacement,
+    written_reports,
+)
 from counter_app.services.context import ServiceContext
 from forms.data import format_datetime
 from tests.id_documents import manual_doc
@@ -107,6 +114,23 @@ def test_L4_existing_report_shown_at_the_written_report_s_time(
     text = str(refused.value)
     assert f"书面挂失（{format_datetime(NOW)}，挂失登记表编号 {written.serial}" in text
     assert f"确认 {format_datetime(PHONE_AT)} 的电话挂失" in text
+
+
+def test_R2_L3_replacement_form_names_the_written_report_at_its_own_time(
+    world_on_each_backend: World,
+) -> None:
+    world = world_on_each_backend
+    written = _confirmed_phone_report(world, "h008")
+    result = replacement.apply_replacement(
+        world.ctx,
+        world.actors["yb103"],
+        world.holders["h008"].holder_id,
+        manual_doc(world.holders["h008"].ssn),
+        "replacement-h008-times",
+    )
+    ref = result.form.loss_report
+    assert ref is not None and ref.serial == written.serial
+    assert ref.reported_at == NOW
 
 
 def pdf_text(pdf: bytes) -> str:
