@@ -32,6 +32,7 @@ from counter_app.services.errors import DatabaseUnavailable
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.printing import FormPrinter, Printing
 from counter_app.ui.tasks import TaskRunner
+from counter_app.ui.text_guard import guard_text
 
 #: The usual reasons, offered first; the clerk may type another.
 REPRINT_REASONS = ("持卡人联遗失", "档案联遗失", "打印不清或卡纸")
@@ -86,6 +87,12 @@ class ReprintReasonDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        # The reason is printed on the copy and stored: no invisible characters in it.
+        guard_text(self.reason, self.tr("补打原因"), self._say)
+
+    def _say(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()
 
     def text(self) -> str:
         return self.reason.currentText().strip()

@@ -85,3 +85,15 @@ def test_L4_the_row_goes_with_the_holder(window: Any, gateway: FakeServices) -> 
     assert window.holder.loss_form.isVisibleTo(window)
     window.holder.clear()
     assert not window.holder.loss_form.isVisibleTo(window)
+
+
+def test_L4_invisible_characters_never_reach_the_reason_printed_on_the_copy(qtbot: Any) -> None:
+    from counter_app.ui.loss_form_reprint import ReprintReasonDialog
+
+    dialog = ReprintReasonDialog()
+    qtbot.addWidget(dialog)
+    line = dialog.reason.lineEdit()
+    assert line is not None
+    line.insert("原件污\u202e损")  # a pasted right-to-left override
+    assert dialog.text() == "原件污损"
+    assert dialog.problem.isVisibleTo(dialog) and "U+202E" in dialog.problem.text()
