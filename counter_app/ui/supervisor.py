@@ -290,6 +290,7 @@ class ReportsMenu(QMenu):
         self.why_note.setObjectName("reportsWhyNote")
         self.why_note.setEnabled(False)
         self.addAction(self.why_note)
+        self.why_line = self.addSeparator()  # the note is no item of the list
         for kind in (DAILY, LAPSING, ACCESS, STAFF, RATING):
             action = QAction(self.tr(TITLES[kind]) + "…", self)
             action.setObjectName(f"reportAction_{kind}")
@@ -316,6 +317,8 @@ class ReportsMenu(QMenu):
             action.setToolTip(why or action.text().rstrip("…"))
         self.why_note.setText(why)
         self.why_note.setVisible(bool(why))
+        if self.why_line is not None:
+            self.why_line.setVisible(bool(why))
         if self.lapsing_list is not None:
             self.lapsing_list.setText(self._lapsing_list_text(actor))
             self.lapsing_list.setEnabled(actor.may(Action.VIEW_RECORDS))
