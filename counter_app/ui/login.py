@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QKeyEvent
+from PyQt6.QtGui import QCloseEvent, QKeyEvent
 from PyQt6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -222,6 +222,14 @@ class LoginDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(440)
         self.form.staff_no.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:  # Qt's name
+        """The clerk's × asks (``reject``); the program's own ``close()`` does not."""
+        if event is not None and not event.spontaneous():
+            QDialog.reject(self)
+            event.accept()
+            return
+        super().closeEvent(event)
 
     def reject(self) -> None:  # QDialog's name: 退出, Esc and the title bar's ×
         """Closing the login ends the program (``rejected``): only once the clerk confirms

@@ -80,3 +80,13 @@ def test_quit_asks_and_its_default_is_cancel(qtbot: Any, gateway: Any, runner: A
     assert box.buttonRole(quit_now) is QMessageBox.ButtonRole.DestructiveRole
     qtbot.mouseClick(quit_now, Qt.MouseButton.LeftButton)
     assert rejected == [True] and not dialog.isVisible()
+
+
+def test_the_programs_own_close_asks_nothing(qtbot: Any, gateway: Any, runner: Any) -> None:
+    """close() from the program (shutting down, a test's teardown) is no clerk leaving: no
+    确认退出？ box is left open over a closing login."""
+    dialog = _shown(qtbot, gateway, runner)
+    rejected: list[bool] = []
+    dialog.rejected.connect(lambda: rejected.append(True))
+    dialog.close()
+    assert not dialog.isVisible() and dialog.quit_box is None and rejected == [True]
