@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import select
 
 from counter_app.models.audit_actions import AuditAction
-from counter_app.models.card import Card, CardState
+from counter_app.models.card import Card
 from counter_app.models.holder import Holder
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
+    VOID_CARD_ERRORS,
     CardApplicationBlocked,
-    CardCancelled,
     CardNotFound,
     PinBlockedOfferReset,
     ServiceError,
@@ -57,9 +57,9 @@ def open_card_session(
     """RULES Q1: open a session by card + PIN (``pin`` None: the reader's PIN pad).
 
     Raises ``WrongPin`` (with ``tries_left``), :class:`PinBlockedOfferReset`,
-    :class:`CardApplicationBlocked`, :class:`CardNotFound`, :class:`CardCancelled`,
-    ``NotPermitted``. The PIN is
-    sent once and the buffer is wiped before returning, whatever happens.
+    :class:`CardApplicationBlocked`, :class:`CardNotFound`, a void card's error
+    (``VOID_CARD_ERRORS``: cancelled, replaced), ``NotPermitted``. The PIN is sent once and
+    the buffer is wiped before returning, whatever happens.
     """
     try:
         require(ctx, actor, Action.VIEW_RECORDS)
@@ -119,8 +119,9 @@ def _match_card(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> Ca
         )
         raise error
     card = CardRef(row.id, row.holder_id, row.card_number)
-    if row.state == CardState.CANCELLED:  # before any PIN: the card identifies nobody now
-        _refuse(ctx, actor, CardCancelled(), card)
+    void = VOID_CARD_ERRORS.get(row.state)
+    if void is not None:  # before any PIN: the card identifies nobody now
+        _refuse(ctx, actor, void(), card)
     return card
 
 

@@ -194,6 +194,25 @@ class CardCancelled(ServiceError):
     )
 
 
+class CardReplaced(ServiceError):
+    """The card in the reader is an old card whose replacement was applied for (RULES R2,
+    U4): it stays void for good, whatever PIN it still holds."""
+
+    reason = "card_replaced"
+    message = (
+        "该卡已申请补卡，原卡已永久作废，不能凭此卡查询或办理业务，也无需输入密码。"
+        "请使用新卡，或请持卡人出示有效身份证件，按证件核验方式办理。"
+    )
+
+
+#: The issuer's card states (``CardState`` values) in which a card identifies nobody: no
+#: PIN is asked for, and the session is refused with this error.
+VOID_CARD_ERRORS: dict[str, type[ServiceError]] = {
+    "cancelled": CardCancelled,
+    "replacement_applied": CardReplaced,
+}
+
+
 class CardApplicationBlocked(ServiceError):
     """The card's application is blocked (e.g. by a hospital terminal after a loss report)."""
 

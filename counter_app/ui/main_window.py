@@ -29,7 +29,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.api import CounterServices
 from counter_app.services.context import Actor
-from counter_app.services.errors import CardCancelled, DatabaseUnavailable
+from counter_app.services.errors import VOID_CARD_ERRORS, DatabaseUnavailable
 from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.services.queries.holder import HolderHit
 from counter_app.ui import staff_shift
@@ -282,8 +282,9 @@ class MainWindow(QMainWindow):
         def known(state: str | None) -> None:
             self.reader_card_state = state
             self.refresh_actions()
-            if state == "cancelled":  # no PIN for a card that identifies nobody now
-                self.card_login.refuse(str(CardCancelled()))
+            void = VOID_CARD_ERRORS.get(state or "")
+            if void is not None:  # no PIN for a card that identifies nobody now
+                self.card_login.refuse(str(void()))
 
         # A workflow that waits for a card takes it from the bridge itself.
         if not self.locked and self.workflow is None and self.holder.session is None:

@@ -88,12 +88,17 @@ def test_id_check_wrong_check_digit_is_not_revealed(counter: Any) -> None:
 
 
 @pytest.mark.also_remote
-def test_Q1_a_cancelled_card_is_refused_without_asking_for_the_pin(counter: Any) -> None:
-    """孙建军's card was cancelled when he died: inserting it asks the holder for nothing and
-    tells the clerk why; no record opens."""
+@pytest.mark.parametrize(
+    ("key", "said"), [("work_death", "已注销"), ("replacement_applied", "作废")]
+)
+def test_Q1_a_void_card_is_refused_without_asking_for_the_pin(
+    counter: Any, key: str, said: str
+) -> None:
+    """孙建军's card was cancelled when he died, 杨丽's replaced (U4): inserting either asks
+    the holder for nothing and tells the clerk why; no record opens."""
     c = counter("YB500103-01")
-    c.insert("work_death")
+    c.insert(key)
     keypad = c.ws.pin_entry.keypad
-    c.qtbot.waitUntil(lambda: "已注销" in c.window.statusBar().currentMessage())
+    c.qtbot.waitUntil(lambda: said in c.window.statusBar().currentMessage())
     assert not keypad.active
     assert c.window.holder.session is None

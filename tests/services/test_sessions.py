@@ -12,6 +12,7 @@ from counter_app.services.errors import (
     CardApplicationBlocked,
     CardCancelled,
     CardNotFound,
+    CardReplaced,
     IdDocumentMismatch,
     NotPermitted,
     PinBlockedOfferReset,
@@ -107,6 +108,20 @@ def test_Q1_a_cancelled_card_is_refused_before_any_pin_try(ctx: ServiceContext) 
         assert uow.session.scalars(select(HolderSessionRow)).first() is None
     with pytest.raises(CardCancelled):  # the city's two steps refuse it too
         card_sessions.check_card_for_session(ctx, actor_for(ctx, CLERK), client.read_identity())
+
+
+def test_R2_U4_a_replaced_card_is_void_and_refused_before_any_pin_try(
+    ctx: ServiceContext,
+) -> None:
+    """杨丽 applied for a replacement: her old card is void for good (U4) and no longer opens
+    her records by card and PIN; the refusal is audited, no PIN try spent."""
+    client, _t, card = card_for(ctx, "replacement_applied")
+    with pytest.raises(CardReplaced) as info:
+        card_sessions.open_card_session(ctx, actor_for(ctx, CLERK), client, _pin("123456"))
+    assert "补卡" in str(info.value) and "作废" in str(info.value)
+    assert card.pin_tries_left == 3
+    [event] = _events(ctx, "session.open.refused")
+    assert event.holder_id == holder_id_of(ctx, "replacement_applied")
 
 
 def test_Q1_card_must_match_database_row(ctx: ServiceContext) -> None:
