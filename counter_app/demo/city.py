@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import NamedTuple
 
 from counter_app.demo.accounts import DEMO_ACCOUNTS, ROLE_PASSWORDS
 from counter_app.demo.bulk import ts_text
@@ -17,8 +18,10 @@ from counter_app.demo.names import (
     STREETS,
     person_name,
 )
+from counter_app.services.form_data import form_office
 from counter_app.services.password_hashing import hash_password
 from counter_app.validation.regions import CHONGQING_DISTRICTS
+from forms import data as fd
 
 CITY_CODE = "500000"
 CARD_CENTER_CODE = "500000-KZX"
@@ -48,6 +51,14 @@ EMPLOYER_COLUMNS = (
 )
 
 
+class _OfficeRow(NamedTuple):
+    """An office as ``form_data.form_office`` reads it (the columns written here)."""
+
+    code: str
+    name: str
+    district_code: str | None
+
+
 def hash_role_passwords() -> dict[str, str]:
     """argon2id hashes of the demo passwords, one per role, computed once per run."""
     return {role: hash_password(password) for role, password in ROLE_PASSWORDS.items()}
@@ -63,25 +74,29 @@ def write_city(ctx: Context) -> None:
     created = ts_text(ctx.now - dt.timedelta(days=400))
     w = ctx.writer
 
-    def staff(office_id: int, prefix: str, roles: list[str]) -> int:
-        first = 0
+    def staff(office_id: int, prefix: str, roles: list[str]) -> tuple[int, fd.Staff]:
+        """Write the office's staff; the first (``-01``, who does its demo work) as its
+        id and as forms sign it."""
+        first: tuple[int, fd.Staff] | None = None
         for n, role in enumerate(roles, start=1):
             staff_no = f"{prefix}-{n:02d}"
             name = known.get(staff_no) or person_name(names, names.choice("12"))
             staff_id = ctx.next_id("staff")
-            first = first or staff_id
+            first = first or (staff_id, fd.Staff(name, staff_no))
             w.add(
                 "staff", (staff_id, staff_no, name, office_id, role, "", 0, 1, 0, created, created)
             )
+        assert first is not None
         return first
 
     office_id = ctx.next_id("offices")
+    center = _OfficeRow(CARD_CENTER_CODE, "重庆市社会保障卡服务中心", None)
     w.add(
         "offices",
         (
             office_id,
-            CARD_CENTER_CODE,
-            "重庆市社会保障卡服务中心",
+            center.code,
+            center.name,
             "card_center",
             None,
             "重庆市渝中区中山三路",
@@ -89,16 +104,19 @@ def write_city(ctx: Context) -> None:
             1,
         ),
     )
-    first = staff(office_id, "KZX500000", ["card_center_staff"] * 3 + ["supervisor", "admin"])
-    ctx.card_center = Desk(office_id, CARD_CENTER_CODE, first)
+    first, handler = staff(
+        office_id, "KZX500000", ["card_center_staff"] * 3 + ["supervisor", "admin"]
+    )
+    ctx.card_center = Desk(office_id, center.code, first, form_office(center), handler)
     for code, district in CHONGQING_DISTRICTS.items():
         sub_id = ctx.next_id("offices")
+        sub = _OfficeRow(f"{code}-YB", f"{district}医疗保险分中心", code)
         w.add(
             "offices",
             (
                 sub_id,
-                f"{code}-YB",
-                f"{district}医疗保险分中心",
+                sub.code,
+                sub.name,
                 "district_subcenter",
                 code,
                 f"重庆市{district}{names.choice(STREETS)}",
@@ -106,8 +124,10 @@ def write_city(ctx: Context) -> None:
                 1,
             ),
         )
-        first = staff(sub_id, f"YB{code}", ["subcenter_staff", "subcenter_staff", "supervisor"])
-        ctx.subcenters[code] = Desk(sub_id, f"{code}-YB", first)
+        first, handler = staff(
+            sub_id, f"YB{code}", ["subcenter_staff", "subcenter_staff", "supervisor"]
+        )
+        ctx.subcenters[code] = Desk(sub_id, sub.code, first, form_office(sub), handler)
         window_id = ctx.next_id("offices")
         w.add(
             "offices",

@@ -1,6 +1,6 @@
 """The fixed, well-known demo holders of ``accounts.FIXED_HOLDERS``: written first (ids
-1–13, card ids 1–13) with their own random stream, so they are the same for every
-``--holders`` and ``--seed``."""
+1–13, card ids 1–13) with their own random streams, so they — and the forms of their
+loss reports — are the same for every ``--holders`` and ``--seed``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from counter_app.demo.people import (
 )
 
 FIXED_SEED = 500000
+#: What the fixed holders declared on their forms (``Context.details``).
+FIXED_DETAILS_SEED = 500001
 _ETHNICITY = {"minority_name": "05", "dibao": "15"}
 _ISSUE = {"retired": dt.date(2015, 3, 1), "app_blocked": dt.date(2016, 9, 20)}
 
@@ -42,8 +44,9 @@ def _person(index: int, h: DemoHolder) -> Person:
 
 def write_fixed_holders(ctx: Context) -> None:
     """Write the fixed holders, their cards in the documented states, and histories."""
-    seeded = ctx.rng
+    seeded, details = ctx.rng, ctx.details
     ctx.rng = random.Random(FIXED_SEED)
+    ctx.details = random.Random(FIXED_DETAILS_SEED)
     try:
         for index, h in enumerate(FIXED_HOLDERS, start=1):
             p = _person(index, h)
@@ -62,7 +65,7 @@ def write_fixed_holders(ctx: Context) -> None:
             if h.key == "work_death":
                 write_death_case(ctx, p, ctx.all_employers[0])
     finally:
-        ctx.rng = seeded
+        ctx.rng, ctx.details = seeded, details
 
 
 def _fixed_card(ctx: Context, p: Person, h: DemoHolder) -> None:

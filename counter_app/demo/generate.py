@@ -50,6 +50,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "reprint_count",
         "last_printed_at",
     ),
+    "form_contents": ("form_document_id", "data"),
     "form_serial_counters": ("office_id", "year", "last_sequence"),
     "insurance_participations": histories.PARTICIPATION_COLUMNS,
     "contribution_records": histories.CONTRIBUTION_COLUMNS,
@@ -70,7 +71,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "employment_records": histories.EMPLOYMENT_COLUMNS,
     **cases.TABLES,
 }
-_NO_ID_SEQUENCE = {"service_passwords", "form_serial_counters", "case_counters"}
+_NO_ID_SEQUENCE = {"service_passwords", "form_serial_counters", "case_counters", "form_contents"}
 _SERVICE = "service_password"
 
 
@@ -170,6 +171,7 @@ def _generate(
         writer.declare(table, columns)
     ctx = Context(
         rng=random.Random(seed),
+        details=random.Random(f"demo form details {seed}"),
         writer=writer,
         as_of=as_of,
         now=now,

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from counter_app.demo.bulk import date_text, ts_text
 from counter_app.demo.codes import INIT_ORG, card_id_code, card_number
 from counter_app.demo.context import Context, Desk
+from counter_app.demo.form_contents import loss_form, replacement_form
 from counter_app.demo.names import MINORITY_NAMES, STREETS, person_name
 from counter_app.validation.idnumber import check_digit
 from counter_app.validation.regions import CHONGQING_DISTRICTS
+from forms import data as fd
 
 HOLDER_COLUMNS = (
     "id",
@@ -105,6 +107,23 @@ class Person:
     status: str = "employed"
     #: "employee" (城镇职工) or "resident" (城乡居民) insurance history.
     scheme: str = "employee"
+    #: As written to ``holders`` (``write_holder``); the forms print them.
+    phone: str = ""
+    address: str = ""
+
+    @property
+    def household_district(self) -> str:
+        """The ``holders`` column's name (``form_data.HolderFields``)."""
+        return self.household
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """A written loss report the demo wrote: its row, form serial and time (L3)."""
+
+    id: int
+    serial: str
+    at: dt.datetime
 
 
 def random_person(ctx: Context, holder_id: int, used_ssns: set[str]) -> Person:
@@ -144,6 +163,7 @@ def write_holder(ctx: Context, p: Person) -> None:
         f"重庆市{CHONGQING_DISTRICTS[p.household]}{rng.choice(STREETS)}{rng.randint(1, 300)}号"
     )
     created = ts_text(ctx.ago(rng.randint(400, 4000)))
+    p.phone, p.address = phone, address
     ctx.writer.add(
         "holders",
         (
@@ -336,12 +356,20 @@ def written_report(
     state: str,
     closed_at: dt.datetime | None = None,
     desk: Desk | None = None,
-) -> int:
-    """A written report (L3) with its printed form; ``closed_at`` for lifted/replaced."""
+) -> WrittenReport:
+    """A written report (L3) with its printed form, archived as the counter archives it
+    (so it can be reprinted, L4); ``closed_at`` for lifted/replaced."""
     desk = desk or _desk_for(ctx, p)
     if state == "lifted":
         desk = ctx.subcenters[p.household]  # U2: lifted at the holder's own district
-    serial = ctx.issue_form(desk, "loss_registration", at, p.id, card_id)
+    serial = ctx.issue_form(
+        desk,
+        "loss_registration",
+        at,
+        p.id,
+        card_id,
+        lambda header: loss_form(header, p, card_id, ctx.details),
+    )
     report_id = ctx.next_id("loss_reports")
     closing = ctx.subcenters[p.household] if closed_at else None
     ctx.writer.add(
@@ -367,15 +395,30 @@ def written_report(
             None,
         ),
     )
-    return report_id
+    return WrittenReport(report_id, serial, at)
 
 
 def replacement(
-    ctx: Context, p: Person, old_card: int, report_id: int, at: dt.datetime, *, new_card: int | None
+    ctx: Context,
+    p: Person,
+    old_card: int,
+    report: WrittenReport,
+    at: dt.datetime,
+    *,
+    new_card: int | None,
 ) -> None:
-    """A 补卡 application (R1); ``new_card`` set when the new card was already issued."""
+    """A 补卡 application (R1) following the written ``report``, with its archived form;
+    ``new_card`` set when the new card was already issued."""
     desk = ctx.subcenters[p.household]
-    serial = ctx.issue_form(desk, "replacement_application", at, p.id, old_card)
+    loss = fd.LossReportRef(report.serial, report.at, written=True)
+    serial = ctx.issue_form(
+        desk,
+        "replacement_application",
+        at,
+        p.id,
+        old_card,
+        lambda header: replacement_form(header, p, old_card, loss, ctx.details),
+    )
     ready = (at + dt.timedelta(days=15)).date()
     issued = ts_text(at + dt.timedelta(days=15)) if new_card else None
     ctx.writer.add(
@@ -384,7 +427,7 @@ def replacement(
             ctx.next_id("replacement_applications"),
             old_card,
             p.id,
-            report_id,
+            report.id,
             ts_text(at),
             desk.office_id,
             desk.staff_id,
