@@ -79,18 +79,24 @@ def _reprint_in(
     return form, reprint
 
 
+def _clean_reason(reason: object) -> str:
+    """The reprint's reason under the input policy (it is printed on the copy and audited);
+    :class:`ReprintReasonRequired` when missing or refused."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise ReprintReasonRequired()
+    try:
+        return clean_text(reason, REPRINT_REASON)
+    except ValidationError as exc:
+        raise ReprintReasonRequired(str(exc)) from None
+
+
 def reprint_form(ctx: ServiceContext, actor: Actor, serial: str, reason: str) -> bytes:
     """RULES L4: the PDF of an issued form again, marked 补打 with its count; serial unchanged.
 
     Staff who may view records may reprint (the holder is present); audited."""
     require(ctx, actor, Action.VIEW_RECORDS)
     with refusals_audited(ctx, actor, AuditAction.FORM_REPRINT):
-        if not isinstance(reason, str) or not reason.strip():
-            raise ReprintReasonRequired()
-        try:  # the input policy: the reason is printed on the form and audited
-            reason = clean_text(reason, REPRINT_REASON)
-        except ValidationError as exc:
-            raise ReprintReasonRequired(str(exc)) from None
+        reason = _clean_reason(reason)
         try:
             serial = clean_text(serial, FORM_SERIAL)
         except ValidationError:
@@ -181,12 +187,7 @@ def reprint_loss_form(
     with refusals_audited(
         ctx, actor, AuditAction.FORM_REPRINT, holder_id=session.holder_id, card_id=session.card_id
     ):
-        if not isinstance(reason, str) or not reason.strip():
-            raise ReprintReasonRequired()
-        try:  # the input policy: the reason is printed on the form and audited
-            reason = clean_text(reason, REPRINT_REASON)
-        except ValidationError as exc:
-            raise ReprintReasonRequired(str(exc)) from None
+        reason = _clean_reason(reason)
         with ctx.uow() as uow:
             serial = _loss_form_serial(uow.session, session.holder_id)
             if serial is None:
