@@ -53,12 +53,20 @@ def test_L4_reprint_of_zhang_weis_loss_form_is_marked_as_a_copy(counter: Any) ->
     printer.preview.close()
 
 
-def test_L4_a_form_from_before_the_archive_is_refused_saying_why(counter: Any) -> None:
-    """陈明's written report came with the demo data (no archived form content): the page
-    says in full why there is nothing to reprint."""
+def test_L4_the_demo_s_written_report_of_chen_ming_is_reprinted(counter: Any) -> None:
+    """陈明's written report came with the demo data, its form archived as a counter archives
+    it (counter_app/demo/form_contents.py): the copy prints from what was stored."""
+    chen = fixed_holder("written_lost")
     c = counter("YB500105-01")  # 江北区, where 陈明 reported the loss
     c.id_session("written_lost")
     row = reprint(c, "档案联遗失")
-    assert row.printer is None
-    assert "不能补打" in row.status.text() and "没有存档的表单内容" in row.status.text()
-    assert fixed_holder("written_lost").name in c.window.holder.header.text()
+    printer = row.printer
+    assert printer is not None, row.status.text()
+    c.qtbot.waitUntil(lambda: printer.preview is not None and printer.preview.isVisible())
+    path = c.tmp / "chen-ming-copy.pdf"
+    assert printer.save_as(str(path)) == str(path)
+    text = pdf_text(path).replace("\n", "")
+    assert "补打（第1次）" in text and "补打原因：档案联遗失" in text
+    assert "500105-YB-" in text and chen.name in text and chen.ssn in text
+    assert chen.card_number in text and "江北区医疗保险分中心" in text
+    printer.preview.close()
