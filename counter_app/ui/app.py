@@ -28,6 +28,7 @@ from counter_app.settings import Settings, SettingsError, load_settings
 from counter_app.ui.demo_panel import DemoCardsPanel, DemoPinPad
 from counter_app.ui.followups import FollowUpBadge, check_open_case, install_followup_badge
 from counter_app.ui.i18n import install_language, install_qt_translations
+from counter_app.ui.id_card_search import IdCardSearch, install_id_card_search
 from counter_app.ui.id_demo_panel import DemoIdCardPanel
 from counter_app.ui.id_reader import IdCardStation, build_id_station
 from counter_app.ui.lapsing import LapsingBadge, install_lapsing_badge
@@ -295,6 +296,7 @@ class CounterWindow(MainWindow):
     queue_ticket: QueueTicketField
     reports_menu: ReportsMenu
     staff_heartbeat: StaffHeartbeat
+    id_card_search: IdCardSearch
 
 
 def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
@@ -347,6 +349,8 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
         window, make_report_maker(ws), window.lapsing_badge.show_list
     )
     install_lookup_menu(window)  # 查询: catalogues and employer contributions (RULES Q5, Q6)
+    # An ID card placed while no one is served finds its holder and opens 核验证件 (Q7).
+    window.id_card_search = install_id_card_search(window, ws.id_station)
     return window
 
 

@@ -148,6 +148,34 @@ class IdCardStation:
                 self._drop()  # the next read opens the port again
                 raise
             self.card_was_read = True
+        return self._reading(data)
+
+    def read_placed(self) -> ChipReading | None:
+        """One look at the reader, without waiting (the idle main screen's watch,
+        ``id_card_search``): the card's read when one was placed since the last read; None
+        when there is none, when the card lying there was read already (IDCARD.md: ``80``
+        until it is lifted and placed again), or when a read of the clerk's holds the
+        reader (that read owns it: the card is left to it). The everyday "no card" is not
+        logged; any other ``IdCardError`` is, as in :meth:`read`."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            client = self._open()
+            try:
+                data = client.read_card()
+            except NoIdCard:
+                return None
+            except IdCardError as error:
+                log_reader_condition(error)
+                self._drop()
+                raise
+            self.card_was_read = True
+        finally:
+            self._lock.release()
+        return self._reading(data)
+
+    def _reading(self, data: IdCardData) -> ChipReading:
+        """The read for the screen; the chip's photo bytes are wiped whatever happens."""
         try:
             document = document_from_chip(data)
             reading = ChipReading(document, chip_lines(data))

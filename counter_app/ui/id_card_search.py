@@ -1,0 +1,248 @@
+"""An ID card placed on the reader while no one is being served finds its holder (RULES Q7,
+IDCARD.md).
+
+At the counter a holder without their social security card hands over the resident ID card
+and the clerk puts it on the ID card reader. While the main screen is idle,
+:class:`IdCardSearch` looks at the reader about once a second
+(``IdCardStation.read_placed``: one find card, no wait — a GA 467 reader announces nothing
+when a card is placed; it is asked). A card placed is read once, its number is searched as
+the search box searches (``CounterServices.find_holders``, audited by the service), and:
+
+- one holder: the hit shows in the search pane and 核验证件 opens for it with this read
+  filled in — the chip's data and the portrait for the clerk's eyes (``ChipCheck.
+  show_reading``); the service still decides at 确定 (``open_id_session``);
+- nobody: 未找到该身份证号码的参保人, the number masked, nothing opened;
+- several: the hits show and nothing opens — the clerk chooses one; the 核验证件 the clerk
+  opens for it gets this read (the card, already read, cannot be read again until it is
+  lifted and placed again).
+
+Idle means: logged in and unlocked, no holder served, no card in the card reader, no
+workflow, no ID check and no other window of the main window open. Otherwise the reader
+is not touched at all: a workflow's ID step reads the card itself, and a card read here
+could not be read there. A read the clerk started holds the station's lock and owns the
+reader; the watch does not wait for it. What the clerk typed stays where it was: nothing
+here writes into a field.
+
+The portrait is never kept here beyond handing it on: it goes to the dialog, or is wiped
+(``ChipReading.release``) when nothing takes it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PyQt6.QtCore import QObject, QTimer
+from PyQt6.QtWidgets import QApplication, QDockWidget, QWidget
+
+from counter_app.services.errors import DatabaseUnavailable, ServiceError
+from counter_app.ui.clerk_text import clerk_text
+from counter_app.ui.i18n import tr
+from counter_app.ui.id_reader import ChipReading, IdCardStation
+from counter_app.ui.reader_bridge import ReaderState
+from counter_app.ui.search_pane import HIT_COLUMNS
+from counter_app.validation import ValidationError
+from forms.masking import mask_id_number
+from reader.idcard.errors import (
+    CardAuthenticationFailed,
+    CardDataError,
+    CardNotAuthorised,
+    CardReadFailed,
+    CardSelectFailed,
+)
+
+if TYPE_CHECKING:
+    from counter_app.ui.main_window import MainWindow
+
+#: How often the idle screen looks at the reader.
+POLL_MS = 1000
+#: After an error the watch looks less often, up to this: a workstation without an ID card
+#: reader must not open (or look for) its serial port every second.
+MAX_POLL_MS = 120_000
+#: The card on the reader could not be read (not the reader's fault): the clerk is told.
+CARD_PROBLEMS = (
+    CardAuthenticationFailed,
+    CardDataError,
+    CardNotAuthorised,
+    CardReadFailed,
+    CardSelectFailed,
+)
+#: The card reader holds no card (a card in it is a holder being served, RULES Q7).
+NO_CARD_STATES = (ReaderState.READY, ReaderState.NO_READER)
+
+
+class IdCardSearch(QObject):
+    """The idle main screen's watch of the ID card reader (see the module docstring)."""
+
+    def __init__(
+        self, window: MainWindow, station: IdCardStation, interval_ms: int = POLL_MS
+    ) -> None:
+        super().__init__(window)
+        self.window, self.station = window, station
+        self.interval_ms = interval_ms
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.poll)
+        self._looking = False
+        #: A read whose number found several holders: the 核验证件 the clerk opens for one
+        #: of them takes it (:meth:`_check_opened`).
+        self._pending: ChipReading | None = None
+        # After the window's own slot, which opened the dialog (connected in its constructor).
+        window.search_pane.check_requested.connect(self._check_opened)
+        window.hits.modelReset.connect(self._hits_changed)
+
+    # -- when -----------------------------------------------------------------------------
+
+    def idle(self) -> bool:
+        """No one is served and nothing is open: a placed ID card is the next holder's."""
+        w = self.window
+        return (
+            w.isVisible()
+            and not w.locked
+            and not w.logged_out_already
+            and w.workflow is None
+            and w.id_dialog is None
+            and w.holder.session is None
+            and w.bridge.state in NO_CARD_STATES
+            and not self._window_open()
+        )
+
+    def _window_open(self) -> bool:
+        """A dialog, message box, list or menu of the main window is up (the demo's docks,
+        floating or not, are the counter's hardware, not a window of work)."""
+        if QApplication.activeModalWidget() is not None:
+            return True
+        return any(
+            other.isWindow() and other.isVisible() and not isinstance(other, QDockWidget)
+            for other in self.window.findChildren(QWidget)
+        )
+
+    # -- looking at the reader --------------------------------------------------------------
+
+    def poll(self) -> None:
+        """One look at the reader (the timer's tick), only while idle."""
+        if self._pending is not None and (
+            self.window.locked or self.window.holder.session is not None
+        ):
+            self._drop_pending()
+        if self._looking or not self.idle():
+            return
+        self._looking = True
+        self.window.runner.run(
+            self.station.read_placed, self._read, self._read_failed, name="id_card_placed"
+        )
+
+    def _read(self, reading: ChipReading | None) -> None:
+        self._looking = False
+        self.timer.setInterval(self.interval_ms)
+        if reading is None:
+            return
+        if not self.idle():
+            self._arrived_busy(reading)
+            return
+        number = reading.document.number
+        w, actor = self.window, self.window.actor
+        w.runner.run(
+            lambda: w.gateway.find_holders(actor, number),
+            lambda hits: self._found(reading, hits),
+            lambda error: self._search_failed(reading, error),
+            name="find_holders_by_id_card",
+        )
+
+    def _read_failed(self, error: BaseException) -> None:
+        """Looked at less often after an error (logged by the station, one line). A card
+        that cannot be read, or a document the service does not take, is said; a reader
+        that is missing or fails is the status bar's business, not a message a second."""
+        self._looking = False
+        self.timer.setInterval(min(self.timer.interval() * 4, MAX_POLL_MS))
+        if isinstance(error, (*CARD_PROBLEMS, ServiceError)) and self.idle():
+            self.window.show_message(tr("idcard_search", "身份证阅读器上的证件：") + str(error))
+
+    def _arrived_busy(self, reading: ChipReading) -> None:
+        """The screen got busy while the card was read (the clerk opened 核验证件 just then):
+        the read goes to that check if it has none, else it is dropped and the clerk told."""
+        dialog = self.window.id_dialog
+        if dialog is not None and dialog.chip.reading is None:
+            dialog.chip.show_reading(reading)
+            return
+        reading.release()
+        self.window.show_message(
+            tr("idcard_search", "已读取身份证，但此时正在办理其他事项，未按身份证查询。")
+            + tr("idcard_search", "需要时请将身份证拿起后重新放置。")
+        )
+
+    # -- the search -------------------------------------------------------------------------
+
+    def _found(self, reading: ChipReading, hits: list[Any]) -> None:
+        w = self.window
+        if not self.idle():
+            self._arrived_busy(reading)
+            return
+        w.db_ok()
+        masked = mask_id_number(reading.document.number)
+        if not hits:
+            reading.release()
+            message = tr("idcard_search", "未找到该身份证号码的参保人（%1）。").replace(
+                "%1", masked
+            )
+            w.search_pane.no_hits(message)
+            w.show_message(message)
+            return
+        w.hits.set_rows(hits, HIT_COLUMNS)
+        w.search_pane.hits_shown()
+        w.search_pane.refresh()
+        if len(hits) > 1:
+            self._pending = reading
+            message = tr(
+                "idcard_search", "该身份证号码（%1）查到多名参保人：请选择后点击“核验证件并查看”。"
+            ).replace("%1", masked)
+            w.search_pane.box.show_outcome(message, error=False)
+            w.show_message(message)
+            return
+        w.search_pane.box.show_outcome(
+            tr("idcard_search", "已按身份证阅读器上的身份证（%1）查询。").replace("%1", masked),
+            error=False,
+        )
+        w.check_id_for_hit()
+        dialog = w.id_dialog
+        if dialog is None:
+            reading.release()
+            return
+        dialog.chip.show_reading(reading)
+
+    def _search_failed(self, reading: ChipReading, error: BaseException) -> None:
+        reading.release()
+        w = self.window
+        if isinstance(error, ValidationError):  # the service's own check of the number
+            w.search_pane.no_hits(clerk_text(str(error)), error=True)
+        elif isinstance(error, DatabaseUnavailable):
+            w.db_down(str(error))
+        else:
+            w.show_error(error)
+
+    # -- several holders: the clerk's choice --------------------------------------------------
+
+    def _check_opened(self) -> None:
+        reading, self._pending = self._pending, None
+        if reading is None:
+            return
+        dialog = self.window.id_dialog
+        if dialog is not None and dialog.chip.reading is None:
+            dialog.chip.show_reading(reading)
+        else:
+            reading.release()
+
+    def _hits_changed(self) -> None:
+        """Another search (or none): the read was for the hits it found."""
+        self._drop_pending()
+
+    def _drop_pending(self) -> None:
+        reading, self._pending = self._pending, None
+        if reading is not None:
+            reading.release()
+
+
+def install_id_card_search(window: MainWindow, station: IdCardStation) -> IdCardSearch:
+    """The watch on ``window``, looking from now on (it stops with the window's timers)."""
+    search = IdCardSearch(window, station)
+    search.timer.start()
+    return search

@@ -1,0 +1,195 @@
+"""An ID card placed on the ID card reader while no one is served (RULES Q7, IDCARD.md):
+the idle main screen reads it once, searches its number through the service interface
+(the audited search of the search box) and opens 核验证件 for the one holder found with the
+chip read filled in; nobody found is said with the number masked; several found, or a card
+in the card reader, a workflow, a dialog or the lock screen: nothing automatic, and the
+card is not read (the workflows read it themselves). The fakes' services, the real ID
+card reader client against the emulator on a pseudo-terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PyQt6.QtWidgets import QDialogButtonBox
+
+from counter_app.services.idcheck import CheckMethod, IdDocument, check_document
+from counter_app.ui.id_card_search import IdCardSearch
+from counter_app.ui.id_reader import IdCardStation
+from forms.masking import mask_id_number
+from reader.idcard.emulator import PtyIdReader
+from reader.idcard.profile import DEMO_SAM_ID
+from tests.gui.fakes import SSN, FakeServices
+
+pytestmark = pytest.mark.gui
+
+NOBODY = "500103196803150310"  # a valid number no holder of the fake has
+
+
+def _card(number: str, name: str, birth: str) -> dict[str, Any]:
+    return {
+        "kind": "resident",
+        "name": name,
+        "gender": "1",
+        "nation": "01",
+        "birth": birth,
+        "address": "重庆市渝中区民族路188号",
+        "id_number": number,
+        "authority": "重庆市公安局渝中区分局",
+        "valid_from": "20160104",
+        "valid_to": "长期",
+    }
+
+
+class _Registered:
+    """The fake's holder as the database has them (a chip read compares the name too)."""
+
+    ssn = SSN
+    name = "张三"
+
+
+@pytest.fixture
+def station() -> Iterator[IdCardStation]:
+    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
+    cards = {SSN: _card(SSN, "张三", "19850715"), NOBODY: _card(NOBODY, "李四", "19680315")}
+    made = IdCardStation(
+        emulator.start(), "demo", emulator=emulator, demo_profiles=lambda: cards, polls=1
+    )
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def watch(window: Any, gateway: FakeServices, station: IdCardStation) -> IdCardSearch:
+    window.id_station = station
+
+    def open_id_session(actor: Any, holder_id: int, document: IdDocument, reason: str) -> Any:
+        check_document(_Registered(), document)  # the rule itself, with a registered name
+        gateway.calls.append(("open_id_session", (holder_id, document, reason)))
+        return gateway._new_session()
+
+    gateway.open_id_session = open_id_session  # type: ignore[method-assign]
+    return IdCardSearch(window, station)  # looked at by the test, not by the timer
+
+
+def _searches(gateway: FakeServices) -> list[str]:
+    return [text for name, text in gateway.calls if name == "find_holders"]
+
+
+def test_Q7_an_id_card_placed_on_the_idle_screen_opens_the_check_with_its_chip_read(
+    window: Any, gateway: FakeServices, station: IdCardStation, watch: IdCardSearch
+) -> None:
+    assert watch.idle()
+    assert station.place(SSN)
+    watch.poll()
+    assert _searches(gateway) == [SSN]  # the search box's search, through the interface
+    assert window.hits.rowCount() == 1
+    dialog = window.id_dialog
+    assert dialog is not None and dialog.isVisible()
+    chip = dialog.chip
+    assert chip.reading is not None and chip.reading.document.method is CheckMethod.CHIP
+    assert dialog.number.text() == mask_id_number(SSN)  # masked; the document holds it whole
+    assert chip.full_number() == SSN and "张三" in chip.chip_text.text()
+    assert not chip.photo.pixmap().isNull()  # the face, for the clerk's eyes
+    assert SSN not in window.search_pane.box.hint.text()
+    assert mask_id_number(SSN) in window.search_pane.box.hint.text()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert window.id_dialog is None, dialog.error.text() and window.holder.session is not None
+    (opened,) = [args for name, args in gateway.calls if name == "open_id_session"]
+    assert opened[1].method is CheckMethod.CHIP and opened[1].number == SSN
+    assert chip.photo.pixmap().isNull()  # released with the dialog
+    watch.poll()  # a holder is served now: the reader is not looked at
+    assert _searches(gateway) == [SSN]
+
+
+def test_Q7_the_check_cancelled_leaves_the_card_read_once(
+    window: Any, gateway: FakeServices, station: IdCardStation, watch: IdCardSearch
+) -> None:
+    assert station.place(SSN)
+    watch.poll()
+    dialog = window.id_dialog
+    assert dialog is not None
+    dialog.reject()
+    assert window.id_dialog is None and dialog.chip.photo.pixmap().isNull()
+    watch.poll()  # the card still lies there, read: no second read, no second dialog
+    assert window.id_dialog is None and _searches(gateway) == [SSN]
+    assert station.place(SSN)  # lifted and placed again: the clerk means it
+    watch.poll()
+    assert window.id_dialog is not None and _searches(gateway) == [SSN, SSN]
+
+
+def test_Q7_an_id_card_of_nobody_in_the_database_is_said_masked_and_nothing_opens(
+    window: Any, gateway: FakeServices, station: IdCardStation, watch: IdCardSearch
+) -> None:
+    assert station.place(NOBODY)
+    watch.poll()
+    assert _searches(gateway) == [NOBODY]
+    assert window.id_dialog is None and window.holder.session is None
+    assert window.hits.rowCount() == 0
+    shown = [window.search_pane.box.hint.text(), window.statusBar().currentMessage()]
+    for text in shown:
+        assert "未找到该身份证号码的参保人" in text and mask_id_number(NOBODY) in text
+        assert NOBODY not in text
+
+
+def test_Q7_several_holders_found_open_nothing_and_the_clerks_choice_gets_the_read(
+    window: Any, gateway: FakeServices, station: IdCardStation, watch: IdCardSearch
+) -> None:
+    twice = [gateway.hit, gateway.hit]
+    gateway.find_holders = lambda actor, text: twice  # type: ignore[method-assign]
+    assert station.place(SSN)
+    watch.poll()
+    assert window.id_dialog is None and window.hits.rowCount() == 2
+    assert "多名参保人" in window.search_pane.box.hint.text()
+    window.search_pane.view.selectRow(1)
+    window.search_pane.open_button.click()  # the clerk's choice: the read goes there
+    chip = window.id_dialog.chip
+    assert chip.reading is not None and chip.full_number() == SSN
+    assert not chip.photo.pixmap().isNull()
+
+
+def _card_in_reader(window: Any, reader: Any) -> None:
+    reader.insert()
+
+
+def _locked(window: Any, reader: Any) -> None:
+    window.lock()
+
+
+def _serving(window: Any, reader: Any) -> None:
+    window._id_session_opened(window.gateway.open_id_session(window.actor, 7, _typed(), "查询"))
+
+
+def _checking(window: Any, reader: Any) -> None:
+    window.hits.set_rows([window.gateway.hit])
+    window.search_pane.hits_shown()
+    window.check_id_for_hit()  # the clerk's own 核验证件: its 读取身份证 reads the card
+
+
+def _typed() -> Any:
+    from tests.gui.fakes import DOC
+
+    return DOC
+
+
+@pytest.mark.parametrize("busy", [_card_in_reader, _locked, _serving, _checking])
+def test_Q7_nothing_automatic_and_no_read_while_the_counter_is_busy(
+    window: Any,
+    gateway: FakeServices,
+    reader: Any,
+    station: IdCardStation,
+    watch: IdCardSearch,
+    busy: Any,
+) -> None:
+    busy(window, reader)
+    dialog = window.id_dialog
+    assert station.place(SSN)
+    watch.poll()
+    assert not watch.idle()
+    assert _searches(gateway) == [] and window.id_dialog is dialog
+    if dialog is not None:
+        assert dialog.chip.reading is None  # its own 读取身份证 reads it, not the watch
+    reading = station.read_placed()  # the card was left for whoever reads it next
+    assert reading is not None and reading.document.number == SSN
+    reading.release()
