@@ -30,7 +30,7 @@ from PyQt6.QtWidgets import (
 from counter_app.api import CounterServices
 from counter_app.services.context import Actor
 from counter_app.services.errors import VOID_CARD_ERRORS, DatabaseUnavailable
-from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.services.permissions import Action
 from counter_app.services.queries.holder import HolderHit
 from counter_app.ui import staff_shift
 from counter_app.ui.action_panel import ActionPanel
@@ -507,10 +507,10 @@ class MainWindow(QMainWindow):
 
     def refresh_actions(self) -> None:
         situation = self.situation()
-        for action, button in self.action_buttons.items():
+        for action in self.action_buttons:
             enabled, why = availability(self.actor, action, situation)
-            button.setEnabled(enabled and self._open_workflow is not None)
-            button.setToolTip(why if not enabled else self.tr(ACTION_LABELS[action]))
+            # Off with its reason: pressing it then says why (RULES U4, ``action_panel``).
+            self.action_panel.set_state(action, enabled and self._open_workflow is not None, why)
         self.end_button.setEnabled(situation.has_session)
         self.pin_note.show_for(situation.card_in_reader, situation.pin_blocked)
         self.search_pane.refresh()
