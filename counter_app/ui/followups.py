@@ -4,7 +4,9 @@ The badge (``followup_badge``: counts only, not audited) shows 待整改：N（�
 supervisor, refreshed at start, on a change of staff and every ``REFRESH_MINUTES``; a click
 fetches the office's open follow-ups (``open_followups``: soonest due first, audited) into
 :class:`FollowUpDialog`, overdue rows marked. 办结 asks for what was done and the 回访结果
-and closes the follow-up (``close_followup``, audited). Every call runs on a pool thread.
+and closes the follow-up (``close_followup``, audited); that dialog stays open, with what
+was typed, until the service has closed it — a failure (an outage, a refusal) is said in
+the dialog, never after it is gone. Every call runs on a pool thread.
 
 Also here: after login, a case left open at this workstation by a crash
 (``open_case_at_workstation``) is shown and can be closed (:func:`check_open_case`).
@@ -12,6 +14,7 @@ Also here: after login, a case left open at this workstation by a crash
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtCore import Qt, QTimer
@@ -31,6 +34,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.permissions import Action
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.item_models import display
@@ -44,11 +48,20 @@ EMPTY_CELL = "—"
 TEXT_MAX = 500
 
 
-class CloseFollowUpDialog(QDialog):
-    """整改措施 and 回访结果 of one follow-up."""
+#: Closes the follow-up with (整改措施, 回访结果); calls back ``closed()`` or ``failed(error)``.
+Submit = Callable[[str, str, Callable[[], None], Callable[[BaseException], None]], None]
 
-    def __init__(self, item: Any, parent: QWidget | None = None) -> None:
+
+class CloseFollowUpDialog(QDialog):
+    """整改措施 and 回访结果 of one follow-up. 办结 hands them to ``submit`` and the dialog
+    stays open, the text kept, until the service has closed the follow-up: a failure is
+    shown here (the outage's 已填写的内容仍保留 is then true)."""
+
+    def __init__(
+        self, item: Any, parent: QWidget | None = None, submit: Submit | None = None
+    ) -> None:
         super().__init__(parent)
+        self._submit = submit
         self.setObjectName("closeFollowUpDialog")
         self.setWindowTitle(self.tr("办结整改"))
         self.item = item
@@ -82,7 +95,17 @@ class CloseFollowUpDialog(QDialog):
         if not done or not outcome or len(done) > TEXT_MAX or len(outcome) > TEXT_MAX:
             self.error.setText(self.tr("请填写整改措施和回访结果（各不超过 500 字）。"))
             return
-        self.accept()
+        if self._submit is None:
+            self.accept()
+            return
+        self.error.clear()
+        self.ok.setEnabled(False)  # one 办结 at a time
+        self._submit(done, outcome, self.accept, self.failed)
+
+    def failed(self, error: BaseException) -> None:
+        """The follow-up was not closed: said here, 整改措施 and 回访结果 kept for 办结 again."""
+        self.ok.setEnabled(True)
+        self.error.setText(clerk_text(str(error)))
 
 
 class FollowUpDialog(QDialog):
@@ -164,27 +187,47 @@ class FollowUpDialog(QDialog):
         if not rows:
             return
         item = self.items[rows[0].row()]
-        self.editor = CloseFollowUpDialog(item, self)
-        self.editor.accepted.connect(lambda: self._submit(item))
+        self.editor = CloseFollowUpDialog(
+            item,
+            self,
+            submit=lambda done, outcome, ok, bad: self._submit(item, done, outcome, ok, bad),
+        )
         self.editor.open()
 
-    def _submit(self, item: Any) -> None:
-        assert self.editor is not None
-        done, outcome = self.editor.texts()
+    def _submit(
+        self,
+        item: Any,
+        done: str,
+        outcome: str,
+        ok: Callable[[], None],
+        bad: Callable[[BaseException], None],
+    ) -> None:
         window = self.window_
         gateway, actor = window.gateway, window.actor
 
-        def work() -> list[Any]:
-            gateway.close_followup(actor, item.followup_id, done, outcome)
-            return list(gateway.open_followups(actor))
-
-        def closed(items: list[Any]) -> None:
-            self.show_items(items)
+        def closed(_item: Any) -> None:
+            ok()  # only now does the dialog with the clerk's text go
+            window.runner.run(
+                lambda: list(gateway.open_followups(actor)),
+                self.show_items,
+                window.show_error,
+                name="open_followups",
+            )
             badge = getattr(window, "followup_badge", None)
             if badge is not None:
                 badge.refresh()
 
-        window.runner.run(work, closed, window.show_error, name="close_followup")
+        def refused(error: BaseException) -> None:
+            if isinstance(error, DatabaseUnavailable):
+                window.db_down(str(error))  # the window's banner, as for every outage
+            bad(error)
+
+        window.runner.run(
+            lambda: gateway.close_followup(actor, item.followup_id, done, outcome),
+            closed,
+            refused,
+            name="close_followup",
+        )
 
 
 _LINK = "text-decoration: underline;"

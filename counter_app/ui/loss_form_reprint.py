@@ -6,12 +6,15 @@ While the served holder's card is reported lost in writing, the 卡状态与历�
 row with the 补打挂失登记表 button. The clerk says why (the reason is printed on the copy
 and audited); the service (``reprint_loss_form``) picks the form of the written report in
 force from the database — never a serial typed or read off the screen — records the
-reprint and draws it marked 补打; the print preview of that copy opens. A refusal is shown
-on the row in full.
+reprint and draws it marked 补打; the print preview of that copy opens. The reason dialog
+stays open, the reason kept, until the reprint succeeds: an outage or a refused reason is
+said in it. That the holder has no form to reprint is final: the dialog goes and the row
+shows the refusal in full.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PyQt6.QtCore import pyqtSignal
@@ -28,7 +31,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.api import CounterServices
 from counter_app.services.context import Actor
-from counter_app.services.errors import DatabaseUnavailable
+from counter_app.services.errors import DatabaseUnavailable, FormNotFound
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.printing import FormPrinter, Printing
 from counter_app.ui.tasks import TaskRunner
@@ -45,8 +48,12 @@ class ReprintReasonDialog(QDialog):
     """Why the form is printed again: chosen from the usual reasons or typed (never
     pre-selected: the reason is printed on the copy and kept in the audit trail)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, submit: Callable[[str], None] | None = None
+    ) -> None:
         super().__init__(parent)
+        #: Sends the reason (OK); the dialog stays open until ``accept`` or ``refused``.
+        self._submit = submit
         self.setObjectName("reprintReasonDialog")
         self.setWindowTitle(self.tr("补打挂失登记表"))
         self.reason = QComboBox()
@@ -102,7 +109,22 @@ class ReprintReasonDialog(QDialog):
             self.problem.setText(self.tr("请选择或填写补打原因。"))
             self.problem.show()
             return
-        self.accept()
+        if self._submit is None:
+            self.accept()
+            return
+        self.problem.hide()
+        self._set_ok(False)  # one reprint at a time
+        self._submit(self.text())
+
+    def refused(self, text: str) -> None:
+        """Not reprinted: said here, the reason kept for OK again."""
+        self._set_ok(True)
+        self._say(clerk_text(text))
+
+    def _set_ok(self, enabled: bool) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setEnabled(enabled)
 
 
 class LossFormReprint(QWidget):
@@ -164,25 +186,24 @@ class LossFormReprint(QWidget):
         """The reason dialog (window-modal, no nested event loop); 补打 on its OK."""
         if self._session is None or self.dialog is not None:
             return
-        dialog = ReprintReasonDialog(self)
+        dialog = ReprintReasonDialog(self, submit=lambda reason: self._reprint(reason, dialog))
         self.dialog = dialog
-        session = self._session
 
-        def finished(code: int) -> None:
-            self.dialog = None
-            if code == QDialog.DialogCode.Accepted.value and self._session is session:
-                self._reprint(dialog.text())
+        def finished(_code: int) -> None:
+            if self.dialog is dialog:
+                self.dialog = None
 
         dialog.finished.connect(finished)
         dialog.open()
 
-    def _reprint(self, reason: str) -> None:
+    def _reprint(self, reason: str, dialog: ReprintReasonDialog) -> None:
         actor, session = self._actor, self._session
-        assert actor is not None
+        assert actor is not None and session is not None
         self.button.setEnabled(False)
         self._say(self.tr("正在补打挂失登记表…"), problem=False)
 
         def printed(copy: Any) -> None:
+            dialog.accept()  # only now does the reason the clerk gave go
             if self._session is not session:
                 return
             self.button.setEnabled(True)
@@ -201,6 +222,11 @@ class LossFormReprint(QWidget):
             self.button.setEnabled(True)
             if isinstance(error, DatabaseUnavailable):
                 self.error.emit(error)
+            if not isinstance(error, FormNotFound) and dialog.isVisible():
+                self.status.hide()  # said in the dialog, where the reason still is
+                dialog.refused(str(error))
+                return
+            dialog.reject()  # nothing to reprint: final, whatever the reason
             self._say(self.tr("不能补打：") + str(error), problem=True)
 
         self._runner.run(
