@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -113,6 +114,15 @@ class LapsingDialog(QDialog):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
         view.resizeColumnsToContents()
+        # An empty list says 无记录 where its rows would be, as every record table does
+        # (``record_view``), under a heading that still says which list it is.
+        self.no_records = QLabel(self.tr("无记录"))
+        self.no_records.setObjectName("noRecords")
+        self.no_records.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.rows_or_none = QStackedWidget()
+        self.rows_or_none.addWidget(view)
+        self.rows_or_none.addWidget(self.no_records)
+        self._show_rows(rows)
         self.heading = QLabel(self._heading(rows, total))
         self.heading.setWordWrap(True)
         self.error = QLabel()
@@ -143,7 +153,7 @@ class LapsingDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(view, 1)
+        layout.addWidget(self.rows_or_none, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
 
@@ -151,12 +161,15 @@ class LapsingDialog(QDialog):
         days = self.days
         within = self.tr("在 %1 天内").replace("%1", str(days)) if days is not None else ""
         text = self.tr("以下 12333 电话挂失将%1到期失效，请联系持卡人办理书面挂失：")
-        empty = self.tr("没有即将失效的电话挂失。")
-        heading = text.replace("%1", within) if rows else empty
+        empty = self.tr("将%1到期失效的 12333 电话挂失：")
+        heading = (text if rows else empty).replace("%1", within)
         if total is not None and total > len(rows):
             more = self.tr("（共 %1 条，按到期先后显示前 %2 条。）")
             heading += more.replace("%1", str(total)).replace("%2", str(len(rows)))
         return heading
+
+    def _show_rows(self, rows: list[Any]) -> None:
+        self.rows_or_none.setCurrentWidget(self.view if rows else self.no_records)
 
     def reload(self) -> None:
         """刷新列表: the list as the service has it now (a report confirmed in writing, lifted
@@ -171,6 +184,7 @@ class LapsingDialog(QDialog):
             rows, total = result
             self.model.set_rows(rows, COLUMNS)
             self.view.resizeColumnsToContents()
+            self._show_rows(rows)
             self.heading.setText(self._heading(rows, total))
             self.reload_button.setEnabled(True)
             self._selection_changed()
