@@ -10,6 +10,7 @@ the print buttons. The dialog is deleted when closed, so no personal data outliv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtCore import QRect, Qt, QTimer
@@ -106,12 +107,20 @@ def show_access_slip(window: WorkflowHost, summary: Any) -> AccessSlipDialog:
 
 def offer_after_card_removal(window: WorkflowHost, session: Any) -> None:
     """The card left and its session ended: fetch the summary and offer the slip
-    (``end_session`` is safe to call again: it closes nothing twice)."""
+    (``end_session`` is safe to call again: it closes nothing twice).
+
+    The card session showed the holder's records, so the slip is owed (RULES Q7) and the
+    closed case is rated (E2) — but only once the clerk has closed a workflow the card's
+    leaving cut off: its 社保卡已被拔出，本次办理已取消 comes first, in its own dialog (a city
+    trial saw the slip and the rating pop up over the lift before the clerk knew why)."""
     gateway, actor = window.gateway, window.actor
 
     def offer(summary: Any) -> None:
-        window.service_ended.emit(summary)  # the case closed: the holder rates it (E2)
-        show_access_slip(window, summary)
+        def now() -> None:
+            window.service_ended.emit(summary)  # the case closed: the holder rates it (E2)
+            show_access_slip(window, summary)
+
+        after_workflow(window, now)
 
     window.runner.run(
         lambda: gateway.end_session(actor, session, "card_removed"),
@@ -119,6 +128,30 @@ def offer_after_card_removal(window: WorkflowHost, session: Any) -> None:
         window.show_error,
         name="access_summary",
     )
+
+
+def after_workflow(window: WorkflowHost, then: Callable[[], None]) -> None:
+    """``then()`` now, or once the open workflow dialog is closed (never while it shows)."""
+    workflow = window.workflow
+    if not isinstance(workflow, QDialog) or not workflow.isVisible():
+        then()
+        return
+
+    def closed(_result: int) -> None:
+        workflow.finished.disconnect(closed)
+        # On the next turn: a workflow closed because the window closes (the program
+        # ends) leaves a hidden window by then, and nothing is offered on it.
+        later = QTimer(window if isinstance(window, QWidget) else None)
+        later.setSingleShot(True)
+        later.timeout.connect(lambda: then() if _shown(window) else None)
+        later.timeout.connect(later.deleteLater)
+        later.start(0)
+
+    workflow.finished.connect(closed)
+
+
+def _shown(window: object) -> bool:
+    return not isinstance(window, QWidget) or window.isVisible()
 
 
 def centre_on_parent(dialog: QWidget) -> None:
