@@ -3,7 +3,9 @@ barcode scanner that types it and presses Enter, into a small field of the statu
 
 Enter attaches it to the open case of the current holder session (``case_of_session`` then
 ``attach_queue_ticket``, on a pool thread); the field then shows the ticket the case holds.
-Without an open session it says 请先开始服务 and attaches nothing.
+A ticket entered before the service starts (the holder takes a number, then inserts the
+card) waits in the field and is attached as soon as the holder's session is open — the
+clerk is told both times; it was once dropped with only 请先开始服务 said.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ class QueueTicketField(QWidget):
         self.edit.setPlaceholderText(self.tr("输入或扫描"))
         self.edit.returnPressed.connect(self.attach)
         self.attached: str | None = None
+        #: Entered (Enter) before the service started: attached when the session opens.
+        self.pending = False
+        # The holder's records are shown: a session is open (a card, an ID check, a lift).
+        window.holder.card_state_known.connect(self._session_opened)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # Room the status bar gives away (a message hides its left part) goes before the
@@ -46,8 +52,11 @@ class QueueTicketField(QWidget):
         if not ticket:
             return
         if session is None:
-            window.show_message(self.tr("请先开始服务（插卡或核验证件），再录入排队号。"))
+            self.pending = True
+            text = self.tr("请先开始服务（插卡或核验证件）；排队号 %1 将在服务开始后自动记入办件。")
+            window.show_message(text.replace("%1", ticket))
             return
+        self.pending = False
         gateway, actor = window.gateway, window.actor
 
         def work() -> Any:
@@ -62,8 +71,14 @@ class QueueTicketField(QWidget):
 
         window.runner.run(work, done, window.show_error, name="attach_queue_ticket")
 
+    def _session_opened(self, _state: Any = None) -> None:
+        """A ticket waiting for the service goes on the case now (once)."""
+        if self.pending and self.window_.holder.session is not None:
+            self.attach()
+
     def clear(self, _summary: Any = None) -> None:
         self.attached = None
+        self.pending = False
         self.edit.clear()
 
 
@@ -73,4 +88,5 @@ def install_queue_ticket(window: MainWindow) -> QueueTicketField:
     assert bar is not None
     bar.addPermanentWidget(field)
     window.service_ended.connect(field.clear)  # the next holder starts with an empty field
+    window.actor_changed.connect(field.clear)  # another clerk took over at the lock screen
     return field
