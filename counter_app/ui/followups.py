@@ -78,7 +78,9 @@ class CloseFollowUpDialog(QDialog):
         form.addRow(self.tr("整改措施"), self.action_edit)
         form.addRow(self.tr("回访结果"), self.outcome_edit)
         buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(self.tr("办结"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok = buttons.addButton(self.tr("办结"), QDialogButtonBox.ButtonRole.AcceptRole)
+        assert ok is not None
+        self.ok: QPushButton = ok
         buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
