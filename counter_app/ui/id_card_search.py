@@ -39,6 +39,7 @@ from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.i18n import tr
 from counter_app.ui.id_reader import ChipReading, IdCardStation
 from counter_app.ui.reader_bridge import ReaderState
+from counter_app.ui.search import classify
 from counter_app.ui.search_pane import HIT_COLUMNS
 from counter_app.validation import ValidationError
 from forms.masking import mask_id_number
@@ -86,6 +87,9 @@ class IdCardSearch(QObject):
         #: A read whose number found several holders: the 核验证件 the clerk opens for one
         #: of them takes it (:meth:`_check_opened`).
         self._pending: ChipReading | None = None
+        #: What this watch said under the search box (put back to the typing hint when the
+        #: hits it spoke of are gone: the service ended, another search).
+        self._said = ""
         # After the window's own slot, which opened the dialog (connected in its constructor).
         window.search_pane.check_requested.connect(self._check_opened)
         window.hits.modelReset.connect(self._hits_changed)
@@ -195,12 +199,11 @@ class IdCardSearch(QObject):
             message = tr(
                 "idcard_search", "该身份证号码（%1）查到多名参保人：请选择后点击“核验证件并查看”。"
             ).replace("%1", masked)
-            w.search_pane.box.show_outcome(message, error=False)
+            self._say(message)
             w.show_message(message)
             return
-        w.search_pane.box.show_outcome(
-            tr("idcard_search", "已按身份证阅读器上的身份证（%1）查询。").replace("%1", masked),
-            error=False,
+        self._say(
+            tr("idcard_search", "已按身份证阅读器上的身份证（%1）查询。").replace("%1", masked)
         )
         w.check_id_for_hit()
         dialog = w.id_dialog
@@ -232,8 +235,18 @@ class IdCardSearch(QObject):
             reading.release()
 
     def _hits_changed(self) -> None:
-        """Another search (or none): the read was for the hits it found."""
+        """Another search (or none): the read was for the hits it found, and what was said
+        of them under the search box goes once they are gone."""
         self._drop_pending()
+        box = self.window.search_pane.box
+        if self._said and box.hint.text() == self._said and not self.window.hits.rowCount():
+            box.show_outcome(classify(box.edit.text()).hint, error=False)
+        self._said = ""
+
+    def _say(self, text: str) -> None:
+        """Under the search box, where the clerk looks for what a search found."""
+        self.window.search_pane.box.show_outcome(text, error=False)
+        self._said = text
 
     def _drop_pending(self) -> None:
         reading, self._pending = self._pending, None

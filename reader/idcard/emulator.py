@@ -187,6 +187,11 @@ _HANDLERS = {
 }
 
 
+#: How long a frame that has begun may take to arrive whole (IDCARD.md: one command at a
+#: time, answered within 1 s).
+FRAME_TIME = 1.0
+
+
 class _FdSource:
     def __init__(self, fd: int) -> None:
         self.fd = fd
@@ -236,8 +241,15 @@ class PtyIdReader:
     def _serve(self) -> None:
         source = _FdSource(self._master)
         while not self._stop.is_set():
+            # Idle in short waits (to see stop()), but a frame that has begun gets a
+            # command's whole time: one deadline for both cut off a command that arrived
+            # at the end of a wait, and the client waited in vain (IdReaderTimeout) — a
+            # client polling every second, in step with the 0.2-s waits, hit it often.
+            ready, _, _ = select.select([self._master], [], [], 0.2)
+            if not ready:
+                continue
             try:
-                body = read_frame(source, 0.2)
+                body = read_frame(source, FRAME_TIME)
             except (IdReaderTimeout, FrameTruncated):
                 continue
             except FrameChecksumError:

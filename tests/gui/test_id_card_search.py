@@ -101,6 +101,9 @@ def test_Q7_an_id_card_placed_on_the_idle_screen_opens_the_check_with_its_chip_r
     assert chip.photo.pixmap().isNull()  # released with the dialog
     watch.poll()  # a holder is served now: the reader is not looked at
     assert _searches(gateway) == [SSN]
+    window.end_session()  # 结束服务: the hit goes, and what was said of it
+    assert window.hits.rowCount() == 0 and window.holder.session is None
+    assert "身份证阅读器" not in window.search_pane.box.hint.text()
 
 
 def test_Q7_the_check_cancelled_leaves_the_card_read_once(
