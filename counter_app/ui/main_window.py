@@ -216,6 +216,8 @@ class MainWindow(QMainWindow):
 
         self.idle = IdleWatcher(idle_minutes, self)
         self.idle.idle.connect(self.lock)
+        # Any call the services answered ends the outage the banner reports (``tasks``).
+        runner.answered.connect(self.db_ok)
         self.actor_changed.connect(self._staff_changed)
         self._set_actor(actor)
         self._reader_state(bridge.state, bridge.detail)
@@ -361,7 +363,6 @@ class MainWindow(QMainWindow):
         self.show_error(error)
 
     def _hits_found(self, hits: list[Any]) -> None:
-        self.db_ok()
         self.hits.set_rows(hits, HIT_COLUMNS)
         self.search_pane.hits_shown()
         self.search_pane.refresh()  # 核验证件并查看 follows the rows
@@ -420,7 +421,6 @@ class MainWindow(QMainWindow):
 
     def _id_session_opened(self, session: Any) -> None:
         self.next_holder.emit()
-        self.db_ok()
         self.status_bar.clearMessage()  # nothing the bar said of the last holder stays
         self.search_pane.clear_text()  # the typed full ID number leaves the screen
         self.card_session = False
@@ -589,6 +589,7 @@ class MainWindow(QMainWindow):
             (self.bridge.card_ready, self._card_ready),
             (self.bridge.card_removed, self._card_removed),
             (self.pins.holder_typing, self._holder_typing),
+            (self.runner.answered, self.db_ok),
         ):
             try:
                 signal.disconnect(slot)

@@ -7,8 +7,11 @@ single-thread pool (``card=True``) so that one thread owns the reader (docs/ARCH
 "Threads").
 
 Promises: callbacks always run on the thread that owns the runner; a cancelled task never
-calls back. It must not: touch widgets from ``func``; swallow exceptions silently (an
-unhandled one is logged and given to ``on_error``).
+calls back. Every task that succeeds off the card thread, and is not marked ``local``,
+emits ``answered`` first: the services answered it, so an outage the window shows (its
+banner) is over — the one place that learns so, whatever the call was. It must not:
+touch widgets from ``func``; swallow exceptions silently (an unhandled one is logged and
+given to ``on_error``).
 
 Tests pass :class:`InlinePool` (Picard's ``FakeThreadPool``): the work runs at once on the
 calling thread, so a click in a test has finished, callbacks included, when it returns.
@@ -63,9 +66,16 @@ class Task(QObject):
     _finished = pyqtSignal(object)
     _failed = pyqtSignal(object)
 
-    def __init__(self, name: str, on_done: Done | None, on_error: Failed | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        on_done: Done | None,
+        on_error: Failed | None,
+        on_answered: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.name = name
+        self._on_answered = on_answered
         self.cancelled = False
         self.done = False
         self.started_at = time.perf_counter()
@@ -79,6 +89,9 @@ class Task(QObject):
 
     def _deliver_result(self, result: Any) -> None:
         self.done = True
+        if self._on_answered is not None:
+            # Before the callback: a call it starts may fail, and its outage must stand.
+            self._on_answered()
         if not self.cancelled and self._on_done is not None:
             self._on_done(result)
 
@@ -155,6 +168,9 @@ class TaskRunner(QObject):
     work that must leave the GUI process (:meth:`run_in_process`)."""
 
     busy_changed = pyqtSignal(bool)
+    #: A task that may ask the services (not ``card``, not ``local``) succeeded: they are
+    #: reachable again (the main window takes its outage banner down).
+    answered = pyqtSignal()
 
     def __init__(
         self,
@@ -178,9 +194,14 @@ class TaskRunner(QObject):
         on_error: Failed | None = None,
         *,
         card: bool = False,
+        local: bool = False,
         name: str = "",
     ) -> Task:
-        task = Task(name or getattr(func, "__name__", "task"), on_done, on_error)
+        """``local=True``: the work asks nothing of the services (a PDF drawn, a file
+        saved), so its success says nothing of an outage; card work (``card=True``) is
+        the reader's, likewise."""
+        answered = None if card or local else self.answered.emit
+        task = Task(name or getattr(func, "__name__", "task"), on_done, on_error, answered)
         self._live.add(task)
         task._finished.connect(lambda _r, t=task: self._forget(t))
         task._failed.connect(lambda _e, t=task: self._forget(t))
@@ -203,6 +224,7 @@ class TaskRunner(QObject):
             lambda: self.call_in_process(func, *args),
             on_done,
             on_error,
+            local=True,
             name=name or getattr(func, "__name__", "task"),
         )
 
