@@ -211,6 +211,11 @@ class InProcessServices(CounterServices):
     ) -> UnblockResult:
         return pin_reset.unblock_pin(self.ctx, actor, session, client, document, approval, pin=pin)
 
+    def verify_after_unblock(
+        self, client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
+    ) -> UnblockResult:
+        return pin_reset.verify_after_unblock(client, result, pin)
+
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike
     ) -> OneTimePassword:

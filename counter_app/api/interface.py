@@ -211,6 +211,14 @@ class CounterServices(ABC):
     ) -> UnblockResult: ...
 
     @abstractmethod
+    def verify_after_unblock(
+        self, client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
+    ) -> UnblockResult:
+        """RULES P6, Q1: the holder types the PIN again after an unblock (on the card in
+        this counter's reader; nothing is recorded); ``result`` with ``verified`` and the
+        tries left. The buffer is wiped."""
+
+    @abstractmethod
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike
     ) -> OneTimePassword: ...

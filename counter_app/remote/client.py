@@ -26,6 +26,7 @@ from counter_app.remote.protocol import (
     NotAvailableRemotely,
 )
 from counter_app.remote.transport import ServerConnection
+from counter_app.services import pin_reset
 from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
 from counter_app.services.queries.category import Category
@@ -245,6 +246,12 @@ class RemoteServices(CounterServices):
         return card_ops.unblock_pin(
             self._card_call, self.connection, session, client, document, approval, pin
         )
+
+    def verify_after_unblock(
+        self, client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
+    ) -> UnblockResult:
+        # On this counter's card, as after the unblock itself (card_ops.unblock_pin).
+        return pin_reset.verify_after_unblock(client, result, pin)
 
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike

@@ -37,7 +37,14 @@ log = logging.getLogger("counter_server.rpc")
 
 #: Interface methods that take the workstation's card client (the card is on the counter).
 CARD_METHODS = frozenset(
-    {"open_card_session", "change_pin", "reset_pin", "unblock_pin", "lift_loss_report"}
+    {
+        "open_card_session",
+        "change_pin",
+        "reset_pin",
+        "unblock_pin",
+        "verify_after_unblock",
+        "lift_loss_report",
+    }
 )
 #: Not sent as arguments: a callback, a card client, a PIN pad.
 LOCAL_ONLY_PARAMS = frozenset({"progress", "client", "pinpad"})

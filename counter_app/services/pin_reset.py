@@ -295,7 +295,8 @@ def verify_after_unblock(
     client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
 ) -> UnblockResult:
     """P6: the holder verifies after the unblock (on the card, where it is); a wrong PIN is
-    reported with the tries left and does not undo the unblock."""
+    reported with the tries left and does not undo the unblock. The workstation calls it
+    again when the holder types again (Q1) while tries are left; the buffer is wiped."""
     if pin is None:
         return result
     try:
@@ -303,6 +304,8 @@ def verify_after_unblock(
         return dataclasses.replace(result, verified=True)
     except WrongPin as error:
         return dataclasses.replace(result, verified=False, tries_left=error.tries_left)
+    finally:
+        wipe(pin)
 
 
 def unblock_pin(

@@ -421,6 +421,11 @@ class FakeServices(CounterServices):
     ) -> UnblockResult:
         raise NotImplementedError
 
+    def verify_after_unblock(
+        self, client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
+    ) -> UnblockResult:
+        raise NotImplementedError
+
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike
     ) -> OneTimePassword:

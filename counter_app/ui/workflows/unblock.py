@@ -5,8 +5,10 @@ the GUI process when the helper process runs).
 
 The PIN is asked first and sent by the same service call, right after the unblock
 (docs/ARCHITECTURE.md "PIN entry"). A wrong PIN then does not undo the unblock: the result
-page says so, with the tries left, and points to a reset (F6) for a holder who has
-forgotten it.
+page says so, with the tries left, and — as on a touch screen (RULES Q1: on a wrong password
+the holder types again) — offers 请持卡人重新输入密码 while tries are left
+(``verify_after_unblock`` on the card, nothing recorded); it still points to a reset (F6)
+for a holder who has forgotten it. A last wrong try locks the PIN again, and the page says so.
 """
 
 from __future__ import annotations
@@ -14,13 +16,18 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from PyQt6.QtWidgets import QPushButton
+
 from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.ui.card_session import purpose_text
+from counter_app.ui.keypad import PinRequest
 from counter_app.ui.workflows.card_id_dialog import CardIdDialog
 from counter_app.ui.workflows.steps import (
     HolderPins,
     pin_page,
     wipe_all,
 )
+from reader.errors import CardRemoved, NoCard, PinBlocked
 from reader.pinbuffer import PinBuffer
 
 if TYPE_CHECKING:
@@ -45,6 +52,15 @@ class UnblockDialog(CardIdDialog):
         )
         self.pins = HolderPins(self, self.tr(ACTION_LABELS[Action.UNBLOCK_PIN]), self.status)
         self.add_page(self.pin_page, self._ask)
+        #: On the result page after a wrong PIN, while tries are left (RULES Q1).
+        self.again_button = QPushButton(self.tr("请持卡人重新输入密码"))
+        self.again_button.setObjectName("pinAgainButton")
+        self.again_button.setAutoDefault(False)
+        self.again_button.clicked.connect(self._again)
+        self.again_button.hide()
+        self.result_buttons.addWidget(self.again_button)
+        #: What the last entry after the unblock came to (shown above the receipt line).
+        self.verify_note = ""
         self.begin()
 
     def _check_document(self) -> None:
@@ -76,29 +92,119 @@ class UnblockDialog(CardIdDialog):
 
     def _done(self, result: Any) -> None:
         self.status.setText("")
-        # The chip's counter is reset (P6): F7 goes off and the PIN services come back on.
+        self.result = result
+        self._tries_known(result.tries_left if result.tries_left is not None else UNBLOCKED_TRIES)
+        self._show_outcome(result.verified, result.tries_left)
+        self.print_receipt(result, self.tr("密码解锁回执"))
+
+    def _tries_known(self, tries: int) -> None:
+        """The chip's counter as the card last said (P6): F7 goes off and the PIN services
+        come back on — or F7 again after a last wrong try."""
         bridge = self.window_.bridge
-        tries = result.tries_left if result.tries_left is not None else UNBLOCKED_TRIES
         if bridge.identity is not None:
             bridge.identity = _with_tries(bridge.identity, tries)
+        self.identity = _with_tries(self.identity, tries)
         self.window_.refresh_actions()
+
+    def _show_outcome(self, verified: bool | None, tries_left: int | None) -> None:
         text = self.tr("卡密码已解锁，密码错误次数已清零。")
-        if result.verified:
+        again = False
+        if verified:
             text += "<br>" + self.tr("持卡人已输入密码验证成功。")
-        elif result.verified is False:
+        elif verified is False and tries_left:
+            again = True
             text += (
                 "<br><b>"
                 + self.tr(
-                    "但持卡人输入的密码不正确（还可尝试 %1 次）。如持卡人已忘记密码，"
-                    "请关闭本窗口后办理“重置遗忘密码”（F6）。"
-                ).replace("%1", str(result.tries_left))
+                    "但持卡人输入的密码不正确（还可尝试 %1 次）。可请持卡人重新输入密码；"
+                    "如持卡人已忘记密码，请关闭本窗口后办理“重置遗忘密码”（F6）。"
+                ).replace("%1", str(tries_left))
+                + "</b>"
+            )
+        elif verified is False:
+            text += (
+                "<br><b>"
+                + self.tr(
+                    "但持卡人再次输错密码，次数已用完，卡密码已重新锁定。"
+                    "如持卡人已忘记密码，请关闭本窗口后办理“重置遗忘密码”（F6）。"
+                )
                 + "</b>"
             )
         text += "<br><br>" + self.tr(
             "请打印《密码解锁回执》，交持卡人签字；档案联留存，持卡人联交持卡人。"
         )
+        self.again_button.setVisible(again)
+        self.again_button.setEnabled(again and not self.cancelled_reason)
         self.show_result(text)
-        self.print_receipt(result, self.tr("密码解锁回执"))
+
+    # -- the holder types again (RULES Q1) ---------------------------------------------
+
+    def _again(self) -> None:
+        result = self.result
+        if result is None or not result.tries_left or self.cancelled_reason:
+            return
+        if not self.window_.bridge.card_present:
+            self.card_pulled()
+            return
+        self.error("")
+        self.again_button.setEnabled(False)
+        request = PinRequest(
+            purpose_text(self.tr(ACTION_LABELS[Action.UNBLOCK_PIN]), self.identity),
+            self.tr("请重新输入卡密码"),
+            result.tries_left,
+        )
+        self.window_.pins.ask(request, self._got_again)
+        self.window_.pins.show_message(
+            self.tr("密码错误，还可尝试 %1 次。请重新输入。").replace("%1", str(result.tries_left))
+        )
+
+    def _got_again(self, pin: PinBuffer | None) -> None:
+        if pin is None:
+            if not self.cancelled_reason:
+                self.again_button.setEnabled(True)
+                self.error(self.tr("持卡人取消了密码输入。卡密码已解锁，不受影响。"))
+            return
+        gateway, result = self.window_.gateway, self.result
+
+        def work(client: Any) -> Any:
+            try:
+                return gateway.verify_after_unblock(client, result, pin)
+            finally:
+                wipe_all(pin)
+
+        self.call(work, self._verified, card=True, failed=self._verify_failed)
+
+    def _verified(self, result: Any) -> None:
+        self.window_.pins.finish()
+        self.result = result
+        if result.tries_left is not None:
+            self._tries_known(result.tries_left)
+        elif result.verified:
+            self._tries_known(UNBLOCKED_TRIES)
+        self._show_outcome(result.verified, result.tries_left)
+
+    def _verify_failed(self, error: BaseException) -> bool:
+        self.window_.pins.finish()
+        if isinstance(error, PinBlocked):  # the last try was wrong: locked again (P6)
+            self.result = dataclasses.replace(self.result, verified=False, tries_left=0)
+            self._tries_known(0)
+            self._show_outcome(False, 0)
+            return True
+        if isinstance(error, (CardRemoved, NoCard)):
+            self.card_pulled()
+            return True
+        self.again_button.setEnabled(True)
+        return False
+
+    def card_pulled(self) -> None:
+        """The card left: before the unblock, the workflow stops (``WorkflowDialog``);
+        after it, the unblock stands and the holder can no longer type again here."""
+        if not self.finished_ok:
+            super().card_pulled()
+            return
+        self.window_.pins.cancel()
+        self.again_button.setEnabled(False)
+        self.error(self.tr("社保卡已被拔出，不能再请持卡人输入密码。卡密码已解锁，不受影响。"))
 
 
 #: The tries a PIN has again after an unblock (CARD.md: the counter goes back to three).
