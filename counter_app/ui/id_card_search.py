@@ -19,8 +19,12 @@ the search box searches (``CounterServices.find_holders``, audited by the servic
 Idle means: logged in and unlocked, no holder served, no card in the card reader, no
 workflow, no ID check and no other window of the main window open. Otherwise the reader
 is not touched at all: a workflow's ID step reads the card itself, and a card read here
-could not be read there. A read the clerk started holds the station's lock and owns the
-reader; the watch does not wait for it. What the clerk typed stays where it was: nothing
+could not be read there. Only a card placed while the screen is idle is read: the watch
+first sees the reader without an unread card (``IdCardStation.reader_empty``); a card
+that lay there already — placed while the counter was busy, or left before this login —
+waits until it is lifted and placed again, as a card left in the card reader does. A read
+the clerk started holds the station's lock and owns the reader; the watch does not wait
+for it. What the clerk typed stays where it was: nothing
 here writes into a field.
 
 The portrait is never kept here beyond handing it on: it goes to the dialog, or is wiped
@@ -84,6 +88,12 @@ class IdCardSearch(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
         self._looking = False
+        #: The watch saw the reader without an unread card while the screen was idle: a
+        #: card found from now on was placed for the next holder. A card that lay there
+        #: already — placed while a card was in the card reader, a workflow or a dialog was
+        #: open, or before this login — is not read (nothing automatic then; it is read
+        #: once lifted and placed again).
+        self.armed = False
         #: A read whose number found several holders: the 核验证件 the clerk opens for one
         #: of them takes it (:meth:`_check_opened`).
         self._pending: ChipReading | None = None
@@ -128,12 +138,25 @@ class IdCardSearch(QObject):
             self.window.locked or self.window.holder.session is not None
         ):
             self._drop_pending()
-        if self._looking or not self.idle():
+        if not self.idle():
+            self.armed = False
+            return
+        if self._looking:
             return
         self._looking = True
+        if not self.armed:
+            self.window.runner.run(
+                self.station.reader_empty, self._looked, self._read_failed, name="id_reader_empty"
+            )
+            return
         self.window.runner.run(
             self.station.read_placed, self._read, self._read_failed, name="id_card_placed"
         )
+
+    def _looked(self, empty: bool) -> None:
+        self._looking = False
+        self.timer.setInterval(self.interval_ms)
+        self.armed = empty and self.idle()
 
     def _read(self, reading: ChipReading | None) -> None:
         self._looking = False

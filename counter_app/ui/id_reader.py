@@ -174,6 +174,27 @@ class IdCardStation:
             self._lock.release()
         return self._reading(data)
 
+    def reader_empty(self) -> bool:
+        """One find card, no read, no wait: True when no unread card lies on the reader
+        (none at all, or the card read last, still lying there — IDCARD.md ``80``); False
+        when one does, or when a read of the clerk's holds the reader (it cannot be said).
+        The idle screen's watch reads only a card placed after it saw this True."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            client = self._open()
+            try:
+                client.find_card()
+            except NoIdCard:
+                return True
+            except IdCardError as error:
+                log_reader_condition(error)
+                self._drop()
+                raise
+            return False
+        finally:
+            self._lock.release()
+
     def _reading(self, data: IdCardData) -> ChipReading:
         """The read for the screen; the chip's photo bytes are wiped whatever happens."""
         try:

@@ -29,6 +29,8 @@ def test_Q7_wang_jianguos_id_card_placed_on_the_idle_screen_opens_his_records(
     holder = fixed_holder("active_default_pin")  # 王建国
     window = c.window
     assert window.id_dialog is None and window.holder.session is None
+    # The idle screen has seen the reader without a card: one placed now is for it.
+    c.qtbot.waitUntil(lambda: window.id_card_search.armed)
     place_id_card(c, "active_default_pin")
     c.qtbot.waitUntil(lambda: window.id_dialog is not None)  # the idle screen's own look
     dialog = window.id_dialog
@@ -68,6 +70,7 @@ def test_Q7_an_id_card_of_nobody_in_the_database_is_said_and_nothing_opens(
     wang = profiles[fixed_holder("active_default_pin").ssn]
     profiles[number] = dict(wang, id_number=number, name="李四", birth="19900307")
     c.ws.id_station.use_demo_cards(lambda: profiles)
+    c.qtbot.waitUntil(lambda: window.id_card_search.armed)
     c.click(window.demo_id_panel.remove_button)
     assert window.demo_id_panel.place(number)
     wanted = "未找到该身份证号码的参保人"

@@ -81,7 +81,9 @@ def test_Q7_an_id_card_placed_on_the_idle_screen_opens_the_check_with_its_chip_r
     window: Any, gateway: FakeServices, station: IdCardStation, watch: IdCardSearch
 ) -> None:
     assert watch.idle()
-    assert station.place(SSN)
+    watch.poll()  # the idle screen sees the reader empty…
+    assert watch.armed and _searches(gateway) == []
+    assert station.place(SSN)  # …and then the card placed
     watch.poll()
     assert _searches(gateway) == [SSN]  # the search box's search, through the interface
     assert window.hits.rowCount() == 1
@@ -109,6 +111,7 @@ def test_Q7_an_id_card_placed_on_the_idle_screen_opens_the_check_with_its_chip_r
 def test_Q7_the_check_cancelled_leaves_the_card_read_once(
     window: Any, gateway: FakeServices, station: IdCardStation, watch: IdCardSearch
 ) -> None:
+    watch.poll()  # idle, the reader empty
     assert station.place(SSN)
     watch.poll()
     dialog = window.id_dialog
@@ -116,6 +119,7 @@ def test_Q7_the_check_cancelled_leaves_the_card_read_once(
     dialog.reject()
     assert window.id_dialog is None and dialog.chip.photo.pixmap().isNull()
     watch.poll()  # the card still lies there, read: no second read, no second dialog
+    watch.poll()
     assert window.id_dialog is None and _searches(gateway) == [SSN]
     assert station.place(SSN)  # lifted and placed again: the clerk means it
     watch.poll()
@@ -125,6 +129,7 @@ def test_Q7_the_check_cancelled_leaves_the_card_read_once(
 def test_Q7_an_id_card_of_nobody_in_the_database_is_said_masked_and_nothing_opens(
     window: Any, gateway: FakeServices, station: IdCardStation, watch: IdCardSearch
 ) -> None:
+    watch.poll()  # idle, the reader empty
     assert station.place(NOBODY)
     watch.poll()
     assert _searches(gateway) == [NOBODY]
@@ -141,6 +146,7 @@ def test_Q7_several_holders_found_open_nothing_and_the_clerks_choice_gets_the_re
 ) -> None:
     twice = [gateway.hit, gateway.hit]
     gateway.find_holders = lambda actor, text: twice  # type: ignore[method-assign]
+    watch.poll()
     assert station.place(SSN)
     watch.poll()
     assert window.id_dialog is None and window.hits.rowCount() == 2
@@ -185,6 +191,7 @@ def test_Q7_nothing_automatic_and_no_read_while_the_counter_is_busy(
     watch: IdCardSearch,
     busy: Any,
 ) -> None:
+    watch.poll()
     busy(window, reader)
     dialog = window.id_dialog
     assert station.place(SSN)
@@ -196,3 +203,26 @@ def test_Q7_nothing_automatic_and_no_read_while_the_counter_is_busy(
     reading = station.read_placed()  # the card was left for whoever reads it next
     assert reading is not None and reading.document.number == SSN
     reading.release()
+
+
+def test_Q7_a_card_placed_while_busy_is_not_read_when_the_screen_becomes_idle(
+    window: Any, gateway: FakeServices, reader: Any, station: IdCardStation, watch: IdCardSearch
+) -> None:
+    """Placed while the holder typed the PIN (a card in the card reader), the ID card was
+    for that moment: the card pulled, it is not read behind the clerk's back — only once
+    lifted and placed again, on the idle screen."""
+    watch.poll()
+    reader.insert()
+    assert station.place(SSN)
+    watch.poll()
+    reader.remove()
+    assert watch.idle()
+    for _tick in range(3):
+        watch.poll()
+    assert _searches(gateway) == [] and window.id_dialog is None and not watch.armed
+    station.remove()  # lifted…
+    watch.poll()
+    assert watch.armed
+    assert station.place(SSN)  # …and placed again
+    watch.poll()
+    assert _searches(gateway) == [SSN] and window.id_dialog is not None
