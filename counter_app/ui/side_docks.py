@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QRect, Qt
 from PyQt6.QtWidgets import QDockWidget, QStyle, QWidget
 
 if TYPE_CHECKING:
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 ACTION_COLUMN_WIDTH = 200
 #: The holder dock's widest: the window fits a 1680-pixel screen with both docks open.
 KEYPAD_DOCK_MAX_WIDTH = 380
+#: Between a dialog kept clear of the holder's dock and the dock.
+DOCK_GAP = 12
 
 
 def install_side_docks(
@@ -67,3 +69,40 @@ def make_room_for_holder_dock(window: QMainWindow, dock: QDockWidget | None) -> 
     needed = window.minimumSizeHint().width() + dock.minimumSizeHint().width() + separator
     if window.width() < needed:
         window.resize(needed, window.height())
+
+
+def holder_dock_area(window: QWidget) -> QRect | None:
+    """Where the holder's dock of ``window`` is or opens (global coordinates): just inside
+    the action column at its widest, and wherever it is while shown — known before the dock
+    opens and laid out. None without one (the holder has a window of their own) or while
+    ``window`` is not shown."""
+    dock = getattr(window, "holder_dock", None)
+    column = getattr(window, "action_dock", None)
+    if not isinstance(dock, QDockWidget) or not window.isVisible():
+        return None
+    area = QRect()
+    if isinstance(column, QDockWidget) and column.isVisible():
+        top_left = column.mapToGlobal(column.rect().topLeft())
+        width = KEYPAD_DOCK_MAX_WIDTH
+        area = QRect(top_left.x() - width, top_left.y(), width, column.height())
+    if dock.isVisible():
+        area = area.united(QRect(dock.mapToGlobal(dock.rect().topLeft()), dock.size()))
+    return None if area.isEmpty() else area
+
+
+def keep_clear_of_holder_dock(dialog: QWidget, window: QWidget) -> None:
+    """Move ``dialog`` left, over the records, when its frame would cover the holder's
+    dock: the holder types there (the keypad's 1, 4, 7 and 删除 were hidden under 解除挂失
+    in a city trial) and rates there. It stays on its screen: on a screen too narrow for
+    both, it goes to the screen's left edge and covers as little as it can."""
+    area = holder_dock_area(window)
+    if area is None:
+        return
+    frame = dialog.frameGeometry()
+    if not frame.intersects(area):
+        return
+    x = area.left() - DOCK_GAP - frame.width()
+    screen = window.screen()
+    if screen is not None:
+        x = max(x, screen.availableGeometry().left())
+    dialog.move(x, frame.y())

@@ -91,7 +91,7 @@ def show_access_slip(window: WorkflowHost, summary: Any) -> AccessSlipDialog:
     typing went into the search box behind it."""
     dialog = AccessSlipDialog(window, summary)
     dialog.adjustSize()
-    centre_on_parent(dialog)
+    _place(dialog)
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()
@@ -100,9 +100,16 @@ def show_access_slip(window: WorkflowHost, summary: Any) -> AccessSlipDialog:
     # turn of the event loop, after the grow timers started before it): centred again then.
     settle = QTimer(dialog)
     settle.setSingleShot(True)
-    settle.timeout.connect(lambda: centre_on_parent(dialog))
+    settle.timeout.connect(lambda: _place(dialog))
     settle.start(0)
     return dialog
+
+
+def _place(dialog: AccessSlipDialog) -> None:
+    """Centred on the window, but clear of the holder's dock on one screen: the holder
+    rates there while the clerk prints the slip (RULES E2)."""
+    centre_on_parent(dialog)
+    dialog.keep_clear()
 
 
 def offer_after_card_removal(window: WorkflowHost, session: Any) -> None:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PyQt6.QtGui import QCloseEvent
+from PyQt6.QtGui import QCloseEvent, QShowEvent
 from PyQt6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 from counter_app.services.errors import DatabaseUnavailable
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.fit import follow_content, grow_to_fit
+from counter_app.ui.side_docks import keep_clear_of_holder_dock
 from counter_app.ui.tasks import Task
 from counter_app.ui.workflows.discard import ask_discard, watch_entries
 from reader.errors import CardRemoved, NoCard
@@ -118,6 +119,27 @@ class WorkflowDialog(QDialog):
         #: Steps whose next button always reads the same, however they are reached
         #: (``add_page(..., next_text=...)``).
         self._fixed_texts: dict[int, str] = {}
+        # One screen: the holder's keypad and rating open in a dock of the window; the
+        # dialog stays clear of it (``keep_clear_of_holder_dock``) when shown and whenever
+        # the dock opens.
+        dock = getattr(window, "holder_dock", None)
+        if dock is not None:
+            dock.visibilityChanged.connect(self._holder_dock_shown)
+
+    # -- placement ---------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent | None) -> None:  # Qt's name
+        super().showEvent(event)  # placed over the window by Qt first
+        self.keep_clear()
+
+    def keep_clear(self) -> None:
+        """Off the holder's dock (over the records), if it would cover it."""
+        if isinstance(self.window_, QWidget) and self.isVisible():
+            keep_clear_of_holder_dock(self, self.window_)
+
+    def _holder_dock_shown(self, visible: bool) -> None:
+        if visible:
+            self.keep_clear()
 
     # -- steps -------------------------------------------------------------------------
 
