@@ -32,7 +32,7 @@ from counter_app.services.context import Actor
 from counter_app.services.errors import VOID_CARD_ERRORS, DatabaseUnavailable
 from counter_app.services.permissions import Action
 from counter_app.services.queries.holder import HolderHit
-from counter_app.ui import staff_shift
+from counter_app.ui import quit_confirm, staff_shift
 from counter_app.ui.action_panel import ActionPanel
 from counter_app.ui.actions import Situation, availability
 from counter_app.ui.card_session import CardLogin, install_pin_blocked
@@ -126,6 +126,8 @@ class MainWindow(QMainWindow):
         self.logout_box: QMessageBox | None = None
         self._sized_for_holder_dock = False
         self.open_case_box: QMessageBox | None = None
+        #: The open 确认退出？ box of the title bar's × (``quit_confirm``), if any.
+        self.quit_box: QMessageBox | None = None
 
         self.banner = QLabel()
         self.banner.setObjectName("dbBanner")
@@ -548,7 +550,13 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent | None) -> None:
-        """Closing ends the open holder session (audited by the service) and the entry."""
+        """Closing ends the open holder session (audited by the service) and the entry.
+        The clerk's × (a spontaneous close) asks 确认退出？ first and logs the staff session
+        out (``quit_confirm``); the program's own ``close()`` asks nothing."""
+        if event is not None and event.spontaneous() and not self.logged_out_already:
+            event.ignore()
+            quit_confirm.ask_to_quit(self, self)
+            return
         session, actor = self.holder.session, self.actor
         self.holder.clear()
         if session is not None and not self.logged_out_already:

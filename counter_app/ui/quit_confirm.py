@@ -1,0 +1,95 @@
+"""The title bar's × on the main window: 确认退出？ first, as on the login screen, and on
+退出程序 the clerk's staff session ends as at 退出登录 before the program closes.
+
+A rating still asked of the last holder ends 未评价 (recorded and audited, RULES E2), a
+holder still being served has the service ended (the case closed, RULES E1), then the
+staff session is logged out — on a pool thread, which the composition root waits for when
+the program ends. Only the clerk's × asks: the program's own ``close()`` (退出登录, shutting
+down, a test's teardown) does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PyQt6.QtWidgets import QMessageBox, QWidget
+
+from counter_app.api import CounterServices
+from counter_app.services.context import Actor
+from counter_app.ui.tasks import TaskRunner
+
+
+class QuitHost(Protocol):
+    """What quitting uses of the main window (``MainWindow`` implements it; no import of
+    it here — it imports this module)."""
+
+    gateway: CounterServices
+    runner: TaskRunner
+    actor: Actor
+    holder: Any
+    card_login: Any
+    pins: Any
+    workflow: Any
+    #: Set once the staff session is being ended (退出登录, or quitting): never twice.
+    logged_out_already: bool
+    quit_box: QMessageBox | None
+    end_rating_now: Callable[[Callable[[], None]], None]
+
+    @staticmethod
+    def tr(sourceText: str, disambiguation: str = ..., n: int = ...) -> str: ...  # Qt's name
+
+    def close(self) -> bool: ...
+
+
+def ask_to_quit(window: QuitHost, parent: QWidget) -> None:
+    """确认退出？ over ``parent`` (the window; window-modal, no nested event loop); its
+    default, for Enter and Esc, is 取消."""
+    shown = window.quit_box
+    if shown is not None and shown.isVisible():  # × again: the box is already up
+        shown.raise_()
+        shown.activateWindow()
+        return
+    box = QMessageBox(parent)
+    box.setObjectName("confirmQuitBox")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(window.tr("退出"))
+    box.setText(window.tr("确认退出？"))
+    told = window.tr("退出后将退出登录，本工作站的程序将关闭。")
+    if window.holder.session is not None or window.workflow is not None:
+        told += window.tr("正在办理的服务将随之结束。")
+    box.setInformativeText(told)
+    quit_now = box.addButton(window.tr("退出程序"), QMessageBox.ButtonRole.DestructiveRole)
+    stay = box.addButton(window.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay)
+    box.setEscapeButton(stay)
+
+    def answered(_result: int) -> None:
+        window.quit_box = None
+        if box.clickedButton() is quit_now:
+            window.end_rating_now(lambda: quit_program(window))
+
+    box.finished.connect(answered)
+    window.quit_box = box
+    box.open()
+
+
+def quit_program(window: QuitHost) -> None:
+    """End the holder's service and the staff session (as 退出登录 does), then close."""
+    if window.logged_out_already:
+        return
+    window.logged_out_already = True
+    session, actor, gateway = window.holder.session, window.actor, window.gateway
+    window.card_login.cancel()
+    window.pins.cancel()
+    window.holder.clear()
+
+    def end_then_logout() -> None:
+        try:
+            if session is not None:
+                gateway.end_session(actor, session)
+        finally:
+            gateway.logout(actor)
+
+    window.runner.run(end_then_logout, None, lambda _e: None, name="logout_on_quit")
+    window.close()  # the program's own close: nothing asked again
