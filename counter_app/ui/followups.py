@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -62,6 +63,8 @@ class CloseFollowUpDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._submit = submit
+        #: 办结 was pressed and the service has not answered yet.
+        self.sending = False
         self.setObjectName("closeFollowUpDialog")
         self.setWindowTitle(self.tr("办结整改"))
         self.item = item
@@ -100,13 +103,17 @@ class CloseFollowUpDialog(QDialog):
         if self._submit is None:
             self.accept()
             return
+        if self.sending:  # one 办结 at a time
+            return
         self.error.clear()
-        self.ok.setEnabled(False)  # one 办结 at a time
+        # Not by disabling 办结: the focus would pass to 取消, and Enter would throw away
+        # the text the outage message says is kept (seen under Xvfb).
+        self.sending = True
         self._submit(done, outcome, self.accept, self.failed)
 
     def failed(self, error: BaseException) -> None:
         """The follow-up was not closed: said here, 整改措施 and 回访结果 kept for 办结 again."""
-        self.ok.setEnabled(True)
+        self.sending = False
         self.error.setText(clerk_text(str(error)))
 
 
@@ -140,6 +147,13 @@ class FollowUpDialog(QDialog):
         if header is not None:
             header.setVisible(False)  # row numbers mean nothing to a supervisor
         self.heading = QLabel()
+        # An empty list says 无记录 where its rows would be, as every record table does.
+        self.no_records = QLabel(self.tr("无记录"))
+        self.no_records.setObjectName("noRecords")
+        self.no_records.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.rows_or_none = QStackedWidget()
+        self.rows_or_none.addWidget(self.table)
+        self.rows_or_none.addWidget(self.no_records)
         self.close_button = QPushButton(self.tr("办结所选整改…"))
         self.close_button.setObjectName("closeFollowUp")
         self.close_button.clicked.connect(self.close_selected)
@@ -147,7 +161,7 @@ class FollowUpDialog(QDialog):
         done.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.rows_or_none, 1)
         layout.addWidget(self.close_button)
         layout.addWidget(done)
         self.editor: CloseFollowUpDialog | None = None
@@ -176,11 +190,12 @@ class FollowUpDialog(QDialog):
                     cell.setForeground(QColor("#b00020"))
                 self.table.setItem(row, col, cell)
         self.table.resizeColumnsToContents()
+        self.rows_or_none.setCurrentWidget(self.table if items else self.no_records)
         if items:
             self.heading.setText(self.tr("以下差评需在到期日前整改并回访（按到期先后）："))
             self.table.selectRow(0)
         else:
-            self.heading.setText(self.tr("无记录：没有待整改的差评。"))
+            self.heading.setText(self.tr("本机构待整改的差评："))
         self.close_button.setEnabled(bool(items))
 
     def close_selected(self) -> None:

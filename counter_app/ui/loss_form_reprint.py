@@ -54,6 +54,8 @@ class ReprintReasonDialog(QDialog):
         super().__init__(parent)
         #: Sends the reason (OK); the dialog stays open until ``accept`` or ``refused``.
         self._submit = submit
+        #: OK was pressed and the service has not answered yet.
+        self.sending = False
         self.setObjectName("reprintReasonDialog")
         self.setWindowTitle(self.tr("补打挂失登记表"))
         self.reason = QComboBox()
@@ -112,19 +114,18 @@ class ReprintReasonDialog(QDialog):
         if self._submit is None:
             self.accept()
             return
+        if self.sending:  # one reprint at a time
+            return
         self.problem.hide()
-        self._set_ok(False)  # one reprint at a time
+        # Not by disabling OK: the focus would pass to 取消, and Enter would throw the
+        # reason away.
+        self.sending = True
         self._submit(self.text())
 
     def refused(self, text: str) -> None:
         """Not reprinted: said here, the reason kept for OK again."""
-        self._set_ok(True)
+        self.sending = False
         self._say(clerk_text(text))
-
-    def _set_ok(self, enabled: bool) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        if ok is not None:
-            ok.setEnabled(enabled)
 
 
 class LossFormReprint(QWidget):

@@ -101,3 +101,23 @@ def test_L4_reprint_reason_on_an_outage_stays_in_its_dialog(window: Any, gateway
     assert printer is not None and "（补打）" in printer.title
     assert ("reprint_loss_form", (session.holder_id, "持卡人联遗失")) in gateway.calls
     printer.preview.close()
+
+
+def test_E3_no_follow_up_left_says_no_records_in_the_table(window: Any, gateway: Any) -> None:
+    """The last follow-up closed: the list says 无记录 where its rows were (STYLE), not a
+    sentence above an empty grid."""
+    gateway.followups = [_item(1)]
+    badge = install_followup_badge(window)
+    window._set_actor(make_actor(3, "YB500103-03", "分中心主管", role=Role.SUPERVISOR))
+    badge.click()
+    dialog = badge.dialog
+    assert dialog is not None and dialog.table.isVisible() and not dialog.no_records.isVisible()
+    dialog.table.selectRow(0)
+    dialog.close_selected()
+    editor = dialog.editor
+    editor.action_edit.setPlainText("约谈窗口人员")
+    editor.outcome_edit.setPlainText("回访持卡人，表示认可")
+    editor.ok.click()
+    assert dialog.no_records.isVisible() and dialog.no_records.text() == "无记录"
+    assert not dialog.table.isVisible() and "无记录" not in dialog.heading.text()
+    assert not dialog.close_button.isEnabled()
