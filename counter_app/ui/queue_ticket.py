@@ -53,7 +53,7 @@ class QueueTicketField(QWidget):
             return
         if session is None:
             self.pending = True
-            text = self.tr("请先开始服务（插卡或核验证件）；排队号 %1 将在服务开始后自动记入办件。")
+            text = self.tr("请先开始服务；排队号 %1 将在服务开始后自动记入办件。")
             window.show_message(text.replace("%1", ticket))
             return
         self.pending = False
