@@ -38,6 +38,7 @@ from PyQt6.QtWidgets import (
 from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.permissions import Action
 from counter_app.ui.clerk_text import clerk_text
+from counter_app.ui.fit import grow_to_fit
 from counter_app.ui.item_models import display
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class CloseFollowUpDialog(QDialog):
     def _check(self) -> None:
         done, outcome = self.texts()
         if not done or not outcome or len(done) > TEXT_MAX or len(outcome) > TEXT_MAX:
-            self.error.setText(self.tr("请填写整改措施和回访结果（各不超过 500 字）。"))
+            self._say(self.tr("请填写整改措施和回访结果（各不超过 500 字）。"))
             return
         if self._submit is None:
             self.accept()
@@ -114,7 +115,11 @@ class CloseFollowUpDialog(QDialog):
     def failed(self, error: BaseException) -> None:
         """The follow-up was not closed: said here, 整改措施 and 回访结果 kept for 办结 again."""
         self.sending = False
-        self.error.setText(clerk_text(str(error)))
+        self._say(clerk_text(str(error)))
+
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        grow_to_fit(self)  # a wrapped message shown whole
 
 
 class FollowUpDialog(QDialog):

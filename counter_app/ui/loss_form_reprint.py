@@ -33,6 +33,7 @@ from counter_app.api import CounterServices
 from counter_app.services.context import Actor
 from counter_app.services.errors import DatabaseUnavailable, FormNotFound
 from counter_app.ui.clerk_text import clerk_text
+from counter_app.ui.fit import grow_to_fit
 from counter_app.ui.printing import FormPrinter, Printing
 from counter_app.ui.tasks import TaskRunner
 from counter_app.ui.text_guard import guard_text
@@ -102,14 +103,14 @@ class ReprintReasonDialog(QDialog):
     def _say(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.show()
+        grow_to_fit(self)  # an outage's two lines shown whole, not over the note (Xvfb)
 
     def text(self) -> str:
         return self.reason.currentText().strip()
 
     def _confirm(self) -> None:
         if not self.text():
-            self.problem.setText(self.tr("请选择或填写补打原因。"))
-            self.problem.show()
+            self._say(self.tr("请选择或填写补打原因。"))
             return
         if self._submit is None:
             self.accept()

@@ -63,6 +63,7 @@ def test_E3_close_follow_up_on_an_outage_keeps_the_dialog_and_its_text(
     assert editor.isVisible()  # not closed on the outage
     assert editor.texts() == ("约谈窗口人员", "回访持卡人，表示认可")
     assert "无法连接业务服务器" in editor.error.text()
+    assert editor.height() >= editor.layout().totalHeightForWidth(editor.width())
     assert window.banner.isVisible() and "连接中断" in window.banner.text()
     assert editor.ok.isEnabled()  # 办结 again once the server is back
     assert [f.followup_id for f in gateway.followups if f.closed_at is None] == [1]
@@ -91,6 +92,8 @@ def test_L4_reprint_reason_on_an_outage_stays_in_its_dialog(window: Any, gateway
     assert row.dialog is dialog and dialog.isVisible()
     assert dialog.text() == "持卡人联遗失"
     assert dialog.problem.isVisible() and "无法连接数据库" in dialog.problem.text()
+    layout = dialog.layout()  # the message shown whole, not squeezed over the note
+    assert dialog.height() >= layout.totalHeightForWidth(dialog.width())
     assert window.banner.isVisible()
     assert row.printer is None
 
