@@ -45,6 +45,7 @@ from counter_app.ui.id_reader import ChipReading, IdCardStation
 from counter_app.ui.reader_bridge import ReaderState
 from counter_app.ui.search import classify
 from counter_app.ui.search_pane import HIT_COLUMNS
+from counter_app.ui.workflows.access_slip import centre_on_parent
 from counter_app.validation import ValidationError
 from forms.masking import mask_id_number
 from reader.idcard.errors import (
@@ -234,6 +235,9 @@ class IdCardSearch(QObject):
             reading.release()
             return
         dialog.chip.show_reading(reading)
+        # Grown by the read before the window manager placed it: under Xvfb it opened at
+        # the screen's top-left with its title bar off the screen.
+        QTimer.singleShot(0, lambda: centre_on_parent(dialog))
 
     def _search_failed(self, reading: ChipReading, error: BaseException) -> None:
         reading.release()
