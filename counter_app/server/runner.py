@@ -76,8 +76,16 @@ class ServerThread:
 
 
 def serve(config: ServerConfig) -> None:
+    """Run one counter-server process until it is stopped; its start and end are logged
+    (uvicorn's own log is kept to warnings: a restarted server said nothing at all)."""
     parts, release = build_parts(config)
+    log.info(
+        "counter-server listening on %s:%s (mutual TLS, workstation certificates required)",
+        config.host,
+        config.port,
+    )
     try:
         build_server(config, parts).run()
     finally:
         release()
+        log.info("counter-server stopped")
