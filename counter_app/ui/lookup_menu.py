@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PyQt6.QtCore import QPoint
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QMenu
 
 from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
 from counter_app.ui.public_lookup import LookupKind, PublicLookupWindow
+from counter_app.ui.workflows.access_slip import keep_on_screen
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
@@ -28,6 +30,10 @@ SHORTCUTS = {
     LookupKind.TREATMENTS: "Ctrl+Shift+T",
     LookupKind.EMPLOYER: "Ctrl+Shift+E",
 }
+
+
+#: How far (px) each further look-up window is placed down and right of the ones open.
+CASCADE_STEP = 32
 
 
 class LookupMenu(QMenu):
@@ -81,6 +87,14 @@ class LookupMenu(QMenu):
                 on_error=window.show_error,
             )
             self.windows[kind] = opened
+            opened.show()
+            # Each new window steps down and right from the ones already open (Qt would
+            # place every one centred on the main window, one hiding the other).
+            others = [w for k, w in self.windows.items() if k != kind and w.isVisible()]
+            if others:
+                step = CASCADE_STEP * len(others)
+                opened.move(opened.pos() + QPoint(step, step))
+                keep_on_screen(opened, window)
         opened.show()
         opened.raise_()
         opened.activateWindow()

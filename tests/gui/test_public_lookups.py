@@ -181,3 +181,17 @@ def test_lookup_windows_have_shortcuts_and_hide_with_the_lock(
     window.lock_screen.form.password.setText("pw1")
     window.lock_screen.form.submit.click()
     assert lookup.isVisible() and menu.lookup_actions[LookupKind.DRUGS].isEnabled()
+
+
+def test_lookup_windows_open_one_beside_the_other(
+    qtbot: Any, window: Any, menu: LookupMenu
+) -> None:
+    """A second and third look-up window step down and right of the ones open, instead of
+    opening on the same spot, one hiding the other."""
+    window.setGeometry(0, 0, 760, 700)  # on the offscreen platform's 800x800 screen
+    drugs = _open(qtbot, menu, LookupKind.DRUGS)
+    treatments = _open(qtbot, menu, LookupKind.TREATMENTS)
+    employer = _open(qtbot, menu, LookupKind.EMPLOYER)
+    first, second, third = (w.frameGeometry().topLeft() for w in (drugs, treatments, employer))
+    assert second != first and third != second and third != first
+    assert menu.open_lookup(LookupKind.DRUGS).frameGeometry().topLeft() == first  # reopened
