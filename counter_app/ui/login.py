@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.api import CounterServices
 from counter_app.ui.i18n import tr
+from counter_app.ui.quit_confirm import quit_box, raised_again
 from counter_app.ui.tasks import TaskRunner
 
 APP_TITLE = "社保卡经办窗口工作站"
@@ -237,32 +238,18 @@ class LoginDialog(QDialog):
         if not self.isVisible():
             super().reject()
             return
-        shown = self.quit_box
-        if shown is not None and shown.isVisible():
-            shown.raise_()
-            shown.activateWindow()
+        if raised_again(self.quit_box):
             return
-        box = QMessageBox(self)
-        box.setObjectName("confirmQuitBox")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("退出"))
-        box.setText(self.tr("确认退出？"))
-        box.setInformativeText(self.tr("退出后本工作站的程序将关闭。"))
-        quit_now = box.addButton(self.tr("退出程序"), QMessageBox.ButtonRole.DestructiveRole)
-        stay = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
-        box.setEscapeButton(stay)
 
-        def answered(_result: int) -> None:
+        def quit_now() -> None:
             self.quit_box = None
-            if box.clickedButton() is quit_now:
-                super(LoginDialog, self).reject()
-            else:
-                self.form.password.setFocus()
+            super(LoginDialog, self).reject()
 
-        box.finished.connect(answered)
-        self.quit_box = box
-        box.open()  # window-modal, without a nested event loop
+        def stay() -> None:
+            self.quit_box = None
+            self.form.password.setFocus()
+
+        self.quit_box = quit_box(self, self.tr("退出后本工作站的程序将关闭。"), quit_now, stay)
 
     def use_account(self, row: tuple[str, ...]) -> None:
         self.form.staff_no.setText(row[0])

@@ -42,36 +42,52 @@ class QuitHost(Protocol):
     def close(self) -> bool: ...
 
 
-def ask_to_quit(window: QuitHost, parent: QWidget) -> None:
-    """确认退出？ over ``parent`` (the window; window-modal, no nested event loop); its
-    default, for Enter and Esc, is 取消."""
-    shown = window.quit_box
-    if shown is not None and shown.isVisible():  # × again: the box is already up
-        shown.raise_()
-        shown.activateWindow()
-        return
+def quit_box(
+    parent: QWidget, told: str, on_quit: Callable[[], None], on_stay: Callable[[], None]
+) -> QMessageBox:
+    """确认退出？ over ``parent``, opened window-modal (no nested event loop), ``told`` as its
+    explanation; its default, for Enter and Esc, is 取消. After the answer ``on_quit`` or
+    ``on_stay`` runs. The login screen and the main window's × both ask with it."""
     box = QMessageBox(parent)
     box.setObjectName("confirmQuitBox")
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(window.tr("退出"))
-    box.setText(window.tr("确认退出？"))
+    box.setWindowTitle(parent.tr("退出"))
+    box.setText(parent.tr("确认退出？"))
+    box.setInformativeText(told)
+    quit_now = box.addButton(parent.tr("退出程序"), QMessageBox.ButtonRole.DestructiveRole)
+    stay = box.addButton(parent.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay)
+    box.setEscapeButton(stay)
+    box.finished.connect(lambda _r: on_quit() if box.clickedButton() is quit_now else on_stay())
+    box.open()
+    return box
+
+
+def raised_again(shown: QMessageBox | None) -> bool:
+    """The box already up (× or 退出 again) is raised instead of a second one."""
+    if shown is None or not shown.isVisible():
+        return False
+    shown.raise_()
+    shown.activateWindow()
+    return True
+
+
+def ask_to_quit(window: QuitHost, parent: QWidget) -> None:
+    """确认退出？ over ``parent`` (the window); 退出程序 ends the program (:func:`quit_program`)."""
+    if raised_again(window.quit_box):
+        return
     told = window.tr("退出后将退出登录，本工作站的程序将关闭。")
     if window.holder.session is not None or window.workflow is not None:
         told += window.tr("正在办理的服务将随之结束。")
-    box.setInformativeText(told)
-    quit_now = box.addButton(window.tr("退出程序"), QMessageBox.ButtonRole.DestructiveRole)
-    stay = box.addButton(window.tr("取消"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(stay)
-    box.setEscapeButton(stay)
 
-    def answered(_result: int) -> None:
+    def forget() -> None:
         window.quit_box = None
-        if box.clickedButton() is quit_now:
-            window.end_rating_now(lambda: quit_program(window))
 
-    box.finished.connect(answered)
-    window.quit_box = box
-    box.open()
+    def quit_now() -> None:
+        forget()
+        window.end_rating_now(lambda: quit_program(window))
+
+    window.quit_box = quit_box(parent, told, quit_now, forget)
 
 
 def quit_program(window: QuitHost) -> None:
