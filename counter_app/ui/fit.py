@@ -1,9 +1,10 @@
 """Dialogs grow to fit their word-wrapped text (an error that wraps to three lines must not be
-cut off at the top and bottom, nor run under the widget below it)."""
+cut off at the top and bottom, nor run under the widget below it), and stay wholly on their
+screen where they are placed (``centre_on_parent``, ``keep_on_screen``)."""
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QTimer
+from PyQt6.QtCore import QRect, QTimer
 from PyQt6.QtWidgets import QLayout, QWidget
 
 
@@ -37,3 +38,30 @@ def _grow(window: QWidget) -> None:
 def follow_content(layout: QLayout) -> None:
     """The window's minimum size follows the layout's (rows shown later push it larger)."""
     layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+
+
+def centre_on_parent(dialog: QWidget) -> None:
+    """Place ``dialog`` centred on its parent window, wholly on the parent's screen."""
+    parent = dialog.parentWidget()
+    if parent is None:
+        return
+    top = parent.window() or parent
+    frame = QRect(dialog.frameGeometry())
+    frame.moveCenter(top.frameGeometry().center())
+    dialog.move(frame.topLeft())  # a window's position is its frame's
+    keep_on_screen(dialog, top)
+
+
+def keep_on_screen(dialog: QWidget, near: QWidget | None = None) -> None:
+    """Move ``dialog`` into the available area of its screen (``near``'s, if given): its
+    frame (the title bar with it) never starts above or left of the screen, and its bottom
+    and right edge are on it when it fits."""
+    screen = (near or dialog).screen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    frame = dialog.frameGeometry()
+    x = max(area.left(), min(frame.x(), area.right() + 1 - frame.width()))
+    y = max(area.top(), min(frame.y(), area.bottom() + 1 - frame.height()))
+    if (x, y) != (frame.x(), frame.y()):
+        dialog.move(x, y)

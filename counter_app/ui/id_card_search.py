@@ -40,12 +40,12 @@ from PyQt6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from counter_app.services.errors import DatabaseUnavailable, ServiceError
 from counter_app.ui.clerk_text import clerk_text
+from counter_app.ui.fit import centre_on_parent
 from counter_app.ui.i18n import tr
 from counter_app.ui.id_reader import ChipReading, IdCardStation
 from counter_app.ui.reader_bridge import ReaderState
 from counter_app.ui.search import classify
 from counter_app.ui.search_pane import HIT_COLUMNS
-from counter_app.ui.workflows.access_slip import centre_on_parent
 from counter_app.validation import ValidationError
 from forms.masking import mask_id_number
 from reader.idcard.errors import (

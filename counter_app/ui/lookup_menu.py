@@ -19,8 +19,8 @@ from PyQt6.QtWidgets import QMenu
 
 from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
+from counter_app.ui.fit import keep_on_screen
 from counter_app.ui.public_lookup import LookupKind, PublicLookupWindow
-from counter_app.ui.workflows.access_slip import keep_on_screen
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow

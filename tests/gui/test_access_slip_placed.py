@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from PyQt6.QtWidgets import QApplication
 
-from counter_app.ui.workflows.access_slip import AccessSlipDialog, keep_on_screen
+from counter_app.ui.fit import keep_on_screen
+from counter_app.ui.workflows.access_slip import AccessSlipDialog
 from tests.gui.conftest import serve_and_end
 
 pytestmark = pytest.mark.gui

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PyQt6.QtCore import QRect, Qt, QTimer
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QDialog, QWidget
 
+from counter_app.ui.fit import centre_on_parent, keep_on_screen
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import add_print_buttons, form_pdf
 
@@ -159,30 +160,3 @@ def after_workflow(window: WorkflowHost, then: Callable[[], None]) -> None:
 
 def _shown(window: object) -> bool:
     return not isinstance(window, QWidget) or window.isVisible()
-
-
-def centre_on_parent(dialog: QWidget) -> None:
-    """Place ``dialog`` centred on its parent window, wholly on the parent's screen."""
-    parent = dialog.parentWidget()
-    if parent is None:
-        return
-    top = parent.window() or parent
-    frame = QRect(dialog.frameGeometry())
-    frame.moveCenter(top.frameGeometry().center())
-    dialog.move(frame.topLeft())  # a window's position is its frame's
-    keep_on_screen(dialog, top)
-
-
-def keep_on_screen(dialog: QWidget, near: QWidget | None = None) -> None:
-    """Move ``dialog`` into the available area of its screen (``near``'s, if given): its
-    frame (the title bar with it) never starts above or left of the screen, and its bottom
-    and right edge are on it when it fits."""
-    screen = (near or dialog).screen()
-    if screen is None:
-        return
-    area = screen.availableGeometry()
-    frame = dialog.frameGeometry()
-    x = max(area.left(), min(frame.x(), area.right() + 1 - frame.width()))
-    y = max(area.top(), min(frame.y(), area.bottom() + 1 - frame.height()))
-    if (x, y) != (frame.x(), frame.y()):
-        dialog.move(x, y)
