@@ -145,13 +145,23 @@ class IdCardSearch(QObject):
         if self._looking:
             return
         self._looking = True
+        # The reader's work (``local``): a look every second must not take the 连接中断
+        # banner down while the services are still unreachable.
         if not self.armed:
             self.window.runner.run(
-                self.station.reader_empty, self._looked, self._read_failed, name="id_reader_empty"
+                self.station.reader_empty,
+                self._looked,
+                self._read_failed,
+                local=True,
+                name="id_reader_empty",
             )
             return
         self.window.runner.run(
-            self.station.read_placed, self._read, self._read_failed, name="id_card_placed"
+            self.station.read_placed,
+            self._read,
+            self._read_failed,
+            local=True,
+            name="id_card_placed",
         )
 
     def _looked(self, empty: bool) -> None:
@@ -205,7 +215,6 @@ class IdCardSearch(QObject):
         if not self.idle():
             self._arrived_busy(reading)
             return
-        w.db_ok()
         masked = mask_id_number(reading.document.number)
         if not hits:
             reading.release()

@@ -148,7 +148,10 @@ class ChipCheck:
             wait = tr("idcard", "请将身份证放在阅读器上，正在读取…")
         self.status.setStyleSheet("")
         self.status.setText(wait)
-        runner.run(station.read, self.show_reading, self.read_failed, name="read_id_card")
+        # The reader's work, not the services': its success says nothing of an outage.
+        runner.run(
+            station.read, self.show_reading, self.read_failed, local=True, name="read_id_card"
+        )
 
     def show_reading(self, reading: ChipReading) -> None:
         self.read_button.setEnabled(True)

@@ -234,3 +234,18 @@ def test_Q7_a_card_placed_while_busy_is_not_read_when_the_screen_becomes_idle(
     assert station.place(SSN)  # …and placed again
     watch.poll()
     assert _searches(gateway) == [SSN] and window.id_dialog is not None
+
+
+def test_looking_at_the_reader_leaves_the_outage_banner_up(
+    window: Any, gateway: FakeServices, station: IdCardStation, watch: IdCardSearch
+) -> None:
+    """The idle look at the ID card reader (every second) is the reader's work, not the
+    services': while they are unreachable the 连接中断 banner stays; the search the placed
+    card starts is answered by the services and takes it down."""
+    window.db_down("连接中断：无法连接业务服务器。")
+    watch.poll()  # the reader looked at: empty
+    assert watch.armed and window.banner.isVisibleTo(window)
+    assert station.place(SSN)
+    watch.poll()  # read, then searched: the services answered
+    assert _searches(gateway) == [SSN]
+    assert not window.banner.isVisibleTo(window)
