@@ -83,7 +83,7 @@ class FormPrinter:
                 then()
 
         runner, pdf = self._runner, self.pdf
-        runner.run(lambda: page_images(runner, pdf), done, name="render_pdf")
+        runner.run(lambda: page_images(runner, pdf), done, local=True, name="render_pdf")
 
     def make_preview(self) -> QPrintPreviewDialog:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

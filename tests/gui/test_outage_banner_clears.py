@@ -60,3 +60,14 @@ def test_a_closed_window_no_longer_hears_the_shared_runner(window: Any) -> None:
     window.banner.show()
     runner.run(lambda: None)
     assert window.banner.isVisible()  # the next login's window owns the banner now
+
+
+def test_drawing_a_form_s_pages_leaves_the_banner_up(window: Any) -> None:
+    """A print preview's pages are drawn here (FormPrinter.prepare): local work."""
+    from counter_app.ui.printing import FormPrinter
+    from tests.gui.fakes import tiny_pdf
+
+    window.db_down("无法连接数据库")
+    drawn: list[bool] = []
+    FormPrinter(tiny_pdf(), "test", window.runner, window).prepare(lambda: drawn.append(True))
+    assert drawn == [True] and window.banner.isVisible()
