@@ -14,12 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from typing import Any
 
 from counter_app.demo.codes import card_number
 from counter_app.services.form_data import HolderFields, form_document, form_holder, form_to_json
 from counter_app.services.idcheck import CheckMethod, ManualReason, check_text
-from counter_app.validation.text_policy import storage_forbidden
+from counter_app.services.registered_forms import refuse_unstorable
 from forms import data as fd
 
 #: Where demo cards were lost (挂失登记表 遗失地点; at most 60 characters, GBK).
@@ -59,37 +58,12 @@ _MANUAL_SHARE = 0.1
 _MANUAL_REASONS = (ManualReason.NO_READER, ManualReason.CHIP_UNREADABLE)
 
 
-class UnstorableFormText(ValueError):
-    """A demo form's text holds a character the database refuses to store (internal error)."""
-
-
 def stored_form_json(form: fd.Form) -> str:
     """``form``'s data as the ``form_contents.data`` column stores it, after the stored-text
-    check every issued form passes (``registered_forms``: no control or invisible character,
-    in any key or value)."""
+    check every issued form passes (``registered_forms.refuse_unstorable``)."""
     data = form_to_json(form)
-    for text in _strings_of(data):
-        index = storage_forbidden(text)
-        if index is not None:
-            raise UnstorableFormText(
-                f"演示表单 {form.header.serial} 含不能保存的字符 U+{ord(text[index]):04X}"
-            )
+    refuse_unstorable(data)
     return json.dumps(data)
-
-
-def _strings_of(value: Any) -> list[str]:
-    """Every key and string value of a JSON value."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        out: list[str] = []
-        for key, item in value.items():
-            out.append(key)
-            out.extend(_strings_of(item))
-        return out
-    if isinstance(value, list):
-        return [text for item in value for text in _strings_of(item)]
-    return []
 
 
 def _id_document(ssn: str, rng: random.Random) -> fd.IdDocument:
