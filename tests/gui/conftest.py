@@ -1,12 +1,25 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from counter_app.ui.id_reader import IdCardStation
 from counter_app.ui.rating import install_rating
 from counter_app.ui.tasks import TaskRunner
-from tests.gui.fakes import DOC, FakeServices, Reader, inline_runner, make_actor
+from reader.idcard.emulator import PtyIdReader
+from reader.idcard.profile import DEMO_SAM_ID
+from tests.gui.fakes import (
+    DOC,
+    OTHER_SSN,
+    SSN,
+    FakeServices,
+    Reader,
+    id_card_profile,
+    inline_runner,
+    make_actor,
+)
 
 
 @pytest.fixture
@@ -69,3 +82,19 @@ def rating(window: Any) -> Any:
     controller = install_rating(window, window.pins, 60)
     yield controller
     controller.device.withdraw()
+
+
+@pytest.fixture
+def station() -> Iterator[IdCardStation]:
+    """An ID card station over the emulated reader on a real pseudo-terminal, with 张三's
+    card (the fake's holder) and another person's (``OTHER_SSN``) to place."""
+    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
+    cards = {
+        SSN: id_card_profile(SSN, "张三", "19850715"),
+        OTHER_SSN: id_card_profile(OTHER_SSN, "李四", "19680315"),
+    }
+    made = IdCardStation(
+        emulator.start(), "demo", emulator=emulator, demo_profiles=lambda: cards, polls=1
+    )
+    yield made
+    made.close()

@@ -702,3 +702,30 @@ class WorkflowServices(FakeServices):
 
 #: mypy checks the fakes against the interface (a drifted fake fails the type check).
 _CHECK: CounterServices = WorkflowServices()
+
+
+#: A valid ID number of someone the fake has no holder for (another person's card).
+OTHER_SSN = "500103196803150310"
+
+
+def id_card_profile(number: str, name: str, birth: str) -> dict[str, Any]:
+    """A resident ID card as the emulated ID card reader holds it (reader.idcard.profile)."""
+    return {
+        "kind": "resident",
+        "name": name,
+        "gender": "1",
+        "nation": "01",
+        "birth": birth,
+        "address": "重庆市渝中区民族路188号",
+        "id_number": number,
+        "authority": "重庆市公安局渝中区分局",
+        "valid_from": "20160104",
+        "valid_to": "长期",
+    }
+
+
+class RegisteredHolder:
+    """The fake's holder as the database has them (a chip read compares the name too)."""
+
+    ssn = SSN
+    name = "张三"

@@ -8,7 +8,6 @@ card reader client against the emulator on a pseudo-terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,46 +17,11 @@ from counter_app.services.idcheck import CheckMethod, IdDocument, check_document
 from counter_app.ui.id_card_search import IdCardSearch
 from counter_app.ui.id_reader import IdCardStation
 from forms.masking import mask_id_number
-from reader.idcard.emulator import PtyIdReader
-from reader.idcard.profile import DEMO_SAM_ID
-from tests.gui.fakes import SSN, FakeServices
+from tests.gui.fakes import OTHER_SSN, SSN, FakeServices, RegisteredHolder
 
 pytestmark = pytest.mark.gui
 
-NOBODY = "500103196803150310"  # a valid number no holder of the fake has
-
-
-def _card(number: str, name: str, birth: str) -> dict[str, Any]:
-    return {
-        "kind": "resident",
-        "name": name,
-        "gender": "1",
-        "nation": "01",
-        "birth": birth,
-        "address": "重庆市渝中区民族路188号",
-        "id_number": number,
-        "authority": "重庆市公安局渝中区分局",
-        "valid_from": "20160104",
-        "valid_to": "长期",
-    }
-
-
-class _Registered:
-    """The fake's holder as the database has them (a chip read compares the name too)."""
-
-    ssn = SSN
-    name = "张三"
-
-
-@pytest.fixture
-def station() -> Iterator[IdCardStation]:
-    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
-    cards = {SSN: _card(SSN, "张三", "19850715"), NOBODY: _card(NOBODY, "李四", "19680315")}
-    made = IdCardStation(
-        emulator.start(), "demo", emulator=emulator, demo_profiles=lambda: cards, polls=1
-    )
-    yield made
-    made.close()
+NOBODY = OTHER_SSN  # a valid number no holder of the fake has
 
 
 @pytest.fixture
@@ -65,7 +29,7 @@ def watch(window: Any, gateway: FakeServices, station: IdCardStation) -> IdCardS
     window.id_station = station
 
     def open_id_session(actor: Any, holder_id: int, document: IdDocument, reason: str) -> Any:
-        check_document(_Registered(), document)  # the rule itself, with a registered name
+        check_document(RegisteredHolder(), document)  # the rule itself, with a registered name
         gateway.calls.append(("open_id_session", (holder_id, document, reason)))
         return gateway._new_session()
 

@@ -12,7 +12,6 @@ holder's service; RULES P4/P5 the action's ID check, made by the service):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,47 +19,12 @@ import pytest
 from counter_app.services.idcheck import CheckMethod, IdDocumentLike, check_document
 from counter_app.services.permissions import Action
 from counter_app.ui.id_reader import IdCardStation
-from reader.idcard.emulator import PtyIdReader
-from reader.idcard.profile import DEMO_SAM_ID
-from tests.gui.fakes import SSN
+from tests.gui.fakes import OTHER_SSN, SSN, RegisteredHolder
 from tests.gui.test_workflows import card_session, wf  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.gui
 
-OTHER = "500103196803150310"  # another person's valid number
-
-
-def _card(number: str, name: str, birth: str) -> dict[str, Any]:
-    return {
-        "kind": "resident",
-        "name": name,
-        "gender": "1",
-        "nation": "01",
-        "birth": birth,
-        "address": "重庆市渝中区民族路188号",
-        "id_number": number,
-        "authority": "重庆市公安局渝中区分局",
-        "valid_from": "20160104",
-        "valid_to": "长期",
-    }
-
-
-class _Registered:
-    """The session holder as the database has them (the fake's own SSN)."""
-
-    ssn = SSN
-    name = "张三"
-
-
-@pytest.fixture
-def station() -> Iterator[IdCardStation]:
-    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
-    cards = {SSN: _card(SSN, "张三", "19850715"), OTHER: _card(OTHER, "李四", "19680315")}
-    made = IdCardStation(
-        emulator.start(), "demo", emulator=emulator, demo_profiles=lambda: cards, polls=1
-    )
-    yield made
-    made.close()
+OTHER = OTHER_SSN  # a valid number no holder of the fake has
 
 
 @pytest.fixture
@@ -69,7 +33,7 @@ def counter(wf: Any, reader: Any, station: IdCardStation) -> Any:  # noqa: F811
 
     def check(_actor: Any, _session: Any, document: IdDocumentLike, purpose: Action) -> None:
         wf.gateway.calls.append(("check_session_document", purpose))
-        check_document(_Registered(), document)  # the rule itself, with a registered name
+        check_document(RegisteredHolder(), document)  # the rule itself, with a registered name
 
     wf.gateway.check_session_document = check
     card_session(wf, reader)
