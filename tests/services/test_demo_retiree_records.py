@@ -11,11 +11,13 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from counter_app.services import records, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.queries.category import Category
+from counter_app.services.queries.insurance import RETIREE_MEDICAL, participation_status
 from forms.localtime import SHANGHAI
 from tests.id_documents import manual_doc
 from tests.services.conftest import AS_OF, actor_for, holder_id_of
@@ -57,6 +59,37 @@ def test_C2_retiree_pension_participation_ends_at_retirement(
             {"h": holder_id_of(sqlite_ctx, "retired")},
         ).all()
     assert periods and all(months <= retired_on.month - 1 for _, months in periods)
+
+
+def test_C2_retired_employee_medical_reads_covered_without_contributions(
+    sqlite_ctx: ServiceContext,
+) -> None:
+    """A trial read 参保缴费 on a retiree's 医疗保险 although his contributions ended at
+    retirement: 职工医保 in force for a retiree reads 退休参保（免缴费）, on the 社会保险 list
+    and on the 医疗保险 page; his ended 养老保险 keeps its own wording."""
+    social, _, medical = _views(sqlite_ctx)
+    rows = {p.insurance: p for p in social.participations}
+    assert medical.scheme == "职工医保"
+    assert rows["medical"].status == medical.status == RETIREE_MEDICAL
+    assert rows["pension"].status == "终止"
+
+
+@pytest.mark.parametrize(
+    ("status", "insurance", "scheme", "holder", "reads"),
+    [
+        ("active", "medical", "employee", "retired", RETIREE_MEDICAL),
+        ("active", "medical", "employee", "employed", "参保缴费"),
+        # The residents' scheme is paid every year at any age.
+        ("active", "medical", "resident", "retired", "参保缴费"),
+        ("active", "pension", "employee", "retired", "参保缴费"),
+        ("terminated", "medical", "employee", "retired", "终止"),
+        ("suspended", "medical", "employee", "unemployed", "暂停缴费"),
+    ],
+)
+def test_C2_participation_status_wording(
+    status: str, insurance: str, scheme: str, holder: str, reads: str
+) -> None:
+    assert participation_status(status, insurance, scheme, holder) == reads
 
 
 def test_Q4_every_demo_retiree_has_stopped_contributing_to_pension(

@@ -39,6 +39,17 @@ INSURANCE_LABELS = {
     "maternity": "生育保险",
 }
 PARTICIPATION_STATUS = {"active": "参保缴费", "suspended": "暂停缴费", "terminated": "终止"}
+#: A retired employee's 职工医保 in force: covered without monthly contributions (they end at
+#: retirement; the account is still credited), not "参保缴费". The residents' scheme is paid
+#: yearly at any age and keeps its plain wording.
+RETIREE_MEDICAL = "退休参保（免缴费）"
+
+
+def participation_status(status: str, insurance: str, scheme: str, holder_status: str) -> str:
+    """The 参保状态 a clerk reads for one participation of a holder in ``holder_status``."""
+    if (status, insurance, scheme, holder_status) == ("active", "medical", "employee", "retired"):
+        return RETIREE_MEDICAL
+    return PARTICIPATION_STATUS.get(status, status)
 
 
 @dataclass(frozen=True)
@@ -166,7 +177,8 @@ _job, _holders = _t(EmploymentRecord), _t(Holder)
 _HID: BindParameter[int] = bindparam("holder_id")
 
 _PARTICIPATIONS = (
-    select(*_part.c, _emp.c.name.label("employer_name"))
+    select(*_part.c, _emp.c.name.label("employer_name"), _holders.c.status.label("holder_status"))
+    .join(_holders, _holders.c.id == _part.c.holder_id)
     .outerjoin(_emp, _emp.c.id == _part.c.employer_id)
     .where(_part.c.holder_id == _HID)
     .order_by(_part.c.insurance, _part.c.since)
@@ -187,7 +199,8 @@ _PENSION_PAYMENTS = (
 )
 _MEDICAL_ACCOUNT = select(*_macc.c).where(_macc.c.holder_id == _HID)
 _LATEST_PARTICIPATION = (
-    select(*_part.c)
+    select(*_part.c, _holders.c.status.label("holder_status"))
+    .join(_holders, _holders.c.id == _part.c.holder_id)
     .where(_part.c.holder_id == _HID, _part.c.insurance == bindparam("insurance"))
     .order_by(_part.c.since.desc())
     .limit(1)
@@ -230,7 +243,7 @@ def participations(db: Db, holder_id: int) -> list[ParticipationRow]:
             p.insurance,
             INSURANCE_LABELS.get(p.insurance, p.insurance),
             p.scheme,
-            PARTICIPATION_STATUS.get(p.status, p.status),
+            participation_status(p.status, p.insurance, p.scheme, p.holder_status),
             p.since,
             p.until,
             p.employer_name or "",
@@ -297,7 +310,9 @@ def medical(db: Db, holder_id: int) -> MedicalView:
         scheme={"employee": "职工医保", "resident": "城乡居民医保"}.get(part.scheme, part.scheme)
         if part
         else "",
-        status=PARTICIPATION_STATUS.get(part.status, part.status) if part else "未参保",
+        status=participation_status(part.status, part.insurance, part.scheme, part.holder_status)
+        if part
+        else "未参保",
         transactions=tuple(
             MedicalTransactionRow(
                 t.at,
@@ -345,7 +360,9 @@ def unemployment(db: Db, holder_id: int) -> UnemploymentView:
     return UnemploymentView(
         continuous_months=part.continuous_months if part else 0,
         total_months=part.total_months if part else 0,
-        status=PARTICIPATION_STATUS.get(part.status, part.status) if part else "未参保",
+        status=participation_status(part.status, part.insurance, part.scheme, part.holder_status)
+        if part
+        else "未参保",
         claims=_claim_rows(claims, paid),
         payments=tuple(payments),
     )
