@@ -56,7 +56,12 @@ if TYPE_CHECKING:
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
     from counter_app.services.queries.holder import HolderOverview
-    from counter_app.services.queries.public import DrugRow, EmployerContributions, TreatmentRow
+    from counter_app.services.queries.public import (
+        DrugRow,
+        EmployerContributions,
+        TreatmentRow,
+        WorkDeathBenefits,
+    )
     from counter_app.services.ratings import RatingAnswer, RatingStatus
     from counter_app.services.replacement import ReplacementResult
     from counter_app.services.search import HolderHit
@@ -151,6 +156,9 @@ class InProcessServices(CounterServices):
         self, actor: Actor, unit_number: str, months: int = 12
     ) -> EmployerContributions:
         return records.employer_contributions(self.ctx, actor, unit_number, months)
+
+    def work_death_benefits(self, actor: Actor, ssn: str, reason: str) -> WorkDeathBenefits:
+        return records.work_death_benefits(self.ctx, actor, ssn, reason)
 
     def search_drugs(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[DrugRow]:
         return records.search_drugs(self.ctx, text, limit)

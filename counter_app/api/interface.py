@@ -42,7 +42,12 @@ if TYPE_CHECKING:
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
     from counter_app.services.queries.holder import HolderOverview
-    from counter_app.services.queries.public import DrugRow, EmployerContributions, TreatmentRow
+    from counter_app.services.queries.public import (
+        DrugRow,
+        EmployerContributions,
+        TreatmentRow,
+        WorkDeathBenefits,
+    )
     from counter_app.services.ratings import RatingAnswer, RatingStatus
     from counter_app.services.replacement import ReplacementResult
     from counter_app.services.search import HolderHit
@@ -149,6 +154,12 @@ class CounterServices(ABC):
         self, actor: Actor, unit_number: str, months: int = 12
     ) -> EmployerContributions:
         """单位医疗保险缴费 by unit number (Q5): needs the permission, audited employer.view."""
+
+    @abstractmethod
+    def work_death_benefits(self, actor: Actor, ssn: str, reason: str) -> WorkDeathBenefits:
+        """工亡人员待遇 by the deceased's social security number (Q5), for the family: needs
+        the permission and a reason, audited work_death.view (Q7); 无记录 for a number with
+        no work-death record."""
 
     @abstractmethod
     def search_drugs(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[DrugRow]:

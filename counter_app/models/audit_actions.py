@@ -15,12 +15,16 @@ class AuditAction(StrEnum):
     RECORD_VIEW = "record.view"
     RECORD_REVEAL_SSN = "record.reveal_ssn"
     EMPLOYER_VIEW = "employer.view"
+    WORK_DEATH_VIEW = "work_death.view"
     HOLDER_SEARCH = "holder.search"
     SESSION_OPEN = "session.open"
     SESSION_END = "session.end"
     PIN_CHANGE = "password.pin_change"
     PIN_RESET = "password.pin_reset"
     PIN_UNBLOCK = "password.pin_unblock"
+    #: RULES P6: the holder typed their PIN on the card after an unblock (the outcome and
+    #: the tries left; never the PIN).
+    PIN_UNBLOCK_VERIFY = "password.pin_unblock_verify"
     SERVICE_PASSWORD_RESET = "password.service_password_reset"
     SERVICE_PASSWORD_CHANGE = "password.service_password_change"
     PASSWORD_RESOLVE_UNKNOWN = "password.resolve_unknown"
@@ -67,12 +71,14 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.RECORD_VIEW: "查询记录",
     AuditAction.RECORD_REVEAL_SSN: "查看完整证件号码",
     AuditAction.EMPLOYER_VIEW: "查询单位医疗保险缴费",
+    AuditAction.WORK_DEATH_VIEW: "查询工亡人员待遇（已故参保人）",
     AuditAction.HOLDER_SEARCH: "查找参保人",
     AuditAction.SESSION_OPEN: "开始办理",
     AuditAction.SESSION_END: "结束办理",
     AuditAction.PIN_CHANGE: "修改卡密码",
     AuditAction.PIN_RESET: "重置卡密码",
     AuditAction.PIN_UNBLOCK: "卡密码解锁",
+    AuditAction.PIN_UNBLOCK_VERIFY: "解锁后持卡人验证卡密码",
     AuditAction.SERVICE_PASSWORD_RESET: "重置查询服务密码",
     AuditAction.SERVICE_PASSWORD_CHANGE: "修改查询服务密码",
     AuditAction.PASSWORD_RESOLVE_UNKNOWN: "核实密码操作结果",

@@ -46,7 +46,12 @@ if TYPE_CHECKING:
     from counter_app.services.pin_events import PasswordResult
     from counter_app.services.pin_reset import UnblockResult
     from counter_app.services.queries.holder import HolderOverview
-    from counter_app.services.queries.public import DrugRow, EmployerContributions, TreatmentRow
+    from counter_app.services.queries.public import (
+        DrugRow,
+        EmployerContributions,
+        TreatmentRow,
+        WorkDeathBenefits,
+    )
     from counter_app.services.ratings import RatingAnswer, RatingStatus
     from counter_app.services.replacement import ReplacementResult
     from counter_app.services.search import HolderHit
@@ -176,6 +181,10 @@ class RemoteServices(CounterServices):
         result: EmployerContributions = self._call(
             "employer_contributions", None, unit_number, months
         )
+        return result
+
+    def work_death_benefits(self, actor: Actor, ssn: str, reason: str) -> WorkDeathBenefits:
+        result: WorkDeathBenefits = self._call("work_death_benefits", None, ssn, reason)
         return result
 
     def search_drugs(self, text: str, limit: int = CATALOGUE_LIMIT) -> list[DrugRow]:

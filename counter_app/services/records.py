@@ -4,8 +4,8 @@ Every holder view checks, in the same transaction that reads, that the session i
 belongs to the clerk (``SessionRequired`` / ``SessionEnded`` otherwise), and writes one
 ``record.view`` audit event with the category — who, where, when, whose record (Q7). The
 queries live in ``counter_app.services.queries``; each is a fixed small number of
-statements (no N+1). Public look-ups (Q5 employer contributions, Q6 catalogues) need no
-holder session.
+statements (no N+1). Look-ups without a holder session: Q5 employer contributions, Q5
+工亡人员待遇 by the deceased's number (with a reason), Q6 catalogues.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.holder import Holder
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.errors import SessionRequired, StaffSessionEnded
+from counter_app.services.errors import ReasonRequired, SessionRequired, StaffSessionEnded
 from counter_app.services.permissions import Action
 from counter_app.services.precompiled import Db, Precompiled
 from counter_app.services.queries import benefits, holder, insurance, public
@@ -37,11 +37,20 @@ from counter_app.services.queries.public import (
     DrugRow,
     EmployerContributions,
     TreatmentRow,
+    WorkDeathBenefits,
 )
-from counter_app.services.refusals import require
+from counter_app.services.refusals import refusals_audited, require
 from counter_app.services.sessions import HolderSession
 from counter_app.services.view_check import check_view
-from counter_app.validation.text_policy import CATALOGUE_TEXT, UNIT_NUMBER, clean_text
+from counter_app.validation import ValidationError, parse_id_number
+from counter_app.validation.text_policy import (
+    CATALOGUE_TEXT,
+    ID_NUMBER_TEXT,
+    SESSION_REASON,
+    UNIT_NUMBER,
+    clean_text,
+)
+from forms.localtime import SHANGHAI
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -55,6 +64,7 @@ __all__ = [
     "reveal_ssn",
     "search_drugs",
     "search_treatments",
+    "work_death_benefits",
 ]
 
 T = TypeVar("T")
@@ -214,6 +224,54 @@ def employer_contributions(
             details={"unit_number": result.unit_number},
         )
         uow.commit()
+    return result
+
+
+class WorkDeathReasonRequired(ReasonRequired):
+    """RULES Q7: a look-up of a deceased's 工亡人员待遇 records why and for whom."""
+
+    reason = "work_death_reason_required"
+    message = "查询工亡人员待遇须填写查询事由（谁来查询、为何查询，如：家属查询）。请填写后重试。"
+
+
+def work_death_benefits(
+    ctx: ServiceContext, actor: Actor, ssn: str, reason: str
+) -> WorkDeathBenefits:
+    """RULES Q5: 工亡人员待遇 by the deceased's social security number — the work-death
+    record and the survivors' pensions — for the family at the window, who cannot present
+    the deceased's card nor be identified as them.
+
+    Staff who may view records (S3). ``ssn`` must pass the ID-number check (its
+    ``ValidationError`` otherwise, nothing read); ``reason`` says why and who asks, under
+    the input policy (:class:`WorkDeathReasonRequired` otherwise, audited as a refusal).
+    The read and its ``work_death.view`` audit event — who, where, when, whose record (the
+    deceased), the reason — are one transaction (Q7). A number with no work-death record
+    answers 无记录 and audits no holder: a living holder's records are not reached this way
+    (their own card or an ID check is, Q7)."""
+    require(ctx, actor, Action.VIEW_RECORDS)
+    now = ctx.now()
+    typed = clean_text(ssn, ID_NUMBER_TEXT) if isinstance(ssn, str) and ssn.strip() else ""
+    number = parse_id_number(typed, now.astimezone(SHANGHAI).date()).number
+    with refusals_audited(ctx, actor, AuditAction.WORK_DEATH_VIEW):
+        if not isinstance(reason, str) or not reason.strip():
+            raise WorkDeathReasonRequired()
+        try:
+            why = clean_text(reason, SESSION_REASON)
+        except ValidationError as exc:
+            raise WorkDeathReasonRequired(str(exc)) from None
+    with ctx.lookup() as unit:
+        holder_id, result = public.work_death(unit.db, number)
+        audit.record(
+            unit,
+            actor,
+            AuditAction.WORK_DEATH_VIEW,
+            holder_id=holder_id,
+            category=Category.DEATH.value,
+            reason=why,
+            at=now,
+            details={"found": result.found, "case_no": result.death.case_no or None},
+        )
+        unit.commit()
     return result
 
 

@@ -47,6 +47,7 @@ from counter_app.services.permissions import Action, OfficeKind, Role
 from counter_app.services.phone_reports import LapsingReport, LapsingReportNotFound
 from counter_app.services.pin_events import PasswordResult
 from counter_app.services.pin_reset import UnblockResult
+from counter_app.services.queries.benefits import DeathView
 from counter_app.services.queries.category import Category
 from counter_app.services.queries.holder import (
     CARD_STATES,
@@ -57,11 +58,14 @@ from counter_app.services.queries.holder import (
 )
 from counter_app.services.queries.public import (
     CATALOGUE_LIMIT,
+    NO_WORK_DEATH,
     DrugRow,
     EmployerContributions,
     TreatmentRow,
+    WorkDeathBenefits,
 )
 from counter_app.services.ratings import RatingAnswer, RatingStatus
+from counter_app.services.records import WorkDeathReasonRequired
 from counter_app.services.replacement import ReplacementResult
 from counter_app.services.search import HolderHit
 from counter_app.services.service_password import OneTimePassword
@@ -70,7 +74,14 @@ from counter_app.services.sessions import HolderSession
 from counter_app.services.staff_login import LoginResult
 from counter_app.services.written_reports import WrittenLossInput, WrittenLossResult
 from counter_app.ui.tasks import InlinePool, TaskRunner
-from counter_app.validation.text_policy import CATALOGUE_TEXT, UNIT_NUMBER, clean_text
+from counter_app.validation import parse_id_number
+from counter_app.validation.text_policy import (
+    CATALOGUE_TEXT,
+    ID_NUMBER_TEXT,
+    SESSION_REASON,
+    UNIT_NUMBER,
+    clean_text,
+)
 from forms.data import Form, FormKind
 from forms.masking import mask_id_number
 from forms.specimens import specimen
@@ -184,6 +195,8 @@ class FakeServices(CounterServices):
         self.employers: dict[str, EmployerContributions] = {}
         self.drugs: list[DrugRow] = []
         self.treatments: list[TreatmentRow] = []
+        #: RULES Q5: work deaths by the deceased's number: (name, the record).
+        self.work_deaths: dict[str, tuple[str, DeathView]] = {}
 
     @property
     def hit(self) -> HolderHit:
@@ -348,6 +361,21 @@ class FakeServices(CounterServices):
         if found is None:
             raise EmployerNotFound()
         return dataclasses.replace(found, months=found.months[:months])
+
+    def work_death_benefits(self, actor: Actor, ssn: str, reason: str) -> WorkDeathBenefits:
+        """Like the service: the permission, the ID-number check, a reason under the text
+        policy; 无记录 for a number without a work death; the call recorded."""
+        self._db()
+        if not actor.may(Action.VIEW_RECORDS):
+            raise NotPermitted()
+        typed = clean_text(ssn, ID_NUMBER_TEXT) if ssn.strip() else ""
+        number = parse_id_number(typed, dt.date(2026, 12, 7)).number
+        if not reason.strip():
+            raise WorkDeathReasonRequired()
+        why = clean_text(reason, SESSION_REASON)
+        self.calls.append(("work_death_benefits", (number, why)))
+        name, death = self.work_deaths.get(number, ("", NO_WORK_DEATH))
+        return WorkDeathBenefits(name, mask_id_number(number), death)
 
     def _catalogue(self, rows: list[Any], text: str, limit: int) -> list[Any]:
         """The services' search: the text policy, then code or initials by prefix, name

@@ -1,20 +1,29 @@
 """Look-ups that are not one holder's records: an employer's medical insurance contributions
-by employer number (Q5) and the published drug catalogue and treatment items (Q6)."""
+by employer number (Q5), a deceased's work-death benefits by their social security number
+(Q5: the holder cannot come, the family does) and the published drug catalogue and
+treatment items (Q6)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy import bindparam, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from counter_app.models.catalogue import Drug, TreatmentItem
 from counter_app.models.employer import Employer
+from counter_app.models.holder import Holder
+from counter_app.models.injury import DeathCase
 from counter_app.models.insurance import ContributionRecord
+from counter_app.services import precompiled
 from counter_app.services.errors import EmployerNotFound, SearchTextRequired
+from counter_app.services.precompiled import Db
+from counter_app.services.queries import benefits
+from counter_app.services.queries.benefits import DeathView
 from counter_app.services.queries.money import period_text, yuan
 from counter_app.validation._normalise import fold_width
+from forms.masking import mask_id_number
 
 CATALOGUE_LIMIT = 50
 
@@ -43,6 +52,25 @@ class EmployerContributions:
     name: str
     district_code: str
     months: tuple[EmployerMonth, ...]
+
+
+@dataclass(frozen=True)
+class WorkDeathBenefits:
+    """工亡人员待遇 (Q5) by the deceased's social security number: their name, the number
+    masked as every view masks it, and the work-death record with the survivors' pensions
+    (:class:`~counter_app.services.queries.benefits.DeathView`, the holder view's own).
+
+    With no work-death record for the number, ``name`` is empty and ``death`` is the empty
+    view (无记录) — the same whether nobody has the number or a living holder does: the
+    answer never tells who is insured (RULES Q7: a living holder's records need the holder)."""
+
+    name: str
+    ssn: str
+    death: DeathView
+
+    @property
+    def found(self) -> bool:
+        return bool(self.death.case_no)
 
 
 @dataclass(frozen=True)
@@ -78,6 +106,27 @@ def employer_contributions(
     rows = _monthly(db, employer.id, months)
     return EmployerContributions(
         employer.unit_number, employer.name, employer.district_code, tuple(rows)
+    )
+
+
+#: 工亡人员待遇 with no record (the holder view's empty ``DeathView``: 无记录).
+NO_WORK_DEATH = DeathView("", "", None, None, None, ())
+
+_DECEASED = precompiled.of(
+    select(Holder.__table__.c.id, Holder.__table__.c.name)
+    .join(DeathCase.__table__, DeathCase.__table__.c.holder_id == Holder.__table__.c.id)
+    .where(Holder.__table__.c.ssn == bindparam("ssn"))
+)
+
+
+def work_death(db: Db, ssn: str) -> tuple[int | None, WorkDeathBenefits]:
+    """The holder with the (already validated, 18-character) ``ssn`` who has a work-death
+    record, and their 工亡人员待遇 — or ``(None, no record)``. 1 statement, 3 with a record."""
+    row = _DECEASED.first(db, {"ssn": ssn})
+    if row is None:
+        return None, WorkDeathBenefits("", mask_id_number(ssn), NO_WORK_DEATH)
+    return int(row.id), WorkDeathBenefits(
+        str(row.name), mask_id_number(ssn), benefits.death(db, int(row.id))
     )
 
 
