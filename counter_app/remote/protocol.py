@@ -26,6 +26,12 @@ KEYS_PATH = API_PREFIX + "/keys/mac"
 HEALTH_PATH = "/health"
 #: The server's renewed session token, when the old one is past half its life.
 RENEWED_TOKEN_HEADER = "x-counter-token"
+#: The version of what travels between a workstation and the server: the interface's calls
+#: and the plain data they pass and return. Sent with every request; the server refuses a
+#: different one before doing anything (``WireVersionMismatch``). Bump it whenever that
+#: shape changes — ``tests/server/test_wire_version.py`` fails until it is bumped.
+WIRE_VERSION = 1
+WIRE_VERSION_HEADER = "x-counter-wire"
 
 
 class ServerUnreachable(DatabaseUnavailable):
@@ -64,6 +70,26 @@ class AnswerNotUnderstood(ServiceError):
     )
 
 
+class WireVersionMismatch(ServiceError):
+    """The workstation runs a release that speaks another version of the interface than the
+    server (``WIRE_VERSION``): refused at login and on every call, before any work, instead
+    of a business step done whose answer the workstation then cannot read."""
+
+    reason = "wire_version_mismatch"
+    message = (
+        "本工作站程序与业务服务器的版本不一致，不能办理业务。请联系系统管理员更新本工作站程序。"
+    )
+
+    def __init__(self, workstation: str | None = None) -> None:
+        # ``workstation`` is what a peer sent: shown only when it is a plain version number.
+        plain = workstation is not None and workstation.isascii() and workstation.isdigit()
+        sent = workstation[:6] if plain and workstation else "未知"
+        super().__init__(
+            f"本工作站程序（接口版本 {sent}）与业务服务器"
+            f"（接口版本 {WIRE_VERSION}）不一致，不能办理业务。请联系系统管理员更新本工作站程序。"
+        )
+
+
 class NotAvailableRemotely(ServiceError):
     """A call the city tier does not carry yet (see docs/ARCHITECTURE.md)."""
 
@@ -93,6 +119,8 @@ def status_for(error: Refusal) -> int:
         return 401
     if isinstance(error, ServerFault):
         return 500
+    if isinstance(error, WireVersionMismatch):
+        return 409
     return 422
 
 

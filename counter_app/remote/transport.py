@@ -22,6 +22,8 @@ import httpx
 
 from counter_app.remote.protocol import (
     RENEWED_TOKEN_HEADER,
+    WIRE_VERSION,
+    WIRE_VERSION_HEADER,
     Refusal,
     ServerFault,
     ServerUnreachable,
@@ -80,7 +82,7 @@ class ServerConnection:
 
     def post(self, path: str, body: dict[str, Any], *, auth: bool = True) -> Any:
         """The ``result`` of a call, or the server's refusal / a network error raised."""
-        headers = {}
+        headers = {WIRE_VERSION_HEADER: str(WIRE_VERSION)}
         with self._lock:
             token = self._token
         if auth and token:

@@ -9,6 +9,10 @@ client certificate):
 - ``POST /v1/keys/mac`` → a MAC for an operation the server's rules allowed (``keys.py``).
 - ``GET /health`` → ``{"ok": true}`` once the database answers (for the balancer).
 
+Every request but ``/health`` carries the workstation's interface version
+(``protocol.WIRE_VERSION_HEADER``); a different one is refused before anything else runs
+(``WireVersionMismatch``, HTTP 409), and the server log names the workstation to update.
+
 The app holds no per-client state: any number of server processes with the same
 configuration (token secret, PKI, database) can stand behind one balancer.
 """
@@ -17,11 +21,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
@@ -33,8 +38,11 @@ from counter_app.remote.protocol import (
     KEYS_PATH,
     LOGIN_PATH,
     RENEWED_TOKEN_HEADER,
+    WIRE_VERSION,
+    WIRE_VERSION_HEADER,
     Refusal,
     ServerFault,
+    WireVersionMismatch,
     error_envelope,
     status_for,
 )
@@ -79,6 +87,26 @@ def create_app(parts: ServerParts) -> FastAPI:
     app = FastAPI(title="counter-server", docs_url=None, redoc_url=None, openapi_url=None)
     dispatcher = Dispatcher(parts.services, parts.keys)
     ctx = parts.services.ctx
+
+    @app.middleware("http")
+    async def same_wire_version(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        sent = request.headers.get(WIRE_VERSION_HEADER)
+        if request.url.path == HEALTH_PATH or sent == str(WIRE_VERSION):
+            return await call_next(request)
+        refused = WireVersionMismatch(sent)
+        try:
+            workstation = parts.auth.workstation(_peer(request)).workstation_id
+        except ServiceError:
+            workstation = "?"
+        log.warning(
+            "refused workstation %s: it speaks another interface version (ours %s): %s",
+            workstation,
+            WIRE_VERSION,
+            refused.args[0],
+        )
+        return _refusal(refused)
 
     @app.get(HEALTH_PATH)
     def health() -> dict[str, bool]:

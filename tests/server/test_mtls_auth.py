@@ -14,7 +14,12 @@ import httpx
 import pytest
 
 from counter_app.remote.codec import encode
-from counter_app.remote.protocol import CALL_PATH, WorkstationRefused
+from counter_app.remote.protocol import (
+    CALL_PATH,
+    WIRE_VERSION,
+    WIRE_VERSION_HEADER,
+    WorkstationRefused,
+)
 from counter_app.services import staff_accounts
 from counter_app.services.context import Actor
 from counter_app.services.errors import LoginFailed, OtherOfficeWorkstation, StaffSessionEnded
@@ -30,7 +35,12 @@ def _raw_client(city: City, cert: tuple[Path, Path] | None) -> httpx.Client:
     context = ssl.create_default_context(cafile=str(city.pki.ca_cert))
     if cert is not None:
         context.load_cert_chain(str(cert[0]), str(cert[1]))
-    return httpx.Client(base_url=city.base_url, verify=context, timeout=10)
+    return httpx.Client(
+        base_url=city.base_url,
+        verify=context,
+        timeout=10,
+        headers={WIRE_VERSION_HEADER: str(WIRE_VERSION)},
+    )
 
 
 def test_workstation_without_certificate_is_refused_at_the_handshake(city: City) -> None:
