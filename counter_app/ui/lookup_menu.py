@@ -1,12 +1,13 @@
-"""查询 menu (RULES Q5, Q6): 药品目录查询, 诊疗项目查询 and 单位医疗保险缴费查询, each opening
-its non-modal :class:`~counter_app.ui.public_lookup.PublicLookupWindow` (one per kind,
-raised again when open), with a holder on screen or none.
+"""查询 menu (RULES Q5, Q6): 药品目录查询, 诊疗项目查询, 单位医疗保险缴费查询 and 工亡人员待遇查询,
+each opening its non-modal :class:`~counter_app.ui.public_lookup.PublicLookupWindow` (one per
+kind, raised again when open; 工亡 its subclass in :mod:`counter_app.ui.work_death_lookup`,
+which also says why 工伤人员待遇 is not in this menu), with a holder on screen or none.
 
-Shortcuts Ctrl+Shift+D / T / E (a search field keeps Ctrl+E for the end of its line). The
-employer look-up is disabled, saying why, for staff who may not view records — the service
-decides and audits all the same. A change of staff closes the windows: the next clerk's
-look-ups are their own. The lock screen hides them with every other window of the main
-window (``staff_shift``).
+Shortcuts Ctrl+Shift+D / T / E / W (a search field keeps Ctrl+E for the end of its line).
+The employer and work-death look-ups are disabled, saying why, for staff who may not view
+records — the service decides and audits all the same. A change of staff closes the
+windows: the next clerk's look-ups are their own. The lock screen hides them with every
+other window of the main window (``staff_shift``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
 from counter_app.ui.fit import keep_on_screen
 from counter_app.ui.public_lookup import LookupKind, PublicLookupWindow
+from counter_app.ui.work_death_lookup import WorkDeathLookupWindow
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
@@ -29,7 +31,11 @@ SHORTCUTS = {
     LookupKind.DRUGS: "Ctrl+Shift+D",
     LookupKind.TREATMENTS: "Ctrl+Shift+T",
     LookupKind.EMPLOYER: "Ctrl+Shift+E",
+    LookupKind.WORK_DEATH: "Ctrl+Shift+W",
 }
+
+#: The look-ups that read someone's records: for staff who may view records only (S3).
+AUDITED = (LookupKind.EMPLOYER, LookupKind.WORK_DEATH)
 
 
 #: How far (px) each further look-up window is placed down and right of the ones open.
@@ -50,6 +56,7 @@ class LookupMenu(QMenu):
             LookupKind.DRUGS: self.tr("药品目录查询(&D)…"),
             LookupKind.TREATMENTS: self.tr("诊疗项目查询(&T)…"),
             LookupKind.EMPLOYER: self.tr("单位医疗保险缴费查询(&E)…"),
+            LookupKind.WORK_DEATH: self.tr("工亡人员待遇查询(&W)…"),
         }
         for kind, text in texts.items():
             action = QAction(text, self)
@@ -61,10 +68,11 @@ class LookupMenu(QMenu):
         self.refresh(window.actor)
 
     def refresh(self, actor: Actor) -> None:
-        employer = self.lookup_actions[LookupKind.EMPLOYER]
         allowed = actor.may(Action.VIEW_RECORDS)
-        employer.setEnabled(allowed)
-        employer.setToolTip("" if allowed else actor.why_not(Action.VIEW_RECORDS))
+        for kind in AUDITED:
+            action = self.lookup_actions[kind]
+            action.setEnabled(allowed)
+            action.setToolTip("" if allowed else actor.why_not(Action.VIEW_RECORDS))
 
     def staff_changed(self, actor: Actor) -> None:
         for opened in self.windows.values():
@@ -78,14 +86,15 @@ class LookupMenu(QMenu):
         window = self.window_
         opened = self.windows.get(kind)
         if opened is None:
-            opened = PublicLookupWindow(
-                kind,
-                window.gateway,
-                window.runner,
-                lambda: window.actor,
-                window,
-                on_error=window.show_error,
-            )
+            actor = lambda: window.actor  # noqa: E731 - asked at each search
+            if kind is LookupKind.WORK_DEATH:
+                opened = WorkDeathLookupWindow(
+                    window.gateway, window.runner, actor, window, on_error=window.show_error
+                )
+            else:
+                opened = PublicLookupWindow(
+                    kind, window.gateway, window.runner, actor, window, on_error=window.show_error
+                )
             self.windows[kind] = opened
             opened.show()
             # Each new window steps down and right from the ones already open (Qt would

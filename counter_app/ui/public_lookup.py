@@ -76,6 +76,7 @@ class LookupKind(enum.Enum):
     DRUGS = "drugs"
     TREATMENTS = "treatments"
     EMPLOYER = "employer"
+    WORK_DEATH = "work_death"  # its own window: counter_app.ui.work_death_lookup
 
 
 class PublicLookupWindow(QDialog):
@@ -119,7 +120,8 @@ class PublicLookupWindow(QDialog):
         self.search_button.clicked.connect(self.search)
         caption = QLabel(label)
         caption.setBuddy(self.edit)
-        row = QHBoxLayout()
+        #: The field's row (a kind with a second field puts it before 查询).
+        self.row = row = QHBoxLayout()
         row.addWidget(caption)
         row.addWidget(self.edit, 1)
         row.addWidget(self.months)
