@@ -220,9 +220,14 @@ class InProcessServices(CounterServices):
         return pin_reset.unblock_pin(self.ctx, actor, session, client, document, approval, pin=pin)
 
     def verify_after_unblock(
-        self, client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        result: UnblockResult,
+        pin: PinBuffer | None,
     ) -> UnblockResult:
-        return pin_reset.verify_after_unblock(client, result, pin)
+        return pin_reset.verify_after_unblock(self.ctx, actor, session, client, result, pin)
 
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike

@@ -223,11 +223,16 @@ class CounterServices(ABC):
 
     @abstractmethod
     def verify_after_unblock(
-        self, client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        result: UnblockResult,
+        pin: PinBuffer | None,
     ) -> UnblockResult:
         """RULES P6, Q1: the holder types the PIN again after an unblock (on the card in
-        this counter's reader; nothing is recorded); ``result`` with ``verified`` and the
-        tries left. The buffer is wiped."""
+        this counter's reader); ``result`` with ``verified`` and the tries left. The card's
+        answer is audited (Q7; never the PIN); the buffer is wiped."""
 
     @abstractmethod
     def reset_service_password(

@@ -155,9 +155,26 @@ def unblock_pin(
             "card.complete_unblock", session, document, grant.event_id, report
         )
         raise_card_error(grant.event_id, report, error)
-        return pin_reset.verify_after_unblock(client, result, pin)
+        return verify_after_unblock(call, session, client, result, pin)
     finally:
         wipe(pin)
+
+
+def verify_after_unblock(
+    call: Call,
+    session: HolderSession,
+    client: SocialSecurityCardClient,
+    result: pin_reset.UnblockResult,
+    pin: PinBuffer | None,
+) -> pin_reset.UnblockResult:
+    """RULES P6, Q7: the holder's PIN on the card here after the unblock; the card's answer
+    (never the PIN) goes to the server, which audits it (``card.unblock_verified``)."""
+    return pin_reset.verified_with(
+        client,
+        result,
+        pin,
+        lambda *answer: call("card.unblock_verified", session, *answer),
+    )
 
 
 def open_card_session(

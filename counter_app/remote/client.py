@@ -26,7 +26,6 @@ from counter_app.remote.protocol import (
     NotAvailableRemotely,
 )
 from counter_app.remote.transport import ServerConnection
-from counter_app.services import pin_reset
 from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
 from counter_app.services.queries.category import Category
@@ -257,10 +256,16 @@ class RemoteServices(CounterServices):
         )
 
     def verify_after_unblock(
-        self, client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        result: UnblockResult,
+        pin: PinBuffer | None,
     ) -> UnblockResult:
-        # On this counter's card, as after the unblock itself (card_ops.unblock_pin).
-        return pin_reset.verify_after_unblock(client, result, pin)
+        # On this counter's card, as after the unblock itself (card_ops.unblock_pin); the
+        # server audits the card's answer.
+        return card_ops.verify_after_unblock(self._card_call, session, client, result, pin)
 
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike

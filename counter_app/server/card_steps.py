@@ -24,7 +24,7 @@ from counter_app.models.security import PasswordEventKind
 from counter_app.remote.card_ops import CardGrant, LiftGrant
 from counter_app.server.auth import Caller
 from counter_app.server.keys import KeyService
-from counter_app.services import card_sessions, lifting, pin_change, pin_reset
+from counter_app.services import card_sessions, lifting, pin_change, pin_reset, unblock_verify
 from counter_app.services.approvals import ApprovalLike
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import WeakPin
@@ -143,6 +143,23 @@ def complete_unblock(
         ctx, caller, session, event_id, PasswordEventKind.PIN_UNBLOCK, document, Action.UNBLOCK_PIN
     )
     return pin_reset.complete_unblock(ctx, caller.actor, allowed, document, report)
+
+
+def unblock_verified(
+    ctx: ServiceContext,
+    caller: Caller,
+    keys: KeyService,
+    session: HolderSession,
+    event_id: int,
+    answer: str,
+    tries_left: int | None = None,
+    card_error: str = "",
+) -> None:
+    """P6, Q7: what the card on the workstation said to the holder's PIN after the unblock
+    ``event_id`` (this clerk's, of the session's holder), audited."""
+    unblock_verify.record_unblock_verify(
+        ctx, caller.actor, session, int(event_id), str(answer), tries_left, str(card_error)
+    )
 
 
 def session_check(
@@ -270,6 +287,7 @@ CARD_STEPS: dict[str, Callable[..., Any]] = {
     "card.complete_reset": complete_reset,
     "card.prepare_unblock": prepare_unblock,
     "card.complete_unblock": complete_unblock,
+    "card.unblock_verified": unblock_verified,
     "card.session_check": session_check,
     "card.session_open": session_open,
     "card.prepare_change": prepare_change,

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from counter_app.models.security import PasswordEventKind
-from counter_app.services import approvals, registered_forms, reviewers
+from counter_app.services import approvals, registered_forms, reviewers, unblock_verify
 from counter_app.services.card_keys import keyed_client
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details
@@ -49,7 +49,6 @@ from counter_app.services.pin_receipts import receipt_issuer
 from counter_app.services.sessions import HolderSession
 from forms import data as fd
 from reader.client import SocialSecurityCardClient
-from reader.errors import WrongPin
 from reader.identity import CardIdentity
 from reader.pinbuffer import PinBuffer
 
@@ -63,6 +62,7 @@ __all__ = [
     "reset_pin",
     "resolve_unknown_outcome",
     "unblock_pin",
+    "verified_with",
     "verify_after_unblock",
 ]
 
@@ -292,20 +292,49 @@ def complete_unblock(
 
 
 def verify_after_unblock(
-    client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    client: SocialSecurityCardClient,
+    result: UnblockResult,
+    pin: PinBuffer | None,
 ) -> UnblockResult:
     """P6: the holder verifies after the unblock (on the card, where it is); a wrong PIN is
     reported with the tries left and does not undo the unblock. The workstation calls it
-    again when the holder types again (Q1) while tries are left; the buffer is wiped."""
+    again when the holder types again (Q1) while tries are left; the buffer is wiped.
+
+    Each answer of the card is audited (Q7, ``unblock_verify``: success, a wrong PIN with
+    the tries left, a last wrong try that locks the PIN again — never the PIN), then a
+    card error (``PinBlocked``, a pulled card …) is raised."""
+    return verified_with(
+        client,
+        result,
+        pin,
+        lambda *answer: unblock_verify.record_unblock_verify(ctx, actor, session, *answer),
+    )
+
+
+#: Records the card's answer: (unblock event id, answer, tries left, card error's name).
+RecordAnswer = Callable[[int, str, int | None, str], None]
+
+
+def verified_with(
+    client: SocialSecurityCardClient,
+    result: UnblockResult,
+    pin: PinBuffer | None,
+    record: RecordAnswer,
+) -> UnblockResult:
+    """:func:`verify_after_unblock` with the recording step given (in the city the
+    workstation reports the card's answer to counter-server, ``remote.card_ops``)."""
     if pin is None:
         return result
-    try:
-        client.verify(pin)
+    answer, tries_left, error = unblock_verify.verify_on_card(client, pin)
+    record(result.event_id, answer, tries_left, type(error).__name__ if error else "")
+    if error is not None:
+        raise error
+    if answer == unblock_verify.SUCCESS:
         return dataclasses.replace(result, verified=True)
-    except WrongPin as error:
-        return dataclasses.replace(result, verified=False, tries_left=error.tries_left)
-    finally:
-        wipe(pin)
+    return dataclasses.replace(result, verified=False, tries_left=tries_left)
 
 
 def unblock_pin(
@@ -329,6 +358,6 @@ def unblock_pin(
         )
         result = complete_unblock(ctx, actor, allowed, document, report)
         raise_card_error(allowed.event_id, report, error)
-        return verify_after_unblock(client, result, pin)
+        return verify_after_unblock(ctx, actor, session, client, result, pin)
     finally:
         wipe(pin)

@@ -450,7 +450,12 @@ class FakeServices(CounterServices):
         raise NotImplementedError
 
     def verify_after_unblock(
-        self, client: SocialSecurityCardClient, result: UnblockResult, pin: PinBuffer | None
+        self,
+        actor: Actor,
+        session: HolderSession,
+        client: SocialSecurityCardClient,
+        result: UnblockResult,
+        pin: PinBuffer | None,
     ) -> UnblockResult:
         raise NotImplementedError
 

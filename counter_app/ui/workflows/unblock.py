@@ -7,7 +7,7 @@ The PIN is asked first and sent by the same service call, right after the unbloc
 (docs/ARCHITECTURE.md "PIN entry"). A wrong PIN then does not undo the unblock: the result
 page says so, with the tries left, and — as on a touch screen (RULES Q1: on a wrong password
 the holder types again) — offers 请持卡人重新输入密码 while tries are left
-(``verify_after_unblock`` on the card, nothing recorded); it still points to a reset (F6)
+(``verify_after_unblock`` on the card, its answer audited); it still points to a reset (F6)
 for a holder who has forgotten it. A last wrong try locks the PIN again, and the page says so.
 """
 
@@ -164,11 +164,12 @@ class UnblockDialog(CardIdDialog):
                 self.again_button.setEnabled(True)
                 self.error(self.tr("持卡人取消了密码输入。卡密码已解锁，不受影响。"))
             return
-        gateway, result = self.window_.gateway, self.result
+        gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
+        result = self.result
 
         def work(client: Any) -> Any:
             try:
-                return gateway.verify_after_unblock(client, result, pin)
+                return gateway.verify_after_unblock(actor, session, client, result, pin)
             finally:
                 wipe_all(pin)
 
