@@ -33,6 +33,7 @@ from counter_app.ui.id_demo_panel import DemoIdCardPanel
 from counter_app.ui.id_reader import IdCardStation, build_id_station
 from counter_app.ui.lapsing import LapsingBadge, install_lapsing_badge
 from counter_app.ui.login import LoginDialog
+from counter_app.ui.login_loop import LoginLoop
 from counter_app.ui.lookup_menu import install_lookup_menu
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.pin_entry import PinEntry
@@ -319,6 +320,7 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
         id_dock.setWidget(id_panel)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, id_dock)
         window.demo_id_panel = id_panel
+        window.borrowed.append(id_panel)  # the reader's panel outlives the window
     if ws.demo and ws.transport is not None:
         from reader.emulator.card import EmulatedCard
 
@@ -338,6 +340,7 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
         dock.setWidget(panel)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         window.demo_panel = panel
+        window.borrowed.append(panel)
     # The days asked for, not the service's default: the list's heading says N 天内 (RULES L2).
     window.lapsing_badge = install_lapsing_badge(window, ws.settings.lapsing_warning_days)
     window.rating = install_rating(window, ws.pin_entry, ws.settings.rating_timeout_seconds)
@@ -377,23 +380,8 @@ def run(demo: bool, settings_path: str | None, demo_cards_file: Path | None = No
     if ws.reader_service is not None:
         ws.reader_service.start()
     login = make_login(ws)
-    windows: list[MainWindow] = []
-
-    def logged_in(result: Any) -> None:
-        window = make_main_window(ws, result.actor)
-        windows.append(window)
-        window.logged_out.connect(lambda: login_again(window))
-        window.show()
-
-    def login_again(window: MainWindow) -> None:
-        """退出登录: the window closes; the login dialog is shown again, emptied."""
-        if window in windows:
-            windows.remove(window)
-        login.form.password.clear()
-        login.form.error.setText("")
-        login.show()
-
-    login.logged_in.connect(logged_in)
+    # Each login opens a main window; 退出登录 shows the login again and lets the window go.
+    loop = LoginLoop(login, lambda actor: make_main_window(ws, actor), ws.runner)  # noqa: F841
     login.rejected.connect(app.quit)
     if demo:
         login.form.set_busy(True)

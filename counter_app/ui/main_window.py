@@ -128,6 +128,9 @@ class MainWindow(QMainWindow):
         self.open_case_box: QMessageBox | None = None
         #: The open 确认退出？ box of the title bar's × (``quit_confirm``), if any.
         self.quit_box: QMessageBox | None = None
+        #: Widgets of the composition shown in this window's docks (the holder panel, the
+        #: demo's card panels): they outlive the window and are given back when it retires.
+        self.borrowed: list[QWidget] = []
 
         self.banner = QLabel()
         self.banner.setObjectName("dbBanner")
@@ -195,6 +198,8 @@ class MainWindow(QMainWindow):
             None if pin_entry.own_window else pin_entry.panel,
             self.tr(KEYPAD_DOCK_TITLE),
         )
+        if self.holder_dock is not None:
+            self.borrowed.append(pin_entry.panel)
         pin_entry.holder_typing.connect(self._holder_typing)
 
         self.card_login = CardLogin(gateway, bridge, pin_entry)
@@ -576,8 +581,9 @@ class MainWindow(QMainWindow):
     def _retire(self) -> None:
         """The window is closing (退出登录, or the program ends): nothing of it stays for
         the next login. Every window it opened closes — the last holder's 查阅告知单 and its
-        print preview, a workflow, a list — and it stops hearing the shared card reader
-        and keypad and stops its timers (the composition root keeps the window object)."""
+        print preview, a workflow, a list — it stops hearing the shared card reader and
+        keypad, stops its timers and gives back the widgets it borrowed, so that deleting
+        it (the composition root does, ``login_loop``) takes nothing shared with it."""
         workflow, self.workflow = self.workflow, None
         if workflow is not None:
             discard = getattr(workflow, "discard", None)
@@ -605,3 +611,7 @@ class MainWindow(QMainWindow):
                 pass
         for timer in self.findChildren(QTimer):
             timer.stop()
+        for lent in self.borrowed:
+            if lent.parent() is not None:
+                lent.hide()
+                lent.setParent(None)

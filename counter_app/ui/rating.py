@@ -215,6 +215,9 @@ class ScreenRatingDevice(QObject):
         self.pin_entry = pin_entry
         self.panel = RatingPanel()
         pin_entry.panel.addWidget(self.panel)
+        # The holder panel is the workstation's and outlives the window: this rating page
+        # goes with its device (each login made one more page on it).
+        self.destroyed.connect(self.panel.deleteLater)
         self.panel.answered.connect(self._answered)
         self._on_answer: Callable[[RatingAnswer], None] | None = None
         self._filter_on = False
@@ -428,6 +431,8 @@ def install_rating(
         device = screen
     chosen: RatingDevice = device
     controller = RatingController(window, chosen, timeout_s)
+    if isinstance(device, ScreenRatingDevice) and device.parent() is None:
+        device.setParent(controller)  # deleted with the window (退出登录)
     window.rating_pending = lambda: controller.case_no is not None  # staff_shift: 退出登录
     window.end_rating_now = controller.end_now
     label = QLabel()

@@ -186,6 +186,7 @@ class TaskRunner(QObject):
             card_pool.setMaxThreadCount(1)  # one thread owns the reader (Electrum plugin.py)
         self._card_pool: Pool = card_pool
         self._live: set[Task] = set()
+        self._when_idle: list[Callable[[], None]] = []
 
     def run(
         self,
@@ -238,6 +239,17 @@ class TaskRunner(QObject):
         self._live.discard(task)
         if not self._live:
             self.busy_changed.emit(False)
+            waiting, self._when_idle = self._when_idle, []
+            for callback in waiting:
+                callback()
+
+    def when_idle(self, callback: Callable[[], None]) -> None:
+        """``callback()`` once no task is in flight: now, or after the last one's callbacks
+        ran (a closed window is let go only when no answer can come back to it)."""
+        if self._live:
+            self._when_idle.append(callback)
+        else:
+            callback()
 
     @property
     def pending(self) -> int:
