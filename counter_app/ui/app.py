@@ -34,6 +34,7 @@ from counter_app.ui.id_reader import IdCardStation, build_id_station
 from counter_app.ui.lapsing import LapsingBadge, install_lapsing_badge
 from counter_app.ui.login import LoginDialog
 from counter_app.ui.login_loop import LoginLoop
+from counter_app.ui.lookup_keys import share_lookup_keys
 from counter_app.ui.lookup_menu import install_lookup_menu
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.pin_entry import PinEntry
@@ -351,7 +352,8 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
     window.reports_menu = install_reports_menu(
         window, make_report_maker(ws), window.lapsing_badge.show_list
     )
-    install_lookup_menu(window)  # 查询: catalogues and employer contributions (RULES Q5, Q6)
+    lookups = install_lookup_menu(window)  # 查询: catalogues, employer contributions (Q5, Q6)
+    share_lookup_keys(window, lookups)  # its shortcuts from inside the look-up windows too
     # An ID card placed while no one is served finds its holder and opens 核验证件 (Q7).
     window.id_card_search = install_id_card_search(window, ws.id_station)
     return window
