@@ -17,7 +17,8 @@ is alive, and Q7 wants a living holder present and identified at a window — by
 or an ID check — so the counter shows 工伤 only in the holder's own records (the 工伤人员待遇
 tab), never by a typed number.
 
-Each look-up has its own reason: the reason field is emptied when an answer is shown, and the
+Each look-up has its own reason: the reason field is emptied when an answer is shown. The
+answer leaves the screen as soon as the number is edited (it is another person's), and the
 window forgets number, reason and answer when it is closed. It must not: decide anything
 (the service does), or render the record itself (the presentation does).
 """
@@ -82,8 +83,12 @@ class WorkDeathLookupWindow(PublicLookupWindow):
         at = self.row.indexOf(self.search_button)
         self.row.insertWidget(at, caption)
         self.row.insertWidget(at + 1, self.reason, 1)
+        self.setTabOrder(self.edit, self.reason)
+        self.setTabOrder(self.reason, self.search_button)
         # Kept in the audit trail: no invisible characters in it (the service refuses them).
         guard_text(self.reason, self.tr("查询事由"), self.error.setText)
+        # A number changed: the answer shown is another person's — it leaves the screen.
+        self.edit.textEdited.connect(self._number_changed)
 
     def _texts(self) -> tuple[str, str, str]:
         return (
@@ -94,9 +99,8 @@ class WorkDeathLookupWindow(PublicLookupWindow):
 
     def _empty_prompt(self) -> str:
         return self.tr(
-            "供已故参保人的家属查询工亡待遇：请输入已故参保人的社会保障号码（公民身份号码），"
-            "选择或填写查询事由后查询。在世参保人的工伤待遇，须本人持卡输入密码或核验证件后"
-            "在其记录中查询。"
+            "供已故参保人的家属查询：输入已故参保人的社会保障号码，选择或填写查询事由后查询。"
+            "在世参保人的工伤待遇须本人持卡或核验证件后查询。"
         )
 
     def reason_text(self) -> str:
@@ -109,6 +113,11 @@ class WorkDeathLookupWindow(PublicLookupWindow):
             self.reason.setFocus()
             return
         super().search()
+
+    def _number_changed(self) -> None:
+        if self.view.page is not None:
+            self.view.clear()
+            self.summary.setText(self._empty_prompt())
 
     def _call(self, text: str) -> Callable[[], Any]:
         gateway, actor, reason = self.gateway, self._actor(), self.reason_text()

@@ -152,6 +152,17 @@ def test_Q5_shortcut_and_refusal_to_staff_without_records(
     assert not opened.isVisible()  # a change of staff closed it
 
 
+def test_an_edited_number_takes_the_answer_off_the_screen(
+    qtbot: Any, lookup: WorkDeathLookupWindow
+) -> None:
+    _type(qtbot, lookup, DECEASED, "家属查询")
+    assert lookup.view.page is not None
+    lookup.edit.setFocus()
+    qtbot.keyClick(lookup.edit, Qt.Key.Key_Backspace)  # the number is no longer 孙建军's
+    assert lookup.view.page is None and "孙建军" not in lookup.summary.text()
+    assert "李秀英" not in lookup.view.shown_texts()
+
+
 def test_closing_the_window_takes_the_deceased_data_off_the_screen(
     qtbot: Any, lookup: WorkDeathLookupWindow
 ) -> None:
