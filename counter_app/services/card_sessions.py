@@ -26,6 +26,7 @@ from counter_app.services.errors import (
     PinBlockedOfferReset,
     ServiceError,
 )
+from counter_app.services.holder_presence import deceased
 from counter_app.services.idcheck import SessionVia
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import record_refusal, require
@@ -122,6 +123,10 @@ def _match_card(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> Ca
     void = VOID_CARD_ERRORS.get(row.state)
     if void is not None:  # before any PIN: the card identifies nobody now
         _refuse(ctx, actor, void(), card)
+    with ctx.uow() as uow:  # Q7: a deceased holder's card not yet cancelled is no proof
+        dead = deceased(uow.session, card.holder_id)
+    if dead is not None:
+        _refuse(ctx, actor, dead, card)
     return card
 
 

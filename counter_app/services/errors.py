@@ -7,6 +7,8 @@ to do next. Messages never contain a password or PIN.
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class ServiceError(Exception):
     """Base of every refusal or failure a service reports to the clerk."""
@@ -41,6 +43,29 @@ class SessionEnded(ServiceError):
 class HolderNotFound(ServiceError):
     reason = "holder_not_found"
     message = "未找到该参保人。请核对身份证号码、卡号或姓名与出生日期后重试。"
+
+
+class HolderDeceased(ServiceError):
+    """RULES Q7: staff see a holder's records only with the holder present and identified —
+    a holder recorded as deceased cannot be, so nothing is looked up or done in their own
+    name on an ID document (their card is void too: ``CardCancelled``)."""
+
+    reason = "holder_deceased"
+    message = (
+        "系统记载该参保人已死亡，本人不可能到场，不能以本人名义查询或办理业务。"
+        "请核实来人身份；家属查询工亡待遇，请使用“查询”菜单中的“工亡人员待遇”。"
+    )
+
+    def __init__(self, died_on: dt.date | None = None) -> None:
+        self.died_on = died_on
+        if died_on is None:
+            super().__init__()
+            return
+        super().__init__(
+            self.message.replace(
+                "已死亡", f"已于{died_on.year}年{died_on.month:02d}月{died_on.day:02d}日死亡", 1
+            )
+        )
 
 
 class CardNotFound(ServiceError):

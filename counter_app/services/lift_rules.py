@@ -27,6 +27,7 @@ from counter_app.services.errors import (
     WrongCard,
     WrongDistrict,
 )
+from counter_app.services.holder_presence import deceased
 from counter_app.services.idcheck import LIFT_DOCUMENTS, IdDocumentLike, check_id, id_check_text
 from counter_app.services.loss_records import report_in_force, written_at
 from counter_app.services.permissions import Action, OfficeKind
@@ -111,6 +112,9 @@ def checklist(
     card, report = _card_lines(lines, session, identity, now)
     holder = session.get(Holder, card.holder_id) if card is not None else None
     if holder is not None:
+        dead = deceased(session, holder.id)
+        if dead is not None:  # Q7: the holder brings card and document in person (U2, U5)
+            lines.add("U2", "持卡人本人", False, str(dead), dead)
         _holder_lines(lines, ctx, actor, holder, document)
     blocked = identity.app_state == APP_BLOCKED
     if blocked:

@@ -37,6 +37,7 @@ from counter_app.services.errors import (
     SessionEnded,
     SessionRequired,
 )
+from counter_app.services.holder_presence import deceased
 from counter_app.services.idcheck import (
     IdDocument,
     IdDocumentKind,
@@ -93,7 +94,9 @@ def open_id_session(
     """RULES Q7: open a session after staff checked an ID document of the holder.
 
     The document's number must be the holder's citizen ID number (:class:`IdDocumentMismatch`
-    otherwise, audited); ``reason`` must say why (:class:`ReasonRequired`).
+    otherwise, audited); ``reason`` must say why (:class:`ReasonRequired`). A holder
+    recorded as deceased cannot be present: :class:`HolderDeceased`, audited
+    (``holder_presence``).
     """
     require(ctx, actor, Action.VIEW_RECORDS, holder_id=holder_id)
     why = (reason or "").strip()
@@ -107,9 +110,12 @@ def open_id_session(
         holder = uow.session.execute(
             select(Holder.id, Holder.ssn, Holder.name).where(Holder.id == holder_id)
         ).first()
+        dead = deceased(uow.session, holder_id) if holder is not None else None
     error: ServiceError | None = None
     if holder is None:
         error = HolderNotFound()
+    elif dead is not None:  # Q7: the holder cannot be the one at the window
+        error = dead
     elif kind is None:
         error = IdDocumentNotAccepted()
     elif not why:

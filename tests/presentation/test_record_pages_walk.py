@@ -15,6 +15,7 @@ from counter_app.presentation import NO_RECORDS, Fields, Page, Table, page_for
 from counter_app.presentation.codes import ETHNICITIES
 from counter_app.services import records, sessions
 from counter_app.services.context import ServiceContext
+from counter_app.services.idcheck import SessionVia
 from counter_app.services.records import Category
 from tests.id_documents import manual_doc
 from tests.presentation.checks import unreadable
@@ -25,9 +26,17 @@ CLERK = "YB500103-01"
 
 def _pages(ctx: ServiceContext, key: str, ssn: str) -> dict[str, Page]:
     actor = actor_for(ctx, CLERK)
-    session = sessions.open_id_session(
-        ctx, actor, holder_id_of(ctx, key), manual_doc(ssn), "持卡人来窗口查询"
-    )
+    if key == "work_death":
+        # 孙建军 is deceased: no ID document opens his records in his name any more (RULES
+        # Q7, tests/services/test_deceased_holder.py). The walk still reads how his stored
+        # records (the work death among them) would read, through the session itself.
+        session = sessions.open_session(
+            ctx, actor, holder_id_of(ctx, key), None, SessionVia.ID_DOCUMENT, reason="页面检查"
+        )
+    else:
+        session = sessions.open_id_session(
+            ctx, actor, holder_id_of(ctx, key), manual_doc(ssn), "持卡人来窗口查询"
+        )
     pages = {"overview": page_for(records.overview(ctx, actor, session))}
     for which in Category:
         pages[which.value] = page_for(records.category(ctx, actor, session, which))

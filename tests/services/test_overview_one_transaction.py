@@ -185,11 +185,20 @@ def test_Q7_holder_search_is_one_transaction_and_refuses_a_disabled_clerk(
 
 def test_card_history_names_the_issuing_office_and_the_cancellation(ctx: ServiceContext) -> None:
     """A clerk's trial: 发卡 rows showed "—" for the office where the issuing office is on
-    record, and 孙建军's cancelled card had no event for its cancellation."""
+    record, and 孙建军's cancelled card had no event for its cancellation. 孙建军 is
+    deceased and cannot be served in person (RULES Q7, tests/services/
+    test_deceased_holder.py): a living holder's card cancelled by the issuer stands in."""
     from counter_app.models import Card, Office
 
     actor = actor_for(ctx, CLERK)
-    key = "work_death"
+    key = "active_default_pin"
+    with ctx.uow() as uow:
+        uow.session.execute(
+            update(Card)
+            .where(Card.holder_id == holder_id_of(ctx, key))
+            .values(state="cancelled", state_changed_at=ctx.now())
+        )
+        uow.commit()
     session = sessions.open_id_session(
         ctx, actor, holder_id_of(ctx, key), manual_doc(fixed_holder(key).ssn), "家属代为查询"
     )
