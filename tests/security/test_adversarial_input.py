@@ -177,6 +177,12 @@ ENTRY_POINTS: dict[str, Entry] = {
     "records.employer_contributions": lambda s, j: records.employer_contributions(
         s.ctx, s.clerk, j
     ),
+    "records.work_death_benefits.ssn": lambda s, j: records.work_death_benefits(
+        s.ctx, s.clerk, j, "家属查询"
+    ),
+    "records.work_death_benefits.reason": lambda s, j: records.work_death_benefits(
+        s.ctx, s.clerk, s.holder(2)[1], j
+    ),
     "forms.reprint_form.serial": lambda s, j: form_reprints.reprint_form(
         s.ctx, s.clerk, j, "持卡人联遗失"
     ),
