@@ -19,7 +19,8 @@ from counter_app.models.holder import Holder
 from counter_app.models.loss import ID_DOCUMENT_TYPES
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import HolderNotFound, ServiceError
-from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details
+from counter_app.services.idcheck import IdDocumentLike, check_id
+from counter_app.services.idcheck_reuse import checked_details
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import record_refusal, require
 from counter_app.services.sessions import HolderSession, require_open
@@ -53,7 +54,10 @@ def check_session_document(
         # IDCARD.md: number, chip name and validity, the manual-forbidden setting of ``purpose``
         check_id(ctx, purpose, _Holder(row.ssn, row.name), document, accepted, name=row.name)
     except ServiceError as error:
-        details = {**id_check_details(document), "step": "id_check"}
+        details = {
+            **checked_details(ctx, actor, document, holder_id=session.holder_id),
+            "step": "id_check",
+        }
         record_refusal(
             ctx,
             actor,

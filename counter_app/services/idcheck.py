@@ -107,7 +107,8 @@ class IdDocument:
 
     A chip check (:func:`document_from_chip`) also carries the reader's ``sam_id``, the
     chip's ``name``, ``valid_to`` (``None`` with ``long_term`` for 长期) and the chip's
-    ``card_kind`` (``resident``, ``hmt``, ``foreign``). Never the photo.
+    ``card_kind`` (``resident``, ``hmt``, ``foreign``). Never the photo. ``reused``: the
+    workstation offers a chip document of this service again (``idcheck_reuse``).
     """
 
     kind: IdDocumentKind
@@ -119,6 +120,9 @@ class IdDocument:
     valid_to: dt.date | None = None
     long_term: bool = False
     card_kind: str = ""
+    #: The chip document this service accepted earlier, offered again and confirmed by the
+    #: clerk instead of a new read (RULES E1; ``idcheck_reuse`` marks its audit event).
+    reused: bool = False
 
     def __repr__(self) -> str:  # never print the full number in logs or tracebacks
         return (

@@ -22,8 +22,8 @@ from counter_app.services.idcheck import (
     IdDocumentKind,
     IdDocumentLike,
     check_id,
-    id_check_details,
 )
+from counter_app.services.idcheck_reuse import checked_details
 from counter_app.services.password_steps import Allowed, allow_card_step
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
@@ -167,7 +167,7 @@ def complete_change(
         event_id,
         report,
         detail=PINPAD_DETAIL if on_pad else None,
-        details=id_check_details(window_document(document)),
+        details=checked_details(ctx, actor, window_document(document), event_id=event_id),
     )
     return PasswordResult(recorded.event_id, report.outcome)
 

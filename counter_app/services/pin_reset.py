@@ -28,7 +28,8 @@ from counter_app.models.security import PasswordEventKind
 from counter_app.services import approvals, registered_forms, reviewers, unblock_verify
 from counter_app.services.card_keys import keyed_client
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details
+from counter_app.services.idcheck import IdDocumentLike, check_id
+from counter_app.services.idcheck_reuse import checked_details
 from counter_app.services.password_steps import Allowed, allow_card_step
 from counter_app.services.permissions import Action
 from counter_app.services.pin_events import (
@@ -165,7 +166,7 @@ def _record(
         receipt=receipt_issuer(
             ctx, actor, allowed.subject, document, action, event_id=allowed.event_id
         ),
-        details=id_check_details(document),
+        details=checked_details(ctx, actor, document, holder_id=allowed.subject.holder_id),
     )
 
 

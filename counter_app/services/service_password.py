@@ -19,6 +19,7 @@ from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import CardNotFound
 from counter_app.services.idcheck import IdDocumentLike, check_id, id_check_details
+from counter_app.services.idcheck_reuse import reuse_details
 from counter_app.services.password_hashing import hash_password
 from counter_app.services.permissions import Action
 from counter_app.services.refusals import refusals_audited, require
@@ -91,7 +92,12 @@ def reset_service_password(
                 actor,
                 AuditAction.SERVICE_PASSWORD_RESET,
                 holder_id=holder.id,
-                details={"event_id": event.id, "must_change": True, **id_check_details(document)},
+                details={
+                    "event_id": event.id,
+                    "must_change": True,
+                    **id_check_details(document),
+                    **reuse_details(db, actor, holder.id, document),  # RULES E1
+                },
                 at=now,
             )
             uow.commit()

@@ -51,6 +51,7 @@ from counter_app.services.idcheck import (
     id_check_details,
     id_check_text,
 )
+from counter_app.services.idcheck_reuse import reuse_details
 from counter_app.services.permissions import Action
 from counter_app.services.precompiled import Precompiled
 from counter_app.services.refusals import record_refusal, refusals_audited, require
@@ -264,6 +265,11 @@ def record_done(
         action,
         holder_id=holder_id,
         card_id=card_id,
-        details={**details, "id_document_kind": document.kind, **id_check_details(document)},
+        details={
+            **details,
+            "id_document_kind": document.kind,
+            **id_check_details(document),
+            **reuse_details(session, actor, holder_id, document),  # RULES E1
+        },
         at=now,
     )

@@ -22,6 +22,7 @@ an offered earlier document comes without it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -287,7 +288,10 @@ class ChipCheck:
             self.recent_button.setVisible(False)
             return
         self.forget()
-        self._show_chip(ChipReading(recent.document, list(recent.lines)))
+        # Said to the service as a reuse (a typed flag), so its audit event is not taken
+        # for a fresh chip read (``services.idcheck_reuse``).
+        reused = dataclasses.replace(recent.document, reused=True)
+        self._show_chip(ChipReading(reused, list(recent.lines)))
         self.recent_button.setVisible(False)
         self.status.setStyleSheet("")
         self.status.setText(

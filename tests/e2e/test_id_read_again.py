@@ -14,7 +14,7 @@ import pytest
 from counter_app.demo.accounts import fixed_holder
 from counter_app.services.permissions import Action
 from forms.masking import mask_id_number
-from tests.e2e.test_idcard import SAM_ID, audit_details, chip_session
+from tests.e2e.test_idcard import SAM_ID, audit_details, audit_row, chip_session
 
 pytestmark = pytest.mark.gui
 
@@ -46,3 +46,6 @@ def test_P5_reset_with_the_id_card_read_at_the_check_still_on_the_reader(counter
     assert "已重置" in d.result_label.text(), d.banner.text()
     details = audit_details(c, "password.pin_reset")
     assert details["id_check"] == "chip" and SAM_ID.match(details["sam_id"])
+    # RULES E1: not a fresh read — the earlier one of this service, found by the service
+    opened = audit_row(c, "session.open")
+    assert details["id_reused"] == "same_case" and details["reused_from"] == str(opened.seq)

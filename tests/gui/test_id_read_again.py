@@ -12,6 +12,7 @@ holder's service; RULES P4/P5 the action's ID check, made by the service):
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -85,7 +86,10 @@ def test_the_id_card_accepted_in_this_service_is_offered_to_the_next_action(
     assert "使用本次服务已核验的身份证" in chip.status.text()
     before = _checks(counter)
     chip.recent_button.click()  # the clerk confirms it is the same person's card
-    assert chip.reading is not None and chip.reading.document == accepted
+    assert chip.reading is not None
+    # The chip document as accepted, said to be reused (RULES E1: its audit event names
+    # the earlier read, services/idcheck_reuse.py).
+    assert chip.reading.document == dataclasses.replace(accepted, reused=True)
     assert chip.reading.document.method is CheckMethod.CHIP
     assert d.id_step.fields.number.text() == "500***********0016"  # masked, as read
     assert chip.reason.currentIndex() == -1 and not chip.reason.isEnabled()
