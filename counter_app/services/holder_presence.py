@@ -4,8 +4,9 @@ Staff see a holder's records, and act in the holder's name, only with the holder
 and identified (Q7; the ID check of P4–P6, U2). A holder whose status is ``deceased``
 cannot be present: whoever shows their ID document is someone else. So the ID-document
 session (``sessions.open_id_session``), a card session (``card_sessions``; the card of a
-deceased holder is normally cancelled as well) and the lift of a loss report
-(``lift_rules``, holder and card in person, U2/U5) refuse with :class:`HolderDeceased`,
+deceased holder is normally cancelled as well), the lift of a loss report
+(``lift_rules``, holder and card in person, U2/U5) and a replacement application
+(``replacement``, R1: a new card for nobody) refuse with :class:`HolderDeceased`,
 naming the date of death when the records hold one (a work death, ``DeathCase``).
 
 Not refused here: the written loss report (L3), which a family member may need to file

@@ -30,6 +30,7 @@ from counter_app.services.errors import (
     ReplacementAlreadyApplied,
 )
 from counter_app.services.form_result import CarriesForm
+from counter_app.services.holder_presence import deceased
 from counter_app.services.idcheck import IdDocumentLike
 from counter_app.services.loss_records import close_report, report_in_force, written_at
 from counter_app.services.permissions import Action
@@ -140,6 +141,9 @@ def _apply(
     if isinstance(found, IdempotencyKey):
         return _stored(session, found, key)
     now, holder, card = found.now, found.holder, found.card
+    dead = deceased(session, holder.id)
+    if dead is not None:  # Q7: nothing in a deceased holder's own name (holder_presence)
+        raise dead
     if card is None:
         _refuse_replaced(session, holder.id)
     report = report_in_force(session, card.id, now)  # L2: a lapsed phone report is none

@@ -2,7 +2,8 @@
 holder recorded as deceased (the demo's 孙建军, a work death) cannot be present, so an ID
 document shown in their name opens nothing: a typed refusal naming the date of death the
 records hold, audited as a refused session opening. The same for a card session whose card
-was not cancelled yet, and for lifting a loss report (U2/U5: holder and card in person).
+was not cancelled yet, for lifting a loss report (U2/U5: holder and card in person) and
+for a replacement application (R1).
 On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from counter_app.demo.accounts import fixed_holder
 from counter_app.models import AuditEvent, Card, DeathCase, Holder, HolderSessionRow
-from counter_app.services import card_sessions, lifting, sessions
+from counter_app.services import card_sessions, lifting, replacement, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.errors import HolderDeceased
 from reader.client import SocialSecurityCardClient
@@ -152,3 +153,25 @@ def test_Q7_U2_a_deceased_holders_lost_card_is_not_lifted(ctx: ServiceContext) -
             select(Card.state).where(Card.card_number == h.card_number)
         ).one()
     assert state == "lost"
+
+
+def test_Q7_R1_no_replacement_is_applied_for_in_a_deceased_holders_name(
+    ctx: ServiceContext,
+) -> None:
+    key = "phone_lost"  # 张伟: a phone report in force, so a living holder could apply
+    holder_id = _mark_deceased(ctx, key)
+    with pytest.raises(HolderDeceased):
+        replacement.apply_replacement(
+            ctx,
+            actor_for(ctx, CLERK),
+            holder_id,
+            manual_doc(fixed_holder(key).ssn),
+            uuid.uuid4().hex,
+        )
+    with ctx.uow() as uow:
+        state = uow.session.scalars(
+            select(Card.state).where(Card.card_number == fixed_holder(key).card_number)
+        ).one()
+    assert state == "phone_reported_lost"  # unchanged
+    [event] = _refusals(ctx, "card.replacement.refused")
+    assert event.details["refusal"] == "holder_deceased" and event.holder_id == holder_id
