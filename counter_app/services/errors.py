@@ -53,7 +53,7 @@ class HolderDeceased(ServiceError):
     reason = "holder_deceased"
     message = (
         "系统记载该参保人已死亡，本人不可能到场，不能以本人名义查询或办理业务。"
-        "请核实来人身份；家属查询工亡待遇，请使用“查询”菜单中的“工亡人员待遇”。"
+        "请核实来人身份；家属查询工亡待遇，请使用“查询”菜单中的“工亡人员待遇查询”。"
     )
 
     def __init__(self, died_on: dt.date | None = None) -> None:
