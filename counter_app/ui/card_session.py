@@ -176,17 +176,27 @@ def show_pin_blocked(window: Any) -> None:
 
 class PinBlockedNote(QLabel):
     """On the action panel while the card in the reader has its PIN blocked (P6): seen
-    before and after the ID check, next to 密码解锁 (F7)."""
+    before and after the ID check, next to 密码解锁 (F7). While a void card is in the
+    reader (cancelled, or replaced — RULES R2, U4) it says that instead, whole: the status
+    bar cut the service's two sentences off under the staff text, losing what to do (请使用
+    新卡，或…按证件核验方式办理), seen in a new clerk's trial."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pinBlockedNote")
         self.setWordWrap(True)
         self.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.setText(self.tr("读卡器中的卡密码已锁定：核验身份证件后可办理密码解锁（F7）。"))
+        self.blocked_text = self.tr("读卡器中的卡密码已锁定：核验身份证件后可办理密码解锁（F7）。")
+        self.setText(self.blocked_text)
         self.setVisible(False)
 
-    def show_for(self, card_in_reader: bool, pin_blocked: bool | None) -> None:
+    def show_for(self, card_in_reader: bool, pin_blocked: bool | None, void: str = "") -> None:
+        """``void``: why the card in the reader identifies nobody (the service's words)."""
+        if card_in_reader and void:
+            self.setText(void)
+            self.setVisible(True)
+            return
+        self.setText(self.blocked_text)
         self.setVisible(card_in_reader and pin_blocked is True)
 
 

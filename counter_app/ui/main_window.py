@@ -519,7 +519,10 @@ class MainWindow(QMainWindow):
             # Off with its reason: pressing it then says why (RULES U4, ``action_panel``).
             self.action_panel.set_state(action, enabled and self._open_workflow is not None, why)
         self.end_button.setEnabled(situation.has_session)
-        self.pin_note.show_for(situation.card_in_reader, situation.pin_blocked)
+        void = VOID_CARD_ERRORS.get(situation.reader_card_state or "")
+        self.pin_note.show_for(
+            situation.card_in_reader, situation.pin_blocked, "" if void is None else str(void())
+        )
         self.search_pane.refresh()
 
     def start_workflow(self, action: Action) -> None:
