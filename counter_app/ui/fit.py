@@ -4,7 +4,7 @@ screen where they are placed (``centre_on_parent``, ``keep_on_screen``)."""
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QRect, QTimer
+from PyQt6.QtCore import QCoreApplication, QEvent, QRect, QTimer
 from PyQt6.QtWidgets import QLayout, QWidget
 
 
@@ -24,6 +24,9 @@ def _grow(window: QWidget) -> None:
         return
     if layout is None:
         return
+    # Measured afresh: a text just set reaches the window's layout only through the layout
+    # requests posted up the chain of nested layouts (a stack of pages): run them first.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     layout.activate()
     width = max(window.width(), layout.minimumSize().width())
     if layout.hasHeightForWidth():

@@ -278,6 +278,9 @@ class ChipCheck:
                     "%1", recent.time_text()
                 )
             )
+            # Two wrapped lines beside the buttons, set as the dialog opens: shown whole
+            # (under Xvfb they were cut at the top and bottom in 补卡申请).
+            grow_to_fit(self.read_button.window())
 
     def use_recent(self) -> None:
         """The clerk confirms the ID card read in this service is the one before them:
