@@ -23,6 +23,7 @@ from PyQt6.QtGui import QFont, QFontMetrics
 from PyQt6.QtWidgets import (
     QApplication,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -124,6 +125,12 @@ class RatingPanel(QWidget):
     def _reasons_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
+        #: The level the holder tapped, said back to them (a mis-tap is seen and undone).
+        self.chosen = QLabel()
+        self.chosen.setObjectName("ratingChosen")
+        self.chosen.setFont(_big(16))
+        self.chosen.setWordWrap(True)
+        layout.addWidget(self.chosen)
         ask = QLabel(self.tr("很抱歉！请选择不满意的原因（可多选，可不选）："))
         ask.setFont(_big(16))
         ask.setWordWrap(True)
@@ -147,7 +154,15 @@ class RatingPanel(QWidget):
         self.submit = _button(self.tr("提交评价"), 22)
         self.submit.setObjectName("ratingSubmit")
         self.submit.clicked.connect(self.send)
-        layout.addWidget(self.submit)
+        # Back to the five levels: a holder who tapped 不满意 for 满意 was held to a poor
+        # rating (and a follow-up for the clerk) with no way back (a new clerk's trial).
+        self.back = _button(self.tr("返回重新选择"), 16)
+        self.back.setObjectName("ratingBack")
+        self.back.clicked.connect(self.choose_again)
+        row = QHBoxLayout()
+        row.addWidget(self.back, 1)
+        row.addWidget(self.submit, 2)
+        layout.addLayout(row)
         return page
 
     def _level_texts(self) -> dict[RatingLevel, str]:
@@ -184,9 +199,17 @@ class RatingPanel(QWidget):
         """A level was tapped: the two lowest ask for reasons first (RULES E2)."""
         self.level = level
         if level in POOR_LEVELS:
+            self.chosen.setText(self.tr("您的评价：%1").replace("%1", self._level_texts()[level]))
             self.pages.setCurrentIndex(1)
         else:
             self.send()
+
+    def choose_again(self) -> None:
+        """返回重新选择: the five levels again, nothing chosen or ticked."""
+        self.level = None
+        for button in (*self.reason_buttons.values(), *self.phrase_buttons):
+            button.setChecked(False)
+        self.pages.setCurrentIndex(0)
 
     def comment(self) -> str:
         words = [PHRASES[i] for i, b in enumerate(self.phrase_buttons) if b.isChecked()]
