@@ -123,11 +123,13 @@ class IdCardSearch(QObject):
 
     def _window_open(self) -> bool:
         """A dialog, message box, list or menu of the main window is up (the demo's docks,
-        floating or not, are the counter's hardware, not a window of work)."""
+        floating or not, are the counter's hardware, not a window of work — nor the list of
+        a dock's drop-down: choosing the next 演示身份证 had the watch miss the lifted card,
+        and the card placed next was never read, seen in a new clerk's trial)."""
         if QApplication.activeModalWidget() is not None:
             return True
         return any(
-            other.isWindow() and other.isVisible() and not isinstance(other, QDockWidget)
+            other.isWindow() and other.isVisible() and not _in_dock(other)
             for other in self.window.findChildren(QWidget)
         )
 
@@ -288,6 +290,16 @@ class IdCardSearch(QObject):
         reading, self._pending = self._pending, None
         if reading is not None:
             reading.release()
+
+
+def _in_dock(widget: QWidget) -> bool:
+    """``widget`` is a dock, or lies in one (a drop-down list of a dock's panel)."""
+    found: QWidget | None = widget
+    while found is not None:
+        if isinstance(found, QDockWidget):
+            return True
+        found = found.parentWidget()
+    return False
 
 
 def install_id_card_search(window: MainWindow, station: IdCardStation) -> IdCardSearch:
