@@ -125,14 +125,16 @@ def card_label(profile: dict[str, Any], note: str = "", now: dict[str, Any] | No
     number = profile.get("card_number", "")
     pin = profile.get("pin", "")
     text = f"{name}  卡号 {number}"
+    # The PIN changed or reset during the demo (P3, P5) comes first: the narrow panel cuts
+    # the line after the starting PIN: the changed one was off the screen (a trial).
+    if now is not None and pin and now.get("pin", pin) != pin:
+        text += f"  现密码 {now['pin']}（演示中已改）"
     if pin:  # the PIN the demo starts with: a holder may have changed it since (P3)
         # 初始密码 is the issued 123456 (RULES P1) and nothing else: a card whose demo
         # PIN was changed before the demo (李秀英, 135790) is not labelled with that word.
         issued = pin.encode() == DEFAULT_PIN_DIGITS
         text += f"  初始密码 {pin}" if issued else f"  演示起始密码 {pin}"
     if now is not None:
-        if now.get("pin", pin) != pin:  # changed or reset during the demo (P3, P5)
-            text += f"  现密码 {now['pin']}（演示中已改）"
         profile = now
     if profile.get("app_state", "ok") != "ok":
         text += "  [应用锁定]"
