@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PyQt6 import sip
 from PyQt6.QtCore import (
     QDir,
     QFileInfo,
@@ -19,6 +20,7 @@ from PyQt6.QtCore import (
     QRectF,
     QStandardPaths,
     Qt,
+    QTimer,
 )
 from PyQt6.QtGui import QImage, QPageSize, QPainter
 from PyQt6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
@@ -26,6 +28,7 @@ from PyQt6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
 
 from counter_app.ui.drawing_process import images_from_pixels, render_images, render_page_pixels
 from counter_app.ui.i18n import tr
+from counter_app.ui.side_docks import keep_clear_of_holder_dock
 from counter_app.ui.tasks import TaskRunner
 
 RENDER_DPI = 200
@@ -104,7 +107,28 @@ class FormPrinter:
         if self.images is None:
             self.prepare(self.show_preview)
             return
-        self.make_preview().open()
+        shown = self.preview
+        if shown is not None and shown.isVisible():  # one preview of the document
+            shown.raise_()
+            shown.activateWindow()
+            return
+        dialog = self.make_preview()
+        # Not modal: on one screen the holder rates in a dock of the main window while the
+        # clerk prints (RULES E2), and a window-modal preview blocked the holder's taps (a
+        # preview left open ran the rating into 未评价). It opens clear of that dock.
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        dialog.show()
+        self._clear_of_holder(dialog)
+        QTimer.singleShot(0, lambda: self._clear_of_holder(dialog))
+
+    def _clear_of_holder(self, dialog: QWidget) -> None:
+        if sip.isdeleted(dialog):  # closed with the slip before the deferred placement
+            return
+        window = self._parent
+        while window is not None and getattr(window, "holder_dock", None) is None:
+            window = window.parentWidget()
+        if window is not None and dialog.isVisible():
+            keep_clear_of_holder_dock(dialog, window)
 
     def print_now(self) -> None:
         if self.images is None:
