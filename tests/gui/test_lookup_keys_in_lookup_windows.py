@@ -54,6 +54,8 @@ def test_Q6_lookup_shortcuts_from_inside_a_lookup_window(
     qtbot.keyClick(employer.edit, Qt.Key.Key_D, CTRL_SHIFT)
     qtbot.waitUntil(drugs.isActiveWindow)  # raised again, the one drug window
     assert list(menu.windows) == [LookupKind.DRUGS, LookupKind.TREATMENTS, LookupKind.EMPLOYER]
+    for lookup in menu.windows.values():  # every 查询 item's key, whatever the menu holds
+        assert set(menu.actions()) <= set(lookup.actions())
 
 
 def test_lookup_shortcuts_stay_out_of_other_dialogs(
