@@ -8,9 +8,11 @@ by ``counter-server run`` and by the tests (``build_server`` and
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import uvicorn
@@ -85,7 +87,34 @@ def serve(config: ServerConfig) -> None:
         config.port,
     )
     try:
-        build_server(config, parts).run()
+        with _sigterm_ends_serve():
+            build_server(config, parts).run()
+    except _StopRequested:
+        pass  # stopped on request, as after Ctrl-C: not a failure of the server
     finally:
         release()
         log.info("counter-server stopped")
+
+
+class _StopRequested(Exception):
+    """SIGTERM, raised again by uvicorn once its graceful shutdown is done."""
+
+
+@contextlib.contextmanager
+def _sigterm_ends_serve() -> Iterator[None]:
+    """uvicorn stops gracefully on SIGTERM (``kill``, systemd) and then raises the signal
+    again with the handler it found: with the default one the process died right there,
+    before the pool was released and the stop logged. This handler ends ``serve`` instead.
+    Signals are only handled in the main thread (tests serve in other threads)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise _StopRequested
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
