@@ -9,6 +9,7 @@ file when the clerk chooses one in the print dialog. No temporary PDF is left be
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,13 +105,18 @@ class FormPrinter:
         return dialog
 
     def show_preview(self) -> None:
+        """The preview, drawn first if need be (a button's slot: takes nothing)."""
+        self.open_preview(None)
+
+    def open_preview(self, shown: Callable[[QPrintPreviewDialog], None] | None) -> None:
+        """The preview, drawn first if need be; ``shown(dialog)`` once it is on screen."""
         if self.images is None:
-            self.prepare(self.show_preview)
+            self.prepare(lambda: self.open_preview(shown))
             return
-        shown = self.preview
-        if shown is not None and shown.isVisible():  # one preview of the document
-            shown.raise_()
-            shown.activateWindow()
+        opened = self.preview
+        if opened is not None and opened.isVisible():  # one preview of the document
+            opened.raise_()
+            opened.activateWindow()
             return
         dialog = self.make_preview()
         # Not modal: on one screen the holder rates in a dock of the main window while the
@@ -120,6 +126,8 @@ class FormPrinter:
         dialog.show()
         self._clear_of_holder(dialog)
         QTimer.singleShot(0, lambda: self._clear_of_holder(dialog))
+        if shown is not None:
+            shown(dialog)
 
     def _clear_of_holder(self, dialog: QWidget) -> None:
         if sip.isdeleted(dialog):  # closed with the slip before the deferred placement

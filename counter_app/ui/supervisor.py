@@ -247,7 +247,7 @@ class ReportDialog(QDialog):
         if self.fmt == "pdf":
             self.status.setText(self.tr("报表已生成，正在打开打印预览…"))
             self.printer = self.printing.form(data, title, self)
-            self.printer.show_preview()
+            self.printer.open_preview(self._preview_shown)
             return
         path = self.choose_csv_path(f"{title}.csv")
         if not path:
@@ -257,6 +257,12 @@ class ReportDialog(QDialog):
             out.write(data)
         self.saved_to = path
         self.status.setText(self.tr("已保存：") + path)
+
+    def _preview_shown(self, preview: Any) -> None:
+        """The line under the form follows the preview: it said 正在打开打印预览… after the
+        preview had been read and closed (a new clerk's trial)."""
+        self.status.setText(self.tr("报表已生成，已在打印预览中打开。"))
+        preview.finished.connect(lambda _r: self.status.setText(self.tr("报表已生成。")))
 
     def _ask_csv_path(self, name: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存为 CSV"), name, "CSV (*.csv)")
