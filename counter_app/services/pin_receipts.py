@@ -41,8 +41,9 @@ def receipt_issuer(
         holder = session.get(Holder, subject.holder_id)
         if holder is None:
             raise CardNotFound()
-        # The receipt names the holder; contact details are not on it.
-        on_receipt = dataclasses.replace(form_data.form_holder(holder), phone="", address="")
+        # The receipt prints the holder's 联系电话 from the record (masked on the holder's
+        # copy, as every form's phone: forms.masking); the address is not on it.
+        on_receipt = dataclasses.replace(form_data.form_holder(holder), address="")
         reviewer = (
             None
             if event_id is None
