@@ -169,7 +169,12 @@ class LapsingDialog(QDialog):
         return heading
 
     def _show_rows(self, rows: list[Any]) -> None:
+        """The rows (or 无记录), the first one selected: its focus frame alone left
+        显示完整电话 off until a click — the keyboard alone must work (new clerk's trial)."""
         self.rows_or_none.setCurrentWidget(self.view if rows else self.no_records)
+        if rows:
+            self.view.selectRow(0)
+            self.view.setFocus()
 
     def reload(self) -> None:
         """刷新列表: the list as the service has it now (a report confirmed in writing, lifted

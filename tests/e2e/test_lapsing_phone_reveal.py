@@ -60,7 +60,7 @@ def test_L2_reveal_a_lapsing_holders_phone_from_the_list(counter: Any) -> None:
     cell = model.index(row, COLUMNS.index("phone"))
     assert model.data(cell) == mask_phone(phone) != phone
     assert model.row_object(row).phone != phone  # the full number never reached the list
-    assert not dialog.reveal_button.isEnabled()  # nothing selected yet
+    assert dialog.selected_row() == 0  # the first row is selected as the list opens
     selection = dialog.view.selectionModel()
     flags = QItemSelectionModel.SelectionFlag
     selection.select(model.index(row, 0), flags.ClearAndSelect | flags.Rows)

@@ -64,7 +64,7 @@ def _phone_cell(dialog: Any, row: int) -> str:
 
 def test_L2_reveal_shows_the_full_phone_of_the_selected_row_only(dialog: Any, gateway: Any) -> None:
     assert _phone_cell(dialog, 1) == "139****5678"
-    assert dialog.reveal_button.isVisible() and not dialog.reveal_button.isEnabled()
+    assert dialog.reveal_button.isVisible() and dialog.selected_row() == 0  # the first row
     _select(dialog, 1)
     assert dialog.reveal_button.isEnabled()
     dialog.reveal_button.click()
@@ -107,7 +107,7 @@ def test_L2_refused_as_no_longer_lapsing_the_clerk_can_refresh_the_list(
     dialog.reload_button.click()
     assert dialog.model.rowCount() == 1 and dialog.error.text() == ""
     assert str(dialog.model.data(dialog.model.index(0, COLUMNS.index("holder_name")))) == "李四"
-    assert not dialog.reveal_button.isEnabled()  # nothing selected in the new list
+    assert dialog.selected_row() == 0  # the new list's first row, as when it opened
     badge = window.findChild(QPushButton, "lapsingBadge")
     assert badge is not None and badge.text() == "电话挂失即将失效：1"
 
