@@ -335,6 +335,9 @@ class InProcessServices(CounterServices):
     ) -> FollowUpItem:
         return followups.close_followup(self.ctx, actor, followup_id, action_taken, outcome)
 
+    def reveal_followup_phone(self, actor: Actor, followup_id: int) -> str:
+        return followups.reveal_followup_phone(self.ctx, actor, followup_id)
+
     # -- documents -----------------------------------------------------------------------
 
     def render_form(self, form: Form) -> bytes:

@@ -338,6 +338,11 @@ class CounterServices(ABC):
         self, actor: Actor, followup_id: int, action_taken: str, outcome: str
     ) -> FollowUpItem: ...
 
+    @abstractmethod
+    def reveal_followup_phone(self, actor: Actor, followup_id: int) -> str:
+        """The full contact phone of one open follow-up's holder (the list masks it) for
+        the 回访 call (RULES E3), audited; "" when none is on record."""
+
     # -- documents -----------------------------------------------------------------------
 
     @abstractmethod

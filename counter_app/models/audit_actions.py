@@ -57,6 +57,7 @@ class AuditAction(StrEnum):
     CASE_FOLLOWUP_OPEN = "case.followup_open"
     CASE_FOLLOWUP_LIST = "case.followup_list"
     CASE_FOLLOWUP_CLOSE = "case.followup_close"
+    CASE_FOLLOWUP_REVEAL_PHONE = "case.followup_reveal_phone"
 
     @property
     def refused(self) -> str:
@@ -110,6 +111,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.CASE_FOLLOWUP_OPEN: "差评整改立项",
     AuditAction.CASE_FOLLOWUP_LIST: "查看待整改差评",
     AuditAction.CASE_FOLLOWUP_CLOSE: "差评整改办结",
+    AuditAction.CASE_FOLLOWUP_REVEAL_PHONE: "查看完整联系电话（差评整改回访）",
 }
 
 #: A refusal by the permission check is stored under the permission's name

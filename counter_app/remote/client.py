@@ -399,6 +399,9 @@ class RemoteServices(CounterServices):
         )
         return result
 
+    def reveal_followup_phone(self, actor: Actor, followup_id: int) -> str:
+        return str(self._call("reveal_followup_phone", None, followup_id))
+
     def render_form(self, form: Form) -> bytes:
         """Drawn on the server: the form's verification code is signed with a key only the
         server holds."""

@@ -58,6 +58,7 @@ class CaseAudit(StrEnum):
     FOLLOWUP_OPEN = "case.followup_open"
     FOLLOWUP_LIST = "case.followup_list"
     FOLLOWUP_CLOSE = "case.followup_close"
+    FOLLOWUP_REVEAL_PHONE = "case.followup_reveal_phone"
 
 
 @dataclass(frozen=True)

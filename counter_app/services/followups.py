@@ -6,7 +6,10 @@ Shanghai day of the rating — China's official calendar with 调休 plus the of
 days (:mod:`counter_app.services.workdays`). The supervisor lists the open ones, soonest due
 first, overdue ones marked (:func:`open_followups`, audited), sees their number on a badge
 (:func:`followup_badge`, not audited, like the lapsing phone reports' badge) and closes one
-by recording what was done and the 回访结果 (:func:`close_followup`, audited).
+by recording what was done and the 回访结果 (:func:`close_followup`, audited). Each item
+names what the holder complained about (level, reasons, comment) and their contact phone
+masked; :func:`reveal_followup_phone` gives the full number for the 回访 call, audited as
+the lapsing phone reports' reveal is (``phone_reveal``).
 
 Only supervisors (``Action.VIEW_REPORTS``) of the case's office see or close follow-ups.
 """
@@ -30,6 +33,7 @@ from counter_app.models.case import (
     ServiceCase,
 )
 from counter_app.models.holder import Holder
+from counter_app.models.holder_session import HolderSessionRow
 from counter_app.models.office import Staff
 from counter_app.services import audit
 from counter_app.services.case_errors import (
@@ -40,6 +44,7 @@ from counter_app.services.case_errors import (
 from counter_app.services.cases import CaseAudit, shanghai_day
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.permissions import Action
+from counter_app.services.phone_reveal import PhoneOnRecord, masked_phone, reveal_phone
 from counter_app.services.refusals import refusals_audited, require
 from counter_app.services.uow import UnitOfWork
 from counter_app.services.workdays import WorkCalendar
@@ -71,6 +76,9 @@ class FollowUpItem:
     closed_at: dt.datetime | None = None
     action_taken: str = ""
     outcome: str = ""
+    #: The holder's contact phone masked (138****1234); "" when none is on record. The
+    #: full number: :func:`reveal_followup_phone`, audited.
+    masked_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ def _items(
             CaseRating.reasons,
             CaseRating.comment,
             CaseRating.rated_at,
+            Holder.phone,
         )
         .join(ServiceCase, ServiceCase.id == CaseFollowUp.case_id)
         .join(CaseRating, CaseRating.case_id == ServiceCase.id)
@@ -151,6 +160,7 @@ def _items(
         reasons,
         comment,
         rated_at,
+        phone,
     ) in db.execute(query):
         codes = [r for r in (reasons or "").split(",") if r]
         items.append(
@@ -171,6 +181,7 @@ def _items(
                 closed_at=fu.closed_at,
                 action_taken=fu.action_taken or "",
                 outcome=fu.outcome or "",
+                masked_phone=masked_phone(phone),
             )
         )
     return items
@@ -262,3 +273,41 @@ def close_followup(
             item = _items(db, actor, shanghai_day(now), open_only=False, followup_id=row.id)[0]
             uow.commit()
     return item
+
+
+def reveal_followup_phone(ctx: ServiceContext, actor: Actor, followup_id: int) -> str:
+    """RULES E3, Q7: the full contact phone of the holder of the open follow-up
+    ``followup_id`` (the list masks it), for the supervisor's 回访 call; "" when none is
+    registered. The list's rule decides: a supervisor (``VIEW_REPORTS``) of the case's
+    office, a follow-up not yet closed. Audited as ``case.followup_reveal_phone`` naming the
+    holder, the card of the case (None for an ID-document case), the case and the
+    follow-up — never the number, as the lapsing phone reports' reveal. Raises
+    ``NotPermitted``, :class:`FollowUpNotFound` (both audited)."""
+
+    def find(session: Session, _now: dt.datetime) -> PhoneOnRecord | None:
+        row = session.execute(
+            select(ServiceCase.case_no, Holder.id, HolderSessionRow.card_id, Holder.phone)
+            .select_from(CaseFollowUp)
+            .join(ServiceCase, ServiceCase.id == CaseFollowUp.case_id)
+            .join(Holder, Holder.id == ServiceCase.holder_id)
+            .join(HolderSessionRow, HolderSessionRow.id == ServiceCase.session_id)
+            .where(
+                CaseFollowUp.id == followup_id,
+                CaseFollowUp.office_id == actor.office_id,
+                CaseFollowUp.closed_at.is_(None),
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        case_no, holder_id, card_id, phone = row
+        details = {"case_no": case_no, "followup_id": followup_id}
+        return PhoneOnRecord(holder_id, card_id, phone, details)
+
+    return reveal_phone(
+        ctx,
+        actor,
+        Action.VIEW_REPORTS,
+        CaseAudit.FOLLOWUP_REVEAL_PHONE.value,
+        find,
+        FollowUpNotFound,
+    )

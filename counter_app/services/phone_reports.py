@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
@@ -51,11 +52,12 @@ from counter_app.services.loss_records import (
 )
 from counter_app.services.password_hashing import verify_password
 from counter_app.services.permissions import Action
-from counter_app.services.refusals import record_refusal, refusals_audited, require
+from counter_app.services.phone_reveal import PhoneOnRecord, masked_phone, reveal_phone
+from counter_app.services.refusals import record_refusal, require
 from counter_app.validation.idnumber import normalise_id_number
 from counter_app.validation.regions import district_name
 from forms import data as fd
-from forms.masking import mask_id_number, mask_phone
+from forms.masking import mask_id_number
 
 PHONE_CHANNEL = "12333"
 
@@ -221,35 +223,31 @@ def reveal_lapsing_phone(ctx: ServiceContext, actor: Actor, report_id: int) -> s
     report of the actor's district (the city card center: any) not yet past its deadline.
     Audited as ``loss.reveal_phone`` naming the holder, the card and the report — never the
     number. Raises :class:`NotPermitted`, :class:`LapsingReportNotFound` (both audited)."""
-    require(ctx, actor, Action.VIEW_RECORDS)
-    with refusals_audited(ctx, actor, AuditAction.LOSS_REVEAL_PHONE.value):
-        with ctx.uow() as uow:
-            session = uow.session
-            now = ctx.now()
-            stmt = select(LossReport.card_id, Holder.id, Holder.phone).where(
-                LossReport.id == report_id,
-                LossReport.kind == LossKind.TEMPORARY,
-                LossReport.state == LossState.OPEN,
-                LossReport.deadline_at > now,
-            )
-            stmt = stmt.join(Holder, Holder.id == LossReport.holder_id)
-            if actor.district_code is not None:
-                stmt = stmt.where(Holder.household_district == actor.district_code)
-            row = session.execute(stmt).one_or_none()
-            if row is None:
-                raise LapsingReportNotFound()
-            card_id, holder_id, phone = row
-            audit.record(
-                uow,
-                actor,
-                AuditAction.LOSS_REVEAL_PHONE,
-                holder_id=holder_id,
-                card_id=card_id,
-                at=now,
-                details={"report_id": report_id},
-            )
-            uow.commit()
-    return str(phone or "")
+
+    def find(session: Session, now: dt.datetime) -> PhoneOnRecord | None:
+        stmt = select(LossReport.card_id, Holder.id, Holder.phone).where(
+            LossReport.id == report_id,
+            LossReport.kind == LossKind.TEMPORARY,
+            LossReport.state == LossState.OPEN,
+            LossReport.deadline_at > now,
+        )
+        stmt = stmt.join(Holder, Holder.id == LossReport.holder_id)
+        if actor.district_code is not None:
+            stmt = stmt.where(Holder.household_district == actor.district_code)
+        row = session.execute(stmt).one_or_none()
+        if row is None:
+            return None
+        card_id, holder_id, phone = row
+        return PhoneOnRecord(holder_id, card_id, phone, {"report_id": report_id})
+
+    return reveal_phone(
+        ctx,
+        actor,
+        Action.VIEW_RECORDS,
+        AuditAction.LOSS_REVEAL_PHONE.value,
+        find,
+        LapsingReportNotFound,
+    )
 
 
 def count_lapsing_phone_reports(
@@ -333,7 +331,7 @@ def list_lapsing(
 
 
 def _phone(number: str, masked: bool) -> str:
-    return mask_phone(number) if masked and number else number
+    return masked_phone(number) if masked else number
 
 
 def lapse_expired(ctx: ServiceContext) -> int:

@@ -18,7 +18,7 @@ import forms.data as fd
 from counter_app.api import CounterServices, SupervisorApproval
 from counter_app.services.access_slips import AccessSlipResult
 from counter_app.services.approvals import ApprovalLike
-from counter_app.services.case_errors import RatingAlreadyRecorded
+from counter_app.services.case_errors import FollowUpNotFound, RatingAlreadyRecorded
 from counter_app.services.cases import CaseInfo
 from counter_app.services.context import Actor
 from counter_app.services.errors import (
@@ -185,6 +185,8 @@ class FakeServices(CounterServices):
         #: RULES E2/E3: answers recorded per case number (None: 未评价), follow-ups.
         self.ratings: dict[str, RatingAnswer | None] = {}
         self.followups: list[FollowUpItem] = []
+        #: RULES E3: the holders' full phones by follow-up id (the items carry them masked).
+        self.followup_phones: dict[int, str] = {}
         self.rating_timeout = 60
         self.open_case: CaseInfo | None = None
         self.tickets: dict[str, str] = {}
@@ -622,6 +624,16 @@ class FakeServices(CounterServices):
                 self.followups[i] = closed
                 return closed
         raise NotImplementedError
+
+    def reveal_followup_phone(self, actor: Actor, followup_id: int) -> str:
+        """Like the service: a supervisor, an open follow-up; the call recorded."""
+        self._db()
+        if not actor.may(Action.VIEW_REPORTS):
+            raise NotPermitted()
+        if not any(f.followup_id == followup_id and f.closed_at is None for f in self.followups):
+            raise FollowUpNotFound()
+        self.calls.append(("reveal_followup_phone", followup_id))
+        return self.followup_phones.get(followup_id, "")
 
     def make_report(
         self,
