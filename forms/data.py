@@ -157,6 +157,10 @@ class LiftForm:
     #: 复核人: the supervisor whose four-eyes approval was spent on this lift (RULES S1–S3);
     #: None when none was (four-eyes off, and forms stored before this field).
     reviewer: Staff | None = None
+    #: The lift also unblocked the chip's application (CARD.md APPLICATION UNBLOCK: a
+    #: terminal that met the card while it was reported lost had blocked it); False when it
+    #: did not need to, and on forms stored before this field.
+    app_unblocked: bool = False
 
 
 class PinAction(StrEnum):

@@ -21,6 +21,10 @@ DECLARATION = (
     "解除挂失后，该卡恢复正常使用。"
 )
 
+#: Printed when the lift unblocked the chip's application (CARD.md APPLICATION UNBLOCK):
+#: a terminal had blocked the card while it was reported lost.
+APP_UNBLOCKED = "挂失期间卡片应用已被锁定，本次解除挂失时已同时解锁，卡片可正常使用"
+
 
 def _draw_body(form: LiftForm) -> DrawBody:
     def draw(sheet: Sheet, copy: Copy, top: float) -> float:
@@ -63,6 +67,7 @@ def _draw_body(form: LiftForm) -> DrawBody:
                         "原卡核验", "原卡芯片读取的卡号与挂失记录一致；持卡人本人输入卡密码验证通过"
                     )
                 ],
+                *([[Field("卡片应用", APP_UNBLOCKED)]] if form.app_unblocked else []),
                 *reviewer_rows(form.reviewer),
             ],
         )

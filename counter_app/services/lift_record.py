@@ -157,6 +157,7 @@ def write_lift(
             loss_report=reported,
             id_document=id_document,
             reviewer=reviewer,
+            app_unblocked=unblocked,
         )
 
     doc, form = issue_counter_form(
