@@ -54,6 +54,8 @@ class CardLogin(QObject):
     pin_blocked = pyqtSignal()
     #: The chip's application is blocked (a lost card): no PIN opens it (``app_blocked``).
     app_blocked = pyqtSignal()
+    #: The holder cancelled the PIN entry (perhaps forgotten, RULES P5): ``ForgottenPinNote``.
+    pin_cancelled = pyqtSignal()
 
     def __init__(self, gateway: CounterServices, bridge: ReaderBridge, pin_entry: PinEntry) -> None:
         super().__init__()
@@ -113,6 +115,7 @@ class CardLogin(QObject):
         if pin is None:
             self.busy = False
             self.failed.emit(self.tr("持卡人取消了密码输入，未打开个人信息。"))
+            self.pin_cancelled.emit()
             return
         self._open(actor, identity, pin, attempt)
 
@@ -200,12 +203,52 @@ class PinBlockedNote(QLabel):
         self.setVisible(card_in_reader and pin_blocked is True)
 
 
+class ForgottenPinNote(QLabel):
+    """On the action panel after the holder cancelled the PIN entry of the card in the
+    reader: a holder who forgot the PIN has it reset after an ID check (RULES P5), and the
+    clerk reads the way there — F3, 核验证件, 重置遗忘密码 (F6). The status bar said only
+    that the entry was cancelled (new clerk's trial); the way did not fit there whole.
+    Gone when the card leaves or another is inserted, or a holder session opens with it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("forgottenPinNote")
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #0b4f8a;")
+        self.setText(
+            self.tr("持卡人忘记密码的：请查询参保人（F3），核验证件后办理重置遗忘密码（F6）。")
+        )
+        self.setVisible(False)
+
+
+def install_forgotten_pin(window: Any) -> ForgottenPinNote:
+    """The note for a cancelled PIN entry (P5), under the P6 note on the action panel."""
+    note = ForgottenPinNote()
+    layout = window.action_panel.layout()
+    if isinstance(layout, QVBoxLayout):
+        layout.insertWidget(2, note)
+    window.card_login.pin_cancelled.connect(lambda: note.setVisible(True))
+    for signal in (
+        window.card_login.opened,
+        window.card_login.pin_blocked,
+        window.bridge.card_ready,
+        window.bridge.card_removed,
+    ):
+        signal.connect(lambda *_a: note.setVisible(False))
+    ended = getattr(window, "service_ended", None)
+    if ended is not None:
+        ended.connect(lambda _summary: note.setVisible(False))
+    return note
+
+
 def install_pin_blocked(window: Any) -> PinBlockedNote:
-    """The dialog when a blocked card is inserted, and the note on the action panel."""
+    """The dialog when a blocked card is inserted, and the note on the action panel; the
+    note for a cancelled PIN entry below it (:class:`ForgottenPinNote`)."""
     window.card_login.pin_blocked.connect(lambda: show_pin_blocked(window))
     window.card_login.app_blocked.connect(lambda: show_app_blocked(window))
     note = PinBlockedNote()
     layout = window.action_panel.layout()
     if isinstance(layout, QVBoxLayout):
         layout.insertWidget(1, note)
+    window.forgotten_pin_note = install_forgotten_pin(window)
     return note

@@ -1,0 +1,59 @@
+"""A holder who cancels the PIN entry may have forgotten the PIN: RULES P5 has it reset at
+the counter after an ID check. The clerk reads the way there on the action panel, whole —
+F3, 核验证件, 重置遗忘密码 (F6) — while that card is in the reader; the status bar said only
+持卡人取消了密码输入 (new clerk's trial under Xvfb)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PyQt6.QtWidgets import QApplication
+
+from counter_app.services.permissions import ACTION_LABELS, Action
+
+pytestmark = pytest.mark.gui
+
+
+def test_P5_a_cancelled_pin_entry_shows_the_way_to_reset_a_forgotten_pin(
+    window: Any, reader: Any
+) -> None:
+    reader.insert()
+    QApplication.processEvents()
+    assert window.pins.keypad.active
+    note = window.forgotten_pin_note
+    assert not note.isVisible()
+    window.pins.keypad.cancel()  # the holder pressed 取消 on the keypad
+    QApplication.processEvents()
+    assert "持卡人取消了密码输入" in window.statusBar().currentMessage()
+    assert note.isVisible() and note.wordWrap()
+    text = note.text()
+    assert "F3" in text and "核验证件" in text
+    assert ACTION_LABELS[Action.RESET_PIN] in text and "F6" in text
+    assert window.action_panel.isAncestorOf(note)  # the action panel, not the status bar
+    reader.remove()
+    QApplication.processEvents()
+    assert not note.isVisible()
+
+
+def test_P5_the_note_goes_when_another_card_is_inserted(window: Any, reader: Any) -> None:
+    reader.insert()
+    QApplication.processEvents()
+    window.pins.keypad.cancel()
+    QApplication.processEvents()
+    assert window.forgotten_pin_note.isVisible()
+    reader.remove()
+    reader.insert()
+    QApplication.processEvents()
+    assert window.pins.keypad.active and not window.forgotten_pin_note.isVisible()
+
+
+def test_P5_no_note_when_the_clerk_withdraws_the_pin_request(window: Any, reader: Any) -> None:
+    """Only the holder's own cancel: the clerk's withdrawing it (a lift takes the card) is
+    no sign of a forgotten PIN."""
+    reader.insert()
+    QApplication.processEvents()
+    window.card_login.cancel()
+    QApplication.processEvents()
+    assert not window.pins.keypad.active
+    assert not window.forgotten_pin_note.isVisible()
