@@ -71,6 +71,10 @@ class LossReportDialog(WorkflowDialog):
         self.phone = QLineEdit()
         self.phone.setObjectName("contactPhone")
         self.phone.setPlaceholderText(self.tr("手机或固定电话，如 13800138000 / 023-63001234"))
+        #: The card's phone report (12333) in force, which this written one confirms (L3).
+        self.phone_reported_at = (
+            overview.card.phone_reported_at if overview is not None and overview.card else None
+        )
         # RULES L3: confirming a phone report, the card was lost by the day it was reported.
         latest = _phone_report_day(overview) or _shanghai_today()
         self.loss_date = QDateEdit(latest)
@@ -160,12 +164,20 @@ class LossReportDialog(WorkflowDialog):
             self.tr("请与持卡人核对以下内容，确认后将登记书面挂失并生成《挂失登记表》：")
             + f"<br><br>{self.tr('证件')}：{self.documents.kind.currentText()} "
             f"{display(d.id_document.number, 'ssn')}<br>{self.tr('联系电话')}："
-            f"{text(d.contact_phone)}<br>{self.tr('遗失日期')}：{d.loss_date.isoformat()}"
+            f"{text(d.contact_phone)}<br>{self.tr('遗失日期')}：{display(d.loss_date)}"
             f"<br>{self.tr('遗失地点')}：{text(d.loss_place)}<br>{self.tr('遗失经过')}："
-            f"{text(d.circumstances).replace(chr(10), '<br>')}"
+            f"{text(d.circumstances).replace(chr(10), '<br>')}" + self._confirms_line()
         )
         self.next_button.setText(self.tr("确认挂失"))
         self.go(1)
+
+    def _confirms_line(self) -> str:
+        """The phone report this written one will confirm (RULES L3), named by its time."""
+        if self.phone_reported_at is None:
+            return ""
+        return "<br>" + self.tr(
+            "电话挂失：本次书面挂失将确认该卡 %1 的 12333 电话挂失（不重复登记）"
+        ).replace("%1", display(self.phone_reported_at))
 
     def _submit(self) -> None:
         gateway, actor = self.window_.gateway, self.window_.actor
@@ -195,7 +207,17 @@ class LossReportDialog(WorkflowDialog):
         result, pdf = outcome
         self.result = result
         text = self.tr("书面挂失已登记。挂失登记表编号：") + f"<b>{result.serial}</b>"
-        if result.confirmed_phone_report:
+        phone = getattr(result.form, "phone_report", None)
+        if result.confirmed_phone_report and phone is not None:
+            # Which phone report (L3): its time, and its reference as the form prints it.
+            line = (
+                self.tr("已确认该卡 %1 的 12333 电话挂失（编号 %2，未重复登记）。")
+                if phone.reference
+                else self.tr("已确认该卡 %1 的 12333 电话挂失（未重复登记）。")
+            )
+            line = line.replace("%2", html.escape(phone.reference))
+            text += "<br>" + line.replace("%1", display(phone.reported_at))
+        elif result.confirmed_phone_report:
             text += "<br>" + self.tr("已确认该卡此前的 12333 电话挂失（未重复登记）。")
         if result.already_done:
             text += "<br>" + self.tr("（此前已提交成功，本次未重复登记。）")
