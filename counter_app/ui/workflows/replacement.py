@@ -83,8 +83,9 @@ class ReplacementDialog(WorkflowDialog):
         result, pdf = outcome
         self.result = result
         text = self.tr("补卡申请已受理。补卡申请表编号：") + f"<b>{result.serial}</b>"
+        # A card number on a screen is masked (first and last four), as everywhere else.
         text += "<br>" + self.tr("原卡（卡号 %1）已永久作废，不能再解除挂失。").replace(
-            "%1", str(result.old_card_number)
+            "%1", display(result.old_card_number, "old_card_number")
         )
         if result.already_done:
             text += "<br>" + self.tr("（此前已提交成功，本次未重复申请。）")
