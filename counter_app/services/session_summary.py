@@ -82,6 +82,13 @@ class SessionRef(Protocol):
     def card_number(self) -> str | None: ...
 
 
+#: What the slip and the end-of-service summary add to an action that did not succeed: a
+#: wrong PIN at a lift, a failed PIN check after an unblock. Listed bare under 办理的业务
+#: they read as done — a clerk's trial in the city printed 解除挂失 twice, the first the
+#: try refused by the card (RULES Q7: the holder is told what was done with the card).
+_NOT_DONE = {"failed": "（未成功）", "unknown": "（结果待核实）"}
+
+
 def access_summary(db: Session, session: SessionRef) -> AccessSummary:
     """The access slip's data of ``session`` (read in the caller's transaction).
 
@@ -140,7 +147,8 @@ def access_summary(db: Session, session: SessionRef) -> AccessSummary:
             serial = ""
             if isinstance(details, dict):
                 serial = str(details.get("serial") or details.get("form_serial") or "")
-            actions.append(SessionActionItem(at, action, action_label(action), outcome, serial))
+            description = action_label(action) + _NOT_DONE.get(outcome, "")
+            actions.append(SessionActionItem(at, action, description, outcome, serial))
     via = SessionVia(hs.via)
     if via is SessionVia.CARD_PIN:
         identified_by = "社保卡+密码"
