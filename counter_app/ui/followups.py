@@ -3,10 +3,7 @@
 The badge (``followup_badge``: counts only, not audited) shows 待整改：N（逾期 M） to a
 supervisor, refreshed at start, on a change of staff and every ``REFRESH_MINUTES``; a click
 fetches the office's open follow-ups (``open_followups``: soonest due first, audited) into
-:class:`FollowUpDialog`, overdue rows marked. 办结 asks for what was done and the 回访结果
-and closes the follow-up (``close_followup``, audited); that dialog stays open, with what
-was typed, until the service has closed it — a failure (an outage, a refusal) is said in
-the dialog, never after it is gone. Every call runs on a pool thread.
+:class:`~counter_app.ui.followup_list.FollowUpDialog`. Every call runs on a pool thread.
 
 Also here: after login, a case left open at this workstation by a crash
 (``open_case_at_workstation``) is shown and can be closed (:func:`check_open_case`).
@@ -14,243 +11,22 @@ Also here: after login, a case left open at this workstation by a crash
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtGui import QAction, QColor, QCursor
-from PyQt6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PyQt6.QtGui import QAction, QCursor
+from PyQt6.QtWidgets import QMenu, QMessageBox, QPushButton
 
-from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.permissions import Action
 from counter_app.ui.clerk_text import clerk_text
-from counter_app.ui.fit import grow_to_fit
+from counter_app.ui.followup_list import FollowUpDialog
 from counter_app.ui.item_models import display
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
 
 REFRESH_MINUTES = 10
-#: An empty cell (a holder who gave no reason or comment).
-EMPTY_CELL = "—"
-TEXT_MAX = 500
-
-
-#: Closes the follow-up with (整改措施, 回访结果); calls back ``closed()`` or ``failed(error)``.
-Submit = Callable[[str, str, Callable[[], None], Callable[[BaseException], None]], None]
-
-
-class CloseFollowUpDialog(QDialog):
-    """整改措施 and 回访结果 of one follow-up. 办结 hands them to ``submit`` and the dialog
-    stays open, the text kept, until the service has closed the follow-up: a failure is
-    shown here (the outage's 已填写的内容仍保留 is then true)."""
-
-    def __init__(
-        self, item: Any, parent: QWidget | None = None, submit: Submit | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._submit = submit
-        #: 办结 was pressed and the service has not answered yet.
-        self.sending = False
-        self.setObjectName("closeFollowUpDialog")
-        self.setWindowTitle(self.tr("办结整改"))
-        self.item = item
-        self.action_edit = QPlainTextEdit()
-        self.action_edit.setObjectName("followupAction")
-        self.outcome_edit = QPlainTextEdit()
-        self.outcome_edit.setObjectName("followupOutcome")
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        form = QFormLayout()
-        heading = self.tr("办件 %1（%2）").replace("%1", item.case_no)
-        form.addRow(QLabel(heading.replace("%2", item.level_label)))
-        form.addRow(self.tr("整改措施"), self.action_edit)
-        form.addRow(self.tr("回访结果"), self.outcome_edit)
-        buttons = QDialogButtonBox()
-        ok = buttons.addButton(self.tr("办结"), QDialogButtonBox.ButtonRole.AcceptRole)
-        assert ok is not None
-        self.ok: QPushButton = ok
-        buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-
-    def texts(self) -> tuple[str, str]:
-        return self.action_edit.toPlainText().strip(), self.outcome_edit.toPlainText().strip()
-
-    def _check(self) -> None:
-        done, outcome = self.texts()
-        if not done or not outcome or len(done) > TEXT_MAX or len(outcome) > TEXT_MAX:
-            self._say(self.tr("请填写整改措施和回访结果（各不超过 500 字）。"))
-            return
-        if self._submit is None:
-            self.accept()
-            return
-        if self.sending:  # one 办结 at a time
-            return
-        self.error.clear()
-        # Not by disabling 办结: the focus would pass to 取消, and Enter would throw away
-        # the text the outage message says is kept (seen under Xvfb).
-        self.sending = True
-        self._submit(done, outcome, self.accept, self.failed)
-
-    def failed(self, error: BaseException) -> None:
-        """The follow-up was not closed: said here, 整改措施 and 回访结果 kept for 办结 again."""
-        self.sending = False
-        self._say(clerk_text(str(error)))
-
-    def _say(self, text: str) -> None:
-        self.error.setText(text)
-        grow_to_fit(self)  # a wrapped message shown whole
-
-
-class FollowUpDialog(QDialog):
-    """The office's open follow-ups, soonest due first; overdue rows in red."""
-
-    def __init__(self, window: MainWindow, items: list[Any]) -> None:
-        super().__init__(window)
-        self.setObjectName("followUpDialog")
-        self.setWindowTitle(self.tr("差评整改"))
-        self.resize(960, 420)
-        self.window_ = window
-        self.items = items
-        self.table = QTableWidget()
-        self.table.setObjectName("followUpTable")
-        heads = [
-            self.tr("到期日"),
-            self.tr("状态"),
-            self.tr("办件编号"),
-            self.tr("经办人"),
-            self.tr("评价"),
-            self.tr("原因"),
-            self.tr("意见"),
-            self.tr("持卡人"),
-        ]
-        self.table.setColumnCount(len(heads))
-        self.table.setHorizontalHeaderLabels(heads)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        header = self.table.verticalHeader()
-        if header is not None:
-            header.setVisible(False)  # row numbers mean nothing to a supervisor
-        self.heading = QLabel()
-        # An empty list says 无记录 where its rows would be, as every record table does.
-        self.no_records = QLabel(self.tr("无记录"))
-        self.no_records.setObjectName("noRecords")
-        self.no_records.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.rows_or_none = QStackedWidget()
-        self.rows_or_none.addWidget(self.table)
-        self.rows_or_none.addWidget(self.no_records)
-        self.close_button = QPushButton(self.tr("办结所选整改…"))
-        self.close_button.setObjectName("closeFollowUp")
-        self.close_button.clicked.connect(self.close_selected)
-        done = QPushButton(self.tr("关闭"))
-        done.clicked.connect(self.accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.rows_or_none, 1)
-        layout.addWidget(self.close_button)
-        layout.addWidget(done)
-        self.editor: CloseFollowUpDialog | None = None
-        self.show_items(items)
-
-    def show_items(self, items: list[Any]) -> None:
-        self.items = items
-        self.table.setRowCount(len(items))
-        for row, item in enumerate(items):
-            state = self.tr("已逾期") if item.overdue else self.tr("办理中")
-            # A day as every screen writes it (not 2026-12-28); an empty cell is "—"
-            # (无记录 is what an empty list says, not a holder who left no comment).
-            cells = [
-                display(item.due_date),
-                state,
-                item.case_no,
-                f"{item.staff_no} {item.staff_name}",
-                item.level_label,
-                "、".join(item.reasons) or EMPTY_CELL,
-                item.comment or EMPTY_CELL,
-                f"{item.holder_name} {item.masked_ssn}",
-            ]
-            for col, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                if item.overdue:
-                    cell.setForeground(QColor("#b00020"))
-                self.table.setItem(row, col, cell)
-        self.table.resizeColumnsToContents()
-        self.rows_or_none.setCurrentWidget(self.table if items else self.no_records)
-        if items:
-            self.heading.setText(self.tr("以下差评需在到期日前整改并回访（按到期先后）："))
-            self.table.selectRow(0)
-        else:
-            self.heading.setText(self.tr("本机构待整改的差评："))
-        self.close_button.setEnabled(bool(items))
-
-    def close_selected(self) -> None:
-        selection = self.table.selectionModel()
-        rows = selection.selectedRows() if selection is not None else []
-        if not rows:
-            return
-        item = self.items[rows[0].row()]
-        self.editor = CloseFollowUpDialog(
-            item,
-            self,
-            submit=lambda done, outcome, ok, bad: self._submit(item, done, outcome, ok, bad),
-        )
-        self.editor.open()
-
-    def _submit(
-        self,
-        item: Any,
-        done: str,
-        outcome: str,
-        ok: Callable[[], None],
-        bad: Callable[[BaseException], None],
-    ) -> None:
-        window = self.window_
-        gateway, actor = window.gateway, window.actor
-
-        def closed(_item: Any) -> None:
-            ok()  # only now does the dialog with the clerk's text go
-            window.runner.run(
-                lambda: list(gateway.open_followups(actor)),
-                self.show_items,
-                window.show_error,
-                name="open_followups",
-            )
-            badge = getattr(window, "followup_badge", None)
-            if badge is not None:
-                badge.refresh()
-
-        def refused(error: BaseException) -> None:
-            if isinstance(error, DatabaseUnavailable):
-                window.db_down(str(error))  # the window's banner, as for every outage
-            bad(error)
-
-        window.runner.run(
-            lambda: gateway.close_followup(actor, item.followup_id, done, outcome),
-            closed,
-            refused,
-            name="close_followup",
-        )
-
+__all__ = ["FollowUpBadge", "FollowUpDialog", "check_open_case", "install_followup_badge"]
 
 _LINK = "text-decoration: underline;"
 
