@@ -117,9 +117,10 @@ ACTION_LABELS: dict[str, str] = {
 
 #: Query categories (RULES Q2–Q5) as the services name them
 #: (``counter_app.services.queries.category``; copied, not imported: reports is a layer
-#: below the services).
+#: below the services), in the order reports list them (:data:`CATEGORY_ORDER`): the seven
+#: categories of RULES Q2 in Q2's order, then the other look-ups (Q3–Q6, C2) as the
+#: services order them, then the overview and the all-at-once view.
 CATEGORY_LABELS: dict[str, str] = {
-    "overview": "基本信息概览",
     "card_basic": "卡基本信息",
     "public": "公共数据",
     "employment": "就业与失业",
@@ -135,7 +136,22 @@ CATEGORY_LABELS: dict[str, str] = {
     "career": "职业资格与工作经历",
     "employer": "单位医疗保险缴费",
     "catalogue": "药品与诊疗目录",
+    "overview": "基本信息概览",
+    "all_tabs": "全部信息（各分类）",
 }
+
+#: The fixed order of query categories in a report (RULES Q2 first).
+CATEGORY_ORDER: tuple[str, ...] = tuple(CATEGORY_LABELS)
+_CATEGORY_RANK = {name: i for i, name in enumerate(CATEGORY_ORDER)}
+
+
+def category_sort_key(category: str | None) -> tuple[int, str]:
+    """Where ``category`` goes in a report: :data:`CATEGORY_ORDER`, then any category not
+    known here by name, then none (未分类) last — the same order every day."""
+    if category is None:
+        return (len(CATEGORY_ORDER) + 1, "")
+    return (_CATEGORY_RANK.get(category, len(CATEGORY_ORDER)), category)
+
 
 OUTCOME_LABELS: dict[str, str] = {
     OUTCOME_SUCCESS: "成功",

@@ -310,7 +310,8 @@ def _operation_list(ops: dict[tuple[str, str | None], list[int]]) -> tuple[Opera
     found = dict(ops)
     result: list[OperationCount] = []
     for op in actions.OPERATIONS:
-        cats = sorted((c for k, c in found if k == op.key), key=lambda c: (c is None, c or ""))
+        # 查询记录 by category in the fixed order of RULES Q2 (actions.CATEGORY_ORDER).
+        cats = sorted((c for k, c in found if k == op.key), key=actions.category_sort_key)
         if not cats:
             result.append(OperationCount(op.key, op.label, None, 0, 0, 0, 0))
         for cat in cats:
