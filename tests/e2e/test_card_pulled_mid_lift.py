@@ -26,9 +26,10 @@ def _slips(c: Any) -> list[AccessSlipDialog]:
 
 @pytest.mark.also_remote
 def test_Q7_E2_card_pulled_mid_lift_the_cancel_first_then_slip_and_rating(counter: Any) -> None:
-    c = counter("YB500103-01", four_eyes=False)
-    holder = fixed_holder("phone_lost")  # 张伟: phone-reported lost, found the card
-    c.card_session("phone_lost")  # his records are shown (Q7: the slip is owed)
+    # 刘芳 at her own district (九龙坡区, RULES U2: elsewhere the lift is refused at once)
+    c = counter("YB500107-01", four_eyes=False)
+    holder = fixed_holder("phone_lost_lapsing")  # phone-reported lost, found the card
+    c.card_session("phone_lost_lapsing")  # her records are shown (Q7: the slip is owed)
     d = c.start(Action.LIFT_LOSS_REPORT)
     assert isinstance(d, LiftDialog)
     c.next(d)

@@ -55,14 +55,14 @@ def test_E1_E2_lift_without_a_holder_on_screen_ends_as_a_rated_case(counter: Any
 
 
 def test_U2_lift_refusal_with_no_holder_on_screen_stays_in_the_dialog(counter: Any) -> None:
-    """The wrong district: refused in the dialog, whole (never only in the status bar); the
-    holder identified by the document is served all the same (their case, told where to go)."""
+    """The wrong district: refused in the dialog, whole (never only in the status bar), as
+    F9 opens it — before any ID step, so no holder is identified and no case opened."""
     c = counter("YB500103-01")  # 渝中区, not 黄敏's district
-    d = lift_to_checklist(c, "app_blocked")
-    (line,) = failed_lines(d)
-    assert "所属区县" in line and "北碚区医疗保险分中心" in line
+    c.insert("app_blocked")
+    d = c.start(Action.LIFT_LOSS_REPORT)
+    assert d.stack.currentWidget() is d.card_page
     assert d.banner.isVisible() and "不能解除挂失" in d.banner.text()
-    assert "北碚区" in d.banner.text() and d.banner.wordWrap()
+    assert "北碚区医疗保险分中心" in d.banner.text() and d.banner.wordWrap()
     assert not d.next_button.isEnabled()
-    assert c.window.holder.session is not None
+    assert c.window.holder.session is None
     assert card_state(c, "app_blocked") == "lost"

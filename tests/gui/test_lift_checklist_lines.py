@@ -22,22 +22,24 @@ pytestmark = pytest.mark.gui
 def test_U1_L3_checklist_names_both_reports_and_every_line_is_whole(
     counter: Any,  # noqa: F811
 ) -> None:
-    c = counter("YB500103-01", four_eyes=False)
-    holder = fixed_holder("phone_lost")  # 张伟: a 12333 phone report three days ago
+    # 刘芳: a 12333 phone report, at her own district's sub-center (九龙坡区, RULES U2) — at
+    # another district the lift is refused with the card alone, before any checklist.
+    c = counter("YB500107-01", four_eyes=False)
+    holder = fixed_holder("phone_lost_lapsing")
     (hit,) = c.ws.gateway.find_holders(c.win.actor, holder.ssn)
     written = c.ws.gateway.register_written_loss(
         c.win.actor,
         hit.holder_id,
         WrittenLossInput(
             contact_phone="13800138000",
-            loss_date=dt.date.today() - dt.timedelta(days=4),
+            loss_date=dt.date.today() - dt.timedelta(days=30),  # before the phone call
             loss_place="解放碑",
             circumstances="乘公交时遗失",
             id_document=manual_doc(holder.ssn),
         ),
-        "written-zhang-wei-lines",
+        "written-liu-fang-lines",
     )
-    d = lift_to_checklist(c, "phone_lost")
+    d = lift_to_checklist(c, "phone_lost_lapsing")
     d.resize(560, d.height())
     QApplication.processEvents()
     view = d.check_list

@@ -213,6 +213,25 @@ def failed_lines(d: LiftDialog) -> list[str]:
     return [line for line in checklist_lines(d) if line.startswith("✘")]
 
 
+def lift_refused_at_the_card(c: Counter, key: str, offered: bool = True) -> Any:
+    """F9 with the found card: a refusal no document can change is said at once on the
+    card page (RULES U1, U2, U4, U5), and 下一步 to the ID step stays off."""
+    c.insert(key)
+    if offered:
+        d = c.start(Action.LIFT_LOSS_REPORT)
+    else:
+        assert not c.win.action_buttons[Action.LIFT_LOSS_REPORT].isEnabled()
+        open_workflow(c.win, Action.LIFT_LOSS_REPORT)
+        d = c.win.workflow
+    assert isinstance(d, LiftDialog)
+    assert d.stack.currentWidget() is d.card_page
+    assert d.banner.isVisible() and d.banner.text().startswith("不能解除挂失：")
+    assert not d.next_button.isEnabled()
+    d.next()  # (as if pressed all the same)
+    assert d.stack.currentWidget() is d.card_page  # no ID step for a refused card
+    return d
+
+
 def test_lift_with_four_eyes_to_the_lift_form(counter: Any) -> None:
     c = counter("YB500105-01")
     d = lift_to_checklist(c, "written_lost")
@@ -240,11 +259,8 @@ def test_lift_with_four_eyes_to_the_lift_form(counter: Any) -> None:
 
 def test_lift_refused_in_another_district_U2(counter: Any) -> None:
     c = counter("YB500103-01")  # 渝中区; 陈明's household is 江北区
-    d = lift_to_checklist(c, "written_lost")
-    (line,) = failed_lines(d)
-    assert "所属区县" in line and "江北区医疗保险分中心" in line
-    assert "不能解除挂失" in d.advice.text() and d.advice.isVisible()
-    assert not d.next_button.isEnabled()
+    d = lift_refused_at_the_card(c, "written_lost")
+    assert "江北区医疗保险分中心" in d.banner.text()
     assert c.card_state("written_lost") == "lost"
 
 
@@ -272,20 +288,15 @@ def test_lift_refused_when_the_document_is_not_the_holders(counter: Any) -> None
 def test_lift_refused_after_a_replacement_application_U4(counter: Any) -> None:
     c = counter("YB500108-01")  # 杨丽's own district
     assert not c.win.action_buttons[Action.LIFT_LOSS_REPORT].isEnabled()
-    d = lift_to_checklist(c, "replacement_applied", offered=False)
-    (line,) = failed_lines(d)
-    assert "未申请补卡" in line and "原卡不能再解除挂失" in line
-    assert "U4" not in line  # the rule's code is for the audit, not the clerk
+    d = lift_refused_at_the_card(c, "replacement_applied", offered=False)
     assert "原卡不能再解除挂失" in d.banner.text()
-    assert not d.next_button.isEnabled()
+    assert "U4" not in d.banner.text()  # the rule's code is for the audit, not the clerk
 
 
 def test_lift_refused_without_an_active_loss_report_U1(counter: Any) -> None:
     c = counter("YB500103-01")
-    d = lift_to_checklist(c, "active_default_pin", offered=False)
-    (line,) = failed_lines(d)
-    assert "有效挂失" in line and "没有有效的挂失记录" in line
-    assert not d.next_button.isEnabled()
+    d = lift_refused_at_the_card(c, "active_default_pin", offered=False)
+    assert "没有有效的挂失记录" in d.banner.text()
 
 
 def test_lift_refused_for_a_card_that_is_not_the_reported_one_U5(counter: Any) -> None:
@@ -293,12 +304,8 @@ def test_lift_refused_for_a_card_that_is_not_the_reported_one_U5(counter: Any) -
     profile_card = "500105D156000005FFFFFFFFFFFFFFFF"
     c.insert("written_lost", card_id_code=profile_card)  # same printed number, other chip
     d = c.start(Action.LIFT_LOSS_REPORT)
-    d.next()
-    d.id_step.fields.number.setText(fixed_holder("written_lost").ssn)
-    choose_reason(d.id_step.fields.number)
-    d.next()
-    (line,) = failed_lines(d)
-    assert "原卡核验" in line and "不是本系统登记的挂失卡" in line
+    assert d.stack.currentWidget() is d.card_page  # refused at once, before the ID step
+    assert "不是挂失的那张卡" in d.banner.text()
     assert not d.next_button.isEnabled()
 
 

@@ -1,9 +1,14 @@
 """解除挂失 (RULES U1–U5): the found card in the reader → ID document → the U1–U5 checklist
-(``lifting.check_lift``, one line per rule, each refusal with its reason and what to do) →
-supervisor approval (setting ``four_eyes``) → the holder types the card's PIN →
-``lifting.lift_loss_report`` → result and the 解除挂失登记表.
+(``lifting.check_lift``, one line per rule, each refusal with its reason and what to do,
+said once, under the list) → supervisor approval (setting ``four_eyes``) → the holder
+types the card's PIN → ``lifting.lift_loss_report`` → result and the 解除挂失登记表.
 
 The card is the one read from the chip (U5), never typed: the first page waits for it.
+As soon as the card is read (F9 pressed with it in the reader, or it is inserted), the rules
+that need no document are asked of ``check_lift`` — the office (S3), the very card reported
+lost (U5), no replacement (U4), a report in force (U1), the holder's own district (U2) — and
+a refusal among them is said once, on the card page, before any ID step: a clerk at the
+wrong district learned it only after the whole ID check (new clerk's trial under Xvfb).
 Every service is a case the holder rates (RULES E1, E2): a lift started with no holder on
 screen (F9 with the found card alone) opens the ID-checked holder session — and with it the
 case — once the document is checked against the card's holder, and the window serves that
@@ -20,11 +25,22 @@ from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor
-from PyQt6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem
+from PyQt6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QWidget
 
-from counter_app.services.errors import ApprovalInvalid, ApprovalRequired, ServiceError
-from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocumentKind
+from counter_app.services.errors import (
+    ApprovalInvalid,
+    ApprovalRequired,
+    HolderDeceased,
+    NoActiveLossReport,
+    NotPermitted,
+    ReplacementAlreadyApplied,
+    ServiceError,
+    WrongCard,
+    WrongDistrict,
+)
+from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
 from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.ui.fit import grow_to_fit
 from counter_app.ui.item_models import display
 from counter_app.ui.workflows.approval import approval_step
 from counter_app.ui.workflows.base import WorkflowDialog
@@ -40,6 +56,23 @@ MARKS = {True: "✔", False: "✘", None: "…"}
 #: Why the holder's records are opened when the lift identifies them (RULES Q7).
 LIFT_SESSION_REASON = "办理解除挂失"
 
+#: The refusals of ``check_lift`` that no document can change: the office (S3, U2), the
+#: card (U5), a replacement (U4), no report in force (U1), a deceased holder (Q7) and the
+#: holder's own district (U2). They are known as soon as the card is read.
+REFUSED_WITHOUT_DOCUMENT: tuple[type[ServiceError], ...] = (
+    NotPermitted,
+    WrongCard,
+    ReplacementAlreadyApplied,
+    NoActiveLossReport,
+    HolderDeceased,
+    WrongDistrict,
+)
+
+#: Asked with the card alone, before the ID step: a kind the lift does not accept (U2), so
+#: the checklist stops at 证件类别 and no number is checked; its own refusal of the kind
+#: is not one of :data:`REFUSED_WITHOUT_DOCUMENT` and is set aside.
+NO_DOCUMENT_YET = IdDocument(IdDocumentKind.TEMPORARY_ID, "")
+
 
 class LiftDialog(WorkflowDialog):
     needs_card = True
@@ -53,6 +86,11 @@ class LiftDialog(WorkflowDialog):
         self.opened_session: Any = None
         self.printer: Any = None
         self.result: Any = None
+        #: The page on which a refusal stands (the card's, the checklist, a blocked PIN):
+        #: nothing is left to lose there, so 取消 closes without 确认放弃本次办理？.
+        self.refused_on: QWidget | None = None
+        #: Why the card in the reader cannot be lifted here (before any document), or "".
+        self.card_refusal = ""
 
         self.card_page, card_form = page_with_form()
         self.card_label = QLabel()
@@ -104,6 +142,7 @@ class LiftDialog(WorkflowDialog):
         self.add_page(self.pin_page, self._ask)
         self.begin()
         self._show_card()
+        self._check_card_alone()
 
     # -- the card (U5: read from the chip) ---------------------------------------------
 
@@ -111,6 +150,44 @@ class LiftDialog(WorkflowDialog):
         if self.stack.currentWidget() is self.card_page and not self.cancelled_reason:
             self.identity = identity
             self._show_card()
+            if self.refused_on is self.card_page:  # another card: the last one's refusal goes
+                self.refused_on = None
+                self.error("")
+                self.next_button.setEnabled(True)
+            self._check_card_alone()
+
+    def _check_card_alone(self) -> None:
+        """The rules no document changes, asked of ``check_lift`` as soon as the card is
+        read (U1, U2, U4, U5, S3): a refusal is said at once, before the ID step."""
+        identity = self.identity
+        if identity is None or not self.window_.bridge.card_present:
+            return
+        gateway, actor = self.window_.gateway, self.window_.actor
+
+        def checked(checklist: Any) -> None:
+            refusal = checklist.refusal
+            if identity is self.identity and isinstance(refusal, REFUSED_WITHOUT_DOCUMENT):
+                self._refuse_card(refusal)
+
+        def failed(error: BaseException) -> bool:
+            if _is_outage(error):
+                return False  # the banner; the checklist after the document asks again
+            if identity is self.identity and isinstance(error, REFUSED_WITHOUT_DOCUMENT):
+                self._refuse_card(error)
+            return True  # otherwise the checklist after the document says it
+
+        self.call(
+            lambda: gateway.check_lift(actor, identity, NO_DOCUMENT_YET), checked, failed=failed
+        )
+
+    def _refuse_card(self, refusal: BaseException) -> None:
+        """The card page says why no lift can be done here, once; 下一步 stays off."""
+        if self.stack.currentWidget() is not self.card_page or self.cancelled_reason:
+            return
+        self.refused_on = self.card_page
+        self.card_refusal = self.tr("不能解除挂失：") + str(refusal)
+        self.error(self.card_refusal)
+        self.next_button.setEnabled(False)
 
     def _show_card(self) -> None:
         i = self.identity
@@ -131,6 +208,9 @@ class LiftDialog(WorkflowDialog):
     def _check_card(self) -> None:
         if self.identity is None or not self.window_.bridge.card_present:
             self.error(self.tr("读卡器中没有卡。请插入持卡人找回的原卡。"))
+            return
+        if self.refused_on is self.card_page:
+            self.error(self.card_refusal)  # still refused: said again, never the ID step
             return
         self.go_page(self.id_step.page)
 
@@ -196,9 +276,12 @@ class LiftDialog(WorkflowDialog):
             )
         self.go_page(self.check_page)
         if checklist.ok:
+            self.refused_on = None
             self.advice.setText(self.tr("以上条件均已满足，可以解除挂失。"))
             self.advice.setStyleSheet("")
         else:
+            # Said once, under the list (the banner repeated it word for word).
+            self.refused_on = self.check_page
             refusal = checklist.refusal
             self.advice.setText(
                 self.tr("不能解除挂失：")
@@ -207,8 +290,8 @@ class LiftDialog(WorkflowDialog):
                 + self.tr("请按上面标 ✘ 的条目处理；证件问题可返回上一步更正。")
             )
             self.advice.setStyleSheet("color: #b00020;")
-            self.error(self.tr("不能解除挂失：") + (str(refusal) if refusal else ""))
             self.next_button.setEnabled(False)
+            grow_to_fit(self)  # the reason is shown whole, never cut off
 
     def go(self, index: int) -> None:
         super().go(index)
@@ -272,6 +355,7 @@ class LiftDialog(WorkflowDialog):
                     "不能在窗口解锁密码；可申请补卡（F10）。"
                 )
             )
+            self.refused_on = self.pin_page
             self.next_button.setEnabled(False)
             return True
         if isinstance(error, (ApprovalInvalid, ApprovalRequired)) and self.approval is not None:
@@ -303,6 +387,14 @@ class LiftDialog(WorkflowDialog):
         )
         self.show_result(text)
         add_print_buttons(self, pdf, f"{self.tr('解除挂失登记表')} {result.serial}")
+
+    def reject(self) -> None:  # QDialog's name: 取消, Esc and the title bar's ×
+        """After a refusal on the page shown nothing is left to lose: 取消 closes at once,
+        without 确认放弃本次办理？ (the clerk had to confirm giving up what was refused)."""
+        if self.refused_on is not None and self.refused_on is self.stack.currentWidget():
+            self.discard()
+            return
+        super().reject()
 
     def done(self, result: int) -> None:
         self.pins.wipe()
