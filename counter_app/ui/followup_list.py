@@ -44,6 +44,8 @@ COMMENT_COLUMN = 6
 PHONE_COLUMN = 8
 #: A long comment is cut in its cell (whole in its tooltip and in the 办结整改 dialog).
 COMMENT_WIDTH = 260
+#: Room left beside the list on a screen narrower than its columns.
+SCREEN_MARGIN = 40
 
 
 class FollowUpDialog(QDialog):
@@ -155,6 +157,7 @@ class FollowUpDialog(QDialog):
         self.table.resizeColumnsToContents()
         if self.table.columnWidth(COMMENT_COLUMN) > COMMENT_WIDTH:
             self.table.setColumnWidth(COMMENT_COLUMN, COMMENT_WIDTH)
+        self._fit_width()
         self.rows_or_none.setCurrentWidget(self.table if items else self.no_records)
         if items:
             self.heading.setText(self.tr("以下差评需在到期日前整改并回访（按到期先后）："))
@@ -163,6 +166,28 @@ class FollowUpDialog(QDialog):
             self.heading.setText(self.tr("本机构待整改的差评："))
         self.close_button.setEnabled(bool(items))
         self._selection_changed()
+
+    def _fit_width(self) -> None:
+        """Wide enough for every column (the last one, 评价时间, was behind a scroll bar under
+        Xvfb), within the screen; never narrower than it is."""
+        header = self.table.horizontalHeader()
+        layout = self.layout()
+        if header is None or layout is None:
+            return
+        margins = layout.contentsMargins()
+        scroll = self.table.verticalScrollBar()
+        need = (
+            header.length()
+            + 2 * self.table.frameWidth()
+            + (scroll.sizeHint().width() if scroll is not None else 0)
+            + margins.left()
+            + margins.right()
+        )
+        screen = self.screen()
+        if screen is not None:
+            need = min(need, screen.availableGeometry().width() - SCREEN_MARGIN)
+        if need > self.width():
+            self.resize(need, self.height())
 
     def selected_item(self) -> Any | None:
         selection = self.table.selectionModel()
@@ -259,7 +284,9 @@ class FollowUpDialog(QDialog):
             saved = saved.replace("%1", item.case_no)
             self.notice.setStyleSheet("")
             self.notice.setText(saved)
-            window.show_message(saved)
+            # The status bar's own, shorter: its permanent widgets cut a long line (Xvfb).
+            said = self.tr("办件 %1 的整改已办结。").replace("%1", item.case_no)
+            window.show_message(said)
             window.runner.run(
                 lambda: list(gateway.open_followups(actor)),
                 self.show_items,

@@ -133,7 +133,7 @@ def test_E2_E3_holder_rates_poorly_and_the_supervisor_closes_the_follow_up(
     assert badge.counts.open == before - 1
     saved = f"办件 {case_no} 的整改已办结，整改措施和回访结果已保存。"
     assert dialog.notice.text() == saved
-    assert s.window.statusBar().currentMessage() == saved
+    assert s.window.statusBar().currentMessage() == f"办件 {case_no} 的整改已办结。"
 
     # The rating report of today's cases of the office counts it (RULES E4).
     today = shanghai_today()

@@ -5,6 +5,7 @@ saved. The same on the real stack: tests/e2e/test_rating.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -141,5 +142,17 @@ def test_E3_closing_says_it_was_saved_and_the_list_refreshes(window: Any, gatewa
     assert not editor.isVisible()
     saved = "办件 500103-YB-20261207-0001 的整改已办结，整改措施和回访结果已保存。"
     assert dialog.notice.text() == saved
-    assert window.statusBar().currentMessage() == saved
+    said = "办件 500103-YB-20261207-0001 的整改已办结。"  # short: beside the staff line
+    assert window.statusBar().currentMessage() == said
     assert dialog.table.rowCount() == 1 and _cells(dialog, 0)[2] == "500103-YB-20261207-0002"
+
+
+def test_E3_the_list_is_as_wide_as_its_columns_within_the_screen(window: Any, gateway: Any) -> None:
+    """Under Xvfb the last column (评价时间) sat behind a horizontal scroll bar."""
+    long = dataclasses.replace(_item(2, ""), comment="排队时间太长，" * 30)
+    dialog = _open_list(window, gateway, [_item(1, "138****1234"), long])
+    columns = dialog.table.horizontalHeader().length()
+    room = dialog.screen().availableGeometry().width() - 40
+    assert dialog.width() >= min(columns, room)
+    assert dialog.table.columnWidth(6) <= 260  # a long comment does not widen it all
+    assert dialog.table.item(1, 6).toolTip() == long.comment  # whole in its tooltip
