@@ -36,7 +36,8 @@ class Context:
     details: random.Random
     writer: BulkWriter
     as_of: dt.date
-    #: "Now" of the demo world: 10:00 Beijing time on ``as_of``.
+    #: "Now" of the demo world: 10:00 Beijing time on ``as_of``, or the minute the demo was
+    #: made when that was earlier on its day (``generate.demo_now``); nothing written is later.
     now: dt.datetime
     phone_validity_days: int
     ids: dict[str, int] = field(default_factory=dict)

@@ -93,6 +93,18 @@ def today_in_chongqing() -> dt.date:
     return dt.datetime.now(SHANGHAI).date()
 
 
+def demo_now(as_of: dt.date, present: dt.datetime | None = None) -> dt.datetime:
+    """The demo world's "now" (UTC): 10:00 Chongqing time on ``as_of`` — or, for a demo made
+    earlier than that on its own day, the present minute: nothing the demo writes (a 医疗卡余额
+    更新时间, a card's state change) may lie in the future of when it was made. Deterministic
+    for an ``as_of`` in the past."""
+    ten = dt.datetime.combine(as_of, dt.time(10), SHANGHAI).astimezone(dt.UTC)
+    current = (present or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    if current.astimezone(SHANGHAI).date() == as_of and current < ten:
+        return current.replace(second=0, microsecond=0)
+    return ten
+
+
 def fill_demo(
     engine: Engine,
     *,
@@ -103,18 +115,20 @@ def fill_demo(
     phone_validity_days: int = 15,
     chunk: int = 5000,
     service_cases: bool = False,
+    present: dt.datetime | None = None,
 ) -> DemoSummary:
     """Fill the empty, migrated database behind ``engine`` with the demo city.
 
     ``holders`` counts every holder, the fixed ones included. ``service_cases``: also the
     closed cases, ratings and follow-ups of the weeks before ``as_of`` (``demo/cases.py``;
-    the GUI's demo and ``counter-admin demo-data`` ask for them). Raises
+    the GUI's demo and ``counter-admin demo-data`` ask for them). ``present``: the instant
+    the demo is made (default the wall clock; :func:`demo_now`). Raises
     :class:`DemoDataError` when the database already holds holders. All or nothing: one
     transaction.
     """
     started = time.perf_counter()
-    as_of = as_of or today_in_chongqing()
-    now = dt.datetime.combine(as_of, dt.time(10), SHANGHAI).astimezone(dt.UTC)
+    as_of = as_of or (present.astimezone(SHANGHAI).date() if present else today_in_chongqing())
+    now = demo_now(as_of, present)
     with ThreadPoolExecutor(max_workers=1) as pool, engine.connect() as conn:
         # argon2 is slow on purpose; hash the few demo passwords while rows are generated.
         hashes = pool.submit(_demo_hashes)

@@ -203,12 +203,16 @@ def write_history(ctx: Context, p: Person) -> None:
     total_months = max(0, (end_year - start_year) * 12 + rng.randint(0, 11))
     insurances = list(RATES) if p.scheme == "employee" else ["pension", "medical"]
     active = p.status == "employed" or (p.status == "unemployed" and p.scheme == "resident")
-    since = dt.date(start_year, rng.randint(1, 12), 1)
+    # 参保日期 is never after the demo's month (a holder who starts this year started by now).
+    since = min(dt.date(start_year, rng.randint(1, 12), 1), ctx.as_of.replace(day=1))
     base = rng.randint(4_000, 20_000) * 100
-    retired_on = retirement_date(p, end_year) if p.status == "retired" else None
+    retired_on = retirement_date(p, end_year, ctx.as_of) if p.status == "retired" else None
     # A retiree's contributions end at retirement: 养老保险 too (the pension is paid from the
     # pension account, pension_payments); 医疗保险 stays in force (the account is credited).
-    ended = dt.date(end_year, 12, 31)
+    # An insurance that ended this year ended with the last month paid for (the month
+    # before ``as_of``, as _contributions writes it), not on a 31 December still to come.
+    this_month = ctx.as_of.replace(day=1)
+    ended = max(min(dt.date(end_year, 12, 31), this_month - dt.timedelta(days=1)), since)
     last_months = 12
     if retired_on is not None:
         ended = max(retired_on - dt.timedelta(days=1), since)
@@ -239,7 +243,7 @@ def write_history(ctx: Context, p: Person) -> None:
         if p.birth.year + 18 <= ctx.as_of.year:
             first = max(start_year, end_year - LAST_YEARS + 1)
             _contributions(ctx, p, insurance, employer, base, first, end_year, last_months)
-    _pension(ctx, p, total_months, base, end_year)
+    _pension(ctx, p, total_months, base, end_year, since)
     write_medical_account(ctx, p, base)
     if p.scheme == "employee" and employer is not None:
         _employment(ctx, p, employer, start_year, end_year)
@@ -268,9 +272,10 @@ def _paid_on(year: int, months: int) -> str:
     return dt.date(year, months, 15).isoformat()
 
 
-def retirement_date(p: Person, end_year: int) -> dt.date:
-    """The first day of the month ``p`` reached retirement age in (``end_year``)."""
-    return dt.date(max(end_year, 1995), p.birth.month, 1)
+def retirement_date(p: Person, end_year: int, as_of: dt.date) -> dt.date:
+    """The first day of the month ``p`` reached retirement age in (``end_year``); a retiree
+    has retired by ``as_of``'s month, never on a day still to come."""
+    return min(dt.date(max(end_year, 1995), p.birth.month, 1), as_of.replace(day=1))
 
 
 def _contributions(
@@ -332,7 +337,11 @@ def _contributions(
     ctx.ids["contribution_records"] = next_id
 
 
-def _pension(ctx: Context, p: Person, months: int, base: int, end_year: int) -> None:
+def _pension(
+    ctx: Context, p: Person, months: int, base: int, end_year: int, since: dt.date
+) -> None:
+    """The pension account (养老保险个人账户), opened (建账日期) the day the holder's
+    insurance started (参保日期 ``since``), never before it."""
     rng = ctx.rng
     if p.scheme == "employee":
         balance = base * 80 * months // 1000
@@ -340,7 +349,7 @@ def _pension(ctx: Context, p: Person, months: int, base: int, end_year: int) -> 
         balance = rng.randint(10, 200) * 10_000
     retired_on = benefit = None
     if p.status == "retired":
-        retired_on = retirement_date(p, end_year)
+        retired_on = retirement_date(p, end_year, ctx.as_of)
         benefit = (
             rng.randint(1_800, 6_500) if p.scheme == "employee" else rng.randint(150, 400)
         ) * 100
@@ -351,7 +360,7 @@ def _pension(ctx: Context, p: Person, months: int, base: int, end_year: int) -> 
             p.id,
             balance,
             months,
-            date_text(dt.date(max(end_year - months // 12, 1993), 1, 1)),
+            date_text(since),
             date_text(retired_on) if retired_on else None,
             benefit,
         ),
@@ -380,12 +389,16 @@ def _employment(ctx: Context, p: Person, employer: int, start: int, end: int) ->
     years = sorted(rng.sample(range(start, end + 1), min(spells, end - start + 1)))
     if not years or years[0] != start:
         years = [start, *years[1:]]
+    # Nothing after the demo's day: a spell of this year began by the month before
+    # ``as_of`` at the latest, and one that ended did so by then.
+    latest = ctx.as_of.replace(day=1) - dt.timedelta(days=1)
     for n, year in enumerate(years):
         last = n == len(years) - 1
+        started = min(dt.date(year, 3, 1), latest)
         ended = (
             None
             if last and p.status == "employed"
-            else dt.date(years[n + 1] if not last else end, 6, 30)
+            else max(min(dt.date(years[n + 1] if not last else end, 6, 30), latest), started)
         )
         who = employer if last else rng.choice(ctx.all_employers)
         ctx.writer.add(
@@ -395,7 +408,7 @@ def _employment(ctx: Context, p: Person, employer: int, start: int, end: int) ->
                 p.id,
                 who,
                 rng.choice(POSITIONS),
-                date_text(dt.date(year, 3, 1)),
+                date_text(started),
                 date_text(ended) if ended else None,
             ),
         )
@@ -406,7 +419,9 @@ def _unemployment(ctx: Context, p: Person) -> None:
     registered = ctx.as_of - dt.timedelta(days=rng.randint(20, 540))
     entitlement = rng.choice((12, 18, 24))
     monthly = rng.randint(1_700, 1_900) * 100
+    # Months paid so far: paid on the 5th, so this month's only once the 5th has come.
     elapsed = (ctx.as_of.year - registered.year) * 12 + ctx.as_of.month - registered.month
+    elapsed -= 1 if ctx.as_of.day < 5 else 0
     paid = min(entitlement, max(elapsed, 0))
     closed = paid >= entitlement
     claim_id = ctx.next_id("unemployment_claims")
@@ -419,7 +434,10 @@ def _unemployment(ctx: Context, p: Person) -> None:
             entitlement,
             monthly,
             "closed" if closed else "open",
-            date_text(registered + dt.timedelta(days=entitlement * 30)) if closed else None,
+            # Closed when the entitlement ran out, by ``as_of`` at the latest (all paid).
+            date_text(min(registered + dt.timedelta(days=entitlement * 30), ctx.as_of))
+            if closed
+            else None,
         ),
     )
     year, month = registered.year, registered.month
@@ -442,7 +460,12 @@ def _unemployment(ctx: Context, p: Person) -> None:
 def _injury(ctx: Context, p: Person, employer: int, end_year: int) -> None:
     rng = ctx.rng
     year = rng.randint(max(end_year - 10, p.birth.year + 18), end_year)
-    injured = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+    # Injured at least 90 days before ``as_of``: recognised and paid (90 days on) by then.
+    injured = min(
+        dt.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+        ctx.as_of - dt.timedelta(days=90),
+    )
+    year = injured.year
     grade = rng.choices(
         [None, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [15, 1, 1, 2, 3, 4, 6, 10, 14, 18, 26]
     )[0]
@@ -552,7 +575,9 @@ def _survivor_name(rng: random.Random, p: Person, relation: str) -> str:
 
 def _maternity(ctx: Context, p: Person, employer: int) -> None:
     rng = ctx.rng
-    born = ctx.as_of - dt.timedelta(days=rng.randint(30, 1500))
+    # Paid 60 days after the birth, which is therefore at least 60 days (+30) back: a
+    # benefit the demo lists as paid was paid by ``as_of``. (The same draw as before.)
+    born = ctx.as_of - dt.timedelta(days=rng.randint(30, 1500) + 60)
     for kind, amount in (
         ("medical", rng.randint(3_000, 8_000)),
         ("allowance", rng.randint(15_000, 40_000)),
