@@ -97,7 +97,8 @@ class FollowUpDetails(QWidget):
         phone_row.addWidget(self.reveal_button)
         form.addRow(self.tr("联系电话"), phone_row)
         if full_phone is not None:
-            self.show_phone(full_phone)
+            self.phone.setText(full_phone or self.tr("无联系电话"))
+            self.reveal_button.setVisible(False)
         else:
             self.phone.setText(item.masked_phone or self.tr("无联系电话"))
             self.reveal_button.setVisible(bool(item.masked_phone) and reveal is not None)
@@ -110,8 +111,11 @@ class FollowUpDetails(QWidget):
         self._reveal(self.show_phone, self._refused)
 
     def show_phone(self, number: str) -> None:
+        """The revealed number; the button stays in its place, off: hiding it re-laid the
+        form out and cut the comment's second line (seen under Xvfb)."""
         self.phone.setText(number or self.tr("无联系电话"))
-        self.reveal_button.setVisible(False)
+        self.reveal_button.setEnabled(False)
+        grow_to_fit(self.window())
 
     def _refused(self, error: BaseException) -> None:
         self.reveal_button.setEnabled(True)
