@@ -103,6 +103,7 @@ def test_U5_the_MAINT_MAC_only_after_the_supervisor_approved(
     )
     result = remote.lift_loss_report(actor, client, _pin(), document, approval, submission)
     assert result.app_unblocked and chip.app_state == "ok"
+    assert result.form.app_unblocked  # and its 解除挂失登记表 says so, through the server
     assert keys.asked == [(KeyPurpose.MAINT, "84180000")]  # APPLICATION UNBLOCK, once
     assert _states(sql) == ("active", "lifted")
     ((workstation, details),) = sql(
