@@ -263,7 +263,7 @@ class InProcessServices(CounterServices):
         return lifting.lift_digest(actor, identity, idempotency_key)
 
     def check_lift(
-        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike | None
     ) -> LiftChecklist:
         return lifting.check_lift(self.ctx, actor, identity, document)
 

@@ -265,7 +265,7 @@ class CounterServices(ABC):
 
     @abstractmethod
     def check_lift(
-        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike | None
     ) -> LiftChecklist: ...
 
     @abstractmethod

@@ -303,7 +303,7 @@ class RemoteServices(CounterServices):
         return str(self._call("lift_digest", None, identity, idempotency_key))
 
     def check_lift(
-        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike | None
     ) -> LiftChecklist:
         result: LiftChecklist = self._call("check_lift", None, identity, document)
         return result

@@ -83,10 +83,12 @@ class _Lines:
 
 
 def check_lift(
-    ctx: ServiceContext, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+    ctx: ServiceContext, actor: Actor, identity: CardIdentity, document: IdDocumentLike | None
 ) -> LiftChecklist:
-    """RULES U1–U5 for the card read from the chip and the document shown, one line each.
-    Reads only; nothing is changed or audited (the lift itself is)."""
+    """RULES U1–U5 for the card read from the chip and the document shown, one line each;
+    ``document`` None: the rules the card alone decides, asked as soon as it is read (the
+    document's lines wait, ``passed`` None). Reads only; nothing is changed or audited (the
+    lift itself is)."""
     with ctx.uow() as uow:
         return checklist(ctx, uow.session, actor, identity, document, ctx.now())
 
@@ -96,7 +98,7 @@ def checklist(
     session: Session,
     actor: Actor,
     identity: CardIdentity,
-    document: IdDocumentLike,
+    document: IdDocumentLike | None,
     now: dt.datetime,
 ) -> LiftChecklist:
     """:func:`check_lift` in the caller's transaction (the lift runs it again under the
@@ -172,7 +174,11 @@ def _card_lines(
 
 
 def _holder_lines(
-    lines: _Lines, ctx: ServiceContext, actor: Actor, holder: Holder, document: IdDocumentLike
+    lines: _Lines,
+    ctx: ServiceContext,
+    actor: Actor,
+    holder: Holder,
+    document: IdDocumentLike | None,
 ) -> None:
     """U2: the holder's own district, a resident ID card or household-register certificate,
     and that document checked against the holder (IDCARD.md: number, chip name and
@@ -189,6 +195,9 @@ def _holder_lines(
         # The refusal names the office to send the holder to (the clerk reads it whole).
         WrongDistrict(f"解除挂失须到持卡人户籍所属的{home}医疗保险分中心办理。请引导持卡人前往。"),
     )
+    if document is None:
+        lines.add("U2", "证件类别", None, "待核验居民身份证或户籍证明")
+        return
     kind_ok = document.kind in LIFT_DOCUMENTS
     lines.add(
         "U2",

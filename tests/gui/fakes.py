@@ -488,7 +488,7 @@ class FakeServices(CounterServices):
         return f"lift:{identity.card_id_code}:{idempotency_key}"
 
     def check_lift(
-        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike
+        self, actor: Actor, identity: CardIdentity, document: IdDocumentLike | None
     ) -> LiftChecklist:
         raise NotImplementedError
 

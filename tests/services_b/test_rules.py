@@ -646,6 +646,21 @@ def test_U2_lift_only_at_own_district_subcenter(world: World) -> None:
     assert card_state(world, "h003") == "lost"
 
 
+def test_U2_lift_checked_with_the_card_alone_before_any_document(world: World) -> None:
+    """The card's own rules (district, office, U1, U4, U5) are known as soon as the card is
+    read: ``check_lift`` without a document says them, the document's lines wait."""
+    report_written(world, "h003")
+    identity = world.client(world.insert_card("h003")[1]).read_identity()
+    elsewhere = lifting.check_lift(world.ctx, world.actors["yb105"], identity, None)
+    assert isinstance(elsewhere.refusal, WrongDistrict)
+    (kind,) = [ln for ln in elsewhere.lines if ln.label == "证件类别"]
+    assert kind.passed is None
+    assert not [ln for ln in elsewhere.lines if ln.label == "证件号码"]
+    here = lifting.check_lift(world.ctx, world.actors["yb103"], identity, None)
+    assert here.refusal is None
+    assert [ln.label for ln in here.lines if ln.passed is False] == []
+
+
 def test_U2_lift_needs_resident_id_or_household_register(world: World) -> None:
     report_written(world, "h004")
     with pytest.raises(IdDocumentNotAccepted):

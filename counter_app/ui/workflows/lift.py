@@ -38,7 +38,7 @@ from counter_app.services.errors import (
     WrongCard,
     WrongDistrict,
 )
-from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
+from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocumentKind
 from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.ui.fit import grow_to_fit
 from counter_app.ui.item_models import display
@@ -67,11 +67,6 @@ REFUSED_WITHOUT_DOCUMENT: tuple[type[ServiceError], ...] = (
     HolderDeceased,
     WrongDistrict,
 )
-
-#: Asked with the card alone, before the ID step: a kind the lift does not accept (U2), so
-#: the checklist stops at 证件类别 and no number is checked; its own refusal of the kind
-#: is not one of :data:`REFUSED_WITHOUT_DOCUMENT` and is set aside.
-NO_DOCUMENT_YET = IdDocument(IdDocumentKind.TEMPORARY_ID, "")
 
 
 class LiftDialog(WorkflowDialog):
@@ -176,9 +171,7 @@ class LiftDialog(WorkflowDialog):
                 self._refuse_card(error)
             return True  # otherwise the checklist after the document says it
 
-        self.call(
-            lambda: gateway.check_lift(actor, identity, NO_DOCUMENT_YET), checked, failed=failed
-        )
+        self.call(lambda: gateway.check_lift(actor, identity, None), checked, failed=failed)
 
     def _refuse_card(self, refusal: BaseException) -> None:
         """The card page says why no lift can be done here, once; 下一步 stays off."""
