@@ -30,13 +30,7 @@ from PyQt6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QWi
 from counter_app.services.errors import (
     ApprovalInvalid,
     ApprovalRequired,
-    HolderDeceased,
-    NoActiveLossReport,
-    NotPermitted,
-    ReplacementAlreadyApplied,
     ServiceError,
-    WrongCard,
-    WrongDistrict,
 )
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocumentKind
 from counter_app.services.permissions import ACTION_LABELS, Action
@@ -55,18 +49,6 @@ if TYPE_CHECKING:
 MARKS = {True: "✔", False: "✘", None: "…"}
 #: Why the holder's records are opened when the lift identifies them (RULES Q7).
 LIFT_SESSION_REASON = "办理解除挂失"
-
-#: The refusals of ``check_lift`` that no document can change: the office (S3, U2), the
-#: card (U5), a replacement (U4), no report in force (U1), a deceased holder (Q7) and the
-#: holder's own district (U2). They are known as soon as the card is read.
-REFUSED_WITHOUT_DOCUMENT: tuple[type[ServiceError], ...] = (
-    NotPermitted,
-    WrongCard,
-    ReplacementAlreadyApplied,
-    NoActiveLossReport,
-    HolderDeceased,
-    WrongDistrict,
-)
 
 
 class LiftDialog(WorkflowDialog):
@@ -161,13 +143,13 @@ class LiftDialog(WorkflowDialog):
 
         def checked(checklist: Any) -> None:
             refusal = checklist.refusal
-            if identity is self.identity and isinstance(refusal, REFUSED_WITHOUT_DOCUMENT):
+            if identity is self.identity and refusal is not None:
                 self._refuse_card(refusal)
 
         def failed(error: BaseException) -> bool:
             if _is_outage(error):
                 return False  # the banner; the checklist after the document asks again
-            if identity is self.identity and isinstance(error, REFUSED_WITHOUT_DOCUMENT):
+            if identity is self.identity and isinstance(error, ServiceError):
                 self._refuse_card(error)
             return True  # otherwise the checklist after the document says it
 
