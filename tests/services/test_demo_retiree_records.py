@@ -17,7 +17,11 @@ from sqlalchemy import text
 from counter_app.services import records, sessions
 from counter_app.services.context import ServiceContext
 from counter_app.services.queries.category import Category
-from counter_app.services.queries.insurance import RETIREE_MEDICAL, participation_status
+from counter_app.services.queries.insurance import (
+    RETIREE_MEDICAL,
+    RETIREE_PENSION,
+    participation_status,
+)
 from forms.localtime import SHANGHAI
 from tests.id_documents import manual_doc
 from tests.services.conftest import AS_OF, actor_for, holder_id_of
@@ -71,7 +75,8 @@ def test_C2_retired_employee_medical_reads_covered_without_contributions(
     rows = {p.insurance: p for p in social.participations}
     assert medical.scheme == "职工医保"
     assert rows["medical"].status == medical.status == RETIREE_MEDICAL
-    assert rows["pension"].status == "终止"
+    # His 养老保险 ended at retirement and pays his pension: not 终止 as if it were gone.
+    assert rows["pension"].status == RETIREE_PENSION
 
 
 @pytest.mark.parametrize(
@@ -83,6 +88,9 @@ def test_C2_retired_employee_medical_reads_covered_without_contributions(
         ("active", "medical", "resident", "retired", "参保缴费"),
         ("active", "pension", "employee", "retired", "参保缴费"),
         ("terminated", "medical", "employee", "retired", "终止"),
+        ("terminated", "pension", "employee", "retired", RETIREE_PENSION),
+        ("terminated", "pension", "resident", "retired", RETIREE_PENSION),
+        ("terminated", "pension", "employee", "unemployed", "终止"),
         ("suspended", "medical", "employee", "unemployed", "暂停缴费"),
     ],
 )

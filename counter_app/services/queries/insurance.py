@@ -43,12 +43,19 @@ PARTICIPATION_STATUS = {"active": "参保缴费", "suspended": "暂停缴费", "
 #: retirement; the account is still credited), not "参保缴费". The residents' scheme is paid
 #: yearly at any age and keeps its plain wording.
 RETIREE_MEDICAL = "退休参保（免缴费）"
+#: A retired holder's 养老保险 whose contributions ended: the pension is paid from it
+#: (养老金发放记录), not 终止 as if the insurance were gone. Whatever ended it, the holder is
+#: retired and pays in no more.
+RETIREE_PENSION = "已退休（停止缴费）"
 
 
 def participation_status(status: str, insurance: str, scheme: str, holder_status: str) -> str:
     """The 参保状态 a clerk reads for one participation of a holder in ``holder_status``."""
-    if (status, insurance, scheme, holder_status) == ("active", "medical", "employee", "retired"):
-        return RETIREE_MEDICAL
+    if holder_status == "retired":
+        if (status, insurance, scheme) == ("active", "medical", "employee"):
+            return RETIREE_MEDICAL
+        if (status, insurance) == ("terminated", "pension"):
+            return RETIREE_PENSION
     return PARTICIPATION_STATUS.get(status, status)
 
 
