@@ -12,8 +12,16 @@ fresh chip read: :func:`reuse_details` adds
   itself recorded:
 - ``reused_from``: the ``seq`` of the first successful event of this clerk's open session
   with the holder that recorded a chip check by the same reader (SAM ID), and
-  ``reused_read_at`` its time (UTC) — or ``reused_from: unrecorded`` when the trail holds
-  none (the earlier check was accepted but its action was not completed, e.g. cancelled).
+  ``reused_event_at`` that event's time (UTC) — or ``reused_from: unrecorded`` when the
+  trail holds none (the earlier check was accepted but its action was not completed, e.g.
+  cancelled).
+
+``reused_event_at`` is when the earlier action was recorded, not when the chip was read:
+an action records its event when it is done (a PIN change: after the holder typed the new
+password twice and the card took it), minutes after the read. The service never learns
+the read's time — neither the reader's data (``reader.idcard.IdCardData``) nor the
+document (``IdDocument``) carries one, and the workstation's clock is not the server's —
+so none is claimed here.
 
 A typed document is never a reuse (only chip reads are offered again): the flag is
 ignored there. Nothing of the document itself is added (no number, no name).
@@ -77,7 +85,7 @@ def reuse_details(db: Session, actor: Actor, holder_id: int, document: object) -
     ).all()
     for seq, at, details in rows:
         if _chip_check_by(details, sam_id):
-            marker.update(reused_from=str(seq), reused_read_at=format_at(_aware(at)))
+            marker.update(reused_from=str(seq), reused_event_at=format_at(_aware(at)))
             break
     return marker
 

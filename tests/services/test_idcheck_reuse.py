@@ -1,7 +1,8 @@
 """RULES E1 with Q7: an ID card read once in a holder's service (one case) and offered
 again to the next action (使用本次服务已核验的身份证) is checked again, and its audit event
-says it reused the earlier read — the event of that read and its time, found by the service
-in its own trail — instead of looking like a fresh chip read. The workstation's flag is a
+says it reused the earlier read — the event that recorded that check and the event's time,
+found by the service in its own trail; never a chip read time the service does not know —
+instead of looking like a fresh chip read. The workstation's flag is a
 typed field, not free text, and the service does not take it for more than it is: a typed
 document is never a reuse, and a reuse with no recorded earlier read says so. On SQLite
 and PostgreSQL; the flag travels to counter-server with the document."""
@@ -28,7 +29,14 @@ from reader.client import SocialSecurityCardClient
 from reader.keys import TEST_KEYS, SoftwareKeyProvider
 from reader.pinbuffer import PinBuffer
 from tests.id_documents import manual_doc
-from tests.services.conftest import _dispose, actor_for, card_for, holder_id_of, make_ctx
+from tests.services.conftest import (
+    Clock,
+    _dispose,
+    actor_for,
+    card_for,
+    holder_id_of,
+    make_ctx,
+)
 from tests.services.test_idcheck_rules import SAM, chip
 
 CLERK = "YB500103-01"
@@ -80,7 +88,7 @@ def test_E1_Q7_a_reused_id_card_names_the_earlier_read_in_the_audit(
     assert details["id_check"] == "chip" and details["sam_id"] == SAM  # checked again
     assert details["id_reused"] == "same_case"
     assert details["reused_from"] == str(opened.seq)
-    assert details["reused_read_at"] == _at(opened)
+    assert details["reused_event_at"] == _at(opened)
     assert fixed_holder("active_default_pin").ssn not in repr(details)
 
 
@@ -113,7 +121,7 @@ def test_E1_a_reuse_without_a_recorded_read_says_unrecorded(keyed: ServiceContex
     _reset_service_password(ctx, session, dataclasses.replace(chip(key), reused=True))
     details = _latest(ctx, "password.service_password_reset").details
     assert (details["id_reused"], details["reused_from"]) == ("same_case", "unrecorded")
-    assert "reused_read_at" not in details
+    assert "reused_event_at" not in details
 
 
 def test_E1_P5_L3_the_reset_and_the_written_report_mark_the_reuse_too(
@@ -152,3 +160,29 @@ def test_E1_the_reuse_flag_travels_to_counter_server_with_the_document() -> None
     document = dataclasses.replace(chip("active_default_pin"), reused=True)
     assert decode(encode(document)) == document
     assert decode(encode(chip("active_default_pin"))).reused is False
+
+
+def test_E1_Q7_the_reuse_gives_the_earlier_event_s_time_and_claims_no_read_time(
+    demo_url: str,
+) -> None:
+    """A city trial: the chip was read at 19:21, the first action (its event records the
+    chip check) was done at 19:23:13, the card offered again at 19:25. The service knows
+    the event's time only — the chip's read time reaches it nowhere (IDCARD.md: the text
+    block carries none; the document neither) — so the marker names that time as the
+    event's, and no key says it is when the chip was read."""
+    read_at = dt.datetime(2026, 12, 7, 19, 21, tzinfo=dt.UTC)
+    clock = Clock(read_at)
+    ctx = make_ctx(demo_url, clock, four_eyes=False)
+    try:
+        first = chip("active_default_pin")  # read at 19:21 on the workstation
+        clock.advance(minutes=2, seconds=13)  # the first action is recorded at 19:23:13
+        session, opened = _by_chip(ctx, "active_default_pin")
+        assert _at(opened).startswith("2026-12-07T19:23:13")
+        clock.advance(minutes=2)
+        _reset_service_password(ctx, session, dataclasses.replace(first, reused=True))
+        details = _latest(ctx, "password.service_password_reset").details
+    finally:
+        _dispose(ctx)
+    assert details["reused_from"] == str(opened.seq)
+    assert details["reused_event_at"] == _at(opened)
+    assert not [key for key in details if "read" in key], details
