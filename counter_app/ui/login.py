@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.api import CounterServices
 from counter_app.ui.i18n import tr
+from counter_app.ui.kept_text import KEPT_TEXT
 from counter_app.ui.quit_confirm import quit_box, raised_again
 from counter_app.ui.tasks import TaskRunner
 
@@ -67,8 +68,6 @@ def account_rows(accounts: Sequence[Any]) -> list[tuple[str, str, str, str, str]
     return rows
 
 
-#: What ``DatabaseUnavailable`` and ``ServerUnreachable`` promise of the fields typed.
-KEPT_TEXT = "已填写的内容仍保留"
 
 
 class LoginForm(QWidget):

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from PyQt6.QtWidgets import QLabel, QLineEdit
 
-from counter_app.services.errors import ApprovalInvalid
+from counter_app.services.errors import ApprovalInvalid, DatabaseUnavailable
 from counter_app.ui.i18n import tr
+from counter_app.ui.kept_text import password_typed_again
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import page_with_form
 
@@ -122,6 +123,18 @@ class ApprovalStep:
             then()
 
         def failed(error: BaseException) -> bool:
+            if isinstance(error, DatabaseUnavailable):  # the server or the database is down
+                # The password field was emptied when it was sent: the outage's
+                # 已填写的内容仍保留 is not true of it (the login screen says the same).
+                self.dialog.window_.db_down(str(error))
+                self.dialog.error(
+                    password_typed_again(
+                        str(error), tr("workflow", "主管工号仍保留，请主管重新输入密码")
+                    ),
+                    outage=True,
+                )
+                self.password.setFocus()
+                return True
             if not isinstance(error, ApprovalInvalid):
                 return False
             if staff_no.upper() == actor.staff_no.upper():
