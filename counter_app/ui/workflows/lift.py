@@ -252,7 +252,12 @@ class LiftDialog(WorkflowDialog):
         self.go_page(self.check_page)
         if checklist.ok:
             self.refused_on = None
-            self.advice.setText(self.tr("以上条件均已满足，可以解除挂失。"))
+            if any(line.passed is None for line in checklist.lines):
+                # A line still pending (…: the holder's PIN, U5, is checked when typed):
+                # "all met" would claim what is not yet known.
+                self.advice.setText(self.tr("以上已核验的条件均满足，待持卡人输入密码。"))
+            else:
+                self.advice.setText(self.tr("以上条件均已满足，可以解除挂失。"))
             self.advice.setStyleSheet("")
         else:
             # Said once, under the list (the banner repeated it word for word).
