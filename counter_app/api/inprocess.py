@@ -36,6 +36,7 @@ from counter_app.services import (
     service_password,
     sessions,
     staff_login,
+    unblock_verify,
     written_reports,
 )
 from counter_app.services.context import Actor, ServiceContext
@@ -228,6 +229,19 @@ class InProcessServices(CounterServices):
         pin: PinBuffer | None,
     ) -> UnblockResult:
         return pin_reset.verify_after_unblock(self.ctx, actor, session, client, result, pin)
+
+    def record_unblock_verify(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        event_id: int,
+        answer: str,
+        tries_left: int | None = None,
+        card_error: str = "",
+    ) -> None:
+        unblock_verify.record_unblock_verify(
+            self.ctx, actor, session, event_id, answer, tries_left, card_error
+        )
 
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike

@@ -232,7 +232,23 @@ class CounterServices(ABC):
     ) -> UnblockResult:
         """RULES P6, Q1: the holder types the PIN again after an unblock (on the card in
         this counter's reader); ``result`` with ``verified`` and the tries left. The card's
-        answer is audited (Q7; never the PIN); the buffer is wiped."""
+        answer is audited (Q7; never the PIN); the buffer is wiped. The services
+        unreachable after the card answered: ``unblock_verify.AnswerNotRecorded`` carries
+        the card's answer (and ``result`` as the card left it)."""
+
+    @abstractmethod
+    def record_unblock_verify(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        event_id: int,
+        answer: str,
+        tries_left: int | None = None,
+        card_error: str = "",
+    ) -> None:
+        """RULES P6, Q7: the card's answer to the PIN after the unblock ``event_id`` that
+        could not be recorded when it came (``AnswerNotRecorded``), recorded now that the
+        services answer; the same verdict on the same unblock is recorded once."""
 
     @abstractmethod
     def reset_service_password(

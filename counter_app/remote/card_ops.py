@@ -13,15 +13,18 @@ PIN buffers are wiped before returning, whatever happens.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from counter_app.remote.keys import RemoteKeyProvider
-from counter_app.services import pin_reset
+from counter_app.remote.protocol import ServerUnreachable
+from counter_app.services import pin_reset, unblock_verify
 from counter_app.services.card_sessions import WrongPinReported, verify_holder_pin
-from counter_app.services.errors import CardOperationFailed, WeakPin
+from counter_app.services.errors import CardOperationFailed, DatabaseUnavailable, WeakPin
 from counter_app.services.lift_card import lift_card_step, reblock
+from counter_app.services.login_interrupted import LoginInterrupted
 from counter_app.services.pin_events import (
     CardReport,
     NewPinFacts,
@@ -168,13 +171,43 @@ def verify_after_unblock(
     pin: PinBuffer | None,
 ) -> pin_reset.UnblockResult:
     """RULES P6, Q7: the holder's PIN on the card here after the unblock; the card's answer
-    (never the PIN) goes to the server, which audits it (``card.unblock_verified``)."""
-    return pin_reset.verified_with(
-        client,
-        result,
-        pin,
-        lambda *answer: call("card.unblock_verified", session, *answer),
-    )
+    (never the PIN) goes to the server, which audits it (``card.unblock_verified``). When
+    the server cannot be reached the card has still answered: ``AnswerNotRecorded`` says
+    what (``unblock_verify``), with ``result`` as the card left it, for the clerk to be
+    told and the record made again (``RemoteServices.record_unblock_verify``)."""
+
+    def record(event_id: int, answer: str, tries_left: int | None, card_error: str) -> None:
+        try:
+            call("card.unblock_verified", session, event_id, answer, tries_left, card_error)
+        except unblock_verify.AnswerNotRecorded as error:
+            error.result = _answered(result, error.answer, error.tries_left)
+            raise
+        except DatabaseUnavailable as error:
+            lost = unblock_verify.AnswerNotRecorded.of(
+                error, event_id, answer, tries_left, card_error
+            )
+            lost.result = _answered(result, answer, tries_left)
+            raise lost from None
+
+    return pin_reset.verified_with(client, result, pin, record)
+
+
+def _answered(
+    result: pin_reset.UnblockResult, answer: str, tries_left: int | None
+) -> pin_reset.UnblockResult:
+    """``result`` as the card's answer to the PIN after the unblock leaves it."""
+    if answer == unblock_verify.SUCCESS:
+        return dataclasses.replace(result, verified=True, tries_left=None)
+    if answer in (unblock_verify.WRONG_PIN, unblock_verify.PIN_BLOCKED):
+        return dataclasses.replace(result, verified=False, tries_left=tries_left)
+    return result  # the card did not judge the PIN (a card error): nothing changed
+
+
+def _outage(error: DatabaseUnavailable) -> str:
+    """What could not be reached, as a clause for ``LoginInterrupted``."""
+    if isinstance(error, ServerUnreachable):
+        return "无法连接业务服务器（网络中断或服务器无响应）"
+    return "业务服务器无法连接数据库"
 
 
 def open_card_session(
@@ -185,19 +218,29 @@ def open_card_session(
 ) -> HolderSession:
     """RULES Q1 in the city: the server checks the card the chip names (``card.
     session_check``) before the holder types; the PIN is verified by the card here and only
-    the card's answer goes to the server, which opens the session (``card.session_open``)."""
+    the card's answer goes to the server, which opens the session (``card.session_open``).
+    When the server cannot be reached, ``LoginInterrupted`` says whether the PIN went to
+    the card and what the card answered (the holder types again later: the PIN is never
+    kept for a retry)."""
+    pin_sent = False
+    verified: bool | None = None
+    tries_left: int | None = None
     try:
         identity = client.read_identity()
         call("card.session_check", identity)
+        pin_sent = True
         try:
             verify_holder_pin(client, pin, pinpad)
+            verified = True
         except WrongPin as error:
+            verified, tries_left = False, error.tries_left
             try:
                 call("card.session_open", identity, "wrong_pin", error.tries_left)
             except WrongPinReported:
                 pass  # recorded; the card's own error, with its tries left, is raised
             raise
         except PinBlocked:
+            tries_left = 0  # locked already: the card did not judge this PIN
             call("card.session_open", identity, "pin_blocked", None)  # raises the refusal
             raise
         except ApplicationBlocked:
@@ -205,6 +248,12 @@ def open_card_session(
             raise
         session: HolderSession = call("card.session_open", identity, "success", None)
         return session
+    except LoginInterrupted:
+        raise
+    except DatabaseUnavailable as error:
+        raise LoginInterrupted.of(
+            _outage(error), pin_sent=pin_sent, verified=verified, tries_left=tries_left
+        ) from None
     finally:
         wipe(pin)
 

@@ -267,6 +267,20 @@ class RemoteServices(CounterServices):
         # server audits the card's answer.
         return card_ops.verify_after_unblock(self._card_call, session, client, result, pin)
 
+    def record_unblock_verify(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        event_id: int,
+        answer: str,
+        tries_left: int | None = None,
+        card_error: str = "",
+    ) -> None:
+        # The server's record step of the verify (``card.unblock_verified``), again.
+        self._card_call(
+            "card.unblock_verified", session, int(event_id), answer, tries_left, card_error
+        )
+
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike
     ) -> OneTimePassword:

@@ -17,6 +17,14 @@ card is on the workstation (``remote.card_ops``) and the server records what it 
 (``server.card_steps``): the unblock event named must be this clerk's successful unblock
 of the session's holder, in the session's span — a workstation cannot attach a report to
 another card's unblock.
+
+When the answer cannot be recorded (the database or counter-server is unreachable) the card
+has still answered: :class:`AnswerNotRecorded` carries that answer (never the PIN) to the
+clerk, and the workstation records it again once the services answer. A verdict is
+recorded once (:func:`record_unblock_verify` ignores the same verdict on the same unblock:
+the card's counter only goes down until a success ends the check, so one unblock has each
+of ``success``, ``wrong_pin`` with N tries left and ``pin_blocked`` at most once) — a
+record that reached the database although its answer was lost is not written twice.
 """
 
 from __future__ import annotations
@@ -25,10 +33,17 @@ import datetime as dt
 import re
 from typing import Any
 
+from sqlalchemy import select
+
+from counter_app.models.audit import AuditEvent
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.security import Outcome, PasswordEvent, PasswordEventKind
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.errors import PasswordEventNotFound, PinBlockedOfferReset
+from counter_app.services.errors import (
+    DatabaseUnavailable,
+    PasswordEventNotFound,
+    PinBlockedOfferReset,
+)
 from counter_app.services.pin_events import wipe
 from counter_app.services.refusals import record_refusal
 from counter_app.services.sessions import HolderSession, audit_now, require_open
@@ -40,6 +55,37 @@ from reader.pinbuffer import PinBuffer
 SUCCESS, WRONG_PIN, PIN_BLOCKED, CARD_ERROR = "success", "wrong_pin", "pin_blocked", "card_error"
 ANSWERS = frozenset({SUCCESS, WRONG_PIN, PIN_BLOCKED, CARD_ERROR})
 _ERROR_NAME = re.compile(r"^[A-Za-z]{1,40}$")
+#: The answers that are the card's verdict on the PIN, each at most once per unblock.
+VERDICTS = frozenset({SUCCESS, WRONG_PIN, PIN_BLOCKED})
+
+
+class AnswerNotRecorded(DatabaseUnavailable):
+    """The card answered the holder's PIN after the unblock ``event_id``, but the answer
+    could not be recorded: the services are unreachable. The card's answer travels with it
+    (``answer``, ``tries_left``, ``card_error``; never the PIN) so that the clerk is told
+    what the card said and the record can be made again (:func:`record_unblock_verify`).
+    ``result``: the unblock's result with the card's answer, when the unblock itself was
+    recorded in the same call (``remote.card_ops.unblock_pin``)."""
+
+    event_id: int = 0
+    answer: str = ""
+    tries_left: int | None = None
+    card_error: str = ""
+    result: Any = None
+
+    @classmethod
+    def of(
+        cls,
+        cause: DatabaseUnavailable,
+        event_id: int,
+        answer: str,
+        tries_left: int | None,
+        card_error: str,
+    ) -> AnswerNotRecorded:
+        error = cls(str(cause))
+        error.event_id, error.answer = int(event_id), str(answer)
+        error.tries_left, error.card_error = tries_left, str(card_error)
+        return error
 
 
 def verify_on_card(
@@ -73,9 +119,28 @@ def record_unblock_verify(
 ) -> None:
     """Audit the holder's PIN after the unblock ``unblock_event_id`` (module docstring).
 
-    Raises ``SessionRequired``/``SessionEnded`` (not the clerk's open session) and
+    Raises ``SessionRequired``/``SessionEnded`` (not the clerk's open session),
     :class:`PasswordEventNotFound` (not this clerk's successful unblock of the session's
-    holder in this session)."""
+    holder in this session) and :class:`AnswerNotRecorded` (the database is unreachable)."""
+    try:
+        _record(ctx, actor, session, unblock_event_id, answer, tries_left, card_error)
+    except AnswerNotRecorded:
+        raise
+    except DatabaseUnavailable as error:
+        raise AnswerNotRecorded.of(
+            error, unblock_event_id, answer, tries_left, card_error
+        ) from None
+
+
+def _record(
+    ctx: ServiceContext,
+    actor: Actor,
+    session: HolderSession,
+    unblock_event_id: int,
+    answer: str,
+    tries_left: int | None,
+    card_error: str,
+) -> None:
     require_open(ctx, session, actor)
     with ctx.uow() as uow:
         event = uow.session.get(PasswordEvent, unblock_event_id)
@@ -89,6 +154,10 @@ def record_unblock_verify(
         ):
             raise PasswordEventNotFound()
         card_id = event.card_id
+        if answer in VERDICTS and _recorded(
+            uow.session, card_id, unblock_event_id, answer, tries_left
+        ):
+            return  # recorded already: its answer was lost on the way back (module docstring)
     details: dict[str, Any] = {"event_id": unblock_event_id, "session_id": session.session_id}
     holder_id = session.holder_id
     if answer == PIN_BLOCKED:
@@ -126,6 +195,35 @@ def record_unblock_verify(
         outcome="failed",
         details=details,
     )
+
+
+def _recorded(
+    db: Any, card_id: int | None, event_id: int, answer: str, tries_left: int | None
+) -> bool:
+    """The verdict ``answer`` on the unblock ``event_id`` is in the audit trail already."""
+    rows = db.execute(
+        select(AuditEvent.action, AuditEvent.details).where(
+            AuditEvent.card_id == card_id,
+            AuditEvent.action.in_(
+                (AuditAction.PIN_UNBLOCK_VERIFY.value, AuditAction.PIN_UNBLOCK_VERIFY.refused)
+            ),
+        )
+    ).all()
+    for action, details in rows:
+        facts = details if isinstance(details, dict) else {}
+        if facts.get("event_id") != event_id:
+            continue
+        if answer == PIN_BLOCKED and action == AuditAction.PIN_UNBLOCK_VERIFY.refused:
+            return True
+        if action != AuditAction.PIN_UNBLOCK_VERIFY.value:
+            continue
+        refusal = facts.get("refusal")
+        if answer == SUCCESS and refusal is None:
+            return True
+        if answer == WRONG_PIN and refusal == WRONG_PIN:
+            if facts.get("tries_left") == _tries(tries_left):
+                return True
+    return False
 
 
 def _tries(value: object) -> int | None:

@@ -461,6 +461,17 @@ class FakeServices(CounterServices):
     ) -> UnblockResult:
         raise NotImplementedError
 
+    def record_unblock_verify(
+        self,
+        actor: Actor,
+        session: HolderSession,
+        event_id: int,
+        answer: str,
+        tries_left: int | None = None,
+        card_error: str = "",
+    ) -> None:
+        raise NotImplementedError
+
     def reset_service_password(
         self, actor: Actor, session: HolderSession, document: IdDocumentLike
     ) -> OneTimePassword:
