@@ -15,12 +15,16 @@ from PyQt6.QtWidgets import QAbstractItemView, QPushButton, QTableView, QVBoxLay
 
 from counter_app.presentation.holder_pages import hit_state
 from counter_app.services.queries.holder import CardInfo, HolderHit
+from counter_app.ui.i18n import tr
 from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.search import SearchBox
 
 #: What a clerk picks the right person by comes first (卡状态 was off the pane at the default
 #: width): name, masked ID number, card state, card number; then gender and birth date.
 HIT_COLUMNS = ["name", "ssn", "card_state", "card_number", "gender", "birth_date"]
+#: The hit's card columns: both say :data:`NO_CARD_IN_USE` when the holder has no card in use.
+CARD_COLUMNS = ("card_state", "card_number")
+NO_CARD_IN_USE = "无在用卡"
 
 
 class HitTableModel(RecordTableModel):
@@ -31,14 +35,17 @@ class HitTableModel(RecordTableModel):
         super().__init__(columns=HIT_COLUMNS, parent=parent)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            index.isValid()
-            and role == Qt.ItemDataRole.DisplayRole
-            and self.columns[index.column()] == "card_state"
-        ):
+        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
+            column = self.columns[index.column()]
             hit = self.row_object(index.row())
-            if isinstance(hit, HolderHit):
-                return hit_state(hit)
+            if isinstance(hit, HolderHit) and column in CARD_COLUMNS:
+                if hit.card_number is None:
+                    # The search joins only a card in use (正常, 挂失): a holder whose card
+                    # was cancelled or replaced, or who never had one, has none — said,
+                    # never a blank cell (孙建军, deceased, card cancelled).
+                    return tr("search", NO_CARD_IN_USE)
+                if column == "card_state":
+                    return hit_state(hit)
         return super().data(index, role)
 
     def card_read(self, holder_id: int, card: CardInfo | None) -> None:

@@ -31,7 +31,7 @@ def test_hit_model_marks_an_expired_card_and_only_that_one() -> None:
     model = HitTableModel()
     model.set_rows([fresh, expired, lost, no_card], HIT_COLUMNS)
     shown = [_state_shown(model, r) for r in range(4)]
-    assert shown == ["正常", "正常（已过期）", "书面挂失（已过期）", ""]
+    assert shown == ["正常", "正常（已过期）", "书面挂失（已过期）", "无在用卡"]
     assert model.row_object(1).card_state == "active"  # the state itself is unchanged
 
 
