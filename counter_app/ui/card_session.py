@@ -7,10 +7,16 @@ PIN asks again and says how many tries are left. A card whose PIN is blocked (tr
 RULES P6) is never put to the holder: the clerk is told plainly in a dialog that the PIN is
 locked and that 密码解锁 (F7) follows an ID check, and while that card is in the reader the
 action panel says so (:class:`PinBlockedNote`).
+
+The services gone while the holder types (in the city the server is asked before the card's
+VERIFY and after it): the outage banner says what the card was told (``LoginInterrupted``:
+the PIN not sent, or the card's answer), and the card stays in the reader with a way to try
+again (``login_retry``); the PIN is never kept for that retry — the holder types it again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PyQt6.QtCore import QObject, pyqtSignal
@@ -18,9 +24,11 @@ from PyQt6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from counter_app.api import CounterServices
 from counter_app.services.context import Actor
+from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.permissions import ACTION_LABELS, Action
 from counter_app.ui.app_blocked import show_app_blocked
 from counter_app.ui.keypad import PinRequest
+from counter_app.ui.login_retry import install_login_retry
 from counter_app.ui.pin_entry import PinEntry
 from counter_app.ui.reader_bridge import ReaderBridge
 from reader.errors import WrongPin
@@ -56,6 +64,9 @@ class CardLogin(QObject):
     app_blocked = pyqtSignal()
     #: The holder cancelled the PIN entry (perhaps forgotten, RULES P5): ``ForgottenPinNote``.
     pin_cancelled = pyqtSignal()
+    #: The services could not be reached: what happened (the card's side told truly,
+    #: ``LoginInterrupted``). The card is still in the reader; the login can start again.
+    interrupted = pyqtSignal(object)  # the DatabaseUnavailable
 
     def __init__(self, gateway: CounterServices, bridge: ReaderBridge, pin_entry: PinEntry) -> None:
         super().__init__()
@@ -138,12 +149,29 @@ class CardLogin(QObject):
                 return
             self._pins.finish()
             self.busy = False
+            if isinstance(error, DatabaseUnavailable):
+                self._outage(error)
+                return
             if isinstance(error, WrongPin):  # the last try was wrong: now blocked
                 self.pin_blocked.emit()
                 return
             self.failed.emit(str(error))
 
         self._bridge.run_card(work, done, failed, name="open_card_session")
+
+    def _outage(self, error: DatabaseUnavailable) -> None:
+        """The banner says it all; the chip's tries left as the card last said (a wrong PIN
+        the server could not record still counted on the card, RULES P6)."""
+        tries = getattr(error, "tries_left", None)
+        identity = self._bridge.identity
+        if isinstance(tries, int) and identity is not None:
+            try:
+                self._bridge.identity = dataclasses.replace(identity, pin_tries_left=tries)
+            except TypeError:  # not a dataclass (a test double): leave it
+                pass
+        self.interrupted.emit(error)
+        if tries == 0:
+            self.pin_blocked.emit()
 
 
 def show_pin_blocked(window: Any) -> None:
@@ -251,4 +279,5 @@ def install_pin_blocked(window: Any) -> PinBlockedNote:
     if isinstance(layout, QVBoxLayout):
         layout.insertWidget(1, note)
     window.forgotten_pin_note = install_forgotten_pin(window)
+    window.login_retry = install_login_retry(window)
     return note
