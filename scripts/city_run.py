@@ -39,10 +39,13 @@ from counter_app.demo import ensure_demo_database
 from counter_app.demo.accounts import DEMO_ACCOUNTS
 from counter_app.remote.workstation_file import workstation_settings_text
 from counter_app.server.pki import Pki
+from counter_app.server.runner import SHUTDOWN_GRACE_SECONDS
 from tests.pgserver import start_postgres
 
 WORKSTATION = "WS-CITY-01"
 OFFICE = "500103-YB"
+#: Beyond the server's shutdown bound: the end of its event loop, the pool's release.
+STOP_MARGIN_SECONDS = 10
 
 
 def _wait_healthy(url: str, pki: Pki, process: subprocess.Popen[bytes]) -> None:
@@ -77,6 +80,19 @@ def _write_demo_cards(owner_url: str, path: Path) -> None:
     finally:
         engine.dispose()
     print(f"演示卡: {count} 张（{path}）")
+
+
+def _stop_server(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then as long as the server may take to stop (its bound for a request in
+    flight, ``SHUTDOWN_GRACE_SECONDS``, and the release of its pool); a server still
+    running then is killed — the database is removed next, never under a running server."""
+    server.terminate()
+    try:
+        server.wait(timeout=SHUTDOWN_GRACE_SECONDS + STOP_MARGIN_SECONDS)
+    except subprocess.TimeoutExpired:
+        print("counter-server 未在限时内停止，已强制结束")
+        server.kill()
+        server.wait()
 
 
 def main() -> int:
@@ -156,9 +172,7 @@ def main() -> int:
         return subprocess.call([*app, "--settings", str(ws_settings)], env=env)
     finally:
         if server is not None and server.poll() is None:
-            server.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                server.wait(timeout=15)
+            _stop_server(server)
         pg.stop()
         shutil.rmtree(root, ignore_errors=True)
 

@@ -25,6 +25,30 @@ from counter_app.server.tls import PeerCertProtocol, server_ssl_context
 
 log = logging.getLogger("counter_server")
 
+#: How long a stopping server (SIGTERM, Ctrl-C) lets a request in flight finish; then its
+#: task is cancelled and the process ends. Whoever stops a server and then removes what it
+#: uses (``scripts/city_run.py``) waits at least this long, plus the release of the pool.
+SHUTDOWN_GRACE_SECONDS = 5
+
+
+class _ClosingProtocol(PeerCertProtocol):
+    """:class:`PeerCertProtocol` that drops an idle keep-alive connection at once when the
+    server stops.
+
+    uvicorn's graceful shutdown closes an idle connection and waits until it is gone. Over
+    TLS, closing means sending close_notify and waiting for the peer's (asyncio waits up to
+    30 s): a workstation's idle pooled connection does not read until its next request, so
+    it held a stopping server that long. Between two requests nothing is owed to the peer
+    (each HTTP/1.1 message carries its length), so the connection is aborted instead. A
+    connection with a request in flight is left to finish it (uvicorn closes it after the
+    answer), within :data:`SHUTDOWN_GRACE_SECONDS`."""
+
+    def shutdown(self) -> None:
+        idle = self.cycle is None or self.cycle.response_complete
+        super().shutdown()
+        if idle:
+            self.transport.abort()
+
 
 def build_parts(
     config: ServerConfig, clock: Callable[[], Any] | None = None
@@ -45,8 +69,9 @@ def build_server(config: ServerConfig, parts: ServerParts) -> uvicorn.Server:
         app,
         host=config.host,
         port=config.port,
-        http=PeerCertProtocol,
+        http=_ClosingProtocol,
         ssl_context_factory=tls,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         lifespan="off",
         log_level="warning",
         access_log=False,
