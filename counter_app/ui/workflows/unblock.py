@@ -9,6 +9,13 @@ page says so, with the tries left, and — as on a touch screen (RULES Q1: on a 
 the holder types again) — offers 请持卡人重新输入密码 while tries are left
 (``verify_after_unblock`` on the card, its answer audited); it still points to a reset (F6)
 for a holder who has forgotten it. A last wrong try locks the PIN again, and the page says so.
+
+The services unreachable after the card answered the PIN (``AnswerNotRecorded``): the card
+did answer, so the page shows that answer (密码正确, or the real tries left) in place of
+the earlier verdict, the outage banner says the check could not be recorded, and the answer
+is recorded again as soon as the services answer any call (or 补记核对结果 is pressed) — the
+service records one verdict once, so a record that did arrive is not written twice. The PIN
+is never kept for that: only the card's answer is.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtWidgets import QPushButton
 
+from counter_app.services.errors import DatabaseUnavailable
 from counter_app.services.permissions import ACTION_LABELS, Action
+from counter_app.services.unblock_verify import SUCCESS, VERDICTS, AnswerNotRecorded
 from counter_app.ui.card_session import purpose_text
 from counter_app.ui.keypad import PinRequest
 from counter_app.ui.workflows.card_id_dialog import CardIdDialog
@@ -61,6 +70,16 @@ class UnblockDialog(CardIdDialog):
         self.result_buttons.addWidget(self.again_button)
         #: What the last entry after the unblock came to (shown above the receipt line).
         self.verify_note = ""
+        #: The card's answers the services could not record yet, oldest first.
+        self.unrecorded: list[AnswerNotRecorded] = []
+        self._recording = False
+        self.record_button = QPushButton(self.tr("补记核对结果"))
+        self.record_button.setObjectName("recordVerifyButton")
+        self.record_button.setAutoDefault(False)
+        self.record_button.clicked.connect(self._record_again)
+        self.record_button.hide()
+        self.result_buttons.addWidget(self.record_button)
+        window.runner.answered.connect(self._services_back)
         self.begin()
 
     def _check_document(self) -> None:
@@ -88,6 +107,12 @@ class UnblockDialog(CardIdDialog):
 
     def _failed(self, error: BaseException) -> bool:
         self.status.setText("")
+        if isinstance(error, AnswerNotRecorded) and error.result is not None:
+            # The unblock was done and recorded; the card answered the PIN after it, and
+            # only that answer could not be recorded.
+            self._done(error.result)
+            self._not_recorded(error)
+            return True
         return self.document_refused(error)
 
     def _done(self, result: Any) -> None:
@@ -130,6 +155,8 @@ class UnblockDialog(CardIdDialog):
                 )
                 + "</b>"
             )
+        if self.verify_note:
+            text += "<br><b>" + self.verify_note + "</b>"
         text += "<br><br>" + self.tr(
             "请打印《密码解锁回执》，交持卡人签字；档案联留存，持卡人联交持卡人。"
         )
@@ -186,6 +213,9 @@ class UnblockDialog(CardIdDialog):
 
     def _verify_failed(self, error: BaseException) -> bool:
         self.window_.pins.finish()
+        if isinstance(error, AnswerNotRecorded):
+            self._answer_kept(error)
+            return True
         if isinstance(error, PinBlocked):  # the last try was wrong: locked again (P6)
             self.result = dataclasses.replace(self.result, verified=False, tries_left=0)
             self._tries_known(0)
@@ -196,6 +226,88 @@ class UnblockDialog(CardIdDialog):
             return True
         self.again_button.setEnabled(True)
         return False
+
+    # -- the card answered, the services did not record it ---------------------------------
+
+    def _answer_kept(self, error: AnswerNotRecorded) -> None:
+        """The card's answer to the PIN typed again, shown though it was not recorded."""
+        if error.answer in VERDICTS and error.result is not None:
+            self.result = error.result
+            tries = error.result.tries_left
+            self._tries_known(UNBLOCKED_TRIES if error.answer == SUCCESS else int(tries or 0))
+        self._not_recorded(error)
+        if error.answer not in VERDICTS and not self.window_.bridge.card_present:
+            self.card_pulled()
+
+    def _not_recorded(self, error: AnswerNotRecorded) -> None:
+        if error.answer in VERDICTS:
+            self.unrecorded.append(error)
+            self.verify_note = self.tr(
+                "本次密码核对结果未能记录（无法连接业务服务器）。连接恢复后将自动补记，"
+                "也可点击“补记核对结果”。"
+            )
+        else:  # the card did not judge the PIN: nothing to record again
+            self.verify_note = self.tr(
+                "卡未能核对本次输入的密码（读卡出错或卡被拔出），且无法连接业务服务器，未能记录。"
+            )
+        result = self.result
+        self._show_outcome(result.verified, result.tries_left)
+        self.record_button.setVisible(bool(self.unrecorded))
+        self.record_button.setEnabled(not self._recording)
+        self.window_.db_down(str(error))
+        self.error(str(error), outage=True)  # after the result page cleared the banner
+
+    def _services_back(self) -> None:
+        """The services answered a call: record what they could not before."""
+        if self.unrecorded and not self._recording:
+            self._record_again()
+
+    def _record_again(self) -> None:
+        if not self.unrecorded or self._recording:
+            return
+        lost = self.unrecorded[0]
+        gateway, actor, session = self.window_.gateway, self.window_.actor, self.session
+        self._recording = True
+        self.record_button.setEnabled(False)
+
+        def work() -> None:
+            gateway.record_unblock_verify(
+                actor, session, lost.event_id, lost.answer, lost.tries_left, lost.card_error
+            )
+
+        def recorded(_none: Any) -> None:
+            self._recording = False
+            if lost in self.unrecorded:
+                self.unrecorded.remove(lost)
+            if self.unrecorded:
+                self._record_again()
+                return
+            self.record_button.hide()
+            self.verify_note = self.tr("本次密码核对结果已补记。")
+            self.error("")
+            if self.finished_ok:
+                self._show_outcome(self.result.verified, self.result.tries_left)
+
+        def failed(error: BaseException) -> None:
+            self._recording = False
+            self.record_button.setEnabled(True)
+            if isinstance(error, DatabaseUnavailable):
+                self.window_.db_down(str(error))
+                self.error(str(error), outage=True)
+                return
+            # Refused (the session ended meanwhile): it cannot be recorded any more.
+            self.unrecorded.clear()
+            self.record_button.hide()
+            self.error(str(error))
+
+        self.window_.runner.run(work, recorded, failed, name="record_unblock_verify")
+
+    def done(self, result: int) -> None:  # QDialog's name
+        try:
+            self.window_.runner.answered.disconnect(self._services_back)
+        except TypeError:  # closed twice
+            pass
+        super().done(result)
 
     def card_pulled(self) -> None:
         """The card left: before the unblock, the workflow stops (``WorkflowDialog``);
