@@ -26,6 +26,13 @@ def _grow(window: QWidget) -> None:
         return
     # Measured afresh: a text just set reaches the window's layout only through the layout
     # requests posted up the chain of nested layouts (a stack of pages): run them first.
+    # Every layout of the window is invalidated before: a row's cached height-for-width
+    # otherwise outlived a change made from a worker's callback (the 读取身份证 row, its
+    # label beside 使用本次服务已核验的身份证 that hides, kept three lines for two), and the
+    # page's form, at the size it already had, laid its rows out from that cache — the chip
+    # block and the photo squeezed under the next row (seen under Xvfb in 解除挂失 and
+    # 修改卡密码, not with an inline pool).
+    _invalidate_all(window)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     layout.activate()
     width = max(window.width(), layout.minimumSize().width())
@@ -36,6 +43,15 @@ def _grow(window: QWidget) -> None:
     height = max(height, layout.totalMinimumSize().height())
     if height > window.height():
         window.resize(width, height)
+
+
+def _invalidate_all(window: QWidget) -> None:
+    """Every layout in ``window`` forgets its cached sizes (its next layout pass measures
+    again, nested layouts included)."""
+    for child in window.findChildren(QWidget):
+        inner = child.layout()
+        if inner is not None:
+            inner.invalidate()
 
 
 def follow_content(layout: QLayout) -> None:
