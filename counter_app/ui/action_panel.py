@@ -55,6 +55,10 @@ class ActionPanel(QWidget):
             shortcut.setShortcut(QKeySequence(key))
             shortcut.triggered.connect(lambda _c=False, a=action: self.press(a))
             self.shortcuts.append(shortcut)
+        #: Where notes go (:meth:`add_note`): under the buttons, so none of them moves
+        #: under the clerk's pointer when a note comes or goes.
+        self._notes_at = layout.count()
+        self.notes: list[QWidget] = []
         layout.addStretch(1)
         self.end_button = QPushButton(self.tr("结束服务并打印告知单 (F12)"))
         self.end_button.setObjectName("endSession")
@@ -67,6 +71,14 @@ class ActionPanel(QWidget):
         self.logout_button.setObjectName("logoutButton")
         self.logout_button.clicked.connect(lambda _c=False: self.logout_requested.emit())
         layout.addWidget(self.logout_button)
+
+    def add_note(self, note: QWidget) -> None:
+        """A note about the card in the reader (blocked PIN, forgotten PIN, a login to try
+        again…), under the action buttons, below the notes added before it."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(self._notes_at + len(self.notes), note)
+        self.notes.append(note)
 
     def set_state(self, action: Action, enabled: bool, reason: str) -> None:
         """On, or off with ``reason`` (also the button's tooltip)."""

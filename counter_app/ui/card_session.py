@@ -20,7 +20,7 @@ import dataclasses
 from typing import Any
 
 from PyQt6.QtCore import QObject, pyqtSignal
-from PyQt6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from counter_app.api import CounterServices
 from counter_app.services.context import Actor
@@ -252,9 +252,7 @@ class ForgottenPinNote(QLabel):
 def install_forgotten_pin(window: Any) -> ForgottenPinNote:
     """The note for a cancelled PIN entry (P5), under the P6 note on the action panel."""
     note = ForgottenPinNote()
-    layout = window.action_panel.layout()
-    if isinstance(layout, QVBoxLayout):
-        layout.insertWidget(2, note)
+    window.action_panel.add_note(note)
     window.card_login.pin_cancelled.connect(lambda: note.setVisible(True))
     for signal in (
         window.card_login.opened,
@@ -275,9 +273,7 @@ def install_pin_blocked(window: Any) -> PinBlockedNote:
     window.card_login.pin_blocked.connect(lambda: show_pin_blocked(window))
     window.card_login.app_blocked.connect(lambda: show_app_blocked(window))
     note = PinBlockedNote()
-    layout = window.action_panel.layout()
-    if isinstance(layout, QVBoxLayout):
-        layout.insertWidget(1, note)
+    window.action_panel.add_note(note)
     window.forgotten_pin_note = install_forgotten_pin(window)
     window.login_retry = install_login_retry(window)
     return note

@@ -145,7 +145,5 @@ class LoginRetry:
 def install_login_retry(window: Any) -> LoginRetry:
     """The note under the P5/P6 notes on the action panel (``card_session``)."""
     note = LoginRetryNote()
-    layout = window.action_panel.layout()
-    if isinstance(layout, QVBoxLayout):
-        layout.insertWidget(3, note)
+    window.action_panel.add_note(note)
     return LoginRetry(window, note)

@@ -59,7 +59,25 @@ def test_logout_stays_put_when_the_holder_keypad_comes_and_goes(shown: Any, read
     window.pins.cancel()  # the holder's entry ends: the dock goes
     _settle()
     assert not dock.isVisible()
+    # The way for a forgotten PIN (P5) is said on the panel now; the buttons stay put.
+    assert window.forgotten_pin_note.isVisible()
     assert _places(window) == before
+
+
+def test_notes_about_the_card_come_under_the_buttons_and_move_none(shown: Any) -> None:
+    """A note (blocked PIN P6, forgotten PIN P5, a login to try again) that comes while the
+    clerk reaches for a button moved every button down by its height: they go under."""
+    window = shown
+    panel = window.action_panel
+    before = _places(window)
+    assert len(panel.notes) >= 3
+    for note in panel.notes:
+        note.setVisible(True)
+    _settle()
+    assert _places(window) == before
+    lowest = max(b.geometry().bottom() for b in panel.buttons.values())
+    assert all(note.geometry().top() > lowest for note in panel.notes)
+    assert all(note.geometry().bottom() < panel.end_button.geometry().top() for note in panel.notes)
 
 
 def test_logout_stays_put_while_the_holder_rates(shown: Any) -> None:
