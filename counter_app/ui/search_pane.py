@@ -96,12 +96,21 @@ class SearchPane(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
         self.view.activated.connect(lambda _i: self.check_requested.emit())
+        # A hit's 卡状态 follows the card after a workflow (``HitTableModel.card_read``):
+        # its column grows with it (书面挂失 read 书… in a column fitted to 正常).
+        hits.dataChanged.connect(self._fit_changed)
         self.open_button = QPushButton(self.tr("核验证件并查看 (Enter)"))
         self.open_button.clicked.connect(lambda _c=False: self.check_requested.emit())
         layout = QVBoxLayout(self)
         layout.addWidget(self.box)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.open_button)
+
+    def _fit_changed(self, first: QModelIndex, last: QModelIndex, *_roles: Any) -> None:
+        for column in range(first.column(), last.column() + 1):
+            wide = self.view.sizeHintForColumn(column)
+            if wide > self.view.columnWidth(column):
+                self.view.setColumnWidth(column, wide)
 
     def set_tab_order(self) -> None:
         """Search box → hits → button (call once the pane sits in its window)."""

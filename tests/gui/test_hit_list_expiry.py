@@ -43,3 +43,20 @@ def test_window_hit_list_says_expired_like_the_header(window: Any, gateway: Any)
     assert window.hits.headerData(STATE_COLUMN, Qt.Orientation.Horizontal) == "卡状态"
     assert _state_shown(window.hits) == "正常（已过期）"
     assert window.search_pane.selected_hit().card_state == "active"
+
+
+def test_state_column_grows_when_a_workflow_changes_the_card(window: Any, gateway: Any) -> None:
+    """After 书面挂失 the hit's 卡状态 reads 书面挂失 in a column fitted to 正常: it read 书…
+    (trial under Xvfb). The column grows with the state the overview brings."""
+    window.search_pane.box.edit.setText(SSN)
+    window.search_pane.box.button.click()
+    view = window.search_pane.view
+    fitted = view.columnWidth(STATE_COLUMN)
+    hit = window.search_pane.selected_hit()
+    gateway.card_state_value = "lost"
+    card = gateway.overview(window.actor, None).card
+    assert card.card_number == hit.card_number
+    window.hits.card_read(hit.holder_id, card)
+    assert _state_shown(window.hits).startswith("书面挂失")
+    assert view.columnWidth(STATE_COLUMN) > fitted
+    assert view.columnWidth(STATE_COLUMN) >= view.sizeHintForColumn(STATE_COLUMN)
