@@ -82,7 +82,12 @@ class AnswerNotRecorded(DatabaseUnavailable):
         tries_left: int | None,
         card_error: str,
     ) -> AnswerNotRecorded:
-        error = cls(str(cause))
+        lead = str(cause).split("，", 1)[0].rstrip("。")  # 无法连接业务服务器（…）
+        if answer in VERDICTS:
+            text = f"{lead}：卡已答复持卡人输入的密码，但核对结果未能记录；连接恢复后补记。"
+        else:
+            text = f"{lead}：卡未能核对持卡人输入的密码，此情况未能记录。"
+        error = cls(text)
         error.event_id, error.answer = int(event_id), str(answer)
         error.tries_left, error.card_error = tries_left, str(card_error)
         return error

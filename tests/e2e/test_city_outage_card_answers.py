@@ -109,6 +109,7 @@ def test_P6_the_card_accepted_the_pin_while_the_server_was_unreachable_recorded_
     assert "验证成功" in text and "不正确" not in text  # the card's answer, not the stale one
     assert "未能记录" in text
     assert d.banner.isVisible() and "无法连接业务服务器" in d.banner.text()
+    assert "卡已答复持卡人输入的密码" in d.banner.text() and "未能记录" in d.banner.text()
     assert c.window.banner.isVisible()
     assert not d.again_button.isVisible()
     assert _tries(c) == 3

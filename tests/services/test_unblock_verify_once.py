@@ -88,6 +88,7 @@ def test_P6_a_lost_database_hands_the_cards_answer_back(
             keyed, actor, session, result.event_id, unblock_verify.SUCCESS, None, ""
         )
     assert isinstance(lost.value, DatabaseUnavailable)  # the outage banner shows it
+    assert str(lost.value).startswith("无法连接数据库：卡已答复持卡人输入的密码")
     assert (lost.value.event_id, lost.value.answer) == (result.event_id, "success")
     monkeypatch.undo()
     assert len(_events(keyed)) == 1  # nothing written meanwhile
