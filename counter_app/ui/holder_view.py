@@ -107,6 +107,8 @@ class HolderView(QWidget):
         self._runner = runner
         self._actor: Actor | None = None
         self._session: Any = None
+        #: A card in the reader while no holder is open (the header says so).
+        self._card_present = False
         self.overview: HolderOverview | None = None
         self._loaded: set[int] = set()
         self.header = QLabel()
@@ -167,12 +169,27 @@ class HolderView(QWidget):
         self._full_ssn = ""
         self._hide_timer.stop()
         self.loss_form.clear()
-        self.header.setText(self.tr("当前没有持卡人。请持卡人插卡并输入密码，或查询参保人 (F3)。"))
+        self.header.setText(self._idle_text())
         self.reveal_button.setEnabled(False)
         self.card_page.show_message("")
         for page in self.pages:
             page.show_message("")
         self.tabs.setEnabled(False)
+
+    def card_in_reader(self, present: bool) -> None:
+        """The reader has a card (or none): while no holder is open the header says so —
+        it read 请持卡人插卡 with the card in the reader after a cancelled PIN or a failed
+        card login (city trial)."""
+        self._card_present = present
+        if self._session is None:
+            self.header.setText(self._idle_text())
+
+    def _idle_text(self) -> str:
+        if self._card_present:
+            return self.tr(
+                "读卡器中有卡，尚未打开持卡人信息：请持卡人输入卡密码，或查询参保人 (F3) 核验证件。"
+            )
+        return self.tr("当前没有持卡人。请持卡人插卡并输入密码，或查询参保人 (F3)。")
 
     def show_session(self, actor: Actor, session: Any) -> None:
         self.clear()

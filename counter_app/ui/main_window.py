@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
         self.reader_card_state = None
         self.card_served = False
         self.status_bar.clearMessage()  # 社保卡已拔出… was the last holder's
+        self.holder.card_in_reader(True)
         self.card_inserted.emit()
         actor = self.actor
 
@@ -306,6 +307,7 @@ class MainWindow(QMainWindow):
         )
 
     def _card_removed(self) -> None:
+        self.holder.card_in_reader(False)
         self.reader_card_state = None
         self.card_served = False
         self.card_login.cancel()
