@@ -1,4 +1,5 @@
-"""重新输入密码: a card login cut short by an outage, tried again with the card in the reader.
+"""重新输入密码: a card login cut short by an outage — or by the holder's 取消 on the keypad —
+tried again with the card in the reader.
 
 When the services cannot be reached while the holder types the PIN at card insert (RULES
 Q1; in the city the server is asked before the card's VERIFY and after it), the window's
@@ -74,6 +75,7 @@ class LoginRetry:
         note.button.clicked.connect(self.retry)
         login = window.card_login
         login.interrupted.connect(self.interrupted)
+        login.pin_cancelled.connect(self.cancelled)
         for signal in (login.opened, login.pin_blocked, window.bridge.card_ready):
             signal.connect(lambda *_a: note.clear())
         window.bridge.card_removed.connect(note.clear)
@@ -95,6 +97,11 @@ class LoginRetry:
                 str(error),
                 self.window.tr("个人信息未打开。卡不必取出：连接恢复后请点击“重新输入密码”。"),
             )
+
+    def cancelled(self) -> None:
+        """The holder pressed 取消 on the keypad (by mistake, or to think): the card stays
+        in the reader and the keypad can be offered again without pulling it (Q1)."""
+        self.note.show_text(self.window.tr("持卡人取消了密码输入，个人信息未打开。"))
 
     def retry(self) -> None:
         """Ask the services first; the keypad only once they answer."""

@@ -57,3 +57,20 @@ def test_P5_no_note_when_the_clerk_withdraws_the_pin_request(window: Any, reader
     QApplication.processEvents()
     assert not window.pins.keypad.active
     assert not window.forgotten_pin_note.isVisible()
+
+
+def test_Q1_a_holder_who_cancelled_can_type_again_without_pulling_the_card(
+    window: Any, reader: Any
+) -> None:
+    """取消 pressed by mistake: 重新输入密码 offers the keypad again, the card still in."""
+    reader.insert()
+    QApplication.processEvents()
+    window.pins.keypad.cancel()
+    QApplication.processEvents()
+    retry = window.login_retry.note
+    assert retry.isVisible() and "取消了密码输入" in retry.label.text()
+    assert not window.pins.keypad.active
+    retry.button.click()  # asks the services first, then the keypad
+    QApplication.processEvents()
+    assert window.pins.keypad.active
+    assert not retry.isVisible()
