@@ -274,6 +274,7 @@ def install_pin_blocked(window: Any) -> PinBlockedNote:
     window.card_login.app_blocked.connect(lambda: show_app_blocked(window))
     note = PinBlockedNote()
     window.action_panel.add_note(note)
-    window.forgotten_pin_note = install_forgotten_pin(window)
+    # 重新输入密码 first, then the way for a forgotten PIN (after a cancel both are shown).
     window.login_retry = install_login_retry(window)
+    window.forgotten_pin_note = install_forgotten_pin(window)
     return note

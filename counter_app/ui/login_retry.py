@@ -23,6 +23,9 @@ from PyQt6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from counter_app.services.errors import VOID_CARD_ERRORS, DatabaseUnavailable
 from counter_app.services.login_interrupted import LoginInterrupted
 
+ALARM = "color: #b00020;"
+CALM = "color: #0b4f8a;"
+
 
 class LoginRetryNote(QWidget):
     """On the action panel after an interrupted card login: what the card was told, and
@@ -35,7 +38,7 @@ class LoginRetryNote(QWidget):
         self.label = QLabel()
         self.label.setObjectName("loginRetryText")
         self.label.setWordWrap(True)
-        self.label.setStyleSheet("color: #b00020;")
+        self.label.setStyleSheet(ALARM)
         self.button = QPushButton(self.tr("重新输入密码"))
         self.button.setObjectName("loginRetryButton")
         self.button.setAutoDefault(False)
@@ -46,7 +49,9 @@ class LoginRetryNote(QWidget):
         self.what_happened = ""
         self.setVisible(False)
 
-    def show_text(self, what_happened: str, more: str = "") -> None:
+    def show_text(self, what_happened: str, more: str = "", *, alarm: bool = True) -> None:
+        """``alarm``: red for an outage; the holder's own cancel is no fault (blue)."""
+        self.label.setStyleSheet(ALARM if alarm else CALM)
         self.what_happened = what_happened
         self.label.setText(what_happened + ("\n" + more if more else ""))
         self.button.setEnabled(True)
@@ -101,7 +106,7 @@ class LoginRetry:
     def cancelled(self) -> None:
         """The holder pressed 取消 on the keypad (by mistake, or to think): the card stays
         in the reader and the keypad can be offered again without pulling it (Q1)."""
-        self.note.show_text(self.window.tr("持卡人取消了密码输入，个人信息未打开。"))
+        self.note.show_text(self.window.tr("持卡人取消了密码输入，个人信息未打开。"), alarm=False)
 
     def retry(self) -> None:
         """Ask the services first; the keypad only once they answer."""

@@ -69,6 +69,9 @@ def test_Q1_a_holder_who_cancelled_can_type_again_without_pulling_the_card(
     QApplication.processEvents()
     retry = window.login_retry.note
     assert retry.isVisible() and "取消了密码输入" in retry.label.text()
+    assert "b00020" not in retry.label.styleSheet()  # no fault: not the outage's red
+    # First the way back to the keypad, then the way for a forgotten PIN.
+    assert retry.geometry().top() < window.forgotten_pin_note.geometry().top()
     assert not window.pins.keypad.active
     retry.button.click()  # asks the services first, then the keypad
     QApplication.processEvents()
