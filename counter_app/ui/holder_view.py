@@ -186,9 +186,7 @@ class HolderView(QWidget):
 
     def _idle_text(self) -> str:
         if self._card_present:
-            return self.tr(
-                "读卡器中有卡：请持卡人输入卡密码，或查询参保人 (F3)。"
-            )
+            return self.tr("读卡器中有卡：请持卡人输入卡密码，或查询参保人 (F3)。")
         return self.tr("当前没有持卡人。请持卡人插卡并输入密码，或查询参保人 (F3)。")
 
     def show_session(self, actor: Actor, session: Any) -> None:

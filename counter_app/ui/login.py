@@ -68,8 +68,6 @@ def account_rows(accounts: Sequence[Any]) -> list[tuple[str, str, str, str, str]
     return rows
 
 
-
-
 class LoginForm(QWidget):
     """Staff number + password + 登录; used by the login dialog and the lock screen."""
 
