@@ -176,19 +176,12 @@ def _record(
             details={**details, "tries_left": 0},
         )
         return
-    if answer == SUCCESS:
-        audit_now(
-            ctx,
-            actor,
-            AuditAction.PIN_UNBLOCK_VERIFY,
-            holder_id=holder_id,
-            card_id=card_id,
-            details=details,
-        )
-        return
+    outcome = "success"
     if answer == WRONG_PIN:
+        outcome = "failed"
         details.update(refusal=WRONG_PIN, tries_left=_tries(tries_left))
-    else:  # a card error, or an answer this release does not know: not verified
+    elif answer != SUCCESS:  # a card error, or an answer this release does not know
+        outcome = "failed"
         name = card_error if _ERROR_NAME.match(card_error or "") else "unknown"
         details.update(refusal=CARD_ERROR, card_error=name)
     audit_now(
@@ -197,7 +190,7 @@ def _record(
         AuditAction.PIN_UNBLOCK_VERIFY,
         holder_id=holder_id,
         card_id=card_id,
-        outcome="failed",
+        outcome=outcome,
         details=details,
     )
 
