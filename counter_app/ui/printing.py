@@ -145,6 +145,7 @@ class FormPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.title)
         dialog = QPrintDialog(printer, self._parent)
+        holder_keeps_their_screen(dialog)
         if dialog.exec():
             paint_pages(printer, self.images)
 
@@ -237,9 +238,17 @@ def save_dialog(parent: QWidget | None, suggested: str) -> QFileDialog:
     return dialog
 
 
+def holder_keeps_their_screen(dialog: QWidget) -> None:
+    """Modal to the clerk's window only: ``exec()`` makes a dialog application-modal, which
+    froze the holder's own window on the second screen too — a slip printed while the holder
+    rates (RULES E2) left their taps unheard until the clerk closed the print dialog."""
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+
+
 def ask_save_path(parent: QWidget | None, suggested: str) -> str:
     """Where the clerk saves the PDF ("" when cancelled)."""
     dialog = save_dialog(parent, suggested)
+    holder_keeps_their_screen(dialog)
     if not dialog.exec():
         return ""
     files = dialog.selectedFiles()
