@@ -103,10 +103,12 @@ def _match_card(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> Ca
     """The database's card for the chip's 卡识别码 and card number, of the chip's holder."""
     with ctx.uow() as uow:
         row = uow.session.execute(
-            select(Card.id, Card.holder_id, Card.card_number, Card.state, Holder.ssn)
+            select(Card.id, Card.holder_id, Card.card_number, Card.state, Holder.ssn, Holder.status)
             .join(Holder, Holder.id == Card.holder_id)
             .where(Card.card_id_code == identity.card_id_code.upper())
         ).first()
+        # Q7: a deceased holder's card not yet cancelled is no proof (said after a void card).
+        dead = deceased(uow.session, row.holder_id, row.status) if row is not None else None
     if row is None or row.card_number != identity.card_number or row.ssn != identity.ssn:
         error = CardNotFound()
         record_refusal(
@@ -123,8 +125,6 @@ def _match_card(ctx: ServiceContext, actor: Actor, identity: CardIdentity) -> Ca
     void = VOID_CARD_ERRORS.get(row.state)
     if void is not None:  # before any PIN: the card identifies nobody now
         _refuse(ctx, actor, void(), card)
-    with ctx.uow() as uow:  # Q7: a deceased holder's card not yet cancelled is no proof
-        dead = deceased(uow.session, card.holder_id)
     if dead is not None:
         _refuse(ctx, actor, dead, card)
     return card

@@ -24,9 +24,12 @@ from counter_app.models.injury import DeathCase
 from counter_app.services.errors import HolderDeceased
 
 
-def deceased(db: Session, holder_id: int) -> HolderDeceased | None:
+def deceased(db: Session, holder_id: int, status: str) -> HolderDeceased | None:
     """The refusal for ``holder_id`` if the holder is recorded as deceased (with the date
-    of a recorded work death), else None."""
+    of a recorded work death), else None. ``status`` is the holder's, as the caller read
+    it with the holder: no statement is sent unless it says ``deceased``."""
+    if status != HolderStatus.DECEASED:
+        return None
     row = db.execute(
         select(Holder.status, DeathCase.death_date)
         .outerjoin(DeathCase, DeathCase.holder_id == Holder.id)

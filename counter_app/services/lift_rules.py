@@ -114,7 +114,7 @@ def checklist(
     card, report = _card_lines(lines, session, identity, now)
     holder = session.get(Holder, card.holder_id) if card is not None else None
     if holder is not None:
-        dead = deceased(session, holder.id)
+        dead = deceased(session, holder.id, holder.status)
         if dead is not None:  # Q7: the holder brings card and document in person (U2, U5)
             lines.add("U2", "持卡人本人", False, str(dead), dead)
         _holder_lines(lines, ctx, actor, holder, document)

@@ -141,7 +141,7 @@ def _apply(
     if isinstance(found, IdempotencyKey):
         return _stored(session, found, key)
     now, holder, card = found.now, found.holder, found.card
-    dead = deceased(session, holder.id)
+    dead = deceased(session, holder.id, holder.status)
     if dead is not None:  # Q7: nothing in a deceased holder's own name (holder_presence)
         raise dead
     if card is None:

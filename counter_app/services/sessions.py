@@ -108,9 +108,9 @@ def open_id_session(
         kind = None
     with ctx.uow() as uow:
         holder = uow.session.execute(
-            select(Holder.id, Holder.ssn, Holder.name).where(Holder.id == holder_id)
+            select(Holder.id, Holder.ssn, Holder.name, Holder.status).where(Holder.id == holder_id)
         ).first()
-        dead = deceased(uow.session, holder_id) if holder is not None else None
+        dead = deceased(uow.session, holder_id, holder.status) if holder is not None else None
     error: ServiceError | None = None
     if holder is None:
         error = HolderNotFound()

@@ -119,6 +119,9 @@ class HolderRow(form_data.HolderFields, Protocol):
     @property
     def id(self) -> int: ...
 
+    @property
+    def status(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class CardRow:
@@ -150,6 +153,7 @@ _HOLDER_COLUMNS = (
     _holders.phone,
     _holders.address,
     _holders.household_district,
+    _holders.status,
 )
 _HOLDER = Precompiled(select(*_HOLDER_COLUMNS).where(_holders.id == bindparam("holder_id")))
 # The holder with their card in use, the card's row locked (not the holder's). PostgreSQL
