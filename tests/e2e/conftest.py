@@ -164,6 +164,8 @@ class Counter:
         dialog.form.password.setText(account(staff_no).password)
         self.qtbot.mouseClick(dialog.form.submit, Qt.MouseButton.LeftButton)
         self.login_dialog = dialog
+        # With the program's own thread pools the answer comes on a later turn.
+        self.qtbot.waitUntil(lambda: bool(opened or dialog.form.error.text()), timeout=20000)
         return opened[0] if opened else None
 
     @property

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PyQt6.QtCore import Qt
 
 from counter_app.demo.accounts import fixed_holder
 from tests.id_documents import manual_doc
@@ -22,29 +21,8 @@ def threaded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def log_in(c: Any, staff_no: str) -> None:
-    """The login dialog, typed and submitted; waits for the main window (the login runs on
-    a pool thread)."""
-    from counter_app.ui.app import make_login, make_main_window
-    from tests.e2e.conftest import account
-
-    dialog = make_login(c.ws)
-    c.qtbot.addWidget(dialog)
-    opened: list[Any] = []
-
-    def logged_in(result: Any) -> None:
-        window = make_main_window(c.ws, result.actor)
-        c.qtbot.addWidget(window)
-        window.show()
-        opened.append(window)
-
-    dialog.logged_in.connect(logged_in)
-    dialog.show()
-    dialog.form.staff_no.setText(staff_no)
-    dialog.form.password.setText(account(staff_no).password)
-    c.qtbot.mouseClick(dialog.form.submit, Qt.MouseButton.LeftButton)
-    c.qtbot.waitUntil(lambda: bool(opened), timeout=20000)
-    c.win = opened[0]
-    c.login_dialog = dialog
+    """The login, as ``Counter.log_in`` does it (it waits for the pool thread's answer)."""
+    c.log_in(staff_no)
 
 
 def serve(c: Any, key: str) -> None:
