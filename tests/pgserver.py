@@ -107,6 +107,27 @@ class PgServer:
         with psycopg.connect(self.conninfo(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def restart(self) -> None:
+        """Restart with the same options (after ``ALTER SYSTEM`` of a setting that needs it,
+        such as ``shared_preload_libraries``)."""
+        _run(self.run_as, self._pg_ctl("restart"), timeout=90)
+        _wait_ready(self)
+
+    def _pg_ctl(self, action: str) -> list[str]:
+        return [
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.root / "server.log"),
+            "-o",
+            _options(self),
+            "-w",
+            "-t",
+            "60",
+            action,
+        ]
+
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its folder. Safe to call twice."""
         if self.stopped:
@@ -125,6 +146,13 @@ def _run(run_as: str | None, argv: list[str], timeout: float) -> subprocess.Comp
     if run_as:
         argv = ["runuser", "-u", run_as, "--", *argv]
     return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=True)
+
+
+def _options(server: PgServer) -> str:
+    return (
+        f"-p {server.port} -k {server.root} -c listen_addresses='' -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
 
 
 def start_postgres() -> PgServer:
@@ -163,27 +191,7 @@ def start_postgres() -> PgServer:
             ],
             timeout=120,
         )
-        options = (
-            f"-p {server.port} -k {root} -c listen_addresses='' -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        _run(
-            run_as,
-            [
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(server.data_dir),
-                "-l",
-                str(root / "server.log"),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ],
-            timeout=90,
-        )
+        _run(run_as, server._pg_ctl("start"), timeout=90)
         _wait_ready(server)
     except (subprocess.SubprocessError, OSError, PostgresUnavailable) as exc:
         log = _tail(root / "server.log")
