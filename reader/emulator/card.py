@@ -31,6 +31,10 @@ ATR_PREFIX = bytes.fromhex("3B6D0000")
 ATR_HISTORY_PREFIX = bytes.fromhex("0081544C968684")
 FCI = bytes.fromhex("6F19840F") + SSSE_AID + bytes.fromhex("A5069F0C03860103")
 
+#: The profile keys whose values commands change (CHANGE/RELOAD PIN, VERIFY, UNBLOCK,
+#: APPLICATION BLOCK/UNBLOCK); the rest of a profile is fixed at personalisation.
+CHANGEABLE_KEYS = ("pin", "pin_tries_left", "app_state")
+
 _MF, _SSSE = "MF", "SSSE"
 _EF05, _EF06 = b"\xef\x05", b"\xef\x06"
 _SFI = {0x05: _EF05, 0x06: _EF06}
@@ -75,12 +79,21 @@ def _checked_new_pin(pin: bytes) -> bytes:
 class EmulatedCard:
     """One social security card. Persistent state: records, PIN, counter, application
     state, keys; volatile (lost on reset/power off): selection, PIN verified, challenge,
-    pending GET RESPONSE data."""
+    pending GET RESPONSE data.
+
+    Of the persistent state, commands change only the PIN, the counter and the application
+    state (:data:`CHANGEABLE_KEYS`). ``on_change(card)`` — when given — is called after
+    every command that changed one of them and before its answer goes back, as a real
+    card writes its EEPROM before it answers: the emulated chip's non-volatile memory
+    (``reader.emulator.chipmemory``) keeps it across a restart of the emulator.
+    """
 
     def __init__(
         self,
         profile: Mapping[str, Any],
         challenge_source: Callable[[int], bytes] | None = None,
+        *,
+        on_change: Callable[[EmulatedCard], None] | None = None,
     ) -> None:
         ef05, ef06 = records_from_profile(profile)  # validates
         self._records = {_EF05: ef05, _EF06: ef06}
@@ -110,14 +123,33 @@ class EmulatedCard:
         }
         self._card_keys = {p: derive_card_key(k, self._card_id) for p, k in masters.items()}
         self._random = challenge_source or secrets.token_bytes
+        self._on_change = on_change
         self._powered = True
         self.reset()
 
     @classmethod
     def from_profile(
-        cls, profile: Mapping[str, Any], challenge_source: Callable[[int], bytes] | None = None
+        cls,
+        profile: Mapping[str, Any],
+        challenge_source: Callable[[int], bytes] | None = None,
+        *,
+        on_change: Callable[[EmulatedCard], None] | None = None,
     ) -> EmulatedCard:
-        return cls(profile, challenge_source)
+        return cls(profile, challenge_source, on_change=on_change)
+
+    @property
+    def card_id_code(self) -> str:
+        """卡识别码 as 32 upper-case hex digits: which card this is."""
+        return self._card_id.hex().upper()
+
+    def changeable_state(self) -> dict[str, Any]:
+        """The state commands change (:data:`CHANGEABLE_KEYS`) as profile values — the PIN
+        among them: for the emulated chip's own memory only, never for a log or a message."""
+        return {
+            "pin": bcd_decode(self._pin),
+            "pin_tries_left": self.pin_tries_left,
+            "app_state": self.app_state,
+        }
 
     def to_profile(self) -> dict[str, Any]:
         """The profile of the card as it is now (PIN, counter and state included)."""
@@ -163,9 +195,21 @@ class EmulatedCard:
     # -- commands ---------------------------------------------------------------------------
 
     def process(self, apdu: bytes | bytearray) -> bytes:
-        """One command APDU in, one response APDU out."""
+        """One command APDU in, one response APDU out (``on_change`` called first when the
+        command changed the PIN, the counter or the application state)."""
         if not self._powered:
             raise CardUnresponsive()
+        before = (self._pin, self.pin_tries_left, self.app_state)
+        answer = self._answer(apdu)
+        if self._on_change is not None and before != (
+            self._pin,
+            self.pin_tries_left,
+            self.app_state,
+        ):
+            self._on_change(self)
+        return answer
+
+    def _answer(self, apdu: bytes | bytearray) -> bytes:
         challenge, self._challenge = self._challenge, None  # any command consumes it
         pending, self._pending = self._pending, None
         try:
