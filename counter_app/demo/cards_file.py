@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,10 @@ class DemoCards:
     cards: list[tuple[dict[str, Any], str]]
     #: ID number -> ID card emulator profile, valid on the day the file was written.
     idcards: dict[str, dict[str, Any]]
+    #: Random, new at every writing: the cards' chip memory (``chips``) belongs to one
+    #: generation, so a file written again for a new demo city starts its cards fresh.
+    #: Empty for a file written before there was one.
+    generation: str = ""
 
 
 def demo_cards_of(engine: Engine, as_of: dt.date) -> DemoCards:
@@ -51,6 +56,7 @@ def write_demo_cards_file(engine: Engine, path: Path, as_of: dt.date) -> int:
     found = demo_cards_of(engine, as_of)
     data = {
         "format": FORMAT,
+        "generation": secrets.token_hex(16),
         "cards": [{"profile": profile, "note": note} for profile, note in found.cards],
         "idcards": found.idcards,
     }
@@ -72,6 +78,7 @@ def read_demo_cards_file(path: Path) -> DemoCards:
     try:
         cards = [(dict(c["profile"]), str(c["note"])) for c in data["cards"]]
         idcards = {str(k): dict(v) for k, v in dict(data["idcards"]).items()}
+        generation = str(data.get("generation", ""))
     except (KeyError, TypeError, ValueError):
         raise DemoCardsFileError(f"演示卡文件 {path} 的内容不完整。") from None
-    return DemoCards(cards, idcards)
+    return DemoCards(cards, idcards, generation)
