@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QApplication
 
 from counter_app.demo.accounts import fixed_holder
@@ -138,3 +139,45 @@ def test_P6_a_record_that_reached_the_server_is_not_written_twice(
     c.click(d.record_button)
     assert "已补记" in d.result_label.text()
     assert _verify_events(c) == [(VERIFY, "failed", 2), (VERIFY, "success", None)]
+
+
+def test_Q7_closing_with_an_unrecorded_check_asks_and_keeps_it_to_record_when_back(
+    counter: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = counter("YB500103-01")
+    net = Network(c, monkeypatch)
+    d = _verified_while_down(c, net, "down")
+    assert d.record_button.isVisible()
+    c.qtbot.keyClick(d, Qt.Key.Key_Escape)  # the clerk closes the finished unblock
+    box = d.discard_box
+    assert box is not None and box.isVisible() and "尚未记录" in box.text()
+    keep = box.defaultButton()
+    assert keep is not None and keep.text() == "继续等待" and box.escapeButton() is keep
+    c.qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter: 继续等待
+    assert d.isVisible() and c.window.workflow is d
+    net.down = set()
+    c.window.search_pane.box.edit.setText(fixed_holder("pin_blocked").ssn)
+    c.window.search_pane.box.button.click()  # any call the server answers
+    QApplication.processEvents()
+    assert _verify_events(c) == [(VERIFY, "failed", 2), (VERIFY, "success", None)]
+    c.qtbot.keyClick(d, Qt.Key.Key_Escape)  # recorded: closes without asking
+    assert not d.isVisible() and c.window.workflow is None
+
+
+def test_Q7_closing_with_an_unrecorded_check_when_confirmed_closes_without_recording(
+    counter: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = counter("YB500103-01")
+    net = Network(c, monkeypatch)
+    d = _verified_while_down(c, net, "down")
+    c.click(d.close_button)
+    box = d.discard_box
+    assert box is not None and box.isVisible()
+    [drop] = [b for b in box.buttons() if b.text() == "仍然关闭"]
+    c.qtbot.mouseClick(drop, Qt.MouseButton.LeftButton)
+    assert not d.isVisible() and c.window.workflow is None
+    net.down = set()
+    c.window.search_pane.box.edit.setText(fixed_holder("pin_blocked").ssn)
+    c.window.search_pane.box.button.click()
+    QApplication.processEvents()
+    assert _verify_events(c) == [(VERIFY, "failed", 2)]  # the clerk was told it is lost

@@ -20,14 +20,14 @@ from PyQt6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from counter_app.services.errors import DatabaseUnavailable
 from counter_app.ui.clerk_text import clerk_text
-from counter_app.ui.fit import follow_content, grow_to_fit
+from counter_app.ui.fit import fit_to_content, follow_content, grow_to_fit
+from counter_app.ui.page_stack import PageStack
 from counter_app.ui.side_docks import keep_clear_of_holder_dock
 from counter_app.ui.tasks import Task
 from counter_app.ui.workflows.discard import ask_discard, watch_entries
@@ -77,7 +77,9 @@ class WorkflowDialog(QDialog):
         self.banner.setWordWrap(True)
         self.banner.hide()
         self.heading = QLabel(f"<h2>{title}</h2>")
-        self.stack = QStackedWidget()
+        # As tall as the page shown, not as the tallest page (``PageStack``): the dialog
+        # opens at its first page's height and fits each page it moves to (``go``).
+        self.stack = PageStack()
         # On the stack, not the dialog: ``follow_content`` makes the dialog's minimum the
         # layout's, which replaced a dialog-level 560 px with ~300 (every line wrapped).
         self.stack.setMinimumWidth(PAGE_MIN_WIDTH)
@@ -169,6 +171,7 @@ class WorkflowDialog(QDialog):
             # to it ("下一步：主管复核"), which is not what this page's button does.
             self.next_button.setText(self._fixed_texts[index])
         self.stack.setCurrentIndex(index)
+        fit_to_content(self)  # no empty space under a short page, nothing cut off a tall one
         if index > 0 and index < len(self._steps):
             self.entered = True  # a step was passed (a document checked, an approval given)
         if index < len(self._steps):
@@ -226,6 +229,7 @@ class WorkflowDialog(QDialog):
         self.error("")
         self.result_label.setText(text)
         self.stack.setCurrentWidget(self.result_page)
+        fit_to_content(self)
         self._buttons()
         # The holder's last key was on the keypad (the main window's dock): the clerk's
         # Enter and F12 went to the main window, past this result. It takes them back.
@@ -309,12 +313,17 @@ class WorkflowDialog(QDialog):
         if not self.isVisible() or not self.entered or self.finished_ok or self.cancelled_reason:
             self.discard()
             return
+        self.confirm_close()
+
+    def confirm_close(self, **wording: str) -> None:
+        """Ask before closing (``discard.ask_discard``, its ``wording`` if given); a box
+        already open is brought forward instead of a second one."""
         shown = self.discard_box
         if shown is not None and shown.isVisible():
             shown.raise_()
             shown.activateWindow()
             return
-        self.discard_box = ask_discard(self, self.discard)
+        self.discard_box = ask_discard(self, self.discard, **wording)
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # Qt's name
         """The clerk's × asks (``reject``); the program's own ``close()`` does not."""

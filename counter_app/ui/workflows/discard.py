@@ -45,20 +45,29 @@ def watch_entries(page: QWidget | None, entered: Callable[[], None]) -> None:
             field.editingFinished.connect(entered)
 
 
-def ask_discard(dialog: QWidget, drop: Callable[[], None]) -> QMessageBox:
-    """Ask 确认放弃本次办理？ over ``dialog`` (window-modal, no nested event loop); ``drop()``
-    only on 放弃办理. Returns the open box."""
+def ask_discard(
+    dialog: QWidget,
+    drop: Callable[[], None],
+    *,
+    question: str = CONFIRM_DISCARD,
+    consequence: str = "放弃后已填写的内容和已取得的复核都不再保留。",
+    drop_label: str = "放弃办理",
+    keep_label: str = "继续办理",
+) -> QMessageBox:
+    """Ask ``question`` (确认放弃本次办理？) over ``dialog`` (window-modal, no nested event
+    loop); ``drop()`` only on ``drop_label``, ``keep_label`` the default for Enter and Esc.
+    Returns the open box."""
     box = QMessageBox(dialog)
     box.setObjectName("confirmDiscardBox")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(dialog.windowTitle())
-    box.setText(dialog.tr(CONFIRM_DISCARD))
-    box.setInformativeText(dialog.tr("放弃后已填写的内容和已取得的复核都不再保留。"))
+    box.setText(dialog.tr(question))
+    box.setInformativeText(dialog.tr(consequence))
     # Qt's own name for that label: wide enough for the sentence on one or two lines
     # (it wrapped to four narrow lines under Xvfb).
     box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 320px; }")
-    dropping = box.addButton(dialog.tr("放弃办理"), QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton(dialog.tr("继续办理"), QMessageBox.ButtonRole.RejectRole)
+    dropping = box.addButton(dialog.tr(drop_label), QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(dialog.tr(keep_label), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
 

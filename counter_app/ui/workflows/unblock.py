@@ -302,6 +302,20 @@ class UnblockDialog(CardIdDialog):
 
         self.window_.runner.run(work, recorded, failed, name="record_unblock_verify")
 
+    def reject(self) -> None:  # QDialog's name: 关闭, Esc and the title bar's ×
+        """With a PIN check the card answered but the services have not recorded yet
+        (RULES Q7), the clerk confirms first, 继续等待 the default: the dialog is what
+        records it once the server answers, so closing it loses the record."""
+        if not (self.unrecorded and self.isVisible()):
+            super().reject()
+            return
+        self.confirm_close(
+            question="本次密码核对结果尚未记录，确认关闭？",
+            consequence="业务服务器恢复答复后，本窗口会自动补记；关闭后将不能再补记。",
+            drop_label="仍然关闭",
+            keep_label="继续等待",
+        )
+
     def done(self, result: int) -> None:  # QDialog's name
         try:
             self.window_.runner.answered.disconnect(self._services_back)
