@@ -48,6 +48,7 @@ from counter_app.ui.tasks import Pool, TaskRunner
 from counter_app.ui.workflows import open_workflow
 
 if TYPE_CHECKING:  # the emulator and PC/SC are imported where the one in use is built
+    from reader.emulator.chipmemory import ChipMemory
     from reader.emulator.inprocess import InProcessTransport
     from reader.pcsc_service import CardReaderService
 
@@ -86,6 +87,9 @@ class Workstation:
     #: new panel at each login said 读卡器中没有卡 beside the status bar's 已插卡, and
     #: forgot the PIN each demo card had been given).
     demo_panels: dict[str, Any] = field(default_factory=dict)
+    #: The demo cards' chip memory: they keep a changed PIN or a block across a restart
+    #: (``counter_app.demo.chips``); None: they start from their profiles.
+    demo_chips: ChipMemory | None = None
 
     def demo_panel(self, kind: str, make: Callable[[], Any]) -> Any:
         """The one panel of ``kind``, made by ``make`` the first time."""
@@ -122,17 +126,11 @@ def demo_settings(settings: Settings) -> Settings:
 
 def load_demo_cards(url: str) -> list[tuple[dict[str, Any], str]]:
     """(emulator profile, note) of the fixed demo holders' cards (ids 1–12), read from the
-    database rows so the chips match the records (nothing is written to disk)."""
-    from counter_app.db import create_engine_for
-    from counter_app.demo.accounts import FIXED_HOLDERS
-    from counter_app.demo.profiles import fixed_card_profiles
+    database rows so the chips match the records, with the PIN, counter and state their
+    chips remember from an earlier run on this database (``counter_app.demo.chips``)."""
+    from counter_app.demo.chips import load_database_cards
 
-    engine = create_engine_for(url)
-    try:
-        profiles = fixed_card_profiles(engine)
-    finally:
-        engine.dispose()
-    return [(profiles[h.card_number], h.note) for h in FIXED_HOLDERS if h.card_number in profiles]
+    return load_database_cards(url)[0]
 
 
 def build_workstation(
@@ -250,17 +248,18 @@ def prepare_database(ws: Workstation, demo_cards_file: Path | None = None) -> No
         return
     if ws.settings.backend == "remote":
         if demo_cards_file is not None:
-            from counter_app.demo.cards_file import read_demo_cards_file
+            from counter_app.demo.chips import load_file_cards
 
-            found = read_demo_cards_file(demo_cards_file)
+            found, ws.demo_chips = load_file_cards(demo_cards_file)
             ws.demo_cards[:] = found.cards
             ws.id_station.use_demo_cards(lambda: found.idcards)
         return
     from counter_app.demo import ensure_demo_database
+    from counter_app.demo.chips import load_database_cards
 
     url = ws.settings.database_url()
     ensure_demo_database(url)
-    ws.demo_cards[:] = load_demo_cards(url)
+    ws.demo_cards[:], ws.demo_chips = load_database_cards(url)
 
 
 def start_background(ws: Workstation) -> None:
@@ -326,13 +325,14 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
         from reader.emulator.card import EmulatedCard
 
         transport = ws.transport
+        make_card = ws.demo_chips.card if ws.demo_chips is not None else EmulatedCard.from_profile
         panel = ws.demo_panel(
             "cards",
             lambda: DemoCardsPanel(
                 transport,
                 ws.bridge,
                 ws.demo_cards,
-                EmulatedCard.from_profile,
+                make_card,
                 pinpad=ws.demo_pinpad,
             ),
         )
