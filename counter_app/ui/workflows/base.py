@@ -30,7 +30,7 @@ from counter_app.ui.fit import fit_to_content, follow_content, grow_to_fit
 from counter_app.ui.page_stack import PageStack
 from counter_app.ui.side_docks import keep_clear_of_holder_dock
 from counter_app.ui.tasks import Task
-from counter_app.ui.workflows.discard import ask_discard, watch_entries
+from counter_app.ui.workflows.discard import CONFIRM_DISCARD, ask_discard, watch_entries
 from reader.errors import CardRemoved, NoCard
 
 if TYPE_CHECKING:
@@ -313,17 +313,22 @@ class WorkflowDialog(QDialog):
         if not self.isVisible() or not self.entered or self.finished_ok or self.cancelled_reason:
             self.discard()
             return
-        self.confirm_close()
+        self.confirm_close(
+            self.tr(CONFIRM_DISCARD),
+            self.tr("放弃后已填写的内容和已取得的复核都不再保留。"),
+            self.tr("放弃办理"),
+            self.tr("继续办理"),
+        )
 
-    def confirm_close(self, **wording: str) -> None:
-        """Ask before closing (``discard.ask_discard``, its ``wording`` if given); a box
-        already open is brought forward instead of a second one."""
+    def confirm_close(self, question: str, consequence: str, drop: str, keep: str) -> None:
+        """Ask before closing (``discard.ask_discard``, wording translated); a box already
+        open is brought forward instead of a second one."""
         shown = self.discard_box
         if shown is not None and shown.isVisible():
             shown.raise_()
             shown.activateWindow()
             return
-        self.discard_box = ask_discard(self, self.discard, **wording)
+        self.discard_box = ask_discard(self, self.discard, question, consequence, drop, keep)
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # Qt's name
         """The clerk's × asks (``reject``); the program's own ``close()`` does not."""

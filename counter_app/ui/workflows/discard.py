@@ -48,26 +48,25 @@ def watch_entries(page: QWidget | None, entered: Callable[[], None]) -> None:
 def ask_discard(
     dialog: QWidget,
     drop: Callable[[], None],
-    *,
-    question: str = CONFIRM_DISCARD,
-    consequence: str = "放弃后已填写的内容和已取得的复核都不再保留。",
-    drop_label: str = "放弃办理",
-    keep_label: str = "继续办理",
+    question: str,
+    consequence: str,
+    drop_label: str,
+    keep_label: str,
 ) -> QMessageBox:
-    """Ask ``question`` (确认放弃本次办理？) over ``dialog`` (window-modal, no nested event
-    loop); ``drop()`` only on ``drop_label``, ``keep_label`` the default for Enter and Esc.
-    Returns the open box."""
+    """Ask ``question`` (e.g. 确认放弃本次办理？, all wording translated by the caller) over
+    ``dialog`` (window-modal, no nested event loop); ``drop()`` only on ``drop_label``,
+    ``keep_label`` the default for Enter and Esc. Returns the open box."""
     box = QMessageBox(dialog)
     box.setObjectName("confirmDiscardBox")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(dialog.windowTitle())
-    box.setText(dialog.tr(question))
-    box.setInformativeText(dialog.tr(consequence))
+    box.setText(question)
+    box.setInformativeText(consequence)
     # Qt's own name for that label: wide enough for the sentence on one or two lines
     # (it wrapped to four narrow lines under Xvfb).
     box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 320px; }")
-    dropping = box.addButton(dialog.tr(drop_label), QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton(dialog.tr(keep_label), QMessageBox.ButtonRole.RejectRole)
+    dropping = box.addButton(drop_label, QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(keep_label, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
 

@@ -310,10 +310,10 @@ class UnblockDialog(CardIdDialog):
             super().reject()
             return
         self.confirm_close(
-            question="本次密码核对结果尚未记录，确认关闭？",
-            consequence="业务服务器恢复答复后，本窗口会自动补记；关闭后将不能再补记。",
-            drop_label="仍然关闭",
-            keep_label="继续等待",
+            self.tr("本次密码核对结果尚未记录，确认关闭？"),
+            self.tr("业务服务器恢复答复后，本窗口会自动补记；关闭后将不能再补记。"),
+            self.tr("仍然关闭"),
+            self.tr("继续等待"),
         )
 
     def done(self, result: int) -> None:  # QDialog's name
