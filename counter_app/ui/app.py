@@ -147,8 +147,12 @@ def build_workstation(
         settings = demo_settings(settings)
     closers: list[Callable[[], None]] = []
     remote: CounterServices | None = None
+    server_timeout_s: float | None = None  # how long a silent counter-server is waited for
     if settings.backend == "remote":  # a city: counter-server, no database here
+        from counter_app.remote.transport import READ_TIMEOUT_S
         from counter_app.remote.workstation_file import connect_workstation, no_database
+
+        server_timeout_s = READ_TIMEOUT_S
 
         remote, close = connect_workstation(settings)
         closers.append(close)
@@ -157,7 +161,7 @@ def build_workstation(
     # steps, so nothing is loaded here — nor warned about at every start.
     parts = compose(settings, session_factory=session_factory, load_keys=remote is None)
     closers.append(parts.close)
-    runner = TaskRunner(pool, card_pool)
+    runner = TaskRunner(pool, card_pool, server_timeout_s=server_timeout_s)
     closers.append(runner.wait)
     transport: InProcessTransport | None = None
     reader_service: CardReaderService | None = None
@@ -274,7 +278,9 @@ def start_background(ws: Workstation) -> None:
         process = HelperProcess(warm)
         ws.runner.process = process
         ws.closers.append(process.close)
-    ws.runner.run(warm_gui_process, None, lambda e: log.warning("warm-up: %s", e), name="warm_up")
+    ws.runner.run(
+        warm_gui_process, None, lambda e: log.warning("warm-up: %s", e), quiet=True, name="warm_up"
+    )
 
 
 def make_report_maker(ws: Workstation) -> Any:

@@ -76,6 +76,7 @@ class FollowUpBadge(QPushButton):
             lambda: gateway.followup_badge(actor),
             self._show,
             lambda _e: self.setVisible(False),
+            quiet=True,  # a badge's count: nobody waits for it
             name="followup_badge",
         )
 

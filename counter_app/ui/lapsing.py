@@ -272,6 +272,7 @@ class LapsingBadge(QPushButton):
             lambda: gateway.count_lapsing_phone_reports(actor, days),
             self._show,
             lambda _e: self.setVisible(False),  # no badge rather than a wrong one
+            quiet=True,  # a badge's count: nobody waits for it
             name="count_lapsing_phone_reports",
         )
 

@@ -50,6 +50,7 @@ from counter_app.ui.side_docks import (
 )
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.tasks import TaskRunner
+from counter_app.ui.wait_notice import WaitNotice
 from counter_app.validation import ValidationError
 
 #: The holder dock's title while it shows the keypad (``ui.rating`` names it 服务评价).
@@ -189,6 +190,9 @@ class MainWindow(QMainWindow):
 
         self.status_bar = CounterStatusBar()
         self.setStatusBar(self.status_bar)
+        #: 正在等待业务服务器答复…（已等待 N 秒） while a service call is slow (``wait_notice``).
+        self.wait_notice = WaitNotice(runner)
+        self.status_bar.insertPermanentWidget(0, self.wait_notice)
 
         # The clerk's action column at the right edge, of one width; the holder's dock
         # (one screen) opens inside it and takes its room from the records (side_docks).
@@ -345,6 +349,7 @@ class MainWindow(QMainWindow):
     def _holder_typing(self, typing: bool) -> None:
         # The clerk's side learns only that an entry is open — never a digit or a count.
         self.status_bar.show_holder_typing(typing)
+        self.wait_notice.holder_typing(typing)
         if self.holder_dock is not None:
             if typing:  # the dock is the rating's (服务评价) at other times
                 self.holder_dock.setWindowTitle(self.tr(KEYPAD_DOCK_TITLE))
@@ -614,6 +619,7 @@ class MainWindow(QMainWindow):
                 signal.disconnect(slot)
             except TypeError:  # closed twice: already disconnected
                 pass
+        self.wait_notice.detach()
         for timer in self.findChildren(QTimer):
             timer.stop()
         for lent in self.borrowed:

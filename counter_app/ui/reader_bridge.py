@@ -92,9 +92,11 @@ class ReaderBridge(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         name: str = "card",
     ) -> Any:
-        """Run ``fn(card_client)`` on the card thread; callbacks on the GUI thread."""
+        """Run ``fn(card_client)`` on the card thread; callbacks on the GUI thread. The
+        work asks the services too (a login, a PIN change recorded): a slow answer is
+        shown to the clerk (``ui.wait_notice``)."""
         return self._runner.run(
-            lambda: self._card_call(fn), on_done, on_error, card=True, name=name
+            lambda: self._card_call(fn), on_done, on_error, card=True, services=True, name=name
         )
 
     @property

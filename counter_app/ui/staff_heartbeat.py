@@ -35,8 +35,12 @@ class StaffHeartbeat(QObject):
     def beat(self) -> None:
         """Ask once, off the GUI thread."""
         actor = self.window.actor
-        self.window.runner.run(
-            lambda: self.window.gateway.heartbeat(actor), None, self._failed, name="heartbeat"
+        self.window.runner.run(  # on its own: nobody waits for it (``quiet``)
+            lambda: self.window.gateway.heartbeat(actor),
+            None,
+            self._failed,
+            quiet=True,
+            name="heartbeat",
         )
 
     def _failed(self, error: BaseException) -> None:

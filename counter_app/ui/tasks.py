@@ -22,6 +22,11 @@ on a pool thread, because the GUI thread needs the GIL for every Python slot and
 ``runner.run_in_process(func, *args)`` sends such work to the one :class:`HelperProcess`
 (``spawn``, started and warmed once by the composition root); without one it runs on a
 pool thread as before.
+
+How long the clerk has been waiting for the services (``runner.longest_wait()``, on the
+runner's own ``clock``) is what ``ui.wait_notice`` shows once an answer is slow: a task
+waits on the services unless it is the reader's or local work (``services=False``), and
+the clerk waits for it unless it runs on its own in the background (``quiet=True``).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
@@ -59,6 +65,15 @@ class InlinePool:
         return True
 
 
+@dataclass(frozen=True)
+class Wait:
+    """How long the clerk has been waiting for the services' answer to one task."""
+
+    seconds: float
+    #: The task runs on the card thread: the card is part of the work (请勿拔卡).
+    card: bool
+
+
 class Task(QObject):
     """One piece of work in flight. ``cancel()`` drops its callbacks (the work itself, once
     started on the card thread or in the database, finishes; its result is ignored)."""
@@ -72,13 +87,24 @@ class Task(QObject):
         on_done: Done | None,
         on_error: Failed | None,
         on_answered: Callable[[], None] | None = None,
+        *,
+        started_at: float | None = None,
+        card: bool = False,
+        clerk_waits: bool = False,
+        on_settled: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.name = name
         self._on_answered = on_answered
         self.cancelled = False
         self.done = False
-        self.started_at = time.perf_counter()
+        self.started_at = time.perf_counter() if started_at is None else started_at
+        self.card = card
+        #: The clerk waits for the services' answer to it (``TaskRunner.longest_wait``).
+        self.clerk_waits = clerk_waits
+        #: Called as the answer arrives, before any callback (which may open a dialog of
+        #: its own): whatever showed the wait goes first.
+        self._on_settled = on_settled
         self._on_done = on_done
         self._on_error = on_error
         self._finished.connect(self._deliver_result)
@@ -89,6 +115,8 @@ class Task(QObject):
 
     def _deliver_result(self, result: Any) -> None:
         self.done = True
+        if self._on_settled is not None:
+            self._on_settled()
         if self._on_answered is not None:
             # Before the callback: a call it starts may fail, and its outage must stand.
             self._on_answered()
@@ -97,6 +125,8 @@ class Task(QObject):
 
     def _deliver_error(self, error: BaseException) -> None:
         self.done = True
+        if self._on_settled is not None:
+            self._on_settled()
         if self.cancelled:
             return
         if self._on_error is not None:
@@ -171,15 +201,26 @@ class TaskRunner(QObject):
     #: A task that may ask the services (not ``card``, not ``local``) succeeded: they are
     #: reachable again (the main window takes its outage banner down).
     answered = pyqtSignal()
+    #: A task started or ended (its callbacks ran): ``longest_wait`` may have changed.
+    tasks_changed = pyqtSignal()
 
     def __init__(
         self,
         pool: Pool | None = None,
         card_pool: Pool | None = None,
         process: HelperProcess | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        server_timeout_s: float | None = None,
     ) -> None:
+        """``clock``: seconds, for ``longest_wait`` (tests pass one they move by hand).
+        ``server_timeout_s``: the services are ``counter-server``'s, and the connection
+        gives up on a call after hearing nothing for this many seconds; ``None``: the
+        services run in this process (the embedded setup)."""
         super().__init__()
         self.process = process
+        self.clock = clock
+        self.server_timeout_s = server_timeout_s
         self._pool: Pool = pool if pool is not None else QThreadPool.globalInstance()  # type: ignore[assignment]
         if card_pool is None:
             card_pool = QThreadPool()
@@ -196,20 +237,47 @@ class TaskRunner(QObject):
         *,
         card: bool = False,
         local: bool = False,
+        services: bool | None = None,
+        quiet: bool = False,
         name: str = "",
     ) -> Task:
         """``local=True``: the work asks nothing of the services (a PDF drawn, a file
         saved), so its success says nothing of an outage; card work (``card=True``) is
-        the reader's, likewise."""
+        the reader's, likewise.
+
+        ``services``: whether the work waits on the services (default: neither card nor
+        local work does; card work that also asks them says ``services=True``) — a slow
+        answer is then shown to the clerk (``ui.wait_notice``) unless ``quiet=True``: the
+        work runs on its own (a heartbeat, a badge's count) and nobody waits for it."""
         answered = None if card or local else self.answered.emit
-        task = Task(name or getattr(func, "__name__", "task"), on_done, on_error, answered)
+        asks_services = (not card and not local) if services is None else services
+        task = Task(
+            name or getattr(func, "__name__", "task"),
+            on_done,
+            on_error,
+            answered,
+            started_at=self.clock(),
+            card=card,
+            clerk_waits=asks_services and not quiet,
+            on_settled=self.tasks_changed.emit,
+        )
         self._live.add(task)
         task._finished.connect(lambda _r, t=task: self._forget(t))
         task._failed.connect(lambda _e, t=task: self._forget(t))
         if len(self._live) == 1:
             self.busy_changed.emit(True)
+        self.tasks_changed.emit()
         (self._card_pool if card else self._pool).start(_Job(task, func))
         return task
+
+    def longest_wait(self) -> Wait | None:
+        """The clerk's longest wait for the services now: the oldest task in flight that
+        they wait for and did not cancel (``None``: none)."""
+        waited = [t for t in self._live if t.clerk_waits and not t.cancelled and not t.done]
+        if not waited:
+            return None
+        oldest = min(waited, key=lambda t: t.started_at)
+        return Wait(max(0.0, self.clock() - oldest.started_at), oldest.card)
 
     def run_in_process(
         self,
@@ -237,6 +305,7 @@ class TaskRunner(QObject):
 
     def _forget(self, task: Task) -> None:
         self._live.discard(task)
+        self.tasks_changed.emit()
         if not self._live:
             self.busy_changed.emit(False)
             waiting, self._when_idle = self._when_idle, []
