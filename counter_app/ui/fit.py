@@ -1,6 +1,7 @@
 """Dialogs grow to fit their word-wrapped text (an error that wraps to three lines must not be
-cut off at the top and bottom, nor run under the widget below it), and stay wholly on their
-screen where they are placed (``centre_on_parent``, ``keep_on_screen``)."""
+cut off at the top and bottom, nor run under the widget below it), are no taller than what
+they show (``fit_to_content``; ``page_stack.PageStack``), and stay wholly on their screen where they
+are placed (``centre_on_parent``, ``keep_on_screen``)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,22 @@ def grow_to_fit(window: QWidget | None) -> None:
     labels included), now and once more after the pending layout requests ran."""
     if window is None:
         return
-    _grow(window)
-    QTimer.singleShot(0, lambda: _grow(window))
+    _fit(window, shrink=False)
+    QTimer.singleShot(0, lambda: _fit(window, shrink=False))
 
 
-def _grow(window: QWidget) -> None:
+def fit_to_content(window: QWidget | None) -> None:
+    """Make ``window`` exactly as tall as its layout needs at its current width: taller when
+    its content grew, shorter when it shrank (another page shown) — now and once more after
+    the pending layout requests ran. A window not shown yet is left to Qt, which opens it at
+    its size hint."""
+    if window is None or not window.isVisible():
+        return
+    _fit(window, shrink=True)
+    QTimer.singleShot(0, lambda: _fit(window, shrink=True))
+
+
+def _fit(window: QWidget, shrink: bool) -> None:
     try:
         layout = window.layout()
     except RuntimeError:  # the dialog is gone
@@ -41,7 +53,7 @@ def _grow(window: QWidget) -> None:
     else:
         height = layout.totalSizeHint().height()
     height = max(height, layout.totalMinimumSize().height())
-    if height > window.height():
+    if height > window.height() or (shrink and height < window.height()):
         window.resize(width, height)
 
 
