@@ -24,8 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QColor
-from PyQt6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QWidget
+from PyQt6.QtWidgets import QLabel, QListView, QListWidget, QWidget
 
 from counter_app.services.errors import (
     ApprovalInvalid,
@@ -39,6 +38,11 @@ from counter_app.ui.item_models import display
 from counter_app.ui.workflows.approval import approval_step
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import add_print_buttons, form_pdf, page_with_form
+from counter_app.ui.workflows.lift_checklist import (
+    advice,
+    list_checklist,
+    next_step_text,
+)
 from counter_app.ui.workflows.steps import HolderPins, IdDocumentStep, pin_page, wipe_all
 from reader.errors import PinBlocked, WrongPin
 from reader.pinbuffer import PinBuffer
@@ -46,7 +50,6 @@ from reader.pinbuffer import PinBuffer
 if TYPE_CHECKING:
     from counter_app.ui.workflows.host import WorkflowHost
 
-MARKS = {True: "✔", False: "✘", None: "…"}
 #: Why the holder's records are opened when the lift identifies them (RULES Q7).
 LIFT_SESSION_REASON = "办理解除挂失"
 
@@ -236,29 +239,15 @@ class LiftDialog(WorkflowDialog):
 
     def _show_checklist(self, checklist: Any) -> None:
         self.checklist = checklist
-        self.check_list.clear()
-        for line in checklist.lines:
-            # The rule's code (``line.rule``) stays in the audit; the clerk reads words.
-            item = QListWidgetItem(f"{MARKS[line.passed]} {line.label}：{line.reason}")
-            if line.passed is False:
-                item.setForeground(QColor("#b00020"))
-            self.check_list.addItem(item)
+        self._list_checklist()
         if checklist.ok:
             # Set before the page is shown: 上一步 from the supervisor's page restores the
             # text the checklist was shown with (``WorkflowDialog.go``).
-            self.next_button.setText(
-                self.tr("下一步：主管复核") if self.approval else self.tr("请持卡人输入密码")
-            )
+            self.next_button.setText(next_step_text(self.approval))
         self.go_page(self.check_page)
         if checklist.ok:
             self.refused_on = None
-            if any(line.passed is None for line in checklist.lines):
-                # A line still pending (…: the holder's PIN, U5, is checked when typed):
-                # "all met" would claim what is not yet known.
-                self.advice.setText(self.tr("以上已核验的条件均满足，待持卡人输入密码。"))
-            else:
-                self.advice.setText(self.tr("以上条件均已满足，可以解除挂失。"))
-            self.advice.setStyleSheet("")
+            self._advise()
         else:
             # Said once, under the list (the banner repeated it word for word).
             self.refused_on = self.check_page
@@ -273,22 +262,45 @@ class LiftDialog(WorkflowDialog):
             self.next_button.setEnabled(False)
             grow_to_fit(self)  # the reason is shown whole, never cut off
 
+    def _list_checklist(self) -> None:
+        list_checklist(self.check_list, self.checklist, self.approval)
+
+    def _advise(self) -> None:
+        self.advice.setText(advice(self.checklist, self.approval))
+        self.advice.setStyleSheet("")
+
     def go(self, index: int) -> None:
         super().go(index)
         if not self.cancelled_reason:
             self.next_button.setEnabled(True)
+        checklist = self.checklist
+        if self.stack.currentWidget() is self.check_page and checklist is not None:
+            if checklist.ok:
+                # Back from a later step: the approval given (or spent, and asked again)
+                # since the list was drawn changes what is pending and what comes next.
+                self._list_checklist()
+                self._advise()
+                self.next_button.setText(next_step_text(self.approval))
 
     def _checked(self) -> None:
         if self.checklist is None or not self.checklist.ok:
             return
-        if self.approval is not None:
-            self.go_page(self.approval.page)
+        approval = self.approval
+        if approval is not None and approval.approval is None:
+            self.go_page(approval.page)
         else:
-            self._to_pin()
+            self._to_pin()  # four-eyes off, or approved already (上一步 to the list)
 
     def _approve(self) -> None:
         assert self.approval is not None
-        self.approval.run(self._to_pin)
+        self.approval.run(self._approved)
+
+    def _approved(self) -> None:
+        """The supervisor approved: the checklist names the holder's PIN as what is next."""
+        if self.checklist is not None and self.checklist.ok:
+            self._list_checklist()
+            self._advise()
+        self._to_pin()
 
     def _to_pin(self) -> None:
         self.next_button.setText(self.tr("请持卡人输入密码"))
