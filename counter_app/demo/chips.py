@@ -43,8 +43,9 @@ CHIPS_SUFFIX = "-chips.json"
 #: (emulator profile, note) of one demo card, as the 演示卡 panel lists them.
 DemoCard = tuple[dict[str, Any], str]
 
-#: Added to the note of a card whose chip kept a state from an earlier demo run.
-KEPT_NOTE = "（卡片状态沿用上次演示）"
+#: Added to the note of a card whose chip kept a state from an earlier demo run: the note
+#: itself tells the state the demo data starts with (初始密码 123456, …).
+KEPT_NOTE = "（以上为演示初始状态；此卡保留了上次演示后的密码和状态）"
 
 
 def chips_path(beside: Path) -> Path:
