@@ -23,12 +23,14 @@ module); it is the emulated chips, never read by anything but the emulator.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from reader.emulator.card import CHANGEABLE_KEYS
 from reader.emulator.chipmemory import ChipMemory
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from counter_app.demo.cards_file import DemoCards
+
+log = logging.getLogger(__name__)
 
 CHIPS_SUFFIX = "-chips.json"
 
@@ -94,12 +98,19 @@ def database_identity(engine: Engine) -> str | None:
 
 def database_chips(url: str, engine: Engine) -> ChipMemory | None:
     """The chip memory of the demo database at ``url`` (``engine`` open on it); None when
-    the database is not a SQLite file."""
+    the database is not a SQLite file, or its identity cannot be read or given (the cards
+    then start from the records, as a demo without a memory does)."""
     path = sqlite_file(url)
-    owner = database_identity(engine) if path is not None else None
-    if path is None or owner is None:
+    if path is None:
         return None
-    return ChipMemory(chips_path(path), owner)
+    try:
+        owner = database_identity(engine)
+    except SQLAlchemyError as error:  # the engine hides bound values; the class says enough
+        log.warning(
+            "demo database identity unavailable (%s): cards start fresh", type(error).__name__
+        )
+        return None
+    return None if owner is None else ChipMemory(chips_path(path), owner)
 
 
 def recalled(cards: Sequence[DemoCard], memory: ChipMemory | None) -> list[DemoCard]:
