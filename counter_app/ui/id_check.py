@@ -87,6 +87,11 @@ class IdCheckDialog(QDialog):
         self.chip.read_ok = lambda: self.say("")
         form.addRow(self.tr("查询原因"), self.reason_box)
         form.addRow(self.error)
+        # Rows with nothing to show take no room (each still took its spacing, the empty
+        # error line a text line's height too): the dialog opens at what it shows.
+        form.setRowVisible(self.error, False)
+        form.setRowVisible(self.sources, False)
+        self.form = form
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -114,6 +119,7 @@ class IdCheckDialog(QDialog):
     def say(self, text: str) -> None:
         """The error line, word-wrapped; the dialog grows so no line is cut off."""
         self.error.setText(text)
+        self.form.setRowVisible(self.error, bool(text))
         grow_to_fit(self)
 
     def set_document(self, kind: IdDocumentKind, number: str) -> None:

@@ -3,18 +3,22 @@ F5 修改卡密码, F6 重置遗忘密码, F7 密码解锁, F8 书面挂失, F9 
 F11 重置查询服务密码 is measured against its own layout. Qt's stack of pages asked for the
 tallest page: 解除挂失 opened on its short card page as tall as its ID check, and the PIN
 pages kept the ID page's height, empty space under their text (a clerk's trial under Xvfb).
-The chip block that appears after reading an ID card still makes the dialog taller."""
+The chip block that appears after reading an ID card still makes the dialog taller. F3
+核验证件 has no empty rows above its buttons."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PyQt6.QtWidgets import QWidget
+from PyQt6.QtWidgets import QFormLayout, QWidget
 
 from counter_app.demo.accounts import fixed_holder
 from counter_app.services.permissions import Action
+from counter_app.services.queries.holder import HolderHit
+from counter_app.ui.id_check import IdCheckDialog
 from counter_app.ui.id_reader import IdCardStation
 from reader.idcard.emulator import PtyIdReader
 from reader.idcard.profile import DEMO_SAM_ID
@@ -50,12 +54,16 @@ def fits(qtbot: Any, d: Any) -> tuple[int, int, int]:
     """(page height, what the page needs, the dialog's height less its layout's need)."""
     qtbot.wait(30)  # the pending layout requests and the deferred fit run
     page = d.stack.currentWidget()
-    layout = d.layout()
+    return page.height(), needed(page), d.height() - layout_height(d)
+
+
+def layout_height(window: QWidget) -> int:
+    """The height the window's layout asks for at the window's width."""
+    layout = window.layout()
+    assert layout is not None
     if layout.hasHeightForWidth():
-        whole = layout.totalHeightForWidth(d.width())
-    else:
-        whole = layout.totalSizeHint().height()
-    return page.height(), needed(page), d.height() - whole
+        return layout.totalHeightForWidth(window.width())
+    return layout.totalSizeHint().height()
 
 
 def assert_fits(qtbot: Any, d: Any) -> None:
@@ -153,3 +161,26 @@ def test_id_checked_workflows_fit_their_first_and_second_page(
     type_document(d, key)
     assert d.stack.currentIndex() != first, d.banner.text()  # the second page
     assert_fits(qtbot, d)
+
+
+def test_id_check_dialog_has_no_empty_rows_above_its_buttons(qtbot: Any) -> None:
+    """F3 核验证件: the empty error line (and the row kept for other sources) took a text
+    line's height and their spacing under 查询原因; an error still shows whole."""
+    hit = HolderHit(1, "王建国", SSN, "1", dt.date(1968, 3, 15), None, None)
+    dialog = IdCheckDialog(hit)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.wait(30)
+    form = dialog.layout()
+    assert isinstance(form, QFormLayout)
+    gap = dialog.buttons.geometry().top() - dialog.reason_box.geometry().bottom() - 1
+    assert gap <= form.verticalSpacing() + SLACK, gap
+    assert dialog.height() <= layout_height(dialog) + SLACK
+    dialog.say("所出示证件的号码与持卡人不一致，请核对证件。" * 3)
+    qtbot.wait(30)
+    error = dialog.error
+    assert error.isVisible() and error.height() >= error.heightForWidth(error.width())
+    assert error.geometry().bottom() < dialog.buttons.geometry().top()
+    dialog.say("")
+    assert not dialog.error.isVisible()
