@@ -56,6 +56,9 @@ from counter_app.validation import ValidationError
 #: The holder dock's title while it shows the keypad (``ui.rating`` names it 服务评价).
 KEYPAD_DOCK_TITLE = "持卡人密码键盘"
 
+#: 核验证件并查看 while the inserted card's login awaits its answer (``check_id_for_hit``).
+LOGIN_IN_FLIGHT = "插入的社保卡正在打开个人信息，请等待结果后再核验证件。"
+
 #: Widths that keep the window within a 1680-pixel screen with both docks open.
 HOLDER_MIN_WIDTH = 400
 SEARCH_MIN_WIDTH = 270
@@ -192,7 +195,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status_bar)
         #: 正在等待业务服务器答复…（已等待 N 秒） while a service call is slow (``wait_notice``).
         self.wait_notice = WaitNotice(runner)
-        self.status_bar.insertPermanentWidget(0, self.wait_notice)
+        self.status_bar.addPermanentWidget(self.wait_notice)
 
         # The clerk's action column at the right edge, of one width; the holder's dock
         # (one screen) opens inside it and takes its room from the records (side_docks).
@@ -396,6 +399,11 @@ class MainWindow(QMainWindow):
         if self.id_dialog is not None:  # one check at a time
             self.id_dialog.raise_()
             self.id_dialog.activateWindow()
+            return
+        if self.card_login.busy and not self.pins.active:
+            # The holder has typed and the card's login awaits the services (a stalled
+            # server: up to minutes): a second holder session must not open beside it.
+            self.show_message(self.tr(LOGIN_IN_FLIGHT))
             return
         self.next_holder.emit()
         from counter_app.ui.id_check import IdCheckDialog

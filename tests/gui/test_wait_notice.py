@@ -255,3 +255,96 @@ def test_a_slow_search_that_fails_leaves_the_banner_and_no_wait(slow_window: Any
     pool.answer_next()
     assert not win.wait_notice.isVisible()
     assert win.banner.isVisible()
+
+
+# -- a workflow's call in flight ---------------------------------------------------------
+
+
+class SwitchPool(HeldPool):
+    """Runs each runnable at once, or keeps it while ``hold`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hold = False
+
+    def start(self, runnable: QRunnable) -> None:
+        if self.hold:
+            self.held.append(runnable)
+        else:
+            runnable.run()
+
+
+def test_a_workflow_call_in_flight_keeps_its_dialog_open_and_is_counted(qtbot: Any) -> None:
+    """RULES L3 (written loss report) as the example: while the submission awaits the
+    services, 取消, Esc and × cannot close the dialog (its result would be lost to the
+    clerk, and a second workflow could start); the wait is counted; the answer is shown."""
+    from counter_app.services.permissions import Action
+    from counter_app.ui.main_window import MainWindow
+    from counter_app.ui.pin_entry import PinEntry
+    from counter_app.ui.workflows import open_workflow
+    from tests.gui.fakes import Reader, WorkflowServices, make_actor
+    from tests.gui.test_workflows import card_session, fill_loss
+
+    clock, pool, card_pool = Clock(), SwitchPool(), SwitchPool()
+    runner = TaskRunner(pool, card_pool, clock=clock, server_timeout_s=120.0)
+    reader = Reader(runner)
+    pins = PinEntry(second_screen=False)
+    win = MainWindow(
+        WorkflowServices(),
+        runner,
+        reader.bridge,
+        pins,
+        make_actor(),
+        open_workflow=open_workflow,
+    )
+    qtbot.addWidget(win)
+    qtbot.addWidget(pins.panel)
+    win.show()
+    card_session(win, reader)
+    win.action_buttons[Action.WRITTEN_LOSS_REPORT].click()
+    d = win.workflow
+    fill_loss(d)
+    d.next()
+    assert d.stack.currentIndex() == 1
+    pool.hold = True
+    d.next()  # submitted: the services have not answered
+    assert not d.close_button.isEnabled() and not d.next_button.isEnabled()
+    d.reject()  # Esc or the title bar's ×
+    assert d.isVisible() and win.workflow is d
+    clock.advance(3)
+    win.wait_notice.tick()
+    assert win.wait_notice.text() == "正在等待业务服务器答复…（已等待 3 秒）"
+    pool.hold = False
+    pool.answer_next()
+    assert not win.wait_notice.isVisible()
+    assert "500103-YB-2026-000001" in d.result_label.text()
+    assert d.close_button.isEnabled()
+    d.reject()
+    assert not d.isVisible()
+    win.holder.clear()
+    pins.cancel()
+
+
+def test_no_id_check_opens_while_the_card_login_awaits_the_services(slow_window: Any) -> None:
+    """RULES Q7: one holder session at a time. The holder typed the PIN and the login is
+    stalled at the services: 核验证件并查看 says why it waits instead of opening a second
+    session beside the one the card is about to open."""
+    win, clock, pool = slow_window
+    reader_pool = win.runner._card_pool
+    win.do_search("张三")
+    pool.answer_next()
+    win.search_pane.view.selectRow(0)
+    assert win.selected_hit() is not None
+    win.bridge.notify_inserted()  # the held card pool has no card yet: a card arrives
+    reader_pool.held.clear()  # its read is not what this test is about
+    win.card_login.start(win.actor, object())
+    for digit in "135790":
+        win.pins.keypad.press_digit(digit)
+    win.pins.keypad.press_confirm()
+    assert win.card_login.busy and not win.pins.active  # typed; the login is in flight
+    win.check_id_for_hit()
+    assert win.id_dialog is None
+    assert "请等待结果后再核验证件" in win.status_bar.currentMessage()
+    clock.advance(4)
+    win.wait_notice.tick()
+    assert win.wait_notice.text() == "正在等待业务服务器答复…（已等待 4 秒）"

@@ -265,15 +265,21 @@ class WorkflowDialog(QDialog):
         client as its argument), then ``done(result)``; errors go to the banner unless
         ``failed(error)`` handles them (returns True)."""
         self.set_busy(True)
+        # No 取消 while the answer is awaited: closing hid the result of a card operation
+        # (the card thread finishes it regardless) and let a second one start behind it.
+        # The holder typing on the reader's PIN pad may still walk away (``pins.active``).
+        self.close_button.setEnabled(self.window_.pins.active)
 
         def ok(result: Any) -> None:
             self._task = None
+            self.close_button.setEnabled(True)
             self.set_busy(False)
             self.window_.db_ok()
             done(result)
 
         def bad(error: BaseException) -> None:
             self._task = None
+            self.close_button.setEnabled(True)
             self.set_busy(False)
             if failed is not None and failed(error):
                 return
@@ -309,7 +315,12 @@ class WorkflowDialog(QDialog):
         """Once data was entered or an approval given, the clerk confirms
         确认放弃本次办理？ first (继续办理 is the default, for Enter and Esc): Esc had
         silently dropped a lift the supervisor had just approved. A finished workflow (the
-        result page), one stopped by a pulled card and one never touched close at once."""
+        result page), one stopped by a pulled card and one never touched close at once.
+        While a call awaits its answer (its 取消 is off) Esc and × wait for it too."""
+        task = self._task
+        awaited = task is not None and not task.done and not self.window_.pins.active
+        if self.isVisible() and awaited:
+            return
         if not self.isVisible() or not self.entered or self.finished_ok or self.cancelled_reason:
             self.discard()
             return
