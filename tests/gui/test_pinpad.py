@@ -27,8 +27,15 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def counter(qtbot: Any, demo_url: str) -> Iterator[Any]:
+    from counter_app.demo.chips import chips_path, sqlite_file
     from counter_app.ui import app
 
+    # One database for the module, but each test's cards as issued: the demo's chips
+    # remember a changed PIN across starts (counter_app.demo.chips), a test must not
+    # inherit the last test's.
+    database = sqlite_file(demo_url)
+    assert database is not None
+    chips_path(database).unlink(missing_ok=True)
     card_pool = QThreadPool()  # a real card thread: the pad blocks it while the holder types
     card_pool.setMaxThreadCount(1)
     ws = app.build_workstation(
