@@ -203,3 +203,19 @@ def test_U5_lift_of_a_blocked_chip_at_huang_mins_district_with_her_id_card(
     assert row.workstation == c.ws.settings.workstation_id
     text = c.save_pdf(d, "lift-blocked-chip")
     assert "解除挂失" in text and "黄敏" in text and "芯片核验" in text
+
+
+def test_P2_a_good_chip_read_clears_the_banner_about_the_missing_number(counter: Any) -> None:
+    """修改卡密码 (and every workflow with the document fields): 下一步 with no number says
+    未输入身份证号码 in red; the holder's ID card read from the chip answers it, so the
+    banner goes (a trial saw it stay up beside the good read)."""
+    c = counter("YB500103-01")
+    c.card_session("active_default_pin", "123456")
+    d = c.start(Action.CHANGE_PIN)
+    c.next(d)
+    assert d.banner.isVisible() and "未输入身份证号码" in d.banner.text()
+    place_id_card(c, "active_default_pin")
+    read_chip(c, d.documents.chip)
+    assert not d.banner.isVisible(), d.banner.text()
+    c.next(d)
+    assert d.stack.currentWidget() is d.pin_page, d.banner.text()

@@ -13,6 +13,7 @@ from counter_app.ui.i18n import tr
 from counter_app.ui.id_chip import ChipCheck
 from counter_app.ui.printing import FormPrinter
 from counter_app.ui.text_guard import guard_text
+from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.validation import parse_id_number
 
 
@@ -30,8 +31,16 @@ class DocumentFields:
         form.addRow(tr("workflow", "证件号码"), self.number)
         #: 读取身份证 and the typed number's reason (IDCARD.md; ``id_chip``).
         self.chip = ChipCheck(form, self.kind, self.kinds, self.number)
+        self.chip.read_ok = self._chip_read
         # Invisible characters leave the number at once; said beside the read button.
         guard_text(self.number, tr("workflow", "证件号码"), self.chip.status.setText)
+
+    def _chip_read(self) -> None:
+        """A good chip read: the workflow's red banner about the number (未输入身份证号码,
+        a refusal of the last one) no longer applies (trial: it stayed up in 修改卡密码)."""
+        dialog = self.number.window()
+        if isinstance(dialog, WorkflowDialog):
+            dialog.error("")
 
     def document(self) -> IdDocument:
         """The chip's document, or the one typed with its reason; ``ValidationError`` when

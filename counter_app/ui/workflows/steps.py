@@ -60,13 +60,6 @@ class IdDocumentStep:
         note.setWordWrap(True)
         form.addRow(note)
         self.fields = DocumentFields(form, kinds or DOCUMENT_KINDS)
-        self.fields.chip.read_ok = self._chip_read
-
-    def _chip_read(self) -> None:
-        """A good chip read: the last refusal's red banner no longer applies."""
-        dialog = self.page.window()
-        if isinstance(dialog, WorkflowDialog):
-            dialog.error("")
 
     def check(self) -> str:
         """Empty when the number has the form of a citizen ID number, else the reason."""
