@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 
-from PyQt6.QtCore import QTimer
+from PyQt6.QtCore import QTimer, pyqtBoundSignal
 from PyQt6.QtWidgets import QLabel, QWidget
 
 from counter_app.ui.tasks import TaskRunner, Wait
@@ -45,13 +45,25 @@ STYLE = "background: #fff4d6; color: #4a3b00; border: 1px solid #e0c56e; padding
 class WaitNotice(QLabel):
     """正在等待业务服务器答复…（已等待 N 秒）, updated every second, hidden otherwise."""
 
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        typing: pyqtBoundSignal | None = None,
+        wrap: bool = False,
+    ) -> None:
+        """``typing``: a ``holder_typing(bool)`` signal to follow (else the owner calls
+        :meth:`holder_typing`); ``wrap``: lines may wrap (in a dialog's narrow column)."""
         super().__init__(parent)
         self.setObjectName("waitNotice")
         self.setStyleSheet(STYLE)
-        self.setWordWrap(False)
+        self.setWordWrap(wrap)
         self._runner = runner
         self._holder_typing = False
+        self._typing = typing
+        if typing is not None:
+            typing.connect(self.holder_typing)
         #: Ticks once a second while any task is in flight (tests call :meth:`tick`).
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -66,10 +78,12 @@ class WaitNotice(QLabel):
         self.tick()
 
     def detach(self) -> None:
-        """The window closes: stop listening to the shared runner."""
+        """The window closes: stop listening to the shared runner (and keypad)."""
         self.timer.stop()
         try:
             self._runner.tasks_changed.disconnect(self._tasks_changed)
+            if self._typing is not None:
+                self._typing.disconnect(self.holder_typing)
         except TypeError:  # already detached
             pass
 

@@ -313,14 +313,26 @@ def test_a_workflow_call_in_flight_keeps_its_dialog_open_and_is_counted(qtbot: A
     assert d.isVisible() and win.workflow is d
     clock.advance(3)
     win.wait_notice.tick()
+    d.wait_notice.tick()
     assert win.wait_notice.text() == "正在等待业务服务器答复…（已等待 3 秒）"
+    # The dialog, where the clerk is looking, says it too, above its buttons.
+    assert d.wait_notice.isVisible() and d.wait_notice.text() == win.wait_notice.text()
+    pins.holder_typing.emit(True)  # (a holder's keypad open: that wait is the holder's)
+    assert not d.wait_notice.isVisible()
+    pins.holder_typing.emit(False)
+    assert d.wait_notice.isVisible()
     pool.hold = False
     pool.answer_next()
-    assert not win.wait_notice.isVisible()
+    assert not win.wait_notice.isVisible() and not d.wait_notice.isVisible()
     assert "500103-YB-2026-000001" in d.result_label.text()
     assert d.close_button.isEnabled()
     d.reject()
     assert not d.isVisible()
+    pool.hold = True
+    win.do_search("张三")  # the closed dialog no longer follows the shared runner
+    assert win.wait_notice.timer.isActive() and not d.wait_notice.timer.isActive()
+    pool.hold = False
+    pool.answer_next()
     win.holder.clear()
     pins.cancel()
 

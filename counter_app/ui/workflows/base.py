@@ -30,6 +30,7 @@ from counter_app.ui.fit import fit_to_content, follow_content, grow_to_fit
 from counter_app.ui.page_stack import PageStack
 from counter_app.ui.side_docks import keep_clear_of_holder_dock
 from counter_app.ui.tasks import Task
+from counter_app.ui.wait_notice import WaitNotice
 from counter_app.ui.workflows.discard import CONFIRM_DISCARD, ask_discard, watch_entries
 from reader.errors import CardRemoved, NoCard
 
@@ -104,6 +105,10 @@ class WorkflowDialog(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
+        #: 正在等待业务服务器答复…（已等待 N 秒） above the buttons while a call is slow.
+        self.wait_notice = WaitNotice(window.runner, typing=window.pins.holder_typing, wrap=True)
+        self.finished.connect(lambda _result: self.wait_notice.detach())
+        layout.addWidget(self.wait_notice)
         layout.addLayout(buttons)
         follow_content(layout)  # rows shown later (the ID photo) push the dialog taller
         self.result_label = QLabel()
