@@ -253,17 +253,18 @@ def install_forgotten_pin(window: Any) -> ForgottenPinNote:
     """The note for a cancelled PIN entry (P5), under the P6 note on the action panel."""
     note = ForgottenPinNote()
     window.action_panel.add_note(note)
-    window.card_login.pin_cancelled.connect(lambda: note.setVisible(True))
+    # The note's own slots (not lambdas): the bridge outlives the window (login_retry.py).
+    window.card_login.pin_cancelled.connect(note.show)
     for signal in (
         window.card_login.opened,
         window.card_login.pin_blocked,
         window.bridge.card_ready,
         window.bridge.card_removed,
     ):
-        signal.connect(lambda *_a: note.setVisible(False))
+        signal.connect(note.hide)
     ended = getattr(window, "service_ended", None)
     if ended is not None:
-        ended.connect(lambda _summary: note.setVisible(False))
+        ended.connect(note.hide)
     return note
 
 

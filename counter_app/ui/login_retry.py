@@ -81,12 +81,15 @@ class LoginRetry:
         login = window.card_login
         login.interrupted.connect(self.interrupted)
         login.pin_cancelled.connect(self.cancelled)
+        # Bound methods of the note, never lambdas: the card reader's bridge outlives the
+        # window, and PyQt disconnects a deleted note's own methods (a lambda kept calling
+        # into a logged-out window's deleted note and crashed the next login's card insert).
         for signal in (login.opened, login.pin_blocked, window.bridge.card_ready):
-            signal.connect(lambda *_a: note.clear())
+            signal.connect(note.clear)
         window.bridge.card_removed.connect(note.clear)
         ended = getattr(window, "service_ended", None)
         if ended is not None:
-            ended.connect(lambda _summary: note.clear())
+            ended.connect(note.clear)
         window.runner.answered.connect(note.services_back)
 
     def interrupted(self, error: DatabaseUnavailable) -> None:

@@ -168,3 +168,25 @@ def test_a_window_goes_only_once_no_answer_can_come_back_to_it(qtbot: Any) -> No
     done: list[int] = []
     runner.when_idle(lambda: done.append(1))  # idle: at once
     assert done == [1]
+
+
+def test_a_card_inserted_after_the_next_login_reaches_only_the_new_window(
+    qtbot: Any, station: tuple[Any, LoginLoop]
+) -> None:
+    """The card reader's signals outlive every window (the workstation's bridge): a window's
+    notes listen to them only as long as they exist. A trial crashed at 退出登录, the next
+    login and 插入所选卡 — the deleted window's 重新输入密码 note was still connected."""
+    ws, loop = station
+    window = _log_in(qtbot, loop)
+    qtbot.mouseClick(window.action_panel.logout_button, Qt.MouseButton.LeftButton)
+    del window
+    _flush_deletions()
+    window = _log_in(qtbot, loop)
+    window.demo_panel.insert(0)  # the bridge tells every listener a card is in the reader
+    QApplication.processEvents()
+    assert ws.pin_entry.keypad.active  # the new window's card login asks for the PIN
+    ws.pin_entry.cancel()
+    QApplication.processEvents()
+    window.demo_panel.remove()  # and a card leaving reaches no deleted note either
+    QApplication.processEvents()
+    assert not ws.bridge.card_present and window.holder.session is None
