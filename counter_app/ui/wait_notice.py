@@ -24,6 +24,7 @@ import math
 from PyQt6.QtCore import QTimer, pyqtBoundSignal
 from PyQt6.QtWidgets import QLabel, QWidget
 
+from counter_app.ui.fit import grow_to_fit
 from counter_app.ui.tasks import TaskRunner, Wait
 
 #: Seconds without an answer before the clerk is told that the program is waiting.
@@ -54,13 +55,15 @@ class WaitNotice(QLabel):
         wrap: bool = False,
     ) -> None:
         """``typing``: a ``holder_typing(bool)`` signal to follow (else the owner calls
-        :meth:`holder_typing`); ``wrap``: lines may wrap (in a dialog's narrow column)."""
+        :meth:`holder_typing`); ``wrap``: lines may wrap, and the window (a dialog) grows
+        to hold them — it squeezed its other rows together instead."""
         super().__init__(parent)
         self.setObjectName("waitNotice")
         self.setStyleSheet(STYLE)
         self.setWordWrap(wrap)
         self._runner = runner
         self._holder_typing = False
+        self._long_form = False
         self._typing = typing
         if typing is not None:
             typing.connect(self.holder_typing)
@@ -98,15 +101,18 @@ class WaitNotice(QLabel):
     def tick(self) -> None:
         """Show the wait as it stands now, or hide the line."""
         wait = self._runner.longest_wait()
-        text = None
-        if wait is not None and not self._holder_typing:
-            text = self.wait_text(wait)
-        if text is None:
+        text = None if wait is None or self._holder_typing else self.wait_text(wait)
+        if wait is None or text is None:
             self.hide()
             self.clear()
             return
+        long_form = wait.seconds >= LONG_WAIT_S
+        changed = self.isHidden() or long_form != self._long_form  # shown, or reworded
+        self._long_form = long_form
         self.setText(text)
         self.show()
+        if changed and self.wordWrap():
+            grow_to_fit(self.window())
 
     def wait_text(self, wait: Wait) -> str | None:
         """What the clerk reads after ``wait`` (``None``: nothing yet)."""

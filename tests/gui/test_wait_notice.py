@@ -17,6 +17,7 @@ import pytest
 from PyQt6.QtCore import QRunnable
 
 from counter_app.services.errors import DatabaseUnavailable
+from counter_app.ui import wait_notice
 from counter_app.ui.tasks import TaskRunner
 from counter_app.ui.wait_notice import LONG_WAIT_S, SHOW_AFTER_S, WaitNotice
 
@@ -274,7 +275,9 @@ class SwitchPool(HeldPool):
             runnable.run()
 
 
-def test_a_workflow_call_in_flight_keeps_its_dialog_open_and_is_counted(qtbot: Any) -> None:
+def test_a_workflow_call_in_flight_keeps_its_dialog_open_and_is_counted(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """RULES L3 (written loss report) as the example: while the submission awaits the
     services, 取消, Esc and × cannot close the dialog (its result would be lost to the
     clerk, and a second workflow could start); the wait is counted; the answer is shown."""
@@ -306,6 +309,8 @@ def test_a_workflow_call_in_flight_keeps_its_dialog_open_and_is_counted(qtbot: A
     fill_loss(d)
     d.next()
     assert d.stack.currentIndex() == 1
+    grown: list[Any] = []
+    monkeypatch.setattr(wait_notice, "grow_to_fit", grown.append)
     pool.hold = True
     d.next()  # submitted: the services have not answered
     assert not d.close_button.isEnabled() and not d.next_button.isEnabled()
@@ -315,8 +320,10 @@ def test_a_workflow_call_in_flight_keeps_its_dialog_open_and_is_counted(qtbot: A
     win.wait_notice.tick()
     d.wait_notice.tick()
     assert win.wait_notice.text() == "正在等待业务服务器答复…（已等待 3 秒）"
-    # The dialog, where the clerk is looking, says it too, above its buttons.
+    # The dialog, where the clerk is looking, says it too, above its buttons, and is made
+    # to grow for it (under Xvfb its rows were squeezed together instead).
     assert d.wait_notice.isVisible() and d.wait_notice.text() == win.wait_notice.text()
+    assert grown == [d]
     pins.holder_typing.emit(True)  # (a holder's keypad open: that wait is the holder's)
     assert not d.wait_notice.isVisible()
     pins.holder_typing.emit(False)
