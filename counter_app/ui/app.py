@@ -411,6 +411,7 @@ def run(demo: bool, settings_path: str | None, demo_cards_file: Path | None = No
                 lambda: prepare_database(ws, demo_cards_file),
                 ready,
                 failed,
+                services=False,  # a file read or the local demo database: its own text
                 name="prepare_demo_database",
             ),
         )

@@ -30,6 +30,7 @@ from counter_app.ui.i18n import tr
 from counter_app.ui.kept_text import KEPT_TEXT
 from counter_app.ui.quit_confirm import quit_box, raised_again
 from counter_app.ui.tasks import TaskRunner
+from counter_app.ui.wait_notice import WaitNotice
 
 APP_TITLE = "社保卡经办窗口工作站"
 
@@ -180,6 +181,10 @@ class LoginDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(office)
         layout.addWidget(self.form)
+        #: 正在等待业务服务器答复…（已等待 N 秒） while the login is slow (``wait_notice``).
+        # (The dialog lives as long as the runner: shown again at each 退出登录.)
+        self.wait_notice = WaitNotice(runner, wrap=True)
+        layout.addWidget(self.wait_notice)
         self.accounts: QTableWidget | None = None
         rows = account_rows(demo_accounts)
         if rows:

@@ -367,3 +367,34 @@ def test_no_id_check_opens_while_the_card_login_awaits_the_services(slow_window:
     clock.advance(4)
     win.wait_notice.tick()
     assert win.wait_notice.text() == "正在等待业务服务器答复…（已等待 4 秒）"
+
+
+# -- the login, before any window of the clerk's ------------------------------------------
+
+
+def test_a_slow_login_is_counted_on_the_login_screen_and_again_after_logout(
+    qtbot: Any,
+) -> None:
+    """The login dialog is the clerk's only window while the login awaits the server; it is
+    shown again after 退出登录, and says the wait then too."""
+    from counter_app.ui.login import LoginDialog
+    from tests.gui.fakes import FakeServices
+
+    clock, pool = Clock(), HeldPool()
+    runner = TaskRunner(pool, HeldPool(), clock=clock, server_timeout_s=120.0)
+    dialog = LoginDialog(FakeServices(), runner, "WS-01")
+    qtbot.addWidget(dialog)
+    for attempt in range(2):
+        dialog.show()
+        dialog.form.staff_no.setText("YB500103-01")
+        dialog.form.password.setText("pw1")
+        dialog.form.submit.click()
+        assert not dialog.form.submit.isEnabled()  # no second login while one is in flight
+        clock.advance(6)
+        dialog.wait_notice.tick()
+        assert dialog.wait_notice.isVisible(), attempt
+        assert dialog.isAncestorOf(dialog.wait_notice)  # on the login screen itself
+        assert dialog.wait_notice.text() == "正在等待业务服务器答复…（已等待 6 秒）"
+        pool.answer_next()
+        assert not dialog.wait_notice.isVisible()
+        assert not dialog.isVisible()  # logged in: the dialog is done until 退出登录
