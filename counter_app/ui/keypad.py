@@ -5,6 +5,14 @@ Digits go straight from the key into a :class:`reader.pinbuffer.PinBuffer` — n
 (who wipes it after the APDU) or wiped here when the entry is cancelled. The widget shows
 what is being authorised and the tries left. It never tells the clerk's side anything but
 "an entry is in progress" (see :mod:`counter_app.ui.pin_entry`).
+
+Physical keys reach the PIN only from a numeric keypad (the holder's USB numpad at the
+counter): Qt marks those with ``KeypadModifier``. The clerk's main keyboard never types
+into the PIN, not even while this widget has the focus.
+
+The keys stay where they are whatever message shows: the message has a fixed area under
+确认, tall enough for the longest refusal at the keypad's narrowest (a wrapping message
+used to push 确认 and the digit rows up under the holder's finger).
 """
 
 from __future__ import annotations
@@ -21,6 +29,33 @@ from reader.pinbuffer import PinBuffer
 
 PIN_DIGITS = 6  # RULES P1: holders' passwords are 6 digits
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): str(d) for d in range(10)}
+#: The numpad's digit keys with NumLock off (X11 KP_Insert … KP_Prior; KP_Begin is Qt's
+#: Key_Clear): the holder pressed the key printed 0 … 9, whatever the NumLock light says.
+NUMLOCK_OFF_DIGITS = {
+    Qt.Key.Key_Insert: "0",
+    Qt.Key.Key_End: "1",
+    Qt.Key.Key_Down: "2",
+    Qt.Key.Key_PageDown: "3",
+    Qt.Key.Key_Left: "4",
+    Qt.Key.Key_Clear: "5",
+    Qt.Key.Key_Right: "6",
+    Qt.Key.Key_Home: "7",
+    Qt.Key.Key_Up: "8",
+    Qt.Key.Key_PageUp: "9",
+}
+#: The numpad's ./Del key (KP_Decimal with NumLock on, KP_Delete with it off; some numpads
+#: print a comma): 删除, the last digit. Backspace too, should a numpad report one as such.
+NUMPAD_DELETE_KEYS = (Qt.Key.Key_Period, Qt.Key.Key_Comma, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+#: Lines of text the message area under 确认 holds (the card's 密码错误… takes three at the
+#: keypad's narrowest); the area keeps this height empty or full.
+MESSAGE_LINES = 3
+
+
+def is_numpad_key(event: QKeyEvent) -> bool:
+    """True for a key of a numeric keypad (Qt's ``KeypadModifier``). On X11 that is every
+    KP_ keysym; a numpad's own Esc or Backspace key, where it has one, sends the main
+    keyboard's code and is not told apart here."""
+    return bool(event.modifiers() & Qt.KeyboardModifier.KeypadModifier)
 
 
 @dataclass(frozen=True)
@@ -71,10 +106,18 @@ class HolderKeypad(QWidget):
         self.tries_label = QLabel()
         self.tries_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message_label = QLabel()
-        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_label.setObjectName("keypadMessage")
         self.message_label.setStyleSheet("color: #b00020;")
-        # A refusal is read whole by the holder (one line was cut at both ends of the dock).
+        # A refusal is read whole by the holder (one line was cut at both ends of the dock),
+        # in an area of one height, so that it never moves the keys (see the module).
         self.message_label.setWordWrap(True)
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        margins = self.message_label.contentsMargins()
+        self.message_label.setFixedHeight(
+            MESSAGE_LINES * self.message_label.fontMetrics().lineSpacing()
+            + margins.top()
+            + margins.bottom()
+        )
 
         self.digit_buttons: list[QPushButton] = []
         for _ in range(10):
@@ -199,20 +242,21 @@ class HolderKeypad(QWidget):
     # -- physical keys ------------------------------------------------------------------
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        """Route a physical key to the keypad; True when it was consumed."""
-        if self._buffer is None:
+        """Press the keypad key a numpad key stands for (digits, ./Del = 删除, Enter =
+        确认); True when it did. A key of the main keyboard (no ``KeypadModifier``) is never
+        taken: the clerk's typing must not reach the PIN. There is no cancel key: ending the
+        entry is the clerk's (the workflow's) decision, and Esc cannot be told apart."""
+        if self._buffer is None or not is_numpad_key(event):
             return False
         key = event.key()
         if key in DIGIT_KEYS:
             self.press_digit(DIGIT_KEYS[Qt.Key(key)])
-        elif key == Qt.Key.Key_Backspace:
+        elif key in NUMLOCK_OFF_DIGITS:
+            self.press_digit(NUMLOCK_OFF_DIGITS[Qt.Key(key)])
+        elif key in NUMPAD_DELETE_KEYS:
             self.press_delete()
-        elif key == Qt.Key.Key_Delete:
-            self.press_reset()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        elif key in (Qt.Key.Key_Enter, Qt.Key.Key_Return):
             self.press_confirm()
-        elif key == Qt.Key.Key_Escape:
-            self.cancel()
         else:
             return False
         return True

@@ -6,8 +6,14 @@ learns only ``holder_typing(True)`` — shown as 持卡人正在输入密码… 
 With a PIN-pad reader, ``show_pinpad`` puts up 请在读卡器键盘上输入密码 and what is being
 authorised; the digits then never reach the PC at all.
 
-Physical numeric keys go to the keypad while an entry is open (an application-wide event
-filter), so a digit typed on the counter's numeric keypad can never land in a clerk field.
+While an entry is open every key of a numeric keypad (the holder's USB numpad at the
+counter; Qt's ``KeypadModifier``) goes to the keypad through an application-wide event
+filter, so a digit typed there can never land in a clerk field or press a clerk's button.
+The clerk's main keyboard is left alone: its digits, Enter, Backspace and Esc go to the
+clerk's window as always and never into the PIN (a trial saw the clerk's "123" typed into
+a dialog appear as three dots, and the clerk's Enter confirm the holder's entry). The two
+cannot be told apart by device on X11, so a full-size clerk keyboard's own numpad is the
+holder's while an entry is open; the clerk types digits on the main rows.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from PyQt6.QtCore import QEvent, QObject, Qt, pyqtSignal
 from PyQt6.QtGui import QFont, QGuiApplication, QKeyEvent
 from PyQt6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from counter_app.ui.keypad import HolderKeypad, PinRequest
+from counter_app.ui.keypad import HolderKeypad, PinRequest, is_numpad_key
 from reader.pinbuffer import PinBuffer
 
 PinCallback = Callable[[PinBuffer | None], None]
@@ -170,7 +176,7 @@ class PinEntry(QObject):
             self.holder_typing.emit(False)
             callback(None)
 
-    # -- physical keys go to the keypad ------------------------------------------------
+    # -- the numpad's keys go to the keypad -----------------------------------------------
 
     def _grab_keys(self, on: bool) -> None:
         app = QApplication.instance()
@@ -183,11 +189,22 @@ class PinEntry(QObject):
         self._filter_installed = on
 
     def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:
+        """While an entry is open, take every numpad key (see the module): a KeyPress goes
+        to the keypad, a ShortcutOverride is claimed so that no clerk shortcut fires on it,
+        and its KeyRelease is dropped. Anything else passes through untouched."""
         if (
-            event is not None
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and self._callback is not None
+            event is None
+            or event.type() not in _KEY_EVENTS
+            or not isinstance(event, QKeyEvent)
+            or self._callback is None
+            or not is_numpad_key(event)
         ):
-            return self.keypad.handle_key(event)
-        return False
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # "wanted here": the key press follows, and comes to this filter
+        elif event.type() == QEvent.Type.KeyPress:
+            self.keypad.handle_key(event)  # a numpad key it has no use for (+, -) goes nowhere
+        return True
+
+
+_KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride)

@@ -105,7 +105,8 @@ def test_cancel_wipes_the_buffer(qtbot: Any) -> None:
     assert bytes(buffer._digits) == bytes(len(buffer._digits))  # every byte zeroed
 
 
-def test_physical_keys_go_to_the_keypad_not_the_clerk_field(qtbot: Any) -> None:
+def test_numpad_keys_go_to_the_keypad_not_the_clerk_field(qtbot: Any) -> None:
+    """The holder's numpad (Qt's KeypadModifier; X11 reports KP_Enter so too)."""
     entry = PinEntry(second_screen=False)
     qtbot.addWidget(entry.panel)
     clerk_field = QLineEdit()
@@ -117,7 +118,7 @@ def test_physical_keys_go_to_the_keypad_not_the_clerk_field(qtbot: Any) -> None:
     for key in (Qt.Key.Key_1, Qt.Key.Key_3, Qt.Key.Key_5, Qt.Key.Key_7, Qt.Key.Key_9, Qt.Key.Key_0):
         qtbot.keyClick(clerk_field, key, Qt.KeyboardModifier.KeypadModifier)
     assert clerk_field.text() == ""
-    qtbot.keyClick(clerk_field, Qt.Key.Key_Enter)
+    qtbot.keyClick(clerk_field, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
     assert got and got[0] is not None and got[0].matches(PinBuffer.from_keys(b"135790"))
     got[0].wipe()
     qtbot.keyClick(clerk_field, Qt.Key.Key_4)  # entry over: keys go back to the clerk
@@ -183,3 +184,41 @@ def test_the_bottom_row_keys_line_up_with_the_digit_keys(qtbot: Any) -> None:
         assert key.geometry().top() == zero.geometry().top()
         assert key.height() == zero.height()
     assert zero.height() == one.height()
+
+
+#: The longest texts the keypad shows: the card's refusal after a wrong PIN, and RULES P7's.
+LONG_MESSAGES = (
+    "密码错误，还可尝试 2 次。请持卡人重新输入；次数用完密码将被锁定，需持有效身份证件办理解锁。",
+    "新密码过于简单（不能为 123456、六位相同数字或连续数字）。请重新输入新密码。",
+)
+
+
+@pytest.mark.parametrize("width", [None, 380])  # the keypad's narrowest, the dock's widest
+def test_the_keys_stay_put_whatever_message_shows(qtbot: Any, width: int | None) -> None:
+    """A trial saw 确认 and the digit rows jump up ~15 px under the holder's finger when a
+    refusal wrapped to a second line under 确认. The message area keeps one height, and the
+    longest refusal still shows whole in it."""
+    from counter_app.ui.workflows.steps import WEAK_NEW_PIN
+
+    pad = HolderKeypad(shuffle=False)
+    qtbot.addWidget(pad)
+    pad.resize(width or pad.minimumSizeHint().width(), pad.minimumSizeHint().height())
+    pad.show()
+    qtbot.waitExposed(pad)
+    pad.start(REQ)
+    keys = (*pad.digit_buttons, pad.delete_button, pad.reset_button, pad.confirm_button)
+
+    def where() -> list[Any]:
+        qtbot.wait(10)
+        return [key.mapTo(pad, key.rect().topLeft()) for key in keys] + [key.size() for key in keys]
+
+    before = where()
+    label = pad.message_label
+    for text in (*LONG_MESSAGES, WEAK_NEW_PIN, "请输入6位数字密码", ""):
+        pad.show_message(text)
+        assert where() == before, text
+        assert label.height() >= label.heightForWidth(label.width()), text  # read whole
+    qtbot.mouseClick(pad.confirm_button, Qt.MouseButton.LeftButton)  # 请输入6位数字密码
+    assert pad.message_label.text() and where() == before
+    type_digits(qtbot, pad, "1")  # the message goes as the holder types on
+    assert not pad.message_label.text() and where() == before
