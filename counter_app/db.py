@@ -41,6 +41,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app import db_cursor
+from counter_app.validation.chars import describe_char
 from counter_app.validation.text_policy import COLUMN_LABELS, TextRefused, storage_forbidden
 
 #: Execution option naming how SQLite starts a transaction (``DEFERRED``/``IMMEDIATE``).
@@ -271,7 +272,7 @@ def _stored_text_problem(value: Any, kind: Any, depth: int = 0) -> str | None:
     if isinstance(value, str):
         index = storage_forbidden(value)
         if index is not None:
-            return f"第{index + 1}个字符 U+{ord(value[index]):04X} 不能保存"
+            return f"第{index + 1}个字符是{describe_char(value[index])}，不能保存"
         length = getattr(kind, "length", None)
         if isinstance(kind, String) and length is not None and len(value) > length:
             return f"过长（最多{length}个字，现有{len(value)}个字）"

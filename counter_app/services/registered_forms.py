@@ -35,6 +35,7 @@ from counter_app.services.errors import FormNotFound
 from counter_app.services.form_data import form_from_json, form_office, form_to_json
 from counter_app.services.precompiled import Precompiled
 from counter_app.settings import Settings, SettingsError
+from counter_app.validation.chars import describe_char
 from counter_app.validation.text_policy import (
     COLUMN_LABELS,
     TextRefused,
@@ -270,8 +271,8 @@ def refuse_unstorable(data: Any) -> None:
         index = storage_forbidden(text)
         if index is not None:
             raise TextRefused(
-                f"「{COLUMN_LABELS[_CONTENT_COLUMN]}」第{index + 1}个字符 "
-                f"U+{ord(text[index]):04X} 不能保存，未保存。"
+                f"「{COLUMN_LABELS[_CONTENT_COLUMN]}」第{index + 1}个字符是"
+                f"{describe_char(text[index])}，不能保存，未保存。"
                 "请删除看不见的字符或精简内容后重试。",
                 field=_CONTENT_COLUMN,
                 code="stored_text",

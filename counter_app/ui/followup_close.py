@@ -32,6 +32,7 @@ from PyQt6.QtWidgets import (
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.fit import grow_to_fit
 from counter_app.ui.item_models import display
+from counter_app.ui.text_guard import FieldNotices, guard_text
 
 TEXT_MAX = 500
 #: An empty cell (a holder who gave no reason or comment).
@@ -152,8 +153,16 @@ class CloseFollowUpDialog(QDialog):
         self.outcome_edit = QPlainTextEdit()
         self.outcome_edit.setObjectName("followupOutcome")
         form = QFormLayout()
-        form.addRow(self.tr("整改措施"), self.action_edit)
-        form.addRow(self.tr("回访结果"), self.outcome_edit)
+        notices = FieldNotices(self._say)
+        for edit, label in (
+            (self.action_edit, self.tr("整改措施")),
+            (self.outcome_edit, self.tr("回访结果")),
+        ):
+            # Tab goes on to the next field (it typed a tab character into 整改措施), and
+            # pasted invisible characters leave the text, the clerk told (text_policy).
+            edit.setTabChangesFocus(True)
+            guard_text(edit, label, notices.for_field(label))
+            form.addRow(label, edit)
         buttons = QDialogButtonBox()
         ok = buttons.addButton(self.tr("办结"), QDialogButtonBox.ButtonRole.AcceptRole)
         assert ok is not None

@@ -30,6 +30,7 @@ from counter_app.ui.i18n import tr
 from counter_app.ui.kept_text import KEPT_TEXT
 from counter_app.ui.quit_confirm import quit_box, raised_again
 from counter_app.ui.tasks import TaskRunner
+from counter_app.ui.text_guard import guard_text
 from counter_app.ui.wait_notice import WaitNotice
 
 APP_TITLE = "社保卡经办窗口工作站"
@@ -90,6 +91,7 @@ class LoginForm(QWidget):
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
+        guard_text(self.staff_no, self.tr("工号"), self.error.setText)  # pasted invisibles
         form = QFormLayout(self)
         form.addRow(self.tr("工号"), self.staff_no)
         form.addRow(self.tr("密码"), self.password)

@@ -42,6 +42,7 @@ from counter_app.presentation.public_pages import (
 from counter_app.services.errors import DatabaseUnavailable, ServiceError
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.record_view import RecordView
+from counter_app.ui.text_guard import guard_text
 from counter_app.validation import ValidationError
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ class PublicLookupWindow(QDialog):
         self.summary = _Line("lookupSummary")
         self.note = _Line("lookupNote", "#8a5a00")  # the list was cut
         self.error = _Line("lookupError", "#b00020")
+        guard_text(self.edit, label, self.error.setText)  # pasted invisibles
         self.view = RecordView()
         self.view.setObjectName("lookupResult")
         close = QPushButton(self.tr("关闭"))

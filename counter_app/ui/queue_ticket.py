@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from counter_app.ui.text_guard import guard_text
+
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
 
@@ -31,6 +33,7 @@ class QueueTicketField(QWidget):
         self.edit.setFixedWidth(110)
         self.edit.setPlaceholderText(self.tr("输入或扫描"))
         self.edit.returnPressed.connect(self.attach)
+        guard_text(self.edit, self.tr("排队号"), window.show_message)  # pasted invisibles
         self.attached: str | None = None
         #: Entered (Enter) before the service started: attached when the session opens.
         self.pending = False

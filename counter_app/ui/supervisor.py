@@ -42,6 +42,7 @@ from counter_app.services.permissions import Action
 from counter_app.ui import local_day
 from counter_app.ui.printing import FormPrinter, Printing
 from counter_app.ui.tasks import Task, TaskRunner
+from counter_app.ui.text_guard import guard_text
 from counter_app.validation import ValidationError, parse_id_number
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ class ReportDialog(QDialog):
         self.error.setObjectName("reportError")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
+        guard_text(self.ssn, self.tr("身份证号码"), self.error.setText)  # pasted invisibles
         self.status = QLabel()
         self.status.setObjectName("reportStatus")
         self.status.setWordWrap(True)

@@ -1,13 +1,14 @@
 """Invisible characters leave a typed field as they arrive (the input policy,
-``validation.text_policy``): direction controls (U+202E …), zero-width and other format
-characters, control characters, and the like — whatever ``forbidden_character`` refuses —
-are removed from a line edit, a multi-line edit or an editable list when typed or pasted,
-and the clerk is told in Chinese what was removed (已去除不可见的控制字符 …, by code point:
-such a character is never echoed). The services still refuse them (the policy is theirs);
-this only keeps them from reaching the confirm page, where U+202E showed the text reversed.
+``validation.text_policy``): direction controls (U+202A–U+202E, U+2066–U+2069, U+200E/F,
+U+061C), zero-width and other format characters, control characters, and the like —
+whatever ``forbidden_character`` refuses — are removed from a line edit, a multi-line edit or
+an editable list when typed or pasted, and the clerk is told in Chinese what was removed, by
+its kind (已删除粘贴内容中的不可见字符（文字方向控制符）), never by code point: such a
+character is never echoed. The services still refuse them (the policy is theirs); this only
+keeps them from reaching the confirm page, where U+202E showed the text reversed.
 
-One helper for every free-text field of the ID checks and the workflows:
-:func:`guard_text`.
+One helper for every free-text field the clerk types into: :func:`guard_text`; a form with
+several guarded fields says each field's removal at once (:class:`FieldNotices`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from PyQt6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
 from counter_app.ui.i18n import tr
 from counter_app.validation import forbidden_character
-from counter_app.validation.errors import describe_char
+from counter_app.validation.chars import char_kind
 
 Notice = Callable[[str], None]
 
@@ -36,22 +37,42 @@ def strip_invisible(text: str, *, multiline: bool = False) -> tuple[str, list[st
 
 
 def removed_notice(label: str, removed: list[str]) -> str:
-    """「遗失地点」已去除不可见的控制字符 U+202E（文字方向控制符）。请核对该栏内容。"""
-    named: list[str] = []
+    """「遗失地点」已删除粘贴内容中的不可见字符（文字方向控制符）。请核对该栏内容。"""
+    kinds: list[str] = []
     for ch in removed:
-        found = forbidden_character(ch)
-        why = found[2].split("，")[0] if found else ""
-        name = f"{describe_char(ch)}（{why}）" if why else describe_char(ch)
-        if name not in named:
-            named.append(name)
-    shown = "、".join(named[:3]) + ("等" if len(named) > 3 else "")
+        kind = char_kind(ch) or ""
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    shown = "、".join(kinds[:3]) + ("等" if len(kinds) > 3 else "")
     field = f"「{label}」" if label else ""
     return (
         field
-        + tr("workflow", "已去除不可见的控制字符")
-        + f" {shown}。"
+        + tr("workflow", "已删除粘贴内容中的不可见字符")
+        + (f"（{shown}）" if shown else "")
+        + "。"
         + tr("workflow", "请核对该栏内容。")
     )
+
+
+class FieldNotices:
+    """The removal notices of several guarded fields of one form, said together: a second
+    field's removal no longer hides the first one's (the clerk was warned only for the last
+    field changed). ``for_field(label)`` is the ``notice`` to give :func:`guard_text`."""
+
+    def __init__(self, say: Notice) -> None:
+        self._say = say
+        self._notices: dict[str, str] = {}
+
+    def for_field(self, label: str) -> Notice:
+        def notice(text: str) -> None:
+            self._notices[label] = text
+            self._say("\n".join(self._notices.values()))
+
+        return notice
+
+    def clear(self) -> None:
+        """Forget what was said (a new attempt at the form)."""
+        self._notices.clear()
 
 
 class TextGuard(QObject):

@@ -64,7 +64,7 @@ def check_card_number(text: str) -> CardNumberCheck:
                 "校验位只能是数字或X" if position == CARD_NUMBER_LENGTH else "前8位只能是数字或字母"
             )
             raise _refuse(
-                f"卡号第{position}位是 {describe_char(ch)}，{rule}。" + _ADVICE,
+                f"卡号第{position}位是{describe_char(ch)}，{rule}。" + _ADVICE,
                 "character",
             )
     expected: str = card_number_check_char(number[:8])

@@ -7,13 +7,23 @@ it); ``code`` is a short stable English key for programs and tests, never shown 
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
+
+from counter_app.validation.chars import describe_char
 
 FIELD_ID_NUMBER = "id_number"
 FIELD_NAME = "name"
 FIELD_PHONE = "phone"
 FIELD_CARD_NUMBER = "card_number"
+
+__all__ = [
+    "FIELD_CARD_NUMBER",
+    "FIELD_ID_NUMBER",
+    "FIELD_NAME",
+    "FIELD_PHONE",
+    "ValidationError",
+    "describe_char",
+]
 
 
 class ValidationError(ValueError):
@@ -38,16 +48,3 @@ class ValidationError(ValueError):
 
 def _rebuild(message: str, field: str, code: str) -> ValidationError:
     return ValidationError(message, field=field, code=code)
-
-
-def describe_char(ch: str) -> str:
-    """Name one character for an error message: by code point, plus the glyph when visible.
-
-    Control and format characters are never echoed (they would reorder or hide the text
-    around them on screen); only their code point is shown.
-    """
-    point = f"U+{ord(ch):04X}"
-    category = unicodedata.category(ch)
-    if category[0] in "CZ":
-        return point
-    return f"「{ch}」({point})"

@@ -105,7 +105,7 @@ def parse_id_number(text: str, today: date | None = None) -> IdNumber:
             continue
         where = "最后一位只能是数字或X" if position == 18 else "前17位只能是数字"
         raise _refuse(
-            f"身份证号码第{position}位是 {describe_char(ch)}，{where}。{_ADVICE}",
+            f"身份证号码第{position}位是{describe_char(ch)}，{where}。{_ADVICE}",
             "character",
         )
 

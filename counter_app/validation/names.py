@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
+from counter_app.validation.chars import BIDI_CONTROLS, ZERO_WIDTH, char_kind
 from counter_app.validation.errors import FIELD_NAME, ValidationError, describe_char
 
 NAME_FIELD_BYTES: Final = 30  # tag 09 姓名
@@ -55,16 +56,22 @@ def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
+def _shown(ch: str) -> str:
+    """A visible character in quotes (“1”); nothing for an invisible one, which the reason
+    names by its kind (文字方向控制符)."""
+    return "" if char_kind(ch) is not None and not ch.isspace() else describe_char(ch)
+
+
 def _why_refused(ch: str) -> str:
     category = unicodedata.category(ch)
-    if ch in "\u200e\u200f" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069":
+    if ch in BIDI_CONTROLS:
         return "文字方向控制符，看不见但会打乱显示顺序"
-    if ch in "\u200b\u200c\u200d\u2060\ufeff" or ch == "\u00ad":
+    if ch in ZERO_WIDTH:
         return "零宽字符，看不见"
     if category == "Cc":
         return "控制字符"
     if category == "Cs":
-        return "不成对的代理码位，不是有效字符"
+        return "无效字符（文字在复制时已损坏）"
     if category == "Co":
         return "私用区字符，各系统显示不一致"
     if category == "Cn":
@@ -76,7 +83,7 @@ def _why_refused(ch: str) -> str:
     if category.startswith("Z"):
         return "姓名中不能有此空白字符"
     if category.startswith(("P", "S")):
-        return "姓名中不能有标点或符号（间隔号请用 · U+00B7）"
+        return "姓名中不能有标点或符号（间隔号请用“·”）"
     return "不是姓名可用的字符"
 
 
@@ -122,7 +129,7 @@ def validate_name(text: str) -> str:
                 )
             continue
         raise _refuse(
-            f"姓名第{index + 1}个字符 {describe_char(ch)} 不允许：{_why_refused(ch)}。" + _ADVICE,
+            f"姓名第{index + 1}个字符{_shown(ch)}不允许：{_why_refused(ch)}。" + _ADVICE,
             "character",
         )
 
@@ -146,7 +153,7 @@ def split_name_for_card(name: str) -> tuple[bytes, bytes]:
             ch.encode("gbk")
         except UnicodeEncodeError:
             raise _refuse(
-                f"姓名第{index + 1}个字 {describe_char(ch)} 是生僻字，不在GBK字符集内，"
+                f"姓名第{index + 1}个字{describe_char(ch)}是生僻字，不在GBK字符集内，"
                 "卡面/芯片无法写入生僻字。姓名可照常登记，制卡时请按制卡规定使用替代字。",
                 "not_gbk",
             ) from None

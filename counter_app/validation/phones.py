@@ -49,9 +49,15 @@ def validate_phone(text: str) -> str:
     raw = _EXTENSION_MARKS.sub("-", raw, count=1)
     for index, ch in enumerate(raw):
         if ch not in _ALLOWED:
+            shown = describe_char(ch)
             raise _refuse(
-                f"电话号码中有不能识别的字符 {describe_char(ch)}（第{index + 1}个）。"
-                "只能输入数字，分机号前可用“-”或“转”。" + _ADVICE,
+                (
+                    f"电话号码中有不能识别的字符{shown}（第{index + 1}个）。"
+                    if shown.startswith("“")
+                    else f"电话号码第{index + 1}个字符是{shown}。"
+                )
+                + "只能输入数字，分机号前可用“-”或“转”。"
+                + _ADVICE,
                 "character",
             )
 

@@ -10,7 +10,8 @@ service stores, prints or audits — go through :func:`clean_text` with the fiel
    from what is stored, zero-width and other invisible format characters (U+200B–U+200D,
    U+2060, U+FEFF, U+00AD, …), lone surrogates (not text at all: the database driver cannot
    encode them), private-use and non-characters, the line/paragraph separators U+2028/2029;
-   the message names the position (1-based, as typed) and the code point, never echoes it;
+   the message names the position (1-based, as typed) and the kind of character in
+   Chinese, never its code point, and never echoes it;
 2. normalised to NFC (one stored form for é typed as one or two code points), outer
    whitespace trimmed, CR LF made LF;
 3. refused when empty (a required field) or longer than the field's limit — the limits are
@@ -29,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
+from counter_app.validation.chars import BIDI_CONTROLS, ZERO_WIDTH, char_kind
 from counter_app.validation.errors import ValidationError, describe_char
 
 
@@ -89,10 +91,8 @@ _STAFF_NO_SHAPE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{1,19}")
 
 # Format characters that are visible and meant: none. Cf covers bidi controls, zero-width
 # characters, BOM, soft hyphen, invisible operators, interlinear annotation, tags.
-_BIDI: Final = frozenset("\u200e\u200f\u061c") | frozenset(
-    chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
-)
-_ZERO_WIDTH: Final = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+_BIDI: Final = BIDI_CONTROLS
+_ZERO_WIDTH: Final = ZERO_WIDTH
 # One regex for the storage guard: the same classes as _why, line breaks and tabs allowed.
 _STORAGE_FORBIDDEN: Final = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
@@ -108,12 +108,14 @@ def _why(ch: str, multiline: bool) -> str | None:
     if ch in _BIDI:
         return "文字方向控制符，看不见但会打乱显示顺序"
     if ch in _ZERO_WIDTH:
-        return "零宽字符，看不见"
+        return f"{char_kind(ch)}，看不见"
     category = unicodedata.category(ch)
     if category == "Cc":
-        return "换行符，此栏只能填一行" if ch in "\r\n" else "控制字符"
+        if ch in "\r\n":
+            return "换行符，此栏只能填一行"
+        return "制表符，此栏不能填写" if ch == "\t" else "控制字符，看不见"
     if category == "Cs":
-        return "不成对的代理码位，不是有效字符"
+        return "无效字符（文字在复制时已损坏）"
     if category == "Cf":
         return "格式控制字符，看不见"
     if category == "Co":
@@ -121,7 +123,7 @@ def _why(ch: str, multiline: bool) -> str | None:
     if category in ("Zl", "Zp"):
         return "行/段分隔符，看不见"
     if ch in ("\ufffe", "\uffff") or "\ufdd0" <= ch <= "\ufdef":
-        return "非字符码位，不是有效字符"
+        return "无效字符"
     return None
 
 
@@ -165,7 +167,7 @@ def clean_text(value: object, field: TextField) -> str:
         position, ch, why = found
         raise refuse(
             field,
-            f"「{field.label}」第{position}个字符 {describe_char(ch)} 不能填写：{why}。"
+            f"「{field.label}」第{position}个字符不能填写：它是{why}。"
             "请删除该字符后重新输入（从别处复制的文字常带有这类字符，请手工输入）。",
             "character",
         )
@@ -190,7 +192,7 @@ def clean_text(value: object, field: TextField) -> str:
             except UnicodeEncodeError:
                 raise refuse(
                     field,
-                    f"「{field.label}」第{position}个字符 {describe_char(ch)} 不在GBK字符集内，"
+                    f"「{field.label}」第{position}个字符{describe_char(ch)}不在GBK字符集内，"
                     "表单无法打印。请改用常用字或拼音。",
                     "not_gbk",
                 ) from None

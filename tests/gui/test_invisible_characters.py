@@ -1,8 +1,9 @@
 """Invisible characters in the free-text fields of the ID checks and the workflows (the
 input policy, validation.text_policy): a pasted direction control (U+202E) or zero-width
 character leaves the field at once and the clerk is told in Chinese what was removed, by
-code point; the confirm page shows what was typed, as text; a value the service refuses at
-确认挂失 sends the clerk back to the field that holds it (not the ID field)."""
+its kind (never by code point); the confirm page shows what was typed, as text; a value the
+service refuses at 确认挂失 sends the clerk back to the field that holds it (not the ID
+field)."""
 
 from __future__ import annotations
 
@@ -53,12 +54,13 @@ def test_a_pasted_direction_control_leaves_the_loss_place_and_is_named(
     d.place.clear()
     _paste(d.place, f"{RLO}街行步 碑放解")
     assert d.place.text() == "街行步 碑放解" and RLO not in d.place.text()
-    assert "已去除不可见的控制字符" in d.banner.text() and "U+202E" in d.banner.text()
+    assert "已删除粘贴内容中的不可见字符（文字方向控制符）" in d.banner.text()
     assert "「遗失地点」" in d.banner.text() and d.banner.isVisible()
     d.circumstances.clear()
     _paste(d.circumstances, f"在交车上丢失{ZWSP}\n第二行")
     assert d.circumstances.toPlainText() == "在交车上丢失\n第二行"  # the line break stays
-    assert "U+200B" in d.banner.text() and "「遗失经过」" in d.banner.text()
+    assert "零宽空格" in d.banner.text() and "「遗失经过」" in d.banner.text()
+    assert "U+" not in d.banner.text()
     d.next()
     assert d.stack.currentIndex() == 1, d.banner.text()
     assert RLO not in d.summary.text() and "街行步 碑放解" in d.summary.text()
@@ -78,7 +80,7 @@ def test_a_refusal_at_submit_focuses_the_field_that_holds_the_bad_text(
     d = _loss_dialog(wf, reader)
 
     def refuse(*_args: Any) -> Any:
-        raise TextRefused("「遗失地点」第1个字符 U+202E 不能填写。", field=LOSS_PLACE.key, code="x")
+        raise TextRefused("「遗失地点」第1个字符不能填写。", field=LOSS_PLACE.key, code="x")
 
     wf.gateway.register_written_loss = refuse
     d.next()
@@ -106,10 +108,11 @@ def test_the_id_checks_typed_fields_have_the_same_treatment(qtbot: Any) -> None:
     edit.clear()
     _paste(edit, f"持卡人本人{RLO}查询")
     assert dialog.reason() == "持卡人本人查询"
-    assert "「查询原因」" in dialog.error.text() and "U+202E" in dialog.error.text()
+    assert "「查询原因」" in dialog.error.text() and "文字方向控制符" in dialog.error.text()
     _paste(dialog.number, f"{ZWSP}500103198507150016")
     assert dialog.number.text() == "500103198507150016"
-    assert "「证件号码」" in dialog.error.text() and "U+200B" in dialog.error.text()
+    assert "「证件号码」" in dialog.error.text() and "零宽空格" in dialog.error.text()
+    assert "U+" not in dialog.error.text()
 
 
 def test_a_workflows_document_number_has_the_same_treatment(
@@ -120,4 +123,4 @@ def test_a_workflows_document_number_has_the_same_treatment(
     d.documents.number.clear()
     _paste(d.documents.number, f"500103198507150016{RLO}")
     assert d.documents.number.text() == "500103198507150016"
-    assert "U+202E" in d.documents.chip.status.text()
+    assert "文字方向控制符" in d.documents.chip.status.text()

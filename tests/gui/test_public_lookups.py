@@ -110,12 +110,14 @@ def test_Q6_refusals_are_the_services_words_in_the_window(
     qtbot: Any, gateway: FakeServices, menu: LookupMenu
 ) -> None:
     lookup = _open(qtbot, menu, LookupKind.DRUGS)
-    _search(qtbot, lookup, "阿莫\u202e西林")  # a bidi override pasted from elsewhere
-    error = lookup.error.text()
-    assert "药品或诊疗项目查询内容" in error and "Traceback" not in error
-    assert lookup.view.page is None  # nothing on screen answers the refused text
+    lookup.edit.insert("阿莫\u202e西林")  # a bidi override pasted from elsewhere
+    assert lookup.edit.text() == "阿莫西林"  # it leaves the field, the clerk told
+    assert "文字方向控制符" in lookup.error.text() and "U+" not in lookup.error.text()
     _search(qtbot, lookup, "阿" * 41)
-    assert "最多40个字" in lookup.error.text()
+    error = lookup.error.text()
+    assert "药品或诊疗项目查询内容" in error and "最多40个字" in error
+    assert "Traceback" not in error
+    assert lookup.view.page is None  # nothing on screen answers the refused text
     calls = len(gateway.calls)
     lookup.edit.clear()
     lookup.search_button.click()  # empty: asked for here, no call made

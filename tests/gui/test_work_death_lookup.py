@@ -93,7 +93,7 @@ def test_Q7_the_reason_is_asked_for_before_any_call(
     assert "查询事由" in lookup.error.text() and lookup.view.page is None
     assert lookup.reason.hasFocus() or lookup.reason.lineEdit().hasFocus()
     lookup.reason.lineEdit().insert("家属\u202e查询")  # pasted with a direction override
-    assert "已去除" in lookup.error.text() and lookup.reason_text() == "家属查询"
+    assert "已删除" in lookup.error.text() and lookup.reason_text() == "家属查询"
     qtbot.keyClick(lookup.reason.lineEdit(), Qt.Key.Key_Return)  # Enter here searches too
     assert gateway.calls[-1] == ("work_death_benefits", (DECEASED, "家属查询"))
 

@@ -158,21 +158,22 @@ def test_convert_15_to_18() -> None:
 @pytest.mark.parametrize(
     ("text", "position", "shown"),
     [
-        ("11010519491231002A", 18, "「A」(U+0041)"),
-        ("1101051949123100X2", 17, "「X」(U+0058)"),
-        ("110105１９４9123１002Y", 18, "U+0059"),
-        ("11010519491231\u00b202X", 15, "U+00B2"),  # superscript two is not a digit here
-        ("1101051949123\u0663002X", 14, "U+0663"),  # ARABIC-INDIC DIGIT THREE
-        ("11010519491231\u200b02X", 15, "U+200B"),  # zero-width space, not echoed
-        ("1101051949１231002?", 18, "U+003F"),
+        ("11010519491231002A", 18, "第18位是“A”"),
+        ("1101051949123100X2", 17, "第17位是“X”"),
+        ("110105１９４9123１002Y", 18, "“Y”"),
+        ("11010519491231\u00b202X", 15, "“\u00b2”"),  # superscript two is not a digit here
+        ("1101051949123\u0663002X", 14, "“\u0663”"),  # ARABIC-INDIC DIGIT THREE
+        ("11010519491231\u200b02X", 15, "第15位是看不见的零宽空格"),  # by its kind, not echoed
+        ("1101051949１231002?", 18, "“?”"),
     ],
 )
-def test_non_digits_are_named_by_position_and_code_point(
+def test_non_digits_are_named_by_position_in_the_clerks_words(
     text: str, position: int, shown: str
 ) -> None:
     error = refusal(text)
     assert error.code == "character"
     assert f"第{position}位" in str(error) and shown in str(error)
+    assert "U+" not in str(error)  # no code point on a clerk's screen
     assert "\u200b" not in str(error)
 
 

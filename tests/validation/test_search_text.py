@@ -47,7 +47,7 @@ def test_Q7_invisible_character_inside_an_id_number_is_named_by_position(
     with pytest.raises(ValidationError) as info:
         parse_search(typed, TODAY)
     message = str(info.value)
-    assert "第7个字符" in message and f"U+{ord(char):04X}" in message and label in message
+    assert "第7个字符" in message and label in message and "U+" not in message
     assert "出生日期" not in message  # not the misleading "name search needs a birth date"
     assert char not in message
 

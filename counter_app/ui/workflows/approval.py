@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import QLabel, QLineEdit
 from counter_app.services.errors import ApprovalInvalid, DatabaseUnavailable
 from counter_app.ui.i18n import tr
 from counter_app.ui.kept_text import password_typed_again
+from counter_app.ui.text_guard import guard_text
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import page_with_form
 
@@ -73,6 +74,7 @@ class ApprovalStep:
         self.password = QLineEdit()
         self.password.setObjectName("supervisorPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        guard_text(self.staff_no, tr("workflow", "主管工号"), dialog.error)  # pasted invisibles
         form.addRow(tr("workflow", "主管工号"), self.staff_no)
         form.addRow(tr("workflow", "主管密码"), self.password)
         self.status = QLabel()

@@ -17,7 +17,7 @@ from PyQt6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QWidge
 from counter_app.services.queries.holder import HolderOverview
 from counter_app.ui.holder_view import holder_facts
 from counter_app.ui.item_models import display
-from counter_app.ui.text_guard import guard_text
+from counter_app.ui.text_guard import FieldNotices, guard_text
 from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import (
     DocumentFields,
@@ -92,13 +92,15 @@ class LossReportDialog(WorkflowDialog):
         form.addRow(self.tr("遗失地点"), self.place)
         form.addRow(self.tr("遗失经过"), self.circumstances)
         # Invisible characters (U+202E reversed the place on the confirm page) leave the
-        # fields as they are typed or pasted, and the clerk is told (text_policy).
+        # fields as they are typed or pasted, and the clerk is told for each field changed:
+        # one banner said only the last field's removal (text_policy).
+        self._notices = FieldNotices(self.error)
         for field, label in (
             (self.phone, self.tr("联系电话")),
             (self.place, self.tr("遗失地点")),
             (self.circumstances, self.tr("遗失经过")),
         ):
-            guard_text(field, label, self.error)
+            guard_text(field, label, self._notices.for_field(label))
         #: Where the service's refusal of a typed value sends the clerk (its field key).
         self._fields: dict[str, QWidget] = {
             FIELD_PHONE: self.phone,
@@ -127,6 +129,7 @@ class LossReportDialog(WorkflowDialog):
         )
 
     def _check_details(self) -> None:
+        self._notices.clear()  # said once; this attempt's own problem replaces them
         problem = self.documents.check()
         if not problem and self.documents.chip.reason_missing():
             # Said here, on the form: the service refuses it only at 确认挂失, after the
