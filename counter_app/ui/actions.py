@@ -115,6 +115,9 @@ def availability(actor: Actor | None, action: Action, s: Situation) -> tuple[boo
     if not actor.may(action):
         return False, tr("permissions", actor.why_not(action))
     if not s.has_session and action is not Action.LIFT_LOSS_REPORT:
+        if s.card_in_reader and s.pin_blocked and action in _PIN_ACTIONS:
+            # No PIN opens a blocked card (P6): the ID check is the only way in.
+            return False, _blocked_needs_id_check(action)
         return False, tr("actions", "请先由持卡人插卡并输入密码，或查询参保人并核验身份证件。")
     state = s.card_state if s.has_session else s.reader_card_state
     why = _refusal(action, card_state_kind(state), s)
@@ -202,4 +205,12 @@ OTHER_CARD = "读卡器中的卡不是该持卡人的卡。请取出该卡，插
 def _no_card_in_use(action: Action) -> str:
     return tr(
         "actions", "该参保人没有在用的社保卡（原卡已申请补卡或已注销），不能办理%1。"
+    ).replace("%1", _label(action))
+
+
+def _blocked_needs_id_check(action: Action) -> str:
+    if action is Action.CHANGE_PIN:
+        return tr("actions", "密码已锁定，请办理密码解锁（F7）或重置（F6）。")
+    return tr(
+        "actions", "卡密码已锁定：请先查询参保人（F3）并核验持卡人有效身份证件，再办理%1。"
     ).replace("%1", _label(action))

@@ -107,8 +107,9 @@ class HolderView(QWidget):
         self._runner = runner
         self._actor: Actor | None = None
         self._session: Any = None
-        #: A card in the reader while no holder is open (the header says so).
-        self._card_present = False
+        #: What is true of the card in the reader while no holder is open (the header says
+        #: it, ``card_notes.reader_card_status``); "" without a card.
+        self._reader_card = ""
         self.overview: HolderOverview | None = None
         self._loaded: set[int] = set()
         self.header = QLabel()
@@ -179,15 +180,39 @@ class HolderView(QWidget):
     def card_in_reader(self, present: bool) -> None:
         """The reader has a card (or none): while no holder is open the header says so —
         it read 请持卡人插卡 with the card in the reader after a cancelled PIN or a failed
-        card login (city trial)."""
-        self._card_present = present
+        card login (city trial). What is known of it comes with :meth:`show_reader_card`."""
+        self.show_reader_card("present" if present else "")
+
+    def show_reader_card(self, status: str) -> None:
+        """``status`` (``card_notes.reader_card_status``): what the header says of the card
+        in the reader while no holder is open. It said 请持卡人输入卡密码 above the red
+        notes of a blocked card, an entry the holder cancelled and a void card (new clerk's
+        trial); now each says what is true."""
+        self._reader_card = status
         if self._session is None:
             self.header.setText(self._idle_text())
 
     def _idle_text(self) -> str:
-        if self._card_present:
+        status = self._reader_card
+        if not status:
+            return self.tr("当前没有持卡人。请持卡人插卡并输入密码，或查询参保人 (F3)。")
+        if status == "asking":
             return self.tr("读卡器中有卡：请持卡人输入卡密码，或查询参保人 (F3)。")
-        return self.tr("当前没有持卡人。请持卡人插卡并输入密码，或查询参保人 (F3)。")
+        if status == "pin_blocked":  # RULES P6
+            return self.tr("读卡器中有卡：卡密码已锁定。核验身份证件后可办理密码解锁 (F7)。")
+        if status == "entry_cancelled":  # RULES P5: perhaps forgotten
+            return self.tr("读卡器中有卡：持卡人已取消输入密码，个人信息未打开。")
+        if status == "app_blocked":
+            return self.tr("读卡器中有卡：芯片中的社保应用已锁定，不能凭密码查询。")
+        if status == "card_cancelled":
+            return self.tr("读卡器中有卡：该卡已注销，不能使用，请取出。")
+        if status == "card_replaced":  # RULES R2, U4
+            return self.tr("读卡器中有卡：该卡已申请补卡，原卡已作废，请取出。")
+        if status in ("failed", "interrupted"):
+            return self.tr("读卡器中有卡：未能凭此卡打开个人信息。可查询参保人 (F3)。")
+        if status == "served":
+            return self.tr("读卡器中有卡：本次服务已结束，请持卡人取回社保卡。")
+        return self.tr("读卡器中有卡。")
 
     def show_session(self, actor: Actor, session: Any) -> None:
         self.clear()

@@ -35,7 +35,8 @@ from counter_app.services.queries.holder import HolderHit
 from counter_app.ui import quit_confirm, staff_shift
 from counter_app.ui.action_panel import ActionPanel
 from counter_app.ui.actions import Situation, availability
-from counter_app.ui.card_session import CardLogin, install_pin_blocked
+from counter_app.ui.card_notes import install_pin_blocked, reader_card_status
+from counter_app.ui.card_session import CardLogin
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.holder_view import HolderView, holder_facts
 from counter_app.ui.lock import IdleWatcher, LockScreen
@@ -538,6 +539,7 @@ class MainWindow(QMainWindow):
         self.pin_note.show_for(
             situation.card_in_reader, situation.pin_blocked, "" if void is None else str(void())
         )
+        self.holder.show_reader_card(reader_card_status(self, situation))
         self.search_pane.refresh()
 
     def start_workflow(self, action: Action) -> None:
