@@ -20,10 +20,11 @@ from counter_app.services.queries.insurance import (
 def employment_table(rows: tuple[EmploymentRow, ...]) -> Table:
     return table(
         "工作经历",
-        ("工作单位", "岗位", "入职日期", "离职日期"),
+        ("工作单位", "单位编号", "岗位", "入职日期", "离职日期"),
         [
             (
                 r.employer,
+                text.or_none(r.unit_number, "—"),
                 text.or_none(r.position, "—"),
                 text.day(r.started_on),
                 text.until(r.ended_on),

@@ -55,9 +55,28 @@ def _class(category: str) -> str:
     return CATALOGUE_CLASSES.get(category, category)
 
 
+def employer_window(v: EmployerContributions) -> tuple[tuple[str, str], ...]:
+    """查询期间 — the months the rows are within (the window the clerk chose, counted back
+    from the employer's newest month with contributions) — and, when a record begins before
+    it and ends inside it, that it is not listed and why (its sum is for all its months)."""
+    if not v.last_month:
+        return (("查询期间", "无缴费记录"),)
+    rows = [("查询期间", text.month_range(v.first_month, v.last_month) + "（含该单位最近缴费月）")]
+    if v.partly_earlier:
+        spans = "、".join(text.period_span(m.period, m.months) for m in v.partly_earlier)
+        rows.append(
+            (
+                "未列出",
+                f"{spans}的缴费记录只有部分月份在查询期间内（金额为整段合计，不能按月拆分），"
+                "请选择更长的期间查看",
+            )
+        )
+    return tuple(rows)
+
+
 def employer_page(v: EmployerContributions) -> Page:
     """单位医疗保险缴费 (Q5), one row per contribution period (a month, or the months one
-    record covers: 2026年01月至11月)."""
+    record covers: 2026年01月至11月), every row within 查询期间."""
     return Page(
         "单位医疗保险缴费",
         (
@@ -67,6 +86,7 @@ def employer_page(v: EmployerContributions) -> Page:
                     ("单位编号", v.unit_number),
                     ("单位名称", v.name),
                     ("所在区县", codes.region_name(v.district_code)),
+                    *employer_window(v),
                 ),
             ),
             table(

@@ -62,6 +62,18 @@ def period_span(start: str | None, count: int | None) -> str:
     return f"{first}至{end}" if end_year == int(year) else f"{first}至{end_year}年{end}"
 
 
+def month_range(first: str | None, last: str | None) -> str:
+    """The months from ``first`` to ``last`` as the services write them: ``"2025-12"`` and
+    ``"2026-11"`` → ``"2025年12月至2026年11月"`` (``"2026年01月至11月"`` within a year)."""
+    year, _, month = (first or "").partition("-")
+    end_year, _, end_month = (last or "").partition("-")
+    digits = (year, month, end_year, end_month)
+    if not all(part.isdigit() for part in digits):
+        return period(first)
+    count = (int(end_year) - int(year)) * 12 + int(end_month) - int(month) + 1
+    return period_span(first, count)
+
+
 def months(count: int | None) -> str:
     """``37`` → ``"37个月"``."""
     return "" if count is None else f"{count}个月"

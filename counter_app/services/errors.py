@@ -364,6 +364,15 @@ class EmployerNotFound(ServiceError):
     message = "没有该单位社会保险编号。请核对单位编号后重试。"
 
 
+class EmployerNumberExpected(EmployerNotFound):
+    """RULES Q5: the employer is looked up by its unit number; the text typed is not one at
+    all (a company name, letters only) — the clerk is told what to type, not that no such
+    number exists."""
+
+    reason = "employer_number_expected"
+    message = "请输入14位单位社会保险编号（如 50010300000031），不是单位名称。请核对后重试。"
+
+
 class SearchTextRequired(ServiceError):
     reason = "search_text_required"
     message = "请输入药品或诊疗项目的名称、编码或拼音首字母。"

@@ -109,15 +109,26 @@ def test_Q5_employer_contributions_from_the_menu_on_the_demo_database(counter: A
     def last_month(period: int, months: int) -> int:
         return (period // 100) * 12 + period % 100 + months - 2
 
+    def first_month(period: int) -> int:
+        return (period // 100) * 12 + period % 100 - 1
+
+    # 最近 12 个月: the periods wholly within the employer's last 12 months (a trial's
+    # window listed the year before too, 23 months); one that begins earlier is named apart.
     newest = max(last_month(int(p), int(m)) for p, m, _fen in periods)
     expected = [
         (span(int(p), int(m)), words.money(Decimal(int(fen)) / 100))
         for p, m, fen in periods
-        if last_month(int(p), int(m)) > newest - 12
+        if first_month(int(p)) > newest - 12
+    ]
+    earlier = [
+        span(int(p), int(m))
+        for p, m, _fen in periods
+        if first_month(int(p)) <= newest - 12 < last_month(int(p), int(m))
     ]
     table = lookup.view.page.blocks[-1]  # type: ignore[union-attr]
     assert [(row[0], row[3]) for row in table.rows] == expected  # newest first
     assert expected and all(cell in texts for pair in expected for cell in pair)
+    assert earlier and any(t.startswith(earlier[0] + "的缴费记录只有部分月份") for t in texts)
     audited = _rows(
         c.db_url,
         "SELECT a.action FROM audit_events a JOIN staff s ON s.id = a.staff_id"

@@ -24,6 +24,7 @@ from counter_app.services.context import Actor
 from counter_app.services.errors import (
     DatabaseUnavailable,
     EmployerNotFound,
+    EmployerNumberExpected,
     HolderNotFound,
     LoginFailed,
     NotPermitted,
@@ -63,6 +64,7 @@ from counter_app.services.queries.public import (
     EmployerContributions,
     TreatmentRow,
     WorkDeathBenefits,
+    looks_like_unit_number,
 )
 from counter_app.services.ratings import RatingAnswer, RatingStatus
 from counter_app.services.records import WorkDeathReasonRequired
@@ -359,6 +361,8 @@ class FakeServices(CounterServices):
             raise NotPermitted()
         number = clean_text(unit_number, UNIT_NUMBER).upper() if unit_number.strip() else ""
         self.calls.append(("employer_contributions", (number, months)))
+        if not looks_like_unit_number(number):
+            raise EmployerNumberExpected()
         found = self.employers.get(number)
         if found is None:
             raise EmployerNotFound()

@@ -82,3 +82,28 @@ def test_Q5_a_record_of_several_months_reads_as_its_span() -> None:
     )
     (cells,) = _table(employer_page(view)).rows
     assert cells[0] == "2026年01月至11月"
+
+
+def test_Q5_employer_page_says_the_window_and_the_record_it_leaves_out() -> None:
+    """最近 12 个月 shows what lies within those months (a trial's 最近 12 个月 listed
+    2025年01月至12月 too: 23 months): the page says the window, and that a record beginning
+    before it is not listed and why — its sum is for all its months."""
+    this_year = EmployerMonth("2026-01", 25, Decimal("1"), Decimal("2"), Decimal("3"), 0, 11)
+    last_year = EmployerMonth("2025-01", 24, Decimal("1"), Decimal("2"), Decimal("3"), 0, 12)
+    view = EmployerContributions(
+        "50010300000031", "重庆山城机械有限公司", "500103", (this_year,),
+        "2025-12", "2026-11", (last_year,),
+    )  # fmt: skip
+    page = employer_page(view)
+    (fields,) = [b for b in page.blocks if isinstance(b, Fields)]
+    shown = dict(fields.rows)
+    assert shown["查询期间"].startswith("2025年12月至2026年11月")
+    assert shown["未列出"].startswith("2025年01月至12月的缴费记录只有部分月份在查询期间内")
+    assert [cells[0] for cells in _table(page).rows] == ["2026年01月至11月"]
+    whole = EmployerContributions(
+        "50010300000031", "重庆山城机械有限公司", "500103", (this_year, last_year),
+        "2024-12", "2026-11",
+    )  # fmt: skip
+    assert "未列出" not in dict(
+        next(b for b in employer_page(whole).blocks if isinstance(b, Fields)).rows
+    )

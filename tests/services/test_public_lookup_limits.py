@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from counter_app.models import ContributionRecord, Employer
 from counter_app.services import records
 from counter_app.services.context import ServiceContext
-from counter_app.services.queries.public import EmployerMonth
+from counter_app.services.queries.public import EmployerContributions, EmployerMonth
 from counter_app.services.records import MAX_CATALOGUE_ROWS
 from tests.services.conftest import actor_for
 
@@ -30,9 +30,16 @@ def _last_month(m: EmployerMonth) -> int:
     return year * 12 + month - 1 + m.months - 1
 
 
+def _first_month(m: EmployerMonth) -> int:
+    year, month = (int(x) for x in m.period.split("-"))
+    return year * 12 + month - 1
+
+
 def test_Q5_employer_months_within_bounds(ctx: ServiceContext) -> None:
-    """The periods shown are those reaching into the employer's last ``months`` months
-    (the demo pays a year per record: 13 months reach into the year before), each period
+    """The periods shown are those wholly within the employer's last ``months`` months
+    (the title 最近 12 个月 is what the rows cover: the demo pays a year per record, and a
+    trial's 最近 12 个月 listed the year before too — 23 months); a period that begins
+    before the window and ends in it is named apart (``partly_earlier``), each period
     whole; ``months`` is held to 1..120."""
     with ctx.uow() as uow:
         unit, months = uow.session.execute(
@@ -46,12 +53,23 @@ def test_Q5_employer_months_within_bounds(ctx: ServiceContext) -> None:
     assert months > 2
     actor = actor_for(ctx, CLERK)
 
-    def shown(window: int) -> tuple[EmployerMonth, ...]:
-        return records.employer_contributions(ctx, actor, unit, window).months
+    def shown(window: int) -> EmployerContributions:
+        return records.employer_contributions(ctx, actor, unit, window)
 
-    every = shown(10**6)  # held to 120 months
+    every = shown(10**6).months  # held to 120 months
     newest = max(_last_month(m) for m in every)
-    assert len(shown(13)) >= 2  # more than one period: the window below cuts something
+    assert len(shown(13).months) >= 1 and shown(13).partly_earlier  # the window cuts a record
     for window in (1, 2, 3, 12, 13, 25, 120):
-        assert shown(window) == tuple(m for m in every if _last_month(m) > newest - window)
+        view = shown(window)
+        first = newest - window + 1
+        assert view.months == tuple(m for m in every if _first_month(m) >= first)
+        assert view.partly_earlier == tuple(
+            m for m in every if _first_month(m) < first <= _last_month(m)
+        )
+        year, month = divmod(first, 12)
+        assert view.first_month == f"{year:04d}-{month + 1:02d}"
+        year, month = divmod(newest, 12)
+        assert view.last_month == f"{year:04d}-{month + 1:02d}"
+        for m in view.months:  # nothing outside the window the title names
+            assert first <= _first_month(m) and _last_month(m) <= newest
     assert shown(-1) == shown(1) and shown(0) == shown(1)

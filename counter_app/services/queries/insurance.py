@@ -157,6 +157,8 @@ class EmploymentRow:
     position: str
     started_on: dt.date
     ended_on: dt.date | None
+    #: The employer's 单位社会保险编号: what the employer look-up (Q5) asks for.
+    unit_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,11 @@ _CLAIM_PAYMENTS = (
     .order_by(_upay.c.period.desc())
 )
 _JOBS = (
-    select(*_job.c, _emp.c.name.label("employer_name"))
+    select(
+        *_job.c,
+        _emp.c.name.label("employer_name"),
+        _emp.c.unit_number.label("employer_unit_number"),
+    )
     .join(_emp, _emp.c.id == _job.c.employer_id)
     .where(_job.c.holder_id == _HID)
     .order_by(_job.c.started_on.desc())
@@ -377,7 +383,9 @@ def unemployment(db: Db, holder_id: int) -> UnemploymentView:
 
 def employment_records(db: Db, holder_id: int) -> tuple[EmploymentRow, ...]:
     return tuple(
-        EmploymentRow(e.employer_name, e.position or "", e.started_on, e.ended_on)
+        EmploymentRow(
+            e.employer_name, e.position or "", e.started_on, e.ended_on, e.employer_unit_number
+        )
         for e in _rows(db, _JOBS, holder_id=holder_id)
     )
 

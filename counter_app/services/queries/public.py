@@ -17,7 +17,11 @@ from counter_app.models.holder import Holder
 from counter_app.models.injury import DeathCase
 from counter_app.models.insurance import ContributionRecord
 from counter_app.services import precompiled
-from counter_app.services.errors import EmployerNotFound, SearchTextRequired
+from counter_app.services.errors import (
+    EmployerNotFound,
+    EmployerNumberExpected,
+    SearchTextRequired,
+)
 from counter_app.services.precompiled import Db
 from counter_app.services.queries import benefits
 from counter_app.services.queries.benefits import DeathView
@@ -45,13 +49,23 @@ class EmployerMonth:
 
 @dataclass(frozen=True)
 class EmployerContributions:
-    """单位医疗保险缴费 (Q5), by contribution period, newest first: the periods that reach
-    into the last ``months`` months the employer has contributions for."""
+    """单位医疗保险缴费 (Q5), by contribution period, newest first: the periods wholly
+    within the last ``months`` months the employer has contributions for, ``first_month``
+    to ``last_month`` ("2025-12", "2026-11"; "" with no contributions) — the window the
+    clerk chose (最近 12 个月) and nothing outside it.
+
+    ``partly_earlier`` are the periods that begin before the window and end inside it (a
+    record paying a whole year, 2025年01月至12月, in a window that starts in 2025-12):
+    their sums cannot be split by month, so they are not among ``months``; the window says
+    that they exist (a longer window shows them whole)."""
 
     unit_number: str
     name: str
     district_code: str
     months: tuple[EmployerMonth, ...]
+    first_month: str = ""
+    last_month: str = ""
+    partly_earlier: tuple[EmployerMonth, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,13 +114,44 @@ def employer_contributions(
 ) -> EmployerContributions:
     """2 statements: the employer, and its medical contributions summed per period."""
     number = fold_width(unit_number).strip().upper()
+    if not looks_like_unit_number(number):
+        raise EmployerNumberExpected()
     employer = db.scalars(select(Employer).where(Employer.unit_number == number)).first()
     if employer is None:
         raise EmployerNotFound()
-    rows = _monthly(db, employer.id, months)
+    rows, newest = _monthly(db, employer.id, months)
+    first = newest - months + 1 if newest is not None else None
+    inside = tuple(m for m in rows if first is not None and _first_month(m) >= first)
     return EmployerContributions(
-        employer.unit_number, employer.name, employer.district_code, tuple(rows)
+        employer.unit_number,
+        employer.name,
+        employer.district_code,
+        inside,
+        _month_text(first),
+        _month_text(newest),
+        tuple(m for m in rows if m not in inside),
     )
+
+
+def _first_month(m: EmployerMonth) -> int:
+    """The first month of ``m`` counted in months since year 0 (as :data:`_LAST_MONTH`)."""
+    year, month = (int(x) for x in m.period.split("-"))
+    return year * 12 + month - 1
+
+
+def _month_text(count: int | None) -> str:
+    """A month counted since year 0 as the services write months: ``"2026-11"``."""
+    if count is None:
+        return ""
+    year, month = divmod(count, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
+def looks_like_unit_number(text: str) -> bool:
+    """Could ``text`` (width-folded, trimmed, upper case) be a unit number at all: letters
+    and digits with at least one digit. A company name (汉字) or a word is not — the look-up
+    asks for the number instead of answering that no such number exists."""
+    return bool(text) and text.isascii() and text.isalnum() and any(c.isdigit() for c in text)
 
 
 #: 工亡人员待遇 with no record (the holder view's empty ``DeathView``: 无记录).
@@ -142,10 +187,11 @@ _LAST_MONTH = (
 )
 
 
-def _monthly(db: Session, employer_id: int, months: int) -> list[EmployerMonth]:
+def _monthly(db: Session, employer_id: int, months: int) -> tuple[list[EmployerMonth], int | None]:
     """The employer's medical records grouped by their first month, those that reach into
     the last ``months`` months it has contributions for (counted back from its newest month
-    covered, not from today: the rows say when they are). One statement."""
+    covered, not from today: the rows say when they are), and that newest month (None: no
+    records). One statement."""
     medical = (
         ContributionRecord.employer_id == employer_id,
         ContributionRecord.insurance == "medical",
@@ -163,6 +209,7 @@ def _monthly(db: Session, employer_id: int, months: int) -> list[EmployerMonth]:
             func.sum(ContributionRecord.personal_fen),
             arrears_people,
             func.max(ContributionRecord.months),
+            newest,
         )
         .where(*medical)
         .group_by(ContributionRecord.period)
@@ -171,10 +218,11 @@ def _monthly(db: Session, employer_id: int, months: int) -> list[EmployerMonth]:
         .order_by(ContributionRecord.period.desc())
         .limit(months)
     ).all()
-    return [
+    shown = [
         EmployerMonth(period_text(p), int(n), yuan(b), yuan(e), yuan(s), int(a or 0), int(m))
-        for p, n, b, e, s, a, m in rows
+        for p, n, b, e, s, a, m, _newest in rows
     ]
+    return shown, (int(rows[0][-1]) if rows else None)
 
 
 def _pattern(text: str) -> tuple[str, str]:
