@@ -12,7 +12,8 @@ into the PIN, not even while this widget has the focus.
 
 The keys stay where they are whatever message shows: the message has a fixed area under
 确认, tall enough for the longest refusal at the keypad's narrowest (a wrapping message
-used to push 确认 and the digit rows up under the holder's finger).
+used to push 确认 and the digit rows up under the holder's finger); a blank tries line keeps
+its line too.
 """
 
 from __future__ import annotations
@@ -105,6 +106,10 @@ class HolderKeypad(QWidget):
         self.dots_label.setFont(dots_font)
         self.tries_label = QLabel()
         self.tries_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # One line, shown or blank: the new-PIN entries (no tries) start the keys where
+        # the old-PIN entry (还可尝试 N 次) had them.
+        for label in (self.purpose_label, self.tries_label):
+            label.setMinimumHeight(label.fontMetrics().lineSpacing())
         self.message_label = QLabel()
         self.message_label.setObjectName("keypadMessage")
         self.message_label.setStyleSheet("color: #b00020;")

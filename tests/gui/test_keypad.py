@@ -222,3 +222,5 @@ def test_the_keys_stay_put_whatever_message_shows(qtbot: Any, width: int | None)
     assert pad.message_label.text() and where() == before
     type_digits(qtbot, pad, "1")  # the message goes as the holder types on
     assert not pad.message_label.text() and where() == before
+    pad.start(PinRequest(REQ.purpose, "请输入新密码"))  # the next entry: no tries line
+    assert not pad.tries_label.text() and where() == before
