@@ -17,7 +17,10 @@ is alive, and Q7 wants a living holder present and identified at a window — by
 or an ID check — so the counter shows 工伤 only in the holder's own records (the 工伤人员待遇
 tab), never by a typed number.
 
-Each look-up has its own reason: the reason field is emptied when an answer is shown. The
+查询 checks top to bottom, as the clerk filled the window: the number first (the ID-number
+check's words, the keyboard back in the number), then the reason. A message leaves as soon
+as the field it is about is edited: a checksum error stood beside the corrected number. Each
+look-up has its own reason: the reason field is emptied when an answer is shown. The
 answer leaves the screen as soon as the number is edited (it is another person's), and the
 window forgets number, reason and answer when it is closed. It must not: decide anything
 (the service does), or render the record itself (the presentation does).
@@ -32,8 +35,11 @@ from PyQt6.QtGui import QCloseEvent
 from PyQt6.QtWidgets import QComboBox, QLabel, QWidget
 
 from counter_app.presentation.benefit_pages import death_page
+from counter_app.services.errors import ReasonRequired
 from counter_app.ui.public_lookup import LookupKind, PublicLookupWindow
 from counter_app.ui.text_guard import guard_text
+from counter_app.validation import ValidationError, parse_id_number
+from counter_app.validation.text_policy import SESSION_REASON
 
 if TYPE_CHECKING:
     from counter_app.api import CounterServices
@@ -85,10 +91,14 @@ class WorkDeathLookupWindow(PublicLookupWindow):
         self.row.insertWidget(at + 1, self.reason, 1)
         self.setTabOrder(self.edit, self.reason)
         self.setTabOrder(self.reason, self.search_button)
+        #: The field the message on screen is about (it goes when that field is edited).
+        self.error_about: QWidget | None = None
         # Kept in the audit trail: no invisible characters in it (the service refuses them).
-        guard_text(self.reason, self.tr("查询事由"), self.error.setText)
+        guard_text(self.reason, self.tr("查询事由"), self._reason_notice)
         # A number changed: the answer shown is another person's — it leaves the screen.
         self.edit.textEdited.connect(self._number_changed)
+        self.edit.textChanged.connect(lambda text: self._edited(self.edit, self.edit, text))
+        line.textChanged.connect(lambda text: self._edited(self.reason, line, text))
 
     def _texts(self) -> tuple[str, str, str]:
         return (
@@ -107,12 +117,54 @@ class WorkDeathLookupWindow(PublicLookupWindow):
         return self.reason.currentText().strip()
 
     def search(self) -> None:
-        """As every look-up, and the reason asked for here when missing (no call made)."""
-        if self.edit.text().strip() and not self.reason_text():
-            self.error.setText(self.tr("请选择或填写查询事由（谁来查询、为何查询）。"))
-            self.reason.setFocus()
-            return
+        """As every look-up, checked top to bottom without a call: the number (the ID-number
+        check's own words; the service checks it again), then the reason asked for."""
+        number = self.edit.text()
+        if number.strip():
+            try:
+                parse_id_number(number)
+            except ValidationError as error:
+                self.view.clear()  # nothing on screen answers a refused number
+                self.summary.setText(self._empty_prompt())
+                self._say(str(error), self.edit)
+                return
+            if not self.reason_text():
+                self._say(self.tr("请选择或填写查询事由（谁来查询、为何查询）。"), self.reason)
+                return
+        self.error_about = None
         super().search()
+        if self.error.text():  # asked for the number here (an empty field)
+            self.error_about = self.edit
+
+    def _say(self, text: str, about: QWidget) -> None:
+        """``text`` about the field ``about``, the keyboard there, its text selected (the
+        clerk's retyped number replaces it, never lands in another field)."""
+        self.error.setText(text)
+        self.error_about = about
+        about.setFocus()
+        line = self.edit if about is self.edit else self.reason.lineEdit()
+        if line is not None:
+            line.selectAll()
+
+    def _reason_notice(self, text: str) -> None:
+        """Invisible characters removed from the reason: said until it is edited again."""
+        self.error.setText(text)
+        self.error_about = self.reason
+
+    def _edited(self, field: QWidget, line: Any, text: str) -> None:
+        """The message about ``field`` leaves when the clerk changes it. A change the
+        guard made in the same keystroke (an emission older than the text) is not one."""
+        if text == line.text() and self.error_about is field:
+            self.error.clear()
+            self.error_about = None
+
+    def _refused(self, error: BaseException) -> None:
+        """The service's refusal (super), the keyboard in the field it is about."""
+        super()._refused(error)
+        about_reason = isinstance(error, ReasonRequired) or (
+            isinstance(error, ValidationError) and error.field == SESSION_REASON.key
+        )
+        self._say(self.error.text(), self.reason if about_reason else self.edit)
 
     def _number_changed(self) -> None:
         if self.view.page is not None:

@@ -172,3 +172,42 @@ def test_closing_the_window_takes_the_deceased_data_off_the_screen(
     assert lookup.edit.text() == "" and lookup.view.page is None
     assert "孙建军" not in lookup.summary.text()
     assert "李秀英" not in lookup.view.shown_texts()
+
+
+def test_Q7_the_number_is_checked_before_the_reason_and_keeps_the_keyboard(
+    qtbot: Any, gateway: FakeServices, lookup: WorkDeathLookupWindow
+) -> None:
+    """From a new clerk's trial: a wrong number with no reason yet said 查询事由 and moved the
+    keyboard there, so the clerk's Ctrl+A and retyped number went into the reason."""
+    calls = len(gateway.calls)
+    _type(qtbot, lookup, DECEASED[:-1] + "2", None)  # checksum wrong, no reason
+    assert len(gateway.calls) == calls  # said here, no call made
+    assert "校验位" in lookup.error.text()
+    assert lookup.focusWidget() is lookup.edit
+    qtbot.keyClick(lookup.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(lookup.focusWidget(), DECEASED)
+    assert lookup.edit.text() == DECEASED and lookup.reason_text() == ""
+    assert lookup.error.text() == ""  # the checksum error went with the corrected number
+    qtbot.keyClick(lookup.edit, Qt.Key.Key_Return)
+    assert "查询事由" in lookup.error.text()  # then the reason, top to bottom
+    assert lookup.focusWidget() in (lookup.reason, lookup.reason.lineEdit())
+    qtbot.keyClicks(lookup.reason.lineEdit(), "x")
+    assert lookup.error.text() == ""  # the reason's message went with the reason typed
+
+
+def test_Q5_the_services_refusal_of_the_number_goes_when_the_number_is_edited(
+    qtbot: Any, gateway: FakeServices, lookup: WorkDeathLookupWindow
+) -> None:
+    def refuse(*_args: Any) -> Any:
+        from counter_app.validation import ValidationError
+
+        raise ValidationError("身份证号码有误。", field="id_number", code="x")
+
+    gateway.work_death_benefits = refuse  # type: ignore[method-assign]
+    _type(qtbot, lookup, DECEASED, "家属查询")
+    assert lookup.error.text() == "身份证号码有误。"
+    assert lookup.focusWidget() is lookup.edit
+    lookup.reason.setEditText("家属查询（配偶）")  # another field: the message stays
+    assert lookup.error.text() == "身份证号码有误。"
+    qtbot.keyClick(lookup.edit, Qt.Key.Key_Backspace)
+    assert lookup.error.text() == ""
