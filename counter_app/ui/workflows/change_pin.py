@@ -74,6 +74,10 @@ class ChangePinDialog(WorkflowDialog):
         form.addRow(self.status)
         self.pin_page = page
         self.add_page(page, self.start_entry)
+        #: The new-PIN refusal on the banner (新密码过于简单…): it goes when the holder's next
+        #: entry starts or ends (``holder_typing``), not at the end of the workflow.
+        self._refusal_shown = ""
+        window.pins.holder_typing.connect(self._holder_typing)
         self.begin()
 
     def _wipe(self) -> None:
@@ -166,6 +170,7 @@ class ChangePinDialog(WorkflowDialog):
             self._ask(1, None)
             self.window_.pins.show_message(problem)  # on the holder screen
             self.error(problem)
+            self._refusal_shown = problem
             self.status.setText(self.tr("新密码不符合要求，持卡人正在重新输入新密码…"))
             return
         if step < 2:
@@ -201,6 +206,17 @@ class ChangePinDialog(WorkflowDialog):
         self.status.setText("")
         self.show_result(self.tr("卡密码已修改成功。请提醒持卡人牢记新密码。"))
 
+    def _holder_typing(self, _typing: bool) -> None:
+        """The holder has moved on from the refused entry: its refusal leaves the banner
+        (it stood in red while the holder typed a good new PIN and confirmed it)."""
+        shown, self._refusal_shown = self._refusal_shown, ""
+        if shown and self.banner.text() == shown:
+            self.error("")
+
     def done(self, result: int) -> None:
         self._wipe()
+        try:
+            self.window_.pins.holder_typing.disconnect(self._holder_typing)
+        except TypeError:  # already disconnected
+            pass
         super().done(result)
