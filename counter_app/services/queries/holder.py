@@ -16,6 +16,7 @@ from counter_app.models.card import IN_USE_STATES, Card, CardState
 from counter_app.models.holder import Holder
 from counter_app.models.loss import ACTIVE_REPORT_STATES, LossReport, ReplacementApplication
 from counter_app.models.office import Office
+from counter_app.models.security import Outcome, PasswordEvent, PasswordEventKind
 from counter_app.services import precompiled
 from counter_app.services.errors import HolderNotFound
 from counter_app.services.loss_records import ReportDeadline, card_state_at, past_deadline
@@ -79,6 +80,37 @@ _REPLACEMENTS = precompiled.Precompiled(
     .join(_offices_t, _offices_t.c.id == _replacements_t.c.office_id)
     .where(_replacements_t.c.holder_id == bindparam("holder_id"))
 )
+
+
+_pin_t = PasswordEvent.__table__
+_pin_office = _offices_t.alias("pin_office")
+#: The password events of the holder (a few rows: the card's and the query password's),
+#: with the office of those done at a counter. A password event holds no password
+#: (models.security).
+_PIN_EVENTS = precompiled.Precompiled(
+    select(
+        _pin_t.c.at,
+        _pin_t.c.kind,
+        _pin_t.c.channel,
+        _pin_t.c.card_id,
+        _pin_t.c.outcome,
+        _pin_t.c.resolved_outcome,
+        _pin_office.c.name.label("office_name"),
+    )
+    .select_from(_pin_t)
+    .outerjoin(_pin_office, _pin_office.c.id == _pin_t.c.office_id)
+    .where(_pin_t.c.holder_id == bindparam("holder_id"))
+)
+#: What a card password event is called in the card's history.
+PIN_EVENT_LABELS = {
+    PasswordEventKind.PIN_CHANGE.value: "修改卡密码",
+    PasswordEventKind.PIN_RESET.value: "重置卡密码",
+    PasswordEventKind.PIN_UNBLOCK.value: "卡密码解锁",
+}
+#: Where a password event was done when it was not at a counter (RULES "Channels").
+PIN_CHANNELS = {"phone": "12333", "terminal": "自助终端", "web": "网上服务"}
+#: Said after a password event whose outcome the card has not confirmed yet.
+UNCONFIRMED = "（结果待核实）"
 
 
 class ShownReport(ReportDeadline, Protocol):
@@ -252,7 +284,8 @@ def _active_reports(reports: list[Any]) -> dict[int, Any]:
 
 
 def overview(db: Db, holder_id: int, now: dt.datetime) -> HolderOverview:
-    """Basic info, the card in use and the history of every card (4 statements), as they
+    """Basic info, the card in use and the history of every card — issue, loss reports,
+    replacement, password events (5 statements) — as they
     stand at ``now`` (RULES L2: a phone report past its deadline has lapsed)."""
     holder = _holder(db, holder_id)
     cards = _cards(db, holder_id)
@@ -292,6 +325,7 @@ def overview(db: Db, holder_id: int, now: dt.datetime) -> HolderOverview:
         events.append(
             CardEvent(application.applied_at, "补卡申请", number, application.office_name)
         )
+    events += _pin_events(db, holder_id, numbers)
     events.sort(key=lambda e: e.at, reverse=True)
     in_use = next((c for c in reversed(cards) if c.state in IN_USE_STATES), None)
     active = _active_reports(reports)
@@ -300,6 +334,27 @@ def overview(db: Db, holder_id: int, now: dt.datetime) -> HolderOverview:
     else:  # RULES R1/U4: staff see the replaced (or cancelled) card and why it is out of use
         shown = card_info(cards[-1], None, now) if cards else None
     return HolderOverview(basic_info(holder), shown, tuple(events))
+
+
+def _pin_events(db: Db, holder_id: int, numbers: dict[int, str]) -> list[CardEvent]:
+    """The card's password changes, resets and unblocks wherever they were done (RULES P2–P6;
+    "Channels": the counter shows what the phone line and the terminals recorded): when,
+    what, the card, the office or channel — those the card confirmed, and those whose
+    outcome it has not told yet (marked). One statement. Never a PIN: none is stored."""
+    events = []
+    for e in _PIN_EVENTS.rows(db, {"holder_id": holder_id}):
+        if e.kind not in PIN_EVENT_LABELS:  # the query password is not the card's (P8)
+            continue
+        if e.outcome not in (Outcome.SUCCESS, Outcome.UNKNOWN):
+            continue  # refused or failed: the card did not change
+        if e.outcome == Outcome.UNKNOWN and e.resolved_outcome not in (None, "success"):
+            continue  # the card showed it did not happen (pin_outcomes)
+        kind = PIN_EVENT_LABELS.get(e.kind, e.kind)
+        if e.outcome == Outcome.UNKNOWN and e.resolved_outcome is None:
+            kind += UNCONFIRMED
+        where = e.office_name if e.channel == "counter" else PIN_CHANNELS.get(e.channel)
+        events.append(CardEvent(e.at, kind, numbers.get(e.card_id, ""), where or ""))
+    return events
 
 
 def card_basic(db: Db, holder_id: int, now: dt.datetime) -> CardBasicView:
