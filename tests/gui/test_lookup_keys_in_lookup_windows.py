@@ -81,9 +81,12 @@ def test_holder_keypad_keeps_the_digits_typed_in_a_lookup_window(
     _front(qtbot, drugs)
     got: list[Any] = []
     window.pins.ask(PinRequest("查询", "请输入密码"), got.append)
-    for key in (Qt.Key.Key_1, Qt.Key.Key_2):
-        qtbot.keyClick(drugs.edit, key)
+    for key in (Qt.Key.Key_1, Qt.Key.Key_2):  # the holder's numpad
+        qtbot.keyClick(drugs.edit, key, Qt.KeyboardModifier.KeypadModifier)
     assert drugs.edit.text() == ""  # the digits went to the holder keypad
+    assert window.pins.keypad.dots_label.text().count("●") == 2
+    qtbot.keyClick(drugs.edit, Qt.Key.Key_3)  # the clerk's main keyboard: the clerk's field
+    assert drugs.edit.text() == "3"
     assert window.pins.keypad.dots_label.text().count("●") == 2
     qtbot.keyClick(drugs.edit, Qt.Key.Key_T, CTRL_SHIFT)
     assert _opened(menu, LookupKind.TREATMENTS)
