@@ -5,11 +5,20 @@ It shows what it is told and decides nothing. Transient messages use ``showMessa
 any ``QStatusBar``; other parts add their own permanent widgets to it (the lapsing badge,
 ``ui.lapsing``). The typing line says only that a PIN entry is open — never a digit or a
 count (docs/ARCHITECTURE.md "PIN entry").
+
+A message too long for its room ends in "…" and is read whole in its tooltip
+(:meth:`CounterStatusBar.shown_message`): a new clerk's trial saw long ones cut off mid-word
+against the staff text, and the room itself shrank while a message was up — the 排队号
+field (a permanent widget with a line edit) took the space the hidden reader line left, so
+permanent widgets keep their own width now.
 """
 
 from __future__ import annotations
 
-from PyQt6.QtWidgets import QLabel, QStatusBar, QWidget
+from PyQt6 import sip
+from PyQt6.QtCore import QEvent, QRect, Qt
+from PyQt6.QtGui import QHelpEvent, QPainter, QPaintEvent
+from PyQt6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QStyle, QStyleOption, QToolTip, QWidget
 
 from counter_app.services.context import Actor
 from counter_app.ui.reader_bridge import ReaderState
@@ -28,6 +37,8 @@ class CounterStatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: The permanent widgets, in the order added (the message ends at the first shown).
+        self._permanent: list[QWidget] = []
         self.reader_label = QLabel()
         self.reader_label.setObjectName("readerState")
         self.typing_label = QLabel()
@@ -38,6 +49,68 @@ class CounterStatusBar(QStatusBar):
         self.addWidget(self.typing_label)
         self.addPermanentWidget(self.staff_label)
         self.addPermanentWidget(self.office_label)
+
+    def addPermanentWidget(self, widget: QWidget | None, stretch: int = 0) -> None:  # Qt's name
+        """As ``QStatusBar``'s, but the widget does not grow into the room of a message
+        (with the normal widgets hidden, one that can grow took it all)."""
+        if widget is not None:
+            self._permanent.append(widget)
+            if stretch == 0:
+                policy = widget.sizePolicy()
+                policy.setHorizontalPolicy(QSizePolicy.Policy.Maximum)
+                widget.setSizePolicy(policy)
+        super().addPermanentWidget(widget, stretch)
+
+    def message_rect(self) -> QRect:
+        """Where the message is drawn: from the left edge to the first permanent widget
+        shown (as ``QStatusBar`` draws it)."""
+        right = self.width() - 12
+        for widget in self._permanent:
+            if not sip.isdeleted(widget) and widget.isVisible():
+                right = min(right, widget.x() - 10)  # a gap before the staff text
+        return QRect(6, 0, max(0, right - 6), self.height())
+
+    def shown_message(self) -> str:
+        """The message as drawn: whole, or cut with "…" to its room."""
+        return self.fontMetrics().elidedText(
+            self.currentMessage(), Qt.TextElideMode.ElideRight, self.message_rect().width()
+        )
+
+    def paintEvent(self, event: QPaintEvent | None) -> None:  # Qt's name
+        """``QStatusBar``'s panel, and the message elided to its room (Qt cut it off)."""
+        if not self.currentMessage():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        style = self.style()
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, option, painter, self)
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(
+            self.message_rect(),
+            Qt.AlignmentFlag.AlignLeading.value
+            | Qt.AlignmentFlag.AlignVCenter.value
+            | Qt.TextFlag.TextSingleLine.value,
+            self.shown_message(),
+        )
+
+    def event(self, event: QEvent | None) -> bool:  # Qt's name
+        """The tooltip over a message cut short is the whole message."""
+        if (
+            event is not None
+            and event.type() == QEvent.Type.ToolTip
+            and isinstance(event, QHelpEvent)
+            and self.currentMessage()
+            and self.message_rect().contains(event.pos())
+        ):
+            if self.shown_message() != self.currentMessage():
+                QToolTip.showText(event.globalPos(), self.currentMessage(), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
 
     def show_reader(self, state: ReaderState, detail: str, left_behind: bool = False) -> None:
         """``left_behind``: the card in the reader was there before this staff member
