@@ -116,3 +116,12 @@ def test_R2_U4_header_of_a_void_card_says_take_it_out(counter: Any, key: str, sa
     header = c.window.holder.header.text()
     assert said in header and "请取出" in header and ASK_FOR_PIN not in header
     assert not c.ws.pin_entry.keypad.active
+
+
+def test_U5_header_of_a_card_whose_chip_application_is_blocked(counter: Any) -> None:
+    """黄敏's card (a hospital terminal blocked its application): no PIN is asked for."""
+    c = counter("YB500103-01")
+    c.insert("app_blocked")
+    header = c.window.holder.header.text()
+    assert "社保应用已锁定" in header and ASK_FOR_PIN not in header
+    assert not c.ws.pin_entry.keypad.active
