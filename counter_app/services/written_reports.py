@@ -24,11 +24,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.card import Card, CardState
+from counter_app.models.holder import Holder
 from counter_app.models.loss import LossChannel, LossKind, LossReport, LossState
 from counter_app.models.security import IdempotencyKey
 from counter_app.services import form_data, registered_forms
@@ -251,6 +252,12 @@ def _register_written(
             form_serial=issued.serial,
             office_id=actor.office_id,
         )
+    # RULES L3: the 联系电话 the holder gives on the form is how the office reaches them
+    # from now on — the follow-up of their rating (E3) and every later form read the
+    # holder's phone; a trial's follow-up list showed the old number.
+    phone_changed = checked.phone != (holder.phone or "")
+    if phone_changed:
+        _SET_PHONE.run(session, {"holder_id": holder.id, "new_phone": checked.phone})
     record_done(
         session,
         actor,
@@ -265,6 +272,9 @@ def _register_written(
             "report_id": report.id,
             "form_serial": issued.serial,
             "confirmed_phone_report": phone_report is not None,
+            # That the holder's contact phone changed, never the number (Q7: the audit
+            # trail names what was done, personal data stays in its record).
+            "contact_phone_updated": phone_changed,
         },
     )
     return WrittenLossResult(
@@ -308,6 +318,12 @@ def _report_to_confirm(
     return existing, phone
 
 
+_holders = cast(Table, Holder.__table__)
+_SET_PHONE = Precompiled(
+    update(_holders)
+    .where(_holders.c.id == bindparam("holder_id"))
+    .values(phone=bindparam("new_phone"))
+)
 _reports = cast(Table, LossReport.__table__)
 _INSERT_WRITTEN = Precompiled(
     insert(_reports).returning(_reports.c.id),

@@ -36,6 +36,10 @@ def _statements(world: World) -> Iterator[list[str]]:
         event.remove(world.engine, "before_cursor_execute", on_sql)
 
 
+def _updates_of(seen: list[str], table: str) -> int:
+    return sum(1 for s in seen if s.upper().startswith(f"UPDATE {table.upper()}"))
+
+
 def _reads_of(seen: list[str], table: str) -> int:
     return sum(1 for s in seen if s.upper().startswith("SELECT") and f"FROM {table}" in s)
 
@@ -46,17 +50,35 @@ def test_L3_written_loss_report_within_its_statement_budget(
     world = world_on_each_backend
     h = world.holders["h004"]
     id_session(world, "h004")  # the workstation's audit chain exists (its first use adds 3)
+    same_phone = details(world, "h004", contact_phone="13883250004")  # the one on record
     with _statements(world) as seen:
         result = written_reports.register_written_loss(
-            world.ctx, world.actors["yb103"], h.holder_id, details(world, "h004"), "budget-0001"
+            world.ctx, world.actors["yb103"], h.holder_id, same_phone, "budget-0001"
         )
     assert result.serial and not result.already_done
     assert len(seen) <= WRITTEN_LOSS_BUDGET, "\n".join(seen)
+    assert _updates_of(seen, "holders") == 0, "\n".join(seen)
     assert _reads_of(seen, "holders") == 1, "\n".join(seen)  # with the card: one statement
     assert _reads_of(seen, "cards") == 0, "\n".join(seen)
     assert _reads_of(seen, "offices") == 0, "\n".join(seen)  # read with the serial
     assert _reads_of(seen, "form_documents") == 0, "\n".join(seen)
     assert sum(1 for s in seen if s.upper().startswith("UPDATE LOSS_REPORTS")) == 0  # inserted once
+
+
+def test_L3_a_new_contact_phone_costs_one_update_of_the_holder(
+    world_on_each_backend: World,
+) -> None:
+    """RULES L3: the 联系电话 given on the form becomes the holder's contact phone — one
+    ``UPDATE holders`` beyond the budget, only when it differs from the one on record."""
+    world = world_on_each_backend
+    h = world.holders["h004"]
+    id_session(world, "h004")
+    with _statements(world) as seen:
+        written_reports.register_written_loss(
+            world.ctx, world.actors["yb103"], h.holder_id, details(world, "h004"), "budget-0002"
+        )
+    assert len(seen) <= WRITTEN_LOSS_BUDGET + 1, "\n".join(seen)
+    assert _updates_of(seen, "holders") == 1, "\n".join(seen)
 
 
 def test_L3_written_loss_report_is_one_transaction_with_the_account_check(
