@@ -18,6 +18,7 @@ from PyQt6.QtCore import (
     QDir,
     QFileInfo,
     QIdentityProxyModel,
+    QRect,
     QRectF,
     QStandardPaths,
     Qt,
@@ -121,17 +122,26 @@ class FormPrinter:
         dialog = self.make_preview()
         # Not modal: on one screen the holder rates in a dock of the main window while the
         # clerk prints (RULES E2), and a window-modal preview blocked the holder's taps (a
-        # preview left open ran the rating into 未评价). It opens clear of that dock.
+        # preview left open ran the rating into 未评价). It opens on the clerk's screen,
+        # title bar and all (the 挂失登记表's opened with it above the screen's top), and
+        # clear of that dock.
+        size_for_screen(dialog, self._parent)
         dialog.setWindowModality(Qt.WindowModality.NonModal)
         dialog.show()
-        self._clear_of_holder(dialog)
-        QTimer.singleShot(0, lambda: self._clear_of_holder(dialog))
+        self._place(dialog)
+        QTimer.singleShot(0, lambda: self._place(dialog))
         if shown is not None:
             shown(dialog)
 
-    def _clear_of_holder(self, dialog: QWidget) -> None:
+    def _place(self, dialog: QWidget) -> None:
+        """On the clerk's screen, then clear of the holder's dock (which keeps it there).
+        Again once the window manager has framed it: the frame's size is known only then."""
         if sip.isdeleted(dialog):  # closed with the slip before the deferred placement
             return
+        keep_on_screen(dialog, self._parent)
+        self._clear_of_holder(dialog)
+
+    def _clear_of_holder(self, dialog: QWidget) -> None:
         window = self._parent
         while window is not None and getattr(window, "holder_dock", None) is None:
             window = window.parentWidget()
@@ -158,6 +168,44 @@ class FormPrinter:
         with open(path, "wb") as out:
             out.write(self.pdf)
         return path
+
+
+def _screen_area(dialog: QWidget, anchor: QWidget | None) -> QRect | None:
+    """The available geometry (no panels) of the screen of the clerk's window ``anchor``
+    (its top-level), else of the dialog's own screen."""
+    top = anchor.window() if anchor is not None else None
+    screen = (top.screen() if top is not None else None) or dialog.screen()
+    return screen.availableGeometry() if screen is not None else None
+
+
+def size_for_screen(dialog: QWidget, anchor: QWidget | None) -> None:
+    """A preview tall enough to read a page, never taller or wider than the clerk's screen
+    leaves room for (its frame included: ~40 px for a title bar until the frame is known)."""
+    area = _screen_area(dialog, anchor)
+    if area is None:
+        return
+    width = min(max(dialog.sizeHint().width(), 900), area.width() - 20)
+    height = area.height() - 60
+    dialog.resize(width, height)
+
+
+def keep_on_screen(dialog: QWidget, anchor: QWidget | None) -> None:
+    """Move (and if need be shrink) the top-level ``dialog`` so that its whole frame, title
+    bar first, lies within the available geometry of the clerk's window's screen."""
+    area = _screen_area(dialog, anchor)
+    if area is None:
+        return
+    frame, inner = dialog.frameGeometry(), dialog.geometry()
+    extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
+    width = min(inner.width(), area.width() - extra_w)
+    height = min(inner.height(), area.height() - extra_h)
+    if (width, height) != (inner.width(), inner.height()):
+        dialog.resize(max(width, dialog.minimumWidth()), max(height, dialog.minimumHeight()))
+        frame = dialog.frameGeometry()
+    x = max(area.left(), min(frame.x(), area.x() + area.width() - frame.width()))
+    y = max(area.top(), min(frame.y(), area.y() + area.height() - frame.height()))
+    if (x, y) != (frame.x(), frame.y()):
+        dialog.move(x, y)  # a window's position is its frame's
 
 
 class Printing:

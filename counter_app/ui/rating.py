@@ -69,15 +69,41 @@ def _fit(button: QPushButton) -> None:
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
 
+#: Before a chosen reason or phrase (RULES E2): with the dark fill of :data:`CHOICE_STYLE`
+#: a choice is plain to see for an older holder — the style's own pressed look was only a
+#: faint shade of grey (a new clerk's trial).
+CHECK_MARK = "✓ "
+CHOICE_STYLE = (
+    "QPushButton { border: 2px solid #8c8c8c; border-radius: 8px; background: #fafafa;"
+    " color: #1a1a1a; padding: 4px 10px; }"
+    "QPushButton:checked { border: 4px solid #0a3d78; background: #1565c0; color: white;"
+    " font-weight: bold; }"
+)
+
+
 def _button(text: str, points: int = 20, checkable: bool = False) -> QPushButton:
     button = QPushButton(text)
     button.setFont(_big(points))
     button.setMinimumHeight(72 if points >= 20 else 52)
     _fit(button)
     button.setCheckable(checkable)
+    if checkable:
+        _show_choice(button, text)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never reachable from a keyboard
     button.setAutoDefault(False)
     return button
+
+
+def _show_choice(button: QPushButton, label: str) -> None:
+    """A chosen ``button`` says so: a check mark before its label, white bold text on a
+    dark fill inside a strong border; unchosen, a light button with a plain border. Room
+    for the mark and the bold text is kept, so choosing never clips or moves the label."""
+    button.setStyleSheet(CHOICE_STYLE)
+    bold = QFont(button.font())
+    bold.setBold(True)
+    wide = QFontMetrics(bold).horizontalAdvance(CHECK_MARK + label) + _BUTTON_PADDING
+    button.setMinimumWidth(max(button.minimumWidth(), wide))
+    button.toggled.connect(lambda checked: button.setText((CHECK_MARK if checked else "") + label))
 
 
 class RatingPanel(QWidget):

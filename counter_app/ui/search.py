@@ -155,7 +155,7 @@ class SearchBox(QWidget):
     def _said_removed(self, notice: str) -> None:
         """What was removed, before the hint for what is left (the next keystroke puts the
         typing hint alone back)."""
-        self.hint.setText(notice + " " + self.hint.text())
+        self.hint.setText(notice + self.hint.text())
         error = classify(self.edit.text()).error
         self.hint.setStyleSheet("color: #b00020;" if error else "color: #8a5a00;")
 
