@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PyQt6.QtWidgets import QLabel, QMessageBox, QWidget
+from PyQt6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from counter_app.services.errors import VOID_CARD_ERRORS
 from counter_app.ui.actions import Situation
@@ -112,6 +112,34 @@ def install_forgotten_pin(window: Any) -> ForgottenPinNote:
     return note
 
 
+class StopPinWait(QPushButton):
+    """停止等待密码输入, on the action panel while the holder is asked for the PIN at card
+    insert: the holder's keypad has no cancel key (RULES Q1) and the clerk's Esc does not
+    reach it, so a holder who forgot the PIN (P5) or walked away is let go here — the card
+    stays in the reader (``CardLogin.stop_waiting``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stopPinWait")
+        self.setText(self.tr("停止等待密码输入"))
+        self.setAutoDefault(False)
+        self.setVisible(False)
+
+
+def install_stop_pin_wait(window: Any) -> StopPinWait:
+    button = StopPinWait()
+    window.action_panel.add_note(button)
+    login = window.card_login
+    button.clicked.connect(login.stop_waiting)
+
+    def follow() -> None:
+        button.setVisible(login.can_stop_waiting())
+
+    login.changed.connect(follow)  # every outcome: asking, opened, cancelled, failed…
+    window.bridge.card_removed.connect(button.hide)
+    return button
+
+
 def install_pin_blocked(window: Any) -> PinBlockedNote:
     """The dialog when a blocked card is inserted, and the note on the action panel; the
     note for a cancelled PIN entry below it (:class:`ForgottenPinNote`)."""
@@ -120,6 +148,7 @@ def install_pin_blocked(window: Any) -> PinBlockedNote:
     window.card_login.pin_blocked.connect(lambda: show_pin_blocked(window))
     window.card_login.changed.connect(window.refresh_actions)  # the holder view's header
     window.card_login.app_blocked.connect(lambda: show_app_blocked(window))
+    window.stop_pin_wait = install_stop_pin_wait(window)  # right under the buttons
     note = PinBlockedNote()
     window.action_panel.add_note(note)
     # 重新输入密码 first, then the way for a forgotten PIN (after a cancel both are shown).

@@ -128,6 +128,19 @@ class CardLogin(QObject):
         self._pins.cancel()
         self._pins.finish()
 
+    def can_stop_waiting(self) -> bool:
+        """The holder is asked for the PIN on the keypad at card insert (not on a reader's
+        own PIN pad, which the PC cannot stop)."""
+        return self.outcome == "asking" and not self._bridge.has_pin_pad
+
+    def stop_waiting(self) -> None:
+        """The clerk stops waiting for the PIN (the holder forgot it, or walked away): the
+        entry is cancelled, nothing reaches the card, the card stays in the reader and
+        重新输入密码 can ask again (Q1). The holder's keypad has no cancel key (Q1: 删除,
+        重置, 确认) and the clerk's Esc no longer reaches it (``keypad.handle_key``)."""
+        if self.can_stop_waiting():
+            self._pins.cancel()
+
     def _ask(self, actor: Actor, identity: Any, tries: int | None, message: str) -> None:
         attempt = self._attempt
         request = PinRequest(
@@ -151,7 +164,7 @@ class CardLogin(QObject):
         if pin is None:
             self.busy = False
             self._set_outcome("cancelled")
-            self.failed.emit(self.tr("持卡人取消了密码输入，未打开个人信息。"))
+            self.failed.emit(self.tr("密码输入已取消，未打开个人信息。"))
             self.pin_cancelled.emit()
             return
         self._open(actor, identity, pin, attempt)

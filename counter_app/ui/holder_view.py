@@ -201,7 +201,7 @@ class HolderView(QWidget):
         if status == "pin_blocked":  # RULES P6
             return self.tr("读卡器中有卡：卡密码已锁定。核验身份证件后可办理密码解锁 (F7)。")
         if status == "entry_cancelled":  # RULES P5: perhaps forgotten
-            return self.tr("读卡器中有卡：持卡人已取消输入密码，个人信息未打开。")
+            return self.tr("读卡器中有卡：密码输入已取消，个人信息未打开。")
         if status == "app_blocked":
             return self.tr("读卡器中有卡：芯片中的社保应用已锁定，不能凭密码查询。")
         if status == "card_cancelled":

@@ -107,9 +107,9 @@ class LoginRetry:
             )
 
     def cancelled(self) -> None:
-        """The holder pressed 取消 on the keypad (by mistake, or to think): the card stays
+        """The entry was stopped (the clerk's 停止等待密码输入, ``card_notes``): the card stays
         in the reader and the keypad can be offered again without pulling it (Q1)."""
-        self.note.show_text(self.window.tr("持卡人取消了密码输入，个人信息未打开。"), alarm=False)
+        self.note.show_text(self.window.tr("密码输入已取消，个人信息未打开。"), alarm=False)
 
     def retry(self) -> None:
         """Ask the services first; the keypad only once they answer."""

@@ -1,7 +1,8 @@
-"""A holder who cancels the PIN entry may have forgotten the PIN: RULES P5 has it reset at
-the counter after an ID check. The clerk reads the way there on the action panel, whole —
-F3, 核验证件, 重置遗忘密码 (F6) — while that card is in the reader; the status bar said only
-持卡人取消了密码输入 (new clerk's trial under Xvfb)."""
+"""A holder who cannot type the PIN at card insert may have forgotten it: the clerk stops
+waiting with 停止等待密码输入 (the holder's keypad has no cancel key, RULES Q1), and RULES P5
+has the PIN reset at the counter after an ID check. The clerk reads the way there on the
+action panel, whole — F3, 核验证件, 重置遗忘密码 (F6) — while that card is in the reader;
+the status bar alone said only that the entry was cancelled (new clerk's trial, Xvfb)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,12 @@ def test_P5_a_cancelled_pin_entry_shows_the_way_to_reset_a_forgotten_pin(
     assert window.pins.keypad.active
     note = window.forgotten_pin_note
     assert not note.isVisible()
-    window.pins.keypad.cancel()  # the holder pressed 取消 on the keypad
+    stop = window.stop_pin_wait
+    assert stop.isVisible() and window.action_panel.isAncestorOf(stop)
+    stop.click()  # the holder forgot the PIN: the clerk stops waiting, the card stays in
     QApplication.processEvents()
-    assert "持卡人取消了密码输入" in window.statusBar().currentMessage()
+    assert not window.pins.keypad.active and not stop.isVisible()
+    assert "密码输入已取消" in window.statusBar().currentMessage()
     assert note.isVisible() and note.wordWrap()
     text = note.text()
     assert "F3" in text and "核验证件" in text
@@ -68,7 +72,7 @@ def test_Q1_a_holder_who_cancelled_can_type_again_without_pulling_the_card(
     window.pins.keypad.cancel()
     QApplication.processEvents()
     retry = window.login_retry.note
-    assert retry.isVisible() and "取消了密码输入" in retry.label.text()
+    assert retry.isVisible() and "密码输入已取消" in retry.label.text()
     assert "b00020" not in retry.label.styleSheet()  # no fault: not the outage's red
     # First the way back to the keypad, then the way for a forgotten PIN.
     assert retry.geometry().top() < window.forgotten_pin_note.geometry().top()
