@@ -279,7 +279,7 @@ class InProcessServices(CounterServices):
     def check_lift(
         self, actor: Actor, identity: CardIdentity, document: IdDocumentLike | None
     ) -> LiftChecklist:
-        return lifting.check_lift(self.ctx, actor, identity, document)
+        return lifting.shown_checklist(self.ctx, actor, identity, document)
 
     def lift_loss_report(
         self,

@@ -44,7 +44,7 @@ from counter_app.services.lift_record import (
 )
 from counter_app.services.lift_rules import LiftChecklist, check_lift
 from counter_app.services.permissions import Action
-from counter_app.services.refusals import refusals_audited, require
+from counter_app.services.refusals import record_refusal, refusals_audited, require
 from counter_app.services.submission import submit
 from reader.client import SocialSecurityCardClient
 from reader.errors import CardError
@@ -59,6 +59,7 @@ __all__ = [
     "LiftResult",
     "check_lift",
     "complete_lift",
+    "shown_checklist",
     "lift_digest",
     "lift_loss_report",
     "prepare_lift",
@@ -81,6 +82,30 @@ class LiftAllowed:
     @classmethod
     def of(cls, identity: CardIdentity, rules: LiftChecklist) -> LiftAllowed:
         return cls(identity, None, rules.app_blocked, rules.holder_id, rules.card_id)
+
+
+def shown_checklist(
+    ctx: ServiceContext, actor: Actor, identity: CardIdentity, document: IdDocumentLike | None
+) -> LiftChecklist:
+    """RULES U1–U5 as the checklist the clerk is shown (:func:`check_lift`, the typed
+    interface's ``check_lift``), before anything is done. A checklist that refuses is the
+    lift refused, here and now: audited like every refusal (RULES S3; ``refusals``) — a
+    clerk at the wrong district, or an ID number that is not the card holder's, is stopped
+    at the list and never reaches the lift, and the daily report's 拒绝 counted neither (a
+    new clerk's trial). The lift's own steps check with :func:`check_lift` (their refusals
+    are audited where they refuse)."""
+    checklist = check_lift(ctx, actor, identity, document)
+    if checklist.refusal is not None:
+        record_refusal(
+            ctx,
+            actor,
+            ACTION_LIFT.refused,
+            checklist.refusal,
+            holder_id=checklist.holder_id,
+            card_id=checklist.card_id,
+            details={"stage": "checklist", "document_checked": document is not None},
+        )
+    return checklist
 
 
 def lift_loss_report(
