@@ -16,8 +16,10 @@ from typing import Any
 from PyQt6 import sip
 from PyQt6.QtCore import (
     QDir,
+    QEvent,
     QFileInfo,
     QIdentityProxyModel,
+    QObject,
     QRect,
     QRectF,
     QStandardPaths,
@@ -127,6 +129,7 @@ class FormPrinter:
         # clear of that dock.
         size_for_screen(dialog, self._parent)
         dialog.setWindowModality(Qt.WindowModality.NonModal)
+        _PlaceOnceFramed(dialog, self._place)
         dialog.show()
         self._place(dialog)
         QTimer.singleShot(0, lambda: self._place(dialog))
@@ -189,23 +192,56 @@ def size_for_screen(dialog: QWidget, anchor: QWidget | None) -> None:
     dialog.resize(width, height)
 
 
+#: A title bar's height, for a window the window manager has not framed yet.
+TITLE_BAR_GUESS = 32
+
+
 def keep_on_screen(dialog: QWidget, anchor: QWidget | None) -> None:
     """Move (and if need be shrink) the top-level ``dialog`` so that its whole frame, title
-    bar first, lies within the available geometry of the clerk's window's screen."""
+    bar first, lies within the available geometry of the clerk's window's screen. Before
+    the window manager has framed it, room for a title bar is kept above it all the same."""
     area = _screen_area(dialog, anchor)
     if area is None:
         return
     frame, inner = dialog.frameGeometry(), dialog.geometry()
-    extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
-    width = min(inner.width(), area.width() - extra_w)
-    height = min(inner.height(), area.height() - extra_h)
+    framed = frame != inner
+    if framed:
+        left, top = inner.x() - frame.x(), inner.y() - frame.y()
+        right, bottom = frame.right() - inner.right(), frame.bottom() - inner.bottom()
+    else:
+        left, top, right, bottom = 0, TITLE_BAR_GUESS, 0, 0
+    width = min(inner.width(), area.width() - left - right)
+    height = min(inner.height(), area.height() - top - bottom)
     if (width, height) != (inner.width(), inner.height()):
         dialog.resize(max(width, dialog.minimumWidth()), max(height, dialog.minimumHeight()))
-        frame = dialog.frameGeometry()
-    x = max(area.left(), min(frame.x(), area.x() + area.width() - frame.width()))
-    y = max(area.top(), min(frame.y(), area.y() + area.height() - frame.height()))
-    if (x, y) != (frame.x(), frame.y()):
-        dialog.move(x, y)  # a window's position is its frame's
+        width, height = dialog.width(), dialog.height()
+    x = max(area.left() + left, min(inner.x(), area.x() + area.width() - right - width))
+    y = max(area.top() + top, min(inner.y(), area.y() + area.height() - bottom - height))
+    if (x, y) != (inner.x(), inner.y()):
+        # A framed window's position is its frame's; an unframed one's is its own.
+        dialog.move(x - left, y - top) if framed else dialog.move(x, y)
+
+
+class _PlaceOnceFramed(QObject):
+    """Calls ``place(dialog)`` once more when the window manager has framed ``dialog``
+    (its frame's size is known only then: placed before, its title bar could be left above
+    the screen), then stops watching: a clerk may move the window where they like."""
+
+    def __init__(self, dialog: QWidget, place: Callable[[QWidget], None]) -> None:
+        super().__init__(dialog)
+        self._place = place
+        dialog.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
+        if (
+            isinstance(watched, QWidget)
+            and event is not None
+            and event.type() in (QEvent.Type.Move, QEvent.Type.Resize)
+            and watched.frameGeometry() != watched.geometry()
+        ):
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: self._place(watched))  # not inside Qt's own event
+        return False
 
 
 class Printing:

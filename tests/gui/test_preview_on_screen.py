@@ -46,8 +46,8 @@ def test_the_preview_opens_on_screen_over_a_window_reaching_above_it(qtbot: Any)
     qtbot.addWidget(preview)
     qtbot.wait(10)  # the placement once the frame is known
     assert area.contains(preview.frameGeometry()), (preview.frameGeometry(), area)
-    # Tall enough to read the page: most of the screen.
-    assert preview.height() >= area.height() // 2
+    # Sized for the clerk's screen: most of its height, to read the page.
+    assert preview.frameGeometry().height() >= area.height() * 4 // 5
 
 
 def test_a_window_bigger_than_the_screen_is_shrunk_and_moved_onto_it(qtbot: Any) -> None:
@@ -58,3 +58,20 @@ def test_a_window_bigger_than_the_screen_is_shrunk_and_moved_onto_it(qtbot: Any)
     dialog.show()
     printing.keep_on_screen(dialog, None)
     assert area.contains(dialog.frameGeometry()), (dialog.frameGeometry(), area)
+
+
+def test_the_preview_is_placed_again_once_the_window_manager_has_framed_it(
+    qtbot: Any,
+) -> None:
+    """Its frame is known only when the window manager has framed it: the placement then
+    runs once more (and only once: the clerk may move it later)."""
+    placed: list[QWidget] = []
+    dialog = QWidget()
+    qtbot.addWidget(dialog)
+    printing._PlaceOnceFramed(dialog, placed.append)
+    dialog.show()
+    dialog.move(dialog.x() + 5, dialog.y() + 5)
+    qtbot.waitUntil(lambda: placed == [dialog])
+    dialog.move(dialog.x() + 5, dialog.y() + 5)  # the clerk moves it: left where they put it
+    qtbot.wait(10)
+    assert placed == [dialog]
