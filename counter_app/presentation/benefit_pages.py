@@ -18,21 +18,26 @@ from counter_app.services.queries.benefits import (
     MaternityView,
 )
 
+#: Written before 伤情 of a case recognised as an occupational disease (职业病).
+OCCUPATIONAL_DISEASE = "职业病："
+
 
 def injury_cases_table(rows: tuple[InjuryCaseRow, ...]) -> Table:
+    """工伤认定: the case, its dates, 伤残等级 and 状态 first; the employer and 伤情 (long
+    text, wrapped) last — at the window's first size a trial had to scroll sideways to see
+    伤残等级. 职业病 is said in 伤情 instead of a column of its own."""
     return table(
         "工伤认定",
-        ("认定编号", "用人单位", "受伤日期", "认定日期", "职业病", "伤情", "伤残等级", "状态"),
+        ("认定编号", "受伤日期", "认定日期", "伤残等级", "状态", "用人单位", "伤情"),
         [
             (
                 c.case_no,
-                text.or_none(c.employer, "—"),
                 text.day(c.injury_date),
                 text.day(c.recognised_on),
-                text.yes_no(c.occupational_disease),
-                c.description,
                 codes.disability_grade_name(c.disability_grade) or "未鉴定",
                 c.status,
+                text.or_none(c.employer, "—"),
+                (OCCUPATIONAL_DISEASE if c.occupational_disease else "") + c.description,
             )
             for c in rows
         ],

@@ -68,7 +68,6 @@ def contributions_table(rows: tuple[ContributionRow, ...], title: str) -> Table:
         (
             "缴费期间",
             "缴费单位",
-            "月数",
             "缴费基数",
             "单位缴纳",
             "个人缴纳",
@@ -77,9 +76,10 @@ def contributions_table(rows: tuple[ContributionRow, ...], title: str) -> Table:
         ),
         [
             (
+                # The span says how many months (2025年01月至12月): no 月数 column, so that
+                # every column is in view at the window's first size.
                 text.period_span(r.period, r.months),
                 text.or_none(r.employer, "个人缴费"),
-                text.months(r.months),
                 text.money(r.base_yuan),
                 text.money(r.employer_yuan),
                 text.money(r.personal_yuan),
@@ -88,7 +88,7 @@ def contributions_table(rows: tuple[ContributionRow, ...], title: str) -> Table:
             )
             for r in rows
         ],
-        numeric=(2, 3, 4, 5),
+        numeric=(2, 3, 4),
     )
 
 
@@ -126,8 +126,10 @@ def social_insurance_page(v: SocialInsuranceView) -> Page:
                     "参保日期",
                     "终止日期",
                     "参保单位",
-                    "累计缴费月数",
-                    "连续缴费月数",
+                    # 累计缴费 355个月: the unit is in the cell, the short header keeps
+                    # every column in view at the window's first size.
+                    "累计缴费",
+                    "连续缴费",
                 ),
                 [
                     (

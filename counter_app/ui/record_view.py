@@ -11,7 +11,7 @@ import logging
 import re
 from typing import Any
 
-from PyQt6.QtCore import QEvent, QObject, Qt
+from PyQt6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -19,6 +19,8 @@ from PyQt6.QtWidgets import (
     QHeaderView,
     QLabel,
     QScrollArea,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,6 +33,9 @@ log = logging.getLogger(__name__)
 
 ROW_HEIGHT = 26
 MAX_TABLE_ROWS = 12
+#: Margins (px) inside a table's box and around the page's blocks.
+_BOX_MARGIN = 4
+_PAGE_MARGIN = 4
 
 
 def _fields(block: Fields) -> QWidget:
@@ -54,6 +59,9 @@ def _fields(block: Fields) -> QWidget:
 def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
     box = QGroupBox(block.title) if block.title else QWidget()
     inner = QVBoxLayout(box)
+    # The table's width is what the pane leaves it: the style's 9–11 px on each side of
+    # the box and the page took a column's worth from a narrow pane.
+    inner.setContentsMargins(_BOX_MARGIN, _BOX_MARGIN, _BOX_MARGIN, _BOX_MARGIN)
     if not block.rows:
         empty = QLabel(no_records)
         empty.setObjectName("noRecords")
@@ -65,6 +73,7 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
     view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    view.setItemDelegate(_KeepTogether(view))
     header = view.horizontalHeader()
     assert header is not None
     _ColumnsFit(view)
@@ -90,12 +99,52 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
 _UNBREAKABLE = re.compile(
     r"[0-9]+年|(?:[0-9]+[月日])+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+"
 )
+#: WORD JOINER: no line break on either side, and nothing drawn.
+_JOINER = "\u2060"
+
+
+def kept_together(text: str) -> str:
+    """``text`` with each unbreakable run (:data:`_UNBREAKABLE`) joined, so that a wrapped
+    cell breaks only between runs: Qt's own line breaking put "2015年12月15" on one line
+    and "日" on the next (a trial's 参保日期 read "1997年08月01 / 日")."""
+    return _UNBREAKABLE.sub(lambda run: _JOINER.join(run.group()), text)
+
+
+class _KeepTogether(QStyledItemDelegate):
+    """Draws (and measures) each cell as :func:`kept_together` writes it; the item's text
+    stays as the page has it."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem | None, index: QModelIndex
+    ) -> None:  # Qt's name
+        super().initStyleOption(option, index)
+        if option is not None and option.text:
+            option.text = kept_together(option.text)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # Qt's name
+        """Tall enough for the text wrapped within :data:`_CELL_PADDING` of the column's
+        width, whatever margins the style takes: a name that fits in two lines by one
+        pixel in one style must not lose its third in another."""
+        hint = super().sizeHint(option, index)
+        text = index.data()
+        if not isinstance(text, str) or option.rect.width() <= _CELL_PADDING:
+            return hint
+        room = QRect(0, 0, option.rect.width() - _CELL_PADDING, 100_000)
+        wrap = Qt.TextFlag.TextWordWrap
+        drawn = option.fontMetrics.boundingRect(room, wrap, kept_together(text))
+        return QSize(hint.width(), max(hint.height(), drawn.height() + _CELL_PADDING // 2))
+
+
 #: Room a cell needs beside its text (the item's margins and focus frame).
 _CELL_PADDING = 12
 #: A column is never narrower than this many Chinese characters (or its whole text, if
 #: shorter): in a narrow pane 养老保险缴费记录's 缴费单位 wrapped to five lines of two
 #: characters; the table scrolls sideways instead.
 READABLE_CHARACTERS = 8
+#: ...unless every column fits at this many: a table that scrolled sideways at the
+#: window's first size hid its last columns (a trial: 工伤认定's 伤残等级, 全部卡片's
+#: 卡规范版本, 参保情况's 缴费月数), which matter more than a name on one line fewer.
+NARROW_CHARACTERS = 5
 
 
 def _capped(natural: list[int], floors: list[int], room: int) -> list[int]:
@@ -118,10 +167,11 @@ class _ColumnsFit(QObject):
     the right at the window's first size), the widest columns give way and their cells
     wrap onto more lines — every text whole; each column keeps its header and its longest
     unbreakable run (a card number, a time) on one line, and is at least
-    ``READABLE_CHARACTERS`` Chinese characters wide (or its contents, if narrower). When
-    even those floors do not fit, the columns stay at their floors and the table scrolls
-    sideways rather than wrap a company name to five lines (a trial's narrow pane); its
-    last column is never cut (it read "渝中区医疗保险…")."""
+    ``READABLE_CHARACTERS`` Chinese characters wide (or its contents, if narrower) — or
+    ``NARROW_CHARACTERS`` when that keeps every column in view. When even those floors do
+    not fit, the columns stay at their floors and the table scrolls sideways rather than
+    wrap a company name to lines of two characters (a trial's narrow pane); its last
+    column is never cut (it read "渝中区医疗保险…")."""
 
     def __init__(self, view: QTableWidget) -> None:
         super().__init__(view)
@@ -159,22 +209,27 @@ class _ColumnsFit(QObject):
             for c in columns
         ]
         room = viewport.width()
-        readable = metrics.horizontalAdvance("汉" * READABLE_CHARACTERS) + _CELL_PADDING
-        floors = [
-            min(
-                natural[c],  # a column on one line needs no more
-                max(
-                    [header.sectionSizeHint(c), readable]
-                    + [
-                        metrics.horizontalAdvance(run) + _CELL_PADDING
-                        for r in range(view.rowCount())
-                        if (item := view.item(r, c)) is not None
-                        for run in _UNBREAKABLE.findall(item.text())
-                    ]
-                ),
+        runs = [
+            max(
+                [header.sectionSizeHint(c)]
+                + [
+                    metrics.horizontalAdvance(run) + _CELL_PADDING
+                    for r in range(view.rowCount())
+                    if (item := view.item(r, c)) is not None
+                    for run in _UNBREAKABLE.findall(item.text())
+                ]
             )
             for c in columns
         ]
+
+        def floors_at(characters: int) -> list[int]:
+            readable = metrics.horizontalAdvance("汉" * characters) + _CELL_PADDING
+            # a column on one line needs no more than its natural width
+            return [min(natural[c], max(runs[c], readable)) for c in columns]
+
+        floors = floors_at(READABLE_CHARACTERS)
+        if sum(floors) > room:  # every column in view beats the longer lines
+            floors = floors_at(NARROW_CHARACTERS)
         wrapped = sum(natural) > room
         if wrapped:
             widths = _capped(natural, floors, room)
@@ -220,6 +275,7 @@ class RecordView(QScrollArea):
         self.setWidgetResizable(True)
         self._body = QWidget()
         self._layout = QVBoxLayout(self._body)
+        self._layout.setContentsMargins(_PAGE_MARGIN, _PAGE_MARGIN, _PAGE_MARGIN, _PAGE_MARGIN)
         self.setWidget(self._body)
         #: The page on show (None while a message is shown).
         self.page: Page | None = None

@@ -1,9 +1,11 @@
 """Record tables fit the record pane's width: a new clerk's trial found 社会保险 and 全部卡片
 cut off on the right at the window's first size (the demo's, 1600-px screen), readable
 only by scrolling sideways. The widest columns now give way and their cells wrap — every
-text whole, every header whole, nothing elided. A column gives way no further than eight
-Chinese characters (a later trial's narrower pane wrapped 缴费单位 to five lines): past
-that the table scrolls sideways."""
+text whole, every header whole, nothing elided. A column gives way to eight Chinese
+characters, and to five when that keeps every column in view (a later trial had to scroll
+sideways to see 工伤认定's 伤残等级); no further (an earlier pane wrapped 缴费单位 to five
+lines of two characters): past that the table scrolls sideways. A wrapped date breaks only
+after its year."""
 
 from __future__ import annotations
 
@@ -149,44 +151,88 @@ def _pension_contributions() -> Any:
     )
 
 
+def _first_line(table: QTableWidget, row: int, column: int) -> str:
+    """The first line of the cell as drawn (the delegate's text, laid out at its width)."""
+    from PyQt6.QtGui import QTextLayout, QTextOption
+    from PyQt6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    delegate, model = table.itemDelegate(), table.model()
+    assert isinstance(delegate, QStyledItemDelegate) and model is not None
+    option = QStyleOptionViewItem()
+    delegate.initStyleOption(option, model.index(row, column))
+    drawn = option.text
+    layout = QTextLayout(drawn, table.font())
+    wrap = QTextOption()
+    wrap.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(wrap)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(table.columnWidth(column) - TEXT_MARGINS)
+    layout.endLayout()
+    return drawn[: line.textLength()].replace("\u2060", "")
+
+
 def test_a_wrapped_date_breaks_only_after_its_year(qtbot: Any) -> None:
-    """养老保险缴费记录 in the trial's pane: 到账日期 broke as "2015年 / 12月15 / 日". A
-    wrapped date keeps its month and day together ("2015年" / "12月15日")."""
-    _pane, tables = _shown(qtbot, _pension_contributions(), TRIAL_PANE_WIDTH)
-    table = next(t for t in tables if t.columnCount() == 8)
+    """养老保险缴费记录 in the trial's pane: 到账日期 broke as "2015年 / 12月15 / 日" (and
+    later, in a narrower column, "1997年08月01 / 日"). A wrapped date keeps its month and
+    day together ("2015年" / "12月15日")."""
+    _pane, tables = _shown(qtbot, _pension_contributions(), 420)
+    table = next(t for t in tables if t.columnCount() == 7)
     metrics = QFontMetrics(table.font())
-    date = table.item(0, 7)
-    assert date is not None and date.text() == "2010年12月15日"
-    assert table.columnWidth(7) - TEXT_MARGINS >= metrics.horizontalAdvance("12月15日")
-    assert text_whole(table, 0, 7)
+    date = table.item(0, 6)
+    assert date is not None and date.text() == "2010年12月15日"  # the item keeps its text
+    assert table.columnWidth(6) - TEXT_MARGINS >= metrics.horizontalAdvance("12月15日")
+    assert table.columnWidth(6) - TEXT_MARGINS < metrics.horizontalAdvance("2010年12月15日")
+    assert _first_line(table, 0, 6) == "2010年"
+    assert text_whole(table, 0, 6)
 
 
-def _readable(table: QTableWidget, column: int) -> int:
-    """The narrowest a column may be: eight Chinese characters, or its one-line text."""
-    eight = QFontMetrics(table.font()).horizontalAdvance("汉" * 8)
-    return min(eight, table.sizeHintForColumn(column) - TEXT_MARGINS)
+def _readable(table: QTableWidget, column: int, characters: int) -> int:
+    """The narrowest a column may be: ``characters`` Chinese characters, or its one-line
+    text."""
+    least = QFontMetrics(table.font()).horizontalAdvance("汉" * characters)
+    return min(least, table.sizeHintForColumn(column) - TEXT_MARGINS)
 
 
-@pytest.mark.parametrize("width", [TRIAL_PANE_WIDTH, 420])
-def test_a_narrow_pane_scrolls_sideways_rather_than_wrap_to_many_lines(
-    qtbot: Any, width: int
-) -> None:
-    """养老保险缴费记录 in a narrow pane (demo docks on the left) wrapped its 缴费单位
-    "重庆渝江建筑工程有限责任公司" to five lines of two or three characters. Each column
-    keeps room for eight Chinese characters (or its whole text), the table scrolls
-    sideways, and the company name takes two lines."""
-    _pane, tables = _shown(qtbot, _pension_contributions(), width)
-    table = next(t for t in tables if t.columnCount() == 8)
-    assert table.item(0, 1).text() == EMPLOYER  # type: ignore[union-attr]
+def _one_line_widths(table: QTableWidget, characters: int) -> list[int]:
     table.setWordWrap(False)
-    readable = [_readable(table, c) for c in range(table.columnCount())]
+    readable = [_readable(table, c, characters) for c in range(table.columnCount())]
     table.setWordWrap(True)
+    return readable
+
+
+def test_in_the_trials_pane_every_column_is_in_view(qtbot: Any) -> None:
+    """养老保险缴费记录 at the window's first size (the trial's pane): every column in view,
+    none narrower than five Chinese characters (or its whole text), every text whole, the
+    company name on at most three lines."""
+    _pane, tables = _shown(qtbot, _pension_contributions(), TRIAL_PANE_WIDTH)
+    table = next(t for t in tables if t.columnCount() == 7)
+    assert table.item(0, 1).text() == EMPLOYER  # type: ignore[union-attr]
+    readable = _one_line_widths(table, 5)
     for c in range(table.columnCount()):
         assert table.columnWidth(c) - TEXT_MARGINS >= readable[c], (c, table.columnWidth(c))
         for r in range(table.rowCount()):
             assert text_whole(table, r, c), (r, c)
+    widths = sum(table.columnWidth(c) for c in range(table.columnCount()))
+    assert widths <= table.viewport().width()
+    bar = table.horizontalScrollBar()
+    assert bar is not None and bar.maximum() == 0
     line = QFontMetrics(table.font()).lineSpacing()
-    assert all(table.rowHeight(r) < 3 * line for r in range(table.rowCount()))
+    assert all(table.rowHeight(r) < 4 * line for r in range(table.rowCount()))
+
+
+def test_a_narrow_pane_scrolls_sideways_rather_than_wrap_to_many_lines(qtbot: Any) -> None:
+    """养老保险缴费记录 in a pane too narrow for five characters a column wrapped its 缴费单位
+    "重庆渝江建筑工程有限责任公司" to five lines of two or three characters. Each column
+    keeps room for five Chinese characters (or its whole text), and the table scrolls
+    sideways."""
+    _pane, tables = _shown(qtbot, _pension_contributions(), 420)
+    table = next(t for t in tables if t.columnCount() == 7)
+    readable = _one_line_widths(table, 5)
+    for c in range(table.columnCount()):
+        assert table.columnWidth(c) - TEXT_MARGINS >= readable[c], (c, table.columnWidth(c))
+        for r in range(table.rowCount()):
+            assert text_whole(table, r, c), (r, c)
     widths = sum(table.columnWidth(c) for c in range(table.columnCount()))
     assert widths > table.viewport().width()
     bar = table.horizontalScrollBar()
@@ -201,7 +247,7 @@ def test_a_wide_pane_shows_the_contributions_on_one_line_each_without_scrolling(
     qtbot: Any,
 ) -> None:
     _pane, tables = _shown(qtbot, _pension_contributions(), 1400)
-    table = next(t for t in tables if t.columnCount() == 8)
+    table = next(t for t in tables if t.columnCount() == 7)
     bar = table.horizontalScrollBar()
     assert bar is not None and bar.maximum() == 0 and not bar.isVisible()
     assert all(table.rowHeight(r) == table.rowHeight(0) for r in range(table.rowCount()))
