@@ -61,7 +61,8 @@ def employer_window(v: EmployerContributions) -> tuple[tuple[str, str], ...]:
     it and ends inside it, that it is not listed and why (its sum is for all its months)."""
     if not v.last_month:
         return (("查询期间", "无缴费记录"),)
-    rows = [("查询期间", text.month_range(v.first_month, v.last_month) + "（含该单位最近缴费月）")]
+    span = text.month_range(v.first_month, v.last_month)
+    rows = [("查询期间", f"{span}（截至该单位最近有缴费的月份）")]
     if v.partly_earlier:
         spans = "、".join(text.period_span(m.period, m.months) for m in v.partly_earlier)
         rows.append(
