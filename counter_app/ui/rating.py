@@ -82,28 +82,38 @@ CHOICE_STYLE = (
 
 
 def _button(text: str, points: int = 20, checkable: bool = False) -> QPushButton:
-    button = QPushButton(text)
+    button = _Choice(text) if checkable else QPushButton(text)
     button.setFont(_big(points))
     button.setMinimumHeight(72 if points >= 20 else 52)
     _fit(button)
     button.setCheckable(checkable)
-    if checkable:
-        _show_choice(button, text)
+    if isinstance(button, _Choice):
+        button.keep_room()
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never reachable from a keyboard
     button.setAutoDefault(False)
     return button
 
 
-def _show_choice(button: QPushButton, label: str) -> None:
-    """A chosen ``button`` says so: a check mark before its label, white bold text on a
-    dark fill inside a strong border; unchosen, a light button with a plain border. Room
-    for the mark and the bold text is kept, so choosing never clips or moves the label."""
-    button.setStyleSheet(CHOICE_STYLE)
-    bold = QFont(button.font())
-    bold.setBold(True)
-    wide = QFontMetrics(bold).horizontalAdvance(CHECK_MARK + label) + _BUTTON_PADDING
-    button.setMinimumWidth(max(button.minimumWidth(), wide))
-    button.toggled.connect(lambda checked: button.setText((CHECK_MARK if checked else "") + label))
+class _Choice(QPushButton):
+    """A reason or phrase the holder taps on and off. Chosen, it says so: a check mark
+    before its label, white bold text on a dark fill inside a strong border; unchosen, a
+    light button with a plain border."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.label = label
+        self.setStyleSheet(CHOICE_STYLE)
+        self.toggled.connect(self._show)
+
+    def keep_room(self) -> None:
+        """Room for the mark and the bold text: choosing never clips or moves the label."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        wide = QFontMetrics(bold).horizontalAdvance(CHECK_MARK + self.label) + _BUTTON_PADDING
+        self.setMinimumWidth(max(self.minimumWidth(), wide))
+
+    def _show(self, checked: bool) -> None:
+        self.setText((CHECK_MARK if checked else "") + self.label)
 
 
 class RatingPanel(QWidget):

@@ -97,8 +97,10 @@ class WorkDeathLookupWindow(PublicLookupWindow):
         guard_text(self.reason, self.tr("查询事由"), self._reason_notice)
         # A number changed: the answer shown is another person's — it leaves the screen.
         self.edit.textEdited.connect(self._number_changed)
-        self.edit.textChanged.connect(lambda text: self._edited(self.edit, self.edit, text))
-        line.textChanged.connect(lambda text: self._edited(self.reason, line, text))
+        # Bound methods, not lambdas: a lambda holding the combo's own line edit (made by
+        # Qt, not Python) lost its connection, or crashed, at a garbage collection.
+        self.edit.textChanged.connect(self._number_edited)
+        line.textChanged.connect(self._reason_edited)
 
     def _texts(self) -> tuple[str, str, str]:
         return (
@@ -151,10 +153,18 @@ class WorkDeathLookupWindow(PublicLookupWindow):
         self.error.setText(text)
         self.error_about = self.reason
 
-    def _edited(self, field: QWidget, line: Any, text: str) -> None:
+    def _number_edited(self, text: str) -> None:
+        self._edited(self.edit, self.edit.text(), text)
+
+    def _reason_edited(self, text: str) -> None:
+        line = self.reason.lineEdit()
+        self._edited(self.reason, line.text() if line is not None else "", text)
+
+    def _edited(self, field: QWidget, now: str, text: str) -> None:
         """The message about ``field`` leaves when the clerk changes it. A change the
-        guard made in the same keystroke (an emission older than the text) is not one."""
-        if text == line.text() and self.error_about is field:
+        guard made in the same keystroke (an emission older than the text ``now``) is not
+        one."""
+        if text == now and self.error_about is field:
             self.error.clear()
             self.error_about = None
 

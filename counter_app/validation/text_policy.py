@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
-from counter_app.validation.chars import BIDI_CONTROLS, ZERO_WIDTH, char_kind
+from counter_app.validation.chars import BIDI_CONTROLS, ZERO_WIDTH
 from counter_app.validation.errors import ValidationError, describe_char
 
 
@@ -108,7 +108,7 @@ def _why(ch: str, multiline: bool) -> str | None:
     if ch in _BIDI:
         return "文字方向控制符，看不见但会打乱显示顺序"
     if ch in _ZERO_WIDTH:
-        return f"{char_kind(ch)}，看不见"
+        return "零宽字符，看不见"
     category = unicodedata.category(ch)
     if category == "Cc":
         if ch in "\r\n":
