@@ -13,6 +13,7 @@ from counter_app.demo.histories import _allowance, write_death_case, write_histo
 from counter_app.demo.people import (
     Person,
     phone_report,
+    pin_changed_by_phone,
     replacement,
     write_card,
     write_holder,
@@ -85,6 +86,8 @@ def _fixed_card(ctx: Context, p: Person, h: DemoHolder) -> None:
     )
     assert card == p.id, "fixed holders must be written first (card id = holder id)"
     desk = ctx.subcenters[p.household]
+    if h.key == "active_changed_pin":  # her PIN is no longer 123456: changed by phone (P2)
+        pin_changed_by_phone(ctx, p, card, ctx.ago(200))
     if h.key in ("phone_lost", "phone_lost_lapsing"):
         assert changed is not None
         phone_report(ctx, p, card, changed)

@@ -36,6 +36,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "cards": people.CARD_COLUMNS,
     "loss_reports": people.LOSS_COLUMNS,
     "replacement_applications": people.REPLACEMENT_COLUMNS,
+    "password_events": people.PASSWORD_EVENT_COLUMNS,
     "form_documents": (
         "id",
         "serial",

@@ -308,6 +308,20 @@ def write_cards(ctx: Context, p: Person) -> None:
                 )
 
 
+#: ``password_events`` as the demo writes them (never a PIN: the table holds none).
+PASSWORD_EVENT_COLUMNS = ("id", "at", "kind", "channel", "holder_id", "card_id", "outcome")
+
+
+def pin_changed_by_phone(ctx: Context, p: Person, card_id: int, at: dt.datetime) -> None:
+    """The card's PIN changed on the 12333 line (RULES P2) at ``at``: the counter shows it in
+    the card's history (RULES "Channels")."""
+    ctx.writer.add(
+        "password_events",
+        (ctx.next_id("password_events"), ts_text(at), "pin_change", "phone", p.id, card_id,
+         "success"),
+    )  # fmt: skip
+
+
 def phone_report(
     ctx: Context, p: Person, card_id: int, at: dt.datetime, state: str = "open"
 ) -> int:
