@@ -101,8 +101,10 @@ OPERATION_ACTIONS: tuple[str, ...] = tuple(n for op in OPERATIONS for n in op.na
 OPERATION_ACTIONS_ALL: tuple[str, ...] = tuple(_OPERATION_OF)
 #: Stored names of a written report (the ones that may confirm a phone report).
 WRITTEN_ACTIONS: tuple[str, ...] = next(op.names for op in OPERATIONS if op.key == LOSS_WRITTEN)
-#: Session bookkeeping: not an operation (service times come from ``holder_sessions``).
-SESSION_ACTIONS: tuple[str, ...] = (SESSION_OPEN, SESSION_CLOSE, SESSION_OPEN + REFUSED_SUFFIX)
+#: Bookkeeping the operation table leaves out. Opening a holder's records is listed — with
+#: its refusals, an ID document that is not the holder's among them (RULES Q7): a trial's
+#: clerk refused at 核验证件 read 拒绝 0 in the table.
+NOT_LISTED: frozenset[str] = frozenset({SESSION_CLOSE, STAFF_LOGIN})
 
 #: Labels of stored names that are not operations.
 ACTION_LABELS: dict[str, str] = {
@@ -182,6 +184,13 @@ FORM_KIND_LABELS: dict[str, str] = {
 def operation_of(action: str) -> str | None:
     """The operation key of a stored action name (a refused variant included), or None."""
     return _OPERATION_OF.get(action)
+
+
+def line_of(action: str) -> str:
+    """The line of the operation table a stored action name is counted on: its operation,
+    or the action itself with its refusals on the same line (``session.open`` and
+    ``session.open.refused`` are one line, not two lines with the same label)."""
+    return operation_of(action) or action.removesuffix(REFUSED_SUFFIX)
 
 
 def action_label(action: str) -> str:

@@ -295,7 +295,7 @@ def _add_operation(
 ) -> None:
     """Map one stored (action, category) group onto its operation line (aliases, refused
     variants, a written report that confirmed a phone report)."""
-    key = actions.operation_of(action) or action
+    key = actions.line_of(action)
     if key == actions.LOSS_WRITTEN and confirmed:
         key = actions.LOSS_PHONE_CONFIRMED
     cat = category if key == actions.RECORD_VIEW else None
@@ -306,7 +306,8 @@ def _add_operation(
 
 def _operation_list(ops: dict[tuple[str, str | None], list[int]]) -> tuple[OperationCount, ...]:
     """Every operation of :data:`actions.OPERATIONS` in order (zero when none), then any
-    other action seen except the session and login bookkeeping."""
+    other action seen (its refusals on its line) except the bookkeeping of
+    :data:`actions.NOT_LISTED`."""
     found = dict(ops)
     result: list[OperationCount] = []
     for op in actions.OPERATIONS:
@@ -316,9 +317,8 @@ def _operation_list(ops: dict[tuple[str, str | None], list[int]]) -> tuple[Opera
             result.append(OperationCount(op.key, op.label, None, 0, 0, 0, 0))
         for cat in cats:
             result.append(OperationCount(op.key, op.label, cat, *found.pop((op.key, cat))))
-    bookkeeping = {*actions.SESSION_ACTIONS, actions.STAFF_LOGIN}
     for (key, cat), counts in sorted(found.items(), key=lambda kv: kv[0][0]):
-        if key not in bookkeeping:
+        if key not in actions.NOT_LISTED:
             result.append(OperationCount(key, actions.action_label(key), cat, *counts))
     return tuple(result)
 

@@ -48,3 +48,38 @@ def test_U2_S3_lifts_refused_at_the_checklist_count_as_refused(ctx: ServiceConte
     own = manual_doc(fixed_holder("written_lost").ssn)
     assert lifting.shown_checklist(ctx, actor_for(ctx, "YB500105-01"), identity, own).ok
     assert _lift_line(ctx, "500105-YB") == (1, 0)
+
+
+def test_Q7_S3_an_id_document_refused_at_opening_the_records_is_counted(
+    ctx: ServiceContext,
+) -> None:
+    """核验证件 with an ID number that is not the holder's: the operation table lists
+    opening the holder's records with its refusal on the same line (it left it out as
+    bookkeeping, and the trial's 拒绝 read 0)."""
+    from counter_app.services import sessions
+    from counter_app.services.errors import ServiceError
+    from tests.services.conftest import holder_id_of
+
+    clerk = actor_for(ctx, "YB500103-01")
+    holder = holder_id_of(ctx, "active_default_pin")  # 王建国
+    stranger = manual_doc(fixed_holder("active_changed_pin").ssn)
+    try:
+        sessions.open_id_session(ctx, clerk, holder, stranger, "持卡人来窗口查询")
+    except ServiceError:
+        pass
+    else:
+        raise AssertionError("a document of another holder opened the records")
+    own = manual_doc(fixed_holder("active_default_pin").ssn)
+    sessions.open_id_session(ctx, clerk, holder, own, "持卡人来窗口查询")
+    engine = db.create_engine_for(ctx.settings.db_url)
+    try:
+        with engine.connect() as conn:
+            report = build_daily_report(conn, DAY, office_code="500103-YB")
+    finally:
+        engine.dispose()
+    (line,) = [op for op in report.operations if op.action == "session.open"]
+    assert (line.label, line.success, line.refused) == ("开始办理 (打开参保人信息)", 1, 1)
+    labels = [op.label for op in report.operations]
+    assert len(labels) == len(set(labels)) or all(  # no label twice (records by category)
+        op.category for op in report.operations if labels.count(op.label) > 1
+    )
