@@ -165,12 +165,12 @@ class PublicLookupWindow(QDialog):
         return (
             self.tr("单位医疗保险缴费查询"),
             self.tr("单位编号"),
-            self.tr("单位社会保险编号（单位编号），按回车查询"),
+            self.tr("14位单位社会保险编号（不是单位名称），按回车查询"),
         )
 
     def _empty_prompt(self) -> str:
         if self.kind is LookupKind.EMPLOYER:
-            return self.tr("请输入单位编号（单位社会保险编号）后查询。")
+            return self.tr("请输入14位单位社会保险编号（不是单位名称）后查询。")
         return self.tr("请输入名称、编码或拼音首字母后查询。")
 
     def focus_search(self) -> None:
