@@ -8,8 +8,6 @@ import pytest
 from counter_app.ui.id_reader import IdCardStation
 from counter_app.ui.rating import install_rating
 from counter_app.ui.tasks import TaskRunner
-from reader.idcard.emulator import PtyIdReader
-from reader.idcard.profile import DEMO_SAM_ID
 from tests.gui.fakes import (
     DOC,
     OTHER_SSN,
@@ -20,6 +18,7 @@ from tests.gui.fakes import (
     inline_runner,
     make_actor,
 )
+from tests.gui.pty_station import emulated_station
 
 
 @pytest.fixture
@@ -88,13 +87,14 @@ def rating(window: Any) -> Any:
 def station() -> Iterator[IdCardStation]:
     """An ID card station over the emulated reader on a real pseudo-terminal, with 张三's
     card (the fake's holder) and another person's (``OTHER_SSN``) to place."""
-    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
     cards = {
         SSN: id_card_profile(SSN, "张三", "19850715"),
         OTHER_SSN: id_card_profile(OTHER_SSN, "李四", "19680315"),
     }
-    made = IdCardStation(
-        emulator.start(), "demo", emulator=emulator, demo_profiles=lambda: cards, polls=1
-    )
-    yield made
-    made.close()
+    yield from emulated_station(cards, polls=1)
+
+
+@pytest.fixture
+def pty_id_station() -> Iterator[IdCardStation]:
+    """The same reader with 王建国's resident ID card (``tests.gui.pty_station``)."""
+    yield from emulated_station()

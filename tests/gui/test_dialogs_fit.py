@@ -6,7 +6,6 @@ turning into 登录, and the full card number in the workflow dialogs' holder li
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,40 +17,15 @@ from counter_app.services.queries.holder import BasicInfo, CardInfo, HolderHit, 
 from counter_app.ui.id_check import IdCheckDialog
 from counter_app.ui.id_reader import IdCardStation
 from counter_app.ui.lock import LockScreen
-from reader.idcard.emulator import PtyIdReader
-from reader.idcard.profile import DEMO_SAM_ID
+from tests.gui.pty_station import SSN
 from tests.gui.test_workflows import wf  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.gui
 
-SSN = "500103196803150310"
-CARD = {
-    "kind": "resident",
-    "name": "王建国",
-    "gender": "1",
-    "nation": "01",
-    "birth": "19680315",
-    "address": "重庆市渝中区民族路188号",
-    "id_number": SSN,
-    "authority": "重庆市公安局渝中区分局",
-    "valid_from": "20160104",
-    "valid_to": "长期",
-}
 LONG = (
     "身份证号码校验位（第18位）与前17位不符，号码有误。请对照证件逐位核对后重新输入；"
     "证件号码确实如此时，请持卡人到公安机关核实证件。所出示证件的号码与持卡人不一致。"
 )
-
-
-@pytest.fixture
-def station() -> Iterator[IdCardStation]:
-    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
-    path = emulator.start()
-    made = IdCardStation(
-        path, "demo", emulator=emulator, demo_profiles=lambda: {SSN: CARD}, polls=2
-    )
-    yield made
-    made.close()
 
 
 def _fits(label: QLabel) -> bool:
@@ -84,13 +58,13 @@ def test_a_long_id_check_error_wraps_and_the_dialog_grows_to_show_it(qtbot: Any)
 
 
 def test_a_good_chip_read_clears_the_error_the_reason_and_masks_the_number(
-    qtbot: Any, station: IdCardStation
+    qtbot: Any, pty_id_station: IdCardStation
 ) -> None:
     dialog = _dialog(qtbot)
     dialog.say("所出示证件的号码与持卡人不一致，请核对证件。")
     dialog.chip.reason.setCurrentIndex(1)
-    assert station.place(SSN)
-    dialog.chip.show_reading(station.read())
+    assert pty_id_station.place(SSN)
+    dialog.chip.show_reading(pty_id_station.read())
     _settle(qtbot, dialog)
     assert dialog.error.text() == ""
     assert dialog.chip.reason.currentIndex() == -1 and not dialog.chip.reason.isEnabled()
@@ -107,11 +81,11 @@ def test_a_good_chip_read_clears_the_error_the_reason_and_masks_the_number(
 
 
 def test_typing_over_the_chip_number_makes_it_a_typed_document_again(
-    qtbot: Any, station: IdCardStation
+    qtbot: Any, pty_id_station: IdCardStation
 ) -> None:
     dialog = _dialog(qtbot)
-    assert station.place(SSN)
-    dialog.chip.show_reading(station.read())
+    assert pty_id_station.place(SSN)
+    dialog.chip.show_reading(pty_id_station.read())
     qtbot.keyClicks(dialog.number, "5")
     assert dialog.chip.reading is None and dialog.chip.reason.isEnabled()
     assert "*" not in dialog.number.text()
@@ -176,7 +150,7 @@ def test_workflow_holder_line_shows_the_masked_card_number() -> None:
 
 def test_workflow_id_step_photo_clear_of_the_reason_and_refusal_cleared(
     qtbot: Any,
-    station: IdCardStation,
+    pty_id_station: IdCardStation,
     wf: Any,  # noqa: F811
     reader: Any,
 ) -> None:
@@ -191,8 +165,8 @@ def test_workflow_id_step_photo_clear_of_the_reason_and_refusal_cleared(
     _settle(qtbot, d)
     assert _fits(d.banner)
     chip = d.id_step.fields.chip
-    assert station.place(SSN)
-    chip.show_reading(station.read())
+    assert pty_id_station.place(SSN)
+    chip.show_reading(pty_id_station.read())
     _settle(qtbot, d)
     assert not d.banner.isVisible()  # the good read clears the red refusal
     top = chip.photo.mapTo(d, chip.photo.rect().topLeft()).y()

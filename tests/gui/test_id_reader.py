@@ -5,7 +5,6 @@ or the typed number with its reason; the portrait leaves memory when the check e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,44 +13,18 @@ from PyQt6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 from counter_app.services.idcheck import CheckMethod, IdDocumentKind, ManualReason
 from counter_app.ui.id_chip import MANUAL_REASONS, ChipCheck, portrait_pixmap
 from counter_app.ui.id_reader import IdCardStation
-from reader.idcard.emulator import PtyIdReader
 from reader.idcard.errors import NoIdCard
 from reader.idcard.photo import PhotoDecodeError, Portrait
-from reader.idcard.profile import DEMO_SAM_ID
+from tests.gui.pty_station import SSN
 
 pytestmark = pytest.mark.gui
 
-SSN = "500103196803150310"
-CARD = {
-    "kind": "resident",
-    "name": "王建国",
-    "gender": "1",
-    "nation": "01",
-    "birth": "19680315",
-    "address": "重庆市渝中区民族路188号",
-    "id_number": SSN,
-    "authority": "重庆市公安局渝中区分局",
-    "valid_from": "20160104",
-    "valid_to": "长期",
-}
-
-
-@pytest.fixture
-def station() -> Iterator[IdCardStation]:
-    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
-    path = emulator.start()
-    made = IdCardStation(
-        path, "demo", emulator=emulator, demo_profiles=lambda: {SSN: CARD}, polls=2
-    )
-    yield made
-    made.close()
-
 
 def test_read_gives_the_chip_document_and_a_portrait_wiped_on_release(
-    station: IdCardStation,
+    pty_id_station: IdCardStation,
 ) -> None:
-    assert station.place(SSN) and not station.place("110101199003070011")
-    reading = station.read()
+    assert pty_id_station.place(SSN) and not pty_id_station.place("110101199003070011")
+    reading = pty_id_station.read()
     document = reading.document
     assert document.method is CheckMethod.CHIP and document.number == SSN
     assert document.name == "王建国" and document.long_term and document.sam_id
@@ -64,21 +37,21 @@ def test_read_gives_the_chip_document_and_a_portrait_wiped_on_release(
     assert reading.portrait is None and len(portrait.rgb) == 0
 
 
-def test_no_card_on_the_reader_is_a_typed_error(station: IdCardStation) -> None:
-    station.polls = 1
+def test_no_card_on_the_reader_is_a_typed_error(pty_id_station: IdCardStation) -> None:
+    pty_id_station.polls = 1
     with pytest.raises(NoIdCard) as err:
-        station.read()
+        pty_id_station.read()
     assert "身份证" in str(err.value)
 
 
-def test_a_photo_the_decoder_refuses_still_reads_the_data(station: IdCardStation) -> None:
+def test_a_photo_the_decoder_refuses_still_reads_the_data(pty_id_station: IdCardStation) -> None:
     class Refuses:
         def decode(self, photo: Any) -> Portrait:
             raise PhotoDecodeError()
 
-    station.decoder = Refuses()
-    station.place(SSN)
-    reading = station.read()
+    pty_id_station.decoder = Refuses()
+    pty_id_station.place(SSN)
+    reading = pty_id_station.read()
     assert reading.portrait is None and "照片" in reading.photo_problem
     assert reading.document.number == SSN
 
@@ -105,11 +78,11 @@ def _form(qtbot: Any) -> tuple[ChipCheck, QComboBox, QLineEdit]:
 
 
 def test_form_sends_the_chip_document_or_the_typed_number_with_its_reason(
-    qtbot: Any, station: IdCardStation
+    qtbot: Any, pty_id_station: IdCardStation
 ) -> None:
     chip, kind, number = _form(qtbot)
-    assert station.place(SSN)
-    chip.show_reading(station.read())  # what the pool thread hands back
+    assert pty_id_station.place(SSN)
+    chip.show_reading(pty_id_station.read())  # what the pool thread hands back
     # The field shows the masked number; the document keeps the full one (IDCARD.md).
     assert number.text() == "500***********0310" and "王建国" in chip.chip_text.text()
     assert chip.full_number() == SSN and chip.document(SSN).number == SSN

@@ -9,7 +9,6 @@ The chip block that appears after reading an ID card still makes the dialog tall
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,27 +19,14 @@ from counter_app.services.permissions import Action
 from counter_app.services.queries.holder import HolderHit
 from counter_app.ui.id_check import IdCheckDialog
 from counter_app.ui.id_reader import IdCardStation
-from reader.idcard.emulator import PtyIdReader
-from reader.idcard.profile import DEMO_SAM_ID
 from tests.e2e.id_typing import choose_reason
-from tests.gui.test_dialogs_fit import CARD, SSN
+from tests.gui.pty_station import SSN
 from tests.gui.test_workflows_more import approve, counter, demo_template  # noqa: F401
 
 pytestmark = pytest.mark.gui
 
 #: Rounding between a layout's measure and the geometry it hands out (pixels).
 SLACK = 2
-
-
-@pytest.fixture
-def station() -> Iterator[IdCardStation]:
-    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
-    path = emulator.start()
-    made = IdCardStation(
-        path, "demo", emulator=emulator, demo_profiles=lambda: {SSN: CARD}, polls=2
-    )
-    yield made
-    made.close()
 
 
 def needed(page: QWidget) -> int:
@@ -109,7 +95,7 @@ def test_lift_fits_each_page_from_the_card_to_the_result(counter: Any, qtbot: An
 def test_change_pin_grows_with_the_chip_block_and_fits_the_pin_page(
     counter: Any,  # noqa: F811
     qtbot: Any,
-    station: IdCardStation,
+    pty_id_station: IdCardStation,
 ) -> None:
     c = counter("YB500103-01")
     c.insert("active_default_pin")
@@ -118,8 +104,8 @@ def test_change_pin_grows_with_the_chip_block_and_fits_the_pin_page(
     qtbot.waitExposed(d)
     assert_fits(qtbot, d)
     before = d.height()
-    assert station.place(SSN)
-    d.documents.chip.show_reading(station.read())
+    assert pty_id_station.place(SSN)
+    d.documents.chip.show_reading(pty_id_station.read())
     assert_fits(qtbot, d)  # the chip block and the photo whole, not squeezed
     with_chip = d.height()
     assert with_chip > before
