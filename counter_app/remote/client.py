@@ -84,6 +84,7 @@ def _result(method: str, data: Any) -> Any:
 class RemoteServices(CounterServices):
     def __init__(self, connection: ServerConnection) -> None:
         self.connection = connection
+        self._four_eyes: bool | None = None  # the server's setting, once known
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -301,7 +302,11 @@ class RemoteServices(CounterServices):
         return result
 
     def four_eyes_required(self) -> bool:
-        return bool(self._call("four_eyes_required"))
+        """The server's setting, asked once and kept: the dialogs ask it as they open, on
+        the GUI thread, and a server setting does not change while it runs."""
+        if self._four_eyes is None:
+            self._four_eyes = bool(self._call("four_eyes_required"))
+        return self._four_eyes
 
     # -- loss, lift, replacement ---------------------------------------------------------
 

@@ -544,7 +544,10 @@ class MainWindow(QMainWindow):
 
     def start_workflow(self, action: Action) -> None:
         if self._open_workflow is not None and self.workflow is None:
-            self._open_workflow(self, action)
+            try:
+                self._open_workflow(self, action)
+            except DatabaseUnavailable as error:  # a dialog that asks as it opens
+                self.show_error(error)
 
     # -- messages ----------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QApplication
 
 from counter_app.demo.accounts import fixed_holder
+from counter_app.services.permissions import Action
 from tests.e2e.test_unblock_pin_again import _tries, _unblocked_with, _verify_events
 
 pytestmark = [pytest.mark.gui, pytest.mark.remote_only]
@@ -181,3 +182,19 @@ def test_Q7_closing_with_an_unrecorded_check_when_confirmed_closes_without_recor
     c.window.search_pane.box.button.click()
     QApplication.processEvents()
     assert _verify_events(c) == [(VERIFY, "failed", 2)]  # the clerk was told it is lost
+
+
+def test_P5_a_dialog_that_asks_for_four_eyes_as_it_opens_survives_an_unreachable_server(
+    counter: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """重置遗忘密码 and 解除挂失 ask whether a supervisor must approve as they open: with the
+    server unreachable the step is there (the safe side), and the workstation carries on
+    (a trial's F9 with counter-server stopped closed the whole program)."""
+    c = counter("YB500103-01")
+    net = Network(c, monkeypatch)
+    c.card_session("active_changed_pin")
+    net.down.add("four_eyes_required")
+    d = c.start(Action.RESET_PIN)
+    assert d is not None and d.isVisible() and d.approval is not None
+    net.down = set()
+    assert c.window.isVisible()

@@ -156,7 +156,14 @@ class ApprovalStep:
 def approval_step(
     dialog: WorkflowDialog, action: str, digest: Callable[[], str]
 ) -> ApprovalStep | None:
-    """The step, or None when the setting ``four_eyes`` is off."""
-    if not dialog.window_.gateway.four_eyes_required():
+    """The step, or None when the setting ``four_eyes`` is off. Asked as the dialog opens:
+    when the services cannot say (the server is unreachable), the step is there — the
+    safe side; the service decides again when it is reached (a trial's F9 with counter-server
+    stopped closed the workstation on the uncaught error)."""
+    try:
+        required = dialog.window_.gateway.four_eyes_required()
+    except DatabaseUnavailable:
+        required = True
+    if not required:
         return None
     return ApprovalStep(dialog, action, digest)
