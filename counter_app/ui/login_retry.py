@@ -135,6 +135,9 @@ class LoginRetry:
                 return
             if window.locked or window.workflow is not None or window.holder.session is not None:
                 return
+            bar = window.statusBar()
+            if bar is not None:  # 密码输入已取消 is no longer true once the keypad asks again
+                bar.clearMessage()
             window.card_login.start(window.actor, window.bridge.identity)
 
         def failed(error: BaseException) -> None:

@@ -81,3 +81,17 @@ def test_Q1_a_holder_who_cancelled_can_type_again_without_pulling_the_card(
     QApplication.processEvents()
     assert window.pins.keypad.active
     assert not retry.isVisible()
+
+
+def test_Q1_asking_again_clears_the_cancelled_entry_message(window: Any, reader: Any) -> None:
+    """After 停止等待密码输入 and 重新输入密码 the keypad asks again: the status bar no longer
+    says the entry was cancelled (second trial: it did while the keypad waited)."""
+    reader.insert()
+    QApplication.processEvents()
+    window.stop_pin_wait.click()
+    QApplication.processEvents()
+    assert "密码输入已取消" in window.statusBar().currentMessage()
+    window.login_retry.note.button.click()
+    QApplication.processEvents()
+    assert window.pins.keypad.active
+    assert "密码输入已取消" not in window.statusBar().currentMessage()
