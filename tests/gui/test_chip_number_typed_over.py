@@ -14,9 +14,7 @@ from PyQt6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 from counter_app.services.idcheck import CheckMethod, IdDocumentKind
 from counter_app.ui.id_chip import ChipCheck
 from counter_app.ui.id_reader import IdCardStation
-from reader.idcard.emulator import PtyIdReader
-from reader.idcard.profile import DEMO_SAM_ID
-from tests.gui.test_id_reader import CARD, SSN
+from tests.gui.pty_station import SSN, emulated_station
 
 pytestmark = pytest.mark.gui
 
@@ -25,12 +23,7 @@ PAGES: list[QWidget] = []
 
 @pytest.fixture
 def station() -> Iterator[IdCardStation]:
-    emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
-    made = IdCardStation(
-        emulator.start(), "demo", emulator=emulator, demo_profiles=lambda: {SSN: CARD}, polls=1
-    )
-    yield made
-    made.close()
+    yield from emulated_station(polls=1)
 
 
 def _read_form(qtbot: Any, station: IdCardStation) -> tuple[ChipCheck, QLineEdit]:

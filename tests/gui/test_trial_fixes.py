@@ -16,7 +16,6 @@ from counter_app.ui.workflows import open_workflow
 from counter_app.ui.workflows.reset_pin import ResetPinDialog
 from tests.e2e.id_typing import choose_reason
 from tests.gui.fakes import SSN, WorkflowServices, make_actor
-from tests.gui.test_dialogs_fit import station  # noqa: F401 - fixture
 from tests.gui.test_workflows import card_session, wf  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.gui
@@ -107,12 +106,12 @@ def test_workflow_dialog_keeps_its_width_and_the_photo_clears_the_reason_row(
     qtbot: Any,
     wf: Any,  # noqa: F811
     reader: Any,
-    station: Any,  # noqa: F811
+    pty_id_station: Any,
 ) -> None:
     """修改卡密码 after 读取身份证 under Xvfb: the dialog had shrunk to ~340 px (the layout's
     minimum replaced its 560), the chip's note wrapped, and the page — whose stack passes
     on no height-for-width — kept its one-line height: the photo ran over 人工录入原因."""
-    from tests.gui.test_dialogs_fit import SSN as CHIP_SSN
+    from tests.gui.pty_station import SSN as CHIP_SSN
     from tests.gui.test_dialogs_fit import _fits, _settle
 
     card_session(wf, reader)
@@ -121,8 +120,8 @@ def test_workflow_dialog_keeps_its_width_and_the_photo_clears_the_reason_row(
     qtbot.waitExposed(d)
     assert d.width() >= 560
     chip = d.documents.chip
-    assert station.place(CHIP_SSN)
-    reading = station.read()
+    assert pty_id_station.place(CHIP_SSN)
+    reading = pty_id_station.read()
     reading.photo_problem = "照片数据无法解码，请仔细核对证件上的照片与本人。" * 3
     chip.show_reading(reading)
     _settle(qtbot, d)
@@ -145,7 +144,7 @@ def test_P4_change_pin_accepts_the_id_card_read_from_the_chip(
     from counter_app.ui.id_reader import IdCardStation
     from reader.idcard.emulator import PtyIdReader
     from reader.idcard.profile import DEMO_SAM_ID
-    from tests.gui.test_dialogs_fit import CARD
+    from tests.gui.pty_station import CARD
 
     emulator = PtyIdReader(None, sam_id=bytes.fromhex(DEMO_SAM_ID))
     own = IdCardStation(
