@@ -41,8 +41,23 @@ def _start(url: str, start: int) -> subprocess.Popen[str]:
         text=True,
     )
     assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready", proc.stderr and proc.stderr.read()
+    ready = _first_line(proc.stdout.fileno())
+    assert ready == "ready", proc.stderr and proc.stderr.read()
     return proc
+
+
+def _first_line(fd: int) -> str:
+    """The writer's first line, read byte by byte from the pipe: ``readline`` on the text
+    stream would read ahead into its own buffer, and acknowledgements written before the
+    parent got round to reading (a busy machine) stayed in that buffer, unseen by
+    ``communicate`` (which reads the pipe itself) — counted as unacknowledged writes."""
+    line = bytearray()
+    while not line.endswith(b"\n"):
+        chunk = os.read(fd, 1)
+        if not chunk:
+            break
+        line += chunk
+    return line.decode().strip()
 
 
 def _kill_rounds(url: str, kills: int, seed: int) -> tuple[int, dict[int, int]]:
