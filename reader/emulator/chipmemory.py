@@ -22,21 +22,19 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import secrets
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from reader.emulator.card import CHANGEABLE_KEYS, EmulatedCard
+from reader.emulator.files import replace_file
 from reader.emulator.profile import validate_profile
 
 log = logging.getLogger(__name__)
 
 #: Written in the file; a file of another layout is treated as stale, not half read.
 FORMAT = "counter-emulated-chips/1"
-FILE_MODE = 0o600
 
 
 class ChipMemory:
@@ -140,7 +138,8 @@ class ChipMemory:
             self._cards.update(cards)
             data = {"format": FORMAT, "owner": self.owner, "cards": cards}
             try:
-                _write_private(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+                text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+                replace_file(self.path, text, sync=True)
             except OSError as error:
                 log.warning(
                     "emulated chip memory %s not written (%s): the card forgets at restart",
@@ -158,18 +157,3 @@ class ChipMemory:
                 pass
             except OSError as error:
                 log.warning("emulated chip memory %s not deleted: %s", self.path, error.strerror)
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically; the file is readable by its owner only."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

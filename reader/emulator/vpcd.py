@@ -22,15 +22,15 @@ from __future__ import annotations
 import enum
 import json
 import logging
-import os
 import socket
 import struct
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
+
+from reader.emulator.files import replace_file
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 35963
@@ -105,15 +105,7 @@ class ProfileWriter:
         if profile == self._last:
             return
         text = json.dumps(profile, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        directory = self._path.parent
-        fd, tmp = tempfile.mkstemp(prefix=".profile-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, self._path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_file(self._path, text)
         self._last = profile
 
 
