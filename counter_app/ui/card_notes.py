@@ -143,10 +143,10 @@ def install_stop_pin_wait(window: Any) -> StopPinWait:
 def install_pin_blocked(window: Any) -> PinBlockedNote:
     """The dialog when a blocked card is inserted, and the note on the action panel; the
     note for a cancelled PIN entry below it (:class:`ForgottenPinNote`)."""
-    # The panel first (F7, the note read the tries left 0), then the dialog over it.
-    window.card_login.pin_blocked.connect(window.refresh_actions)
+    # The panel first (F7, the note read the tries left 0): ``changed`` comes before
+    # ``pin_blocked`` (``CardLogin._blocked``); then the dialog over it.
+    window.card_login.changed.connect(window.refresh_actions)  # and the holder view's header
     window.card_login.pin_blocked.connect(lambda: show_pin_blocked(window))
-    window.card_login.changed.connect(window.refresh_actions)  # the holder view's header
     window.card_login.app_blocked.connect(lambda: show_app_blocked(window))
     window.stop_pin_wait = install_stop_pin_wait(window)  # right under the buttons
     note = PinBlockedNote()

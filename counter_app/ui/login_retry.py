@@ -93,8 +93,7 @@ class LoginRetry:
         window.runner.answered.connect(note.services_back)
 
     def interrupted(self, error: DatabaseUnavailable) -> None:
-        self.window.db_down(str(error))
-        self.window.refresh_actions()  # the chip's tries left as the card last said
+        self.window.db_down(str(error))  # the panel has the tries left (``changed``)
         if getattr(error, "tries_left", None) == 0:
             self.note.clear()  # locked (RULES P6): the P6 note and dialog say what to do
             return
@@ -133,7 +132,7 @@ class LoginRetry:
             if void is not None:  # the card identifies nobody now: no PIN for it
                 window.show_message(str(void()))
                 return
-            if window.locked or window.workflow is not None or window.holder.session is not None:
+            if not window.may_ask_card_pin():
                 return
             bar = window.statusBar()
             if bar is not None:  # 密码输入已取消 is no longer true once the keypad asks again

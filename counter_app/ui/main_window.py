@@ -304,8 +304,7 @@ class MainWindow(QMainWindow):
             if void is not None:  # no PIN for a card that identifies nobody now
                 self.card_login.refuse(str(void()))
 
-        # A workflow that waits for a card takes it from the bridge itself.
-        if not self.locked and self.workflow is None and self.holder.session is None:
+        if self.may_ask_card_pin():
             self.card_login.start(self.actor, identity)
         self.runner.run(  # after the start: a cancelled card's answer stops the PIN request
             lambda: self.gateway.card_state(actor, identity),
@@ -313,6 +312,12 @@ class MainWindow(QMainWindow):
             lambda _e: None,  # unknown: the lift's own checks say why
             name="card_state",
         )
+
+    def may_ask_card_pin(self) -> bool:
+        """Whether the card in the reader may be logged in now: not while locked, not when a
+        workflow waits for a card (it takes it from the bridge itself), not with a holder
+        open."""
+        return not self.locked and self.workflow is None and self.holder.session is None
 
     def _card_removed(self) -> None:
         self.holder.card_in_reader(False)
