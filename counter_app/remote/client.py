@@ -302,8 +302,9 @@ class RemoteServices(CounterServices):
         return result
 
     def four_eyes_required(self) -> bool:
-        """The server's setting, asked once and kept: the dialogs ask it as they open, on
-        the GUI thread, and a server setting does not change while it runs."""
+        """The server's setting, asked once and kept (the window asks it after login, off
+        the GUI thread; the dialogs read it as they open): a server setting does not change
+        while it runs."""
         if self._four_eyes is None:
             self._four_eyes = bool(self._call("four_eyes_required"))
         return self._four_eyes

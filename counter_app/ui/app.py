@@ -320,6 +320,9 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
         printing=ws.printing,
     )
     window.id_station = ws.id_station  # the ID chip reads find it on the window (id_chip)
+    # Whether a supervisor approves (F6, F9), asked once now off the GUI thread: the city's
+    # client keeps the answer, so those dialogs do not ask the server as they open.
+    ws.runner.run(ws.gateway.four_eyes_required, quiet=True, name="four_eyes_required")
     window.demo_id_panel = window.demo_panel = None
     if ws.demo and ws.id_station.emulator is not None:
         id_panel = ws.demo_panel("id", lambda: DemoIdCardPanel(ws.id_station, ws.demo_cards))

@@ -193,6 +193,7 @@ def test_P5_a_dialog_that_asks_for_four_eyes_as_it_opens_survives_an_unreachable
     c = counter("YB500103-01")
     net = Network(c, monkeypatch)
     c.card_session("active_changed_pin")
+    c.ws.gateway._four_eyes = None  # as if asking at login had failed too
     net.down.add("four_eyes_required")
     d = c.start(Action.RESET_PIN)
     assert d is not None and d.isVisible() and d.approval is not None
