@@ -83,16 +83,33 @@ def centre_on_parent(dialog: QWidget) -> None:
     keep_on_screen(dialog, top)
 
 
-def keep_on_screen(dialog: QWidget, near: QWidget | None = None) -> None:
+def keep_on_screen(
+    dialog: QWidget, near: QWidget | None = None, *, shrink: bool = False, title_bar: int = 0
+) -> None:
     """Move ``dialog`` into the available area of its screen (``near``'s, if given): its
     frame (the title bar with it) never starts above or left of the screen, and its bottom
-    and right edge are on it when it fits."""
+    and right edge are on it when it fits. ``shrink``: made smaller when it does not fit.
+    ``title_bar``: the room kept above a window the window manager has not framed yet."""
     screen = (near or dialog).screen()
     if screen is None:
         return
     area = screen.availableGeometry()
-    frame = dialog.frameGeometry()
-    x = max(area.left(), min(frame.x(), area.right() + 1 - frame.width()))
-    y = max(area.top(), min(frame.y(), area.bottom() + 1 - frame.height()))
-    if (x, y) != (frame.x(), frame.y()):
-        dialog.move(x, y)
+    frame, inner = dialog.frameGeometry(), dialog.geometry()
+    framed = frame != inner
+    if framed:
+        left, top = inner.x() - frame.x(), inner.y() - frame.y()
+        right, bottom = frame.right() - inner.right(), frame.bottom() - inner.bottom()
+    else:
+        left, top, right, bottom = 0, title_bar, 0, 0
+    width, height = inner.width(), inner.height()
+    if shrink:
+        width = min(width, area.width() - left - right)
+        height = min(height, area.height() - top - bottom)
+        if (width, height) != (inner.width(), inner.height()):
+            dialog.resize(max(width, dialog.minimumWidth()), max(height, dialog.minimumHeight()))
+            width, height = dialog.width(), dialog.height()
+    x = max(area.left() + left, min(inner.x(), area.x() + area.width() - right - width))
+    y = max(area.top() + top, min(inner.y(), area.y() + area.height() - bottom - height))
+    if (x, y) != (inner.x(), inner.y()):
+        # A framed window's position is its frame's; an unframed one's is its own.
+        dialog.move(x - left, y - top) if framed else dialog.move(x, y)

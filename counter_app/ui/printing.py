@@ -30,6 +30,7 @@ from PyQt6.QtGui import QImage, QPageSize, QPainter
 from PyQt6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PyQt6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
 
+from counter_app.ui import fit
 from counter_app.ui.drawing_process import images_from_pixels, render_images, render_page_pixels
 from counter_app.ui.i18n import tr
 from counter_app.ui.side_docks import keep_clear_of_holder_dock
@@ -200,26 +201,8 @@ def keep_on_screen(dialog: QWidget, anchor: QWidget | None) -> None:
     """Move (and if need be shrink) the top-level ``dialog`` so that its whole frame, title
     bar first, lies within the available geometry of the clerk's window's screen. Before
     the window manager has framed it, room for a title bar is kept above it all the same."""
-    area = _screen_area(dialog, anchor)
-    if area is None:
-        return
-    frame, inner = dialog.frameGeometry(), dialog.geometry()
-    framed = frame != inner
-    if framed:
-        left, top = inner.x() - frame.x(), inner.y() - frame.y()
-        right, bottom = frame.right() - inner.right(), frame.bottom() - inner.bottom()
-    else:
-        left, top, right, bottom = 0, TITLE_BAR_GUESS, 0, 0
-    width = min(inner.width(), area.width() - left - right)
-    height = min(inner.height(), area.height() - top - bottom)
-    if (width, height) != (inner.width(), inner.height()):
-        dialog.resize(max(width, dialog.minimumWidth()), max(height, dialog.minimumHeight()))
-        width, height = dialog.width(), dialog.height()
-    x = max(area.left() + left, min(inner.x(), area.x() + area.width() - right - width))
-    y = max(area.top() + top, min(inner.y(), area.y() + area.height() - bottom - height))
-    if (x, y) != (inner.x(), inner.y()):
-        # A framed window's position is its frame's; an unframed one's is its own.
-        dialog.move(x - left, y - top) if framed else dialog.move(x, y)
+    top = anchor.window() if anchor is not None else None
+    fit.keep_on_screen(dialog, top, shrink=True, title_bar=TITLE_BAR_GUESS)
 
 
 class _PlaceOnceFramed(QObject):
