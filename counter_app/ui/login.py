@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QCloseEvent, QKeyEvent
+from PyQt6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QShowEvent
 from PyQt6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -227,6 +227,16 @@ class LoginDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(440)
         self.form.staff_no.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent | None) -> None:  # Qt's name
+        self.wait_notice.attach()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent | None) -> None:  # Qt's name
+        """Hidden while a clerk works (the dialog lives as long as the runner): its notice
+        stops ticking and measuring for every task of the session."""
+        self.wait_notice.detach()
+        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # Qt's name
         """The clerk's × asks (``reject``); the program's own ``close()`` does not."""

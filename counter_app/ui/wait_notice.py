@@ -20,6 +20,7 @@ It must not: show what a task is about (a holder, a number) — only that one is
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from PyQt6.QtCore import QTimer, pyqtBoundSignal
 from PyQt6.QtWidgets import QLabel, QWidget
@@ -80,15 +81,26 @@ class WaitNotice(QLabel):
         self._holder_typing = typing
         self.tick()
 
+    def attach(self) -> None:
+        """Listen to the shared runner again (a window shown again) and show the wait as it
+        stands."""
+        self.detach()  # never twice
+        self._runner.tasks_changed.connect(self._tasks_changed)
+        if self._typing is not None:
+            self._typing.connect(self.holder_typing)
+        self._tasks_changed()
+
     def detach(self) -> None:
         """The window closes: stop listening to the shared runner (and keypad)."""
         self.timer.stop()
-        try:
-            self._runner.tasks_changed.disconnect(self._tasks_changed)
-            if self._typing is not None:
-                self._typing.disconnect(self.holder_typing)
-        except TypeError:  # already detached
-            pass
+        signals: list[tuple[Any, Any]] = [(self._runner.tasks_changed, self._tasks_changed)]
+        if self._typing is not None:
+            signals.append((self._typing, self.holder_typing))
+        for signal, slot in signals:
+            try:
+                signal.disconnect(slot)
+            except TypeError:  # already detached
+                pass
 
     def _tasks_changed(self) -> None:
         if self._runner.pending:
