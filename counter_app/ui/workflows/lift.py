@@ -40,6 +40,7 @@ from counter_app.ui.workflows.base import WorkflowDialog
 from counter_app.ui.workflows.form_parts import add_print_buttons, form_pdf, page_with_form
 from counter_app.ui.workflows.lift_checklist import (
     advice,
+    approval_pending,
     list_checklist,
     next_step_text,
 )
@@ -285,9 +286,9 @@ class LiftDialog(WorkflowDialog):
     def _checked(self) -> None:
         if self.checklist is None or not self.checklist.ok:
             return
-        approval = self.approval
-        if approval is not None and approval.approval is None:
-            self.go_page(approval.page)
+        if approval_pending(self.approval):
+            assert self.approval is not None
+            self.go_page(self.approval.page)
         else:
             self._to_pin()  # four-eyes off, or approved already (上一步 to the list)
 
