@@ -76,12 +76,17 @@ class FieldNotices:
 
 
 class TextGuard(QObject):
-    """Watches one field (see :func:`guard_text`)."""
+    """Watches one field (see :func:`guard_text`). ``owner``: the object that keeps it, the
+    field itself unless given (an editable list, for its line edit)."""
 
     def __init__(
-        self, widget: QLineEdit | QPlainTextEdit, label: str, notice: Notice | None
+        self,
+        widget: QLineEdit | QPlainTextEdit,
+        label: str,
+        notice: Notice | None,
+        owner: QObject | None = None,
     ) -> None:
-        super().__init__(widget)
+        super().__init__(owner if owner is not None else widget)
         self.widget = widget
         self.label = label
         self.notice = notice
@@ -145,5 +150,8 @@ def guard_text(
         edit = widget.lineEdit()
         if edit is None:
             raise ValueError("guard_text: the list is not editable")
-        return TextGuard(edit, label, notice)
+        # Kept by the list, not by its line edit: Qt made that one, and its Python wrapper
+        # goes at a garbage collection, taking the guard's Python half (its slots) with it —
+        # the list's field then kept a pasted U+202E.
+        return TextGuard(edit, label, notice, owner=widget)
     return TextGuard(widget, label, notice)
