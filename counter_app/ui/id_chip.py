@@ -55,7 +55,9 @@ from counter_app.ui.id_chip_view import (
     workflow_services,
 )
 from counter_app.ui.id_reader import ChipReading, IdCardStation, RecentCheck
+from counter_app.ui.id_wait import ChipWait
 from forms.masking import mask_id_number
+from reader.idcard.placement import IdCardNotPlaced, IdCardWaitCancelled
 
 MANUAL_REASONS = list(ManualReason)
 
@@ -86,8 +88,13 @@ class ChipCheck:
         self.status = QLabel()
         self.status.setObjectName("idCardStatus")
         self.status.setWordWrap(True)
+        #: The wait for the holder to place the card, with its 取消读取 (Esc).
+        self.waiting = ChipWait(
+            self.status, self.show_reading, self.read_failed, self._read_cancelled, self.read_button
+        )
         row = QHBoxLayout()
         row.addWidget(self.read_button)
+        row.addWidget(self.waiting.button)
         row.addWidget(self.recent_button)
         row.addWidget(self.status, 1)
         form.addRow(row)
@@ -118,7 +125,8 @@ class ChipCheck:
         self.read_ok: Callable[[], None] | None = None
         # The offer of this service's accepted ID card is looked up when the form shows
         # (its window, and so the holder's session, is known only then).
-        self._watcher = ShownWatcher(self._offer_recent, self.read_button)
+        # A wait goes when its form does (another page of the workflow, the dialog closed).
+        self._watcher = ShownWatcher(self._offer_recent, self.read_button, self._hidden)
         self.read_button.installEventFilter(self._watcher)
 
     # -- reading -------------------------------------------------------------------------
@@ -136,25 +144,48 @@ class ChipCheck:
         # the reader and cannot be read again as it lies (IDCARD.md).
         dialog: Any = self.read_button.window()
         if not self._hooked and hasattr(dialog, "finished"):
-            dialog.finished.connect(lambda _code: self.release())  # the check ends with it
+            dialog.finished.connect(self._check_over)  # the check ends with it
             self._hooked = True
         self.read_button.setEnabled(False)
         if station.card_was_read:
             # IDCARD.md: after a read the reader finds the card only once it was lifted
             # and placed again — the clerk is told before the wait, not after it.
             wait = tr(
-                "idcard", "请将身份证放在阅读器上（刚读取过的身份证须拿起后重新放置），正在读取…"
+                "idcard",
+                "请将身份证放在阅读器上（刚读取过的身份证须拿起后重新放置），等待中，还剩 %1 秒…",
             )
         else:
-            wait = tr("idcard", "请将身份证放在阅读器上，正在读取…")
+            wait = tr("idcard", "请将身份证放在阅读器上，等待中，还剩 %1 秒…")
         self.status.setStyleSheet("")
-        self.status.setText(wait)
-        # The reader's work, not the services': its success says nothing of an outage.
-        runner.run(
-            station.read, self.show_reading, self.read_failed, local=True, name="read_id_card"
-        )
+        # The holder may still be looking for the card: the reader is asked for about
+        # 30 s, the seconds left shown, 取消读取 (Esc) stops it at once (``id_wait``).
+        self.waiting.start(station, runner, wait)
+        grow_to_fit(self.read_button.window())
+
+    def cancel_read(self) -> None:
+        """Stop a wait for the card under way, as the clerk's 取消读取 does."""
+        self.waiting.cancel()
+
+    def _read_cancelled(self) -> None:
+        self.read_button.setEnabled(True)
+        text = tr("idcard", "已取消读取身份证。需要时请将身份证放在阅读器上，再点击“读取身份证”。")
+        if self.reading is not None:
+            text += tr("idcard", "上次读取的身份证信息仍在使用。")
+        self._failed_text(text)
+
+    def _hidden(self) -> None:
+        """The form left the screen (another page, the dialog closed): no one waits for
+        the card any more."""
+        if self.waiting.active():
+            self.cancel_read()
+
+    def _check_over(self, _code: int) -> None:
+        """The dialog closed: a wait for the card stops, the portrait goes."""
+        self.waiting.stop()
+        self.release()
 
     def show_reading(self, reading: ChipReading) -> None:
+        self.waiting.stop()  # a read handed over from elsewhere ends a wait of this form
         self.read_button.setEnabled(True)
         self.forget()
         self._show_chip(reading)
@@ -189,7 +220,18 @@ class ChipCheck:
         """The read failed: what to do, and nothing chosen for the clerk — a card that is
         on the reader but not read is no reason to record 证件芯片无法读取."""
         self.read_button.setEnabled(True)
-        text = str(error) or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。")
+        if isinstance(error, IdCardWaitCancelled):  # the station closed meanwhile
+            self._read_cancelled()
+            return
+        if isinstance(error, IdCardNotPlaced) and error.seconds:
+            # The wait ran out: what to do next (a card read before and still lying
+            # there keeps its own message: IdCardAlreadyRead).
+            text = tr(
+                "idcard",
+                "等待 %1 秒，阅读器上仍没有身份证。请将身份证放在阅读器上，再点击“读取身份证”。",
+            ).replace("%1", str(error.seconds))
+        else:
+            text = str(error) or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。")
         if self.reading is not None:
             text += tr("idcard", "上次读取的身份证信息仍在使用。")
         elif self.recent_button.isVisible():

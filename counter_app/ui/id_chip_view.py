@@ -110,13 +110,28 @@ def chip_text(lines: Sequence[tuple[str, str]]) -> str:
 
 
 class ShownWatcher(QObject):
-    """Calls ``shown()`` whenever the watched widget is shown."""
+    """Calls ``shown()`` whenever the watched widget is shown, and ``hidden()`` (when given)
+    whenever the program hides it or a window it lies in (another page, the dialog
+    closed) — not when the window system does (the window minimised)."""
 
-    def __init__(self, shown: Callable[[], None], parent: QObject) -> None:
+    def __init__(
+        self,
+        shown: Callable[[], None],
+        parent: QObject,
+        hidden: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._shown = shown
+        self._hidden = hidden
 
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # Qt's name
         if event is not None and event.type() == QEvent.Type.Show:
             self._shown()
+        elif (
+            event is not None
+            and self._hidden is not None
+            and event.type() == QEvent.Type.Hide
+            and not event.spontaneous()
+        ):
+            self._hidden()
         return False

@@ -1,8 +1,9 @@
 """The workstation's resident ID card reader (IDCARD.md) and photo decoder, built once by
 the composition root (``app.build_workstation``) and used by the ID check of every workflow.
 
-:meth:`IdCardStation.read` runs on a pool thread: it waits a few seconds for a card on the
-reader, reads it (find → select → read), turns it into the service's ``IdDocument``
+:meth:`IdCardStation.read` runs on a pool thread: it waits for a card on the reader (about
+30 s, a :class:`~reader.idcard.placement.PlacementWait` the screen shows and may cancel),
+reads it (find → select → read), turns it into the service's ``IdDocument``
 (``idcheck.document_from_chip``: number, name, validity, kind, the reader's SAM ID — never
 the photo) and decodes the photo through the decoder seam named in settings
 (``idcard_decoder``, loaded once here). The chip's photo bytes are wiped as soon as they
@@ -31,11 +32,15 @@ from reader.idcard.client import IdCardClient
 from reader.idcard.discovery import find_reader
 from reader.idcard.errors import IdCardAlreadyRead, IdCardError, IdReaderNotFound, NoIdCard
 from reader.idcard.photo import PhotoDecoder, Portrait, load_decoder
+from reader.idcard.placement import POLL_INTERVAL, IdCardWaitCancelled, PlacementWait
 
 log = logging.getLogger(__name__)
 
-#: How long a read waits for the card to be placed: polls × 0.3 s.
-WAIT_POLLS = 10
+#: How long a read waits for the card to be placed: polls × ``POLL_INTERVAL`` (30 s: at
+#: the window the holder may first have to find the card in a wallet).
+WAIT_POLLS = 100
+#: How often a read waiting for the reader's lock looks whether it was cancelled meanwhile.
+LOCK_SLICE = 0.1
 
 _GENDERS = {"1": "男", "2": "女"}
 
@@ -107,10 +112,19 @@ class IdCardStation:
         emulator: Any = None,
         demo_profiles: Callable[[], dict[str, dict[str, Any]]] | None = None,
         polls: int = WAIT_POLLS,
+        interval: float = POLL_INTERVAL,
+        pause: Callable[[float], object] | None = None,
         opener: Callable[[str], IdCardClient] = find_reader,
     ) -> None:
+        """``polls`` × ``interval``: how long :meth:`read` waits for a card; ``pause``
+        replaces the real pause between two finds (tests: a fake clock)."""
         self.port = port
         self.polls = polls
+        self.interval = interval
+        self._pause = pause
+        #: The waits for a card under way (cancelled when the station closes).
+        self._waits: set[PlacementWait] = set()
+        self._waits_lock = threading.Lock()
         self._opener = opener
         self._client: IdCardClient | None = None
         self._lock = threading.Lock()
@@ -131,14 +145,32 @@ class IdCardStation:
 
     # -- reading (pool thread) ---------------------------------------------------------
 
-    def read(self) -> ChipReading:
-        """Wait for a card, read it, decode the photo. ``IdCardError`` (no reader, no card,
-        card moved …) and the service's ``IdDocumentNotAccepted`` (a permit of another
-        kind) carry a Chinese message saying what to do."""
-        with self._lock:
+    def new_wait(self) -> PlacementWait:
+        """A wait of this station's length (``polls`` finds ``interval`` apart) for
+        :meth:`read`; the screen keeps it to show the seconds left and to cancel it."""
+        return PlacementWait(self.polls, self.interval, pause=self._pause)
+
+    def read(self, wait: PlacementWait | None = None) -> ChipReading:
+        """Wait for a card (``wait``, or one of this station's length), read it, decode
+        the photo. ``IdCardError`` (no reader, no card, card moved …) and the service's
+        ``IdDocumentNotAccepted`` (a permit of another kind) carry a Chinese message
+        saying what to do: no card by the end of the wait is ``IdCardNotPlaced``, or
+        ``IdCardAlreadyRead`` while the card read last may still lie there (IDCARD.md:
+        ``80`` until it is lifted and placed again). A cancelled wait
+        (``PlacementWait.cancel``, from any thread) is ``IdCardWaitCancelled`` — also
+        when the card was found as it was cancelled: that read is wiped. The reader is
+        let go (its lock released) however the wait ends; a cancel never cuts a command
+        to the reader short."""
+        wait = wait if wait is not None else self.new_wait()
+        self._take_reader(wait)
+        try:
             client = self._open()
             try:
-                data = client.read_when_placed(self.polls)
+                data = client.read_when_placed(
+                    wait.polls, wait.interval, wait.cancelled, sleep=wait.pause, polled=wait.polled
+                )
+            except IdCardWaitCancelled:
+                raise  # the clerk's own doing: nothing to say about the reader
             except NoIdCard as missing:
                 said: NoIdCard = IdCardAlreadyRead() if self.card_was_read else missing
                 log_reader_condition(said)
@@ -148,7 +180,38 @@ class IdCardStation:
                 self._drop()  # the next read opens the port again
                 raise
             self.card_was_read = True
+            if wait.cancelled():  # found just as the clerk gave up: not shown, not kept
+                data.wipe()
+                raise IdCardWaitCancelled()
+        finally:
+            self._lock.release()
+            self._let_go(wait)
         return self._reading(data)
+
+    def _take_reader(self, wait: PlacementWait) -> None:
+        """The reader's lock for ``wait``'s read; a wait cancelled before it got the
+        reader (another read of the clerk's still held it) ends without touching it."""
+        with self._waits_lock:
+            self._waits.add(wait)
+        while not self._lock.acquire(timeout=LOCK_SLICE):
+            if wait.cancelled():
+                self._let_go(wait)
+                raise IdCardWaitCancelled()
+        if wait.cancelled():
+            self._lock.release()
+            self._let_go(wait)
+            raise IdCardWaitCancelled()
+
+    def _let_go(self, wait: PlacementWait) -> None:
+        with self._waits_lock:
+            self._waits.discard(wait)
+
+    def cancel_waits(self) -> None:
+        """Cancel every wait for a card under way (any thread; the station closes)."""
+        with self._waits_lock:
+            waits = list(self._waits)
+        for wait in waits:
+            wait.cancel()
 
     def read_placed(self) -> ChipReading | None:
         """One look at the reader, without waiting (the idle main screen's watch,
@@ -282,6 +345,7 @@ class IdCardStation:
 
     def close(self) -> None:
         self._recent = None
+        self.cancel_waits()  # a clerk's wait would hold the reader for its whole length
         with self._lock:
             self._drop()
         if self.emulator is not None:

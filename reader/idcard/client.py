@@ -24,6 +24,12 @@ from reader.idcard.errors import (
     status_error,
 )
 from reader.idcard.frames import Response, command_frame, parse_response, read_frame
+from reader.idcard.placement import (
+    POLL_INTERVAL,
+    IdCardNotPlaced,
+    IdCardWaitCancelled,
+    wait_seconds,
+)
 from reader.idcard.samid import SAM_ID_LEN, format_sam_id
 from reader.idcard.textblock import TEXT_LEN, parse_text
 
@@ -193,21 +199,39 @@ class IdCardClient:
                 blocks.photo[i] = 0
 
     def read_when_placed(
-        self, polls: int, interval: float = 0.3, stop: Callable[[], bool] = lambda: False
+        self,
+        polls: int,
+        interval: float = POLL_INTERVAL,
+        stop: Callable[[], bool] = lambda: False,
+        *,
+        sleep: Callable[[float], object] = time.sleep,
+        polled: Callable[[int], None] | None = None,
     ) -> IdCardData:
         """Find card every ``interval`` seconds, at most ``polls`` times, until a card is
-        on the reader, then read it (a clerk's "请放置身份证" wait). No card after the
-        last poll, or ``stop()`` true: :class:`~reader.idcard.errors.NoIdCard`. Any
-        other error ends the wait at once."""
-        for attempt in range(max(1, polls)):
+        on the reader, then read it (a clerk's "请将身份证放在阅读器上" wait). No card
+        after the last poll: :class:`~reader.idcard.placement.IdCardNotPlaced`; ``stop()``
+        true: :class:`~reader.idcard.placement.IdCardWaitCancelled` (both are
+        ``NoIdCard``). Any other error ends the wait at once.
+
+        ``stop`` is asked before every find and after every pause, never in the middle of
+        a command: a stopped wait leaves no reply half-read on the port. ``sleep`` is the
+        pause (a :class:`~reader.idcard.placement.PlacementWait`'s ends when it is
+        cancelled); ``polled(left)`` hears each find that found no card."""
+        polls = max(1, polls)
+        for attempt in range(polls):
             if stop():
-                break
+                raise IdCardWaitCancelled()
             try:
                 return self.read_card()
             except NoIdCard:
-                if attempt + 1 < polls and not stop():
-                    time.sleep(interval)
-        raise NoIdCard()
+                left = polls - attempt - 1
+                if polled is not None:
+                    polled(left)
+                if left and not stop():
+                    sleep(interval)
+        if stop():
+            raise IdCardWaitCancelled()
+        raise IdCardNotPlaced(seconds=wait_seconds(polls, interval))
 
     def close(self) -> None:
         try:

@@ -1,0 +1,128 @@
+"""读取身份证's wait for the holder to place the card (IDCARD.md: the reader is asked
+again and again; at the window the holder may first have to find the card in a wallet).
+
+:class:`ChipWait` runs one ``IdCardStation.read`` on a pool thread with a
+:class:`~reader.idcard.placement.PlacementWait` it keeps, shows 请将身份证放在阅读器上 with
+the seconds left beside the 读取身份证 button, and offers 取消读取 (Esc) while it lasts.
+Cancelling (the button, Esc, the form hidden or its dialog closed) tells the wait at once —
+thread-safe, the pool thread stops before its next find and lets the reader go — and
+whatever that read still hands back is dropped here (a portrait wiped), so a cancelled or
+closed check is never filled later. Only the read the clerk still waits for reaches the
+form (``done`` / ``failed``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PyQt6.QtCore import QObject, Qt, QTimer
+from PyQt6.QtGui import QKeySequence
+from PyQt6.QtWidgets import QLabel, QPushButton, QWidget
+
+from counter_app.ui.i18n import tr
+from counter_app.ui.id_reader import ChipReading, IdCardStation
+from counter_app.ui.tasks import TaskRunner
+from reader.idcard.placement import PlacementWait
+
+#: How often the seconds left are shown afresh.
+TICK_MS = 250
+
+
+class PendingRead:
+    """One read under way: the station's work on the pool thread (:meth:`run`) and its
+    answer back on the GUI thread, handed to the wait that started it."""
+
+    def __init__(self, owner: ChipWait, station: IdCardStation, wait: PlacementWait) -> None:
+        self.owner, self.station, self.wait = owner, station, wait
+
+    def run(self) -> ChipReading:  # pool thread: no widget here
+        return self.station.read(self.wait)
+
+    def done(self, reading: ChipReading) -> None:
+        self.owner.answered(self, reading)
+
+    def failed(self, error: BaseException) -> None:
+        self.owner.answered(self, error)
+
+
+class ChipWait(QObject):
+    """The wait of one 读取身份证 row (see the module docstring). ``status`` shows the count;
+    ``done(reading)`` / ``failed(error)`` get the answer of the read still waited for;
+    ``cancelled()`` is told when the clerk stopped it."""
+
+    def __init__(
+        self,
+        status: QLabel,
+        done: Callable[[ChipReading], None],
+        failed: Callable[[BaseException], None],
+        cancelled: Callable[[], None],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.status = status
+        self._done, self._failed, self._cancelled = done, failed, cancelled
+        self.button = QPushButton(tr("idcard", "取消读取（Esc）"))
+        self.button.setObjectName("cancelIdCardReadButton")
+        self.button.setToolTip(tr("idcard", "不再等待身份证，可重新读取或人工录入"))
+        # Esc stops the wait, not the dialog: the button's shortcut is live only while it
+        # shows (a hidden button's shortcut does not fire), so Esc closes the dialog again
+        # once the wait is over.
+        self.button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.button.setAutoDefault(False)
+        self.button.setVisible(False)
+        self.button.clicked.connect(self.cancel)
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self.tick)
+        self.pending: PendingRead | None = None
+        self._message = ""
+
+    def active(self) -> bool:
+        return self.pending is not None
+
+    def start(self, station: IdCardStation, runner: TaskRunner, message: str) -> None:
+        """Read with a new wait of the station's length; ``message`` holds ``%1`` for the
+        seconds left. The read runs on a pool thread (``runner.run``: the reader's work,
+        ``local`` — its success says nothing of the services)."""
+        self.stop()
+        pending = PendingRead(self, station, station.new_wait())
+        self.pending, self._message = pending, message
+        self.button.setVisible(True)
+        self.tick()
+        self.timer.start()
+        # A runner in tests answers at once, inside this call: nothing after it.
+        runner.run(pending.run, pending.done, pending.failed, local=True, name="read_id_card")
+
+    def tick(self) -> None:
+        pending = self.pending
+        if pending is None:
+            self.timer.stop()
+            return
+        self.status.setText(self._message.replace("%1", str(pending.wait.seconds_left())))
+
+    def cancel(self) -> None:
+        """The clerk's 取消读取 (or Esc): the wait stops now, and the form says so."""
+        if self.stop():
+            self._cancelled()
+
+    def stop(self) -> bool:
+        """End the wait without a word (the form hidden, its dialog closed): the pool
+        thread is told, its answer will be dropped. False when no wait was under way."""
+        pending, self.pending = self.pending, None
+        self.timer.stop()
+        self.button.setVisible(False)
+        if pending is None:
+            return False
+        pending.wait.cancel()
+        return True
+
+    def answered(self, pending: PendingRead, answer: ChipReading | BaseException) -> None:
+        if pending is not self.pending:  # cancelled or replaced: nobody waits for it
+            if isinstance(answer, ChipReading):
+                answer.release()
+            return
+        self.stop()
+        if isinstance(answer, ChipReading):
+            self._done(answer)
+        else:
+            self._failed(answer)
