@@ -463,6 +463,11 @@ class MainWindow(QMainWindow):
         self.holder.reveal()
 
     def end_session(self) -> None:
+        self.end_service(None)
+
+    def end_service(self, unreachable: Callable[[BaseException], None] | None) -> None:
+        """结束服务 (F12). ``unreachable``: what 退出登录 / 退出程序 do when the services cannot
+        be reached and the service stays open (``leave_unended``); else the banner says it."""
         session = self.holder.session
         if session is None:
             return
@@ -490,10 +495,15 @@ class MainWindow(QMainWindow):
 
                 show_access_slip(self, summary)
 
+        def failed(error: BaseException) -> None:
+            self.show_error(error)
+            if unreachable is not None and isinstance(error, DatabaseUnavailable):
+                unreachable(error)
+
         self.runner.run(
             lambda: self.gateway.end_session(actor, session),
             done,
-            self.show_error,
+            failed,
             name="end_session",
         )
 

@@ -2,21 +2,26 @@
 退出程序 the clerk's staff session ends as at 退出登录 before the program closes.
 
 A rating still asked of the last holder ends 未评价 (recorded and audited, RULES E2), a
-holder still being served has the service ended (the case closed, RULES E1), then the
-staff session is logged out — on a pool thread, which the composition root waits for when
-the program ends. Only the clerk's × asks: the program's own ``close()`` (退出登录, shutting
+holder still being served has the service ended (the case closed, RULES E1) before the
+window closes — when the services cannot be reached, the clerk is told what becomes of the
+service and may quit with it left open, as at 退出登录 (``leave_unended``) — then the staff
+session is logged out on a pool thread, which the composition root waits for when the
+program ends. Only the clerk's × asks: the program's own ``close()`` (退出登录, shutting
 down, a test's teardown) does not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol
 
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
 from counter_app.api import CounterServices
 from counter_app.services.context import Actor
+from counter_app.services.errors import DatabaseUnavailable
+from counter_app.ui.leave_unended import ask_to_leave
 from counter_app.ui.tasks import TaskRunner
 
 
@@ -40,6 +45,8 @@ class QuitHost(Protocol):
     def tr(sourceText: str, disambiguation: str = ..., n: int = ...) -> str: ...  # Qt's name
 
     def close(self) -> bool: ...
+
+    def show_error(self, error: BaseException) -> None: ...
 
 
 def quit_box(
@@ -85,17 +92,52 @@ def ask_to_quit(window: QuitHost, parent: QWidget) -> None:
 
     def quit_now() -> None:
         forget()
-        window.end_rating_now(lambda: quit_program(window))
+        window.end_rating_now(lambda: quit_program(window, parent))
 
     window.quit_box = quit_box(parent, told, quit_now, forget)
 
 
-def quit_program(window: QuitHost) -> None:
-    """End the holder's service and the staff session (as 退出登录 does), then close."""
+def quit_program(window: QuitHost, parent: QWidget) -> None:
+    """End the holder's service and the staff session (as 退出登录 does), then close. The
+    service is ended first, and only then does the window close: when the services cannot
+    be reached the clerk is told, over ``parent``, what becomes of it and quits with it
+    left open or stays — as at 退出登录 (``leave_unended``)."""
+    if window.logged_out_already:
+        return
+    session, actor, gateway = window.holder.session, window.actor, window.gateway
+    if session is None:
+        _close(window, None)
+        return
+
+    def ended(_summary: Any) -> None:
+        _close(window, None)
+
+    def failed(error: BaseException) -> None:
+        if not isinstance(error, DatabaseUnavailable):
+            _close(window, None)  # e.g. ended already (the card left): nothing more to end
+            return
+        window.show_error(error)
+        window.quit_box = ask_to_leave(
+            parent,
+            error,
+            quitting=True,
+            retry=partial(quit_program, window, parent),
+            leave=partial(_close, window, session),
+        )
+
+    window.runner.run(
+        lambda: gateway.end_session(actor, session), ended, failed, name="end_session_on_quit"
+    )
+
+
+def _close(window: QuitHost, session: Any) -> None:
+    """The holder off the screen and the window closed; on a pool thread ``session`` (a
+    service left open, None when it ended) is ended if the services answer, then the staff
+    session is logged out — the composition root waits for it when the program ends."""
     if window.logged_out_already:
         return
     window.logged_out_already = True
-    session, actor, gateway = window.holder.session, window.actor, window.gateway
+    actor, gateway = window.actor, window.gateway
     window.card_login.cancel()
     window.pins.cancel()
     window.holder.clear()

@@ -10,6 +10,7 @@ with the clerk present).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtCore import Qt
@@ -17,6 +18,7 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QDockWidget, QMessageBox, QWidget
 
 from counter_app.services.context import Actor
+from counter_app.ui.leave_unended import ask_to_leave
 from counter_app.ui.login import APP_TITLE
 
 if TYPE_CHECKING:
@@ -168,7 +170,7 @@ def _not_yet(window: MainWindow, text: str, end_service: bool) -> None:
         if end is None:
             window.rating_over.disconnect(box.reject)
         if end is not None and box.clickedButton() is end:
-            window.end_session()  # closes the case; the holder is asked to rate (RULES E2)
+            _end_service(window)  # closes the case; the holder is asked to rate (RULES E2)
         elif end_rating is not None and box.clickedButton() is end_rating:
             _end_rating_then_logout(window)
 
@@ -184,6 +186,22 @@ def _not_yet(window: MainWindow, text: str, end_service: bool) -> None:
         # no longer apply; it goes, and 退出登录 works at once.
         window.rating_over.connect(box.reject)
         box.show()
+
+
+def _end_service(window: MainWindow) -> None:
+    """结束服务 asked by 退出登录; when the services cannot be reached the clerk is told what
+    becomes of the service and may log out with it left open (``leave_unended``)."""
+    window.end_service(partial(_not_ended, window))
+
+
+def _not_ended(window: MainWindow, error: BaseException) -> None:
+    window.logout_box = ask_to_leave(
+        window,
+        error,
+        quitting=False,
+        retry=partial(_end_service, window),
+        leave=partial(_log_out_now, window),
+    )
 
 
 def _end_rating_then_logout(window: MainWindow) -> None:
@@ -216,6 +234,15 @@ def logout(window: MainWindow) -> None:
             ),
             end_service=False,
         )
+        return
+    _log_out_now(window)
+
+
+def _log_out_now(window: MainWindow) -> None:
+    """The holder off the screen, the window closed (``logged_out``); on a pool thread the
+    service still open is ended if the services answer (left open otherwise: the next login
+    here offers to end it, ``leave_unended``), then the staff session."""
+    if window.logged_out_already:
         return
     window.logged_out_already = True
     session, actor = window.holder.session, window.actor
