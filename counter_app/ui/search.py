@@ -13,7 +13,7 @@ from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.ui.i18n import tr
-from counter_app.ui.text_guard import guard_text
+from counter_app.ui.text_guard import guard_text, on_cleaned_text
 from counter_app.validation import (
     ValidationError,
     check_card_number,
@@ -134,17 +134,15 @@ class SearchBox(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.hint)
         # Invisible characters leave the box as they are pasted, and the clerk is told: a
-        # U+202E kept here showed 王建国1968-03-15 reversed (text_policy). Connected before
-        # the validation, which then sees the text without them.
+        # U+202E kept here showed 王建国1968-03-15 reversed (text_policy). The validation
+        # sees the text without them, once (``on_cleaned_text``).
         guard_text(self.edit, "", self._said_removed)
-        self.edit.textChanged.connect(self._validate)
+        on_cleaned_text(self.edit, self._validate)
         self.edit.returnPressed.connect(self._submit)
         self.button.clicked.connect(self._submit)
         self._validate("")
 
     def _validate(self, text: str) -> SearchCheck:
-        if text != self.edit.text():  # the guard has replaced it; the new text was checked
-            return classify(self.edit.text())
         check = classify(text)
         self.hint.setText(check.hint)
         self.hint.setStyleSheet("color: #b00020;" if check.error else "color: #555;")

@@ -8,14 +8,17 @@ character is never echoed. The services still refuse them (the policy is theirs)
 keeps them from reaching the confirm page, where U+202E showed the text reversed.
 
 One helper for every free-text field the clerk types into: :func:`guard_text`; a form with
-several guarded fields says each field's removal at once (:class:`FieldNotices`).
+several guarded fields says each field's removal at once (:class:`FieldNotices`). Whatever
+else follows a guarded field's text listens through :func:`on_cleaned_text`, never to the
+field's ``textChanged``: the guard replaces the text inside that signal, so ``textChanged``
+brings a later slot the cleaned text and then, once more, the pasted text just replaced.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt6.QtCore import QObject
+from PyQt6.QtCore import QObject, Qt, pyqtSignal
 from PyQt6.QtGui import QTextCursor
 from PyQt6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
@@ -79,6 +82,12 @@ class TextGuard(QObject):
     """Watches one field (see :func:`guard_text`). ``owner``: the object that keeps it, the
     field itself unless given (an editable list, for its line edit)."""
 
+    #: The field's text after each change, once, without the characters the guard removes
+    #: (:func:`on_cleaned_text`). A removal sets the field's text inside its
+    #: ``textChanged``: the field's own signal then reaches the slots connected after the
+    #: guard with the cleaned text and, once that emission is over, with the replaced one.
+    cleaned = pyqtSignal(str)
+
     def __init__(
         self,
         widget: QLineEdit | QPlainTextEdit,
@@ -101,8 +110,9 @@ class TextGuard(QObject):
         assert isinstance(self.widget, QLineEdit)
         kept, removed = strip_invisible(text)
         if not removed:
+            self.cleaned.emit(text)
             return
-        edit = self.widget
+        edit = self.widget  # setText comes back here with the cleaned text
         at = len(strip_invisible(text[: edit.cursorPosition()])[0])
         edit.setText(kept)
         edit.setCursorPosition(at)
@@ -114,8 +124,9 @@ class TextGuard(QObject):
         text = edit.toPlainText()
         kept, removed = strip_invisible(text, multiline=True)
         if not removed:
+            self.cleaned.emit(text)
             return
-        cursor = edit.textCursor()
+        cursor = edit.textCursor()  # setPlainText comes back here with the cleaned text
         before = _code_points(text, cursor.position())
         at = strip_invisible(text[:before], multiline=True)[0]
         edit.setPlainText(kept)
@@ -155,3 +166,17 @@ def guard_text(
         # the list's field then kept a pasted U+202E.
         return TextGuard(edit, label, notice, owner=widget)
     return TextGuard(widget, label, notice)
+
+
+def on_cleaned_text(
+    widget: QLineEdit | QPlainTextEdit | QComboBox, slot: Callable[[str], object]
+) -> None:
+    """Call ``slot`` with the text of ``widget`` — the field given to :func:`guard_text` —
+    after each change, once, as the guard leaves it: before the guard's ``notice`` of a
+    removal, as the field's own signal brought it, and never the replaced text after it.
+    ``slot``: a bound method (a lambda holding a widget that Qt made, such as a list's line
+    edit, lost its connection at a garbage collection)."""
+    guard = widget.findChild(TextGuard, "", Qt.FindChildOption.FindDirectChildrenOnly)
+    if not isinstance(guard, TextGuard):
+        raise ValueError("on_cleaned_text: the field is not guarded (guard_text)")
+    guard.cleaned.connect(slot)

@@ -37,7 +37,7 @@ from PyQt6.QtWidgets import QComboBox, QLabel, QWidget
 from counter_app.presentation.benefit_pages import death_page
 from counter_app.services.errors import ReasonRequired
 from counter_app.ui.public_lookup import LookupKind, PublicLookupWindow
-from counter_app.ui.text_guard import guard_text
+from counter_app.ui.text_guard import guard_text, on_cleaned_text
 from counter_app.validation import ValidationError, parse_id_number
 from counter_app.validation.text_policy import SESSION_REASON
 
@@ -98,9 +98,10 @@ class WorkDeathLookupWindow(PublicLookupWindow):
         # A number changed: the answer shown is another person's — it leaves the screen.
         self.edit.textEdited.connect(self._number_changed)
         # Bound methods, not lambdas: a lambda holding the combo's own line edit (made by
-        # Qt, not Python) lost its connection, or crashed, at a garbage collection.
-        self.edit.textChanged.connect(self._number_edited)
-        line.textChanged.connect(self._reason_edited)
+        # Qt, not Python) lost its connection, or crashed, at a garbage collection. Both
+        # fields are guarded: each change comes once, as the guard leaves it.
+        on_cleaned_text(self.edit, self._number_edited)
+        on_cleaned_text(self.reason, self._reason_edited)
 
     def _texts(self) -> tuple[str, str, str]:
         return (
@@ -153,18 +154,16 @@ class WorkDeathLookupWindow(PublicLookupWindow):
         self.error.setText(text)
         self.error_about = self.reason
 
-    def _number_edited(self, text: str) -> None:
-        self._edited(self.edit, self.edit.text(), text)
+    def _number_edited(self, _text: str) -> None:
+        self._edited(self.edit)
 
-    def _reason_edited(self, text: str) -> None:
-        line = self.reason.lineEdit()
-        self._edited(self.reason, line.text() if line is not None else "", text)
+    def _reason_edited(self, _text: str) -> None:
+        self._edited(self.reason)
 
-    def _edited(self, field: QWidget, now: str, text: str) -> None:
-        """The message about ``field`` leaves when the clerk changes it. A change the
-        guard made in the same keystroke (an emission older than the text ``now``) is not
-        one."""
-        if text == now and self.error_about is field:
+    def _edited(self, field: QWidget) -> None:
+        """The message about ``field`` leaves when the clerk changes it (the guard's
+        removal notice, said after the cleaned text came, stays)."""
+        if self.error_about is field:
             self.error.clear()
             self.error_about = None
 
