@@ -27,6 +27,7 @@ from counter_app.remote.protocol import (
 )
 from counter_app.remote.transport import ServerConnection
 from counter_app.services.context import Actor
+from counter_app.services.errors import NotPermitted
 from counter_app.services.permissions import Action
 from counter_app.services.queries.category import Category
 from counter_app.services.queries.public import CATALOGUE_LIMIT
@@ -85,6 +86,7 @@ class RemoteServices(CounterServices):
     def __init__(self, connection: ServerConnection) -> None:
         self.connection = connection
         self._four_eyes: bool | None = None  # the server's setting, once known
+        self._staff_id: int | None = None  # whom the session token is for
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -106,13 +108,20 @@ class RemoteServices(CounterServices):
         )
         self.connection.set_token(str(data["token"]))
         result: LoginResult = _result("login", data)
+        self._staff_id = result.actor.staff_id
         return result
 
     def logout(self, actor: Actor) -> None:
+        """Log out the staff session of the token — refused (``NotPermitted``) when ``actor``
+        is not whom the token is for (another clerk logged in at the lock screen since): the
+        server would have logged *that* clerk out."""
+        if self._staff_id is not None and actor.staff_id != self._staff_id:
+            raise NotPermitted()
         try:
             self._call("logout", None)
         finally:
             self.connection.set_token(None)
+            self._staff_id = None
 
     def change_own_password(self, actor: Actor, old: str, new: str) -> None:
         self._call("change_own_password", old, new)

@@ -18,6 +18,7 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QDockWidget, QMessageBox, QWidget
 
 from counter_app.services.context import Actor
+from counter_app.services.errors import NotPermitted
 from counter_app.ui.leave_unended import ask_to_leave
 from counter_app.ui.login import APP_TITLE
 
@@ -123,15 +124,28 @@ def switch_staff(window: MainWindow, actor: Actor) -> None:
     window.holder.clear()
     window.clear_search()
     window.card_session = False
-    if session is not None:
-        window.runner.run(
-            lambda: window.gateway.end_session(previous, session),
-            None,
-            lambda _e: None,
-            name="end_previous_session",
-        )
-    window.runner.run(lambda: window.gateway.logout(previous), None, lambda _e: None, name="logout")
+    gateway = window.gateway
+
+    def end_previous() -> None:
+        if session is not None:
+            try:
+                gateway.end_session(previous, session)
+            except NotPermitted:
+                # The city's server acts for the staff member its token names — the one
+                # logged in now — who may not end another's holder session: the case is
+                # ended as one left open at this workstation (session and case, audited).
+                case = gateway.case_of_session(actor, session.session_id)
+                if case.is_open:
+                    gateway.close_recovered_case(actor, case.case_no)
+        gateway.logout(previous)
+
+    window.runner.run(end_previous, None, _ignored, name="end_previous_staff")
     set_actor(window, actor)
+
+
+def _ignored(_error: BaseException) -> None:
+    """The first clerk's end failed (the services unreachable): left open, the next login
+    here offers its case (``followups.check_open_case``)."""
 
 
 def rating_asked(window: MainWindow) -> bool:
