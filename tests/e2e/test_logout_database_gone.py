@@ -183,3 +183,20 @@ def test_E1_retry_once_the_database_is_back_ends_the_service_as_usual(
     row, case, ended = stored(c, session_id)
     assert row.end_reason == "done" and case.close_reason == "done"
     assert sorted(ended) == [("case.close", "done"), ("session.end", "done")]
+
+
+def test_E1_cancel_is_the_default_and_keeps_the_clerk_serving(counter: Any, tmp_path: Path) -> None:
+    """Enter or Esc on the box: nothing is left, the holder is still served on screen."""
+    c = counter("YB500103-01")
+    win, _session_id = serve(c)
+    database_away(c, tmp_path)
+    c.click(win.action_panel.logout_button)
+    c.click(button(win.logout_box, "结束服务"))
+    box = win.logout_box
+    stay = button(box, "取消")
+    assert box.defaultButton() is stay and box.escapeButton() is stay
+    c.click(win.action_panel.logout_button)  # 退出登录 again: the same box, raised
+    assert win.logout_box is box and box.isVisible()
+    c.click(stay)
+    assert win.isVisible() and not win.logged_out_already
+    assert win.holder.session is not None and "王建国" in screen_text()
