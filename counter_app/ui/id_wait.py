@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PyQt6.QtCore import QObject, Qt, QTimer
-from PyQt6.QtGui import QKeySequence
+from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import QLabel, QPushButton, QWidget
 
 from counter_app.ui.i18n import tr
@@ -64,13 +64,14 @@ class ChipWait(QObject):
         self.button = QPushButton(tr("idcard", "取消读取（Esc）"))
         self.button.setObjectName("cancelIdCardReadButton")
         self.button.setToolTip(tr("idcard", "不再等待身份证，可重新读取或人工录入"))
-        # Esc stops the wait, not the dialog: the button's shortcut is live only while it
-        # shows (a hidden button's shortcut does not fire), so Esc closes the dialog again
-        # once the wait is over.
-        self.button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.button.setAutoDefault(False)
         self.button.setVisible(False)
         self.button.clicked.connect(self.cancel)
+        # Esc stops the wait, not the dialog, and at once (a button's own shortcut clicks
+        # it only after its press animation): a shortcut on the button is live only while
+        # the button shows, so Esc closes the dialog again once the wait is over.
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.button)
+        self.escape.activated.connect(self.cancel)
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
