@@ -140,7 +140,8 @@ def check_open_case(window: MainWindow) -> None:
         box.setObjectName("openCaseBox")
         box.setWindowTitle(window.tr("未结束的办件"))
         text = window.tr(
-            "本工作站有未结束的办件 %1（开始于 %2，可能因系统异常退出）。请点“结束该办件”将其结束。"
+            "本工作站有未结束的办件 %1（开始于 %2；程序异常退出，或退出时连接中断，未能结束）。"
+            "请点“结束该办件”将其结束。"
         )
         opened = display(case.opened_at)  # Asia/Shanghai, written as on every screen
         box.setText(text.replace("%1", case.case_no).replace("%2", opened))

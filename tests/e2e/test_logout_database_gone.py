@@ -115,6 +115,7 @@ def next_login_ends_the_case(c: Any, session_id: int) -> None:
     second = c.log_in("YB500103-01")
     box = second.open_case_box
     assert box is not None and box.isVisible() and case.case_no in box.text()
+    assert "退出时连接中断" in box.text()  # not only a crash, as it said before
     c.click(button(box, "结束该办件"))
     row, case, ended = stored(c, session_id)
     assert row.closed_at is not None and row.end_reason == "recovered"
