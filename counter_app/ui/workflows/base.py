@@ -8,10 +8,12 @@ keys make that safe).
 
 from __future__ import annotations
 
+import inspect
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from PyQt6.QtCore import pyqtBoundSignal
 from PyQt6.QtGui import QCloseEvent, QShowEvent
 from PyQt6.QtWidgets import (
     QDialog,
@@ -73,6 +75,8 @@ class WorkflowDialog(QDialog):
         #: The open 确认放弃本次办理？ box, if any (tests answer it).
         self.discard_box: QMessageBox | None = None
         self._task: Task | None = None
+        #: The workstation's signals this dialog listens to (``listen``), until ``done``.
+        self._listening: list[tuple[pyqtBoundSignal, Callable[..., object]]] = []
         self.banner = QLabel()
         self.banner.setObjectName("workflowBanner")
         self.banner.setWordWrap(True)
@@ -147,6 +151,26 @@ class WorkflowDialog(QDialog):
     def _holder_dock_shown(self, visible: bool) -> None:
         if visible:
             self.keep_clear()
+
+    # -- the workstation's signals ------------------------------------------------------
+
+    def listen(self, signal: pyqtBoundSignal, slot: Callable[..., object]) -> None:
+        """Connect ``slot``, a method of this dialog, to ``signal`` of the workstation (the
+        holder's keypad, the card bridge, the task runner), which outlives the dialog:
+        ``done`` disconnects it, before the keypad is cancelled. A bound method, never a
+        lambda: the window's signal would keep a lambda, and the dialog it holds, alive."""
+        if not (inspect.ismethod(slot) and slot.__self__ is self):
+            raise TypeError("listen: the slot must be a method of this dialog")
+        signal.connect(slot)
+        self._listening.append((signal, slot))
+
+    def _stop_listening(self) -> None:
+        listening, self._listening = self._listening, []
+        for signal, slot in listening:
+            try:
+                signal.disconnect(slot)
+            except TypeError:  # already disconnected
+                pass
 
     # -- steps -------------------------------------------------------------------------
 
@@ -363,5 +387,6 @@ class WorkflowDialog(QDialog):
         super().reject()
 
     def done(self, result: int) -> None:  # QDialog's name
+        self._stop_listening()
         self.window_.pins.cancel()
         super().done(result)

@@ -77,7 +77,7 @@ class ChangePinDialog(WorkflowDialog):
         #: The new-PIN refusal on the banner (新密码过于简单…): it goes when the holder's next
         #: entry starts or ends (``holder_typing``), not at the end of the workflow.
         self._refusal_shown = ""
-        window.pins.holder_typing.connect(self._holder_typing)
+        self.listen(window.pins.holder_typing, self._holder_typing)
         self.begin()
 
     def _wipe(self) -> None:
@@ -215,8 +215,4 @@ class ChangePinDialog(WorkflowDialog):
 
     def done(self, result: int) -> None:
         self._wipe()
-        try:
-            self.window_.pins.holder_typing.disconnect(self._holder_typing)
-        except TypeError:  # already disconnected
-            pass
         super().done(result)

@@ -79,7 +79,7 @@ class LiftDialog(WorkflowDialog):
         self.card_label.setWordWrap(True)
         card_form.addRow(self.card_label)
         self.add_page(self.card_page, self._check_card)
-        window.bridge.card_ready.connect(self._card_ready)
+        self.listen(window.bridge.card_ready, self._card_ready)
 
         accepted = "、".join(
             ID_DOCUMENT_LABELS[k]
@@ -391,10 +391,6 @@ class LiftDialog(WorkflowDialog):
 
     def done(self, result: int) -> None:
         self.pins.wipe()
-        try:
-            self.window_.bridge.card_ready.disconnect(self._card_ready)
-        except TypeError:
-            pass
         super().done(result)
 
 

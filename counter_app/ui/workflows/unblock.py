@@ -79,7 +79,7 @@ class UnblockDialog(CardIdDialog):
         self.record_button.clicked.connect(self._record_again)
         self.record_button.hide()
         self.result_buttons.addWidget(self.record_button)
-        window.runner.answered.connect(self._services_back)
+        self.listen(window.runner.answered, self._services_back)
         self.begin()
 
     def _check_document(self) -> None:
@@ -315,13 +315,6 @@ class UnblockDialog(CardIdDialog):
             self.tr("仍然关闭"),
             self.tr("继续等待"),
         )
-
-    def done(self, result: int) -> None:  # QDialog's name
-        try:
-            self.window_.runner.answered.disconnect(self._services_back)
-        except TypeError:  # closed twice
-            pass
-        super().done(result)
 
     def card_pulled(self) -> None:
         """The card left: before the unblock, the workflow stops (``WorkflowDialog``);
