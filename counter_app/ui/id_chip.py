@@ -55,9 +55,9 @@ from counter_app.ui.id_chip_view import (
     workflow_services,
 )
 from counter_app.ui.id_reader import ChipReading, IdCardStation, RecentCheck
-from counter_app.ui.id_wait import ChipWait
+from counter_app.ui.id_wait import ChipWait, cancelled_text, ran_out_text
 from forms.masking import mask_id_number
-from reader.idcard.placement import IdCardNotPlaced, IdCardWaitCancelled
+from reader.idcard.placement import IdCardWaitCancelled
 
 MANUAL_REASONS = list(ManualReason)
 
@@ -124,8 +124,8 @@ class ChipCheck:
         #: Called after a successful chip read (the dialog clears its old error).
         self.read_ok: Callable[[], None] | None = None
         # The offer of this service's accepted ID card is looked up when the form shows
-        # (its window, and so the holder's session, is known only then).
-        # A wait goes when its form does (another page of the workflow, the dialog closed).
+        # (its window, and so the holder's session, is known only then); a wait for the
+        # card ends when the form goes (another page of the workflow, the dialog closed).
         self._watcher = ShownWatcher(self._offer_recent, self.read_button, self._hidden)
         self.read_button.installEventFilter(self._watcher)
 
@@ -147,19 +147,10 @@ class ChipCheck:
             dialog.finished.connect(self._check_over)  # the check ends with it
             self._hooked = True
         self.read_button.setEnabled(False)
-        if station.card_was_read:
-            # IDCARD.md: after a read the reader finds the card only once it was lifted
-            # and placed again — the clerk is told before the wait, not after it.
-            wait = tr(
-                "idcard",
-                "请将身份证放在阅读器上（刚读取过的身份证须拿起后重新放置），等待中，还剩 %1 秒…",
-            )
-        else:
-            wait = tr("idcard", "请将身份证放在阅读器上，等待中，还剩 %1 秒…")
         self.status.setStyleSheet("")
         # The holder may still be looking for the card: the reader is asked for about
         # 30 s, the seconds left shown, 取消读取 (Esc) stops it at once (``id_wait``).
-        self.waiting.start(station, runner, wait)
+        self.waiting.start(station, runner)
         grow_to_fit(self.read_button.window())
 
     def cancel_read(self) -> None:
@@ -168,7 +159,7 @@ class ChipCheck:
 
     def _read_cancelled(self) -> None:
         self.read_button.setEnabled(True)
-        text = tr("idcard", "已取消读取身份证。需要时请将身份证放在阅读器上，再点击“读取身份证”。")
+        text = cancelled_text()
         if self.reading is not None:
             text += tr("idcard", "上次读取的身份证信息仍在使用。")
         self._failed_text(text)
@@ -223,15 +214,13 @@ class ChipCheck:
         if isinstance(error, IdCardWaitCancelled):  # the station closed meanwhile
             self._read_cancelled()
             return
-        if isinstance(error, IdCardNotPlaced) and error.seconds:
-            # The wait ran out: what to do next (a card read before and still lying
-            # there keeps its own message: IdCardAlreadyRead).
-            text = tr(
-                "idcard",
-                "等待 %1 秒，阅读器上仍没有身份证。请将身份证放在阅读器上，再点击“读取身份证”。",
-            ).replace("%1", str(error.seconds))
-        else:
-            text = str(error) or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。")
+        # A wait that ran out says what to do next; a card read before and still lying
+        # there keeps its own message (IdCardAlreadyRead).
+        text = (
+            ran_out_text(error)
+            or str(error)
+            or tr("idcard", "身份证读取失败，请将身份证取下后重新放置再读取。")
+        )
         if self.reading is not None:
             text += tr("idcard", "上次读取的身份证信息仍在使用。")
         elif self.recent_button.isVisible():

@@ -22,10 +22,35 @@ from PyQt6.QtWidgets import QLabel, QPushButton, QWidget
 from counter_app.ui.i18n import tr
 from counter_app.ui.id_reader import ChipReading, IdCardStation
 from counter_app.ui.tasks import TaskRunner
-from reader.idcard.placement import PlacementWait
+from reader.idcard.placement import IdCardNotPlaced, PlacementWait
 
 #: How often the seconds left are shown afresh.
 TICK_MS = 250
+
+
+def waiting_text(card_was_read: bool) -> str:
+    """What the clerk reads while the reader is asked; ``%1``: the seconds left."""
+    if card_was_read:
+        # IDCARD.md: after a read the reader finds the card only once it was lifted and
+        # placed again — the clerk is told before the wait, not after it.
+        return tr(
+            "idcard",
+            "请将身份证放在阅读器上（刚读取过的身份证须拿起后重新放置），等待中，还剩 %1 秒…",
+        )
+    return tr("idcard", "请将身份证放在阅读器上，等待中，还剩 %1 秒…")
+
+
+def cancelled_text() -> str:
+    return tr("idcard", "已取消读取身份证。需要时请将身份证放在阅读器上，再点击“读取身份证”。")
+
+
+def ran_out_text(error: BaseException) -> str:
+    """What to do after a wait that ran out with no card ("" for any other error)."""
+    if not isinstance(error, IdCardNotPlaced) or not error.seconds:
+        return ""
+    return tr(
+        "idcard", "等待 %1 秒，阅读器上仍没有身份证。请将身份证放在阅读器上，再点击“读取身份证”。"
+    ).replace("%1", str(error.seconds))
 
 
 class PendingRead:
@@ -81,13 +106,13 @@ class ChipWait(QObject):
     def active(self) -> bool:
         return self.pending is not None
 
-    def start(self, station: IdCardStation, runner: TaskRunner, message: str) -> None:
-        """Read with a new wait of the station's length; ``message`` holds ``%1`` for the
-        seconds left. The read runs on a pool thread (``runner.run``: the reader's work,
+    def start(self, station: IdCardStation, runner: TaskRunner) -> None:
+        """Read with a new wait of the station's length, the seconds left shown. The read
+        runs on a pool thread (``runner.run``: the reader's work,
         ``local`` — its success says nothing of the services)."""
         self.stop()
         pending = PendingRead(self, station, station.new_wait())
-        self.pending, self._message = pending, message
+        self.pending, self._message = pending, waiting_text(station.card_was_read)
         self.button.setVisible(True)
         self.tick()
         self.timer.start()
