@@ -10,7 +10,8 @@ transaction, so it is the lock and a rolled-back opening gives its number back.
 
 What was done (categories viewed, actions with outcomes, form serials) is read from the
 audit trail through ``session_summary.access_summary`` when the case closes, and kept on
-the case. A workstation that crashed with a case open finds it again on restart
+the case. A workstation that crashed with a case open, or that a clerk left with the
+service not ended (the services unreachable at 退出登录), finds it again at the next login
 (:func:`open_case_at_workstation`) and closes it (:func:`close_recovered_case`).
 
 The data returned here is the clerk's: it never carries the holder's rating (``ratings``).
@@ -41,6 +42,7 @@ from counter_app.services.case_errors import (
     QueueTicketInvalid,
 )
 from counter_app.services.context import Actor, ServiceContext
+from counter_app.services.left_staff import end_left_staff_session
 from counter_app.services.session_summary import AccessSummary, access_summary
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -368,6 +370,8 @@ def close_recovered_case(ctx: ServiceContext, actor: Actor, case_no: str) -> Cas
         if locked.closed_at is not None:
             raise CaseAlreadyClosed()
         _finish(db, actor, locked, "recovered", now)
+        if locked.staff_id != actor.staff_id:
+            end_left_staff_session(uow, locked.staff_id, locked.workstation, locked.case_no, now)
         info = _info(db, locked)
         uow.commit()
     return info

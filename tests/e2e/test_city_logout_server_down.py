@@ -49,7 +49,7 @@ def test_E1_logout_with_the_server_stopped_leaves_locally_and_the_case_ends_when
     QApplication.processEvents()
     assert "王建国" not in visible_text(c)
     server.start()
-    next_login_ends_the_case(c, session_id)
+    next_login_ends_the_case(c, session_id, "YB500103-02")  # another clerk comes
 
 
 def test_E1_quit_with_the_server_stopped_tells_the_clerk_as_logout_does(

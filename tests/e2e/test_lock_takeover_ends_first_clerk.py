@@ -16,7 +16,7 @@ from PyQt6.QtWidgets import QApplication
 
 from counter_app.demo.accounts import fixed_holder
 from tests.e2e.conftest import account
-from tests.e2e.test_logout_database_gone import stored
+from tests.e2e.test_logout_database_gone import open_staff_sessions, stored
 
 pytestmark = pytest.mark.gui
 
@@ -42,3 +42,4 @@ def test_Q7_a_takeover_at_the_lock_screen_ends_the_first_clerks_case_and_the_sec
     row, case, ended = stored(c, session_id)
     assert row.closed_at is not None and case.closed_at is not None  # nothing left open
     assert {action for action, _reason in ended} == {"session.end", "case.close"}
+    assert open_staff_sessions(c, "YB500103-01") == 0  # the first clerk is logged out

@@ -25,6 +25,8 @@ from counter_app.db import create_engine_for
 from counter_app.models.audit import AuditEvent
 from counter_app.models.case import ServiceCase
 from counter_app.models.holder_session import HolderSessionRow
+from counter_app.models.office import Staff
+from counter_app.models.security import StaffSession
 
 pytestmark = pytest.mark.gui
 
@@ -107,12 +109,30 @@ def serve(c: Any) -> tuple[Any, int]:
     return win, int(win.holder.session.session_id)
 
 
-def next_login_ends_the_case(c: Any, session_id: int) -> None:
-    """The database is back: the next login here offers the case left open; ending it
-    closes the case and its holder session, both audited (RULES E1, Q7)."""
+def open_staff_sessions(c: Any, staff_no: str) -> int:
+    """How many staff sessions of ``staff_no`` the database still has open."""
+    engine = create_engine_for(c.db_url)
+    try:
+        with Session(engine) as db:
+            return len(
+                db.execute(
+                    select(StaffSession.id)
+                    .join(Staff, Staff.id == StaffSession.staff_id)
+                    .where(Staff.staff_no == staff_no, StaffSession.ended_at.is_(None))
+                ).all()
+            )
+    finally:
+        engine.dispose()
+
+
+def next_login_ends_the_case(c: Any, session_id: int, staff_no: str = "YB500103-01") -> None:
+    """The database is back: the next login here (``staff_no``) offers the case left open;
+    ending it closes the case and its holder session, both audited (RULES E1, Q7) — and the
+    staff session of the clerk who left, which their logout never reached."""
     row, case, ended = stored(c, session_id)
     assert row.closed_at is None and case.closed_at is None and ended == []  # kept open
-    second = c.log_in("YB500103-01")
+    assert open_staff_sessions(c, "YB500103-01") == 1  # the logout did not arrive
+    second = c.log_in(staff_no)
     box = second.open_case_box
     assert box is not None and box.isVisible() and case.case_no in box.text()
     assert "退出时连接中断" in box.text()  # not only a crash, as it said before
@@ -122,6 +142,7 @@ def next_login_ends_the_case(c: Any, session_id: int) -> None:
     assert case.closed_at is not None and case.close_reason == "recovered"
     assert sorted(ended) == [("case.close", "recovered"), ("session.end", "recovered")]
     assert f"办件 {case.case_no} 已结束" in second.statusBar().currentMessage()
+    assert open_staff_sessions(c, "YB500103-01") == (1 if staff_no == "YB500103-01" else 0)
 
 
 def test_E1_logout_with_the_database_gone_leaves_locally_and_the_case_ends_when_it_is_back(
@@ -162,7 +183,7 @@ def test_E1_quit_with_the_database_gone_tells_the_clerk_and_behaves_as_logout(
     c.click(button(box, "退出程序"))
     assert not win.isVisible() and win.holder.session is None
     back()
-    next_login_ends_the_case(c, session_id)
+    next_login_ends_the_case(c, session_id, "YB500103-02")  # another clerk comes
 
 
 def test_E1_retry_once_the_database_is_back_ends_the_service_as_usual(
