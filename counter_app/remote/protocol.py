@@ -39,10 +39,8 @@ class ServerUnreachable(DatabaseUnavailable):
     saved, and what the clerk typed stays in the dialog."""
 
     reason = "network_unavailable"
-    message = (
-        "无法连接业务服务器（网络中断或服务器无响应），本次操作可能未完成。"
-        "请检查网络连接后重试；已填写的内容仍保留。"
-    )
+    outage = "无法连接业务服务器（网络中断或服务器无响应）"
+    message = f"{outage}，本次操作可能未完成。请检查网络连接后重试；已填写的内容仍保留。"
 
 
 class WorkstationRefused(ServiceError):

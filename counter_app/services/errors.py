@@ -179,7 +179,9 @@ class ConcurrentChange(ServiceError):
 
 class DatabaseUnavailable(ServiceError):
     reason = "db_unavailable"
-    message = "无法连接数据库，本次操作未保存。请稍后重试；已填写的内容仍保留。"
+    #: What could not be reached, as a clause for a longer message (``AnswerNotRecorded``).
+    outage = "无法连接数据库"
+    message = f"{outage}，本次操作未保存。请稍后重试；已填写的内容仍保留。"
 
 
 class CardOperationFailed(ServiceError):

@@ -82,7 +82,7 @@ class AnswerNotRecorded(DatabaseUnavailable):
         tries_left: int | None,
         card_error: str,
     ) -> AnswerNotRecorded:
-        lead = str(cause).split("，", 1)[0].rstrip("。")  # 无法连接业务服务器（…）
+        lead = cause.outage  # 无法连接数据库, 无法连接业务服务器（…）
         if answer in VERDICTS:
             text = f"{lead}：卡已答复持卡人输入的密码，但核对结果未能记录；连接恢复后补记。"
         else:
