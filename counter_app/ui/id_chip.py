@@ -126,8 +126,9 @@ class ChipCheck:
         # The offer of this service's accepted ID card is looked up when the form shows
         # (its window, and so the holder's session, is known only then); a wait for the
         # card ends when the form goes (another page of the workflow, the dialog closed).
-        self._watcher = ShownWatcher(self._offer_recent, self.read_button, self._hidden)
-        self.read_button.installEventFilter(self._watcher)
+        # Watched on the status line: the read button itself gives way to 取消读取.
+        self._watcher = ShownWatcher(self._offer_recent, self.status, self._hidden)
+        self.status.installEventFilter(self._watcher)
 
     # -- reading -------------------------------------------------------------------------
 

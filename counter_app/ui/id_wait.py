@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from PyQt6.QtCore import QObject, Qt, QTimer
 from PyQt6.QtGui import QKeySequence, QShortcut
-from PyQt6.QtWidgets import QLabel, QPushButton, QWidget
+from PyQt6.QtWidgets import QLabel, QPushButton
 
 from counter_app.ui.i18n import tr
 from counter_app.ui.id_reader import ChipReading, IdCardStation
@@ -73,7 +73,8 @@ class PendingRead:
 class ChipWait(QObject):
     """The wait of one 读取身份证 row (see the module docstring). ``status`` shows the count;
     ``done(reading)`` / ``failed(error)`` get the answer of the read still waited for;
-    ``cancelled()`` is told when the clerk stopped it."""
+    ``cancelled()`` is told when the clerk stopped it. While it lasts, 取消读取 shows in
+    the place of ``read_button``."""
 
     def __init__(
         self,
@@ -81,10 +82,10 @@ class ChipWait(QObject):
         done: Callable[[ChipReading], None],
         failed: Callable[[BaseException], None],
         cancelled: Callable[[], None],
-        parent: QWidget,
+        read_button: QPushButton,
     ) -> None:
-        super().__init__(parent)
-        self.status = status
+        super().__init__(read_button)
+        self.status, self.read_button = status, read_button
         self._done, self._failed, self._cancelled = done, failed, cancelled
         self.button = QPushButton(tr("idcard", "取消读取（Esc）"))
         self.button.setObjectName("cancelIdCardReadButton")
@@ -113,6 +114,9 @@ class ChipWait(QObject):
         self.stop()
         pending = PendingRead(self, station, station.new_wait())
         self.pending, self._message = pending, waiting_text(station.card_was_read)
+        # In the read button's place (kept disabled by the form until the answer): the
+        # row keeps its width, the count beside it is not squeezed into a narrow column.
+        self.read_button.setVisible(False)
         self.button.setVisible(True)
         self.tick()
         self.timer.start()
@@ -137,6 +141,7 @@ class ChipWait(QObject):
         pending, self.pending = self.pending, None
         self.timer.stop()
         self.button.setVisible(False)
+        self.read_button.setVisible(True)
         if pending is None:
             return False
         pending.wait.cancel()
