@@ -302,3 +302,10 @@ def test_closing_the_station_cancels_a_wait_under_way(qtbot: Any) -> None:
     made.close()  # returns only once the wait let the reader go
     qtbot.waitUntil(lambda: bool(failed))
     assert isinstance(failed[0], IdCardWaitCancelled)
+
+
+def test_a_workstation_s_read_waits_long_enough_for_a_wallet() -> None:
+    """At the window the holder may look for the card for 10–20 s: the station the
+    composition root builds (its defaults) waits about 30 s."""
+    made = IdCardStation("/nonexistent", "demo")  # the port is opened only to read
+    assert made.new_wait().total_seconds() == 30
