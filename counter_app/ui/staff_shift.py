@@ -226,10 +226,11 @@ def _end_rating_then_logout(window: MainWindow) -> None:
 
 def logout(window: MainWindow) -> None:
     """退出登录: with a holder still being served, the clerk is asked to end the service
-    first (结束服务, then the holder's rating — RULES E1, E2) and nothing is dropped; while
-    the holder rates, the clerk waits or ends the rating 未评价 and logs out. Otherwise end
-    the staff session and close the window (``logged_out``: the composition root shows the
-    login again)."""
+    first (结束服务, then the holder's rating — RULES E1, E2) and nothing is dropped; when the
+    services cannot be reached to end it, the clerk is told what becomes of it and may log out
+    with it left open (``leave_unended``, as 退出程序 does). While the holder rates, the clerk
+    waits or ends the rating 未评价 and logs out. Otherwise end the staff session and close the
+    window (``logged_out``: the composition root shows the login again)."""
     if window.logged_out_already:
         return
     if window.holder.session is not None:
