@@ -41,6 +41,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app import db_cursor
+from counter_app.sqlite_url import sqlite_target
 from counter_app.validation.chars import describe_char
 from counter_app.validation.text_policy import COLUMN_LABELS, TextRefused, storage_forbidden
 
@@ -69,11 +70,6 @@ def normalise_url(url: str | URL) -> URL:
         backend = parsed.get_backend_name()
         raise ValueError(f"不支持的数据库: {backend} (只支持 SQLite 和 PostgreSQL)")
     return parsed
-
-
-def _is_sqlite_memory(url: URL) -> bool:
-    name = url.database or ""
-    return name in ("", ":memory:") or name.startswith("file::memory:")
 
 
 def create_engine_for(
@@ -158,7 +154,8 @@ def _stale_on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None
 
 
 def _sqlite_engine(url: URL, lock_timeout_ms: int, kwargs: dict[str, Any]) -> Engine:
-    memory = _is_sqlite_memory(url)
+    target = sqlite_target(url)
+    memory = target is not None and target.memory
     if not memory and url.database:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     connect_args = dict(kwargs.pop("connect_args", {}))

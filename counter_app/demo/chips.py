@@ -29,9 +29,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from counter_app.sqlite_url import sqlite_target
 from reader.emulator.card import CHANGEABLE_KEYS
 from reader.emulator.chipmemory import ChipMemory
 
@@ -58,16 +58,12 @@ def chips_path(beside: Path) -> Path:
 
 
 def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL; None for another database or an in-memory one."""
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if (
-        parsed.get_backend_name() != "sqlite"
-        or name in ("", ":memory:")
-        or name.startswith("file:")
-    ):
+    """The file of a SQLite URL; None for another database, an in-memory one, or one behind
+    a URI filename (``file:…``)."""
+    target = sqlite_target(url)
+    if target is None or target.file is None:
         return None
-    return Path(name).resolve()
+    return target.file.resolve()
 
 
 def _new_identity() -> int:
