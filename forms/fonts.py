@@ -23,6 +23,7 @@ import functools
 import shutil
 import struct
 import subprocess
+import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -53,12 +54,27 @@ class CIDFallbackWarning(UserWarning):
     """Forms are being drawn with a CID font that is NOT embedded in the PDF."""
 
 
+#: Printable characters that show nothing alone: Hangul fillers and the blank braille cell
+#: (combining marks, which would draw over the quote before them, are found by category).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def name_character(ch: str) -> str:
+    """``ch`` for an administrator's message: itself in quotes (“𠮷”), or by code point
+    when it cannot be seen alone (U+0301（不可见字符）)."""
+    if ch in _BLANK_LETTERS or unicodedata.category(ch).startswith("M"):
+        return f"U+{ord(ch):04X}（不可见字符）"
+    return f"“{ch}”"
+
+
 class MissingGlyphs(ValueError):
-    """Text holds characters that no font of the set can draw; printing them would show boxes."""
+    """Text holds characters that no font of the set can draw; printing them would show boxes.
+    The message names them as a reader sees them (“𠮷”), for the administrator who installs
+    a font; only a character that cannot be seen alone goes by its code point."""
 
     def __init__(self, characters: Sequence[str]) -> None:
         self.characters = tuple(characters)
-        listed = "、".join(f"{c}(U+{ord(c):04X})" for c in self.characters)
+        listed = "、".join(name_character(c) for c in self.characters)
         super().__init__(
             f"字体中没有以下字符，表单无法正确打印: {listed}。"
             "请安装覆盖生僻字的字体 (如 fonts-hanazono 的花园明朝 HanaMinA/HanaMinB) 后重试。"
