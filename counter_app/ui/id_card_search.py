@@ -147,14 +147,14 @@ class IdCardSearch(QObject):
         if self._looking:
             return
         self._looking = True
-        # The reader's work (``local``): a look every second must not take the 连接中断
+        # The reader's work (``id_reader``, local): a look every second must not take the 连接中断
         # banner down while the services are still unreachable.
         if not self.armed:
             self.window.runner.run(
                 self.station.reader_empty,
                 self._looked,
                 self._read_failed,
-                local=True,
+                id_reader=True,
                 name="id_reader_empty",
             )
             return
@@ -162,7 +162,7 @@ class IdCardSearch(QObject):
             self.station.read_placed,
             self._read,
             self._read_failed,
-            local=True,
+            id_reader=True,
             name="id_card_placed",
         )
 

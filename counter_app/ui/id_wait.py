@@ -109,8 +109,9 @@ class ChipWait(QObject):
 
     def start(self, station: IdCardStation, runner: TaskRunner) -> None:
         """Read with a new wait of the station's length, the seconds left shown. The read
-        runs on a pool thread (``runner.run``: the reader's work,
-        ``local`` — its success says nothing of the services)."""
+        runs on the ID card reader's own thread (``runner.run``, ``id_reader``: its
+        success says nothing of the services, and its wait holds no thread a service call
+        needs)."""
         self.stop()
         pending = PendingRead(self, station, station.new_wait())
         self.pending, self._message = pending, waiting_text(station.card_was_read)
@@ -121,7 +122,7 @@ class ChipWait(QObject):
         self.tick()
         self.timer.start()
         # A runner in tests answers at once, inside this call: nothing after it.
-        runner.run(pending.run, pending.done, pending.failed, local=True, name="read_id_card")
+        runner.run(pending.run, pending.done, pending.failed, id_reader=True, name="read_id_card")
 
     def tick(self) -> None:
         pending = self.pending

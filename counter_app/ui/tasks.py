@@ -4,7 +4,9 @@ Picard's ``run_task(func, next_func)`` / Anki's ``QueryOp`` in a few lines on ``
 ``runner.run(func, on_done, on_error)`` runs ``func()`` on a pool thread and delivers its
 result (or the exception it raised) to the callbacks on the GUI thread. Card work goes to a
 single-thread pool (``card=True``) so that one thread owns the reader (docs/ARCHITECTURE.md
-"Threads").
+"Threads"); the ID card reader's work likewise to its own (``id_reader=True``): a read waits
+up to half a minute for the holder to place the card, and must not hold one of the few
+threads the clerk's service calls run on meanwhile.
 
 Promises: callbacks always run on the thread that owns the runner; a cancelled task never
 calls back. Every task that succeeds off the card thread, and is not marked ``local``,
@@ -210,13 +212,16 @@ class TaskRunner(QObject):
         card_pool: Pool | None = None,
         process: HelperProcess | None = None,
         *,
+        id_pool: Pool | None = None,
         clock: Callable[[], float] = time.monotonic,
         server_timeout_s: float | None = None,
     ) -> None:
         """``clock``: seconds, for ``longest_wait`` (tests pass one they move by hand).
         ``server_timeout_s``: the services are ``counter-server``'s, and the connection
         gives up on a call after hearing nothing for this many seconds; ``None``: the
-        services run in this process (the embedded setup)."""
+        services run in this process (the embedded setup). ``id_pool``: where the ID card
+        reader's work runs (default: its own thread — or, when a test passes ``pool``, that
+        pool, as everything else of the clerk's work)."""
         super().__init__()
         self.process = process
         self.clock = clock
@@ -226,6 +231,13 @@ class TaskRunner(QObject):
             card_pool = QThreadPool()
             card_pool.setMaxThreadCount(1)  # one thread owns the reader (Electrum plugin.py)
         self._card_pool: Pool = card_pool
+        if id_pool is None:
+            if pool is not None:
+                id_pool = pool
+            else:
+                id_pool = QThreadPool()
+                id_pool.setMaxThreadCount(1)  # one thread owns the ID card reader too
+        self._id_pool: Pool = id_pool
         self._live: set[Task] = set()
         self._when_idle: list[Callable[[], None]] = []
 
@@ -236,6 +248,7 @@ class TaskRunner(QObject):
         on_error: Failed | None = None,
         *,
         card: bool = False,
+        id_reader: bool = False,
         local: bool = False,
         services: bool | None = None,
         quiet: bool = False,
@@ -243,12 +256,14 @@ class TaskRunner(QObject):
     ) -> Task:
         """``local=True``: the work asks nothing of the services (a PDF drawn, a file
         saved), so its success says nothing of an outage; card work (``card=True``) is
-        the reader's, likewise.
+        the reader's, likewise. ``id_reader=True``: the ID card reader's work (always
+        ``local``), on that reader's own thread.
 
         ``services``: whether the work waits on the services (default: neither card nor
         local work does; card work that also asks them says ``services=True``) — a slow
         answer is then shown to the clerk (``ui.wait_notice``) unless ``quiet=True``: the
         work runs on its own (a heartbeat, a badge's count) and nobody waits for it."""
+        local = local or id_reader
         answered = None if card or local else self.answered.emit
         asks_services = (not card and not local) if services is None else services
         task = Task(
@@ -267,7 +282,8 @@ class TaskRunner(QObject):
         if len(self._live) == 1:
             self.busy_changed.emit(True)
         self.tasks_changed.emit()
-        (self._card_pool if card else self._pool).start(_Job(task, func))
+        pool = self._card_pool if card else self._id_pool if id_reader else self._pool
+        pool.start(_Job(task, func))
         return task
 
     def longest_wait(self) -> Wait | None:
@@ -326,7 +342,7 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 10000) -> None:
         """Block until the pools are idle (shutdown, scripts); never call from a handler."""
-        for pool in (self._pool, self._card_pool):
+        for pool in (self._pool, self._card_pool, self._id_pool):
             waiter = getattr(pool, "waitForDone", None)
             if waiter is not None:
                 waiter(msecs)

@@ -61,3 +61,42 @@ def test_cancelled_task_never_calls_back(qtbot: Any) -> None:
     qtbot.wait(50)
     assert got == []
     runner.wait()
+
+
+def test_id_reader_work_does_not_hold_a_service_thread(qtbot: Any) -> None:
+    """A 读取身份证 waits up to half a minute for the card: on its own thread, so a service
+    call started meanwhile runs even when the shared pool has a single thread (a 2-core
+    clerk PC has two)."""
+    import threading
+
+    shared = QThreadPool()
+    shared.setMaxThreadCount(1)
+    runner = TaskRunner(shared, InlinePool(), id_pool=None)
+    runner._id_pool = QThreadPool()  # the default of a production runner (pool=None)
+    release = threading.Event()
+    answered = threading.Event()
+    runner.run(release.wait, id_reader=True, name="read_id_card")
+    runner.run(answered.set, name="find_holders")
+    try:
+        assert answered.wait(10), "the service call waited behind the ID card read"
+    finally:
+        release.set()
+        runner.wait()
+
+
+def test_production_runner_gives_the_id_reader_its_own_thread(qtbot: Any) -> None:
+    runner = TaskRunner()
+    try:
+        pools = {id(runner._pool), id(runner._card_pool), id(runner._id_pool)}
+        assert len(pools) == 3
+        assert runner._id_pool.maxThreadCount() == 1  # type: ignore[attr-defined]
+    finally:
+        runner.wait()
+
+
+def test_a_test_pool_also_runs_the_id_readers_work(qtbot: Any) -> None:
+    pool = InlinePool()
+    runner = TaskRunner(pool, InlinePool())
+    got: list[str] = []
+    runner.run(lambda: "read", got.append, id_reader=True)
+    assert got == ["read"] and pool.started == 1
