@@ -39,6 +39,7 @@ from counter_app.ui.card_notes import install_pin_blocked, reader_card_status
 from counter_app.ui.card_session import CardLogin
 from counter_app.ui.clerk_text import clerk_text
 from counter_app.ui.holder_view import HolderView, holder_facts
+from counter_app.ui.leave_unended import EndRating
 from counter_app.ui.lock import IdleWatcher, LockScreen
 from counter_app.ui.pin_entry import PinEntry
 from counter_app.ui.printing import Printing
@@ -124,9 +125,10 @@ class MainWindow(QMainWindow):
         #: Whether the holder is being asked to rate the case just closed (set by
         #: ``ui.rating.install_rating``; ``staff_shift`` waits for it before 退出登录).
         self.rating_pending: Callable[[], bool] = lambda: False
-        #: Ends that rating 未评价 and then calls its argument (``install_rating`` sets it;
-        #: 退出登录 when the clerk does not wait). Without a rating: calls it at once.
-        self.end_rating_now: Callable[[Callable[[], None]], None] = lambda then: then()
+        #: Ends that rating 未评价 (and records any not recorded for want of the services)
+        #: and then calls its argument (``install_rating`` sets it; 退出登录 and 退出程序,
+        #: ``quitting``). Without a rating: calls it at once.
+        self.end_rating_now: EndRating = lambda then, quitting=False: then()
         #: The open 退出登录-not-yet and recovered-case message boxes, if any (tests read them).
         self.logout_box: QMessageBox | None = None
         self._sized_for_holder_dock = False

@@ -21,7 +21,7 @@ from PyQt6.QtWidgets import QMessageBox, QWidget
 from counter_app.api import CounterServices
 from counter_app.services.context import Actor
 from counter_app.services.errors import DatabaseUnavailable
-from counter_app.ui.leave_unended import ask_to_leave
+from counter_app.ui.leave_unended import EndRating, ask_to_leave
 from counter_app.ui.tasks import TaskRunner
 
 
@@ -39,7 +39,7 @@ class QuitHost(Protocol):
     #: Set once the staff session is being ended (退出登录, or quitting): never twice.
     logged_out_already: bool
     quit_box: QMessageBox | None
-    end_rating_now: Callable[[Callable[[], None]], None]
+    end_rating_now: EndRating
 
     @staticmethod
     def tr(sourceText: str, disambiguation: str = ..., n: int = ...) -> str: ...  # Qt's name
@@ -92,7 +92,7 @@ def ask_to_quit(window: QuitHost, parent: QWidget) -> None:
 
     def quit_now() -> None:
         forget()
-        window.end_rating_now(lambda: quit_program(window, parent))
+        window.end_rating_now(partial(quit_program, window, parent), quitting=True)
 
     window.quit_box = quit_box(parent, told, quit_now, forget)
 

@@ -250,7 +250,9 @@ def logout(window: MainWindow) -> None:
             end_service=False,
         )
         return
-    _log_out_now(window)
+    # A rating the services could not be reached to record is sent first, or the clerk
+    # is told it will not be (``ui.rating``, ``leave_unended``).
+    window.end_rating_now(partial(_log_out_now, window))
 
 
 def _log_out_now(window: MainWindow) -> None:
