@@ -201,10 +201,16 @@ class AnswerLost:
         return getattr(self.gateway, name)
 
     def record_rating(self, *args: Any) -> Any:
+        from counter_app.remote.client import RemoteServices
+        from counter_app.remote.protocol import ServerUnreachable
+
         self.gateway.record_rating(*args)
+        if isinstance(self.gateway, RemoteServices):
+            raise ServerUnreachable()  # the reply lost on the network
         raise DatabaseUnavailable()
 
 
+@pytest.mark.also_remote  # the refusal of a second rating travels back as itself
 def test_E2_a_rating_recorded_before_the_connection_dropped_is_not_recorded_twice(
     counter: Any,
 ) -> None:
