@@ -63,3 +63,30 @@ def test_U2_a_document_refusal_is_said_once_and_cancel_asks_nothing(counter: Any
     assert d.discard_box is None
     assert not d.isVisible() and c.window.workflow is None
     assert card_state(c, "written_lost") == "lost"
+
+
+def test_U2_a_refused_lift_still_waits_for_an_answer_awaited(counter: Any, qtbot: Any) -> None:
+    """Nothing to lose after a refusal, yet a call under way is waited for as in every
+    workflow (its answer — a card's, say — must not be hidden by closing): Esc waits, then
+    closes at once, without 确认放弃本次办理？."""
+    import threading
+
+    from PyQt6.QtCore import QThreadPool
+
+    c = counter("YB500103-01")  # 渝中区; 黄敏's household is 北碚区
+    c.insert("app_blocked")
+    d = c.start(Action.LIFT_LOSS_REPORT)
+    assert "不能解除挂失" in d.banner.text()
+    pool = QThreadPool()
+    c.window.runner._pool = pool  # this one call really off the GUI thread
+    release = threading.Event()
+    answered: list[object] = []
+    d.call(release.wait, answered.append)
+    d.reject()  # Esc while the answer is awaited
+    assert d.isVisible() and d.discard_box is None
+    release.set()
+    qtbot.waitUntil(lambda: bool(answered), timeout=10000)
+    pool.waitForDone()
+    d.reject()
+    assert d.discard_box is None
+    assert not d.isVisible() and c.window.workflow is None

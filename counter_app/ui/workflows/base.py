@@ -345,12 +345,19 @@ class WorkflowDialog(QDialog):
         确认放弃本次办理？ first (继续办理 is the default, for Enter and Esc): Esc had
         silently dropped a lift the supervisor had just approved. A finished workflow (the
         result page), one stopped by a pulled card and one never touched close at once.
-        While a call awaits its answer (its 取消 is off) Esc and × wait for it too."""
+        While a call awaits its answer (its 取消 is off) Esc and × wait for it too — even
+        where nothing is left to lose (:meth:`nothing_to_lose`)."""
         task = self._task
         awaited = task is not None and not task.done and not self.window_.pins.active
         if self.isVisible() and awaited:
             return
-        if not self.isVisible() or not self.entered or self.finished_ok or self.cancelled_reason:
+        if (
+            not self.isVisible()
+            or not self.entered
+            or self.finished_ok
+            or self.cancelled_reason
+            or self.nothing_to_lose()
+        ):
             self.discard()
             return
         self.confirm_close(
@@ -359,6 +366,11 @@ class WorkflowDialog(QDialog):
             self.tr("放弃办理"),
             self.tr("继续办理"),
         )
+
+    def nothing_to_lose(self) -> bool:
+        """A workflow's own reason to close at once without 确认放弃本次办理？ (after the
+        base's: untouched, finished, stopped). None here."""
+        return False
 
     def confirm_close(self, question: str, consequence: str, drop: str, keep: str) -> None:
         """Ask before closing (``discard.ask_discard``, wording translated); a box already

@@ -381,13 +381,10 @@ class LiftDialog(WorkflowDialog):
         self.show_result(text)
         add_print_buttons(self, pdf, f"{self.tr('解除挂失登记表')} {result.serial}")
 
-    def reject(self) -> None:  # QDialog's name: 取消, Esc and the title bar's ×
-        """After a refusal on the page shown nothing is left to lose: 取消 closes at once,
-        without 确认放弃本次办理？ (the clerk had to confirm giving up what was refused)."""
-        if self.refused_on is not None and self.refused_on is self.stack.currentWidget():
-            self.discard()
-            return
-        super().reject()
+    def nothing_to_lose(self) -> bool:
+        """After a refusal on the page shown: 取消 closes at once, without 确认放弃本次办理？
+        (the clerk had to confirm giving up what was refused)."""
+        return self.refused_on is not None and self.refused_on is self.stack.currentWidget()
 
     def done(self, result: int) -> None:
         self.pins.wipe()
