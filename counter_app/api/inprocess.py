@@ -105,6 +105,9 @@ class InProcessServices(CounterServices):
     def heartbeat(self, actor: Actor) -> None:
         staff_login.heartbeat(self.ctx, actor)
 
+    def change_own_password(self, actor: Actor, old: str, new: str) -> None:
+        staff_login.change_own_password(self.ctx, actor, old, new)
+
     # -- holder identification -----------------------------------------------------------
 
     def find_holders(self, actor: Actor, text: str) -> list[HolderHit]:

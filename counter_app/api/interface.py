@@ -91,6 +91,12 @@ class CounterServices(ABC):
         """Raise ``StaffSessionEnded`` when the actor's staff session has ended elsewhere
         (account disabled, logged out): the window then locks."""
 
+    @abstractmethod
+    def change_own_password(self, actor: Actor, old: str, new: str) -> None:
+        """The logged-in staff member's own password: required after an initial or reset
+        one (``LoginResult.must_change_password``). ``WeakStaffPassword`` names the rule a
+        new password breaks; a wrong ``old`` is ``LoginFailed`` (counts toward the lockout)."""
+
     # -- finding and identifying the holder (search, sessions, document_check) ---------
 
     @abstractmethod

@@ -73,6 +73,7 @@ from counter_app.services.search import HolderHit
 from counter_app.services.service_password import OneTimePassword
 from counter_app.services.session_summary import AccessSummary, SessionRef
 from counter_app.services.sessions import HolderSession
+from counter_app.services.staff_credentials import check_new_password
 from counter_app.services.staff_login import LoginResult
 from counter_app.services.written_reports import WrittenLossInput, WrittenLossResult
 from counter_app.ui.tasks import InlinePool, TaskRunner
@@ -183,6 +184,9 @@ class FakeServices(CounterServices):
         self.logged_out: list[str] = []
         #: Staff numbers whose accounts a supervisor disabled (RULES S1–S3).
         self.disabled: set[str] = set()
+        #: Staff numbers with a one-time password (``staff add``/``reset-password``): the
+        #: login says must_change_password until ``change_own_password``.
+        self.must_change: set[str] = set()
         self._next = 0
         #: RULES E2/E3: answers recorded per case number (None: 未评价), follow-ups.
         self.ratings: dict[str, RatingAnswer | None] = {}
@@ -225,10 +229,21 @@ class FakeServices(CounterServices):
         entry = self.accounts.get(staff_no)
         if entry is None or entry[0] != password:
             raise LoginFailed()
-        return LoginResult(entry[1], False)
+        return LoginResult(entry[1], staff_no in self.must_change)
 
     def logout(self, actor: Actor) -> None:
         self.logged_out.append(actor.staff_no)
+
+    def change_own_password(self, actor: Actor, old: str, new: str) -> None:
+        """The services' policy (``check_new_password``), then the old password."""
+        self._db()
+        check_new_password(actor.staff_no, old, new)
+        password, who = self.accounts[actor.staff_no]
+        if password != old:
+            raise LoginFailed()
+        self.accounts[actor.staff_no] = (new, who)
+        self.must_change.discard(actor.staff_no)
+        self.calls.append(("change_own_password", actor.staff_no))
 
     def heartbeat(self, actor: Actor) -> None:
         self._db()
