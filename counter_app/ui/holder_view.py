@@ -46,6 +46,9 @@ CATEGORY_TABS: list[tuple[str, str]] = [
     ("maternity", "生育保险"),
 ]
 REVEAL_SECONDS = 15
+#: F4's button: the full numbers shown on asking (audited) and masked again on asking.
+SHOW_NUMBERS = "显示完整号码 (F4)"
+HIDE_NUMBERS = "隐藏完整号码 (F4)"
 
 
 #: The point size of the header's second line (ID number, card number, card state).
@@ -118,10 +121,12 @@ class HolderView(QWidget):
         self.header.setWordWrap(True)  # name, number, card and state never cut off
         self._header_width = -1
         self.header.installEventFilter(self)
-        self.reveal_button = QPushButton(self.tr("显示完整号码 (F4)"))
+        self.reveal_button = QPushButton(self.tr(SHOW_NUMBERS))
         self.reveal_button.setObjectName("revealButton")
         self.reveal_button.clicked.connect(self.reveal)
         self._revealed = False
+        #: A reveal asked of the service and not yet answered: F4 again asks nothing more.
+        self._revealing = False
         self._full_ssn = ""
         self._hide_timer = QTimer(self)
         self._hide_timer.setSingleShot(True)
@@ -167,8 +172,10 @@ class HolderView(QWidget):
         self.overview = None
         self._loaded.clear()
         self._revealed = False
+        self._revealing = False
         self._full_ssn = ""
         self._hide_timer.stop()
+        self.reveal_button.setText(self.tr(SHOW_NUMBERS))
         self.loss_form.clear()
         self.header.setText(self._idle_text())
         self.reveal_button.setEnabled(False)
@@ -277,30 +284,44 @@ class HolderView(QWidget):
         return super().eventFilter(watched, event)
 
     def reveal(self) -> None:
-        """Fetch the full ID number (the service audits the reveal), show it for
-        REVEAL_SECONDS, then mask it again."""
-        if self.overview is None or self._actor is None:
+        """显示完整号码 (F4) and back: fetch the full ID number (the service audits the reveal)
+        and show it until F4 again (隐藏完整号码) or REVEAL_SECONDS, whichever comes first;
+        shown, F4 masks it again at once and asks the service nothing."""
+        if self._revealed:
+            self.hide_numbers()
+            return
+        if self.overview is None or self._actor is None or self._revealing:
             return
         actor, session = self._actor, self._session
+        self._revealing = True
 
         def shown(number: str) -> None:
             if self._session is not session:
                 return
+            self._revealing = False
             self._revealed = True
             self._full_ssn = number
+            self.reveal_button.setText(self.tr(HIDE_NUMBERS))
             self._render_header()
             self._hide_timer.start()
+
+        def refused(error: BaseException) -> None:
+            if self._session is session:
+                self._revealing = False
+            self.error.emit(error)
 
         self._runner.run(
             lambda: self._gateway.reveal_ssn(actor, session),
             shown,
-            self.error.emit,
+            refused,
             name="reveal_ssn",
         )
 
     def hide_numbers(self) -> None:
         self._revealed = False
         self._full_ssn = ""
+        self._hide_timer.stop()
+        self.reveal_button.setText(self.tr(SHOW_NUMBERS))
         if self.overview is not None:
             self._render_header()
 
