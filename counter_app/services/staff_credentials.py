@@ -129,11 +129,27 @@ def recorded_staff_no(typed: str, existing_account: bool) -> str:
     return f"unknown:{length_class}"
 
 
+#: Different characters a new staff password needs at least (``aaaaaaaaaa`` is refused).
+MIN_DISTINCT_CHARACTERS = 4
+
+#: What the clerk reads beside the new password, one sentence per refusal of the policy.
+TOO_SHORT = f"新密码太短：至少 {MIN_PASSWORD_LENGTH} 个字符。请重新设置。"
+SAME_AS_OLD = "新密码不能与原密码相同。请重新设置。"
+SAME_AS_STAFF_NO = "新密码不能与工号相同。请重新设置。"
+TOO_SIMPLE = f"新密码太简单：至少要用 {MIN_DISTINCT_CHARACTERS} 个不同的字符。请重新设置。"
+
+
 def check_new_password(staff_no: str, old: str, new: str) -> None:
-    if len(new) < MIN_PASSWORD_LENGTH or new == old or new.strip().upper() == staff_no.upper():
-        raise WeakStaffPassword()
-    if len(set(new)) < 4:
-        raise WeakStaffPassword()
+    """Refuse a new staff password the policy does not take, with :class:`WeakStaffPassword`
+    saying which rule it breaks (never the password itself)."""
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise WeakStaffPassword(TOO_SHORT)
+    if new == old:
+        raise WeakStaffPassword(SAME_AS_OLD)
+    if new.strip().upper() == staff_no.upper():
+        raise WeakStaffPassword(SAME_AS_STAFF_NO)
+    if len(set(new)) < MIN_DISTINCT_CHARACTERS:
+        raise WeakStaffPassword(TOO_SIMPLE)
 
 
 @dataclass(frozen=True)

@@ -291,8 +291,17 @@ def heartbeat(ctx: ServiceContext, actor: Actor) -> None:
 def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -> None:
     """The actor changes their own password (required after an initial or reset one).
 
-    A wrong ``old`` counts as a failed login (lockout applies) and raises ``LoginFailed``.
+    A new password the policy refuses raises ``WeakStaffPassword`` (which rule, in its
+    message) before ``old`` is even checked: it costs no attempt toward the lockout — a
+    clerk trying passwords against the policy is not locked out — and tells a guesser
+    nothing. A wrong ``old`` counts as a failed login (lockout applies) and raises
+    ``LoginFailed``.
     """
+    try:
+        check_new_password(actor.staff_no, old, new)
+    except WeakStaffPassword as error:
+        record_refusal(ctx, actor, AuditAction.STAFF_PASSWORD_CHANGE.refused, error)
+        raise
     now = ctx.now()
     with ctx.uow() as uow:  # checked and counted under the row lock, as at login
         db = uow.session
@@ -327,11 +336,6 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
             )
             uow.commit()
         raise LoginFailed()
-    try:
-        check_new_password(actor.staff_no, old, new)
-    except WeakStaffPassword as error:
-        record_refusal(ctx, actor, AuditAction.STAFF_PASSWORD_CHANGE.refused, error)
-        raise
     new_hash = hash_password(new)
     with ctx.uow() as uow:
         changed = uow.session.execute(
