@@ -10,6 +10,9 @@ bytes, hex; shared by every server behind the balancer), ``token_minutes``,
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 import secrets
 import tomllib
 from dataclasses import dataclass
@@ -34,11 +37,43 @@ class ServerConfig:
         return f"<ServerConfig {self.host}:{self.port} pki={self.pki_dir} (secret hidden)>"
 
 
-def new_token_secret(path: Path) -> None:
-    """Write a fresh random token secret (hex) readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600)
-    path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
+def new_token_secret(path: Path, replace: bool = False) -> None:
+    """Write a fresh random token secret (hex) readable by its owner only.
+
+    An existing file is the secret the servers use: it is replaced only with ``replace``
+    (every session token signed with it stops working once the servers use the new one).
+    The folder must exist: a misspelt path is not created silently."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise SettingsError(f"目录 {path.parent} 不存在。请先建好该目录，或换一个路径。")
+    if path.exists() and not replace:
+        raise SettingsError(
+            f"会话令牌密钥文件 {path} 已存在（可能正被业务服务器使用），未作改动。"
+            "换新密钥会使各工作站当前的登录在服务器换用后全部失效（须重新登录），"
+            "且各台服务器须同时换用同一新文件；确要更换请加 --replace。"
+        )
+    text = secrets.token_hex(32) + "\n"
+    target = path.with_name(path.name + ".new") if replace else path
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_EXCL)
+    try:
+        fd = os.open(target, flags, 0o600)
+    except FileExistsError as exc:  # made by someone else since the check
+        raise SettingsError(f"会话令牌密钥文件 {path} 已存在，未作改动。") from exc
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(text)
+    if replace:
+        target.replace(path)  # a server reading it never sees half a secret
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why a file could not be read, in Chinese (no raw ``[Errno 2]`` text)."""
+    reasons = {
+        errno.ENOENT: "文件不存在，请核对路径",
+        errno.EACCES: "没有读取权限",
+        errno.EPERM: "没有读取权限",
+        errno.EISDIR: "这是一个目录，不是文件",
+    }
+    return reasons.get(exc.errno or 0, "系统无法读取该文件")
 
 
 def _read_secret(path: Path) -> bytes:
@@ -57,8 +92,14 @@ def _read_secret(path: Path) -> bytes:
 def load_server_config(path: Path, **overrides: Any) -> ServerConfig:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(f"无法读取服务器设置文件 {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        at = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f"第 {at.group(1)} 行第 {at.group(2)} 列" if at else "某处"
+        raise SettingsError(
+            f"服务器设置文件 {path} 格式错误（{where}不是有效的 TOML）。请修正该文件。"
+        ) from exc
+    except OSError as exc:
+        raise SettingsError(f"无法读取服务器设置文件 {path}：{_os_reason(exc)}。") from exc
     server = dict(data.pop("server", {}))
     server.update(overrides)
     base = Path(path).parent

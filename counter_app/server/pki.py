@@ -4,7 +4,8 @@ certificate per workstation, and a certificate revocation list (CRL).
 Layout of a PKI folder (``counter-server pki init DIR``)::
 
     ca.crt  ca.key            the CA (keep ca.key offline after issuing)
-    server.crt  server.key    the server's TLS certificate (SAN: localhost, 127.0.0.1, names)
+    server.crt  server.key    the server's TLS certificate (SAN: localhost, 127.0.0.1, names);
+                              ``reissue_server`` renews it under the same CA
     crl.pem                   revoked workstation certificates, signed by the CA
     workstations/<id>.crt .key   one client certificate per workstation
 
@@ -31,6 +32,10 @@ CA_DAYS = 3650
 LEAF_DAYS = 825
 CRL_DAYS = 30
 WORKSTATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+#: An office code: the 6-digit district (or 500000, the city) and the office's letters,
+#: e.g. 500103-YB, 500103-CK01, 500000-KZX.
+OFFICE_CODE = re.compile(r"^(\d{6})-[A-Z][A-Z0-9]{1,7}$")
+CITY_CODE = "500000"
 
 
 class PkiError(ValueError):
@@ -68,6 +73,43 @@ def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
 
 def _write_cert(path: Path, cert: x509.Certificate) -> None:
     path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def _replace_pair(
+    crt_path: Path, key_path: Path, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey
+) -> None:
+    """Write a certificate and its key beside the old ones, then rename both into place: a
+    failure half-way never leaves a certificate whose key is another one's."""
+    new_key, new_crt = (
+        key_path.with_name(key_path.name + ".new"),
+        crt_path.with_name(crt_path.name + ".new"),
+    )
+    _write_key(new_key, key)
+    _write_cert(new_crt, cert)
+    new_key.replace(key_path)
+    new_crt.replace(crt_path)
+
+
+def check_office_code(office_code: str) -> str:
+    """The office code as a workstation certificate's O carries it (``PkiError`` for one
+    that names no Chongqing district: a certificate for 999999-XX would be issued in vain)."""
+    from counter_app.validation.regions import is_chongqing_district
+
+    code = office_code.strip()
+    if not code:
+        raise PkiError("请给出工作站所属经办机构代码（如 500103-YB）。")
+    match = OFFICE_CODE.match(code)
+    if match is None:
+        raise PkiError(
+            f"经办机构代码 {code!r} 格式不对：应为 6 位区县代码、横线和机构字母，"
+            "如 500103-YB、500000-KZX。"
+        )
+    district = match.group(1)
+    if district != CITY_CODE and not is_chongqing_district(district):
+        raise PkiError(
+            f"经办机构代码 {code} 中的 {district} 不是重庆市的区县代码。请核对机构代码。"
+        )
+    return code
 
 
 def load_cert(path: Path) -> x509.Certificate:
@@ -194,7 +236,10 @@ class Pki:
 
     def _ca(self) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         if not self.ca_key.exists():
-            raise PkiError(f"{self.root} 中没有 CA 私钥。请先运行 counter-server pki init。")
+            raise PkiError(
+                f"{self.root} 中没有 CA 私钥（ca.key）。请给出 pki init 创建的目录，"
+                "或先运行 counter-server pki init。"
+            )
         return load_cert(self.ca_cert), _load_key(self.ca_key)
 
     def _leaf(
@@ -233,20 +278,67 @@ class Pki:
             san.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0] if names else "x")])
         cert, key = self._leaf(subject, ExtendedKeyUsageOID.SERVER_AUTH, san)
-        _write_key(self.server_key, key)
-        _write_cert(self.server_cert, cert)
+        _replace_pair(self.server_cert, self.server_key, cert, key)
+
+    def server_names(self) -> tuple[str, ...]:
+        """The host names and IP addresses the current server certificate is valid for."""
+        cert = load_cert(self.server_cert)
+        try:
+            san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        except x509.ExtensionNotFound:
+            return ()
+        return tuple(str(name.value) for name in san)
+
+    def reissue_server(self, names: tuple[str, ...] = ()) -> x509.Certificate:
+        """A new server certificate under the same CA (renewal, or other names: a second
+        server behind the balancer). Without ``names`` the current certificate's are kept.
+        Workstations need nothing new: they trust the CA, not this certificate."""
+        self._ca()  # refuses before anything is written
+        if not names:
+            names = self.server_names() if self.server_cert.exists() else ()
+        if not names:
+            raise PkiError("请用 --name 给出服务器的主机名或 IP（可多次）。")
+        for name in names:
+            _check_server_name(name)
+        self.issue_server(names)
+        return load_cert(self.server_cert)
 
     # -- workstations ----------------------------------------------------------------
 
-    def issue_workstation(self, workstation_id: str, office_code: str) -> tuple[Path, Path]:
-        """A client certificate (CN = workstation id, O = office code); returns (crt, key)."""
+    def check_new_workstation(self, workstation_id: str, replace: bool = False) -> None:
+        """Refuse, before anything is written: a malformed id, a folder without the CA, and
+        an id whose certificate is still valid unless ``replace`` (two valid certificates
+        for one workstation id would both be let in)."""
         if not WORKSTATION_ID.match(workstation_id):
             raise PkiError(
                 f"工作站编号 {workstation_id!r} 不合规：只能用字母、数字、点、横线、下划线，"
                 "最多 32 个字符。"
             )
+        self._ca()
+        current = self.workstation_serial(workstation_id)
+        if current is not None and not replace and current not in self.revoked_serials():
+            raise PkiError(
+                f"工作站 {workstation_id} 已有有效证书（序列号 {current:x}）。"
+                "如要给它换发新证书，请加 --replace（旧证书随即吊销，该工作站须换用新证书）；"
+                "如是另一台工作站，请换一个编号。"
+            )
+
+    def workstation_serial(self, workstation_id: str) -> int | None:
+        """The serial of the workstation's current certificate (None: never issued)."""
+        path = self.workstation_cert(workstation_id)
+        return load_cert(path).serial_number if path.exists() else None
+
+    def issue_workstation(
+        self, workstation_id: str, office_code: str, replace: bool = False
+    ) -> tuple[Path, Path]:
+        """A client certificate (CN = workstation id, O = office code); returns (crt, key).
+
+        An id whose certificate is still valid is refused unless ``replace``; then the old
+        certificate is revoked once the new one is written."""
         if not office_code.strip():
             raise PkiError("请给出工作站所属经办机构代码（如 500103-YB）。")
+        self.check_new_workstation(workstation_id, replace)
+        old = self.workstation_serial(workstation_id)
         self.workstations.mkdir(parents=True, exist_ok=True)
         subject = x509.Name(
             [
@@ -259,20 +351,30 @@ class Pki:
             self.workstation_cert(workstation_id),
             self.workstation_key(workstation_id),
         )
-        _write_key(key_path, key)
-        _write_cert(crt_path, cert)
+        _replace_pair(crt_path, key_path, cert, key)
+        if old is not None:
+            self._revoke_serial(old)
         return crt_path, key_path
 
+    def is_revoked(self, workstation_id: str) -> bool:
+        """True when the workstation's current certificate is on the CRL."""
+        serial = self.workstation_serial(workstation_id)
+        return serial is not None and serial in self.revoked_serials()
+
     def revoke(self, workstation_id: str) -> int:
-        """Put the workstation's current certificate on the CRL; returns its serial."""
+        """Put the workstation's current certificate on the CRL; returns its serial.
+        Revoking it again changes nothing (``is_revoked`` tells the two apart)."""
         path = self.workstation_cert(workstation_id)
         if not path.exists():
             raise PkiError(f"没有工作站 {workstation_id} 的证书（{path}）。请核对工作站编号。")
         serial = load_cert(path).serial_number
+        self._revoke_serial(serial)
+        return serial
+
+    def _revoke_serial(self, serial: int) -> None:
         revoked = self.revoked_serials()
         if serial not in revoked:
             self._write_crl(sorted(revoked | {serial}))
-        return serial
 
     def revoked_serials(self) -> set[int]:
         if not self.crl.exists():
@@ -297,3 +399,14 @@ class Pki:
         tmp = self.crl.with_suffix(".tmp")
         tmp.write_bytes(crl.public_bytes(serialization.Encoding.PEM))
         tmp.replace(self.crl)  # atomic: a server re-reading it never sees half a file
+
+
+def _check_server_name(name: str) -> None:
+    """A host name or IP address a server certificate may carry."""
+    try:
+        ipaddress.ip_address(name)
+        return
+    except ValueError:
+        pass
+    if not re.fullmatch(r"[A-Za-z0-9*]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?", name):
+        raise PkiError(f"服务器名称 {name!r} 不是主机名或 IP 地址。")
