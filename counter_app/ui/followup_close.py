@@ -93,6 +93,7 @@ class FollowUpDetails(QWidget):
             self.tr("显示持卡人的完整联系电话，用于回访（将记录查看日志）")
         )
         self.reveal_button.clicked.connect(self.reveal)
+        self.reveal_button.setAutoDefault(False)  # Enter never reveals (audited)
         phone_row = QHBoxLayout()
         phone_row.addWidget(self.phone, 1)
         phone_row.addWidget(self.reveal_button)

@@ -106,7 +106,13 @@ class FollowUpDialog(QDialog):
         self.close_button = QPushButton(self.tr("办结所选整改…"))
         self.close_button.setObjectName("closeFollowUp")
         self.close_button.clicked.connect(self.close_selected)
-        done = QPushButton(self.tr("关闭"))
+        # Enter is 关闭: an audited reveal (or a 办结) takes a deliberate click — as the
+        # first button, 显示完整电话 was the dialog's default (a new clerk's trial).
+        self.reveal_button.setAutoDefault(False)
+        self.close_button.setAutoDefault(False)
+        self.done_button = done = QPushButton(self.tr("关闭"))
+        done.setObjectName("closeFollowUpList")
+        done.setDefault(True)
         done.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reveal_button)

@@ -8,6 +8,10 @@ numbers and phone numbers masked; at most ``LAPSING_LIST_LIMIT`` rows; the look-
 audited). Both run on a pool thread. 显示完整电话 asks ``reveal_lapsing_phone`` for the selected
 holder's full number — staff must call them before the report lapses (RULES L2) — and
 shows it in the row only once the service has checked and audited the reveal.
+
+Enter never reveals: 显示完整电话 is no default button (an audited reveal takes a deliberate
+click); Enter or a double-click on a row looks the holder up by card number in the main
+window's search, for the written report (L3) after the ID check — 关闭 is the default.
 """
 
 from __future__ import annotations
@@ -133,6 +137,7 @@ class LapsingDialog(QDialog):
         self.reveal_button.setObjectName("revealPhoneButton")
         self.reveal_button.setToolTip(self.tr("显示所选持卡人的完整联系电话（将记录查看日志）"))
         self.reveal_button.clicked.connect(self.reveal_selected)
+        self.reveal_button.setAutoDefault(False)  # Enter must not reveal (an audited look)
         self.reveal_button.setVisible(reveal is not None and runner is not None)
         selection = view.selectionModel()
         if selection is not None:
@@ -144,8 +149,13 @@ class LapsingDialog(QDialog):
         self.reload_button.setAutoDefault(False)
         self.reload_button.clicked.connect(self.reload)
         self.reload_button.setVisible(reload is not None and runner is not None)
-        close = QPushButton(self.tr("关闭"))
+        self.close_button = close = QPushButton(self.tr("关闭"))
+        close.setObjectName("closeLapsingButton")
+        close.setDefault(True)
         close.clicked.connect(self.accept)
+        #: Called with the selected row's card number by Enter or a double-click on it.
+        self.open_holder: Callable[[str], None] | None = None
+        view.activated.connect(self._row_activated)  # Enter, or a double-click
         buttons = QHBoxLayout()
         buttons.addWidget(self.reveal_button)
         buttons.addWidget(self.reload_button)
@@ -201,6 +211,16 @@ class LapsingDialog(QDialog):
             self.reload_button.setEnabled(True)
 
         runner.run(reload, shown, refused, name="lapsing_phone_reports")
+
+    def _row_activated(self, index: QModelIndex) -> None:
+        """Enter or a double-click on a row: that holder found in the main window (by card
+        number, as the search box takes it), the list closed; never a reveal."""
+        if self.open_holder is None or not index.isValid():
+            return
+        card_number = str(self.model.row_object(index.row()).card_number or "")
+        if card_number:
+            self.open_holder(card_number)
+            self.accept()
 
     def selected_row(self) -> int | None:
         selection = self.view.selectionModel()
@@ -306,9 +326,17 @@ class LapsingBadge(QPushButton):
                 reload=fetch,
             )
             self.dialog.reloaded = self._show
+            self.dialog.open_holder = self._find_holder
             self.dialog.show()
 
         window.runner.run(fetch, open_dialog, window.show_error, name="lapsing_phone_reports")
+
+    def _find_holder(self, card_number: str) -> None:
+        """The holder of a row in the main window's search (as if typed there): the clerk
+        then checks their ID (RULES Q7) to take the written report (L3)."""
+        window = self.window_
+        window.search_pane.box.edit.setText(card_number)
+        window.do_search(card_number)
 
 
 def install_lapsing_badge(window: MainWindow, days: int | None = None) -> LapsingBadge:
