@@ -50,6 +50,12 @@ def default_settings_path() -> Path:
     return Path(env) if env else user_config_dir() / "settings.toml"
 
 
+#: RULES L2: a phone report is "about to lapse" when due within this many days — the one
+#: horizon of the status-bar count, the list and the supervisors' report (``report lapsing``,
+#: 即将失效的电话挂失) unless the settings file says otherwise.
+LAPSING_WARNING_DAYS = 2
+
+
 @dataclass(frozen=True)
 class Settings:
     """The workstation's configuration. Defaults are the embedded single-machine set-up."""
@@ -67,7 +73,7 @@ class Settings:
     #: RULES L2 (policy): days a phone (12333) loss report stays in force without a written one.
     phone_report_validity_days: int = 15
     #: RULES L2: lapsing phone reports are listed when due within this many days.
-    lapsing_warning_days: int = 2
+    lapsing_warning_days: int = LAPSING_WARNING_DAYS
     #: RULES P6 (policy): the card's PIN retry limit, written to new cards.
     pin_retry_limit: int = 3
     #: Where the issuer's card keys come from: ``test`` (CARD.md test keys, demo/test only),

@@ -7,6 +7,10 @@ U2). A report past its deadline has lapsed at that moment (L2), whether or not `
 has recorded it yet: it is not "about to lapse" (the service's list,
 ``phone_reports.lapsing_phone_reports``, leaves it out too) but is shown in a separate
 section as 已失效, so staff know the holder's card is no longer reported lost.
+
+Phone numbers are masked (138****5678), in the PDF and the CSV alike: one policy with the
+workstation's list, where a full number is a deliberate, audited reveal for one holder
+(``phone_reports.reveal_lapsing_phone``, RULES Q7). A printed sheet leaves the counter.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
 from counter_app.models import Card, Holder, LossReport, Office
-from forms.masking import mask_card_number, mask_id_number
+from forms.masking import mask_card_number, mask_id_number, mask_phone
 from reports.lookup import OfficeRef, office_by_code
 from reports.model import Cell, Progress, Rendered, ReportError, Steps, Table
 from reports.timeframe import show
@@ -35,7 +39,8 @@ class LapsingRow:
     holder_name: str
     masked_ssn: str
     masked_card: str
-    phone: str | None
+    #: Masked (first three and last four digits); "" when none is on record.
+    masked_phone: str
     address: str | None
 
     def hours_left(self, now: dt.datetime) -> float:
@@ -130,7 +135,7 @@ class LapsingReport:
             r.holder_name,
             r.masked_ssn,
             r.masked_card,
-            r.phone or "",
+            r.masked_phone,
             r.address or "",
             show(r.reported_at, "%Y-%m-%d %H:%M"),
         )
@@ -160,7 +165,7 @@ class LapsingReport:
                 r.holder_name,
                 r.masked_ssn,
                 r.masked_card,
-                r.phone or "",
+                r.masked_phone,
                 r.address or "",
                 show(r.reported_at),
                 r.report_id,
@@ -252,7 +257,7 @@ def build_lapsing_report(
             name,
             mask_id_number(ssn),
             mask_card_number(card),
-            phone,
+            mask_phone(phone) if phone else "",
             address,
         )
         for rid, district, sub, deadline, reported, name, ssn, card, phone, address in conn.execute(

@@ -22,6 +22,7 @@ from typing import Literal
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from counter_app.settings import LAPSING_WARNING_DAYS
 from reports.access_log import build_access_report
 from reports.csv_out import render_csv
 from reports.daily import build_daily_report
@@ -46,9 +47,10 @@ class DailyRequest:
 
 @dataclass(frozen=True)
 class LapsingRequest:
-    """Open phone loss reports due within ``days`` days (RULES L2)."""
+    """Open phone loss reports due within ``days`` days (RULES L2); by default the
+    workstation list's horizon (``LAPSING_WARNING_DAYS``), so both say the same 即将失效."""
 
-    days: int = 3
+    days: int = LAPSING_WARNING_DAYS
     office_code: str | None = None
 
 
