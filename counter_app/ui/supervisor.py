@@ -22,7 +22,6 @@ from PyQt6.QtCore import QDate, QObject, pyqtSignal
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -40,6 +39,7 @@ from PyQt6.QtWidgets import (
 from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
 from counter_app.ui import local_day
+from counter_app.ui.date_field import DateField, DateRefused
 from counter_app.ui.printing import FormPrinter, Printing
 from counter_app.ui.tasks import Task, TaskRunner
 from counter_app.ui.text_guard import guard_text
@@ -104,7 +104,7 @@ class ReportDialog(QDialog):
         self.choose_csv_path: Callable[[str], str] = self._ask_csv_path
         form = QFormLayout()
         today = local_day.today()
-        self.day = self._date(today)
+        self.day = self._date(today, self.tr("日期"))
         self.scope = QComboBox()
         self.scope.addItems([self.tr("本机构") + f"（{actor.office_name}）", self.tr("全市")])
         self.days = QSpinBox()
@@ -113,8 +113,8 @@ class ReportDialog(QDialog):
         self.ssn = QLineEdit()
         self.ssn.setObjectName("reportSsn")
         self.ssn.setPlaceholderText(self.tr("参保人的公民身份号码（18 位）"))
-        self.first = self._date(today.addDays(-6))
-        self.last = self._date(today)
+        self.first = self._date(today.addDays(-6), self.tr("起始日期"))
+        self.last = self._date(today, self.tr("截止日期"))
         if kind == DAILY:
             form.addRow(self.tr("日期"), self.day)
             form.addRow(self.tr("范围"), self.scope)
@@ -160,12 +160,9 @@ class ReportDialog(QDialog):
         layout.addLayout(buttons)
 
     @staticmethod
-    def _date(value: QDate) -> QDateEdit:
-        edit = QDateEdit(value)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMaximumDate(local_day.today())
-        return edit
+    def _date(value: QDate, label: str) -> DateField:
+        """A report's day, typed whole (a QDateEdit turned 2026-12-07 into 2026-12-01)."""
+        return DateField(value, label, maximum=local_day.today())
 
     # -- parameters --------------------------------------------------------------------
 
@@ -187,7 +184,7 @@ class ReportDialog(QDialog):
         )
 
         if self.kind == DAILY:
-            return DailyRequest(qdate(self.day.date()), self.office())
+            return DailyRequest(self._typed_day(self.day), self.office())
         if self.kind == LAPSING:
             return LapsingRequest(self.days.value(), self.office())
         if self.kind == ACCESS:
@@ -196,12 +193,21 @@ class ReportDialog(QDialog):
             except ValidationError as error:
                 raise ValueError(str(error)) from error
             return AccessRequest(number)
-        first, last = qdate(self.first.date()), qdate(self.last.date())
+        first, last = self._typed_day(self.first), self._typed_day(self.last)
         if first > last:
             raise ValueError(self.tr("起始日期不能晚于截止日期。"))
         if self.kind == RATING:  # RULES E4
             return RatingRequest(first, last, self.office())
         return StaffRequest(first, last, self.office())
+
+    @staticmethod
+    def _typed_day(field: DateField) -> dt.date:
+        """The field's date; ``DateRefused`` (said under the field), the keyboard there."""
+        try:
+            return field.value()
+        except ValueError:
+            field.setFocus()
+            raise
 
     # -- running -----------------------------------------------------------------------
 
@@ -212,6 +218,8 @@ class ReportDialog(QDialog):
             return
         try:
             request = self.request()
+        except DateRefused:
+            return  # said in red under the date field, not twice
         except ValueError as problem:
             self.error.setText(str(problem))
             return

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PyQt6.QtCore import QDate
-from PyQt6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PyQt6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from counter_app.services.queries.holder import HolderOverview
+from counter_app.ui.date_field import DateField
 from counter_app.ui.holder_view import holder_facts
 from counter_app.ui.item_models import display
 from counter_app.ui.text_guard import FieldNotices, guard_text
@@ -77,10 +78,10 @@ class LossReportDialog(WorkflowDialog):
         )
         # RULES L3: confirming a phone report, the card was lost by the day it was reported.
         latest = _phone_report_day(overview) or _shanghai_today()
-        self.loss_date = QDateEdit(latest)
-        self.loss_date.setCalendarPopup(True)
-        self.loss_date.setMaximumDate(latest)
-        self.loss_date.setDisplayFormat("yyyy-MM-dd")
+        # Typed whole and never changed into another day (a QDateEdit turned 2026-12-03
+        # into 2026-12-01 on the way to the signed 挂失登记表).
+        self.loss_date = DateField(latest, self.tr("遗失日期"), maximum=latest)
+        self.loss_date.setObjectName("lossDate")
         self.place = QLineEdit()
         self.place.setObjectName("lossPlace")
         self.circumstances = QPlainTextEdit()
@@ -119,10 +120,9 @@ class LossReportDialog(WorkflowDialog):
     def details(self) -> SimpleNamespace:
         """The typed declaration as plain values (the service's ``WrittenLossInput`` is
         built on the worker thread: importing the service module here would stall the GUI)."""
-        qdate = self.loss_date.date()
         return SimpleNamespace(
             contact_phone=validate_phone(self.phone.text()),
-            loss_date=dt.date(qdate.year(), qdate.month(), qdate.day()),
+            loss_date=self.loss_date.value(),
             loss_place=self.place.text().strip(),
             circumstances=self.circumstances.toPlainText().strip(),
             id_document=self.documents.document(),
@@ -146,6 +146,9 @@ class LossReportDialog(WorkflowDialog):
         except ValidationError as error:
             self.error(str(error))
             self.phone.setFocus()
+            return
+        if self.loss_date.show_problem():  # said in red under the field, not twice
+            self.loss_date.setFocus()
             return
         if not self.place.text().strip():
             self.error(self.tr("请填写遗失地点（不清楚可填“不详”）。"))
