@@ -7,7 +7,8 @@ client certificate):
   the workstation id is the certificate's, lockout is counted in the database.
 - ``POST /v1/call/<method>`` with ``Authorization: Bearer <token>`` → ``{"result": …}``.
 - ``POST /v1/keys/mac`` → a MAC for an operation the server's rules allowed (``keys.py``).
-- ``GET /health`` → ``{"ok": true}`` once the database answers (for the balancer).
+- ``GET /health`` → ``{"ok": true}`` once the database answers (for the balancer), else
+  HTTP 503 ``{"ok": false}`` (no traceback; one log line when it starts and ends).
 
 Every request but ``/health`` carries the workstation's interface version
 (``protocol.WIRE_VERSION_HEADER``); a different one is refused before anything else runs
@@ -48,6 +49,7 @@ from counter_app.remote.protocol import (
 )
 from counter_app.server.auth import Authenticator
 from counter_app.server.keys import KeyService, mac_action
+from counter_app.server.preflight import database_refusal, database_target
 from counter_app.server.rpc import Dispatcher, run_call
 from counter_app.server.tls import PEER_CERT_KEY
 from counter_app.services import staff_login
@@ -108,11 +110,25 @@ def create_app(parts: ServerParts) -> FastAPI:
         )
         return _refusal(refused)
 
+    database_answered = [True]  # the last probe's finding: logged when it changes only
+
     @app.get(HEALTH_PATH)
-    def health() -> dict[str, bool]:
-        with ctx.read_uow() as uow:
-            uow.session.execute(text("SELECT 1"))
-        return {"ok": True}
+    def health() -> JSONResponse:
+        """200 ``{"ok": true}``, or 503 ``{"ok": false}`` while the database does not
+        answer — one log line when that starts and one when it ends, not one per probe."""
+        try:
+            with ctx.read_uow() as uow:
+                uow.session.execute(text("SELECT 1"))
+        except Exception as error:
+            if database_answered[0]:
+                target = database_target(ctx.settings.database_url())
+                log.error("health: %s; /health answers 503", database_refusal(error, target))
+            database_answered[0] = False
+            return JSONResponse({"ok": False, "database": False}, status_code=503)
+        if not database_answered[0]:
+            log.info("health: the database answers again; /health answers 200")
+        database_answered[0] = True
+        return JSONResponse({"ok": True})
 
     @app.post(LOGIN_PATH)
     def login(request: Request, body: dict[str, Any]) -> JSONResponse:

@@ -27,11 +27,14 @@ from counter_app.settings import SettingsError
 
 def _run(args: argparse.Namespace) -> int:
     from counter_app.server.config import load_server_config
+    from counter_app.server.preflight import check_before_listening
     from counter_app.server.runner import serve
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    serve(load_server_config(Path(args.config), **overrides))
+    config = load_server_config(Path(args.config), **overrides)
+    check_before_listening(config)  # nothing fatal is found only once it listens
+    serve(config)
     return 0
 
 
