@@ -19,7 +19,7 @@ from reports import actions
 from reports.lookup import OfficeRef, StaffRef
 from reports.model import Cell, Chart, Rendered, Table
 from reports.rating import RatingRow, rating_csv_rows, rating_table
-from reports.timeframe import show
+from reports.timeframe import local_midnight, show
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,10 @@ class DailyReport:
             ("报表日期", self.day.isoformat()),
             ("范围", self.scope_label),
             ("生成时间", show(self.generated_at)),
-            (_checkpoint_label(self.chain), _checkpoint_text(self.chain)),
+            (
+                _checkpoint_label(self.chain),
+                _checkpoint_text(self.chain, seal_may_come(self.day, self.generated_at)),
+            ),
             ("当日最后审计事件", _last_event_text(self.chain)),
         )
         tables = [
@@ -188,7 +191,10 @@ class DailyReport:
             Table(
                 "拒绝原因",
                 ("业务", "原因", "次数"),
-                tuple((actions.action_label(r.action), r.reason, r.count) for r in self.refusals),
+                tuple(
+                    (actions.action_label(r.action), actions.reason_label(r.reason), r.count)
+                    for r in self.refusals
+                ),
                 widths=(3, 6, 1.2),
             ),
             Table(
@@ -291,7 +297,8 @@ class DailyReport:
             ):
                 rows.append(("业务量", op.label, detail, name, value))
         for r in self.refusals:
-            rows.append(("拒绝原因", actions.action_label(r.action), r.reason, "次数", r.count))
+            label = actions.reason_label(r.reason)
+            rows.append(("拒绝原因", actions.action_label(r.action), label, "次数", r.count))
         rows.append(("办理时长", "办理人次", "", "人次", self.service.sessions))
         rows.append(("办理时长", "中位数", "", "秒", _seconds(self.service.median_s)))
         rows.append(("办理时长", "90% 分位", "", "秒", _seconds(self.service.p90_s)))
@@ -365,7 +372,21 @@ def _checkpoint_id_label(chain: ChainHead) -> str:
     return "事件序号" if _legacy(chain) else "封存编号"
 
 
-def _checkpoint_text(chain: ChainHead) -> str:
+#: How long after midnight the day seal of the day before may still be on its way
+#: (``counter-admin audit checkpoint`` waits ten minutes for the day's last transactions).
+SEAL_GRACE = dt.timedelta(hours=1)
+
+
+def seal_may_come(day: dt.date, generated_at: dt.datetime) -> bool:
+    """The day seal of ``day`` is written after its midnight (Asia/Shanghai): a report made
+    before then, or shortly after, may find none yet; a report on a day long past that
+    finds none finds it missing (a new clerk's trial read 尚未生成 for 2020-12-08)."""
+    return generated_at < local_midnight(day + dt.timedelta(days=1)) + SEAL_GRACE
+
+
+def _checkpoint_text(chain: ChainHead, pending: bool = True) -> str:
+    if chain.checkpoint_seq is None and not pending:
+        return "缺失 (该日未写入日终封存，请系统管理员核查)"
     if chain.checkpoint_seq is None:
         return "尚未生成 (当日封存在日终写入)"
     hash_label = "哈希" if _legacy(chain) else "封存哈希"
