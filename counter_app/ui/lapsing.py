@@ -352,5 +352,10 @@ def install_lapsing_badge(window: MainWindow, days: int | None = None) -> Lapsin
     ended = getattr(window, "service_ended", None)
     if ended is not None:
         ended.connect(lambda _summary: badge.refresh())
+    # ...and as soon as the holder's record is read again after a workflow (the written
+    # report or lift just done, L3/U1): the service may stay open for more work meanwhile.
+    holder = getattr(window, "holder", None)
+    if holder is not None:
+        holder.card_state_known.connect(lambda _state: badge.refresh())
     badge.start()
     return badge
