@@ -32,7 +32,7 @@ from counter_app.services.context import Actor
 from counter_app.services.errors import VOID_CARD_ERRORS, DatabaseUnavailable
 from counter_app.services.permissions import Action
 from counter_app.services.queries.holder import HolderHit
-from counter_app.ui import quit_confirm, staff_shift
+from counter_app.ui import quit_confirm, serving_guard, staff_shift
 from counter_app.ui.action_panel import ActionPanel
 from counter_app.ui.actions import Situation, availability
 from counter_app.ui.card_notes import install_pin_blocked, reader_card_status
@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
         self.logout_box: QMessageBox | None = None
         self._sized_for_holder_dock = False
         self.open_case_box: QMessageBox | None = None
+        #: The open 须先结束本次服务 box of a second holder's ID check (``check_id_for_hit``).
+        self.serving_box: QMessageBox | None = None
         #: The open 确认退出？ box of the title bar's × (``quit_confirm``), if any.
         self.quit_box: QMessageBox | None = None
         #: Widgets of the composition shown in this window's docks (the holder panel, the
@@ -351,6 +353,8 @@ class MainWindow(QMainWindow):
             offer_after_card_removal(self, session)
 
     def _card_session_opened(self, session: Any) -> None:
+        if serving_guard.serving_another(self, session):
+            return
         self.next_holder.emit()
         self.clear_search()  # another holder's search rows must not stay beside this one
         self.card_session = True
@@ -404,6 +408,11 @@ class MainWindow(QMainWindow):
         hit = self.selected_hit()
         if hit is None:
             return
+        if self.holder.session is not None:
+            # Another holder's check would abandon this one's case — no 告知单, no rating
+            # (RULES E1, E2, Q7): the service is ended first, as 退出登录 asks.
+            serving_guard.ask_to_end_first(self, self)
+            return
         if self.id_dialog is not None:  # one check at a time
             self.id_dialog.raise_()
             self.id_dialog.activateWindow()
@@ -450,6 +459,8 @@ class MainWindow(QMainWindow):
         dialog.open()  # window-modal, without a nested event loop
 
     def _id_session_opened(self, session: Any) -> None:
+        if serving_guard.serving_another(self, session):
+            return
         self.next_holder.emit()
         self.status_bar.clearMessage()  # nothing the bar said of the last holder stays
         self.search_pane.clear_text()  # the typed full ID number leaves the screen
