@@ -33,7 +33,7 @@ class Table:
     widths: tuple[float, ...] | None = None
     note: str | None = None
     #: Printed when ``rows`` is empty.
-    empty: str = "无"
+    empty: str = "无记录"
 
 
 @dataclass(frozen=True)
