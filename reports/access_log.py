@@ -2,8 +2,9 @@
 
 Every audit event about the holder — sessions opened and closed, each record view with its
 category, and every operation — with who (staff number and name), where (office,
-workstation), when (Shanghai time), which category, why (the recorded reason) and the
-outcome. The holder's ID number is printed masked.
+workstation), when (Shanghai time), which category, why (the recorded reason, a system
+code such as ``recovered`` in Chinese: ``actions.reason_label``) and the outcome. The
+holder's ID number is printed masked.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ class AccessReport:
             r.workstation or "",
             actions.action_label(r.action),
             actions.category_label(r.category) if r.category else "",
-            r.reason or "",
+            actions.reason_label(r.reason),  # a system code in Chinese (not "recovered")
             actions.outcome_label(r.outcome),
         )
 

@@ -167,6 +167,21 @@ OUTCOME_LABELS: dict[str, str] = {
     "disabled": "账户停用",
 }
 
+#: Reasons the services write as codes into ``audit_events.reason`` when the system, not a
+#: clerk, ends something: a holder session's end (``sessions._END_REASONS``), a service
+#: case's close (``service_cases.close_reason``) and a left case or staff session closed at
+#: the next login (``cases.close_recovered_case``, ``left_staff``: ``recovered``). Every other
+#: reason is already Chinese (the clerk's 查询事由, a refusal's message) and is printed as it is.
+REASON_LABELS: dict[str, str] = {
+    "done": "正常结束服务",
+    "card_removed": "卡片已拔出",
+    "staff_logout": "工作人员退出登录",
+    "staff_disabled": "工作人员账户已停用",
+    "timeout": "超时自动结束",
+    "superseded": "被新的登录取代",
+    "recovered": "系统补结（未正常结束服务）",
+}
+
 #: Kinds of issued forms (``form_documents.kind``) as printed.
 FORM_KIND_LABELS: dict[str, str] = {
     "loss_registration": "挂失登记表",
@@ -219,3 +234,11 @@ def outcome_label(outcome: str) -> str:
 
 def form_kind_label(kind: str) -> str:
     return FORM_KIND_LABELS.get(kind, kind)
+
+
+def reason_label(reason: str | None) -> str:
+    """The Chinese of a reason code (:data:`REASON_LABELS`); a reason already in words (the
+    clerk's, a refusal's message) as it is; none: ""."""
+    if not reason:
+        return ""
+    return REASON_LABELS.get(reason, reason)
