@@ -13,6 +13,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
+from counter_app.cli import db_target
 from counter_app.settings import SettingsError
 
 
@@ -39,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        db_target.check_command(args)  # a database command needs a database named (exit 2)
         return int(handler(args) or 0)
     except SettingsError as exc:
         print(f"错误: {exc}", file=sys.stderr)
@@ -48,11 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the one place no traceback reaches the screen
         if os.environ.get("COUNTER_DEBUG") == "1":
             raise
-        print(f"错误: {refusal_message(exc)}", file=sys.stderr)
+        print(f"错误: {refusal_message(exc, db_target.target_of(args))}", file=sys.stderr)
         return 1
 
 
-def refusal_message(error: BaseException) -> str:
+def refusal_message(error: BaseException, url: str | None = None) -> str:
     """What the command line prints for an error: a service's or validator's Chinese
     message; for a driver or internal error a Chinese sentence and the error's type only.
 
@@ -61,23 +63,23 @@ def refusal_message(error: BaseException) -> str:
     """
     from sqlalchemy import exc as sa_exc
 
+    from counter_app.cli.db_failures import database_refusal
     from counter_app.services.db_errors import input_error_for
     from counter_app.services.errors import DatabaseUnavailable, ServiceError
-    from counter_app.services.uow import is_connection_lost, sqlstate
+    from counter_app.services.uow import is_connection_lost
     from counter_app.validation import ValidationError
     from reports.model import ReportError
 
+    if isinstance(error, (DatabaseUnavailable, sa_exc.DBAPIError)):
+        described = database_refusal(error, url)  # which failure, naming the database
+        if described is not None:
+            return described
     if isinstance(error, (ServiceError, ValidationError, ReportError)):
         return str(error)
     mapped = input_error_for(error)
     if mapped is not None:
         return str(mapped)
     if isinstance(error, sa_exc.DBAPIError):
-        if sqlstate(error) == "42501" or "permission denied" in str(error.orig).lower():
-            return (
-                "当前数据库账户没有此操作所需的权限（例如应用账户不能建表或清空表）。"
-                "请改用数据库所有者（迁移）账户的 URL 运行此命令。"
-            )
         if is_connection_lost(error):
             return str(DatabaseUnavailable())
         return f"数据库拒绝了此操作（{type(error.orig).__name__}）。请核对参数后重试。"
