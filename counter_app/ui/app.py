@@ -25,6 +25,7 @@ from counter_app.compose import Composition, compose
 from counter_app.demo.accounts import DemoAccount
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.settings import Settings, SettingsError, load_settings
+from counter_app.ui.account_menu import AccountMenu, install_account_menu
 from counter_app.ui.demo_panel import DemoCardsPanel, DemoPinPad
 from counter_app.ui.followups import FollowUpBadge, check_open_case, install_followup_badge
 from counter_app.ui.help_menu import HelpMenu, install_help_menu
@@ -303,6 +304,7 @@ class CounterWindow(MainWindow):
     followup_badge: FollowUpBadge
     queue_ticket: QueueTicketField
     reports_menu: ReportsMenu
+    account_menu: AccountMenu
     help_menu: HelpMenu
     staff_heartbeat: StaffHeartbeat
     id_card_search: IdCardSearch
@@ -365,6 +367,7 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
     )
     lookups = install_lookup_menu(window)  # 查询: catalogues, employer contributions (Q5, Q6)
     share_lookup_keys(window, lookups)  # its shortcuts from inside the look-up windows too
+    window.account_menu = install_account_menu(window)  # 账户: 修改登录密码, 退出登录
     window.help_menu = install_help_menu(window)  # 帮助: keys and the usual steps (F1)
     # An ID card placed while no one is served finds its holder and opens 核验证件 (Q7).
     window.id_card_search = install_id_card_search(window, ws.id_station)

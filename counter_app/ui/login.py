@@ -2,11 +2,19 @@
 
 The password is checked by ``services.staff_login.login`` on a pool thread; the dialog keeps what
 was typed when the database is unreachable, and says why a login was refused.
+
+A one-time password (``counter-admin staff add`` / ``staff reset-password``: the login answers
+``must_change_password``) opens no main window: the dialog asks at once for the new password
+twice (``own_password.OwnPasswordForm``, the one-time password just typed as the old one),
+and only once the services recorded it does ``logged_in`` carry the login on. 取消 (or Esc)
+logs that login out and shows the login form again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from PyQt6.QtCore import Qt, pyqtSignal
@@ -28,6 +36,7 @@ from PyQt6.QtWidgets import (
 from counter_app.api import CounterServices
 from counter_app.ui.i18n import tr
 from counter_app.ui.kept_text import KEPT_TEXT
+from counter_app.ui.own_password import OwnPasswordForm
 from counter_app.ui.quit_confirm import quit_box, raised_again
 from counter_app.ui.tasks import TaskRunner
 from counter_app.ui.text_guard import guard_text
@@ -179,18 +188,28 @@ class LoginDialog(QDialog):
         # field then quit the program (from a new clerk's trial, after 退出登录).
         self.form = LoginForm(self)
         self.form.submitted.connect(self._login)
+        #: The new password asked for after a one-time one (hidden otherwise).
+        self.change = OwnPasswordForm(gateway, runner, ask_old=False, parent=self)
+        self.change.hide()
+        self.change.changed.connect(self._password_changed)
+        self.change.cancelled.connect(self._change_cancelled)
+        #: The login waiting for its new password (``must_change_password``), if any.
+        self.pending: Any = None
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(office)
         layout.addWidget(self.form)
+        layout.addWidget(self.change)
         #: 正在等待业务服务器答复…（已等待 N 秒） while the login is slow (``wait_notice``).
         # (The dialog lives as long as the runner: shown again at each 退出登录.)
         self.wait_notice = WaitNotice(runner, wrap=True)
         layout.addWidget(self.wait_notice)
         self.accounts: QTableWidget | None = None
+        self._accounts_label: QLabel | None = None
         rows = account_rows(demo_accounts)
         if rows:
-            layout.addWidget(QLabel(self.tr("演示账户（双击填入）：")))
+            self._accounts_label = QLabel(self.tr("演示账户（双击填入）："))
+            layout.addWidget(self._accounts_label)
             table = QTableWidget(len(rows), 5)
             table.setObjectName("demoAccounts")
             table.setHorizontalHeaderLabels(
@@ -252,6 +271,9 @@ class LoginDialog(QDialog):
         if not self.isVisible():
             super().reject()
             return
+        if self.pending is not None:  # asking for the new password: Esc is 取消
+            self.change.cancel()
+            return
         if raised_again(self.quit_box):
             return
 
@@ -272,8 +294,8 @@ class LoginDialog(QDialog):
 
     def _login(self, staff_no: str, password: str) -> None:
         self._runner.run(
-            lambda: self._gateway.login(staff_no, password),
-            self._done,
+            partial(self._gateway.login, staff_no, password),
+            partial(self._done, password),
             self._refused,
             name="login",
         )
@@ -284,8 +306,61 @@ class LoginDialog(QDialog):
         # offices): the dialog grows to show all of it instead of clipping the label.
         self.adjustSize()
 
-    def _done(self, result: Any) -> None:
+    def _done(self, password: str, result: Any) -> None:
         self.form.set_busy(False)
         self.form.password.clear()
+        if getattr(result, "must_change_password", False):
+            self._ask_new_password(result, password)
+            return
         self.logged_in.emit(result)
         self.accept()
+
+    def _ask_new_password(self, result: Any, one_time: str) -> None:
+        """The one-time password was right: the new one, twice, before any work."""
+        self.pending = result
+        self._show_change(True)
+        self.change.start(result.actor, one_time)
+
+    def _show_change(self, asking: bool) -> None:
+        self.form.setVisible(not asking)
+        self.change.setVisible(asking)
+        self.quit_button.setVisible(not asking)  # 取消 first: it logs out
+        for widget in (self.accounts, self._accounts_label):
+            if widget is not None:
+                widget.setVisible(not asking)
+        self.change.submit.setDefault(asking)
+        self.form.submit.setDefault(not asking)
+        self.adjustSize()
+
+    def _password_changed(self) -> None:
+        """Recorded by the services: the login carries on, as after a usual password."""
+        result, self.pending = self.pending, None
+        self._show_change(False)
+        if result is None:
+            return
+        self.logged_in.emit(dataclasses.replace(result, must_change_password=False))
+        self.accept()
+
+    def _change_cancelled(self) -> None:
+        """取消: that login is logged out, and the login form is shown again, the staff
+        number kept."""
+        result, self.pending = self.pending, None
+        self._show_change(False)
+        if result is not None:
+            self._runner.run(
+                partial(self._gateway.logout, result.actor),
+                None,
+                _logout_failed,
+                quiet=True,
+                name="logout",
+            )
+        self.form.error.setText(
+            self.tr("未修改密码，已退出登录。再次登录时仍须先设置新密码。")
+        )
+        self.form.password.setFocus()
+
+
+def _logout_failed(_error: BaseException) -> None:
+    """The services unreachable: that staff session is left open, with no window to work
+    in (counter-server refuses it any call but the change), until the next login of the
+    same staff member here supersedes it."""
