@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtWidgets import QApplication, QDockWidget, QMessageBox
+from PyQt6.QtWidgets import QApplication, QDockWidget
 
 from counter_app.api import CounterServices
 from counter_app.api.inprocess import InProcessServices
 from counter_app.compose import Composition, compose
 from counter_app.demo.accounts import DemoAccount
+from counter_app.remote.workstation_files import check_workstation_start
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.settings import Settings, SettingsError, load_settings
 from counter_app.ui.account_menu import AccountMenu, install_account_menu
@@ -45,6 +46,7 @@ from counter_app.ui.queue_ticket import QueueTicketField, install_queue_ticket
 from counter_app.ui.rating import RatingController, install_rating
 from counter_app.ui.reader_bridge import ReaderBridge
 from counter_app.ui.staff_heartbeat import StaffHeartbeat, install_staff_heartbeat
+from counter_app.ui.start_refusal import refuse_start
 from counter_app.ui.supervisor import ReportsMenu, install_reports_menu
 from counter_app.ui.tasks import Pool, TaskRunner
 from counter_app.ui.workflows import open_workflow
@@ -383,17 +385,20 @@ def run(demo: bool, settings_path: str | None, demo_cards_file: Path | None = No
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    try:  # a start refused says why (a box, one log line, exit 2), never a traceback
+        settings = load_settings(Path(settings_path) if settings_path else None)
+        check_workstation_start(settings)
+    except SettingsError as error:
+        return refuse_start(error)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("counter-app")
-    try:
-        settings = load_settings(Path(settings_path) if settings_path else None)
-    except SettingsError as error:
-        QMessageBox.critical(None, "社保卡经办窗口工作站", str(error))
-        return 2
     translator = install_language(app, settings.language)  # noqa: F841 - kept alive
     qt_translator = install_qt_translations(app, settings.language)  # noqa: F841 - kept alive
-    ws = build_workstation(settings, demo)
+    try:
+        ws = build_workstation(settings, demo)
+    except Exception as error:  # the start's last word is a message, not a traceback
+        return refuse_start(error)
     if ws.reader_service is not None:
         ws.reader_service.start()
     login = make_login(ws)
