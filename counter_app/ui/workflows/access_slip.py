@@ -79,9 +79,20 @@ class AccessSlipDialog(WorkflowDialog):
             self.resize(self.width(), self.height() + missing)
             keep_on_screen(self)  # grown downwards: its buttons stay on the screen
 
+    def holder_gone(self) -> None:
+        """The next holder comes (a card inserted, an ID check begun, a holder served): the
+        slip — this holder's name and number, printable — closes, so that it is never printed
+        for and handed to the next one (from a new clerk's trial: it stayed open, with 打印
+        live, over the next holder's record). The clerk is told it closed."""
+        if not self.isVisible():
+            return
+        self.window_.show_message(self.tr("上一位持卡人的查阅告知单已关闭。"))
+        self.reject()
+
     def done(self, result: int) -> None:
         # Not WorkflowDialog.done: the slip asks nothing of the holder, so closing it must
         # not cancel a PIN entry the next holder may have started meanwhile.
+        self._stop_listening()
         QDialog.done(self, result)
 
 
@@ -91,6 +102,11 @@ def show_access_slip(window: WorkflowHost, summary: Any) -> AccessSlipDialog:
     saw it open at the screen's top-left with its title bar off the screen, and their
     typing went into the search box behind it."""
     dialog = AccessSlipDialog(window, summary)
+    # It must not outlive its holder: the next one closes it (``holder_gone``).
+    for name in ("card_inserted", "next_holder"):
+        signal = getattr(window, name, None)
+        if signal is not None:
+            dialog.listen(signal, dialog.holder_gone)
     dialog.adjustSize()
     _place(dialog)
     dialog.show()
