@@ -137,7 +137,8 @@ def database_target(url: str) -> str:
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or "（内存数据库）"
     host = parsed.host or str(parsed.query.get("host", "localhost"))
-    port = f":{parsed.port}" if parsed.port else ""
+    port_number = parsed.port or parsed.query.get("port")
+    port = f":{port_number}" if port_number else ""
     user = f"{parsed.username}@" if parsed.username else ""
     return f"{user}{host}{port}/{parsed.database or ''}"
 
@@ -176,8 +177,9 @@ def check_database(settings: Settings) -> None:
 
 def _driver_error(exc: BaseException) -> BaseException:
     """The driver's own error behind ``exc`` (SQLAlchemy's ``orig``, or a cause of a
-    ``DatabaseUnavailable``), else ``exc``."""
+    ``DatabaseUnavailable``), else the first cause of the chain."""
     seen: BaseException | None = exc
+    last = exc
     for _ in range(10):
         if seen is None:
             break
@@ -186,8 +188,8 @@ def _driver_error(exc: BaseException) -> BaseException:
             return orig
         if getattr(seen, "sqlstate", None) is not None:
             return seen
-        seen = seen.__cause__ or seen.__context__
-    return exc
+        last, seen = seen, seen.__cause__ or seen.__context__
+    return last
 
 
 def database_refusal(exc: BaseException, target: str) -> str:

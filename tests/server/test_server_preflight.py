@@ -181,3 +181,49 @@ def test_health_answers_503_without_traceback_and_logs_once(
     message = records[0].getMessage()
     assert records[0].exc_info is None and "连不上数据库" in message
     assert "s3cretpw" not in message
+
+
+def test_expired_server_certificate_refuses_the_start(
+    folder: Path,
+    served: list[Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import datetime as dt
+
+    from counter_app.server import pki as pki_module
+
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=pki_module.LEAF_DAYS + 1)
+    monkeypatch.setattr(pki_module, "_now", lambda: long_ago)
+    Pki(folder / "pki").reissue_server(("localhost",))
+    monkeypatch.undo()
+    monkeypatch.setattr(runner, "serve", served.append)
+    _refused(_config(folder), served, capsys, "server.crt", "过期", "reissue-server")
+
+
+@pytest.mark.parametrize(
+    ("driver_text", "sqlstate", "kind"),
+    [
+        ('FATAL:  password authentication failed for user "counter_srv"', None, "用户名或密码错误"),
+        ("", "28P01", "用户名或密码错误"),
+        ('FATAL:  database "nothing" does not exist', None, "数据库不存在"),
+        ('FATAL:  role "nobody" does not exist', None, "没有该用户"),
+        ("connection refused", None, "连不上数据库服务器"),
+    ],
+)
+def test_database_refusal_is_named_by_kind_without_driver_text(
+    driver_text: str, sqlstate: str | None, kind: str
+) -> None:
+    from counter_app.server.preflight import database_refusal, database_target
+
+    class DriverError(Exception):
+        pass
+
+    cause = DriverError(driver_text)
+    cause.sqlstate = sqlstate  # type: ignore[attr-defined]
+    wrapped = RuntimeError("wrapper")
+    wrapped.__cause__ = cause
+    target = database_target("postgresql+psycopg://counter_srv:pw@db.example:5432/counter")
+    message = database_refusal(wrapped, target)
+    assert kind in message and "counter_srv@db.example:5432/counter" in message
+    assert "FATAL" not in message and "pw@" not in message
