@@ -105,9 +105,7 @@ def _connection(text: str, where: str, url: str | None) -> str | None:
     if "not a database" in lowered:
         return f"文件不是 SQLite 数据库（{where}）。请核对 URL 中的文件路径。"
     if "connection" in lowered or "server closed" in lowered or "terminating" in lowered:
-        return (
-            f"与数据库的连接失败或中断（{where}）。命令未完成；请检查数据库服务器后重新运行。"
-        )
+        return f"与数据库的连接失败或中断（{where}）。命令未完成；请检查数据库服务器后重新运行。"
     return None
 
 

@@ -45,7 +45,11 @@ class AuditAction(StrEnum):
     STAFF_DISABLE = "staff.disable"
     STAFF_UNLOCK = "staff.unlock"
     STAFF_RESET_PASSWORD = "staff.reset_password"
+    STAFF_ENABLE = "staff.enable"
+    STAFF_MOVE = "staff.move"
+    STAFF_RENAME = "staff.rename"
     STAFF_LIST = "staff.list"
+    OFFICE_ADD = "office.add"
     APPROVAL_GRANTED = "approval.granted"
     APPROVAL_REJECTED = "approval.rejected"
     APPROVAL_SPENT = "approval.spent"
@@ -100,7 +104,11 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.STAFF_DISABLE: "停用工作人员",
     AuditAction.STAFF_UNLOCK: "解锁工作人员账户",
     AuditAction.STAFF_RESET_PASSWORD: "重置工作人员密码",
+    AuditAction.STAFF_ENABLE: "重新启用工作人员账户",
+    AuditAction.STAFF_MOVE: "调动工作人员所属机构",
+    AuditAction.STAFF_RENAME: "更正工作人员姓名",
     AuditAction.STAFF_LIST: "查看工作人员列表",
+    AuditAction.OFFICE_ADD: "新增经办机构",
     AuditAction.APPROVAL_GRANTED: "主管复核通过",
     AuditAction.APPROVAL_REJECTED: "主管复核未通过",
     AuditAction.APPROVAL_SPENT: "主管复核用于办理",
