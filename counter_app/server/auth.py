@@ -15,6 +15,7 @@ session token bound to that certificate, checked against the database on every c
 from __future__ import annotations
 
 import hmac
+import logging
 import time
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ from counter_app.server.tokens import TokenClaims, TokenInvalid, TokenSigner
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import StaffSessionEnded
 from counter_app.services.permissions import OfficeKind, Role
+
+log = logging.getLogger("counter_server")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Authenticator:
         self.ctx = ctx
         self.signer = signer
         self.revocation = revocation
+        self._refusal_logged: set[int] = set()
 
     def workstation(self, peer_cert_der: bytes | None) -> WorkstationIdentity:
         """The calling workstation, or :class:`WorkstationRefused`. Checked on every request:
@@ -55,6 +59,14 @@ class Authenticator:
             raise WorkstationRefused()
         identity = identity_of(peer_cert_der)
         if not identity.workstation_id or self.revocation.is_revoked(identity.serial):
+            if identity.serial not in self._refusal_logged:  # once, not at every request
+                self._refusal_logged.add(identity.serial)
+                log.warning(
+                    "refused workstation %s (certificate %x): revoked, or the revocation "
+                    "list cannot be read or verified",
+                    identity.workstation_id or "?",
+                    identity.serial,
+                )
             raise WorkstationRefused()
         return identity
 

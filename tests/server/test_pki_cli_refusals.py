@@ -162,3 +162,31 @@ def test_missing_config_file_message_has_no_raw_os_text(
     assert str(missing) in err and "不存在" in err
     assert "Errno" not in err and "No such file" not in err
     assert len(err.splitlines()) == 1
+
+
+def test_a_revoked_workstation_refused_by_the_server_is_logged_once(
+    pki: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+    from typing import Any
+
+    from cryptography.hazmat.primitives import serialization
+
+    from counter_app.remote.protocol import WorkstationRefused
+    from counter_app.server.auth import Authenticator
+    from counter_app.server.revocation import RevocationList
+
+    made = Pki(pki)
+    assert _issue(pki, "W12") == 0
+    assert server_main(["pki", "revoke", str(pki), "W12"]) == 0
+    der = x509.load_pem_x509_certificate(made.workstation_cert("W12").read_bytes()).public_bytes(
+        serialization.Encoding.DER
+    )
+    none: Any = None
+    auth = Authenticator(none, none, RevocationList(made.crl, made.ca_cert))
+    with caplog.at_level(logging.WARNING, logger="counter_server"):
+        for _ in range(3):
+            with pytest.raises(WorkstationRefused):
+                auth.workstation(der)
+    messages = [r.getMessage() for r in caplog.records if r.name == "counter_server"]
+    assert len(messages) == 1 and "W12" in messages[0] and "revoked" in messages[0]
