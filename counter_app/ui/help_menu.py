@@ -20,6 +20,7 @@ from counter_app.services.permissions import ACTION_LABELS
 from counter_app.ui.actions import COUNTER_ACTIONS
 from counter_app.ui.lookup_menu import SHORTCUTS as LOOKUP_SHORTCUTS
 from counter_app.ui.public_lookup import LookupKind
+from counter_app.ui.tab_navigator import CATEGORY_KEY
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
@@ -32,6 +33,11 @@ HELP_TEXT = "本帮助（快捷键与办理步骤）"
 SEARCH_KEYS: list[tuple[str, str]] = [
     ("F3", "查询参保人：身份证号码、卡号，或“姓名 出生日期”（如 张三 1980-01-31）"),
     ("F4", "显示完整社会保障号码（记入查阅记录）"),
+    (
+        CATEGORY_KEY,
+        "转到左侧的记录分类列表：↑↓ 选择分类，Tab 进入该分类的内容"
+        "（Tab 也离开表格，表格中用 ↑↓ 选择行）",
+    ),
 ]
 CLOSING_KEYS: list[tuple[str, str]] = [
     ("F12", "结束服务并打印告知单；持卡人在自己的屏幕上评价"),
@@ -53,7 +59,7 @@ PROCEDURES: list[tuple[str, list[str]]] = [
         [
             "请持卡人将社保卡插入读卡器（照片面朝下）。",
             "持卡人在自己的屏幕（或读卡器键盘）上输入卡密码；工作人员不代输、不查看。",
-            "密码正确后自动打开个人信息，按左侧分类查看。",
+            "密码正确后自动打开个人信息，按左侧分类查看（Alt+1 转到分类列表，↑↓ 选择分类）。",
             "持卡人想不起密码时，点击右侧“停止等待密码输入”（卡不必取出），按下一项办理。",
         ],
     ),

@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 )
 
 from counter_app.presentation import NO_RECORDS, Fields, NoPageFor, Page, Table, page_for
+from counter_app.ui.table_keys import tab_leaves
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
     view.setHorizontalHeaderLabels(list(block.headers))
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    tab_leaves(view)  # Tab goes on to the next control; the arrows walk the cells
     view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
     view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     view.setItemDelegate(_KeepTogether(view))

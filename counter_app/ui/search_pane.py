@@ -18,6 +18,7 @@ from counter_app.services.queries.holder import CardInfo, HolderHit
 from counter_app.ui.i18n import tr
 from counter_app.ui.item_models import RecordTableModel
 from counter_app.ui.search import SearchBox
+from counter_app.ui.table_keys import tab_leaves
 
 #: What a clerk picks the right person by comes first (卡状态 was off the pane at the default
 #: width): name, masked ID number, card state, card number; then gender and birth date.
@@ -94,6 +95,7 @@ class SearchPane(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        tab_leaves(self.view)  # Tab goes on to 核验证件并查看; ↑↓ choose the holder
         self.view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
         self.view.activated.connect(lambda _i: self.check_requested.emit())
         # A hit's 卡状态 follows the card after a workflow (``HitTableModel.card_read``):

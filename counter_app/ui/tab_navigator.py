@@ -2,12 +2,18 @@
 pages where they were. Fourteen record tabs do not fit one tab row at 1680 px (the last four
 hid behind ◂▸ arrows); a list of fourteen short rows does. The ``QTabWidget`` stays the
 pages' owner (``tabText``, ``setCurrentIndex``, ``currentChanged`` work as before), only its
-tab bar is hidden."""
+tab bar is hidden. :data:`CATEGORY_KEY` puts the keyboard in the list from anywhere in the
+window (Tab alone had to pass every control before it: a keyboard-only trial never got
+there), named in the F1 help."""
 
 from __future__ import annotations
 
 from PyQt6.QtCore import QEvent, QObject, Qt
+from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QAbstractItemView, QHBoxLayout, QListWidget, QTabWidget, QWidget
+
+#: The key to the list of names (the record categories); ↑↓ then choose, Tab enters the page.
+CATEGORY_KEY = "Alt+1"
 
 
 class TabNavigator(QWidget):
@@ -36,10 +42,24 @@ class TabNavigator(QWidget):
         tabs.installEventFilter(self)
         self.list.setCurrentRow(tabs.currentIndex())
         self.list.setEnabled(tabs.isEnabled())
+        self.to_list = QAction(self)
+        self.to_list.setObjectName("categoryListKey")
+        self.to_list.setShortcut(QKeySequence(CATEGORY_KEY))
+        self.to_list.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.to_list.triggered.connect(self.focus_list)
+        self.addAction(self.to_list)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(tabs, 1)
+
+    def focus_list(self) -> None:
+        """The keyboard in the list, on the category shown (nothing while it is off)."""
+        if not self.list.isEnabled():
+            return
+        if self.list.currentRow() < 0 and self.list.count():
+            self.list.setCurrentRow(0)
+        self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _chosen(self, row: int) -> None:
         if 0 <= row < self.tabs.count() and row != self.tabs.currentIndex():
