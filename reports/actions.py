@@ -138,7 +138,7 @@ CATEGORY_LABELS: dict[str, str] = {
     "career": "职业资格与工作经历",
     "employer": "单位医疗保险缴费",
     "catalogue": "药品与诊疗目录",
-    "overview": "基本信息概览",
+    "overview": "卡状态与历史",  # the record page's name on screen
     "all_tabs": "全部信息（各分类）",
 }
 
@@ -192,7 +192,7 @@ FORM_KIND_LABELS: dict[str, str] = {
     "pin_reset": "密码重置凭证",
     "pin_unblock": "密码解锁凭证",
     "unblock": "密码解锁凭证",
-    "access_slip": "查询凭条",
+    "access_slip": "个人信息查阅告知单",  # as the screen and the slip itself say
 }
 
 

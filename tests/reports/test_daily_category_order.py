@@ -47,9 +47,9 @@ def test_Q2_daily_report_lists_query_categories_in_Q2_order(engine: Engine, seed
     views = [op for op in report.operations if op.action == actions.RECORD_VIEW]
     labels = [actions.category_label(op.category) if op.category else "" for op in views]
     # The seeded day has 社会保险 and 医疗保险, whose stored names sort the other way.
-    assert "社会保险" in labels and "医疗保险" in labels and "基本信息概览" in labels, labels
+    assert "社会保险" in labels and "医疗保险" in labels and "卡状态与历史" in labels, labels
     _in_q2_order(labels)
-    assert labels.index("社会保险") < labels.index("医疗保险") < labels.index("基本信息概览")
+    assert labels.index("社会保险") < labels.index("医疗保险") < labels.index("卡状态与历史")
     # The CSV (and the PDF, drawn from the same rows) keeps the order.
     rows = list(csv.reader(io.StringIO(render_csv(report).decode("utf-8-sig"))))
     in_csv = [r[2] for r in rows if r[:2] == ["业务量", "查询记录"] and r[3] == "合计"]

@@ -54,7 +54,7 @@ ALL_TABS = "all_tabs"
 def category_label(value: str) -> str:
     """The Chinese label of a category value (``overview`` included); unknown: itself."""
     if value == OVERVIEW:
-        return "基本信息概览"
+        return "卡状态与历史"  # the record page's name on screen (holder_pages.overview)
     if value == ALL_TABS:
         return "全部信息（各分类）"
     try:
