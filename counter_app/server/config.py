@@ -78,10 +78,19 @@ def _os_reason(exc: OSError) -> str:
 
 def _read_secret(path: Path) -> bytes:
     try:
-        secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except (OSError, ValueError) as exc:
+        text = path.read_text(encoding="ascii")
+    except OSError as exc:
         raise SettingsError(
-            f"无法读取会话令牌密钥文件 {path}（应为 64 位以上十六进制）。"
+            f"无法读取会话令牌密钥文件 {path}（[server] token_secret_file）：{_os_reason(exc)}。"
+            "可用 counter-server secret 生成。"
+        ) from exc
+    except ValueError as exc:  # not ASCII
+        raise SettingsError(f"会话令牌密钥文件 {path} 不是十六进制文本。") from exc
+    try:
+        secret = bytes.fromhex(text.strip())
+    except ValueError as exc:
+        raise SettingsError(
+            f"会话令牌密钥文件 {path} 不是十六进制文本（应为 64 位以上十六进制）。"
             "可用 counter-server secret 生成。"
         ) from exc
     if len(secret) < 32:
@@ -121,7 +130,17 @@ def load_server_config(path: Path, **overrides: Any) -> ServerConfig:
         pki_dir=base / str(server["pki_dir"]),
         token_secret=_read_secret(base / str(server["token_secret_file"])),
         host=str(server.get("host", "127.0.0.1")),
-        port=int(server.get("port", 8443)),
-        token_minutes=int(server.get("token_minutes", 15)),
-        pool_size=int(server.get("pool_size", 10)),
+        port=_whole(server, "port", 8443, 1, 65535),
+        token_minutes=_whole(server, "token_minutes", 15, 1, 24 * 60),
+        pool_size=_whole(server, "pool_size", 10, 1, 1000),
     )
+
+
+def _whole(server: dict[str, Any], name: str, default: int, low: int, high: int) -> int:
+    """An integer entry of ``[server]`` within ``low``..``high`` (``SettingsError``)."""
+    value = server.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SettingsError(
+            f"服务器设置 [server] {name} 应为 {low} 到 {high} 之间的整数，实际为 {value!r}。"
+        )
+    return value

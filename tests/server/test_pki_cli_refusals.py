@@ -190,3 +190,42 @@ def test_a_revoked_workstation_refused_by_the_server_is_logged_once(
                 auth.workstation(der)
     messages = [r.getMessage() for r in caplog.records if r.name == "counter_server"]
     assert len(messages) == 1 and "W12" in messages[0] and "revoked" in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("server_lines", "words"),
+    [
+        ('port = "8443x"', ["port", "整数"]),
+        ("port = 70000", ["port", "65535"]),
+        ("token_minutes = 0", ["token_minutes"]),
+        ("pool_size = true", ["pool_size"]),
+    ],
+)
+def test_bad_server_numbers_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], server_lines: str, words: list[str]
+) -> None:
+    (tmp_path / "token.secret").write_text("ab" * 32 + "\n", encoding="ascii")
+    config = tmp_path / "server.toml"
+    config.write_text(
+        f'mode = "test"\n[server]\npki_dir = "pki"\ntoken_secret_file = "token.secret"\n'
+        f"{server_lines}\n",
+        encoding="utf-8",
+    )
+    assert server_main(["run", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    for word in words:
+        assert word in err
+
+
+def test_missing_token_secret_is_named_without_raw_os_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "server.toml"
+    config.write_text(
+        '[server]\npki_dir = "pki"\ntoken_secret_file = "nothere.secret"\n', encoding="utf-8"
+    )
+    assert server_main(["run", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "nothere.secret" in err and "不存在" in err and "counter-server secret" in err
+    assert "Errno" not in err
