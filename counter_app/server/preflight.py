@@ -6,7 +6,8 @@ would only fail request after request (docs/DEPLOYMENT.md §2).
   revocation list signed by the CA (one that is not would refuse every workstation);
 - the card keys (``key_source``): loadable, and no CARD.md test key in production mode;
 - the forms' verification key (``form_hmac_key``) in production mode;
-- the database (``db_url`` / ``COUNTER_DB_URL``): set, and logging in succeeds.
+- the database (``db_url`` / ``COUNTER_DB_URL``): set, and logging in succeeds;
+- the address (``[server] host``, ``port``): free to listen on.
 
 Each problem is one :class:`StartRefused` (a ``SettingsError``) whose Chinese message names
 the setting or file and what to do; ``counter-server`` prints it as one line and exits 2.
@@ -17,8 +18,10 @@ no answer), the URL with its password left out.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import os
+import socket
 import ssl
 from pathlib import Path
 
@@ -46,6 +49,32 @@ def check_before_listening(config: ServerConfig) -> None:
     check_card_keys(config.settings)
     check_form_key(config.settings)
     check_database(config.settings)
+    check_address(config.host, config.port)
+
+
+def check_address(host: str, port: int) -> None:
+    """The address can be listened on (uvicorn said "listening" first, then failed)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise StartRefused(f"无法识别监听地址 {host}（[server] host）。") from exc
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                what = f"端口 {port} 已被占用（另一个 counter-server 或其他程序）"
+            elif exc.errno in (errno.EACCES, errno.EPERM):
+                what = f"本程序没有权限监听端口 {port}"
+            elif exc.errno == errno.EADDRNOTAVAIL:
+                what = f"本机没有地址 {host}"
+            else:
+                what = f"无法监听 {host}:{port}"
+            raise StartRefused(
+                f"{what}。请核对服务器设置 [server] host、port（或 --host/--port）。"
+            ) from exc
 
 
 def check_pki(root: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,15 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _config(folder: Path, *, pki_dir: str = "pki", **settings: str) -> Path:
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _config(
+    folder: Path, *, pki_dir: str = "pki", port: int | None = None, **settings: str
+) -> Path:
     values = {
         "mode": "production",
         "db_url": UNREACHABLE_DB,
@@ -55,7 +64,8 @@ def _config(folder: Path, *, pki_dir: str = "pki", **settings: str) -> Path:
     body = "".join(f'{k} = "{v}"\n' for k, v in values.items())
     path = folder / "server.toml"
     path.write_text(
-        body + f'\n[server]\npki_dir = "{pki_dir}"\ntoken_secret_file = "token.secret"\n',
+        body + f'\n[server]\npki_dir = "{pki_dir}"\ntoken_secret_file = "token.secret"\n'
+        f"port = {port or _free_port()}\n",
         encoding="utf-8",
     )
     return path
@@ -227,3 +237,19 @@ def test_database_refusal_is_named_by_kind_without_driver_text(
     message = database_refusal(wrapped, target)
     assert kind in message and "counter_srv@db.example:5432/counter" in message
     assert "FATAL" not in message and "pw@" not in message
+
+
+def test_port_in_use_refuses_the_start(
+    folder: Path,
+    served: list[Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.delenv("COUNTER_DB_URL", raising=False)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        config = _config(folder, port=port, db_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+        _refused(config, served, capsys, f"端口 {port} 已被占用", "port")
