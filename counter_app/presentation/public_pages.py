@@ -55,29 +55,33 @@ def _class(category: str) -> str:
     return CATALOGUE_CLASSES.get(category, category)
 
 
-def employer_window(v: EmployerContributions) -> tuple[tuple[str, str], ...]:
+def employer_window(
+    v: EmployerContributions, longer_offered: bool = True
+) -> tuple[tuple[str, str], ...]:
     """查询期间 — the months the rows are within (the window the clerk chose, counted back
     from the employer's newest month with contributions) — and, when a record begins before
-    it and ends inside it, that it is not listed and why (its sum is for all its months)."""
+    it and ends inside it, that it is not listed and why (its sum is for all its months).
+    ``longer_offered``: the clerk can choose a longer window (not at the longest one, where
+    "请选择更长的期间查看" sent the clerk looking for a choice there is not)."""
     if not v.last_month:
         return (("查询期间", "无缴费记录"),)
     span = text.month_range(v.first_month, v.last_month)
     rows = [("查询期间", f"{span}（截至该单位最近有缴费的月份）")]
     if v.partly_earlier:
         spans = "、".join(text.period_span(m.period, m.months) for m in v.partly_earlier)
-        rows.append(
-            (
-                "未列出",
-                f"{spans}的缴费记录只有部分月份在查询期间内（金额为整段合计，不能按月拆分），"
-                "请选择更长的期间查看",
-            )
-        )
+        why = f"{spans}的缴费记录只有部分月份在查询期间内（金额为整段合计，不能按月拆分）"
+        if longer_offered:
+            why += "，请选择更长的期间查看"
+        else:
+            why += "，已是最长的查询期间，整段记录不能在此列出"
+        rows.append(("未列出", why))
     return tuple(rows)
 
 
-def employer_page(v: EmployerContributions) -> Page:
+def employer_page(v: EmployerContributions, longer_offered: bool = True) -> Page:
     """单位医疗保险缴费 (Q5), one row per contribution period (a month, or the months one
-    record covers: 2026年01月至11月), every row within 查询期间."""
+    record covers: 2026年01月至11月), every row within 查询期间 (``longer_offered``: see
+    :func:`employer_window`)."""
     return Page(
         "单位医疗保险缴费",
         (
@@ -87,7 +91,7 @@ def employer_page(v: EmployerContributions) -> Page:
                     ("单位编号", v.unit_number),
                     ("单位名称", v.name),
                     ("所在区县", codes.region_name(v.district_code)),
-                    *employer_window(v),
+                    *employer_window(v, longer_offered),
                 ),
             ),
             table(

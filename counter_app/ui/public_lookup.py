@@ -103,6 +103,8 @@ class PublicLookupWindow(QDialog):
         self.resize(1000, 600)
         #: Which search is the latest: an earlier answer arriving late is not shown.
         self._asked = 0
+        #: The months of the latest employer search (its result is the one shown).
+        self._months_asked = MONTH_CHOICES[0]
         title, label, hint = self._texts()
         self.setWindowTitle(title)
         self.edit = QLineEdit()
@@ -115,6 +117,9 @@ class PublicLookupWindow(QDialog):
         for months in MONTH_CHOICES:
             self.months.addItem(self.tr("最近 %1 个月").replace("%1", str(months)), months)
         self.months.setVisible(kind is LookupKind.EMPLOYER)
+        # A result answers the period it was asked for: choosing another one asks again (the
+        # selector said 最近 12 个月 over three years of rows until 查询 was pressed).
+        self.months.currentIndexChanged.connect(self._period_changed)
         self.search_button = QPushButton(self.tr("查询"))
         self.search_button.setObjectName("lookupSearch")
         self.search_button.setAutoDefault(False)  # Enter in the field searches, once
@@ -177,6 +182,12 @@ class PublicLookupWindow(QDialog):
         self.edit.setFocus()
         self.edit.selectAll()
 
+    def _period_changed(self, _index: int) -> None:
+        """Once a unit number was asked for, the new period is asked for at once (the
+        field's text as 查询 would take it); before that there is nothing to redo."""
+        if self._asked and self.edit.text().strip():
+            self.search()
+
     def search(self) -> None:
         """The service's answer to the text typed (on a pool thread); an empty field is
         asked for here, without a call."""
@@ -212,11 +223,14 @@ class PublicLookupWindow(QDialog):
         if self.kind is LookupKind.TREATMENTS:
             return lambda: gateway.search_treatments(text, CATALOGUE_SHOWN + 1)
         actor, months = self._actor(), int(self.months.currentData())
+        self._months_asked = months
         return lambda: gateway.employer_contributions(actor, text, months)
 
     def _show(self, result: Any) -> None:
         if self.kind is LookupKind.EMPLOYER:
-            page: Page = employer_page(result)
+            # At the longest period there is no longer one to advise choosing.
+            longer = self._months_asked < max(MONTH_CHOICES)
+            page: Page = employer_page(result, longer_offered=longer)
             self.summary.setText(
                 self.tr("%1（单位编号 %2）")
                 .replace("%1", result.name)
