@@ -8,42 +8,70 @@ import sys
 from typing import Any
 
 from counter_app import db
-from counter_app.compose import settings_from
+from counter_app.cli.db_target import admin_database_url, configured, safe_url
+
+EXIT_CODES = (
+    "退出码: 0 已完成（check: 一致）; 1 未完成（数据库拒绝、无法连接、权限不足，或 check 发现"
+    "不一致/不在最新版本）; 2 设置有误（未设置数据库 URL、URL 无法识别、设置文件不存在）。"
+)
 
 
-def database_url(args: argparse.Namespace) -> str:
-    """``--db`` if given, else ``COUNTER_DB_URL`` / the settings file / the default file."""
-    if getattr(args, "db", None):
-        return str(args.db)
-    return settings_from(getattr(args, "settings", None)).database_url()
+def database_url(args: argparse.Namespace, *, creates: bool = False) -> str:
+    """``--db`` if given, else ``COUNTER_DB_URL``, else the settings file's ``db_url`` —
+    never a default file: none given is refused (``counter_app.cli.db_target``)."""
+    return admin_database_url(args, creates=creates)
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("db", help="数据库结构升级与检查 (schema migrations)")
+    parser = subparsers.add_parser(
+        "db", help="数据库结构升级与检查 (schema migrations)", epilog=EXIT_CODES
+    )
     sub = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
 
-    up = sub.add_parser("upgrade", help="升级到最新结构 (migrate to head)")
-    up.add_argument("--db", help="数据库 URL (default: settings / COUNTER_DB_URL)")
+    up = sub.add_parser(
+        "upgrade",
+        help="升级到最新结构 (migrate to head)",
+        description="以数据库所有者账户运行（docs/DEPLOYMENT.md §4）。",
+        epilog=EXIT_CODES,
+    )
+    up.add_argument("--db", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)")
     up.add_argument("revision", nargs="?", default="head", help="目标版本 (default: head)")
     up.set_defaults(func=_upgrade)
 
-    down = sub.add_parser("downgrade", help="降级到指定版本 (base = 空库)")
+    down = sub.add_parser("downgrade", help="降级到指定版本 (base = 空库)", epilog=EXIT_CODES)
     down.add_argument("revision", help="目标版本，如 base")
-    down.add_argument("--db", help="数据库 URL")
+    down.add_argument("--db", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)")
     down.set_defaults(func=_downgrade)
 
-    chk = sub.add_parser("check", help="检查模型与迁移是否一致 (like `alembic check`)")
-    chk.add_argument("--db", help="数据库 URL (must be at head; a scratch SQLite if omitted)")
+    chk = sub.add_parser(
+        "check",
+        help="检查模型与迁移是否一致 (like `alembic check`)",
+        description="检查 --db / COUNTER_DB_URL / 设置文件 db_url 所指的数据库（须已在最新"
+        "版本）；都未设置时，检查由迁移新建的临时 SQLite 库（开发用）。",
+        epilog=EXIT_CODES,
+    )
+    chk.add_argument("--db", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)")
     chk.set_defaults(func=_check)
 
-    cur = sub.add_parser("current", help="显示数据库当前版本")
-    cur.add_argument("--db", help="数据库 URL")
+    cur = sub.add_parser("current", help="显示数据库当前版本", epilog=EXIT_CODES)
+    cur.add_argument("--db", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)")
     cur.set_defaults(func=_current)
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    url = database_url(args)
-    db.upgrade(url, args.revision)
+    from sqlalchemy import exc as sa_exc
+
+    from counter_app.cli.db_privileges import upgrade_refusal
+
+    url = database_url(args, creates=True)
+    try:
+        db.upgrade(url, args.revision)
+    except sa_exc.DBAPIError as error:
+        advice = upgrade_refusal(error, url)
+        if advice is None:
+            raise
+        print(f"错误: {advice}", file=sys.stderr)
+        return 1
     print(f"数据库已升级到 {db.current_revision(url)} ({_safe(url)})")
     return 0
 
@@ -56,21 +84,31 @@ def _downgrade(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    """Compare the models with a database at head: the one given (never migrated here), or
-    a scratch SQLite built by the migrations — ``alembic check`` for this project."""
+    """Compare the models with a database at head: the one configured (never migrated
+    here), or — none configured — a scratch SQLite built by the migrations (``alembic
+    check`` for this project). Says which it checked."""
     import tempfile
 
+    target = configured(args)
     with tempfile.TemporaryDirectory(prefix="counter-db-check-") as scratch:
-        url = args.db or f"sqlite:///{scratch}/check.sqlite3"
-        if args.db is None:
-            db.upgrade(url)
-        elif db.current_revision(url) != db.head_revision():
+        if target is None:
+            url = f"sqlite:///{scratch}/check.sqlite3"
             print(
-                f"数据库不在最新版本 ({db.current_revision(url) or 'base'} ≠ "
-                f"{db.head_revision()})，请先运行 `counter-admin db upgrade`。",
-                file=sys.stderr,
+                "未设置数据库（--db / COUNTER_DB_URL / 设置文件 db_url），"
+                "检查的是由迁移新建的临时 SQLite 库。"
             )
-            return 1
+            db.upgrade(url)
+        else:
+            url = database_url(args)
+            print(f"检查 {_safe(url)}（来自 {target.source}）")
+            current = db.current_revision(url)
+            if current != db.head_revision():
+                print(
+                    f"数据库不在最新版本 ({current or 'base'} ≠ "
+                    f"{db.head_revision()})，请先运行 `counter-admin db upgrade`。",
+                    file=sys.stderr,
+                )
+                return 1
         diffs = db.check(url)
     if diffs:
         print("模型与迁移不一致，需要新的迁移 (models and migrations differ):", file=sys.stderr)
@@ -88,6 +126,4 @@ def _current(args: argparse.Namespace) -> int:
 
 
 def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    return safe_url(url)
