@@ -77,9 +77,16 @@ def lock(window: MainWindow) -> None:
 def try_unlock(window: MainWindow, staff_no: str, password: str) -> None:
     def done(result: Any) -> None:
         actor: Actor = result.actor
-        if actor.staff_id != window.actor.staff_id:
-            switch_staff(window, actor)
+        if actor.staff_id == window.actor.staff_id:
+            unlocked(window)
+            return
+        switch_staff(window, actor)
+        # Unlocked first, then the new staff member: what follows the actor (the 报表 and
+        # 查询 entries, the lapsing and 待整改 badges) is set for them on an unlocked window,
+        # as at a fresh login — unlocking gave back the first one's enabled menu entries, and
+        # the badges asked while locked stayed hidden (from a new clerk's trial).
         unlocked(window)
+        set_actor(window, actor)
 
     window.runner.run(
         lambda: window.gateway.login(staff_no, password),
@@ -114,7 +121,8 @@ def unlocked(window: MainWindow) -> None:
 
 
 def switch_staff(window: MainWindow, actor: Actor) -> None:
-    """Another staff member logged in at the lock screen: the first one's work ends."""
+    """Another staff member logged in at the lock screen: the first one's work ends. The
+    caller unlocks and then sets ``actor`` (``set_actor``)."""
     previous = window.actor
     for other in window.hidden_windows:
         other.close()
@@ -140,7 +148,6 @@ def switch_staff(window: MainWindow, actor: Actor) -> None:
         gateway.logout(previous)
 
     window.runner.run(end_previous, None, _ignored, name="end_previous_staff")
-    set_actor(window, actor)
 
 
 def _ignored(_error: BaseException) -> None:
