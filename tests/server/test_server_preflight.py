@@ -253,3 +253,37 @@ def test_port_in_use_refuses_the_start(
         port = int(taken.getsockname()[1])
         config = _config(folder, port=port, db_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
         _refused(config, served, capsys, f"端口 {port} 已被占用", "port")
+
+
+def test_health_logs_once_when_the_database_goes_and_once_when_it_is_back(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from counter_app.services.errors import DatabaseUnavailable
+
+    pki = Pki(tmp_path / "pki")
+    pki.init(("localhost", "127.0.0.1"))
+    pki.issue_workstation("WS-H", "500103-YB")
+    city = start_city(pki, f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    ctx = city.parts.services.ctx
+    context = client_ssl_context(
+        pki.workstation_cert("WS-H"), pki.workstation_key("WS-H"), pki.ca_cert
+    )
+
+    def gone() -> Any:
+        raise DatabaseUnavailable()
+
+    codes: list[int] = []
+    try:
+        with caplog.at_level(logging.INFO), httpx.Client(verify=context, timeout=30) as client:
+            codes.append(client.get(city.base_url + "/health").status_code)
+            monkeypatch.setattr(ctx, "read_uow", gone)
+            codes += [client.get(city.base_url + "/health").status_code for _ in range(3)]
+            monkeypatch.undo()
+            codes += [client.get(city.base_url + "/health").status_code for _ in range(2)]
+    finally:
+        city.server.stop()
+        city.release()  # type: ignore[attr-defined]
+    assert codes == [200, 503, 503, 503, 200, 200]
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("health:")]
+    assert len(said) == 2, said
+    assert "503" in said[0] and "answers again" in said[1]
