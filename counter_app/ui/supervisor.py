@@ -40,7 +40,7 @@ from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
 from counter_app.ui import local_day
 from counter_app.ui.date_field import DateField, DateRefused
-from counter_app.ui.printing import FormPrinter, Printing
+from counter_app.ui.printing import FormPrinter, Printing, holder_keeps_their_screen, save_dialog
 from counter_app.ui.tasks import Task, TaskRunner
 from counter_app.ui.text_guard import guard_text
 from counter_app.validation import ValidationError, parse_id_number
@@ -62,6 +62,37 @@ TITLES = {
     STAFF: "工作人员操作情况",
     RATING: "服务好差评统计",
 }
+
+
+def csv_file_name(title: str, request: Any, today: dt.date) -> str:
+    """``业务日报-2026-12-08-500103.csv``: the report, its day (or days) and its scope (the
+    office's code, or 全市), so one day's file does not overwrite the day before's. A
+    holder's number never goes into a file name (参保人信息查询记录 is named by the day)."""
+    day: dt.date | None = getattr(request, "day", None)
+    first: dt.date | None = getattr(request, "first_day", None)
+    last: dt.date | None = getattr(request, "last_day", None)
+    if day is not None:
+        when = day.isoformat()
+    elif first is not None and last is not None:
+        when = f"{first.isoformat()}至{last.isoformat()}"
+    else:
+        when = today.isoformat()
+    parts = [title, when]
+    if hasattr(request, "office_code"):
+        parts.append(request.office_code or "全市")
+    return "-".join(parts) + ".csv"
+
+
+def csv_save_dialog(parent: QWidget | None, name: str) -> QFileDialog:
+    """The save dialog of a report's CSV: the PDF's (``printing.save_dialog``: the user's
+    documents folder, every label in Chinese) for a CSV file named ``name``. It opened in
+    the program's folder with 业务日报.csv and "Look in:" / "Files of type:" in English."""
+    dialog = save_dialog(parent, name)
+    dialog.setWindowTitle(dialog.tr("保存为 CSV"))
+    dialog.setNameFilter("CSV (*.csv)")
+    dialog.setDefaultSuffix("csv")
+    dialog.selectFile(name)
+    return dialog
 
 
 def qdate(value: QDate) -> dt.date:
@@ -100,6 +131,8 @@ class ReportDialog(QDialog):
         self.data: bytes | None = None
         self.printer: FormPrinter | None = None
         self.saved_to: str | None = None
+        #: The request of the report being made or shown (its CSV's file name says it).
+        self.asked: Any = None
         #: Where a CSV goes: asks with a save dialog (tests replace it).
         self.choose_csv_path: Callable[[str], str] = self._ask_csv_path
         form = QFormLayout()
@@ -225,6 +258,7 @@ class ReportDialog(QDialog):
             return
         fmt, make, relay, actor = self.fmt, self.make, self.relay, self.actor
         self.data = None
+        self.asked = request
         self.run_button.setEnabled(False)
         self.bar.setRange(0, 0)  # busy until the first step reports
         self.bar.setVisible(True)
@@ -259,7 +293,8 @@ class ReportDialog(QDialog):
             self.printer = self.printing.form(data, title, self)
             self.printer.open_preview(self._preview_shown)
             return
-        path = self.choose_csv_path(f"{title}.csv")
+        today = qdate(local_day.today())
+        path = self.choose_csv_path(csv_file_name(title, self.asked, today))
         if not path:
             self.status.setText(self.tr("报表已生成，未保存。"))
             return
@@ -275,8 +310,12 @@ class ReportDialog(QDialog):
         preview.finished.connect(lambda _r: self.status.setText(self.tr("报表已生成。")))
 
     def _ask_csv_path(self, name: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存为 CSV"), name, "CSV (*.csv)")
-        return path
+        dialog = csv_save_dialog(self, name)
+        holder_keeps_their_screen(dialog)
+        if not dialog.exec():
+            return ""
+        files = dialog.selectedFiles()
+        return files[0] if files else ""
 
     def done(self, result: int) -> None:  # QDialog's name
         if self.task is not None:
