@@ -12,8 +12,10 @@ and holder sessions on every workstation; a reset ends its staff sessions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +33,11 @@ from counter_app.services.staff_active import ensure_active
 from counter_app.services.staff_credentials import InitialPassword, one_time_password
 from counter_app.services.staff_login import end_staff_sessions
 from counter_app.services.uow import UnitOfWork
+from counter_app.validation import ValidationError
 from counter_app.validation.text_policy import clean_staff_name, clean_staff_no
+
+#: What :func:`unlock_staff` did.
+Unlocked = Literal["unlocked", "cleared", "unchanged"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,34 @@ def _may_manage(
     return None
 
 
+#: A staff number that names its district: letters, the 6-digit district code, a hyphen and
+#: a number (YB500103-04 at 500103-YB, CK500103-01 at 500103-CK01, KZX500000-05 at the
+#: card center 500000-KZX; counter_app/demo/accounts.py).
+_DISTRICT_STAFF_NO = re.compile(r"[A-Za-z]+(\d{6})-\d+")
+
+
+def district_of_staff_no(staff_no: str) -> str | None:
+    """The district code a staff number names (YB500103-04: 500103), or None."""
+    named = _DISTRICT_STAFF_NO.fullmatch(staff_no.strip())
+    return named.group(1) if named is not None else None
+
+
+def check_staff_no_district(staff_no: str, office_code: str) -> None:
+    """Refuse a staff number whose district code is not the office's (the office code
+    starts with it): YB500105-07 at 500103-YB is a typo in one or the other. A staff
+    number of another shape is not checked."""
+    named = district_of_staff_no(staff_no)
+    district = office_code.strip()[:6]
+    if named is not None and district.isdigit() and named != district:
+        raise ValidationError(
+            f"工号 {staff_no.strip()} 中的区县代码 {named} 与机构 {office_code.strip()} "
+            f"的区县代码 {district} 不符（工号为 字母＋区县代码-序号，如 YB{district}-01）。"
+            "请核对工号或机构代码。",
+            field="staff_no",
+            code="district",
+        )
+
+
 def _office_of(db: Session, staff: Staff) -> Office:
     office = db.get(Office, staff.office_id)
     assert office is not None  # foreign key
@@ -124,7 +158,8 @@ def _refuse_manage(
     ctx: ServiceContext, actor: Actor | None, what: str, reason: str
 ) -> NotPermitted:
     error = NotPermitted(reason)
-    record_refusal(ctx, actor, f"{what}.refused", error)
+    # The command line (actor None) is workstation ``cli``, as its changes are.
+    record_refusal(ctx, actor, f"{what}.refused", error, workstation=None if actor else "cli")
     return error
 
 
@@ -160,6 +195,7 @@ def add_staff(
         why = _may_manage(ctx, actor, office, role)
         if why is not None:
             raise _refuse_manage(ctx, actor, AuditAction.STAFF_ADD, why)
+        check_staff_no_district(staff_no, office.code)
         staff = Staff(
             staff_no=staff_no.strip(),
             name=name.strip(),
@@ -180,31 +216,48 @@ def add_staff(
     return info, InitialPassword(password)
 
 
-def disable_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> None:
+def disable_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> bool:
     """Disable an account; its staff and holder sessions end on every workstation (their
-    next heartbeat, within a minute, locks the screen)."""
+    next heartbeat, within a minute, locks the screen). False (nothing done, nothing
+    audited) when it was disabled already."""
 
-    def change(db: Session, staff: Staff, now: dt.datetime) -> dict[str, object]:
+    def change(db: Session, staff: Staff, now: dt.datetime) -> dict[str, object] | None:
+        if not staff.active:
+            return None
         staff.active = False
         staff.disabled_at = now
         ended = end_staff_sessions(db, staff.id, "disabled", now)
         end_sessions_of_staff(db, staff.id, "staff_disabled", now)
         return {"sessions_ended": ended}
 
-    _change_account(
+    return _change_account(
         ctx, actor, staff_no, AuditAction.STAFF_DISABLE, change, not_self="不能停用本人的账户。"
     )
 
 
-def unlock_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> None:
-    """Lift a lockout before its time (a supervisor of the office, or the command line)."""
+def unlock_staff(ctx: ServiceContext, actor: Actor | None, staff_no: str) -> Unlocked:
+    """Lift a lockout before its time (a supervisor of the office, or the command line).
 
-    def change(db: Session, staff: Staff, now: dt.datetime) -> dict[str, object]:
+    ``"unlocked"``: it was locked; ``"cleared"``: not locked, its count of failed logins
+    set back to 0; ``"unchanged"``: neither (nothing done, nothing audited)."""
+    outcome: list[Unlocked] = ["unchanged"]
+
+    def change(db: Session, staff: Staff, now: dt.datetime) -> dict[str, object] | None:
+        locked = staff.locked_until is not None and _aware(staff.locked_until) > now
+        if not locked and not staff.failed_logins:
+            return None
+        outcome[0] = "unlocked" if locked else "cleared"
         staff.locked_until = None
         staff.failed_logins = 0
-        return {}
+        return {"was_locked": locked}
 
     _change_account(ctx, actor, staff_no, AuditAction.STAFF_UNLOCK, change)
+    return outcome[0]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def reset_staff_password(
@@ -232,19 +285,24 @@ def _change_account(
     actor: Actor | None,
     staff_no: str,
     action: str,
-    change: Callable[[Session, Staff, dt.datetime], dict[str, object]],
+    change: Callable[[Session, Staff, dt.datetime], dict[str, object] | None],
     *,
     not_self: str | None = None,
-) -> None:
+) -> bool:
     """One change to the account ``staff_no``, in one transaction: refused (audited) unless
     ``actor`` may manage it (:func:`_managed`), then ``change(db, staff, now)`` and its
-    audit record (``staff_no`` and the details ``change`` returns)."""
+    audit record (``staff_no`` and the details ``change`` returns). ``change`` returns
+    None when there is nothing to change (already so): then nothing is audited and the
+    result is False."""
     now = ctx.now()
     with ctx.uow() as uow:
         staff = _managed(ctx, actor, uow.session, staff_no, action, not_self=not_self)
         details = change(uow.session, staff, now)
+        if details is None:
+            return False
         _audit(uow, actor, action, now, {"staff_no": staff.staff_no, **details})
         uow.commit()
+    return True
 
 
 def _audit(
