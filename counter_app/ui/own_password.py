@@ -236,21 +236,28 @@ class OwnPasswordForm(QWidget):
 
 
 class OwnPasswordDialog(QDialog):
-    """修改登录密码 from the 账户 menu: the old password, the new one twice."""
+    """修改登录密码: from the 账户 menu the old password, the new one twice; with
+    ``one_time`` (a one-time password just typed at the lock screen) the new one only."""
 
     def __init__(
-        self, gateway: CounterServices, runner: TaskRunner, actor: Actor, parent: QWidget
+        self,
+        gateway: CounterServices,
+        runner: TaskRunner,
+        actor: Actor,
+        parent: QWidget,
+        *,
+        one_time: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("ownPasswordDialog")
         self.setWindowTitle(self.tr("修改登录密码"))
-        self.form = OwnPasswordForm(gateway, runner, ask_old=True, parent=self)
+        self.form = OwnPasswordForm(gateway, runner, ask_old=one_time is None, parent=self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         self.form.changed.connect(self.accept)
         self.form.cancelled.connect(self._cancelled)
         self.form.submit.setDefault(True)
-        self.form.start(actor)
+        self.form.start(actor, one_time or "")
 
     def _cancelled(self) -> None:
         QDialog.reject(self)

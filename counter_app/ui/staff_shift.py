@@ -21,6 +21,7 @@ from counter_app.services.context import Actor
 from counter_app.services.errors import NotPermitted
 from counter_app.ui.leave_unended import ask_to_leave
 from counter_app.ui.login import APP_TITLE
+from counter_app.ui.unlock_password import UnlockPassword
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
@@ -76,17 +77,19 @@ def lock(window: MainWindow) -> None:
 
 def try_unlock(window: MainWindow, staff_no: str, password: str) -> None:
     def done(result: Any) -> None:
-        actor: Actor = result.actor
-        if actor.staff_id == window.actor.staff_id:
-            unlocked(window)
+        if result.must_change_password:  # a one-time password: the new one first
+            UnlockPassword(
+                window,
+                window.gateway,
+                window.runner,
+                form=window.lock_screen.form,
+                locked_for=window.actor,
+                result=result,
+                one_time=password,
+                then=partial(unlock_as, window, result.actor),
+            )
             return
-        switch_staff(window, actor)
-        # Unlocked first, then the new staff member: what follows the actor (the 报表 and
-        # 查询 entries, the lapsing and 待整改 badges) is set for them on an unlocked window,
-        # as at a fresh login — unlocking gave back the first one's enabled menu entries, and
-        # the badges asked while locked stayed hidden (from a new clerk's trial).
-        unlocked(window)
-        set_actor(window, actor)
+        unlock_as(window, result.actor)
 
     window.runner.run(
         lambda: window.gateway.login(staff_no, password),
@@ -94,6 +97,21 @@ def try_unlock(window: MainWindow, staff_no: str, password: str) -> None:
         lambda e: window.lock_screen.form.refused(str(e)),
         name="unlock",
     )
+
+
+def unlock_as(window: MainWindow, actor: Actor) -> None:
+    """The login at the lock screen succeeded: the same staff member carries on, or
+    another one takes over."""
+    if actor.staff_id == window.actor.staff_id:
+        unlocked(window)
+        return
+    switch_staff(window, actor)
+    # Unlocked first, then the new staff member: what follows the actor (the 报表 and
+    # 查询 entries, the lapsing and 待整改 badges) is set for them on an unlocked window,
+    # as at a fresh login — unlocking gave back the first one's enabled menu entries, and
+    # the badges asked while locked stayed hidden (from a new clerk's trial).
+    unlocked(window)
+    set_actor(window, actor)
 
 
 def unlocked(window: MainWindow) -> None:
