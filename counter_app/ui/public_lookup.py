@@ -136,7 +136,7 @@ class PublicLookupWindow(QDialog):
         self.note = _Line("lookupNote", "#8a5a00")  # the list was cut
         self.error = _Line("lookupError", "#b00020")
         guard_text(self.edit, label, self.error.setText)  # pasted invisibles
-        self.view = RecordView()
+        self.view = RecordView(fill_last_table=True)  # the result list down to 关闭
         self.view.setObjectName("lookupResult")
         close = QPushButton(self.tr("关闭"))
         close.setAutoDefault(False)
@@ -193,6 +193,13 @@ class PublicLookupWindow(QDialog):
         asked for here, without a call."""
         text = self.edit.text()
         if not text.strip():
+            # Said once, in red: the grey line (and a result) answered an earlier text and
+            # stood beside it (请核对名称… above 请输入名称…).
+            self._asked += 1  # an answer still on its way is not shown either
+            self.search_button.setEnabled(True)
+            self.view.clear()
+            self.summary.clear()
+            self.note.clear()
             self.error.setText(self._empty_prompt())
             self.edit.setFocus()
             return

@@ -57,7 +57,9 @@ def _fields(block: Fields) -> QWidget:
     return box
 
 
-def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
+def _table(block: Table, no_records: str = NO_RECORDS, fills: bool = False) -> QWidget:
+    """The block as a table as tall as its rows (up to ``MAX_TABLE_ROWS``), or, ``fills``,
+    as tall as the room the page leaves it (all its rows when they fit)."""
     box = QGroupBox(block.title) if block.title else QWidget()
     inner = QVBoxLayout(box)
     # The table's width is what the pane leaves it: the style's 9–11 px on each side of
@@ -78,7 +80,7 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
     view.setItemDelegate(_KeepTogether(view))
     header = view.horizontalHeader()
     assert header is not None
-    _ColumnsFit(view)
+    _ColumnsFit(view, fills)
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     for r, row in enumerate(block.rows):
         for c, cell in enumerate(row):
@@ -89,7 +91,8 @@ def _table(block: Table, no_records: str = NO_RECORDS) -> QWidget:
     rows = view.verticalHeader()
     assert rows is not None
     rows.setDefaultSectionSize(ROW_HEIGHT)
-    _fix_height(view)  # until it is laid out at its width (``_ColumnsFit``)
+    if not fills:
+        _fix_height(view)  # until it is laid out at its width (``_ColumnsFit``)
     inner.addWidget(view)
     return box
 
@@ -175,9 +178,10 @@ class _ColumnsFit(QObject):
     wrap a company name to lines of two characters (a trial's narrow pane); its last
     column is never cut (it read "渝中区医疗保险…")."""
 
-    def __init__(self, view: QTableWidget) -> None:
+    def __init__(self, view: QTableWidget, fills: bool = False) -> None:
         super().__init__(view)
         self.view = view
+        self.fills = fills  # its height is the layout's, not its rows'
         self._fitting = False
         viewport = view.viewport()
         if viewport is not None:
@@ -251,7 +255,8 @@ class _ColumnsFit(QObject):
             else:
                 for r in range(view.rowCount()):
                     rows.resizeSection(r, ROW_HEIGHT)
-        _fix_height(view, scrolls=sum(floors) > room)
+        if not self.fills:
+            _fix_height(view, scrolls=sum(floors) > room)
 
 
 def _fix_height(view: QTableWidget, scrolls: bool = True) -> None:
@@ -270,10 +275,16 @@ def _fix_height(view: QTableWidget, scrolls: bool = True) -> None:
 
 
 class RecordView(QScrollArea):
-    """A scrollable record page (or a message while it loads or when it failed)."""
+    """A scrollable record page (or a message while it loads or when it failed).
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    ``fill_last_table``: a page ending in a table gives it the rest of the view (a look-up
+    window's result list); otherwise every table is as tall as its rows, up to
+    ``MAX_TABLE_ROWS`` (the catalogue's 14 rows showed 12 in a box of their own with half
+    the window empty under it)."""
+
+    def __init__(self, parent: QWidget | None = None, fill_last_table: bool = False) -> None:
         super().__init__(parent)
+        self.fill_last_table = fill_last_table
         self.setWidgetResizable(True)
         self._body = QWidget()
         self._layout = QVBoxLayout(self._body)
@@ -313,12 +324,17 @@ class RecordView(QScrollArea):
     def show_page(self, page: Page) -> None:
         self.clear()
         self.page = page
-        for block in page.blocks:
+        last = len(page.blocks) - 1
+        filled = False
+        for at, block in enumerate(page.blocks):
             if isinstance(block, Fields):
                 self._layout.addWidget(_fields(block))
-            else:
-                self._layout.addWidget(_table(block, self.tr("无记录")))
-        self._layout.addStretch(1)
+                continue
+            fills = self.fill_last_table and at == last and bool(block.rows)
+            self._layout.addWidget(_table(block, self.tr("无记录"), fills), 1 if fills else 0)
+            filled = filled or fills
+        if not filled:
+            self._layout.addStretch(1)
 
     def shown_texts(self) -> list[str]:
         """Every text the clerk can read on this page (labels, group titles, headers, cells)."""
