@@ -86,13 +86,15 @@ def _run(args: argparse.Namespace, work: Any) -> int:
     """``work(ctx)`` on the command's database; a refusal by a service is exit 1."""
     from counter_app.cli.db_target import admin_database_url
     from counter_app.compose import compose, settings_from
-    from counter_app.services.errors import ServiceError
+    from counter_app.services.errors import DatabaseUnavailable, ServiceError
 
     url = admin_database_url(args)
     settings = settings_from(getattr(args, "settings", None))
     with compose(settings, database_url=url, load_keys=False) as app:
         try:
             return int(work(app.ctx))
+        except DatabaseUnavailable:
+            raise  # counter-admin says which failure it is (cli/db_failures.py)
         except ServiceError as error:
             print(f"错误: {error}", file=sys.stderr)
             return FAILED

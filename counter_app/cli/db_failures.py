@@ -61,9 +61,10 @@ def _connection(text: str, where: str, url: str | None) -> str | None:
     lowered = text.lower()
     host = _host(url)
     if "password authentication failed" in lowered:
-        user = _group(_USER, text) or _user(url) or "?"
+        if "@" not in where:
+            where = f"{_group(_USER, text) or '?'}@{where}"
         return (
-            f"数据库拒绝登录：用户名或密码错误（{user}，{where}）。"
+            f"数据库拒绝登录：用户名或密码错误（{where}）。"
             "请核对 URL 中的用户名和密码；重试不会有帮助。"
         )
     if "no password supplied" in lowered:
@@ -184,7 +185,8 @@ def _where(url: str | None, orig: Any) -> str:
     if parsed is not None:
         host = parsed.host or parsed.query.get("host") or "localhost"
         user = f"{parsed.username}@" if parsed.username else ""
-        return f"{user}{host}:{parsed.port or 5432}/{parsed.database or ''}"
+        port = parsed.port or parsed.query.get("port") or 5432
+        return f"{user}{host}:{port}/{parsed.database or ''}"
     pgconn = getattr(orig, "pgconn", None)
     if pgconn is not None:
         try:
