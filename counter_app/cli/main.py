@@ -14,11 +14,12 @@ import sys
 from collections.abc import Sequence
 
 from counter_app.cli import db_target
+from counter_app.cli.parser import ChineseArgumentParser
 from counter_app.settings import SettingsError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="counter-admin",
         description="社保卡经办窗口工作站 管理命令 (counter workstation administration)",
     )
