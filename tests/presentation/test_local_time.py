@@ -98,7 +98,7 @@ def test_report_and_csv_show_shanghai_time() -> None:
         holder_name="周国华",
         masked_ssn="500***********0192",
         masked_card="A1305****",
-        phone=None,
+        masked_phone="",
         address=None,
     )
     report = LapsingReport(2, UTC_EVENING - dt.timedelta(hours=1), None, (), (row,))
