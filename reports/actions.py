@@ -225,15 +225,22 @@ def category_label(category: str | None) -> str:
     """The Chinese label of a query category; ``None`` is shown as 未分类."""
     if category is None:
         return "未分类"
-    return CATEGORY_LABELS.get(category, category)
+    return _word(CATEGORY_LABELS, category, "查询类别")
 
 
 def outcome_label(outcome: str) -> str:
-    return OUTCOME_LABELS.get(outcome, outcome)
+    return _word(OUTCOME_LABELS, outcome, "结果")
 
 
 def form_kind_label(kind: str) -> str:
-    return FORM_KIND_LABELS.get(kind, kind)
+    return _word(FORM_KIND_LABELS, kind, "表单")
+
+
+def _word(table: dict[str, str], code: str, what: str) -> str:
+    """``table[code]``; a code not known here is said to be unknown, with the code beside it
+    (a supervisor can report it), never printed bare as if it were a word."""
+    known = table.get(code)
+    return known if known is not None else f"未知{what}（代码 {code}）"
 
 
 def reason_label(reason: str | None) -> str:

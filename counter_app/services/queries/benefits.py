@@ -18,6 +18,7 @@ from counter_app.models.welfare import LivingAllowance, SpecialCare
 from counter_app.services import precompiled
 from counter_app.services.precompiled import Db
 from counter_app.services.queries.insurance import EmploymentRow, employment_records
+from counter_app.services.queries.labels import word
 from counter_app.services.queries.money import period_text, yuan
 from forms.masking import mask_id_number
 
@@ -86,7 +87,16 @@ INJURY_BENEFIT_KINDS = {
     "meal": "伙食补助费",
 }
 RELATIONS = {"spouse": "配偶", "child": "子女", "parent": "父母", "other": "其他"}
-SPECIAL_CARE = {"veteran": "退役军人", "disabled_serviceman": "伤残军人", "martyr_family": "烈属"}
+SPECIAL_CARE = {
+    "veteran": "退役军人",
+    "disabled_serviceman": "伤残军人",
+    "martyr_family": "烈属",
+    "serviceman_family": "军属",  # 现役军人家属
+}
+INJURY_CASE_STATUSES = {"open": "认定中", "assessed": "已鉴定", "closed": "已结案"}
+#: 低保: the household's area and whether it is still paid.
+ALLOWANCE_AREAS = {"urban": "城市", "rural": "农村"}
+ALLOWANCE_STATUSES = {"active": "享受中", "ended": "已停止"}
 MATERNITY_KINDS = {
     "medical": "生育医疗费",
     "allowance": "生育津贴",
@@ -216,7 +226,6 @@ class LifeHealthView:
 
 def _injury_cases(db: Db, holder_id: int) -> tuple[InjuryCaseRow, ...]:
     rows = _rows(db, _INJURY_CASES, holder_id=holder_id)
-    status = {"open": "认定中", "assessed": "已鉴定", "closed": "已结案"}
     return tuple(
         InjuryCaseRow(
             c.case_no,
@@ -226,7 +235,7 @@ def _injury_cases(db: Db, holder_id: int) -> tuple[InjuryCaseRow, ...]:
             c.occupational_disease,
             c.description,
             c.disability_grade,
-            status.get(c.status, c.status),
+            word(INJURY_CASE_STATUSES, c.status, "认定状态"),
         )
         for c in rows
     )
@@ -240,7 +249,7 @@ def injury(db: Db, holder_id: int) -> InjuryView:
         tuple(
             InjuryBenefitRow(
                 b.case_no_of_case,
-                INJURY_BENEFIT_KINDS.get(b.kind, b.kind),
+                word(INJURY_BENEFIT_KINDS, b.kind, "待遇项目"),
                 period_text(b.period),
                 yuan(b.amount_fen),
                 b.paid_on,
@@ -265,7 +274,7 @@ def death(db: Db, holder_id: int) -> DeathView:
         tuple(
             SurvivorRow(
                 s.survivor_name,
-                RELATIONS.get(s.relation, s.relation),
+                word(RELATIONS, s.relation, "亲属关系"),
                 mask_id_number(s.survivor_ssn) if s.survivor_ssn else "",
                 yuan(s.monthly_fen),
                 s.since,
@@ -280,7 +289,7 @@ def _maternity(db: Db, holder_id: int) -> tuple[MaternityRow, ...]:
     rows = _rows(db, _MATERNITY, holder_id=holder_id)
     return tuple(
         MaternityRow(
-            MATERNITY_KINDS.get(m.kind, m.kind),
+            word(MATERNITY_KINDS, m.kind, "待遇项目"),
             m.event_date,
             m.employer_name or "",
             yuan(m.amount_fen),
@@ -303,18 +312,18 @@ def assistance(db: Db, holder_id: int) -> AssistanceView:
         tuple(
             AllowanceRow(
                 a.district_code,
-                "城市" if a.area == "urban" else "农村",
+                word(ALLOWANCE_AREAS, a.area, "地区类别"),
                 a.household_size,
                 yuan(a.monthly_fen),
                 a.since,
                 a.until,
-                "享受中" if a.status == "active" else "已停止",
+                word(ALLOWANCE_STATUSES, a.status, "低保状态"),
             )
             for a in allowances
         ),
         tuple(
             SpecialCareRow(
-                SPECIAL_CARE.get(c.category, c.category),
+                word(SPECIAL_CARE, c.category, "优抚类别"),
                 c.grade,
                 yuan(c.monthly_fen),
                 c.since,

@@ -21,6 +21,7 @@ from counter_app.services import precompiled
 from counter_app.services.errors import HolderNotFound
 from counter_app.services.loss_records import ReportDeadline, card_state_at, past_deadline
 from counter_app.services.precompiled import Db
+from counter_app.services.queries.labels import word
 from counter_app.validation import district_name
 from forms.localtime import SHANGHAI
 from forms.masking import mask_id_number, mask_phone
@@ -34,6 +35,9 @@ CARD_STATES = {
     "replacement_applied": "已申请补卡",
     "cancelled": "已注销",
 }
+#: How a closed loss report ended, in the card's history (``loss_reports.state``; an open or
+#: confirmed report has no end yet).
+LOSS_ENDS = {"lifted": "解除挂失", "lapsed": "电话挂失失效", "replaced": "挂失结束（已申请补卡）"}
 
 
 # Statements built once at import (bound per call; SQLAlchemy caches their compiled form).
@@ -238,10 +242,10 @@ def basic_info(holder: Holder | Any) -> BasicInfo:
         holder_id=holder.id,
         name=holder.name,
         ssn=mask_id_number(holder.ssn),
-        gender=GENDERS.get(holder.gender, holder.gender),
+        gender=word(GENDERS, holder.gender, "性别"),
         ethnicity=holder.ethnicity,
         birth_date=holder.birth_date,
-        status=STATUSES.get(holder.status, holder.status),
+        status=word(STATUSES, holder.status, "人员状态"),
         household_district=holder.household_district,
         household_district_name=_name_of(holder.household_district),
         phone=mask_phone(holder.phone) if holder.phone else "",
@@ -262,7 +266,7 @@ def card_info(card: Card | Any, report: ShownReport | None, now: dt.datetime) ->
         card_id=card.id,
         card_number=card.card_number,
         state=state,
-        state_label=CARD_STATES.get(state, state),
+        state_label=word(CARD_STATES, state, "卡状态"),
         state_changed_at=changed,
         issue_date=card.issue_date,
         expiry_date=card.expiry_date,
@@ -311,11 +315,7 @@ def overview(db: Db, holder_id: int, now: dt.datetime) -> HolderOverview:
             events.append(CardEvent(report.confirmed_at, "书面挂失确认", number, office or ""))
         if report.closed_at:
             # A replacement application closes the report; the new card comes later.
-            label = {
-                "lifted": "解除挂失",
-                "lapsed": "电话挂失失效",
-                "replaced": "挂失结束（已申请补卡）",
-            }.get(report.state, report.state)
+            label = word(LOSS_ENDS, report.state, "挂失状态")
             events.append(CardEvent(report.closed_at, label, number, closer or ""))
         elif report.deadline_at is not None and past_deadline(report, now):
             # Lapsed at its deadline, not recorded yet (RULES L2).
@@ -349,7 +349,7 @@ def _pin_events(db: Db, holder_id: int, numbers: dict[int, str]) -> list[CardEve
             continue  # refused or failed: the card did not change
         if e.outcome == Outcome.UNKNOWN and e.resolved_outcome not in (None, "success"):
             continue  # the card showed it did not happen (pin_outcomes)
-        kind = PIN_EVENT_LABELS.get(e.kind, e.kind)
+        kind = word(PIN_EVENT_LABELS, e.kind, "密码业务")
         if e.outcome == Outcome.UNKNOWN and e.resolved_outcome is None:
             kind += UNCONFIRMED
         where = e.office_name if e.channel == "counter" else PIN_CHANNELS.get(e.channel)
@@ -373,12 +373,12 @@ def public_data(db: Db, holder_id: int) -> PublicDataView:
     h = _holder(db, holder_id)
     return PublicDataView(
         name=h.name,
-        gender=GENDERS.get(h.gender, h.gender),
+        gender=word(GENDERS, h.gender, "性别"),
         ethnicity=h.ethnicity,
         birth_date=h.birth_date,
         birthplace=h.birthplace,
         birthplace_name=_name_of(h.birthplace),
-        personal_status=STATUSES.get(h.status, h.status),
+        personal_status=word(STATUSES, h.status, "人员状态"),
         household_district=h.household_district,
         household_district_name=_name_of(h.household_district),
         address=h.address or "",

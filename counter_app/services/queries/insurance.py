@@ -25,6 +25,7 @@ from counter_app.models.unemployment import UnemploymentClaim, UnemploymentPayme
 from counter_app.services import precompiled
 from counter_app.services.precompiled import Db
 from counter_app.services.queries.holder import STATUSES
+from counter_app.services.queries.labels import word
 from counter_app.services.queries.money import period_text, yuan
 
 HISTORY_MONTHS = 60
@@ -39,6 +40,17 @@ INSURANCE_LABELS = {
     "maternity": "生育保险",
 }
 PARTICIPATION_STATUS = {"active": "参保缴费", "suspended": "暂停缴费", "terminated": "终止"}
+#: 医疗保险's scheme as its page names it.
+MEDICAL_SCHEMES = {"employee": "职工医保", "resident": "城乡居民医保"}
+MEDICAL_TRANSACTION_KINDS = {
+    "credit": "划入",
+    "outpatient": "门诊",
+    "pharmacy": "药店购药",
+    "inpatient": "住院",
+    "adjustment": "调整",
+}
+CONTRIBUTION_STATUSES = {"paid": "已缴", "arrears": "欠缴"}
+CLAIM_STATUSES = {"open": "领取中", "closed": "已结束"}
 #: A retired employee's 职工医保 in force: covered without monthly contributions (they end at
 #: retirement; the account is still credited), not "参保缴费". The residents' scheme is paid
 #: yearly at any age and keeps its plain wording.
@@ -56,7 +68,7 @@ def participation_status(status: str, insurance: str, scheme: str, holder_status
             return RETIREE_MEDICAL
         if (status, insurance) == ("terminated", "pension"):
             return RETIREE_PENSION
-    return PARTICIPATION_STATUS.get(status, status)
+    return word(PARTICIPATION_STATUS, status, "参保状态")
 
 
 @dataclass(frozen=True)
@@ -254,7 +266,7 @@ def participations(db: Db, holder_id: int) -> list[ParticipationRow]:
     return [
         ParticipationRow(
             p.insurance,
-            INSURANCE_LABELS.get(p.insurance, p.insurance),
+            word(INSURANCE_LABELS, p.insurance, "险种"),
             p.scheme,
             participation_status(p.status, p.insurance, p.scheme, p.holder_status),
             p.since,
@@ -281,7 +293,7 @@ def _contributions(db: Db, holder_id: int, insurance: str) -> tuple[Contribution
             yuan(c.base_fen),
             yuan(c.employer_fen),
             yuan(c.personal_fen),
-            "已缴" if c.status == "paid" else "欠缴",
+            word(CONTRIBUTION_STATUSES, c.status, "缴费状态"),
             c.paid_on,
         )
         for c in _rows(db, _CONTRIBUTIONS, holder_id=holder_id, insurance=insurance)
@@ -310,26 +322,17 @@ def medical(db: Db, holder_id: int) -> MedicalView:
     account = _first(db, _MEDICAL_ACCOUNT, holder_id=holder_id)
     part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="medical")
     txs = _rows(db, _MEDICAL_TRANSACTIONS, holder_id=holder_id)
-    kinds = {
-        "credit": "划入",
-        "outpatient": "门诊",
-        "pharmacy": "药店购药",
-        "inpatient": "住院",
-        "adjustment": "调整",
-    }
     return MedicalView(
         balance_yuan=yuan(account.balance_fen) if account else None,
         updated_at=account.updated_at if account else None,
-        scheme={"employee": "职工医保", "resident": "城乡居民医保"}.get(part.scheme, part.scheme)
-        if part
-        else "",
+        scheme=word(MEDICAL_SCHEMES, part.scheme, "参保类型") if part else "",
         status=participation_status(part.status, part.insurance, part.scheme, part.holder_status)
         if part
         else "未参保",
         transactions=tuple(
             MedicalTransactionRow(
                 t.at,
-                kinds.get(t.kind, t.kind),
+                word(MEDICAL_TRANSACTION_KINDS, t.kind, "交易类型"),
                 yuan(t.amount_fen),
                 yuan(t.balance_after_fen),
                 t.institution or "",
@@ -358,7 +361,7 @@ def _claim_rows(claims: list[Any], paid: dict[int, int]) -> tuple[ClaimRow, ...]
             c.registered_on,
             c.entitlement_months,
             yuan(c.monthly_fen),
-            "领取中" if c.status == "open" else "已结束",
+            word(CLAIM_STATUSES, c.status, "领取状态"),
             c.closed_on,
             paid.get(c.id, 0),
         )
@@ -396,5 +399,7 @@ def employment(db: Db, holder_id: int) -> EmploymentView:
     status = (row.status if row else None) or ""
     claims, _payments, paid = _claims(db, holder_id)
     return EmploymentView(
-        STATUSES.get(status, status), employment_records(db, holder_id), _claim_rows(claims, paid)
+        word(STATUSES, status, "人员状态"),
+        employment_records(db, holder_id),
+        _claim_rows(claims, paid),
     )
