@@ -22,7 +22,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--holders", type=int, default=2000, help="参保人数 (default 2000)")
     parser.add_argument("--seed", type=int, default=2024, help="随机种子 (same seed, same data)")
-    parser.add_argument("--db", help="数据库 URL (default: settings / COUNTER_DB_URL)")
+    parser.add_argument("--db", metavar="URL", help="数据库 URL (默认: COUNTER_DB_URL 或设置文件)")
     parser.add_argument(
         "--profiles",
         type=Path,

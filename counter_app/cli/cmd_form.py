@@ -23,6 +23,9 @@ from counter_app.settings import Settings, SettingsError
 KINDS = ("loss", "lift", "pin-reset", "unblock", "replacement", "access-slip")
 
 
+DB_HELP = "数据库 URL (默认: COUNTER_DB_URL 或设置文件)"
+
+
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
         "form",
@@ -42,12 +45,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     verify.add_argument(
         "--offline", action="store_true", help="只核验二维码签名，不查询数据库中的签发记录"
     )
+    verify.add_argument("--db", metavar="URL", help=DB_HELP)
     verify.set_defaults(func=cmd_verify)
 
     reprint = commands.add_parser("reprint", help="补打已签发的表单 (标注“补打”，编号不变)")
     reprint.add_argument("serial", metavar="SERIAL", help="表单编号")
     reprint.add_argument("--reason", required=True, help="补打原因")
     reprint.add_argument("--out", required=True, type=Path, help="输出 PDF 文件")
+    reprint.add_argument("--db", metavar="URL", help=DB_HELP)
     reprint.set_defaults(func=cmd_reprint)
 
 
@@ -57,7 +62,12 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return settings_from(getattr(args, "settings", None))
+    """The settings file (``form_hmac_key``: verify and reprint need the form key on the
+    machine that runs them), with ``--db`` in place of its database when given."""
+    settings = settings_from(getattr(args, "settings", None))
+    if getattr(args, "db", None):
+        settings = settings.replace(db_url=args.db)
+    return settings
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -20,6 +20,7 @@ def register(subparsers: Any) -> None:
     hotline.set_defaults(func=lambda _args: _usage(hotline))
     p = sub.add_parser("report-loss", help="电话临时挂失 (temporary loss report, RULES L1)")
     p.add_argument("--ssn", required=True, help="持卡人公民身份号码 (社会保障号码)")
+    p.add_argument("--db", metavar="URL", help="数据库 URL (默认: COUNTER_DB_URL 或设置文件)")
     p.set_defaults(func=cmd_report_loss)
 
 

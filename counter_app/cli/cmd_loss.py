@@ -15,15 +15,20 @@ if TYPE_CHECKING:
     from counter_app.compose import Composition
 
 
+DB_HELP = "数据库 URL (默认: COUNTER_DB_URL 或设置文件)"
+
+
 def register(subparsers: Any) -> None:
     loss = subparsers.add_parser("loss", help="挂失: 到期处理与到期提醒 (loss reports)")
     sub = loss.add_subparsers(dest="loss_command", metavar="ACTION")
     loss.set_defaults(func=lambda _args: _usage(loss))
     p = sub.add_parser("lapse", help="电话挂失到期失效处理 (lapse expired phone reports)")
+    p.add_argument("--db", metavar="URL", help=DB_HELP)
     p.set_defaults(func=cmd_lapse)
     p = sub.add_parser("lapsing", help="即将到期的电话挂失 (phone reports about to lapse)")
     p.add_argument("--days", type=int, default=None, help="N 天内到期 (默认: 设置项)")
     p.add_argument("--district", default=None, help="只列出该区县 (6 位代码)")
+    p.add_argument("--db", metavar="URL", help=DB_HELP)
     p.set_defaults(func=cmd_lapsing)
 
 
