@@ -1,7 +1,7 @@
 """RULES Q7: the 查阅告知单 of a service does not outlive its holder. When the next holder
 comes — their card inserted, or their ID check begun — the last holder's slip (their name and
-masked number, 打印 live) closes, and the clerk is told; it is never printed for the next
-one. From a new clerk's trial: 周国华's slip stayed open and printable over 冉秀珍's record."""
+masked number, 打印 live) closes; it is never printed for the next one. From a new clerk's
+trial: 周国华's slip stayed open and printable over 冉秀珍's record."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ def test_Q7_the_next_card_closes_the_last_holders_slip(counter: Any) -> None:
     assert slips(c) == [slip]
     c.insert("active_changed_pin")  # 李秀英's card: she is the holder now
     assert slips(c) == []
-    assert "查阅告知单已关闭" in c.window.statusBar().currentMessage()
     c.type_pin(fixed_holder("active_changed_pin").pin)
     QApplication.processEvents()
     assert "李秀英" in c.window.holder.header.text()

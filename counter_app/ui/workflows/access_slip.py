@@ -83,11 +83,10 @@ class AccessSlipDialog(WorkflowDialog):
         """The next holder comes (a card inserted, an ID check begun, a holder served): the
         slip — this holder's name and number, printable — closes, so that it is never printed
         for and handed to the next one (from a new clerk's trial: it stayed open, with 打印
-        live, over the next holder's record). The clerk is told it closed."""
-        if not self.isVisible():
-            return
-        self.window_.show_message(self.tr("上一位持卡人的查阅告知单已关闭。"))
-        self.reject()
+        live, over the next holder's record). Nothing of the last holder stays in the status
+        bar either, so it closes without a word there."""
+        if self.isVisible():  # hidden by the lock screen: the lock's to give back or close
+            self.reject()
 
     def done(self, result: int) -> None:
         # Not WorkflowDialog.done: the slip asks nothing of the holder, so closing it must
