@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,18 +27,18 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from counter_app.server.pki_names import (
+    WORKSTATION_ID,
+    PkiError,
+    check_office_code,
+    check_server_name,
+)
+
+__all__ = ["WORKSTATION_ID", "Pki", "PkiError", "WorkstationIdentity", "check_office_code"]
+
 CA_DAYS = 3650
 LEAF_DAYS = 825
 CRL_DAYS = 30
-WORKSTATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
-#: An office code: the 6-digit district (or 500000, the city) and the office's letters,
-#: e.g. 500103-YB, 500103-CK01, 500000-KZX.
-OFFICE_CODE = re.compile(r"^(\d{6})-[A-Z][A-Z0-9]{1,7}$")
-CITY_CODE = "500000"
-
-
-class PkiError(ValueError):
-    """The PKI folder or a request cannot be used; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -88,28 +87,6 @@ def _replace_pair(
     _write_cert(new_crt, cert)
     new_key.replace(key_path)
     new_crt.replace(crt_path)
-
-
-def check_office_code(office_code: str) -> str:
-    """The office code as a workstation certificate's O carries it (``PkiError`` for one
-    that names no Chongqing district: a certificate for 999999-XX would be issued in vain)."""
-    from counter_app.validation.regions import is_chongqing_district
-
-    code = office_code.strip()
-    if not code:
-        raise PkiError("请给出工作站所属经办机构代码（如 500103-YB）。")
-    match = OFFICE_CODE.match(code)
-    if match is None:
-        raise PkiError(
-            f"经办机构代码 {code!r} 格式不对：应为 6 位区县代码、横线和机构字母，"
-            "如 500103-YB、500000-KZX。"
-        )
-    district = match.group(1)
-    if district != CITY_CODE and not is_chongqing_district(district):
-        raise PkiError(
-            f"经办机构代码 {code} 中的 {district} 不是重庆市的区县代码。请核对机构代码。"
-        )
-    return code
 
 
 def load_cert(path: Path) -> x509.Certificate:
@@ -299,7 +276,7 @@ class Pki:
         if not names:
             raise PkiError("请用 --name 给出服务器的主机名或 IP（可多次）。")
         for name in names:
-            _check_server_name(name)
+            check_server_name(name)
         self.issue_server(names)
         return load_cert(self.server_cert)
 
@@ -399,14 +376,3 @@ class Pki:
         tmp = self.crl.with_suffix(".tmp")
         tmp.write_bytes(crl.public_bytes(serialization.Encoding.PEM))
         tmp.replace(self.crl)  # atomic: a server re-reading it never sees half a file
-
-
-def _check_server_name(name: str) -> None:
-    """A host name or IP address a server certificate may carry."""
-    try:
-        ipaddress.ip_address(name)
-        return
-    except ValueError:
-        pass
-    if not re.fullmatch(r"[A-Za-z0-9*]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?", name):
-        raise PkiError(f"服务器名称 {name!r} 不是主机名或 IP 地址。")

@@ -87,13 +87,20 @@ def test_a_revoked_workstation_id_can_be_issued_again(pki: Path) -> None:
     assert not Pki(pki).is_revoked("W09")
 
 
-@pytest.mark.parametrize("office", ["999999-XX", "500103YB", "500103-yb", "abc"])
+@pytest.mark.parametrize(
+    "office", ["999999-YB", "999999-XX", "500103-ZZ", "500103-CK00", "500103YB", "500103-yb"]
+)
 def test_unknown_office_is_refused(
     pki: Path, office: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _issue(pki, "W10", office=office) == 2
     assert "机构代码" in capsys.readouterr().err
     assert not Pki(pki).workstation_cert("W10").exists()
+
+
+@pytest.mark.parametrize("office", ["500103-YB", "500103-CK01", "500235-CK12", "500000-KZX"])
+def test_the_city_offices_are_accepted(pki: Path, office: str) -> None:
+    assert _issue(pki, "W-" + office, office=office) == 0
 
 
 def test_issue_in_a_folder_without_ca_leaves_nothing_behind(
