@@ -158,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reissue.add_argument("dir", help=pki_dir)
     reissue.add_argument(
-        "--name", action="append", help="服务器主机名或 IP（可多次；不给则沿用现有证书的名称）"
+        "--name",
+        action="append",
+        help="新证书的全部服务器主机名或 IP（可多次，旧名称也要列出；不给则沿用现有证书的名称）",
     )
     reissue.set_defaults(func=_pki_reissue_server)
     issue = pki_sub.add_parser("issue-workstation", help="签发一台工作站的客户端证书")
