@@ -61,7 +61,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     daily.set_defaults(func=cmd_daily)
 
     lapsing = kinds.add_parser("lapsing", help="即将失效的电话挂失 (RULES L2)")
-    lapsing.add_argument("--days", type=_days, default=3, help="几天内到期 (默认 3)")
+    lapsing.add_argument(
+        "--days", type=_days, default=None, help="几天内到期 (默认: 设置项, 与工作站列表相同)"
+    )
     lapsing.add_argument("--office", type=office_code, help="机构编码: 只列本区县参保人")
     lapsing.set_defaults(func=cmd_lapsing)
 
@@ -118,9 +120,13 @@ def cmd_daily(args: argparse.Namespace) -> int:
 
 
 def cmd_lapsing(args: argparse.Namespace) -> int:
+    from counter_app.compose import settings_from
     from reports.runner import LapsingRequest
 
-    return _run(args, LapsingRequest(args.days, args.office))
+    days = args.days  # RULES L2: by default the workstation list's horizon (the setting)
+    if days is None:
+        days = settings_from(getattr(args, "settings", None)).lapsing_warning_days
+    return _run(args, LapsingRequest(days, args.office))
 
 
 def cmd_access(args: argparse.Namespace) -> int:

@@ -38,6 +38,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.services.context import Actor
 from counter_app.services.permissions import Action
+from counter_app.settings import LAPSING_WARNING_DAYS
 from counter_app.ui import local_day
 from counter_app.ui.date_field import DateField, DateRefused
 from counter_app.ui.printing import FormPrinter, Printing, holder_keeps_their_screen, save_dialog
@@ -142,7 +143,9 @@ class ReportDialog(QDialog):
         self.scope.addItems([self.tr("本机构") + f"（{actor.office_name}）", self.tr("全市")])
         self.days = QSpinBox()
         self.days.setRange(0, 60)
-        self.days.setValue(3)
+        # RULES L2: the list's horizon (the lapsing_warning_days setting): one 即将失效.
+        badge_days = getattr(getattr(parent, "lapsing_badge", None), "days", None)
+        self.days.setValue(badge_days if badge_days is not None else LAPSING_WARNING_DAYS)
         self.ssn = QLineEdit()
         self.ssn.setObjectName("reportSsn")
         self.ssn.setPlaceholderText(self.tr("参保人的公民身份号码（18 位）"))
