@@ -116,3 +116,16 @@ def test_E3_enter_in_the_followup_list_reveals_nothing(
     assert dialog.done_button.isDefault()
     assert dialog.table.item(0, PHONE_COLUMN).text() == mask_phone("13812341234")
     assert not dialog.isVisible()
+
+
+def test_L3_a_double_click_on_a_lapsing_report_finds_its_holder(
+    qtbot: Any, window: Any, gateway: Any
+) -> None:
+    dialog = _lapsing_dialog(window, gateway)
+    view = dialog.view
+    centre = view.visualRect(dialog.model.index(0, 1)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert ("find_holders", CARD) in gateway.calls
+    assert not any(call[0] == "reveal_lapsing_phone" for call in gateway.calls)
+    assert not dialog.isVisible()
