@@ -34,13 +34,17 @@ def register(subparsers: Any) -> None:
         description="以数据库所有者账户运行（docs/DEPLOYMENT.md §4）。",
         epilog=EXIT_CODES,
     )
-    up.add_argument("--db", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)")
+    up.add_argument(
+        "--db", metavar="URL", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)"
+    )
     up.add_argument("revision", nargs="?", default="head", help="目标版本 (default: head)")
     up.set_defaults(func=_upgrade)
 
     down = sub.add_parser("downgrade", help="降级到指定版本 (base = 空库)", epilog=EXIT_CODES)
     down.add_argument("revision", help="目标版本，如 base")
-    down.add_argument("--db", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)")
+    down.add_argument(
+        "--db", metavar="URL", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)"
+    )
     down.set_defaults(func=_downgrade)
 
     chk = sub.add_parser(
@@ -50,11 +54,15 @@ def register(subparsers: Any) -> None:
         "版本）；都未设置时，检查由迁移新建的临时 SQLite 库（开发用）。",
         epilog=EXIT_CODES,
     )
-    chk.add_argument("--db", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)")
+    chk.add_argument(
+        "--db", metavar="URL", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)"
+    )
     chk.set_defaults(func=_check)
 
     cur = sub.add_parser("current", help="显示数据库当前版本", epilog=EXIT_CODES)
-    cur.add_argument("--db", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)")
+    cur.add_argument(
+        "--db", metavar="URL", help="数据库 URL (default: COUNTER_DB_URL / settings db_url)"
+    )
     cur.set_defaults(func=_current)
 
 
