@@ -41,6 +41,11 @@ from counter_app.ui.tasks import TaskRunner
 #: keeps the two in step), said before the clerk types.
 POLICY_HINT = "新密码至少 10 个字符，至少用 4 个不同的字符，不能与工号或原密码相同。"
 
+#: A wrong old password (``LoginFailed``: one sentence for every cause, as at login).
+WRONG_OLD = (
+    "原密码不正确，或账户已锁定/停用。请重新输入；连续多次错误后账户将被锁定，可请本机构主管解锁。"
+)
+
 _ERROR_STYLE = "color: #b00020;"
 
 
@@ -108,7 +113,7 @@ class OwnPasswordForm(QWidget):
             grid.addWidget(field, row, 1)
             grid.addWidget(error, row, 2)
             field.setMinimumWidth(200)
-            error.setMinimumWidth(220)
+            error.setMinimumWidth(280)
         grid.setColumnStretch(2, 1)
         if not ask_old:  # the one-time password just typed is the old one
             for unused in (self.old, self.old_error):
@@ -149,8 +154,7 @@ class OwnPasswordForm(QWidget):
             )
         self.heading.setText(text.replace("%1", actor.name).replace("%2", actor.staff_no))
         self._clear_fields()
-        for label in (self.old_error, self.new_error, self.again_error, self.error):
-            label.setText("")
+        self._clear_errors()
         self._set_busy(False)
         (self.old if self._ask_old else self.new).setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -189,19 +193,18 @@ class OwnPasswordForm(QWidget):
     def _submit(self) -> None:
         if self.busy or self._actor is None:
             return
-        for label in (self.old_error, self.new_error, self.again_error, self.error):
-            label.setText("")
+        self._clear_errors()
         old = self.old.text() if self._ask_old else self._old
         if self._ask_old and not old:
-            self.old_error.setText(self.tr("请输入原密码。"))
+            self._say(self.old_error, self.tr("请输入原密码。"))
             self.old.setFocus()
             return
         if not self.new.text():
-            self.new_error.setText(self.tr("请输入新密码。"))
+            self._say(self.new_error, self.tr("请输入新密码。"))
             self.new.setFocus()
             return
         if self.again.text() != self.new.text():
-            self.again_error.setText(self.tr("两次输入的新密码不一致。请重新输入。"))
+            self._say(self.again_error, self.tr("两次输入的新密码不一致。请重新输入。"))
             self.new.clear()
             self.again.clear()
             self.new.setFocus()
@@ -225,14 +228,28 @@ class OwnPasswordForm(QWidget):
         self._set_busy(False)
         message = str(error)
         if isinstance(error, WeakStaffPassword):
-            self.new_error.setText(message)
+            self._say(self.new_error, message)
             self.new.setFocus()
         elif isinstance(error, LoginFailed) and self._ask_old:
-            self.old_error.setText(message)
+            # The login's one sentence names the 工号, which the clerk did not type here.
+            self._say(self.old_error, self.tr(WRONG_OLD))
             self.old.setFocus()
         else:
-            self.error.setText(password_typed_again(message, self.tr("请重新输入新密码")))
+            self._say(self.error, password_typed_again(message, self.tr("请重新输入新密码")))
             (self.old if self._ask_old else self.new).setFocus()
+
+    def _say(self, label: QLabel, text: str) -> None:
+        """``text`` in ``label``, the window grown to show all of it (a refusal can run to
+        two or three lines beside its field)."""
+        label.setText(text)
+        # A wrapped label in a grid row gets only the field's height unless told its own.
+        label.setMinimumHeight(label.heightForWidth(max(label.width(), label.minimumWidth())))
+        self.window().adjustSize()
+
+    def _clear_errors(self) -> None:
+        for label in (self.old_error, self.new_error, self.again_error, self.error):
+            label.setText("")
+            label.setMinimumHeight(0)
 
 
 class OwnPasswordDialog(QDialog):

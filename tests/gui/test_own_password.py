@@ -19,7 +19,7 @@ from counter_app.services.staff_credentials import (
 )
 from counter_app.ui.account_menu import install_account_menu
 from counter_app.ui.login import LoginDialog
-from counter_app.ui.own_password import POLICY_HINT
+from counter_app.ui.own_password import POLICY_HINT, WRONG_OLD
 from tests.gui.fakes import FakeServices
 
 pytestmark = pytest.mark.gui
@@ -180,7 +180,10 @@ def test_S1_account_menu_changes_the_own_password(
     qtbot.keyClicks(form.new, NEW)
     qtbot.keyClicks(form.again, NEW)
     qtbot.mouseClick(form.submit, Qt.MouseButton.LeftButton)
-    assert form.old_error.text() and dialog.isVisible()  # a wrong old password: beside it
+    assert form.old_error.text() == WRONG_OLD and dialog.isVisible()  # beside the old one
+    assert "工号" not in form.old_error.text()  # the login's sentence names what was not typed
+    label = form.old_error  # three lines beside the field, none of them cut off
+    assert label.height() >= label.heightForWidth(label.width()) > label.fontMetrics().height()
     assert gateway.accounts[CLERK][0] == ONE_TIME
     qtbot.keyClicks(form.old, ONE_TIME)
     qtbot.keyClicks(form.new, NEW)
