@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from PyQt6.QtCore import QDate, QEvent, QObject, QRegularExpression, Qt, pyqtSignal
-from PyQt6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PyQt6.QtCore import QDate, QEvent, QObject, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import (
     QCalendarWidget,
     QHBoxLayout,
@@ -35,8 +35,9 @@ from counter_app.ui import local_day
 SHOWN = "yyyy-MM-dd"
 _WHOLE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SEPARATED = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-#: What may be typed at all: digits and the separators of a date, no more than it needs.
-_TYPABLE = QRegularExpression(r"[0-9./\-]{0,10}")
+_WRITTEN = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
+#: Longer than any date: what is typed past one is shown (and refused), never swallowed.
+_LONGEST = 24
 
 
 class DateRefused(ValueError):
@@ -45,9 +46,10 @@ class DateRefused(ValueError):
 
 def parse_typed_date(text: str) -> dt.date | None:
     """The day ``text`` names — ``2026-12-07``, ``2026-12-7``, ``2026/12/07``,
-    ``2026.12.07`` or ``20261207`` — or None when it names none (``2026-02-30``, ``2026-12``)."""
+    ``2026.12.07``, ``20261207`` or ``2026年12月07日`` — or None when it names none
+    (``2026-02-30``, ``2026-12``)."""
     text = text.strip()
-    match = _WHOLE.fullmatch(text) or _SEPARATED.fullmatch(text)
+    match = _WHOLE.fullmatch(text) or _SEPARATED.fullmatch(text) or _WRITTEN.fullmatch(text)
     if match is None:
         return None
     try:
@@ -87,7 +89,7 @@ class DateField(QWidget):
         self._maximum = maximum if maximum is not None else QDate(9999, 12, 31)
         self.edit = QLineEdit()
         self.edit.setObjectName("dateFieldEdit")
-        self.edit.setValidator(QRegularExpressionValidator(_TYPABLE, self.edit))
+        self.edit.setMaxLength(_LONGEST)
         self.edit.setPlaceholderText(self.tr("年-月-日，如 2026-12-07"))
         self.edit.setToolTip(
             self.tr("按显示的格式输入整个日期（如 2026-12-07 或 20261207）；Alt+↓ 打开日历")
@@ -225,6 +227,10 @@ class DateField(QWidget):
     # -- the calendar ----------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
+        if watched is self.edit and event is not None and event.type() == QEvent.Type.FocusIn:
+            # The date is typed over whole: into a field with the cursor after the date,
+            # a typed one was added behind it.
+            QTimer.singleShot(0, self.edit.selectAll)
         if watched is self.edit and isinstance(event, QKeyEvent):
             if event.type() == QEvent.Type.KeyPress and (
                 event.key() == Qt.Key.Key_F4

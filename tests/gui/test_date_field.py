@@ -35,7 +35,10 @@ def _type(qtbot: Any, field: DateField, text: str) -> None:
     field.edit.setFocus()
     field.edit.selectAll()
     QTest.keyClick(field.edit, Qt.Key.Key_Backspace)
-    QTest.keyClicks(field.edit, text)
+    if text.isascii():
+        QTest.keyClicks(field.edit, text)
+    else:  # QTest types ASCII only: Chinese goes in as an input method would
+        field.edit.insert(text)
     field.edit.editingFinished.emit()
 
 
@@ -47,6 +50,7 @@ def _type(qtbot: Any, field: DateField, text: str) -> None:
         ("20261205", dt.date(2026, 12, 5)),
         ("2026-1-5", dt.date(2026, 1, 5)),
         ("2026/12/07", dt.date(2026, 12, 7)),
+        ("2026年12月7日", dt.date(2026, 12, 7)),
     ],
 )
 def test_a_date_typed_as_shown_is_that_date(qtbot: Any, typed: str, day: dt.date) -> None:
@@ -84,10 +88,30 @@ def test_what_is_no_allowed_date_is_refused_visibly_and_left_as_typed(
     assert field.value() == dt.date(2026, 12, 6)
 
 
-def test_letters_are_not_taken_into_a_date(qtbot: Any) -> None:
+def test_anything_else_typed_stays_in_view_and_is_refused(qtbot: Any) -> None:
     field = _field(qtbot)
     _type(qtbot, field, "2026-1a2-07")
-    assert field.text() == "2026-12-07"
+    assert field.text() == "2026-1a2-07" and "不是有效日期" in field.note.text()
+    field.edit.setFocus()
+    field.edit.end(False)  # the cursor after the date: a date typed is added, not lost
+    QTest.keyClicks(field.edit, "2026-12-07")
+    field.edit.editingFinished.emit()
+    assert field.text() == "2026-1a2-072026-12-07" and not field.date().isValid()
+
+
+def test_a_date_is_typed_over_whole_once_in_the_field(qtbot: Any) -> None:
+    # A dialog opening with the keyboard in the field left the cursor after the date: the
+    # date typed went behind it.
+    field = _field(qtbot)
+    field.window().activateWindow()
+    qtbot.waitUntil(field.window().isActiveWindow)
+    field.edit.clearFocus()
+    field.edit.deselect()
+    field.edit.end(False)
+    field.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(field.edit.hasSelectedText)
+    QTest.keyClicks(field.edit, "2026-12-07")
+    assert field.value() == dt.date(2026, 12, 7)
 
 
 def test_the_earliest_day_is_kept_too(qtbot: Any) -> None:
