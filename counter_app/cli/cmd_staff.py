@@ -83,7 +83,7 @@ def _run(args: argparse.Namespace, work: Any) -> int:
     """``work(ctx)`` once the staff number and office code typed pass the input policy (a
     control character refused by position, exit 2: never echoed in a later message)."""
     from counter_app.cli.cmd_loss import composition
-    from counter_app.services.errors import ServiceError
+    from counter_app.services.errors import DatabaseUnavailable, ServiceError
     from counter_app.validation import ValidationError
     from counter_app.validation.text_policy import OFFICE_CODE, clean_staff_no, clean_text
 
@@ -98,6 +98,8 @@ def _run(args: argparse.Namespace, work: Any) -> int:
     with composition(args) as app:
         try:
             return int(work(app.ctx) or 0)
+        except DatabaseUnavailable:
+            raise  # counter-admin says which failure it is, naming the database
         except (ServiceError, ValidationError) as error:
             print(f"错误: {error}", file=sys.stderr)
             return FAILED

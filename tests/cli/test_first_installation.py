@@ -199,7 +199,11 @@ def test_a_refused_login_says_which_naming_the_database_not_the_password(
 ) -> None:
     _ensure_owner(cluster)
     url = _url(cluster, user, password, database)
-    for argv in (["office", "list", "--db", url], ["db", "current", "--db", url]):
+    for argv in (
+        ["office", "list", "--db", url],
+        ["staff", "list", "--db", url],
+        ["db", "current", "--db", url],
+    ):
         assert main(argv) == 1
         err = capsys.readouterr().err
         assert says in err, err
