@@ -72,6 +72,8 @@ def _upgrade(args: argparse.Namespace) -> int:
     from counter_app.cli.db_privileges import upgrade_refusal
 
     url = database_url(args, creates=True)
+    if not _known_revision(args.revision):
+        return 2
     try:
         db.upgrade(url, args.revision)
     except sa_exc.DBAPIError as error:
@@ -86,9 +88,31 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 def _downgrade(args: argparse.Namespace) -> int:
     url = database_url(args)
+    if not _known_revision(args.revision):
+        return 2
     db.downgrade(url, args.revision)
     print(f"数据库已降级到 {db.current_revision(url) or 'base'} ({_safe(url)})")
     return 0
+
+
+def _known_revision(revision: str) -> bool:
+    """True for ``head``, ``base`` or a revision of ``migrations/``; otherwise says which
+    there are (alembic's own refusal would end as 内部错误 CommandError)."""
+    from alembic.script import ScriptDirectory
+
+    relative = revision[:1] in ("+", "-") and revision[1:].isdigit()
+    if revision in ("head", "heads", "base") or relative:
+        return True  # alembic's names, and a step relative to the current revision
+    script = ScriptDirectory.from_config(db.alembic_config())
+    known = [r.revision for r in script.walk_revisions()]
+    if any(k.startswith(revision) for k in known):  # alembic takes a unique prefix too
+        return True
+    shown = revision if revision.isprintable() else "（含控制字符）"
+    print(
+        f"错误: 没有迁移版本 {shown}。可用: base、head、{'、'.join(reversed(known))}。",
+        file=sys.stderr,
+    )
+    return False
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -146,3 +146,19 @@ def test_an_unreachable_server_is_named_without_the_password(
         err = capsys.readouterr().err
         assert says in err and names in err, err
         assert "secret-pw" not in err and "已填写的内容仍保留" not in err
+
+
+def test_an_unknown_revision_is_named_not_an_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    assert main(["db", "upgrade", "--db", url, "0004_database_defences"]) == 0
+    capsys.readouterr()
+    for argv in (["db", "downgrade", "0099", "--db", url], ["db", "upgrade", "--db", url, "9"]):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert "没有迁移版本" in err and "0004_database_defences" in err, err
+        assert "内部错误" not in err
+    assert db.current_revision(url) == "0004_database_defences"
+    assert main(["db", "downgrade", "-1", "--db", url]) == 0  # alembic's relative step
+    assert db.current_revision(url) == "0003_form_contents"
