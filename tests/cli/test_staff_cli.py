@@ -152,3 +152,22 @@ def test_S3_rename_corrects_the_name(
     assert code == 2 and "「姓名」第2个字符" in err
     name = _scalar(sqlite_demo_url, select(Staff.name).where(Staff.staff_no == "YB500103-01"))
     assert name == "王芳"
+
+
+def test_S3_enable_move_and_rename_commit_with_their_audit_event(
+    demo_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On PostgreSQL a change of ``staff.active`` commits only with a ``staff.*`` event in
+    the same transaction (revision 0008): each command's change and event go together."""
+    for argv in (
+        ["disable", "YB500103-02"],
+        ["enable", "YB500103-02"],
+        ["move", "YB500103-03", "--office", "500103-CK01"],
+        ["rename", "YB500103-01", "--name", "王芳"],
+    ):
+        code, _, err = _run(capsys, demo_url, *argv)
+        assert code == 0, (argv, err)
+    assert _scalar(demo_url, select(Staff.active).where(Staff.staff_no == "YB500103-02"))
+    assert _office_of(demo_url, "YB500103-03") == "500103-CK01"
+    for action in ("staff.disable", "staff.enable", "staff.move", "staff.rename"):
+        assert _events(demo_url, action) == 1, action
