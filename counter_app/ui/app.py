@@ -50,6 +50,7 @@ from counter_app.ui.start_refusal import refuse_start
 from counter_app.ui.supervisor import ReportsMenu, install_reports_menu
 from counter_app.ui.table_keys import install_table_keys
 from counter_app.ui.tasks import Pool, TaskRunner
+from counter_app.ui.ui_locale import use_language_locale
 from counter_app.ui.workflows import open_workflow
 
 if TYPE_CHECKING:  # the emulator and PC/SC are imported where the one in use is built
@@ -397,6 +398,7 @@ def run(demo: bool, settings_path: str | None, demo_cards_file: Path | None = No
     translator = install_language(app, settings.language)  # noqa: F841 - kept alive
     qt_translator = install_qt_translations(app, settings.language)  # noqa: F841 - kept alive
     install_table_keys(app)  # Tab leaves every table (tabKeyNavigation off as each is polished)
+    use_language_locale(settings.language)  # Qt's calendars and file dialogs in its language
     try:
         ws = build_workstation(settings, demo)
     except Exception as error:  # the start's last word is a message, not a traceback
