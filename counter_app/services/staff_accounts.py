@@ -182,6 +182,12 @@ def add_staff(
     with ctx.uow() as uow:
         db = uow.session
         office = db.scalars(select(Office).where(Office.code == office_code.strip())).first()
+        if office is None and db.scalars(select(Office.id).limit(1)).first() is None:
+            # A new city database: the code may be right, the offices are not registered.
+            raise StaffNotFound(
+                "没有该机构代码：数据库中尚未登记任何机构。请先用 counter-admin office add"
+                "（或 office import）登记机构，再新增账户。"
+            )
         if office is None:
             raise StaffNotFound("没有该机构代码。请核对机构代码。")
         home = ROLE_OFFICE[role]
