@@ -8,6 +8,7 @@ an output file is one the operator meant (a known suffix, an existing folder).
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Final
 
@@ -21,6 +22,7 @@ from counter_app.validation.text_policy import (
     forbidden_character,
 )
 
+_ID_SHAPE: Final = re.compile(r"\d{17}[\dX]", flags=re.ASCII)
 OUT_FILE: Final = TextField("out", "输出文件", 255)
 #: The report formats and their suffixes.
 REPORT_SUFFIXES: Final = {".pdf": "pdf", ".csv": "csv"}
@@ -48,12 +50,31 @@ def staff_no(text: str) -> str:
 
 
 def id_number(text: str) -> str:
-    """A holder's ID number (社会保障号码) to look up: the input policy only (no check
-    digit: a record stored with a wrong one must still be found)."""
+    """A holder's ID number (社会保障号码) to look up: the input policy and the shape —
+    18 characters, 17 digits and a check character (not the check itself: a record stored
+    with a wrong one must still be found)."""
+    from counter_app.validation.idnumber import normalise_id_number
+
     try:
-        return clean_text(text, ID_NUMBER_TEXT)
+        number = normalise_id_number(clean_text(text, ID_NUMBER_TEXT))
     except ValidationError as error:
         raise _refused(error) from None
+    if not _ID_SHAPE.fullmatch(number):
+        raise argparse.ArgumentTypeError(
+            f"社会保障号码应为18位（17位数字加一位校验码 0-9 或 X），输入的是{len(number)}位。"
+            "请核对后重新输入。"
+        )
+    return number
+
+
+def district_code(text: str) -> str:
+    """A district code: 6 digits (500103)."""
+    code = text.strip()
+    if not re.fullmatch(r"\d{6}", code, flags=re.ASCII):
+        raise argparse.ArgumentTypeError(
+            f"区县代码应为6位数字（如 500103），输入的是{len(code)}个字符。请核对后重新输入。"
+        )
+    return code
 
 
 def out_file(text: str) -> Path:

@@ -11,6 +11,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from counter_app.cli.arg_types import district_code
+
 if TYPE_CHECKING:
     from counter_app.compose import Composition
 
@@ -27,7 +29,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_lapse)
     p = sub.add_parser("lapsing", help="即将到期的电话挂失 (phone reports about to lapse)")
     p.add_argument("--days", type=int, default=None, help="N 天内到期 (默认: 设置项)")
-    p.add_argument("--district", default=None, help="只列出该区县 (6 位代码)")
+    p.add_argument("--district", default=None, type=district_code, help="只列出该区县 (6 位代码)")
     p.add_argument("--db", metavar="URL", help=DB_HELP)
     p.set_defaults(func=cmd_lapsing)
 

@@ -101,3 +101,22 @@ def test_empty_report_tables_read_no_records(
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert "无记录" in text
     assert "\n无\n" not in f"\n{text}\n"
+
+
+def test_an_id_number_of_the_wrong_shape_is_refused_not_looked_up(
+    sqlite_demo_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "a.pdf"
+    err = _refused(
+        capsys, ["report", "access", "--ssn", "123", "--out", str(out), "--db", sqlite_demo_url]
+    )
+    assert "社会保障号码应为18位" in err and "输入的是3位" in err and not out.exists()
+
+
+def test_a_district_code_with_a_control_character_is_refused(
+    sqlite_demo_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _refused(
+        capsys, ["loss", "lapsing", "--district", "500103\x1b[2J", "--db", sqlite_demo_url]
+    )
+    assert "区县代码应为6位数字" in err
