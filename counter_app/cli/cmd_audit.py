@@ -142,8 +142,17 @@ def _on_the_trail(args: argparse.Namespace, work: Callable[[Engine], int]) -> in
 
     from counter_app import db
     from counter_app.cli.main import refusal_message
+    from counter_app.sqlite_url import sqlite_target
 
-    engine = db.create_engine_for(_url(args))
+    url = _url(args)
+    local = sqlite_target(url)
+    if local is not None and local.file is not None and not local.file.is_file():
+        print(
+            f"错误: 无法校验：数据库文件 {local.file} 不存在。请核对 --db / COUNTER_DB_URL。",
+            file=sys.stderr,
+        )
+        return UNCHECKED  # and no empty file left behind
+    engine = db.create_engine_for(url)
     try:
         if not all(inspect(engine).has_table(t) for t in ("audit_events", "audit_chain_head")):
             print(

@@ -97,9 +97,15 @@ def test_Q7_verify_exit_codes_tell_tampered_from_could_not_check(
     # The chain position and the row an operator looks up in audit_events.
     assert "WS-CLI: 第一个断点在第 3 条" in err and f"seq={row}" in err
     # An empty database (not migrated, or the URL names the wrong one): could not check.
+    (tmp_path / "empty.sqlite3").touch()
     empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
     assert main(["audit", "verify", "--db", empty]) == 3
     assert "没有审计日志表" in capsys.readouterr().err
+    # No such database file: could not check, and none is created.
+    missing = tmp_path / "typo" / "counter.sqlite3"
+    assert main(["audit", "verify", "--db", f"sqlite:///{missing}"]) == 3
+    assert f"数据库文件 {missing} 不存在" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()
     # An unreachable server: could not check, never "tampered".
     unreachable = "postgresql://counter_owner:pw@127.0.0.1:1/counter"
     assert main(["audit", "verify", "--db", unreachable]) == 3
