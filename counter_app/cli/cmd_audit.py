@@ -167,7 +167,7 @@ def _on_the_trail(args: argparse.Namespace, work: Callable[[Engine], int]) -> in
     except Exception as exc:
         if os.environ.get("COUNTER_DEBUG") == "1":
             raise
-        print(f"错误: 无法校验或封存审计日志：{refusal_message(exc)}", file=sys.stderr)
+        print(f"错误: 无法校验或封存审计日志：{refusal_message(exc, url)}", file=sys.stderr)
         return UNCHECKED
     finally:
         engine.dispose()
