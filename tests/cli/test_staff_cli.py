@@ -76,6 +76,27 @@ def test_staff_list_of_an_unknown_office_says_so(
     assert code == 2 and "第10个字符不能填写" in err
 
 
+def test_staff_list_of_an_office_without_accounts_reads_no_records(
+    sqlite_demo_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = db.create_engine_for(sqlite_demo_url)
+    try:
+        with db.session_factory(engine)() as session:
+            session.add(
+                Office(
+                    code="500103-CK02",
+                    name="渝中区第二经办窗口",
+                    kind="service_window",
+                    district_code="500103",
+                )
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+    code, out, _ = _run(capsys, sqlite_demo_url, "list", "--office", "500103-CK02")
+    assert code == 0 and out == "无记录\n"
+
+
 def test_S3_disable_twice_and_unlock_unlocked_say_nothing_was_done(
     sqlite_demo_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
