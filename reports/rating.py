@@ -2,14 +2,19 @@
 
 Per office, per staff member and per day: closed cases, the count of each level, the rating
 rate (评价率 = rated cases / closed cases, 未评价 not rated), the satisfaction rate
-(满意率 = (非常满意 + 满意 + 基本满意) / rated), and the follow-ups of those cases still
-open and overdue. Plus the list of open follow-ups with their deadlines.
+(满意率 = (非常满意 + 满意 + 基本满意) / rated). The follow-ups are a backlog: every one
+still open at the report's end (its last day's end, or when made while that day lasts) of the
+report's office or the city, whatever day its rating fell on, and how many of them are
+overdue — per office and staff member, and listed with their deadlines
+(:mod:`reports.followup_backlog`, the same count as the supervisor's badge). A report of the
+last 7 days that left out the older ratings' follow-ups printed 逾期 0 while 18 were overdue.
 
 Counted in the database: one ``GROUP BY`` per grouping over ``service_cases`` left-joined
-to ``case_ratings`` and ``case_followups`` with ``SUM(CASE …)`` per level — the same
-statement on SQLite and PostgreSQL. Only the two ratios are divided here. A case's day is
-the Shanghai day it opened (the date in its number). The CSV has one row per group, its
-first column naming the grouping (机构 / 工作人员 / 日期 / 合计).
+to ``case_ratings`` with ``SUM(CASE …)`` per level, and one over ``case_followups`` for the
+backlog — the same statements on SQLite and PostgreSQL. Only the two ratios are divided
+here. A case's day is the Shanghai day it opened (the date in its number). The CSV has
+one row per group, its first column naming the grouping (机构 / 工作人员 / 日期 / 合计); a
+day's row has no follow-up figures (the backlog is not a day's).
 """
 
 from __future__ import annotations
@@ -19,28 +24,43 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.engine import Connection
 
 from counter_app.models import Office, Staff
 from counter_app.models.case import (
     RATING_LABELS,
-    REASON_LABELS,
     SATISFIED_LEVELS,
     CaseFollowUp,
     CaseRating,
     RatingLevel,
-    RatingReason,
     ServiceCase,
+)
+from reports.followup_backlog import (
+    Backlog,
+    OpenFollowUp,
+    backlog_counts,
+    backlog_moment,
+    open_followup_list,
 )
 from reports.lookup import OfficeRef, office_by_code
 from reports.model import Cell, Progress, Rendered, ReportError, Steps, Table
-from reports.timeframe import shanghai_today, show
+from reports.timeframe import show
 
 #: The five levels in the order printed (RULES E2).
 LEVELS: tuple[RatingLevel, ...] = tuple(lv for lv in RatingLevel if lv is not RatingLevel.UNRATED)
-#: Follow-ups listed at most (the counts cover all).
-FOLLOWUP_LIST_LIMIT = 500
+#: The PDF widths of 办结, the five levels, 未评价, 评价率 and 满意率.
+FIGURE_WIDTHS = (1, 1.1, 1, 1.1, 1, 1.3, 1, 1.3, 1.3)
+
+__all__ = [
+    "OpenFollowUp",
+    "RatingReport",
+    "RatingRow",
+    "build_rating_report",
+    "day_rating",
+    "rating_csv_rows",
+    "rating_table",
+]
 
 
 @dataclass(frozen=True)
@@ -55,8 +75,10 @@ class RatingRow:
     day: dt.date | None
     closed: int
     levels: tuple[int, ...]
-    open_followups: int
-    overdue_followups: int
+    #: The backlog of the group's office or staff member at the report's end (None: a
+    #: day's row, which has none).
+    open_followups: int | None
+    overdue_followups: int | None
 
     @property
     def rated(self) -> int:
@@ -81,17 +103,6 @@ class RatingRow:
         return round(100.0 * self.satisfied / self.rated, 2) if self.rated else None
 
 
-@dataclass(frozen=True)
-class OpenFollowUp:
-    case_no: str
-    staff_no: str
-    level: str
-    reasons: str
-    rated_at: dt.datetime
-    due_date: dt.date
-    overdue: bool
-
-
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}%"
 
@@ -107,6 +118,15 @@ class RatingReport:
     by_staff: tuple[RatingRow, ...]
     by_day: tuple[RatingRow, ...]
     followups: tuple[OpenFollowUp, ...]
+    #: The moment the follow-ups are counted at (:func:`backlog_moment`).
+    backlog_at: dt.datetime
+
+    @property
+    def backlog_when(self) -> str:
+        """截至… as printed: the last day's end, or the time the report was made."""
+        if self.backlog_at < self.generated_at:
+            return f"截至 {self.last_day} 日终"
+        return f"截至 {show(self.backlog_at, '%Y-%m-%d %H:%M')}"
 
     def rendered(self) -> Rendered:
         scope = f"{self.office.name} ({self.office.code})" if self.office else "全市"
@@ -118,16 +138,26 @@ class RatingReport:
             ("办结件数", str(t.closed)),
             ("评价率", _percent(t.rating_rate)),
             ("满意率", _percent(t.satisfaction_rate)),
-            ("未办结整改", f"{t.open_followups} (逾期 {t.overdue_followups})"),
+            ("未办结整改", f"{t.open_followups}（逾期 {t.overdue_followups}）"),
+            ("整改统计", f"{self.backlog_when}仍未办结的全部整改，不限差评的日期"),
         )
         level_heads = tuple(RATING_LABELS[lv] for lv in LEVELS)
 
+        backlog_note = (
+            f"整改件数：{self.backlog_when}仍未办结的整改（逾期：已过到期日），不限差评的日期。"
+        )
+
         def table(
-            title: str, heads: tuple[str, ...], rows: Sequence[RatingRow], keys: Any
+            title: str,
+            heads: tuple[str, ...],
+            rows: Sequence[RatingRow],
+            keys: Any,
+            backlog: bool = True,
         ) -> Table:
+            tail = ("整改", "逾期") if backlog else ()
             return Table(
                 title,
-                (*heads, "办结", *level_heads, "未评价", "评价率", "满意率", "整改", "逾期"),
+                (*heads, "办结", *level_heads, "未评价", "评价率", "满意率", *tail),
                 tuple(
                     (
                         *keys(r),
@@ -136,12 +166,12 @@ class RatingReport:
                         r.unrated,
                         _percent(r.rating_rate),
                         _percent(r.satisfaction_rate),
-                        r.open_followups,
-                        r.overdue_followups,
+                        *((r.open_followups, r.overdue_followups) if backlog else ()),
                     )
                     for r in rows
                 ),
-                widths=(*([2.2] * len(heads)), 1, 1.1, 1, 1.1, 1, 1.3, 1, 1.3, 1.3, 1, 1),
+                widths=(*([2.2] * len(heads)), *FIGURE_WIDTHS, *([1.0] * len(tail))),
+                note=backlog_note if backlog else None,
                 empty="无记录",
             )
 
@@ -150,9 +180,9 @@ class RatingReport:
             table(
                 "按工作人员", ("工号", "姓名"), self.by_staff, lambda r: (r.staff_no, r.staff_name)
             ),
-            table("按日期", ("日期",), self.by_day, lambda r: (str(r.day),)),
+            table("按日期", ("日期",), self.by_day, lambda r: (str(r.day),), backlog=False),
             Table(
-                "未办结的整改",
+                f"未办结的整改（{self.backlog_when}，逾期的在前）",
                 ("办件编号", "工号", "评价", "原因", "评价时间", "到期日", "状态"),
                 tuple(
                     (
@@ -186,8 +216,9 @@ class RatingReport:
             "已评价",
             "评价率(%)",
             "满意率(%)",
-            "未办结整改",
-            "逾期整改",
+            # The backlog at the report's end, whatever the rating's day (empty on a day's row).
+            "未办结整改(截至期末)",
+            "逾期整改(截至期末)",
         )
 
     def csv_rows(self) -> Sequence[Sequence[Cell]]:
@@ -216,28 +247,24 @@ class RatingReport:
 STEPS = 5
 
 
-def _count_columns(today: dt.date) -> list[ColumnElement[Any]]:
-    followup_open = and_(CaseFollowUp.id.is_not(None), CaseFollowUp.closed_at.is_(None))
+def _count_columns() -> list[ColumnElement[Any]]:
     return [
         func.count(ServiceCase.id),
         *(func.sum(case((CaseRating.level == lv.value, 1), else_=0)) for lv in LEVELS),
-        func.sum(case((followup_open, 1), else_=0)),
-        func.sum(case((and_(followup_open, CaseFollowUp.due_date < today), 1), else_=0)),
     ]
 
 
 def _grouped(
-    conn: Connection, keys: Sequence[Any], where: list[ColumnElement[bool]], today: dt.date
+    conn: Connection, keys: Sequence[Any], where: list[ColumnElement[bool]]
 ) -> list[tuple[tuple[Any, ...], tuple[int, ...]]]:
-    """(group key values, counts) per group, in key order."""
+    """(group key values, counts of the period's cases) per group, in key order."""
     n = len(keys)
     query = (
-        select(*keys, *_count_columns(today))
+        select(*keys, *_count_columns())
         .select_from(ServiceCase)
         .join(Office, Office.id == ServiceCase.office_id)
         .join(Staff, Staff.id == ServiceCase.staff_id)
         .outerjoin(CaseRating, CaseRating.case_id == ServiceCase.id)
-        .outerjoin(CaseFollowUp, CaseFollowUp.case_id == ServiceCase.id)
         .where(*where)
     )
     if keys:
@@ -247,18 +274,37 @@ def _grouped(
 
 def _row(
     grouping: str,
-    counts: tuple[int, ...],
+    counts: tuple[int, ...] | None,
+    backlog: Backlog | None,
     *,
     office: tuple[str, str] = ("", ""),
     staff: tuple[str, str] = ("", ""),
     day: dt.date | None = None,
 ) -> RatingRow:
-    closed, *rest = counts
-    levels = tuple(rest[: len(LEVELS)])
-    open_fu, overdue = rest[len(LEVELS) :]
+    closed, *levels = counts or (0,) * (1 + len(LEVELS))
     return RatingRow(
-        grouping, office[0], office[1], staff[0], staff[1], day, closed, levels, open_fu, overdue
+        grouping,
+        office[0],
+        office[1],
+        staff[0],
+        staff[1],
+        day,
+        closed,
+        tuple(levels),
+        backlog.open if backlog else None,
+        backlog.overdue if backlog else None,
     )
+
+
+def _with_backlog(
+    period: list[tuple[tuple[Any, ...], tuple[int, ...]]],
+    backlog: dict[tuple[Any, ...], Backlog],
+) -> list[tuple[tuple[Any, ...], tuple[int, ...] | None, Backlog]]:
+    """Every group with cases in the period or follow-ups open at its end, in key order: an
+    office whose only news is an overdue follow-up is a row too."""
+    counts = dict(period)
+    keys = sorted(counts.keys() | backlog.keys(), key=lambda k: tuple(str(v) for v in k))
+    return [(k, counts.get(k), backlog.get(k, Backlog(0, 0))) for k in keys]
 
 
 def build_rating_report(
@@ -271,87 +317,60 @@ def build_rating_report(
     progress: Progress | None = None,
 ) -> RatingReport:
     """Ratings of the cases closed that opened on ``first_day`` .. ``last_day`` (Shanghai),
-    of one office or the city."""
+    of one office or the city; the follow-ups of that office or the city open at the end of
+    ``last_day`` (or now), whatever their rating's day (RULES E4)."""
     if last_day < first_day:
         raise ReportError(f"结束日期 {last_day} 早于开始日期 {first_day}。请重新选择期间。")
     steps = Steps(STEPS, progress)
     generated = now or dt.datetime.now(dt.UTC)
-    today = shanghai_today(generated)
+    moment = backlog_moment(last_day, generated)
     office = office_by_code(conn, office_code) if office_code else None
     where: list[ColumnElement[bool]] = [
         ServiceCase.closed_at.is_not(None),
         ServiceCase.day >= first_day,
         ServiceCase.day <= last_day,
     ]
+    scope: list[ColumnElement[bool]] = []
     if office is not None:
         where.append(ServiceCase.office_id == office.id)
-    [(_, total_counts)] = _grouped(conn, [], where, today)
-    total = _row("合计", total_counts)
+        scope.append(CaseFollowUp.office_id == office.id)
+    [(_, total_counts)] = _grouped(conn, [], where)
+    total = _row("合计", total_counts, backlog_counts(conn, moment, (), scope)[()])
     steps.step("合计")
+    office_keys = [Office.code, Office.name]
     by_office = tuple(
-        _row("机构", c, office=(k[0], k[1]))
-        for k, c in _grouped(conn, [Office.code, Office.name], where, today)
+        _row("机构", c, b, office=(k[0], k[1]))
+        for k, c, b in _with_backlog(
+            _grouped(conn, office_keys, where), backlog_counts(conn, moment, office_keys, scope)
+        )
     )
     steps.step("按机构")
+    staff_keys = [Staff.staff_no, Staff.name, Office.code]
     by_staff = tuple(
-        _row("工作人员", c, office=(k[2], ""), staff=(k[0], k[1]))
-        for k, c in _grouped(conn, [Staff.staff_no, Staff.name, Office.code], where, today)
+        _row("工作人员", c, b, office=(k[2], ""), staff=(k[0], k[1]))
+        for k, c, b in _with_backlog(
+            _grouped(conn, staff_keys, where), backlog_counts(conn, moment, staff_keys, scope)
+        )
     )
     steps.step("按工作人员")
     by_day = tuple(
-        _row("日期", c, day=k[0]) for k, c in _grouped(conn, [ServiceCase.day], where, today)
+        _row("日期", c, None, day=k[0]) for k, c in _grouped(conn, [ServiceCase.day], where)
     )
     steps.step("按日期")
-    followups = _open_followups(conn, where, today)
+    followups = open_followup_list(conn, moment, scope)
     steps.step("未办结的整改")
     return RatingReport(
-        first_day, last_day, office, generated, total, by_office, by_staff, by_day, followups
+        first_day,
+        last_day,
+        office,
+        generated,
+        total,
+        by_office,
+        by_staff,
+        by_day,
+        followups,
+        moment,
     )
-
-
-def _reason_text(reasons: str | None, comment: str | None) -> str:
-    """What the holder chose (RULES E2): the reason categories, then the phrases tapped."""
-    labels = "、".join(REASON_LABELS[RatingReason(c)] for c in (reasons or "").split(",") if c)
-    parts = [p for p in (labels, (comment or "").strip()) if p]
-    return "：".join(parts)
-
-
-def _open_followups(
-    conn: Connection, where: list[ColumnElement[bool]], today: dt.date
-) -> tuple[OpenFollowUp, ...]:
-    rows = conn.execute(
-        select(
-            ServiceCase.case_no,
-            Staff.staff_no,
-            CaseRating.level,
-            CaseRating.reasons,
-            CaseRating.comment,
-            CaseRating.rated_at,
-            CaseFollowUp.due_date,
-        )
-        .select_from(CaseFollowUp)
-        .join(ServiceCase, ServiceCase.id == CaseFollowUp.case_id)
-        .join(CaseRating, CaseRating.case_id == ServiceCase.id)
-        .join(Staff, Staff.id == ServiceCase.staff_id)
-        .where(*where, CaseFollowUp.closed_at.is_(None))
-        .order_by(CaseFollowUp.due_date, ServiceCase.case_no)
-        .limit(FOLLOWUP_LIST_LIMIT)
-    )
-    result = []
-    for case_no, staff_no, level, reasons, comment, rated_at, due in rows:
-        labels = _reason_text(reasons, comment)
-        result.append(
-            OpenFollowUp(
-                case_no,
-                staff_no,
-                RATING_LABELS[RatingLevel(level)],
-                labels,
-                rated_at,
-                due,
-                due < today,
-            )
-        )
-    return tuple(result)
 
 
 # --------------------------------------------------------------------------- daily report
@@ -366,15 +385,19 @@ def day_rating(
     now: dt.datetime | None = None,
 ) -> RatingRow:
     """The ratings of the cases of one Shanghai day (the daily report's section), of one
-    office, one staff member, or the city."""
-    today = shanghai_today(now)
+    office, one staff member, or the city; with the follow-ups of that office, staff member
+    or city open at the day's end (or now, while it lasts), whatever their rating's day."""
+    moment = backlog_moment(day, now or dt.datetime.now(dt.UTC))
     where: list[ColumnElement[bool]] = [ServiceCase.closed_at.is_not(None), ServiceCase.day == day]
+    scope: list[ColumnElement[bool]] = []
     if office_id is not None:
         where.append(ServiceCase.office_id == office_id)
+        scope.append(CaseFollowUp.office_id == office_id)
     if staff_id is not None:
         where.append(ServiceCase.staff_id == staff_id)
-    [(_, counts)] = _grouped(conn, [], where, today)
-    return _row("合计", counts, day=day)
+        scope.append(ServiceCase.staff_id == staff_id)
+    [(_, counts)] = _grouped(conn, [], where)
+    return _row("合计", counts, backlog_counts(conn, moment, (), scope)[()], day=day)
 
 
 def rating_table(row: RatingRow) -> Table:
@@ -402,6 +425,7 @@ def rating_table(row: RatingRow) -> Table:
             ),
         ),
         widths=(1, 1.1, 1, 1.1, 1, 1.3, 1, 1.3, 1.3, 1, 1),
+        note="整改件数：截至当日日终（当日报表截至生成时）仍未办结的整改，不限差评的日期。",
     )
 
 
@@ -413,8 +437,8 @@ def rating_csv_rows(row: RatingRow) -> list[tuple[Cell, ...]]:
         ("未评价", row.unrated),
         ("评价率(%)", row.rating_rate),
         ("满意率(%)", row.satisfaction_rate),
-        ("未办结整改", row.open_followups),
-        ("逾期整改", row.overdue_followups),
+        ("未办结整改(截至日终)", row.open_followups),
+        ("逾期整改(截至日终)", row.overdue_followups),
     ]
     return [
         ("服务好差评", name, "", "件数" if "率" not in name else "百分比", value)

@@ -12,6 +12,10 @@ masked; :func:`reveal_followup_phone` gives the full number for the 回访 call,
 the lapsing phone reports' reveal is (``phone_reveal``).
 
 Only supervisors (``Action.VIEW_REPORTS``) of the case's office see or close follow-ups.
+
+What is open and what is overdue is decided in one place, :mod:`reports.followup_backlog`,
+which the rating report and the daily report count with too: the badge's 待整改：N（逾期 M）
+and a report of the office ending today give the same figures.
 """
 
 from __future__ import annotations
@@ -19,8 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from counter_app.models.case import (
@@ -50,6 +53,7 @@ from counter_app.services.uow import UnitOfWork
 from counter_app.services.workdays import WorkCalendar
 from counter_app.settings import Settings
 from forms.masking import mask_id_number
+from reports.followup_backlog import backlog_counts, is_overdue, open_at
 
 TEXT_MAX = 500
 #: The list shows at most this many (the badge counts all).
@@ -115,12 +119,13 @@ def open_followup(
     return row
 
 
-def _today(ctx: ServiceContext) -> dt.date:
-    return shanghai_day(ctx.now())
-
-
 def _items(
-    db: Session, actor: Actor, today: dt.date, *, open_only: bool, followup_id: int | None = None
+    db: Session,
+    actor: Actor,
+    now: dt.datetime,
+    *,
+    open_only: bool,
+    followup_id: int | None = None,
 ) -> list[FollowUpItem]:
     query = (
         select(
@@ -145,7 +150,7 @@ def _items(
         .limit(LIST_LIMIT)
     )
     if open_only:
-        query = query.where(CaseFollowUp.closed_at.is_(None))
+        query = query.where(open_at(now))
     if followup_id is not None:
         query = query.where(CaseFollowUp.id == followup_id)
     items = []
@@ -177,7 +182,7 @@ def _items(
                 comment=comment or "",
                 rated_at=rated_at,
                 due_date=fu.due_date,
-                overdue=fu.closed_at is None and fu.due_date < today,
+                overdue=fu.closed_at is None and is_overdue(fu.due_date, now),
                 closed_at=fu.closed_at,
                 action_taken=fu.action_taken or "",
                 outcome=fu.outcome or "",
@@ -192,7 +197,7 @@ def open_followups(ctx: ServiceContext, actor: Actor) -> list[FollowUpItem]:
     require(ctx, actor, Action.VIEW_REPORTS)
     now = ctx.now()
     with ctx.uow() as uow:
-        items = _items(uow.session, actor, shanghai_day(now), open_only=True)
+        items = _items(uow.session, actor, now, open_only=True)
         audit.record(
             uow,
             actor,
@@ -206,18 +211,14 @@ def open_followups(ctx: ServiceContext, actor: Actor) -> list[FollowUpItem]:
 
 def followup_badge(ctx: ServiceContext, actor: Actor) -> FollowUpCount:
     """Open and overdue follow-ups of the office, for the badge; 0/0 for a non-supervisor.
-    A count only: not audited."""
+    A count only: not audited. The rating report's count (:mod:`reports.followup_backlog`)."""
     if not actor.may(Action.VIEW_REPORTS):
         return FollowUpCount(0, 0)
-    today = _today(ctx)
+    now = ctx.now()
     with ctx.read_uow() as uow:
-        row = uow.session.execute(
-            select(
-                func.count(),
-                func.coalesce(func.sum(sql_case((CaseFollowUp.due_date < today, 1), else_=0)), 0),
-            ).where(CaseFollowUp.office_id == actor.office_id, CaseFollowUp.closed_at.is_(None))
-        ).one()
-    return FollowUpCount(int(row[0]), int(row[1]))
+        scope = [CaseFollowUp.office_id == actor.office_id]
+        backlog = backlog_counts(uow.session, now, (), scope)[()]
+    return FollowUpCount(backlog.open, backlog.overdue)
 
 
 def _text(value: str) -> str:
@@ -267,10 +268,10 @@ def close_followup(
                 details={
                     "case_no": case_no,
                     "followup_id": row.id,
-                    "overdue": row.due_date < shanghai_day(now),
+                    "overdue": is_overdue(row.due_date, now),
                 },
             )
-            item = _items(db, actor, shanghai_day(now), open_only=False, followup_id=row.id)[0]
+            item = _items(db, actor, now, open_only=False, followup_id=row.id)[0]
             uow.commit()
     return item
 

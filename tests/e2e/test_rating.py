@@ -143,5 +143,7 @@ def test_E2_E3_holder_rates_poorly_and_the_supervisor_closes_the_follow_up(
     table = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     [office] = [r for r in table if r["分组"] == "机构"]
     assert (office["办结件数"], office["不满意"], office["评价率(%)"]) == ("1", "1", "100.0")
-    assert office["未办结整改"] == "0"
+    # Its follow-ups: the office's backlog now, as the badge counts it (RULES E3/E4).
+    assert office["未办结整改(截至期末)"] == str(badge.counts.open)
+    assert office["逾期整改(截至期末)"] == str(badge.counts.overdue)
     assert case_no.split("-")[2] == today.strftime("%Y%m%d")  # the case's day is today's

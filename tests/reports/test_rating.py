@@ -23,7 +23,7 @@ from counter_app.services.ratings import RatingAnswer
 from reports.daily import build_daily_report
 from reports.rating import build_rating_report
 from reports.runner import read_only_connection
-from reports.timeframe import shanghai_today
+from reports.timeframe import local_midnight, shanghai_today
 from tests.services.conftest import (  # noqa: F401 - fixtures used by name
     Clock,
     actor_for,
@@ -48,17 +48,21 @@ def demo_city(migrated_url: str) -> str:
     return migrated_url
 
 
-def _independent_counts(engine: Engine, today: dt.date) -> dict[str, dict[str, int]]:
-    """Per office code: every closed case and its rating and follow-up, counted in Python."""
+def _independent_counts(engine: Engine, moment: dt.datetime) -> dict[str, dict[str, int]]:
+    """Per office code: every closed case and its rating, counted in Python; and the
+    follow-ups open at ``moment`` (the report's end), overdue when due before its day."""
+    today = shanghai_today(moment)
     with engine.connect() as conn:
         offices = dict(conn.execute(select(Office.id, Office.code)).all())
         rated = dict(conn.execute(select(CaseRating.case_id, CaseRating.level)).all())
-        followups = {
-            case_id: (closed, due)
-            for case_id, closed, due in conn.execute(
-                select(CaseFollowUp.case_id, CaseFollowUp.closed_at, CaseFollowUp.due_date)
+        followups = conn.execute(
+            select(
+                CaseFollowUp.office_id,
+                CaseFollowUp.opened_at,
+                CaseFollowUp.closed_at,
+                CaseFollowUp.due_date,
             )
-        }
+        ).all()
         all_cases = conn.execute(
             select(ServiceCase.id, ServiceCase.office_id, ServiceCase.closed_at)
         ).all()
@@ -72,10 +76,17 @@ def _independent_counts(engine: Engine, today: dt.date) -> dict[str, dict[str, i
         if level in LEVELS:
             c[level] += 1
             c["rated"] += 1
-        if case_id in followups and followups[case_id][0] is None:
-            c["open"] += 1
-            c["overdue"] += followups[case_id][1] < today
+    for office_id, opened, closed, due in followups:
+        opened, closed = _utc(opened), _utc(closed) if closed else None
+        if opened <= moment and (closed is None or closed > moment):
+            counts[offices[office_id]]["open"] += 1
+            counts[offices[office_id]]["overdue"] += due < today
     return {code: dict(c) for code, c in counts.items()}
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as UTC (SQLite gives it back naive)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def test_E4_csv_per_office_rows_equal_counts_made_independently(
@@ -103,7 +114,8 @@ def test_E4_csv_per_office_rows_equal_counts_made_independently(
     )
     engine = db.create_engine_for(demo_city)
     try:
-        expected = _independent_counts(engine, shanghai_today())
+        # The report ends 2025-03-10: its follow-ups are those open at that day's end.
+        expected = _independent_counts(engine, local_midnight(dt.date(2025, 3, 11)))
     finally:
         engine.dispose()
     text = out.read_bytes().decode("utf-8")
@@ -115,16 +127,18 @@ def test_E4_csv_per_office_rows_equal_counts_made_independently(
         got = by_office[code]
         labels = ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
         assert [int(got[lb]) for lb in labels] == [want.get(lv, 0) for lv in LEVELS], code
-        assert int(got["办结件数"]) == want["closed"]
-        assert int(got["未评价"]) == want["closed"] - want.get("rated", 0)
-        assert float(got["评价率(%)"]) == round(100 * want.get("rated", 0) / want["closed"], 2)
+        closed = want.get("closed", 0)  # 0: an office whose only news is a follow-up
+        assert int(got["办结件数"]) == closed
+        assert int(got["未评价"]) == closed - want.get("rated", 0)
+        if closed:
+            assert float(got["评价率(%)"]) == round(100 * want.get("rated", 0) / closed, 2)
         if want.get("rated"):
             happy = sum(want.get(lv, 0) for lv in LEVELS[:3])
             assert float(got["满意率(%)"]) == round(100 * happy / want["rated"], 2)
-        assert int(got["未办结整改"]) == want.get("open", 0)
-        assert int(got["逾期整改"]) == want.get("overdue", 0)
+        assert int(got["未办结整改(截至期末)"]) == want.get("open", 0)
+        assert int(got["逾期整改(截至期末)"]) == want.get("overdue", 0)
     [total] = [r for r in rows if r["分组"] == "合计"]
-    assert int(total["办结件数"]) == sum(w["closed"] for w in expected.values())
+    assert int(total["办结件数"]) == sum(w.get("closed", 0) for w in expected.values())
     # The demo shows every kind: poor ratings, open follow-ups and closed ones.
     assert sum(w.get("open", 0) for w in expected.values()) > 0
     assert sum(
