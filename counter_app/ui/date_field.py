@@ -30,6 +30,7 @@ from PyQt6.QtWidgets import (
 )
 
 from counter_app.ui import local_day
+from counter_app.ui.text_guard import guard_text, on_cleaned_text
 
 #: The format every screen shows a date in (and the one the field writes back).
 SHOWN = "yyyy-MM-dd"
@@ -90,6 +91,7 @@ class DateField(QWidget):
         self.edit = QLineEdit()
         self.edit.setObjectName("dateFieldEdit")
         self.edit.setMaxLength(_LONGEST)
+        guard_text(self.edit, label, self._say)  # pasted invisibles leave, the clerk told
         self.edit.setPlaceholderText(self.tr("年-月-日，如 2026-12-07"))
         self.edit.setToolTip(
             self.tr("按显示的格式输入整个日期（如 2026-12-07 或 20261207）；Alt+↓ 打开日历")
@@ -117,7 +119,7 @@ class DateField(QWidget):
         layout.addWidget(self.note)
         self.setFocusProxy(self.edit)
         self.calendar: QCalendarWidget | None = None
-        self.edit.textChanged.connect(self._typed)
+        on_cleaned_text(self.edit, self._typed)  # once per change, before a removal's note
         self.edit.editingFinished.connect(self._finished)
         self.setDate(value)
 

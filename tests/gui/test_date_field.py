@@ -208,3 +208,12 @@ def test_L3_loss_date_typed_as_shown_reaches_the_confirmation(
     day = _day(typed)
     assert f"遗失日期：{day:%Y}年{day:%m}月{day:%d}日" in dialog.summary.text()
     assert dialog.details().loss_date == day
+
+
+def test_a_pasted_invisible_character_leaves_the_date_and_is_said(qtbot: Any) -> None:
+    field = _field(qtbot)
+    field.edit.clear()
+    field.edit.insert("2026-12-\u202e07")
+    assert field.text() == "2026-12-07"
+    assert field.note.isVisible() and "日期" in field.note.text()
+    assert "U+" not in field.note.text()
