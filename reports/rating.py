@@ -154,7 +154,7 @@ class RatingReport:
             keys: Any,
             backlog: bool = True,
         ) -> Table:
-            tail = ("整改", "逾期") if backlog else ()
+            tail = ("待整改", "逾期") if backlog else ()
             return Table(
                 title,
                 (*heads, "办结", *level_heads, "未评价", "评价率", "满意率", *tail),
@@ -192,7 +192,8 @@ class RatingReport:
                         f.reasons,
                         show(f.rated_at, "%Y-%m-%d"),
                         str(f.due_date),
-                        "逾期" if f.overdue else "办理中",
+                        # The 差评整改 list's words (RULES E3/E4), not 办理中.
+                        "已逾期" if f.overdue else "待整改",
                     )
                     for f in self.followups
                 ),
@@ -410,7 +411,7 @@ def rating_table(row: RatingRow) -> Table:
             "未评价",
             "评价率",
             "满意率",
-            "整改",
+            "待整改",  # open follow-ups only, as the 差评整改 badge counts them
             "逾期",
         ),
         (
