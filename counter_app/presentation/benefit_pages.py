@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from counter_app.presentation import codes, text
-from counter_app.presentation.insurance_pages import employment_table
+from counter_app.presentation.insurance_pages import employment_table, paid_in_blocks
 from counter_app.presentation.page import Fields, Page, Table, table
 from counter_app.services.queries.benefits import (
     AssistanceView,
@@ -81,8 +81,15 @@ def maternity_table(rows: tuple[MaternityRow, ...]) -> Table:
 
 
 def injury_page(v: InjuryView) -> Page:
-    """工伤人员待遇 (Q5)."""
-    return Page("工伤人员待遇", (injury_cases_table(v.cases), injury_benefits_table(v.benefits)))
+    """工伤人员待遇 (Q5), and the 工伤保险 contributions with their status."""
+    return Page(
+        "工伤人员待遇",
+        (
+            injury_cases_table(v.cases),
+            injury_benefits_table(v.benefits),
+            *paid_in_blocks(v.paid_in, "工伤保险"),
+        ),
+    )
 
 
 def death_page(v: DeathView) -> Page:
@@ -123,8 +130,8 @@ def death_page(v: DeathView) -> Page:
 
 
 def maternity_page(v: MaternityView) -> Page:
-    """生育保险 (Q3)."""
-    return Page("生育保险", (maternity_table(v.benefits),))
+    """生育保险 (Q3): the benefits paid, and the contributions with their status."""
+    return Page("生育保险", (maternity_table(v.benefits), *paid_in_blocks(v.paid_in, "生育保险")))
 
 
 def assistance_page(v: AssistanceView) -> Page:

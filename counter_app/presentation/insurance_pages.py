@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from counter_app.presentation import codes, text
-from counter_app.presentation.page import Fields, Page, Table, table
+from counter_app.presentation.page import Block, Fields, Page, Table, table
+from counter_app.services.queries.contributions import ContributionRow, Contributions
 from counter_app.services.queries.insurance import (
     ClaimRow,
-    ContributionRow,
     EmploymentRow,
     EmploymentView,
     MedicalView,
@@ -80,15 +80,38 @@ def contributions_table(rows: tuple[ContributionRow, ...], title: str) -> Table:
                 # every column is in view at the window's first size.
                 text.period_span(r.period, r.months),
                 text.or_none(r.employer, "个人缴费"),
-                text.money(r.base_yuan),
-                text.money(r.employer_yuan),
-                text.money(r.personal_yuan),
+                # A resident's flat amount has no base, a personal one no employer's share.
+                text.money(r.base_yuan) or "—",
+                text.money(r.employer_yuan) or "—",
+                text.money(r.personal_yuan) or "—",
                 r.status,
                 text.day(r.paid_on) if r.paid_on else "未到账",
             )
             for r in rows
         ],
         numeric=(2, 3, 4),
+    )
+
+
+def arrears_note(months: int) -> str:
+    """What a participation's status adds for months in arrears: （欠缴11个月）."""
+    return f"（欠缴{text.months(months)}）" if months else ""
+
+
+def paid_in_blocks(c: Contributions, insurance: str) -> tuple[Block, ...]:
+    """Any insurance's contributions (RULES C4, Q3, Q4): the months they add up to and the
+    records with their 缴费状态, so 欠缴 shows on the insurance's own page."""
+    m = c.months
+    return (
+        Fields(
+            "缴费情况",
+            (
+                ("累计缴费月数", text.months(m.total)),
+                ("连续缴费月数", text.months(m.continuous)),
+                ("欠缴月数", text.months(m.arrears) if m.arrears else "无欠缴"),
+            ),
+        ),
+        contributions_table(c.rows, f"{insurance}缴费记录"),
     )
 
 
@@ -135,7 +158,7 @@ def social_insurance_page(v: SocialInsuranceView) -> Page:
                     (
                         p.insurance_label or codes.insurance_name(p.insurance),
                         codes.scheme_name(p.scheme),
-                        p.status,
+                        p.status + arrears_note(p.arrears_months),
                         text.day(p.since),
                         text.until(p.until),
                         text.or_none(p.employer, "个人参保"),
@@ -151,14 +174,14 @@ def social_insurance_page(v: SocialInsuranceView) -> Page:
 
 
 def pension_page(v: PensionView) -> Page:
-    """养老保险 (Q3, Q4): the personal account, contribution months, the monthly pension
-    (退休待遇金额) and its payment history, and the contribution history."""
+    """养老保险 (Q3, Q4): the personal account, the monthly pension (退休待遇金额) and its
+    payment history, and the contributions (months and records) as every insurance shows
+    them."""
     retired = v.retired_on is not None
     account = Fields(
         "个人账户",
         (
             ("个人账户余额", text.money(v.account_balance_yuan) or "未建立个人账户"),
-            ("累计缴费月数", text.months(v.contribution_months)),
             ("建账日期", text.day(v.opened_on) or "—"),
             ("退休日期", text.day(v.retired_on) if retired else "未退休"),
             ("退休待遇金额（每月）", text.money(v.monthly_benefit_yuan) if retired else "未退休"),
@@ -169,7 +192,7 @@ def pension_page(v: PensionView) -> Page:
         (
             account,
             payments_table(v.payments, "养老金发放记录"),
-            contributions_table(v.contributions, "养老保险缴费记录"),
+            *paid_in_blocks(v.paid_in, "养老保险"),
         ),
     )
 
@@ -185,7 +208,7 @@ def medical_page(v: MedicalView) -> Page:
                     ("医疗卡余额", text.money(v.balance_yuan) or "未建立个人账户"),
                     ("余额更新时间", text.instant(v.updated_at) or "—"),
                     ("参保类型", codes.scheme_name(v.scheme) if v.scheme else "未参保"),
-                    ("参保状态", v.status),
+                    ("参保状态", v.status + arrears_note(v.paid_in.months.arrears)),
                 ),
             ),
             table(
@@ -203,6 +226,7 @@ def medical_page(v: MedicalView) -> Page:
                 ],
                 numeric=(2, 3),
             ),
+            *paid_in_blocks(v.paid_in, "医疗保险"),
         ),
     )
 
@@ -214,12 +238,10 @@ def unemployment_page(v: UnemploymentView) -> Page:
         (
             Fields(
                 "",
-                (
-                    ("参保状态", v.status),
-                    ("连续缴费月数", text.months(v.continuous_months)),
-                    ("累计缴费月数", text.months(v.total_months)),
-                ),
+                (("参保状态", v.status + arrears_note(v.paid_in.months.arrears)),),
             ),
+            # 连续缴费月数 (Q4) and 累计 as the records count them, then the records.
+            *paid_in_blocks(v.paid_in, "失业保险"),
             claims_table(v.claims, "失业保险金领取资格"),
             payments_table(v.payments, "失业保险金发放记录"),
         ),

@@ -30,7 +30,7 @@ RENEWED_TOKEN_HEADER = "x-counter-token"
 #: and the plain data they pass and return. Sent with every request; the server refuses a
 #: different one before doing anything (``WireVersionMismatch``). Bump it whenever that
 #: shape changes — ``tests/server/test_wire_version.py`` fails until it is bumped.
-WIRE_VERSION = 3
+WIRE_VERSION = 4
 WIRE_VERSION_HEADER = "x-counter-wire"
 
 

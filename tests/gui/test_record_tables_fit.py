@@ -131,6 +131,7 @@ def _pension_contributions() -> Any:
     from decimal import Decimal
 
     from counter_app.presentation.insurance_pages import pension_page
+    from counter_app.services.queries.contributions import ContributionMonths, Contributions
     from counter_app.services.queries.insurance import ContributionRow, PensionView
 
     rows = tuple(
@@ -147,7 +148,14 @@ def _pension_contributions() -> Any:
         for year in range(2010, 2016)
     )
     return pension_page(
-        PensionView(Decimal("417093.76"), 268, dt.date(1993, 1, 1), None, None, rows, ())
+        PensionView(
+            Decimal("417093.76"),
+            dt.date(1993, 1, 1),
+            None,
+            None,
+            (),
+            Contributions(rows, ContributionMonths(268, 268, 0)),
+        )
     )
 
 

@@ -120,8 +120,8 @@ def test_Q4_pension_page_shows_account_months_and_payments(
     walked: dict[str, dict[str, Page]],
 ) -> None:
     pension = walked["retired"]["pension"]
-    account = next(b for b in pension.blocks if isinstance(b, Fields))
-    shown = dict(account.rows)
+    # The account, and the months the contributions add up to (缴费情况).
+    shown = dict(row for b in pension.blocks if isinstance(b, Fields) for row in b.rows)
     assert shown["个人账户余额"].startswith("¥")
     assert shown["累计缴费月数"].endswith("个月") and shown["累计缴费月数"] != "0个月"
     assert shown["退休待遇金额（每月）"].startswith("¥")

@@ -17,6 +17,11 @@ from counter_app.models.maternity import MaternityBenefit
 from counter_app.models.welfare import LivingAllowance, SpecialCare
 from counter_app.services import precompiled
 from counter_app.services.precompiled import Db
+from counter_app.services.queries.contributions import (
+    NO_CONTRIBUTIONS,
+    Contributions,
+    insurance_contributions,
+)
 from counter_app.services.queries.insurance import EmploymentRow, employment_records
 from counter_app.services.queries.labels import word
 from counter_app.services.queries.money import period_text, yuan
@@ -127,10 +132,11 @@ class InjuryCaseRow:
 
 @dataclass(frozen=True)
 class InjuryView:
-    """工伤人员待遇 (Q5): cases, disability grade, benefits."""
+    """工伤人员待遇 (Q5): cases, disability grade, benefits; the 工伤保险 contributions."""
 
     cases: tuple[InjuryCaseRow, ...]
     benefits: tuple[InjuryBenefitRow, ...]
+    paid_in: Contributions = NO_CONTRIBUTIONS
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,8 @@ class MaternityRow:
 @dataclass(frozen=True)
 class MaternityView:
     benefits: tuple[MaternityRow, ...]
+    #: The 生育保险 contribution records and what they add up to.
+    paid_in: Contributions = NO_CONTRIBUTIONS
 
 
 @dataclass(frozen=True)
@@ -242,7 +250,7 @@ def _injury_cases(db: Db, holder_id: int) -> tuple[InjuryCaseRow, ...]:
 
 
 def injury(db: Db, holder_id: int) -> InjuryView:
-    """工伤 (2 statements)."""
+    """工伤 (5 statements)."""
     benefits = _rows(db, _INJURY_BENEFITS, holder_id=holder_id)
     return InjuryView(
         _injury_cases(db, holder_id),
@@ -256,6 +264,7 @@ def injury(db: Db, holder_id: int) -> InjuryView:
             )
             for b in benefits
         ),
+        insurance_contributions(db, holder_id, "work_injury"),
     )
 
 
@@ -300,8 +309,10 @@ def _maternity(db: Db, holder_id: int) -> tuple[MaternityRow, ...]:
 
 
 def maternity(db: Db, holder_id: int) -> MaternityView:
-    """生育保险 (1 statement)."""
-    return MaternityView(_maternity(db, holder_id))
+    """生育保险 (4 statements)."""
+    return MaternityView(
+        _maternity(db, holder_id), insurance_contributions(db, holder_id, "maternity")
+    )
 
 
 def assistance(db: Db, holder_id: int) -> AssistanceView:

@@ -2,8 +2,9 @@
 of participation, plus employment and unemployment (Q2 就业与失业).
 
 Each function runs a fixed number of statements (noted in its docstring). Histories are
-capped (:data:`HISTORY_MONTHS`, :data:`RECENT_TRANSACTIONS`) so a long working life does
-not make one look-up slow.
+capped (``contributions.HISTORY_ROWS``, :data:`RECENT_TRANSACTIONS`) so a long working life does
+not make one look-up slow. Each insurance's contribution records and its 累计/连续缴费月数
+come from one place, :mod:`counter_app.services.queries.contributions`.
 """
 
 from __future__ import annotations
@@ -18,17 +19,28 @@ from sqlalchemy import BindParameter, Table, bindparam, select
 from counter_app.models.career import EmploymentRecord
 from counter_app.models.employer import Employer
 from counter_app.models.holder import Holder
-from counter_app.models.insurance import ContributionRecord, Participation
+from counter_app.models.insurance import Participation
 from counter_app.models.medical import MedicalAccount, MedicalTransaction
 from counter_app.models.pension import PensionAccount, PensionPayment
 from counter_app.models.unemployment import UnemploymentClaim, UnemploymentPayment
 from counter_app.services import precompiled
 from counter_app.services.precompiled import Db
+from counter_app.services.queries.contributions import (
+    CONTRIBUTION_STATUSES as CONTRIBUTION_STATUSES,
+)
+from counter_app.services.queries.contributions import (
+    NO_CONTRIBUTIONS,
+    Contributions,
+    Span,
+    contributions,
+    months_of,
+    spans_by_insurance,
+)
+from counter_app.services.queries.contributions import ContributionRow as ContributionRow
 from counter_app.services.queries.holder import STATUSES
 from counter_app.services.queries.labels import word
 from counter_app.services.queries.money import period_text, yuan
 
-HISTORY_MONTHS = 60
 RECENT_TRANSACTIONS = 30
 RECENT_PAYMENTS = 24
 
@@ -49,7 +61,6 @@ MEDICAL_TRANSACTION_KINDS = {
     "inpatient": "住院",
     "adjustment": "调整",
 }
-CONTRIBUTION_STATUSES = {"paid": "已缴", "arrears": "欠缴"}
 CLAIM_STATUSES = {"open": "领取中", "closed": "已结束"}
 #: A retired employee's 职工医保 in force: covered without monthly contributions (they end at
 #: retirement; the account is still credited), not "参保缴费". The residents' scheme is paid
@@ -80,20 +91,11 @@ class ParticipationRow:
     since: dt.date
     until: dt.date | None
     employer: str
+    #: 累计/连续缴费月数 as the records count them (``contributions.count_months``).
     total_months: int
     continuous_months: int
-
-
-@dataclass(frozen=True)
-class ContributionRow:
-    period: str
-    employer: str
-    months: int
-    base_yuan: Decimal | None
-    employer_yuan: Decimal | None
-    personal_yuan: Decimal | None
-    status: str
-    paid_on: dt.date | None
+    #: Months in arrears (欠缴) on record.
+    arrears_months: int = 0
 
 
 @dataclass(frozen=True)
@@ -113,13 +115,18 @@ class PensionView:
     """Q3/Q4: personal account, contribution months, history, retirement benefit."""
 
     account_balance_yuan: Decimal | None
-    contribution_months: int
     opened_on: dt.date | None
     retired_on: dt.date | None
     #: 退休待遇金额 (Q4): the monthly pension, None before retirement.
     monthly_benefit_yuan: Decimal | None
-    contributions: tuple[ContributionRow, ...]
     payments: tuple[PaymentRow, ...]
+    #: The 养老保险 contribution records, newest first, and what they add up to.
+    paid_in: Contributions
+
+    @property
+    def contribution_months(self) -> int:
+        """累计缴费月数 (Q3) as the records count them."""
+        return self.paid_in.months.total
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,8 @@ class MedicalView:
     scheme: str
     status: str
     transactions: tuple[MedicalTransactionRow, ...]
+    #: The 医疗保险 contribution records, newest first, and what they add up to.
+    paid_in: Contributions = NO_CONTRIBUTIONS
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,8 @@ class UnemploymentView:
     status: str
     claims: tuple[ClaimRow, ...]
     payments: tuple[PaymentRow, ...]
+    #: The 失业保险 contribution records, newest first, and what they add up to.
+    paid_in: Contributions = NO_CONTRIBUTIONS
 
 
 @dataclass(frozen=True)
@@ -190,7 +201,7 @@ def _t(model: Any) -> Table:
 # Statements built once at import, on the tables' columns: they return plain Core rows,
 # bound per call and run on the session's connection (same transaction), without the ORM's
 # entity set-up (SQLAlchemy caches each compiled form).
-_part, _contrib, _emp = _t(Participation), _t(ContributionRecord), _t(Employer)
+_part, _emp = _t(Participation), _t(Employer)
 _pacc, _ppay = _t(PensionAccount), _t(PensionPayment)
 _macc, _mtx = _t(MedicalAccount), _t(MedicalTransaction)
 _claim, _upay = _t(UnemploymentClaim), _t(UnemploymentPayment)
@@ -203,13 +214,6 @@ _PARTICIPATIONS = (
     .outerjoin(_emp, _emp.c.id == _part.c.employer_id)
     .where(_part.c.holder_id == _HID)
     .order_by(_part.c.insurance, _part.c.since)
-)
-_CONTRIBUTIONS = (
-    select(*_contrib.c, _emp.c.name.label("employer_name"))
-    .outerjoin(_emp, _emp.c.id == _contrib.c.employer_id)
-    .where(_contrib.c.holder_id == _HID, _contrib.c.insurance == bindparam("insurance"))
-    .order_by(_contrib.c.period.desc())
-    .limit(HISTORY_MONTHS)
 )
 _PENSION_ACCOUNT = select(*_pacc.c).where(_pacc.c.holder_id == _HID)
 _PENSION_PAYMENTS = (
@@ -263,65 +267,57 @@ def _first(db: Db, statement: Any, **params: Any) -> Any | None:
 
 
 def participations(db: Db, holder_id: int) -> list[ParticipationRow]:
-    return [
-        ParticipationRow(
-            p.insurance,
-            word(INSURANCE_LABELS, p.insurance, "险种"),
-            p.scheme,
-            participation_status(p.status, p.insurance, p.scheme, p.holder_status),
-            p.since,
-            p.until,
-            p.employer_name or "",
-            p.total_months,
-            p.continuous_months,
+    """Every participation, its months counted from its records (2 statements)."""
+    spans: dict[str, list[Span]] = spans_by_insurance(db, holder_id)
+    rows = []
+    for p in _rows(db, _PARTICIPATIONS, holder_id=holder_id):
+        months = months_of(p, spans.get(p.insurance, []))
+        rows.append(
+            ParticipationRow(
+                p.insurance,
+                word(INSURANCE_LABELS, p.insurance, "险种"),
+                p.scheme,
+                participation_status(p.status, p.insurance, p.scheme, p.holder_status),
+                p.since,
+                p.until,
+                p.employer_name or "",
+                months.total,
+                months.continuous,
+                months.arrears,
+            )
         )
-        for p in _rows(db, _PARTICIPATIONS, holder_id=holder_id)
-    ]
+    return rows
 
 
 def social_insurance(db: Db, holder_id: int) -> SocialInsuranceView:
-    """社会保险: every participation (1 statement)."""
+    """社会保险: every participation (2 statements)."""
     return SocialInsuranceView(tuple(participations(db, holder_id)))
 
 
-def _contributions(db: Db, holder_id: int, insurance: str) -> tuple[ContributionRow, ...]:
-    return tuple(
-        ContributionRow(
-            period_text(c.period),
-            c.employer_name or "",
-            c.months,
-            yuan(c.base_fen),
-            yuan(c.employer_fen),
-            yuan(c.personal_fen),
-            word(CONTRIBUTION_STATUSES, c.status, "缴费状态"),
-            c.paid_on,
-        )
-        for c in _rows(db, _CONTRIBUTIONS, holder_id=holder_id, insurance=insurance)
-    )
-
-
 def pension(db: Db, holder_id: int) -> PensionView:
-    """养老保险 (3 statements)."""
+    """养老保险 (5 statements)."""
     account = _first(db, _PENSION_ACCOUNT, holder_id=holder_id)
     payments = _rows(db, _PENSION_PAYMENTS, holder_id=holder_id)
+    part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="pension")
+    paid_in = contributions(db, holder_id, "pension", part)
     return PensionView(
         account_balance_yuan=yuan(account.balance_fen) if account else None,
-        contribution_months=account.contribution_months if account else 0,
         opened_on=account.opened_on if account else None,
         retired_on=account.retired_on if account else None,
         monthly_benefit_yuan=yuan(account.monthly_benefit_fen) if account else None,
-        contributions=_contributions(db, holder_id, "pension"),
         payments=tuple(
             PaymentRow(period_text(p.period), yuan(p.amount_fen), p.paid_on) for p in payments
         ),
+        paid_in=paid_in,
     )
 
 
 def medical(db: Db, holder_id: int) -> MedicalView:
-    """医疗保险 (3 statements)."""
+    """医疗保险 (5 statements)."""
     account = _first(db, _MEDICAL_ACCOUNT, holder_id=holder_id)
     part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="medical")
     txs = _rows(db, _MEDICAL_TRANSACTIONS, holder_id=holder_id)
+    paid_in = contributions(db, holder_id, "medical", part)
     return MedicalView(
         balance_yuan=yuan(account.balance_fen) if account else None,
         updated_at=account.updated_at if account else None,
@@ -339,6 +335,7 @@ def medical(db: Db, holder_id: int) -> MedicalView:
             )
             for t in txs
         ),
+        paid_in=paid_in,
     )
 
 
@@ -370,17 +367,19 @@ def _claim_rows(claims: list[Any], paid: dict[int, int]) -> tuple[ClaimRow, ...]
 
 
 def unemployment(db: Db, holder_id: int) -> UnemploymentView:
-    """失业保险 (3 statements)."""
+    """失业保险 (5 statements)."""
     part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="unemployment")
     claims, payments, paid = _claims(db, holder_id)
+    paid_in = contributions(db, holder_id, "unemployment", part)
     return UnemploymentView(
-        continuous_months=part.continuous_months if part else 0,
-        total_months=part.total_months if part else 0,
+        continuous_months=paid_in.months.continuous,
+        total_months=paid_in.months.total,
         status=participation_status(part.status, part.insurance, part.scheme, part.holder_status)
         if part
         else "未参保",
         claims=_claim_rows(claims, paid),
         payments=tuple(payments),
+        paid_in=paid_in,
     )
 
 
