@@ -244,7 +244,9 @@ class OwnPasswordForm(QWidget):
         label.setText(text)
         # A wrapped label in a grid row gets only the field's height unless told its own.
         label.setMinimumHeight(label.heightForWidth(max(label.width(), label.minimumWidth())))
-        self.window().adjustSize()
+        window = self.window()
+        if window is not None:
+            window.adjustSize()
 
     def _clear_errors(self) -> None:
         for label in (self.old_error, self.new_error, self.again_error, self.error):
