@@ -38,13 +38,18 @@ def read_secret(prompt: str) -> str:
 
 def cmd_report_loss(args: argparse.Namespace) -> int:
     from counter_app.cli.cmd_loss import composition
-    from counter_app.services.errors import ServiceError
+    from counter_app.cli.db_target import target_of
+    from counter_app.cli.main import refusal_message
+    from counter_app.services.errors import DatabaseUnavailable, ServiceError
     from counter_app.services.phone_reports import report_loss_by_phone
 
     password = read_secret("查询密码: ")
     with composition(args) as app:
         try:
             report = report_loss_by_phone(app.ctx, args.ssn, password)
+        except DatabaseUnavailable as exc:  # which failure, naming the database
+            print(f"未挂失: {refusal_message(exc, target_of(args))}", file=sys.stderr)
+            return 1
         except ServiceError as exc:
             print(f"未挂失: {exc}", file=sys.stderr)
             return 1
