@@ -108,15 +108,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 0
     from sqlalchemy.exc import SQLAlchemyError
 
+    from counter_app.cli.db_target import admin_database_url
+    from counter_app.cli.main import refusal_message
     from counter_app.services.form_reprints import form_on_record
 
+    unchecked = "注意: 签名本身有效，但未能核对签发记录：{}只核验签名可加 --offline。"
+    try:  # no database named, or a SQLite file that is not there: none is created
+        url = admin_database_url(args)
+    except SettingsError as exc:
+        print(unchecked.format(exc), file=sys.stderr)
+        return 3
     try:
-        record = form_on_record(_settings(args), verified.serial)
-    except SQLAlchemyError:
-        print(
-            "注意: 无法连接数据库，未能核对签发记录；签名本身有效。请稍后重试或加 --offline。",
-            file=sys.stderr,
-        )
+        record = form_on_record(_settings(args).replace(db_url=url), verified.serial)
+    except SQLAlchemyError as exc:  # which failure, naming the database (never the password)
+        print(unchecked.format(refusal_message(exc, url)), file=sys.stderr)
         return 3
     if record is None:
         print(
@@ -145,12 +150,14 @@ def cmd_reprint(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2
-    from counter_app.services.errors import ServiceError
+    from counter_app.services.errors import DatabaseUnavailable, ServiceError
 
     # The service records the reprint (count, reason, when, audit) in one unit of work and
     # returns the stored form data with its 补打 mark; the serial never changes.
     try:
         form, reprint = load_form_for_reprint(settings, args.serial, reason=args.reason)
+    except DatabaseUnavailable:
+        raise  # counter-admin says which failure it is, naming the database
     except ServiceError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 1

@@ -10,8 +10,15 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
+from counter_app import db
 from counter_app.cli.main import main
+from counter_app.services import form_reprints
+from counter_app.services.errors import DatabaseUnavailable
+from forms.data import FormKind
+from forms.specimens import specimen
+from forms.verification import DEMO_FORM_KEY, payload_for
 
 REFUSED = "postgresql://admin:secret-pw@127.0.0.1:1/counter"
 UNKNOWN_HOST = "postgresql://admin:secret-pw@nohost.invalid/counter"
@@ -48,3 +55,68 @@ def test_hotline_report_loss_names_the_failure_and_says_nothing_was_reported(
     err = capsys.readouterr().err
     assert err.startswith("未挂失: "), err
     _says(err, says, names)
+
+
+@pytest.mark.parametrize(("url", "says", "names"), FAILURES)
+def test_form_verify_names_the_failure_and_keeps_could_not_check(
+    url: str, says: str, names: str, demo_settings: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    payload = payload_for(specimen(FormKind.LOSS), DEMO_FORM_KEY)
+    assert main(["--settings", demo_settings, "form", "verify", payload, "--db", url]) == 3
+    err = capsys.readouterr().err
+    assert "签名本身有效，但未能核对签发记录" in err and "--offline" in err, err
+    _says(err, says, names)
+
+
+def test_form_verify_of_a_missing_sqlite_file_names_it_and_creates_nothing(
+    tmp_path: Path, demo_settings: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    payload = payload_for(specimen(FormKind.LOSS), DEMO_FORM_KEY)
+    for missing in (tmp_path / "counter.sqlite3", tmp_path / "typo" / "counter.sqlite3"):
+        argv = ["--settings", demo_settings, "form", "verify", payload]
+        assert main([*argv, "--db", f"sqlite:///{missing}"]) == 3
+        err = capsys.readouterr().err
+        assert f"数据库文件 {missing} 不存在" in err and "签名本身有效" in err, err
+        assert not missing.exists()
+    assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize(("url", "says", "names"), FAILURES)
+def test_form_reprint_names_the_failure(
+    url: str,
+    says: str,
+    names: str,
+    tmp_path: Path,
+    demo_settings: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "reprint.pdf"
+    argv = ["--settings", demo_settings, "form", "reprint", "S-1", "--reason", "遗失"]
+    assert main([*argv, "--out", str(out), "--db", url]) == 1
+    _says(capsys.readouterr().err, says, names)
+    assert not out.exists()
+
+
+def test_form_reprint_passes_the_services_database_unavailable_to_counter_admin(
+    tmp_path: Path,
+    demo_settings: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The service's DatabaseUnavailable (a unit of work's lost connection) is named like any
+    # other connection failure, not printed as the workstation's sentence.
+    engine = db.create_engine_for(REFUSED)
+    try:
+        with pytest.raises(OperationalError) as lost:
+            engine.connect()
+    finally:
+        engine.dispose()
+
+    def unavailable(*_args: object, **_kwargs: object) -> None:
+        raise DatabaseUnavailable() from lost.value
+
+    monkeypatch.setattr(form_reprints, "load_form_for_reprint", unavailable)
+    out = tmp_path / "reprint.pdf"
+    argv = ["--settings", demo_settings, "form", "reprint", "S-1", "--reason", "遗失"]
+    assert main([*argv, "--out", str(out), "--db", REFUSED]) == 1
+    _says(capsys.readouterr().err, "连接被拒绝", "admin@127.0.0.1:1/counter")
