@@ -120,3 +120,25 @@ def test_form_reprint_passes_the_services_database_unavailable_to_counter_admin(
     argv = ["--settings", demo_settings, "form", "reprint", "S-1", "--reason", "遗失"]
     assert main([*argv, "--out", str(out), "--db", REFUSED]) == 1
     _says(capsys.readouterr().err, "连接被拒绝", "admin@127.0.0.1:1/counter")
+
+
+@pytest.mark.parametrize("action", [["verify"], ["seal"], ["checkpoint", "--day", "2020-01-01"]])
+def test_Q7_audit_could_not_check_names_an_unknown_host(
+    action: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["audit", *action, "--db", UNKNOWN_HOST]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("错误: 无法校验"), err
+    assert "URL 所指的数据库" not in err
+    _says(err, "找不到数据库服务器 nohost.invalid", "admin@nohost.invalid:5432/counter")
+
+
+def test_Q7_audit_verify_of_a_mistyped_sqlite_path_could_not_check_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "countr.sqlite3"  # the folder exists: SQLite would create the file
+    for action in (["verify"], ["seal"]):
+        assert main(["audit", *action, "--db", f"sqlite:///{missing}"]) == 3
+        err = capsys.readouterr().err
+        assert f"数据库文件 {missing} 不存在" in err, err
+        assert not missing.exists()
