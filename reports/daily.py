@@ -52,7 +52,7 @@ from reports.daily_rows import (
 )
 from reports.lookup import OfficeRef, StaffRef, office_by_code, staff_by_no
 from reports.model import Progress, Steps
-from reports.rating import day_rating
+from reports.rating_daily import day_rating
 from reports.sqlparts import epoch_seconds, hour_bucket, percentiles
 from reports.timeframe import day_range, hour_edges
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from reports import actions
 from reports.lookup import OfficeRef, StaffRef
 from reports.model import Cell, Chart, Rendered, Table
-from reports.rating import RatingRow, rating_csv_rows, rating_table
+from reports.rating import RatingRow
+from reports.rating_daily import rating_csv_rows, rating_table
 from reports.timeframe import local_midnight, show
 
 

@@ -53,13 +53,14 @@ LEVELS: tuple[RatingLevel, ...] = tuple(lv for lv in RatingLevel if lv is not Ra
 FIGURE_WIDTHS = (1, 1.1, 1, 1.1, 1, 1.3, 1, 1.3, 1.3)
 
 __all__ = [
+    "LEVELS",
     "OpenFollowUp",
     "RatingReport",
     "RatingRow",
     "build_rating_report",
-    "day_rating",
-    "rating_csv_rows",
-    "rating_table",
+    "percent",
+    "period_counts",
+    "rating_row",
 ]
 
 
@@ -103,7 +104,7 @@ class RatingRow:
         return round(100.0 * self.satisfied / self.rated, 2) if self.rated else None
 
 
-def _percent(value: float | None) -> str:
+def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}%"
 
 
@@ -136,8 +137,8 @@ class RatingReport:
             ("期间", f"{self.first_day} 至 {self.last_day}"),
             ("生成时间", show(self.generated_at)),
             ("办结件数", str(t.closed)),
-            ("评价率", _percent(t.rating_rate)),
-            ("满意率", _percent(t.satisfaction_rate)),
+            ("评价率", percent(t.rating_rate)),
+            ("满意率", percent(t.satisfaction_rate)),
             ("未办结整改", f"{t.open_followups}（逾期 {t.overdue_followups}）"),
             ("整改统计", f"{self.backlog_when}仍未办结的全部整改，不限差评的日期"),
         )
@@ -164,8 +165,8 @@ class RatingReport:
                         r.closed,
                         *r.levels,
                         r.unrated,
-                        _percent(r.rating_rate),
-                        _percent(r.satisfaction_rate),
+                        percent(r.rating_rate),
+                        percent(r.satisfaction_rate),
                         *((r.open_followups, r.overdue_followups) if backlog else ()),
                     )
                     for r in rows
@@ -255,7 +256,7 @@ def _count_columns() -> list[ColumnElement[Any]]:
     ]
 
 
-def _grouped(
+def period_counts(
     conn: Connection, keys: Sequence[Any], where: list[ColumnElement[bool]]
 ) -> list[tuple[tuple[Any, ...], tuple[int, ...]]]:
     """(group key values, counts of the period's cases) per group, in key order."""
@@ -273,7 +274,7 @@ def _grouped(
     return [(tuple(row[:n]), tuple(int(v or 0) for v in row[n:])) for row in conn.execute(query)]
 
 
-def _row(
+def rating_row(
     grouping: str,
     counts: tuple[int, ...] | None,
     backlog: Backlog | None,
@@ -335,27 +336,29 @@ def build_rating_report(
     if office is not None:
         where.append(ServiceCase.office_id == office.id)
         scope.append(CaseFollowUp.office_id == office.id)
-    [(_, total_counts)] = _grouped(conn, [], where)
-    total = _row("合计", total_counts, backlog_counts(conn, moment, (), scope)[()])
+    [(_, total_counts)] = period_counts(conn, [], where)
+    total = rating_row("合计", total_counts, backlog_counts(conn, moment, (), scope)[()])
     steps.step("合计")
     office_keys = [Office.code, Office.name]
     by_office = tuple(
-        _row("机构", c, b, office=(k[0], k[1]))
+        rating_row("机构", c, b, office=(k[0], k[1]))
         for k, c, b in _with_backlog(
-            _grouped(conn, office_keys, where), backlog_counts(conn, moment, office_keys, scope)
+            period_counts(conn, office_keys, where),
+            backlog_counts(conn, moment, office_keys, scope),
         )
     )
     steps.step("按机构")
     staff_keys = [Staff.staff_no, Staff.name, Office.code]
     by_staff = tuple(
-        _row("工作人员", c, b, office=(k[2], ""), staff=(k[0], k[1]))
+        rating_row("工作人员", c, b, office=(k[2], ""), staff=(k[0], k[1]))
         for k, c, b in _with_backlog(
-            _grouped(conn, staff_keys, where), backlog_counts(conn, moment, staff_keys, scope)
+            period_counts(conn, staff_keys, where), backlog_counts(conn, moment, staff_keys, scope)
         )
     )
     steps.step("按工作人员")
     by_day = tuple(
-        _row("日期", c, None, day=k[0]) for k, c in _grouped(conn, [ServiceCase.day], where)
+        rating_row("日期", c, None, day=k[0])
+        for k, c in period_counts(conn, [ServiceCase.day], where)
     )
     steps.step("按日期")
     followups = open_followup_list(conn, moment, scope)
@@ -372,76 +375,3 @@ def build_rating_report(
         followups,
         moment,
     )
-
-
-# --------------------------------------------------------------------------- daily report
-
-
-def day_rating(
-    conn: Connection,
-    day: dt.date,
-    *,
-    office_id: int | None = None,
-    staff_id: int | None = None,
-    now: dt.datetime | None = None,
-) -> RatingRow:
-    """The ratings of the cases of one Shanghai day (the daily report's section), of one
-    office, one staff member, or the city; with the follow-ups of that office, staff member
-    or city open at the day's end (or now, while it lasts), whatever their rating's day."""
-    moment = backlog_moment(day, now or dt.datetime.now(dt.UTC))
-    where: list[ColumnElement[bool]] = [ServiceCase.closed_at.is_not(None), ServiceCase.day == day]
-    scope: list[ColumnElement[bool]] = []
-    if office_id is not None:
-        where.append(ServiceCase.office_id == office_id)
-        scope.append(CaseFollowUp.office_id == office_id)
-    if staff_id is not None:
-        where.append(ServiceCase.staff_id == staff_id)
-        scope.append(ServiceCase.staff_id == staff_id)
-    [(_, counts)] = _grouped(conn, [], where)
-    return _row("合计", counts, backlog_counts(conn, moment, (), scope)[()], day=day)
-
-
-def rating_table(row: RatingRow) -> Table:
-    """The daily report's 服务好差评 table: one line of the day's figures."""
-    return Table(
-        "服务好差评 (当日办结的办件)",
-        (
-            "办结",
-            *(RATING_LABELS[lv] for lv in LEVELS),
-            "未评价",
-            "评价率",
-            "满意率",
-            "待整改",  # open follow-ups only, as the 差评整改 badge counts them
-            "逾期",
-        ),
-        (
-            (
-                row.closed,
-                *row.levels,
-                row.unrated,
-                _percent(row.rating_rate),
-                _percent(row.satisfaction_rate),
-                row.open_followups,
-                row.overdue_followups,
-            ),
-        ),
-        widths=(1, 1.1, 1, 1.1, 1, 1.3, 1, 1.3, 1.3, 1, 1),
-        note="整改件数：截至当日日终（当日报表截至生成时）仍未办结的整改，不限差评的日期。",
-    )
-
-
-def rating_csv_rows(row: RatingRow) -> list[tuple[Cell, ...]]:
-    """The daily report's long-format CSV lines of the rating section."""
-    figures: list[tuple[str, Cell]] = [("办结件数", row.closed)]
-    figures += [(RATING_LABELS[lv], n) for lv, n in zip(LEVELS, row.levels, strict=True)]
-    figures += [
-        ("未评价", row.unrated),
-        ("评价率(%)", row.rating_rate),
-        ("满意率(%)", row.satisfaction_rate),
-        ("未办结整改(截至日终)", row.open_followups),
-        ("逾期整改(截至日终)", row.overdue_followups),
-    ]
-    return [
-        ("服务好差评", name, "", "件数" if "率" not in name else "百分比", value)
-        for name, value in figures
-    ]

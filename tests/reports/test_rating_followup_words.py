@@ -10,7 +10,8 @@ import io
 from pypdf import PdfReader
 
 from reports.pdf import render_pdf
-from reports.rating import OpenFollowUp, RatingReport, RatingRow, rating_table
+from reports.rating import OpenFollowUp, RatingReport, RatingRow
+from reports.rating_daily import rating_table
 
 AT = dt.datetime(2026, 12, 7, 8, 30, tzinfo=dt.UTC)
 
