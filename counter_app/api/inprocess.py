@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from counter_app.api.interface import CounterServices
+from counter_app.api.password_gate import PasswordGate, gate_interface_methods
 from counter_app.api.types import SupervisorApproval
 from counter_app.services import (
     access_slips,
@@ -87,20 +88,32 @@ def _draw_here(func: Callable[..., Any], *args: Any) -> Any:
     return func(*args)
 
 
+@gate_interface_methods
 class InProcessServices(CounterServices):
-    """``counter_app.services`` bound to one ``ServiceContext``."""
+    """``counter_app.services`` bound to one ``ServiceContext``.
 
-    def __init__(self, ctx: ServiceContext, draw: Draw | None = None) -> None:
+    Until a one-time staff password is changed, every call but those of
+    ``password_gate.WHILE_MUST_CHANGE`` is refused (``PasswordChangeRequired``), as
+    ``counter-server`` refuses them. The server builds its own with ``gate=False``: its
+    dispatcher refuses from the token's caller, who is known for every call."""
+
+    def __init__(self, ctx: ServiceContext, draw: Draw | None = None, *, gate: bool = True) -> None:
         self.ctx = ctx
         self.draw: Draw = draw or _draw_here
+        self.password_gate: PasswordGate | None = PasswordGate(ctx) if gate else None
 
     # -- staff -------------------------------------------------------------------------
 
     def login(self, staff_no: str, password: str) -> LoginResult:
-        return staff_login.login(self.ctx, staff_no, password, self.ctx.settings.workstation_id)
+        result = staff_login.login(self.ctx, staff_no, password, self.ctx.settings.workstation_id)
+        if self.password_gate is not None:
+            self.password_gate.logged_in(result.actor.staff_id)
+        return result
 
     def logout(self, actor: Actor) -> None:
         staff_login.logout(self.ctx, actor)
+        if self.password_gate is not None:
+            self.password_gate.logged_out(actor.staff_id)
 
     def heartbeat(self, actor: Actor) -> None:
         staff_login.heartbeat(self.ctx, actor)

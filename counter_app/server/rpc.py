@@ -23,6 +23,7 @@ from typing import Any
 
 from counter_app.api.inprocess import InProcessServices
 from counter_app.api.interface import CounterServices
+from counter_app.api.password_gate import WHILE_MUST_CHANGE
 from counter_app.remote.codec import CodecError, decode, encode
 from counter_app.remote.protocol import NotAvailableRemotely, ServerFault
 from counter_app.server.auth import Caller
@@ -48,8 +49,6 @@ CARD_METHODS = frozenset(
 )
 #: Not sent as arguments: a callback, a card client, a PIN pad.
 LOCAL_ONLY_PARAMS = frozenset({"progress", "client", "pinpad"})
-#: Allowed before an initial or reset password is changed.
-WHILE_MUST_CHANGE = frozenset({"logout", "change_own_password", "heartbeat", "four_eyes_required"})
 
 
 def _change_own_password(ctx: Any, actor: Any, old: str, new: str) -> None:
