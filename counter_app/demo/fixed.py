@@ -8,8 +8,9 @@ import datetime as dt
 import random
 
 from counter_app.demo.accounts import FIXED_HOLDERS, DemoHolder
+from counter_app.demo.benefits import write_allowance, write_death_case
 from counter_app.demo.context import Context
-from counter_app.demo.histories import _allowance, write_death_case, write_history
+from counter_app.demo.histories import write_history
 from counter_app.demo.people import (
     Person,
     phone_report,
@@ -55,14 +56,16 @@ def write_fixed_holders(ctx: Context) -> None:
             p.status = "retired" if age >= (60 if p.gender == "1" else 55) else "employed"
             if h.key == "work_death":
                 p.status = "deceased"
-            p.scheme = "employee"
+            # The 低保 holder is a resident-scheme retiree on a small 城乡居民养老: a
+            # retired employee's pension would lie far above the 低保 line.
+            p.scheme = "resident" if h.key == "dibao" else "employee"
             write_holder(ctx, p)
             _fixed_card(ctx, p, h)
-            write_history(ctx, p)
+            pension = write_history(ctx, p)
             if h.key == "work_injury":
                 _grade7_injury(ctx, p)
             if h.key == "dibao":
-                _allowance(ctx, p, still_paid=True)
+                write_allowance(ctx, p, pension, still_paid=True)
             if h.key == "work_death":
                 write_death_case(ctx, p, ctx.all_employers[0])
     finally:

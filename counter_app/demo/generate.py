@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from counter_app.demo import cases, catalogue, city, histories, people
+from counter_app.demo import benefits, cases, catalogue, city, histories, people
 from counter_app.demo.accounts import DEFAULT_SERVICE_PASSWORD, FIXED_HOLDERS
 from counter_app.demo.bulk import BulkWriter, reset_postgres_sequences
 from counter_app.demo.context import SHANGHAI, Context
@@ -284,7 +284,7 @@ def _random_holder(ctx: Context, holder_id: int, used: set[str]) -> None:
     people.write_cards(ctx, p)
     histories.write_history(ctx, p)
     if work_death:
-        histories.write_death_case(ctx, p, ctx.rng.choice(ctx.all_employers))
+        benefits.write_death_case(ctx, p, ctx.rng.choice(ctx.all_employers))
 
 
 def _refuse_if_filled(conn: Connection) -> None:

@@ -1,7 +1,10 @@
 """Demo histories across the five insurances and the other record categories (Q2–Q5):
 participation, contributions, pension account and payments, the medical account
-(``medical.py``), unemployment claims, work injury and work death, maternity, 低保/优抚,
-qualifications and employment history. Amounts are integer fen.
+(``medical.py``), unemployment claims and employment history; work injury and death,
+maternity, 低保/优抚 and qualifications come from ``benefits.py``. Amounts are integer fen.
+
+One insured span per holder: 参保日期 to the last month paid for. The contribution records,
+累计缴费月数, the pension account and an employee's 工作经历 all cover exactly that span.
 
 Contribution records are one row per insurance and year for the last five years of a
 working life (older years are summed into ``total_months``), which keeps 100,000 holders
@@ -12,12 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import random
 
+from counter_app.demo.benefits import (
+    DIBAO_SHARE,
+    dibao_eligible,
+    write_allowance,
+    write_injury,
+    write_maternity,
+    write_qualification,
+    write_special_care,
+)
 from counter_app.demo.bulk import date_text
 from counter_app.demo.context import Context
 from counter_app.demo.medical import write_medical_account
-from counter_app.demo.names import person_name
 from counter_app.demo.people import Person
 
 PARTICIPATION_COLUMNS = (
@@ -147,22 +157,13 @@ RATES = {
     "work_injury": (6, 0),
     "maternity": (5, 0),
 }
-QUALIFICATIONS = (
-    "电工",
-    "焊工",
-    "育婴员",
-    "养老护理员",
-    "中式烹调师",
-    "美发师",
-    "汽车维修工",
-    "企业人力资源管理师",
-    "保安员",
-    "茶艺师",
-    "电子商务师",
-    "钳工",
-)
 POSITIONS = ("操作工", "技术员", "文员", "销售", "司机", "厨师", "会计", "工程师", "保洁", "店长")
 LAST_YEARS = 5
+#: A resident's yearly 城乡居民养老 档次 (fen) and the government subsidy each adds.
+RESIDENT_SUBSIDY_FEN = {20_000: 4_000, 50_000: 6_000, 100_000: 8_000, 200_000: 12_000}
+RESIDENT_LEVELS = tuple(RESIDENT_SUBSIDY_FEN)
+RESIDENT_MEDICAL_FEN = 38_000
+RESIDENT_SCHEME_YEAR = 2011
 
 
 def decide_status(ctx: Context, p: Person) -> None:
@@ -181,8 +182,24 @@ def decide_status(ctx: Context, p: Person) -> None:
         p.scheme = "employee" if rng.random() < 0.5 else "resident"
 
 
-def write_history(ctx: Context, p: Person) -> None:
-    """Every record category for ``p``, consistent with status and scheme."""
+def _month_start(index: int) -> dt.date:
+    """The first day of month number ``index`` (``year * 12 + month - 1``)."""
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_end(index: int) -> dt.date:
+    return _month_start(index + 1) - dt.timedelta(days=1)
+
+
+def write_history(ctx: Context, p: Person) -> int | None:
+    """Every record category for ``p``, consistent with status and scheme: one insured span
+    (参保日期 to the last month paid for) that the contribution records, 累计缴费月数, the
+    pension account and — for an employee — the 工作经历 all cover exactly. Returns the
+    monthly pension being paid (fen), if any."""
     rng = ctx.rng
     w = ctx.writer
     start_year = max(p.birth.year + rng.randint(18, 26), 1993)
@@ -193,38 +210,50 @@ def write_history(ctx: Context, p: Person) -> None:
     else:
         end_year = ctx.as_of.year
     end_year = min(end_year, ctx.as_of.year)
+    if p.scheme == "resident":  # the residents' scheme began in 2011 in Chongqing
+        start_year = max(start_year, RESIDENT_SCHEME_YEAR)
     start_year = min(start_year, end_year)
-    if p.birth.year + 18 > ctx.as_of.year:
+    adult = p.birth.year + 18 <= ctx.as_of.year
+    if not adult:
         start_year = end_year = ctx.as_of.year
     employer = None
     if p.scheme == "employee" and ctx.all_employers:
         local = ctx.employers_by_district.get(p.household) or ctx.all_employers
         employer = rng.choice(local)
-    total_months = max(0, (end_year - start_year) * 12 + rng.randint(0, 11))
     insurances = list(RATES) if p.scheme == "employee" else ["pension", "medical"]
     active = p.status == "employed" or (p.status == "unemployed" and p.scheme == "resident")
-    # 参保日期 is never after the demo's month (a holder who starts this year started by now).
-    since = min(dt.date(start_year, rng.randint(1, 12), 1), ctx.as_of.replace(day=1))
-    base = rng.randint(4_000, 20_000) * 100
+    this_month = _month_index(ctx.as_of)
+    # The last month paid for: the month before ``as_of`` while insured; a retiree's
+    # contributions end the month before retirement (养老保险 then pays his pension;
+    # 医疗保险 stays in force without contributions); one who left work, the last month
+    # of the year he left in (never a month still to come).
     retired_on = retirement_date(p, end_year, ctx.as_of) if p.status == "retired" else None
-    # A retiree's contributions end at retirement: 养老保险 too (the pension is paid from the
-    # pension account, pension_payments); 医疗保险 stays in force (the account is credited).
-    # An insurance that ended this year ended with the last month paid for (the month
-    # before ``as_of``, as _contributions writes it), not on a 31 December still to come.
-    this_month = ctx.as_of.replace(day=1)
-    ended = max(min(dt.date(end_year, 12, 31), this_month - dt.timedelta(days=1)), since)
-    last_months = 12
     if retired_on is not None:
-        ended = max(retired_on - dt.timedelta(days=1), since)
-        if retired_on.year == end_year:
-            last_months = retired_on.month - 1
+        end = _month_index(retired_on) - 1
+    elif active:
+        end = this_month - 1
+    else:
+        end = min(end_year * 12 + 11, this_month - 1)
+    # 参保日期: an employee from the month he started work; a resident pays by the calendar
+    # year, from January. Never after the last month paid for (at least one month).
+    month = rng.randint(1, 12) if p.scheme == "employee" else 1
+    first = min(start_year * 12 + month - 1, end)
+    since = _month_start(first)
+    base = rng.randint(4_000, 20_000) * 100
+    level = rng.choice(RESIDENT_LEVELS)  # a resident's yearly pension 档次 (fen)
+    ended = _month_end(end)
+    totals: dict[str, int] = {}
     for insurance in insurances:
         status = (
             "active"
             if active or (p.status == "retired" and insurance == "medical")
             else "terminated"
         )
-        continuous = total_months if active else 0
+        unpaid = 0
+        if adult:
+            unpaid = _contributions(ctx, p, insurance, employer, base, level, first, end)
+        total = end - first + 1 - unpaid
+        totals[insurance] = total
         w.add(
             "insurance_participations",
             (
@@ -236,35 +265,35 @@ def write_history(ctx: Context, p: Person) -> None:
                 date_text(since),
                 None if status == "active" else date_text(ended),
                 employer,
-                total_months,
-                continuous,
+                total,
+                total if active and not unpaid else 0,
             ),
         )
-        if p.birth.year + 18 <= ctx.as_of.year:
-            first = max(start_year, end_year - LAST_YEARS + 1)
-            _contributions(ctx, p, insurance, employer, base, first, end_year, last_months)
-    _pension(ctx, p, total_months, base, end_year, since)
+    benefit = _pension(ctx, p, totals["pension"], base, level, since, retired_on)
     write_medical_account(ctx, p, base)
     if p.scheme == "employee" and employer is not None:
-        _employment(ctx, p, employer, start_year, end_year)
+        _employment(ctx, p, employer, first, None if p.status == "employed" else end)
         if p.status == "unemployed" and rng.random() < 0.35:
-            _unemployment(ctx, p)
+            _unemployment(ctx, p, ended, totals["unemployment"])
         if p.status in ("employed", "retired") and rng.random() < 0.015:
-            _injury(ctx, p, employer, end_year)
+            write_injury(ctx, p, employer, end_year)
         if (
             p.status == "employed"
             and p.gender == "2"
             and ctx.as_of.year - p.birth.year < 42
             and rng.random() < 0.08
         ):
-            _maternity(ctx, p, employer)
+            write_maternity(ctx, p, employer)
     if p.status != "deceased" and ctx.as_of.year - p.birth.year >= 18:
-        if rng.random() < 0.025:
-            _allowance(ctx, p)
+        # 低保 tops a household up to the local line: only for a holder without a wage or
+        # an employee pension (a resident out of work, or drawing a small 城乡居民养老).
+        if rng.random() < DIBAO_SHARE and dibao_eligible(p):
+            write_allowance(ctx, p, benefit)
         if rng.random() < 0.008:
-            _special_care(ctx, p)
+            write_special_care(ctx, p)
         if rng.random() < 0.2:
-            _qualification(ctx, p)
+            write_qualification(ctx, p)
+    return benefit
 
 
 @functools.lru_cache(maxsize=4096)
@@ -284,40 +313,35 @@ def _contributions(
     insurance: str,
     employer: int | None,
     base: int,
+    level: int,
     first: int,
-    last: int,
-    last_months: int = 12,
-) -> None:
-    """One record per year ``first``..``last`` (this year: the months so far; ``last``:
-    at most ``last_months``, a retiree's months before retirement). Hot loop: rows go
-    straight into the writer's buffer with a local id counter."""
+    end: int,
+) -> int:
+    """One record per calendar year of the insured months ``first``..``end`` (month
+    numbers), the last :data:`LAST_YEARS` years only (older years are in the
+    participation's ``total_months``); returns the months left unpaid (欠缴). A resident
+    pays one yearly amount (his 档次 ``level`` for 养老保险). Hot loop: rows go straight
+    into the writer's buffer with a local id counter."""
     rng = ctx.rng
     append = ctx.writer.buffer("contribution_records").append
     next_id = ctx.ids.get("contribution_records", 0)
-    this_year, this_month = ctx.as_of.year, ctx.as_of.month
+    this_year = ctx.as_of.year
     employee = p.scheme == "employee"
     er, pr = RATES[insurance]
-    for year in range(first, last + 1):
-        months = this_month - 1 if year == this_year else 12
-        if months <= 0:
-            continue
-        if employee:
-            personal_fen = 0
-        else:
-            personal_fen = (
-                rng.choice((200, 500, 1000, 2000)) if insurance == "pension" else 380
-            ) * 100
+    unpaid = 0
+    last_year = end // 12
+    for year in range(max(first // 12, last_year - LAST_YEARS + 1), last_year + 1):
+        start = max(first, year * 12)
+        months = min(end, year * 12 + 11) - start + 1
         arrears = year == this_year and rng.random() < 0.03
-        if year == last:  # cut after the draws: the shared stream stays as it was
-            months = min(months, last_months)
-            if months <= 0:
-                continue
         if employee:
             employer_fen = base * er * months // 1000
             personal_fen = base * pr * months // 1000
             row_base = base
         else:
             employer_fen = row_base = 0
+            personal_fen = level if insurance == "pension" else RESIDENT_MEDICAL_FEN
+        unpaid += months if arrears else 0
         next_id += 1
         append(
             (
@@ -325,31 +349,39 @@ def _contributions(
                 p.id,
                 insurance,
                 employer if employee else None,
-                year * 100 + 1,
+                year * 100 + start % 12 + 1,
                 months,
                 row_base,
                 employer_fen,
                 personal_fen,
                 "arrears" if arrears else "paid",
-                None if arrears else _paid_on(year, months),
+                None if arrears else _paid_on(year, start % 12 + months),
             )
         )
     ctx.ids["contribution_records"] = next_id
+    return unpaid
 
 
 def _pension(
-    ctx: Context, p: Person, months: int, base: int, end_year: int, since: dt.date
-) -> None:
+    ctx: Context,
+    p: Person,
+    months: int,
+    base: int,
+    level: int,
+    since: dt.date,
+    retired_on: dt.date | None,
+) -> int | None:
     """The pension account (养老保险个人账户), opened (建账日期) the day the holder's
-    insurance started (参保日期 ``since``), never before it."""
+    insurance started (参保日期 ``since``); its balance is what the paid ``months`` put in:
+    an employee's 8 % of the base, a resident's yearly 档次 with the government subsidy.
+    Returns the monthly pension (fen) of a retiree."""
     rng = ctx.rng
     if p.scheme == "employee":
         balance = base * 80 * months // 1000
     else:
-        balance = rng.randint(10, 200) * 10_000
-    retired_on = benefit = None
-    if p.status == "retired":
-        retired_on = retirement_date(p, end_year, ctx.as_of)
+        balance = -(-months // 12) * (level + RESIDENT_SUBSIDY_FEN[level])
+    benefit = None
+    if retired_on is not None:
         benefit = (
             rng.randint(1_800, 6_500) if p.scheme == "employee" else rng.randint(150, 400)
         ) * 100
@@ -381,26 +413,24 @@ def _pension(
                     date_text(dt.date(year, month, 10)),
                 ),
             )
+    return benefit
 
 
-def _employment(ctx: Context, p: Person, employer: int, start: int, end: int) -> None:
+def _employment(ctx: Context, p: Person, employer: int, first: int, end: int | None) -> None:
+    """1–3 spells covering the insured months ``first``..``end`` exactly, one after the
+    other (the last at ``employer``, open while ``end`` is ``None``: still working)."""
     rng = ctx.rng
+    last = end if end is not None else _month_index(ctx.as_of) - 1
+    inner = range(first + 1, last + 1)
     spells = rng.randint(1, 3)
-    years = sorted(rng.sample(range(start, end + 1), min(spells, end - start + 1)))
-    if not years or years[0] != start:
-        years = [start, *years[1:]]
-    # Nothing after the demo's day: a spell of this year began by the month before
-    # ``as_of`` at the latest, and one that ended did so by then.
-    latest = ctx.as_of.replace(day=1) - dt.timedelta(days=1)
-    for n, year in enumerate(years):
-        last = n == len(years) - 1
-        started = min(dt.date(year, 3, 1), latest)
-        ended = (
-            None
-            if last and p.status == "employed"
-            else max(min(dt.date(years[n + 1] if not last else end, 6, 30), latest), started)
-        )
-        who = employer if last else rng.choice(ctx.all_employers)
+    starts = [first, *sorted(rng.sample(inner, min(spells - 1, len(inner))))]
+    for n, start in enumerate(starts):
+        final = n == len(starts) - 1
+        if final:
+            ended = None if end is None else _month_end(end)
+        else:
+            ended = _month_start(starts[n + 1]) - dt.timedelta(days=1)
+        who = employer if final else rng.choice(ctx.all_employers)
         ctx.writer.add(
             "employment_records",
             (
@@ -408,17 +438,29 @@ def _employment(ctx: Context, p: Person, employer: int, start: int, end: int) ->
                 p.id,
                 who,
                 rng.choice(POSITIONS),
-                date_text(started),
+                date_text(_month_start(start)),
                 date_text(ended) if ended else None,
             ),
         )
 
 
-def _unemployment(ctx: Context, p: Person) -> None:
+def benefit_months(paid_months: int) -> int:
+    """失业保险条例 §17: paid 1–5 years → 12 months of 失业保险金, 5–10 years → 18,
+    10 years and more → 24 (the most each band allows); under a year → none (§14)."""
+    if paid_months < 12:
+        return 0
+    return 12 if paid_months < 60 else 18 if paid_months < 120 else 24
+
+
+def _unemployment(ctx: Context, p: Person, left: dt.date, paid_months: int) -> None:
+    """A claim registered within two months of leaving work (``left``, the insurance's
+    last day), entitled as the contribution months allow."""
     rng = ctx.rng
-    registered = ctx.as_of - dt.timedelta(days=rng.randint(20, 540))
-    entitlement = rng.choice((12, 18, 24))
+    registered = min(left + dt.timedelta(days=rng.randint(5, 60)), ctx.as_of)
+    entitlement = benefit_months(paid_months)
     monthly = rng.randint(1_700, 1_900) * 100
+    if entitlement == 0:
+        return
     # Months paid so far: paid on the 5th, so this month's only once the 5th has come.
     elapsed = (ctx.as_of.year - registered.year) * 12 + ctx.as_of.month - registered.month
     elapsed -= 1 if ctx.as_of.day < 5 else 0
@@ -455,200 +497,3 @@ def _unemployment(ctx: Context, p: Person) -> None:
                 date_text(dt.date(year, month, 5)),
             ),
         )
-
-
-def _injury(ctx: Context, p: Person, employer: int, end_year: int) -> None:
-    rng = ctx.rng
-    year = rng.randint(max(end_year - 10, p.birth.year + 18), end_year)
-    # Injured at least 90 days before ``as_of``: recognised and paid (90 days on) by then.
-    injured = min(
-        dt.date(year, rng.randint(1, 12), rng.randint(1, 28)),
-        ctx.as_of - dt.timedelta(days=90),
-    )
-    year = injured.year
-    grade = rng.choices(
-        [None, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [15, 1, 1, 2, 3, 4, 6, 10, 14, 18, 26]
-    )[0]
-    case_id = ctx.next_id("injury_cases")
-    ctx.writer.add(
-        "injury_cases",
-        (
-            case_id,
-            f"GS{year}{case_id:08d}",
-            p.id,
-            employer,
-            date_text(injured),
-            date_text(injured + dt.timedelta(days=rng.randint(20, 60))),
-            1 if rng.random() < 0.1 else 0,
-            rng.choice(
-                (
-                    "机械伤害致手部骨折",
-                    "高处坠落致腰椎损伤",
-                    "交通事故致下肢骨折",
-                    "职业性噪声聋",
-                    "烫伤",
-                    "矽肺",
-                )
-            ),
-            grade,
-            "open" if grade is None else "assessed",
-        ),
-    )
-    paid = injured + dt.timedelta(days=90)
-    ctx.writer.add(
-        "injury_benefits",
-        (
-            ctx.next_id("injury_benefits"),
-            case_id,
-            "medical",
-            None,
-            rng.randint(3_000, 80_000) * 100,
-            date_text(paid),
-        ),
-    )
-    if grade is not None:
-        ctx.writer.add(
-            "injury_benefits",
-            (
-                ctx.next_id("injury_benefits"),
-                case_id,
-                "lump_sum",
-                None,
-                (11 - grade) * rng.randint(8_000, 12_000) * 100,
-                date_text(paid),
-            ),
-        )
-        if grade <= 6:
-            ctx.writer.add(
-                "injury_benefits",
-                (
-                    ctx.next_id("injury_benefits"),
-                    case_id,
-                    "monthly_allowance",
-                    ctx.as_of.year * 100 + max(ctx.as_of.month - 1, 1),
-                    (11 - grade) * 40_000,
-                    date_text(ctx.as_of.replace(day=1)),
-                ),
-            )
-
-
-def write_death_case(ctx: Context, p: Person, employer: int | None) -> None:
-    """A work death (工亡) of ``p`` (already marked deceased) with survivors."""
-    rng = ctx.rng
-    died = ctx.as_of - dt.timedelta(days=rng.randint(30, 2000))
-    case_id = ctx.next_id("death_cases")
-    ctx.writer.add(
-        "death_cases",
-        (
-            case_id,
-            f"GW{died.year}{case_id:08d}",
-            p.id,
-            employer,
-            date_text(died),
-            rng.randint(40_000, 60_000) * 100,
-            rng.randint(900_000, 1_000_000) * 100,
-        ),
-    )
-    kin = random.Random(case_id)  # names from a stream of their own: the rest stays as it was
-    for relation in rng.sample(("spouse", "child", "parent"), rng.randint(1, 3)):
-        ctx.writer.add(
-            "survivor_benefits",
-            (
-                ctx.next_id("survivor_benefits"),
-                case_id,
-                _survivor_name(kin, p, relation),
-                relation,
-                None,
-                rng.randint(1_500, 3_000) * 100,
-                date_text(died + dt.timedelta(days=30)),
-                None,
-            ),
-        )
-
-
-def _survivor_name(rng: random.Random, p: Person, relation: str) -> str:
-    """A spouse has a surname of their own; a child or parent shares the deceased's."""
-    if relation == "spouse":
-        return person_name(rng, "2" if p.gender == "1" else "1")
-    return p.name[0] + person_name(rng, rng.choice("12"))[1:]
-
-
-def _maternity(ctx: Context, p: Person, employer: int) -> None:
-    rng = ctx.rng
-    # Paid 60 days after the birth, which is therefore at least 60 days (+30) back: a
-    # benefit the demo lists as paid was paid by ``as_of``. (The same draw as before.)
-    born = ctx.as_of - dt.timedelta(days=rng.randint(30, 1500) + 60)
-    for kind, amount in (
-        ("medical", rng.randint(3_000, 8_000)),
-        ("allowance", rng.randint(15_000, 40_000)),
-    ):
-        ctx.writer.add(
-            "maternity_benefits",
-            (
-                ctx.next_id("maternity_benefits"),
-                p.id,
-                employer,
-                kind,
-                date_text(born),
-                amount * 100,
-                date_text(born + dt.timedelta(days=60)),
-            ),
-        )
-
-
-def _allowance(ctx: Context, p: Person, *, still_paid: bool = False) -> None:
-    """A 低保 allowance; one in five ended a month ago, unless ``still_paid`` (the fixed
-    holder the README presents as a 低保 recipient). The draws are the same either way."""
-    rng = ctx.rng
-    since = ctx.as_of - dt.timedelta(days=rng.randint(60, 2500))
-    ended = rng.random() < 0.2 and not still_paid
-    ctx.writer.add(
-        "living_allowances",
-        (
-            ctx.next_id("living_allowances"),
-            p.id,
-            p.household,
-            "urban" if p.household <= "500120" else "rural",
-            rng.randint(1, 5),
-            rng.randint(300, 800) * 100,
-            date_text(since),
-            date_text(ctx.as_of - dt.timedelta(days=30)) if ended else None,
-            "ended" if ended else "active",
-        ),
-    )
-
-
-def _special_care(ctx: Context, p: Person) -> None:
-    rng = ctx.rng
-    category = rng.choice(("veteran", "disabled_serviceman", "martyr_family", "serviceman_family"))
-    grade = rng.randint(1, 10) if category == "disabled_serviceman" else None
-    ctx.writer.add(
-        "special_care",
-        (
-            ctx.next_id("special_care"),
-            p.id,
-            category,
-            grade,
-            rng.randint(500, 4000) * 100,
-            date_text(ctx.as_of - dt.timedelta(days=rng.randint(100, 5000))),
-            None,
-        ),
-    )
-
-
-def _qualification(ctx: Context, p: Person) -> None:
-    rng = ctx.rng
-    qid = ctx.next_id("qualifications")
-    issued = ctx.as_of - dt.timedelta(days=rng.randint(30, 4000))
-    ctx.writer.add(
-        "qualifications",
-        (
-            qid,
-            p.id,
-            rng.choice(QUALIFICATIONS),
-            rng.choices([1, 2, 3, 4, 5], [1, 3, 6, 8, 8])[0],
-            f"{issued.year}50{qid:010d}",
-            date_text(issued),
-            "重庆市职业技能鉴定指导中心",
-        ),
-    )
