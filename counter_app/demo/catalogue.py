@@ -291,8 +291,14 @@ _SELF_PAY = {"甲": 0, "乙": 10, "丙": 100}
 
 
 def initials(name: str) -> str:
-    """Upper-case pinyin initials of ``name`` (``阿莫西林`` → ``AMXL``); others kept."""
-    return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p).upper()
+    """Upper-case pinyin initials of ``name`` (``阿莫西林`` → ``AMXL``). Latin letters and
+    digits are kept whole, as a clerk types what they read: ``CT平扫`` → ``CTPS``,
+    ``维生素B12`` → ``WSSB12``; any other character gives its first one."""
+    out = []
+    for part in lazy_pinyin(name, style=Style.FIRST_LETTER):
+        latin = "".join(c for c in part if c.isascii() and c.isalnum())
+        out.append(latin or part[:1])
+    return "".join(out).upper()
 
 
 def drug_rows() -> Iterator[tuple[object, ...]]:
