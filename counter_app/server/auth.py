@@ -2,9 +2,12 @@
 session token bound to that certificate, checked against the database on every call.
 
 - No certificate, or a certificate on the revocation list: :class:`WorkstationRefused`.
-- A token that is malformed, forged, expired, issued to another certificate (a token
-  stolen from another workstation), whose staff session was ended (logout, superseded,
-  account disabled) or whose account is no longer active: :class:`StaffSessionEnded`.
+- A token that is missing, malformed, forged (signed with a replaced token secret),
+  expired or issued to another certificate (a token stolen from another workstation):
+  :class:`StaffLoginInvalid` — nothing is said about the account, which may be fine.
+- A valid token whose staff session was ended (logout, superseded, password reset, moved):
+  :class:`StaffSessionEnded`; whose account is disabled: :class:`StaffAccountDisabled`.
+  The clerk's workstation shows the error's message, so each says only what is true.
 - The :class:`Actor` is built here from the database (role, office) and the certificate
   (workstation id; its office must be the account's — ``staff_login.login`` refuses a clerk
   of another office, and an account moved since is ended here), never from anything the
@@ -28,7 +31,11 @@ from counter_app.server.pki import WorkstationIdentity, identity_of
 from counter_app.server.revocation import RevocationList
 from counter_app.server.tokens import TokenClaims, TokenInvalid, TokenSigner
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.errors import StaffSessionEnded
+from counter_app.services.errors import (
+    StaffAccountDisabled,
+    StaffLoginInvalid,
+    StaffSessionEnded,
+)
 from counter_app.services.permissions import OfficeKind, Role
 
 log = logging.getLogger("counter_server")
@@ -79,15 +86,15 @@ class Authenticator:
         identity = self.workstation(peer_cert_der)
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise StaffSessionEnded()
+            raise StaffLoginInvalid()
         try:
             claims = self.signer.check(token.strip(), time.time())
         except TokenInvalid as exc:
-            raise StaffSessionEnded() from exc
+            raise StaffLoginInvalid() from exc
         if not hmac.compare_digest(claims.cert_fingerprint, identity.fingerprint) or (
             claims.workstation_id != identity.workstation_id
         ):
-            raise StaffSessionEnded()  # a token lifted from another workstation
+            raise StaffLoginInvalid()  # a token lifted from another workstation
         actor, must_change = self._actor(claims, identity)
         return Caller(identity, actor, claims, must_change)
 
@@ -120,7 +127,7 @@ class Authenticator:
                 )
             ).first()
         if row is None or not row.active:
-            raise StaffSessionEnded()
+            raise self._ended(claims.staff_id)
         actor = Actor(
             staff_id=row[0],
             staff_no=row.staff_no,
@@ -134,3 +141,10 @@ class Authenticator:
             workstation_id=identity.workstation_id,
         )
         return actor, bool(row.must_change_password)
+
+    def _ended(self, staff_id: int) -> StaffSessionEnded:
+        """Why a signed token's session no longer holds: a disabled (or removed) account —
+        disabling also ends its sessions —, or a session ended otherwise."""
+        with self.ctx.read_uow() as uow:
+            active = uow.session.scalar(select(Staff.active).where(Staff.id == staff_id))
+        return StaffSessionEnded() if active else StaffAccountDisabled()

@@ -303,10 +303,28 @@ class StaffNotFound(ServiceError):
 
 
 class StaffSessionEnded(ServiceError):
-    """The staff session was ended elsewhere (account disabled, logged out)."""
+    """The staff member's login no longer holds: its session was ended elsewhere (logout,
+    a new login, a password reset, a move to another office). The subclasses say when the
+    account was disabled, or when only the login's token is no longer valid — the clerk is
+    told what is true, and the window locks for all of them."""
 
     reason = "staff_session_ended"
-    message = "您的登录已失效（账户已停用或已在别处注销）。请重新登录。"
+    message = "您的登录已结束（已在别处注销或重新登录，或密码已被重置）。请重新登录。"
+
+
+class StaffAccountDisabled(StaffSessionEnded):
+    """The account was disabled (or removed) since its login: it cannot log in again."""
+
+    reason = "staff_account_disabled"
+    message = "您的账户已停用，登录已失效。如需继续办理业务，请联系主管。"
+
+
+class StaffLoginInvalid(StaffSessionEnded):
+    """``counter-server`` no longer accepts the login's token (expired, or its token secret
+    was replaced): nothing is wrong with the account; logging in again gives a new one."""
+
+    reason = "staff_login_invalid"
+    message = "您的登录已失效，请重新登录。"
 
 
 # --- passwords, loss reports, lifting, replacement, forms (services B) --------------------

@@ -22,7 +22,7 @@ from counter_app.models.audit_actions import AuditAction
 from counter_app.models.holder import Holder
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.errors import ReasonRequired, SessionRequired, StaffSessionEnded
+from counter_app.services.errors import ReasonRequired, SessionRequired, StaffAccountDisabled
 from counter_app.services.permissions import Action
 from counter_app.services.precompiled import Db, Precompiled
 from counter_app.services.queries import benefits, holder, insurance, public
@@ -120,7 +120,7 @@ def _view(
         if not check_view(unit.db, session, actor):
             unit.rollback()
             require(ctx, actor, Action.VIEW_RECORDS, holder_id=holder_id)
-            raise StaffSessionEnded()  # disabled between the two reads
+            raise StaffAccountDisabled()  # disabled between the two reads
         result = query(unit.db, session.holder_id)
         audit.record(
             unit,

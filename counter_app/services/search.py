@@ -27,7 +27,7 @@ from counter_app.models.holder import Holder
 from counter_app.models.loss import ACTIVE_REPORT_STATES, LossReport
 from counter_app.services import audit
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.errors import StaffSessionEnded
+from counter_app.services.errors import StaffAccountDisabled
 from counter_app.services.loss_records import card_state_at
 from counter_app.services.permissions import Action
 from counter_app.services.precompiled import Precompiled
@@ -229,7 +229,7 @@ def find_holders(ctx: ServiceContext, actor: Actor, text: str) -> list[HolderHit
         if not active_in(unit.db, actor):
             unit.rollback()
             require(ctx, actor, Action.VIEW_RECORDS)  # refuses (disabled), audited
-            raise StaffSessionEnded()  # enabled again between the two reads
+            raise StaffAccountDisabled()  # enabled again between the two reads
         hits = [
             HolderHit(
                 r.id,

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 
 from counter_app.models.office import Staff
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.errors import StaffSessionEnded
+from counter_app.services.errors import StaffAccountDisabled
 from counter_app.services.precompiled import Db, Precompiled
 
 #: Built once at import (every service call asks it), run on the DB-API cursor.
@@ -33,7 +33,7 @@ def still_active(ctx: ServiceContext, actor: Actor) -> bool:
 
 
 def ensure_active(ctx: ServiceContext, actor: Actor) -> None:
-    """Raise :class:`StaffSessionEnded` when ``actor``'s account was disabled (or removed):
+    """Raise :class:`StaffAccountDisabled` when ``actor``'s account was disabled (or removed):
     the UI locks and asks for a login, which a disabled account cannot pass."""
     if not still_active(ctx, actor):
-        raise StaffSessionEnded()
+        raise StaffAccountDisabled()

@@ -31,6 +31,7 @@ from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import (
     LoginFailed,
     OtherOfficeWorkstation,
+    StaffAccountDisabled,
     StaffSessionEnded,
     WeakStaffPassword,
 )
@@ -268,7 +269,8 @@ def end_staff_sessions(
 
 def heartbeat(ctx: ServiceContext, actor: Actor) -> None:
     """Keep the actor's staff session alive. Raises :class:`StaffSessionEnded` when it was
-    ended elsewhere (account disabled, logout) — the UI then locks and asks to log in."""
+    ended elsewhere (logout, a new login, a password reset) — ``StaffAccountDisabled``
+    when the account was disabled — the UI then locks and asks to log in."""
     now = ctx.now()
     with ctx.uow() as uow:
         db = uow.session
@@ -284,7 +286,7 @@ def heartbeat(ctx: ServiceContext, actor: Actor) -> None:
         )
         if not active or not getattr(result, "rowcount", 0):
             uow.rollback()
-            raise StaffSessionEnded()
+            raise StaffAccountDisabled() if not active else StaffSessionEnded()
         uow.commit()
 
 

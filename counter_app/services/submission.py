@@ -44,7 +44,7 @@ from counter_app.services.concurrency import (
     stored_submission,
 )
 from counter_app.services.context import Actor, ServiceContext
-from counter_app.services.errors import HolderNotFound, StaffSessionEnded
+from counter_app.services.errors import HolderNotFound, StaffAccountDisabled
 from counter_app.services.idcheck import (
     IdDocumentLike,
     check_id,
@@ -106,7 +106,7 @@ def submit(
             return run_submission(work)
     except _AccountEnded:
         pass
-    ended = StaffSessionEnded()
+    ended = StaffAccountDisabled()
     record_refusal(
         ctx, actor, f"{permission.value}.refused", ended, holder_id=holder_id, card_id=card_id
     )

@@ -104,7 +104,7 @@ def test_disabled_staff_members_token_is_refused_at_the_next_call(city: City) ->
 
     with pytest.raises(StaffSessionEnded) as ended:
         services.find_holders(login.actor, HOLDER_SSN)
-    assert "重新登录" in ended.value.args[0]
+    assert "账户已停用" in ended.value.args[0]  # a disabled account cannot log in again
     with pytest.raises(LoginFailed):
         services.login(*CLERK)
 

@@ -47,7 +47,9 @@ RECORDED = {
     1: "56c9dcdd8b141e28",
     2: "e59b02ee0bb94f8a",  # change_own_password in the interface (the forced change at login)
     3: "2925c381c98e11f8",  # the rating report's follow-ups as a backlog (reports.followup_backlog)
-    4: "106211977deae451",  # every insurance's contributions and months (queries.contributions)
+    # every insurance's contributions and months (queries.contributions); why a login
+    # ended (StaffAccountDisabled, StaffLoginInvalid)
+    4: "a09be7dbf0508f14",
 }
 
 _PACKAGES = ("counter_app.services", "counter_app.api", "counter_app.remote", "forms", "reports")
