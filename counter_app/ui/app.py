@@ -366,6 +366,8 @@ def make_main_window(ws: Workstation, actor: Actor) -> CounterWindow:
     window.queue_ticket = install_queue_ticket(window)
     window.staff_heartbeat = install_staff_heartbeat(window)
     check_open_case(window)
+    # Another clerk taking over at the lock screen is offered it as a login is (RULES E1).
+    window.staff_took_over.connect(lambda _actor: check_open_case(window))
     window.reports_menu = install_reports_menu(
         window, make_report_maker(ws), window.lapsing_badge.show_list
     )

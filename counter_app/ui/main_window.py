@@ -73,6 +73,10 @@ class MainWindow(QMainWindow):
     logged_out = pyqtSignal()
     #: The logged-in staff member changed (another one unlocked): menus follow their role.
     actor_changed = pyqtSignal(object)
+    #: Another staff member took over at the lock screen (``Actor``), once the first one's
+    #: work was ended — or could not be: what a fresh login asks after the window opens
+    #: follows (the case left open here, ``app.make_main_window``).
+    staff_took_over = pyqtSignal(object)
     #: A service ended and its case closed (``AccessSummary``): the holder rates it (E2).
     service_ended = pyqtSignal(object)
     #: The next holder is being served (an ID check begins, a holder session opens): a

@@ -165,12 +165,14 @@ def switch_staff(window: MainWindow, actor: Actor) -> None:
                     gateway.close_recovered_case(actor, case.case_no)
         gateway.logout(previous)
 
-    window.runner.run(end_previous, None, _ignored, name="end_previous_staff")
+    def settled(_outcome: object) -> None:
+        # After the first clerk's end, not alongside it: a case being ended then is not
+        # offered as one left open. Ended or not (the services unreachable: left open),
+        # the new staff member is offered what a login is (``followups.check_open_case``).
+        if not window.logged_out_already:
+            window.staff_took_over.emit(actor)
 
-
-def _ignored(_error: BaseException) -> None:
-    """The first clerk's end failed (the services unreachable): left open, the next login
-    here offers its case (``followups.check_open_case``)."""
+    window.runner.run(end_previous, settled, settled, name="end_previous_staff")
 
 
 def rating_asked(window: MainWindow) -> bool:
