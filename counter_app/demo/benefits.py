@@ -117,10 +117,15 @@ def write_injury(ctx: Context, p: Person, employer: int, end_year: int) -> None:
             )
 
 
-def write_death_case(ctx: Context, p: Person, employer: int | None) -> None:
-    """A work death (工亡) of ``p`` (already marked deceased) with survivors."""
+def death_day(ctx: Context) -> dt.date:
+    """The day of a work death: 30 days to five and a half years before ``as_of``."""
+    return ctx.as_of - dt.timedelta(days=ctx.rng.randint(30, 2000))
+
+
+def write_death_case(ctx: Context, p: Person, employer: int | None, died: dt.date) -> None:
+    """A work death (工亡) of ``p`` (already marked deceased, his history ending in the
+    month he ``died``) at ``employer``, with survivors."""
     rng = ctx.rng
-    died = ctx.as_of - dt.timedelta(days=rng.randint(30, 2000))
     case_id = ctx.next_id("death_cases")
     ctx.writer.add(
         "death_cases",

@@ -8,7 +8,7 @@ import datetime as dt
 import random
 
 from counter_app.demo.accounts import FIXED_HOLDERS, DemoHolder
-from counter_app.demo.benefits import write_allowance, write_death_case
+from counter_app.demo.benefits import death_day, write_allowance, write_death_case
 from counter_app.demo.context import Context
 from counter_app.demo.histories import write_history
 from counter_app.demo.people import (
@@ -61,13 +61,14 @@ def write_fixed_holders(ctx: Context) -> None:
             p.scheme = "resident" if h.key == "dibao" else "employee"
             write_holder(ctx, p)
             _fixed_card(ctx, p, h)
-            pension = write_history(ctx, p)
+            died = death_day(ctx) if h.key == "work_death" else None
+            history = write_history(ctx, p, died)
             if h.key == "work_injury":
                 _grade7_injury(ctx, p)
             if h.key == "dibao":
-                write_allowance(ctx, p, pension, still_paid=True)
-            if h.key == "work_death":
-                write_death_case(ctx, p, ctx.all_employers[0])
+                write_allowance(ctx, p, history.pension_fen, still_paid=True)
+            if died is not None:
+                write_death_case(ctx, p, history.employer, died)
     finally:
         ctx.rng, ctx.details = seeded, details
 

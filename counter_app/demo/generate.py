@@ -282,9 +282,10 @@ def _random_holder(ctx: Context, holder_id: int, used: set[str]) -> None:
         p.status = "deceased"
     people.write_holder(ctx, p)
     people.write_cards(ctx, p)
-    histories.write_history(ctx, p)
-    if work_death:
-        benefits.write_death_case(ctx, p, ctx.rng.choice(ctx.all_employers))
+    died = benefits.death_day(ctx) if work_death else None
+    history = histories.write_history(ctx, p, died)
+    if died is not None:
+        benefits.write_death_case(ctx, p, history.employer, died)
 
 
 def _refuse_if_filled(conn: Connection) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import NamedTuple
 
 from counter_app.demo.benefits import (
     DIBAO_SHARE,
@@ -166,6 +167,13 @@ RESIDENT_MEDICAL_FEN = 38_000
 RESIDENT_SCHEME_YEAR = 2011
 
 
+class History(NamedTuple):
+    """What the rest of a holder's records need from his history."""
+
+    pension_fen: int | None
+    employer: int | None
+
+
 def decide_status(ctx: Context, p: Person) -> None:
     """Employment status and insurance scheme from age (retirement at 60 men / 55 women)."""
     rng = ctx.rng
@@ -195,11 +203,12 @@ def _month_end(index: int) -> dt.date:
     return _month_start(index + 1) - dt.timedelta(days=1)
 
 
-def write_history(ctx: Context, p: Person) -> int | None:
+def write_history(ctx: Context, p: Person, died: dt.date | None = None) -> History:
     """Every record category for ``p``, consistent with status and scheme: one insured span
     (参保日期 to the last month paid for) that the contribution records, 累计缴费月数, the
-    pension account and — for an employee — the 工作经历 all cover exactly. Returns the
-    monthly pension being paid (fen), if any."""
+    pension account and — for an employee — the 工作经历 all cover exactly. ``died``: the
+    day of a work death, the month it ends the span in. Returns the monthly pension being
+    paid (fen), if any, and the employer of the last spell."""
     rng = ctx.rng
     w = ctx.writer
     start_year = max(p.birth.year + rng.randint(18, 26), 1993)
@@ -234,6 +243,8 @@ def write_history(ctx: Context, p: Person) -> int | None:
         end = this_month - 1
     else:
         end = min(end_year * 12 + 11, this_month - 1)
+    if died is not None:
+        end = min(_month_index(died), this_month - 1)
     # 参保日期: an employee from the month he started work; a resident pays by the calendar
     # year, from January. Never after the last month paid for (at least one month).
     month = rng.randint(1, 12) if p.scheme == "employee" else 1
@@ -293,7 +304,7 @@ def write_history(ctx: Context, p: Person) -> int | None:
             write_special_care(ctx, p)
         if rng.random() < 0.2:
             write_qualification(ctx, p)
-    return benefit
+    return History(benefit, employer)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -234,3 +234,23 @@ def test_Q5_work_death_survivor_pensions_follow_the_rates(demo_db: DemoDb) -> No
         # An orphan (no spouse survives) is paid 40 %, as much as a spouse would be.
         if spouse is None and "child" in paid and "parent" in paid:
             assert paid["child"] * 3 == paid["parent"] * 4, (case, paid)
+
+
+def test_Q5_a_work_death_ends_the_insurance_and_the_job_at_that_employer(
+    demo_db: DemoDb,
+) -> None:
+    """Nobody is insured or employed after his work death, and the 工亡 case names the
+    employer he last worked for."""
+    rows = demo_db.rows(
+        "SELECT d.holder_id, d.death_date, d.employer_id, i.until, e.employer_id, e.ended_on "
+        "FROM death_cases d JOIN insurance_participations i ON i.holder_id = d.holder_id "
+        "AND i.insurance = 'work_injury' JOIN employment_records e ON e.holder_id = d.holder_id "
+        "AND e.started_on = (SELECT MAX(started_on) FROM employment_records x "
+        "WHERE x.holder_id = d.holder_id)"
+    )
+    assert rows
+    for holder, died, employer, until, last_employer, left in rows:
+        died_on = day(died)
+        assert died_on is not None and until is not None
+        assert month_index(day(until)) == month_index(died_on), (holder, died, until)  # type: ignore[arg-type]
+        assert day(left) == day(until) and employer == last_employer, (holder, employer)
