@@ -23,6 +23,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -95,6 +96,14 @@ class _Form:
         self.row = cast(Any, namedtuple("Row", keys, rename=True))._make
 
 
+#: ``info`` key of a unit of work whose reads are shared while it holds a dictionary: a
+#: ``select`` run again with the same parameters in that transaction gives the rows it gave
+#: the first time, without a statement (``records.full_overview``: tabs that show the same
+#: rows — the holder, the cards, the participations, the contribution records — read them
+#: once). Only reads are shared; rows are immutable named tuples.
+SHARED_READS = "counter_app.precompiled.shared_reads"
+
+
 class Precompiled:
     """``statement`` (a Core ``select``/``insert``/``update`` built once at import).
 
@@ -102,10 +111,11 @@ class Precompiled:
     execution (the columns it sets); a ``select`` needs none.
     """
 
-    __slots__ = ("_column_keys", "_forms", "_last", "statement")
+    __slots__ = ("_column_keys", "_forms", "_last", "_reads", "statement")
 
     def __init__(self, statement: ClauseElement, *, column_keys: Sequence[str] = ()) -> None:
         self.statement = statement
+        self._reads = isinstance(statement, Select)
         self._column_keys = list(column_keys) or None
         self._forms: weakref.WeakKeyDictionary[Dialect, _Form] = weakref.WeakKeyDictionary()
         self._last: tuple[Dialect, _Form] | None = None
@@ -123,7 +133,21 @@ class Precompiled:
         return form
 
     def rows(self, db: Db, params: Mapping[str, Any]) -> list[Any]:
-        """Every row, as named tuples with the columns' Python types."""
+        """Every row, as named tuples with the columns' Python types (shared within a unit
+        of work that asks for it: :data:`SHARED_READS`)."""
+        shared: dict[Any, list[Any]] | None = db.info.get(SHARED_READS) if self._reads else None
+        if shared is None:
+            return self._read(db, params)
+        try:
+            key = (id(self), tuple(sorted(params.items())))
+            found = shared.get(key)
+        except TypeError:  # a parameter that cannot be a key: read as usual
+            return self._read(db, params)
+        if found is None:
+            found = shared[key] = self._read(db, params)
+        return list(found)
+
+    def _read(self, db: Db, params: Mapping[str, Any]) -> list[Any]:
         conn = _connection(db)
         form = self._form(conn.dialect)
         cursor = _execute(conn, form, params)

@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, select
 
 from counter_app.models.audit_actions import AuditAction
 from counter_app.models.holder import Holder
-from counter_app.services import audit
+from counter_app.services import audit, precompiled
 from counter_app.services.context import Actor, ServiceContext
 from counter_app.services.errors import ReasonRequired, SessionRequired, StaffAccountDisabled
 from counter_app.services.permissions import Action
@@ -150,16 +150,17 @@ def full_overview(ctx: ServiceContext, actor: Actor, session: HolderSession | No
     what a clerk sees on opening a holder, at the cost of one audit append."""
 
     def everything(db: Db, holder_id: int) -> FullOverview:
-        # The holder row is read once for the whole transaction: every tab that shows the
-        # holder finds it in the session's ``info`` instead of reading it again.
-        db.info[holder.HOLDER_ROWS] = {}
+        # Each read is sent once for the whole transaction: a tab that shows rows another
+        # tab read (the holder, cards, participations, contribution records …) gets them
+        # from the unit of work (precompiled.SHARED_READS), not from another statement.
+        db.info[precompiled.SHARED_READS] = {}
         try:
             now = ctx.now()
             first = holder.overview(db, holder_id, now)
             queries = _queries(now)
             tabs = {c: queries[c](db, holder_id) for c in Category}
         finally:
-            db.info.pop(holder.HOLDER_ROWS, None)
+            db.info.pop(precompiled.SHARED_READS, None)
         return FullOverview(first, tabs)
 
     return _view(

@@ -8,6 +8,7 @@ transactions with its ``commit``/``begin`` events: counts, not times.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -270,3 +271,26 @@ def test_a_card_is_expired_from_the_local_day_after_its_expiry_date() -> None:
     next_day = dt.datetime(2026, 9, 19, 16, 0, tzinfo=dt.UTC)  # 00:00 on the 20th
     assert not card_info(row, None, last_day).expired
     assert card_info(row, None, next_day).expired
+
+
+@pytest.mark.parametrize("key", list(SSNS))
+def test_Q7_full_overview_sends_each_read_once(ctx: ServiceContext, key: str) -> None:
+    """Tabs that show the same rows (the holder, cards, participations, contribution
+    records of every insurance …) read them once in the overview's transaction
+    (precompiled.SHARED_READS): no select is sent twice with the same parameters."""
+    actor = actor_for(ctx, CLERK)
+    session = _session(ctx, key)
+    engine = ctx.session_factory().get_bind()
+    sent: list[tuple[str, str]] = []
+
+    def on_sql(_c: Any, _cur: Any, statement: str, parameters: Any, *_a: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, repr(parameters)))
+
+    event.listen(engine, "before_cursor_execute", on_sql)
+    try:
+        records.full_overview(ctx, actor, session)
+    finally:
+        event.remove(engine, "before_cursor_execute", on_sql)
+    repeated = [s[0][:80] for s, n in Counter(sent).items() if n > 1]
+    assert sent and not repeated, repeated

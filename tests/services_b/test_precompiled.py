@@ -167,3 +167,52 @@ def test_a_sessions_connection_is_remembered_for_its_transaction_only(
         assert second is not first
         session.rollback()
         assert _connection(session) is session.connection() is not second
+
+
+def test_shared_reads_send_a_select_once_per_parameters_and_never_share_a_write(
+    world_on_each_backend: World,
+) -> None:
+    """``SHARED_READS`` (a holder's full overview): the same select with the same parameters
+    in the unit of work is sent once; other parameters, and any write, are sent each time;
+    without the key nothing is shared."""
+    from counter_app.services.precompiled import SHARED_READS
+
+    world = world_on_each_backend
+    sent: list[str] = []
+    engine = world.ctx.session_factory().get_bind()
+
+    def on_sql(_c: Any, _cur: Any, statement: str, *_a: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", on_sql)
+    try:
+        with world.ctx.session_factory() as session:
+            holders = session.scalars(select(Holder.id).order_by(Holder.id).limit(2)).all()
+            cards = of(_CARDS)
+            sent.clear()
+            session.info[SHARED_READS] = {}
+            first = cards.rows(session, {"holder_id": holders[0]})
+            again = cards.rows(session, {"holder_id": holders[0]})
+            other = cards.rows(session, {"holder_id": holders[1]})
+            shared_sent = len(sent)
+            touch = Precompiled(
+                Card.__table__.update()
+                .where(Card.__table__.c.id == bindparam("card_id"))
+                .values(state=bindparam("state"))
+            )
+            card = first[0]
+            for _ in range(2):
+                touch.run(session, {"card_id": card.id, "state": card.state})
+            writes_sent = len(sent) - shared_sent
+            session.info.pop(SHARED_READS)
+            cards.rows(session, {"holder_id": holders[0]})
+            unshared_sent = len(sent) - shared_sent - writes_sent
+            session.rollback()
+    finally:
+        event.remove(engine, "before_cursor_execute", on_sql)
+    assert [tuple(r) for r in again] == [tuple(r) for r in first] and first
+    assert again is not first  # a caller's list of its own
+    assert [r.holder_id for r in other] == [holders[1]] * len(other)
+    assert shared_sent == 2  # holder 0 once, holder 1 once
+    assert writes_sent == 2
+    assert unshared_sent == 1

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Table, bindparam, select
 
 from counter_app.models.employer import Employer
+from counter_app.models.holder import Holder
 from counter_app.models.insurance import ContributionRecord, Participation
 from counter_app.services import precompiled
 from counter_app.services.precompiled import Db
@@ -113,38 +114,54 @@ def _t(model: Any) -> Table:
 
 
 _contrib, _emp, _part = _t(ContributionRecord), _t(Employer), _t(Participation)
+_holders = _t(Holder)
 _HID: BindParameter[int] = bindparam("holder_id")
 
+#: Every record of every insurance, newest first within each: what the rows shown and the
+#: months counted both come from — one statement for all of a holder's pages (shared
+#: within a full overview: ``precompiled.SHARED_READS``).
 _RECORDS = (
     select(*_contrib.c, _emp.c.name.label("employer_name"))
     .outerjoin(_emp, _emp.c.id == _contrib.c.employer_id)
-    .where(_contrib.c.holder_id == _HID, _contrib.c.insurance == bindparam("insurance"))
-    .order_by(_contrib.c.period.desc())
-    .limit(HISTORY_ROWS)
-)
-#: Every record's months, of every insurance: what the figures are counted from.
-_SPANS = (
-    select(_contrib.c.insurance, _contrib.c.period, _contrib.c.months, _contrib.c.status)
     .where(_contrib.c.holder_id == _HID)
-    .order_by(_contrib.c.insurance, _contrib.c.period)
+    .order_by(_contrib.c.insurance, _contrib.c.period.desc())
+)
+#: Every participation, oldest first within each insurance (its employer and the holder's
+#: status with it): the pages' participation rows and each insurance's latest.
+PARTICIPATIONS = (
+    select(*_part.c, _emp.c.name.label("employer_name"), _holders.c.status.label("holder_status"))
+    .join(_holders, _holders.c.id == _part.c.holder_id)
+    .outerjoin(_emp, _emp.c.id == _part.c.employer_id)
+    .where(_part.c.holder_id == _HID)
+    .order_by(_part.c.insurance, _part.c.since)
 )
 
 
-_PARTICIPATION = (
-    select(_part.c.since, _part.c.status)
-    .where(_part.c.holder_id == _HID, _part.c.insurance == bindparam("insurance"))
-    .order_by(_part.c.since.desc())
-    .limit(1)
-)
+def _records_by_insurance(db: Db, holder_id: int) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = {}
+    for r in precompiled.of(_RECORDS).rows(db, {"holder_id": holder_id}):
+        found.setdefault(r.insurance, []).append(r)
+    return found
+
+
+def participation_rows(db: Db, holder_id: int) -> list[Any]:
+    """Every participation of the holder (1 statement)."""
+    return precompiled.of(PARTICIPATIONS).rows(db, {"holder_id": holder_id})
+
+
+def latest_participation(db: Db, holder_id: int, insurance: str) -> Any | None:
+    """``insurance``'s participation that began last, or None (1 statement, the same as
+    :func:`participation_rows`)."""
+    mine = [p for p in participation_rows(db, holder_id) if p.insurance == insurance]
+    return mine[-1] if mine else None
 
 
 def spans_by_insurance(db: Db, holder_id: int) -> dict[str, list[Span]]:
     """The months on record of each insurance of the holder (1 statement)."""
-    found: dict[str, list[Span]] = {}
-    for r in precompiled.of(_SPANS).rows(db, {"holder_id": holder_id}):
-        span = Span(month_number(r.period), r.months, r.status == "paid")
-        found.setdefault(r.insurance, []).append(span)
-    return found
+    return {
+        insurance: [Span(month_number(r.period), r.months, r.status == "paid") for r in rows]
+        for insurance, rows in _records_by_insurance(db, holder_id).items()
+    }
 
 
 def _amount(fen: int | None, shown: bool) -> Decimal | None:
@@ -152,7 +169,9 @@ def _amount(fen: int | None, shown: bool) -> Decimal | None:
 
 
 def records(db: Db, holder_id: int, insurance: str) -> tuple[ContributionRow, ...]:
-    """The latest :data:`HISTORY_ROWS` records of one insurance, newest first (1 statement)."""
+    """The latest :data:`HISTORY_ROWS` records of one insurance, newest first (1 statement,
+    the same as :func:`spans_by_insurance`)."""
+    found = _records_by_insurance(db, holder_id).get(insurance, [])
     return tuple(
         ContributionRow(
             period_text(c.period),
@@ -164,7 +183,7 @@ def records(db: Db, holder_id: int, insurance: str) -> tuple[ContributionRow, ..
             word(CONTRIBUTION_STATUSES, c.status, "缴费状态"),
             c.paid_on,
         )
-        for c in precompiled.of(_RECORDS).rows(db, {"holder_id": holder_id, "insurance": insurance})
+        for c in found[:HISTORY_ROWS]
     )
 
 
@@ -184,7 +203,7 @@ def contributions(
     db: Db, holder_id: int, insurance: str, participation: Any | None
 ) -> Contributions:
     """``insurance``'s records and figures; ``participation`` is its row (``since`` and
-    ``status``), or None (2 statements)."""
+    ``status``), or None (1 statement)."""
     spans = spans_by_insurance(db, holder_id).get(insurance, [])
     return Contributions(records(db, holder_id, insurance), months_of(participation, spans))
 
@@ -198,9 +217,6 @@ def months_of(participation: Any | None, spans: Sequence[Span]) -> ContributionM
 
 
 def insurance_contributions(db: Db, holder_id: int, insurance: str) -> Contributions:
-    """As :func:`contributions`, reading the participation too (3 statements): for a page
+    """As :func:`contributions`, reading the participation too (2 statements): for a page
     that shows nothing else of it (生育保险, 工伤)."""
-    part = precompiled.of(_PARTICIPATION).first(
-        db, {"holder_id": holder_id, "insurance": insurance}
-    )
-    return contributions(db, holder_id, insurance, part)
+    return contributions(db, holder_id, insurance, latest_participation(db, holder_id, insurance))

@@ -55,9 +55,6 @@ _CARDS = (
     .where(_cards_t.holder_id == bindparam("holder_id"))
     .order_by(_cards_t.id)
 )
-#: ``Session.info`` key under which a caller that reads several views of one holder in one
-#: transaction (``records.full_overview``) keeps the holder row read by the first of them.
-HOLDER_ROWS = "counter_app.holder_rows"
 _reports_t = LossReport.__table__
 _offices_t = Office.__table__
 _replacements_t = ReplacementApplication.__table__
@@ -219,14 +216,9 @@ class PublicDataView:
 
 
 def _holder(db: Db, holder_id: int) -> Any:
-    pinned: dict[int, Any] | None = db.info.get(HOLDER_ROWS)
-    holder = pinned.get(holder_id) if pinned is not None else None
+    holder = precompiled.of(_HOLDER).first(db, {"holder_id": holder_id})
     if holder is None:
-        holder = precompiled.of(_HOLDER).first(db, {"holder_id": holder_id})
-        if holder is None:
-            raise HolderNotFound()
-        if pinned is not None:
-            pinned[holder_id] = holder
+        raise HolderNotFound()
     return holder
 
 

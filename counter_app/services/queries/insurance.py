@@ -19,7 +19,6 @@ from sqlalchemy import BindParameter, Table, bindparam, select
 from counter_app.models.career import EmploymentRecord
 from counter_app.models.employer import Employer
 from counter_app.models.holder import Holder
-from counter_app.models.insurance import Participation
 from counter_app.models.medical import MedicalAccount, MedicalTransaction
 from counter_app.models.pension import PensionAccount, PensionPayment
 from counter_app.models.unemployment import UnemploymentClaim, UnemploymentPayment
@@ -33,7 +32,9 @@ from counter_app.services.queries.contributions import (
     Contributions,
     Span,
     contributions,
+    latest_participation,
     months_of,
+    participation_rows,
     spans_by_insurance,
 )
 from counter_app.services.queries.contributions import ContributionRow as ContributionRow
@@ -201,20 +202,13 @@ def _t(model: Any) -> Table:
 # Statements built once at import, on the tables' columns: they return plain Core rows,
 # bound per call and run on the session's connection (same transaction), without the ORM's
 # entity set-up (SQLAlchemy caches each compiled form).
-_part, _emp = _t(Participation), _t(Employer)
+_emp = _t(Employer)
 _pacc, _ppay = _t(PensionAccount), _t(PensionPayment)
 _macc, _mtx = _t(MedicalAccount), _t(MedicalTransaction)
 _claim, _upay = _t(UnemploymentClaim), _t(UnemploymentPayment)
 _job, _holders = _t(EmploymentRecord), _t(Holder)
 _HID: BindParameter[int] = bindparam("holder_id")
 
-_PARTICIPATIONS = (
-    select(*_part.c, _emp.c.name.label("employer_name"), _holders.c.status.label("holder_status"))
-    .join(_holders, _holders.c.id == _part.c.holder_id)
-    .outerjoin(_emp, _emp.c.id == _part.c.employer_id)
-    .where(_part.c.holder_id == _HID)
-    .order_by(_part.c.insurance, _part.c.since)
-)
 _PENSION_ACCOUNT = select(*_pacc.c).where(_pacc.c.holder_id == _HID)
 _PENSION_PAYMENTS = (
     select(*_ppay.c)
@@ -223,13 +217,6 @@ _PENSION_PAYMENTS = (
     .limit(RECENT_PAYMENTS)
 )
 _MEDICAL_ACCOUNT = select(*_macc.c).where(_macc.c.holder_id == _HID)
-_LATEST_PARTICIPATION = (
-    select(*_part.c, _holders.c.status.label("holder_status"))
-    .join(_holders, _holders.c.id == _part.c.holder_id)
-    .where(_part.c.holder_id == _HID, _part.c.insurance == bindparam("insurance"))
-    .order_by(_part.c.since.desc())
-    .limit(1)
-)
 _MEDICAL_TRANSACTIONS = (
     select(*_mtx.c)
     .where(_mtx.c.holder_id == _HID)
@@ -270,7 +257,7 @@ def participations(db: Db, holder_id: int) -> list[ParticipationRow]:
     """Every participation, its months counted from its records (2 statements)."""
     spans: dict[str, list[Span]] = spans_by_insurance(db, holder_id)
     rows = []
-    for p in _rows(db, _PARTICIPATIONS, holder_id=holder_id):
+    for p in participation_rows(db, holder_id):
         months = months_of(p, spans.get(p.insurance, []))
         rows.append(
             ParticipationRow(
@@ -298,7 +285,7 @@ def pension(db: Db, holder_id: int) -> PensionView:
     """养老保险 (5 statements)."""
     account = _first(db, _PENSION_ACCOUNT, holder_id=holder_id)
     payments = _rows(db, _PENSION_PAYMENTS, holder_id=holder_id)
-    part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="pension")
+    part = latest_participation(db, holder_id, "pension")
     paid_in = contributions(db, holder_id, "pension", part)
     return PensionView(
         account_balance_yuan=yuan(account.balance_fen) if account else None,
@@ -315,7 +302,7 @@ def pension(db: Db, holder_id: int) -> PensionView:
 def medical(db: Db, holder_id: int) -> MedicalView:
     """医疗保险 (5 statements)."""
     account = _first(db, _MEDICAL_ACCOUNT, holder_id=holder_id)
-    part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="medical")
+    part = latest_participation(db, holder_id, "medical")
     txs = _rows(db, _MEDICAL_TRANSACTIONS, holder_id=holder_id)
     paid_in = contributions(db, holder_id, "medical", part)
     return MedicalView(
@@ -368,7 +355,7 @@ def _claim_rows(claims: list[Any], paid: dict[int, int]) -> tuple[ClaimRow, ...]
 
 def unemployment(db: Db, holder_id: int) -> UnemploymentView:
     """失业保险 (5 statements)."""
-    part = _first(db, _LATEST_PARTICIPATION, holder_id=holder_id, insurance="unemployment")
+    part = latest_participation(db, holder_id, "unemployment")
     claims, payments, paid = _claims(db, holder_id)
     paid_in = contributions(db, holder_id, "unemployment", part)
     return UnemploymentView(
