@@ -354,9 +354,7 @@ class LoginDialog(QDialog):
                 quiet=True,
                 name="logout",
             )
-        self.form.error.setText(
-            self.tr("未修改密码，已退出登录。再次登录时仍须先设置新密码。")
-        )
+        self.form.error.setText(self.tr("未修改密码，已退出登录。再次登录时仍须先设置新密码。"))
         self.form.password.setFocus()
 
 
