@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QEvent, QObject, Qt
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QAbstractItemView, QHBoxLayout, QListWidget, QTabWidget, QWidget
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QApplication,
+    QHBoxLayout,
+    QListWidget,
+    QTabWidget,
+    QWidget,
+)
 
 #: The key to the list of names (the record categories); ↑↓ then choose, Tab enters the page.
 CATEGORY_KEY = "Alt+1"
@@ -32,6 +40,11 @@ class TabNavigator(QWidget):
         bar = tabs.tabBar()
         if bar is not None:
             bar.hide()
+            # The hidden bar stayed the tab widget's focus proxy: Tab from the list went to
+            # it, i.e. nowhere (new clerk's trial). Neither takes focus now; the list is
+            # where the keyboard chooses, the page's own fields and tables come next.
+            bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         frame = 2 * self.list.frameWidth()
         self.list.setFixedWidth(self.list.sizeHintForColumn(0) + frame + 16)
         # Tall enough for every name: nothing to scroll to.
@@ -61,6 +74,47 @@ class TabNavigator(QWidget):
             self.list.setCurrentRow(0)
         self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab in the list enters the category shown (its first table or field: not the
+        bare scroll area around it, unless nothing in it takes the keyboard); Shift+Tab
+        from there comes back to the list. Tab elsewhere goes as Qt's focus chain says
+        (a widget's Tab reaches here through its parents)."""
+        focus = QApplication.focusWidget()
+        inside = self._page_widgets()
+        if next and focus is self.list and inside:
+            self._entry(inside).setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        if not next and focus is not None and focus in inside:
+            if inside.index(focus) <= inside.index(self._entry(inside)) and self.list.isEnabled():
+                self.list.setFocus(Qt.FocusReason.BacktabFocusReason)
+                return True
+        return super().focusNextPrevChild(next)
+
+    def _page_widgets(self) -> list[QWidget]:
+        """What Tab can reach on the page shown, in the window's focus order."""
+        page = self.tabs.currentWidget()
+        if page is None or not page.isVisible():
+            return []
+        found: list[QWidget] = []
+        widget: QWidget | None = page
+        for _ in range(10000):  # the chain is a ring; bounded all the same
+            if widget is None:
+                break
+            if (widget is page or page.isAncestorOf(widget)) and _takes_tab(widget):
+                found.append(widget)
+            widget = widget.nextInFocusChain()
+            if widget is page:
+                break
+        return found
+
+    @staticmethod
+    def _entry(inside: list[QWidget]) -> QWidget:
+        """The first table or field of ``inside`` (a page only of labels: its scroll area)."""
+        for widget in inside:
+            if isinstance(widget, QAbstractItemView) or not isinstance(widget, QAbstractScrollArea):
+                return widget
+        return inside[0]
+
     def _chosen(self, row: int) -> None:
         if 0 <= row < self.tabs.count() and row != self.tabs.currentIndex():
             self.tabs.setCurrentIndex(row)
@@ -73,3 +127,12 @@ class TabNavigator(QWidget):
         if obj is self.tabs and event is not None and event.type() == QEvent.Type.EnabledChange:
             self.list.setEnabled(self.tabs.isEnabled())  # no holder: the names are off too
         return False
+
+
+def _takes_tab(widget: QWidget) -> bool:
+    return (
+        widget.isVisible()
+        and widget.isEnabled()
+        and widget.focusProxy() is None
+        and bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+    )
