@@ -18,7 +18,7 @@ import datetime as dt
 import re
 
 from PyQt6.QtCore import QDate, QEvent, QObject, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QKeyEvent
+from PyQt6.QtGui import QKeyEvent, QResizeEvent
 from PyQt6.QtWidgets import (
     QCalendarWidget,
     QHBoxLayout,
@@ -30,6 +30,7 @@ from PyQt6.QtWidgets import (
 )
 
 from counter_app.ui import local_day
+from counter_app.ui.fit import grow_to_fit
 from counter_app.ui.text_guard import guard_text, on_cleaned_text
 
 #: The format every screen shows a date in (and the one the field writes back).
@@ -210,6 +211,23 @@ class DateField(QWidget):
         self.note.setText(problem)
         self.note.setVisible(bool(problem))
         self.edit.setStyleSheet("border: 1px solid #b00020;" if problem else "")
+        self._fit_note()
+        if problem:
+            grow_to_fit(self.window())
+
+    def _fit_note(self) -> None:
+        """The note as tall as its wrapped lines at the field's width: in a form row a
+        wrapped label got the row's one-line height, and a two-line refusal showed half of
+        each line (new clerk's trial, 业务日报)."""
+        if not self.note.isVisibleTo(self):
+            self.note.setMinimumHeight(0)
+            return
+        width = max(self.width(), self.note.minimumWidth(), 1)
+        self.note.setMinimumHeight(self.note.heightForWidth(width))
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        self._fit_note()  # narrower: more lines; wider: fewer
 
     def _typed(self, _text: str) -> None:
         """While typing nothing is said (a half-typed date is no mistake yet); a note
