@@ -93,9 +93,12 @@ class ChipCheck:
             self.status, self.show_reading, self.read_failed, self._read_cancelled, self.read_button
         )
         row = QHBoxLayout()
-        row.addWidget(self.read_button)
-        row.addWidget(self.waiting.button)
-        row.addWidget(self.recent_button)
+        # The buttons at the top of the row: centred, they moved down as the message beside
+        # them wrapped to more lines (a click where 读取身份证 had been missed).
+        top = Qt.AlignmentFlag.AlignTop
+        row.addWidget(self.read_button, 0, top)
+        row.addWidget(self.waiting.button, 0, top)
+        row.addWidget(self.recent_button, 0, top)
         row.addWidget(self.status, 1)
         form.addRow(row)
         self.photo = QLabel()
@@ -147,6 +150,11 @@ class ChipCheck:
         if not self._hooked and hasattr(dialog, "finished"):
             dialog.finished.connect(self._check_over)  # the check ends with it
             self._hooked = True
+        # The keyboard stays on the row: 取消读取 takes it from the button it replaces. A
+        # focused button disabled hands it to the next field, 查询原因, its text selected —
+        # the clerk's typing replaced the reason (new clerk's trial).
+        if self.read_button.hasFocus():
+            self.waiting.take_focus()
         self.read_button.setEnabled(False)
         self.status.setStyleSheet("")
         # The holder may still be looking for the card: the reader is asked for about

@@ -124,12 +124,21 @@ class ChipWait(QObject):
         # A runner in tests answers at once, inside this call: nothing after it.
         runner.run(pending.run, pending.done, pending.failed, id_reader=True, name="read_id_card")
 
+    def take_focus(self) -> None:
+        """取消读取 shown now and given the keyboard (the read button it replaces had it)."""
+        self.button.setVisible(True)
+        self.button.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def tick(self) -> None:
         pending = self.pending
         if pending is None:
             self.timer.stop()
             return
         self.status.setText(self._message.replace("%1", str(pending.wait.seconds_left())))
+        # The count's lines never shrink while it counts: the row holds its height.
+        needed = self.status.heightForWidth(max(self.status.width(), 1))
+        if needed > self.status.minimumHeight():
+            self.status.setMinimumHeight(needed)
 
     def cancel(self) -> None:
         """The clerk's 取消读取 (or Esc): the wait stops now, and the form says so."""
@@ -141,10 +150,16 @@ class ChipWait(QObject):
         thread is told, its answer will be dropped. False when no wait was under way."""
         pending, self.pending = self.pending, None
         self.timer.stop()
-        self.button.setVisible(False)
-        self.read_button.setVisible(True)
-        if pending is None:
+        if pending is None:  # the buttons are as no wait has them (take_focus: one coming)
             return False
+        self.status.setMinimumHeight(0)
+        self.read_button.setVisible(True)
+        if self.button.hasFocus():
+            # Back to 读取身份证 (the answer comes next and enables it anyway): hidden with
+            # the keyboard, 取消读取 handed it on to 查询原因 with its text selected.
+            self.read_button.setEnabled(True)
+            self.read_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.button.setVisible(False)
         pending.wait.cancel()
         return True
 
