@@ -5,7 +5,8 @@ One non-modal window, opened again with F1 from anywhere in the main window: the
 the counter (the F-keys of the action panel as :data:`~counter_app.ui.actions.COUNTER_ACTIONS`
 lists them, the 查询 menu's shortcuts as :mod:`~counter_app.ui.lookup_menu` binds them) and
 the usual ways through a service, in the words of the rules (RULES Q1, Q7, P4–P6, L2–L4,
-U1–U5, R1, E1–E2). ``tests/gui/test_help_menu.py`` checks that every key named here is bound.
+U1–U5, R1, E1–E2), the 报表 and 账户 menus. ``tests/e2e/test_help_menu.py`` checks that every
+key named here is bound and every menu entry named exists.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ HELP_TEXT = "本帮助（快捷键与办理步骤）"
 #: shown before the panel's keys, and those after.
 SEARCH_KEYS: list[tuple[str, str]] = [
     ("F3", "查询参保人：身份证号码、卡号，或“姓名 出生日期”（如 张三 1980-01-31）"),
-    ("F4", "显示完整社会保障号码（记入查阅记录）"),
+    ("F4", "显示完整社会保障号码（记入查阅记录）；再按一次 F4 隐藏（稍后也会自动隐藏）"),
     (
         CATEGORY_KEY,
         "转到左侧的记录分类列表：↑↓ 选择分类，Tab 进入该分类的内容"
@@ -86,6 +87,27 @@ PROCEDURES: list[tuple[str, list[str]]] = [
             "只能在持卡人户籍所在区县的医疗保险分中心办理，且须本人持原卡和身份证件到场。",
             "已申请补卡的卡不能解除挂失。",
             "插入原卡后按 F9，读取身份证，按提示请主管复核、持卡人输入卡密码。",
+        ],
+    ),
+    (
+        "报表（主管）",
+        [
+            "报表菜单：业务日报、即将失效的电话挂失、参保人信息查询记录、工作人员操作情况、"
+            "服务好差评统计。报表须由主管办理，其他工作人员的报表项为灰色。",
+            "日期按 年-月-日 输入整个日期，如 2026-12-07（也可输入 20261207），"
+            "或按 Alt+↓ 打开日历选择；日期有误时输入框下方以红字说明。",
+            "格式选“PDF（打印预览）”可预览并打印，选“CSV（保存为文件）”则保存为表格文件；"
+            "然后点击“生成”。",
+            "报表菜单最后一项列出即将失效的电话挂失（本区县或全市），"
+            "选中一行按 Enter 即查询该持卡人。",
+        ],
+    ),
+    (
+        "账户",
+        [
+            "账户菜单 → 修改登录密码：输入原密码，再输入两次新密码，点击“确定修改”；"
+            "下次登录使用新密码。",
+            "账户菜单 → 退出登录（与右侧的“退出登录”按钮相同）。暂时离开窗口请按 Ctrl+L 锁定。",
         ],
     ),
     (
