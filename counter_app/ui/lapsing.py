@@ -11,7 +11,8 @@ shows it in the row only once the service has checked and audited the reveal.
 
 Enter never reveals: 显示完整电话 is no default button (an audited reveal takes a deliberate
 click); Enter or a double-click on a row looks the holder up by card number in the main
-window's search, for the written report (L3) after the ID check — 关闭 is the default.
+window's search (the box emptied, the masked number said under it), for the written
+report (L3) after the ID check — 关闭 is the default.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from PyQt6.QtWidgets import (
 
 from counter_app.services.permissions import Action
 from counter_app.ui.item_models import FIELD_LABELS, RecordTableModel
+from forms.masking import mask_card_number
 
 if TYPE_CHECKING:
     from counter_app.ui.main_window import MainWindow
@@ -332,10 +334,20 @@ class LapsingBadge(QPushButton):
         window.runner.run(fetch, open_dialog, window.show_error, name="lapsing_phone_reports")
 
     def _find_holder(self, card_number: str) -> None:
-        """The holder of a row in the main window's search (as if typed there): the clerk
-        then checks their ID (RULES Q7) to take the written report (L3)."""
+        """The holder of a row in the main window's search: the clerk then checks their ID
+        (RULES Q7) to take the written report (L3). The card number is searched, never
+        written into the box: the list shows it masked, and a full number on screen is an
+        audited reveal elsewhere (F4) — the box is emptied and the masked number said
+        under it (from a new clerk's trial: A12662434 in the box under A****2434)."""
         window = self.window_
-        window.search_pane.box.edit.setText(card_number)
+        box = window.search_pane.box
+        box.edit.clear()
+        box.show_outcome(
+            self.tr("已按即将失效列表中的卡号（%1）查询。").replace(
+                "%1", mask_card_number(card_number)
+            ),
+            error=False,
+        )
         window.do_search(card_number)
 
 

@@ -10,7 +10,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QAbstractListModel, Qt
+from PyQt6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QStatusBar,
+)
 
 from counter_app.services.followups import FollowUpItem
 from counter_app.services.permissions import Role
@@ -18,7 +26,7 @@ from counter_app.services.phone_reports import LapsingReport
 from counter_app.ui.followup_list import PHONE_COLUMN
 from counter_app.ui.followups import install_followup_badge
 from counter_app.ui.lapsing import COLUMNS, install_lapsing_badge
-from forms.masking import mask_phone
+from forms.masking import mask_card_number, mask_phone
 from tests.gui.fakes import make_actor
 
 pytestmark = pytest.mark.gui
@@ -76,9 +84,46 @@ def test_L3_enter_on_a_lapsing_report_finds_its_holder_for_the_written_report(
     qtbot.keyClick(dialog.view, Qt.Key.Key_Return)
     assert ("find_holders", CARD) in gateway.calls
     assert not any(call[0] == "reveal_lapsing_phone" for call in gateway.calls)
-    assert window.search_pane.box.edit.text() == CARD
     assert window.hits.rowCount() == 1  # the holder, ready for 核验证件并查看
     assert not dialog.isVisible()
+
+
+def _texts_on_screen() -> list[str]:
+    """Every text a visible widget shows: labels, boxes, buttons, titles, table cells."""
+    texts: list[str] = []
+    for widget in QApplication.allWidgets():
+        if not widget.isVisible():
+            continue
+        texts.append(widget.windowTitle())
+        if isinstance(widget, QLineEdit | QLabel | QAbstractButton):
+            texts.append(widget.text())
+        if isinstance(widget, QStatusBar):
+            texts.append(widget.currentMessage())
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            # A list model's columnCount is private in PyQt: one column.
+            columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount()
+            for row in range(model.rowCount()):
+                for column in range(columns):
+                    texts.append(str(model.data(model.index(row, column)) or ""))
+    return texts
+
+
+def test_Q7_enter_on_a_lapsing_report_puts_no_full_card_number_on_screen(
+    qtbot: Any, window: Any, gateway: Any
+) -> None:
+    """The list masks the card number (A****5674); finding its holder must not show it in
+    full anywhere — the search box was given the whole number (new clerk's trial)."""
+    window.show()
+    qtbot.waitExposed(window)
+    dialog = _lapsing_dialog(window, gateway)
+    qtbot.keyClick(dialog.view, Qt.Key.Key_Return)
+    assert ("find_holders", CARD) in gateway.calls  # the holder was searched by the card
+    assert window.hits.rowCount() == 1
+    texts = _texts_on_screen()
+    assert not [text for text in texts if CARD in text]
+    masked = mask_card_number(CARD)
+    assert masked in window.search_pane.box.hint.text()  # what was searched, masked
 
 
 def _item() -> FollowUpItem:
