@@ -176,10 +176,7 @@ class DailyReport:
             ("报表日期", self.day.isoformat()),
             ("范围", self.scope_label),
             ("生成时间", show(self.generated_at)),
-            (
-                _checkpoint_label(self.chain),
-                _checkpoint_text(self.chain, seal_may_come(self.day, self.generated_at)),
-            ),
+            (_checkpoint_label(self.chain), self._seal_text()),
             ("当日最后审计事件", _last_event_text(self.chain)),
         )
         tables = [
@@ -268,6 +265,10 @@ class DailyReport:
             f"社会保障卡业务日报 {self.day.isoformat()}", facts, tuple(tables), (chart,)
         )
 
+    def _seal_text(self) -> str:
+        """The day seal as both the PDF and the CSV say it (尚未生成 only while it may come)."""
+        return _checkpoint_text(self.chain, seal_may_come(self.day, self.generated_at))
+
     def csv_columns(self) -> Sequence[str]:
         return ("区块", "项目", "明细", "指标", "数值")
 
@@ -276,16 +277,17 @@ class DailyReport:
         rows: list[tuple[Cell, ...]] = [
             ("报表", "日期", "", "", self.day.isoformat()),
             ("报表", "范围", "", "", self.scope_label),
-            (
-                "审计链",
-                _checkpoint_label(self.chain),
-                "",
-                _checkpoint_id_label(self.chain),
-                self.chain.checkpoint_seq,
-            ),
-            ("审计链", _checkpoint_label(self.chain), "", "哈希", self.chain.checkpoint_hash),
-            ("审计链", "当日最后事件", "", "序号", self.chain.last_seq),
-            ("审计链", "当日最后事件", "", "哈希", self.chain.last_hash),
+        ]
+        # No seal or no event: the same words as the PDF (缺失 / 尚未生成 / 无), never an
+        # empty cell a spreadsheet reader takes for "not applicable" (new clerk's trial).
+        chain, seal = self.chain, _checkpoint_label(self.chain)
+        seal_word = NO_HASH if chain.checkpoint_seq is not None else self._seal_text()
+        last_word = NO_HASH if chain.last_seq is not None else _last_event_text(chain)
+        rows += [
+            ("审计链", seal, "", _checkpoint_id_label(chain), _or(chain.checkpoint_seq, seal_word)),
+            ("审计链", seal, "", "哈希", _or(chain.checkpoint_hash, seal_word)),
+            ("审计链", "当日最后事件", "", "序号", _or(chain.last_seq, last_word)),
+            ("审计链", "当日最后事件", "", "哈希", _or(chain.last_hash, last_word)),
         ]
         for op in self.operations:
             detail = actions.category_label(op.category) if op.category else ""
@@ -407,13 +409,22 @@ def _last_event_text(chain: ChainHead) -> str:
 HASH_PREFIX = 12
 
 
+#: A hash not stored beside its number (both the PDF and the CSV say so).
+NO_HASH = "无"
+
+
 def _short_hash(label: str, value: str | None) -> str:
     """``label (前 12 位) abcdef…``: enough to compare by eye with the audit tools' output."""
     if not value:
-        return f"{label} 无"
+        return f"{label} {NO_HASH}"
     if len(value) <= HASH_PREFIX:
         return f"{label} {value}"
     return f"{label} (前 {HASH_PREFIX} 位) {value[:HASH_PREFIX]}"
+
+
+def _or(value: Cell, word: str) -> Cell:
+    """``value``, or the word the PDF prints where there is none."""
+    return word if value is None or value == "" else value
 
 
 def _gap_text(gap: SerialGap) -> str:
