@@ -245,6 +245,7 @@ class IdCardSearch(QObject):
         if dialog is None:
             reading.release()
             return
+        dialog.found_by = reading.document.number  # the hit is this card's holder
         dialog.chip.show_reading(reading)
         # Grown by the read before the window manager placed it: under Xvfb it opened at
         # the screen's top-left with its title bar off the screen.
@@ -268,6 +269,7 @@ class IdCardSearch(QObject):
             return
         dialog = self.window.id_dialog
         if dialog is not None and dialog.chip.reading is None:
+            dialog.found_by = reading.document.number  # a hit this card was searched by
             dialog.chip.show_reading(reading)
         else:
             reading.release()

@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.services.errors import IdDocumentMismatch
 from counter_app.services.idcheck import ID_DOCUMENT_LABELS, IdDocument, IdDocumentKind
 from counter_app.services.queries.holder import HolderHit
 from counter_app.ui.document_number import normalised, number_problem
@@ -84,7 +85,11 @@ class IdCheckDialog(QDialog):
         #: 读取身份证 and the typed number's reason (IDCARD.md; ``id_chip``).
         self.chip = ChipCheck(form, self.kind, self._kinds, self.number)
         self.finished.connect(lambda _code: self.chip.release())
-        self.chip.read_ok = lambda: self.say("")
+        self.chip.read_ok = self._chip_read
+        self._hit = hit
+        #: The ID number ``hit`` was found by (a search by the card on the reader): that
+        #: card is known to be the holder's, no search again (``id_card_search``).
+        self.found_by: str | None = None
         form.addRow(self.tr("查询原因"), self.reason_box)
         form.addRow(self.error)
         # Rows with nothing to show take no room (each still took its spacing, the empty
@@ -121,6 +126,43 @@ class IdCheckDialog(QDialog):
         self.error.setText(text)
         self.form.setRowVisible(self.error, bool(text))
         grow_to_fit(self)
+
+    def _chip_read(self) -> None:
+        self.say("")
+        self._check_chip_holder()
+
+    def _check_chip_holder(self) -> None:
+        """Another person's ID card is said at once, as in the workflows' ID step
+        (此身份证不能用于当前参保人, RULES Q7): the service is asked which holders the chip's
+        number is (``find_holders``, audited as a search) and this dialog's holder is not
+        among them. The screen compares no numbers, only the service's holder ids; a match
+        says nothing — 确定 has the service check the document in full."""
+        reading, hit = self.chip.reading, self._hit
+        if reading is None or hit is None:
+            return
+        number = reading.document.number
+        if number == self.found_by:
+            return
+        gateway, actor, runner = (
+            find_on_window(self.parentWidget(), name) for name in ("gateway", "actor", "runner")
+        )
+        if gateway is None or actor is None or runner is None:
+            return
+        holder_id = hit.holder_id
+
+        def found(hits: list[Any]) -> None:
+            if self.chip.reading is not reading:
+                return  # typed over or read again meanwhile
+            if not any(getattr(h, "holder_id", None) == holder_id for h in hits):
+                self.chip.say_refused(IdDocumentMismatch())
+
+        runner.run(
+            lambda: gateway.find_holders(actor, number),
+            found,
+            lambda _error: None,  # no answer, no word: 确定 asks the service again
+            quiet=True,
+            name="find_holders",
+        )
 
     def set_document(self, kind: IdDocumentKind, number: str) -> None:
         """Fill the fields (e.g. from the ID card's chip); the service still decides."""

@@ -285,9 +285,7 @@ class ChipCheck:
             if self.reading is not reading:
                 return
             if isinstance(error, DOCUMENT_REFUSALS):
-                self.status.setStyleSheet("color: #b00020;")
-                self.status.setText(tr("idcard", "此身份证不能用于当前参保人：") + str(error))
-                grow_to_fit(self.read_button.window())
+                self.say_refused(error)
             # anything else (an outage, a permission): 下一步 asks again and says it there
 
         runner.run(
@@ -296,6 +294,12 @@ class ChipCheck:
             refused,
             name="check_read_id_card",
         )
+
+    def say_refused(self, error: BaseException) -> None:
+        """The service's refusal of the chip's document, beside the read result."""
+        self.status.setStyleSheet("color: #b00020;")
+        self.status.setText(tr("idcard", "此身份证不能用于当前参保人：") + str(error))
+        grow_to_fit(self.read_button.window())
 
     # -- this service's accepted ID card ------------------------------------------------
 
