@@ -40,6 +40,11 @@ class BulkWriter:
         if self._postgres:
             conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
 
+    @property
+    def connection(self) -> Connection:
+        """The transaction the rows are written in (for rows written one by one)."""
+        return self._conn
+
     def declare(self, table: str, columns: Sequence[str]) -> None:
         """Name the columns (in row order) of ``table`` before adding rows to it."""
         self._columns[table] = tuple(columns)

@@ -7,8 +7,14 @@ closed a few cases a day, served by its first two staff members. Most are rated 
 (the national calendar): the older ones are closed with an action and a 回访结果, some are
 left open past their deadline (overdue), the recent ones open and on time. Every case has
 its holder session (an ID-document session, closed when the case closed) and the case
-counters end at the last number used per office and day. No audit events are written
-(the demo history has none for its other records either).
+counters end at the last number used per office and day.
+
+A case is audited as the service would have audited it — the session opened, each record
+category viewed (查询记录), the session ended — through the real audit append
+(``audit_chain.append``: each workstation's hash chain, in time order), so a past day's
+业务日报 counts the 业务量 of the cases and ratings it shows (a new clerk's trial read
+办理人次 1 beside 业务量 0). Past cases claim no business action (书面挂失, 补卡…): the demo
+has no record of one to match.
 """
 
 from __future__ import annotations
@@ -16,9 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
 
 from counter_app.demo.bulk import date_text, ts_text
 from counter_app.demo.context import SHANGHAI, Context, Desk
+from counter_app.models.audit_actions import AuditAction
+from counter_app.services.audit_chain import append
 from counter_app.services.workdays import WorkCalendar
 
 SESSION_COLUMNS = (
@@ -86,8 +98,41 @@ LEVEL_WEIGHTS = (
 )
 REASONS = ("attitude", "efficiency", "process", "environment", "other")
 COMMENTS = ("排队时间太长", "窗口人员解释不清楚", "需要来回跑好几次", "大厅太吵，没有座位", "")
-VIEWS = ("养老保险", "医疗保险", "卡基本信息", "社会保险", "就业与失业")
-ACTIONS = ("修改卡密码", "书面挂失", "解除挂失", "补卡申请")
+#: Record categories viewed in a case: its label on the slip -> the audited category.
+VIEWS = {
+    "养老保险": "pension",
+    "医疗保险": "medical",
+    "卡基本信息": "card_basic",
+    "社会保险": "social_insurance",
+    "就业与失业": "employment",
+}
+SESSION_REASON = "持卡人咨询办理"
+
+
+@dataclass(frozen=True, order=True)
+class _Event:
+    """One audit event of a demo case (sorted by time: a chain is appended in order)."""
+
+    at: dt.datetime
+    workstation: str
+    action: str
+    staff_id: int
+    office_id: int
+    holder_id: int
+    category: str | None = None
+    reason: str | None = None
+    details: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+class _Transaction:
+    """The demo's one transaction as a unit of work for ``audit_chain.append``."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.info: dict[Any, Any] = {}
+
+    def connection(self) -> Connection:
+        return self._conn
 
 
 def write_cases(ctx: Context, holders: int) -> None:
@@ -96,13 +141,36 @@ def write_cases(ctx: Context, holders: int) -> None:
     calendar = WorkCalendar()
     desks = [*ctx.subcenters.values()] + ([ctx.card_center] if ctx.card_center else [])
     days = [ctx.as_of - dt.timedelta(days=n) for n in range(DAYS_BACK, 0, -1)]
+    events: list[_Event] = []
     for day in (d for d in days if calendar.is_workday(d)):
         for desk in desks:
             count = rng.choice((0, 1, 1, 2, 2, 3))
             for sequence in range(1, count + 1):
-                _case(ctx, rng, calendar, desk, day, sequence, holders)
+                events += _case(ctx, rng, calendar, desk, day, sequence, holders)
             if count:  # the counter ends at the last number used: no gap, no reuse
                 ctx.writer.add("case_counters", (desk.office_id, date_text(day), count))
+    _audit(ctx, events)
+
+
+def _audit(ctx: Context, events: list[_Event]) -> None:
+    """The cases' events appended to the audit trail, oldest first, after the rows they
+    name (holders, staff, sessions) are written."""
+    writer = ctx.writer
+    writer.flush()  # in the order the tables were declared: parents first
+    db = _Transaction(writer.connection)
+    for e in sorted(events):
+        append(
+            db,
+            staff_id=e.staff_id,
+            office_id=e.office_id,
+            workstation=e.workstation,
+            action=e.action,
+            holder_id=e.holder_id,
+            category=e.category,
+            reason=e.reason,
+            details=e.details,
+            at=e.at,
+        )
 
 
 def _case(
@@ -113,7 +181,8 @@ def _case(
     day: dt.date,
     sequence: int,
     holders: int,
-) -> None:
+) -> list[_Event]:
+    """One case's rows; returns its audit events."""
     w = ctx.writer
     staff_id = desk.staff_id + rng.randrange(2)
     opened = dt.datetime.combine(day, dt.time(9), SHANGHAI) + dt.timedelta(
@@ -132,7 +201,7 @@ def _case(
             "id_document",
             None,
             "resident_id",
-            "持卡人咨询办理",
+            SESSION_REASON,
             staff_id,
             desk.office_id,
             workstation,
@@ -141,12 +210,39 @@ def _case(
             "done",
         ),
     )
-    items = {
-        "categories": rng.sample(VIEWS, rng.randrange(1, 3)),
-        "actions": [{"label": rng.choice(ACTIONS), "outcome": "success", "serial": ""}]
-        if rng.random() < 0.3
-        else [],
-    }
+    viewed = rng.sample(list(VIEWS), rng.randrange(1, 3))
+    items = {"categories": viewed, "actions": []}
+    who = (staff_id, desk.office_id, holder_id)
+    session = {"session_id": session_id}
+    events = [
+        _Event(
+            opened,
+            workstation,
+            AuditAction.SESSION_OPEN.value,
+            *who,
+            reason=SESSION_REASON,
+            details={"via": "id_document", "document_kind": "resident_id"},
+        ),
+        *(
+            _Event(
+                opened + dt.timedelta(seconds=30 * (n + 1)),
+                workstation,
+                AuditAction.RECORD_VIEW.value,
+                *who,
+                category=VIEWS[label],
+                details=session,
+            )
+            for n, label in enumerate(viewed)
+        ),
+        _Event(
+            closed,
+            workstation,
+            AuditAction.SESSION_END.value,
+            *who,
+            reason="done",
+            details=session,
+        ),
+    ]
     case_id = ctx.next_id("service_cases")
     w.add(
         "service_cases",
@@ -186,6 +282,7 @@ def _case(
     )
     if poor:
         _followup(ctx, rng, calendar, desk, case_id, rated, day)
+    return events
 
 
 def _followup(
