@@ -482,9 +482,12 @@ class MainWindow(QMainWindow):
     def end_session(self) -> None:
         self.end_service(None)
 
-    def end_service(self, unreachable: Callable[[BaseException], None] | None) -> None:
+    def end_service(
+        self, unreachable: Callable[[BaseException], None] | None, keep_search: bool = False
+    ) -> None:
         """结束服务 (F12). ``unreachable``: what 退出登录 / 退出程序 do when the services cannot
-        be reached and the service stays open (``leave_unended``); else the banner says it."""
+        be reached and the service stays open (``leave_unended``); else the banner says it.
+        ``keep_search``: the search is the next holder's (须先结束本次服务), kept."""
         session = self.holder.session
         if session is None:
             return
@@ -501,7 +504,8 @@ class MainWindow(QMainWindow):
 
         def done(summary: Any) -> None:
             self.holder.clear()
-            self.clear_search()
+            if not keep_search:
+                self.clear_search()
             self.card_session = False
             self.card_state = None
             self.card_served = True  # a new service starts by inserting the card

@@ -11,9 +11,12 @@ no 告知单 and no rating, and his case stayed open until that clerk's next log
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any, Protocol
 
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QKeySequence
 from PyQt6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from counter_app.api import CounterServices
@@ -43,7 +46,9 @@ class ServingHost(Protocol):
     @staticmethod
     def tr(sourceText: str, disambiguation: str = ..., n: int = ...) -> str: ...  # Qt's name
 
-    def end_session(self) -> None: ...
+    def end_service(
+        self, unreachable: Callable[[BaseException], None] | None, keep_search: bool = ...
+    ) -> None: ...
 
     def show_error(self, error: BaseException) -> None: ...
 
@@ -52,9 +57,11 @@ class ServingHost(Protocol):
 
 def ask_to_end_first(window: ServingHost, parent: QWidget) -> None:
     """须先结束本次服务（F12）: 结束服务 ends it as F12 does (告知单, the holder's rating);
-    取消 (the default: Enter, Esc) keeps the holder served. The clerk starts the next holder's
-    check again once this holder has had the slip — it is not started under the slip and the
-    rating (the next holder's check ends a rating still asked 未评价)."""
+    取消 (the default: Enter, Esc) keeps the holder served. F12, named on the button, presses
+    it (the box is a window of its own: the main window's F12 does not reach it). The clerk
+    starts the next holder's check again once this holder has had the slip — it is not started
+    under the slip and the rating (the next holder's check ends a rating still asked 未评价) —
+    from the search kept for it: the hit the clerk chose stays in the list."""
     shown = window.serving_box
     if shown is not None and shown.isVisible():  # asked again: the box already up
         shown.raise_()
@@ -66,6 +73,8 @@ def ask_to_end_first(window: ServingHost, parent: QWidget) -> None:
     box.setWindowTitle(window.tr("核验证件"))
     box.setText(window.tr(SERVING_NOW).replace("%1", served_name(window)))
     end = box.addButton(window.tr("结束服务（F12）"), QMessageBox.ButtonRole.AcceptRole)
+    if end is not None:
+        end.setShortcut(QKeySequence(Qt.Key.Key_F12))
     cancel = box.addButton(window.tr("取消"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
@@ -80,7 +89,7 @@ def _answered(
     if window.serving_box is box:
         window.serving_box = None
     if box.clickedButton() is end:
-        window.end_session()
+        window.end_service(None, keep_search=True)  # the next holder's hit stays
 
 
 def served_name(window: ServingHost) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QApplication, QMessageBox
 
 from counter_app.demo.accounts import fixed_holder
@@ -88,3 +89,33 @@ def test_E1_a_card_holders_service_is_not_abandoned_by_an_id_check(counter: Any)
     row, case, _ended = stored(c, int(first.session_id))
     assert row.closed_at is not None and case.close_reason == "done"
     assert [s for s in win.findChildren(AccessSlipDialog) if s.isVisible()]
+
+
+def test_E1_F12_in_the_box_ends_the_service_and_keeps_the_next_holders_hit(counter: Any) -> None:
+    """F12, named on the box's 结束服务（F12）, presses it; the next holder's search stays, so
+    核验证件并查看 follows at once for the hit the clerk chose (no second search). From a new
+    clerk's trial: F12 did nothing in the box, and 结束服务 there wiped 李秀英's row."""
+    c = counter("YB500103-01")
+    c.id_session("active_default_pin")  # 王建国
+    win = c.window
+    first = win.holder.session
+    QApplication.processEvents()
+    box = ask_for_next(c, "active_changed_pin")  # 李秀英
+    box.activateWindow()
+    c.qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+    c.qtbot.keyClick(box, Qt.Key.Key_F12)
+    c.qtbot.waitUntil(lambda: not box.isVisible())  # a button's shortcut clicks it animated
+    QApplication.processEvents()
+    assert win.serving_box is None
+    assert win.holder.session is None
+    _row, case, _ended = stored(c, int(first.session_id))
+    assert case.close_reason == "done"
+    assert [s for s in win.findChildren(AccessSlipDialog) if s.isVisible()]
+    hit = win.selected_hit()  # the next holder's row, still chosen
+    assert hit is not None and hit.name == fixed_holder("active_changed_pin").name
+    assert win.search_pane.open_button.isEnabled()
+    dialog = c.id_check(fixed_holder("active_changed_pin").ssn)  # no c.search before it
+    assert not dialog.isVisible(), dialog.error.text()
+    QApplication.processEvents()
+    assert win.holder.session is not None and win.holder.session is not first
+    assert "李秀英" in win.holder.header.text()
