@@ -89,7 +89,13 @@ class RatingController(QObject):
 
     def card_inserted(self) -> None:
         """A card came into the reader: the last case's 已评价 / 未评价 goes (it stood
-        beside the next holder's PIN entry); a rating still asked stays."""
+        beside the next holder's PIN entry). A rating still asked ends there when the card's
+        PIN is asked next (``may_ask_card_pin``): the keypad takes the holder screen the
+        rating was on, so the last holder can no longer answer — 未评价 recorded then, and
+        请持卡人评价… leaves the status bar (a new clerk's trial read it beside the next
+        holder's keypad). A card a workflow or the lock takes leaves the rating asked."""
+        if self.case_no is not None and self.window_.may_ask_card_pin():
+            self._finish_pending(shown=False)
         if self.case_no is None and self.status_label is not None:
             self.status_label.setText("")
 

@@ -12,6 +12,7 @@ from PyQt6.QtCore import Qt
 
 from counter_app.models.case import RatingLevel
 from counter_app.services.permissions import Action, Role
+from counter_app.services.ratings import RatingStatus
 from counter_app.ui.supervisor import install_reports_menu
 from tests.gui.conftest import serve_and_end
 from tests.gui.fakes import make_actor
@@ -43,13 +44,17 @@ def test_E2_the_last_holders_messages_go_when_the_next_card_is_inserted(
     assert rating.status_label.text() == ""
 
 
-def test_E2_a_rating_still_asked_stays_when_a_card_is_inserted(
+def test_E2_a_rating_asked_ends_unrated_when_the_next_cards_keypad_takes_its_screen(
     window: Any, rating: Any, reader: Any
 ) -> None:
-    serve_and_end(window)
+    """The PIN keypad replaces the rating panel: the last holder can no longer rate, so the
+    rating ends 未评价 and 请持卡人评价… does not stand beside the next holder's keypad."""
+    case_no = serve_and_end(window)
     assert rating.status_label.text() == "请持卡人评价…"
     reader.insert(pin="135790")
-    assert rating.case_no is not None and rating.status_label.text() == "请持卡人评价…"
+    assert window.pins.keypad.active
+    assert rating.case_no is None and rating.status_label.text() == ""
+    assert window.gateway.rating_status(window.actor, case_no) is RatingStatus.UNRATED
 
 
 def test_E2_the_holder_dock_is_named_for_what_it_shows(
