@@ -17,7 +17,12 @@ the search box searches (``CounterServices.find_holders``, audited by the servic
   lifted and placed again).
 
 Idle means: logged in and unlocked, no holder served, no card in the card reader, no
-workflow, no ID check and no other window of the main window open. Otherwise the reader
+workflow, no ID check and no other window of the main window open — but the last holder's
+查阅告知单: a card placed while only the slip is up is the next holder's, and the slip closes
+as it does when the next holder's card is inserted (``holder_gone``). While a holder is
+served (nothing else open) the watch only looks whether a card lies on the reader, never
+reads it, and says once in the status bar that it was not read (:data:`NOT_READ_SERVING`).
+Otherwise the reader
 is not touched at all: a workflow's ID step reads the card itself, and a card read here
 could not be read there. Only a card placed while the screen is idle is read: the watch
 first sees the reader without an unread card (``IdCardStation.reader_empty``); a card
@@ -74,6 +79,11 @@ CARD_PROBLEMS = (
 )
 #: The card reader holds no card (a card in it is a holder being served, RULES Q7).
 NO_CARD_STATES = (ReaderState.READY, ReaderState.NO_READER)
+#: An ID card placed while a holder is served: not read (the status bar, once a placing).
+NOT_READ_SERVING = (
+    "身份证阅读器上的身份证未读取：正在为当前持卡人办理业务。"
+    "如是下一位持卡人的，请先结束本次服务（F12），再将身份证拿起后重新放置。"
+)
 
 
 class IdCardSearch(QObject):
@@ -101,6 +111,9 @@ class IdCardSearch(QObject):
         #: What this watch said under the search box (put back to the typing hint when the
         #: hits it spoke of are gone: the service ended, another search).
         self._said = ""
+        #: The clerk was told that the card on the reader was not read (a holder served);
+        #: told again only after the reader was seen without it.
+        self._told_serving = False
         # After the window's own slot, which opened the dialog (connected in its constructor).
         window.search_pane.check_requested.connect(self._check_opened)
         window.hits.modelReset.connect(self._hits_changed)
@@ -121,17 +134,40 @@ class IdCardSearch(QObject):
             and not self._window_open()
         )
 
+    def serving_only(self) -> bool:
+        """A holder is served and nothing else is open: a placed ID card is looked for (not
+        read) so that the clerk learns it was not read."""
+        w = self.window
+        return (
+            w.isVisible()
+            and not w.locked
+            and not w.logged_out_already
+            and w.workflow is None
+            and w.id_dialog is None
+            and w.holder.session is not None
+            and not self._window_open()
+        )
+
     def _window_open(self) -> bool:
         """A dialog, message box, list or menu of the main window is up (the demo's docks,
         floating or not, are the counter's hardware, not a window of work — nor the list of
         a dock's drop-down: choosing the next 演示身份证 had the watch miss the lifted card,
-        and the card placed next was never read, seen in a new clerk's trial)."""
+        and the card placed next was never read, seen in a new clerk's trial). The last
+        holder's 查阅告知单 is not: the card placed then is the next holder's, and closes it
+        (a new clerk's trial placed one under the slip: nothing happened)."""
         if QApplication.activeModalWidget() is not None:
             return True
         return any(
             other.isWindow() and other.isVisible() and not _in_dock(other)
+            and not _is_slip(other)
             for other in self.window.findChildren(QWidget)
         )
+
+    def _close_slips(self) -> None:
+        """The next holder's card: the last holder's slip closes, as a card inserted does."""
+        for other in self.window.findChildren(QWidget):
+            if _is_slip(other) and other.isVisible():
+                other.holder_gone()  # type: ignore[attr-defined]
 
     # -- looking at the reader --------------------------------------------------------------
 
@@ -143,6 +179,15 @@ class IdCardSearch(QObject):
             self._drop_pending()
         if not self.idle():
             self.armed = False
+            if self.serving_only() and not self._looking:
+                self._looking = True
+                self.window.runner.run(
+                    self.station.reader_empty,
+                    self._looked_serving,
+                    self._read_failed,
+                    id_reader=True,
+                    name="id_reader_empty_serving",
+                )
             return
         if self._looking:
             return
@@ -171,6 +216,17 @@ class IdCardSearch(QObject):
         self.timer.setInterval(self.interval_ms)
         self.armed = empty and self.idle()
 
+    def _looked_serving(self, empty: bool) -> None:
+        """A holder is served: a card on the reader is not read; said once a placing."""
+        self._looking = False
+        self.timer.setInterval(self.interval_ms)
+        if empty:
+            self._told_serving = False
+            return
+        if not self._told_serving and self.serving_only():
+            self._told_serving = True
+            self.window.show_message(tr("idcard_search", NOT_READ_SERVING))
+
     def _read(self, reading: ChipReading | None) -> None:
         self._looking = False
         self.timer.setInterval(self.interval_ms)
@@ -179,6 +235,7 @@ class IdCardSearch(QObject):
         if not self.idle():
             self._arrived_busy(reading)
             return
+        self._close_slips()  # the next holder's card
         number = reading.document.number
         w, actor = self.window, self.window.actor
         w.runner.run(
@@ -302,6 +359,14 @@ def _in_dock(widget: QWidget) -> bool:
             return True
         found = found.parentWidget()
     return False
+
+
+def _is_slip(widget: QWidget) -> bool:
+    """The last holder's 查阅告知单 (imported here: the workflows import the main window's
+    modules)."""
+    from counter_app.ui.workflows.access_slip import AccessSlipDialog
+
+    return isinstance(widget, AccessSlipDialog)
 
 
 def install_id_card_search(window: MainWindow, station: IdCardStation) -> IdCardSearch:

@@ -16,7 +16,9 @@ from PyQt6.QtWidgets import QDialogButtonBox
 from counter_app.services.idcheck import CheckMethod, IdDocument, check_document
 from counter_app.ui.id_card_search import IdCardSearch
 from counter_app.ui.id_reader import IdCardStation
+from counter_app.ui.workflows.access_slip import AccessSlipDialog
 from forms.masking import mask_id_number
+from tests.gui.conftest import serve_and_end
 from tests.gui.fakes import OTHER_SSN, SSN, FakeServices, RegisteredHolder
 
 pytestmark = pytest.mark.gui
@@ -213,3 +215,53 @@ def test_looking_at_the_reader_leaves_the_outage_banner_up(
     watch.poll()  # read, then searched: the services answered
     assert _searches(gateway) == [SSN]
     assert not window.banner.isVisibleTo(window)
+
+
+def _slips(window: Any) -> list[AccessSlipDialog]:
+    return [s for s in window.findChildren(AccessSlipDialog) if s.isVisible()]
+
+
+def test_Q7_an_id_card_placed_under_the_last_holders_slip_is_the_next_holders(
+    window: Any, gateway: FakeServices, station: IdCardStation, watch: IdCardSearch
+) -> None:
+    """Only the last holder's 查阅告知单 open: the card placed is the next holder's — the slip
+    closes as it does for the next holder's card inserted, and the check opens with the read
+    (a new clerk's trial: nothing happened, the slip stayed)."""
+    serve_and_end(window)
+    assert _slips(window) and window.holder.session is None
+    assert watch.idle()
+    watch.poll()  # the reader seen empty under the slip…
+    assert watch.armed
+    assert station.place(SSN)  # …and the next holder's card placed
+    watch.poll()
+    assert _searches(gateway) == [SSN]
+    assert not _slips(window)
+    dialog = window.id_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.chip.reading is not None
+
+
+def test_Q7_an_id_card_placed_while_a_holder_is_served_is_said_not_read_once(
+    window: Any, gateway: FakeServices, reader: Any, station: IdCardStation, watch: IdCardSearch
+) -> None:
+    """A holder served: the card on the reader is not read, and the status bar says so once
+    per placing, not at every look (a new clerk's trial: ignored without a word)."""
+    watch.poll()
+    _serving(window, reader)
+    bar = window.statusBar()
+    bar.clearMessage()
+    assert station.place(SSN)
+    watch.poll()
+    assert _searches(gateway) == [] and window.id_dialog is None
+    assert bar.currentMessage().startswith("身份证阅读器上的身份证未读取：正在为当前持卡人办理业务")
+    bar.clearMessage()
+    for _tick in range(3):
+        watch.poll()
+    assert bar.currentMessage() == ""  # said once, not every second
+    station.remove()
+    watch.poll()
+    assert station.place(SSN)  # placed again: said again
+    watch.poll()
+    assert "未读取" in bar.currentMessage()
+    reading = station.read_placed()  # never read by the watch: left for whoever reads it
+    assert reading is not None and reading.document.number == SSN
+    reading.release()
