@@ -158,8 +158,7 @@ class IdCardSearch(QObject):
         if QApplication.activeModalWidget() is not None:
             return True
         return any(
-            other.isWindow() and other.isVisible() and not _in_dock(other)
-            and not _is_slip(other)
+            other.isWindow() and other.isVisible() and not _in_dock(other) and not _is_slip(other)
             for other in self.window.findChildren(QWidget)
         )
 
