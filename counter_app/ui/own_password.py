@@ -9,7 +9,10 @@ as the old one, never shown again), and from the 账户 menu, where the old one 
 Every field is masked. What the form checks itself: nothing left empty, the two entries
 the same. Everything else is the services' policy (``change_own_password``): its refusal
 says which rule the new password breaks and is shown beside the new password; a wrong old
-password beside the old one. A refused password is emptied (it never waits in a field).
+password beside the old one. A refused password is emptied (it never waits in a field); an
+old password not refused stays (a new password refused by the policy says nothing of it —
+a new clerk's trial had to type the right old one again). A field's refusal goes as soon as
+the field is typed in.
 No password reaches a log, a signal or an error's text.
 """
 
@@ -139,6 +142,12 @@ class OwnPasswordForm(QWidget):
         self.old.returnPressed.connect(self.new.setFocus)
         self.new.returnPressed.connect(self.again.setFocus)
         self.again.returnPressed.connect(self._submit)
+        for field, error in (
+            (self.old, self.old_error),
+            (self.new, self.new_error),
+            (self.again, self.again_error),
+        ):
+            field.textEdited.connect(partial(self._unsay, error))
 
     def start(self, actor: Actor, old: str = "") -> None:
         """Ask ``actor`` for a new password; ``old``: the one-time password just typed at
@@ -210,7 +219,8 @@ class OwnPasswordForm(QWidget):
             self.new.setFocus()
             return
         new = self.new.text()
-        self._clear_fields()
+        self.new.clear()  # the old one stays until the services answer (``_refused``)
+        self.again.clear()
         self._set_busy(True)
         self._runner.run(
             partial(self._gateway.change_own_password, self._actor, old, new),
@@ -218,6 +228,11 @@ class OwnPasswordForm(QWidget):
             self._refused,
             name="change_own_password",
         )
+
+    def _unsay(self, label: QLabel, _text: str) -> None:
+        """The field of ``label`` typed in: its refusal is no longer about what it holds."""
+        label.setText("")
+        label.setMinimumHeight(0)
 
     def _changed(self, _result: Any) -> None:
         self._set_busy(False)
@@ -227,10 +242,12 @@ class OwnPasswordForm(QWidget):
     def _refused(self, error: BaseException) -> None:
         self._set_busy(False)
         message = str(error)
-        if isinstance(error, WeakStaffPassword):
+        if isinstance(error, WeakStaffPassword):  # the new one refused: the old one stays
             self._say(self.new_error, message)
             self.new.setFocus()
-        elif isinstance(error, LoginFailed) and self._ask_old:
+            return
+        self.old.clear()
+        if isinstance(error, LoginFailed) and self._ask_old:
             # The login's one sentence names the 工号, which the clerk did not type here.
             self._say(self.old_error, self.tr(WRONG_OLD))
             self.old.setFocus()

@@ -198,3 +198,35 @@ def test_account_menu_logs_out_like_the_button(qtbot: Any, window: Any) -> None:
     menu = install_account_menu(window)
     with qtbot.waitSignal(window.logged_out, timeout=2000):
         menu.logout_action.trigger()
+
+
+def test_S1_a_refused_new_password_keeps_the_old_one_and_typing_clears_a_fields_refusal(
+    qtbot: Any, window: Any, gateway: FakeServices
+) -> None:
+    """Only the new password was refused (the policy): the right old one stays typed; and a
+    field's refusal goes when the field is typed in. From a new clerk's trial: the old one was
+    emptied too, and 请输入原密码。 stayed beside the field filled again."""
+    menu = install_account_menu(window)
+    menu.password_action.trigger()
+    dialog = menu.dialog
+    assert dialog is not None
+    form = dialog.form
+    qtbot.keyClicks(form.old, ONE_TIME)
+    qtbot.keyClicks(form.new, "Ab#12345")
+    qtbot.keyClicks(form.again, "Ab#12345")
+    qtbot.mouseClick(form.submit, Qt.MouseButton.LeftButton)
+    assert form.new_error.text() == TOO_SHORT and form.old_error.text() == ""
+    assert form.old.text() == ONE_TIME  # not refused: kept
+    assert form.new.text() == "" and form.again.text() == ""  # refused: emptied
+    qtbot.keyClicks(form.new, "X")
+    assert form.new_error.text() == ""  # typed in: its refusal goes
+    form.old.clear()
+    form.new.clear()
+    qtbot.keyClicks(form.new, NEW)
+    qtbot.keyClicks(form.again, NEW)
+    qtbot.mouseClick(form.submit, Qt.MouseButton.LeftButton)
+    assert form.old_error.text() == "请输入原密码。"
+    qtbot.keyClicks(form.old, ONE_TIME)
+    assert form.old_error.text() == ""
+    qtbot.mouseClick(form.submit, Qt.MouseButton.LeftButton)
+    assert gateway.accounts[CLERK][0] == NEW and not dialog.isVisible()
