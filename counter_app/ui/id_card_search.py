@@ -124,19 +124,16 @@ class IdCardSearch(QObject):
         """No one is served and nothing is open: a placed ID card is the next holder's."""
         w = self.window
         return (
-            w.isVisible()
-            and not w.locked
-            and not w.logged_out_already
-            and w.workflow is None
-            and w.id_dialog is None
-            and w.holder.session is None
-            and w.bridge.state in NO_CARD_STATES
-            and not self._window_open()
+            w.holder.session is None and w.bridge.state in NO_CARD_STATES and self._nothing_open()
         )
 
     def serving_only(self) -> bool:
         """A holder is served and nothing else is open: a placed ID card is looked for (not
         read) so that the clerk learns it was not read."""
+        return self.window.holder.session is not None and self._nothing_open()
+
+    def _nothing_open(self) -> bool:
+        """The window is shown and unlocked, with no workflow, ID check or other window up."""
         w = self.window
         return (
             w.isVisible()
@@ -144,7 +141,6 @@ class IdCardSearch(QObject):
             and not w.logged_out_already
             and w.workflow is None
             and w.id_dialog is None
-            and w.holder.session is not None
             and not self._window_open()
         )
 
